@@ -1,0 +1,468 @@
+//! Addresses as people type them (host, port, path), resolved the way CPython resolves them,
+//! and socket addresses rendered the way Python shows them.
+
+use std::ffi::CString;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+
+use socket2::SockAddr;
+
+use super::errors::{ErrorKind, OpError};
+
+/// glibc's EAI_ADDRFAMILY ("Address family for hostname not supported"), absent from libc.
+const EAI_ADDRFAMILY: i32 = -9;
+
+/// An address family, as socket() takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    Inet,
+    Inet6,
+    Unix,
+    /// Any other value, passed to the kernel as is (it will usually refuse it).
+    Other(i32),
+}
+
+impl Family {
+    pub fn from_raw(v: i32) -> Family {
+        match v {
+            libc::AF_INET => Family::Inet,
+            libc::AF_INET6 => Family::Inet6,
+            libc::AF_UNIX => Family::Unix,
+            x => Family::Other(x),
+        }
+    }
+    pub fn raw(self) -> i32 {
+        match self {
+            Family::Inet => libc::AF_INET,
+            Family::Inet6 => libc::AF_INET6,
+            Family::Unix => libc::AF_UNIX,
+            Family::Other(x) => x,
+        }
+    }
+    pub fn name(self) -> String {
+        match self {
+            Family::Inet => "AF_INET".into(),
+            Family::Inet6 => "AF_INET6".into(),
+            Family::Unix => "AF_UNIX".into(),
+            Family::Other(x) => format!("family {x}"),
+        }
+    }
+}
+
+/// A socket type, as socket() takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Stream,
+    Dgram,
+    Other(i32),
+}
+
+impl Kind {
+    pub fn from_raw(v: i32) -> Kind {
+        match v {
+            libc::SOCK_STREAM => Kind::Stream,
+            libc::SOCK_DGRAM => Kind::Dgram,
+            x => Kind::Other(x),
+        }
+    }
+    pub fn raw(self) -> i32 {
+        match self {
+            Kind::Stream => libc::SOCK_STREAM,
+            Kind::Dgram => libc::SOCK_DGRAM,
+            Kind::Other(x) => x,
+        }
+    }
+    pub fn name(self) -> String {
+        match self {
+            Kind::Stream => "SOCK_STREAM".into(),
+            Kind::Dgram => "SOCK_DGRAM".into(),
+            Kind::Other(x) => format!("type {x}"),
+        }
+    }
+}
+
+/// An address as the user gives it, before resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AddrSpec {
+    /// `(host, port)`; host may be a name, a numeric address, '' (any) or '<broadcast>'.
+    Inet { host: String, port: u16 },
+    /// `(host, port, flowinfo, scope_id)`.
+    Inet6 {
+        host: String,
+        port: u16,
+        flowinfo: u32,
+        scope_id: u32,
+    },
+    /// A filesystem path, or an abstract name starting with a NUL byte.
+    Unix { path: Vec<u8> },
+}
+
+impl fmt::Display for AddrSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AddrSpec::Inet { host, port } => write!(f, "{host}:{port}"),
+            AddrSpec::Inet6 { host, port, .. } => write!(f, "[{host}]:{port}"),
+            AddrSpec::Unix { path } => write!(f, "{}", String::from_utf8_lossy(path)),
+        }
+    }
+}
+
+impl AddrSpec {
+    /// Resolves to a kernel address for a socket of `family`, as CPython's getsockaddrarg does.
+    pub fn resolve(&self, family: Family, op: &str) -> Result<SockAddr, OpError> {
+        let shown = Some(self.to_string());
+        match (self, family) {
+            (AddrSpec::Inet { host, port }, Family::Inet) => {
+                let ip = resolve_host(host, libc::AF_INET, op, &shown)?;
+                match ip {
+                    IpAddr::V4(v4) => Ok(SockAddr::from(SocketAddrV4::new(v4, *port))),
+                    IpAddr::V6(_) => Err(gai_error(op, &shown, EAI_ADDRFAMILY)),
+                }
+            }
+            (
+                AddrSpec::Inet6 {
+                    host,
+                    port,
+                    flowinfo,
+                    scope_id,
+                },
+                Family::Inet6,
+            ) => {
+                let ip = resolve_host(host, libc::AF_INET6, op, &shown)?;
+                match ip {
+                    IpAddr::V6(v6) => Ok(SockAddr::from(SocketAddrV6::new(
+                        v6, *port, *flowinfo, *scope_id,
+                    ))),
+                    IpAddr::V4(_) => Err(gai_error(op, &shown, EAI_ADDRFAMILY)),
+                }
+            }
+            (AddrSpec::Inet { host, port }, Family::Inet6) => {
+                let ip = resolve_host(host, libc::AF_INET6, op, &shown)?;
+                match ip {
+                    IpAddr::V6(v6) => Ok(SockAddr::from(SocketAddrV6::new(v6, *port, 0, 0))),
+                    IpAddr::V4(_) => Err(gai_error(op, &shown, EAI_ADDRFAMILY)),
+                }
+            }
+            (AddrSpec::Unix { path }, Family::Unix) => unix_addr(path, op, &shown),
+            (spec, fam) => Err(OpError {
+                op: op.into(),
+                addr: shown,
+                kind: ErrorKind::Python {
+                    class: "TypeError".into(),
+                    message: format!("{op}(): {} address does not fit {spec}", fam.name()),
+                },
+            }),
+        }
+    }
+
+    /// Parses what a person types in an address field: `host:port`, `[v6]:port`, or a path.
+    pub fn parse_text(text: &str, family: Family) -> Result<AddrSpec, String> {
+        let text = text.trim();
+        if family == Family::Unix {
+            if text.is_empty() {
+                return Err("a Unix socket path is empty".into());
+            }
+            let max = 107;
+            if text.len() > max {
+                return Err(format!(
+                    "a Unix socket path holds at most {max} bytes, this one has {}",
+                    text.len()
+                ));
+            }
+            return Ok(AddrSpec::Unix {
+                path: text.as_bytes().to_vec(),
+            });
+        }
+        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+            let (h, p) = rest
+                .split_once("]:")
+                .ok_or("write an IPv6 address as [host]:port")?;
+            (h.to_string(), p)
+        } else {
+            let (h, p) = text
+                .rsplit_once(':')
+                .ok_or("write the address as host:port")?;
+            if h.contains(':') {
+                return Err("put an IPv6 address in brackets: [::1]:9000".into());
+            }
+            (h.to_string(), p)
+        };
+        let port: u32 = port
+            .parse()
+            .map_err(|_| format!("port '{port}' is not a number"))?;
+        if port > 65535 {
+            return Err(format!("port {port} is out of range 0-65535"));
+        }
+        let port = port as u16;
+        Ok(match family {
+            Family::Inet6 => AddrSpec::Inet6 {
+                host,
+                port,
+                flowinfo: 0,
+                scope_id: 0,
+            },
+            _ => AddrSpec::Inet { host, port },
+        })
+    }
+}
+
+fn gai_error(op: &str, shown: &Option<String>, code: i32) -> OpError {
+    OpError {
+        op: op.into(),
+        addr: shown.clone(),
+        kind: ErrorKind::Gai {
+            code,
+            message: gai_strerror(code),
+        },
+    }
+}
+
+pub fn gai_strerror(code: i32) -> String {
+    // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(libc::gai_strerror(code)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// CPython's setipaddr: '' is the wildcard, '<broadcast>' the broadcast address, numeric
+/// addresses are parsed directly, and anything else goes through getaddrinfo.
+fn resolve_host(host: &str, af: i32, op: &str, shown: &Option<String>) -> Result<IpAddr, OpError> {
+    if host.is_empty() {
+        return Ok(if af == libc::AF_INET6 {
+            IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        });
+    }
+    if host == "<broadcast>" || host == "255.255.255.255" {
+        if af != libc::AF_INET {
+            return Err(OpError {
+                op: op.into(),
+                addr: shown.clone(),
+                kind: ErrorKind::Os {
+                    errno: libc::EAFNOSUPPORT,
+                },
+            });
+        }
+        return Ok(IpAddr::V4(Ipv4Addr::BROADCAST));
+    }
+    if af == libc::AF_INET {
+        if let Ok(v4) = host.parse::<Ipv4Addr>() {
+            return Ok(IpAddr::V4(v4));
+        }
+    } else if let Ok(v6) = host.parse::<Ipv6Addr>() {
+        return Ok(IpAddr::V6(v6));
+    }
+    getaddrinfo(host, af)
+        .map(|a| a.ip())
+        .map_err(|code| gai_error(op, shown, code))
+}
+
+/// Resolves a name with getaddrinfo(3) and returns the first address, or the EAI_* code.
+pub fn getaddrinfo(host: &str, af: i32) -> Result<SocketAddr, i32> {
+    getaddrinfo_all(host, 0, af, 0).and_then(|v| v.into_iter().next().ok_or(libc::EAI_NONAME))
+}
+
+/// Every address getaddrinfo(3) gives for host/port, in its order, with the protocol of each.
+pub fn getaddrinfo_all(
+    host: &str,
+    port: u16,
+    af: i32,
+    socktype: i32,
+) -> Result<Vec<SocketAddr>, i32> {
+    Ok(getaddrinfo_full(host, port, af, socktype)?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect())
+}
+
+/// getaddrinfo(3) results as (address, protocol) pairs.
+pub fn getaddrinfo_full(
+    host: &str,
+    port: u16,
+    af: i32,
+    socktype: i32,
+) -> Result<Vec<(SocketAddr, i32)>, i32> {
+    let c_host = CString::new(host).map_err(|_| libc::EAI_NONAME)?;
+    let c_port = CString::new(port.to_string()).unwrap_or_default();
+    // SAFETY: addrinfo is plain data; zeroed is a valid "no hints" value.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_family = af;
+    hints.ai_socktype = socktype;
+    let mut res: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: all pointers are valid for the call; res is freed below.
+    let rc = unsafe { libc::getaddrinfo(c_host.as_ptr(), c_port.as_ptr(), &hints, &mut res) };
+    if rc != 0 {
+        return Err(rc);
+    }
+    let mut out = Vec::new();
+    let mut cur = res;
+    while !cur.is_null() {
+        // SAFETY: cur walks the list getaddrinfo returned.
+        let ai = unsafe { &*cur };
+        let sa = unsafe {
+            SockAddr::try_init(|storage, len| {
+                std::ptr::copy_nonoverlapping(
+                    ai.ai_addr as *const u8,
+                    storage as *mut u8,
+                    ai.ai_addrlen as usize,
+                );
+                *len = ai.ai_addrlen;
+                Ok(())
+            })
+        };
+        if let Ok(((), sa)) = sa {
+            if let Some(a) = sa.as_socket() {
+                out.push((a, ai.ai_protocol));
+            }
+        }
+        cur = ai.ai_next;
+    }
+    // SAFETY: res came from getaddrinfo and is freed once.
+    unsafe { libc::freeaddrinfo(res) };
+    Ok(out)
+}
+
+fn unix_addr(path: &[u8], op: &str, shown: &Option<String>) -> Result<SockAddr, OpError> {
+    // sun_path holds 108 bytes; CPython raises OSError "AF_UNIX path too long".
+    if path.len() > 107 && path.first() != Some(&0) || path.len() > 108 {
+        return Err(OpError {
+            op: op.into(),
+            addr: shown.clone(),
+            kind: ErrorKind::Python {
+                class: "OSError".into(),
+                message: "AF_UNIX path too long".into(),
+            },
+        });
+    }
+    let p =
+        std::path::Path::new(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(path));
+    SockAddr::unix(p).map_err(|e| OpError::from_io(op, shown.clone(), &e))
+}
+
+/// A socket address as the kernel reported it, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    V4(SocketAddrV4),
+    V6(SocketAddrV6),
+    /// A Unix address: a path, an abstract name (leading NUL), or empty when unnamed.
+    Unix(Vec<u8>),
+    /// A family socklab does not decode.
+    Other,
+}
+
+impl Endpoint {
+    pub fn from_sockaddr(sa: &SockAddr) -> Endpoint {
+        if let Some(v4) = sa.as_socket_ipv4() {
+            return Endpoint::V4(v4);
+        }
+        if let Some(v6) = sa.as_socket_ipv6() {
+            return Endpoint::V6(v6);
+        }
+        if sa.is_unix() {
+            if let Some(p) = sa.as_pathname() {
+                return Endpoint::Unix(
+                    <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::as_bytes(p.as_os_str())
+                        .to_vec(),
+                );
+            }
+            if let Some(name) = sa.as_abstract_namespace() {
+                let mut v = vec![0u8];
+                v.extend_from_slice(name);
+                return Endpoint::Unix(v);
+            }
+            return Endpoint::Unix(Vec::new());
+        }
+        Endpoint::Other
+    }
+
+    /// The port, for IP endpoints.
+    pub fn port(&self) -> Option<u16> {
+        match self {
+            Endpoint::V4(a) => Some(a.port()),
+            Endpoint::V6(a) => Some(a.port()),
+            _ => None,
+        }
+    }
+
+    /// The same address as input for bind/connect/sendto.
+    pub fn to_spec(&self) -> Option<AddrSpec> {
+        match self {
+            Endpoint::V4(a) => Some(AddrSpec::Inet {
+                host: a.ip().to_string(),
+                port: a.port(),
+            }),
+            Endpoint::V6(a) => Some(AddrSpec::Inet6 {
+                host: a.ip().to_string(),
+                port: a.port(),
+                flowinfo: a.flowinfo(),
+                scope_id: a.scope_id(),
+            }),
+            Endpoint::Unix(p) => Some(AddrSpec::Unix { path: p.clone() }),
+            Endpoint::Other => None,
+        }
+    }
+
+    /// Whether Python's repr() of the address is "empty" (an unnamed Unix socket: '').
+    pub fn is_unnamed(&self) -> bool {
+        matches!(self, Endpoint::Unix(p) if p.is_empty())
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::V4(a) => write!(f, "{a}"),
+            Endpoint::V6(a) => write!(f, "[{}]:{}", a.ip(), a.port()),
+            Endpoint::Unix(p) if p.is_empty() => write!(f, "(unnamed)"),
+            Endpoint::Unix(p) if p[0] == 0 => {
+                write!(f, "@{}", String::from_utf8_lossy(&p[1..]))
+            }
+            Endpoint::Unix(p) => write!(f, "{}", String::from_utf8_lossy(p)),
+            Endpoint::Other => write!(f, "?"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_typed_addresses() {
+        assert_eq!(
+            AddrSpec::parse_text("127.0.0.1:9000", Family::Inet),
+            Ok(AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port: 9000
+            })
+        );
+        assert!(matches!(
+            AddrSpec::parse_text("[::1]:80", Family::Inet6),
+            Ok(AddrSpec::Inet6 { port: 80, .. })
+        ));
+        assert!(AddrSpec::parse_text("::1:80", Family::Inet6).is_err());
+        assert!(AddrSpec::parse_text("h:70000", Family::Inet)
+            .unwrap_err()
+            .contains("0-65535"));
+        assert!(AddrSpec::parse_text(&"x".repeat(200), Family::Unix).is_err());
+    }
+
+    #[test]
+    fn resolves_like_cpython() {
+        let a = AddrSpec::Inet {
+            host: "".into(),
+            port: 5,
+        }
+        .resolve(Family::Inet, "bind")
+        .unwrap();
+        assert_eq!(Endpoint::from_sockaddr(&a).to_string(), "0.0.0.0:5");
+        let a = AddrSpec::Inet {
+            host: "localhost".into(),
+            port: 5,
+        }
+        .resolve(Family::Inet, "bind")
+        .unwrap();
+        assert_eq!(Endpoint::from_sockaddr(&a).to_string(), "127.0.0.1:5");
+    }
+}

@@ -1,0 +1,228 @@
+//! Commands the front ends send to a socket's worker.
+
+use super::addr::{AddrSpec, Family, Kind};
+
+/// Identifies one socket for the engine's whole life (never reused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SocketId(pub u64);
+
+/// Identifies one request, so a front end can match the answer to its call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReqId(pub u64);
+
+/// Python's three blocking modes: settimeout(None), settimeout(0.0) and settimeout(x).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Timeout {
+    Blocking,
+    NonBlocking,
+    Secs(f64),
+}
+
+impl Timeout {
+    /// From Python's settimeout argument (None = blocking).
+    pub fn from_secs(v: Option<f64>) -> Timeout {
+        match v {
+            None => Timeout::Blocking,
+            Some(0.0) => Timeout::NonBlocking,
+            Some(x) => Timeout::Secs(x),
+        }
+    }
+    /// What gettimeout() returns.
+    pub fn as_secs(self) -> Option<f64> {
+        match self {
+            Timeout::Blocking => None,
+            Timeout::NonBlocking => Some(0.0),
+            Timeout::Secs(x) => Some(x),
+        }
+    }
+}
+
+/// shutdown()'s `how`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    Read,
+    Write,
+    Both,
+}
+
+impl How {
+    pub fn from_raw(v: i32) -> Option<How> {
+        match v {
+            libc::SHUT_RD => Some(How::Read),
+            libc::SHUT_WR => Some(How::Write),
+            libc::SHUT_RDWR => Some(How::Both),
+            _ => None,
+        }
+    }
+    pub fn python_name(self) -> &'static str {
+        match self {
+            How::Read => "SHUT_RD",
+            How::Write => "SHUT_WR",
+            How::Both => "SHUT_RDWR",
+        }
+    }
+}
+
+/// A value for setsockopt: an int (Python packs it as a C int) or raw bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptValue {
+    Int(i64),
+    Bytes(Vec<u8>),
+}
+
+/// How a new socket comes to be.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Create {
+    /// socket(family, type, proto).
+    New {
+        family: Family,
+        kind: Kind,
+        proto: i32,
+    },
+    /// socket.create_connection((host, port), timeout, source_address): resolve, then try
+    /// each address in turn until one connects.
+    Connection {
+        host: String,
+        port: u16,
+        timeout: Option<Timeout>,
+        source: Option<(String, u16)>,
+    },
+}
+
+/// One operation of Python's socket object, or one of socklab's continuous modes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Bind {
+        addr: AddrSpec,
+    },
+    Listen {
+        backlog: i32,
+    },
+    Accept,
+    Connect {
+        addr: AddrSpec,
+    },
+    /// connect_ex: answers with the errno (0 on success) instead of failing.
+    ConnectEx {
+        addr: AddrSpec,
+    },
+    Send {
+        data: Vec<u8>,
+        flags: i32,
+    },
+    SendAll {
+        data: Vec<u8>,
+        flags: i32,
+    },
+    SendTo {
+        data: Vec<u8>,
+        flags: i32,
+        addr: AddrSpec,
+    },
+    Recv {
+        bufsize: usize,
+        flags: i32,
+    },
+    RecvFrom {
+        bufsize: usize,
+        flags: i32,
+    },
+    Shutdown {
+        how: How,
+    },
+    Close,
+    SetSockOpt {
+        level: i32,
+        name: i32,
+        value: OptValue,
+    },
+    /// getsockopt(level, name) answers an int; with buflen, the raw bytes.
+    GetSockOpt {
+        level: i32,
+        name: i32,
+        buflen: Option<usize>,
+    },
+    SetTimeout {
+        timeout: Timeout,
+    },
+    GetTimeout,
+    GetSockName,
+    GetPeerName,
+    FileNo,
+    /// recv in a loop, every chunk reported as a Data event, until switched off or EOF.
+    AutoReceive {
+        on: bool,
+        bufsize: usize,
+    },
+    /// accept every connection; each becomes a socket with its own worker.
+    AutoAccept {
+        on: bool,
+        receive: bool,
+    },
+    JoinMulticast {
+        group: String,
+        interface: String,
+    },
+    LeaveMulticast {
+        group: String,
+        interface: String,
+    },
+    /// Publish a snapshot now, reading SO_ERROR too when asked (reading it clears it).
+    Inspect {
+        so_error: bool,
+    },
+}
+
+impl Op {
+    /// Python's name of the call (as the journal shows it).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Bind { .. } => "bind",
+            Op::Listen { .. } => "listen",
+            Op::Accept => "accept",
+            Op::Connect { .. } => "connect",
+            Op::ConnectEx { .. } => "connect_ex",
+            Op::Send { .. } => "send",
+            Op::SendAll { .. } => "sendall",
+            Op::SendTo { .. } => "sendto",
+            Op::Recv { .. } => "recv",
+            Op::RecvFrom { .. } => "recvfrom",
+            Op::Shutdown { .. } => "shutdown",
+            Op::Close => "close",
+            Op::SetSockOpt { .. } => "setsockopt",
+            Op::GetSockOpt { .. } => "getsockopt",
+            Op::SetTimeout { .. } => "settimeout",
+            Op::GetTimeout => "gettimeout",
+            Op::GetSockName => "getsockname",
+            Op::GetPeerName => "getpeername",
+            Op::FileNo => "fileno",
+            Op::AutoReceive { .. } => "auto_receive",
+            Op::AutoAccept { .. } => "auto_accept",
+            Op::JoinMulticast { .. } => "join_multicast",
+            Op::LeaveMulticast { .. } => "leave_multicast",
+            Op::Inspect { .. } => "inspect",
+        }
+    }
+
+    /// Operations that never wait, so they may run while another call of the same socket
+    /// is blocked (as another Python thread could call them).
+    pub fn is_instant(&self) -> bool {
+        matches!(
+            self,
+            Op::SetSockOpt { .. }
+                | Op::GetSockOpt { .. }
+                | Op::GetTimeout
+                | Op::GetSockName
+                | Op::GetPeerName
+                | Op::FileNo
+                | Op::Inspect { .. }
+        )
+    }
+}
+
+/// A command addressed to one socket's worker.
+#[derive(Clone, Debug)]
+pub struct Command {
+    pub req: ReqId,
+    pub op: Op,
+}

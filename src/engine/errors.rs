@@ -1,0 +1,358 @@
+//! Failures as the engine reports them: the operation, the address, the errno with its
+//! symbolic name, the exception line CPython would print, and a plain-language explanation.
+
+use std::fmt;
+
+/// What went wrong, in the terms Python's socket module uses.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorKind {
+    /// A system call failed with this errno.
+    Os { errno: i32 },
+    /// A timeout socket waited longer than its timeout (`TimeoutError: timed out`).
+    Timeout,
+    /// Name resolution failed (getaddrinfo's EAI_* code, negative as Python shows it).
+    Gai { code: i32, message: String },
+    /// A Python-level argument error (TypeError, ValueError, OverflowError...).
+    Python { class: String, message: String },
+}
+
+/// One failed operation, with everything needed to explain it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpError {
+    /// The operation, as Python names it: "bind", "connect", "recv"...
+    pub op: String,
+    /// The address involved, if any, as the user gave it.
+    pub addr: Option<String>,
+    pub kind: ErrorKind,
+}
+
+impl OpError {
+    pub fn os(op: &str, addr: Option<String>, errno: i32) -> Self {
+        OpError {
+            op: op.to_string(),
+            addr,
+            kind: ErrorKind::Os { errno },
+        }
+    }
+
+    pub fn from_io(op: &str, addr: Option<String>, e: &std::io::Error) -> Self {
+        Self::os(op, addr, e.raw_os_error().unwrap_or(libc::EIO))
+    }
+
+    pub fn timeout(op: &str, addr: Option<String>) -> Self {
+        OpError {
+            op: op.to_string(),
+            addr,
+            kind: ErrorKind::Timeout,
+        }
+    }
+
+    pub fn python(op: &str, class: &str, message: impl Into<String>) -> Self {
+        OpError {
+            op: op.to_string(),
+            addr: None,
+            kind: ErrorKind::Python {
+                class: class.to_string(),
+                message: message.into(),
+            },
+        }
+    }
+
+    pub fn errno(&self) -> Option<i32> {
+        match self.kind {
+            ErrorKind::Os { errno } => Some(errno),
+            ErrorKind::Timeout => Some(libc::EAGAIN),
+            _ => None,
+        }
+    }
+
+    /// Python's exception class name as a traceback's last line shows it.
+    pub fn python_class(&self) -> String {
+        match &self.kind {
+            ErrorKind::Os { errno } => python_class_for_errno(*errno).to_string(),
+            ErrorKind::Timeout => "TimeoutError".to_string(),
+            ErrorKind::Gai { .. } => "socket.gaierror".to_string(),
+            ErrorKind::Python { class, .. } => class.clone(),
+        }
+    }
+
+    /// The message part of the exception line.
+    pub fn python_message(&self) -> String {
+        match &self.kind {
+            ErrorKind::Os { errno } => format!("[Errno {}] {}", errno, strerror(*errno)),
+            ErrorKind::Timeout => "timed out".to_string(),
+            ErrorKind::Gai { code, message } => format!("[Errno {code}] {message}"),
+            ErrorKind::Python { message, .. } => message.clone(),
+        }
+    }
+
+    /// The last line of the traceback CPython prints, e.g.
+    /// `ConnectionRefusedError: [Errno 111] Connection refused`.
+    pub fn python_line(&self) -> String {
+        let msg = self.python_message();
+        if msg.is_empty() {
+            self.python_class()
+        } else {
+            format!("{}: {}", self.python_class(), msg)
+        }
+    }
+
+    /// The symbolic errno name (EADDRINUSE...), when the failure has one.
+    pub fn errno_name(&self) -> Option<&'static str> {
+        match self.kind {
+            ErrorKind::Os { errno } => Some(errno_name(errno)),
+            ErrorKind::Timeout => Some("ETIMEDOUT"),
+            _ => None,
+        }
+    }
+
+    /// A plain-language explanation and, where one exists, what to do about it.
+    pub fn explanation(&self) -> (String, Option<String>) {
+        match &self.kind {
+            ErrorKind::Os { errno } => explain(*errno, &self.op, self.addr.as_deref()),
+            ErrorKind::Timeout => (
+                format!(
+                    "{} waited longer than the socket's timeout and gave up.",
+                    self.op
+                ),
+                Some(
+                    "Raise the timeout with settimeout(), or settimeout(None) to wait forever."
+                        .into(),
+                ),
+            ),
+            ErrorKind::Gai { .. } => (
+                "The host name could not be resolved to an address of this family.".into(),
+                Some(
+                    "Check the spelling, or give a numeric address such as 127.0.0.1 or ::1."
+                        .into(),
+                ),
+            ),
+            ErrorKind::Python { .. } => ("Python rejects these arguments.".into(), None),
+        }
+    }
+}
+
+impl fmt::Display for OpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (why, hint) = self.explanation();
+        write!(f, "{}", self.op)?;
+        if let Some(a) = &self.addr {
+            write!(f, " {a}")?;
+        }
+        write!(f, ": {}", self.python_line())?;
+        if let Some(name) = self.errno_name() {
+            write!(f, " ({name})")?;
+        }
+        write!(f, " — {why}")?;
+        if let Some(h) = hint {
+            write!(f, " {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for OpError {}
+
+/// The C library's message for an errno, exactly as CPython shows it.
+pub fn strerror(errno: i32) -> String {
+    let mut buf = [0 as libc::c_char; 256];
+    // SAFETY: buf is valid for its length; the XSI strerror_r writes a NUL-terminated string.
+    let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
+    if rc != 0 {
+        return format!("Unknown error {errno}");
+    }
+    // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The exception class CPython raises for an errno (PEP 3151's mapping).
+pub fn python_class_for_errno(errno: i32) -> &'static str {
+    match errno {
+        libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => "BlockingIOError",
+        libc::ECHILD => "ChildProcessError",
+        libc::EPIPE | libc::ESHUTDOWN => "BrokenPipeError",
+        libc::ECONNABORTED => "ConnectionAbortedError",
+        libc::ECONNREFUSED => "ConnectionRefusedError",
+        libc::ECONNRESET => "ConnectionResetError",
+        libc::EEXIST => "FileExistsError",
+        libc::ENOENT => "FileNotFoundError",
+        libc::EISDIR => "IsADirectoryError",
+        libc::ENOTDIR => "NotADirectoryError",
+        libc::EINTR => "InterruptedError",
+        libc::EACCES | libc::EPERM => "PermissionError",
+        libc::ESRCH => "ProcessLookupError",
+        libc::ETIMEDOUT => "TimeoutError",
+        _ => "OSError",
+    }
+}
+
+/// The symbolic name of an errno value (Linux numbering).
+pub fn errno_name(errno: i32) -> &'static str {
+    match errno {
+        libc::EPERM => "EPERM",
+        libc::ENOENT => "ENOENT",
+        libc::EINTR => "EINTR",
+        libc::EIO => "EIO",
+        libc::EBADF => "EBADF",
+        libc::EAGAIN => "EAGAIN",
+        libc::ENOMEM => "ENOMEM",
+        libc::EACCES => "EACCES",
+        libc::EFAULT => "EFAULT",
+        libc::EEXIST => "EEXIST",
+        libc::ENOTDIR => "ENOTDIR",
+        libc::EISDIR => "EISDIR",
+        libc::EINVAL => "EINVAL",
+        libc::ENFILE => "ENFILE",
+        libc::EMFILE => "EMFILE",
+        libc::ENOSPC => "ENOSPC",
+        libc::EPIPE => "EPIPE",
+        libc::ENAMETOOLONG => "ENAMETOOLONG",
+        libc::ENOTSOCK => "ENOTSOCK",
+        libc::EDESTADDRREQ => "EDESTADDRREQ",
+        libc::EMSGSIZE => "EMSGSIZE",
+        libc::EPROTOTYPE => "EPROTOTYPE",
+        libc::ENOPROTOOPT => "ENOPROTOOPT",
+        libc::EPROTONOSUPPORT => "EPROTONOSUPPORT",
+        libc::ESOCKTNOSUPPORT => "ESOCKTNOSUPPORT",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
+        libc::EAFNOSUPPORT => "EAFNOSUPPORT",
+        libc::EADDRINUSE => "EADDRINUSE",
+        libc::EADDRNOTAVAIL => "EADDRNOTAVAIL",
+        libc::ENETDOWN => "ENETDOWN",
+        libc::ENETUNREACH => "ENETUNREACH",
+        libc::ECONNABORTED => "ECONNABORTED",
+        libc::ECONNRESET => "ECONNRESET",
+        libc::ENOBUFS => "ENOBUFS",
+        libc::EISCONN => "EISCONN",
+        libc::ENOTCONN => "ENOTCONN",
+        libc::ESHUTDOWN => "ESHUTDOWN",
+        libc::ETIMEDOUT => "ETIMEDOUT",
+        libc::ECONNREFUSED => "ECONNREFUSED",
+        libc::EHOSTUNREACH => "EHOSTUNREACH",
+        libc::EALREADY => "EALREADY",
+        libc::EINPROGRESS => "EINPROGRESS",
+        libc::ENODEV => "ENODEV",
+        libc::ENXIO => "ENXIO",
+        _ => "E?",
+    }
+}
+
+fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>) {
+    let at = addr.map(|a| format!(" {a}")).unwrap_or_default();
+    let (why, hint): (String, Option<&str>) = match errno {
+        libc::EADDRINUSE => (
+            format!("Another socket, or a closed connection still in TIME_WAIT, holds the address{at}."),
+            Some("Set SO_REUSEADDR to 1 before bind() (it lets you bind over TIME_WAIT), pick another port, or close the other socket."),
+        ),
+        libc::EACCES if op == "bind" => (
+            format!("Binding{at} is not permitted: ports below 1024 are privileged, and Unix socket paths need write access to their directory."),
+            Some("Use a port of 1024 or above, run as root, or grant CAP_NET_BIND_SERVICE."),
+        ),
+        libc::EACCES => (
+            format!("{op} was not permitted{at}."),
+            Some("Sending to a broadcast address needs SO_BROADCAST set to 1."),
+        ),
+        libc::EADDRNOTAVAIL => (
+            format!("The address{at} does not belong to any interface of this machine (or no ephemeral port is left)."),
+            Some("Bind to an address this host has, such as 127.0.0.1, 0.0.0.0, ::1 or ::."),
+        ),
+        libc::ECONNREFUSED => (
+            format!("Nothing is listening at{at}: the peer answered with a reset (or, for UDP, an ICMP port-unreachable)."),
+            Some("Start the server first, and check the host and port."),
+        ),
+        libc::ECONNRESET => (
+            "The peer reset the connection (it closed with unread data, or was killed).".into(),
+            Some("Treat it like a closed connection: close this socket and reconnect."),
+        ),
+        libc::EPIPE => (
+            "The connection can no longer send: it was shut down for writing, closed by the peer, or never connected.".into(),
+            Some("Connect first; after the peer closes, close this socket too."),
+        ),
+        libc::ENOTCONN => (
+            format!("{op} needs a connected socket, and this one is not connected."),
+            Some("connect() first (or accept() on a listener), or use sendto()/recvfrom() for UDP."),
+        ),
+        libc::EMSGSIZE => (
+            "The datagram is larger than the protocol allows in one message.".into(),
+            Some("Send less than 65,507 bytes per UDP datagram (IPv4), or use TCP for a stream."),
+        ),
+        libc::EOPNOTSUPP => (
+            format!("{op} is not supported on this kind of socket."),
+            Some("listen() and accept() are for SOCK_STREAM sockets; UDP has no connections to accept."),
+        ),
+        libc::EISCONN => (
+            "The socket is already connected.".into(),
+            Some("A socket connects once; create a new socket for another connection."),
+        ),
+        libc::EINVAL => (
+            format!("The kernel rejected the arguments of {op} in this socket's state (already bound, listening, or shut down?)."),
+            Some("A socket can be bound only once; listen() needs a bound or unbound stream socket."),
+        ),
+        libc::EAGAIN => (
+            format!("The socket is non-blocking and {op} had nothing ready."),
+            Some("Try again later, wait with a timeout (settimeout), or setblocking(True)."),
+        ),
+        libc::EINPROGRESS => (
+            "A non-blocking connect was started and has not finished yet.".into(),
+            Some("Wait until the socket is writable, then read SO_ERROR; or use a timeout instead."),
+        ),
+        libc::EALREADY => ("A connect on this socket is already in progress.".into(), None),
+        libc::EBADF => (
+            "The socket is closed.".into(),
+            Some("Create a new socket."),
+        ),
+        libc::ENOENT => (
+            format!("No Unix socket exists at{at}."),
+            Some("Start the server that binds that path first."),
+        ),
+        libc::EAFNOSUPPORT => (
+            "This address family is not supported by the protocol.".into(),
+            Some("Use an address of the socket's family (IPv4 for AF_INET, IPv6 for AF_INET6)."),
+        ),
+        libc::ENOPROTOOPT => (
+            "This option does not exist at this level for this kind of socket.".into(),
+            Some("Check the level (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6) and the socket type."),
+        ),
+        libc::ENETUNREACH | libc::EHOSTUNREACH => (
+            format!("No route to{at}."),
+            None,
+        ),
+        libc::ETIMEDOUT => (
+            "The peer did not answer in time (the kernel's own retries ran out).".into(),
+            None,
+        ),
+        libc::EMFILE | libc::ENFILE => (
+            "Too many open files.".into(),
+            Some("Close sockets you no longer need."),
+        ),
+        _ => (format!("{op} failed: {}.", strerror(errno)), None),
+    };
+    (why, hint.map(str::to_string))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_lines_match_cpython() {
+        let e = OpError::os("connect", Some("127.0.0.1:1".into()), libc::ECONNREFUSED);
+        assert_eq!(
+            e.python_line(),
+            "ConnectionRefusedError: [Errno 111] Connection refused"
+        );
+        assert_eq!(e.errno_name(), Some("ECONNREFUSED"));
+        let e = OpError::os("bind", None, libc::EADDRINUSE);
+        assert_eq!(
+            e.python_line(),
+            "OSError: [Errno 98] Address already in use"
+        );
+        assert!(e.explanation().1.unwrap().contains("SO_REUSEADDR"));
+        assert_eq!(
+            OpError::timeout("recv", None).python_line(),
+            "TimeoutError: timed out"
+        );
+    }
+}

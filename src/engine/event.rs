@@ -1,0 +1,255 @@
+//! Events the workers report: results, failures, every chunk of data, and snapshots of what
+//! the kernel holds.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::addr::{Endpoint, Family, Kind};
+use super::command::{ReqId, SocketId, Timeout};
+use super::errors::OpError;
+use super::inspect::TcpInfo;
+use super::options::OptionReading;
+
+/// A share of a bounded budget, given back when the event holding it is dropped. This is how
+/// a slow consumer throttles what workers put in the channel without ever blocking them.
+#[derive(Debug)]
+pub struct Permit {
+    counter: Arc<AtomicUsize>,
+    amount: usize,
+}
+
+impl Permit {
+    /// Takes `amount` from the budget if it fits under `cap`.
+    pub(crate) fn try_take(
+        counter: &Arc<AtomicUsize>,
+        amount: usize,
+        cap: usize,
+    ) -> Option<Permit> {
+        let mut cur = counter.load(Ordering::Relaxed);
+        loop {
+            if cur > 0 && cur + amount > cap {
+                return None;
+            }
+            match counter.compare_exchange_weak(
+                cur,
+                cur + amount,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    return Some(Permit {
+                        counter: counter.clone(),
+                        amount,
+                    })
+                }
+                Err(now) => cur = now,
+            }
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(self.amount, Ordering::AcqRel);
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// One recv()/recvfrom()/send() call's data, exactly as the OS returned or took it.
+#[derive(Debug)]
+pub struct Chunk {
+    pub direction: Direction,
+    /// The bytes. Shorter than `len` only when the consumer fell behind and the content was
+    /// dropped to keep memory bounded (`len` still counts them).
+    pub data: Vec<u8>,
+    pub len: usize,
+    /// Source (in) or destination (out) of a datagram.
+    pub peer: Option<Endpoint>,
+    pub at: SystemTime,
+    pub(crate) _permit: Option<Permit>,
+}
+
+impl Chunk {
+    pub fn is_truncated(&self) -> bool {
+        self.data.len() < self.len
+    }
+}
+
+/// The lifecycle state a socket is in, as the sockets list shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SockState {
+    Created,
+    Bound,
+    Listening,
+    Connecting,
+    Connected,
+    /// Shut down in one direction (or the peer closed its side).
+    HalfClosed,
+    Closed,
+    Error,
+}
+
+impl SockState {
+    pub fn name(self) -> &'static str {
+        match self {
+            SockState::Created => "created",
+            SockState::Bound => "bound",
+            SockState::Listening => "listening",
+            SockState::Connecting => "connecting",
+            SockState::Connected => "connected",
+            SockState::HalfClosed => "half-closed",
+            SockState::Closed => "closed",
+            SockState::Error => "error",
+        }
+    }
+}
+
+/// Byte and message counters; never lose a count, whatever else is dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// recv calls that returned data (datagrams, for UDP).
+    pub msgs_in: u64,
+    /// send calls that sent data.
+    pub msgs_out: u64,
+}
+
+/// Everything the inspector shows of one socket, read back from the kernel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub state: SockState,
+    pub local: Option<Endpoint>,
+    pub peer: Option<Endpoint>,
+    pub timeout: Timeout,
+    /// O_NONBLOCK as the kernel holds it.
+    pub kernel_nonblocking: bool,
+    pub options: Vec<OptionReading>,
+    pub tcp: Option<TcpInfo>,
+    /// Bytes waiting in the kernel receive queue (SIOCINQ) and send queue (SIOCOUTQ).
+    pub recv_queue: Option<u32>,
+    pub send_queue: Option<u32>,
+    pub counters: Counters,
+    pub auto_receive: bool,
+    pub auto_accept: bool,
+}
+
+/// What a successful call returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// Python's None.
+    Unit,
+    Int(i64),
+    Bytes(Vec<u8>),
+    /// recvfrom's (data, address); the address is None for an unnamed sender.
+    BytesFrom {
+        data: Vec<u8>,
+        from: Option<Endpoint>,
+    },
+    Addr(Endpoint),
+    /// accept()'s new connection (its Created event came first).
+    Accepted {
+        conn: SocketId,
+        peer: Endpoint,
+    },
+    Timeout(Timeout),
+}
+
+/// Description of a socket when it comes into being.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SocketInfo {
+    pub id: SocketId,
+    pub name: String,
+    pub family: Family,
+    pub kind: Kind,
+    pub proto: i32,
+    pub fd: i32,
+    /// The listener that accepted it.
+    pub parent: Option<SocketId>,
+    pub timeout: Timeout,
+}
+
+#[derive(Debug)]
+pub enum Event {
+    /// A socket exists (from socket(), create_connection() or an accept).
+    Created {
+        info: SocketInfo,
+        req: Option<ReqId>,
+    },
+    /// A call succeeded.
+    Done {
+        id: SocketId,
+        req: ReqId,
+        op: &'static str,
+        reply: Reply,
+        elapsed: Duration,
+    },
+    /// A call failed (id is None when no socket came to exist).
+    Failed {
+        id: Option<SocketId>,
+        req: Option<ReqId>,
+        error: OpError,
+        elapsed: Duration,
+    },
+    /// A call is waiting (blocking, or until its deadline), so a countdown can be shown.
+    Waiting {
+        id: SocketId,
+        req: ReqId,
+        op: &'static str,
+        deadline: Option<Instant>,
+    },
+    /// One recv/recvfrom/send call's data.
+    Data { id: SocketId, chunk: Chunk },
+    /// The content of this many bytes in this many chunks was not delivered because the
+    /// consumer fell behind; the counters include them.
+    Skipped {
+        id: SocketId,
+        bytes: u64,
+        chunks: u64,
+    },
+    /// A new connection arrived on an auto-accepting listener.
+    Accepted {
+        listener: SocketId,
+        conn: SocketId,
+        peer: Endpoint,
+    },
+    /// What the kernel holds now.
+    Snapshot {
+        id: SocketId,
+        snapshot: Box<Snapshot>,
+        _permit: Option<Permit>,
+    },
+    /// The socket is closed and its worker gone.
+    Closed { id: SocketId },
+}
+
+impl Event {
+    pub fn socket(&self) -> Option<SocketId> {
+        match self {
+            Event::Created { info, .. } => Some(info.id),
+            Event::Done { id, .. }
+            | Event::Waiting { id, .. }
+            | Event::Data { id, .. }
+            | Event::Skipped { id, .. }
+            | Event::Snapshot { id, .. }
+            | Event::Closed { id } => Some(*id),
+            Event::Failed { id, .. } => *id,
+            Event::Accepted { listener, .. } => Some(*listener),
+        }
+    }
+
+    pub fn req(&self) -> Option<ReqId> {
+        match self {
+            Event::Created { req, .. } => *req,
+            Event::Done { req, .. } | Event::Waiting { req, .. } => Some(*req),
+            Event::Failed { req, .. } => *req,
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The socket engine: every socket is owned by its own named worker thread; front ends send
+//! commands and receive events over channels and never touch a socket themselves.
+//!
+//! This module must not depend on any GUI crate (a test checks it).
+
+pub mod addr;
+pub mod command;
+pub mod errors;
+pub mod event;
+pub mod inspect;
+pub mod options;
+mod waker;
+mod worker;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+
+pub use addr::{AddrSpec, Endpoint, Family, Kind};
+pub use command::{Command, Create, How, Op, OptValue, ReqId, SocketId, Timeout};
+pub use errors::{ErrorKind, OpError};
+pub use event::{Chunk, Counters, Direction, Event, Reply, Snapshot, SockState, SocketInfo};
+
+use waker::Waker;
+
+/// How an engine behaves; the defaults suit the window.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Publish snapshots (options, TCP_INFO, queues). The headless runner turns this off.
+    pub inspect: bool,
+    /// Bytes of received/sent data per socket that may wait in the event channel; past it,
+    /// content is dropped (and counted) until the consumer catches up.
+    pub data_budget: usize,
+    /// Sockets that may exist at once (each has a thread).
+    pub max_sockets: usize,
+    /// Stack size of each worker thread.
+    pub stack_size: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            inspect: true,
+            data_budget: 16 << 20,
+            max_sockets: 4096,
+            stack_size: 256 << 10,
+        }
+    }
+}
+
+struct WorkerHandle {
+    tx: Sender<Command>,
+    waker: Arc<Waker>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// What the workers share: the event channel, the wake callback, and the registry.
+pub(crate) struct Shared {
+    config: EngineConfig,
+    events: Sender<Event>,
+    wake: Box<dyn Fn() + Send + Sync>,
+    workers: Mutex<HashMap<SocketId, WorkerHandle>>,
+    next_id: AtomicU64,
+    next_req: AtomicU64,
+    created: AtomicU64,
+    accepted: AtomicU64,
+    live: AtomicUsize,
+}
+
+impl Shared {
+    /// Sends an event, then wakes the consumer (in that order, so a wake always finds it).
+    pub(crate) fn emit(&self, ev: Event) {
+        if self.events.send(ev).is_ok() {
+            (self.wake)();
+        }
+    }
+
+    fn new_id(&self) -> SocketId {
+        SocketId(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    fn name_for(&self, accepted: bool) -> String {
+        if accepted {
+            format!("conn{}", self.accepted.fetch_add(1, Ordering::Relaxed) + 1)
+        } else {
+            format!("s{}", self.created.fetch_add(1, Ordering::Relaxed) + 1)
+        }
+    }
+}
+
+/// The front ends' handle on the engine. Cloning it gives another handle on the same engine.
+#[derive(Clone)]
+pub struct Engine {
+    shared: Arc<Shared>,
+}
+
+impl Engine {
+    /// Starts an engine. `wake` is called after every event (the window passes
+    /// request_repaint); the receiver yields the events.
+    pub fn start(
+        config: EngineConfig,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> (Engine, Receiver<Event>) {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let shared = Arc::new(Shared {
+            config,
+            events: tx,
+            wake: Box::new(wake),
+            workers: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            next_req: AtomicU64::new(0),
+            created: AtomicU64::new(0),
+            accepted: AtomicU64::new(0),
+            live: AtomicUsize::new(0),
+        });
+        (Engine { shared }, rx)
+    }
+
+    /// A fresh request id.
+    pub fn next_req(&self) -> ReqId {
+        ReqId(self.shared.next_req.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// Creates a socket; answered by Created (then Done for create_connection) or Failed.
+    pub fn create(&self, req: ReqId, how: Create) {
+        worker::spawn(&self.shared, req, how);
+    }
+
+    /// Sends an operation to a socket's worker. An unknown or closed socket answers with
+    /// `OSError: [Errno 9] Bad file descriptor`.
+    pub fn send(&self, id: SocketId, req: ReqId, op: Op) {
+        let name = op.name();
+        let sent = {
+            let workers = lock(&self.shared.workers);
+            match workers.get(&id) {
+                Some(w) => {
+                    let ok = w.tx.send(Command { req, op }).is_ok();
+                    if ok {
+                        w.waker.wake();
+                    }
+                    ok
+                }
+                None => false,
+            }
+        };
+        if !sent {
+            self.shared.emit(Event::Failed {
+                id: Some(id),
+                req: Some(req),
+                error: OpError::os(name, None, libc::EBADF),
+                elapsed: Duration::ZERO,
+            });
+        }
+    }
+
+    /// Sockets alive now.
+    pub fn live_sockets(&self) -> usize {
+        self.shared.live.load(Ordering::Relaxed)
+    }
+
+    /// Closes every socket and waits for the workers to end.
+    pub fn shutdown(&self) {
+        let handles: Vec<WorkerHandle> = {
+            let mut workers = lock(&self.shared.workers);
+            workers.drain().map(|(_, w)| w).collect()
+        };
+        for w in &handles {
+            let _ = w.tx.send(Command {
+                req: ReqId(0),
+                op: Op::Close,
+            });
+            w.waker.wake();
+        }
+        for mut w in handles {
+            if let Some(t) = w.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A worker that panicked must not take the others down with it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,336 @@
+//! The option catalog: every socket option socklab reads back from the kernel, with its
+//! level, how its value is encoded, and a one-line explanation.
+
+use std::os::fd::RawFd;
+
+use super::addr::{Family, Kind};
+use super::errors::errno_name;
+
+/// How an option's value is laid out in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptKind {
+    /// An int used as on/off.
+    Bool,
+    /// A plain int.
+    Int,
+    /// struct linger { int l_onoff; int l_linger; }.
+    Linger,
+    /// struct timeval, a duration (0 = none).
+    Timeval,
+    /// SO_TYPE: an int naming the socket type.
+    SockType,
+    /// SO_ERROR: a pending errno (reading it clears it, so the inspector skips it on ticks).
+    Errno,
+}
+
+/// Which sockets an option applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applies {
+    All,
+    Ip4,
+    Ip6,
+    Tcp,
+    Udp,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub level: i32,
+    pub level_name: &'static str,
+    pub optname: i32,
+    pub kind: OptKind,
+    pub applies: Applies,
+    /// Whether setsockopt can change it.
+    pub settable: bool,
+    pub doc: &'static str,
+}
+
+macro_rules! opt {
+    ($name:literal, $level:ident, $opt:ident, $kind:ident, $applies:ident, $settable:literal, $doc:literal) => {
+        OptionSpec {
+            name: $name,
+            level: libc::$level,
+            level_name: stringify!($level),
+            optname: libc::$opt,
+            kind: OptKind::$kind,
+            applies: Applies::$applies,
+            settable: $settable,
+            doc: $doc,
+        }
+    };
+}
+
+/// Every option the inspector shows, in display order.
+pub const CATALOG: &[OptionSpec] = &[
+    opt!("SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, Bool, All, true,
+        "Allow bind() to an address whose old connections are still in TIME_WAIT; set it before bind."),
+    opt!("SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT, Bool, All, true,
+        "Let several sockets bind the same address and port; the kernel spreads connections among them."),
+    opt!("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, Bool, Tcp, true,
+        "Send keepalive probes on an idle connection to find out whether the peer is gone."),
+    opt!("SO_LINGER", SOL_SOCKET, SO_LINGER, Linger, All, true,
+        "What close() does with unsent data: on with 0 s resets the connection at once (no TIME_WAIT)."),
+    opt!("SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, Int, All, true,
+        "Kernel receive buffer size in bytes; Linux doubles what you set to leave room for bookkeeping."),
+    opt!("SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, Int, All, true,
+        "Kernel send buffer size in bytes; Linux doubles what you set. A full buffer makes send() block or send less."),
+    opt!("SO_RCVTIMEO", SOL_SOCKET, SO_RCVTIMEO, Timeval, All, true,
+        "Kernel receive timeout (0 = none). Python's settimeout() does not use it; it polls instead."),
+    opt!("SO_SNDTIMEO", SOL_SOCKET, SO_SNDTIMEO, Timeval, All, true,
+        "Kernel send timeout (0 = none). Python's settimeout() does not use it; it polls instead."),
+    opt!("SO_BROADCAST", SOL_SOCKET, SO_BROADCAST, Bool, Udp, true,
+        "Permit sending datagrams to a broadcast address (otherwise sendto fails with EACCES)."),
+    opt!("SO_TYPE", SOL_SOCKET, SO_TYPE, SockType, All, false,
+        "The socket type: SOCK_STREAM (1) or SOCK_DGRAM (2)."),
+    opt!("SO_ERROR", SOL_SOCKET, SO_ERROR, Errno, All, false,
+        "The pending error, e.g. the result of a non-blocking connect; reading it clears it."),
+    opt!("SO_ACCEPTCONN", SOL_SOCKET, SO_ACCEPTCONN, Bool, All, false,
+        "1 when the socket is listening."),
+    opt!("SO_RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT, Int, All, true,
+        "Minimum number of bytes before a receive is reported ready."),
+    opt!("SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE, Bool, Tcp, true,
+        "Deliver TCP urgent data in the normal data stream."),
+    opt!("SO_PRIORITY", SOL_SOCKET, SO_PRIORITY, Int, All, true,
+        "Queueing priority of outgoing packets (0-6 without privileges)."),
+    opt!("TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, Bool, Tcp, true,
+        "Disable Nagle's algorithm: send small writes at once instead of waiting to merge them."),
+    opt!("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, Int, Tcp, true,
+        "Seconds of idleness before the first keepalive probe (needs SO_KEEPALIVE)."),
+    opt!("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, Int, Tcp, true,
+        "Seconds between keepalive probes."),
+    opt!("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, Int, Tcp, true,
+        "Unanswered keepalive probes before the connection is dropped."),
+    opt!("TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG, Int, Tcp, true,
+        "Maximum segment size: the largest TCP payload per packet (536 before connecting)."),
+    opt!("TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK, Bool, Tcp, true,
+        "Acknowledge at once instead of delaying ACKs (the kernel may switch it back)."),
+    opt!("TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, Int, Tcp, true,
+        "Milliseconds unacknowledged data may wait before the connection is dropped (0 = kernel default)."),
+    opt!("IP_TTL", IPPROTO_IP, IP_TTL, Int, Ip4, true,
+        "Time to live of outgoing IPv4 packets: how many routers they may cross."),
+    opt!("IP_TOS", IPPROTO_IP, IP_TOS, Int, Ip4, true,
+        "Type of service / DSCP byte of outgoing IPv4 packets."),
+    opt!("IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL, Int, Ip4, true,
+        "TTL of outgoing IPv4 multicast datagrams (1 = stay on the local network)."),
+    opt!("IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Ip4, true,
+        "Deliver our own IPv4 multicast datagrams back to this host."),
+    opt!("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY, Bool, Ip6, true,
+        "Accept only IPv6; when off, an IPv6 socket bound to :: also takes IPv4 as ::ffff:a.b.c.d. Set before bind."),
+    opt!("IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS, Int, Ip6, true,
+        "Hop limit of outgoing IPv6 packets (-1 = system default)."),
+    opt!("IPV6_MULTICAST_HOPS", IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Int, Ip6, true,
+        "Hop limit of outgoing IPv6 multicast datagrams."),
+    opt!("IPV6_MULTICAST_LOOP", IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Bool, Ip6, true,
+        "Deliver our own IPv6 multicast datagrams back to this host."),
+];
+
+impl OptionSpec {
+    pub fn applies_to(&self, family: Family, kind: Kind) -> bool {
+        let ip = matches!(family, Family::Inet | Family::Inet6);
+        match self.applies {
+            Applies::All => true,
+            Applies::Ip4 => family == Family::Inet,
+            Applies::Ip6 => family == Family::Inet6,
+            Applies::Tcp => ip && kind == Kind::Stream,
+            Applies::Udp => ip && kind == Kind::Dgram,
+        }
+    }
+
+    /// Encodes a value typed as an integer (seconds for durations, 0/1 for flags, the linger
+    /// time for SO_LINGER with -1 meaning off) into the bytes setsockopt takes.
+    pub fn encode(&self, value: i64) -> Vec<u8> {
+        match self.kind {
+            OptKind::Linger => {
+                let l = libc::linger {
+                    l_onoff: (value >= 0) as i32,
+                    l_linger: value.max(0) as i32,
+                };
+                as_bytes(&l)
+            }
+            OptKind::Timeval => {
+                let tv = libc::timeval {
+                    tv_sec: value as libc::time_t,
+                    tv_usec: 0,
+                };
+                as_bytes(&tv)
+            }
+            _ => (value as i32).to_ne_bytes().to_vec(),
+        }
+    }
+}
+
+/// Finds a catalog entry by its name (SO_RCVBUF...).
+pub fn find(name: &str) -> Option<&'static OptionSpec> {
+    CATALOG.iter().find(|o| o.name == name)
+}
+
+fn as_bytes<T: Copy>(v: &T) -> Vec<u8> {
+    // SAFETY: T is a plain C struct; we copy its bytes.
+    unsafe { std::slice::from_raw_parts(v as *const T as *const u8, std::mem::size_of::<T>()) }
+        .to_vec()
+}
+
+/// An option as read back from the kernel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionReading {
+    pub name: &'static str,
+    pub level_name: &'static str,
+    pub kind: OptKind,
+    pub settable: bool,
+    pub doc: &'static str,
+    /// The value as a number (seconds for durations, linger seconds or -1 when off), or the
+    /// errno that getsockopt failed with.
+    pub value: Result<i64, i32>,
+    /// The value as a person reads it.
+    pub text: String,
+}
+
+/// Raw getsockopt into a buffer of `len` bytes; returns the bytes the kernel wrote.
+pub fn getsockopt_raw(fd: RawFd, level: i32, name: i32, len: usize) -> Result<Vec<u8>, i32> {
+    let mut buf = vec![0u8; len];
+    let mut l = len as libc::socklen_t;
+    // SAFETY: buf is valid for l bytes.
+    let rc = unsafe { libc::getsockopt(fd, level, name, buf.as_mut_ptr().cast(), &mut l) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO));
+    }
+    buf.truncate(l as usize);
+    Ok(buf)
+}
+
+/// Raw getsockopt of an int, as Python's getsockopt(level, name) does.
+pub fn getsockopt_int(fd: RawFd, level: i32, name: i32) -> Result<i32, i32> {
+    let b = getsockopt_raw(fd, level, name, 4)?;
+    let mut a = [0u8; 4];
+    a[..b.len().min(4)].copy_from_slice(&b[..b.len().min(4)]);
+    Ok(i32::from_ne_bytes(a))
+}
+
+/// Raw setsockopt.
+pub fn setsockopt_raw(fd: RawFd, level: i32, name: i32, value: &[u8]) -> Result<(), i32> {
+    // SAFETY: value is valid for its length.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            value.as_ptr().cast(),
+            value.len() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO));
+    }
+    Ok(())
+}
+
+/// Reads one option back from the kernel.
+pub fn read(fd: RawFd, spec: &OptionSpec) -> OptionReading {
+    let value: Result<i64, i32> = match spec.kind {
+        OptKind::Linger => getsockopt_raw(
+            fd,
+            spec.level,
+            spec.optname,
+            std::mem::size_of::<libc::linger>(),
+        )
+        .map(|b| {
+            let onoff = i32::from_ne_bytes(b[0..4].try_into().unwrap_or([0; 4]));
+            let secs = i32::from_ne_bytes(b[4..8].try_into().unwrap_or([0; 4]));
+            if onoff != 0 {
+                secs as i64
+            } else {
+                -1
+            }
+        }),
+        OptKind::Timeval => getsockopt_raw(
+            fd,
+            spec.level,
+            spec.optname,
+            std::mem::size_of::<libc::timeval>(),
+        )
+        .map(|b| {
+            let sec = i64::from_ne_bytes(b[0..8].try_into().unwrap_or([0; 8]));
+            let usec = i64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
+            sec * 1_000_000 + usec
+        }),
+        _ => getsockopt_int(fd, spec.level, spec.optname).map(i64::from),
+    };
+    let text = match &value {
+        Err(e) => format!("unavailable ({})", errno_name(*e)),
+        Ok(v) => render(spec.kind, *v),
+    };
+    // Durations are kept in microseconds internally; expose whole seconds as the number.
+    let value = match spec.kind {
+        OptKind::Timeval => value.map(|us| us / 1_000_000),
+        _ => value,
+    };
+    OptionReading {
+        name: spec.name,
+        level_name: spec.level_name,
+        kind: spec.kind,
+        settable: spec.settable,
+        doc: spec.doc,
+        value,
+        text,
+    }
+}
+
+fn render(kind: OptKind, v: i64) -> String {
+    match kind {
+        OptKind::Bool => {
+            if v != 0 {
+                format!("on ({v})")
+            } else {
+                "off (0)".into()
+            }
+        }
+        OptKind::Int => v.to_string(),
+        OptKind::Linger => {
+            if v < 0 {
+                "off".into()
+            } else {
+                format!("on, {v} s")
+            }
+        }
+        OptKind::Timeval => {
+            if v == 0 {
+                "none (0)".into()
+            } else {
+                format!("{} s", v as f64 / 1e6)
+            }
+        }
+        OptKind::SockType => match v as i32 {
+            libc::SOCK_STREAM => "1 (SOCK_STREAM)".into(),
+            libc::SOCK_DGRAM => "2 (SOCK_DGRAM)".into(),
+            x => x.to_string(),
+        },
+        OptKind::Errno => {
+            if v == 0 {
+                "0 (no error)".into()
+            } else {
+                format!("{v} ({})", errno_name(v as i32))
+            }
+        }
+    }
+}
+
+/// Reads every applicable option of the catalog. SO_ERROR is skipped unless asked for, since
+/// reading it clears a pending error the user may want to read themselves.
+pub fn read_all(
+    fd: RawFd,
+    family: Family,
+    kind: Kind,
+    include_so_error: bool,
+) -> Vec<OptionReading> {
+    CATALOG
+        .iter()
+        .filter(|o| o.applies_to(family, kind))
+        .filter(|o| include_so_error || o.kind != OptKind::Errno)
+        .map(|o| read(fd, o))
+        .collect()
+}

@@ -1,0 +1,1354 @@
+//! One worker thread per socket. It owns the socket, runs one call at a time with Python's
+//! blocking/timeout/non-blocking semantics, and waits with poll(2) on the socket and on a
+//! wake descriptor at once, so a close() or any other command interrupts a wait at once.
+
+use std::collections::VecDeque;
+use std::io;
+use std::mem::MaybeUninit;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use crossbeam_channel::Receiver;
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+use super::addr::{getaddrinfo_full, AddrSpec, Endpoint, Family, Kind};
+use super::command::{Command, Create, How, Op, OptValue, ReqId, SocketId, Timeout};
+use super::errors::{ErrorKind, OpError};
+use super::event::{
+    Chunk, Counters, Direction, Event, Permit, Reply, Snapshot, SockState, SocketInfo,
+};
+use super::inspect::{self, TcpState};
+use super::options::{self, OptionReading};
+use super::waker::Waker;
+use super::{lock, Shared, WorkerHandle};
+
+/// Largest buffer one recv() call allocates, whatever bufsize asks for.
+const MAX_RECV: usize = 64 << 20;
+/// Reads or accepts per wake-up in a continuous mode before commands get a turn.
+const BURST: usize = 64;
+/// Bookkeeping charged per data event on top of its bytes.
+const EVENT_COST: usize = 64;
+const TICK: Duration = Duration::from_millis(250);
+const IDLE_TICK: Duration = Duration::from_secs(1);
+
+type OpResult = Result<Reply, OpError>;
+
+pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
+    let op = match how {
+        Create::New { .. } => "socket",
+        Create::Connection { .. } => "create_connection",
+    };
+    let Some((id, name, waker, rx)) = register(shared, false, op, req) else {
+        return;
+    };
+    let sh = shared.clone();
+    let thread = std::thread::Builder::new()
+        .name(format!("sock-{name}"))
+        .stack_size(shared.config.stack_size)
+        .spawn(move || {
+            let start = Instant::now();
+            let made = match how {
+                Create::New {
+                    family,
+                    kind,
+                    proto,
+                } => new_socket(family, kind, proto)
+                    .map(|s| (s, family, kind, proto, Timeout::Blocking))
+                    .map_err(|e| OpError::from_io("socket", None, &e)),
+                Create::Connection {
+                    host,
+                    port,
+                    timeout,
+                    source,
+                } => create_connection(&waker, &host, port, timeout, source),
+            };
+            match made {
+                Ok((sock, family, kind, proto, timeout)) => {
+                    let info = SocketInfo {
+                        id,
+                        name: name.clone(),
+                        family,
+                        kind,
+                        proto,
+                        fd: sock.as_raw_fd(),
+                        parent: None,
+                        timeout,
+                    };
+                    sh.emit(Event::Created {
+                        info,
+                        req: Some(req),
+                    });
+                    let w = Worker::new(sh.clone(), id, sock, family, kind, timeout, waker, rx);
+                    let mut w = w;
+                    if op == "create_connection" {
+                        w.state = SockState::Connected;
+                        w.reply(req, op, start, Ok(Reply::Unit));
+                    }
+                    w.run();
+                }
+                Err(error) => {
+                    unregister(&sh, id);
+                    sh.emit(Event::Failed {
+                        id: None,
+                        req: Some(req),
+                        error,
+                        elapsed: start.elapsed(),
+                    });
+                }
+            }
+        });
+    attach(shared, id, thread, op, req);
+}
+
+/// Starts a worker for a connection a listener accepted; emits its Created event before
+/// returning, so it always precedes the listener's answer.
+fn spawn_accepted(
+    shared: &Arc<Shared>,
+    sock: Socket,
+    family: Family,
+    kind: Kind,
+    proto: i32,
+    parent: SocketId,
+    auto_receive: bool,
+) -> Result<SocketId, OpError> {
+    let Some((id, name, waker, rx)) = register(shared, true, "accept", ReqId(0)) else {
+        return Err(OpError::os("accept", None, libc::EMFILE));
+    };
+    shared.emit(Event::Created {
+        info: SocketInfo {
+            id,
+            name: name.clone(),
+            family,
+            kind,
+            proto,
+            fd: sock.as_raw_fd(),
+            parent: Some(parent),
+            timeout: Timeout::Blocking,
+        },
+        req: None,
+    });
+    let sh = shared.clone();
+    let thread = std::thread::Builder::new()
+        .name(format!("sock-{name}"))
+        .stack_size(shared.config.stack_size)
+        .spawn(move || {
+            let mut w = Worker::new(sh, id, sock, family, kind, Timeout::Blocking, waker, rx);
+            w.state = SockState::Connected;
+            if auto_receive {
+                w.auto_recv = Some(64 << 10);
+            }
+            w.run();
+        });
+    attach(shared, id, thread, "accept", ReqId(0));
+    Ok(id)
+}
+
+type Registered = (SocketId, String, Arc<Waker>, Receiver<Command>);
+
+fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Option<Registered> {
+    let fail = |errno: i32| {
+        if !accepted {
+            shared.emit(Event::Failed {
+                id: None,
+                req: Some(req),
+                error: OpError::os(op, None, errno),
+                elapsed: Duration::ZERO,
+            });
+        }
+        None
+    };
+    if shared.live.fetch_add(1, Ordering::AcqRel) >= shared.config.max_sockets {
+        shared.live.fetch_sub(1, Ordering::AcqRel);
+        return fail(libc::EMFILE);
+    }
+    let waker = match Waker::new() {
+        Ok(w) => Arc::new(w),
+        Err(e) => {
+            shared.live.fetch_sub(1, Ordering::AcqRel);
+            return fail(e.raw_os_error().unwrap_or(libc::EMFILE));
+        }
+    };
+    let id = shared.new_id();
+    let name = shared.name_for(accepted);
+    let (tx, rx) = crossbeam_channel::unbounded();
+    lock(&shared.workers).insert(
+        id,
+        WorkerHandle {
+            tx,
+            waker: waker.clone(),
+            thread: None,
+        },
+    );
+    Some((id, name, waker, rx))
+}
+
+fn attach(
+    shared: &Arc<Shared>,
+    id: SocketId,
+    thread: io::Result<std::thread::JoinHandle<()>>,
+    op: &str,
+    req: ReqId,
+) {
+    match thread {
+        Ok(t) => {
+            if let Some(h) = lock(&shared.workers).get_mut(&id) {
+                h.thread = Some(t);
+            }
+        }
+        Err(e) => {
+            unregister(shared, id);
+            shared.emit(Event::Failed {
+                id: Some(id),
+                req: Some(req),
+                error: OpError::from_io(op, None, &e),
+                elapsed: Duration::ZERO,
+            });
+        }
+    }
+}
+
+fn unregister(shared: &Shared, id: SocketId) {
+    if lock(&shared.workers).remove(&id).is_some() {
+        shared.live.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn new_socket(family: Family, kind: Kind, proto: i32) -> io::Result<Socket> {
+    let proto = (proto != 0).then_some(Protocol::from(proto));
+    Socket::new(Domain::from(family.raw()), Type::from(kind.raw()), proto)
+}
+
+/// socket.create_connection: every address getaddrinfo gives, in order, until one connects;
+/// the last error otherwise.
+fn create_connection(
+    waker: &Waker,
+    host: &str,
+    port: u16,
+    timeout: Option<Timeout>,
+    source: Option<(String, u16)>,
+) -> Result<(Socket, Family, Kind, i32, Timeout), OpError> {
+    let shown = Some(format!("{host}:{port}"));
+    let addrs =
+        getaddrinfo_full(host, port, libc::AF_UNSPEC, libc::SOCK_STREAM).map_err(|code| {
+            OpError {
+                op: "create_connection".into(),
+                addr: shown.clone(),
+                kind: ErrorKind::Gai {
+                    code,
+                    message: super::addr::gai_strerror(code),
+                },
+            }
+        })?;
+    let timeout = timeout.unwrap_or(Timeout::Blocking);
+    let mut last = OpError::python(
+        "create_connection",
+        "OSError",
+        "getaddrinfo returns an empty list",
+    );
+    for (addr, proto) in addrs {
+        let family = if addr.is_ipv4() {
+            Family::Inet
+        } else {
+            Family::Inet6
+        };
+        let attempt = (|| -> Result<Socket, OpError> {
+            let sock = new_socket(family, Kind::Stream, proto)
+                .map_err(|e| OpError::from_io("socket", shown.clone(), &e))?;
+            if let Some((h, p)) = &source {
+                let spec = AddrSpec::Inet {
+                    host: h.clone(),
+                    port: *p,
+                };
+                let sa = spec.resolve(family, "bind")?;
+                sock.bind(&sa)
+                    .map_err(|e| OpError::from_io("bind", shown.clone(), &e))?;
+            }
+            sock.set_nonblocking(true)
+                .map_err(|e| OpError::from_io("connect", shown.clone(), &e))?;
+            let sa = SockAddr::from(addr);
+            let deadline = match timeout {
+                Timeout::Secs(s) => Some(Instant::now() + Duration::from_secs_f64(s)),
+                _ => None,
+            };
+            match sock.connect(&sa) {
+                Ok(()) => {}
+                Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
+                    loop {
+                        let ms = deadline.map(remaining_ms).unwrap_or(-1);
+                        let (_, ready) = poll2(waker.raw(), sock.as_raw_fd(), libc::POLLOUT, ms);
+                        if ready != 0 {
+                            break;
+                        }
+                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                            return Err(OpError::timeout("connect", shown.clone()));
+                        }
+                    }
+                    if let Ok(Some(e)) = sock.take_error() {
+                        return Err(OpError::from_io("connect", shown.clone(), &e));
+                    }
+                }
+                Err(e) => return Err(OpError::from_io("connect", shown.clone(), &e)),
+            }
+            if timeout == Timeout::Blocking {
+                sock.set_nonblocking(false)
+                    .map_err(|e| OpError::from_io("connect", shown.clone(), &e))?;
+            }
+            Ok(sock)
+        })();
+        match attempt {
+            Ok(sock) => return Ok((sock, family, Kind::Stream, proto, timeout)),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn remaining_ms(deadline: Instant) -> i32 {
+    let left = deadline.saturating_duration_since(Instant::now());
+    // Round up so a wait never ends a hair before its deadline.
+    (left.as_micros().div_ceil(1000)).min(i32::MAX as u128) as i32
+}
+
+/// poll(2) on the wake descriptor and the socket; returns (wake revents, socket revents).
+fn poll2(wake: RawFd, sock: RawFd, events: i16, timeout_ms: i32) -> (i16, i16) {
+    let mut fds = [
+        libc::pollfd {
+            fd: wake,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: if events == 0 { -1 } else { sock },
+            events,
+            revents: 0,
+        },
+    ];
+    // SAFETY: fds is a valid array of two pollfd.
+    let rc = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout_ms) };
+    if rc <= 0 {
+        return (0, 0);
+    }
+    (fds[0].revents, fds[1].revents)
+}
+
+fn is_again(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EAGAIN))
+}
+
+struct Worker {
+    shared: Arc<Shared>,
+    id: SocketId,
+    sock: Socket,
+    family: Family,
+    kind: Kind,
+    timeout: Timeout,
+    waker: Arc<Waker>,
+    rx: Receiver<Command>,
+    queue: VecDeque<Command>,
+    /// The close request, once one arrived: the worker ends after answering it.
+    closing: Option<ReqId>,
+    state: SockState,
+    counters: Counters,
+    /// Continuous receive with this buffer size.
+    auto_recv: Option<usize>,
+    /// Continuous accept; accepted connections start in auto-receive when true.
+    auto_accept: Option<bool>,
+    eof: bool,
+    recv_buf: Vec<MaybeUninit<u8>>,
+    data_budget: Arc<AtomicUsize>,
+    snap_budget: Arc<AtomicUsize>,
+    skipped: (u64, u64),
+    options: Vec<OptionReading>,
+    last_snapshot: Option<Snapshot>,
+    snapshot_due: bool,
+    quiet_ticks: u32,
+    next_tick: Instant,
+}
+
+impl Worker {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        shared: Arc<Shared>,
+        id: SocketId,
+        sock: Socket,
+        family: Family,
+        kind: Kind,
+        timeout: Timeout,
+        waker: Arc<Waker>,
+        rx: Receiver<Command>,
+    ) -> Worker {
+        Worker {
+            shared,
+            id,
+            sock,
+            family,
+            kind,
+            timeout,
+            waker,
+            rx,
+            queue: VecDeque::new(),
+            closing: None,
+            state: SockState::Created,
+            counters: Counters::default(),
+            auto_recv: None,
+            auto_accept: None,
+            eof: false,
+            recv_buf: Vec::new(),
+            data_budget: Arc::new(AtomicUsize::new(0)),
+            snap_budget: Arc::new(AtomicUsize::new(0)),
+            skipped: (0, 0),
+            options: Vec::new(),
+            last_snapshot: None,
+            snapshot_due: true,
+            quiet_ticks: 0,
+            next_tick: Instant::now(),
+        }
+    }
+
+    fn fd(&self) -> RawFd {
+        self.sock.as_raw_fd()
+    }
+
+    fn run(mut self) {
+        self.refresh_options();
+        self.publish(true);
+        loop {
+            while self.closing.is_none() {
+                let Some(cmd) = self.queue.pop_front() else {
+                    break;
+                };
+                self.handle(cmd);
+            }
+            if self.closing.is_some() {
+                break;
+            }
+            let interest = self.continuous_interest();
+            let (wake, ready) = poll2(self.waker.raw(), self.fd(), interest, self.tick_timeout());
+            if wake != 0 {
+                self.pull_commands(false);
+            }
+            if ready != 0 {
+                self.continuous_step();
+            }
+            self.tick();
+        }
+        self.finish();
+    }
+
+    fn continuous_interest(&self) -> i16 {
+        if self.auto_accept.is_some() || (self.auto_recv.is_some() && !self.eof) {
+            libc::POLLIN
+        } else {
+            0
+        }
+    }
+
+    fn tick_timeout(&self) -> i32 {
+        if !self.shared.config.inspect && self.skipped == (0, 0) && !self.snapshot_due {
+            return -1;
+        }
+        remaining_ms(self.next_tick)
+    }
+
+    /// Moves waiting commands into the queue. While a call waits (`waiting`), close is noted
+    /// so the wait ends, and instant calls run at once.
+    fn pull_commands(&mut self, waiting: bool) {
+        self.waker.drain();
+        while let Ok(cmd) = self.rx.try_recv() {
+            if waiting && cmd.op.is_instant() {
+                self.handle(cmd);
+            } else {
+                if matches!(cmd.op, Op::Close) && self.closing.is_none() {
+                    self.closing = Some(cmd.req);
+                }
+                self.queue.push_back(cmd);
+            }
+        }
+    }
+
+    fn finish(self) {
+        unregister(&self.shared, self.id);
+        let close_req = self.closing;
+        // The descriptor closes before anyone hears it did.
+        drop(self.sock);
+        let (shared, id) = (&self.shared, self.id);
+        if let Some(req) = close_req.filter(|r| *r != ReqId(0)) {
+            emit_result(shared, id, req, "close", Instant::now(), Ok(Reply::Unit));
+        }
+        // Whatever was still queued or sent meets a closed socket, as in Python.
+        let mut rest: Vec<Command> = self.queue.into_iter().collect();
+        rest.extend(self.rx.try_iter());
+        for cmd in rest {
+            if matches!(cmd.op, Op::Close) {
+                if cmd.req != ReqId(0) && Some(cmd.req) != close_req {
+                    emit_result(
+                        shared,
+                        id,
+                        cmd.req,
+                        "close",
+                        Instant::now(),
+                        Ok(Reply::Unit),
+                    );
+                }
+                continue;
+            }
+            let op = cmd.op.name();
+            emit_result(
+                shared,
+                id,
+                cmd.req,
+                op,
+                Instant::now(),
+                Err(OpError::os(op, None, libc::EBADF)),
+            );
+        }
+        shared.emit(Event::Closed { id });
+    }
+
+    fn reply(&self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {
+        emit_result(&self.shared, self.id, req, op, start, result);
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        let start = Instant::now();
+        let op_name = cmd.op.name();
+        if matches!(cmd.op, Op::Close) {
+            self.closing.get_or_insert(cmd.req);
+            return;
+        }
+        let instant = cmd.op.is_instant();
+        let result = self.execute(cmd.req, cmd.op);
+        if let Err(e) = &result {
+            if matches!(
+                e.kind,
+                ErrorKind::Os {
+                    errno: libc::ECONNRESET | libc::EPIPE
+                }
+            ) {
+                self.state = SockState::Error;
+            }
+        }
+        self.reply(cmd.req, op_name, start, result);
+        if !instant {
+            self.refresh_options();
+            self.publish(false);
+        }
+    }
+
+    fn execute(&mut self, req: ReqId, op: Op) -> OpResult {
+        let name = op.name();
+        match op {
+            Op::Bind { addr } => {
+                let sa = addr.resolve(self.family, name)?;
+                self.sock
+                    .bind(&sa)
+                    .map_err(|e| OpError::from_io(name, Some(addr.to_string()), &e))?;
+                if self.state == SockState::Created {
+                    self.state = SockState::Bound;
+                }
+                Ok(Reply::Unit)
+            }
+            Op::Listen { backlog } => {
+                self.sock
+                    .listen(backlog.max(0))
+                    .map_err(|e| OpError::from_io(name, self.local_shown(), &e))?;
+                self.state = SockState::Listening;
+                Ok(Reply::Unit)
+            }
+            Op::Accept => {
+                if self.auto_accept.is_some() {
+                    return Err(OpError::python(
+                        name,
+                        "OSError",
+                        "auto-accept is on: it accepts every connection",
+                    ));
+                }
+                self.accept(req, false)
+            }
+            Op::Connect { addr } => self.connect(req, &addr, false),
+            Op::ConnectEx { addr } => self.connect(req, &addr, true),
+            Op::Send { data, flags } => self.send(req, name, &data, flags, None, false),
+            Op::SendAll { data, flags } => self.send(req, name, &data, flags, None, true),
+            Op::SendTo { data, flags, addr } => {
+                let sa = addr.resolve(self.family, name)?;
+                self.send(req, name, &data, flags, Some((sa, addr.to_string())), false)
+            }
+            Op::Recv { bufsize, flags } => self.recv(req, name, bufsize, flags, false),
+            Op::RecvFrom { bufsize, flags } => self.recv(req, name, bufsize, flags, true),
+            Op::Shutdown { how } => {
+                let h = match how {
+                    How::Read => std::net::Shutdown::Read,
+                    How::Write => std::net::Shutdown::Write,
+                    How::Both => std::net::Shutdown::Both,
+                };
+                self.sock
+                    .shutdown(h)
+                    .map_err(|e| OpError::from_io(name, None, &e))?;
+                self.state = SockState::HalfClosed;
+                Ok(Reply::Unit)
+            }
+            Op::Close => Ok(Reply::Unit),
+            Op::SetSockOpt {
+                level,
+                name: opt,
+                value,
+            } => {
+                let bytes = match value {
+                    OptValue::Int(v) => (v as i32).to_ne_bytes().to_vec(),
+                    OptValue::Bytes(b) => b,
+                };
+                options::setsockopt_raw(self.fd(), level, opt, &bytes)
+                    .map_err(|errno| OpError::os(name, None, errno))?;
+                self.refresh_options();
+                self.publish(false);
+                Ok(Reply::Unit)
+            }
+            Op::GetSockOpt {
+                level,
+                name: opt,
+                buflen,
+            } => match buflen {
+                None => options::getsockopt_int(self.fd(), level, opt)
+                    .map(|v| Reply::Int(v as i64))
+                    .map_err(|errno| OpError::os(name, None, errno)),
+                Some(n) => options::getsockopt_raw(self.fd(), level, opt, n)
+                    .map(Reply::Bytes)
+                    .map_err(|errno| OpError::os(name, None, errno)),
+            },
+            Op::SetTimeout { timeout } => {
+                // CPython keeps O_NONBLOCK set for any timeout other than None.
+                self.sock
+                    .set_nonblocking(timeout != Timeout::Blocking)
+                    .map_err(|e| OpError::from_io(name, None, &e))?;
+                self.timeout = timeout;
+                Ok(Reply::Unit)
+            }
+            Op::GetTimeout => Ok(Reply::Timeout(self.timeout)),
+            Op::GetSockName => self
+                .sock
+                .local_addr()
+                .map(|a| Reply::Addr(Endpoint::from_sockaddr(&a)))
+                .map_err(|e| OpError::from_io(name, None, &e)),
+            Op::GetPeerName => self
+                .sock
+                .peer_addr()
+                .map(|a| Reply::Addr(Endpoint::from_sockaddr(&a)))
+                .map_err(|e| OpError::from_io(name, None, &e)),
+            Op::FileNo => Ok(Reply::Int(self.fd() as i64)),
+            Op::AutoReceive { on, bufsize } => {
+                if on && self.state == SockState::Listening {
+                    return Err(OpError::python(
+                        name,
+                        "OSError",
+                        "a listening socket receives connections, not data: use auto-accept",
+                    ));
+                }
+                self.auto_recv = on.then_some(bufsize.clamp(1, MAX_RECV));
+                self.eof = false;
+                Ok(Reply::Unit)
+            }
+            Op::AutoAccept { on, receive } => {
+                if on && self.state != SockState::Listening {
+                    return Err(OpError::os(name, None, libc::EINVAL));
+                }
+                self.auto_accept = on.then_some(receive);
+                Ok(Reply::Unit)
+            }
+            Op::JoinMulticast { group, interface } => {
+                self.multicast(name, &group, &interface, true)
+            }
+            Op::LeaveMulticast { group, interface } => {
+                self.multicast(name, &group, &interface, false)
+            }
+            Op::Inspect { so_error } => {
+                self.refresh_options();
+                if so_error {
+                    if let Some(spec) = options::find("SO_ERROR") {
+                        self.options.push(options::read(self.fd(), spec));
+                    }
+                }
+                self.publish(true);
+                Ok(Reply::Unit)
+            }
+        }
+    }
+
+    fn local_shown(&self) -> Option<String> {
+        self.sock
+            .local_addr()
+            .ok()
+            .map(|a| Endpoint::from_sockaddr(&a).to_string())
+    }
+
+    fn deadline(&self, start: Instant) -> Option<Instant> {
+        match self.timeout {
+            Timeout::Secs(s) => Some(start + Duration::from_secs_f64(s)),
+            _ => None,
+        }
+    }
+
+    /// Waits until the socket is ready for `events`, the deadline passes, or close arrives.
+    /// Commands arriving meanwhile are queued, instant ones answered at once; continuous
+    /// receive keeps running so two peers writing to each other never deadlock.
+    fn wait(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        events: i16,
+        deadline: Option<Instant>,
+        announced: &mut bool,
+        addr: &Option<String>,
+    ) -> Result<(), OpError> {
+        if !*announced {
+            *announced = true;
+            self.shared.emit(Event::Waiting {
+                id: self.id,
+                req,
+                op,
+                deadline,
+            });
+        }
+        loop {
+            if self.closing.is_some() {
+                return Err(OpError::os(op, addr.clone(), libc::EBADF));
+            }
+            let mut ms = self.tick_timeout();
+            if let Some(d) = deadline {
+                let left = remaining_ms(d);
+                ms = if ms < 0 { left } else { ms.min(left) };
+            }
+            let extra = if self.auto_recv.is_some() && !self.eof {
+                libc::POLLIN
+            } else {
+                0
+            };
+            let (wake, ready) = poll2(self.waker.raw(), self.fd(), events | extra, ms);
+            if wake != 0 {
+                self.pull_commands(true);
+                if self.closing.is_some() {
+                    return Err(OpError::os(op, addr.clone(), libc::EBADF));
+                }
+            }
+            if ready & (libc::POLLIN) != 0 && extra != 0 {
+                self.continuous_step();
+            }
+            if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
+                return Ok(());
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(OpError::timeout(op, addr.clone()));
+            }
+            self.tick();
+        }
+    }
+
+    /// Runs `f` with O_NONBLOCK set, for calls that have no MSG_DONTWAIT (accept, connect).
+    fn nonblocking<T>(&self, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
+        if self.timeout == Timeout::Blocking {
+            let _ = self.sock.set_nonblocking(true);
+            let r = f(&self.sock);
+            let _ = self.sock.set_nonblocking(false);
+            r
+        } else {
+            f(&self.sock)
+        }
+    }
+
+    fn accept(&mut self, req: ReqId, _auto: bool) -> OpResult {
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let mut announced = false;
+        loop {
+            match self.nonblocking(|s| s.accept()) {
+                Ok((conn, addr)) => {
+                    let peer = Endpoint::from_sockaddr(&addr);
+                    let proto = self.proto_of(&conn);
+                    let id = spawn_accepted(
+                        &self.shared,
+                        conn,
+                        self.family,
+                        self.kind,
+                        proto,
+                        self.id,
+                        false,
+                    )?;
+                    return Ok(Reply::Accepted { conn: id, peer });
+                }
+                Err(e) if is_again(&e) && self.timeout != Timeout::NonBlocking => {
+                    self.wait(req, "accept", libc::POLLIN, deadline, &mut announced, &None)?;
+                }
+                Err(e) => return Err(OpError::from_io("accept", None, &e)),
+            }
+        }
+    }
+
+    fn proto_of(&self, s: &Socket) -> i32 {
+        options::getsockopt_int(s.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PROTOCOL).unwrap_or(0)
+    }
+
+    fn connect(&mut self, req: ReqId, addr: &AddrSpec, ex: bool) -> OpResult {
+        let op = if ex { "connect_ex" } else { "connect" };
+        let shown = Some(addr.to_string());
+        let sa = addr.resolve(self.family, op)?;
+        let start = Instant::now();
+        let result = self.connect_inner(req, op, &sa, &shown, start);
+        match result {
+            Ok(()) => {
+                self.state = SockState::Connected;
+                Ok(if ex { Reply::Int(0) } else { Reply::Unit })
+            }
+            Err(e) => {
+                if let Some(errno) = e.errno() {
+                    if errno == libc::EINPROGRESS {
+                        self.state = SockState::Connecting;
+                    }
+                    if ex
+                        && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
+                        && self.closing.is_none()
+                    {
+                        return Ok(Reply::Int(errno as i64));
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn connect_inner(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        sa: &SockAddr,
+        shown: &Option<String>,
+        start: Instant,
+    ) -> Result<(), OpError> {
+        let deadline = self.deadline(start);
+        let mut announced = false;
+        match self.nonblocking(|s| s.connect(sa)) {
+            Ok(()) => Ok(()),
+            Err(e)
+                if matches!(e.raw_os_error(), Some(libc::EINPROGRESS))
+                    && self.timeout != Timeout::NonBlocking =>
+            {
+                self.state = SockState::Connecting;
+                self.publish(false);
+                self.wait(req, op, libc::POLLOUT, deadline, &mut announced, shown)?;
+                match self.sock.take_error() {
+                    Ok(None) => Ok(()),
+                    Ok(Some(e)) => Err(OpError::from_io(op, shown.clone(), &e)),
+                    Err(e) => Err(OpError::from_io(op, shown.clone(), &e)),
+                }
+            }
+            Err(e)
+                if is_again(&e)
+                    && self.family == Family::Unix
+                    && self.timeout != Timeout::NonBlocking =>
+            {
+                // A Unix listener's backlog is full: a blocking connect waits for room.
+                loop {
+                    let retry = Instant::now() + Duration::from_millis(20);
+                    let until = deadline.map_or(retry, |d| d.min(retry));
+                    match self.wait(req, op, 0, Some(until), &mut announced, shown) {
+                        Err(OpError {
+                            kind: ErrorKind::Timeout,
+                            ..
+                        }) if deadline.is_none_or(|d| Instant::now() < d) => {}
+                        Err(e) => return Err(e),
+                        Ok(()) => {}
+                    }
+                    match self.nonblocking(|s| s.connect(sa)) {
+                        Ok(()) => return Ok(()),
+                        Err(e) if is_again(&e) => continue,
+                        Err(e) => return Err(OpError::from_io(op, shown.clone(), &e)),
+                    }
+                }
+            }
+            Err(e) => Err(OpError::from_io(op, shown.clone(), &e)),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        data: &[u8],
+        flags: i32,
+        to: Option<(SockAddr, String)>,
+        all: bool,
+    ) -> OpResult {
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let shown = to.as_ref().map(|(_, s)| s.clone());
+        let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
+        // A blocking send() on Linux returns only once every byte is queued; with a timeout or
+        // non-blocking it may take part, as the kernel allows.
+        let whole = all || (self.timeout == Timeout::Blocking && !nonblocking);
+        let mut announced = false;
+        let mut sent = 0usize;
+        loop {
+            let rest = &data[sent..];
+            let r = match &to {
+                Some((sa, _)) => self.sock.send_to_with_flags(
+                    rest,
+                    sa,
+                    flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+                ),
+                None => self
+                    .sock
+                    .send_with_flags(rest, flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL),
+            };
+            match r {
+                Ok(n) => {
+                    sent += n;
+                    let peer = to.as_ref().map(|(sa, _)| Endpoint::from_sockaddr(sa));
+                    self.count_out(&rest[..n], peer);
+                    if !whole || sent >= data.len() {
+                        break;
+                    }
+                }
+                Err(e) if is_again(&e) && !nonblocking => {
+                    if let Err(err) =
+                        self.wait(req, op, libc::POLLOUT, deadline, &mut announced, &shown)
+                    {
+                        if sent > 0 && !all && self.closing.is_none() {
+                            break;
+                        }
+                        return Err(err);
+                    }
+                }
+                Err(e) => {
+                    if sent > 0 && !all {
+                        break;
+                    }
+                    return Err(OpError::from_io(op, shown.clone(), &e));
+                }
+            }
+        }
+        if all {
+            Ok(Reply::Unit)
+        } else {
+            Ok(Reply::Int(sent as i64))
+        }
+    }
+
+    fn recv(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        bufsize: usize,
+        flags: i32,
+        from: bool,
+    ) -> OpResult {
+        if self.auto_recv.is_some() {
+            return Err(OpError::python(
+                op,
+                "OSError",
+                "auto-receive is on: every chunk is already being received",
+            ));
+        }
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
+        let want = bufsize.min(MAX_RECV);
+        let mut announced = false;
+        let mut out: Vec<u8> = Vec::new();
+        let mut source: Option<Endpoint> = None;
+        loop {
+            let mut buf: Vec<u8> = Vec::with_capacity(want - out.len());
+            let spare = buf.spare_capacity_mut();
+            let r = if from {
+                self.sock
+                    .recv_from_with_flags(spare, (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL)
+                    .map(|(n, sa)| {
+                        source = (sa.len() > 0).then(|| Endpoint::from_sockaddr(&sa));
+                        n
+                    })
+            } else {
+                self.sock
+                    .recv_with_flags(spare, (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL)
+            };
+            match r {
+                Ok(n) => {
+                    // SAFETY: the kernel initialised the first n bytes.
+                    unsafe { buf.set_len(n) };
+                    out.extend_from_slice(&buf);
+                    let waitall =
+                        flags & libc::MSG_WAITALL != 0 && self.kind == Kind::Stream && !nonblocking;
+                    if n > 0 && waitall && out.len() < want {
+                        continue;
+                    }
+                    break;
+                }
+                Err(e) if is_again(&e) && !nonblocking => {
+                    let w = self.wait(req, op, libc::POLLIN, deadline, &mut announced, &None);
+                    if let Err(err) = w {
+                        if !out.is_empty() && self.closing.is_none() {
+                            break;
+                        }
+                        return Err(err);
+                    }
+                }
+                Err(e) => {
+                    if !out.is_empty() {
+                        break;
+                    }
+                    return Err(OpError::from_io(op, None, &e));
+                }
+            }
+        }
+        let peeking = flags & libc::MSG_PEEK != 0;
+        if !peeking {
+            self.count_in(&out, source.clone());
+        }
+        if from {
+            Ok(Reply::BytesFrom {
+                data: out,
+                from: source,
+            })
+        } else {
+            Ok(Reply::Bytes(out))
+        }
+    }
+
+    fn multicast(
+        &mut self,
+        op: &'static str,
+        group: &str,
+        interface: &str,
+        join: bool,
+    ) -> OpResult {
+        let shown = Some(group.to_string());
+        let bad = |what: &str| {
+            OpError::python(op, "ValueError", format!("{what} is not a valid address"))
+        };
+        match self.family {
+            Family::Inet => {
+                let g: std::net::Ipv4Addr = group.parse().map_err(|_| bad(group))?;
+                let i: std::net::Ipv4Addr = if interface.is_empty() {
+                    std::net::Ipv4Addr::UNSPECIFIED
+                } else {
+                    interface.parse().map_err(|_| bad(interface))?
+                };
+                let r = if join {
+                    self.sock.join_multicast_v4(&g, &i)
+                } else {
+                    self.sock.leave_multicast_v4(&g, &i)
+                };
+                r.map_err(|e| OpError::from_io(op, shown, &e))?;
+            }
+            Family::Inet6 => {
+                let g: std::net::Ipv6Addr = group.parse().map_err(|_| bad(group))?;
+                let index = if interface.is_empty() {
+                    0
+                } else if let Ok(n) = interface.parse::<u32>() {
+                    n
+                } else {
+                    let c = std::ffi::CString::new(interface).map_err(|_| bad(interface))?;
+                    // SAFETY: c is a valid C string.
+                    let n = unsafe { libc::if_nametoindex(c.as_ptr()) };
+                    if n == 0 {
+                        return Err(OpError::os(op, Some(interface.to_string()), libc::ENODEV));
+                    }
+                    n
+                };
+                let r = if join {
+                    self.sock.join_multicast_v6(&g, index)
+                } else {
+                    self.sock.leave_multicast_v6(&g, index)
+                };
+                r.map_err(|e| OpError::from_io(op, shown, &e))?;
+            }
+            _ => return Err(OpError::os(op, shown, libc::EOPNOTSUPP)),
+        }
+        Ok(Reply::Unit)
+    }
+
+    fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>) {
+        if !data.is_empty() || self.kind != Kind::Stream {
+            self.counters.bytes_in += data.len() as u64;
+            self.counters.msgs_in += 1;
+        }
+        self.deliver(Direction::In, data, peer);
+    }
+
+    fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>) {
+        self.counters.bytes_out += data.len() as u64;
+        self.counters.msgs_out += 1;
+        self.deliver(Direction::Out, data, peer);
+    }
+
+    /// Reports a chunk if the consumer has room for it; otherwise counts what was skipped.
+    fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
+        let cost = data.len() + EVENT_COST;
+        let permit = Permit::try_take(&self.data_budget, cost, self.shared.config.data_budget);
+        match permit {
+            Some(permit) => {
+                self.flush_skipped();
+                self.shared.emit(Event::Data {
+                    id: self.id,
+                    chunk: Chunk {
+                        direction,
+                        data: data.to_vec(),
+                        len: data.len(),
+                        peer,
+                        at: SystemTime::now(),
+                        _permit: Some(permit),
+                    },
+                });
+            }
+            None => {
+                self.skipped.0 += data.len() as u64;
+                self.skipped.1 += 1;
+            }
+        }
+    }
+
+    fn flush_skipped(&mut self) {
+        if self.skipped != (0, 0) {
+            let (bytes, chunks) = std::mem::take(&mut self.skipped);
+            self.shared.emit(Event::Skipped {
+                id: self.id,
+                bytes,
+                chunks,
+            });
+        }
+    }
+
+    /// One round of the continuous modes: accept or receive whatever is ready.
+    fn continuous_step(&mut self) {
+        if let Some(receive) = self.auto_accept {
+            for _ in 0..BURST {
+                match self.sock.accept() {
+                    Ok((conn, addr)) => {
+                        let _ = conn.set_nonblocking(false);
+                        let peer = Endpoint::from_sockaddr(&addr);
+                        let proto = self.proto_of(&conn);
+                        match spawn_accepted(
+                            &self.shared,
+                            conn,
+                            self.family,
+                            self.kind,
+                            proto,
+                            self.id,
+                            receive,
+                        ) {
+                            Ok(conn) => self.shared.emit(Event::Accepted {
+                                listener: self.id,
+                                conn,
+                                peer,
+                            }),
+                            Err(error) => self.shared.emit(Event::Failed {
+                                id: Some(self.id),
+                                req: None,
+                                error,
+                                elapsed: Duration::ZERO,
+                            }),
+                        }
+                    }
+                    Err(e) if is_again(&e) => break,
+                    Err(e) => {
+                        self.shared.emit(Event::Failed {
+                            id: Some(self.id),
+                            req: None,
+                            error: OpError::from_io("accept", None, &e),
+                            elapsed: Duration::ZERO,
+                        });
+                        break;
+                    }
+                }
+            }
+            self.snapshot_due = true;
+            return;
+        }
+        let Some(bufsize) = self.auto_recv else {
+            return;
+        };
+        if self.recv_buf.len() != bufsize {
+            self.recv_buf = Vec::with_capacity(bufsize);
+            self.recv_buf.resize_with(bufsize, MaybeUninit::uninit);
+        }
+        for _ in 0..BURST {
+            let mut buf = std::mem::take(&mut self.recv_buf);
+            let r = self.sock.recv_from_with_flags(&mut buf, libc::MSG_DONTWAIT);
+            match r {
+                Ok((n, sa)) => {
+                    // SAFETY: the kernel initialised the first n bytes.
+                    let data: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), n) };
+                    let peer = (self.kind != Kind::Stream && sa.len() > 0)
+                        .then(|| Endpoint::from_sockaddr(&sa));
+                    let data = data.to_vec();
+                    self.recv_buf = buf;
+                    self.count_in(&data, peer);
+                    if n == 0 && self.kind == Kind::Stream {
+                        // b'': the peer closed its side; stop polling for input.
+                        self.eof = true;
+                        self.state = SockState::HalfClosed;
+                        self.snapshot_due = true;
+                        break;
+                    }
+                }
+                Err(e) if is_again(&e) => {
+                    self.recv_buf = buf;
+                    break;
+                }
+                Err(e) => {
+                    self.recv_buf = buf;
+                    self.auto_recv = None;
+                    self.state = SockState::Error;
+                    self.shared.emit(Event::Failed {
+                        id: Some(self.id),
+                        req: None,
+                        error: OpError::from_io("recv", None, &e),
+                        elapsed: Duration::ZERO,
+                    });
+                    break;
+                }
+            }
+        }
+        self.snapshot_due = true;
+    }
+
+    fn refresh_options(&mut self) {
+        if self.shared.config.inspect {
+            self.options = options::read_all(self.fd(), self.family, self.kind, false);
+        }
+    }
+
+    fn tick(&mut self) {
+        if Instant::now() < self.next_tick {
+            return;
+        }
+        self.flush_skipped_if_room();
+        let changed = self.publish(false);
+        self.quiet_ticks = if changed {
+            0
+        } else {
+            self.quiet_ticks.saturating_add(1)
+        };
+        let interval = if self.quiet_ticks > 8 {
+            IDLE_TICK
+        } else {
+            TICK
+        };
+        self.next_tick = Instant::now() + interval;
+    }
+
+    fn flush_skipped_if_room(&mut self) {
+        if self.skipped != (0, 0)
+            && self.data_budget.load(Ordering::Acquire) < self.shared.config.data_budget / 2
+        {
+            self.flush_skipped();
+        }
+    }
+
+    fn derived_state(&self, tcp: Option<&inspect::TcpInfo>) -> SockState {
+        let Some(t) = tcp else {
+            return self.state;
+        };
+        if matches!(self.state, SockState::Error | SockState::Closed) {
+            return self.state;
+        }
+        match t.state {
+            TcpState::Listen => SockState::Listening,
+            TcpState::SynSent | TcpState::SynRecv => SockState::Connecting,
+            TcpState::Established => {
+                if self.state == SockState::HalfClosed {
+                    SockState::HalfClosed
+                } else {
+                    SockState::Connected
+                }
+            }
+            TcpState::CloseWait
+            | TcpState::FinWait1
+            | TcpState::FinWait2
+            | TcpState::Closing
+            | TcpState::LastAck
+            | TcpState::TimeWait => SockState::HalfClosed,
+            _ => self.state,
+        }
+    }
+
+    /// Publishes a snapshot when it differs from the last one (or when forced). Returns
+    /// whether anything changed. At most one snapshot per socket waits in the channel.
+    fn publish(&mut self, force: bool) -> bool {
+        if !self.shared.config.inspect {
+            self.snapshot_due = false;
+            return false;
+        }
+        let fd = self.fd();
+        let tcp =
+            if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
+                inspect::tcp_info(fd)
+            } else {
+                None
+            };
+        let snap = Snapshot {
+            state: self.derived_state(tcp.as_ref()),
+            local: self
+                .sock
+                .local_addr()
+                .ok()
+                .map(|a| Endpoint::from_sockaddr(&a)),
+            peer: self
+                .sock
+                .peer_addr()
+                .ok()
+                .map(|a| Endpoint::from_sockaddr(&a)),
+            timeout: self.timeout,
+            kernel_nonblocking: inspect::kernel_nonblocking(fd),
+            options: self.options.clone(),
+            tcp,
+            recv_queue: inspect::recv_queue(fd),
+            send_queue: inspect::send_queue(fd),
+            counters: self.counters,
+            auto_receive: self.auto_recv.is_some(),
+            auto_accept: self.auto_accept.is_some(),
+        };
+        let changed = self.last_snapshot.as_ref() != Some(&snap);
+        if !(changed || force || self.snapshot_due) {
+            return false;
+        }
+        match Permit::try_take(&self.snap_budget, 1, 1) {
+            Some(permit) => {
+                self.snapshot_due = false;
+                self.last_snapshot = Some(snap.clone());
+                self.shared.emit(Event::Snapshot {
+                    id: self.id,
+                    snapshot: Box::new(snap),
+                    _permit: Some(permit),
+                });
+            }
+            None => self.snapshot_due = true,
+        }
+        changed
+    }
+}
+
+fn emit_result(
+    shared: &Shared,
+    id: SocketId,
+    req: ReqId,
+    op: &'static str,
+    start: Instant,
+    result: OpResult,
+) {
+    let elapsed = start.elapsed();
+    shared.emit(match result {
+        Ok(reply) => Event::Done {
+            id,
+            req,
+            op,
+            reply,
+            elapsed,
+        },
+        Err(error) => Event::Failed {
+            id: Some(id),
+            req: Some(req),
+            error,
+            elapsed,
+        },
+    });
+}

@@ -1,0 +1,69 @@
+//! A subset of Python's socket API (and the few modules socket tutorials use), run on the
+//! engine's real sockets: what `socklab run FILE` executes.
+
+pub mod check;
+pub mod codecs;
+pub mod constants;
+pub mod eval;
+pub mod hashing;
+pub mod lexer;
+pub mod net;
+pub mod ops;
+pub mod parser;
+pub mod value;
+
+use std::io::Write;
+
+use crate::engine::{Engine, EngineConfig};
+
+/// How a run ended, as the process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every statement ran without an exception (exit 0).
+    Clean,
+    /// At least one statement raised (exit 1).
+    Raised,
+    /// The file uses something outside the subset; nothing ran (exit 2).
+    Rejected,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Raised => 1,
+            Outcome::Rejected => 2,
+        }
+    }
+}
+
+/// Parses and runs a script, writing what the interactive console would print to `out` and
+/// rejections to `err`.
+pub fn run_source(src: &str, file: &str, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let lines = match parser::parse(src) {
+        Ok(l) => l,
+        Err(u) => {
+            let _ = writeln!(
+                err,
+                "{file}:{}:{}: {} is not supported by socklab run",
+                u.pos.line, u.pos.col, u.what
+            );
+            return Outcome::Rejected;
+        }
+    };
+    let config = EngineConfig {
+        inspect: false,
+        ..EngineConfig::default()
+    };
+    let (engine, events) = Engine::start(config, || {});
+    let raised = {
+        let mut interp = eval::Interp::new(engine.clone(), events, out);
+        interp.run(&lines)
+    };
+    engine.shutdown();
+    if raised {
+        Outcome::Raised
+    } else {
+        Outcome::Clean
+    }
+}

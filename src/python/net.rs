@@ -1,0 +1,922 @@
+//! The socket module of the subset on top of the engine, and the other module functions
+//! (time, os, hmac, hashlib) and built-ins.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crossbeam_channel::Receiver;
+
+use crate::engine::{
+    AddrSpec, Create, Endpoint, Engine, Event, Family, How, Kind, Op, OptValue, Reply, SocketId,
+    SocketInfo, Timeout,
+};
+
+use super::eval::{one_arg, Interp, PyErr, R};
+use super::hashing::{self, Algo, HashObj, MacObj};
+use super::ops;
+use super::value::{SockObj, Value};
+
+fn type_err<T>(msg: impl Into<String>) -> R<T> {
+    Err(PyErr::new("TypeError", msg))
+}
+
+/// Waits for the answer to `req`, remembering sockets announced meanwhile.
+fn wait(
+    events: &Receiver<Event>,
+    created: &mut HashMap<SocketId, SocketInfo>,
+    req: crate::engine::ReqId,
+) -> R<Reply> {
+    loop {
+        let Ok(ev) = events.recv() else {
+            return Err(PyErr::new("OSError", "the socket engine stopped"));
+        };
+        match ev {
+            Event::Created { info, req: r } => {
+                let id = info.id;
+                created.insert(id, info);
+                if r == Some(req) {
+                    // create_connection answers Done after Created; socket() only Created.
+                    return Ok(Reply::Accepted {
+                        conn: id,
+                        peer: Endpoint::Other,
+                    });
+                }
+            }
+            Event::Done { req: r, reply, .. } if r == req => return Ok(reply),
+            Event::Failed {
+                req: Some(r),
+                error,
+                ..
+            } if r == req => return Err(error.into()),
+            _ => {}
+        }
+    }
+}
+
+pub fn call(
+    engine: &Engine,
+    events: &Receiver<Event>,
+    created: &mut HashMap<SocketId, SocketInfo>,
+    id: SocketId,
+    op: Op,
+) -> R<Reply> {
+    let req = engine.next_req();
+    engine.send(id, req, op);
+    wait(events, created, req)
+}
+
+pub fn create(
+    engine: &Engine,
+    events: &Receiver<Event>,
+    created: &mut HashMap<SocketId, SocketInfo>,
+    how: Create,
+) -> R<SocketInfo> {
+    let req = engine.next_req();
+    let connection = matches!(how, Create::Connection { .. });
+    engine.create(req, how);
+    let first = wait(events, created, req)?;
+    let Reply::Accepted { conn, .. } = first else {
+        return Err(PyErr::new(
+            "OSError",
+            "the socket engine answered out of turn",
+        ));
+    };
+    if connection {
+        wait(events, created, req)?;
+    }
+    created
+        .remove(&conn)
+        .ok_or_else(|| PyErr::new("OSError", "the socket engine lost a socket"))
+}
+
+pub fn socket_repr(
+    engine: &Engine,
+    events: &Receiver<Event>,
+    created: &mut HashMap<SocketId, SocketInfo>,
+    s: &SockObj,
+) -> String {
+    let closed = s.fd.get() < 0;
+    let mut out = format!(
+        "<socket.socket{} fd={}, family={}, type={}, proto={}",
+        if closed { " [closed]" } else { "" },
+        s.fd.get(),
+        s.family,
+        s.kind,
+        s.proto
+    );
+    if !closed {
+        if let Ok(Reply::Addr(a)) = call(engine, events, created, s.id, Op::GetSockName) {
+            let v = endpoint_value(&a);
+            if v.truthy() {
+                out.push_str(&format!(
+                    ", laddr={}",
+                    super::value::repr(&v, &mut |_| String::new())
+                ));
+            }
+        }
+        if let Ok(Reply::Addr(a)) = call(engine, events, created, s.id, Op::GetPeerName) {
+            let v = endpoint_value(&a);
+            if v.truthy() {
+                out.push_str(&format!(
+                    ", raddr={}",
+                    super::value::repr(&v, &mut |_| String::new())
+                ));
+            }
+        }
+    }
+    out.push('>');
+    out
+}
+
+/// A socket address as Python gives it: (host, port), (host, port, flowinfo, scope_id), a
+/// path, or bytes for an abstract Unix name.
+pub fn endpoint_value(e: &Endpoint) -> Value {
+    match e {
+        Endpoint::V4(a) => Value::tuple(vec![
+            Value::str(&a.ip().to_string()),
+            Value::Int(a.port() as i64),
+        ]),
+        Endpoint::V6(a) => Value::tuple(vec![
+            Value::str(&a.ip().to_string()),
+            Value::Int(a.port() as i64),
+            Value::Int(a.flowinfo() as i64),
+            Value::Int(a.scope_id() as i64),
+        ]),
+        Endpoint::Unix(p) if p.first() == Some(&0) => Value::bytes(p),
+        Endpoint::Unix(p) => Value::str(&String::from_utf8_lossy(p)),
+        Endpoint::Other => Value::None,
+    }
+}
+
+/// An int argument (an "index": ints, bools and enum members, not floats).
+pub fn as_index(v: &Value) -> R<i64> {
+    match v {
+        Value::Int(_) | Value::Bool(_) | Value::Enum { .. } => Ok(v.as_int().unwrap_or(0)),
+        o => type_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            o.type_name()
+        )),
+    }
+}
+
+fn as_bytes(v: &Value) -> R<Vec<u8>> {
+    match v {
+        Value::Bytes(b) => Ok(b.to_vec()),
+        o => type_err(format!(
+            "a bytes-like object is required, not '{}'",
+            o.type_name()
+        )),
+    }
+}
+
+fn host_arg(v: &Value) -> R<String> {
+    match v {
+        Value::Str(s) => Ok(s.to_string()),
+        Value::Bytes(b) => Ok(String::from_utf8_lossy(b).into_owned()),
+        o => type_err(format!(
+            "str, bytes or bytearray expected, not {}",
+            o.type_name()
+        )),
+    }
+}
+
+/// CPython's getsockaddrarg: checks an address argument for a socket's family.
+fn parse_addr(family: i64, caller: &str, v: &Value) -> R<AddrSpec> {
+    match Family::from_raw(family as i32) {
+        Family::Inet => {
+            let Value::Tuple(t) = v else {
+                return type_err(format!(
+                    "{caller}(): AF_INET address must be tuple, not {}",
+                    v.type_name()
+                ));
+            };
+            if t.len() != 2 {
+                return type_err("AF_INET address must be a pair (host, port)");
+            }
+            let host = host_arg(&t[0])?;
+            let port = as_index(&t[1])?;
+            if !(0..=65535).contains(&port) {
+                return Err(PyErr::new(
+                    "OverflowError",
+                    format!("{caller}(): port must be 0-65535."),
+                ));
+            }
+            Ok(AddrSpec::Inet {
+                host,
+                port: port as u16,
+            })
+        }
+        Family::Inet6 => {
+            let Value::Tuple(t) = v else {
+                return type_err(format!(
+                    "{caller}(): AF_INET6 address must be tuple, not {}",
+                    v.type_name()
+                ));
+            };
+            if !(2..=4).contains(&t.len()) {
+                return type_err(
+                    "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])",
+                );
+            }
+            let host = host_arg(&t[0])?;
+            let port = as_index(&t[1])?;
+            let flowinfo = t.get(2).map(as_index).transpose()?.unwrap_or(0);
+            let scope_id = t.get(3).map(as_index).transpose()?.unwrap_or(0);
+            if !(0..=65535).contains(&port) {
+                return Err(PyErr::new(
+                    "OverflowError",
+                    format!("{caller}(): port must be 0-65535."),
+                ));
+            }
+            if !(0..=0xfffff).contains(&flowinfo) {
+                return Err(PyErr::new(
+                    "OverflowError",
+                    format!("{caller}(): flowinfo must be 0-1048575."),
+                ));
+            }
+            Ok(AddrSpec::Inet6 {
+                host,
+                port: port as u16,
+                flowinfo: flowinfo as u32,
+                scope_id: scope_id as u32,
+            })
+        }
+        Family::Unix => {
+            let path = match v {
+                Value::Str(s) => s.as_bytes().to_vec(),
+                Value::Bytes(b) => b.to_vec(),
+                o => {
+                    return type_err(format!(
+                        "a bytes-like object is required, not '{}'",
+                        o.type_name()
+                    ))
+                }
+            };
+            if path.len() > 108 {
+                return Err(PyErr::new("OSError", "AF_UNIX path too long"));
+            }
+            Ok(AddrSpec::Unix { path })
+        }
+        Family::Other(_) => Err(PyErr::new("OSError", format!("{caller}(): bad family"))),
+    }
+}
+
+fn timeout_arg(v: &Value) -> R<Option<f64>> {
+    match v {
+        Value::None => Ok(None),
+        Value::Float(f) => Ok(Some(*f)),
+        other => as_index(other).map(|i| Some(i as f64)),
+    }
+    .and_then(|t| match t {
+        Some(x) if x < 0.0 => Err(PyErr::new("ValueError", "Timeout value out of range")),
+        t => Ok(t),
+    })
+}
+
+fn nargs(name: &str, args: &[Value], kw: &[(String, Value)], min: usize, max: usize) -> R<()> {
+    if !kw.is_empty() {
+        return type_err(format!("{name}() takes no keyword arguments"));
+    }
+    let n = args.len();
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    let msg = if min == max && min == 1 {
+        format!("socket.{name}() takes exactly one argument ({n} given)")
+    } else if min == max && min == 0 {
+        format!("socket.{name}() takes no arguments ({n} given)")
+    } else if min == max {
+        format!("{name}() takes exactly {min} arguments ({n} given)")
+    } else if n < min {
+        format!(
+            "{name}() takes at least {min} argument{} ({n} given)",
+            if min == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "{name}() takes at most {max} argument{} ({n} given)",
+            if max == 1 { "" } else { "s" }
+        )
+    };
+    type_err(msg)
+}
+
+fn sock_value(
+    info: &SocketInfo,
+    family: i64,
+    kind: i64,
+    proto: i64,
+    timeout: Option<f64>,
+) -> Rc<SockObj> {
+    Rc::new(SockObj {
+        id: info.id,
+        family,
+        kind,
+        proto,
+        fd: Cell::new(info.fd as i64),
+        timeout: Cell::new(timeout),
+    })
+}
+
+fn set_timeout(it: &mut Interp, s: &SockObj, t: Option<f64>) -> R<()> {
+    s.timeout.set(t);
+    it.call_socket(
+        s.id,
+        Op::SetTimeout {
+            timeout: Timeout::from_secs(t),
+        },
+    )?;
+    Ok(())
+}
+
+pub fn socket_method(
+    it: &mut Interp,
+    s: &Rc<SockObj>,
+    name: &str,
+    args: Vec<Value>,
+    kw: Vec<(String, Value)>,
+) -> R<Value> {
+    let id = s.id;
+    // A closed socket keeps its Python attributes; its calls meet EBADF in the engine.
+    match name {
+        "bind" | "connect" | "connect_ex" => {
+            nargs(name, &args, &kw, 1, 1)?;
+            let addr = parse_addr(s.family, name, &args[0])?;
+            let op = match name {
+                "bind" => Op::Bind { addr },
+                "connect" => Op::Connect { addr },
+                _ => Op::ConnectEx { addr },
+            };
+            reply_value(it.call_socket(id, op)?)
+        }
+        "listen" => {
+            nargs(name, &args, &kw, 0, 1)?;
+            let backlog = match args.first() {
+                Some(v) => as_index(v)?,
+                None => 128,
+            };
+            it.call_socket(
+                id,
+                Op::Listen {
+                    backlog: backlog.clamp(0, i32::MAX as i64) as i32,
+                },
+            )?;
+            Ok(Value::None)
+        }
+        "accept" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            let Reply::Accepted { conn, peer } = it.call_socket(id, Op::Accept)? else {
+                return Err(PyErr::new("OSError", "accept answered out of turn"));
+            };
+            let info = it
+                .take_created(conn)
+                .ok_or_else(|| PyErr::new("OSError", "the engine lost a connection"))?;
+            let c = sock_value(&info, s.family, s.kind, s.proto, None);
+            if let Some(t) = it.default_timeout {
+                set_timeout(it, &c, Some(t))?;
+            }
+            Ok(Value::tuple(vec![Value::Socket(c), endpoint_value(&peer)]))
+        }
+        "send" | "sendall" => {
+            nargs(name, &args, &kw, 1, 2)?;
+            let data = as_bytes(&args[0])?;
+            let flags = args.get(1).map(as_index).transpose()?.unwrap_or(0) as i32;
+            let op = if name == "send" {
+                Op::Send { data, flags }
+            } else {
+                Op::SendAll { data, flags }
+            };
+            reply_value(it.call_socket(id, op)?)
+        }
+        "sendto" => {
+            if args.len() < 2 || args.len() > 3 || !kw.is_empty() {
+                return type_err(format!(
+                    "sendto() takes 2 or 3 arguments ({} given)",
+                    args.len()
+                ));
+            }
+            let data = as_bytes(&args[0])?;
+            let (flags, addr) = if args.len() == 3 {
+                (as_index(&args[1])? as i32, &args[2])
+            } else {
+                (0, &args[1])
+            };
+            let addr = parse_addr(s.family, "sendto", addr)?;
+            reply_value(it.call_socket(id, Op::SendTo { data, flags, addr })?)
+        }
+        "recv" | "recvfrom" => {
+            nargs(name, &args, &kw, 1, 2)?;
+            let n = as_index(&args[0])?;
+            if n < 0 {
+                return Err(PyErr::new(
+                    "ValueError",
+                    format!("negative buffersize in {name}"),
+                ));
+            }
+            let flags = args.get(1).map(as_index).transpose()?.unwrap_or(0) as i32;
+            let op = if name == "recv" {
+                Op::Recv {
+                    bufsize: n as usize,
+                    flags,
+                }
+            } else {
+                Op::RecvFrom {
+                    bufsize: n as usize,
+                    flags,
+                }
+            };
+            reply_value(it.call_socket(id, op)?)
+        }
+        "shutdown" => {
+            nargs(name, &args, &kw, 1, 1)?;
+            let how = as_index(&args[0])?;
+            match How::from_raw(how as i32) {
+                Some(how) => reply_value(it.call_socket(id, Op::Shutdown { how })?),
+                None => Err(PyErr::from(crate::engine::OpError::os(
+                    "shutdown",
+                    None,
+                    libc::EINVAL,
+                ))),
+            }
+        }
+        "close" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            if s.fd.get() >= 0 {
+                s.fd.set(-1);
+                it.call_socket(id, Op::Close)?;
+            }
+            Ok(Value::None)
+        }
+        "setsockopt" => {
+            if !kw.is_empty() || !(3..=4).contains(&args.len()) {
+                return type_err(format!(
+                    "setsockopt() takes exactly 3 arguments ({} given)",
+                    args.len()
+                ));
+            }
+            let level = as_index(&args[0])? as i32;
+            let opt = as_index(&args[1])? as i32;
+            let value = match &args[2] {
+                Value::Bytes(b) => OptValue::Bytes(b.to_vec()),
+                v => OptValue::Int(as_index(v)?),
+            };
+            reply_value(it.call_socket(
+                id,
+                Op::SetSockOpt {
+                    level,
+                    name: opt,
+                    value,
+                },
+            )?)
+        }
+        "getsockopt" => {
+            nargs(name, &args, &kw, 2, 3)?;
+            let level = as_index(&args[0])? as i32;
+            let opt = as_index(&args[1])? as i32;
+            let buflen = args.get(2).map(as_index).transpose()?.unwrap_or(0);
+            if !(0..=1024).contains(&buflen) {
+                return Err(PyErr::new("OSError", "getsockopt buflen out of range"));
+            }
+            let buflen = (buflen > 0).then_some(buflen as usize);
+            reply_value(it.call_socket(
+                id,
+                Op::GetSockOpt {
+                    level,
+                    name: opt,
+                    buflen,
+                },
+            )?)
+        }
+        "settimeout" => {
+            nargs(name, &args, &kw, 1, 1)?;
+            let t = timeout_arg(&args[0])?;
+            set_timeout(it, s, t)?;
+            Ok(Value::None)
+        }
+        "setblocking" => {
+            nargs(name, &args, &kw, 1, 1)?;
+            let t = if args[0].truthy() { None } else { Some(0.0) };
+            set_timeout(it, s, t)?;
+            Ok(Value::None)
+        }
+        "gettimeout" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            Ok(s.timeout.get().map_or(Value::None, Value::Float))
+        }
+        "getblocking" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            Ok(Value::Bool(s.timeout.get() != Some(0.0)))
+        }
+        "getsockname" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            reply_value(it.call_socket(id, Op::GetSockName)?)
+        }
+        "getpeername" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            reply_value(it.call_socket(id, Op::GetPeerName)?)
+        }
+        "fileno" => {
+            nargs(name, &args, &kw, 0, 0)?;
+            Ok(Value::Int(s.fd.get()))
+        }
+        _ => Err(PyErr::new(
+            "AttributeError",
+            format!("'socket' object has no attribute '{name}'"),
+        )),
+    }
+}
+
+fn reply_value(r: Reply) -> R<Value> {
+    Ok(match r {
+        Reply::Unit => Value::None,
+        Reply::Int(i) => Value::Int(i),
+        Reply::Bytes(b) => Value::bytes(&b),
+        Reply::BytesFrom { data, from } => Value::tuple(vec![
+            Value::bytes(&data),
+            from.as_ref().map_or(Value::None, endpoint_value),
+        ]),
+        Reply::Addr(a) => endpoint_value(&a),
+        Reply::Timeout(t) => t.as_secs().map_or(Value::None, Value::Float),
+        Reply::Accepted { .. } => Value::None,
+    })
+}
+
+pub fn digest_method(obj: &Value, name: &str, args: Vec<Value>) -> R<Value> {
+    let digest = |d: Vec<u8>| -> Value {
+        if name == "hexdigest" {
+            Value::str(&hashing::hex(&d))
+        } else {
+            Value::bytes(&d)
+        }
+    };
+    match (obj, name) {
+        (Value::Mac(_) | Value::Hash(_), "update") if args.len() == 1 => {
+            let data = match &args[0] {
+                Value::Bytes(b) => b.to_vec(),
+                Value::Str(_) => return type_err("Strings must be encoded before hashing"),
+                o => {
+                    return type_err(format!(
+                        "object supporting the buffer API required, not '{}'",
+                        o.type_name()
+                    ))
+                }
+            };
+            match obj {
+                Value::Mac(m) => m.borrow_mut().data.extend_from_slice(&data),
+                Value::Hash(h) => h.borrow_mut().data.extend_from_slice(&data),
+                _ => {}
+            }
+            Ok(Value::None)
+        }
+        (Value::Mac(m), "digest" | "hexdigest") => Ok(digest(m.borrow().digest())),
+        (Value::Hash(h), "digest" | "hexdigest") => Ok(digest(h.borrow().digest())),
+        _ => type_err(format!(
+            "{name}() takes exactly one argument ({} given)",
+            args.len()
+        )),
+    }
+}
+
+fn algo_arg(v: &Value) -> R<Algo> {
+    match v {
+        Value::Str(s) => Algo::from_name(s)
+            .ok_or_else(|| PyErr::new("ValueError", format!("unsupported hash type {s}"))),
+        Value::Func(f) => f
+            .strip_prefix("hashlib.")
+            .and_then(Algo::from_name)
+            .ok_or_else(|| PyErr::new("TypeError", "object is not a valid digestmod")),
+        _ => type_err("object is not a valid digestmod"),
+    }
+}
+
+pub fn call_builtin(
+    it: &mut Interp,
+    name: &str,
+    args: Vec<Value>,
+    kw: Vec<(String, Value)>,
+) -> R<Value> {
+    let kwarg = |k: &str| kw.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    match name {
+        "socket.socket" => {
+            if args.len() > 4 {
+                return type_err(format!(
+                    "socket.__init__() takes from 1 to 5 positional arguments but {} were given",
+                    args.len() + 1
+                ));
+            }
+            let get = |i: usize, k: &str| args.get(i).cloned().or_else(|| kwarg(k));
+            if get(3, "fileno").is_some_and(|v| !matches!(v, Value::None)) {
+                return Err(PyErr::new("NotImplementedError", "socklab run does not adopt file descriptors"));
+            }
+            let num = |v: Option<Value>, default: i64| -> R<i64> {
+                match v {
+                    None | Some(Value::None) => Ok(default),
+                    Some(v) => as_index(&v).map(|x| if x == -1 { default } else { x }),
+                }
+            };
+            let family = num(get(0, "family"), libc::AF_INET as i64)?;
+            let kind = num(get(1, "type"), libc::SOCK_STREAM as i64)?;
+            let proto = num(get(2, "proto"), 0)?;
+            let info = it.create_socket(Create::New {
+                family: Family::from_raw(family as i32),
+                kind: Kind::from_raw(kind as i32),
+                proto: proto as i32,
+            })?;
+            let s = sock_value(&info, family, kind, proto, None);
+            if let Some(t) = it.default_timeout {
+                set_timeout(it, &s, Some(t))?;
+            }
+            Ok(Value::Socket(s))
+        }
+        "socket.create_connection" => {
+            let address = args.first().cloned().or_else(|| kwarg("address"));
+            let Some(address) = address else {
+                return type_err("create_connection() missing 1 required positional argument: 'address'");
+            };
+            let parts = match &address {
+                Value::Tuple(_) | Value::List(_) | Value::Str(_) | Value::Bytes(_) => ops::items(&address)?,
+                o => return type_err(format!("cannot unpack non-iterable {} object", o.type_name())),
+            };
+            if parts.len() != 2 {
+                let msg = if parts.len() < 2 {
+                    format!("not enough values to unpack (expected 2, got {})", parts.len())
+                } else {
+                    "too many values to unpack (expected 2)".to_string()
+                };
+                return Err(PyErr::new("ValueError", msg));
+            }
+            let host = host_arg(&parts[0])?;
+            let port = match &parts[1] {
+                Value::Str(s) => s.parse::<u16>().map_err(|_| PyErr::new("socket.gaierror", "[Errno -8] Servname not supported for ai_socktype"))?,
+                v => {
+                    let p = as_index(v)?;
+                    u16::try_from(p).map_err(|_| PyErr::new("OverflowError", "getsockaddrarg: port must be 0-65535."))?
+                }
+            };
+            let timeout = match args.get(1).cloned().or_else(|| kwarg("timeout")) {
+                None => it.default_timeout,
+                Some(v) => timeout_arg(&v)?,
+            };
+            let source = match args.get(2).cloned().or_else(|| kwarg("source_address")) {
+                None | Some(Value::None) => None,
+                Some(Value::Tuple(t)) if t.len() == 2 => Some((host_arg(&t[0])?, as_index(&t[1])? as u16)),
+                Some(_) => return type_err("source_address must be a (host, port) tuple"),
+            };
+            let info = it.create_socket(Create::Connection {
+                host,
+                port,
+                timeout: Some(Timeout::from_secs(timeout)),
+                source,
+            })?;
+            Ok(Value::Socket(sock_value(
+                &info,
+                info.family.raw() as i64,
+                info.kind.raw() as i64,
+                info.proto as i64,
+                timeout,
+            )))
+        }
+        "socket.gethostname" => {
+            let mut buf = [0u8; 256];
+            // SAFETY: buf is valid for its length.
+            let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+            if rc != 0 {
+                return Err(PyErr::new("OSError", "gethostname failed"));
+            }
+            let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+            Ok(Value::str(&String::from_utf8_lossy(&buf[..end])))
+        }
+        "socket.gethostbyname" => {
+            let host = host_arg(one_arg("gethostbyname", &args)?)?;
+            let spec = AddrSpec::Inet { host, port: 0 };
+            let sa = spec.resolve(Family::Inet, "gethostbyname")?;
+            match Endpoint::from_sockaddr(&sa) {
+                Endpoint::V4(a) => Ok(Value::str(&a.ip().to_string())),
+                _ => Err(PyErr::new("OSError", "gethostbyname gave no IPv4 address")),
+            }
+        }
+        "socket.getdefaulttimeout" => Ok(it.default_timeout.map_or(Value::None, Value::Float)),
+        "socket.setdefaulttimeout" => {
+            let t = timeout_arg(one_arg("setdefaulttimeout", &args)?)?;
+            it.default_timeout = t;
+            Ok(Value::None)
+        }
+        "time.sleep" => {
+            let v = one_arg("sleep", &args)?;
+            let secs = match v {
+                Value::Float(f) => *f,
+                o => as_index(o)? as f64,
+            };
+            if secs < 0.0 {
+                return Err(PyErr::new("ValueError", "sleep length must be non-negative"));
+            }
+            std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1e9)));
+            Ok(Value::None)
+        }
+        "time.time" => Ok(Value::Float(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0),
+        )),
+        "time.monotonic" => {
+            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: ts is a valid timespec.
+            unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+            Ok(Value::Float(ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9))
+        }
+        "os.urandom" => {
+            let n = as_index(one_arg("urandom", &args)?)?;
+            if n < 0 {
+                return Err(PyErr::new("ValueError", "negative argument not allowed"));
+            }
+            let mut buf = vec![0u8; n as usize];
+            let mut filled = 0;
+            while filled < buf.len() {
+                // SAFETY: buf[filled..] is valid for writing.
+                let r = unsafe { libc::getrandom(buf[filled..].as_mut_ptr().cast(), buf.len() - filled, 0) };
+                if r <= 0 {
+                    return Err(PyErr::new("OSError", "getrandom failed"));
+                }
+                filled += r as usize;
+            }
+            Ok(Value::bytes(&buf))
+        }
+        "hmac.new" => {
+            let key = args.first().cloned().or_else(|| kwarg("key"));
+            let msg = args.get(1).cloned().or_else(|| kwarg("msg"));
+            let digestmod = args.get(2).cloned().or_else(|| kwarg("digestmod"));
+            let key = match key {
+                Some(Value::Bytes(b)) => b.to_vec(),
+                Some(o) => {
+                    return type_err(format!("key: expected bytes or bytearray, but got '{}'", o.type_name()))
+                }
+                None => return type_err("new() missing 1 required positional argument: 'key'"),
+            };
+            let Some(dm) = digestmod.filter(|d| !matches!(d, Value::Str(s) if s.is_empty())) else {
+                return type_err("Missing required parameter 'digestmod'.");
+            };
+            let algo = algo_arg(&dm)?;
+            let data = match msg {
+                None | Some(Value::None) => Vec::new(),
+                Some(Value::Bytes(b)) => b.to_vec(),
+                Some(Value::Str(_)) => return type_err("Strings must be encoded before hashing"),
+                Some(o) => return type_err(format!("object supporting the buffer API required, not '{}'", o.type_name())),
+            };
+            Ok(Value::Mac(Rc::new(RefCell::new(MacObj { algo, key, data }))))
+        }
+        "hmac.compare_digest" => {
+            if args.len() != 2 {
+                return type_err(format!("compare_digest expected 2 arguments, got {}", args.len()));
+            }
+            match (&args[0], &args[1]) {
+                (Value::Bytes(a), Value::Bytes(b)) => Ok(Value::Bool(hashing::compare_digest(a, b))),
+                (Value::Str(a), Value::Str(b)) => {
+                    if !a.is_ascii() || !b.is_ascii() {
+                        return type_err("comparing strings with non-ASCII characters is not supported");
+                    }
+                    Ok(Value::Bool(hashing::compare_digest(a.as_bytes(), b.as_bytes())))
+                }
+                (Value::Bytes(_), o) | (o, Value::Bytes(_)) => {
+                    type_err(format!("a bytes-like object is required, not '{}'", o.type_name()))
+                }
+                (a, b) => type_err(format!(
+                    "unsupported operand types(s) or combination of types: '{}' and '{}'",
+                    a.type_name(),
+                    b.type_name()
+                )),
+            }
+        }
+        "hashlib.md5" | "hashlib.sha1" | "hashlib.sha256" => {
+            let algo = Algo::from_name(&name[8..]).unwrap_or(Algo::Sha256);
+            let data = match args.first().cloned().or_else(|| kwarg("data")).or_else(|| kwarg("string")) {
+                None => Vec::new(),
+                Some(Value::Bytes(b)) => b.to_vec(),
+                Some(Value::Str(_)) => return type_err("Strings must be encoded before hashing"),
+                Some(o) => return type_err(format!("object supporting the buffer API required, not '{}'", o.type_name())),
+            };
+            Ok(Value::Hash(Rc::new(RefCell::new(HashObj { algo, data }))))
+        }
+        "bytes.fromhex" => match one_arg("fromhex", &args)? {
+            Value::Str(s) => ops::fromhex(s),
+            o => type_err(format!("fromhex() argument must be str, not {}", o.type_name())),
+        },
+        "len" => ops::len(one_arg("len", &args)?),
+        "hex" => {
+            let i = as_index(one_arg("hex", &args)?)?;
+            Ok(Value::str(&if i < 0 { format!("-0x{:x}", -(i as i128)) } else { format!("0x{i:x}") }))
+        }
+        "int" => match args.as_slice() {
+            [] => Ok(Value::Int(0)),
+            [Value::Float(f)] => {
+                if !f.is_finite() {
+                    return Err(PyErr::new("OverflowError", "cannot convert float infinity to integer"));
+                }
+                Ok(Value::Int(f.trunc() as i64))
+            }
+            [Value::Str(s)] | [Value::Str(s), _] => {
+                let base = args.get(1).map(as_index).transpose()?.unwrap_or(10) as u32;
+                let t = s.trim().replace('_', "");
+                let (neg, digits) = match t.strip_prefix('-') {
+                    Some(d) => (true, d.to_string()),
+                    None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+                };
+                let digits = if base == 16 { digits.trim_start_matches("0x").trim_start_matches("0X").to_string() } else { digits };
+                i64::from_str_radix(&digits, base)
+                    .map(|v| Value::Int(if neg { -v } else { v }))
+                    .map_err(|_| PyErr::new("ValueError", format!("invalid literal for int() with base {base}: {}", super::value::str_repr(s))))
+            }
+            [v] => as_index(v).map(Value::Int).map_err(|_| {
+                PyErr::new(
+                    "TypeError",
+                    format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", v.type_name()),
+                )
+            }),
+            _ => type_err("int() takes at most 2 arguments"),
+        },
+        "float" => match args.as_slice() {
+            [] => Ok(Value::Float(0.0)),
+            [Value::Float(f)] => Ok(Value::Float(*f)),
+            [Value::Str(s)] => s.trim().parse::<f64>().map(Value::Float).map_err(|_| {
+                PyErr::new("ValueError", format!("could not convert string to float: {}", super::value::str_repr(s)))
+            }),
+            [v] => as_index(v).map(|i| Value::Float(i as f64)).map_err(|_| {
+                PyErr::new("TypeError", format!("float() argument must be a string or a real number, not '{}'", v.type_name()))
+            }),
+            _ => type_err(format!("float expected at most 1 argument, got {}", args.len())),
+        },
+        "bool" => Ok(Value::Bool(args.first().is_some_and(|v| v.truthy()))),
+        "bytes" => match args.as_slice() {
+            [] => Ok(Value::bytes(b"")),
+            [Value::Str(s)] => {
+                let enc = kwarg("encoding");
+                match enc {
+                    Some(e) => ops::str_method(s, "encode", &[e], &[]),
+                    None => type_err("string argument without an encoding"),
+                }
+            }
+            [Value::Str(s), enc, ..] => ops::str_method(s, "encode", std::slice::from_ref(enc), &[]),
+            [Value::Bytes(b)] => Ok(Value::Bytes(b.clone())),
+            [v @ (Value::Int(_) | Value::Bool(_) | Value::Enum { .. })] => {
+                let n = as_index(v)?;
+                if n < 0 {
+                    return Err(PyErr::new("ValueError", "negative count"));
+                }
+                if n > 1 << 30 {
+                    return Err(PyErr::new("MemoryError", ""));
+                }
+                Ok(Value::bytes(&vec![0u8; n as usize]))
+            }
+            [v @ (Value::Tuple(_) | Value::List(_))] => {
+                let mut out = Vec::new();
+                for x in ops::items(v)? {
+                    let b = as_index(&x)?;
+                    if !(0..=255).contains(&b) {
+                        return Err(PyErr::new("ValueError", "bytes must be in range(0, 256)"));
+                    }
+                    out.push(b as u8);
+                }
+                Ok(Value::bytes(&out))
+            }
+            [o, ..] => type_err(format!("cannot convert '{}' object to bytes", o.type_name())),
+        },
+        "list" | "tuple" => {
+            let items = match args.first() {
+                None => Vec::new(),
+                Some(v) => ops::items(v)?,
+            };
+            Ok(if name == "list" { Value::List(items.into()) } else { Value::Tuple(items.into()) })
+        }
+        "ord" => match one_arg("ord", &args)? {
+            Value::Str(s) if s.chars().count() == 1 => Ok(Value::Int(s.chars().next().map_or(0, |c| c as i64))),
+            Value::Bytes(b) if b.len() == 1 => Ok(Value::Int(b[0] as i64)),
+            Value::Str(s) => type_err(format!("ord() expected a character, but string of length {} found", s.chars().count())),
+            o => type_err(format!("ord() expected string of length 1, but {} found", o.type_name())),
+        },
+        "chr" => {
+            let i = as_index(one_arg("chr", &args)?)?;
+            u32::try_from(i)
+                .ok()
+                .and_then(char::from_u32)
+                .map(|c| Value::str(&c.to_string()))
+                .ok_or_else(|| PyErr::new("ValueError", "chr() arg not in range(0x110000)"))
+        }
+        "abs" => match one_arg("abs", &args)? {
+            Value::Float(f) => Ok(Value::Float(f.abs())),
+            v => as_index(v).map(|i| Value::Int(i.abs())).map_err(|_| PyErr::new("TypeError", format!("bad operand type for abs(): '{}'", v.type_name()))),
+        },
+        "min" | "max" => {
+            let items = if args.len() == 1 { ops::items(&args[0])? } else { args.clone() };
+            let mut best: Option<Value> = None;
+            for x in items {
+                best = Some(match best {
+                    None => x,
+                    Some(b) => {
+                        let better = ops::compare(if name == "min" { "<" } else { ">" }, &x, &b)?;
+                        if better { x } else { b }
+                    }
+                });
+            }
+            best.ok_or_else(|| PyErr::new("ValueError", format!("{name}() arg is an empty sequence")))
+        }
+        _ => Err(PyErr::new("NameError", format!("name '{name}' is not defined"))),
+    }
+}

@@ -1,0 +1,666 @@
+//! Operators, indexing, slicing and the methods of str and bytes, with CPython's results and
+//! error messages.
+
+use std::rc::Rc;
+
+use super::codecs::Codec;
+use super::eval::{PyErr, R};
+use super::value::Value;
+
+fn type_err<T>(msg: impl Into<String>) -> R<T> {
+    Err(PyErr::new("TypeError", msg))
+}
+
+fn num(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        other => other.as_int().map(|i| i as f64),
+    }
+}
+
+fn is_int_like(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Bool(_) | Value::Enum { .. })
+}
+
+fn overflow() -> PyErr {
+    PyErr::new(
+        "OverflowError",
+        "integer result too large for socklab (64-bit ints)",
+    )
+}
+
+pub fn binary(op: &str, a: &Value, b: &Value) -> R<Value> {
+    // Flags stay flags under | & ^, as IntFlag does.
+    if let (
+        Value::Enum {
+            class: "MsgFlag",
+            value: x,
+        },
+        Some(y),
+    ) = (a, b.as_int())
+    {
+        if matches!(op, "|" | "&" | "^") && is_int_like(b) {
+            let v = match op {
+                "|" => x | y,
+                "&" => x & y,
+                _ => x ^ y,
+            };
+            return Ok(Value::Enum {
+                class: "MsgFlag",
+                value: v,
+            });
+        }
+    }
+    if is_int_like(a) && is_int_like(b) {
+        let (x, y) = (a.as_int().unwrap_or(0), b.as_int().unwrap_or(0));
+        if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
+            match op {
+                "&" => return Ok(Value::Bool(*p & *q)),
+                "|" => return Ok(Value::Bool(*p | *q)),
+                "^" => return Ok(Value::Bool(*p ^ *q)),
+                _ => {}
+            }
+        }
+        let r = match op {
+            "+" => x.checked_add(y),
+            "-" => x.checked_sub(y),
+            "*" => x.checked_mul(y),
+            "/" => {
+                if y == 0 {
+                    return Err(PyErr::new("ZeroDivisionError", "division by zero"));
+                }
+                return Ok(Value::Float(x as f64 / y as f64));
+            }
+            "//" => {
+                if y == 0 {
+                    return Err(PyErr::new(
+                        "ZeroDivisionError",
+                        "integer division or modulo by zero",
+                    ));
+                }
+                Some(
+                    x.div_euclid(y)
+                        - if (x.rem_euclid(y) != 0) && (y < 0) {
+                            1
+                        } else {
+                            0
+                        },
+                )
+            }
+            "%" => {
+                if y == 0 {
+                    return Err(PyErr::new("ZeroDivisionError", "integer modulo by zero"));
+                }
+                let m = x % y;
+                Some(if m != 0 && ((m < 0) != (y < 0)) {
+                    m + y
+                } else {
+                    m
+                })
+            }
+            "**" => {
+                if y < 0 {
+                    return Ok(Value::Float((x as f64).powf(y as f64)));
+                }
+                u32::try_from(y).ok().and_then(|e| x.checked_pow(e))
+            }
+            "&" => Some(x & y),
+            "|" => Some(x | y),
+            "^" => Some(x ^ y),
+            "<<" => {
+                if y < 0 {
+                    return Err(PyErr::new("ValueError", "negative shift count"));
+                }
+                if y >= 63 {
+                    if x == 0 {
+                        Some(0)
+                    } else {
+                        None
+                    }
+                } else {
+                    x.checked_mul(1i64 << y)
+                }
+            }
+            ">>" => {
+                if y < 0 {
+                    return Err(PyErr::new("ValueError", "negative shift count"));
+                }
+                Some(x >> y.min(63))
+            }
+            _ => None,
+        };
+        return r.map(Value::Int).ok_or_else(overflow);
+    }
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
+        if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
+            let r = match op {
+                "+" => x + y,
+                "-" => x - y,
+                "*" => x * y,
+                "/" | "//" | "%" if y == 0.0 => {
+                    let m = match op {
+                        "/" => "float division by zero",
+                        "//" => "float floor division by zero",
+                        _ => "float modulo",
+                    };
+                    return Err(PyErr::new("ZeroDivisionError", m));
+                }
+                "/" => x / y,
+                "//" => (x / y).floor(),
+                "%" => {
+                    let m = x % y;
+                    if m != 0.0 && ((m < 0.0) != (y < 0.0)) {
+                        m + y
+                    } else {
+                        m
+                    }
+                }
+                "**" => x.powf(y),
+                _ => return unsupported(op, a, b),
+            };
+            return Ok(Value::Float(r));
+        }
+    }
+    match (op, a, b) {
+        ("+", Value::Str(x), Value::Str(y)) => Ok(Value::Str(Rc::from(format!("{x}{y}")))),
+        ("+", Value::Bytes(x), Value::Bytes(y)) => {
+            Ok(Value::Bytes([&x[..], &y[..]].concat().into()))
+        }
+        ("+", Value::Tuple(x), Value::Tuple(y)) => {
+            Ok(Value::Tuple([&x[..], &y[..]].concat().into()))
+        }
+        ("+", Value::List(x), Value::List(y)) => Ok(Value::List([&x[..], &y[..]].concat().into())),
+        ("+", Value::Str(_), other) => type_err(format!(
+            "can only concatenate str (not \"{}\") to str",
+            other.type_name()
+        )),
+        ("+", Value::Bytes(_), other) => {
+            type_err(format!("can't concat {} to bytes", other.type_name()))
+        }
+        ("+", Value::Tuple(_), other) => type_err(format!(
+            "can only concatenate tuple (not \"{}\") to tuple",
+            other.type_name()
+        )),
+        ("+", Value::List(_), other) => type_err(format!(
+            "can only concatenate list (not \"{}\") to list",
+            other.type_name()
+        )),
+        ("*", seq @ (Value::Str(_) | Value::Bytes(_) | Value::Tuple(_) | Value::List(_)), n)
+        | ("*", n, seq @ (Value::Str(_) | Value::Bytes(_) | Value::Tuple(_) | Value::List(_))) => {
+            let Some(k) = n.as_int().filter(|_| is_int_like(n)) else {
+                return type_err(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    n.type_name()
+                ));
+            };
+            let k = k.max(0) as usize;
+            let size = match seq {
+                Value::Str(s) => s.len(),
+                Value::Bytes(b) => b.len(),
+                Value::Tuple(t) | Value::List(t) => t.len(),
+                _ => 0,
+            };
+            if size.saturating_mul(k) > 1 << 30 {
+                return Err(PyErr::new("MemoryError", ""));
+            }
+            Ok(match seq {
+                Value::Str(s) => Value::Str(Rc::from(s.repeat(k))),
+                Value::Bytes(b) => Value::Bytes(b.repeat(k).into()),
+                Value::Tuple(t) => Value::Tuple(repeat_items(t, k).into()),
+                Value::List(t) => Value::List(repeat_items(t, k).into()),
+                _ => unreachable!("matched above"),
+            })
+        }
+        ("%", Value::Str(_), _) | ("%", Value::Bytes(_), _) => Err(PyErr::new(
+            "NotImplementedError",
+            "socklab run does not support % formatting",
+        )),
+        _ => unsupported(op, a, b),
+    }
+}
+
+fn repeat_items(t: &[Value], k: usize) -> Vec<Value> {
+    (0..k).flat_map(|_| t.iter().cloned()).collect()
+}
+
+fn unsupported<T>(op: &str, a: &Value, b: &Value) -> R<T> {
+    type_err(format!(
+        "unsupported operand type(s) for {op}: '{}' and '{}'",
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+pub fn unary(op: &str, v: &Value) -> R<Value> {
+    match (op, v) {
+        ("-", Value::Float(f)) => Ok(Value::Float(-f)),
+        ("+", Value::Float(f)) => Ok(Value::Float(*f)),
+        (_, x) if is_int_like(x) => {
+            let i = x.as_int().unwrap_or(0);
+            match op {
+                "-" => i.checked_neg().map(Value::Int).ok_or_else(overflow),
+                "+" => Ok(Value::Int(i)),
+                _ => Ok(Value::Int(!i)),
+            }
+        }
+        _ => type_err(format!(
+            "bad operand type for unary {op}: '{}'",
+            v.type_name()
+        )),
+    }
+}
+
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Bytes(x), Value::Bytes(y)) => x == y,
+        (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+        }
+        (Value::Socket(x), Value::Socket(y)) => Rc::ptr_eq(x, y),
+        (Value::Module(x), Value::Module(y)) => x == y,
+        (Value::Func(x), Value::Func(y)) => x == y,
+        (Value::SocketClass, Value::SocketClass) => true,
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) => {
+                x == y && !(matches!(a, Value::Str(_)) || matches!(b, Value::Str(_)))
+            }
+            _ => false,
+        },
+    }
+}
+
+pub fn compare(op: &str, a: &Value, b: &Value) -> R<bool> {
+    match op {
+        "==" => return Ok(equal(a, b)),
+        "!=" => return Ok(!equal(a, b)),
+        "is" => return Ok(identical(a, b)),
+        "is not" => return Ok(!identical(a, b)),
+        "in" => return contains(b, a),
+        "not in" => return contains(b, a).map(|x| !x),
+        _ => {}
+    }
+    let ord = match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x.cmp(y),
+        (Value::Bytes(x), Value::Bytes(y)) => x.cmp(y),
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) if !matches!(a, Value::Str(_)) => {
+                x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal)
+            }
+            _ => {
+                return type_err(format!(
+                    "'{op}' not supported between instances of '{}' and '{}'",
+                    a.type_name(),
+                    b.type_name()
+                ))
+            }
+        },
+    };
+    Ok(match op {
+        "<" => ord.is_lt(),
+        ">" => ord.is_gt(),
+        "<=" => ord.is_le(),
+        _ => ord.is_ge(),
+    })
+}
+
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        _ => {
+            equal(a, b)
+                && matches!(
+                    a,
+                    Value::Socket(_) | Value::Module(_) | Value::Func(_) | Value::SocketClass
+                )
+        }
+    }
+}
+
+fn contains(container: &Value, item: &Value) -> R<bool> {
+    match (container, item) {
+        (Value::Str(s), Value::Str(x)) => Ok(s.contains(&**x)),
+        (Value::Str(_), other) => type_err(format!(
+            "'in <string>' requires string as left operand, not {}",
+            other.type_name()
+        )),
+        (Value::Bytes(s), Value::Bytes(x)) => {
+            Ok(x.is_empty() || s.windows(x.len()).any(|w| w == &x[..]))
+        }
+        (Value::Bytes(s), other) if is_int_like(other) => {
+            let v = other.as_int().unwrap_or(-1);
+            if !(0..=255).contains(&v) {
+                return Err(PyErr::new("ValueError", "byte must be in range(0, 256)"));
+            }
+            Ok(s.contains(&(v as u8)))
+        }
+        (Value::Bytes(_), other) => type_err(format!(
+            "a bytes-like object is required, not '{}'",
+            other.type_name()
+        )),
+        (Value::Tuple(t) | Value::List(t), x) => Ok(t.iter().any(|e| equal(e, x))),
+        (other, _) => type_err(format!(
+            "argument of type '{}' is not iterable",
+            other.type_name()
+        )),
+    }
+}
+
+/// The items of an iterable value (for unpacking, list(), tuple(), min/max).
+pub fn items(v: &Value) -> R<Vec<Value>> {
+    Ok(match v {
+        Value::Tuple(t) | Value::List(t) => t.to_vec(),
+        Value::Str(s) => s
+            .chars()
+            .map(|c| Value::Str(Rc::from(c.to_string())))
+            .collect(),
+        Value::Bytes(b) => b.iter().map(|x| Value::Int(*x as i64)).collect(),
+        other => return type_err(format!("'{}' object is not iterable", other.type_name())),
+    })
+}
+
+fn seq_len(v: &Value) -> Option<usize> {
+    match v {
+        Value::Str(s) => Some(s.chars().count()),
+        Value::Bytes(b) => Some(b.len()),
+        Value::Tuple(t) | Value::List(t) => Some(t.len()),
+        _ => None,
+    }
+}
+
+pub fn len(v: &Value) -> R<Value> {
+    match seq_len(v) {
+        Some(n) => Ok(Value::Int(n as i64)),
+        None => type_err(format!("object of type '{}' has no len()", v.type_name())),
+    }
+}
+
+pub fn index(obj: &Value, idx: &Value) -> R<Value> {
+    let Some(n) = seq_len(obj) else {
+        return type_err(format!("'{}' object is not subscriptable", obj.type_name()));
+    };
+    let Some(i) = idx.as_int().filter(|_| is_int_like(idx)) else {
+        let msg = match obj {
+            Value::Str(_) => format!("string indices must be integers, not '{}'", idx.type_name()),
+            Value::Bytes(_) => format!(
+                "byte indices must be integers or slices, not {}",
+                idx.type_name()
+            ),
+            other => format!(
+                "{} indices must be integers or slices, not {}",
+                other.type_name(),
+                idx.type_name()
+            ),
+        };
+        return type_err(msg);
+    };
+    let j = if i < 0 { i + n as i64 } else { i };
+    if j < 0 || j >= n as i64 {
+        let msg = match obj {
+            Value::Str(_) => "string index out of range",
+            Value::Bytes(_) => "index out of range",
+            Value::Tuple(_) => "tuple index out of range",
+            _ => "list index out of range",
+        };
+        return Err(PyErr::new("IndexError", msg));
+    }
+    let j = j as usize;
+    Ok(match obj {
+        Value::Str(s) => Value::Str(Rc::from(
+            s.chars().nth(j).map(String::from).unwrap_or_default(),
+        )),
+        Value::Bytes(b) => Value::Int(b[j] as i64),
+        Value::Tuple(t) | Value::List(t) => t[j].clone(),
+        _ => Value::None,
+    })
+}
+
+fn slice_arg(v: Option<&Value>) -> R<Option<i64>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(x) if is_int_like(x) => Ok(x.as_int()),
+        Some(_) => type_err("slice indices must be integers or None or have an __index__ method"),
+    }
+}
+
+pub fn slice(
+    obj: &Value,
+    start: Option<&Value>,
+    stop: Option<&Value>,
+    step: Option<&Value>,
+) -> R<Value> {
+    let Some(n) = seq_len(obj) else {
+        return type_err(format!("'{}' object is not subscriptable", obj.type_name()));
+    };
+    let n = n as i64;
+    let step = slice_arg(step)?.unwrap_or(1);
+    if step == 0 {
+        return Err(PyErr::new("ValueError", "slice step cannot be zero"));
+    }
+    let adjust = |v: Option<i64>, default: i64, lo: i64, hi: i64| -> i64 {
+        match v {
+            None => default,
+            Some(mut x) => {
+                if x < 0 {
+                    x += n;
+                    if x < lo {
+                        x = lo;
+                    }
+                } else if x > hi {
+                    x = hi;
+                }
+                x
+            }
+        }
+    };
+    let (start, stop) = if step > 0 {
+        (
+            adjust(slice_arg(start)?, 0, 0, n),
+            adjust(slice_arg(stop)?, n, 0, n),
+        )
+    } else {
+        (
+            adjust(slice_arg(start)?, n - 1, -1, n - 1),
+            adjust(slice_arg(stop)?, -1, -1, n - 1),
+        )
+    };
+    let mut picks = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        picks.push(i as usize);
+        i += step;
+    }
+    Ok(match obj {
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            Value::Str(Rc::from(
+                picks.iter().map(|&i| chars[i]).collect::<String>(),
+            ))
+        }
+        Value::Bytes(b) => Value::Bytes(picks.iter().map(|&i| b[i]).collect::<Vec<u8>>().into()),
+        Value::Tuple(t) => Value::Tuple(
+            picks
+                .iter()
+                .map(|&i| t[i].clone())
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        Value::List(t) => Value::List(
+            picks
+                .iter()
+                .map(|&i| t[i].clone())
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        _ => Value::None,
+    })
+}
+
+/// Python's whitespace for str.strip().
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+const BYTES_SPACE: &[u8] = b" \t\n\r\x0b\x0c";
+
+pub fn str_method(s: &str, name: &str, args: &[Value], kwargs: &[(String, Value)]) -> R<Value> {
+    let arg = |i: usize, kw: &str| -> Option<&Value> {
+        args.get(i)
+            .or_else(|| kwargs.iter().find(|(k, _)| k == kw).map(|(_, v)| v))
+    };
+    match name {
+        "encode" => {
+            let enc = match arg(0, "encoding") {
+                None => "utf-8".to_string(),
+                Some(Value::Str(e)) => e.to_string(),
+                Some(o) => {
+                    return type_err(format!(
+                        "encode() argument 'encoding' must be str, not {}",
+                        o.type_name()
+                    ))
+                }
+            };
+            let codec = Codec::lookup(&enc).map_err(|(c, m)| PyErr::new(c, m))?;
+            codec
+                .encode(s)
+                .map(|b| Value::Bytes(b.into()))
+                .map_err(|(c, m)| PyErr::new(c, m))
+        }
+        "upper" => Ok(Value::Str(Rc::from(s.to_uppercase()))),
+        "lower" => Ok(Value::Str(Rc::from(s.to_lowercase()))),
+        "strip" | "lstrip" | "rstrip" => {
+            let chars: Option<Vec<char>> = match arg(0, "chars") {
+                None | Some(Value::None) => None,
+                Some(Value::Str(c)) => Some(c.chars().collect()),
+                Some(o) => {
+                    return type_err(format!(
+                        "{name} arg must be None or str, not {}",
+                        o.type_name()
+                    ))
+                }
+            };
+            let pred = |c: char| {
+                chars
+                    .as_ref()
+                    .map_or(is_py_space(c), |set| set.contains(&c))
+            };
+            let r = match name {
+                "strip" => s.trim_matches(pred),
+                "lstrip" => s.trim_start_matches(pred),
+                _ => s.trim_end_matches(pred),
+            };
+            Ok(Value::Str(Rc::from(r)))
+        }
+        _ => Err(PyErr::new(
+            "AttributeError",
+            format!("'str' object has no attribute '{name}'"),
+        )),
+    }
+}
+
+pub fn bytes_method(b: &[u8], name: &str, args: &[Value], kwargs: &[(String, Value)]) -> R<Value> {
+    let arg = |i: usize, kw: &str| -> Option<&Value> {
+        args.get(i)
+            .or_else(|| kwargs.iter().find(|(k, _)| k == kw).map(|(_, v)| v))
+    };
+    match name {
+        "decode" => {
+            let enc = match arg(0, "encoding") {
+                None => "utf-8".to_string(),
+                Some(Value::Str(e)) => e.to_string(),
+                Some(o) => {
+                    return type_err(format!(
+                        "decode() argument 'encoding' must be str, not {}",
+                        o.type_name()
+                    ))
+                }
+            };
+            let codec = Codec::lookup(&enc).map_err(|(c, m)| PyErr::new(c, m))?;
+            codec
+                .decode(b)
+                .map(|s| Value::Str(Rc::from(s)))
+                .map_err(|(c, m)| PyErr::new(c, m))
+        }
+        "upper" => Ok(Value::Bytes(b.to_ascii_uppercase().into())),
+        "lower" => Ok(Value::Bytes(b.to_ascii_lowercase().into())),
+        "strip" | "lstrip" | "rstrip" => {
+            let set: Vec<u8> = match arg(0, "bytes") {
+                None | Some(Value::None) => BYTES_SPACE.to_vec(),
+                Some(Value::Bytes(c)) => c.to_vec(),
+                Some(o) => {
+                    return type_err(format!(
+                        "a bytes-like object is required, not '{}'",
+                        o.type_name()
+                    ))
+                }
+            };
+            let mut lo = 0;
+            let mut hi = b.len();
+            if name != "rstrip" {
+                while lo < hi && set.contains(&b[lo]) {
+                    lo += 1;
+                }
+            }
+            if name != "lstrip" {
+                while hi > lo && set.contains(&b[hi - 1]) {
+                    hi -= 1;
+                }
+            }
+            Ok(Value::Bytes(b[lo..hi].into()))
+        }
+        "hex" => {
+            let sep = match arg(0, "sep") {
+                None => None,
+                Some(Value::Str(s)) if s.chars().count() == 1 => Some(s.to_string()),
+                Some(Value::Bytes(s)) if s.len() == 1 => Some((s[0] as char).to_string()),
+                Some(_) => return Err(PyErr::new("ValueError", "sep must be length 1.")),
+            };
+            let parts: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
+            Ok(Value::Str(Rc::from(
+                parts.join(sep.as_deref().unwrap_or("")),
+            )))
+        }
+        "fromhex" => match arg(0, "string") {
+            Some(Value::Str(s)) => fromhex(s),
+            Some(o) => type_err(format!(
+                "fromhex() argument must be str, not {}",
+                o.type_name()
+            )),
+            None => type_err("fromhex() takes exactly one argument (0 given)"),
+        },
+        _ => Err(PyErr::new(
+            "AttributeError",
+            format!("'bytes' object has no attribute '{name}'"),
+        )),
+    }
+}
+
+/// bytes.fromhex: pairs of hex digits, whitespace allowed between pairs.
+pub fn fromhex(s: &str) -> R<Value> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let bad = |pos: usize| {
+        PyErr::new(
+            "ValueError",
+            format!("non-hexadecimal number found in fromhex() arg at position {pos}"),
+        )
+    };
+    while i < chars.len() {
+        if chars[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let hi = chars[i].to_digit(16).ok_or_else(|| bad(i))?;
+        let lo = chars
+            .get(i + 1)
+            .and_then(|c| c.to_digit(16))
+            .ok_or_else(|| bad(i + 1))?;
+        out.push((hi * 16 + lo) as u8);
+        i += 2;
+    }
+    Ok(Value::Bytes(out.into()))
+}

@@ -1,0 +1,741 @@
+//! Parses the Python subset into statements, and checks that every construct, name and
+//! attribute is one socklab supports, before anything runs.
+
+use super::lexer::{lex, Pos, Tok, Token};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lit {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    Pos(Expr),
+    Kw(String, Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Index {
+    Single(Expr),
+    Slice(Option<Expr>, Option<Expr>, Option<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Lit(Lit),
+    Name {
+        name: String,
+        pos: Pos,
+    },
+    Tuple(Vec<Expr>),
+    List(Vec<Expr>),
+    Attr {
+        obj: Box<Expr>,
+        name: String,
+        pos: Pos,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+        pos: Pos,
+    },
+    Index {
+        obj: Box<Expr>,
+        index: Box<Index>,
+        pos: Pos,
+    },
+    Binary {
+        op: &'static str,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        pos: Pos,
+    },
+    Unary {
+        op: &'static str,
+        operand: Box<Expr>,
+        pos: Pos,
+    },
+    Compare {
+        first: Box<Expr>,
+        rest: Vec<(&'static str, Expr)>,
+        pos: Pos,
+    },
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Name(String),
+    Seq { items: Vec<Target>, pos: Pos },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    Import {
+        modules: Vec<(String, Option<String>)>,
+        pos: Pos,
+    },
+    /// `from M import *` has names None.
+    FromImport {
+        module: String,
+        names: Option<Vec<(String, Option<String>)>>,
+        pos: Pos,
+    },
+    Assign {
+        targets: Vec<Target>,
+        value: Expr,
+    },
+    AugAssign {
+        name: String,
+        op: &'static str,
+        value: Expr,
+        pos: Pos,
+    },
+    Expr(Expr),
+    Pass,
+}
+
+/// One line as the interactive console compiles it: its statements run together, and an
+/// exception skips the rest of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub pos: Pos,
+    pub stmts: Vec<Stmt>,
+}
+
+/// Something outside the subset, with where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unsupported {
+    pub pos: Pos,
+    pub what: String,
+}
+
+pub fn parse(src: &str) -> Result<Vec<Line>, Unsupported> {
+    let toks = lex(src).map_err(|e| Unsupported {
+        pos: e.pos,
+        what: e.message,
+    })?;
+    let mut p = Parser { toks, i: 0 };
+    let mut lines = Vec::new();
+    while !p.at_eof() {
+        if p.eat_newline() {
+            continue;
+        }
+        lines.push(p.line()?);
+    }
+    for l in &lines {
+        for s in &l.stmts {
+            super::check::stmt(s)?;
+        }
+    }
+    Ok(lines)
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    i: usize,
+}
+
+const BLOCK_KEYWORDS: &[&str] = &[
+    "if", "elif", "else", "for", "while", "def", "class", "with", "try", "except", "finally",
+    "return", "lambda", "yield", "del", "global", "nonlocal", "assert", "raise", "break",
+    "continue", "async", "await",
+];
+const KEYWORDS: &[&str] = &[
+    "import", "from", "as", "in", "is", "not", "and", "or", "None", "True", "False", "pass",
+];
+
+impl Parser {
+    fn peek(&self) -> &Tok {
+        &self.toks[self.i].tok
+    }
+    fn pos(&self) -> Pos {
+        self.toks[self.i].pos
+    }
+    fn at_eof(&self) -> bool {
+        matches!(self.peek(), Tok::Eof)
+    }
+    fn bump(&mut self) -> Token {
+        let t = self.toks[self.i].clone();
+        if !matches!(t.tok, Tok::Eof) {
+            self.i += 1;
+        }
+        t
+    }
+    fn eat_newline(&mut self) -> bool {
+        if matches!(self.peek(), Tok::Newline) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn is_op(&self, op: &str) -> bool {
+        matches!(self.peek(), Tok::Op(o) if *o == op)
+    }
+    fn eat_op(&mut self, op: &str) -> bool {
+        if self.is_op(op) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn is_kw(&self, kw: &str) -> bool {
+        matches!(self.peek(), Tok::Name(n) if n == kw)
+    }
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        if self.is_kw(kw) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn unsupported<T>(&self, what: impl Into<String>) -> Result<T, Unsupported> {
+        Err(Unsupported {
+            pos: self.pos(),
+            what: what.into(),
+        })
+    }
+    fn expect_op(&mut self, op: &str) -> Result<(), Unsupported> {
+        if self.eat_op(op) {
+            Ok(())
+        } else {
+            self.unsupported(format!(
+                "this syntax (expected '{op}' here, found {})",
+                describe(self.peek())
+            ))
+        }
+    }
+    fn name(&mut self) -> Result<String, Unsupported> {
+        match self.peek().clone() {
+            Tok::Name(n)
+                if !KEYWORDS.contains(&n.as_str()) && !BLOCK_KEYWORDS.contains(&n.as_str()) =>
+            {
+                self.i += 1;
+                Ok(n)
+            }
+            t => self.unsupported(format!(
+                "this syntax (expected a name, found {})",
+                describe(&t)
+            )),
+        }
+    }
+
+    fn line(&mut self) -> Result<Line, Unsupported> {
+        let pos = self.pos();
+        let mut stmts = vec![self.stmt()?];
+        while self.eat_op(";") {
+            if matches!(self.peek(), Tok::Newline | Tok::Eof) {
+                break;
+            }
+            stmts.push(self.stmt()?);
+        }
+        if !self.eat_newline() && !self.at_eof() {
+            return self.unsupported(format!(
+                "this syntax (unexpected {})",
+                describe(self.peek())
+            ));
+        }
+        Ok(Line { pos, stmts })
+    }
+
+    fn stmt(&mut self) -> Result<Stmt, Unsupported> {
+        let pos = self.pos();
+        if let Tok::Name(n) = self.peek() {
+            if BLOCK_KEYWORDS.contains(&n.as_str()) {
+                return self.unsupported(format!("the '{n}' statement"));
+            }
+        }
+        if self.is_op("INDENT") {
+            return self.unsupported("an indented block");
+        }
+        if self.eat_kw("pass") {
+            return Ok(Stmt::Pass);
+        }
+        if self.eat_kw("import") {
+            let mut modules = Vec::new();
+            loop {
+                let m = self.dotted()?;
+                let alias = if self.eat_kw("as") {
+                    Some(self.name()?)
+                } else {
+                    None
+                };
+                modules.push((m, alias));
+                if !self.eat_op(",") {
+                    break;
+                }
+            }
+            return Ok(Stmt::Import { modules, pos });
+        }
+        if self.eat_kw("from") {
+            let module = self.dotted()?;
+            if !self.eat_kw("import") {
+                return self.unsupported("this syntax (expected 'import')");
+            }
+            if self.eat_op("*") {
+                return Ok(Stmt::FromImport {
+                    module,
+                    names: None,
+                    pos,
+                });
+            }
+            let paren = self.eat_op("(");
+            let mut names = Vec::new();
+            loop {
+                let n = self.name()?;
+                let alias = if self.eat_kw("as") {
+                    Some(self.name()?)
+                } else {
+                    None
+                };
+                names.push((n, alias));
+                if !self.eat_op(",") || (paren && self.is_op(")")) {
+                    break;
+                }
+            }
+            if paren {
+                self.expect_op(")")?;
+            }
+            return Ok(Stmt::FromImport {
+                module,
+                names: Some(names),
+                pos,
+            });
+        }
+        let first = self.expr_list()?;
+        for op in ["+=", "-=", "*="] {
+            if self.is_op(op) {
+                let opos = self.pos();
+                self.i += 1;
+                let Expr::Name { name, .. } = first else {
+                    return Err(Unsupported {
+                        pos: opos,
+                        what: "augmented assignment to anything but a name".into(),
+                    });
+                };
+                let value = self.expr_list()?;
+                return Ok(Stmt::AugAssign {
+                    name,
+                    op: &op[..1],
+                    value,
+                    pos: opos,
+                });
+            }
+        }
+        if self.is_op("=") {
+            let mut exprs = vec![first];
+            while self.eat_op("=") {
+                exprs.push(self.expr_list()?);
+            }
+            let value = exprs.pop().unwrap_or(Expr::Lit(Lit::None));
+            let targets = exprs
+                .into_iter()
+                .map(|e| to_target(e, pos))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(Stmt::Assign { targets, value });
+        }
+        for bad in [
+            "**=", "//=", "/=", "%=", "&=", "|=", "^=", ">>=", "<<=", ":=", ":",
+        ] {
+            if self.is_op(bad) {
+                return self.unsupported(format!("the '{bad}' operator here"));
+            }
+        }
+        Ok(Stmt::Expr(first))
+    }
+
+    fn dotted(&mut self) -> Result<String, Unsupported> {
+        let mut n = self.name()?;
+        while self.eat_op(".") {
+            n.push('.');
+            n.push_str(&self.name()?);
+        }
+        Ok(n)
+    }
+
+    /// `a, b, c` (a tuple when there is a comma) or a single expression.
+    fn expr_list(&mut self) -> Result<Expr, Unsupported> {
+        let first = self.expr()?;
+        if !self.is_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.ends_expr_list() {
+                break;
+            }
+            items.push(self.expr()?);
+        }
+        Ok(Expr::Tuple(items))
+    }
+
+    fn ends_expr_list(&self) -> bool {
+        matches!(self.peek(), Tok::Newline | Tok::Eof)
+            || ["=", ")", "]", ";", "+=", "-=", "*="]
+                .iter()
+                .any(|o| self.is_op(o))
+    }
+
+    fn expr(&mut self) -> Result<Expr, Unsupported> {
+        let e = self.or_test()?;
+        if self.is_kw("if") {
+            return self.unsupported("conditional expressions");
+        }
+        if self.is_kw("for") {
+            return self.unsupported("comprehensions");
+        }
+        Ok(e)
+    }
+
+    fn or_test(&mut self) -> Result<Expr, Unsupported> {
+        let mut l = self.and_test()?;
+        while self.eat_kw("or") {
+            let r = self.and_test()?;
+            l = Expr::Or(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    fn and_test(&mut self) -> Result<Expr, Unsupported> {
+        let mut l = self.not_test()?;
+        while self.eat_kw("and") {
+            let r = self.not_test()?;
+            l = Expr::And(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    fn not_test(&mut self) -> Result<Expr, Unsupported> {
+        if self.eat_kw("not") {
+            return Ok(Expr::Not(Box::new(self.not_test()?)));
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Result<Expr, Unsupported> {
+        let pos = self.pos();
+        let first = self.bitor()?;
+        let mut rest = Vec::new();
+        loop {
+            let op = if let Some(op) = ["==", "!=", "<=", ">=", "<", ">"]
+                .iter()
+                .find(|o| self.is_op(o))
+            {
+                self.i += 1;
+                *op
+            } else if self.eat_kw("in") {
+                "in"
+            } else if self.is_kw("not")
+                && matches!(self.toks.get(self.i + 1).map(|t| &t.tok), Some(Tok::Name(n)) if n == "in")
+            {
+                self.i += 2;
+                "not in"
+            } else if self.eat_kw("is") {
+                if self.eat_kw("not") {
+                    "is not"
+                } else {
+                    "is"
+                }
+            } else {
+                break;
+            };
+            rest.push((op, self.bitor()?));
+        }
+        if rest.is_empty() {
+            Ok(first)
+        } else {
+            Ok(Expr::Compare {
+                first: Box::new(first),
+                rest,
+                pos,
+            })
+        }
+    }
+
+    fn binary_level(
+        &mut self,
+        ops: &[&'static str],
+        next: fn(&mut Parser) -> Result<Expr, Unsupported>,
+    ) -> Result<Expr, Unsupported> {
+        let mut l = next(self)?;
+        loop {
+            let pos = self.pos();
+            let Some(op) = ops.iter().find(|o| self.is_op(o)) else {
+                break;
+            };
+            self.i += 1;
+            let r = next(self)?;
+            l = Expr::Binary {
+                op,
+                left: Box::new(l),
+                right: Box::new(r),
+                pos,
+            };
+        }
+        Ok(l)
+    }
+
+    fn bitor(&mut self) -> Result<Expr, Unsupported> {
+        self.binary_level(&["|"], Parser::bitxor)
+    }
+    fn bitxor(&mut self) -> Result<Expr, Unsupported> {
+        self.binary_level(&["^"], Parser::bitand)
+    }
+    fn bitand(&mut self) -> Result<Expr, Unsupported> {
+        self.binary_level(&["&"], Parser::shift)
+    }
+    fn shift(&mut self) -> Result<Expr, Unsupported> {
+        self.binary_level(&["<<", ">>"], Parser::arith)
+    }
+    fn arith(&mut self) -> Result<Expr, Unsupported> {
+        self.binary_level(&["+", "-"], Parser::term)
+    }
+    fn term(&mut self) -> Result<Expr, Unsupported> {
+        self.binary_level(&["*", "//", "/", "%"], Parser::factor)
+    }
+
+    fn factor(&mut self) -> Result<Expr, Unsupported> {
+        let pos = self.pos();
+        for op in ["-", "+", "~"] {
+            if self.eat_op(op) {
+                let operand = self.factor()?;
+                return Ok(Expr::Unary {
+                    op,
+                    operand: Box::new(operand),
+                    pos,
+                });
+            }
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> Result<Expr, Unsupported> {
+        let base = self.primary()?;
+        let pos = self.pos();
+        if self.eat_op("**") {
+            let exp = self.factor()?;
+            return Ok(Expr::Binary {
+                op: "**",
+                left: Box::new(base),
+                right: Box::new(exp),
+                pos,
+            });
+        }
+        Ok(base)
+    }
+
+    fn primary(&mut self) -> Result<Expr, Unsupported> {
+        let mut e = self.atom()?;
+        loop {
+            let pos = self.pos();
+            if self.eat_op(".") {
+                let name = self.name()?;
+                e = Expr::Attr {
+                    obj: Box::new(e),
+                    name,
+                    pos,
+                };
+            } else if self.eat_op("(") {
+                let args = self.args()?;
+                e = Expr::Call {
+                    func: Box::new(e),
+                    args,
+                    pos,
+                };
+            } else if self.eat_op("[") {
+                let index = self.subscript()?;
+                self.expect_op("]")?;
+                e = Expr::Index {
+                    obj: Box::new(e),
+                    index: Box::new(index),
+                    pos,
+                };
+            } else {
+                break;
+            }
+        }
+        Ok(e)
+    }
+
+    fn args(&mut self) -> Result<Vec<Arg>, Unsupported> {
+        let mut args = Vec::new();
+        let mut seen_kw = false;
+        while !self.eat_op(")") {
+            if self.is_op("*") || self.is_op("**") {
+                return self.unsupported("argument unpacking with * or **");
+            }
+            let is_kw = matches!(self.peek(), Tok::Name(_))
+                && matches!(
+                    self.toks.get(self.i + 1).map(|t| &t.tok),
+                    Some(Tok::Op("="))
+                );
+            if is_kw {
+                let n = self.name()?;
+                self.i += 1;
+                args.push(Arg::Kw(n, self.expr()?));
+                seen_kw = true;
+            } else {
+                if seen_kw {
+                    return self.unsupported("a positional argument after a keyword argument");
+                }
+                args.push(Arg::Pos(self.expr()?));
+            }
+            if !self.eat_op(",") {
+                self.expect_op(")")?;
+                break;
+            }
+        }
+        Ok(args)
+    }
+
+    fn subscript(&mut self) -> Result<Index, Unsupported> {
+        let start = if self.is_op(":") {
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        if !self.eat_op(":") {
+            return match start {
+                Some(e) => Ok(Index::Single(e)),
+                None => self.unsupported("an empty subscript"),
+            };
+        }
+        let stop = if self.is_op(":") || self.is_op("]") {
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        let step = if self.eat_op(":") && !self.is_op("]") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
+        Ok(Index::Slice(start, stop, step))
+    }
+
+    fn atom(&mut self) -> Result<Expr, Unsupported> {
+        let t = self.bump();
+        Ok(match t.tok {
+            Tok::Int(v) => Expr::Lit(Lit::Int(v)),
+            Tok::Float(v) => Expr::Lit(Lit::Float(v)),
+            Tok::Str(s) => Expr::Lit(Lit::Str(s)),
+            Tok::Bytes(b) => Expr::Lit(Lit::Bytes(b)),
+            Tok::Name(n) => match n.as_str() {
+                "None" => Expr::Lit(Lit::None),
+                "True" => Expr::Lit(Lit::Bool(true)),
+                "False" => Expr::Lit(Lit::Bool(false)),
+                kw if BLOCK_KEYWORDS.contains(&kw) || KEYWORDS.contains(&kw) => {
+                    return Err(Unsupported {
+                        pos: t.pos,
+                        what: format!("'{kw}' here"),
+                    })
+                }
+                _ => Expr::Name {
+                    name: n,
+                    pos: t.pos,
+                },
+            },
+            Tok::Op("(") => {
+                if self.eat_op(")") {
+                    return Ok(Expr::Tuple(Vec::new()));
+                }
+                let e = self.expr_list()?;
+                self.expect_op(")")?;
+                e
+            }
+            Tok::Op("[") => {
+                let mut items = Vec::new();
+                while !self.eat_op("]") {
+                    items.push(self.expr()?);
+                    if !self.eat_op(",") {
+                        self.expect_op("]")?;
+                        break;
+                    }
+                }
+                Expr::List(items)
+            }
+            Tok::Op("{") => {
+                return Err(Unsupported {
+                    pos: t.pos,
+                    what: "dicts and sets".into(),
+                })
+            }
+            other => {
+                return Err(Unsupported {
+                    pos: t.pos,
+                    what: format!("this syntax (unexpected {})", describe(&other)),
+                })
+            }
+        })
+    }
+}
+
+fn to_target(e: Expr, pos: Pos) -> Result<Target, Unsupported> {
+    match e {
+        Expr::Name { name, .. } => Ok(Target::Name(name)),
+        Expr::Tuple(items) | Expr::List(items) => Ok(Target::Seq {
+            items: items
+                .into_iter()
+                .map(|x| to_target(x, pos))
+                .collect::<Result<_, _>>()?,
+            pos,
+        }),
+        Expr::Attr { pos, .. } => Err(Unsupported {
+            pos,
+            what: "assignment to an attribute".into(),
+        }),
+        Expr::Index { pos, .. } => Err(Unsupported {
+            pos,
+            what: "assignment to an item".into(),
+        }),
+        _ => Err(Unsupported {
+            pos,
+            what: "assignment to an expression".into(),
+        }),
+    }
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Name(n) => format!("'{n}'"),
+        Tok::Int(_) | Tok::Float(_) => "a number".into(),
+        Tok::Str(_) | Tok::Bytes(_) => "a string".into(),
+        Tok::Op(o) => format!("'{o}'"),
+        Tok::Newline => "the end of the line".into(),
+        Tok::Eof => "the end of the file".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tutorial_lines() {
+        let src = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\nconn, addr = s.accept()\nprint(data.decode('utf-8').upper()[1:3])\n";
+        let lines = parse(src).unwrap();
+        assert_eq!(lines.len(), 4);
+        assert!(
+            matches!(&lines[2].stmts[0], Stmt::Assign { targets, .. } if matches!(targets[0], Target::Seq { .. }))
+        );
+    }
+
+    #[test]
+    fn rejects_with_position() {
+        let e = parse("import socket\nwhile True:\n  pass\n").unwrap_err();
+        assert_eq!((e.pos.line, e.pos.col), (2, 1));
+        assert!(e.what.contains("while"));
+        let e = parse("x = open('f')\n").unwrap_err();
+        assert!(e.what.contains("open"), "{}", e.what);
+    }
+}

@@ -1,0 +1,332 @@
+//! Values of the Python subset, and their repr() and str() exactly as CPython writes them.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::engine::SocketId;
+
+use super::constants;
+use super::hashing::{HashObj, MacObj};
+
+/// A socket object as the script sees it.
+#[derive(Debug)]
+pub struct SockObj {
+    pub id: SocketId,
+    pub family: i64,
+    pub kind: i64,
+    pub proto: i64,
+    /// -1 once closed.
+    pub fd: Cell<i64>,
+    pub timeout: Cell<Option<f64>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    Tuple(Rc<[Value]>),
+    List(Rc<[Value]>),
+    /// A member of AddressFamily, SocketKind or MsgFlag: an int with a name.
+    Enum {
+        class: &'static str,
+        value: i64,
+    },
+    Socket(Rc<SockObj>),
+    Module(&'static str),
+    /// socket.socket, the class (after `from socket import *`, the name `socket`).
+    SocketClass,
+    /// A function of a module or a built-in, by qualified name ("print", "time.sleep").
+    Func(&'static str),
+    /// A method bound to its object.
+    Method {
+        obj: Box<Value>,
+        name: Rc<str>,
+    },
+    Mac(Rc<RefCell<MacObj>>),
+    Hash(Rc<RefCell<HashObj>>),
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+    pub fn bytes(b: &[u8]) -> Value {
+        Value::Bytes(Rc::from(b))
+    }
+    pub fn tuple(v: Vec<Value>) -> Value {
+        Value::Tuple(Rc::from(v))
+    }
+
+    /// Python's type name, as error messages use it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
+            Value::Tuple(_) => "tuple",
+            Value::List(_) => "list",
+            Value::Enum { class, .. } => class,
+            Value::Socket(_) => "socket",
+            Value::Module(_) => "module",
+            Value::SocketClass => "type",
+            Value::Func(_) => "builtin_function_or_method",
+            Value::Method { .. } => "method",
+            Value::Mac(_) => "HMAC",
+            Value::Hash(_) => "_hashlib.HASH",
+        }
+    }
+
+    /// The value as an int, for ints, bools and enum members.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(v) | Value::Enum { value: v, .. } => Some(*v),
+            Value::Bool(b) => Some(*b as i64),
+            _ => None,
+        }
+    }
+
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(v) | Value::Enum { value: v, .. } => *v != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::Tuple(t) | Value::List(t) => !t.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+/// repr(), with sockets drawn by the caller (their repr asks the kernel for addresses).
+pub fn repr(v: &Value, sock: &mut dyn FnMut(&SockObj) -> String) -> String {
+    match v {
+        Value::None => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => float_repr(*f),
+        Value::Str(s) => str_repr(s),
+        Value::Bytes(b) => bytes_repr(b),
+        Value::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(|x| repr(x, sock)).collect();
+            if parts.len() == 1 {
+                format!("({},)", parts[0])
+            } else {
+                format!("({})", parts.join(", "))
+            }
+        }
+        Value::List(items) => {
+            let parts: Vec<String> = items.iter().map(|x| repr(x, sock)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Enum { class, value } => enum_repr(class, *value),
+        Value::Socket(s) => sock(s),
+        Value::Module(m) => format!("<module '{m}'>"),
+        Value::SocketClass => "<class 'socket.socket'>".into(),
+        Value::Func(f) => match f.split_once('.') {
+            Some((_, name)) => format!("<built-in function {name}>"),
+            None => format!("<built-in function {f}>"),
+        },
+        Value::Method { obj, name } => format!("<bound method {name} of {}>", repr(obj, sock)),
+        Value::Mac(_) => "<hmac.HMAC object>".into(),
+        Value::Hash(h) => format!("<{} _hashlib.HASH object>", h.borrow().name()),
+    }
+}
+
+/// str(): strings as they are, everything else as repr (enum members as their number).
+pub fn to_str(v: &Value, sock: &mut dyn FnMut(&SockObj) -> String) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Enum { value, .. } => value.to_string(),
+        other => repr(other, sock),
+    }
+}
+
+fn enum_repr(class: &str, value: i64) -> String {
+    if let Some(name) = constants::member_name(class, value) {
+        return format!("<{class}.{name}: {value}>");
+    }
+    if class == "MsgFlag" {
+        let mut names = Vec::new();
+        let mut rest = value;
+        for bit in 0..63 {
+            let b = 1i64 << bit;
+            if value & b != 0 {
+                if let Some(n) = constants::member_name(class, b) {
+                    names.push(n);
+                    rest &= !b;
+                }
+            }
+        }
+        if rest == 0 && !names.is_empty() {
+            return format!("<{class}.{}: {value}>", names.join("|"));
+        }
+    }
+    format!("<{class}: {value}>")
+}
+
+/// float.__repr__: the shortest digits that round-trip, in fixed notation for exponents
+/// -4 <= e < 16, scientific otherwise.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    // Rust's {:e} gives the shortest round-trip digits: "1.2345e-5".
+    let sci = format!("{:e}", f.abs());
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    if (-4..16).contains(&exp) {
+        let n = digits.len() as i32;
+        let s = if exp >= 0 {
+            let int_len = exp + 1;
+            if n <= int_len {
+                format!("{}{}.0", digits, "0".repeat((int_len - n) as usize))
+            } else {
+                format!(
+                    "{}.{}",
+                    &digits[..int_len as usize],
+                    &digits[int_len as usize..]
+                )
+            }
+        } else {
+            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
+        };
+        format!("{sign}{s}")
+    } else {
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits
+        };
+        let es = if exp < 0 { "-" } else { "+" };
+        format!("{sign}{m}e{es}{:02}", exp.abs())
+    }
+}
+
+/// str.__repr__: single quotes unless the text has ' and no ", escapes for what is not
+/// printable.
+pub fn str_repr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c => {
+                let v = c as u32;
+                if v < 0x100 {
+                    out.push_str(&format!("\\x{v:02x}"));
+                } else if v < 0x10000 {
+                    out.push_str(&format!("\\u{v:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{v:08x}"));
+                }
+            }
+        }
+    }
+    out.push(q);
+    out
+}
+
+/// An approximation of str.isprintable for repr: controls, separators other than the
+/// space, format characters, private use and unassigned planes are not printable.
+fn is_printable(c: char) -> bool {
+    let v = c as u32;
+    if v < 0x20 || (0x7f..=0xa0).contains(&v) || v == 0xad {
+        return false;
+    }
+    !matches!(v,
+        0x0600..=0x0605 | 0x061c | 0x06dd | 0x070f | 0x1680 | 0x180e | 0x2000..=0x200f | 0x2028..=0x202f
+        | 0x205f..=0x2064 | 0x2066..=0x206f | 0x3000 | 0xd800..=0xf8ff | 0xfeff | 0xfff9..=0xfffb
+        | 0xe0000..=0xe0fff | 0xf0000..=0x10ffff | 0xfffe | 0xffff)
+}
+
+/// bytes.__repr__.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let q = if b.contains(&b'\'') && !b.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::with_capacity(b.len() + 3);
+    out.push('b');
+    out.push(q as char);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(q as char);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_like_cpython() {
+        for (f, s) in [
+            (5.0, "5.0"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e16, "1e+16"),
+            (1e-5, "1e-05"),
+            (2.5e-3, "0.0025"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (1e15, "1000000000000000.0"),
+            (-1.5, "-1.5"),
+            (0.0001, "0.0001"),
+        ] {
+            assert_eq!(float_repr(f), s);
+        }
+    }
+
+    #[test]
+    fn strings_and_bytes_like_cpython() {
+        assert_eq!(str_repr("it's"), "\"it's\"");
+        assert_eq!(str_repr("a\nb\x00中"), "'a\\nb\\x00中'");
+        assert_eq!(bytes_repr(b"\x00\xffA'\""), "b'\\x00\\xffA\\'\"'");
+    }
+}
