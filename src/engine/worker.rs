@@ -1121,7 +1121,7 @@ impl Worker {
     fn continuous_step(&mut self) {
         if let Some(receive) = self.auto_accept {
             for _ in 0..BURST {
-                match self.sock.accept() {
+                match self.nonblocking(|s| s.accept()) {
                     Ok((conn, addr)) => {
                         let _ = conn.set_nonblocking(false);
                         let peer = Endpoint::from_sockaddr(&addr);

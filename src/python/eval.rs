@@ -447,7 +447,9 @@ impl<'a> Interp<'a> {
             "str" => match args.as_slice() {
                 [] => Ok(Value::str("")),
                 [v] => Ok(Value::str(&self.str_of(v))),
-                [Value::Bytes(b), enc, ..] => ops::bytes_method(b, "decode", std::slice::from_ref(enc), &[]),
+                [Value::Bytes(b), enc, ..] => {
+                    ops::bytes_method(b, "decode", std::slice::from_ref(enc), &[])
+                }
                 [o, ..] => Err(PyErr::new(
                     "TypeError",
                     format!(

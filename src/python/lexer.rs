@@ -424,12 +424,19 @@ mod tests {
 
     #[test]
     fn lexes_literals_and_escapes() {
-        let t = lex("b'\\x00\\n' 'a' \"b\" 0x1F 1.5e3 r'\\n'").unwrap();
-        assert_eq!(t[0].tok, Tok::Bytes(vec![0, 10]));
-        assert_eq!(t[1].tok, Tok::Str("ab".into()));
-        assert_eq!(t[2].tok, Tok::Int(31));
-        assert_eq!(t[3].tok, Tok::Float(1500.0));
-        assert_eq!(t[4].tok, Tok::Str("\\n".into()));
+        let t = lex("b'\\x00\\n' 'a' \"b\" 0x1F 1.5e3 r'\\n'");
+        assert!(t.is_err(), "bytes and str literals may not be adjacent");
+        let t = lex("b'\\x00\\n', 'a' \"b\", 0x1F, 1.5e3, r'\\n'").unwrap();
+        let toks: Vec<Tok> = t
+            .into_iter()
+            .map(|t| t.tok)
+            .filter(|t| *t != Tok::Op(","))
+            .collect();
+        assert_eq!(toks[0], Tok::Bytes(vec![0, 10]));
+        assert_eq!(toks[1], Tok::Str("ab".into()));
+        assert_eq!(toks[2], Tok::Int(31));
+        assert_eq!(toks[3], Tok::Float(1500.0));
+        assert_eq!(toks[4], Tok::Str("\\n".into()));
     }
 
     #[test]

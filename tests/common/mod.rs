@@ -1,0 +1,214 @@
+//! A small driver for the engine in tests: send a call, wait (with a deadline) for its answer,
+//! keep every other event for later questions.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use socklab::engine::{
+    AddrSpec, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op, OpError, Reply,
+    ReqId, Snapshot, SocketId,
+};
+
+/// How long a test waits for something that should happen at once before it fails.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub struct Driver {
+    pub engine: Engine,
+    pub rx: Receiver<Event>,
+    pub backlog: Vec<Event>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.engine.shutdown();
+    }
+}
+
+impl Driver {
+    pub fn new() -> Driver {
+        Driver::with_config(EngineConfig::default())
+    }
+
+    pub fn with_config(config: EngineConfig) -> Driver {
+        let (engine, rx) = Engine::start(config, || {});
+        Driver {
+            engine,
+            rx,
+            backlog: Vec::new(),
+        }
+    }
+
+    fn next(&mut self, until: Instant) -> Option<Event> {
+        let left = until.saturating_duration_since(Instant::now());
+        self.rx.recv_timeout(left).ok()
+    }
+
+    /// Waits for the first event (kept or new) that `pred` accepts, and removes it.
+    pub fn wait_for(&mut self, what: &str, mut pred: impl FnMut(&Event) -> bool) -> Event {
+        if let Some(i) = self.backlog.iter().position(&mut pred) {
+            return self.backlog.remove(i);
+        }
+        let until = Instant::now() + DEADLINE;
+        loop {
+            let Some(ev) = self.next(until) else {
+                panic!("no {what} within {DEADLINE:?}");
+            };
+            if pred(&ev) {
+                return ev;
+            }
+            self.backlog.push(ev);
+        }
+    }
+
+    pub fn wait_req(&mut self, req: ReqId) -> Result<Reply, OpError> {
+        let ev = self.wait_for("answer", |e| {
+            matches!(e, Event::Done { req: r, .. } if *r == req)
+                || matches!(e, Event::Failed { req: Some(r), .. } if *r == req)
+        });
+        match ev {
+            Event::Done { reply, .. } => Ok(reply),
+            Event::Failed { error, .. } => Err(error),
+            _ => unreachable!(),
+        }
+    }
+
+    pub fn start(&mut self, id: SocketId, op: Op) -> ReqId {
+        let req = self.engine.next_req();
+        self.engine.send(id, req, op);
+        req
+    }
+
+    pub fn call(&mut self, id: SocketId, op: Op) -> Result<Reply, OpError> {
+        let req = self.start(id, op);
+        self.wait_req(req)
+    }
+
+    pub fn ok(&mut self, id: SocketId, op: Op) -> Reply {
+        let what = op.name();
+        self.call(id, op)
+            .unwrap_or_else(|e| panic!("{what} failed: {e}"))
+    }
+
+    pub fn err(&mut self, id: SocketId, op: Op) -> OpError {
+        let what = op.name();
+        match self.call(id, op) {
+            Ok(r) => panic!("{what} should fail, answered {r:?}"),
+            Err(e) => e,
+        }
+    }
+
+    pub fn create(&mut self, family: Family, kind: Kind) -> SocketId {
+        let req = self.engine.next_req();
+        self.engine.create(
+            req,
+            Create::New {
+                family,
+                kind,
+                proto: 0,
+            },
+        );
+        match self.wait_for("Created", |e| e.req() == Some(req)) {
+            Event::Created { info, .. } => info.id,
+            Event::Failed { error, .. } => panic!("socket() failed: {error}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    pub fn local(&mut self, id: SocketId) -> Endpoint {
+        match self.ok(id, Op::GetSockName) {
+            Reply::Addr(a) => a,
+            other => panic!("getsockname answered {other:?}"),
+        }
+    }
+
+    /// A TCP listener on loopback port 0 and its address.
+    pub fn listener(&mut self, family: Family) -> (SocketId, AddrSpec) {
+        let s = self.create(family, Kind::Stream);
+        self.ok(
+            s,
+            Op::Bind {
+                addr: loopback(family, 0),
+            },
+        );
+        self.ok(s, Op::Listen { backlog: 16 });
+        let addr = self.local(s).to_spec().expect("an IP address");
+        (s, addr)
+    }
+
+    /// A connected TCP pair: (client, accepted connection, listener).
+    pub fn tcp_pair(&mut self, family: Family) -> (SocketId, SocketId, SocketId) {
+        let (l, addr) = self.listener(family);
+        let c = self.create(family, Kind::Stream);
+        self.ok(c, Op::Connect { addr });
+        let Reply::Accepted { conn, .. } = self.ok(l, Op::Accept) else {
+            panic!("accept answered oddly")
+        };
+        (c, conn, l)
+    }
+
+    /// A fresh snapshot of the socket, read after every event so far.
+    pub fn snapshot(&mut self, id: SocketId) -> Snapshot {
+        self.backlog
+            .retain(|e| !matches!(e, Event::Snapshot { id: i, .. } if *i == id));
+        // Drain pending events so the snapshot we take is the one Inspect produced.
+        let req = self.start(id, Op::Inspect { so_error: false });
+        self.wait_req(req).expect("inspect");
+        let ev = self.wait_for(
+            "snapshot",
+            |e| matches!(e, Event::Snapshot { id: i, .. } if *i == id),
+        );
+        match ev {
+            Event::Snapshot { snapshot, .. } => *snapshot,
+            _ => unreachable!(),
+        }
+    }
+
+    /// Asks for snapshots until `pred` holds (the kernel state changes on its own time).
+    pub fn snapshot_until(
+        &mut self,
+        id: SocketId,
+        what: &str,
+        pred: impl Fn(&Snapshot) -> bool,
+    ) -> Snapshot {
+        let until = Instant::now() + DEADLINE;
+        loop {
+            let s = self.snapshot(id);
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < until,
+                "{what} not seen within {DEADLINE:?}; last snapshot {s:?}"
+            );
+            std::thread::yield_now();
+        }
+    }
+}
+
+pub fn loopback(family: Family, port: u16) -> AddrSpec {
+    match family {
+        Family::Inet6 => AddrSpec::Inet6 {
+            host: "::1".into(),
+            port,
+            flowinfo: 0,
+            scope_id: 0,
+        },
+        _ => AddrSpec::Inet {
+            host: "127.0.0.1".into(),
+            port,
+        },
+    }
+}
+
+pub fn bytes_of(r: Reply) -> Vec<u8> {
+    match r {
+        Reply::Bytes(b) => b,
+        Reply::BytesFrom { data, .. } => data,
+        other => panic!("expected bytes, got {other:?}"),
+    }
+}
+
+pub fn errno(e: &OpError) -> i32 {
+    e.errno().unwrap_or_else(|| panic!("no errno in {e}"))
+}

@@ -1,0 +1,1212 @@
+//! Every operation of the engine on real loopback sockets: TCP over IPv4 and IPv6, UDP,
+//! Unix stream and datagram sockets.
+
+mod common;
+
+use common::*;
+use socklab::engine::{
+    AddrSpec, Create, Endpoint, Event, Family, How, Kind, Op, OptValue, Reply, Timeout,
+};
+
+#[test]
+fn tcp_lifecycle_ipv4_and_ipv6() {
+    for family in [Family::Inet, Family::Inet6] {
+        let mut d = Driver::new();
+        let (l, addr) = d.listener(family);
+        let port = d.local(l).port().unwrap();
+        assert_ne!(port, 0, "port 0 binds an ephemeral port");
+        let c = d.create(family, Kind::Stream);
+        assert_eq!(d.ok(c, Op::Connect { addr: addr.clone() }), Reply::Unit);
+        let Reply::Accepted { conn, peer } = d.ok(l, Op::Accept) else {
+            panic!()
+        };
+        // The accepted connection was announced, linked to its listener, before the answer.
+        let created = d.wait_for(
+            "Created of conn",
+            |e| matches!(e, Event::Created { info, .. } if info.id == conn),
+        );
+        let Event::Created { info, .. } = created else {
+            panic!()
+        };
+        assert_eq!(info.parent, Some(l));
+        assert!(info.name.starts_with("conn"));
+        assert_eq!(Some(peer.clone()), Some(d.local(c)));
+        let Reply::Addr(p) = d.ok(conn, Op::GetPeerName) else {
+            panic!()
+        };
+        assert_eq!(p, peer);
+
+        assert_eq!(
+            d.ok(
+                c,
+                Op::Send {
+                    data: b"hello".to_vec(),
+                    flags: 0
+                }
+            ),
+            Reply::Int(5)
+        );
+        assert_eq!(
+            bytes_of(d.ok(
+                conn,
+                Op::Recv {
+                    bufsize: 1024,
+                    flags: 0
+                }
+            )),
+            b"hello"
+        );
+        assert_eq!(
+            d.ok(
+                conn,
+                Op::SendAll {
+                    data: b"HELLO".to_vec(),
+                    flags: 0
+                }
+            ),
+            Reply::Unit
+        );
+        assert_eq!(
+            bytes_of(d.ok(
+                c,
+                Op::Recv {
+                    bufsize: 3,
+                    flags: 0
+                }
+            )),
+            b"HEL"
+        );
+        assert_eq!(
+            bytes_of(d.ok(
+                c,
+                Op::Recv {
+                    bufsize: 3,
+                    flags: 0
+                }
+            )),
+            b"LO"
+        );
+        // recvfrom on TCP has no source address.
+        d.ok(
+            c,
+            Op::Send {
+                data: b"x".to_vec(),
+                flags: 0,
+            },
+        );
+        assert_eq!(
+            d.ok(
+                conn,
+                Op::RecvFrom {
+                    bufsize: 10,
+                    flags: 0
+                }
+            ),
+            Reply::BytesFrom {
+                data: b"x".to_vec(),
+                from: None
+            }
+        );
+
+        d.ok(c, Op::Shutdown { how: How::Write });
+        assert_eq!(
+            bytes_of(d.ok(
+                conn,
+                Op::Recv {
+                    bufsize: 10,
+                    flags: 0
+                }
+            )),
+            b"",
+            "b'' after the peer shut down"
+        );
+        let s = d.snapshot_until(conn, "CLOSE_WAIT", |s| {
+            s.tcp
+                .as_ref()
+                .is_some_and(|t| t.state.name() == "CLOSE_WAIT")
+        });
+        assert_eq!(s.state.name(), "half-closed");
+        assert_eq!(d.ok(c, Op::Close), Reply::Unit);
+        d.wait_for("Closed", |e| matches!(e, Event::Closed { id } if *id == c));
+        // A closed socket answers EBADF, as Python's does.
+        assert_eq!(errno(&d.err(c, Op::GetSockName)), libc::EBADF);
+        let Reply::Int(fd) = d.ok(l, Op::FileNo) else {
+            panic!()
+        };
+        assert!(fd > 2);
+    }
+}
+
+#[test]
+fn unix_stream_and_datagram_in_a_temp_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("srv.sock");
+    let p = path.as_os_str().as_encoded_bytes().to_vec();
+    let mut d = Driver::new();
+    let l = d.create(Family::Unix, Kind::Stream);
+    d.ok(
+        l,
+        Op::Bind {
+            addr: AddrSpec::Unix { path: p.clone() },
+        },
+    );
+    d.ok(l, Op::Listen { backlog: 4 });
+    let c = d.create(Family::Unix, Kind::Stream);
+    d.ok(
+        c,
+        Op::Connect {
+            addr: AddrSpec::Unix { path: p.clone() },
+        },
+    );
+    let Reply::Accepted { conn, peer } = d.ok(l, Op::Accept) else {
+        panic!()
+    };
+    assert_eq!(
+        peer,
+        Endpoint::Unix(Vec::new()),
+        "an unbound client is unnamed"
+    );
+    d.ok(
+        c,
+        Op::SendAll {
+            data: b"over unix".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(
+        bytes_of(d.ok(
+            conn,
+            Op::Recv {
+                bufsize: 100,
+                flags: 0
+            }
+        )),
+        b"over unix"
+    );
+    assert_eq!(d.local(l), Endpoint::Unix(p.clone()));
+
+    // Datagrams keep their boundaries and carry the sender's path.
+    let a_path = dir
+        .path()
+        .join("a.sock")
+        .as_os_str()
+        .as_encoded_bytes()
+        .to_vec();
+    let b_path = dir
+        .path()
+        .join("b.sock")
+        .as_os_str()
+        .as_encoded_bytes()
+        .to_vec();
+    let a = d.create(Family::Unix, Kind::Dgram);
+    let b = d.create(Family::Unix, Kind::Dgram);
+    d.ok(
+        a,
+        Op::Bind {
+            addr: AddrSpec::Unix {
+                path: a_path.clone(),
+            },
+        },
+    );
+    d.ok(
+        b,
+        Op::Bind {
+            addr: AddrSpec::Unix {
+                path: b_path.clone(),
+            },
+        },
+    );
+    for m in [&b"one"[..], b"two"] {
+        d.ok(
+            a,
+            Op::SendTo {
+                data: m.to_vec(),
+                flags: 0,
+                addr: AddrSpec::Unix {
+                    path: b_path.clone(),
+                },
+            },
+        );
+    }
+    for m in [&b"one"[..], b"two"] {
+        assert_eq!(
+            d.ok(
+                b,
+                Op::RecvFrom {
+                    bufsize: 100,
+                    flags: 0
+                }
+            ),
+            Reply::BytesFrom {
+                data: m.to_vec(),
+                from: Some(Endpoint::Unix(a_path.clone()))
+            }
+        );
+    }
+    // A path that does not exist.
+    let x = d.create(Family::Unix, Kind::Stream);
+    let missing = dir
+        .path()
+        .join("none.sock")
+        .as_os_str()
+        .as_encoded_bytes()
+        .to_vec();
+    let e = d.err(
+        x,
+        Op::Connect {
+            addr: AddrSpec::Unix { path: missing },
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "FileNotFoundError: [Errno 2] No such file or directory"
+    );
+}
+
+#[test]
+fn udp_keeps_boundaries_tcp_coalesces() {
+    let mut d = Driver::new();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        u,
+        Op::Bind {
+            addr: loopback(Family::Inet, 0),
+        },
+    );
+    let dest = d.local(u).to_spec().unwrap();
+    let v = d.create(Family::Inet, Kind::Dgram);
+    for m in [&b"a"[..], b"bb", b"ccc"] {
+        assert_eq!(
+            d.ok(
+                v,
+                Op::SendTo {
+                    data: m.to_vec(),
+                    flags: 0,
+                    addr: dest.clone()
+                }
+            ),
+            Reply::Int(m.len() as i64)
+        );
+    }
+    let sender = match d.local(v) {
+        // An unbound sender was bound to the wildcard; datagrams come from 127.0.0.1.
+        Endpoint::V4(a) => Endpoint::V4(std::net::SocketAddrV4::new(
+            std::net::Ipv4Addr::LOCALHOST,
+            a.port(),
+        )),
+        other => panic!("{other:?}"),
+    };
+    for m in [&b"a"[..], b"bb", b"ccc"] {
+        assert_eq!(
+            d.ok(
+                u,
+                Op::RecvFrom {
+                    bufsize: 100,
+                    flags: 0
+                }
+            ),
+            Reply::BytesFrom {
+                data: m.to_vec(),
+                from: Some(sender.clone())
+            },
+            "one datagram per recvfrom"
+        );
+    }
+    // A datagram larger than the buffer is cut, the rest is gone.
+    d.ok(
+        v,
+        Op::SendTo {
+            data: b"truncated".to_vec(),
+            flags: 0,
+            addr: dest.clone(),
+        },
+    );
+    assert_eq!(
+        bytes_of(d.ok(
+            u,
+            Op::Recv {
+                bufsize: 4,
+                flags: 0
+            }
+        )),
+        b"trun"
+    );
+
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    for m in [&b"a"[..], b"bb", b"ccc"] {
+        d.ok(
+            c,
+            Op::SendAll {
+                data: m.to_vec(),
+                flags: 0,
+            },
+        );
+    }
+    d.snapshot_until(conn, "6 bytes queued", |s| s.recv_queue == Some(6));
+    assert_eq!(
+        bytes_of(d.ok(
+            conn,
+            Op::Recv {
+                bufsize: 100,
+                flags: 0
+            }
+        )),
+        b"abbccc",
+        "a stream has no boundaries"
+    );
+}
+
+#[test]
+fn every_chunk_is_reported_once_with_its_length() {
+    let mut d = Driver::new();
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    d.ok(
+        conn,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 4,
+        },
+    );
+    d.ok(
+        c,
+        Op::SendAll {
+            data: b"0123456789".to_vec(),
+            flags: 0,
+        },
+    );
+    let mut got = Vec::new();
+    while got.len() < 10 {
+        let ev = d.wait_for("Data in", |e| matches!(e, Event::Data { id, chunk } if *id == conn && chunk.direction == socklab::engine::Direction::In));
+        let Event::Data { chunk, .. } = ev else {
+            panic!()
+        };
+        assert!(chunk.len <= 4 && chunk.len == chunk.data.len());
+        got.extend_from_slice(&chunk.data);
+    }
+    assert_eq!(got, b"0123456789");
+    // A manual recv while auto-receive runs is refused rather than racing it.
+    assert!(d
+        .call(
+            conn,
+            Op::Recv {
+                bufsize: 1,
+                flags: 0
+            }
+        )
+        .is_err());
+    // The sender reported its chunk with the count the OS took.
+    let ev = d.wait_for(
+        "Data out",
+        |e| matches!(e, Event::Data { id, .. } if *id == c),
+    );
+    let Event::Data { chunk, .. } = ev else {
+        panic!()
+    };
+    assert_eq!(chunk.len, 10);
+    // EOF arrives as one empty chunk.
+    d.ok(c, Op::Close);
+    d.wait_for(
+        "EOF chunk",
+        |e| matches!(e, Event::Data { id, chunk } if *id == conn && chunk.len == 0),
+    );
+    let s = d.snapshot(conn);
+    assert_eq!(s.counters.bytes_in, 10);
+    assert!(s.auto_receive);
+}
+
+#[test]
+fn connect_ex_and_create_connection() {
+    let mut d = Driver::new();
+    // A port nobody listens on: bind one, note it, close it.
+    let t = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        t,
+        Op::Bind {
+            addr: loopback(Family::Inet, 0),
+        },
+    );
+    let port = d.local(t).port().unwrap();
+    d.ok(t, Op::Close);
+    let c = d.create(Family::Inet, Kind::Stream);
+    assert_eq!(
+        d.ok(
+            c,
+            Op::ConnectEx {
+                addr: loopback(Family::Inet, port)
+            }
+        ),
+        Reply::Int(libc::ECONNREFUSED as i64)
+    );
+    let c2 = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(
+        c2,
+        Op::Connect {
+            addr: loopback(Family::Inet, port),
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    );
+    assert_eq!(e.errno_name(), Some("ECONNREFUSED"));
+    assert_eq!(
+        e.addr.as_deref(),
+        Some(format!("127.0.0.1:{port}").as_str())
+    );
+
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    let req = d.engine.next_req();
+    d.engine.create(
+        req,
+        Create::Connection {
+            host: "127.0.0.1".into(),
+            port,
+            timeout: Some(Timeout::Secs(5.0)),
+            source: None,
+        },
+    );
+    let Event::Created { info, .. } = d.wait_for("Created", |e| e.req() == Some(req)) else {
+        panic!("create_connection failed")
+    };
+    assert_eq!(
+        info.proto,
+        libc::IPPROTO_TCP,
+        "create_connection's socket has getaddrinfo's protocol"
+    );
+    assert_eq!(d.wait_req(req), Ok(Reply::Unit));
+    let Reply::Accepted { .. } = d.ok(l, Op::Accept) else {
+        panic!()
+    };
+    let Reply::Timeout(t) = d.ok(info.id, Op::GetTimeout) else {
+        panic!()
+    };
+    assert_eq!(t, Timeout::Secs(5.0));
+}
+
+#[test]
+fn errors_carry_errno_python_line_and_hint() {
+    let mut d = Driver::new();
+    let (_, addr) = d.listener(Family::Inet);
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(s, Op::Bind { addr: addr.clone() });
+    assert_eq!(
+        e.python_line(),
+        "OSError: [Errno 98] Address already in use"
+    );
+    assert_eq!(e.errno_name(), Some("EADDRINUSE"));
+    let (why, hint) = e.explanation();
+    assert!(why.contains("TIME_WAIT"), "{why}");
+    assert!(hint.unwrap().contains("SO_REUSEADDR"));
+    assert!(
+        e.to_string().contains(&addr.to_string()),
+        "the error names the address: {e}"
+    );
+
+    let e = d.err(
+        s,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "192.0.2.1".into(),
+                port: 0,
+            },
+        },
+    );
+    assert_eq!(e.errno_name(), Some("EADDRNOTAVAIL"));
+    assert!(e.explanation().1.is_some());
+
+    let e = d.err(
+        s,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "OSError: [Errno 107] Transport endpoint is not connected"
+    );
+
+    let e = d.err(
+        s,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(e.python_line(), "BrokenPipeError: [Errno 32] Broken pipe");
+    assert_eq!(e.errno_name(), Some("EPIPE"));
+
+    let u = d.create(Family::Inet, Kind::Dgram);
+    let e = d.err(u, Op::Listen { backlog: 1 });
+    assert_eq!(
+        e.python_line(),
+        "OSError: [Errno 95] Operation not supported"
+    );
+    assert!(e.explanation().1.unwrap().contains("SOCK_STREAM"));
+
+    let e = d.err(
+        u,
+        Op::SendTo {
+            data: vec![0; 70_000],
+            flags: 0,
+            addr: loopback(Family::Inet, 9),
+        },
+    );
+    assert_eq!(e.errno_name(), Some("EMSGSIZE"));
+
+    // Broadcast needs SO_BROADCAST; the loopback broadcast address keeps the test on this host.
+    let bcast = AddrSpec::Inet {
+        host: "127.255.255.255".into(),
+        port: 9,
+    };
+    let e = d.err(
+        u,
+        Op::SendTo {
+            data: b"x".to_vec(),
+            flags: 0,
+            addr: bcast.clone(),
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "PermissionError: [Errno 13] Permission denied"
+    );
+    d.ok(
+        u,
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_BROADCAST,
+            value: OptValue::Int(1),
+        },
+    );
+    assert_eq!(
+        d.ok(
+            u,
+            Op::SendTo {
+                data: b"x".to_vec(),
+                flags: 0,
+                addr: bcast
+            }
+        ),
+        Reply::Int(1)
+    );
+
+    let e = d.err(
+        u,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "no.such.host.invalid".into(),
+                port: 0,
+            },
+        },
+    );
+    assert_eq!(e.python_class(), "socket.gaierror");
+
+    // ECONNRESET: the peer closes with SO_LINGER {on, 0}, which sends a reset.
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    let linger0 = socklab::engine::options::find("SO_LINGER")
+        .unwrap()
+        .encode(0);
+    d.ok(
+        conn,
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_LINGER,
+            value: OptValue::Bytes(linger0),
+        },
+    );
+    d.ok(conn, Op::Close);
+    let e = d.err(
+        c,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "ConnectionResetError: [Errno 104] Connection reset by peer"
+    );
+    assert!(e.explanation().1.is_some());
+
+    let e = d.err(
+        c,
+        Op::Connect {
+            addr: AddrSpec::Unix {
+                path: b"/x".to_vec(),
+            },
+        },
+    );
+    assert_eq!(e.python_class(), "TypeError");
+}
+
+#[test]
+fn options_are_read_back_from_the_kernel() {
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        s,
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_RCVBUF,
+            value: OptValue::Int(4096),
+        },
+    );
+    assert_eq!(
+        d.ok(
+            s,
+            Op::GetSockOpt {
+                level: libc::SOL_SOCKET,
+                name: libc::SO_RCVBUF,
+                buflen: None
+            }
+        ),
+        Reply::Int(8192),
+        "Linux doubles SO_RCVBUF"
+    );
+    d.ok(
+        s,
+        Op::SetSockOpt {
+            level: libc::IPPROTO_TCP,
+            name: libc::TCP_NODELAY,
+            value: OptValue::Int(1),
+        },
+    );
+    let snap = d.snapshot(s);
+    let find = |n: &str| {
+        snap.options
+            .iter()
+            .find(|o| o.name == n)
+            .unwrap_or_else(|| panic!("{n} missing"))
+            .clone()
+    };
+    assert_eq!(find("SO_RCVBUF").value, Ok(8192));
+    assert_eq!(find("SO_RCVBUF").level_name, "SOL_SOCKET");
+    assert_eq!(find("TCP_NODELAY").value, Ok(1));
+    assert_eq!(find("TCP_NODELAY").level_name, "IPPROTO_TCP");
+    assert!(!find("TCP_NODELAY").doc.is_empty());
+    assert_eq!(find("SO_TYPE").value, Ok(libc::SOCK_STREAM as i64));
+    for name in [
+        "SO_REUSEADDR",
+        "SO_REUSEPORT",
+        "SO_KEEPALIVE",
+        "SO_LINGER",
+        "SO_SNDBUF",
+        "SO_RCVTIMEO",
+        "SO_SNDTIMEO",
+        "TCP_KEEPIDLE",
+        "TCP_KEEPINTVL",
+        "TCP_KEEPCNT",
+        "TCP_MAXSEG",
+        "IP_TTL",
+        "IP_TOS",
+        "IP_MULTICAST_TTL",
+        "IP_MULTICAST_LOOP",
+    ] {
+        assert!(find(name).value.is_ok(), "{name} readable");
+    }
+    // Options that do not apply are not shown; IPv6 ones appear on IPv6 sockets.
+    assert!(snap
+        .options
+        .iter()
+        .all(|o| o.name != "IPV6_V6ONLY" && o.name != "SO_BROADCAST"));
+    let s6 = d.create(Family::Inet6, Kind::Dgram);
+    d.ok(
+        s6,
+        Op::SetSockOpt {
+            level: libc::IPPROTO_IPV6,
+            name: libc::IPV6_V6ONLY,
+            value: OptValue::Int(1),
+        },
+    );
+    let snap6 = d.snapshot(s6);
+    let v6only = snap6
+        .options
+        .iter()
+        .find(|o| o.name == "IPV6_V6ONLY")
+        .unwrap();
+    assert_eq!(v6only.value, Ok(1));
+    assert!(snap6.options.iter().any(|o| o.name == "IPV6_UNICAST_HOPS"));
+    assert!(snap6.options.iter().any(|o| o.name == "SO_BROADCAST"));
+    // SO_ERROR is read only on request (reading clears it).
+    d.ok(s6, Op::Inspect { so_error: true });
+    let ev = d.wait_for("snapshot with SO_ERROR", |e| matches!(e, Event::Snapshot { id, snapshot, .. } if *id == s6 && snapshot.options.iter().any(|o| o.name == "SO_ERROR")));
+    drop(ev);
+    // Raw bytes with a length, as getsockopt(level, name, buflen).
+    let Reply::Bytes(b) = d.ok(
+        s,
+        Op::GetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_LINGER,
+            buflen: Some(8),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(b, vec![0; 8]);
+    let e = d.err(
+        s,
+        Op::GetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: 9999,
+            buflen: None,
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "OSError: [Errno 92] Protocol not available"
+    );
+}
+
+#[test]
+fn tcp_info_and_accept_queue() {
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet);
+    let snap = d.snapshot(l);
+    let t = snap.tcp.clone().unwrap();
+    assert_eq!(t.state.name(), "LISTEN");
+    assert_eq!(t.accept_queue(), Some((0, 16)));
+    assert_eq!(snap.state.name(), "listening");
+    let c1 = d.create(Family::Inet, Kind::Stream);
+    let c2 = d.create(Family::Inet, Kind::Stream);
+    d.ok(c1, Op::Connect { addr: addr.clone() });
+    d.ok(c2, Op::Connect { addr });
+    d.snapshot_until(l, "two queued connections", |s| {
+        s.tcp.as_ref().and_then(|t| t.accept_queue()) == Some((2, 16))
+    });
+    let s = d.snapshot(c1);
+    assert_eq!(s.tcp.unwrap().state.name(), "ESTABLISHED");
+    assert_eq!(s.state.name(), "connected");
+    assert!(s.peer.is_some());
+}
+
+#[test]
+fn timeouts_and_non_blocking_like_python() {
+    let mut d = Driver::new();
+    let (c, conn, l) = d.tcp_pair(Family::Inet);
+    d.ok(
+        conn,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.05),
+        },
+    );
+    let e = d.err(
+        conn,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    assert!(
+        d.snapshot(conn).kernel_nonblocking,
+        "CPython sets O_NONBLOCK for a timeout"
+    );
+    d.ok(
+        conn,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let e = d.err(
+        conn,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "BlockingIOError: [Errno 11] Resource temporarily unavailable"
+    );
+    d.ok(
+        l,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let e = d.err(l, Op::Accept);
+    assert_eq!(e.errno_name(), Some("EAGAIN"));
+    d.ok(
+        l,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.05),
+        },
+    );
+    assert_eq!(
+        d.err(l, Op::Accept).python_line(),
+        "TimeoutError: timed out"
+    );
+    d.ok(
+        conn,
+        Op::SetTimeout {
+            timeout: Timeout::Blocking,
+        },
+    );
+    assert!(!d.snapshot(conn).kernel_nonblocking);
+    // A blocking recv waits for data that comes later.
+    let req = d.start(
+        conn,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    d.wait_for(
+        "Waiting",
+        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
+    );
+    d.ok(
+        c,
+        Op::Send {
+            data: b"late".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(bytes_of(d.wait_req(req).unwrap()), b"late");
+    // Non-blocking connect: EINPROGRESS, or connect_ex's 115.
+    let (_, addr) = d.listener(Family::Inet);
+    let n = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        n,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    match d.call(n, Op::ConnectEx { addr }) {
+        Ok(Reply::Int(v)) => assert!(v == libc::EINPROGRESS as i64 || v == 0, "{v}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn close_interrupts_a_blocked_call_and_others_go_on() {
+    let mut d = Driver::new();
+    let (_c, conn, _) = d.tcp_pair(Family::Inet);
+    let (c2, conn2, _) = d.tcp_pair(Family::Inet);
+    let req = d.start(
+        conn,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    d.wait_for(
+        "Waiting",
+        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
+    );
+    // Another socket works while the first is blocked.
+    d.ok(
+        c2,
+        Op::SendAll {
+            data: b"free".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(
+        bytes_of(d.ok(
+            conn2,
+            Op::Recv {
+                bufsize: 10,
+                flags: 0
+            }
+        )),
+        b"free"
+    );
+    // Instant calls on the blocked socket itself are answered during the wait.
+    assert!(matches!(d.ok(conn, Op::GetSockName), Reply::Addr(_)));
+    let close = d.start(conn, Op::Close);
+    assert_eq!(errno(&d.wait_req(req).unwrap_err()), libc::EBADF);
+    assert_eq!(d.wait_req(close), Ok(Reply::Unit));
+    d.wait_for(
+        "Closed",
+        |e| matches!(e, Event::Closed { id } if *id == conn),
+    );
+    // A blocked accept too.
+    let (l, _) = d.listener(Family::Inet);
+    let req = d.start(l, Op::Accept);
+    d.wait_for(
+        "Waiting",
+        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
+    );
+    let close = d.start(l, Op::Close);
+    assert!(d.wait_req(req).is_err());
+    assert_eq!(d.wait_req(close), Ok(Reply::Unit));
+}
+
+#[test]
+fn partial_send_when_the_peer_does_not_read() {
+    let mut d = Driver::new();
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    d.ok(
+        c,
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_SNDBUF,
+            value: OptValue::Int(4096),
+        },
+    );
+    d.ok(
+        conn,
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_RCVBUF,
+            value: OptValue::Int(4096),
+        },
+    );
+    let big = vec![7u8; 4 << 20];
+    d.ok(
+        c,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let Reply::Int(n) = d.ok(
+        c,
+        Op::Send {
+            data: big.clone(),
+            flags: 0,
+        },
+    ) else {
+        panic!()
+    };
+    assert!(
+        n > 0 && (n as usize) < big.len(),
+        "the kernel took {n} of {} bytes",
+        big.len()
+    );
+    // Fill the buffers until the kernel takes nothing more: non-blocking raises.
+    let mut refused = None;
+    for _ in 0..10_000 {
+        match d.call(
+            c,
+            Op::Send {
+                data: vec![7u8; 65536],
+                flags: 0,
+            },
+        ) {
+            Ok(Reply::Int(k)) => assert!(k > 0),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        refused.expect("buffers never filled").errno_name(),
+        Some("EAGAIN")
+    );
+    d.ok(
+        c,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.05),
+        },
+    );
+    assert_eq!(
+        d.err(
+            c,
+            Op::SendAll {
+                data: big.clone(),
+                flags: 0
+            }
+        )
+        .python_line(),
+        "TimeoutError: timed out"
+    );
+    let s = d.snapshot(c);
+    assert!(s.send_queue.unwrap() > 0, "bytes wait in the send queue");
+    assert!(s.counters.bytes_out as i64 >= n);
+}
+
+#[test]
+fn two_hundred_sockets_at_once() {
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet);
+    let mut pairs = Vec::new();
+    for _ in 0..100 {
+        let c = d.create(Family::Inet, Kind::Stream);
+        d.ok(c, Op::Connect { addr: addr.clone() });
+        let Reply::Accepted { conn, .. } = d.ok(l, Op::Accept) else {
+            panic!()
+        };
+        pairs.push((c, conn));
+    }
+    assert!(d.engine.live_sockets() >= 201);
+    for (i, (c, conn)) in pairs.iter().enumerate() {
+        let msg = format!("message {i}").into_bytes();
+        d.ok(
+            *c,
+            Op::SendAll {
+                data: msg.clone(),
+                flags: 0,
+            },
+        );
+        assert_eq!(
+            bytes_of(d.ok(
+                *conn,
+                Op::Recv {
+                    bufsize: 100,
+                    flags: 0
+                }
+            )),
+            msg
+        );
+    }
+    for (c, conn) in pairs {
+        d.ok(c, Op::Close);
+        d.ok(conn, Op::Close);
+    }
+    d.ok(l, Op::Close);
+    for _ in 0..201 {
+        d.wait_for("Closed", |e| matches!(e, Event::Closed { .. }));
+    }
+    assert_eq!(d.engine.live_sockets(), 0);
+}
+
+#[test]
+fn auto_accept_makes_linked_sockets() {
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet6);
+    assert!(d
+        .call(
+            l,
+            Op::AutoAccept {
+                on: true,
+                receive: true
+            }
+        )
+        .is_ok());
+    let mut clients = Vec::new();
+    for _ in 0..5 {
+        let c = d.create(Family::Inet6, Kind::Stream);
+        d.ok(c, Op::Connect { addr: addr.clone() });
+        clients.push(c);
+    }
+    let mut conns = Vec::new();
+    for _ in 0..5 {
+        let Event::Accepted { conn, .. } = d.wait_for(
+            "Accepted",
+            |e| matches!(e, Event::Accepted { listener, .. } if *listener == l),
+        ) else {
+            panic!()
+        };
+        conns.push(conn);
+    }
+    // Each connection receives on its own (auto-receive was asked for).
+    d.ok(
+        clients[3],
+        Op::SendAll {
+            data: b"to four".to_vec(),
+            flags: 0,
+        },
+    );
+    let ev = d.wait_for("Data", |e| matches!(e, Event::Data { chunk, .. } if chunk.data == b"to four" && chunk.direction == socklab::engine::Direction::In));
+    assert!(conns.contains(&ev.socket().unwrap()));
+    // A manual accept is refused while auto-accept runs; a UDP socket cannot auto-accept.
+    assert!(d.call(l, Op::Accept).is_err());
+    let u = d.create(Family::Inet, Kind::Dgram);
+    assert!(d
+        .call(
+            u,
+            Op::AutoAccept {
+                on: true,
+                receive: false
+            }
+        )
+        .is_err());
+}
+
+#[test]
+fn multicast_join_and_leave() {
+    let mut d = Driver::new();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        u,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "0.0.0.0".into(),
+                port: 0,
+            },
+        },
+    );
+    // Joining on the loopback interface touches nothing outside this host.
+    match d.call(
+        u,
+        Op::JoinMulticast {
+            group: "239.255.42.1".into(),
+            interface: "127.0.0.1".into(),
+        },
+    ) {
+        Ok(_) => {
+            d.ok(
+                u,
+                Op::LeaveMulticast {
+                    group: "239.255.42.1".into(),
+                    interface: "127.0.0.1".into(),
+                },
+            );
+            let e = d.err(
+                u,
+                Op::LeaveMulticast {
+                    group: "239.255.42.1".into(),
+                    interface: "127.0.0.1".into(),
+                },
+            );
+            assert_eq!(e.errno_name(), Some("EADDRNOTAVAIL"));
+        }
+        Err(e) => assert_eq!(e.errno_name(), Some("ENODEV"), "{e}"),
+    }
+    let e = d.err(
+        u,
+        Op::JoinMulticast {
+            group: "not-a-group".into(),
+            interface: String::new(),
+        },
+    );
+    assert_eq!(e.python_class(), "ValueError");
+    let u6 = d.create(Family::Inet6, Kind::Dgram);
+    d.ok(
+        u6,
+        Op::Bind {
+            addr: AddrSpec::Inet6 {
+                host: "::".into(),
+                port: 0,
+                flowinfo: 0,
+                scope_id: 0,
+            },
+        },
+    );
+    match d.call(
+        u6,
+        Op::JoinMulticast {
+            group: "ff02::4242".into(),
+            interface: "lo".into(),
+        },
+    ) {
+        Ok(_) => {
+            d.ok(
+                u6,
+                Op::LeaveMulticast {
+                    group: "ff02::4242".into(),
+                    interface: "lo".into(),
+                },
+            );
+        }
+        Err(e) => assert!(
+            matches!(e.errno_name(), Some("ENODEV" | "EADDRNOTAVAIL" | "EINVAL")),
+            "{e}"
+        ),
+    }
+    let e = d.err(
+        u6,
+        Op::JoinMulticast {
+            group: "ff02::1".into(),
+            interface: "no-such-if0".into(),
+        },
+    );
+    assert_eq!(e.errno_name(), Some("ENODEV"));
+}
