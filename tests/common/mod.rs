@@ -57,7 +57,10 @@ impl Driver {
             if pred(&ev) {
                 return ev;
             }
-            self.backlog.push(ev);
+            // Snapshots are let go at once: each holds its socket's one snapshot permit.
+            if !matches!(ev, Event::Snapshot { .. }) {
+                self.backlog.push(ev);
+            }
         }
     }
 
@@ -150,15 +153,34 @@ impl Driver {
     /// A fresh snapshot of the socket, read after every event so far.
     pub fn snapshot(&mut self, id: SocketId) -> Snapshot {
         self.backlog
-            .retain(|e| !matches!(e, Event::Snapshot { id: i, .. } if *i == id));
-        // Drain pending events so the snapshot we take is the one Inspect produced.
+            .retain(|e| !matches!(e, Event::Snapshot { .. }));
         let req = self.start(id, Op::Inspect { so_error: false });
-        self.wait_req(req).expect("inspect");
-        let ev = self.wait_for(
+        let until = Instant::now() + DEADLINE;
+        let mut last = None;
+        loop {
+            match self.next(until) {
+                None => panic!("no answer to inspect within {DEADLINE:?}"),
+                Some(Event::Snapshot {
+                    id: i, snapshot, ..
+                }) if i == id => last = Some(*snapshot),
+                Some(Event::Snapshot { .. }) => {}
+                Some(Event::Done { req: r, .. }) if r == req => break,
+                Some(Event::Failed {
+                    req: Some(r),
+                    error,
+                    ..
+                }) if r == req => panic!("inspect failed: {error}"),
+                Some(other) => self.backlog.push(other),
+            }
+        }
+        if let Some(s) = last {
+            return s;
+        }
+        // The permit was still out when Inspect ran: the snapshot follows on the next tick.
+        match self.wait_for(
             "snapshot",
             |e| matches!(e, Event::Snapshot { id: i, .. } if *i == id),
-        );
-        match ev {
+        ) {
             Event::Snapshot { snapshot, .. } => *snapshot,
             _ => unreachable!(),
         }

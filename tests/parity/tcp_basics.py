@@ -1,0 +1,50 @@
+import socket
+s = socket.socket()
+s
+s.family
+s.type
+s.proto
+s.gettimeout()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+s.bind(('127.0.0.1', 0))
+s.listen(5)
+addr = s.getsockname()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.connect_ex(addr)
+conn, peer = s.accept()
+conn
+peer == c.getsockname()
+c.getpeername() == addr
+c.send(b'hello')
+conn.recv(1024)
+conn.sendall('HELLO'.encode())
+c.recv(3)
+c.recv(10)
+c.sendall(b'a'); c.sendall(b'b')
+conn.settimeout(1)
+conn.recv(1)
+conn.recv(1)
+conn.settimeout(0.2)
+conn.gettimeout()
+conn.recv(10)
+conn.setblocking(False)
+conn.recv(10)
+conn.gettimeout()
+conn.getblocking()
+conn.setblocking(True)
+conn.gettimeout()
+c.shutdown(socket.SHUT_WR)
+conn.recv(10)
+conn.recvfrom(10)
+conn.send(b'bye')
+c.recv(10)
+c.close()
+c.close()
+c
+c.fileno()
+c.recv(1)
+c.getsockname()
+conn.close()
+s.close()
+s

@@ -1,0 +1,81 @@
+//! The `socklab run` command line: exit codes, rejection before anything runs, stdin.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn socklab(args: &[&str], stdin: &str) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn script(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.py");
+    std::fs::write(&p, text).unwrap();
+    (dir, p.display().to_string())
+}
+
+#[test]
+fn exit_codes_follow_the_outcome() {
+    let (_d, ok) = script("import socket\nsocket.SOCK_DGRAM\n");
+    assert_eq!(
+        socklab(&["run", &ok], ""),
+        ("<SocketKind.SOCK_DGRAM: 2>\n".into(), String::new(), 0)
+    );
+    let (_d, raised) = script("x\n1 + 1\n");
+    let (out, _, code) = socklab(&["run", &raised], "");
+    assert_eq!(
+        out, "NameError: name 'x' is not defined\n2\n",
+        "goes on after an exception"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn unsupported_code_is_rejected_before_anything_runs() {
+    let (_d, path) = script("import socket\nprint('ran')\nfor i in range(3):\n    print(i)\n");
+    let (out, err, code) = socklab(&["run", &path], "");
+    assert_eq!(code, 2);
+    assert_eq!(out, "", "nothing ran");
+    assert!(err.contains(&format!("{path}:3:1:")), "{err}");
+    assert!(err.contains("'for'"), "{err}");
+    for (src, what) in [
+        ("import subprocess\n", "subprocess"),
+        ("f = open('x')\n", "open"),
+        ("s.makefile()\n", "makefile"),
+        ("x = f'{1}'\n", "f-strings"),
+        ("d = {1: 2}\n", "dicts"),
+    ] {
+        let (_d, p) = script(src);
+        let (_, err, code) = socklab(&["run", &p], "");
+        assert_eq!(code, 2, "{src}");
+        assert!(err.contains(what), "{src}: {err}");
+        assert!(err.contains(":1:"), "{err}");
+    }
+}
+
+#[test]
+fn reads_standard_input() {
+    let (out, _, code) = socklab(&["run", "-"], "b'ab' * 2\n");
+    assert_eq!((out.as_str(), code), ("b'abab'\n", 0));
+    let (_, err, code) = socklab(&["run", "/no/such/file.py"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("/no/such/file.py"));
+}
