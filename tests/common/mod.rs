@@ -152,9 +152,14 @@ impl Driver {
 
     /// A fresh snapshot of the socket, read after every event so far.
     pub fn snapshot(&mut self, id: SocketId) -> Snapshot {
+        self.inspect(id, false)
+    }
+
+    /// A fresh snapshot; with `so_error`, SO_ERROR is read too (which clears it).
+    pub fn inspect(&mut self, id: SocketId, so_error: bool) -> Snapshot {
         self.backlog
             .retain(|e| !matches!(e, Event::Snapshot { .. }));
-        let req = self.start(id, Op::Inspect { so_error: false });
+        let req = self.start(id, Op::Inspect { so_error });
         let until = Instant::now() + DEADLINE;
         let mut last = None;
         loop {
