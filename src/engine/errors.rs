@@ -350,6 +350,14 @@ mod tests {
             "OSError: [Errno 98] Address already in use"
         );
         assert!(e.explanation().1.unwrap().contains("SO_REUSEADDR"));
+        // As root the kernel never refuses a low port, so the text is checked here.
+        let e = OpError::os("bind", Some("0.0.0.0:80".into()), libc::EACCES);
+        assert_eq!(
+            e.python_line(),
+            "PermissionError: [Errno 13] Permission denied"
+        );
+        assert!(e.explanation().0.contains("1024"));
+        assert!(e.to_string().contains("0.0.0.0:80"));
         assert_eq!(
             OpError::timeout("recv", None).python_line(),
             "TimeoutError: timed out"

@@ -728,6 +728,9 @@ pub fn call_builtin(
             if n < 0 {
                 return Err(PyErr::new("ValueError", "negative argument not allowed"));
             }
+            if n > 1 << 30 {
+                return Err(PyErr::new("MemoryError", ""));
+            }
             let mut buf = vec![0u8; n as usize];
             let mut filled = 0;
             while filled < buf.len() {
