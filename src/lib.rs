@@ -3,3 +3,4 @@
 
 pub mod engine;
 pub mod python;
+pub mod ui;

@@ -1,4 +1,4 @@
-//! socklab: `socklab run FILE|-` runs Python socket statements on real sockets.
+//! socklab: the workbench window, or `socklab run FILE|-` for Python socket statements.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -10,6 +10,7 @@ usage:
   socklab run FILE     run Python socket statements from FILE on real sockets,
                        printing what Python's interactive interpreter prints
   socklab run -        the same, reading the statements from standard input
+  socklab              open the workbench window
   socklab --help       this text
 ";
 
@@ -53,14 +54,31 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        None => {
-            // The window arrives with the workbench issue; until then, say what exists.
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
+        None | Some("window") => run_window(),
         Some(other) => {
             eprintln!("socklab: unknown command '{other}'\n\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn run_window() -> ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_title("socklab"),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "socklab",
+        options,
+        Box::new(|cc| Ok(Box::new(socklab::ui::SocklabApp::new(cc)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("socklab: cannot open the window: {e}. Is a display available (DISPLAY or WAYLAND_DISPLAY)? `socklab run FILE` works without one.");
+            ExitCode::from(1)
         }
     }
 }

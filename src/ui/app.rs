@@ -1,0 +1,103 @@
+//! The eframe application: `logic` drains engine events into the state, `ui` draws it and
+//! collects actions, which are dispatched after drawing.
+
+use std::time::Duration;
+
+use crossbeam_channel::Receiver;
+
+use crate::engine::{Engine, EngineConfig, Event};
+
+use super::panels;
+use super::state::{Action, UiState};
+
+/// Events applied per frame at most, so a flood cannot starve drawing.
+const EVENTS_PER_FRAME: usize = 20_000;
+
+pub struct SocklabApp {
+    pub engine: Engine,
+    events: Receiver<Event>,
+    ctx: egui::Context,
+    pub state: UiState,
+    /// Actions collected while drawing, applied after the frame.
+    actions: Vec<Action>,
+}
+
+impl SocklabApp {
+    pub fn new(cc: &eframe::CreationContext<'_>) -> SocklabApp {
+        let ctx = cc.egui_ctx.clone();
+        let wake = ctx.clone();
+        // Workers wake the window only when they sent something: no repaint loop.
+        let (engine, events) =
+            Engine::start(EngineConfig::default(), move || wake.request_repaint());
+        SocklabApp {
+            engine,
+            events,
+            ctx,
+            state: UiState::default(),
+            actions: Vec::new(),
+        }
+    }
+
+    /// Applies the events that arrived since the last frame.
+    pub fn drain_events(&mut self) {
+        for ev in self.events.try_iter().take(EVENTS_PER_FRAME) {
+            self.state.apply(ev);
+        }
+        if !self.events.is_empty() {
+            self.ctx.request_repaint();
+        }
+    }
+
+    /// Queues an action, as a click does.
+    pub fn push(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+
+    fn dispatch_actions(&mut self) {
+        for a in std::mem::take(&mut self.actions) {
+            self.state.dispatch(&self.engine, a);
+        }
+    }
+}
+
+impl Drop for SocklabApp {
+    fn drop(&mut self) {
+        self.engine.shutdown();
+    }
+}
+
+impl eframe::App for SocklabApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::Panel::top("menu").show(ui, |ui| panels::top_bar(ui, &mut self.actions));
+        egui::Panel::left("sockets")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                panels::sockets::show(ui, &self.state, &mut self.actions);
+            });
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(340.0)
+            .show(ui, |ui| {
+                panels::inspector::show(ui, &self.state, &mut self.actions);
+            });
+        egui::Panel::bottom("journal")
+            .resizable(true)
+            .default_size(200.0)
+            .show(ui, |ui| {
+                panels::journal::show(ui, &self.state, &mut self.actions);
+            });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            panels::workspace::show(ui, &mut self.state, &mut self.actions);
+        });
+        self.dispatch_actions();
+        if self.state.has_countdown() {
+            // A blocked call's countdown ticks; nothing else repaints on a timer.
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! Every call made from the window, written as the Python line that does the same, with its
+//! result as `socklab run` would print it.
+
+use std::time::{Duration, Instant};
+
+use crate::engine::{
+    AddrSpec, Endpoint, Family, How, Kind, Op, OptValue, Reply, ReqId, SocketId, Timeout,
+};
+use crate::python::value::{bytes_repr, float_repr, repr, str_repr, Value};
+
+#[derive(Clone, Debug)]
+pub struct JournalEntry {
+    pub req: ReqId,
+    pub socket: Option<SocketId>,
+    /// The Python statement.
+    pub line: String,
+    /// What the console prints for it (None while running, or when it prints nothing).
+    pub result: Option<String>,
+    pub done: bool,
+    pub failed: bool,
+    pub started: Instant,
+    pub elapsed: Option<Duration>,
+    /// For a call still blocked with a timeout: when it gives up.
+    pub deadline: Option<Instant>,
+}
+
+/// `socket.socket(socket.AF_INET, socket.SOCK_STREAM)`
+pub fn socket_call(family: Family, kind: Kind) -> String {
+    let f = match family {
+        Family::Inet => "socket.AF_INET".to_string(),
+        Family::Inet6 => "socket.AF_INET6".to_string(),
+        Family::Unix => "socket.AF_UNIX".to_string(),
+        Family::Other(x) => x.to_string(),
+    };
+    let k = match kind {
+        Kind::Stream => "socket.SOCK_STREAM".to_string(),
+        Kind::Dgram => "socket.SOCK_DGRAM".to_string(),
+        Kind::Other(x) => x.to_string(),
+    };
+    format!("socket.socket({f}, {k})")
+}
+
+/// An address argument as Python writes it.
+pub fn addr_literal(a: &AddrSpec) -> String {
+    match a {
+        AddrSpec::Inet { host, port } => format!("({}, {port})", str_repr(host)),
+        AddrSpec::Inet6 {
+            host,
+            port,
+            flowinfo,
+            scope_id,
+        } => {
+            if *flowinfo == 0 && *scope_id == 0 {
+                format!("({}, {port})", str_repr(host))
+            } else {
+                format!("({}, {port}, {flowinfo}, {scope_id})", str_repr(host))
+            }
+        }
+        AddrSpec::Unix { path } => match std::str::from_utf8(path) {
+            Ok(s) if !s.starts_with('\0') => str_repr(s),
+            _ => bytes_repr(path),
+        },
+    }
+}
+
+fn timeout_literal(t: Timeout) -> String {
+    match t.as_secs() {
+        None => "None".into(),
+        Some(x) => float_repr(x),
+    }
+}
+
+/// The Python statement for an operation on the socket named `name`.
+pub fn op_line(name: &str, op: &Op) -> String {
+    let flags = |f: i32| {
+        if f == 0 {
+            String::new()
+        } else {
+            format!(", {f}")
+        }
+    };
+    match op {
+        Op::Bind { addr } => format!("{name}.bind({})", addr_literal(addr)),
+        Op::Listen { backlog } => format!("{name}.listen({backlog})"),
+        Op::Accept => format!("{name}.accept()"),
+        Op::Connect { addr } => format!("{name}.connect({})", addr_literal(addr)),
+        Op::ConnectEx { addr } => format!("{name}.connect_ex({})", addr_literal(addr)),
+        Op::Send { data, flags: f } => format!("{name}.send({}{})", bytes_repr(data), flags(*f)),
+        Op::SendAll { data, flags: f } => {
+            format!("{name}.sendall({}{})", bytes_repr(data), flags(*f))
+        }
+        Op::SendTo {
+            data,
+            flags: f,
+            addr,
+        } => {
+            format!(
+                "{name}.sendto({}{}, {})",
+                bytes_repr(data),
+                flags(*f),
+                addr_literal(addr)
+            )
+        }
+        Op::Recv { bufsize, flags: f } => format!("{name}.recv({bufsize}{})", flags(*f)),
+        Op::RecvFrom { bufsize, flags: f } => format!("{name}.recvfrom({bufsize}{})", flags(*f)),
+        Op::Shutdown { how } => format!("{name}.shutdown(socket.{})", how_name(*how)),
+        Op::Close => format!("{name}.close()"),
+        Op::SetSockOpt {
+            level,
+            name: opt,
+            value,
+        } => {
+            let v = match value {
+                OptValue::Int(i) => i.to_string(),
+                OptValue::Bytes(b) => bytes_repr(b),
+            };
+            format!(
+                "{name}.setsockopt({}, {}, {v})",
+                level_name(*level),
+                opt_name(*level, *opt)
+            )
+        }
+        Op::GetSockOpt {
+            level,
+            name: opt,
+            buflen,
+        } => match buflen {
+            None => format!(
+                "{name}.getsockopt({}, {})",
+                level_name(*level),
+                opt_name(*level, *opt)
+            ),
+            Some(n) => format!(
+                "{name}.getsockopt({}, {}, {n})",
+                level_name(*level),
+                opt_name(*level, *opt)
+            ),
+        },
+        Op::SetTimeout { timeout } => format!("{name}.settimeout({})", timeout_literal(*timeout)),
+        Op::GetTimeout => format!("{name}.gettimeout()"),
+        Op::GetSockName => format!("{name}.getsockname()"),
+        Op::GetPeerName => format!("{name}.getpeername()"),
+        Op::FileNo => format!("{name}.fileno()"),
+        // Continuous modes have no single Python call; the journal says what they are.
+        Op::AutoReceive { on, bufsize } => format!(
+            "# {name}: auto-receive {} (recv({bufsize}) in a loop)",
+            onoff(*on)
+        ),
+        Op::AutoAccept { on, .. } => format!("# {name}: auto-accept {}", onoff(*on)),
+        Op::JoinMulticast { group, interface } => {
+            format!("# {name}: join multicast group {group} on {interface:?}")
+        }
+        Op::LeaveMulticast { group, interface } => {
+            format!("# {name}: leave multicast group {group} on {interface:?}")
+        }
+        Op::Inspect { .. } => format!("# {name}: inspect"),
+    }
+}
+
+fn onoff(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn how_name(h: How) -> &'static str {
+    h.python_name()
+}
+
+fn level_name(level: i32) -> String {
+    match level {
+        libc::SOL_SOCKET => "socket.SOL_SOCKET".into(),
+        libc::IPPROTO_TCP => "socket.IPPROTO_TCP".into(),
+        libc::IPPROTO_IP => "socket.IPPROTO_IP".into(),
+        libc::IPPROTO_IPV6 => "socket.IPPROTO_IPV6".into(),
+        x => x.to_string(),
+    }
+}
+
+fn opt_name(level: i32, opt: i32) -> String {
+    crate::engine::options::CATALOG
+        .iter()
+        .find(|o| o.level == level && o.optname == opt)
+        .map(|o| format!("socket.{}", o.name))
+        .unwrap_or_else(|| opt.to_string())
+}
+
+/// An endpoint as Python's repr shows it.
+pub fn endpoint_repr(e: &Endpoint) -> String {
+    repr(&crate::python::net::endpoint_value(e), &mut |_| {
+        String::new()
+    })
+}
+
+/// What the console prints for a reply (None when it prints nothing).
+pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
+    let v = match reply {
+        Reply::Unit => return None,
+        Reply::Int(i) => Value::Int(*i),
+        Reply::Bytes(b) => Value::bytes(b),
+        Reply::BytesFrom { data, from } => {
+            let a = from
+                .as_ref()
+                .map_or(Value::None, crate::python::net::endpoint_value);
+            Value::tuple(vec![Value::bytes(data), a])
+        }
+        Reply::Addr(a) => crate::python::net::endpoint_value(a),
+        Reply::Timeout(t) => return t.as_secs().map(float_repr),
+        Reply::Accepted { peer, .. } => {
+            return Some(format!(
+                "({}, {})",
+                conn_name.unwrap_or("conn"),
+                endpoint_repr(peer)
+            ));
+        }
+    };
+    Some(repr(&v, &mut |_| String::new()))
+}
+
+/// The journal as a script that `socklab run` and python3 replay.
+pub fn as_script(entries: &[JournalEntry]) -> String {
+    let mut out = String::from("import socket\n");
+    for e in entries {
+        out.push_str(&e.line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_read_as_python() {
+        let a = AddrSpec::Inet {
+            host: "127.0.0.1".into(),
+            port: 9000,
+        };
+        assert_eq!(
+            op_line("s1", &Op::Bind { addr: a }),
+            "s1.bind(('127.0.0.1', 9000))"
+        );
+        assert_eq!(
+            op_line(
+                "s2",
+                &Op::Send {
+                    data: b"hi\x00".to_vec(),
+                    flags: 0
+                }
+            ),
+            "s2.send(b'hi\\x00')"
+        );
+        assert_eq!(
+            op_line(
+                "s1",
+                &Op::SetSockOpt {
+                    level: libc::SOL_SOCKET,
+                    name: libc::SO_REUSEADDR,
+                    value: OptValue::Int(1)
+                }
+            ),
+            "s1.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)"
+        );
+        assert_eq!(
+            op_line(
+                "s1",
+                &Op::SetTimeout {
+                    timeout: Timeout::Secs(5.0)
+                }
+            ),
+            "s1.settimeout(5.0)"
+        );
+        assert_eq!(
+            socket_call(Family::Inet6, Kind::Dgram),
+            "socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)"
+        );
+        assert_eq!(
+            reply_text(&Reply::Bytes(b"x".to_vec()), None).as_deref(),
+            Some("b'x'")
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! The workbench window: sockets on the left, the selected socket's actions and traffic in
+//! the middle, what the kernel reports on the right, every call as Python at the bottom.
+
+pub mod app;
+pub mod journal;
+mod panels;
+pub mod state;
+pub mod widgets;
+
+pub use app::SocklabApp;

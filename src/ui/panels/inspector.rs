@@ -1,0 +1,167 @@
+//! What the kernel reports about the selected socket, read back live; settable options are
+//! edited in place and show the value the kernel stored.
+
+use egui::RichText;
+
+use crate::engine::options::{self, OptKind};
+use crate::engine::{Op, OptValue};
+use crate::ui::state::{Action, UiState};
+
+pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+    ui.heading("Inspector");
+    let Some(s) = state.selected_view() else {
+        ui.label("Select a socket.");
+        return;
+    };
+    let id = s.info.id;
+    let Some(snap) = &s.snapshot else {
+        ui.label("Waiting for the kernel's first report...");
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("addresses")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    let row = |ui: &mut egui::Ui, k: &str, v: String| {
+                        ui.label(k);
+                        ui.monospace(v);
+                        ui.end_row();
+                    };
+                    row(
+                        ui,
+                        "local address",
+                        snap.local.as_ref().map_or("-".into(), |a| a.to_string()),
+                    );
+                    row(
+                        ui,
+                        "peer address",
+                        snap.peer.as_ref().map_or("-".into(), |a| a.to_string()),
+                    );
+                    let t = match snap.timeout.as_secs() {
+                        None => "None (blocking)".to_string(),
+                        Some(0.0) => "0.0 (non-blocking)".to_string(),
+                        Some(x) => format!("{x} s"),
+                    };
+                    row(ui, "gettimeout()", t);
+                    row(
+                        ui,
+                        "O_NONBLOCK",
+                        if snap.kernel_nonblocking {
+                            "set".into()
+                        } else {
+                            "clear".into()
+                        },
+                    );
+                    if let Some(tcp) = &snap.tcp {
+                        row(ui, "TCP state", tcp.state.name().to_string());
+                        if let Some((q, backlog)) = tcp.accept_queue() {
+                            row(
+                                ui,
+                                "accept queue",
+                                format!("{q} waiting (backlog {backlog})"),
+                            );
+                        } else {
+                            row(
+                                ui,
+                                "rtt",
+                                format!("{} us (+-{})", tcp.rtt_us, tcp.rttvar_us),
+                            );
+                            row(
+                                ui,
+                                "cwnd / mss",
+                                format!("{} segments / {} bytes", tcp.snd_cwnd, tcp.snd_mss),
+                            );
+                            row(
+                                ui,
+                                "retransmits",
+                                format!("{} now, {} total", tcp.retransmits, tcp.total_retrans),
+                            );
+                        }
+                    }
+                    let c = snap.counters;
+                    row(
+                        ui,
+                        "bytes in / out",
+                        format!("{} / {}", c.bytes_in, c.bytes_out),
+                    );
+                    row(
+                        ui,
+                        "messages in / out",
+                        format!("{} / {}", c.msgs_in, c.msgs_out),
+                    );
+                });
+            for (label, q) in [
+                ("receive queue", snap.recv_queue),
+                ("send queue", snap.send_queue),
+            ] {
+                if let Some(n) = q {
+                    let cap = 262_144.0_f32;
+                    ui.add(
+                        egui::ProgressBar::new((n as f32 / cap).min(1.0))
+                            .text(format!("{label}: {n} bytes")),
+                    );
+                }
+            }
+            ui.separator();
+            ui.strong("Options (read back from the kernel)");
+            egui::Grid::new("options")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    for o in &snap.options {
+                        let name = ui
+                            .label(RichText::new(o.name).monospace())
+                            .on_hover_text(o.doc);
+                        ui.label(RichText::new(o.level_name).small());
+                        match (o.value, o.settable, o.kind) {
+                            (Ok(v), true, OptKind::Bool) => {
+                                let mut on = v != 0;
+                                if ui
+                                    .checkbox(&mut on, "")
+                                    .labelled_by(name.id)
+                                    .on_hover_text(o.doc)
+                                    .changed()
+                                {
+                                    set(actions, id, o.name, on as i64);
+                                }
+                            }
+                            (Ok(v), true, OptKind::Int | OptKind::Timeval | OptKind::Linger) => {
+                                let mut x = v;
+                                let r = ui
+                                    .add(egui::DragValue::new(&mut x))
+                                    .labelled_by(name.id)
+                                    .on_hover_text(format!("{} - kernel value: {}", o.doc, o.text));
+                                if r.changed() && !r.dragged() || r.drag_stopped() {
+                                    set(actions, id, o.name, x);
+                                }
+                            }
+                            _ => {
+                                ui.label(&o.text).on_hover_text(o.doc);
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+fn set(actions: &mut Vec<Action>, id: crate::engine::SocketId, name: &str, value: i64) {
+    let Some(spec) = options::find(name) else {
+        return;
+    };
+    let value = match spec.kind {
+        OptKind::Bool | OptKind::Int => OptValue::Int(value),
+        _ => OptValue::Bytes(spec.encode(value)),
+    };
+    actions.push(Action::Call {
+        id,
+        op: Op::SetSockOpt {
+            level: spec.level,
+            name: spec.optname,
+            value,
+        },
+    });
+}

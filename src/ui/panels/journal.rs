@@ -1,0 +1,60 @@
+//! The journal: every call as the Python line that does the same, its result or exception
+//! line, its duration, and a countdown for a call still blocked with a timeout.
+
+use std::time::Instant;
+
+use egui::RichText;
+
+use crate::ui::journal::as_script;
+use crate::ui::state::{Action, UiState};
+
+pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.strong("Journal");
+        if ui
+            .button("Copy journal")
+            .on_hover_text("Copy every line as a script socklab run and python3 can replay.")
+            .clicked()
+        {
+            ui.ctx().copy_text(as_script(&state.journal));
+        }
+        if ui.button("Clear journal").clicked() {
+            actions.push(Action::ClearJournal);
+        }
+    });
+    let row_h = ui.text_style_height(&egui::TextStyle::Monospace) * 2.0 + 4.0;
+    egui::ScrollArea::vertical()
+        .id_salt("journal")
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show_rows(ui, row_h, state.journal.len(), |ui, range| {
+            for e in &state.journal[range] {
+                ui.horizontal(|ui| {
+                    let r = ui.monospace(format!(">>> {}", e.line));
+                    let timing = match (e.elapsed, e.deadline) {
+                        (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+                        (None, Some(dl)) => {
+                            format!(
+                                "waiting, times out in {:.1} s",
+                                dl.saturating_duration_since(Instant::now()).as_secs_f64()
+                            )
+                        }
+                        (None, None) if !e.done => "waiting...".to_string(),
+                        _ => String::new(),
+                    };
+                    ui.label(RichText::new(timing).small().weak());
+                    if r.clicked() {
+                        ui.ctx().copy_text(e.line.clone());
+                    }
+                    r.on_hover_text("Click to copy this line");
+                });
+                let result = e.result.clone().unwrap_or_default();
+                let color = if e.failed {
+                    egui::Color32::from_rgb(230, 80, 70)
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(result).monospace().color(color));
+            }
+        });
+}

@@ -1,0 +1,24 @@
+//! The four panels of the window.
+
+pub mod inspector;
+pub mod journal;
+pub mod sockets;
+pub mod workspace;
+
+use super::state::Action;
+
+pub fn top_bar(ui: &mut egui::Ui, _actions: &mut [Action]) {
+    ui.horizontal(|ui| {
+        ui.strong("socklab");
+        ui.separator();
+        ui.label("Theme:");
+        let mut pref = ui.ctx().options(|o| o.theme_preference);
+        let before = pref;
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, "System");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
+        if pref != before {
+            ui.ctx().set_theme(pref);
+        }
+    });
+}

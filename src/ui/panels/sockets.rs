@@ -1,0 +1,80 @@
+//! The sockets list: New buttons and every socket as a tree (listeners, then their
+//! accepted connections).
+
+use egui::RichText;
+
+use crate::engine::{Family, Kind, SockState};
+use crate::ui::state::{Action, UiState};
+
+fn badge_color(s: SockState) -> egui::Color32 {
+    match s {
+        SockState::Created => egui::Color32::GRAY,
+        SockState::Bound => egui::Color32::from_rgb(120, 160, 230),
+        SockState::Listening => egui::Color32::from_rgb(90, 180, 250),
+        SockState::Connecting => egui::Color32::from_rgb(230, 190, 60),
+        SockState::Connected => egui::Color32::from_rgb(80, 200, 120),
+        SockState::HalfClosed => egui::Color32::from_rgb(230, 150, 60),
+        SockState::Closed => egui::Color32::DARK_GRAY,
+        SockState::Error => egui::Color32::from_rgb(230, 80, 70),
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+    ui.heading("Sockets");
+    ui.horizontal_wrapped(|ui| {
+        for (text, family, kind) in [
+            ("New TCP", Family::Inet, Kind::Stream),
+            ("New UDP", Family::Inet, Kind::Dgram),
+            ("New TCP6", Family::Inet6, Kind::Stream),
+            ("New UDP6", Family::Inet6, Kind::Dgram),
+            ("New Unix", Family::Unix, Kind::Stream),
+            ("New Unix dgram", Family::Unix, Kind::Dgram),
+        ] {
+            if ui
+                .button(text)
+                .on_hover_text(crate::ui::journal::socket_call(family, kind))
+                .clicked()
+            {
+                actions.push(Action::NewSocket { family, kind });
+            }
+        }
+    });
+    if let Some(e) = &state.global_error {
+        crate::ui::widgets::error_label(ui, e);
+    }
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (id, depth) in state.tree() {
+                let Some(s) = state.sockets.get(&id) else {
+                    continue;
+                };
+                let st = s.state();
+                let local = s.local().map_or_else(|| "-".to_string(), |a| a.to_string());
+                let peer = s.peer().map_or_else(|| "-".to_string(), |a| a.to_string());
+                let counters = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
+                ui.horizontal(|ui| {
+                    ui.add_space(depth as f32 * 18.0);
+                    let text = format!("{}  {}", s.info.name, s.family_type());
+                    let r = ui
+                        .selectable_label(state.selected == Some(id), RichText::new(text).strong());
+                    if r.clicked() {
+                        actions.push(Action::Select { id });
+                    }
+                    ui.label(RichText::new(st.name()).color(badge_color(st)));
+                });
+                ui.horizontal(|ui| {
+                    ui.add_space(depth as f32 * 18.0 + 8.0);
+                    ui.label(RichText::new(format!("{local} -> {peer}")).small());
+                    ui.label(
+                        RichText::new(format!(
+                            "in {} / out {}",
+                            counters.bytes_in, counters.bytes_out
+                        ))
+                        .small(),
+                    );
+                });
+            }
+        });
+}

@@ -1,0 +1,258 @@
+//! The selected socket's actions in lifecycle order, its last error, and its traffic.
+
+use egui::RichText;
+
+use crate::engine::{Direction, Family, How, Kind, Op, SockState, Timeout};
+use crate::ui::state::{
+    validate_addr, validate_count, validate_timeout, Action, SockView, UiState,
+};
+use crate::ui::widgets::{action_button, error_label, field_problem, labelled_edit};
+
+pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
+    let Some(id) = state.selected else {
+        ui.heading("socklab");
+        ui.label("Create a socket with New TCP, New UDP or New Unix on the left. Every click runs the Python call shown in the journal below, on a real socket.");
+        return;
+    };
+    let Some(s) = state.sockets.get_mut(&id) else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.heading(&s.info.name);
+        ui.label(format!(
+            "{} | fd {} | {}",
+            s.family_type(),
+            s.info.fd,
+            s.state().name()
+        ));
+    });
+    if s.closed {
+        ui.label("This socket is closed.");
+    }
+    ui.separator();
+    let mut call = |op: Op| actions.push(Action::Call { id, op });
+    let family = s.info.family;
+    let stream = s.info.kind == Kind::Stream;
+    let st = s.state();
+    let addr_hint = if family == Family::Unix {
+        "path"
+    } else {
+        "host"
+    };
+
+    egui::Grid::new("actions").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        // bind
+        ui.label(RichText::new("Bind").strong());
+        ui.horizontal(|ui| {
+            labelled_edit(ui, &format!("bind {addr_hint}"), &mut s.form.bind_host, 140.0);
+            if family != Family::Unix {
+                labelled_edit(ui, "bind port", &mut s.form.bind_port, 60.0);
+            }
+            let v = validate_addr(family, &s.form.bind_host, &s.form.bind_port);
+            let tip = if st != SockState::Created { "Already bound: the kernel will refuse with EINVAL." } else { "Give the socket its local address (port 0 lets the kernel pick)." };
+            if action_button(ui, v.is_ok(), "bind", tip) {
+                if let Ok(addr) = v.clone() {
+                    call(Op::Bind { addr });
+                }
+            }
+            field_problem(ui, v.err().as_deref());
+        });
+        ui.end_row();
+
+        // listen / accept
+        ui.label(RichText::new("Listen").strong());
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "backlog", &mut s.form.backlog, 40.0);
+            let v = validate_count(&s.form.backlog, "backlog");
+            let tip = if stream { "Wait for connections; the backlog is how many completed connections the kernel queues before accept()." } else { "UDP has no connections: the kernel will refuse with EOPNOTSUPP." };
+            if action_button(ui, v.is_ok(), "listen", tip) {
+                if let Ok(n) = v.clone() {
+                    call(Op::Listen { backlog: n.min(i32::MAX as usize) as i32 });
+                }
+            }
+            field_problem(ui, v.err().as_deref());
+            let tip = if st == SockState::Listening { "Take one connection from the accept queue (blocks until one arrives)." } else { "Not listening: the kernel will refuse with EINVAL." };
+            if action_button(ui, true, "accept", tip) {
+                call(Op::Accept);
+            }
+            let mut auto = s.snapshot.as_ref().is_some_and(|x| x.auto_accept);
+            if ui.checkbox(&mut auto, "auto-accept").on_hover_text("Accept every connection; each appears under this listener.").changed() {
+                call(Op::AutoAccept { on: auto, receive: true });
+            }
+        });
+        ui.end_row();
+
+        // connect
+        ui.label(RichText::new("Connect").strong());
+        ui.horizontal(|ui| {
+            labelled_edit(ui, &format!("peer {addr_hint}"), &mut s.form.peer_host, 140.0);
+            if family != Family::Unix {
+                labelled_edit(ui, "peer port", &mut s.form.peer_port, 60.0);
+            }
+            let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
+            if action_button(ui, v.is_ok(), "connect", "Connect to the peer (raises on failure).") {
+                if let Ok(addr) = v.clone() {
+                    call(Op::Connect { addr });
+                }
+            }
+            if action_button(ui, v.is_ok(), "connect_ex", "Like connect, but returns the errno (0 = connected).") {
+                if let Ok(addr) = v.clone() {
+                    call(Op::ConnectEx { addr });
+                }
+            }
+            field_problem(ui, v.err().as_deref());
+        });
+        ui.end_row();
+
+        // send
+        ui.label(RichText::new("Send").strong());
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "payload", &mut s.form.payload, 200.0);
+            let data = s.form.payload.as_bytes().to_vec();
+            let tip = if st == SockState::Connected || !stream { "Send once; the kernel may take only part (the count is shown)." } else { "Not connected: the kernel will refuse (EPIPE or ENOTCONN)." };
+            if action_button(ui, true, "send", tip) {
+                call(Op::Send { data: data.clone(), flags: 0 });
+            }
+            if action_button(ui, true, "sendall", "Send every byte, waiting for room as needed.") {
+                call(Op::SendAll { data: data.clone(), flags: 0 });
+            }
+            let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
+            if action_button(ui, v.is_ok(), "sendto", "Send one datagram to the peer address above.") {
+                if let Ok(addr) = v {
+                    call(Op::SendTo { data, flags: 0, addr });
+                }
+            }
+        });
+        ui.end_row();
+
+        // recv
+        ui.label(RichText::new("Receive").strong());
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "bufsize", &mut s.form.bufsize, 60.0);
+            let v = validate_count(&s.form.bufsize, "bufsize");
+            if action_button(ui, v.is_ok(), "recv", "Receive at most bufsize bytes (blocks per the timeout).") {
+                if let Ok(n) = v.clone() {
+                    call(Op::Recv { bufsize: n, flags: 0 });
+                }
+            }
+            if action_button(ui, v.is_ok(), "recvfrom", "Receive with the sender's address.") {
+                if let Ok(n) = v.clone() {
+                    call(Op::RecvFrom { bufsize: n, flags: 0 });
+                }
+            }
+            let mut auto = s.snapshot.as_ref().is_some_and(|x| x.auto_receive);
+            if ui.checkbox(&mut auto, "auto-receive").on_hover_text("recv() in a loop: every chunk shows in the traffic view.").changed() {
+                call(Op::AutoReceive { on: auto, bufsize: v.unwrap_or(65536).max(1) });
+            }
+            field_problem(ui, validate_count(&s.form.bufsize, "bufsize").err().as_deref());
+        });
+        ui.end_row();
+
+        // timeout
+        ui.label(RichText::new("Timeout").strong());
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "timeout (s)", &mut s.form.timeout, 60.0);
+            let v = validate_timeout(&s.form.timeout);
+            if action_button(ui, v.is_ok(), "settimeout", "Empty or None: block; 0: non-blocking; x: give up after x seconds.") {
+                if let Ok(t) = v.clone() {
+                    call(Op::SetTimeout { timeout: Timeout::from_secs(t) });
+                }
+            }
+            if action_button(ui, true, "setblocking(False)", "Non-blocking: calls raise BlockingIOError when nothing is ready.") {
+                call(Op::SetTimeout { timeout: Timeout::NonBlocking });
+            }
+            if action_button(ui, true, "setblocking(True)", "Blocking: calls wait as long as needed.") {
+                call(Op::SetTimeout { timeout: Timeout::Blocking });
+            }
+            field_problem(ui, v.err().as_deref());
+        });
+        ui.end_row();
+
+        // shutdown / close
+        ui.label(RichText::new("End").strong());
+        ui.horizontal(|ui| {
+            for how in [How::Read, How::Write, How::Both] {
+                if action_button(ui, true, how.python_name(), "Shut one or both directions; the socket stays open.") {
+                    call(Op::Shutdown { how });
+                }
+            }
+            if action_button(ui, true, "close", "Release the socket (a blocked call ends at once).") {
+                call(Op::Close);
+            }
+        });
+        ui.end_row();
+    });
+
+    if let Some(e) = &s.last_error {
+        error_label(ui, e);
+    }
+    ui.separator();
+    traffic(ui, s);
+}
+
+fn shown_text(data: &[u8]) -> String {
+    data.iter()
+        .map(|&b| match b {
+            b'\n' => "\\n".to_string(),
+            b'\r' => "\\r".to_string(),
+            b'\t' => "\\t".to_string(),
+            b'\\' => "\\\\".to_string(),
+            0x20..=0x7e => (b as char).to_string(),
+            _ => format!("\\x{b:02x}"),
+        })
+        .collect()
+}
+
+fn hex(data: &[u8]) -> String {
+    data.iter()
+        .take(64)
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One row per recv()/send() call, so message boundaries show; only visible rows are drawn.
+fn traffic(ui: &mut egui::Ui, s: &SockView) {
+    ui.horizontal(|ui| {
+        ui.strong("Traffic");
+        ui.label(format!("{} rows", s.traffic.len()));
+        if s.skipped_bytes > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{} bytes not shown (the view fell behind)",
+                    s.skipped_bytes
+                ))
+                .italics(),
+            );
+        }
+    });
+    let first = s.traffic.first().map(|r| r.at);
+    let row_h = ui.text_style_height(&egui::TextStyle::Monospace);
+    egui::ScrollArea::vertical()
+        .id_salt("traffic")
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show_rows(ui, row_h, s.traffic.len(), |ui, range| {
+            for r in &s.traffic[range] {
+                let t = first
+                    .and_then(|f| r.at.duration_since(f).ok())
+                    .map_or(0.0, |d| d.as_secs_f64());
+                let dir = if r.direction == Direction::In {
+                    "in "
+                } else {
+                    "out"
+                };
+                let peer = r.peer.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
+                let text = if r.len == 0 && r.direction == Direction::In {
+                    "b'' (peer closed)".to_string()
+                } else {
+                    shown_text(&r.data)
+                };
+                ui.monospace(format!(
+                    "+{t:8.3}s {dir} {:>6}{peer}  {text}  | {}",
+                    r.len,
+                    hex(&r.data)
+                ));
+            }
+        });
+}

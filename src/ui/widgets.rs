@@ -1,0 +1,48 @@
+//! House widgets: labelled inputs (the label is also the accessible name tests find them
+//! by), field validation shown next to the field, and the error label.
+
+use egui::{Color32, RichText, Ui};
+
+use super::state::ErrorView;
+
+/// A single-line text field with a visible label that names it for screen readers.
+pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).desired_width(width))
+        .labelled_by(l.id)
+}
+
+/// A field's validation message, shown next to it while the value is unusable.
+pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
+    if let Some(p) = problem {
+        ui.label(
+            RichText::new(p)
+                .color(Color32::from_rgb(220, 120, 40))
+                .small(),
+        );
+    }
+}
+
+/// A button that stays usable (learning by error is the point) but says what will happen.
+pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, tip: &str) -> bool {
+    ui.add_enabled(enabled, egui::Button::new(text))
+        .on_hover_text(tip)
+        .clicked()
+}
+
+/// An error where the action was taken: errno, Python's line, explanation and hint.
+pub fn error_label(ui: &mut Ui, e: &ErrorView) {
+    let red = Color32::from_rgb(230, 80, 70);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let head = match e.errno_name {
+            Some(n) => format!("{} failed - {n}", e.op),
+            None => format!("{} failed", e.op),
+        };
+        ui.label(RichText::new(head).color(red).strong());
+        ui.monospace(&e.python_line);
+        ui.label(&e.explanation);
+        if let Some(h) = &e.hint {
+            ui.label(RichText::new(format!("Hint: {h}")).italics());
+        }
+    });
+}

@@ -1,0 +1,317 @@
+//! The whole window driven headless with egui_kittest (no display, no GPU), on real sockets.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use socklab::engine::{Endpoint, SockState};
+use socklab::ui::SocklabApp;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+fn harness() -> Harness<'static, SocklabApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(|cc| SocklabApp::new(cc))
+}
+
+/// Steps frames until `pred` holds; the workers answer on their own threads.
+fn step_until(
+    h: &mut Harness<'static, SocklabApp>,
+    what: &str,
+    pred: impl Fn(&SocklabApp) -> bool,
+) {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        h.step();
+        if pred(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "{what} not seen within {DEADLINE:?}"
+        );
+        // Poll the engine's answer; a short pause keeps the loop from spinning a core.
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn click(h: &mut Harness<'static, SocklabApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
+fn type_into(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+}
+
+/// Selects the field's whole text and types over it.
+fn replace_text(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+    assert_eq!(
+        h.get_by_label(label).value().as_deref(),
+        Some(text),
+        "{label} holds what was typed"
+    );
+}
+
+fn selected_name(h: &Harness<'static, SocklabApp>) -> String {
+    h.state()
+        .state
+        .selected_view()
+        .map(|s| s.info.name.clone())
+        .unwrap_or_default()
+}
+
+fn select(h: &mut Harness<'static, SocklabApp>, name: &str) {
+    let label = h
+        .get_all_by_label_contains(name)
+        .filter_map(|n| n.accesskit_node().label().or_else(|| n.value()))
+        .find(|l| l.starts_with(&format!("{name}  ")))
+        .unwrap_or_else(|| panic!("no row for {name}"));
+    click(h, &label);
+    assert_eq!(selected_name(h), name);
+}
+
+fn local_port_shown(h: &Harness<'static, SocklabApp>) -> Option<u16> {
+    // The inspector's "local address" value, as drawn.
+    h.get_all_by_label_contains("127.0.0.1:")
+        .filter_map(|n| n.accesskit_node().label().or_else(|| n.value()))
+        .filter_map(|l| {
+            l.strip_prefix("127.0.0.1:")
+                .and_then(|p| p.split_whitespace().next())
+                .and_then(|p| p.parse().ok())
+        })
+        .find(|p| *p != 0)
+}
+
+#[test]
+fn tcp_listen_connect_send_hello() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "s1 created", |a| a.state.sockets.len() == 1);
+    assert_eq!(selected_name(&h), "s1");
+    click(&mut h, "bind");
+    step_until(&mut h, "s1 bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    click(&mut h, "listen");
+    step_until(&mut h, "s1 listening", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Listening)
+    });
+    let port = local_port_shown(&h).expect("the chosen port is shown");
+
+    click(&mut h, "New TCP");
+    step_until(&mut h, "s2 created", |a| a.state.sockets.len() == 2);
+    assert_eq!(selected_name(&h), "s2");
+    type_into(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "s2 connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+    type_into(&mut h, "payload", "hello");
+    click(&mut h, "send");
+    step_until(&mut h, "send journaled", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line == "s2.send(b'hello')" && e.result.as_deref() == Some("5"))
+    });
+
+    select(&mut h, "s1");
+    click(&mut h, "accept");
+    step_until(&mut h, "conn1 accepted", |a| {
+        a.state.sockets.values().any(|s| s.info.name == "conn1")
+    });
+    select(&mut h, "conn1");
+    click(&mut h, "recv");
+    step_until(&mut h, "hello received", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.received_text() == "hello")
+    });
+    // In the traffic view and in the journal, as drawn.
+    assert!(
+        h.query_by_label_contains("hello  | 68 65 6c 6c 6f")
+            .is_some(),
+        "the traffic row shows text and hex"
+    );
+    assert!(h.query_by_label(">>> s2.send(b'hello')").is_some());
+    assert!(
+        h.query_by_label("b'hello'").is_some(),
+        "recv's result in the journal"
+    );
+    let j = &h.state().state.journal;
+    assert!(j
+        .iter()
+        .any(|e| e.line == "s1 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)"));
+    assert!(j
+        .iter()
+        .any(|e| e.line.starts_with("conn1, addr = s1.accept()")));
+    // Nothing asks for a repaint every frame: an idle window uses no CPU (run() panics if so).
+    h.run();
+}
+
+#[test]
+fn udp_datagrams_show_their_source() {
+    let mut h = harness();
+    click(&mut h, "New UDP");
+    step_until(&mut h, "s1", |a| a.state.sockets.len() == 1);
+    click(&mut h, "bind");
+    step_until(&mut h, "s1 bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    let port = local_port_shown(&h).expect("port shown");
+    click(&mut h, "auto-receive");
+    click(&mut h, "New UDP");
+    step_until(&mut h, "s2", |a| a.state.sockets.len() == 2);
+    click(&mut h, "bind");
+    step_until(&mut h, "s2 bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    let s2_port = h
+        .state()
+        .state
+        .selected_view()
+        .and_then(|s| s.local())
+        .and_then(Endpoint::port)
+        .unwrap();
+    type_into(&mut h, "peer port", &port.to_string());
+    for msg in ["one", "two"] {
+        replace_text(&mut h, "payload", msg);
+        click(&mut h, "sendto");
+    }
+    select(&mut h, "s1");
+    step_until(&mut h, "two datagrams", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.len() == 2)
+    });
+    let s1 = h.state().state.selected_view().unwrap();
+    assert_eq!(s1.traffic[0].data, b"one", "one row per datagram");
+    assert_eq!(s1.traffic[1].data, b"two");
+    let src = format!("127.0.0.1:{s2_port}");
+    assert!(
+        h.query_by_label_contains(&format!("{src}  one")).is_some(),
+        "the source address is shown"
+    );
+}
+
+#[test]
+fn address_in_use_shows_errno_and_hint() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "s1", |a| a.state.sockets.len() == 1);
+    click(&mut h, "bind");
+    step_until(&mut h, "s1 bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    click(&mut h, "listen");
+    let port = local_port_shown(&h).unwrap();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "s2", |a| a.state.sockets.len() == 2);
+    replace_text(&mut h, "bind port", &port.to_string());
+    click(&mut h, "bind");
+    step_until(&mut h, "the error", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.last_error.is_some())
+    });
+    assert_eq!(
+        h.query_all_by_label("OSError: [Errno 98] Address already in use")
+            .count(),
+        2,
+        "shown where the action was taken and in the journal"
+    );
+    assert!(h.query_by_label("bind failed - EADDRINUSE").is_some());
+    assert!(
+        h.query_by_label_contains("Hint: Set SO_REUSEADDR")
+            .is_some(),
+        "the hint is shown"
+    );
+    // Validation as you type: an impossible port disables the button and says why.
+    replace_text(&mut h, "bind port", "99999");
+    assert!(h.query_by_label_contains("out of range 0-65535").is_some());
+}
+
+#[test]
+fn an_option_edited_shows_the_kernel_value() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "snapshot", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.snapshot.is_some())
+    });
+    h.get_by_label("TCP_NODELAY").click_accesskit();
+    h.step();
+    h.step();
+    step_until(&mut h, "TCP_NODELAY on", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| {
+                s.options
+                    .iter()
+                    .any(|o| o.name == "TCP_NODELAY" && o.value == Ok(1))
+            })
+    });
+    assert!(h.state().state.journal.iter().any(|e| e.line
+        == "s1.setsockopt(socket.SOL_SOCKET, socket.TCP_NODELAY, 1)"
+            .replace("SOL_SOCKET", "IPPROTO_TCP")));
+    // SO_RCVBUF: the kernel stores double what was asked.
+    let id = h.state().state.selected.unwrap();
+    h.state_mut().push(socklab::ui::state::Action::Call {
+        id,
+        op: socklab::engine::Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_RCVBUF,
+            value: socklab::engine::OptValue::Int(4096),
+        },
+    });
+    step_until(&mut h, "SO_RCVBUF read back", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| {
+                s.options
+                    .iter()
+                    .any(|o| o.name == "SO_RCVBUF" && o.value == Ok(8192))
+            })
+    });
+    assert_eq!(
+        h.get_by_label("SO_RCVBUF").value().as_deref(),
+        Some("8192"),
+        "the drag value shows the kernel's value"
+    );
+}
