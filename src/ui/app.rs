@@ -8,6 +8,7 @@ use crossbeam_channel::Receiver;
 use crate::engine::{Engine, EngineConfig, Event};
 
 use super::panels;
+use super::settings::Settings;
 use super::state::{Action, UiState};
 
 /// Events applied per frame at most, so a flood cannot starve drawing.
@@ -20,6 +21,7 @@ pub struct SocklabApp {
     pub state: UiState,
     /// Actions collected while drawing, applied after the frame.
     actions: Vec<Action>,
+    pub settings: Settings,
 }
 
 impl SocklabApp {
@@ -35,6 +37,7 @@ impl SocklabApp {
             ctx,
             state: UiState::default(),
             actions: Vec::new(),
+            settings: Settings::load(cc.storage),
         }
     }
 
@@ -55,6 +58,17 @@ impl SocklabApp {
 
     fn dispatch_actions(&mut self) {
         for a in std::mem::take(&mut self.actions) {
+            if let Action::Call {
+                op:
+                    crate::engine::Op::Bind { addr }
+                    | crate::engine::Op::Connect { addr }
+                    | crate::engine::Op::ConnectEx { addr }
+                    | crate::engine::Op::SendTo { addr, .. },
+                ..
+            } = &a
+            {
+                self.settings.remember(super::settings::entry(addr));
+            }
             self.state.dispatch(&self.engine, a);
         }
     }
@@ -67,6 +81,10 @@ impl Drop for SocklabApp {
 }
 
 impl eframe::App for SocklabApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings.store(storage);
+    }
+
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
     }
@@ -92,7 +110,7 @@ impl eframe::App for SocklabApp {
                 panels::journal::show(ui, &self.state, &mut self.actions);
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            panels::workspace::show(ui, &mut self.state, &mut self.actions);
+            panels::workspace::show(ui, &mut self.state, &self.settings, &mut self.actions);
         });
         self.dispatch_actions();
         if self.state.has_countdown() {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod journal;
 mod panels;
+pub mod settings;
 pub mod state;
 pub mod widgets;
 

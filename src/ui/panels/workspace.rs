@@ -3,12 +3,18 @@
 use egui::RichText;
 
 use crate::engine::{Direction, Family, How, Kind, Op, SockState, Timeout};
+use crate::ui::settings::{self, Settings};
 use crate::ui::state::{
     validate_addr, validate_count, validate_timeout, Action, SockView, UiState,
 };
 use crate::ui::widgets::{action_button, error_label, field_problem, labelled_edit};
 
-pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut UiState,
+    settings: &Settings,
+    actions: &mut Vec<Action>,
+) {
     let Some(id) = state.selected else {
         ui.heading("socklab");
         ui.label("Create a socket with New TCP, New UDP or New Unix on the left. Every click runs the Python call shown in the journal below, on a real socket.");
@@ -90,6 +96,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 labelled_edit(ui, "peer port", &mut s.form.peer_port, 60.0);
             }
             let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
+            ui.menu_button("recent", |ui| {
+                if settings.recent.is_empty() {
+                    ui.label("Addresses you use appear here.");
+                }
+                for e in &settings.recent {
+                    if ui.button(e).clicked() {
+                        let (h, p) = settings::fields(e, family == Family::Unix);
+                        s.form.peer_host = h;
+                        s.form.peer_port = p;
+                        ui.close();
+                    }
+                }
+            });
             if action_button(ui, v.is_ok(), "connect", "Connect to the peer (raises on failure).") {
                 if let Ok(addr) = v.clone() {
                     call(Op::Connect { addr });
