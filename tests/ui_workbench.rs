@@ -166,6 +166,15 @@ fn tcp_listen_connect_send_hello() {
     assert!(j
         .iter()
         .any(|e| e.line.starts_with("conn1, addr = s1.accept()")));
+    // The journal saved as a script.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.py");
+    type_into(&mut h, "journal file", path.to_str().unwrap());
+    click(&mut h, "Save journal");
+    let script = std::fs::read_to_string(&path).expect("the journal file");
+    assert!(script.starts_with("import socket\ns1 = socket.socket("), "{script}");
+    assert!(script.contains("\ns2.send(b'hello')\n"));
+    assert!(socklab::python::parser::parse(&script).is_ok(), "socklab run accepts it");
     // Nothing asks for a repaint every frame: an idle window uses no CPU (run() panics if so).
     h.run();
 }

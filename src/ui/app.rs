@@ -107,7 +107,7 @@ impl eframe::App for SocklabApp {
             .resizable(true)
             .default_size(200.0)
             .show(ui, |ui| {
-                panels::journal::show(ui, &self.state, &mut self.actions);
+                panels::journal::show(ui, &mut self.state, &mut self.actions);
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::workspace::show(ui, &mut self.state, &self.settings, &mut self.actions);

@@ -229,6 +229,15 @@ pub fn as_script(entries: &[JournalEntry]) -> String {
     out
 }
 
+/// Writes the journal as a script, atomically: a reader sees the old file or the new one.
+pub fn save_script(path: &std::path::Path, entries: &[JournalEntry]) -> std::io::Result<()> {
+    let tmp = path.with_extension("socklab-tmp");
+    std::fs::write(&tmp, as_script(entries))?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +289,57 @@ mod tests {
         assert_eq!(
             reply_text(&Reply::Bytes(b"x".to_vec()), None).as_deref(),
             Some("b'x'")
+        );
+    }
+
+    #[test]
+    fn the_saved_journal_is_a_script_socklab_run_accepts() {
+        let entry = |line: &str| JournalEntry {
+            req: ReqId(1),
+            socket: None,
+            line: line.into(),
+            result: None,
+            done: true,
+            failed: false,
+            started: Instant::now(),
+            elapsed: None,
+            deadline: None,
+        };
+        let a = AddrSpec::Inet {
+            host: "127.0.0.1".into(),
+            port: 0,
+        };
+        let entries = vec![
+            entry(&format!("s1 = {}", socket_call(Family::Inet, Kind::Stream))),
+            entry(&op_line("s1", &Op::Bind { addr: a })),
+            entry(&op_line("s1", &Op::Listen { backlog: 5 })),
+            entry(&op_line(
+                "s1",
+                &Op::AutoAccept {
+                    on: true,
+                    receive: true,
+                },
+            )),
+            entry(&op_line(
+                "s1",
+                &Op::SetTimeout {
+                    timeout: Timeout::Secs(0.5),
+                },
+            )),
+            entry(&op_line("s1", &Op::Close)),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session.py");
+        save_script(&path, &entries).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let outcome = crate::python::run_source(&text, "session.py", &mut out, &mut err);
+        assert_eq!(
+            outcome,
+            crate::python::Outcome::Clean,
+            "{}",
+            String::from_utf8_lossy(&err)
         );
     }
 }

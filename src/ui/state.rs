@@ -218,6 +218,7 @@ pub enum Action {
     Call { id: SocketId, op: Op },
     Select { id: SocketId },
     ClearJournal,
+    SaveJournal { path: String },
 }
 
 #[derive(Default)]
@@ -231,6 +232,9 @@ pub struct UiState {
     select_on_create: Vec<ReqId>,
     /// An error not tied to a socket (e.g. socket() itself failed).
     pub global_error: Option<ErrorView>,
+    /// Where "Save journal" writes, and what happened the last time.
+    pub journal_path: String,
+    pub journal_status: Option<String>,
 }
 
 impl UiState {
@@ -295,6 +299,15 @@ impl UiState {
                     .map(|(i, e)| (e.req, i))
                     .collect();
                 self.pending = map;
+            }
+            Action::SaveJournal { path } => {
+                let p = std::path::Path::new(&path);
+                self.journal_status = Some(match journal::save_script(p, &self.journal) {
+                    Ok(()) => format!("saved {} lines to {path}", self.journal.len()),
+                    Err(e) => {
+                        format!("could not save the journal to {path}: {e}; pick a writable path")
+                    }
+                });
             }
             Action::NewSocket { family, kind } => {
                 let req = engine.next_req();

@@ -8,7 +8,7 @@ use egui::RichText;
 use crate::ui::journal::as_script;
 use crate::ui::state::{Action, UiState};
 
-pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         ui.strong("Journal");
         if ui
@@ -20,6 +20,22 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         }
         if ui.button("Clear journal").clicked() {
             actions.push(Action::ClearJournal);
+        }
+        crate::ui::widgets::labelled_edit(ui, "journal file", &mut state.journal_path, 220.0);
+        let ok = !state.journal_path.trim().is_empty();
+        if ui
+            .add_enabled(ok, egui::Button::new("Save journal"))
+            .on_hover_text(
+                "Write the journal as a Python script (socklab run FILE or python3 replays it).",
+            )
+            .clicked()
+        {
+            actions.push(Action::SaveJournal {
+                path: state.journal_path.trim().to_string(),
+            });
+        }
+        if let Some(s) = &state.journal_status {
+            ui.label(RichText::new(s).small());
         }
     });
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) * 2.0 + 4.0;
