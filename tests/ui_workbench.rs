@@ -65,6 +65,24 @@ fn replace_text(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
     );
 }
 
+/// Clicks bind (127.0.0.1, port 0) on the selected socket and waits for the chosen port.
+fn bind_port_zero(h: &mut Harness<'static, SocklabApp>) -> u16 {
+    click(h, "bind");
+    step_until(h, "bound to a chosen port", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    h.state()
+        .state
+        .selected_view()
+        .and_then(|s| s.local())
+        .and_then(Endpoint::port)
+        .unwrap_or(0)
+}
+
 fn selected_name(h: &Harness<'static, SocklabApp>) -> String {
     h.state()
         .state
@@ -101,14 +119,7 @@ fn tcp_listen_connect_send_hello() {
     click(&mut h, "New TCP");
     step_until(&mut h, "s1 created", |a| a.state.sockets.len() == 1);
     assert_eq!(selected_name(&h), "s1");
-    click(&mut h, "bind");
-    step_until(&mut h, "s1 bound", |a| {
-        a.state
-            .selected_view()
-            .and_then(|s| s.local())
-            .and_then(Endpoint::port)
-            .is_some_and(|p| p != 0)
-    });
+    bind_port_zero(&mut h);
     click(&mut h, "listen");
     step_until(&mut h, "s1 listening", |a| {
         a.state
@@ -172,9 +183,15 @@ fn tcp_listen_connect_send_hello() {
     type_into(&mut h, "journal file", path.to_str().unwrap());
     click(&mut h, "Save journal");
     let script = std::fs::read_to_string(&path).expect("the journal file");
-    assert!(script.starts_with("import socket\ns1 = socket.socket("), "{script}");
+    assert!(
+        script.starts_with("import socket\ns1 = socket.socket("),
+        "{script}"
+    );
     assert!(script.contains("\ns2.send(b'hello')\n"));
-    assert!(socklab::python::parser::parse(&script).is_ok(), "socklab run accepts it");
+    assert!(
+        socklab::python::parser::parse(&script).is_ok(),
+        "socklab run accepts it"
+    );
     // Nothing asks for a repaint every frame: an idle window uses no CPU (run() panics if so).
     h.run();
 }
@@ -184,26 +201,12 @@ fn udp_datagrams_show_their_source() {
     let mut h = harness();
     click(&mut h, "New UDP");
     step_until(&mut h, "s1", |a| a.state.sockets.len() == 1);
-    click(&mut h, "bind");
-    step_until(&mut h, "s1 bound", |a| {
-        a.state
-            .selected_view()
-            .and_then(|s| s.local())
-            .and_then(Endpoint::port)
-            .is_some_and(|p| p != 0)
-    });
+    bind_port_zero(&mut h);
     let port = local_port_shown(&h).expect("port shown");
     click(&mut h, "auto-receive");
     click(&mut h, "New UDP");
     step_until(&mut h, "s2", |a| a.state.sockets.len() == 2);
-    click(&mut h, "bind");
-    step_until(&mut h, "s2 bound", |a| {
-        a.state
-            .selected_view()
-            .and_then(|s| s.local())
-            .and_then(Endpoint::port)
-            .is_some_and(|p| p != 0)
-    });
+    bind_port_zero(&mut h);
     let s2_port = h
         .state()
         .state
@@ -237,14 +240,7 @@ fn address_in_use_shows_errno_and_hint() {
     let mut h = harness();
     click(&mut h, "New TCP");
     step_until(&mut h, "s1", |a| a.state.sockets.len() == 1);
-    click(&mut h, "bind");
-    step_until(&mut h, "s1 bound", |a| {
-        a.state
-            .selected_view()
-            .and_then(|s| s.local())
-            .and_then(Endpoint::port)
-            .is_some_and(|p| p != 0)
-    });
+    bind_port_zero(&mut h);
     click(&mut h, "listen");
     let port = local_port_shown(&h).unwrap();
     click(&mut h, "New TCP");
