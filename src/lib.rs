@@ -2,5 +2,6 @@
 //! (the `run` interpreter, later the window and the servers) drive it over channels.
 
 pub mod engine;
+pub mod payload;
 pub mod python;
 pub mod ui;

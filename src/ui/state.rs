@@ -57,11 +57,19 @@ pub struct Form {
     pub peer_host: String,
     pub peer_port: String,
     pub payload: String,
+    pub mode: crate::payload::Mode,
+    pub encoding: crate::payload::Encoding,
+    pub ending: crate::payload::LineEnding,
     pub bufsize: String,
     pub timeout: String,
 }
 
 impl Form {
+    /// The exact bytes the payload editor stands for, or why there are none.
+    pub fn payload_bytes(&self) -> Result<Vec<u8>, crate::payload::PayloadError> {
+        crate::payload::bytes_of(self.mode, &self.payload, self.encoding, self.ending)
+    }
+
     fn new(family: Family) -> Form {
         let host = match family {
             Family::Inet6 => "::1",
@@ -75,6 +83,9 @@ impl Form {
             peer_host: host.into(),
             peer_port: String::new(),
             payload: String::new(),
+            mode: Default::default(),
+            encoding: Default::default(),
+            ending: Default::default(),
             bufsize: "1024".into(),
             timeout: String::new(),
         }

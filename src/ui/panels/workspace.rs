@@ -3,6 +3,7 @@
 use egui::RichText;
 
 use crate::engine::{Direction, Family, How, Kind, Op, SockState, Timeout};
+use crate::payload::{Encoding, LineEnding, Mode};
 use crate::ui::settings::{self, Settings};
 use crate::ui::state::{
     validate_addr, validate_count, validate_timeout, Action, SockView, UiState,
@@ -125,21 +126,52 @@ pub fn show(
 
         // send
         ui.label(RichText::new("Send").strong());
-        ui.horizontal(|ui| {
-            labelled_edit(ui, "payload", &mut s.form.payload, 200.0);
-            let data = s.form.payload.as_bytes().to_vec();
-            let tip = if st == SockState::Connected || !stream { "Send once; the kernel may take only part (the count is shown)." } else { "Not connected: the kernel will refuse (EPIPE or ENOTCONN)." };
-            if action_button(ui, true, "send", tip) {
-                call(Op::Send { data: data.clone(), flags: 0 });
-            }
-            if action_button(ui, true, "sendall", "Send every byte, waiting for room as needed.") {
-                call(Op::SendAll { data: data.clone(), flags: 0 });
-            }
-            let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
-            if action_button(ui, v.is_ok(), "sendto", "Send one datagram to the peer address above.") {
-                if let Ok(addr) = v {
-                    call(Op::SendTo { data, flags: 0, addr });
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut s.form.mode, Mode::Text, "Text")
+                    .on_hover_text("Text with Python escapes: \\x00 \\r \\n \\t \\\\ \\' \\\" \\0, \\u4e2d");
+                ui.selectable_value(&mut s.form.mode, Mode::Hex, "Hex")
+                    .on_hover_text("Hex digits; spaces, colons, commas, newlines and 0x are ignored");
+                if s.form.mode == Mode::Text {
+                    egui::ComboBox::from_label("encoding").selected_text(s.form.encoding.name()).show_ui(ui, |ui| {
+                        for e in Encoding::ALL {
+                            ui.selectable_value(&mut s.form.encoding, e, e.name());
+                        }
+                    });
+                    egui::ComboBox::from_label("line ending").selected_text(s.form.ending.name()).show_ui(ui, |ui| {
+                        for e in LineEnding::ALL {
+                            ui.selectable_value(&mut s.form.ending, e, e.name());
+                        }
+                    });
                 }
+            });
+            ui.horizontal(|ui| {
+                labelled_edit(ui, "payload", &mut s.form.payload, 260.0);
+                let bytes = s.form.payload_bytes();
+                let ok = bytes.is_ok();
+                let data = bytes.clone().unwrap_or_default();
+                let tip = if st == SockState::Connected || !stream { "Send once; the kernel may take only part (the count is shown)." } else { "Not connected: the kernel will refuse (EPIPE or ENOTCONN)." };
+                if action_button(ui, ok, "send", tip) {
+                    call(Op::Send { data: data.clone(), flags: 0 });
+                }
+                if action_button(ui, ok, "sendall", "Send every byte, waiting for room as needed.") {
+                    call(Op::SendAll { data: data.clone(), flags: 0 });
+                }
+                let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
+                if action_button(ui, ok && v.is_ok(), "sendto", "Send one datagram to the peer address above.") {
+                    if let Ok(addr) = v {
+                        call(Op::SendTo { data, flags: 0, addr });
+                    }
+                }
+            });
+            // The exact bytes that will go on the wire.
+            match s.form.payload_bytes() {
+                Ok(b) => {
+                    let shown = crate::payload::render_hex(&b[..b.len().min(64)]);
+                    let more = if b.len() > 64 { " ..." } else { "" };
+                    ui.label(RichText::new(format!("{} bytes: {shown}{more}", b.len())).monospace().small());
+                }
+                Err(e) => field_problem(ui, Some(&format!("nothing is sent: {e}"))),
             }
         });
         ui.end_row();

@@ -1,0 +1,47 @@
+//! Payloads: exactly the bytes a person means to send, from text with Python's escapes in a
+//! chosen encoding, or from hex; and the way back, for showing and copying bytes.
+
+pub mod hex;
+pub mod text;
+
+pub use hex::{parse_hex, render_hex};
+pub use text::{parse_text, render_text, Encoding, LineEnding};
+
+/// Why a payload cannot be sent, and where in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayloadError {
+    /// Character position in the input (0-based).
+    pub pos: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at character {}: {}", self.pos + 1, self.message)
+    }
+}
+
+/// How the editor reads its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Mode {
+    #[default]
+    Text,
+    Hex,
+}
+
+/// The bytes an editor's content stands for.
+pub fn bytes_of(
+    mode: Mode,
+    input: &str,
+    encoding: Encoding,
+    ending: LineEnding,
+) -> Result<Vec<u8>, PayloadError> {
+    match mode {
+        Mode::Text => {
+            let mut b = parse_text(input, encoding)?;
+            b.extend_from_slice(ending.bytes(encoding));
+            Ok(b)
+        }
+        Mode::Hex => parse_hex(input),
+    }
+}
