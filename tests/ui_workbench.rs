@@ -226,8 +226,12 @@ fn udp_datagrams_show_their_source() {
             .is_some_and(|s| s.traffic.len() == 2)
     });
     let s1 = h.state().state.selected_view().unwrap();
-    assert_eq!(s1.traffic[0].data, b"one", "one row per datagram");
-    assert_eq!(s1.traffic[1].data, b"two");
+    assert_eq!(
+        s1.traffic.get(0).unwrap().data,
+        b"one",
+        "one row per datagram"
+    );
+    assert_eq!(s1.traffic.get(1).unwrap().data, b"two");
     let src = format!("127.0.0.1:{s2_port}");
     assert!(
         h.query_by_label_contains(&format!("{src}  one")).is_some(),

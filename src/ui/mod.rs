@@ -6,6 +6,7 @@ pub mod journal;
 mod panels;
 pub mod settings;
 pub mod state;
+pub mod traffic;
 pub mod widgets;
 
 pub use app::SocklabApp;

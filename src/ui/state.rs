@@ -2,7 +2,7 @@
 //! actions are dispatched from it. Tests drive it without a window.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use crate::engine::{
     AddrSpec, Create, Direction, Endpoint, Engine, Event, Family, Kind, Op, OpError, Reply, ReqId,
@@ -10,20 +10,10 @@ use crate::engine::{
 };
 
 use super::journal::{self, JournalEntry};
+use super::traffic::{Filter, TrafficLog, TrafficRow};
 
-/// Rows of traffic kept per socket until the traffic issue brings the capped log.
-const MAX_TRAFFIC_ROWS: usize = 10_000;
 /// Journal entries kept.
 const MAX_JOURNAL: usize = 10_000;
-
-#[derive(Clone, Debug)]
-pub struct TrafficRow {
-    pub at: SystemTime,
-    pub direction: Direction,
-    pub len: usize,
-    pub data: Vec<u8>,
-    pub peer: Option<Endpoint>,
-}
 
 /// An error as the window shows it, next to the action that caused it.
 #[derive(Clone, Debug, PartialEq)]
@@ -171,8 +161,12 @@ pub fn validate_timeout(text: &str) -> Result<Option<f64>, String> {
 pub struct SockView {
     pub info: SocketInfo,
     pub snapshot: Option<Snapshot>,
-    pub traffic: Vec<TrafficRow>,
-    pub skipped_bytes: u64,
+    pub traffic: TrafficLog,
+    /// What the traffic view shows, and the rows that pass (cached per log generation).
+    pub filter: Filter,
+    pub filtered: Option<(u64, Filter, Vec<usize>)>,
+    /// The row whose hex dump is open.
+    pub expanded: Option<usize>,
     pub form: Form,
     pub last_error: Option<ErrorView>,
     pub closed: bool,
@@ -213,6 +207,19 @@ impl SockView {
         self.snapshot.as_ref().and_then(|s| s.peer.as_ref())
     }
 
+    /// Indices of the rows the view shows, recomputed only when the log or filter changed.
+    pub fn visible_rows(&mut self) -> &[usize] {
+        let fresh = matches!(&self.filtered, Some((g, f, _)) if *g == self.traffic.generation && *f == self.filter);
+        if !fresh {
+            let rows = self.filter.apply(&self.traffic);
+            self.filtered = Some((self.traffic.generation, self.filter.clone(), rows));
+        }
+        self.filtered
+            .as_ref()
+            .map(|(_, _, r)| r.as_slice())
+            .unwrap_or(&[])
+    }
+
     pub fn received_text(&self) -> String {
         let mut out = Vec::new();
         for r in self.traffic.iter().filter(|r| r.direction == Direction::In) {
@@ -232,7 +239,6 @@ pub enum Action {
     SaveJournal { path: String },
 }
 
-#[derive(Default)]
 pub struct UiState {
     pub sockets: BTreeMap<SocketId, SockView>,
     pub selected: Option<SocketId>,
@@ -246,6 +252,24 @@ pub struct UiState {
     /// Where "Save journal" writes, and what happened the last time.
     pub journal_path: String,
     pub journal_status: Option<String>,
+    /// Memory cap of each new socket's traffic log.
+    pub traffic_cap: usize,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        UiState {
+            sockets: BTreeMap::new(),
+            selected: None,
+            journal: Vec::new(),
+            pending: HashMap::new(),
+            select_on_create: Vec::new(),
+            global_error: None,
+            journal_path: String::new(),
+            journal_status: None,
+            traffic_cap: super::traffic::DEFAULT_CAP,
+        }
+    }
 }
 
 impl UiState {
@@ -377,8 +401,10 @@ impl UiState {
                         form: Form::new(info.family),
                         info,
                         snapshot: None,
-                        traffic: Vec::new(),
-                        skipped_bytes: 0,
+                        traffic: TrafficLog::with_cap(self.traffic_cap),
+                        filter: Filter::default(),
+                        filtered: None,
+                        expanded: None,
                         last_error: None,
                         closed: false,
                         state,
@@ -437,10 +463,6 @@ impl UiState {
             }
             Event::Data { id, chunk } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
-                    if s.traffic.len() >= MAX_TRAFFIC_ROWS {
-                        let gone = s.traffic.remove(0);
-                        s.skipped_bytes += gone.len as u64;
-                    }
                     s.traffic.push(TrafficRow {
                         at: chunk.at,
                         direction: chunk.direction,
@@ -452,7 +474,7 @@ impl UiState {
             }
             Event::Skipped { id, bytes, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
-                    s.skipped_bytes += bytes;
+                    s.traffic.skipped_bytes += bytes;
                 }
             }
             Event::Accepted { .. } => {}

@@ -241,50 +241,92 @@ pub fn show(
     traffic(ui, s);
 }
 
-fn shown_text(data: &[u8]) -> String {
-    data.iter()
-        .map(|&b| match b {
-            b'\n' => "\\n".to_string(),
-            b'\r' => "\\r".to_string(),
-            b'\t' => "\\t".to_string(),
-            b'\\' => "\\\\".to_string(),
-            0x20..=0x7e => (b as char).to_string(),
-            _ => format!("\\x{b:02x}"),
-        })
-        .collect()
+fn hex(data: &[u8]) -> String {
+    let more = if data.len() > 32 { " ..." } else { "" };
+    format!(
+        "{}{more}",
+        crate::payload::render_hex(&data[..data.len().min(32)])
+    )
 }
 
-fn hex(data: &[u8]) -> String {
-    data.iter()
-        .take(64)
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+fn mib(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// One row per recv()/send() call, so message boundaries show; only visible rows are drawn.
-fn traffic(ui: &mut egui::Ui, s: &SockView) {
+fn traffic(ui: &mut egui::Ui, s: &mut SockView) {
+    let id = s.info.id;
     ui.horizontal(|ui| {
         ui.strong("Traffic");
-        ui.label(format!("{} rows", s.traffic.len()));
-        if s.skipped_bytes > 0 {
+        labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0);
+        ui.checkbox(&mut s.filter.hex, "hex pattern");
+        ui.selectable_value(&mut s.filter.direction, None, "all");
+        ui.selectable_value(&mut s.filter.direction, Some(Direction::In), "in only");
+        ui.selectable_value(&mut s.filter.direction, Some(Direction::Out), "out only");
+        if ui.button("Clear traffic").clicked() {
+            s.traffic.clear();
+            s.expanded = None;
+        }
+    });
+    if let Err(e) = s.filter.needle() {
+        field_problem(ui, Some(&format!("search: {e}")));
+    }
+    let total = s.traffic.len();
+    let enc = s.form.encoding;
+    let first = s.traffic.get(0).map(|r| r.at);
+    let evicted = (
+        s.traffic.evicted_rows,
+        s.traffic.evicted_bytes,
+        s.traffic.skipped_bytes,
+    );
+    let rows: Vec<usize> = s.visible_rows().to_vec();
+    ui.horizontal(|ui| {
+        if rows.len() == total {
+            ui.label(format!("{total} rows"));
+        } else {
+            ui.label(format!("{} of {total} rows match", rows.len()));
+        }
+        if evicted.0 > 0 {
             ui.label(
                 RichText::new(format!(
-                    "{} bytes not shown (the view fell behind)",
-                    s.skipped_bytes
+                    "{} oldest rows ({}) evicted by the memory cap; the counters still count them",
+                    evicted.0,
+                    mib(evicted.1)
+                ))
+                .italics(),
+            );
+        }
+        if evicted.2 > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{} not shown (the view fell behind)",
+                    mib(evicted.2)
                 ))
                 .italics(),
             );
         }
     });
-    let first = s.traffic.first().map(|r| r.at);
-    let row_h = ui.text_style_height(&egui::TextStyle::Monospace);
+    if let Some(row) = s.expanded.and_then(|i| s.traffic.get(i)) {
+        egui::ScrollArea::vertical()
+            .id_salt(("dump", id))
+            .max_height(140.0)
+            .show(ui, |ui| {
+                ui.monospace(crate::ui::traffic::hexdump(&row.data));
+            });
+    }
+    let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+    let mut toggle = None;
     egui::ScrollArea::vertical()
-        .id_salt("traffic")
+        .id_salt(("traffic", id))
         .auto_shrink([false, false])
         .stick_to_bottom(true)
-        .show_rows(ui, row_h, s.traffic.len(), |ui, range| {
-            for r in &s.traffic[range] {
+        .show_rows(ui, row_h, rows.len(), |ui, range| {
+            for &i in &rows[range] {
+                let Some(r) = s.traffic.get(i) else { continue };
                 let t = first
                     .and_then(|f| r.at.duration_since(f).ok())
                     .map_or(0.0, |d| d.as_secs_f64());
@@ -297,13 +339,33 @@ fn traffic(ui: &mut egui::Ui, s: &SockView) {
                 let text = if r.len == 0 && r.direction == Direction::In {
                     "b'' (peer closed)".to_string()
                 } else {
-                    shown_text(&r.data)
+                    crate::ui::traffic::visible_text(&r.data, enc)
                 };
-                ui.monospace(format!(
+                let line = format!(
                     "+{t:8.3}s {dir} {:>6}{peer}  {text}  | {}",
                     r.len,
                     hex(&r.data)
-                ));
+                );
+                let resp = ui.add(
+                    egui::Label::new(RichText::new(line).monospace()).sense(egui::Sense::click()),
+                );
+                if resp.clicked() {
+                    toggle = Some(i);
+                }
+                resp.context_menu(|ui| {
+                    if ui.button("Copy as text").clicked() {
+                        ui.ctx().copy_text(crate::ui::traffic::copy_as_text(r));
+                    }
+                    if ui.button("Copy as hex").clicked() {
+                        ui.ctx().copy_text(crate::ui::traffic::copy_as_hex(r));
+                    }
+                    if ui.button("Copy as Python bytes").clicked() {
+                        ui.ctx().copy_text(crate::ui::traffic::copy_as_python(r));
+                    }
+                });
             }
         });
+    if let Some(i) = toggle {
+        s.expanded = if s.expanded == Some(i) { None } else { Some(i) };
+    }
 }

@@ -1,0 +1,166 @@
+//! The traffic view: search and filter, hex dumps, and the eviction notice of the memory cap.
+
+use std::net::UdpSocket;
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use socklab::engine::Endpoint;
+use socklab::ui::SocklabApp;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+fn step_until(
+    h: &mut Harness<'static, SocklabApp>,
+    what: &str,
+    pred: impl Fn(&SocklabApp) -> bool,
+) {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        h.step();
+        if pred(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "{what} not seen within {DEADLINE:?}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn click(h: &mut Harness<'static, SocklabApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
+fn type_into(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+    h.step();
+}
+
+fn rows(h: &Harness<'static, SocklabApp>) -> usize {
+    h.state()
+        .state
+        .selected_view()
+        .map_or(0, |s| s.traffic.len())
+}
+
+#[test]
+fn search_filter_dump_and_eviction() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(|cc| SocklabApp::new(cc));
+    click(&mut h, "New UDP");
+    step_until(&mut h, "s1", |a| a.state.selected_view().is_some());
+    click(&mut h, "bind");
+    step_until(&mut h, "bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    let port = h
+        .state()
+        .state
+        .selected_view()
+        .and_then(|s| s.local())
+        .and_then(Endpoint::port)
+        .unwrap();
+    click(&mut h, "auto-receive");
+    step_until(&mut h, "auto-receive on", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| s.auto_receive)
+    });
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for m in [&b"alpha"[..], b"beta\x00", b"gamma"] {
+        peer.send_to(m, ("127.0.0.1", port)).unwrap();
+    }
+    let until = Instant::now() + DEADLINE;
+    while rows(&h) < 3 {
+        assert!(Instant::now() < until, "datagrams never shown");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+    assert!(h.query_by_label("3 rows").is_some());
+
+    type_into(&mut h, "search traffic", "beta");
+    assert!(
+        h.query_by_label("1 of 3 rows match").is_some(),
+        "text search"
+    );
+    click(&mut h, "hex pattern");
+    type_into(&mut h, "search traffic", "00");
+    assert!(
+        h.query_by_label("1 of 3 rows match").is_some(),
+        "hex search finds the NUL"
+    );
+    type_into(&mut h, "search traffic", "0");
+    assert!(
+        h.query_by_label_contains("search: at character 1")
+            .is_some(),
+        "a bad hex pattern is explained"
+    );
+    type_into(&mut h, "search traffic", "");
+    click(&mut h, "in only");
+    assert!(h.query_by_label("3 rows").is_some());
+    click(&mut h, "out only");
+    assert!(h.query_by_label("0 of 3 rows match").is_some());
+    click(&mut h, "all");
+
+    // A row opens its hex dump.
+    h.get_by_label_contains("alpha  | 61 6c 70 68 61").click();
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label_contains("00000000  61 6c 70 68 61")
+            .is_some(),
+        "hex dump of the row"
+    );
+
+    // A small cap evicts the oldest rows and says so; the counters keep everything.
+    let id = h.state().state.selected.unwrap();
+    h.state_mut()
+        .state
+        .sockets
+        .get_mut(&id)
+        .unwrap()
+        .traffic
+        .set_cap(2 * 200);
+    for i in 0..10u8 {
+        peer.send_to(&[b'x', b'0' + i], ("127.0.0.1", port))
+            .unwrap();
+    }
+    step_until(&mut h, "all 13 datagrams counted", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| s.counters.msgs_in == 13)
+    });
+    let log = &h.state().state.selected_view().unwrap().traffic;
+    assert!(log.bytes_held() <= 400, "the log stays under its cap");
+    assert_eq!(
+        log.evicted_rows as usize + log.len(),
+        13,
+        "every row is kept or counted as evicted"
+    );
+    assert!(log.evicted_rows >= 9);
+    assert!(
+        h.query_by_label_contains("oldest rows").is_some(),
+        "the eviction notice"
+    );
+    assert!(h
+        .query_by_label_contains("evicted by the memory cap")
+        .is_some());
+}
