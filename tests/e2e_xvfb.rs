@@ -59,7 +59,7 @@ fn layout() -> Vec<(String, (i32, i32))> {
     }
     h.step();
     h.step();
-    for l in ["peer port", "connect", "payload", "send"] {
+    for l in ["peer port", "connect", "payload", "send", "0 rows"] {
         out.push((l.to_string(), center(&h, l)));
     }
     out
@@ -299,7 +299,10 @@ fn real_window_connect_and_send() {
         );
     };
     // The first traffic row, below the actions: empty until something was sent.
-    let traffic_row = "600x20+305+280";
+    // The traffic view's row count ("0 rows" until something was sent).
+    let (cx, cy) = spots["0 rows"];
+    let traffic_row = format!("120x20+{}+{}", (cx - 60).max(0), cy - 10);
+    let traffic_row = traffic_row.as_str();
     let no_traffic = area(traffic_row);
     stream
         .set_read_timeout(Some(Duration::from_secs(3)))
