@@ -1,60 +1,16 @@
 //! The payload editor: text with escapes in an encoding, hex, the live preview of the exact
 //! bytes, and those bytes on a real socket.
 
+mod ui_common;
+
 use std::io::Read;
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use socklab::engine::SockState;
 use socklab::ui::SocklabApp;
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-fn harness() -> Harness<'static, SocklabApp> {
-    // Chinese text is typed below; the test fonts have no CJK glyphs (the app draws a box).
-    Harness::builder()
-        .allow_missing_glyphs()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_eframe(|cc| SocklabApp::new(cc))
-}
-
-fn step_until(
-    h: &mut Harness<'static, SocklabApp>,
-    what: &str,
-    pred: impl Fn(&SocklabApp) -> bool,
-) {
-    let until = Instant::now() + DEADLINE;
-    loop {
-        h.step();
-        if pred(h.state()) {
-            h.step();
-            return;
-        }
-        assert!(
-            Instant::now() < until,
-            "{what} not seen within {DEADLINE:?}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn click(h: &mut Harness<'static, SocklabApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.step();
-    h.step();
-}
-
-fn replace_text(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_label(label).type_text(text);
-    h.step();
-    h.step();
-}
+use ui_common::*;
 
 fn new_tcp(h: &mut Harness<'static, SocklabApp>) {
     click(h, "New TCP");
@@ -67,7 +23,7 @@ fn disabled(h: &Harness<'static, SocklabApp>, label: &str) -> bool {
 
 #[test]
 fn hex_mode_previews_and_refuses_bad_digits() {
-    let mut h = harness();
+    let mut h = harness_allowing_missing_glyphs();
     new_tcp(&mut h);
     click(&mut h, "Hex");
     replace_text(&mut h, "payload", "de ad:BE,0xef");
@@ -94,7 +50,7 @@ fn hex_mode_previews_and_refuses_bad_digits() {
 fn text_mode_sends_exactly_the_escaped_bytes() {
     let peer = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = peer.local_addr().unwrap().port();
-    let mut h = harness();
+    let mut h = harness_allowing_missing_glyphs();
     new_tcp(&mut h);
     replace_text(&mut h, "peer port", &port.to_string());
     click(&mut h, "connect");

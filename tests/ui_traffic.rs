@@ -1,5 +1,7 @@
 //! The traffic view: search and filter, hex dumps, and the eviction notice of the memory cap.
 
+mod ui_common;
+
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
@@ -7,44 +9,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use socklab::engine::Endpoint;
 use socklab::ui::SocklabApp;
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-fn step_until(
-    h: &mut Harness<'static, SocklabApp>,
-    what: &str,
-    pred: impl Fn(&SocklabApp) -> bool,
-) {
-    let until = Instant::now() + DEADLINE;
-    loop {
-        h.step();
-        if pred(h.state()) {
-            h.step();
-            return;
-        }
-        assert!(
-            Instant::now() < until,
-            "{what} not seen within {DEADLINE:?}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn click(h: &mut Harness<'static, SocklabApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.step();
-    h.step();
-}
-
-fn type_into(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_label(label).type_text(text);
-    h.step();
-    h.step();
-}
+use ui_common::*;
 
 fn rows(h: &Harness<'static, SocklabApp>) -> usize {
     h.state()
@@ -55,9 +20,7 @@ fn rows(h: &Harness<'static, SocklabApp>) -> usize {
 
 #[test]
 fn search_filter_dump_and_eviction() {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_eframe(|cc| SocklabApp::new(cc));
+    let mut h = harness();
     click(&mut h, "New UDP");
     step_until(&mut h, "s1", |a| a.state.selected_view().is_some());
     click(&mut h, "bind");
@@ -95,24 +58,24 @@ fn search_filter_dump_and_eviction() {
     h.step();
     assert!(h.query_by_label("3 rows").is_some());
 
-    type_into(&mut h, "search traffic", "beta");
+    replace_text(&mut h, "search traffic", "beta");
     assert!(
         h.query_by_label("1 of 3 rows match").is_some(),
         "text search"
     );
     click(&mut h, "hex pattern");
-    type_into(&mut h, "search traffic", "00");
+    replace_text(&mut h, "search traffic", "00");
     assert!(
         h.query_by_label("1 of 3 rows match").is_some(),
         "hex search finds the NUL"
     );
-    type_into(&mut h, "search traffic", "0");
+    replace_text(&mut h, "search traffic", "0");
     assert!(
         h.query_by_label_contains("search: at character 1")
             .is_some(),
         "a bad hex pattern is explained"
     );
-    type_into(&mut h, "search traffic", "");
+    replace_text(&mut h, "search traffic", "");
     click(&mut h, "in only");
     assert!(h.query_by_label("3 rows").is_some());
     click(&mut h, "out only");

@@ -1,69 +1,13 @@
 //! The whole window driven headless with egui_kittest (no display, no GPU), on real sockets.
 
-use std::time::{Duration, Instant};
+mod ui_common;
+
 
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use socklab::engine::{Endpoint, SockState};
 use socklab::ui::SocklabApp;
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-fn harness() -> Harness<'static, SocklabApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_eframe(|cc| SocklabApp::new(cc))
-}
-
-/// Steps frames until `pred` holds; the workers answer on their own threads.
-fn step_until(
-    h: &mut Harness<'static, SocklabApp>,
-    what: &str,
-    pred: impl Fn(&SocklabApp) -> bool,
-) {
-    let until = Instant::now() + DEADLINE;
-    loop {
-        h.step();
-        if pred(h.state()) {
-            h.step();
-            return;
-        }
-        assert!(
-            Instant::now() < until,
-            "{what} not seen within {DEADLINE:?}"
-        );
-        // Poll the engine's answer; a short pause keeps the loop from spinning a core.
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn click(h: &mut Harness<'static, SocklabApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.step();
-    h.step();
-}
-
-fn type_into(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.step();
-    h.get_by_label(label).type_text(text);
-    h.step();
-}
-
-/// Selects the field's whole text and types over it.
-fn replace_text(h: &mut Harness<'static, SocklabApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_label(label).type_text(text);
-    h.step();
-    assert_eq!(
-        h.get_by_label(label).value().as_deref(),
-        Some(text),
-        "{label} holds what was typed"
-    );
-}
+use ui_common::*;
 
 /// Clicks bind (127.0.0.1, port 0) on the selected socket and waits for the chosen port.
 fn bind_port_zero(h: &mut Harness<'static, SocklabApp>) -> u16 {

@@ -61,19 +61,19 @@ impl TrafficLog {
     pub fn push(&mut self, row: TrafficRow) {
         self.bytes += row.data.len() + ROW_COST;
         self.rows.push_back(row);
-        while self.bytes > self.cap && self.rows.len() > 1 {
-            if let Some(old) = self.rows.pop_front() {
-                self.bytes -= old.data.len() + ROW_COST;
-                self.evicted_rows += 1;
-                self.evicted_bytes += old.len as u64;
-            }
-        }
+        self.evict();
         self.generation += 1;
     }
 
     pub fn set_cap(&mut self, cap: usize) {
         self.cap = cap.max(ROW_COST);
         // Re-applying the cap evicts at once.
+        self.evict();
+        self.generation += 1;
+    }
+
+    /// Drops the oldest rows until the log fits its cap (the newest row always stays).
+    fn evict(&mut self) {
         while self.bytes > self.cap && self.rows.len() > 1 {
             if let Some(old) = self.rows.pop_front() {
                 self.bytes -= old.data.len() + ROW_COST;
@@ -81,7 +81,6 @@ impl TrafficLog {
                 self.evicted_bytes += old.len as u64;
             }
         }
-        self.generation += 1;
     }
 
     pub fn clear(&mut self) {

@@ -1,0 +1,77 @@
+//! What the kittest tests share: the harness, waiting for the engine, clicking and typing.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use socklab::ui::SocklabApp;
+
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub type H = Harness<'static, SocklabApp>;
+
+pub fn harness() -> H {
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(|cc| SocklabApp::new(cc))
+}
+
+/// A harness that draws a box for characters the test fonts lack (e.g. Chinese text typed
+/// into the payload editor), as the app does.
+pub fn harness_allowing_missing_glyphs() -> H {
+    Harness::builder()
+        .allow_missing_glyphs()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(|cc| SocklabApp::new(cc))
+}
+
+/// Steps frames until `pred` holds; the workers answer on their own threads.
+pub fn step_until(h: &mut H, what: &str, pred: impl Fn(&SocklabApp) -> bool) {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        h.step();
+        if pred(h.state()) {
+            h.step();
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "{what} not seen within {DEADLINE:?}"
+        );
+        // Poll the engine's answer; a short pause keeps the loop from spinning a core.
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+pub fn click(h: &mut H, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
+/// Types at the end of a field.
+pub fn type_into(h: &mut H, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+}
+
+/// Selects the field's whole text and types over it.
+pub fn replace_text(h: &mut H, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+    h.step();
+    if !text.is_empty() {
+        assert_eq!(
+            h.get_by_label(label).value().as_deref(),
+            Some(text),
+            "{label} holds what was typed"
+        );
+    }
+}
