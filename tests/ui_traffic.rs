@@ -82,6 +82,53 @@ fn search_filter_dump_and_eviction() {
     assert!(h.query_by_label("0 of 3 rows match").is_some());
     click(&mut h, "all");
 
+    // Totals for all sockets, from the kernel-side counters.
+    step_until(&mut h, "three datagrams counted", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| s.counters.msgs_in == 3)
+    });
+    assert!(
+        h.query_by_label_contains("all sockets: in 15 B (3 msgs)")
+            .is_some(),
+        "totals"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("in 15 B (3 msgs)").count(),
+        2,
+        "totals for all and for the socket"
+    );
+
+    // The stream view joins consecutive chunks of one direction.
+    click(&mut h, "merge chunks");
+    assert!(
+        h.query_by_label_contains("in  3 chunks, 15 bytes: alphabeta\\x00gamma")
+            .is_some(),
+        "merged stream"
+    );
+    click(&mut h, "merge chunks");
+
+    // Time of day instead of time since the first row.
+    let row_text = |h: &H| {
+        h.get_by_label_contains("alpha  | 61")
+            .value()
+            .unwrap_or_default()
+    };
+    assert!(
+        row_text(&h).starts_with("+   0.000s in "),
+        "{}",
+        row_text(&h)
+    );
+    click(&mut h, "time of day");
+    let t = row_text(&h);
+    let b = t.as_bytes();
+    assert!(
+        b.len() > 12 && b[2] == b':' && b[5] == b':' && b[8] == b'.',
+        "{t}"
+    );
+    click(&mut h, "relative time");
+
     // A row opens its hex dump.
     h.get_by_label_contains("alpha  | 61 6c 70 68 61").click();
     h.step();

@@ -2,7 +2,6 @@
 
 mod ui_common;
 
-
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use socklab::engine::{Endpoint, SockState};

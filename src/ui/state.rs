@@ -167,6 +167,9 @@ pub struct SockView {
     pub filtered: Option<(u64, Filter, Vec<usize>)>,
     /// The row whose hex dump is open.
     pub expanded: Option<usize>,
+    /// Show consecutive chunks of one direction as one stream.
+    pub merged: bool,
+    pub rate: super::traffic::RateMeter,
     pub form: Form,
     pub last_error: Option<ErrorView>,
     pub closed: bool,
@@ -254,6 +257,8 @@ pub struct UiState {
     pub journal_status: Option<String>,
     /// Memory cap of each new socket's traffic log.
     pub traffic_cap: usize,
+    /// Traffic times as time of day instead of relative to the first row.
+    pub absolute_time: bool,
 }
 
 impl Default for UiState {
@@ -268,6 +273,7 @@ impl Default for UiState {
             journal_path: String::new(),
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
+            absolute_time: false,
         }
     }
 }
@@ -405,6 +411,8 @@ impl UiState {
                         filter: Filter::default(),
                         filtered: None,
                         expanded: None,
+                        merged: false,
+                        rate: Default::default(),
                         last_error: None,
                         closed: false,
                         state,
@@ -481,6 +489,11 @@ impl UiState {
             Event::Snapshot { id, snapshot, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.state = snapshot.state;
+                    s.rate.update(
+                        Instant::now(),
+                        snapshot.counters.bytes_in,
+                        snapshot.counters.bytes_out,
+                    );
                     s.snapshot = Some(*snapshot);
                 }
             }
@@ -490,6 +503,23 @@ impl UiState {
                 }
             }
         }
+    }
+
+    /// Bytes and messages of every socket together.
+    pub fn totals(&self) -> crate::engine::Counters {
+        let mut t = crate::engine::Counters::default();
+        for c in self
+            .sockets
+            .values()
+            .filter_map(|s| s.snapshot.as_ref())
+            .map(|s| s.counters)
+        {
+            t.bytes_in += c.bytes_in;
+            t.bytes_out += c.bytes_out;
+            t.msgs_in += c.msgs_in;
+            t.msgs_out += c.msgs_out;
+        }
+        t
     }
 
     /// Whether a call is still running (a countdown needs redrawing).

@@ -111,6 +111,88 @@ impl TrafficLog {
     }
 }
 
+/// Bytes per second in and out, from the counters of successive snapshots.
+#[derive(Clone, Debug, Default)]
+pub struct RateMeter {
+    last: Option<(std::time::Instant, u64, u64)>,
+    pub in_bps: f64,
+    pub out_bps: f64,
+    /// When the counters last moved.
+    pub changed: Option<std::time::Instant>,
+}
+
+impl RateMeter {
+    /// How long after the counters stop moving a rate still counts as current.
+    pub const FRESH: std::time::Duration = std::time::Duration::from_millis(1500);
+
+    pub fn update(&mut self, now: std::time::Instant, bytes_in: u64, bytes_out: u64) {
+        if let Some((t, i, o)) = self.last {
+            let dt = now.saturating_duration_since(t).as_secs_f64();
+            if dt < 0.05 {
+                return;
+            }
+            if bytes_in != i || bytes_out != o {
+                self.changed = Some(now);
+            }
+            self.in_bps = bytes_in.saturating_sub(i) as f64 / dt;
+            self.out_bps = bytes_out.saturating_sub(o) as f64 / dt;
+        }
+        self.last = Some((now, bytes_in, bytes_out));
+    }
+
+    /// The rates, or zero once the counters have been still for a while.
+    pub fn current(&self, now: std::time::Instant) -> (f64, f64) {
+        match self.changed {
+            Some(t) if now.saturating_duration_since(t) < Self::FRESH => {
+                (self.in_bps, self.out_bps)
+            }
+            _ => (0.0, 0.0),
+        }
+    }
+}
+
+/// A byte count as people read it.
+pub fn human_bytes(b: f64) -> String {
+    if b >= (1u64 << 30) as f64 {
+        format!("{:.2} GiB", b / (1u64 << 30) as f64)
+    } else if b >= (1u64 << 20) as f64 {
+        format!("{:.1} MiB", b / (1u64 << 20) as f64)
+    } else if b >= 1024.0 {
+        format!("{:.1} KiB", b / 1024.0)
+    } else {
+        format!("{b:.0} B")
+    }
+}
+
+/// A time of day (UTC) with milliseconds, for the absolute time column.
+pub fn clock(at: SystemTime) -> String {
+    let d = at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let s = d.as_secs() % 86_400;
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        d.subsec_millis()
+    )
+}
+
+/// Consecutive rows of one direction, as the merged stream view shows them: (direction,
+/// first and last index into the given rows).
+pub fn runs(log: &TrafficLog, rows: &[usize]) -> Vec<(Direction, usize, usize)> {
+    let mut out: Vec<(Direction, usize, usize)> = Vec::new();
+    for (k, &i) in rows.iter().enumerate() {
+        let Some(r) = log.get(i) else { continue };
+        match out.last_mut() {
+            Some((d, _, end)) if *d == r.direction => *end = k,
+            _ => out.push((r.direction, k, k)),
+        }
+    }
+    out
+}
+
 /// Which rows a view shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
@@ -267,6 +349,36 @@ mod tests {
         assert_eq!(
             visible_text(b"a\r\n\x01", crate::payload::Encoding::Utf8),
             "a\\r\\n\\x01"
+        );
+        let all: Vec<usize> = (0..log.len()).collect();
+        assert_eq!(
+            runs(&log, &all),
+            vec![
+                (Direction::In, 0, 0),
+                (Direction::Out, 1, 1),
+                (Direction::In, 2, 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn rates_follow_the_counters_and_fall_to_zero() {
+        let t0 = std::time::Instant::now();
+        let mut m = RateMeter::default();
+        m.update(t0, 0, 0);
+        m.update(t0 + std::time::Duration::from_secs(1), 1000, 10);
+        assert_eq!(
+            m.current(t0 + std::time::Duration::from_secs(1)),
+            (1000.0, 10.0)
+        );
+        assert_eq!(
+            m.current(t0 + std::time::Duration::from_secs(5)),
+            (0.0, 0.0)
+        );
+        assert_eq!(human_bytes(1536.0), "1.5 KiB");
+        assert_eq!(
+            clock(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(3_723_004)),
+            "01:02:03.004"
         );
     }
 }

@@ -42,6 +42,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     if let Some(e) = &state.global_error {
         crate::ui::widgets::error_label(ui, e);
     }
+    let t = state.totals();
+    ui.label(
+        RichText::new(format!(
+            "all sockets: in {} ({} msgs) | out {} ({} msgs)",
+            crate::ui::traffic::human_bytes(t.bytes_in as f64),
+            t.msgs_in,
+            crate::ui::traffic::human_bytes(t.bytes_out as f64),
+            t.msgs_out
+        ))
+        .small(),
+    );
     ui.separator();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])

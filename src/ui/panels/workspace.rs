@@ -21,6 +21,7 @@ pub fn show(
         ui.label("Create a socket with New TCP, New UDP or New Unix on the left. Every click runs the Python call shown in the journal below, on a real socket.");
         return;
     };
+    let absolute = &mut state.absolute_time;
     let Some(s) = state.sockets.get_mut(&id) else {
         return;
     };
@@ -238,7 +239,7 @@ pub fn show(
         error_label(ui, e);
     }
     ui.separator();
-    traffic(ui, s);
+    traffic(ui, s, absolute);
 }
 
 fn hex(data: &[u8]) -> String {
@@ -258,15 +259,19 @@ fn mib(bytes: u64) -> String {
 }
 
 /// One row per recv()/send() call, so message boundaries show; only visible rows are drawn.
-fn traffic(ui: &mut egui::Ui, s: &mut SockView) {
+fn traffic(ui: &mut egui::Ui, s: &mut SockView, absolute: &mut bool) {
     let id = s.info.id;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Traffic");
         labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0);
         ui.checkbox(&mut s.filter.hex, "hex pattern");
         ui.selectable_value(&mut s.filter.direction, None, "all");
         ui.selectable_value(&mut s.filter.direction, Some(Direction::In), "in only");
         ui.selectable_value(&mut s.filter.direction, Some(Direction::Out), "out only");
+        ui.separator();
+        ui.selectable_value(absolute, false, "relative time");
+        ui.selectable_value(absolute, true, "time of day");
+        ui.checkbox(&mut s.merged, "merge chunks");
         if ui.button("Clear traffic").clicked() {
             s.traffic.clear();
             s.expanded = None;
@@ -310,6 +315,27 @@ fn traffic(ui: &mut egui::Ui, s: &mut SockView) {
             );
         }
     });
+    if let Some(c) = s.snapshot.as_ref().map(|x| x.counters) {
+        let (rin, rout) = s.rate.current(std::time::Instant::now());
+        if rin > 0.0 || rout > 0.0 {
+            // Let the rate fall back to zero on screen once the counters stop.
+            ui.ctx()
+                .request_repaint_after(crate::ui::traffic::RateMeter::FRESH);
+        }
+        use crate::ui::traffic::human_bytes;
+        ui.label(
+            RichText::new(format!(
+                "in {} ({} msgs), {}/s | out {} ({} msgs), {}/s",
+                human_bytes(c.bytes_in as f64),
+                c.msgs_in,
+                human_bytes(rin),
+                human_bytes(c.bytes_out as f64),
+                c.msgs_out,
+                human_bytes(rout)
+            ))
+            .small(),
+        );
+    }
     if let Some(row) = s.expanded.and_then(|i| s.traffic.get(i)) {
         egui::ScrollArea::vertical()
             .id_salt(("dump", id))
@@ -319,6 +345,48 @@ fn traffic(ui: &mut egui::Ui, s: &mut SockView) {
             });
     }
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+    let when = |at: std::time::SystemTime| -> String {
+        if *absolute {
+            crate::ui::traffic::clock(at)
+        } else {
+            let t = first
+                .and_then(|f| at.duration_since(f).ok())
+                .map_or(0.0, |d| d.as_secs_f64());
+            format!("+{t:8.3}s")
+        }
+    };
+    if s.merged {
+        // The stream view: consecutive chunks of one direction joined, boundaries dropped.
+        let runs = crate::ui::traffic::runs(&s.traffic, &rows);
+        egui::ScrollArea::vertical()
+            .id_salt(("stream", id))
+            .auto_shrink([false, false])
+            .stick_to_bottom(true)
+            .show(ui, |ui| {
+                for (dir, a, b) in runs {
+                    let mut data = Vec::new();
+                    for &i in &rows[a..=b] {
+                        if let Some(r) = s.traffic.get(i) {
+                            data.extend_from_slice(&r.data);
+                        }
+                    }
+                    let at = s
+                        .traffic
+                        .get(rows[a])
+                        .map(|r| r.at)
+                        .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+                    let d = if dir == Direction::In { "in " } else { "out" };
+                    ui.monospace(format!(
+                        "{} {d} {} chunks, {} bytes: {}",
+                        when(at),
+                        b - a + 1,
+                        data.len(),
+                        crate::ui::traffic::visible_text(&data, enc)
+                    ));
+                }
+            });
+        return;
+    }
     let mut toggle = None;
     egui::ScrollArea::vertical()
         .id_salt(("traffic", id))
@@ -327,9 +395,6 @@ fn traffic(ui: &mut egui::Ui, s: &mut SockView) {
         .show_rows(ui, row_h, rows.len(), |ui, range| {
             for &i in &rows[range] {
                 let Some(r) = s.traffic.get(i) else { continue };
-                let t = first
-                    .and_then(|f| r.at.duration_since(f).ok())
-                    .map_or(0.0, |d| d.as_secs_f64());
                 let dir = if r.direction == Direction::In {
                     "in "
                 } else {
@@ -342,7 +407,8 @@ fn traffic(ui: &mut egui::Ui, s: &mut SockView) {
                     crate::ui::traffic::visible_text(&r.data, enc)
                 };
                 let line = format!(
-                    "+{t:8.3}s {dir} {:>6}{peer}  {text}  | {}",
+                    "{} {dir} {:>6}{peer}  {text}  | {}",
+                    when(r.at),
                     r.len,
                     hex(&r.data)
                 );
