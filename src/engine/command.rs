@@ -1,5 +1,8 @@
 //! Commands the front ends send to a socket's worker.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use super::addr::{AddrSpec, Family, Kind};
 
 /// Identifies one socket for the engine's whole life (never reused).
@@ -68,6 +71,34 @@ impl How {
 pub enum OptValue {
     Int(i64),
     Bytes(Vec<u8>),
+}
+
+/// Where a send job's bytes come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SendSource {
+    /// One message, sent once per repetition.
+    Bytes { data: Vec<u8> },
+    /// A file, streamed from disk (never read whole into memory), once per repetition.
+    File { path: PathBuf },
+}
+
+/// Sending that goes on while the socket does other things: a message N times or until
+/// stopped, at an interval, or a file of any size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendJob {
+    pub source: SendSource,
+    /// Repetitions (None: until stopped).
+    pub times: Option<u64>,
+    /// From the start of one repetition to the start of the next (zero: as fast as the
+    /// kernel takes them).
+    pub interval: Duration,
+    /// sendall() every byte of each message, or send() once and keep what the kernel took.
+    /// Files on stream sockets always go whole.
+    pub all: bool,
+    /// sendto() this address (unconnected datagram sockets).
+    pub to: Option<AddrSpec>,
+    /// Datagram sockets send a file in datagrams of at most this many bytes.
+    pub datagram: usize,
 }
 
 /// How a new socket comes to be.
@@ -171,6 +202,18 @@ pub enum Op {
     Inspect {
         so_error: bool,
     },
+    /// Start a send job; its request is answered when the job ends (Reply::Sent), with
+    /// Progress events meanwhile.
+    StartSending {
+        job: SendJob,
+    },
+    /// End the running send job (it answers as stopped).
+    StopSending,
+    /// Write every received byte to this file as it arrives (None: stop, answering the
+    /// byte count once the file is flushed).
+    Record {
+        path: Option<PathBuf>,
+    },
 }
 
 impl Op {
@@ -201,6 +244,9 @@ impl Op {
             Op::JoinMulticast { .. } => "join_multicast",
             Op::LeaveMulticast { .. } => "leave_multicast",
             Op::Inspect { .. } => "inspect",
+            Op::StartSending { .. } => "send_job",
+            Op::StopSending => "stop_sending",
+            Op::Record { .. } => "record",
         }
     }
 
@@ -216,6 +262,9 @@ impl Op {
                 | Op::GetPeerName
                 | Op::FileNo
                 | Op::Inspect { .. }
+                | Op::StartSending { .. }
+                | Op::StopSending
+                | Op::Record { .. }
         )
     }
 }

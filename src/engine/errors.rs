@@ -239,8 +239,37 @@ pub fn errno_name(errno: i32) -> &'static str {
     }
 }
 
+/// Operations on files rather than sockets (a send job's file, receive-to-file).
+pub const FILE_OPS: [&str; 3] = ["read file", "record", "write file"];
+
+fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<&'static str>) {
+    match errno {
+        libc::ENOENT => (
+            format!("No file exists at{at}."),
+            Some("Check the path, or pick the file again."),
+        ),
+        libc::EACCES | libc::EPERM => (
+            format!("{op} was not permitted{at}."),
+            Some("Pick a file you may read, or a folder you may write to."),
+        ),
+        libc::EISDIR => (
+            format!("The path{at} is a folder, not a file."),
+            Some("Pick a file inside it."),
+        ),
+        libc::ENOSPC | libc::EDQUOT => (
+            "The disk (or your quota) is full: the file holds what was written before.".into(),
+            Some("Free space, or record to another disk."),
+        ),
+        _ => (format!("{op} failed{at}: {}.", strerror(errno)), None),
+    }
+}
+
 fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>) {
     let at = addr.map(|a| format!(" {a}")).unwrap_or_default();
+    if FILE_OPS.contains(&op) {
+        let (why, hint) = explain_file(errno, op, &at);
+        return (why, hint.map(str::to_string));
+    }
     let (why, hint): (String, Option<&str>) = match errno {
         libc::EADDRINUSE => (
             format!("Another socket, or a closed connection still in TIME_WAIT, holds the address{at}."),

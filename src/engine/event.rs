@@ -138,6 +138,10 @@ pub struct Snapshot {
     pub counters: Counters,
     pub auto_receive: bool,
     pub auto_accept: bool,
+    /// A send job is running.
+    pub sending: bool,
+    /// Receive-to-file: the file and the bytes written to it so far.
+    pub recording: Option<(std::path::PathBuf, u64)>,
 }
 
 /// What a successful call returns.
@@ -159,6 +163,12 @@ pub enum Reply {
         peer: Endpoint,
     },
     Timeout(Timeout),
+    /// A send job ended: how far it got, and whether it was stopped (by StopSending or
+    /// close) before its end.
+    Sent {
+        progress: Progress,
+        stopped: bool,
+    },
 }
 
 /// Description of a socket when it comes into being.
@@ -225,8 +235,30 @@ pub enum Event {
         snapshot: Box<Snapshot>,
         _permit: Option<Permit>,
     },
+    /// How far a send job has got (at most one waits in the channel per socket; the last
+    /// word is the job's Done or Failed).
+    Progress {
+        id: SocketId,
+        req: ReqId,
+        progress: Progress,
+        _permit: Option<Permit>,
+    },
     /// The socket is closed and its worker gone.
     Closed { id: SocketId },
+}
+
+/// A send job's progress.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Bytes the kernel took so far.
+    pub bytes: u64,
+    /// What the whole job sends, when known (a file's size times the repetitions).
+    pub total: Option<u64>,
+    /// send calls made, and repetitions finished.
+    pub sends: u64,
+    pub repetitions: u64,
+    /// The last send() that the kernel took only part of: (taken, offered).
+    pub partial: Option<(u64, u64)>,
 }
 
 impl Event {
@@ -238,6 +270,7 @@ impl Event {
             | Event::Data { id, .. }
             | Event::Skipped { id, .. }
             | Event::Snapshot { id, .. }
+            | Event::Progress { id, .. }
             | Event::Closed { id } => Some(*id),
             Event::Failed { id, .. } => *id,
             Event::Accepted { listener, .. } => Some(*listener),
@@ -247,7 +280,9 @@ impl Event {
     pub fn req(&self) -> Option<ReqId> {
         match self {
             Event::Created { req, .. } => *req,
-            Event::Done { req, .. } | Event::Waiting { req, .. } => Some(*req),
+            Event::Done { req, .. } | Event::Waiting { req, .. } | Event::Progress { req, .. } => {
+                Some(*req)
+            }
             Event::Failed { req, .. } => *req,
             _ => None,
         }

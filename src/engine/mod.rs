@@ -21,9 +21,13 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender};
 
 pub use addr::{AddrSpec, Endpoint, Family, Kind};
-pub use command::{Command, Create, How, Op, OptValue, ReqId, SocketId, Timeout};
+pub use command::{
+    Command, Create, How, Op, OptValue, ReqId, SendJob, SendSource, SocketId, Timeout,
+};
 pub use errors::{ErrorKind, OpError};
-pub use event::{Chunk, Counters, Direction, Event, Reply, Snapshot, SockState, SocketInfo};
+pub use event::{
+    Chunk, Counters, Direction, Event, Progress, Reply, Snapshot, SockState, SocketInfo,
+};
 
 use waker::Waker;
 

@@ -27,6 +27,8 @@ pub enum Mode {
     #[default]
     Text,
     Hex,
+    /// A file streamed from disk; its bytes are never all in memory.
+    File,
 }
 
 /// The bytes an editor's content stands for.
@@ -43,5 +45,9 @@ pub fn bytes_of(
             Ok(b)
         }
         Mode::Hex => parse_hex(input),
+        Mode::File => Err(PayloadError {
+            pos: 0,
+            message: "File mode streams a file from disk: use Send file".into(),
+        }),
     }
 }

@@ -539,6 +539,7 @@ fn reply_value(r: Reply) -> R<Value> {
         Reply::Addr(a) => endpoint_value(&a),
         Reply::Timeout(t) => t.as_secs().map_or(Value::None, Value::Float),
         Reply::Accepted { .. } => Value::None,
+        Reply::Sent { progress, .. } => Value::Int(progress.bytes as i64),
     })
 }
 

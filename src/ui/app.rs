@@ -7,6 +7,7 @@ use crossbeam_channel::Receiver;
 
 use crate::engine::{Engine, EngineConfig, Event};
 
+use super::dialogs::{Dialogs, NativeDialogs};
 use super::panels;
 use super::settings::Settings;
 use super::state::{Action, UiState};
@@ -21,11 +22,16 @@ pub struct SocklabApp {
     pub state: UiState,
     /// Actions collected while drawing, applied after the frame.
     actions: Vec<Action>,
-    pub settings: Settings,
+    dialogs: Box<dyn Dialogs>,
 }
 
 impl SocklabApp {
     pub fn new(cc: &eframe::CreationContext<'_>) -> SocklabApp {
+        SocklabApp::with_dialogs(cc, Box::new(NativeDialogs))
+    }
+
+    /// The app with its file dialogs answered by `dialogs` (tests script them).
+    pub fn with_dialogs(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn Dialogs>) -> SocklabApp {
         let ctx = cc.egui_ctx.clone();
         let wake = ctx.clone();
         // Workers wake the window only when they sent something: no repaint loop.
@@ -35,9 +41,9 @@ impl SocklabApp {
             engine,
             events,
             ctx,
-            state: UiState::default(),
+            state: UiState::with_settings(Settings::load(cc.storage)),
             actions: Vec::new(),
-            settings: Settings::load(cc.storage),
+            dialogs,
         }
     }
 
@@ -58,17 +64,22 @@ impl SocklabApp {
 
     fn dispatch_actions(&mut self) {
         for a in std::mem::take(&mut self.actions) {
-            if let Action::Call {
-                op:
-                    crate::engine::Op::Bind { addr }
-                    | crate::engine::Op::Connect { addr }
-                    | crate::engine::Op::ConnectEx { addr }
-                    | crate::engine::Op::SendTo { addr, .. },
-                ..
-            } = &a
-            {
-                self.settings.remember(super::settings::entry(addr));
-            }
+            let a = match a {
+                // A dialog is modal: it answers before the next frame.
+                Action::Choose { id, purpose } => {
+                    let (title, open, name) = purpose.dialog();
+                    let picked = if open {
+                        self.dialogs.open_file(title)
+                    } else {
+                        self.dialogs.save_file(title, name)
+                    };
+                    match picked {
+                        Some(path) => Action::Chosen { id, purpose, path },
+                        None => continue,
+                    }
+                }
+                a => a,
+            };
             self.state.dispatch(&self.engine, a);
         }
     }
@@ -82,7 +93,7 @@ impl Drop for SocklabApp {
 
 impl eframe::App for SocklabApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.settings.store(storage);
+        self.state.settings.store(storage);
     }
 
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
@@ -110,7 +121,7 @@ impl eframe::App for SocklabApp {
                 panels::journal::show(ui, &mut self.state, &mut self.actions);
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            panels::workspace::show(ui, &mut self.state, &self.settings, &mut self.actions);
+            panels::workspace::show(ui, &mut self.state, &mut self.actions);
         });
         self.dispatch_actions();
         if self.state.has_countdown() {

@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::engine::{
-    AddrSpec, Endpoint, Family, How, Kind, Op, OptValue, Reply, ReqId, SocketId, Timeout,
+    AddrSpec, Endpoint, Family, How, Kind, Op, OptValue, Reply, ReqId, SendJob, SendSource,
+    SocketId, Timeout,
 };
 use crate::python::value::{bytes_repr, float_repr, repr, str_repr, Value};
 
@@ -154,7 +155,46 @@ pub fn op_line(name: &str, op: &Op) -> String {
             format!("# {name}: leave multicast group {group} on {interface:?}")
         }
         Op::Inspect { .. } => format!("# {name}: inspect"),
+        Op::StartSending { job } => format!("# {name}: {}", job_text(job)),
+        Op::StopSending => format!("# {name}: stop sending"),
+        Op::Record { path: Some(p) } => {
+            format!(
+                "# {name}: receive to file {}",
+                str_repr(&p.display().to_string())
+            )
+        }
+        Op::Record { path: None } => format!("# {name}: receive to file off"),
     }
+}
+
+/// A send job in words: what, how often, and how.
+pub fn job_text(job: &SendJob) -> String {
+    let what = match &job.source {
+        SendSource::Bytes { data } => {
+            let mut r = bytes_repr(&data[..data.len().min(64)]);
+            if data.len() > 64 {
+                r.push_str(&format!("... ({} bytes)", data.len()));
+            }
+            r
+        }
+        SendSource::File { path } => format!("file {}", str_repr(&path.display().to_string())),
+    };
+    let times = match job.times {
+        Some(1) => String::new(),
+        Some(n) => format!(" {n} times"),
+        None => " until stopped".into(),
+    };
+    let every = if job.interval.is_zero() || job.times == Some(1) {
+        String::new()
+    } else {
+        format!(" every {} s", float_repr(job.interval.as_secs_f64()))
+    };
+    let call = match (&job.to, job.all) {
+        (Some(a), _) => format!("sendto {}", addr_literal(a)),
+        (None, true) => "sendall".into(),
+        (None, false) => "send".into(),
+    };
+    format!("send {what}{times}{every} ({call})")
 }
 
 fn onoff(on: bool) -> &'static str {
@@ -208,6 +248,13 @@ pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
         }
         Reply::Addr(a) => crate::python::net::endpoint_value(a),
         Reply::Timeout(t) => return t.as_secs().map(float_repr),
+        Reply::Sent { progress, stopped } => {
+            let how = if *stopped { ", stopped" } else { "" };
+            return Some(format!(
+                "# sent {} bytes in {} calls{how}",
+                progress.bytes, progress.sends
+            ));
+        }
         Reply::Accepted { peer, .. } => {
             return Some(format!(
                 "({}, {})",

@@ -2,8 +2,12 @@
 //! the middle, what the kernel reports on the right, every call as Python at the bottom.
 
 pub mod app;
+pub mod dialogs;
+pub mod export;
+pub mod files;
 pub mod journal;
 mod panels;
+pub mod sending;
 pub mod settings;
 pub mod state;
 pub mod traffic;

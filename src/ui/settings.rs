@@ -1,23 +1,48 @@
 //! What the window remembers between runs (window size, panel layout and theme are kept by
-//! eframe and egui themselves): recent addresses. Read field by field, so a damaged or older
-//! entry falls back to its default instead of losing the rest.
+//! eframe and egui themselves): recent addresses, the saved-payload library, the send
+//! history and the traffic cap. Read field by field, so a damaged or older entry falls back
+//! to its default instead of losing the rest.
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::AddrSpec;
+use crate::ui::sending::SavedPayload;
 
 const KEY: &str = "socklab-settings";
 /// Recent addresses kept.
 pub const MAX_RECENT: usize = 12;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Largest traffic cap per socket that can be set, in MiB.
+pub const MAX_CAP_MIB: usize = 4096;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// "host port" pairs (or Unix paths), most recent first.
     pub recent: Vec<String>,
+    pub library: Vec<SavedPayload>,
+    /// Recent sends, most recent first.
+    pub history: Vec<SavedPayload>,
+    /// Memory cap of each socket's traffic log.
+    pub traffic_cap_mib: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            recent: Vec::new(),
+            library: Vec::new(),
+            history: Vec::new(),
+            traffic_cap_mib: crate::ui::traffic::DEFAULT_CAP >> 20,
+        }
+    }
 }
 
 impl Settings {
+    pub fn traffic_cap_bytes(&self) -> usize {
+        self.traffic_cap_mib.clamp(1, MAX_CAP_MIB) << 20
+    }
+
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
         storage
             .and_then(|s| eframe::get_value::<Settings>(s, KEY))
@@ -84,6 +109,12 @@ mod tests {
             s.remember(format!("127.0.0.1 {i}"));
         }
         s.remember("127.0.0.1 5".into());
+        s.library.push(SavedPayload {
+            name: "hello".into(),
+            payload: "hello\\n".into(),
+            ..Default::default()
+        });
+        s.traffic_cap_mib = 8;
         assert_eq!(s.recent.len(), MAX_RECENT);
         assert_eq!(s.recent[0], "127.0.0.1 5");
         assert_eq!(s.recent.iter().filter(|e| *e == "127.0.0.1 5").count(), 1);

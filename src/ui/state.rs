@@ -2,6 +2,7 @@
 //! actions are dispatched from it. Tests drive it without a window.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::engine::{
@@ -10,7 +11,9 @@ use crate::engine::{
 };
 
 use super::journal::{self, JournalEntry};
-use super::traffic::{Filter, TrafficLog, TrafficRow};
+use super::sending::{JobView, RepeatForm, SavedPayload};
+use super::settings::Settings;
+use super::traffic::{Filter, RowIndex, TrafficLog, TrafficRow};
 
 /// Journal entries kept.
 const MAX_JOURNAL: usize = 10_000;
@@ -52,12 +55,48 @@ pub struct Form {
     pub ending: crate::payload::LineEnding,
     pub bufsize: String,
     pub timeout: String,
+    /// File mode's file.
+    pub file_path: String,
+    pub repeat: RepeatForm,
+    /// Receive-to-file's file.
+    pub record_path: String,
+    /// Where the traffic is saved or exported.
+    pub export_path: String,
+    /// The name a payload is saved to the library under.
+    pub payload_name: String,
 }
 
 impl Form {
     /// The exact bytes the payload editor stands for, or why there are none.
     pub fn payload_bytes(&self) -> Result<Vec<u8>, crate::payload::PayloadError> {
         crate::payload::bytes_of(self.mode, &self.payload, self.encoding, self.ending)
+    }
+
+    /// The editor's content, as the library and history keep it.
+    pub fn saved(&self, name: &str) -> SavedPayload {
+        SavedPayload {
+            name: name.to_string(),
+            payload: if self.mode == crate::payload::Mode::File {
+                self.file_path.clone()
+            } else {
+                self.payload.clone()
+            },
+            mode: self.mode,
+            encoding: self.encoding,
+            ending: self.ending,
+        }
+    }
+
+    /// Puts a saved payload back into the editor.
+    pub fn load(&mut self, p: &SavedPayload) {
+        self.mode = p.mode;
+        self.encoding = p.encoding;
+        self.ending = p.ending;
+        if p.mode == crate::payload::Mode::File {
+            self.file_path = p.payload.clone();
+        } else {
+            self.payload = p.payload.clone();
+        }
     }
 
     fn new(family: Family) -> Form {
@@ -78,6 +117,11 @@ impl Form {
             ending: Default::default(),
             bufsize: "1024".into(),
             timeout: String::new(),
+            file_path: String::new(),
+            repeat: RepeatForm::default(),
+            record_path: String::new(),
+            export_path: String::new(),
+            payload_name: String::new(),
         }
     }
 }
@@ -164,7 +208,13 @@ pub struct SockView {
     pub traffic: TrafficLog,
     /// What the traffic view shows, and the rows that pass (cached per log generation).
     pub filter: Filter,
-    pub filtered: Option<(u64, Filter, Vec<usize>)>,
+    pub index: RowIndex,
+    /// The view stopped at this row (rows keep arriving and counting).
+    pub paused: Option<u64>,
+    /// The running send job.
+    pub job: Option<JobView>,
+    /// What the last send, export or save said (a partial send's count, a file written).
+    pub status: Option<String>,
     /// The row whose hex dump is open.
     pub expanded: Option<usize>,
     /// Show consecutive chunks of one direction as one stream.
@@ -210,17 +260,22 @@ impl SockView {
         self.snapshot.as_ref().and_then(|s| s.peer.as_ref())
     }
 
-    /// Indices of the rows the view shows, recomputed only when the log or filter changed.
-    pub fn visible_rows(&mut self) -> &[usize] {
-        let fresh = matches!(&self.filtered, Some((g, f, _)) if *g == self.traffic.generation && *f == self.filter);
-        if !fresh {
-            let rows = self.filter.apply(&self.traffic);
-            self.filtered = Some((self.traffic.generation, self.filter.clone(), rows));
-        }
-        self.filtered
-            .as_ref()
-            .map(|(_, _, r)| r.as_slice())
-            .unwrap_or(&[])
+    /// How many rows the view shows (after the filter, up to the pause), brought up to date
+    /// with what arrived since the last frame.
+    pub fn visible_count(&mut self) -> usize {
+        self.index.refresh(&self.traffic, &self.filter);
+        self.index.len(&self.traffic, self.paused)
+    }
+
+    /// The log index of the k-th row shown (call visible_count first in a frame).
+    pub fn visible_row(&self, k: usize) -> Option<usize> {
+        self.index.get(k)
+    }
+
+    /// Log indices of every row shown (for tests and small logs).
+    pub fn visible_rows(&mut self) -> Vec<usize> {
+        let n = self.visible_count();
+        (0..n).filter_map(|k| self.visible_row(k)).collect()
     }
 
     pub fn received_text(&self) -> String {
@@ -235,11 +290,77 @@ impl SockView {
 /// What a person can ask the window to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    NewSocket { family: Family, kind: Kind },
-    Call { id: SocketId, op: Op },
-    Select { id: SocketId },
+    NewSocket {
+        family: Family,
+        kind: Kind,
+    },
+    Call {
+        id: SocketId,
+        op: Op,
+    },
+    Select {
+        id: SocketId,
+    },
     ClearJournal,
-    SaveJournal { path: String },
+    SaveJournal {
+        path: String,
+    },
+    /// Ask for a file (a dialog), then act on it as Chosen.
+    Choose {
+        id: Option<SocketId>,
+        purpose: Purpose,
+    },
+    /// A file was picked for this purpose.
+    Chosen {
+        id: Option<SocketId>,
+        purpose: Purpose,
+        path: PathBuf,
+    },
+    /// Save a socket's traffic to the file in its export path.
+    Export {
+        id: SocketId,
+        kind: ExportKind,
+    },
+    ImportLibrary,
+    ExportLibrary,
+    /// Put a payload at the front of the send history.
+    Remember {
+        payload: SavedPayload,
+    },
+    /// Memory cap of each socket's traffic log, in MiB.
+    SetTrafficCap {
+        mib: usize,
+    },
+}
+
+/// Which path field a file dialog fills in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    SendFile,
+    RecordTo,
+    Export,
+    Library,
+}
+
+impl Purpose {
+    /// The dialog's title, whether it picks a file to read, and the name it proposes.
+    pub fn dialog(self) -> (&'static str, bool, &'static str) {
+        match self {
+            Purpose::SendFile => ("File to send", true, ""),
+            Purpose::RecordTo => ("Receive to file", false, "received.bin"),
+            Purpose::Export => ("Save traffic to", false, "traffic.csv"),
+            Purpose::Library => ("Payload library file", false, "socklab-payloads.json"),
+        }
+    }
+}
+
+/// What a socket's traffic is saved as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The received bytes, concatenated.
+    Received,
+    Csv,
+    JsonLines,
 }
 
 pub struct UiState {
@@ -257,6 +378,15 @@ pub struct UiState {
     pub journal_status: Option<String>,
     /// Memory cap of each new socket's traffic log.
     pub traffic_cap: usize,
+    /// What persists between runs: recent addresses, the library, the history, the cap.
+    pub settings: Settings,
+    /// The traffic cap field as typed.
+    pub cap_text: String,
+    /// What the last library import or export said, and the file it uses.
+    pub library_status: Option<String>,
+    pub library_path: String,
+    /// Bytes offered to each send() still running, to show how many the kernel took.
+    offered: HashMap<ReqId, usize>,
     /// Traffic times as time of day instead of relative to the first row.
     pub absolute_time: bool,
 }
@@ -274,11 +404,26 @@ impl Default for UiState {
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
             absolute_time: false,
+            settings: Settings::default(),
+            library_status: None,
+            library_path: String::new(),
+            cap_text: (super::traffic::DEFAULT_CAP >> 20).to_string(),
+            offered: HashMap::new(),
         }
     }
 }
 
 impl UiState {
+    /// A state starting from saved settings.
+    pub fn with_settings(settings: Settings) -> UiState {
+        UiState {
+            traffic_cap: settings.traffic_cap_bytes(),
+            cap_text: settings.traffic_cap_mib.to_string(),
+            settings,
+            ..UiState::default()
+        }
+    }
+
     pub fn selected_view(&self) -> Option<&SockView> {
         self.selected.and_then(|id| self.sockets.get(&id))
     }
@@ -371,12 +516,140 @@ impl UiState {
                 let req = engine.next_req();
                 let line = journal::op_line(&self.name_of(id), &op);
                 self.journal_push(req, Some(id), line);
+                if let Op::Bind { addr }
+                | Op::Connect { addr }
+                | Op::ConnectEx { addr }
+                | Op::SendTo { addr, .. } = &op
+                {
+                    self.settings.remember(super::settings::entry(addr));
+                }
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.last_error = None;
+                    match &op {
+                        Op::Send { data, .. } | Op::SendTo { data, .. } => {
+                            self.offered.insert(req, data.len());
+                        }
+                        Op::StartSending { job } => {
+                            s.job = Some(JobView {
+                                req,
+                                what: journal::job_text(job),
+                                progress: crate::engine::Progress {
+                                    total: None,
+                                    ..Default::default()
+                                },
+                                started: Instant::now(),
+                            });
+                        }
+                        _ => {}
+                    }
                 }
                 engine.send(id, req, op);
             }
+            Action::Remember { payload } => {
+                super::sending::remember_send(&mut self.settings.history, payload);
+            }
+            Action::SetTrafficCap { mib } => {
+                self.settings.traffic_cap_mib = mib.clamp(1, super::settings::MAX_CAP_MIB);
+                self.cap_text = self.settings.traffic_cap_mib.to_string();
+                self.traffic_cap = self.settings.traffic_cap_bytes();
+                for s in self.sockets.values_mut() {
+                    s.traffic.set_cap(self.traffic_cap);
+                }
+            }
+            // The window turns Choose into Chosen with a dialog; without one, nothing happens.
+            Action::Choose { .. } => {}
+            Action::Chosen { id, purpose, path } => self.chosen(id, purpose, path),
+            Action::Export { id, kind } => self.export(id, kind),
+            Action::ImportLibrary => self.library_file(true),
+            Action::ExportLibrary => self.library_file(false),
         }
+    }
+
+    /// Fills the path field a dialog was opened for.
+    fn chosen(&mut self, id: Option<SocketId>, purpose: Purpose, path: PathBuf) {
+        let shown = path.display().to_string();
+        if purpose == Purpose::Library {
+            self.library_path = shown;
+            return;
+        }
+        let Some(s) = id.and_then(|id| self.sockets.get_mut(&id)) else {
+            return;
+        };
+        match purpose {
+            Purpose::SendFile => {
+                s.form.file_path = shown;
+                s.form.mode = crate::payload::Mode::File;
+            }
+            Purpose::RecordTo => s.form.record_path = shown,
+            Purpose::Export => s.form.export_path = shown,
+            Purpose::Library => {}
+        }
+    }
+
+    /// Writes a socket's traffic to its export path.
+    fn export(&mut self, id: SocketId, kind: ExportKind) {
+        use super::export;
+        let Some(s) = self.sockets.get_mut(&id) else {
+            return;
+        };
+        if s.form.export_path.trim().is_empty() {
+            s.status = Some("enter a file to save to (or Browse)".into());
+            return;
+        }
+        let path = PathBuf::from(s.form.export_path.trim());
+        let enc = s.form.encoding;
+        let (what, r) = match kind {
+            ExportKind::Received => (
+                "the received bytes",
+                export::save_received(&path, &s.traffic),
+            ),
+            ExportKind::Csv => (
+                "the traffic log as CSV",
+                export::export_csv(&path, &s.traffic, enc),
+            ),
+            ExportKind::JsonLines => (
+                "the traffic log as JSON lines",
+                export::export_jsonl(&path, &s.traffic, enc),
+            ),
+        };
+        s.status = Some(match r {
+            Ok(w) => {
+                let missing = export::incompleteness(&s.traffic)
+                    .map(|m| format!("; {m}"))
+                    .unwrap_or_default();
+                format!(
+                    "saved {what} ({} rows, {} bytes) to {}{missing}",
+                    w.rows,
+                    w.bytes,
+                    path.display()
+                )
+            }
+            Err(e) => super::files::write_error(what, &path, &e),
+        });
+    }
+
+    fn library_file(&mut self, import: bool) {
+        let t = self.library_path.trim();
+        if t.is_empty() {
+            self.library_status = Some("enter the library file's path (or Browse)".into());
+            return;
+        }
+        let path = PathBuf::from(t);
+        let shown = path.display();
+        self.library_status = Some(if import {
+            match super::sending::import_library(&path, &mut self.settings.library) {
+                Ok(n) => format!("imported {n} payloads from {shown}"),
+                Err(e) => e,
+            }
+        } else {
+            match super::sending::export_library(&path, &self.settings.library) {
+                Ok(()) => format!(
+                    "exported {} payloads to {shown}",
+                    self.settings.library.len()
+                ),
+                Err(e) => super::files::write_error("the library", &path, &e),
+            }
+        });
     }
 
     pub fn apply(&mut self, ev: Event) {
@@ -409,7 +682,10 @@ impl UiState {
                         snapshot: None,
                         traffic: TrafficLog::with_cap(self.traffic_cap),
                         filter: Filter::default(),
-                        filtered: None,
+                        index: RowIndex::default(),
+                        paused: None,
+                        job: None,
+                        status: None,
                         expanded: None,
                         merged: false,
                         rate: Default::default(),
@@ -430,6 +706,27 @@ impl UiState {
                     Reply::Accepted { conn, .. } => Some(self.name_of(*conn)),
                     _ => None,
                 };
+                let offered = self.offered.remove(&req);
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    match (&reply, offered) {
+                        (Reply::Int(n), Some(len)) if (*n as usize) < len => {
+                            s.status = Some(format!(
+                                "send() took {n} of {len} bytes: the kernel had room for no more; the other {} were not sent (sendall sends every byte)",
+                                len - *n as usize
+                            ));
+                        }
+                        (Reply::Int(n), Some(len)) => {
+                            s.status = Some(format!("send() took all {n} of {len} bytes"));
+                        }
+                        (Reply::Sent { progress, stopped }, _) => {
+                            if s.job.as_ref().is_some_and(|j| j.req == req) {
+                                s.job = None;
+                            }
+                            s.status = Some(super::sending::ended_text(progress, *stopped));
+                        }
+                        _ => {}
+                    }
+                }
                 if let Some(i) = self.pending.remove(&req) {
                     let e = &mut self.journal[i];
                     if let Some(n) = &conn_name {
@@ -451,6 +748,14 @@ impl UiState {
                 elapsed,
             } => {
                 let view = ErrorView::from_error(&error);
+                if let Some(r) = req {
+                    self.offered.remove(&r);
+                    if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
+                        if s.job.as_ref().is_some_and(|j| j.req == r) {
+                            s.job = None;
+                        }
+                    }
+                }
                 if let Some(i) = req.and_then(|r| self.pending.remove(&r)) {
                     let e = &mut self.journal[i];
                     e.result = Some(view.python_line.clone());
@@ -495,6 +800,18 @@ impl UiState {
                         snapshot.counters.bytes_out,
                     );
                     s.snapshot = Some(*snapshot);
+                }
+            }
+            Event::Progress {
+                id, req, progress, ..
+            } => {
+                if let Some(j) = self
+                    .sockets
+                    .get_mut(&id)
+                    .and_then(|s| s.job.as_mut())
+                    .filter(|j| j.req == req)
+                {
+                    j.progress = progress;
                 }
             }
             Event::Closed { id } => {

@@ -35,6 +35,10 @@ pub struct TrafficLog {
     pub evicted_bytes: u64,
     /// Bytes the engine reported but did not deliver (the window fell behind).
     pub skipped_bytes: u64,
+    /// Bytes of rows the person cleared.
+    pub cleared_bytes: u64,
+    /// Sequence number of the first row held (rows ever pushed before it).
+    first_seq: u64,
     /// Bumped on every change, so views can cache what they derive.
     pub generation: u64,
 }
@@ -54,6 +58,8 @@ impl TrafficLog {
             evicted_rows: 0,
             evicted_bytes: 0,
             skipped_bytes: 0,
+            cleared_bytes: 0,
+            first_seq: 0,
             generation: 0,
         }
     }
@@ -79,14 +85,28 @@ impl TrafficLog {
                 self.bytes -= old.data.len() + ROW_COST;
                 self.evicted_rows += 1;
                 self.evicted_bytes += old.len as u64;
+                self.first_seq += 1;
             }
         }
     }
 
     pub fn clear(&mut self) {
+        self.cleared_bytes += self.rows.iter().map(|r| r.len as u64).sum::<u64>();
+        self.first_seq += self.rows.len() as u64;
         self.rows.clear();
         self.bytes = 0;
         self.generation += 1;
+    }
+
+    /// Sequence number the next row gets (for pausing the view at a row).
+    pub fn next_seq(&self) -> u64 {
+        self.first_seq + self.rows.len() as u64
+    }
+
+    /// Rows held with a sequence number below `seq`.
+    pub fn rows_before(&self, seq: u64) -> usize {
+        seq.saturating_sub(self.first_seq)
+            .min(self.rows.len() as u64) as usize
     }
 
     pub fn len(&self) -> usize {
@@ -179,11 +199,71 @@ pub fn clock(at: SystemTime) -> String {
     )
 }
 
+/// The rows a view shows, kept up to date incrementally: a frame costs the rows that
+/// arrived since the last one, not the whole log, so a million rows stay smooth.
+#[derive(Clone, Debug, Default)]
+pub struct RowIndex {
+    filter: Filter,
+    /// Sequence numbers of matching rows (only while the filter is active).
+    seqs: VecDeque<u64>,
+    /// Rows up to this sequence number have been looked at.
+    scanned: u64,
+    /// The log's first sequence number when last refreshed (detects clear and eviction).
+    first: u64,
+    valid: bool,
+}
+
+impl RowIndex {
+    /// Brings the index up to date with the log and filter.
+    pub fn refresh(&mut self, log: &TrafficLog, filter: &Filter) {
+        if !self.valid || self.filter != *filter {
+            self.filter = filter.clone();
+            self.seqs.clear();
+            self.scanned = log.first_seq;
+            self.valid = true;
+        }
+        self.first = log.first_seq;
+        if !self.filter.is_active() {
+            self.scanned = log.next_seq();
+            return;
+        }
+        while self.seqs.front().is_some_and(|&q| q < log.first_seq) {
+            self.seqs.pop_front();
+        }
+        let needle = self.filter.needle().unwrap_or_default();
+        let from = self.scanned.max(log.first_seq);
+        for seq in from..log.next_seq() {
+            let i = (seq - log.first_seq) as usize;
+            if log.get(i).is_some_and(|r| self.filter.matches(r, &needle)) {
+                self.seqs.push_back(seq);
+            }
+        }
+        self.scanned = log.next_seq();
+    }
+
+    /// Rows shown, counting only those before `until` (a paused view).
+    pub fn len(&self, log: &TrafficLog, until: Option<u64>) -> usize {
+        let limit = until.unwrap_or(u64::MAX);
+        if !self.filter.is_active() {
+            return log.rows_before(limit);
+        }
+        self.seqs.partition_point(|&q| q < limit)
+    }
+
+    /// The log index of the k-th row shown.
+    pub fn get(&self, k: usize) -> Option<usize> {
+        if !self.filter.is_active() {
+            return Some(k);
+        }
+        self.seqs.get(k).map(|&q| (q - self.first) as usize)
+    }
+}
+
 /// Consecutive rows of one direction, as the merged stream view shows them: (direction,
-/// first and last index into the given rows).
-pub fn runs(log: &TrafficLog, rows: &[usize]) -> Vec<(Direction, usize, usize)> {
+/// first and last position among the given rows).
+pub fn runs(log: &TrafficLog, rows: impl Iterator<Item = usize>) -> Vec<(Direction, usize, usize)> {
     let mut out: Vec<(Direction, usize, usize)> = Vec::new();
-    for (k, &i) in rows.iter().enumerate() {
+    for (k, i) in rows.enumerate() {
         let Some(r) = log.get(i) else { continue };
         match out.last_mut() {
             Some((d, _, end)) if *d == r.direction => *end = k,
@@ -350,15 +430,57 @@ mod tests {
             visible_text(b"a\r\n\x01", crate::payload::Encoding::Utf8),
             "a\\r\\n\\x01"
         );
-        let all: Vec<usize> = (0..log.len()).collect();
         assert_eq!(
-            runs(&log, &all),
+            runs(&log, 0..log.len()),
             vec![
                 (Direction::In, 0, 0),
                 (Direction::Out, 1, 1),
                 (Direction::In, 2, 2)
             ]
         );
+    }
+
+    #[test]
+    fn the_row_index_follows_appends_eviction_clear_and_pause() {
+        let mut log = TrafficLog::with_cap(20 * (1 + ROW_COST));
+        let f = Filter {
+            pattern: "a".into(),
+            ..Filter::default()
+        };
+        let mut idx = RowIndex::default();
+        let check = |log: &TrafficLog, idx: &RowIndex, until: Option<u64>| {
+            // The incremental index agrees with a full scan.
+            let full: Vec<usize> = f
+                .apply(log)
+                .into_iter()
+                .filter(|&i| {
+                    until.is_none_or(|u| (log.next_seq() - log.len() as u64) + (i as u64) < u)
+                })
+                .collect();
+            let got: Vec<usize> = (0..idx.len(log, until))
+                .map(|k| idx.get(k).unwrap())
+                .collect();
+            assert_eq!(got, full);
+        };
+        for i in 0..50u8 {
+            log.push(row(Direction::In, if i % 3 == 0 { b"a" } else { b"b" }));
+            idx.refresh(&log, &f);
+            check(&log, &idx, None);
+        }
+        assert!(log.evicted_rows > 0);
+        let pause = log.next_seq() - 5;
+        check(&log, &idx, Some(pause));
+        log.clear();
+        idx.refresh(&log, &f);
+        check(&log, &idx, None);
+        log.push(row(Direction::In, b"a"));
+        idx.refresh(&log, &f);
+        assert_eq!(idx.len(&log, None), 1);
+        // Without a filter every row shows, and nothing is stored per row.
+        let mut all = RowIndex::default();
+        all.refresh(&log, &Filter::default());
+        assert_eq!(all.len(&log, None), 1);
+        assert!(all.seqs.is_empty());
     }
 
     #[test]

@@ -239,3 +239,52 @@ pub fn bytes_of(r: Reply) -> Vec<u8> {
 pub fn errno(e: &OpError) -> i32 {
     e.errno().unwrap_or_else(|| panic!("no errno in {e}"))
 }
+
+/// Writes `size` pseudo-random bytes (xorshift, seeded) to `path`; returns their SHA-256.
+pub fn random_file(path: &std::path::Path, size: usize, seed: u64) -> [u8; 32] {
+    use sha2::Digest;
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut h = sha2::Sha256::new();
+    let mut x = seed | 1;
+    let mut block = vec![0u8; 1 << 16];
+    let mut left = size;
+    while left > 0 {
+        for c in block.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            c.copy_from_slice(&x.to_le_bytes()[..c.len()]);
+        }
+        let n = left.min(block.len());
+        f.write_all(&block[..n]).unwrap();
+        h.update(&block[..n]);
+        left -= n;
+    }
+    f.flush().unwrap();
+    h.finalize().into()
+}
+
+/// Reads a stream to its end: (bytes, SHA-256).
+pub fn drain_hash(mut r: impl std::io::Read) -> (u64, [u8; 32]) {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(k) => {
+                h.update(&buf[..k]);
+                n += k as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => panic!("peer read failed: {e}"),
+        }
+    }
+    (n, h.finalize().into())
+}
+
+pub fn file_hash(path: &std::path::Path) -> (u64, [u8; 32]) {
+    drain_hash(std::fs::File::open(path).unwrap())
+}

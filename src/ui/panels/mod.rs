@@ -2,7 +2,9 @@
 
 pub mod inspector;
 pub mod journal;
+pub mod send;
 pub mod sockets;
+pub mod traffic_view;
 pub mod workspace;
 
 use super::state::Action;

@@ -24,6 +24,8 @@ use super::options::{self, OptionReading};
 use super::waker::Waker;
 use super::{lock, Shared, WorkerHandle};
 
+mod jobs;
+
 /// Largest buffer one recv() call allocates, whatever bufsize asks for.
 const MAX_RECV: usize = 64 << 20;
 /// Reads or accepts per wake-up in a continuous mode before commands get a turn.
@@ -365,6 +367,8 @@ struct Worker {
     snapshot_due: bool,
     quiet_ticks: u32,
     next_tick: Instant,
+    job: Option<jobs::Job>,
+    recording: Option<jobs::Recording>,
 }
 
 impl Worker {
@@ -404,6 +408,8 @@ impl Worker {
             snapshot_due: true,
             quiet_ticks: 0,
             next_tick: Instant::now(),
+            job: None,
+            recording: None,
         }
     }
 
@@ -424,14 +430,16 @@ impl Worker {
             if self.closing.is_some() {
                 break;
             }
-            let interest = self.continuous_interest();
-            let (wake, ready) = poll2(self.waker.raw(), self.fd(), interest, self.tick_timeout());
+            let (job_events, timeout) = self.job_wait(self.tick_timeout());
+            let interest = self.continuous_interest() | job_events;
+            let (wake, ready) = poll2(self.waker.raw(), self.fd(), interest, timeout);
             if wake != 0 {
                 self.pull_commands(false);
             }
-            if ready != 0 {
+            if ready & !libc::POLLOUT != 0 {
                 self.continuous_step();
             }
+            self.job_step();
             self.tick();
         }
         self.finish();
@@ -443,6 +451,32 @@ impl Worker {
         } else {
             0
         }
+    }
+
+    /// Adds the send job's needs to a poll: what to wait for and the shorter timeout.
+    fn job_wait(&self, timeout_ms: i32) -> (i16, i32) {
+        let Some(job) = &self.job else {
+            return (0, timeout_ms);
+        };
+        let (events, t) = job.wait_for(Instant::now());
+        let ms = match t {
+            None => timeout_ms,
+            Some(d) => {
+                let j = d.as_millis().min(i32::MAX as u128) as i32;
+                // Round up, so a due time is never polled early in a busy loop.
+                let j = if d > Duration::from_millis(j as u64) {
+                    j + 1
+                } else {
+                    j
+                };
+                if timeout_ms < 0 {
+                    j
+                } else {
+                    timeout_ms.min(j)
+                }
+            }
+        };
+        (events, ms)
     }
 
     fn tick_timeout(&self) -> i32 {
@@ -468,7 +502,9 @@ impl Worker {
         }
     }
 
-    fn finish(self) {
+    fn finish(mut self) {
+        self.stop_job();
+        self.flush_recording();
         unregister(&self.shared, self.id);
         let close_req = self.closing;
         // The descriptor closes before anyone hears it did.
@@ -519,6 +555,14 @@ impl Worker {
             return;
         }
         let instant = cmd.op.is_instant();
+        if let Op::StartSending { job } = cmd.op {
+            // Answered when the job ends, unless it cannot start.
+            match self.start_job(cmd.req, job) {
+                Ok(()) => self.job_step(),
+                Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
+            }
+            return;
+        }
         let result = self.execute(cmd.req, cmd.op);
         if let Err(e) = &result {
             if matches!(
@@ -662,6 +706,12 @@ impl Worker {
             Op::LeaveMulticast { group, interface } => {
                 self.multicast(name, &group, &interface, false)
             }
+            Op::StartSending { .. } => Err(OpError::python(name, "OSError", "not a call")),
+            Op::StopSending => {
+                self.stop_job();
+                Ok(Reply::Unit)
+            }
+            Op::Record { path } => self.record(path),
             Op::Inspect { so_error } => {
                 self.refresh_options();
                 if so_error {
@@ -714,7 +764,7 @@ impl Worker {
             if self.closing.is_some() {
                 return Err(OpError::os(op, addr.clone(), libc::EBADF));
             }
-            let mut ms = self.tick_timeout();
+            let (job_events, mut ms) = self.job_wait(self.tick_timeout());
             if let Some(d) = deadline {
                 let left = remaining_ms(d);
                 ms = if ms < 0 { left } else { ms.min(left) };
@@ -724,7 +774,7 @@ impl Worker {
             } else {
                 0
             };
-            let (wake, ready) = poll2(self.waker.raw(), self.fd(), events | extra, ms);
+            let (wake, ready) = poll2(self.waker.raw(), self.fd(), events | extra | job_events, ms);
             if wake != 0 {
                 self.pull_commands(true);
                 if self.closing.is_some() {
@@ -734,6 +784,7 @@ impl Worker {
             if ready & (libc::POLLIN) != 0 && extra != 0 {
                 self.continuous_step();
             }
+            self.job_step();
             if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
                 return Ok(());
             }
@@ -1067,6 +1118,7 @@ impl Worker {
     }
 
     fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>) {
+        self.record_bytes(data);
         if !data.is_empty() || self.kind != Kind::Stream {
             self.counters.bytes_in += data.len() as u64;
             self.counters.msgs_in += 1;
@@ -1222,6 +1274,7 @@ impl Worker {
             return;
         }
         self.flush_skipped_if_room();
+        self.flush_recording();
         let changed = self.publish(false);
         self.quiet_ticks = if changed {
             0
@@ -1306,6 +1359,8 @@ impl Worker {
             counters: self.counters,
             auto_receive: self.auto_recv.is_some(),
             auto_accept: self.auto_accept.is_some(),
+            sending: self.job.is_some(),
+            recording: self.recording.as_ref().map(|r| r.snapshot()),
         };
         let changed = self.last_snapshot.as_ref() != Some(&snap);
         if !(changed || force || self.snapshot_due) {

@@ -1,0 +1,63 @@
+//! File dialogs behind a small trait: the window uses the desktop's native dialogs (rfd,
+//! through the XDG portal), tests a scripted answer, so no test needs a desktop.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub trait Dialogs {
+    /// A file to read; None when the person cancels (or no dialog can be shown).
+    fn open_file(&mut self, title: &str) -> Option<PathBuf>;
+    /// A file to write, proposing `default_name`.
+    fn save_file(&mut self, title: &str, default_name: &str) -> Option<PathBuf>;
+}
+
+/// The desktop's own dialogs. Where no portal runs, they answer None and the path fields
+/// next to every Browse button still take a typed path.
+pub struct NativeDialogs;
+
+impl Dialogs for NativeDialogs {
+    fn open_file(&mut self, title: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_title(title).pick_file()
+    }
+
+    fn save_file(&mut self, title: &str, default_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title(title)
+            .set_file_name(default_name)
+            .save_file()
+    }
+}
+
+/// Answers dialogs from a queue a test fills; records what was asked.
+#[derive(Clone, Default)]
+pub struct ScriptedDialogs {
+    answers: Arc<Mutex<VecDeque<Option<PathBuf>>>>,
+    pub asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl ScriptedDialogs {
+    /// The next dialog answers with this path (None: cancelled).
+    pub fn answer(&self, path: Option<PathBuf>) {
+        lock(&self.answers).push_back(path);
+    }
+
+    fn next(&mut self, title: &str) -> Option<PathBuf> {
+        lock(&self.asked).push(title.to_string());
+        lock(&self.answers).pop_front().flatten()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Dialogs for ScriptedDialogs {
+    fn open_file(&mut self, title: &str) -> Option<PathBuf> {
+        self.next(title)
+    }
+
+    fn save_file(&mut self, title: &str, _default_name: &str) -> Option<PathBuf> {
+        self.next(title)
+    }
+}

@@ -1,0 +1,246 @@
+//! Saving a socket's traffic: the received bytes as a file, and the log as CSV or JSON lines
+//! (one row per call, with exact hex), written atomically and streamed, not built in memory.
+
+use std::io;
+use std::path::Path;
+use std::time::SystemTime;
+
+use super::traffic::{TrafficLog, TrafficRow};
+use crate::engine::Direction;
+use crate::payload::Encoding;
+
+/// What an export wrote, and what it could not include.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// Why a saved file is not everything the socket ever moved, if it is not.
+pub fn incompleteness(log: &TrafficLog) -> Option<String> {
+    let mut parts = Vec::new();
+    if log.evicted_bytes > 0 {
+        parts.push(format!(
+            "{} bytes evicted earlier by the memory cap",
+            log.evicted_bytes
+        ));
+    }
+    if log.skipped_bytes > 0 {
+        parts.push(format!(
+            "{} bytes the view fell behind on",
+            log.skipped_bytes
+        ));
+    }
+    if log.cleared_bytes > 0 {
+        parts.push(format!("{} bytes cleared", log.cleared_bytes));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "not included: {} (use Receive to file to keep every byte)",
+            parts.join(", ")
+        )
+    })
+}
+
+/// Every received byte the log holds, in order.
+pub fn save_received(path: &Path, log: &TrafficLog) -> io::Result<Written> {
+    let mut out = Written { rows: 0, bytes: 0 };
+    super::files::write_atomic(path, |w| {
+        for r in log.iter().filter(|r| r.direction == Direction::In) {
+            w.write_all(&r.data)?;
+            out.rows += 1;
+            out.bytes += r.data.len() as u64;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The log as CSV (RFC 4180): time, seconds since the first row, direction, length, peer,
+/// text in the view's encoding with control characters made visible, and exact hex.
+pub fn export_csv(path: &Path, log: &TrafficLog, enc: Encoding) -> io::Result<Written> {
+    let first = log.get(0).map(|r| r.at);
+    let mut out = Written { rows: 0, bytes: 0 };
+    super::files::write_atomic(path, |w| {
+        w.write_all(b"time,seconds,direction,length,peer,text,hex\r\n")?;
+        for r in log.iter() {
+            let f = Fields::of(r, first, enc);
+            write!(
+                w,
+                "{},{:.6},{},{},{},{},{}\r\n",
+                f.time,
+                f.seconds,
+                f.direction,
+                r.len,
+                csv_field(&f.peer),
+                csv_field(&f.text),
+                f.hex
+            )?;
+            out.rows += 1;
+            out.bytes += r.len as u64;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The log as JSON lines: one object per row, `hex` exact, `text` for reading.
+pub fn export_jsonl(path: &Path, log: &TrafficLog, enc: Encoding) -> io::Result<Written> {
+    let first = log.get(0).map(|r| r.at);
+    let mut out = Written { rows: 0, bytes: 0 };
+    super::files::write_atomic(path, |w| {
+        for r in log.iter() {
+            let f = Fields::of(r, first, enc);
+            let obj = serde_json::json!({
+                "time": f.time,
+                "seconds": (f.seconds * 1e6).round() / 1e6,
+                "direction": f.direction,
+                "length": r.len,
+                "peer": if f.peer.is_empty() { serde_json::Value::Null } else { f.peer.into() },
+                "truncated": r.data.len() < r.len,
+                "text": f.text,
+                "hex": f.hex,
+            });
+            serde_json::to_writer(&mut *w, &obj).map_err(io::Error::other)?;
+            w.write_all(b"\n")?;
+            out.rows += 1;
+            out.bytes += r.len as u64;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+struct Fields {
+    time: String,
+    seconds: f64,
+    direction: &'static str,
+    peer: String,
+    text: String,
+    hex: String,
+}
+
+impl Fields {
+    fn of(r: &TrafficRow, first: Option<SystemTime>, enc: Encoding) -> Fields {
+        Fields {
+            time: iso_time(r.at),
+            seconds: first
+                .and_then(|f| r.at.duration_since(f).ok())
+                .map_or(0.0, |d| d.as_secs_f64()),
+            direction: match r.direction {
+                Direction::In => "in",
+                Direction::Out => "out",
+            },
+            peer: r.peer.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+            text: super::traffic::visible_text(&r.data, enc),
+            hex: r.data.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+}
+
+/// Quotes a CSV field when it needs it (comma, quote, CR or LF), doubling quotes.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// UTC time as ISO 8601 with microseconds: 2026-11-23T02:15:08.123456Z.
+pub fn iso_time(at: SystemTime) -> String {
+    let d = at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = d.as_secs();
+    let (y, m, day) = civil_from_days((secs / 86_400) as i64);
+    let s = secs % 86_400;
+    format!(
+        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        d.subsec_micros()
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's well-known algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn row(dir: Direction, data: &[u8], secs: u64) -> TrafficRow {
+        TrafficRow {
+            at: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+            direction: dir,
+            len: data.len(),
+            data: data.to_vec(),
+            peer: None,
+        }
+    }
+
+    #[test]
+    fn times_are_iso_utc() {
+        assert_eq!(
+            iso_time(SystemTime::UNIX_EPOCH),
+            "1970-01-01T00:00:00.000000Z"
+        );
+        // 2024-02-29 12:34:56.5 UTC (a leap day).
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_709_210_096_500);
+        assert_eq!(iso_time(t), "2024-02-29T12:34:56.500000Z");
+    }
+
+    #[test]
+    fn csv_and_json_lines_hold_every_row_exactly() {
+        let mut log = TrafficLog::default();
+        log.push(row(Direction::Out, b"a,\"b\"\r\n", 100));
+        log.push(row(Direction::In, &[0, 255, 10], 101));
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("t.csv");
+        let w = export_csv(&csv, &log, Encoding::Utf8).unwrap();
+        assert_eq!(w, Written { rows: 2, bytes: 10 });
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[0], "time,seconds,direction,length,peer,text,hex");
+        assert!(lines[1].starts_with("1970-01-01T00:01:40.000000Z,0.000000,out,7,,"));
+        assert!(lines[1].ends_with(",612c2262220d0a"), "{}", lines[1]);
+        assert!(lines[1].contains("\"a,\"\"b\"\""), "quoted: {}", lines[1]);
+        assert!(lines[2].ends_with(",00ff0a"));
+
+        let jl = dir.path().join("t.jsonl");
+        export_jsonl(&jl, &log, Encoding::Utf8).unwrap();
+        let text = std::fs::read_to_string(&jl).unwrap();
+        let rows: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1]["hex"], "00ff0a");
+        assert_eq!(rows[1]["direction"], "in");
+        assert_eq!(rows[1]["seconds"], 1.0);
+        assert_eq!(rows[0]["peer"], serde_json::Value::Null);
+
+        let bin = dir.path().join("rx.bin");
+        let w = save_received(&bin, &log).unwrap();
+        assert_eq!(w.bytes, 3);
+        assert_eq!(std::fs::read(&bin).unwrap(), [0, 255, 10]);
+        assert_eq!(incompleteness(&log), None);
+        log.set_cap(1);
+        assert!(incompleteness(&log).unwrap().contains("evicted"));
+    }
+}

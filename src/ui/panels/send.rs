@@ -1,0 +1,403 @@
+//! The payload editor and everything that sends: once, N times or until stopped, a file of
+//! any size with progress and cancel, and the saved-payload library and send history.
+
+use egui::RichText;
+
+use crate::engine::{Kind, Op, SendSource, SockState, SocketId};
+use crate::payload::{Encoding, LineEnding, Mode};
+use crate::ui::sending::{self, SavedPayload};
+use crate::ui::settings::Settings;
+use crate::ui::state::{validate_addr, Action, Purpose, SockView};
+use crate::ui::widgets::{action_button, field_problem, labelled_edit};
+
+/// What the library and history need beside the socket.
+pub struct Shared<'a> {
+    pub settings: &'a mut Settings,
+    pub library_path: &'a mut String,
+    pub library_status: &'a Option<String>,
+}
+
+pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mut Vec<Action>) {
+    let id = s.info.id;
+    ui.vertical(|ui| {
+        editor(ui, s, actions);
+        buttons(ui, s, actions);
+        repeat(ui, s, actions);
+        if let Some(job) = &s.job {
+            ui.horizontal(|ui| {
+                match job.fraction() {
+                    Some(f) => {
+                        ui.add(
+                            egui::ProgressBar::new(f)
+                                .desired_width(200.0)
+                                .show_percentage(),
+                        );
+                    }
+                    None => {
+                        ui.spinner();
+                    }
+                }
+                if action_button(
+                    ui,
+                    true,
+                    "stop sending",
+                    "End the send job now (what was sent stays sent).",
+                ) {
+                    actions.push(Action::Call {
+                        id,
+                        op: Op::StopSending,
+                    });
+                }
+            });
+            ui.label(RichText::new(format!("{}: {}", job.what, job.status())).small());
+        }
+        if let Some(st) = &s.status {
+            ui.label(RichText::new(st).small());
+        }
+        library(ui, s, shared, actions);
+    });
+}
+
+fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut s.form.mode, Mode::Text, "Text")
+            .on_hover_text(
+                "Text with Python escapes: \\x00 \\r \\n \\t \\\\ \\' \\\" \\0, \\u4e2d",
+            );
+        ui.selectable_value(&mut s.form.mode, Mode::Hex, "Hex")
+            .on_hover_text("Hex digits; spaces, colons, commas, newlines and 0x are ignored");
+        ui.selectable_value(&mut s.form.mode, Mode::File, "File")
+            .on_hover_text("A file of any size, streamed from disk with progress and cancel");
+        if s.form.mode == Mode::Text {
+            egui::ComboBox::from_label("encoding")
+                .selected_text(s.form.encoding.name())
+                .show_ui(ui, |ui| {
+                    for e in Encoding::ALL {
+                        ui.selectable_value(&mut s.form.encoding, e, e.name());
+                    }
+                });
+            egui::ComboBox::from_label("line ending")
+                .selected_text(s.form.ending.name())
+                .show_ui(ui, |ui| {
+                    for e in LineEnding::ALL {
+                        ui.selectable_value(&mut s.form.ending, e, e.name());
+                    }
+                });
+        }
+    });
+    if s.form.mode == Mode::File {
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "file to send", &mut s.form.file_path, 300.0);
+            if ui
+                .button("Browse...")
+                .on_hover_text("Pick the file to send")
+                .clicked()
+            {
+                actions.push(Action::Choose {
+                    id: Some(s.info.id),
+                    purpose: Purpose::SendFile,
+                });
+            }
+        });
+        match sending::check_file(&s.form.file_path) {
+            Ok((_, size)) => {
+                ui.label(
+                    RichText::new(format!("{size} bytes, read from disk as they are sent")).small(),
+                );
+            }
+            Err(e) => field_problem(ui, Some(&e)),
+        }
+        return;
+    }
+    ui.horizontal(|ui| {
+        labelled_edit(ui, "payload", &mut s.form.payload, 360.0);
+    });
+    // The exact bytes that will go on the wire.
+    match s.form.payload_bytes() {
+        Ok(b) => {
+            let shown = crate::payload::render_hex(&b[..b.len().min(64)]);
+            let more = if b.len() > 64 { " ..." } else { "" };
+            ui.label(
+                RichText::new(format!("{} bytes: {shown}{more}", b.len()))
+                    .monospace()
+                    .small(),
+            );
+        }
+        Err(e) => field_problem(ui, Some(&format!("nothing is sent: {e}"))),
+    }
+}
+
+/// Where a datagram goes when the socket has no peer: the address in the Connect row.
+fn datagram_target(s: &SockView) -> Option<crate::engine::AddrSpec> {
+    if s.info.kind == Kind::Stream || s.peer().is_some() {
+        return None;
+    }
+    validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port).ok()
+}
+
+fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
+    let id = s.info.id;
+    let stream = s.info.kind == Kind::Stream;
+    let st = s.state();
+    ui.horizontal(|ui| {
+        if s.form.mode == Mode::File {
+            let ok = sending::check_file(&s.form.file_path).is_ok() && s.job.is_none();
+            let tip = if stream {
+                "Stream the whole file over the connection (sendall, chunk by chunk)."
+            } else {
+                "Send the file as datagrams of the size set below."
+            };
+            if action_button(ui, ok, "send file", tip) {
+                let source = SendSource::File {
+                    path: s.form.file_path.clone().into(),
+                };
+                if let Ok(job) = s.form.repeat.job(source, true, datagram_target(s)) {
+                    actions.push(Action::Remember {
+                        payload: s.form.saved(""),
+                    });
+                    actions.push(Action::Call {
+                        id,
+                        op: Op::StartSending { job },
+                    });
+                }
+            }
+            return;
+        }
+        let bytes = s.form.payload_bytes();
+        let ok = bytes.is_ok();
+        let data = bytes.unwrap_or_default();
+        let remember = Action::Remember {
+            payload: s.form.saved(""),
+        };
+        let tip = if st == SockState::Connected || !stream {
+            "Send once; the kernel may take only part (the count is shown)."
+        } else {
+            "Not connected: the kernel will refuse (EPIPE or ENOTCONN)."
+        };
+        if action_button(ui, ok, "send", tip) {
+            actions.push(remember.clone());
+            actions.push(Action::Call {
+                id,
+                op: Op::Send {
+                    data: data.clone(),
+                    flags: 0,
+                },
+            });
+        }
+        if action_button(
+            ui,
+            ok,
+            "sendall",
+            "Send every byte, waiting for room as needed.",
+        ) {
+            actions.push(remember.clone());
+            actions.push(Action::Call {
+                id,
+                op: Op::SendAll {
+                    data: data.clone(),
+                    flags: 0,
+                },
+            });
+        }
+        let v = validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port);
+        if action_button(
+            ui,
+            ok && v.is_ok(),
+            "sendto",
+            "Send one datagram to the peer address above.",
+        ) {
+            if let Ok(addr) = v {
+                actions.push(remember);
+                actions.push(Action::Call {
+                    id,
+                    op: Op::SendTo {
+                        data,
+                        flags: 0,
+                        addr,
+                    },
+                });
+            }
+        }
+    });
+}
+
+fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
+    let id = s.info.id;
+    let file = s.form.mode == Mode::File;
+    ui.horizontal(|ui| {
+        ui.label("Repeat:");
+        ui.add_enabled_ui(!s.form.repeat.forever, |ui| {
+            labelled_edit(ui, "times", &mut s.form.repeat.times, 50.0);
+        });
+        ui.checkbox(&mut s.form.repeat.forever, "until stopped");
+        labelled_edit(ui, "interval (ms)", &mut s.form.repeat.interval_ms, 60.0);
+        ui.selectable_value(&mut s.form.repeat.all, true, "each with sendall")
+            .on_hover_text("Every byte of every message, waiting for room");
+        ui.selectable_value(&mut s.form.repeat.all, false, "each with send")
+            .on_hover_text("One send() per message: the kernel keeps what it has room for, and the view says when that was not all");
+        if file && s.info.kind != Kind::Stream {
+            labelled_edit(ui, "datagram size", &mut s.form.repeat.datagram, 60.0);
+        }
+        let source = if file {
+            sending::check_file(&s.form.file_path).map(|(path, _)| SendSource::File { path })
+        } else {
+            s.form
+                .payload_bytes()
+                .map(|data| SendSource::Bytes { data })
+                .map_err(|e| e.to_string())
+        };
+        let job = source.and_then(|src| s.form.repeat.job(src, false, datagram_target(s)));
+        let tip = "Send the payload the given number of times (or until stopped), one interval apart, while the socket stays usable.";
+        if action_button(ui, job.is_ok() && s.job.is_none(), "start repeating", tip) {
+            if let Ok(job) = job.clone() {
+                actions.push(Action::Remember { payload: s.form.saved("") });
+                actions.push(Action::Call { id, op: Op::StartSending { job } });
+            }
+        }
+        if let Err(e) = s.form.repeat.schedule() {
+            field_problem(ui, Some(&e));
+        } else if file && s.info.kind != Kind::Stream {
+            field_problem(ui, s.form.repeat.datagram_size().err().as_deref());
+        }
+    });
+}
+
+/// One click sends a saved payload the way its kind of socket sends: sendall on a stream,
+/// send on a connected datagram socket, sendto the Connect row's address otherwise.
+fn send_saved(s: &SockView, p: &SavedPayload) -> Result<Op, String> {
+    if p.mode == Mode::File {
+        let (path, _) = sending::check_file(&p.payload)?;
+        let job = s
+            .form
+            .repeat
+            .job(SendSource::File { path }, true, datagram_target(s))?;
+        return Ok(Op::StartSending { job });
+    }
+    let data = p.bytes().map_err(|e| e.to_string())?;
+    if s.info.kind == Kind::Stream {
+        return Ok(Op::SendAll { data, flags: 0 });
+    }
+    if s.peer().is_some() {
+        return Ok(Op::Send { data, flags: 0 });
+    }
+    let addr = validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port)
+        .map_err(|e| format!("no peer to send to: {e}"))?;
+    Ok(Op::SendTo {
+        data,
+        flags: 0,
+        addr,
+    })
+}
+
+fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mut Vec<Action>) {
+    let id: SocketId = s.info.id;
+    let Shared {
+        settings,
+        library_path,
+        library_status,
+    } = shared;
+    ui.horizontal(|ui| {
+        ui.label("Library:");
+        labelled_edit(ui, "payload name", &mut s.form.payload_name, 120.0);
+        let named = !s.form.payload_name.trim().is_empty();
+        if action_button(
+            ui,
+            named,
+            "save to library",
+            "Keep this payload (mode, encoding and line ending too) under its name",
+        ) {
+            let p = s.form.saved(s.form.payload_name.trim());
+            sending::save_to_library(&mut settings.library, p);
+        }
+        let mut send = None;
+        let mut load = None;
+        let mut delete = None;
+        ui.menu_button(format!("library ({})", settings.library.len()), |ui| {
+            if settings.library.is_empty() {
+                ui.label("Name a payload and save it to find it here.");
+            }
+            for (i, p) in settings.library.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("send")
+                        .on_hover_text("Send it to this socket now")
+                        .clicked()
+                    {
+                        send = Some(p.clone());
+                    }
+                    if ui
+                        .button("edit")
+                        .on_hover_text("Put it in the editor")
+                        .clicked()
+                    {
+                        load = Some(p.clone());
+                    }
+                    if ui.button("delete").clicked() {
+                        delete = Some(i);
+                    }
+                    ui.monospace(p.label());
+                });
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                labelled_edit(ui, "library file", library_path, 220.0);
+                if ui.button("Browse...").clicked() {
+                    actions.push(Action::Choose {
+                        id: None,
+                        purpose: Purpose::Library,
+                    });
+                }
+                if ui
+                    .button("import")
+                    .on_hover_text(
+                        "Add the payloads of a library file (same name: the file's wins)",
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::ImportLibrary);
+                }
+                if ui
+                    .button("export")
+                    .on_hover_text("Write the library as JSON")
+                    .clicked()
+                {
+                    actions.push(Action::ExportLibrary);
+                }
+            });
+            if let Some(st) = library_status {
+                ui.label(RichText::new(st).small());
+            }
+        });
+        ui.menu_button(format!("history ({})", settings.history.len()), |ui| {
+            if settings.history.is_empty() {
+                ui.label("What you send appears here.");
+            }
+            for p in &settings.history {
+                ui.horizontal(|ui| {
+                    if ui.button("send").clicked() {
+                        send = Some(p.clone());
+                    }
+                    if ui.button("edit").clicked() {
+                        load = Some(p.clone());
+                    }
+                    ui.monospace(p.label());
+                });
+            }
+        });
+        if let Some(i) = delete {
+            settings.library.remove(i);
+        }
+        if let Some(p) = load {
+            s.form.load(&p);
+        }
+        if let Some(p) = send {
+            match send_saved(s, &p) {
+                Ok(op) => {
+                    actions.push(Action::Remember { payload: p });
+                    actions.push(Action::Call { id, op });
+                }
+                Err(e) => s.status = Some(format!("not sent: {e}")),
+            }
+        }
+    });
+}

@@ -1,0 +1,270 @@
+//! A socket's traffic: one row per recv()/send() call so message boundaries show, or the
+//! merged stream; search, filter, pause, totals and rates, saving and exporting. Only the
+//! rows on screen are drawn, and per frame only new rows are indexed.
+
+use std::time::SystemTime;
+
+use egui::RichText;
+
+use crate::engine::Direction;
+use crate::ui::state::{Action, ExportKind, Purpose, SockView};
+use crate::ui::traffic::{self, human_bytes};
+use crate::ui::widgets::{field_problem, labelled_edit};
+
+/// Longest text shown for one merged run (the rest is in the exports).
+const RUN_TEXT: usize = 4096;
+
+fn hex(data: &[u8]) -> String {
+    let more = if data.len() > 32 { " ..." } else { "" };
+    format!(
+        "{}{more}",
+        crate::payload::render_hex(&data[..data.len().min(32)])
+    )
+}
+
+pub struct ViewOptions<'a> {
+    pub absolute: &'a mut bool,
+    pub cap_mib: usize,
+    /// The cap field as typed.
+    pub cap_text: &'a mut String,
+}
+
+pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions: &mut Vec<Action>) {
+    let id = s.info.id;
+    let absolute = opts.absolute;
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Traffic");
+        labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0);
+        ui.checkbox(&mut s.filter.hex, "hex pattern");
+        ui.selectable_value(&mut s.filter.direction, None, "all");
+        ui.selectable_value(&mut s.filter.direction, Some(Direction::In), "in only");
+        ui.selectable_value(&mut s.filter.direction, Some(Direction::Out), "out only");
+        ui.separator();
+        ui.selectable_value(absolute, false, "relative time");
+        ui.selectable_value(absolute, true, "time of day");
+        ui.checkbox(&mut s.merged, "merge chunks");
+        let mut paused = s.paused.is_some();
+        if ui
+            .checkbox(&mut paused, "pause view")
+            .on_hover_text(
+                "Freeze the rows shown; traffic keeps being received, logged and counted",
+            )
+            .changed()
+        {
+            s.paused = paused.then(|| s.traffic.next_seq());
+        }
+        if ui.button("Clear traffic").clicked() {
+            s.traffic.clear();
+            s.expanded = None;
+        }
+    });
+    ui.horizontal(|ui| {
+        labelled_edit(ui, "save to", &mut s.form.export_path, 220.0);
+        if ui.button("Browse...").on_hover_text("Pick the file to save to").clicked() {
+            actions.push(Action::Choose { id: Some(id), purpose: Purpose::Export });
+        }
+        for (text, kind, tip) in [
+            ("save received bytes", ExportKind::Received, "Every received byte the log holds, in order, as a binary file"),
+            ("export CSV", ExportKind::Csv, "One line per call: time, seconds, direction, length, peer, text, hex"),
+            ("export JSON lines", ExportKind::JsonLines, "One JSON object per call, with exact hex"),
+        ] {
+            if ui.button(text).on_hover_text(tip).clicked() {
+                actions.push(Action::Export { id, kind });
+            }
+        }
+        ui.separator();
+        labelled_edit(ui, "memory cap (MiB)", opts.cap_text, 50.0);
+        let cap = opts
+            .cap_text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|m| (1..=crate::ui::settings::MAX_CAP_MIB).contains(m));
+        let tip = format!(
+            "Now {} MiB per socket: past it the oldest rows are evicted (the counters still count everything). 1 to {} MiB.",
+            opts.cap_mib,
+            crate::ui::settings::MAX_CAP_MIB
+        );
+        if crate::ui::widgets::action_button(ui, cap.is_some(), "set cap", &tip) {
+            if let Some(mib) = cap {
+                actions.push(Action::SetTrafficCap { mib });
+            }
+        }
+    });
+    if let Err(e) = s.filter.needle() {
+        field_problem(ui, Some(&format!("search: {e}")));
+    }
+    let total = s.traffic.len();
+    let shown = s.visible_count();
+    let enc = s.form.encoding;
+    let first = s.traffic.get(0).map(|r| r.at);
+    ui.horizontal(|ui| {
+        if shown == total {
+            ui.label(format!("{total} rows"));
+        } else if s.paused.is_some() {
+            ui.label(format!("paused: {shown} of {total} rows shown"));
+        } else {
+            ui.label(format!("{shown} of {total} rows match"));
+        }
+        if s.traffic.evicted_rows > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{} oldest rows ({}) evicted by the memory cap; the counters still count them",
+                    s.traffic.evicted_rows,
+                    human_bytes(s.traffic.evicted_bytes as f64)
+                ))
+                .italics(),
+            );
+        }
+        if s.traffic.skipped_bytes > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{} not shown (the view fell behind)",
+                    human_bytes(s.traffic.skipped_bytes as f64)
+                ))
+                .italics(),
+            );
+        }
+    });
+    if let Some(c) = s.snapshot.as_ref().map(|x| x.counters) {
+        let (rin, rout) = s.rate.current(std::time::Instant::now());
+        if rin > 0.0 || rout > 0.0 {
+            // Let the rate fall back to zero on screen once the counters stop.
+            ui.ctx().request_repaint_after(traffic::RateMeter::FRESH);
+        }
+        ui.label(
+            RichText::new(format!(
+                "in {} ({} msgs), {}/s | out {} ({} msgs), {}/s",
+                human_bytes(c.bytes_in as f64),
+                c.msgs_in,
+                human_bytes(rin),
+                human_bytes(c.bytes_out as f64),
+                c.msgs_out,
+                human_bytes(rout)
+            ))
+            .small(),
+        );
+    }
+    if let Some(row) = s.expanded.and_then(|i| s.traffic.get(i)) {
+        egui::ScrollArea::vertical()
+            .id_salt(("dump", id))
+            .max_height(140.0)
+            .show(ui, |ui| {
+                ui.monospace(traffic::hexdump(&row.data));
+            });
+    }
+    let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+    let when = |at: SystemTime| -> String {
+        if *absolute {
+            traffic::clock(at)
+        } else {
+            let t = first
+                .and_then(|f| at.duration_since(f).ok())
+                .map_or(0.0, |d| d.as_secs_f64());
+            format!("+{t:8.3}s")
+        }
+    };
+    if s.merged {
+        merged(ui, s, shown, row_h, &when);
+        return;
+    }
+    let mut toggle = None;
+    egui::ScrollArea::vertical()
+        .id_salt(("traffic", id))
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show_rows(ui, row_h, shown, |ui, range| {
+            for k in range {
+                let Some(i) = s.visible_row(k) else { continue };
+                let Some(r) = s.traffic.get(i) else { continue };
+                let dir = if r.direction == Direction::In {
+                    "in "
+                } else {
+                    "out"
+                };
+                let peer = r.peer.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
+                let text = if r.len == 0 && r.direction == Direction::In {
+                    "b'' (peer closed)".to_string()
+                } else {
+                    traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
+                };
+                let line = format!(
+                    "{} {dir} {:>6}{peer}  {text}  | {}",
+                    when(r.at),
+                    r.len,
+                    hex(&r.data)
+                );
+                let resp = ui.add(
+                    egui::Label::new(RichText::new(line).monospace())
+                        .truncate()
+                        .sense(egui::Sense::click()),
+                );
+                if resp.clicked() {
+                    toggle = Some(i);
+                }
+                resp.context_menu(|ui| {
+                    if ui.button("Copy as text").clicked() {
+                        ui.ctx().copy_text(traffic::copy_as_text(r));
+                    }
+                    if ui.button("Copy as hex").clicked() {
+                        ui.ctx().copy_text(traffic::copy_as_hex(r));
+                    }
+                    if ui.button("Copy as Python bytes").clicked() {
+                        ui.ctx().copy_text(traffic::copy_as_python(r));
+                    }
+                });
+            }
+        });
+    if let Some(i) = toggle {
+        s.expanded = if s.expanded == Some(i) { None } else { Some(i) };
+    }
+}
+
+/// The stream view: consecutive chunks of one direction joined, boundaries dropped.
+fn merged(
+    ui: &mut egui::Ui,
+    s: &SockView,
+    shown: usize,
+    row_h: f32,
+    when: &dyn Fn(SystemTime) -> String,
+) {
+    let enc = s.form.encoding;
+    let runs = traffic::runs(&s.traffic, (0..shown).filter_map(|k| s.visible_row(k)));
+    egui::ScrollArea::vertical()
+        .id_salt(("stream", s.info.id))
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show_rows(ui, row_h, runs.len(), |ui, range| {
+            for &(dir, a, b) in &runs[range] {
+                let mut data = Vec::new();
+                let mut bytes = 0usize;
+                for k in a..=b {
+                    if let Some(r) = s.visible_row(k).and_then(|i| s.traffic.get(i)) {
+                        bytes += r.len;
+                        if data.len() < RUN_TEXT {
+                            data.extend_from_slice(&r.data);
+                        }
+                    }
+                }
+                let more = if data.len() > RUN_TEXT { " ..." } else { "" };
+                data.truncate(RUN_TEXT);
+                let at = s
+                    .visible_row(a)
+                    .and_then(|i| s.traffic.get(i))
+                    .map_or(SystemTime::UNIX_EPOCH, |r| r.at);
+                let d = if dir == Direction::In { "in " } else { "out" };
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "{} {d} {} chunks, {bytes} bytes: {}{more}",
+                            when(at),
+                            b - a + 1,
+                            traffic::visible_text(&data, enc)
+                        ))
+                        .monospace(),
+                    )
+                    .truncate(),
+                );
+            }
+        });
+}

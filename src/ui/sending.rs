@@ -1,0 +1,343 @@
+//! Sending beyond one call, as the window holds it: repeat settings turned into a send job,
+//! a running job's progress, the saved-payload library and the history of recent sends.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{AddrSpec, Progress, ReqId, SendJob, SendSource};
+use crate::payload::{Encoding, LineEnding, Mode};
+
+/// Recent sends kept in the history.
+pub const MAX_HISTORY: usize = 50;
+/// Saved payloads kept in the library (a file imported with more is cut here, and says so).
+pub const MAX_LIBRARY: usize = 1000;
+/// Largest library file read on import.
+const MAX_LIBRARY_FILE: u64 = 16 << 20;
+
+/// A payload as the editor holds it, with the name it is saved under.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedPayload {
+    pub name: String,
+    /// The editor's text: escapes, hex digits, or a file's path.
+    pub payload: String,
+    pub mode: Mode,
+    pub encoding: Encoding,
+    pub ending: LineEnding,
+}
+
+impl SavedPayload {
+    /// The exact bytes (for Text and Hex), or why there are none.
+    pub fn bytes(&self) -> Result<Vec<u8>, crate::payload::PayloadError> {
+        crate::payload::bytes_of(self.mode, &self.payload, self.encoding, self.ending)
+    }
+
+    /// One line for lists: the name, or the start of the payload.
+    pub fn label(&self) -> String {
+        let body: String = self.payload.chars().take(40).collect();
+        let more = if self.payload.chars().count() > 40 {
+            "..."
+        } else {
+            ""
+        };
+        let mode = match self.mode {
+            Mode::Text => "text",
+            Mode::Hex => "hex",
+            Mode::File => "file",
+        };
+        let body = body.replace(['\n', '\r'], " ");
+        if self.name.is_empty() {
+            format!("[{mode}] {body}{more}")
+        } else {
+            format!("{} [{mode}] {body}{more}", self.name)
+        }
+    }
+}
+
+/// Puts a send at the front of the history, without duplicates.
+pub fn remember_send(history: &mut Vec<SavedPayload>, mut p: SavedPayload) {
+    p.name.clear();
+    history.retain(|h| *h != p);
+    history.insert(0, p);
+    history.truncate(MAX_HISTORY);
+}
+
+/// Adds to the library, replacing an entry of the same name.
+pub fn save_to_library(library: &mut Vec<SavedPayload>, p: SavedPayload) {
+    match library.iter_mut().find(|e| e.name == p.name) {
+        Some(e) => *e = p,
+        None => library.push(p),
+    }
+    library.truncate(MAX_LIBRARY);
+}
+
+/// The library file format: a versioned JSON object, readable and diffable.
+#[derive(Serialize, Deserialize)]
+struct LibraryFile {
+    socklab_library: u32,
+    payloads: Vec<SavedPayload>,
+}
+
+/// Writes the library as JSON, atomically.
+pub fn export_library(path: &Path, library: &[SavedPayload]) -> std::io::Result<()> {
+    let file = LibraryFile {
+        socklab_library: 1,
+        payloads: library.to_vec(),
+    };
+    super::files::write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &file).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Reads a library file and merges it in (same name: the file's entry wins). Returns how
+/// many entries were read.
+pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<usize, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("could not read {shown}: {e}"))?;
+    if meta.len() > MAX_LIBRARY_FILE {
+        return Err(format!(
+            "{shown} is {} bytes; a library file holds at most {MAX_LIBRARY_FILE}",
+            meta.len()
+        ));
+    }
+    let text = std::fs::read(path).map_err(|e| format!("could not read {shown}: {e}"))?;
+    let file: LibraryFile = serde_json::from_slice(&text).map_err(|e| {
+        format!("{shown} is not a socklab library (line {}, column {}): {e}; export one from socklab to see the format", e.line(), e.column())
+    })?;
+    let n = file.payloads.len();
+    for p in file.payloads {
+        save_to_library(library, p);
+    }
+    Ok(n)
+}
+
+/// How often to send, as typed next to the send buttons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepeatForm {
+    pub times: String,
+    pub interval_ms: String,
+    /// Until stopped, ignoring `times`.
+    pub forever: bool,
+    /// sendall (every byte) rather than send (what the kernel takes at once).
+    pub all: bool,
+    /// Datagram size when a file goes over UDP.
+    pub datagram: String,
+}
+
+impl Default for RepeatForm {
+    fn default() -> Self {
+        RepeatForm {
+            times: "10".into(),
+            interval_ms: "1000".into(),
+            forever: false,
+            all: true,
+            datagram: "1400".into(),
+        }
+    }
+}
+
+impl RepeatForm {
+    /// Repetitions (None: until stopped) and the interval.
+    pub fn schedule(&self) -> Result<(Option<u64>, Duration), String> {
+        let times = if self.forever {
+            None
+        } else {
+            match self.times.trim().parse::<u64>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => return Err("times must be a whole number of at least 1".into()),
+            }
+        };
+        let ms: f64 = self
+            .interval_ms
+            .trim()
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && *x >= 0.0 && *x <= 86_400_000.0)
+            .ok_or("the interval is a number of milliseconds from 0 to 86400000")?;
+        Ok((times, Duration::from_secs_f64(ms / 1000.0)))
+    }
+
+    pub fn datagram_size(&self) -> Result<usize, String> {
+        match self.datagram.trim().parse::<usize>() {
+            Ok(n) if (1..=65_507).contains(&n) => Ok(n),
+            _ => Err("a datagram holds 1 to 65507 bytes".into()),
+        }
+    }
+
+    /// The send job for these settings.
+    pub fn job(
+        &self,
+        source: SendSource,
+        once: bool,
+        to: Option<AddrSpec>,
+    ) -> Result<SendJob, String> {
+        let (times, interval) = if once {
+            (Some(1), Duration::ZERO)
+        } else {
+            self.schedule()?
+        };
+        let datagram = if matches!(source, SendSource::File { .. }) {
+            self.datagram_size().unwrap_or(1400)
+        } else {
+            65_507
+        };
+        Ok(SendJob {
+            source,
+            times,
+            interval,
+            all: self.all,
+            to,
+            datagram,
+        })
+    }
+}
+
+/// Checks a file to send: it exists, is a file, and how big it is.
+pub fn check_file(path: &str) -> Result<(PathBuf, u64), String> {
+    if path.trim().is_empty() {
+        return Err("pick a file (Browse) or type its path".into());
+    }
+    let p = PathBuf::from(path);
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_dir() => Err(format!("{path} is a folder, not a file")),
+        Ok(m) => Ok((p, m.len())),
+        Err(e) => Err(format!("cannot read {path}: {e}")),
+    }
+}
+
+/// What a finished send job says.
+pub fn ended_text(p: &Progress, stopped: bool) -> String {
+    let how = if stopped { "stopped" } else { "done" };
+    let mut s = format!(
+        "send job {how}: {} bytes in {} calls, {} repetitions",
+        p.bytes, p.sends, p.repetitions
+    );
+    if let Some((took, offered)) = p.partial {
+        s.push_str(&format!(
+            "; a send() took only {took} of {offered} bytes (the rest of that message was not sent)"
+        ));
+    }
+    s
+}
+
+/// A running send job as the window shows it.
+#[derive(Clone, Debug)]
+pub struct JobView {
+    pub req: ReqId,
+    pub what: String,
+    pub progress: Progress,
+    pub started: Instant,
+}
+
+impl JobView {
+    /// Done so far, when the total is known.
+    pub fn fraction(&self) -> Option<f32> {
+        let total = self.progress.total?;
+        if total == 0 {
+            return Some(1.0);
+        }
+        Some((self.progress.bytes as f64 / total as f64).min(1.0) as f32)
+    }
+
+    pub fn status(&self) -> String {
+        let p = &self.progress;
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let total = p
+            .total
+            .map(|t| format!(" of {}", super::traffic::human_bytes(t as f64)))
+            .unwrap_or_default();
+        let mut s = format!(
+            "{}{total} sent in {} calls ({} repetitions), {}/s",
+            super::traffic::human_bytes(p.bytes as f64),
+            p.sends,
+            p.repetitions,
+            super::traffic::human_bytes(p.bytes as f64 / secs)
+        );
+        if let Some((took, offered)) = p.partial {
+            s.push_str(&format!(
+                "; a send() took only {took} of {offered} bytes (the rest of that message was not sent)"
+            ));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeat_settings_are_checked() {
+        let mut r = RepeatForm::default();
+        assert_eq!(r.schedule(), Ok((Some(10), Duration::from_millis(1000))));
+        r.forever = true;
+        r.interval_ms = "0".into();
+        assert_eq!(r.schedule(), Ok((None, Duration::ZERO)));
+        r.forever = false;
+        r.times = "0".into();
+        assert!(r.schedule().is_err());
+        r.times = "3".into();
+        r.interval_ms = "-1".into();
+        assert!(r.schedule().is_err());
+        r.datagram = "70000".into();
+        assert!(r.datagram_size().is_err());
+    }
+
+    #[test]
+    fn history_and_library_keep_order_and_names() {
+        let mut h = Vec::new();
+        for i in 0..60 {
+            remember_send(
+                &mut h,
+                SavedPayload {
+                    payload: format!("p{i}"),
+                    ..Default::default()
+                },
+            );
+        }
+        remember_send(
+            &mut h,
+            SavedPayload {
+                payload: "p30".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(h.len(), MAX_HISTORY);
+        assert_eq!(h[0].payload, "p30");
+        assert_eq!(h.iter().filter(|p| p.payload == "p30").count(), 1);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.json");
+        let lib = vec![
+            SavedPayload {
+                name: "ping".into(),
+                payload: "PING\\r\\n".into(),
+                ..Default::default()
+            },
+            SavedPayload {
+                name: "modbus".into(),
+                payload: "01 03 00 00 00 0a c5 cd".into(),
+                mode: Mode::Hex,
+                ..Default::default()
+            },
+        ];
+        export_library(&path, &lib).unwrap();
+        let mut other = vec![SavedPayload {
+            name: "ping".into(),
+            payload: "old".into(),
+            ..Default::default()
+        }];
+        assert_eq!(import_library(&path, &mut other), Ok(2));
+        assert_eq!(other, lib, "same name: the imported entry wins");
+        assert_eq!(other[1].bytes().unwrap()[..3], [1, 3, 0]);
+
+        std::fs::write(&path, "{\"payloads\": 3}").unwrap();
+        let e = import_library(&path, &mut other).unwrap_err();
+        assert!(e.contains("not a socklab library"), "{e}");
+        let e = import_library(&dir.path().join("none.json"), &mut other).unwrap_err();
+        assert!(e.contains("could not read"), "{e}");
+    }
+}
