@@ -13,7 +13,7 @@ pub trait Dialogs {
 }
 
 /// The desktop's own dialogs. Where no portal runs, they answer None and the path fields
-/// next to every Browse button still take a typed path.
+/// next to every dialog button still take a typed path.
 pub struct NativeDialogs;
 
 impl Dialogs for NativeDialogs {

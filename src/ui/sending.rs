@@ -198,7 +198,7 @@ impl RepeatForm {
 /// Checks a file to send: it exists, is a file, and how big it is.
 pub fn check_file(path: &str) -> Result<(PathBuf, u64), String> {
     if path.trim().is_empty() {
-        return Err("pick a file (Browse) or type its path".into());
+        return Err("pick a file (Open file...) or type its path".into());
     }
     let p = PathBuf::from(path);
     match std::fs::metadata(&p) {

@@ -593,7 +593,7 @@ impl UiState {
             return;
         };
         if s.form.export_path.trim().is_empty() {
-            s.status = Some("enter a file to save to (or Browse)".into());
+            s.status = Some("enter a file to save to (or Save as...)".into());
             return;
         }
         let path = PathBuf::from(s.form.export_path.trim());
@@ -631,7 +631,7 @@ impl UiState {
     fn library_file(&mut self, import: bool) {
         let t = self.library_path.trim();
         if t.is_empty() {
-            self.library_status = Some("enter the library file's path (or Browse)".into());
+            self.library_status = Some("enter the library file's path (or Library file...)".into());
             return;
         }
         let path = PathBuf::from(t);

@@ -314,21 +314,35 @@ impl Filter {
     }
 }
 
-/// A row's bytes as text with control characters made visible.
+/// A row's bytes as text with control characters made visible. Bytes that are not valid
+/// UTF-8 show as \xNN, so nothing is hidden behind a replacement character.
 pub fn visible_text(data: &[u8], enc: crate::payload::Encoding) -> String {
-    let text = enc.decode_lossy(data);
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(data.len());
+    if enc == crate::payload::Encoding::Utf8 {
+        for chunk in data.utf8_chunks() {
+            push_visible(&mut out, chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+    } else {
+        push_visible(&mut out, &enc.decode_lossy(data));
+    }
+    out
+}
+
+fn push_visible(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\\' => out.push_str("\\\\"),
+            '\u{fffd}' => out.push_str("\\ufffd"),
             c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A hex dump: offset | hex | ASCII, 16 bytes a line.
@@ -429,6 +443,10 @@ mod tests {
         assert_eq!(
             visible_text(b"a\r\n\x01", crate::payload::Encoding::Utf8),
             "a\\r\\n\\x01"
+        );
+        assert_eq!(
+            visible_text(b"ok\xff\xfe\xe4\xb8\xad", crate::payload::Encoding::Utf8),
+            "ok\\xff\\xfe\u{4e2d}"
         );
         assert_eq!(
             runs(&log, 0..log.len()),

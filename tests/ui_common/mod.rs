@@ -17,6 +17,20 @@ pub fn harness() -> H {
         .build_eframe(|cc| SocklabApp::new(cc))
 }
 
+/// A harness whose file dialogs answer from `dialogs` (no desktop needed).
+pub fn harness_with_dialogs(dialogs: socklab::ui::dialogs::ScriptedDialogs) -> H {
+    Harness::builder()
+        // Random bytes decode to characters the test fonts lack; the app draws boxes.
+        .allow_missing_glyphs()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| SocklabApp::with_dialogs(cc, Box::new(dialogs.clone())))
+}
+
+/// The selected socket's view.
+pub fn selected(h: &H) -> &socklab::ui::state::SockView {
+    h.state().state.selected_view().expect("a selected socket")
+}
+
 /// A harness that draws a box for characters the test fonts lack (e.g. Chinese text typed
 /// into the payload editor), as the app does.
 pub fn harness_allowing_missing_glyphs() -> H {

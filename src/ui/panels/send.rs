@@ -59,7 +59,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
 }
 
 fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut s.form.mode, Mode::Text, "Text")
             .on_hover_text(
                 "Text with Python escapes: \\x00 \\r \\n \\t \\\\ \\' \\\" \\0, \\u4e2d",
@@ -89,7 +89,7 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
             labelled_edit(ui, "file to send", &mut s.form.file_path, 300.0);
             if ui
-                .button("Browse...")
+                .button("Open file...")
                 .on_hover_text("Pick the file to send")
                 .clicked()
             {
@@ -139,7 +139,7 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
     let id = s.info.id;
     let stream = s.info.kind == Kind::Stream;
     let st = s.state();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if s.form.mode == Mode::File {
             let ok = sending::check_file(&s.form.file_path).is_ok() && s.job.is_none();
             let tip = if stream {
@@ -224,7 +224,7 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
 fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
     let id = s.info.id;
     let file = s.form.mode == Mode::File;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Repeat:");
         ui.add_enabled_ui(!s.form.repeat.forever, |ui| {
             labelled_edit(ui, "times", &mut s.form.repeat.times, 50.0);
@@ -296,7 +296,7 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
         library_path,
         library_status,
     } = shared;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Library:");
         labelled_edit(ui, "payload name", &mut s.form.payload_name, 120.0);
         let named = !s.form.payload_name.trim().is_empty();
@@ -319,20 +319,20 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             for (i, p) in settings.library.iter().enumerate() {
                 ui.horizontal(|ui| {
                     if ui
-                        .button("send")
+                        .button("send saved")
                         .on_hover_text("Send it to this socket now")
                         .clicked()
                     {
                         send = Some(p.clone());
                     }
                     if ui
-                        .button("edit")
+                        .button("edit saved")
                         .on_hover_text("Put it in the editor")
                         .clicked()
                     {
                         load = Some(p.clone());
                     }
-                    if ui.button("delete").clicked() {
+                    if ui.button("delete saved").clicked() {
                         delete = Some(i);
                     }
                     ui.monospace(p.label());
@@ -341,7 +341,11 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             ui.separator();
             ui.horizontal(|ui| {
                 labelled_edit(ui, "library file", library_path, 220.0);
-                if ui.button("Browse...").clicked() {
+                if ui
+                    .button("Library file...")
+                    .on_hover_text("Pick the library file")
+                    .clicked()
+                {
                     actions.push(Action::Choose {
                         id: None,
                         purpose: Purpose::Library,
@@ -374,10 +378,10 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             }
             for p in &settings.history {
                 ui.horizontal(|ui| {
-                    if ui.button("send").clicked() {
+                    if ui.button("send again").clicked() {
                         send = Some(p.clone());
                     }
-                    if ui.button("edit").clicked() {
+                    if ui.button("edit again").clicked() {
                         load = Some(p.clone());
                     }
                     ui.monospace(p.label());

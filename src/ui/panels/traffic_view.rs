@@ -58,9 +58,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             s.expanded = None;
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         labelled_edit(ui, "save to", &mut s.form.export_path, 220.0);
-        if ui.button("Browse...").on_hover_text("Pick the file to save to").clicked() {
+        if ui.button("Save as...").on_hover_text("Pick the file to save to").clicked() {
             actions.push(Action::Choose { id: Some(id), purpose: Purpose::Export });
         }
         for (text, kind, tip) in [

@@ -47,10 +47,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         "host"
     };
 
-    egui::Grid::new("actions").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+    // The actions scroll on their own, so the traffic view keeps most of the height.
+    let max = (ui.available_height() * 0.55).max(200.0);
+    egui::ScrollArea::vertical().id_salt("actions").max_height(max).auto_shrink([false, true]).show(ui, |ui| {
         // bind
-        ui.label(RichText::new("Bind").strong());
-        ui.horizontal(|ui| {
+        row(ui, "Bind", |ui| {
             labelled_edit(ui, &format!("bind {addr_hint}"), &mut s.form.bind_host, 140.0);
             if family != Family::Unix {
                 labelled_edit(ui, "bind port", &mut s.form.bind_port, 60.0);
@@ -64,11 +65,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, v.err().as_deref());
         });
-        ui.end_row();
 
         // listen / accept
-        ui.label(RichText::new("Listen").strong());
-        ui.horizontal(|ui| {
+        row(ui, "Listen", |ui| {
             labelled_edit(ui, "backlog", &mut s.form.backlog, 40.0);
             let v = validate_count(&s.form.backlog, "backlog");
             let tip = if stream { "Wait for connections; the backlog is how many completed connections the kernel queues before accept()." } else { "UDP has no connections: the kernel will refuse with EOPNOTSUPP." };
@@ -87,11 +86,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 actions.push(Action::Call { id, op: Op::AutoAccept { on: auto, receive: true } });
             }
         });
-        ui.end_row();
 
         // connect
-        ui.label(RichText::new("Connect").strong());
-        ui.horizontal(|ui| {
+        row(ui, "Connect", |ui| {
             labelled_edit(ui, &format!("peer {addr_hint}"), &mut s.form.peer_host, 140.0);
             if family != Family::Unix {
                 labelled_edit(ui, "peer port", &mut s.form.peer_port, 60.0);
@@ -122,25 +119,23 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, v.err().as_deref());
         });
-        ui.end_row();
 
         // send
-        ui.label(RichText::new("Send").strong());
-        super::send::show(
-            ui,
-            s,
-            super::send::Shared {
-                settings,
-                library_path,
-                library_status,
-            },
-            actions,
-        );
-        ui.end_row();
+        row(ui, "Send", |ui| {
+            super::send::show(
+                ui,
+                s,
+                super::send::Shared {
+                    settings,
+                    library_path,
+                    library_status,
+                },
+                actions,
+            );
+        });
 
         // recv
-        ui.label(RichText::new("Receive").strong());
-        ui.horizontal(|ui| {
+        row(ui, "Receive", |ui| {
             labelled_edit(ui, "bufsize", &mut s.form.bufsize, 60.0);
             let v = validate_count(&s.form.bufsize, "bufsize");
             if action_button(ui, v.is_ok(), "recv", "Receive at most bufsize bytes (blocks per the timeout).") {
@@ -159,13 +154,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, validate_count(&s.form.bufsize, "bufsize").err().as_deref());
         });
-        ui.end_row();
 
         // receive to file
         ui.label(RichText::new("Record").strong());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             labelled_edit(ui, "record to", &mut s.form.record_path, 220.0);
-            if ui.button("Browse...").on_hover_text("Pick the file received bytes go to").clicked() {
+            if ui.button("Record file...").on_hover_text("Pick the file received bytes go to").clicked() {
                 actions.push(Action::Choose { id: Some(id), purpose: Purpose::RecordTo });
             }
             let recording = s.snapshot.as_ref().and_then(|x| x.recording.clone());
@@ -180,11 +174,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 ui.label(RichText::new(format!("{} written to {}", crate::ui::traffic::human_bytes(n as f64), p.display())).small());
             }
         });
-        ui.end_row();
 
         // timeout
-        ui.label(RichText::new("Timeout").strong());
-        ui.horizontal(|ui| {
+        row(ui, "Timeout", |ui| {
             labelled_edit(ui, "timeout (s)", &mut s.form.timeout, 60.0);
             let v = validate_timeout(&s.form.timeout);
             if action_button(ui, v.is_ok(), "settimeout", "Empty or None: block; 0: non-blocking; x: give up after x seconds.") {
@@ -200,11 +192,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, v.err().as_deref());
         });
-        ui.end_row();
 
         // shutdown / close
-        ui.label(RichText::new("End").strong());
-        ui.horizontal(|ui| {
+        row(ui, "End", |ui| {
             for how in [How::Read, How::Write, How::Both] {
                 if action_button(ui, true, how.python_name(), "Shut one or both directions; the socket stays open.") {
                     actions.push(Action::Call { id, op: Op::Shutdown { how } });
@@ -214,12 +204,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 actions.push(Action::Call { id, op: Op::Close });
             }
         });
-        ui.end_row();
-    });
 
-    if let Some(e) = &s.last_error {
-        error_label(ui, e);
-    }
+        if let Some(e) = &s.last_error {
+            error_label(ui, e);
+        }
+    });
     ui.separator();
     super::traffic_view::show(
         ui,
@@ -231,4 +220,18 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         },
         actions,
     );
+}
+
+/// One action row: its name in a fixed column, its controls wrapping in the rest.
+fn row(ui: &mut egui::Ui, title: &str, add: impl FnOnce(&mut egui::Ui)) {
+    ui.horizontal_top(|ui| {
+        ui.add_sized(
+            [64.0, 20.0],
+            egui::Label::new(RichText::new(title).strong()),
+        );
+        ui.vertical(|ui| {
+            ui.horizontal_wrapped(|ui| add(ui));
+        });
+    });
+    ui.add_space(2.0);
 }

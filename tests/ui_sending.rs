@@ -1,0 +1,371 @@
+//! Sending from the window: File mode with a dialog, repeat and stop, the library and history,
+//! partial sends; and receive-to-file, exports, pause and the cap. Real loopback peers.
+
+mod ui_common;
+
+use std::net::{TcpListener, UdpSocket};
+
+use egui_kittest::kittest::Queryable;
+use socklab::engine::{Endpoint, Op, OptValue, SockState};
+use socklab::ui::dialogs::ScriptedDialogs;
+use socklab::ui::state::Action;
+use ui_common::*;
+
+#[path = "common/mod.rs"]
+#[allow(unused)]
+mod common;
+
+fn connect_tcp(h: &mut H, port: u16) {
+    click(h, "New TCP");
+    step_until(h, "a socket", |a| a.state.selected_view().is_some());
+    replace_text(h, "peer port", &port.to_string());
+    click(h, "connect");
+    step_until(h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+}
+
+fn status(h: &H) -> String {
+    selected(h).status.clone().unwrap_or_default()
+}
+
+fn bound_udp(h: &mut H) -> u16 {
+    click(h, "New UDP");
+    step_until(h, "a socket", |a| a.state.selected_view().is_some());
+    click(h, "bind");
+    step_until(h, "bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(Endpoint::port)
+            .is_some_and(|p| p != 0)
+    });
+    selected(h).local().and_then(Endpoint::port).unwrap()
+}
+
+#[test]
+fn file_mode_sends_100_mb_byte_identical() {
+    const SIZE: usize = 100 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.bin");
+    let want = common::random_file(&path, SIZE, 42);
+    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let sink = std::thread::spawn(move || common::drain_hash(peer.accept().unwrap().0));
+
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness_with_dialogs(dialogs.clone());
+    connect_tcp(&mut h, port);
+    click(&mut h, "File");
+    assert!(
+        h.query_by_label_contains("pick a file").is_some(),
+        "File mode asks for a file first"
+    );
+    dialogs.answer(Some(path.clone()));
+    click(&mut h, "Open file...");
+    assert_eq!(dialogs.asked.lock().unwrap().as_slice(), ["File to send"]);
+    assert_eq!(selected(&h).form.file_path, path.display().to_string());
+    assert!(h
+        .query_by_label_contains(&format!("{SIZE} bytes, read from disk"))
+        .is_some());
+    click(&mut h, "send file");
+    step_until(&mut h, "the file sent", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.status.as_deref())
+            .is_some_and(|t| t.starts_with("send job done"))
+    });
+    assert!(
+        status(&h).starts_with(&format!("send job done: {SIZE} bytes")),
+        "{}",
+        status(&h)
+    );
+    click(&mut h, "close");
+    assert_eq!(sink.join().unwrap(), (SIZE as u64, want));
+    let hist = &h.state().state.settings.history;
+    assert_eq!(
+        hist[0].payload,
+        path.display().to_string(),
+        "the send is in the history"
+    );
+}
+
+#[test]
+fn repeat_n_times_then_until_stopped() {
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(DEADLINE)).unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let mut h = harness();
+    click(&mut h, "New UDP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    replace_text(&mut h, "peer port", &port.to_string());
+    replace_text(&mut h, "payload", "ping\\n");
+    replace_text(&mut h, "times", "3");
+    replace_text(&mut h, "interval (ms)", "0");
+    click(&mut h, "start repeating");
+    let mut buf = [0u8; 64];
+    for _ in 0..3 {
+        let n = peer.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"ping\n");
+    }
+    step_until(&mut h, "the job done", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.status.as_deref())
+            .is_some_and(|t| t.starts_with("send job done: 15 bytes in 3 calls"))
+    });
+
+    click(&mut h, "until stopped");
+    replace_text(&mut h, "interval (ms)", "5");
+    click(&mut h, "start repeating");
+    step_until(&mut h, "the job running", |a| {
+        a.state.selected_view().is_some_and(|s| s.job.is_some())
+    });
+    for _ in 0..2 {
+        let n = peer.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"ping\n");
+    }
+    let shown = format!("until stopped every 0.005 s (sendto ('127.0.0.1', {port})): ");
+    assert!(
+        h.query_by_label_contains(&shown).is_some(),
+        "the running job says what it does"
+    );
+    click(&mut h, "stop sending");
+    step_until(&mut h, "the job stopped", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.status.as_deref())
+            .is_some_and(|t| t.starts_with("send job stopped"))
+    });
+    assert!(selected(&h).job.is_none());
+    assert!(h.state().state.journal.iter().any(|e| e.line
+        == "# s1: send b'ping\\n' until stopped every 0.005 s (sendto ('127.0.0.1', ".to_string()
+            + &port.to_string()
+            + "))"));
+}
+
+#[test]
+fn library_saves_sends_exports_and_imports() {
+    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let mut h = harness();
+    connect_tcp(&mut h, port);
+    let (mut conn, _) = peer.accept().unwrap();
+    conn.set_read_timeout(Some(DEADLINE)).unwrap();
+
+    click(&mut h, "Hex");
+    replace_text(&mut h, "payload", "01 03 00 00 00 0a");
+    replace_text(&mut h, "payload name", "modbus read");
+    click(&mut h, "save to library");
+    assert_eq!(h.state().state.settings.library.len(), 1);
+    click(&mut h, "Text");
+    replace_text(&mut h, "payload", "something else");
+
+    click(&mut h, "library (1)");
+    click(&mut h, "send saved");
+    let mut got = [0u8; 6];
+    std::io::Read::read_exact(&mut conn, &mut got).unwrap();
+    assert_eq!(got, [1, 3, 0, 0, 0, 10], "one click sends the saved bytes");
+    assert_eq!(
+        h.state().state.settings.history[0].payload,
+        "01 03 00 00 00 0a"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lib.json");
+    click(&mut h, "library (1)");
+    replace_text(&mut h, "library file", &file.display().to_string());
+    click(&mut h, "export");
+    assert!(
+        h.state()
+            .state
+            .library_status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("exported 1 payloads")),
+        "{:?}",
+        h.state().state.library_status
+    );
+    click(&mut h, "library (1)");
+    click(&mut h, "delete saved");
+    assert!(h.state().state.settings.library.is_empty());
+    click(&mut h, "library (0)");
+    click(&mut h, "import");
+    let lib = &h.state().state.settings.library;
+    assert_eq!(lib.len(), 1);
+    assert_eq!(lib[0].name, "modbus read");
+    assert_eq!(lib[0].mode, socklab::payload::Mode::Hex);
+
+    // History: "edit again" puts the payload back in the editor.
+    h.key_press(egui::Key::Escape);
+    h.step();
+    click(&mut h, "history (1)");
+    click(&mut h, "edit again");
+    assert_eq!(selected(&h).form.payload, "01 03 00 00 00 0a");
+    assert_eq!(selected(&h).form.mode, socklab::payload::Mode::Hex);
+}
+
+#[test]
+fn a_partial_send_says_how_much_the_kernel_took() {
+    // A peer with a tiny receive buffer that never reads, a sender with a tiny send buffer:
+    // a non-blocking send() of 100,000 bytes can take only part.
+    let peer = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    peer.set_recv_buffer_size(4096).unwrap();
+    peer.bind(
+        &"127.0.0.1:0"
+            .parse::<std::net::SocketAddr>()
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
+    peer.listen(1).unwrap();
+    let port = peer.local_addr().unwrap().as_socket().unwrap().port();
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    let id = selected(&h).info.id;
+    h.state_mut().push(Action::Call {
+        id,
+        op: Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_SNDBUF,
+            value: OptValue::Int(4096),
+        },
+    });
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+    let _held = peer.accept().unwrap();
+    click(&mut h, "setblocking(False)");
+    h.state_mut()
+        .state
+        .sockets
+        .get_mut(&id)
+        .unwrap()
+        .form
+        .payload = "x".repeat(100_000);
+    h.step();
+    click(&mut h, "send");
+    step_until(&mut h, "the partial count", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.status.as_deref())
+            .is_some_and(|t| t.starts_with("send() took"))
+    });
+    let st = status(&h);
+    assert!(
+        st.contains(" of 100000 bytes") && !st.starts_with("send() took all"),
+        "{st}"
+    );
+    assert!(h
+        .query_by_label_contains("were not sent (sendall sends every byte)")
+        .is_some());
+}
+
+#[test]
+fn receive_to_file_exports_pause_and_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness_with_dialogs(dialogs.clone());
+    let port = bound_udp(&mut h);
+    // Big enough for the 60,000-byte datagrams below (a smaller buffer truncates them).
+    replace_text(&mut h, "bufsize", "65536");
+    click(&mut h, "auto-receive");
+    let rec = dir.path().join("rec.bin");
+    dialogs.answer(Some(rec.clone()));
+    click(&mut h, "Record file...");
+    assert_eq!(selected(&h).form.record_path, rec.display().to_string());
+    click(&mut h, "receive to file");
+    step_until(&mut h, "recording", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| s.recording.is_some() && s.auto_receive)
+    });
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for m in [&b"one,"[..], b"two\x00", b"three"] {
+        peer.send_to(m, ("127.0.0.1", port)).unwrap();
+    }
+    step_until(&mut h, "3 rows", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.len() == 3)
+    });
+    click(&mut h, "receive to file");
+    step_until(&mut h, "recording off", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| s.recording.is_none())
+    });
+    assert_eq!(std::fs::read(&rec).unwrap(), b"one,two\x00three");
+
+    click(&mut h, "pause view");
+    for m in [&b"four"[..], b"five"] {
+        peer.send_to(m, ("127.0.0.1", port)).unwrap();
+    }
+    step_until(&mut h, "5 rows logged", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.len() == 5)
+    });
+    assert!(h.query_by_label("paused: 3 of 5 rows shown").is_some());
+    click(&mut h, "pause view");
+    assert!(h.query_by_label("5 rows").is_some());
+
+    let csv = dir.path().join("t.csv");
+    replace_text(&mut h, "save to", &csv.display().to_string());
+    click(&mut h, "export CSV");
+    assert!(
+        status(&h).starts_with("saved the traffic log as CSV (5 rows, 21 bytes)"),
+        "{}",
+        status(&h)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count(), 6);
+    assert!(text.contains(",in,4,127.0.0.1:"));
+    assert!(text.lines().nth(2).unwrap().ends_with(",74776f00"));
+    let jl = dir.path().join("t.jsonl");
+    replace_text(&mut h, "save to", &jl.display().to_string());
+    click(&mut h, "export JSON lines");
+    assert_eq!(std::fs::read_to_string(&jl).unwrap().lines().count(), 5);
+    let bin = dir.path().join("rx.bin");
+    dialogs.answer(Some(bin.clone()));
+    click(&mut h, "Save as...");
+    click(&mut h, "save received bytes");
+    assert_eq!(std::fs::read(&bin).unwrap(), b"one,two\x00threefourfive");
+    replace_text(&mut h, "save to", "/no/such/dir/x.bin");
+    click(&mut h, "save received bytes");
+    assert!(status(&h).contains("ENOENT"), "{}", status(&h));
+
+    // The cap, set to 1 MiB: 40 datagrams of 60,000 bytes evict the oldest rows.
+    replace_text(&mut h, "memory cap (MiB)", "1");
+    click(&mut h, "set cap");
+    assert_eq!(h.state().state.settings.traffic_cap_mib, 1);
+    // One at a time, each seen before the next, so no datagram is lost to a full buffer.
+    let block = vec![b'x'; 60_000];
+    for i in 1..=40 {
+        peer.send_to(&block, ("127.0.0.1", port)).unwrap();
+        step_until(&mut h, "the datagram logged", |a| {
+            a.state
+                .selected_view()
+                .is_some_and(|s| s.traffic.len() as u64 + s.traffic.evicted_rows == 5 + i)
+        });
+    }
+    let t = &selected(&h).traffic;
+    assert!(
+        t.evicted_rows > 0,
+        "held {} rows {}",
+        t.len(),
+        t.bytes_held()
+    );
+    assert!(h
+        .query_by_label_contains("evicted by the memory cap")
+        .is_some());
+    assert!(selected(&h).traffic.bytes_held() <= 1 << 20);
+}
