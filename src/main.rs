@@ -70,7 +70,7 @@ fn run_window() -> ExitCode {
         ..Default::default()
     };
     let result = eframe::run_native(
-        "socklab",
+        socklab::ui::app::APP_ID,
         options,
         Box::new(|cc| Ok(Box::new(socklab::ui::SocklabApp::new(cc)))),
     );

@@ -12,6 +12,9 @@ use super::panels;
 use super::settings::Settings;
 use super::state::{Action, UiState};
 
+/// The name eframe keeps socklab's files under (and the window's app id).
+pub const APP_ID: &str = "socklab";
+
 /// Events applied per frame at most, so a flood cannot starve drawing.
 const EVENTS_PER_FRAME: usize = 20_000;
 
@@ -23,6 +26,10 @@ pub struct SocklabApp {
     /// Actions collected while drawing, applied after the frame.
     actions: Vec<Action>,
     dialogs: Box<dyn Dialogs>,
+    /// Where the settings file lives (None when the app runs without persistence, as in
+    /// tests), and what was last written there.
+    settings_dir: Option<std::path::PathBuf>,
+    saved_settings: String,
 }
 
 impl SocklabApp {
@@ -32,6 +39,15 @@ impl SocklabApp {
 
     /// The app with its file dialogs answered by `dialogs` (tests script them).
     pub fn with_dialogs(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn Dialogs>) -> SocklabApp {
+        let settings_dir = cc
+            .storage
+            .is_some()
+            .then(|| eframe::storage_dir(APP_ID))
+            .flatten();
+        let settings = match &settings_dir {
+            Some(dir) => Settings::load_dir(dir, cc.storage),
+            None => Settings::load(cc.storage),
+        };
         let ctx = cc.egui_ctx.clone();
         let wake = ctx.clone();
         // Workers wake the window only when they sent something: no repaint loop.
@@ -41,9 +57,11 @@ impl SocklabApp {
             engine,
             events,
             ctx,
-            state: UiState::with_settings(Settings::load(cc.storage)),
+            state: UiState::with_settings(settings.clone()),
             actions: Vec::new(),
             dialogs,
+            settings_dir,
+            saved_settings: settings.to_json(),
         }
     }
 
@@ -92,8 +110,25 @@ impl Drop for SocklabApp {
 }
 
 impl eframe::App for SocklabApp {
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.state.settings.store(storage);
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        let Some(dir) = &self.settings_dir else {
+            return;
+        };
+        let now = self.state.settings.to_json();
+        if now == self.saved_settings {
+            return;
+        }
+        match self.state.settings.save_dir(dir) {
+            Ok(()) => {
+                self.saved_settings = now;
+                self.state.settings_status = None;
+            }
+            Err(e) => {
+                let path = dir.join(super::settings::FILE);
+                self.state.settings_status =
+                    Some(super::files::write_error("the settings", &path, &e));
+            }
+        }
     }
 
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
@@ -101,7 +136,9 @@ impl eframe::App for SocklabApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("menu").show(ui, |ui| panels::top_bar(ui, &mut self.actions));
+        egui::Panel::top("menu").show(ui, |ui| {
+            panels::top_bar(ui, self.state.settings_status.as_deref(), &mut self.actions)
+        });
         egui::Panel::left("sockets")
             .resizable(true)
             .default_size(300.0)

@@ -38,7 +38,56 @@ impl Default for Settings {
     }
 }
 
+/// The settings file in socklab's data folder (eframe's own file holds window and layout;
+/// this one holds what would hurt to lose, so it is written atomically).
+pub const FILE: &str = "settings.json";
+
 impl Settings {
+    /// Reads the settings file in `dir`, field by field: a damaged field falls back to its
+    /// default, a damaged file is kept aside (settings.json.damaged) rather than overwritten.
+    /// With no file yet, what an older socklab kept in eframe's storage is taken over.
+    pub fn load_dir(dir: &std::path::Path, older: Option<&dyn eframe::Storage>) -> Settings {
+        let path = dir.join(FILE);
+        let text = match std::fs::read(&path) {
+            Ok(t) => t,
+            Err(_) => return Settings::load(older),
+        };
+        match serde_json::from_slice::<serde_json::Value>(&text) {
+            Ok(v) => Settings::from_value(&v),
+            Err(_) => {
+                let _ = std::fs::rename(&path, dir.join(format!("{FILE}.damaged")));
+                Settings::default()
+            }
+        }
+    }
+
+    fn from_value(v: &serde_json::Value) -> Settings {
+        fn field<T: serde::de::DeserializeOwned>(v: &serde_json::Value, k: &str, d: T) -> T {
+            v.get(k)
+                .and_then(|x| serde_json::from_value(x.clone()).ok())
+                .unwrap_or(d)
+        }
+        let d = Settings::default();
+        Settings {
+            recent: field(v, "recent", d.recent),
+            library: field(v, "library", d.library),
+            history: field(v, "history", d.history),
+            traffic_cap_mib: field(v, "traffic_cap_mib", d.traffic_cap_mib),
+        }
+    }
+
+    /// The settings as the file holds them.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Writes the settings file in `dir` atomically (a crash leaves the old file whole).
+    pub fn save_dir(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let text = self.to_json();
+        crate::ui::files::write_atomic(&dir.join(FILE), |w| w.write_all(text.as_bytes()))
+    }
+
     pub fn traffic_cap_bytes(&self) -> usize {
         self.traffic_cap_mib.clamp(1, MAX_CAP_MIB) << 20
     }
@@ -100,6 +149,36 @@ mod tests {
             self.0.remove(key);
         }
         fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn the_settings_file_is_read_field_by_field_and_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Settings::default();
+        s.remember("127.0.0.1 9000".into());
+        s.history.push(SavedPayload {
+            payload: "PING".into(),
+            ..Default::default()
+        });
+        s.save_dir(dir.path()).unwrap();
+        assert_eq!(Settings::load_dir(dir.path(), None), s);
+        // A damaged field falls back alone; the rest survives.
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(FILE)).unwrap()).unwrap();
+        v["traffic_cap_mib"] = "lots".into();
+        std::fs::write(dir.path().join(FILE), v.to_string()).unwrap();
+        let back = Settings::load_dir(dir.path(), None);
+        assert_eq!(back.traffic_cap_mib, 64);
+        assert_eq!(back.history, s.history);
+        // A damaged file is kept aside, not lost.
+        std::fs::write(dir.path().join(FILE), "{not json").unwrap();
+        assert_eq!(Settings::load_dir(dir.path(), None), Settings::default());
+        assert!(dir.path().join("settings.json.damaged").exists());
+        // No file yet: an older socklab's eframe storage is taken over.
+        let mut mem = Mem::default();
+        s.store(&mut mem);
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load_dir(empty.path(), Some(&mem)), s);
     }
 
     #[test]

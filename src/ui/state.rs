@@ -200,6 +200,11 @@ pub fn validate_timeout(text: &str) -> Result<Option<f64>, String> {
     }
 }
 
+/// Runs of one direction: (direction, first and last position among the rows shown).
+pub type Run = (Direction, usize, usize);
+/// The merged view's runs with the log generation, filter and pause they were made for.
+pub type RunsCache = (u64, Filter, Option<u64>, Vec<Run>);
+
 /// One socket as the window knows it.
 #[derive(Clone, Debug)]
 pub struct SockView {
@@ -211,6 +216,8 @@ pub struct SockView {
     pub index: RowIndex,
     /// The view stopped at this row (rows keep arriving and counting).
     pub paused: Option<u64>,
+    /// The merged view's runs, for the log generation, filter and pause they were made for.
+    pub runs: Option<RunsCache>,
     /// The running send job.
     pub job: Option<JobView>,
     /// What the last send, export or save said (a partial send's count, a file written).
@@ -270,6 +277,24 @@ impl SockView {
     /// The log index of the k-th row shown (call visible_count first in a frame).
     pub fn visible_row(&self, k: usize) -> Option<usize> {
         self.index.get(k)
+    }
+
+    /// The merged view's runs of one direction (positions among the rows shown), made again
+    /// only when the log, filter or pause changed.
+    pub fn merged_runs(&mut self) -> &[Run] {
+        let shown = self.visible_count();
+        let fresh = matches!(&self.runs, Some((g, f, p, _)) if *g == self.traffic.generation && *f == self.filter && *p == self.paused);
+        if !fresh {
+            let runs =
+                super::traffic::runs(&self.traffic, (0..shown).filter_map(|k| self.index.get(k)));
+            self.runs = Some((
+                self.traffic.generation,
+                self.filter.clone(),
+                self.paused,
+                runs,
+            ));
+        }
+        self.runs.as_ref().map_or(&[], |(_, _, _, r)| r.as_slice())
     }
 
     /// Log indices of every row shown (for tests and small logs).
@@ -382,6 +407,8 @@ pub struct UiState {
     pub settings: Settings,
     /// The traffic cap field as typed.
     pub cap_text: String,
+    /// Why the settings could not be saved, if they could not.
+    pub settings_status: Option<String>,
     /// What the last library import or export said, and the file it uses.
     pub library_status: Option<String>,
     pub library_path: String,
@@ -408,6 +435,7 @@ impl Default for UiState {
             library_status: None,
             library_path: String::new(),
             cap_text: (super::traffic::DEFAULT_CAP >> 20).to_string(),
+            settings_status: None,
             offered: HashMap::new(),
         }
     }
@@ -684,6 +712,7 @@ impl UiState {
                         filter: Filter::default(),
                         index: RowIndex::default(),
                         paused: None,
+                        runs: None,
                         job: None,
                         status: None,
                         expanded: None,

@@ -9,8 +9,12 @@ pub mod workspace;
 
 use super::state::Action;
 
-pub fn top_bar(ui: &mut egui::Ui, _actions: &mut [Action]) {
+pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, _actions: &mut [Action]) {
     ui.horizontal(|ui| {
+        if let Some(st) = settings_status {
+            ui.colored_label(egui::Color32::from_rgb(230, 80, 70), st);
+            ui.separator();
+        }
         ui.strong("socklab");
         ui.separator();
         ui.label("Theme:");

@@ -165,7 +165,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         }
     };
     if s.merged {
-        merged(ui, s, shown, row_h, &when);
+        merged(ui, s, row_h, &when);
         return;
     }
     let mut toggle = None;
@@ -221,15 +221,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
 }
 
 /// The stream view: consecutive chunks of one direction joined, boundaries dropped.
-fn merged(
-    ui: &mut egui::Ui,
-    s: &SockView,
-    shown: usize,
-    row_h: f32,
-    when: &dyn Fn(SystemTime) -> String,
-) {
+fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemTime) -> String) {
     let enc = s.form.encoding;
-    let runs = traffic::runs(&s.traffic, (0..shown).filter_map(|k| s.visible_row(k)));
+    s.merged_runs();
+    let s: &SockView = s;
+    let runs = s.runs.as_ref().map_or(&[][..], |(_, _, _, r)| r.as_slice());
     egui::ScrollArea::vertical()
         .id_salt(("stream", s.info.id))
         .auto_shrink([false, false])
