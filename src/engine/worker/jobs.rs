@@ -345,12 +345,7 @@ impl Worker {
             Err(e) => {
                 let error = OpError::from_io("record", shown(&r.path), &e);
                 self.recording = None;
-                self.shared.emit(Event::Failed {
-                    id: Some(self.id),
-                    req: None,
-                    error,
-                    elapsed: Duration::ZERO,
-                });
+                self.report(error);
             }
         }
     }
@@ -361,12 +356,7 @@ impl Worker {
             if let Err(e) = r.file.flush() {
                 let error = OpError::from_io("record", shown(&r.path), &e);
                 self.recording = None;
-                self.shared.emit(Event::Failed {
-                    id: Some(self.id),
-                    req: None,
-                    error,
-                    elapsed: Duration::ZERO,
-                });
+                self.report(error);
             }
         }
     }

@@ -543,6 +543,16 @@ impl Worker {
         shared.emit(Event::Closed { id });
     }
 
+    /// A failure no request waits for (a continuous mode's, a recording's).
+    fn report(&self, error: OpError) {
+        self.shared.emit(Event::Failed {
+            id: Some(self.id),
+            req: None,
+            error,
+            elapsed: Duration::ZERO,
+        });
+    }
+
     fn reply(&self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {
         emit_result(&self.shared, self.id, req, op, start, result);
     }
@@ -1192,22 +1202,12 @@ impl Worker {
                                 conn,
                                 peer,
                             }),
-                            Err(error) => self.shared.emit(Event::Failed {
-                                id: Some(self.id),
-                                req: None,
-                                error,
-                                elapsed: Duration::ZERO,
-                            }),
+                            Err(error) => self.report(error),
                         }
                     }
                     Err(e) if is_again(&e) => break,
                     Err(e) => {
-                        self.shared.emit(Event::Failed {
-                            id: Some(self.id),
-                            req: None,
-                            error: OpError::from_io("accept", None, &e),
-                            elapsed: Duration::ZERO,
-                        });
+                        self.report(OpError::from_io("accept", None, &e));
                         break;
                     }
                 }
@@ -1250,12 +1250,7 @@ impl Worker {
                     self.recv_buf = buf;
                     self.auto_recv = None;
                     self.state = SockState::Error;
-                    self.shared.emit(Event::Failed {
-                        id: Some(self.id),
-                        req: None,
-                        error: OpError::from_io("recv", None, &e),
-                        elapsed: Duration::ZERO,
-                    });
+                    self.report(OpError::from_io("recv", None, &e));
                     break;
                 }
             }
