@@ -1,4 +1,5 @@
-//! socklab: the workbench window, or `socklab run FILE|-` for Python socket statements.
+//! socklab: the workbench window, `socklab run FILE|-` for Python socket statements, or
+//! `socklab serve RESPONDER ADDRESS` for a server without the window.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -10,6 +11,10 @@ usage:
   socklab run FILE     run Python socket statements from FILE on real sockets,
                        printing what Python's interactive interpreter prints
   socklab run -        the same, reading the statements from standard input
+  socklab serve RESPONDER [HOST:]PORT [--udp] [--key K] [--digest D] [--reply T] [--rule R]
+                       run a responder (echo, upper, greet, discard, chargen, daytime,
+                       fixed, hmac, hmac-client, rules) until interrupted, logging a line
+                       per connection and per message
   socklab              open the workbench window
   socklab --help       this text
 ";
@@ -49,6 +54,12 @@ fn main() -> ExitCode {
             let mut err = std::io::stderr();
             let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
             ExitCode::from(outcome.exit_code() as u8)
+        }
+        Some("serve") => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let code = socklab::serve::cli::run(&args[1..], &mut out, &mut std::io::stderr());
+            ExitCode::from(code as u8)
         }
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

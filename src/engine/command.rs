@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::addr::{AddrSpec, Family, Kind};
+use super::responder::ResponderSpec;
 
 /// Identifies one socket for the engine's whole life (never reused).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -209,6 +210,16 @@ pub enum Op {
     },
     /// End the running send job (it answers as stopped).
     StopSending,
+    /// Answer with a responder (None: stop). On a listener it answers every connection it
+    /// accepts; on a connection or a datagram socket, what arrives there (auto-receive on).
+    Respond {
+        responder: Option<ResponderSpec>,
+    },
+    /// A listener accepts no more than this many connections open at once (the others wait
+    /// in the kernel's accept queue); None: no limit.
+    LimitClients {
+        max: Option<usize>,
+    },
     /// Write every received byte to this file as it arrives (None: stop, answering the
     /// byte count once the file is flushed).
     Record {
@@ -246,6 +257,8 @@ impl Op {
             Op::Inspect { .. } => "inspect",
             Op::StartSending { .. } => "send_job",
             Op::StopSending => "stop_sending",
+            Op::Respond { .. } => "respond",
+            Op::LimitClients { .. } => "limit_clients",
             Op::Record { .. } => "record",
         }
     }

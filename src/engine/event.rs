@@ -140,6 +140,10 @@ pub struct Snapshot {
     pub auto_accept: bool,
     /// A send job is running.
     pub sending: bool,
+    /// The responder answering here (or, on a listener, its connections).
+    pub responder: Option<String>,
+    /// A listener's connections open now, and its limit.
+    pub clients: Option<(usize, Option<usize>)>,
     /// Receive-to-file: the file and the bytes written to it so far.
     pub recording: Option<(std::path::PathBuf, u64)>,
 }
@@ -243,6 +247,8 @@ pub enum Event {
         progress: Progress,
         _permit: Option<Permit>,
     },
+    /// A responder's report: a check passed or failed, a rule fired.
+    Note { id: SocketId, text: String },
     /// The socket is closed and its worker gone.
     Closed { id: SocketId },
 }
@@ -271,6 +277,7 @@ impl Event {
             | Event::Skipped { id, .. }
             | Event::Snapshot { id, .. }
             | Event::Progress { id, .. }
+            | Event::Note { id, .. }
             | Event::Closed { id } => Some(*id),
             Event::Failed { id, .. } => *id,
             Event::Accepted { listener, .. } => Some(*listener),

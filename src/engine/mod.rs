@@ -9,6 +9,7 @@ pub mod errors;
 pub mod event;
 pub mod inspect;
 pub mod options;
+pub mod responder;
 mod waker;
 mod worker;
 
@@ -28,6 +29,7 @@ pub use errors::{ErrorKind, OpError};
 pub use event::{
     Chunk, Counters, Direction, Event, Progress, Reply, Snapshot, SockState, SocketInfo,
 };
+pub use responder::{Ctx, MakeResponder, Out, Responder, ResponderSpec};
 
 use waker::Waker;
 

@@ -157,6 +157,12 @@ pub fn op_line(name: &str, op: &Op) -> String {
         Op::Inspect { .. } => format!("# {name}: inspect"),
         Op::StartSending { job } => format!("# {name}: {}", job_text(job)),
         Op::StopSending => format!("# {name}: stop sending"),
+        Op::Respond { responder: Some(r) } => {
+            format!("# {name}: answer with the {} responder", r.describe())
+        }
+        Op::Respond { responder: None } => format!("# {name}: stop answering"),
+        Op::LimitClients { max: Some(n) } => format!("# {name}: at most {n} clients at once"),
+        Op::LimitClients { max: None } => format!("# {name}: no limit on clients"),
         Op::Record { path: Some(p) } => {
             format!(
                 "# {name}: receive to file {}",

@@ -17,6 +17,8 @@ use super::traffic::{Filter, RowIndex, TrafficLog, TrafficRow};
 
 /// Journal entries kept.
 const MAX_JOURNAL: usize = 10_000;
+/// Responder notes kept per socket.
+const MAX_NOTES: usize = 200;
 
 /// An error as the window shows it, next to the action that caused it.
 #[derive(Clone, Debug, PartialEq)]
@@ -222,6 +224,8 @@ pub struct SockView {
     pub job: Option<JobView>,
     /// What the last send, export or save said (a partial send's count, a file written).
     pub status: Option<String>,
+    /// What its responder reported (a check passed, a rule fired), newest last.
+    pub notes: std::collections::VecDeque<String>,
     /// The row whose hex dump is open.
     pub expanded: Option<usize>,
     /// Show consecutive chunks of one direction as one stream.
@@ -713,6 +717,7 @@ impl UiState {
                         index: RowIndex::default(),
                         paused: None,
                         runs: None,
+                        notes: Default::default(),
                         job: None,
                         status: None,
                         expanded: None,
@@ -841,6 +846,14 @@ impl UiState {
                     .filter(|j| j.req == req)
                 {
                     j.progress = progress;
+                }
+            }
+            Event::Note { id, text } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    if s.notes.len() >= MAX_NOTES {
+                        s.notes.pop_front();
+                    }
+                    s.notes.push_back(text);
                 }
             }
             Event::Closed { id } => {

@@ -25,6 +25,7 @@ use super::waker::Waker;
 use super::{lock, Shared, WorkerHandle};
 
 mod jobs;
+mod respond;
 
 /// Largest buffer one recv() call allocates, whatever bufsize asks for.
 const MAX_RECV: usize = 64 << 20;
@@ -112,12 +113,14 @@ fn spawn_accepted(
     family: Family,
     kind: Kind,
     proto: i32,
-    parent: SocketId,
     auto_receive: bool,
+    inherit: respond::Inherit,
 ) -> Result<SocketId, OpError> {
+    let parent = inherit.parent.0;
     let Some((id, name, waker, rx)) = register(shared, true, "accept", ReqId(0)) else {
         return Err(OpError::os("accept", None, libc::EMFILE));
     };
+    inherit.parent.1 .0.fetch_add(1, Ordering::AcqRel);
     shared.emit(Event::Created {
         info: SocketInfo {
             id,
@@ -138,8 +141,13 @@ fn spawn_accepted(
         .spawn(move || {
             let mut w = Worker::new(sh, id, sock, family, kind, Timeout::Blocking, waker, rx);
             w.state = SockState::Connected;
+            w.parent = Some(inherit.parent);
             if auto_receive {
                 w.auto_recv = Some(64 << 10);
+            }
+            if inherit.responder.is_some() {
+                w.attach_responder(inherit.responder);
+                w.answer_open();
             }
             w.run();
         });
@@ -369,6 +377,14 @@ struct Worker {
     next_tick: Instant,
     job: Option<jobs::Job>,
     recording: Option<jobs::Recording>,
+    /// The responder answering here, and the one a listener gives its connections.
+    answering: Option<respond::Answering>,
+    child_spec: Option<crate::engine::responder::ResponderSpec>,
+    /// A listener's open connections and their limit.
+    clients: respond::Clients,
+    client_limit: Option<usize>,
+    /// The listener that accepted this connection, and its count.
+    parent: Option<(SocketId, respond::Clients)>,
 }
 
 impl Worker {
@@ -410,6 +426,11 @@ impl Worker {
             next_tick: Instant::now(),
             job: None,
             recording: None,
+            answering: None,
+            child_spec: None,
+            clients: respond::Clients::default(),
+            client_limit: None,
+            parent: None,
         }
     }
 
@@ -431,7 +452,8 @@ impl Worker {
                 break;
             }
             let (job_events, timeout) = self.job_wait(self.tick_timeout());
-            let interest = self.continuous_interest() | job_events;
+            let (answer_events, timeout) = self.answer_timeout(timeout);
+            let interest = self.continuous_interest() | job_events | answer_events;
             let (wake, ready) = poll2(self.waker.raw(), self.fd(), interest, timeout);
             if wake != 0 {
                 self.pull_commands(false);
@@ -440,17 +462,37 @@ impl Worker {
                 self.continuous_step();
             }
             self.job_step();
+            self.answer_step();
             self.tick();
         }
         self.finish();
     }
 
     fn continuous_interest(&self) -> i16 {
-        if self.auto_accept.is_some() || (self.auto_recv.is_some() && !self.eof) {
+        let accepting = self.auto_accept.is_some() && self.room_for_client();
+        let receiving = self.auto_recv.is_some() && !self.eof && !self.backpressured();
+        if accepting || receiving {
             libc::POLLIN
         } else {
             0
         }
+    }
+
+    /// Adds the responder's needs to a poll: what to wait for and the shorter timeout.
+    fn answer_timeout(&self, timeout_ms: i32) -> (i16, i32) {
+        let (events, t) = self.answer_wait(Instant::now());
+        let ms = match t {
+            None => timeout_ms,
+            Some(d) => {
+                let j = (d.as_micros().div_ceil(1000)).min(i32::MAX as u128) as i32;
+                if timeout_ms < 0 {
+                    j
+                } else {
+                    timeout_ms.min(j)
+                }
+            }
+        };
+        (events, ms)
     }
 
     /// Adds the send job's needs to a poll: what to wait for and the shorter timeout.
@@ -505,6 +547,7 @@ impl Worker {
     fn finish(mut self) {
         self.stop_job();
         self.flush_recording();
+        self.leave_listener();
         unregister(&self.shared, self.id);
         let close_req = self.closing;
         // The descriptor closes before anyone hears it did.
@@ -541,6 +584,14 @@ impl Worker {
             );
         }
         shared.emit(Event::Closed { id });
+    }
+
+    /// What a connection accepted here inherits.
+    fn inherit(&self) -> respond::Inherit {
+        respond::Inherit {
+            responder: self.child_spec.clone(),
+            parent: (self.id, self.clients.clone()),
+        }
     }
 
     /// A failure no request waits for (a continuous mode's, a recording's).
@@ -722,6 +773,8 @@ impl Worker {
                 Ok(Reply::Unit)
             }
             Op::Record { path } => self.record(path),
+            Op::Respond { responder } => self.respond(responder),
+            Op::LimitClients { max } => self.limit_clients(max),
             Op::Inspect { so_error } => {
                 self.refresh_options();
                 if so_error {
@@ -832,8 +885,8 @@ impl Worker {
                         self.family,
                         self.kind,
                         proto,
-                        self.id,
                         false,
+                        self.inherit(),
                     )?;
                     return Ok(Reply::Accepted { conn: id, peer });
                 }
@@ -1183,6 +1236,9 @@ impl Worker {
     fn continuous_step(&mut self) {
         if let Some(receive) = self.auto_accept {
             for _ in 0..BURST {
+                if !self.room_for_client() {
+                    break;
+                }
                 match self.nonblocking(|s| s.accept()) {
                     Ok((conn, addr)) => {
                         let _ = conn.set_nonblocking(false);
@@ -1194,8 +1250,8 @@ impl Worker {
                             self.family,
                             self.kind,
                             proto,
-                            self.id,
                             receive,
+                            self.inherit(),
                         ) {
                             Ok(conn) => self.shared.emit(Event::Accepted {
                                 listener: self.id,
@@ -1239,11 +1295,25 @@ impl Worker {
                         self.eof = true;
                         self.state = SockState::HalfClosed;
                         self.snapshot_due = true;
+                        self.answer_eof();
+                        break;
+                    }
+                    let from = (self.kind != Kind::Stream).then_some(sa);
+                    self.answer_data(&data, from);
+                    if self.backpressured() {
                         break;
                     }
                 }
                 Err(e) if is_again(&e) => {
                     self.recv_buf = buf;
+                    break;
+                }
+                Err(e) if self.answering.is_some() && self.kind == Kind::Stream => {
+                    // A client that resets is an everyday end for a server's connection.
+                    self.recv_buf = buf;
+                    let _ = e;
+                    self.answer_eof();
+                    self.closing.get_or_insert(ReqId(0));
                     break;
                 }
                 Err(e) => {
@@ -1355,6 +1425,9 @@ impl Worker {
             auto_receive: self.auto_recv.is_some(),
             auto_accept: self.auto_accept.is_some(),
             sending: self.job.is_some(),
+            responder: self.responder_name(),
+            clients: (self.state == SockState::Listening)
+                .then(|| (self.clients.0.load(Ordering::Acquire), self.client_limit)),
             recording: self.recording.as_ref().map(|r| r.snapshot()),
         };
         let changed = self.last_snapshot.as_ref() != Some(&snap);

@@ -1,0 +1,285 @@
+//! Running a responder in the socket's worker: what it answers is queued (bounded: while the
+//! queue is full the worker stops reading, as a real server would) and sent as the kernel
+//! takes it; delays hold what follows; a close waits for everything before it.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use socket2::SockAddr;
+
+use super::{is_again, OpResult, Worker};
+use crate::engine::addr::{Endpoint, Kind};
+use crate::engine::command::{ReqId, SocketId};
+use crate::engine::errors::OpError;
+use crate::engine::event::{Event, Reply, SockState};
+use crate::engine::lock;
+use crate::engine::responder::{Ctx, Out, Responder, ResponderSpec};
+
+/// Answer bytes queued per connection before the worker stops reading.
+const OUT_LIMIT: usize = 1 << 20;
+/// Answer datagrams queued before the worker stops reading.
+const DGRAM_LIMIT: usize = 1024;
+/// Buffer of a responder's automatic receive.
+pub(super) const RESPOND_RECV: usize = 64 << 10;
+
+pub(super) struct Answering {
+    spec: ResponderSpec,
+    r: Box<dyn Responder>,
+    local: Option<Endpoint>,
+    peer: Option<Endpoint>,
+    outq: VecDeque<u8>,
+    dgrams: VecDeque<(Vec<u8>, Option<SockAddr>)>,
+    held: VecDeque<(Out, Option<SockAddr>)>,
+    hold_until: Option<Instant>,
+    stream: Option<Vec<u8>>,
+    close_when_sent: bool,
+}
+
+/// A listener's count of open connections, which they give back when they close.
+#[derive(Clone, Default)]
+pub(crate) struct Clients(pub(crate) Arc<AtomicUsize>);
+
+impl Worker {
+    fn ctx(&self, peer: Option<Endpoint>) -> Ctx {
+        let a = self.answering.as_ref();
+        Ctx {
+            peer: peer.or_else(|| a.and_then(|a| a.peer.clone())),
+            local: a.and_then(|a| a.local.clone()),
+            now: SystemTime::now(),
+        }
+    }
+
+    /// Starts answering with `spec` here (or stops, with None).
+    pub(super) fn attach_responder(&mut self, spec: Option<ResponderSpec>) {
+        let Some(spec) = spec else {
+            self.answering = None;
+            return;
+        };
+        let local = self
+            .sock
+            .local_addr()
+            .ok()
+            .map(|a| Endpoint::from_sockaddr(&a));
+        let peer = self
+            .sock
+            .peer_addr()
+            .ok()
+            .map(|a| Endpoint::from_sockaddr(&a));
+        self.answering = Some(Answering {
+            r: spec.make(),
+            spec,
+            local,
+            peer,
+            outq: VecDeque::new(),
+            dgrams: VecDeque::new(),
+            held: VecDeque::new(),
+            hold_until: None,
+            stream: None,
+            close_when_sent: false,
+        });
+        self.auto_recv.get_or_insert(RESPOND_RECV);
+    }
+
+    /// The Respond command.
+    pub(super) fn respond(&mut self, spec: Option<ResponderSpec>) -> OpResult {
+        if self.state == SockState::Listening {
+            self.child_spec = spec;
+            self.snapshot_due = true;
+            return Ok(Reply::Unit);
+        }
+        if self.kind == Kind::Stream
+            && spec.is_some()
+            && !matches!(self.state, SockState::Connected | SockState::HalfClosed)
+        {
+            return Err(OpError::python(
+                "respond",
+                "OSError",
+                "a stream socket answers once it is connected (or attach the responder to a listener)",
+            ));
+        }
+        let open = self.kind == Kind::Stream && spec.is_some();
+        self.attach_responder(spec);
+        if open {
+            self.answer_open();
+        }
+        self.snapshot_due = true;
+        Ok(Reply::Unit)
+    }
+
+    /// A connection opened: the responder may speak first.
+    pub(super) fn answer_open(&mut self) {
+        let ctx = self.ctx(None);
+        if let Some(a) = self.answering.as_mut() {
+            let outs = a.r.on_open(&ctx);
+            a.held.extend(outs.into_iter().map(|o| (o, None)));
+        }
+        self.answer_step();
+    }
+
+    /// One message arrived (`from`: a datagram's source).
+    pub(super) fn answer_data(&mut self, data: &[u8], from: Option<SockAddr>) {
+        if self.answering.is_none() {
+            return;
+        }
+        let ctx = self.ctx(from.as_ref().map(Endpoint::from_sockaddr));
+        if let Some(a) = self.answering.as_mut() {
+            let outs = a.r.on_data(data, &ctx);
+            a.held.extend(outs.into_iter().map(|o| (o, from.clone())));
+        }
+    }
+
+    /// The peer closed its side: answer what is queued, then close (as a server does).
+    pub(super) fn answer_eof(&mut self) {
+        if let Some(a) = self.answering.as_mut() {
+            a.stream = None;
+            a.close_when_sent = true;
+        }
+    }
+
+    /// Whether reading should pause because answers are piling up.
+    pub(super) fn backpressured(&self) -> bool {
+        self.answering
+            .as_ref()
+            .is_some_and(|a| a.outq.len() >= OUT_LIMIT || a.dgrams.len() >= DGRAM_LIMIT)
+    }
+
+    /// What poll should wait for, and how long at most, while answering.
+    pub(super) fn answer_wait(&self, now: Instant) -> (i16, Option<Duration>) {
+        let Some(a) = &self.answering else {
+            return (0, None);
+        };
+        let events = if !a.outq.is_empty() || !a.dgrams.is_empty() || a.stream.is_some() {
+            libc::POLLOUT
+        } else {
+            0
+        };
+        let t = match a.hold_until {
+            Some(t) if !a.held.is_empty() => Some(t.saturating_duration_since(now)),
+            _ => None,
+        };
+        (events, t)
+    }
+
+    /// Moves due answers to the queues and sends what the kernel takes.
+    pub(super) fn answer_step(&mut self) {
+        let Some(mut a) = self.answering.take() else {
+            return;
+        };
+        let datagram = self.kind != Kind::Stream;
+        let now = Instant::now();
+        while let Some((out, to)) = a.held.pop_front() {
+            if a.hold_until.is_some_and(|t| now < t) {
+                a.held.push_front((out, to));
+                break;
+            }
+            a.hold_until = None;
+            match out {
+                Out::Send { data } if datagram => a.dgrams.push_back((data, to)),
+                Out::Send { data } => a.outq.extend(data),
+                Out::Stream { block } if !datagram && !block.is_empty() => a.stream = Some(block),
+                Out::Stream { .. } => {}
+                Out::Wait { delay } => a.hold_until = Some(now + delay),
+                Out::Close if !datagram => a.close_when_sent = true,
+                Out::Close => {}
+                Out::Note { text } => self.shared.emit(Event::Note { id: self.id, text }),
+            }
+        }
+        let ended = self.flush_answers(&mut a);
+        let done = a.outq.is_empty() && a.dgrams.is_empty() && a.held.is_empty();
+        if ended || (a.close_when_sent && done) {
+            // The server side hangs up, as the responder (or the peer) asked.
+            self.closing.get_or_insert(ReqId(0));
+        }
+        self.answering = Some(a);
+    }
+
+    /// Sends queued answers; true when the peer is gone and the connection should end.
+    fn flush_answers(&mut self, a: &mut Answering) -> bool {
+        let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+        for _ in 0..64 {
+            if let Some((data, to)) = a.dgrams.front() {
+                let r = match to {
+                    Some(sa) => self.sock.send_to_with_flags(data, sa, flags),
+                    None => self.sock.send_with_flags(data, flags),
+                };
+                match r {
+                    Ok(n) => {
+                        let peer = to.as_ref().map(Endpoint::from_sockaddr);
+                        let data = data[..n].to_vec();
+                        a.dgrams.pop_front();
+                        self.count_out(&data, peer);
+                    }
+                    Err(e) if is_again(&e) => return false,
+                    Err(e) => {
+                        // A datagram that cannot go (e.g. the sender vanished) is dropped.
+                        a.dgrams.pop_front();
+                        self.report(OpError::from_io("sendto", None, &e));
+                    }
+                }
+                continue;
+            }
+            if a.outq.is_empty() {
+                match &a.stream {
+                    Some(block) => a.outq.extend(block.iter().copied()),
+                    None => return false,
+                }
+            }
+            let (front, _) = a.outq.as_slices();
+            match self.sock.send_with_flags(front, flags) {
+                Ok(n) => {
+                    let sent: Vec<u8> = a.outq.drain(..n).collect();
+                    self.count_out(&sent, None);
+                }
+                Err(e) if is_again(&e) => return false,
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(0);
+                    if errno != libc::EPIPE && errno != libc::ECONNRESET {
+                        self.report(OpError::from_io("send", None, &e));
+                    }
+                    a.outq.clear();
+                    a.stream = None;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The LimitClients command.
+    pub(super) fn limit_clients(&mut self, max: Option<usize>) -> OpResult {
+        self.client_limit = max;
+        self.snapshot_due = true;
+        Ok(Reply::Unit)
+    }
+
+    /// Whether a listener may accept another connection now.
+    pub(super) fn room_for_client(&self) -> bool {
+        self.client_limit
+            .is_none_or(|m| self.clients.0.load(Ordering::Acquire) < m)
+    }
+
+    /// A connection of a listener closed: give its place back and let the listener look.
+    pub(super) fn leave_listener(&self) {
+        if let Some((parent, clients)) = &self.parent {
+            clients.0.fetch_sub(1, Ordering::AcqRel);
+            if let Some(h) = lock(&self.shared.workers).get(parent) {
+                h.waker.wake();
+            }
+        }
+    }
+
+    pub(super) fn responder_name(&self) -> Option<String> {
+        self.answering
+            .as_ref()
+            .map(|a| a.spec.describe())
+            .or_else(|| self.child_spec.as_ref().map(|s| s.describe()))
+    }
+}
+
+/// What a connection inherits from the listener that accepted it.
+pub(super) struct Inherit {
+    pub(super) responder: Option<ResponderSpec>,
+    pub(super) parent: (SocketId, Clients),
+}

@@ -1,0 +1,328 @@
+//! `socklab serve RESPONDER [HOST:]PORT [--udp] [--key K] [--digest D] [--reply TEXT]
+//! [--rule KIND:PATTERN=>REPLY]...`: one responder without the window, a log line per
+//! connection and per message on standard output, until interrupted.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use crossbeam_channel::Receiver;
+
+use super::{build, exposure_warning, MatchKind, Options, Rule};
+use crate::engine::{
+    AddrSpec, Create, Direction, Engine, EngineConfig, Event, Family, Kind, Op, Reply, ReqId,
+    SocketId,
+};
+use crate::python::value::bytes_repr;
+
+pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]...
+  RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules
+  HOST defaults to 127.0.0.1; [::1]:9000 for IPv6. KIND: exact, contains, prefix, suffix, regex
+  (hex-exact... to match hex). Example: socklab serve rules 9000 --rule 'regex:^GET (\\w+)=>got {1}\\n'";
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq)]
+pub struct Args {
+    pub responder: String,
+    pub host: String,
+    pub port: u16,
+    pub udp: bool,
+    pub options: Options,
+}
+
+/// Parses `--rule KIND:PATTERN=>REPLY` (KIND may start with `hex-`).
+pub fn parse_rule(s: &str) -> Result<Rule, String> {
+    let (kind, rest) = s
+        .split_once(':')
+        .ok_or_else(|| format!("rule {s:?}: write KIND:PATTERN=>REPLY"))?;
+    let (hex, kind) = match kind.strip_prefix("hex-") {
+        Some(k) => (true, k),
+        None => (false, kind),
+    };
+    let kind = MatchKind::from_name(kind).ok_or_else(|| {
+        format!("rule {s:?}: the kind is one of exact, contains, prefix, suffix, regex")
+    })?;
+    let (pattern, reply) = rest
+        .split_once("=>")
+        .ok_or_else(|| format!("rule {s:?}: the reply follows =>"))?;
+    Ok(Rule {
+        kind,
+        hex,
+        pattern: pattern.to_string(),
+        reply: reply.to_string(),
+        delay_ms: 0,
+    })
+}
+
+pub fn parse(args: &[String]) -> Result<Args, String> {
+    let mut pos = Vec::new();
+    let mut o = Options::default();
+    let mut udp = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match a.as_str() {
+            "--udp" => udp = true,
+            "--key" => o.key = value("--key")?,
+            "--digest" => o.digest = value("--digest")?,
+            "--reply" => o.reply = value("--reply")?,
+            "--rule" => o.rules.push(parse_rule(&value("--rule")?)?),
+            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
+            p => pos.push(p.to_string()),
+        }
+    }
+    let [responder, addr] = pos.as_slice() else {
+        return Err("give a responder and an address".into());
+    };
+    let (host, port) = match addr.rsplit_once(':') {
+        Some((h, p)) => (h.trim_matches(['[', ']']).to_string(), p),
+        None => ("127.0.0.1".to_string(), addr.as_str()),
+    };
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("{port:?} is not a port (0-65535)"))?;
+    Ok(Args {
+        responder: responder.clone(),
+        host,
+        port,
+        udp,
+        options: o,
+    })
+}
+
+/// Waits for the answer to `req`, logging nothing (setup calls).
+fn answer(rx: &Receiver<Event>, req: ReqId) -> Result<Reply, String> {
+    for ev in rx.iter() {
+        match ev {
+            Event::Done { req: r, reply, .. } if r == req => return Ok(reply),
+            Event::Failed {
+                req: Some(r),
+                error,
+                ..
+            } if r == req => return Err(error.to_string()),
+            Event::Created { req: Some(r), .. } if r == req => return Ok(Reply::Unit),
+            _ => {}
+        }
+    }
+    Err("the engine stopped".into())
+}
+
+/// Runs the server until the process is interrupted; returns the exit status on failure.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let a = match parse(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "socklab serve: {e}\n{USAGE}");
+            return 2;
+        }
+    };
+    let spec = match build(&a.responder, &a.options) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "socklab serve: {e}");
+            return 2;
+        }
+    };
+    if let Some(w) = exposure_warning(&a.host) {
+        let _ = writeln!(err, "socklab serve: warning: {w}");
+    }
+    let (engine, rx) = Engine::start(
+        EngineConfig {
+            inspect: false,
+            ..EngineConfig::default()
+        },
+        || {},
+    );
+    let family = if a.host.contains(':') {
+        Family::Inet6
+    } else {
+        Family::Inet
+    };
+    let kind = if a.udp { Kind::Dgram } else { Kind::Stream };
+    let req = engine.next_req();
+    engine.create(
+        req,
+        Create::New {
+            family,
+            kind,
+            proto: 0,
+        },
+    );
+    let id = match rx.iter().find_map(|e| match e {
+        Event::Created { info, req: Some(r) } if r == req => Some(Ok(info.id)),
+        Event::Failed {
+            req: Some(r),
+            error,
+            ..
+        } if r == req => Some(Err(error.to_string())),
+        _ => None,
+    }) {
+        Some(Ok(id)) => id,
+        Some(Err(e)) => {
+            let _ = writeln!(err, "socklab serve: {e}");
+            return 1;
+        }
+        None => return 1,
+    };
+    let call = |op: Op| -> Result<Reply, String> {
+        let req = engine.next_req();
+        engine.send(id, req, op);
+        answer(&rx, req)
+    };
+    let addr = match family {
+        Family::Inet6 => AddrSpec::Inet6 {
+            host: a.host.clone(),
+            port: a.port,
+            flowinfo: 0,
+            scope_id: 0,
+        },
+        _ => AddrSpec::Inet {
+            host: a.host.clone(),
+            port: a.port,
+        },
+    };
+    let mut setup = vec![
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_REUSEADDR,
+            value: crate::engine::OptValue::Int(1),
+        },
+        Op::Bind { addr },
+    ];
+    if !a.udp {
+        setup.push(Op::Listen { backlog: 1024 });
+    }
+    setup.push(Op::Respond {
+        responder: Some(spec.clone()),
+    });
+    if !a.udp {
+        setup.push(Op::AutoAccept {
+            on: true,
+            receive: true,
+        });
+    }
+    for op in setup {
+        if let Err(e) = call(op) {
+            let _ = writeln!(err, "socklab serve: {e}");
+            engine.shutdown();
+            return 1;
+        }
+    }
+    let local = match call(Op::GetSockName) {
+        Ok(Reply::Addr(e)) => e.to_string(),
+        _ => format!("{}:{}", a.host, a.port),
+    };
+    let _ = writeln!(
+        out,
+        "serving {} on {local} ({}); Ctrl-C stops",
+        spec.describe(),
+        if a.udp { "UDP" } else { "TCP" }
+    );
+    let _ = out.flush();
+    log_events(&rx, id, out);
+    engine.shutdown();
+    0
+}
+
+/// A shortened repr of a message for the log.
+fn shown(data: &[u8]) -> String {
+    const MAX: usize = 200;
+    let mut s = bytes_repr(&data[..data.len().min(MAX)]);
+    if data.len() > MAX {
+        s.push_str(&format!("... ({} bytes)", data.len()));
+    }
+    s
+}
+
+fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write) {
+    let mut names: HashMap<SocketId, String> = HashMap::new();
+    names.insert(server, "server".into());
+    for ev in rx.iter() {
+        let name = |id: &SocketId| {
+            names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", id.0))
+        };
+        let line = match ev {
+            Event::Created { info, .. } => {
+                names.insert(info.id, info.name.clone());
+                continue;
+            }
+            Event::Accepted { conn, peer, .. } => format!("+ {} from {peer}", name(&conn)),
+            Event::Data { id, chunk } => {
+                let dir = match chunk.direction {
+                    Direction::In => "<",
+                    Direction::Out => ">",
+                };
+                let peer = chunk.peer.map(|p| format!(" {p}")).unwrap_or_default();
+                if chunk.len == 0 && chunk.direction == Direction::In && id != server {
+                    format!("< {} closed by the peer", name(&id))
+                } else {
+                    format!(
+                        "{dir} {}{peer} {} {}",
+                        name(&id),
+                        chunk.len,
+                        shown(&chunk.data)
+                    )
+                }
+            }
+            Event::Skipped { id, bytes, chunks } => {
+                format!(
+                    "  {}: {bytes} bytes in {chunks} messages not logged (the log fell behind)",
+                    name(&id)
+                )
+            }
+            Event::Note { id, text } => format!("! {} {text}", name(&id)),
+            Event::Failed { id, error, .. } => {
+                format!("! {} {error}", id.map(|i| name(&i)).unwrap_or_default())
+            }
+            Event::Closed { id } => {
+                if id == server {
+                    break;
+                }
+                let n = name(&id);
+                names.remove(&id);
+                format!("- {n} closed")
+            }
+            _ => continue,
+        };
+        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_and_rules_parse() {
+        let v: Vec<String> = [
+            "hmac",
+            "[::1]:9000",
+            "--key",
+            "k",
+            "--digest",
+            "md5",
+            "--udp",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let a = parse(&v).unwrap();
+        assert_eq!((a.host.as_str(), a.port, a.udp), ("::1", 9000, true));
+        assert_eq!(a.options.digest, "md5");
+        let a = parse(&["echo".into(), "9000".into()]).unwrap();
+        assert_eq!(a.host, "127.0.0.1");
+        let r = parse_rule("hex-prefix:01 03=>\\x01").unwrap();
+        assert!(r.hex && r.kind == MatchKind::Prefix && r.pattern == "01 03");
+        assert!(parse_rule("nope").is_err());
+        assert!(parse(&["echo".into()]).is_err());
+        assert!(parse(&["echo".into(), "x:99999".into()]).is_err());
+    }
+}
