@@ -1,0 +1,133 @@
+//! `socklab serve` as scripts use it: the ready line names the address, every connection and
+//! message is logged, bad arguments exit 2, and exposing a server says so.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, UdpSocket};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    lines: BufReader<ChildStdout>,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        lines.read_line(&mut first).unwrap();
+        assert!(first.starts_with("serving "), "ready line: {first:?}");
+        let port = first
+            .split_whitespace()
+            .find_map(|w| w.rsplit_once(':').and_then(|(_, p)| p.parse().ok()))
+            .unwrap();
+        Server { child, lines, port }
+    }
+
+    /// Reads log lines until one contains `what`.
+    fn expect(&mut self, what: &str) -> String {
+        let mut seen = Vec::new();
+        loop {
+            let mut l = String::new();
+            let n = self.lines.read_line(&mut l).unwrap();
+            assert!(n > 0, "log ended before {what:?}; saw {seen:?}");
+            if l.contains(what) {
+                return l;
+            }
+            seen.push(l);
+        }
+    }
+}
+
+#[test]
+fn echo_over_tcp_logs_every_connection_and_message() {
+    let mut s = Server::start(&["echo", "127.0.0.1:0"]);
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_read_timeout(Some(DEADLINE)).unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut b = [0u8; 5];
+    c.read_exact(&mut b).unwrap();
+    assert_eq!(&b, b"hello");
+    drop(c);
+    assert!(s.expect("+ conn1 from 127.0.0.1:").starts_with('+'));
+    s.expect("< conn1 5 b'hello'");
+    s.expect("> conn1 5 b'hello'");
+    s.expect("- conn1 closed");
+}
+
+#[test]
+fn udp_and_hmac_from_the_command_line() {
+    let mut s = Server::start(&["upper", "127.0.0.1:0", "--udp"]);
+    let u = UdpSocket::bind("127.0.0.1:0").unwrap();
+    u.set_read_timeout(Some(DEADLINE)).unwrap();
+    u.send_to(b"abc", ("127.0.0.1", s.port)).unwrap();
+    let mut b = [0u8; 16];
+    let (n, _) = u.recv_from(&mut b).unwrap();
+    assert_eq!(&b[..n], b"ABC");
+    s.expect("< server 127.0.0.1:");
+
+    let mut s = Server::start(&["hmac", "0", "--key", "k", "--digest", "md5"]);
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut challenge = [0u8; 32];
+    c.read_exact(&mut challenge).unwrap();
+    let mac = socklab::python::hashing::hmac_digest(
+        socklab::python::hashing::Algo::Md5,
+        b"k",
+        &challenge,
+    );
+    c.write_all(socklab::python::hashing::hex(&mac).as_bytes())
+        .unwrap();
+    let mut ok = [0u8; 3];
+    c.read_exact(&mut ok).unwrap();
+    assert_eq!(&ok, b"OK\n");
+    s.expect("! conn1 HMAC check passed");
+}
+
+#[test]
+fn bad_arguments_exit_2_and_exposure_is_warned() {
+    for args in [
+        &["nosuch", "9000"][..],
+        &["echo"],
+        &["hmac", "9000"],
+        &["echo", "70000"],
+        &["rules", "9000", "--rule", "regex:(=>x"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+            .arg("serve")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?} says why");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["serve", "echo", "0.0.0.0:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut l = String::new();
+    err.read_line(&mut l).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(l.contains("reachable from the network"), "{l}");
+}
