@@ -449,3 +449,28 @@ fn a_client_limit_leaves_the_rest_in_the_accept_queue() {
     drop(a);
     assert_eq!(read_n(&mut c, 1), b"c", "accepted once a client left");
 }
+
+#[test]
+fn the_accept_queue_lists_the_peers_nobody_accepted() {
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    let clients: Vec<TcpStream> = (0..3).map(|_| client(port)).collect();
+    let mine: Vec<String> = clients
+        .iter()
+        .map(|c| c.local_addr().unwrap().to_string())
+        .collect();
+    let snap = d.snapshot_until(l, "three queued", |s| s.accept_queue.len() == 3);
+    let mut queued: Vec<String> = snap.accept_queue.iter().map(|e| e.to_string()).collect();
+    queued.sort();
+    let mut want = mine.clone();
+    want.sort();
+    assert_eq!(queued, want, "the queue holds exactly the waiting clients");
+    let socklab::engine::Reply::Accepted { peer, .. } = d.ok(l, Op::Accept) else {
+        panic!()
+    };
+    let snap = d.snapshot_until(l, "two queued", |s| s.accept_queue.len() == 2);
+    assert!(!snap.accept_queue.contains(&peer), "the accepted one left the queue");
+}

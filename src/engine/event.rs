@@ -144,6 +144,8 @@ pub struct Snapshot {
     pub responder: Option<String>,
     /// A listener's connections open now, and its limit.
     pub clients: Option<(usize, Option<usize>)>,
+    /// A TCP listener's completed connections nobody accepted yet (their peers).
+    pub accept_queue: Vec<Endpoint>,
     /// Receive-to-file: the file and the bytes written to it so far.
     pub recording: Option<(std::path::PathBuf, u64)>,
 }

@@ -140,3 +140,97 @@ pub fn kernel_nonblocking(fd: RawFd) -> bool {
     let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
     fl >= 0 && fl & libc::O_NONBLOCK != 0
 }
+
+/// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already
+/// closed by the peer: CLOSE_WAIT) but not yet accepted. Read with sock_diag netlink: such
+/// sockets have no inode until accept() gives them one. Their peers' addresses, oldest
+/// first as the kernel lists them; None when the kernel would not say.
+pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::SocketAddr>> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    const SOCK_DIAG_BY_FAMILY: u16 = 20;
+    const NETLINK_SOCK_DIAG: i32 = 4;
+    const NLMSG_DONE: u16 = 3;
+    const NLMSG_ERROR: u16 = 2;
+    const MAX: usize = 4096;
+    let family = if local.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    } as u8;
+    // SAFETY: a plain socket syscall; the descriptor is closed below on every path.
+    let fd = unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            NETLINK_SOCK_DIAG,
+        )
+    };
+    if fd < 0 {
+        return None;
+    }
+    struct Close(i32);
+    impl Drop for Close {
+        fn drop(&mut self) {
+            // SAFETY: closes the descriptor this guard owns.
+            unsafe { libc::close(self.0) };
+        }
+    }
+    let _guard = Close(fd);
+    // nlmsghdr (16 bytes) + inet_diag_req_v2 (56 bytes).
+    let mut req = [0u8; 72];
+    req[0..4].copy_from_slice(&72u32.to_ne_bytes());
+    req[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
+    req[6..8].copy_from_slice(&flags.to_ne_bytes());
+    req[8..12].copy_from_slice(&1u32.to_ne_bytes());
+    req[16] = family;
+    req[17] = libc::IPPROTO_TCP as u8;
+    let states: u32 = (1 << 1) | (1 << 8); // ESTABLISHED, CLOSE_WAIT
+    req[20..24].copy_from_slice(&states.to_ne_bytes());
+    // SAFETY: sends the request buffer, whose length is given.
+    let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
+    if sent != req.len() as isize {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        // SAFETY: receives into the buffer, whose length is given.
+        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
+        if n <= 0 {
+            return None;
+        }
+        let mut at = 0usize;
+        let n = n as usize;
+        while at + 16 <= n {
+            let len = u32::from_ne_bytes(buf[at..at + 4].try_into().ok()?) as usize;
+            let kind = u16::from_ne_bytes(buf[at + 4..at + 6].try_into().ok()?);
+            if kind == NLMSG_DONE {
+                return Some(out);
+            }
+            if kind == NLMSG_ERROR || len < 16 || at + len > n {
+                return None;
+            }
+            let m = &buf[at + 16..at + len];
+            if m.len() >= 72 {
+                let sport = u16::from_be_bytes([m[4], m[5]]);
+                let dport = u16::from_be_bytes([m[6], m[7]]);
+                let inode = u32::from_ne_bytes(m[68..72].try_into().ok()?);
+                let ip = |o: usize| -> IpAddr {
+                    if family == libc::AF_INET as u8 {
+                        IpAddr::V4(Ipv4Addr::new(m[o], m[o + 1], m[o + 2], m[o + 3]))
+                    } else {
+                        let b: [u8; 16] = m[o..o + 16].try_into().unwrap_or([0; 16]);
+                        IpAddr::V6(Ipv6Addr::from(b))
+                    }
+                };
+                let src = ip(8);
+                let same_addr = local.ip().is_unspecified() || src == local.ip();
+                if inode == 0 && sport == local.port() && same_addr && out.len() < MAX {
+                    out.push(SocketAddr::new(ip(24), dport));
+                }
+            }
+            at += (len + 3) & !3;
+        }
+    }
+}

@@ -586,6 +586,22 @@ impl Worker {
         shared.emit(Event::Closed { id });
     }
 
+    /// A listening TCP socket's queue of connections not yet accepted, read when the kernel
+    /// says it holds any.
+    fn accept_queue(&self, tcp: Option<&inspect::TcpInfo>) -> Vec<Endpoint> {
+        if !tcp.is_some_and(|t| t.state == TcpState::Listen && t.unacked > 0) {
+            return Vec::new();
+        }
+        let Some(local) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) else {
+            return Vec::new();
+        };
+        inspect::accept_queue(&local)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| Endpoint::from_sockaddr(&SockAddr::from(a)))
+            .collect()
+    }
+
     /// What a connection accepted here inherits.
     fn inherit(&self) -> respond::Inherit {
         respond::Inherit {
@@ -1403,7 +1419,9 @@ impl Worker {
             } else {
                 None
             };
+        let accept_queue = self.accept_queue(tcp.as_ref());
         let snap = Snapshot {
+            accept_queue,
             state: self.derived_state(tcp.as_ref()),
             local: self
                 .sock
