@@ -472,5 +472,8 @@ fn the_accept_queue_lists_the_peers_nobody_accepted() {
         panic!()
     };
     let snap = d.snapshot_until(l, "two queued", |s| s.accept_queue.len() == 2);
-    assert!(!snap.accept_queue.contains(&peer), "the accepted one left the queue");
+    assert!(
+        !snap.accept_queue.contains(&peer),
+        "the accepted one left the queue"
+    );
 }

@@ -66,6 +66,10 @@ pub struct Form {
     pub export_path: String,
     /// The name a payload is saved to the library under.
     pub payload_name: String,
+    /// The responder picked, its options, and a listener's client limit as typed.
+    pub responder: String,
+    pub serve: crate::serve::Options,
+    pub max_clients: String,
 }
 
 impl Form {
@@ -124,6 +128,12 @@ impl Form {
             record_path: String::new(),
             export_path: String::new(),
             payload_name: String::new(),
+            responder: "echo".into(),
+            serve: crate::serve::Options {
+                digest: "sha256".into(),
+                ..Default::default()
+            },
+            max_clients: String::new(),
         }
     }
 }
@@ -468,19 +478,32 @@ impl UiState {
 
     /// Listeners first with their accepted connections under them, in creation order.
     pub fn tree(&self) -> Vec<(SocketId, usize)> {
-        let mut out = Vec::new();
+        let mut children: HashMap<SocketId, Vec<SocketId>> = HashMap::new();
+        for (id, s) in &self.sockets {
+            if let Some(p) = s.info.parent.filter(|p| self.sockets.contains_key(p)) {
+                children.entry(p).or_default().push(*id);
+            }
+        }
+        let mut out = Vec::with_capacity(self.sockets.len());
         for (id, s) in &self.sockets {
             if s.info.parent.is_some_and(|p| self.sockets.contains_key(&p)) {
                 continue;
             }
             out.push((*id, 0));
-            for (cid, c) in &self.sockets {
-                if c.info.parent == Some(*id) {
-                    out.push((*cid, 1));
-                }
+            for c in children.get(id).into_iter().flatten() {
+                out.push((*c, 1));
             }
         }
         out
+    }
+
+    /// A listener's connections that are still open.
+    pub fn open_children(&self, listener: SocketId) -> Vec<SocketId> {
+        self.sockets
+            .values()
+            .filter(|s| s.info.parent == Some(listener) && !s.closed)
+            .map(|s| s.info.id)
+            .collect()
     }
 
     fn journal_push(&mut self, req: ReqId, socket: Option<SocketId>, line: String) {

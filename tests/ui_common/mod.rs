@@ -58,7 +58,23 @@ pub fn step_until(h: &mut H, what: &str, pred: impl Fn(&SocklabApp) -> bool) {
     }
 }
 
+/// Scrolls the control into view (the actions scroll apart from the traffic view).
+pub fn reveal(h: &mut H, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    // Scrolling is animated: wait until the control holds still, or a click would miss it.
+    let mut last = h.get_by_label(label).rect();
+    for _ in 0..120 {
+        h.step();
+        let now = h.get_by_label(label).rect();
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+}
+
 pub fn click(h: &mut H, label: &str) {
+    reveal(h, label);
     h.get_by_label(label).click();
     h.step();
     h.step();
@@ -66,6 +82,7 @@ pub fn click(h: &mut H, label: &str) {
 
 /// Types at the end of a field.
 pub fn type_into(h: &mut H, label: &str, text: &str) {
+    reveal(h, label);
     h.get_by_label(label).focus();
     h.step();
     h.get_by_label(label).type_text(text);
@@ -74,6 +91,7 @@ pub fn type_into(h: &mut H, label: &str, text: &str) {
 
 /// Selects the field's whole text and types over it.
 pub fn replace_text(h: &mut H, label: &str, text: &str) {
+    reveal(h, label);
     h.get_by_label(label).focus();
     h.step();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);

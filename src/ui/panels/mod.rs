@@ -3,6 +3,7 @@
 pub mod inspector;
 pub mod journal;
 pub mod send;
+pub mod serve;
 pub mod sockets;
 pub mod traffic_view;
 pub mod workspace;

@@ -54,10 +54,15 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .small(),
     );
     ui.separator();
+    // Two lines per socket at a fixed height, so only the rows on screen are laid out
+    // (a listener with a thousand clients scrolls like one with three).
+    let line = ui.text_style_height(&egui::TextStyle::Body);
+    let row_h = line * 2.0 + ui.spacing().item_spacing.y * 2.0 + 4.0;
+    let tree = state.tree();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (id, depth) in state.tree() {
+        .show_rows(ui, row_h, tree.len(), |ui, range| {
+            for &(id, depth) in &tree[range] {
                 let Some(s) = state.sockets.get(&id) else {
                     continue;
                 };
@@ -65,27 +70,41 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 let local = s.local().map_or_else(|| "-".to_string(), |a| a.to_string());
                 let peer = s.peer().map_or_else(|| "-".to_string(), |a| a.to_string());
                 let counters = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
-                ui.horizontal(|ui| {
-                    ui.add_space(depth as f32 * 18.0);
-                    let text = format!("{}  {}", s.info.name, s.family_type());
-                    let r = ui
-                        .selectable_label(state.selected == Some(id), RichText::new(text).strong());
-                    if r.clicked() {
-                        actions.push(Action::Select { id });
-                    }
-                    ui.label(RichText::new(st.name()).color(badge_color(st)));
-                });
-                ui.horizontal(|ui| {
-                    ui.add_space(depth as f32 * 18.0 + 8.0);
-                    ui.label(RichText::new(format!("{local} -> {peer}")).small());
-                    ui.label(
-                        RichText::new(format!(
-                            "in {} / out {}",
-                            counters.bytes_in, counters.bytes_out
-                        ))
-                        .small(),
-                    );
-                });
+                let width = ui.available_width();
+                ui.allocate_ui_with_layout(
+                    egui::vec2(width, row_h),
+                    egui::Layout::top_down(egui::Align::Min),
+                    |ui| {
+                        ui.set_min_height(row_h);
+                        ui.horizontal(|ui| {
+                            ui.add_space(depth as f32 * 18.0);
+                            let text = format!("{}  {}", s.info.name, s.family_type());
+                            let r = ui.selectable_label(
+                                state.selected == Some(id),
+                                RichText::new(text).strong(),
+                            );
+                            if r.clicked() {
+                                actions.push(Action::Select { id });
+                            }
+                            ui.label(RichText::new(st.name()).color(badge_color(st)));
+                            if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref())
+                            {
+                                ui.label(RichText::new(r).small().italics());
+                            }
+                        });
+                        ui.horizontal(|ui| {
+                            ui.add_space(depth as f32 * 18.0 + 8.0);
+                            ui.label(RichText::new(format!("{local} -> {peer}")).small());
+                            ui.label(
+                                RichText::new(format!(
+                                    "in {} / out {}",
+                                    counters.bytes_in, counters.bytes_out
+                                ))
+                                .small(),
+                            );
+                        });
+                    },
+                );
             }
         });
 }

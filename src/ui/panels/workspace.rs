@@ -13,6 +13,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         ui.label("Create a socket with New TCP, New UDP or New Unix on the left. Every click runs the Python call shown in the journal below, on a real socket.");
         return;
     };
+    let children = state.open_children(id);
     let UiState {
         sockets,
         settings,
@@ -64,6 +65,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 }
             }
             field_problem(ui, v.err().as_deref());
+            if family != Family::Unix {
+                if let Some(w) = crate::serve::exposure_warning(&s.form.bind_host) {
+                    ui.label(RichText::new(format!("Warning: {w}")).color(egui::Color32::from_rgb(230, 160, 40)).small());
+                }
+            }
         });
 
         // listen / accept
@@ -153,6 +159,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 actions.push(Action::Call { id, op: Op::AutoReceive { on: auto, bufsize: v.unwrap_or(65536).max(1) } });
             }
             field_problem(ui, validate_count(&s.form.bufsize, "bufsize").err().as_deref());
+        });
+
+        // responders, and a listener's clients
+        row(ui, "Serve", |ui| {
+            super::serve::show(ui, s, &children, actions);
         });
 
         // receive to file

@@ -1,0 +1,161 @@
+//! Servers in the window: the accept queue shown and taken one by one, broadcast to every
+//! client, a regex rule answering with its capture, and the warning for exposed addresses.
+
+mod ui_common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use egui_kittest::kittest::Queryable;
+use socklab::engine::{Endpoint, SockState};
+use ui_common::*;
+
+/// A listener on 127.0.0.1 with a kernel-chosen port, selected; returns the port.
+fn listener(h: &mut H) -> u16 {
+    click(h, "New TCP");
+    step_until(h, "a socket", |a| a.state.selected_view().is_some());
+    click(h, "bind");
+    click(h, "listen");
+    step_until(h, "listening", |a| {
+        a.state.selected_view().is_some_and(|s| {
+            s.state() == SockState::Listening
+                && s.local().and_then(Endpoint::port).is_some_and(|p| p != 0)
+        })
+    });
+    selected(h).local().and_then(Endpoint::port).unwrap()
+}
+
+/// Clicks an entry of the open popup (popups are not scrolled into view).
+fn pick(h: &mut H, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
+fn client(port: u16) -> TcpStream {
+    let c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.set_read_timeout(Some(DEADLINE)).unwrap();
+    c
+}
+
+fn read_n(c: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut b = vec![0u8; n];
+    c.read_exact(&mut b).unwrap();
+    b
+}
+
+#[test]
+fn manual_accept_takes_one_from_the_queue() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    let a = client(port);
+    let b = client(port);
+    step_until(&mut h, "two queued", |app| {
+        app.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|x| x.accept_queue.len() == 2)
+    });
+    assert!(h
+        .query_by_label_contains("2 waiting in the accept queue (backlog 5)")
+        .is_some());
+    let first = a.local_addr().unwrap().to_string();
+    for c in [&a, &b] {
+        let me = c.local_addr().unwrap().to_string();
+        assert!(
+            h.query_by_label_contains(&format!(". {me}")).is_some(),
+            "the queue lists its peer {me}"
+        );
+    }
+    click(&mut h, "accept");
+    step_until(&mut h, "one accepted, one still queued", |app| {
+        app.state.sockets.len() == 2
+            && app
+                .state
+                .sockets
+                .values()
+                .next()
+                .and_then(|s| s.snapshot.as_ref())
+                .is_some_and(|x| x.accept_queue.len() == 1)
+    });
+    let conn = h.state().state.sockets.values().nth(1).unwrap();
+    assert_eq!(conn.info.name, "conn1");
+    assert_eq!(conn.peer().map(|p| p.to_string()), Some(first));
+    drop(b);
+}
+
+#[test]
+fn broadcast_reaches_every_client() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    let listener_id = selected(&h).info.id;
+    click(&mut h, "auto-accept");
+    let mut clients: Vec<TcpStream> = (0..3).map(|_| client(port)).collect();
+    step_until(&mut h, "three clients", |a| {
+        a.state.open_children(listener_id).len() == 3
+    });
+    assert!(h.query_by_label("3 clients open").is_some());
+    replace_text(&mut h, "payload", "news\\n");
+    click(&mut h, "broadcast");
+    for c in &mut clients {
+        assert_eq!(read_n(c, 5), b"news\n");
+    }
+    click(&mut h, "close all");
+    for c in &mut clients {
+        let mut rest = Vec::new();
+        c.read_to_end(&mut rest).unwrap();
+        assert!(rest.is_empty(), "closed by the server");
+    }
+}
+
+#[test]
+fn a_regex_rule_answers_with_its_capture() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    click(&mut h, "responder");
+    pick(&mut h, "rules");
+    assert_eq!(selected(&h).form.responder, "rules");
+    click(&mut h, "add rule");
+    click(&mut h, "rule 1");
+    pick(&mut h, "regex");
+    replace_text(&mut h, "pattern 1", r"^GET (\w+)");
+    replace_text(&mut h, "reply 1", "got {1}\\n");
+    click(&mut h, "answer");
+    click(&mut h, "auto-accept");
+    step_until(&mut h, "answering with rules", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|x| x.responder.as_deref() == Some("rules (1)") && x.auto_accept)
+    });
+    let mut c = client(port);
+    c.write_all(b"GET temperature\r\n").unwrap();
+    assert_eq!(read_n(&mut c, 16), b"got temperature\n");
+    // The rule's report shows on the connection that fired it.
+    step_until(&mut h, "the note", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.notes.iter().any(|n| n.starts_with("rule 1 (regex")))
+    });
+    assert!(h
+        .state()
+        .state
+        .journal
+        .iter()
+        .any(|e| e.line == "# s1: answer with the rules (1) responder"));
+}
+
+#[test]
+fn binding_every_interface_warns() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    assert!(h
+        .query_by_label_contains("reachable from the network")
+        .is_none());
+    replace_text(&mut h, "bind host", "0.0.0.0");
+    assert!(h
+        .query_by_label_contains("0.0.0.0 is reachable from the network")
+        .is_some());
+}
