@@ -159,3 +159,48 @@ fn binding_every_interface_warns() {
         .query_by_label_contains("0.0.0.0 is reachable from the network")
         .is_some());
 }
+
+#[test]
+fn a_thousand_clients_under_one_listener_draw_only_visible_rows() {
+    const CLIENTS: usize = 1000;
+    let limit = raise_nofile();
+    assert!(
+        limit >= 3100,
+        "the open-file limit ({limit}) cannot hold {CLIENTS} clients"
+    );
+    let mut h = harness();
+    let port = listener(&mut h);
+    let id = selected(&h).info.id;
+    replace_text(&mut h, "backlog", "1024");
+    click(&mut h, "listen");
+    click(&mut h, "answer");
+    click(&mut h, "auto-accept");
+    step_until(&mut h, "answering", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|x| x.auto_accept && x.responder.is_some())
+    });
+    let mut clients: Vec<TcpStream> = (0..CLIENTS).map(|_| client(port)).collect();
+    step_until(&mut h, "a thousand clients", |a| {
+        a.state.open_children(id).len() == CLIENTS
+    });
+    assert!(h
+        .query_by_label(&format!("{CLIENTS} clients open"))
+        .is_some());
+    let drawn = h.query_all_by_label_contains("conn").count();
+    assert!(
+        drawn > 0 && drawn < 100,
+        "{drawn} socket rows drawn of {CLIENTS}"
+    );
+    // Every client is echoed while the window keeps drawing.
+    for (i, c) in clients.iter_mut().enumerate() {
+        c.write_all(format!("{i:04}").as_bytes()).unwrap();
+    }
+    for (i, c) in clients.iter_mut().enumerate() {
+        assert_eq!(read_n(c, 4), format!("{i:04}").as_bytes());
+        if i % 100 == 0 {
+            h.step();
+        }
+    }
+}
