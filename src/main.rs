@@ -11,7 +11,7 @@ usage:
   socklab run FILE     run Python socket statements from FILE on real sockets,
                        printing what Python's interactive interpreter prints
   socklab run -        the same, reading the statements from standard input
-  socklab serve RESPONDER [HOST:]PORT [--udp] [--key K] [--digest D] [--reply T] [--rule R]
+  socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key K] [--digest D] [--reply T] [--rule R]
                        run a responder (echo, upper, greet, discard, chargen, daytime,
                        fixed, hmac, hmac-client, rules) until interrupted, logging a line
                        per connection and per message

@@ -14,7 +14,7 @@ use crate::engine::{
 };
 use crate::python::value::bytes_repr;
 
-pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]...
+pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]...
   RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules
   HOST defaults to 127.0.0.1; [::1]:9000 for IPv6. KIND: exact, contains, prefix, suffix, regex
   (hex-exact... to match hex). Example: socklab serve rules 9000 --rule 'regex:^GET (\\w+)=>got {1}\\n'";
@@ -26,6 +26,8 @@ pub struct Args {
     pub host: String,
     pub port: u16,
     pub udp: bool,
+    /// Log connections and reports only, not every message.
+    pub quiet: bool,
     pub options: Options,
 }
 
@@ -57,6 +59,7 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
     let mut pos = Vec::new();
     let mut o = Options::default();
     let mut udp = false;
+    let mut quiet = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
@@ -66,6 +69,7 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
         };
         match a.as_str() {
             "--udp" => udp = true,
+            "--quiet" => quiet = true,
             "--key" => o.key = value("--key")?,
             "--digest" => o.digest = value("--digest")?,
             "--reply" => o.reply = value("--reply")?,
@@ -89,6 +93,7 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
         host,
         port,
         udp,
+        quiet,
         options: o,
     })
 }
@@ -222,7 +227,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         if a.udp { "UDP" } else { "TCP" }
     );
     let _ = out.flush();
-    log_events(&rx, id, out);
+    log_events(&rx, id, out, a.quiet);
     engine.shutdown();
     0
 }
@@ -237,7 +242,7 @@ fn shown(data: &[u8]) -> String {
     s
 }
 
-fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write) {
+fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet: bool) {
     let mut names: HashMap<SocketId, String> = HashMap::new();
     names.insert(server, "server".into());
     for ev in rx.iter() {
@@ -253,6 +258,7 @@ fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write) {
                 continue;
             }
             Event::Accepted { conn, peer, .. } => format!("+ {} from {peer}", name(&conn)),
+            Event::Data { .. } | Event::Skipped { .. } if quiet => continue,
             Event::Data { id, chunk } => {
                 let dir = match chunk.direction {
                     Direction::In => "<",

@@ -34,6 +34,8 @@ const BURST: usize = 64;
 /// Bookkeeping charged per data event on top of its bytes.
 const EVENT_COST: usize = 64;
 const TICK: Duration = Duration::from_millis(250);
+/// How often a worker with skipped content looks for room to report it.
+const SKIP_CHECK_MS: i32 = 5;
 const IDLE_TICK: Duration = Duration::from_secs(1);
 
 type OpResult = Result<Reply, OpError>;
@@ -463,6 +465,7 @@ impl Worker {
             }
             self.job_step();
             self.answer_step();
+            self.flush_skipped_if_room();
             self.tick();
         }
         self.finish();
@@ -525,7 +528,12 @@ impl Worker {
         if !self.shared.config.inspect && self.skipped == (0, 0) && !self.snapshot_due {
             return -1;
         }
-        remaining_ms(self.next_tick)
+        let t = remaining_ms(self.next_tick);
+        if self.skipped != (0, 0) {
+            // Say soon how much was skipped, once the consumer has room again.
+            return t.min(SKIP_CHECK_MS);
+        }
+        t
     }
 
     /// Moves waiting commands into the queue. While a call waits (`waiting`), close is noted

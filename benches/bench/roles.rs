@@ -1,0 +1,262 @@
+//! The parts of a measurement that run in their own (pinned) process: socklab's receiver on
+//! the window's own path, and the clients that load every server alike. Each prints one
+//! line of JSON with what it measured.
+
+use std::io::{BufRead, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use socklab::engine::{
+    AddrSpec, Create, Engine, EngineConfig, Event, Family, Kind, Op, OptValue, ReqId,
+};
+use socklab::ui::state::UiState;
+
+use crate::stats::percentile;
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let arg = |i: usize| -> Result<u64, String> {
+        args.get(i)
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| format!("role {}: argument {i} missing or not a number", args[0]))
+    };
+    match args.first().map(String::as_str) {
+        Some("recv-socklab") => recv_socklab(arg(1)? as u16, arg(2)?),
+        Some("send") => send(arg(1)? as u16, arg(2)?),
+        Some("echo-client") => echo_client(arg(1)? as u16, arg(2)? as usize, arg(3)? as usize),
+        Some("conn-seq") => conn_seq(arg(1)? as u16, arg(2)? as usize),
+        Some("conn-conc") => conn_conc(arg(1)? as u16, arg(2)? as usize),
+        other => Err(format!("unknown role {other:?}")),
+    }
+}
+
+fn wait_answer(rx: &crossbeam_channel::Receiver<Event>, req: ReqId) -> Result<(), String> {
+    for ev in rx.iter() {
+        match ev {
+            Event::Done { req: r, .. } if r == req => return Ok(()),
+            Event::Created { req: Some(r), .. } if r == req => return Ok(()),
+            Event::Failed {
+                req: Some(r),
+                error,
+                ..
+            } if r == req => return Err(error.to_string()),
+            _ => {}
+        }
+    }
+    Err("engine stopped".into())
+}
+
+/// A listener in auto-accept + auto-receive, its events applied to the window's own state
+/// (traffic log with its cap, counters, snapshots), until every byte is counted; then the
+/// connection is closed, which the sender takes as the end.
+fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
+    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let mut state = UiState::default();
+    let req = engine.next_req();
+    engine.create(
+        req,
+        Create::New {
+            family: Family::Inet,
+            kind: Kind::Stream,
+            proto: 0,
+        },
+    );
+    let id = rx
+        .iter()
+        .find_map(|e| match e {
+            Event::Created { info, .. } => Some(info.id),
+            _ => None,
+        })
+        .ok_or("no socket")?;
+    for op in [
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_REUSEADDR,
+            value: OptValue::Int(1),
+        },
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port,
+            },
+        },
+        Op::Listen { backlog: 16 },
+        Op::AutoAccept {
+            on: true,
+            receive: true,
+        },
+    ] {
+        let r = engine.next_req();
+        engine.send(id, r, op);
+        wait_answer(&rx, r)?;
+    }
+    println!("ready");
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    let mut counted = 0u64;
+    let mut conn = None;
+    for ev in rx.iter() {
+        match &ev {
+            Event::Accepted { conn: c, .. } => conn = Some(*c),
+            Event::Data { id: i, chunk } if Some(*i) == conn => counted += chunk.len as u64,
+            Event::Skipped { id: i, bytes, .. } if Some(*i) == conn => counted += bytes,
+            _ => {}
+        }
+        state.apply(ev);
+        if counted >= bytes {
+            break;
+        }
+    }
+    if let Some(c) = conn {
+        engine.send(c, engine.next_req(), Op::Close);
+    }
+    let held = state
+        .sockets
+        .values()
+        .map(|s| s.traffic.bytes_held())
+        .sum::<usize>();
+    println!("{{\"counted\": {counted}, \"log_bytes\": {held}}}");
+    engine.shutdown();
+    Ok(())
+}
+
+fn connect(port: u16) -> Result<TcpStream, String> {
+    let until = Instant::now() + Duration::from_secs(10);
+    loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => return Ok(s),
+            Err(e) if Instant::now() < until => {
+                let _ = e;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(format!("connect 127.0.0.1:{port}: {e}")),
+        }
+    }
+}
+
+/// Writes `bytes` and waits for the receiver to close: the time from connect to its close.
+fn send(port: u16, bytes: u64) -> Result<(), String> {
+    let block = vec![0x5au8; 256 << 10];
+    let t0 = Instant::now();
+    let mut s = connect(port)?;
+    let mut left = bytes;
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        s.write_all(&block[..n]).map_err(|e| format!("send: {e}"))?;
+        left -= n as u64;
+    }
+    s.shutdown(std::net::Shutdown::Write)
+        .map_err(|e| e.to_string())?;
+    let mut sink = [0u8; 4096];
+    while s.read(&mut sink).map_err(|e| e.to_string())? > 0 {}
+    let secs = t0.elapsed().as_secs_f64();
+    println!(
+        "{{\"secs\": {secs}, \"gbps\": {}}}",
+        bytes as f64 / secs / 1e9
+    );
+    Ok(())
+}
+
+/// `n` sequential round trips of `size` bytes: median and p99 in microseconds.
+fn echo_client(port: u16, n: usize, size: usize) -> Result<(), String> {
+    let mut s = connect(port)?;
+    s.set_nodelay(true).map_err(|e| e.to_string())?;
+    let msg = vec![b'x'; size];
+    let mut back = vec![0u8; size];
+    let mut rtts = Vec::with_capacity(n);
+    for i in 0..n + 100 {
+        let t = Instant::now();
+        s.write_all(&msg).map_err(|e| e.to_string())?;
+        s.read_exact(&mut back).map_err(|e| e.to_string())?;
+        if i >= 100 {
+            rtts.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    println!(
+        "{{\"median_us\": {}, \"p99_us\": {}}}",
+        percentile(&rtts, 50.0),
+        percentile(&rtts, 99.0)
+    );
+    Ok(())
+}
+
+fn one_exchange(s: &mut TcpStream) -> std::io::Result<()> {
+    s.write_all(b"0123456789abcdef0123456789abcdef")?;
+    let mut b = [0u8; 32];
+    s.read_exact(&mut b)
+}
+
+/// `n` connections one after the other, each connect-send-echo-close.
+fn conn_seq(port: u16, n: usize) -> Result<(), String> {
+    connect(port)?;
+    let t0 = Instant::now();
+    let mut failures = 0;
+    for _ in 0..n {
+        let ok = TcpStream::connect(("127.0.0.1", port))
+            .and_then(|mut s| {
+                s.set_read_timeout(Some(Duration::from_secs(10)))?;
+                one_exchange(&mut s)
+            })
+            .is_ok();
+        if !ok {
+            failures += 1;
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    println!(
+        "{{\"secs\": {secs}, \"per_sec\": {}, \"failures\": {failures}}}",
+        n as f64 / secs
+    );
+    Ok(())
+}
+
+/// `n` clients connected at once, then each echoed once.
+fn conn_conc(port: u16, n: usize) -> Result<(), String> {
+    raise_nofile();
+    connect(port)?;
+    let t0 = Instant::now();
+    let mut failures = 0;
+    let mut open = Vec::with_capacity(n);
+    for _ in 0..n {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => open.push(s),
+            Err(_) => failures += 1,
+        }
+    }
+    for s in &mut open {
+        let _ = s.set_read_timeout(Some(Duration::from_secs(20)));
+        if s.write_all(b"0123456789abcdef0123456789abcdef").is_err() {
+            failures += 1;
+        }
+    }
+    for s in &mut open {
+        let mut b = [0u8; 32];
+        if s.read_exact(&mut b).is_err() {
+            failures += 1;
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    println!("{{\"secs\": {secs}, \"failures\": {failures}}}");
+    Ok(())
+}
+
+pub fn raise_nofile() {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain syscalls on a local struct.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
+        r.rlim_cur = r.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+    }
+}
+
+/// Reads one JSON line a role printed.
+pub fn parse_json(out: &[u8]) -> Result<serde_json::Value, String> {
+    out.lines()
+        .map_while(Result::ok)
+        .filter(|l| l.starts_with('{'))
+        .last()
+        .ok_or_else(|| format!("no result in {:?}", String::from_utf8_lossy(out)))
+        .and_then(|l| serde_json::from_str(&l).map_err(|e| e.to_string()))
+}
