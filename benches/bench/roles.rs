@@ -49,7 +49,12 @@ fn wait_answer(rx: &crossbeam_channel::Receiver<Event>, req: ReqId) -> Result<()
 /// (traffic log with its cap, counters, snapshots), until every byte is counted; then the
 /// connection is closed, which the sender takes as the end.
 fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
-    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let config = EngineConfig {
+        // For finding where time goes: the same receive without handing bytes on.
+        deliver_data: std::env::var_os("SOCKLAB_BENCH_COUNT_ONLY").is_none(),
+        ..EngineConfig::default()
+    };
+    let (engine, rx) = Engine::start(config, || {});
     let mut state = UiState::default();
     let req = engine.next_req();
     engine.create(
@@ -91,19 +96,27 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
     }
     println!("ready");
     std::io::stdout().flush().map_err(|e| e.to_string())?;
+    // The window's cadence: events are drained once a frame (60 Hz, as with vsync), at
+    // most EVENTS_PER_FRAME of them, into its state; in between the workers run on.
+    const FRAME: Duration = Duration::from_micros(16_667);
+    const EVENTS_PER_FRAME: usize = 20_000;
     let mut counted = 0u64;
     let mut conn = None;
-    for ev in rx.iter() {
-        match &ev {
-            Event::Accepted { conn: c, .. } => conn = Some(*c),
-            Event::Data { id: i, chunk } if Some(*i) == conn => counted += chunk.len as u64,
-            Event::Skipped { id: i, bytes, .. } if Some(*i) == conn => counted += bytes,
-            _ => {}
+    'frames: loop {
+        let frame = Instant::now();
+        for ev in rx.try_iter().take(EVENTS_PER_FRAME) {
+            match &ev {
+                Event::Accepted { conn: c, .. } => conn = Some(*c),
+                Event::Data { id: i, chunk } if Some(*i) == conn => counted += chunk.len as u64,
+                Event::Skipped { id: i, bytes, .. } if Some(*i) == conn => counted += bytes,
+                _ => {}
+            }
+            state.apply(ev);
+            if counted >= bytes {
+                break 'frames;
+            }
         }
-        state.apply(ev);
-        if counted >= bytes {
-            break;
-        }
+        std::thread::sleep(FRAME.saturating_sub(frame.elapsed()));
     }
     if let Some(c) = conn {
         engine.send(c, engine.next_req(), Op::Close);

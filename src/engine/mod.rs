@@ -45,6 +45,9 @@ pub struct EngineConfig {
     pub max_sockets: usize,
     /// Stack size of each worker thread.
     pub stack_size: usize,
+    /// Report every chunk's bytes as Data events. Off for consumers that only count (a
+    /// quiet `socklab serve`); counters and receive-to-file are unaffected.
+    pub deliver_data: bool,
 }
 
 impl Default for EngineConfig {
@@ -54,6 +57,7 @@ impl Default for EngineConfig {
             data_budget: 16 << 20,
             max_sockets: 4096,
             stack_size: 256 << 10,
+            deliver_data: true,
         }
     }
 }

@@ -137,6 +137,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let (engine, rx) = Engine::start(
         EngineConfig {
             inspect: false,
+            // Nobody reads the messages of a quiet server: they are not even reported.
+            deliver_data: !a.quiet,
             ..EngineConfig::default()
         },
         || {},

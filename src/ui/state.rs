@@ -833,12 +833,21 @@ impl UiState {
             }
             Event::Data { id, chunk } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
+                    // The chunk's bytes move into the log (its budget permit is let go).
+                    let crate::engine::Chunk {
+                        at,
+                        direction,
+                        len,
+                        data,
+                        peer,
+                        ..
+                    } = chunk;
                     s.traffic.push(TrafficRow {
-                        at: chunk.at,
-                        direction: chunk.direction,
-                        len: chunk.len,
-                        data: chunk.data.clone(),
-                        peer: chunk.peer.clone(),
+                        at,
+                        direction,
+                        len,
+                        data,
+                        peer,
                     });
                 }
             }

@@ -65,7 +65,8 @@ impl TrafficLog {
     }
 
     pub fn push(&mut self, row: TrafficRow) {
-        self.bytes += row.data.len() + ROW_COST;
+        // What the row really holds: a received buffer may be larger than its bytes.
+        self.bytes += row.data.capacity() + ROW_COST;
         self.rows.push_back(row);
         self.evict();
         self.generation += 1;
@@ -82,7 +83,7 @@ impl TrafficLog {
     fn evict(&mut self) {
         while self.bytes > self.cap && self.rows.len() > 1 {
             if let Some(old) = self.rows.pop_front() {
-                self.bytes -= old.data.len() + ROW_COST;
+                self.bytes -= old.data.capacity() + ROW_COST;
                 self.evicted_rows += 1;
                 self.evicted_bytes += old.len as u64;
                 self.first_seq += 1;

@@ -4,7 +4,6 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -29,6 +28,8 @@ mod respond;
 
 /// Largest buffer one recv() call allocates, whatever bufsize asks for.
 const MAX_RECV: usize = 64 << 20;
+/// Buffer of an auto-accepted connection's receive (large reads, fewer calls).
+const ACCEPTED_RECV: usize = 256 << 10;
 /// Reads or accepts per wake-up in a continuous mode before commands get a turn.
 const BURST: usize = 64;
 /// Bookkeeping charged per data event on top of its bytes.
@@ -145,7 +146,7 @@ fn spawn_accepted(
             w.state = SockState::Connected;
             w.parent = Some(inherit.parent);
             if auto_receive {
-                w.auto_recv = Some(64 << 10);
+                w.auto_recv = Some(ACCEPTED_RECV);
             }
             if inherit.responder.is_some() {
                 w.attach_responder(inherit.responder);
@@ -368,7 +369,8 @@ struct Worker {
     /// Continuous accept; accepted connections start in auto-receive when true.
     auto_accept: Option<bool>,
     eof: bool,
-    recv_buf: Vec<MaybeUninit<u8>>,
+    /// Continuous receive's buffer; a nearly full one is handed to the consumer as it is.
+    recv_buf: Vec<u8>,
     data_budget: Arc<AtomicUsize>,
     snap_budget: Arc<AtomicUsize>,
     skipped: (u64, u64),
@@ -1213,6 +1215,16 @@ impl Worker {
         self.deliver(Direction::In, data, peer);
     }
 
+    /// count_in for continuous receive's buffer, which may be handed over whole.
+    fn count_in_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+        self.record_bytes(buf);
+        if !buf.is_empty() || self.kind != Kind::Stream {
+            self.counters.bytes_in += buf.len() as u64;
+            self.counters.msgs_in += 1;
+        }
+        self.deliver_buf(buf, peer);
+    }
+
     fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>) {
         self.counters.bytes_out += data.len() as u64;
         self.counters.msgs_out += 1;
@@ -1222,27 +1234,67 @@ impl Worker {
     /// Reports a chunk if the consumer has room for it; otherwise counts what was skipped.
     fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
         let cost = data.len() + EVENT_COST;
-        let permit = Permit::try_take(&self.data_budget, cost, self.shared.config.data_budget);
+        if let Some(permit) = self.permit_for(data.len(), cost) {
+            self.emit_chunk(direction, data.to_vec(), peer, permit);
+        }
+    }
+
+    /// Reports a received buffer: moved into the event when it is at least half full (no
+    /// copy; `buf` is left empty for a new one), copied when smaller, so a short chunk never
+    /// pins a large buffer.
+    fn deliver_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+        let moving = buf.len() * 2 >= buf.capacity();
+        let cost = if moving { buf.capacity() } else { buf.len() } + EVENT_COST;
+        if let Some(permit) = self.permit_for(buf.len(), cost) {
+            let data = if moving {
+                std::mem::take(buf)
+            } else {
+                buf.to_vec()
+            };
+            self.emit_chunk(Direction::In, data, peer, permit);
+        }
+    }
+
+    /// A share of the consumer's budget for a chunk, or None: then its content is skipped
+    /// (and counted as such, so a consumer still hears of every byte).
+    fn permit_for(&mut self, len: usize, cost: usize) -> Option<Permit> {
+        let permit = if self.shared.config.deliver_data {
+            Permit::try_take(&self.data_budget, cost, self.shared.config.data_budget)
+        } else {
+            None
+        };
         match permit {
-            Some(permit) => {
+            Some(p) => {
                 self.flush_skipped();
-                self.shared.emit(Event::Data {
-                    id: self.id,
-                    chunk: Chunk {
-                        direction,
-                        data: data.to_vec(),
-                        len: data.len(),
-                        peer,
-                        at: SystemTime::now(),
-                        _permit: Some(permit),
-                    },
-                });
+                Some(p)
             }
             None => {
-                self.skipped.0 += data.len() as u64;
+                self.skipped.0 += len as u64;
                 self.skipped.1 += 1;
+                None
             }
         }
+    }
+
+    fn emit_chunk(
+        &mut self,
+        direction: Direction,
+        data: Vec<u8>,
+        peer: Option<Endpoint>,
+        permit: Permit,
+    ) {
+        let len = data.len();
+        self.shared.emit(Event::Data {
+            id: self.id,
+            chunk: Chunk {
+                direction,
+                data,
+                len,
+                peer,
+                at: SystemTime::now(),
+                _permit: Some(permit),
+            },
+        });
     }
 
     fn flush_skipped(&mut self) {
@@ -1298,24 +1350,26 @@ impl Worker {
         let Some(bufsize) = self.auto_recv else {
             return;
         };
-        if self.recv_buf.len() != bufsize {
-            self.recv_buf = Vec::with_capacity(bufsize);
-            self.recv_buf.resize_with(bufsize, MaybeUninit::uninit);
-        }
+        // The buffer is taken out for the burst, so the received bytes can be handed on
+        // while the worker's other methods run.
+        let mut buf = std::mem::take(&mut self.recv_buf);
         for _ in 0..BURST {
-            let mut buf = std::mem::take(&mut self.recv_buf);
-            let r = self.sock.recv_from_with_flags(&mut buf, libc::MSG_DONTWAIT);
+            if buf.capacity() < bufsize {
+                buf = Vec::with_capacity(bufsize);
+            }
+            buf.clear();
+            let r = self
+                .sock
+                .recv_from_with_flags(&mut buf.spare_capacity_mut()[..bufsize], libc::MSG_DONTWAIT);
             match r {
                 Ok((n, sa)) => {
                     // SAFETY: the kernel initialised the first n bytes.
-                    let data: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), n) };
+                    unsafe { buf.set_len(n) };
                     let peer = (self.kind != Kind::Stream && sa.len() > 0)
                         .then(|| Endpoint::from_sockaddr(&sa));
-                    let data = data.to_vec();
-                    self.recv_buf = buf;
-                    self.count_in(&data, peer);
                     if n == 0 && self.kind == Kind::Stream {
                         // b'': the peer closed its side; stop polling for input.
+                        self.count_in_buf(&mut buf, peer);
                         self.eof = true;
                         self.state = SockState::HalfClosed;
                         self.snapshot_due = true;
@@ -1323,25 +1377,21 @@ impl Worker {
                         break;
                     }
                     let from = (self.kind != Kind::Stream).then_some(sa);
-                    self.answer_data(&data, from);
+                    self.answer_data(&buf, from);
+                    self.count_in_buf(&mut buf, peer);
                     if self.backpressured() {
                         break;
                     }
                 }
-                Err(e) if is_again(&e) => {
-                    self.recv_buf = buf;
-                    break;
-                }
+                Err(e) if is_again(&e) => break,
                 Err(e) if self.answering.is_some() && self.kind == Kind::Stream => {
                     // A client that resets is an everyday end for a server's connection.
-                    self.recv_buf = buf;
                     let _ = e;
                     self.answer_eof();
                     self.closing.get_or_insert(ReqId(0));
                     break;
                 }
                 Err(e) => {
-                    self.recv_buf = buf;
                     self.auto_recv = None;
                     self.state = SockState::Error;
                     self.report(OpError::from_io("recv", None, &e));
@@ -1349,6 +1399,7 @@ impl Worker {
                 }
             }
         }
+        self.recv_buf = buf;
         self.snapshot_due = true;
     }
 
