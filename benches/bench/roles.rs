@@ -49,12 +49,7 @@ fn wait_answer(rx: &crossbeam_channel::Receiver<Event>, req: ReqId) -> Result<()
 /// (traffic log with its cap, counters, snapshots), until every byte is counted; then the
 /// connection is closed, which the sender takes as the end.
 fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
-    let config = EngineConfig {
-        // For finding where time goes: the same receive without handing bytes on.
-        deliver_data: std::env::var_os("SOCKLAB_BENCH_COUNT_ONLY").is_none(),
-        ..EngineConfig::default()
-    };
-    let (engine, rx) = Engine::start(config, || {});
+    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
     let mut state = UiState::default();
     let req = engine.next_req();
     engine.create(

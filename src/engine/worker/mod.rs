@@ -379,6 +379,8 @@ struct Worker {
     snapshot_due: bool,
     quiet_ticks: u32,
     next_tick: Instant,
+    /// When skipped content is next looked at (it is reported once there is room).
+    next_skip_check: Instant,
     job: Option<jobs::Job>,
     recording: Option<jobs::Recording>,
     /// The responder answering here, and the one a listener gives its connections.
@@ -428,6 +430,7 @@ impl Worker {
             snapshot_due: true,
             quiet_ticks: 0,
             next_tick: Instant::now(),
+            next_skip_check: Instant::now(),
             job: None,
             recording: None,
             answering: None,
@@ -467,7 +470,10 @@ impl Worker {
             }
             self.job_step();
             self.answer_step();
-            self.flush_skipped_if_room();
+            if self.skipped != (0, 0) && Instant::now() >= self.next_skip_check {
+                self.next_skip_check = Instant::now() + Duration::from_millis(SKIP_CHECK_MS as u64);
+                self.flush_skipped_if_room();
+            }
             self.tick();
         }
         self.finish();
@@ -1258,11 +1264,11 @@ impl Worker {
     /// A share of the consumer's budget for a chunk, or None: then its content is skipped
     /// (and counted as such, so a consumer still hears of every byte).
     fn permit_for(&mut self, len: usize, cost: usize) -> Option<Permit> {
-        let permit = if self.shared.config.deliver_data {
-            Permit::try_take(&self.data_budget, cost, self.shared.config.data_budget)
-        } else {
-            None
-        };
+        if !self.shared.config.deliver_data {
+            // Nobody wants the bytes: the counters alone say what moved.
+            return None;
+        }
+        let permit = Permit::try_take(&self.data_budget, cost, self.shared.config.data_budget);
         match permit {
             Some(p) => {
                 self.flush_skipped();
@@ -1379,7 +1385,10 @@ impl Worker {
                     let from = (self.kind != Kind::Stream).then_some(sa);
                     self.answer_data(&buf, from);
                     self.count_in_buf(&mut buf, peer);
-                    if self.backpressured() {
+                    // A stream read short of the buffer took all the kernel held: the next
+                    // read would only say EAGAIN, so go back to waiting (one call less per
+                    // message of a request/response exchange).
+                    if self.backpressured() || (self.kind == Kind::Stream && n < bufsize) {
                         break;
                     }
                 }
