@@ -25,6 +25,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("echo-client") => echo_client(arg(1)? as u16, arg(2)? as usize, arg(3)? as usize),
         Some("conn-seq") => conn_seq(arg(1)? as u16, arg(2)? as usize),
         Some("conn-conc") => conn_conc(arg(1)? as u16, arg(2)? as usize),
+        Some("recv-udp") => recv_udp(arg(1)? as u16),
+        Some("gen-socklab") => gen_socklab(arg(1)? as u16, arg(2)?, arg(3)? as usize),
         other => Err(format!("unknown role {other:?}")),
     }
 }
@@ -122,6 +124,146 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
         .map(|s| s.traffic.bytes_held())
         .sum::<usize>();
     println!("{{\"counted\": {counted}, \"log_bytes\": {held}}}");
+    engine.shutdown();
+    Ok(())
+}
+
+/// A UDP socket created and bound on 127.0.0.1:port (0: any), its id.
+fn udp_socket(
+    engine: &Engine,
+    rx: &crossbeam_channel::Receiver<Event>,
+    port: u16,
+) -> Result<socklab::engine::SocketId, String> {
+    let req = engine.next_req();
+    engine.create(
+        req,
+        Create::New {
+            family: Family::Inet,
+            kind: Kind::Dgram,
+            proto: 0,
+        },
+    );
+    let id = rx
+        .iter()
+        .find_map(|e| match e {
+            Event::Created { info, .. } => Some(info.id),
+            _ => None,
+        })
+        .ok_or("no socket")?;
+    let r = engine.next_req();
+    engine.send(
+        id,
+        r,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port,
+            },
+        },
+    );
+    wait_answer(rx, r)?;
+    Ok(id)
+}
+
+/// A UDP socket in auto-receive, drained into the window's state at its frame cadence,
+/// until standard input closes; then the datagrams the kernel handed over (the counter).
+fn recv_udp(port: u16) -> Result<(), String> {
+    const FRAME: Duration = Duration::from_micros(16_667);
+    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let mut state = UiState::default();
+    let id = udp_socket(&engine, &rx, port)?;
+    let r = engine.next_req();
+    engine.send(
+        id,
+        r,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 65536,
+        },
+    );
+    wait_answer(&rx, r)?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let d = done.clone();
+    std::thread::spawn(move || {
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        d.store(true, std::sync::atomic::Ordering::Release);
+    });
+    println!("ready");
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    while !done.load(std::sync::atomic::Ordering::Acquire) {
+        let frame = Instant::now();
+        for ev in rx.try_iter().take(20_000) {
+            state.apply(ev);
+        }
+        std::thread::sleep(FRAME.saturating_sub(frame.elapsed()));
+    }
+    // A fresh snapshot carries the exact counters.
+    let r = engine.next_req();
+    engine.send(id, r, Op::Inspect { so_error: false });
+    let mut msgs = None;
+    for ev in rx.iter() {
+        match ev {
+            Event::Snapshot {
+                id: i, snapshot, ..
+            } if i == id => msgs = Some(snapshot.counters.msgs_in),
+            Event::Done { req, .. } if req == r && msgs.is_some() => break,
+            _ => {}
+        }
+    }
+    println!("{{\"received\": {}}}", msgs.unwrap_or(0));
+    engine.shutdown();
+    Ok(())
+}
+
+/// socklab's sender, as the window's "start repeating" with interval 0: `size`-byte
+/// datagrams to 127.0.0.1:port for `ms` milliseconds; datagrams per second.
+fn gen_socklab(port: u16, ms: u64, size: usize) -> Result<(), String> {
+    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let id = udp_socket(&engine, &rx, 0)?;
+    let req = engine.next_req();
+    let t0 = Instant::now();
+    engine.send(
+        id,
+        req,
+        Op::StartSending {
+            job: socklab::engine::SendJob {
+                source: socklab::engine::SendSource::Bytes {
+                    data: vec![b'x'; size],
+                },
+                times: None,
+                interval: Duration::ZERO,
+                all: true,
+                to: Some(AddrSpec::Inet {
+                    host: "127.0.0.1".into(),
+                    port,
+                }),
+                datagram: size,
+            },
+        },
+    );
+    std::thread::sleep(Duration::from_millis(ms));
+    engine.send(id, engine.next_req(), Op::StopSending);
+    let sends = rx
+        .iter()
+        .find_map(|e| match e {
+            Event::Done {
+                req: r,
+                reply: socklab::engine::Reply::Sent { progress, .. },
+                ..
+            } if r == req => Some(progress.sends),
+            Event::Failed {
+                req: Some(r),
+                error,
+                ..
+            } if r == req => {
+                eprintln!("send job failed: {error}");
+                Some(0)
+            }
+            _ => None,
+        })
+        .unwrap_or(0);
+    let secs = t0.elapsed().as_secs_f64();
+    println!("{{\"per_sec\": {}}}", sends as f64 / secs);
     engine.shutdown();
     Ok(())
 }
