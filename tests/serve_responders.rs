@@ -362,22 +362,6 @@ print(u.recvfrom(1024)[0])
     );
 }
 
-/// Raises the open-file limit as far as allowed (a thousand clients need ~3000).
-fn raise_nofile() -> u64 {
-    let mut r = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain syscalls on a local struct.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-        r.rlim_cur = r.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-    }
-    r.rlim_cur
-}
-
 #[test]
 fn a_thousand_concurrent_clients_are_all_echoed() {
     const CLIENTS: usize = 1000;

@@ -10,6 +10,10 @@ use egui_kittest::kittest::Queryable;
 use socklab::engine::{Endpoint, SockState};
 use ui_common::*;
 
+#[path = "common/mod.rs"]
+#[allow(unused)]
+mod common;
+
 /// A listener on 127.0.0.1 with a kernel-chosen port, selected; returns the port.
 fn listener(h: &mut H) -> u16 {
     click(h, "New TCP");
@@ -163,7 +167,7 @@ fn binding_every_interface_warns() {
 #[test]
 fn a_thousand_clients_under_one_listener_draw_only_visible_rows() {
     const CLIENTS: usize = 1000;
-    let limit = raise_nofile();
+    let limit = common::raise_nofile();
     assert!(
         limit >= 3100,
         "the open-file limit ({limit}) cannot hold {CLIENTS} clients"
