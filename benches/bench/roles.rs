@@ -53,22 +53,7 @@ fn wait_answer(rx: &crossbeam_channel::Receiver<Event>, req: ReqId) -> Result<()
 fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
     let (engine, rx) = Engine::start(EngineConfig::default(), || {});
     let mut state = UiState::default();
-    let req = engine.next_req();
-    engine.create(
-        req,
-        Create::New {
-            family: Family::Inet,
-            kind: Kind::Stream,
-            proto: 0,
-        },
-    );
-    let id = rx
-        .iter()
-        .find_map(|e| match e {
-            Event::Created { info, .. } => Some(info.id),
-            _ => None,
-        })
-        .ok_or("no socket")?;
+    let id = new_socket(&engine, &rx, Kind::Stream)?;
     for op in [
         Op::SetSockOpt {
             level: libc::SOL_SOCKET,
@@ -128,28 +113,36 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// A UDP socket created and bound on 127.0.0.1:port (0: any), its id.
-fn udp_socket(
+/// socket(AF_INET, kind) on the engine; its id.
+fn new_socket(
     engine: &Engine,
     rx: &crossbeam_channel::Receiver<Event>,
-    port: u16,
+    kind: Kind,
 ) -> Result<socklab::engine::SocketId, String> {
     let req = engine.next_req();
     engine.create(
         req,
         Create::New {
             family: Family::Inet,
-            kind: Kind::Dgram,
+            kind,
             proto: 0,
         },
     );
-    let id = rx
-        .iter()
+    rx.iter()
         .find_map(|e| match e {
-            Event::Created { info, .. } => Some(info.id),
+            Event::Created { info, req: Some(r) } if r == req => Some(info.id),
             _ => None,
         })
-        .ok_or("no socket")?;
+        .ok_or_else(|| "no socket".to_string())
+}
+
+/// A UDP socket created and bound on 127.0.0.1:port (0: any), its id.
+fn udp_socket(
+    engine: &Engine,
+    rx: &crossbeam_channel::Receiver<Event>,
+    port: u16,
+) -> Result<socklab::engine::SocketId, String> {
+    let id = new_socket(engine, rx, Kind::Dgram)?;
     let r = engine.next_req();
     engine.send(
         id,
