@@ -45,6 +45,15 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Whether a subject's program is installed (socklab always is).
+fn available(subject: &str) -> bool {
+    match subject {
+        "socklab" => true,
+        "python-threading" => have("python3"),
+        tool => have(tool),
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -242,7 +251,7 @@ impl Bench {
         let subjects = ["socklab", "socat", "nc", "iperf3"];
         for run in 0..self.runs {
             for subject in subjects {
-                if subject != "socklab" && !have(subject) {
+                if !available(subject) {
                     continue;
                 }
                 eprintln!("tcp run {run}: {subject}");
@@ -313,13 +322,7 @@ impl Bench {
         let me = self.me.to_string_lossy().into_owned();
         for run in 0..self.runs {
             for subject in ["socklab", "python-threading", "socat", "sockperf"] {
-                if subject != "socklab"
-                    && !have(if subject == "python-threading" {
-                        "python3"
-                    } else {
-                        subject
-                    })
-                {
+                if !available(subject) {
                     continue;
                 }
                 eprintln!("echo run {run}: {subject}");
@@ -384,13 +387,7 @@ impl Bench {
         let me = self.me.to_string_lossy().into_owned();
         for run in 0..self.runs {
             for subject in ["socklab", "python-threading", "socat"] {
-                if subject != "socklab"
-                    && !have(if subject == "python-threading" {
-                        "python3"
-                    } else {
-                        subject
-                    })
-                {
+                if !available(subject) {
                     continue;
                 }
                 eprintln!("conn run {run}: {subject}");
