@@ -4,8 +4,11 @@
 mod common;
 
 use common::*;
+use std::time::Duration;
+
 use socklab::engine::{
-    AddrSpec, Create, Endpoint, Event, Family, How, Kind, Op, OptValue, Reply, Timeout,
+    AddrSpec, Create, Endpoint, EngineConfig, Event, Family, How, Kind, Op, OptValue, Reply,
+    SocketId, Timeout,
 };
 
 #[test]
@@ -1217,4 +1220,95 @@ fn multicast_join_and_leave() {
         },
     );
     assert_eq!(e.errno_name(), Some("ENODEV"));
+}
+
+/// Polls `cond` until it holds, failing after the deadline.
+fn eventually(what: &str, cond: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + DEADLINE;
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < until,
+            "{what} not seen within {DEADLINE:?}"
+        );
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn closed_sockets_leave_their_threads_parked_for_the_next() {
+    let mut d = Driver::with_config(EngineConfig {
+        parked_threads: 3,
+        park_linger: Duration::from_millis(300),
+        ..EngineConfig::default()
+    });
+    let udp = |d: &mut Driver| {
+        let s = d.create(Family::Inet, Kind::Dgram);
+        d.ok(
+            s,
+            Op::Bind {
+                addr: AddrSpec::Inet {
+                    host: "127.0.0.1".into(),
+                    port: 0,
+                },
+            },
+        );
+        s
+    };
+    let six: Vec<SocketId> = (0..6).map(|_| udp(&mut d)).collect();
+    assert_eq!(d.engine.worker_threads(), 6);
+    for s in &six {
+        d.ok(*s, Op::Close);
+    }
+    // At most three stay parked; the others end.
+    let e = d.engine.clone();
+    eventually("three parked threads and no more", || {
+        e.parked_threads() == 3 && e.worker_threads() == 3
+    });
+
+    // The next sockets run on the parked threads, and work there as on new ones.
+    let a = udp(&mut d);
+    let b = udp(&mut d);
+    assert_eq!(d.engine.worker_threads(), 3);
+    assert_eq!(d.engine.parked_threads(), 1);
+    let to = d.local(b);
+    d.ok(
+        a,
+        Op::SendTo {
+            data: b"on a reused thread".to_vec(),
+            flags: 0,
+            addr: to.to_spec().unwrap(),
+        },
+    );
+    let got = d.ok(
+        b,
+        Op::Recv {
+            bufsize: 100,
+            flags: 0,
+        },
+    );
+    assert_eq!(bytes_of(got), b"on a reused thread");
+    // A blocked recv on a reused thread is still interrupted by close.
+    let req = d.start(
+        b,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    d.wait_for(
+        "Waiting",
+        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
+    );
+    d.ok(b, Op::Close);
+    assert!(d.wait_req(req).is_err());
+    eventually("b's thread parked again", || e.parked_threads() == 2);
+    let more: Vec<SocketId> = (0..3).map(|_| udp(&mut d)).collect();
+    assert_eq!(d.engine.worker_threads(), 4, "two reused, one new, and a's");
+    assert_eq!(d.engine.parked_threads(), 0);
+    for s in more.into_iter().chain([a]) {
+        d.ok(s, Op::Close);
+    }
+    // Parked threads end after their linger: an idle engine keeps none.
+    eventually("every parked thread ended", || e.worker_threads() == 0);
+    assert_eq!(e.parked_threads(), 0);
 }

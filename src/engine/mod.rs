@@ -9,6 +9,7 @@ pub mod errors;
 pub mod event;
 pub mod inspect;
 pub mod options;
+mod pool;
 pub mod responder;
 mod waker;
 mod worker;
@@ -16,7 +17,6 @@ mod worker;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -45,6 +45,10 @@ pub struct EngineConfig {
     pub max_sockets: usize,
     /// Stack size of each worker thread.
     pub stack_size: usize,
+    /// Worker threads kept parked after their socket closed, for the next sockets.
+    pub parked_threads: usize,
+    /// How long a parked thread waits for another socket before it ends.
+    pub park_linger: Duration,
     /// Report every chunk's bytes as Data events. Off for consumers that only count (a
     /// quiet `socklab serve`); counters and receive-to-file are unaffected.
     pub deliver_data: bool,
@@ -57,6 +61,8 @@ impl Default for EngineConfig {
             data_budget: 16 << 20,
             max_sockets: 4096,
             stack_size: 256 << 10,
+            parked_threads: 64,
+            park_linger: Duration::from_secs(10),
             deliver_data: true,
         }
     }
@@ -65,7 +71,8 @@ impl Default for EngineConfig {
 struct WorkerHandle {
     tx: Sender<Command>,
     waker: Arc<Waker>,
-    thread: Option<JoinHandle<()>>,
+    /// Disconnects when the worker has ended (its task drops the sender).
+    done: Receiver<()>,
 }
 
 /// What the workers share: the event channel, the wake callback, and the registry.
@@ -73,6 +80,7 @@ pub(crate) struct Shared {
     config: EngineConfig,
     events: Sender<Event>,
     wake: Box<dyn Fn() + Send + Sync>,
+    pool: Arc<pool::Pool>,
     workers: Mutex<HashMap<SocketId, WorkerHandle>>,
     next_id: AtomicU64,
     next_req: AtomicU64,
@@ -116,10 +124,12 @@ impl Engine {
         wake: impl Fn() + Send + Sync + 'static,
     ) -> (Engine, Receiver<Event>) {
         let (tx, rx) = crossbeam_channel::unbounded();
+        let pool = pool::Pool::new(config.parked_threads, config.park_linger, config.stack_size);
         let shared = Arc::new(Shared {
             config,
             events: tx,
             wake: Box::new(wake),
+            pool,
             workers: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             next_req: AtomicU64::new(0),
@@ -185,11 +195,21 @@ impl Engine {
             });
             w.waker.wake();
         }
-        for mut w in handles {
-            if let Some(t) = w.thread.take() {
-                let _ = t.join();
-            }
+        for w in handles {
+            // Returns once the worker's task has ended and dropped its sender.
+            let _ = w.done.recv();
         }
+        self.shared.pool.drain();
+    }
+
+    /// Worker threads parked for the next sockets.
+    pub fn parked_threads(&self) -> usize {
+        self.shared.pool.parked()
+    }
+
+    /// Worker threads alive: running a socket or parked.
+    pub fn worker_threads(&self) -> usize {
+        self.shared.pool.threads()
     }
 }
 

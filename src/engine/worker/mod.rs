@@ -46,65 +46,63 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
         Create::New { .. } => "socket",
         Create::Connection { .. } => "create_connection",
     };
-    let Some((id, name, waker, rx)) = register(shared, false, op, req) else {
+    let Some((id, name, waker, rx, done)) = register(shared, false, op, req) else {
         return;
     };
     let sh = shared.clone();
-    let thread = std::thread::Builder::new()
-        .name(format!("sock-{name}"))
-        .stack_size(shared.config.stack_size)
-        .spawn(move || {
-            let start = Instant::now();
-            let made = match how {
-                Create::New {
+    let thread = shared.pool.run(format!("sock-{name}"), move || {
+        let _done = done;
+        let start = Instant::now();
+        let made = match how {
+            Create::New {
+                family,
+                kind,
+                proto,
+            } => new_socket(family, kind, proto)
+                .map(|s| (s, family, kind, proto, Timeout::Blocking))
+                .map_err(|e| OpError::from_io("socket", None, &e)),
+            Create::Connection {
+                host,
+                port,
+                timeout,
+                source,
+            } => create_connection(&waker, &host, port, timeout, source),
+        };
+        match made {
+            Ok((sock, family, kind, proto, timeout)) => {
+                let info = SocketInfo {
+                    id,
+                    name: name.clone(),
                     family,
                     kind,
                     proto,
-                } => new_socket(family, kind, proto)
-                    .map(|s| (s, family, kind, proto, Timeout::Blocking))
-                    .map_err(|e| OpError::from_io("socket", None, &e)),
-                Create::Connection {
-                    host,
-                    port,
+                    fd: sock.as_raw_fd(),
+                    parent: None,
                     timeout,
-                    source,
-                } => create_connection(&waker, &host, port, timeout, source),
-            };
-            match made {
-                Ok((sock, family, kind, proto, timeout)) => {
-                    let info = SocketInfo {
-                        id,
-                        name: name.clone(),
-                        family,
-                        kind,
-                        proto,
-                        fd: sock.as_raw_fd(),
-                        parent: None,
-                        timeout,
-                    };
-                    sh.emit(Event::Created {
-                        info,
-                        req: Some(req),
-                    });
-                    let w = Worker::new(sh.clone(), id, sock, family, kind, timeout, waker, rx);
-                    let mut w = w;
-                    if op == "create_connection" {
-                        w.state = SockState::Connected;
-                        w.reply(req, op, start, Ok(Reply::Unit));
-                    }
-                    w.run();
+                };
+                sh.emit(Event::Created {
+                    info,
+                    req: Some(req),
+                });
+                let w = Worker::new(sh.clone(), id, sock, family, kind, timeout, waker, rx);
+                let mut w = w;
+                if op == "create_connection" {
+                    w.state = SockState::Connected;
+                    w.reply(req, op, start, Ok(Reply::Unit));
                 }
-                Err(error) => {
-                    unregister(&sh, id);
-                    sh.emit(Event::Failed {
-                        id: None,
-                        req: Some(req),
-                        error,
-                        elapsed: start.elapsed(),
-                    });
-                }
+                w.run();
             }
-        });
+            Err(error) => {
+                unregister(&sh, id);
+                sh.emit(Event::Failed {
+                    id: None,
+                    req: Some(req),
+                    error,
+                    elapsed: start.elapsed(),
+                });
+            }
+        }
+    });
     attach(shared, id, thread, op, req);
 }
 
@@ -120,7 +118,7 @@ fn spawn_accepted(
     inherit: respond::Inherit,
 ) -> Result<SocketId, OpError> {
     let parent = inherit.parent.0;
-    let Some((id, name, waker, rx)) = register(shared, true, "accept", ReqId(0)) else {
+    let Some((id, name, waker, rx, done)) = register(shared, true, "accept", ReqId(0)) else {
         return Err(OpError::os("accept", None, libc::EMFILE));
     };
     inherit.parent.1 .0.fetch_add(1, Ordering::AcqRel);
@@ -138,27 +136,31 @@ fn spawn_accepted(
         req: None,
     });
     let sh = shared.clone();
-    let thread = std::thread::Builder::new()
-        .name(format!("sock-{name}"))
-        .stack_size(shared.config.stack_size)
-        .spawn(move || {
-            let mut w = Worker::new(sh, id, sock, family, kind, Timeout::Blocking, waker, rx);
-            w.state = SockState::Connected;
-            w.parent = Some(inherit.parent);
-            if auto_receive {
-                w.auto_recv = Some(ACCEPTED_RECV);
-            }
-            if inherit.responder.is_some() {
-                w.attach_responder(inherit.responder);
-                w.answer_open();
-            }
-            w.run();
-        });
+    let thread = shared.pool.run(format!("sock-{name}"), move || {
+        let _done = done;
+        let mut w = Worker::new(sh, id, sock, family, kind, Timeout::Blocking, waker, rx);
+        w.state = SockState::Connected;
+        w.parent = Some(inherit.parent);
+        if auto_receive {
+            w.auto_recv = Some(ACCEPTED_RECV);
+        }
+        if inherit.responder.is_some() {
+            w.attach_responder(inherit.responder);
+            w.answer_open();
+        }
+        w.run();
+    });
     attach(shared, id, thread, "accept", ReqId(0));
     Ok(id)
 }
 
-type Registered = (SocketId, String, Arc<Waker>, Receiver<Command>);
+type Registered = (
+    SocketId,
+    String,
+    Arc<Waker>,
+    Receiver<Command>,
+    crossbeam_channel::Sender<()>,
+);
 
 fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Option<Registered> {
     let fail = |errno: i32| {
@@ -186,30 +188,21 @@ fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Optio
     let id = shared.new_id();
     let name = shared.name_for(accepted);
     let (tx, rx) = crossbeam_channel::unbounded();
+    let (done_tx, done) = crossbeam_channel::bounded(0);
     lock(&shared.workers).insert(
         id,
         WorkerHandle {
             tx,
             waker: waker.clone(),
-            thread: None,
+            done,
         },
     );
-    Some((id, name, waker, rx))
+    Some((id, name, waker, rx, done_tx))
 }
 
-fn attach(
-    shared: &Arc<Shared>,
-    id: SocketId,
-    thread: io::Result<std::thread::JoinHandle<()>>,
-    op: &str,
-    req: ReqId,
-) {
+fn attach(shared: &Arc<Shared>, id: SocketId, thread: io::Result<()>, op: &str, req: ReqId) {
     match thread {
-        Ok(t) => {
-            if let Some(h) = lock(&shared.workers).get_mut(&id) {
-                h.thread = Some(t);
-            }
-        }
+        Ok(()) => {}
         Err(e) => {
             unregister(shared, id);
             shared.emit(Event::Failed {
