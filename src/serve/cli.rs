@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::time::Duration;
 
 use crossbeam_channel::Receiver;
 
@@ -244,10 +245,52 @@ fn shown(data: &[u8]) -> String {
     s
 }
 
+/// How long the log waits after writing a batch: under load it wakes 200 times a second
+/// instead of once per event, so it takes no CPU from the workers serving the clients; an
+/// idle server's log sleeps in recv until something happens.
+const LOG_PACE: Duration = Duration::from_millis(5);
+
 fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet: bool) {
     let mut names: HashMap<SocketId, String> = HashMap::new();
     names.insert(server, "server".into());
-    for ev in rx.iter() {
+    // One write per batch, however many lines (standard output would write each line).
+    let mut out = std::io::BufWriter::new(out);
+    while let Ok(first) = rx.recv() {
+        let mut ended = false;
+        for ev in std::iter::once(first).chain(rx.try_iter()) {
+            match log_line(ev, server, &mut names, quiet) {
+                Some(Line::Text(line)) => {
+                    if writeln!(out, "{line}").is_err() {
+                        return;
+                    }
+                }
+                Some(Line::End) => {
+                    ended = true;
+                    break;
+                }
+                None => {}
+            }
+        }
+        if out.flush().is_err() || ended {
+            return;
+        }
+        std::thread::sleep(LOG_PACE);
+    }
+}
+
+enum Line {
+    Text(String),
+    /// The server socket closed: the log ends.
+    End,
+}
+
+fn log_line(
+    ev: Event,
+    server: SocketId,
+    names: &mut HashMap<SocketId, String>,
+    quiet: bool,
+) -> Option<Line> {
+    {
         let name = |id: &SocketId| {
             names
                 .get(id)
@@ -257,10 +300,10 @@ fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet
         let line = match ev {
             Event::Created { info, .. } => {
                 names.insert(info.id, info.name.clone());
-                continue;
+                return None;
             }
             Event::Accepted { conn, peer, .. } => format!("+ {} from {peer}", name(&conn)),
-            Event::Data { .. } | Event::Skipped { .. } if quiet => continue,
+            Event::Data { .. } | Event::Skipped { .. } if quiet => return None,
             Event::Data { id, chunk } => {
                 let dir = match chunk.direction {
                     Direction::In => "<",
@@ -290,17 +333,15 @@ fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet
             }
             Event::Closed { id } => {
                 if id == server {
-                    break;
+                    return Some(Line::End);
                 }
                 let n = name(&id);
                 names.remove(&id);
                 format!("- {n} closed")
             }
-            _ => continue,
+            _ => return None,
         };
-        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
-            break;
-        }
+        Some(Line::Text(line))
     }
 }
 
