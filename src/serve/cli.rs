@@ -259,11 +259,8 @@ fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet
         let mut ended = false;
         for ev in std::iter::once(first).chain(rx.try_iter()) {
             match log_line(ev, server, &mut names, quiet) {
-                Some(Line::Text(line)) => {
-                    if writeln!(out, "{line}").is_err() {
-                        return;
-                    }
-                }
+                Some(Line::Text(line)) if writeln!(out, "{line}").is_err() => return,
+                Some(Line::Text(_)) => {}
                 Some(Line::End) => {
                     ended = true;
                     break;
