@@ -20,6 +20,7 @@ usage:
 ";
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("run") => {
@@ -65,7 +66,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        None | Some("window") => run_window(),
+        None | Some("window") => run_window(started),
         Some(other) => {
             eprintln!("socklab: unknown command '{other}'\n\n{USAGE}");
             ExitCode::from(2)
@@ -73,7 +74,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_window() -> ExitCode {
+fn run_window(started: std::time::Instant) -> ExitCode {
+    let timing = std::env::var_os("SOCKLAB_TIMING").is_some();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -83,7 +85,13 @@ fn run_window() -> ExitCode {
     let result = eframe::run_native(
         socklab::ui::app::APP_ID,
         options,
-        Box::new(|cc| Ok(Box::new(socklab::ui::SocklabApp::new(cc)))),
+        Box::new(move |cc| {
+            let mut app = socklab::ui::SocklabApp::new(cc);
+            if timing {
+                app.report_startup(started);
+            }
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

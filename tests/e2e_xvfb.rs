@@ -171,6 +171,7 @@ fn real_window_connect_and_send() {
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
         .env("XDG_DATA_HOME", tmp.path().join("data"))
         .stdout(Stdio::null())
+        .env("SOCKLAB_TIMING", "1")
         .stderr(std::fs::File::create(tmp.path().join("socklab.log")).unwrap())
         .spawn()
         .expect("socklab starts");
@@ -200,6 +201,11 @@ fn real_window_connect_and_send() {
     let probe = tmp.path().join("probe.png");
     wait_until("the first frame", || {
         shot(&probe) && std::fs::metadata(&probe).is_ok_and(|m| m.len() > 20_000)
+    });
+    // SOCKLAB_TIMING: the window says when its first frame was on screen.
+    let log = tmp.path().join("socklab.log");
+    wait_until("the first-frame report", || {
+        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("first frame painted"))
     });
     xdo(&display, &["windowfocus", "--sync", &window]);
     let click = |name: &str| {

@@ -49,6 +49,9 @@ pub struct EngineConfig {
     pub parked_threads: usize,
     /// How long a parked thread waits for another socket before it ends.
     pub park_linger: Duration,
+    /// Nice value of the worker threads (0: as the process). The window raises it, so a
+    /// socket flooding the core it shares with the window's thread yields to drawing.
+    pub worker_nice: i32,
     /// Report every chunk's bytes as Data events. Off for consumers that only count (a
     /// quiet `socklab serve`); counters and receive-to-file are unaffected.
     pub deliver_data: bool,
@@ -63,6 +66,7 @@ impl Default for EngineConfig {
             stack_size: 256 << 10,
             parked_threads: 64,
             park_linger: Duration::from_secs(10),
+            worker_nice: 0,
             deliver_data: true,
         }
     }
@@ -124,7 +128,12 @@ impl Engine {
         wake: impl Fn() + Send + Sync + 'static,
     ) -> (Engine, Receiver<Event>) {
         let (tx, rx) = crossbeam_channel::unbounded();
-        let pool = pool::Pool::new(config.parked_threads, config.park_linger, config.stack_size);
+        let pool = pool::Pool::new(
+            config.parked_threads,
+            config.park_linger,
+            config.stack_size,
+            config.worker_nice,
+        );
         let shared = Arc::new(Shared {
             config,
             events: tx,

@@ -32,10 +32,16 @@ pub(crate) struct Pool {
     max_idle: usize,
     linger: Duration,
     stack_size: usize,
+    nice: i32,
 }
 
 impl Pool {
-    pub(crate) fn new(max_idle: usize, linger: Duration, stack_size: usize) -> Arc<Pool> {
+    pub(crate) fn new(
+        max_idle: usize,
+        linger: Duration,
+        stack_size: usize,
+        nice: i32,
+    ) -> Arc<Pool> {
         Arc::new(Pool {
             idle: Mutex::new(Vec::new()),
             next: AtomicU64::new(0),
@@ -43,6 +49,7 @@ impl Pool {
             max_idle,
             linger,
             stack_size,
+            nice,
         })
     }
 
@@ -95,6 +102,14 @@ impl Pool {
     }
 
     fn serve(self: Arc<Self>, first: Handoff) {
+        if self.nice > 0 {
+            // SAFETY: plain syscalls on this thread; raising its nice value needs no
+            // privilege, and a failure leaves it as it was.
+            unsafe {
+                let tid = libc::gettid();
+                libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, self.nice);
+            }
+        }
         let mut job = first;
         loop {
             set_thread_name(&job.name);
