@@ -430,7 +430,13 @@ pub struct UiState {
     offered: HashMap<ReqId, usize>,
     /// Traffic times as time of day instead of relative to the first row.
     pub absolute_time: bool,
+    /// The sockets list's order, for the socket count and newest id it was made for
+    /// (sockets are only ever added, so those two say whether it is still right).
+    tree_cache: std::cell::RefCell<TreeCache>,
 }
+
+type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
+type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
 
 impl Default for UiState {
     fn default() -> Self {
@@ -451,6 +457,7 @@ impl Default for UiState {
             cap_text: (super::traffic::DEFAULT_CAP >> 20).to_string(),
             settings_status: None,
             offered: HashMap::new(),
+            tree_cache: std::cell::RefCell::new(None),
         }
     }
 }
@@ -476,8 +483,21 @@ impl UiState {
             .map_or_else(|| format!("#{}", id.0), |s| s.info.name.clone())
     }
 
-    /// Listeners first with their accepted connections under them, in creation order.
-    pub fn tree(&self) -> Vec<(SocketId, usize)> {
+    /// Listeners first with their accepted connections under them, in creation order; made
+    /// again only when sockets were added (the list is drawn every frame).
+    pub fn tree(&self) -> Tree {
+        let key = (self.sockets.len(), self.sockets.keys().next_back().copied());
+        if let Some((n, last, t)) = &*self.tree_cache.borrow() {
+            if (*n, *last) == key {
+                return t.clone();
+            }
+        }
+        let t = std::sync::Arc::new(self.make_tree());
+        *self.tree_cache.borrow_mut() = Some((key.0, key.1, t.clone()));
+        t
+    }
+
+    fn make_tree(&self) -> Vec<(SocketId, usize)> {
         let mut children: HashMap<SocketId, Vec<SocketId>> = HashMap::new();
         for (id, s) in &self.sockets {
             if let Some(p) = s.info.parent.filter(|p| self.sockets.contains_key(p)) {
@@ -924,6 +944,37 @@ impl UiState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn created(id: u64, parent: Option<u64>) -> Event {
+        Event::Created {
+            info: crate::engine::SocketInfo {
+                id: SocketId(id),
+                name: format!("s{id}"),
+                family: Family::Inet,
+                kind: crate::engine::Kind::Stream,
+                proto: 0,
+                fd: 3,
+                parent: parent.map(SocketId),
+                timeout: crate::engine::Timeout::Blocking,
+            },
+            req: None,
+        }
+    }
+
+    #[test]
+    fn the_sockets_tree_follows_new_sockets() {
+        let mut st = UiState::default();
+        st.apply(created(1, None));
+        st.apply(created(2, None));
+        let ids = |t: &[(SocketId, usize)]| t.iter().map(|(i, d)| (i.0, *d)).collect::<Vec<_>>();
+        assert_eq!(ids(&st.tree()), [(1, 0), (2, 0)]);
+        // Drawn again without changes: the same list.
+        let a = st.tree();
+        assert!(std::sync::Arc::ptr_eq(&a, &st.tree()));
+        // A connection accepted by the first listener goes under it.
+        st.apply(created(3, Some(1)));
+        assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
+    }
 
     #[test]
     fn validates_as_you_type() {

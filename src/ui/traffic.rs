@@ -41,6 +41,9 @@ pub struct TrafficLog {
     first_seq: u64,
     /// Bumped on every change, so views can cache what they derive.
     pub generation: u64,
+    /// When the first row ever arrived: relative times count from it, so they stay put
+    /// while old rows are evicted or cleared.
+    origin: Option<SystemTime>,
 }
 
 impl Default for TrafficLog {
@@ -61,10 +64,12 @@ impl TrafficLog {
             cleared_bytes: 0,
             first_seq: 0,
             generation: 0,
+            origin: None,
         }
     }
 
     pub fn push(&mut self, row: TrafficRow) {
+        self.origin.get_or_insert(row.at);
         // What the row really holds: a received buffer may be larger than its bytes.
         self.bytes += row.data.capacity() + ROW_COST;
         self.rows.push_back(row);
@@ -97,6 +102,11 @@ impl TrafficLog {
         self.rows.clear();
         self.bytes = 0;
         self.generation += 1;
+    }
+
+    /// When the first row ever pushed arrived (relative times count from it).
+    pub fn origin(&self) -> Option<SystemTime> {
+        self.origin
     }
 
     /// Sequence number the next row gets (for pausing the view at a row).
@@ -407,6 +417,22 @@ mod tests {
         assert_eq!(log.evicted_bytes, 1500);
         assert_eq!(log.get(0).unwrap().data[0], 15, "the oldest went first");
         assert!(log.bytes_held() <= 10 * (100 + ROW_COST));
+    }
+
+    #[test]
+    fn relative_times_count_from_the_first_row_ever() {
+        let mut log = TrafficLog::with_cap(2 * (10 + ROW_COST));
+        let t0 = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1000);
+        for i in 0..5u64 {
+            let mut r = row(Direction::In, &[0; 10]);
+            r.at = t0 + std::time::Duration::from_secs(i);
+            log.push(r);
+        }
+        assert_ne!(log.get(0).unwrap().at, t0, "the first rows were evicted");
+        assert_eq!(log.origin(), Some(t0));
+        log.clear();
+        assert_eq!(log.origin(), Some(t0));
+        assert_eq!(TrafficLog::default().origin(), None);
     }
 
     #[test]

@@ -11,8 +11,11 @@ use crate::ui::state::{Action, ExportKind, Purpose, SockView};
 use crate::ui::traffic::{self, human_bytes};
 use crate::ui::widgets::{field_problem, labelled_edit};
 
-/// Longest text shown for one merged run (the rest is in the exports).
-const RUN_TEXT: usize = 4096;
+/// Bytes of a row or merged run laid out as text: rows are one line, cut at the view's
+/// edge, and a line of 256 bytes is wider than any screen. Laying out a whole 256 KiB chunk
+/// every frame only to cut it made a busy socket's view slow. (The rest is in the hex
+/// dump, the copies and the exports.)
+const RUN_TEXT: usize = 256;
 
 fn hex(data: &[u8]) -> String {
     let more = if data.len() > 32 { " ..." } else { "" };
@@ -97,7 +100,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let total = s.traffic.len();
     let shown = s.visible_count();
     let enc = s.form.encoding;
-    let first = s.traffic.get(0).map(|r| r.at);
+    // The first row ever, not the first held: with the cap evicting, times would shift
+    // (and every visible row be laid out again) each frame.
+    let first = s.traffic.origin();
     ui.horizontal(|ui| {
         if shown == total {
             ui.label(format!("{total} rows"));
@@ -169,6 +174,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         return;
     }
     let mut toggle = None;
+    let cols = columns(ui);
     egui::ScrollArea::vertical()
         .id_salt(("traffic", id))
         .auto_shrink([false, false])
@@ -188,12 +194,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 } else {
                     traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
                 };
-                let line = format!(
+                let mut line = format!(
                     "{} {dir} {:>6}{peer}  {text}  | {}",
                     when(r.at),
                     r.len,
                     hex(&r.data)
                 );
+                cut(&mut line, cols);
                 let resp = ui.add(
                     egui::Label::new(RichText::new(line).monospace())
                         .truncate()
@@ -221,8 +228,25 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
 }
 
 /// The stream view: consecutive chunks of one direction joined, boundaries dropped.
+/// Characters of monospace text that can show across the view, at least: a row is cut
+/// there before it is laid out (the label elides it at the edge anyway), since under a
+/// flood every visible row is new each frame.
+fn columns(ui: &egui::Ui) -> usize {
+    let size = egui::TextStyle::Monospace.resolve(ui.style()).size;
+    // Monospace glyphs are about 0.6 em wide; 0.5 errs on the side of more text.
+    (ui.available_width() / (0.5 * size.max(1.0))).ceil() as usize + 1
+}
+
+/// Cuts `line` after `cols` characters.
+fn cut(line: &mut String, cols: usize) {
+    if let Some((i, _)) = line.char_indices().nth(cols) {
+        line.truncate(i);
+    }
+}
+
 fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemTime) -> String) {
     let enc = s.form.encoding;
+    let cols = columns(ui);
     s.merged_runs();
     let s: &SockView = s;
     let runs = s.runs.as_ref().map_or(&[][..], |(_, _, _, r)| r.as_slice());
@@ -237,9 +261,8 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                 for k in a..=b {
                     if let Some(r) = s.visible_row(k).and_then(|i| s.traffic.get(i)) {
                         bytes += r.len;
-                        if data.len() < RUN_TEXT {
-                            data.extend_from_slice(&r.data);
-                        }
+                        let room = (RUN_TEXT + 1).saturating_sub(data.len());
+                        data.extend_from_slice(&r.data[..r.data.len().min(room)]);
                     }
                 }
                 let more = if data.len() > RUN_TEXT { " ..." } else { "" };
@@ -249,18 +272,29 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                     .and_then(|i| s.traffic.get(i))
                     .map_or(SystemTime::UNIX_EPOCH, |r| r.at);
                 let d = if dir == Direction::In { "in " } else { "out" };
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(format!(
-                            "{} {d} {} chunks, {bytes} bytes: {}{more}",
-                            when(at),
-                            b - a + 1,
-                            traffic::visible_text(&data, enc)
-                        ))
-                        .monospace(),
-                    )
-                    .truncate(),
+                let mut line = format!(
+                    "{} {d} {} chunks, {bytes} bytes: {}{more}",
+                    when(at),
+                    b - a + 1,
+                    traffic::visible_text(&data, enc)
                 );
+                cut(&mut line, cols);
+                ui.add(egui::Label::new(RichText::new(line).monospace()).truncate());
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn rows_are_cut_at_a_character_count() {
+        let mut s = "ab中文cd".to_string();
+        cut(&mut s, 3);
+        assert_eq!(s, "ab中");
+        let mut s = "short".to_string();
+        cut(&mut s, 10);
+        assert_eq!(s, "short");
+    }
 }
