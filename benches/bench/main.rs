@@ -3,10 +3,11 @@
 //! spreads, ratios socklab/peer. `scripts/bench` installs the peers and runs this; it is
 //! not part of the test suite. Every load is bounded in count and time, on loopback only.
 //!
-//! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [--runs N] [--quick]
+//! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [window] [--runs N] [--quick]
 
 mod roles;
 mod stats;
+mod window;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -617,7 +618,7 @@ fn main() {
         }
     }
     if which.is_empty() {
-        which = ["tcp", "echo", "conn", "udp", "gen"]
+        which = ["tcp", "echo", "conn", "udp", "gen", "window"]
             .map(String::from)
             .to_vec();
     }
@@ -645,7 +646,10 @@ fn main() {
             "conn" => b.conn(),
             "udp" => b.udp(),
             "gen" => b.gen(),
-            other => eprintln!("bench: unknown benchmark {other} (tcp, echo, conn, udp, gen)"),
+            "window" => b.window(),
+            other => {
+                eprintln!("bench: unknown benchmark {other} (tcp, echo, conn, udp, gen, window)")
+            }
         }
     }
     for r in &mut b.rows {
@@ -677,4 +681,211 @@ fn main() {
         Ok(()) => println!("\nwritten to {}", path.display()),
         Err(e) => eprintln!("bench: could not write {}: {e}", path.display()),
     }
+}
+
+impl Bench {
+    /// The window (item 6): frame times under load against one idle socket, memory after
+    /// 10 GB and with 1,000 connections, the real window under Xvfb (first frame, idle CPU).
+    fn window(&mut self) {
+        let me = self.me.to_string_lossy().into_owned();
+        let secs = if self.quick { "2" } else { "5" };
+        let conns = if self.quick { 200 } else { 1000 };
+        let big: u64 = if self.quick { 1 << 30 } else { 10_000_000_000 };
+        for run in 0..self.runs {
+            eprintln!("window run {run}");
+            // The same frames with one idle socket, for both views' ratios.
+            match run_app_role(&me, &[s("frames-idle"), s(secs)]) {
+                Ok(v) => {
+                    for bench in ["window-frame-rx", "window-frame-log"] {
+                        self.frame_rows(bench, "one idle socket", &v);
+                    }
+                }
+                Err(e) => eprintln!("  window idle: {e}"),
+            }
+            for (bench, view) in [("window-frame-rx", "rx"), ("window-frame-log", "log")] {
+                match run_app_role(&me, &[s("frames-load"), s(view), s(conns), s(secs)]) {
+                    Ok(v) => {
+                        self.frame_rows(bench, "socklab", &v);
+                        if let Some(g) = v["rx_gbps"].as_f64() {
+                            self.record(bench, "socklab", "receiving", "GB/s", true, Ok(g));
+                        }
+                    }
+                    Err(e) => {
+                        self.record(bench, "socklab", "p99", "ms", false, Err(e));
+                    }
+                }
+            }
+            let r = run_app_role(&me, &[s("memory-after"), s(big)])
+                .and_then(|v| v["rss_mb"].as_f64().ok_or_else(|| "no rss".into()));
+            let label = if self.quick {
+                "RSS after 1 GiB"
+            } else {
+                "RSS after 10 GB"
+            };
+            self.record("window-memory", "socklab", label, "MB", false, r);
+            let r = run_app_role(&me, &[s("memory-connections"), s(conns)])
+                .and_then(|v| v["rss_mb"].as_f64().ok_or_else(|| "no rss".into()));
+            self.record(
+                "window-memory",
+                "socklab",
+                &format!("RSS {conns} conns"),
+                "MB",
+                false,
+                r,
+            );
+            if have("Xvfb") {
+                let real = real_window(&self.socklab);
+                for (metric, unit, get) in [
+                    (
+                        "first frame",
+                        "ms",
+                        (|r: &RealWindow| r.first_ms) as fn(&RealWindow) -> f64,
+                    ),
+                    ("idle CPU", "%", |r| r.cpu),
+                    ("idle RSS", "MB", |r| r.rss),
+                    ("idle RSS, own", "MB", |r| r.anon),
+                ] {
+                    let v = real.as_ref().map(get).map_err(String::clone);
+                    self.record("window-real", "socklab", metric, unit, false, v);
+                }
+            } else {
+                eprintln!("  window: Xvfb missing, the real window is not measured");
+            }
+        }
+    }
+
+    fn frame_rows(&mut self, bench: &str, subject: &str, v: &serde_json::Value) {
+        for (key, metric) in [("p50_ms", "p50"), ("p99_ms", "p99")] {
+            let x = v[key].as_f64().ok_or_else(|| format!("no {key}"));
+            self.record(bench, subject, metric, "ms", false, x);
+        }
+    }
+}
+
+/// A window role, pinned where the servers run (its sender goes to the clients' CPU).
+fn run_app_role(me: &str, args: &[String]) -> Result<serde_json::Value, String> {
+    let mut all = vec![s("role")];
+    all.extend_from_slice(args);
+    let out = pinned(SERVER_CPU, me, &all)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{me}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "role {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    roles::parse_json(&out.stdout)
+}
+
+/// The release binary in a real window under Xvfb, with fresh settings: milliseconds from
+/// spawning it to its first frame painted, then its CPU use (% of one core) over 10 s of
+/// idling, and its resident memory then.
+fn real_window(socklab: &std::path::Path) -> Result<RealWindow, String> {
+    let tmp = std::env::temp_dir().join(format!("socklab-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let runtime = tmp.join("run");
+    std::fs::create_dir_all(&runtime).map_err(|e| e.to_string())?;
+    let _ = std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    );
+    let mut xvfb = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("Xvfb: {e}"))?;
+    let mut xout = BufReader::new(xvfb.stdout.take().ok_or("Xvfb's output")?);
+    let _xvfb = Proc(xvfb);
+    let mut line = String::new();
+    xout.read_line(&mut line).map_err(|e| e.to_string())?;
+    let display = format!(":{}", line.trim());
+    std::thread::spawn(move || for _ in xout.lines() {});
+
+    let t0 = Instant::now();
+    let mut child = pinned(SERVER_CPU, &socklab.to_string_lossy(), &[])
+        .env("DISPLAY", &display)
+        .env("SOCKLAB_TIMING", "1")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_CACHE_HOME", tmp.join("cache"))
+        .env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_DATA_HOME", tmp.join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("socklab: {e}"))?;
+    let err = child.stderr.take().ok_or("socklab's stderr")?;
+    let pid = child.id();
+    let _app = Proc(child);
+    // Read on a thread, so a window that never draws cannot hang the benchmark.
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        for l in BufReader::new(err).lines().map_while(Result::ok) {
+            if l.contains("first frame painted") {
+                let _ = tx.send(t0.elapsed());
+            }
+        }
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(30))
+        .map_err(|_| "no first frame within 30 s".to_string())?;
+    // taskset execs socklab in the same process, so pid is the window's.
+    std::thread::sleep(Duration::from_secs(2));
+    let cpu0 = cpu_ticks(pid)?;
+    let w0 = Instant::now();
+    std::thread::sleep(Duration::from_secs(10));
+    let cpu1 = cpu_ticks(pid)?;
+    let wall = w0.elapsed().as_secs_f64();
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let cpu = (cpu1 - cpu0) as f64 / hz / wall * 100.0;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let mb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(RealWindow {
+        first_ms: first.as_secs_f64() * 1000.0,
+        cpu,
+        rss: mb("VmRSS:"),
+        anon: mb("RssAnon:"),
+    })
+}
+
+/// What the real window measured.
+struct RealWindow {
+    first_ms: f64,
+    /// % of one core while idle.
+    cpu: f64,
+    /// Resident MB, and the part of it that is the process's own (not mapped files such
+    /// as the software renderer's libraries).
+    rss: f64,
+    anon: f64,
+}
+
+/// User plus system CPU time of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> Result<u64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    // Fields after the command name, which ends with the last ')'.
+    let rest = stat.rsplit_once(')').ok_or("stat")?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = f.get(11).and_then(|x| x.parse().ok()).ok_or("utime")?;
+    let stime: u64 = f.get(12).and_then(|x| x.parse().ok()).ok_or("stime")?;
+    Ok(utime + stime)
 }

@@ -27,6 +27,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("conn-conc") => conn_conc(arg(1)? as u16, arg(2)? as usize),
         Some("recv-udp") => recv_udp(arg(1)? as u16),
         Some("gen-socklab") => gen_socklab(arg(1)? as u16, arg(2)?, arg(3)? as usize),
+        Some("frames-idle") => crate::window::frames_idle(arg(1)? as f64),
+        Some("frames-load") => crate::window::frames_load(
+            args.get(1).map_or("rx", String::as_str),
+            arg(2)? as usize,
+            arg(3)? as f64,
+        ),
+        Some("memory-after") => crate::window::memory_after(arg(1)?),
+        Some("memory-connections") => crate::window::memory_with_connections(arg(1)? as usize),
         other => Err(format!("unknown role {other:?}")),
     }
 }
