@@ -1312,3 +1312,68 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
     eventually("every parked thread ended", || e.worker_threads() == 0);
     assert_eq!(e.parked_threads(), 0);
 }
+
+#[test]
+fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        s,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port: 0,
+            },
+        },
+    );
+    let Endpoint::V4(to) = d.local(s) else {
+        panic!("an IPv4 address")
+    };
+    d.ok(
+        s,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 2000,
+        },
+    );
+    // Two senders, interleaved, sizes from 0 (an empty datagram) to past the buffer (cut
+    // to it, as recv cuts it), sent faster than one read per wake-up takes them.
+    let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let b = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut sent = Vec::new();
+    for i in 0..300usize {
+        let size = (i * 37) % 2600;
+        let data: Vec<u8> = (0..size).map(|k| (k + i) as u8).collect();
+        let from = if i % 3 == 0 { &b } else { &a };
+        from.send_to(&data, to).unwrap();
+        sent.push((from.local_addr().unwrap().to_string(), data));
+        if i % 50 == 49 {
+            // Let the receiver catch up now and then, so the kernel's buffer never drops.
+            let want = i as u64 + 1;
+            d.snapshot_until(s, "the datagrams so far", |n| n.counters.msgs_in >= want);
+        }
+    }
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        let ev = d.wait_for(
+            "a datagram",
+            |e| matches!(e, Event::Data { id, .. } if *id == s),
+        );
+        let Event::Data { chunk, .. } = ev else {
+            panic!()
+        };
+        assert_eq!(chunk.len, chunk.data.len());
+        got.push((
+            chunk.peer.map(|p| p.to_string()).unwrap_or_default(),
+            chunk.data,
+        ));
+    }
+    for (i, ((peer, data), (from, whole))) in got.iter().zip(&sent).enumerate() {
+        assert_eq!(peer, from, "datagram {i}'s sender");
+        assert_eq!(data[..], whole[..whole.len().min(2000)], "datagram {i}");
+    }
+    let c = d.snapshot(s).counters;
+    assert_eq!(c.msgs_in, 300);
+    let expected: usize = sent.iter().map(|(_, w)| w.len().min(2000)).sum();
+    assert_eq!(c.bytes_in, expected as u64);
+}

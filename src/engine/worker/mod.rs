@@ -23,6 +23,7 @@ use super::options::{self, OptionReading};
 use super::waker::Waker;
 use super::{lock, Shared, WorkerHandle};
 
+mod dgram;
 mod jobs;
 mod respond;
 
@@ -364,6 +365,8 @@ struct Worker {
     eof: bool,
     /// Continuous receive's buffer; a nearly full one is handed to the consumer as it is.
     recv_buf: Vec<u8>,
+    /// A datagram socket's buffers for receiving a batch at once.
+    dgram_slots: dgram::Slots,
     data_budget: Arc<AtomicUsize>,
     snap_budget: Arc<AtomicUsize>,
     skipped: (u64, u64),
@@ -415,6 +418,7 @@ impl Worker {
             auto_accept: None,
             eof: false,
             recv_buf: Vec::new(),
+            dgram_slots: dgram::Slots::default(),
             data_budget: Arc::new(AtomicUsize::new(0)),
             snap_budget: Arc::new(AtomicUsize::new(0)),
             skipped: (0, 0),
@@ -1349,6 +1353,10 @@ impl Worker {
         let Some(bufsize) = self.auto_recv else {
             return;
         };
+        if self.kind != Kind::Stream && bufsize <= dgram::BATCH_MAX_BUF {
+            self.receive_datagrams(bufsize, BURST);
+            return;
+        }
         // The buffer is taken out for the burst, so the received bytes can be handed on
         // while the worker's other methods run.
         let mut buf = std::mem::take(&mut self.recv_buf);

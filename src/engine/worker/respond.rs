@@ -138,6 +138,15 @@ impl Worker {
         }
     }
 
+    /// Datagrams that may be read before the answers queued for them fill the queue.
+    pub(super) fn answer_room(&self) -> usize {
+        match &self.answering {
+            None => usize::MAX,
+            Some(a) if a.outq.len() >= OUT_LIMIT => 0,
+            Some(a) => DGRAM_LIMIT.saturating_sub(a.dgrams.len()),
+        }
+    }
+
     /// Whether reading should pause because answers are piling up.
     pub(super) fn backpressured(&self) -> bool {
         self.answering

@@ -1,0 +1,121 @@
+//! Continuous receive on a datagram socket: up to BATCH datagrams per recvmmsg(2) call,
+//! each then handled exactly as a single recv would be (its own event, its own sender), so
+//! a flood costs one system call per batch instead of one per datagram.
+
+use std::os::fd::AsRawFd;
+
+use socket2::{SockAddr, SockAddrStorage};
+
+use super::{is_again, Worker};
+use crate::engine::addr::Endpoint;
+use crate::engine::errors::OpError;
+use crate::engine::event::SockState;
+
+/// Datagrams taken per call at most.
+pub(super) const BATCH: usize = 16;
+/// Buffers up to this size are batched (BATCH of them stay allocated, but only the pages a
+/// datagram touched become resident); larger ones are read one datagram at a time.
+pub(super) const BATCH_MAX_BUF: usize = 64 << 10;
+
+/// The batch's buffers, one per datagram, kept between calls.
+#[derive(Default)]
+pub(super) struct Slots {
+    bufs: Vec<Vec<u8>>,
+}
+
+impl Worker {
+    /// Takes what is queued, batch by batch, for at most `rounds` calls. Returns after an
+    /// empty queue, an error, or backpressure.
+    pub(super) fn receive_datagrams(&mut self, bufsize: usize, rounds: usize) {
+        let mut slots = std::mem::take(&mut self.dgram_slots);
+        for _ in 0..rounds {
+            // A responder's answer queue takes as many as it has room for.
+            let room = self.answer_room().min(BATCH);
+            if room == 0 {
+                break;
+            }
+            while slots.bufs.len() < room {
+                slots.bufs.push(Vec::new());
+            }
+            for b in &mut slots.bufs[..room] {
+                if b.capacity() < bufsize {
+                    *b = Vec::with_capacity(bufsize);
+                }
+                b.clear();
+            }
+            let got = recvmmsg(self.sock.as_raw_fd(), &mut slots.bufs[..room], bufsize);
+            match got {
+                Ok(msgs) => {
+                    let n = msgs.len();
+                    for (i, from) in msgs.into_iter().enumerate() {
+                        let buf = &mut slots.bufs[i];
+                        let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
+                        self.answer_data(buf, Some(from));
+                        self.count_in_buf(buf, peer);
+                    }
+                    if n < room || self.backpressured() {
+                        break;
+                    }
+                }
+                Err(e) if is_again(&e) => break,
+                Err(e) => {
+                    self.auto_recv = None;
+                    self.state = SockState::Error;
+                    self.report(OpError::from_io("recv", None, &e));
+                    break;
+                }
+            }
+        }
+        self.dgram_slots = slots;
+        self.snapshot_due = true;
+    }
+}
+
+/// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room); sets each
+/// filled buffer's length and returns the senders, one per datagram.
+fn recvmmsg(fd: i32, bufs: &mut [Vec<u8>], bufsize: usize) -> std::io::Result<Vec<SockAddr>> {
+    let n = bufs.len();
+    let mut names: Vec<SockAddrStorage> = (0..n).map(|_| SockAddrStorage::zeroed()).collect();
+    let mut iovs: Vec<libc::iovec> = bufs
+        .iter_mut()
+        .map(|b| libc::iovec {
+            iov_base: b.spare_capacity_mut().as_mut_ptr().cast(),
+            iov_len: bufsize,
+        })
+        .collect();
+    // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
+    let mut hdrs: Vec<libc::mmsghdr> = (0..n)
+        .map(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() })
+        .collect();
+    for (i, h) in hdrs.iter_mut().enumerate() {
+        // SAFETY: a SockAddrStorage is a sockaddr_storage.
+        h.msg_hdr.msg_name = unsafe { names[i].view_as::<libc::sockaddr_storage>() }
+            as *mut libc::sockaddr_storage as *mut libc::c_void;
+        h.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        h.msg_hdr.msg_iov = &mut iovs[i];
+        h.msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: hdrs holds n valid headers whose buffers are writable for their lengths.
+    let rc = unsafe {
+        libc::recvmmsg(
+            fd,
+            hdrs.as_mut_ptr(),
+            n as u32,
+            libc::MSG_DONTWAIT,
+            std::ptr::null_mut(),
+        )
+    };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let got = rc as usize;
+    let mut from = Vec::with_capacity(got);
+    for (i, name) in names.into_iter().enumerate().take(got) {
+        let len = (hdrs[i].msg_len as usize).min(bufsize);
+        // SAFETY: the kernel wrote len bytes into this buffer's spare capacity.
+        unsafe { bufs[i].set_len(len) };
+        // SAFETY: the kernel initialised the address and said how long it is.
+        from.push(unsafe { SockAddr::new(name, hdrs[i].msg_hdr.msg_namelen) });
+    }
+    Ok(from)
+}
