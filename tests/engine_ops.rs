@@ -1377,3 +1377,58 @@ fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
     let expected: usize = sent.iter().map(|(_, w)| w.len().min(2000)).sum();
     assert_eq!(c.bytes_in, expected as u64);
 }
+
+#[test]
+fn the_consumer_is_woken_once_per_drain_not_once_per_event() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let w = wakes.clone();
+    let (engine, rx) = socklab::engine::Engine::start(EngineConfig::default(), move || {
+        w.fetch_add(1, Ordering::SeqCst);
+    });
+    let mut d = Driver {
+        engine,
+        rx,
+        backlog: Vec::new(),
+    };
+    // The first event wakes; without a drain in between, the rest do not.
+    let s = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        s,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port: 0,
+            },
+        },
+    );
+    assert_eq!(wakes.load(Ordering::SeqCst), 1);
+    // Rearmed (as the window does before draining), the next event wakes once more.
+    d.engine.rearm_wake();
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let Endpoint::V4(to) = d.local(s) else {
+        panic!()
+    };
+    assert_eq!(
+        wakes.load(Ordering::SeqCst),
+        2,
+        "the getsockname answer woke"
+    );
+    d.ok(
+        s,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 100,
+        },
+    );
+    for i in 0..100u8 {
+        sender.send_to(&[i], to).unwrap();
+    }
+    d.snapshot_until(s, "a hundred datagrams", |n| n.counters.msgs_in == 100);
+    assert_eq!(wakes.load(Ordering::SeqCst), 2, "no wake without a rearm");
+    d.engine.rearm_wake();
+    sender.send_to(b"x", to).unwrap();
+    d.snapshot_until(s, "one more", |n| n.counters.msgs_in == 101);
+    assert_eq!(wakes.load(Ordering::SeqCst), 3);
+}

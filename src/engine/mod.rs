@@ -15,7 +15,7 @@ mod waker;
 mod worker;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -84,6 +84,8 @@ pub(crate) struct Shared {
     config: EngineConfig,
     events: Sender<Event>,
     wake: Box<dyn Fn() + Send + Sync>,
+    /// The next event calls `wake` (set again by `Engine::rearm_wake`).
+    wake_armed: AtomicBool,
     pool: Arc<pool::Pool>,
     workers: Mutex<HashMap<SocketId, WorkerHandle>>,
     next_id: AtomicU64,
@@ -94,9 +96,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Sends an event, then wakes the consumer (in that order, so a wake always finds it).
+    /// Sends an event, then wakes the consumer if it asked to be (in that order, so a wake
+    /// always finds the event). One wake per drain, not one per event: a flood of datagrams
+    /// would otherwise call the window's repaint request (a lock on its context) each time.
     pub(crate) fn emit(&self, ev: Event) {
-        if self.events.send(ev).is_ok() {
+        if self.events.send(ev).is_ok() && self.wake_armed.swap(false, Ordering::AcqRel) {
             (self.wake)();
         }
     }
@@ -121,8 +125,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts an engine. `wake` is called after every event (the window passes
-    /// request_repaint); the receiver yields the events.
+    /// Starts an engine; the receiver yields the events. `wake` (the window passes
+    /// request_repaint) is called by the first event, then by the first event after each
+    /// `rearm_wake`: a consumer that sleeps until woken calls that just before it drains
+    /// the channel. Consumers that block on the receiver need neither.
     pub fn start(
         config: EngineConfig,
         wake: impl Fn() + Send + Sync + 'static,
@@ -138,6 +144,7 @@ impl Engine {
             config,
             events: tx,
             wake: Box::new(wake),
+            wake_armed: AtomicBool::new(true),
             pool,
             workers: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
@@ -147,6 +154,14 @@ impl Engine {
             live: AtomicUsize::new(0),
         });
         (Engine { shared }, rx)
+    }
+
+    /// Asks for a wake at the next event; call it just before draining the events, so any
+    /// event that the drain misses wakes the consumer again.
+    pub fn rearm_wake(&self) {
+        // A swap, not a store: reading the worker's release makes what it sent before
+        // visible to the drain that follows.
+        self.shared.wake_armed.swap(true, Ordering::AcqRel);
     }
 
     /// A fresh request id.

@@ -102,6 +102,8 @@ impl SocklabApp {
 
     /// Applies the events that arrived since the last frame.
     pub fn drain_events(&mut self) {
+        // Before draining: whatever arrives from here on wakes the window once more.
+        self.engine.rearm_wake();
         for ev in self.events.try_iter().take(EVENTS_PER_FRAME) {
             self.state.apply(ev);
         }
