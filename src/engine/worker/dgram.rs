@@ -47,6 +47,7 @@ impl Worker {
             match got {
                 Ok(msgs) => {
                     let n = msgs.len();
+                    self.batch_time = Some(std::time::SystemTime::now());
                     for (i, from) in msgs.into_iter().enumerate() {
                         let buf = &mut slots.bufs[i];
                         let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
@@ -66,6 +67,7 @@ impl Worker {
                 }
             }
         }
+        self.batch_time = None;
         self.dgram_slots = slots;
         self.snapshot_due = true;
     }

@@ -367,6 +367,8 @@ struct Worker {
     recv_buf: Vec<u8>,
     /// A datagram socket's buffers for receiving a batch at once.
     dgram_slots: dgram::Slots,
+    /// When the batch being reported arrived (one clock read for all its datagrams).
+    batch_time: Option<SystemTime>,
     data_budget: Arc<AtomicUsize>,
     snap_budget: Arc<AtomicUsize>,
     skipped: (u64, u64),
@@ -419,6 +421,7 @@ impl Worker {
             eof: false,
             recv_buf: Vec::new(),
             dgram_slots: dgram::Slots::default(),
+            batch_time: None,
             data_budget: Arc::new(AtomicUsize::new(0)),
             snap_budget: Arc::new(AtomicUsize::new(0)),
             skipped: (0, 0),
@@ -1294,7 +1297,7 @@ impl Worker {
                 data,
                 len,
                 peer,
-                at: SystemTime::now(),
+                at: self.batch_time.unwrap_or_else(SystemTime::now),
                 _permit: Some(permit),
             },
         });
