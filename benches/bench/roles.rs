@@ -372,12 +372,14 @@ fn conn_conc(port: u16, n: usize) -> Result<(), String> {
             Err(_) => failures += 1,
         }
     }
+    let connected = t0.elapsed().as_secs_f64();
     for s in &mut open {
         let _ = s.set_read_timeout(Some(Duration::from_secs(20)));
         if s.write_all(b"0123456789abcdef0123456789abcdef").is_err() {
             failures += 1;
         }
     }
+    let written = t0.elapsed().as_secs_f64();
     for s in &mut open {
         let mut b = [0u8; 32];
         if s.read_exact(&mut b).is_err() {
@@ -385,7 +387,9 @@ fn conn_conc(port: u16, n: usize) -> Result<(), String> {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
-    println!("{{\"secs\": {secs}, \"failures\": {failures}}}");
+    println!(
+        "{{\"secs\": {secs}, \"connected\": {connected}, \"written\": {written}, \"failures\": {failures}}}"
+    );
     Ok(())
 }
 

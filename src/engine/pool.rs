@@ -111,8 +111,13 @@ impl Pool {
             }
         }
         let mut job = first;
+        // A new thread already has its socket's name.
+        let mut named = true;
         loop {
-            set_thread_name(&job.name);
+            if !named {
+                set_thread_name(&job.name);
+            }
+            named = false;
             // A panicking worker is a bug; its thread is not reused, but the panic must not
             // reach the pool's bookkeeping.
             if catch_unwind(AssertUnwindSafe(job.task)).is_err() {
