@@ -859,16 +859,12 @@ fn timeouts_and_non_blocking_like_python() {
     );
     assert!(!d.snapshot(conn).kernel_nonblocking);
     // A blocking recv waits for data that comes later.
-    let req = d.start(
+    let req = d.start_blocked(
         conn,
         Op::Recv {
             bufsize: 10,
             flags: 0,
         },
-    );
-    d.wait_for(
-        "Waiting",
-        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
     );
     d.ok(
         c,
@@ -898,16 +894,12 @@ fn close_interrupts_a_blocked_call_and_others_go_on() {
     let mut d = Driver::new();
     let (_c, conn, _) = d.tcp_pair(Family::Inet);
     let (c2, conn2, _) = d.tcp_pair(Family::Inet);
-    let req = d.start(
+    let req = d.start_blocked(
         conn,
         Op::Recv {
             bufsize: 10,
             flags: 0,
         },
-    );
-    d.wait_for(
-        "Waiting",
-        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
     );
     // Another socket works while the first is blocked.
     d.ok(
@@ -1241,19 +1233,7 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
         park_linger: Duration::from_millis(300),
         ..EngineConfig::default()
     });
-    let udp = |d: &mut Driver| {
-        let s = d.create(Family::Inet, Kind::Dgram);
-        d.ok(
-            s,
-            Op::Bind {
-                addr: AddrSpec::Inet {
-                    host: "127.0.0.1".into(),
-                    port: 0,
-                },
-            },
-        );
-        s
-    };
+    let udp = |d: &mut Driver| d.bound_udp().0;
     let six: Vec<SocketId> = (0..6).map(|_| udp(&mut d)).collect();
     assert_eq!(d.engine.worker_threads(), 6);
     for s in &six {
@@ -1288,16 +1268,12 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
     );
     assert_eq!(bytes_of(got), b"on a reused thread");
     // A blocked recv on a reused thread is still interrupted by close.
-    let req = d.start(
+    let req = d.start_blocked(
         b,
         Op::Recv {
             bufsize: 10,
             flags: 0,
         },
-    );
-    d.wait_for(
-        "Waiting",
-        |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
     );
     d.ok(b, Op::Close);
     assert!(d.wait_req(req).is_err());
@@ -1316,19 +1292,7 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
 #[test]
 fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
     let mut d = Driver::new();
-    let s = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
-        s,
-        Op::Bind {
-            addr: AddrSpec::Inet {
-                host: "127.0.0.1".into(),
-                port: 0,
-            },
-        },
-    );
-    let Endpoint::V4(to) = d.local(s) else {
-        panic!("an IPv4 address")
-    };
+    let (s, to) = d.bound_udp();
     d.ok(
         s,
         Op::AutoReceive {
@@ -1393,23 +1357,12 @@ fn the_consumer_is_woken_once_per_drain_not_once_per_event() {
         backlog: Vec::new(),
     };
     // The first event wakes; without a drain in between, the rest do not.
-    let s = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
-        s,
-        Op::Bind {
-            addr: AddrSpec::Inet {
-                host: "127.0.0.1".into(),
-                port: 0,
-            },
-        },
-    );
+    let (s, to) = d.bound_udp();
     assert_eq!(wakes.load(Ordering::SeqCst), 1);
     // Rearmed (as the window does before draining), the next event wakes once more.
     d.engine.rearm_wake();
+    d.ok(s, Op::GetSockName);
     let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let Endpoint::V4(to) = d.local(s) else {
-        panic!()
-    };
     assert_eq!(
         wakes.load(Ordering::SeqCst),
         2,

@@ -82,6 +82,17 @@ impl Driver {
         req
     }
 
+    /// Starts a call and waits until the worker says it blocks (a recv with nothing to
+    /// read, an accept with nobody connecting).
+    pub fn start_blocked(&mut self, id: SocketId, op: Op) -> ReqId {
+        let req = self.start(id, op);
+        self.wait_for(
+            "Waiting",
+            |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
+        );
+        req
+    }
+
     pub fn call(&mut self, id: SocketId, op: Op) -> Result<Reply, OpError> {
         let req = self.start(id, op);
         self.wait_req(req)
@@ -116,6 +127,21 @@ impl Driver {
             Event::Failed { error, .. } => panic!("socket() failed: {error}"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    /// A UDP socket bound to 127.0.0.1 on a port the kernel picks, and that address.
+    pub fn bound_udp(&mut self) -> (SocketId, std::net::SocketAddr) {
+        let s = self.create(Family::Inet, Kind::Dgram);
+        self.ok(
+            s,
+            Op::Bind {
+                addr: loopback(Family::Inet, 0),
+            },
+        );
+        let Endpoint::V4(a) = self.local(s) else {
+            panic!("a UDP socket bound to 127.0.0.1 has an IPv4 address")
+        };
+        (s, a.into())
     }
 
     pub fn local(&mut self, id: SocketId) -> Endpoint {
