@@ -1385,3 +1385,59 @@ fn the_consumer_is_woken_once_per_drain_not_once_per_event() {
     d.snapshot_until(s, "one more", |n| n.counters.msgs_in == 101);
     assert_eq!(wakes.load(Ordering::SeqCst), 3);
 }
+
+#[test]
+fn shutdown_ends_every_worker_thread_parked_or_not() {
+    let mut d = Driver::with_config(EngineConfig {
+        // Longer than the deadline: only shutdown can end these threads in time.
+        park_linger: Duration::from_secs(60),
+        ..EngineConfig::default()
+    });
+    let a = d.bound_udp().0;
+    let _b = d.bound_udp().0;
+    d.ok(a, Op::Close);
+    eventually("a's thread parked", || d.engine.parked_threads() == 1);
+    let e = d.engine.clone();
+    assert_eq!(e.worker_threads(), 2);
+    e.shutdown();
+    eventually("no worker thread left", || e.worker_threads() == 0);
+}
+
+/// The nice value of this process's threads, by thread name.
+fn thread_nices() -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    for t in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        // Field 19 is the nice value; fields after the name start at 3.
+        let nice = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(16)?.parse().ok());
+        if let Some(n) = nice {
+            out.push((comm.trim().to_string(), n));
+        }
+    }
+    out
+}
+
+#[test]
+fn workers_run_at_the_configured_nice_value() {
+    // 13: a value no other test's engine uses, so the thread found is this engine's.
+    let mut d = Driver::with_config(EngineConfig {
+        worker_nice: 13,
+        ..EngineConfig::default()
+    });
+    let s = d.bound_udp().0;
+    let ours = thread_nices()
+        .into_iter()
+        .filter(|(name, nice)| name.starts_with("sock-") && *nice == 13)
+        .count();
+    assert_eq!(ours, 1, "one worker at nice 13: {:?}", thread_nices());
+    d.ok(s, Op::Close);
+    // A plain engine's workers keep the process's nice value.
+    let mut plain = Driver::new();
+    let _t = plain.bound_udp().0;
+    assert!(thread_nices()
+        .iter()
+        .any(|(name, nice)| name.starts_with("sock-s") && *nice == 0));
+}

@@ -7,7 +7,7 @@
 use std::ffi::CString;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +29,8 @@ pub(crate) struct Pool {
     next: AtomicU64,
     /// Threads alive, running a socket or parked.
     threads: Arc<AtomicUsize>,
+    /// Set when the engine shut down: finishing threads end instead of parking.
+    closed: AtomicBool,
     max_idle: usize,
     linger: Duration,
     stack_size: usize,
@@ -46,6 +48,7 @@ impl Pool {
             idle: Mutex::new(Vec::new()),
             next: AtomicU64::new(0),
             threads: Arc::new(AtomicUsize::new(0)),
+            closed: AtomicBool::new(false),
             max_idle,
             linger,
             stack_size,
@@ -96,9 +99,12 @@ impl Pool {
         lock(&self.idle).len()
     }
 
-    /// Lets every parked thread end (the engine is shutting down).
+    /// Lets every parked thread end, and those still finishing end too (the engine is
+    /// shutting down).
     pub(crate) fn drain(&self) {
-        lock(&self.idle).clear();
+        let mut idle = lock(&self.idle);
+        self.closed.store(true, Ordering::Release);
+        idle.clear();
     }
 
     fn serve(self: Arc<Self>, first: Handoff) {
@@ -136,7 +142,7 @@ impl Pool {
         let me = self.next.fetch_add(1, Ordering::Relaxed);
         {
             let mut idle = lock(&self.idle);
-            if idle.len() >= self.max_idle {
+            if idle.len() >= self.max_idle || self.closed.load(Ordering::Acquire) {
                 return None;
             }
             idle.push((me, tx));
