@@ -71,40 +71,61 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 let peer = s.peer().map_or_else(|| "-".to_string(), |a| a.to_string());
                 let counters = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                 let width = ui.available_width();
+                // One widget per row, its two lines one text: a list of a thousand
+                // connections is drawn every frame, and each widget has a fixed cost.
+                let job = row_text(ui, s, st, &local, &peer, counters);
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, row_h),
-                    egui::Layout::top_down(egui::Align::Min),
+                    egui::Layout::left_to_right(egui::Align::Min),
                     |ui| {
                         ui.set_min_height(row_h);
-                        ui.horizontal(|ui| {
-                            ui.add_space(depth as f32 * 18.0);
-                            let text = format!("{}  {}", s.info.name, s.family_type());
-                            let r = ui.selectable_label(
-                                state.selected == Some(id),
-                                RichText::new(text).strong(),
-                            );
-                            if r.clicked() {
-                                actions.push(Action::Select { id });
-                            }
-                            ui.label(RichText::new(st.name()).color(badge_color(st)));
-                            if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref())
-                            {
-                                ui.label(RichText::new(r).small().italics());
-                            }
-                        });
-                        ui.horizontal(|ui| {
-                            ui.add_space(depth as f32 * 18.0 + 8.0);
-                            ui.label(RichText::new(format!("{local} -> {peer}")).small());
-                            ui.label(
-                                RichText::new(format!(
-                                    "in {} / out {}",
-                                    counters.bytes_in, counters.bytes_out
-                                ))
-                                .small(),
-                            );
-                        });
+                        ui.add_space(depth as f32 * 18.0);
+                        if ui
+                            .selectable_label(state.selected == Some(id), job)
+                            .clicked()
+                        {
+                            actions.push(Action::Select { id });
+                        }
                     },
                 );
             }
         });
+}
+
+/// A socket's row: its name and type, state and responder; its addresses and byte counts.
+fn row_text(
+    ui: &egui::Ui,
+    s: &crate::ui::state::SockView,
+    st: SockState,
+    local: &str,
+    peer: &str,
+    counters: crate::engine::Counters,
+) -> egui::text::LayoutJob {
+    use egui::text::{LayoutJob, TextFormat};
+    let style = ui.style();
+    let body = egui::TextStyle::Body.resolve(style);
+    let small = egui::TextStyle::Small.resolve(style);
+    let plain = ui.visuals().text_color();
+    let mut job = LayoutJob::default();
+    let fmt = |font: &egui::FontId, color| TextFormat::simple(font.clone(), color);
+    job.append(
+        &format!("{}  {}", s.info.name, s.family_type()),
+        0.0,
+        fmt(&body, ui.visuals().strong_text_color()),
+    );
+    job.append(st.name(), 8.0, fmt(&body, badge_color(st)));
+    if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
+        let mut f = fmt(&small, plain);
+        f.italics = true;
+        job.append(r, 8.0, f);
+    }
+    job.append(
+        &format!(
+            "\n{local} -> {peer}   in {} / out {}",
+            counters.bytes_in, counters.bytes_out
+        ),
+        0.0,
+        fmt(&small, plain),
+    );
+    job
 }
