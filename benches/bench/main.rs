@@ -851,14 +851,7 @@ fn real_window(socklab: &std::path::Path) -> Result<RealWindow, String> {
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
     let cpu = (cpu1 - cpu0) as f64 / hz / wall * 100.0;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let mb = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
+    let mb = |key: &str| window::status_mb(&pid.to_string(), key);
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(RealWindow {
         first_ms: first.as_secs_f64() * 1000.0,
