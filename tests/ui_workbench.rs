@@ -35,12 +35,7 @@ fn selected_name(h: &Harness<'static, SocklabApp>) -> String {
 }
 
 fn select(h: &mut Harness<'static, SocklabApp>, name: &str) {
-    let label = h
-        .get_all_by_label_contains(name)
-        .filter_map(|n| n.accesskit_node().label().or_else(|| n.value()))
-        .find(|l| l.starts_with(&format!("{name}  ")))
-        .unwrap_or_else(|| panic!("no row for {name}"));
-    click(h, &label);
+    click_socket_row(h, name);
     assert_eq!(selected_name(h), name);
 }
 

@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use egui_kittest::kittest::Queryable;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{By, Queryable};
 use egui_kittest::Harness;
 use socklab::ui::SocklabApp;
 
@@ -71,6 +72,34 @@ pub fn reveal(h: &mut H, label: &str) {
         }
         last = now;
     }
+}
+
+/// Clicks a socket's row in the sockets list. The row's text carries live byte counts, so
+/// it is found by the socket's name at every step, never by a label read a frame earlier.
+pub fn click_socket_row(h: &mut H, name: &str) {
+    let prefix = format!("{name}  ");
+    let row = || {
+        let prefix = prefix.clone();
+        By::new().predicate(move |n| {
+            n.role() != Role::TextRun
+                && n.label()
+                    .or_else(|| n.value())
+                    .is_some_and(|l| l.starts_with(&prefix))
+        })
+    };
+    h.get(row()).scroll_to_me();
+    let mut last = h.get(row()).rect();
+    for _ in 0..120 {
+        h.step();
+        let now = h.get(row()).rect();
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    h.get(row()).click();
+    h.step();
+    h.step();
 }
 
 pub fn click(h: &mut H, label: &str) {
