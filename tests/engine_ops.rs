@@ -1441,3 +1441,103 @@ fn workers_run_at_the_configured_nice_value() {
         .iter()
         .any(|(name, nice)| name.starts_with("sock-s") && *nice == 0));
 }
+
+#[test]
+fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
+    const N: usize = 40;
+    // 11: a nice value no other test's engine uses, so the reactor found is this engine's.
+    let mut d = Driver::with_config(EngineConfig {
+        worker_nice: 11,
+        ..EngineConfig::default()
+    });
+    let (l, addr) = d.listener(Family::Inet);
+    d.ok(
+        l,
+        Op::AutoAccept {
+            on: true,
+            receive: false,
+        },
+    );
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    let mut clients: Vec<std::net::TcpStream> = (0..N)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let conns: Vec<SocketId> = (0..N)
+        .map(|_| {
+            match d.wait_for(
+                "Accepted",
+                |e| matches!(e, Event::Accepted { listener, .. } if *listener == l),
+            ) {
+                Event::Accepted { conn, .. } => conn,
+                _ => unreachable!(),
+            }
+        })
+        .collect();
+    // The auto-accepting listener and every connection wait in one thread, not one each.
+    let e = d.engine.clone();
+    eventually("the listener and every connection resting", || {
+        e.resting_sockets() == N + 1
+    });
+    assert!(
+        e.worker_threads() <= 4,
+        "{} worker threads for {N} idle connections",
+        e.worker_threads()
+    );
+    let reactors = || {
+        thread_nices()
+            .into_iter()
+            .filter(|(name, nice)| name == "sock-reactor" && *nice == 11)
+            .count()
+    };
+    assert_eq!(reactors(), 1, "one reactor, at the workers' nice value");
+
+    // A command takes the connection to a thread, where it works as any other.
+    d.ok(
+        conns[0],
+        Op::Send {
+            data: b"hi".to_vec(),
+            flags: 0,
+        },
+    );
+    let mut got = [0u8; 2];
+    clients[0].set_read_timeout(Some(DEADLINE)).unwrap();
+    std::io::Read::read_exact(&mut clients[0], &mut got).unwrap();
+    assert_eq!(&got, b"hi");
+    assert_eq!(e.resting_sockets(), N, "it left the reactor");
+    // A blocking recv there waits for the peer as it would anywhere.
+    let req = d.start_blocked(
+        conns[0],
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    std::io::Write::write_all(&mut clients[0], b"yo").unwrap();
+    assert_eq!(bytes_of(d.wait_req(req).unwrap()), b"yo");
+
+    // Closing one that rests closes it at once.
+    d.ok(conns[1], Op::Close);
+    d.wait_for(
+        "conn closed",
+        |ev| matches!(ev, Event::Closed { id } if *id == conns[1]),
+    );
+    let mut end = [0u8; 1];
+    clients[1].set_read_timeout(Some(DEADLINE)).unwrap();
+    assert_eq!(
+        std::io::Read::read(&mut clients[1], &mut end).unwrap(),
+        0,
+        "the peer sees the close"
+    );
+    eventually("one fewer resting", || e.resting_sockets() == N - 1);
+
+    // Shutdown closes the rest and ends the reactor's thread.
+    e.shutdown();
+    assert_eq!(e.resting_sockets(), 0);
+    eventually("the reactor ended", || reactors() == 0);
+    for c in &mut clients[2..] {
+        c.set_read_timeout(Some(DEADLINE)).unwrap();
+        assert_eq!(std::io::Read::read(c, &mut end).unwrap(), 0);
+    }
+}

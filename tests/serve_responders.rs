@@ -402,6 +402,12 @@ fn a_thousand_concurrent_clients_are_all_echoed() {
         s.clients.is_some_and(|(n, _)| n == CLIENTS)
     });
     assert_eq!(snap.clients, Some((CLIENTS, None)));
+    // The connections wait in the engine's reactor, not on a thread each.
+    assert!(
+        d.engine.worker_threads() < 50,
+        "{} worker threads for {CLIENTS} connections",
+        d.engine.worker_threads()
+    );
     let refused = d
         .backlog
         .iter()

@@ -41,7 +41,7 @@ pub struct EngineConfig {
     /// Bytes of received/sent data per socket that may wait in the event channel; past it,
     /// content is dropped (and counted) until the consumer catches up.
     pub data_budget: usize,
-    /// Sockets that may exist at once (each has a thread).
+    /// Sockets that may exist at once.
     pub max_sockets: usize,
     /// Stack size of each worker thread.
     pub stack_size: usize,
@@ -55,6 +55,9 @@ pub struct EngineConfig {
     /// Report every chunk's bytes as Data events. Off for consumers that only count (a
     /// quiet `socklab serve`); counters and receive-to-file are unaffected.
     pub deliver_data: bool,
+    /// Accepted connections that no command has reached wait in one shared thread (the
+    /// reactor) instead of holding one each; the first command gives one a thread of its own.
+    pub share_idle: bool,
 }
 
 impl Default for EngineConfig {
@@ -68,6 +71,7 @@ impl Default for EngineConfig {
             park_linger: Duration::from_secs(10),
             worker_nice: 0,
             deliver_data: true,
+            share_idle: true,
         }
     }
 }
@@ -87,6 +91,7 @@ pub(crate) struct Shared {
     /// The next event calls `wake` (set again by `Engine::rearm_wake`).
     wake_armed: AtomicBool,
     pool: Arc<pool::Pool>,
+    reactor: worker::reactor::Reactor,
     workers: Mutex<HashMap<SocketId, WorkerHandle>>,
     next_id: AtomicU64,
     next_req: AtomicU64,
@@ -146,6 +151,7 @@ impl Engine {
             wake: Box::new(wake),
             wake_armed: AtomicBool::new(true),
             pool,
+            reactor: worker::reactor::Reactor::default(),
             workers: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             next_req: AtomicU64::new(0),
@@ -223,7 +229,13 @@ impl Engine {
             // Returns once the worker's task has ended and dropped its sender.
             let _ = w.done.recv();
         }
+        self.shared.reactor.close();
         self.shared.pool.drain();
+    }
+
+    /// Sockets waiting in the shared reactor thread rather than on threads of their own.
+    pub fn resting_sockets(&self) -> usize {
+        self.shared.reactor.held()
     }
 
     /// Worker threads parked for the next sockets.

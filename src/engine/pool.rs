@@ -15,6 +15,18 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::lock;
 
+/// Raises the calling thread's nice value to `nice` (0: leaves it).
+pub(crate) fn lower_priority(nice: i32) {
+    if nice > 0 {
+        // SAFETY: plain syscalls on this thread; raising its nice value needs no privilege,
+        // and a failure leaves it as it was.
+        unsafe {
+            let tid = libc::gettid();
+            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice);
+        }
+    }
+}
+
 type Task = Box<dyn FnOnce() + Send + 'static>;
 
 /// What a parked thread is handed: the name its socket gives it, and the work.
@@ -108,14 +120,7 @@ impl Pool {
     }
 
     fn serve(self: Arc<Self>, first: Handoff) {
-        if self.nice > 0 {
-            // SAFETY: plain syscalls on this thread; raising its nice value needs no
-            // privilege, and a failure leaves it as it was.
-            unsafe {
-                let tid = libc::gettid();
-                libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, self.nice);
-            }
-        }
+        lower_priority(self.nice);
         let mut job = first;
         // A new thread already has its socket's name.
         let mut named = true;

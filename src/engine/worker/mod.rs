@@ -1,6 +1,8 @@
-//! One worker thread per socket. It owns the socket, runs one call at a time with Python's
+//! One worker per socket. It owns the socket, runs one call at a time with Python's
 //! blocking/timeout/non-blocking semantics, and waits with poll(2) on the socket and on a
 //! wake descriptor at once, so a close() or any other command interrupts a wait at once.
+//! A worker runs on a thread of its own while it takes commands; an accepted connection that
+//! has had none (it receives and answers on its own) waits in the shared reactor instead.
 
 use std::collections::VecDeque;
 use std::io;
@@ -25,6 +27,7 @@ use super::{lock, Shared, WorkerHandle};
 
 mod dgram;
 mod jobs;
+pub(crate) mod reactor;
 mod respond;
 
 /// Largest buffer one recv() call allocates, whatever bufsize asks for.
@@ -55,7 +58,6 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
     };
     let sh = shared.clone();
     let thread = shared.pool.run(format!("sock-{name}"), move || {
-        let _done = done;
         let start = Instant::now();
         let made = match how {
             Create::New {
@@ -88,8 +90,18 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     info,
                     req: Some(req),
                 });
-                let w = Worker::new(sh.clone(), id, sock, family, kind, timeout, waker, rx);
-                let mut w = w;
+                let mut w = Worker::new(
+                    sh.clone(),
+                    Identity { id, name, done },
+                    sock,
+                    family,
+                    kind,
+                    timeout,
+                    waker,
+                    rx,
+                );
+                // Made by a command: it stays on a thread, ready for the next.
+                w.commanded = true;
                 if op == "create_connection" {
                     w.state = SockState::Connected;
                     w.reply(req, op, start, Ok(Reply::Unit));
@@ -97,6 +109,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 w.run();
             }
             Err(error) => {
+                drop(done);
                 unregister(&sh, id);
                 sh.emit(Event::Failed {
                     id: None,
@@ -139,21 +152,32 @@ fn spawn_accepted(
         },
         req: None,
     });
-    let sh = shared.clone();
-    let thread = shared.pool.run(format!("sock-{name}"), move || {
-        let _done = done;
-        let mut w = Worker::new(sh, id, sock, family, kind, Timeout::Blocking, waker, rx);
-        w.state = SockState::Connected;
-        w.parent = Some(inherit.parent);
-        if auto_receive {
-            w.auto_recv = Some(ACCEPTED_RECV);
-        }
-        if inherit.responder.is_some() {
-            w.attach_responder(inherit.responder);
-            w.answer_open();
-        }
-        w.run();
-    });
+    let mut w = Worker::new(
+        shared.clone(),
+        Identity { id, name, done },
+        sock,
+        family,
+        kind,
+        Timeout::Blocking,
+        waker,
+        rx,
+    );
+    w.state = SockState::Connected;
+    w.parent = Some(inherit.parent);
+    if auto_receive {
+        w.auto_recv = Some(ACCEPTED_RECV);
+    }
+    if inherit.responder.is_some() {
+        w.attach_responder(inherit.responder);
+        w.greet = true;
+    }
+    // Nothing commands a new connection yet: it starts in the reactor, without a thread.
+    let thread = match reactor::adopt(shared, Box::new(w)) {
+        Ok(()) => Ok(()),
+        Err(w) => shared
+            .pool
+            .run(format!("sock-{}", w.name), move || w.run_boxed()),
+    };
     attach(shared, id, thread, "accept", ReqId(0));
     Ok(id)
 }
@@ -347,9 +371,27 @@ fn is_again(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN))
 }
 
+/// Who a worker is: its socket's id and name, and the sender whose drop tells shutdown the
+/// worker has ended (it goes with the worker, whichever thread runs it).
+struct Identity {
+    id: SocketId,
+    name: String,
+    done: crossbeam_channel::Sender<()>,
+}
+
 struct Worker {
     shared: Arc<Shared>,
     id: SocketId,
+    name: String,
+    _done: crossbeam_channel::Sender<()>,
+    /// Set by the first command: from then on the worker keeps a thread (commands may block).
+    commanded: bool,
+    /// Its start (options read, first snapshot, greeting) has run.
+    started: bool,
+    /// A responder's greeting is due at start.
+    greet: bool,
+    /// Its registration while it waits in the reactor.
+    rest: reactor::Registration,
     sock: Socket,
     family: Family,
     kind: Kind,
@@ -398,7 +440,7 @@ impl Worker {
     #[allow(clippy::too_many_arguments)]
     fn new(
         shared: Arc<Shared>,
-        id: SocketId,
+        who: Identity,
         sock: Socket,
         family: Family,
         kind: Kind,
@@ -408,7 +450,13 @@ impl Worker {
     ) -> Worker {
         Worker {
             shared,
-            id,
+            id: who.id,
+            name: who.name,
+            _done: who.done,
+            commanded: false,
+            started: false,
+            greet: false,
+            rest: reactor::Registration::default(),
             sock,
             family,
             kind,
@@ -448,9 +496,28 @@ impl Worker {
         self.sock.as_raw_fd()
     }
 
-    fn run(mut self) {
+    /// What runs once, before the first wait: the options read, the first snapshot, and a
+    /// responder's greeting.
+    fn start_once(&mut self) {
+        if self.started {
+            return;
+        }
+        self.started = true;
         self.refresh_options();
         self.publish(true);
+        if std::mem::take(&mut self.greet) {
+            self.answer_open();
+        }
+    }
+
+    fn run_boxed(self: Box<Self>) {
+        (*self).run()
+    }
+
+    /// The worker's life on a thread: commands in order, and between them the continuous
+    /// modes. Without commands to wait for, it moves to the reactor and frees the thread.
+    fn run(mut self) {
+        self.start_once();
         loop {
             while self.closing.is_none() {
                 let Some(cmd) = self.queue.pop_front() else {
@@ -461,25 +528,62 @@ impl Worker {
             if self.closing.is_some() {
                 break;
             }
-            let (job_events, timeout) = self.job_wait(self.tick_timeout());
-            let (answer_events, timeout) = self.answer_timeout(timeout);
-            let interest = self.continuous_interest() | job_events | answer_events;
+            if self.may_rest() {
+                match reactor::adopt(&self.shared.clone(), Box::new(self)) {
+                    Ok(()) => return,
+                    Err(w) => self = *w,
+                }
+            }
+            let (interest, timeout) = self.wait_spec();
             let (wake, ready) = poll2(self.waker.raw(), self.fd(), interest, timeout);
-            if wake != 0 {
-                self.pull_commands(false);
-            }
-            if ready & !libc::POLLOUT != 0 {
-                self.continuous_step();
-            }
-            self.job_step();
-            self.answer_step();
-            if self.skipped != (0, 0) && Instant::now() >= self.next_skip_check {
-                self.next_skip_check = Instant::now() + Duration::from_millis(SKIP_CHECK_MS as u64);
-                self.flush_skipped_if_room();
-            }
-            self.tick();
+            self.after_wait(wake != 0, ready);
         }
         self.finish();
+    }
+
+    /// Whether the worker can wait in the reactor: nothing queued, not closing, and either
+    /// no command ever (a fresh connection) or a continuous mode that keeps it busy on its
+    /// own (auto-accept, auto-receive, a responder) and no send job or recording (those
+    /// read and write files). A command sends it back to a thread.
+    fn may_rest(&self) -> bool {
+        let on_its_own =
+            self.auto_accept.is_some() || self.auto_recv.is_some() || self.answering.is_some();
+        self.shared.config.share_idle
+            && self.queue.is_empty()
+            && self.closing.is_none()
+            && self.rx.is_empty()
+            && self.job.is_none()
+            && self.recording.is_none()
+            && (!self.commanded || on_its_own)
+    }
+
+    /// What to wait for on the socket (poll events) and for how long (ms, -1: no limit).
+    fn wait_spec(&self) -> (i16, i32) {
+        let (job_events, timeout) = self.job_wait(self.tick_timeout());
+        let (answer_events, timeout) = self.answer_timeout(timeout);
+        (
+            self.continuous_interest() | job_events | answer_events,
+            timeout,
+        )
+    }
+
+    /// Everything a wait's end calls for: commands (on a wake), the continuous modes, the
+    /// send job, the responder, skipped-content reports and the tick. Only the commands
+    /// may block, so the reactor runs this with `wake` false.
+    fn after_wait(&mut self, wake: bool, ready: i16) {
+        if wake {
+            self.pull_commands(false);
+        }
+        if ready & !libc::POLLOUT != 0 {
+            self.continuous_step();
+        }
+        self.job_step();
+        self.answer_step();
+        if self.skipped != (0, 0) && Instant::now() >= self.next_skip_check {
+            self.next_skip_check = Instant::now() + Duration::from_millis(SKIP_CHECK_MS as u64);
+            self.flush_skipped_if_room();
+        }
+        self.tick();
     }
 
     fn continuous_interest(&self) -> i16 {
@@ -552,6 +656,7 @@ impl Worker {
     fn pull_commands(&mut self, waiting: bool) {
         self.waker.drain();
         while let Ok(cmd) = self.rx.try_recv() {
+            self.commanded = true;
             if waiting && cmd.op.is_instant() {
                 self.handle(cmd);
             } else {

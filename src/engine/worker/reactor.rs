@@ -1,0 +1,397 @@
+//! One thread where workers wait that have nothing to wait for but their socket and their
+//! timers: connections a listener accepted, receiving and answering on their own. Holding a
+//! thread each, a thousand clients arriving at once cost a thousand thread creations, the
+//! largest part of a short connection; here they cost a registration each.
+//!
+//! What the reactor is woken for it does at once: accepting, receiving, answering, ticks,
+//! all of them non-blocking. A command (they may block: a recv with a timeout, a blocking
+//! sendall) sends the worker back to a thread of the pool; a socket in a continuous mode
+//! (an auto-accepting listener, an auto-receiving socket) comes back once the command is
+//! done, any other stays there. The reactor starts with the first worker it is given and
+//! ends at the engine's shutdown.
+
+use std::collections::HashMap;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::Worker;
+use crate::engine::waker::Waker;
+use crate::engine::{lock, Shared};
+
+/// The token of the reactor's own wake descriptor; a worker's are its id twice (socket, wake).
+const WAKE: u64 = u64::MAX;
+const MAX_EVENTS: usize = 128;
+
+thread_local! {
+    /// This thread is a reactor's.
+    static IN_REACTOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A worker's registration with the reactor's epoll.
+#[derive(Default)]
+pub(crate) struct Registration {
+    /// Poll events the socket is registered for; 0 when it is not registered.
+    sock: u32,
+    /// Its wake descriptor is registered.
+    waker: bool,
+}
+
+enum Life {
+    NotStarted,
+    Running {
+        wake: Arc<Waker>,
+        thread: JoinHandle<()>,
+    },
+    Closed,
+}
+
+pub(crate) struct Reactor {
+    life: Mutex<Life>,
+    /// Workers handed over and not yet registered.
+    // Boxed: a worker is large and moves between threads and the reactor's map.
+    #[allow(clippy::vec_box)]
+    inbox: Mutex<Vec<Box<Worker>>>,
+    /// Workers in the reactor now (for tests and the benchmark).
+    held: AtomicUsize,
+}
+
+impl Default for Reactor {
+    fn default() -> Self {
+        Reactor {
+            life: Mutex::new(Life::NotStarted),
+            inbox: Mutex::new(Vec::new()),
+            held: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Reactor {
+    /// Workers waiting in the reactor now.
+    pub(crate) fn held(&self) -> usize {
+        self.held.load(Ordering::Acquire)
+    }
+
+    /// Ends the reactor's thread. Called at shutdown, once every worker has ended; a worker
+    /// offered afterwards keeps its thread.
+    pub(crate) fn close(&self) {
+        let life = std::mem::replace(&mut *lock(&self.life), Life::Closed);
+        if let Life::Running { wake, thread } = life {
+            wake.wake();
+            let _ = thread.join();
+        }
+    }
+
+    fn closed(&self) -> bool {
+        matches!(*lock(&self.life), Life::Closed)
+    }
+}
+
+/// Hands `w` to the reactor, which registers it and waits for it. Gives it back when the
+/// reactor cannot take it (shut down, or it could not start): the worker then keeps a thread.
+pub(super) fn adopt(shared: &Arc<Shared>, w: Box<Worker>) -> Result<(), Box<Worker>> {
+    let r = &shared.reactor;
+    let mut life = lock(&r.life);
+    if matches!(*life, Life::NotStarted) {
+        match start(shared) {
+            Ok((wake, thread)) => *life = Life::Running { wake, thread },
+            // Without a reactor every worker keeps its thread, as before it existed.
+            Err(_) => *life = Life::Closed,
+        }
+    }
+    let Life::Running { wake, .. } = &*life else {
+        return Err(w);
+    };
+    let wake = wake.clone();
+    r.held.fetch_add(1, Ordering::AcqRel);
+    let mut inbox = lock(&r.inbox);
+    let first = inbox.is_empty();
+    inbox.push(w);
+    drop(inbox);
+    drop(life);
+    // The reactor drains its wake before it empties the inbox, so one wake per batch does;
+    // and none when the reactor itself adopts (a listener there accepting): it looks at
+    // its inbox before it waits again.
+    if first && !IN_REACTOR.get() {
+        wake.wake();
+    }
+    Ok(())
+}
+
+fn start(shared: &Arc<Shared>) -> io::Result<(Arc<Waker>, JoinHandle<()>)> {
+    let wake = Arc::new(Waker::new()?);
+    // SAFETY: epoll_create1 returns a new descriptor or -1.
+    let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor we own.
+    let epoll = unsafe { OwnedFd::from_raw_fd(fd) };
+    ctl(
+        epoll.as_raw_fd(),
+        libc::EPOLL_CTL_ADD,
+        wake.raw(),
+        libc::EPOLLIN as u32,
+        WAKE,
+    )?;
+    let (sh, wk) = (shared.clone(), wake.clone());
+    let thread = std::thread::Builder::new()
+        .name("sock-reactor".into())
+        .stack_size(shared.config.stack_size)
+        .spawn(move || {
+            crate::engine::pool::lower_priority(sh.config.worker_nice);
+            Loop {
+                shared: sh,
+                epoll,
+                wake: wk,
+                held: HashMap::new(),
+                stalled: Vec::new(),
+            }
+            .run()
+        })?;
+    Ok((wake, thread))
+}
+
+struct Held {
+    w: Box<Worker>,
+    deadline: Option<Instant>,
+}
+
+struct Loop {
+    shared: Arc<Shared>,
+    epoll: OwnedFd,
+    wake: Arc<Waker>,
+    held: HashMap<u64, Held>,
+    /// Workers bound for a thread when none could be had; tried again shortly.
+    #[allow(clippy::vec_box)]
+    stalled: Vec<Box<Worker>>,
+}
+
+/// How soon a worker that found no thread tries again.
+const RETRY: Duration = Duration::from_millis(10);
+
+impl Loop {
+    fn run(mut self) {
+        IN_REACTOR.set(true);
+        let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; MAX_EVENTS];
+        // (socket events, wake) per worker woken in one round.
+        let mut woken: HashMap<u64, (u32, bool)> = HashMap::new();
+        loop {
+            let timeout = self.next_timeout();
+            // SAFETY: events has room for MAX_EVENTS entries.
+            let n = unsafe {
+                libc::epoll_wait(
+                    self.epoll.as_raw_fd(),
+                    events.as_mut_ptr(),
+                    MAX_EVENTS as i32,
+                    timeout,
+                )
+            };
+            let n = if n < 0 {
+                // EINTR; nothing else is expected of a valid descriptor. Go round again.
+                0
+            } else {
+                n as usize
+            };
+            woken.clear();
+            let mut adopt = false;
+            for ev in &events[..n] {
+                let (token, bits) = (ev.u64, ev.events);
+                if token == WAKE {
+                    adopt = true;
+                    continue;
+                }
+                let entry = woken.entry(token >> 1).or_default();
+                if token & 1 == 1 {
+                    entry.1 = true;
+                } else {
+                    entry.0 |= bits;
+                }
+            }
+            if adopt {
+                self.wake.drain();
+                if self.shared.reactor.closed() {
+                    self.end();
+                    return;
+                }
+            }
+            self.take_inbox();
+            for (&id, &(bits, wake)) in &woken {
+                let Some(h) = self.held.remove(&id) else {
+                    continue;
+                };
+                if wake {
+                    self.leave(h.w);
+                } else {
+                    self.step(h.w, bits);
+                }
+            }
+            let now = Instant::now();
+            let due: Vec<u64> = self
+                .held
+                .iter()
+                .filter(|(_, h)| h.deadline.is_some_and(|d| d <= now))
+                .map(|(id, _)| *id)
+                .collect();
+            for id in due {
+                if let Some(h) = self.held.remove(&id) {
+                    self.step(h.w, 0);
+                }
+            }
+            for w in std::mem::take(&mut self.stalled) {
+                self.resume(w);
+            }
+            // Connections its own listeners accepted this round.
+            self.take_inbox();
+        }
+    }
+
+    fn take_inbox(&mut self) {
+        let new = std::mem::take(&mut *lock(&self.shared.reactor.inbox));
+        for mut w in new {
+            w.start_once();
+            self.settle(w);
+        }
+    }
+
+    /// Milliseconds until the first worker's timer, rounded up; -1 without timers.
+    fn next_timeout(&self) -> i32 {
+        let first = self.held.values().filter_map(|h| h.deadline).min();
+        let first = match (first, self.stalled.is_empty()) {
+            (f, true) => f,
+            (f, false) => Some(f.map_or(Instant::now() + RETRY, |f| f.min(Instant::now() + RETRY))),
+        };
+        let Some(first) = first else {
+            return -1;
+        };
+        let left = first.saturating_duration_since(Instant::now());
+        left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+    }
+
+    /// What a worker does when its socket is ready or its timer due, as on its thread.
+    fn step(&mut self, mut w: Box<Worker>, bits: u32) {
+        // epoll's IN/OUT/ERR/HUP bits are poll's.
+        w.after_wait(false, bits as i16);
+        self.settle(w);
+    }
+
+    /// Registers the worker for what it waits for now, or lets it go if it is done.
+    fn settle(&mut self, mut w: Box<Worker>) {
+        if w.closing.is_some() {
+            self.deregister(&mut w);
+            self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
+            // A close that lingers (SO_LINGER) may block: that one goes to a thread.
+            if matches!(w.sock.linger(), Ok(Some(d)) if !d.is_zero()) {
+                self.resume(w);
+            } else {
+                w.finish();
+            }
+            return;
+        }
+        let (interest, timeout) = w.wait_spec();
+        let id = w.id.0;
+        if self.register(&mut w, interest as u16 as u32).is_err() {
+            // It cannot wait here (epoll out of memory): it keeps a thread from now on.
+            self.deregister(&mut w);
+            self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
+            w.commanded = true;
+            self.resume(w);
+            return;
+        }
+        let deadline =
+            (timeout >= 0).then(|| Instant::now() + Duration::from_millis(timeout as u64));
+        self.held.insert(id, Held { w, deadline });
+    }
+
+    fn register(&self, w: &mut Worker, wanted: u32) -> io::Result<()> {
+        let ep = self.epoll.as_raw_fd();
+        let id = w.id.0;
+        if !w.rest.waker {
+            ctl(
+                ep,
+                libc::EPOLL_CTL_ADD,
+                w.waker.raw(),
+                libc::EPOLLIN as u32,
+                id << 1 | 1,
+            )?;
+            w.rest.waker = true;
+        }
+        let op = match (w.rest.sock, wanted) {
+            (a, b) if a == b => return Ok(()),
+            (0, _) => libc::EPOLL_CTL_ADD,
+            (_, 0) => libc::EPOLL_CTL_DEL,
+            _ => libc::EPOLL_CTL_MOD,
+        };
+        ctl(ep, op, w.sock.as_raw_fd(), wanted, id << 1)?;
+        w.rest.sock = wanted;
+        Ok(())
+    }
+
+    /// Its wake descriptor fired: a command came (or the consumer made room). Commands go
+    /// to a thread, as they may block; a wake without one leaves the worker here.
+    fn leave(&mut self, mut w: Box<Worker>) {
+        w.pull_commands(false);
+        if w.may_rest() {
+            self.step(w, 0);
+            return;
+        }
+        self.deregister(&mut w);
+        self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
+        self.resume(w);
+    }
+
+    fn deregister(&self, w: &mut Worker) {
+        let ep = self.epoll.as_raw_fd();
+        if w.rest.sock != 0 {
+            let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.sock.as_raw_fd(), 0, 0);
+        }
+        if w.rest.waker {
+            let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.waker.raw(), 0, 0);
+        }
+        w.rest = Registration::default();
+    }
+
+    /// Runs the worker on a thread of the pool; when none can be had (thread limit), it
+    /// waits here and tries again shortly.
+    fn resume(&mut self, w: Box<Worker>) {
+        let name = format!("sock-{}", w.name);
+        let slot = Arc::new(Mutex::new(Some(w)));
+        let theirs = slot.clone();
+        let ran = self.shared.pool.run(name, move || {
+            if let Some(w) = lock(&theirs).take() {
+                w.run_boxed();
+            }
+        });
+        if ran.is_err() {
+            if let Some(w) = lock(&slot).take() {
+                self.stalled.push(w);
+            }
+        }
+    }
+
+    /// At shutdown every worker has ended already; any left are closed as a close() would.
+    fn end(mut self) {
+        let left: Vec<Box<Worker>> = self.held.drain().map(|(_, h)| h.w).collect();
+        let inbox = std::mem::take(&mut *lock(&self.shared.reactor.inbox));
+        for mut w in left.into_iter().chain(inbox) {
+            self.deregister(&mut w);
+            self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
+            w.finish();
+        }
+        for w in std::mem::take(&mut self.stalled) {
+            w.finish();
+        }
+    }
+}
+
+fn ctl(epoll: RawFd, op: i32, fd: RawFd, events: u32, token: u64) -> io::Result<()> {
+    let mut ev = libc::epoll_event { events, u64: token };
+    // SAFETY: ev is a valid epoll_event; the descriptors are the caller's.
+    if unsafe { libc::epoll_ctl(epoll, op, fd, &mut ev) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
