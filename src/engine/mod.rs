@@ -55,8 +55,9 @@ pub struct EngineConfig {
     /// Report every chunk's bytes as Data events. Off for consumers that only count (a
     /// quiet `socklab serve`); counters and receive-to-file are unaffected.
     pub deliver_data: bool,
-    /// Accepted connections that no command has reached wait in one shared thread (the
-    /// reactor) instead of holding one each; the first command gives one a thread of its own.
+    /// Sockets with nothing to wait for but their socket and timers (accepted connections no
+    /// command reached; continuous modes between commands) wait in one shared thread, the
+    /// reactor, instead of holding one each; a command takes one back to a thread.
     pub share_idle: bool,
 }
 

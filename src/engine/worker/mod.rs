@@ -1,8 +1,9 @@
 //! One worker per socket. It owns the socket, runs one call at a time with Python's
 //! blocking/timeout/non-blocking semantics, and waits with poll(2) on the socket and on a
 //! wake descriptor at once, so a close() or any other command interrupts a wait at once.
-//! A worker runs on a thread of its own while it takes commands; an accepted connection that
-//! has had none (it receives and answers on its own) waits in the shared reactor instead.
+//! A worker runs on a thread of its own while it takes commands; one that has nothing to
+//! wait for but its socket and timers (an accepted connection no command reached, a socket
+//! in a continuous mode between commands) waits in the shared reactor instead.
 
 use std::collections::VecDeque;
 use std::io;
