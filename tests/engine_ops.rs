@@ -1531,6 +1531,9 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
         "the peer sees the close"
     );
     eventually("one fewer resting", || e.resting_sockets() == N - 1);
+    // Accepted in bursts with O_NONBLOCK on, yet both ends blocking as in Python.
+    assert!(!d.snapshot(conns[2]).kernel_nonblocking);
+    assert!(!d.snapshot(l).kernel_nonblocking);
 
     // Shutdown closes the rest and ends the reactor's thread.
     e.shutdown();

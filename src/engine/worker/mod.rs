@@ -1426,13 +1426,20 @@ impl Worker {
     /// One round of the continuous modes: accept or receive whatever is ready.
     fn continuous_step(&mut self) {
         if let Some(receive) = self.auto_accept {
+            // O_NONBLOCK for the whole burst, not each call: it takes two fcntl(2) to set
+            // and two to clear.
+            let toggle = self.timeout == Timeout::Blocking;
+            if toggle {
+                let _ = self.sock.set_nonblocking(true);
+            }
             for _ in 0..BURST {
                 if !self.room_for_client() {
                     break;
                 }
-                match self.nonblocking(|s| s.accept()) {
+                match self.sock.accept() {
                     Ok((conn, addr)) => {
-                        let _ = conn.set_nonblocking(false);
+                        // Linux's accept4 gives the new socket no O_NONBLOCK of the
+                        // listener's: it is blocking, as Python's accept() makes it.
                         let peer = Endpoint::from_sockaddr(&addr);
                         let proto = self.proto_of(&conn);
                         match spawn_accepted(
@@ -1458,6 +1465,9 @@ impl Worker {
                         break;
                     }
                 }
+            }
+            if toggle {
+                let _ = self.sock.set_nonblocking(false);
             }
             self.snapshot_due = true;
             return;
