@@ -54,9 +54,10 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
         Create::New { .. } => "socket",
         Create::Connection { .. } => "create_connection",
     };
-    let Some((id, name, waker, rx, done)) = register(shared, false, op, req) else {
+    let Some(reg) = register(shared, false, op, req) else {
         return;
     };
+    let (id, name) = (reg.id, reg.name.clone());
     let sh = shared.clone();
     let thread = shared.pool.run(format!("sock-{name}"), move || {
         let start = Instant::now();
@@ -73,7 +74,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 port,
                 timeout,
                 source,
-            } => create_connection(&waker, &host, port, timeout, source),
+            } => create_connection(&reg.waker, &host, port, timeout, source),
         };
         match made {
             Ok((sock, family, kind, proto, timeout)) => {
@@ -91,16 +92,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     info,
                     req: Some(req),
                 });
-                let mut w = Worker::new(
-                    sh.clone(),
-                    Identity { id, name, done },
-                    sock,
-                    family,
-                    kind,
-                    timeout,
-                    waker,
-                    rx,
-                );
+                let mut w = reg.worker(&sh, sock, family, kind, timeout);
                 // Made by a command: it stays on a thread, ready for the next.
                 w.commanded = true;
                 if op == "create_connection" {
@@ -110,7 +102,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 w.run();
             }
             Err(error) => {
-                drop(done);
+                drop(reg);
                 unregister(&sh, id);
                 sh.emit(Event::Failed {
                     id: None,
@@ -136,9 +128,10 @@ fn spawn_accepted(
     inherit: respond::Inherit,
 ) -> Result<SocketId, OpError> {
     let parent = inherit.parent.0;
-    let Some((id, name, waker, rx, done)) = register(shared, true, "accept", ReqId(0)) else {
+    let Some(reg) = register(shared, true, "accept", ReqId(0)) else {
         return Err(OpError::os("accept", None, libc::EMFILE));
     };
+    let (id, name) = (reg.id, reg.name.clone());
     inherit.parent.1 .0.fetch_add(1, Ordering::AcqRel);
     shared.emit(Event::Created {
         info: SocketInfo {
@@ -153,16 +146,7 @@ fn spawn_accepted(
         },
         req: None,
     });
-    let mut w = Worker::new(
-        shared.clone(),
-        Identity { id, name, done },
-        sock,
-        family,
-        kind,
-        Timeout::Blocking,
-        waker,
-        rx,
-    );
+    let mut w = reg.worker(shared, sock, family, kind, Timeout::Blocking);
     w.state = SockState::Connected;
     w.parent = Some(inherit.parent);
     if auto_receive {
@@ -183,13 +167,28 @@ fn spawn_accepted(
     Ok(id)
 }
 
-type Registered = (
-    SocketId,
-    String,
-    Arc<Waker>,
-    Receiver<Command>,
-    crossbeam_channel::Sender<()>,
-);
+/// A socket entered in the registry, its worker not yet made.
+struct Registered {
+    id: SocketId,
+    name: String,
+    waker: Arc<Waker>,
+    rx: Receiver<Command>,
+    /// Dropped with the worker, telling shutdown it ended.
+    done: crossbeam_channel::Sender<()>,
+}
+
+impl Registered {
+    fn worker(
+        self,
+        shared: &Arc<Shared>,
+        sock: Socket,
+        family: Family,
+        kind: Kind,
+        timeout: Timeout,
+    ) -> Worker {
+        Worker::new(shared.clone(), self, sock, family, kind, timeout)
+    }
+}
 
 fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Option<Registered> {
     let fail = |errno: i32| {
@@ -226,7 +225,13 @@ fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Optio
             done,
         },
     );
-    Some((id, name, waker, rx, done_tx))
+    Some(Registered {
+        id,
+        name,
+        waker,
+        rx,
+        done: done_tx,
+    })
 }
 
 fn attach(shared: &Arc<Shared>, id: SocketId, thread: io::Result<()>, op: &str, req: ReqId) {
@@ -372,14 +377,6 @@ fn is_again(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN))
 }
 
-/// Who a worker is: its socket's id and name, and the sender whose drop tells shutdown the
-/// worker has ended (it goes with the worker, whichever thread runs it).
-struct Identity {
-    id: SocketId,
-    name: String,
-    done: crossbeam_channel::Sender<()>,
-}
-
 struct Worker {
     shared: Arc<Shared>,
     id: SocketId,
@@ -438,22 +435,21 @@ struct Worker {
 }
 
 impl Worker {
-    #[allow(clippy::too_many_arguments)]
     fn new(
         shared: Arc<Shared>,
-        who: Identity,
+        who: Registered,
         sock: Socket,
         family: Family,
         kind: Kind,
         timeout: Timeout,
-        waker: Arc<Waker>,
-        rx: Receiver<Command>,
     ) -> Worker {
         Worker {
             shared,
             id: who.id,
             name: who.name,
             _done: who.done,
+            waker: who.waker,
+            rx: who.rx,
             commanded: false,
             started: false,
             greet: false,
@@ -462,8 +458,6 @@ impl Worker {
             family,
             kind,
             timeout,
-            waker,
-            rx,
             queue: VecDeque::new(),
             closing: None,
             state: SockState::Created,
