@@ -10,7 +10,7 @@
 //! done, any other stays there. The reactor starts with the first worker it is given and
 //! ends at the engine's shutdown.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -148,6 +148,7 @@ fn start(shared: &Arc<Shared>) -> io::Result<(Arc<Waker>, JoinHandle<()>)> {
                 epoll,
                 wake: wk,
                 held: HashMap::new(),
+                timers: BTreeSet::new(),
                 stalled: Vec::new(),
             }
             .run()
@@ -165,6 +166,8 @@ struct Loop {
     epoll: OwnedFd,
     wake: Arc<Waker>,
     held: HashMap<u64, Held>,
+    /// The held workers' timers, soonest first: no scan of every worker each round.
+    timers: BTreeSet<(Instant, u64)>,
     /// Workers bound for a thread when none could be had; tried again shortly.
     #[allow(clippy::vec_box)]
     stalled: Vec<Box<Worker>>,
@@ -220,7 +223,7 @@ impl Loop {
             }
             self.take_inbox();
             for (&id, &(bits, wake)) in &woken {
-                let Some(h) = self.held.remove(&id) else {
+                let Some(h) = self.take(id) else {
                     continue;
                 };
                 if wake {
@@ -231,13 +234,13 @@ impl Loop {
             }
             let now = Instant::now();
             let due: Vec<u64> = self
-                .held
+                .timers
                 .iter()
-                .filter(|(_, h)| h.deadline.is_some_and(|d| d <= now))
-                .map(|(id, _)| *id)
+                .take_while(|(d, _)| *d <= now)
+                .map(|(_, id)| *id)
                 .collect();
             for id in due {
-                if let Some(h) = self.held.remove(&id) {
+                if let Some(h) = self.take(id) {
                     self.step(h.w, 0);
                 }
             }
@@ -247,6 +250,21 @@ impl Loop {
             // Connections its own listeners accepted this round.
             self.take_inbox();
         }
+    }
+
+    fn hold(&mut self, id: u64, h: Held) {
+        if let Some(d) = h.deadline {
+            self.timers.insert((d, id));
+        }
+        self.held.insert(id, h);
+    }
+
+    fn take(&mut self, id: u64) -> Option<Held> {
+        let h = self.held.remove(&id)?;
+        if let Some(d) = h.deadline {
+            self.timers.remove(&(d, id));
+        }
+        Some(h)
     }
 
     fn take_inbox(&mut self) {
@@ -259,7 +277,7 @@ impl Loop {
 
     /// Milliseconds until the first worker's timer, rounded up; -1 without timers.
     fn next_timeout(&self) -> i32 {
-        let first = self.held.values().filter_map(|h| h.deadline).min();
+        let first = self.timers.first().map(|(d, _)| *d);
         let first = match (first, self.stalled.is_empty()) {
             (f, true) => f,
             (f, false) => Some(f.map_or(Instant::now() + RETRY, |f| f.min(Instant::now() + RETRY))),
@@ -303,7 +321,7 @@ impl Loop {
         }
         let deadline =
             (timeout >= 0).then(|| Instant::now() + Duration::from_millis(timeout as u64));
-        self.held.insert(id, Held { w, deadline });
+        self.hold(id, Held { w, deadline });
     }
 
     fn register(&self, w: &mut Worker, wanted: u32) -> io::Result<()> {
@@ -374,6 +392,7 @@ impl Loop {
 
     /// At shutdown every worker has ended already; any left are closed as a close() would.
     fn end(mut self) {
+        self.timers.clear();
         let left: Vec<Box<Worker>> = self.held.drain().map(|(_, h)| h.w).collect();
         let inbox = std::mem::take(&mut *lock(&self.shared.reactor.inbox));
         for mut w in left.into_iter().chain(inbox) {
