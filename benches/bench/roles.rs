@@ -6,9 +6,8 @@ use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use socklab::engine::{
-    AddrSpec, Create, Engine, EngineConfig, Event, Family, Kind, Op, OptValue, ReqId,
-};
+use socklab::engine::{AddrSpec, Create, Engine, Event, Family, Kind, Op, OptValue, ReqId};
+use socklab::ui::drain::{frame_events, window_config};
 use socklab::ui::state::UiState;
 
 use crate::stats::percentile;
@@ -59,7 +58,7 @@ fn wait_answer(rx: &crossbeam_channel::Receiver<Event>, req: ReqId) -> Result<()
 /// (traffic log with its cap, counters, snapshots), until every byte is counted; then the
 /// connection is closed, which the sender takes as the end.
 fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
-    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let (engine, rx) = Engine::start(window_config(), || {});
     let mut state = UiState::default();
     let id = new_socket(&engine, &rx, Kind::Stream)?;
     for op in [
@@ -89,12 +88,11 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
     // The window's cadence: events are drained once a frame (60 Hz, as with vsync), at
     // most EVENTS_PER_FRAME of them, into its state; in between the workers run on.
     const FRAME: Duration = Duration::from_micros(16_667);
-    const EVENTS_PER_FRAME: usize = 20_000;
     let mut counted = 0u64;
     let mut conn = None;
     'frames: loop {
         let frame = Instant::now();
-        for ev in rx.try_iter().take(EVENTS_PER_FRAME) {
+        for ev in frame_events(&rx) {
             match &ev {
                 Event::Accepted { conn: c, .. } => conn = Some(*c),
                 Event::Data { id: i, chunk } if Some(*i) == conn => counted += chunk.len as u64,
@@ -170,7 +168,7 @@ fn udp_socket(
 /// until standard input closes; then the datagrams the kernel handed over (the counter).
 fn recv_udp(port: u16) -> Result<(), String> {
     const FRAME: Duration = Duration::from_micros(16_667);
-    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let (engine, rx) = Engine::start(window_config(), || {});
     let mut state = UiState::default();
     let id = udp_socket(&engine, &rx, port)?;
     let r = engine.next_req();
@@ -193,7 +191,7 @@ fn recv_udp(port: u16) -> Result<(), String> {
     std::io::stdout().flush().map_err(|e| e.to_string())?;
     while !done.load(std::sync::atomic::Ordering::Acquire) {
         let frame = Instant::now();
-        for ev in rx.try_iter().take(20_000) {
+        for ev in frame_events(&rx) {
             state.apply(ev);
         }
         std::thread::sleep(FRAME.saturating_sub(frame.elapsed()));
@@ -219,7 +217,7 @@ fn recv_udp(port: u16) -> Result<(), String> {
 /// socklab's sender, as the window's "start repeating" with interval 0: `size`-byte
 /// datagrams to 127.0.0.1:port for `ms` milliseconds; datagrams per second.
 fn gen_socklab(port: u16, ms: u64, size: usize) -> Result<(), String> {
-    let (engine, rx) = Engine::start(EngineConfig::default(), || {});
+    let (engine, rx) = Engine::start(window_config(), || {});
     let id = udp_socket(&engine, &rx, 0)?;
     let req = engine.next_req();
     let t0 = Instant::now();

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 
-use crate::engine::{Engine, EngineConfig, Event};
+use crate::engine::{Engine, Event};
 
 use super::dialogs::{Dialogs, NativeDialogs};
 use super::panels;
@@ -14,13 +14,6 @@ use super::state::{Action, UiState};
 
 /// The name eframe keeps socklab's files under (and the window's app id).
 pub const APP_ID: &str = "socklab";
-
-/// Nice value of the window's socket workers: a flooded socket sharing a core with the
-/// window yields to drawing (the workers still get every cycle nobody else wants).
-const WORKER_NICE: i32 = 5;
-
-/// Events applied per frame at most, so a flood cannot starve drawing.
-const EVENTS_PER_FRAME: usize = 20_000;
 
 pub struct SocklabApp {
     pub engine: Engine,
@@ -57,11 +50,9 @@ impl SocklabApp {
         let ctx = cc.egui_ctx.clone();
         let wake = ctx.clone();
         // Workers wake the window only when they sent something: no repaint loop.
-        let config = EngineConfig {
-            worker_nice: WORKER_NICE,
-            ..EngineConfig::default()
-        };
-        let (engine, events) = Engine::start(config, move || wake.request_repaint());
+        let (engine, events) = Engine::start(super::drain::window_config(), move || {
+            wake.request_repaint()
+        });
         SocklabApp {
             engine,
             events,
@@ -104,7 +95,7 @@ impl SocklabApp {
     pub fn drain_events(&mut self) {
         // Before draining: whatever arrives from here on wakes the window once more.
         self.engine.rearm_wake();
-        for ev in self.events.try_iter().take(EVENTS_PER_FRAME) {
+        for ev in super::drain::frame_events(&self.events) {
             self.state.apply(ev);
         }
         if !self.events.is_empty() {

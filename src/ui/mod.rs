@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod dialogs;
+pub mod drain;
 pub mod export;
 pub mod files;
 pub mod journal;
