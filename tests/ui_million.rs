@@ -37,7 +37,7 @@ fn a_million_rows_draw_only_what_is_on_screen() {
                     Direction::Out
                 },
                 len: data.len(),
-                data,
+                data: data.into(),
                 peer: None,
             });
         }

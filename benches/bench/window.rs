@@ -233,7 +233,7 @@ fn million_rows(h: &mut Headless, id: SocketId) {
                 Direction::In
             },
             len: data.len(),
-            data,
+            data: data.into(),
             peer: None,
         });
     }

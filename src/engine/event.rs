@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::addr::{Endpoint, Family, Kind};
+use super::bytes::Bytes;
 use super::command::{ReqId, SocketId, Timeout};
 use super::errors::OpError;
 use super::inspect::TcpInfo;
@@ -67,7 +68,7 @@ pub struct Chunk {
     pub direction: Direction,
     /// The bytes. Shorter than `len` only when the consumer fell behind and the content was
     /// dropped to keep memory bounded (`len` still counts them).
-    pub data: Vec<u8>,
+    pub data: Bytes,
     pub len: usize,
     /// Source (in) or destination (out) of a datagram.
     pub peer: Option<Endpoint>,

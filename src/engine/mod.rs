@@ -4,6 +4,7 @@
 //! This module must not depend on any GUI crate (a test checks it).
 
 pub mod addr;
+pub mod bytes;
 pub mod command;
 pub mod errors;
 pub mod event;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender};
 
 pub use addr::{AddrSpec, Endpoint, Family, Kind};
+pub use bytes::Bytes;
 pub use command::{
     Command, Create, How, Op, OptValue, ReqId, SendJob, SendSource, SocketId, Timeout,
 };

@@ -10,8 +10,8 @@ use crate::engine::{EngineConfig, Event};
 
 /// Events applied per frame at most, so a flood cannot starve drawing.
 pub const EVENTS_PER_FRAME: usize = 20_000;
-/// Events applied between two hand-overs of the core (~25 µs of work).
-const YIELD_EVERY: usize = 256;
+/// Events applied between two hand-overs of the core (~10 µs of work).
+const YIELD_EVERY: usize = 64;
 
 /// Nice value of the window's socket workers: a flooded socket sharing a core with the
 /// window yields to drawing (the workers still get every cycle nobody else wants).

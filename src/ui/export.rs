@@ -158,7 +158,7 @@ mod tests {
             at: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
             direction: dir,
             len: data.len(),
-            data: data.to_vec(),
+            data: data.to_vec().into(),
             peer: None,
         }
     }

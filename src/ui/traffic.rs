@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
-use crate::engine::{Direction, Endpoint};
+use crate::engine::{Bytes, Direction, Endpoint};
 use crate::payload::{parse_hex, render_hex};
 use crate::python::value::bytes_repr;
 
@@ -21,7 +21,7 @@ pub struct TrafficRow {
     /// Bytes the call moved (the content may have been dropped upstream when the window
     /// fell behind: then `data` is shorter).
     pub len: usize,
-    pub data: Vec<u8>,
+    pub data: Bytes,
     pub peer: Option<Endpoint>,
 }
 
@@ -71,7 +71,7 @@ impl TrafficLog {
     pub fn push(&mut self, row: TrafficRow) {
         self.origin.get_or_insert(row.at);
         // What the row really holds: a received buffer may be larger than its bytes.
-        self.bytes += row.data.capacity() + ROW_COST;
+        self.bytes += row.data.held() + ROW_COST;
         self.rows.push_back(row);
         self.evict();
         self.generation += 1;
@@ -88,7 +88,7 @@ impl TrafficLog {
     fn evict(&mut self) {
         while self.bytes > self.cap && self.rows.len() > 1 {
             if let Some(old) = self.rows.pop_front() {
-                self.bytes -= old.data.capacity() + ROW_COST;
+                self.bytes -= old.data.held() + ROW_COST;
                 self.evicted_rows += 1;
                 self.evicted_bytes += old.len as u64;
                 self.first_seq += 1;
@@ -401,7 +401,7 @@ mod tests {
             at: SystemTime::now(),
             direction: dir,
             len: data.len(),
-            data: data.to_vec(),
+            data: data.to_vec().into(),
             peer: None,
         }
     }

@@ -16,6 +16,7 @@ use crossbeam_channel::Receiver;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::addr::{getaddrinfo_full, AddrSpec, Endpoint, Family, Kind};
+use super::bytes::Bytes;
 use super::command::{Command, Create, How, Op, OptValue, ReqId, SocketId, Timeout};
 use super::errors::{ErrorKind, OpError};
 use super::event::{
@@ -41,7 +42,7 @@ const ACCEPTED_RECV: usize = 64 << 10;
 /// Reads or accepts per wake-up in a continuous mode before commands get a turn.
 const BURST: usize = 64;
 /// Bookkeeping charged per data event on top of its bytes.
-const EVENT_COST: usize = 64;
+pub(super) const EVENT_COST: usize = 64;
 const TICK: Duration = Duration::from_millis(250);
 /// How often a worker with skipped content looks for room to report it.
 const SKIP_CHECK_MS: i32 = 5;
@@ -1316,22 +1317,23 @@ impl Worker {
     }
 
     fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>) {
-        self.record_bytes(data);
-        if !data.is_empty() || self.kind != Kind::Stream {
-            self.counters.bytes_in += data.len() as u64;
-            self.counters.msgs_in += 1;
-        }
+        self.tally_in(data);
         self.deliver(Direction::In, data, peer);
     }
 
     /// count_in for continuous receive's buffer, which may be handed over whole.
     fn count_in_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
-        self.record_bytes(buf);
-        if !buf.is_empty() || self.kind != Kind::Stream {
-            self.counters.bytes_in += buf.len() as u64;
+        self.tally_in(buf);
+        self.deliver_buf(buf, peer);
+    }
+
+    /// Records and counts received bytes (their delivery is the caller's).
+    pub(super) fn tally_in(&mut self, data: &[u8]) {
+        self.record_bytes(data);
+        if !data.is_empty() || self.kind != Kind::Stream {
+            self.counters.bytes_in += data.len() as u64;
             self.counters.msgs_in += 1;
         }
-        self.deliver_buf(buf, peer);
     }
 
     fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>) {
@@ -1344,7 +1346,7 @@ impl Worker {
     fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
         let cost = data.len() + EVENT_COST;
         if let Some(permit) = self.permit_for(data.len(), cost) {
-            self.emit_chunk(direction, data.to_vec(), peer, permit);
+            self.emit_chunk(direction, data.to_vec().into(), peer, permit);
         }
     }
 
@@ -1360,13 +1362,14 @@ impl Worker {
             } else {
                 buf.to_vec()
             };
+            let data = data.into();
             self.emit_chunk(Direction::In, data, peer, permit);
         }
     }
 
     /// A share of the consumer's budget for a chunk, or None: then its content is skipped
     /// (and counted as such, so a consumer still hears of every byte).
-    fn permit_for(&mut self, len: usize, cost: usize) -> Option<Permit> {
+    pub(super) fn permit_for(&mut self, len: usize, cost: usize) -> Option<Permit> {
         if !self.shared.config.deliver_data {
             // Nobody wants the bytes: the counters alone say what moved.
             return None;
@@ -1385,10 +1388,10 @@ impl Worker {
         }
     }
 
-    fn emit_chunk(
+    pub(super) fn emit_chunk(
         &mut self,
         direction: Direction,
-        data: Vec<u8>,
+        data: Bytes,
         peer: Option<Endpoint>,
         permit: Permit,
     ) {

@@ -1,0 +1,177 @@
+//! The bytes of one recv()/send() call as events carry them: a buffer of their own, or a
+//! share of one allocation that a batch of datagrams received together fills. A flood of
+//! small datagrams then costs one allocation per batch instead of one per datagram.
+
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::sync::Arc;
+
+#[derive(Clone, Default)]
+pub struct Bytes {
+    repr: Repr,
+}
+
+#[derive(Clone)]
+enum Repr {
+    Owned(Vec<u8>),
+    Shared {
+        batch: Arc<[u8]>,
+        range: Range<usize>,
+    },
+}
+
+impl Default for Repr {
+    fn default() -> Self {
+        Repr::Owned(Vec::new())
+    }
+}
+
+impl Bytes {
+    /// Memory these bytes keep allocated: a buffer's capacity, or a share's length (the
+    /// batch goes when its last share does).
+    pub fn held(&self) -> usize {
+        match &self.repr {
+            Repr::Owned(v) => v.capacity(),
+            Repr::Shared { range, .. } => range.len(),
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<u8> {
+        match self.repr {
+            Repr::Owned(v) => v,
+            Repr::Shared { batch, range } => batch[range].to_vec(),
+        }
+    }
+
+    /// One allocation holding `pieces` end to end, and a share of it for each.
+    pub(crate) fn batch<'a>(pieces: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<Bytes> {
+        let total = pieces.clone().map(<[u8]>::len).sum();
+        let mut batch = Arc::<[u8]>::new_uninit_slice(total);
+        let mut ranges = Vec::new();
+        if let Some(dst) = Arc::get_mut(&mut batch) {
+            let mut at = 0;
+            for piece in pieces {
+                for (d, s) in dst[at..at + piece.len()].iter_mut().zip(piece) {
+                    d.write(*s);
+                }
+                ranges.push(at..at + piece.len());
+                at += piece.len();
+            }
+        }
+        // SAFETY: a fresh Arc is unique, so get_mut succeeded and every byte was written.
+        let batch = unsafe { batch.assume_init() };
+        ranges
+            .into_iter()
+            .map(|range| Bytes {
+                repr: Repr::Shared {
+                    batch: batch.clone(),
+                    range,
+                },
+            })
+            .collect()
+    }
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match &self.repr {
+            Repr::Owned(v) => v,
+            Repr::Shared { batch, range } => &batch[range.clone()],
+        }
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Bytes {
+        Bytes {
+            repr: Repr::Owned(v),
+        }
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(v: &[u8]) -> Bytes {
+        Bytes::from(v.to_vec())
+    }
+}
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Bytes) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Bytes {}
+
+impl PartialEq<[u8]> for Bytes {
+    fn eq(&self, other: &[u8]) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<&[u8]> for Bytes {
+    fn eq(&self, other: &&[u8]) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<Vec<u8>> for Bytes {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        **self == **other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for Bytes {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        **self == *other
+    }
+}
+
+impl<const N: usize> PartialEq<&[u8; N]> for Bytes {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        **self == **other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_shares_one_allocation_and_keeps_each_piece() {
+        let pieces: [&[u8]; 4] = [b"ab", b"", b"cde", b"\x00\xff"];
+        let got = Bytes::batch(pieces.iter().copied());
+        assert_eq!(got.len(), 4);
+        for (b, p) in got.iter().zip(pieces) {
+            assert_eq!(b, &p);
+            assert_eq!(b.held(), p.len());
+        }
+        assert_eq!(got[2].clone().into_vec(), b"cde".to_vec());
+        // Dropping all but one share keeps that one intact.
+        let last = got.into_iter().nth(3).unwrap();
+        assert_eq!(last, b"\x00\xff");
+    }
+
+    #[test]
+    fn an_owned_buffer_counts_its_capacity() {
+        let mut v = Vec::with_capacity(100);
+        v.extend_from_slice(b"xyz");
+        let b = Bytes::from(v);
+        assert_eq!(b.held(), 100);
+        assert_eq!(b, b"xyz");
+        assert!(Bytes::batch(std::iter::empty()).is_empty());
+    }
+}
