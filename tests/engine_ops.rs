@@ -384,6 +384,7 @@ fn every_chunk_is_reported_once_with_its_length() {
             panic!()
         };
         assert!(chunk.len <= 4 && chunk.len == chunk.data.len());
+        assert!(!chunk.datagram, "a stream's chunk");
         got.extend_from_slice(&chunk.data);
     }
     assert_eq!(got, b"0123456789");
@@ -1327,6 +1328,7 @@ fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
             panic!()
         };
         assert_eq!(chunk.len, chunk.data.len());
+        assert!(chunk.datagram, "a datagram socket's chunk");
         got.push((
             chunk.peer.map(|p| p.to_string()).unwrap_or_default(),
             chunk.data,

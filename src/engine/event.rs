@@ -72,6 +72,9 @@ pub struct Chunk {
     pub len: usize,
     /// Source (in) or destination (out) of a datagram.
     pub peer: Option<Endpoint>,
+    /// From a datagram socket: what its receive buffer cannot hold is lost, where a
+    /// stream's sender only waits.
+    pub datagram: bool,
     pub at: SystemTime,
     pub(crate) _permit: Option<Permit>,
 }

@@ -1403,6 +1403,7 @@ impl Worker {
                 data,
                 len,
                 peer,
+                datagram: self.kind != Kind::Stream,
                 at: self.batch_time.unwrap_or_else(SystemTime::now),
                 _permit: Some(permit),
             },
