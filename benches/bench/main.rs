@@ -5,9 +5,12 @@
 //!
 //! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [window] [--runs N] [--quick]
 
+mod real;
 mod roles;
 mod stats;
 mod window;
+#[path = "../../tests/xwin/mod.rs"]
+mod xwin;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -734,12 +737,12 @@ impl Bench {
                 r,
             );
             if have("Xvfb") {
-                let real = real_window(&self.socklab);
+                let real = real::real_window(&self.socklab, big);
                 for (metric, unit, get) in [
                     (
                         "first frame",
                         "ms",
-                        (|r: &RealWindow| r.first_ms) as fn(&RealWindow) -> f64,
+                        (|r: &real::RealWindow| r.first_ms) as fn(&real::RealWindow) -> f64,
                     ),
                     ("idle CPU", "%", |r| r.cpu),
                     ("idle RSS", "MB", |r| r.rss),
@@ -747,6 +750,31 @@ impl Bench {
                 ] {
                     let v = real.as_ref().map(get).map_err(String::clone);
                     self.record("window-real", "socklab", metric, unit, false, v);
+                }
+                let after = match &real {
+                    Ok(r) => r.after.clone(),
+                    Err(e) => Some(Err(e.clone())),
+                };
+                match after {
+                    Some(v) => {
+                        let what = if self.quick { "1 GiB" } else { "10 GB" };
+                        let (rss, own) = (
+                            format!("RSS after {what}"),
+                            format!("RSS after {what}, own"),
+                        );
+                        self.record(
+                            "window-real",
+                            "socklab",
+                            &rss,
+                            "MB",
+                            false,
+                            v.clone().map(|x| x.0),
+                        );
+                        self.record("window-real", "socklab", &own, "MB", false, v.map(|x| x.1));
+                    }
+                    None => eprintln!(
+                        "  window: xdotool or ImageMagick missing, the real window is not driven"
+                    ),
                 }
             } else {
                 eprintln!("  window: Xvfb missing, the real window is not measured");
@@ -777,108 +805,4 @@ fn run_app_role(me: &str, args: &[String]) -> Result<serde_json::Value, String> 
         ));
     }
     roles::parse_json(&out.stdout)
-}
-
-/// The release binary in a real window under Xvfb, with fresh settings: milliseconds from
-/// spawning it to its first frame painted, then its CPU use (% of one core) over 10 s of
-/// idling, and its resident memory then.
-fn real_window(socklab: &std::path::Path) -> Result<RealWindow, String> {
-    let tmp = std::env::temp_dir().join(format!("socklab-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let runtime = tmp.join("run");
-    std::fs::create_dir_all(&runtime).map_err(|e| e.to_string())?;
-    let _ = std::fs::set_permissions(
-        &runtime,
-        std::os::unix::fs::PermissionsExt::from_mode(0o700),
-    );
-    let mut xvfb = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("Xvfb: {e}"))?;
-    let mut xout = BufReader::new(xvfb.stdout.take().ok_or("Xvfb's output")?);
-    let _xvfb = Proc(xvfb);
-    let mut line = String::new();
-    xout.read_line(&mut line).map_err(|e| e.to_string())?;
-    let display = format!(":{}", line.trim());
-    std::thread::spawn(move || for _ in xout.lines() {});
-
-    let t0 = Instant::now();
-    let mut child = pinned(SERVER_CPU, &socklab.to_string_lossy(), &[])
-        .env("DISPLAY", &display)
-        .env("SOCKLAB_TIMING", "1")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("XDG_RUNTIME_DIR", &runtime)
-        .env("XDG_CACHE_HOME", tmp.join("cache"))
-        .env("XDG_CONFIG_HOME", tmp.join("config"))
-        .env("XDG_DATA_HOME", tmp.join("data"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("socklab: {e}"))?;
-    let err = child.stderr.take().ok_or("socklab's stderr")?;
-    let pid = child.id();
-    let _app = Proc(child);
-    // Read on a thread, so a window that never draws cannot hang the benchmark.
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    std::thread::spawn(move || {
-        for l in BufReader::new(err).lines().map_while(Result::ok) {
-            if l.contains("first frame painted") {
-                let _ = tx.send(t0.elapsed());
-            }
-        }
-    });
-    let first = rx
-        .recv_timeout(Duration::from_secs(30))
-        .map_err(|_| "no first frame within 30 s".to_string())?;
-    // taskset execs socklab in the same process, so pid is the window's.
-    std::thread::sleep(Duration::from_secs(2));
-    let cpu0 = cpu_ticks(pid)?;
-    let w0 = Instant::now();
-    std::thread::sleep(Duration::from_secs(10));
-    let cpu1 = cpu_ticks(pid)?;
-    let wall = w0.elapsed().as_secs_f64();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let cpu = (cpu1 - cpu0) as f64 / hz / wall * 100.0;
-    let mb = |key: &str| window::status_mb(&pid.to_string(), key);
-    let _ = std::fs::remove_dir_all(&tmp);
-    Ok(RealWindow {
-        first_ms: first.as_secs_f64() * 1000.0,
-        cpu,
-        rss: mb("VmRSS:"),
-        anon: mb("RssAnon:"),
-    })
-}
-
-/// What the real window measured.
-struct RealWindow {
-    first_ms: f64,
-    /// % of one core while idle.
-    cpu: f64,
-    /// Resident MB, and the part of it that is the process's own (not mapped files such
-    /// as the software renderer's libraries).
-    rss: f64,
-    anon: f64,
-}
-
-/// User plus system CPU time of a process, in clock ticks.
-fn cpu_ticks(pid: u32) -> Result<u64, String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
-    // Fields after the command name, which ends with the last ')'.
-    let rest = stat.rsplit_once(')').ok_or("stat")?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let utime: u64 = f.get(11).and_then(|x| x.parse().ok()).ok_or("utime")?;
-    let stime: u64 = f.get(12).and_then(|x| x.parse().ok()).ok_or("stime")?;
-    Ok(utime + stime)
 }
