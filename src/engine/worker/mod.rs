@@ -121,7 +121,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
 /// returning, so it always precedes the listener's answer.
 fn spawn_accepted(
     shared: &Arc<Shared>,
-    sock: Socket,
+    (sock, peer): (Socket, Endpoint),
     family: Family,
     kind: Kind,
     proto: i32,
@@ -133,7 +133,7 @@ fn spawn_accepted(
         return Err(OpError::os("accept", None, libc::EMFILE));
     };
     let (id, name) = (reg.id, reg.name.clone());
-    inherit.parent.1 .0.fetch_add(1, Ordering::AcqRel);
+    inherit.parent.1 .0.open.fetch_add(1, Ordering::AcqRel);
     shared.emit(Event::Created {
         info: SocketInfo {
             id,
@@ -154,7 +154,7 @@ fn spawn_accepted(
         w.auto_recv = Some(ACCEPTED_RECV);
     }
     if inherit.responder.is_some() {
-        w.attach_responder(inherit.responder);
+        w.attach_responder(inherit.responder, Some(peer));
         w.greet = true;
     }
     // Nothing commands a new connection yet: it starts in the reactor, without a thread.
@@ -433,6 +433,8 @@ struct Worker {
     client_limit: Option<usize>,
     /// The listener that accepted this connection, and its count.
     parent: Option<(SocketId, respond::Clients)>,
+    /// A listener's SO_PROTOCOL, which its connections share.
+    conn_proto: Option<i32>,
 }
 
 impl Worker {
@@ -484,6 +486,7 @@ impl Worker {
             child_spec: None,
             clients: respond::Clients::default(),
             client_limit: None,
+            conn_proto: None,
             parent: None,
         }
     }
@@ -1014,10 +1017,10 @@ impl Worker {
             match self.nonblocking(|s| s.accept()) {
                 Ok((conn, addr)) => {
                     let peer = Endpoint::from_sockaddr(&addr);
-                    let proto = self.proto_of(&conn);
+                    let proto = self.conn_proto();
                     let id = spawn_accepted(
                         &self.shared,
-                        conn,
+                        (conn, peer.clone()),
                         self.family,
                         self.kind,
                         proto,
@@ -1034,8 +1037,12 @@ impl Worker {
         }
     }
 
-    fn proto_of(&self, s: &Socket) -> i32 {
-        options::getsockopt_int(s.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PROTOCOL).unwrap_or(0)
+    /// The protocol of the connections this listener accepts: its own, read once.
+    fn conn_proto(&mut self) -> i32 {
+        let fd = self.sock.as_raw_fd();
+        *self.conn_proto.get_or_insert_with(|| {
+            options::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL).unwrap_or(0)
+        })
     }
 
     fn connect(&mut self, req: ReqId, addr: &AddrSpec, ex: bool) -> OpResult {
@@ -1439,10 +1446,10 @@ impl Worker {
                         // Linux's accept4 gives the new socket no O_NONBLOCK of the
                         // listener's: it is blocking, as Python's accept() makes it.
                         let peer = Endpoint::from_sockaddr(&addr);
-                        let proto = self.proto_of(&conn);
+                        let proto = self.conn_proto();
                         match spawn_accepted(
                             &self.shared,
-                            conn,
+                            (conn, peer.clone()),
                             self.family,
                             self.kind,
                             proto,
@@ -1633,8 +1640,12 @@ impl Worker {
             auto_accept: self.auto_accept.is_some(),
             sending: self.job.is_some(),
             responder: self.responder_name(),
-            clients: (self.state == SockState::Listening)
-                .then(|| (self.clients.0.load(Ordering::Acquire), self.client_limit)),
+            clients: (self.state == SockState::Listening).then(|| {
+                (
+                    self.clients.0.open.load(Ordering::Acquire),
+                    self.client_limit,
+                )
+            }),
             recording: self.recording.as_ref().map(|r| r.snapshot()),
         };
         let changed = self.last_snapshot.as_ref() != Some(&snap);

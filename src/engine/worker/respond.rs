@@ -3,7 +3,7 @@
 //! takes it; delays hold what follows; a close waits for everything before it.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -39,7 +39,14 @@ pub(super) struct Answering {
 
 /// A listener's count of open connections, which they give back when they close.
 #[derive(Clone, Default)]
-pub(crate) struct Clients(pub(crate) Arc<AtomicUsize>);
+pub(crate) struct Clients(pub(crate) Arc<ClientCount>);
+
+#[derive(Default)]
+pub(crate) struct ClientCount {
+    pub(crate) open: AtomicUsize,
+    /// A limit is set, so the listener may be waiting for a place.
+    pub(crate) limited: AtomicBool,
+}
 
 impl Worker {
     fn ctx(&self, peer: Option<Endpoint>) -> Ctx {
@@ -52,7 +59,8 @@ impl Worker {
     }
 
     /// Starts answering with `spec` here (or stops, with None).
-    pub(super) fn attach_responder(&mut self, spec: Option<ResponderSpec>) {
+    /// `peer`, when the caller knows it (accept said), saves asking the kernel.
+    pub(super) fn attach_responder(&mut self, spec: Option<ResponderSpec>, peer: Option<Endpoint>) {
         let Some(spec) = spec else {
             self.answering = None;
             return;
@@ -62,11 +70,12 @@ impl Worker {
             .local_addr()
             .ok()
             .map(|a| Endpoint::from_sockaddr(&a));
-        let peer = self
-            .sock
-            .peer_addr()
-            .ok()
-            .map(|a| Endpoint::from_sockaddr(&a));
+        let peer = peer.or_else(|| {
+            self.sock
+                .peer_addr()
+                .ok()
+                .map(|a| Endpoint::from_sockaddr(&a))
+        });
         self.answering = Some(Answering {
             r: spec.make(),
             spec,
@@ -100,7 +109,7 @@ impl Worker {
             ));
         }
         let open = self.kind == Kind::Stream && spec.is_some();
-        self.attach_responder(spec);
+        self.attach_responder(spec, None);
         if open {
             self.answer_open();
         }
@@ -259,6 +268,10 @@ impl Worker {
     /// The LimitClients command.
     pub(super) fn limit_clients(&mut self, max: Option<usize>) -> OpResult {
         self.client_limit = max;
+        self.clients
+            .0
+            .limited
+            .store(max.is_some(), Ordering::Release);
         self.snapshot_due = true;
         Ok(Reply::Unit)
     }
@@ -266,15 +279,19 @@ impl Worker {
     /// Whether a listener may accept another connection now.
     pub(super) fn room_for_client(&self) -> bool {
         self.client_limit
-            .is_none_or(|m| self.clients.0.load(Ordering::Acquire) < m)
+            .is_none_or(|m| self.clients.0.open.load(Ordering::Acquire) < m)
     }
 
-    /// A connection of a listener closed: give its place back and let the listener look.
+    /// A connection of a listener closed: give its place back, and wake the listener when
+    /// it may be waiting for the place or shows the count (a quiet server's listener
+    /// neither waits nor shows: waking it cost three system calls per connection).
     pub(super) fn leave_listener(&self) {
         if let Some((parent, clients)) = &self.parent {
-            clients.0.fetch_sub(1, Ordering::AcqRel);
-            if let Some(h) = lock(&self.shared.workers).get(parent) {
-                h.waker.wake();
+            clients.0.open.fetch_sub(1, Ordering::AcqRel);
+            if self.shared.config.inspect || clients.0.limited.load(Ordering::Acquire) {
+                if let Some(h) = lock(&self.shared.workers).get(parent) {
+                    h.waker.wake();
+                }
             }
         }
     }
