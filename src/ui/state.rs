@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::engine::{
-    AddrSpec, Create, Direction, Endpoint, Engine, Event, Family, Kind, Op, OpError, Reply, ReqId,
-    Snapshot, SockState, SocketId, SocketInfo,
+    AddrSpec, Counters, Create, Direction, Endpoint, Engine, Event, Family, Kind, Op, OpError,
+    Reply, ReqId, Snapshot, SockState, SocketId, SocketInfo,
 };
 
 use super::journal::{self, JournalEntry};
@@ -889,26 +889,8 @@ impl UiState {
                         snapshot.counters.bytes_in,
                         snapshot.counters.bytes_out,
                     );
-                    // Wrapping sums stay exact whatever order counters come in.
                     let old = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
-                    let new = snapshot.counters;
-                    let t = &mut self.totals;
-                    t.bytes_in = t
-                        .bytes_in
-                        .wrapping_sub(old.bytes_in)
-                        .wrapping_add(new.bytes_in);
-                    t.bytes_out = t
-                        .bytes_out
-                        .wrapping_sub(old.bytes_out)
-                        .wrapping_add(new.bytes_out);
-                    t.msgs_in = t
-                        .msgs_in
-                        .wrapping_sub(old.msgs_in)
-                        .wrapping_add(new.msgs_in);
-                    t.msgs_out = t
-                        .msgs_out
-                        .wrapping_sub(old.msgs_out)
-                        .wrapping_add(new.msgs_out);
+                    replace_in(&mut self.totals, old, snapshot.counters);
                     s.snapshot = Some(*snapshot);
                 }
             }
@@ -950,6 +932,19 @@ impl UiState {
         self.pending
             .values()
             .any(|&i| self.journal.get(i).is_some_and(|e| e.deadline.is_some()))
+    }
+}
+
+/// `total` with `old` taken out and `new` put in; wrapping, so the sum stays exact whatever
+/// order counters come in.
+fn replace_in(total: &mut Counters, old: Counters, new: Counters) {
+    for (t, o, n) in [
+        (&mut total.bytes_in, old.bytes_in, new.bytes_in),
+        (&mut total.bytes_out, old.bytes_out, new.bytes_out),
+        (&mut total.msgs_in, old.msgs_in, new.msgs_in),
+        (&mut total.msgs_out, old.msgs_out, new.msgs_out),
+    ] {
+        *t = t.wrapping_sub(o).wrapping_add(n);
     }
 }
 
