@@ -435,7 +435,7 @@ pub struct UiState {
     tree_cache: std::cell::RefCell<TreeCache>,
     /// Every socket's last counters summed, kept as snapshots arrive (the top bar shows
     /// them every frame; summing a thousand sockets each frame cost 2 % of it).
-    totals: crate::engine::Counters,
+    totals: Counters,
 }
 
 type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
@@ -461,7 +461,7 @@ impl Default for UiState {
             settings_status: None,
             offered: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
-            totals: crate::engine::Counters::default(),
+            totals: Counters::default(),
         }
     }
 }
@@ -923,7 +923,7 @@ impl UiState {
     }
 
     /// Bytes and messages of every socket together.
-    pub fn totals(&self) -> crate::engine::Counters {
+    pub fn totals(&self) -> Counters {
         self.totals
     }
 
