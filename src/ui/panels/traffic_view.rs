@@ -227,14 +227,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     }
 }
 
-/// The stream view: consecutive chunks of one direction joined, boundaries dropped.
 /// Characters of monospace text that can show across the view, at least: a row is cut
 /// there before it is laid out (the label elides it at the edge anyway), since under a
 /// flood every visible row is new each frame.
 fn columns(ui: &egui::Ui) -> usize {
-    let size = egui::TextStyle::Monospace.resolve(ui.style()).size;
-    // Monospace glyphs are about 0.6 em wide; 0.5 errs on the side of more text.
-    (ui.available_width() / (0.5 * size.max(1.0))).ceil() as usize + 1
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    // The narrowest a character of this font gets (wider ones, CJK, only need fewer).
+    let glyph = ui.ctx().fonts_mut(|f| f.glyph_width(&font, '0'));
+    let glyph = if glyph > 0.0 { glyph } else { 0.5 * font.size };
+    (ui.available_width() / glyph.max(1.0)).ceil() as usize + 1
 }
 
 /// Cuts `line` after `cols` characters.
@@ -244,6 +245,7 @@ fn cut(line: &mut String, cols: usize) {
     }
 }
 
+/// The stream view: consecutive chunks of one direction joined, boundaries dropped.
 fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemTime) -> String) {
     let enc = s.form.encoding;
     let cols = columns(ui);
@@ -286,7 +288,43 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
 
 #[cfg(test)]
 mod tests {
-    use super::cut;
+    use super::{columns, cut};
+
+    #[test]
+    fn a_row_is_cut_just_past_what_the_view_can_show() {
+        let ctx = egui::Context::default();
+        for width in [300.0f32, 800.0, 1500.0] {
+            let input = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(
+                    egui::Pos2::ZERO,
+                    egui::vec2(width + 40.0, 400.0),
+                )),
+                ..Default::default()
+            };
+            let mut out = ctx.run_ui(input, |ui| {
+                egui::CentralPanel::default().show_inside(ui, |ui| {
+                    ui.set_width(width);
+                    let cols = columns(ui);
+                    let avail = ui.available_width();
+                    let font = egui::TextStyle::Monospace.resolve(ui.style());
+                    let wide = |n: usize| {
+                        let text = "0".repeat(n);
+                        ui.fonts_mut(|f| f.layout_no_wrap(text, font.clone(), egui::Color32::WHITE))
+                            .size()
+                            .x
+                    };
+                    // Enough characters to fill the view, and not many more.
+                    assert!(wide(cols) >= avail, "{cols} columns fill {avail}");
+                    assert!(
+                        wide(cols.saturating_sub(3)) < avail,
+                        "{cols} columns for {avail}"
+                    );
+                });
+            });
+            // Nothing draws it: the font atlas updates are let go.
+            out.textures_delta.clear();
+        }
+    }
 
     #[test]
     fn rows_are_cut_at_a_character_count() {
