@@ -12,9 +12,11 @@ mod window;
 #[path = "../../tests/xwin/mod.rs"]
 mod xwin;
 
+use xwin::{have, Proc};
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use stats::Row;
@@ -29,24 +31,6 @@ struct Bench {
     runs: usize,
     quick: bool,
     rows: Vec<Row>,
-}
-
-/// A process killed (and reaped) when dropped.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool} >/dev/null"))
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 /// Whether a subject's program is installed (socklab always is).
