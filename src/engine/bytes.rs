@@ -51,9 +51,7 @@ impl Bytes {
         if let Some(dst) = Arc::get_mut(&mut batch) {
             let mut at = 0;
             for piece in pieces {
-                for (d, s) in dst[at..at + piece.len()].iter_mut().zip(piece) {
-                    d.write(*s);
-                }
+                dst[at..at + piece.len()].write_copy_of_slice(piece);
                 ranges.push(at..at + piece.len());
                 at += piece.len();
             }

@@ -11,7 +11,7 @@ use super::{is_again, Worker, EVENT_COST};
 use crate::engine::addr::Endpoint;
 use crate::engine::bytes::Bytes;
 use crate::engine::errors::OpError;
-use crate::engine::event::{Direction, SockState};
+use crate::engine::event::{Direction, Permit, SockState};
 
 /// Datagrams taken per call at most.
 pub(super) const BATCH: usize = 16;
@@ -23,6 +23,10 @@ pub(super) const BATCH_MAX_BUF: usize = 64 << 10;
 #[derive(Default)]
 pub(super) struct Slots {
     bufs: Vec<Vec<u8>>,
+    /// The senders of the last batch.
+    from: Vec<SockAddr>,
+    /// The datagrams of the last batch the consumer had room for.
+    delivered: Vec<(usize, Option<Endpoint>, Permit)>,
 }
 
 impl Worker {
@@ -45,15 +49,20 @@ impl Worker {
                 }
                 b.clear();
             }
-            let got = recvmmsg(self.sock.as_raw_fd(), &mut slots.bufs[..room], bufsize);
+            let got = recvmmsg(
+                self.sock.as_raw_fd(),
+                &mut slots.bufs[..room],
+                bufsize,
+                &mut slots.from,
+            );
             match got {
-                Ok(msgs) => {
-                    let n = msgs.len();
+                Ok(()) => {
+                    let n = slots.from.len();
                     self.batch_time = Some(std::time::SystemTime::now());
                     // Every datagram is answered, recorded and counted; those the consumer
                     // has room for then share one allocation, an event each.
-                    let mut delivered = Vec::with_capacity(n);
-                    for (i, from) in msgs.into_iter().enumerate() {
+                    let mut delivered = std::mem::take(&mut slots.delivered);
+                    for (i, from) in slots.from.drain(..).enumerate() {
                         let buf = &slots.bufs[i];
                         let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
                         self.answer_data(buf, Some(from));
@@ -63,9 +72,10 @@ impl Worker {
                         }
                     }
                     let shares = Bytes::batch(delivered.iter().map(|d| &slots.bufs[d.0][..]));
-                    for ((_, peer, permit), data) in delivered.into_iter().zip(shares) {
+                    for ((_, peer, permit), data) in delivered.drain(..).zip(shares) {
                         self.emit_chunk(Direction::In, data, peer, permit);
                     }
+                    slots.delivered = delivered;
                     if n < room || self.backpressured() {
                         break;
                     }
@@ -86,28 +96,35 @@ impl Worker {
 }
 
 /// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room); sets each
-/// filled buffer's length and returns the senders, one per datagram.
-fn recvmmsg(fd: i32, bufs: &mut [Vec<u8>], bufsize: usize) -> std::io::Result<Vec<SockAddr>> {
-    let n = bufs.len();
-    let mut names: Vec<SockAddrStorage> = (0..n).map(|_| SockAddrStorage::zeroed()).collect();
-    let mut iovs: Vec<libc::iovec> = bufs
-        .iter_mut()
-        .map(|b| libc::iovec {
-            iov_base: b.spare_capacity_mut().as_mut_ptr().cast(),
-            iov_len: bufsize,
-        })
-        .collect();
+/// filled buffer's length and puts the senders, one per datagram, in `from`. The call's
+/// headers live on the stack: a flood makes this call ~40,000 times a second.
+fn recvmmsg(
+    fd: i32,
+    bufs: &mut [Vec<u8>],
+    bufsize: usize,
+    from: &mut Vec<SockAddr>,
+) -> std::io::Result<()> {
+    let n = bufs.len().min(BATCH);
+    let mut names: [SockAddrStorage; BATCH] = std::array::from_fn(|_| SockAddrStorage::zeroed());
+    let mut iovs: [libc::iovec; BATCH] = std::array::from_fn(|_| libc::iovec {
+        iov_base: std::ptr::null_mut(),
+        iov_len: 0,
+    });
     // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
-    let mut hdrs: Vec<libc::mmsghdr> = (0..n)
-        .map(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() })
-        .collect();
-    for (i, h) in hdrs.iter_mut().enumerate() {
+    let mut hdrs: [libc::mmsghdr; BATCH] =
+        std::array::from_fn(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() });
+    for i in 0..n {
+        iovs[i] = libc::iovec {
+            iov_base: bufs[i].spare_capacity_mut().as_mut_ptr().cast(),
+            iov_len: bufsize,
+        };
+        let h = &mut hdrs[i].msg_hdr;
         // SAFETY: a SockAddrStorage is a sockaddr_storage.
-        h.msg_hdr.msg_name = unsafe { names[i].view_as::<libc::sockaddr_storage>() }
+        h.msg_name = unsafe { names[i].view_as::<libc::sockaddr_storage>() }
             as *mut libc::sockaddr_storage as *mut libc::c_void;
-        h.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
-        h.msg_hdr.msg_iov = &mut iovs[i];
-        h.msg_hdr.msg_iovlen = 1;
+        h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        h.msg_iov = &mut iovs[i];
+        h.msg_iovlen = 1;
     }
     // SAFETY: hdrs holds n valid headers whose buffers are writable for their lengths.
     let rc = unsafe {
@@ -123,7 +140,7 @@ fn recvmmsg(fd: i32, bufs: &mut [Vec<u8>], bufsize: usize) -> std::io::Result<Ve
         return Err(std::io::Error::last_os_error());
     }
     let got = rc as usize;
-    let mut from = Vec::with_capacity(got);
+    from.clear();
     for (i, name) in names.into_iter().enumerate().take(got) {
         let len = (hdrs[i].msg_len as usize).min(bufsize);
         // SAFETY: the kernel wrote len bytes into this buffer's spare capacity.
@@ -131,5 +148,5 @@ fn recvmmsg(fd: i32, bufs: &mut [Vec<u8>], bufsize: usize) -> std::io::Result<Ve
         // SAFETY: the kernel initialised the address and said how long it is.
         from.push(unsafe { SockAddr::new(name, hdrs[i].msg_hdr.msg_namelen) });
     }
-    Ok(from)
+    Ok(())
 }
