@@ -1494,6 +1494,11 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
             .count()
     };
     assert_eq!(reactors(), 1, "one reactor, at the workers' nice value");
+    assert_eq!(
+        e.wake_descriptors(),
+        1,
+        "only the listener, made by a command, has an eventfd; resting connections have none"
+    );
 
     // A command takes the connection to a thread, where it works as any other.
     d.ok(
@@ -1508,6 +1513,11 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
     std::io::Read::read_exact(&mut clients[0], &mut got).unwrap();
     assert_eq!(&got, b"hi");
     assert_eq!(e.resting_sockets(), N, "it left the reactor");
+    assert_eq!(
+        e.wake_descriptors(),
+        2,
+        "the one on a thread has its eventfd"
+    );
     // A blocking recv there waits for the peer as it would anywhere.
     let req = d.start_blocked(
         conns[0],

@@ -33,7 +33,7 @@ pub use event::{
 };
 pub use responder::{Ctx, MakeResponder, Out, Responder, ResponderSpec};
 
-use waker::Waker;
+use waker::Wake;
 
 /// How an engine behaves; the defaults suit the window.
 #[derive(Clone, Debug)]
@@ -81,7 +81,7 @@ impl Default for EngineConfig {
 
 struct WorkerHandle {
     tx: Sender<Command>,
-    waker: Arc<Waker>,
+    wake: Arc<Wake>,
     /// Disconnects when the worker has ended (its task drops the sender).
     done: Receiver<()>,
 }
@@ -193,7 +193,7 @@ impl Engine {
                 Some(w) => {
                     let ok = w.tx.send(Command { req, op }).is_ok();
                     if ok {
-                        w.waker.wake();
+                        w.wake.wake(&self.shared.reactor.bell);
                     }
                     ok
                 }
@@ -226,7 +226,7 @@ impl Engine {
                 req: ReqId(0),
                 op: Op::Close,
             });
-            w.waker.wake();
+            w.wake.wake(&self.shared.reactor.bell);
         }
         for w in handles {
             // Returns once the worker's task has ended and dropped its sender.
@@ -239,6 +239,15 @@ impl Engine {
     /// Sockets waiting in the shared reactor thread rather than on threads of their own.
     pub fn resting_sockets(&self) -> usize {
         self.shared.reactor.held()
+    }
+
+    /// Sockets with a wake descriptor (an eventfd) of their own: those that have waited on
+    /// a thread. Connections that only ever rested in the reactor have none.
+    pub fn wake_descriptors(&self) -> usize {
+        lock(&self.shared.workers)
+            .values()
+            .filter(|w| w.wake.has_fd())
+            .count()
     }
 
     /// Worker threads parked for the next sockets.

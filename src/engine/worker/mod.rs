@@ -24,7 +24,7 @@ use super::event::{
 };
 use super::inspect::{self, TcpState};
 use super::options::{self, OptionReading};
-use super::waker::Waker;
+use super::waker::Wake;
 use super::{lock, Shared, WorkerHandle};
 
 mod dgram;
@@ -75,7 +75,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 port,
                 timeout,
                 source,
-            } => create_connection(&reg.waker, &host, port, timeout, source),
+            } => create_connection(&reg.wake, &host, port, timeout, source),
         };
         match made {
             Ok((sock, family, kind, proto, timeout)) => {
@@ -160,9 +160,12 @@ fn spawn_accepted(
     // Nothing commands a new connection yet: it starts in the reactor, without a thread.
     let thread = match reactor::adopt(shared, Box::new(w)) {
         Ok(()) => Ok(()),
-        Err(w) => shared
-            .pool
-            .run(format!("sock-{}", w.name), move || w.run_boxed()),
+        Err(w) => match w.wake.ensure() {
+            Ok(()) => shared
+                .pool
+                .run(format!("sock-{}", w.name), move || w.run_boxed()),
+            Err(e) => Err(e),
+        },
     };
     attach(shared, id, thread, "accept", ReqId(0));
     Ok(id)
@@ -172,7 +175,7 @@ fn spawn_accepted(
 struct Registered {
     id: SocketId,
     name: String,
-    waker: Arc<Waker>,
+    wake: Arc<Wake>,
     rx: Receiver<Command>,
     /// Dropped with the worker, telling shutdown it ended.
     done: crossbeam_channel::Sender<()>,
@@ -207,14 +210,19 @@ fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Optio
         shared.live.fetch_sub(1, Ordering::AcqRel);
         return fail(libc::EMFILE);
     }
-    let waker = match Waker::new() {
-        Ok(w) => Arc::new(w),
-        Err(e) => {
-            shared.live.fetch_sub(1, Ordering::AcqRel);
-            return fail(e.raw_os_error().unwrap_or(libc::EMFILE));
+    let id = shared.new_id();
+    // An accepted connection starts in the reactor: its descriptor is made if it leaves.
+    let wake = if accepted {
+        Arc::new(Wake::lazy(id.0))
+    } else {
+        match Wake::eager(id.0) {
+            Ok(w) => Arc::new(w),
+            Err(e) => {
+                shared.live.fetch_sub(1, Ordering::AcqRel);
+                return fail(e.raw_os_error().unwrap_or(libc::EMFILE));
+            }
         }
     };
-    let id = shared.new_id();
     let name = shared.name_for(accepted);
     let (tx, rx) = crossbeam_channel::unbounded();
     let (done_tx, done) = crossbeam_channel::bounded(0);
@@ -222,14 +230,14 @@ fn register(shared: &Arc<Shared>, accepted: bool, op: &str, req: ReqId) -> Optio
         id,
         WorkerHandle {
             tx,
-            waker: waker.clone(),
+            wake: wake.clone(),
             done,
         },
     );
     Some(Registered {
         id,
         name,
-        waker,
+        wake,
         rx,
         done: done_tx,
     })
@@ -264,7 +272,7 @@ fn new_socket(family: Family, kind: Kind, proto: i32) -> io::Result<Socket> {
 /// socket.create_connection: every address getaddrinfo gives, in order, until one connects;
 /// the last error otherwise.
 fn create_connection(
-    waker: &Waker,
+    waker: &Wake,
     host: &str,
     port: u16,
     timeout: Option<Timeout>,
@@ -374,6 +382,15 @@ fn poll2(wake: RawFd, sock: RawFd, events: i16, timeout_ms: i32) -> (i16, i16) {
     (fds[0].revents, fds[1].revents)
 }
 
+/// Sets or clears O_NONBLOCK with one ioctl(FIONBIO) where fcntl(2) takes two (F_GETFL,
+/// F_SETFL): the listener toggles it around every burst of accepts. A failure leaves the
+/// flag as it was, which the calls after it report as they find it.
+fn set_nonblocking(fd: RawFd, on: bool) {
+    let mut v: libc::c_int = on.into();
+    // SAFETY: FIONBIO reads one int from a valid pointer; fd is the worker's own socket.
+    unsafe { libc::ioctl(fd, libc::FIONBIO, &mut v) };
+}
+
 fn is_again(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN))
 }
@@ -395,7 +412,7 @@ struct Worker {
     family: Family,
     kind: Kind,
     timeout: Timeout,
-    waker: Arc<Waker>,
+    wake: Arc<Wake>,
     rx: Receiver<Command>,
     queue: VecDeque<Command>,
     /// The close request, once one arrived: the worker ends after answering it.
@@ -451,7 +468,7 @@ impl Worker {
             id: who.id,
             name: who.name,
             _done: who.done,
-            waker: who.waker,
+            wake: who.wake,
             rx: who.rx,
             commanded: false,
             started: false,
@@ -533,8 +550,14 @@ impl Worker {
                     Err(w) => self = *w,
                 }
             }
+            // A command whose wake went astray (sent as the worker left the reactor) is
+            // not left waiting for the socket.
+            if !self.rx.is_empty() {
+                self.pull_commands(false);
+                continue;
+            }
             let (interest, timeout) = self.wait_spec();
-            let (wake, ready) = poll2(self.waker.raw(), self.fd(), interest, timeout);
+            let (wake, ready) = poll2(self.wake.raw(), self.fd(), interest, timeout);
             self.after_wait(wake != 0, ready);
         }
         self.finish();
@@ -653,7 +676,7 @@ impl Worker {
     /// Moves waiting commands into the queue. While a call waits (`waiting`), close is noted
     /// so the wait ends, and instant calls run at once.
     fn pull_commands(&mut self, waiting: bool) {
-        self.waker.drain();
+        self.wake.drain();
         while let Ok(cmd) = self.rx.try_recv() {
             self.commanded = true;
             if waiting && cmd.op.is_instant() {
@@ -976,7 +999,11 @@ impl Worker {
             } else {
                 0
             };
-            let (wake, ready) = poll2(self.waker.raw(), self.fd(), events | extra | job_events, ms);
+            let (wake, ready) = if self.rx.is_empty() {
+                poll2(self.wake.raw(), self.fd(), events | extra | job_events, ms)
+            } else {
+                (1, 0)
+            };
             if wake != 0 {
                 self.pull_commands(true);
                 if self.closing.is_some() {
@@ -1000,9 +1027,9 @@ impl Worker {
     /// Runs `f` with O_NONBLOCK set, for calls that have no MSG_DONTWAIT (accept, connect).
     fn nonblocking<T>(&self, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
         if self.timeout == Timeout::Blocking {
-            let _ = self.sock.set_nonblocking(true);
+            set_nonblocking(self.fd(), true);
             let r = f(&self.sock);
-            let _ = self.sock.set_nonblocking(false);
+            set_nonblocking(self.fd(), false);
             r
         } else {
             f(&self.sock)
@@ -1431,11 +1458,10 @@ impl Worker {
     /// One round of the continuous modes: accept or receive whatever is ready.
     fn continuous_step(&mut self) {
         if let Some(receive) = self.auto_accept {
-            // O_NONBLOCK for the whole burst, not each call: it takes two fcntl(2) to set
-            // and two to clear.
+            // O_NONBLOCK for the whole burst, not each call.
             let toggle = self.timeout == Timeout::Blocking;
             if toggle {
-                let _ = self.sock.set_nonblocking(true);
+                set_nonblocking(self.fd(), true);
             }
             for _ in 0..BURST {
                 if !self.room_for_client() {
@@ -1472,7 +1498,7 @@ impl Worker {
                 }
             }
             if toggle {
-                let _ = self.sock.set_nonblocking(false);
+                set_nonblocking(self.fd(), false);
             }
             self.snapshot_due = true;
             return;

@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::Worker;
-use crate::engine::waker::Waker;
+use crate::engine::waker::Doorbell;
 use crate::engine::{lock, Shared};
 
 /// The token of the reactor's own wake descriptor; a worker's are its id twice (socket, wake).
@@ -42,10 +42,7 @@ pub(crate) struct Registration {
 
 enum Life {
     NotStarted,
-    Running {
-        wake: Arc<Waker>,
-        thread: JoinHandle<()>,
-    },
+    Running { thread: JoinHandle<()> },
     Closed,
 }
 
@@ -57,6 +54,8 @@ pub(crate) struct Reactor {
     inbox: Mutex<Vec<Box<Worker>>>,
     /// Workers in the reactor now (for tests and the benchmark).
     held: AtomicUsize,
+    /// Wakes the reactor: for its inbox, shutdown, and workers without a wake descriptor.
+    pub(crate) bell: Doorbell,
 }
 
 impl Default for Reactor {
@@ -65,6 +64,7 @@ impl Default for Reactor {
             life: Mutex::new(Life::NotStarted),
             inbox: Mutex::new(Vec::new()),
             held: AtomicUsize::new(0),
+            bell: Doorbell::default(),
         }
     }
 }
@@ -79,8 +79,8 @@ impl Reactor {
     /// offered afterwards keeps its thread.
     pub(crate) fn close(&self) {
         let life = std::mem::replace(&mut *lock(&self.life), Life::Closed);
-        if let Life::Running { wake, thread } = life {
-            wake.wake();
+        if let Life::Running { thread } = life {
+            self.bell.wake();
             let _ = thread.join();
         }
     }
@@ -97,15 +97,14 @@ pub(super) fn adopt(shared: &Arc<Shared>, w: Box<Worker>) -> Result<(), Box<Work
     let mut life = lock(&r.life);
     if matches!(*life, Life::NotStarted) {
         match start(shared) {
-            Ok((wake, thread)) => *life = Life::Running { wake, thread },
+            Ok(thread) => *life = Life::Running { thread },
             // Without a reactor every worker keeps its thread, as before it existed.
             Err(_) => *life = Life::Closed,
         }
     }
-    let Life::Running { wake, .. } = &*life else {
+    if !matches!(*life, Life::Running { .. }) {
         return Err(w);
-    };
-    let wake = wake.clone();
+    }
     r.held.fetch_add(1, Ordering::AcqRel);
     let mut inbox = lock(&r.inbox);
     let first = inbox.is_empty();
@@ -116,13 +115,13 @@ pub(super) fn adopt(shared: &Arc<Shared>, w: Box<Worker>) -> Result<(), Box<Work
     // and none when the reactor itself adopts (a listener there accepting): it looks at
     // its inbox before it waits again.
     if first && !IN_REACTOR.get() {
-        wake.wake();
+        r.bell.wake();
     }
     Ok(())
 }
 
-fn start(shared: &Arc<Shared>) -> io::Result<(Arc<Waker>, JoinHandle<()>)> {
-    let wake = Arc::new(Waker::new()?);
+fn start(shared: &Arc<Shared>) -> io::Result<JoinHandle<()>> {
+    let bell = shared.reactor.bell.install()?;
     // SAFETY: epoll_create1 returns a new descriptor or -1.
     let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
     if fd < 0 {
@@ -133,11 +132,11 @@ fn start(shared: &Arc<Shared>) -> io::Result<(Arc<Waker>, JoinHandle<()>)> {
     ctl(
         epoll.as_raw_fd(),
         libc::EPOLL_CTL_ADD,
-        wake.raw(),
+        bell,
         libc::EPOLLIN as u32,
         WAKE,
     )?;
-    let (sh, wk) = (shared.clone(), wake.clone());
+    let sh = shared.clone();
     let thread = std::thread::Builder::new()
         .name("sock-reactor".into())
         .stack_size(shared.config.stack_size)
@@ -146,14 +145,13 @@ fn start(shared: &Arc<Shared>) -> io::Result<(Arc<Waker>, JoinHandle<()>)> {
             Loop {
                 shared: sh,
                 epoll,
-                wake: wk,
                 held: HashMap::new(),
                 timers: BTreeSet::new(),
                 stalled: Vec::new(),
             }
             .run()
         })?;
-    Ok((wake, thread))
+    Ok(thread)
 }
 
 struct Held {
@@ -164,7 +162,6 @@ struct Held {
 struct Loop {
     shared: Arc<Shared>,
     epoll: OwnedFd,
-    wake: Arc<Waker>,
     held: HashMap<u64, Held>,
     /// The held workers' timers, soonest first: no scan of every worker each round.
     timers: BTreeSet<(Instant, u64)>,
@@ -215,13 +212,20 @@ impl Loop {
                 }
             }
             if adopt {
-                self.wake.drain();
+                self.shared.reactor.bell.drain();
                 if self.shared.reactor.closed() {
                     self.end();
                     return;
                 }
             }
             self.take_inbox();
+            // Commands for workers without a wake descriptor of their own.
+            for id in self.shared.reactor.bell.take() {
+                match self.take(id) {
+                    Some(h) => self.leave(h.w),
+                    None => self.forward(id),
+                }
+            }
             for (&id, &(bits, wake)) in &woken {
                 let Some(h) = self.take(id) else {
                     continue;
@@ -327,11 +331,11 @@ impl Loop {
     fn register(&self, w: &mut Worker, wanted: u32) -> io::Result<()> {
         let ep = self.epoll.as_raw_fd();
         let id = w.id.0;
-        if !w.rest.waker {
+        if !w.rest.waker && w.wake.has_fd() {
             ctl(
                 ep,
                 libc::EPOLL_CTL_ADD,
-                w.waker.raw(),
+                w.wake.raw(),
                 libc::EPOLLIN as u32,
                 id << 1 | 1,
             )?;
@@ -361,13 +365,21 @@ impl Loop {
         self.resume(w);
     }
 
+    /// A ring for a worker not held here: it left for a thread, whose descriptor was made
+    /// before it left (in `resume`), or it has ended.
+    fn forward(&self, id: u64) {
+        if let Some(h) = lock(&self.shared.workers).get(&crate::engine::SocketId(id)) {
+            h.wake.wake_fd();
+        }
+    }
+
     fn deregister(&self, w: &mut Worker) {
         let ep = self.epoll.as_raw_fd();
         if w.rest.sock != 0 {
             let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.sock.as_raw_fd(), 0, 0);
         }
         if w.rest.waker {
-            let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.waker.raw(), 0, 0);
+            let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.wake.raw(), 0, 0);
         }
         w.rest = Registration::default();
     }
@@ -375,6 +387,12 @@ impl Loop {
     /// Runs the worker on a thread of the pool; when none can be had (thread limit), it
     /// waits here and tries again shortly.
     fn resume(&mut self, w: Box<Worker>) {
+        // On a thread it waits on its own descriptor, made here before anyone can look
+        // for it there; without one it cannot be woken there, so it waits here meanwhile.
+        if w.wake.ensure().is_err() {
+            self.stalled.push(w);
+            return;
+        }
         let name = format!("sock-{}", w.name);
         let slot = Arc::new(Mutex::new(Some(w)));
         let theirs = slot.clone();

@@ -290,7 +290,7 @@ impl Worker {
             clients.0.open.fetch_sub(1, Ordering::AcqRel);
             if self.shared.config.inspect || clients.0.limited.load(Ordering::Acquire) {
                 if let Some(h) = lock(&self.shared.workers).get(parent) {
-                    h.waker.wake();
+                    h.wake.wake(&self.shared.reactor.bell);
                 }
             }
         }
