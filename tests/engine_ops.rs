@@ -1543,6 +1543,30 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
         "the peer sees the close"
     );
     eventually("one fewer resting", || e.resting_sockets() == N - 1);
+
+    // A blocking call and a close sent at once, while the connection rests without a wake
+    // descriptor of its own: whether the close finds it in the reactor, on its way to a
+    // thread or waiting there, the call ends with EBADF and the close succeeds.
+    for (i, &c) in conns[3..13].iter().enumerate() {
+        let recv = d.start(
+            c,
+            Op::Recv {
+                bufsize: 10,
+                flags: 0,
+            },
+        );
+        if i % 2 == 1 {
+            // Half of them are surely waiting on their thread when the close comes.
+            d.wait_for(
+                "Waiting",
+                |ev| matches!(ev, Event::Waiting { req, .. } if *req == recv),
+            );
+        }
+        let close = d.start(c, Op::Close);
+        assert_eq!(errno(&d.wait_req(recv).unwrap_err()), libc::EBADF);
+        assert_eq!(d.wait_req(close), Ok(Reply::Unit));
+    }
+    eventually("ten more closed", || e.resting_sockets() == N - 11);
     // Accepted in bursts with O_NONBLOCK on, yet both ends blocking as in Python.
     assert!(!d.snapshot(conns[2]).kernel_nonblocking);
     assert!(!d.snapshot(l).kernel_nonblocking);

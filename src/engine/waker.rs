@@ -90,11 +90,16 @@ impl Wake {
     /// Wakes the worker: through its descriptor, or the reactor's doorbell when it has
     /// none (it then waits in the reactor, or is on its way to a thread, whose descriptor
     /// the reactor made before sending it and wakes when it reads this id).
-    pub(crate) fn wake(&self, bell: &Doorbell) {
+    pub(crate) fn wake(self: &std::sync::Arc<Self>, bell: &Doorbell) {
         match self.fd.get() {
             Some(w) => w.wake(),
-            None => bell.ring(self.id),
+            None => bell.ring(self.clone()),
         }
+    }
+
+    /// The worker's id.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Wakes through the descriptor only (the reactor forwarding a ring).
@@ -105,11 +110,13 @@ impl Wake {
     }
 }
 
-/// The reactor's wake: ids of workers to wake that have no descriptor of their own, and
+/// The reactor's wake: the workers to wake that had no descriptor of their own, and
 /// the reactor's eventfd, made when the reactor starts (before it, no worker waits there).
 #[derive(Default)]
 pub(crate) struct Doorbell {
-    rung: std::sync::Mutex<Vec<u64>>,
+    // Their wakes themselves, not ids: one that has left for a thread meanwhile is woken
+    // through the descriptor it has now, even once the registry has forgotten it (shutdown).
+    rung: std::sync::Mutex<Vec<std::sync::Arc<Wake>>>,
     bell: std::sync::OnceLock<Waker>,
 }
 
@@ -124,8 +131,8 @@ impl Doorbell {
 
     /// Pushed before the bell rings, so the reactor, which drains the bell before it
     /// takes the ids, misses none (a later push rings again).
-    pub(crate) fn ring(&self, id: u64) {
-        crate::engine::lock(&self.rung).push(id);
+    pub(crate) fn ring(&self, wake: std::sync::Arc<Wake>) {
+        crate::engine::lock(&self.rung).push(wake);
         self.wake();
     }
 
@@ -136,7 +143,7 @@ impl Doorbell {
         }
     }
 
-    pub(crate) fn take(&self) -> Vec<u64> {
+    pub(crate) fn take(&self) -> Vec<std::sync::Arc<Wake>> {
         std::mem::take(&mut *crate::engine::lock(&self.rung))
     }
 

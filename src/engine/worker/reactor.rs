@@ -220,10 +220,11 @@ impl Loop {
             }
             self.take_inbox();
             // Commands for workers without a wake descriptor of their own.
-            for id in self.shared.reactor.bell.take() {
-                match self.take(id) {
+            for wake in self.shared.reactor.bell.take() {
+                match self.take(wake.id()) {
                     Some(h) => self.leave(h.w),
-                    None => self.forward(id),
+                    // It left for a thread (its descriptor made before it left), or ended.
+                    None => wake.wake_fd(),
                 }
             }
             for (&id, &(bits, wake)) in &woken {
@@ -363,14 +364,6 @@ impl Loop {
         self.deregister(&mut w);
         self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
         self.resume(w);
-    }
-
-    /// A ring for a worker not held here: it left for a thread, whose descriptor was made
-    /// before it left (in `resume`), or it has ended.
-    fn forward(&self, id: u64) {
-        if let Some(h) = lock(&self.shared.workers).get(&crate::engine::SocketId(id)) {
-            h.wake.wake_fd();
-        }
     }
 
     fn deregister(&self, w: &mut Worker) {
