@@ -247,6 +247,40 @@ fn close_ends_a_job_and_a_missing_file_is_explained() {
 }
 
 #[test]
+fn commands_sent_before_a_close_run_before_it() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut d = Driver::new();
+    let c = connect_to(&mut d, port);
+    let (mut peer, _) = listener.accept().unwrap();
+    peer.set_read_timeout(Some(DEADLINE)).unwrap();
+    // While a recv blocks, a send and then a close arrive: the send waits its turn, the
+    // close is noted at once and ends the recv, as a close from another thread does.
+    let recv = d.start_blocked(
+        c,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    let send = d.start(
+        c,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    let close = d.start(c, Op::Close);
+    assert_eq!(errno(&d.wait_req(recv).unwrap_err()), libc::EBADF);
+    // The send came before the close, so it runs before it; the peer gets its byte.
+    assert!(d.wait_req(send).is_ok(), "the send sent before close runs");
+    assert_eq!(d.wait_req(close), Ok(Reply::Unit));
+    let mut got = Vec::new();
+    std::io::Read::read_to_end(&mut peer, &mut got).unwrap();
+    assert_eq!(got, b"x");
+}
+
+#[test]
 fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
     const TOTAL: usize = 48 << 20;
     let dir = tempfile::tempdir().unwrap();

@@ -535,11 +535,15 @@ impl Worker {
     fn run(mut self) {
         self.start_once();
         loop {
-            while self.closing.is_none() {
-                let Some(cmd) = self.queue.pop_front() else {
-                    break;
-                };
+            // In the order they came, up to the close: a command sent before it runs (one
+            // that would block finds the close noted and fails with EBADF, as in Python),
+            // and those after it meet a closed socket in `finish`.
+            while let Some(cmd) = self.queue.pop_front() {
+                let close = matches!(cmd.op, Op::Close);
                 self.handle(cmd);
+                if close {
+                    break;
+                }
             }
             if self.closing.is_some() {
                 break;
