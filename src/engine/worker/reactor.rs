@@ -219,12 +219,15 @@ impl Loop {
                 }
             }
             self.take_inbox();
-            // Commands for workers without a wake descriptor of their own.
-            for wake in self.shared.reactor.bell.take() {
-                match self.take(wake.id()) {
-                    Some(h) => self.leave(h.w),
-                    // It left for a thread (its descriptor made before it left), or ended.
-                    None => wake.wake_fd(),
+            // Commands for workers without a wake descriptor of their own. Every ring
+            // rings the bell after its push, so a round the bell did not wake has none.
+            if adopt {
+                for wake in self.shared.reactor.bell.take() {
+                    match self.take(wake.id()) {
+                        Some(h) => self.leave(h.w),
+                        // It left for a thread (its descriptor made before it left), or ended.
+                        None => wake.wake_fd(),
+                    }
                 }
             }
             for (&id, &(bits, wake)) in &woken {
