@@ -1,17 +1,19 @@
 //! An eventfd a worker polls beside its socket, so a command interrupts any wait at once.
 
+use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub(crate) struct Waker {
     fd: OwnedFd,
 }
 
 impl Waker {
-    pub(crate) fn new() -> std::io::Result<Waker> {
+    pub(crate) fn new() -> io::Result<Waker> {
         // SAFETY: eventfd returns a new descriptor or -1.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if fd < 0 {
-            return Err(std::io::Error::last_os_error());
+            return Err(io::Error::last_os_error());
         }
         // SAFETY: fd is a fresh descriptor we own.
         Ok(Waker {
@@ -36,64 +38,92 @@ impl Waker {
     }
 }
 
+/// An eventfd made when first needed: until then waking it does nothing, draining it
+/// does nothing, and its descriptor is -1 (which poll(2) ignores).
+#[derive(Default)]
+struct LazyWaker(OnceLock<Waker>);
+
+impl LazyWaker {
+    /// Makes the eventfd if there is none yet (by the one thread that may).
+    fn ensure(&self) -> io::Result<()> {
+        if self.0.get().is_none() {
+            let _ = self.0.set(Waker::new()?);
+        }
+        Ok(())
+    }
+
+    fn is_made(&self) -> bool {
+        self.0.get().is_some()
+    }
+
+    fn raw(&self) -> RawFd {
+        self.0.get().map_or(-1, Waker::raw)
+    }
+
+    /// Wakes it if it is made; false when it is not.
+    fn wake(&self) -> bool {
+        self.0.get().map(Waker::wake).is_some()
+    }
+
+    fn drain(&self) {
+        if let Some(w) = self.0.get() {
+            w.drain();
+        }
+    }
+}
+
 /// How a socket's worker is woken for a command. A worker on a thread polls an eventfd
 /// of its own beside its socket. A connection that has only ever waited in the reactor
-/// has none: its wakes go through the reactor's doorbell by id, which spares a short
-/// connection four system calls (eventfd, two epoll_ctl, close) and an open file each.
-/// The descriptor is made when the worker first leaves for a thread, by whoever sends it
+/// has none: its wakes go through the reactor's doorbell, which spares a short connection
+/// four system calls (eventfd, two epoll_ctl, close) and an open file each. The
+/// descriptor is made when the worker first leaves for a thread, by whoever sends it
 /// there, before it waits there; from then on it is used directly.
 pub(crate) struct Wake {
     id: u64,
-    fd: std::sync::OnceLock<Waker>,
+    fd: LazyWaker,
 }
 
 impl Wake {
     /// A worker that waits on a thread from the start.
-    pub(crate) fn eager(id: u64) -> std::io::Result<Wake> {
-        let fd = std::sync::OnceLock::new();
-        let _ = fd.set(Waker::new()?);
-        Ok(Wake { id, fd })
+    pub(crate) fn eager(id: u64) -> io::Result<Wake> {
+        let w = Wake::lazy(id);
+        w.ensure()?;
+        Ok(w)
     }
 
     /// A worker that starts in the reactor.
     pub(crate) fn lazy(id: u64) -> Wake {
         Wake {
             id,
-            fd: std::sync::OnceLock::new(),
+            fd: LazyWaker::default(),
         }
     }
 
     /// Makes the descriptor if there is none yet. Called only by the one thread that holds
     /// the worker, before it waits anywhere but the reactor.
-    pub(crate) fn ensure(&self) -> std::io::Result<()> {
-        if self.fd.get().is_none() {
-            let _ = self.fd.set(Waker::new()?);
-        }
-        Ok(())
+    pub(crate) fn ensure(&self) -> io::Result<()> {
+        self.fd.ensure()
     }
 
     /// The descriptor, or -1 (which poll(2) ignores) when there is none.
     pub(crate) fn raw(&self) -> RawFd {
-        self.fd.get().map_or(-1, Waker::raw)
+        self.fd.raw()
     }
 
     pub(crate) fn has_fd(&self) -> bool {
-        self.fd.get().is_some()
+        self.fd.is_made()
     }
 
     pub(crate) fn drain(&self) {
-        if let Some(w) = self.fd.get() {
-            w.drain();
-        }
+        self.fd.drain();
     }
 
     /// Wakes the worker: through its descriptor, or the reactor's doorbell when it has
     /// none (it then waits in the reactor, or is on its way to a thread, whose descriptor
-    /// the reactor made before sending it and wakes when it reads this id).
-    pub(crate) fn wake(self: &std::sync::Arc<Self>, bell: &Doorbell) {
-        match self.fd.get() {
-            Some(w) => w.wake(),
-            None => bell.ring(self.clone()),
+    /// the reactor made before sending it and wakes when it reads this ring).
+    pub(crate) fn wake(self: &Arc<Self>, bell: &Doorbell) {
+        if !self.fd.wake() {
+            bell.ring(self.clone());
         }
     }
 
@@ -104,9 +134,7 @@ impl Wake {
 
     /// Wakes through the descriptor only (the reactor forwarding a ring).
     pub(crate) fn wake_fd(&self) {
-        if let Some(w) = self.fd.get() {
-            w.wake();
-        }
+        self.fd.wake();
     }
 }
 
@@ -116,44 +144,34 @@ impl Wake {
 pub(crate) struct Doorbell {
     // Their wakes themselves, not ids: one that has left for a thread meanwhile is woken
     // through the descriptor it has now, even once the registry has forgotten it (shutdown).
-    rung: std::sync::Mutex<Vec<std::sync::Arc<Wake>>>,
-    bell: std::sync::OnceLock<Waker>,
+    rung: Mutex<Vec<Arc<Wake>>>,
+    bell: LazyWaker,
 }
 
 impl Doorbell {
     /// Makes the reactor's eventfd; once.
-    pub(crate) fn install(&self) -> std::io::Result<RawFd> {
-        if self.bell.get().is_none() {
-            let _ = self.bell.set(Waker::new()?);
-        }
-        Ok(self.raw())
+    pub(crate) fn install(&self) -> io::Result<RawFd> {
+        self.bell.ensure()?;
+        Ok(self.bell.raw())
     }
 
     /// Pushed before the bell rings, so the reactor, which drains the bell before it
-    /// takes the ids, misses none (a later push rings again).
-    pub(crate) fn ring(&self, wake: std::sync::Arc<Wake>) {
+    /// takes the rings, misses none (a later push rings again).
+    pub(crate) fn ring(&self, wake: Arc<Wake>) {
         crate::engine::lock(&self.rung).push(wake);
         self.wake();
     }
 
-    /// Wakes the reactor without an id (new workers in its inbox, shutdown).
+    /// Wakes the reactor without a ring (new workers in its inbox, shutdown).
     pub(crate) fn wake(&self) {
-        if let Some(b) = self.bell.get() {
-            b.wake();
-        }
+        self.bell.wake();
     }
 
-    pub(crate) fn take(&self) -> Vec<std::sync::Arc<Wake>> {
+    pub(crate) fn take(&self) -> Vec<Arc<Wake>> {
         std::mem::take(&mut *crate::engine::lock(&self.rung))
     }
 
     pub(crate) fn drain(&self) {
-        if let Some(b) = self.bell.get() {
-            b.drain();
-        }
-    }
-
-    fn raw(&self) -> RawFd {
-        self.bell.get().map_or(-1, Waker::raw)
+        self.bell.drain();
     }
 }
