@@ -30,6 +30,17 @@ fn sent(r: Result<Reply, socklab::engine::OpError>) -> (Progress, bool) {
     }
 }
 
+/// A fresh engine whose TCP socket is connected to a peer outside it (the peer's end
+/// returned, unread until the test reads it).
+fn connected() -> (Driver, socklab::engine::SocketId, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut d = Driver::new();
+    let c = connect_to(&mut d, port);
+    let (peer, _) = listener.accept().unwrap();
+    (d, c, peer)
+}
+
 fn connect_to(d: &mut Driver, port: u16) -> socklab::engine::SocketId {
     let c = d.create(Family::Inet, Kind::Stream);
     d.ok(
@@ -206,11 +217,7 @@ fn send_keeps_what_the_kernel_took_and_says_so() {
 
 #[test]
 fn close_ends_a_job_and_a_missing_file_is_explained() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut d = Driver::new();
-    let c = connect_to(&mut d, port);
-    let (_held, _) = listener.accept().unwrap();
+    let (mut d, c, _held) = connected();
     let e = d.err(
         c,
         Op::StartSending {
@@ -248,11 +255,7 @@ fn close_ends_a_job_and_a_missing_file_is_explained() {
 
 #[test]
 fn commands_sent_before_a_close_run_before_it() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut d = Driver::new();
-    let c = connect_to(&mut d, port);
-    let (mut peer, _) = listener.accept().unwrap();
+    let (mut d, c, mut peer) = connected();
     peer.set_read_timeout(Some(DEADLINE)).unwrap();
     // While a recv blocks, a send and then a close arrive: the send waits its turn, the
     // close is noted at once and ends the recv, as a close from another thread does.
