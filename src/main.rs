@@ -1,6 +1,8 @@
 //! socklab: the workbench window, `socklab run FILE|-` for Python socket statements, or
 //! `socklab serve RESPONDER ADDRESS` for a server without the window.
 
+#![deny(unsafe_code)]
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -28,30 +30,14 @@ fn main() -> ExitCode {
                 eprintln!("socklab run: which file? (use - for standard input)");
                 return ExitCode::from(2);
             };
-            let (src, name) = if path == "-" {
-                let mut s = String::new();
-                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-                    eprintln!("socklab run: reading standard input: {e}");
+            let (src, name) = match read_source(path) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("socklab run: {e}");
                     return ExitCode::from(2);
                 }
-                (s, "<stdin>".to_string())
-            } else {
-                match std::fs::read(path) {
-                    Ok(b) => match String::from_utf8(b) {
-                        Ok(s) => (s, path.clone()),
-                        Err(_) => {
-                            eprintln!("socklab run: {path} is not UTF-8 text");
-                            return ExitCode::from(2);
-                        }
-                    },
-                    Err(e) => {
-                        eprintln!("socklab run: cannot read {path}: {e}");
-                        return ExitCode::from(2);
-                    }
-                }
             };
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
+            let mut out = std::io::stdout();
             let mut err = std::io::stderr();
             let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
             ExitCode::from(outcome.exit_code() as u8)
@@ -72,6 +58,33 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Largest program `socklab run` reads: far beyond any script, and no `/dev/zero` or
+/// runaway pipe reads until memory fails.
+const MAX_SOURCE: u64 = 64 << 20;
+
+/// The program's text and the name tracebacks give it, read no further than MAX_SOURCE.
+fn read_source(path: &str) -> Result<(String, String), String> {
+    let (reader, name): (Box<dyn Read>, String) = if path == "-" {
+        (Box::new(std::io::stdin()), "<stdin>".to_string())
+    } else {
+        let f = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        (Box::new(f), path.to_string())
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_SOURCE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        return Err(format!(
+            "{name} is larger than {} MiB; socklab runs programs up to that size",
+            MAX_SOURCE >> 20
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
+    Ok((text, name))
 }
 
 fn run_window(started: std::time::Instant) -> ExitCode {

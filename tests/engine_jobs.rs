@@ -312,6 +312,7 @@ fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
         conn,
         Op::Record {
             path: Some(out.clone()),
+            replace: false,
         },
     );
     d.ok(
@@ -335,7 +336,13 @@ fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
         })
         .sum();
     d.backlog.clear();
-    let Reply::Int(n) = d.ok(conn, Op::Record { path: None }) else {
+    let Reply::Int(n) = d.ok(
+        conn,
+        Op::Record {
+            path: None,
+            replace: false,
+        },
+    ) else {
         panic!()
     };
     assert_eq!(n as usize, TOTAL);
@@ -350,8 +357,34 @@ fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
         conn,
         Op::Record {
             path: Some("/no/such/dir/x.bin".into()),
+            replace: false,
         },
     );
     assert_eq!(errno(&e), libc::ENOENT);
     assert!(e.to_string().contains("/no/such/dir/x.bin"), "{e}");
+
+    // A file already there is not truncated unless the person said to replace it; one
+    // replaced keeps its permissions.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(&out, b"keep me").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let e = d.err(
+        conn,
+        Op::Record {
+            path: Some(out.clone()),
+            replace: false,
+        },
+    );
+    assert_eq!(errno(&e), libc::EEXIST, "{e}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"keep me");
+    d.ok(
+        conn,
+        Op::Record {
+            path: Some(out.clone()),
+            replace: true,
+        },
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"", "replaced when asked");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
 }

@@ -247,6 +247,34 @@ fn hmac_both_sides_and_rules_over_tcp() {
 }
 
 #[test]
+fn an_hmac_challenge_left_unanswered_fails_in_time() {
+    let mut d = Driver::new();
+    let o = Options {
+        key: "k".into(),
+        challenge_timeout: Some(std::time::Duration::from_millis(300)),
+        ..no()
+    };
+    let (l, port) = tcp_server(&mut d, "hmac", &o);
+    let mut c = client(port);
+    assert_eq!(read_n(&mut c, 32).len(), 32);
+    // Almost an answer, then only spaces: the server neither decides nor keeps them.
+    c.write_all(&[b'a'; 31]).unwrap();
+    c.write_all(&[b' '; 64 << 10]).unwrap();
+    assert_eq!(
+        read_to_end(&mut c),
+        b"FAIL\n",
+        "a verdict, then the server hangs up"
+    );
+    d.wait_for("the verdict's note", |e| {
+        matches!(e, Event::Note { text, .. } if text.contains("no complete answer within 0.3 s"))
+    });
+    // The listener goes on.
+    let mut c = client(port);
+    assert_eq!(read_n(&mut c, 32).len(), 32);
+    let _ = l;
+}
+
+#[test]
 fn every_responder_answers_datagrams_to_their_sender() {
     let mut d = Driver::new();
     let u = udp_client();
@@ -259,9 +287,24 @@ fn every_responder_answers_datagrams_to_their_sender() {
     let (_, p) = udp_server(&mut d, "daytime", &no());
     assert!(ask(&u, p, b"").ends_with(b"-UTC\r\n"));
     let (_, p) = udp_server(&mut d, "chargen", &no());
-    let first = ask(&u, p, b"x");
-    let second = ask(&u, p, b"x");
+    let first = ask(&u, p, &[b'x'; 512]);
+    let second = ask(&u, p, &[b'x'; 512]);
     assert!(first.len() <= 512 && second.len() <= 512 && second.len() != first.len());
+    // No amplifier for a spoofed source: a datagram is answered with at most its size...
+    let third = ask(&u, p, b"x");
+    assert!(
+        third.len() <= 1,
+        "{} bytes for a 1-byte request",
+        third.len()
+    );
+    // ...unless the person raised that limit.
+    let o = Options {
+        udp_amplify: 100,
+        ..no()
+    };
+    let (_, p) = udp_server(&mut d, "chargen", &o);
+    ask(&u, p, b"x");
+    assert_eq!(ask(&u, p, b"x").len(), 74);
     let o = Options {
         reply: "\\x06".into(),
         ..no()
@@ -289,8 +332,15 @@ fn every_responder_answers_datagrams_to_their_sender() {
         key: "k".into(),
         ..no()
     };
-    let (_, p) = udp_server(&mut d, "hmac", &o);
-    let challenge = ask(&u, p, b"hello");
+    let (h, p) = udp_server(&mut d, "hmac", &o);
+    // A request smaller than the challenge gets none (it would be an amplifier), and the
+    // log says why.
+    u.send_to(b"hello", ("127.0.0.1", p)).unwrap();
+    d.wait_for(
+        "the note",
+        |e| matches!(e, Event::Note { id, text } if *id == h && text.contains("no challenge sent")),
+    );
+    let challenge = ask(&u, p, &[b'?'; 32]);
     assert_eq!(challenge.len(), 32);
     let answer = hex(&hmac_digest(Algo::Sha256, b"k", &challenge));
     assert_eq!(ask(&u, p, answer.as_bytes()), b"OK\n");

@@ -156,12 +156,43 @@ fn binding_every_interface_warns() {
     click(&mut h, "New TCP");
     step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
     assert!(h
-        .query_by_label_contains("reachable from the network")
+        .query_by_label_contains("0.0.0.0 is reachable from the network")
         .is_none());
     replace_text(&mut h, "bind host", "0.0.0.0");
     assert!(h
         .query_by_label_contains("0.0.0.0 is reachable from the network")
         .is_some());
+}
+
+#[test]
+fn listening_without_bind_warns_as_binding_every_interface_does() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    // The bind field says 127.0.0.1, but listen() on an unbound socket binds 0.0.0.0.
+    assert!(h
+        .query_by_label_contains("listen() on a socket that was never bound binds it to 0.0.0.0")
+        .is_some());
+    click(&mut h, "listen");
+    step_until(&mut h, "listening on every interface", |a| {
+        a.state.selected_view().is_some_and(|s| {
+            s.state() == SockState::Listening
+                && s.local().and_then(Endpoint::port).is_some_and(|p| p != 0)
+        })
+    });
+    h.step();
+    let port = selected(&h).local().and_then(Endpoint::port).unwrap();
+    assert!(
+        h.query_by_label_contains(&format!("0.0.0.0:{port} is reachable from the network"))
+            .is_some(),
+        "the kernel's address is named once it listens there"
+    );
+    // A socket bound to loopback first listens without a warning.
+    listener(&mut h);
+    h.step();
+    assert!(h
+        .query_by_label_contains("reachable from the network")
+        .is_none());
 }
 
 #[test]

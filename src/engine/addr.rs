@@ -1,7 +1,6 @@
 //! Addresses as people type them (host, port, path), resolved the way CPython resolves them,
 //! and socket addresses rendered the way Python shows them.
 
-use std::ffi::CString;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
@@ -218,10 +217,7 @@ fn gai_error(op: &str, shown: &Option<String>, code: i32) -> OpError {
 }
 
 pub fn gai_strerror(code: i32) -> String {
-    // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string.
-    unsafe { std::ffi::CStr::from_ptr(libc::gai_strerror(code)) }
-        .to_string_lossy()
-        .into_owned()
+    crate::sys::gai_strerror(code)
 }
 
 /// CPython's setipaddr: '' is the wildcard, '<broadcast>' the broadcast address, numeric
@@ -283,44 +279,7 @@ pub fn getaddrinfo_full(
     af: i32,
     socktype: i32,
 ) -> Result<Vec<(SocketAddr, i32)>, i32> {
-    let c_host = CString::new(host).map_err(|_| libc::EAI_NONAME)?;
-    let c_port = CString::new(port.to_string()).unwrap_or_default();
-    // SAFETY: addrinfo is plain data; zeroed is a valid "no hints" value.
-    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
-    hints.ai_family = af;
-    hints.ai_socktype = socktype;
-    let mut res: *mut libc::addrinfo = std::ptr::null_mut();
-    // SAFETY: all pointers are valid for the call; res is freed below.
-    let rc = unsafe { libc::getaddrinfo(c_host.as_ptr(), c_port.as_ptr(), &hints, &mut res) };
-    if rc != 0 {
-        return Err(rc);
-    }
-    let mut out = Vec::new();
-    let mut cur = res;
-    while !cur.is_null() {
-        // SAFETY: cur walks the list getaddrinfo returned.
-        let ai = unsafe { &*cur };
-        let sa = unsafe {
-            SockAddr::try_init(|storage, len| {
-                std::ptr::copy_nonoverlapping(
-                    ai.ai_addr as *const u8,
-                    storage as *mut u8,
-                    ai.ai_addrlen as usize,
-                );
-                *len = ai.ai_addrlen;
-                Ok(())
-            })
-        };
-        if let Ok(((), sa)) = sa {
-            if let Some(a) = sa.as_socket() {
-                out.push((a, ai.ai_protocol));
-            }
-        }
-        cur = ai.ai_next;
-    }
-    // SAFETY: res came from getaddrinfo and is freed once.
-    unsafe { libc::freeaddrinfo(res) };
-    Ok(out)
+    crate::sys::getaddrinfo(host, port, af, socktype)
 }
 
 fn unix_addr(path: &[u8], op: &str, shown: &Option<String>) -> Result<SockAddr, OpError> {

@@ -46,18 +46,21 @@ impl Bytes {
     /// One allocation holding `pieces` end to end, and a share of it for each.
     pub(crate) fn batch<'a>(pieces: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<Bytes> {
         let total = pieces.clone().map(<[u8]>::len).sum();
-        let mut batch = Arc::<[u8]>::new_uninit_slice(total);
+        // Made zeroed in place (a TrustedLen iterator: one allocation, no copy), then filled;
+        // a piece past `total` (an iterator that changed its mind) is left out, not written.
+        let mut batch: Arc<[u8]> = std::iter::repeat_n(0u8, total).collect();
         let mut ranges = Vec::new();
         if let Some(dst) = Arc::get_mut(&mut batch) {
             let mut at = 0;
             for piece in pieces {
-                dst[at..at + piece.len()].write_copy_of_slice(piece);
+                let Some(slot) = dst.get_mut(at..at + piece.len()) else {
+                    break;
+                };
+                slot.copy_from_slice(piece);
                 ranges.push(at..at + piece.len());
                 at += piece.len();
             }
         }
-        // SAFETY: a fresh Arc is unique, so get_mut succeeded and every byte was written.
-        let batch = unsafe { batch.assume_init() };
         ranges
             .into_iter()
             .map(|range| Bytes {

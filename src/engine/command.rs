@@ -1,7 +1,7 @@
 //! Commands the front ends send to a socket's worker.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::addr::{AddrSpec, Family, Kind};
 use super::responder::ResponderSpec;
@@ -31,6 +31,29 @@ impl Timeout {
             Some(x) => Timeout::Secs(x),
         }
     }
+    /// Whether a clock can hold this timeout, as CPython checks settimeout's argument:
+    /// the exception class and message where it cannot (NaN, beyond ~292 years, negative).
+    pub fn check(self) -> Result<Timeout, (&'static str, &'static str)> {
+        if let Timeout::Secs(x) = self {
+            python_seconds(x)?;
+            if x < 0.0 {
+                return Err(("ValueError", "Timeout value out of range"));
+            }
+        }
+        Ok(self)
+    }
+
+    /// When a call started at `start` times out; None without a timeout (or, for one no
+    /// clock can hold, which `check` refuses, never).
+    pub fn deadline(self, start: Instant) -> Option<Instant> {
+        match self {
+            Timeout::Secs(s) => Duration::try_from_secs_f64(s)
+                .ok()
+                .and_then(|d| start.checked_add(d)),
+            _ => None,
+        }
+    }
+
     /// What gettimeout() returns.
     pub fn as_secs(self) -> Option<f64> {
         match self {
@@ -39,6 +62,22 @@ impl Timeout {
             Timeout::Secs(x) => Some(x),
         }
     }
+}
+
+/// A number of seconds as CPython converts it for a clock (`_PyTime_FromSecondsObject`,
+/// rounding up as timeouts do): NaN and values whose nanoseconds overflow 64 bits raise.
+pub fn python_seconds(x: f64) -> Result<f64, (&'static str, &'static str)> {
+    if x.is_nan() {
+        return Err(("ValueError", "Invalid value NaN (not a number)"));
+    }
+    let ns = (x * 1e9).ceil();
+    if !((-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&ns)) {
+        return Err((
+            "OverflowError",
+            "timestamp out of range for platform time_t",
+        ));
+    }
+    Ok(x)
 }
 
 /// shutdown()'s `how`.
@@ -221,9 +260,11 @@ pub enum Op {
         max: Option<usize>,
     },
     /// Write every received byte to this file as it arrives (None: stop, answering the
-    /// byte count once the file is flushed).
+    /// byte count once the file is flushed). A file already there is replaced only with
+    /// `replace`; otherwise the answer is EEXIST and the file is left as it was.
     Record {
         path: Option<PathBuf>,
+        replace: bool,
     },
 }
 

@@ -14,6 +14,8 @@ pub enum ErrorKind {
     Gai { code: i32, message: String },
     /// A Python-level argument error (TypeError, ValueError, OverflowError...).
     Python { class: String, message: String },
+    /// socklab itself failed (a worker panicked): the socket was closed.
+    Internal { message: String },
 }
 
 /// One failed operation, with everything needed to explain it.
@@ -58,6 +60,17 @@ impl OpError {
         }
     }
 
+    /// socklab's own failure while running `op`: the socket's worker ended and closed it.
+    pub fn internal(op: &str, message: impl Into<String>) -> Self {
+        OpError {
+            op: op.to_string(),
+            addr: None,
+            kind: ErrorKind::Internal {
+                message: message.into(),
+            },
+        }
+    }
+
     pub fn errno(&self) -> Option<i32> {
         match self.kind {
             ErrorKind::Os { errno } => Some(errno),
@@ -73,6 +86,8 @@ impl OpError {
             ErrorKind::Timeout => "TimeoutError".to_string(),
             ErrorKind::Gai { .. } => "socket.gaierror".to_string(),
             ErrorKind::Python { class, .. } => class.clone(),
+            // Python's class for "the interpreter itself went wrong".
+            ErrorKind::Internal { .. } => "SystemError".to_string(),
         }
     }
 
@@ -83,6 +98,9 @@ impl OpError {
             ErrorKind::Timeout => "timed out".to_string(),
             ErrorKind::Gai { code, message } => format!("[Errno {code}] {message}"),
             ErrorKind::Python { message, .. } => message.clone(),
+            ErrorKind::Internal { message } => {
+                format!("socklab's worker for this socket failed: {message}")
+            }
         }
     }
 
@@ -128,6 +146,10 @@ impl OpError {
                 ),
             ),
             ErrorKind::Python { .. } => ("Python rejects these arguments.".into(), None),
+            ErrorKind::Internal { .. } => (
+                format!("An internal error in socklab ended this socket's worker during {}; the socket was closed, so nothing waits for it.", self.op),
+                Some("Create the socket again. This is a bug in socklab: please report it with the steps that led here.".into()),
+            ),
         }
     }
 }
@@ -155,16 +177,7 @@ impl std::error::Error for OpError {}
 
 /// The C library's message for an errno, exactly as CPython shows it.
 pub fn strerror(errno: i32) -> String {
-    let mut buf = [0 as libc::c_char; 256];
-    // SAFETY: buf is valid for its length; the XSI strerror_r writes a NUL-terminated string.
-    let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
-    if rc != 0 {
-        return format!("Unknown error {errno}");
-    }
-    // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
-    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned()
+    crate::sys::strerror(errno)
 }
 
 /// The exception class CPython raises for an errno (PEP 3151's mapping).
@@ -251,6 +264,10 @@ fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<&'static str>
         libc::EACCES | libc::EPERM => (
             format!("{op} was not permitted{at}."),
             Some("Pick a file you may read, or a folder you may write to."),
+        ),
+        libc::EEXIST => (
+            format!("A file already exists at{at}; socklab does not replace a file without asking."),
+            Some("Answer \"Replace it\" at the top of the window to write over it, or pick another name."),
         ),
         libc::EISDIR => (
             format!("The path{at} is a folder, not a file."),

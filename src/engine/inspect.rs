@@ -1,9 +1,9 @@
 //! What the kernel knows about a socket beyond its options: TCP_INFO (state, rtt, cwnd,
 //! retransmits, accept queue) and the bytes waiting in its receive and send queues.
 
-use std::os::fd::RawFd;
+use std::os::fd::{AsFd, BorrowedFd};
 
-use super::options::getsockopt_raw;
+use crate::sys;
 
 /// The TCP state machine's states, numbered as in Linux's tcp_states.h.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,21 +85,8 @@ impl TcpInfo {
 }
 
 /// Reads TCP_INFO; None for non-TCP sockets.
-pub fn tcp_info(fd: RawFd) -> Option<TcpInfo> {
-    let len = std::mem::size_of::<libc::tcp_info>();
-    let b = getsockopt_raw(fd, libc::IPPROTO_TCP, libc::TCP_INFO, len).ok()?;
-    if b.len() < 104 {
-        return None;
-    }
-    let mut ti: libc::tcp_info = unsafe { std::mem::zeroed() };
-    // SAFETY: copying at most size_of::<tcp_info>() bytes into a plain C struct.
-    unsafe {
-        std::ptr::copy_nonoverlapping(
-            b.as_ptr(),
-            (&mut ti as *mut libc::tcp_info).cast(),
-            b.len().min(len),
-        )
-    };
+pub fn tcp_info(fd: BorrowedFd<'_>) -> Option<TcpInfo> {
+    let ti = sys::tcp_info(fd)?;
     Some(TcpInfo {
         state: TcpState::from_raw(ti.tcpi_state),
         rtt_us: ti.tcpi_rtt,
@@ -113,32 +100,20 @@ pub fn tcp_info(fd: RawFd) -> Option<TcpInfo> {
     })
 }
 
-const SIOCINQ: libc::Ioctl = libc::FIONREAD;
-const SIOCOUTQ: libc::Ioctl = libc::TIOCOUTQ;
-
-fn ioctl_int(fd: RawFd, req: libc::Ioctl) -> Option<u32> {
-    let mut v: libc::c_int = 0;
-    // SAFETY: the ioctl writes one int.
-    let rc = unsafe { libc::ioctl(fd, req, &mut v) };
-    (rc == 0 && v >= 0).then_some(v as u32)
-}
-
 /// Bytes in the kernel receive queue (not yet read), None where the kernel has no answer
 /// (e.g. a listener).
-pub fn recv_queue(fd: RawFd) -> Option<u32> {
-    ioctl_int(fd, SIOCINQ)
+pub fn recv_queue(fd: BorrowedFd<'_>) -> Option<u32> {
+    sys::recv_queue(fd)
 }
 
 /// Bytes in the kernel send queue (not yet acknowledged by the peer, for TCP).
-pub fn send_queue(fd: RawFd) -> Option<u32> {
-    ioctl_int(fd, SIOCOUTQ)
+pub fn send_queue(fd: BorrowedFd<'_>) -> Option<u32> {
+    sys::send_queue(fd)
 }
 
 /// Whether O_NONBLOCK is set on the descriptor, as the kernel holds it.
-pub fn kernel_nonblocking(fd: RawFd) -> bool {
-    // SAFETY: F_GETFL on a descriptor we own.
-    let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    fl >= 0 && fl & libc::O_NONBLOCK != 0
+pub fn kernel_nonblocking(fd: BorrowedFd<'_>) -> bool {
+    sys::nonblocking(fd)
 }
 
 /// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already
@@ -148,7 +123,6 @@ pub fn kernel_nonblocking(fd: RawFd) -> bool {
 pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::SocketAddr>> {
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
     const SOCK_DIAG_BY_FAMILY: u16 = 20;
-    const NETLINK_SOCK_DIAG: i32 = 4;
     const NLMSG_DONE: u16 = 3;
     const NLMSG_ERROR: u16 = 2;
     const MAX: usize = 4096;
@@ -157,25 +131,8 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
     } else {
         libc::AF_INET6
     } as u8;
-    // SAFETY: a plain socket syscall; the descriptor is closed below on every path.
-    let fd = unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
-            NETLINK_SOCK_DIAG,
-        )
-    };
-    if fd < 0 {
-        return None;
-    }
-    struct Close(i32);
-    impl Drop for Close {
-        fn drop(&mut self) {
-            // SAFETY: closes the descriptor this guard owns.
-            unsafe { libc::close(self.0) };
-        }
-    }
-    let _guard = Close(fd);
+    let sock = sys::sock_diag_socket().ok()?;
+    let fd = sock.as_fd();
     // nlmsghdr (16 bytes) + inet_diag_req_v2 (56 bytes).
     let mut req = [0u8; 72];
     req[0..4].copy_from_slice(&72u32.to_ne_bytes());
@@ -187,21 +144,17 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
     req[17] = libc::IPPROTO_TCP as u8;
     let states: u32 = (1 << 1) | (1 << 8); // ESTABLISHED, CLOSE_WAIT
     req[20..24].copy_from_slice(&states.to_ne_bytes());
-    // SAFETY: sends the request buffer, whose length is given.
-    let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
-    if sent != req.len() as isize {
+    if !sys::send_all(fd, &req) {
         return None;
     }
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 << 10];
     loop {
-        // SAFETY: receives into the buffer, whose length is given.
-        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
-        if n <= 0 {
+        let n = sys::recv_some(fd, &mut buf);
+        if n == 0 {
             return None;
         }
         let mut at = 0usize;
-        let n = n as usize;
         while at + 16 <= n {
             let len = u32::from_ne_bytes(buf[at..at + 4].try_into().ok()?) as usize;
             let kind = u16::from_ne_bytes(buf[at + 4..at + 6].try_into().ok()?);

@@ -57,6 +57,10 @@ pub struct EngineConfig {
     /// Report every chunk's bytes as Data events. Off for consumers that only count (a
     /// quiet `socklab serve`); counters and receive-to-file are unaffected.
     pub deliver_data: bool,
+    /// Carry at most this many bytes of each chunk in its Data event (its length still
+    /// counts every byte): for consumers that show only the start of a message, such as
+    /// `socklab serve`'s log. None carries all of them.
+    pub chunk_prefix: Option<usize>,
     /// Sockets with nothing to wait for but their socket and timers (accepted connections no
     /// command reached; continuous modes between commands) wait in one shared thread, the
     /// reactor, instead of holding one each; a command takes one back to a thread.
@@ -74,6 +78,7 @@ impl Default for EngineConfig {
             park_linger: Duration::from_secs(10),
             worker_nice: 0,
             deliver_data: true,
+            chunk_prefix: None,
             share_idle: true,
         }
     }

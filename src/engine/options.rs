@@ -1,7 +1,7 @@
 //! The option catalog: every socket option socklab reads back from the kernel, with its
 //! level, how its value is encoded, and a one-line explanation.
 
-use std::os::fd::RawFd;
+use std::os::fd::BorrowedFd;
 
 use super::addr::{Family, Kind};
 use super::errors::errno_name;
@@ -142,18 +142,16 @@ impl OptionSpec {
     pub fn encode(&self, value: i64) -> Vec<u8> {
         match self.kind {
             OptKind::Linger => {
-                let l = libc::linger {
-                    l_onoff: (value >= 0) as i32,
-                    l_linger: value.max(0) as i32,
-                };
-                as_bytes(&l)
+                // struct linger { int l_onoff; int l_linger; }: two ints, no padding.
+                let onoff = i32::from(value >= 0);
+                let secs = value.clamp(0, i32::MAX as i64) as i32;
+                [onoff.to_ne_bytes(), secs.to_ne_bytes()].concat()
             }
             OptKind::Timeval => {
-                let tv = libc::timeval {
-                    tv_sec: value as libc::time_t,
-                    tv_usec: 0,
-                };
-                as_bytes(&tv)
+                // struct timeval { time_t tv_sec; suseconds_t tv_usec; }, field by field.
+                let sec = value.max(0) as libc::time_t;
+                let usec: libc::suseconds_t = 0;
+                [&sec.to_ne_bytes()[..], &usec.to_ne_bytes()[..]].concat()
             }
             _ => (value as i32).to_ne_bytes().to_vec(),
         }
@@ -163,12 +161,6 @@ impl OptionSpec {
 /// Finds a catalog entry by its name (SO_RCVBUF...).
 pub fn find(name: &str) -> Option<&'static OptionSpec> {
     CATALOG.iter().find(|o| o.name == name)
-}
-
-fn as_bytes<T: Copy>(v: &T) -> Vec<u8> {
-    // SAFETY: T is a plain C struct; we copy its bytes.
-    unsafe { std::slice::from_raw_parts(v as *const T as *const u8, std::mem::size_of::<T>()) }
-        .to_vec()
 }
 
 /// An option as read back from the kernel.
@@ -187,50 +179,38 @@ pub struct OptionReading {
 }
 
 /// Raw getsockopt into a buffer of `len` bytes; returns the bytes the kernel wrote.
-pub fn getsockopt_raw(fd: RawFd, level: i32, name: i32, len: usize) -> Result<Vec<u8>, i32> {
-    let mut buf = vec![0u8; len];
-    let mut l = len as libc::socklen_t;
-    // SAFETY: buf is valid for l bytes.
-    let rc = unsafe { libc::getsockopt(fd, level, name, buf.as_mut_ptr().cast(), &mut l) };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EIO));
-    }
-    buf.truncate(l as usize);
-    Ok(buf)
+pub fn getsockopt_raw(
+    fd: BorrowedFd<'_>,
+    level: i32,
+    name: i32,
+    len: usize,
+) -> Result<Vec<u8>, i32> {
+    crate::sys::getsockopt_raw(fd, level, name, len)
 }
 
 /// Raw getsockopt of an int, as Python's getsockopt(level, name) does.
-pub fn getsockopt_int(fd: RawFd, level: i32, name: i32) -> Result<i32, i32> {
+pub fn getsockopt_int(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<i32, i32> {
     let b = getsockopt_raw(fd, level, name, 4)?;
-    let mut a = [0u8; 4];
-    a[..b.len().min(4)].copy_from_slice(&b[..b.len().min(4)]);
-    Ok(i32::from_ne_bytes(a))
+    Ok(i32::from_ne_bytes(field(&b, 0)))
 }
 
 /// Raw setsockopt.
-pub fn setsockopt_raw(fd: RawFd, level: i32, name: i32, value: &[u8]) -> Result<(), i32> {
-    // SAFETY: value is valid for its length.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            value.as_ptr().cast(),
-            value.len() as libc::socklen_t,
-        )
-    };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EIO));
+pub fn setsockopt_raw(fd: BorrowedFd<'_>, level: i32, name: i32, value: &[u8]) -> Result<(), i32> {
+    crate::sys::setsockopt_raw(fd, level, name, value)
+}
+
+/// `N` bytes of an option's value at `at`, zeros where the kernel wrote fewer.
+fn field<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    if let Some(src) = b.get(at..) {
+        let n = src.len().min(N);
+        out[..n].copy_from_slice(&src[..n]);
     }
-    Ok(())
+    out
 }
 
 /// Reads one option back from the kernel.
-pub fn read(fd: RawFd, spec: &OptionSpec) -> OptionReading {
+pub fn read(fd: BorrowedFd<'_>, spec: &OptionSpec) -> OptionReading {
     let value: Result<i64, i32> = match spec.kind {
         OptKind::Linger => getsockopt_raw(
             fd,
@@ -239,8 +219,8 @@ pub fn read(fd: RawFd, spec: &OptionSpec) -> OptionReading {
             std::mem::size_of::<libc::linger>(),
         )
         .map(|b| {
-            let onoff = i32::from_ne_bytes(b[0..4].try_into().unwrap_or([0; 4]));
-            let secs = i32::from_ne_bytes(b[4..8].try_into().unwrap_or([0; 4]));
+            let onoff = i32::from_ne_bytes(field(&b, 0));
+            let secs = i32::from_ne_bytes(field(&b, 4));
             if onoff != 0 {
                 secs as i64
             } else {
@@ -254,9 +234,9 @@ pub fn read(fd: RawFd, spec: &OptionSpec) -> OptionReading {
             std::mem::size_of::<libc::timeval>(),
         )
         .map(|b| {
-            let sec = i64::from_ne_bytes(b[0..8].try_into().unwrap_or([0; 8]));
-            let usec = i64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
-            sec * 1_000_000 + usec
+            let sec = i64::from_ne_bytes(field(&b, 0));
+            let usec = i64::from_ne_bytes(field(&b, 8));
+            sec.saturating_mul(1_000_000).saturating_add(usec)
         }),
         _ => getsockopt_int(fd, spec.level, spec.optname).map(i64::from),
     };
@@ -322,7 +302,7 @@ fn render(kind: OptKind, v: i64) -> String {
 /// Reads every applicable option of the catalog. SO_ERROR is skipped unless asked for, since
 /// reading it clears a pending error the user may want to read themselves.
 pub fn read_all(
-    fd: RawFd,
+    fd: BorrowedFd<'_>,
     family: Family,
     kind: Kind,
     include_so_error: bool,

@@ -4,7 +4,6 @@
 //! short connection together. The parked threads are bounded and end after a quiet spell,
 //! so an idle engine holds none for long and uses no CPU.
 
-use std::ffi::CString;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -14,18 +13,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::lock;
-
-/// Raises the calling thread's nice value to `nice` (0: leaves it).
-pub(crate) fn lower_priority(nice: i32) {
-    if nice > 0 {
-        // SAFETY: plain syscalls on this thread; raising its nice value needs no privilege,
-        // and a failure leaves it as it was.
-        unsafe {
-            let tid = libc::gettid();
-            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice);
-        }
-    }
-}
+use crate::sys::{lower_priority, set_thread_name};
 
 type Task = Box<dyn FnOnce() + Send + 'static>;
 
@@ -176,19 +164,5 @@ struct Alive(Arc<AtomicUsize>);
 impl Drop for Alive {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-fn set_thread_name(name: &str) {
-    // The kernel keeps 15 bytes of a thread's name.
-    let mut end = name.len().min(15);
-    while !name.is_char_boundary(end) {
-        end -= 1;
-    }
-    if let Ok(c) = CString::new(&name[..end]) {
-        // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes.
-        unsafe {
-            libc::prctl(libc::PR_SET_NAME, c.as_ptr());
-        }
     }
 }

@@ -3,7 +3,7 @@
 //! themselves (echo, greet, HMAC, rules...) live in `serve`; the engine only runs them.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::addr::Endpoint;
 
@@ -37,6 +37,15 @@ pub trait Responder: Send {
     fn on_open(&mut self, ctx: &Ctx) -> Vec<Out>;
     /// One received message: a recv() chunk of a stream, or one datagram.
     fn on_data(&mut self, data: &[u8], ctx: &Ctx) -> Vec<Out>;
+    /// When the responder next wants `on_timer` (a challenge that must be answered in
+    /// time); None: never.
+    fn deadline(&self) -> Option<Instant> {
+        None
+    }
+    /// Its deadline passed.
+    fn on_timer(&mut self, _ctx: &Ctx) -> Vec<Out> {
+        Vec::new()
+    }
 }
 
 /// Makes a fresh responder for every connection (and for a datagram socket).

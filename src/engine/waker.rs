@@ -1,8 +1,10 @@
 //! An eventfd a worker polls beside its socket, so a command interrupts any wait at once.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::sys;
 
 pub(crate) struct Waker {
     fd: OwnedFd,
@@ -10,31 +12,21 @@ pub(crate) struct Waker {
 
 impl Waker {
     pub(crate) fn new() -> io::Result<Waker> {
-        // SAFETY: eventfd returns a new descriptor or -1.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: fd is a fresh descriptor we own.
         Ok(Waker {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            fd: sys::eventfd()?,
         })
     }
 
     pub(crate) fn wake(&self) {
-        let one: u64 = 1;
-        // SAFETY: writes 8 bytes from a valid u64. A full counter (EAGAIN) still leaves it readable.
-        unsafe { libc::write(self.fd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+        sys::eventfd_signal(self.fd.as_fd());
     }
 
     pub(crate) fn drain(&self) {
-        let mut v: u64 = 0;
-        // SAFETY: reads 8 bytes into a valid u64; EAGAIN when already drained is fine.
-        unsafe { libc::read(self.fd.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
+        sys::eventfd_drain(self.fd.as_fd());
     }
 
-    pub(crate) fn raw(&self) -> RawFd {
-        self.fd.as_raw_fd()
+    pub(crate) fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
     }
 }
 
@@ -56,8 +48,8 @@ impl LazyWaker {
         self.0.get().is_some()
     }
 
-    fn raw(&self) -> RawFd {
-        self.0.get().map_or(-1, Waker::raw)
+    fn fd(&self) -> Option<BorrowedFd<'_>> {
+        self.0.get().map(Waker::fd)
     }
 
     /// Wakes it if it is made; false when it is not.
@@ -105,9 +97,9 @@ impl Wake {
         self.fd.ensure()
     }
 
-    /// The descriptor, or -1 (which poll(2) ignores) when there is none.
-    pub(crate) fn raw(&self) -> RawFd {
-        self.fd.raw()
+    /// The descriptor, when it is made.
+    pub(crate) fn fd(&self) -> Option<BorrowedFd<'_>> {
+        self.fd.fd()
     }
 
     pub(crate) fn has_fd(&self) -> bool {
@@ -150,9 +142,9 @@ pub(crate) struct Doorbell {
 
 impl Doorbell {
     /// Makes the reactor's eventfd; once.
-    pub(crate) fn install(&self) -> io::Result<RawFd> {
+    pub(crate) fn install(&self) -> io::Result<BorrowedFd<'_>> {
         self.bell.ensure()?;
-        Ok(self.bell.raw())
+        self.bell.fd().ok_or_else(|| io::ErrorKind::NotFound.into())
     }
 
     /// Pushed before the bell rings, so the reactor, which drains the bell before it

@@ -175,6 +175,7 @@ fn bad<T>(pos: Pos, what: impl Into<String>) -> Result<T, Unsupported> {
     Err(Unsupported {
         pos,
         what: what.into(),
+        python: None,
     })
 }
 

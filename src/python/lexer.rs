@@ -38,7 +38,13 @@ pub struct Token {
 pub struct LexError {
     pub pos: Pos,
     pub message: String,
+    /// Python itself refuses this (class, message), as opposed to something outside the
+    /// subset.
+    pub python: Option<(&'static str, String)>,
 }
+
+/// Brackets open at once past which CPython's tokenizer refuses (MAXLEVEL).
+pub const MAX_NESTING: usize = 200;
 
 const OPS: &[&str] = &[
     "**=", "//=", ">>=", "<<=", "->", "**", "//", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=",
@@ -56,7 +62,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
     let mut line_start = true;
     macro_rules! err {
         ($p:expr, $($m:tt)*) => {
-            return Err(LexError { pos: $p, message: format!($($m)*) })
+            return Err(LexError { pos: $p, message: format!($($m)*), python: None })
         };
     }
     while i < chars.len() {
@@ -117,7 +123,11 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) =>
             {
                 let start = i;
-                let (tok, len) = number(&chars[i..]).map_err(|m| LexError { pos, message: m })?;
+                let (tok, len) = number(&chars[i..]).map_err(|m| LexError {
+                    pos,
+                    message: m,
+                    python: None,
+                })?;
                 i += len;
                 col += i - start;
                 toks.push(Token { tok, pos });
@@ -140,13 +150,21 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                         }
                         col += i - start;
                         let (tok, used, lines, endcol) =
-                            string(&chars[i..], p.contains('b'), p.contains('r'), col)
-                                .map_err(|m| LexError { pos, message: m })?;
+                            string(&chars[i..], p.contains('b'), p.contains('r'), col).map_err(
+                                |m| LexError {
+                                    pos,
+                                    message: m,
+                                    python: None,
+                                },
+                            )?;
                         i += used;
                         line += lines;
                         col = endcol;
-                        push_string(&mut toks, tok, pos)
-                            .map_err(|m| LexError { pos, message: m })?;
+                        push_string(&mut toks, tok, pos).map_err(|m| LexError {
+                            pos,
+                            message: m,
+                            python: None,
+                        })?;
                         continue;
                     }
                 }
@@ -157,12 +175,20 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 });
             }
             '\'' | '"' => {
-                let (tok, used, lines, endcol) = string(&chars[i..], false, false, col)
-                    .map_err(|m| LexError { pos, message: m })?;
+                let (tok, used, lines, endcol) =
+                    string(&chars[i..], false, false, col).map_err(|m| LexError {
+                        pos,
+                        message: m,
+                        python: None,
+                    })?;
                 i += used;
                 line += lines;
                 col = endcol;
-                push_string(&mut toks, tok, pos).map_err(|m| LexError { pos, message: m })?;
+                push_string(&mut toks, tok, pos).map_err(|m| LexError {
+                    pos,
+                    message: m,
+                    python: None,
+                })?;
             }
             _ => {
                 let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
@@ -170,6 +196,13 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                     err!(pos, "the character {c:?}");
                 };
                 match *op {
+                    "(" | "[" | "{" if depth >= MAX_NESTING => {
+                        return Err(LexError {
+                            pos,
+                            message: "brackets nested too deeply".into(),
+                            python: Some(("SyntaxError", "too many nested parentheses".into())),
+                        });
+                    }
                     "(" | "[" | "{" => depth += 1,
                     ")" | "]" | "}" => depth = depth.saturating_sub(1),
                     _ => {}

@@ -37,11 +37,46 @@ impl Outcome {
     }
 }
 
+/// Stack of the thread a script runs on: parsing, checking, evaluating and dropping an
+/// expression as deep as the parser allows (MAX_DEPTH) recurses that deep. Only the pages
+/// a script touches are ever resident.
+const STACK: usize = 256 << 20;
+
 /// Parses and runs a script, writing what the interactive console would print to `out` and
-/// rejections to `err`.
-pub fn run_source(src: &str, file: &str, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+/// rejections to `err`. It runs on a thread of its own with a stack for the deepest
+/// expression the parser lets through.
+pub fn run_source(
+    src: &str,
+    file: &str,
+    out: &mut (dyn Write + Send),
+    err: &mut (dyn Write + Send),
+) -> Outcome {
+    let started = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("python".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || run_here(src, file, out, &mut *err))
+            .map(|h| h.join().unwrap_or(Outcome::Raised))
+    });
+    started.unwrap_or_else(|e| {
+        let _ = writeln!(err, "socklab run: cannot start the interpreter: {e}");
+        Outcome::Raised
+    })
+}
+
+fn run_here(src: &str, file: &str, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let lines = match parser::parse(src) {
         Ok(l) => l,
+        Err(parser::Unsupported {
+            pos,
+            python: Some((class, msg)),
+            ..
+        }) => {
+            // Python itself refuses the file: as python3 does, nothing runs.
+            let _ = writeln!(err, "  File \"{file}\", line {}", pos.line);
+            let _ = writeln!(err, "{class}: {msg}");
+            return Outcome::Raised;
+        }
         Err(u) => {
             let _ = writeln!(
                 err,

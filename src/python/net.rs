@@ -160,6 +160,36 @@ pub fn as_index(v: &Value) -> R<i64> {
     }
 }
 
+/// An argument CPython converts to a C int with "i": OverflowError past its range.
+fn c_int(v: &Value) -> R<i32> {
+    let i = as_index(v)?;
+    i32::try_from(i).map_err(|_| {
+        let msg = if i > 0 {
+            "signed integer is greater than maximum"
+        } else {
+            "signed integer is less than minimum"
+        };
+        PyErr::new("OverflowError", msg)
+    })
+}
+
+/// An argument CPython converts with _PyLong_AsInt (shutdown's how, chr's code).
+fn c_int_strict(v: &Value) -> R<i32> {
+    let i = as_index(v)?;
+    i32::try_from(i)
+        .map_err(|_| PyErr::new("OverflowError", "Python int too large to convert to C int"))
+}
+
+/// Seconds for a clock (a timeout, a sleep), refused as CPython refuses them: NaN, and
+/// values no 64-bit count of nanoseconds holds.
+fn seconds_arg(v: &Value) -> R<f64> {
+    let x = match v {
+        Value::Float(f) => *f,
+        o => as_index(o)? as f64,
+    };
+    crate::engine::command::python_seconds(x).map_err(|(class, msg)| PyErr::new(class, msg))
+}
+
 fn as_bytes(v: &Value) -> R<Vec<u8>> {
     match v {
         Value::Bytes(b) => Ok(b.to_vec()),
@@ -265,8 +295,7 @@ fn parse_addr(family: i64, caller: &str, v: &Value) -> R<AddrSpec> {
 fn timeout_arg(v: &Value) -> R<Option<f64>> {
     match v {
         Value::None => Ok(None),
-        Value::Float(f) => Ok(Some(*f)),
-        other => as_index(other).map(|i| Some(i as f64)),
+        other => seconds_arg(other).map(Some),
     }
     .and_then(|t| match t {
         Some(x) if x < 0.0 => Err(PyErr::new("ValueError", "Timeout value out of range")),
@@ -353,13 +382,14 @@ pub fn socket_method(
         "listen" => {
             nargs(name, &args, &kw, 0, 1)?;
             let backlog = match args.first() {
-                Some(v) => as_index(v)?,
+                Some(v) => c_int(v)?,
                 None => 128,
             };
+            // CPython passes a negative backlog as 0.
             it.call_socket(
                 id,
                 Op::Listen {
-                    backlog: backlog.clamp(0, i32::MAX as i64) as i32,
+                    backlog: backlog.max(0),
                 },
             )?;
             Ok(Value::None)
@@ -381,7 +411,7 @@ pub fn socket_method(
         "send" | "sendall" => {
             nargs(name, &args, &kw, 1, 2)?;
             let data = as_bytes(&args[0])?;
-            let flags = args.get(1).map(as_index).transpose()?.unwrap_or(0) as i32;
+            let flags = args.get(1).map(c_int).transpose()?.unwrap_or(0);
             let op = if name == "send" {
                 Op::Send { data, flags }
             } else {
@@ -398,7 +428,7 @@ pub fn socket_method(
             }
             let data = as_bytes(&args[0])?;
             let (flags, addr) = if args.len() == 3 {
-                (as_index(&args[1])? as i32, &args[2])
+                (c_int(&args[1])?, &args[2])
             } else {
                 (0, &args[1])
             };
@@ -414,7 +444,9 @@ pub fn socket_method(
                     format!("negative buffersize in {name}"),
                 ));
             }
-            let flags = args.get(1).map(as_index).transpose()?.unwrap_or(0) as i32;
+            // CPython makes the whole buffer before it receives.
+            super::ops::room_for(usize::try_from(n).ok())?;
+            let flags = args.get(1).map(c_int).transpose()?.unwrap_or(0);
             let op = if name == "recv" {
                 Op::Recv {
                     bufsize: n as usize,
@@ -430,8 +462,8 @@ pub fn socket_method(
         }
         "shutdown" => {
             nargs(name, &args, &kw, 1, 1)?;
-            let how = as_index(&args[0])?;
-            match How::from_raw(how as i32) {
+            let how = c_int_strict(&args[0])?;
+            match How::from_raw(how) {
                 Some(how) => reply_value(it.call_socket(id, Op::Shutdown { how })?),
                 None => Err(PyErr::from(crate::engine::OpError::os(
                     "shutdown",
@@ -455,11 +487,19 @@ pub fn socket_method(
                     args.len()
                 ));
             }
-            let level = as_index(&args[0])? as i32;
-            let opt = as_index(&args[1])? as i32;
+            let level = c_int(&args[0])?;
+            let opt = c_int(&args[1])?;
             let value = match &args[2] {
                 Value::Bytes(b) => OptValue::Bytes(b.to_vec()),
-                v => OptValue::Int(as_index(v)?),
+                // CPython tries "iii", then "iiy*": an int past a C int is reported as
+                // the second form's complaint.
+                v => match c_int(v) {
+                    Ok(i) => OptValue::Int(i as i64),
+                    Err(e) if e.class == "OverflowError" => {
+                        return type_err("a bytes-like object is required, not 'int'")
+                    }
+                    Err(e) => return Err(e),
+                },
             };
             reply_value(it.call_socket(
                 id,
@@ -472,9 +512,9 @@ pub fn socket_method(
         }
         "getsockopt" => {
             nargs(name, &args, &kw, 2, 3)?;
-            let level = as_index(&args[0])? as i32;
-            let opt = as_index(&args[1])? as i32;
-            let buflen = args.get(2).map(as_index).transpose()?.unwrap_or(0);
+            let level = c_int(&args[0])?;
+            let opt = c_int(&args[1])?;
+            let buflen = args.get(2).map(c_int).transpose()?.unwrap_or(0);
             if !(0..=1024).contains(&buflen) {
                 return Err(PyErr::new("OSError", "getsockopt buflen out of range"));
             }
@@ -679,14 +719,8 @@ pub fn call_builtin(
             )))
         }
         "socket.gethostname" => {
-            let mut buf = [0u8; 256];
-            // SAFETY: buf is valid for its length.
-            let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-            if rc != 0 {
-                return Err(PyErr::new("OSError", "gethostname failed"));
-            }
-            let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-            Ok(Value::str(&String::from_utf8_lossy(&buf[..end])))
+            nargs("gethostname", &args, &kw, 0, 0)?;
+            Ok(Value::str(&crate::sys::hostname()))
         }
         "socket.gethostbyname" => {
             let host = host_arg(one_arg("gethostbyname", &args)?)?;
@@ -704,25 +738,18 @@ pub fn call_builtin(
             Ok(Value::None)
         }
         "time.sleep" => {
-            let v = one_arg("sleep", &args)?;
-            let secs = match v {
-                Value::Float(f) => *f,
-                o => as_index(o)? as f64,
-            };
+            let secs = seconds_arg(one_arg("sleep", &args)?)?;
             if secs < 0.0 {
                 return Err(PyErr::new("ValueError", "sleep length must be non-negative"));
             }
-            std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1e9)));
+            std::thread::sleep(std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX));
             Ok(Value::None)
         }
         "time.time" => Ok(Value::Float(
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0),
         )),
         "time.monotonic" => {
-            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-            // SAFETY: ts is a valid timespec.
-            unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-            Ok(Value::Float(ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9))
+            Ok(Value::Float(crate::sys::monotonic()))
         }
         "os.urandom" => {
             let n = as_index(one_arg("urandom", &args)?)?;
@@ -733,15 +760,7 @@ pub fn call_builtin(
                 return Err(PyErr::new("MemoryError", ""));
             }
             let mut buf = vec![0u8; n as usize];
-            let mut filled = 0;
-            while filled < buf.len() {
-                // SAFETY: buf[filled..] is valid for writing.
-                let r = unsafe { libc::getrandom(buf[filled..].as_mut_ptr().cast(), buf.len() - filled, 0) };
-                if r <= 0 {
-                    return Err(PyErr::new("OSError", "getrandom failed"));
-                }
-                filled += r as usize;
-            }
+            crate::sys::getrandom(&mut buf).map_err(|e| PyErr::new("OSError", e.to_string()))?;
             Ok(Value::bytes(&buf))
         }
         "hmac.new" => {
@@ -811,23 +830,27 @@ pub fn call_builtin(
         "int" => match args.as_slice() {
             [] => Ok(Value::Int(0)),
             [Value::Float(f)] => {
-                if !f.is_finite() {
+                if f.is_nan() {
+                    return Err(PyErr::new("ValueError", "cannot convert float NaN to integer"));
+                }
+                if f.is_infinite() {
                     return Err(PyErr::new("OverflowError", "cannot convert float infinity to integer"));
                 }
-                Ok(Value::Int(f.trunc() as i64))
+                let t = f.trunc();
+                // i64's range is [-2**63, 2**63): both ends are exact floats.
+                if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t) {
+                    return Err(super::ops::overflow());
+                }
+                Ok(Value::Int(t as i64))
             }
             [Value::Str(s)] | [Value::Str(s), _] => {
-                let base = args.get(1).map(as_index).transpose()?.unwrap_or(10) as u32;
-                let t = s.trim().replace('_', "");
-                let (neg, digits) = match t.strip_prefix('-') {
-                    Some(d) => (true, d.to_string()),
-                    None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+                let base = match args.get(1) {
+                    None => 10,
+                    Some(b) => as_index(b)?,
                 };
-                let digits = if base == 16 { digits.trim_start_matches("0x").trim_start_matches("0X").to_string() } else { digits };
-                i64::from_str_radix(&digits, base)
-                    .map(|v| Value::Int(if neg { -v } else { v }))
-                    .map_err(|_| PyErr::new("ValueError", format!("invalid literal for int() with base {base}: {}", super::value::str_repr(s))))
+                parse_int(s, base).map(Value::Int)
             }
+            [_, _] => type_err("int() can't convert non-string with explicit base"),
             [v] => as_index(v).map(Value::Int).map_err(|_| {
                 PyErr::new(
                     "TypeError",
@@ -896,7 +919,7 @@ pub fn call_builtin(
             o => type_err(format!("ord() expected string of length 1, but {} found", o.type_name())),
         },
         "chr" => {
-            let i = as_index(one_arg("chr", &args)?)?;
+            let i = c_int_strict(one_arg("chr", &args)?)?;
             u32::try_from(i)
                 .ok()
                 .and_then(char::from_u32)
@@ -905,7 +928,10 @@ pub fn call_builtin(
         }
         "abs" => match one_arg("abs", &args)? {
             Value::Float(f) => Ok(Value::Float(f.abs())),
-            v => as_index(v).map(|i| Value::Int(i.abs())).map_err(|_| PyErr::new("TypeError", format!("bad operand type for abs(): '{}'", v.type_name()))),
+            v => match as_index(v) {
+                Ok(i) => i.checked_abs().map(Value::Int).ok_or_else(super::ops::overflow),
+                Err(_) => Err(PyErr::new("TypeError", format!("bad operand type for abs(): '{}'", v.type_name()))),
+            },
         },
         "min" | "max" => {
             let items = if args.len() == 1 { ops::items(&args[0])? } else { args.clone() };
@@ -923,4 +949,71 @@ pub fn call_builtin(
         }
         _ => Err(PyErr::new("NameError", format!("name '{name}' is not defined"))),
     }
+}
+
+/// int(text, base) as CPython reads it: optional sign and surrounding whitespace, a 0x/0o/0b
+/// prefix matching the base (any of them with base 0, which also refuses leading zeros),
+/// and single underscores between digits.
+fn parse_int(text: &str, base: i64) -> R<i64> {
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(PyErr::new(
+            "ValueError",
+            "int() base must be >= 2 and <= 36, or 0",
+        ));
+    }
+    let bad = || {
+        PyErr::new(
+            "ValueError",
+            format!(
+                "invalid literal for int() with base {base}: {}",
+                super::value::str_repr(text)
+            ),
+        )
+    };
+    let t = text.trim();
+    let (neg, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = rest.to_ascii_lowercase();
+    let prefixed = |p: &str| lower.starts_with(p);
+    let (radix, digits) = match base {
+        0 if prefixed("0x") => (16, &rest[2..]),
+        0 if prefixed("0o") => (8, &rest[2..]),
+        0 if prefixed("0b") => (2, &rest[2..]),
+        0 => (10, rest),
+        16 if prefixed("0x") => (16, &rest[2..]),
+        8 if prefixed("0o") => (8, &rest[2..]),
+        2 if prefixed("0b") => (2, &rest[2..]),
+        b => (b as u32, rest),
+    };
+    let after_prefix = digits.len() != rest.len();
+    // Underscores: one at a time, between digits (or right after a prefix).
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let ok_underscores = !digits.contains("__")
+        && !digits.ends_with('_')
+        && (after_prefix || !digits.starts_with('_'));
+    if clean.is_empty() || !ok_underscores || !clean.chars().all(|c| c.is_digit(radix)) {
+        return Err(bad());
+    }
+    if base == 0
+        && radix == 10
+        && clean.len() > 1
+        && clean.starts_with('0')
+        && clean.chars().any(|c| c != '0')
+    {
+        // "010" is not an int literal: Python 3 has no octal without 0o.
+        return Err(bad());
+    }
+    let mut v: i128 = 0;
+    for c in clean.chars() {
+        let d = c.to_digit(radix).unwrap_or(0) as i128;
+        v = v * radix as i128 + d;
+        if v > i64::MAX as i128 + 1 {
+            return Err(super::ops::overflow());
+        }
+    }
+    let v = if neg { -v } else { v };
+    i64::try_from(v).map_err(|_| super::ops::overflow())
 }

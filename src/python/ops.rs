@@ -22,11 +22,66 @@ fn is_int_like(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_) | Value::Enum { .. })
 }
 
-fn overflow() -> PyErr {
+pub(super) fn overflow() -> PyErr {
     PyErr::new(
         "OverflowError",
         "integer result too large for socklab (64-bit ints)",
     )
+}
+
+/// Largest value (its bytes: a str's or bytes' length, a tuple's or list's items) the
+/// interpreter makes. Past it, CPython's MemoryError, never an allocation that aborts.
+pub const MAX_VALUE_BYTES: usize = 1 << 30;
+
+/// MemoryError unless a value of `bytes` bytes (None: a size that overflowed) may be made.
+pub fn room_for(bytes: Option<usize>) -> R<usize> {
+    match bytes {
+        Some(b) if b <= MAX_VALUE_BYTES => Ok(b),
+        _ => Err(PyErr::new("MemoryError", "")),
+    }
+}
+
+/// The bytes a tuple or list of `n` items holds.
+pub fn items_bytes(n: usize) -> Option<usize> {
+    n.checked_mul(std::mem::size_of::<Value>())
+}
+
+/// A sequence's size in bytes, for the checks above.
+fn seq_bytes(v: &Value) -> Option<usize> {
+    match v {
+        Value::Str(s) => Some(s.len()),
+        Value::Bytes(b) => Some(b.len()),
+        Value::Tuple(t) | Value::List(t) => items_bytes(t.len()),
+        _ => Some(0),
+    }
+}
+
+fn float_result(r: f64, x: f64, y: f64) -> R<Value> {
+    // CPython raises where a power of finite numbers leaves the floats.
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return Err(PyErr::new(
+            "OverflowError",
+            "(34, 'Numerical result out of range')",
+        ));
+    }
+    Ok(Value::Float(r))
+}
+
+fn float_pow(x: f64, y: f64) -> R<Value> {
+    if x == 0.0 && y < 0.0 {
+        return Err(PyErr::new(
+            "ZeroDivisionError",
+            "0.0 cannot be raised to a negative power",
+        ));
+    }
+    if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
+        // CPython answers with a complex number, which this subset does not have.
+        return Err(PyErr::new(
+            "NotImplementedError",
+            "a negative number to a fractional power is complex, and socklab run has no complex numbers",
+        ));
+    }
+    float_result(x.powf(y), x, y)
 }
 
 pub fn binary(op: &str, a: &Value, b: &Value) -> R<Value> {
@@ -78,29 +133,38 @@ pub fn binary(op: &str, a: &Value, b: &Value) -> R<Value> {
                         "integer division or modulo by zero",
                     ));
                 }
-                Some(
-                    x.div_euclid(y)
-                        - if (x.rem_euclid(y) != 0) && (y < 0) {
-                            1
-                        } else {
-                            0
-                        },
-                )
+                if y == -1 {
+                    // The one quotient past the range: -(-2**63).
+                    x.checked_neg()
+                } else {
+                    // Floor division: Euclid's quotient is one too high when the divisor
+                    // is negative and something remains.
+                    let q = x.div_euclid(y);
+                    Some(if x.rem_euclid(y) != 0 && y < 0 {
+                        q - 1
+                    } else {
+                        q
+                    })
+                }
             }
             "%" => {
                 if y == 0 {
                     return Err(PyErr::new("ZeroDivisionError", "integer modulo by zero"));
                 }
-                let m = x % y;
-                Some(if m != 0 && ((m < 0) != (y < 0)) {
-                    m + y
+                if y == -1 {
+                    Some(0)
                 } else {
-                    m
-                })
+                    let m = x % y;
+                    Some(if m != 0 && ((m < 0) != (y < 0)) {
+                        m + y
+                    } else {
+                        m
+                    })
+                }
             }
             "**" => {
                 if y < 0 {
-                    return Ok(Value::Float((x as f64).powf(y as f64)));
+                    return float_pow(x as f64, y as f64);
                 }
                 u32::try_from(y).ok().and_then(|e| x.checked_pow(e))
             }
@@ -155,11 +219,25 @@ pub fn binary(op: &str, a: &Value, b: &Value) -> R<Value> {
                         m
                     }
                 }
-                "**" => x.powf(y),
+                "**" => return float_pow(x, y),
                 _ => return unsupported(op, a, b),
             };
             return Ok(Value::Float(r));
         }
+    }
+    if op == "+"
+        && matches!(
+            (a, b),
+            (Value::Str(_), Value::Str(_))
+                | (Value::Bytes(_), Value::Bytes(_))
+                | (Value::Tuple(_), Value::Tuple(_))
+                | (Value::List(_), Value::List(_))
+        )
+    {
+        let total = seq_bytes(a)
+            .zip(seq_bytes(b))
+            .and_then(|(p, q)| p.checked_add(q));
+        room_for(total)?;
     }
     match (op, a, b) {
         ("+", Value::Str(x), Value::Str(y)) => Ok(Value::Str(Rc::from(format!("{x}{y}")))),
@@ -193,16 +271,9 @@ pub fn binary(op: &str, a: &Value, b: &Value) -> R<Value> {
                     n.type_name()
                 ));
             };
-            let k = k.max(0) as usize;
-            let size = match seq {
-                Value::Str(s) => s.len(),
-                Value::Bytes(b) => b.len(),
-                Value::Tuple(t) | Value::List(t) => t.len(),
-                _ => 0,
-            };
-            if size.saturating_mul(k) > 1 << 30 {
-                return Err(PyErr::new("MemoryError", ""));
-            }
+            let k = usize::try_from(k.max(0)).unwrap_or(usize::MAX);
+            // Counted in bytes: a tuple's item is a whole value, not one byte.
+            room_for(seq_bytes(seq).and_then(|size| size.checked_mul(k)))?;
             Ok(match seq {
                 Value::Str(s) => Value::Str(Rc::from(s.repeat(k))),
                 Value::Bytes(b) => Value::Bytes(b.repeat(k).into()),
@@ -351,6 +422,12 @@ fn contains(container: &Value, item: &Value) -> R<bool> {
 
 /// The items of an iterable value (for unpacking, list(), tuple(), min/max).
 pub fn items(v: &Value) -> R<Vec<Value>> {
+    let n = match v {
+        Value::Str(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        _ => 0,
+    };
+    room_for(items_bytes(n))?;
     Ok(match v {
         Value::Tuple(t) | Value::List(t) => t.to_vec(),
         Value::Str(s) => s
@@ -471,7 +548,14 @@ pub fn slice(
     let mut i = start;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {
         picks.push(i as usize);
-        i += step;
+        // A step past the sequence ends it (and never overflows).
+        match i.checked_add(step) {
+            Some(next) => i = next,
+            None => break,
+        }
+    }
+    if let Value::Str(s) = obj {
+        room_for(s.len().checked_mul(4))?;
     }
     Ok(match obj {
         Value::Str(s) => {
@@ -524,13 +608,23 @@ pub fn str_method(s: &str, name: &str, args: &[Value], kwargs: &[(String, Value)
                 }
             };
             let codec = Codec::lookup(&enc).map_err(|(c, m)| PyErr::new(c, m))?;
+            // No codec more than quadruples a text.
+            room_for(s.len().checked_mul(4))?;
             codec
                 .encode(s)
                 .map(|b| Value::Bytes(b.into()))
                 .map_err(|(c, m)| PyErr::new(c, m))
         }
-        "upper" => Ok(Value::Str(Rc::from(s.to_uppercase()))),
-        "lower" => Ok(Value::Str(Rc::from(s.to_lowercase()))),
+        "upper" | "lower" => {
+            // A character's case mapping is at most three times its UTF-8 length.
+            room_for(s.len().checked_mul(3))?;
+            let r = if name == "upper" {
+                s.to_uppercase()
+            } else {
+                s.to_lowercase()
+            };
+            Ok(Value::Str(Rc::from(r)))
+        }
         "strip" | "lstrip" | "rstrip" => {
             let chars: Option<Vec<char>> = match arg(0, "chars") {
                 None | Some(Value::None) => None,
@@ -579,6 +673,7 @@ pub fn bytes_method(b: &[u8], name: &str, args: &[Value], kwargs: &[(String, Val
                 }
             };
             let codec = Codec::lookup(&enc).map_err(|(c, m)| PyErr::new(c, m))?;
+            room_for(b.len().checked_mul(4))?;
             codec
                 .decode(b)
                 .map(|s| Value::Str(Rc::from(s)))
@@ -618,10 +713,18 @@ pub fn bytes_method(b: &[u8], name: &str, args: &[Value], kwargs: &[(String, Val
                 Some(Value::Bytes(s)) if s.len() == 1 => Some((s[0] as char).to_string()),
                 Some(_) => return Err(PyErr::new("ValueError", "sep must be length 1.")),
             };
-            let parts: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
-            Ok(Value::Str(Rc::from(
-                parts.join(sep.as_deref().unwrap_or("")),
-            )))
+            let per = if sep.is_some() { 3 } else { 2 };
+            room_for(b.len().checked_mul(per))?;
+            let mut out = String::with_capacity(b.len() * per);
+            for (i, x) in b.iter().enumerate() {
+                if i > 0 {
+                    if let Some(s) = &sep {
+                        out.push_str(s);
+                    }
+                }
+                out.push_str(&format!("{x:02x}"));
+            }
+            Ok(Value::Str(Rc::from(out)))
         }
         "fromhex" => match arg(0, "string") {
             Some(Value::Str(s)) => fromhex(s),

@@ -115,14 +115,26 @@ pub struct Line {
 pub struct Unsupported {
     pub pos: Pos,
     pub what: String,
+    /// Python itself refuses this (class, message): too deep, too nested. The file then
+    /// fails as CPython's compiler fails it, rather than as outside the subset.
+    pub python: Option<(&'static str, String)>,
 }
+
+/// How deep an expression may nest (unary operators, chained operators, calls, brackets)
+/// before it is refused as CPython's compiler refuses it (RecursionError at about 3000).
+pub const MAX_DEPTH: usize = 2900;
 
 pub fn parse(src: &str) -> Result<Vec<Line>, Unsupported> {
     let toks = lex(src).map_err(|e| Unsupported {
         pos: e.pos,
         what: e.message,
+        python: e.python,
     })?;
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let mut lines = Vec::new();
     while !p.at_eof() {
         if p.eat_newline() {
@@ -141,6 +153,9 @@ pub fn parse(src: &str) -> Result<Vec<Line>, Unsupported> {
 struct Parser {
     toks: Vec<Token>,
     i: usize,
+    /// How deep the expression being read nests so far: a bound on its tree's depth, so
+    /// nothing that walks the tree later (check, eval, drop) can exhaust the stack.
+    depth: usize,
 }
 
 const BLOCK_KEYWORDS: &[&str] = &[
@@ -203,7 +218,28 @@ impl Parser {
         Err(Unsupported {
             pos: self.pos(),
             what: what.into(),
+            python: None,
         })
+    }
+
+    /// One level deeper; refused past MAX_DEPTH. Undone with `up(n)`.
+    fn down(&mut self) -> Result<(), Unsupported> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Unsupported {
+                pos: self.pos(),
+                what: "an expression nested too deeply".into(),
+                python: Some((
+                    "RecursionError",
+                    "maximum recursion depth exceeded during compilation".into(),
+                )),
+            });
+        }
+        Ok(())
+    }
+
+    fn up(&mut self, levels: usize) {
+        self.depth -= levels;
     }
     fn expect_op(&mut self, op: &str) -> Result<(), Unsupported> {
         if self.eat_op(op) {
@@ -321,6 +357,7 @@ impl Parser {
                     return Err(Unsupported {
                         pos: opos,
                         what: "augmented assignment to anything but a name".into(),
+                        python: None,
                     });
                 };
                 let value = self.expr_list()?;
@@ -387,7 +424,10 @@ impl Parser {
     }
 
     fn expr(&mut self) -> Result<Expr, Unsupported> {
-        let e = self.or_test()?;
+        self.down()?;
+        let e = self.or_test();
+        self.up(1);
+        let e = e?;
         if self.is_kw("if") {
             return self.unsupported("conditional expressions");
         }
@@ -398,26 +438,49 @@ impl Parser {
     }
 
     fn or_test(&mut self) -> Result<Expr, Unsupported> {
-        let mut l = self.and_test()?;
-        while self.eat_kw("or") {
-            let r = self.and_test()?;
-            l = Expr::Or(Box::new(l), Box::new(r));
-        }
-        Ok(l)
+        self.chain("or", Parser::and_test, |l, r| {
+            Expr::Or(Box::new(l), Box::new(r))
+        })
     }
 
     fn and_test(&mut self) -> Result<Expr, Unsupported> {
-        let mut l = self.not_test()?;
-        while self.eat_kw("and") {
-            let r = self.not_test()?;
-            l = Expr::And(Box::new(l), Box::new(r));
-        }
-        Ok(l)
+        self.chain("and", Parser::not_test, |l, r| {
+            Expr::And(Box::new(l), Box::new(r))
+        })
+    }
+
+    /// `a KW b KW c...`, left-deep: every term is a level deeper in the tree.
+    fn chain(
+        &mut self,
+        kw: &str,
+        next: fn(&mut Parser) -> Result<Expr, Unsupported>,
+        join: fn(Expr, Expr) -> Expr,
+    ) -> Result<Expr, Unsupported> {
+        let mut l = next(self)?;
+        let mut levels = 0;
+        let r = loop {
+            if !self.eat_kw(kw) {
+                break Ok(l);
+            }
+            if let Err(e) = self.down() {
+                break Err(e);
+            }
+            levels += 1;
+            match next(self) {
+                Ok(r) => l = join(l, r),
+                Err(e) => break Err(e),
+            }
+        };
+        self.up(levels);
+        r
     }
 
     fn not_test(&mut self) -> Result<Expr, Unsupported> {
         if self.eat_kw("not") {
-            return Ok(Expr::Not(Box::new(self.not_test()?)));
+            self.down()?;
+            let operand = self.not_test();
+            self.up(1);
+            return Ok(Expr::Not(Box::new(operand?)));
         }
         self.comparison()
     }
@@ -468,21 +531,31 @@ impl Parser {
         next: fn(&mut Parser) -> Result<Expr, Unsupported>,
     ) -> Result<Expr, Unsupported> {
         let mut l = next(self)?;
-        loop {
+        let mut levels = 0;
+        let result = loop {
             let pos = self.pos();
             let Some(op) = ops.iter().find(|o| self.is_op(o)) else {
-                break;
+                break Ok(l);
             };
             self.i += 1;
-            let r = next(self)?;
-            l = Expr::Binary {
-                op,
-                left: Box::new(l),
-                right: Box::new(r),
-                pos,
-            };
-        }
-        Ok(l)
+            if let Err(e) = self.down() {
+                break Err(e);
+            }
+            levels += 1;
+            match next(self) {
+                Ok(r) => {
+                    l = Expr::Binary {
+                        op,
+                        left: Box::new(l),
+                        right: Box::new(r),
+                        pos,
+                    }
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        self.up(levels);
+        result
     }
 
     fn bitor(&mut self) -> Result<Expr, Unsupported> {
@@ -508,10 +581,12 @@ impl Parser {
         let pos = self.pos();
         for op in ["-", "+", "~"] {
             if self.eat_op(op) {
-                let operand = self.factor()?;
+                self.down()?;
+                let operand = self.factor();
+                self.up(1);
                 return Ok(Expr::Unary {
                     op,
-                    operand: Box::new(operand),
+                    operand: Box::new(operand?),
                     pos,
                 });
             }
@@ -523,7 +598,10 @@ impl Parser {
         let base = self.primary()?;
         let pos = self.pos();
         if self.eat_op("**") {
-            let exp = self.factor()?;
+            self.down()?;
+            let exp = self.factor();
+            self.up(1);
+            let exp = exp?;
             return Ok(Expr::Binary {
                 op: "**",
                 left: Box::new(base),
@@ -535,9 +613,21 @@ impl Parser {
     }
 
     fn primary(&mut self) -> Result<Expr, Unsupported> {
-        let mut e = self.atom()?;
+        let e = self.atom()?;
+        let mut levels = 0;
+        let result = self.trailers(e, &mut levels);
+        self.up(levels);
+        result
+    }
+
+    /// `.name`, `(args)` and `[index]` after an atom: each a level deeper in the tree.
+    fn trailers(&mut self, mut e: Expr, levels: &mut usize) -> Result<Expr, Unsupported> {
         loop {
             let pos = self.pos();
+            if self.is_op(".") || self.is_op("(") || self.is_op("[") {
+                self.down()?;
+                *levels += 1;
+            }
             if self.eat_op(".") {
                 let name = self.name()?;
                 e = Expr::Attr {
@@ -638,6 +728,7 @@ impl Parser {
                     return Err(Unsupported {
                         pos: t.pos,
                         what: format!("'{kw}' here"),
+                        python: None,
                     })
                 }
                 _ => Expr::Name {
@@ -668,12 +759,14 @@ impl Parser {
                 return Err(Unsupported {
                     pos: t.pos,
                     what: "dicts and sets".into(),
+                    python: None,
                 })
             }
             other => {
                 return Err(Unsupported {
                     pos: t.pos,
                     what: format!("this syntax (unexpected {})", describe(&other)),
+                    python: None,
                 })
             }
         })
@@ -693,14 +786,17 @@ fn to_target(e: Expr, pos: Pos) -> Result<Target, Unsupported> {
         Expr::Attr { pos, .. } => Err(Unsupported {
             pos,
             what: "assignment to an attribute".into(),
+            python: None,
         }),
         Expr::Index { pos, .. } => Err(Unsupported {
             pos,
             what: "assignment to an item".into(),
+            python: None,
         }),
         _ => Err(Unsupported {
             pos,
             what: "assignment to an expression".into(),
+            python: None,
         }),
     }
 }

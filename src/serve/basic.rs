@@ -13,7 +13,10 @@ pub enum Basic {
     /// Sends `hello!` on accept, answers each message X with `Hello, X!`, closes on `exit`.
     Greet,
     Discard,
-    Chargen,
+    /// Over UDP a datagram is answered with at most `udp_ratio` times its own size.
+    Chargen {
+        udp_ratio: usize,
+    },
     Daytime,
     Fixed {
         reply: Vec<u8>,
@@ -34,7 +37,7 @@ impl MakeResponder for Basic {
             Basic::Upper => "upper-case echo".into(),
             Basic::Greet => "greet".into(),
             Basic::Discard => "discard".into(),
-            Basic::Chargen => "chargen".into(),
+            Basic::Chargen { .. } => "chargen".into(),
             Basic::Daytime => "daytime".into(),
             Basic::Fixed { reply } => format!(
                 "fixed reply {}",
@@ -65,7 +68,7 @@ impl Responder for BasicConn {
             Basic::Greet => vec![Out::Send {
                 data: b"hello!".to_vec(),
             }],
-            Basic::Chargen => vec![Out::Stream {
+            Basic::Chargen { .. } => vec![Out::Stream {
                 block: chargen_cycle(),
             }],
             Basic::Daytime => vec![
@@ -94,9 +97,10 @@ impl Responder for BasicConn {
                 send(reply)
             }
             Basic::Discard => Vec::new(),
-            // Over UDP every datagram is answered with one (RFC 864: 0 to 512 characters).
-            Basic::Chargen => {
-                let n = self.line % 7 * 74;
+            // Over UDP every datagram is answered with one (RFC 864: 0 to 512 characters),
+            // no bigger than the request allows: a spoofed sender gets no amplifier.
+            Basic::Chargen { udp_ratio } => {
+                let n = (self.line % 7 * 74).min(data.len().saturating_mul(*udp_ratio));
                 let block = chargen_cycle();
                 let start = self.line % 95 * 74;
                 self.line += 1;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 
 use super::{build, exposure_warning, MatchKind, Options, Rule};
 use crate::engine::{
@@ -15,7 +15,7 @@ use crate::engine::{
 };
 use crate::python::value::bytes_repr;
 
-pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]...
+pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
   RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules
   HOST defaults to 127.0.0.1; [::1]:9000 for IPv6. KIND: exact, contains, prefix, suffix, regex
   (hex-exact... to match hex). Example: socklab serve rules 9000 --rule 'regex:^GET (\\w+)=>got {1}\\n'";
@@ -75,6 +75,25 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
             "--digest" => o.digest = value("--digest")?,
             "--reply" => o.reply = value("--reply")?,
             "--rule" => o.rules.push(parse_rule(&value("--rule")?)?),
+            "--udp-amplify" => {
+                let v = value("--udp-amplify")?;
+                o.udp_amplify = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| {
+                        format!("--udp-amplify {v:?}: give a whole number from 1 to 1000")
+                    })?;
+            }
+            "--challenge-timeout" => {
+                let v = value("--challenge-timeout")?;
+                let secs = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                    .ok_or_else(|| format!("--challenge-timeout {v:?}: give seconds, more than 0 and at most 86400"))?;
+                o.challenge_timeout = Some(Duration::from_secs_f64(secs));
+            }
             f if f.starts_with("--") => return Err(format!("unknown option {f}")),
             p => pos.push(p.to_string()),
         }
@@ -132,7 +151,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 2;
         }
     };
-    if let Some(w) = exposure_warning(&a.host) {
+    if let Some(w) = exposure_warning(&a.host, a.host.contains(':')) {
         let _ = writeln!(err, "socklab serve: warning: {w}");
     }
     let (engine, rx) = Engine::start(
@@ -140,6 +159,10 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             inspect: false,
             // Nobody reads the messages of a quiet server: they are not even reported.
             deliver_data: !a.quiet,
+            // The log shows a message's first SHOWN bytes: only those travel, and little
+            // may wait per connection, whatever standard output does.
+            chunk_prefix: Some(SHOWN + 1),
+            data_budget: 256 << 10,
             ..EngineConfig::default()
         },
         || {},
@@ -235,43 +258,88 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     0
 }
 
-/// A shortened repr of a message for the log.
-fn shown(data: &[u8]) -> String {
-    const MAX: usize = 200;
-    let mut s = bytes_repr(&data[..data.len().min(MAX)]);
-    if data.len() > MAX {
-        s.push_str(&format!("... ({} bytes)", data.len()));
+/// Bytes of a message the log shows.
+const SHOWN: usize = 200;
+
+/// A shortened repr of a message of `len` bytes, of which `data` arrived, for the log.
+fn shown(data: &[u8], len: usize) -> String {
+    let mut s = bytes_repr(&data[..data.len().min(SHOWN)]);
+    if len > SHOWN {
+        s.push_str(&format!("... ({len} bytes)"));
     }
     s
 }
 
-/// How long the log waits after writing a batch: under load it wakes 200 times a second
-/// instead of once per event, so it takes no CPU from the workers serving the clients; an
-/// idle server's log sleeps in recv until something happens.
+/// How long the log waits after handing over a batch: under load it wakes 200 times a
+/// second instead of once per event, so it takes no CPU from the workers serving the
+/// clients; an idle server's log sleeps in recv until something happens.
 const LOG_PACE: Duration = Duration::from_millis(5);
+/// Lines that may wait for standard output; past them lines are dropped and counted.
+const LOG_QUEUE: usize = 4096;
 
+/// Reads the engine's events as they come, whatever standard output does: lines go to a
+/// writer thread through a bounded queue, and when it is full (a stalled pipe, a slow
+/// terminal) they are dropped and counted, then summarised once there is room. So events
+/// never pile up in memory, and the server keeps serving at full speed.
 fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet: bool) {
+    let (tx, lines) = crossbeam_channel::bounded::<String>(LOG_QUEUE);
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("serve-events".into())
+            .spawn_scoped(scope, move || read_events(rx, server, quiet, tx));
+        if reader.is_ok() {
+            // Standard output stays on this thread (its lock is not Send).
+            write_lines(&lines, out);
+        }
+        // A failed write ends the log: the reader sees the queue gone and stops.
+        drop(lines);
+    });
+}
+
+/// Turns events into lines until the server closes or the writer is gone.
+fn read_events(rx: &Receiver<Event>, server: SocketId, quiet: bool, tx: Sender<String>) {
     let mut names: HashMap<SocketId, String> = HashMap::new();
     names.insert(server, "server".into());
-    // One write per batch, however many lines (standard output would write each line).
-    let mut out = std::io::BufWriter::new(out);
+    let mut dropped = 0u64;
     while let Ok(first) = rx.recv() {
-        let mut ended = false;
         for ev in std::iter::once(first).chain(rx.try_iter()) {
-            match log_line(ev, server, &mut names, quiet) {
-                Some(Line::Text(line)) if writeln!(out, "{line}").is_err() => return,
-                Some(Line::Text(_)) => {}
-                Some(Line::End) => {
-                    ended = true;
-                    break;
+            let line = match log_line(ev, server, &mut names, quiet) {
+                Some(Line::Text(line)) => line,
+                Some(Line::End) => return,
+                None => continue,
+            };
+            if dropped > 0 {
+                let note = format!(
+                    "  ({dropped} log lines were dropped: standard output was not read fast enough)"
+                );
+                match tx.try_send(note) {
+                    Ok(()) => dropped = 0,
+                    Err(TrySendError::Full(_)) => {}
+                    Err(TrySendError::Disconnected(_)) => return,
                 }
-                None => {}
+            }
+            match tx.try_send(line) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) => dropped += 1,
+                Err(TrySendError::Disconnected(_)) => return,
             }
         }
-        if out.flush().is_err() || ended {
+        std::thread::sleep(LOG_PACE);
+    }
+}
+
+/// Writes queued lines, one write per batch (standard output would write each line).
+fn write_lines(lines: &Receiver<String>, out: &mut dyn Write) {
+    let mut out = std::io::BufWriter::new(out);
+    while let Ok(first) = lines.recv() {
+        for line in std::iter::once(first).chain(lines.try_iter()) {
+            if writeln!(out, "{line}").is_err() {
+                return;
+            }
+        }
+        if out.flush().is_err() {
             return;
         }
-        std::thread::sleep(LOG_PACE);
     }
 }
 
@@ -314,7 +382,7 @@ fn log_line(
                         "{dir} {}{peer} {} {}",
                         name(&id),
                         chunk.len,
-                        shown(&chunk.data)
+                        shown(&chunk.data, chunk.len)
                     )
                 }
             }

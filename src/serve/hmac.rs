@@ -5,6 +5,7 @@
 //! challenge on a connected socket with the hex HMAC and reports the server's verdict.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use crate::engine::{Ctx, Endpoint, MakeResponder, Out, Responder};
 use crate::python::hashing::{compare_digest, hex, hmac_digest, Algo};
@@ -18,7 +19,15 @@ const MAX_PEERS: usize = 1024;
 pub struct HmacServer {
     pub key: Vec<u8>,
     pub algo: Algo,
+    /// How long a client has to answer a challenge before it FAILs.
+    pub timeout: Duration,
+    /// Over UDP, a challenge goes only to a request of at least CHALLENGE / udp_ratio
+    /// bytes: a spoofed little datagram must not bring a victim a bigger answer.
+    pub udp_ratio: usize,
 }
+
+/// A challenge's answer time unless the user gives another.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HmacClient {
@@ -28,41 +37,70 @@ pub struct HmacClient {
 
 fn random_bytes(n: usize) -> Vec<u8> {
     let mut buf = vec![0u8; n];
-    let mut filled = 0;
-    while filled < n {
-        // SAFETY: the pointer and length describe the unfilled rest of `buf`.
-        let r = unsafe { libc::getrandom(buf[filled..].as_mut_ptr().cast(), n - filled, 0) };
-        if r > 0 {
-            filled += r as usize;
-        } else if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-            // No kernel randomness: fall back to the time, never to a fixed challenge.
-            let t = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos();
-            for (i, b) in buf.iter_mut().enumerate() {
-                *b = (t >> (i % 16 * 8)) as u8 ^ i as u8;
-            }
-            break;
+    if crate::sys::getrandom(&mut buf).is_err() {
+        // No kernel randomness: fall back to the time, never to a fixed challenge.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = (t >> (i % 16 * 8)) as u8 ^ i as u8;
         }
     }
     buf
 }
 
-/// What one challenge waits for.
+/// What one challenge waits for. Only what a valid answer can use is kept — the first
+/// digest-length bytes (a raw digest) and the first 2 x digest-length hex characters — and
+/// every byte is looked at once: whatever a client sends, its session holds a few hundred
+/// bytes and costs time in proportion to what arrived.
 struct Pending {
     challenge: Vec<u8>,
-    got: Vec<u8>,
+    want: Vec<u8>,
+    /// The answer's first bytes, up to the digest's length.
+    head: Vec<u8>,
+    /// A byte that is neither a hex digit nor whitespace came in the head: a raw digest.
+    raw: bool,
+    /// Hex digits (and any other non-whitespace) seen, lower-cased, up to twice the digest.
+    text: Vec<u8>,
+    deadline: Instant,
     passed: bool,
 }
 
 impl Pending {
-    fn new() -> Pending {
+    fn new(spec: &HmacServer) -> Pending {
+        let challenge = random_bytes(CHALLENGE);
+        let want = hmac_digest(spec.algo, &spec.key, &challenge);
         Pending {
-            challenge: random_bytes(CHALLENGE),
-            got: Vec::new(),
+            challenge,
+            want,
+            head: Vec::new(),
+            raw: false,
+            text: Vec::new(),
+            deadline: Instant::now() + spec.timeout,
             passed: false,
         }
+    }
+
+    /// Takes the new bytes of the answer; the verdict once it is complete.
+    fn take(&mut self, data: &[u8]) -> Option<bool> {
+        let n = self.want.len();
+        for &b in data {
+            if self.head.len() < n {
+                self.head.push(b);
+                self.raw |= !b.is_ascii_hexdigit() && !b.is_ascii_whitespace();
+            }
+            if !b.is_ascii_whitespace() && self.text.len() < 2 * n {
+                self.text.push(b.to_ascii_lowercase());
+            }
+            if self.head.len() == n && self.raw {
+                return Some(compare_digest(&self.head, &self.want));
+            }
+            if !self.raw && self.text.len() == 2 * n {
+                return Some(compare_digest(&self.text, hex(&self.want).as_bytes()));
+            }
+        }
+        None
     }
 }
 
@@ -84,28 +122,13 @@ impl MakeResponder for HmacServer {
     }
 }
 
-/// The client's answer once complete: a raw digest, or its hex (whitespace ignored).
-fn verdict(spec: &HmacServer, p: &Pending) -> Option<bool> {
-    let want = hmac_digest(spec.algo, &spec.key, &p.challenge);
-    let n = want.len();
-    if p.got.len() >= n && !p.got[..n].iter().all(u8::is_ascii_hexdigit) {
-        return Some(compare_digest(&p.got[..n], &want));
-    }
-    let text: Vec<u8> = p
-        .got
-        .iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    if text.len() >= 2 * n {
-        return Some(compare_digest(&text[..2 * n], hex(&want).as_bytes()));
-    }
-    None
+fn who(peer: Option<&Endpoint>) -> String {
+    peer.map(|e| format!(" from {e}")).unwrap_or_default()
 }
 
 impl Responder for ServerConn {
     fn on_open(&mut self, _ctx: &Ctx) -> Vec<Out> {
-        let p = Pending::new();
+        let p = Pending::new(&self.spec);
         let data = p.challenge.clone();
         self.pending.insert(None, p);
         vec![Out::Send { data }]
@@ -115,11 +138,22 @@ impl Responder for ServerConn {
         let stream = self.pending.contains_key(&None);
         let key = if stream { None } else { ctx.peer.clone() };
         if !stream && !self.pending.contains_key(&key) {
-            // A datagram peer's first message asks for a challenge.
+            // A datagram peer's first message asks for a challenge, if it carried enough
+            // bytes that the challenge amplifies nothing.
+            let least = CHALLENGE.div_ceil(self.spec.udp_ratio.max(1));
+            if data.len() < least {
+                return vec![Out::Note {
+                    text: format!(
+                        "no challenge sent{}: the request carried {} bytes and a challenge is {CHALLENGE}; over UDP a request must carry at least {least} (raise --udp-amplify to answer shorter ones)",
+                        who(ctx.peer.as_ref()),
+                        data.len()
+                    ),
+                }];
+            }
             if self.pending.len() >= MAX_PEERS {
                 self.pending.clear();
             }
-            let p = Pending::new();
+            let p = Pending::new(&self.spec);
             let data = p.challenge.clone();
             self.pending.insert(key, p);
             return vec![Out::Send { data }];
@@ -132,13 +166,8 @@ impl Responder for ServerConn {
                 data: data.to_vec(),
             }];
         }
-        p.got.extend_from_slice(data);
-        let who = ctx
-            .peer
-            .as_ref()
-            .map(|e| format!(" from {e}"))
-            .unwrap_or_default();
-        match verdict(&self.spec, p) {
+        let who = who(ctx.peer.as_ref());
+        match p.take(data) {
             None => Vec::new(),
             Some(true) => {
                 p.passed = true;
@@ -164,6 +193,44 @@ impl Responder for ServerConn {
                 ]
             }
         }
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.pending
+            .values()
+            .filter(|p| !p.passed)
+            .map(|p| p.deadline)
+            .min()
+    }
+
+    fn on_timer(&mut self, ctx: &Ctx) -> Vec<Out> {
+        let now = Instant::now();
+        let secs = self.spec.timeout.as_secs_f64();
+        let late: Vec<Option<Endpoint>> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| !p.passed && now >= p.deadline)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut outs = Vec::new();
+        for key in late {
+            self.pending.remove(&key);
+            let peer = key.as_ref().or(ctx.peer.as_ref());
+            outs.push(Out::Note {
+                text: format!(
+                    "HMAC check FAILED{}: no complete answer within {secs} s",
+                    who(peer)
+                ),
+            });
+            if key.is_none() {
+                // A stream's client hears the verdict, then the server hangs up.
+                outs.push(Out::Send {
+                    data: b"FAIL\n".to_vec(),
+                });
+                outs.push(Out::Close);
+            }
+        }
+        outs
     }
 }
 
@@ -234,6 +301,8 @@ mod tests {
         let spec = HmacServer {
             key: b"peekaboo".to_vec(),
             algo: Algo::Sha256,
+            timeout: DEFAULT_TIMEOUT,
+            udp_ratio: 1,
         };
         let client = HmacClient {
             key: b"peekaboo".to_vec(),
@@ -281,5 +350,67 @@ mod tests {
         let outs = s.on_data(wrong.as_bytes(), &ctx());
         assert!(outs.contains(&Out::Close));
         assert!(matches!(&outs[0], Out::Note { text } if text.contains("FAILED")));
+    }
+
+    #[test]
+    fn an_answer_is_read_once_and_kept_small() {
+        let spec = HmacServer {
+            key: b"k".to_vec(),
+            algo: Algo::Sha256,
+            timeout: DEFAULT_TIMEOUT,
+            udp_ratio: 1,
+        };
+        // 31 hex characters, then endless spaces: nothing grows, nothing is decided.
+        let mut p = Pending::new(&spec);
+        assert_eq!(p.take(&[b'a'; 31]), None);
+        let spaces = vec![b' '; 1 << 20];
+        for _ in 0..16 {
+            assert_eq!(p.take(&spaces), None);
+        }
+        assert!(
+            p.head.len() <= 32 && p.text.len() <= 64,
+            "kept {} + {}",
+            p.head.len(),
+            p.text.len()
+        );
+        // Whitespace around and inside a hex answer is accepted.
+        let mut p = Pending::new(&spec);
+        let good = hex(&p.want);
+        let spaced: String = good
+            .as_bytes()
+            .chunks(2)
+            .map(|c| format!(" {}\t", String::from_utf8_lossy(c)))
+            .collect();
+        assert_eq!(p.take(format!("\n{spaced}\r\n").as_bytes()), Some(true));
+        // A raw digest with a whitespace byte in it still reads as raw.
+        let mut p = Pending::new(&spec);
+        let mut raw = p.want.clone();
+        raw[0] = b' ';
+        raw[1] = 0xff;
+        assert_eq!(p.take(&raw), Some(false), "a wrong raw digest fails");
+    }
+
+    #[test]
+    fn an_unanswered_challenge_fails_when_its_time_is_up() {
+        let spec = HmacServer {
+            key: b"k".to_vec(),
+            algo: Algo::Sha256,
+            timeout: std::time::Duration::ZERO,
+            udp_ratio: 1,
+        };
+        let mut s = spec.make();
+        s.on_open(&ctx());
+        let due = s.deadline().expect("a challenge waits for its answer");
+        assert!(due <= Instant::now());
+        let outs = s.on_timer(&ctx());
+        assert!(
+            matches!(&outs[0], Out::Note { text } if text.contains("no complete answer within 0 s")),
+            "{outs:?}"
+        );
+        assert!(outs.contains(&Out::Send {
+            data: b"FAIL\n".to_vec()
+        }));
+        assert!(outs.contains(&Out::Close));
+        assert_eq!(s.deadline(), None, "nothing waits any more");
     }
 }

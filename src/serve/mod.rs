@@ -37,6 +37,12 @@ pub struct Options {
     pub key: String,
     pub digest: String,
     pub rules: Vec<Rule>,
+    /// Over UDP, chargen and hmac answer a datagram with at most this many times the bytes
+    /// it carried (0 counts as 1): a spoofed source must not make them a victim's
+    /// amplifier. Raised with `--udp-amplify N`.
+    pub udp_amplify: usize,
+    /// hmac: how long a client has to answer (None: 10 s). `--challenge-timeout SECS`.
+    pub challenge_timeout: Option<std::time::Duration>,
 }
 
 /// Builds the responder called `name`, or says what is wrong.
@@ -61,7 +67,9 @@ pub fn build(name: &str, o: &Options) -> Result<ResponderSpec, String> {
         "upper" => ResponderSpec::new(Basic::Upper),
         "greet" => ResponderSpec::new(Basic::Greet),
         "discard" => ResponderSpec::new(Basic::Discard),
-        "chargen" => ResponderSpec::new(Basic::Chargen),
+        "chargen" => ResponderSpec::new(Basic::Chargen {
+            udp_ratio: o.udp_amplify.max(1),
+        }),
         "daytime" => ResponderSpec::new(Basic::Daytime),
         "fixed" => {
             let reply = crate::payload::parse_text(&o.reply, crate::payload::Encoding::Utf8)
@@ -71,6 +79,8 @@ pub fn build(name: &str, o: &Options) -> Result<ResponderSpec, String> {
         "hmac" => ResponderSpec::new(HmacServer {
             key: key()?,
             algo: algo()?,
+            timeout: o.challenge_timeout.unwrap_or(hmac::DEFAULT_TIMEOUT),
+            udp_ratio: o.udp_amplify.max(1),
         }),
         "hmac-client" => ResponderSpec::new(HmacClient {
             key: key()?,
@@ -101,9 +111,22 @@ pub fn exposed(host: &str) -> bool {
     }
 }
 
-/// The warning shown before a server binds an address others can reach.
-pub fn exposure_warning(host: &str) -> Option<String> {
+/// The warning shown before a server binds an address others can reach. An empty host
+/// (every interface, as in Python) is named: 0.0.0.0, or :: for an IPv6 socket.
+pub fn exposure_warning(host: &str, v6: bool) -> Option<String> {
     exposed(host).then(|| {
-        format!("{host} is reachable from the network: anyone who can reach this machine can talk to this server. Use 127.0.0.1 (or ::1) to keep it local.")
+        let shown = match host.trim() {
+            "" if v6 => ":: (every interface: an empty host binds them all)".to_string(),
+            "" => "0.0.0.0 (every interface: an empty host binds them all)".to_string(),
+            h => h.to_string(),
+        };
+        format!("{shown} is reachable from the network: anyone who can reach this machine can talk to this server. Use 127.0.0.1 (or ::1) to keep it local.")
     })
+}
+
+/// The warning for listen() on a socket never bound: the kernel binds it to every
+/// interface (0.0.0.0, or :: for IPv6) on a port it picks.
+pub fn unbound_listen_warning(v6: bool) -> String {
+    let any = if v6 { "::" } else { "0.0.0.0" };
+    format!("listen() on a socket that was never bound binds it to {any} (every interface) on a port the kernel picks: it is reachable from the network. Bind 127.0.0.1 (or ::1) first to keep it local.")
 }

@@ -168,6 +168,11 @@ impl eframe::App for SocklabApp {
         egui::Panel::top("menu").show(ui, |ui| {
             panels::top_bar(ui, self.state.settings_status.as_deref(), &mut self.actions)
         });
+        if let Some(c) = &self.state.confirm_replace {
+            egui::Panel::top("confirm").show(ui, |ui| {
+                panels::confirm_bar(ui, c, &mut self.actions);
+            });
+        }
         egui::Panel::left("sockets")
             .resizable(true)
             .default_size(300.0)

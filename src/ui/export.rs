@@ -5,6 +5,7 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
+use super::files::Replace;
 use super::traffic::{TrafficLog, TrafficRow};
 use crate::engine::Direction;
 use crate::payload::Encoding;
@@ -44,9 +45,9 @@ pub fn incompleteness(log: &TrafficLog) -> Option<String> {
 }
 
 /// Every received byte the log holds, in order.
-pub fn save_received(path: &Path, log: &TrafficLog) -> io::Result<Written> {
+pub fn save_received(path: &Path, replace: Replace, log: &TrafficLog) -> io::Result<Written> {
     let mut out = Written { rows: 0, bytes: 0 };
-    super::files::write_atomic(path, |w| {
+    super::files::write_atomic(path, replace, |w| {
         for r in log.iter().filter(|r| r.direction == Direction::In) {
             w.write_all(&r.data)?;
             out.rows += 1;
@@ -59,10 +60,15 @@ pub fn save_received(path: &Path, log: &TrafficLog) -> io::Result<Written> {
 
 /// The log as CSV (RFC 4180): time, seconds since the first row, direction, length, peer,
 /// text in the view's encoding with control characters made visible, and exact hex.
-pub fn export_csv(path: &Path, log: &TrafficLog, enc: Encoding) -> io::Result<Written> {
+pub fn export_csv(
+    path: &Path,
+    replace: Replace,
+    log: &TrafficLog,
+    enc: Encoding,
+) -> io::Result<Written> {
     let first = log.get(0).map(|r| r.at);
     let mut out = Written { rows: 0, bytes: 0 };
-    super::files::write_atomic(path, |w| {
+    super::files::write_atomic(path, replace, |w| {
         w.write_all(b"time,seconds,direction,length,peer,text,hex\r\n")?;
         for r in log.iter() {
             let f = Fields::of(r, first, enc);
@@ -86,10 +92,15 @@ pub fn export_csv(path: &Path, log: &TrafficLog, enc: Encoding) -> io::Result<Wr
 }
 
 /// The log as JSON lines: one object per row, `hex` exact, `text` for reading.
-pub fn export_jsonl(path: &Path, log: &TrafficLog, enc: Encoding) -> io::Result<Written> {
+pub fn export_jsonl(
+    path: &Path,
+    replace: Replace,
+    log: &TrafficLog,
+    enc: Encoding,
+) -> io::Result<Written> {
     let first = log.get(0).map(|r| r.at);
     let mut out = Written { rows: 0, bytes: 0 };
-    super::files::write_atomic(path, |w| {
+    super::files::write_atomic(path, replace, |w| {
         for r in log.iter() {
             let f = Fields::of(r, first, enc);
             let obj = serde_json::json!({
@@ -170,7 +181,7 @@ mod tests {
         log.push(row(Direction::In, &[0, 255, 10], 101));
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("t.csv");
-        let w = export_csv(&csv, &log, Encoding::Utf8).unwrap();
+        let w = export_csv(&csv, Replace::No, &log, Encoding::Utf8).unwrap();
         assert_eq!(w, Written { rows: 2, bytes: 10 });
         let text = std::fs::read_to_string(&csv).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
@@ -181,7 +192,7 @@ mod tests {
         assert!(lines[2].ends_with(",00ff0a"));
 
         let jl = dir.path().join("t.jsonl");
-        export_jsonl(&jl, &log, Encoding::Utf8).unwrap();
+        export_jsonl(&jl, Replace::No, &log, Encoding::Utf8).unwrap();
         let text = std::fs::read_to_string(&jl).unwrap();
         let rows: Vec<serde_json::Value> = text
             .lines()
@@ -194,7 +205,7 @@ mod tests {
         assert_eq!(rows[0]["peer"], serde_json::Value::Null);
 
         let bin = dir.path().join("rx.bin");
-        let w = save_received(&bin, &log).unwrap();
+        let w = save_received(&bin, Replace::No, &log).unwrap();
         assert_eq!(w.bytes, 3);
         assert_eq!(std::fs::read(&bin).unwrap(), [0, 255, 10]);
         assert_eq!(incompleteness(&log), None);

@@ -163,13 +163,13 @@ pub fn op_line(name: &str, op: &Op) -> String {
         Op::Respond { responder: None } => format!("# {name}: stop answering"),
         Op::LimitClients { max: Some(n) } => format!("# {name}: at most {n} clients at once"),
         Op::LimitClients { max: None } => format!("# {name}: no limit on clients"),
-        Op::Record { path: Some(p) } => {
+        Op::Record { path: Some(p), .. } => {
             format!(
                 "# {name}: receive to file {}",
                 str_repr(&p.display().to_string())
             )
         }
-        Op::Record { path: None } => format!("# {name}: receive to file off"),
+        Op::Record { path: None, .. } => format!("# {name}: receive to file off"),
     }
 }
 
@@ -283,12 +283,13 @@ pub fn as_script(entries: &[JournalEntry]) -> String {
 }
 
 /// Writes the journal as a script, atomically: a reader sees the old file or the new one.
-pub fn save_script(path: &std::path::Path, entries: &[JournalEntry]) -> std::io::Result<()> {
-    let tmp = path.with_extension("socklab-tmp");
-    std::fs::write(&tmp, as_script(entries))?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+pub fn save_script(
+    path: &std::path::Path,
+    replace: crate::ui::files::Replace,
+    entries: &[JournalEntry],
+) -> std::io::Result<()> {
+    let text = as_script(entries);
+    crate::ui::files::write_atomic(path, replace, |w| w.write_all(text.as_bytes()))
 }
 
 #[cfg(test)]
@@ -383,7 +384,7 @@ mod tests {
         ];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("session.py");
-        save_script(&path, &entries).unwrap();
+        save_script(&path, crate::ui::files::Replace::No, &entries).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let mut out = Vec::new();
         let mut err = Vec::new();

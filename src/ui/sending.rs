@@ -81,12 +81,16 @@ struct LibraryFile {
 }
 
 /// Writes the library as JSON, atomically.
-pub fn export_library(path: &Path, library: &[SavedPayload]) -> std::io::Result<()> {
+pub fn export_library(
+    path: &Path,
+    replace: super::files::Replace,
+    library: &[SavedPayload],
+) -> std::io::Result<()> {
     let file = LibraryFile {
         socklab_library: 1,
         payloads: library.to_vec(),
     };
-    super::files::write_atomic(path, |w| {
+    super::files::write_atomic(path, replace, |w| {
         serde_json::to_writer_pretty(&mut *w, &file).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
@@ -96,14 +100,16 @@ pub fn export_library(path: &Path, library: &[SavedPayload]) -> std::io::Result<
 /// many entries were read.
 pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<usize, String> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("could not read {shown}: {e}"))?;
-    if meta.len() > MAX_LIBRARY_FILE {
-        return Err(format!(
-            "{shown} is {} bytes; a library file holds at most {MAX_LIBRARY_FILE}",
-            meta.len()
-        ));
-    }
-    let text = std::fs::read(path).map_err(|e| format!("could not read {shown}: {e}"))?;
+    use super::files::{read_capped, ReadCapped};
+    let text = match read_capped(path, MAX_LIBRARY_FILE) {
+        Ok(ReadCapped::Read(t)) => t,
+        Ok(ReadCapped::TooBig(n)) => {
+            return Err(format!(
+                "{shown} is {n} bytes; a library file holds at most {MAX_LIBRARY_FILE}"
+            ))
+        }
+        Err(e) => return Err(format!("could not read {shown}: {e}")),
+    };
     let file: LibraryFile = serde_json::from_slice(&text).map_err(|e| {
         format!("{shown} is not a socklab library (line {}, column {}): {e}; export one from socklab to see the format", e.line(), e.column())
     })?;
@@ -324,7 +330,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        export_library(&path, &lib).unwrap();
+        export_library(&path, crate::ui::files::Replace::No, &lib).unwrap();
         let mut other = vec![SavedPayload {
             name: "ping".into(),
             payload: "old".into(),

@@ -12,6 +12,10 @@ const KEY: &str = "socklab-settings";
 /// Recent addresses kept.
 pub const MAX_RECENT: usize = 12;
 
+/// Largest settings file read at start. What socklab writes stays far below: a full
+/// library of payloads (1,000) with the history and recent addresses.
+pub const MAX_FILE: u64 = 8 << 20;
+
 /// Largest traffic cap per socket that can be set, in MiB.
 pub const MAX_CAP_MIB: usize = 4096;
 
@@ -46,19 +50,36 @@ impl Settings {
     /// Reads the settings file in `dir`, field by field: a damaged field falls back to its
     /// default, a damaged file is kept aside (settings.json.damaged) rather than overwritten.
     /// With no file yet, what an older socklab kept in eframe's storage is taken over.
+    /// A file past MAX_FILE is set aside like a damaged one: a settings file that size was
+    /// not written by socklab, and reading it would cost far more memory than it.
     pub fn load_dir(dir: &std::path::Path, older: Option<&dyn eframe::Storage>) -> Settings {
+        use crate::ui::files::{read_capped, set_aside, ReadCapped};
         let path = dir.join(FILE);
-        let text = match std::fs::read(&path) {
-            Ok(t) => t,
-            Err(_) => return Settings::load(older),
+        let text = match read_capped(&path, MAX_FILE) {
+            Ok(ReadCapped::Read(t)) => t,
+            Ok(ReadCapped::TooBig(_)) => {
+                let _ = set_aside(&path, ".damaged");
+                return Settings::default();
+            }
+            Err(_) => return Settings::load(older).capped(),
         };
         match serde_json::from_slice::<serde_json::Value>(&text) {
             Ok(v) => Settings::from_value(&v),
             Err(_) => {
-                let _ = std::fs::rename(&path, dir.join(format!("{FILE}.damaged")));
+                // Never over one set aside before: each damaged file is kept.
+                let _ = set_aside(&path, ".damaged");
                 Settings::default()
             }
         }
+    }
+
+    /// The lists cut to what socklab keeps (a file written by hand, or by another
+    /// program, may hold more).
+    fn capped(mut self) -> Settings {
+        self.recent.truncate(MAX_RECENT);
+        self.history.truncate(crate::ui::sending::MAX_HISTORY);
+        self.library.truncate(crate::ui::sending::MAX_LIBRARY);
+        self
     }
 
     fn from_value(v: &serde_json::Value) -> Settings {
@@ -74,6 +95,7 @@ impl Settings {
             history: field(v, "history", d.history),
             traffic_cap_mib: field(v, "traffic_cap_mib", d.traffic_cap_mib),
         }
+        .capped()
     }
 
     /// The settings as the file holds them.
@@ -85,7 +107,9 @@ impl Settings {
     pub fn save_dir(&self, dir: &std::path::Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let text = self.to_json();
-        crate::ui::files::write_atomic(&dir.join(FILE), |w| w.write_all(text.as_bytes()))
+        crate::ui::files::write_atomic(&dir.join(FILE), crate::ui::files::Replace::Yes, |w| {
+            w.write_all(text.as_bytes())
+        })
     }
 
     pub fn traffic_cap_bytes(&self) -> usize {
@@ -170,15 +194,47 @@ mod tests {
         let back = Settings::load_dir(dir.path(), None);
         assert_eq!(back.traffic_cap_mib, 64);
         assert_eq!(back.history, s.history);
-        // A damaged file is kept aside, not lost.
+        // A damaged file is kept aside, not lost; a second one does not replace the first.
         std::fs::write(dir.path().join(FILE), "{not json").unwrap();
         assert_eq!(Settings::load_dir(dir.path(), None), Settings::default());
         assert!(dir.path().join("settings.json.damaged").exists());
+        std::fs::write(dir.path().join(FILE), "{second").unwrap();
+        assert_eq!(Settings::load_dir(dir.path(), None), Settings::default());
+        assert_eq!(
+            std::fs::read(dir.path().join("settings.json.damaged")).unwrap(),
+            b"{not json"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("settings.json.damaged-2")).unwrap(),
+            b"{second"
+        );
         // No file yet: an older socklab's eframe storage is taken over.
         let mut mem = Mem::default();
         s.store(&mut mem);
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(Settings::load_dir(empty.path(), Some(&mem)), s);
+    }
+
+    #[test]
+    fn what_is_read_at_start_is_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        // Lists longer than socklab keeps are cut as they are read.
+        let long = serde_json::json!({
+            "recent": (0..10_000).map(|i| format!("127.0.0.1 {i}")).collect::<Vec<_>>(),
+            "history": (0..10_000).map(|i| serde_json::json!({"payload": i.to_string()})).collect::<Vec<_>>(),
+        });
+        std::fs::write(dir.path().join(FILE), long.to_string()).unwrap();
+        let s = Settings::load_dir(dir.path(), None);
+        assert_eq!(s.recent.len(), MAX_RECENT);
+        assert_eq!(s.history.len(), crate::ui::sending::MAX_HISTORY);
+        // A file far larger than socklab writes is set aside unread.
+        let big = dir.path().join(FILE);
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(100 << 20).unwrap();
+        assert_eq!(Settings::load_dir(dir.path(), None), Settings::default());
+        assert!(!big.exists());
+        let aside = dir.path().join("settings.json.damaged");
+        assert_eq!(std::fs::metadata(aside).unwrap().len(), 100 << 20);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::engine::{
     Reply, ReqId, Snapshot, SockState, SocketId, SocketInfo,
 };
 
+use super::files::Replace;
 use super::journal::{self, JournalEntry};
 use super::sending::{JobView, RepeatForm, SavedPayload};
 use super::settings::Settings;
@@ -343,6 +344,7 @@ pub enum Action {
     ClearJournal,
     SaveJournal {
         path: String,
+        replace: Replace,
     },
     /// Ask for a file (a dialog), then act on it as Chosen.
     Choose {
@@ -359,9 +361,16 @@ pub enum Action {
     Export {
         id: SocketId,
         kind: ExportKind,
+        replace: Replace,
     },
     ImportLibrary,
-    ExportLibrary,
+    ExportLibrary {
+        replace: Replace,
+    },
+    /// The answer to "FILE already exists: replace it?".
+    Confirm {
+        replace: bool,
+    },
     /// Put a payload at the front of the send history.
     Remember {
         payload: SavedPayload,
@@ -370,6 +379,17 @@ pub enum Action {
     SetTrafficCap {
         mib: usize,
     },
+}
+
+/// A write that found a file where it was to go, waiting for the person to say whether to
+/// replace it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfirmReplace {
+    pub path: PathBuf,
+    /// What is written ("the journal", "the traffic log as CSV"...).
+    pub what: String,
+    /// The same action, allowed to replace.
+    pub action: Box<Action>,
 }
 
 /// Which path field a file dialog fills in.
@@ -412,6 +432,10 @@ pub struct UiState {
     select_on_create: Vec<ReqId>,
     /// An error not tied to a socket (e.g. socket() itself failed).
     pub global_error: Option<ErrorView>,
+    /// A write waiting for "replace it?" to be answered.
+    pub confirm_replace: Option<ConfirmReplace>,
+    /// Receive-to-file requests that may find a file there: (socket, path) by request.
+    record_asked: HashMap<ReqId, (SocketId, PathBuf)>,
     /// Where "Save journal" writes, and what happened the last time.
     pub journal_path: String,
     pub journal_status: Option<String>,
@@ -450,6 +474,8 @@ impl Default for UiState {
             pending: HashMap::new(),
             select_on_create: Vec::new(),
             global_error: None,
+            confirm_replace: None,
+            record_asked: HashMap::new(),
             journal_path: String::new(),
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
@@ -565,14 +591,32 @@ impl UiState {
                     .collect();
                 self.pending = map;
             }
-            Action::SaveJournal { path } => {
+            Action::SaveJournal { path, replace } => {
                 let p = std::path::Path::new(&path);
-                self.journal_status = Some(match journal::save_script(p, &self.journal) {
+                self.journal_status = Some(match journal::save_script(p, replace, &self.journal) {
                     Ok(()) => format!("saved {} lines to {path}", self.journal.len()),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        self.ask_replace(
+                            p,
+                            "the journal",
+                            Action::SaveJournal {
+                                path: path.clone(),
+                                replace: Replace::Yes,
+                            },
+                        );
+                        format!("{path} already exists: replace it, or pick another name")
+                    }
                     Err(e) => {
                         format!("could not save the journal to {path}: {e}; pick a writable path")
                     }
                 });
+            }
+            Action::Confirm { replace } => {
+                if let Some(c) = self.confirm_replace.take() {
+                    if replace {
+                        self.dispatch(engine, *c.action);
+                    }
+                }
             }
             Action::NewSocket { family, kind } => {
                 let req = engine.next_req();
@@ -593,6 +637,13 @@ impl UiState {
             }
             Action::Call { id, op } => {
                 let req = engine.next_req();
+                if let Op::Record {
+                    path: Some(p),
+                    replace: false,
+                } = &op
+                {
+                    self.record_asked.insert(req, (id, p.clone()));
+                }
                 let line = journal::op_line(&self.name_of(id), &op);
                 self.journal_push(req, Some(id), line);
                 if let Op::Bind { addr }
@@ -638,9 +689,9 @@ impl UiState {
             // The window turns Choose into Chosen with a dialog; without one, nothing happens.
             Action::Choose { .. } => {}
             Action::Chosen { id, purpose, path } => self.chosen(id, purpose, path),
-            Action::Export { id, kind } => self.export(id, kind),
-            Action::ImportLibrary => self.library_file(true),
-            Action::ExportLibrary => self.library_file(false),
+            Action::Export { id, kind, replace } => self.export(id, kind, replace),
+            Action::ImportLibrary => self.library_file(true, Replace::No),
+            Action::ExportLibrary { replace } => self.library_file(false, replace),
         }
     }
 
@@ -666,7 +717,16 @@ impl UiState {
     }
 
     /// Writes a socket's traffic to its export path.
-    fn export(&mut self, id: SocketId, kind: ExportKind) {
+    /// Asks the person whether `path` may be replaced; `action` does it if they say so.
+    fn ask_replace(&mut self, path: &std::path::Path, what: &str, action: Action) {
+        self.confirm_replace = Some(ConfirmReplace {
+            path: path.to_path_buf(),
+            what: what.to_string(),
+            action: Box::new(action),
+        });
+    }
+
+    fn export(&mut self, id: SocketId, kind: ExportKind, replace: Replace) {
         use super::export;
         let Some(s) = self.sockets.get_mut(&id) else {
             return;
@@ -680,17 +740,30 @@ impl UiState {
         let (what, r) = match kind {
             ExportKind::Received => (
                 "the received bytes",
-                export::save_received(&path, &s.traffic),
+                export::save_received(&path, replace, &s.traffic),
             ),
             ExportKind::Csv => (
                 "the traffic log as CSV",
-                export::export_csv(&path, &s.traffic, enc),
+                export::export_csv(&path, replace, &s.traffic, enc),
             ),
             ExportKind::JsonLines => (
                 "the traffic log as JSON lines",
-                export::export_jsonl(&path, &s.traffic, enc),
+                export::export_jsonl(&path, replace, &s.traffic, enc),
             ),
         };
+        if matches!(&r, Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists) {
+            s.status = Some(format!(
+                "{} already exists: replace it, or pick another name",
+                path.display()
+            ));
+            let again = Action::Export {
+                id,
+                kind,
+                replace: Replace::Yes,
+            };
+            self.ask_replace(&path, what, again);
+            return;
+        }
         s.status = Some(match r {
             Ok(w) => {
                 let missing = export::incompleteness(&s.traffic)
@@ -707,7 +780,7 @@ impl UiState {
         });
     }
 
-    fn library_file(&mut self, import: bool) {
+    fn library_file(&mut self, import: bool, replace: Replace) {
         let t = self.library_path.trim();
         if t.is_empty() {
             self.library_status = Some("enter the library file's path (or Library file...)".into());
@@ -721,11 +794,22 @@ impl UiState {
                 Err(e) => e,
             }
         } else {
-            match super::sending::export_library(&path, &self.settings.library) {
+            match super::sending::export_library(&path, replace, &self.settings.library) {
                 Ok(()) => format!(
                     "exported {} payloads to {shown}",
                     self.settings.library.len()
                 ),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let msg = format!("{shown} already exists: replace it, or pick another name");
+                    self.ask_replace(
+                        &path,
+                        "the library",
+                        Action::ExportLibrary {
+                            replace: Replace::Yes,
+                        },
+                    );
+                    msg
+                }
                 Err(e) => super::files::write_error("the library", &path, &e),
             }
         });
@@ -783,6 +867,7 @@ impl UiState {
                 elapsed,
                 ..
             } => {
+                self.record_asked.remove(&req);
                 let conn_name = match &reply {
                     Reply::Accepted { conn, .. } => Some(self.name_of(*conn)),
                     _ => None,
@@ -829,6 +914,18 @@ impl UiState {
                 elapsed,
             } => {
                 let view = ErrorView::from_error(&error);
+                if let Some((sid, path)) = req.and_then(|r| self.record_asked.remove(&r)) {
+                    if error.errno() == Some(libc::EEXIST) {
+                        let again = Action::Call {
+                            id: sid,
+                            op: Op::Record {
+                                path: Some(path.clone()),
+                                replace: true,
+                            },
+                        };
+                        self.ask_replace(&path, "the received bytes", again);
+                    }
+                }
                 if let Some(r) = req {
                     self.offered.remove(&r);
                     if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {

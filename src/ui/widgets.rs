@@ -23,6 +23,12 @@ pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
     }
 }
 
+/// A warning about what an action will do (reachable from the network...), in body-size
+/// text a person can read.
+pub fn warning_label(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(format!("Warning: {text}")).color(Color32::from_rgb(230, 160, 40)));
+}
+
 /// A button that stays usable (learning by error is the point) but says what will happen.
 pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, tip: &str) -> bool {
     ui.add_enabled(enabled, egui::Button::new(text))

@@ -3,18 +3,19 @@
 //! a flood costs one system call per batch instead of one per datagram, and one allocation:
 //! the datagrams delivered share one.
 
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 
-use socket2::{SockAddr, SockAddrStorage};
+use socket2::SockAddr;
 
 use super::{is_again, Worker, EVENT_COST};
 use crate::engine::addr::Endpoint;
 use crate::engine::bytes::Bytes;
 use crate::engine::errors::OpError;
 use crate::engine::event::{Direction, Permit, SockState};
+use crate::sys;
 
 /// Datagrams taken per call at most.
-pub(super) const BATCH: usize = 16;
+pub(super) const BATCH: usize = sys::MMSG_BATCH;
 /// Buffers up to this size are batched (BATCH of them stay allocated, but only the pages a
 /// datagram touched become resident); larger ones are read one datagram at a time.
 pub(super) const BATCH_MAX_BUF: usize = 64 << 10;
@@ -43,14 +44,8 @@ impl Worker {
             while slots.bufs.len() < room {
                 slots.bufs.push(Vec::new());
             }
-            for b in &mut slots.bufs[..room] {
-                if b.capacity() < bufsize {
-                    *b = Vec::with_capacity(bufsize);
-                }
-                b.clear();
-            }
-            let got = recvmmsg(
-                self.sock.as_raw_fd(),
+            let got = sys::recvmmsg(
+                self.sock.as_fd(),
                 &mut slots.bufs[..room],
                 bufsize,
                 &mut slots.from,
@@ -67,13 +62,16 @@ impl Worker {
                         let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
                         self.answer_data(buf, Some(from));
                         self.tally_in(buf);
-                        if let Some(permit) = self.permit_for(buf.len(), buf.len() + EVENT_COST) {
+                        let kept = self.kept(buf).len();
+                        if let Some(permit) = self.permit_for(buf.len(), kept + EVENT_COST) {
                             delivered.push((i, peer, permit));
                         }
                     }
-                    let shares = Bytes::batch(delivered.iter().map(|d| &slots.bufs[d.0][..]));
-                    for ((_, peer, permit), data) in delivered.drain(..).zip(shares) {
-                        self.emit_chunk(Direction::In, data, peer, permit);
+                    let shares =
+                        Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
+                    for ((i, peer, permit), data) in delivered.drain(..).zip(shares) {
+                        let len = slots.bufs[i].len();
+                        self.emit_chunk_of(Direction::In, data, len, peer, permit);
                     }
                     slots.delivered = delivered;
                     if n < room || self.backpressured() {
@@ -93,60 +91,4 @@ impl Worker {
         self.dgram_slots = slots;
         self.snapshot_due = true;
     }
-}
-
-/// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room); sets each
-/// filled buffer's length and puts the senders, one per datagram, in `from`. The call's
-/// headers live on the stack: a flood makes this call ~40,000 times a second.
-fn recvmmsg(
-    fd: i32,
-    bufs: &mut [Vec<u8>],
-    bufsize: usize,
-    from: &mut Vec<SockAddr>,
-) -> std::io::Result<()> {
-    let n = bufs.len().min(BATCH);
-    let mut names: [SockAddrStorage; BATCH] = std::array::from_fn(|_| SockAddrStorage::zeroed());
-    let mut iovs: [libc::iovec; BATCH] = std::array::from_fn(|_| libc::iovec {
-        iov_base: std::ptr::null_mut(),
-        iov_len: 0,
-    });
-    // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
-    let mut hdrs: [libc::mmsghdr; BATCH] =
-        std::array::from_fn(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() });
-    for i in 0..n {
-        iovs[i] = libc::iovec {
-            iov_base: bufs[i].spare_capacity_mut().as_mut_ptr().cast(),
-            iov_len: bufsize,
-        };
-        let h = &mut hdrs[i].msg_hdr;
-        // SAFETY: a SockAddrStorage is a sockaddr_storage.
-        h.msg_name = unsafe { names[i].view_as::<libc::sockaddr_storage>() }
-            as *mut libc::sockaddr_storage as *mut libc::c_void;
-        h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
-        h.msg_iov = &mut iovs[i];
-        h.msg_iovlen = 1;
-    }
-    // SAFETY: hdrs holds n valid headers whose buffers are writable for their lengths.
-    let rc = unsafe {
-        libc::recvmmsg(
-            fd,
-            hdrs.as_mut_ptr(),
-            n as u32,
-            libc::MSG_DONTWAIT,
-            std::ptr::null_mut(),
-        )
-    };
-    if rc < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let got = rc as usize;
-    from.clear();
-    for (i, name) in names.into_iter().enumerate().take(got) {
-        let len = (hdrs[i].msg_len as usize).min(bufsize);
-        // SAFETY: the kernel wrote len bytes into this buffer's spare capacity.
-        unsafe { bufs[i].set_len(len) };
-        // SAFETY: the kernel initialised the address and said how long it is.
-        from.push(unsafe { SockAddr::new(name, hdrs[i].msg_hdr.msg_namelen) });
-    }
-    Ok(())
 }

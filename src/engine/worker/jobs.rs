@@ -309,7 +309,7 @@ impl Worker {
     }
 
     /// Starts, switches or stops receive-to-file.
-    pub(super) fn record(&mut self, path: Option<PathBuf>) -> OpResult {
+    pub(super) fn record(&mut self, path: Option<PathBuf>, replace: bool) -> OpResult {
         let written = match self.recording.take() {
             Some(mut r) => {
                 r.file
@@ -322,7 +322,14 @@ impl Worker {
         match path {
             None => Ok(Reply::Int(written as i64)),
             Some(path) => {
-                let f = File::create(&path)
+                // Never truncates a file nobody said to replace (O_EXCL); one replaced keeps
+                // its inode and permissions.
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create(replace)
+                    .create_new(!replace)
+                    .truncate(replace)
+                    .open(&path)
                     .map_err(|e| OpError::from_io("record", shown(&path), &e))?;
                 self.recording = Some(Recording {
                     path,

@@ -7,7 +7,8 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -26,7 +27,9 @@ use super::inspect::{self, TcpState};
 use super::options::{self, OptionReading};
 use super::waker::Wake;
 use super::{lock, Shared, WorkerHandle};
+use crate::sys::{self, ms_until as remaining_ms, poll2};
 
+mod accept;
 mod dgram;
 mod jobs;
 pub(crate) mod reactor;
@@ -62,7 +65,8 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
     let sh = shared.clone();
     let thread = shared.pool.run(format!("sock-{name}"), move || {
         let start = Instant::now();
-        let made = match how {
+        let wake = reg.wake.clone();
+        let made = catch_unwind(AssertUnwindSafe(move || match how {
             Create::New {
                 family,
                 kind,
@@ -75,8 +79,9 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 port,
                 timeout,
                 source,
-            } => create_connection(&reg.wake, &host, port, timeout, source),
-        };
+            } => create_connection(&wake, &host, port, timeout, source),
+        }))
+        .unwrap_or_else(|p| Err(OpError::internal(op, panic_message(p.as_ref()))));
         match made {
             Ok((sock, family, kind, proto, timeout)) => {
                 let info = SocketInfo {
@@ -290,7 +295,10 @@ fn create_connection(
                 },
             }
         })?;
-    let timeout = timeout.unwrap_or(Timeout::Blocking);
+    let timeout = timeout
+        .unwrap_or(Timeout::Blocking)
+        .check()
+        .map_err(|(class, msg)| OpError::python("create_connection", class, msg))?;
     let mut last = OpError::python(
         "create_connection",
         "OSError",
@@ -317,16 +325,13 @@ fn create_connection(
             sock.set_nonblocking(true)
                 .map_err(|e| OpError::from_io("connect", shown.clone(), &e))?;
             let sa = SockAddr::from(addr);
-            let deadline = match timeout {
-                Timeout::Secs(s) => Some(Instant::now() + Duration::from_secs_f64(s)),
-                _ => None,
-            };
+            let deadline = timeout.deadline(Instant::now());
             match sock.connect(&sa) {
                 Ok(()) => {}
                 Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
                     loop {
                         let ms = deadline.map(remaining_ms).unwrap_or(-1);
-                        let (_, ready) = poll2(waker.raw(), sock.as_raw_fd(), libc::POLLOUT, ms);
+                        let (_, ready) = poll2(waker.fd(), sock.as_fd(), libc::POLLOUT, ms);
                         if ready != 0 {
                             break;
                         }
@@ -354,43 +359,6 @@ fn create_connection(
     Err(last)
 }
 
-fn remaining_ms(deadline: Instant) -> i32 {
-    let left = deadline.saturating_duration_since(Instant::now());
-    // Round up so a wait never ends a hair before its deadline.
-    (left.as_micros().div_ceil(1000)).min(i32::MAX as u128) as i32
-}
-
-/// poll(2) on the wake descriptor and the socket; returns (wake revents, socket revents).
-fn poll2(wake: RawFd, sock: RawFd, events: i16, timeout_ms: i32) -> (i16, i16) {
-    let mut fds = [
-        libc::pollfd {
-            fd: wake,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: if events == 0 { -1 } else { sock },
-            events,
-            revents: 0,
-        },
-    ];
-    // SAFETY: fds is a valid array of two pollfd.
-    let rc = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout_ms) };
-    if rc <= 0 {
-        return (0, 0);
-    }
-    (fds[0].revents, fds[1].revents)
-}
-
-/// Sets or clears O_NONBLOCK with one ioctl(FIONBIO) where fcntl(2) takes two (F_GETFL,
-/// F_SETFL): the listener toggles it around every burst of accepts. A failure leaves the
-/// flag as it was, which the calls after it report as they find it.
-fn set_nonblocking(fd: RawFd, on: bool) {
-    let mut v: libc::c_int = on.into();
-    // SAFETY: FIONBIO reads one int from a valid pointer; fd is the worker's own socket.
-    unsafe { libc::ioctl(fd, libc::FIONBIO, &mut v) };
-}
-
 fn is_again(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN))
 }
@@ -404,6 +372,8 @@ struct Worker {
     commanded: bool,
     /// Its start (options read, first snapshot, greeting) has run.
     started: bool,
+    /// A panic ended its work: it only closes now.
+    broken: bool,
     /// A responder's greeting is due at start.
     greet: bool,
     /// Its registration while it waits in the reactor.
@@ -452,6 +422,12 @@ struct Worker {
     parent: Option<(SocketId, respond::Clients)>,
     /// A listener's SO_PROTOCOL, which its connections share.
     conn_proto: Option<i32>,
+    /// Continuous accept held back (descriptors or sockets ran out, or the consumer fell
+    /// behind), and when it tries again.
+    accept_pause: Option<accept::Pause>,
+    /// Requests being run now (a blocking call, and instant calls answered during its
+    /// wait): if the worker fails, each of them is answered with the failure.
+    inflight: Vec<(ReqId, &'static str)>,
 }
 
 impl Worker {
@@ -472,6 +448,7 @@ impl Worker {
             rx: who.rx,
             commanded: false,
             started: false,
+            broken: false,
             greet: false,
             rest: reactor::Registration::default(),
             sock,
@@ -504,12 +481,14 @@ impl Worker {
             clients: respond::Clients::default(),
             client_limit: None,
             conn_proto: None,
+            accept_pause: None,
             parent: None,
+            inflight: Vec::new(),
         }
     }
 
-    fn fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.sock.as_fd()
     }
 
     /// What runs once, before the first wait: the options read, the first snapshot, and a
@@ -533,15 +512,15 @@ impl Worker {
     /// The worker's life on a thread: commands in order, and between them the continuous
     /// modes. Without commands to wait for, it moves to the reactor and frees the thread.
     fn run(mut self) {
-        self.start_once();
+        self.guard("start", Worker::start_once);
         loop {
             // In the order they came, up to the close: a command sent before it runs (one
             // that would block finds the close noted and fails with EBADF, as in Python),
             // and those after it meet a closed socket in `finish`.
             while let Some(cmd) = self.queue.pop_front() {
                 let close = matches!(cmd.op, Op::Close);
-                self.handle(cmd);
-                if close {
+                self.handle_guarded(cmd);
+                if close || self.broken {
                     break;
                 }
             }
@@ -561,10 +540,62 @@ impl Worker {
                 continue;
             }
             let (interest, timeout) = self.wait_spec();
-            let (wake, ready) = poll2(self.wake.raw(), self.fd(), interest, timeout);
-            self.after_wait(wake != 0, ready);
+            let (wake, ready) = poll2(self.wake.fd(), self.sock.as_fd(), interest, timeout);
+            self.guard("wait", |w| w.after_wait(wake != 0, ready));
         }
-        self.finish();
+        self.finish_guarded();
+    }
+
+    /// Runs `f`; a panic in it (a bug in socklab) becomes a failure of this socket, never
+    /// a worker that vanishes while callers wait: every request it was running is answered
+    /// with the failure (or, with none, the failure is reported), and the socket closes.
+    pub(super) fn guard(&mut self, what: &'static str, f: impl FnOnce(&mut Worker)) {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| f(self))) {
+            self.crashed(what, &panic_message(p.as_ref()));
+        }
+    }
+
+    /// Runs a command under `guard`, remembered as in flight until it is answered.
+    fn handle_guarded(&mut self, cmd: Command) {
+        let (req, op) = (cmd.req, cmd.op.name());
+        self.inflight.push((req, op));
+        self.guard(op, |w| w.handle(cmd));
+        if let Some(i) = self.inflight.iter().rposition(|(r, _)| *r == req) {
+            self.inflight.remove(i);
+        }
+    }
+
+    /// After a panic: answer whatever was waiting for this worker with the failure, stop
+    /// everything it did on its own, and close.
+    fn crashed(&mut self, what: &'static str, message: &str) {
+        let mut waiting = std::mem::take(&mut self.inflight);
+        if let Some(job) = self.job.take() {
+            waiting.push((job.req, "send_job"));
+        }
+        let now = Instant::now();
+        for &(req, op) in &waiting {
+            self.reply(req, op, now, Err(OpError::internal(op, message)));
+        }
+        if waiting.is_empty() {
+            self.report(OpError::internal(what, message));
+        }
+        self.broken = true;
+        self.state = SockState::Error;
+        self.auto_recv = None;
+        self.auto_accept = None;
+        self.answering = None;
+        self.recording = None;
+        self.closing.get_or_insert(ReqId(0));
+    }
+
+    /// `finish`, and if even that fails, what callers need: the registry entry gone and
+    /// the socket announced closed.
+    pub(super) fn finish_guarded(self) {
+        let (shared, id) = (self.shared.clone(), self.id);
+        if catch_unwind(AssertUnwindSafe(move || self.finish())).is_err() {
+            unregister(&shared, id);
+            shared.emit(Event::Closed { id });
+        }
     }
 
     /// Whether the worker can wait in the reactor: nothing queued, not closing, and either
@@ -587,6 +618,7 @@ impl Worker {
     fn wait_spec(&self) -> (i16, i32) {
         let (job_events, timeout) = self.job_wait(self.tick_timeout());
         let (answer_events, timeout) = self.answer_timeout(timeout);
+        let timeout = self.accept_retry_timeout(timeout);
         (
             self.continuous_interest() | job_events | answer_events,
             timeout,
@@ -600,7 +632,7 @@ impl Worker {
         if wake {
             self.pull_commands(false);
         }
-        if ready & !libc::POLLOUT != 0 {
+        if ready & !libc::POLLOUT != 0 || self.accept_retry_due() {
             self.continuous_step();
         }
         self.job_step();
@@ -613,7 +645,8 @@ impl Worker {
     }
 
     fn continuous_interest(&self) -> i16 {
-        let accepting = self.auto_accept.is_some() && self.room_for_client();
+        let accepting =
+            self.auto_accept.is_some() && self.room_for_client() && self.accept_pause.is_none();
         let receiving = self.auto_recv.is_some() && !self.eof && !self.backpressured();
         if accepting || receiving {
             libc::POLLIN
@@ -684,7 +717,7 @@ impl Worker {
         while let Ok(cmd) = self.rx.try_recv() {
             self.commanded = true;
             if waiting && cmd.op.is_instant() {
-                self.handle(cmd);
+                self.handle_guarded(cmd);
             } else {
                 if matches!(cmd.op, Op::Close) && self.closing.is_none() {
                     self.closing = Some(cmd.req);
@@ -697,11 +730,12 @@ impl Worker {
     fn finish(mut self) {
         self.stop_job();
         self.flush_recording();
-        self.leave_listener();
+        let parent = self.parent.take();
         unregister(&self.shared, self.id);
         let close_req = self.closing;
         // The descriptor closes before anyone hears it did.
         drop(self.sock);
+        respond::leave_listener(&self.shared, parent);
         let (shared, id) = (&self.shared, self.id);
         if let Some(req) = close_req.filter(|r| *r != ReqId(0)) {
             emit_result(shared, id, req, "close", Instant::now(), Ok(Reply::Unit));
@@ -889,6 +923,9 @@ impl Worker {
                     .map_err(|errno| OpError::os(name, None, errno)),
             },
             Op::SetTimeout { timeout } => {
+                let timeout = timeout
+                    .check()
+                    .map_err(|(class, msg)| OpError::python(name, class, msg))?;
                 // CPython keeps O_NONBLOCK set for any timeout other than None.
                 self.sock
                     .set_nonblocking(timeout != Timeout::Blocking)
@@ -907,7 +944,7 @@ impl Worker {
                 .peer_addr()
                 .map(|a| Reply::Addr(Endpoint::from_sockaddr(&a)))
                 .map_err(|e| OpError::from_io(name, None, &e)),
-            Op::FileNo => Ok(Reply::Int(self.fd() as i64)),
+            Op::FileNo => Ok(Reply::Int(self.sock.as_raw_fd() as i64)),
             Op::AutoReceive { on, bufsize } => {
                 if on && self.state == SockState::Listening {
                     return Err(OpError::python(
@@ -938,7 +975,7 @@ impl Worker {
                 self.stop_job();
                 Ok(Reply::Unit)
             }
-            Op::Record { path } => self.record(path),
+            Op::Record { path, replace } => self.record(path, replace),
             Op::Respond { responder } => self.respond(responder),
             Op::LimitClients { max } => self.limit_clients(max),
             Op::Inspect { so_error } => {
@@ -962,10 +999,7 @@ impl Worker {
     }
 
     fn deadline(&self, start: Instant) -> Option<Instant> {
-        match self.timeout {
-            Timeout::Secs(s) => Some(start + Duration::from_secs_f64(s)),
-            _ => None,
-        }
+        self.timeout.deadline(start)
     }
 
     /// Waits until the socket is ready for `events`, the deadline passes, or close arrives.
@@ -1004,7 +1038,12 @@ impl Worker {
                 0
             };
             let (wake, ready) = if self.rx.is_empty() {
-                poll2(self.wake.raw(), self.fd(), events | extra | job_events, ms)
+                poll2(
+                    self.wake.fd(),
+                    self.sock.as_fd(),
+                    events | extra | job_events,
+                    ms,
+                )
             } else {
                 (1, 0)
             };
@@ -1031,9 +1070,9 @@ impl Worker {
     /// Runs `f` with O_NONBLOCK set, for calls that have no MSG_DONTWAIT (accept, connect).
     fn nonblocking<T>(&self, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
         if self.timeout == Timeout::Blocking {
-            set_nonblocking(self.fd(), true);
+            sys::set_nonblocking(self.fd(), true);
             let r = f(&self.sock);
-            set_nonblocking(self.fd(), false);
+            sys::set_nonblocking(self.fd(), false);
             r
         } else {
             f(&self.sock)
@@ -1070,7 +1109,7 @@ impl Worker {
 
     /// The protocol of the connections this listener accepts: its own, read once.
     fn conn_proto(&mut self) -> i32 {
-        let fd = self.sock.as_raw_fd();
+        let fd = self.sock.as_fd();
         *self.conn_proto.get_or_insert_with(|| {
             options::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL).unwrap_or(0)
         })
@@ -1245,24 +1284,26 @@ impl Worker {
         let mut out: Vec<u8> = Vec::new();
         let mut source: Option<Endpoint> = None;
         loop {
-            let mut buf: Vec<u8> = Vec::with_capacity(want - out.len());
-            let spare = buf.spare_capacity_mut();
-            let r = if from {
-                self.sock
-                    .recv_from_with_flags(spare, (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL)
-                    .map(|(n, sa)| {
-                        source = (sa.len() > 0).then(|| Endpoint::from_sockaddr(&sa));
-                        n
-                    })
-            } else {
-                self.sock
-                    .recv_with_flags(spare, (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL)
-            };
+            let room = want - out.len();
+            let before = out.len();
+            let r = sys::recv_into(
+                &self.sock,
+                &mut out,
+                room,
+                (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL,
+                from,
+            );
             match r {
-                Ok(n) => {
-                    // SAFETY: the kernel initialised the first n bytes.
-                    unsafe { buf.set_len(n) };
-                    out.extend_from_slice(&buf);
+                Ok((n, sa)) => {
+                    if let Some(sa) = sa {
+                        source = (sa.len() > 0).then(|| Endpoint::from_sockaddr(&sa));
+                    }
+                    // MSG_TRUNC: the kernel reports a datagram's whole length, past the
+                    // buffer. Python's result has that length; the bytes past the buffer
+                    // are zeros here (never memory that was not received).
+                    if n > room {
+                        out.resize(before + n.min(MAX_RECV), 0);
+                    }
                     let waitall =
                         flags & libc::MSG_WAITALL != 0 && self.kind == Kind::Stream && !nonblocking;
                     if n > 0 && waitall && out.len() < want {
@@ -1334,13 +1375,8 @@ impl Worker {
                 } else if let Ok(n) = interface.parse::<u32>() {
                     n
                 } else {
-                    let c = std::ffi::CString::new(interface).map_err(|_| bad(interface))?;
-                    // SAFETY: c is a valid C string.
-                    let n = unsafe { libc::if_nametoindex(c.as_ptr()) };
-                    if n == 0 {
-                        return Err(OpError::os(op, Some(interface.to_string()), libc::ENODEV));
-                    }
-                    n
+                    sys::interface_index(self.sock.as_fd(), interface)
+                        .map_err(|_| OpError::os(op, Some(interface.to_string()), libc::ENODEV))?
                 };
                 let r = if join {
                     self.sock.join_multicast_v6(&g, index)
@@ -1382,9 +1418,20 @@ impl Worker {
 
     /// Reports a chunk if the consumer has room for it; otherwise counts what was skipped.
     fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
-        let cost = data.len() + EVENT_COST;
+        let kept = self.kept(data);
+        let cost = kept.len() + EVENT_COST;
         if let Some(permit) = self.permit_for(data.len(), cost) {
-            self.emit_chunk(direction, data.to_vec().into(), peer, permit);
+            let bytes = Bytes::from(kept.to_vec());
+            self.emit_chunk_of(direction, bytes, data.len(), peer, permit);
+        }
+    }
+
+    /// The part of a chunk its Data event carries (all of it unless the consumer asked
+    /// for a prefix).
+    pub(super) fn kept<'d>(&self, data: &'d [u8]) -> &'d [u8] {
+        match self.shared.config.chunk_prefix {
+            Some(p) if data.len() > p => &data[..p],
+            _ => data,
         }
     }
 
@@ -1392,6 +1439,11 @@ impl Worker {
     /// copy; `buf` is left empty for a new one), copied when smaller, so a short chunk never
     /// pins a large buffer.
     fn deliver_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+        if self.kept(buf).len() < buf.len() {
+            // Only a prefix goes: the buffer stays for the next read.
+            self.deliver(Direction::In, buf, peer);
+            return;
+        }
         let moving = buf.len() * 2 >= buf.capacity();
         let cost = if moving { buf.capacity() } else { buf.len() } + EVENT_COST;
         if let Some(permit) = self.permit_for(buf.len(), cost) {
@@ -1434,6 +1486,19 @@ impl Worker {
         permit: Permit,
     ) {
         let len = data.len();
+        self.emit_chunk_of(direction, data, len, peer, permit);
+    }
+
+    /// A Data event for a chunk of `len` bytes whose event carries `data` (all of them, or
+    /// the prefix the consumer asked for).
+    pub(super) fn emit_chunk_of(
+        &mut self,
+        direction: Direction,
+        data: Bytes,
+        len: usize,
+        peer: Option<Endpoint>,
+        permit: Permit,
+    ) {
         self.shared.emit(Event::Data {
             id: self.id,
             chunk: Chunk {
@@ -1462,49 +1527,7 @@ impl Worker {
     /// One round of the continuous modes: accept or receive whatever is ready.
     fn continuous_step(&mut self) {
         if let Some(receive) = self.auto_accept {
-            // O_NONBLOCK for the whole burst, not each call.
-            let toggle = self.timeout == Timeout::Blocking;
-            if toggle {
-                set_nonblocking(self.fd(), true);
-            }
-            for _ in 0..BURST {
-                if !self.room_for_client() {
-                    break;
-                }
-                match self.sock.accept() {
-                    Ok((conn, addr)) => {
-                        // Linux's accept4 gives the new socket no O_NONBLOCK of the
-                        // listener's: it is blocking, as Python's accept() makes it.
-                        let peer = Endpoint::from_sockaddr(&addr);
-                        let proto = self.conn_proto();
-                        match spawn_accepted(
-                            &self.shared,
-                            (conn, peer.clone()),
-                            self.family,
-                            self.kind,
-                            proto,
-                            receive,
-                            self.inherit(),
-                        ) {
-                            Ok(conn) => self.shared.emit(Event::Accepted {
-                                listener: self.id,
-                                conn,
-                                peer,
-                            }),
-                            Err(error) => self.report(error),
-                        }
-                    }
-                    Err(e) if is_again(&e) => break,
-                    Err(e) => {
-                        self.report(OpError::from_io("accept", None, &e));
-                        break;
-                    }
-                }
-            }
-            if toggle {
-                set_nonblocking(self.fd(), false);
-            }
-            self.snapshot_due = true;
+            self.accept_burst(receive);
             return;
         }
         let Some(bufsize) = self.auto_recv else {
@@ -1522,15 +1545,16 @@ impl Worker {
                 buf = Vec::with_capacity(bufsize);
             }
             buf.clear();
-            let r = self
-                .sock
-                .recv_from_with_flags(&mut buf.spare_capacity_mut()[..bufsize], libc::MSG_DONTWAIT);
+            // A datagram's sender is asked for; a stream's peer is known.
+            let datagram = self.kind != Kind::Stream;
+            let r = sys::recv_into(&self.sock, &mut buf, bufsize, libc::MSG_DONTWAIT, datagram);
             match r {
                 Ok((n, sa)) => {
-                    // SAFETY: the kernel initialised the first n bytes.
-                    unsafe { buf.set_len(n) };
-                    let peer = (self.kind != Kind::Stream && sa.len() > 0)
-                        .then(|| Endpoint::from_sockaddr(&sa));
+                    let n = n.min(bufsize);
+                    let peer = sa
+                        .as_ref()
+                        .filter(|sa| sa.len() > 0)
+                        .map(Endpoint::from_sockaddr);
                     if n == 0 && self.kind == Kind::Stream {
                         // b'': the peer closed its side; stop polling for input.
                         self.count_in_buf(&mut buf, peer);
@@ -1540,8 +1564,7 @@ impl Worker {
                         self.answer_eof();
                         break;
                     }
-                    let from = (self.kind != Kind::Stream).then_some(sa);
-                    self.answer_data(&buf, from);
+                    self.answer_data(&buf, sa);
                     self.count_in_buf(&mut buf, peer);
                     // A stream read short of the buffer took all the kernel held: the next
                     // read would only say EAGAIN, so go back to waiting (one call less per
@@ -1695,6 +1718,17 @@ impl Worker {
             None => self.snapshot_due = true,
         }
         changed
+    }
+}
+
+/// What a panic said, for the failure it becomes.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "it panicked".to_string()
     }
 }
 

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use super::Worker;
 use crate::engine::waker::Doorbell;
 use crate::engine::{lock, Shared};
+use crate::sys::{self, Epoll, EpollEvents};
 
 /// The token of the reactor's own wake descriptor; a worker's are its id twice (socket, wake).
 const WAKE: u64 = u64::MAX;
@@ -122,26 +123,14 @@ pub(super) fn adopt(shared: &Arc<Shared>, w: Box<Worker>) -> Result<(), Box<Work
 
 fn start(shared: &Arc<Shared>) -> io::Result<JoinHandle<()>> {
     let bell = shared.reactor.bell.install()?;
-    // SAFETY: epoll_create1 returns a new descriptor or -1.
-    let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: a fresh descriptor we own.
-    let epoll = unsafe { OwnedFd::from_raw_fd(fd) };
-    ctl(
-        epoll.as_raw_fd(),
-        libc::EPOLL_CTL_ADD,
-        bell,
-        libc::EPOLLIN as u32,
-        WAKE,
-    )?;
+    let epoll = Epoll::new()?;
+    epoll.add(bell, libc::EPOLLIN as u32, WAKE)?;
     let sh = shared.clone();
     let thread = std::thread::Builder::new()
         .name("sock-reactor".into())
         .stack_size(shared.config.stack_size)
         .spawn(move || {
-            crate::engine::pool::lower_priority(sh.config.worker_nice);
+            sys::lower_priority(sh.config.worker_nice);
             Loop {
                 shared: sh,
                 epoll,
@@ -161,7 +150,7 @@ struct Held {
 
 struct Loop {
     shared: Arc<Shared>,
-    epoll: OwnedFd,
+    epoll: Epoll,
     held: HashMap<u64, Held>,
     /// The held workers' timers, soonest first: no scan of every worker each round.
     timers: BTreeSet<(Instant, u64)>,
@@ -176,30 +165,17 @@ const RETRY: Duration = Duration::from_millis(10);
 impl Loop {
     fn run(mut self) {
         IN_REACTOR.set(true);
-        let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; MAX_EVENTS];
+        let mut room = EpollEvents::new(MAX_EVENTS);
+        let mut events: Vec<(u64, u32)> = Vec::with_capacity(MAX_EVENTS);
         // (socket events, wake) per worker woken in one round.
         let mut woken: HashMap<u64, (u32, bool)> = HashMap::new();
         loop {
             let timeout = self.next_timeout();
-            // SAFETY: events has room for MAX_EVENTS entries.
-            let n = unsafe {
-                libc::epoll_wait(
-                    self.epoll.as_raw_fd(),
-                    events.as_mut_ptr(),
-                    MAX_EVENTS as i32,
-                    timeout,
-                )
-            };
-            let n = if n < 0 {
-                // EINTR; nothing else is expected of a valid descriptor. Go round again.
-                0
-            } else {
-                n as usize
-            };
+            // An interrupted wait (EINTR) returns nothing: go round again.
+            self.epoll.wait(&mut room, timeout, &mut events);
             woken.clear();
             let mut adopt = false;
-            for ev in &events[..n] {
-                let (token, bits) = (ev.u64, ev.events);
+            for &(token, bits) in &events {
                 if token == WAKE {
                     adopt = true;
                     continue;
@@ -278,7 +254,7 @@ impl Loop {
     fn take_inbox(&mut self) {
         let new = std::mem::take(&mut *lock(&self.shared.reactor.inbox));
         for mut w in new {
-            w.start_once();
+            w.guard("start", Worker::start_once);
             self.settle(w);
         }
     }
@@ -293,14 +269,13 @@ impl Loop {
         let Some(first) = first else {
             return -1;
         };
-        let left = first.saturating_duration_since(Instant::now());
-        left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+        sys::ms_until(first)
     }
 
     /// What a worker does when its socket is ready or its timer due, as on its thread.
     fn step(&mut self, mut w: Box<Worker>, bits: u32) {
         // epoll's IN/OUT/ERR/HUP bits are poll's.
-        w.after_wait(false, bits as i16);
+        w.guard("wait", |w| w.after_wait(false, bits as i16));
         self.settle(w);
     }
 
@@ -313,7 +288,7 @@ impl Loop {
             if matches!(w.sock.linger(), Ok(Some(d)) if !d.is_zero()) {
                 self.resume(w);
             } else {
-                w.finish();
+                w.finish_guarded();
             }
             return;
         }
@@ -333,25 +308,20 @@ impl Loop {
     }
 
     fn register(&self, w: &mut Worker, wanted: u32) -> io::Result<()> {
-        let ep = self.epoll.as_raw_fd();
         let id = w.id.0;
-        if !w.rest.waker && w.wake.has_fd() {
-            ctl(
-                ep,
-                libc::EPOLL_CTL_ADD,
-                w.wake.raw(),
-                libc::EPOLLIN as u32,
-                id << 1 | 1,
-            )?;
-            w.rest.waker = true;
+        if !w.rest.waker {
+            if let Some(fd) = w.wake.fd() {
+                self.epoll.add(fd, libc::EPOLLIN as u32, id << 1 | 1)?;
+                w.rest.waker = true;
+            }
         }
-        let op = match (w.rest.sock, wanted) {
+        let fd = w.sock.as_fd();
+        match (w.rest.sock, wanted) {
             (a, b) if a == b => return Ok(()),
-            (0, _) => libc::EPOLL_CTL_ADD,
-            (_, 0) => libc::EPOLL_CTL_DEL,
-            _ => libc::EPOLL_CTL_MOD,
-        };
-        ctl(ep, op, w.sock.as_raw_fd(), wanted, id << 1)?;
+            (0, _) => self.epoll.add(fd, wanted, id << 1)?,
+            (_, 0) => self.epoll.delete(fd)?,
+            _ => self.epoll.modify(fd, wanted, id << 1)?,
+        }
         w.rest.sock = wanted;
         Ok(())
     }
@@ -370,12 +340,13 @@ impl Loop {
     }
 
     fn deregister(&self, w: &mut Worker) {
-        let ep = self.epoll.as_raw_fd();
         if w.rest.sock != 0 {
-            let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.sock.as_raw_fd(), 0, 0);
+            let _ = self.epoll.delete(w.sock.as_fd());
         }
         if w.rest.waker {
-            let _ = ctl(ep, libc::EPOLL_CTL_DEL, w.wake.raw(), 0, 0);
+            if let Some(fd) = w.wake.fd() {
+                let _ = self.epoll.delete(fd);
+            }
         }
         w.rest = Registration::default();
     }
@@ -412,19 +383,10 @@ impl Loop {
         for mut w in left.into_iter().chain(inbox) {
             self.deregister(&mut w);
             self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
-            w.finish();
+            w.finish_guarded();
         }
         for w in std::mem::take(&mut self.stalled) {
-            w.finish();
+            w.finish_guarded();
         }
     }
-}
-
-fn ctl(epoll: RawFd, op: i32, fd: RawFd, events: u32, token: u64) -> io::Result<()> {
-    let mut ev = libc::epoll_event { events, u64: token };
-    // SAFETY: ev is a valid epoll_event; the descriptors are the caller's.
-    if unsafe { libc::epoll_ctl(epoll, op, fd, &mut ev) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }

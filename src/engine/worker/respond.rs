@@ -14,8 +14,8 @@ use crate::engine::addr::{Endpoint, Kind};
 use crate::engine::command::{ReqId, SocketId};
 use crate::engine::errors::OpError;
 use crate::engine::event::{Event, Reply, SockState};
-use crate::engine::lock;
 use crate::engine::responder::{Ctx, Out, Responder, ResponderSpec};
+use crate::engine::{lock, Shared};
 
 /// Answer bytes queued per connection before the worker stops reading.
 const OUT_LIMIT: usize = 1 << 20;
@@ -46,6 +46,11 @@ pub(crate) struct ClientCount {
     pub(crate) open: AtomicUsize,
     /// A limit is set, so the listener may be waiting for a place.
     pub(crate) limited: AtomicBool,
+    /// The listener paused accepting for a shortage (descriptors, sockets): a closing
+    /// connection wakes it to try again.
+    pub(crate) paused: AtomicBool,
+    /// A connection closed since the listener last looked.
+    pub(crate) freed: AtomicBool,
 }
 
 impl Worker {
@@ -173,20 +178,34 @@ impl Worker {
         } else {
             0
         };
-        let t = match a.hold_until {
-            Some(t) if !a.held.is_empty() => Some(t.saturating_duration_since(now)),
+        let hold = match a.hold_until {
+            Some(t) if !a.held.is_empty() => Some(t),
             _ => None,
         };
-        (events, t)
+        let due = match (hold, a.r.deadline()) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+        (events, due.map(|t| t.saturating_duration_since(now)))
     }
 
     /// Moves due answers to the queues and sends what the kernel takes.
     pub(super) fn answer_step(&mut self) {
+        let now = Instant::now();
+        let due = self
+            .answering
+            .as_ref()
+            .and_then(|a| a.r.deadline())
+            .is_some_and(|d| now >= d);
+        let timer_ctx = due.then(|| self.ctx(None));
         let Some(mut a) = self.answering.take() else {
             return;
         };
         let datagram = self.kind != Kind::Stream;
-        let now = Instant::now();
+        if let Some(ctx) = timer_ctx {
+            let outs = a.r.on_timer(&ctx);
+            a.held.extend(outs.into_iter().map(|o| (o, None)));
+        }
         while let Some((out, to)) = a.held.pop_front() {
             if a.hold_until.is_some_and(|t| now < t) {
                 a.held.push_front((out, to));
@@ -282,20 +301,6 @@ impl Worker {
             .is_none_or(|m| self.clients.0.open.load(Ordering::Acquire) < m)
     }
 
-    /// A connection of a listener closed: give its place back, and wake the listener when
-    /// it may be waiting for the place or shows the count (a quiet server's listener
-    /// neither waits nor shows: waking it cost three system calls per connection).
-    pub(super) fn leave_listener(&self) {
-        if let Some((parent, clients)) = &self.parent {
-            clients.0.open.fetch_sub(1, Ordering::AcqRel);
-            if self.shared.config.inspect || clients.0.limited.load(Ordering::Acquire) {
-                if let Some(h) = lock(&self.shared.workers).get(parent) {
-                    h.wake.wake(&self.shared.reactor.bell);
-                }
-            }
-        }
-    }
-
     pub(super) fn responder_name(&self) -> Option<String> {
         self.answering
             .as_ref()
@@ -308,4 +313,24 @@ impl Worker {
 pub(super) struct Inherit {
     pub(super) responder: Option<ResponderSpec>,
     pub(super) parent: (SocketId, Clients),
+}
+
+/// A connection of a listener closed: give its place back, and wake the listener when
+/// it may be waiting for the place or shows the count (a quiet server's listener
+/// neither waits nor shows: waking it cost three system calls per connection).
+/// Called once the connection's descriptor is closed, so a listener paused for want of
+/// descriptors finds one free when it wakes.
+pub(super) fn leave_listener(shared: &Shared, parent: Option<(SocketId, Clients)>) {
+    if let Some((parent, clients)) = &parent {
+        clients.0.open.fetch_sub(1, Ordering::AcqRel);
+        let paused = clients.0.paused.load(Ordering::Acquire);
+        if paused {
+            clients.0.freed.store(true, Ordering::Release);
+        }
+        if paused || shared.config.inspect || clients.0.limited.load(Ordering::Acquire) {
+            if let Some(h) = lock(&shared.workers).get(parent) {
+                h.wake.wake(&shared.reactor.bell);
+            }
+        }
+    }
 }

@@ -32,6 +32,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         {
             actions.push(Action::SaveJournal {
                 path: state.journal_path.trim().to_string(),
+                replace: crate::ui::files::Replace::No,
             });
         }
         if let Some(s) = &state.journal_status {

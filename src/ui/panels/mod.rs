@@ -8,7 +8,36 @@ pub mod sockets;
 pub mod traffic_view;
 pub mod workspace;
 
-use super::state::Action;
+use super::state::{Action, ConfirmReplace};
+
+/// "FILE already exists: replace it?", across the window's top while a write waits for
+/// the answer.
+pub fn confirm_bar(ui: &mut egui::Ui, c: &ConfirmReplace, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} already exists. Replace it with {}?",
+                c.path.display(),
+                c.what
+            ))
+            .strong(),
+        );
+        if ui
+            .button("Replace it")
+            .on_hover_text("Write over the file that is there now (its permissions are kept).")
+            .clicked()
+        {
+            actions.push(Action::Confirm { replace: true });
+        }
+        if ui
+            .button("Keep it")
+            .on_hover_text("Leave the file as it is; nothing is written.")
+            .clicked()
+        {
+            actions.push(Action::Confirm { replace: false });
+        }
+    });
+}
 
 pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, _actions: &mut [Action]) {
     ui.horizontal(|ui| {

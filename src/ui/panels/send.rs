@@ -365,7 +365,9 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                     .on_hover_text("Write the library as JSON")
                     .clicked()
                 {
-                    actions.push(Action::ExportLibrary);
+                    actions.push(Action::ExportLibrary {
+                        replace: crate::ui::files::Replace::No,
+                    });
                 }
             });
             if let Some(st) = library_status {

@@ -72,7 +72,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             ("export JSON lines", ExportKind::JsonLines, "One JSON object per call, with exact hex"),
         ] {
             if ui.button(text).on_hover_text(tip).clicked() {
-                actions.push(Action::Export { id, kind });
+                actions.push(Action::Export {
+                    id,
+                    kind,
+                    replace: crate::ui::files::Replace::No,
+                });
             }
         }
         ui.separator();

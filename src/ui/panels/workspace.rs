@@ -5,7 +5,7 @@ use egui::RichText;
 use crate::engine::{Family, How, Kind, Op, SockState, Timeout};
 use crate::ui::settings;
 use crate::ui::state::{validate_addr, validate_count, validate_timeout, Action, Purpose, UiState};
-use crate::ui::widgets::{action_button, error_label, field_problem, labelled_edit};
+use crate::ui::widgets::{action_button, error_label, field_problem, labelled_edit, warning_label};
 
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let Some(id) = state.selected else {
@@ -66,8 +66,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, v.err().as_deref());
             if family != Family::Unix {
-                if let Some(w) = crate::serve::exposure_warning(&s.form.bind_host) {
-                    ui.label(RichText::new(format!("Warning: {w}")).color(egui::Color32::from_rgb(230, 160, 40)).small());
+                if let Some(w) = crate::serve::exposure_warning(&s.form.bind_host, family == Family::Inet6) {
+                    warning_label(ui, &w);
                 }
             }
         });
@@ -83,6 +83,23 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 }
             }
             field_problem(ui, v.err().as_deref());
+            if stream && family != Family::Unix {
+                // The kernel binds an unbound listener to every interface, whatever the
+                // bind field above says; once it listens there, the address says so.
+                let local = s.snapshot.as_ref().and_then(|x| x.local.as_ref());
+                let wildcard = match local {
+                    Some(crate::engine::Endpoint::V4(a)) => a.ip().is_unspecified(),
+                    Some(crate::engine::Endpoint::V6(a)) => a.ip().is_unspecified(),
+                    _ => false,
+                };
+                if st == SockState::Created {
+                    warning_label(ui, &crate::serve::unbound_listen_warning(family == Family::Inet6));
+                } else if st == SockState::Listening && wildcard {
+                    if let Some(w) = local.and_then(|a| crate::serve::exposure_warning(&a.to_string(), false)) {
+                        warning_label(ui, &w);
+                    }
+                }
+            }
             let tip = if st == SockState::Listening { "Take one connection from the accept queue (blocks until one arrives)." } else { "Not listening: the kernel will refuse with EINVAL." };
             if action_button(ui, true, "accept", tip) {
                 actions.push(Action::Call { id, op: Op::Accept });
@@ -176,10 +193,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             let recording = s.snapshot.as_ref().and_then(|x| x.recording.clone());
             let mut on = recording.is_some();
             let path_ok = !s.form.record_path.trim().is_empty();
-            let tip = "Write every received byte to the file as it arrives, byte-exact (the traffic view's memory cap does not apply). The file is replaced.";
+            let tip = "Write every received byte to the file as it arrives, byte-exact (the traffic view's memory cap does not apply). A file already there is replaced only once you say so.";
             if ui.add_enabled(path_ok || on, egui::Checkbox::new(&mut on, "receive to file")).on_hover_text(tip).changed() {
                 let path = on.then(|| s.form.record_path.trim().into());
-                actions.push(Action::Call { id, op: Op::Record { path } });
+                actions.push(Action::Call { id, op: Op::Record { path, replace: false } });
             }
             if let Some((p, n)) = recording {
                 ui.label(RichText::new(format!("{} written to {}", crate::ui::traffic::human_bytes(n as f64), p.display())).small());

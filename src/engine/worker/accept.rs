@@ -1,0 +1,211 @@
+//! Continuous accept (a listener in auto-accept), and what it does when it cannot go on:
+//! when the process is out of descriptors (EMFILE, ENFILE, ENOBUFS, ENOMEM), the engine out
+//! of sockets, or the consumer of its events far behind, it stops polling the listener —
+//! which stays readable and would otherwise wake it in a tight loop — says so once, and
+//! tries again when one of its connections closes or a backoff timer passes (100 ms,
+//! doubling to 1 s). Connections meanwhile wait in the kernel's listen backlog.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use super::{is_again, spawn_accepted, Worker, BURST};
+use crate::engine::addr::Endpoint;
+use crate::engine::errors::{errno_name, strerror, OpError};
+use crate::engine::event::Event;
+use crate::sys;
+
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const MAX_RETRY: Duration = Duration::from_secs(1);
+/// Events waiting for the consumer past which a listener stops adding connections (each
+/// brings a few events of its own, and a stalled consumer must not make them pile up).
+pub(super) const EVENT_BACKLOG: usize = 64 << 10;
+
+/// Why accepting stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Short {
+    /// accept(2) failed with this errno: descriptors or kernel memory ran out.
+    Descriptors { errno: i32 },
+    /// The engine holds as many sockets as it may.
+    Sockets { max: usize },
+    /// The consumer has this many events still to read.
+    Consumer { queued: usize },
+}
+
+/// Accepting held back, and when it is tried again.
+pub(super) struct Pause {
+    retry_at: Instant,
+    backoff: Duration,
+    /// Tries that found the shortage still there.
+    failures: u64,
+}
+
+impl Worker {
+    /// One readable listener's worth of accepts (at most BURST), each handed to a worker
+    /// of its own; stops at the first shortage and pauses.
+    pub(super) fn accept_burst(&mut self, receive: bool) {
+        // O_NONBLOCK for the whole burst, not each call.
+        let toggle = self.timeout == crate::engine::Timeout::Blocking;
+        if toggle {
+            sys::set_nonblocking(self.fd(), true);
+        }
+        for _ in 0..BURST {
+            if !self.room_for_client() {
+                break;
+            }
+            if let Some(short) = self.engine_short() {
+                self.pause_accepting(short);
+                break;
+            }
+            match self.sock.accept() {
+                Ok((conn, addr)) => {
+                    self.resume_accepting();
+                    // Linux's accept4 gives the new socket no O_NONBLOCK of the
+                    // listener's: it is blocking, as Python's accept() makes it.
+                    let peer = Endpoint::from_sockaddr(&addr);
+                    let proto = self.conn_proto();
+                    match spawn_accepted(
+                        &self.shared,
+                        (conn, peer.clone()),
+                        self.family,
+                        self.kind,
+                        proto,
+                        receive,
+                        self.inherit(),
+                    ) {
+                        Ok(conn) => self.shared.emit(Event::Accepted {
+                            listener: self.id,
+                            conn,
+                            peer,
+                        }),
+                        Err(error) => self.report(error),
+                    }
+                }
+                Err(e) if is_again(&e) => {
+                    // Nothing waiting: whatever was short is not any more.
+                    self.resume_accepting();
+                    break;
+                }
+                Err(e) if out_of_resources(&e) => {
+                    let errno = e.raw_os_error().unwrap_or(libc::EMFILE);
+                    self.pause_accepting(Short::Descriptors { errno });
+                    break;
+                }
+                Err(e) => {
+                    // One connection's own failure (reset before it was accepted...).
+                    self.report(OpError::from_io("accept", None, &e));
+                    break;
+                }
+            }
+        }
+        if toggle {
+            sys::set_nonblocking(self.fd(), false);
+        }
+        self.snapshot_due = true;
+    }
+
+    /// A shortage in the engine itself: its socket limit, or its consumer far behind.
+    fn engine_short(&self) -> Option<Short> {
+        let max = self.shared.config.max_sockets;
+        if self.shared.live.load(Ordering::Acquire) >= max {
+            return Some(Short::Sockets { max });
+        }
+        let queued = self.shared.events.len();
+        (queued >= EVENT_BACKLOG).then_some(Short::Consumer { queued })
+    }
+
+    fn pause_accepting(&mut self, short: Short) {
+        let now = Instant::now();
+        self.clients.0.paused.store(true, Ordering::Release);
+        match &mut self.accept_pause {
+            Some(p) => {
+                p.failures += 1;
+                p.backoff = (p.backoff * 2).min(MAX_RETRY);
+                p.retry_at = now + p.backoff;
+            }
+            None => {
+                self.accept_pause = Some(Pause {
+                    retry_at: now + FIRST_RETRY,
+                    backoff: FIRST_RETRY,
+                    failures: 1,
+                });
+                // Once per shortage, not once per try.
+                let text = pause_text(short);
+                self.shared.emit(Event::Note { id: self.id, text });
+            }
+        }
+    }
+
+    fn resume_accepting(&mut self) {
+        if let Some(p) = self.accept_pause.take() {
+            self.clients.0.paused.store(false, Ordering::Release);
+            let tries = p.failures;
+            self.shared.emit(Event::Note {
+                id: self.id,
+                text: format!(
+                    "accepting again ({tries} {} found the shortage still there)",
+                    if tries == 1 { "try" } else { "tries" }
+                ),
+            });
+        }
+    }
+
+    /// A paused listener's next try is due: its timer passed, or one of its connections
+    /// closed (a descriptor and a socket were freed).
+    pub(super) fn accept_retry_due(&self) -> bool {
+        let Some(p) = &self.accept_pause else {
+            return false;
+        };
+        Instant::now() >= p.retry_at || self.clients.0.freed.swap(false, Ordering::AcqRel)
+    }
+
+    /// A poll timeout no later than a paused listener's next try.
+    pub(super) fn accept_retry_timeout(&self, timeout_ms: i32) -> i32 {
+        match &self.accept_pause {
+            None => timeout_ms,
+            Some(p) => {
+                let t = sys::ms_until(p.retry_at);
+                if timeout_ms < 0 {
+                    t
+                } else {
+                    timeout_ms.min(t)
+                }
+            }
+        }
+    }
+}
+
+/// accept(2) errors that say the process or system ran short, not that one connection
+/// failed: the listener stays readable and every retry would fail alike.
+fn out_of_resources(e: &std::io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
+}
+
+fn pause_text(short: Short) -> String {
+    let wait = "connections wait in the listen backlog, and accepting resumes when one closes";
+    match short {
+        Short::Descriptors { errno } => {
+            let (soft, _) = sys::nofile_limit();
+            let limit = soft.map_or("no limit".to_string(), |n| n.to_string());
+            let open = sys::open_descriptors().map_or("?".to_string(), |n| n.to_string());
+            let whose = if errno == libc::ENFILE {
+                "the whole system is out of file handles".to_string()
+            } else {
+                format!("socklab has {open} descriptors open, its limit (RLIMIT_NOFILE) is {limit}")
+            };
+            format!(
+                "accept paused: {} ({}): {whose}; {wait} (raise the limit with ulimit -n)",
+                errno_name(errno),
+                strerror(errno)
+            )
+        }
+        Short::Sockets { max } => {
+            format!("accept paused: {max} sockets are open, the engine's limit; {wait}")
+        }
+        Short::Consumer { queued } => format!(
+            "accept paused: {queued} events wait for the window or log to read them; {wait} or the reader catches up"
+        ),
+    }
+}
