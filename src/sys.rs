@@ -31,6 +31,9 @@ pub(crate) fn ms_until(deadline: Instant) -> i32 {
     ms_ceil(deadline.saturating_duration_since(Instant::now()))
 }
 
+/// How long a wait that failed (not interrupted) pauses before its caller goes round again.
+const FAILED_WAIT_PAUSE: Duration = Duration::from_millis(10);
+
 /// poll/epoll's timeout: -1 waits without limit.
 fn timespec(ms: i32) -> Option<Timespec> {
     (ms >= 0).then(|| Timespec {
@@ -44,7 +47,8 @@ fn timespec(ms: i32) -> Option<Timespec> {
 
 /// poll(2) on a wake descriptor (when there is one) and a socket (when `events` is not 0);
 /// returns (wake revents, socket revents) as poll's bits. An interrupted or failed poll
-/// returns nothing ready: callers look at their deadline and go round again.
+/// returns nothing ready: callers look at their deadline and go round again (after a
+/// failure other than EINTR, such as ENOMEM, only after a short pause: never a spin).
 pub(crate) fn poll2(
     wake: Option<BorrowedFd<'_>>,
     sock: BorrowedFd<'_>,
@@ -64,7 +68,11 @@ pub(crate) fn poll2(
     let t = timespec(timeout_ms);
     match rustix::event::poll(&mut fds, t.as_ref()) {
         Ok(n) if n > 0 => {}
-        _ => return (0, 0),
+        Ok(_) | Err(rustix::io::Errno::INTR) => return (0, 0),
+        Err(_) => {
+            std::thread::sleep(FAILED_WAIT_PAUSE);
+            return (0, 0);
+        }
     }
     let bits = |f: &PollFd<'_>| f.revents().bits() as i16;
     match (wake.is_some(), events != 0) {
@@ -122,14 +130,19 @@ impl Epoll {
     }
 
     /// Waits up to `timeout_ms` (-1: no limit); returns the (token, events) that fired.
-    /// An interrupted wait returns none.
+    /// An interrupted wait returns none; a failed one none after a short pause.
     pub(crate) fn wait(&self, room: &mut EpollEvents, timeout_ms: i32, out: &mut Vec<(u64, u32)>) {
         out.clear();
         room.0.clear();
         let t = timespec(timeout_ms);
         let spare = rustix::buffer::spare_capacity(&mut room.0);
-        if epoll::wait(&self.fd, spare, t.as_ref()).is_err() {
-            return;
+        match epoll::wait(&self.fd, spare, t.as_ref()) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => return,
+            Err(_) => {
+                std::thread::sleep(FAILED_WAIT_PAUSE);
+                return;
+            }
         }
         out.extend(room.0.iter().map(|e| {
             // Copied out: the struct is packed on x86_64.
@@ -549,4 +562,75 @@ pub fn nofile_limit() -> (Option<u64>, Option<u64>) {
 pub fn open_descriptors() -> Option<usize> {
     let n = std::fs::read_dir("/proc/self/fd").ok()?.count();
     Some(n.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsFd;
+
+    fn udp() -> std::net::UdpSocket {
+        std::net::UdpSocket::bind("127.0.0.1:0").unwrap()
+    }
+
+    #[test]
+    fn lengths_the_kernel_reports_never_exceed_the_buffer() {
+        // getsockopt into a buffer smaller than the option: never more than asked.
+        let u = udp();
+        let b = getsockopt_raw(u.as_fd(), libc::SOL_SOCKET, libc::SO_RCVBUF, 2).unwrap();
+        assert!(b.len() <= 2);
+        assert_eq!(
+            tcp_info(u.as_fd()).map(|t| t.tcpi_state),
+            None,
+            "UDP has no TCP_INFO"
+        );
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        assert_eq!(
+            tcp_info(l.as_fd()).map(|t| t.tcpi_state),
+            Some(10),
+            "LISTEN"
+        );
+
+        // recv with MSG_TRUNC reports 100 bytes; 4 are kept, what the buffer held.
+        let s = Socket::from(udp());
+        let to = s.local_addr().unwrap().as_socket().unwrap();
+        let peer = udp();
+        peer.send_to(&[7u8; 100], to).unwrap();
+        let mut buf = Vec::new();
+        let (n, from) = recv_into(&s, &mut buf, 4, libc::MSG_TRUNC, true).unwrap();
+        assert_eq!((n, buf.as_slice()), (100, &[7u8; 4][..]));
+        assert_eq!(
+            from.and_then(|a| a.as_socket()),
+            Some(peer.local_addr().unwrap())
+        );
+
+        // recvmmsg: each buffer holds at most its room, whatever the datagram's size.
+        peer.send_to(&[1u8; 10], to).unwrap();
+        peer.send_to(&[2u8; 2], to).unwrap();
+        let mut bufs = vec![Vec::new(), Vec::new()];
+        let mut senders = Vec::new();
+        // Both datagrams are queued on loopback once send_to returned.
+        recvmmsg(s.as_fd(), &mut bufs, 3, &mut senders).unwrap();
+        assert_eq!(bufs[0], [1u8; 3]);
+        assert_eq!(bufs[1], [2u8; 2]);
+        assert_eq!(senders.len(), 2);
+    }
+
+    #[test]
+    fn names_errors_and_files() {
+        let found = getaddrinfo("localhost", 80, libc::AF_UNSPEC, libc::SOCK_STREAM).unwrap();
+        assert!(found
+            .iter()
+            .all(|(a, _)| a.port() == 80 && a.ip().is_loopback()));
+        assert!(getaddrinfo("a\0b", 80, libc::AF_UNSPEC, 0).is_err());
+        assert_eq!(strerror(libc::ECONNREFUSED), "Connection refused");
+        assert_eq!(gai_strerror(libc::EAI_NONAME), "Name or service not known");
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, b"a").unwrap();
+        std::fs::write(&b, b"b").unwrap();
+        let e = rename_noreplace(&a, &b).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&b).unwrap(), b"b");
+    }
 }

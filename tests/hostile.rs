@@ -204,6 +204,75 @@ fn a_panic_in_the_reactor_fails_that_connection_and_the_others_go_on() {
 }
 
 // ---------------------------------------------------------------------------------------
+// A consumer that does not read
+
+#[test]
+fn notes_nobody_reads_are_counted_not_queued_without_end() {
+    const BACKLOG: usize = 500;
+    let mut d = Driver::with_config(socklab::engine::EngineConfig {
+        event_backlog: BACKLOG,
+        // Only the notes are looked at: no data events, no snapshots.
+        deliver_data: false,
+        inspect: false,
+        ..Default::default()
+    });
+    let u = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        u,
+        Op::Bind {
+            addr: loopback(Family::Inet, 0),
+        },
+    );
+    let every = socklab::serve::Rule {
+        kind: socklab::serve::MatchKind::Contains,
+        pattern: "".into(),
+        reply: "ok".into(),
+        ..Default::default()
+    };
+    let rules = socklab::serve::build(
+        "rules",
+        &socklab::serve::Options {
+            rules: vec![every],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    d.ok(
+        u,
+        Op::Respond {
+            responder: Some(rules),
+        },
+    );
+    let port = d.local(u).port().unwrap();
+    // Four times the backlog of messages, each answered (and noted), none of the notes
+    // read meanwhile.
+    let c = UdpSocket::bind("127.0.0.1:0").unwrap();
+    c.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut b = [0u8; 8];
+    for i in 0..4 * BACKLOG as u32 {
+        c.send_to(&i.to_be_bytes(), ("127.0.0.1", port)).unwrap();
+        assert_eq!(c.recv(&mut b).unwrap(), 2);
+    }
+    let queued = d.rx.len();
+    assert!(
+        queued <= BACKLOG + 8,
+        "{queued} events queued for a consumer that reads none (backlog {BACKLOG})"
+    );
+    // Read them: once the queue has room, the next note says how many were left out.
+    let mut notes = 0;
+    while d.rx.try_recv().is_ok() {
+        notes += 1;
+    }
+    c.send_to(b"again", ("127.0.0.1", port)).unwrap();
+    c.recv(&mut b).unwrap();
+    d.wait_for(
+        "the count",
+        |e| matches!(e, Event::Note { text, .. } if text.contains("were left out")),
+    );
+    assert!(notes >= BACKLOG - 8, "{notes} read");
+}
+
+// ---------------------------------------------------------------------------------------
 // `socklab serve` under pressure
 
 /// A `socklab serve` child whose output lines arrive on a channel (read on a thread, so
@@ -409,4 +478,129 @@ fn a_server_whose_output_is_not_read_stays_small_and_serving() {
     drop(ping);
     echo_once(port, b"more");
     s.expect("log lines were dropped");
+}
+
+// ---------------------------------------------------------------------------------------
+// `socklab run`: nothing aborts
+
+/// Runs `socklab run` on `src`: (stdout, stderr, exit code).
+fn run(src: &str) -> (String, String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.py");
+    std::fs::write(&p, src).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .arg("run")
+        .arg(&p)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn deep_nesting_is_refused_as_cpython_refuses_it() {
+    for (src, line) in [
+        (
+            format!("{}1{}", "(".repeat(2000), ")".repeat(2000)),
+            "SyntaxError: too many nested parentheses",
+        ),
+        (
+            format!("{}1{}", "[".repeat(2000), "]".repeat(2000)),
+            "SyntaxError: too many nested parentheses",
+        ),
+        (
+            vec!["1"; 50_000].join("+"),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+        (
+            format!("{}1", "-".repeat(50_000)),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+        (
+            format!("{}1", "not ".repeat(50_000)),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+        (
+            format!("x{}", ".y".repeat(50_000)),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+    ] {
+        let (out, err, code) = run(&format!("print('ran')\nx = {src}\n"));
+        assert_eq!(code, 1, "{line}: {err}");
+        assert_eq!(out, "", "nothing runs, as with python3");
+        assert!(err.contains(line), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+    // Nesting CPython accepts runs.
+    let (out, _, code) = run(&format!(
+        "{}1{}\n{}\n",
+        "(".repeat(200),
+        ")".repeat(200),
+        vec!["1"; 2000].join("+")
+    ));
+    assert_eq!((out.as_str(), code), ("1\n2000\n", 0));
+}
+
+#[test]
+fn arithmetic_at_the_edges_raises_instead_of_aborting() {
+    for (src, line) in [
+        ("(-9223372036854775807-1)//-1", "OverflowError"),
+        ("(-9223372036854775807-1)%-1", "0"),
+        ("abs(-9223372036854775807-1)", "OverflowError"),
+        ("int('1', 0)", "1"),
+        (
+            "int('1', 37)",
+            "ValueError: int() base must be >= 2 and <= 36, or 0",
+        ),
+        (
+            "int('ff', -1)",
+            "ValueError: int() base must be >= 2 and <= 36, or 0",
+        ),
+        ("int('-9223372036854775808')", "-9223372036854775808"),
+        ("int(1e300)", "OverflowError"),
+        ("b'abc'[1::9223372036854775807]", "b'b'"),
+        ("[0]*(2**30)", "MemoryError"),
+        ("(1,2)*(2**29)", "MemoryError"),
+        (
+            "import time\ntime.sleep(float('inf'))",
+            "OverflowError: timestamp out of range for platform time_t",
+        ),
+        (
+            "import time\ntime.sleep(float('nan'))",
+            "ValueError: Invalid value NaN (not a number)",
+        ),
+        (
+            "import socket\nsocket.socket().listen(2**40)",
+            "OverflowError: signed integer is greater than maximum",
+        ),
+    ] {
+        let (out, err, code) = run(&format!("{src}\n"));
+        assert!(
+            code == 0 || code == 1,
+            "{src}: exit {code} (a crash), {err}"
+        );
+        let last = out.trim_end().lines().last().unwrap_or_default();
+        let same = last == line || (line.ends_with("Error") && last.starts_with(line));
+        assert!(same, "{src}: {last:?}, {err}");
+    }
+    // Sizes are counted in bytes: a value past the limit is a MemoryError, not an abort.
+    let (out, err, code) =
+        run("x = b'a' * 2**29\ny = x + x + x\nx.hex(' ')\nlen(list(x[:2**26]))\nlen(x)\n");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "MemoryError\nMemoryError\nMemoryError\n536870912\n");
+}
+
+#[test]
+fn a_source_without_end_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["run", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("larger than 64 MiB"), "{err}");
 }

@@ -109,6 +109,8 @@ fn bad_arguments_exit_2_and_exposure_is_warned() {
         &["hmac", "9000"],
         &["echo", "70000"],
         &["rules", "9000", "--rule", "regex:(=>x"],
+        &["chargen", "9000", "--udp", "--udp-amplify", "0"],
+        &["hmac", "9000", "--key", "k", "--challenge-timeout", "inf"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
             .arg("serve")
@@ -118,16 +120,22 @@ fn bad_arguments_exit_2_and_exposure_is_warned() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty(), "{args:?} says why");
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
-        .args(["serve", "echo", "0.0.0.0:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut l = String::new();
-    err.read_line(&mut l).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(l.contains("reachable from the network"), "{l}");
+    for (addr, named) in [
+        ("0.0.0.0:0", "0.0.0.0 is"),
+        (":0", "0.0.0.0 (every interface"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+            .args(["serve", "echo", addr])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut l = String::new();
+        err.read_line(&mut l).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(l.contains("reachable from the network"), "{l}");
+        assert!(l.contains(named), "the address is named: {l}");
+    }
 }

@@ -369,3 +369,76 @@ fn receive_to_file_exports_pause_and_cap() {
         .is_some());
     assert!(selected(&h).traffic.bytes_held() <= 1 << 20);
 }
+
+#[test]
+fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    let port = bound_udp(&mut h);
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.send_to(b"hello", ("127.0.0.1", port)).unwrap();
+    click(&mut h, "auto-receive");
+    step_until(&mut h, "a row", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.len() == 1)
+    });
+
+    // Receive to a file that is there: the engine refuses, the window asks.
+    let rec = dir.path().join("rec.bin");
+    std::fs::write(&rec, b"keep me").unwrap();
+    replace_text(&mut h, "record to", &rec.display().to_string());
+    click(&mut h, "receive to file");
+    step_until(&mut h, "the question", |a| {
+        a.state.confirm_replace.is_some()
+    });
+    assert!(h
+        .query_by_label_contains("rec.bin already exists. Replace it with the received bytes?")
+        .is_some());
+    click(&mut h, "Keep it");
+    assert!(h.state().state.confirm_replace.is_none());
+    assert_eq!(std::fs::read(&rec).unwrap(), b"keep me", "kept");
+    click(&mut h, "receive to file");
+    step_until(&mut h, "the question again", |a| {
+        a.state.confirm_replace.is_some()
+    });
+    click(&mut h, "Replace it");
+    step_until(&mut h, "recording", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|s| s.recording.is_some())
+    });
+    assert_eq!(std::fs::read(&rec).unwrap(), b"", "replaced once asked");
+
+    // An export over a file that is there: asked too, and the file keeps its mode.
+    let csv = dir.path().join("t.csv");
+    std::fs::write(&csv, b"old").unwrap();
+    std::fs::set_permissions(&csv, std::fs::Permissions::from_mode(0o600)).unwrap();
+    replace_text(&mut h, "save to", &csv.display().to_string());
+    click(&mut h, "export CSV");
+    assert!(h.state().state.confirm_replace.is_some());
+    assert_eq!(std::fs::read(&csv).unwrap(), b"old");
+    click(&mut h, "Replace it");
+    assert!(
+        status(&h).starts_with("saved the traffic log as CSV"),
+        "{}",
+        status(&h)
+    );
+    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("time,"));
+    let mode = std::fs::metadata(&csv).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // The journal likewise.
+    let journal = dir.path().join("session.py");
+    std::fs::write(&journal, b"# mine").unwrap();
+    type_into(&mut h, "journal file", journal.to_str().unwrap());
+    click(&mut h, "Save journal");
+    assert!(h.state().state.confirm_replace.is_some());
+    assert_eq!(std::fs::read(&journal).unwrap(), b"# mine");
+    click(&mut h, "Replace it");
+    assert!(std::fs::read_to_string(&journal)
+        .unwrap()
+        .starts_with("import socket"));
+}

@@ -171,7 +171,7 @@ fn listening_without_bind_warns_as_binding_every_interface_does() {
     step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
     // The bind field says 127.0.0.1, but listen() on an unbound socket binds 0.0.0.0.
     assert!(h
-        .query_by_label_contains("listen() on a socket that was never bound binds it to 0.0.0.0")
+        .query_by_label_contains("listen() before bind() binds 0.0.0.0 (every interface)")
         .is_some());
     click(&mut h, "listen");
     step_until(&mut h, "listening on every interface", |a| {

@@ -57,6 +57,11 @@ pub struct EngineConfig {
     /// Report every chunk's bytes as Data events. Off for consumers that only count (a
     /// quiet `socklab serve`); counters and receive-to-file are unaffected.
     pub deliver_data: bool,
+    /// Events waiting for the consumer past which workers hold back what nobody asked for:
+    /// a listener stops accepting, notes and reports are counted instead of sent. With the
+    /// per-socket data budgets and one snapshot per socket, this bounds the event queue
+    /// whatever the consumer does (replies are one per request).
+    pub event_backlog: usize,
     /// Carry at most this many bytes of each chunk in its Data event (its length still
     /// counts every byte): for consumers that show only the start of a message, such as
     /// `socklab serve`'s log. None carries all of them.
@@ -78,6 +83,7 @@ impl Default for EngineConfig {
             park_linger: Duration::from_secs(10),
             worker_nice: 0,
             deliver_data: true,
+            event_backlog: 64 << 10,
             chunk_prefix: None,
             share_idle: true,
         }

@@ -756,9 +756,7 @@ pub fn call_builtin(
             if n < 0 {
                 return Err(PyErr::new("ValueError", "negative argument not allowed"));
             }
-            if n > 1 << 30 {
-                return Err(PyErr::new("MemoryError", ""));
-            }
+            super::ops::room_for(usize::try_from(n).ok())?;
             let mut buf = vec![0u8; n as usize];
             crate::sys::getrandom(&mut buf).map_err(|e| PyErr::new("OSError", e.to_string()))?;
             Ok(Value::bytes(&buf))
@@ -887,9 +885,7 @@ pub fn call_builtin(
                 if n < 0 {
                     return Err(PyErr::new("ValueError", "negative count"));
                 }
-                if n > 1 << 30 {
-                    return Err(PyErr::new("MemoryError", ""));
-                }
+                super::ops::room_for(usize::try_from(n).ok())?;
                 Ok(Value::bytes(&vec![0u8; n as usize]))
             }
             [v @ (Value::Tuple(_) | Value::List(_))] => {

@@ -33,10 +33,20 @@ pub(super) fn overflow() -> PyErr {
 /// interpreter makes. Past it, CPython's MemoryError, never an allocation that aborts.
 pub const MAX_VALUE_BYTES: usize = 1 << 30;
 
+thread_local! {
+    /// The limit for scripts run on this thread (a fuzzer sets a small one).
+    static VALUE_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_VALUE_BYTES) };
+}
+
+/// Lowers (or restores) the largest value scripts on this thread may make.
+pub fn set_value_limit(bytes: usize) {
+    VALUE_LIMIT.set(bytes.min(MAX_VALUE_BYTES));
+}
+
 /// MemoryError unless a value of `bytes` bytes (None: a size that overflowed) may be made.
 pub fn room_for(bytes: Option<usize>) -> R<usize> {
     match bytes {
-        Some(b) if b <= MAX_VALUE_BYTES => Ok(b),
+        Some(b) if b <= VALUE_LIMIT.get() => Ok(b),
         _ => Err(PyErr::new("MemoryError", "")),
     }
 }
@@ -544,41 +554,39 @@ pub fn slice(
             adjust(slice_arg(stop)?, -1, -1, n - 1),
         )
     };
-    let mut picks = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        picks.push(i as usize);
-        // A step past the sequence ends it (and never overflows).
-        match i.checked_add(step) {
-            Some(next) => i = next,
-            None => break,
-        }
-    }
-    if let Value::Str(s) = obj {
-        room_for(s.len().checked_mul(4))?;
-    }
+    // How many items the slice takes (as CPython's PySlice_AdjustIndices counts them),
+    // then each of them computed: no list of positions the size of the result.
+    let (a, z, d) = (start as i128, stop as i128, step as i128);
+    let count = if d > 0 && a < z {
+        ((z - a - 1) / d + 1) as usize
+    } else if d < 0 && a > z {
+        ((a - z - 1) / -d + 1) as usize
+    } else {
+        0
+    };
+    let at = move |k: usize| (a + k as i128 * d) as usize;
     Ok(match obj {
         Value::Str(s) => {
+            room_for(s.len().checked_mul(4))?;
             let chars: Vec<char> = s.chars().collect();
             Value::Str(Rc::from(
-                picks.iter().map(|&i| chars[i]).collect::<String>(),
+                (0..count).map(|k| chars[at(k)]).collect::<String>(),
             ))
         }
-        Value::Bytes(b) => Value::Bytes(picks.iter().map(|&i| b[i]).collect::<Vec<u8>>().into()),
-        Value::Tuple(t) => Value::Tuple(
-            picks
-                .iter()
-                .map(|&i| t[i].clone())
-                .collect::<Vec<_>>()
-                .into(),
-        ),
-        Value::List(t) => Value::List(
-            picks
-                .iter()
-                .map(|&i| t[i].clone())
-                .collect::<Vec<_>>()
-                .into(),
-        ),
+        Value::Bytes(b) if d == 1 => Value::Bytes(b[at(0).min(b.len())..][..count].into()),
+        Value::Bytes(b) => {
+            room_for(Some(count))?;
+            Value::Bytes((0..count).map(|k| b[at(k)]).collect::<Vec<u8>>().into())
+        }
+        Value::Tuple(t) | Value::List(t) => {
+            room_for(items_bytes(count))?;
+            let items: Vec<Value> = (0..count).map(|k| t[at(k)].clone()).collect();
+            if matches!(obj, Value::Tuple(_)) {
+                Value::Tuple(items.into())
+            } else {
+                Value::List(items.into())
+            }
+        }
         _ => Value::None,
     })
 }

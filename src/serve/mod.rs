@@ -128,5 +128,5 @@ pub fn exposure_warning(host: &str, v6: bool) -> Option<String> {
 /// interface (0.0.0.0, or :: for IPv6) on a port it picks.
 pub fn unbound_listen_warning(v6: bool) -> String {
     let any = if v6 { "::" } else { "0.0.0.0" };
-    format!("listen() on a socket that was never bound binds it to {any} (every interface) on a port the kernel picks: it is reachable from the network. Bind 127.0.0.1 (or ::1) first to keep it local.")
+    format!("listen() before bind() binds {any} (every interface) on a port the kernel picks: reachable from the network. Bind 127.0.0.1 (or ::1) first to keep it local.")
 }

@@ -16,9 +16,6 @@ use crate::sys;
 
 const FIRST_RETRY: Duration = Duration::from_millis(100);
 const MAX_RETRY: Duration = Duration::from_secs(1);
-/// Events waiting for the consumer past which a listener stops adding connections (each
-/// brings a few events of its own, and a stalled consumer must not make them pile up).
-pub(super) const EVENT_BACKLOG: usize = 64 << 10;
 
 /// Why accepting stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,8 +106,10 @@ impl Worker {
         if self.shared.live.load(Ordering::Acquire) >= max {
             return Some(Short::Sockets { max });
         }
+        // Each connection brings a few events of its own: a stalled consumer must not make
+        // them pile up.
         let queued = self.shared.events.len();
-        (queued >= EVENT_BACKLOG).then_some(Short::Consumer { queued })
+        (queued >= self.shared.config.event_backlog).then_some(Short::Consumer { queued })
     }
 
     fn pause_accepting(&mut self, short: Short) {

@@ -428,6 +428,8 @@ struct Worker {
     /// Requests being run now (a blocking call, and instant calls answered during its
     /// wait): if the worker fails, each of them is answered with the failure.
     inflight: Vec<(ReqId, &'static str)>,
+    /// Notes and reports left out while the consumer was far behind.
+    unsaid: u64,
 }
 
 impl Worker {
@@ -484,6 +486,7 @@ impl Worker {
             accept_pause: None,
             parent: None,
             inflight: Vec::new(),
+            unsaid: 0,
         }
     }
 
@@ -795,13 +798,33 @@ impl Worker {
     }
 
     /// A failure no request waits for (a continuous mode's, a recording's).
-    fn report(&self, error: OpError) {
-        self.shared.emit(Event::Failed {
+    fn report(&mut self, error: OpError) {
+        self.unasked(Event::Failed {
             id: Some(self.id),
             req: None,
             error,
             elapsed: Duration::ZERO,
         });
+    }
+
+    /// Sends an event nobody asked for (a report, a responder's note). While the consumer
+    /// has EVENT_BACKLOG events still to read, they are counted instead, and the count is
+    /// said once it catches up: a flood that makes one per message never grows the queue.
+    pub(super) fn unasked(&mut self, ev: Event) {
+        if self.shared.events.len() >= self.shared.config.event_backlog {
+            self.unsaid += 1;
+            return;
+        }
+        if self.unsaid > 0 {
+            let n = std::mem::take(&mut self.unsaid);
+            self.shared.emit(Event::Note {
+                id: self.id,
+                text: format!(
+                    "{n} notes and reports were left out while the window or log fell behind"
+                ),
+            });
+        }
+        self.shared.emit(ev);
     }
 
     fn reply(&self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {

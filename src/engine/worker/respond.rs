@@ -220,7 +220,7 @@ impl Worker {
                 Out::Wait { delay } => a.hold_until = Some(now + delay),
                 Out::Close if !datagram => a.close_when_sent = true,
                 Out::Close => {}
-                Out::Note { text } => self.shared.emit(Event::Note { id: self.id, text }),
+                Out::Note { text } => self.unasked(Event::Note { id: self.id, text }),
             }
         }
         let ended = self.flush_answers(&mut a);
