@@ -274,8 +274,10 @@ fn last_errno() -> i32 {
 
 /// recv(2)/recvfrom(2) without waiting beyond what `flags` say, into the spare room of
 /// `buf` (at most `room` bytes, appended after what it holds). Returns the length the
-/// kernel reported — with MSG_TRUNC a datagram's whole length, which may exceed `room`:
-/// only the bytes it wrote are added to `buf` — and the sender when `from` is asked for.
+/// kernel reported — with MSG_TRUNC a datagram's whole length, which may exceed `room` —
+/// and the sender when `from` is asked for; `buf` grows by that length or `room`, the
+/// smaller. With MSG_TRUNC the room is zeroed first: a stream socket then discards what
+/// it reports and writes nothing (tcp(7)), so its bytes are zeros, never old memory.
 pub(crate) fn recv_into(
     sock: &Socket,
     buf: &mut Vec<u8>,
@@ -284,18 +286,23 @@ pub(crate) fn recv_into(
     from: bool,
 ) -> io::Result<(usize, Option<SockAddr>)> {
     buf.reserve(room);
+    let start = buf.len();
     let spare = &mut buf.spare_capacity_mut()[..room];
+    let zeroed = flags & libc::MSG_TRUNC != 0;
+    if zeroed {
+        spare.fill(std::mem::MaybeUninit::new(0));
+    }
     let (n, sender) = if from {
         let (n, sa) = sock.recv_from_with_flags(spare, flags)?;
         (n, Some(sa))
     } else {
         (sock.recv_with_flags(spare, flags)?, None)
     };
-    let wrote = n.min(room);
-    let len = buf.len() + wrote;
-    // SAFETY: the kernel initialised the first `wrote` bytes of the spare room it was given
-    // (`room` bytes long): a length it reports past that is clamped, never trusted.
-    unsafe { buf.set_len(len) };
+    let kept = n.min(room);
+    // SAFETY: the first `kept` bytes of the spare room (`room` long) are initialised: the
+    // kernel wrote them (without MSG_TRUNC it writes every byte it reports, up to the
+    // room), or they were zeroed above. A length reported past the room is never used.
+    unsafe { buf.set_len(start + kept) };
     Ok((n, sender))
 }
 
@@ -555,13 +562,6 @@ pub(crate) fn set_thread_name(name: &str) {
 pub fn nofile_limit() -> (Option<u64>, Option<u64>) {
     let r = rustix::process::getrlimit(rustix::process::Resource::Nofile);
     (r.current, r.maximum)
-}
-
-/// Descriptors this process has open now (the entries of /proc/self/fd, less the one the
-/// listing itself holds), or None where /proc is not there.
-pub fn open_descriptors() -> Option<usize> {
-    let n = std::fs::read_dir("/proc/self/fd").ok()?.count();
-    Some(n.saturating_sub(1))
 }
 
 #[cfg(test)]

@@ -266,8 +266,12 @@ fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<&'static str>
             Some("Pick a file you may read, or a folder you may write to."),
         ),
         libc::EEXIST => (
-            format!("A file already exists at{at}; socklab does not replace a file without asking."),
-            Some("Answer \"Replace it\" at the top of the window to write over it, or pick another name."),
+            format!(
+                "A file already exists at{at}; socklab does not replace a file without asking."
+            ),
+            Some(
+                "Say to replace it when asked (the window asks at its top), or pick another name.",
+            ),
         ),
         libc::EISDIR => (
             format!("The path{at} is a folder, not a file."),

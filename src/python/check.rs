@@ -280,10 +280,7 @@ fn expr(e: &Expr) -> Result<(), Unsupported> {
             expr(first)?;
             rest.iter().try_for_each(|(_, e)| expr(e))
         }
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            expr(a)?;
-            expr(b)
-        }
+        Expr::And(terms) | Expr::Or(terms) => terms.iter().try_for_each(expr),
         Expr::Not(a) => expr(a),
     }
 }

@@ -15,7 +15,7 @@ use super::lexer::Pos;
 use super::net;
 use super::ops;
 use super::parser::{Arg, Expr, Index, Line, Lit, Stmt, Target};
-use super::value::{repr, to_str, SockObj, Value};
+use super::value::{checked_repr, checked_str, ReprError, SockObj, Value};
 
 /// A Python exception: its class and message, as the traceback's last line shows them.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +146,7 @@ impl<'a> Interp<'a> {
             Stmt::Expr(e) => {
                 let v = self.eval(e)?;
                 if !matches!(v, Value::None) {
-                    let text = self.repr(&v);
+                    let text = self.repr(&v)?;
                     let _ = writeln!(self.out, "{text}");
                     self.vars.insert("_".into(), v);
                 }
@@ -210,16 +210,16 @@ impl<'a> Interp<'a> {
         ))
     }
 
-    pub(super) fn repr(&mut self, v: &Value) -> String {
+    pub(super) fn repr(&mut self, v: &Value) -> R<String> {
         let mut draw =
             |s: &SockObj| net::socket_repr(&self.engine, &self.events, &mut self.created, s);
-        repr(v, &mut draw)
+        checked_repr(v, &mut draw, ops::value_limit()).map_err(refused)
     }
 
-    fn str_of(&mut self, v: &Value) -> String {
+    fn str_of(&mut self, v: &Value) -> R<String> {
         let mut draw =
             |s: &SockObj| net::socket_repr(&self.engine, &self.events, &mut self.created, s);
-        to_str(v, &mut draw)
+        checked_str(v, &mut draw, ops::value_limit()).map_err(refused)
     }
 
     fn eval(&mut self, e: &Expr) -> R<Value> {
@@ -288,19 +288,17 @@ impl<'a> Interp<'a> {
                 }
                 Ok(Value::Bool(true))
             }
-            Expr::And(a, b) => {
-                let l = self.eval(a)?;
-                if !l.truthy() {
-                    return Ok(l);
+            // The first falsy (and) or truthy (or) term, else the last: as Python.
+            Expr::And(terms) | Expr::Or(terms) => {
+                let or = matches!(e, Expr::Or(_));
+                let mut last = Value::None;
+                for t in terms {
+                    last = self.eval(t)?;
+                    if last.truthy() == or {
+                        break;
+                    }
                 }
-                self.eval(b)
-            }
-            Expr::Or(a, b) => {
-                let l = self.eval(a)?;
-                if l.truthy() {
-                    return Ok(l);
-                }
-                self.eval(b)
+                Ok(last)
             }
             Expr::Not(a) => Ok(Value::Bool(!self.eval(a)?.truthy())),
         }
@@ -436,17 +434,20 @@ impl<'a> Interp<'a> {
                         }
                     }
                 }
-                let parts: Vec<String> = args.iter().map(|a| self.str_of(a)).collect();
+                let parts = args
+                    .iter()
+                    .map(|a| self.str_of(a))
+                    .collect::<R<Vec<String>>>()?;
                 let _ = write!(self.out, "{}{}", parts.join(&sep), end);
                 Ok(Value::None)
             }
             "repr" => {
                 let a = one_arg("repr", &args)?;
-                Ok(Value::str(&self.repr(a)))
+                Ok(Value::str(&self.repr(a)?))
             }
             "str" => match args.as_slice() {
                 [] => Ok(Value::str("")),
-                [v] => Ok(Value::str(&self.str_of(v))),
+                [v] => Ok(Value::str(&self.str_of(v)?)),
                 [Value::Bytes(b), enc, ..] => {
                     ops::bytes_method(b, "decode", std::slice::from_ref(enc), &[])
                 }
@@ -474,6 +475,18 @@ impl<'a> Interp<'a> {
 
     pub(super) fn take_created(&mut self, id: SocketId) -> Option<SocketInfo> {
         self.created.remove(&id)
+    }
+}
+
+/// A repr() refused: nested past what CPython's recursion limit allows, or larger than a
+/// value may be.
+fn refused(e: ReprError) -> PyErr {
+    match e {
+        ReprError::TooDeep => PyErr::new(
+            "RecursionError",
+            "maximum recursion depth exceeded while getting the repr of an object",
+        ),
+        ReprError::TooBig => PyErr::new("MemoryError", ""),
     }
 }
 

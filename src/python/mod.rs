@@ -12,6 +12,8 @@ pub mod ops;
 pub mod parser;
 pub mod value;
 
+use eval::PyErr;
+
 use std::io::Write;
 
 use crate::engine::{Engine, EngineConfig};
@@ -72,9 +74,15 @@ fn run_here(src: &str, file: &str, out: &mut dyn Write, err: &mut dyn Write) -> 
             python: Some((class, msg)),
             ..
         }) => {
-            // Python itself refuses the file: as python3 does, nothing runs.
-            let _ = writeln!(err, "  File \"{file}\", line {}", pos.line);
-            let _ = writeln!(err, "{class}: {msg}");
+            // Python itself refuses the file: as python3 does, nothing runs, and a
+            // SyntaxError says where (the others are the compiler's, said bare).
+            if class == "SyntaxError" {
+                let _ = writeln!(err, "  File \"{file}\", line {}", pos.line);
+                let text = src.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+                let _ = writeln!(err, "    {}", text.trim());
+            }
+            let line = PyErr::new(class, msg).line();
+            let _ = writeln!(err, "{line}");
             return Outcome::Raised;
         }
         Err(u) => {

@@ -38,6 +38,11 @@ thread_local! {
     static VALUE_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_VALUE_BYTES) };
 }
 
+/// The largest value scripts on this thread may make, in bytes.
+pub fn value_limit() -> usize {
+    VALUE_LIMIT.get()
+}
+
 /// Lowers (or restores) the largest value scripts on this thread may make.
 pub fn set_value_limit(bytes: usize) {
     VALUE_LIMIT.set(bytes.min(MAX_VALUE_BYTES));
@@ -331,13 +336,37 @@ pub fn unary(op: &str, v: &Value) -> R<Value> {
     }
 }
 
-pub fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
+/// ==, raising RecursionError where containers nest past MAX_NESTING (as CPython does).
+pub fn equal(a: &Value, b: &Value) -> R<bool> {
+    equal_in(a, b, 0).ok_or_else(|| {
+        PyErr::new(
+            "RecursionError",
+            "maximum recursion depth exceeded in comparison",
+        )
+    })
+}
+
+fn equal_in(a: &Value, b: &Value, depth: usize) -> Option<bool> {
+    if depth > super::value::MAX_NESTING {
+        return None;
+    }
+    Some(match (a, b) {
         (Value::None, Value::None) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+            if x.same(y) {
+                return Some(true);
+            }
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !equal_in(p, q, depth + 1)? {
+                    return Some(false);
+                }
+            }
+            true
         }
         (Value::Socket(x), Value::Socket(y)) => Rc::ptr_eq(x, y),
         (Value::Module(x), Value::Module(y)) => x == y,
@@ -349,13 +378,13 @@ pub fn equal(a: &Value, b: &Value) -> bool {
             }
             _ => false,
         },
-    }
+    })
 }
 
 pub fn compare(op: &str, a: &Value, b: &Value) -> R<bool> {
     match op {
-        "==" => return Ok(equal(a, b)),
-        "!=" => return Ok(!equal(a, b)),
+        "==" => return equal(a, b),
+        "!=" => return equal(a, b).map(|e| !e),
         "is" => return Ok(identical(a, b)),
         "is not" => return Ok(!identical(a, b)),
         "in" => return contains(b, a),
@@ -391,12 +420,12 @@ fn identical(a: &Value, b: &Value) -> bool {
         (Value::None, Value::None) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        // Only these are one object each; their equality nests nothing.
         _ => {
-            equal(a, b)
-                && matches!(
-                    a,
-                    Value::Socket(_) | Value::Module(_) | Value::Func(_) | Value::SocketClass
-                )
+            matches!(
+                a,
+                Value::Socket(_) | Value::Module(_) | Value::Func(_) | Value::SocketClass
+            ) && equal_in(a, b, 0) == Some(true)
         }
     }
 }
@@ -422,7 +451,14 @@ fn contains(container: &Value, item: &Value) -> R<bool> {
             "a bytes-like object is required, not '{}'",
             other.type_name()
         )),
-        (Value::Tuple(t) | Value::List(t), x) => Ok(t.iter().any(|e| equal(e, x))),
+        (Value::Tuple(t) | Value::List(t), x) => {
+            for e in t.iter() {
+                if equal(e, x)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
         (other, _) => type_err(format!(
             "argument of type '{}' is not iterable",
             other.type_name()
@@ -721,6 +757,9 @@ pub fn bytes_method(b: &[u8], name: &str, args: &[Value], kwargs: &[(String, Val
                 Some(Value::Bytes(s)) if s.len() == 1 => Some((s[0] as char).to_string()),
                 Some(_) => return Err(PyErr::new("ValueError", "sep must be length 1.")),
             };
+            if sep.as_ref().is_some_and(|s| !s.is_ascii()) {
+                return Err(PyErr::new("ValueError", "sep must be ASCII."));
+            }
             let per = if sep.is_some() { 3 } else { 2 };
             room_for(b.len().checked_mul(per))?;
             let mut out = String::with_capacity(b.len() * per);
@@ -774,4 +813,69 @@ pub fn fromhex(s: &str) -> R<Value> {
         i += 2;
     }
     Ok(Value::Bytes(out.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(n: usize) -> Value {
+        Value::Bytes(vec![b'a'; n].into())
+    }
+
+    #[test]
+    fn every_size_is_checked_in_bytes_before_it_is_made() {
+        set_value_limit(1000);
+        let x = bytes(400);
+        let two = binary("+", &x, &x).unwrap();
+        assert_eq!(binary("+", &two, &x).unwrap_err().class, "MemoryError");
+        assert_eq!(
+            binary("*", &x, &Value::Int(3)).unwrap_err().class,
+            "MemoryError"
+        );
+        assert_eq!(
+            binary("*", &x, &Value::Int(i64::MAX)).unwrap_err().class,
+            "MemoryError"
+        );
+        // A tuple's items are whole values, not bytes.
+        let t = Value::tuple(vec![Value::Int(1), Value::Int(2)]);
+        assert_eq!(
+            binary("*", &t, &Value::Int(40)).unwrap_err().class,
+            "MemoryError"
+        );
+        let sep = [Value::str(" ")];
+        assert_eq!(
+            bytes_method(&[b'a'; 400], "hex", &sep, &[])
+                .unwrap_err()
+                .class,
+            "MemoryError"
+        );
+        assert!(bytes_method(&[b'a'; 300], "hex", &sep, &[]).is_ok());
+        assert_eq!(items(&bytes(100)).unwrap_err().class, "MemoryError");
+        set_value_limit(MAX_VALUE_BYTES);
+    }
+
+    #[test]
+    fn integer_edges_raise_instead_of_panicking() {
+        let min = Value::Int(i64::MIN);
+        let m1 = Value::Int(-1);
+        assert_eq!(binary("//", &min, &m1).unwrap_err().class, "OverflowError");
+        assert_eq!(binary("%", &min, &m1).unwrap().as_int(), Some(0));
+        assert_eq!(unary("-", &min).unwrap_err().class, "OverflowError");
+        assert_eq!(
+            binary("<<", &Value::Int(1), &Value::Int(63))
+                .unwrap_err()
+                .class,
+            "OverflowError"
+        );
+        assert_eq!(
+            binary("**", &Value::Int(0), &m1).unwrap_err().class,
+            "ZeroDivisionError"
+        );
+        let b = bytes(3);
+        let one = slice(&b, Some(&Value::Int(1)), None, Some(&Value::Int(i64::MAX))).unwrap();
+        assert!(matches!(one, Value::Bytes(v) if &v[..] == b"a"));
+        let back = slice(&b, None, None, Some(&Value::Int(i64::MIN))).unwrap();
+        assert!(matches!(back, Value::Bytes(v) if &v[..] == b"a"));
+    }
 }

@@ -65,8 +65,9 @@ pub enum Expr {
         rest: Vec<(&'static str, Expr)>,
         pos: Pos,
     },
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// `a and b and c`: flat, as CPython's BoolOp (a long chain nests nothing).
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
     Not(Box<Expr>),
 }
 
@@ -123,6 +124,8 @@ pub struct Unsupported {
 /// How deep an expression may nest (unary operators, chained operators, calls, brackets)
 /// before it is refused as CPython's compiler refuses it (RecursionError at about 3000).
 pub const MAX_DEPTH: usize = 2900;
+/// A run of unary operators this long exhausts CPython's parser stack (MemoryError).
+const PARSER_STACK: usize = 5995;
 
 pub fn parse(src: &str) -> Result<Vec<Line>, Unsupported> {
     let toks = lex(src).map_err(|e| Unsupported {
@@ -236,6 +239,24 @@ impl Parser {
             });
         }
         Ok(())
+    }
+
+    /// `down` for a unary operator or `not`. CPython's parser gives up on a run of about
+    /// 6,000 of them with MemoryError (its stack), before its compiler's RecursionError.
+    fn down_unary(&mut self) -> Result<(), Unsupported> {
+        self.down().map_err(|mut e| {
+            let run = self.toks[self.i..]
+                .iter()
+                .take_while(|t| {
+                    matches!(&t.tok, Tok::Op("-" | "+" | "~"))
+                        || matches!(&t.tok, Tok::Name(n) if n == "not")
+                })
+                .count();
+            if self.depth + run >= PARSER_STACK {
+                e.python = Some(("MemoryError", String::new()));
+            }
+            e
+        })
     }
 
     fn up(&mut self, levels: usize) {
@@ -438,46 +459,34 @@ impl Parser {
     }
 
     fn or_test(&mut self) -> Result<Expr, Unsupported> {
-        self.chain("or", Parser::and_test, |l, r| {
-            Expr::Or(Box::new(l), Box::new(r))
-        })
+        self.chain("or", Parser::and_test, Expr::Or)
     }
 
     fn and_test(&mut self) -> Result<Expr, Unsupported> {
-        self.chain("and", Parser::not_test, |l, r| {
-            Expr::And(Box::new(l), Box::new(r))
-        })
+        self.chain("and", Parser::not_test, Expr::And)
     }
 
-    /// `a KW b KW c...`, left-deep: every term is a level deeper in the tree.
+    /// `a KW b KW c...`: one node holding every term.
     fn chain(
         &mut self,
         kw: &str,
         next: fn(&mut Parser) -> Result<Expr, Unsupported>,
-        join: fn(Expr, Expr) -> Expr,
+        join: fn(Vec<Expr>) -> Expr,
     ) -> Result<Expr, Unsupported> {
-        let mut l = next(self)?;
-        let mut levels = 0;
-        let r = loop {
-            if !self.eat_kw(kw) {
-                break Ok(l);
-            }
-            if let Err(e) = self.down() {
-                break Err(e);
-            }
-            levels += 1;
-            match next(self) {
-                Ok(r) => l = join(l, r),
-                Err(e) => break Err(e),
-            }
-        };
-        self.up(levels);
-        r
+        let first = next(self)?;
+        if !self.is_kw(kw) {
+            return Ok(first);
+        }
+        let mut terms = vec![first];
+        while self.eat_kw(kw) {
+            terms.push(next(self)?);
+        }
+        Ok(join(terms))
     }
 
     fn not_test(&mut self) -> Result<Expr, Unsupported> {
         if self.eat_kw("not") {
-            self.down()?;
+            self.down_unary()?;
             let operand = self.not_test();
             self.up(1);
             return Ok(Expr::Not(Box::new(operand?)));
@@ -581,7 +590,7 @@ impl Parser {
         let pos = self.pos();
         for op in ["-", "+", "~"] {
             if self.eat_op(op) {
-                self.down()?;
+                self.down_unary()?;
                 let operand = self.factor();
                 self.up(1);
                 return Ok(Expr::Unary {

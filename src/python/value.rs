@@ -20,6 +20,62 @@ pub struct SockObj {
     pub timeout: Cell<Option<f64>>,
 }
 
+/// A tuple's or list's items. The last owner frees them without recursion: a value nested
+/// a million deep (`x = [x]`, line after line) must not take a million stack frames to go,
+/// as CPython's "trashcan" makes sure for its objects.
+#[derive(Clone, Debug)]
+pub struct Items(Rc<[Value]>);
+
+impl Items {
+    fn empty() -> Rc<[Value]> {
+        thread_local! {
+            static EMPTY: Rc<[Value]> = Rc::from(Vec::new());
+        }
+        EMPTY.with(Rc::clone)
+    }
+}
+
+impl Items {
+    /// The same items (one object in Python: `x == x` needs no look inside).
+    pub fn same(&self, other: &Items) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        &self.0
+    }
+}
+
+impl From<Vec<Value>> for Items {
+    fn from(v: Vec<Value>) -> Items {
+        Items(Rc::from(v))
+    }
+}
+
+impl Drop for Items {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) != 1 {
+            // Others still hold them: this owner only lets go.
+            return;
+        }
+        let mut pending = vec![std::mem::replace(&mut self.0, Items::empty())];
+        while let Some(mut rc) = pending.pop() {
+            if let Some(slots) = Rc::get_mut(&mut rc) {
+                for v in slots.iter_mut() {
+                    if let Value::Tuple(items) | Value::List(items) = v {
+                        // Moved out, so freeing `rc` below goes one level deep only.
+                        pending.push(std::mem::replace(&mut items.0, Items::empty()));
+                    }
+                }
+            }
+            drop(rc);
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Value {
     None,
@@ -28,8 +84,8 @@ pub enum Value {
     Float(f64),
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
-    Tuple(Rc<[Value]>),
-    List(Rc<[Value]>),
+    Tuple(Items),
+    List(Items),
     /// A member of AddressFamily, SocketKind or MsgFlag: an int with a name.
     Enum {
         class: &'static str,
@@ -58,7 +114,7 @@ impl Value {
         Value::Bytes(Rc::from(b))
     }
     pub fn tuple(v: Vec<Value>) -> Value {
-        Value::Tuple(Rc::from(v))
+        Value::Tuple(v.into())
     }
 
     /// Python's type name, as error messages use it.
@@ -106,27 +162,90 @@ impl Value {
     }
 }
 
+/// Containers nested this deep make repr and comparison raise RecursionError, as
+/// CPython's recursion limit (1000 frames, a few of them already used) makes them.
+pub const MAX_NESTING: usize = 996;
+
+/// Why repr gave up, as CPython would have: containers nested past MAX_NESTING
+/// (RecursionError), or a text larger than a value may be (MemoryError).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReprError {
+    TooDeep,
+    TooBig,
+}
+
 /// repr(), with sockets drawn by the caller (their repr asks the kernel for addresses).
+/// What `checked_repr` refuses shows as `[...]`.
 pub fn repr(v: &Value, sock: &mut dyn FnMut(&SockObj) -> String) -> String {
+    checked_repr(v, sock, super::ops::MAX_VALUE_BYTES).unwrap_or_else(|_| "[...]".into())
+}
+
+/// repr() of at most `limit` bytes, or why not.
+pub fn checked_repr(
+    v: &Value,
+    sock: &mut dyn FnMut(&SockObj) -> String,
+    limit: usize,
+) -> Result<String, ReprError> {
+    let mut left = limit;
+    repr_in(v, sock, 0, &mut left)
+}
+
+/// str() of at most `limit` bytes, or why not.
+pub fn checked_str(
+    v: &Value,
+    sock: &mut dyn FnMut(&SockObj) -> String,
+    limit: usize,
+) -> Result<String, ReprError> {
     match v {
+        Value::Str(s) if s.len() <= limit => Ok(s.to_string()),
+        Value::Str(_) => Err(ReprError::TooBig),
+        Value::Enum { value, .. } => Ok(value.to_string()),
+        other => checked_repr(other, sock, limit),
+    }
+}
+
+/// Takes `n` bytes of the text's budget (counted before they are made).
+fn spend(left: &mut usize, n: usize) -> Result<(), ReprError> {
+    *left = left.checked_sub(n).ok_or(ReprError::TooBig)?;
+    Ok(())
+}
+
+fn repr_in(
+    v: &Value,
+    sock: &mut dyn FnMut(&SockObj) -> String,
+    depth: usize,
+    left: &mut usize,
+) -> Result<String, ReprError> {
+    if depth > MAX_NESTING {
+        return Err(ReprError::TooDeep);
+    }
+    let text = match v {
         Value::None => "None".into(),
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => float_repr(*f),
-        Value::Str(s) => str_repr(s),
-        Value::Bytes(b) => bytes_repr(b),
-        Value::Tuple(items) => {
-            let parts: Vec<String> = items.iter().map(|x| repr(x, sock)).collect();
-            if parts.len() == 1 {
-                format!("({},)", parts[0])
-            } else {
-                format!("({})", parts.join(", "))
-            }
+        // A byte or a character is at most four bytes of its repr (\x00, \U0010ffff is
+        // ten for four).
+        Value::Str(s) => {
+            spend(left, s.len().saturating_mul(4).saturating_add(2))?;
+            return Ok(str_repr(s));
         }
-        Value::List(items) => {
-            let parts: Vec<String> = items.iter().map(|x| repr(x, sock)).collect();
-            format!("[{}]", parts.join(", "))
+        Value::Bytes(b) => {
+            spend(left, b.len().saturating_mul(4).saturating_add(3))?;
+            return Ok(bytes_repr(b));
+        }
+        Value::Tuple(items) | Value::List(items) => {
+            spend(left, 2 + 2 * items.len())?;
+            let mut parts = Vec::with_capacity(items.len());
+            for x in items.iter() {
+                parts.push(repr_in(x, sock, depth + 1, left)?);
+            }
+            return Ok(match v {
+                Value::Tuple(_) if parts.len() == 1 => format!("({},)", parts[0]),
+                Value::Tuple(_) => format!("({})", parts.join(", ")),
+                _ => format!("[{}]", parts.join(", ")),
+            });
         }
         Value::Enum { class, value } => enum_repr(class, *value),
         Value::Socket(s) => sock(s),
@@ -136,10 +255,15 @@ pub fn repr(v: &Value, sock: &mut dyn FnMut(&SockObj) -> String) -> String {
             Some((_, name)) => format!("<built-in function {name}>"),
             None => format!("<built-in function {f}>"),
         },
-        Value::Method { obj, name } => format!("<bound method {name} of {}>", repr(obj, sock)),
+        Value::Method { obj, name } => {
+            let inner = repr_in(obj, sock, depth + 1, left)?;
+            format!("<bound method {name} of {inner}>")
+        }
         Value::Mac(_) => "<hmac.HMAC object>".into(),
         Value::Hash(h) => format!("<{} _hashlib.HASH object>", h.borrow().name()),
-    }
+    };
+    spend(left, text.len())?;
+    Ok(text)
 }
 
 /// str(): strings as they are, everything else as repr (enum members as their number).

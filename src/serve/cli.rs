@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender, TrySendError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
 use super::{build, exposure_warning, MatchKind, Options, Rule};
 use crate::engine::{
@@ -276,6 +276,8 @@ fn shown(data: &[u8], len: usize) -> String {
 const LOG_PACE: Duration = Duration::from_millis(5);
 /// Lines that may wait for standard output; past them lines are dropped and counted.
 const LOG_QUEUE: usize = 4096;
+/// How often the count of dropped lines tries for room when no event comes.
+const RETRY_COUNT: Duration = Duration::from_millis(100);
 
 /// Reads the engine's events as they come, whatever standard output does: lines go to a
 /// writer thread through a bounded queue, and when it is full (a stalled pipe, a slow
@@ -301,24 +303,44 @@ fn read_events(rx: &Receiver<Event>, server: SocketId, quiet: bool, tx: Sender<S
     let mut names: HashMap<SocketId, String> = HashMap::new();
     names.insert(server, "server".into());
     let mut dropped = 0u64;
-    while let Ok(first) = rx.recv() {
-        for ev in std::iter::once(first).chain(rx.try_iter()) {
+    loop {
+        // While lines are owed a count, look again for room now and then even if the
+        // server goes quiet: the count is said as soon as standard output moves.
+        let first = if dropped > 0 {
+            match rx.recv_timeout(RETRY_COUNT) {
+                Ok(ev) => Some(ev),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(ev) => Some(ev),
+                Err(_) => return,
+            }
+        };
+        if dropped > 0 {
+            let note = format!(
+                "  ({dropped} log lines were dropped: standard output was not read fast enough)"
+            );
+            match tx.try_send(note) {
+                Ok(()) => dropped = 0,
+                Err(TrySendError::Full(_)) => {}
+                Err(TrySendError::Disconnected(_)) => return,
+            }
+        }
+        for ev in first.into_iter().chain(rx.try_iter()) {
             let line = match log_line(ev, server, &mut names, quiet) {
                 Some(Line::Text(line)) => line,
                 Some(Line::End) => return,
                 None => continue,
             };
-            if dropped > 0 {
-                let note = format!(
-                    "  ({dropped} log lines were dropped: standard output was not read fast enough)"
-                );
-                match tx.try_send(note) {
-                    Ok(()) => dropped = 0,
-                    Err(TrySendError::Full(_)) => {}
-                    Err(TrySendError::Disconnected(_)) => return,
-                }
-            }
-            match tx.try_send(line) {
+            // Nothing after a drop goes ahead of the count of what was dropped.
+            let sent = if dropped > 0 {
+                Err(TrySendError::Full(line))
+            } else {
+                tx.try_send(line)
+            };
+            match sent {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => dropped += 1,
                 Err(TrySendError::Disconnected(_)) => return,

@@ -120,7 +120,8 @@ pub fn read_capped(path: &Path, max: u64) -> io::Result<ReadCapped> {
 }
 
 /// Moves a file aside to `path` + `suffix` (then -2, -3...), never over one set aside
-/// before; the name it got.
+/// before; the name it got. Where it cannot be moved, it is copied there (so whatever
+/// later writes `path` does not lose it).
 pub fn set_aside(path: &Path, suffix: &str) -> io::Result<std::path::PathBuf> {
     let mut last = io::Error::other("no free name");
     for n in 1..=100 {
@@ -130,7 +131,18 @@ pub fn set_aside(path: &Path, suffix: &str) -> io::Result<std::path::PathBuf> {
             name.push(format!("-{n}"));
         }
         let to = std::path::PathBuf::from(name);
-        match crate::sys::rename_noreplace(path, &to) {
+        let moved = crate::sys::rename_noreplace(path, &to).or_else(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+            let mut copy = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&to)?;
+            io::copy(&mut File::open(path)?, &mut copy)?;
+            copy.sync_all()
+        });
+        match moved {
             Ok(()) => return Ok(to),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = e,
             Err(e) => return Err(e),

@@ -126,8 +126,9 @@ pub fn xdo(display: &str, args: &[&str]) -> String {
 }
 
 /// Where each named control sits in a window of SIZE, read from the app laid out headless:
-/// "New TCP", then with s1 made and a peer port typed, "peer port", "connect", "payload",
-/// "send", "auto-receive" and "0 rows".
+/// "New TCP", then with s1 made, "peer port" and "connect", and with s1 connected (as the
+/// real window is when they are used: rows above them change with the state),
+/// "payload", "send", "auto-receive" and "0 rows".
 pub fn layout() -> Result<HashMap<String, (i32, i32)>, String> {
     let mut h: Harness<'static, SocklabApp> = Harness::builder()
         .with_size(egui::vec2(SIZE.0, SIZE.1))
@@ -153,10 +154,29 @@ pub fn layout() -> Result<HashMap<String, (i32, i32)>, String> {
     for l in ["peer port", "connect"] {
         out.insert(l.to_string(), center(&h, l));
     }
-    // Once a port is typed its problem note goes, and the rows below move up: measure them
-    // as they will be when they are used.
+    // Once a port is typed its problem note goes, and once connected the listen row's
+    // warning for an unbound socket too: measure the rows below as they will be when
+    // they are used, connected to a peer of this layout's own.
+    let peer = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let port = peer.local_addr().map_err(|e| e.to_string())?.port();
     for s in h.state_mut().state.sockets.values_mut() {
-        s.form.peer_port = "9".into();
+        s.form.peer_port = port.to_string();
+    }
+    h.step();
+    h.get_by_label("connect").click();
+    let until = Instant::now() + DEADLINE;
+    while !h
+        .state()
+        .state
+        .sockets
+        .values()
+        .any(|s| s.state() == socklab::engine::SockState::Connected && s.snapshot.is_some())
+    {
+        h.step();
+        if Instant::now() >= until {
+            return Err("headless layout never connected".into());
+        }
+        std::thread::sleep(Duration::from_millis(2));
     }
     h.step();
     h.step();

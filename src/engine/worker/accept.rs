@@ -38,24 +38,26 @@ pub(super) struct Pause {
 
 impl Worker {
     /// One readable listener's worth of accepts (at most BURST), each handed to a worker
-    /// of its own; stops at the first shortage and pauses.
+    /// of its own. A shortage pauses accepting; a burst that meets none ends the pause.
+    /// Each is said once: a listener at its limit, freeing and taking one descriptor per
+    /// closed connection, does not log twice per connection.
     pub(super) fn accept_burst(&mut self, receive: bool) {
         // O_NONBLOCK for the whole burst, not each call.
         let toggle = self.timeout == crate::engine::Timeout::Blocking;
         if toggle {
             sys::set_nonblocking(self.fd(), true);
         }
+        let mut short = None;
         for _ in 0..BURST {
             if !self.room_for_client() {
                 break;
             }
-            if let Some(short) = self.engine_short() {
-                self.pause_accepting(short);
+            short = self.engine_short();
+            if short.is_some() {
                 break;
             }
             match self.sock.accept() {
                 Ok((conn, addr)) => {
-                    self.resume_accepting();
                     // Linux's accept4 gives the new socket no O_NONBLOCK of the
                     // listener's: it is blocking, as Python's accept() makes it.
                     let peer = Endpoint::from_sockaddr(&addr);
@@ -77,14 +79,10 @@ impl Worker {
                         Err(error) => self.report(error),
                     }
                 }
-                Err(e) if is_again(&e) => {
-                    // Nothing waiting: whatever was short is not any more.
-                    self.resume_accepting();
-                    break;
-                }
+                Err(e) if is_again(&e) => break,
                 Err(e) if out_of_resources(&e) => {
                     let errno = e.raw_os_error().unwrap_or(libc::EMFILE);
-                    self.pause_accepting(Short::Descriptors { errno });
+                    short = Some(Short::Descriptors { errno });
                     break;
                 }
                 Err(e) => {
@@ -96,6 +94,10 @@ impl Worker {
         }
         if toggle {
             sys::set_nonblocking(self.fd(), false);
+        }
+        match short {
+            Some(s) => self.pause_accepting(s),
+            None => self.resume_accepting(),
         }
         self.snapshot_due = true;
     }
@@ -128,8 +130,8 @@ impl Worker {
                     failures: 1,
                 });
                 // Once per shortage, not once per try.
-                let text = pause_text(short);
-                self.shared.emit(Event::Note { id: self.id, text });
+                let text = pause_text(short, self.shared.live.load(Ordering::Acquire));
+                self.unasked(Event::Note { id: self.id, text });
             }
         }
     }
@@ -138,7 +140,7 @@ impl Worker {
         if let Some(p) = self.accept_pause.take() {
             self.clients.0.paused.store(false, Ordering::Release);
             let tries = p.failures;
-            self.shared.emit(Event::Note {
+            self.unasked(Event::Note {
                 id: self.id,
                 text: format!(
                     "accepting again ({tries} {} found the shortage still there)",
@@ -182,24 +184,33 @@ fn out_of_resources(e: &std::io::Error) -> bool {
     )
 }
 
-fn pause_text(short: Short) -> String {
+fn pause_text(short: Short, sockets: usize) -> String {
     let wait = "connections wait in the listen backlog, and accepting resumes when one closes";
     match short {
-        Short::Descriptors { errno } => {
-            let (soft, _) = sys::nofile_limit();
-            let limit = soft.map_or("no limit".to_string(), |n| n.to_string());
-            let open = sys::open_descriptors().map_or("?".to_string(), |n| n.to_string());
-            let whose = if errno == libc::ENFILE {
-                "the whole system is out of file handles".to_string()
-            } else {
-                format!("socklab has {open} descriptors open, its limit (RLIMIT_NOFILE) is {limit}")
-            };
+        Short::Descriptors {
+            errno: errno @ libc::EMFILE,
+        } => {
+            let limit = sys::nofile_limit()
+                .0
+                .map_or("no".to_string(), |n| n.to_string());
             format!(
-                "accept paused: {} ({}): {whose}; {wait} (raise the limit with ulimit -n)",
+                "accept paused: {} ({}): the process has reached its limit of {limit} open files (RLIMIT_NOFILE), {sockets} of them socklab's sockets; {wait}. Raise the limit (ulimit -n) or close connections",
                 errno_name(errno),
                 strerror(errno)
             )
         }
+        Short::Descriptors {
+            errno: errno @ libc::ENFILE,
+        } => format!(
+            "accept paused: {} ({}): the whole system has run out of open files (fs.file-max), socklab holds {sockets} sockets; {wait}",
+            errno_name(errno),
+            strerror(errno)
+        ),
+        Short::Descriptors { errno } => format!(
+            "accept paused: {} ({}): the kernel is short of memory for new connections; {wait}",
+            errno_name(errno),
+            strerror(errno)
+        ),
         Short::Sockets { max } => {
             format!("accept paused: {max} sockets are open, the engine's limit; {wait}")
         }

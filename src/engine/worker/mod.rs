@@ -430,6 +430,8 @@ struct Worker {
     inflight: Vec<(ReqId, &'static str)>,
     /// Notes and reports left out while the consumer was far behind.
     unsaid: u64,
+    /// Requests already answered with a panic's failure.
+    failed: Vec<ReqId>,
 }
 
 impl Worker {
@@ -487,6 +489,7 @@ impl Worker {
             parent: None,
             inflight: Vec::new(),
             unsaid: 0,
+            failed: Vec::new(),
         }
     }
 
@@ -517,6 +520,9 @@ impl Worker {
     fn run(mut self) {
         self.guard("start", Worker::start_once);
         loop {
+            if self.broken {
+                break;
+            }
             // In the order they came, up to the close: a command sent before it runs (one
             // that would block finds the close noted and fails with EBADF, as in Python),
             // and those after it meet a closed socket in `finish`.
@@ -579,6 +585,9 @@ impl Worker {
         for &(req, op) in &waiting {
             self.reply(req, op, now, Err(OpError::internal(op, message)));
         }
+        // A call that was waiting when an instant one panicked must not be answered again
+        // when its wait ends.
+        self.failed.extend(waiting.iter().map(|(req, _)| *req));
         if waiting.is_empty() {
             self.report(OpError::internal(what, message));
         }
@@ -828,6 +837,9 @@ impl Worker {
     }
 
     fn reply(&self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {
+        if self.failed.contains(&req) {
+            return;
+        }
         emit_result(&self.shared, self.id, req, op, start, result);
     }
 
@@ -1742,6 +1754,30 @@ impl Worker {
         }
         changed
     }
+}
+
+/// A worker that vanished in a panic outside its own guards: whatever was sent to it is
+/// answered, the consumer hears the failure, and the socket is gone from the registry.
+fn lost(shared: &Shared, id: SocketId, rx: &Receiver<Command>, message: &str) {
+    unregister(shared, id);
+    shared.emit(Event::Failed {
+        id: Some(id),
+        req: None,
+        error: OpError::internal("wait", message),
+        elapsed: Duration::ZERO,
+    });
+    for cmd in rx.try_iter() {
+        let op = cmd.op.name();
+        if matches!(cmd.op, Op::Close) {
+            if cmd.req != ReqId(0) {
+                emit_result(shared, id, cmd.req, op, Instant::now(), Ok(Reply::Unit));
+            }
+        } else {
+            let error = OpError::internal(op, message);
+            emit_result(shared, id, cmd.req, op, Instant::now(), Err(error));
+        }
+    }
+    shared.emit(Event::Closed { id });
 }
 
 /// What a panic said, for the failure it becomes.

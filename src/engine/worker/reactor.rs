@@ -13,6 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::os::fd::AsFd;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -200,7 +201,7 @@ impl Loop {
             if adopt {
                 for wake in self.shared.reactor.bell.take() {
                     match self.take(wake.id()) {
-                        Some(h) => self.leave(h.w),
+                        Some(h) => self.contain(h.w, |l, w| l.leave(w)),
                         // It left for a thread (its descriptor made before it left), or ended.
                         None => wake.wake_fd(),
                     }
@@ -211,9 +212,9 @@ impl Loop {
                     continue;
                 };
                 if wake {
-                    self.leave(h.w);
+                    self.contain(h.w, |l, w| l.leave(w));
                 } else {
-                    self.step(h.w, bits);
+                    self.contain(h.w, |l, w| l.step(w, bits));
                 }
             }
             let now = Instant::now();
@@ -225,7 +226,7 @@ impl Loop {
                 .collect();
             for id in due {
                 if let Some(h) = self.take(id) {
-                    self.step(h.w, 0);
+                    self.contain(h.w, |l, w| l.step(w, 0));
                 }
             }
             for w in std::mem::take(&mut self.stalled) {
@@ -253,9 +254,25 @@ impl Loop {
 
     fn take_inbox(&mut self) {
         let new = std::mem::take(&mut *lock(&self.shared.reactor.inbox));
-        for mut w in new {
-            w.guard("start", Worker::start_once);
-            self.settle(w);
+        for w in new {
+            self.contain(w, |l, mut w| {
+                w.guard("start", Worker::start_once);
+                l.settle(w);
+            });
+        }
+    }
+
+    /// Runs the reactor's handling of one worker. A panic in it (a bug in the reactor's
+    /// own code; the worker's are caught where they run) ends that worker as a failure —
+    /// its callers answered, its socket closed — never the reactor and every socket
+    /// resting in it.
+    fn contain(&mut self, w: Box<Worker>, f: impl FnOnce(&mut Loop, Box<Worker>)) {
+        let (id, rx) = (w.id, w.rx.clone());
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| f(self, w))) {
+            // The worker went with the unwinding: its descriptors are closed, which also
+            // takes them out of the epoll set.
+            self.shared.reactor.held.fetch_sub(1, Ordering::AcqRel);
+            super::lost(&self.shared, id, &rx, &super::panic_message(p.as_ref()));
         }
     }
 
