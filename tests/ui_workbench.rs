@@ -92,10 +92,16 @@ fn tcp_listen_connect_send_hello() {
     });
     select(&mut h, "conn1");
     click(&mut h, "recv");
-    step_until(&mut h, "hello received", |a| {
+    // The chunk and recv's answer are two events: wait for both (the answer's line is
+    // drawn in the frame after it is applied, which step_until steps).
+    step_until(&mut h, "hello received and answered", |a| {
         a.state
             .selected_view()
             .is_some_and(|s| s.received_text() == "hello")
+            && a.state
+                .journal
+                .iter()
+                .any(|e| e.line.contains(".recv(") && e.result.as_deref() == Some("b'hello'"))
     });
     // In the traffic view and in the journal, as drawn.
     assert!(
