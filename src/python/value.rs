@@ -180,14 +180,54 @@ pub fn repr(v: &Value, sock: &mut dyn FnMut(&SockObj) -> String) -> String {
     checked_repr(v, sock, super::ops::MAX_VALUE_BYTES).unwrap_or_else(|_| "[...]".into())
 }
 
-/// repr() of at most `limit` bytes, or why not.
+/// repr() of at most `limit` bytes, or why not. Its size is bounded first, each shared
+/// tuple or list counted once (x = [x, x] forty times over is 2**40 items shown but 40
+/// objects): a repr too large is refused at once, not after building a gigabyte of it.
 pub fn checked_repr(
     v: &Value,
     sock: &mut dyn FnMut(&SockObj) -> String,
     limit: usize,
 ) -> Result<String, ReprError> {
+    let bound = repr_bound(v, 0, &mut std::collections::HashMap::new())?;
+    if bound > limit {
+        return Err(ReprError::TooBig);
+    }
     let mut left = limit;
     repr_in(v, sock, 0, &mut left)
+}
+
+/// At least as many bytes as the repr of `v` takes (saturating), or TooDeep.
+fn repr_bound(
+    v: &Value,
+    depth: usize,
+    seen: &mut std::collections::HashMap<*const Value, usize>,
+) -> Result<usize, ReprError> {
+    if depth > MAX_NESTING {
+        return Err(ReprError::TooDeep);
+    }
+    Ok(match v {
+        Value::Str(s) => s.len().saturating_mul(4).saturating_add(2),
+        Value::Bytes(b) => b.len().saturating_mul(4).saturating_add(3),
+        Value::Tuple(items) | Value::List(items) => {
+            let key = items.as_ptr();
+            if let Some(&n) = seen.get(&key) {
+                return Ok(n);
+            }
+            let mut n = 3usize.saturating_add(items.len().saturating_mul(2));
+            for x in items.iter() {
+                n = n.saturating_add(repr_bound(x, depth + 1, seen)?);
+            }
+            seen.insert(key, n);
+            n
+        }
+        Value::Method { obj, name } => 64usize
+            .saturating_add(name.len())
+            .saturating_add(repr_bound(obj, depth + 1, seen)?),
+        // An address with a Unix path is the longest of the rest.
+        Value::Socket(_) => 512,
+        Value::Enum { class, value } => enum_repr(class, *value).len(),
+        _ => 64,
+    })
 }
 
 /// str() of at most `limit` bytes, or why not.
