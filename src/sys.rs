@@ -31,6 +31,29 @@ pub(crate) fn ms_until(deadline: Instant) -> i32 {
     ms_ceil(deadline.saturating_duration_since(Instant::now()))
 }
 
+/// The sooner of two poll timeouts in milliseconds, where -1 is none.
+pub(crate) fn sooner(a: i32, b: i32) -> i32 {
+    match (a < 0, b < 0) {
+        (true, _) => b,
+        (_, true) => a,
+        _ => a.min(b),
+    }
+}
+
+/// A C call's result as Rust sees one: a negative value is the errno, now.
+fn check(rc: libc::c_int) -> io::Result<libc::c_int> {
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(rc)
+    }
+}
+
+/// The errno of a failed call, for the interfaces that carry it bare.
+fn errno_of(e: io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(libc::EIO)
+}
+
 /// How long a wait that failed (not interrupted) pauses before its caller goes round again.
 const FAILED_WAIT_PAUSE: Duration = Duration::from_millis(10);
 
@@ -199,7 +222,7 @@ fn ioctl_int(fd: BorrowedFd<'_>, req: libc::Ioctl) -> Option<u32> {
     // SAFETY: SIOCINQ and SIOCOUTQ write one int through the pointer, which is valid and
     // aligned for it; fd is open for the borrow.
     let rc = unsafe { libc::ioctl(fd.as_raw_fd(), req, &mut v) };
-    (rc == 0 && v >= 0).then_some(v as u32)
+    (check(rc).is_ok() && v >= 0).then_some(v as u32)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -218,9 +241,7 @@ pub(crate) fn getsockopt_raw(
     // SAFETY: buf is valid for writes of `len` bytes, and l says so; fd is open.
     let rc =
         unsafe { libc::getsockopt(fd.as_raw_fd(), level, name, buf.as_mut_ptr().cast(), &mut l) };
-    if rc != 0 {
-        return Err(last_errno());
-    }
+    check(rc).map_err(errno_of)?;
     buf.truncate((l as usize).min(len));
     Ok(buf)
 }
@@ -235,10 +256,7 @@ pub(crate) fn setsockopt_raw(
     let len = libc::socklen_t::try_from(value.len()).map_err(|_| libc::EINVAL)?;
     // SAFETY: value is valid for reads of len bytes; the kernel only reads them.
     let rc = unsafe { libc::setsockopt(fd.as_raw_fd(), level, name, value.as_ptr().cast(), len) };
-    if rc != 0 {
-        return Err(last_errno());
-    }
-    Ok(())
+    check(rc).map(drop).map_err(errno_of)
 }
 
 /// TCP_INFO as the kernel fills it, or None for a socket that is not TCP. Fields the
@@ -259,14 +277,9 @@ pub(crate) fn tcp_info(fd: BorrowedFd<'_>) -> Option<libc::tcp_info> {
             &mut l,
         )
     };
-    // The fields socklab reads end at byte 104 (tcpi_total_retrans).
-    (rc == 0 && l as usize >= 104).then_some(ti)
-}
-
-fn last_errno() -> i32 {
-    io::Error::last_os_error()
-        .raw_os_error()
-        .unwrap_or(libc::EIO)
+    // The fields socklab reads end with tcpi_total_retrans.
+    let needed = std::mem::offset_of!(libc::tcp_info, tcpi_total_retrans) + 4;
+    (check(rc).is_ok() && l as usize >= needed).then_some(ti)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -358,10 +371,7 @@ pub(crate) fn recvmmsg(
             std::ptr::null_mut(),
         )
     };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let got = (rc as usize).min(n);
+    let got = (check(rc)? as usize).min(n);
     from.clear();
     for (i, name) in names.into_iter().enumerate().take(got) {
         let len = (hdrs[i].msg_len as usize).min(bufsize);

@@ -116,15 +116,74 @@ pub fn kernel_nonblocking(fd: BorrowedFd<'_>) -> bool {
     sys::nonblocking(fd)
 }
 
+// sock_diag's messages (linux/netlink.h, linux/inet_diag.h), laid out as the kernel lays
+// them out: requests are written and answers read at these structs' own offsets.
+
+#[repr(C)]
+struct NlMsgHdr {
+    len: u32,
+    kind: u16,
+    flags: u16,
+    seq: u32,
+    pid: u32,
+}
+
+#[repr(C)]
+struct InetDiagSockId {
+    /// Ports and addresses in network byte order.
+    sport: [u8; 2],
+    dport: [u8; 2],
+    src: [u8; 16],
+    dst: [u8; 16],
+    interface: u32,
+    cookie: [u32; 2],
+}
+
+#[repr(C)]
+struct InetDiagReqV2 {
+    family: u8,
+    protocol: u8,
+    ext: u8,
+    pad: u8,
+    states: u32,
+    id: InetDiagSockId,
+}
+
+#[repr(C)]
+struct InetDiagMsg {
+    family: u8,
+    state: u8,
+    timer: u8,
+    retrans: u8,
+    id: InetDiagSockId,
+    expires: u32,
+    rqueue: u32,
+    wqueue: u32,
+    uid: u32,
+    inode: u32,
+}
+
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+const NLMSG_DONE: u16 = 3;
+const NLMSG_ERROR: u16 = 2;
+const HDR: usize = std::mem::size_of::<NlMsgHdr>();
+
+/// `N` bytes at `at`, or None past the end.
+fn bytes_at<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+fn put(req: &mut [u8], at: usize, bytes: &[u8]) {
+    req[at..at + bytes.len()].copy_from_slice(bytes);
+}
+
 /// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already
 /// closed by the peer: CLOSE_WAIT) but not yet accepted. Read with sock_diag netlink: such
 /// sockets have no inode until accept() gives them one. Their peers' addresses, oldest
 /// first as the kernel lists them; None when the kernel would not say.
 pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::SocketAddr>> {
+    use std::mem::offset_of;
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-    const SOCK_DIAG_BY_FAMILY: u16 = 20;
-    const NLMSG_DONE: u16 = 3;
-    const NLMSG_ERROR: u16 = 2;
     const MAX: usize = 4096;
     let family = if local.is_ipv4() {
         libc::AF_INET
@@ -133,20 +192,37 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
     } as u8;
     let sock = sys::sock_diag_socket().ok()?;
     let fd = sock.as_fd();
-    // nlmsghdr (16 bytes) + inet_diag_req_v2 (56 bytes).
-    let mut req = [0u8; 72];
-    req[0..4].copy_from_slice(&72u32.to_ne_bytes());
-    req[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    const REQ: usize = HDR + std::mem::size_of::<InetDiagReqV2>();
+    let mut req = [0u8; REQ];
     let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
-    req[6..8].copy_from_slice(&flags.to_ne_bytes());
-    req[8..12].copy_from_slice(&1u32.to_ne_bytes());
-    req[16] = family;
-    req[17] = libc::IPPROTO_TCP as u8;
-    let states: u32 = (1 << 1) | (1 << 8); // ESTABLISHED, CLOSE_WAIT
-    req[20..24].copy_from_slice(&states.to_ne_bytes());
+    put(
+        &mut req,
+        offset_of!(NlMsgHdr, len),
+        &(REQ as u32).to_ne_bytes(),
+    );
+    put(
+        &mut req,
+        offset_of!(NlMsgHdr, kind),
+        &SOCK_DIAG_BY_FAMILY.to_ne_bytes(),
+    );
+    put(&mut req, offset_of!(NlMsgHdr, flags), &flags.to_ne_bytes());
+    put(&mut req, offset_of!(NlMsgHdr, seq), &1u32.to_ne_bytes());
+    put(&mut req, HDR + offset_of!(InetDiagReqV2, family), &[family]);
+    put(
+        &mut req,
+        HDR + offset_of!(InetDiagReqV2, protocol),
+        &[libc::IPPROTO_TCP as u8],
+    );
+    let states: u32 = (1 << TcpStateBits::ESTABLISHED) | (1 << TcpStateBits::CLOSE_WAIT);
+    put(
+        &mut req,
+        HDR + offset_of!(InetDiagReqV2, states),
+        &states.to_ne_bytes(),
+    );
     if !sys::send_all(fd, &req) {
         return None;
     }
+    let id = offset_of!(InetDiagMsg, id);
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 << 10];
     loop {
@@ -154,36 +230,47 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
         if n == 0 {
             return None;
         }
+        let got = &buf[..n];
         let mut at = 0usize;
-        while at + 16 <= n {
-            let len = u32::from_ne_bytes(buf[at..at + 4].try_into().ok()?) as usize;
-            let kind = u16::from_ne_bytes(buf[at + 4..at + 6].try_into().ok()?);
+        while at + HDR <= n {
+            let len = u32::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, len))?) as usize;
+            let kind = u16::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, kind))?);
             if kind == NLMSG_DONE {
                 return Some(out);
             }
-            if kind == NLMSG_ERROR || len < 16 || at + len > n {
+            if kind == NLMSG_ERROR || len < HDR || at + len > n {
                 return None;
             }
-            let m = &buf[at + 16..at + len];
-            if m.len() >= 72 {
-                let sport = u16::from_be_bytes([m[4], m[5]]);
-                let dport = u16::from_be_bytes([m[6], m[7]]);
-                let inode = u32::from_ne_bytes(m[68..72].try_into().ok()?);
-                let ip = |o: usize| -> IpAddr {
-                    if family == libc::AF_INET as u8 {
-                        IpAddr::V4(Ipv4Addr::new(m[o], m[o + 1], m[o + 2], m[o + 3]))
+            let m = &got[at + HDR..at + len];
+            if m.len() >= std::mem::size_of::<InetDiagMsg>() {
+                let port = |o: usize| bytes_at::<2>(m, o).map(u16::from_be_bytes);
+                let sport = port(id + offset_of!(InetDiagSockId, sport))?;
+                let dport = port(id + offset_of!(InetDiagSockId, dport))?;
+                let inode = u32::from_ne_bytes(bytes_at(m, offset_of!(InetDiagMsg, inode))?);
+                let ip = |o: usize| -> Option<IpAddr> {
+                    let b: [u8; 16] = bytes_at(m, id + o)?;
+                    Some(if family == libc::AF_INET as u8 {
+                        IpAddr::V4(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
                     } else {
-                        let b: [u8; 16] = m[o..o + 16].try_into().unwrap_or([0; 16]);
                         IpAddr::V6(Ipv6Addr::from(b))
-                    }
+                    })
                 };
-                let src = ip(8);
+                let src = ip(offset_of!(InetDiagSockId, src))?;
                 let same_addr = local.ip().is_unspecified() || src == local.ip();
                 if inode == 0 && sport == local.port() && same_addr && out.len() < MAX {
-                    out.push(SocketAddr::new(ip(24), dport));
+                    out.push(SocketAddr::new(ip(offset_of!(InetDiagSockId, dst))?, dport));
                 }
             }
-            at += (len + 3) & !3;
+            // Messages are aligned to 4 bytes (NLMSG_ALIGN).
+            at += len.div_ceil(4) * 4;
         }
     }
+}
+
+/// States as sock_diag's filter numbers them (a bit each).
+struct TcpStateBits;
+
+impl TcpStateBits {
+    const ESTABLISHED: u32 = 1;
+    const CLOSE_WAIT: u32 = 8;
 }

@@ -163,14 +163,7 @@ impl Worker {
     pub(super) fn accept_retry_timeout(&self, timeout_ms: i32) -> i32 {
         match &self.accept_pause {
             None => timeout_ms,
-            Some(p) => {
-                let t = sys::ms_until(p.retry_at);
-                if timeout_ms < 0 {
-                    t
-                } else {
-                    timeout_ms.min(t)
-                }
-            }
+            Some(p) => sys::sooner(timeout_ms, sys::ms_until(p.retry_at)),
         }
     }
 }

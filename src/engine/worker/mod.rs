@@ -670,17 +670,7 @@ impl Worker {
     /// Adds the responder's needs to a poll: what to wait for and the shorter timeout.
     fn answer_timeout(&self, timeout_ms: i32) -> (i16, i32) {
         let (events, t) = self.answer_wait(Instant::now());
-        let ms = match t {
-            None => timeout_ms,
-            Some(d) => {
-                let j = (d.as_micros().div_ceil(1000)).min(i32::MAX as u128) as i32;
-                if timeout_ms < 0 {
-                    j
-                } else {
-                    timeout_ms.min(j)
-                }
-            }
-        };
+        let ms = t.map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_ceil(d)));
         (events, ms)
     }
 
@@ -690,23 +680,8 @@ impl Worker {
             return (0, timeout_ms);
         };
         let (events, t) = job.wait_for(Instant::now());
-        let ms = match t {
-            None => timeout_ms,
-            Some(d) => {
-                let j = d.as_millis().min(i32::MAX as u128) as i32;
-                // Round up, so a due time is never polled early in a busy loop.
-                let j = if d > Duration::from_millis(j as u64) {
-                    j + 1
-                } else {
-                    j
-                };
-                if timeout_ms < 0 {
-                    j
-                } else {
-                    timeout_ms.min(j)
-                }
-            }
-        };
+        // Rounded up, so a due time is never polled early in a busy loop.
+        let ms = t.map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_ceil(d)));
         (events, ms)
     }
 
@@ -1064,8 +1039,7 @@ impl Worker {
             }
             let (job_events, mut ms) = self.job_wait(self.tick_timeout());
             if let Some(d) = deadline {
-                let left = remaining_ms(d);
-                ms = if ms < 0 { left } else { ms.min(left) };
+                ms = sys::sooner(ms, remaining_ms(d));
             }
             let extra = if self.auto_recv.is_some() && !self.eof {
                 libc::POLLIN
