@@ -47,13 +47,13 @@ fn a_flood_is_bounded_and_counted_exactly() {
 
     // The data events pile up unread (held, so their budget stays taken); snapshots are
     // looked at and let go, until the counters show everything arrived.
-    d.backlog.retain(|e| !matches!(e, Event::Snapshot { .. }));
-    let mut held: Vec<Event> = Vec::new();
+    let mut held: Vec<Event> = d.take_kept();
     let deadline = std::time::Instant::now() + DEADLINE;
     loop {
-        let ev =
-            d.rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-                .expect("events");
+        let ev = d
+            .events()
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("events");
         let done = matches!(&ev, Event::Snapshot { id, snapshot, .. } if *id == conn && snapshot.counters.bytes_in == TOTAL as u64);
         if !matches!(ev, Event::Snapshot { .. }) {
             held.push(ev);
@@ -97,7 +97,7 @@ fn a_flood_is_bounded_and_counted_exactly() {
     // Once the consumer catches up, what was dropped is reported: every byte accounted for.
     let mut delivered = 0u64;
     let mut skipped = 0u64;
-    for ev in held.drain(..).chain(std::mem::take(&mut d.backlog)) {
+    for ev in held.drain(..).chain(d.take_kept()) {
         match ev {
             Event::Data { id, chunk } if id == conn && chunk.direction == Direction::In => {
                 delivered += chunk.data.len() as u64
@@ -108,9 +108,10 @@ fn a_flood_is_bounded_and_counted_exactly() {
     }
     let deadline = std::time::Instant::now() + DEADLINE;
     while delivered + skipped < TOTAL as u64 {
-        let ev =
-            d.rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-                .expect("a Skipped report");
+        let ev = d
+            .events()
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("a Skipped report");
         match ev {
             Event::Data { id, chunk } if id == conn && chunk.direction == Direction::In => {
                 delivered += chunk.data.len() as u64

@@ -328,14 +328,13 @@ fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
         s.counters.bytes_in == TOTAL as u64
     });
     let delivered: usize = d
-        .backlog
+        .take_kept()
         .iter()
         .map(|e| match e {
             Event::Data { chunk, .. } => chunk.data.len(),
             _ => 0,
         })
         .sum();
-    d.backlog.clear();
     let Reply::Int(n) = d.ok(
         conn,
         Op::Record {

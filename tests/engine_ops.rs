@@ -1353,11 +1353,7 @@ fn the_consumer_is_woken_once_per_drain_not_once_per_event() {
     let (engine, rx) = socklab::engine::Engine::start(EngineConfig::default(), move || {
         w.fetch_add(1, Ordering::SeqCst);
     });
-    let mut d = Driver {
-        engine,
-        rx,
-        backlog: Vec::new(),
-    };
+    let mut d = Driver::on(engine, rx);
     // The first event wakes; without a drain in between, the rest do not.
     let (s, to) = d.bound_udp();
     assert_eq!(wakes.load(Ordering::SeqCst), 1);

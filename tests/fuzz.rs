@@ -404,8 +404,8 @@ fn fuzz(seconds: f64, seed: u64) -> Counts {
                     return (true, false);
                 }
                 out.clear();
-                let mut it =
-                    socklab::python::eval::Interp::new(engine.clone(), events.clone(), &mut out);
+                let client = socklab::engine::Client::new(engine.clone(), events.clone());
+                let mut it = socklab::python::eval::Interp::new(client, &mut out);
                 it.run(&lines);
                 (true, true)
             }));

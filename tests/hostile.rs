@@ -310,14 +310,14 @@ fn notes_nobody_reads_are_counted_not_queued_without_end() {
         c.send_to(&i.to_be_bytes(), ("127.0.0.1", port)).unwrap();
         assert_eq!(c.recv(&mut b).unwrap(), 2);
     }
-    let queued = d.rx.len();
+    let queued = d.events().len();
     assert!(
         queued <= BACKLOG + 8,
         "{queued} events queued for a consumer that reads none (backlog {BACKLOG})"
     );
     // Read them: once the queue has room, the next note says how many were left out.
     let mut notes = 0;
-    while d.rx.try_recv().is_ok() {
+    while d.events().try_recv().is_ok() {
         notes += 1;
     }
     c.send_to(b"again", ("127.0.0.1", port)).unwrap();

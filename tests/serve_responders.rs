@@ -459,7 +459,7 @@ fn a_thousand_concurrent_clients_are_all_echoed() {
         d.engine.worker_threads()
     );
     let refused = d
-        .backlog
+        .take_kept()
         .iter()
         .filter(|e| matches!(e, Event::Failed { .. }))
         .count();

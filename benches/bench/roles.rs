@@ -6,7 +6,7 @@ use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use socklab::engine::{AddrSpec, Create, Engine, Event, Family, Kind, Op, OptValue, ReqId};
+use socklab::engine::{AddrSpec, Client, Create, Event, Family, Kind, Op, OptValue, SocketId};
 use socklab::ui::drain::{frame_events, window_config};
 use socklab::ui::state::UiState;
 
@@ -38,29 +38,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn wait_answer(rx: &crossbeam_channel::Receiver<Event>, req: ReqId) -> Result<(), String> {
-    for ev in rx.iter() {
-        match ev {
-            Event::Done { req: r, .. } if r == req => return Ok(()),
-            Event::Created { req: Some(r), .. } if r == req => return Ok(()),
-            Event::Failed {
-                req: Some(r),
-                error,
-                ..
-            } if r == req => return Err(error.to_string()),
-            _ => {}
-        }
-    }
-    Err("engine stopped".into())
-}
-
 /// A listener in auto-accept + auto-receive, its events applied to the window's own state
 /// (traffic log with its cap, counters, snapshots), until every byte is counted; then the
 /// connection is closed, which the sender takes as the end.
 fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
-    let (engine, rx) = Engine::start(window_config(), || {});
+    let mut client = Client::start(window_config());
     let mut state = UiState::default();
-    let id = new_socket(&engine, &rx, Kind::Stream)?;
+    let id = new_socket(&mut client, Kind::Stream)?;
     for op in [
         Op::SetSockOpt {
             level: libc::SOL_SOCKET,
@@ -79,9 +63,10 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
             receive: true,
         },
     ] {
-        let r = engine.next_req();
-        engine.send(id, r, op);
-        wait_answer(&rx, r)?;
+        client.call(id, op).map_err(|e| e.to_string())?;
+    }
+    for ev in client.take_kept() {
+        state.apply(ev);
     }
     println!("ready");
     std::io::stdout().flush().map_err(|e| e.to_string())?;
@@ -92,7 +77,7 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
     let mut conn = None;
     'frames: loop {
         let frame = Instant::now();
-        for ev in frame_events(&rx) {
+        for ev in frame_events(client.events()) {
             match &ev {
                 Event::Accepted { conn: c, .. } => conn = Some(*c),
                 Event::Data { id: i, chunk } if Some(*i) == conn => counted += chunk.len as u64,
@@ -107,7 +92,7 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
         std::thread::sleep(FRAME.saturating_sub(frame.elapsed()));
     }
     if let Some(c) = conn {
-        engine.send(c, engine.next_req(), Op::Close);
+        client.send(c, Op::Close);
     }
     let held = state
         .sockets
@@ -115,52 +100,30 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
         .map(|s| s.traffic.bytes_held())
         .sum::<usize>();
     println!("{{\"counted\": {counted}, \"log_bytes\": {held}}}");
-    engine.shutdown();
+    client.shutdown();
     Ok(())
 }
 
 /// socket(AF_INET, kind) on the engine; its id.
-fn new_socket(
-    engine: &Engine,
-    rx: &crossbeam_channel::Receiver<Event>,
-    kind: Kind,
-) -> Result<socklab::engine::SocketId, String> {
-    let req = engine.next_req();
-    engine.create(
-        req,
-        Create::New {
-            family: Family::Inet,
-            kind,
-            proto: 0,
-        },
-    );
-    rx.iter()
-        .find_map(|e| match e {
-            Event::Created { info, req: Some(r) } if r == req => Some(info.id),
-            _ => None,
-        })
-        .ok_or_else(|| "no socket".to_string())
+fn new_socket(client: &mut Client, kind: Kind) -> Result<SocketId, String> {
+    let made = client.create(Create::New {
+        family: Family::Inet,
+        kind,
+        proto: 0,
+    });
+    made.map(|info| info.id).map_err(|e| e.to_string())
 }
 
 /// A UDP socket created and bound on 127.0.0.1:port (0: any), its id.
-fn udp_socket(
-    engine: &Engine,
-    rx: &crossbeam_channel::Receiver<Event>,
-    port: u16,
-) -> Result<socklab::engine::SocketId, String> {
-    let id = new_socket(engine, rx, Kind::Dgram)?;
-    let r = engine.next_req();
-    engine.send(
-        id,
-        r,
-        Op::Bind {
-            addr: AddrSpec::Inet {
-                host: "127.0.0.1".into(),
-                port,
-            },
-        },
-    );
-    wait_answer(rx, r)?;
+fn udp_socket(client: &mut Client, port: u16) -> Result<SocketId, String> {
+    let id = new_socket(client, Kind::Dgram)?;
+    let addr = AddrSpec::Inet {
+        host: "127.0.0.1".into(),
+        port,
+    };
+    client
+        .call(id, Op::Bind { addr })
+        .map_err(|e| e.to_string())?;
     Ok(id)
 }
 
@@ -168,19 +131,17 @@ fn udp_socket(
 /// until standard input closes; then the datagrams the kernel handed over (the counter).
 fn recv_udp(port: u16) -> Result<(), String> {
     const FRAME: Duration = Duration::from_micros(16_667);
-    let (engine, rx) = Engine::start(window_config(), || {});
+    let mut client = Client::start(window_config());
     let mut state = UiState::default();
-    let id = udp_socket(&engine, &rx, port)?;
-    let r = engine.next_req();
-    engine.send(
-        id,
-        r,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 65536,
-        },
-    );
-    wait_answer(&rx, r)?;
+    let id = udp_socket(&mut client, port)?;
+    let on = Op::AutoReceive {
+        on: true,
+        bufsize: 65536,
+    };
+    client.call(id, on).map_err(|e| e.to_string())?;
+    for ev in client.take_kept() {
+        state.apply(ev);
+    }
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let d = done.clone();
     std::thread::spawn(move || {
@@ -191,39 +152,36 @@ fn recv_udp(port: u16) -> Result<(), String> {
     std::io::stdout().flush().map_err(|e| e.to_string())?;
     while !done.load(std::sync::atomic::Ordering::Acquire) {
         let frame = Instant::now();
-        for ev in frame_events(&rx) {
+        for ev in frame_events(client.events()) {
             state.apply(ev);
         }
         std::thread::sleep(FRAME.saturating_sub(frame.elapsed()));
     }
     // A fresh snapshot carries the exact counters.
-    let r = engine.next_req();
-    engine.send(id, r, Op::Inspect { so_error: false });
+    let r = client.send(id, Op::Inspect { so_error: false });
     let mut msgs = None;
-    for ev in rx.iter() {
+    while let Some(ev) = client.wait_for(None, |e| {
+        matches!(e, Event::Snapshot { id: i, .. } if *i == id) || e.req() == Some(r)
+    }) {
         match ev {
-            Event::Snapshot {
-                id: i, snapshot, ..
-            } if i == id => msgs = Some(snapshot.counters.msgs_in),
-            Event::Done { req, .. } if req == r && msgs.is_some() => break,
+            Event::Snapshot { snapshot, .. } => msgs = Some(snapshot.counters.msgs_in),
+            _ if msgs.is_some() => break,
             _ => {}
         }
     }
     println!("{{\"received\": {}}}", msgs.unwrap_or(0));
-    engine.shutdown();
+    client.shutdown();
     Ok(())
 }
 
 /// socklab's sender, as the window's "start repeating" with interval 0: `size`-byte
 /// datagrams to 127.0.0.1:port for `ms` milliseconds; datagrams per second.
 fn gen_socklab(port: u16, ms: u64, size: usize) -> Result<(), String> {
-    let (engine, rx) = Engine::start(window_config(), || {});
-    let id = udp_socket(&engine, &rx, 0)?;
-    let req = engine.next_req();
+    let mut client = Client::start(window_config());
+    let id = udp_socket(&mut client, 0)?;
     let t0 = Instant::now();
-    engine.send(
+    let req = client.send(
         id,
-        req,
         Op::StartSending {
             job: socklab::engine::SendJob {
                 source: socklab::engine::SendSource::Bytes {
@@ -241,29 +199,18 @@ fn gen_socklab(port: u16, ms: u64, size: usize) -> Result<(), String> {
         },
     );
     std::thread::sleep(Duration::from_millis(ms));
-    engine.send(id, engine.next_req(), Op::StopSending);
-    let sends = rx
-        .iter()
-        .find_map(|e| match e {
-            Event::Done {
-                req: r,
-                reply: socklab::engine::Reply::Sent { progress, .. },
-                ..
-            } if r == req => Some(progress.sends),
-            Event::Failed {
-                req: Some(r),
-                error,
-                ..
-            } if r == req => {
-                eprintln!("send job failed: {error}");
-                Some(0)
-            }
-            _ => None,
-        })
-        .unwrap_or(0);
+    client.send(id, Op::StopSending);
+    let sends = match client.answer(req, "send_job") {
+        Ok(socklab::engine::Reply::Sent { progress, .. }) => progress.sends,
+        Ok(_) => 0,
+        Err(error) => {
+            eprintln!("send job failed: {error}");
+            0
+        }
+    };
     let secs = t0.elapsed().as_secs_f64();
     println!("{{\"per_sec\": {}}}", sends as f64 / secs);
-    engine.shutdown();
+    client.shutdown();
     Ok(())
 }
 

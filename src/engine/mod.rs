@@ -5,6 +5,7 @@
 
 pub mod addr;
 pub mod bytes;
+pub mod client;
 pub mod command;
 pub mod errors;
 pub mod event;
@@ -24,6 +25,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 pub use addr::{AddrSpec, Endpoint, Family, Kind};
 pub use bytes::Bytes;
+pub use client::Client;
 pub use command::{
     Command, Create, How, Op, OptValue, ReqId, SendJob, SendSource, SocketId, Timeout,
 };

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
-use crossbeam_channel::Receiver;
-
-use crate::engine::{Create, Engine, Event, OpError, Reply, SocketId, SocketInfo};
+use crate::engine::{Client, Create, Event, OpError, Reply, SocketId, SocketInfo};
 
 use super::check::BUILTINS;
 use super::constants;
@@ -52,25 +50,27 @@ impl From<OpError> for PyErr {
 pub type R<T> = Result<T, PyErr>;
 
 pub struct Interp<'a> {
-    pub(super) engine: Engine,
-    events: Receiver<Event>,
+    /// The engine, waited on call by call; it keeps only the sockets it announces (the
+    /// connections accepted, named by accept's answer).
+    client: Client,
     vars: HashMap<String, Value>,
     out: &'a mut dyn Write,
     pub(super) default_timeout: Option<f64>,
-    /// Sockets the engine announced (accepted connections arrive this way).
-    created: HashMap<SocketId, SocketInfo>,
 }
 
 impl<'a> Interp<'a> {
-    pub fn new(engine: Engine, events: Receiver<Event>, out: &'a mut dyn Write) -> Interp<'a> {
+    pub fn new(client: Client, out: &'a mut dyn Write) -> Interp<'a> {
         Interp {
-            engine,
-            events,
+            client: client.keeping(|e| matches!(e, Event::Created { .. })),
             vars: HashMap::new(),
             out,
             default_timeout: None,
-            created: HashMap::new(),
         }
+    }
+
+    /// The engine's client, given back (to shut it down).
+    pub fn into_client(self) -> Client {
+        self.client
     }
 
     /// Runs every line; returns whether any statement raised.
@@ -211,14 +211,12 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn repr(&mut self, v: &Value) -> R<String> {
-        let mut draw =
-            |s: &SockObj| net::socket_repr(&self.engine, &self.events, &mut self.created, s);
+        let mut draw = |s: &SockObj| net::socket_repr(&mut self.client, s);
         checked_repr(v, &mut draw, ops::value_limit()).map_err(refused)
     }
 
     fn str_of(&mut self, v: &Value) -> R<String> {
-        let mut draw =
-            |s: &SockObj| net::socket_repr(&self.engine, &self.events, &mut self.created, s);
+        let mut draw = |s: &SockObj| net::socket_repr(&mut self.client, s);
         checked_str(v, &mut draw, ops::value_limit()).map_err(refused)
     }
 
@@ -465,16 +463,17 @@ impl<'a> Interp<'a> {
 
     /// Sends one operation to a socket and waits for its answer.
     pub(super) fn call_socket(&mut self, id: SocketId, op: crate::engine::Op) -> R<Reply> {
-        net::call(&self.engine, &self.events, &mut self.created, id, op)
+        self.client.call(id, op).map_err(PyErr::from)
     }
 
     /// Creates a socket through the engine and waits for it.
     pub(super) fn create_socket(&mut self, how: Create) -> R<SocketInfo> {
-        net::create(&self.engine, &self.events, &mut self.created, how)
+        self.client.create(how).map_err(PyErr::from)
     }
 
+    /// What the engine announced of a connection it accepted.
     pub(super) fn take_created(&mut self, id: SocketId) -> Option<SocketInfo> {
-        self.created.remove(&id)
+        self.client.created(id)
     }
 }
 

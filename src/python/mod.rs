@@ -16,7 +16,7 @@ use eval::PyErr;
 
 use std::io::Write;
 
-use crate::engine::{Engine, EngineConfig};
+use crate::engine::{Client, EngineConfig};
 
 /// How a run ended, as the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,16 +94,15 @@ fn run_here(src: &str, file: &str, out: &mut dyn Write, err: &mut dyn Write) -> 
             return Outcome::Rejected;
         }
     };
-    let config = EngineConfig {
+    let client = Client::start(EngineConfig {
         inspect: false,
+        // A script reads what its calls answer; nothing reads the traffic as events.
+        deliver_data: false,
         ..EngineConfig::default()
-    };
-    let (engine, events) = Engine::start(config, || {});
-    let raised = {
-        let mut interp = eval::Interp::new(engine.clone(), events, out);
-        interp.run(&lines)
-    };
-    engine.shutdown();
+    });
+    let mut interp = eval::Interp::new(client, out);
+    let raised = interp.run(&lines);
+    interp.into_client().shutdown();
     if raised {
         Outcome::Raised
     } else {

@@ -2,14 +2,10 @@
 //! (time, os, hmac, hashlib) and built-ins.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use crossbeam_channel::Receiver;
-
 use crate::engine::{
-    AddrSpec, Create, Endpoint, Engine, Event, Family, How, Kind, Op, OptValue, Reply, SocketId,
-    SocketInfo, Timeout,
+    AddrSpec, Client, Create, Endpoint, Family, How, Kind, Op, OptValue, Reply, SocketInfo, Timeout,
 };
 
 use super::eval::{one_arg, Interp, PyErr, R};
@@ -21,81 +17,8 @@ fn type_err<T>(msg: impl Into<String>) -> R<T> {
     Err(PyErr::new("TypeError", msg))
 }
 
-/// Waits for the answer to `req`, remembering sockets announced meanwhile.
-fn wait(
-    events: &Receiver<Event>,
-    created: &mut HashMap<SocketId, SocketInfo>,
-    req: crate::engine::ReqId,
-) -> R<Reply> {
-    loop {
-        let Ok(ev) = events.recv() else {
-            return Err(PyErr::new("OSError", "the socket engine stopped"));
-        };
-        match ev {
-            Event::Created { info, req: r } => {
-                let id = info.id;
-                created.insert(id, info);
-                if r == Some(req) {
-                    // create_connection answers Done after Created; socket() only Created.
-                    return Ok(Reply::Accepted {
-                        conn: id,
-                        peer: Endpoint::Other,
-                    });
-                }
-            }
-            Event::Done { req: r, reply, .. } if r == req => return Ok(reply),
-            Event::Failed {
-                req: Some(r),
-                error,
-                ..
-            } if r == req => return Err(error.into()),
-            _ => {}
-        }
-    }
-}
-
-pub fn call(
-    engine: &Engine,
-    events: &Receiver<Event>,
-    created: &mut HashMap<SocketId, SocketInfo>,
-    id: SocketId,
-    op: Op,
-) -> R<Reply> {
-    let req = engine.next_req();
-    engine.send(id, req, op);
-    wait(events, created, req)
-}
-
-pub fn create(
-    engine: &Engine,
-    events: &Receiver<Event>,
-    created: &mut HashMap<SocketId, SocketInfo>,
-    how: Create,
-) -> R<SocketInfo> {
-    let req = engine.next_req();
-    let connection = matches!(how, Create::Connection { .. });
-    engine.create(req, how);
-    let first = wait(events, created, req)?;
-    let Reply::Accepted { conn, .. } = first else {
-        return Err(PyErr::new(
-            "OSError",
-            "the socket engine answered out of turn",
-        ));
-    };
-    if connection {
-        wait(events, created, req)?;
-    }
-    created
-        .remove(&conn)
-        .ok_or_else(|| PyErr::new("OSError", "the socket engine lost a socket"))
-}
-
-pub fn socket_repr(
-    engine: &Engine,
-    events: &Receiver<Event>,
-    created: &mut HashMap<SocketId, SocketInfo>,
-    s: &SockObj,
-) -> String {
+/// The repr of a socket object, as CPython draws it: its addresses asked of the kernel.
+pub fn socket_repr(client: &mut Client, s: &SockObj) -> String {
     let closed = s.fd.get() < 0;
     let mut out = format!(
         "<socket.socket{} fd={}, family={}, type={}, proto={}",
@@ -106,22 +29,13 @@ pub fn socket_repr(
         s.proto
     );
     if !closed {
-        if let Ok(Reply::Addr(a)) = call(engine, events, created, s.id, Op::GetSockName) {
-            let v = endpoint_value(&a);
-            if v.truthy() {
-                out.push_str(&format!(
-                    ", laddr={}",
-                    super::value::repr(&v, &mut |_| String::new())
-                ));
-            }
-        }
-        if let Ok(Reply::Addr(a)) = call(engine, events, created, s.id, Op::GetPeerName) {
-            let v = endpoint_value(&a);
-            if v.truthy() {
-                out.push_str(&format!(
-                    ", raddr={}",
-                    super::value::repr(&v, &mut |_| String::new())
-                ));
+        for (op, key) in [(Op::GetSockName, "laddr"), (Op::GetPeerName, "raddr")] {
+            if let Ok(Reply::Addr(a)) = client.call(s.id, op) {
+                let v = endpoint_value(&a);
+                if v.truthy() {
+                    let shown = super::value::repr(&v, &mut |_| String::new());
+                    out.push_str(&format!(", {key}={shown}"));
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! [--rule KIND:PATTERN=>REPLY]...`: one responder without the window, a log line per
 //! connection and per message on standard output, until interrupted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::time::Duration;
 
@@ -10,8 +10,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
 use super::{build, exposure_warning, MatchKind, Options, Rule};
 use crate::engine::{
-    AddrSpec, Create, Direction, Engine, EngineConfig, Event, Family, Kind, Op, Reply, ReqId,
-    SocketId,
+    AddrSpec, Client, Create, Direction, EngineConfig, Event, Family, Kind, Op, Reply, SocketId,
 };
 use crate::python::value::bytes_repr;
 
@@ -118,23 +117,6 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
     })
 }
 
-/// Waits for the answer to `req`, logging nothing (setup calls).
-fn answer(rx: &Receiver<Event>, req: ReqId) -> Result<Reply, String> {
-    for ev in rx.iter() {
-        match ev {
-            Event::Done { req: r, reply, .. } if r == req => return Ok(reply),
-            Event::Failed {
-                req: Some(r),
-                error,
-                ..
-            } if r == req => return Err(error.to_string()),
-            Event::Created { req: Some(r), .. } if r == req => return Ok(Reply::Unit),
-            _ => {}
-        }
-    }
-    Err("the engine stopped".into())
-}
-
 /// Runs the server until the process is interrupted; returns the exit status on failure.
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let a = match parse(args) {
@@ -154,54 +136,32 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     if let Some(w) = exposure_warning(&a.host, a.host.contains(':')) {
         let _ = writeln!(err, "socklab serve: warning: {w}");
     }
-    let (engine, rx) = Engine::start(
-        EngineConfig {
-            inspect: false,
-            // Nobody reads the messages of a quiet server: they are not even reported.
-            deliver_data: !a.quiet,
-            // The log shows a message's first SHOWN bytes: only those travel, and little
-            // may wait per connection, whatever standard output does.
-            chunk_prefix: Some(SHOWN + 1),
-            data_budget: 256 << 10,
-            ..EngineConfig::default()
-        },
-        || {},
-    );
+    let mut client = Client::start(EngineConfig {
+        inspect: false,
+        // Nobody reads the messages of a quiet server: they are not even reported.
+        deliver_data: !a.quiet,
+        // The log shows a message's first SHOWN bytes: only those travel, and little
+        // may wait per connection, whatever standard output does.
+        chunk_prefix: Some(SHOWN + 1),
+        data_budget: 256 << 10,
+        ..EngineConfig::default()
+    });
     let family = if a.host.contains(':') {
         Family::Inet6
     } else {
         Family::Inet
     };
     let kind = if a.udp { Kind::Dgram } else { Kind::Stream };
-    let req = engine.next_req();
-    engine.create(
-        req,
-        Create::New {
-            family,
-            kind,
-            proto: 0,
-        },
-    );
-    let id = match rx.iter().find_map(|e| match e {
-        Event::Created { info, req: Some(r) } if r == req => Some(Ok(info.id)),
-        Event::Failed {
-            req: Some(r),
-            error,
-            ..
-        } if r == req => Some(Err(error.to_string())),
-        _ => None,
+    let id = match client.create(Create::New {
+        family,
+        kind,
+        proto: 0,
     }) {
-        Some(Ok(id)) => id,
-        Some(Err(e)) => {
+        Ok(info) => info.id,
+        Err(e) => {
             let _ = writeln!(err, "socklab serve: {e}");
             return 1;
         }
-        None => return 1,
-    };
-    let call = |op: Op| -> Result<Reply, String> {
-        let req = engine.next_req();
-        engine.send(id, req, op);
-        answer(&rx, req)
     };
     let addr = match family {
         Family::Inet6 => AddrSpec::Inet6 {
@@ -236,13 +196,13 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         });
     }
     for op in setup {
-        if let Err(e) = call(op) {
+        if let Err(e) = client.call(id, op) {
             let _ = writeln!(err, "socklab serve: {e}");
-            engine.shutdown();
+            client.shutdown();
             return 1;
         }
     }
-    let local = match call(Op::GetSockName) {
+    let local = match client.call(id, Op::GetSockName) {
         Ok(Reply::Addr(e)) => e.to_string(),
         _ => format!("{}:{}", a.host, a.port),
     };
@@ -253,8 +213,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         if a.udp { "UDP" } else { "TCP" }
     );
     let _ = out.flush();
-    log_events(&rx, id, out, a.quiet);
-    engine.shutdown();
+    log_events(&mut client, id, out, a.quiet);
+    client.shutdown();
     0
 }
 
@@ -283,12 +243,15 @@ const RETRY_COUNT: Duration = Duration::from_millis(100);
 /// writer thread through a bounded queue, and when it is full (a stalled pipe, a slow
 /// terminal) they are dropped and counted, then summarised once there is room. So events
 /// never pile up in memory, and the server keeps serving at full speed.
-fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet: bool) {
+fn log_events(client: &mut Client, server: SocketId, out: &mut dyn Write, quiet: bool) {
     let (tx, lines) = crossbeam_channel::bounded::<String>(LOG_QUEUE);
+    // What came while the server was set up is logged first.
+    let early = client.take_kept();
+    let rx = client.events();
     std::thread::scope(|scope| {
         let reader = std::thread::Builder::new()
             .name("serve-events".into())
-            .spawn_scoped(scope, move || read_events(rx, server, quiet, tx));
+            .spawn_scoped(scope, move || read_events(early, rx, server, quiet, tx));
         if reader.is_ok() {
             // Standard output stays on this thread (its lock is not Send).
             write_lines(&lines, out);
@@ -299,14 +262,22 @@ fn log_events(rx: &Receiver<Event>, server: SocketId, out: &mut dyn Write, quiet
 }
 
 /// Turns events into lines until the server closes or the writer is gone.
-fn read_events(rx: &Receiver<Event>, server: SocketId, quiet: bool, tx: Sender<String>) {
+fn read_events(
+    mut pending: VecDeque<Event>,
+    rx: &Receiver<Event>,
+    server: SocketId,
+    quiet: bool,
+    tx: Sender<String>,
+) {
     let mut names: HashMap<SocketId, String> = HashMap::new();
     names.insert(server, "server".into());
     let mut dropped = 0u64;
     loop {
         // While lines are owed a count, look again for room now and then even if the
         // server goes quiet: the count is said as soon as standard output moves.
-        let first = if dropped > 0 {
+        let first = if !pending.is_empty() {
+            None
+        } else if dropped > 0 {
             match rx.recv_timeout(RETRY_COUNT) {
                 Ok(ev) => Some(ev),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -328,7 +299,7 @@ fn read_events(rx: &Receiver<Event>, server: SocketId, quiet: bool, tx: Sender<S
                 Err(TrySendError::Disconnected(_)) => return,
             }
         }
-        for ev in first.into_iter().chain(rx.try_iter()) {
+        for ev in pending.drain(..).chain(first).chain(rx.try_iter()) {
             let line = match log_line(ev, server, &mut names, quiet) {
                 Some(Line::Text(line)) => line,
                 Some(Line::End) => return,

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 use socklab::engine::{
-    AddrSpec, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op, OpError, Reply,
-    ReqId, Snapshot, SocketId,
+    AddrSpec, Client, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op, OpError,
+    Reply, ReqId, Snapshot, SocketId,
 };
 
 /// How long a test waits for something that should happen at once before it fails.
@@ -15,8 +15,7 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 
 pub struct Driver {
     pub engine: Engine,
-    pub rx: Receiver<Event>,
-    pub backlog: Vec<Event>,
+    pub client: Client,
 }
 
 impl Drop for Driver {
@@ -31,49 +30,42 @@ impl Driver {
     }
 
     pub fn with_config(config: EngineConfig) -> Driver {
-        let (engine, rx) = Engine::start(config, || {});
+        let client = Client::start(config);
         Driver {
-            engine,
-            rx,
-            backlog: Vec::new(),
+            engine: client.engine().clone(),
+            client,
         }
     }
 
-    fn next(&mut self, until: Instant) -> Option<Event> {
-        let left = until.saturating_duration_since(Instant::now());
-        self.rx.recv_timeout(left).ok()
+    /// A driver of an engine started elsewhere (with a wake callback, say).
+    pub fn on(engine: Engine, events: Receiver<Event>) -> Driver {
+        Driver {
+            engine: engine.clone(),
+            client: Client::new(engine, events),
+        }
+    }
+
+    /// The engine's events as they come (after the kept ones).
+    pub fn events(&self) -> &Receiver<Event> {
+        self.client.events()
+    }
+
+    /// The events kept while waiting for others, oldest first; taken.
+    pub fn take_kept(&mut self) -> Vec<Event> {
+        self.client.take_kept().into()
     }
 
     /// Waits for the first event (kept or new) that `pred` accepts, and removes it.
-    pub fn wait_for(&mut self, what: &str, mut pred: impl FnMut(&Event) -> bool) -> Event {
-        if let Some(i) = self.backlog.iter().position(&mut pred) {
-            return self.backlog.remove(i);
-        }
-        let until = Instant::now() + DEADLINE;
-        loop {
-            let Some(ev) = self.next(until) else {
-                panic!("no {what} within {DEADLINE:?}");
-            };
-            if pred(&ev) {
-                return ev;
-            }
-            // Snapshots are let go at once: each holds its socket's one snapshot permit.
-            if !matches!(ev, Event::Snapshot { .. }) {
-                self.backlog.push(ev);
-            }
-        }
+    pub fn wait_for(&mut self, what: &str, pred: impl FnMut(&Event) -> bool) -> Event {
+        self.client
+            .wait_for(Some(Instant::now() + DEADLINE), pred)
+            .unwrap_or_else(|| panic!("no {what} within {DEADLINE:?}"))
     }
 
     pub fn wait_req(&mut self, req: ReqId) -> Result<Reply, OpError> {
-        let ev = self.wait_for("answer", |e| {
-            matches!(e, Event::Done { req: r, .. } if *r == req)
-                || matches!(e, Event::Failed { req: Some(r), .. } if *r == req)
-        });
-        match ev {
-            Event::Done { reply, .. } => Ok(reply),
-            Event::Failed { error, .. } => Err(error),
-            _ => unreachable!(),
-        }
+        self.client
+            .answer_until(req, Some(Instant::now() + DEADLINE))
+            .unwrap_or_else(|| panic!("no answer within {DEADLINE:?}"))
     }
 
     pub fn start(&mut self, id: SocketId, op: Op) -> ReqId {
@@ -113,20 +105,12 @@ impl Driver {
     }
 
     pub fn create(&mut self, family: Family, kind: Kind) -> SocketId {
-        let req = self.engine.next_req();
-        self.engine.create(
-            req,
-            Create::New {
-                family,
-                kind,
-                proto: 0,
-            },
-        );
-        match self.wait_for("Created", |e| e.req() == Some(req)) {
-            Event::Created { info, .. } => info.id,
-            Event::Failed { error, .. } => panic!("socket() failed: {error}"),
-            other => panic!("unexpected {other:?}"),
-        }
+        let made = self.client.create(Create::New {
+            family,
+            kind,
+            proto: 0,
+        });
+        made.unwrap_or_else(|e| panic!("socket() failed: {e}")).id
     }
 
     /// A UDP socket bound to 127.0.0.1 on a port the kernel picks, and that address.
@@ -183,25 +167,20 @@ impl Driver {
 
     /// A fresh snapshot; with `so_error`, SO_ERROR is read too (which clears it).
     pub fn inspect(&mut self, id: SocketId, so_error: bool) -> Snapshot {
-        self.backlog
-            .retain(|e| !matches!(e, Event::Snapshot { .. }));
         let req = self.start(id, Op::Inspect { so_error });
         let until = Instant::now() + DEADLINE;
         let mut last = None;
+        // Snapshots are not kept while waiting: the last one before the answer is it.
         loop {
-            match self.next(until) {
+            let ev = self.client.wait_for(Some(until), |e| {
+                matches!(e, Event::Snapshot { id: i, .. } if *i == id) || e.req() == Some(req)
+            });
+            match ev {
                 None => panic!("no answer to inspect within {DEADLINE:?}"),
-                Some(Event::Snapshot {
-                    id: i, snapshot, ..
-                }) if i == id => last = Some(*snapshot),
-                Some(Event::Snapshot { .. }) => {}
-                Some(Event::Done { req: r, .. }) if r == req => break,
-                Some(Event::Failed {
-                    req: Some(r),
-                    error,
-                    ..
-                }) if r == req => panic!("inspect failed: {error}"),
-                Some(other) => self.backlog.push(other),
+                Some(Event::Snapshot { snapshot, .. }) => last = Some(*snapshot),
+                Some(Event::Done { .. }) => break,
+                Some(Event::Failed { error, .. }) => panic!("inspect failed: {error}"),
+                Some(_) => {}
             }
         }
         if let Some(s) = last {
