@@ -88,12 +88,9 @@ fn udp_and_hmac_from_the_command_line() {
     c.set_read_timeout(Some(DEADLINE)).unwrap();
     let mut challenge = [0u8; 32];
     c.read_exact(&mut challenge).unwrap();
-    let mac = socklab::python::hashing::hmac_digest(
-        socklab::python::hashing::Algo::Md5,
-        b"k",
-        &challenge,
-    );
-    c.write_all(socklab::python::hashing::hex(&mac).as_bytes())
+    let mac =
+        socklab::pyfmt::hashing::hmac_digest(socklab::pyfmt::hashing::Algo::Md5, b"k", &challenge);
+    c.write_all(socklab::pyfmt::hashing::hex(&mac).as_bytes())
         .unwrap();
     let mut ok = [0u8; 3];
     c.read_exact(&mut ok).unwrap();

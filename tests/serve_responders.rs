@@ -9,7 +9,7 @@ use std::process::Command;
 
 use common::*;
 use socklab::engine::{AddrSpec, Event, Family, Kind, Op, SocketId};
-use socklab::python::hashing::{hex, hmac_digest, Algo};
+use socklab::pyfmt::hashing::{hex, hmac_digest, Algo};
 use socklab::serve::{build, Options, Rule};
 
 fn spec(name: &str, o: &Options) -> socklab::engine::ResponderSpec {

@@ -66,9 +66,9 @@ impl Encoding {
             }
             Encoding::Gbk | Encoding::Gb18030 => {
                 let codec = if self == Encoding::Gbk {
-                    crate::python::codecs::Codec::Gbk
+                    crate::pyfmt::codecs::Codec::Gbk
                 } else {
-                    crate::python::codecs::Codec::Gb18030
+                    crate::pyfmt::codecs::Codec::Gb18030
                 };
                 match codec.encode(c.encode_utf8(&mut [0u8; 4])) {
                     Ok(b) => {

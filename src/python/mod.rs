@@ -2,10 +2,8 @@
 //! engine's real sockets: what `socklab run FILE` executes.
 
 pub mod check;
-pub mod codecs;
 pub mod constants;
 pub mod eval;
-pub mod hashing;
 pub mod lexer;
 pub mod net;
 pub mod ops;

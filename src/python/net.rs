@@ -9,9 +9,9 @@ use crate::engine::{
 };
 
 use super::eval::{one_arg, Interp, PyErr, R};
-use super::hashing::{self, Algo, HashObj, MacObj};
 use super::ops;
 use super::value::{SockObj, Value};
+use crate::pyfmt::hashing::{self, Algo, HashObj, MacObj};
 
 fn type_err<T>(msg: impl Into<String>) -> R<T> {
     Err(PyErr::new("TypeError", msg))

@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use super::codecs::Codec;
 use super::eval::{PyErr, R};
 use super::value::Value;
+use crate::pyfmt::codecs::Codec;
 
 fn type_err<T>(msg: impl Into<String>) -> R<T> {
     Err(PyErr::new("TypeError", msg))

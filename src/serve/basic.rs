@@ -41,7 +41,7 @@ impl MakeResponder for Basic {
             Basic::Daytime => "daytime".into(),
             Basic::Fixed { reply } => format!(
                 "fixed reply {}",
-                crate::python::value::bytes_repr(&reply[..reply.len().min(32)])
+                crate::pyfmt::bytes_repr(&reply[..reply.len().min(32)])
             ),
         }
     }

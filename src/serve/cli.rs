@@ -12,7 +12,7 @@ use super::{build, exposure_warning, MatchKind, Options, Rule};
 use crate::engine::{
     AddrSpec, Client, Create, Direction, EngineConfig, Event, Family, Kind, Op, Reply, SocketId,
 };
-use crate::python::value::bytes_repr;
+use crate::pyfmt::bytes_repr;
 
 pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
   RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules

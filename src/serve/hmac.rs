@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::engine::{Ctx, Endpoint, MakeResponder, Out, Responder};
-use crate::python::hashing::{compare_digest, hex, hmac_digest, Algo};
+use crate::pyfmt::hashing::{compare_digest, hex, hmac_digest, Algo};
 
 /// Challenge size in bytes.
 pub const CHALLENGE: usize = 32;

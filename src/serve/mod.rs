@@ -8,7 +8,7 @@ pub mod hmac;
 pub mod rules;
 
 use crate::engine::ResponderSpec;
-use crate::python::hashing::Algo;
+use crate::pyfmt::hashing::Algo;
 
 pub use basic::Basic;
 pub use hmac::{HmacClient, HmacServer};

@@ -4,10 +4,10 @@
 use std::time::{Duration, Instant};
 
 use crate::engine::{
-    AddrSpec, Endpoint, Family, How, Kind, Op, OptValue, Reply, ReqId, SendJob, SendSource,
-    SocketId, Timeout,
+    AddrSpec, Family, How, Kind, Op, OptValue, Reply, ReqId, SendJob, SendSource, SocketId, Timeout,
 };
-use crate::python::value::{bytes_repr, float_repr, repr, str_repr, Value};
+use crate::pyfmt::endpoint_repr;
+use crate::pyfmt::{bytes_repr, float_repr, str_repr};
 
 #[derive(Clone, Debug)]
 pub struct JournalEntry {
@@ -233,26 +233,17 @@ fn opt_name(level: i32, opt: i32) -> String {
         .unwrap_or_else(|| opt.to_string())
 }
 
-/// An endpoint as Python's repr shows it.
-pub fn endpoint_repr(e: &Endpoint) -> String {
-    repr(&crate::python::net::endpoint_value(e), &mut |_| {
-        String::new()
-    })
-}
-
 /// What the console prints for a reply (None when it prints nothing).
 pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
-    let v = match reply {
+    Some(match reply {
         Reply::Unit => return None,
-        Reply::Int(i) => Value::Int(*i),
-        Reply::Bytes(b) => Value::bytes(b),
+        Reply::Int(i) => i.to_string(),
+        Reply::Bytes(b) => bytes_repr(b),
         Reply::BytesFrom { data, from } => {
-            let a = from
-                .as_ref()
-                .map_or(Value::None, crate::python::net::endpoint_value);
-            Value::tuple(vec![Value::bytes(data), a])
+            let a = from.as_ref().map_or("None".into(), endpoint_repr);
+            format!("({}, {a})", bytes_repr(data))
         }
-        Reply::Addr(a) => crate::python::net::endpoint_value(a),
+        Reply::Addr(a) => endpoint_repr(a),
         Reply::Timeout(t) => return t.as_secs().map(float_repr),
         Reply::Sent { progress, stopped } => {
             let how = if *stopped { ", stopped" } else { "" };
@@ -262,14 +253,9 @@ pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
             ));
         }
         Reply::Accepted { peer, .. } => {
-            return Some(format!(
-                "({}, {})",
-                conn_name.unwrap_or("conn"),
-                endpoint_repr(peer)
-            ));
+            format!("({}, {})", conn_name.unwrap_or("conn"), endpoint_repr(peer))
         }
-    };
-    Some(repr(&v, &mut |_| String::new()))
+    })
 }
 
 /// The journal as a script that `socklab run` and python3 replay.

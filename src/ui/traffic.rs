@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use crate::engine::{Bytes, Direction, Endpoint};
 use crate::payload::{parse_hex, render_hex};
-use crate::python::value::bytes_repr;
+use crate::pyfmt::bytes_repr;
 
 /// Default memory cap of one socket's log.
 pub const DEFAULT_CAP: usize = 64 << 20;

@@ -3,7 +3,7 @@
 
 use encoding_rs::{DecoderResult, EncoderResult, Encoding, GB18030, GBK};
 
-use super::value::str_repr;
+use super::str_repr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Codec {
