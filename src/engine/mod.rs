@@ -1,5 +1,8 @@
-//! The socket engine: every socket is owned by its own named worker thread; front ends send
-//! commands and receive events over channels and never touch a socket themselves.
+//! The socket engine: every socket is owned by a worker; front ends send commands and
+//! receive events over channels (through `Client` when they wait) and never touch a socket
+//! themselves. A worker runs on a pool thread while commands may block it; one with
+//! nothing to wait for but its socket and timers rests in the reactor, one epoll thread
+//! for all of them, which accepts, receives and answers for it without blocking.
 //!
 //! This module must not depend on any GUI crate (a test checks it).
 

@@ -37,6 +37,14 @@ pub(super) struct Pause {
 }
 
 impl Worker {
+    /// What a connection accepted here inherits.
+    pub(super) fn inherit(&self) -> super::respond::Inherit {
+        super::respond::Inherit {
+            responder: self.serving.child_spec.clone(),
+            parent: (self.id, self.serving.clients.clone()),
+        }
+    }
+
     /// One readable listener's worth of accepts (at most BURST), each handed to a worker
     /// of its own. A shortage pauses accepting; a burst that meets none ends the pause.
     /// Each is said once: a listener at its limit, freeing and taking one descriptor per
@@ -99,7 +107,7 @@ impl Worker {
             Some(s) => self.pause_accepting(s),
             None => self.resume_accepting(),
         }
-        self.snapshot_due = true;
+        self.view.snapshot_due = true;
     }
 
     /// A shortage in the engine itself: its socket limit, or its consumer far behind.
@@ -116,15 +124,15 @@ impl Worker {
 
     fn pause_accepting(&mut self, short: Short) {
         let now = Instant::now();
-        self.clients.0.paused.store(true, Ordering::Release);
-        match &mut self.accept_pause {
+        self.serving.clients.0.paused.store(true, Ordering::Release);
+        match &mut self.auto.accept_pause {
             Some(p) => {
                 p.failures += 1;
                 p.backoff = (p.backoff * 2).min(MAX_RETRY);
                 p.retry_at = now + p.backoff;
             }
             None => {
-                self.accept_pause = Some(Pause {
+                self.auto.accept_pause = Some(Pause {
                     retry_at: now + FIRST_RETRY,
                     backoff: FIRST_RETRY,
                     failures: 1,
@@ -137,8 +145,12 @@ impl Worker {
     }
 
     fn resume_accepting(&mut self) {
-        if let Some(p) = self.accept_pause.take() {
-            self.clients.0.paused.store(false, Ordering::Release);
+        if let Some(p) = self.auto.accept_pause.take() {
+            self.serving
+                .clients
+                .0
+                .paused
+                .store(false, Ordering::Release);
             let tries = p.failures;
             self.unasked(Event::Note {
                 id: self.id,
@@ -153,15 +165,15 @@ impl Worker {
     /// A paused listener's next try is due: its timer passed, or one of its connections
     /// closed (a descriptor and a socket were freed).
     pub(super) fn accept_retry_due(&self) -> bool {
-        let Some(p) = &self.accept_pause else {
+        let Some(p) = &self.auto.accept_pause else {
             return false;
         };
-        Instant::now() >= p.retry_at || self.clients.0.freed.swap(false, Ordering::AcqRel)
+        Instant::now() >= p.retry_at || self.serving.clients.0.freed.swap(false, Ordering::AcqRel)
     }
 
     /// A poll timeout no later than a paused listener's next try.
     pub(super) fn accept_retry_timeout(&self, timeout_ms: i32) -> i32 {
-        match &self.accept_pause {
+        match &self.auto.accept_pause {
             None => timeout_ms,
             Some(p) => sys::sooner(timeout_ms, sys::ms_until(p.retry_at)),
         }

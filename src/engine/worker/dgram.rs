@@ -34,7 +34,7 @@ impl Worker {
     /// Takes what is queued, batch by batch, for at most `rounds` calls. Returns after an
     /// empty queue, an error, or backpressure.
     pub(super) fn receive_datagrams(&mut self, bufsize: usize, rounds: usize) {
-        let mut slots = std::mem::take(&mut self.dgram_slots);
+        let mut slots = std::mem::take(&mut self.auto.dgram_slots);
         for _ in 0..rounds {
             // A responder's answer queue takes as many as it has room for.
             let room = self.answer_room().min(BATCH);
@@ -53,7 +53,7 @@ impl Worker {
             match got {
                 Ok(()) => {
                     let n = slots.from.len();
-                    self.batch_time = Some(std::time::SystemTime::now());
+                    self.auto.batch_time = Some(std::time::SystemTime::now());
                     // Every datagram is answered, recorded and counted; those the consumer
                     // has room for then share one allocation, an event each.
                     let mut delivered = std::mem::take(&mut slots.delivered);
@@ -80,15 +80,15 @@ impl Worker {
                 }
                 Err(e) if is_again(&e) => break,
                 Err(e) => {
-                    self.auto_recv = None;
+                    self.auto.auto_recv = None;
                     self.state = SockState::Error;
                     self.report(OpError::from_io("recv", None, &e));
                     break;
                 }
             }
         }
-        self.batch_time = None;
-        self.dgram_slots = slots;
-        self.snapshot_due = true;
+        self.auto.batch_time = None;
+        self.auto.dgram_slots = slots;
+        self.view.snapshot_due = true;
     }
 }

@@ -149,7 +149,7 @@ impl Worker {
             progress_due: false,
             progress_budget: Default::default(),
         });
-        self.snapshot_due = true;
+        self.view.snapshot_due = true;
         Ok(())
     }
 
@@ -161,7 +161,7 @@ impl Worker {
                 stopped: true,
             };
             self.reply(job.req, "send_job", Instant::now(), Ok(reply));
-            self.snapshot_due = true;
+            self.view.snapshot_due = true;
         }
     }
 
@@ -174,7 +174,7 @@ impl Worker {
         match end {
             Some(result) => {
                 self.reply(job.req, "send_job", Instant::now(), result);
-                self.snapshot_due = true;
+                self.view.snapshot_due = true;
             }
             None => {
                 self.report_progress(&mut job);
@@ -336,7 +336,7 @@ impl Worker {
                     file: BufWriter::with_capacity(RECORD_BUFFER, f),
                     written: 0,
                 });
-                self.snapshot_due = true;
+                self.view.snapshot_due = true;
                 Ok(Reply::Unit)
             }
         }

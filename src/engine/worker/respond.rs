@@ -37,6 +37,19 @@ pub(super) struct Answering {
     close_when_sent: bool,
 }
 
+/// A listener's side of serving (the responder its connections get, their count and
+/// limit) or a connection's (the listener it came from).
+#[derive(Default)]
+pub(super) struct Serving {
+    pub(super) child_spec: Option<ResponderSpec>,
+    pub(super) clients: Clients,
+    pub(super) client_limit: Option<usize>,
+    /// The listener that accepted this connection, and its count.
+    pub(super) parent: Option<(SocketId, Clients)>,
+    /// A listener's SO_PROTOCOL, which its connections share.
+    pub(super) conn_proto: Option<i32>,
+}
+
 /// A listener's count of open connections, which they give back when they close.
 #[derive(Clone, Default)]
 pub(crate) struct Clients(pub(crate) Arc<ClientCount>);
@@ -93,14 +106,14 @@ impl Worker {
             stream: None,
             close_when_sent: false,
         });
-        self.auto_recv.get_or_insert(RESPOND_RECV);
+        self.auto.auto_recv.get_or_insert(RESPOND_RECV);
     }
 
     /// The Respond command.
     pub(super) fn respond(&mut self, spec: Option<ResponderSpec>) -> OpResult {
         if self.state == SockState::Listening {
-            self.child_spec = spec;
-            self.snapshot_due = true;
+            self.serving.child_spec = spec;
+            self.view.snapshot_due = true;
             return Ok(Reply::Unit);
         }
         if self.kind == Kind::Stream
@@ -118,7 +131,7 @@ impl Worker {
         if open {
             self.answer_open();
         }
-        self.snapshot_due = true;
+        self.view.snapshot_due = true;
         Ok(Reply::Unit)
     }
 
@@ -286,26 +299,28 @@ impl Worker {
 
     /// The LimitClients command.
     pub(super) fn limit_clients(&mut self, max: Option<usize>) -> OpResult {
-        self.client_limit = max;
-        self.clients
+        self.serving.client_limit = max;
+        self.serving
+            .clients
             .0
             .limited
             .store(max.is_some(), Ordering::Release);
-        self.snapshot_due = true;
+        self.view.snapshot_due = true;
         Ok(Reply::Unit)
     }
 
     /// Whether a listener may accept another connection now.
     pub(super) fn room_for_client(&self) -> bool {
-        self.client_limit
-            .is_none_or(|m| self.clients.0.open.load(Ordering::Acquire) < m)
+        self.serving
+            .client_limit
+            .is_none_or(|m| self.serving.clients.0.open.load(Ordering::Acquire) < m)
     }
 
     pub(super) fn responder_name(&self) -> Option<String> {
         self.answering
             .as_ref()
             .map(|a| a.spec.describe())
-            .or_else(|| self.child_spec.as_ref().map(|s| s.describe()))
+            .or_else(|| self.serving.child_spec.as_ref().map(|s| s.describe()))
     }
 }
 

@@ -1,0 +1,397 @@
+//! The calls that may block, with Python's blocking, timeout and non-blocking semantics:
+//! accept, connect, send, recv, and the wait they share (which a close interrupts).
+
+use super::*;
+
+impl Worker {
+    pub(super) fn deadline(&self, start: Instant) -> Option<Instant> {
+        self.timeout.deadline(start)
+    }
+
+    /// Waits until the socket is ready for `events`, the deadline passes, or close arrives.
+    /// Commands arriving meanwhile are queued, instant ones answered at once; continuous
+    /// receive keeps running so two peers writing to each other never deadlock.
+    pub(super) fn wait(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        events: i16,
+        deadline: Option<Instant>,
+        announced: &mut bool,
+        addr: &Option<String>,
+    ) -> Result<(), OpError> {
+        if !*announced {
+            *announced = true;
+            self.shared.emit(Event::Waiting {
+                id: self.id,
+                req,
+                op,
+                deadline,
+            });
+        }
+        loop {
+            if self.closing.is_some() {
+                return Err(OpError::os(op, addr.clone(), libc::EBADF));
+            }
+            let (job_events, mut ms) = self.job_wait(self.tick_timeout());
+            if let Some(d) = deadline {
+                ms = sys::sooner(ms, remaining_ms(d));
+            }
+            let extra = if self.auto.auto_recv.is_some() && !self.auto.eof {
+                libc::POLLIN
+            } else {
+                0
+            };
+            let (wake, ready) = if self.rx.is_empty() {
+                poll2(
+                    self.wake.fd(),
+                    self.sock.as_fd(),
+                    events | extra | job_events,
+                    ms,
+                )
+            } else {
+                (1, 0)
+            };
+            if wake != 0 {
+                self.pull_commands(true);
+                if self.closing.is_some() {
+                    return Err(OpError::os(op, addr.clone(), libc::EBADF));
+                }
+            }
+            if ready & (libc::POLLIN) != 0 && extra != 0 {
+                self.continuous_step();
+            }
+            self.job_step();
+            if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
+                return Ok(());
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(OpError::timeout(op, addr.clone()));
+            }
+            self.tick();
+        }
+    }
+
+    /// Runs `f` with O_NONBLOCK set, for calls that have no MSG_DONTWAIT (accept, connect).
+    pub(super) fn nonblocking<T>(&self, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
+        if self.timeout == Timeout::Blocking {
+            sys::set_nonblocking(self.fd(), true);
+            let r = f(&self.sock);
+            sys::set_nonblocking(self.fd(), false);
+            r
+        } else {
+            f(&self.sock)
+        }
+    }
+
+    pub(super) fn accept(&mut self, req: ReqId, _auto: bool) -> OpResult {
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let mut announced = false;
+        loop {
+            match self.nonblocking(|s| s.accept()) {
+                Ok((conn, addr)) => {
+                    let peer = Endpoint::from_sockaddr(&addr);
+                    let proto = self.conn_proto();
+                    let id = spawn_accepted(
+                        &self.shared,
+                        (conn, peer.clone()),
+                        self.family,
+                        self.kind,
+                        proto,
+                        false,
+                        self.inherit(),
+                    )?;
+                    return Ok(Reply::Accepted { conn: id, peer });
+                }
+                Err(e) if is_again(&e) && self.timeout != Timeout::NonBlocking => {
+                    self.wait(req, "accept", libc::POLLIN, deadline, &mut announced, &None)?;
+                }
+                Err(e) => return Err(OpError::from_io("accept", None, &e)),
+            }
+        }
+    }
+
+    /// The protocol of the connections this listener accepts: its own, read once.
+    pub(super) fn conn_proto(&mut self) -> i32 {
+        let fd = self.sock.as_fd();
+        *self.serving.conn_proto.get_or_insert_with(|| {
+            options::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL).unwrap_or(0)
+        })
+    }
+
+    pub(super) fn connect(&mut self, req: ReqId, addr: &AddrSpec, ex: bool) -> OpResult {
+        let op = if ex { "connect_ex" } else { "connect" };
+        let shown = Some(addr.to_string());
+        let sa = addr.resolve(self.family, op)?;
+        let start = Instant::now();
+        let result = self.connect_inner(req, op, &sa, &shown, start);
+        match result {
+            Ok(()) => {
+                self.state = SockState::Connected;
+                Ok(if ex { Reply::Int(0) } else { Reply::Unit })
+            }
+            Err(e) => {
+                if let Some(errno) = e.errno() {
+                    if errno == libc::EINPROGRESS {
+                        self.state = SockState::Connecting;
+                    }
+                    if ex
+                        && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
+                        && self.closing.is_none()
+                    {
+                        return Ok(Reply::Int(errno as i64));
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    pub(super) fn connect_inner(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        sa: &SockAddr,
+        shown: &Option<String>,
+        start: Instant,
+    ) -> Result<(), OpError> {
+        let deadline = self.deadline(start);
+        let mut announced = false;
+        match self.nonblocking(|s| s.connect(sa)) {
+            Ok(()) => Ok(()),
+            Err(e)
+                if matches!(e.raw_os_error(), Some(libc::EINPROGRESS))
+                    && self.timeout != Timeout::NonBlocking =>
+            {
+                self.state = SockState::Connecting;
+                self.publish(false);
+                self.wait(req, op, libc::POLLOUT, deadline, &mut announced, shown)?;
+                match self.sock.take_error() {
+                    Ok(None) => Ok(()),
+                    Ok(Some(e)) => Err(OpError::from_io(op, shown.clone(), &e)),
+                    Err(e) => Err(OpError::from_io(op, shown.clone(), &e)),
+                }
+            }
+            Err(e)
+                if is_again(&e)
+                    && self.family == Family::Unix
+                    && self.timeout != Timeout::NonBlocking =>
+            {
+                // A Unix listener's backlog is full: a blocking connect waits for room.
+                loop {
+                    let retry = Instant::now() + Duration::from_millis(20);
+                    let until = deadline.map_or(retry, |d| d.min(retry));
+                    match self.wait(req, op, 0, Some(until), &mut announced, shown) {
+                        Err(OpError {
+                            kind: ErrorKind::Timeout,
+                            ..
+                        }) if deadline.is_none_or(|d| Instant::now() < d) => {}
+                        Err(e) => return Err(e),
+                        Ok(()) => {}
+                    }
+                    match self.nonblocking(|s| s.connect(sa)) {
+                        Ok(()) => return Ok(()),
+                        Err(e) if is_again(&e) => continue,
+                        Err(e) => return Err(OpError::from_io(op, shown.clone(), &e)),
+                    }
+                }
+            }
+            Err(e) => Err(OpError::from_io(op, shown.clone(), &e)),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn send(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        data: &[u8],
+        flags: i32,
+        to: Option<(SockAddr, String)>,
+        all: bool,
+    ) -> OpResult {
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let shown = to.as_ref().map(|(_, s)| s.clone());
+        let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
+        // A blocking send() on Linux returns only once every byte is queued; with a timeout or
+        // non-blocking it may take part, as the kernel allows.
+        let whole = all || (self.timeout == Timeout::Blocking && !nonblocking);
+        let mut announced = false;
+        let mut sent = 0usize;
+        loop {
+            let rest = &data[sent..];
+            let r = match &to {
+                Some((sa, _)) => self.sock.send_to_with_flags(
+                    rest,
+                    sa,
+                    flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+                ),
+                None => self
+                    .sock
+                    .send_with_flags(rest, flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL),
+            };
+            match r {
+                Ok(n) => {
+                    sent += n;
+                    let peer = to.as_ref().map(|(sa, _)| Endpoint::from_sockaddr(sa));
+                    self.count_out(&rest[..n], peer);
+                    if !whole || sent >= data.len() {
+                        break;
+                    }
+                }
+                Err(e) if is_again(&e) && !nonblocking => {
+                    if let Err(err) =
+                        self.wait(req, op, libc::POLLOUT, deadline, &mut announced, &shown)
+                    {
+                        if sent > 0 && !all && self.closing.is_none() {
+                            break;
+                        }
+                        return Err(err);
+                    }
+                }
+                Err(e) => {
+                    if sent > 0 && !all {
+                        break;
+                    }
+                    return Err(OpError::from_io(op, shown.clone(), &e));
+                }
+            }
+        }
+        if all {
+            Ok(Reply::Unit)
+        } else {
+            Ok(Reply::Int(sent as i64))
+        }
+    }
+
+    pub(super) fn recv(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        bufsize: usize,
+        flags: i32,
+        from: bool,
+    ) -> OpResult {
+        if self.auto.auto_recv.is_some() {
+            return Err(OpError::python(
+                op,
+                "OSError",
+                "auto-receive is on: every chunk is already being received",
+            ));
+        }
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
+        let want = bufsize.min(MAX_RECV);
+        let mut announced = false;
+        let mut out: Vec<u8> = Vec::new();
+        let mut source: Option<Endpoint> = None;
+        loop {
+            let room = want - out.len();
+            let before = out.len();
+            let r = sys::recv_into(
+                &self.sock,
+                &mut out,
+                room,
+                (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL,
+                from,
+            );
+            match r {
+                Ok((n, sa)) => {
+                    if let Some(sa) = sa {
+                        source = (sa.len() > 0).then(|| Endpoint::from_sockaddr(&sa));
+                    }
+                    // MSG_TRUNC: the kernel reports a datagram's whole length, past the
+                    // buffer. Python's result has that length; the bytes past the buffer
+                    // are zeros here (never memory that was not received).
+                    if n > room {
+                        out.resize(before + n.min(MAX_RECV), 0);
+                    }
+                    let waitall =
+                        flags & libc::MSG_WAITALL != 0 && self.kind == Kind::Stream && !nonblocking;
+                    if n > 0 && waitall && out.len() < want {
+                        continue;
+                    }
+                    break;
+                }
+                Err(e) if is_again(&e) && !nonblocking => {
+                    let w = self.wait(req, op, libc::POLLIN, deadline, &mut announced, &None);
+                    if let Err(err) = w {
+                        if !out.is_empty() && self.closing.is_none() {
+                            break;
+                        }
+                        return Err(err);
+                    }
+                }
+                Err(e) => {
+                    if !out.is_empty() {
+                        break;
+                    }
+                    return Err(OpError::from_io(op, None, &e));
+                }
+            }
+        }
+        let peeking = flags & libc::MSG_PEEK != 0;
+        if !peeking {
+            self.count_in(&out, source.clone());
+        }
+        if from {
+            Ok(Reply::BytesFrom {
+                data: out,
+                from: source,
+            })
+        } else {
+            Ok(Reply::Bytes(out))
+        }
+    }
+
+    pub(super) fn multicast(
+        &mut self,
+        op: &'static str,
+        group: &str,
+        interface: &str,
+        join: bool,
+    ) -> OpResult {
+        let shown = Some(group.to_string());
+        let bad = |what: &str| {
+            OpError::python(op, "ValueError", format!("{what} is not a valid address"))
+        };
+        match self.family {
+            Family::Inet => {
+                let g: std::net::Ipv4Addr = group.parse().map_err(|_| bad(group))?;
+                let i: std::net::Ipv4Addr = if interface.is_empty() {
+                    std::net::Ipv4Addr::UNSPECIFIED
+                } else {
+                    interface.parse().map_err(|_| bad(interface))?
+                };
+                let r = if join {
+                    self.sock.join_multicast_v4(&g, &i)
+                } else {
+                    self.sock.leave_multicast_v4(&g, &i)
+                };
+                r.map_err(|e| OpError::from_io(op, shown, &e))?;
+            }
+            Family::Inet6 => {
+                let g: std::net::Ipv6Addr = group.parse().map_err(|_| bad(group))?;
+                let index = if interface.is_empty() {
+                    0
+                } else if let Ok(n) = interface.parse::<u32>() {
+                    n
+                } else {
+                    sys::interface_index(self.sock.as_fd(), interface)
+                        .map_err(|_| OpError::os(op, Some(interface.to_string()), libc::ENODEV))?
+                };
+                let r = if join {
+                    self.sock.join_multicast_v6(&g, index)
+                } else {
+                    self.sock.leave_multicast_v6(&g, index)
+                };
+                r.map_err(|e| OpError::from_io(op, shown, &e))?;
+            }
+            _ => return Err(OpError::os(op, shown, libc::EOPNOTSUPP)),
+        }
+        Ok(Reply::Unit)
+    }
+}

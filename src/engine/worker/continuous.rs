@@ -1,0 +1,94 @@
+//! The continuous modes: auto-accept (accept.rs) and auto-receive, a burst at a time.
+
+use super::*;
+
+/// What the continuous modes keep between rounds.
+#[derive(Default)]
+pub(super) struct Auto {
+    /// Continuous receive with this buffer size.
+    pub(super) auto_recv: Option<usize>,
+    /// Continuous accept; accepted connections start in auto-receive when true.
+    pub(super) auto_accept: Option<bool>,
+    /// The peer closed its side: nothing more to receive.
+    pub(super) eof: bool,
+    /// Continuous receive's buffer; a nearly full one is handed to the consumer as it is.
+    pub(super) recv_buf: Vec<u8>,
+    /// A datagram socket's buffers for receiving a batch at once.
+    pub(super) dgram_slots: dgram::Slots,
+    /// When the batch being reported arrived (one clock read for all its datagrams).
+    pub(super) batch_time: Option<SystemTime>,
+    /// Continuous accept held back (descriptors or sockets ran out, or the consumer fell
+    /// behind), and when it tries again.
+    pub(super) accept_pause: Option<accept::Pause>,
+}
+
+impl Worker {
+    /// One round of the continuous modes: accept or receive whatever is ready.
+    pub(super) fn continuous_step(&mut self) {
+        if let Some(receive) = self.auto.auto_accept {
+            self.accept_burst(receive);
+            return;
+        }
+        let Some(bufsize) = self.auto.auto_recv else {
+            return;
+        };
+        if self.kind != Kind::Stream && bufsize <= dgram::BATCH_MAX_BUF {
+            self.receive_datagrams(bufsize, BURST);
+            return;
+        }
+        // The buffer is taken out for the burst, so the received bytes can be handed on
+        // while the worker's other methods run.
+        let mut buf = std::mem::take(&mut self.auto.recv_buf);
+        for _ in 0..BURST {
+            if buf.capacity() < bufsize {
+                buf = Vec::with_capacity(bufsize);
+            }
+            buf.clear();
+            // A datagram's sender is asked for; a stream's peer is known.
+            let datagram = self.kind != Kind::Stream;
+            let r = sys::recv_into(&self.sock, &mut buf, bufsize, libc::MSG_DONTWAIT, datagram);
+            match r {
+                Ok((n, sa)) => {
+                    let n = n.min(bufsize);
+                    let peer = sa
+                        .as_ref()
+                        .filter(|sa| sa.len() > 0)
+                        .map(Endpoint::from_sockaddr);
+                    if n == 0 && self.kind == Kind::Stream {
+                        // b'': the peer closed its side; stop polling for input.
+                        self.count_in_buf(&mut buf, peer);
+                        self.auto.eof = true;
+                        self.state = SockState::HalfClosed;
+                        self.view.snapshot_due = true;
+                        self.answer_eof();
+                        break;
+                    }
+                    self.answer_data(&buf, sa);
+                    self.count_in_buf(&mut buf, peer);
+                    // A stream read short of the buffer took all the kernel held: the next
+                    // read would only say EAGAIN, so go back to waiting (one call less per
+                    // message of a request/response exchange).
+                    if self.backpressured() || (self.kind == Kind::Stream && n < bufsize) {
+                        break;
+                    }
+                }
+                Err(e) if is_again(&e) => break,
+                Err(e) if self.answering.is_some() && self.kind == Kind::Stream => {
+                    // A client that resets is an everyday end for a server's connection.
+                    let _ = e;
+                    self.answer_eof();
+                    self.closing.get_or_insert(ReqId(0));
+                    break;
+                }
+                Err(e) => {
+                    self.auto.auto_recv = None;
+                    self.state = SockState::Error;
+                    self.report(OpError::from_io("recv", None, &e));
+                    break;
+                }
+            }
+        }
+        self.auto.recv_buf = buf;
+        self.view.snapshot_due = true;
+    }
+}

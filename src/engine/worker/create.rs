@@ -1,0 +1,94 @@
+//! Making the socket itself: socket(2) for socket.socket(), and
+//! socket.create_connection (every address getaddrinfo gives, in order).
+
+use super::*;
+
+pub(super) fn new_socket(family: Family, kind: Kind, proto: i32) -> io::Result<Socket> {
+    let proto = (proto != 0).then_some(Protocol::from(proto));
+    Socket::new(Domain::from(family.raw()), Type::from(kind.raw()), proto)
+}
+
+/// socket.create_connection: every address getaddrinfo gives, in order, until one connects;
+/// the last error otherwise.
+pub(super) fn create_connection(
+    waker: &Wake,
+    host: &str,
+    port: u16,
+    timeout: Option<Timeout>,
+    source: Option<(String, u16)>,
+) -> Result<(Socket, Family, Kind, i32, Timeout), OpError> {
+    let shown = Some(format!("{host}:{port}"));
+    let addrs =
+        getaddrinfo_full(host, port, libc::AF_UNSPEC, libc::SOCK_STREAM).map_err(|code| {
+            OpError {
+                op: "create_connection".into(),
+                addr: shown.clone(),
+                kind: ErrorKind::Gai {
+                    code,
+                    message: crate::engine::addr::gai_strerror(code),
+                },
+            }
+        })?;
+    let timeout = timeout
+        .unwrap_or(Timeout::Blocking)
+        .check()
+        .map_err(|(class, msg)| OpError::python("create_connection", class, msg))?;
+    let mut last = OpError::python(
+        "create_connection",
+        "OSError",
+        "getaddrinfo returns an empty list",
+    );
+    for (addr, proto) in addrs {
+        let family = if addr.is_ipv4() {
+            Family::Inet
+        } else {
+            Family::Inet6
+        };
+        let attempt = (|| -> Result<Socket, OpError> {
+            let sock = new_socket(family, Kind::Stream, proto)
+                .map_err(|e| OpError::from_io("socket", shown.clone(), &e))?;
+            if let Some((h, p)) = &source {
+                let spec = AddrSpec::Inet {
+                    host: h.clone(),
+                    port: *p,
+                };
+                let sa = spec.resolve(family, "bind")?;
+                sock.bind(&sa)
+                    .map_err(|e| OpError::from_io("bind", shown.clone(), &e))?;
+            }
+            sock.set_nonblocking(true)
+                .map_err(|e| OpError::from_io("connect", shown.clone(), &e))?;
+            let sa = SockAddr::from(addr);
+            let deadline = timeout.deadline(Instant::now());
+            match sock.connect(&sa) {
+                Ok(()) => {}
+                Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
+                    loop {
+                        let ms = deadline.map(remaining_ms).unwrap_or(-1);
+                        let (_, ready) = poll2(waker.fd(), sock.as_fd(), libc::POLLOUT, ms);
+                        if ready != 0 {
+                            break;
+                        }
+                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                            return Err(OpError::timeout("connect", shown.clone()));
+                        }
+                    }
+                    if let Ok(Some(e)) = sock.take_error() {
+                        return Err(OpError::from_io("connect", shown.clone(), &e));
+                    }
+                }
+                Err(e) => return Err(OpError::from_io("connect", shown.clone(), &e)),
+            }
+            if timeout == Timeout::Blocking {
+                sock.set_nonblocking(false)
+                    .map_err(|e| OpError::from_io("connect", shown.clone(), &e))?;
+            }
+            Ok(sock)
+        })();
+        match attempt {
+            Ok(sock) => return Ok((sock, family, Kind::Stream, proto, timeout)),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}

@@ -1,0 +1,166 @@
+//! Delivery of data: every chunk counted, recorded and, when the consumer has room in its
+//! budget, reported as an event (otherwise counted as skipped and said later).
+
+use super::*;
+
+/// The consumer's budgets this socket draws on, and what waits to be said.
+#[derive(Default)]
+pub(super) struct Delivery {
+    /// Bytes of data events (and their bookkeeping) waiting for the consumer.
+    pub(super) data_budget: Arc<AtomicUsize>,
+    /// The one snapshot that may wait.
+    pub(super) snap_budget: Arc<AtomicUsize>,
+    /// Bytes and chunks whose content was dropped, not yet reported.
+    pub(super) skipped: (u64, u64),
+    /// Notes and reports left out while the consumer was far behind.
+    pub(super) unsaid: u64,
+}
+
+impl Worker {
+    pub(super) fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>) {
+        self.tally_in(data);
+        self.deliver(Direction::In, data, peer);
+    }
+
+    /// count_in for continuous receive's buffer, which may be handed over whole.
+    pub(super) fn count_in_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+        self.tally_in(buf);
+        self.deliver_buf(buf, peer);
+    }
+
+    /// Records and counts received bytes (their delivery is the caller's).
+    pub(super) fn tally_in(&mut self, data: &[u8]) {
+        self.record_bytes(data);
+        if !data.is_empty() || self.kind != Kind::Stream {
+            self.counters.bytes_in += data.len() as u64;
+            self.counters.msgs_in += 1;
+        }
+    }
+
+    pub(super) fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>) {
+        self.counters.bytes_out += data.len() as u64;
+        self.counters.msgs_out += 1;
+        self.deliver(Direction::Out, data, peer);
+    }
+
+    /// Reports a chunk if the consumer has room for it; otherwise counts what was skipped.
+    pub(super) fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
+        let kept = self.kept(data);
+        let cost = kept.len() + EVENT_COST;
+        if let Some(permit) = self.permit_for(data.len(), cost) {
+            let bytes = Bytes::from(kept.to_vec());
+            self.emit_chunk_of(direction, bytes, data.len(), peer, permit);
+        }
+    }
+
+    /// The part of a chunk its Data event carries (all of it unless the consumer asked
+    /// for a prefix).
+    pub(super) fn kept<'d>(&self, data: &'d [u8]) -> &'d [u8] {
+        match self.shared.config.chunk_prefix {
+            Some(p) if data.len() > p => &data[..p],
+            _ => data,
+        }
+    }
+
+    /// Reports a received buffer: moved into the event when it is at least half full (no
+    /// copy; `buf` is left empty for a new one), copied when smaller, so a short chunk never
+    /// pins a large buffer.
+    pub(super) fn deliver_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+        if self.kept(buf).len() < buf.len() {
+            // Only a prefix goes: the buffer stays for the next read.
+            self.deliver(Direction::In, buf, peer);
+            return;
+        }
+        let moving = buf.len() * 2 >= buf.capacity();
+        let cost = if moving { buf.capacity() } else { buf.len() } + EVENT_COST;
+        if let Some(permit) = self.permit_for(buf.len(), cost) {
+            let data = if moving {
+                std::mem::take(buf)
+            } else {
+                buf.to_vec()
+            };
+            let data = data.into();
+            self.emit_chunk(Direction::In, data, peer, permit);
+        }
+    }
+
+    /// A share of the consumer's budget for a chunk, or None: then its content is skipped
+    /// (and counted as such, so a consumer still hears of every byte).
+    pub(super) fn permit_for(&mut self, len: usize, cost: usize) -> Option<Permit> {
+        if !self.shared.config.deliver_data {
+            // Nobody wants the bytes: the counters alone say what moved.
+            return None;
+        }
+        let permit = Permit::try_take(
+            &self.delivery.data_budget,
+            cost,
+            self.shared.config.data_budget,
+        );
+        match permit {
+            Some(p) => {
+                self.flush_skipped();
+                Some(p)
+            }
+            None => {
+                self.delivery.skipped.0 += len as u64;
+                self.delivery.skipped.1 += 1;
+                None
+            }
+        }
+    }
+
+    pub(super) fn emit_chunk(
+        &mut self,
+        direction: Direction,
+        data: Bytes,
+        peer: Option<Endpoint>,
+        permit: Permit,
+    ) {
+        let len = data.len();
+        self.emit_chunk_of(direction, data, len, peer, permit);
+    }
+
+    /// A Data event for a chunk of `len` bytes whose event carries `data` (all of them, or
+    /// the prefix the consumer asked for).
+    pub(super) fn emit_chunk_of(
+        &mut self,
+        direction: Direction,
+        data: Bytes,
+        len: usize,
+        peer: Option<Endpoint>,
+        permit: Permit,
+    ) {
+        self.shared.emit(Event::Data {
+            id: self.id,
+            chunk: Chunk {
+                direction,
+                data,
+                len,
+                peer,
+                datagram: self.kind != Kind::Stream,
+                at: self.auto.batch_time.unwrap_or_else(SystemTime::now),
+                _permit: Some(permit),
+            },
+        });
+    }
+
+    pub(super) fn flush_skipped(&mut self) {
+        if self.delivery.skipped != (0, 0) {
+            let (bytes, chunks) = std::mem::take(&mut self.delivery.skipped);
+            self.shared.emit(Event::Skipped {
+                id: self.id,
+                bytes,
+                chunks,
+            });
+        }
+    }
+
+    pub(super) fn flush_skipped_if_room(&mut self) {
+        if self.delivery.skipped != (0, 0)
+            && self.delivery.data_budget.load(Ordering::Acquire)
+                < self.shared.config.data_budget / 2
+        {
+            self.flush_skipped();
+        }
+    }
+}

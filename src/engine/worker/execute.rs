@@ -1,0 +1,232 @@
+//! Commands: each one run and answered, and the failures nobody asked for reported.
+
+use super::*;
+
+impl Worker {
+    /// A failure no request waits for (a continuous mode's, a recording's).
+    pub(super) fn report(&mut self, error: OpError) {
+        self.unasked(Event::Failed {
+            id: Some(self.id),
+            req: None,
+            error,
+            elapsed: Duration::ZERO,
+        });
+    }
+
+    /// Sends an event nobody asked for (a report, a responder's note). While the consumer
+    /// has EVENT_BACKLOG events still to read, they are counted instead, and the count is
+    /// said once it catches up: a flood that makes one per message never grows the queue.
+    pub(super) fn unasked(&mut self, ev: Event) {
+        if self.shared.events.len() >= self.shared.config.event_backlog {
+            self.delivery.unsaid += 1;
+            return;
+        }
+        if self.delivery.unsaid > 0 {
+            let n = std::mem::take(&mut self.delivery.unsaid);
+            self.shared.emit(Event::Note {
+                id: self.id,
+                text: format!(
+                    "{n} notes and reports were left out while the window or log fell behind"
+                ),
+            });
+        }
+        self.shared.emit(ev);
+    }
+
+    pub(super) fn reply(&self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {
+        if self.crash.failed.contains(&req) {
+            return;
+        }
+        emit_result(&self.shared, self.id, req, op, start, result);
+    }
+
+    pub(super) fn handle(&mut self, cmd: Command) {
+        let start = Instant::now();
+        let op_name = cmd.op.name();
+        if matches!(cmd.op, Op::Close) {
+            self.closing.get_or_insert(cmd.req);
+            return;
+        }
+        let instant = cmd.op.is_instant();
+        if let Op::StartSending { job } = cmd.op {
+            // Answered when the job ends, unless it cannot start.
+            match self.start_job(cmd.req, job) {
+                Ok(()) => self.job_step(),
+                Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
+            }
+            return;
+        }
+        let result = self.execute(cmd.req, cmd.op);
+        if let Err(e) = &result {
+            if matches!(
+                e.kind,
+                ErrorKind::Os {
+                    errno: libc::ECONNRESET | libc::EPIPE
+                }
+            ) {
+                self.state = SockState::Error;
+            }
+        }
+        self.reply(cmd.req, op_name, start, result);
+        if !instant {
+            self.refresh_options();
+            self.publish(false);
+        }
+    }
+
+    pub(super) fn execute(&mut self, req: ReqId, op: Op) -> OpResult {
+        let name = op.name();
+        match op {
+            Op::Bind { addr } => {
+                let sa = addr.resolve(self.family, name)?;
+                self.sock
+                    .bind(&sa)
+                    .map_err(|e| OpError::from_io(name, Some(addr.to_string()), &e))?;
+                if self.state == SockState::Created {
+                    self.state = SockState::Bound;
+                }
+                Ok(Reply::Unit)
+            }
+            Op::Listen { backlog } => {
+                self.sock
+                    .listen(backlog.max(0))
+                    .map_err(|e| OpError::from_io(name, self.local_shown(), &e))?;
+                self.state = SockState::Listening;
+                Ok(Reply::Unit)
+            }
+            Op::Accept => {
+                if self.auto.auto_accept.is_some() {
+                    return Err(OpError::python(
+                        name,
+                        "OSError",
+                        "auto-accept is on: it accepts every connection",
+                    ));
+                }
+                self.accept(req, false)
+            }
+            Op::Connect { addr } => self.connect(req, &addr, false),
+            Op::ConnectEx { addr } => self.connect(req, &addr, true),
+            Op::Send { data, flags } => self.send(req, name, &data, flags, None, false),
+            Op::SendAll { data, flags } => self.send(req, name, &data, flags, None, true),
+            Op::SendTo { data, flags, addr } => {
+                let sa = addr.resolve(self.family, name)?;
+                self.send(req, name, &data, flags, Some((sa, addr.to_string())), false)
+            }
+            Op::Recv { bufsize, flags } => self.recv(req, name, bufsize, flags, false),
+            Op::RecvFrom { bufsize, flags } => self.recv(req, name, bufsize, flags, true),
+            Op::Shutdown { how } => {
+                let h = match how {
+                    How::Read => std::net::Shutdown::Read,
+                    How::Write => std::net::Shutdown::Write,
+                    How::Both => std::net::Shutdown::Both,
+                };
+                self.sock
+                    .shutdown(h)
+                    .map_err(|e| OpError::from_io(name, None, &e))?;
+                self.state = SockState::HalfClosed;
+                Ok(Reply::Unit)
+            }
+            Op::Close => Ok(Reply::Unit),
+            Op::SetSockOpt {
+                level,
+                name: opt,
+                value,
+            } => {
+                let bytes = match value {
+                    OptValue::Int(v) => (v as i32).to_ne_bytes().to_vec(),
+                    OptValue::Bytes(b) => b,
+                };
+                options::setsockopt_raw(self.fd(), level, opt, &bytes)
+                    .map_err(|errno| OpError::os(name, None, errno))?;
+                self.refresh_options();
+                self.publish(false);
+                Ok(Reply::Unit)
+            }
+            Op::GetSockOpt {
+                level,
+                name: opt,
+                buflen,
+            } => match buflen {
+                None => options::getsockopt_int(self.fd(), level, opt)
+                    .map(|v| Reply::Int(v as i64))
+                    .map_err(|errno| OpError::os(name, None, errno)),
+                Some(n) => options::getsockopt_raw(self.fd(), level, opt, n)
+                    .map(Reply::Bytes)
+                    .map_err(|errno| OpError::os(name, None, errno)),
+            },
+            Op::SetTimeout { timeout } => {
+                let timeout = timeout
+                    .check()
+                    .map_err(|(class, msg)| OpError::python(name, class, msg))?;
+                // CPython keeps O_NONBLOCK set for any timeout other than None.
+                self.sock
+                    .set_nonblocking(timeout != Timeout::Blocking)
+                    .map_err(|e| OpError::from_io(name, None, &e))?;
+                self.timeout = timeout;
+                Ok(Reply::Unit)
+            }
+            Op::GetTimeout => Ok(Reply::Timeout(self.timeout)),
+            Op::GetSockName => self
+                .sock
+                .local_addr()
+                .map(|a| Reply::Addr(Endpoint::from_sockaddr(&a)))
+                .map_err(|e| OpError::from_io(name, None, &e)),
+            Op::GetPeerName => self
+                .sock
+                .peer_addr()
+                .map(|a| Reply::Addr(Endpoint::from_sockaddr(&a)))
+                .map_err(|e| OpError::from_io(name, None, &e)),
+            Op::FileNo => Ok(Reply::Int(self.sock.as_raw_fd() as i64)),
+            Op::AutoReceive { on, bufsize } => {
+                if on && self.state == SockState::Listening {
+                    return Err(OpError::python(
+                        name,
+                        "OSError",
+                        "a listening socket receives connections, not data: use auto-accept",
+                    ));
+                }
+                self.auto.auto_recv = on.then_some(bufsize.clamp(1, MAX_RECV));
+                self.auto.eof = false;
+                Ok(Reply::Unit)
+            }
+            Op::AutoAccept { on, receive } => {
+                if on && self.state != SockState::Listening {
+                    return Err(OpError::os(name, None, libc::EINVAL));
+                }
+                self.auto.auto_accept = on.then_some(receive);
+                Ok(Reply::Unit)
+            }
+            Op::JoinMulticast { group, interface } => {
+                self.multicast(name, &group, &interface, true)
+            }
+            Op::LeaveMulticast { group, interface } => {
+                self.multicast(name, &group, &interface, false)
+            }
+            Op::StartSending { .. } => Err(OpError::python(name, "OSError", "not a call")),
+            Op::StopSending => {
+                self.stop_job();
+                Ok(Reply::Unit)
+            }
+            Op::Record { path, replace } => self.record(path, replace),
+            Op::Respond { responder } => self.respond(responder),
+            Op::LimitClients { max } => self.limit_clients(max),
+            Op::Inspect { so_error } => {
+                self.refresh_options();
+                if so_error {
+                    if let Some(spec) = options::find("SO_ERROR") {
+                        self.view.options.push(options::read(self.fd(), spec));
+                    }
+                }
+                self.publish(true);
+                Ok(Reply::Unit)
+            }
+        }
+    }
+
+    pub(super) fn local_shown(&self) -> Option<String> {
+        self.sock
+            .local_addr()
+            .ok()
+            .map(|a| Endpoint::from_sockaddr(&a).to_string())
+    }
+}

@@ -1,0 +1,320 @@
+//! A worker's life: its start, the loop that runs commands and waits between them (or
+//! moves to the reactor), what a wait's end calls for, a panic turned into a failure, and
+//! the end that answers whatever was still queued.
+
+use super::*;
+
+/// What a panic must answer, and whether one happened.
+#[derive(Default)]
+pub(super) struct Crash {
+    /// A panic ended the worker's work: it only closes now.
+    pub(super) broken: bool,
+    /// Requests being run now (a blocking call, and instant calls answered during its
+    /// wait): if the worker fails, each of them is answered with the failure.
+    pub(super) inflight: Vec<(ReqId, &'static str)>,
+    /// Requests already answered with a panic's failure.
+    pub(super) failed: Vec<ReqId>,
+}
+
+impl Worker {
+    /// What runs once, before the first wait: the options read, the first snapshot, and a
+    /// responder's greeting.
+    pub(super) fn start_once(&mut self) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        self.refresh_options();
+        self.publish(true);
+        if std::mem::take(&mut self.greet) {
+            self.answer_open();
+        }
+    }
+
+    pub(super) fn run_boxed(self: Box<Self>) {
+        (*self).run()
+    }
+
+    /// The worker's life on a thread: commands in order, and between them the continuous
+    /// modes. Without commands to wait for, it moves to the reactor and frees the thread.
+    pub(super) fn run(mut self) {
+        self.guard("start", Worker::start_once);
+        loop {
+            if self.crash.broken {
+                break;
+            }
+            // In the order they came, up to the close: a command sent before it runs (one
+            // that would block finds the close noted and fails with EBADF, as in Python),
+            // and those after it meet a closed socket in `finish`.
+            while let Some(cmd) = self.queue.pop_front() {
+                let close = matches!(cmd.op, Op::Close);
+                self.handle_guarded(cmd);
+                if close || self.crash.broken {
+                    break;
+                }
+            }
+            if self.closing.is_some() {
+                break;
+            }
+            if self.may_rest() {
+                match reactor::adopt(&self.shared.clone(), Box::new(self)) {
+                    Ok(()) => return,
+                    Err(w) => self = *w,
+                }
+            }
+            // A command whose wake went astray (sent as the worker left the reactor) is
+            // not left waiting for the socket.
+            if !self.rx.is_empty() {
+                self.pull_commands(false);
+                continue;
+            }
+            let (interest, timeout) = self.wait_spec();
+            let (wake, ready) = poll2(self.wake.fd(), self.sock.as_fd(), interest, timeout);
+            self.guard("wait", |w| w.after_wait(wake != 0, ready));
+        }
+        self.finish_guarded();
+    }
+
+    /// Runs `f`; a panic in it (a bug in socklab) becomes a failure of this socket, never
+    /// a worker that vanishes while callers wait: every request it was running is answered
+    /// with the failure (or, with none, the failure is reported), and the socket closes.
+    pub(super) fn guard(&mut self, what: &'static str, f: impl FnOnce(&mut Worker)) {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| f(self))) {
+            self.crashed(what, &panic_message(p.as_ref()));
+        }
+    }
+
+    /// Runs a command under `guard`, remembered as in flight until it is answered.
+    pub(super) fn handle_guarded(&mut self, cmd: Command) {
+        let (req, op) = (cmd.req, cmd.op.name());
+        self.crash.inflight.push((req, op));
+        self.guard(op, |w| w.handle(cmd));
+        if let Some(i) = self.crash.inflight.iter().rposition(|(r, _)| *r == req) {
+            self.crash.inflight.remove(i);
+        }
+    }
+
+    /// After a panic: answer whatever was waiting for this worker with the failure, stop
+    /// everything it did on its own, and close.
+    pub(super) fn crashed(&mut self, what: &'static str, message: &str) {
+        let mut waiting = std::mem::take(&mut self.crash.inflight);
+        if let Some(job) = self.job.take() {
+            waiting.push((job.req, "send_job"));
+        }
+        let now = Instant::now();
+        for &(req, op) in &waiting {
+            self.reply(req, op, now, Err(OpError::internal(op, message)));
+        }
+        // A call that was waiting when an instant one panicked must not be answered again
+        // when its wait ends.
+        self.crash
+            .failed
+            .extend(waiting.iter().map(|(req, _)| *req));
+        if waiting.is_empty() {
+            self.report(OpError::internal(what, message));
+        }
+        self.crash.broken = true;
+        self.state = SockState::Error;
+        self.auto.auto_recv = None;
+        self.auto.auto_accept = None;
+        self.answering = None;
+        self.recording = None;
+        self.closing.get_or_insert(ReqId(0));
+    }
+
+    /// `finish`, and if even that fails, what callers need: the registry entry gone and
+    /// the socket announced closed.
+    pub(super) fn finish_guarded(self) {
+        let (shared, id) = (self.shared.clone(), self.id);
+        if catch_unwind(AssertUnwindSafe(move || self.finish())).is_err() {
+            unregister(&shared, id);
+            shared.emit(Event::Closed { id });
+        }
+    }
+
+    /// Whether the worker can wait in the reactor: nothing queued, not closing, and either
+    /// no command ever (a fresh connection) or a continuous mode that keeps it busy on its
+    /// own (auto-accept, auto-receive, a responder) and no send job or recording (those
+    /// read and write files). A command sends it back to a thread.
+    pub(super) fn may_rest(&self) -> bool {
+        let on_its_own = self.auto.auto_accept.is_some()
+            || self.auto.auto_recv.is_some()
+            || self.answering.is_some();
+        self.shared.config.share_idle
+            && self.queue.is_empty()
+            && self.closing.is_none()
+            && self.rx.is_empty()
+            && self.job.is_none()
+            && self.recording.is_none()
+            && (!self.commanded || on_its_own)
+    }
+
+    /// What to wait for on the socket (poll events) and for how long (ms, -1: no limit).
+    pub(super) fn wait_spec(&self) -> (i16, i32) {
+        let (job_events, timeout) = self.job_wait(self.tick_timeout());
+        let (answer_events, timeout) = self.answer_timeout(timeout);
+        let timeout = self.accept_retry_timeout(timeout);
+        (
+            self.continuous_interest() | job_events | answer_events,
+            timeout,
+        )
+    }
+
+    /// Everything a wait's end calls for: commands (on a wake), the continuous modes, the
+    /// send job, the responder, skipped-content reports and the tick. Only the commands
+    /// may block, so the reactor runs this with `wake` false.
+    pub(super) fn after_wait(&mut self, wake: bool, ready: i16) {
+        if wake {
+            self.pull_commands(false);
+        }
+        if ready & !libc::POLLOUT != 0 || self.accept_retry_due() {
+            self.continuous_step();
+        }
+        self.job_step();
+        self.answer_step();
+        if self.delivery.skipped != (0, 0) && Instant::now() >= self.view.next_skip_check {
+            self.view.next_skip_check =
+                Instant::now() + Duration::from_millis(SKIP_CHECK_MS as u64);
+            self.flush_skipped_if_room();
+        }
+        self.tick();
+    }
+
+    pub(super) fn continuous_interest(&self) -> i16 {
+        let accepting = self.auto.auto_accept.is_some()
+            && self.room_for_client()
+            && self.auto.accept_pause.is_none();
+        let receiving = self.auto.auto_recv.is_some() && !self.auto.eof && !self.backpressured();
+        if accepting || receiving {
+            libc::POLLIN
+        } else {
+            0
+        }
+    }
+
+    /// Adds the responder's needs to a poll: what to wait for and the shorter timeout.
+    pub(super) fn answer_timeout(&self, timeout_ms: i32) -> (i16, i32) {
+        let (events, t) = self.answer_wait(Instant::now());
+        let ms = t.map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_ceil(d)));
+        (events, ms)
+    }
+
+    /// Adds the send job's needs to a poll: what to wait for and the shorter timeout.
+    pub(super) fn job_wait(&self, timeout_ms: i32) -> (i16, i32) {
+        let Some(job) = &self.job else {
+            return (0, timeout_ms);
+        };
+        let (events, t) = job.wait_for(Instant::now());
+        // Rounded up, so a due time is never polled early in a busy loop.
+        let ms = t.map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_ceil(d)));
+        (events, ms)
+    }
+
+    pub(super) fn tick_timeout(&self) -> i32 {
+        if !self.shared.config.inspect && self.delivery.skipped == (0, 0) && !self.view.snapshot_due
+        {
+            return -1;
+        }
+        let t = remaining_ms(self.view.next_tick);
+        if self.delivery.skipped != (0, 0) {
+            // Say soon how much was skipped, once the consumer has room again.
+            return t.min(SKIP_CHECK_MS);
+        }
+        t
+    }
+
+    /// Moves waiting commands into the queue. While a call waits (`waiting`), close is noted
+    /// so the wait ends, and instant calls run at once.
+    pub(super) fn pull_commands(&mut self, waiting: bool) {
+        self.wake.drain();
+        while let Ok(cmd) = self.rx.try_recv() {
+            self.commanded = true;
+            if waiting && cmd.op.is_instant() {
+                self.handle_guarded(cmd);
+            } else {
+                if matches!(cmd.op, Op::Close) && self.closing.is_none() {
+                    self.closing = Some(cmd.req);
+                }
+                self.queue.push_back(cmd);
+            }
+        }
+    }
+
+    pub(super) fn finish(mut self) {
+        self.stop_job();
+        self.flush_recording();
+        let parent = self.serving.parent.take();
+        unregister(&self.shared, self.id);
+        let close_req = self.closing;
+        // The descriptor closes before anyone hears it did.
+        drop(self.sock);
+        respond::leave_listener(&self.shared, parent);
+        let (shared, id) = (&self.shared, self.id);
+        if let Some(req) = close_req.filter(|r| *r != ReqId(0)) {
+            emit_result(shared, id, req, "close", Instant::now(), Ok(Reply::Unit));
+        }
+        // Whatever was still queued or sent meets a closed socket, as in Python.
+        let mut rest: Vec<Command> = self.queue.into_iter().collect();
+        rest.extend(self.rx.try_iter());
+        for cmd in rest {
+            if matches!(cmd.op, Op::Close) {
+                if cmd.req != ReqId(0) && Some(cmd.req) != close_req {
+                    emit_result(
+                        shared,
+                        id,
+                        cmd.req,
+                        "close",
+                        Instant::now(),
+                        Ok(Reply::Unit),
+                    );
+                }
+                continue;
+            }
+            let op = cmd.op.name();
+            emit_result(
+                shared,
+                id,
+                cmd.req,
+                op,
+                Instant::now(),
+                Err(OpError::os(op, None, libc::EBADF)),
+            );
+        }
+        shared.emit(Event::Closed { id });
+    }
+}
+
+/// A worker that vanished in a panic outside its own guards: whatever was sent to it is
+/// answered, the consumer hears the failure, and the socket is gone from the registry.
+pub(super) fn lost(shared: &Shared, id: SocketId, rx: &Receiver<Command>, message: &str) {
+    unregister(shared, id);
+    shared.emit(Event::Failed {
+        id: Some(id),
+        req: None,
+        error: OpError::internal("wait", message),
+        elapsed: Duration::ZERO,
+    });
+    for cmd in rx.try_iter() {
+        let op = cmd.op.name();
+        if matches!(cmd.op, Op::Close) {
+            if cmd.req != ReqId(0) {
+                emit_result(shared, id, cmd.req, op, Instant::now(), Ok(Reply::Unit));
+            }
+        } else {
+            let error = OpError::internal(op, message);
+            emit_result(shared, id, cmd.req, op, Instant::now(), Err(error));
+        }
+    }
+    shared.emit(Event::Closed { id });
+}
+
+/// What a panic said, for the failure it becomes.
+pub(super) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "it panicked".to_string()
+    }
+}

@@ -1,0 +1,165 @@
+//! What the kernel holds, read back: options, TCP_INFO and the accept queue, published as
+//! snapshots when anything changed (at most one waiting per socket), ticking while it does.
+
+use super::*;
+
+/// What was last read back from the kernel, and when to look again.
+pub(super) struct View {
+    pub(super) options: Vec<OptionReading>,
+    pub(super) last_snapshot: Option<Snapshot>,
+    pub(super) snapshot_due: bool,
+    pub(super) quiet_ticks: u32,
+    pub(super) next_tick: Instant,
+    /// When skipped content is next looked at (it is reported once there is room).
+    pub(super) next_skip_check: Instant,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            options: Vec::new(),
+            last_snapshot: None,
+            snapshot_due: true,
+            quiet_ticks: 0,
+            next_tick: Instant::now(),
+            next_skip_check: Instant::now(),
+        }
+    }
+}
+
+impl Worker {
+    /// A listening TCP socket's queue of connections not yet accepted, read when the kernel
+    /// says it holds any.
+    pub(super) fn accept_queue(&self, tcp: Option<&inspect::TcpInfo>) -> Vec<Endpoint> {
+        if !tcp.is_some_and(|t| t.state == TcpState::Listen && t.unacked > 0) {
+            return Vec::new();
+        }
+        let Some(local) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) else {
+            return Vec::new();
+        };
+        inspect::accept_queue(&local)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| Endpoint::from_sockaddr(&SockAddr::from(a)))
+            .collect()
+    }
+
+    pub(super) fn refresh_options(&mut self) {
+        if self.shared.config.inspect {
+            self.view.options = options::read_all(self.fd(), self.family, self.kind, false);
+        }
+    }
+
+    pub(super) fn tick(&mut self) {
+        if Instant::now() < self.view.next_tick {
+            return;
+        }
+        self.flush_skipped_if_room();
+        self.flush_recording();
+        let changed = self.publish(false);
+        self.view.quiet_ticks = if changed {
+            0
+        } else {
+            self.view.quiet_ticks.saturating_add(1)
+        };
+        let interval = if self.view.quiet_ticks > 8 {
+            IDLE_TICK
+        } else {
+            TICK
+        };
+        self.view.next_tick = Instant::now() + interval;
+    }
+
+    pub(super) fn derived_state(&self, tcp: Option<&inspect::TcpInfo>) -> SockState {
+        let Some(t) = tcp else {
+            return self.state;
+        };
+        if matches!(self.state, SockState::Error | SockState::Closed) {
+            return self.state;
+        }
+        match t.state {
+            TcpState::Listen => SockState::Listening,
+            TcpState::SynSent | TcpState::SynRecv => SockState::Connecting,
+            TcpState::Established => {
+                if self.state == SockState::HalfClosed {
+                    SockState::HalfClosed
+                } else {
+                    SockState::Connected
+                }
+            }
+            TcpState::CloseWait
+            | TcpState::FinWait1
+            | TcpState::FinWait2
+            | TcpState::Closing
+            | TcpState::LastAck
+            | TcpState::TimeWait => SockState::HalfClosed,
+            _ => self.state,
+        }
+    }
+
+    /// Publishes a snapshot when it differs from the last one (or when forced). Returns
+    /// whether anything changed. At most one snapshot per socket waits in the channel.
+    pub(super) fn publish(&mut self, force: bool) -> bool {
+        if !self.shared.config.inspect {
+            self.view.snapshot_due = false;
+            return false;
+        }
+        let fd = self.fd();
+        let tcp =
+            if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
+                inspect::tcp_info(fd)
+            } else {
+                None
+            };
+        let accept_queue = self.accept_queue(tcp.as_ref());
+        let snap = Snapshot {
+            accept_queue,
+            state: self.derived_state(tcp.as_ref()),
+            local: self
+                .sock
+                .local_addr()
+                .ok()
+                .map(|a| Endpoint::from_sockaddr(&a)),
+            peer: self
+                .sock
+                .peer_addr()
+                .ok()
+                .map(|a| Endpoint::from_sockaddr(&a)),
+            timeout: self.timeout,
+            kernel_nonblocking: inspect::kernel_nonblocking(fd),
+            options: self.view.options.clone(),
+            tcp,
+            recv_queue: inspect::recv_queue(fd),
+            send_queue: inspect::send_queue(fd),
+            counters: self.counters,
+            auto_receive: self.auto.auto_recv.is_some(),
+            auto_accept: self.auto.auto_accept.is_some(),
+            sending: self.job.is_some(),
+            responder: self.responder_name(),
+            clients: (self.state == SockState::Listening).then(|| {
+                (
+                    self.serving.clients.0.open.load(Ordering::Acquire),
+                    self.serving.client_limit,
+                )
+            }),
+            recording: self.recording.as_ref().map(|r| r.snapshot()),
+        };
+        let changed = self.view.last_snapshot.as_ref() != Some(&snap);
+        if !(changed || force || self.view.snapshot_due) {
+            return false;
+        }
+        match Permit::try_take(&self.delivery.snap_budget, 1, 1) {
+            Some(permit) => {
+                self.view.snapshot_due = false;
+                self.view.last_snapshot = Some(snap.clone());
+                self.shared.emit(Event::Snapshot {
+                    id: self.id,
+                    snapshot: Box::new(snap),
+                    _permit: Some(permit),
+                });
+            }
+            None => self.view.snapshot_due = true,
+        }
+        changed
+    }
+}

@@ -1,0 +1,232 @@
+//! How a socket gets a worker: registered with the engine (an id, a name, a command
+//! channel, a wake), then run on a pool thread (a socket made by a command) or handed to
+//! the reactor (a connection a listener accepted).
+
+use super::*;
+
+pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
+    let op = match how {
+        Create::New { .. } => "socket",
+        Create::Connection { .. } => "create_connection",
+    };
+    let Some(reg) = register(shared, false, op, req) else {
+        return;
+    };
+    let (id, name) = (reg.id, reg.name.clone());
+    let sh = shared.clone();
+    let thread = shared.pool.run(format!("sock-{name}"), move || {
+        let start = Instant::now();
+        let wake = reg.wake.clone();
+        let made = catch_unwind(AssertUnwindSafe(move || match how {
+            Create::New {
+                family,
+                kind,
+                proto,
+            } => new_socket(family, kind, proto)
+                .map(|s| (s, family, kind, proto, Timeout::Blocking))
+                .map_err(|e| OpError::from_io("socket", None, &e)),
+            Create::Connection {
+                host,
+                port,
+                timeout,
+                source,
+            } => create_connection(&wake, &host, port, timeout, source),
+        }))
+        .unwrap_or_else(|p| Err(OpError::internal(op, panic_message(p.as_ref()))));
+        match made {
+            Ok((sock, family, kind, proto, timeout)) => {
+                let info = SocketInfo {
+                    id,
+                    name: name.clone(),
+                    family,
+                    kind,
+                    proto,
+                    fd: sock.as_raw_fd(),
+                    parent: None,
+                    timeout,
+                };
+                sh.emit(Event::Created {
+                    info,
+                    req: Some(req),
+                });
+                let mut w = reg.worker(&sh, sock, family, kind, timeout);
+                // Made by a command: it stays on a thread, ready for the next.
+                w.commanded = true;
+                if op == "create_connection" {
+                    w.state = SockState::Connected;
+                    w.reply(req, op, start, Ok(Reply::Unit));
+                }
+                w.run();
+            }
+            Err(error) => {
+                drop(reg);
+                unregister(&sh, id);
+                sh.emit(Event::Failed {
+                    id: None,
+                    req: Some(req),
+                    error,
+                    elapsed: start.elapsed(),
+                });
+            }
+        }
+    });
+    attach(shared, id, thread, op, req);
+}
+
+/// Starts a worker for a connection a listener accepted; emits its Created event before
+/// returning, so it always precedes the listener's answer.
+pub(super) fn spawn_accepted(
+    shared: &Arc<Shared>,
+    (sock, peer): (Socket, Endpoint),
+    family: Family,
+    kind: Kind,
+    proto: i32,
+    auto_receive: bool,
+    inherit: respond::Inherit,
+) -> Result<SocketId, OpError> {
+    let parent = inherit.parent.0;
+    let Some(reg) = register(shared, true, "accept", ReqId(0)) else {
+        return Err(OpError::os("accept", None, libc::EMFILE));
+    };
+    let (id, name) = (reg.id, reg.name.clone());
+    inherit.parent.1 .0.open.fetch_add(1, Ordering::AcqRel);
+    shared.emit(Event::Created {
+        info: SocketInfo {
+            id,
+            name: name.clone(),
+            family,
+            kind,
+            proto,
+            fd: sock.as_raw_fd(),
+            parent: Some(parent),
+            timeout: Timeout::Blocking,
+        },
+        req: None,
+    });
+    let mut w = reg.worker(shared, sock, family, kind, Timeout::Blocking);
+    w.state = SockState::Connected;
+    w.serving.parent = Some(inherit.parent);
+    if auto_receive {
+        w.auto.auto_recv = Some(ACCEPTED_RECV);
+    }
+    if inherit.responder.is_some() {
+        w.attach_responder(inherit.responder, Some(peer));
+        w.greet = true;
+    }
+    // Nothing commands a new connection yet: it starts in the reactor, without a thread.
+    let thread = match reactor::adopt(shared, Box::new(w)) {
+        Ok(()) => Ok(()),
+        Err(w) => match w.wake.ensure() {
+            Ok(()) => shared
+                .pool
+                .run(format!("sock-{}", w.name), move || w.run_boxed()),
+            Err(e) => Err(e),
+        },
+    };
+    attach(shared, id, thread, "accept", ReqId(0));
+    Ok(id)
+}
+
+/// A socket entered in the registry, its worker not yet made.
+pub(super) struct Registered {
+    pub(super) id: SocketId,
+    pub(super) name: String,
+    pub(super) wake: Arc<Wake>,
+    pub(super) rx: Receiver<Command>,
+    /// Dropped with the worker, telling shutdown it ended.
+    pub(super) done: crossbeam_channel::Sender<()>,
+}
+
+impl Registered {
+    fn worker(
+        self,
+        shared: &Arc<Shared>,
+        sock: Socket,
+        family: Family,
+        kind: Kind,
+        timeout: Timeout,
+    ) -> Worker {
+        Worker::new(shared.clone(), self, sock, family, kind, timeout)
+    }
+}
+
+pub(super) fn register(
+    shared: &Arc<Shared>,
+    accepted: bool,
+    op: &str,
+    req: ReqId,
+) -> Option<Registered> {
+    let fail = |errno: i32| {
+        if !accepted {
+            shared.emit(Event::Failed {
+                id: None,
+                req: Some(req),
+                error: OpError::os(op, None, errno),
+                elapsed: Duration::ZERO,
+            });
+        }
+        None
+    };
+    if shared.live.fetch_add(1, Ordering::AcqRel) >= shared.config.max_sockets {
+        shared.live.fetch_sub(1, Ordering::AcqRel);
+        return fail(libc::EMFILE);
+    }
+    let id = shared.new_id();
+    // An accepted connection starts in the reactor: its descriptor is made if it leaves.
+    let wake = if accepted {
+        Arc::new(Wake::lazy(id.0))
+    } else {
+        match Wake::eager(id.0) {
+            Ok(w) => Arc::new(w),
+            Err(e) => {
+                shared.live.fetch_sub(1, Ordering::AcqRel);
+                return fail(e.raw_os_error().unwrap_or(libc::EMFILE));
+            }
+        }
+    };
+    let name = shared.name_for(accepted);
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let (done_tx, done) = crossbeam_channel::bounded(0);
+    lock(&shared.workers).insert(
+        id,
+        WorkerHandle {
+            tx,
+            wake: wake.clone(),
+            done,
+        },
+    );
+    Some(Registered {
+        id,
+        name,
+        wake,
+        rx,
+        done: done_tx,
+    })
+}
+
+pub(super) fn attach(
+    shared: &Arc<Shared>,
+    id: SocketId,
+    thread: io::Result<()>,
+    op: &str,
+    req: ReqId,
+) {
+    match thread {
+        Ok(()) => {}
+        Err(e) => {
+            unregister(shared, id);
+            shared.emit(Event::Failed {
+                id: Some(id),
+                req: Some(req),
+                error: OpError::from_io(op, None, &e),
+                elapsed: Duration::ZERO,
+            });
+        }
+    }
+}
+
+pub(super) fn unregister(shared: &Shared, id: SocketId) {
+    if lock(&shared.workers).remove(&id).is_some() {
+        shared.live.fetch_sub(1, Ordering::AcqRel);
+    }
+}
