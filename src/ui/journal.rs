@@ -1,6 +1,7 @@
 //! Every call made from the window, written as the Python line that does the same, with its
 //! result as `socklab run` would print it.
 
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::engine::{
@@ -23,6 +24,100 @@ pub struct JournalEntry {
     pub elapsed: Option<Duration>,
     /// For a call still blocked with a timeout: when it gives up.
     pub deadline: Option<Instant>,
+}
+
+/// Lines the journal keeps; past them the oldest go.
+pub const MAX_LINES: usize = 10_000;
+
+/// The journal: a ring of lines, oldest first, each with a sequence number it keeps for
+/// life, so the answer to a call finds its own line even after older lines were dropped
+/// (an index into the ring would slide onto another line).
+#[derive(Default)]
+pub struct Journal {
+    lines: VecDeque<JournalEntry>,
+    /// Sequence number of `lines[0]`.
+    first: u64,
+    /// The line of each request still running.
+    running: HashMap<ReqId, u64>,
+}
+
+impl Journal {
+    /// Adds a line for a request just sent (the oldest goes past MAX_LINES).
+    pub fn push(&mut self, req: ReqId, socket: Option<SocketId>, line: String) {
+        if self.lines.len() >= MAX_LINES {
+            self.lines.pop_front();
+            self.first += 1;
+        }
+        let seq = self.first + self.lines.len() as u64;
+        self.running.insert(req, seq);
+        self.lines.push_back(JournalEntry {
+            req,
+            socket,
+            line,
+            result: None,
+            done: false,
+            failed: false,
+            started: Instant::now(),
+            elapsed: None,
+            deadline: None,
+        });
+    }
+
+    /// The line of a request still running (None if its line was dropped meanwhile).
+    pub fn running(&mut self, req: ReqId) -> Option<&mut JournalEntry> {
+        let seq = *self.running.get(&req)?;
+        let i = usize::try_from(seq.checked_sub(self.first)?).ok()?;
+        self.lines.get_mut(i)
+    }
+
+    /// The line of a request that just ended; it is not running any more.
+    pub fn ended(&mut self, req: ReqId) -> Option<&mut JournalEntry> {
+        let seq = self.running.remove(&req)?;
+        let i = usize::try_from(seq.checked_sub(self.first)?).ok()?;
+        self.lines.get_mut(i)
+    }
+
+    /// Drops the lines of calls that ended; those still running stay (renumbered).
+    pub fn clear_done(&mut self) {
+        let next = self.first + self.lines.len() as u64;
+        self.lines.retain(|e| !e.done);
+        self.first = next - self.lines.len() as u64;
+        self.running = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.req, self.first + i as u64))
+            .collect();
+    }
+
+    /// Whether a call is blocked with a timeout (its countdown ticks).
+    pub fn has_countdown(&self) -> bool {
+        self.running.values().any(|&seq| {
+            seq.checked_sub(self.first)
+                .and_then(|i| self.lines.get(i as usize))
+                .is_some_and(|e| e.deadline.is_some())
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn iter(&self) -> std::collections::vec_deque::Iter<'_, JournalEntry> {
+        self.lines.iter()
+    }
+
+    /// Lines `range` (by position, oldest first), for drawing the ones on screen.
+    pub fn range(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> std::collections::vec_deque::Iter<'_, JournalEntry> {
+        self.lines.range(range)
+    }
 }
 
 /// `socket.socket(socket.AF_INET, socket.SOCK_STREAM)`
@@ -259,7 +354,7 @@ pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
 }
 
 /// The journal as a script that `socklab run` and python3 replay.
-pub fn as_script(entries: &[JournalEntry]) -> String {
+pub fn as_script<'e>(entries: impl IntoIterator<Item = &'e JournalEntry>) -> String {
     let mut out = String::from("import socket\n");
     for e in entries {
         out.push_str(&e.line);
@@ -272,9 +367,9 @@ pub fn as_script(entries: &[JournalEntry]) -> String {
 pub fn save_script(
     path: &std::path::Path,
     replace: crate::ui::files::Replace,
-    entries: &[JournalEntry],
+    entries: &Journal,
 ) -> std::io::Result<()> {
-    let text = as_script(entries);
+    let text = as_script(entries.iter());
     crate::ui::files::write_atomic(path, replace, |w| w.write_all(text.as_bytes()))
 }
 
@@ -334,40 +429,35 @@ mod tests {
 
     #[test]
     fn the_saved_journal_is_a_script_socklab_run_accepts() {
-        let entry = |line: &str| JournalEntry {
-            req: ReqId(1),
-            socket: None,
-            line: line.into(),
-            result: None,
-            done: true,
-            failed: false,
-            started: Instant::now(),
-            elapsed: None,
-            deadline: None,
-        };
         let a = AddrSpec::Inet {
             host: "127.0.0.1".into(),
             port: 0,
         };
-        let entries = vec![
-            entry(&format!("s1 = {}", socket_call(Family::Inet, Kind::Stream))),
-            entry(&op_line("s1", &Op::Bind { addr: a })),
-            entry(&op_line("s1", &Op::Listen { backlog: 5 })),
-            entry(&op_line(
+        let mut entries = Journal::default();
+        for (i, line) in [
+            format!("s1 = {}", socket_call(Family::Inet, Kind::Stream)),
+            op_line("s1", &Op::Bind { addr: a }),
+            op_line("s1", &Op::Listen { backlog: 5 }),
+            op_line(
                 "s1",
                 &Op::AutoAccept {
                     on: true,
                     receive: true,
                 },
-            )),
-            entry(&op_line(
+            ),
+            op_line(
                 "s1",
                 &Op::SetTimeout {
                     timeout: Timeout::Secs(0.5),
                 },
-            )),
-            entry(&op_line("s1", &Op::Close)),
-        ];
+            ),
+            op_line("s1", &Op::Close),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            entries.push(ReqId(i as u64), None, line);
+        }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("session.py");
         save_script(&path, crate::ui::files::Replace::No, &entries).unwrap();
@@ -380,6 +470,41 @@ mod tests {
             crate::python::Outcome::Clean,
             "{}",
             String::from_utf8_lossy(&err)
+        );
+    }
+
+    #[test]
+    fn an_answer_finds_its_own_line_after_older_lines_were_dropped() {
+        let mut j = Journal::default();
+        // A call still running in the first line...
+        j.push(ReqId(1), None, "first.recv(1024)".into());
+        for i in 2..=MAX_LINES as u64 + 5 {
+            j.push(ReqId(i), None, format!("line {i}"));
+            j.ended(ReqId(i)).unwrap().done = true;
+        }
+        assert_eq!(j.len(), MAX_LINES);
+        // ...whose line is gone: its answer lands on no other line.
+        assert!(j.running(ReqId(1)).is_none());
+        assert!(j.ended(ReqId(1)).is_none());
+        // A call whose line is still there finds it, the ring having moved on.
+        j.push(ReqId(99_999), None, "late.send(b'x')".into());
+        let e = j.ended(ReqId(99_999)).unwrap();
+        e.result = Some("1".into());
+        e.done = true;
+        let last = j.iter().last().unwrap();
+        assert_eq!(
+            (last.line.as_str(), last.result.as_deref()),
+            ("late.send(b'x')", Some("1"))
+        );
+        // Clearing keeps what still runs, and its answer still finds it.
+        j.push(ReqId(7), None, "blocked.accept()".into());
+        j.clear_done();
+        assert_eq!(j.len(), 1);
+        j.ended(ReqId(7)).unwrap().result = Some("(conn1, ...)".into());
+        assert_eq!(j.iter().last().unwrap().line, "blocked.accept()");
+        assert_eq!(
+            j.iter().last().unwrap().result.as_deref(),
+            Some("(conn1, ...)")
         );
     }
 }

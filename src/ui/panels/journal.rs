@@ -16,7 +16,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             .on_hover_text("Copy every line as a script socklab run and python3 can replay.")
             .clicked()
         {
-            ui.ctx().copy_text(as_script(&state.journal));
+            ui.ctx().copy_text(as_script(state.journal.iter()));
         }
         if ui.button("Clear journal").clicked() {
             actions.push(Action::ClearJournal);
@@ -45,7 +45,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show_rows(ui, row_h, state.journal.len(), |ui, range| {
-            for e in &state.journal[range] {
+            for e in state.journal.range(range) {
                 ui.horizontal(|ui| {
                     let r = ui.monospace(format!(">>> {}", e.line));
                     let timing = match (e.elapsed, e.deadline) {

@@ -1,0 +1,216 @@
+//! Engine events applied to the window's state: sockets appear and change, answers land
+//! on their journal lines, traffic is logged, snapshots replace the last ones.
+
+use std::time::Instant;
+
+use crate::engine::{Event, Op, Reply, SockState};
+
+use crate::ui::journal::{self};
+use crate::ui::traffic::{Filter, RowIndex, TrafficLog, TrafficRow};
+
+use super::*;
+
+/// Responder notes kept per socket.
+const MAX_NOTES: usize = 200;
+
+impl UiState {
+    pub fn apply(&mut self, ev: Event) {
+        match ev {
+            Event::Created { info, req } => {
+                let id = info.id;
+                if let Some(req) = req {
+                    if let Some(e) = self.journal.ended(req) {
+                        e.line = e.line.replace("NEW", &info.name);
+                        e.done = true;
+                        e.elapsed = Some(e.started.elapsed());
+                    }
+                    if let Some(p) = self.select_on_create.iter().position(|r| *r == req) {
+                        self.select_on_create.remove(p);
+                        self.selected = Some(id);
+                    }
+                }
+                let state = if info.parent.is_some() {
+                    SockState::Connected
+                } else {
+                    SockState::Created
+                };
+                self.sockets.insert(
+                    id,
+                    SockView {
+                        form: Form::new(info.family),
+                        info,
+                        snapshot: None,
+                        traffic: TrafficLog::with_cap(self.traffic_cap),
+                        filter: Filter::default(),
+                        index: RowIndex::default(),
+                        paused: None,
+                        runs: None,
+                        notes: Default::default(),
+                        job: None,
+                        status: None,
+                        expanded: None,
+                        merged: false,
+                        rate: Default::default(),
+                        last_error: None,
+                        closed: false,
+                        state,
+                    },
+                );
+            }
+            Event::Done {
+                id,
+                req,
+                reply,
+                elapsed,
+                ..
+            } => {
+                self.record_asked.remove(&req);
+                let conn_name = match &reply {
+                    Reply::Accepted { conn, .. } => Some(self.name_of(*conn)),
+                    _ => None,
+                };
+                let offered = self.offered.remove(&req);
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    match (&reply, offered) {
+                        (Reply::Int(n), Some(len)) if (*n as usize) < len => {
+                            s.status = Some(format!(
+                                "send() took {n} of {len} bytes: the kernel had room for no more; the other {} were not sent (sendall sends every byte)",
+                                len - *n as usize
+                            ));
+                        }
+                        (Reply::Int(n), Some(len)) => {
+                            s.status = Some(format!("send() took all {n} of {len} bytes"));
+                        }
+                        (Reply::Sent { progress, stopped }, _) => {
+                            if s.job.as_ref().is_some_and(|j| j.req == req) {
+                                s.job = None;
+                            }
+                            s.status = Some(crate::ui::sending::ended_text(progress, *stopped));
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(e) = self.journal.ended(req) {
+                    if let Some(n) = &conn_name {
+                        e.line = format!("{n}, addr = {}", e.line);
+                    }
+                    e.result = journal::reply_text(&reply, conn_name.as_deref());
+                    e.done = true;
+                    e.elapsed = Some(elapsed);
+                    e.deadline = None;
+                }
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.last_error = None;
+                }
+            }
+            Event::Failed {
+                id,
+                req,
+                error,
+                elapsed,
+            } => {
+                let view = ErrorView::from_error(&error);
+                if let Some((sid, path)) = req.and_then(|r| self.record_asked.remove(&r)) {
+                    if error.errno() == Some(libc::EEXIST) {
+                        let again = Action::Call {
+                            id: sid,
+                            op: Op::Record {
+                                path: Some(path.clone()),
+                                replace: true,
+                            },
+                        };
+                        self.ask_replace(&path, "the received bytes", again);
+                    }
+                }
+                if let Some(r) = req {
+                    self.offered.remove(&r);
+                    if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
+                        if s.job.as_ref().is_some_and(|j| j.req == r) {
+                            s.job = None;
+                        }
+                    }
+                }
+                if let Some(e) = req.and_then(|r| self.journal.ended(r)) {
+                    e.result = Some(view.python_line.clone());
+                    e.done = true;
+                    e.failed = true;
+                    e.elapsed = Some(elapsed);
+                    e.deadline = None;
+                }
+                match id.and_then(|i| self.sockets.get_mut(&i)) {
+                    Some(s) => s.last_error = Some(view),
+                    None => self.global_error = Some(view),
+                }
+            }
+            Event::Waiting { req, deadline, .. } => {
+                if let Some(e) = self.journal.running(req) {
+                    e.deadline = deadline;
+                }
+            }
+            Event::Data { id, chunk } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    // The chunk's bytes move into the log (its budget permit is let go).
+                    let crate::engine::Chunk {
+                        at,
+                        direction,
+                        len,
+                        data,
+                        peer,
+                        ..
+                    } = chunk;
+                    s.traffic.push(TrafficRow {
+                        at,
+                        direction,
+                        len,
+                        data,
+                        peer,
+                    });
+                }
+            }
+            Event::Skipped { id, bytes, .. } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.traffic.skipped_bytes += bytes;
+                }
+            }
+            Event::Accepted { .. } => {}
+            Event::Snapshot { id, snapshot, .. } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.state = snapshot.state;
+                    s.rate.update(
+                        Instant::now(),
+                        snapshot.counters.bytes_in,
+                        snapshot.counters.bytes_out,
+                    );
+                    let old = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
+                    replace_in(&mut self.totals, old, snapshot.counters);
+                    s.snapshot = Some(*snapshot);
+                }
+            }
+            Event::Progress {
+                id, req, progress, ..
+            } => {
+                if let Some(j) = self
+                    .sockets
+                    .get_mut(&id)
+                    .and_then(|s| s.job.as_mut())
+                    .filter(|j| j.req == req)
+                {
+                    j.progress = progress;
+                }
+            }
+            Event::Note { id, text } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    if s.notes.len() >= MAX_NOTES {
+                        s.notes.pop_front();
+                    }
+                    s.notes.push_back(text);
+                }
+            }
+            Event::Closed { id } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.closed = true;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The text fields of a socket's actions, and checking what is typed as it is typed.
+
+use crate::engine::{AddrSpec, Family};
+
+use crate::ui::sending::{RepeatForm, SavedPayload};
+
+/// The text fields of a socket's actions.
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub bind_host: String,
+    pub bind_port: String,
+    pub backlog: String,
+    pub peer_host: String,
+    pub peer_port: String,
+    pub payload: String,
+    pub mode: crate::payload::Mode,
+    pub encoding: crate::payload::Encoding,
+    pub ending: crate::payload::LineEnding,
+    pub bufsize: String,
+    pub timeout: String,
+    /// File mode's file.
+    pub file_path: String,
+    pub repeat: RepeatForm,
+    /// Receive-to-file's file.
+    pub record_path: String,
+    /// Where the traffic is saved or exported.
+    pub export_path: String,
+    /// The name a payload is saved to the library under.
+    pub payload_name: String,
+    /// The responder picked, its options, and a listener's client limit as typed.
+    pub responder: String,
+    pub serve: crate::serve::Options,
+    pub max_clients: String,
+}
+
+impl Form {
+    /// The exact bytes the payload editor stands for, or why there are none.
+    pub fn payload_bytes(&self) -> Result<Vec<u8>, crate::payload::PayloadError> {
+        crate::payload::bytes_of(self.mode, &self.payload, self.encoding, self.ending)
+    }
+
+    /// The editor's content, as the library and history keep it.
+    pub fn saved(&self, name: &str) -> SavedPayload {
+        SavedPayload {
+            name: name.to_string(),
+            payload: if self.mode == crate::payload::Mode::File {
+                self.file_path.clone()
+            } else {
+                self.payload.clone()
+            },
+            mode: self.mode,
+            encoding: self.encoding,
+            ending: self.ending,
+        }
+    }
+
+    /// Puts a saved payload back into the editor.
+    pub fn load(&mut self, p: &SavedPayload) {
+        self.mode = p.mode;
+        self.encoding = p.encoding;
+        self.ending = p.ending;
+        if p.mode == crate::payload::Mode::File {
+            self.file_path = p.payload.clone();
+        } else {
+            self.payload = p.payload.clone();
+        }
+    }
+
+    pub(super) fn new(family: Family) -> Form {
+        let host = match family {
+            Family::Inet6 => "::1",
+            Family::Unix => "/tmp/socklab.sock",
+            _ => "127.0.0.1",
+        };
+        Form {
+            bind_host: host.into(),
+            bind_port: "0".into(),
+            backlog: "5".into(),
+            peer_host: host.into(),
+            peer_port: String::new(),
+            payload: String::new(),
+            mode: Default::default(),
+            encoding: Default::default(),
+            ending: Default::default(),
+            bufsize: "1024".into(),
+            timeout: String::new(),
+            file_path: String::new(),
+            repeat: RepeatForm::default(),
+            record_path: String::new(),
+            export_path: String::new(),
+            payload_name: String::new(),
+            responder: "echo".into(),
+            serve: crate::serve::Options {
+                digest: "sha256".into(),
+                ..Default::default()
+            },
+            max_clients: String::new(),
+        }
+    }
+}
+
+/// Checks a host and port as typed; the reason when they are not usable.
+pub fn validate_addr(family: Family, host: &str, port: &str) -> Result<AddrSpec, String> {
+    match family {
+        Family::Unix => {
+            if host.is_empty() {
+                return Err("enter a path".into());
+            }
+            if host.len() > 107 {
+                return Err(format!(
+                    "a path holds at most 107 bytes ({} given)",
+                    host.len()
+                ));
+            }
+            Ok(AddrSpec::Unix {
+                path: host.as_bytes().to_vec(),
+            })
+        }
+        _ => {
+            let h = host.trim();
+            let h = h
+                .strip_prefix('[')
+                .and_then(|x| x.strip_suffix(']'))
+                .unwrap_or(h);
+            if family == Family::Inet && h.contains(':') {
+                return Err("an IPv6 address needs an AF_INET6 socket".into());
+            }
+            if h.chars().any(|c| c.is_whitespace()) {
+                return Err("a host has no spaces".into());
+            }
+            let p = port.trim();
+            if p.is_empty() {
+                return Err("enter a port (0 picks a free one)".into());
+            }
+            let n: u32 = p
+                .parse()
+                .map_err(|_| format!("port '{p}' is not a number"))?;
+            if n > 65535 {
+                return Err(format!("port {n} is out of range 0-65535"));
+            }
+            Ok(match family {
+                Family::Inet6 => AddrSpec::Inet6 {
+                    host: h.to_string(),
+                    port: n as u16,
+                    flowinfo: 0,
+                    scope_id: 0,
+                },
+                _ => AddrSpec::Inet {
+                    host: h.to_string(),
+                    port: n as u16,
+                },
+            })
+        }
+    }
+}
+
+/// Parses a non-negative integer field.
+pub fn validate_count(text: &str, what: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .map_err(|_| format!("{what} must be a whole number"))
+}
+
+/// Parses a timeout field: empty or "None" blocks, 0 is non-blocking, x seconds otherwise.
+pub fn validate_timeout(text: &str) -> Result<Option<f64>, String> {
+    let t = text.trim();
+    if t.is_empty() || t == "None" {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x >= 0.0 && x.is_finite() => Ok(Some(x)),
+        _ => Err("a timeout is a number of seconds >= 0, or None".into()),
+    }
+}

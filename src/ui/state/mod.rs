@@ -1,0 +1,291 @@
+//! The window's state, kept apart from drawing: engine events are applied to it, user
+//! actions are dispatched from it. Tests drive it without a window.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::engine::{Counters, ReqId, SocketId};
+
+use super::journal::Journal;
+use super::settings::Settings;
+
+mod action;
+mod apply;
+mod form;
+mod view;
+
+pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
+pub use form::{validate_addr, validate_count, validate_timeout, Form};
+pub use view::{ErrorView, Run, RunsCache, SockView};
+
+pub struct UiState {
+    pub sockets: BTreeMap<SocketId, SockView>,
+    pub selected: Option<SocketId>,
+    pub journal: Journal,
+    /// Requests whose new socket becomes the selection.
+    select_on_create: Vec<ReqId>,
+    /// An error not tied to a socket (e.g. socket() itself failed).
+    pub global_error: Option<ErrorView>,
+    /// A write waiting for "replace it?" to be answered.
+    pub confirm_replace: Option<ConfirmReplace>,
+    /// Receive-to-file requests that may find a file there: (socket, path) by request.
+    record_asked: HashMap<ReqId, (SocketId, PathBuf)>,
+    /// Where "Save journal" writes, and what happened the last time.
+    pub journal_path: String,
+    pub journal_status: Option<String>,
+    /// Memory cap of each new socket's traffic log.
+    pub traffic_cap: usize,
+    /// What persists between runs: recent addresses, the library, the history, the cap.
+    pub settings: Settings,
+    /// The traffic cap field as typed.
+    pub cap_text: String,
+    /// Why the settings could not be saved, if they could not.
+    pub settings_status: Option<String>,
+    /// What the last library import or export said, and the file it uses.
+    pub library_status: Option<String>,
+    pub library_path: String,
+    /// Bytes offered to each send() still running, to show how many the kernel took.
+    offered: HashMap<ReqId, usize>,
+    /// Traffic times as time of day instead of relative to the first row.
+    pub absolute_time: bool,
+    /// The sockets list's order, for the socket count and newest id it was made for
+    /// (sockets are only ever added, so those two say whether it is still right).
+    tree_cache: std::cell::RefCell<TreeCache>,
+    /// Every socket's last counters summed, kept as snapshots arrive (the top bar shows
+    /// them every frame; summing a thousand sockets each frame cost 2 % of it).
+    totals: Counters,
+}
+
+type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
+type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
+
+impl Default for UiState {
+    fn default() -> Self {
+        UiState {
+            sockets: BTreeMap::new(),
+            selected: None,
+            journal: Journal::default(),
+            select_on_create: Vec::new(),
+            global_error: None,
+            confirm_replace: None,
+            record_asked: HashMap::new(),
+            journal_path: String::new(),
+            journal_status: None,
+            traffic_cap: super::traffic::DEFAULT_CAP,
+            absolute_time: false,
+            settings: Settings::default(),
+            library_status: None,
+            library_path: String::new(),
+            cap_text: (super::traffic::DEFAULT_CAP >> 20).to_string(),
+            settings_status: None,
+            offered: HashMap::new(),
+            tree_cache: std::cell::RefCell::new(None),
+            totals: Counters::default(),
+        }
+    }
+}
+
+impl UiState {
+    /// A state starting from saved settings.
+    pub fn with_settings(settings: Settings) -> UiState {
+        UiState {
+            traffic_cap: settings.traffic_cap_bytes(),
+            cap_text: settings.traffic_cap_mib.to_string(),
+            settings,
+            ..UiState::default()
+        }
+    }
+
+    pub fn selected_view(&self) -> Option<&SockView> {
+        self.selected.and_then(|id| self.sockets.get(&id))
+    }
+
+    pub fn name_of(&self, id: SocketId) -> String {
+        self.sockets
+            .get(&id)
+            .map_or_else(|| format!("#{}", id.0), |s| s.info.name.clone())
+    }
+
+    /// Listeners first with their accepted connections under them, in creation order; made
+    /// again only when sockets were added (the list is drawn every frame).
+    pub fn tree(&self) -> Tree {
+        let key = (self.sockets.len(), self.sockets.keys().next_back().copied());
+        if let Some((n, last, t)) = &*self.tree_cache.borrow() {
+            if (*n, *last) == key {
+                return t.clone();
+            }
+        }
+        let t = std::sync::Arc::new(self.make_tree());
+        *self.tree_cache.borrow_mut() = Some((key.0, key.1, t.clone()));
+        t
+    }
+
+    fn make_tree(&self) -> Vec<(SocketId, usize)> {
+        let mut children: HashMap<SocketId, Vec<SocketId>> = HashMap::new();
+        for (id, s) in &self.sockets {
+            if let Some(p) = s.info.parent.filter(|p| self.sockets.contains_key(p)) {
+                children.entry(p).or_default().push(*id);
+            }
+        }
+        let mut out = Vec::with_capacity(self.sockets.len());
+        for (id, s) in &self.sockets {
+            if s.info.parent.is_some_and(|p| self.sockets.contains_key(&p)) {
+                continue;
+            }
+            out.push((*id, 0));
+            for c in children.get(id).into_iter().flatten() {
+                out.push((*c, 1));
+            }
+        }
+        out
+    }
+
+    /// A listener's connections that are still open.
+    pub fn open_children(&self, listener: SocketId) -> Vec<SocketId> {
+        self.sockets
+            .values()
+            .filter(|s| s.info.parent == Some(listener) && !s.closed)
+            .map(|s| s.info.id)
+            .collect()
+    }
+
+    /// Bytes and messages of every socket together.
+    pub fn totals(&self) -> Counters {
+        self.totals
+    }
+
+    /// Whether a call is still running (a countdown needs redrawing).
+    pub fn has_countdown(&self) -> bool {
+        self.journal.has_countdown()
+    }
+}
+
+/// `total` with `old` taken out and `new` put in; wrapping, so the sum stays exact whatever
+/// order counters come in.
+fn replace_in(total: &mut Counters, old: Counters, new: Counters) {
+    for (t, o, n) in [
+        (&mut total.bytes_in, old.bytes_in, new.bytes_in),
+        (&mut total.bytes_out, old.bytes_out, new.bytes_out),
+        (&mut total.msgs_in, old.msgs_in, new.msgs_in),
+        (&mut total.msgs_out, old.msgs_out, new.msgs_out),
+    ] {
+        *t = t.wrapping_sub(o).wrapping_add(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{AddrSpec, Event, Family, Snapshot, SockState};
+
+    fn created(id: u64, parent: Option<u64>) -> Event {
+        Event::Created {
+            info: crate::engine::SocketInfo {
+                id: SocketId(id),
+                name: format!("s{id}"),
+                family: Family::Inet,
+                kind: crate::engine::Kind::Stream,
+                proto: 0,
+                fd: 3,
+                parent: parent.map(SocketId),
+                timeout: crate::engine::Timeout::Blocking,
+            },
+            req: None,
+        }
+    }
+
+    #[test]
+    fn the_sockets_tree_follows_new_sockets() {
+        let mut st = UiState::default();
+        st.apply(created(1, None));
+        st.apply(created(2, None));
+        let ids = |t: &[(SocketId, usize)]| t.iter().map(|(i, d)| (i.0, *d)).collect::<Vec<_>>();
+        assert_eq!(ids(&st.tree()), [(1, 0), (2, 0)]);
+        // Drawn again without changes: the same list.
+        let a = st.tree();
+        assert!(std::sync::Arc::ptr_eq(&a, &st.tree()));
+        // A connection accepted by the first listener goes under it.
+        st.apply(created(3, Some(1)));
+        assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
+    }
+
+    fn snapshot(id: u64, bytes_in: u64, msgs_out: u64) -> Event {
+        Event::Snapshot {
+            id: SocketId(id),
+            snapshot: Box::new(Snapshot {
+                state: SockState::Connected,
+                local: None,
+                peer: None,
+                timeout: crate::engine::Timeout::Blocking,
+                kernel_nonblocking: false,
+                options: Vec::new(),
+                tcp: None,
+                recv_queue: None,
+                send_queue: None,
+                counters: crate::engine::Counters {
+                    bytes_in,
+                    bytes_out: bytes_in / 2,
+                    msgs_in: bytes_in / 10,
+                    msgs_out,
+                },
+                auto_receive: false,
+                auto_accept: false,
+                sending: false,
+                responder: None,
+                clients: None,
+                accept_queue: Vec::new(),
+                recording: None,
+            }),
+            _permit: None,
+        }
+    }
+
+    #[test]
+    fn totals_are_every_sockets_last_counters() {
+        let mut st = UiState::default();
+        for id in 1..=3 {
+            st.apply(created(id, None));
+        }
+        let events = [
+            (1, 100, 1),
+            (2, 7, 0),
+            (1, 250, 3),
+            (3, u64::MAX - 5, 9),
+            (2, 7, 4),
+        ];
+        for (id, b, m) in events {
+            st.apply(snapshot(id, b, m));
+            let mut sum = crate::engine::Counters::default();
+            for c in st.sockets.values().filter_map(|v| v.snapshot.as_ref()) {
+                sum.bytes_in = sum.bytes_in.wrapping_add(c.counters.bytes_in);
+                sum.bytes_out = sum.bytes_out.wrapping_add(c.counters.bytes_out);
+                sum.msgs_in = sum.msgs_in.wrapping_add(c.counters.msgs_in);
+                sum.msgs_out = sum.msgs_out.wrapping_add(c.counters.msgs_out);
+            }
+            assert_eq!(st.totals(), sum, "after socket {id}'s snapshot");
+        }
+        assert_eq!(st.totals().msgs_out, 3 + 9 + 4);
+        // A snapshot of a socket the window does not know changes nothing.
+        st.apply(snapshot(99, 1 << 40, 1));
+        assert_eq!(st.totals().msgs_out, 16);
+    }
+
+    #[test]
+    fn validates_as_you_type() {
+        assert!(validate_addr(Family::Inet, "127.0.0.1", "9000").is_ok());
+        assert!(validate_addr(Family::Inet, "127.0.0.1", "70000")
+            .unwrap_err()
+            .contains("0-65535"));
+        assert!(validate_addr(Family::Inet, "::1", "80")
+            .unwrap_err()
+            .contains("AF_INET6"));
+        assert!(matches!(
+            validate_addr(Family::Inet6, "[::1]", "80"),
+            Ok(AddrSpec::Inet6 { .. })
+        ));
+        assert!(validate_addr(Family::Unix, &"x".repeat(200), "").is_err());
+        assert_eq!(validate_timeout(""), Ok(None));
+        assert_eq!(validate_timeout("0.5"), Ok(Some(0.5)));
+        assert!(validate_timeout("-1").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! What the window knows of one socket (its forms, traffic, last snapshot and error), and
+//! an error as the window shows it.
+
+use crate::engine::{Direction, Endpoint, Family, Kind, OpError, Snapshot, SockState, SocketInfo};
+
+use crate::ui::sending::JobView;
+use crate::ui::traffic::{Filter, RowIndex, TrafficLog};
+
+use super::*;
+
+/// An error as the window shows it, next to the action that caused it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorView {
+    pub op: String,
+    pub python_line: String,
+    pub errno_name: Option<&'static str>,
+    pub explanation: String,
+    pub hint: Option<String>,
+}
+
+impl ErrorView {
+    pub fn from_error(e: &OpError) -> ErrorView {
+        let (explanation, hint) = e.explanation();
+        ErrorView {
+            op: e.op.clone(),
+            python_line: e.python_line(),
+            errno_name: e.errno_name(),
+            explanation,
+            hint,
+        }
+    }
+}
+
+/// Runs of one direction: (direction, first and last position among the rows shown).
+pub type Run = (Direction, usize, usize);
+/// The merged view's runs with the log generation, filter and pause they were made for.
+pub type RunsCache = (u64, Filter, Option<u64>, Vec<Run>);
+
+/// One socket as the window knows it.
+#[derive(Clone, Debug)]
+pub struct SockView {
+    pub info: SocketInfo,
+    pub snapshot: Option<Snapshot>,
+    pub traffic: TrafficLog,
+    /// What the traffic view shows, and the rows that pass (cached per log generation).
+    pub filter: Filter,
+    pub index: RowIndex,
+    /// The view stopped at this row (rows keep arriving and counting).
+    pub paused: Option<u64>,
+    /// The merged view's runs, for the log generation, filter and pause they were made for.
+    pub runs: Option<RunsCache>,
+    /// The running send job.
+    pub job: Option<JobView>,
+    /// What the last send, export or save said (a partial send's count, a file written).
+    pub status: Option<String>,
+    /// What its responder reported (a check passed, a rule fired), newest last.
+    pub notes: std::collections::VecDeque<String>,
+    /// The row whose hex dump is open.
+    pub expanded: Option<usize>,
+    /// Show consecutive chunks of one direction as one stream.
+    pub merged: bool,
+    pub rate: crate::ui::traffic::RateMeter,
+    pub form: Form,
+    pub last_error: Option<ErrorView>,
+    pub closed: bool,
+    /// What the socket's last call left it as, before any snapshot arrives.
+    pub state: SockState,
+}
+
+impl SockView {
+    pub fn state(&self) -> SockState {
+        if self.closed {
+            return SockState::Closed;
+        }
+        self.snapshot.as_ref().map_or(self.state, |s| s.state)
+    }
+
+    pub fn family_type(&self) -> String {
+        let f = match self.info.family {
+            Family::Inet => "IPv4",
+            Family::Inet6 => "IPv6",
+            Family::Unix => "Unix",
+            Family::Other(_) => "?",
+        };
+        let k = match self.info.kind {
+            Kind::Stream if self.info.family == Family::Unix => "stream",
+            Kind::Stream => "TCP",
+            Kind::Dgram if self.info.family == Family::Unix => "dgram",
+            Kind::Dgram => "UDP",
+            Kind::Other(_) => "?",
+        };
+        format!("{f} {k}")
+    }
+
+    pub fn local(&self) -> Option<&Endpoint> {
+        self.snapshot.as_ref().and_then(|s| s.local.as_ref())
+    }
+
+    pub fn peer(&self) -> Option<&Endpoint> {
+        self.snapshot.as_ref().and_then(|s| s.peer.as_ref())
+    }
+
+    /// How many rows the view shows (after the filter, up to the pause), brought up to date
+    /// with what arrived since the last frame.
+    pub fn visible_count(&mut self) -> usize {
+        self.index.refresh(&self.traffic, &self.filter);
+        self.index.len(&self.traffic, self.paused)
+    }
+
+    /// The log index of the k-th row shown (call visible_count first in a frame).
+    pub fn visible_row(&self, k: usize) -> Option<usize> {
+        self.index.get(k)
+    }
+
+    /// The merged view's runs of one direction (positions among the rows shown), made again
+    /// only when the log, filter or pause changed.
+    pub fn merged_runs(&mut self) -> &[Run] {
+        let shown = self.visible_count();
+        let fresh = matches!(&self.runs, Some((g, f, p, _)) if *g == self.traffic.generation && *f == self.filter && *p == self.paused);
+        if !fresh {
+            let runs = crate::ui::traffic::runs(
+                &self.traffic,
+                (0..shown).filter_map(|k| self.index.get(k)),
+            );
+            self.runs = Some((
+                self.traffic.generation,
+                self.filter.clone(),
+                self.paused,
+                runs,
+            ));
+        }
+        self.runs.as_ref().map_or(&[], |(_, _, _, r)| r.as_slice())
+    }
+
+    /// Log indices of every row shown (for tests and small logs).
+    pub fn visible_rows(&mut self) -> Vec<usize> {
+        let n = self.visible_count();
+        (0..n).filter_map(|k| self.visible_row(k)).collect()
+    }
+
+    pub fn received_text(&self) -> String {
+        let mut out = Vec::new();
+        for r in self.traffic.iter().filter(|r| r.direction == Direction::In) {
+            out.extend_from_slice(&r.data);
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
