@@ -178,6 +178,7 @@ fn library_saves_sends_exports_and_imports() {
     click(&mut h, "library (1)");
     replace_text(&mut h, "library file", &file.display().to_string());
     click(&mut h, "export");
+    files_done(&mut h);
     assert!(
         h.state()
             .state
@@ -192,6 +193,7 @@ fn library_saves_sends_exports_and_imports() {
     assert!(h.state().state.settings.library.is_empty());
     click(&mut h, "library (0)");
     click(&mut h, "import");
+    files_done(&mut h);
     let lib = &h.state().state.settings.library;
     assert_eq!(lib.len(), 1);
     assert_eq!(lib[0].name, "modbus read");
@@ -321,6 +323,7 @@ fn receive_to_file_exports_pause_and_cap() {
     let csv = dir.path().join("t.csv");
     replace_text(&mut h, "save to", &csv.display().to_string());
     click(&mut h, "export CSV");
+    files_done(&mut h);
     assert!(
         status(&h).starts_with("saved the traffic log as CSV (5 rows, 21 bytes)"),
         "{}",
@@ -333,14 +336,17 @@ fn receive_to_file_exports_pause_and_cap() {
     let jl = dir.path().join("t.jsonl");
     replace_text(&mut h, "save to", &jl.display().to_string());
     click(&mut h, "export JSON lines");
+    files_done(&mut h);
     assert_eq!(std::fs::read_to_string(&jl).unwrap().lines().count(), 5);
     let bin = dir.path().join("rx.bin");
     dialogs.answer(Some(bin.clone()));
     click(&mut h, "Save as...");
     click(&mut h, "save received bytes");
+    files_done(&mut h);
     assert_eq!(std::fs::read(&bin).unwrap(), b"one,two\x00threefourfive");
     replace_text(&mut h, "save to", "/no/such/dir/x.bin");
     click(&mut h, "save received bytes");
+    files_done(&mut h);
     assert!(status(&h).contains("ENOENT"), "{}", status(&h));
 
     // The cap, set to 1 MiB: 40 datagrams of 60,000 bytes evict the oldest rows.
@@ -418,9 +424,11 @@ fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
     std::fs::set_permissions(&csv, std::fs::Permissions::from_mode(0o600)).unwrap();
     replace_text(&mut h, "save to", &csv.display().to_string());
     click(&mut h, "export CSV");
+    files_done(&mut h);
     assert!(h.state().state.confirm_replace.is_some());
     assert_eq!(std::fs::read(&csv).unwrap(), b"old");
     click(&mut h, "Replace it");
+    files_done(&mut h);
     assert!(
         status(&h).starts_with("saved the traffic log as CSV"),
         "{}",
@@ -435,9 +443,11 @@ fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
     std::fs::write(&journal, b"# mine").unwrap();
     type_into(&mut h, "journal file", journal.to_str().unwrap());
     click(&mut h, "Save journal");
+    files_done(&mut h);
     assert!(h.state().state.confirm_replace.is_some());
     assert_eq!(std::fs::read(&journal).unwrap(), b"# mine");
     click(&mut h, "Replace it");
+    files_done(&mut h);
     assert!(std::fs::read_to_string(&journal)
         .unwrap()
         .starts_with("import socket"));

@@ -126,6 +126,7 @@ fn tcp_listen_connect_send_hello() {
     let path = dir.path().join("session.py");
     type_into(&mut h, "journal file", path.to_str().unwrap());
     click(&mut h, "Save journal");
+    files_done(&mut h);
     let script = std::fs::read_to_string(&path).expect("the journal file");
     assert!(
         script.starts_with("import socket\ns1 = socket.socket("),

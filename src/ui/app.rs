@@ -162,6 +162,7 @@ impl eframe::App for SocklabApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.startup_frame();
         self.drain_events();
+        self.state.files_tick();
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -195,8 +196,9 @@ impl eframe::App for SocklabApp {
             panels::workspace::show(ui, &mut self.state, &mut self.actions);
         });
         self.dispatch_actions();
-        if self.state.has_countdown() {
-            // A blocked call's countdown ticks; nothing else repaints on a timer.
+        if self.state.has_countdown() || self.state.writes.busy() {
+            // A blocked call's countdown ticks, a file's progress moves and its end is
+            // looked for; nothing else repaints on a timer.
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
     }

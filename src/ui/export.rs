@@ -5,8 +5,11 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
+use std::sync::atomic::Ordering;
+
 use super::files::Replace;
 use super::traffic::{TrafficLog, TrafficRow};
+use super::writes::Progress;
 use crate::engine::Direction;
 use crate::payload::Encoding;
 pub use crate::timefmt::iso_time;
@@ -45,13 +48,20 @@ pub fn incompleteness(log: &TrafficLog) -> Option<String> {
 }
 
 /// Every received byte the log holds, in order.
-pub fn save_received(path: &Path, replace: Replace, log: &TrafficLog) -> io::Result<Written> {
+pub fn save_received(
+    path: &Path,
+    replace: Replace,
+    log: &TrafficLog,
+    progress: &Progress,
+) -> io::Result<Written> {
     let mut out = Written { rows: 0, bytes: 0 };
+    progress.total.store(log.len() as u64, Ordering::Relaxed);
     super::files::write_atomic(path, replace, |w| {
         for r in log.iter().filter(|r| r.direction == Direction::In) {
             w.write_all(&r.data)?;
             out.rows += 1;
             out.bytes += r.data.len() as u64;
+            progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     })?;
@@ -65,9 +75,11 @@ pub fn export_csv(
     replace: Replace,
     log: &TrafficLog,
     enc: Encoding,
+    progress: &Progress,
 ) -> io::Result<Written> {
     let first = log.get(0).map(|r| r.at);
     let mut out = Written { rows: 0, bytes: 0 };
+    progress.total.store(log.len() as u64, Ordering::Relaxed);
     super::files::write_atomic(path, replace, |w| {
         w.write_all(b"time,seconds,direction,length,peer,text,hex\r\n")?;
         for r in log.iter() {
@@ -85,6 +97,7 @@ pub fn export_csv(
             )?;
             out.rows += 1;
             out.bytes += r.len as u64;
+            progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     })?;
@@ -97,9 +110,11 @@ pub fn export_jsonl(
     replace: Replace,
     log: &TrafficLog,
     enc: Encoding,
+    progress: &Progress,
 ) -> io::Result<Written> {
     let first = log.get(0).map(|r| r.at);
     let mut out = Written { rows: 0, bytes: 0 };
+    progress.total.store(log.len() as u64, Ordering::Relaxed);
     super::files::write_atomic(path, replace, |w| {
         for r in log.iter() {
             let f = Fields::of(r, first, enc);
@@ -117,6 +132,7 @@ pub fn export_jsonl(
             w.write_all(b"\n")?;
             out.rows += 1;
             out.bytes += r.len as u64;
+            progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     })?;
@@ -181,7 +197,14 @@ mod tests {
         log.push(row(Direction::In, &[0, 255, 10], 101));
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("t.csv");
-        let w = export_csv(&csv, Replace::No, &log, Encoding::Utf8).unwrap();
+        let w = export_csv(
+            &csv,
+            Replace::No,
+            &log,
+            Encoding::Utf8,
+            &Progress::default(),
+        )
+        .unwrap();
         assert_eq!(w, Written { rows: 2, bytes: 10 });
         let text = std::fs::read_to_string(&csv).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
@@ -192,7 +215,7 @@ mod tests {
         assert!(lines[2].ends_with(",00ff0a"));
 
         let jl = dir.path().join("t.jsonl");
-        export_jsonl(&jl, Replace::No, &log, Encoding::Utf8).unwrap();
+        export_jsonl(&jl, Replace::No, &log, Encoding::Utf8, &Progress::default()).unwrap();
         let text = std::fs::read_to_string(&jl).unwrap();
         let rows: Vec<serde_json::Value> = text
             .lines()
@@ -205,7 +228,7 @@ mod tests {
         assert_eq!(rows[0]["peer"], serde_json::Value::Null);
 
         let bin = dir.path().join("rx.bin");
-        let w = save_received(&bin, Replace::No, &log).unwrap();
+        let w = save_received(&bin, Replace::No, &log, &Progress::default()).unwrap();
         assert_eq!(w.bytes, 3);
         assert_eq!(std::fs::read(&bin).unwrap(), [0, 255, 10]);
         assert_eq!(incompleteness(&log), None);

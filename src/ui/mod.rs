@@ -13,5 +13,6 @@ pub mod settings;
 pub mod state;
 pub mod traffic;
 pub mod widgets;
+pub mod writes;
 
 pub use app::SocklabApp;

@@ -99,6 +99,16 @@ pub fn export_library(
 /// Reads a library file and merges it in (same name: the file's entry wins). Returns how
 /// many entries were read.
 pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<usize, String> {
+    let payloads = read_library(path)?;
+    let n = payloads.len();
+    for p in payloads {
+        save_to_library(library, p);
+    }
+    Ok(n)
+}
+
+/// The payloads of a library file (read no further than a library file can be).
+pub fn read_library(path: &Path) -> Result<Vec<SavedPayload>, String> {
     let shown = path.display();
     use super::files::{read_capped, ReadCapped};
     let text = match read_capped(path, MAX_LIBRARY_FILE) {
@@ -113,11 +123,7 @@ pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<us
     let file: LibraryFile = serde_json::from_slice(&text).map_err(|e| {
         format!("{shown} is not a socklab library (line {}, column {}): {e}; export one from socklab to see the format", e.line(), e.column())
     })?;
-    let n = file.payloads.len();
-    for p in file.payloads {
-        save_to_library(library, p);
-    }
-    Ok(n)
+    Ok(file.payloads)
 }
 
 /// How often to send, as typed next to the send buttons.

@@ -136,3 +136,9 @@ pub fn replace_text(h: &mut H, label: &str, text: &str) {
         );
     }
 }
+
+/// Steps frames until no file is being written or read off the UI thread (exports, the
+/// journal, the library): their outcome then shows.
+pub fn files_done(h: &mut H) {
+    step_until(h, "files written", |a| !a.state.writes.busy());
+}

@@ -402,7 +402,10 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                     actions.push(Action::Remember { payload: p });
                     actions.push(Action::Call { id, op });
                 }
-                Err(e) => s.status = Some(format!("not sent: {e}")),
+                Err(e) => actions.push(Action::Status {
+                    id,
+                    text: format!("not sent: {e}"),
+                }),
             }
         }
     });

@@ -45,7 +45,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         ui.separator();
         ui.selectable_value(absolute, false, "relative time");
         ui.selectable_value(absolute, true, "time of day");
-        ui.checkbox(&mut s.merged, "merge chunks");
+        let mut merged = s.merged;
+        if ui.checkbox(&mut merged, "merge chunks").changed() {
+            actions.push(Action::MergeChunks { id, on: merged });
+        }
         let mut paused = s.paused.is_some();
         if ui
             .checkbox(&mut paused, "pause view")
@@ -54,11 +57,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             )
             .changed()
         {
-            s.paused = paused.then(|| s.traffic.next_seq());
+            actions.push(Action::PauseView { id, paused });
         }
         if ui.button("Clear traffic").clicked() {
-            s.traffic.clear();
-            s.expanded = None;
+            actions.push(Action::ClearTraffic { id });
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -226,8 +228,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 });
             }
         });
-    if let Some(i) = toggle {
-        s.expanded = if s.expanded == Some(i) { None } else { Some(i) };
+    if let Some(row) = toggle {
+        actions.push(Action::ToggleRow { id, row });
     }
 }
 

@@ -11,6 +11,7 @@ use crate::ui::journal::{self};
 use crate::ui::sending::{JobView, SavedPayload};
 
 use super::*;
+use crate::ui::writes::{Done, Failure, Progress, Target};
 
 /// What a person can ask the window to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +65,30 @@ pub enum Action {
     SetTrafficCap {
         mib: usize,
     },
+    /// Empty a socket's traffic view (the counters keep counting).
+    ClearTraffic {
+        id: SocketId,
+    },
+    /// Freeze the rows a socket's traffic view shows (traffic is still logged), or not.
+    PauseView {
+        id: SocketId,
+        paused: bool,
+    },
+    /// Join consecutive chunks of one direction in the traffic view, or not.
+    MergeChunks {
+        id: SocketId,
+        on: bool,
+    },
+    /// Open a traffic row's hex dump, or close it.
+    ToggleRow {
+        id: SocketId,
+        row: usize,
+    },
+    /// Say something on a socket's status line.
+    Status {
+        id: SocketId,
+        text: String,
+    },
 }
 
 /// A write that found a file where it was to go, waiting for the person to say whether to
@@ -113,26 +138,7 @@ impl UiState {
         match action {
             Action::Select { id } => self.selected = Some(id),
             Action::ClearJournal => self.journal.clear_done(),
-            Action::SaveJournal { path, replace } => {
-                let p = std::path::Path::new(&path);
-                self.journal_status = Some(match journal::save_script(p, replace, &self.journal) {
-                    Ok(()) => format!("saved {} lines to {path}", self.journal.len()),
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        self.ask_replace(
-                            p,
-                            "the journal",
-                            Action::SaveJournal {
-                                path: path.clone(),
-                                replace: Replace::Yes,
-                            },
-                        );
-                        format!("{path} already exists: replace it, or pick another name")
-                    }
-                    Err(e) => {
-                        format!("could not save the journal to {path}: {e}; pick a writable path")
-                    }
-                });
-            }
+            Action::SaveJournal { path, replace } => self.save_journal(path, replace),
             Action::Confirm { replace } => {
                 if let Some(c) = self.confirm_replace.take() {
                     if replace {
@@ -208,6 +214,36 @@ impl UiState {
                     s.traffic.set_cap(self.traffic_cap);
                 }
             }
+            Action::ClearTraffic { id } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.traffic.clear();
+                    s.expanded = None;
+                }
+            }
+            Action::PauseView { id, paused } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.paused = paused.then(|| s.traffic.next_seq());
+                }
+            }
+            Action::MergeChunks { id, on } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.merged = on;
+                }
+            }
+            Action::ToggleRow { id, row } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.expanded = if s.expanded == Some(row) {
+                        None
+                    } else {
+                        Some(row)
+                    };
+                }
+            }
+            Action::Status { id, text } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.status = Some(text);
+                }
+            }
             // The window turns Choose into Chosen with a dialog; without one, nothing happens.
             Action::Choose { .. } => {}
             Action::Chosen { id, purpose, path } => self.chosen(id, purpose, path),
@@ -248,6 +284,37 @@ impl UiState {
         });
     }
 
+    /// Writes the journal as a script, off the UI thread.
+    fn save_journal(&mut self, path: String, replace: Replace) {
+        let text = journal::as_script(self.journal.iter());
+        let lines = self.journal.len();
+        let what = "saving the journal";
+        let job = move |_: &Progress| {
+            let p = PathBuf::from(&path);
+            let w = crate::ui::files::write_atomic(&p, replace, |w| w.write_all(text.as_bytes()));
+            match w {
+                Ok(()) => Ok(Done::Written(format!("saved {lines} lines to {path}"))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Failure::Exists {
+                    path: p,
+                    what: "the journal",
+                    again: Box::new(Action::SaveJournal {
+                        path,
+                        replace: Replace::Yes,
+                    }),
+                }),
+                Err(e) => Err(Failure::Other(format!(
+                    "could not save the journal to {path}: {e}; pick a writable path"
+                ))),
+            }
+        };
+        self.journal_status = Some(match self.writes.start(Target::Journal, what, job) {
+            Ok(()) => format!("{what}..."),
+            Err(e) => e,
+        });
+    }
+
+    /// Writes a socket's traffic to its export path, off the UI thread (a copy of the log
+    /// goes there; the view goes on).
     fn export(&mut self, id: SocketId, kind: ExportKind, replace: Replace) {
         use crate::ui::export;
         let Some(s) = self.sockets.get_mut(&id) else {
@@ -259,49 +326,54 @@ impl UiState {
         }
         let path = PathBuf::from(s.form.export_path.trim());
         let enc = s.form.encoding;
-        let (what, r) = match kind {
-            ExportKind::Received => (
-                "the received bytes",
-                export::save_received(&path, replace, &s.traffic),
-            ),
-            ExportKind::Csv => (
-                "the traffic log as CSV",
-                export::export_csv(&path, replace, &s.traffic, enc),
-            ),
+        let log = s.traffic.clone();
+        let (what, doing) = match kind {
+            ExportKind::Received => ("the received bytes", "saving the received bytes"),
+            ExportKind::Csv => ("the traffic log as CSV", "saving the traffic log as CSV"),
             ExportKind::JsonLines => (
                 "the traffic log as JSON lines",
-                export::export_jsonl(&path, replace, &s.traffic, enc),
+                "saving the traffic log as JSON lines",
             ),
         };
-        if matches!(&r, Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists) {
-            s.status = Some(format!(
-                "{} already exists: replace it, or pick another name",
-                path.display()
-            ));
-            let again = Action::Export {
-                id,
-                kind,
-                replace: Replace::Yes,
+        let job = move |progress: &Progress| {
+            let r = match kind {
+                ExportKind::Received => export::save_received(&path, replace, &log, progress),
+                ExportKind::Csv => export::export_csv(&path, replace, &log, enc, progress),
+                ExportKind::JsonLines => export::export_jsonl(&path, replace, &log, enc, progress),
             };
-            self.ask_replace(&path, what, again);
-            return;
-        }
-        s.status = Some(match r {
-            Ok(w) => {
-                let missing = export::incompleteness(&s.traffic)
-                    .map(|m| format!("; {m}"))
-                    .unwrap_or_default();
-                format!(
-                    "saved {what} ({} rows, {} bytes) to {}{missing}",
-                    w.rows,
-                    w.bytes,
-                    path.display()
-                )
+            match r {
+                Ok(w) => {
+                    let missing = export::incompleteness(&log)
+                        .map(|m| format!("; {m}"))
+                        .unwrap_or_default();
+                    Ok(Done::Written(format!(
+                        "saved {what} ({} rows, {} bytes) to {}{missing}",
+                        w.rows,
+                        w.bytes,
+                        path.display()
+                    )))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Failure::Exists {
+                    path,
+                    what,
+                    again: Box::new(Action::Export {
+                        id,
+                        kind,
+                        replace: Replace::Yes,
+                    }),
+                }),
+                Err(e) => Err(Failure::Other(crate::ui::files::write_error(
+                    what, &path, &e,
+                ))),
             }
-            Err(e) => crate::ui::files::write_error(what, &path, &e),
+        };
+        s.status = Some(match self.writes.start(Target::Socket(id), doing, job) {
+            Ok(()) => format!("{doing}..."),
+            Err(e) => e,
         });
     }
 
+    /// Reads or writes the payload library file, off the UI thread.
     fn library_file(&mut self, import: bool, replace: Replace) {
         let t = self.library_path.trim();
         if t.is_empty() {
@@ -309,31 +381,98 @@ impl UiState {
             return;
         }
         let path = PathBuf::from(t);
-        let shown = path.display();
-        self.library_status = Some(if import {
-            match crate::ui::sending::import_library(&path, &mut self.settings.library) {
-                Ok(n) => format!("imported {n} payloads from {shown}"),
-                Err(e) => e,
-            }
+        let started = if import {
+            let job = move |_: &Progress| {
+                let payloads = crate::ui::sending::read_library(&path).map_err(Failure::Other)?;
+                let said = format!(
+                    "imported {} payloads from {}",
+                    payloads.len(),
+                    path.display()
+                );
+                Ok(Done::Read(payloads, said))
+            };
+            self.writes
+                .start(Target::Library, "reading the library", job)
         } else {
-            match crate::ui::sending::export_library(&path, replace, &self.settings.library) {
-                Ok(()) => format!(
-                    "exported {} payloads to {shown}",
-                    self.settings.library.len()
-                ),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let msg = format!("{shown} already exists: replace it, or pick another name");
-                    self.ask_replace(
-                        &path,
+            let library = self.settings.library.clone();
+            let job = move |_: &Progress| {
+                let shown = path.display().to_string();
+                match crate::ui::sending::export_library(&path, replace, &library) {
+                    Ok(()) => Ok(Done::Written(format!(
+                        "exported {} payloads to {shown}",
+                        library.len()
+                    ))),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Err(Failure::Exists {
+                            path,
+                            what: "the library",
+                            again: Box::new(Action::ExportLibrary {
+                                replace: Replace::Yes,
+                            }),
+                        })
+                    }
+                    Err(e) => Err(Failure::Other(crate::ui::files::write_error(
                         "the library",
-                        Action::ExportLibrary {
-                            replace: Replace::Yes,
-                        },
-                    );
-                    msg
+                        &path,
+                        &e,
+                    ))),
                 }
-                Err(e) => crate::ui::files::write_error("the library", &path, &e),
-            }
+            };
+            self.writes
+                .start(Target::Library, "saving the library", job)
+        };
+        self.library_status = Some(match started {
+            Ok(()) => "working on the library file...".into(),
+            Err(e) => e,
         });
+    }
+
+    /// What the file jobs that ended did, each said where it was asked for; the progress
+    /// of those still running. Called every frame; never waits.
+    pub fn files_tick(&mut self) {
+        for o in self.writes.finished() {
+            let said = match o.result {
+                Ok(Done::Written(said)) => said,
+                Ok(Done::Read(payloads, said)) => {
+                    for p in payloads {
+                        crate::ui::sending::save_to_library(&mut self.settings.library, p);
+                    }
+                    said
+                }
+                Err(Failure::Exists { path, what, again }) => {
+                    let said = format!(
+                        "{} already exists: replace it, or pick another name",
+                        path.display()
+                    );
+                    self.ask_replace(&path, what, *again);
+                    said
+                }
+                Err(Failure::Other(said)) => said,
+            };
+            self.set_file_status(o.target, said);
+        }
+        for target in [Target::Journal, Target::Library] {
+            if let Some(p) = self.writes.progress(target) {
+                self.set_file_status(target, p);
+            }
+        }
+        let ids: Vec<SocketId> = self.sockets.keys().copied().collect();
+        for id in ids {
+            if let Some(p) = self.writes.progress(Target::Socket(id)) {
+                self.set_file_status(Target::Socket(id), p);
+            }
+        }
+    }
+
+    fn set_file_status(&mut self, target: Target, said: String) {
+        match target {
+            Target::Socket(id) => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.status = Some(said);
+                }
+            }
+            Target::Journal => self.journal_status = Some(said),
+            Target::Library => self.library_status = Some(said),
+        }
     }
 }

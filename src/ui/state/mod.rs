@@ -28,6 +28,8 @@ pub struct UiState {
     pub global_error: Option<ErrorView>,
     /// A write waiting for "replace it?" to be answered.
     pub confirm_replace: Option<ConfirmReplace>,
+    /// Files being written or read off the UI thread.
+    pub writes: crate::ui::writes::Writes,
     /// Receive-to-file requests that may find a file there: (socket, path) by request.
     record_asked: HashMap<ReqId, (SocketId, PathBuf)>,
     /// Where "Save journal" writes, and what happened the last time.
@@ -68,6 +70,7 @@ impl Default for UiState {
             select_on_create: Vec::new(),
             global_error: None,
             confirm_replace: None,
+            writes: Default::default(),
             record_asked: HashMap::new(),
             journal_path: String::new(),
             journal_status: None,
@@ -177,6 +180,7 @@ fn replace_in(total: &mut Counters, old: Counters, new: Counters) {
 mod tests {
     use super::*;
     use crate::engine::{AddrSpec, Event, Family, Snapshot, SockState};
+    use std::time::Instant;
 
     fn created(id: u64, parent: Option<u64>) -> Event {
         Event::Created {
@@ -207,6 +211,46 @@ mod tests {
         // A connection accepted by the first listener goes under it.
         st.apply(created(3, Some(1)));
         assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
+    }
+
+    #[test]
+    fn files_are_written_off_the_frame_and_said_when_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("traffic.csv");
+        let (engine, _events) = crate::engine::Engine::start(Default::default(), || {});
+        let mut st = UiState::default();
+        st.apply(created(1, None));
+        let s = st.sockets.get_mut(&SocketId(1)).unwrap();
+        s.form.export_path = path.display().to_string();
+        st.dispatch(
+            &engine,
+            Action::Export {
+                id: SocketId(1),
+                kind: ExportKind::Csv,
+                replace: crate::ui::files::Replace::No,
+            },
+        );
+        // The dispatch only handed the write over.
+        let status = |st: &UiState| st.sockets[&SocketId(1)].status.clone().unwrap_or_default();
+        assert!(
+            status(&st).starts_with("saving the traffic log as CSV"),
+            "{}",
+            status(&st)
+        );
+        assert!(st.writes.busy());
+        let until = Instant::now() + std::time::Duration::from_secs(20);
+        while st.writes.busy() {
+            assert!(Instant::now() < until, "the export never ended");
+            st.files_tick();
+            std::thread::yield_now();
+        }
+        assert!(
+            status(&st).starts_with("saved the traffic log as CSV"),
+            "{}",
+            status(&st)
+        );
+        assert!(std::fs::read_to_string(&path).unwrap().starts_with("time,"));
+        engine.shutdown();
     }
 
     fn snapshot(id: u64, bytes_in: u64, msgs_out: u64) -> Event {
