@@ -9,6 +9,8 @@ mod real;
 mod roles;
 mod stats;
 mod window;
+// The real-window test's driver; the bench takes no screenshots of its own.
+#[allow(dead_code)]
 #[path = "../../tests/xwin/mod.rs"]
 mod xwin;
 

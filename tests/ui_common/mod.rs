@@ -1,5 +1,4 @@
 //! What the kittest tests share: the harness, waiting for the engine, clicking and typing.
-#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +7,7 @@ use egui_kittest::kittest::{By, Queryable};
 use egui_kittest::Harness;
 use socklab::ui::SocklabApp;
 
-pub const DEADLINE: Duration = Duration::from_secs(20);
+pub use crate::common::DEADLINE;
 
 pub type H = Harness<'static, SocklabApp>;
 

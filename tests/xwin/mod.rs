@@ -1,7 +1,6 @@
 //! The real socklab window under Xvfb, clicked and typed into with xdotool: shared by the
 //! real-window test and the benchmark (`#[path]`). Control positions come from the same
 //! app laid out headless at the same size, so moving a control needs no change here.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};

@@ -1,12 +1,10 @@
 //! The whole window driven headless with egui_kittest (no display, no GPU), on real sockets.
 
-mod ui_common;
-
+use crate::ui_common::*;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use socklab::engine::{Endpoint, SockState};
 use socklab::ui::SocklabApp;
-use ui_common::*;
 
 /// Clicks bind (127.0.0.1, port 0) on the selected socket and waits for the chosen port.
 fn bind_port_zero(h: &mut Harness<'static, SocklabApp>) -> u16 {

@@ -1,19 +1,13 @@
 //! Sending from the window: File mode with a dialog, repeat and stop, the library and history,
 //! partial sends; and receive-to-file, exports, pause and the cap. Real loopback peers.
 
-mod ui_common;
-
 use std::net::{TcpListener, UdpSocket};
 
+use crate::ui_common::*;
 use egui_kittest::kittest::Queryable;
 use socklab::engine::{Endpoint, Op, OptValue, SockState};
 use socklab::ui::dialogs::ScriptedDialogs;
 use socklab::ui::state::Action;
-use ui_common::*;
-
-#[path = "common/mod.rs"]
-#[allow(unused)]
-mod common;
 
 fn connect_tcp(h: &mut H, port: u16) {
     click(h, "New TCP");
@@ -50,10 +44,10 @@ fn file_mode_sends_100_mb_byte_identical() {
     const SIZE: usize = 100 << 20;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.bin");
-    let want = common::random_file(&path, SIZE, 42);
+    let want = crate::common::random_file(&path, SIZE, 42);
     let peer = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = peer.local_addr().unwrap().port();
-    let sink = std::thread::spawn(move || common::drain_hash(peer.accept().unwrap().0));
+    let sink = std::thread::spawn(move || crate::common::drain_hash(peer.accept().unwrap().0));
 
     let dialogs = ScriptedDialogs::default();
     let mut h = harness_with_dialogs(dialogs.clone());

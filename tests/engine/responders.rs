@@ -1,13 +1,12 @@
 //! Every responder with real clients on loopback, over TCP and UDP; Python's socket module as
 //! a client where python3 exists; a thousand concurrent clients on one listener.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
+use crate::driver::*;
 use socklab::engine::{AddrSpec, Event, Family, Kind, Op, SocketId};
 use socklab::pyfmt::hashing::{hex, hmac_digest, Algo};
 use socklab::serve::{build, Options, Rule};

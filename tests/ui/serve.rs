@@ -1,18 +1,12 @@
 //! Servers in the window: the accept queue shown and taken one by one, broadcast to every
 //! client, a regex rule answering with its capture, and the warning for exposed addresses.
 
-mod ui_common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
+use crate::ui_common::*;
 use egui_kittest::kittest::Queryable;
 use socklab::engine::{Endpoint, SockState};
-use ui_common::*;
-
-#[path = "common/mod.rs"]
-#[allow(unused)]
-mod common;
 
 /// A listener on 127.0.0.1 with a kernel-chosen port, selected; returns the port.
 fn listener(h: &mut H) -> u16 {
@@ -198,7 +192,7 @@ fn listening_without_bind_warns_as_binding_every_interface_does() {
 #[test]
 fn a_thousand_clients_under_one_listener_draw_only_visible_rows() {
     const CLIENTS: usize = 1000;
-    let limit = common::raise_nofile();
+    let limit = crate::common::raise_nofile();
     assert!(
         limit >= 3100,
         "the open-file limit ({limit}) cannot hold {CLIENTS} clients"

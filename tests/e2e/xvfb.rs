@@ -10,8 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod xwin;
-use xwin::{have, wait_until, Proc, Window, Xvfb, DEADLINE};
+use crate::xwin::{have, wait_until, Proc, Window, Xvfb, DEADLINE};
 
 #[test]
 fn real_window_connect_and_send() {
@@ -27,7 +26,7 @@ fn real_window_connect_and_send() {
         println!("NOTICE: {missing:?} missing; the real-window test is skipped (apt-get install xvfb xdotool imagemagick)");
         return;
     }
-    let spots = xwin::layout().unwrap();
+    let spots = crate::xwin::layout().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let xvfb = Xvfb::start().unwrap();
 
@@ -62,7 +61,8 @@ fn real_window_connect_and_send() {
 
     let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let connected = xwin::connect_window(&w, pid, port, || listener.accept().ok().map(|(s, _)| s));
+    let connected =
+        crate::xwin::connect_window(&w, pid, port, || listener.accept().ok().map(|(s, _)| s));
     let mut stream = match connected {
         Ok(s) => s,
         Err(e) => {

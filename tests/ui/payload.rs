@@ -1,16 +1,14 @@
 //! The payload editor: text with escapes in an encoding, hex, the live preview of the exact
 //! bytes, and those bytes on a real socket.
 
-mod ui_common;
-
 use std::io::Read;
 use std::net::TcpListener;
 
+use crate::ui_common::*;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use socklab::engine::SockState;
 use socklab::ui::SocklabApp;
-use ui_common::*;
 
 fn new_tcp(h: &mut Harness<'static, SocklabApp>) {
     click(h, "New TCP");

@@ -1,13 +1,12 @@
 //! Send jobs (a message N times or until stopped, files of any size) and receive-to-file, on
 //! real loopback sockets with peers outside the engine.
 
-mod common;
-
 use std::io::Write;
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
+use crate::driver::*;
 use socklab::engine::{
     AddrSpec, EngineConfig, Event, Family, Kind, Op, OptValue, Progress, Reply, SendJob, SendSource,
 };

@@ -1,12 +1,11 @@
 //! A peer floods a socket while nobody reads the events: memory stays bounded, counters stay
 //! exact, and other sockets are not stalled.
 
-mod common;
-
 use std::io::Write;
 use std::net::TcpStream;
 
-use common::*;
+use crate::common::*;
+use crate::driver::*;
 use socklab::engine::{AddrSpec, Direction, EngineConfig, Event, Family, Op, Reply};
 
 const TOTAL: usize = 8 << 20;

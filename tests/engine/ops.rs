@@ -1,9 +1,8 @@
 //! Every operation of the engine on real loopback sockets: TCP over IPv4 and IPv6, UDP,
 //! Unix stream and datagram sockets.
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use crate::driver::*;
 use std::time::Duration;
 
 use socklab::engine::{

@@ -2,14 +2,12 @@
 //! a filter over the whole log), so frames stay cheap however long the log grows. Speed
 //! itself is measured in the benchmark; here we check what is drawn.
 
-mod ui_common;
-
 use std::time::{Duration, SystemTime};
 
+use crate::ui_common::*;
 use egui_kittest::kittest::Queryable;
 use socklab::engine::Direction;
 use socklab::ui::traffic::TrafficRow;
-use ui_common::*;
 
 const ROWS: usize = 1_000_000;
 

@@ -1,15 +1,13 @@
 //! The traffic view: search and filter, hex dumps, and the eviction notice of the memory cap.
 
-mod ui_common;
-
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
+use crate::ui_common::*;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use socklab::engine::Endpoint;
 use socklab::ui::SocklabApp;
-use ui_common::*;
 
 fn rows(h: &Harness<'static, SocklabApp>) -> usize {
     h.state()

@@ -1,0 +1,12 @@
+//! The command line: `socklab run` against CPython, its limits and its fuzz, and
+//! `socklab serve` as scripts and hostile clients use it.
+
+/// How long a test waits for something that should happen at once before it fails.
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+mod fuzz;
+mod hostile;
+mod never_panics;
+mod parity;
+mod run;
+mod serve;

@@ -1,0 +1,248 @@
+//! A small driver for the engine in tests: send a call, wait (with a deadline) for its
+//! answer, keep every other event for later questions; built on the engine's own Client.
+
+use std::time::Instant;
+
+use crossbeam_channel::Receiver;
+use socklab::engine::{
+    AddrSpec, Client, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op, OpError,
+    Reply, ReqId, Snapshot, SocketId,
+};
+
+use crate::common::{drain_hash, DEADLINE};
+
+pub struct Driver {
+    pub engine: Engine,
+    pub client: Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.engine.shutdown();
+    }
+}
+
+impl Driver {
+    pub fn new() -> Driver {
+        Driver::with_config(EngineConfig::default())
+    }
+
+    pub fn with_config(config: EngineConfig) -> Driver {
+        let client = Client::start(config);
+        Driver {
+            engine: client.engine().clone(),
+            client,
+        }
+    }
+
+    /// A driver of an engine started elsewhere (with a wake callback, say).
+    pub fn on(engine: Engine, events: Receiver<Event>) -> Driver {
+        Driver {
+            engine: engine.clone(),
+            client: Client::new(engine, events),
+        }
+    }
+
+    /// The engine's events as they come (after the kept ones).
+    pub fn events(&self) -> &Receiver<Event> {
+        self.client.events()
+    }
+
+    /// The events kept while waiting for others, oldest first; taken.
+    pub fn take_kept(&mut self) -> Vec<Event> {
+        self.client.take_kept().into()
+    }
+
+    /// Waits for the first event (kept or new) that `pred` accepts, and removes it.
+    pub fn wait_for(&mut self, what: &str, pred: impl FnMut(&Event) -> bool) -> Event {
+        self.client
+            .wait_for(Some(Instant::now() + DEADLINE), pred)
+            .unwrap_or_else(|| panic!("no {what} within {DEADLINE:?}"))
+    }
+
+    pub fn wait_req(&mut self, req: ReqId) -> Result<Reply, OpError> {
+        self.client
+            .answer_until(req, Some(Instant::now() + DEADLINE))
+            .unwrap_or_else(|| panic!("no answer within {DEADLINE:?}"))
+    }
+
+    pub fn start(&mut self, id: SocketId, op: Op) -> ReqId {
+        let req = self.engine.next_req();
+        self.engine.send(id, req, op);
+        req
+    }
+
+    /// Starts a call and waits until the worker says it blocks (a recv with nothing to
+    /// read, an accept with nobody connecting).
+    pub fn start_blocked(&mut self, id: SocketId, op: Op) -> ReqId {
+        let req = self.start(id, op);
+        self.wait_for(
+            "Waiting",
+            |e| matches!(e, Event::Waiting { req: r, .. } if *r == req),
+        );
+        req
+    }
+
+    pub fn call(&mut self, id: SocketId, op: Op) -> Result<Reply, OpError> {
+        let req = self.start(id, op);
+        self.wait_req(req)
+    }
+
+    pub fn ok(&mut self, id: SocketId, op: Op) -> Reply {
+        let what = op.name();
+        self.call(id, op)
+            .unwrap_or_else(|e| panic!("{what} failed: {e}"))
+    }
+
+    pub fn err(&mut self, id: SocketId, op: Op) -> OpError {
+        let what = op.name();
+        match self.call(id, op) {
+            Ok(r) => panic!("{what} should fail, answered {r:?}"),
+            Err(e) => e,
+        }
+    }
+
+    pub fn create(&mut self, family: Family, kind: Kind) -> SocketId {
+        let made = self.client.create(Create::New {
+            family,
+            kind,
+            proto: 0,
+        });
+        made.unwrap_or_else(|e| panic!("socket() failed: {e}")).id
+    }
+
+    /// A UDP socket bound to 127.0.0.1 on a port the kernel picks, and that address.
+    pub fn bound_udp(&mut self) -> (SocketId, std::net::SocketAddr) {
+        let s = self.create(Family::Inet, Kind::Dgram);
+        self.ok(
+            s,
+            Op::Bind {
+                addr: loopback(Family::Inet, 0),
+            },
+        );
+        let Endpoint::V4(a) = self.local(s) else {
+            panic!("a UDP socket bound to 127.0.0.1 has an IPv4 address")
+        };
+        (s, a.into())
+    }
+
+    pub fn local(&mut self, id: SocketId) -> Endpoint {
+        match self.ok(id, Op::GetSockName) {
+            Reply::Addr(a) => a,
+            other => panic!("getsockname answered {other:?}"),
+        }
+    }
+
+    /// A TCP listener on loopback port 0 and its address.
+    pub fn listener(&mut self, family: Family) -> (SocketId, AddrSpec) {
+        let s = self.create(family, Kind::Stream);
+        self.ok(
+            s,
+            Op::Bind {
+                addr: loopback(family, 0),
+            },
+        );
+        self.ok(s, Op::Listen { backlog: 16 });
+        let addr = self.local(s).to_spec().expect("an IP address");
+        (s, addr)
+    }
+
+    /// A connected TCP pair: (client, accepted connection, listener).
+    pub fn tcp_pair(&mut self, family: Family) -> (SocketId, SocketId, SocketId) {
+        let (l, addr) = self.listener(family);
+        let c = self.create(family, Kind::Stream);
+        self.ok(c, Op::Connect { addr });
+        let Reply::Accepted { conn, .. } = self.ok(l, Op::Accept) else {
+            panic!("accept answered oddly")
+        };
+        (c, conn, l)
+    }
+
+    /// A fresh snapshot of the socket, read after every event so far.
+    pub fn snapshot(&mut self, id: SocketId) -> Snapshot {
+        self.inspect(id, false)
+    }
+
+    /// A fresh snapshot; with `so_error`, SO_ERROR is read too (which clears it).
+    pub fn inspect(&mut self, id: SocketId, so_error: bool) -> Snapshot {
+        let req = self.start(id, Op::Inspect { so_error });
+        let until = Instant::now() + DEADLINE;
+        let mut last = None;
+        // Snapshots are not kept while waiting: the last one before the answer is it.
+        loop {
+            let ev = self.client.wait_for(Some(until), |e| {
+                matches!(e, Event::Snapshot { id: i, .. } if *i == id) || e.req() == Some(req)
+            });
+            match ev {
+                None => panic!("no answer to inspect within {DEADLINE:?}"),
+                Some(Event::Snapshot { snapshot, .. }) => last = Some(*snapshot),
+                Some(Event::Done { .. }) => break,
+                Some(Event::Failed { error, .. }) => panic!("inspect failed: {error}"),
+                Some(_) => {}
+            }
+        }
+        if let Some(s) = last {
+            return s;
+        }
+        // The permit was still out when Inspect ran: the snapshot follows on the next tick.
+        match self.wait_for(
+            "snapshot",
+            |e| matches!(e, Event::Snapshot { id: i, .. } if *i == id),
+        ) {
+            Event::Snapshot { snapshot, .. } => *snapshot,
+            _ => unreachable!(),
+        }
+    }
+
+    /// Asks for snapshots until `pred` holds (the kernel state changes on its own time).
+    pub fn snapshot_until(
+        &mut self,
+        id: SocketId,
+        what: &str,
+        pred: impl Fn(&Snapshot) -> bool,
+    ) -> Snapshot {
+        let until = Instant::now() + DEADLINE;
+        loop {
+            let s = self.snapshot(id);
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < until,
+                "{what} not seen within {DEADLINE:?}; last snapshot {s:?}"
+            );
+            std::thread::yield_now();
+        }
+    }
+}
+
+pub fn loopback(family: Family, port: u16) -> AddrSpec {
+    match family {
+        Family::Inet6 => AddrSpec::Inet6 {
+            host: "::1".into(),
+            port,
+            flowinfo: 0,
+            scope_id: 0,
+        },
+        _ => AddrSpec::Inet {
+            host: "127.0.0.1".into(),
+            port,
+        },
+    }
+}
+
+pub fn bytes_of(r: Reply) -> Vec<u8> {
+    match r {
+        Reply::Bytes(b) => b,
+        Reply::BytesFrom { data, .. } => data,
+        other => panic!("expected bytes, got {other:?}"),
+    }
+}
+
+pub fn errno(e: &OpError) -> i32 {
+    e.errno().unwrap_or_else(|| panic!("no errno in {e}"))
+}
+
+pub fn file_hash(path: &std::path::Path) -> (u64, [u8; 32]) {
+    drain_hash(std::fs::File::open(path).unwrap())
+}
