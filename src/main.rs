@@ -10,54 +10,108 @@ const USAGE: &str = "\
 socklab — a socket workbench
 
 usage:
+  socklab              open the workbench window
   socklab run FILE     run Python socket statements from FILE on real sockets,
                        printing what Python's interactive interpreter prints
   socklab run -        the same, reading the statements from standard input
-  socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key K] [--digest D] [--reply T] [--rule R]
+  socklab serve RESPONDER [HOST:]PORT [options]
                        run a responder (echo, upper, greet, discard, chargen, daytime,
                        fixed, hmac, hmac-client, rules) until interrupted, logging a line
-                       per connection and per message
-  socklab              open the workbench window
+                       per connection and per message (socklab serve --help says more)
   socklab --help       this text
+  socklab --version    socklab's version
+";
+
+const RUN_USAGE: &str = "\
+usage: socklab run FILE|-
+  Runs the Python socket statements of FILE (- reads standard input) on real sockets and
+  prints what Python's interactive interpreter prints. Exit status: 0 when nothing raised,
+  1 when a statement raised, 2 when the file is outside the subset socklab runs.
 ";
 
 fn main() -> ExitCode {
+    use lexopt::prelude::*;
     let started = std::time::Instant::now();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("run") => {
-            let Some(path) = args.get(1) else {
-                eprintln!("socklab run: which file? (use - for standard input)");
-                return ExitCode::from(2);
-            };
-            let (src, name) = match read_source(path) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("socklab run: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut out = std::io::stdout();
-            let mut err = std::io::stderr();
-            let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
-            ExitCode::from(outcome.exit_code() as u8)
-        }
-        Some("serve") => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            let code = socklab::serve::cli::run(&args[1..], &mut out, &mut std::io::stderr());
-            ExitCode::from(code as u8)
-        }
-        Some("-h" | "--help" | "help") => {
+    let mut args = lexopt::Parser::from_env();
+    let first = match args.next() {
+        Ok(a) => a,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    match first {
+        None => run_window(started),
+        Some(Value(cmd)) => match cmd.to_str() {
+            Some("run") => run(args),
+            Some("serve") => {
+                let rest: Vec<std::ffi::OsString> =
+                    args.raw_args().map_or(Vec::new(), |r| r.collect());
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                let code = socklab::serve::cli::run(rest, &mut out, &mut std::io::stderr());
+                ExitCode::from(code as u8)
+            }
+            Some("window") => run_window(started),
+            Some("help") => {
+                print!("{USAGE}");
+                ExitCode::SUCCESS
+            }
+            _ => usage_error(&format!("unknown command {cmd:?}")),
+        },
+        Some(Long("help") | Short('h')) => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        None | Some("window") => run_window(started),
-        Some(other) => {
-            eprintln!("socklab: unknown command '{other}'\n\n{USAGE}");
-            ExitCode::from(2)
+        Some(Long("version") | Short('V')) => {
+            println!("socklab {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&other.unexpected().to_string()),
+    }
+}
+
+fn usage_error(why: &str) -> ExitCode {
+    eprintln!("socklab: {why}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// `socklab run FILE|-`: the file's name need not be UTF-8 (its text must be).
+fn run(mut args: lexopt::Parser) -> ExitCode {
+    use lexopt::prelude::*;
+    let mut file = None;
+    loop {
+        match args.next() {
+            Ok(None) => break,
+            Ok(Some(Long("help") | Short('h'))) => {
+                print!("{RUN_USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            Ok(Some(Value(v))) if file.is_none() => file = Some(v),
+            // What follows the file is the program's own (sys.argv, with the Python issue).
+            Ok(Some(Value(_))) => {}
+            Ok(Some(other)) => {
+                eprintln!("socklab run: {}\n{RUN_USAGE}", other.unexpected());
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("socklab run: {e}\n{RUN_USAGE}");
+                return ExitCode::from(2);
+            }
         }
     }
+    let Some(path) = file else {
+        eprintln!("socklab run: which file? (use - for standard input)");
+        return ExitCode::from(2);
+    };
+    let (src, name) = match read_source(std::path::Path::new(&path)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("socklab run: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
+    ExitCode::from(outcome.exit_code() as u8)
 }
 
 /// Largest program `socklab run` reads: far beyond any script, and no `/dev/zero` or
@@ -65,12 +119,13 @@ fn main() -> ExitCode {
 const MAX_SOURCE: u64 = 64 << 20;
 
 /// The program's text and the name tracebacks give it, read no further than MAX_SOURCE.
-fn read_source(path: &str) -> Result<(String, String), String> {
-    let (reader, name): (Box<dyn Read>, String) = if path == "-" {
+fn read_source(path: &std::path::Path) -> Result<(String, String), String> {
+    let (reader, name): (Box<dyn Read>, String) = if path.as_os_str() == "-" {
         (Box::new(std::io::stdin()), "<stdin>".to_string())
     } else {
-        let f = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        (Box::new(f), path.to_string())
+        let shown = path.display().to_string();
+        let f = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        (Box::new(f), shown)
     };
     let mut bytes = Vec::new();
     reader

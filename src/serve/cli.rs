@@ -55,27 +55,41 @@ pub fn parse_rule(s: &str) -> Result<Rule, String> {
     })
 }
 
-pub fn parse(args: &[String]) -> Result<Args, String> {
+/// What the command line asked for: a server to run, or the help text.
+#[derive(Debug, PartialEq)]
+pub enum Asked {
+    Serve(Args),
+    Help,
+}
+
+/// Parses serve's arguments (without `serve` itself), as typed: `--key K` or `--key=K`,
+/// in any order, none of them required to be UTF-8 until it is read as text.
+pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Asked, String> {
+    use lexopt::prelude::*;
+    let mut p = lexopt::Parser::from_args(args);
     let mut pos = Vec::new();
     let mut o = Options::default();
     let mut udp = false;
     let mut quiet = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match a.as_str() {
-            "--udp" => udp = true,
-            "--quiet" => quiet = true,
-            "--key" => o.key = value("--key")?,
-            "--digest" => o.digest = value("--digest")?,
-            "--reply" => o.reply = value("--reply")?,
-            "--rule" => o.rules.push(parse_rule(&value("--rule")?)?),
-            "--udp-amplify" => {
-                let v = value("--udp-amplify")?;
+    let text = |v: std::ffi::OsString, name: &str| {
+        v.into_string()
+            .map_err(|v| format!("{name} {v:?} is not UTF-8 text"))
+    };
+    let value = |p: &mut lexopt::Parser, name: &str| -> Result<String, String> {
+        let v = p.value().map_err(|e| e.to_string())?;
+        text(v, name)
+    };
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("help") | Short('h') => return Ok(Asked::Help),
+            Long("udp") => udp = true,
+            Long("quiet") => quiet = true,
+            Long("key") => o.key = value(&mut p, "--key")?,
+            Long("digest") => o.digest = value(&mut p, "--digest")?,
+            Long("reply") => o.reply = value(&mut p, "--reply")?,
+            Long("rule") => o.rules.push(parse_rule(&value(&mut p, "--rule")?)?),
+            Long("udp-amplify") => {
+                let v = value(&mut p, "--udp-amplify")?;
                 o.udp_amplify = v
                     .parse::<usize>()
                     .ok()
@@ -84,8 +98,8 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
                         format!("--udp-amplify {v:?}: give a whole number from 1 to 1000")
                     })?;
             }
-            "--challenge-timeout" => {
-                let v = value("--challenge-timeout")?;
+            Long("challenge-timeout") => {
+                let v = value(&mut p, "--challenge-timeout")?;
                 let secs = v
                     .parse::<f64>()
                     .ok()
@@ -93,8 +107,8 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
                     .ok_or_else(|| format!("--challenge-timeout {v:?}: give seconds, more than 0 and at most 86400"))?;
                 o.challenge_timeout = Some(Duration::from_secs_f64(secs));
             }
-            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
-            p => pos.push(p.to_string()),
+            Value(v) => pos.push(text(v, "the argument")?),
+            other => return Err(other.unexpected().to_string()),
         }
     }
     let [responder, addr] = pos.as_slice() else {
@@ -107,20 +121,36 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
     let port: u16 = port
         .parse()
         .map_err(|_| format!("{port:?} is not a port (0-65535)"))?;
-    Ok(Args {
+    Ok(Asked::Serve(Args {
         responder: responder.clone(),
         host,
         port,
         udp,
         quiet,
         options: o,
-    })
+    }))
+}
+
+/// `parse_os` for arguments already text (tests, the fuzzer); help is an error here.
+pub fn parse(args: &[String]) -> Result<Args, String> {
+    match parse_os(args.iter().map(std::ffi::OsString::from))? {
+        Asked::Serve(a) => Ok(a),
+        Asked::Help => Err("help asked".into()),
+    }
 }
 
 /// Runs the server until the process is interrupted; returns the exit status on failure.
-pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let a = match parse(args) {
-        Ok(a) => a,
+pub fn run(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let a = match parse_os(args) {
+        Ok(Asked::Serve(a)) => a,
+        Ok(Asked::Help) => {
+            let _ = writeln!(out, "{USAGE}");
+            return 0;
+        }
         Err(e) => {
             let _ = writeln!(err, "socklab serve: {e}\n{USAGE}");
             return 2;

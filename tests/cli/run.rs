@@ -79,3 +79,43 @@ fn reads_standard_input() {
     assert_eq!(code, 2);
     assert!(err.contains("/no/such/file.py"));
 }
+
+#[test]
+fn the_command_line_takes_what_people_type() {
+    use std::os::unix::ffi::OsStrExt;
+    let bin = env!("CARGO_BIN_EXE_socklab");
+    let out = Command::new(bin).arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("socklab "));
+    for args in [&["--help"][..], &["run", "--help"], &["serve", "--help"]] {
+        let out = Command::new(bin).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("usage"),
+            "{args:?}"
+        );
+    }
+    // An argument that is not UTF-8 is refused or used, never a panic (exit 101).
+    let odd = std::ffi::OsStr::from_bytes(b"\xff\xfe.py");
+    for args in [
+        vec!["run".as_ref(), odd],
+        vec!["serve".as_ref(), odd, odd],
+        vec![odd],
+    ] {
+        let out = Command::new(bin).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    // --key=value as well as --key value.
+    let a = socklab::serve::cli::parse(&[
+        "hmac".into(),
+        "9000".into(),
+        "--key=secret".into(),
+        "--digest".into(),
+        "md5".into(),
+    ])
+    .unwrap();
+    assert_eq!(
+        (a.options.key.as_str(), a.options.digest.as_str()),
+        ("secret", "md5")
+    );
+}
