@@ -47,14 +47,7 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, PayloadError> {
 
 /// Bytes as spaced lower-case hex pairs: "de ad be ef".
 pub fn render_hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    crate::pyfmt::to_hex_sep(bytes, " ")
 }
 
 #[cfg(test)]

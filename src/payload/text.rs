@@ -278,7 +278,7 @@ pub fn render_text(bytes: &[u8], enc: Encoding) -> String {
             b'\r' => s.push_str("\\r"),
             b'\t' => s.push_str("\\t"),
             0x20..=0x7e if ascii_ok => s.push(b as char),
-            _ => s.push_str(&format!("\\x{b:02x}")),
+            _ => crate::pyfmt::push_escape(&mut s, b),
         }
         i += 1;
     }

@@ -97,7 +97,7 @@ pub fn compare_digest(a: &[u8], b: &[u8]) -> bool {
 }
 
 pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    super::to_hex(b)
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 
 pub mod codecs;
 pub mod hashing;
+pub mod hex;
 mod repr;
 
+pub use hex::{push_escape, push_hex, to_hex, to_hex_sep};
 pub use repr::{bytes_repr, float_repr, str_repr};
 
 use crate::engine::Endpoint;

@@ -75,7 +75,7 @@ pub fn str_repr(s: &str) -> String {
             c => {
                 let v = c as u32;
                 if v < 0x100 {
-                    out.push_str(&format!("\\x{v:02x}"));
+                    super::push_escape(&mut out, v as u8);
                 } else if v < 0x10000 {
                     out.push_str(&format!("\\u{v:04x}"));
                 } else {
@@ -122,7 +122,7 @@ pub fn bytes_repr(b: &[u8]) -> String {
                 out.push(c as char);
             }
             0x20..=0x7e => out.push(c as char),
-            c => out.push_str(&format!("\\x{c:02x}")),
+            c => super::push_escape(&mut out, c),
         }
     }
     out.push(q as char);

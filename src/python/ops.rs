@@ -762,15 +762,7 @@ pub fn bytes_method(b: &[u8], name: &str, args: &[Value], kwargs: &[(String, Val
             }
             let per = if sep.is_some() { 3 } else { 2 };
             room_for(b.len().checked_mul(per))?;
-            let mut out = String::with_capacity(b.len() * per);
-            for (i, x) in b.iter().enumerate() {
-                if i > 0 {
-                    if let Some(s) = &sep {
-                        out.push_str(s);
-                    }
-                }
-                out.push_str(&format!("{x:02x}"));
-            }
+            let out = crate::pyfmt::to_hex_sep(b, sep.as_deref().unwrap_or(""));
             Ok(Value::Str(Rc::from(out)))
         }
         "fromhex" => match arg(0, "string") {

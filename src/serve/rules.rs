@@ -177,9 +177,7 @@ impl Rules {
 }
 
 fn hex_of(data: &[u8]) -> Vec<u8> {
-    data.iter()
-        .flat_map(|b| format!("{b:02x}").into_bytes())
-        .collect()
+    crate::pyfmt::to_hex(data).into_bytes()
 }
 
 fn trim_eol(data: &[u8]) -> &[u8] {

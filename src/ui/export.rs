@@ -161,7 +161,7 @@ impl Fields {
             },
             peer: r.peer.as_ref().map(|p| p.to_string()).unwrap_or_default(),
             text: super::traffic::visible_text(&r.data, enc),
-            hex: r.data.iter().map(|b| format!("{b:02x}")).collect(),
+            hex: crate::pyfmt::to_hex(&r.data),
         }
     }
 }

@@ -333,7 +333,7 @@ pub fn visible_text(data: &[u8], enc: crate::payload::Encoding) -> String {
         for chunk in data.utf8_chunks() {
             push_visible(&mut out, chunk.valid());
             for b in chunk.invalid() {
-                out.push_str(&format!("\\x{b:02x}"));
+                crate::pyfmt::push_escape(&mut out, *b);
             }
         }
     } else {
@@ -350,7 +350,8 @@ fn push_visible(out: &mut String, text: &str) {
             '\t' => out.push_str("\\t"),
             '\\' => out.push_str("\\\\"),
             '\u{fffd}' => out.push_str("\\ufffd"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Control characters are all below U+00A0: one byte each.
+            c if c.is_control() => crate::pyfmt::push_escape(out, c as u32 as u8),
             c => out.push(c),
         }
     }
@@ -360,7 +361,7 @@ fn push_visible(out: &mut String, text: &str) {
 pub fn hexdump(data: &[u8]) -> String {
     let mut out = String::new();
     for (n, chunk) in data.chunks(16).enumerate() {
-        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::pyfmt::to_hex_sep(chunk, " ");
         let ascii: String = chunk
             .iter()
             .map(|&b| {
@@ -371,12 +372,7 @@ pub fn hexdump(data: &[u8]) -> String {
                 }
             })
             .collect();
-        out.push_str(&format!(
-            "{:08x}  {:<47}  |{}|\n",
-            n * 16,
-            hex.join(" "),
-            ascii
-        ));
+        out.push_str(&format!("{:08x}  {:<47}  |{}|\n", n * 16, hex, ascii));
     }
     out
 }
