@@ -2,6 +2,38 @@
 
 use std::time::SystemTime;
 
+/// The time zone times of day are shown in: the system's, looked up once (at start, not in
+/// a frame: finding it reads files), UTC where it cannot be found.
+#[derive(Clone, Debug)]
+pub struct Zone(jiff::tz::TimeZone);
+
+impl Zone {
+    pub fn system() -> Zone {
+        Zone(jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC))
+    }
+
+    pub fn utc() -> Zone {
+        Zone(jiff::tz::TimeZone::UTC)
+    }
+
+    /// The time of day `at` in this zone, with milliseconds: 14:05:09.123.
+    pub fn clock(&self, at: SystemTime) -> String {
+        match jiff::Timestamp::try_from(at) {
+            Ok(t) => {
+                let z = t.to_zoned(self.0.clone());
+                format!(
+                    "{:02}:{:02}:{:02}.{:03}",
+                    z.hour(),
+                    z.minute(),
+                    z.second(),
+                    z.millisecond()
+                )
+            }
+            Err(_) => "--:--:--.---".into(),
+        }
+    }
+}
+
 /// UTC time as ISO 8601 with microseconds: 2026-11-23T02:15:08.123456Z.
 pub fn iso_time(at: SystemTime) -> String {
     let d = at
@@ -38,6 +70,14 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn a_time_of_day_is_the_zones() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_709_210_096_500);
+        assert_eq!(Zone::utc().clock(t), "12:34:56.500");
+        let tokyo = Zone(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+        assert_eq!(tokyo.clock(t), "21:34:56.500");
+    }
 
     #[test]
     fn times_are_iso_utc() {

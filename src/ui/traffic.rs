@@ -195,21 +195,6 @@ pub fn human_bytes(b: f64) -> String {
     }
 }
 
-/// A time of day (UTC) with milliseconds, for the absolute time column.
-pub fn clock(at: SystemTime) -> String {
-    let d = at
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    let s = d.as_secs() % 86_400;
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60,
-        d.subsec_millis()
-    )
-}
-
 /// The rows a view shows, kept up to date incrementally: a frame costs the rows that
 /// arrived since the last one, not the whole log, so a million rows stay smooth.
 #[derive(Clone, Debug, Default)]
@@ -540,7 +525,8 @@ mod tests {
         );
         assert_eq!(human_bytes(1536.0), "1.5 KiB");
         assert_eq!(
-            clock(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(3_723_004)),
+            crate::timefmt::Zone::utc()
+                .clock(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(3_723_004)),
             "01:02:03.004"
         );
     }

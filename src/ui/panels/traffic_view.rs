@@ -27,6 +27,8 @@ fn hex(data: &[u8]) -> String {
 
 pub struct ViewOptions<'a> {
     pub absolute: &'a mut bool,
+    /// The zone times of day are shown in.
+    pub zone: &'a crate::timefmt::Zone,
     pub cap_mib: usize,
     /// The cap field as typed.
     pub cap_text: &'a mut String,
@@ -35,6 +37,7 @@ pub struct ViewOptions<'a> {
 pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions: &mut Vec<Action>) {
     let id = s.info.id;
     let absolute = opts.absolute;
+    let opts_zone = opts.zone;
     ui.horizontal_wrapped(|ui| {
         ui.strong("Traffic");
         labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0);
@@ -167,7 +170,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
     let when = |at: SystemTime| -> String {
         if *absolute {
-            traffic::clock(at)
+            opts_zone.clock(at)
         } else {
             let t = first
                 .and_then(|f| at.duration_since(f).ok())

@@ -18,6 +18,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         sockets,
         settings,
         absolute_time,
+        zone,
         library_path,
         library_status,
         cap_text,
@@ -243,6 +244,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         s,
         super::traffic_view::ViewOptions {
             absolute: absolute_time,
+            zone,
             cap_mib: settings.traffic_cap_mib,
             cap_text,
         },

@@ -50,6 +50,8 @@ pub struct UiState {
     offered: HashMap<ReqId, usize>,
     /// Traffic times as time of day instead of relative to the first row.
     pub absolute_time: bool,
+    /// The system's time zone, looked up when the state is made.
+    pub zone: crate::timefmt::Zone,
     /// The sockets list's order, for the socket count and newest id it was made for
     /// (sockets are only ever added, so those two say whether it is still right).
     tree_cache: std::cell::RefCell<TreeCache>,
@@ -76,6 +78,7 @@ impl Default for UiState {
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
             absolute_time: false,
+            zone: crate::timefmt::Zone::system(),
             settings: Settings::default(),
             library_status: None,
             library_path: String::new(),
