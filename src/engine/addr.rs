@@ -108,7 +108,7 @@ impl fmt::Display for AddrSpec {
 
 impl AddrSpec {
     /// Resolves to a kernel address for a socket of `family`, as CPython's getsockaddrarg does.
-    pub fn resolve(&self, family: Family, op: &str) -> Result<SockAddr, OpError> {
+    pub fn resolve(&self, family: Family, op: &'static str) -> Result<SockAddr, OpError> {
         let shown = Some(self.to_string());
         match (self, family) {
             (AddrSpec::Inet { host, port }, Family::Inet) => {
@@ -205,7 +205,7 @@ impl AddrSpec {
     }
 }
 
-fn gai_error(op: &str, shown: &Option<String>, code: i32) -> OpError {
+fn gai_error(op: &'static str, shown: &Option<String>, code: i32) -> OpError {
     OpError {
         op: op.into(),
         addr: shown.clone(),
@@ -222,7 +222,12 @@ pub fn gai_strerror(code: i32) -> String {
 
 /// CPython's setipaddr: '' is the wildcard, '<broadcast>' the broadcast address, numeric
 /// addresses are parsed directly, and anything else goes through getaddrinfo.
-fn resolve_host(host: &str, af: i32, op: &str, shown: &Option<String>) -> Result<IpAddr, OpError> {
+fn resolve_host(
+    host: &str,
+    af: i32,
+    op: &'static str,
+    shown: &Option<String>,
+) -> Result<IpAddr, OpError> {
     if host.is_empty() {
         return Ok(if af == libc::AF_INET6 {
             IpAddr::V6(Ipv6Addr::UNSPECIFIED)
@@ -282,7 +287,7 @@ pub fn getaddrinfo_full(
     crate::sys::getaddrinfo(host, port, af, socktype)
 }
 
-fn unix_addr(path: &[u8], op: &str, shown: &Option<String>) -> Result<SockAddr, OpError> {
+fn unix_addr(path: &[u8], op: &'static str, shown: &Option<String>) -> Result<SockAddr, OpError> {
     // sun_path holds 108 bytes; CPython raises OSError "AF_UNIX path too long".
     if path.len() > 107 && path.first() != Some(&0) || path.len() > 108 {
         return Err(OpError {

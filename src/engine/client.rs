@@ -131,7 +131,7 @@ impl Client {
     }
 
     /// The answer to `req`, however long it takes.
-    pub fn answer(&mut self, req: ReqId, op: &str) -> Result<Reply, OpError> {
+    pub fn answer(&mut self, req: ReqId, op: &'static str) -> Result<Reply, OpError> {
         self.answer_until(req, None)
             .unwrap_or_else(|| Err(gone(op)))
     }
@@ -184,6 +184,6 @@ impl Client {
     }
 }
 
-fn gone(op: &str) -> OpError {
+fn gone(op: &'static str) -> OpError {
     OpError::python(op, "OSError", "the socket engine stopped")
 }

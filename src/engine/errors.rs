@@ -22,36 +22,36 @@ pub enum ErrorKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpError {
     /// The operation, as Python names it: "bind", "connect", "recv"...
-    pub op: String,
+    pub op: &'static str,
     /// The address involved, if any, as the user gave it.
     pub addr: Option<String>,
     pub kind: ErrorKind,
 }
 
 impl OpError {
-    pub fn os(op: &str, addr: Option<String>, errno: i32) -> Self {
+    pub fn os(op: &'static str, addr: Option<String>, errno: i32) -> Self {
         OpError {
-            op: op.to_string(),
+            op,
             addr,
             kind: ErrorKind::Os { errno },
         }
     }
 
-    pub fn from_io(op: &str, addr: Option<String>, e: &std::io::Error) -> Self {
+    pub fn from_io(op: &'static str, addr: Option<String>, e: &std::io::Error) -> Self {
         Self::os(op, addr, e.raw_os_error().unwrap_or(libc::EIO))
     }
 
-    pub fn timeout(op: &str, addr: Option<String>) -> Self {
+    pub fn timeout(op: &'static str, addr: Option<String>) -> Self {
         OpError {
-            op: op.to_string(),
+            op,
             addr,
             kind: ErrorKind::Timeout,
         }
     }
 
-    pub fn python(op: &str, class: &str, message: impl Into<String>) -> Self {
+    pub fn python(op: &'static str, class: &str, message: impl Into<String>) -> Self {
         OpError {
-            op: op.to_string(),
+            op,
             addr: None,
             kind: ErrorKind::Python {
                 class: class.to_string(),
@@ -61,9 +61,9 @@ impl OpError {
     }
 
     /// socklab's own failure while running `op`: the socket's worker ended and closed it.
-    pub fn internal(op: &str, message: impl Into<String>) -> Self {
+    pub fn internal(op: &'static str, message: impl Into<String>) -> Self {
         OpError {
-            op: op.to_string(),
+            op,
             addr: None,
             kind: ErrorKind::Internal {
                 message: message.into(),

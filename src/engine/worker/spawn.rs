@@ -153,7 +153,7 @@ impl Registered {
 pub(super) fn register(
     shared: &Arc<Shared>,
     accepted: bool,
-    op: &str,
+    op: &'static str,
     req: ReqId,
 ) -> Option<Registered> {
     let fail = |errno: i32| {
@@ -208,7 +208,7 @@ pub(super) fn attach(
     shared: &Arc<Shared>,
     id: SocketId,
     thread: io::Result<()>,
-    op: &str,
+    op: &'static str,
     req: ReqId,
 ) {
     match thread {

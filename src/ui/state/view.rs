@@ -22,7 +22,7 @@ impl ErrorView {
     pub fn from_error(e: &OpError) -> ErrorView {
         let (explanation, hint) = e.explanation();
         ErrorView {
-            op: e.op.clone(),
+            op: e.op.to_string(),
             python_line: e.python_line(),
             errno_name: e.errno_name(),
             explanation,
