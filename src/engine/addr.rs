@@ -144,7 +144,7 @@ impl AddrSpec {
             }
             (AddrSpec::Unix { path }, Family::Unix) => unix_addr(path, op, &shown),
             (spec, fam) => Err(OpError {
-                op: op.into(),
+                op,
                 addr: shown,
                 kind: ErrorKind::Python {
                     class: "TypeError".into(),
@@ -207,7 +207,7 @@ impl AddrSpec {
 
 fn gai_error(op: &'static str, shown: &Option<String>, code: i32) -> OpError {
     OpError {
-        op: op.into(),
+        op,
         addr: shown.clone(),
         kind: ErrorKind::Gai {
             code,
@@ -238,7 +238,7 @@ fn resolve_host(
     if host == "<broadcast>" || host == "255.255.255.255" {
         if af != libc::AF_INET {
             return Err(OpError {
-                op: op.into(),
+                op,
                 addr: shown.clone(),
                 kind: ErrorKind::Os {
                     errno: libc::EAFNOSUPPORT,
@@ -291,7 +291,7 @@ fn unix_addr(path: &[u8], op: &'static str, shown: &Option<String>) -> Result<So
     // sun_path holds 108 bytes; CPython raises OSError "AF_UNIX path too long".
     if path.len() > 107 && path.first() != Some(&0) || path.len() > 108 {
         return Err(OpError {
-            op: op.into(),
+            op,
             addr: shown.clone(),
             kind: ErrorKind::Python {
                 class: "OSError".into(),

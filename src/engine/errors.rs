@@ -127,7 +127,7 @@ impl OpError {
     /// A plain-language explanation and, where one exists, what to do about it.
     pub fn explanation(&self) -> (String, Option<String>) {
         match &self.kind {
-            ErrorKind::Os { errno } => explain(*errno, &self.op, self.addr.as_deref()),
+            ErrorKind::Os { errno } => explain(*errno, self.op, self.addr.as_deref()),
             ErrorKind::Timeout => (
                 format!(
                     "{} waited longer than the socket's timeout and gave up.",

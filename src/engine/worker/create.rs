@@ -21,7 +21,7 @@ pub(super) fn create_connection(
     let addrs =
         getaddrinfo_full(host, port, libc::AF_UNSPEC, libc::SOCK_STREAM).map_err(|code| {
             OpError {
-                op: "create_connection".into(),
+                op: "create_connection",
                 addr: shown.clone(),
                 kind: ErrorKind::Gai {
                     code,
