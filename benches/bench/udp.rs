@@ -1,0 +1,179 @@
+//! UDP: datagrams received under a flood, and the generators' send rates.
+
+use super::*;
+
+impl Bench {
+    /// 4. Datagrams received per second and loss under a sockperf flood.
+    pub fn udp(&mut self) {
+        if !have("sockperf") {
+            eprintln!("udp: sockperf missing, skipped");
+            return;
+        }
+        let me = self.me.to_string_lossy().into_owned();
+        let secs = if self.quick { 1 } else { 2 };
+        for run in 0..self.runs {
+            for size in [64usize, 1400] {
+                for subject in ["socklab", "sockperf"] {
+                    eprintln!("udp run {run}: {subject} {size} bytes");
+                    let port = free_port();
+                    let result = (|| -> Result<(f64, f64), String> {
+                        let mut srv = if subject == "socklab" {
+                            pinned(SERVER_CPU, &me, &[s("role"), s("recv-udp"), s(port)])
+                        } else {
+                            pinned(
+                                SERVER_CPU,
+                                "sockperf",
+                                &[s("sr"), s("-i"), s("127.0.0.1"), s("-p"), s(port)],
+                            )
+                        }
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .map_err(|e| e.to_string())?;
+                        let mut out = BufReader::new(srv.stdout.take().ok_or("no stdout")?);
+                        let mut l = String::new();
+                        // Ready: socklab says so; sockperf says where it listens.
+                        loop {
+                            l.clear();
+                            if out.read_line(&mut l).map_err(|e| e.to_string())? == 0 {
+                                return Err(format!("{subject} ended early"));
+                            }
+                            if l.starts_with("ready") || l.contains("# UDP") {
+                                break;
+                            }
+                        }
+                        let client = run_client(
+                            "sockperf",
+                            &[
+                                s("tp"),
+                                s("-i"),
+                                s("127.0.0.1"),
+                                s("-p"),
+                                s(port),
+                                s("-m"),
+                                s(size),
+                                s("-t"),
+                                s(secs),
+                            ],
+                        )?;
+                        let text = String::from_utf8_lossy(&client.stdout).into_owned()
+                            + &String::from_utf8_lossy(&client.stderr);
+                        let sent: f64 = text
+                            .lines()
+                            .find_map(|l| {
+                                l.split("Total of ")
+                                    .nth(1)
+                                    .and_then(|r| r.split_whitespace().next())
+                                    .and_then(|n| n.parse().ok())
+                            })
+                            .ok_or("no sockperf sent count")?;
+                        let received: f64 = if subject == "socklab" {
+                            drop(srv.stdin.take());
+                            let mut rest = String::new();
+                            std::io::Read::read_to_string(&mut out, &mut rest)
+                                .map_err(|e| e.to_string())?;
+                            let _ = srv.wait();
+                            roles::parse_json(rest.as_bytes())?["received"]
+                                .as_f64()
+                                .ok_or("no count")?
+                        } else {
+                            // SAFETY: signals the child this function started.
+                            unsafe { libc::kill(srv.id() as i32, libc::SIGINT) };
+                            let mut rest = String::new();
+                            std::io::Read::read_to_string(&mut out, &mut rest)
+                                .map_err(|e| e.to_string())?;
+                            let _ = srv.wait();
+                            rest.lines()
+                                .find_map(|l| {
+                                    l.split("Total ")
+                                        .nth(1)
+                                        .and_then(|r| r.split_whitespace().next())
+                                        .and_then(|n| n.parse().ok())
+                                })
+                                .ok_or("no sockperf received count")?
+                        };
+                        Ok((
+                            received / secs as f64,
+                            100.0 * (1.0 - received / sent).max(0.0),
+                        ))
+                    })();
+                    let bench = format!("udp-recv-{size}");
+                    self.record(
+                        &bench,
+                        subject,
+                        "datagrams/s",
+                        "1/s",
+                        true,
+                        result.clone().map(|r| r.0),
+                    );
+                    self.record(&bench, subject, "loss", "%", false, result.map(|r| r.1));
+                }
+            }
+        }
+    }
+
+    /// 5. UDP datagrams generated per second (64 bytes) to a socket nobody reads.
+    pub fn gen(&mut self) {
+        let me = self.me.to_string_lossy().into_owned();
+        let sink = std::net::UdpSocket::bind("127.0.0.1:0").expect("a sink");
+        let port = sink.local_addr().map(|a| a.port()).unwrap_or(0);
+        let n: u64 = if self.quick { 100_000 } else { 1_000_000 };
+        for run in 0..self.runs {
+            for subject in ["socklab", "packetsender"] {
+                if subject == "packetsender" && !have("packetsender") {
+                    continue;
+                }
+                eprintln!("gen run {run}: {subject}");
+                let result = (|| -> Result<f64, String> {
+                    if subject == "socklab" {
+                        let out = run_client(
+                            &me,
+                            &[
+                                s("role"),
+                                s("gen-socklab"),
+                                s(port),
+                                s(if self.quick { 500 } else { 2000 }),
+                                s(64),
+                            ],
+                        )?;
+                        return roles::parse_json(&out.stdout)?["per_sec"]
+                            .as_f64()
+                            .ok_or_else(|| "no rate".into());
+                    }
+                    // Packet Sender's intense traffic, no delay; it reports its own rate.
+                    let payload = vec!["78"; 64].join(" ");
+                    let mut c = pinned(
+                        CLIENT_CPU,
+                        "packetsender",
+                        &[
+                            s("-q"),
+                            s("-u"),
+                            s("--num"),
+                            s(n),
+                            s("--usdelay"),
+                            s(0),
+                            s("127.0.0.1"),
+                            s(port),
+                            payload,
+                        ],
+                    );
+                    let out = c
+                        .env("QT_QPA_PLATFORM", "offscreen")
+                        .output()
+                        .map_err(|e| e.to_string())?;
+                    let text = String::from_utf8_lossy(&out.stdout);
+                    text.lines()
+                        .find_map(|l| {
+                            l.strip_prefix("Effective rate = ")
+                                .and_then(|r| r.split_whitespace().next())
+                                .and_then(|v| v.parse().ok())
+                        })
+                        .ok_or_else(|| format!("no packetsender rate in {text:?}"))
+                })();
+                self.record("udp-generate", subject, "datagrams/s", "1/s", true, result);
+            }
+        }
+        drop(sink);
+    }
+}
