@@ -6,7 +6,7 @@ use std::time::Instant;
 use crossbeam_channel::Receiver;
 use socklab::engine::{
     AddrSpec, Client, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op, OpError,
-    Reply, ReqId, Snapshot, SocketId,
+    OptValue, Reply, ReqId, Snapshot, SocketId,
 };
 
 use crate::common::{drain_hash, DEADLINE};
@@ -102,6 +102,112 @@ impl Driver {
         }
     }
 
+    /// A call that answers None in Python (bind, connect, listen, close...).
+    fn unit(&mut self, id: SocketId, op: Op) {
+        let what = op.name();
+        let r = self.ok(id, op);
+        assert_eq!(r, Reply::Unit, "{what} answered {r:?}");
+    }
+
+    pub fn bind(&mut self, id: SocketId, addr: AddrSpec) {
+        self.unit(id, Op::Bind { addr });
+    }
+
+    /// Binds to the loopback address of `family` on a port the kernel picks; returns it.
+    pub fn bind_loopback(&mut self, id: SocketId, family: Family) -> Endpoint {
+        self.bind(id, loopback(family, 0));
+        self.local(id)
+    }
+
+    pub fn connect(&mut self, id: SocketId, addr: AddrSpec) {
+        self.unit(id, Op::Connect { addr });
+    }
+
+    pub fn listen(&mut self, id: SocketId, backlog: i32) {
+        self.unit(id, Op::Listen { backlog });
+    }
+
+    /// accept(): the new connection and the peer's address.
+    pub fn accept(&mut self, id: SocketId) -> (SocketId, Endpoint) {
+        match self.ok(id, Op::Accept) {
+            Reply::Accepted { conn, peer } => (conn, peer),
+            other => panic!("accept answered {other:?}"),
+        }
+    }
+
+    pub fn close(&mut self, id: SocketId) {
+        self.unit(id, Op::Close);
+    }
+
+    /// send(): the count the kernel took.
+    pub fn send(&mut self, id: SocketId, data: &[u8]) -> i64 {
+        self.int(
+            id,
+            Op::Send {
+                data: data.to_vec(),
+                flags: 0,
+            },
+        )
+    }
+
+    pub fn sendall(&mut self, id: SocketId, data: &[u8]) {
+        self.unit(
+            id,
+            Op::SendAll {
+                data: data.to_vec(),
+                flags: 0,
+            },
+        );
+    }
+
+    /// sendto(): the count the kernel took.
+    pub fn sendto(&mut self, id: SocketId, data: &[u8], addr: AddrSpec) -> i64 {
+        self.int(
+            id,
+            Op::SendTo {
+                data: data.to_vec(),
+                flags: 0,
+                addr,
+            },
+        )
+    }
+
+    /// recv(bufsize) with no flags.
+    pub fn recv(&mut self, id: SocketId, bufsize: usize) -> Vec<u8> {
+        bytes_of(self.ok(id, Op::Recv { bufsize, flags: 0 }))
+    }
+
+    pub fn set_int(&mut self, id: SocketId, level: i32, name: i32, value: i64) {
+        self.unit(
+            id,
+            Op::SetSockOpt {
+                level,
+                name,
+                value: OptValue::Int(value),
+            },
+        );
+    }
+
+    /// getsockopt(level, name) as an int.
+    pub fn get_int(&mut self, id: SocketId, level: i32, name: i32) -> i64 {
+        self.int(
+            id,
+            Op::GetSockOpt {
+                level,
+                name,
+                buflen: None,
+            },
+        )
+    }
+
+    fn int(&mut self, id: SocketId, op: Op) -> i64 {
+        let what = op.name();
+        match self.ok(id, op) {
+            Reply::Int(n) => n,
+            other => panic!("{what} answered {other:?}"),
+        }
+    }
+
     pub fn create(&mut self, family: Family, kind: Kind) -> SocketId {
         let made = self.client.create(Create::New {
             family,
@@ -114,13 +220,7 @@ impl Driver {
     /// A UDP socket bound to 127.0.0.1 on a port the kernel picks, and that address.
     pub fn bound_udp(&mut self) -> (SocketId, std::net::SocketAddr) {
         let s = self.create(Family::Inet, Kind::Dgram);
-        self.ok(
-            s,
-            Op::Bind {
-                addr: loopback(Family::Inet, 0),
-            },
-        );
-        let Endpoint::V4(a) = self.local(s) else {
+        let Endpoint::V4(a) = self.bind_loopback(s, Family::Inet) else {
             panic!("a UDP socket bound to 127.0.0.1 has an IPv4 address")
         };
         (s, a.into())
@@ -136,14 +236,9 @@ impl Driver {
     /// A TCP listener on loopback port 0 and its address.
     pub fn listener(&mut self, family: Family) -> (SocketId, AddrSpec) {
         let s = self.create(family, Kind::Stream);
-        self.ok(
-            s,
-            Op::Bind {
-                addr: loopback(family, 0),
-            },
-        );
-        self.ok(s, Op::Listen { backlog: 16 });
-        let addr = self.local(s).to_spec().expect("an IP address");
+        let addr = self.bind_loopback(s, family);
+        self.listen(s, 16);
+        let addr = addr.to_spec().expect("an IP address");
         (s, addr)
     }
 
@@ -151,10 +246,8 @@ impl Driver {
     pub fn tcp_pair(&mut self, family: Family) -> (SocketId, SocketId, SocketId) {
         let (l, addr) = self.listener(family);
         let c = self.create(family, Kind::Stream);
-        self.ok(c, Op::Connect { addr });
-        let Reply::Accepted { conn, .. } = self.ok(l, Op::Accept) else {
-            panic!("accept answered oddly")
-        };
+        self.connect(c, addr);
+        let (conn, _) = self.accept(l);
         (c, conn, l)
     }
 

@@ -88,13 +88,7 @@ fn msg_trunc_gives_the_datagrams_length_and_zeros_past_the_buffer() {
                 },
             )));
         }
-        d.ok(
-            c,
-            Op::SendAll {
-                data: b"0123456789".to_vec(),
-                flags: 0,
-            },
-        );
+        d.sendall(c, b"0123456789");
         let cut = bytes_of(d.ok(
             conn,
             Op::Recv {
@@ -271,12 +265,7 @@ fn notes_nobody_reads_are_counted_not_queued_without_end() {
         ..Default::default()
     });
     let u = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
-        u,
-        Op::Bind {
-            addr: loopback(Family::Inet, 0),
-        },
-    );
+    d.bind_loopback(u, Family::Inet);
     let every = socklab::serve::Rule {
         kind: socklab::serve::MatchKind::Contains,
         pattern: "".into(),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::common::*;
 use crate::driver::*;
 use socklab::engine::{
-    AddrSpec, EngineConfig, Event, Family, Kind, Op, OptValue, Progress, Reply, SendJob, SendSource,
+    AddrSpec, EngineConfig, Event, Family, Kind, Op, Progress, Reply, SendJob, SendSource,
 };
 
 fn job(source: SendSource, times: Option<u64>, interval_ms: u64) -> SendJob {
@@ -42,12 +42,7 @@ fn connected() -> (Driver, socklab::engine::SocketId, TcpStream) {
 
 fn connect_to(d: &mut Driver, port: u16) -> socklab::engine::SocketId {
     let c = d.create(Family::Inet, Kind::Stream);
-    d.ok(
-        c,
-        Op::Connect {
-            addr: loopback(Family::Inet, port),
-        },
-    );
+    d.connect(c, loopback(Family::Inet, port));
     c
 }
 
@@ -80,7 +75,7 @@ fn a_100_mb_file_arrives_byte_identical() {
     assert_eq!(p.total, Some(SIZE as u64));
     assert_eq!(p.repetitions, 1);
     assert_eq!(p.partial, None, "a file on a stream always goes whole");
-    d.ok(c, Op::Close);
+    d.close(c);
     let (n, got) = peer.join().unwrap();
     assert_eq!(n, SIZE as u64);
     assert_eq!(got, want, "SHA-256 of what arrived equals the file's");
@@ -158,12 +153,7 @@ fn a_file_goes_as_datagrams_of_the_chosen_size() {
     let port = peer.local_addr().unwrap().port();
     let mut d = Driver::new();
     let u = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
-        u,
-        Op::Connect {
-            addr: loopback(Family::Inet, port),
-        },
-    );
+    d.connect(u, loopback(Family::Inet, port));
     let mut j = job(SendSource::File { path }, Some(2), 0);
     j.datagram = 3000;
     let (p, _) = sent(d.call(u, Op::StartSending { job: j }));
@@ -185,20 +175,8 @@ fn send_keeps_what_the_kernel_took_and_says_so() {
     let port = listener.local_addr().unwrap().port();
     let mut d = Driver::new();
     let c = d.create(Family::Inet, Kind::Stream);
-    d.ok(
-        c,
-        Op::SetSockOpt {
-            level: libc::SOL_SOCKET,
-            name: libc::SO_SNDBUF,
-            value: OptValue::Int(4096),
-        },
-    );
-    d.ok(
-        c,
-        Op::Connect {
-            addr: loopback(Family::Inet, port),
-        },
-    );
+    d.set_int(c, libc::SOL_SOCKET, libc::SO_SNDBUF, 4096);
+    d.connect(c, loopback(Family::Inet, port));
     let (_held, _) = listener.accept().unwrap();
     let mut j = job(
         SendSource::Bytes {
@@ -246,7 +224,7 @@ fn close_ends_a_job_and_a_missing_file_is_explained() {
             ),
         },
     );
-    d.ok(c, Op::Close);
+    d.close(c);
     let (p, stopped) = sent(d.wait_req(req));
     assert!(stopped);
     assert!(p.sends >= 1);
@@ -303,9 +281,7 @@ fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
         std::io::copy(&mut f, &mut s).unwrap();
         s.flush().unwrap();
     });
-    let Reply::Accepted { conn, .. } = d.ok(l, Op::Accept) else {
-        panic!()
-    };
+    let (conn, _) = d.accept(l);
     let out = dir.path().join("received.bin");
     d.ok(
         conn,

@@ -18,10 +18,8 @@ fn tcp_lifecycle_ipv4_and_ipv6() {
         let port = d.local(l).port().unwrap();
         assert_ne!(port, 0, "port 0 binds an ephemeral port");
         let c = d.create(family, Kind::Stream);
-        assert_eq!(d.ok(c, Op::Connect { addr: addr.clone() }), Reply::Unit);
-        let Reply::Accepted { conn, peer } = d.ok(l, Op::Accept) else {
-            panic!()
-        };
+        d.connect(c, addr.clone());
+        let (conn, peer) = d.accept(l);
         // The accepted connection was announced, linked to its listener, before the answer.
         let created = d.wait_for(
             "Created of conn",
@@ -38,64 +36,13 @@ fn tcp_lifecycle_ipv4_and_ipv6() {
         };
         assert_eq!(p, peer);
 
-        assert_eq!(
-            d.ok(
-                c,
-                Op::Send {
-                    data: b"hello".to_vec(),
-                    flags: 0
-                }
-            ),
-            Reply::Int(5)
-        );
-        assert_eq!(
-            bytes_of(d.ok(
-                conn,
-                Op::Recv {
-                    bufsize: 1024,
-                    flags: 0
-                }
-            )),
-            b"hello"
-        );
-        assert_eq!(
-            d.ok(
-                conn,
-                Op::SendAll {
-                    data: b"HELLO".to_vec(),
-                    flags: 0
-                }
-            ),
-            Reply::Unit
-        );
-        assert_eq!(
-            bytes_of(d.ok(
-                c,
-                Op::Recv {
-                    bufsize: 3,
-                    flags: 0
-                }
-            )),
-            b"HEL"
-        );
-        assert_eq!(
-            bytes_of(d.ok(
-                c,
-                Op::Recv {
-                    bufsize: 3,
-                    flags: 0
-                }
-            )),
-            b"LO"
-        );
+        assert_eq!(d.send(c, b"hello"), 5);
+        assert_eq!(d.recv(conn, 1024), b"hello");
+        d.sendall(conn, b"HELLO");
+        assert_eq!(d.recv(c, 3), b"HEL");
+        assert_eq!(d.recv(c, 3), b"LO");
         // recvfrom on TCP has no source address.
-        d.ok(
-            c,
-            Op::Send {
-                data: b"x".to_vec(),
-                flags: 0,
-            },
-        );
+        d.send(c, b"x");
         assert_eq!(
             d.ok(
                 conn,
@@ -111,24 +58,14 @@ fn tcp_lifecycle_ipv4_and_ipv6() {
         );
 
         d.ok(c, Op::Shutdown { how: How::Write });
-        assert_eq!(
-            bytes_of(d.ok(
-                conn,
-                Op::Recv {
-                    bufsize: 10,
-                    flags: 0
-                }
-            )),
-            b"",
-            "b'' after the peer shut down"
-        );
+        assert_eq!(d.recv(conn, 10), b"", "b'' after the peer shut down");
         let s = d.snapshot_until(conn, "CLOSE_WAIT", |s| {
             s.tcp
                 .as_ref()
                 .is_some_and(|t| t.state.name() == "CLOSE_WAIT")
         });
         assert_eq!(s.state.name(), "half-closed");
-        assert_eq!(d.ok(c, Op::Close), Reply::Unit);
+        d.close(c);
         d.wait_for("Closed", |e| matches!(e, Event::Closed { id } if *id == c));
         // A closed socket answers EBADF, as Python's does.
         assert_eq!(errno(&d.err(c, Op::GetSockName)), libc::EBADF);
@@ -146,45 +83,18 @@ fn unix_stream_and_datagram_in_a_temp_dir() {
     let p = path.as_os_str().as_encoded_bytes().to_vec();
     let mut d = Driver::new();
     let l = d.create(Family::Unix, Kind::Stream);
-    d.ok(
-        l,
-        Op::Bind {
-            addr: AddrSpec::Unix { path: p.clone() },
-        },
-    );
-    d.ok(l, Op::Listen { backlog: 4 });
+    d.bind(l, AddrSpec::Unix { path: p.clone() });
+    d.listen(l, 4);
     let c = d.create(Family::Unix, Kind::Stream);
-    d.ok(
-        c,
-        Op::Connect {
-            addr: AddrSpec::Unix { path: p.clone() },
-        },
-    );
-    let Reply::Accepted { conn, peer } = d.ok(l, Op::Accept) else {
-        panic!()
-    };
+    d.connect(c, AddrSpec::Unix { path: p.clone() });
+    let (conn, peer) = d.accept(l);
     assert_eq!(
         peer,
         Endpoint::Unix(Vec::new()),
         "an unbound client is unnamed"
     );
-    d.ok(
-        c,
-        Op::SendAll {
-            data: b"over unix".to_vec(),
-            flags: 0,
-        },
-    );
-    assert_eq!(
-        bytes_of(d.ok(
-            conn,
-            Op::Recv {
-                bufsize: 100,
-                flags: 0
-            }
-        )),
-        b"over unix"
-    );
+    d.sendall(c, b"over unix");
+    assert_eq!(d.recv(conn, 100), b"over unix");
     assert_eq!(d.local(l), Endpoint::Unix(p.clone()));
 
     // Datagrams keep their boundaries and carry the sender's path.
@@ -202,31 +112,24 @@ fn unix_stream_and_datagram_in_a_temp_dir() {
         .to_vec();
     let a = d.create(Family::Unix, Kind::Dgram);
     let b = d.create(Family::Unix, Kind::Dgram);
-    d.ok(
+    d.bind(
         a,
-        Op::Bind {
-            addr: AddrSpec::Unix {
-                path: a_path.clone(),
-            },
+        AddrSpec::Unix {
+            path: a_path.clone(),
         },
     );
-    d.ok(
+    d.bind(
         b,
-        Op::Bind {
-            addr: AddrSpec::Unix {
-                path: b_path.clone(),
-            },
+        AddrSpec::Unix {
+            path: b_path.clone(),
         },
     );
     for m in [&b"one"[..], b"two"] {
-        d.ok(
+        d.sendto(
             a,
-            Op::SendTo {
-                data: m.to_vec(),
-                flags: 0,
-                addr: AddrSpec::Unix {
-                    path: b_path.clone(),
-                },
+            m,
+            AddrSpec::Unix {
+                path: b_path.clone(),
             },
         );
     }
@@ -269,26 +172,11 @@ fn unix_stream_and_datagram_in_a_temp_dir() {
 fn udp_keeps_boundaries_tcp_coalesces() {
     let mut d = Driver::new();
     let u = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
-        u,
-        Op::Bind {
-            addr: loopback(Family::Inet, 0),
-        },
-    );
+    d.bind_loopback(u, Family::Inet);
     let dest = d.local(u).to_spec().unwrap();
     let v = d.create(Family::Inet, Kind::Dgram);
     for m in [&b"a"[..], b"bb", b"ccc"] {
-        assert_eq!(
-            d.ok(
-                v,
-                Op::SendTo {
-                    data: m.to_vec(),
-                    flags: 0,
-                    addr: dest.clone()
-                }
-            ),
-            Reply::Int(m.len() as i64)
-        );
+        assert_eq!(d.sendto(v, m, dest.clone()), m.len() as i64);
     }
     let sender = match d.local(v) {
         // An unbound sender was bound to the wildcard; datagrams come from 127.0.0.1.
@@ -315,47 +203,15 @@ fn udp_keeps_boundaries_tcp_coalesces() {
         );
     }
     // A datagram larger than the buffer is cut, the rest is gone.
-    d.ok(
-        v,
-        Op::SendTo {
-            data: b"truncated".to_vec(),
-            flags: 0,
-            addr: dest.clone(),
-        },
-    );
-    assert_eq!(
-        bytes_of(d.ok(
-            u,
-            Op::Recv {
-                bufsize: 4,
-                flags: 0
-            }
-        )),
-        b"trun"
-    );
+    d.sendto(v, b"truncated", dest.clone());
+    assert_eq!(d.recv(u, 4), b"trun");
 
     let (c, conn, _) = d.tcp_pair(Family::Inet);
     for m in [&b"a"[..], b"bb", b"ccc"] {
-        d.ok(
-            c,
-            Op::SendAll {
-                data: m.to_vec(),
-                flags: 0,
-            },
-        );
+        d.sendall(c, m);
     }
     d.snapshot_until(conn, "6 bytes queued", |s| s.recv_queue == Some(6));
-    assert_eq!(
-        bytes_of(d.ok(
-            conn,
-            Op::Recv {
-                bufsize: 100,
-                flags: 0
-            }
-        )),
-        b"abbccc",
-        "a stream has no boundaries"
-    );
+    assert_eq!(d.recv(conn, 100), b"abbccc", "a stream has no boundaries");
 }
 
 #[test]
@@ -369,13 +225,7 @@ fn every_chunk_is_reported_once_with_its_length() {
             bufsize: 4,
         },
     );
-    d.ok(
-        c,
-        Op::SendAll {
-            data: b"0123456789".to_vec(),
-            flags: 0,
-        },
-    );
+    d.sendall(c, b"0123456789");
     let mut got = Vec::new();
     while got.len() < 10 {
         let ev = d.wait_for("Data in", |e| matches!(e, Event::Data { id, chunk } if *id == conn && chunk.direction == socklab::engine::Direction::In));
@@ -407,7 +257,7 @@ fn every_chunk_is_reported_once_with_its_length() {
     };
     assert_eq!(chunk.len, 10);
     // EOF arrives as one empty chunk.
-    d.ok(c, Op::Close);
+    d.close(c);
     d.wait_for(
         "EOF chunk",
         |e| matches!(e, Event::Data { id, chunk } if *id == conn && chunk.len == 0),
@@ -422,14 +272,9 @@ fn connect_ex_and_create_connection() {
     let mut d = Driver::new();
     // A port nobody listens on: bind one, note it, close it.
     let t = d.create(Family::Inet, Kind::Stream);
-    d.ok(
-        t,
-        Op::Bind {
-            addr: loopback(Family::Inet, 0),
-        },
-    );
+    d.bind_loopback(t, Family::Inet);
     let port = d.local(t).port().unwrap();
-    d.ok(t, Op::Close);
+    d.close(t);
     let c = d.create(Family::Inet, Kind::Stream);
     assert_eq!(
         d.ok(
@@ -480,9 +325,7 @@ fn connect_ex_and_create_connection() {
         "create_connection's socket has getaddrinfo's protocol"
     );
     assert_eq!(d.wait_req(req), Ok(Reply::Unit));
-    let Reply::Accepted { .. } = d.ok(l, Op::Accept) else {
-        panic!()
-    };
+    d.accept(l);
     let Reply::Timeout(t) = d.ok(info.id, Op::GetTimeout) else {
         panic!()
     };
@@ -577,25 +420,8 @@ fn errors_carry_errno_python_line_and_hint() {
         e.python_line(),
         "PermissionError: [Errno 13] Permission denied"
     );
-    d.ok(
-        u,
-        Op::SetSockOpt {
-            level: libc::SOL_SOCKET,
-            name: libc::SO_BROADCAST,
-            value: OptValue::Int(1),
-        },
-    );
-    assert_eq!(
-        d.ok(
-            u,
-            Op::SendTo {
-                data: b"x".to_vec(),
-                flags: 0,
-                addr: bcast
-            }
-        ),
-        Reply::Int(1)
-    );
+    d.set_int(u, libc::SOL_SOCKET, libc::SO_BROADCAST, 1);
+    assert_eq!(d.sendto(u, b"x", bcast), 1);
 
     let e = d.err(
         u,
@@ -621,7 +447,7 @@ fn errors_carry_errno_python_line_and_hint() {
             value: OptValue::Bytes(linger0),
         },
     );
-    d.ok(conn, Op::Close);
+    d.close(conn);
     let e = d.err(
         c,
         Op::Recv {
@@ -650,34 +476,13 @@ fn errors_carry_errno_python_line_and_hint() {
 fn options_are_read_back_from_the_kernel() {
     let mut d = Driver::new();
     let s = d.create(Family::Inet, Kind::Stream);
-    d.ok(
-        s,
-        Op::SetSockOpt {
-            level: libc::SOL_SOCKET,
-            name: libc::SO_RCVBUF,
-            value: OptValue::Int(4096),
-        },
-    );
+    d.set_int(s, libc::SOL_SOCKET, libc::SO_RCVBUF, 4096);
     assert_eq!(
-        d.ok(
-            s,
-            Op::GetSockOpt {
-                level: libc::SOL_SOCKET,
-                name: libc::SO_RCVBUF,
-                buflen: None
-            }
-        ),
-        Reply::Int(8192),
+        d.get_int(s, libc::SOL_SOCKET, libc::SO_RCVBUF),
+        8192,
         "Linux doubles SO_RCVBUF"
     );
-    d.ok(
-        s,
-        Op::SetSockOpt {
-            level: libc::IPPROTO_TCP,
-            name: libc::TCP_NODELAY,
-            value: OptValue::Int(1),
-        },
-    );
+    d.set_int(s, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1);
     let snap = d.snapshot(s);
     let find = |n: &str| {
         snap.options
@@ -717,14 +522,7 @@ fn options_are_read_back_from_the_kernel() {
         .iter()
         .all(|o| o.name != "IPV6_V6ONLY" && o.name != "SO_BROADCAST"));
     let s6 = d.create(Family::Inet6, Kind::Dgram);
-    d.ok(
-        s6,
-        Op::SetSockOpt {
-            level: libc::IPPROTO_IPV6,
-            name: libc::IPV6_V6ONLY,
-            value: OptValue::Int(1),
-        },
-    );
+    d.set_int(s6, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1);
     let snap6 = d.snapshot(s6);
     let v6only = snap6
         .options
@@ -783,7 +581,7 @@ fn tcp_info_and_accept_queue() {
     assert_eq!(snap.state.name(), "listening");
     let c1 = d.create(Family::Inet, Kind::Stream);
     let c2 = d.create(Family::Inet, Kind::Stream);
-    d.ok(c1, Op::Connect { addr: addr.clone() });
+    d.connect(c1, addr.clone());
     d.ok(c2, Op::Connect { addr });
     d.snapshot_until(l, "two queued connections", |s| {
         s.tcp.as_ref().and_then(|t| t.accept_queue()) == Some((2, 16))
@@ -866,13 +664,7 @@ fn timeouts_and_non_blocking_like_python() {
             flags: 0,
         },
     );
-    d.ok(
-        c,
-        Op::Send {
-            data: b"late".to_vec(),
-            flags: 0,
-        },
-    );
+    d.send(c, b"late");
     assert_eq!(bytes_of(d.wait_req(req).unwrap()), b"late");
     // Non-blocking connect: EINPROGRESS, or connect_ex's 115.
     let (_, addr) = d.listener(Family::Inet);
@@ -902,23 +694,8 @@ fn close_interrupts_a_blocked_call_and_others_go_on() {
         },
     );
     // Another socket works while the first is blocked.
-    d.ok(
-        c2,
-        Op::SendAll {
-            data: b"free".to_vec(),
-            flags: 0,
-        },
-    );
-    assert_eq!(
-        bytes_of(d.ok(
-            conn2,
-            Op::Recv {
-                bufsize: 10,
-                flags: 0
-            }
-        )),
-        b"free"
-    );
+    d.sendall(c2, b"free");
+    assert_eq!(d.recv(conn2, 10), b"free");
     // Instant calls on the blocked socket itself are answered during the wait.
     assert!(matches!(d.ok(conn, Op::GetSockName), Reply::Addr(_)));
     let close = d.start(conn, Op::Close);
@@ -944,22 +721,8 @@ fn close_interrupts_a_blocked_call_and_others_go_on() {
 fn partial_send_when_the_peer_does_not_read() {
     let mut d = Driver::new();
     let (c, conn, _) = d.tcp_pair(Family::Inet);
-    d.ok(
-        c,
-        Op::SetSockOpt {
-            level: libc::SOL_SOCKET,
-            name: libc::SO_SNDBUF,
-            value: OptValue::Int(4096),
-        },
-    );
-    d.ok(
-        conn,
-        Op::SetSockOpt {
-            level: libc::SOL_SOCKET,
-            name: libc::SO_RCVBUF,
-            value: OptValue::Int(4096),
-        },
-    );
+    d.set_int(c, libc::SOL_SOCKET, libc::SO_SNDBUF, 4096);
+    d.set_int(conn, libc::SOL_SOCKET, libc::SO_RCVBUF, 4096);
     let big = vec![7u8; 4 << 20];
     d.ok(
         c,
@@ -967,15 +730,7 @@ fn partial_send_when_the_peer_does_not_read() {
             timeout: Timeout::NonBlocking,
         },
     );
-    let Reply::Int(n) = d.ok(
-        c,
-        Op::Send {
-            data: big.clone(),
-            flags: 0,
-        },
-    ) else {
-        panic!()
-    };
+    let n = d.send(c, &big);
     assert!(
         n > 0 && (n as usize) < big.len(),
         "the kernel took {n} of {} bytes",
@@ -1032,38 +787,21 @@ fn two_hundred_sockets_at_once() {
     let mut pairs = Vec::new();
     for _ in 0..100 {
         let c = d.create(Family::Inet, Kind::Stream);
-        d.ok(c, Op::Connect { addr: addr.clone() });
-        let Reply::Accepted { conn, .. } = d.ok(l, Op::Accept) else {
-            panic!()
-        };
+        d.connect(c, addr.clone());
+        let (conn, _) = d.accept(l);
         pairs.push((c, conn));
     }
     assert!(d.engine.live_sockets() >= 201);
     for (i, (c, conn)) in pairs.iter().enumerate() {
         let msg = format!("message {i}").into_bytes();
-        d.ok(
-            *c,
-            Op::SendAll {
-                data: msg.clone(),
-                flags: 0,
-            },
-        );
-        assert_eq!(
-            bytes_of(d.ok(
-                *conn,
-                Op::Recv {
-                    bufsize: 100,
-                    flags: 0
-                }
-            )),
-            msg
-        );
+        d.sendall(*c, &msg);
+        assert_eq!(d.recv(*conn, 100), msg);
     }
     for (c, conn) in pairs {
-        d.ok(c, Op::Close);
-        d.ok(conn, Op::Close);
+        d.close(c);
+        d.close(conn);
     }
-    d.ok(l, Op::Close);
+    d.close(l);
     for _ in 0..201 {
         d.wait_for("Closed", |e| matches!(e, Event::Closed { .. }));
     }
@@ -1086,7 +824,7 @@ fn auto_accept_makes_linked_sockets() {
     let mut clients = Vec::new();
     for _ in 0..5 {
         let c = d.create(Family::Inet6, Kind::Stream);
-        d.ok(c, Op::Connect { addr: addr.clone() });
+        d.connect(c, addr.clone());
         clients.push(c);
     }
     let mut conns = Vec::new();
@@ -1100,13 +838,7 @@ fn auto_accept_makes_linked_sockets() {
         conns.push(conn);
     }
     // Each connection receives on its own (auto-receive was asked for).
-    d.ok(
-        clients[3],
-        Op::SendAll {
-            data: b"to four".to_vec(),
-            flags: 0,
-        },
-    );
+    d.sendall(clients[3], b"to four");
     let ev = d.wait_for("Data", |e| matches!(e, Event::Data { chunk, .. } if chunk.data == b"to four" && chunk.direction == socklab::engine::Direction::In));
     assert!(conns.contains(&ev.socket().unwrap()));
     // A manual accept is refused while auto-accept runs; a UDP socket cannot auto-accept.
@@ -1127,13 +859,11 @@ fn auto_accept_makes_linked_sockets() {
 fn multicast_join_and_leave() {
     let mut d = Driver::new();
     let u = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
+    d.bind(
         u,
-        Op::Bind {
-            addr: AddrSpec::Inet {
-                host: "0.0.0.0".into(),
-                port: 0,
-            },
+        AddrSpec::Inet {
+            host: "0.0.0.0".into(),
+            port: 0,
         },
     );
     // Joining on the loopback interface touches nothing outside this host.
@@ -1172,15 +902,13 @@ fn multicast_join_and_leave() {
     );
     assert_eq!(e.python_class(), "ValueError");
     let u6 = d.create(Family::Inet6, Kind::Dgram);
-    d.ok(
+    d.bind(
         u6,
-        Op::Bind {
-            addr: AddrSpec::Inet6 {
-                host: "::".into(),
-                port: 0,
-                flowinfo: 0,
-                scope_id: 0,
-            },
+        AddrSpec::Inet6 {
+            host: "::".into(),
+            port: 0,
+            flowinfo: 0,
+            scope_id: 0,
         },
     );
     match d.call(
@@ -1237,7 +965,7 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
     let six: Vec<SocketId> = (0..6).map(|_| udp(&mut d)).collect();
     assert_eq!(d.engine.worker_threads(), 6);
     for s in &six {
-        d.ok(*s, Op::Close);
+        d.close(*s);
     }
     // At most three stay parked; the others end.
     let e = d.engine.clone();
@@ -1251,14 +979,7 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
     assert_eq!(d.engine.worker_threads(), 3);
     assert_eq!(d.engine.parked_threads(), 1);
     let to = d.local(b);
-    d.ok(
-        a,
-        Op::SendTo {
-            data: b"on a reused thread".to_vec(),
-            flags: 0,
-            addr: to.to_spec().unwrap(),
-        },
-    );
+    d.sendto(a, b"on a reused thread", to.to_spec().unwrap());
     let got = d.ok(
         b,
         Op::Recv {
@@ -1275,14 +996,14 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
             flags: 0,
         },
     );
-    d.ok(b, Op::Close);
+    d.close(b);
     assert!(d.wait_req(req).is_err());
     eventually("b's thread parked again", || e.parked_threads() == 2);
     let more: Vec<SocketId> = (0..3).map(|_| udp(&mut d)).collect();
     assert_eq!(d.engine.worker_threads(), 4, "two reused, one new, and a's");
     assert_eq!(d.engine.parked_threads(), 0);
     for s in more.into_iter().chain([a]) {
-        d.ok(s, Op::Close);
+        d.close(s);
     }
     // Parked threads end after their linger: an idle engine keeps none.
     eventually("every parked thread ended", || e.worker_threads() == 0);
@@ -1392,7 +1113,7 @@ fn shutdown_ends_every_worker_thread_parked_or_not() {
     });
     let a = d.bound_udp().0;
     let _b = d.bound_udp().0;
-    d.ok(a, Op::Close);
+    d.close(a);
     eventually("a's thread parked", || d.engine.parked_threads() == 1);
     let e = d.engine.clone();
     assert_eq!(e.worker_threads(), 2);
@@ -1430,7 +1151,7 @@ fn workers_run_at_the_configured_nice_value() {
         .filter(|(name, nice)| name.starts_with("sock-") && *nice == 13)
         .count();
     assert_eq!(ours, 1, "one worker at nice 13: {:?}", thread_nices());
-    d.ok(s, Op::Close);
+    d.close(s);
     // A plain engine's workers keep the process's nice value.
     let mut plain = Driver::new();
     let _t = plain.bound_udp().0;
@@ -1496,13 +1217,7 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
     );
 
     // A command takes the connection to a thread, where it works as any other.
-    d.ok(
-        conns[0],
-        Op::Send {
-            data: b"hi".to_vec(),
-            flags: 0,
-        },
-    );
+    d.send(conns[0], b"hi");
     let mut got = [0u8; 2];
     clients[0].set_read_timeout(Some(DEADLINE)).unwrap();
     std::io::Read::read_exact(&mut clients[0], &mut got).unwrap();
@@ -1525,7 +1240,7 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
     assert_eq!(bytes_of(d.wait_req(req).unwrap()), b"yo");
 
     // Closing one that rests closes it at once.
-    d.ok(conns[1], Op::Close);
+    d.close(conns[1]);
     d.wait_for(
         "conn closed",
         |ev| matches!(ev, Event::Closed { id } if *id == conns[1]),

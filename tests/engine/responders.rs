@@ -39,12 +39,7 @@ fn tcp_server(d: &mut Driver, name: &str, o: &Options) -> (SocketId, u16) {
 
 fn udp_server(d: &mut Driver, name: &str, o: &Options) -> (SocketId, u16) {
     let u = d.create(Family::Inet, Kind::Dgram);
-    d.ok(
-        u,
-        Op::Bind {
-            addr: loopback(Family::Inet, 0),
-        },
-    );
+    d.bind_loopback(u, Family::Inet);
     d.ok(
         u,
         Op::Respond {
@@ -198,12 +193,7 @@ fn hmac_both_sides_and_rules_over_tcp() {
 
     // The client side, against a server socklab also runs: the helper answers for us.
     let s = d.create(Family::Inet, Kind::Stream);
-    d.ok(
-        s,
-        Op::Connect {
-            addr: loopback(Family::Inet, port),
-        },
-    );
+    d.connect(s, loopback(Family::Inet, port));
     let o2 = Options {
         key: "peekaboo".into(),
         digest: "sha1".into(),
@@ -422,7 +412,7 @@ fn a_thousand_concurrent_clients_are_all_echoed() {
     let mut d = Driver::new();
     let (l, addr) = d.listener(Family::Inet);
     // Room in the accept queue for everyone connecting at once.
-    d.ok(l, Op::Listen { backlog: 1024 });
+    d.listen(l, 1024);
     d.ok(
         l,
         Op::Respond {
