@@ -151,11 +151,7 @@ impl eframe::App for SocklabApp {
                 self.saved_settings = now;
                 self.state.settings_status = None;
             }
-            Err(e) => {
-                let path = dir.join(super::settings::FILE);
-                self.state.settings_status =
-                    Some(super::files::write_error("the settings", &path, &e));
-            }
+            Err(e) => self.state.settings_status = Some(e.to_string()),
         }
     }
 

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use std::sync::atomic::Ordering;
 
-use super::files::Replace;
+use super::files::{FileError, Replace};
 use super::traffic::{TrafficLog, TrafficRow};
 use super::writes::Progress;
 use crate::engine::Direction;
@@ -53,10 +53,10 @@ pub fn save_received(
     replace: Replace,
     log: &TrafficLog,
     progress: &Progress,
-) -> io::Result<Written> {
+) -> Result<Written, FileError> {
     let mut out = Written { rows: 0, bytes: 0 };
     progress.total.store(log.len() as u64, Ordering::Relaxed);
-    super::files::write_atomic(path, replace, |w| {
+    super::files::write_atomic(path, replace, "the received bytes", |w| {
         for r in log.iter().filter(|r| r.direction == Direction::In) {
             w.write_all(&r.data)?;
             out.rows += 1;
@@ -76,11 +76,11 @@ pub fn export_csv(
     log: &TrafficLog,
     enc: Encoding,
     progress: &Progress,
-) -> io::Result<Written> {
+) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
     let mut out = Written { rows: 0, bytes: 0 };
     progress.total.store(log.len() as u64, Ordering::Relaxed);
-    super::files::write_atomic(path, replace, |w| {
+    super::files::write_atomic(path, replace, "the traffic log as CSV", |w| {
         w.write_all(b"time,seconds,direction,length,peer,text,hex\r\n")?;
         for r in log.iter() {
             let f = Fields::of(r, first, enc);
@@ -111,11 +111,11 @@ pub fn export_jsonl(
     log: &TrafficLog,
     enc: Encoding,
     progress: &Progress,
-) -> io::Result<Written> {
+) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
     let mut out = Written { rows: 0, bytes: 0 };
     progress.total.store(log.len() as u64, Ordering::Relaxed);
-    super::files::write_atomic(path, replace, |w| {
+    super::files::write_atomic(path, replace, "the traffic log as JSON lines", |w| {
         for r in log.iter() {
             let f = Fields::of(r, first, enc);
             let obj = serde_json::json!({

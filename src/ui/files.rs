@@ -4,12 +4,85 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a file the window writes or reads was not: typed, so a caller asks to replace a file
+/// only when one is really there, and says the rest with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// A file is there and was not to be replaced (the window then asks the person).
+    #[error("{} already exists", .path.display())]
+    Exists { path: PathBuf },
+    /// The system refused: `op` is "write" or "read", `what` what was being written.
+    #[error("could not {op} {what} {} {}: {}", if *.op == "read" { "from" } else { "to" }, .path.display(), said(.op, .source))]
+    Io {
+        op: &'static str,
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// Larger than a file of its kind can be.
+    #[error("{} is {size} bytes; {what} holds at most {max}", .path.display())]
+    TooBig {
+        path: PathBuf,
+        what: &'static str,
+        size: u64,
+        max: u64,
+    },
+    /// Read, but not what it should hold.
+    #[error("{} is not {what} (line {line}, column {column}): {why}; {hint}", .path.display())]
+    NotValid {
+        path: PathBuf,
+        what: &'static str,
+        line: usize,
+        column: usize,
+        why: String,
+        hint: &'static str,
+    },
+}
+
+impl FileError {
+    pub fn io(op: &'static str, what: &'static str, path: &Path, source: io::Error) -> FileError {
+        FileError::Io {
+            op,
+            what,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// The system's words, the errno's name, and what to do — for this errno and this operation.
+fn said(op: &str, e: &io::Error) -> String {
+    let Some(n) = e.raw_os_error() else {
+        return e.to_string();
+    };
+    let reading = op == "read";
+    let hint = match n {
+        libc::ENOENT if reading => "check the path",
+        libc::ENOENT => "the folder does not exist: pick one that does",
+        libc::EACCES | libc::EPERM if reading => "pick a file you may read",
+        libc::EACCES | libc::EPERM => "pick a folder you can write to",
+        libc::EROFS => "that file system is read-only: pick a folder on another",
+        libc::ENOSPC | libc::EDQUOT => "the disk is full: free some space or pick another disk",
+        libc::EISDIR => "that is a folder: name a file in it",
+        libc::ENOTDIR => "a part of the path is a file, not a folder: check the path",
+        libc::ENAMETOOLONG => "the name is too long: pick a shorter one",
+        _ if reading => "check the path",
+        _ => "pick a folder you can write to",
+    };
+    format!(
+        "{} ({}); {hint}",
+        io::Error::from_raw_os_error(n),
+        crate::engine::errors::errno_name(n)
+    )
+}
 
 /// Whether a write may replace a file already at its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Replace {
-    /// Fail with `AlreadyExists` (the window then asks the person).
+    /// Fail with `FileError::Exists` (the window then asks the person).
     No,
     /// The person said so (or the file is socklab's own).
     Yes,
@@ -23,6 +96,27 @@ pub enum Replace {
 pub fn write_atomic(
     path: &Path,
     replace: Replace,
+    what: &'static str,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), FileError> {
+    if replace == Replace::No && std::fs::symlink_metadata(path).is_ok() {
+        return Err(FileError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    match write_through_temp(path, replace, fill) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && replace == Replace::No => {
+            Err(FileError::Exists {
+                path: path.to_path_buf(),
+            })
+        }
+        r => r.map_err(|e| FileError::io("write", what, path, e)),
+    }
+}
+
+fn write_through_temp(
+    path: &Path,
+    replace: Replace,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
@@ -31,9 +125,6 @@ pub fn write_atomic(
     };
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let existing = std::fs::metadata(path).ok();
-    if replace == Replace::No && existing.is_some() {
-        return Err(exists(path));
-    }
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".socklab-tmp")
@@ -75,13 +166,6 @@ fn bare(e: io::Error) -> io::Error {
     io::Error::from_raw_os_error(errno)
 }
 
-fn exists(path: &Path) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("{} already exists", path.display()),
-    )
-}
-
 /// The process's umask, as Linux reports it in /proc/self/status (reading it with
 /// umask(2) would change it for every thread meanwhile); 022 where it cannot be read.
 fn umask() -> u32 {
@@ -95,28 +179,27 @@ fn umask() -> u32 {
         .unwrap_or(0o022)
 }
 
-/// A file read whole, but never more than `max` bytes of it.
-#[derive(Debug)]
-pub enum ReadCapped {
-    Read(Vec<u8>),
-    /// Larger than allowed (its size, as far as it was read).
-    TooBig(u64),
-}
-
 /// Reads a file whole if it holds at most `max` bytes (a file that grows meanwhile is still
-/// read no further than that).
-pub fn read_capped(path: &Path, max: u64) -> io::Result<ReadCapped> {
-    let f = File::open(path)?;
-    let size = f.metadata()?.len();
+/// read no further than that); `what` names it in the error.
+pub fn read_capped(path: &Path, max: u64, what: &'static str) -> Result<Vec<u8>, FileError> {
+    let too_big = |size| FileError::TooBig {
+        path: path.to_path_buf(),
+        what,
+        size,
+        max,
+    };
+    let fail = |e| FileError::io("read", what, path, e);
+    let f = File::open(path).map_err(fail)?;
+    let size = f.metadata().map_err(fail)?.len();
     if size > max {
-        return Ok(ReadCapped::TooBig(size));
+        return Err(too_big(size));
     }
     let mut buf = Vec::with_capacity(size as usize);
-    f.take(max + 1).read_to_end(&mut buf)?;
+    f.take(max + 1).read_to_end(&mut buf).map_err(fail)?;
     if buf.len() as u64 > max {
-        return Ok(ReadCapped::TooBig(buf.len() as u64));
+        return Err(too_big(buf.len() as u64));
     }
-    Ok(ReadCapped::Read(buf))
+    Ok(buf)
 }
 
 /// Moves a file aside to `path` + `suffix` (then -2, -3...), never over one set aside
@@ -151,18 +234,6 @@ pub fn set_aside(path: &Path, suffix: &str) -> io::Result<std::path::PathBuf> {
     Err(last)
 }
 
-/// A failed write as the window says it: what, where, the errno, and what to do.
-pub fn write_error(what: &str, path: &Path, e: &io::Error) -> String {
-    let errno = e
-        .raw_os_error()
-        .map(|n| format!(" ({})", crate::engine::errors::errno_name(n)))
-        .unwrap_or_default();
-    format!(
-        "could not write {what} to {}: {e}{errno}; pick a folder you can write to",
-        path.display()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,8 +242,8 @@ mod tests {
     fn a_failed_write_leaves_the_old_file_whole() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.txt");
-        write_atomic(&p, Replace::No, |w| w.write_all(b"old")).unwrap();
-        let r = write_atomic(&p, Replace::Yes, |w| {
+        write_atomic(&p, Replace::No, "the test", |w| w.write_all(b"old")).unwrap();
+        let r = write_atomic(&p, Replace::Yes, "the test", |w| {
             w.write_all(b"half")?;
             Err(io::Error::other("disk gone"))
         });
@@ -180,13 +251,19 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "the temporary file is removed");
-        let e =
-            write_atomic(&dir.path().join("no/such/dir/x"), Replace::No, |_| Ok(())).unwrap_err();
-        let msg = write_error("the traffic log", Path::new("/no/such/dir/x"), &e);
+        let missing = dir.path().join("no/such/dir/x");
+        let e = write_atomic(&missing, Replace::No, "the traffic log", |_| Ok(())).unwrap_err();
+        assert!(matches!(e, FileError::Io { op: "write", .. }), "{e:?}");
+        let msg = e.to_string();
+        let want = format!("could not write the traffic log to {}: ", missing.display());
+        assert!(msg.starts_with(&want), "{msg}");
         assert!(
-            msg.contains("ENOENT") && msg.contains("/no/such/dir/x"),
-            "{msg}"
+            msg.contains("(ENOENT); the folder does not exist"),
+            "the hint fits the errno: {msg}"
         );
+        // Reading a file that is not there is a different case, with its own hint.
+        let e = read_capped(&missing, 10, "the library").unwrap_err();
+        assert!(e.to_string().ends_with("(ENOENT); check the path"), "{e}");
     }
 
     #[test]
@@ -195,16 +272,19 @@ mod tests {
         let p = dir.path().join("journal.py");
         std::fs::write(&p, b"mine").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-        let e = write_atomic(&p, Replace::No, |w| w.write_all(b"new")).unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        let e = write_atomic(&p, Replace::No, "the test", |w| w.write_all(b"new")).unwrap_err();
+        assert!(
+            matches!(&e, FileError::Exists { path } if *path == p),
+            "{e:?}"
+        );
         assert_eq!(std::fs::read(&p).unwrap(), b"mine", "left as it was");
-        write_atomic(&p, Replace::Yes, |w| w.write_all(b"new")).unwrap();
+        write_atomic(&p, Replace::Yes, "the test", |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "a replaced file keeps its permissions");
         // A new file gets the usual permissions, not the temporary file's 0600.
         let q = dir.path().join("fresh.csv");
-        write_atomic(&q, Replace::No, |w| w.write_all(b"x")).unwrap();
+        write_atomic(&q, Replace::No, "the test", |w| w.write_all(b"x")).unwrap();
         let mode = std::fs::metadata(&q).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o666 & !umask());
     }
@@ -220,7 +300,7 @@ mod tests {
             .path()
             .join(format!("out.txt.socklab-tmp-{}", std::process::id()));
         std::os::unix::fs::symlink(&victim, &old_tmp).unwrap();
-        write_atomic(&p, Replace::No, |w| w.write_all(b"written")).unwrap();
+        write_atomic(&p, Replace::No, "the test", |w| w.write_all(b"written")).unwrap();
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
         assert_eq!(std::fs::read(&p).unwrap(), b"written");
         let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -239,11 +319,16 @@ mod tests {
         let p = dir.path().join("big");
         std::fs::File::create(&p).unwrap().set_len(10_000).unwrap();
         assert!(matches!(
-            read_capped(&p, 9_999).unwrap(),
-            ReadCapped::TooBig(10_000)
+            read_capped(&p, 9_999, "a test file"),
+            Err(FileError::TooBig {
+                size: 10_000,
+                max: 9_999,
+                ..
+            })
         ));
-        assert!(
-            matches!(read_capped(&p, 10_000).unwrap(), ReadCapped::Read(b) if b.len() == 10_000)
+        assert_eq!(
+            read_capped(&p, 10_000, "a test file").unwrap().len(),
+            10_000
         );
     }
 }

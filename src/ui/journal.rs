@@ -363,16 +363,6 @@ pub fn as_script<'e>(entries: impl IntoIterator<Item = &'e JournalEntry>) -> Str
     out
 }
 
-/// Writes the journal as a script, atomically: a reader sees the old file or the new one.
-pub fn save_script(
-    path: &std::path::Path,
-    replace: crate::ui::files::Replace,
-    entries: &Journal,
-) -> std::io::Result<()> {
-    let text = as_script(entries.iter());
-    crate::ui::files::write_atomic(path, replace, |w| w.write_all(text.as_bytes()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,10 +448,7 @@ mod tests {
         {
             entries.push(ReqId(i as u64), None, line);
         }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("session.py");
-        save_script(&path, crate::ui::files::Replace::No, &entries).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = as_script(entries.iter());
         let mut out = Vec::new();
         let mut err = Vec::new();
         let outcome = crate::python::run_source(&text, "session.py", &mut out, &mut err);

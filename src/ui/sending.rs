@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::files::FileError;
 use crate::engine::{AddrSpec, Progress, ReqId, SendJob, SendSource};
 use crate::payload::{Encoding, LineEnding, Mode};
 
@@ -85,12 +86,12 @@ pub fn export_library(
     path: &Path,
     replace: super::files::Replace,
     library: &[SavedPayload],
-) -> std::io::Result<()> {
+) -> Result<(), FileError> {
     let file = LibraryFile {
         socklab_library: 1,
         payloads: library.to_vec(),
     };
-    super::files::write_atomic(path, replace, |w| {
+    super::files::write_atomic(path, replace, "the library", |w| {
         serde_json::to_writer_pretty(&mut *w, &file).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
@@ -98,7 +99,7 @@ pub fn export_library(
 
 /// Reads a library file and merges it in (same name: the file's entry wins). Returns how
 /// many entries were read.
-pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<usize, String> {
+pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<usize, FileError> {
     let payloads = read_library(path)?;
     let n = payloads.len();
     for p in payloads {
@@ -108,20 +109,15 @@ pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<us
 }
 
 /// The payloads of a library file (read no further than a library file can be).
-pub fn read_library(path: &Path) -> Result<Vec<SavedPayload>, String> {
-    let shown = path.display();
-    use super::files::{read_capped, ReadCapped};
-    let text = match read_capped(path, MAX_LIBRARY_FILE) {
-        Ok(ReadCapped::Read(t)) => t,
-        Ok(ReadCapped::TooBig(n)) => {
-            return Err(format!(
-                "{shown} is {n} bytes; a library file holds at most {MAX_LIBRARY_FILE}"
-            ))
-        }
-        Err(e) => return Err(format!("could not read {shown}: {e}")),
-    };
-    let file: LibraryFile = serde_json::from_slice(&text).map_err(|e| {
-        format!("{shown} is not a socklab library (line {}, column {}): {e}; export one from socklab to see the format", e.line(), e.column())
+pub fn read_library(path: &Path) -> Result<Vec<SavedPayload>, FileError> {
+    let text = super::files::read_capped(path, MAX_LIBRARY_FILE, "a library file")?;
+    let file: LibraryFile = serde_json::from_slice(&text).map_err(|e| FileError::NotValid {
+        path: path.to_path_buf(),
+        what: "a socklab library",
+        line: e.line(),
+        column: e.column(),
+        why: e.to_string(),
+        hint: "export one from socklab to see the format",
     })?;
     Ok(file.payloads)
 }
@@ -342,14 +338,19 @@ mod tests {
             payload: "old".into(),
             ..Default::default()
         }];
-        assert_eq!(import_library(&path, &mut other), Ok(2));
+        assert_eq!(import_library(&path, &mut other).unwrap(), 2);
         assert_eq!(other, lib, "same name: the imported entry wins");
         assert_eq!(other[1].bytes().unwrap()[..3], [1, 3, 0]);
 
         std::fs::write(&path, "{\"payloads\": 3}").unwrap();
         let e = import_library(&path, &mut other).unwrap_err();
-        assert!(e.contains("not a socklab library"), "{e}");
+        assert!(matches!(e, FileError::NotValid { .. }), "{e:?}");
+        assert!(e.to_string().contains("is not a socklab library"), "{e}");
         let e = import_library(&dir.path().join("none.json"), &mut other).unwrap_err();
-        assert!(e.contains("could not read"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("could not read a library file from"),
+            "{e}"
+        );
     }
 }

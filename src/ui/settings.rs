@@ -53,11 +53,11 @@ impl Settings {
     /// A file past MAX_FILE is set aside like a damaged one: a settings file that size was
     /// not written by socklab, and reading it would cost far more memory than it.
     pub fn load_dir(dir: &std::path::Path, older: Option<&dyn eframe::Storage>) -> Settings {
-        use crate::ui::files::{read_capped, set_aside, ReadCapped};
+        use crate::ui::files::{read_capped, set_aside, FileError};
         let path = dir.join(FILE);
-        let text = match read_capped(&path, MAX_FILE) {
-            Ok(ReadCapped::Read(t)) => t,
-            Ok(ReadCapped::TooBig(_)) => {
+        let text = match read_capped(&path, MAX_FILE, "the settings") {
+            Ok(t) => t,
+            Err(FileError::TooBig { .. }) => {
                 let _ = set_aside(&path, ".damaged");
                 return Settings::default();
             }
@@ -104,10 +104,13 @@ impl Settings {
     }
 
     /// Writes the settings file in `dir` atomically (a crash leaves the old file whole).
-    pub fn save_dir(&self, dir: &std::path::Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
+    pub fn save_dir(&self, dir: &std::path::Path) -> Result<(), crate::ui::files::FileError> {
+        use crate::ui::files::{write_atomic, FileError, Replace};
+        let path = dir.join(FILE);
+        std::fs::create_dir_all(dir)
+            .map_err(|e| FileError::io("write", "the settings", &path, e))?;
         let text = self.to_json();
-        crate::ui::files::write_atomic(&dir.join(FILE), crate::ui::files::Replace::Yes, |w| {
+        write_atomic(&path, Replace::Yes, "the settings", |w| {
             w.write_all(text.as_bytes())
         })
     }

@@ -11,6 +11,7 @@ use crate::ui::journal::{self};
 use crate::ui::sending::{JobView, SavedPayload};
 
 use super::*;
+use crate::ui::files::{self, FileError};
 use crate::ui::writes::{Done, Failure, Progress, Target};
 
 /// What a person can ask the window to do.
@@ -291,10 +292,11 @@ impl UiState {
         let what = "saving the journal";
         let job = move |_: &Progress| {
             let p = PathBuf::from(&path);
-            let w = crate::ui::files::write_atomic(&p, replace, |w| w.write_all(text.as_bytes()));
+            let w =
+                files::write_atomic(&p, replace, "the journal", |w| w.write_all(text.as_bytes()));
             match w {
                 Ok(()) => Ok(Done::Written(format!("saved {lines} lines to {path}"))),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Failure::Exists {
+                Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path: p,
                     what: "the journal",
                     again: Box::new(Action::SaveJournal {
@@ -302,9 +304,7 @@ impl UiState {
                         replace: Replace::Yes,
                     }),
                 }),
-                Err(e) => Err(Failure::Other(format!(
-                    "could not save the journal to {path}: {e}; pick a writable path"
-                ))),
+                Err(e) => Err(Failure::Other(e.to_string())),
             }
         };
         self.journal_status = Some(match self.writes.start(Target::Journal, what, job) {
@@ -353,7 +353,7 @@ impl UiState {
                         path.display()
                     )))
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Failure::Exists {
+                Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path,
                     what,
                     again: Box::new(Action::Export {
@@ -362,9 +362,7 @@ impl UiState {
                         replace: Replace::Yes,
                     }),
                 }),
-                Err(e) => Err(Failure::Other(crate::ui::files::write_error(
-                    what, &path, &e,
-                ))),
+                Err(e) => Err(Failure::Other(e.to_string())),
             }
         };
         s.status = Some(match self.writes.start(Target::Socket(id), doing, job) {
@@ -383,7 +381,8 @@ impl UiState {
         let path = PathBuf::from(t);
         let started = if import {
             let job = move |_: &Progress| {
-                let payloads = crate::ui::sending::read_library(&path).map_err(Failure::Other)?;
+                let payloads = crate::ui::sending::read_library(&path)
+                    .map_err(|e| Failure::Other(e.to_string()))?;
                 let said = format!(
                     "imported {} payloads from {}",
                     payloads.len(),
@@ -402,20 +401,14 @@ impl UiState {
                         "exported {} payloads to {shown}",
                         library.len()
                     ))),
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        Err(Failure::Exists {
-                            path,
-                            what: "the library",
-                            again: Box::new(Action::ExportLibrary {
-                                replace: Replace::Yes,
-                            }),
-                        })
-                    }
-                    Err(e) => Err(Failure::Other(crate::ui::files::write_error(
-                        "the library",
-                        &path,
-                        &e,
-                    ))),
+                    Err(FileError::Exists { .. }) => Err(Failure::Exists {
+                        path,
+                        what: "the library",
+                        again: Box::new(Action::ExportLibrary {
+                            replace: Replace::Yes,
+                        }),
+                    }),
+                    Err(e) => Err(Failure::Other(e.to_string())),
                 }
             };
             self.writes
