@@ -8,17 +8,12 @@ pub use hex::{parse_hex, render_hex};
 pub use text::{parse_text, render_text, Encoding, LineEnding};
 
 /// Why a payload cannot be sent, and where in the input.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("at character {}: {message}", .pos + 1)]
 pub struct PayloadError {
     /// Character position in the input (0-based).
     pub pos: usize,
     pub message: String,
-}
-
-impl std::fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "at character {}: {}", self.pos + 1, self.message)
-    }
 }
 
 /// How the editor reads its text.

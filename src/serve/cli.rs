@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
-use super::{build, exposure_warning, MatchKind, Options, Rule};
+use super::{build, exposure_warning, MatchKind, Options, Rule, UsageError};
 use crate::engine::{
     AddrSpec, Client, Create, Direction, EngineConfig, Event, Family, Kind, Op, Reply, SocketId,
 };
@@ -32,20 +32,23 @@ pub struct Args {
 }
 
 /// Parses `--rule KIND:PATTERN=>REPLY` (KIND may start with `hex-`).
-pub fn parse_rule(s: &str) -> Result<Rule, String> {
+pub fn parse_rule(s: &str) -> Result<Rule, UsageError> {
+    let bad = |want| UsageError::Rule {
+        rule: s.to_string(),
+        want,
+    };
     let (kind, rest) = s
         .split_once(':')
-        .ok_or_else(|| format!("rule {s:?}: write KIND:PATTERN=>REPLY"))?;
+        .ok_or_else(|| bad("write KIND:PATTERN=>REPLY"))?;
     let (hex, kind) = match kind.strip_prefix("hex-") {
         Some(k) => (true, k),
         None => (false, kind),
     };
-    let kind = MatchKind::from_name(kind).ok_or_else(|| {
-        format!("rule {s:?}: the kind is one of exact, contains, prefix, suffix, regex")
-    })?;
+    let kind = MatchKind::from_name(kind)
+        .ok_or_else(|| bad("the kind is one of exact, contains, prefix, suffix, regex"))?;
     let (pattern, reply) = rest
         .split_once("=>")
-        .ok_or_else(|| format!("rule {s:?}: the reply follows =>"))?;
+        .ok_or_else(|| bad("the reply follows =>"))?;
     Ok(Rule {
         kind,
         hex,
@@ -64,22 +67,23 @@ pub enum Asked {
 
 /// Parses serve's arguments (without `serve` itself), as typed: `--key K` or `--key=K`,
 /// in any order, none of them required to be UTF-8 until it is read as text.
-pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Asked, String> {
+pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Asked, UsageError> {
     use lexopt::prelude::*;
     let mut p = lexopt::Parser::from_args(args);
     let mut pos = Vec::new();
     let mut o = Options::default();
     let mut udp = false;
     let mut quiet = false;
-    let text = |v: std::ffi::OsString, name: &str| {
+    let syntax = |e: lexopt::Error| UsageError::Syntax(e.to_string());
+    let text = |v: std::ffi::OsString, what: &'static str| {
         v.into_string()
-            .map_err(|v| format!("{name} {v:?} is not UTF-8 text"))
+            .map_err(|value| UsageError::NotText { what, value })
     };
-    let value = |p: &mut lexopt::Parser, name: &str| -> Result<String, String> {
-        let v = p.value().map_err(|e| e.to_string())?;
+    let value = |p: &mut lexopt::Parser, name: &'static str| -> Result<String, UsageError> {
+        let v = p.value().map_err(syntax)?;
         text(v, name)
     };
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next().map_err(syntax)? {
         match arg {
             Long("help") | Short('h') => return Ok(Asked::Help),
             Long("udp") => udp = true,
@@ -94,8 +98,10 @@ pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<As
                     .parse::<usize>()
                     .ok()
                     .filter(|n| (1..=1000).contains(n))
-                    .ok_or_else(|| {
-                        format!("--udp-amplify {v:?}: give a whole number from 1 to 1000")
+                    .ok_or_else(|| UsageError::Value {
+                        option: "--udp-amplify",
+                        value: v.clone(),
+                        want: "give a whole number from 1 to 1000",
                     })?;
             }
             Long("challenge-timeout") => {
@@ -104,23 +110,27 @@ pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<As
                     .parse::<f64>()
                     .ok()
                     .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
-                    .ok_or_else(|| format!("--challenge-timeout {v:?}: give seconds, more than 0 and at most 86400"))?;
+                    .ok_or_else(|| UsageError::Value {
+                        option: "--challenge-timeout",
+                        value: v.clone(),
+                        want: "give seconds, more than 0 and at most 86400",
+                    })?;
                 o.challenge_timeout = Some(Duration::from_secs_f64(secs));
             }
             Value(v) => pos.push(text(v, "the argument")?),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(syntax(other.unexpected())),
         }
     }
     let [responder, addr] = pos.as_slice() else {
-        return Err("give a responder and an address".into());
+        return Err(UsageError::Arguments);
     };
     let (host, port) = match addr.rsplit_once(':') {
         Some((h, p)) => (h.trim_matches(['[', ']']).to_string(), p),
         None => ("127.0.0.1".to_string(), addr.as_str()),
     };
-    let port: u16 = port
-        .parse()
-        .map_err(|_| format!("{port:?} is not a port (0-65535)"))?;
+    let port: u16 = port.parse().map_err(|_| UsageError::Port {
+        value: port.to_string(),
+    })?;
     Ok(Asked::Serve(Args {
         responder: responder.clone(),
         host,
@@ -132,10 +142,10 @@ pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<As
 }
 
 /// `parse_os` for arguments already text (tests, the fuzzer); help is an error here.
-pub fn parse(args: &[String]) -> Result<Args, String> {
+pub fn parse(args: &[String]) -> Result<Args, UsageError> {
     match parse_os(args.iter().map(std::ffi::OsString::from))? {
         Asked::Serve(a) => Ok(a),
-        Asked::Help => Err("help asked".into()),
+        Asked::Help => Err(UsageError::Help),
     }
 }
 

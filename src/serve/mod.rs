@@ -4,6 +4,7 @@
 
 pub mod basic;
 pub mod cli;
+pub mod error;
 pub mod hmac;
 pub mod rules;
 
@@ -11,6 +12,7 @@ use crate::engine::ResponderSpec;
 use crate::pyfmt::hashing::Algo;
 
 pub use basic::Basic;
+pub use error::{BuildError, RuleError, UsageError};
 pub use hmac::{HmacClient, HmacServer};
 pub use rules::{MatchKind, Rule, Rules};
 
@@ -46,18 +48,20 @@ pub struct Options {
 }
 
 /// Builds the responder called `name`, or says what is wrong.
-pub fn build(name: &str, o: &Options) -> Result<ResponderSpec, String> {
+pub fn build(name: &str, o: &Options) -> Result<ResponderSpec, BuildError> {
     let algo = || {
         let d = if o.digest.is_empty() {
             "sha256"
         } else {
             &o.digest
         };
-        Algo::from_name(d).ok_or_else(|| format!("unknown digest {d:?}: use md5, sha1 or sha256"))
+        Algo::from_name(d).ok_or_else(|| BuildError::UnknownDigest {
+            name: d.to_string(),
+        })
     };
     let key = || {
         if o.key.is_empty() {
-            Err("the HMAC responders need a key (--key)".to_string())
+            Err(BuildError::NoKey)
         } else {
             Ok(o.key.as_bytes().to_vec())
         }
@@ -73,7 +77,7 @@ pub fn build(name: &str, o: &Options) -> Result<ResponderSpec, String> {
         "daytime" => ResponderSpec::new(Basic::Daytime),
         "fixed" => {
             let reply = crate::payload::parse_text(&o.reply, crate::payload::Encoding::Utf8)
-                .map_err(|e| format!("the fixed reply: {e}"))?;
+                .map_err(BuildError::FixedReply)?;
             ResponderSpec::new(Basic::Fixed { reply })
         }
         "hmac" => ResponderSpec::new(HmacServer {
@@ -88,15 +92,14 @@ pub fn build(name: &str, o: &Options) -> Result<ResponderSpec, String> {
         }),
         "rules" => {
             if o.rules.is_empty() {
-                return Err("the rules responder needs at least one rule".into());
+                return Err(BuildError::NoRules);
             }
             ResponderSpec::new(Rules::new(o.rules.clone())?)
         }
         other => {
-            return Err(format!(
-                "unknown responder {other:?}: one of {}",
-                NAMES.join(", ")
-            ))
+            return Err(BuildError::UnknownResponder {
+                name: other.to_string(),
+            })
         }
     })
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::{BuildError, RuleError};
 use crate::engine::{Ctx, MakeResponder, Out, Responder};
 use crate::payload::{parse_hex, parse_text, Encoding};
 
@@ -91,13 +92,13 @@ impl std::fmt::Debug for Rules {
 }
 
 /// Parses a reply template into literal bytes and placeholders.
-fn template(t: &str) -> Result<Vec<Piece>, String> {
+fn template(t: &str) -> Result<Vec<Piece>, RuleError> {
     let mut out = Vec::new();
     let mut lit = String::new();
     let mut rest = t;
-    let flush = |lit: &mut String, out: &mut Vec<Piece>| -> Result<(), String> {
+    let flush = |lit: &mut String, out: &mut Vec<Piece>| -> Result<(), RuleError> {
         if !lit.is_empty() {
-            let b = parse_text(lit, Encoding::Utf8).map_err(|e| format!("reply: {e}"))?;
+            let b = parse_text(lit, Encoding::Utf8).map_err(RuleError::Reply)?;
             out.push(Piece::Lit(b));
             lit.clear();
         }
@@ -112,10 +113,10 @@ fn template(t: &str) -> Result<Vec<Piece>, String> {
             continue;
         }
         if tail.starts_with('}') {
-            return Err("reply: a lone '}' (write '}}' for a brace)".into());
+            return Err(RuleError::LoneClose);
         }
         let Some(end) = tail.find('}') else {
-            return Err("reply: '{' without '}' (write '{{' for a brace)".into());
+            return Err(RuleError::Unclosed);
         };
         let name = &tail[1..end];
         flush(&mut lit, &mut out)?;
@@ -126,9 +127,11 @@ fn template(t: &str) -> Result<Vec<Piece>, String> {
             "data" => Piece::Data,
             n => match n.parse::<usize>() {
                 Ok(g) if g <= 9 => Piece::Group(g),
-                _ => return Err(format!(
-                    "reply: unknown placeholder {{{n}}}: use {{0}}..{{9}}, {{count}}, {{time}}, {{peer}} or {{data}}"
-                )),
+                _ => {
+                    return Err(RuleError::Placeholder {
+                        name: n.to_string(),
+                    })
+                }
             },
         });
         rest = &tail[end + 1..];
@@ -140,20 +143,20 @@ fn template(t: &str) -> Result<Vec<Piece>, String> {
 
 impl Rules {
     /// Checks every rule; the error names the rule (1-based) and what is wrong.
-    pub fn new(rules: Vec<Rule>) -> Result<Rules, String> {
+    pub fn new(rules: Vec<Rule>) -> Result<Rules, BuildError> {
         let mut out = Vec::new();
         for (i, r) in rules.into_iter().enumerate() {
-            let at = |e: String| format!("rule {}: {e}", i + 1);
+            let at = |why: RuleError| BuildError::Rule { number: i + 1, why };
             let matcher = match (r.kind, r.hex) {
                 (MatchKind::Regex, _) => Matcher::Regex(
-                    Regex::new(&r.pattern).map_err(|e| at(format!("bad regex: {e}")))?,
+                    Regex::new(&r.pattern).map_err(|e| at(RuleError::Regex(e.to_string())))?,
                 ),
                 (_, true) => {
-                    Matcher::Bytes(parse_hex(&r.pattern).map_err(|e| at(format!("pattern: {e}")))?)
+                    Matcher::Bytes(parse_hex(&r.pattern).map_err(|e| at(RuleError::Pattern(e)))?)
                 }
                 (_, false) => Matcher::Bytes(
                     parse_text(&r.pattern, Encoding::Utf8)
-                        .map_err(|e| at(format!("pattern: {e}")))?,
+                        .map_err(|e| at(RuleError::Pattern(e)))?,
                 ),
             };
             let reply = template(&r.reply).map_err(at)?;
@@ -355,12 +358,25 @@ mod tests {
             ..Rule::default()
         }])
         .unwrap_err();
-        assert!(e.starts_with("rule 1: bad regex"), "{e}");
+        assert!(
+            matches!(
+                &e,
+                BuildError::Rule {
+                    number: 1,
+                    why: RuleError::Regex(_)
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().starts_with("rule 1: bad regex"), "{e}");
         let e = Rules::new(vec![Rule {
             reply: "{nope}".into(),
             ..Rule::default()
         }])
         .unwrap_err();
-        assert!(e.contains("unknown placeholder {nope}"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "rule 1: reply: unknown placeholder {nope}: use {0}..{9}, {count}, {time}, {peer} or {data}"
+        );
     }
 }

@@ -64,7 +64,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
             }
             if let Err(e) = built {
                 if s.form.responder != "rules" || !s.form.serve.rules.is_empty() {
-                    field_problem(ui, Some(&e));
+                    field_problem(ui, Some(&e.to_string()));
                 }
             }
         });
