@@ -153,56 +153,6 @@ impl AddrSpec {
             }),
         }
     }
-
-    /// Parses what a person types in an address field: `host:port`, `[v6]:port`, or a path.
-    pub fn parse_text(text: &str, family: Family) -> Result<AddrSpec, String> {
-        let text = text.trim();
-        if family == Family::Unix {
-            if text.is_empty() {
-                return Err("a Unix socket path is empty".into());
-            }
-            let max = 107;
-            if text.len() > max {
-                return Err(format!(
-                    "a Unix socket path holds at most {max} bytes, this one has {}",
-                    text.len()
-                ));
-            }
-            return Ok(AddrSpec::Unix {
-                path: text.as_bytes().to_vec(),
-            });
-        }
-        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
-            let (h, p) = rest
-                .split_once("]:")
-                .ok_or("write an IPv6 address as [host]:port")?;
-            (h.to_string(), p)
-        } else {
-            let (h, p) = text
-                .rsplit_once(':')
-                .ok_or("write the address as host:port")?;
-            if h.contains(':') {
-                return Err("put an IPv6 address in brackets: [::1]:9000".into());
-            }
-            (h.to_string(), p)
-        };
-        let port: u32 = port
-            .parse()
-            .map_err(|_| format!("port '{port}' is not a number"))?;
-        if port > 65535 {
-            return Err(format!("port {port} is out of range 0-65535"));
-        }
-        let port = port as u16;
-        Ok(match family {
-            Family::Inet6 => AddrSpec::Inet6 {
-                host,
-                port,
-                flowinfo: 0,
-                scope_id: 0,
-            },
-            _ => AddrSpec::Inet { host, port },
-        })
-    }
 }
 
 fn gai_error(op: &'static str, shown: &Option<String>, code: i32) -> OpError {
@@ -391,26 +341,6 @@ impl fmt::Display for Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_typed_addresses() {
-        assert_eq!(
-            AddrSpec::parse_text("127.0.0.1:9000", Family::Inet),
-            Ok(AddrSpec::Inet {
-                host: "127.0.0.1".into(),
-                port: 9000
-            })
-        );
-        assert!(matches!(
-            AddrSpec::parse_text("[::1]:80", Family::Inet6),
-            Ok(AddrSpec::Inet6 { port: 80, .. })
-        ));
-        assert!(AddrSpec::parse_text("::1:80", Family::Inet6).is_err());
-        assert!(AddrSpec::parse_text("h:70000", Family::Inet)
-            .unwrap_err()
-            .contains("0-65535"));
-        assert!(AddrSpec::parse_text(&"x".repeat(200), Family::Unix).is_err());
-    }
 
     #[test]
     fn resolves_like_cpython() {

@@ -426,8 +426,9 @@ fn fuzz(seconds: f64, seed: u64) -> Counts {
                     let _ = parse_text(&text, enc);
                 }
                 let _ = parse_hex(&text);
+                let (host, port) = text.rsplit_once(':').unwrap_or((&text, ""));
                 for f in [Family::Inet, Family::Inet6, Family::Unix] {
-                    let _ = socklab::engine::AddrSpec::parse_text(&text, f);
+                    let _ = socklab::ui::state::validate_addr(f, host, port);
                 }
                 let _ = socklab::serve::cli::parse_rule(&text);
                 let args: Vec<String> = text.split(' ').map(str::to_string).collect();
