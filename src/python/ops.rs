@@ -1,5 +1,9 @@
 //! Operators, indexing, slicing and the methods of str and bytes, with CPython's results and
 //! error messages.
+//!
+//! Longer than socklab's files usually are (~600 lines): the interpreter is rebuilt for
+//! the tutorials' Python (issue 17), and is left whole until then rather than split along
+//! seams the new one will not have.
 
 use std::rc::Rc;
 

@@ -1,5 +1,9 @@
 //! Parses the Python subset into statements, and checks that every construct, name and
 //! attribute is one socklab supports, before anything runs.
+//!
+//! Longer than socklab's files usually are (~600 lines): the interpreter is rebuilt for
+//! the tutorials' Python (issue 17), and is left whole until then rather than split along
+//! seams the new one will not have.
 
 use super::lexer::{lex, Pos, Tok, Token};
 

@@ -18,7 +18,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn engine_imports_no_gui_crate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("src/sys.rs")];
+    let mut files = Vec::new();
+    rust_files(&root.join("src/sys"), &mut files);
     rust_files(&root.join("src/engine"), &mut files);
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
@@ -43,6 +44,10 @@ fn engine_imports_no_gui_crate() {
     assert!(
         files.iter().any(|p| p.ends_with("worker/reactor.rs")),
         "the worker's modules are read too"
+    );
+    assert!(
+        files.iter().any(|p| p.ends_with("sys/recv.rs")),
+        "the system-call layer is read too"
     );
     assert!(files.len() >= 15, "only {} engine files found", files.len());
 }

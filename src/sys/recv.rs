@@ -1,0 +1,104 @@
+//! Receiving into a buffer's spare room: recv(2)/recvfrom(2) and recvmmsg(2).
+
+use super::*;
+
+/// recv(2)/recvfrom(2) without waiting beyond what `flags` say, into the spare room of
+/// `buf` (at most `room` bytes, appended after what it holds). Returns the length the
+/// kernel reported — with MSG_TRUNC a datagram's whole length, which may exceed `room` —
+/// and the sender when `from` is asked for; `buf` grows by that length or `room`, the
+/// smaller. With MSG_TRUNC the room is zeroed first: a stream socket then discards what
+/// it reports and writes nothing (tcp(7)), so its bytes are zeros, never old memory.
+pub(crate) fn recv_into(
+    sock: &Socket,
+    buf: &mut Vec<u8>,
+    room: usize,
+    flags: i32,
+    from: bool,
+) -> io::Result<(usize, Option<SockAddr>)> {
+    buf.reserve(room);
+    let start = buf.len();
+    let spare = &mut buf.spare_capacity_mut()[..room];
+    let zeroed = flags & libc::MSG_TRUNC != 0;
+    if zeroed {
+        spare.fill(std::mem::MaybeUninit::new(0));
+    }
+    let (n, sender) = if from {
+        let (n, sa) = sock.recv_from_with_flags(spare, flags)?;
+        (n, Some(sa))
+    } else {
+        (sock.recv_with_flags(spare, flags)?, None)
+    };
+    let kept = n.min(room);
+    // SAFETY: the first `kept` bytes of the spare room (`room` long) are initialised: the
+    // kernel wrote them (without MSG_TRUNC it writes every byte it reports, up to the
+    // room), or they were zeroed above. A length reported past the room is never used.
+    unsafe { buf.set_len(start + kept) };
+    Ok((n, sender))
+}
+
+/// Datagrams one recvmmsg call takes at most.
+pub(crate) const MMSG_BATCH: usize = 16;
+
+/// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room, emptied
+/// first); sets each filled buffer's length and puts the senders, one per datagram, in
+/// `from`. The call's headers live on the stack: a flood makes this call ~40,000 times a
+/// second.
+pub(crate) fn recvmmsg(
+    fd: BorrowedFd<'_>,
+    bufs: &mut [Vec<u8>],
+    bufsize: usize,
+    from: &mut Vec<SockAddr>,
+) -> io::Result<()> {
+    let n = bufs.len().min(MMSG_BATCH);
+    let mut names: [SockAddrStorage; MMSG_BATCH] =
+        std::array::from_fn(|_| SockAddrStorage::zeroed());
+    let mut iovs: [libc::iovec; MMSG_BATCH] = std::array::from_fn(|_| libc::iovec {
+        iov_base: std::ptr::null_mut(),
+        iov_len: 0,
+    });
+    // SAFETY: mmsghdr is a C struct of integers and pointers, for which all-zero bytes
+    // (null pointers, zero lengths) are a value.
+    let mut hdrs: [libc::mmsghdr; MMSG_BATCH] =
+        std::array::from_fn(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() });
+    let name_room = std::mem::size_of::<libc::sockaddr_storage>();
+    for i in 0..n {
+        bufs[i].clear();
+        bufs[i].reserve(bufsize);
+        iovs[i] = libc::iovec {
+            iov_base: bufs[i].spare_capacity_mut().as_mut_ptr().cast(),
+            iov_len: bufsize,
+        };
+        let h = &mut hdrs[i].msg_hdr;
+        // SAFETY: a SockAddrStorage is a sockaddr_storage (socket2 documents the layout).
+        h.msg_name = unsafe { names[i].view_as::<libc::sockaddr_storage>() }
+            as *mut libc::sockaddr_storage as *mut libc::c_void;
+        h.msg_namelen = name_room as u32;
+        h.msg_iov = &mut iovs[i];
+        h.msg_iovlen = 1;
+    }
+    // SAFETY: hdrs holds n headers whose iovecs point into buffers with `bufsize` bytes of
+    // spare capacity each and whose names point at storages of `name_room` bytes; all of
+    // them outlive the call, and the kernel writes no more than those lengths.
+    let rc = unsafe {
+        libc::recvmmsg(
+            fd.as_raw_fd(),
+            hdrs.as_mut_ptr(),
+            n as u32,
+            libc::MSG_DONTWAIT,
+            std::ptr::null_mut(),
+        )
+    };
+    let got = (check(rc)? as usize).min(n);
+    from.clear();
+    for (i, name) in names.into_iter().enumerate().take(got) {
+        let len = (hdrs[i].msg_len as usize).min(bufsize);
+        // SAFETY: the kernel initialised the first msg_len bytes of this buffer's spare
+        // room (`bufsize` long); a longer length (a truncated datagram) is clamped.
+        unsafe { bufs[i].set_len(len) };
+        let namelen = (hdrs[i].msg_hdr.msg_namelen as usize).min(name_room);
+        // SAFETY: the kernel initialised the address, `namelen` bytes of it (the length it
+        // reports is clamped to the storage, as an address longer than it is truncated).
+        from.push(unsafe { SockAddr::new(name, namelen as libc::socklen_t) });
+    }
+    Ok(())
+}

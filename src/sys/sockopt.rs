@@ -1,0 +1,57 @@
+//! Socket options read and written raw, and TCP_INFO.
+
+use super::*;
+
+/// getsockopt into a buffer of `len` bytes; the bytes the kernel wrote (never more than
+/// `len`, whatever length it reports), or the errno.
+pub(crate) fn getsockopt_raw(
+    fd: BorrowedFd<'_>,
+    level: i32,
+    name: i32,
+    len: usize,
+) -> Result<Vec<u8>, i32> {
+    let mut buf = vec![0u8; len];
+    let mut l = len as libc::socklen_t;
+    // SAFETY: buf is valid for writes of `len` bytes, and l says so; fd is open.
+    let rc =
+        unsafe { libc::getsockopt(fd.as_raw_fd(), level, name, buf.as_mut_ptr().cast(), &mut l) };
+    check(rc).map_err(errno_of)?;
+    buf.truncate((l as usize).min(len));
+    Ok(buf)
+}
+
+/// setsockopt with the value's bytes; the errno on failure.
+pub(crate) fn setsockopt_raw(
+    fd: BorrowedFd<'_>,
+    level: i32,
+    name: i32,
+    value: &[u8],
+) -> Result<(), i32> {
+    let len = libc::socklen_t::try_from(value.len()).map_err(|_| libc::EINVAL)?;
+    // SAFETY: value is valid for reads of len bytes; the kernel only reads them.
+    let rc = unsafe { libc::setsockopt(fd.as_raw_fd(), level, name, value.as_ptr().cast(), len) };
+    check(rc).map(drop).map_err(errno_of)
+}
+
+/// TCP_INFO as the kernel fills it, or None for a socket that is not TCP. Fields the
+/// kernel did not write (an older kernel's shorter struct) stay zero.
+pub(crate) fn tcp_info(fd: BorrowedFd<'_>) -> Option<libc::tcp_info> {
+    let size = std::mem::size_of::<libc::tcp_info>();
+    // SAFETY: tcp_info is a C struct of integers, for which all-zero bytes are a value.
+    let mut ti: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut l = size as libc::socklen_t;
+    // SAFETY: ti is valid for writes of `size` bytes, and l says so; the kernel writes at
+    // most l bytes of integers into it, each of which is a valid value.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut ti as *mut libc::tcp_info).cast(),
+            &mut l,
+        )
+    };
+    // The fields socklab reads end with tcpi_total_retrans.
+    let needed = std::mem::offset_of!(libc::tcp_info, tcpi_total_retrans) + 4;
+    (check(rc).is_ok() && l as usize >= needed).then_some(ti)
+}

@@ -1,0 +1,69 @@
+//! The layer's own checks; .ci/run runs them under valgrind's memcheck too.
+
+use super::*;
+use std::os::fd::AsFd;
+
+fn udp() -> std::net::UdpSocket {
+    std::net::UdpSocket::bind("127.0.0.1:0").unwrap()
+}
+
+#[test]
+fn lengths_the_kernel_reports_never_exceed_the_buffer() {
+    // getsockopt into a buffer smaller than the option: never more than asked.
+    let u = udp();
+    let b = getsockopt_raw(u.as_fd(), libc::SOL_SOCKET, libc::SO_RCVBUF, 2).unwrap();
+    assert!(b.len() <= 2);
+    assert_eq!(
+        tcp_info(u.as_fd()).map(|t| t.tcpi_state),
+        None,
+        "UDP has no TCP_INFO"
+    );
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    assert_eq!(
+        tcp_info(l.as_fd()).map(|t| t.tcpi_state),
+        Some(10),
+        "LISTEN"
+    );
+
+    // recv with MSG_TRUNC reports 100 bytes; 4 are kept, what the buffer held.
+    let s = Socket::from(udp());
+    let to = s.local_addr().unwrap().as_socket().unwrap();
+    let peer = udp();
+    peer.send_to(&[7u8; 100], to).unwrap();
+    let mut buf = Vec::new();
+    let (n, from) = recv_into(&s, &mut buf, 4, libc::MSG_TRUNC, true).unwrap();
+    assert_eq!((n, buf.as_slice()), (100, &[7u8; 4][..]));
+    assert_eq!(
+        from.and_then(|a| a.as_socket()),
+        Some(peer.local_addr().unwrap())
+    );
+
+    // recvmmsg: each buffer holds at most its room, whatever the datagram's size.
+    peer.send_to(&[1u8; 10], to).unwrap();
+    peer.send_to(&[2u8; 2], to).unwrap();
+    let mut bufs = vec![Vec::new(), Vec::new()];
+    let mut senders = Vec::new();
+    // Both datagrams are queued on loopback once send_to returned.
+    recvmmsg(s.as_fd(), &mut bufs, 3, &mut senders).unwrap();
+    assert_eq!(bufs[0], [1u8; 3]);
+    assert_eq!(bufs[1], [2u8; 2]);
+    assert_eq!(senders.len(), 2);
+}
+
+#[test]
+fn names_errors_and_files() {
+    let found = getaddrinfo("localhost", 80, libc::AF_UNSPEC, libc::SOCK_STREAM).unwrap();
+    assert!(found
+        .iter()
+        .all(|(a, _)| a.port() == 80 && a.ip().is_loopback()));
+    assert!(getaddrinfo("a\0b", 80, libc::AF_UNSPEC, 0).is_err());
+    assert_eq!(strerror(libc::ECONNREFUSED), "Connection refused");
+    assert_eq!(gai_strerror(libc::EAI_NONAME), "Name or service not known");
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::write(&a, b"a").unwrap();
+    std::fs::write(&b, b"b").unwrap();
+    let e = rename_noreplace(&a, &b).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+    assert_eq!(std::fs::read(&b).unwrap(), b"b");
+}
