@@ -1,7 +1,7 @@
 //! Saving a socket's traffic: the received bytes as a file, and the log as CSV or JSON lines
 //! (one row per call, with exact hex), written atomically and streamed, not built in memory.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -54,18 +54,20 @@ pub fn save_received(
     log: &TrafficLog,
     progress: &Progress,
 ) -> Result<Written, FileError> {
-    let mut out = Written { rows: 0, bytes: 0 };
-    progress.total.store(log.len() as u64, Ordering::Relaxed);
-    super::files::write_atomic(path, replace, "the received bytes", |w| {
-        for r in log.iter().filter(|r| r.direction == Direction::In) {
-            w.write_all(&r.data)?;
-            out.rows += 1;
-            out.bytes += r.data.len() as u64;
-            progress.done.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    let each = |w: &mut dyn Write, r: &TrafficRow| {
+        w.write_all(&r.data)?;
+        Ok(r.data.len() as u64)
+    };
+    write_rows(
+        path,
+        replace,
+        "the received bytes",
+        log,
+        progress,
+        b"",
+        |r| r.direction == Direction::In,
+        each,
+    )
 }
 
 /// The log as CSV (RFC 4180): time, seconds since the first row, direction, length, peer,
@@ -78,30 +80,32 @@ pub fn export_csv(
     progress: &Progress,
 ) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
-    let mut out = Written { rows: 0, bytes: 0 };
-    progress.total.store(log.len() as u64, Ordering::Relaxed);
-    super::files::write_atomic(path, replace, "the traffic log as CSV", |w| {
-        w.write_all(b"time,seconds,direction,length,peer,text,hex\r\n")?;
-        for r in log.iter() {
-            let f = Fields::of(r, first, enc);
-            write!(
-                w,
-                "{},{:.6},{},{},{},{},{}\r\n",
-                f.time,
-                f.seconds,
-                f.direction,
-                r.len,
-                csv_field(&f.peer),
-                csv_field(&f.text),
-                f.hex
-            )?;
-            out.rows += 1;
-            out.bytes += r.len as u64;
-            progress.done.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    let header = b"time,seconds,direction,length,peer,text,hex\r\n";
+    let each = |w: &mut dyn Write, r: &TrafficRow| {
+        let f = Fields::of(r, first, enc);
+        write!(
+            w,
+            "{},{:.6},{},{},{},{},{}\r\n",
+            f.time,
+            f.seconds,
+            f.direction,
+            r.len,
+            csv_field(&f.peer),
+            csv_field(&f.text),
+            f.hex
+        )?;
+        Ok(r.len as u64)
+    };
+    write_rows(
+        path,
+        replace,
+        "the traffic log as CSV",
+        log,
+        progress,
+        header,
+        |_| true,
+        each,
+    )
 }
 
 /// The log as JSON lines: one object per row, `hex` exact, `text` for reading.
@@ -113,25 +117,57 @@ pub fn export_jsonl(
     progress: &Progress,
 ) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
+    let each = |w: &mut dyn Write, r: &TrafficRow| {
+        let f = Fields::of(r, first, enc);
+        let obj = serde_json::json!({
+            "time": f.time,
+            "seconds": (f.seconds * 1e6).round() / 1e6,
+            "direction": f.direction,
+            "length": r.len,
+            "peer": if f.peer.is_empty() { serde_json::Value::Null } else { f.peer.into() },
+            "truncated": r.data.len() < r.len,
+            "text": f.text,
+            "hex": f.hex,
+        });
+        serde_json::to_writer(&mut *w, &obj).map_err(io::Error::other)?;
+        w.write_all(b"\n")?;
+        Ok(r.len as u64)
+    };
+    write_rows(
+        path,
+        replace,
+        "the traffic log as JSON lines",
+        log,
+        progress,
+        b"",
+        |_| true,
+        each,
+    )
+}
+
+/// Writes `header`, then each row `keep` accepts through `each` (which says how many of the
+/// socket's bytes the row stands for), atomically, counting rows into `progress`.
+#[allow(clippy::too_many_arguments)] // one call per format, each naming all of them
+fn write_rows(
+    path: &Path,
+    replace: Replace,
+    what: &'static str,
+    log: &TrafficLog,
+    progress: &Progress,
+    header: &[u8],
+    keep: impl Fn(&TrafficRow) -> bool,
+    mut each: impl FnMut(&mut dyn Write, &TrafficRow) -> io::Result<u64>,
+) -> Result<Written, FileError> {
     let mut out = Written { rows: 0, bytes: 0 };
     progress.total.store(log.len() as u64, Ordering::Relaxed);
-    super::files::write_atomic(path, replace, "the traffic log as JSON lines", |w| {
+    super::files::write_atomic(path, replace, what, |w| {
+        w.write_all(header)?;
         for r in log.iter() {
-            let f = Fields::of(r, first, enc);
-            let obj = serde_json::json!({
-                "time": f.time,
-                "seconds": (f.seconds * 1e6).round() / 1e6,
-                "direction": f.direction,
-                "length": r.len,
-                "peer": if f.peer.is_empty() { serde_json::Value::Null } else { f.peer.into() },
-                "truncated": r.data.len() < r.len,
-                "text": f.text,
-                "hex": f.hex,
-            });
-            serde_json::to_writer(&mut *w, &obj).map_err(io::Error::other)?;
-            w.write_all(b"\n")?;
-            out.rows += 1;
-            out.bytes += r.len as u64;
+            if keep(r) {
+                out.bytes += each(w, r)?;
+                out.rows += 1;
+            }
+            // Rows passed over count too: the progress reaches its total.
             progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
