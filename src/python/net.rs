@@ -676,7 +676,7 @@ pub fn call_builtin(
             }
             super::ops::room_for(usize::try_from(n).ok())?;
             let mut buf = vec![0u8; n as usize];
-            crate::sys::getrandom(&mut buf).map_err(|e| PyErr::new("OSError", e.to_string()))?;
+            getrandom::fill(&mut buf).map_err(|e| PyErr::new("OSError", e.to_string()))?;
             Ok(Value::bytes(&buf))
         }
         "hmac.new" => {

@@ -37,7 +37,7 @@ pub struct HmacClient {
 
 fn random_bytes(n: usize) -> Vec<u8> {
     let mut buf = vec![0u8; n];
-    if crate::sys::getrandom(&mut buf).is_err() {
+    if getrandom::fill(&mut buf).is_err() {
         // No kernel randomness: fall back to the time, never to a fixed challenge.
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

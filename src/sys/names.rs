@@ -95,20 +95,6 @@ pub(crate) fn monotonic() -> f64 {
     t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
 }
 
-/// Fills `buf` from the kernel's random source (getrandom(2)).
-pub(crate) fn getrandom(buf: &mut [u8]) -> io::Result<()> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match rustix::rand::getrandom(&mut buf[filled..], rustix::rand::GetRandomFlags::empty()) {
-            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
-            Ok(n) => filled += n,
-            Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
-
 /// Renames `from` to `to` only if nothing is at `to` (renameat2 RENAME_NOREPLACE, or a
 /// hard link and unlink where the file system has no such rename); `AlreadyExists` if
 /// something is.
