@@ -1,6 +1,9 @@
 //! The bytes of one recv()/send() call as events carry them: a buffer of their own, or a
 //! share of one allocation that a batch of datagrams received together fills. A flood of
 //! small datagrams then costs one allocation per batch instead of one per datagram.
+//!
+//! Not the `bytes` crate: the traffic log's memory cap counts what a buffer keeps allocated
+//! (a Vec's capacity, see `held`), which `bytes::Bytes` does not tell.
 
 use std::fmt;
 use std::ops::{Deref, Range};
