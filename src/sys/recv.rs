@@ -41,8 +41,8 @@ pub(crate) const MMSG_BATCH: usize = 16;
 
 /// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room, emptied
 /// first); sets each filled buffer's length and puts the senders, one per datagram, in
-/// `from`. The call's headers live on the stack: a flood makes this call ~40,000 times a
-/// second.
+/// `from`. The call's headers live on the stack: a flood makes this call for every batch,
+/// and an allocation per call would cost more than the copy.
 pub(crate) fn recvmmsg(
     fd: BorrowedFd<'_>,
     bufs: &mut [Vec<u8>],

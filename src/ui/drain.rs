@@ -1,10 +1,10 @@
 //! How the window takes the engine's events: at most a frame's worth at a time, handing the
 //! core over while datagrams pour in. A receiving worker may share the window's core; while
-//! the window applies thousands of events the scheduler lets it run on until its next tick
-//! (4 ms here), longer than a socket buffer of datagrams lasts under a flood (~280 of 64
-//! bytes, 0.5 ms at 600,000/s; ~90 of 1400), and the kernel drops what does not fit. A
-//! stream's sender only waits, so a stream flood gets no such hand-over: it would cost the
-//! frame a whole slice of the flood each time.
+//! the window applies thousands of events the scheduler lets it run on until its next tick,
+//! longer than a socket buffer of small datagrams lasts under a flood, and the kernel drops
+//! what does not fit (BENCHMARKS.md has the numbers). A stream's sender only waits, so a
+//! stream flood gets no such hand-over: it would cost the frame a whole slice of the flood
+//! each time.
 
 use crossbeam_channel::Receiver;
 

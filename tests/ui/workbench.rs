@@ -102,16 +102,16 @@ fn tcp_listen_connect_send_hello() {
                 .any(|e| e.line.contains(".recv(") && e.result.as_deref() == Some("b'hello'"))
     });
     // In the traffic view and in the journal, as drawn.
-    assert!(
+    step_until_drawn(&mut h, "the traffic row with text and hex", |h| {
         h.query_by_label_contains("hello  | 68 65 6c 6c 6f")
-            .is_some(),
-        "the traffic row shows text and hex"
-    );
-    assert!(h.query_by_label(">>> s2.send(b'hello')").is_some());
-    assert!(
-        h.query_by_label("b'hello'").is_some(),
-        "recv's result in the journal"
-    );
+            .is_some()
+    });
+    step_until_drawn(&mut h, "send's line in the journal", |h| {
+        h.query_by_label(">>> s2.send(b'hello')").is_some()
+    });
+    step_until_drawn(&mut h, "recv's result in the journal", |h| {
+        h.query_by_label("b'hello'").is_some()
+    });
     let j = &h.state().state.journal;
     assert!(j
         .iter()

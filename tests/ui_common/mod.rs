@@ -40,6 +40,23 @@ pub fn harness_allowing_missing_glyphs() -> H {
         .build_eframe(|cc| SocklabApp::new(cc))
 }
 
+/// Steps frames until `pred` finds what it looks for in the drawn frame (the accessibility
+/// tree of the last frame), not only in the state behind it.
+pub fn step_until_drawn(h: &mut H, what: &str, pred: impl Fn(&H) -> bool) {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        h.step();
+        if pred(h) {
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "{what} not drawn within {DEADLINE:?}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
 /// Steps frames until `pred` holds; the workers answer on their own threads.
 pub fn step_until(h: &mut H, what: &str, pred: impl Fn(&SocklabApp) -> bool) {
     let until = Instant::now() + DEADLINE;

@@ -12,9 +12,8 @@ use crate::ui::traffic::{self, human_bytes};
 use crate::ui::widgets::{field_problem, labelled_edit};
 
 /// Bytes of a row or merged run laid out as text: rows are one line, cut at the view's
-/// edge, and a line of 256 bytes is wider than any screen. Laying out a whole 256 KiB chunk
-/// every frame only to cut it made a busy socket's view slow. (The rest is in the hex
-/// dump, the copies and the exports.)
+/// edge, and a line of 256 bytes is wider than any screen, so laying out more is work
+/// thrown away every frame. (The rest is in the hex dump, the copies and the exports.)
 const RUN_TEXT: usize = 256;
 
 fn hex(data: &[u8]) -> String {

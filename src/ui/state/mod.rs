@@ -55,8 +55,8 @@ pub struct UiState {
     /// The sockets list's order, for the socket count and newest id it was made for
     /// (sockets are only ever added, so those two say whether it is still right).
     tree_cache: std::cell::RefCell<TreeCache>,
-    /// Every socket's last counters summed, kept as snapshots arrive (the top bar shows
-    /// them every frame; summing a thousand sockets each frame cost 2 % of it).
+    /// Every socket's last counters summed, kept as snapshots arrive: the top bar shows
+    /// them every frame, and summing every socket each frame grows with their number.
     totals: Counters,
 }
 
