@@ -158,18 +158,13 @@ fn recv_udp(port: u16) -> Result<(), String> {
         std::thread::sleep(FRAME.saturating_sub(frame.elapsed()));
     }
     // A fresh snapshot carries the exact counters.
-    let r = client.send(id, Op::Inspect { so_error: false });
-    let mut msgs = None;
-    while let Some(ev) = client.wait_for(None, |e| {
-        matches!(e, Event::Snapshot { id: i, .. } if *i == id) || e.req() == Some(r)
-    }) {
-        match ev {
-            Event::Snapshot { snapshot, .. } => msgs = Some(snapshot.counters.msgs_in),
-            _ if msgs.is_some() => break,
-            _ => {}
-        }
-    }
-    println!("{{\"received\": {}}}", msgs.unwrap_or(0));
+    let until = Instant::now() + Duration::from_secs(10);
+    let msgs = match client.inspect(id, false, Some(until)) {
+        Some(Ok(s)) => s.counters.msgs_in,
+        Some(Err(e)) => return Err(format!("inspect: {e}")),
+        None => return Err("no snapshot within 10 s".into()),
+    };
+    println!("{{\"received\": {msgs}}}");
     client.shutdown();
     Ok(())
 }

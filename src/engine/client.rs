@@ -10,7 +10,7 @@ use crossbeam_channel::Receiver;
 
 use super::command::{Create, Op, ReqId, SocketId};
 use super::errors::OpError;
-use super::event::{Event, Reply, SocketInfo};
+use super::event::{Event, Reply, Snapshot, SocketInfo};
 use super::{Engine, EngineConfig};
 
 /// Which events passed over while waiting are kept for later.
@@ -67,27 +67,11 @@ impl Client {
         std::mem::take(&mut self.kept)
     }
 
-    /// The events kept so far, oldest first.
-    pub fn kept(&self) -> &VecDeque<Event> {
-        &self.kept
-    }
-
     /// Sends a command without waiting; its request id.
     pub fn send(&self, id: SocketId, op: Op) -> ReqId {
         let req = self.engine.next_req();
         self.engine.send(id, req, op);
         req
-    }
-
-    /// The next event, kept or new; None once the engine is gone or `until` passed.
-    pub fn next_event(&mut self, until: Option<Instant>) -> Option<Event> {
-        if let Some(e) = self.kept.pop_front() {
-            return Some(e);
-        }
-        match until {
-            Some(u) => self.events.recv_deadline(u).ok(),
-            None => self.events.recv().ok(),
-        }
     }
 
     /// The first event, kept or new, that `pred` accepts (taken out); the others that
@@ -175,6 +159,37 @@ impl Client {
         match self.kept.remove(pos) {
             Some(Event::Created { info, .. }) => Some(info),
             _ => None,
+        }
+    }
+
+    /// A fresh snapshot of a socket, read after everything sent to it so far; with
+    /// `so_error`, SO_ERROR is read too (which clears it). None once the engine is gone or
+    /// `until` passed.
+    pub fn inspect(
+        &mut self,
+        id: SocketId,
+        so_error: bool,
+        until: Option<Instant>,
+    ) -> Option<Result<Snapshot, OpError>> {
+        let req = self.send(id, Op::Inspect { so_error });
+        let is_snapshot = |e: &Event| matches!(e, Event::Snapshot { id: i, .. } if *i == id);
+        let mut last = None;
+        // Snapshots are not kept while waiting: the last one before the answer is it.
+        loop {
+            match self.wait_for(until, |e| is_snapshot(e) || e.req() == Some(req))? {
+                Event::Snapshot { snapshot, .. } => last = Some(*snapshot),
+                Event::Failed { error, .. } => return Some(Err(error)),
+                Event::Done { .. } => break,
+                _ => {}
+            }
+        }
+        if let Some(s) = last {
+            return Some(Ok(s));
+        }
+        // The socket's one snapshot permit was out when Inspect ran: its snapshot follows.
+        match self.wait_for(until, is_snapshot)? {
+            Event::Snapshot { snapshot, .. } => Some(Ok(*snapshot)),
+            _ => unreachable!("only snapshots are waited for"),
         }
     }
 

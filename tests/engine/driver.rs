@@ -67,9 +67,7 @@ impl Driver {
     }
 
     pub fn start(&mut self, id: SocketId, op: Op) -> ReqId {
-        let req = self.engine.next_req();
-        self.engine.send(id, req, op);
-        req
+        self.client.send(id, op)
     }
 
     /// Starts a call and waits until the worker says it blocks (a recv with nothing to
@@ -258,32 +256,13 @@ impl Driver {
 
     /// A fresh snapshot; with `so_error`, SO_ERROR is read too (which clears it).
     pub fn inspect(&mut self, id: SocketId, so_error: bool) -> Snapshot {
-        let req = self.start(id, Op::Inspect { so_error });
-        let until = Instant::now() + DEADLINE;
-        let mut last = None;
-        // Snapshots are not kept while waiting: the last one before the answer is it.
-        loop {
-            let ev = self.client.wait_for(Some(until), |e| {
-                matches!(e, Event::Snapshot { id: i, .. } if *i == id) || e.req() == Some(req)
-            });
-            match ev {
-                None => panic!("no answer to inspect within {DEADLINE:?}"),
-                Some(Event::Snapshot { snapshot, .. }) => last = Some(*snapshot),
-                Some(Event::Done { .. }) => break,
-                Some(Event::Failed { error, .. }) => panic!("inspect failed: {error}"),
-                Some(_) => {}
-            }
-        }
-        if let Some(s) = last {
-            return s;
-        }
-        // The permit was still out when Inspect ran: the snapshot follows on the next tick.
-        match self.wait_for(
-            "snapshot",
-            |e| matches!(e, Event::Snapshot { id: i, .. } if *i == id),
-        ) {
-            Event::Snapshot { snapshot, .. } => *snapshot,
-            _ => unreachable!(),
+        match self
+            .client
+            .inspect(id, so_error, Some(Instant::now() + DEADLINE))
+        {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => panic!("inspect failed: {e}"),
+            None => panic!("no snapshot within {DEADLINE:?}"),
         }
     }
 
