@@ -96,10 +96,6 @@ pub fn compare_digest(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
-pub fn hex(b: &[u8]) -> String {
-    super::to_hex(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,7 +105,7 @@ mod tests {
         // RFC 4231 test case 2.
         let d = hmac_digest(Algo::Sha256, b"Jefe", b"what do ya want for nothing?");
         assert_eq!(
-            hex(&d),
+            crate::pyfmt::to_hex(&d),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         assert!(compare_digest(b"abc", b"abc"));

@@ -504,7 +504,7 @@ fn reply_value(r: Reply) -> R<Value> {
 pub fn digest_method(obj: &Value, name: &str, args: Vec<Value>) -> R<Value> {
     let digest = |d: Vec<u8>| -> Value {
         if name == "hexdigest" {
-            Value::str(&hashing::hex(&d))
+            Value::str(&crate::pyfmt::to_hex(&d))
         } else {
             Value::bytes(&d)
         }

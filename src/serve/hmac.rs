@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::engine::{Ctx, Endpoint, MakeResponder, Out, Responder};
-use crate::pyfmt::hashing::{compare_digest, hex, hmac_digest, Algo};
+use crate::pyfmt::hashing::{compare_digest, hmac_digest, Algo};
+use crate::pyfmt::to_hex as hex;
 
 /// Challenge size in bytes.
 pub const CHALLENGE: usize = 32;

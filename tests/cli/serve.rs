@@ -90,7 +90,7 @@ fn udp_and_hmac_from_the_command_line() {
     c.read_exact(&mut challenge).unwrap();
     let mac =
         socklab::pyfmt::hashing::hmac_digest(socklab::pyfmt::hashing::Algo::Md5, b"k", &challenge);
-    c.write_all(socklab::pyfmt::hashing::hex(&mac).as_bytes())
+    c.write_all(socklab::pyfmt::to_hex(&mac).as_bytes())
         .unwrap();
     let mut ok = [0u8; 3];
     c.read_exact(&mut ok).unwrap();

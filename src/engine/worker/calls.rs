@@ -35,7 +35,7 @@ impl Worker {
             }
             let (job_events, mut ms) = self.job_wait(self.tick_timeout());
             if let Some(d) = deadline {
-                ms = sys::sooner(ms, remaining_ms(d));
+                ms = sys::sooner(ms, sys::ms_until(d));
             }
             let extra = if self.auto.auto_recv.is_some() && !self.auto.eof {
                 libc::POLLIN

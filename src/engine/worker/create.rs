@@ -64,7 +64,7 @@ pub(super) fn create_connection(
                 Ok(()) => {}
                 Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
                     loop {
-                        let ms = deadline.map(remaining_ms).unwrap_or(-1);
+                        let ms = deadline.map(sys::ms_until).unwrap_or(-1);
                         let (_, ready) = poll2(waker.fd(), sock.as_fd(), libc::POLLOUT, ms);
                         if ready != 0 {
                             break;

@@ -215,7 +215,7 @@ impl Worker {
         {
             return -1;
         }
-        let t = remaining_ms(self.view.next_tick);
+        let t = sys::ms_until(self.view.next_tick);
         if self.delivery.skipped != (0, 0) {
             // Say soon how much was skipped, once the consumer has room again.
             return t.min(SKIP_CHECK_MS);

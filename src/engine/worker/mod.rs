@@ -27,7 +27,7 @@ use super::inspect::{self, TcpState};
 use super::options::{self, OptionReading};
 use super::waker::Wake;
 use super::{lock, Shared, WorkerHandle};
-use crate::sys::{self, ms_until as remaining_ms, poll2};
+use crate::sys::{self, poll2};
 
 mod accept;
 mod calls;
