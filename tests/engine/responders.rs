@@ -8,7 +8,8 @@ use std::process::Command;
 use crate::common::*;
 use crate::driver::*;
 use socklab::engine::{AddrSpec, Event, Family, Kind, Op, SocketId};
-use socklab::pyfmt::hashing::{hex, hmac_digest, Algo};
+use socklab::pyfmt::hashing::{hmac_digest, Algo};
+use socklab::pyfmt::to_hex as hex;
 use socklab::serve::{build, Options, Rule};
 
 fn spec(name: &str, o: &Options) -> socklab::engine::ResponderSpec {
