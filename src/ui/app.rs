@@ -124,6 +124,10 @@ impl SocklabApp {
                         None => continue,
                     }
                 }
+                Action::Theme { preference } => {
+                    self.ctx.set_theme(preference);
+                    continue;
+                }
                 a => a,
             };
             self.state.dispatch(&self.engine, a);
@@ -186,7 +190,10 @@ impl eframe::App for SocklabApp {
             .resizable(true)
             .default_size(200.0)
             .show(ui, |ui| {
-                panels::journal::show(ui, &mut self.state, &mut self.actions);
+                let s = &mut self.state;
+                let status = s.journal_status.as_deref();
+                let path = &mut s.inputs.journal_path;
+                panels::journal::show(ui, &s.journal, status, path, &mut self.actions);
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::workspace::show(ui, &mut self.state, &mut self.actions);

@@ -12,7 +12,7 @@ use crate::pyfmt::bytes_repr;
 /// Default memory cap of one socket's log.
 pub const DEFAULT_CAP: usize = 64 << 20;
 /// What a row costs beyond its bytes.
-const ROW_COST: usize = 96;
+pub const ROW_COST: usize = 96;
 
 #[derive(Clone, Debug)]
 pub struct TrafficRow {
@@ -112,6 +112,17 @@ impl TrafficLog {
     /// Sequence number the next row gets (for pausing the view at a row).
     pub fn next_seq(&self) -> u64 {
         self.first_seq + self.rows.len() as u64
+    }
+
+    /// The sequence number of the row held at index `i`.
+    pub fn seq_of(&self, i: usize) -> u64 {
+        self.first_seq + i as u64
+    }
+
+    /// The row with sequence number `seq`, while the log still holds it.
+    pub fn by_seq(&self, seq: u64) -> Option<&TrafficRow> {
+        let i = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
+        self.rows.get(i)
     }
 
     /// Rows held with a sequence number below `seq`.

@@ -5,24 +5,31 @@ use std::time::Instant;
 
 use egui::RichText;
 
-use crate::ui::journal::as_script;
-use crate::ui::state::{Action, UiState};
+use crate::ui::journal::{as_script, Journal};
+use crate::ui::state::Action;
 
-pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
+/// The journal, its status line, and its path field (the one thing typed here).
+pub fn show(
+    ui: &mut egui::Ui,
+    journal: &Journal,
+    status: Option<&str>,
+    path: &mut String,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Journal");
         if ui
             .button("Copy journal")
             .on_hover_text("Copy every line as a script socklab run and python3 can replay.")
             .clicked()
         {
-            ui.ctx().copy_text(as_script(state.journal.iter()));
+            ui.ctx().copy_text(as_script(journal.iter()));
         }
         if ui.button("Clear journal").clicked() {
             actions.push(Action::ClearJournal);
         }
-        crate::ui::widgets::labelled_edit(ui, "journal file", &mut state.journal_path, 220.0);
-        let ok = !state.journal_path.trim().is_empty();
+        crate::ui::widgets::labelled_edit(ui, "journal file", path, 220.0);
+        let ok = !path.trim().is_empty();
         if ui
             .add_enabled(ok, egui::Button::new("Save journal"))
             .on_hover_text(
@@ -31,21 +38,22 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             .clicked()
         {
             actions.push(Action::SaveJournal {
-                path: state.journal_path.trim().to_string(),
+                path: path.trim().to_string(),
                 replace: crate::ui::files::Replace::No,
             });
         }
-        if let Some(s) = &state.journal_status {
-            ui.label(RichText::new(s).small());
-        }
     });
+    // On a line of its own: beside the buttons a narrow window cuts it off.
+    if let Some(s) = status {
+        ui.label(RichText::new(s).small());
+    }
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) * 2.0 + 4.0;
     egui::ScrollArea::vertical()
         .id_salt("journal")
         .auto_shrink([false, false])
         .stick_to_bottom(true)
-        .show_rows(ui, row_h, state.journal.len(), |ui, range| {
-            for e in state.journal.range(range) {
+        .show_rows(ui, row_h, journal.len(), |ui, range| {
+            for e in journal.range(range) {
                 ui.horizontal(|ui| {
                     let r = ui.monospace(format!(">>> {}", e.line));
                     let timing = match (e.elapsed, e.deadline) {

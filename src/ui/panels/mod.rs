@@ -39,7 +39,7 @@ pub fn confirm_bar(ui: &mut egui::Ui, c: &ConfirmReplace, actions: &mut Vec<Acti
     });
 }
 
-pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, _actions: &mut [Action]) {
+pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         if let Some(st) = settings_status {
             ui.colored_label(egui::Color32::from_rgb(230, 80, 70), st);
@@ -54,7 +54,7 @@ pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, _actions: &mut 
         ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
         ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
         if pref != before {
-            ui.ctx().set_theme(pref);
+            actions.push(Action::Theme { preference: pref });
         }
     });
 }

@@ -12,7 +12,7 @@ use crate::ui::widgets::{action_button, field_problem, labelled_edit};
 
 /// What the library and history need beside the socket.
 pub struct Shared<'a> {
-    pub settings: &'a mut Settings,
+    pub settings: &'a Settings,
     pub library_path: &'a mut String,
     pub library_status: &'a Option<String>,
 }
@@ -306,8 +306,8 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             "save to library",
             "Keep this payload (mode, encoding and line ending too) under its name",
         ) {
-            let p = s.form.saved(s.form.payload_name.trim());
-            sending::save_to_library(&mut settings.library, p);
+            let payload = s.form.saved(s.form.payload_name.trim());
+            actions.push(Action::SaveToLibrary { payload });
         }
         let mut send = None;
         let mut load = None;
@@ -316,7 +316,7 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             if settings.library.is_empty() {
                 ui.label("Name a payload and save it to find it here.");
             }
-            for (i, p) in settings.library.iter().enumerate() {
+            for p in &settings.library {
                 ui.horizontal(|ui| {
                     if ui
                         .button("send saved")
@@ -333,7 +333,7 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                         load = Some(p.clone());
                     }
                     if ui.button("delete saved").clicked() {
-                        delete = Some(i);
+                        delete = Some(p.name.clone());
                     }
                     ui.monospace(p.label());
                 });
@@ -390,8 +390,8 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                 });
             }
         });
-        if let Some(i) = delete {
-            settings.library.remove(i);
+        if let Some(name) = delete {
+            actions.push(Action::RemoveFromLibrary { name });
         }
         if let Some(p) = load {
             s.form.load(&p);

@@ -25,7 +25,8 @@ fn hex(data: &[u8]) -> String {
 }
 
 pub struct ViewOptions<'a> {
-    pub absolute: &'a mut bool,
+    /// Times of day rather than relative times.
+    pub absolute: bool,
     /// The zone times of day are shown in.
     pub zone: &'a crate::timefmt::Zone,
     pub cap_mib: usize,
@@ -45,8 +46,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         ui.selectable_value(&mut s.filter.direction, Some(Direction::In), "in only");
         ui.selectable_value(&mut s.filter.direction, Some(Direction::Out), "out only");
         ui.separator();
-        ui.selectable_value(absolute, false, "relative time");
-        ui.selectable_value(absolute, true, "time of day");
+        let mut on = absolute;
+        ui.selectable_value(&mut on, false, "relative time");
+        ui.selectable_value(&mut on, true, "time of day");
+        if on != absolute {
+            actions.push(Action::TimeOfDay { on });
+        }
         let mut merged = s.merged;
         if ui.checkbox(&mut merged, "merge chunks").changed() {
             actions.push(Action::MergeChunks { id, on: merged });
@@ -158,7 +163,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             .small(),
         );
     }
-    if let Some(row) = s.expanded.and_then(|i| s.traffic.get(i)) {
+    if let Some(row) = s.expanded.and_then(|seq| s.traffic.by_seq(seq)) {
         egui::ScrollArea::vertical()
             .id_salt(("dump", id))
             .max_height(140.0)
@@ -168,7 +173,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     }
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
     let when = |at: SystemTime| -> String {
-        if *absolute {
+        if absolute {
             opts_zone.clock(at)
         } else {
             let t = first
@@ -215,7 +220,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                         .sense(egui::Sense::click()),
                 );
                 if resp.clicked() {
-                    toggle = Some(i);
+                    toggle = Some(s.traffic.seq_of(i));
                 }
                 resp.context_menu(|ui| {
                     if ui.button("Copy as text").clicked() {
@@ -230,8 +235,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 });
             }
         });
-    if let Some(row) = toggle {
-        actions.push(Action::ToggleRow { id, row });
+    if let Some(seq) = toggle {
+        actions.push(Action::ToggleRow { id, seq });
     }
 }
 

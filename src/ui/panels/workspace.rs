@@ -19,9 +19,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         settings,
         absolute_time,
         zone,
-        library_path,
+        inputs,
         library_status,
-        cap_text,
         ..
     } = state;
     let Some(s) = sockets.get_mut(&id) else {
@@ -151,7 +150,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 s,
                 super::send::Shared {
                     settings,
-                    library_path,
+                    library_path: &mut inputs.library_path,
                     library_status,
                 },
                 actions,
@@ -243,10 +242,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         ui,
         s,
         super::traffic_view::ViewOptions {
-            absolute: absolute_time,
+            absolute: *absolute_time,
             zone,
             cap_mib: settings.traffic_cap_mib,
-            cap_text,
+            cap_text: &mut inputs.cap_text,
         },
         actions,
     );

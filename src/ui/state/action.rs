@@ -80,10 +80,27 @@ pub enum Action {
         id: SocketId,
         on: bool,
     },
-    /// Open a traffic row's hex dump, or close it.
+    /// Open a traffic row's hex dump, or close it (the row by its sequence number, which
+    /// stays its own while older rows are evicted).
     ToggleRow {
         id: SocketId,
-        row: usize,
+        seq: u64,
+    },
+    /// Show traffic times as time of day, or relative to the first row.
+    TimeOfDay {
+        on: bool,
+    },
+    /// Keep a payload in the library under its name (replacing one of that name).
+    SaveToLibrary {
+        payload: SavedPayload,
+    },
+    /// Drop the library's payload of that name.
+    RemoveFromLibrary {
+        name: String,
+    },
+    /// The window's light or dark look (the window applies it; the state has no context).
+    Theme {
+        preference: egui::ThemePreference,
     },
     /// Say something on a socket's status line.
     Status {
@@ -209,7 +226,7 @@ impl UiState {
             }
             Action::SetTrafficCap { mib } => {
                 self.settings.traffic_cap_mib = mib.clamp(1, crate::ui::settings::MAX_CAP_MIB);
-                self.cap_text = self.settings.traffic_cap_mib.to_string();
+                self.inputs.cap_text = self.settings.traffic_cap_mib.to_string();
                 self.traffic_cap = self.settings.traffic_cap_bytes();
                 for s in self.sockets.values_mut() {
                     s.traffic.set_cap(self.traffic_cap);
@@ -231,15 +248,22 @@ impl UiState {
                     s.merged = on;
                 }
             }
-            Action::ToggleRow { id, row } => {
+            Action::ToggleRow { id, seq } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
-                    s.expanded = if s.expanded == Some(row) {
+                    s.expanded = if s.expanded == Some(seq) {
                         None
                     } else {
-                        Some(row)
+                        Some(seq)
                     };
                 }
             }
+            Action::TimeOfDay { on } => self.absolute_time = on,
+            Action::SaveToLibrary { payload } => {
+                crate::ui::sending::save_to_library(&mut self.settings.library, payload);
+            }
+            Action::RemoveFromLibrary { name } => self.settings.library.retain(|p| p.name != name),
+            // The window applies the theme; a state without a window has none.
+            Action::Theme { .. } => {}
             Action::Status { id, text } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.status = Some(text);
@@ -258,7 +282,7 @@ impl UiState {
     fn chosen(&mut self, id: Option<SocketId>, purpose: Purpose, path: PathBuf) {
         let shown = path.display().to_string();
         if purpose == Purpose::Library {
-            self.library_path = shown;
+            self.inputs.library_path = shown;
             return;
         }
         let Some(s) = id.and_then(|id| self.sockets.get_mut(&id)) else {
@@ -373,7 +397,7 @@ impl UiState {
 
     /// Reads or writes the payload library file, off the UI thread.
     fn library_file(&mut self, import: bool, replace: Replace) {
-        let t = self.library_path.trim();
+        let t = self.inputs.library_path.trim();
         if t.is_empty() {
             self.library_status = Some("enter the library file's path (or Library file...)".into());
             return;

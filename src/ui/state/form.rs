@@ -99,6 +99,28 @@ impl Form {
     }
 }
 
+/// The window's own fields as typed: what a view may edit directly, as it edits a socket's
+/// form. Nothing happens until an action carries what they say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inputs {
+    /// Where "Save journal" writes.
+    pub journal_path: String,
+    /// The payload library file to import from or export to.
+    pub library_path: String,
+    /// The traffic cap field (MiB).
+    pub cap_text: String,
+}
+
+impl Default for Inputs {
+    fn default() -> Self {
+        Inputs {
+            journal_path: String::new(),
+            library_path: String::new(),
+            cap_text: (crate::ui::traffic::DEFAULT_CAP >> 20).to_string(),
+        }
+    }
+}
+
 /// Checks a host and port as typed; the reason when they are not usable.
 pub fn validate_addr(family: Family, host: &str, port: &str) -> Result<AddrSpec, String> {
     match family {

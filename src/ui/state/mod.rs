@@ -15,7 +15,7 @@ mod form;
 mod view;
 
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
-pub use form::{validate_addr, validate_count, validate_timeout, Form};
+pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
 pub use view::{ErrorView, Run, RunsCache, SockView};
 
 pub struct UiState {
@@ -32,20 +32,18 @@ pub struct UiState {
     pub writes: crate::ui::writes::Writes,
     /// Receive-to-file requests that may find a file there: (socket, path) by request.
     record_asked: HashMap<ReqId, (SocketId, PathBuf)>,
-    /// Where "Save journal" writes, and what happened the last time.
-    pub journal_path: String,
+    /// The window's own fields as typed (socket fields are in each socket's form).
+    pub inputs: Inputs,
+    /// What happened the last time the journal was saved.
     pub journal_status: Option<String>,
     /// Memory cap of each new socket's traffic log.
     pub traffic_cap: usize,
     /// What persists between runs: recent addresses, the library, the history, the cap.
     pub settings: Settings,
-    /// The traffic cap field as typed.
-    pub cap_text: String,
     /// Why the settings could not be saved, if they could not.
     pub settings_status: Option<String>,
-    /// What the last library import or export said, and the file it uses.
+    /// What the last library import or export said.
     pub library_status: Option<String>,
-    pub library_path: String,
     /// Bytes offered to each send() still running, to show how many the kernel took.
     offered: HashMap<ReqId, usize>,
     /// Traffic times as time of day instead of relative to the first row.
@@ -74,15 +72,13 @@ impl Default for UiState {
             confirm_replace: None,
             writes: Default::default(),
             record_asked: HashMap::new(),
-            journal_path: String::new(),
+            inputs: Inputs::default(),
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
             absolute_time: false,
             zone: crate::timefmt::Zone::system(),
             settings: Settings::default(),
             library_status: None,
-            library_path: String::new(),
-            cap_text: (super::traffic::DEFAULT_CAP >> 20).to_string(),
             settings_status: None,
             offered: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
@@ -96,7 +92,10 @@ impl UiState {
     pub fn with_settings(settings: Settings) -> UiState {
         UiState {
             traffic_cap: settings.traffic_cap_bytes(),
-            cap_text: settings.traffic_cap_mib.to_string(),
+            inputs: Inputs {
+                cap_text: settings.traffic_cap_mib.to_string(),
+                ..Inputs::default()
+            },
             settings,
             ..UiState::default()
         }
@@ -253,6 +252,54 @@ mod tests {
             status(&st)
         );
         assert!(std::fs::read_to_string(&path).unwrap().starts_with("time,"));
+        engine.shutdown();
+    }
+
+    #[test]
+    fn views_change_state_only_through_actions() {
+        use crate::ui::traffic::{TrafficLog, TrafficRow};
+        let (engine, _events) = crate::engine::Engine::start(Default::default(), || {});
+        let mut st = UiState::default();
+        st.apply(created(1, None));
+        let id = SocketId(1);
+        let row = |b: &[u8]| TrafficRow {
+            at: std::time::SystemTime::now(),
+            direction: crate::engine::Direction::In,
+            len: b.len(),
+            data: b.into(),
+            peer: None,
+        };
+        // A log that holds two rows at most.
+        let s = st.sockets.get_mut(&id).unwrap();
+        s.traffic = TrafficLog::with_cap(2 * (crate::ui::traffic::ROW_COST + 8));
+        for b in [b"first", b"secnd"] {
+            s.traffic.push(row(b));
+        }
+        let seq = s.traffic.seq_of(1);
+        st.dispatch(&engine, Action::ToggleRow { id, seq });
+        // The first row is evicted: the open dump stays on the row that was clicked.
+        st.sockets.get_mut(&id).unwrap().traffic.push(row(b"third"));
+        let s = &st.sockets[&id];
+        assert_eq!(s.traffic.get(0).map(|r| &r.data[..]), Some(&b"secnd"[..]));
+        let open = s.expanded.and_then(|q| s.traffic.by_seq(q));
+        assert_eq!(open.map(|r| &r.data[..]), Some(&b"secnd"[..]));
+
+        st.dispatch(&engine, Action::TimeOfDay { on: true });
+        assert!(st.absolute_time);
+        let payload = crate::ui::sending::SavedPayload {
+            name: "ping".into(),
+            payload: "ping".into(),
+            ..Default::default()
+        };
+        st.dispatch(&engine, Action::SaveToLibrary { payload });
+        assert_eq!(st.settings.library.len(), 1);
+        st.dispatch(
+            &engine,
+            Action::RemoveFromLibrary {
+                name: "ping".into(),
+            },
+        );
+        assert!(st.settings.library.is_empty());
         engine.shutdown();
     }
 

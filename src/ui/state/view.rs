@@ -55,8 +55,8 @@ pub struct SockView {
     pub status: Option<String>,
     /// What its responder reported (a check passed, a rule fired), newest last.
     pub notes: std::collections::VecDeque<String>,
-    /// The row whose hex dump is open.
-    pub expanded: Option<usize>,
+    /// The row whose hex dump is open, by its sequence number in the traffic log.
+    pub expanded: Option<u64>,
     /// Show consecutive chunks of one direction as one stream.
     pub merged: bool,
     pub rate: crate::ui::traffic::RateMeter,
