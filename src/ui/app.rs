@@ -9,7 +9,7 @@ use crate::engine::{Engine, Event};
 
 use super::dialogs::{Dialogs, NativeDialogs};
 use super::panels;
-use super::settings::Settings;
+use super::settings::{Settings, SettingsWriter};
 use super::state::{Action, UiState};
 
 /// The name eframe keeps socklab's files under (and the window's app id).
@@ -23,9 +23,9 @@ pub struct SocklabApp {
     /// Actions collected while drawing, applied after the frame.
     actions: Vec<Action>,
     dialogs: Box<dyn Dialogs>,
-    /// Where the settings file lives (None when the app runs without persistence, as in
-    /// tests), and what was last written there.
-    settings_dir: Option<std::path::PathBuf>,
+    /// Writes the settings file off the UI thread (None when the app runs without
+    /// persistence, as in tests), and what was last written there.
+    settings_writer: Option<SettingsWriter>,
     saved_settings: String,
     /// Set by `SOCKLAB_TIMING`: when the process started, and frames begun since.
     startup: Option<(Instant, u32)>,
@@ -53,14 +53,27 @@ impl SocklabApp {
         let (engine, events) = Engine::start(super::drain::window_config(), move || {
             wake.request_repaint()
         });
+        let mut state = UiState::with_settings(settings.clone());
+        let settings_writer = settings_dir.and_then(|d| {
+            let wake = ctx.clone();
+            match SettingsWriter::start(d, move || wake.request_repaint()) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    state.settings_status = Some(format!(
+                        "settings will not be saved: no thread to write them ({e})"
+                    ));
+                    None
+                }
+            }
+        });
         SocklabApp {
             engine,
             events,
             ctx,
-            state: UiState::with_settings(settings.clone()),
+            state,
             actions: Vec::new(),
             dialogs,
-            settings_dir,
+            settings_writer,
             saved_settings: settings.to_json(),
             startup: None,
         }
@@ -138,24 +151,26 @@ impl SocklabApp {
 impl Drop for SocklabApp {
     fn drop(&mut self) {
         self.engine.shutdown();
+        // The last settings are written before the process ends (eframe saved them last).
+        if let Some(w) = self.settings_writer.take() {
+            let now = self.state.settings.to_json();
+            let last = (now != self.saved_settings).then_some(now);
+            if !w.finish(last, Duration::from_secs(5)) {
+                eprintln!("socklab: the settings could not be saved within 5 s");
+            }
+        }
     }
 }
 
 impl eframe::App for SocklabApp {
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
-        let Some(dir) = &self.settings_dir else {
+        let Some(w) = &self.settings_writer else {
             return;
         };
         let now = self.state.settings.to_json();
-        if now == self.saved_settings {
-            return;
-        }
-        match self.state.settings.save_dir(dir) {
-            Ok(()) => {
-                self.saved_settings = now;
-                self.state.settings_status = None;
-            }
-            Err(e) => self.state.settings_status = Some(e.to_string()),
+        if now != self.saved_settings {
+            // Refused while the last one is still being written: the next save offers it.
+            w.offer(now);
         }
     }
 
@@ -163,6 +178,17 @@ impl eframe::App for SocklabApp {
         self.startup_frame();
         self.drain_events();
         self.state.files_tick();
+        if let Some(w) = &self.settings_writer {
+            for r in w.results() {
+                match r {
+                    Ok(written) => {
+                        self.saved_settings = written;
+                        self.state.settings_status = None;
+                    }
+                    Err(e) => self.state.settings_status = Some(e),
+                }
+            }
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

@@ -105,14 +105,7 @@ impl Settings {
 
     /// Writes the settings file in `dir` atomically (a crash leaves the old file whole).
     pub fn save_dir(&self, dir: &std::path::Path) -> Result<(), crate::ui::files::FileError> {
-        use crate::ui::files::{write_atomic, FileError, Replace};
-        let path = dir.join(FILE);
-        std::fs::create_dir_all(dir)
-            .map_err(|e| FileError::io("write", "the settings", &path, e))?;
-        let text = self.to_json();
-        write_atomic(&path, Replace::Yes, "the settings", |w| {
-            w.write_all(text.as_bytes())
-        })
+        write_text(dir, &self.to_json())
     }
 
     pub fn traffic_cap_bytes(&self) -> usize {
@@ -158,6 +151,90 @@ pub fn fields(entry: &str, unix: bool) -> (String, String) {
     }
 }
 
+/// Writes settings already turned into text as the settings file in `dir`, atomically.
+fn write_text(dir: &std::path::Path, text: &str) -> Result<(), crate::ui::files::FileError> {
+    use crate::ui::files::{write_atomic, FileError, Replace};
+    let path = dir.join(FILE);
+    std::fs::create_dir_all(dir).map_err(|e| FileError::io("write", "the settings", &path, e))?;
+    write_atomic(&path, Replace::Yes, "the settings", |w| {
+        w.write_all(text.as_bytes())
+    })
+}
+
+/// Writes the settings file on a thread of its own: the window hands the text over and
+/// goes on (a folder on a slow or hung disk never stalls a frame); what happened comes back
+/// through a channel that frames look at without waiting.
+pub struct SettingsWriter {
+    texts: Option<crossbeam_channel::Sender<String>>,
+    results: crossbeam_channel::Receiver<Result<String, String>>,
+}
+
+impl SettingsWriter {
+    /// A writer into `dir`; `wake` is called when a result is there to look at.
+    pub fn start(
+        dir: std::path::PathBuf,
+        wake: impl Fn() + Send + 'static,
+    ) -> std::io::Result<SettingsWriter> {
+        // One text waits at most: a newer one is offered again at the next save.
+        let (texts, todo) = crossbeam_channel::bounded::<String>(1);
+        let (said, results) = crossbeam_channel::bounded(4);
+        std::thread::Builder::new()
+            .name("socklab-settings".into())
+            .spawn(move || {
+                for text in todo {
+                    let r = write_text(&dir, &text)
+                        .map(|()| text)
+                        .map_err(|e| e.to_string());
+                    // Frames take the results; while none do, this waits (and so does the
+                    // next text). Nobody looking any more (the window closed) is fine.
+                    if said.send(r).is_err() {
+                        return;
+                    }
+                    wake();
+                }
+            })?;
+        Ok(SettingsWriter {
+            texts: Some(texts),
+            results,
+        })
+    }
+
+    /// Hands `text` over to be written; false when the last one is not written yet (the
+    /// next save offers it again).
+    pub fn offer(&self, text: String) -> bool {
+        self.texts
+            .as_ref()
+            .is_some_and(|t| t.try_send(text).is_ok())
+    }
+
+    /// What the writes that ended since the last look did: the text written, or why not.
+    pub fn results(&self) -> Vec<Result<String, String>> {
+        self.results.try_iter().collect()
+    }
+
+    /// At exit: writes `last` (when given) after whatever is pending, and waits up to
+    /// `wait` for it to be written. False when it was not written in that time.
+    pub fn finish(mut self, last: Option<String>, wait: std::time::Duration) -> bool {
+        let until = std::time::Instant::now() + wait;
+        let Some(texts) = self.texts.take() else {
+            return false;
+        };
+        let Some(last) = last else {
+            return true;
+        };
+        if texts.send_deadline(last.clone(), until).is_err() {
+            return false;
+        }
+        drop(texts);
+        while let Ok(r) = self.results.recv_deadline(until) {
+            if r.as_ref() == Ok(&last) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +253,37 @@ mod tests {
             self.0.remove(key);
         }
         fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn settings_are_written_off_the_ui_thread_and_the_last_at_exit() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = SettingsWriter::start(dir.path().to_path_buf(), || {}).unwrap();
+        assert!(w.offer("{\"recent\": []}".into()));
+        let got = w
+            .results
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(got.as_deref(), Ok("{\"recent\": []}"));
+        assert!(w.finish(Some("{}".into()), std::time::Duration::from_secs(10)));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(FILE)).unwrap(),
+            "{}"
+        );
+        // A folder that cannot be made: said, with the path, the errno and what to do.
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        let w = SettingsWriter::start(file.join("sub"), || {}).unwrap();
+        assert!(w.offer("{}".into()));
+        let e = w
+            .results
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            e.starts_with("could not write the settings to") && e.contains("ENOTDIR"),
+            "{e}"
+        );
     }
 
     #[test]
