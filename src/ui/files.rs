@@ -30,6 +30,9 @@ pub enum FileError {
         size: u64,
         max: u64,
     },
+    /// A folder where a file was to be.
+    #[error("{} is a folder, not a file: pick a file in it", .path.display())]
+    Folder { path: PathBuf },
     /// Read, but not what it should hold.
     #[error("{} is not {what} (line {line}, column {column}): {why}; {hint}", .path.display())]
     NotValid {

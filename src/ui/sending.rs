@@ -203,17 +203,24 @@ impl RepeatForm {
     }
 }
 
-/// Checks a file to send: it exists, is a file, and how big it is.
-pub fn check_file(path: &str) -> Result<(PathBuf, u64), String> {
-    if path.trim().is_empty() {
+/// The size of a file to send (a folder is no file); read off the frame.
+pub fn file_size(path: &Path) -> Result<u64, FileError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(FileError::Folder {
+            path: path.to_path_buf(),
+        }),
+        Ok(m) => Ok(m.len()),
+        Err(e) => Err(FileError::io("read", "the file to send", path, e)),
+    }
+}
+
+/// The file a send is to read, as typed: a path, or what to do without one.
+pub fn file_to_send(path: &str) -> Result<PathBuf, String> {
+    let p = path.trim();
+    if p.is_empty() {
         return Err("pick a file (Open file...) or type its path".into());
     }
-    let p = PathBuf::from(path);
-    match std::fs::metadata(&p) {
-        Ok(m) if m.is_dir() => Err(format!("{path} is a folder, not a file")),
-        Ok(m) => Ok((p, m.len())),
-        Err(e) => Err(format!("cannot read {path}: {e}")),
-    }
+    Ok(PathBuf::from(p))
 }
 
 /// What a finished send job says.

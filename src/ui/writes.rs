@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::files::FileError;
 use super::sending::SavedPayload;
 use super::state::Action;
 use crate::engine::SocketId;
@@ -22,6 +23,8 @@ pub enum Target {
     Socket(SocketId),
     Journal,
     Library,
+    /// The file a socket's File mode is to send: looked at (size, kind) off the frame.
+    FileCheck(SocketId),
 }
 
 /// What a finished job did.
@@ -31,6 +34,8 @@ pub enum Done {
     Written(String),
     /// A library file read: its payloads, and what to say.
     Read(Vec<SavedPayload>, String),
+    /// A file to send looked at: its size.
+    Checked(u64),
 }
 
 /// Why a job did not do it.
@@ -43,8 +48,41 @@ pub enum Failure {
         what: &'static str,
         again: Box<Action>,
     },
-    /// Anything else, said as the status line says it.
-    Other(String),
+    /// The system refused, or the file is not what it should be.
+    File(FileError),
+    /// The job itself failed (a bug): what it said.
+    Panicked(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Exists { path, .. } => write!(
+                f,
+                "{} already exists: replace it, or pick another name",
+                path.display()
+            ),
+            Failure::File(e) => write!(f, "{e}"),
+            Failure::Panicked(why) => write!(f, "the file job failed: {why} (a bug in socklab)"),
+        }
+    }
+}
+
+impl From<FileError> for Failure {
+    fn from(e: FileError) -> Failure {
+        Failure::File(e)
+    }
+}
+
+/// Why a job was not started.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Busy {
+    #[error("still busy: {what} waits for the last one to finish")]
+    SameTarget { what: &'static str },
+    #[error("{AT_ONCE} files are being written or read: {what} waits for one of them")]
+    Full { what: &'static str },
+    #[error("cannot start {what}: {why}")]
+    NoThread { what: &'static str, why: String },
 }
 
 #[derive(Debug)]
@@ -84,23 +122,19 @@ impl Default for Writes {
 }
 
 impl Writes {
-    /// Runs `job` on a thread of its own; Err (what to say) when AT_ONCE are running or no
-    /// thread could be had.
+    /// Runs `job` on a thread of its own; Busy when AT_ONCE are running, one for the same
+    /// target is, or no thread could be had.
     pub fn start(
         &mut self,
         target: Target,
         what: &'static str,
         job: impl FnOnce(&Progress) -> Result<Done, Failure> + Send + 'static,
-    ) -> Result<(), String> {
-        if self.running.iter().any(|r| r.target == target) {
-            return Err(format!(
-                "still busy: {what} waits for the last one to finish"
-            ));
+    ) -> Result<(), Busy> {
+        if self.running(target) {
+            return Err(Busy::SameTarget { what });
         }
         if self.running.len() >= AT_ONCE {
-            return Err(format!(
-                "{AT_ONCE} files are being written or read: {what} waits for one of them"
-            ));
+            return Err(Busy::Full { what });
         }
         let progress = Arc::new(Progress::default());
         let p = progress.clone();
@@ -108,11 +142,23 @@ impl Writes {
         std::thread::Builder::new()
             .name("socklab-file".into())
             .spawn(move || {
-                let result = job(&p);
+                // A job that panics still ends: its target is never left busy for good.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&p)))
+                    .unwrap_or_else(|e| {
+                        let why = e
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| e.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "a panic".into());
+                        Err(Failure::Panicked(why))
+                    });
                 // Room is always there: at most AT_ONCE jobs, AT_ONCE places.
                 let _ = tx.send(Outcome { target, result });
             })
-            .map_err(|e| format!("cannot start {what}: {e}"))?;
+            .map_err(|e| Busy::NoThread {
+                what,
+                why: e.to_string(),
+            })?;
         self.running.push(Running {
             target,
             what,
@@ -130,6 +176,11 @@ impl Writes {
             }
         }
         done
+    }
+
+    /// Whether a job for `target` is running.
+    pub fn running(&self, target: Target) -> bool {
+        self.running.iter().any(|r| r.target == target)
     }
 
     /// Whether anything is being written or read (the window redraws for its progress).

@@ -61,9 +61,29 @@ fn file_mode_sends_100_mb_byte_identical() {
     click(&mut h, "Open file...");
     assert_eq!(dialogs.asked.lock().unwrap().as_slice(), ["File to send"]);
     assert_eq!(selected(&h).form.file_path, path.display().to_string());
-    assert!(h
-        .query_by_label_contains(&format!("{SIZE} bytes, read from disk"))
-        .is_some());
+    // The file is looked at off the frame; its size is drawn when known.
+    step_until_drawn(&mut h, "the file's size", |h| {
+        h.query_by_label_contains(&format!("{SIZE} bytes, read from disk"))
+            .is_some()
+    });
+    replace_text(&mut h, "file to send", &dir.path().display().to_string());
+    step_until_drawn(&mut h, "a folder named", |h| {
+        h.query_by_label_contains("is a folder, not a file")
+            .is_some()
+    });
+    let missing = dir.path().join("none.bin").display().to_string();
+    replace_text(&mut h, "file to send", &missing);
+    step_until_drawn(&mut h, "a missing file named", |h| {
+        h.query_by_label_contains(&format!(
+            "could not read the file to send from {missing}: No such file or directory (os error 2) (ENOENT); check the path"
+        ))
+        .is_some()
+    });
+    replace_text(&mut h, "file to send", &path.display().to_string());
+    step_until_drawn(&mut h, "the file's size again", |h| {
+        h.query_by_label_contains(&format!("{SIZE} bytes, read from disk"))
+            .is_some()
+    });
     click(&mut h, "send file");
     step_until(&mut h, "the file sent", |a| {
         a.state

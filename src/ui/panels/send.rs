@@ -99,13 +99,23 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
                 });
             }
         });
-        match sending::check_file(&s.form.file_path) {
-            Ok((_, size)) => {
+        // Looked at off the frame (a file on a hung disk never stalls the window).
+        let typed = s.form.file_path.trim();
+        let check = s.file_check.as_ref().filter(|c| c.path == typed);
+        match (
+            sending::file_to_send(typed),
+            check.and_then(|c| c.size.as_ref()),
+        ) {
+            (Err(e), _) => field_problem(ui, Some(&e)),
+            (Ok(_), Some(Ok(size))) => {
                 ui.label(
                     RichText::new(format!("{size} bytes, read from disk as they are sent")).small(),
                 );
             }
-            Err(e) => field_problem(ui, Some(&e)),
+            (Ok(_), Some(Err(e))) => field_problem(ui, Some(e)),
+            (Ok(_), None) => {
+                ui.label(RichText::new("looking at the file...").small());
+            }
         }
         return;
     }
@@ -141,7 +151,8 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
     let st = s.state();
     ui.horizontal_wrapped(|ui| {
         if s.form.mode == Mode::File {
-            let ok = sending::check_file(&s.form.file_path).is_ok() && s.job.is_none();
+            // Sendable once named: what the file is when sending starts, the job says.
+            let ok = sending::file_to_send(&s.form.file_path).is_ok() && s.job.is_none();
             let tip = if stream {
                 "Stream the whole file over the connection (sendall, chunk by chunk)."
             } else {
@@ -149,8 +160,10 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
             };
             if action_button(ui, ok, "send file", tip) {
                 let source = SendSource::File {
-                    path: s.form.file_path.clone().into(),
+                    path: s.form.file_path.trim().into(),
                 };
+                // Looked at again: the file may have changed since.
+                s.file_check = None;
                 if let Ok(job) = s.form.repeat.job(source, true, datagram_target(s)) {
                     actions.push(Action::Remember {
                         payload: s.form.saved(""),
@@ -239,7 +252,7 @@ fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
             labelled_edit(ui, "datagram size", &mut s.form.repeat.datagram, 60.0);
         }
         let source = if file {
-            sending::check_file(&s.form.file_path).map(|(path, _)| SendSource::File { path })
+            sending::file_to_send(&s.form.file_path).map(|path| SendSource::File { path })
         } else {
             s.form
                 .payload_bytes()
@@ -266,7 +279,7 @@ fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
 /// send on a connected datagram socket, sendto the Connect row's address otherwise.
 fn send_saved(s: &SockView, p: &SavedPayload) -> Result<Op, String> {
     if p.mode == Mode::File {
-        let (path, _) = sending::check_file(&p.payload)?;
+        let path = sending::file_to_send(&p.payload)?;
         let job = s
             .form
             .repeat

@@ -328,12 +328,12 @@ impl UiState {
                         replace: Replace::Yes,
                     }),
                 }),
-                Err(e) => Err(Failure::Other(e.to_string())),
+                Err(e) => Err(Failure::File(e)),
             }
         };
         self.journal_status = Some(match self.writes.start(Target::Journal, what, job) {
             Ok(()) => format!("{what}..."),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         });
     }
 
@@ -386,12 +386,12 @@ impl UiState {
                         replace: Replace::Yes,
                     }),
                 }),
-                Err(e) => Err(Failure::Other(e.to_string())),
+                Err(e) => Err(Failure::File(e)),
             }
         };
         s.status = Some(match self.writes.start(Target::Socket(id), doing, job) {
             Ok(()) => format!("{doing}..."),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         });
     }
 
@@ -405,8 +405,7 @@ impl UiState {
         let path = PathBuf::from(t);
         let started = if import {
             let job = move |_: &Progress| {
-                let payloads = crate::ui::sending::read_library(&path)
-                    .map_err(|e| Failure::Other(e.to_string()))?;
+                let payloads = crate::ui::sending::read_library(&path).map_err(Failure::File)?;
                 let said = format!(
                     "imported {} payloads from {}",
                     payloads.len(),
@@ -432,7 +431,7 @@ impl UiState {
                             replace: Replace::Yes,
                         }),
                     }),
-                    Err(e) => Err(Failure::Other(e.to_string())),
+                    Err(e) => Err(Failure::File(e)),
                 }
             };
             self.writes
@@ -440,7 +439,7 @@ impl UiState {
         };
         self.library_status = Some(match started {
             Ok(()) => "working on the library file...".into(),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         });
     }
 
@@ -448,6 +447,10 @@ impl UiState {
     /// of those still running. Called every frame; never waits.
     pub fn files_tick(&mut self) {
         for o in self.writes.finished() {
+            if let Target::FileCheck(id) = o.target {
+                self.file_checked(id, o.result);
+                continue;
+            }
             let said = match o.result {
                 Ok(Done::Written(said)) => said,
                 Ok(Done::Read(payloads, said)) => {
@@ -456,15 +459,18 @@ impl UiState {
                     }
                     said
                 }
+                Ok(Done::Checked(_)) => continue,
                 Err(Failure::Exists { path, what, again }) => {
-                    let said = format!(
-                        "{} already exists: replace it, or pick another name",
-                        path.display()
-                    );
+                    let said = Failure::Exists {
+                        path: path.clone(),
+                        what,
+                        again: again.clone(),
+                    }
+                    .to_string();
                     self.ask_replace(&path, what, *again);
                     said
                 }
-                Err(Failure::Other(said)) => said,
+                Err(e) => e.to_string(),
             };
             self.set_file_status(o.target, said);
         }
@@ -478,7 +484,51 @@ impl UiState {
             if let Some(p) = self.writes.progress(Target::Socket(id)) {
                 self.set_file_status(Target::Socket(id), p);
             }
+            self.check_file(id);
         }
+    }
+
+    /// Looks at the file a socket's File mode names (off the frame) when it names another
+    /// one than was last looked at.
+    fn check_file(&mut self, id: SocketId) {
+        let Some(s) = self.sockets.get_mut(&id) else {
+            return;
+        };
+        let path = s.form.file_path.trim().to_string();
+        let looked = s.file_check.as_ref().is_some_and(|c| c.path == path);
+        if s.form.mode != crate::payload::Mode::File || path.is_empty() || looked {
+            return;
+        }
+        if self.writes.running(Target::FileCheck(id)) {
+            return;
+        }
+        let p = PathBuf::from(&path);
+        let job = move |_: &Progress| {
+            let size = crate::ui::sending::file_size(&p)?;
+            Ok(Done::Checked(size))
+        };
+        if self
+            .writes
+            .start(Target::FileCheck(id), "looking at the file", job)
+            .is_ok()
+        {
+            s.file_check = Some(FileCheck { path, size: None });
+        }
+    }
+
+    fn file_checked(&mut self, id: SocketId, result: Result<Done, Failure>) {
+        let Some(c) = self
+            .sockets
+            .get_mut(&id)
+            .and_then(|s| s.file_check.as_mut())
+        else {
+            return;
+        };
+        c.size = Some(match result {
+            Ok(Done::Checked(size)) => Ok(size),
+            Ok(_) => return,
+            Err(e) => Err(e.to_string()),
+        });
     }
 
     fn set_file_status(&mut self, target: Target, said: String) {
@@ -490,6 +540,8 @@ impl UiState {
             }
             Target::Journal => self.journal_status = Some(said),
             Target::Library => self.library_status = Some(said),
+            // Said beside the file's path, not on a status line.
+            Target::FileCheck(_) => {}
         }
     }
 }

@@ -49,6 +49,7 @@ impl UiState {
                         job: None,
                         status: None,
                         expanded: None,
+                        file_check: None,
                         merged: false,
                         rate: Default::default(),
                         last_error: None,

@@ -16,7 +16,7 @@ mod view;
 
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
 pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
-pub use view::{ErrorView, Run, RunsCache, SockView};
+pub use view::{ErrorView, FileCheck, Run, RunsCache, SockView};
 
 pub struct UiState {
     pub sockets: BTreeMap<SocketId, SockView>,

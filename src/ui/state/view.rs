@@ -55,6 +55,8 @@ pub struct SockView {
     pub status: Option<String>,
     /// What its responder reported (a check passed, a rule fired), newest last.
     pub notes: std::collections::VecDeque<String>,
+    /// The file File mode sends, as last looked at (off the frame).
+    pub file_check: Option<FileCheck>,
     /// The row whose hex dump is open, by its sequence number in the traffic log.
     pub expanded: Option<u64>,
     /// Show consecutive chunks of one direction as one stream.
@@ -145,4 +147,13 @@ impl SockView {
         }
         String::from_utf8_lossy(&out).into_owned()
     }
+}
+
+/// What is known of the file a socket's File mode is to send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileCheck {
+    /// The path looked at, as typed.
+    pub path: String,
+    /// Its size, or why it cannot be sent; None while it is looked at.
+    pub size: Option<Result<u64, String>>,
 }
