@@ -3,6 +3,7 @@
 //! copied as.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::engine::{Bytes, Direction, Endpoint};
@@ -11,8 +12,9 @@ use crate::pyfmt::bytes_repr;
 
 /// Default memory cap of one socket's log.
 pub const DEFAULT_CAP: usize = 64 << 20;
-/// What a row costs beyond its bytes.
-pub const ROW_COST: usize = 96;
+/// What a row costs beyond its bytes: the row, its Arc's counts, the allocator's header,
+/// and its pointer in the ring.
+pub const ROW_COST: usize = std::mem::size_of::<TrafficRow>() + 16 + 16 + 8;
 
 #[derive(Clone, Debug)]
 pub struct TrafficRow {
@@ -25,9 +27,11 @@ pub struct TrafficRow {
     pub peer: Option<Endpoint>,
 }
 
+/// Cloned (for an export running off the frame) by sharing its rows, not copying them: a
+/// clone costs a pointer per row, whatever the rows hold.
 #[derive(Clone, Debug)]
 pub struct TrafficLog {
-    rows: VecDeque<TrafficRow>,
+    rows: VecDeque<Arc<TrafficRow>>,
     bytes: usize,
     cap: usize,
     /// Rows and bytes evicted by the cap.
@@ -72,7 +76,7 @@ impl TrafficLog {
         self.origin.get_or_insert(row.at);
         // What the row really holds: a received buffer may be larger than its bytes.
         self.bytes += row.data.held() + ROW_COST;
-        self.rows.push_back(row);
+        self.rows.push_back(Arc::new(row));
         self.evict();
         self.generation += 1;
     }
@@ -122,7 +126,7 @@ impl TrafficLog {
     /// The row with sequence number `seq`, while the log still holds it.
     pub fn by_seq(&self, seq: u64) -> Option<&TrafficRow> {
         let i = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
-        self.rows.get(i)
+        self.get(i)
     }
 
     /// Rows held with a sequence number below `seq`.
@@ -140,11 +144,11 @@ impl TrafficLog {
     }
 
     pub fn get(&self, i: usize) -> Option<&TrafficRow> {
-        self.rows.get(i)
+        self.rows.get(i).map(|r| &**r)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &TrafficRow> {
-        self.rows.iter()
+        self.rows.iter().map(|r| &**r)
     }
 
     /// Memory the log holds now.
@@ -387,6 +391,18 @@ pub fn copy_as_python(row: &TrafficRow) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clone_for_an_export_shares_the_rows() {
+        let mut log = TrafficLog::default();
+        log.push(row(Direction::In, &[7; 4096]));
+        let copy = log.clone();
+        // The same row, not a copy of its bytes.
+        assert!(std::ptr::eq(log.get(0).unwrap(), copy.get(0).unwrap()));
+        // The log goes on without touching the clone.
+        log.clear();
+        assert_eq!(copy.get(0).unwrap().data.len(), 4096);
+    }
 
     fn row(dir: Direction, data: &[u8]) -> TrafficRow {
         TrafficRow {
