@@ -5,6 +5,10 @@
 //!
 //! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [window] [--runs N] [--quick]
 
+// System calls go through socklab::sys or rustix's safe wrappers; unsafe code is the
+// system-call layer's alone.
+#![forbid(unsafe_code)]
+
 mod peers;
 mod real;
 mod roles;

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -69,8 +69,7 @@ fn measure(socklab: &Path, big: u64, home: &Path) -> Result<RealWindow, String> 
     std::thread::sleep(Duration::from_secs(10));
     let cpu1 = cpu_ticks(pid)?;
     let wall = w0.elapsed().as_secs_f64();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let hz = rustix::param::clock_ticks_per_second() as f64;
     let cpu = (cpu1 - cpu0) as f64 / hz / wall * 100.0;
     let mb = |key: &str| window::status_mb(&pid.to_string(), key);
     let (rss, anon) = (mb("VmRSS:"), mb("RssAnon:"));
@@ -105,7 +104,6 @@ fn receive(
     // Hovered, clicked, and drawn checked.
     w.focus("auto-receive")?;
     let window_port = stream.peer_addr().map_err(|e| e.to_string())?.port();
-    let fd = stream.as_raw_fd();
     let sender = std::thread::Builder::new()
         .name("bench-sender".into())
         .spawn(move || send(stream, big))
@@ -121,7 +119,7 @@ fn receive(
     let stream = sender.join().map_err(|_| "the sender panicked")??;
     // Every byte acknowledged (out of this side), and read out of the window's side.
     xwin::wait_until("the window reading the last bytes", || {
-        outq(fd) == Some(0) && recv_queue_of(window_port) == Some(0)
+        outq(stream.as_fd()) == Some(0) && recv_queue_of(window_port) == Some(0)
     })?;
     drop(stream);
     Ok(())
@@ -145,20 +143,14 @@ fn pin_this_thread(cpu: &str) {
     let Ok(cpu) = cpu.parse::<usize>() else {
         return;
     };
-    // SAFETY: a zeroed cpu_set_t is empty; CPU_SET writes inside it; 0 is this thread.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(cpu, &mut set);
-        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
-    }
+    let mut set = rustix::thread::CpuSet::new();
+    set.set(cpu);
+    let _ = rustix::thread::sched_setaffinity(None, &set);
 }
 
 /// Bytes not yet acknowledged by the peer (SIOCOUTQ).
-fn outq(fd: i32) -> Option<i32> {
-    let mut n: libc::c_int = 0;
-    // SAFETY: SIOCOUTQ writes one int.
-    let rc = unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut n) };
-    (rc == 0).then_some(n)
+fn outq(fd: std::os::fd::BorrowedFd<'_>) -> Option<u32> {
+    socklab::sys::send_queue(fd)
 }
 
 /// The receive queue of the IPv4 TCP socket bound to 127.0.0.1:`port`, from /proc/net/tcp.

@@ -334,16 +334,7 @@ fn conn_conc(port: u16, n: usize) -> Result<(), String> {
 }
 
 pub fn raise_nofile() {
-    let mut r = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain syscalls on a local struct.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-        r.rlim_cur = r.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
-    }
+    socklab::sys::raise_nofile();
 }
 
 /// Reads one JSON line a role printed.

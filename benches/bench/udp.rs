@@ -78,8 +78,12 @@ impl Bench {
                                 .as_f64()
                                 .ok_or("no count")?
                         } else {
-                            // SAFETY: signals the child this function started.
-                            unsafe { libc::kill(srv.id() as i32, libc::SIGINT) };
+                            if let Some(pid) = rustix::process::Pid::from_raw(srv.id() as i32) {
+                                let _ = rustix::process::kill_process(
+                                    pid,
+                                    rustix::process::Signal::INT,
+                                );
+                            }
                             let mut rest = String::new();
                             std::io::Read::read_to_string(&mut out, &mut rest)
                                 .map_err(|e| e.to_string())?;

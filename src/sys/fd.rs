@@ -15,12 +15,12 @@ pub(crate) fn nonblocking(fd: BorrowedFd<'_>) -> bool {
 }
 
 /// Bytes in the socket's receive queue (SIOCINQ), None where the kernel has no answer.
-pub(crate) fn recv_queue(fd: BorrowedFd<'_>) -> Option<u32> {
+pub fn recv_queue(fd: BorrowedFd<'_>) -> Option<u32> {
     ioctl_int(fd, libc::FIONREAD)
 }
 
 /// Bytes in the socket's send queue (SIOCOUTQ).
-pub(crate) fn send_queue(fd: BorrowedFd<'_>) -> Option<u32> {
+pub fn send_queue(fd: BorrowedFd<'_>) -> Option<u32> {
     ioctl_int(fd, libc::TIOCOUTQ)
 }
 

@@ -27,7 +27,9 @@ mod wait;
 
 pub(crate) use diag::*;
 pub(crate) use fd::*;
+pub use fd::{recv_queue, send_queue};
 pub use names::*;
+pub use process::raise_nofile;
 pub use process::*;
 pub(crate) use recv::*;
 pub(crate) use sockopt::*;

@@ -28,3 +28,13 @@ pub fn nofile_limit() -> (Option<u64>, Option<u64>) {
     let r = rustix::process::getrlimit(rustix::process::Resource::Nofile);
     (r.current, r.maximum)
 }
+
+/// Raises the open-file limit to the hard limit (a thousand clients need ~3000
+/// descriptors); the limit now.
+pub fn raise_nofile() -> Option<u64> {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let mut r = getrlimit(Resource::Nofile);
+    r.current = r.maximum;
+    let _ = setrlimit(Resource::Nofile, r);
+    getrlimit(Resource::Nofile).current
+}

@@ -53,16 +53,5 @@ pub fn drain_hash(mut r: impl std::io::Read) -> (u64, [u8; 32]) {
 
 /// Raises the open-file limit as far as allowed (a thousand clients need ~3000).
 pub fn raise_nofile() -> u64 {
-    let mut r = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain syscalls on a local struct.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-        r.rlim_cur = r.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-    }
-    r.rlim_cur
+    socklab::sys::raise_nofile().unwrap_or(u64::MAX)
 }

@@ -1,6 +1,10 @@
 //! The whole window driven headless with egui_kittest (no display, no GPU), on real
 //! sockets, each control found by its accessible label.
 
+// System calls go through socklab::sys or rustix's safe wrappers; unsafe code is the
+// system-call layer's alone.
+#![forbid(unsafe_code)]
+
 #[path = "../common/mod.rs"]
 mod common;
 #[path = "../ui_common/mod.rs"]
