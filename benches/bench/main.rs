@@ -17,8 +17,7 @@ mod tcp;
 mod udp;
 mod window;
 mod window_suite;
-// The real-window test's driver; the bench takes no screenshots of its own.
-#[allow(dead_code)]
+// The real-window test's driver.
 #[path = "../../tests/xwin/mod.rs"]
 mod xwin;
 

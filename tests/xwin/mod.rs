@@ -215,16 +215,6 @@ impl Window {
         self.spots.get(name).copied().unwrap_or_default()
     }
 
-    /// A screenshot of the window as PNG.
-    pub fn shot(&self, path: &Path) -> bool {
-        Command::new("import")
-            .args(["-window", &self.id])
-            .arg(path)
-            .env("DISPLAY", &self.display)
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
     /// The pixels of `geometry` (WxH+X+Y), to see when the frame that changes them is drawn.
     pub fn area(&self, geometry: &str) -> Vec<u8> {
         Command::new("import")
