@@ -13,14 +13,16 @@ pub enum FileError {
     /// A file is there and was not to be replaced (the window then asks the person).
     #[error("{} already exists", .path.display())]
     Exists { path: PathBuf },
-    /// The system refused: `op` is "write" or "read", `what` what was being written.
-    #[error("could not {op} {what} {} {}: {}", if *.op == "read" { "from" } else { "to" }, .path.display(), said(.op, .source))]
+    /// The system refused: `op` is "write" or "read", `what` what was being written;
+    /// `hint` what to do, for this errno at this path.
+    #[error("could not {op} {what} {} {}: {}; {hint}", if *.op == "read" { "from" } else { "to" }, .path.display(), said(.source))]
     Io {
         op: &'static str,
         what: &'static str,
         path: PathBuf,
         #[source]
         source: io::Error,
+        hint: &'static str,
     },
     /// Larger than a file of its kind can be.
     #[error("{} is {size} bytes; {what} holds at most {max}", .path.display())]
@@ -46,40 +48,57 @@ pub enum FileError {
 }
 
 impl FileError {
+    /// The error of `op` on `path`, with what to do about it. Made where the file work is
+    /// done (off the frame): the hint may look at the path.
     pub fn io(op: &'static str, what: &'static str, path: &Path, source: io::Error) -> FileError {
+        let hint = hint(op, path, &source);
         FileError::Io {
             op,
             what,
             path: path.to_path_buf(),
             source,
+            hint,
         }
     }
 }
 
-/// The system's words, the errno's name, and what to do — for this errno and this operation.
-fn said(op: &str, e: &io::Error) -> String {
-    let Some(n) = e.raw_os_error() else {
-        return e.to_string();
-    };
+/// What to do, for this errno, this operation and this path.
+fn hint(op: &str, path: &Path, e: &io::Error) -> &'static str {
     let reading = op == "read";
-    let hint = match n {
-        libc::ENOENT if reading => "check the path",
-        libc::ENOENT => "the folder does not exist: pick one that does",
-        libc::EACCES | libc::EPERM if reading => "pick a file you may read",
-        libc::EACCES | libc::EPERM => "pick a folder you can write to",
-        libc::EROFS => "that file system is read-only: pick a folder on another",
-        libc::ENOSPC | libc::EDQUOT => "the disk is full: free some space or pick another disk",
-        libc::EISDIR => "that is a folder: name a file in it",
-        libc::ENOTDIR => "a part of the path is a file, not a folder: check the path",
-        libc::ENAMETOOLONG => "the name is too long: pick a shorter one",
+    let folder_there = || {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .is_none_or(|p| p.is_dir())
+    };
+    match e.raw_os_error() {
+        Some(libc::ENOENT) if reading => "check the path",
+        // /proc and the like: the folder is there, but takes no new files.
+        Some(libc::ENOENT) if folder_there() => "that folder takes no new files: pick another",
+        Some(libc::ENOENT) => "the folder does not exist: pick one that does",
+        Some(libc::EACCES | libc::EPERM) if reading => "pick a file you may read",
+        Some(libc::EACCES | libc::EPERM) => "pick a folder you can write to",
+        Some(libc::EROFS) => "that file system is read-only: pick a folder on another disk",
+        Some(libc::ENOSPC | libc::EDQUOT) => {
+            "the disk is full: free some space or pick another disk"
+        }
+        Some(libc::EISDIR) => "that is a folder: name a file in it",
+        Some(libc::ENOTDIR) => "a part of the path is a file, not a folder: check the path",
+        Some(libc::ENAMETOOLONG) => "the name is too long: pick a shorter one",
         _ if reading => "check the path",
         _ => "pick a folder you can write to",
-    };
-    format!(
-        "{} ({}); {hint}",
-        io::Error::from_raw_os_error(n),
-        crate::engine::errors::errno_name(n)
-    )
+    }
+}
+
+/// The system's words and the errno's name.
+fn said(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(n) => format!(
+            "{} ({})",
+            io::Error::from_raw_os_error(n),
+            crate::engine::errors::errno_name(n)
+        ),
+        None => e.to_string(),
+    }
 }
 
 /// Whether a write may replace a file already at its path.
@@ -264,6 +283,16 @@ mod tests {
             msg.contains("(ENOENT); the folder does not exist"),
             "the hint fits the errno: {msg}"
         );
+        // A folder that is there but takes no files (/proc answers ENOENT): another hint.
+        if Path::new("/proc/self").is_dir() {
+            let e = write_atomic(Path::new("/proc/x.csv"), Replace::No, "the log", |_| Ok(()))
+                .unwrap_err();
+            assert!(
+                e.to_string()
+                    .ends_with("(ENOENT); that folder takes no new files: pick another"),
+                "{e}"
+            );
+        }
         // Reading a file that is not there is a different case, with its own hint.
         let e = read_capped(&missing, 10, "the library").unwrap_err();
         assert!(e.to_string().ends_with("(ENOENT); check the path"), "{e}");

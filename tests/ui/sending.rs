@@ -361,7 +361,11 @@ fn receive_to_file_exports_pause_and_cap() {
     replace_text(&mut h, "save to", "/no/such/dir/x.bin");
     click(&mut h, "save received bytes");
     files_done(&mut h);
-    assert!(status(&h).contains("ENOENT"), "{}", status(&h));
+    assert!(
+        status(&h).ends_with("(ENOENT); the folder does not exist: pick one that does"),
+        "{}",
+        status(&h)
+    );
 
     // The cap, set to 1 MiB: 40 datagrams of 60,000 bytes evict the oldest rows.
     replace_text(&mut h, "memory cap (MiB)", "1");
@@ -419,6 +423,10 @@ fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
     click(&mut h, "Keep it");
     assert!(h.state().state.confirm_replace.is_none());
     assert_eq!(std::fs::read(&rec).unwrap(), b"keep me", "kept");
+    assert_eq!(
+        status(&h),
+        format!("kept {} as it was: nothing written", rec.display())
+    );
     click(&mut h, "receive to file");
     step_until(&mut h, "the question again", |a| {
         a.state.confirm_replace.is_some()

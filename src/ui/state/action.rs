@@ -161,6 +161,9 @@ impl UiState {
                 if let Some(c) = self.confirm_replace.take() {
                     if replace {
                         self.dispatch(engine, *c.action);
+                    } else if let Some(target) = status_of(&c.action) {
+                        let said = format!("kept {} as it was: nothing written", c.path.display());
+                        self.set_file_status(target, said);
                     }
                 }
             }
@@ -319,7 +322,10 @@ impl UiState {
             let w =
                 files::write_atomic(&p, replace, "the journal", |w| w.write_all(text.as_bytes()));
             match w {
-                Ok(()) => Ok(Done::Written(format!("saved {lines} lines to {path}"))),
+                Ok(()) => Ok(Done::Written(format!(
+                    "saved the journal ({}) to {path}",
+                    count(lines, "call", "calls")
+                ))),
                 Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path: p,
                     what: "the journal",
@@ -371,9 +377,9 @@ impl UiState {
                         .map(|m| format!("; {m}"))
                         .unwrap_or_default();
                     Ok(Done::Written(format!(
-                        "saved {what} ({} rows, {} bytes) to {}{missing}",
-                        w.rows,
-                        w.bytes,
+                        "saved {what} ({}, {}) to {}{missing}",
+                        count(w.rows as usize, "row", "rows"),
+                        count(w.bytes as usize, "byte", "bytes"),
                         path.display()
                     )))
                 }
@@ -543,5 +549,20 @@ impl UiState {
             // Said beside the file's path, not on a status line.
             Target::FileCheck(_) => {}
         }
+    }
+}
+
+/// `n` with its noun: "1 row", "2 rows".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Whose status line speaks for a write that waits for "replace it?".
+fn status_of(a: &Action) -> Option<Target> {
+    match a {
+        Action::SaveJournal { .. } => Some(Target::Journal),
+        Action::ExportLibrary { .. } => Some(Target::Library),
+        Action::Export { id, .. } | Action::Call { id, .. } => Some(Target::Socket(*id)),
+        _ => None,
     }
 }
