@@ -147,7 +147,7 @@ impl AddrSpec {
                 op,
                 addr: shown,
                 kind: ErrorKind::Python {
-                    class: "TypeError".into(),
+                    class: "TypeError",
                     message: format!("{op}(): {} address does not fit {spec}", fam.name()),
                 },
             }),
@@ -244,7 +244,7 @@ fn unix_addr(path: &[u8], op: &'static str, shown: &Option<String>) -> Result<So
             op,
             addr: shown.clone(),
             kind: ErrorKind::Python {
-                class: "OSError".into(),
+                class: "OSError",
                 message: "AF_UNIX path too long".into(),
             },
         });

@@ -13,7 +13,10 @@ pub enum ErrorKind {
     /// Name resolution failed (getaddrinfo's EAI_* code, negative as Python shows it).
     Gai { code: i32, message: String },
     /// A Python-level argument error (TypeError, ValueError, OverflowError...).
-    Python { class: String, message: String },
+    Python {
+        class: &'static str,
+        message: String,
+    },
     /// socklab itself failed (a worker panicked): the socket was closed.
     Internal { message: String },
 }
@@ -49,12 +52,12 @@ impl OpError {
         }
     }
 
-    pub fn python(op: &'static str, class: &str, message: impl Into<String>) -> Self {
+    pub fn python(op: &'static str, class: &'static str, message: impl Into<String>) -> Self {
         OpError {
             op,
             addr: None,
             kind: ErrorKind::Python {
-                class: class.to_string(),
+                class,
                 message: message.into(),
             },
         }
@@ -80,14 +83,14 @@ impl OpError {
     }
 
     /// Python's exception class name as a traceback's last line shows it.
-    pub fn python_class(&self) -> String {
+    pub fn python_class(&self) -> &'static str {
         match &self.kind {
-            ErrorKind::Os { errno } => python_class_for_errno(*errno).to_string(),
-            ErrorKind::Timeout => "TimeoutError".to_string(),
-            ErrorKind::Gai { .. } => "socket.gaierror".to_string(),
-            ErrorKind::Python { class, .. } => class.clone(),
+            ErrorKind::Os { errno } => python_class_for_errno(*errno),
+            ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::Gai { .. } => "socket.gaierror",
+            ErrorKind::Python { class, .. } => class,
             // Python's class for "the interpreter itself went wrong".
-            ErrorKind::Internal { .. } => "SystemError".to_string(),
+            ErrorKind::Internal { .. } => "SystemError",
         }
     }
 
@@ -109,7 +112,7 @@ impl OpError {
     pub fn python_line(&self) -> String {
         let msg = self.python_message();
         if msg.is_empty() {
-            self.python_class()
+            self.python_class().to_string()
         } else {
             format!("{}: {}", self.python_class(), msg)
         }

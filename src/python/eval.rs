@@ -41,7 +41,7 @@ impl PyErr {
 impl From<OpError> for PyErr {
     fn from(e: OpError) -> PyErr {
         PyErr {
-            class: e.python_class(),
+            class: e.python_class().to_string(),
             msg: e.python_message(),
         }
     }
