@@ -343,8 +343,9 @@ pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
         Reply::Sent { progress, stopped } => {
             let how = if *stopped { ", stopped" } else { "" };
             return Some(format!(
-                "# sent {} bytes in {} calls{how}",
-                progress.bytes, progress.sends
+                "# sent {} in {}{how}",
+                crate::ui::count(progress.bytes, "byte", "bytes"),
+                crate::ui::count(progress.sends, "call", "calls")
             ));
         }
         Reply::Accepted { peer, .. } => {

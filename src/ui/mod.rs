@@ -16,3 +16,9 @@ pub mod widgets;
 pub mod writes;
 
 pub use app::SocklabApp;
+
+/// `n` with its noun, as a person writes it: "1 row", "2 rows".
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

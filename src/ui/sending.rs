@@ -227,8 +227,10 @@ pub fn file_to_send(path: &str) -> Result<PathBuf, String> {
 pub fn ended_text(p: &Progress, stopped: bool) -> String {
     let how = if stopped { "stopped" } else { "done" };
     let mut s = format!(
-        "send job {how}: {} bytes in {} calls, {} repetitions",
-        p.bytes, p.sends, p.repetitions
+        "send job {how}: {} in {}, {}",
+        super::count(p.bytes, "byte", "bytes"),
+        super::count(p.sends, "call", "calls"),
+        super::count(p.repetitions, "repetition", "repetitions")
     );
     if let Some((took, offered)) = p.partial {
         s.push_str(&format!(
@@ -265,10 +267,10 @@ impl JobView {
             .map(|t| format!(" of {}", super::traffic::human_bytes(t as f64)))
             .unwrap_or_default();
         let mut s = format!(
-            "{}{total} sent in {} calls ({} repetitions), {}/s",
+            "{}{total} sent in {} ({}), {}/s",
             super::traffic::human_bytes(p.bytes as f64),
-            p.sends,
-            p.repetitions,
+            super::count(p.sends, "call", "calls"),
+            super::count(p.repetitions, "repetition", "repetitions"),
             super::traffic::human_bytes(p.bytes as f64 / secs)
         );
         if let Some((took, offered)) = p.partial {

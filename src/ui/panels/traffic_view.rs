@@ -118,7 +118,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let first = s.traffic.origin();
     ui.horizontal(|ui| {
         if shown == total {
-            ui.label(format!("{total} rows"));
+            ui.label(crate::ui::count(total as u64, "row", "rows"));
         } else if s.paused.is_some() {
             ui.label(format!("paused: {shown} of {total} rows shown"));
         } else {
@@ -166,7 +166,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     if let Some(row) = s.expanded.and_then(|seq| s.traffic.by_seq(seq)) {
         egui::ScrollArea::vertical()
             .id_salt(("dump", id))
-            .max_height(140.0)
+            // At most 40% of the view: the row it opened stays in sight to close it.
+            .max_height((ui.available_height() * 0.4).clamp(48.0, 140.0))
             .show(ui, |ui| {
                 ui.monospace(traffic::hexdump(&row.data));
             });

@@ -11,6 +11,7 @@ use crate::ui::journal::{self};
 use crate::ui::sending::{JobView, SavedPayload};
 
 use super::*;
+use crate::ui::count;
 use crate::ui::files::{self, FileError};
 use crate::ui::writes::{Done, Failure, Progress, Target};
 
@@ -324,7 +325,7 @@ impl UiState {
             match w {
                 Ok(()) => Ok(Done::Written(format!(
                     "saved the journal ({}) to {path}",
-                    count(lines, "call", "calls")
+                    count(lines as u64, "call", "calls")
                 ))),
                 Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path: p,
@@ -378,8 +379,8 @@ impl UiState {
                         .unwrap_or_default();
                     Ok(Done::Written(format!(
                         "saved {what} ({}, {}) to {}{missing}",
-                        count(w.rows as usize, "row", "rows"),
-                        count(w.bytes as usize, "byte", "bytes"),
+                        count(w.rows, "row", "rows"),
+                        count(w.bytes, "byte", "bytes"),
                         path.display()
                     )))
                 }
@@ -550,11 +551,6 @@ impl UiState {
             Target::FileCheck(_) => {}
         }
     }
-}
-
-/// `n` with its noun: "1 row", "2 rows".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Whose status line speaks for a write that waits for "replace it?".
