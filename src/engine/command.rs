@@ -65,19 +65,43 @@ impl Timeout {
 }
 
 /// A number of seconds as CPython converts it for a clock (`_PyTime_FromSecondsObject`,
-/// rounding up as timeouts do): NaN and values whose nanoseconds overflow 64 bits raise.
+/// rounding away from zero as timeouts do) and gives it back: whole nanoseconds. NaN and
+/// values whose nanoseconds overflow 64 bits raise.
 pub fn python_seconds(x: f64) -> Result<f64, (&'static str, &'static str)> {
+    python_ns(x).map(ns_to_secs)
+}
+
+/// A float of seconds as CPython's nanoseconds.
+pub fn python_ns(x: f64) -> Result<i64, (&'static str, &'static str)> {
     if x.is_nan() {
         return Err(("ValueError", "Invalid value NaN (not a number)"));
     }
-    let ns = (x * 1e9).ceil();
-    if !((-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&ns)) {
+    let d = x * 1e9;
+    let d = if d >= 0.0 { d.ceil() } else { d.floor() };
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&d) {
         return Err((
             "OverflowError",
             "timestamp out of range for platform time_t",
         ));
     }
-    Ok(x)
+    Ok(d as i64)
+}
+
+/// An int of seconds as CPython's nanoseconds.
+pub fn python_ns_from_int(secs: i64) -> Result<i64, (&'static str, &'static str)> {
+    secs.checked_mul(1_000_000_000).ok_or((
+        "OverflowError",
+        "timestamp too large to convert to C _PyTime_t",
+    ))
+}
+
+/// Nanoseconds as seconds, as CPython gives a timeout back (`_PyTime_AsSecondsDouble`).
+pub fn ns_to_secs(ns: i64) -> f64 {
+    if ns % 1_000_000_000 == 0 {
+        (ns / 1_000_000_000) as f64
+    } else {
+        ns as f64 / 1e9
+    }
 }
 
 /// shutdown()'s `how`.

@@ -463,7 +463,16 @@ impl<'a> Interp<'a> {
 
     /// Sends one operation to a socket and waits for its answer.
     pub(super) fn call_socket(&mut self, id: SocketId, op: crate::engine::Op) -> R<Reply> {
-        self.client.call(id, op).map_err(PyErr::from)
+        self.call_engine(id, op).map_err(PyErr::from)
+    }
+
+    /// The engine's answer as it gave it (for the calls that look at the errno).
+    pub(super) fn call_engine(
+        &mut self,
+        id: SocketId,
+        op: crate::engine::Op,
+    ) -> Result<Reply, crate::engine::OpError> {
+        self.client.call(id, op)
     }
 
     /// Creates a socket through the engine and waits for it.

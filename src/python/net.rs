@@ -100,12 +100,16 @@ fn c_int_strict(v: &Value) -> R<i32> {
 
 /// Seconds for a clock (a timeout, a sleep), refused as CPython refuses them: NaN, and
 /// values no 64-bit count of nanoseconds holds.
+/// Seconds as CPython takes them for a clock: whole nanoseconds, a float's rounded away
+/// from zero; NaN and what 64 bits of nanoseconds cannot hold raise as in CPython.
 fn seconds_arg(v: &Value) -> R<f64> {
-    let x = match v {
-        Value::Float(f) => *f,
-        o => as_index(o)? as f64,
+    use crate::engine::command::{ns_to_secs, python_ns, python_ns_from_int};
+    let ns = match v {
+        Value::Float(f) => python_ns(*f),
+        o => python_ns_from_int(as_index(o)?),
     };
-    crate::engine::command::python_seconds(x).map_err(|(class, msg)| PyErr::new(class, msg))
+    ns.map(ns_to_secs)
+        .map_err(|(class, msg)| PyErr::new(class, msg))
 }
 
 fn as_bytes(v: &Value) -> R<Vec<u8>> {
@@ -295,7 +299,13 @@ pub fn socket_method(
                 "connect" => Op::Connect { addr },
                 _ => Op::ConnectEx { addr },
             };
-            reply_value(it.call_socket(id, op)?)
+            match it.call_engine(id, op) {
+                // connect_ex returns connect's errno, also a closed socket's EBADF.
+                Err(e) if name == "connect_ex" && e.errno().is_some() => {
+                    Ok(Value::Int(i64::from(e.errno().unwrap_or(libc::EBADF))))
+                }
+                r => reply_value(r.map_err(PyErr::from)?),
+            }
         }
         "listen" => {
             nargs(name, &args, &kw, 0, 1)?;
@@ -365,6 +375,10 @@ pub fn socket_method(
             // CPython makes the whole buffer before it receives.
             super::ops::room_for(usize::try_from(n).ok())?;
             let flags = args.get(1).map(c_int).transpose()?.unwrap_or(0);
+            // CPython answers recv(0) without a system call, even on a closed socket.
+            if n == 0 && name == "recv" {
+                return Ok(Value::bytes(b""));
+            }
             let op = if name == "recv" {
                 Op::Recv {
                     bufsize: n as usize,

@@ -1290,3 +1290,47 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
         assert_eq!(std::io::Read::read(c, &mut end).unwrap(), 0);
     }
 }
+
+#[test]
+fn with_a_timeout_calls_wait_for_readiness_first_as_in_cpython() {
+    let mut d = Driver::new();
+    let (u, addr) = d.bound_udp();
+    d.ok(
+        u,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.2),
+        },
+    );
+    // recv(0) answers b'' at once and leaves a queued datagram where it is.
+    assert_eq!(d.recv(u, 0), b"");
+    // accept on a datagram socket waits for readiness, which never comes: TimeoutError.
+    let e = d.err(u, Op::Accept);
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    // MSG_DONTWAIT with a timeout still waits (up to the timeout).
+    let e = d.err(
+        u,
+        Op::Recv {
+            bufsize: 10,
+            flags: libc::MSG_DONTWAIT,
+        },
+    );
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    d.sendto(u, b"kept", loopback(Family::Inet, addr.port()));
+    assert_eq!(d.recv(u, 0), b"");
+    assert_eq!(d.recv(u, 10), b"kept");
+    // Blocking, MSG_DONTWAIT returns at once.
+    d.ok(
+        u,
+        Op::SetTimeout {
+            timeout: Timeout::Blocking,
+        },
+    );
+    let e = d.err(
+        u,
+        Op::Recv {
+            bufsize: 10,
+            flags: libc::MSG_DONTWAIT,
+        },
+    );
+    assert_eq!(errno(&e), libc::EAGAIN);
+}

@@ -72,6 +72,27 @@ impl Worker {
         }
     }
 
+    /// With a timeout, CPython waits for the socket to be ready before the call
+    /// (sock_call_ex), so a call that could never succeed (accept on a datagram socket)
+    /// times out instead of failing at once. Ready now: no wait is announced.
+    fn ready_first(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        events: i16,
+        deadline: Option<Instant>,
+        announced: &mut bool,
+    ) -> Result<(), OpError> {
+        if !matches!(self.timeout, Timeout::Secs(_)) {
+            return Ok(());
+        }
+        let (_, ready) = poll2(None, self.sock.as_fd(), events, 0);
+        if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
+            return Ok(());
+        }
+        self.wait(req, op, events, deadline, announced, &None)
+    }
+
     /// Runs `f` with O_NONBLOCK set, for calls that have no MSG_DONTWAIT (accept, connect).
     pub(super) fn nonblocking<T>(&self, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
         if self.timeout == Timeout::Blocking {
@@ -88,6 +109,7 @@ impl Worker {
         let start = Instant::now();
         let deadline = self.deadline(start);
         let mut announced = false;
+        self.ready_first(req, "accept", libc::POLLIN, deadline, &mut announced)?;
         loop {
             match self.nonblocking(|s| s.accept()) {
                 Ok((conn, addr)) => {
@@ -281,11 +303,23 @@ impl Worker {
                 "auto-receive is on: every chunk is already being received",
             ));
         }
+        // recv(0) is b'' at once, the socket untouched (a datagram stays queued), as in
+        // CPython; recvfrom(0) does call the kernel.
+        if bufsize == 0 && !from {
+            return Ok(Reply::Bytes(Vec::new()));
+        }
         let start = Instant::now();
         let deadline = self.deadline(start);
-        let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
+        // MSG_DONTWAIT makes a blocking socket's call return at once; with a timeout,
+        // CPython still waits (for readiness, up to the timeout) before calling.
+        let nonblocking = match self.timeout {
+            Timeout::NonBlocking => true,
+            Timeout::Blocking => flags & libc::MSG_DONTWAIT != 0,
+            Timeout::Secs(_) => false,
+        };
         let want = bufsize.min(MAX_RECV);
         let mut announced = false;
+        self.ready_first(req, op, libc::POLLIN, deadline, &mut announced)?;
         let mut out: Vec<u8> = Vec::new();
         let mut source: Option<Endpoint> = None;
         loop {

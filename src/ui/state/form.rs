@@ -190,7 +190,37 @@ pub fn validate_timeout(text: &str) -> Result<Option<f64>, String> {
         return Ok(None);
     }
     match t.parse::<f64>() {
-        Ok(x) if x >= 0.0 && x.is_finite() => Ok(Some(x)),
+        // What settimeout() would say of it (NaN, beyond what a clock holds).
+        Ok(x) if x >= 0.0 || x.is_nan() => crate::engine::command::python_seconds(x)
+            .map(Some)
+            .map_err(|(class, msg)| format!("settimeout() would raise {class}: {msg}")),
         _ => Err("a timeout is a number of seconds >= 0, or None".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_field_says_what_settimeout_would() {
+        assert_eq!(validate_timeout(""), Ok(None));
+        assert_eq!(validate_timeout("None"), Ok(None));
+        assert_eq!(validate_timeout("0"), Ok(Some(0.0)));
+        assert_eq!(validate_timeout("2.5e-10"), Ok(Some(1e-9)));
+        assert_eq!(
+            validate_timeout("1e300"),
+            Err("settimeout() would raise OverflowError: timestamp out of range for platform time_t".into())
+        );
+        assert_eq!(
+            validate_timeout("inf"),
+            Err("settimeout() would raise OverflowError: timestamp out of range for platform time_t".into())
+        );
+        assert_eq!(
+            validate_timeout("nan"),
+            Err("settimeout() would raise ValueError: Invalid value NaN (not a number)".into())
+        );
+        assert!(validate_timeout("-1").is_err());
+        assert!(validate_timeout("soon").is_err());
     }
 }
