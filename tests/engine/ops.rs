@@ -1334,3 +1334,46 @@ fn with_a_timeout_calls_wait_for_readiness_first_as_in_cpython() {
     );
     assert_eq!(errno(&e), libc::EAGAIN);
 }
+
+#[test]
+fn shutdown_ends_a_create_connection_still_waiting() {
+    let d = Driver::new();
+    // A listener whose accept queue is full drops new SYNs: a connect to it waits for the
+    // kernel's retries (minutes), unless something ends the wait. It is not the engine's:
+    // the engine's shutdown must not end the wait by closing the listener.
+    let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    l.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    l.listen(0).unwrap();
+    let port = l.local_addr().unwrap().as_socket().unwrap().port();
+    let fill: Vec<socket2::Socket> = (0..2)
+        .map(|_| {
+            let s =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            s.set_nonblocking(true).unwrap();
+            let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
+            s
+        })
+        .collect();
+    let req = d.engine.next_req();
+    d.engine.create(
+        req,
+        Create::Connection {
+            host: "127.0.0.1".into(),
+            port,
+            timeout: None,
+            source: None,
+        },
+    );
+    let engine = d.engine.clone();
+    let (done, ended) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        engine.shutdown();
+        let _ = done.send(());
+    });
+    assert!(
+        ended.recv_timeout(DEADLINE).is_ok(),
+        "shutdown still waits for the connect after {DEADLINE:?}"
+    );
+    drop((fill, l));
+}

@@ -9,9 +9,11 @@ pub(super) fn new_socket(family: Family, kind: Kind, proto: i32) -> io::Result<S
 }
 
 /// socket.create_connection: every address getaddrinfo gives, in order, until one connects;
-/// the last error otherwise.
+/// the last error otherwise. A command arriving meanwhile can only be the engine's shutdown
+/// (nobody knows the socket before it is made): it ends the wait at once.
 pub(super) fn create_connection(
     waker: &Wake,
+    commands: &Receiver<Command>,
     host: &str,
     port: u16,
     timeout: Option<Timeout>,
@@ -65,9 +67,16 @@ pub(super) fn create_connection(
                 Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
                     loop {
                         let ms = deadline.map(sys::ms_until).unwrap_or(-1);
-                        let (_, ready) = poll2(waker.fd(), sock.as_fd(), libc::POLLOUT, ms);
+                        let (woken, ready) = poll2(waker.fd(), sock.as_fd(), libc::POLLOUT, ms);
                         if ready != 0 {
                             break;
+                        }
+                        if woken != 0 {
+                            // Drained, or the next poll would return at once, and again.
+                            waker.drain();
+                            if !commands.is_empty() {
+                                return Err(OpError::os("connect", shown.clone(), libc::EBADF));
+                            }
                         }
                         if deadline.is_some_and(|d| Instant::now() >= d) {
                             return Err(OpError::timeout("connect", shown.clone()));

@@ -17,6 +17,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
     let thread = shared.pool.run(format!("sock-{name}"), move || {
         let start = Instant::now();
         let wake = reg.wake.clone();
+        let commands = reg.rx.clone();
         let made = catch_unwind(AssertUnwindSafe(move || match how {
             Create::New {
                 family,
@@ -30,7 +31,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 port,
                 timeout,
                 source,
-            } => create_connection(&wake, &host, port, timeout, source),
+            } => create_connection(&wake, &commands, &host, port, timeout, source),
         }))
         .unwrap_or_else(|p| Err(OpError::internal(op, panic_message(p.as_ref()))));
         match made {
