@@ -507,3 +507,24 @@ fn the_accept_queue_lists_the_peers_nobody_accepted() {
         "the accepted one left the queue"
     );
 }
+
+#[test]
+fn a_responders_connection_counts_what_it_moved() {
+    let mut d = Driver::new();
+    let (l, port) = tcp_server(&mut d, "echo", &no());
+    let mut c = client(port);
+    c.write_all(b"hello").unwrap();
+    assert_eq!(read_n(&mut c, 5), b"hello");
+    c.write_all(b"again!").unwrap();
+    assert_eq!(read_n(&mut c, 6), b"again!");
+    let made = d.wait_for("the accepted connection", |e| {
+        matches!(e, Event::Created { info, .. } if info.parent == Some(l))
+    });
+    let Event::Created { info, .. } = made else {
+        unreachable!()
+    };
+    // Its counters say what it received and what its responder sent, exactly.
+    let s = d.snapshot_until(info.id, "the counters", |s| s.counters.bytes_out == 11);
+    assert_eq!((s.counters.bytes_in, s.counters.bytes_out), (11, 11));
+    assert_eq!((s.counters.msgs_in, s.counters.msgs_out), (2, 2));
+}

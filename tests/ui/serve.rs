@@ -233,3 +233,29 @@ fn a_thousand_clients_under_one_listener_draw_only_visible_rows() {
         }
     }
 }
+
+#[test]
+fn an_echoed_connection_shows_what_it_moved() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    let id = selected(&h).info.id;
+    click(&mut h, "answer");
+    click(&mut h, "auto-accept");
+    step_until(&mut h, "answering", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|x| x.auto_accept && x.responder.is_some())
+    });
+    let mut c = client(port);
+    c.write_all(b"hello").unwrap();
+    assert_eq!(read_n(&mut c, 5), b"hello");
+    step_until(&mut h, "the connection's counters", |a| {
+        a.state.open_children(id).iter().any(|conn| {
+            a.state.sockets[conn]
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| (s.counters.bytes_in, s.counters.bytes_out) == (5, 5))
+        })
+    });
+}
