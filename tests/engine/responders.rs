@@ -517,9 +517,10 @@ fn a_responders_connection_counts_what_it_moved() {
     assert_eq!(read_n(&mut c, 5), b"hello");
     c.write_all(b"again!").unwrap();
     assert_eq!(read_n(&mut c, 6), b"again!");
-    let made = d.wait_for("the accepted connection", |e| {
-        matches!(e, Event::Created { info, .. } if info.parent == Some(l))
-    });
+    let made = d.wait_for(
+        "the accepted connection",
+        |e| matches!(e, Event::Created { info, .. } if info.parent == Some(l)),
+    );
     let Event::Created { info, .. } = made else {
         unreachable!()
     };

@@ -189,11 +189,22 @@ impl Worker {
                 self.state = SockState::Connecting;
                 self.publish(false);
                 self.wait(req, op, libc::POLLOUT, deadline, &mut announced, shown)?;
-                match self.sock.take_error() {
+                let result = match self.sock.take_error() {
                     Ok(None) => Ok(()),
                     Ok(Some(e)) => Err(OpError::from_io(op, shown.clone(), &e)),
                     Err(e) => Err(OpError::from_io(op, shown.clone(), &e)),
+                };
+                if self.timeout == Timeout::Blocking {
+                    // CPython's blocking connect is one blocking connect(2), which leaves
+                    // the kernel's socket connected, or unconnected after a failure. The
+                    // connect made here without blocking (so a close can end the wait)
+                    // left it "connecting"; one more connect(2), which returns at once,
+                    // moves it on as the blocking call would have. Without it a second
+                    // connect succeeds instead of raising EISCONN, and a connect_ex after a
+                    // refused one answers ECONNABORTED instead of ECONNREFUSED.
+                    let _ = self.sock.connect(sa);
                 }
+                result
             }
             Err(e)
                 if is_again(&e)
