@@ -1377,3 +1377,64 @@ fn shutdown_ends_a_create_connection_still_waiting() {
     );
     drop((fill, l));
 }
+
+#[test]
+fn a_failed_connect_leaves_the_socket_as_it_was_and_a_timed_out_one_connecting() {
+    let mut d = Driver::new();
+    // A port nobody listens on: refused at once.
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = gone.local_addr().unwrap().port();
+    drop(gone);
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(
+        s,
+        Op::Connect {
+            addr: loopback(Family::Inet, dead),
+        },
+    );
+    assert_eq!(errno(&e), libc::ECONNREFUSED);
+    assert_eq!(d.snapshot(s).state.name(), "created");
+    d.bind_loopback(s, Family::Inet);
+    d.err(
+        s,
+        Op::Connect {
+            addr: loopback(Family::Inet, dead),
+        },
+    );
+    assert_eq!(d.snapshot(s).state.name(), "bound");
+
+    // A listener whose full queue drops SYNs: a connect with a timeout gives up while the
+    // kernel goes on trying, and the socket says so.
+    let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    l.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    l.listen(0).unwrap();
+    let port = l.local_addr().unwrap().as_socket().unwrap().port();
+    let fill: Vec<socket2::Socket> = (0..2)
+        .map(|_| {
+            let f =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            f.set_nonblocking(true).unwrap();
+            let _ = f.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
+            f
+        })
+        .collect();
+    let t = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        t,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.2),
+        },
+    );
+    let e = d.err(
+        t,
+        Op::Connect {
+            addr: loopback(Family::Inet, port),
+        },
+    );
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    let snap = d.snapshot(t);
+    assert_eq!(snap.state.name(), "connecting");
+    assert_eq!(snap.tcp.map(|t| t.state.name()), Some("SYN_SENT"));
+    drop((fill, l));
+}

@@ -147,6 +147,7 @@ impl Worker {
         let shown = Some(addr.to_string());
         let sa = addr.resolve(self.family, op)?;
         let start = Instant::now();
+        let before = self.state;
         let result = self.connect_inner(req, op, &sa, &shown, start);
         match result {
             Ok(()) => {
@@ -155,8 +156,16 @@ impl Worker {
             }
             Err(e) => {
                 if let Some(errno) = e.errno() {
-                    if errno == libc::EINPROGRESS {
-                        self.state = SockState::Connecting;
+                    match (errno, &e.kind) {
+                        // Still connecting in the kernel: non-blocking, or a timeout.
+                        (libc::EINPROGRESS | libc::EALREADY, _) | (_, ErrorKind::Timeout) => {
+                            self.state = SockState::Connecting;
+                        }
+                        // Already connected: it stays so.
+                        (libc::EISCONN, _) => {}
+                        // A failed connect leaves the socket usable again, as it was (the
+                        // kernel gives back the port it picked for the attempt).
+                        _ => self.state = before,
                     }
                     if ex
                         && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
