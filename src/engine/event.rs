@@ -257,6 +257,13 @@ pub enum Event {
     Note { id: SocketId, text: String },
     /// The socket is closed and its worker gone.
     Closed { id: SocketId },
+    /// A closed TCP connection's life in the kernel: a state it reached after close
+    /// (TIME_WAIT with the time it has left), or None once the kernel forgot it.
+    Afterlife {
+        id: SocketId,
+        state: Option<crate::engine::inspect::TcpState>,
+        time_left: Option<Duration>,
+    },
 }
 
 /// A send job's progress.
@@ -284,6 +291,7 @@ impl Event {
             | Event::Snapshot { id, .. }
             | Event::Progress { id, .. }
             | Event::Note { id, .. }
+            | Event::Afterlife { id, .. }
             | Event::Closed { id } => Some(*id),
             Event::Failed { id, .. } => *id,
             Event::Accepted { listener, .. } => Some(*listener),

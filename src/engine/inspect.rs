@@ -177,19 +177,30 @@ fn put(req: &mut [u8], at: usize, bytes: &[u8]) {
     req[at..at + bytes.len()].copy_from_slice(bytes);
 }
 
-/// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already
-/// closed by the peer: CLOSE_WAIT) but not yet accepted. Read with sock_diag netlink: such
-/// sockets have no inode until accept() gives them one. Their peers' addresses, oldest
-/// first as the kernel lists them; None when the kernel would not say.
-pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::SocketAddr>> {
+/// One TCP socket in the kernel's table, as sock_diag reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiagEntry {
+    pub state: TcpState,
+    pub local: std::net::SocketAddr,
+    pub peer: std::net::SocketAddr,
+    /// The socket's inode: 0 for one no process holds (in an accept queue, in TIME_WAIT).
+    pub inode: u32,
+    /// The timer that runs (3: TIME_WAIT's), and the milliseconds until it fires.
+    pub timer: u8,
+    pub expires_ms: u32,
+}
+
+/// Entries read from one dump at most (a busy machine's table is larger; what follows is
+/// not read).
+const MAX_ENTRIES: usize = 65_536;
+
+/// The kernel's TCP sockets of one family in the given states (a bit per state, numbered
+/// as TcpState's raw values), read with sock_diag netlink. None when the kernel would not
+/// say.
+pub fn tcp_table(v6: bool, states: u32) -> Option<Vec<DiagEntry>> {
     use std::mem::offset_of;
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-    const MAX: usize = 4096;
-    let family = if local.is_ipv4() {
-        libc::AF_INET
-    } else {
-        libc::AF_INET6
-    } as u8;
+    let family = if v6 { libc::AF_INET6 } else { libc::AF_INET } as u8;
     let sock = sys::sock_diag_socket().ok()?;
     let fd = sock.as_fd();
     const REQ: usize = HDR + std::mem::size_of::<InetDiagReqV2>();
@@ -213,7 +224,6 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
         HDR + offset_of!(InetDiagReqV2, protocol),
         &[libc::IPPROTO_TCP as u8],
     );
-    let states: u32 = (1 << TcpStateBits::ESTABLISHED) | (1 << TcpStateBits::CLOSE_WAIT);
     put(
         &mut req,
         HDR + offset_of!(InetDiagReqV2, states),
@@ -235,7 +245,7 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
         while at + HDR <= n {
             let len = u32::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, len))?) as usize;
             let kind = u16::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, kind))?);
-            if kind == NLMSG_DONE {
+            if kind == NLMSG_DONE || out.len() >= MAX_ENTRIES {
                 return Some(out);
             }
             if kind == NLMSG_ERROR || len < HDR || at + len > n {
@@ -244,9 +254,6 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
             let m = &got[at + HDR..at + len];
             if m.len() >= std::mem::size_of::<InetDiagMsg>() {
                 let port = |o: usize| bytes_at::<2>(m, o).map(u16::from_be_bytes);
-                let sport = port(id + offset_of!(InetDiagSockId, sport))?;
-                let dport = port(id + offset_of!(InetDiagSockId, dport))?;
-                let inode = u32::from_ne_bytes(bytes_at(m, offset_of!(InetDiagMsg, inode))?);
                 let ip = |o: usize| -> Option<IpAddr> {
                     let b: [u8; 16] = bytes_at(m, id + o)?;
                     Some(if family == libc::AF_INET as u8 {
@@ -255,16 +262,48 @@ pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::Socket
                         IpAddr::V6(Ipv6Addr::from(b))
                     })
                 };
-                let src = ip(offset_of!(InetDiagSockId, src))?;
-                let same_addr = local.ip().is_unspecified() || src == local.ip();
-                if inode == 0 && sport == local.port() && same_addr && out.len() < MAX {
-                    out.push(SocketAddr::new(ip(offset_of!(InetDiagSockId, dst))?, dport));
-                }
+                let word = |o: usize| bytes_at(m, o).map(u32::from_ne_bytes);
+                out.push(DiagEntry {
+                    state: TcpState::from_raw(m[offset_of!(InetDiagMsg, state)]),
+                    local: SocketAddr::new(
+                        ip(offset_of!(InetDiagSockId, src))?,
+                        port(id + offset_of!(InetDiagSockId, sport))?,
+                    ),
+                    peer: SocketAddr::new(
+                        ip(offset_of!(InetDiagSockId, dst))?,
+                        port(id + offset_of!(InetDiagSockId, dport))?,
+                    ),
+                    inode: word(offset_of!(InetDiagMsg, inode))?,
+                    timer: m[offset_of!(InetDiagMsg, timer)],
+                    expires_ms: word(offset_of!(InetDiagMsg, expires))?,
+                });
             }
             // Messages are aligned to 4 bytes (NLMSG_ALIGN).
             at += len.div_ceil(4) * 4;
         }
     }
+}
+
+/// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already
+/// closed by the peer: CLOSE_WAIT) but not yet accepted. Read with sock_diag netlink: such
+/// sockets have no inode until accept() gives them one. Their peers' addresses, oldest
+/// first as the kernel lists them; None when the kernel would not say.
+pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::SocketAddr>> {
+    const MAX: usize = 4096;
+    let states = (1 << TcpStateBits::ESTABLISHED) | (1 << TcpStateBits::CLOSE_WAIT);
+    let table = tcp_table(local.is_ipv6(), states)?;
+    Some(
+        table
+            .into_iter()
+            .filter(|e| {
+                e.inode == 0
+                    && e.local.port() == local.port()
+                    && (local.ip().is_unspecified() || e.local.ip() == local.ip())
+            })
+            .map(|e| e.peer)
+            .take(MAX)
+            .collect(),
+    )
 }
 
 /// States as sock_diag's filter numbers them (a bit each).

@@ -7,6 +7,7 @@
 //! This module must not depend on any GUI crate (a test checks it).
 
 pub mod addr;
+mod afterlife;
 pub mod bytes;
 pub mod client;
 pub mod command;
@@ -111,6 +112,8 @@ pub(crate) struct Shared {
     wake_armed: AtomicBool,
     pool: Arc<pool::Pool>,
     reactor: worker::reactor::Reactor,
+    /// Follows closed connections in the kernel's table (afterlife.rs).
+    afterlife: afterlife::Afterlife,
     workers: Mutex<HashMap<SocketId, WorkerHandle>>,
     next_id: AtomicU64,
     next_req: AtomicU64,
@@ -171,6 +174,7 @@ impl Engine {
             wake_armed: AtomicBool::new(true),
             pool,
             reactor: worker::reactor::Reactor::default(),
+            afterlife: afterlife::Afterlife::default(),
             workers: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             next_req: AtomicU64::new(0),
@@ -249,6 +253,7 @@ impl Engine {
             let _ = w.done.recv();
         }
         self.shared.reactor.close();
+        self.shared.afterlife.stop();
         self.shared.pool.drain();
     }
 

@@ -63,6 +63,26 @@ impl Journal {
         });
     }
 
+    /// Adds a line that is no call: what the kernel did on its own (a Python comment in
+    /// the script).
+    pub fn remark(&mut self, socket: Option<SocketId>, line: String) {
+        if self.lines.len() >= MAX_LINES {
+            self.lines.pop_front();
+            self.first += 1;
+        }
+        self.lines.push_back(JournalEntry {
+            req: ReqId(0),
+            socket,
+            line,
+            result: None,
+            done: true,
+            failed: false,
+            started: Instant::now(),
+            elapsed: None,
+            deadline: None,
+        });
+    }
+
     /// The line of a request still running (None if its line was dropped meanwhile).
     pub fn running(&mut self, req: ReqId) -> Option<&mut JournalEntry> {
         let seq = *self.running.get(&req)?;

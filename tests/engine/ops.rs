@@ -1438,3 +1438,32 @@ fn a_failed_connect_leaves_the_socket_as_it_was_and_a_timed_out_one_connecting()
     assert_eq!(snap.tcp.map(|t| t.state.name()), Some("SYN_SENT"));
     drop((fill, l));
 }
+
+#[test]
+fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
+    use socklab::engine::inspect::TcpState;
+    let mut d = Driver::new();
+    let (c, conn, _l) = d.tcp_pair(Family::Inet);
+    let after = |d: &mut Driver, id: SocketId, want: &dyn Fn(Option<TcpState>) -> bool| match d
+        .wait_for(
+            "an afterlife event",
+            |e| matches!(e, Event::Afterlife { id: i, state, .. } if *i == id && want(*state)),
+        ) {
+        Event::Afterlife { time_left, .. } => time_left,
+        _ => unreachable!(),
+    };
+    // The client closes first: its connection waits for the server's FIN.
+    d.close(c);
+    after(&mut d, c, &|s| {
+        matches!(s, Some(TcpState::FinWait1 | TcpState::FinWait2))
+    });
+    // The server closes too: the client's side stays in TIME_WAIT, the server's goes.
+    d.close(conn);
+    let left = after(&mut d, c, &|s| s == Some(TcpState::TimeWait));
+    let left = left.expect("TIME_WAIT says how long it has left");
+    assert!(
+        left > std::time::Duration::ZERO && left <= std::time::Duration::from_secs(60),
+        "{left:?}"
+    );
+    after(&mut d, conn, &|s| s.is_none());
+}

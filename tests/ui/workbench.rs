@@ -267,3 +267,50 @@ fn an_option_edited_shows_the_kernel_value() {
         "the drag value shows the kernel's value"
     );
 }
+
+#[test]
+fn a_closed_connection_shows_its_time_wait() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "s1 created", |a| a.state.sockets.len() == 1);
+    bind_port_zero(&mut h);
+    click(&mut h, "listen");
+    step_until(&mut h, "s1 listening", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Listening)
+    });
+    let port = local_port_shown(&h).expect("the chosen port is shown");
+    click(&mut h, "New TCP");
+    step_until(&mut h, "s2 created", |a| a.state.sockets.len() == 2);
+    type_into(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "s2 connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+    select(&mut h, "s1");
+    click(&mut h, "accept");
+    step_until(&mut h, "conn1 accepted", |a| {
+        a.state.sockets.values().any(|s| s.info.name == "conn1")
+    });
+    // The client closes first, then the server: the client's side waits in TIME_WAIT.
+    select(&mut h, "s2");
+    click(&mut h, "close");
+    select(&mut h, "conn1");
+    click(&mut h, "close");
+    step_until_drawn(&mut h, "TIME_WAIT in the journal", |h| {
+        h.query_by_label_contains("# s2 after close: TIME_WAIT for")
+            .is_some()
+    });
+    step_until_drawn(&mut h, "the server's side forgotten", |h| {
+        h.query_by_label_contains("# conn1 after close: the kernel forgot the connection")
+            .is_some()
+    });
+    select(&mut h, "s2");
+    step_until_drawn(&mut h, "the countdown", |h| {
+        h.query_by_label_contains("the kernel still holds its connection: TIME_WAIT,")
+            .is_some()
+    });
+}

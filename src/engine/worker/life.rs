@@ -246,6 +246,7 @@ impl Worker {
         let parent = self.serving.parent.take();
         unregister(&self.shared, self.id);
         let close_req = self.closing;
+        let followed = self.afterlife_watch();
         // The descriptor closes before anyone hears it did.
         drop(self.sock);
         respond::leave_listener(&self.shared, parent);
@@ -281,6 +282,23 @@ impl Worker {
             );
         }
         shared.emit(Event::Closed { id });
+        if let Some(watch) = followed {
+            shared.afterlife.follow(Arc::downgrade(shared), watch);
+        }
+    }
+
+    /// A TCP connection's four-tuple, to follow its life after close, where someone
+    /// looks (the window; not `socklab serve`).
+    fn afterlife_watch(&self) -> Option<crate::engine::afterlife::Watch> {
+        let tcp = self.kind == Kind::Stream && self.family != Family::Unix;
+        if !tcp || !self.shared.config.inspect {
+            return None;
+        }
+        Some(crate::engine::afterlife::Watch {
+            id: self.id,
+            local: self.sock.local_addr().ok()?.as_socket()?,
+            peer: self.sock.peer_addr().ok()?.as_socket()?,
+        })
     }
 }
 

@@ -36,7 +36,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         ));
     });
     if s.closed {
-        ui.label("This socket is closed.");
+        match &s.after_close {
+            Some(a) if a.state.is_some() => ui.label(format!(
+                "This socket is closed; the kernel still holds its connection: {}.",
+                a.text()
+            )),
+            Some(_) => ui.label("This socket is closed, and the kernel forgot its connection."),
+            None => ui.label("This socket is closed."),
+        };
     }
     ui.separator();
     let family = s.info.family;

@@ -50,6 +50,7 @@ impl UiState {
                         status: None,
                         expanded: None,
                         file_check: None,
+                        after_close: None,
                         merged: false,
                         rate: Default::default(),
                         last_error: None,
@@ -210,6 +211,31 @@ impl UiState {
             Event::Closed { id } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
+                }
+            }
+            Event::Afterlife {
+                id,
+                state,
+                time_left,
+            } => {
+                let name = self.name_of(id);
+                let line = match (state, time_left) {
+                    (None, _) => {
+                        format!("# {name} after close: the kernel forgot the connection")
+                    }
+                    (Some(s), Some(left)) => format!(
+                        "# {name} after close: {} for {:.0} s more (binding its local port again fails with EADDRINUSE unless SO_REUSEADDR is set)",
+                        s.name(),
+                        left.as_secs_f64().ceil()
+                    ),
+                    (Some(s), None) => format!("# {name} after close: {}", s.name()),
+                };
+                self.journal.remark(Some(id), line);
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.after_close = Some(super::AfterClose {
+                        state,
+                        until: time_left.map(|t| std::time::Instant::now() + t),
+                    });
                 }
             }
         }

@@ -16,7 +16,7 @@ mod view;
 
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
 pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
-pub use view::{ErrorView, FileCheck, Run, RunsCache, SockView};
+pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView};
 
 pub struct UiState {
     pub sockets: BTreeMap<SocketId, SockView>,
@@ -162,6 +162,13 @@ impl UiState {
     /// Whether a call is still running (a countdown needs redrawing).
     pub fn has_countdown(&self) -> bool {
         self.journal.has_countdown()
+    }
+
+    /// Whether a closed connection's TIME_WAIT is counting down (once a second).
+    pub fn afterlife_ticking(&self) -> bool {
+        self.sockets
+            .values()
+            .any(|s| s.after_close.as_ref().is_some_and(AfterClose::ticking))
     }
 }
 

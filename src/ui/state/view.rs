@@ -55,6 +55,8 @@ pub struct SockView {
     pub status: Option<String>,
     /// What its responder reported (a check passed, a rule fired), newest last.
     pub notes: std::collections::VecDeque<String>,
+    /// The connection's life in the kernel after close (TCP), as last reported.
+    pub after_close: Option<AfterClose>,
     /// The file File mode sends, as last looked at (off the frame).
     pub file_check: Option<FileCheck>,
     /// The row whose hex dump is open, by its sequence number in the traffic log.
@@ -156,4 +158,36 @@ pub struct FileCheck {
     pub path: String,
     /// Its size, or why it cannot be sent; None while it is looked at.
     pub size: Option<Result<u64, String>>,
+}
+
+/// A closed TCP connection as the kernel still holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AfterClose {
+    /// The state it reached; None once the kernel forgot it.
+    pub state: Option<crate::engine::inspect::TcpState>,
+    /// When TIME_WAIT ends.
+    pub until: Option<std::time::Instant>,
+}
+
+impl AfterClose {
+    /// "TIME_WAIT, 57 s left", "FIN_WAIT2", "gone from the kernel".
+    pub fn text(&self) -> String {
+        match (self.state, self.until) {
+            (None, _) => "gone from the kernel".into(),
+            (Some(s), Some(until)) => format!(
+                "{}, {} s left",
+                s.name(),
+                until
+                    .saturating_duration_since(std::time::Instant::now())
+                    .as_secs_f64()
+                    .ceil()
+            ),
+            (Some(s), None) => s.name().into(),
+        }
+    }
+
+    /// Whether a countdown is running.
+    pub fn ticking(&self) -> bool {
+        self.until.is_some_and(|u| u > std::time::Instant::now())
+    }
 }

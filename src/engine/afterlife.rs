@@ -1,0 +1,192 @@
+//! A TCP connection's life in the kernel goes on after close(): FIN_WAIT1 and 2, CLOSING,
+//! LAST_ACK, TIME_WAIT, until the kernel forgets it. One thread follows the four-tuples of
+//! the connections that closed through sock_diag's table and reports each state they
+//! reach (TIME_WAIT with the time it has left), then that the kernel forgot them. With
+//! nothing to follow it waits on its channel and uses no CPU.
+
+use std::net::SocketAddr;
+use std::sync::{Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+
+use super::command::SocketId;
+use super::event::Event;
+use super::inspect::{tcp_table, TcpState};
+use super::Shared;
+
+/// How often the table is read while a connection is followed.
+const LOOK_EVERY: Duration = Duration::from_millis(250);
+/// Connections followed at once; one more is said to be beyond it.
+const MAX_FOLLOWED: usize = 4096;
+/// How long one connection is followed at most: TIME_WAIT lasts 60 s on Linux, and a peer
+/// that never answers a FIN keeps FIN_WAIT or LAST_ACK alive for minutes.
+const FOLLOW_AT_MOST: Duration = Duration::from_secs(300);
+/// The states a closed connection goes through, as sock_diag's filter bits.
+const AFTER_CLOSE: u32 =
+    (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 11);
+
+/// A closed connection to follow.
+pub(crate) struct Watch {
+    pub id: SocketId,
+    pub local: SocketAddr,
+    pub peer: SocketAddr,
+}
+
+struct Followed {
+    watch: Watch,
+    last: Option<TcpState>,
+    since: Instant,
+}
+
+/// The following thread, started when the first connection closes.
+#[derive(Default)]
+pub(crate) struct Afterlife {
+    tx: Mutex<Option<Sender<Watch>>>,
+}
+
+impl Afterlife {
+    /// Follows a connection that just closed (the thread starts with the first one).
+    pub(crate) fn follow(&self, shared: Weak<Shared>, watch: Watch) {
+        let mut tx = super::lock(&self.tx);
+        if tx.is_none() {
+            let (t, rx) = crossbeam_channel::bounded(256);
+            let started = std::thread::Builder::new()
+                .name("socklab-afterlife".into())
+                .spawn(move || run(shared.clone(), rx));
+            if started.is_err() {
+                return;
+            }
+            *tx = Some(t);
+        }
+        if let Some(t) = tx.as_ref() {
+            // A full channel: the thread is far behind; this one is not followed.
+            if let Err(TrySendError::Full(_)) = t.try_send(watch) {}
+        }
+    }
+
+    /// Ends the thread (at the engine's shutdown).
+    pub(crate) fn stop(&self) {
+        super::lock(&self.tx).take();
+    }
+}
+
+fn run(shared: Weak<Shared>, rx: Receiver<Watch>) {
+    let mut followed: Vec<Followed> = Vec::new();
+    // One look per LOOK_EVERY at most, however many connections close meanwhile; the
+    // first after a quiet spell at once (a closing connection's first states are brief).
+    let mut next_look = Instant::now();
+    loop {
+        let next = if followed.is_empty() {
+            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            rx.recv_deadline(next_look)
+        };
+        match next {
+            Ok(w) => {
+                if followed.is_empty() {
+                    next_look = next_look.max(Instant::now());
+                }
+                take(&mut followed, w, &shared);
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        for w in rx.try_iter() {
+            take(&mut followed, w, &shared);
+        }
+        if Instant::now() >= next_look {
+            if look(&mut followed, &shared).is_none() {
+                return;
+            }
+            next_look = Instant::now() + LOOK_EVERY;
+        }
+    }
+}
+
+fn take(followed: &mut Vec<Followed>, watch: Watch, shared: &Weak<Shared>) {
+    if followed.len() >= MAX_FOLLOWED {
+        if let Some(s) = shared.upgrade() {
+            s.emit(Event::Note {
+                id: watch.id,
+                text: format!(
+                    "its life after close is not followed: {MAX_FOLLOWED} closed connections are followed already"
+                ),
+            });
+        }
+        return;
+    }
+    followed.push(Followed {
+        watch,
+        last: None,
+        since: Instant::now(),
+    });
+}
+
+/// Reads the table and reports what changed; None once the engine is gone.
+fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
+    if followed.is_empty() {
+        return Some(());
+    }
+    let shared = shared.upgrade()?;
+    let v4 = followed
+        .iter()
+        .any(|f| f.watch.local.is_ipv4())
+        .then(|| tcp_table(false, AFTER_CLOSE))
+        .flatten();
+    let v6 = followed
+        .iter()
+        .any(|f| f.watch.local.is_ipv6())
+        .then(|| tcp_table(true, AFTER_CLOSE))
+        .flatten();
+    followed.retain_mut(|f| {
+        let table = if f.watch.local.is_ipv4() { &v4 } else { &v6 };
+        // The kernel would not say this time: look again next time.
+        let Some(table) = table else {
+            return true;
+        };
+        let found = table
+            .iter()
+            .find(|e| same(e.local, f.watch.local) && same(e.peer, f.watch.peer));
+        match found {
+            Some(e) if Some(e.state) != f.last => {
+                f.last = Some(e.state);
+                let time_left = (e.state == TcpState::TimeWait)
+                    .then(|| Duration::from_millis(u64::from(e.expires_ms)));
+                shared.emit(Event::Afterlife {
+                    id: f.watch.id,
+                    state: Some(e.state),
+                    time_left,
+                });
+            }
+            Some(_) => {}
+            None => {
+                shared.emit(Event::Afterlife {
+                    id: f.watch.id,
+                    state: None,
+                    time_left: None,
+                });
+                return false;
+            }
+        }
+        if f.since.elapsed() > FOLLOW_AT_MOST {
+            shared.emit(Event::Note {
+                id: f.watch.id,
+                text: format!(
+                    "still {} after {} s; no longer followed",
+                    f.last.map_or("there", TcpState::name),
+                    FOLLOW_AT_MOST.as_secs()
+                ),
+            });
+            return false;
+        }
+        true
+    });
+    Some(())
+}
+
+/// The same endpoint, an IPv4-mapped IPv6 address being its IPv4 one.
+fn same(a: SocketAddr, b: SocketAddr) -> bool {
+    let ip = |s: SocketAddr| s.ip().to_canonical();
+    a.port() == b.port() && ip(a) == ip(b)
+}
