@@ -150,6 +150,7 @@ impl AddrSpec {
                     class: "TypeError",
                     message: format!("{op}(): {} address does not fit {spec}", fam.name()),
                 },
+                holder: None,
             }),
         }
     }
@@ -163,6 +164,7 @@ fn gai_error(op: &'static str, shown: &Option<String>, code: i32) -> OpError {
             code,
             message: gai_strerror(code),
         },
+        holder: None,
     }
 }
 
@@ -193,6 +195,7 @@ fn resolve_host(
                 kind: ErrorKind::Os {
                     errno: libc::EAFNOSUPPORT,
                 },
+                holder: None,
             });
         }
         return Ok(IpAddr::V4(Ipv4Addr::BROADCAST));
@@ -247,6 +250,7 @@ fn unix_addr(path: &[u8], op: &'static str, shown: &Option<String>) -> Result<So
                 class: "OSError",
                 message: "AF_UNIX path too long".into(),
             },
+            holder: None,
         });
     }
     let p =

@@ -29,6 +29,119 @@ pub struct OpError {
     /// The address involved, if any, as the user gave it.
     pub addr: Option<String>,
     pub kind: ErrorKind,
+    /// For EADDRINUSE: who holds the address, as the kernel's table says.
+    pub holder: Option<Box<Holder>>,
+}
+
+/// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Holder {
+    /// A socket listening on it.
+    Listener { owner: Owner },
+    /// A live connection with it as its local address.
+    Connection {
+        owner: Owner,
+        state: &'static str,
+        peer: String,
+    },
+    /// A connection closed, but still in TIME_WAIT; `reuse_here`: whether the socket that
+    /// failed has SO_REUSEADDR set.
+    TimeWait {
+        peer: String,
+        secs_left: u64,
+        reuse_here: bool,
+    },
+    /// Nothing the table shows (TCP lists no socket that is only bound, and no UDP).
+    Unseen,
+}
+
+/// Whose socket it is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Owner {
+    /// One of this socklab's sockets, by name.
+    Ours { name: String },
+    /// Another process's.
+    Process { pid: u32, command: String },
+    /// A socket no process shows (its inode).
+    Unknown { inode: u32 },
+}
+
+impl Owner {
+    fn said(&self) -> String {
+        match self {
+            Owner::Ours { name } => name.clone(),
+            Owner::Process { pid, command } => format!("process {pid} ({command})"),
+            Owner::Unknown { inode } => {
+                format!("a socket of another process (inode {inode}; /proc does not say whose)")
+            }
+        }
+    }
+
+    /// As a sentence begins: a socket's name as it is, anything else capitalised.
+    fn said_first(&self) -> String {
+        match self {
+            Owner::Ours { name } => name.clone(),
+            _ => capitalized(&self.said()),
+        }
+    }
+
+    fn close_it(&self) -> String {
+        match self {
+            Owner::Ours { name } => format!("close {name}"),
+            Owner::Process { pid, .. } => format!("stop process {pid}"),
+            Owner::Unknown { .. } => "stop the process that holds it".into(),
+        }
+    }
+}
+
+/// Why and what to do, for EADDRINUSE with what holds the address.
+fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
+    match holder {
+        Holder::Listener { owner } => (
+            format!("{} is listening on{at}.", owner.said_first()),
+            format!(
+                "Pick another port, or {} first. SO_REUSEADDR does not let two sockets listen on one port; only SO_REUSEPORT, set on both before bind(), does.",
+                owner.close_it()
+            ),
+        ),
+        Holder::Connection { owner, state, peer } => (
+            format!(
+                "A connection of {} to {peer} ({state}) has{at} as its local address.",
+                owner.said()
+            ),
+            format!(
+                "Set SO_REUSEADDR to 1 before bind() on this socket and on the one that made that connection (for an accepted one, its listener); or {} the connection, or pick another port.",
+                match owner {
+                    Owner::Ours { name } => format!("close {name},"),
+                    _ => "end".into(),
+                }
+            ),
+        ),
+        Holder::TimeWait {
+            peer,
+            secs_left,
+            reuse_here,
+        } => (
+            format!("A closed connection from{at} to {peer} is still in TIME_WAIT, for {secs_left} s more."),
+            if *reuse_here {
+                format!("This socket has SO_REUSEADDR; Linux also wants it on the socket that made that connection (for a server, the listener, before it accepted). Wait {secs_left} s, or set SO_REUSEADDR there next time.")
+            } else {
+                format!("Set SO_REUSEADDR to 1 before bind() (on this socket, and on the one that made that connection: for a server, its listener); or wait {secs_left} s, or pick another port.")
+            },
+        ),
+        Holder::Unseen => (
+            format!("Another socket holds{at}: one only bound (not listening), or a UDP socket, which the kernel's TCP table does not list."),
+            "Close the other socket, or pick another port; SO_REUSEADDR set on both lets them share it while neither listens.".into(),
+        ),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 impl OpError {
@@ -37,6 +150,7 @@ impl OpError {
             op,
             addr,
             kind: ErrorKind::Os { errno },
+            holder: None,
         }
     }
 
@@ -49,6 +163,7 @@ impl OpError {
             op,
             addr,
             kind: ErrorKind::Timeout,
+            holder: None,
         }
     }
 
@@ -60,6 +175,7 @@ impl OpError {
                 class,
                 message: message.into(),
             },
+            holder: None,
         }
     }
 
@@ -71,6 +187,7 @@ impl OpError {
             kind: ErrorKind::Internal {
                 message: message.into(),
             },
+            holder: None,
         }
     }
 
@@ -130,6 +247,12 @@ impl OpError {
     /// A plain-language explanation and, where one exists, what to do about it.
     pub fn explanation(&self) -> (String, Option<String>) {
         match &self.kind {
+            ErrorKind::Os { errno: libc::EADDRINUSE } if self.holder.is_some() => {
+                let at = self.addr.as_deref().map(|a| format!(" {a}")).unwrap_or_default();
+                let holder = self.holder.as_deref().unwrap_or(&Holder::Unseen);
+                let (why, hint) = explain_holder(holder, &at);
+                (why, Some(hint))
+            }
             ErrorKind::Os { errno } => explain(*errno, self.op, self.addr.as_deref()),
             ErrorKind::Timeout => (
                 format!(

@@ -13,6 +13,7 @@ pub mod client;
 pub mod command;
 pub mod errors;
 pub mod event;
+mod holder;
 pub mod inspect;
 pub mod options;
 mod pool;
@@ -101,6 +102,10 @@ struct WorkerHandle {
     wake: Arc<Wake>,
     /// Disconnects when the worker has ended (its task drops the sender).
     done: Receiver<()>,
+    /// Its name, and its descriptor once it has one (-1 before): who holds an address
+    /// is told by name (holder.rs).
+    name: String,
+    fd: std::sync::atomic::AtomicI32,
 }
 
 /// What the workers share: the event channel, the wake callback, and the registry.

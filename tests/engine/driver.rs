@@ -318,3 +318,19 @@ pub fn errno(e: &OpError) -> i32 {
 pub fn file_hash(path: &std::path::Path) -> (u64, [u8; 32]) {
     drain_hash(std::fs::File::open(path).unwrap())
 }
+
+/// Whether python3 runs here; under CI it must (a test that skips there proves nothing).
+pub fn have_python() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "pass"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI python3 must be installed"
+        );
+        println!("NOTICE: python3 is missing; this test is skipped");
+    }
+    ok
+}

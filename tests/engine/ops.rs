@@ -1467,3 +1467,147 @@ fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
     );
     after(&mut d, conn, &|s| s.is_none());
 }
+
+#[test]
+fn address_in_use_says_who_holds_it_and_what_fixes_that() {
+    use socklab::engine::errors::{Holder, Owner};
+    use socklab::engine::inspect::TcpState;
+    let mut d = Driver::new();
+    let in_use = |d: &mut Driver, s: SocketId, port: u16| {
+        let e = d.err(
+            s,
+            Op::Bind {
+                addr: loopback(Family::Inet, port),
+            },
+        );
+        assert_eq!(errno(&e), libc::EADDRINUSE);
+        e
+    };
+    // One of ours listens: named, and only another port or SO_REUSEPORT helps.
+    let (l, at) = d.listener(Family::Inet);
+    let port = port_of(&at);
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = in_use(&mut d, s, port);
+    let name = d.local(l).to_string();
+    assert_eq!(
+        e.holder.as_deref(),
+        Some(&Holder::Listener {
+            owner: Owner::Ours { name: "s1".into() }
+        }),
+        "{name}"
+    );
+    let (why, hint) = e.explanation();
+    assert_eq!(why, format!("s1 is listening on {name}."));
+    assert!(hint.unwrap().contains("only SO_REUSEPORT"));
+    d.close(l);
+
+    // A connection the server closed first waits in TIME_WAIT on the server's port.
+    let (l, at) = d.listener(Family::Inet);
+    let port = port_of(&at);
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.connect(c, at);
+    let (conn, _) = d.accept(l);
+    d.close(conn);
+    d.close(c);
+    d.close(l);
+    d.wait_for("the server's side in TIME_WAIT", |e| {
+        matches!(e, Event::Afterlife { id, state: Some(TcpState::TimeWait), .. } if *id == conn)
+    });
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = in_use(&mut d, s, port);
+    let Some(Holder::TimeWait {
+        secs_left,
+        reuse_here: false,
+        ..
+    }) = e.holder.as_deref()
+    else {
+        panic!("{:?}", e.holder)
+    };
+    assert!((1..=60).contains(secs_left), "{secs_left}");
+    assert!(e
+        .explanation()
+        .1
+        .unwrap()
+        .starts_with("Set SO_REUSEADDR to 1 before bind()"));
+    // SO_REUSEADDR here alone is not enough on Linux: the listener lacked it. Said so.
+    d.set_int(s, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+    let e = in_use(&mut d, s, port);
+    assert!(matches!(
+        e.holder.as_deref(),
+        Some(Holder::TimeWait {
+            reuse_here: true,
+            ..
+        })
+    ));
+    assert!(e
+        .explanation()
+        .1
+        .unwrap()
+        .contains("Linux also wants it on the socket that made that connection"));
+
+    // Following the hint works: SO_REUSEADDR on the listener and on the new socket.
+    let l = d.create(Family::Inet, Kind::Stream);
+    d.set_int(l, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+    let at = d.bind_loopback(l, Family::Inet).to_spec().unwrap();
+    let port = port_of(&at);
+    d.listen(l, 4);
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.connect(c, at);
+    let (conn, _) = d.accept(l);
+    d.close(conn);
+    d.close(c);
+    d.close(l);
+    let s = d.create(Family::Inet, Kind::Stream);
+    d.set_int(s, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+    d.bind(s, loopback(Family::Inet, port));
+}
+
+#[test]
+fn address_in_use_names_another_process() {
+    use socklab::engine::errors::{Holder, Owner};
+    if !have_python() {
+        return;
+    }
+    let mut py = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import socket,sys\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(py.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(
+        s,
+        Op::Bind {
+            addr: loopback(Family::Inet, port),
+        },
+    );
+    let _ = py.kill();
+    let _ = py.wait();
+    match e.holder.as_deref() {
+        Some(Holder::Listener {
+            owner: Owner::Process { pid, command },
+        }) => {
+            assert_eq!(*pid, py.id());
+            assert!(command.starts_with("python3"), "{command}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn port_of(a: &AddrSpec) -> u16 {
+    match a {
+        AddrSpec::Inet { port, .. } | AddrSpec::Inet6 { port, .. } => *port,
+        other => panic!("no port in {other:?}"),
+    }
+}

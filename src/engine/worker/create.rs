@@ -29,6 +29,7 @@ pub(super) fn create_connection(
                     code,
                     message: crate::engine::addr::gai_strerror(code),
                 },
+                holder: None,
             }
         })?;
     let timeout = timeout

@@ -79,9 +79,13 @@ impl Worker {
         match op {
             Op::Bind { addr } => {
                 let sa = addr.resolve(self.family, name)?;
-                self.sock
-                    .bind(&sa)
-                    .map_err(|e| OpError::from_io(name, Some(addr.to_string()), &e))?;
+                self.sock.bind(&sa).map_err(|e| {
+                    let mut err = OpError::from_io(name, Some(addr.to_string()), &e);
+                    if err.errno() == Some(libc::EADDRINUSE) {
+                        err.holder = self.address_holder(&sa).map(Box::new);
+                    }
+                    err
+                })?;
                 if self.state == SockState::Created {
                     self.state = SockState::Bound;
                 }
@@ -228,5 +232,20 @@ impl Worker {
             .local_addr()
             .ok()
             .map(|a| Endpoint::from_sockaddr(&a).to_string())
+    }
+}
+
+impl Worker {
+    /// What holds an address this socket could not bind (EADDRINUSE).
+    fn address_holder(&self, sa: &SockAddr) -> Option<crate::engine::errors::Holder> {
+        use crate::engine::errors::Holder;
+        let at = sa.as_socket()?;
+        if self.kind != Kind::Stream {
+            // The kernel's table lists TCP only.
+            return Some(Holder::Unseen);
+        }
+        let reuse = options::getsockopt_int(self.fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR)
+            .is_ok_and(|v| v != 0);
+        Some(crate::engine::holder::who_holds(&self.shared, at, reuse))
     }
 }

@@ -119,6 +119,9 @@ impl Worker {
         kind: Kind,
         timeout: Timeout,
     ) -> Worker {
+        if let Some(h) = lock(&shared.workers).get(&who.id) {
+            h.fd.store(sock.as_raw_fd(), Ordering::Release);
+        }
         Worker {
             shared,
             id: who.id,

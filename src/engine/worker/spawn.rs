@@ -194,6 +194,8 @@ pub(super) fn register(
             tx,
             wake: wake.clone(),
             done,
+            name: name.clone(),
+            fd: std::sync::atomic::AtomicI32::new(-1),
         },
     );
     Some(Registered {

@@ -1,0 +1,127 @@
+//! Who holds an address a bind could not have (EADDRINUSE): a listener, a live connection
+//! or one in TIME_WAIT, found in the kernel's TCP table through sock_diag; whose socket it
+//! is, by name when it is one of ours, by process (from /proc) when not. The hint that
+//! follows differs for each: SO_REUSEADDR gets past TIME_WAIT, never past a listener.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
+
+use super::errors::{Holder, Owner};
+use super::inspect::{tcp_table, DiagEntry, TcpState};
+use super::{lock, Shared};
+
+/// Every state but CLOSE (a bit each, by TcpState's raw numbers).
+const ANY_STATE: u32 = 0xffe & !(1 << 7);
+/// Descriptors looked at in /proc at most while looking for a socket's process.
+const FD_BUDGET: usize = 200_000;
+
+/// What holds `addr` (a TCP address a bind was refused); `reuse_here` says whether the
+/// socket that was refused has SO_REUSEADDR.
+pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> Holder {
+    let mut found: Vec<DiagEntry> = Vec::new();
+    for v6 in [false, true] {
+        if let Some(t) = tcp_table(v6, ANY_STATE) {
+            found.extend(
+                t.into_iter()
+                    .filter(|e| e.local.port() == addr.port() && overlap(e.local.ip(), addr.ip())),
+            );
+        }
+    }
+    let first = |pred: &dyn Fn(&DiagEntry) -> bool| found.iter().find(|e| pred(e));
+    if let Some(e) = first(&|e| e.state == TcpState::Listen) {
+        return Holder::Listener {
+            owner: owner(shared, e.inode),
+        };
+    }
+    if let Some(e) = first(&|e| e.state != TcpState::TimeWait) {
+        return Holder::Connection {
+            owner: owner(shared, e.inode),
+            state: e.state.name(),
+            peer: e.peer.to_string(),
+        };
+    }
+    if let Some(e) = first(&|e| e.state == TcpState::TimeWait) {
+        return Holder::TimeWait {
+            peer: e.peer.to_string(),
+            secs_left: u64::from(e.expires_ms).div_ceil(1000),
+            reuse_here,
+        };
+    }
+    Holder::Unseen
+}
+
+/// Whether two local addresses clash: the same, or either one every address.
+fn overlap(a: IpAddr, b: IpAddr) -> bool {
+    a.is_unspecified() || b.is_unspecified() || a.to_canonical() == b.to_canonical()
+}
+
+/// Whose socket has this inode: one of ours (by name), this or another process's.
+fn owner(shared: &Shared, inode: u32) -> Owner {
+    if inode == 0 {
+        return Owner::Unknown { inode };
+    }
+    let me = std::process::id();
+    let mut budget = FD_BUDGET;
+    if let Some(fd) = fd_of(me, inode, &mut budget) {
+        let workers = lock(&shared.workers);
+        if let Some(h) = workers
+            .values()
+            .find(|h| h.fd.load(Ordering::Acquire) == fd)
+        {
+            return Owner::Ours {
+                name: h.name.clone(),
+            };
+        }
+        return Owner::Process {
+            pid: me,
+            command: command_of(me),
+        };
+    }
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Owner::Unknown { inode };
+    };
+    for p in procs.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        if fd_of(pid, inode, &mut budget).is_some() {
+            return Owner::Process {
+                pid,
+                command: command_of(pid),
+            };
+        }
+        if budget == 0 {
+            break;
+        }
+    }
+    Owner::Unknown { inode }
+}
+
+/// The descriptor of process `pid` that is the socket with this inode.
+fn fd_of(pid: u32, inode: u32, budget: &mut usize) -> Option<i32> {
+    let want = format!("socket:[{inode}]");
+    let dir = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    for e in dir.flatten() {
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
+        let Ok(link) = std::fs::read_link(e.path()) else {
+            continue;
+        };
+        if link.as_os_str() == want.as_str() {
+            return e.file_name().to_str()?.parse().ok();
+        }
+    }
+    None
+}
+
+/// A process's command name, as /proc gives it.
+fn command_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "?".into())
+}
