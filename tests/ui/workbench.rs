@@ -207,9 +207,14 @@ fn address_in_use_shows_errno_and_hint() {
     );
     assert!(h.query_by_label("bind failed - EADDRINUSE").is_some());
     assert!(
-        h.query_by_label_contains("Hint: Set SO_REUSEADDR")
+        h.query_by_label_contains("s1 is listening on 127.0.0.1:")
             .is_some(),
-        "the hint is shown"
+        "who holds the address is shown"
+    );
+    assert!(
+        h.query_by_label_contains("Hint: Pick another port, or close s1 first.")
+            .is_some(),
+        "the hint for a listener is shown"
     );
     // Validation as you type: an impossible port disables the button and says why.
     replace_text(&mut h, "bind port", "99999");
