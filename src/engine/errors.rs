@@ -122,11 +122,11 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
             secs_left,
             reuse_here,
         } => (
-            format!("A closed connection from{at} to {peer} is still in TIME_WAIT, for {secs_left} s more."),
+            format!("A closed connection from{at} to {peer} was still in TIME_WAIT, with {secs_left} s left."),
             if *reuse_here {
-                format!("This socket has SO_REUSEADDR; Linux also wants it on the socket that made that connection (for a server, the listener, before it accepted). Wait {secs_left} s, or set SO_REUSEADDR there next time.")
+                format!("This socket has SO_REUSEADDR; Linux also wants it on the socket that made that connection (for a server, the listener, before it accepted). Bind again once those {secs_left} s have passed, or set SO_REUSEADDR there next time.")
             } else {
-                format!("Set SO_REUSEADDR to 1 before bind() (on this socket, and on the one that made that connection: for a server, its listener); or wait {secs_left} s, or pick another port.")
+                format!("Set SO_REUSEADDR to 1 before bind() (on this socket, and on the one that made that connection: for a server, its listener); or bind again once those {secs_left} s have passed, or pick another port.")
             },
         ),
         Holder::Unseen => (

@@ -37,18 +37,20 @@ pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, tip: &str) -> bool 
 }
 
 /// An error where the action was taken: errno, Python's line, explanation and hint.
-pub fn error_label(ui: &mut Ui, e: &ErrorView) {
+pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     let red = Color32::from_rgb(230, 80, 70);
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        let head = match e.errno_name {
-            Some(n) => format!("{} failed - {n}", e.op),
-            None => format!("{} failed", e.op),
-        };
-        ui.label(RichText::new(head).color(red).strong());
-        ui.monospace(&e.python_line);
-        ui.label(&e.explanation);
-        if let Some(h) = &e.hint {
-            ui.label(RichText::new(format!("Hint: {h}")).italics());
-        }
-    });
+    egui::Frame::group(ui.style())
+        .show(ui, |ui| {
+            let head = match e.errno_name {
+                Some(n) => format!("{} failed - {n}", e.op),
+                None => format!("{} failed", e.op),
+            };
+            ui.label(RichText::new(head).color(red).strong());
+            ui.monospace(&e.python_line);
+            ui.label(&e.explanation);
+            if let Some(h) = &e.hint {
+                ui.label(RichText::new(format!("Hint: {h}")).italics());
+            }
+        })
+        .response
 }

@@ -18,6 +18,9 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         ui.label("Waiting for the kernel's first report...");
         return;
     };
+    if s.closed {
+        ui.label("Closed: the values below were read just before close.");
+    }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -56,7 +59,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                         },
                     );
                     if let Some(tcp) = &snap.tcp {
-                        row(ui, "TCP state", tcp.state.name().to_string());
+                        // A closed socket's last reading is not its state now.
+                        let now = match (&s.after_close, s.closed) {
+                            (Some(a), true) => format!("closed; kernel: {}", a.text()),
+                            (None, true) => "closed".to_string(),
+                            _ => tcp.state.name().to_string(),
+                        };
+                        row(ui, "TCP state", now);
                         if let Some((q, backlog)) = tcp.accept_queue() {
                             row(
                                 ui,

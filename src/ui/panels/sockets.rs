@@ -40,7 +40,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         }
     });
     if let Some(e) = &state.global_error {
-        crate::ui::widgets::error_label(ui, e);
+        let _ = crate::ui::widgets::error_label(ui, e);
     }
     let t = state.totals();
     ui.label(

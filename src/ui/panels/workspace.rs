@@ -241,7 +241,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         });
 
         if let Some(e) = &s.last_error {
-            error_label(ui, e);
+            let shown = error_label(ui, e);
+            // A new failure is brought into sight once: it is drawn below every row of
+            // actions, which a short window scrolls away.
+            let key = egui::Id::unique(("error shown", id));
+            let this = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (&e.op, &e.python_line, &e.explanation).hash(&mut h);
+                h.finish()
+            };
+            if ui.ctx().data(|d| d.get_temp::<u64>(key)) != Some(this) {
+                ui.ctx().data_mut(|d| d.insert_temp(key, this));
+                shown.scroll_to_me(Some(egui::Align::Max));
+            }
         }
     });
     ui.separator();

@@ -170,10 +170,10 @@ pub struct AfterClose {
 }
 
 impl AfterClose {
-    /// "TIME_WAIT, 57 s left", "FIN_WAIT2", "gone from the kernel".
+    /// "TIME_WAIT, 57 s left", "FIN_WAIT2", "forgotten".
     pub fn text(&self) -> String {
         match (self.state, self.until) {
-            (None, _) => "gone from the kernel".into(),
+            (None, _) => "forgotten".into(),
             (Some(s), Some(until)) => format!(
                 "{}, {} s left",
                 s.name(),
