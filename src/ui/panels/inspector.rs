@@ -61,7 +61,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     if let Some(tcp) = &snap.tcp {
                         // A closed socket's last reading is not its state now.
                         let now = match (&s.after_close, s.closed) {
-                            (Some(a), true) => format!("closed; kernel: {}", a.text()),
+                            (Some(a), true) => format!("closed, {}", a.short()),
                             (None, true) => "closed".to_string(),
                             _ => tcp.state.name().to_string(),
                         };

@@ -115,7 +115,7 @@ fn row_text(
     );
     job.append(st.name(), 8.0, fmt(&body, badge_color(st)));
     if let Some(a) = &s.after_close {
-        job.append(&format!("(kernel: {})", a.text()), 6.0, fmt(&small, plain));
+        job.append(&format!("({})", a.short()), 6.0, fmt(&small, plain));
     }
     if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
         let mut f = fmt(&small, plain);

@@ -37,10 +37,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     });
     if s.closed {
         match &s.after_close {
-            Some(a) if a.state.is_some() => ui.label(format!(
-                "This socket is closed; the kernel still holds its connection: {}.",
-                a.text()
-            )),
+            Some(a) if a.state.is_some() => {
+                let meanwhile = if a.ticking() {
+                    " Until then, binding its port again needs SO_REUSEADDR on the new socket, and set on this one before it connected (for an accepted connection, on its listener)."
+                } else {
+                    ""
+                };
+                ui.label(format!(
+                    "This socket is closed; the kernel still holds its connection: {}.{meanwhile}",
+                    a.text()
+                ))
+            }
             Some(_) => ui.label("This socket is closed, and the kernel forgot its connection."),
             None => ui.label("This socket is closed."),
         };

@@ -224,7 +224,7 @@ impl UiState {
                         format!("# {name} after close: the kernel forgot the connection")
                     }
                     (Some(s), Some(left)) => format!(
-                        "# {name} after close: {} for {:.0} s more (until then, binding its port needs SO_REUSEADDR on both sockets)",
+                        "# {name} after close: {} for {:.0} s",
                         s.name(),
                         left.as_secs_f64().ceil()
                     ),

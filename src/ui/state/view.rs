@@ -186,6 +186,22 @@ impl AfterClose {
         }
     }
 
+    /// As a list row or a table cell has room for it: "TIME_WAIT 57 s", "forgotten".
+    pub fn short(&self) -> String {
+        match (self.state, self.until) {
+            (None, _) => "forgotten".into(),
+            (Some(s), Some(until)) => format!(
+                "{} {} s",
+                s.name(),
+                until
+                    .saturating_duration_since(std::time::Instant::now())
+                    .as_secs_f64()
+                    .ceil()
+            ),
+            (Some(s), None) => s.name().into(),
+        }
+    }
+
     /// Whether a countdown is running.
     pub fn ticking(&self) -> bool {
         self.until.is_some_and(|u| u > std::time::Instant::now())
