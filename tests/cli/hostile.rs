@@ -79,14 +79,17 @@ impl Serve {
         }
     }
 
-    /// Waits for a line containing `what`; the lines before it.
+    /// Waits for a line containing `what`; the lines up to it, it last.
     fn expect(&self, what: &str) -> Vec<String> {
         let until = Instant::now() + DEADLINE;
         let mut seen = Vec::new();
         loop {
             let left = until.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
-                Ok(l) if l.contains(what) => return seen,
+                Ok(l) if l.contains(what) => {
+                    seen.push(l);
+                    return seen;
+                }
                 Ok(l) => seen.push(l),
                 Err(_) => panic!(
                     "no line with {what:?} within {DEADLINE:?}; the last ones: {:?}",
@@ -137,6 +140,12 @@ fn a_listener_out_of_descriptors_backs_off_instead_of_spinning() {
         .collect();
     let before = s.expect("accept paused");
     let paused = before.len();
+    // Said with the errno, the limit and what socklab holds of it.
+    let said = before.last().unwrap();
+    assert!(
+        said.contains("EMFILE") && said.contains("its limit of 64 open files (RLIMIT_NOFILE)"),
+        "{said}"
+    );
     let (cpu0, _) = s.usage();
     let t0 = Instant::now();
     // The measurement window: the server is saturated all through it.
