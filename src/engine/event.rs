@@ -255,6 +255,9 @@ pub enum Event {
     },
     /// A responder's report: a check passed or failed, a rule fired.
     Note { id: SocketId, text: String },
+    /// The engine is closing the socket on its own (its responder hung up), and why; its
+    /// Closed follows.
+    ClosedBy { id: SocketId, why: String },
     /// The socket is closed and its worker gone.
     Closed { id: SocketId },
     /// A closed TCP connection's life in the kernel: a state it reached after close
@@ -292,6 +295,7 @@ impl Event {
             | Event::Progress { id, .. }
             | Event::Note { id, .. }
             | Event::Afterlife { id, .. }
+            | Event::ClosedBy { id, .. }
             | Event::Closed { id } => Some(*id),
             Event::Failed { id, .. } => *id,
             Event::Accepted { listener, .. } => Some(*listener),

@@ -426,6 +426,7 @@ fn log_line(
                 )
             }
             Event::Note { id, text } => format!("! {} {text}", name(&id)),
+            Event::ClosedBy { id, why } => format!("- {} closing: {why}", name(&id)),
             Event::Failed { id, error, .. } => {
                 format!("! {} {error}", id.map(|i| name(&i)).unwrap_or_default())
             }

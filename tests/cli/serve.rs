@@ -69,6 +69,7 @@ fn echo_over_tcp_logs_every_connection_and_message() {
     assert!(s.expect("+ conn1 from 127.0.0.1:").starts_with('+'));
     s.expect("< conn1 5 b'hello'");
     s.expect("> conn1 5 b'hello'");
+    s.expect("- conn1 closing: the peer closed its side, so the server hung up too (echo)");
     s.expect("- conn1 closed");
 }
 

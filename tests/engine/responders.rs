@@ -140,6 +140,12 @@ fn greet_chargen_and_daytime_over_tcp() {
     assert_eq!(read_n(&mut c, 11), b"Hello, Bob!");
     c.write_all(b"exit").unwrap();
     assert!(read_to_end(&mut c).is_empty(), "exit closes");
+    // Said before it closes: nothing closes silently.
+    let said = d.wait_for("why it closed", |e| matches!(e, Event::ClosedBy { .. }));
+    let Event::ClosedBy { why, .. } = said else {
+        unreachable!()
+    };
+    assert_eq!(why, "the responder ended the session (greet)");
 
     let (_, port) = tcp_server(&mut d, "chargen", &no());
     let mut c = client(port);

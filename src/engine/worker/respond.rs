@@ -34,7 +34,8 @@ pub(super) struct Answering {
     held: VecDeque<(Out, Option<SockAddr>)>,
     hold_until: Option<Instant>,
     stream: Option<Vec<u8>>,
-    close_when_sent: bool,
+    /// Close once everything queued is sent, and why (said before the socket closes).
+    close_when_sent: Option<&'static str>,
 }
 
 /// A listener's side of serving (the responder its connections get, their count and
@@ -104,7 +105,7 @@ impl Worker {
             held: VecDeque::new(),
             hold_until: None,
             stream: None,
-            close_when_sent: false,
+            close_when_sent: None,
         });
         self.auto.auto_recv.get_or_insert(RESPOND_RECV);
     }
@@ -161,7 +162,8 @@ impl Worker {
     pub(super) fn answer_eof(&mut self) {
         if let Some(a) = self.answering.as_mut() {
             a.stream = None;
-            a.close_when_sent = true;
+            a.close_when_sent
+                .get_or_insert("the peer closed its side, so the server hung up too");
         }
     }
 
@@ -231,15 +233,30 @@ impl Worker {
                 Out::Stream { block } if !datagram && !block.is_empty() => a.stream = Some(block),
                 Out::Stream { .. } => {}
                 Out::Wait { delay } => a.hold_until = Some(now + delay),
-                Out::Close if !datagram => a.close_when_sent = true,
+                Out::Close if !datagram => {
+                    a.close_when_sent
+                        .get_or_insert("the responder ended the session");
+                }
                 Out::Close => {}
                 Out::Note { text } => self.unasked(Event::Note { id: self.id, text }),
             }
         }
         let ended = self.flush_answers(&mut a);
         let done = a.outq.is_empty() && a.dgrams.is_empty() && a.held.is_empty();
-        if ended || (a.close_when_sent && done) {
-            // The server side hangs up, as the responder (or the peer) asked.
+        let why = if ended {
+            Some("the peer is gone (sending to it failed)")
+        } else {
+            a.close_when_sent.filter(|_| done)
+        };
+        if let Some(why) = why {
+            // The server side hangs up, as the responder (or the peer) asked; said, so
+            // nothing closes silently.
+            if self.closing.is_none() {
+                self.unasked(Event::ClosedBy {
+                    id: self.id,
+                    why: format!("{} ({})", why, a.spec.describe()),
+                });
+            }
             self.closing.get_or_insert(ReqId(0));
         }
         self.answering = Some(a);

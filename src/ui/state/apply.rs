@@ -213,6 +213,11 @@ impl UiState {
                     s.closed = true;
                 }
             }
+            Event::ClosedBy { id, why } => {
+                let name = self.name_of(id);
+                self.journal
+                    .remark(Some(id), format!("# {name} closed by socklab: {why}"));
+            }
             Event::Afterlife {
                 id,
                 state,
