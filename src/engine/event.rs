@@ -255,6 +255,13 @@ pub enum Event {
     },
     /// A responder's report: a check passed or failed, a rule fired.
     Note { id: SocketId, text: String },
+    /// The socket's state changed, and what caused it (an operation, or the peer).
+    State {
+        id: SocketId,
+        from: SockState,
+        to: SockState,
+        cause: &'static str,
+    },
     /// The engine is closing the socket on its own (its responder hung up), and why; its
     /// Closed follows.
     ClosedBy { id: SocketId, why: String },
@@ -296,6 +303,7 @@ impl Event {
             | Event::Note { id, .. }
             | Event::Afterlife { id, .. }
             | Event::ClosedBy { id, .. }
+            | Event::State { id, .. }
             | Event::Closed { id } => Some(*id),
             Event::Failed { id, .. } => *id,
             Event::Accepted { listener, .. } => Some(*listener),

@@ -1616,3 +1616,67 @@ fn port_of(a: &AddrSpec) -> u16 {
         other => panic!("no port in {other:?}"),
     }
 }
+
+#[test]
+fn every_state_change_is_an_event_with_its_cause() {
+    use socklab::engine::SockState;
+    let mut d = Driver::new();
+    let (l, at) = d.listener(Family::Inet);
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.connect(c, at);
+    let (conn, _) = d.accept(l);
+    d.close(c);
+    // The server's side hears the peer's FIN when it reads.
+    assert_eq!(d.recv(conn, 10), b"");
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = gone.local_addr().unwrap().port();
+    drop(gone);
+    let r = d.create(Family::Inet, Kind::Stream);
+    d.err(
+        r,
+        Op::Connect {
+            addr: loopback(Family::Inet, dead),
+        },
+    );
+    let states: Vec<(SocketId, SockState, SockState, &str)> = d
+        .take_kept()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::State {
+                id,
+                from,
+                to,
+                cause,
+            } => Some((id, from, to, cause)),
+            _ => None,
+        })
+        .collect();
+    let of = |id: SocketId| -> Vec<(SockState, SockState, &str)> {
+        states
+            .iter()
+            .filter(|s| s.0 == id)
+            .map(|s| (s.1, s.2, s.3))
+            .collect()
+    };
+    use SockState::*;
+    assert_eq!(
+        of(l),
+        [(Created, Bound, "bind"), (Bound, Listening, "listen")]
+    );
+    // Loopback may complete a connect at once, or after a moment spent connecting.
+    let client = of(c);
+    assert_eq!(client.first().map(|s| s.0), Some(Created), "{client:?}");
+    assert_eq!(
+        client.last().map(|s| (s.1, s.2)),
+        Some((Connected, "connect"))
+    );
+    // A refusal that came before connect() returned changes nothing; one that came later
+    // takes the socket back to where it was.
+    let refused = of(r);
+    assert!(
+        refused.is_empty()
+            || refused.last().map(|s| (s.1, s.2)) == Some((Created, "a failed connect")),
+        "{refused:?}"
+    );
+    let _ = conn;
+}

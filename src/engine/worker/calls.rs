@@ -151,7 +151,7 @@ impl Worker {
         let result = self.connect_inner(req, op, &sa, &shown, start);
         match result {
             Ok(()) => {
-                self.state = SockState::Connected;
+                self.set_state(SockState::Connected, op);
                 Ok(if ex { Reply::Int(0) } else { Reply::Unit })
             }
             Err(e) => {
@@ -159,13 +159,13 @@ impl Worker {
                     match (errno, &e.kind) {
                         // Still connecting in the kernel: non-blocking, or a timeout.
                         (libc::EINPROGRESS | libc::EALREADY, _) | (_, ErrorKind::Timeout) => {
-                            self.state = SockState::Connecting;
+                            self.set_state(SockState::Connecting, op);
                         }
                         // Already connected: it stays so.
                         (libc::EISCONN, _) => {}
                         // A failed connect leaves the socket usable again, as it was (the
                         // kernel gives back the port it picked for the attempt).
-                        _ => self.state = before,
+                        _ => self.set_state(before, "a failed connect"),
                     }
                     if ex
                         && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
@@ -195,7 +195,7 @@ impl Worker {
                 if matches!(e.raw_os_error(), Some(libc::EINPROGRESS))
                     && self.timeout != Timeout::NonBlocking =>
             {
-                self.state = SockState::Connecting;
+                self.set_state(SockState::Connecting, op);
                 self.publish(false);
                 self.wait(req, op, libc::POLLOUT, deadline, &mut announced, shown)?;
                 let result = match self.sock.take_error() {

@@ -81,7 +81,7 @@ impl Worker {
                 Err(e) if is_again(&e) => break,
                 Err(e) => {
                     self.auto.auto_recv = None;
-                    self.state = SockState::Error;
+                    self.set_state(SockState::Error, "a receive failed");
                     self.report(OpError::from_io("recv", None, &e));
                     break;
                 }

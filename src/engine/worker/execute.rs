@@ -64,7 +64,7 @@ impl Worker {
                     errno: libc::ECONNRESET | libc::EPIPE
                 }
             ) {
-                self.state = SockState::Error;
+                self.set_state(SockState::Error, op_name);
             }
         }
         self.reply(cmd.req, op_name, start, result);
@@ -87,7 +87,7 @@ impl Worker {
                     err
                 })?;
                 if self.state == SockState::Created {
-                    self.state = SockState::Bound;
+                    self.set_state(SockState::Bound, name);
                 }
                 Ok(Reply::Unit)
             }
@@ -95,7 +95,7 @@ impl Worker {
                 self.sock
                     .listen(backlog.max(0))
                     .map_err(|e| OpError::from_io(name, self.local_shown(), &e))?;
-                self.state = SockState::Listening;
+                self.set_state(SockState::Listening, name);
                 Ok(Reply::Unit)
             }
             Op::Accept => {
@@ -127,7 +127,7 @@ impl Worker {
                 self.sock
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;
-                self.state = SockState::HalfClosed;
+                self.set_state(SockState::HalfClosed, name);
                 Ok(Reply::Unit)
             }
             Op::Close => Ok(Reply::Unit),
@@ -247,5 +247,22 @@ impl Worker {
         let reuse = options::getsockopt_int(self.fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR)
             .is_ok_and(|v| v != 0);
         Some(crate::engine::holder::who_holds(&self.shared, at, reuse))
+    }
+}
+
+impl Worker {
+    /// Moves the socket to `to` and says so, with what caused it (an operation's name, or
+    /// what happened on the wire).
+    pub(super) fn set_state(&mut self, to: SockState, cause: &'static str) {
+        if self.state == to {
+            return;
+        }
+        let from = std::mem::replace(&mut self.state, to);
+        self.shared.emit(Event::State {
+            id: self.id,
+            from,
+            to,
+            cause,
+        });
     }
 }

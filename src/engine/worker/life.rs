@@ -114,7 +114,7 @@ impl Worker {
             self.report(OpError::internal(what, message));
         }
         self.crash.broken = true;
-        self.state = SockState::Error;
+        self.set_state(SockState::Error, "an internal error");
         self.auto.auto_recv = None;
         self.auto.auto_accept = None;
         self.answering = None;

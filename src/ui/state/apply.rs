@@ -213,6 +213,15 @@ impl UiState {
                     s.closed = true;
                 }
             }
+            Event::State { id, to, .. } => {
+                // Now, not at the next snapshot.
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.state = to;
+                    if let Some(snap) = s.snapshot.as_mut() {
+                        snap.state = to;
+                    }
+                }
+            }
             Event::ClosedBy { id, why } => {
                 let name = self.name_of(id);
                 self.journal
