@@ -1346,20 +1346,7 @@ fn shutdown_ends_a_create_connection_still_waiting() {
     // A listener whose accept queue is full drops new SYNs: a connect to it waits for the
     // kernel's retries (minutes), unless something ends the wait. It is not the engine's:
     // the engine's shutdown must not end the wait by closing the listener.
-    let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    l.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
-        .unwrap();
-    l.listen(0).unwrap();
-    let port = l.local_addr().unwrap().as_socket().unwrap().port();
-    let fill: Vec<socket2::Socket> = (0..2)
-        .map(|_| {
-            let s =
-                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-            s.set_nonblocking(true).unwrap();
-            let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
-            s
-        })
-        .collect();
+    let (l, fill, port) = full_listener();
     let req = d.engine.next_req();
     d.engine.create(
         req,
@@ -1410,20 +1397,7 @@ fn a_failed_connect_leaves_the_socket_as_it_was_and_a_timed_out_one_connecting()
 
     // A listener whose full queue drops SYNs: a connect with a timeout gives up while the
     // kernel goes on trying, and the socket says so.
-    let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    l.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
-        .unwrap();
-    l.listen(0).unwrap();
-    let port = l.local_addr().unwrap().as_socket().unwrap().port();
-    let fill: Vec<socket2::Socket> = (0..2)
-        .map(|_| {
-            let f =
-                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-            f.set_nonblocking(true).unwrap();
-            let _ = f.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
-            f
-        })
-        .collect();
+    let (l, fill, port) = full_listener();
     let t = d.create(Family::Inet, Kind::Stream);
     d.ok(
         t,
@@ -1679,4 +1653,25 @@ fn every_state_change_is_an_event_with_its_cause() {
         "{refused:?}"
     );
     let _ = conn;
+}
+
+/// A listener outside the engine whose accept queue is full, so the kernel drops new SYNs
+/// and a connect to it waits for the kernel's retries: the listener, the connections that
+/// fill it, and its port.
+fn full_listener() -> (socket2::Socket, Vec<socket2::Socket>, u16) {
+    use socket2::{Domain, Socket, Type};
+    let at = |port| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let l = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    l.bind(&at(0).into()).unwrap();
+    l.listen(0).unwrap();
+    let port = l.local_addr().unwrap().as_socket().unwrap().port();
+    let fill = (0..2)
+        .map(|_| {
+            let f = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+            f.set_nonblocking(true).unwrap();
+            let _ = f.connect(&at(port).into());
+            f
+        })
+        .collect();
+    (l, fill, port)
 }

@@ -52,28 +52,7 @@ fn local_port_shown(h: &Harness<'static, SocklabApp>) -> Option<u16> {
 #[test]
 fn tcp_listen_connect_send_hello() {
     let mut h = harness();
-    click(&mut h, "New TCP");
-    step_until(&mut h, "s1 created", |a| a.state.sockets.len() == 1);
-    assert_eq!(selected_name(&h), "s1");
-    bind_port_zero(&mut h);
-    click(&mut h, "listen");
-    step_until(&mut h, "s1 listening", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Listening)
-    });
-    let port = local_port_shown(&h).expect("the chosen port is shown");
-
-    click(&mut h, "New TCP");
-    step_until(&mut h, "s2 created", |a| a.state.sockets.len() == 2);
-    assert_eq!(selected_name(&h), "s2");
-    type_into(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "s2 connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
+    listener_s1_and_client_s2(&mut h);
     type_into(&mut h, "payload", "hello");
     click(&mut h, "send");
     step_until(&mut h, "send journaled", |a| {
@@ -83,11 +62,7 @@ fn tcp_listen_connect_send_hello() {
             .any(|e| e.line == "s2.send(b'hello')" && e.result.as_deref() == Some("5"))
     });
 
-    select(&mut h, "s1");
-    click(&mut h, "accept");
-    step_until(&mut h, "conn1 accepted", |a| {
-        a.state.sockets.values().any(|s| s.info.name == "conn1")
-    });
+    accept_conn1(&mut h);
     select(&mut h, "conn1");
     click(&mut h, "recv");
     // The chunk and recv's answer are two events: wait for both (the answer's line is
@@ -276,30 +251,8 @@ fn an_option_edited_shows_the_kernel_value() {
 #[test]
 fn a_closed_connection_shows_its_time_wait() {
     let mut h = harness();
-    click(&mut h, "New TCP");
-    step_until(&mut h, "s1 created", |a| a.state.sockets.len() == 1);
-    bind_port_zero(&mut h);
-    click(&mut h, "listen");
-    step_until(&mut h, "s1 listening", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Listening)
-    });
-    let port = local_port_shown(&h).expect("the chosen port is shown");
-    click(&mut h, "New TCP");
-    step_until(&mut h, "s2 created", |a| a.state.sockets.len() == 2);
-    type_into(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "s2 connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
-    select(&mut h, "s1");
-    click(&mut h, "accept");
-    step_until(&mut h, "conn1 accepted", |a| {
-        a.state.sockets.values().any(|s| s.info.name == "conn1")
-    });
+    listener_s1_and_client_s2(&mut h);
+    accept_conn1(&mut h);
     // The client closes first, then the server: the client's side waits in TIME_WAIT.
     select(&mut h, "s2");
     click(&mut h, "close");
@@ -317,5 +270,39 @@ fn a_closed_connection_shows_its_time_wait() {
     step_until_drawn(&mut h, "the countdown", |h| {
         h.query_by_label_contains("the kernel still holds its connection: TIME_WAIT,")
             .is_some()
+    });
+}
+
+/// s1 listening on a port the kernel picked, s2 connected to it (s2 selected).
+fn listener_s1_and_client_s2(h: &mut H) {
+    click(h, "New TCP");
+    step_until(h, "s1 created", |a| a.state.sockets.len() == 1);
+    assert_eq!(selected_name(h), "s1");
+    bind_port_zero(h);
+    click(h, "listen");
+    step_until(h, "s1 listening", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Listening)
+    });
+    let port = local_port_shown(h).expect("the chosen port is shown");
+    click(h, "New TCP");
+    step_until(h, "s2 created", |a| a.state.sockets.len() == 2);
+    assert_eq!(selected_name(h), "s2");
+    type_into(h, "peer port", &port.to_string());
+    click(h, "connect");
+    step_until(h, "s2 connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+}
+
+/// s1 accepts s2's connection: conn1.
+fn accept_conn1(h: &mut H) {
+    select(h, "s1");
+    click(h, "accept");
+    step_until(h, "conn1 accepted", |a| {
+        a.state.sockets.values().any(|s| s.info.name == "conn1")
     });
 }

@@ -501,14 +501,16 @@ impl UiState {
         let Some(s) = self.sockets.get_mut(&id) else {
             return;
         };
-        let path = s.form.file_path.trim().to_string();
-        let looked = s.file_check.as_ref().is_some_and(|c| c.path == path);
-        if s.form.mode != crate::payload::Mode::File || path.is_empty() || looked {
+        // Called for every socket every frame: nothing is allocated unless a look starts.
+        let typed = s.form.file_path.trim();
+        let looked = s.file_check.as_ref().is_some_and(|c| c.path == typed);
+        if s.form.mode != crate::payload::Mode::File || typed.is_empty() || looked {
             return;
         }
         if self.writes.running(Target::FileCheck(id)) {
             return;
         }
+        let path = typed.to_string();
         let p = PathBuf::from(&path);
         let job = move |_: &Progress| {
             let size = crate::ui::sending::file_size(&p)?;

@@ -172,33 +172,25 @@ pub struct AfterClose {
 impl AfterClose {
     /// "TIME_WAIT, 57 s left", "FIN_WAIT2", "forgotten".
     pub fn text(&self) -> String {
-        match (self.state, self.until) {
-            (None, _) => "forgotten".into(),
-            (Some(s), Some(until)) => format!(
-                "{}, {} s left",
-                s.name(),
-                until
-                    .saturating_duration_since(std::time::Instant::now())
-                    .as_secs_f64()
-                    .ceil()
-            ),
-            (Some(s), None) => s.name().into(),
-        }
+        self.said(", ", " s left")
     }
 
     /// As a list row or a table cell has room for it: "TIME_WAIT 57 s", "forgotten".
     pub fn short(&self) -> String {
-        match (self.state, self.until) {
-            (None, _) => "forgotten".into(),
-            (Some(s), Some(until)) => format!(
-                "{} {} s",
-                s.name(),
-                until
-                    .saturating_duration_since(std::time::Instant::now())
-                    .as_secs_f64()
-                    .ceil()
-            ),
-            (Some(s), None) => s.name().into(),
+        self.said(" ", " s")
+    }
+
+    /// The state, and the seconds left between `gap` and `unit` while they count down.
+    fn said(&self, gap: &str, unit: &str) -> String {
+        let Some(s) = self.state else {
+            return "forgotten".into();
+        };
+        match self.until {
+            Some(until) => {
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                format!("{}{gap}{}{unit}", s.name(), left.as_secs_f64().ceil())
+            }
+            None => s.name().into(),
         }
     }
 
