@@ -151,6 +151,7 @@ impl AddrSpec {
                     message: format!("{op}(): {} address does not fit {spec}", fam.name()),
                 },
                 holder: None,
+                closed_while_waiting: false,
             }),
         }
     }
@@ -165,6 +166,7 @@ fn gai_error(op: &'static str, shown: &Option<String>, code: i32) -> OpError {
             message: gai_strerror(code),
         },
         holder: None,
+        closed_while_waiting: false,
     }
 }
 
@@ -196,6 +198,7 @@ fn resolve_host(
                     errno: libc::EAFNOSUPPORT,
                 },
                 holder: None,
+                closed_while_waiting: false,
             });
         }
         return Ok(IpAddr::V4(Ipv4Addr::BROADCAST));
@@ -251,6 +254,7 @@ fn unix_addr(path: &[u8], op: &'static str, shown: &Option<String>) -> Result<So
                 message: "AF_UNIX path too long".into(),
             },
             holder: None,
+            closed_while_waiting: false,
         });
     }
     let p =

@@ -345,6 +345,20 @@ impl Op {
                 | Op::Record { .. }
         )
     }
+
+    pub fn is_send(&self) -> bool {
+        matches!(
+            self,
+            Op::Send { .. } | Op::SendAll { .. } | Op::SendTo { .. }
+        )
+    }
+
+    /// Operations another Python thread could make while a call of the same socket is
+    /// blocked, and that must not wait behind it: the instant ones, sends (a send that
+    /// must wait for room waits on its own) and shutdown (which ends a blocked recv).
+    pub fn runs_beside_a_wait(&self) -> bool {
+        self.is_instant() || self.is_send() || matches!(self, Op::Shutdown { .. })
+    }
 }
 
 /// A command addressed to one socket's worker.

@@ -31,6 +31,8 @@ pub struct OpError {
     pub kind: ErrorKind,
     /// For EADDRINUSE: who holds the address, as the kernel's table says.
     pub holder: Option<Box<Holder>>,
+    /// For EBADF: the call was waiting when close() was called on its socket.
+    pub closed_while_waiting: bool,
 }
 
 /// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table.
@@ -151,6 +153,15 @@ impl OpError {
             addr,
             kind: ErrorKind::Os { errno },
             holder: None,
+            closed_while_waiting: false,
+        }
+    }
+
+    /// EBADF for a call that was waiting when its socket was closed.
+    pub fn closed_while_waiting(op: &'static str, addr: Option<String>) -> Self {
+        OpError {
+            closed_while_waiting: true,
+            ..Self::os(op, addr, libc::EBADF)
         }
     }
 
@@ -164,6 +175,7 @@ impl OpError {
             addr,
             kind: ErrorKind::Timeout,
             holder: None,
+            closed_while_waiting: false,
         }
     }
 
@@ -176,6 +188,7 @@ impl OpError {
                 message: message.into(),
             },
             holder: None,
+            closed_while_waiting: false,
         }
     }
 
@@ -188,6 +201,7 @@ impl OpError {
                 message: message.into(),
             },
             holder: None,
+            closed_while_waiting: false,
         }
     }
 
@@ -253,6 +267,10 @@ impl OpError {
                 let (why, hint) = explain_holder(holder, &at);
                 (why, Some(hint))
             }
+            ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
+                format!("close() was called on this socket while {} was waiting: the wait ended there, and the socket is closed.", self.op),
+                Some(format!("Create a new socket. To end a waiting {} and keep the socket, call shutdown() instead (a recv then returns b''), or give the socket a timeout.", self.op)),
+            ),
             ErrorKind::Os { errno } => explain(*errno, self.op, self.addr.as_deref()),
             ErrorKind::Timeout => (
                 format!(

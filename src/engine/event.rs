@@ -224,6 +224,15 @@ pub enum Event {
         op: &'static str,
         deadline: Option<Instant>,
     },
+    /// A call began while another call of the same socket was waiting (a send while a
+    /// recv blocks, as two Python threads would); both go on.
+    Overlap {
+        id: SocketId,
+        req: ReqId,
+        op: &'static str,
+        with_req: ReqId,
+        with_op: &'static str,
+    },
     /// One recv/recvfrom/send call's data.
     Data { id: SocketId, chunk: Chunk },
     /// The content of this many bytes in this many chunks was not delivered because the
@@ -296,6 +305,7 @@ impl Event {
             Event::Created { info, .. } => Some(info.id),
             Event::Done { id, .. }
             | Event::Waiting { id, .. }
+            | Event::Overlap { id, .. }
             | Event::Data { id, .. }
             | Event::Skipped { id, .. }
             | Event::Snapshot { id, .. }
@@ -313,9 +323,10 @@ impl Event {
     pub fn req(&self) -> Option<ReqId> {
         match self {
             Event::Created { req, .. } => *req,
-            Event::Done { req, .. } | Event::Waiting { req, .. } | Event::Progress { req, .. } => {
-                Some(*req)
-            }
+            Event::Done { req, .. }
+            | Event::Waiting { req, .. }
+            | Event::Overlap { req, .. }
+            | Event::Progress { req, .. } => Some(*req),
             Event::Failed { req, .. } => *req,
             _ => None,
         }

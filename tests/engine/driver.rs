@@ -231,6 +231,13 @@ impl Driver {
         }
     }
 
+    pub fn peer(&mut self, id: SocketId) -> Endpoint {
+        match self.ok(id, Op::GetPeerName) {
+            Reply::Addr(a) => a,
+            other => panic!("getpeername answered {other:?}"),
+        }
+    }
+
     /// A TCP listener on loopback port 0 and its address.
     pub fn listener(&mut self, family: Family) -> (SocketId, AddrSpec) {
         let s = self.create(family, Kind::Stream);

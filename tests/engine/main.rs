@@ -13,5 +13,6 @@ mod flood;
 mod hostile;
 mod jobs;
 mod ops;
+mod overlap;
 mod responders;
 mod ui_free;

@@ -1431,6 +1431,14 @@ fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
         Event::Afterlife { time_left, .. } => time_left,
         _ => unreachable!(),
     };
+    let (local, peer) = (d.local(c).to_string(), d.peer(c).to_string());
+    let listed = || {
+        let table = socklab::engine::inspect::tcp_table(false, u32::MAX).expect("sock_diag");
+        table
+            .iter()
+            .any(|e| e.local.to_string() == local && e.peer.to_string() == peer)
+    };
+    assert!(listed(), "an open connection is in the kernel's table");
     // The client closes first: its connection waits for the server's FIN.
     d.close(c);
     after(&mut d, c, &|s| {
@@ -1445,6 +1453,19 @@ fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
         "{left:?}"
     );
     after(&mut d, conn, &|s| s.is_none());
+    // TIME_WAIT ends when its 60 s are over (Linux's fixed TCP_TIMEWAIT_LEN), and the
+    // kernel forgets the connection: the last word of its afterlife.
+    let until = std::time::Instant::now() + left + std::time::Duration::from_secs(30);
+    let gone = d.client.wait_for(
+        Some(until),
+        |e| matches!(e, Event::Afterlife { id, state: None, .. } if *id == c),
+    );
+    assert!(
+        gone.is_some(),
+        "TIME_WAIT did not end within its time and 30 s"
+    );
+    // The kernel's own table agrees: the four-tuple is in no state at all.
+    assert!(!listed(), "the kernel still lists {local} -> {peer}");
 }
 
 #[test]
@@ -1658,7 +1679,7 @@ fn every_state_change_is_an_event_with_its_cause() {
 /// A listener outside the engine whose accept queue is full, so the kernel drops new SYNs
 /// and a connect to it waits for the kernel's retries: the listener, the connections that
 /// fill it, and its port.
-fn full_listener() -> (socket2::Socket, Vec<socket2::Socket>, u16) {
+pub(crate) fn full_listener() -> (socket2::Socket, Vec<socket2::Socket>, u16) {
     use socket2::{Domain, Socket, Type};
     let at = |port| std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let l = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();

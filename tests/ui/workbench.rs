@@ -306,3 +306,48 @@ fn accept_conn1(h: &mut H) {
         a.state.sockets.values().any(|s| s.info.name == "conn1")
     });
 }
+
+#[test]
+fn a_send_while_recv_waits_goes_through_and_the_journal_says_they_overlap() {
+    let mut h = harness();
+    listener_s1_and_client_s2(&mut h);
+    accept_conn1(&mut h);
+    select(&mut h, "s2");
+    // recv waits (nothing sent yet); the request goes out beside it.
+    click(&mut h, "recv");
+    step_until(&mut h, "recv waiting", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("s2.recv(") && !e.done)
+    });
+    type_into(&mut h, "payload", "ping");
+    click(&mut h, "send");
+    step_until(&mut h, "send answered while recv waits", |a| {
+        let j = &a.state.journal;
+        j.iter()
+            .any(|e| e.line == "s2.send(b'ping')" && e.result.as_deref() == Some("4"))
+            && j.iter().any(|e| e.line.starts_with("s2.recv(") && !e.done)
+    });
+    step_until_drawn(&mut h, "the overlap in the journal", |h| {
+        h.query_by_label_contains("# s2.send() began while s2.recv() was waiting")
+            .is_some()
+    });
+    // The peer answers; the waiting recv gets it.
+    select(&mut h, "conn1");
+    click(&mut h, "recv");
+    step_until(&mut h, "conn1 got the request", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("conn1.recv(") && e.result.as_deref() == Some("b'ping'"))
+    });
+    replace_text(&mut h, "payload", "pong");
+    click(&mut h, "send");
+    step_until(&mut h, "s2's recv answered", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("s2.recv(") && e.result.as_deref() == Some("b'pong'"))
+    });
+}

@@ -9,8 +9,9 @@ impl Worker {
     }
 
     /// Waits until the socket is ready for `events`, the deadline passes, or close arrives.
-    /// Commands arriving meanwhile are queued, instant ones answered at once; continuous
-    /// receive keeps running so two peers writing to each other never deadlock.
+    /// Meanwhile the calls another Python thread could make at once run (sends, shutdown,
+    /// option calls: `Op::runs_beside_a_wait`), the others queue; continuous receive and
+    /// waiting sends keep moving, so two peers writing to each other never deadlock.
     pub(super) fn wait(
         &mut self,
         req: ReqId,
@@ -22,18 +23,21 @@ impl Worker {
     ) -> Result<(), OpError> {
         if !*announced {
             *announced = true;
+            self.blocked = Some((req, op));
             self.shared.emit(Event::Waiting {
                 id: self.id,
                 req,
                 op,
                 deadline,
             });
+            self.run_beside();
         }
         loop {
             if self.closing.is_some() {
-                return Err(OpError::os(op, addr.clone(), libc::EBADF));
+                return Err(OpError::closed_while_waiting(op, addr.clone()));
             }
-            let (job_events, mut ms) = self.job_wait(self.tick_timeout());
+            let (job_events, ms) = self.job_wait(self.tick_timeout());
+            let (out_events, mut ms) = self.outbox.wait_for(ms);
             if let Some(d) = deadline {
                 ms = sys::sooner(ms, sys::ms_until(d));
             }
@@ -46,7 +50,7 @@ impl Worker {
                 poll2(
                     self.wake.fd(),
                     self.sock.as_fd(),
-                    events | extra | job_events,
+                    events | extra | job_events | out_events,
                     ms,
                 )
             } else {
@@ -55,13 +59,19 @@ impl Worker {
             if wake != 0 {
                 self.pull_commands(true);
                 if self.closing.is_some() {
-                    return Err(OpError::os(op, addr.clone(), libc::EBADF));
+                    return Err(OpError::closed_while_waiting(op, addr.clone()));
                 }
             }
             if ready & (libc::POLLIN) != 0 && extra != 0 {
                 self.continuous_step();
             }
             self.job_step();
+            if out_events != 0
+                && (ready & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0
+                    || self.outbox.due(Instant::now()))
+            {
+                self.outbox_step();
+            }
             if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
                 return Ok(());
             }
@@ -70,6 +80,22 @@ impl Worker {
             }
             self.tick();
         }
+    }
+
+    /// Runs the queued calls that may run beside a wait (those before a close), leaving
+    /// the others queued in their order.
+    fn run_beside(&mut self) {
+        let mut keep = VecDeque::with_capacity(self.queue.len());
+        let mut closed = false;
+        while let Some(cmd) = self.queue.pop_front() {
+            closed |= matches!(cmd.op, Op::Close);
+            if !closed && cmd.op.runs_beside_a_wait() {
+                self.handle_guarded(cmd);
+            } else {
+                keep.push_back(cmd);
+            }
+        }
+        self.queue = keep;
     }
 
     /// With a timeout, CPython waits for the socket to be ready before the call
@@ -240,71 +266,6 @@ impl Worker {
                 }
             }
             Err(e) => Err(OpError::from_io(op, shown.clone(), &e)),
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn send(
-        &mut self,
-        req: ReqId,
-        op: &'static str,
-        data: &[u8],
-        flags: i32,
-        to: Option<(SockAddr, String)>,
-        all: bool,
-    ) -> OpResult {
-        let start = Instant::now();
-        let deadline = self.deadline(start);
-        let shown = to.as_ref().map(|(_, s)| s.clone());
-        let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
-        // A blocking send() on Linux returns only once every byte is queued; with a timeout or
-        // non-blocking it may take part, as the kernel allows.
-        let whole = all || (self.timeout == Timeout::Blocking && !nonblocking);
-        let mut announced = false;
-        let mut sent = 0usize;
-        loop {
-            let rest = &data[sent..];
-            let r = match &to {
-                Some((sa, _)) => self.sock.send_to_with_flags(
-                    rest,
-                    sa,
-                    flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
-                ),
-                None => self
-                    .sock
-                    .send_with_flags(rest, flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL),
-            };
-            match r {
-                Ok(n) => {
-                    sent += n;
-                    let peer = to.as_ref().map(|(sa, _)| Endpoint::from_sockaddr(sa));
-                    self.count_out(&rest[..n], peer);
-                    if !whole || sent >= data.len() {
-                        break;
-                    }
-                }
-                Err(e) if is_again(&e) && !nonblocking => {
-                    if let Err(err) =
-                        self.wait(req, op, libc::POLLOUT, deadline, &mut announced, &shown)
-                    {
-                        if sent > 0 && !all && self.closing.is_none() {
-                            break;
-                        }
-                        return Err(err);
-                    }
-                }
-                Err(e) => {
-                    if sent > 0 && !all {
-                        break;
-                    }
-                    return Err(OpError::from_io(op, shown.clone(), &e));
-                }
-            }
-        }
-        if all {
-            Ok(Reply::Unit)
-        } else {
-            Ok(Reply::Int(sent as i64))
         }
     }
 

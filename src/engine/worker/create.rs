@@ -30,6 +30,7 @@ pub(super) fn create_connection(
                     message: crate::engine::addr::gai_strerror(code),
                 },
                 holder: None,
+                closed_while_waiting: false,
             }
         })?;
     let timeout = timeout

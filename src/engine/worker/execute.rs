@@ -43,20 +43,63 @@ impl Worker {
     pub(super) fn handle(&mut self, cmd: Command) {
         let start = Instant::now();
         let op_name = cmd.op.name();
-        if matches!(cmd.op, Op::Close) {
-            self.closing.get_or_insert(cmd.req);
-            return;
+        if let Some((with_req, with_op)) = self.busy_with() {
+            if !matches!(cmd.op, Op::Inspect { .. }) && with_req != cmd.req {
+                self.shared.emit(Event::Overlap {
+                    id: self.id,
+                    req: cmd.req,
+                    op: op_name,
+                    with_req,
+                    with_op,
+                });
+            }
         }
         let instant = cmd.op.is_instant();
-        if let Op::StartSending { job } = cmd.op {
-            // Answered when the job ends, unless it cannot start.
-            match self.start_job(cmd.req, job) {
-                Ok(()) => self.job_step(),
-                Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
+        match cmd.op {
+            Op::Close => {
+                self.closing.get_or_insert(cmd.req);
             }
-            return;
+            Op::StartSending { job } => {
+                // Answered when the job ends, unless it cannot start.
+                match self.start_job(cmd.req, job) {
+                    Ok(()) => self.job_step(),
+                    Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
+                }
+            }
+            // Answered when every byte the call must send is taken (outbox.rs).
+            Op::Send { data, flags } => {
+                self.post_send(cmd.req, op_name, data, flags, None, false, start)
+            }
+            Op::SendAll { data, flags } => {
+                self.post_send(cmd.req, op_name, data, flags, None, true, start)
+            }
+            Op::SendTo { data, flags, addr } => match addr.resolve(self.family, op_name) {
+                Ok(sa) => {
+                    let to = Some((sa, addr.to_string()));
+                    self.post_send(cmd.req, op_name, data, flags, to, false, start)
+                }
+                Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
+            },
+            op => {
+                let result = self.execute(cmd.req, op);
+                if self.blocked.is_some_and(|(r, _)| r == cmd.req) {
+                    self.blocked = None;
+                }
+                self.answer_call(cmd.req, op_name, start, result, instant);
+            }
         }
-        let result = self.execute(cmd.req, cmd.op);
+    }
+
+    /// Answers a call that ended; a reset or broken pipe marks the socket failed, and
+    /// after a call that could change them, the options and state are read again.
+    pub(super) fn answer_call(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        start: Instant,
+        result: OpResult,
+        instant: bool,
+    ) {
         if let Err(e) = &result {
             if matches!(
                 e.kind,
@@ -64,14 +107,20 @@ impl Worker {
                     errno: libc::ECONNRESET | libc::EPIPE
                 }
             ) {
-                self.set_state(SockState::Error, op_name);
+                self.set_state(SockState::Error, op);
             }
         }
-        self.reply(cmd.req, op_name, start, result);
+        self.reply(req, op, start, result);
         if !instant {
             self.refresh_options();
             self.publish(false);
         }
+    }
+
+    /// The call that waits now on this socket, if one does: a blocked recv, accept or
+    /// connect, or else a send waiting for room.
+    pub(super) fn busy_with(&self) -> Option<(ReqId, &'static str)> {
+        self.blocked.or_else(|| self.outbox.waiting())
     }
 
     pub(super) fn execute(&mut self, req: ReqId, op: Op) -> OpResult {
@@ -110,12 +159,11 @@ impl Worker {
             }
             Op::Connect { addr } => self.connect(req, &addr, false),
             Op::ConnectEx { addr } => self.connect(req, &addr, true),
-            Op::Send { data, flags } => self.send(req, name, &data, flags, None, false),
-            Op::SendAll { data, flags } => self.send(req, name, &data, flags, None, true),
-            Op::SendTo { data, flags, addr } => {
-                let sa = addr.resolve(self.family, name)?;
-                self.send(req, name, &data, flags, Some((sa, addr.to_string())), false)
-            }
+            Op::Send { .. } | Op::SendAll { .. } | Op::SendTo { .. } => Err(OpError::python(
+                name,
+                "OSError",
+                "sends go through the outbox",
+            )),
             Op::Recv { bufsize, flags } => self.recv(req, name, bufsize, flags, false),
             Op::RecvFrom { bufsize, flags } => self.recv(req, name, bufsize, flags, true),
             Op::Shutdown { how } => {

@@ -46,8 +46,16 @@ impl Worker {
             // In the order they came, up to the close: a command sent before it runs (one
             // that would block finds the close noted and fails with EBADF, as in Python),
             // and those after it meet a closed socket in `finish`.
-            while let Some(cmd) = self.queue.pop_front() {
+            while let Some(cmd) = self.queue.front() {
+                // Behind a send still waiting for room, the calls after it wait their turn
+                // (further sends join it, instant calls and close go ahead).
                 let close = matches!(cmd.op, Op::Close);
+                if !(self.outbox.is_empty() || close || cmd.op.is_instant() || cmd.op.is_send()) {
+                    break;
+                }
+                let Some(cmd) = self.queue.pop_front() else {
+                    break;
+                };
                 self.handle_guarded(cmd);
                 if close || self.crash.broken {
                     break;
@@ -101,6 +109,7 @@ impl Worker {
         if let Some(job) = self.job.take() {
             waiting.push((job.req, "send_job"));
         }
+        waiting.extend(self.outbox.take_all());
         let now = Instant::now();
         for &(req, op) in &waiting {
             self.reply(req, op, now, Err(OpError::internal(op, message)));
@@ -145,6 +154,7 @@ impl Worker {
             && self.closing.is_none()
             && self.rx.is_empty()
             && self.job.is_none()
+            && self.outbox.is_empty()
             && self.recording.is_none()
             && (!self.commanded || on_its_own)
     }
@@ -153,9 +163,10 @@ impl Worker {
     pub(super) fn wait_spec(&self) -> (i16, i32) {
         let (job_events, timeout) = self.job_wait(self.tick_timeout());
         let (answer_events, timeout) = self.answer_timeout(timeout);
+        let (out_events, timeout) = self.outbox.wait_for(timeout);
         let timeout = self.accept_retry_timeout(timeout);
         (
-            self.continuous_interest() | job_events | answer_events,
+            self.continuous_interest() | job_events | answer_events | out_events,
             timeout,
         )
     }
@@ -169,6 +180,12 @@ impl Worker {
         }
         if ready & !libc::POLLOUT != 0 || self.accept_retry_due() {
             self.continuous_step();
+        }
+        if !self.outbox.is_empty()
+            && (ready & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0
+                || self.outbox.due(Instant::now()))
+        {
+            self.outbox_step();
         }
         self.job_step();
         self.answer_step();
@@ -224,12 +241,13 @@ impl Worker {
     }
 
     /// Moves waiting commands into the queue. While a call waits (`waiting`), close is noted
-    /// so the wait ends, and instant calls run at once.
+    /// so the wait ends, and the calls that may run beside it run at once.
     pub(super) fn pull_commands(&mut self, waiting: bool) {
         self.wake.drain();
         while let Ok(cmd) = self.rx.try_recv() {
             self.commanded = true;
-            if waiting && cmd.op.is_instant() {
+            // Nothing sent after a close runs before it: it meets the closed socket.
+            if waiting && self.closing.is_none() && cmd.op.runs_beside_a_wait() {
                 self.handle_guarded(cmd);
             } else {
                 if matches!(cmd.op, Op::Close) && self.closing.is_none() {
@@ -242,6 +260,7 @@ impl Worker {
 
     pub(super) fn finish(mut self) {
         self.stop_job();
+        self.close_outbox();
         self.flush_recording();
         let parent = self.serving.parent.take();
         unregister(&self.shared, self.id);

@@ -38,6 +38,7 @@ mod dgram;
 mod execute;
 mod jobs;
 mod life;
+mod outbox;
 pub(crate) mod reactor;
 mod respond;
 mod snapshot;
@@ -100,6 +101,10 @@ struct Worker {
     /// What was read back from the kernel and when to look again (snapshot.rs).
     view: snapshot::View,
     job: Option<jobs::Job>,
+    /// Sends waiting for room in the socket's buffer (outbox.rs).
+    outbox: outbox::Outbox,
+    /// The call blocked in `wait` now, if one is: what runs beside it overlaps it.
+    blocked: Option<(ReqId, &'static str)>,
     recording: Option<jobs::Recording>,
     /// The responder answering here, and the one a listener gives its connections.
     answering: Option<respond::Answering>,
@@ -145,6 +150,8 @@ impl Worker {
             delivery: deliver::Delivery::default(),
             view: snapshot::View::default(),
             job: None,
+            outbox: outbox::Outbox::default(),
+            blocked: None,
             recording: None,
             answering: None,
             serving: respond::Serving::default(),

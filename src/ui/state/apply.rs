@@ -222,6 +222,15 @@ impl UiState {
                     }
                 }
             }
+            Event::Overlap {
+                id, op, with_op, ..
+            } => {
+                let name = self.name_of(id);
+                self.journal.remark(
+                    Some(id),
+                    format!("# {name}.{op}() began while {name}.{with_op}() was waiting: they overlap, as calls from two threads would"),
+                );
+            }
             Event::ClosedBy { id, why } => {
                 let name = self.name_of(id);
                 self.journal
