@@ -129,6 +129,8 @@ pub struct Counters {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     pub state: SockState,
+    /// Read as the socket closed: the last word, not what the kernel holds now.
+    pub at_close: bool,
     pub local: Option<Endpoint>,
     pub peer: Option<Endpoint>,
     pub timeout: Timeout,
@@ -270,6 +272,8 @@ pub enum Event {
         from: SockState,
         to: SockState,
         cause: &'static str,
+        /// The kernel's TCP state as the change happened (TCP sockets).
+        kernel: Option<crate::engine::inspect::TcpState>,
     },
     /// The engine is closing the socket on its own (its responder hung up), and why; its
     /// Closed follows.

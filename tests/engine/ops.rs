@@ -1614,15 +1614,47 @@ fn port_of(a: &AddrSpec) -> u16 {
 
 #[test]
 fn every_state_change_is_an_event_with_its_cause() {
-    use socklab::engine::SockState;
+    use socklab::engine::inspect::TcpState;
+    use socklab::engine::{SockState, Timeout};
     let mut d = Driver::new();
     let (l, at) = d.listener(Family::Inet);
     let c = d.create(Family::Inet, Kind::Stream);
-    d.connect(c, at);
+    d.connect(c, at.clone());
     let (conn, _) = d.accept(l);
-    d.close(c);
+    let close = d.start(c, Op::Close);
+    // The last snapshot of a closed socket is read as it closes, and says closed.
+    let last = match d.wait_for(
+        "the snapshot at close",
+        |e| matches!(e, Event::Snapshot { id, snapshot, .. } if *id == c && snapshot.at_close),
+    ) {
+        Event::Snapshot { snapshot, .. } => snapshot,
+        _ => unreachable!(),
+    };
+    assert_eq!(last.state, SockState::Closed);
+    assert!(
+        !last.options.is_empty(),
+        "its options as they were at close"
+    );
+    assert_eq!(d.wait_req(close), Ok(Reply::Unit));
     // The server's side hears the peer's FIN when it reads.
     assert_eq!(d.recv(conn, 10), b"");
+    d.close(conn);
+    // Half-closed the other way: this side shut its writing.
+    let (w, w_conn, _) = d.tcp_pair(Family::Inet);
+    d.ok(w, Op::Shutdown { how: How::Write });
+    // A non-blocking connect completes on the kernel's time; the next look says so.
+    let n = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        n,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let in_progress = match d.ok(n, Op::ConnectEx { addr: at }) {
+        Reply::Int(v) => v == libc::EINPROGRESS as i64,
+        other => panic!("connect_ex answered {other:?}"),
+    };
+    d.snapshot_until(n, "the handshake", |s| s.state == SockState::Connected);
     let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = gone.local_addr().unwrap().port();
     drop(gone);
@@ -1633,16 +1665,24 @@ fn every_state_change_is_an_event_with_its_cause() {
             addr: loopback(Family::Inet, dead),
         },
     );
-    let states: Vec<(SocketId, SockState, SockState, &str)> = d
-        .take_kept()
-        .into_iter()
+    type Change = (
+        SocketId,
+        SockState,
+        SockState,
+        &'static str,
+        Option<TcpState>,
+    );
+    let kept = d.take_kept();
+    let states: Vec<Change> = kept
+        .iter()
         .filter_map(|e| match e {
             Event::State {
                 id,
                 from,
                 to,
                 cause,
-            } => Some((id, from, to, cause)),
+                kernel,
+            } => Some((*id, *from, *to, *cause, *kernel)),
             _ => None,
         })
         .collect();
@@ -1653,18 +1693,64 @@ fn every_state_change_is_an_event_with_its_cause() {
             .map(|s| (s.1, s.2, s.3))
             .collect()
     };
+    let kernel_at = |id: SocketId, cause: &str| {
+        states
+            .iter()
+            .find(|s| s.0 == id && s.3 == cause)
+            .and_then(|s| s.4)
+    };
     use SockState::*;
     assert_eq!(
         of(l),
         [(Created, Bound, "bind"), (Bound, Listening, "listen")]
     );
+    assert_eq!(kernel_at(l, "listen"), Some(TcpState::Listen));
     // Loopback may complete a connect at once, or after a moment spent connecting.
     let client = of(c);
     assert_eq!(client.first().map(|s| s.0), Some(Created), "{client:?}");
     assert_eq!(
-        client.last().map(|s| (s.1, s.2)),
-        Some((Connected, "connect"))
+        client[client.len() - 2..]
+            .iter()
+            .map(|s| (s.1, s.2))
+            .collect::<Vec<_>>(),
+        [(Connected, "connect"), (Closed, "close")]
     );
+    assert_eq!(kernel_at(c, "connect"), Some(TcpState::Established));
+    assert_eq!(
+        of(conn),
+        [
+            (Connected, HalfClosed, "the peer closed its side"),
+            (HalfClosed, Closed, "close")
+        ]
+    );
+    assert_eq!(
+        kernel_at(conn, "the peer closed its side"),
+        Some(TcpState::CloseWait)
+    );
+    assert_eq!(
+        of(w).last(),
+        Some(&(Connected, HalfClosed, "shutdown(SHUT_WR)"))
+    );
+    assert!(
+        matches!(
+            kernel_at(w, "shutdown(SHUT_WR)"),
+            Some(TcpState::FinWait1 | TcpState::FinWait2)
+        ),
+        "{states:?}"
+    );
+    let _ = w_conn;
+    let nb = of(n);
+    if in_progress {
+        assert_eq!(
+            nb,
+            [
+                (Created, Connecting, "connect_ex"),
+                (Connecting, Connected, "the handshake completed")
+            ]
+        );
+    } else {
+        assert_eq!(nb, [(Created, Connected, "connect_ex")]);
+    }
     // A refusal that came before connect() returned changes nothing; one that came later
     // takes the socket back to where it was.
     let refused = of(r);
@@ -1673,7 +1759,6 @@ fn every_state_change_is_an_event_with_its_cause() {
             || refused.last().map(|s| (s.1, s.2)) == Some((Created, "a failed connect")),
         "{refused:?}"
     );
-    let _ = conn;
 }
 
 /// A listener outside the engine whose accept queue is full, so the kernel drops new SYNs

@@ -352,6 +352,10 @@ impl Worker {
         if !peeking {
             self.count_in(&out, source.clone());
         }
+        // b'' from a stream: the peer closed its side (CLOSE_WAIT).
+        if out.is_empty() && self.kind == Kind::Stream && self.state == SockState::Connected {
+            self.set_state(SockState::HalfClosed, "the peer closed its side");
+        }
         if from {
             Ok(Reply::BytesFrom {
                 data: out,

@@ -81,7 +81,9 @@ impl Worker {
                 Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
             },
             op => {
+                let outer = std::mem::replace(&mut self.in_call, true);
                 let result = self.execute(cmd.req, op);
+                self.in_call = outer;
                 if self.blocked.is_some_and(|(r, _)| r == cmd.req) {
                     self.blocked = None;
                 }
@@ -167,15 +169,15 @@ impl Worker {
             Op::Recv { bufsize, flags } => self.recv(req, name, bufsize, flags, false),
             Op::RecvFrom { bufsize, flags } => self.recv(req, name, bufsize, flags, true),
             Op::Shutdown { how } => {
-                let h = match how {
-                    How::Read => std::net::Shutdown::Read,
-                    How::Write => std::net::Shutdown::Write,
-                    How::Both => std::net::Shutdown::Both,
+                let (h, cause) = match how {
+                    How::Read => (std::net::Shutdown::Read, "shutdown(SHUT_RD)"),
+                    How::Write => (std::net::Shutdown::Write, "shutdown(SHUT_WR)"),
+                    How::Both => (std::net::Shutdown::Both, "shutdown(SHUT_RDWR)"),
                 };
                 self.sock
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;
-                self.set_state(SockState::HalfClosed, name);
+                self.set_state(SockState::HalfClosed, cause);
                 Ok(Reply::Unit)
             }
             Op::Close => Ok(Reply::Unit),
@@ -306,11 +308,13 @@ impl Worker {
             return;
         }
         let from = std::mem::replace(&mut self.state, to);
+        let kernel = self.tcp_info().map(|t| t.state);
         self.shared.emit(Event::State {
             id: self.id,
             from,
             to,
             cause,
+            kernel,
         });
     }
 }

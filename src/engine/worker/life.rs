@@ -265,6 +265,13 @@ impl Worker {
         let parent = self.serving.parent.take();
         unregister(&self.shared, self.id);
         let close_req = self.closing;
+        let cause = match close_req {
+            _ if self.crash.broken => "an internal error",
+            Some(r) if r != ReqId(0) => "close",
+            _ => "closed by socklab",
+        };
+        self.set_state(SockState::Closed, cause);
+        self.publish_at_close();
         let followed = self.afterlife_watch();
         // The descriptor closes before anyone hears it did.
         drop(self.sock);

@@ -105,6 +105,8 @@ struct Worker {
     outbox: outbox::Outbox,
     /// The call blocked in `wait` now, if one is: what runs beside it overlaps it.
     blocked: Option<(ReqId, &'static str)>,
+    /// A call is running (the state it leads to is its own to set).
+    in_call: bool,
     recording: Option<jobs::Recording>,
     /// The responder answering here, and the one a listener gives its connections.
     answering: Option<respond::Answering>,
@@ -152,6 +154,7 @@ impl Worker {
             job: None,
             outbox: outbox::Outbox::default(),
             blocked: None,
+            in_call: false,
             recording: None,
             answering: None,
             serving: respond::Serving::default(),

@@ -97,6 +97,15 @@ impl Worker {
         }
     }
 
+    /// The kernel's TCP state of this socket now (None for other kinds of socket).
+    pub(super) fn tcp_info(&self) -> Option<inspect::TcpInfo> {
+        if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
+            inspect::tcp_info(self.fd())
+        } else {
+            None
+        }
+    }
+
     /// Publishes a snapshot when it differs from the last one (or when forced). Returns
     /// whether anything changed. At most one snapshot per socket waits in the channel.
     pub(super) fn publish(&mut self, force: bool) -> bool {
@@ -104,17 +113,64 @@ impl Worker {
             self.view.snapshot_due = false;
             return false;
         }
-        let fd = self.fd();
-        let tcp =
-            if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
-                inspect::tcp_info(fd)
-            } else {
-                None
+        let snap = self.read_snapshot(false);
+        let changed = self.view.last_snapshot.as_ref() != Some(&snap);
+        if !(changed || force || self.view.snapshot_due) {
+            return false;
+        }
+        match Permit::try_take(&self.delivery.snap_budget, 1, 1) {
+            Some(permit) => {
+                self.view.snapshot_due = false;
+                self.view.last_snapshot = Some(snap.clone());
+                self.shared.emit(Event::Snapshot {
+                    id: self.id,
+                    snapshot: Box::new(snap),
+                    _permit: Some(permit),
+                });
+            }
+            None => self.view.snapshot_due = true,
+        }
+        changed
+    }
+
+    /// The last snapshot, read as the socket closes (its state already closed): what the
+    /// kernel held at close, sent whatever the budget (one per socket, at its end).
+    pub(super) fn publish_at_close(&mut self) {
+        if !self.shared.config.inspect {
+            return;
+        }
+        self.refresh_options();
+        let snap = self.read_snapshot(true);
+        self.shared.emit(Event::Snapshot {
+            id: self.id,
+            snapshot: Box::new(snap),
+            _permit: None,
+        });
+    }
+
+    /// Reads what the kernel holds now. The socket's state follows the kernel's TCP state
+    /// first (a non-blocking connect that completed, a peer that closed its side), as a
+    /// state event.
+    fn read_snapshot(&mut self, at_close: bool) -> Snapshot {
+        let tcp = self.tcp_info();
+        let derived = self.derived_state(tcp.as_ref());
+        // A call running sets the state it leads to when it ends (a connect's handshake is
+        // that connect's); until then the kernel's word waits.
+        if derived != self.state && !self.in_call {
+            let cause = match tcp.as_ref().map(|t| t.state) {
+                Some(TcpState::Established) => "the handshake completed",
+                Some(TcpState::CloseWait) => "the peer closed its side",
+                Some(TcpState::Listen) => "listen",
+                _ => "the kernel's TCP state",
             };
+            self.set_state(derived, cause);
+        }
+        let fd = self.fd();
         let accept_queue = self.accept_queue(tcp.as_ref());
-        let snap = Snapshot {
+        Snapshot {
+            at_close,
             accept_queue,
-            state: self.derived_state(tcp.as_ref()),
+            state: self.state,
             local: self
                 .sock
                 .local_addr()
@@ -143,23 +199,6 @@ impl Worker {
                 )
             }),
             recording: self.recording.as_ref().map(|r| r.snapshot()),
-        };
-        let changed = self.view.last_snapshot.as_ref() != Some(&snap);
-        if !(changed || force || self.view.snapshot_due) {
-            return false;
         }
-        match Permit::try_take(&self.delivery.snap_budget, 1, 1) {
-            Some(permit) => {
-                self.view.snapshot_due = false;
-                self.view.last_snapshot = Some(snap.clone());
-                self.shared.emit(Event::Snapshot {
-                    id: self.id,
-                    snapshot: Box::new(snap),
-                    _permit: Some(permit),
-                });
-            }
-            None => self.view.snapshot_due = true,
-        }
-        changed
     }
 }

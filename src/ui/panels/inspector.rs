@@ -18,8 +18,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         ui.label("Waiting for the kernel's first report...");
         return;
     };
-    if s.closed {
-        ui.label("Closed: the values below were read just before close.");
+    if s.closed || snap.at_close {
+        ui.label(if snap.at_close {
+            "Closed: the values below were read as it closed."
+        } else {
+            "Closed: the values below are the last ones read before close."
+        });
     }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])

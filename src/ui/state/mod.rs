@@ -315,6 +315,7 @@ mod tests {
             id: SocketId(id),
             snapshot: Box::new(Snapshot {
                 state: SockState::Connected,
+                at_close: false,
                 local: None,
                 peer: None,
                 timeout: crate::engine::Timeout::Blocking,
