@@ -269,7 +269,11 @@ impl OpError {
             }
             ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
                 format!("close() was called on this socket while {} was waiting: the wait ended there, and the socket is closed.", self.op),
-                Some(format!("Create a new socket. To end a waiting {} and keep the socket, call shutdown() instead (a recv then returns b''), or give the socket a timeout.", self.op)),
+                Some(match self.op {
+                    "recv" | "recvfrom" => format!("Create a new socket. To end a waiting {} and keep the socket, call shutdown(socket.SHUT_RD) instead: the {} then returns b''.", self.op, self.op),
+                    "send" | "sendall" | "sendto" => format!("Create a new socket. A {} waits while the peer reads nothing; give the socket a timeout with settimeout() so it gives up on its own.", self.op),
+                    _ => format!("Create a new socket. To have {} give up on its own, give the socket a timeout with settimeout() before calling it.", self.op),
+                }),
             ),
             ErrorKind::Os { errno } => explain(*errno, self.op, self.addr.as_deref()),
             ErrorKind::Timeout => (

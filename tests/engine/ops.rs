@@ -1696,7 +1696,7 @@ fn every_state_change_is_an_event_with_its_cause() {
     let kernel_at = |id: SocketId, cause: &str| {
         states
             .iter()
-            .find(|s| s.0 == id && s.3 == cause)
+            .rfind(|s| s.0 == id && s.3 == cause)
             .and_then(|s| s.4)
     };
     use SockState::*;

@@ -2,7 +2,7 @@
 //! accept or connect never holds a send, shutdown or option call behind it; close ends the
 //! blocked call ("closed while waiting"); the events say which calls overlapped.
 
-use socklab::engine::{AddrSpec, Event, Family, How, Kind, Op, Reply, ReqId, Timeout};
+use socklab::engine::{AddrSpec, Event, Family, How, Kind, Op, OptValue, Reply, ReqId, Timeout};
 
 use crate::driver::{bytes_of, errno, loopback, Driver};
 use crate::ops::full_listener;
@@ -65,12 +65,22 @@ fn a_blocked_recv_does_not_hold_a_send_behind_it() {
         }
         assert!(got == big, "every byte, in order");
         assert_eq!(d.wait_req(sendall), Ok(Reply::Unit));
+        assert_eq!(overlap_of(&mut d, sendall, waiting), "recv");
         d.sendall(conn, b"done");
         assert_eq!(bytes_of(d.wait_req(waiting).unwrap()), b"done");
 
-        // Option calls, and getsockname, beside the blocked recv.
+        // Option calls beside the blocked recv.
         let waiting = d.start_blocked(c, recv(100));
-        d.set_int(c, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
+        let set = d.start(
+            c,
+            Op::SetSockOpt {
+                level: libc::SOL_SOCKET,
+                name: libc::SO_KEEPALIVE,
+                value: OptValue::Int(1),
+            },
+        );
+        assert_eq!(d.wait_req(set), Ok(Reply::Unit));
+        assert_eq!(overlap_of(&mut d, set, waiting), "recv");
         assert_eq!(d.get_int(c, libc::SOL_SOCKET, libc::SO_KEEPALIVE), 1);
         // shutdown(SHUT_RD) ends the blocked recv with b'' and leaves the socket open.
         let shut = d.start(c, Op::Shutdown { how: How::Read });
@@ -143,7 +153,7 @@ fn close_ends_a_blocked_call_and_says_so_and_nothing_runs_after() {
         why.contains("close() was called") && why.contains("recv"),
         "{why}"
     );
-    assert!(hint.unwrap().contains("shutdown()"));
+    assert!(hint.unwrap().contains("shutdown(socket.SHUT_RD)"));
     assert_eq!(d.wait_req(close), Ok(Reply::Unit));
     // Sent after the close: it meets a closed socket, and the peer gets nothing.
     let late = d.wait_req(after).unwrap_err();
@@ -264,7 +274,7 @@ fn a_waiting_send_keeps_its_timeout() {
             timeout: Timeout::Secs(0.2),
         },
     );
-    // sendall: TimeoutError once the peer never reads; send: the count it took.
+    // sendall: TimeoutError once the peer never reads.
     let e = d.err(
         c,
         Op::SendAll {
@@ -273,16 +283,131 @@ fn a_waiting_send_keeps_its_timeout() {
         },
     );
     assert_eq!(e.python_line(), "TimeoutError: timed out");
-    let e = d.err(
+    // The buffer is full: the call gives up at its timeout (or, if an acknowledgement
+    // freed a little meanwhile, answers the part it took, as send() does).
+    match d.call(
         c,
         Op::Send {
             data: vec![1; 1 << 20],
             flags: 0,
         },
+    ) {
+        Err(e) => assert_eq!(e.python_line(), "TimeoutError: timed out"),
+        Ok(Reply::Int(n)) => assert!(n > 0 && n < 1 << 20, "{n}"),
+        Ok(other) => panic!("send answered {other:?}"),
+    }
+}
+
+#[test]
+fn a_shutdown_beside_a_recv_waits_for_the_send_before_it() {
+    let mut d = Driver::new();
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    // The client reads the reply while it sends a request too big for the buffers, then
+    // shuts its writing: the peer must get the whole request, then the end.
+    let waiting = d.start_blocked(c, recv(100));
+    let request: Vec<u8> = (0..16u32 << 20).map(|i| (i % 241) as u8).collect();
+    let sendall = d.start(
+        c,
+        Op::SendAll {
+            data: request.clone(),
+            flags: 0,
+        },
     );
-    assert_eq!(
-        e.python_line(),
-        "TimeoutError: timed out",
-        "the buffer is full"
+    d.wait_for(
+        "the sendall waiting",
+        |e| matches!(e, Event::Waiting { req, .. } if *req == sendall),
     );
+    let shut = d.start(c, Op::Shutdown { how: How::Write });
+    let mut got = Vec::with_capacity(request.len());
+    loop {
+        let part = d.recv(conn, 1 << 20);
+        if part.is_empty() {
+            break;
+        }
+        got.extend(part);
+    }
+    assert!(got == request, "the whole request, then the end");
+    assert_eq!(d.wait_req(sendall), Ok(Reply::Unit));
+    assert_eq!(d.wait_req(shut), Ok(Reply::Unit));
+    d.sendall(conn, b"reply");
+    assert_eq!(bytes_of(d.wait_req(waiting).unwrap()), b"reply");
+}
+
+#[test]
+fn a_send_beside_a_connect_waits_for_its_outcome() {
+    let mut d = Driver::new();
+    let (full, fill, port) = full_listener();
+    let s = d.create(Family::Inet, Kind::Stream);
+    let connect = d.start_blocked(
+        s,
+        Op::Connect {
+            addr: loopback(Family::Inet, port),
+        },
+    );
+    let send = d.start(
+        s,
+        Op::Send {
+            data: b"early".to_vec(),
+            flags: 0,
+        },
+    );
+    // Nobody listens any more: the kernel's next SYN is refused.
+    drop((full, fill));
+    let first = d.wait_for("an answer", |e| {
+        matches!(e, Event::Done { req, .. } | Event::Failed { req: Some(req), .. }
+            if *req == connect || *req == send)
+    });
+    match first {
+        Event::Failed { req, error, .. } => {
+            assert_eq!(req, Some(connect), "the connect answers first");
+            assert_eq!(errno(&error), libc::ECONNREFUSED, "{error}");
+        }
+        other => panic!("the refused connect answered {other:?}"),
+    }
+    // The send ran after it, on an unconnected socket.
+    let e = d.wait_req(send).unwrap_err();
+    assert!(matches!(errno(&e), libc::EPIPE | libc::ENOTCONN), "{e}");
+}
+
+#[test]
+fn a_refused_non_blocking_connect_does_not_stay_connecting() {
+    use socklab::engine::inspect::TcpState;
+    use socklab::engine::SockState;
+    let mut d = Driver::new();
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = gone.local_addr().unwrap().port();
+    drop(gone);
+    let s = d.create(Family::Inet, Kind::Stream);
+    d.bind(s, loopback(Family::Inet, 0));
+    d.ok(
+        s,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let addr = loopback(Family::Inet, dead);
+    let first = d.ok(s, Op::ConnectEx { addr: addr.clone() });
+    d.snapshot_until(s, "the refusal", |snap| snap.state == SockState::Bound);
+    if first == Reply::Int(libc::EINPROGRESS as i64) {
+        let change = d.wait_for(
+            "the failed connect",
+            |e| matches!(e, Event::State { id, cause: "a failed connect", .. } if *id == s),
+        );
+        match change {
+            Event::State {
+                from, to, kernel, ..
+            } => {
+                assert_eq!((from, to), (SockState::Connecting, SockState::Bound));
+                assert_eq!(kernel, Some(TcpState::Close));
+            }
+            _ => unreachable!(),
+        }
+        // The refusal itself waits in SO_ERROR for the next call, as in CPython.
+        assert_eq!(
+            d.ok(s, Op::ConnectEx { addr }),
+            Reply::Int(libc::ECONNREFUSED as i64)
+        );
+    } else {
+        assert_eq!(first, Reply::Int(libc::ECONNREFUSED as i64));
+    }
 }

@@ -330,7 +330,7 @@ fn a_send_while_recv_waits_goes_through_and_the_journal_says_they_overlap() {
             && j.iter().any(|e| e.line.starts_with("s2.recv(") && !e.done)
     });
     step_until_drawn(&mut h, "the overlap in the journal", |h| {
-        h.query_by_label_contains("# s2.send() began while s2.recv() was waiting")
+        h.query_by_label_contains("# s2.send() ran while s2.recv() waited")
             .is_some()
     });
     // The peer answers; the waiting recv gets it.
@@ -349,5 +349,26 @@ fn a_send_while_recv_waits_goes_through_and_the_journal_says_they_overlap() {
             .journal
             .iter()
             .any(|e| e.line.starts_with("s2.recv(") && e.result.as_deref() == Some("b'pong'"))
+    });
+    // A close ends a waiting recv; why the recv failed stays in view after the close
+    // succeeds.
+    select(&mut h, "s2");
+    click(&mut h, "recv");
+    step_until(&mut h, "the second recv waiting", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("s2.recv(") && !e.done)
+    });
+    click(&mut h, "close");
+    step_until(&mut h, "s2 closed", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "s2" && s.closed)
+    });
+    step_until_drawn(&mut h, "the recv's failure explained", |h| {
+        h.query_by_label_contains("close() was called on this socket while recv was waiting")
+            .is_some()
     });
 }

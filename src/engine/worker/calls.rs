@@ -66,11 +66,12 @@ impl Worker {
                 self.continuous_step();
             }
             self.job_step();
-            if out_events != 0
-                && (ready & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0
-                    || self.outbox.due(Instant::now()))
-            {
-                self.outbox_step();
+            if self.outbox.due(ready, Instant::now()) {
+                self.outbox_step(ready);
+                // What waited behind the sends (a shutdown) may go now.
+                if self.outbox.is_empty() && !self.queue.is_empty() {
+                    self.run_beside();
+                }
             }
             if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
                 return Ok(());
@@ -82,20 +83,45 @@ impl Worker {
         }
     }
 
-    /// Runs the queued calls that may run beside a wait (those before a close), leaving
-    /// the others queued in their order.
+    /// Runs the queued calls that may run beside a wait (see `beside_ok`), leaving the
+    /// others queued in their order.
     fn run_beside(&mut self) {
         let mut keep = VecDeque::with_capacity(self.queue.len());
-        let mut closed = false;
         while let Some(cmd) = self.queue.pop_front() {
-            closed |= matches!(cmd.op, Op::Close);
-            if !closed && cmd.op.runs_beside_a_wait() {
+            if self.beside_ok(&cmd.op, &keep) {
                 self.handle_guarded(cmd);
             } else {
                 keep.push_back(cmd);
             }
         }
+        keep.append(&mut self.queue);
         self.queue = keep;
+    }
+
+    /// Whether `op` may run now, beside the call that waits, with `ahead` still queued
+    /// before it. As two threads would: option calls always; sends and shutdown unless
+    /// something they must follow is held ahead of them (anything but another recv or
+    /// accept), and shutdown not past a send still waiting. Nothing beside a connect but
+    /// option calls: its outcome is the socket's pending error, which a send would take.
+    /// Nothing once a close came (what follows it meets a closed socket).
+    pub(super) fn beside_ok(&self, op: &Op, ahead: &VecDeque<Command>) -> bool {
+        if self.closing.is_some() || self.crash.broken {
+            return false;
+        }
+        if op.is_instant() {
+            return true;
+        }
+        if !op.runs_beside_a_wait() || matches!(self.blocked, Some((_, "connect" | "connect_ex"))) {
+            return false;
+        }
+        let must_follow = ahead.iter().any(|c| {
+            !c.op.is_instant()
+                && !matches!(c.op, Op::Recv { .. } | Op::RecvFrom { .. } | Op::Accept)
+        });
+        if must_follow {
+            return false;
+        }
+        !matches!(op, Op::Shutdown { .. }) || self.outbox.is_empty()
     }
 
     /// With a timeout, CPython waits for the socket to be ready before the call
@@ -174,7 +200,12 @@ impl Worker {
         let sa = addr.resolve(self.family, op)?;
         let start = Instant::now();
         let before = self.state;
+        if before != SockState::Connecting {
+            self.before_connect = before;
+        }
+        self.connecting = true;
         let result = self.connect_inner(req, op, &sa, &shown, start);
+        self.connecting = false;
         match result {
             Ok(()) => {
                 self.set_state(SockState::Connected, op);
@@ -187,11 +218,13 @@ impl Worker {
                         (libc::EINPROGRESS | libc::EALREADY, _) | (_, ErrorKind::Timeout) => {
                             self.set_state(SockState::Connecting, op);
                         }
-                        // Already connected: it stays so.
+                        // Already connected: it stays so. Closed while it waited: closed is
+                        // what it becomes.
                         (libc::EISCONN, _) => {}
+                        _ if e.closed_while_waiting => {}
                         // A failed connect leaves the socket usable again, as it was (the
                         // kernel gives back the port it picked for the attempt).
-                        _ => self.set_state(before, "a failed connect"),
+                        _ => self.set_state(self.before_connect, "a failed connect"),
                     }
                     if ex
                         && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
@@ -353,7 +386,11 @@ impl Worker {
             self.count_in(&out, source.clone());
         }
         // b'' from a stream: the peer closed its side (CLOSE_WAIT).
-        if out.is_empty() && self.kind == Kind::Stream && self.state == SockState::Connected {
+        if out.is_empty()
+            && want > 0
+            && self.kind == Kind::Stream
+            && self.state == SockState::Connected
+        {
             self.set_state(SockState::HalfClosed, "the peer closed its side");
         }
         if from {

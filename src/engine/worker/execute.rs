@@ -81,9 +81,7 @@ impl Worker {
                 Err(e) => self.reply(cmd.req, op_name, start, Err(e)),
             },
             op => {
-                let outer = std::mem::replace(&mut self.in_call, true);
                 let result = self.execute(cmd.req, op);
-                self.in_call = outer;
                 if self.blocked.is_some_and(|(r, _)| r == cmd.req) {
                     self.blocked = None;
                 }

@@ -167,6 +167,10 @@ impl Worker {
 
     /// Advances the job as far as the kernel and its schedule allow right now.
     pub(super) fn job_step(&mut self) {
+        // A send waiting for room goes first: the job's bytes never cut into it.
+        if !self.outbox.is_empty() {
+            return;
+        }
         let Some(mut job) = self.job.take() else {
             return;
         };

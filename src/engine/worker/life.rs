@@ -110,6 +110,9 @@ impl Worker {
             waiting.push((job.req, "send_job"));
         }
         waiting.extend(self.outbox.take_all());
+        // A send being handled may be in flight and in the outbox at once: answer it once.
+        let mut seen = std::collections::HashSet::new();
+        waiting.retain(|(req, _)| seen.insert(*req));
         let now = Instant::now();
         for &(req, op) in &waiting {
             self.reply(req, op, now, Err(OpError::internal(op, message)));
@@ -181,11 +184,8 @@ impl Worker {
         if ready & !libc::POLLOUT != 0 || self.accept_retry_due() {
             self.continuous_step();
         }
-        if !self.outbox.is_empty()
-            && (ready & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0
-                || self.outbox.due(Instant::now()))
-        {
-            self.outbox_step();
+        if self.outbox.due(ready, Instant::now()) {
+            self.outbox_step(ready);
         }
         self.job_step();
         self.answer_step();
@@ -221,6 +221,10 @@ impl Worker {
         let Some(job) = &self.job else {
             return (0, timeout_ms);
         };
+        if !self.outbox.is_empty() {
+            // The job waits for the sends ahead of it (job_step).
+            return (0, timeout_ms);
+        }
         let (events, t) = job.wait_for(Instant::now());
         // Rounded up, so a due time is never polled early in a busy loop.
         let ms = t.map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_ceil(d)));
@@ -247,7 +251,7 @@ impl Worker {
         while let Ok(cmd) = self.rx.try_recv() {
             self.commanded = true;
             // Nothing sent after a close runs before it: it meets the closed socket.
-            if waiting && self.closing.is_none() && cmd.op.runs_beside_a_wait() {
+            if waiting && self.beside_ok(&cmd.op, &self.queue) {
                 self.handle_guarded(cmd);
             } else {
                 if matches!(cmd.op, Op::Close) && self.closing.is_none() {

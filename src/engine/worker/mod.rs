@@ -105,8 +105,10 @@ struct Worker {
     outbox: outbox::Outbox,
     /// The call blocked in `wait` now, if one is: what runs beside it overlaps it.
     blocked: Option<(ReqId, &'static str)>,
-    /// A call is running (the state it leads to is its own to set).
-    in_call: bool,
+    /// A connect is running (the state it leads to is its own to set).
+    connecting: bool,
+    /// The state a failed connect returns to.
+    before_connect: SockState,
     recording: Option<jobs::Recording>,
     /// The responder answering here, and the one a listener gives its connections.
     answering: Option<respond::Answering>,
@@ -154,7 +156,8 @@ impl Worker {
             job: None,
             outbox: outbox::Outbox::default(),
             blocked: None,
-            in_call: false,
+            connecting: false,
+            before_connect: SockState::Created,
             recording: None,
             answering: None,
             serving: respond::Serving::default(),

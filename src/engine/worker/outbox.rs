@@ -25,10 +25,18 @@ pub(super) struct Pending {
     announced: bool,
 }
 
+/// How long the sends stop watching POLLOUT after a step that the poll said could send,
+/// yet sent nothing (an AF_UNIX datagram socket whose receiver is full polls writable).
+const STALL_PAUSE: Duration = Duration::from_millis(10);
+
 /// The sends of one socket still waiting, in order.
 #[derive(Default)]
 pub(super) struct Outbox {
     pending: VecDeque<Pending>,
+    /// The send being moved on now (out of `pending` meanwhile): a panic answers it too.
+    working: Option<(ReqId, &'static str)>,
+    /// POLLOUT is not watched until then (see STALL_PAUSE).
+    paused_until: Option<Instant>,
 }
 
 impl Outbox {
@@ -44,29 +52,40 @@ impl Outbox {
             .map(|p| (p.req, p.op))
     }
 
-    /// Every request still waiting, taken out (a close or a crash answers them).
+    /// Every request still waiting, taken out (a crash answers them).
     pub(super) fn take_all(&mut self) -> Vec<(ReqId, &'static str)> {
-        self.pending.drain(..).map(|p| (p.req, p.op)).collect()
+        let working = self.working.take();
+        working
+            .into_iter()
+            .chain(self.pending.drain(..).map(|p| (p.req, p.op)))
+            .collect()
     }
 
-    /// What a poll must add for the sends: POLLOUT, and the first one's deadline (ms).
+    /// What a poll must add for the sends: POLLOUT (unless paused), and the first one's
+    /// deadline or the pause's end (ms).
     pub(super) fn wait_for(&self, timeout_ms: i32) -> (i16, i32) {
-        match self.pending.front() {
-            None => (0, timeout_ms),
-            Some(p) => (
-                libc::POLLOUT,
-                p.deadline
-                    .map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_until(d))),
-            ),
+        let Some(p) = self.pending.front() else {
+            return (0, timeout_ms);
+        };
+        let ms = p
+            .deadline
+            .map_or(timeout_ms, |d| sys::sooner(timeout_ms, sys::ms_until(d)));
+        match self.paused_until {
+            Some(t) if Instant::now() < t => (0, sys::sooner(ms, sys::ms_ceil(t - Instant::now()))),
+            _ => (libc::POLLOUT, ms),
         }
     }
 
-    /// Whether the first send's deadline has passed.
-    pub(super) fn due(&self, now: Instant) -> bool {
-        self.pending
-            .front()
-            .and_then(|p| p.deadline)
-            .is_some_and(|d| now >= d)
+    /// Whether the sends must be tried now: the poll said the socket can take more, the
+    /// first send's deadline passed, or a pause ended.
+    pub(super) fn due(&self, ready: i16, now: Instant) -> bool {
+        let Some(p) = self.pending.front() else {
+            return false;
+        };
+        let paused = self.paused_until.is_some_and(|t| now < t);
+        (!paused && ready & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0)
+            || self.paused_until.is_some_and(|t| now >= t)
+            || p.deadline.is_some_and(|d| now >= d)
     }
 }
 
@@ -84,6 +103,18 @@ impl Worker {
         start: Instant,
     ) {
         let nonblocking = self.timeout == Timeout::NonBlocking || flags & libc::MSG_DONTWAIT != 0;
+        if nonblocking && !self.outbox.is_empty() {
+            // Behind a send that waits for room there is none now: what the kernel would
+            // answer a non-blocking send, without a byte passing the one ahead.
+            self.answer_call(
+                req,
+                op,
+                start,
+                Err(OpError::os(op, None, libc::EAGAIN)),
+                false,
+            );
+            return;
+        }
         // A blocking send() on Linux returns only once every byte is queued; with a timeout
         // or non-blocking it may take part, as the kernel allows.
         let whole = all || (self.timeout == Timeout::Blocking && !nonblocking);
@@ -101,16 +132,24 @@ impl Worker {
             deadline: self.deadline(start),
             announced: false,
         });
-        self.outbox_step();
+        self.outbox_step(0);
     }
 
     /// Moves the sends on as far as the socket takes them now; answers those that end
-    /// (done, failed, or past their deadline).
-    pub(super) fn outbox_step(&mut self) {
+    /// (done, failed, or past their deadline). `ready`: what the poll said of the socket.
+    pub(super) fn outbox_step(&mut self, ready: i16) {
+        self.outbox.paused_until = None;
         while let Some(mut p) = self.outbox.pending.pop_front() {
-            match self.send_some(&mut p) {
+            self.outbox.working = Some((p.req, p.op));
+            let before = p.sent;
+            let step = self.send_some(&mut p);
+            self.outbox.working = None;
+            match step {
                 Some(result) => self.answer_send(&p, result),
                 None => {
+                    if p.sent == before && ready & libc::POLLOUT != 0 {
+                        self.outbox.paused_until = Some(Instant::now() + STALL_PAUSE);
+                    }
                     if !p.announced {
                         p.announced = true;
                         self.shared.emit(Event::Waiting {

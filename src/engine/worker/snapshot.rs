@@ -80,6 +80,9 @@ impl Worker {
         match t.state {
             TcpState::Listen => SockState::Listening,
             TcpState::SynSent | TcpState::SynRecv => SockState::Connecting,
+            // A connect the kernel gave up (refused, unreachable, timed out): the socket is
+            // as it was before (its error waits in SO_ERROR for the next call, as in C).
+            TcpState::Close if self.state == SockState::Connecting => self.before_connect,
             TcpState::Established => {
                 if self.state == SockState::HalfClosed {
                     SockState::HalfClosed
@@ -154,11 +157,12 @@ impl Worker {
     fn read_snapshot(&mut self, at_close: bool) -> Snapshot {
         let tcp = self.tcp_info();
         let derived = self.derived_state(tcp.as_ref());
-        // A call running sets the state it leads to when it ends (a connect's handshake is
-        // that connect's); until then the kernel's word waits.
-        if derived != self.state && !self.in_call {
+        // A connect running sets the state it leads to when it ends (the handshake is that
+        // connect's); until then the kernel's word waits.
+        if derived != self.state && !self.connecting {
             let cause = match tcp.as_ref().map(|t| t.state) {
                 Some(TcpState::Established) => "the handshake completed",
+                Some(TcpState::Close) => "a failed connect",
                 Some(TcpState::CloseWait) => "the peer closed its side",
                 Some(TcpState::Listen) => "listen",
                 _ => "the kernel's TCP state",

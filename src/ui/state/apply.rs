@@ -62,9 +62,9 @@ impl UiState {
             Event::Done {
                 id,
                 req,
+                op,
                 reply,
                 elapsed,
-                ..
             } => {
                 self.record_asked.remove(&req);
                 let conn_name = match &reply {
@@ -101,8 +101,12 @@ impl UiState {
                     e.elapsed = Some(elapsed);
                     e.deadline = None;
                 }
+                // A call that succeeds answers the failure of the same call only: with two
+                // calls at once, a close's success must not hide why the recv it ended failed.
                 if let Some(s) = self.sockets.get_mut(&id) {
-                    s.last_error = None;
+                    if s.last_error.as_ref().is_some_and(|e| e.op == op) {
+                        s.last_error = None;
+                    }
                 }
             }
             Event::Failed {
@@ -228,7 +232,7 @@ impl UiState {
                 let name = self.name_of(id);
                 self.journal.remark(
                     Some(id),
-                    format!("# {name}.{op}() began while {name}.{with_op}() was waiting: they overlap, as calls from two threads would"),
+                    format!("# {name}.{op}() ran while {name}.{with_op}() waited"),
                 );
             }
             Event::ClosedBy { id, why } => {
