@@ -48,6 +48,8 @@ impl SocklabApp {
             None => Settings::load(cc.storage),
         };
         let ctx = cc.egui_ctx.clone();
+        super::fonts::install(&ctx);
+        super::style::install(&ctx);
         let wake = ctx.clone();
         // Workers wake the window only when they sent something: no repaint loop.
         let (engine, events) = Engine::start(super::drain::window_config(), move || {

@@ -372,3 +372,21 @@ fn a_send_while_recv_waits_goes_through_and_the_journal_says_they_overlap() {
             .is_some()
     });
 }
+
+#[test]
+fn no_text_is_drawn_under_twelve_points() {
+    let mut h = harness();
+    h.step();
+    let ctx = h.ctx.clone();
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        ctx.style_mut_of(theme, |style| {
+            for (text_style, font) in &style.text_styles {
+                assert!(
+                    font.size >= 12.0,
+                    "{text_style:?} is {} points in the {theme:?} theme",
+                    font.size
+                );
+            }
+        });
+    }
+}

@@ -31,15 +31,6 @@ pub fn selected(h: &H) -> &socklab::ui::state::SockView {
     h.state().state.selected_view().expect("a selected socket")
 }
 
-/// A harness that draws a box for characters the test fonts lack (e.g. Chinese text typed
-/// into the payload editor), as the app does.
-pub fn harness_allowing_missing_glyphs() -> H {
-    Harness::builder()
-        .allow_missing_glyphs()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_eframe(|cc| SocklabApp::new(cc))
-}
-
 /// Steps frames until `pred` finds what it looks for in the drawn frame (the accessibility
 /// tree of the last frame), not only in the state behind it.
 pub fn step_until_drawn(h: &mut H, what: &str, pred: impl Fn(&H) -> bool) {
@@ -78,13 +69,24 @@ pub fn step_until(h: &mut H, what: &str, pred: impl Fn(&SocklabApp) -> bool) {
 /// Scrolls the control into view (the actions scroll apart from the traffic view).
 pub fn reveal(h: &mut H, label: &str) {
     h.get_by_label(label).scroll_to_me();
-    // Scrolling is animated: wait until the control holds still, or a click would miss it.
-    let mut last = h.get_by_label(label).rect();
-    for _ in 0..120 {
+    hold_still(h, |h| h.get_by_label(label).rect());
+}
+
+/// Steps until `rect` has held still for a few frames: scrolling is animated, and its
+/// first frame may not move yet, so one unchanged frame proves nothing.
+fn hold_still(h: &mut H, rect: impl Fn(&H) -> egui::Rect) {
+    let mut last = rect(h);
+    let mut still = 0;
+    for _ in 0..240 {
         h.step();
-        let now = h.get_by_label(label).rect();
+        let now = rect(h);
         if now == last {
-            break;
+            still += 1;
+            if still >= 4 {
+                return;
+            }
+        } else {
+            still = 0;
         }
         last = now;
     }
@@ -104,15 +106,7 @@ pub fn click_socket_row(h: &mut H, name: &str) {
         })
     };
     h.get(row()).scroll_to_me();
-    let mut last = h.get(row()).rect();
-    for _ in 0..120 {
-        h.step();
-        let now = h.get(row()).rect();
-        if now == last {
-            break;
-        }
-        last = now;
-    }
+    hold_still(h, |h| h.get(row()).rect());
     h.get(row()).click();
     h.step();
     h.step();

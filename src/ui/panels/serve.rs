@@ -59,15 +59,18 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
             if action_button(ui, true, "stop answering", "The socket stops answering; what it receives still shows.") {
                 actions.push(Action::Call { id, op: Op::Respond { responder: None } });
             }
-            if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
-                ui.label(RichText::new(format!("answering: {r}")).small());
-            }
             if let Err(e) = built {
                 if s.form.responder != "rules" || !s.form.serve.rules.is_empty() {
                     field_problem(ui, Some(&e.to_string()));
                 }
             }
         });
+        // Always one line, so the controls below never jump when answering starts.
+        let answering = match s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
+            Some(r) => format!("answering: {r}"),
+            None => "not answering".to_string(),
+        };
+        ui.label(RichText::new(answering).small());
         if s.form.responder == "rules" {
             rules(ui, &mut s.form.serve.rules);
         }

@@ -62,9 +62,28 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         "host"
     };
 
-    // The actions scroll on their own, so the traffic view keeps most of the height.
-    let max = (ui.available_height() * 0.55).max(200.0);
-    egui::ScrollArea::vertical().id_salt("actions").max_height(max).auto_shrink([false, true]).show(ui, |ui| {
+    // The traffic view: a panel of its own at the bottom, resizable (its height is kept).
+    let full = ui.available_height();
+    egui::Panel::bottom("traffic")
+        .resizable(true)
+        .default_size((full * 0.45).max(160.0))
+        .min_size(120.0)
+        .show(ui, |ui| {
+            super::traffic_view::show(
+                ui,
+                s,
+                super::traffic_view::ViewOptions {
+                    absolute: *absolute_time,
+                    zone,
+                    cap_mib: settings.traffic_cap_mib,
+                    cap_text: &mut inputs.cap_text,
+                },
+                actions,
+            );
+        });
+    // The socket's page scrolls as a whole, with nothing hidden in a box of its own; each
+    // socket keeps its own position, and a new one opens at its top.
+    egui::ScrollArea::vertical().id_salt(("page", id)).auto_shrink([false, false]).show(ui, |ui| {
         // bind
         row(ui, "Bind", |ui| {
             labelled_edit(ui, &format!("bind {addr_hint}"), &mut s.form.bind_host, 140.0);
@@ -264,18 +283,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
         }
     });
-    ui.separator();
-    super::traffic_view::show(
-        ui,
-        s,
-        super::traffic_view::ViewOptions {
-            absolute: *absolute_time,
-            zone,
-            cap_mib: settings.traffic_cap_mib,
-            cap_text: &mut inputs.cap_text,
-        },
-        actions,
-    );
 }
 
 /// One action row: its name in a fixed column, its controls wrapping in the rest.
