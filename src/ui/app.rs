@@ -212,7 +212,7 @@ impl eframe::App for SocklabApp {
             .resizable(true)
             .default_size(340.0)
             .show(ui, |ui| {
-                panels::inspector::show(ui, &self.state, &mut self.actions);
+                panels::inspector::show(ui, &mut self.state, &mut self.actions);
             });
         egui::Panel::bottom("journal")
             .resizable(true)

@@ -68,6 +68,7 @@ mod tests {
         for c in "你好世界繁體こんにちはカタカナ안녕하세요。，！".chars() {
             assert!(font.has(c), "{c} is missing");
         }
+        assert!(font.has('→'), "the arrows of the read-back lines");
         assert!(!font.has('A'), "Latin comes from egui's own fonts");
     }
 }

@@ -36,6 +36,28 @@ pub fn action_button(ui: &mut Ui, enabled: bool, text: &str, tip: &str) -> bool 
         .clicked()
 }
 
+/// An action button that a key in a field also presses (Enter in the payload): drawn
+/// selected, so the person sees which one it is, and its tooltip says so.
+pub fn default_button(
+    ui: &mut Ui,
+    enabled: bool,
+    text: &str,
+    tip: &str,
+    is_default: bool,
+    pressed: bool,
+) -> bool {
+    if !is_default {
+        return action_button(ui, enabled, text, tip);
+    }
+    let clicked = ui
+        .add_enabled(enabled, egui::Button::new(text).selected(true))
+        .on_hover_text(format!(
+            "{tip} Enter in the payload field presses it (Shift+Enter starts a new line)."
+        ))
+        .clicked();
+    clicked || (enabled && pressed)
+}
+
 /// An error where the action was taken: errno, Python's line, explanation and hint.
 pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     let red = Color32::from_rgb(230, 80, 70);

@@ -131,3 +131,49 @@ fn chinese_renders_in_the_payload_the_traffic_and_the_journal() {
         h.query_by_label_contains(".sendall(b'\\xc4\\xe3").is_some()
     });
 }
+
+#[test]
+fn enter_in_the_payload_sends_and_shift_enter_starts_a_line() {
+    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let mut h = harness();
+    new_tcp(&mut h);
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+    let (mut conn, _) = peer.accept().unwrap();
+    conn.set_read_timeout(Some(DEADLINE)).unwrap();
+    replace_text(&mut h, "payload", "hi");
+    h.key_press(egui::Key::Enter);
+    h.step();
+    let mut got = [0u8; 2];
+    conn.read_exact(&mut got).unwrap();
+    assert_eq!(
+        &got, b"hi",
+        "Enter sent the payload, and added nothing to it"
+    );
+    assert_eq!(h.get_by_label("payload").value().as_deref(), Some("hi"));
+    // Shift+Enter is a line break in the payload, not a send.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Enter);
+    h.step();
+    h.get_by_label("payload").type_text("x");
+    h.step();
+    assert_eq!(h.get_by_label("payload").value().as_deref(), Some("hi\nx"));
+    h.key_press(egui::Key::Enter);
+    h.step();
+    let mut got = [0u8; 4];
+    conn.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"hi\nx");
+    step_until(&mut h, "journaled as sendall", |a| {
+        a.state
+            .journal
+            .iter()
+            .filter(|e| e.line.starts_with("s1.sendall("))
+            .count()
+            == 2
+    });
+}

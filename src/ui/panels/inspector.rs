@@ -4,12 +4,11 @@
 use egui::RichText;
 
 use crate::engine::options::{self, OptKind};
-use crate::engine::{Op, OptValue};
 use crate::ui::state::{Action, UiState};
 
-pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     ui.heading("Inspector");
-    let Some(s) = state.selected_view() else {
+    let Some(s) = state.selected.and_then(|id| state.sockets.get_mut(&id)) else {
         ui.label("Select a socket.");
         return;
     };
@@ -142,14 +141,25 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                                 }
                             }
                             (Ok(v), true, OptKind::Int | OptKind::Timeval | OptKind::Linger) => {
-                                let mut x = v;
-                                let r = ui
-                                    .add(egui::DragValue::new(&mut x))
-                                    .labelled_by(name.id)
-                                    .on_hover_text(format!("{} - kernel value: {}", o.doc, o.text));
-                                if r.changed() && !r.dragged() || r.drag_stopped() {
-                                    set(actions, id, o.name, x);
-                                }
+                                ui.vertical(|ui| {
+                                    number_option(
+                                        ui,
+                                        &mut s.form.option_edits,
+                                        name.id,
+                                        o,
+                                        v,
+                                        actions,
+                                        id,
+                                    );
+                                    if let Some(&asked) = s.asked.get(o.name) {
+                                        ui.add(
+                                            egui::Label::new(
+                                                RichText::new(read_back(o.name, asked, v)).small(),
+                                            )
+                                            .wrap(),
+                                        );
+                                    }
+                                });
                             }
                             _ => {
                                 ui.label(&o.text).on_hover_text(o.doc);
@@ -161,20 +171,71 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         });
 }
 
-fn set(actions: &mut Vec<Action>, id: crate::engine::SocketId, name: &str, value: i64) {
-    let Some(spec) = options::find(name) else {
-        return;
+fn set(actions: &mut Vec<Action>, id: crate::engine::SocketId, name: &'static str, value: i64) {
+    actions.push(Action::SetOption { id, name, value });
+}
+
+/// A number option's field: it shows the kernel's value until the person types; what is
+/// typed is applied once, on Enter or when the field loses focus (Escape drops it).
+fn number_option(
+    ui: &mut egui::Ui,
+    edits: &mut std::collections::BTreeMap<&'static str, String>,
+    label: egui::Id,
+    o: &options::OptionReading,
+    kernel: i64,
+    actions: &mut Vec<Action>,
+    id: crate::engine::SocketId,
+) {
+    let mut text = edits
+        .get(o.name)
+        .cloned()
+        .unwrap_or_else(|| kernel.to_string());
+    let r = ui
+        .add(egui::TextEdit::singleline(&mut text).desired_width(90.0))
+        .labelled_by(label)
+        .on_hover_text(format!(
+            "{} - kernel value: {}. Type a number and press Enter to set it.",
+            o.doc, o.text
+        ));
+    if r.changed() {
+        edits.insert(o.name, text);
+    }
+    if r.lost_focus() {
+        let escaped = ui.input(|i| i.key_pressed(egui::Key::Escape));
+        if let Some(typed) = edits.remove(o.name) {
+            match typed.trim().parse::<i64>() {
+                _ if escaped => {}
+                Ok(x) => set(actions, id, o.name, x),
+                Err(_) => {
+                    // Kept, so the person can fix it.
+                    edits.insert(o.name, typed);
+                }
+            }
+        }
+    }
+    if let Some(typed) = edits.get(o.name) {
+        if !r.has_focus() && typed.trim().parse::<i64>().is_err() {
+            crate::ui::widgets::field_problem(
+                ui,
+                Some("a whole number; press Enter to set it, Escape to drop it"),
+            );
+        }
+    }
+}
+
+/// What was asked and what the kernel keeps, with why they differ where that is known.
+fn read_back(name: &str, asked: i64, kernel: i64) -> String {
+    if asked == kernel {
+        return format!("asked {asked} → kernel keeps {kernel}");
+    }
+    let why = match name {
+        "SO_RCVBUF" | "SO_SNDBUF" if kernel == asked.saturating_mul(2) => {
+            ", it doubles it for bookkeeping"
+        }
+        "SO_RCVBUF" | "SO_SNDBUF" => {
+            ", doubled for bookkeeping and held between its minimum and net.core.rmem_max/wmem_max"
+        }
+        _ => ", the kernel adjusts it",
     };
-    let value = match spec.kind {
-        OptKind::Bool | OptKind::Int => OptValue::Int(value),
-        _ => OptValue::Bytes(spec.encode(value)),
-    };
-    actions.push(Action::Call {
-        id,
-        op: Op::SetSockOpt {
-            level: spec.level,
-            name: spec.optname,
-            value,
-        },
-    });
+    format!("asked {asked} → kernel keeps {kernel}{why}")
 }

@@ -8,7 +8,7 @@ use crate::payload::{Encoding, LineEnding, Mode};
 use crate::ui::sending::{self, SavedPayload};
 use crate::ui::settings::Settings;
 use crate::ui::state::{validate_addr, Action, Purpose, SockView};
-use crate::ui::widgets::{action_button, field_problem, labelled_edit};
+use crate::ui::widgets::{action_button, default_button, field_problem, labelled_edit};
 
 /// What the library and history need beside the socket.
 pub struct Shared<'a> {
@@ -20,8 +20,8 @@ pub struct Shared<'a> {
 pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mut Vec<Action>) {
     let id = s.info.id;
     ui.vertical(|ui| {
-        editor(ui, s, actions);
-        buttons(ui, s, actions);
+        let enter = editor(ui, s, actions);
+        buttons(ui, s, actions, enter);
         repeat(ui, s, actions);
         if let Some(job) = &s.job {
             ui.horizontal(|ui| {
@@ -58,7 +58,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
     });
 }
 
-fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
+/// The editor; whether Enter was pressed in the payload field (it sends).
+fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> bool {
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut s.form.mode, Mode::Text, "Text")
             .on_hover_text(
@@ -117,11 +118,26 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
                 ui.label(RichText::new("looking at the file...").small());
             }
         }
-        return;
+        return false;
     }
-    ui.horizontal(|ui| {
-        labelled_edit(ui, "payload", &mut s.form.payload, 360.0);
-    });
+    let enter = ui
+        .horizontal(|ui| {
+            let l = ui.label("payload");
+            let r = ui
+                .add(
+                    egui::TextEdit::multiline(&mut s.form.payload)
+                        .desired_rows(1)
+                        .desired_width(360.0)
+                        // Enter sends; Shift+Enter starts a new line.
+                        .return_key(Some(egui::KeyboardShortcut::new(
+                            egui::Modifiers::SHIFT,
+                            egui::Key::Enter,
+                        ))),
+                )
+                .labelled_by(l.id);
+            r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.is_none())
+        })
+        .inner;
     // The exact bytes that will go on the wire.
     match s.form.payload_bytes() {
         Ok(b) => {
@@ -135,6 +151,7 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
         }
         Err(e) => field_problem(ui, Some(&format!("nothing is sent: {e}"))),
     }
+    enter
 }
 
 /// Where a datagram goes when the socket has no peer: the address in the Connect row.
@@ -145,10 +162,19 @@ fn datagram_target(s: &SockView) -> Option<crate::engine::AddrSpec> {
     validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port).ok()
 }
 
-fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
+fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>, enter: bool) {
     let id = s.info.id;
     let stream = s.info.kind == Kind::Stream;
     let st = s.state();
+    // What Enter in the payload presses: sendall on a stream (every byte, as the
+    // tutorials send), send on a connected datagram socket, sendto otherwise.
+    let default = if stream {
+        "sendall"
+    } else if s.peer().is_some() {
+        "send"
+    } else {
+        "sendto"
+    };
     ui.horizontal_wrapped(|ui| {
         if s.form.mode == Mode::File {
             // Sendable once named: what the file is when sending starts, the job says.
@@ -187,7 +213,7 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
         } else {
             "Not connected: the kernel will refuse (EPIPE or ENOTCONN)."
         };
-        if action_button(ui, ok, "send", tip) {
+        if default_button(ui, ok, "send", tip, default == "send", enter) {
             actions.push(remember.clone());
             actions.push(Action::Call {
                 id,
@@ -197,11 +223,13 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
                 },
             });
         }
-        if action_button(
+        if default_button(
             ui,
             ok,
             "sendall",
             "Send every byte, waiting for room as needed.",
+            default == "sendall",
+            enter,
         ) {
             actions.push(remember.clone());
             actions.push(Action::Call {
@@ -213,11 +241,13 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
             });
         }
         let v = validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port);
-        if action_button(
+        if default_button(
             ui,
             ok && v.is_ok(),
             "sendto",
             "Send one datagram to the peer address above.",
+            default == "sendto",
+            enter,
         ) {
             if let Ok(addr) = v {
                 actions.push(remember);

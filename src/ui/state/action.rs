@@ -26,6 +26,13 @@ pub enum Action {
         id: SocketId,
         op: Op,
     },
+    /// setsockopt of a catalogued option by name, remembering what was asked (the
+    /// inspector shows it beside what the kernel keeps).
+    SetOption {
+        id: SocketId,
+        name: &'static str,
+        value: i64,
+    },
     Select {
         id: SocketId,
     },
@@ -156,6 +163,25 @@ impl UiState {
     pub fn dispatch(&mut self, engine: &Engine, action: Action) {
         match action {
             Action::Select { id } => self.selected = Some(id),
+            Action::SetOption { id, name, value } => {
+                let Some(spec) = crate::engine::options::find(name) else {
+                    return;
+                };
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.asked.insert(spec.name, value);
+                }
+                let value = match spec.kind {
+                    crate::engine::options::OptKind::Bool
+                    | crate::engine::options::OptKind::Int => crate::engine::OptValue::Int(value),
+                    _ => crate::engine::OptValue::Bytes(spec.encode(value)),
+                };
+                let op = Op::SetSockOpt {
+                    level: spec.level,
+                    name: spec.optname,
+                    value,
+                };
+                self.dispatch(engine, Action::Call { id, op });
+            }
             Action::ClearJournal => self.journal.clear_done(),
             Action::SaveJournal { path, replace } => self.save_journal(path, replace),
             Action::Confirm { replace } => {
@@ -560,7 +586,9 @@ fn status_of(a: &Action) -> Option<Target> {
     match a {
         Action::SaveJournal { .. } => Some(Target::Journal),
         Action::ExportLibrary { .. } => Some(Target::Library),
-        Action::Export { id, .. } | Action::Call { id, .. } => Some(Target::Socket(*id)),
+        Action::Export { id, .. } | Action::Call { id, .. } | Action::SetOption { id, .. } => {
+            Some(Target::Socket(*id))
+        }
         _ => None,
     }
 }

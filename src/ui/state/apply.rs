@@ -53,6 +53,7 @@ impl UiState {
                         after_close: None,
                         merged: false,
                         rate: Default::default(),
+                        asked: Default::default(),
                         last_error: None,
                         closed: false,
                         state,

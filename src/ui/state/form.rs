@@ -31,6 +31,9 @@ pub struct Form {
     pub responder: String,
     pub serve: crate::serve::Options,
     pub max_clients: String,
+    /// Number options being typed in the inspector, by name: applied once, on Enter or
+    /// when the field loses focus; until then the field shows what is typed.
+    pub option_edits: std::collections::BTreeMap<&'static str, String>,
 }
 
 impl Form {
@@ -95,6 +98,7 @@ impl Form {
                 ..Default::default()
             },
             max_clients: String::new(),
+            option_edits: Default::default(),
         }
     }
 }

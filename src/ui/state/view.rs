@@ -65,6 +65,9 @@ pub struct SockView {
     pub merged: bool,
     pub rate: crate::ui::traffic::RateMeter,
     pub form: Form,
+    /// The value last asked for each option set from the window (by name), to show beside
+    /// what the kernel keeps.
+    pub asked: std::collections::BTreeMap<&'static str, i64>,
     pub last_error: Option<ErrorView>,
     pub closed: bool,
     /// What the socket's last call left it as, before any snapshot arrives.
