@@ -4,6 +4,7 @@
 pub mod app;
 pub mod dialogs;
 pub mod drain;
+pub mod explain;
 pub mod export;
 pub mod files;
 pub mod fonts;

@@ -11,6 +11,7 @@ mod common;
 mod ui_common;
 
 mod million;
+mod page;
 mod payload;
 mod sending;
 mod serve;

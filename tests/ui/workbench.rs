@@ -284,6 +284,25 @@ fn a_closed_connection_shows_its_time_wait() {
         h.query_by_label_contains("the kernel still holds its connection: TIME_WAIT,")
             .is_some()
     });
+    // When the kernel drops it (TIME_WAIT is 60 s on Linux), the row says so.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        h.step();
+        let row = h.get_all_by_label_contains("s2  ").find_map(|n| {
+            n.accesskit_node()
+                .label()
+                .or_else(|| n.value())
+                .filter(|l| l.starts_with("s2  "))
+        });
+        if row.as_deref().is_some_and(|l| l.contains("(forgotten)")) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "TIME_WAIT not gone from s2's row: {row:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }
 
 /// s1 listening on a port the kernel picked, s2 connected to it (s2 selected).

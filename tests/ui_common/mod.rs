@@ -107,6 +107,11 @@ pub fn click_socket_row(h: &mut H, name: &str) {
     };
     h.get(row()).scroll_to_me();
     hold_still(h, |h| h.get(row()).rect());
+    // As a person does: the pointer arrives first (a tooltip left over from the last
+    // control goes), then the click.
+    h.get(row()).hover();
+    h.step();
+    h.step();
     h.get(row()).click();
     h.step();
     h.step();
@@ -114,6 +119,9 @@ pub fn click_socket_row(h: &mut H, name: &str) {
 
 pub fn click(h: &mut H, label: &str) {
     reveal(h, label);
+    h.get_by_label(label).hover();
+    h.step();
+    h.step();
     h.get_by_label(label).click();
     h.step();
     h.step();

@@ -68,7 +68,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             (None, true) => "closed".to_string(),
                             _ => tcp.state.name().to_string(),
                         };
-                        row(ui, "TCP state", now);
+                        let k = match (&s.after_close, s.closed) {
+                            (Some(a), true) => a.state,
+                            (None, true) => None,
+                            _ => Some(tcp.state),
+                        };
+                        ui.label("TCP state");
+                        let r = ui.monospace(now);
+                        if let Some(k) = k {
+                            r.on_hover_text(crate::ui::explain::tcp_state(k));
+                        }
+                        ui.end_row();
                         if let Some((q, backlog)) = tcp.accept_queue() {
                             row(
                                 ui,

@@ -47,39 +47,62 @@ pub fn show(
     if let Some(s) = status {
         ui.label(RichText::new(s).small());
     }
-    let row_h = ui.text_style_height(&egui::TextStyle::Monospace) * 2.0 + 4.0;
+    // Every entry is two lines at exactly this height, so the rows laid out are the rows
+    // on screen and the last one is never cut (show_rows trusts the height it is given).
+    let line_h = ui
+        .text_style_height(&egui::TextStyle::Monospace)
+        .max(ui.text_style_height(&egui::TextStyle::Small));
+    let gap = ui.spacing().item_spacing.y;
+    let row_h = line_h * 2.0 + gap;
     egui::ScrollArea::vertical()
         .id_salt("journal")
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show_rows(ui, row_h, journal.len(), |ui, range| {
             for e in journal.range(range) {
-                ui.horizontal(|ui| {
-                    let r = ui.monospace(format!(">>> {}", e.line));
-                    let timing = match (e.elapsed, e.deadline) {
-                        (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
-                        (None, Some(dl)) => {
-                            format!(
-                                "waiting, times out in {:.1} s",
-                                dl.saturating_duration_since(Instant::now()).as_secs_f64()
-                            )
-                        }
-                        (None, None) if !e.done => "waiting...".to_string(),
-                        _ => String::new(),
-                    };
-                    ui.label(RichText::new(timing).small().weak());
-                    if r.clicked() {
-                        ui.ctx().copy_text(e.line.clone());
-                    }
-                    r.on_hover_text("Click to copy this line");
-                });
-                let result = e.result.clone().unwrap_or_default();
-                let color = if e.failed {
-                    egui::Color32::from_rgb(230, 80, 70)
-                } else {
-                    ui.visuals().text_color()
-                };
-                ui.label(RichText::new(result).monospace().color(color));
+                let (rect, _) = ui.allocate_exact_size(
+                    egui::vec2(ui.available_width(), row_h),
+                    egui::Sense::hover(),
+                );
+                let mut ui = ui.new_child(
+                    egui::UiBuilder::new()
+                        .max_rect(rect)
+                        .layout(egui::Layout::top_down(egui::Align::Min)),
+                );
+                ui.set_clip_rect(rect.intersect(ui.clip_rect()));
+                entry(&mut ui, e);
             }
         });
+}
+
+/// One entry: the Python line with its timing, then its result.
+fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
+    ui.horizontal(|ui| {
+        let r = ui.monospace(format!(">>> {}", e.line));
+        let timing = match (e.elapsed, e.deadline) {
+            (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
+            (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+            (None, Some(dl)) => {
+                format!(
+                    "waiting, times out in {:.1} s",
+                    dl.saturating_duration_since(Instant::now()).as_secs_f64()
+                )
+            }
+            (None, None) if !e.done => "waiting...".to_string(),
+            _ => String::new(),
+        };
+        ui.label(RichText::new(timing).small().weak());
+        if r.clicked() {
+            ui.ctx().copy_text(e.line.clone());
+        }
+        // A line wider than the journal is cut at its edge: the whole of it is here.
+        r.on_hover_text(format!("{}\n\nClick to copy this line.", e.line));
+    });
+    let result = e.result.clone().unwrap_or_default();
+    let color = if e.failed {
+        egui::Color32::from_rgb(230, 80, 70)
+    } else {
+        ui.visuals().text_color()
+    };
+    ui.label(RichText::new(result).monospace().color(color));
 }

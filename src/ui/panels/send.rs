@@ -21,8 +21,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
     let id = s.info.id;
     ui.vertical(|ui| {
         let enter = editor(ui, s, actions);
-        buttons(ui, s, actions, enter);
-        repeat(ui, s, actions);
+        if s.state() == SockState::Listening {
+            ui.label(
+                RichText::new("A listener sends nothing itself: broadcast (under Serve) sends these bytes to its clients.")
+                    .small(),
+            );
+        } else {
+            buttons(ui, s, actions, enter);
+            repeat(ui, s, actions);
+        }
         if let Some(job) = &s.job {
             ui.horizontal(|ui| {
                 match job.fraction() {
@@ -239,6 +246,10 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>, enter
                     flags: 0,
                 },
             });
+        }
+        if stream {
+            // sendto means nothing on a stream: its peer is the connection's.
+            return;
         }
         let v = validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port);
         if default_button(

@@ -53,14 +53,52 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         ))
         .small(),
     );
+    let closed = state.sockets.values().filter(|s| s.closed).count();
+    if closed > 0
+        && ui
+            .button(format!("remove closed ({closed})"))
+            .on_hover_text("Take every closed socket off this list (their traffic goes with them).")
+            .clicked()
+    {
+        actions.push(Action::Forget { id: None });
+    }
     ui.separator();
     // Two lines per socket at a fixed height, so only the rows on screen are laid out
     // (a listener with a thousand clients scrolls like one with three).
     let line = ui.text_style_height(&egui::TextStyle::Body);
     let row_h = line * 2.0 + ui.spacing().item_spacing.y * 2.0 + 4.0;
     let tree = state.tree();
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
+    let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+    // A newly selected socket (a new one is selected as it appears) is scrolled into view,
+    // once: the rows not on screen are not laid out, so this is done by offset.
+    let key = egui::Id::unique("sockets list scrolled to");
+    if state.selected
+        != ui
+            .ctx()
+            .data(|d| d.get_temp::<Option<crate::engine::SocketId>>(key))
+            .flatten()
+    {
+        ui.ctx().data_mut(|d| d.insert_temp(key, state.selected));
+        if let Some(i) = state
+            .selected
+            .and_then(|sel| tree.iter().position(|(id, _)| *id == sel))
+        {
+            let pitch = row_h + ui.spacing().item_spacing.y;
+            let view = ui.available_height();
+            let offset = egui::scroll_area::State::load(
+                ui.ctx(),
+                ui.make_persistent_id(egui::IdSalt::new("sockets rows")),
+            )
+            .map_or(0.0, |st| st.clamped_offset().y);
+            let top = i as f32 * pitch;
+            if top < offset {
+                area = area.vertical_scroll_offset(top);
+            } else if top + pitch > offset + view {
+                area = area.vertical_scroll_offset(top + pitch - view);
+            }
+        }
+    }
+    area.id_salt("sockets rows")
         .show_rows(ui, row_h, tree.len(), |ui, range| {
             for &(id, depth) in &tree[range] {
                 let Some(s) = state.sockets.get(&id) else {
@@ -74,17 +112,26 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 // One widget per row, its two lines one text: a list of a thousand
                 // connections is drawn every frame, and each widget has a fixed cost.
                 let job = row_text(ui, s, st, &local, &peer, counters);
+                let tip = row_tip(s, st);
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, row_h),
                     egui::Layout::left_to_right(egui::Align::Min),
                     |ui| {
                         ui.set_min_height(row_h);
                         ui.add_space(depth as f32 * 18.0);
-                        if ui
+                        let r = ui
                             .selectable_label(state.selected == Some(id), job)
-                            .clicked()
-                        {
+                            .on_hover_text(tip);
+                        if r.clicked() {
                             actions.push(Action::Select { id });
+                        }
+                        if s.closed {
+                            r.context_menu(|ui| {
+                                if ui.button("remove from the list").clicked() {
+                                    actions.push(Action::Forget { id: Some(id) });
+                                    ui.close();
+                                }
+                            });
                         }
                     },
                 );
@@ -117,6 +164,14 @@ fn row_text(
     if let Some(a) = &s.after_close {
         job.append(&format!("({})", a.short()), 6.0, fmt(&small, plain));
     }
+    let now = std::time::Instant::now();
+    for w in &s.waiting {
+        job.append(
+            &w.text(now),
+            8.0,
+            fmt(&small, egui::Color32::from_rgb(230, 160, 40)),
+        );
+    }
     if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
         let mut f = fmt(&small, plain);
         f.italics = true;
@@ -131,4 +186,28 @@ fn row_text(
         fmt(&small, plain),
     );
     job
+}
+
+/// A row's tooltip: what its state means and what leads out of it, the kernel's TCP
+/// state (or, once closed, the connection's state after close) likewise.
+fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
+    use crate::ui::explain;
+    let mut tip = explain::sock_state(st).to_string();
+    let kernel = match (&s.after_close, s.closed) {
+        (Some(a), true) => a.state,
+        (None, true) => None,
+        _ => s
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.tcp.as_ref())
+            .map(|t| t.state),
+    };
+    if let Some(k) = kernel {
+        tip.push_str("\n\nKernel: ");
+        tip.push_str(explain::tcp_state(k));
+    }
+    for w in &s.waiting {
+        tip.push_str(&format!("\n\n{} waits: {}.", w.op, explain::way_out(w.op)));
+    }
+    tip
 }

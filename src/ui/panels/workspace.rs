@@ -83,8 +83,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         });
     // The socket's page scrolls as a whole, with nothing hidden in a box of its own; each
     // socket keeps its own position, and a new one opens at its top.
+    // Only what applies to this socket, in lifecycle order: an accepted connection was
+    // bound and connected by its listener; a listener neither sends nor receives; a
+    // datagram socket never listens; sendto is for datagrams.
+    let accepted = s.info.parent.is_some();
+    let listening = st == SockState::Listening;
+    let show_bind = !accepted && !s.closed;
+    let show_listen = stream && !accepted && !s.closed;
+    let show_connect = !accepted && !listening && !s.closed;
+    let show_data = !listening && !s.closed;
     egui::ScrollArea::vertical().id_salt(("page", id)).auto_shrink([false, false]).show(ui, |ui| {
+        if s.closed {
+            ui.label("Closed: nothing more can be done with this socket. Its traffic stays below to read and export; remove it from the list with the button on its row.");
+        }
         // bind
+        if show_bind {
         row(ui, "Bind", |ui| {
             labelled_edit(ui, &format!("bind {addr_hint}"), &mut s.form.bind_host, 140.0);
             if family != Family::Unix {
@@ -105,7 +118,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
         });
 
+        }
+        call_status(ui, s, &["bind"], id);
+
         // listen / accept
+        if show_listen {
         row(ui, "Listen", |ui| {
             labelled_edit(ui, "backlog", &mut s.form.backlog, 40.0);
             let v = validate_count(&s.form.backlog, "backlog");
@@ -142,8 +159,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 actions.push(Action::Call { id, op: Op::AutoAccept { on: auto, receive: true } });
             }
         });
+        }
+        call_status(ui, s, &["listen", "accept", "auto_accept"], id);
 
-        // connect
+        // connect (on a datagram socket, also where sendto's address is typed)
+        if show_connect {
         row(ui, "Connect", |ui| {
             labelled_edit(ui, &format!("peer {addr_hint}"), &mut s.form.peer_host, 140.0);
             if family != Family::Unix {
@@ -175,8 +195,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, v.err().as_deref());
         });
+        }
+        call_status(ui, s, &["connect", "connect_ex"], id);
 
-        // send
+        // send (a listener keeps the editor: broadcast sends its bytes to the clients)
+        if !s.closed {
         row(ui, "Send", |ui| {
             super::send::show(
                 ui,
@@ -189,8 +212,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 actions,
             );
         });
+        }
+        call_status(ui, s, &["send", "sendall", "sendto", "send_job"], id);
 
         // recv
+        if show_data {
         row(ui, "Receive", |ui| {
             labelled_edit(ui, "bufsize", &mut s.form.bufsize, 60.0);
             let v = validate_count(&s.form.bufsize, "bufsize");
@@ -199,7 +225,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     actions.push(Action::Call { id, op: Op::Recv { bufsize: n, flags: 0 } });
                 }
             }
-            if action_button(ui, v.is_ok(), "recvfrom", "Receive with the sender's address.") {
+            if !stream && action_button(ui, v.is_ok(), "recvfrom", "Receive a datagram with its sender's address.") {
                 if let Ok(n) = v.clone() {
                     actions.push(Action::Call { id, op: Op::RecvFrom { bufsize: n, flags: 0 } });
                 }
@@ -210,11 +236,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, validate_count(&s.form.bufsize, "bufsize").err().as_deref());
         });
+        }
+        call_status(ui, s, &["recv", "recvfrom", "auto_receive"], id);
+        if s.closed {
+            return;
+        }
 
         // responders, and a listener's clients
         row(ui, "Serve", |ui| {
             super::serve::show(ui, s, &children, actions);
         });
+        call_status(ui, s, &["respond", "limit_clients"], id);
 
         // receive to file
         ui.label(RichText::new("Record").strong());
@@ -253,12 +285,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             field_problem(ui, v.err().as_deref());
         });
+        call_status(ui, s, &["settimeout"], id);
 
         // shutdown / close
         row(ui, "End", |ui| {
-            for how in [How::Read, How::Write, How::Both] {
-                if action_button(ui, true, how.python_name(), "Shut one or both directions; the socket stays open.") {
-                    actions.push(Action::Call { id, op: Op::Shutdown { how } });
+            if stream && !listening {
+                for how in [How::Read, How::Write, How::Both] {
+                    if action_button(ui, true, how.python_name(), "Shut one or both directions; the socket stays open.") {
+                        actions.push(Action::Call { id, op: Op::Shutdown { how } });
+                    }
                 }
             }
             if action_button(ui, true, "close", "Release the socket (a blocked call ends at once).") {
@@ -266,23 +301,84 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
         });
 
+        call_status(ui, s, &["shutdown", "close"], id);
+        // Failures of calls no row above stands for (options, recording...).
         if let Some(e) = &s.last_error {
-            let shown = error_label(ui, e);
-            // A new failure is brought into sight once: it is drawn below every row of
-            // actions, which a short window scrolls away.
-            let key = egui::Id::unique(("error shown", id));
-            let this = {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (&e.op, &e.python_line, &e.explanation).hash(&mut h);
-                h.finish()
-            };
-            if ui.ctx().data(|d| d.get_temp::<u64>(key)) != Some(this) {
-                ui.ctx().data_mut(|d| d.insert_temp(key, this));
-                shown.scroll_to_me(Some(egui::Align::Max));
+            if !ROW_OPS.contains(&e.op.as_str()) {
+                show_error(ui, e, id);
             }
         }
     });
+}
+
+/// The operations a row of the page stands for: their failures show beside it.
+const ROW_OPS: &[&str] = &[
+    "bind",
+    "listen",
+    "accept",
+    "auto_accept",
+    "connect",
+    "connect_ex",
+    "send",
+    "sendall",
+    "sendto",
+    "send_job",
+    "recv",
+    "recvfrom",
+    "auto_receive",
+    "respond",
+    "limit_clients",
+    "settimeout",
+    "shutdown",
+    "close",
+];
+
+/// Beside a row: the calls of `ops` that wait now, with the time left and what ends them
+/// (and what they overlap), and the last failure if it was one of them.
+fn call_status(
+    ui: &mut egui::Ui,
+    s: &crate::ui::state::SockView,
+    ops: &[&str],
+    id: crate::engine::SocketId,
+) {
+    let now = std::time::Instant::now();
+    for w in s.waiting.iter().filter(|w| ops.contains(&w.op)) {
+        let mut text = format!("{}: {}", w.text(now), crate::ui::explain::way_out(w.op));
+        let others: Vec<&str> = s
+            .waiting
+            .iter()
+            .filter(|o| o.req != w.req)
+            .map(|o| o.op)
+            .collect();
+        if !others.is_empty() {
+            text.push_str(&format!(
+                " (overlaps {}, as two threads would)",
+                others.join(", ")
+            ));
+        }
+        ui.label(RichText::new(text).color(egui::Color32::from_rgb(230, 160, 40)));
+    }
+    if let Some(e) = &s.last_error {
+        if ops.contains(&e.op.as_str()) {
+            show_error(ui, e, id);
+        }
+    }
+}
+
+/// A failure, brought into sight once (the page may be scrolled elsewhere).
+fn show_error(ui: &mut egui::Ui, e: &crate::ui::state::ErrorView, id: crate::engine::SocketId) {
+    let shown = error_label(ui, e);
+    let key = egui::Id::unique(("error shown", id));
+    let this = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&e.op, &e.python_line, &e.explanation).hash(&mut h);
+        h.finish()
+    };
+    if ui.ctx().data(|d| d.get_temp::<u64>(key)) != Some(this) {
+        ui.ctx().data_mut(|d| d.insert_temp(key, this));
+        shown.scroll_to_me(None);
+    }
 }
 
 /// One action row: its name in a fixed column, its controls wrapping in the rest.

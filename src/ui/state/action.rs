@@ -36,6 +36,11 @@ pub enum Action {
     Select {
         id: SocketId,
     },
+    /// Takes closed sockets off the list: one, or (None) every closed one. Open sockets
+    /// are never removed this way.
+    Forget {
+        id: Option<SocketId>,
+    },
     ClearJournal,
     SaveJournal {
         path: String,
@@ -163,6 +168,16 @@ impl UiState {
     pub fn dispatch(&mut self, engine: &Engine, action: Action) {
         match action {
             Action::Select { id } => self.selected = Some(id),
+            Action::Forget { id } => {
+                self.sockets
+                    .retain(|sid, s| !(s.closed && id.is_none_or(|one| one == *sid)));
+                if self
+                    .selected
+                    .is_some_and(|sel| !self.sockets.contains_key(&sel))
+                {
+                    self.selected = None;
+                }
+            }
             Action::SetOption { id, name, value } => {
                 let Some(spec) = crate::engine::options::find(name) else {
                     return;

@@ -54,6 +54,7 @@ impl UiState {
                         merged: false,
                         rate: Default::default(),
                         asked: Default::default(),
+                        waiting: Vec::new(),
                         last_error: None,
                         closed: false,
                         state,
@@ -68,6 +69,9 @@ impl UiState {
                 elapsed,
             } => {
                 self.record_asked.remove(&req);
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.waiting.retain(|w| w.req != req);
+                }
                 let conn_name = match &reply {
                     Reply::Accepted { conn, .. } => Some(self.name_of(*conn)),
                     _ => None,
@@ -117,6 +121,9 @@ impl UiState {
                 elapsed,
             } => {
                 let view = ErrorView::from_error(&error);
+                if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
+                    s.waiting.retain(|w| Some(w.req) != req);
+                }
                 if let Some((sid, path)) = req.and_then(|r| self.record_asked.remove(&r)) {
                     if error.errno() == Some(libc::EEXIST) {
                         let again = Action::Call {
@@ -149,7 +156,15 @@ impl UiState {
                     None => self.global_error = Some(view),
                 }
             }
-            Event::Waiting { req, deadline, .. } => {
+            Event::Waiting {
+                id,
+                req,
+                op,
+                deadline,
+            } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.waiting.push(super::WaitingCall { req, op, deadline });
+                }
                 if let Some(e) = self.journal.running(req) {
                     e.deadline = deadline;
                 }
@@ -216,6 +231,7 @@ impl UiState {
             Event::Closed { id } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
+                    s.waiting.clear();
                 }
             }
             Event::State { id, to, .. } => {

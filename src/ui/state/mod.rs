@@ -16,7 +16,7 @@ mod view;
 
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
 pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
-pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView};
+pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall};
 
 pub struct UiState {
     pub sockets: BTreeMap<SocketId, SockView>,

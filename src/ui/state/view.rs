@@ -8,6 +8,32 @@ use crate::ui::traffic::{Filter, RowIndex, TrafficLog};
 
 use super::*;
 
+/// A call that waits on its socket, and until when (None: no timeout).
+#[derive(Clone, Debug)]
+pub struct WaitingCall {
+    pub req: crate::engine::ReqId,
+    pub op: &'static str,
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl WaitingCall {
+    /// "recv blocked - 2.4 s left" or "recv blocked (no timeout)".
+    pub fn text(&self, now: std::time::Instant) -> String {
+        let what = match self.op {
+            "send" | "sendall" | "sendto" => "waits for room",
+            _ => "blocked",
+        };
+        match self.deadline {
+            Some(d) => format!(
+                "{} {what} - {:.1} s left",
+                self.op,
+                d.saturating_duration_since(now).as_secs_f64()
+            ),
+            None => format!("{} {what} (no timeout)", self.op),
+        }
+    }
+}
+
 /// An error as the window shows it, next to the action that caused it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorView {
@@ -68,6 +94,9 @@ pub struct SockView {
     /// The value last asked for each option set from the window (by name), to show beside
     /// what the kernel keeps.
     pub asked: std::collections::BTreeMap<&'static str, i64>,
+    /// The calls waiting on this socket now (a blocked recv, a send waiting for room),
+    /// in the order they began.
+    pub waiting: Vec<WaitingCall>,
     pub last_error: Option<ErrorView>,
     pub closed: bool,
     /// What the socket's last call left it as, before any snapshot arrives.

@@ -1,0 +1,171 @@
+//! Each socket's page fits its socket: the actions that apply, a blocked call shown where
+//! it waits, failures beside the action, the state explained; closed sockets removable.
+
+use std::net::TcpListener;
+
+use crate::ui_common::*;
+use egui_kittest::kittest::{NodeT, Queryable};
+use socklab::engine::SockState;
+
+fn new_socket(h: &mut H, button: &str, n: usize) {
+    click(h, button);
+    step_until(h, "the socket", |a| a.state.sockets.len() == n);
+}
+
+fn has(h: &H, label: &str) -> bool {
+    h.query_by_label(label).is_some()
+}
+
+#[test]
+fn each_page_offers_what_applies_to_its_socket() {
+    let mut h = harness();
+    new_socket(&mut h, "New UDP", 1);
+    assert!(has(&h, "bind") && has(&h, "sendto") && has(&h, "recvfrom"));
+    assert!(
+        !has(&h, "listen") && !has(&h, "accept"),
+        "UDP has no listen"
+    );
+    assert!(!has(&h, "SHUT_WR"), "no shutdown on a datagram socket");
+
+    // A listener, a client, and the connection it accepted.
+    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    new_socket(&mut h, "New TCP", 2);
+    assert!(
+        !has(&h, "sendto") && !has(&h, "recvfrom"),
+        "no sendto on a stream"
+    );
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+    assert!(has(&h, "send") && has(&h, "recv") && has(&h, "SHUT_WR"));
+
+    new_socket(&mut h, "New TCP", 3);
+    click(&mut h, "bind");
+    click(&mut h, "listen");
+    step_until(&mut h, "listening", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Listening)
+    });
+    assert!(has(&h, "accept"));
+    assert!(
+        !has(&h, "send") && !has(&h, "sendall") && !has(&h, "recv") && !has(&h, "connect"),
+        "a listener neither sends, receives nor connects"
+    );
+    let lport = selected(&h).local().and_then(|a| a.port()).unwrap();
+    let _client = std::net::TcpStream::connect(("127.0.0.1", lport)).unwrap();
+    click(&mut h, "accept");
+    step_until(&mut h, "accepted", |a| a.state.sockets.len() == 4);
+    let conn = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.parent.is_some())
+        .map(|s| s.info.name.clone())
+        .unwrap();
+    click_socket_row(&mut h, &conn);
+    assert!(has(&h, "sendall") && has(&h, "recv"));
+    assert!(
+        !has(&h, "bind") && !has(&h, "connect") && !has(&h, "listen"),
+        "an accepted connection was bound and connected by its listener"
+    );
+
+    // Closed: nothing to do but read its traffic, and take it off the list.
+    click(&mut h, "close");
+    step_until(&mut h, "closed", |a| {
+        a.state.selected_view().is_some_and(|s| s.closed)
+    });
+    assert!(!has(&h, "recv") && !has(&h, "close"));
+    click(&mut h, "remove closed (1)");
+    step_until(&mut h, "removed", |a| a.state.sockets.len() == 3);
+    assert!(h.state().state.selected.is_none());
+}
+
+#[test]
+fn a_blocked_call_shows_on_its_row_and_beside_its_button() {
+    let mut h = harness();
+    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    new_socket(&mut h, "New TCP", 1);
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
+    click(&mut h, "recv");
+    step_until_drawn(&mut h, "the blocked recv beside its button", |h| {
+        h.query_by_label(
+            "recv blocked (no timeout): data arriving, shutdown(SHUT_RD) or close ends it",
+        )
+        .is_some()
+    });
+    step_until_drawn(&mut h, "the blocked recv on its row", |h| {
+        h.get_all_by_label_contains("recv blocked (no timeout)")
+            .any(|n| {
+                n.accesskit_node()
+                    .label()
+                    .or_else(|| n.value())
+                    .is_some_and(|l| l.starts_with("s1  "))
+            })
+    });
+    // The way out it names works: shutdown(SHUT_RD) ends it with b''.
+    click(&mut h, "SHUT_RD");
+    step_until(&mut h, "the recv answered", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("s1.recv(") && e.result.as_deref() == Some("b''"))
+    });
+    step_until_drawn(&mut h, "nothing blocked any more", |h| {
+        h.query_by_label_contains("recv blocked").is_none()
+    });
+}
+
+#[test]
+fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
+    let mut h = harness();
+    let gone = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = gone.local_addr().unwrap().port();
+    drop(gone);
+    new_socket(&mut h, "New TCP", 1);
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until_drawn(&mut h, "the refusal", |h| {
+        h.query_by_label("connect failed - ECONNREFUSED").is_some()
+    });
+    assert_eq!(selected(&h).state(), SockState::Created);
+    // The error sits right after the Connect row, before the Send row.
+    let error = h.get_by_label("connect failed - ECONNREFUSED").rect();
+    let connect = h.get_by_label("connect").rect();
+    let payload = h.get_by_label("payload").rect();
+    assert!(
+        connect.top() < error.top() && error.top() < payload.top(),
+        "beside the action: {connect:?} {error:?} {payload:?}"
+    );
+    // The state's tooltip says what it means and what leads on.
+    let row = h.get_by_label_contains("s1  IPv4 TCP");
+    row.hover();
+    step_until_drawn(&mut h, "the tooltip", |h| {
+        h.query_by_label_contains("created: socket() made it")
+            .is_some()
+    });
+}
+
+#[test]
+fn a_new_socket_is_scrolled_into_the_list() {
+    let mut h = harness();
+    for n in 1..=30 {
+        new_socket(&mut h, "New UDP", n);
+    }
+    step_until_drawn(&mut h, "the newest row on screen", |h| {
+        h.query_by_label_contains("s30  IPv4 UDP").is_some()
+    });
+}
