@@ -194,6 +194,7 @@ impl eframe::App for SocklabApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::shortcuts::read(ui, &self.state, &mut self.actions);
         egui::Panel::top("menu").show(ui, |ui| {
             panels::top_bar(ui, self.state.settings_status.as_deref(), &mut self.actions)
         });
@@ -226,6 +227,7 @@ impl eframe::App for SocklabApp {
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::workspace::show(ui, &mut self.state, &mut self.actions);
         });
+        super::shortcuts::help(ui.ctx());
         self.dispatch_actions();
         if self.state.has_countdown() || self.state.writes.busy() {
             // A blocked call's countdown ticks, a file's progress moves and its end is

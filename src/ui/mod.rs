@@ -12,6 +12,7 @@ pub mod journal;
 mod panels;
 pub mod sending;
 pub mod settings;
+pub mod shortcuts;
 pub mod state;
 pub mod style;
 pub mod traffic;

@@ -169,3 +169,77 @@ fn a_new_socket_is_scrolled_into_the_list() {
         h.query_by_label_contains("s30  IPv4 UDP").is_some()
     });
 }
+
+#[test]
+fn keyboard_shortcuts_do_what_their_tooltips_say() {
+    use egui::{Key, Modifiers};
+    use socklab::engine::{Family, Kind};
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    step_until(&mut h, "Ctrl+N: a TCP socket", |a| {
+        a.state.sockets.len() == 1
+    });
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
+    step_until(&mut h, "Ctrl+Shift+N: a UDP socket", |a| {
+        a.state.sockets.len() == 2
+    });
+    let kinds: Vec<(Family, Kind)> = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .map(|s| (s.info.family, s.info.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [(Family::Inet, Kind::Stream), (Family::Inet, Kind::Dgram)]
+    );
+    // The UDP socket sends itself a datagram: a traffic row to clear.
+    click(&mut h, "bind");
+    step_until(&mut h, "bound", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Bound)
+    });
+    let port = selected(&h).local().and_then(|a| a.port()).unwrap();
+    replace_text(&mut h, "peer port", &port.to_string());
+    replace_text(&mut h, "payload", "row");
+    click(&mut h, "sendto");
+    step_until(&mut h, "a traffic row", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.len() == 1)
+    });
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    step_until(&mut h, "Ctrl+L: cleared", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.is_empty())
+    });
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.step();
+    h.step();
+    assert!(
+        h.get_by_label("search traffic").is_focused(),
+        "Ctrl+F: the search field"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::J);
+    h.step();
+    h.step();
+    assert!(
+        h.get_by_label("Copy journal").is_focused(),
+        "Ctrl+J: the journal"
+    );
+    h.key_press(Key::F1);
+    step_until_drawn(&mut h, "F1: the overlay", |h| {
+        h.query_by_label("Close the selected socket").is_some()
+    });
+    h.key_press(Key::Escape);
+    step_until_drawn(&mut h, "Esc closes it", |h| {
+        h.query_by_label("Close the selected socket").is_none()
+    });
+    h.key_press_modifiers(Modifiers::COMMAND, Key::W);
+    step_until(&mut h, "Ctrl+W: closed", |a| {
+        a.state.selected_view().is_some_and(|s| s.closed)
+    });
+}

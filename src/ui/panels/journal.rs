@@ -18,11 +18,13 @@ pub fn show(
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.strong("Journal");
-        if ui
-            .button("Copy journal")
-            .on_hover_text("Copy every line as a script socklab run and python3 can replay.")
-            .clicked()
-        {
+        let copy = ui.button("Copy journal").on_hover_text(
+            "Copy every line as a script socklab run and python3 can replay. Ctrl+J comes here.",
+        );
+        if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_JOURNAL) {
+            copy.request_focus();
+        }
+        if copy.clicked() {
             ui.ctx().copy_text(as_script(journal.iter()));
         }
         if ui.button("Clear journal").clicked() {

@@ -56,5 +56,13 @@ pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut V
         if pref != before {
             actions.push(Action::Theme { preference: pref });
         }
+        ui.separator();
+        if ui
+            .button("Shortcuts (F1)")
+            .on_hover_text("Every keyboard shortcut")
+            .clicked()
+        {
+            crate::ui::shortcuts::toggle_help(ui.ctx());
+        }
     });
 }

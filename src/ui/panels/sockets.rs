@@ -30,9 +30,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             ("New Unix", Family::Unix, Kind::Stream),
             ("New Unix dgram", Family::Unix, Kind::Dgram),
         ] {
+            let keys = match (family, kind) {
+                (Family::Inet, Kind::Stream) => " (Ctrl+N)",
+                (Family::Inet, Kind::Dgram) => " (Ctrl+Shift+N)",
+                _ => "",
+            };
             if ui
                 .button(text)
-                .on_hover_text(crate::ui::journal::socket_call(family, kind))
+                .on_hover_text(format!(
+                    "{}{keys}",
+                    crate::ui::journal::socket_call(family, kind)
+                ))
                 .clicked()
             {
                 actions.push(Action::NewSocket { family, kind });

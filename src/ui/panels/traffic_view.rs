@@ -40,7 +40,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let opts_zone = opts.zone;
     ui.horizontal_wrapped(|ui| {
         ui.strong("Traffic");
-        labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0);
+        let search = labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0)
+            .on_hover_text("Find rows holding this text or these bytes (Ctrl+F).");
+        if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_SEARCH) {
+            search.request_focus();
+        }
         ui.checkbox(&mut s.filter.hex, "hex pattern");
         ui.selectable_value(&mut s.filter.direction, None, "all");
         ui.selectable_value(&mut s.filter.direction, Some(Direction::In), "in only");
@@ -66,7 +70,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         {
             actions.push(Action::PauseView { id, paused });
         }
-        if ui.button("Clear traffic").clicked() {
+        if ui
+            .button("Clear traffic")
+            .on_hover_text("Forget the rows shown (the counters keep counting) (Ctrl+L).")
+            .clicked()
+        {
             actions.push(Action::ClearTraffic { id });
         }
     });

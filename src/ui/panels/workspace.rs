@@ -296,7 +296,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     }
                 }
             }
-            if action_button(ui, true, "close", "Release the socket (a blocked call ends at once).") {
+            if action_button(ui, true, "close", "Release the socket (a blocked call ends at once) (Ctrl+W).") {
                 actions.push(Action::Call { id, op: Op::Close });
             }
         });
