@@ -169,7 +169,14 @@ pub fn run(
     let spec = match build(&a.responder, &a.options) {
         Ok(s) => s,
         Err(e) => {
-            let _ = writeln!(err, "socklab serve: {e}");
+            let flag = match e {
+                crate::serve::BuildError::NoKey => " (--key)",
+                crate::serve::BuildError::UnknownDigest { .. } => " (--digest)",
+                crate::serve::BuildError::NoRules => " (--rule)",
+                crate::serve::BuildError::FixedReply(_) => " (--reply)",
+                _ => "",
+            };
+            let _ = writeln!(err, "socklab serve: {e}{flag}");
             return 2;
         }
     };

@@ -10,7 +10,7 @@ pub enum BuildError {
     UnknownResponder { name: String },
     #[error("unknown digest {name:?}: use md5, sha1 or sha256")]
     UnknownDigest { name: String },
-    #[error("the HMAC responders need a key (--key)")]
+    #[error("the HMAC responders need a key")]
     NoKey,
     #[error("the rules responder needs at least one rule")]
     NoRules,

@@ -145,7 +145,7 @@ impl Responder for ServerConn {
             if data.len() < least {
                 return vec![Out::Note {
                     text: format!(
-                        "no challenge sent{}: the request carried {} bytes and a challenge is {CHALLENGE}; over UDP a request must carry at least {least} (raise --udp-amplify to answer shorter ones)",
+                        "no challenge sent{}: the request carried {} bytes and a challenge is {CHALLENGE}; over UDP a request must carry at least {least} (a higher UDP amplification limit answers shorter ones)",
                         who(ctx.peer.as_ref()),
                         data.len()
                     ),

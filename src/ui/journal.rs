@@ -83,6 +83,11 @@ impl Journal {
         });
     }
 
+    /// The newest line.
+    pub fn last_mut(&mut self) -> Option<&mut JournalEntry> {
+        self.lines.back_mut()
+    }
+
     /// The line of a request still running (None if its line was dropped meanwhile).
     pub fn running(&mut self, req: ReqId) -> Option<&mut JournalEntry> {
         let seq = *self.running.get(&req)?;

@@ -22,8 +22,10 @@ pub const MAX_CAP_MIB: usize = 4096;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// "host port" pairs (or Unix paths), most recent first.
+    /// Peers ("host port" pairs or Unix paths) connected or sent to, most recent first.
     pub recent: Vec<String>,
+    /// Local addresses bound, most recent first.
+    pub recent_bind: Vec<String>,
     pub library: Vec<SavedPayload>,
     /// Recent sends, most recent first.
     pub history: Vec<SavedPayload>,
@@ -35,6 +37,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             recent: Vec::new(),
+            recent_bind: Vec::new(),
             library: Vec::new(),
             history: Vec::new(),
             traffic_cap_mib: crate::ui::traffic::DEFAULT_CAP >> 20,
@@ -77,6 +80,7 @@ impl Settings {
     /// program, may hold more).
     fn capped(mut self) -> Settings {
         self.recent.truncate(MAX_RECENT);
+        self.recent_bind.truncate(MAX_RECENT);
         self.history.truncate(crate::ui::sending::MAX_HISTORY);
         self.library.truncate(crate::ui::sending::MAX_LIBRARY);
         self
@@ -91,6 +95,7 @@ impl Settings {
         let d = Settings::default();
         Settings {
             recent: field(v, "recent", d.recent),
+            recent_bind: field(v, "recent_bind", d.recent_bind),
             library: field(v, "library", d.library),
             history: field(v, "history", d.history),
             traffic_cap_mib: field(v, "traffic_cap_mib", d.traffic_cap_mib),
@@ -127,6 +132,13 @@ impl Settings {
         self.recent.retain(|e| *e != entry);
         self.recent.insert(0, entry);
         self.recent.truncate(MAX_RECENT);
+    }
+
+    /// Remembers a local address bound, apart from the peers.
+    pub fn remember_bind(&mut self, entry: String) {
+        self.recent_bind.retain(|e| *e != entry);
+        self.recent_bind.insert(0, entry);
+        self.recent_bind.truncate(MAX_RECENT);
     }
 }
 

@@ -259,3 +259,117 @@ fn an_echoed_connection_shows_what_it_moved() {
         })
     });
 }
+
+#[test]
+fn hmac_verdicts_go_to_the_journal_and_the_listener_keeps_the_tally() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    click(&mut h, "responder");
+    pick(&mut h, "hmac");
+    assert_eq!(
+        selected(&h).form.serve.digest,
+        "md5",
+        "the tutorials' digest"
+    );
+    replace_text(&mut h, "key", "secret");
+    click(&mut h, "answer");
+    click(&mut h, "auto-accept");
+    step_until(&mut h, "answering", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|x| x.auto_accept && x.responder.is_some())
+    });
+    // One client with the right key, as the Python Cookbook's client answers (the raw
+    // md5 digest), and one with a wrong key.
+    for key in [&b"secret"[..], &b"wrong"[..]] {
+        let mut c = client(port);
+        let mut challenge = [0u8; 32];
+        c.read_exact(&mut challenge).unwrap();
+        let mac = socklab::pyfmt::hashing::hmac_digest(
+            socklab::pyfmt::hashing::Algo::from_name("md5").unwrap(),
+            key,
+            &challenge,
+        );
+        c.write_all(&mac).unwrap();
+        let want: &[u8] = if key == b"secret" { b"OK\n" } else { b"FAIL\n" };
+        assert_eq!(read_n(&mut c, want.len()), want);
+    }
+    step_until(&mut h, "both verdicts journaled", |a| {
+        let j = &a.state.journal;
+        j.iter().any(|e| e.line.contains(": HMAC check passed"))
+            && j.iter().any(|e| e.line.contains(": HMAC check FAILED"))
+    });
+    step_until_drawn(&mut h, "the tally", |h| {
+        h.query_by_label("HMAC checks: 1 passed, 1 failed")
+            .is_some()
+    });
+}
+
+#[test]
+fn the_words_fit_the_case() {
+    let mut h = harness();
+    click(&mut h, "New UDP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    clear_field(&mut h, "bind port");
+    assert!(h
+        .query_by_label("enter a port (0 picks a free one)")
+        .is_some());
+    clear_field(&mut h, "peer port");
+    assert!(
+        h.query_by_label("enter the peer's port").is_some(),
+        "no '0 picks' for a peer"
+    );
+    replace_text(&mut h, "bind port", "0");
+    click(&mut h, "bind");
+    step_until(&mut h, "bound", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.local())
+            .and_then(|a| a.port())
+            .is_some_and(|p| p != 0)
+    });
+    let port = selected(&h).local().and_then(|a| a.port()).unwrap();
+    replace_text(&mut h, "peer port", &port.to_string());
+    replace_text(&mut h, "payload", "abc");
+    click(&mut h, "sendto");
+    step_until_drawn(&mut h, "sendto's count", |h| {
+        h.query_by_label("sendto() took all 3 of 3 bytes").is_some()
+    });
+    click(&mut h, "setblocking(True)");
+    step_until(&mut h, "journaled as called", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line == "s1.setblocking(True)")
+    });
+    // Recent addresses: the bound one among the binds, the peer among the peers; a
+    // refused connect is not offered again.
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = gone.local_addr().unwrap().port();
+    drop(gone);
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a TCP socket", |a| a.state.sockets.len() == 2);
+    replace_text(&mut h, "peer port", &dead.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "refused", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.last_error.is_some())
+    });
+    let s = &h.state().state.settings;
+    assert_eq!(s.recent_bind, ["127.0.0.1 0"]);
+    assert_eq!(s.recent, [format!("127.0.0.1 {port}")]);
+}
+
+fn clear_field(h: &mut H, label: &str) {
+    reveal(h, label);
+    h.get_by_label(label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    h.step();
+    assert_eq!(h.get_by_label(label).value().as_deref(), Some(""));
+}

@@ -80,7 +80,13 @@ pub fn show(
 /// One entry: the Python line with its timing, then its result.
 fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
     ui.horizontal(|ui| {
-        let r = ui.monospace(format!(">>> {}", e.line));
+        // A remark (what the kernel did on its own) is a comment, not a line typed.
+        let prompt = if e.req == crate::engine::ReqId(0) {
+            ""
+        } else {
+            ">>> "
+        };
+        let r = ui.monospace(format!("{prompt}{}", e.line));
         let timing = match (e.elapsed, e.deadline) {
             (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
             (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),

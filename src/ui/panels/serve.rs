@@ -42,6 +42,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
                         })
                         .response
                         .labelled_by(r.id);
+                    ui.label(
+                        RichText::new("md5 is the tutorials' digest; sha256 is today's choice. After OK the server echoes what follows; after FAIL it closes.")
+                            .small(),
+                    );
                 }
                 _ => {}
             }
@@ -71,6 +75,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
             None => "not answering".to_string(),
         };
         ui.label(RichText::new(answering).small());
+        if s.verdicts != (0, 0) {
+            ui.label(format!(
+                "HMAC checks: {} passed, {} failed",
+                s.verdicts.0, s.verdicts.1
+            ));
+        }
         if s.form.responder == "rules" {
             rules(ui, &mut s.form.serve.rules);
         }

@@ -103,7 +103,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             if family != Family::Unix {
                 labelled_edit(ui, "bind port", &mut s.form.bind_port, 60.0);
             }
-            let v = validate_addr(family, &s.form.bind_host, &s.form.bind_port);
+            recent_menu(ui, "recent bind", "Addresses bound before appear here.", &settings.recent_bind, family, &mut s.form.bind_host, &mut s.form.bind_port);
+            let v = validate_addr(family, &s.form.bind_host, &s.form.bind_port)
+                .map_err(|e| if e == "enter a port" { "enter a port (0 picks a free one)".to_string() } else { e });
             let tip = if st != SockState::Created { "Already bound: the kernel will refuse with EINVAL." } else { "Give the socket its local address (port 0 lets the kernel pick)." };
             if action_button(ui, v.is_ok(), "bind", tip) {
                 if let Ok(addr) = v.clone() {
@@ -169,20 +171,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             if family != Family::Unix {
                 labelled_edit(ui, "peer port", &mut s.form.peer_port, 60.0);
             }
-            let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
-            ui.menu_button("recent", |ui| {
-                if settings.recent.is_empty() {
-                    ui.label("Addresses you use appear here.");
-                }
-                for e in &settings.recent {
-                    if ui.button(e).clicked() {
-                        let (h, p) = settings::fields(e, family == Family::Unix);
-                        s.form.peer_host = h;
-                        s.form.peer_port = p;
-                        ui.close();
-                    }
-                }
-            });
+            let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port)
+                .map_err(|e| if e == "enter a port" { "enter the peer's port".to_string() } else { e });
+            recent_menu(ui, "recent", "Peers connected or sent to appear here.", &settings.recent, family, &mut s.form.peer_host, &mut s.form.peer_port);
             if action_button(ui, v.is_ok(), "connect", "Connect to the peer (raises on failure).") {
                 if let Ok(addr) = v.clone() {
                     actions.push(Action::Call { id, op: Op::Connect { addr } });
@@ -278,10 +269,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 }
             }
             if action_button(ui, true, "setblocking(False)", "Non-blocking: calls raise BlockingIOError when nothing is ready.") {
-                actions.push(Action::Call { id, op: Op::SetTimeout { timeout: Timeout::NonBlocking } });
+                actions.push(Action::SetBlocking { id, flag: false });
             }
             if action_button(ui, true, "setblocking(True)", "Blocking: calls wait as long as needed.") {
-                actions.push(Action::Call { id, op: Op::SetTimeout { timeout: Timeout::Blocking } });
+                actions.push(Action::SetBlocking { id, flag: true });
             }
             field_problem(ui, v.err().as_deref());
         });
@@ -306,6 +297,31 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         if let Some(e) = &s.last_error {
             if !ROW_OPS.contains(&e.op.as_str()) {
                 show_error(ui, e, id);
+            }
+        }
+    });
+}
+
+/// A menu of addresses that worked before; picking one fills the row's fields.
+fn recent_menu(
+    ui: &mut egui::Ui,
+    title: &str,
+    empty: &str,
+    list: &[String],
+    family: Family,
+    host: &mut String,
+    port: &mut String,
+) {
+    ui.menu_button(title, |ui| {
+        if list.is_empty() {
+            ui.label(empty);
+        }
+        for e in list {
+            if ui.button(e).clicked() {
+                let (h, p) = settings::fields(e, family == Family::Unix);
+                *host = h;
+                *port = p;
+                ui.close();
             }
         }
     });

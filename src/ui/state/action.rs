@@ -36,6 +36,11 @@ pub enum Action {
     Select {
         id: SocketId,
     },
+    /// setblocking(flag): a timeout of None or 0.0, journaled as the person called it.
+    SetBlocking {
+        id: SocketId,
+        flag: bool,
+    },
     /// Takes closed sockets off the list: one, or (None) every closed one. Open sockets
     /// are never removed this way.
     Forget {
@@ -168,6 +173,28 @@ impl UiState {
     pub fn dispatch(&mut self, engine: &Engine, action: Action) {
         match action {
             Action::Select { id } => self.selected = Some(id),
+            Action::SetBlocking { id, flag } => {
+                let timeout = if flag {
+                    crate::engine::Timeout::Blocking
+                } else {
+                    crate::engine::Timeout::NonBlocking
+                };
+                self.dispatch(
+                    engine,
+                    Action::Call {
+                        id,
+                        op: Op::SetTimeout { timeout },
+                    },
+                );
+                let line = format!(
+                    "{}.setblocking({})",
+                    self.name_of(id),
+                    if flag { "True" } else { "False" }
+                );
+                if let Some(e) = self.journal.last_mut() {
+                    e.line = line;
+                }
+            }
             Action::Forget { id } => {
                 self.sockets
                     .retain(|sid, s| !(s.closed && id.is_none_or(|one| one == *sid)));
@@ -237,18 +264,22 @@ impl UiState {
                 }
                 let line = journal::op_line(&self.name_of(id), &op);
                 self.journal.push(req, Some(id), line);
-                if let Op::Bind { addr }
-                | Op::Connect { addr }
-                | Op::ConnectEx { addr }
-                | Op::SendTo { addr, .. } = &op
-                {
-                    self.settings.remember(crate::ui::settings::entry(addr));
+                match &op {
+                    Op::Bind { addr } => {
+                        self.addr_asked
+                            .insert(req, (true, crate::ui::settings::entry(addr)));
+                    }
+                    Op::Connect { addr } | Op::ConnectEx { addr } | Op::SendTo { addr, .. } => {
+                        self.addr_asked
+                            .insert(req, (false, crate::ui::settings::entry(addr)));
+                    }
+                    _ => {}
                 }
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.last_error = None;
                     match &op {
                         Op::Send { data, .. } | Op::SendTo { data, .. } => {
-                            self.offered.insert(req, data.len());
+                            self.offered.insert(req, (op.name(), data.len()));
                         }
                         Op::StartSending { job } => {
                             s.job = Some(JobView {

@@ -55,6 +55,7 @@ impl UiState {
                         rate: Default::default(),
                         asked: Default::default(),
                         waiting: Vec::new(),
+                        verdicts: (0, 0),
                         last_error: None,
                         closed: false,
                         state,
@@ -72,6 +73,16 @@ impl UiState {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.waiting.retain(|w| w.req != req);
                 }
+                // Only an address that worked is worth offering again (connect_ex
+                // answers its failures as numbers).
+                if let Some((bind, entry)) = self.addr_asked.remove(&req) {
+                    let worked = !matches!(reply, Reply::Int(n) if op == "connect_ex" && n != 0);
+                    match (worked, bind) {
+                        (true, true) => self.settings.remember_bind(entry),
+                        (true, false) => self.settings.remember(entry),
+                        _ => {}
+                    }
+                }
                 let conn_name = match &reply {
                     Reply::Accepted { conn, .. } => Some(self.name_of(*conn)),
                     _ => None,
@@ -79,14 +90,14 @@ impl UiState {
                 let offered = self.offered.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     match (&reply, offered) {
-                        (Reply::Int(n), Some(len)) if (*n as usize) < len => {
+                        (Reply::Int(n), Some((call, len))) if (*n as usize) < len => {
                             s.status = Some(format!(
-                                "send() took {n} of {len} bytes: the kernel had room for no more; the other {} were not sent (sendall sends every byte)",
+                                "{call}() took {n} of {len} bytes: the kernel had room for no more; the other {} were not sent (sendall sends every byte)",
                                 len - *n as usize
                             ));
                         }
-                        (Reply::Int(n), Some(len)) => {
-                            s.status = Some(format!("send() took all {n} of {len} bytes"));
+                        (Reply::Int(n), Some((call, len))) => {
+                            s.status = Some(format!("{call}() took all {n} of {len} bytes"));
                         }
                         (Reply::Sent { progress, stopped }, _) => {
                             if s.job.as_ref().is_some_and(|j| j.req == req) {
@@ -121,6 +132,9 @@ impl UiState {
                 elapsed,
             } => {
                 let view = ErrorView::from_error(&error);
+                if let Some(r) = req {
+                    self.addr_asked.remove(&r);
+                }
                 if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
                     s.waiting.retain(|w| Some(w.req) != req);
                 }
@@ -221,6 +235,25 @@ impl UiState {
                 }
             }
             Event::Note { id, text } => {
+                // A responder's verdict is a line of the journal, and the listener keeps
+                // the tally.
+                let passed = text.starts_with("HMAC check passed");
+                if passed || text.starts_with("HMAC check FAILED") {
+                    let name = self.name_of(id);
+                    self.journal.remark(Some(id), format!("# {name}: {text}"));
+                    let tally = self
+                        .sockets
+                        .get(&id)
+                        .and_then(|s| s.info.parent)
+                        .unwrap_or(id);
+                    if let Some(t) = self.sockets.get_mut(&tally) {
+                        if passed {
+                            t.verdicts.0 += 1;
+                        } else {
+                            t.verdicts.1 += 1;
+                        }
+                    }
+                }
                 if let Some(s) = self.sockets.get_mut(&id) {
                     if s.notes.len() >= MAX_NOTES {
                         s.notes.pop_front();

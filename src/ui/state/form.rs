@@ -94,7 +94,7 @@ impl Form {
             payload_name: String::new(),
             responder: "echo".into(),
             serve: crate::serve::Options {
-                digest: "sha256".into(),
+                digest: "md5".into(),
                 ..Default::default()
             },
             max_clients: String::new(),
@@ -156,7 +156,7 @@ pub fn validate_addr(family: Family, host: &str, port: &str) -> Result<AddrSpec,
             }
             let p = port.trim();
             if p.is_empty() {
-                return Err("enter a port (0 picks a free one)".into());
+                return Err("enter a port".into());
             }
             let n: u32 = p
                 .parse()

@@ -45,7 +45,10 @@ pub struct UiState {
     /// What the last library import or export said.
     pub library_status: Option<String>,
     /// Bytes offered to each send() still running, to show how many the kernel took.
-    offered: HashMap<ReqId, usize>,
+    offered: HashMap<ReqId, (&'static str, usize)>,
+    /// The address of each bind, connect or sendto still running: remembered among the
+    /// recent ones (bind's apart from the peers') only once it worked.
+    addr_asked: HashMap<ReqId, (bool, String)>,
     /// Traffic times as time of day instead of relative to the first row.
     pub absolute_time: bool,
     /// The system's time zone, looked up when the state is made.
@@ -81,6 +84,7 @@ impl Default for UiState {
             library_status: None,
             settings_status: None,
             offered: HashMap::new(),
+            addr_asked: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
             totals: Counters::default(),
         }

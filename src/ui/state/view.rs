@@ -97,6 +97,8 @@ pub struct SockView {
     /// The calls waiting on this socket now (a blocked recv, a send waiting for room),
     /// in the order they began.
     pub waiting: Vec<WaitingCall>,
+    /// HMAC verdicts given here or, on a listener, on its connections: (passed, failed).
+    pub verdicts: (u64, u64),
     pub last_error: Option<ErrorView>,
     pub closed: bool,
     /// What the socket's last call left it as, before any snapshot arrives.
