@@ -4,7 +4,7 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use crate::ui_common::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use socklab::engine::Endpoint;
 use socklab::ui::SocklabApp;
@@ -135,6 +135,13 @@ fn search_filter_dump_and_eviction() {
         h.query_by_label_contains("00000000  61 6c 70 68 61")
             .is_some(),
         "hex dump of the row"
+    );
+    // The row whose dump is open is highlighted (selected, for a screen reader too).
+    assert_eq!(
+        h.get_by_label_contains("alpha  | 61 6c 70 68 61")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
     );
 
     // A small cap evicts the oldest rows and says so; the counters keep everything.

@@ -6,7 +6,21 @@ use egui::RichText;
 use crate::engine::{Family, Kind, SockState};
 use crate::ui::state::{Action, UiState};
 
-fn badge_color(s: SockState) -> egui::Color32 {
+/// A state's colour: bright on the dark theme, dark on the light one (where each keeps
+/// WCAG AA contrast on the panel and on a selected row).
+pub(crate) fn badge_color(s: SockState, dark: bool) -> egui::Color32 {
+    if !dark {
+        return match s {
+            SockState::Created => egui::Color32::from_rgb(85, 85, 85),
+            SockState::Bound => egui::Color32::from_rgb(30, 70, 160),
+            SockState::Listening => egui::Color32::from_rgb(0, 80, 150),
+            SockState::Connecting => egui::Color32::from_rgb(125, 80, 0),
+            SockState::Connected => egui::Color32::from_rgb(0, 105, 40),
+            SockState::HalfClosed => egui::Color32::from_rgb(140, 60, 0),
+            SockState::Closed => egui::Color32::from_rgb(80, 80, 80),
+            SockState::Error => egui::Color32::from_rgb(170, 20, 20),
+        };
+    }
     match s {
         SockState::Created => egui::Color32::GRAY,
         SockState::Bound => egui::Color32::from_rgb(120, 160, 230),
@@ -14,7 +28,7 @@ fn badge_color(s: SockState) -> egui::Color32 {
         SockState::Connecting => egui::Color32::from_rgb(230, 190, 60),
         SockState::Connected => egui::Color32::from_rgb(80, 200, 120),
         SockState::HalfClosed => egui::Color32::from_rgb(230, 150, 60),
-        SockState::Closed => egui::Color32::DARK_GRAY,
+        SockState::Closed => egui::Color32::from_gray(150),
         SockState::Error => egui::Color32::from_rgb(230, 80, 70),
     }
 }
@@ -168,7 +182,11 @@ fn row_text(
         0.0,
         fmt(&body, ui.visuals().strong_text_color()),
     );
-    job.append(st.name(), 8.0, fmt(&body, badge_color(st)));
+    job.append(
+        st.name(),
+        8.0,
+        fmt(&body, badge_color(st, ui.visuals().dark_mode)),
+    );
     if let Some(a) = &s.after_close {
         job.append(&format!("({})", a.short()), 6.0, fmt(&small, plain));
     }
@@ -218,4 +236,44 @@ fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
         tip.push_str(&format!("\n\n{} waits: {}.", w.op, explain::way_out(w.op)));
     }
     tip
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::style::contrast;
+
+    #[test]
+    fn light_theme_badges_pass_wcag_aa_on_the_panel_and_a_selected_row() {
+        let ctx = egui::Context::default();
+        crate::ui::style::install(&ctx);
+        ctx.style_mut_of(egui::Theme::Light, |style| {
+            let v = &style.visuals;
+            for st in [
+                SockState::Created,
+                SockState::Bound,
+                SockState::Listening,
+                SockState::Connecting,
+                SockState::Connected,
+                SockState::HalfClosed,
+                SockState::Closed,
+                SockState::Error,
+            ] {
+                let c = badge_color(st, false);
+                for (bg, what) in [
+                    (v.panel_fill, "the panel"),
+                    (v.selection.bg_fill, "a selected row"),
+                    (v.extreme_bg_color, "a field"),
+                ] {
+                    let r = contrast(c, bg);
+                    assert!(r >= 4.5, "{} on {what}: {r:.2}:1", st.name());
+                }
+            }
+            // The rows' own text on a selected row too.
+            for c in [v.text_color(), v.strong_text_color()] {
+                let r = contrast(c, v.selection.bg_fill);
+                assert!(r >= 4.5, "text on a selected row: {r:.2}:1");
+            }
+        });
+    }
 }

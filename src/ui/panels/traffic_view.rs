@@ -223,11 +223,23 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     hex(&r.data)
                 );
                 cut(&mut line, cols);
+                // The row whose hex dump is open is highlighted (and says so to a screen
+                // reader), so the dump above is seen to belong to it.
+                let open = s.expanded == Some(s.traffic.seq_of(i));
+                let under = ui.painter().add(egui::Shape::Noop);
                 let resp = ui.add(
-                    egui::Label::new(RichText::new(line).monospace())
+                    egui::Label::new(RichText::new(line.clone()).monospace())
                         .truncate()
                         .sense(egui::Sense::click()),
                 );
+                if open {
+                    let fill = ui.visuals().selection.bg_fill;
+                    ui.painter()
+                        .set(under, egui::Shape::rect_filled(resp.rect, 2.0, fill));
+                    resp.widget_info(|| {
+                        egui::WidgetInfo::selected(egui::Role::Label, true, true, &line)
+                    });
+                }
                 if resp.clicked() {
                     toggle = Some(s.traffic.seq_of(i));
                 }
