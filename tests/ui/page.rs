@@ -243,3 +243,45 @@ fn keyboard_shortcuts_do_what_their_tooltips_say() {
         a.state.selected_view().is_some_and(|s| s.closed)
     });
 }
+
+#[test]
+fn at_1024_by_680_every_action_can_be_reached_and_nothing_is_cut() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1024.0, 680.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    new_socket(&mut h, "New TCP", 1);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 680.0));
+    let inspector = h.get_by_label("Inspector").rect().left();
+    for label in [
+        "bind",
+        "listen",
+        "accept",
+        "connect",
+        "payload",
+        "sendall",
+        "recv",
+        "settimeout",
+        "SHUT_WR",
+        "close",
+    ] {
+        reveal(&mut h, label);
+        let r = h.get_by_label(label).rect();
+        assert!(
+            window.contains_rect(r),
+            "{label} at {r:?} is outside the window"
+        );
+        assert!(
+            r.right() <= inspector,
+            "{label} at {r:?} runs under the inspector"
+        );
+    }
+    // The journal's newest line is whole, above the window's bottom edge.
+    step_until_drawn(&mut h, "the journal's line", |h| {
+        h.query_by_label_contains("s1 = socket.socket(").is_some()
+    });
+    let line = h.get_by_label_contains("s1 = socket.socket(").rect();
+    assert!(
+        line.bottom() <= 680.0,
+        "the journal's line is cut: {line:?}"
+    );
+}
