@@ -72,3 +72,4 @@ mod tests {
         assert!(!font.has('A'), "Latin comes from egui's own fonts");
     }
 }
+
