@@ -203,15 +203,17 @@ impl eframe::App for SocklabApp {
                 panels::confirm_bar(ui, c, &mut self.actions);
             });
         }
+        // Side panels start narrower on a small screen, so the page between keeps room.
+        let width = ui.available_width();
         egui::Panel::left("sockets")
             .resizable(true)
-            .default_size(300.0)
+            .default_size((width * 0.24).clamp(220.0, 300.0))
             .show(ui, |ui| {
                 panels::sockets::show(ui, &self.state, &mut self.actions);
             });
         egui::Panel::right("inspector")
             .resizable(true)
-            .default_size(340.0)
+            .default_size((width * 0.28).clamp(260.0, 340.0))
             .show(ui, |ui| {
                 panels::inspector::show(ui, &mut self.state, &mut self.actions);
             });

@@ -72,4 +72,3 @@ mod tests {
         assert!(!font.has('A'), "Latin comes from egui's own fonts");
     }
 }
-

@@ -108,13 +108,12 @@ fn a_blocked_call_shows_on_its_row_and_beside_its_button() {
         .is_some()
     });
     step_until_drawn(&mut h, "the blocked recv on its row", |h| {
-        h.get_all_by_label_contains("recv blocked (no timeout)")
-            .any(|n| {
-                n.accesskit_node()
-                    .label()
-                    .or_else(|| n.value())
-                    .is_some_and(|l| l.starts_with("s1  "))
-            })
+        h.get_all_by_label_contains("recv blocked").any(|n| {
+            n.accesskit_node()
+                .label()
+                .or_else(|| n.value())
+                .is_some_and(|l| l.starts_with("s1  "))
+        })
     });
     // The way out it names works: shutdown(SHUT_RD) ends it with b''.
     click(&mut h, "SHUT_RD");

@@ -335,6 +335,7 @@ fn receive_to_file_exports_pause_and_cap() {
     assert!(h.query_by_label("5 rows").is_some());
 
     let csv = dir.path().join("t.csv");
+    open_save_and_export(&mut h);
     replace_text(&mut h, "save to", &csv.display().to_string());
     click(&mut h, "export CSV");
     files_done(&mut h);
@@ -444,6 +445,7 @@ fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
     let csv = dir.path().join("t.csv");
     std::fs::write(&csv, b"old").unwrap();
     std::fs::set_permissions(&csv, std::fs::Permissions::from_mode(0o600)).unwrap();
+    open_save_and_export(&mut h);
     replace_text(&mut h, "save to", &csv.display().to_string());
     click(&mut h, "export CSV");
     files_done(&mut h);
@@ -473,4 +475,11 @@ fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
     assert!(std::fs::read_to_string(&journal)
         .unwrap()
         .starts_with("import socket"));
+}
+
+/// Unfolds the traffic view's "save and export" (folded until asked for).
+fn open_save_and_export(h: &mut H) {
+    if h.query_by_label("save to").is_none() {
+        click(h, "save and export");
+    }
 }

@@ -204,7 +204,7 @@ fn number_option(
         .add(egui::TextEdit::singleline(&mut text).desired_width(90.0))
         .labelled_by(label)
         .on_hover_text(format!(
-            "{} - kernel value: {}. Type a number and press Enter to set it.",
+            "{}\n\nThe kernel holds {}. Type a number and press Enter to set it (Escape drops it).",
             o.doc, o.text
         ));
     if r.changed() {

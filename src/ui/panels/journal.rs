@@ -55,7 +55,9 @@ pub fn show(
         .text_style_height(&egui::TextStyle::Monospace)
         .max(ui.text_style_height(&egui::TextStyle::Small));
     let gap = ui.spacing().item_spacing.y;
-    let row_h = line_h * 2.0 + gap;
+    // The first line is a horizontal row, which is at least interact_size high.
+    let first = line_h.max(ui.spacing().interact_size.y);
+    let row_h = first + gap + line_h;
     egui::ScrollArea::vertical()
         .id_salt("journal")
         .auto_shrink([false, false])

@@ -142,7 +142,14 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
                         ))),
                 )
                 .labelled_by(l.id);
-            r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.is_none())
+            // The key event's own modifiers, not the frame's: a fast Shift+Enter releases
+            // Shift within the frame it pressed Enter in.
+            r.has_focus()
+                && ui.input(|i| {
+                    i.events.iter().any(|e| {
+                        matches!(e, egui::Event::Key { key: egui::Key::Enter, pressed: true, modifiers, .. } if modifiers.is_none())
+                    })
+                })
         })
         .inner;
     // The exact bytes that will go on the wire.

@@ -28,7 +28,7 @@ pub(crate) fn badge_color(s: SockState, dark: bool) -> egui::Color32 {
         SockState::Connecting => egui::Color32::from_rgb(230, 190, 60),
         SockState::Connected => egui::Color32::from_rgb(80, 200, 120),
         SockState::HalfClosed => egui::Color32::from_rgb(230, 150, 60),
-        SockState::Closed => egui::Color32::from_gray(150),
+        SockState::Closed => egui::Color32::from_gray(190),
         SockState::Error => egui::Color32::from_rgb(230, 80, 70),
     }
 }
@@ -133,7 +133,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 let width = ui.available_width();
                 // One widget per row, its two lines one text: a list of a thousand
                 // connections is drawn every frame, and each widget has a fixed cost.
-                let job = row_text(ui, s, st, &local, &peer, counters);
+                let mut job = row_text(ui, s, st, &local, &peer, counters);
+                // Never wider than the panel: a longer status must not widen it.
+                job.wrap.max_width = (width - depth as f32 * 18.0 - 12.0).max(40.0);
+                job.wrap.max_rows = 2;
+                job.wrap.break_anywhere = true;
                 let tip = row_tip(s, st);
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, row_h),
@@ -193,7 +197,7 @@ fn row_text(
     let now = std::time::Instant::now();
     for w in &s.waiting {
         job.append(
-            &w.text(now),
+            &w.short(now),
             8.0,
             fmt(&small, egui::Color32::from_rgb(230, 160, 40)),
         );

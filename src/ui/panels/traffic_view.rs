@@ -78,6 +78,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             actions.push(Action::ClearTraffic { id });
         }
     });
+    // Saving and the memory cap are seldom needed: folded, so the rows keep the height.
+    egui::CollapsingHeader::new("save and export")
+        .id_salt(("save and export", id))
+        .show(ui, |ui| {
     ui.horizontal_wrapped(|ui| {
         labelled_edit(ui, "save to", &mut s.form.export_path, 220.0);
         if ui.button("Save as...").on_hover_text("Pick the file to save to").clicked() {
@@ -115,6 +119,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             }
         }
     });
+        });
     if let Err(e) = s.filter.needle() {
         field_problem(ui, Some(&format!("search: {e}")));
     }
@@ -212,7 +217,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 };
                 let peer = r.peer.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
                 let text = if r.len == 0 && r.direction == Direction::In {
-                    "b'' (peer closed)".to_string()
+                    // The peer closed, or this side shut its reading: the end either way.
+                    "b'' (end of stream)".to_string()
                 } else {
                     traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
                 };

@@ -66,8 +66,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let full = ui.available_height();
     egui::Panel::bottom("traffic")
         .resizable(true)
-        .default_size((full * 0.45).max(160.0))
-        .min_size(120.0)
+        .default_size((full * 0.4).max(140.0))
+        .min_size(100.0)
+        // The page above keeps at least a third of the height.
+        .max_size((full * 0.66).max(140.0))
         .show(ui, |ui| {
             super::traffic_view::show(
                 ui,
@@ -94,7 +96,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let show_data = !listening && !s.closed;
     egui::ScrollArea::vertical().id_salt(("page", id)).auto_shrink([false, false]).show(ui, |ui| {
         if s.closed {
-            ui.label("Closed: nothing more can be done with this socket. Its traffic stays below to read and export; remove it from the list with the button on its row.");
+            ui.label("Closed: nothing more can be done with this socket. Its traffic stays below to read and export; take it off the list with \"remove closed\" above the list, or right-click its row.");
         }
         // bind
         if show_bind {

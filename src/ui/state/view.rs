@@ -17,6 +17,22 @@ pub struct WaitingCall {
 }
 
 impl WaitingCall {
+    /// For the sockets list: "recv blocked" or "recv blocked 2.4 s".
+    pub fn short(&self, now: std::time::Instant) -> String {
+        let what = match self.op {
+            "send" | "sendall" | "sendto" => "waits",
+            _ => "blocked",
+        };
+        match self.deadline {
+            Some(d) => format!(
+                "{} {what} {:.1} s",
+                self.op,
+                d.saturating_duration_since(now).as_secs_f64()
+            ),
+            None => format!("{} {what}", self.op),
+        }
+    }
+
     /// "recv blocked - 2.4 s left" or "recv blocked (no timeout)".
     pub fn text(&self, now: std::time::Instant) -> String {
         let what = match self.op {
