@@ -83,7 +83,7 @@ pub fn show(
 fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
     ui.horizontal(|ui| {
         // A remark (what the kernel did on its own) is a comment, not a line typed.
-        let prompt = if e.req == crate::engine::ReqId(0) {
+        let prompt = if e.req == crate::engine::ReqId(0) || e.line.starts_with('#') {
             ""
         } else {
             ">>> "
