@@ -219,7 +219,7 @@ impl eframe::App for SocklabApp {
             });
         egui::Panel::bottom("journal")
             .resizable(true)
-            .default_size(200.0)
+            .default_size((ui.available_height() * 0.22).clamp(120.0, 200.0))
             .show(ui, |ui| {
                 let s = &mut self.state;
                 let status = s.journal_status.as_deref();

@@ -284,3 +284,41 @@ fn at_1024_by_680_every_action_can_be_reached_and_nothing_is_cut() {
         "the journal's line is cut: {line:?}"
     );
 }
+
+#[test]
+fn the_divider_gives_the_page_or_the_traffic_more_room() {
+    let mut h = harness();
+    new_socket(&mut h, "New TCP", 1);
+    let traffic_top = |h: &H| h.get_by_label("search traffic").rect().top();
+    let before = traffic_top(&h);
+    let bar = h.get_by_label("page and traffic divider").rect().center();
+    // A person's drag: press on the bar, move up 120 px, let go.
+    h.event(egui::Event::PointerMoved(bar));
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: bar,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    let to = bar - egui::vec2(0.0, 120.0);
+    h.event(egui::Event::PointerMoved(to));
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    h.step();
+    let after = traffic_top(&h);
+    assert!(
+        (before - after - 120.0).abs() < 2.0,
+        "the traffic view moved from {before} to {after}"
+    );
+    // The page above ends where the divider now is: nothing of it under the traffic view.
+    let bind = h.get_by_label("bind").rect();
+    assert!(bind.bottom() <= after, "{bind:?}");
+}

@@ -88,7 +88,11 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
         } else {
             ">>> "
         };
-        let r = ui.monospace(format!("{prompt}{}", e.line));
+        let r = ui.add(
+            egui::Label::new(RichText::new(format!("{prompt}{}", e.line)).monospace())
+                .truncate()
+                .sense(egui::Sense::click()),
+        );
         let timing = match (e.elapsed, e.deadline) {
             (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
             (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
@@ -114,5 +118,10 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
     } else {
         ui.visuals().text_color()
     };
-    ui.label(RichText::new(result).monospace().color(color));
+    // One line: a result wider than the journal ends in "…" (never wraps out of its row).
+    let shown =
+        ui.add(egui::Label::new(RichText::new(&result).monospace().color(color)).truncate());
+    if !result.is_empty() {
+        shown.on_hover_text(result);
+    }
 }

@@ -67,11 +67,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let t = state.totals();
     ui.label(
         RichText::new(format!(
-            "all sockets: in {} ({} msgs) | out {} ({} msgs)",
+            "all sockets: in {} ({}) | out {} ({})",
             crate::ui::traffic::human_bytes(t.bytes_in as f64),
-            t.msgs_in,
+            crate::ui::count(t.msgs_in, "msg", "msgs"),
             crate::ui::traffic::human_bytes(t.bytes_out as f64),
-            t.msgs_out
+            crate::ui::count(t.msgs_out, "msg", "msgs")
         ))
         .small(),
     );

@@ -165,12 +165,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         }
         ui.label(
             RichText::new(format!(
-                "in {} ({} msgs), {}/s | out {} ({} msgs), {}/s",
+                "in {} ({}), {}/s | out {} ({}), {}/s",
                 human_bytes(c.bytes_in as f64),
-                c.msgs_in,
+                crate::ui::count(c.msgs_in, "msg", "msgs"),
                 human_bytes(rin),
                 human_bytes(c.bytes_out as f64),
-                c.msgs_out,
+                crate::ui::count(c.msgs_out, "msg", "msgs"),
                 human_bytes(rout)
             ))
             .small(),

@@ -62,29 +62,76 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         "host"
     };
 
-    // The traffic view: a panel of its own at the bottom, resizable (its height is kept).
-    let full = ui.available_height();
-    egui::Panel::bottom("traffic")
-        .resizable(true)
-        .default_size((full * 0.4).max(140.0))
-        .min_size(100.0)
-        // The page above keeps at least a third of the height.
-        .max_size((full * 0.66).max(140.0))
-        .show(ui, |ui| {
-            super::traffic_view::show(
-                ui,
-                s,
-                super::traffic_view::ViewOptions {
-                    absolute: *absolute_time,
-                    zone,
-                    cap_mib: settings.traffic_cap_mib,
-                    cap_text: &mut inputs.cap_text,
-                },
-                actions,
-            );
-        });
-    // The socket's page scrolls as a whole, with nothing hidden in a box of its own; each
-    // socket keeps its own position, and a new one opens at its top.
+    // The page above, the traffic view below, split by a bar that drags (its place is
+    // kept). Each is drawn clipped to its own part: nothing of one can draw over the other,
+    // whatever the window's size.
+    let area = ui.available_rect_before_wrap();
+    let split_id = egui::Id::unique("page/traffic split");
+    let mut frac = ui
+        .ctx()
+        .data_mut(|d| *d.get_persisted_mut_or(split_id, 0.4_f32));
+    let bar = 6.0;
+    // The traffic view keeps room for its tools and a few rows (the page scrolls anyway).
+    let least = 250.0_f32.min(area.height() * 0.6);
+    let traffic_h = (area.height() * frac).clamp(least, (area.height() - 120.0).max(least));
+    let page_rect = egui::Rect::from_min_max(
+        area.min,
+        egui::pos2(area.max.x, area.max.y - traffic_h - bar),
+    );
+    let bar_rect = egui::Rect::from_min_max(
+        egui::pos2(area.min.x, page_rect.max.y),
+        egui::pos2(area.max.x, page_rect.max.y + bar),
+    );
+    let traffic_rect = egui::Rect::from_min_max(egui::pos2(area.min.x, bar_rect.max.y), area.max);
+    let drag = ui
+        .interact(
+            bar_rect,
+            ui.scope_id().with("split bar"),
+            egui::Sense::drag(),
+        )
+        .on_hover_cursor(egui::CursorIcon::ResizeVertical)
+        .on_hover_text("Drag to give the page or the traffic view more room");
+    drag.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Splitter, true, "page and traffic divider")
+    });
+    if drag.dragged() && area.height() > 0.0 {
+        frac = (frac - drag.drag_delta().y / area.height()).clamp(0.15, 0.8);
+        ui.ctx().data_mut(|d| d.insert_persisted(split_id, frac));
+    }
+    let stroke = if drag.hovered() || drag.dragged() {
+        ui.visuals().widgets.hovered.fg_stroke
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    ui.painter()
+        .hline(bar_rect.x_range(), bar_rect.center().y, stroke);
+    {
+        let mut tui = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(traffic_rect)
+                .id_salt("traffic part"),
+        );
+        tui.set_clip_rect(traffic_rect.intersect(ui.clip_rect()));
+        super::traffic_view::show(
+            &mut tui,
+            s,
+            super::traffic_view::ViewOptions {
+                absolute: *absolute_time,
+                zone,
+                cap_mib: settings.traffic_cap_mib,
+                cap_text: &mut inputs.cap_text,
+            },
+            actions,
+        );
+    }
+    ui.allocate_rect(area, egui::Sense::hover());
+    let mut pui = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(page_rect)
+            .id_salt("page part"),
+    );
+    pui.set_clip_rect(page_rect.intersect(ui.clip_rect()));
+    let ui = &mut pui;
     // Only what applies to this socket, in lifecycle order: an accepted connection was
     // bound and connected by its listener; a listener neither sends nor receives; a
     // datagram socket never listens; sendto is for datagrams.
