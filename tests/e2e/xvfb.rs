@@ -96,6 +96,40 @@ fn real_window_connect_and_send() {
         }
     }
 
+    // SO_RCVBUF typed a key at a time as a person types, then Enter: set once, to 4096,
+    // which the kernel keeps as 8192. Set at each keystroke (4, 40, 409, 4096 landing in the
+    // field with the read-back of the last), it ends elsewhere. The kernel says, through
+    // ss, what the window's socket (the one whose peer is our listener) holds.
+    if have("ss") {
+        w.focus("SO_RCVBUF").unwrap();
+        crate::xwin::xdo(&w.display, &["key", "ctrl+a"]);
+        w.raise();
+        crate::xwin::xdo(&w.display, &["type", "--delay", "150", "4096"]);
+        crate::xwin::xdo(&w.display, &["key", "Return"]);
+        let rb = || -> Option<u64> {
+            let out = Command::new("ss")
+                .args(["-tmnH", "state", "established", &format!("dport = :{port}")])
+                .output()
+                .ok()?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let at = text.find("rb")? + 2;
+            text[at..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        };
+        wait_until("SO_RCVBUF set once to 4096 (8192 kept)", || {
+            rb() == Some(8192)
+        })
+        .unwrap();
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI ss (iproute2) must be there"
+        );
+    }
+
     // The photograph, once the send is drawn in the traffic view.
     wait_until("the send in the traffic view", || {
         w.area(traffic_row) != no_traffic

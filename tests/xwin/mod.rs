@@ -127,7 +127,7 @@ pub fn xdo(display: &str, args: &[&str]) -> String {
 /// Where each named control sits in a window of SIZE, read from the app laid out headless:
 /// "New TCP", then with s1 made, "peer port" and "connect", and with s1 connected (as the
 /// real window is when they are used: rows above them change with the state),
-/// "payload", "send", "auto-receive" and "0 rows".
+/// "payload", "send", "auto-receive", "0 rows" and the inspector's "SO_RCVBUF".
 pub fn layout() -> Result<HashMap<String, (i32, i32)>, String> {
     let mut h: Harness<'static, SocklabApp> = Harness::builder()
         .with_size(egui::vec2(SIZE.0, SIZE.1))
@@ -179,7 +179,7 @@ pub fn layout() -> Result<HashMap<String, (i32, i32)>, String> {
     }
     h.step();
     h.step();
-    for l in ["payload", "send", "auto-receive", "0 rows"] {
+    for l in ["payload", "send", "auto-receive", "0 rows", "SO_RCVBUF"] {
         out.insert(l.to_string(), center(&h, l));
     }
     Ok(out)
