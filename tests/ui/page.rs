@@ -322,3 +322,28 @@ fn the_divider_gives_the_page_or_the_traffic_more_room() {
     let bind = h.get_by_label("bind").rect();
     assert!(bind.bottom() <= after, "{bind:?}");
 }
+
+#[test]
+fn tab_follows_the_page() {
+    let mut h = harness();
+    new_socket(&mut h, "New TCP", 1);
+    reveal(&mut h, "bind host");
+    h.get_by_label("bind host").focus();
+    h.step();
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        h.key_press(egui::Key::Tab);
+        h.step();
+        h.step();
+        for label in ["bind port", "recent bind", "bind", "backlog", "listen"] {
+            if h.get_by_label(label).is_focused() {
+                seen.push(label);
+            }
+        }
+    }
+    assert_eq!(
+        seen,
+        ["bind port", "recent bind", "bind", "backlog", "listen"],
+        "Tab goes down the page in its order"
+    );
+}
