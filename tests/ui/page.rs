@@ -47,10 +47,12 @@ fn each_page_offers_what_applies_to_its_socket() {
     new_socket(&mut h, "New TCP", 3);
     click(&mut h, "bind");
     click(&mut h, "listen");
-    step_until(&mut h, "listening", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Listening)
+    // Listening as soon as listen answers; its port comes with the kernel's next look.
+    step_until(&mut h, "listening on a port", |a| {
+        a.state.selected_view().is_some_and(|s| {
+            s.state() == SockState::Listening
+                && s.local().and_then(|a| a.port()).is_some_and(|p| p != 0)
+        })
     });
     assert!(has(&h, "accept"));
     assert!(
@@ -195,10 +197,13 @@ fn keyboard_shortcuts_do_what_their_tooltips_say() {
     );
     // The UDP socket sends itself a datagram: a traffic row to clear.
     click(&mut h, "bind");
-    step_until(&mut h, "bound", |a| {
+    // Bound as soon as bind answers; the port the kernel chose comes with the next look.
+    step_until(&mut h, "bound to a port", |a| {
         a.state
             .selected_view()
-            .is_some_and(|s| s.state() == SockState::Bound)
+            .and_then(|s| s.local())
+            .and_then(|a| a.port())
+            .is_some_and(|p| p != 0)
     });
     let port = selected(&h).local().and_then(|a| a.port()).unwrap();
     replace_text(&mut h, "peer port", &port.to_string());

@@ -164,6 +164,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             field_problem(ui, v.err().as_deref());
             if family != Family::Unix {
                 if let Some(w) = crate::serve::exposure_warning(&s.form.bind_host, family == Family::Inet6) {
+                    ui.end_row();
                     warning_label(ui, &w);
                 }
             }
@@ -184,6 +185,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 }
             }
             field_problem(ui, v.err().as_deref());
+            let tip = if st == SockState::Listening { "Take one connection from the accept queue (blocks until one arrives)." } else { "Not listening: the kernel will refuse with EINVAL." };
+            if action_button(ui, true, "accept", tip) {
+                actions.push(Action::Call { id, op: Op::Accept });
+            }
+            let mut auto = s.snapshot.as_ref().is_some_and(|x| x.auto_accept);
+            if ui.checkbox(&mut auto, "auto-accept").on_hover_text("Accept every connection; each appears under this listener.").changed() {
+                actions.push(Action::Call { id, op: Op::AutoAccept { on: auto, receive: true } });
+            }
+            // A warning on lines of its own after the controls, never around a button.
+            let mut warning = None;
             if stream && family != Family::Unix {
                 // The kernel binds an unbound listener to every interface, whatever the
                 // bind field above says; once it listens there, the address says so.
@@ -194,20 +205,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     _ => false,
                 };
                 if st == SockState::Created {
-                    warning_label(ui, &crate::serve::unbound_listen_warning(family == Family::Inet6));
+                    warning = Some(crate::serve::unbound_listen_warning(family == Family::Inet6));
                 } else if st == SockState::Listening && wildcard {
                     if let Some(w) = local.and_then(|a| crate::serve::exposure_warning(&a.to_string(), false)) {
-                        warning_label(ui, &w);
+                        warning = Some(w);
                     }
                 }
             }
-            let tip = if st == SockState::Listening { "Take one connection from the accept queue (blocks until one arrives)." } else { "Not listening: the kernel will refuse with EINVAL." };
-            if action_button(ui, true, "accept", tip) {
-                actions.push(Action::Call { id, op: Op::Accept });
-            }
-            let mut auto = s.snapshot.as_ref().is_some_and(|x| x.auto_accept);
-            if ui.checkbox(&mut auto, "auto-accept").on_hover_text("Accept every connection; each appears under this listener.").changed() {
-                actions.push(Action::Call { id, op: Op::AutoAccept { on: auto, receive: true } });
+            if let Some(w) = warning {
+                ui.end_row();
+                warning_label(ui, &w);
             }
         });
         }
