@@ -193,16 +193,12 @@ fn close_ends_a_blocked_call_and_says_so_and_nothing_runs_after() {
 
     // A sendall waiting for room (the peer does not read).
     let (c, _conn, _) = d.tcp_pair(Family::Inet);
-    let sendall = d.start(
+    let sendall = d.start_blocked(
         c,
         Op::SendAll {
             data: vec![7; 64 << 20],
             flags: 0,
         },
-    );
-    d.wait_for(
-        "Waiting",
-        |e| matches!(e, Event::Waiting { req, .. } if *req == sendall),
     );
     d.close(c);
     let e = d.wait_req(sendall).unwrap_err();
@@ -214,16 +210,12 @@ fn calls_after_a_waiting_send_keep_their_order() {
     let mut d = Driver::new();
     let (c, conn, _) = d.tcp_pair(Family::Inet);
     let first: Vec<u8> = (0..16u32 << 20).map(|i| (i % 253) as u8).collect();
-    let sendall = d.start(
+    let sendall = d.start_blocked(
         c,
         Op::SendAll {
             data: first.clone(),
             flags: 0,
         },
-    );
-    d.wait_for(
-        "Waiting",
-        |e| matches!(e, Event::Waiting { req, .. } if *req == sendall),
     );
     // An option call goes ahead (and says it overlapped the waiting sendall); a send and a
     // shutdown wait their turn, in order.
@@ -306,16 +298,12 @@ fn a_shutdown_beside_a_recv_waits_for_the_send_before_it() {
     // shuts its writing: the peer must get the whole request, then the end.
     let waiting = d.start_blocked(c, recv(100));
     let request: Vec<u8> = (0..16u32 << 20).map(|i| (i % 241) as u8).collect();
-    let sendall = d.start(
+    let sendall = d.start_blocked(
         c,
         Op::SendAll {
             data: request.clone(),
             flags: 0,
         },
-    );
-    d.wait_for(
-        "the sendall waiting",
-        |e| matches!(e, Event::Waiting { req, .. } if *req == sendall),
     );
     let shut = d.start(c, Op::Shutdown { how: How::Write });
     let mut got = Vec::with_capacity(request.len());

@@ -28,20 +28,12 @@ fn each_page_offers_what_applies_to_its_socket() {
     assert!(!has(&h, "SHUT_WR"), "no shutdown on a datagram socket");
 
     // A listener, a client, and the connection it accepted.
-    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = peer.local_addr().unwrap().port();
     new_socket(&mut h, "New TCP", 2);
     assert!(
         !has(&h, "sendto") && !has(&h, "recvfrom"),
         "no sendto on a stream"
     );
-    replace_text(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
+    let _peer = connect_to_peer(&mut h);
     assert!(has(&h, "send") && has(&h, "recv") && has(&h, "SHUT_WR"));
 
     new_socket(&mut h, "New TCP", 3);
@@ -92,16 +84,8 @@ fn each_page_offers_what_applies_to_its_socket() {
 #[test]
 fn a_blocked_call_shows_on_its_row_and_beside_its_button() {
     let mut h = harness();
-    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = peer.local_addr().unwrap().port();
     new_socket(&mut h, "New TCP", 1);
-    replace_text(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
+    let _peer = connect_to_peer(&mut h);
     click(&mut h, "recv");
     step_until_drawn(&mut h, "the blocked recv beside its button", |h| {
         h.query_by_label(

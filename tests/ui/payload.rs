@@ -2,12 +2,10 @@
 //! bytes, and those bytes on a real socket.
 
 use std::io::Read;
-use std::net::TcpListener;
 
 use crate::ui_common::*;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
-use socklab::engine::SockState;
 use socklab::ui::SocklabApp;
 
 fn new_tcp(h: &mut Harness<'static, SocklabApp>) {
@@ -46,25 +44,15 @@ fn hex_mode_previews_and_refuses_bad_digits() {
 
 #[test]
 fn text_mode_sends_exactly_the_escaped_bytes() {
-    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = peer.local_addr().unwrap().port();
     let mut h = harness();
     new_tcp(&mut h);
-    replace_text(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
-    let (mut conn, _) = peer.accept().unwrap();
+    let mut conn = connect_to_peer(&mut h);
 
     replace_text(&mut h, "payload", "a\\x00b");
     click(&mut h, "line ending");
     click(&mut h, "CRLF");
     assert!(h.query_by_label("5 bytes: 61 00 62 0d 0a").is_some());
     click(&mut h, "sendall");
-    conn.set_read_timeout(Some(DEADLINE)).unwrap();
     let mut got = [0u8; 5];
     conn.read_exact(&mut got).unwrap();
     assert_eq!(
@@ -98,18 +86,9 @@ fn text_mode_sends_exactly_the_escaped_bytes() {
 fn chinese_renders_in_the_payload_the_traffic_and_the_journal() {
     // The harness fails on any character no font has: the bundled CJK font must draw these
     // on a machine without a CJK font of its own.
-    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = peer.local_addr().unwrap().port();
     let mut h = harness();
     new_tcp(&mut h);
-    replace_text(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
-    let (mut conn, _) = peer.accept().unwrap();
+    let mut conn = connect_to_peer(&mut h);
     // Korean in UTF-8 (GBK has no Hangul).
     replace_text(&mut h, "payload", "안녕");
     assert!(h.query_by_label("6 bytes: ec 95 88 eb 85 95").is_some());
@@ -117,7 +96,6 @@ fn chinese_renders_in_the_payload_the_traffic_and_the_journal() {
     click(&mut h, "GBK");
     replace_text(&mut h, "payload", "你好，世界 こんにちは");
     click(&mut h, "sendall");
-    conn.set_read_timeout(Some(DEADLINE)).unwrap();
     let mut got = [0u8; 10];
     conn.read_exact(&mut got).unwrap();
     assert_eq!(
@@ -134,19 +112,9 @@ fn chinese_renders_in_the_payload_the_traffic_and_the_journal() {
 
 #[test]
 fn enter_in_the_payload_sends_and_shift_enter_starts_a_line() {
-    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = peer.local_addr().unwrap().port();
     let mut h = harness();
     new_tcp(&mut h);
-    replace_text(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
-    let (mut conn, _) = peer.accept().unwrap();
-    conn.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut conn = connect_to_peer(&mut h);
     replace_text(&mut h, "payload", "hi");
     h.key_press(egui::Key::Enter);
     h.step();
@@ -192,26 +160,16 @@ fn enter_in_the_payload_sends_and_shift_enter_starts_a_line() {
 /// rewrites it): the glyphs are 你好, not boxes, and the page is laid out as committed.
 #[test]
 fn chinese_page_snapshot() {
-    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = peer.local_addr().unwrap().port();
     let mut h = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1024.0, 680.0))
         .wgpu()
         .build_eframe(|cc| SocklabApp::new(cc));
     new_tcp(&mut h);
-    replace_text(&mut h, "peer port", &port.to_string());
-    click(&mut h, "connect");
-    step_until(&mut h, "connected", |a| {
-        a.state
-            .selected_view()
-            .is_some_and(|s| s.state() == SockState::Connected)
-    });
-    let (mut conn, _) = peer.accept().unwrap();
+    let mut conn = connect_to_peer(&mut h);
     click(&mut h, "encoding");
     click(&mut h, "GBK");
     replace_text(&mut h, "payload", "你好，世界");
     click(&mut h, "sendall");
-    conn.set_read_timeout(Some(DEADLINE)).unwrap();
     let mut got = [0u8; 10];
     conn.read_exact(&mut got).unwrap();
     step_until_drawn(&mut h, "the traffic row", |h| {

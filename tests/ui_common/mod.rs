@@ -155,6 +155,24 @@ pub fn replace_text(h: &mut H, label: &str, text: &str) {
     }
 }
 
+/// Connects the selected TCP socket, as a person does (the peer port typed, connect
+/// clicked), to a listener of the test's own on 127.0.0.1, and returns the peer's end of
+/// the connection (reads give up after DEADLINE).
+pub fn connect_to_peer(h: &mut H) -> std::net::TcpStream {
+    let peer = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    replace_text(h, "peer port", &port.to_string());
+    click(h, "connect");
+    step_until(h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == socklab::engine::SockState::Connected)
+    });
+    let (conn, _) = peer.accept().unwrap();
+    conn.set_read_timeout(Some(DEADLINE)).unwrap();
+    conn
+}
+
 /// Steps frames until no file is being written or read off the UI thread (exports, the
 /// journal, the library): their outcome then shows.
 pub fn files_done(h: &mut H) {

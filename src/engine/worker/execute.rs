@@ -305,8 +305,21 @@ impl Worker {
         if self.state == to {
             return;
         }
-        let from = std::mem::replace(&mut self.state, to);
         let kernel = self.tcp_info().map(|t| t.state);
+        self.set_state_seen(to, cause, kernel);
+    }
+
+    /// set_state with the kernel's TCP state already read (a snapshot just read it).
+    pub(super) fn set_state_seen(
+        &mut self,
+        to: SockState,
+        cause: &'static str,
+        kernel: Option<TcpState>,
+    ) {
+        if self.state == to {
+            return;
+        }
+        let from = std::mem::replace(&mut self.state, to);
         self.shared.emit(Event::State {
             id: self.id,
             from,

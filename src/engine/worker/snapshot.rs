@@ -167,7 +167,7 @@ impl Worker {
                 Some(TcpState::Listen) => "listen",
                 _ => "the kernel's TCP state",
             };
-            self.set_state(derived, cause);
+            self.set_state_seen(derived, cause, tcp.as_ref().map(|t| t.state));
         }
         let fd = self.fd();
         let accept_queue = self.accept_queue(tcp.as_ref());

@@ -110,18 +110,22 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
             ui.ctx().copy_text(e.line.clone());
         }
         // A line wider than the journal is cut at its edge: the whole of it is here.
-        r.on_hover_text(format!("{}\n\nClick to copy this line.", e.line));
+        // Built only while hovered: every visible row is drawn each frame.
+        r.on_hover_ui(|ui| {
+            ui.label(format!("{}\n\nClick to copy this line.", e.line));
+        });
     });
-    let result = e.result.clone().unwrap_or_default();
+    let result = e.result.as_deref().unwrap_or_default();
     let color = if e.failed {
         egui::Color32::from_rgb(230, 80, 70)
     } else {
         ui.visuals().text_color()
     };
     // One line: a result wider than the journal ends in "…" (never wraps out of its row).
-    let shown =
-        ui.add(egui::Label::new(RichText::new(&result).monospace().color(color)).truncate());
+    let shown = ui.add(egui::Label::new(RichText::new(result).monospace().color(color)).truncate());
     if !result.is_empty() {
-        shown.on_hover_text(result);
+        shown.on_hover_ui(|ui| {
+            ui.label(result);
+        });
     }
 }

@@ -138,7 +138,6 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 job.wrap.max_width = (width - depth as f32 * 18.0 - 12.0).max(40.0);
                 job.wrap.max_rows = 2;
                 job.wrap.break_anywhere = true;
-                let tip = row_tip(s, st);
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, row_h),
                     egui::Layout::left_to_right(egui::Align::Min),
@@ -147,7 +146,10 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                         ui.add_space(depth as f32 * 18.0);
                         let r = ui
                             .selectable_label(state.selected == Some(id), job)
-                            .on_hover_text(tip);
+                            // Built only while hovered, not for every row every frame.
+                            .on_hover_ui(|ui| {
+                                ui.label(row_tip(s, st));
+                            });
                         if r.clicked() {
                             actions.push(Action::Select { id });
                         }

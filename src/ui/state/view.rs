@@ -17,35 +17,33 @@ pub struct WaitingCall {
 }
 
 impl WaitingCall {
-    /// For the sockets list: "recv blocked" or "recv blocked 2.4 s".
-    pub fn short(&self, now: std::time::Instant) -> String {
+    /// What it waits for, and the seconds left (None: no timeout).
+    fn parts(&self, now: std::time::Instant) -> (&'static str, Option<f64>) {
         let what = match self.op {
-            "send" | "sendall" | "sendto" => "waits",
+            "send" | "sendall" | "sendto" => "waits for room",
             _ => "blocked",
         };
-        match self.deadline {
-            Some(d) => format!(
-                "{} {what} {:.1} s",
-                self.op,
-                d.saturating_duration_since(now).as_secs_f64()
-            ),
-            None => format!("{} {what}", self.op),
+        let left = self
+            .deadline
+            .map(|d| d.saturating_duration_since(now).as_secs_f64());
+        (what, left)
+    }
+
+    /// For the sockets list: "recv blocked" or "recv blocked 2.4 s".
+    pub fn short(&self, now: std::time::Instant) -> String {
+        let (what, left) = self.parts(now);
+        let what = if what == "blocked" { what } else { "waits" };
+        match (what, left) {
+            (what, Some(left)) => format!("{} {what} {left:.1} s", self.op),
+            (what, None) => format!("{} {what}", self.op),
         }
     }
 
     /// "recv blocked - 2.4 s left" or "recv blocked (no timeout)".
     pub fn text(&self, now: std::time::Instant) -> String {
-        let what = match self.op {
-            "send" | "sendall" | "sendto" => "waits for room",
-            _ => "blocked",
-        };
-        match self.deadline {
-            Some(d) => format!(
-                "{} {what} - {:.1} s left",
-                self.op,
-                d.saturating_duration_since(now).as_secs_f64()
-            ),
-            None => format!("{} {what} (no timeout)", self.op),
+        match self.parts(now) {
+            (what, Some(left)) => format!("{} {what} - {left:.1} s left", self.op),
+            (what, None) => format!("{} {what} (no timeout)", self.op),
         }
     }
 }
