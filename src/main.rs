@@ -11,9 +11,11 @@ socklab — a socket workbench
 
 usage:
   socklab              open the workbench window
-  socklab run FILE     run Python socket statements from FILE on real sockets,
-                       printing what Python's interactive interpreter prints
-  socklab run -        the same, reading the statements from standard input
+  socklab run FILE [ARGS...]
+                       run a Python program as `python3 FILE ARGS...` would, its
+                       sockets on socklab's engine (- reads it from standard input)
+  socklab run -i FILE  run it line by line as Python's interactive console does,
+                       printing the repr of each expression and each error
   socklab serve RESPONDER [HOST:]PORT [options]
                        run a responder (echo, upper, greet, discard, chargen, daytime,
                        fixed, hmac, hmac-client, rules) until interrupted, logging a line
@@ -23,10 +25,14 @@ usage:
 ";
 
 const RUN_USAGE: &str = "\
-usage: socklab run FILE|-
-  Runs the Python socket statements of FILE (- reads standard input) on real sockets and
-  prints what Python's interactive interpreter prints. Exit status: 0 when nothing raised,
-  1 when a statement raised, 2 when the file is outside the subset socklab runs.
+usage: socklab run [-i] FILE|- [ARGS...]
+  Runs the Python program FILE (- reads standard input) as `python3 FILE ARGS...` does:
+  only what it prints, an uncaught exception's traceback on standard error and exit
+  status 1, sys.exit's status otherwise.
+  -i  runs the statements of FILE as Python's interactive console does instead: the repr
+      of each expression statement's value, the last line of each error's traceback, then
+      the next statement. Exit status: 0 when nothing raised, 1 when a statement raised,
+      2 when the file is outside the statements socklab's console takes.
 ";
 
 fn main() -> ExitCode {
@@ -73,20 +79,20 @@ fn usage_error(why: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// `socklab run FILE|-`: the file's name need not be UTF-8 (its text must be).
+/// `socklab run [-i] FILE|- [ARGS...]`: the file's name need not be UTF-8 (its text must
+/// be); everything after it is the program's own (sys.argv), dashes and all.
 fn run(mut args: lexopt::Parser) -> ExitCode {
     use lexopt::prelude::*;
-    let mut file = None;
-    loop {
+    let mut interactive = false;
+    let file = loop {
         match args.next() {
-            Ok(None) => break,
+            Ok(None) => break None,
             Ok(Some(Long("help") | Short('h'))) => {
                 print!("{RUN_USAGE}");
                 return ExitCode::SUCCESS;
             }
-            Ok(Some(Value(v))) if file.is_none() => file = Some(v),
-            // What follows the file is the program's own (sys.argv, with the Python issue).
-            Ok(Some(Value(_))) => {}
+            Ok(Some(Short('i'))) => interactive = true,
+            Ok(Some(Value(v))) => break Some(v),
             Ok(Some(other)) => {
                 eprintln!("socklab run: {}\n{RUN_USAGE}", other.unexpected());
                 return ExitCode::from(2);
@@ -96,11 +102,14 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-    }
+    };
     let Some(path) = file else {
         eprintln!("socklab run: which file? (use - for standard input)");
         return ExitCode::from(2);
     };
+    let rest: Vec<String> = args.raw_args().map_or(Vec::new(), |r| {
+        r.map(|a| a.to_string_lossy().into_owned()).collect()
+    });
     let (src, name) = match read_source(std::path::Path::new(&path)) {
         Ok(s) => s,
         Err(e) => {
@@ -108,10 +117,24 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut out = std::io::stdout();
-    let mut err = std::io::stderr();
-    let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
-    ExitCode::from(outcome.exit_code() as u8)
+    if interactive {
+        let mut out = std::io::stdout();
+        let mut err = std::io::stderr();
+        let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
+        return ExitCode::from(outcome.exit_code() as u8);
+    }
+    let argv0 = if name == "<stdin>" {
+        "-".to_string()
+    } else {
+        name.clone()
+    };
+    let argv = std::iter::once(argv0).chain(rest).collect();
+    let code = socklab::pyrt::run_program(socklab::pyrt::Program {
+        source: src,
+        name,
+        argv,
+    });
+    ExitCode::from(code)
 }
 
 /// Largest program `socklab run` reads: far beyond any script, and no `/dev/zero` or

@@ -236,7 +236,7 @@ fn run(src: &str) -> (String, String, i32) {
     let p = dir.path().join("t.py");
     std::fs::write(&p, src).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
-        .arg("run")
+        .args(["run", "-i"])
         .arg(&p)
         .stdin(Stdio::null())
         .output()

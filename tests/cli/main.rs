@@ -14,3 +14,4 @@ mod never_panics;
 mod parity;
 mod run;
 mod serve;
+mod tutorials;

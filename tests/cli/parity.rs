@@ -102,7 +102,7 @@ fn scripts_print_what_cpython_prints() {
                     .arg(&file))
             } else {
                 run(Command::new(env!("CARGO_BIN_EXE_socklab"))
-                    .arg("run")
+                    .args(["run", "-i"])
                     .arg(&file))
             };
             let out = out.replace(&tmp.path().display().to_string(), "@TMP@");
@@ -136,6 +136,66 @@ fn scripts_print_what_cpython_prints() {
                 py_out.lines().count(),
                 sl_out.lines().count(),
                 diff.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The last line of a traceback (or of whatever went to stderr).
+fn last_line(text: &str) -> &str {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+}
+
+/// Whole programs (tests/parity/programs/) as `python3 FILE x y` and `socklab run FILE x y`:
+/// the same standard output, exit status and last line of standard error.
+#[test]
+fn programs_run_as_python3_runs_them() {
+    if python().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 is missing under CI"
+        );
+        return;
+    }
+    let dir = parity_dir().join("programs");
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    programs.sort();
+    assert!(programs.len() >= 2);
+    let mut failures = Vec::new();
+    for program in &programs {
+        let mut outs = Vec::new();
+        for runner in ["python3", env!("CARGO_BIN_EXE_socklab")] {
+            let mut cmd = Command::new(runner);
+            if runner != "python3" {
+                cmd.arg("run");
+            }
+            let out = cmd
+                .arg(program)
+                .args(["x", "y"])
+                .current_dir(&dir)
+                .stdin(Stdio::null())
+                .output()
+                .expect("runs");
+            outs.push((
+                normalize(&String::from_utf8_lossy(&out.stdout)),
+                out.status.code(),
+                last_line(&String::from_utf8_lossy(&out.stderr)).to_string(),
+            ));
+        }
+        if outs[0] != outs[1] {
+            failures.push(format!(
+                "{}:\n--- python3: {:?}\n--- socklab: {:?}",
+                program.display(),
+                outs[0],
+                outs[1]
             ));
         }
     }

@@ -1,4 +1,5 @@
-//! The `socklab run` command line: exit codes, rejection before anything runs, stdin.
+//! The `socklab run` command line: `-i` (the console's statements: exit codes, rejection
+//! before anything runs, stdin), and whole programs as python3 runs them.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -36,11 +37,11 @@ fn script(text: &str) -> (tempfile::TempDir, String) {
 fn exit_codes_follow_the_outcome() {
     let (_d, ok) = script("import socket\nsocket.SOCK_DGRAM\n");
     assert_eq!(
-        socklab(&["run", &ok], ""),
+        socklab(&["run", "-i", &ok], ""),
         ("<SocketKind.SOCK_DGRAM: 2>\n".into(), String::new(), 0)
     );
     let (_d, raised) = script("x\n1 + 1\n");
-    let (out, _, code) = socklab(&["run", &raised], "");
+    let (out, _, code) = socklab(&["run", "-i", &raised], "");
     assert_eq!(
         out, "NameError: name 'x' is not defined\n2\n",
         "goes on after an exception"
@@ -51,7 +52,7 @@ fn exit_codes_follow_the_outcome() {
 #[test]
 fn unsupported_code_is_rejected_before_anything_runs() {
     let (_d, path) = script("import socket\nprint('ran')\nfor i in range(3):\n    print(i)\n");
-    let (out, err, code) = socklab(&["run", &path], "");
+    let (out, err, code) = socklab(&["run", "-i", &path], "");
     assert_eq!(code, 2);
     assert_eq!(out, "", "nothing ran");
     assert!(err.contains(&format!("{path}:3:1:")), "{err}");
@@ -64,7 +65,7 @@ fn unsupported_code_is_rejected_before_anything_runs() {
         ("d = {1: 2}\n", "dicts"),
     ] {
         let (_d, p) = script(src);
-        let (_, err, code) = socklab(&["run", &p], "");
+        let (_, err, code) = socklab(&["run", "-i", &p], "");
         assert_eq!(code, 2, "{src}");
         assert!(err.contains(what), "{src}: {err}");
         assert!(err.contains(":1:"), "{err}");
@@ -73,11 +74,58 @@ fn unsupported_code_is_rejected_before_anything_runs() {
 
 #[test]
 fn reads_standard_input() {
-    let (out, _, code) = socklab(&["run", "-"], "b'ab' * 2\n");
+    let (out, _, code) = socklab(&["run", "-i", "-"], "b'ab' * 2\n");
     assert_eq!((out.as_str(), code), ("b'abab'\n", 0));
     let (_, err, code) = socklab(&["run", "/no/such/file.py"], "");
     assert_eq!(code, 2);
     assert!(err.contains("/no/such/file.py"));
+}
+
+#[test]
+fn a_program_runs_as_python3_runs_it() {
+    // Only what it prints; sys.argv; SystemExit's status.
+    let (_d, p) = script("import sys\nprint(sys.argv[1:], flush=True)\nsys.exit(4)\n");
+    let (out, err, code) = socklab(&["run", &p, "a", "-b", "--c"], "");
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("['a', '-b', '--c']\n", "", 4)
+    );
+    // An uncaught exception: Python's traceback on stderr, exit 1.
+    let (_d, p) = script("def f():\n    return {}['k']\nprint('before')\nf()\n");
+    let (out, err, code) = socklab(&["run", &p], "");
+    assert_eq!((out.as_str(), code), ("before\n", 1));
+    assert!(
+        err.starts_with("Traceback (most recent call last):\n"),
+        "{err}"
+    );
+    assert!(err.contains(", line 4, in <module>"), "{err}");
+    assert!(err.ends_with("KeyError: 'k'\n"), "{err}");
+    // A syntax error: nothing runs.
+    let (_d, p) = script("print('no')\nwhile True\n    pass\n");
+    let (out, err, code) = socklab(&["run", &p], "");
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.contains("SyntaxError"), "{err}");
+    // From standard input.
+    let (out, _, code) = socklab(&["run", "-"], "import sys\nprint(sys.argv)\n");
+    assert_eq!((out.as_str(), code), ("['-']\n", 0));
+}
+
+#[test]
+fn a_defect_of_the_interpreter_ends_the_program_plainly() {
+    // RustPython 0.5 loses track of its stack when a frame raises after a `with` swallowed
+    // an exception: one line says so (no backtrace, no undefined behaviour), exit 1.
+    let (_d, p) = script(
+        "class S:\n    def __enter__(self): return self\n    def __exit__(self, *e): return True\n\
+         with S():\n    raise KeyError(1)\nprint('swallowed')\nraise ValueError(2)\n",
+    );
+    let (out, err, code) = socklab(&["run", &p], "");
+    assert_eq!((out.as_str(), code), ("swallowed\n", 1));
+    assert!(
+        err.starts_with("socklab run: the Python interpreter stopped"),
+        "{err}"
+    );
+    assert!(err.contains("RustPython 0.5"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]

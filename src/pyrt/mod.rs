@@ -1,0 +1,141 @@
+//! `socklab run FILE ARGS...`: a whole Python program, run as `python3 FILE ARGS...` runs it.
+//!
+//! The language and the library are RustPython's (a Python 3 written in Rust, with CPython's
+//! messages and reprs; its standard library is compiled into socklab). What socklab adds
+//! sits in this module: how a program is started and ended the way CPython does it.
+
+use rustpython_vm::{compiler::Mode, Interpreter, PyResult, Settings, VirtualMachine};
+
+/// Stack of the thread a program's main thread runs on: RustPython's frames are large in
+/// unoptimised builds, and CPython's recursion limit (1000) must be reached before it.
+const MAIN_STACK: usize = 256 << 20;
+
+/// A program to run: its text, the name tracebacks give it, and its sys.argv.
+pub struct Program {
+    pub source: String,
+    /// `FILE` as given, or `<stdin>`.
+    pub name: String,
+    /// sys.argv: the file's name, then the program's own arguments.
+    pub argv: Vec<String>,
+}
+
+/// Runs a program to its end; the exit status python3 would give (0, 1 for an uncaught
+/// exception, SystemExit's code, 120 when stdout could not be flushed).
+pub fn run_program(program: Program) -> u8 {
+    std::panic::set_hook(Box::new(report_interpreter_failure));
+    let runner = std::thread::Builder::new()
+        .name("python-main".into())
+        .stack_size(MAIN_STACK)
+        .spawn(move || run_on_this_thread(program));
+    match runner.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        // A panic inside the interpreter has printed its message; exit as CPython does on
+        // an internal error.
+        Ok(Err(_)) => 1,
+        Err(e) => {
+            eprintln!("socklab run: cannot start the program's thread: {e}");
+            1
+        }
+    }
+}
+
+/// A panic inside RustPython (a check of its own that failed) ends the program with one
+/// plain line instead of a Rust backtrace; the exit status is 1 as for an uncaught error.
+fn report_interpreter_failure(info: &std::panic::PanicHookInfo) {
+    let what = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal check failed".into());
+    let place = info
+        .location()
+        .map(|l| {
+            format!(
+                " ({}:{})",
+                l.file().rsplit('/').next().unwrap_or(""),
+                l.line()
+            )
+        })
+        .unwrap_or_default();
+    let thread = std::thread::current();
+    eprintln!(
+        "socklab run: the Python interpreter stopped in thread '{}': {what}{place}. \
+         This is a defect of RustPython 0.5, which socklab embeds, not of the program; \
+         README's Python section lists the known ones and how to write around them.",
+        thread.name().unwrap_or("?")
+    );
+}
+
+fn run_on_this_thread(program: Program) -> u8 {
+    let interp = interpreter(&program);
+    let code = interp.run(|vm| run_main(vm, &program));
+    u8::try_from(code).unwrap_or(u8::MAX)
+}
+
+/// The interpreter with RustPython's standard library (native modules and the frozen
+/// Python ones); nothing is read from the host's Python installation.
+fn interpreter(program: &Program) -> Interpreter {
+    let mut settings = Settings::default();
+    settings.argv = program.argv.clone();
+    // As python3 FILE: the script's directory first on sys.path (for its own modules).
+    settings.path_list = match std::path::Path::new(&program.name).parent() {
+        Some(dir) if program.name != "<stdin>" => {
+            vec![dir.to_string_lossy().into_owned()]
+        }
+        _ => Vec::new(),
+    };
+    settings.install_signal_handlers = true;
+    // CPython on Linux reads and writes UTF-8 in the locales people have (and coerces the
+    // C locale to it); RustPython would take the C locale's ASCII.
+    settings.utf8_mode = 1;
+    // The variables python3 honours for its standard streams.
+    if let Ok(enc) = std::env::var("PYTHONIOENCODING") {
+        let (encoding, errors) = match enc.split_once(':') {
+            Some((e, r)) => (e.to_string(), Some(r.to_string())),
+            None => (enc.clone(), None),
+        };
+        settings.stdio_encoding = (!encoding.is_empty()).then_some(encoding);
+        settings.stdio_errors = errors.filter(|e| !e.is_empty());
+    }
+    if std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty()) {
+        settings.buffered_stdio = false;
+    }
+    let builder = Interpreter::builder(settings);
+    let defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
+    builder
+        .add_native_modules(&defs)
+        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
+        .build()
+}
+
+/// Run before the program. RustPython 0.5 runs a WeakSet's callback when a finished
+/// thread drops the last reference to its Thread object, after that thread has left the
+/// interpreter (a debug assertion fires there). `threading._dangling` is that WeakSet and
+/// only serves os.fork's clean-up of threads nobody holds, so it becomes a set that keeps
+/// nothing.
+const PRELUDE: &str = "\
+import threading as _t
+class _KeepsNothing:
+    def add(self, item): pass
+    def __iter__(self): return iter(())
+_t._dangling = _KeepsNothing()
+del _t, _KeepsNothing
+";
+
+/// Compiles and runs the program as the `__main__` module.
+fn run_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
+    vm.run_string(
+        vm.new_scope_with_builtins(),
+        PRELUDE,
+        "<socklab prelude>".into(),
+    )?;
+    let scope = vm.new_scope_with_main()?;
+    scope
+        .globals
+        .set_item("__file__", vm.ctx.new_str(program.name.as_str()).into(), vm)?;
+    let code = vm
+        .compile(&program.source, Mode::Exec, program.name.clone())
+        .map_err(|err| vm.new_syntax_error(&err, Some(&program.source)))?;
+    vm.run_code_obj(code, scope).map(drop)
+}
