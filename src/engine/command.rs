@@ -182,6 +182,9 @@ pub enum Create {
         timeout: Option<Timeout>,
         source: Option<(String, u16)>,
     },
+    /// socket(fileno=fd): the engine takes over a socket descriptor the program hands over
+    /// (socketpair's, fromfd's); refused unless it is an open socket.
+    Adopt { fd: i32 },
 }
 
 /// One operation of Python's socket object, or one of socklab's continuous modes.

@@ -4,6 +4,9 @@
 //! messages and reprs; its standard library is compiled into socklab). What socklab adds
 //! sits in this module: how a program is started and ended the way CPython does it.
 
+mod engine_link;
+mod socket;
+
 use rustpython_vm::{compiler::Mode, Interpreter, PyResult, Settings, VirtualMachine};
 
 /// Stack of the thread a program's main thread runs on: RustPython's frames are large in
@@ -61,8 +64,9 @@ fn report_interpreter_failure(info: &std::panic::PanicHookInfo) {
     let thread = std::thread::current();
     eprintln!(
         "socklab run: the Python interpreter stopped in thread '{}': {what}{place}. \
-         This is a defect of RustPython 0.5, which socklab embeds, not of the program; \
-         README's Python section lists the known ones and how to write around them.",
+         An internal check of socklab or of RustPython 0.5 (which it embeds) failed, not \
+         the program; README's Python section lists the known cases and how to write \
+         around them.",
         thread.name().unwrap_or("?")
     );
 }
@@ -102,14 +106,17 @@ fn interpreter(program: &Program) -> Interpreter {
         settings.buffered_stdio = false;
     }
     let builder = Interpreter::builder(settings);
-    let defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
+    let mut defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
+    defs.push(socket::module_def(&builder.ctx));
     builder
         .add_native_modules(&defs)
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
         .build()
 }
 
-/// Run before the program. RustPython 0.5 runs a WeakSet's callback when a finished
+/// Run before the program. socklab's socket class goes into `_socket` before anything
+/// imports `socket.py`, which subclasses `_socket.socket`: every socket of the program is
+/// then the engine's. RustPython 0.5 runs a WeakSet's callback when a finished
 /// thread drops the last reference to its Thread object, after that thread has left the
 /// interpreter (a debug assertion fires there). `threading._dangling` is that WeakSet and
 /// only serves os.fork's clean-up of threads nobody holds, so it becomes a set that keeps
@@ -120,7 +127,8 @@ class _KeepsNothing:
     def add(self, item): pass
     def __iter__(self): return iter(())
 _t._dangling = _KeepsNothing()
-del _t, _KeepsNothing
+import _socket, _socklab
+_socket.socket = _socket.SocketType = _socklab.socket
 ";
 
 /// Compiles and runs the program as the `__main__` module.

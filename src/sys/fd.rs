@@ -31,3 +31,55 @@ fn ioctl_int(fd: BorrowedFd<'_>, req: libc::Ioctl) -> Option<u32> {
     let rc = unsafe { libc::ioctl(fd.as_raw_fd(), req, &mut v) };
     (check(rc).is_ok() && v >= 0).then_some(v as u32)
 }
+
+/// What a socket descriptor is: (domain, type, protocol), as the kernel holds them.
+pub struct SocketKindOf {
+    pub domain: i32,
+    pub kind: i32,
+    pub protocol: i32,
+}
+
+/// What the descriptor numbered `fd` is, if it is an open socket (EBADF, ENOTSOCK
+/// otherwise).
+pub fn socket_kind_of(fd: i32) -> io::Result<SocketKindOf> {
+    if fd < 0 {
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
+    }
+    let read = |name: libc::c_int| -> io::Result<i32> {
+        let mut v: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: v and len are locals that outlive the call; len says v's exact size, so
+        // the kernel writes at most that many bytes into it. A number that is not an open
+        // socket only makes the call fail (EBADF, ENOTSOCK).
+        check(unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                name,
+                (&mut v as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        })?;
+        Ok(v)
+    };
+    Ok(SocketKindOf {
+        domain: read(libc::SO_DOMAIN)?,
+        kind: read(libc::SO_TYPE)?,
+        protocol: read(libc::SO_PROTOCOL)?,
+    })
+}
+
+/// Takes ownership of a socket descriptor a program hands over by number, as CPython's
+/// `socket.socket(fileno=N)` does (socketpair's and fromfd's sockets arrive this way):
+/// refused with EBADF unless it is open, ENOTSOCK unless it is a socket. The caller makes
+/// sure no other owner in the process keeps the number (socklab's own sockets are refused
+/// before this is called).
+pub fn adopt_socket_fd(fd: i32) -> io::Result<(OwnedFd, SocketKindOf)> {
+    let what = socket_kind_of(fd)?;
+    // SAFETY: fd is an open socket (getsockopt answered for it); the program handed its
+    // number over (detach(), dup()) as it would to CPython, and the caller has refused the
+    // numbers socklab's engine owns, so this OwnedFd is the descriptor's one owner from
+    // here on.
+    let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    Ok((owned, what))
+}

@@ -67,3 +67,24 @@ fn names_errors_and_files() {
     assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
     assert_eq!(std::fs::read(&b).unwrap(), b"b");
 }
+
+#[test]
+fn a_descriptor_is_adopted_only_when_it_is_an_open_socket() {
+    use std::os::fd::IntoRawFd;
+    let u = udp();
+    let what = socket_kind_of(u.as_raw_fd()).unwrap();
+    assert_eq!(
+        (what.domain, what.kind, what.protocol),
+        (libc::AF_INET, libc::SOCK_DGRAM, libc::IPPROTO_UDP)
+    );
+    let (owned, what) = adopt_socket_fd(u.into_raw_fd()).unwrap();
+    assert_eq!(what.kind, libc::SOCK_DGRAM);
+    drop(owned);
+    let file = tempfile::tempfile().unwrap();
+    let e = adopt_socket_fd(file.as_raw_fd()).err().unwrap();
+    assert_eq!(e.raw_os_error(), Some(libc::ENOTSOCK));
+    assert_eq!(
+        adopt_socket_fd(-1).err().unwrap().raw_os_error(),
+        Some(libc::EBADF)
+    );
+}

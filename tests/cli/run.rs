@@ -111,6 +111,33 @@ fn a_program_runs_as_python3_runs_it() {
 }
 
 #[test]
+fn a_programs_sockets_are_the_engines() {
+    // Each socket made by the program has its engine worker (a thread named after it), as
+    // in the window: socket(), create_connection(), a socketpair's two, fromfd's; the
+    // engine's reactor holds the accepted connection until a call needs a thread.
+    let (_d, p) = script(
+        "import socket, os\n\
+         def workers():\n    names = []\n    for t in os.listdir('/proc/self/task'):\n        \
+         with open(f'/proc/self/task/{t}/comm') as f:\n            names.append(f.read().strip())\n    \
+         return sorted(n for n in names if n.startswith('sock-'))\n\
+         srv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\nsrv.listen()\n\
+         cli = socket.create_connection(srv.getsockname())\nconn, _ = srv.accept()\n\
+         a, b = socket.socketpair()\nc = socket.fromfd(a.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)\n\
+         print(workers())\n\
+         for x in (srv, cli, conn, a, b, c):\n    x.close()\n",
+    );
+    let (out, err, code) = socklab(&["run", &p], "");
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "['sock-reactor', 'sock-s1', 'sock-s2', 'sock-s3', 'sock-s4', 'sock-s5']\n",
+            "",
+            0
+        )
+    );
+}
+
+#[test]
 fn a_defect_of_the_interpreter_ends_the_program_plainly() {
     // RustPython 0.5 loses track of its stack when a frame raises after a `with` swallowed
     // an exception: one line says so (no backtrace, no undefined behaviour), exit 1.

@@ -1781,3 +1781,41 @@ pub(crate) fn full_listener() -> (socket2::Socket, Vec<socket2::Socket>, u16) {
         .collect();
     (l, fill, port)
 }
+
+#[test]
+fn a_socket_handed_over_by_descriptor_is_adopted_as_it_is() {
+    use std::io::Read;
+    use std::os::fd::{AsRawFd, IntoRawFd};
+    // socket(fileno=fd) in Python: one end of a connected pair becomes the engine's.
+    let mut d = Driver::new();
+    let (ours, mut theirs) =
+        socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+    let fd = ours.into_raw_fd();
+    let info = d
+        .client
+        .create(Create::Adopt { fd })
+        .unwrap_or_else(|e| panic!("adopting fd {fd}: {e}"));
+    assert_eq!(
+        (info.family, info.kind, info.fd),
+        (Family::Unix, Kind::Stream, fd)
+    );
+    // Connected, as the kernel's socket is: send and getpeername work at once.
+    assert_eq!(d.send(info.id, b"from the engine"), 15);
+    let mut got = [0u8; 32];
+    let n = theirs.read(&mut got).unwrap();
+    assert_eq!(&got[..n], b"from the engine");
+    assert!(matches!(d.peer(info.id), Endpoint::Unix(_)));
+    d.close(info.id);
+    // A descriptor that is not a socket, or not open, is refused as the kernel refuses it.
+    let file = tempfile::tempfile().unwrap();
+    let e = d
+        .client
+        .create(Create::Adopt {
+            fd: file.as_raw_fd(),
+        })
+        .unwrap_err();
+    assert_eq!(e.errno(), Some(libc::ENOTSOCK), "{e}");
+    let e = d.client.create(Create::Adopt { fd: -1 }).unwrap_err();
+    assert_eq!(e.errno(), Some(libc::EBADF), "{e}");
+    drop(file);
+}

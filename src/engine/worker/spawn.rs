@@ -8,6 +8,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
     let op = match how {
         Create::New { .. } => "socket",
         Create::Connection { .. } => "create_connection",
+        Create::Adopt { .. } => "socket",
     };
     let Some(reg) = register(shared, false, op, req) else {
         return;
@@ -32,6 +33,17 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 timeout,
                 source,
             } => create_connection(&wake, &commands, &host, port, timeout, source),
+            Create::Adopt { fd } => crate::sys::adopt_socket_fd(fd)
+                .map(|(owned, what)| {
+                    (
+                        Socket::from(owned),
+                        Family::from_raw(what.domain),
+                        Kind::from_raw(what.kind),
+                        what.protocol,
+                        Timeout::Blocking,
+                    )
+                })
+                .map_err(|e| OpError::from_io("socket", None, &e)),
         }))
         .unwrap_or_else(|p| Err(OpError::internal(op, panic_message(p.as_ref()))));
         match made {
@@ -50,7 +62,16 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     info,
                     req: Some(req),
                 });
+                // An adopted socket is in whatever state its kernel socket is.
+                let state = if sock.is_listener().unwrap_or(false) {
+                    SockState::Listening
+                } else if sock.peer_addr().is_ok() {
+                    SockState::Connected
+                } else {
+                    SockState::Created
+                };
                 let mut w = reg.worker(&sh, sock, family, kind, timeout);
+                w.state = state;
                 // Made by a command: it stays on a thread, ready for the next.
                 w.commanded = true;
                 if op == "create_connection" {

@@ -1,0 +1,198 @@
+//! The program's one engine, shared by all its Python threads: each call registers for its
+//! own answer before it is sent, and one thread hands every answer to the call waiting for
+//! it, so a thread blocked in accept() never holds up another's send().
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::engine::{Create, Engine, EngineConfig, Event, Op, OpError, Reply, ReqId, SocketId};
+
+/// How often a waiting call looks for a signal (Ctrl+C as KeyboardInterrupt).
+pub const SIGNAL_CHECK: Duration = Duration::from_millis(100);
+
+pub struct Link {
+    engine: Engine,
+    waiting: Mutex<HashMap<ReqId, Sender<Event>>>,
+    /// The descriptor of each of the engine's sockets (from its Created event).
+    fds: Mutex<HashMap<SocketId, i32>>,
+    /// Connections accept() answered, by descriptor, until socket.py wraps each in a
+    /// socket object (`socket(family, type, proto, fileno=fd)`).
+    accepted: Mutex<HashMap<i32, SocketId>>,
+}
+
+static LINK: OnceLock<Arc<Link>> = OnceLock::new();
+
+/// The engine, started by the program's first socket.
+pub fn link() -> &'static Arc<Link> {
+    LINK.get_or_init(|| {
+        let (engine, events) = Engine::start(
+            EngineConfig {
+                inspect: false,
+                // A program reads what its calls answer; nothing reads traffic as events.
+                deliver_data: false,
+                ..EngineConfig::default()
+            },
+            || {},
+        );
+        let link = Arc::new(Link {
+            engine,
+            waiting: Mutex::new(HashMap::new()),
+            fds: Mutex::new(HashMap::new()),
+            accepted: Mutex::new(HashMap::new()),
+        });
+        let router = link.clone();
+        let started = std::thread::Builder::new()
+            .name("python-answers".into())
+            .spawn(move || router.route(events));
+        if let Err(e) = started {
+            eprintln!("socklab run: cannot start the engine's answer thread: {e}");
+        }
+        link
+    })
+}
+
+impl Link {
+    fn route(&self, events: Receiver<Event>) {
+        for ev in events {
+            if let Event::Created { info, .. } = &ev {
+                self.fds
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(info.id, info.fd);
+            }
+            let Some(req) = ev.req() else { continue };
+            let waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(tx) = waiting.get(&req) {
+                let _ = tx.send(ev);
+            }
+        }
+    }
+
+    fn register(&self) -> (ReqId, Receiver<Event>) {
+        let req = self.engine.next_req();
+        let (tx, rx) = crossbeam_channel::unbounded();
+        self.waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(req, tx);
+        (req, rx)
+    }
+
+    fn forget(&self, req: ReqId) {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&req);
+    }
+
+    /// The descriptor of one of the engine's sockets.
+    pub fn fd_of(&self, id: SocketId) -> Option<i32> {
+        self.fds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .copied()
+    }
+
+    /// An accepted connection waits for its socket object.
+    pub fn hold_accepted(&self, fd: i32, id: SocketId) {
+        self.accepted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(fd, id);
+    }
+
+    /// The accepted connection with this descriptor, if one waits for its object.
+    pub fn take_accepted(&self, fd: i32) -> Option<SocketId> {
+        self.accepted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&fd)
+    }
+
+    /// Whether a descriptor is one of the engine's live sockets.
+    pub fn owns_fd(&self, fd: i32) -> bool {
+        self.fds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .any(|&f| f == fd)
+    }
+
+    /// The socket is gone: its number may be reused by the kernel.
+    pub fn closed(&self, id: SocketId) {
+        self.fds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+    }
+
+    /// Runs `op` and waits for its answer, asking `interrupted` between waits (its error,
+    /// a signal's exception, ends the wait; the call goes on in the engine unanswered).
+    pub fn call<E>(
+        &self,
+        id: SocketId,
+        op: Op,
+        interrupted: &mut dyn FnMut() -> Result<(), E>,
+    ) -> Result<Result<Reply, OpError>, E> {
+        let name = op.name();
+        let (req, rx) = self.register();
+        self.engine.send(id, req, op);
+        let res = wait(&rx, interrupted, |ev| match ev {
+            Event::Done { reply, .. } => Some(Ok(reply)),
+            Event::Failed { error, .. } => Some(Err(error)),
+            _ => None,
+        });
+        self.forget(req);
+        Ok(res?.unwrap_or_else(|| Err(gone(name))))
+    }
+
+    /// Sends `op` without waiting (a close as the object is dropped).
+    pub fn send(&self, id: SocketId, op: Op) {
+        let req = self.engine.next_req();
+        self.engine.send(id, req, op);
+    }
+
+    /// Creates a socket (a new one, or one adopted by descriptor): its id and descriptor.
+    pub fn create<E>(
+        &self,
+        how: Create,
+        interrupted: &mut dyn FnMut() -> Result<(), E>,
+    ) -> Result<Result<(SocketId, i32), OpError>, E> {
+        let (req, rx) = self.register();
+        self.engine.create(req, how);
+        let res = wait(&rx, interrupted, |ev| match ev {
+            Event::Created { info, .. } => Some(Ok((info.id, info.fd))),
+            Event::Failed { error, .. } => Some(Err(error)),
+            _ => None,
+        });
+        self.forget(req);
+        Ok(res?.unwrap_or_else(|| Err(gone("socket"))))
+    }
+}
+
+/// The first event `answer` maps; None once the engine is gone.
+fn wait<T, E>(
+    rx: &Receiver<Event>,
+    interrupted: &mut dyn FnMut() -> Result<(), E>,
+    mut answer: impl FnMut(Event) -> Option<T>,
+) -> Result<Option<T>, E> {
+    loop {
+        match rx.recv_timeout(SIGNAL_CHECK) {
+            Ok(ev) => {
+                if let Some(a) = answer(ev) {
+                    return Ok(Some(a));
+                }
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => interrupted()?,
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return Ok(None),
+        }
+    }
+}
+
+fn gone(op: &'static str) -> OpError {
+    OpError::python(op, "OSError", "the socket engine stopped")
+}
