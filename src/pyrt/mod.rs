@@ -4,6 +4,7 @@
 //! messages and reprs; its standard library is compiled into socklab). What socklab adds
 //! sits in this module: how a program is started and ended the way CPython does it.
 
+pub mod cjk;
 mod engine_link;
 mod socket;
 
@@ -108,28 +109,15 @@ fn interpreter(program: &Program) -> Interpreter {
     let builder = Interpreter::builder(settings);
     let mut defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     defs.push(socket::module_def(&builder.ctx));
+    defs.push(cjk::module_def(&builder.ctx));
     builder
         .add_native_modules(&defs)
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
         .build()
 }
 
-/// Run before the program. socklab's socket class goes into `_socket` before anything
-/// imports `socket.py`, which subclasses `_socket.socket`: every socket of the program is
-/// then the engine's. RustPython 0.5 runs a WeakSet's callback when a finished
-/// thread drops the last reference to its Thread object, after that thread has left the
-/// interpreter (a debug assertion fires there). `threading._dangling` is that WeakSet and
-/// only serves os.fork's clean-up of threads nobody holds, so it becomes a set that keeps
-/// nothing.
-const PRELUDE: &str = "\
-import threading as _t
-class _KeepsNothing:
-    def add(self, item): pass
-    def __iter__(self): return iter(())
-_t._dangling = _KeepsNothing()
-import _socket, _socklab
-_socket.socket = _socket.SocketType = _socklab.socket
-";
+/// Run before the program (what it does, and why, is said in the file).
+const PRELUDE: &str = include_str!("prelude.py");
 
 /// Compiles and runs the program as the `__main__` module.
 fn run_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
@@ -137,6 +125,11 @@ fn run_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
         vm.new_scope_with_builtins(),
         PRELUDE,
         "<socklab prelude>".into(),
+    )?;
+    vm.run_string(
+        vm.new_scope_with_builtins(),
+        include_str!("codecs.py"),
+        "<socklab codecs>".into(),
     )?;
     let scope = vm.new_scope_with_main()?;
     scope
