@@ -4,6 +4,7 @@
 //! messages and reprs; its standard library is compiled into socklab). What socklab adds
 //! sits in this module: how a program is started and ended the way CPython does it.
 
+mod args;
 pub mod cjk;
 mod engine_link;
 mod socket;
@@ -27,6 +28,7 @@ pub struct Program {
 /// exception, SystemExit's code, 120 when stdout could not be flushed).
 pub fn run_program(program: Program) -> u8 {
     std::panic::set_hook(Box::new(report_interpreter_failure));
+    crate::sys::exit_on_abort(OUT_OF_MEMORY);
     let runner = std::thread::Builder::new()
         .name("python-main".into())
         .stack_size(MAIN_STACK)
@@ -42,6 +44,11 @@ pub fn run_program(program: Program) -> u8 {
         }
     }
 }
+
+/// What `socklab run` prints when an allocation fails (the process cannot go on).
+const OUT_OF_MEMORY: &[u8] = b"MemoryError: socklab run: the program asked for more memory than \
+there is; RustPython 0.5 (which socklab embeds) cannot raise this where a program could catch \
+it, so the program ends here.\n";
 
 /// A panic inside RustPython (a check of its own that failed) ends the program with one
 /// plain line instead of a Rust backtrace; the exit status is 1 as for an uncaught error.

@@ -14,7 +14,7 @@ mod _socklab {
 
     use rustpython_vm::{
         builtins::PyBaseExceptionRef,
-        function::{ArgBytesLike, ArgMemoryBuffer, Either, OptionalArg, OptionalOption},
+        function::{ArgMemoryBuffer, FuncArgs, OptionalArg, OptionalOption},
         types::{Constructor, DefaultConstructor, Destructor, Initializer, Representable},
         Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine,
     };
@@ -24,6 +24,7 @@ mod _socklab {
         AddrSpec, Create, Endpoint, ErrorKind, Family, How, Kind, Op, OpError, OptValue, Reply,
         SocketId, Timeout,
     };
+    use crate::pyrt::args::{self, Counts};
     use crate::pyrt::engine_link::link;
 
     /// What a socket object knows without asking the engine.
@@ -64,21 +65,42 @@ mod _socklab {
     impl DefaultConstructor for EngineSocket {}
 
     #[derive(rustpython_vm::FromArgs)]
-    pub struct InitArgs {
+    pub struct RawInitArgs {
         #[pyarg(any, optional)]
-        family: OptionalArg<i32>,
+        family: OptionalArg<PyObjectRef>,
         #[pyarg(any, optional)]
-        r#type: OptionalArg<i32>,
+        r#type: OptionalArg<PyObjectRef>,
         #[pyarg(any, optional)]
-        proto: OptionalArg<i32>,
+        proto: OptionalArg<PyObjectRef>,
         #[pyarg(any, optional)]
         fileno: OptionalOption<PyObjectRef>,
     }
 
-    impl Initializer for EngineSocket {
-        type Args = InitArgs;
+    /// socket()'s arguments, converted as CPython converts them ("|iiiO").
+    pub struct InitArgs {
+        family: OptionalArg<i32>,
+        r#type: OptionalArg<i32>,
+        proto: OptionalArg<i32>,
+        fileno: OptionalOption<PyObjectRef>,
+    }
 
-        fn init(zelf: PyRef<Self>, args: Self::Args, vm: &VirtualMachine) -> PyResult<()> {
+    fn int_arg(v: OptionalArg<PyObjectRef>, vm: &VirtualMachine) -> PyResult<OptionalArg<i32>> {
+        match v {
+            OptionalArg::Present(o) => Ok(OptionalArg::Present(args::c_int(&o, vm)?)),
+            OptionalArg::Missing => Ok(OptionalArg::Missing),
+        }
+    }
+
+    impl Initializer for EngineSocket {
+        type Args = RawInitArgs;
+
+        fn init(zelf: PyRef<Self>, raw: Self::Args, vm: &VirtualMachine) -> PyResult<()> {
+            let args = InitArgs {
+                family: int_arg(raw.family, vm)?,
+                r#type: int_arg(raw.r#type, vm)?,
+                proto: int_arg(raw.proto, vm)?,
+                fileno: raw.fileno,
+            };
             let flags = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
             let given_type = args.r#type.unwrap_or(-1);
             let how = match args.fileno.clone().flatten() {
@@ -224,7 +246,7 @@ mod _socklab {
         match &e.kind {
             ErrorKind::Os { errno } => errno_error(vm, *errno),
             ErrorKind::Timeout => {
-                exception(vm, vm.ctx.exceptions.timeout_error.to_owned(), "timed out")
+                args::exception(vm, vm.ctx.exceptions.timeout_error.to_owned(), "timed out")
             }
             ErrorKind::Gai { code, message } => {
                 let class = vm
@@ -241,31 +263,9 @@ mod _socklab {
                 }
             }
             ErrorKind::Python { class, message } => {
-                let ty = vm
-                    .builtins
-                    .get_attr(*class, vm)
-                    .ok()
-                    .and_then(|t| t.downcast::<rustpython_vm::builtins::PyType>().ok());
-                match ty {
-                    Some(ty) => exception(vm, ty, message),
-                    None => vm.new_os_error(message.clone()),
-                }
+                args::exception(vm, args::builtin_class(vm, class), message)
             }
             ErrorKind::Internal { message } => vm.new_os_error(message.clone()),
-        }
-    }
-
-    /// An exception of class `ty` with one message: OSError's subclasses carry a payload
-    /// of their own and are made their way.
-    fn exception(
-        vm: &VirtualMachine,
-        ty: rustpython_vm::builtins::PyTypeRef,
-        msg: &str,
-    ) -> PyBaseExceptionRef {
-        if ty.fast_issubclass(vm.ctx.exceptions.os_error) {
-            vm.new_os_subtype_error(ty, None, msg.to_owned()).upcast()
-        } else {
-            vm.new_exception_msg(ty, msg.to_owned().into())
         }
     }
 
@@ -307,92 +307,85 @@ mod _socklab {
                 .map_err(|e| op_error(vm, &e))
         }
 
-        /// A Python address for this socket's family, as the engine takes it.
+        /// A Python address for this socket's family, as the engine takes it, refused as
+        /// CPython refuses it.
         fn addr(&self, obj: &PyObjectRef, op: &str, vm: &VirtualMachine) -> PyResult<AddrSpec> {
             let family = self.lock().family;
             match family {
                 libc::AF_UNIX => {
-                    let path = if let Some(s) = obj.downcast_ref::<rustpython_vm::builtins::PyStr>()
-                    {
-                        s.to_string_lossy().as_bytes().to_vec()
-                    } else {
-                        ArgBytesLike::try_from_object(vm, obj.clone())
-                            .map_err(|_| {
-                                vm.new_type_error(format!(
-                                    "a bytes-like object is required, not '{}'",
-                                    obj.class().name()
-                                ))
-                            })?
-                            .borrow_buf()
-                            .to_vec()
+                    let path = match obj.downcast_ref::<rustpython_vm::builtins::PyStr>() {
+                        Some(s) => s.to_string_lossy().as_bytes().to_vec(),
+                        None => args::bytes_like(obj, vm)?,
                     };
+                    // sun_path holds 108 bytes (an abstract name may use them all).
+                    let room = if path.first() == Some(&0) { 108 } else { 107 };
+                    if path.len() > room {
+                        return Err(vm.new_os_error("AF_UNIX path too long".to_owned()));
+                    }
                     Ok(AddrSpec::Unix { path })
                 }
-                libc::AF_INET | libc::AF_INET6 => {
-                    let name = if family == libc::AF_INET {
-                        "AF_INET"
-                    } else {
-                        "AF_INET6"
-                    };
+                libc::AF_INET => {
                     let tuple = obj
                         .downcast_ref::<rustpython_vm::builtins::PyTuple>()
                         .ok_or_else(|| {
                             vm.new_type_error(format!(
-                                "{}(): {name} address must be tuple, not {}",
-                                op,
+                                "{op}(): AF_INET address must be tuple, not {}",
+                                obj.class().name()
+                            ))
+                        })?;
+                    let [h, p] = tuple.as_slice() else {
+                        return Err(vm.new_type_error(
+                            "AF_INET address must be a pair (host, port)".to_owned(),
+                        ));
+                    };
+                    let host = args::host(h, vm)?;
+                    let port = port(p, op, vm)?;
+                    Ok(AddrSpec::Inet { host, port })
+                }
+                libc::AF_INET6 => {
+                    let tuple = obj
+                        .downcast_ref::<rustpython_vm::builtins::PyTuple>()
+                        .ok_or_else(|| {
+                            vm.new_type_error(format!(
+                                "{op}(): AF_INET6 address must be tuple, not {}",
                                 obj.class().name()
                             ))
                         })?;
                     let items = tuple.as_slice();
-                    let wanted = if family == libc::AF_INET {
-                        2..=2
-                    } else {
-                        2..=4
-                    };
-                    if !wanted.contains(&items.len()) {
-                        return Err(vm.new_type_error(format!(
-                            "{op}(): {name} address must be a pair (host, port)"
-                        )));
+                    if !(2..=4).contains(&items.len()) {
+                        return Err(vm.new_type_error(
+                            "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])"
+                                .to_owned(),
+                        ));
                     }
-                    let host = match items[0].downcast_ref::<rustpython_vm::builtins::PyStr>() {
-                        Some(s) => s.to_string_lossy().into_owned(),
-                        None => {
-                            let b = ArgBytesLike::try_from_object(vm, items[0].clone()).map_err(
-                                |_| {
-                                    vm.new_type_error(format!(
-                                        "str, bytes or bytearray expected, not {}",
-                                        items[0].class().name()
+                    let host = args::host(&items[0], vm)?;
+                    let port = port(&items[1], op, vm)?;
+                    let flowinfo = match items.get(2) {
+                        Some(v) => {
+                            let f = args::index(v, vm)?.try_to_primitive::<i64>(vm).ok();
+                            f.and_then(|f| u32::try_from(f).ok())
+                                .filter(|f| *f <= 0xfffff)
+                                .ok_or_else(|| {
+                                    vm.new_overflow_error(format!(
+                                        "{op}(): flowinfo must be 0-1048575."
                                     ))
-                                },
-                            )?;
-                            let host = String::from_utf8_lossy(&b.borrow_buf()).into_owned();
-                            host
+                                })?
                         }
-                    };
-                    let port: i64 = items[1].clone().try_into_value(vm)?;
-                    let port = u16::try_from(port).map_err(|_| {
-                        vm.new_overflow_error(format!("{op}(): port must be 0-65535."))
-                    })?;
-                    if family == libc::AF_INET {
-                        return Ok(AddrSpec::Inet { host, port });
-                    }
-                    let flowinfo: i64 = match items.get(2) {
-                        Some(v) => v.clone().try_into_value(vm)?,
                         None => 0,
                     };
-                    let flowinfo = u32::try_from(flowinfo)
-                        .ok()
-                        .filter(|f| *f <= 0xfffff)
-                        .ok_or_else(|| {
-                            vm.new_overflow_error(format!("{op}(): flowinfo must be 0-1048575."))
-                        })?;
-                    let scope_id: i64 = match items.get(3) {
-                        Some(v) => v.clone().try_into_value(vm)?,
+                    let scope_id = match items.get(3) {
+                        Some(v) => {
+                            args::index(v, vm)?
+                                .try_to_primitive::<u32>(vm)
+                                .map_err(|_| {
+                                    vm.new_overflow_error(
+                                        "Python int too large to convert to C unsigned long"
+                                            .to_owned(),
+                                    )
+                                })?
+                        }
                         None => 0,
                     };
-                    let scope_id = u32::try_from(scope_id).map_err(|_| {
-                        vm.new_overflow_error("scope_id is out of range".to_owned())
-                    })?;
                     Ok(AddrSpec::Inet6 {
                         host,
                         port,
@@ -400,11 +393,16 @@ mod _socklab {
                         scope_id,
                     })
                 }
-                _ => Err(errno_error(vm, libc::EAFNOSUPPORT)),
+                _ => Err(vm.new_os_error(format!("{op}(): bad family"))),
             }
         }
 
         fn set_timeout(&self, timeout: Option<f64>, vm: &VirtualMachine) -> PyResult<()> {
+            // As CPython: a closed socket keeps the value, then the call fails.
+            if self.lock().id.is_none() {
+                self.lock().timeout = timeout;
+                return Err(errno_error(vm, libc::EBADF));
+            }
             let t = match timeout {
                 None => Timeout::Blocking,
                 Some(0.0) => Timeout::NonBlocking,
@@ -414,24 +412,34 @@ mod _socklab {
             self.lock().timeout = timeout;
             Ok(())
         }
-
-        fn bytes_of(reply: Reply, vm: &VirtualMachine) -> PyResult<Vec<u8>> {
-            match reply {
-                Reply::Bytes(b) => Ok(b),
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
-            }
-        }
-
-        fn int_of(reply: Reply, vm: &VirtualMachine) -> PyResult<i64> {
-            match reply {
-                Reply::Int(i) => Ok(i),
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
-            }
-        }
     }
 
-    fn bufsize(n: isize, op: &str, vm: &VirtualMachine) -> PyResult<usize> {
-        usize::try_from(n).map_err(|_| vm.new_value_error(format!("negative buffersize in {op}")))
+    /// A port: an integer (CPython's TypeError otherwise) in 0..=65535.
+    fn port(obj: &PyObjectRef, op: &str, vm: &VirtualMachine) -> PyResult<u16> {
+        let p = args::index(obj, vm)?;
+        p.try_to_primitive::<u16>(vm)
+            .map_err(|_| vm.new_overflow_error(format!("{op}(): port must be 0-65535.")))
+    }
+
+    /// Largest buffer a recv may ask for: CPython makes the whole buffer first, so a size
+    /// no memory holds is its MemoryError (socklab's line is at 1 GiB, as `-i`'s).
+    const MAX_BUFSIZE: usize = 1 << 30;
+
+    /// recv's and recvfrom's size: CPython's ValueError below zero, MemoryError past what
+    /// can be made.
+    fn bufsize(obj: &PyObjectRef, op: &str, vm: &VirtualMachine) -> PyResult<usize> {
+        let n = args::ssize(obj, vm)?;
+        let n = usize::try_from(n)
+            .map_err(|_| vm.new_value_error(format!("negative buffersize in {op}")))?;
+        if n > MAX_BUFSIZE {
+            return Err(vm.new_memory_error(String::new()));
+        }
+        Ok(n)
+    }
+
+    /// The flags argument (a C int), 0 when absent.
+    fn flags(v: Option<&PyObjectRef>, vm: &VirtualMachine) -> PyResult<i32> {
+        v.map_or(Ok(0), |v| args::c_int(v, vm))
     }
 
     /// Seconds as CPython takes them for a timeout: whole nanoseconds; NaN, negative values
@@ -440,27 +448,88 @@ mod _socklab {
         if vm.is_none(&v) {
             return Ok(None);
         }
-        let ns = if let Some(f) = v.downcast_ref::<rustpython_vm::builtins::PyFloat>() {
-            python_ns(f.to_f64())
+        let ns = if let Some(f) = args::float(&v) {
+            python_ns(f)
         } else {
             // As CPython: any integer (__index__), and past 64 bits the same OverflowError
             // as a product that does not fit.
             let i = v.try_index(vm)?;
             python_ns_from_int(i.try_to_primitive::<i64>(vm).unwrap_or(i64::MAX))
         };
-        let ns = ns.map_err(|(class, msg)| {
-            let ty = vm
-                .builtins
-                .get_attr(class, vm)
-                .ok()
-                .and_then(|t| t.downcast::<rustpython_vm::builtins::PyType>().ok())
-                .unwrap_or_else(|| vm.ctx.exceptions.value_error.to_owned());
-            exception(vm, ty, msg)
-        })?;
+        let ns =
+            ns.map_err(|(class, msg)| args::exception(vm, args::builtin_class(vm, class), msg))?;
         if ns < 0 {
             return Err(vm.new_value_error("Timeout value out of range".to_owned()));
         }
         Ok(Some(ns_to_secs(ns)))
+    }
+
+    fn unexpected(reply: Reply, vm: &VirtualMachine) -> PyBaseExceptionRef {
+        vm.new_system_error(format!("unexpected answer from the engine: {reply:?}"))
+    }
+
+    /// Copies what a recv_into got into the caller's buffer.
+    fn into_buffer(buffer: &PyObjectRef, data: &[u8], vm: &VirtualMachine) -> PyResult<usize> {
+        let buf = ArgMemoryBuffer::try_from_object(vm, buffer.clone())?;
+        let mut b = buf.borrow_buf_mut();
+        // The engine never answers more than was asked; clamp anyway.
+        let len = data.len().min(b.len());
+        b[..len].copy_from_slice(&data[..len]);
+        Ok(len)
+    }
+
+    /// The count a recv_into asks for: nbytes, or (0) the whole buffer.
+    fn into_size(
+        buffer: &PyObjectRef,
+        nbytes: Option<&PyObjectRef>,
+        op: &str,
+        vm: &VirtualMachine,
+    ) -> PyResult<usize> {
+        let buf = ArgMemoryBuffer::try_from_object(vm, buffer.clone()).map_err(|_| {
+            vm.new_type_error(format!(
+                "{op}() argument 1 must be read-write bytes-like object, not {}",
+                buffer.class().name()
+            ))
+        })?;
+        let room = buf.borrow_buf_mut().len();
+        let n = match nbytes {
+            Some(v) => args::ssize(v, vm)?,
+            None => 0,
+        };
+        match n {
+            n if n < 0 => Err(vm.new_value_error(format!("negative buffersize in {op}"))),
+            0 => Ok(room),
+            n if n as usize > room => Err(vm.new_value_error(if op == "recv_into" {
+                "buffer too small for requested bytes".to_owned()
+            } else {
+                "nbytes is greater than the length of the buffer".to_owned()
+            })),
+            n => Ok(n as usize),
+        }
+    }
+
+    fn int_answer(reply: Reply, vm: &VirtualMachine) -> PyResult<i64> {
+        match reply {
+            Reply::Int(i) => Ok(i),
+            other => Err(unexpected(other, vm)),
+        }
+    }
+
+    fn addr_answer(reply: Reply, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+        match reply {
+            Reply::Addr(e) => Ok(endpoint(vm, &e)),
+            other => Err(unexpected(other, vm)),
+        }
+    }
+
+    fn from_answer(reply: Reply, vm: &VirtualMachine) -> PyResult<(Vec<u8>, PyObjectRef)> {
+        match reply {
+            Reply::BytesFrom { data, from } => {
+                let addr = from.map_or_else(|| vm.ctx.none(), |e| endpoint(vm, &e));
+                Ok((data, addr))
+            }
+            other => Err(unexpected(other, vm)),
+        }
     }
 
     #[pyclass(
@@ -499,14 +568,16 @@ mod _socklab {
         }
 
         #[pymethod]
-        fn settimeout(&self, value: PyObjectRef, vm: &VirtualMachine) -> PyResult<()> {
-            let t = timeout_arg(value, vm)?;
+        fn settimeout(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "settimeout", 1, 1, Counts::One, vm)?;
+            let t = timeout_arg(a[0].clone(), vm)?;
             self.set_timeout(t, vm)
         }
 
         #[pymethod]
-        fn setblocking(&self, flag: PyObjectRef, vm: &VirtualMachine) -> PyResult<()> {
-            let block = flag.try_to_bool(vm)?;
+        fn setblocking(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "setblocking", 1, 1, Counts::One, vm)?;
+            let block = a[0].clone().try_to_bool(vm)?;
             self.set_timeout(if block { None } else { Some(0.0) }, vm)
         }
 
@@ -517,15 +588,20 @@ mod _socklab {
         }
 
         #[pymethod]
-        fn bind(&self, address: PyObjectRef, vm: &VirtualMachine) -> PyResult<()> {
-            let addr = self.addr(&address, "bind", vm)?;
+        fn bind(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "bind", 1, 1, Counts::One, vm)?;
+            let addr = self.addr(&a[0], "bind", vm)?;
             self.call(Op::Bind { addr }, vm).map(drop)
         }
 
         #[pymethod]
-        fn listen(&self, backlog: OptionalArg<i32>, vm: &VirtualMachine) -> PyResult<()> {
+        fn listen(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "listen", 0, 1, Counts::Range, vm)?;
             // CPython's default: min(SOMAXCONN, 128); a negative backlog is 0.
-            let backlog = backlog.unwrap_or(libc::SOMAXCONN.min(128)).max(0);
+            let backlog = match a.first() {
+                Some(b) => args::c_int(b, vm)?.max(0),
+                None => libc::SOMAXCONN.min(128),
+            };
             self.call(Op::Listen { backlog }, vm).map(drop)
         }
 
@@ -537,198 +613,110 @@ mod _socklab {
                     link().hold_accepted(fd, conn);
                     Ok((fd, endpoint(vm, &peer)))
                 }
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
+                other => Err(unexpected(other, vm)),
             }
         }
 
         #[pymethod]
-        fn connect(&self, address: PyObjectRef, vm: &VirtualMachine) -> PyResult<()> {
-            let addr = self.addr(&address, "connect", vm)?;
+        fn connect(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "connect", 1, 1, Counts::One, vm)?;
+            let addr = self.addr(&a[0], "connect", vm)?;
             self.call(Op::Connect { addr }, vm).map(drop)
         }
 
         #[pymethod]
-        fn connect_ex(&self, address: PyObjectRef, vm: &VirtualMachine) -> PyResult<i64> {
-            let addr = self.addr(&address, "connect_ex", vm)?;
+        fn connect_ex(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<i64> {
+            let a = args::positional(a, "connect_ex", 1, 1, Counts::One, vm)?;
+            let addr = self.addr(&a[0], "connect_ex", vm)?;
             let open = self.lock().id.is_some();
             if !open {
                 return Ok(i64::from(libc::EBADF));
             }
-            Self::int_of(self.call(Op::ConnectEx { addr }, vm)?, vm)
+            int_answer(self.call(Op::ConnectEx { addr }, vm)?, vm)
         }
 
         #[pymethod]
-        fn send(
-            &self,
-            data: ArgBytesLike,
-            flags: OptionalArg<i32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<i64> {
-            let data = data.borrow_buf().to_vec();
-            let reply = self.call(
-                Op::Send {
-                    data,
-                    flags: flags.unwrap_or(0),
-                },
-                vm,
-            )?;
-            Self::int_of(reply, vm)
+        fn send(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<i64> {
+            let a = args::positional(a, "send", 1, 2, Counts::Range, vm)?;
+            let data = args::bytes_like(&a[0], vm)?;
+            let flags = flags(a.get(1), vm)?;
+            int_answer(self.call(Op::Send { data, flags }, vm)?, vm)
         }
 
         #[pymethod]
-        fn sendall(
-            &self,
-            data: ArgBytesLike,
-            flags: OptionalArg<i32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<()> {
-            let data = data.borrow_buf().to_vec();
-            self.call(
-                Op::SendAll {
-                    data,
-                    flags: flags.unwrap_or(0),
-                },
-                vm,
-            )
-            .map(drop)
+        fn sendall(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "sendall", 1, 2, Counts::Range, vm)?;
+            let data = args::bytes_like(&a[0], vm)?;
+            let flags = flags(a.get(1), vm)?;
+            self.call(Op::SendAll { data, flags }, vm).map(drop)
         }
 
         #[pymethod]
-        fn sendto(
-            &self,
-            data: ArgBytesLike,
-            flags_or_address: PyObjectRef,
-            address: OptionalArg<PyObjectRef>,
-            vm: &VirtualMachine,
-        ) -> PyResult<i64> {
-            let (flags, address) = match address {
-                OptionalArg::Present(a) => (flags_or_address.try_into_value::<i32>(vm)?, a),
-                OptionalArg::Missing => (0, flags_or_address),
+        fn sendto(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<i64> {
+            let a = args::positional(a, "sendto", 2, 3, Counts::Either, vm)?;
+            let data = args::bytes_like(&a[0], vm)?;
+            let (flags, address) = match a.len() {
+                3 => (args::c_int(&a[1], vm)?, &a[2]),
+                _ => (0, &a[1]),
             };
-            let addr = self.addr(&address, "sendto", vm)?;
-            let data = data.borrow_buf().to_vec();
-            let reply = self.call(Op::SendTo { data, flags, addr }, vm)?;
-            Self::int_of(reply, vm)
+            let addr = self.addr(address, "sendto", vm)?;
+            int_answer(self.call(Op::SendTo { data, flags, addr }, vm)?, vm)
         }
 
         #[pymethod]
-        fn recv(
-            &self,
-            n: isize,
-            flags: OptionalArg<i32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<Vec<u8>> {
-            let bufsize = bufsize(n, "recv", vm)?;
-            let reply = self.call(
-                Op::Recv {
-                    bufsize,
-                    flags: flags.unwrap_or(0),
-                },
-                vm,
-            )?;
-            Self::bytes_of(reply, vm)
-        }
-
-        #[pymethod]
-        fn recv_into(
-            &self,
-            buffer: ArgMemoryBuffer,
-            nbytes: OptionalArg<isize>,
-            flags: OptionalArg<i32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<usize> {
-            let room = buffer.borrow_buf_mut().len();
-            let n = match nbytes.unwrap_or(0) {
-                0 => room,
-                n if n < 0 => {
-                    return Err(vm.new_value_error("negative buffersize in recv_into".to_owned()))
-                }
-                n if n as usize > room => {
-                    return Err(
-                        vm.new_value_error("buffer too small for requested bytes".to_owned())
-                    )
-                }
-                n => n as usize,
-            };
-            let reply = self.call(
-                Op::Recv {
-                    bufsize: n,
-                    flags: flags.unwrap_or(0),
-                },
-                vm,
-            )?;
-            let data = Self::bytes_of(reply, vm)?;
-            // The engine never answers more than was asked; clamp anyway.
-            let len = data.len().min(n);
-            buffer.borrow_buf_mut()[..len].copy_from_slice(&data[..len]);
-            Ok(len)
-        }
-
-        #[pymethod]
-        fn recvfrom(
-            &self,
-            n: isize,
-            flags: OptionalArg<i32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<(Vec<u8>, PyObjectRef)> {
-            let bufsize = bufsize(n, "recvfrom", vm)?;
-            match self.call(
-                Op::RecvFrom {
-                    bufsize,
-                    flags: flags.unwrap_or(0),
-                },
-                vm,
-            )? {
-                Reply::BytesFrom { data, from } => {
-                    let addr = from.map_or_else(|| vm.ctx.none(), |e| endpoint(vm, &e));
-                    Ok((data, addr))
-                }
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
+        fn recv(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<Vec<u8>> {
+            let a = args::positional(a, "recv", 1, 2, Counts::Range, vm)?;
+            let bufsize = bufsize(&a[0], "recv", vm)?;
+            let flags = flags(a.get(1), vm)?;
+            // CPython answers recv(0) without a system call, even on a closed socket.
+            if bufsize == 0 {
+                return Ok(Vec::new());
             }
+            match self.call(Op::Recv { bufsize, flags }, vm)? {
+                Reply::Bytes(b) => Ok(b),
+                other => Err(unexpected(other, vm)),
+            }
+        }
+
+        #[pymethod]
+        fn recv_into(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<usize> {
+            let a = args::positional(a, "recv_into", 1, 3, Counts::Range, vm)?;
+            let n = into_size(&a[0], a.get(1), "recv_into", vm)?;
+            let flags = flags(a.get(2), vm)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            match self.call(Op::Recv { bufsize: n, flags }, vm)? {
+                Reply::Bytes(b) => into_buffer(&a[0], &b, vm),
+                other => Err(unexpected(other, vm)),
+            }
+        }
+
+        #[pymethod]
+        fn recvfrom(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<(Vec<u8>, PyObjectRef)> {
+            let a = args::positional(a, "recvfrom", 1, 2, Counts::Range, vm)?;
+            let bufsize = bufsize(&a[0], "recvfrom", vm)?;
+            let flags = flags(a.get(1), vm)?;
+            from_answer(self.call(Op::RecvFrom { bufsize, flags }, vm)?, vm)
         }
 
         #[pymethod]
         fn recvfrom_into(
             &self,
-            buffer: ArgMemoryBuffer,
-            nbytes: OptionalArg<isize>,
-            flags: OptionalArg<i32>,
+            a: FuncArgs,
             vm: &VirtualMachine,
         ) -> PyResult<(usize, PyObjectRef)> {
-            let room = buffer.borrow_buf_mut().len();
-            let n = match nbytes.unwrap_or(0) {
-                0 => room,
-                n if n < 0 => {
-                    return Err(
-                        vm.new_value_error("negative buffersize in recvfrom_into".to_owned())
-                    )
-                }
-                n if n as usize > room => {
-                    return Err(vm.new_value_error(
-                        "nbytes is greater than the length of the buffer".to_owned(),
-                    ))
-                }
-                n => n as usize,
-            };
-            match self.call(
-                Op::RecvFrom {
-                    bufsize: n,
-                    flags: flags.unwrap_or(0),
-                },
-                vm,
-            )? {
-                Reply::BytesFrom { data, from } => {
-                    let len = data.len().min(n);
-                    buffer.borrow_buf_mut()[..len].copy_from_slice(&data[..len]);
-                    let addr = from.map_or_else(|| vm.ctx.none(), |e| endpoint(vm, &e));
-                    Ok((len, addr))
-                }
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
-            }
+            let a = args::positional(a, "recvfrom_into", 1, 3, Counts::Range, vm)?;
+            let n = into_size(&a[0], a.get(1), "recvfrom_into", vm)?;
+            let flags = flags(a.get(2), vm)?;
+            let (data, addr) = from_answer(self.call(Op::RecvFrom { bufsize: n, flags }, vm)?, vm)?;
+            Ok((into_buffer(&a[0], &data, vm)?, addr))
         }
 
         #[pymethod]
-        fn shutdown(&self, how: i32, vm: &VirtualMachine) -> PyResult<()> {
+        fn shutdown(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let a = args::positional(a, "shutdown", 1, 1, Counts::One, vm)?;
+            let how = args::c_int_strict(&a[0], vm)?;
             let how = How::from_raw(how).ok_or_else(|| errno_error(vm, libc::EINVAL))?;
             self.call(Op::Shutdown { how }, vm).map(drop)
         }
@@ -769,41 +757,41 @@ mod _socklab {
 
         #[pymethod]
         fn getsockname(&self, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
-            match self.call(Op::GetSockName, vm)? {
-                Reply::Addr(e) => Ok(endpoint(vm, &e)),
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
-            }
+            addr_answer(self.call(Op::GetSockName, vm)?, vm)
         }
 
         #[pymethod]
         fn getpeername(&self, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
-            match self.call(Op::GetPeerName, vm)? {
-                Reply::Addr(e) => Ok(endpoint(vm, &e)),
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
-            }
+            addr_answer(self.call(Op::GetPeerName, vm)?, vm)
         }
 
         #[pymethod]
-        fn setsockopt(
-            &self,
-            level: i32,
-            name: i32,
-            value: Option<Either<ArgBytesLike, i64>>,
-            optlen: OptionalArg<u32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<()> {
-            let value = match (value, optlen) {
-                (Some(Either::A(b)), OptionalArg::Missing) => {
-                    OptValue::Bytes(b.borrow_buf().to_vec())
+        fn setsockopt(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+            let four = a.args.len() == 4;
+            let want = if four { 4 } else { 3 };
+            let a = args::positional(a, "setsockopt", want, want, Counts::Range, vm)?;
+            let level = args::c_int(&a[0], vm)?;
+            let name = args::c_int(&a[1], vm)?;
+            let value = if four {
+                if !vm.is_none(&a[2]) {
+                    return Err(vm.new_type_error(format!(
+                        "setsockopt() argument 3 must be NoneType, not {}",
+                        a[2].class().name()
+                    )));
                 }
-                (Some(Either::B(i)), OptionalArg::Missing) => OptValue::Int(i),
-                (None, OptionalArg::Present(n)) => {
-                    OptValue::Bytes(vec![0; n.min(1 << 16) as usize])
-                }
-                _ => {
-                    return Err(
-                        vm.new_type_error("expected the value arg xor the optlen arg".to_owned())
-                    )
+                let len = args::index(&a[3], vm)?
+                    .try_to_primitive::<u32>(vm)
+                    .map_err(|_| {
+                        vm.new_overflow_error(
+                            "Python int too large to convert to C unsigned long".to_owned(),
+                        )
+                    })?;
+                OptValue::Bytes(vec![0; (len as usize).min(1 << 16)])
+            } else {
+                // As CPython: an int that fits a C int, else a bytes-like value.
+                match args::c_int(&a[2], vm) {
+                    Ok(i) => OptValue::Int(i64::from(i)),
+                    Err(_) => OptValue::Bytes(args::bytes_like(&a[2], vm)?),
                 }
             };
             self.call(Op::SetSockOpt { level, name, value }, vm)
@@ -811,19 +799,18 @@ mod _socklab {
         }
 
         #[pymethod]
-        fn getsockopt(
-            &self,
-            level: i32,
-            name: i32,
-            buflen: OptionalArg<i32>,
-            vm: &VirtualMachine,
-        ) -> PyResult<PyObjectRef> {
-            let buflen = match buflen {
-                OptionalArg::Missing => None,
-                OptionalArg::Present(n) if (1..=1024).contains(&n) => Some(n as usize),
-                OptionalArg::Present(_) => {
-                    return Err(errno_error(vm, libc::EINVAL));
-                }
+        fn getsockopt(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+            let a = args::positional(a, "getsockopt", 2, 3, Counts::Range, vm)?;
+            let level = args::c_int(&a[0], vm)?;
+            let name = args::c_int(&a[1], vm)?;
+            let buflen = match a.get(2) {
+                None => None,
+                Some(v) => match args::c_int(v, vm)? {
+                    // As CPython: 0 reads the option as an int.
+                    0 => None,
+                    n if (1..=1024).contains(&n) => Some(n as usize),
+                    _ => return Err(vm.new_os_error("getsockopt buflen out of range".to_owned())),
+                },
             };
             match self.call(
                 Op::GetSockOpt {
@@ -835,7 +822,7 @@ mod _socklab {
             )? {
                 Reply::Int(i) => Ok(vm.ctx.new_int(i).into()),
                 Reply::Bytes(b) => Ok(vm.ctx.new_bytes(b).into()),
-                other => Err(vm.new_system_error(format!("unexpected answer {other:?}"))),
+                other => Err(unexpected(other, vm)),
             }
         }
     }

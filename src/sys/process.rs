@@ -38,3 +38,34 @@ pub fn raise_nofile() -> Option<u64> {
     let _ = setrlimit(Resource::Nofile, r);
     getrlimit(Resource::Nofile).current
 }
+
+/// What the abort handler writes: set once, before the handler is installed.
+static ABORT_NOTICE: std::sync::OnceLock<&'static [u8]> = std::sync::OnceLock::new();
+
+extern "C" fn notice_and_exit(_signal: libc::c_int) {
+    let notice = ABORT_NOTICE.get().copied().unwrap_or(b"\n");
+    // SAFETY: write(2) and _exit(2) are async-signal-safe; the notice is a 'static slice,
+    // so its pointer and length stay valid whatever the interrupted thread was doing.
+    unsafe {
+        libc::write(2, notice.as_ptr().cast(), notice.len());
+        libc::_exit(1);
+    }
+}
+
+/// Turns the process's abort (SIGABRT) into `notice` on stderr and exit status 1. Rust
+/// aborts when an allocation fails (a program's `bytes(2**40)` under RustPython, which
+/// cannot raise MemoryError there): `socklab run` then ends as a Python program ends on an
+/// uncaught MemoryError, not as a crash.
+pub fn exit_on_abort(notice: &'static [u8]) {
+    if ABORT_NOTICE.set(notice).is_err() {
+        return;
+    }
+    // SAFETY: sigaction with a zeroed struct, an empty mask and a handler that only calls
+    // async-signal-safe functions; the struct is a local read by the call alone.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = notice_and_exit as *const () as libc::sighandler_t;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGABRT, &action, std::ptr::null_mut());
+    }
+}

@@ -138,6 +138,23 @@ fn a_programs_sockets_are_the_engines() {
 }
 
 #[test]
+fn memory_no_machine_has_ends_the_program_as_a_memory_error() {
+    // 2**50 bytes is past any process's address space, overcommit or not. RustPython
+    // aborts on a failed allocation; socklab run ends the way an uncaught MemoryError
+    // ends a python3 program instead of crashing.
+    let (_d, p) = script("print('before', flush=True)\nx = bytes(2**50)\nprint('after')\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["run", &p])
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("\nMemoryError: socklab run:"), "{err}");
+}
+
+#[test]
 fn a_defect_of_the_interpreter_ends_the_program_plainly() {
     // RustPython 0.5 loses track of its stack when a frame raises after a `with` swallowed
     // an exception: one line says so (no backtrace, no undefined behaviour), exit 1.
