@@ -7,6 +7,7 @@
 mod args;
 pub mod cjk;
 mod engine_link;
+pub mod session;
 mod socket;
 
 use rustpython_vm::{compiler::Mode, Interpreter, PyResult, Settings, VirtualMachine};
@@ -85,18 +86,23 @@ fn run_on_this_thread(program: Program) -> u8 {
     u8::try_from(code).unwrap_or(u8::MAX)
 }
 
-/// The interpreter with RustPython's standard library (native modules and the frozen
-/// Python ones); nothing is read from the host's Python installation.
+/// The interpreter of a program (`socklab run FILE`).
 fn interpreter(program: &Program) -> Interpreter {
-    let mut settings = Settings::default();
-    settings.argv = program.argv.clone();
     // As python3 FILE: the script's directory first on sys.path (for its own modules).
-    settings.path_list = match std::path::Path::new(&program.name).parent() {
-        Some(dir) if program.name != "<stdin>" => {
-            vec![dir.to_string_lossy().into_owned()]
-        }
+    let path = match std::path::Path::new(&program.name).parent() {
+        Some(dir) if program.name != "<stdin>" => vec![dir.to_string_lossy().into_owned()],
         _ => Vec::new(),
     };
+    builder(program.argv.clone(), path).build()
+}
+
+/// An interpreter with RustPython's standard library (native modules and the frozen
+/// Python ones) and socklab's modules; nothing is read from the host's Python
+/// installation.
+fn builder(argv: Vec<String>, path: Vec<String>) -> rustpython_vm::InterpreterBuilder {
+    let mut settings = Settings::default();
+    settings.argv = argv;
+    settings.path_list = path;
     settings.install_signal_handlers = true;
     // CPython on Linux reads and writes UTF-8 in the locales people have (and coerces the
     // C locale to it); RustPython would take the C locale's ASCII.
@@ -117,10 +123,10 @@ fn interpreter(program: &Program) -> Interpreter {
     let mut defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
     defs.push(socket::module_def(&builder.ctx));
     defs.push(cjk::module_def(&builder.ctx));
+    defs.push(session::module_def(&builder.ctx));
     builder
         .add_native_modules(&defs)
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
-        .build()
 }
 
 /// Run before the program (what it does, and why, is said in the file).

@@ -14,4 +14,5 @@ mod never_panics;
 mod parity;
 mod run;
 mod serve;
+mod session;
 mod tutorials;

@@ -1,0 +1,324 @@
+//! A Python session that runs one statement at a time and keeps its names between them,
+//! as the interactive console does: what the window's console stands on. The interpreter
+//! lives on a thread of its own; any other thread may interrupt the statement running
+//! (KeyboardInterrupt at the interpreter's next check, or within 100 ms in a blocked
+//! socket call).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, Sender};
+use rustpython_vm::builtins::PyBaseExceptionRef;
+use rustpython_vm::compiler::Mode;
+use rustpython_vm::scope::Scope;
+use rustpython_vm::signal::{user_signal_channel, UserSignalSender};
+use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
+
+/// What a statement printed, as it printed it, then how it ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Written to sys.stdout (`err`: sys.stderr), reprs of expression values included.
+    Text { err: bool, text: String },
+    /// The statement ended; `raised`: with an exception, whose last traceback line was
+    /// the last Text.
+    Done { raised: bool },
+}
+
+enum Job {
+    Run {
+        id: u64,
+        source: String,
+        out: Sender<Output>,
+    },
+    /// Whether `source` is a whole statement yet (false: a block waits for more lines).
+    Complete { source: String, reply: Sender<bool> },
+}
+
+/// The statement ids shared with the interrupting threads.
+struct Ids {
+    /// The statement running now (0: none).
+    running: AtomicU64,
+    /// The statement to interrupt (0: none), whether it has started yet or not.
+    interrupt: AtomicU64,
+}
+
+pub struct Session {
+    jobs: Sender<Job>,
+    signals: UserSignalSender,
+    ids: Arc<Ids>,
+    next: AtomicU64,
+}
+
+impl Session {
+    /// Starts an interpreter on its own thread; `name` names the thread.
+    pub fn start(name: &str) -> std::io::Result<Session> {
+        let (jobs, rx) = crossbeam_channel::unbounded::<Job>();
+        let (signals, signal_rx) = user_signal_channel();
+        let ids = Arc::new(Ids {
+            running: AtomicU64::new(0),
+            interrupt: AtomicU64::new(0),
+        });
+        let shared = ids.clone();
+        std::thread::Builder::new()
+            .name(name.to_string())
+            .stack_size(super::MAIN_STACK)
+            .spawn(move || {
+                let interp = super::builder(Vec::new(), Vec::new())
+                    .init_hook(move |vm| vm.set_user_signal_channel(signal_rx))
+                    .build();
+                interp.enter(|vm| serve(vm, &rx, &shared));
+            })?;
+        Ok(Session {
+            jobs,
+            signals,
+            ids,
+            next: AtomicU64::new(1),
+        })
+    }
+
+    /// Runs one statement (a block with its lines); its output arrives on the receiver,
+    /// ending with Done. Statements run in the order given.
+    pub fn run(&self, source: &str) -> (u64, Receiver<Output>) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (out, rx) = crossbeam_channel::unbounded();
+        let job = Job::Run {
+            id,
+            source: source.to_string(),
+            out,
+        };
+        if let Err(crossbeam_channel::SendError(Job::Run { out, .. })) = self.jobs.send(job) {
+            let _ = out.send(Output::Text {
+                err: true,
+                text: "SystemError: the Python session has ended\n".into(),
+            });
+            let _ = out.send(Output::Done { raised: true });
+        }
+        (id, rx)
+    }
+
+    /// Whether `source` is a whole statement, or a block that waits for more lines (as the
+    /// console's `...` prompt); a syntax error is whole (running it reports the error).
+    pub fn is_complete(&self, source: &str) -> bool {
+        let (reply, rx) = crossbeam_channel::bounded(1);
+        let job = Job::Complete {
+            source: source.to_string(),
+            reply,
+        };
+        self.jobs.send(job).is_err() || rx.recv().unwrap_or(true)
+    }
+
+    /// Interrupts statement `id` (KeyboardInterrupt), whether it runs now or waits its
+    /// turn; nothing when it has ended.
+    pub fn interrupt(&self, id: u64) {
+        self.ids.interrupt.store(id, Ordering::SeqCst);
+        let ids = self.ids.clone();
+        let _ = self.signals.send(Box::new(move |vm: &VirtualMachine| {
+            let target = ids.interrupt.load(Ordering::SeqCst);
+            if target != 0 && target == ids.running.load(Ordering::SeqCst) {
+                ids.interrupt.store(0, Ordering::SeqCst);
+                return Err(keyboard_interrupt(vm));
+            }
+            Ok(())
+        }));
+    }
+}
+
+fn keyboard_interrupt(vm: &VirtualMachine) -> PyBaseExceptionRef {
+    vm.new_exception_empty(vm.ctx.exceptions.keyboard_interrupt.to_owned())
+}
+
+fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
+    let sink: Sink = Arc::new(std::sync::Mutex::new(None));
+    let setup = vm
+        .run_string(
+            vm.new_scope_with_builtins(),
+            super::PRELUDE,
+            "<socklab prelude>".into(),
+        )
+        .and_then(|_| {
+            vm.run_string(
+                vm.new_scope_with_builtins(),
+                include_str!("codecs.py"),
+                "<socklab codecs>".into(),
+            )
+        })
+        .and_then(|_| console::install(vm, &sink));
+    let scope = vm.new_scope_with_main();
+    for job in jobs {
+        match job {
+            Job::Complete { source, reply } => {
+                let _ = reply.send(complete(vm, &source));
+            }
+            Job::Run { id, source, out } => {
+                *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
+                let raised = match (&setup, &scope) {
+                    (Ok(_), Ok(scope)) => run_one(vm, &sink, scope, id, &source, ids),
+                    (Err(e), _) | (_, Err(e)) => {
+                        show_error(vm, &sink, e.clone());
+                        true
+                    }
+                };
+                *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                let _ = out.send(Output::Done { raised });
+            }
+        }
+    }
+}
+
+/// Runs one statement: its expression's repr shown as the console shows it; an error's
+/// last traceback line shown; whether it raised.
+fn run_one(
+    vm: &VirtualMachine,
+    sink: &Sink,
+    scope: &Scope,
+    id: u64,
+    source: &str,
+    ids: &Ids,
+) -> bool {
+    ids.running.store(id, Ordering::SeqCst);
+    let result = if ids.interrupt.load(Ordering::SeqCst) == id {
+        // Interrupted before it began.
+        ids.interrupt.store(0, Ordering::SeqCst);
+        Err(keyboard_interrupt(vm))
+    } else {
+        let src = if source.ends_with('\n') {
+            source.to_string()
+        } else {
+            format!("{source}\n")
+        };
+        vm.compile(&src, Mode::Single, "<console>".to_owned())
+            .map_err(|err| vm.new_syntax_error(&err, Some(&src)))
+            .and_then(|code| vm.run_code_obj(code, scope.clone()))
+    };
+    ids.running.store(0, Ordering::SeqCst);
+    match result {
+        Ok(_) => false,
+        Err(e) => {
+            show_error(vm, sink, e);
+            true
+        }
+    }
+}
+
+/// The last line of the error's traceback, as the console prints it (without RustPython's
+/// codec notes, as in `socklab run`).
+fn show_error(vm: &VirtualMachine, sink: &Sink, e: PyBaseExceptionRef) {
+    let line = last_line(vm, &e).unwrap_or_else(|_| format!("{}\n", e.class().name()));
+    send(sink, true, line);
+}
+
+fn last_line(vm: &VirtualMachine, e: &PyBaseExceptionRef) -> PyResult<String> {
+    let traceback = vm.import("traceback", 0)?;
+    let lines = traceback
+        .get_attr("format_exception_only", vm)?
+        .call((e.class().to_owned(), PyObjectRef::from(e.clone())), vm)?;
+    let lines: Vec<String> = lines.try_into_value(vm)?;
+    let line = lines
+        .iter()
+        .rev()
+        .find(|l| !(l.trim_end().ends_with("' codec failed") && l.contains("coding with '")))
+        .cloned()
+        .unwrap_or_default();
+    Ok(line)
+}
+
+/// Whether the console would run `source` now: codeop's answer (an open bracket or block
+/// header waits), and CPython's rule that a block ends only at its blank line, which
+/// RustPython's compiler does not enforce (it takes `if x:\n    y` as whole).
+fn complete(vm: &VirtualMachine, source: &str) -> bool {
+    let last = source.lines().last().unwrap_or("");
+    let in_block = source.lines().count() > 1
+        && (last.starts_with([' ', '\t']) || last.trim_end().ends_with(':'));
+    if in_block && !source.ends_with('\n') {
+        return false;
+    }
+    let run = || -> PyResult<bool> {
+        let codeop = vm.import("codeop", 0)?;
+        let compiled = codeop
+            .get_attr("compile_command", vm)?
+            .call((source, "<console>", "single"), vm)?;
+        Ok(!vm.is_none(&compiled))
+    };
+    run().unwrap_or(true)
+}
+
+pub(crate) use console::module_def;
+
+/// Where a session's statement output goes: the receiver of the statement running.
+type Sink = Arc<std::sync::Mutex<Option<Sender<Output>>>>;
+
+fn send(sink: &Sink, err: bool, text: String) {
+    if let Some(out) = sink.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        let _ = out.send(Output::Text { err, text });
+    }
+}
+
+/// sys.stdout and sys.stderr of a session: each write goes to the statement's receiver
+/// as it happens.
+#[rustpython_vm::pymodule(name = "_socklab_console")]
+mod console {
+    use rustpython_vm::builtins::PyStrRef;
+    use rustpython_vm::{pyclass, PyPayload, PyResult, VirtualMachine};
+
+    use super::Sink;
+
+    #[pyattr]
+    #[pyclass(module = "_socklab_console", name = "Stream")]
+    #[derive(Debug, PyPayload)]
+    pub struct Stream {
+        pub(super) err: bool,
+        #[allow(dead_code)]
+        pub(super) sink: SinkDebug,
+    }
+
+    /// The sink, printable for the payload's Debug.
+    pub struct SinkDebug(pub(super) Sink);
+
+    impl std::fmt::Debug for SinkDebug {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Sink")
+        }
+    }
+
+    #[pyclass]
+    impl Stream {
+        #[pymethod]
+        fn write(&self, text: PyStrRef) -> usize {
+            let text = text.to_string_lossy().into_owned();
+            let n = text.chars().count();
+            super::send(&self.sink.0, self.err, text);
+            n
+        }
+
+        #[pymethod]
+        fn flush(&self) {}
+
+        #[pymethod]
+        fn isatty(&self) -> bool {
+            false
+        }
+
+        #[pygetset]
+        fn encoding(&self) -> &'static str {
+            "utf-8"
+        }
+
+        #[pygetset]
+        fn errors(&self) -> &'static str {
+            "strict"
+        }
+    }
+
+    pub(super) fn install(vm: &VirtualMachine, sink: &Sink) -> PyResult<()> {
+        vm.import("_socklab_console", 0)?;
+        for (name, err) in [("stdout", false), ("stderr", true)] {
+            let stream = Stream {
+                err,
+                sink: SinkDebug(sink.clone()),
+            }
+            .into_ref(&vm.ctx);
+            vm.sys_module.set_attr(name, stream, vm)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,93 @@
+//! The Python session the window's console stands on: one statement at a time, names kept
+//! between statements, output as the console prints it, and interruption from another
+//! thread — in a blocked socket call and in a busy loop.
+
+use std::time::Instant;
+
+use socklab::pyrt::session::{Output, Session};
+
+use crate::DEADLINE;
+
+/// Runs a statement to its end: (what it printed, stdout and stderr in order; raised).
+fn run(s: &Session, source: &str) -> (String, bool) {
+    let (_, rx) = s.run(source);
+    collect(&rx)
+}
+
+fn collect(rx: &crossbeam_channel::Receiver<Output>) -> (String, bool) {
+    let until = Instant::now() + DEADLINE;
+    let mut text = String::new();
+    loop {
+        match rx.recv_deadline(until) {
+            Ok(Output::Text { text: t, .. }) => text.push_str(&t),
+            Ok(Output::Done { raised }) => return (text, raised),
+            Err(e) => panic!("the statement did not end ({e:?}); it printed {text:?}"),
+        }
+    }
+}
+
+#[test]
+fn statements_keep_their_names_and_print_as_the_console() {
+    let s = Session::start("test-session").unwrap();
+    assert_eq!(run(&s, "x = 5"), (String::new(), false));
+    assert_eq!(run(&s, "x * 2"), ("10\n".into(), false));
+    assert_eq!(run(&s, "None"), (String::new(), false));
+    assert_eq!(run(&s, "print('a', x)"), ("a 5\n".into(), false));
+    // A block, as the console takes it once complete.
+    assert!(!s.is_complete("def f(a):"));
+    assert!(!s.is_complete("def f(a):\n    return a + 1"));
+    assert!(s.is_complete("def f(a):\n    return a + 1\n"));
+    assert!(
+        s.is_complete("x +"),
+        "a syntax error is whole: running it reports it"
+    );
+    assert_eq!(
+        run(&s, "def f(a):\n    return a + 1\n"),
+        (String::new(), false)
+    );
+    assert_eq!(run(&s, "f(x)"), ("6\n".into(), false));
+    // An error: its last traceback line, and the session goes on.
+    assert_eq!(
+        run(&s, "1 / 0"),
+        ("ZeroDivisionError: division by zero\n".into(), true)
+    );
+    let (text, raised) = run(&s, "x +");
+    assert!(raised && text.starts_with("SyntaxError"), "{text}");
+    assert_eq!(run(&s, "x"), ("5\n".into(), false));
+    // Codecs and sockets are socklab's here too.
+    assert_eq!(
+        run(&s, "'中'.encode('gbk')"),
+        ("b'\\xd6\\xd0'\n".into(), false)
+    );
+    let (text, raised) = run(&s, "b'\\x81'.decode('gbk')");
+    assert!(raised, "{text}");
+    assert_eq!(
+        text,
+        "UnicodeDecodeError: 'gbk' codec can't decode byte 0x81 in position 0: incomplete multibyte sequence\n"
+    );
+}
+
+#[test]
+fn another_thread_interrupts_a_blocked_accept_and_a_busy_loop() {
+    let s = Session::start("test-interrupt").unwrap();
+    let setup = "import socket\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\nsrv.listen()";
+    for line in setup.lines() {
+        assert_eq!(run(&s, line), (String::new(), false), "{line}");
+    }
+    // accept() blocks (nobody connects); the interrupt ends it as Ctrl+C would.
+    let (id, rx) = s.run("srv.accept()");
+    s.interrupt(id);
+    assert_eq!(collect(&rx), ("KeyboardInterrupt\n".into(), true));
+    // The session and its socket go on.
+    assert_eq!(
+        run(&s, "srv.getsockname()[0]"),
+        ("'127.0.0.1'\n".into(), false)
+    );
+    let (id, rx) = s.run("while True:\n    pass\n");
+    s.interrupt(id);
+    assert_eq!(collect(&rx), ("KeyboardInterrupt\n".into(), true));
+    // An interrupt for a statement that has ended touches nothing after it.
+    s.interrupt(id);
+    assert_eq!(run(&s, "1 + 1"), ("2\n".into(), false));
+    assert_eq!(run(&s, "srv.close()"), (String::new(), false));
+}
