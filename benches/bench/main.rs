@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod peers;
+mod python;
 mod real;
 mod roles;
 mod stats;
@@ -102,7 +103,7 @@ fn main() {
         }
     }
     if which.is_empty() {
-        which = ["tcp", "echo", "conn", "udp", "gen", "window"]
+        which = ["tcp", "echo", "conn", "udp", "gen", "window", "python"]
             .map(String::from)
             .to_vec();
     }
@@ -131,8 +132,11 @@ fn main() {
             "udp" => b.udp(),
             "gen" => b.gen(),
             "window" => b.window(),
+            "python" => b.python(),
             other => {
-                eprintln!("bench: unknown benchmark {other} (tcp, echo, conn, udp, gen, window)")
+                eprintln!(
+                    "bench: unknown benchmark {other} (tcp, echo, conn, udp, gen, window, python)"
+                )
             }
         }
     }

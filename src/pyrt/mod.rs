@@ -7,10 +7,11 @@
 mod args;
 pub mod cjk;
 mod engine_link;
+pub mod guard;
 pub mod session;
 mod socket;
 
-use rustpython_vm::{compiler::Mode, Interpreter, PyResult, Settings, VirtualMachine};
+use rustpython_vm::{compiler::Mode, AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
 /// Stack of the thread a program's main thread runs on: RustPython's frames are large in
 /// unoptimised builds, and CPython's recursion limit (1000) must be reached before it.
@@ -148,8 +149,40 @@ fn run_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
     scope
         .globals
         .set_item("__file__", vm.ctx.new_str(program.name.as_str()).into(), vm)?;
-    let code = vm
-        .compile(&program.source, Mode::Exec, program.name.clone())
-        .map_err(|err| vm.new_syntax_error(&err, Some(&program.source)))?;
+    let code = compile(vm, &program.source, Mode::Exec, &program.name)?;
     vm.run_code_obj(code, scope).map(drop)
+}
+
+/// Compiles source as CPython would, refusing first what nests past CPython's limits
+/// (RustPython's parser would overflow the stack on it: guard.rs).
+pub(crate) fn compile(
+    vm: &VirtualMachine,
+    source: &str,
+    mode: Mode,
+    name: &str,
+) -> PyResult<rustpython_vm::PyRef<rustpython_vm::builtins::PyCode>> {
+    match guard::check(source) {
+        Ok(()) => {}
+        Err(guard::TooDeep::Nesting) => {
+            return Err(vm.new_recursion_error(
+                "maximum recursion depth exceeded during compilation".to_owned(),
+            ))
+        }
+        Err(guard::TooDeep::Brackets { line, column }) => {
+            let text = source.lines().nth(line - 1).unwrap_or("");
+            let location = vm.new_tuple((name, line, column, text));
+            let error = vm
+                .ctx
+                .exceptions
+                .syntax_error
+                .to_owned()
+                .as_object()
+                .call(("too many nested parentheses", location), vm)?;
+            return Err(error
+                .downcast()
+                .unwrap_or_else(|_| vm.new_runtime_error("SyntaxError".to_owned())));
+        }
+    }
+    vm.compile(source, mode, name.to_owned())
+        .map_err(|err| vm.new_syntax_error(&err, Some(source)))
 }

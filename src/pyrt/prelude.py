@@ -15,6 +15,10 @@ class _KeepsNothing:
     def __iter__(self): return iter(())
 threading._dangling = _KeepsNothing()
 
+# A thread's stack: RustPython's frames are large (the more so in unoptimised builds), and a
+# thread must reach the recursion limit (RecursionError) before the end of its stack.
+threading.stack_size(32 << 20)
+
 # RustPython notes "decoding with 'utf-8' codec failed" on every codec error, which
 # CPython 3.11 does not: a traceback's last line must be the error's, as python3 prints it.
 import sys

@@ -186,8 +186,7 @@ fn run_one(
         } else {
             format!("{source}\n")
         };
-        vm.compile(&src, Mode::Single, "<console>".to_owned())
-            .map_err(|err| vm.new_syntax_error(&err, Some(&src)))
+        super::compile(vm, &src, Mode::Single, "<console>")
             .and_then(|code| vm.run_code_obj(code, scope.clone()))
     };
     ids.running.store(0, Ordering::SeqCst);

@@ -155,6 +155,48 @@ fn memory_no_machine_has_ends_the_program_as_a_memory_error() {
 }
 
 #[test]
+fn nesting_past_cpythons_limits_raises_instead_of_crashing() {
+    // RustPython's parser would overflow the stack on these (a crash): socklab refuses
+    // them first, with CPython's exceptions, and nothing runs.
+    for (src, last) in [
+        (
+            format!(
+                "print('ran')\nx = {}1{}\n",
+                "(".repeat(201),
+                ")".repeat(201)
+            ),
+            "SyntaxError: too many nested parentheses",
+        ),
+        (
+            format!("print('ran')\nx = {}1\n", "-".repeat(100_000)),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+        (
+            format!("print('ran')\nx = [{}]\n", "[".repeat(50_000)),
+            "SyntaxError: too many nested parentheses",
+        ),
+    ] {
+        let (_d, p) = script(&src);
+        let (out, err, code) = socklab(&["run", &p], "");
+        assert_eq!((out.as_str(), code), ("", 1), "{err}");
+        assert_eq!(err.lines().last(), Some(last), "{err}");
+    }
+    // A thread recurses to RecursionError, not past the end of its stack.
+    let (_d, p) = script(
+        "import threading\ndef f(n):\n    return f(n + 1)\ndef g():\n    try:\n        f(0)\n    \
+         except RecursionError as e:\n        print('caught', e)\n\
+         t = threading.Thread(target=g)\nt.start()\nt.join()\n",
+    );
+    let (out, err, code) = socklab(&["run", &p], "");
+    // (RustPython's message ends with a space where CPython's does not: README.)
+    assert_eq!(
+        (out.trim_end(), code),
+        ("caught maximum recursion depth exceeded", 0),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_defect_of_the_interpreter_ends_the_program_plainly() {
     // RustPython 0.5 loses track of its stack when a frame raises after a `with` swallowed
     // an exception: one line says so (no backtrace, no undefined behaviour), exit 1.

@@ -1,0 +1,333 @@
+//! CPython's limits on how deeply a program may nest, checked before RustPython parses it:
+//! RustPython's parser and compiler recurse without a limit, so a program nested deeply
+//! enough would overflow the stack and crash socklab instead of raising CPython's
+//! SyntaxError ("too many nested parentheses", past 200 brackets) or its RecursionError
+//! during compilation (past ~2,900 nested operations).
+//!
+//! A small tokenizer: strings (any prefix, triple quotes, f-strings whose `{...}` fields
+//! are code again), comments, line continuations and brackets. The nesting of an
+//! expression is estimated per bracket level as the operations since the last separator
+//! (`,` `;` `=` `and` `or`, a new logical line), which is what makes CPython's AST deep.
+
+/// CPython's tokenizer refuses more open brackets than this (MAXLEVEL).
+pub const MAX_BRACKETS: usize = 200;
+/// CPython 3.11 compiles 2,900 nested operations and refuses 3,000.
+pub const MAX_NESTING: usize = 2950;
+
+#[derive(Debug, PartialEq)]
+pub enum TooDeep {
+    /// `SyntaxError: too many nested parentheses` at this line and column (1-based).
+    Brackets { line: usize, column: usize },
+    /// `RecursionError: maximum recursion depth exceeded during compilation`.
+    Nesting,
+}
+
+enum Ctx {
+    /// Code: the operations counted at each open bracket level (the first is the line's).
+    Code {
+        levels: Vec<usize>,
+        closer: Option<char>,
+    },
+    Str {
+        quote: char,
+        triple: bool,
+        fstring: bool,
+    },
+}
+
+const OPERATOR_CHARS: &str = "+-*/%@&|^~<>!";
+const NESTING_WORDS: [&str; 7] = ["not", "if", "else", "lambda", "await", "is", "in"];
+const FLAT_WORDS: [&str; 4] = ["and", "or", "for", "yield"];
+
+/// Checks a program's nesting; Ok when CPython's limits hold.
+pub fn check(source: &str) -> Result<(), TooDeep> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut stack: Vec<Ctx> = vec![Ctx::Code {
+        levels: vec![0],
+        closer: None,
+    }];
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut brackets = 0usize;
+    // Whether the previous token ends an operand (a call or subscript follows one).
+    let mut after_operand = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        }
+        match stack.last_mut() {
+            Some(Ctx::Str {
+                quote,
+                triple,
+                fstring,
+            }) => {
+                let (quote, triple, fstring) = (*quote, *triple, *fstring);
+                if c == '\\' {
+                    i += 2;
+                    column += 1;
+                    continue;
+                }
+                if fstring && c == '{' {
+                    if chars.get(i + 1) == Some(&'{') {
+                        i += 2;
+                        column += 1;
+                        continue;
+                    }
+                    brackets += 1;
+                    if brackets > MAX_BRACKETS {
+                        return Err(TooDeep::Brackets { line, column });
+                    }
+                    stack.push(Ctx::Code {
+                        levels: vec![0],
+                        closer: Some('}'),
+                    });
+                    after_operand = false;
+                } else if c == quote {
+                    if !triple {
+                        stack.pop();
+                        after_operand = true;
+                    } else if chars.get(i + 1) == Some(&quote) && chars.get(i + 2) == Some(&quote) {
+                        stack.pop();
+                        after_operand = true;
+                        i += 3;
+                        column += 2;
+                        continue;
+                    }
+                } else if c == '\n' && !triple {
+                    // An unterminated string: the parser reports it.
+                    stack.pop();
+                }
+                i += 1;
+            }
+            Some(Ctx::Code { levels, closer }) => {
+                let closer = *closer;
+                if c == '#' {
+                    while i < chars.len() && chars[i] != '\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                if c == '\\' && chars.get(i + 1) == Some(&'\n') {
+                    i += 2;
+                    line += 1;
+                    column = 0;
+                    continue;
+                }
+                if c == '\'' || c == '"' {
+                    let fstring = prefix_has_f(&chars, i);
+                    let triple = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
+                    stack.push(Ctx::Str {
+                        quote: c,
+                        triple,
+                        fstring,
+                    });
+                    i += if triple { 3 } else { 1 };
+                    column += if triple { 2 } else { 0 };
+                    continue;
+                }
+                if c.is_alphanumeric() || c == '_' {
+                    let start = i;
+                    while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                        i += 1;
+                    }
+                    column += i - start - 1;
+                    // A string prefix (f'', rb""): the quote comes next.
+                    if matches!(chars.get(i), Some('\'' | '"')) {
+                        continue;
+                    }
+                    let word: String = chars[start..i].iter().collect();
+                    if NESTING_WORDS.contains(&word.as_str()) {
+                        count(levels)?;
+                        after_operand = false;
+                    } else if FLAT_WORDS.contains(&word.as_str()) {
+                        reset(levels);
+                        after_operand = false;
+                    } else {
+                        // A number with a decimal point or exponent stays one token.
+                        while i < chars.len() && c.is_ascii_digit() && chars[i] == '.' {
+                            i += 1;
+                            while i < chars.len() && chars[i].is_alphanumeric() {
+                                i += 1;
+                            }
+                        }
+                        after_operand = true;
+                    }
+                    continue;
+                }
+                match c {
+                    '(' | '[' | '{' => {
+                        if after_operand {
+                            count(levels)?;
+                        }
+                        brackets += 1;
+                        if brackets > MAX_BRACKETS {
+                            return Err(TooDeep::Brackets { line, column });
+                        }
+                        levels.push(0);
+                        depth(levels)?;
+                        after_operand = false;
+                    }
+                    ')' | ']' | '}' => {
+                        if c == '}' && closer == Some('}') && levels.len() == 1 {
+                            // The end of an f-string's field: back to the string.
+                            stack.pop();
+                        } else if levels.len() > 1 {
+                            levels.pop();
+                        }
+                        brackets = brackets.saturating_sub(1);
+                        after_operand = true;
+                    }
+                    ',' | ';' | '=' => {
+                        // `==` is an operation; `=` separates (`:` does not: a lambda's
+                        // body nests in it).
+                        if c == '=' && matches!(chars.get(i + 1), Some('=')) {
+                            count(levels)?;
+                            i += 1;
+                        } else {
+                            reset(levels);
+                        }
+                        after_operand = false;
+                    }
+                    '\n' => {
+                        if levels.len() == 1 {
+                            reset(levels);
+                        }
+                        after_operand = false;
+                    }
+                    '.' => {
+                        // Attribute access (not `...`, which is an operand).
+                        if chars.get(i + 1) == Some(&'.') {
+                            i += 2;
+                            column += 2;
+                            after_operand = true;
+                        } else {
+                            count(levels)?;
+                            after_operand = false;
+                        }
+                    }
+                    _ if OPERATOR_CHARS.contains(c) => {
+                        // One operator: the longest of `**=`, `**`, `-`... (a run of
+                        // unary minus is as many operations as it has signs).
+                        let len = operator_len(&chars[i..]);
+                        i += len - 1;
+                        column += len - 1;
+                        count(levels)?;
+                        after_operand = false;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+/// The length of the operator at the start of `rest` (1 to 3 characters).
+fn operator_len(rest: &[char]) -> usize {
+    const LONG: [&str; 5] = ["**=", "//=", ">>=", "<<=", "..."];
+    const PAIRS: [&str; 19] = [
+        "**", "//", "<<", ">>", "<=", ">=", "!=", "->", "+=", "-=", "*=", "/=", "%=", "&=", "|=",
+        "^=", "@=", "==", ":=",
+    ];
+    let head: String = rest.iter().take(3).collect();
+    if LONG.iter().any(|op| head.starts_with(op)) {
+        3
+    } else if PAIRS.iter().any(|op| head.starts_with(op)) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Whether the letters just before a quote (a string prefix) include f.
+fn prefix_has_f(chars: &[char], quote_at: usize) -> bool {
+    let mut j = quote_at;
+    while j > 0 && chars[j - 1].is_ascii_alphabetic() {
+        j -= 1;
+        if matches!(chars[j], 'f' | 'F') {
+            return true;
+        }
+    }
+    false
+}
+
+fn count(levels: &mut [usize]) -> Result<(), TooDeep> {
+    if let Some(top) = levels.last_mut() {
+        *top += 1;
+    }
+    depth(levels)
+}
+
+fn reset(levels: &mut [usize]) {
+    if let Some(top) = levels.last_mut() {
+        *top = 0;
+    }
+}
+
+fn depth(levels: &[usize]) -> Result<(), TooDeep> {
+    let nesting: usize = levels.iter().sum::<usize>() + levels.len();
+    if nesting > MAX_NESTING {
+        return Err(TooDeep::Nesting);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_as_people_write_them_pass() {
+        for src in [
+            "import socket\ns = socket.socket()\nprint(f'{s!r:>10} {{x}}', 'a' 'b')\n",
+            "x = [-1, -2, -3] * 3 + [1.5e3, 0x1f, ...]\n# ((((( in a comment\n",
+            "s = '''(((\n((('''; t = r'\\'('; u = \"[\"\n",
+            "def f(a, *b, c=1, **d):\n    return a if a else (b and c or d)\n",
+            &format!("data = [{}]\n", "-1, ".repeat(10_000)),
+            &format!("x = {}\n", "a and ".repeat(10_000) + "b"),
+        ] {
+            assert_eq!(check(src), Ok(()), "{src:.60}");
+        }
+    }
+
+    #[test]
+    fn nesting_past_cpythons_limits_is_refused() {
+        let brackets = format!("x = {}1{}\n", "(".repeat(201), ")".repeat(201));
+        assert_eq!(
+            check(&brackets),
+            Err(TooDeep::Brackets {
+                line: 1,
+                column: 205
+            })
+        );
+        assert_eq!(
+            check(&format!("x = {}1{}\n", "(".repeat(200), ")".repeat(200))),
+            Ok(())
+        );
+        // f-string fields count as brackets.
+        let fields = format!("x = {}1{}\n", "f'{".repeat(201), "}'".repeat(201));
+        assert!(matches!(check(&fields), Err(TooDeep::Brackets { .. })));
+        for deep in [
+            format!("x = {}1\n", "1+".repeat(3000)),
+            format!("x = {}1\n", "-".repeat(100_000)),
+            format!("x = a{}\n", ".b".repeat(3000)),
+            format!("x = f{}\n", "()".repeat(3000)),
+            format!("x = {}1\n", "not ".repeat(3000)),
+            format!("x = {}1\n", "lambda: ".repeat(3000)),
+            format!("x = {}1\n", "1 if 1 else ".repeat(3000)),
+        ] {
+            assert_eq!(check(&deep), Err(TooDeep::Nesting), "{deep:.30}");
+        }
+        for fine in [
+            format!("x = {}1\n", "1+".repeat(2900)),
+            format!("x = {}1\n", "-".repeat(2900)),
+        ] {
+            assert_eq!(check(&fine), Ok(()), "{fine:.30}");
+        }
+    }
+}
