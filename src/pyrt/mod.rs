@@ -186,3 +186,12 @@ pub(crate) fn compile(
     vm.compile(source, mode, name.to_owned())
         .map_err(|err| vm.new_syntax_error(&err, Some(source)))
 }
+
+/// Whether a program compiles, without an interpreter: the nesting guard, then
+/// RustPython's parser and compiler (the fuzz test runs every input through it).
+pub fn compiles(source: &str) -> Result<(), String> {
+    guard::check(source).map_err(|e| format!("{e:?}"))?;
+    rustpython_vm::compiler::compile(source, Mode::Exec, "<fuzz>", Default::default())
+        .map(drop)
+        .map_err(|e| e.to_string())
+}

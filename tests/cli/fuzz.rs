@@ -361,6 +361,7 @@ fn corpus() -> Vec<String> {
 #[derive(Default, Debug)]
 struct Counts {
     inputs: u64,
+    compiled: u64,
     parsed: u64,
     evaluated: u64,
     payloads: u64,
@@ -396,6 +397,9 @@ fn fuzz(seconds: f64, seed: u64) -> Counts {
                 }
             };
             let ran = catch_unwind(AssertUnwindSafe(|| {
+                // `socklab run`'s way in: the nesting guard, RustPython's parser and
+                // compiler (nothing runs).
+                c.compiled += socklab::pyrt::compiles(&src).is_ok() as u64;
                 let Ok(lines) = socklab::python::parser::parse(&src) else {
                     return (false, false);
                 };
@@ -464,8 +468,8 @@ fn nothing_a_person_types_makes_socklab_panic() {
         .join()
         .unwrap();
     println!(
-        "fuzz (seed {seed}, {seconds} s): {} programs ({} parsed, {} evaluated), {} payload/address/rule texts, {} panics",
-        c.inputs, c.parsed, c.evaluated, c.payloads, c.panics
+        "fuzz (seed {seed}, {seconds} s): {} programs ({} compiled by RustPython, {} parsed, {} evaluated), {} payload/address/rule texts, {} panics",
+        c.inputs, c.compiled, c.parsed, c.evaluated, c.payloads, c.panics
     );
     assert_eq!(
         c.panics, 0,
