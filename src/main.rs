@@ -4,6 +4,11 @@
 #![deny(unsafe_code)]
 
 use std::io::Read;
+
+/// The system allocator, noting failures so `socklab run` can tell an allocation failure
+/// from other aborts (socklab::sys::exit_on_abort).
+#[global_allocator]
+static ALLOCATOR: socklab::sys::NoticingAllocator = socklab::sys::NoticingAllocator;
 use std::process::ExitCode;
 
 const USAGE: &str = "\

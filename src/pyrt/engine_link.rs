@@ -57,27 +57,51 @@ pub fn link() -> &'static Arc<Link> {
 impl Link {
     fn route(&self, events: Receiver<Event>) {
         for ev in events {
-            if let Event::Created { info, .. } = &ev {
-                self.fds
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(info.id, info.fd);
+            match &ev {
+                Event::Created { info, .. } => {
+                    lock(&self.fds).insert(info.id, info.fd);
+                }
+                Event::Closed { id } => {
+                    lock(&self.fds).remove(id);
+                }
+                _ => {}
+            }
+            // Only answers go to the calls (at most two per request: Created, then Done
+            // for create_connection); progress and overlap notes are not read here.
+            if !matches!(
+                ev,
+                Event::Created { .. } | Event::Done { .. } | Event::Failed { .. }
+            ) {
+                continue;
             }
             let Some(req) = ev.req() else { continue };
-            let waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(tx) = waiting.get(&req) {
-                let _ = tx.send(ev);
+            let waiter = lock(&self.waiting).get(&req).cloned();
+            match waiter {
+                Some(tx) => {
+                    let _ = tx.try_send(ev);
+                }
+                None => self.orphan(ev),
             }
+        }
+    }
+
+    /// An answer nobody waits for any more (its call was interrupted): what it made is
+    /// closed, since no Python object will ever hold it.
+    fn orphan(&self, ev: Event) {
+        match ev {
+            Event::Created { info, .. } => self.send(info.id, Op::Close),
+            Event::Done {
+                reply: Reply::Accepted { conn, .. },
+                ..
+            } => self.send(conn, Op::Close),
+            _ => {}
         }
     }
 
     fn register(&self) -> (ReqId, Receiver<Event>) {
         let req = self.engine.next_req();
-        let (tx, rx) = crossbeam_channel::unbounded();
-        self.waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(req, tx);
+        let (tx, rx) = crossbeam_channel::bounded(2);
+        lock(&self.waiting).insert(req, tx);
         (req, rx)
     }
 
@@ -111,15 +135,6 @@ impl Link {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&fd)
-    }
-
-    /// Whether a descriptor is one of the engine's live sockets.
-    pub fn owns_fd(&self, fd: i32) -> bool {
-        self.fds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .any(|&f| f == fd)
     }
 
     /// The socket is gone: its number may be reused by the kernel.
@@ -191,6 +206,10 @@ fn wait<T, E>(
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return Ok(None),
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn gone(op: &'static str) -> OpError {

@@ -33,6 +33,8 @@ enum Ctx {
         triple: bool,
         fstring: bool,
     },
+    /// An f-string field's format spec (after its `:`): text, with `{...}` fields in it.
+    Spec,
 }
 
 const OPERATOR_CHARS: &str = "+-*/%@&|^~<>!";
@@ -66,8 +68,13 @@ pub fn check(source: &str) -> Result<(), TooDeep> {
             }) => {
                 let (quote, triple, fstring) = (*quote, *triple, *fstring);
                 if c == '\\' {
+                    if chars.get(i + 1) == Some(&'\n') {
+                        line += 1;
+                        column = 0;
+                    } else {
+                        column += 1;
+                    }
                     i += 2;
-                    column += 1;
                     continue;
                 }
                 if fstring && c == '{' {
@@ -102,9 +109,34 @@ pub fn check(source: &str) -> Result<(), TooDeep> {
                 }
                 i += 1;
             }
+            Some(Ctx::Spec) => {
+                if c == '{' {
+                    brackets += 1;
+                    if brackets > MAX_BRACKETS {
+                        return Err(TooDeep::Brackets { line, column });
+                    }
+                    stack.push(Ctx::Code {
+                        levels: vec![0],
+                        closer: Some('}'),
+                    });
+                } else if c == '}' {
+                    // The end of the spec is the end of its field.
+                    stack.pop();
+                    stack.pop();
+                    brackets = brackets.saturating_sub(1);
+                }
+                i += 1;
+            }
             Some(Ctx::Code { levels, closer }) => {
                 let closer = *closer;
-                if c == '#' {
+                let in_field = closer == Some('}');
+                if in_field && levels.len() == 1 && c == ':' {
+                    // A field's format spec follows (`{n:#x}`, `{s:'^10}`).
+                    stack.push(Ctx::Spec);
+                    i += 1;
+                    continue;
+                }
+                if c == '#' && !in_field {
                     while i < chars.len() && chars[i] != '\n' {
                         i += 1;
                     }
@@ -288,6 +320,7 @@ mod tests {
             "x = [-1, -2, -3] * 3 + [1.5e3, 0x1f, ...]\n# ((((( in a comment\n",
             "s = '''(((\n((('''; t = r'\\'('; u = \"[\"\n",
             "def f(a, *b, c=1, **d):\n    return a if a else (b and c or d)\n",
+            &"print(f'{n:#x} {s:\'^10} {x!r:>{w}} {y[1]:{fill}<4}')\n".repeat(300),
             &format!("data = [{}]\n", "-1, ".repeat(10_000)),
             &format!("x = {}\n", "a and ".repeat(10_000) + "b"),
         ] {

@@ -161,13 +161,18 @@ pub(crate) fn compile(
     mode: Mode,
     name: &str,
 ) -> PyResult<rustpython_vm::PyRef<rustpython_vm::builtins::PyCode>> {
+    refuse_too_deep(vm, source, name)?;
+    vm.compile(source, mode, name.to_owned())
+        .map_err(|err| vm.new_syntax_error(&err, Some(source)))
+}
+
+/// CPython's exception for source nested past its limits (guard.rs), before RustPython's
+/// parser sees it.
+pub(crate) fn refuse_too_deep(vm: &VirtualMachine, source: &str, name: &str) -> PyResult<()> {
     match guard::check(source) {
-        Ok(()) => {}
-        Err(guard::TooDeep::Nesting) => {
-            return Err(vm.new_recursion_error(
-                "maximum recursion depth exceeded during compilation".to_owned(),
-            ))
-        }
+        Ok(()) => Ok(()),
+        Err(guard::TooDeep::Nesting) => Err(vm
+            .new_recursion_error("maximum recursion depth exceeded during compilation".to_owned())),
         Err(guard::TooDeep::Brackets { line, column }) => {
             let text = source.lines().nth(line - 1).unwrap_or("");
             let location = vm.new_tuple((name, line, column, text));
@@ -178,13 +183,11 @@ pub(crate) fn compile(
                 .to_owned()
                 .as_object()
                 .call(("too many nested parentheses", location), vm)?;
-            return Err(error
+            Err(error
                 .downcast()
-                .unwrap_or_else(|_| vm.new_runtime_error("SyntaxError".to_owned())));
+                .unwrap_or_else(|_| vm.new_runtime_error("SyntaxError".to_owned())))
         }
     }
-    vm.compile(source, mode, name.to_owned())
-        .map_err(|err| vm.new_syntax_error(&err, Some(source)))
 }
 
 /// Whether a program compiles, without an interpreter: the nesting guard, then

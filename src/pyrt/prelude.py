@@ -5,6 +5,13 @@
 import _socket, _socklab
 _socket.socket = _socket.SocketType = _socklab.socket
 
+# eval, exec and compile (and so ast.parse and imports) check nesting first, as the
+# program itself is checked: RustPython's parser would overflow the stack (guard.rs).
+import builtins
+for _name in ('eval', 'exec', 'compile'):
+    setattr(_socklab, '_original_' + _name, getattr(builtins, _name))
+    setattr(builtins, _name, getattr(_socklab, _name))
+
 # RustPython 0.5 runs a WeakSet's callback when a finished thread drops the last reference
 # to its Thread object, after that thread has left the interpreter (a debug assertion
 # fires there). threading._dangling is that WeakSet and only serves os.fork's clean-up of
@@ -15,9 +22,18 @@ class _KeepsNothing:
     def __iter__(self): return iter(())
 threading._dangling = _KeepsNothing()
 
-# A thread's stack: RustPython's frames are large (the more so in unoptimised builds), and a
-# thread must reach the recursion limit (RecursionError) before the end of its stack.
-threading.stack_size(32 << 20)
+# A thread's stack is the main thread's (256 MiB, reserved, used as needed): RustPython's
+# frames are large (up to ~25 KiB each unoptimised), and recursion must end in
+# RecursionError before the end of a stack. For the same reason sys.setrecursionlimit
+# takes at most 3,000 (what those stacks hold), where CPython takes what it is given.
+threading.stack_size(256 << 20)
+import sys
+def _limited(limit, _set=sys.setrecursionlimit):
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        limit = min(limit, 3000)
+    _set(limit)
+_limited.__name__ = _limited.__qualname__ = 'setrecursionlimit'
+sys.setrecursionlimit = _limited
 
 # RustPython notes "decoding with 'utf-8' codec failed" on every codec error, which
 # CPython 3.11 does not: a traceback's last line must be the error's, as python3 prints it.

@@ -14,6 +14,11 @@ use rustpython_vm::scope::Scope;
 use rustpython_vm::signal::{user_signal_channel, UserSignalSender};
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
+/// Statements waiting their turn, at most.
+const MAX_QUEUED: usize = 64;
+/// Writes of a statement not yet read, at most (the statement waits when there are more).
+const MAX_OUTPUT: usize = 1024;
+
 /// What a statement printed, as it printed it, then how it ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
@@ -40,6 +45,8 @@ struct Ids {
     running: AtomicU64,
     /// The statement to interrupt (0: none), whether it has started yet or not.
     interrupt: AtomicU64,
+    /// The last statement that ended.
+    finished: AtomicU64,
 }
 
 pub struct Session {
@@ -52,11 +59,12 @@ pub struct Session {
 impl Session {
     /// Starts an interpreter on its own thread; `name` names the thread.
     pub fn start(name: &str) -> std::io::Result<Session> {
-        let (jobs, rx) = crossbeam_channel::unbounded::<Job>();
+        let (jobs, rx) = crossbeam_channel::bounded::<Job>(MAX_QUEUED);
         let (signals, signal_rx) = user_signal_channel();
         let ids = Arc::new(Ids {
             running: AtomicU64::new(0),
             interrupt: AtomicU64::new(0),
+            finished: AtomicU64::new(0),
         });
         let shared = ids.clone();
         std::thread::Builder::new()
@@ -66,6 +74,10 @@ impl Session {
                 let interp = super::builder(Vec::new(), Vec::new())
                     .init_hook(move |vm| vm.set_user_signal_channel(signal_rx))
                     .build();
+                // The window keeps Ctrl+C in its terminal: the session is interrupted by
+                // interrupt(), not by the process's SIGINT.
+                crate::sys::default_sigint();
+                SESSION.with(|s| *s.borrow_mut() = Some(shared.clone()));
                 interp.enter(|vm| serve(vm, &rx, &shared));
             })?;
         Ok(Session {
@@ -80,17 +92,29 @@ impl Session {
     /// ending with Done. Statements run in the order given.
     pub fn run(&self, source: &str) -> (u64, Receiver<Output>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let (out, rx) = crossbeam_channel::unbounded();
+        // Bounded: a statement that prints without end waits for its reader.
+        let (out, rx) = crossbeam_channel::bounded(MAX_OUTPUT);
         let job = Job::Run {
             id,
             source: source.to_string(),
             out,
         };
-        if let Err(crossbeam_channel::SendError(Job::Run { out, .. })) = self.jobs.send(job) {
-            let _ = out.send(Output::Text {
-                err: true,
-                text: "SystemError: the Python session has ended\n".into(),
-            });
+        // Never blocks the caller (the window's thread): a full queue or an ended session
+        // answers at once.
+        let refused = match self.jobs.try_send(job) {
+            Ok(()) => None,
+            Err(crossbeam_channel::TrySendError::Full(Job::Run { out, .. })) => Some((
+                out,
+                format!("RuntimeError: {MAX_QUEUED} statements are waiting already\n"),
+            )),
+            Err(crossbeam_channel::TrySendError::Disconnected(Job::Run { out, .. })) => Some((
+                out,
+                "SystemError: the Python session has ended\n".to_string(),
+            )),
+            Err(_) => None,
+        };
+        if let Some((out, text)) = refused {
+            let _ = out.send(Output::Text { err: true, text });
             let _ = out.send(Output::Done { raised: true });
         }
         (id, rx)
@@ -111,15 +135,57 @@ impl Session {
     /// turn; nothing when it has ended.
     pub fn interrupt(&self, id: u64) {
         self.ids.interrupt.store(id, Ordering::SeqCst);
+        // RustPython's "a signal is pending" flag is one for the whole process: another
+        // interpreter's check may take it first. The signal is sent again every 50 ms
+        // until the statement has taken it or ended (at most 10 s): never lost.
         let ids = self.ids.clone();
-        let _ = self.signals.send(Box::new(move |vm: &VirtualMachine| {
-            let target = ids.interrupt.load(Ordering::SeqCst);
-            if target != 0 && target == ids.running.load(Ordering::SeqCst) {
-                ids.interrupt.store(0, Ordering::SeqCst);
-                return Err(keyboard_interrupt(vm));
-            }
-            Ok(())
-        }));
+        let signals = self.signals.clone();
+        let resend = std::thread::Builder::new()
+            .name("python-interrupt".into())
+            .spawn(move || {
+                for _ in 0..200 {
+                    let pending = ids.interrupt.load(Ordering::SeqCst) == id;
+                    let done = ids.finished.load(Ordering::SeqCst) >= id;
+                    if !pending || done {
+                        return;
+                    }
+                    let target = ids.clone();
+                    let _ = signals.send(Box::new(move |vm: &VirtualMachine| {
+                        take_interrupt(&target).map_or(Ok(()), |()| Err(keyboard_interrupt(vm)))
+                    }));
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            });
+        if resend.is_err() {
+            // No thread to spare: one signal, and the socket calls' own check.
+            let target = self.ids.clone();
+            let _ = self.signals.send(Box::new(move |vm: &VirtualMachine| {
+                take_interrupt(&target).map_or(Ok(()), |()| Err(keyboard_interrupt(vm)))
+            }));
+        }
+    }
+}
+
+/// Some(()) when the statement running now is the one to interrupt (and marks it taken).
+fn take_interrupt(ids: &Ids) -> Option<()> {
+    let target = ids.interrupt.load(Ordering::SeqCst);
+    (target != 0 && target == ids.running.load(Ordering::SeqCst))
+        .then(|| ids.interrupt.store(0, Ordering::SeqCst))
+}
+
+thread_local! {
+    /// The session whose interpreter runs on this thread (its blocked socket calls check
+    /// for an interrupt themselves, whatever RustPython's shared flag says).
+    static SESSION: std::cell::RefCell<Option<Arc<Ids>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// For a socket call waiting on a session's thread: KeyboardInterrupt when its statement
+/// was interrupted.
+pub(crate) fn check_interrupt(vm: &VirtualMachine) -> PyResult<()> {
+    let hit = SESSION.with(|s| s.borrow().as_ref().and_then(|ids| take_interrupt(ids)));
+    match hit {
+        Some(()) => Err(keyboard_interrupt(vm)),
+        None => Ok(()),
     }
 }
 
@@ -190,6 +256,7 @@ fn run_one(
             .and_then(|code| vm.run_code_obj(code, scope.clone()))
     };
     ids.running.store(0, Ordering::SeqCst);
+    ids.finished.store(id, Ordering::SeqCst);
     match result {
         Ok(_) => false,
         Err(e) => {

@@ -114,10 +114,6 @@ mod _socklab {
                     if let Some(id) = link().take_accepted(fd) {
                         return zelf.wrap_accepted(id, fd, &args, vm);
                     }
-                    if link().owns_fd(fd) {
-                        // One of socklab's own sockets: two objects would close it twice.
-                        return Err(errno_error(vm, libc::EBUSY));
-                    }
                     Create::Adopt { fd }
                 }
                 None => Create::New {
@@ -130,7 +126,10 @@ mod _socklab {
                 },
             };
             let adopted = matches!(how, Create::Adopt { .. });
-            let made = link().create(how, &mut || vm.check_signals())?;
+            let made = link().create(how, &mut || {
+                vm.check_signals()?;
+                crate::pyrt::session::check_interrupt(vm)
+            })?;
             let (id, fd) = made.map_err(|e| op_error(vm, &e))?;
             let mut inner = Inner {
                 id: Some(id),
@@ -196,6 +195,41 @@ mod _socklab {
             }
             Ok(())
         }
+    }
+
+    /// Refuses source that nests past CPython's limits before RustPython's parser sees it
+    /// (guard.rs), then calls the built-in the prelude kept as `_original_NAME`. Native,
+    /// so eval() and exec() without namespaces still see their caller's names.
+    fn guarded(name: &str, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        if let Some(first) = args.args.first() {
+            let text = match first.downcast_ref::<rustpython_vm::builtins::PyStr>() {
+                Some(s) => Some(s.to_string_lossy().into_owned()),
+                None => first
+                    .downcast_ref::<rustpython_vm::builtins::PyBytes>()
+                    .map(|b| String::from_utf8_lossy(b.as_bytes()).into_owned()),
+            };
+            if let Some(text) = text {
+                crate::pyrt::refuse_too_deep(vm, &text, "<string>")?;
+            }
+        }
+        let module = vm.import("_socklab", 0)?;
+        let original = module.get_attr(&*vm.ctx.new_str(format!("_original_{name}")), vm)?;
+        original.call(args, vm)
+    }
+
+    #[pyfunction]
+    fn eval(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        guarded("eval", args, vm)
+    }
+
+    #[pyfunction]
+    fn exec(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        guarded("exec", args, vm)
+    }
+
+    #[pyfunction]
+    fn compile(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+        guarded("compile", args, vm)
     }
 
     /// (family, type, proto) of a socket the engine adopted, as the kernel reports them.
@@ -303,7 +337,10 @@ mod _socklab {
         fn call(&self, op: Op, vm: &VirtualMachine) -> PyResult<Reply> {
             let id = self.id(vm)?;
             link()
-                .call(id, op, &mut || vm.check_signals())?
+                .call(id, op, &mut || {
+                    vm.check_signals()?;
+                    crate::pyrt::session::check_interrupt(vm)
+                })?
                 .map_err(|e| op_error(vm, &e))
         }
 
@@ -582,9 +619,8 @@ mod _socklab {
         }
 
         #[pymethod]
-        fn getblocking(&self, vm: &VirtualMachine) -> PyResult<bool> {
-            self.id(vm)?;
-            Ok(self.lock().timeout != Some(0.0))
+        fn getblocking(&self) -> bool {
+            self.lock().timeout != Some(0.0)
         }
 
         #[pymethod]
@@ -729,7 +765,9 @@ mod _socklab {
                 i.id.take()
             };
             let Some(id) = id else { return Ok(()) };
-            let res = link().call(id, Op::Close, &mut || vm.check_signals())?;
+            // Not interruptible: it does not wait on the network, and an interrupted close
+            // would leave the descriptor open with no object to close it.
+            let res = link().call(id, Op::Close, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
             link().closed(id);
             // As CPython: a close whose socket the kernel had already reset is no error.
             match res {

@@ -71,15 +71,16 @@ pub fn socket_kind_of(fd: i32) -> io::Result<SocketKindOf> {
 
 /// Takes ownership of a socket descriptor a program hands over by number, as CPython's
 /// `socket.socket(fileno=N)` does (socketpair's and fromfd's sockets arrive this way):
-/// refused with EBADF unless it is open, ENOTSOCK unless it is a socket. The caller makes
-/// sure no other owner in the process keeps the number (socklab's own sockets are refused
-/// before this is called).
+/// refused with EBADF unless it is open, ENOTSOCK unless it is a socket. The caller has
+/// claimed the number in the engine's registry (none of the engine's sockets holds it).
 pub fn adopt_socket_fd(fd: i32) -> io::Result<(OwnedFd, SocketKindOf)> {
     let what = socket_kind_of(fd)?;
-    // SAFETY: fd is an open socket (getsockopt answered for it); the program handed its
-    // number over (detach(), dup()) as it would to CPython, and the caller has refused the
-    // numbers socklab's engine owns, so this OwnedFd is the descriptor's one owner from
-    // here on.
+    // SAFETY: fd is an open socket (getsockopt answered for it). It is none of socklab's
+    // own descriptors: not one of the engine's sockets (the registry claim, kept until a
+    // socket's descriptor is closed), and socklab's other descriptors (eventfd, epoll,
+    // files) are not sockets. The program handed the number over — a detach()ed or dup()ed
+    // one, as socket.py passes them — so this OwnedFd is its owner from here; a program
+    // that hands over a number it still uses elsewhere gets two owners of it, as in CPython.
     let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
     Ok((owned, what))
 }

@@ -39,10 +39,56 @@ pub fn raise_nofile() -> Option<u64> {
     getrlimit(Resource::Nofile).current
 }
 
+/// Set when an allocation fails: Rust then aborts, and the abort handler knows why.
+static ALLOCATION_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The system allocator, noting a failed allocation (the binary's global allocator).
+pub struct NoticingAllocator;
+
+// SAFETY: every call is passed to std's System allocator with the same arguments and its
+// answer returned unchanged; the only addition is an atomic store when it returns null.
+unsafe impl std::alloc::GlobalAlloc for NoticingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for GlobalAlloc::alloc is System's.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        noticed(p)
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as alloc.
+        let p = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        noticed(p)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: ptr was allocated by System (every allocation goes through it).
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new) };
+        noticed(p)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: ptr was allocated by System with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+fn noticed(p: *mut u8) -> *mut u8 {
+    if p.is_null() {
+        ALLOCATION_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    p
+}
+
 /// What the abort handler writes: set once, before the handler is installed.
 static ABORT_NOTICE: std::sync::OnceLock<&'static [u8]> = std::sync::OnceLock::new();
 
-extern "C" fn notice_and_exit(_signal: libc::c_int) {
+extern "C" fn notice_and_exit(signal: libc::c_int) {
+    if !ALLOCATION_FAILED.load(std::sync::atomic::Ordering::SeqCst) {
+        // Any other abort stays what it is (a crash, with its core and status).
+        // SAFETY: signal(2) and raise(3) are async-signal-safe.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+        return;
+    }
     let notice = ABORT_NOTICE.get().copied().unwrap_or(b"\n");
     // SAFETY: write(2) and _exit(2) are async-signal-safe; the notice is a 'static slice,
     // so its pointer and length stay valid whatever the interrupted thread was doing.
@@ -52,10 +98,10 @@ extern "C" fn notice_and_exit(_signal: libc::c_int) {
     }
 }
 
-/// Turns the process's abort (SIGABRT) into `notice` on stderr and exit status 1. Rust
-/// aborts when an allocation fails (a program's `bytes(2**40)` under RustPython, which
-/// cannot raise MemoryError there): `socklab run` then ends as a Python program ends on an
-/// uncaught MemoryError, not as a crash.
+/// Turns the abort Rust makes when an allocation fails (a program's `bytes(2**50)` under
+/// RustPython, which cannot raise MemoryError there) into `notice` on stderr and exit
+/// status 1, as a python3 program ends on an uncaught MemoryError; other aborts stay
+/// crashes. Needs NoticingAllocator as the global allocator to tell them apart.
 pub fn exit_on_abort(notice: &'static [u8]) {
     if ABORT_NOTICE.set(notice).is_err() {
         return;
@@ -67,5 +113,14 @@ pub fn exit_on_abort(notice: &'static [u8]) {
         action.sa_sigaction = notice_and_exit as *const () as libc::sighandler_t;
         libc::sigemptyset(&mut action.sa_mask);
         libc::sigaction(libc::SIGABRT, &action, std::ptr::null_mut());
+    }
+}
+
+/// Gives SIGINT back its default action (an embedded interpreter installed its own).
+pub fn default_sigint() {
+    // SAFETY: signal(2) with SIG_DFL installs no handler code; it only changes this
+    // process's disposition of SIGINT.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
     }
 }

@@ -181,9 +181,11 @@ fn nesting_past_cpythons_limits_raises_instead_of_crashing() {
         assert_eq!((out.as_str(), code), ("", 1), "{err}");
         assert_eq!(err.lines().last(), Some(last), "{err}");
     }
-    // A thread recurses to RecursionError, not past the end of its stack.
+    // A thread recurses to RecursionError, not past the end of its stack, even with the
+    // limit raised as far as a program likes (socklab takes at most what its stacks hold).
     let (_d, p) = script(
-        "import threading\ndef f(n):\n    return f(n + 1)\ndef g():\n    try:\n        f(0)\n    \
+        "import sys, threading\nsys.setrecursionlimit(10**6)\n\
+         def f(n):\n    return f(n + 1)\ndef g():\n    try:\n        f(0)\n    \
          except RecursionError as e:\n        print('caught', e)\n\
          t = threading.Thread(target=g)\nt.start()\nt.join()\n",
     );
@@ -194,6 +196,18 @@ fn nesting_past_cpythons_limits_raises_instead_of_crashing() {
         ("caught maximum recursion depth exceeded", 0),
         "{err}"
     );
+}
+
+#[test]
+fn release_builds_keep_rustpythons_class_checks_consistent() {
+    // RustPython's class macros add a flag under debug assertions and rustpython-vm checks
+    // it under its own: a release build where the crates that define Python classes differ
+    // from rustpython-vm cannot start any program (the tests build debug, where all agree).
+    let toml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    for package in ["rustpython-vm", "rustpython-stdlib", "socklab"] {
+        let header = format!("[profile.release.package.{package}]\ndebug-assertions = true");
+        assert!(toml.contains(&header), "Cargo.toml lacks:\n{header}");
+    }
 }
 
 #[test]

@@ -267,7 +267,6 @@ impl Worker {
         self.close_outbox();
         self.flush_recording();
         let parent = self.serving.parent.take();
-        unregister(&self.shared, self.id);
         let close_req = self.closing;
         let cause = match close_req {
             _ if self.crash.broken => "an internal error",
@@ -277,8 +276,10 @@ impl Worker {
         self.set_state(SockState::Closed, cause);
         self.publish_at_close();
         let followed = self.afterlife_watch();
-        // The descriptor closes before anyone hears it did.
+        // The descriptor closes before anyone hears it did, and before the registry forgets
+        // it: while listed, its number is not adopted by anyone else (Create::Adopt).
         drop(self.sock);
+        unregister(&self.shared, self.id);
         respond::leave_listener(&self.shared, parent);
         let (shared, id) = (&self.shared, self.id);
         if let Some(req) = close_req.filter(|r| *r != ReqId(0)) {

@@ -19,6 +19,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
         let start = Instant::now();
         let wake = reg.wake.clone();
         let commands = reg.rx.clone();
+        let registry = sh.clone();
         let made = catch_unwind(AssertUnwindSafe(move || match how {
             Create::New {
                 family,
@@ -33,7 +34,8 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 timeout,
                 source,
             } => create_connection(&wake, &commands, &host, port, timeout, source),
-            Create::Adopt { fd } => crate::sys::adopt_socket_fd(fd)
+            Create::Adopt { fd } => claim(&registry, id, fd)
+                .and_then(|()| crate::sys::adopt_socket_fd(fd))
                 .map(|(owned, what)| {
                     (
                         Socket::from(owned),
@@ -247,6 +249,23 @@ pub(super) fn attach(
             });
         }
     }
+}
+
+/// Claims descriptor `fd` for socket `id` in the registry, under its lock: refused (EBUSY)
+/// while another of the engine's sockets holds that number, so no descriptor of the
+/// engine's is ever adopted, and two adoptions of one number cannot both succeed.
+fn claim(shared: &Shared, id: SocketId, fd: i32) -> std::io::Result<()> {
+    let workers = lock(&shared.workers);
+    let held = workers
+        .iter()
+        .any(|(other, h)| *other != id && h.fd.load(Ordering::Acquire) == fd);
+    if held {
+        return Err(std::io::Error::from_raw_os_error(libc::EBUSY));
+    }
+    if let Some(h) = workers.get(&id) {
+        h.fd.store(fd, Ordering::Release);
+    }
+    Ok(())
 }
 
 pub(super) fn unregister(shared: &Shared, id: SocketId) {
