@@ -43,6 +43,71 @@ const FLAT_WORDS: [&str; 4] = ["and", "or", "for", "yield"];
 
 /// Checks a program's nesting; Ok when CPython's limits hold.
 pub fn check(source: &str) -> Result<(), TooDeep> {
+    scan(source).map(drop)
+}
+
+/// Whether the console must wait for more lines before it runs `source`, by CPython's
+/// rules: a bracket, a triple-quoted string or an f-string field still open, a line ending
+/// in `\` or a block header (`:`) or a decorator, or a block of several lines not yet
+/// ended by a blank line. Pure text: no interpreter needed (the window asks while a
+/// statement runs). Source nested past CPython's limits is whole (running it says why).
+pub fn needs_more(source: &str) -> bool {
+    let Ok(open) = scan(source) else {
+        return false;
+    };
+    if open {
+        return true;
+    }
+    let code_lines: Vec<&str> = source
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .collect();
+    let Some(last) = code_lines.last() else {
+        return false;
+    };
+    let last = last.trim_end();
+    let header = strip_comment(last).trim_end().ends_with(':');
+    if last.ends_with('\\') || header || last.trim_start().starts_with('@') {
+        return true;
+    }
+    // A compound statement (`if 1: pass` too) ends at a blank line.
+    let first = strip_comment(code_lines[0]).trim();
+    let keyword = first
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    let compound = first.ends_with(':') || COMPOUND.contains(&keyword);
+    compound && !source.ends_with('\n')
+}
+
+/// The keywords that begin a compound statement.
+/// (`match` is also a name: only its header line, ending in `:`, is taken as one.)
+const COMPOUND: [&str; 8] = ["if", "for", "while", "def", "class", "with", "try", "async"];
+
+/// A line without its `#` comment (a `#` inside quotes is kept).
+fn strip_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '#' => return &line[..i],
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None => {}
+        }
+    }
+    line
+}
+
+/// The nesting check; Ok(whether something is still open at the end: a bracket, a
+/// triple-quoted string, an f-string field).
+fn scan(source: &str) -> Result<bool, TooDeep> {
     let chars: Vec<char> = source.chars().collect();
     let mut stack: Vec<Ctx> = vec![Ctx::Code {
         levels: vec![0],
@@ -256,7 +321,15 @@ pub fn check(source: &str) -> Result<(), TooDeep> {
             None => break,
         }
     }
-    Ok(())
+    // A one-line string cut by the end is an error (whole); anything else left open
+    // waits for more.
+    if matches!(stack.last(), Some(Ctx::Str { triple: false, .. })) {
+        return Ok(false);
+    }
+    let open_bracket = stack
+        .iter()
+        .any(|c| matches!(c, Ctx::Code { levels, .. } if levels.len() > 1));
+    Ok(stack.len() > 1 || open_bracket)
 }
 
 /// The length of the operator at the start of `rest` (1 to 3 characters).
@@ -325,6 +398,38 @@ mod tests {
             &format!("x = {}\n", "a and ".repeat(10_000) + "b"),
         ] {
             assert_eq!(check(src), Ok(()), "{src:.60}");
+        }
+    }
+
+    #[test]
+    fn the_console_waits_for_what_cpython_waits_for() {
+        for more in [
+            "def f(a):",
+            "def f(a):\n    return a + 1",
+            "if x:  # why\n    y()",
+            "x = (1,",
+            "s = '''abc",
+            "print(f'{x",
+            "x = 1 + \\",
+            "@decorator",
+            "while True:\n    pass\nelse:",
+            "if 1: pass",
+        ] {
+            assert!(needs_more(more), "{more:?}");
+        }
+        for whole in [
+            "x = 1",
+            "x +",
+            "print('a:')",
+            "d = {'a': 1}",
+            "def f(a):\n    return a + 1\n",
+            "x = (1,\n     2)",
+            "s = '''a\nb'''",
+            "# only a comment",
+            "",
+            "x = 'unterminated",
+        ] {
+            assert!(!needs_more(whole), "{whole:?}");
         }
     }
 

@@ -29,14 +29,11 @@ pub enum Output {
     Done { raised: bool },
 }
 
-enum Job {
-    Run {
-        id: u64,
-        source: String,
-        out: Sender<Output>,
-    },
-    /// Whether `source` is a whole statement yet (false: a block waits for more lines).
-    Complete { source: String, reply: Sender<bool> },
+/// A statement to run, and where its output goes.
+struct Job {
+    id: u64,
+    source: String,
+    out: Sender<Output>,
 }
 
 /// The statement ids shared with the interrupting threads.
@@ -94,7 +91,7 @@ impl Session {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         // Bounded: a statement that prints without end waits for its reader.
         let (out, rx) = crossbeam_channel::bounded(MAX_OUTPUT);
-        let job = Job::Run {
+        let job = Job {
             id,
             source: source.to_string(),
             out,
@@ -103,15 +100,14 @@ impl Session {
         // answers at once.
         let refused = match self.jobs.try_send(job) {
             Ok(()) => None,
-            Err(crossbeam_channel::TrySendError::Full(Job::Run { out, .. })) => Some((
+            Err(crossbeam_channel::TrySendError::Full(Job { out, .. })) => Some((
                 out,
                 format!("RuntimeError: {MAX_QUEUED} statements are waiting already\n"),
             )),
-            Err(crossbeam_channel::TrySendError::Disconnected(Job::Run { out, .. })) => Some((
+            Err(crossbeam_channel::TrySendError::Disconnected(Job { out, .. })) => Some((
                 out,
                 "SystemError: the Python session has ended\n".to_string(),
             )),
-            Err(_) => None,
         };
         if let Some((out, text)) = refused {
             let _ = out.send(Output::Text { err: true, text });
@@ -122,13 +118,9 @@ impl Session {
 
     /// Whether `source` is a whole statement, or a block that waits for more lines (as the
     /// console's `...` prompt); a syntax error is whole (running it reports the error).
+    /// Answered from the text alone, at once, even while a statement runs.
     pub fn is_complete(&self, source: &str) -> bool {
-        let (reply, rx) = crossbeam_channel::bounded(1);
-        let job = Job::Complete {
-            source: source.to_string(),
-            reply,
-        };
-        self.jobs.send(job).is_err() || rx.recv().unwrap_or(true)
+        !super::guard::needs_more(source)
     }
 
     /// Interrupts statement `id` (KeyboardInterrupt), whether it runs now or waits its
@@ -210,24 +202,17 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
         })
         .and_then(|_| console::install(vm, &sink));
     let scope = vm.new_scope_with_main();
-    for job in jobs {
-        match job {
-            Job::Complete { source, reply } => {
-                let _ = reply.send(complete(vm, &source));
+    for Job { id, source, out } in jobs {
+        *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
+        let raised = match (&setup, &scope) {
+            (Ok(_), Ok(scope)) => run_one(vm, &sink, scope, id, &source, ids),
+            (Err(e), _) | (_, Err(e)) => {
+                show_error(vm, &sink, e.clone());
+                true
             }
-            Job::Run { id, source, out } => {
-                *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
-                let raised = match (&setup, &scope) {
-                    (Ok(_), Ok(scope)) => run_one(vm, &sink, scope, id, &source, ids),
-                    (Err(e), _) | (_, Err(e)) => {
-                        show_error(vm, &sink, e.clone());
-                        true
-                    }
-                };
-                *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                let _ = out.send(Output::Done { raised });
-            }
-        }
+        };
+        *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let _ = out.send(Output::Done { raised });
     }
 }
 
@@ -286,26 +271,6 @@ fn last_line(vm: &VirtualMachine, e: &PyBaseExceptionRef) -> PyResult<String> {
         .cloned()
         .unwrap_or_default();
     Ok(line)
-}
-
-/// Whether the console would run `source` now: codeop's answer (an open bracket or block
-/// header waits), and CPython's rule that a block ends only at its blank line, which
-/// RustPython's compiler does not enforce (it takes `if x:\n    y` as whole).
-fn complete(vm: &VirtualMachine, source: &str) -> bool {
-    let last = source.lines().last().unwrap_or("");
-    let in_block = source.lines().count() > 1
-        && (last.starts_with([' ', '\t']) || last.trim_end().ends_with(':'));
-    if in_block && !source.ends_with('\n') {
-        return false;
-    }
-    let run = || -> PyResult<bool> {
-        let codeop = vm.import("codeop", 0)?;
-        let compiled = codeop
-            .get_attr("compile_command", vm)?
-            .call((source, "<console>", "single"), vm)?;
-        Ok(!vm.is_none(&compiled))
-    };
-    run().unwrap_or(true)
 }
 
 pub(crate) use console::module_def;
