@@ -128,10 +128,11 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
         let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
         return ExitCode::from(outcome.exit_code() as u8);
     }
+    // sys.argv[0] is the path as typed, as in python3.
     let argv0 = if name == "<stdin>" {
         "-".to_string()
     } else {
-        name.clone()
+        path.to_string_lossy().into_owned()
     };
     let argv = std::iter::once(argv0).chain(rest).collect();
     let code = socklab::pyrt::run_program(socklab::pyrt::Program {
@@ -151,8 +152,17 @@ fn read_source(path: &std::path::Path) -> Result<(String, String), String> {
     let (reader, name): (Box<dyn Read>, String) = if path.as_os_str() == "-" {
         (Box::new(std::io::stdin()), "<stdin>".to_string())
     } else {
-        let shown = path.display().to_string();
-        let f = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        // As python3: the absolute path (tracebacks, __file__), and its words when the
+        // file cannot be opened.
+        let shown = std::path::absolute(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        let f = std::fs::File::open(path).map_err(|e| {
+            let errno = e.raw_os_error().unwrap_or(0);
+            let why = socklab::engine::errors::strerror(errno);
+            format!("can't open file '{shown}': [Errno {errno}] {why}")
+        })?;
         (Box::new(f), shown)
     };
     let mut bytes = Vec::new();

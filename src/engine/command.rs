@@ -265,6 +265,13 @@ pub enum Op {
         group: String,
         interface: String,
     },
+    /// Ends call `call` of this socket as Ctrl+C ends a Python call: if it waits (a
+    /// blocked recv, accept or connect) or has not started, it answers at once with
+    /// KeyboardInterrupt, having received, accepted and connected nothing; a call that has
+    /// ended is left as it was.
+    Interrupt {
+        call: ReqId,
+    },
     /// Publish a snapshot now, reading SO_ERROR too when asked (reading it clears it).
     Inspect {
         so_error: bool,
@@ -323,6 +330,7 @@ impl Op {
             Op::JoinMulticast { .. } => "join_multicast",
             Op::LeaveMulticast { .. } => "leave_multicast",
             Op::Inspect { .. } => "inspect",
+            Op::Interrupt { .. } => "interrupt",
             Op::StartSending { .. } => "send_job",
             Op::StopSending => "stop_sending",
             Op::Respond { .. } => "respond",
@@ -343,6 +351,7 @@ impl Op {
                 | Op::GetPeerName
                 | Op::FileNo
                 | Op::Inspect { .. }
+                | Op::Interrupt { .. }
                 | Op::StartSending { .. }
                 | Op::StopSending
                 | Op::Record { .. }

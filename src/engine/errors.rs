@@ -193,6 +193,12 @@ impl OpError {
     }
 
     /// socklab's own failure while running `op`: the socket's worker ended and closed it.
+    /// The call was interrupted (Op::Interrupt) while it waited: Python's
+    /// KeyboardInterrupt, nothing done.
+    pub fn interrupted(op: &'static str) -> Self {
+        OpError::python(op, "KeyboardInterrupt", "")
+    }
+
     pub fn internal(op: &'static str, message: impl Into<String>) -> Self {
         OpError {
             op,

@@ -12,6 +12,9 @@ use crate::engine::{Create, Engine, EngineConfig, Event, Op, OpError, Reply, Req
 
 /// How often a waiting call looks for a signal (Ctrl+C as KeyboardInterrupt).
 pub const SIGNAL_CHECK: Duration = Duration::from_millis(100);
+/// How long an interrupted call's answer is awaited (it comes at once; a stuck worker
+/// must not hold the KeyboardInterrupt).
+const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
 
 pub struct Link {
     engine: Engine,
@@ -156,13 +159,33 @@ impl Link {
         let name = op.name();
         let (req, rx) = self.register();
         self.engine.send(id, req, op);
-        let res = wait(&rx, interrupted, |ev| match ev {
+        let answer = |ev| match ev {
             Event::Done { reply, .. } => Some(Ok(reply)),
             Event::Failed { error, .. } => Some(Err(error)),
             _ => None,
-        });
+        };
+        let res = match wait(&rx, interrupted, answer) {
+            Ok(res) => res,
+            Err(e) => {
+                // Ctrl+C: the engine ends the waiting call without receiving or accepting
+                // anything (Op::Interrupt), as CPython's interrupted system call does.
+                self.send(id, Op::Interrupt { call: req });
+                let until = std::time::Instant::now() + INTERRUPT_GRACE;
+                while let Ok(ev) = rx.recv_deadline(until) {
+                    if let Some(done) = answer(ev) {
+                        // It had finished first: what it accepted has no object now.
+                        if let Ok(Reply::Accepted { conn, .. }) = done {
+                            self.send(conn, Op::Close);
+                        }
+                        break;
+                    }
+                }
+                self.forget(req);
+                return Err(e);
+            }
+        };
         self.forget(req);
-        Ok(res?.unwrap_or_else(|| Err(gone(name))))
+        Ok(res.unwrap_or_else(|| Err(gone(name))))
     }
 
     /// Sends `op` without waiting (a close as the object is dropped).

@@ -82,9 +82,55 @@ fn report_interpreter_failure(info: &std::panic::PanicHookInfo) {
 }
 
 fn run_on_this_thread(program: Program) -> u8 {
+    // As python3: started with SIGINT ignored (`cmd &` in a script), it stays ignored.
+    let ignored = crate::sys::sigint_ignored();
     let interp = interpreter(&program);
-    let code = interp.run(|vm| run_main(vm, &program));
+    if ignored {
+        crate::sys::ignore_sigint();
+    }
+    let mut interrupted = false;
+    let code = interp.run(|vm| {
+        match run_main(vm, &program) {
+            Err(exc) if exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt) => {
+                // As CPython: the traceback, then the program's other threads run to
+                // their end, and only then the process dies of SIGINT. (RustPython would
+                // kill itself at once, before waiting for the threads.)
+                interrupted = true;
+                show_uncaught(vm, exc);
+                if let Ok(threading) = vm.import("threading", 0) {
+                    if let Ok(shutdown) = threading.get_attr("_shutdown", vm) {
+                        if let Err(again) = shutdown.call((), vm) {
+                            show_uncaught(vm, again);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            other => other,
+        }
+    });
+    if interrupted {
+        crate::sys::die_of_sigint();
+    }
     u8::try_from(code).unwrap_or(u8::MAX)
+}
+
+/// An uncaught exception's traceback, through sys.excepthook as CPython prints it.
+fn show_uncaught(vm: &VirtualMachine, exc: rustpython_vm::builtins::PyBaseExceptionRef) {
+    let shown = vm.sys_module.get_attr("excepthook", vm).and_then(|hook| {
+        hook.call(
+            (
+                exc.class().to_owned(),
+                exc.clone(),
+                exc.__traceback__()
+                    .map_or_else(|| vm.ctx.none(), |t| t.into()),
+            ),
+            vm,
+        )
+    });
+    if shown.is_err() {
+        vm.print_exception(exc);
+    }
 }
 
 /// The interpreter of a program (`socklab run FILE`).

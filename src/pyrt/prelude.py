@@ -5,6 +5,31 @@
 import _socket, _socklab
 _socket.socket = _socket.SocketType = _socklab.socket
 
+# RustPython's own _socket functions raise OSError with three Nones after (errno, message)
+# in args, where CPython's have just the two (`code, msg = e.args` in tutorials), and
+# getaddrinfo gives None for an empty canonical name where CPython gives ''.
+def _plain_args(f):
+    def call(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except OSError as e:
+            if len(e.args) > 2 and all(x is None for x in e.args[2:]):
+                raise type(e)(*e.args[:2]) from None
+            raise
+    call.__name__ = call.__qualname__ = f.__name__
+    call.__doc__ = f.__doc__
+    return call
+for _name in ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr',
+              'getnameinfo', 'getservbyname', 'getservbyport', 'getprotobyname',
+              'inet_aton', 'inet_ntoa', 'inet_pton', 'inet_ntop', 'if_nametoindex',
+              'if_indextoname', 'socketpair', 'dup', 'close', 'sethostname'):
+    if hasattr(_socket, _name):
+        setattr(_socket, _name, _plain_args(getattr(_socket, _name)))
+def _getaddrinfo(*args, _found=_socket.getaddrinfo, **kwargs):
+    return [(f, t, p, '' if c is None else c, a) for f, t, p, c, a in _found(*args, **kwargs)]
+_getaddrinfo.__name__ = _getaddrinfo.__qualname__ = 'getaddrinfo'
+_socket.getaddrinfo = _getaddrinfo
+
 # eval, exec and compile (and so ast.parse and imports) check nesting first, as the
 # program itself is checked: RustPython's parser would overflow the stack (guard.rs).
 import builtins
@@ -60,3 +85,57 @@ def _thread_excepthook(args, _shown=threading.excepthook):
     _without_codec_notes(args.exc_value)
     _shown(args)
 threading.excepthook = _thread_excepthook
+
+# Ctrl+C during a wait: RustPython's sleep, select, lock waits and joins do not wake for
+# it (CPython's do), so a server blocked there could not be stopped. They wait here in
+# slices of 0.1 s, between which the interpreter takes the KeyboardInterrupt.
+import time as _time, select as _select
+_SLICE = 0.1
+def _until(timeout):
+    return None if timeout is None else _time.monotonic() + timeout
+def _left(deadline):
+    return _SLICE if deadline is None else max(0.0, min(_SLICE, deadline - _time.monotonic()))
+def sleep(secs, /, _sleep=_time.sleep):
+    if not isinstance(secs, (int, float)) or isinstance(secs, bool) or not _SLICE < secs < 1e9:
+        return _sleep(secs)  # short, or refused (inf, NaN, too large) by the original
+    deadline = _until(secs)
+    while True:
+        left = deadline - _time.monotonic()
+        if left <= 0:
+            return None
+        _sleep(min(left, _SLICE))
+sleep.__doc__ = _time.sleep.__doc__
+_time.sleep = sleep
+def select(rlist, wlist, xlist, timeout=None, /, _select_=_select.select):
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > _SLICE):
+        return _select_(rlist, wlist, xlist, timeout)
+    deadline = _until(timeout)
+    while True:
+        ready = _select_(rlist, wlist, xlist, _left(deadline))
+        if ready[0] or ready[1] or ready[2]:
+            return ready
+        if deadline is not None and _time.monotonic() >= deadline:
+            return ready
+select.__doc__ = _select.select.__doc__
+_select.select = select
+def _cond_wait(self, timeout=None, _wait=threading.Condition.wait):
+    if timeout is not None and timeout <= _SLICE:
+        return _wait(self, timeout)
+    deadline = _until(timeout)
+    while True:
+        if _wait(self, _left(deadline)):
+            return True
+        if deadline is not None and _time.monotonic() >= deadline:
+            return False
+_cond_wait.__name__ = _cond_wait.__qualname__ = 'wait'
+threading.Condition.wait = _cond_wait
+def _join(self, timeout=None, _join_=threading.Thread.join):
+    if timeout is not None and timeout <= _SLICE:
+        return _join_(self, timeout)
+    deadline = _until(timeout)
+    while True:
+        _join_(self, _left(deadline))
+        if not self.is_alive() or (deadline is not None and _time.monotonic() >= deadline):
+            return None
+_join.__name__ = _join.__qualname__ = 'join'
+threading.Thread.join = _join

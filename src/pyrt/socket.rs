@@ -16,7 +16,7 @@ mod _socklab {
         builtins::PyBaseExceptionRef,
         function::{ArgMemoryBuffer, FuncArgs, OptionalArg, OptionalOption},
         types::{Constructor, DefaultConstructor, Destructor, Initializer, Representable},
-        Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine,
+        AsObject, Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine,
     };
 
     use crate::engine::command::{ns_to_secs, python_ns, python_ns_from_int};
@@ -303,9 +303,23 @@ mod _socklab {
         }
     }
 
+    /// OSError(errno, strerror) as CPython raises it: the subclass for the errno
+    /// (ConnectionRefusedError...) and exactly those two args (`code, msg = e.args`).
+    /// RustPython's own builder would add three Nones to args.
     fn errno_error(vm: &VirtualMachine, errno: i32) -> PyBaseExceptionRef {
-        vm.new_errno_error(errno, crate::engine::errors::strerror(errno))
-            .upcast()
+        let text = crate::engine::errors::strerror(errno);
+        let made = vm
+            .ctx
+            .exceptions
+            .os_error
+            .to_owned()
+            .as_object()
+            .call((errno, text.clone()), vm)
+            .and_then(|e| {
+                e.downcast::<rustpython_vm::builtins::PyBaseException>()
+                    .map_err(|_| vm.new_type_error("OSError() made no exception".to_owned()))
+            });
+        made.unwrap_or_else(|_| vm.new_errno_error(errno, text).upcast())
     }
 
     /// A socket address as Python gives it.

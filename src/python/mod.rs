@@ -86,7 +86,9 @@ fn run_here(src: &str, file: &str, out: &mut dyn Write, err: &mut dyn Write) -> 
         Err(u) => {
             let _ = writeln!(
                 err,
-                "{file}:{}:{}: {} is not supported by socklab run",
+                "{file}:{}:{}: {} is not supported by socklab run -i (the console's \
+                 statements, line by line); `socklab run {file}` without -i runs whole \
+                 programs",
                 u.pos.line, u.pos.col, u.what
             );
             return Outcome::Rejected;

@@ -124,3 +124,33 @@ pub fn default_sigint() {
         libc::signal(libc::SIGINT, libc::SIG_DFL);
     }
 }
+
+/// Whether SIGINT is ignored now (a shell starts `cmd &` so): python3 then leaves it so.
+pub fn sigint_ignored() -> bool {
+    // SAFETY: sigaction with a null new action only reads the disposition into `old`, a
+    // zeroed local that outlives the call.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGINT, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Ignores SIGINT again (after an embedded interpreter installed its handler).
+pub fn ignore_sigint() {
+    // SAFETY: signal(2) with SIG_IGN installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
+}
+
+/// Ends the process by SIGINT's default action, as CPython does after an uncaught
+/// KeyboardInterrupt (a shell then knows the program was interrupted).
+pub fn die_of_sigint() {
+    // SAFETY: signal(2) with SIG_DFL installs no handler code; raise(3) then delivers
+    // SIGINT to this process, whose default action ends it.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::raise(libc::SIGINT);
+    }
+}

@@ -275,6 +275,7 @@ pub fn op_line(name: &str, op: &Op) -> String {
             format!("# {name}: leave multicast group {group} on {interface:?}")
         }
         Op::Inspect { .. } => format!("# {name}: inspect"),
+        Op::Interrupt { .. } => format!("# Ctrl+C: {name}'s waiting call interrupted"),
         Op::StartSending { job } => format!("# {name}: {}", job_text(job)),
         Op::StopSending => format!("# {name}: stop sending"),
         Op::Respond { responder: Some(r) } => {

@@ -210,6 +210,108 @@ fn release_builds_keep_rustpythons_class_checks_consistent() {
     }
 }
 
+/// The child's output once it ends; killed and failed if it has not within the deadline.
+fn ended(child: std::process::Child, what: &str) -> std::process::Output {
+    let pid = child.id();
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(crate::DEADLINE) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("{what}: the program did not end");
+        }
+    }
+}
+
+#[test]
+fn ctrl_c_is_keyboard_interrupt_unless_the_program_was_started_ignoring_it() {
+    use std::io::BufRead;
+    // Blocked in accept, sleep, select, an Event's wait or a join, SIGINT ends the program
+    // with KeyboardInterrupt, as python3 does (killed by SIGINT after the traceback).
+    for (what, blocks) in [
+        ("accept", "s.accept()"),
+        ("sleep", "time.sleep(60)"),
+        ("select", "select.select([s], [], [])"),
+        ("event", "threading.Event().wait()"),
+        (
+            "join",
+            "t = threading.Thread(target=s.accept, daemon=True)\nt.start()\nt.join()",
+        ),
+    ] {
+        let (_d, p) = script(&format!(
+            "import socket, time, select, threading\ns = socket.socket()\n\
+             s.bind(('127.0.0.1', 0))\ns.listen()\nprint('ready', flush=True)\n{blocks}\n"
+        ));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+            .args(["run", &p])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "ready\n", "{what}");
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let out = ended(child, what);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.lines().last(),
+            Some("KeyboardInterrupt"),
+            "{what}: {err}"
+        );
+        assert!(!out.status.success(), "{what}");
+    }
+    // An uncaught KeyboardInterrupt: the traceback, the program's other threads run to
+    // their end, then the process dies of SIGINT (as python3).
+    let (_d, p) = script(
+        "import threading, time\ndef w():\n    time.sleep(0.2)\n    print('worker done', flush=True)\n\
+         threading.Thread(target=w).start()\nraise KeyboardInterrupt\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["run", &p])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "worker done\n",
+        "{err}"
+    );
+    assert_eq!(err.lines().last(), Some("KeyboardInterrupt"), "{err}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(libc::SIGINT));
+    // Started with SIGINT ignored (`cmd &` in a script), it stays ignored, as python3
+    // leaves it: the kernel's mask says so.
+    let (_d, p) = script(
+        "for line in open('/proc/self/status'):\n    if line.startswith('SigIgn:'):\n        \
+         print('SIGINT ignored' if int(line.split()[1], 16) & 2 else 'SIGINT caught')\n",
+    );
+    for (trap, want) in [
+        ("", "SIGINT caught\n"),
+        ("trap '' INT; ", "SIGINT ignored\n"),
+    ] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{trap}exec \"$0\" run \"$1\""))
+            .arg(env!("CARGO_BIN_EXE_socklab"))
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{trap}");
+    }
+}
+
 #[test]
 fn a_defect_of_the_interpreter_ends_the_program_plainly() {
     // RustPython 0.5 loses track of its stack when a frame raises after a `with` swallowed

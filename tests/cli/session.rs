@@ -78,11 +78,25 @@ fn another_thread_interrupts_a_blocked_accept_and_a_busy_loop() {
     let (id, rx) = s.run("srv.accept()");
     s.interrupt(id);
     assert_eq!(collect(&rx), ("KeyboardInterrupt\n".into(), true));
-    // The session and its socket go on.
+    // The session and its socket go on, and the interrupted accept took nothing: the
+    // next connection is accepted by the next accept, and an interrupted recv leaves the
+    // data that comes after it for the next recv.
     assert_eq!(
         run(&s, "srv.getsockname()[0]"),
         ("'127.0.0.1'\n".into(), false)
     );
+    for line in [
+        "c = socket.create_connection(srv.getsockname())",
+        "conn, addr = srv.accept()",
+    ] {
+        assert_eq!(run(&s, line), (String::new(), false), "{line}");
+    }
+    let (id, rx) = s.run("conn.recv(100)");
+    s.interrupt(id);
+    assert_eq!(collect(&rx), ("KeyboardInterrupt\n".into(), true));
+    assert_eq!(run(&s, "c.sendall(b'kept')"), (String::new(), false));
+    assert_eq!(run(&s, "conn.recv(100)"), ("b'kept'\n".into(), false));
+    assert_eq!(run(&s, "c.close(); conn.close()"), (String::new(), false));
     let (id, rx) = s.run("while True:\n    pass\n");
     s.interrupt(id);
     assert_eq!(collect(&rx), ("KeyboardInterrupt\n".into(), true));

@@ -61,6 +61,9 @@ impl Worker {
                 if self.closing.is_some() {
                     return Err(OpError::closed_while_waiting(op, addr.clone()));
                 }
+                if self.interrupted.take() == Some(req) {
+                    return Err(OpError::interrupted(op));
+                }
             }
             if ready & (libc::POLLIN) != 0 && extra != 0 {
                 self.continuous_step();

@@ -44,7 +44,7 @@ impl Worker {
         let start = Instant::now();
         let op_name = cmd.op.name();
         if let Some((with_req, with_op)) = self.busy_with() {
-            if !matches!(cmd.op, Op::Inspect { .. }) && with_req != cmd.req {
+            if !matches!(cmd.op, Op::Inspect { .. } | Op::Interrupt { .. }) && with_req != cmd.req {
                 self.shared.emit(Event::Overlap {
                     id: self.id,
                     req: cmd.req,
@@ -58,6 +58,10 @@ impl Worker {
         match cmd.op {
             Op::Close => {
                 self.closing.get_or_insert(cmd.req);
+            }
+            Op::Interrupt { call } => {
+                self.interrupt(call);
+                self.reply(cmd.req, op_name, start, Ok(Reply::Unit));
             }
             Op::StartSending { job } => {
                 // Answered when the job ends, unless it cannot start.
@@ -87,6 +91,19 @@ impl Worker {
                 }
                 self.answer_call(cmd.req, op_name, start, result, instant);
             }
+        }
+    }
+
+    /// Ends call `call` as Ctrl+C would (Op::Interrupt): a queued one is answered now, a
+    /// waiting one when its wait sees the mark; one that has ended is left alone.
+    fn interrupt(&mut self, call: ReqId) {
+        if let Some(pos) = self.queue.iter().position(|c| c.req == call) {
+            if let Some(cmd) = self.queue.remove(pos) {
+                let op = cmd.op.name();
+                self.reply(call, op, Instant::now(), Err(OpError::interrupted(op)));
+            }
+        } else if self.blocked.is_some_and(|(r, _)| r == call) {
+            self.interrupted = Some(call);
         }
     }
 
@@ -262,6 +279,8 @@ impl Worker {
             Op::Record { path, replace } => self.record(path, replace),
             Op::Respond { responder } => self.respond(responder),
             Op::LimitClients { max } => self.limit_clients(max),
+            // Handled before execute (handle); never waits.
+            Op::Interrupt { .. } => Ok(Reply::Unit),
             Op::Inspect { so_error } => {
                 self.refresh_options();
                 if so_error {

@@ -105,6 +105,8 @@ struct Worker {
     outbox: outbox::Outbox,
     /// The call blocked in `wait` now, if one is: what runs beside it overlaps it.
     blocked: Option<(ReqId, &'static str)>,
+    /// The waiting call an Interrupt ended: its wait returns KeyboardInterrupt.
+    interrupted: Option<ReqId>,
     /// A connect is running (the state it leads to is its own to set).
     connecting: bool,
     /// The state a failed connect returns to.
@@ -156,6 +158,7 @@ impl Worker {
             job: None,
             outbox: outbox::Outbox::default(),
             blocked: None,
+            interrupted: None,
             connecting: false,
             before_connect: SockState::Created,
             recording: None,

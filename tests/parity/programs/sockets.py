@@ -104,3 +104,15 @@ with a, b:
     a.sendall(b'ping')
     attempt('pair recv', b.recv, 4)
 attempt('closed after with', lambda: a.fileno())
+
+# Errors as tutorials unpack them, and getaddrinfo's empty canonical name.
+try:
+    socket.create_connection(('127.0.0.1', 1))
+except OSError as e:
+    code, msg = e.args
+    print('args', code, msg, repr(e), e.errno, e.strerror)
+try:
+    socket.getaddrinfo('127.0.0.1', 'nosuchservice')
+except socket.gaierror as e:
+    print('gaierror', e.args)
+print(repr(socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET, socket.SOCK_STREAM)[0][3]))
