@@ -2,7 +2,9 @@
 //! accept or connect never holds a send, shutdown or option call behind it; close ends the
 //! blocked call ("closed while waiting"); the events say which calls overlapped.
 
-use socklab::engine::{AddrSpec, Event, Family, How, Kind, Op, OptValue, Reply, ReqId, Timeout};
+use socklab::engine::{
+    AddrSpec, Endpoint, Event, Family, How, Kind, Op, OptValue, Reply, ReqId, Timeout,
+};
 
 use crate::driver::{bytes_of, errno, loopback, Driver};
 use crate::ops::full_listener;
@@ -398,4 +400,59 @@ fn a_refused_non_blocking_connect_does_not_stay_connecting() {
     } else {
         assert_eq!(first, Reply::Int(libc::ECONNREFUSED as i64));
     }
+}
+
+#[test]
+fn an_interrupted_call_ends_having_taken_nothing() {
+    // Ctrl+C in Python (Op::Interrupt): a blocked recv answers KeyboardInterrupt at once
+    // and the data that comes after it is the next recv's; a blocked accept leaves the
+    // next connection to the next accept; a call queued behind another is answered too;
+    // an interrupt for a call that has ended changes nothing.
+    let mut d = Driver::new();
+    let (c, conn, l) = d.tcp_pair(Family::Inet);
+    let blocked = d.start_blocked(
+        conn,
+        Op::Recv {
+            bufsize: 100,
+            flags: 0,
+        },
+    );
+    let queued = d.start(
+        conn,
+        Op::Recv {
+            bufsize: 100,
+            flags: 0,
+        },
+    );
+    d.ok(conn, Op::Interrupt { call: queued });
+    d.ok(conn, Op::Interrupt { call: blocked });
+    for req in [queued, blocked] {
+        let e = d.wait_req(req).unwrap_err();
+        assert_eq!(e.python_class(), "KeyboardInterrupt", "{e:?}");
+    }
+    d.sendall(c, b"kept");
+    assert_eq!(d.recv(conn, 100), b"kept");
+    d.ok(conn, Op::Interrupt { call: blocked });
+    d.sendall(c, b"again");
+    assert_eq!(d.recv(conn, 100), b"again");
+    let accepting = d.start_blocked(l, Op::Accept);
+    d.ok(l, Op::Interrupt { call: accepting });
+    assert_eq!(
+        d.wait_req(accepting).unwrap_err().python_class(),
+        "KeyboardInterrupt"
+    );
+    let c2 = d.create(Family::Inet, Kind::Stream);
+    let Endpoint::V4(addr) = d.local(l) else {
+        panic!("an IPv4 listener")
+    };
+    d.connect(
+        c2,
+        AddrSpec::Inet {
+            host: "127.0.0.1".into(),
+            port: addr.port(),
+        },
+    );
+    let (conn2, _) = d.accept(l);
+    d.sendall(c2, b"to the next accept");
+    assert_eq!(d.recv(conn2, 100), b"to the next accept");
 }
