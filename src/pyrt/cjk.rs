@@ -361,27 +361,92 @@ pub(crate) use _socklab_codecs::module_def;
 mod _socklab_codecs {
     use rustpython_vm::builtins::PyStrRef;
     use rustpython_vm::function::ArgBytesLike;
-    use rustpython_vm::{PyResult, VirtualMachine};
+    use rustpython_vm::{AsObject, PyObjectRef, PyResult, TryFromObject, VirtualMachine};
 
     use super::Handler;
 
-    /// (bytes, where it stopped): at len(text) when done, else at an error for the caller.
+    /// Encodes the whole text, as CPython's multibyte encoder does: the built-in handlers
+    /// here, any other through codecs.lookup_error (its replacement encoded in turn),
+    /// reading the text's code points once.
     #[pyfunction]
-    fn encode_run(
+    fn encode(
         codec: PyStrRef,
         text: PyStrRef,
-        start: usize,
         errors: PyStrRef,
-        _vm: &VirtualMachine,
-    ) -> PyResult<(Vec<u8>, usize)> {
+        vm: &VirtualMachine,
+    ) -> PyResult<Vec<u8>> {
+        let name = codec.to_string_lossy().into_owned();
         let points: Vec<u32> = text.as_wtf8().code_points().map(|c| c.to_u32()).collect();
         let handler = Handler::of(&errors.to_string_lossy());
-        Ok(super::encode(
-            &codec.to_string_lossy(),
-            &points,
-            start.min(points.len()),
-            handler,
-        ))
+        let mut out = Vec::new();
+        let mut pos = 0;
+        // The program's handler, looked up at the first error.
+        let mut handle: Option<PyObjectRef> = None;
+        loop {
+            let (done, stop) = super::encode(&name, &points, pos, handler);
+            out.extend_from_slice(&done);
+            if stop >= points.len() {
+                return Ok(out);
+            }
+            let exc = vm
+                .ctx
+                .exceptions
+                .unicode_encode_error
+                .to_owned()
+                .as_object()
+                .call(
+                    (
+                        name.as_str(),
+                        text.clone(),
+                        stop,
+                        stop + 1,
+                        "illegal multibyte sequence",
+                    ),
+                    vm,
+                )?;
+            if handle.is_none() {
+                handle = Some(
+                    vm.import("_codecs", 0)?
+                        .get_attr("lookup_error", vm)?
+                        .call((errors.clone(),), vm)?,
+                );
+            }
+            let answer = handle
+                .as_ref()
+                .map_or_else(|| Ok(vm.ctx.none()), |h| h.call((exc.clone(),), vm))?;
+            let pair = answer
+                .downcast_ref::<rustpython_vm::builtins::PyTuple>()
+                .filter(|t| t.len() == 2)
+                .map(|t| (t.as_slice()[0].clone(), t.as_slice()[1].clone()))
+                .ok_or_else(|| {
+                    vm.new_type_error(
+                        "encoding error handler must return (str/bytes, int) tuple".to_owned(),
+                    )
+                })?;
+            let (replacement, next): (PyObjectRef, isize) = (pair.0, pair.1.try_into_value(vm)?);
+            if let Some(s) = replacement.downcast_ref::<rustpython_vm::builtins::PyStr>() {
+                let rep: Vec<u32> = s.as_wtf8().code_points().map(|c| c.to_u32()).collect();
+                let (bytes, end) = super::encode(&name, &rep, 0, Handler::Strict);
+                if end < rep.len() {
+                    return Err(exc
+                        .downcast()
+                        .unwrap_or_else(|_| vm.new_value_error("bad replacement".to_owned())));
+                }
+                out.extend_from_slice(&bytes);
+            } else {
+                out.extend_from_slice(
+                    &ArgBytesLike::try_from_object(vm, replacement)?.borrow_buf(),
+                );
+            }
+            let len = points.len() as isize;
+            let next = if next < 0 { next + len } else { next };
+            if !(0..=len).contains(&next) {
+                return Err(
+                    vm.new_index_error(format!("position {next} from error handler out of bounds"))
+                );
+            }
+            pos = next as usize;
+        }
     }
 
     /// (text, where it stopped, error length, reason): length 0 when done or when a

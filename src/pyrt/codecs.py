@@ -16,27 +16,7 @@ _ALIASES = {
 def _encode(codec, text, errors):
     if not isinstance(text, str):
         raise TypeError(f"encode() argument 'str' must be str, not {type(text).__name__}")
-    out = []
-    pos = 0
-    end = len(text)
-    while True:
-        chunk, pos = _native.encode_run(codec, text, pos, errors)
-        out.append(chunk)
-        if pos >= end:
-            return b''.join(out)
-        exc = UnicodeEncodeError(codec, text, pos, pos + 1, 'illegal multibyte sequence')
-        rep, pos = _codecs.lookup_error(errors)(exc)
-        if isinstance(rep, str):
-            done, stop = _native.encode_run(codec, rep, 0, 'strict')
-            if stop < len(rep):
-                raise exc
-            out.append(done)
-        else:
-            out.append(bytes(rep))
-        if pos < 0:
-            pos += end
-        if not 0 <= pos <= end:
-            raise IndexError(f'position {pos} from error handler out of bounds')
+    return _native.encode(codec, text, errors)
 
 
 def _decode(codec, data, errors, final):

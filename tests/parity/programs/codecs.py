@@ -40,6 +40,21 @@ for codec in ('gbk', 'gb2312', 'gb18030', 'big5'):
     print(codec, 'incremental encode', b''.join(enc.encode(ch) for ch in text) == data)
     print(codec, str(data[:8], encoding=codec), str(data[:8], codec, "strict"))
 
+codecs.register_error('socklab_test', lambda e: ('<%d>' % e.start, e.end))
+codecs.register_error('socklab_bytes', lambda e: (b'#', e.end))
+codecs.register_error('socklab_back', lambda e: ('!', e.start + 2 if e.start + 2 <= len(e.object) else e.end))
+many = '中€é\udc80x' * 1000
+for codec in ('gbk', 'gb18030', 'big5'):
+    for h in ('namereplace', 'socklab_test', 'socklab_bytes', 'socklab_back'):
+        try:
+            print(codec, h, digest(many.encode(codec, h)))
+        except UnicodeError as e:
+            print(codec, h, type(e).__name__, e)
+    try:
+        '€'.encode(codec, 'surrogateescape')
+    except UnicodeEncodeError as e:
+        print(codec, 'surrogateescape', e)
+
 four = b''.join(bytes([0x81 + l // 12600, 0x30 + l // 1260 % 10, 0x81 + l // 10 % 126, 0x30 + l % 10]) + b'\n'
                 for l in list(range(0, 39500)) + list(range(189000, 189000 + 1114112 - 65536, 13)))
 print('gb18030 four-byte', digest(four.decode('gb18030', 'backslashreplace')))
