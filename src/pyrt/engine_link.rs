@@ -109,47 +109,32 @@ impl Link {
     }
 
     fn forget(&self, req: ReqId) {
-        self.waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&req);
+        lock(&self.waiting).remove(&req);
     }
 
     /// The descriptor of one of the engine's sockets.
     pub fn fd_of(&self, id: SocketId) -> Option<i32> {
-        self.fds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-            .copied()
+        lock(&self.fds).get(&id).copied()
     }
 
     /// An accepted connection waits for its socket object.
     pub fn hold_accepted(&self, fd: i32, id: SocketId) {
-        self.accepted
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(fd, id);
+        lock(&self.accepted).insert(fd, id);
     }
 
     /// The accepted connection with this descriptor, if one waits for its object.
     pub fn take_accepted(&self, fd: i32) -> Option<SocketId> {
-        self.accepted
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&fd)
+        lock(&self.accepted).remove(&fd)
     }
 
     /// The socket is gone: its number may be reused by the kernel.
     pub fn closed(&self, id: SocketId) {
-        self.fds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&id);
+        lock(&self.fds).remove(&id);
     }
 
-    /// Runs `op` and waits for its answer, asking `interrupted` between waits (its error,
-    /// a signal's exception, ends the wait; the call goes on in the engine unanswered).
+    /// Runs `op` and waits for its answer, asking `interrupted` between waits: its error
+    /// (a signal's KeyboardInterrupt) ends the call in the engine too (Op::Interrupt), so
+    /// nothing is received or accepted for nobody.
     pub fn call<E>(
         &self,
         id: SocketId,

@@ -148,14 +148,7 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                         column += 1;
                         continue;
                     }
-                    brackets += 1;
-                    if brackets > MAX_BRACKETS {
-                        return Err(TooDeep::Brackets { line, column });
-                    }
-                    stack.push(Ctx::Code {
-                        levels: vec![0],
-                        closer: Some('}'),
-                    });
+                    open_field(&mut stack, &mut brackets, line, column)?;
                     after_operand = false;
                 } else if c == quote {
                     if !triple {
@@ -176,14 +169,7 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
             }
             Some(Ctx::Spec) => {
                 if c == '{' {
-                    brackets += 1;
-                    if brackets > MAX_BRACKETS {
-                        return Err(TooDeep::Brackets { line, column });
-                    }
-                    stack.push(Ctx::Code {
-                        levels: vec![0],
-                        closer: Some('}'),
-                    });
+                    open_field(&mut stack, &mut brackets, line, column)?;
                 } else if c == '}' {
                     // The end of the spec is the end of its field.
                     stack.pop();
@@ -330,6 +316,24 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
         .iter()
         .any(|c| matches!(c, Ctx::Code { levels, .. } if levels.len() > 1));
     Ok(stack.len() > 1 || open_bracket)
+}
+
+/// An f-string's `{` field begins: code again, counted as a bracket.
+fn open_field(
+    stack: &mut Vec<Ctx>,
+    brackets: &mut usize,
+    line: usize,
+    column: usize,
+) -> Result<(), TooDeep> {
+    *brackets += 1;
+    if *brackets > MAX_BRACKETS {
+        return Err(TooDeep::Brackets { line, column });
+    }
+    stack.push(Ctx::Code {
+        levels: vec![0],
+        closer: Some('}'),
+    });
+    Ok(())
 }
 
 /// The length of the operator at the start of `rest` (1 to 3 characters).

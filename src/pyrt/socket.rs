@@ -126,10 +126,7 @@ mod _socklab {
                 },
             };
             let adopted = matches!(how, Create::Adopt { .. });
-            let made = link().create(how, &mut || {
-                vm.check_signals()?;
-                crate::pyrt::session::check_interrupt(vm)
-            })?;
+            let made = link().create(how, &mut || interrupted(vm))?;
             let (id, fd) = made.map_err(|e| op_error(vm, &e))?;
             let mut inner = Inner {
                 id: Some(id),
@@ -230,6 +227,13 @@ mod _socklab {
     #[pyfunction]
     fn compile(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         guarded("compile", args, vm)
+    }
+
+    /// What a waiting call asks every 100 ms: Ctrl+C (a signal), or its session's
+    /// interrupt.
+    fn interrupted(vm: &VirtualMachine) -> PyResult<()> {
+        vm.check_signals()?;
+        crate::pyrt::session::check_interrupt(vm)
     }
 
     /// (family, type, proto) of a socket the engine adopted, as the kernel reports them.
@@ -351,10 +355,7 @@ mod _socklab {
         fn call(&self, op: Op, vm: &VirtualMachine) -> PyResult<Reply> {
             let id = self.id(vm)?;
             link()
-                .call(id, op, &mut || {
-                    vm.check_signals()?;
-                    crate::pyrt::session::check_interrupt(vm)
-                })?
+                .call(id, op, &mut || interrupted(vm))?
                 .map_err(|e| op_error(vm, &e))
         }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn python() -> Option<PathBuf> {
+pub(crate) fn python() -> Option<PathBuf> {
     let ok = Command::new("python3")
         .arg("--version")
         .stdout(Stdio::null())
@@ -19,7 +19,7 @@ fn parity_dir() -> PathBuf {
 }
 
 /// The kernel's ephemeral port range, whose numbers differ from run to run.
-fn ephemeral_range() -> (u64, u64) {
+pub(crate) fn ephemeral_range() -> (u64, u64) {
     let text =
         std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
     let mut it = text.split_whitespace().filter_map(|x| x.parse().ok());
@@ -116,26 +116,12 @@ fn scripts_print_what_cpython_prints() {
             script.display()
         );
         if py_out != sl_out {
-            let diff: Vec<String> = py_out
-                .lines()
-                .zip(sl_out.lines().chain(std::iter::repeat("<missing>")))
-                .enumerate()
-                .filter(|(_, (a, b))| a != b)
-                .take(8)
-                .map(|(n, (a, b))| {
-                    format!(
-                        "  line {}: python  {a}\n  line {}: socklab {b}",
-                        n + 1,
-                        n + 1
-                    )
-                })
-                .collect();
             failures.push(format!(
                 "{} differs ({} vs {} lines):\n{}",
                 script.display(),
                 py_out.lines().count(),
                 sl_out.lines().count(),
-                diff.join("\n")
+                line_diff(py_out, sl_out)
             ));
         }
     }
@@ -190,24 +176,32 @@ fn socket_scripts_print_the_same_as_programs() {
             outs.push(normalize(&out));
         }
         if outs[0] != outs[1] {
-            let diff: Vec<String> = outs[0]
-                .lines()
-                .zip(outs[1].lines().chain(std::iter::repeat("<missing>")))
-                .enumerate()
-                .filter(|(_, (a, b))| a != b)
-                .take(8)
-                .map(|(n, (a, b))| {
-                    format!(
-                        "  line {}: python  {a}\n  line {}: socklab {b}",
-                        n + 1,
-                        n + 1
-                    )
-                })
-                .collect();
-            failures.push(format!("{name} differs:\n{}", diff.join("\n")));
+            failures.push(format!(
+                "{name} differs:\n{}",
+                line_diff(&outs[0], &outs[1])
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The first lines where python3's output and socklab's differ, numbered.
+fn line_diff(python: &str, socklab: &str) -> String {
+    python
+        .lines()
+        .zip(socklab.lines().chain(std::iter::repeat("<missing>")))
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .take(8)
+        .map(|(n, (a, b))| {
+            format!(
+                "  line {}: python  {a}\n  line {}: socklab {b}",
+                n + 1,
+                n + 1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The last line of a traceback (or of whatever went to stderr).

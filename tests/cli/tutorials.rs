@@ -79,13 +79,6 @@ fn tutorials() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tutorials")
 }
 
-fn python_available() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Runner {
     Python,
@@ -236,7 +229,7 @@ fn run_pair(pair: &Pair, server: Runner, client: Runner) -> Result<String, Strin
 }
 
 fn normalize(text: &str, port: u16) -> String {
-    let (lo, hi) = ephemeral_range();
+    let (lo, hi) = crate::parity::ephemeral_range();
     let re = regex::Regex::new(r"\b\d+\b").unwrap();
     re.replace_all(text, |c: &regex::Captures| {
         let n: u64 = c[0].parse().unwrap_or(0);
@@ -251,16 +244,9 @@ fn normalize(text: &str, port: u16) -> String {
     .into_owned()
 }
 
-fn ephemeral_range() -> (u64, u64) {
-    let text =
-        std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
-    let mut it = text.split_whitespace().filter_map(|x| x.parse().ok());
-    (it.next().unwrap_or(32768), it.next().unwrap_or(60999))
-}
-
 #[test]
 fn the_tutorials_run_unmodified_against_python3_both_ways() {
-    if !python_available() {
+    if crate::parity::python().is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "under CI the tutorials must run, but python3 is missing"
