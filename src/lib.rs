@@ -7,7 +7,6 @@ pub mod engine;
 pub mod payload;
 pub mod pyfmt;
 pub mod pyrt;
-pub mod python;
 pub mod serve;
 // The one system-call layer: unsafe code lives there and nowhere else.
 #[allow(unsafe_code)]

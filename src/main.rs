@@ -123,10 +123,7 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
         }
     };
     if interactive {
-        let mut out = std::io::stdout();
-        let mut err = std::io::stderr();
-        let outcome = socklab::python::run_source(&src, &name, &mut out, &mut err);
-        return ExitCode::from(outcome.exit_code() as u8);
+        return ExitCode::from(socklab::pyrt::run_interactive(&src));
     }
     // sys.argv[0] is the path as typed, as in python3.
     let argv0 = if name == "<stdin>" {

@@ -1,8 +1,9 @@
 //! CPython's limits on how deeply a program may nest, checked before RustPython parses it:
 //! RustPython's parser and compiler recurse without a limit, so a program nested deeply
 //! enough would overflow the stack and crash socklab instead of raising CPython's
-//! SyntaxError ("too many nested parentheses", past 200 brackets) or its RecursionError
-//! during compilation (past ~2,900 nested operations).
+//! SyntaxError ("too many nested parentheses", past 200 brackets), its parser's
+//! MemoryError (~6,000 unary operators in a row) or its RecursionError during compilation
+//! (past ~2,900 nested operations).
 //!
 //! A small tokenizer: strings (any prefix, triple quotes, f-strings whose `{...}` fields
 //! are code again), comments, line continuations and brackets. The nesting of an
@@ -13,6 +14,12 @@
 pub const MAX_BRACKETS: usize = 200;
 /// CPython 3.11 compiles 2,900 nested operations and refuses 3,000.
 pub const MAX_NESTING: usize = 2950;
+/// CPython 3.11's parser runs out of its stack on `x = ` and this many unary operators in a
+/// row (5,968: a few less inside brackets or a call).
+pub const MAX_UNARY_RUN: usize = 5968;
+/// The longest `a or b or ...` (or `a < b < ...`) chain socklab lets RustPython compile
+/// (~300 MB at 1,000).
+pub const MAX_CHAIN: usize = 1000;
 
 #[derive(Debug, PartialEq)]
 pub enum TooDeep {
@@ -20,12 +27,21 @@ pub enum TooDeep {
     Brackets { line: usize, column: usize },
     /// `RecursionError: maximum recursion depth exceeded during compilation`.
     Nesting,
+    /// `MemoryError` (empty): a run of unary operators deeper than CPython's parser's
+    /// stack (MAXSTACK, 6,000 levels).
+    ParserStack,
+    /// A chain of more than MAX_CHAIN `and`/`or`/comparisons at one level, on this line:
+    /// RustPython's compiler needs memory growing with the square of its length (3 GB at
+    /// 4,000), where CPython takes any; socklab refuses it with a MemoryError.
+    Chain { line: usize },
 }
 
 enum Ctx {
     /// Code: the operations counted at each open bracket level (the first is the line's).
     Code {
         levels: Vec<usize>,
+        /// The `and`/`or` operators at each level since its last separator.
+        chains: Vec<usize>,
         closer: Option<char>,
     },
     Str {
@@ -38,8 +54,13 @@ enum Ctx {
 }
 
 const OPERATOR_CHARS: &str = "+-*/%@&|^~<>!";
-const NESTING_WORDS: [&str; 7] = ["not", "if", "else", "lambda", "await", "is", "in"];
-const FLAT_WORDS: [&str; 4] = ["and", "or", "for", "yield"];
+const NESTING_WORDS: [&str; 4] = ["not", "if", "lambda", "await"];
+/// Words after which an expression's nesting starts again: `a or b`, `x in y`, `x is y`
+/// (a chain of comparisons is one node), a comprehension's `for`, `yield`.
+const FLAT_WORDS: [&str; 6] = ["and", "or", "for", "yield", "in", "is"];
+const COMPARISONS: [&str; 5] = ["<", ">", "<=", ">=", "!="];
+/// The words of chains RustPython compiles in memory growing with their square.
+const CHAIN_WORDS: [&str; 4] = ["and", "or", "in", "is"];
 
 /// Checks a program's nesting; Ok when CPython's limits hold.
 pub fn check(source: &str) -> Result<(), TooDeep> {
@@ -111,12 +132,18 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
     let chars: Vec<char> = source.chars().collect();
     let mut stack: Vec<Ctx> = vec![Ctx::Code {
         levels: vec![0],
+        chains: vec![0],
         closer: None,
     }];
     let (mut line, mut column) = (1usize, 0usize);
     let mut brackets = 0usize;
     // Whether the previous token ends an operand (a call or subscript follows one).
     let mut after_operand = false;
+    // Past the compiler's limit (RecursionError once the whole source has parsed).
+    let mut nested_too_deep = false;
+    // Unary operators in a row (`- - not ~x`), each a level of CPython's parser; the
+    // count before the current token.
+    let (mut unary_run, mut run_before) = (0usize, 0usize);
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -178,8 +205,15 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                 }
                 i += 1;
             }
-            Some(Ctx::Code { levels, closer }) => {
+            Some(Ctx::Code {
+                levels,
+                chains,
+                closer,
+            }) => {
                 let closer = *closer;
+                if !c.is_whitespace() && c != '\\' {
+                    run_before = std::mem::take(&mut unary_run);
+                }
                 let in_field = closer == Some('}');
                 if in_field && levels.len() == 1 && c == ':' {
                     // A field's format spec follows (`{n:#x}`, `{s:'^10}`).
@@ -223,10 +257,22 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                     }
                     let word: String = chars[start..i].iter().collect();
                     if NESTING_WORDS.contains(&word.as_str()) {
-                        count(levels)?;
+                        if word == "not" && !after_operand {
+                            unary_run = run_before + 1;
+                            if unary_run >= MAX_UNARY_RUN {
+                                return Err(TooDeep::ParserStack);
+                            }
+                        }
+                        count(levels, &mut nested_too_deep);
                         after_operand = false;
                     } else if FLAT_WORDS.contains(&word.as_str()) {
                         reset(levels);
+                        if CHAIN_WORDS.contains(&word.as_str()) {
+                            chain(chains, line)?;
+                        }
+                        after_operand = false;
+                    } else if word == "else" {
+                        // The rest of `a if c else b` nests under its `if`, counted.
                         after_operand = false;
                     } else {
                         // A number with a decimal point or exponent stays one token.
@@ -243,14 +289,15 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                 match c {
                     '(' | '[' | '{' => {
                         if after_operand {
-                            count(levels)?;
+                            count(levels, &mut nested_too_deep);
                         }
                         brackets += 1;
                         if brackets > MAX_BRACKETS {
                             return Err(TooDeep::Brackets { line, column });
                         }
                         levels.push(0);
-                        depth(levels)?;
+                        chains.push(0);
+                        depth(levels, &mut nested_too_deep);
                         after_operand = false;
                     }
                     ')' | ']' | '}' => {
@@ -259,24 +306,27 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                             stack.pop();
                         } else if levels.len() > 1 {
                             levels.pop();
+                            chains.pop();
                         }
                         brackets = brackets.saturating_sub(1);
                         after_operand = true;
                     }
                     ',' | ';' | '=' => {
-                        // `==` is an operation; `=` separates (`:` does not: a lambda's
-                        // body nests in it).
+                        // `==` is a comparison (flat); `=` separates (`:` does not: a
+                        // lambda's body nests in it).
+                        reset(levels);
                         if c == '=' && matches!(chars.get(i + 1), Some('=')) {
-                            count(levels)?;
+                            chain(chains, line)?;
                             i += 1;
-                        } else {
-                            reset(levels);
+                        } else if let Some(run) = chains.last_mut() {
+                            *run = 0;
                         }
                         after_operand = false;
                     }
                     '\n' => {
                         if levels.len() == 1 {
                             reset(levels);
+                            chains[0] = 0;
                         }
                         after_operand = false;
                     }
@@ -287,7 +337,7 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                             column += 2;
                             after_operand = true;
                         } else {
-                            count(levels)?;
+                            count(levels, &mut nested_too_deep);
                             after_operand = false;
                         }
                     }
@@ -295,9 +345,22 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                         // One operator: the longest of `**=`, `**`, `-`... (a run of
                         // unary minus is as many operations as it has signs).
                         let len = operator_len(&chars[i..]);
+                        if len == 1 && matches!(c, '-' | '+' | '~') && !after_operand {
+                            unary_run = run_before + 1;
+                            if unary_run >= MAX_UNARY_RUN {
+                                return Err(TooDeep::ParserStack);
+                            }
+                        }
+                        let op: String = chars[i..i + len].iter().collect();
                         i += len - 1;
                         column += len - 1;
-                        count(levels)?;
+                        if COMPARISONS.contains(&op.as_str()) {
+                            // A chain of comparisons is one flat node, as `and`/`or`.
+                            reset(levels);
+                            chain(chains, line)?;
+                        } else {
+                            count(levels, &mut nested_too_deep);
+                        }
                         after_operand = false;
                     }
                     _ => {}
@@ -311,6 +374,9 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
     // waits for more.
     if matches!(stack.last(), Some(Ctx::Str { triple: false, .. })) {
         return Ok(false);
+    }
+    if nested_too_deep {
+        return Err(TooDeep::Nesting);
     }
     let open_bracket = stack
         .iter()
@@ -331,6 +397,7 @@ fn open_field(
     }
     stack.push(Ctx::Code {
         levels: vec![0],
+        chains: vec![0],
         closer: Some('}'),
     });
     Ok(())
@@ -365,11 +432,22 @@ fn prefix_has_f(chars: &[char], quote_at: usize) -> bool {
     false
 }
 
-fn count(levels: &mut [usize]) -> Result<(), TooDeep> {
+fn count(levels: &mut [usize], too_deep: &mut bool) {
     if let Some(top) = levels.last_mut() {
         *top += 1;
     }
-    depth(levels)
+    depth(levels, too_deep);
+}
+
+/// One more `and`/`or`/comparison in the chain at this level.
+fn chain(chains: &mut [usize], line: usize) -> Result<(), TooDeep> {
+    if let Some(run) = chains.last_mut() {
+        *run += 1;
+        if *run > MAX_CHAIN {
+            return Err(TooDeep::Chain { line });
+        }
+    }
+    Ok(())
 }
 
 fn reset(levels: &mut [usize]) {
@@ -378,12 +456,11 @@ fn reset(levels: &mut [usize]) {
     }
 }
 
-fn depth(levels: &[usize]) -> Result<(), TooDeep> {
+/// Notes when the nesting passes CPython's compiler's limit (the compiler's error comes
+/// after the parser's: scanning goes on).
+fn depth(levels: &[usize], too_deep: &mut bool) {
     let nesting: usize = levels.iter().sum::<usize>() + levels.len();
-    if nesting > MAX_NESTING {
-        return Err(TooDeep::Nesting);
-    }
-    Ok(())
+    *too_deep |= nesting > MAX_NESTING;
 }
 
 #[cfg(test)]
@@ -399,7 +476,7 @@ mod tests {
             "def f(a, *b, c=1, **d):\n    return a if a else (b and c or d)\n",
             &"print(f'{n:#x} {s:\'^10} {x!r:>{w}} {y[1]:{fill}<4}')\n".repeat(300),
             &format!("data = [{}]\n", "-1, ".repeat(10_000)),
-            &format!("x = {}\n", "a and ".repeat(10_000) + "b"),
+            &format!("x = {}\n", "a and ".repeat(1_000) + "b"),
         ] {
             assert_eq!(check(src), Ok(()), "{src:.60}");
         }
@@ -456,7 +533,6 @@ mod tests {
         assert!(matches!(check(&fields), Err(TooDeep::Brackets { .. })));
         for deep in [
             format!("x = {}1\n", "1+".repeat(3000)),
-            format!("x = {}1\n", "-".repeat(100_000)),
             format!("x = a{}\n", ".b".repeat(3000)),
             format!("x = f{}\n", "()".repeat(3000)),
             format!("x = {}1\n", "not ".repeat(3000)),
@@ -464,6 +540,43 @@ mod tests {
             format!("x = {}1\n", "1 if 1 else ".repeat(3000)),
         ] {
             assert_eq!(check(&deep), Err(TooDeep::Nesting), "{deep:.30}");
+        }
+        // Chains are flat (one node), but RustPython compiles them in memory growing with
+        // their square: past 1,000 operators they are refused.
+        for (fine, refused) in [
+            (vec!["0"; 1001].join(" or "), vec!["0"; 1002].join(" or ")),
+            (vec!["0"; 1001].join(" < "), vec!["0"; 1002].join(" == ")),
+            (
+                vec!["0"; 1001].join(" in "),
+                vec!["0"; 1002].join(" is not "),
+            ),
+        ] {
+            assert_eq!(check(&format!("x = {fine}\n")), Ok(()));
+            assert_eq!(
+                check(&format!("\nx = {refused}\n")),
+                Err(TooDeep::Chain { line: 2 })
+            );
+        }
+        // Chains at different levels or in different statements count apart.
+        let lines = format!("x = {}\n", vec!["0"; 900].join(" or ")).repeat(3);
+        assert_eq!(check(&lines), Ok(()));
+        let items = vec![vec!["0"; 900].join(" or "); 3].join(", ");
+        assert_eq!(check(&format!("x = [{items}]\n")), Ok(()));
+        // The parser's stack ends first on a long run of unary operators, wherever the
+        // nesting passed the compiler's limit before it.
+        for (deep, expected) in [
+            (format!("x = {}1\n", "-".repeat(5967)), TooDeep::Nesting),
+            (format!("x = {}1\n", "-".repeat(5968)), TooDeep::ParserStack),
+            (
+                format!("x = {}{}1\n", "not ".repeat(3000), "-~+".repeat(1000)),
+                TooDeep::ParserStack,
+            ),
+            (
+                format!("x = {}1\ny = {}1\n", "1+".repeat(3000), "-".repeat(9000)),
+                TooDeep::ParserStack,
+            ),
+        ] {
+            assert_eq!(check(&deep), Err(expected), "{deep:.30}");
         }
         for fine in [
             format!("x = {}1\n", "1+".repeat(2900)),

@@ -8,9 +8,11 @@ mod args;
 pub mod cjk;
 mod engine_link;
 pub mod guard;
+mod interactive;
 pub mod session;
 mod socket;
 
+pub use interactive::run_interactive;
 use rustpython_vm::{compiler::Mode, AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
 /// Stack of the thread a program's main thread runs on: RustPython's frames are large in
@@ -208,8 +210,81 @@ pub(crate) fn compile(
     name: &str,
 ) -> PyResult<rustpython_vm::PyRef<rustpython_vm::builtins::PyCode>> {
     refuse_too_deep(vm, source, name)?;
+    if matches!(mode, Mode::Single) {
+        refuse_more_than_one(vm, source, name)?;
+    }
     vm.compile(source, mode, name.to_owned())
         .map_err(|err| vm.new_syntax_error(&err, Some(source)))
+}
+
+/// CPython compiles one statement in the console's ("single") mode — a compound statement,
+/// or one line of simple ones — and a SyntaxError for anything after it; RustPython
+/// compiles them all. (A block typed without the empty line that ends it, then the next
+/// statement, is an error in python3's console.)
+pub(crate) fn refuse_more_than_one(vm: &VirtualMachine, source: &str, name: &str) -> PyResult<()> {
+    use rustpython_ruff_text_size::Ranged;
+    use rustpython_vm::compiler::ast::helpers::is_compound_statement;
+    // What does not parse is left to the compiler's own error.
+    let Ok(parsed) = rustpython_vm::compiler::parser::parse_module(source) else {
+        return Ok(());
+    };
+    let body = &parsed.syntax().body;
+    let (Some(first), Some(second)) = (body.first(), body.get(1)) else {
+        return Ok(());
+    };
+    let line_col = |offset: usize| {
+        let before = &source[..offset.min(source.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    };
+    let (message, at) = if is_compound_statement(first) {
+        ("invalid syntax", line_col(second.start().to_usize()))
+    } else {
+        let first_line = line_col(first.start().to_usize()).0;
+        if !body[1..]
+            .iter()
+            .any(|s| line_col(s.start().to_usize()).0 > first_line)
+        {
+            return Ok(());
+        }
+        // CPython points just past the end of the first line's statements.
+        let last_on_line = body
+            .iter()
+            .take_while(|s| line_col(s.start().to_usize()).0 == first_line)
+            .last()
+            .unwrap_or(first);
+        (
+            "multiple statements found while compiling a single statement",
+            line_col(last_on_line.end().to_usize()),
+        )
+    };
+    let (line, column) = at;
+    Err(syntax_error(vm, message, name, source, line, column))
+}
+
+/// A SyntaxError at a place of the source, as CPython's compiler raises it.
+fn syntax_error(
+    vm: &VirtualMachine,
+    message: &str,
+    name: &str,
+    source: &str,
+    line: usize,
+    column: usize,
+) -> rustpython_vm::builtins::PyBaseExceptionRef {
+    let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let location = vm.new_tuple((name, line, column, text));
+    vm.ctx
+        .exceptions
+        .syntax_error
+        .to_owned()
+        .as_object()
+        .call((message, location), vm)
+        .and_then(|e| {
+            e.downcast()
+                .map_err(|_| vm.new_runtime_error("SyntaxError".to_owned()))
+        })
+        .unwrap_or_else(|e| e)
 }
 
 /// CPython's exception for source nested past its limits (guard.rs), before RustPython's
@@ -217,22 +292,26 @@ pub(crate) fn compile(
 pub(crate) fn refuse_too_deep(vm: &VirtualMachine, source: &str, name: &str) -> PyResult<()> {
     match guard::check(source) {
         Ok(()) => Ok(()),
+        Err(guard::TooDeep::ParserStack) => {
+            Err(vm.new_exception_empty(vm.ctx.exceptions.memory_error.to_owned()))
+        }
+        Err(guard::TooDeep::Chain { line }) => Err(vm.new_memory_error(format!(
+            "line {line}: more than {} 'and'/'or'/comparisons in a row; RustPython's \
+             compiler (in socklab) needs memory growing with the square of that, so socklab \
+             refuses it (CPython takes it): split the expression, or use any()/all() of a \
+             list",
+            guard::MAX_CHAIN
+        ))),
         Err(guard::TooDeep::Nesting) => Err(vm
             .new_recursion_error("maximum recursion depth exceeded during compilation".to_owned())),
-        Err(guard::TooDeep::Brackets { line, column }) => {
-            let text = source.lines().nth(line - 1).unwrap_or("");
-            let location = vm.new_tuple((name, line, column, text));
-            let error = vm
-                .ctx
-                .exceptions
-                .syntax_error
-                .to_owned()
-                .as_object()
-                .call(("too many nested parentheses", location), vm)?;
-            Err(error
-                .downcast()
-                .unwrap_or_else(|_| vm.new_runtime_error("SyntaxError".to_owned())))
-        }
+        Err(guard::TooDeep::Brackets { line, column }) => Err(syntax_error(
+            vm,
+            "too many nested parentheses",
+            name,
+            source,
+            line,
+            column,
+        )),
     }
 }
 

@@ -29,6 +29,12 @@ def _getaddrinfo(*args, _found=_socket.getaddrinfo, **kwargs):
     return [(f, t, p, '' if c is None else c, a) for f, t, p, c, a in _found(*args, **kwargs)]
 _getaddrinfo.__name__ = _getaddrinfo.__qualname__ = 'getaddrinfo'
 _socket.getaddrinfo = _getaddrinfo
+# The default timeout is checked as a socket's own timeout is (RustPython takes 1e300).
+def _setdefaulttimeout(timeout, /, _set=_socket.setdefaulttimeout):
+    _set(_socklab.timeout_value(timeout))
+_setdefaulttimeout.__name__ = _setdefaulttimeout.__qualname__ = 'setdefaulttimeout'
+_setdefaulttimeout.__doc__ = _socket.setdefaulttimeout.__doc__
+_socket.setdefaulttimeout = _setdefaulttimeout
 
 # eval, exec and compile (and so ast.parse and imports) check nesting first, as the
 # program itself is checked: RustPython's parser would overflow the stack (guard.rs).

@@ -24,8 +24,12 @@ const MAX_OUTPUT: usize = 1024;
 pub enum Output {
     /// Written to sys.stdout (`err`: sys.stderr), reprs of expression values included.
     Text { err: bool, text: String },
+    /// The statement raised SystemExit (`exit()`, `sys.exit(3)`): the session asks to end
+    /// with this status, as the console does (a message for a non-number was written to
+    /// stderr before). Done follows.
+    Exit { code: u32 },
     /// The statement ended; `raised`: with an exception, whose last traceback line was
-    /// the last Text.
+    /// the last Text (SystemExit: the Exit before).
     Done { raised: bool },
 }
 
@@ -68,7 +72,7 @@ impl Session {
             .name(name.to_string())
             .stack_size(super::MAIN_STACK)
             .spawn(move || {
-                let interp = super::builder(Vec::new(), Vec::new())
+                let interp = super::builder(vec![String::new()], Vec::new())
                     .init_hook(move |vm| vm.set_user_signal_channel(signal_rx))
                     .build();
                 // The window keeps Ctrl+C in its terminal: the session is interrupted by
@@ -244,6 +248,11 @@ fn run_one(
     ids.finished.store(id, Ordering::SeqCst);
     match result {
         Ok(_) => false,
+        Err(e) if e.fast_isinstance(vm.ctx.exceptions.system_exit) => {
+            let code = vm.handle_exit_exception(e);
+            send_output(sink, Output::Exit { code });
+            true
+        }
         Err(e) => {
             show_error(vm, sink, e);
             true
@@ -279,8 +288,12 @@ pub(crate) use console::module_def;
 type Sink = Arc<std::sync::Mutex<Option<Sender<Output>>>>;
 
 fn send(sink: &Sink, err: bool, text: String) {
+    send_output(sink, Output::Text { err, text });
+}
+
+fn send_output(sink: &Sink, output: Output) {
     if let Some(out) = sink.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        let _ = out.send(Output::Text { err, text });
+        let _ = out.send(output);
     }
 }
 

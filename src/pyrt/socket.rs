@@ -207,11 +207,28 @@ mod _socklab {
             };
             if let Some(text) = text {
                 crate::pyrt::refuse_too_deep(vm, &text, "<string>")?;
+                let arg = |at: usize, key: &str| {
+                    args.args
+                        .get(at)
+                        .or_else(|| args.kwargs.get(key))
+                        .and_then(|v| v.downcast_ref::<rustpython_vm::builtins::PyStr>())
+                        .map(|s| s.to_string_lossy().into_owned())
+                };
+                if name == "compile" && arg(2, "mode").as_deref() == Some("single") {
+                    let file = arg(1, "filename").unwrap_or_else(|| "<string>".into());
+                    crate::pyrt::refuse_more_than_one(vm, &text, &file)?;
+                }
             }
         }
         let module = vm.import("_socklab", 0)?;
         let original = module.get_attr(&*vm.ctx.new_str(format!("_original_{name}")), vm)?;
         original.call(args, vm)
+    }
+
+    /// A timeout as socket.setdefaulttimeout takes it (CPython's checks and messages).
+    #[pyfunction]
+    fn timeout_value(v: PyObjectRef, vm: &VirtualMachine) -> PyResult<Option<f64>> {
+        timeout_arg(v, vm)
     }
 
     #[pyfunction]

@@ -81,20 +81,6 @@ pub(crate) fn interface_index(sock: BorrowedFd<'_>, name: &str) -> io::Result<u3
     rustix::net::netdevice::name_to_index(sock, name).map_err(Into::into)
 }
 
-/// The machine's host name, as gethostname(2) gives it.
-pub(crate) fn hostname() -> String {
-    rustix::system::uname()
-        .nodename()
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// Seconds on CLOCK_MONOTONIC, as Python's time.monotonic().
-pub(crate) fn monotonic() -> f64 {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
-    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
-}
-
 /// Renames `from` to `to` only if nothing is at `to` (renameat2 RENAME_NOREPLACE, or a
 /// hard link and unlink where the file system has no such rename); `AlreadyExists` if
 /// something is.

@@ -476,15 +476,22 @@ mod tests {
             entries.push(ReqId(i as u64), None, line);
         }
         let text = as_script(entries.iter());
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        let outcome = crate::python::run_source(&text, "session.py", &mut out, &mut err);
-        assert_eq!(
-            outcome,
-            crate::python::Outcome::Clean,
-            "{}",
-            String::from_utf8_lossy(&err)
-        );
+        // Each line is a statement of the console, run as `socklab run -i` runs it.
+        let session = crate::pyrt::session::Session::start("journal-test").unwrap();
+        for line in text.lines() {
+            let (_, rx) = session.run(line);
+            let mut said = String::new();
+            loop {
+                match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+                    Ok(crate::pyrt::session::Output::Text { text, .. }) => said.push_str(&text),
+                    Ok(crate::pyrt::session::Output::Done { raised }) => {
+                        assert!(!raised, "{line}: {said}");
+                        break;
+                    }
+                    other => panic!("{line}: {other:?} {said}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A bounded fuzz of everything that reads text from a person or a file: the Python front
-//! end (lexer, parser, checker), the interpreter on whatever parses (no module imported, so
-//! no socket and no sleep; values capped small), and the payload, address and rule parsers.
+//! end (socklab's nesting guard, RustPython's parser and compiler), some of what compiles
+//! run by `socklab run -i` (no module imported, so no socket and no sleep), and the payload,
+//! address and rule parsers.
 //! Nothing may panic or abort. Inputs are generated from a grammar's tokens and mutated from
 //! the parity scripts and the tutorials, with a fixed seed (a failure is reproducible).
 //!
@@ -11,7 +12,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use socklab::engine::{Engine, EngineConfig, Family};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use socklab::engine::Family;
 use socklab::payload::{parse_hex, parse_text, Encoding};
 
 /// xorshift64*: small, fast, and the same sequence for the same seed everywhere.
@@ -362,27 +366,20 @@ fn corpus() -> Vec<String> {
 struct Counts {
     inputs: u64,
     compiled: u64,
-    parsed: u64,
-    evaluated: u64,
     payloads: u64,
     panics: u64,
     first_panic: Option<String>,
+    /// Import-free programs that compiled, kept for running (run_some).
+    to_run: Vec<String>,
 }
+
+/// How many of the compiled programs are run by `socklab run -i` (a process each).
+const RUN: usize = 24;
 
 fn fuzz(seconds: f64, seed: u64) -> Counts {
     let mut r = Rng(seed | 1);
     let corpus = corpus();
-    let (engine, events) = Engine::start(
-        EngineConfig {
-            inspect: false,
-            ..EngineConfig::default()
-        },
-        || {},
-    );
-    // Values past 1 MiB are a MemoryError here: a fuzzed `'a' * 16**7` must not make one.
-    socklab::python::ops::set_value_limit(1 << 20);
     let mut c = Counts::default();
-    let mut out: Vec<u8> = Vec::new();
     let until = Instant::now() + Duration::from_secs_f64(seconds);
     while Instant::now() < until {
         for _ in 0..64 {
@@ -396,28 +393,17 @@ fn fuzz(seconds: f64, seed: u64) -> Counts {
                     mutate(&mut r, &base)
                 }
             };
-            let ran = catch_unwind(AssertUnwindSafe(|| {
-                // `socklab run`'s way in: the nesting guard, RustPython's parser and
-                // compiler (nothing runs).
-                c.compiled += socklab::pyrt::compiles(&src).is_ok() as u64;
-                let Ok(lines) = socklab::python::parser::parse(&src) else {
-                    return (false, false);
-                };
-                // Without an import no module is reachable: no socket, no sleep.
-                if src.contains("import") {
-                    return (true, false);
-                }
-                out.clear();
-                let client = socklab::engine::Client::new(engine.clone(), events.clone());
-                let mut it = socklab::python::eval::Interp::new(client, &mut out);
-                it.run(&lines);
-                (true, true)
-            }));
+            // `socklab run`'s way in: the nesting guard, RustPython's parser and compiler.
+            let ran = catch_unwind(AssertUnwindSafe(|| socklab::pyrt::compiles(&src).is_ok()));
             match ran {
-                Ok((parsed, evaluated)) => {
-                    c.parsed += parsed as u64;
-                    c.evaluated += evaluated as u64;
+                Ok(true) => {
+                    c.compiled += 1;
+                    // Without an import no module is reachable: no socket, no sleep.
+                    if !src.contains("import") && c.to_run.len() < RUN && r.chance(4) {
+                        c.to_run.push(src);
+                    }
                 }
+                Ok(false) => {}
                 Err(_) => {
                     c.panics += 1;
                     c.first_panic.get_or_insert(src);
@@ -445,8 +431,59 @@ fn fuzz(seconds: f64, seed: u64) -> Counts {
             }
         }
     }
-    engine.shutdown();
     c
+}
+
+/// Runs each program through `socklab run -i` (a statement at a time, as the console):
+/// it may raise, loop (stopped after a few seconds) or end; it must not crash. The
+/// programs that crashed, with how.
+fn run_some(programs: &[String]) -> Vec<String> {
+    let mut crashed = Vec::new();
+    for src in programs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+            .args(["run", "-i", "-"])
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let text = src.clone();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(text.as_bytes());
+        });
+        let mut stderr = child.stderr.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut err = String::new();
+            let _ = stderr.read_to_string(&mut err);
+            err
+        });
+        let until = Instant::now() + Duration::from_secs(4);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if Instant::now() > until {
+                // Still running (a loop without end): not a crash.
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let _ = writer.join();
+        let err = reader.join().unwrap_or_default();
+        let Some(status) = status else { continue };
+        // Exit 1 includes the documented end on a failed allocation (MemoryError).
+        let ok =
+            matches!(status.code(), Some(0 | 1)) && !err.contains("the Python interpreter stopped");
+        if !ok {
+            let tail: String = err.lines().rev().take(3).collect::<Vec<_>>().join(" | ");
+            crashed.push(format!("{status:?}, {tail}: {src:?}"));
+        }
+    }
+    crashed
 }
 
 #[test]
@@ -467,14 +504,21 @@ fn nothing_a_person_types_makes_socklab_panic() {
         .unwrap()
         .join()
         .unwrap();
+    let crashed = run_some(&c.to_run);
     println!(
-        "fuzz (seed {seed}, {seconds} s): {} programs ({} compiled by RustPython, {} parsed, {} evaluated), {} payload/address/rule texts, {} panics",
-        c.inputs, c.compiled, c.parsed, c.evaluated, c.payloads, c.panics
+        "fuzz (seed {seed}, {seconds} s): {} programs ({} compiled by RustPython, {} run), {} payload/address/rule texts, {} panics",
+        c.inputs, c.compiled, c.to_run.len(), c.payloads, c.panics
     );
     assert_eq!(
         c.panics, 0,
         "{} inputs panicked; the first: {:?}",
         c.panics, c.first_panic
     );
-    assert!(c.inputs > 100 && c.parsed > 10, "the fuzz ran: {c:?}");
+    assert!(crashed.is_empty(), "crashed:\n{}", crashed.join("\n"));
+    assert!(
+        c.inputs > 100 && c.compiled > 10 && !c.to_run.is_empty(),
+        "the fuzz ran: {} inputs, {} compiled",
+        c.inputs,
+        c.compiled
+    );
 }

@@ -230,13 +230,23 @@ fn a_server_whose_output_is_not_read_stays_small_and_serving() {
 // ---------------------------------------------------------------------------------------
 // `socklab run`: nothing aborts
 
-/// Runs `socklab run` on `src`: (stdout, stderr, exit code).
+/// Runs `socklab run -i` (the console's statements) on `src`: (stdout, stderr, exit code).
 fn run(src: &str) -> (String, String, i32) {
+    run_as(&["-i"], src)
+}
+
+/// Runs `socklab run` on `src` as a program: (stdout, stderr, exit code).
+fn program(src: &str) -> (String, String, i32) {
+    run_as(&[], src)
+}
+
+fn run_as(flags: &[&str], src: &str) -> (String, String, i32) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.py");
     std::fs::write(&p, src).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
-        .args(["run", "-i"])
+        .arg("run")
+        .args(flags)
         .arg(&p)
         .stdin(Stdio::null())
         .output()
@@ -275,31 +285,54 @@ fn deep_nesting_is_refused_as_cpython_refuses_it() {
             "RecursionError: maximum recursion depth exceeded during compilation",
         ),
     ] {
-        let (out, err, code) = run(&format!("print('ran')\nx = {src}\n"));
+        let (out, err, code) = program(&format!("print('ran')\nx = {src}\n"));
         assert_eq!(code, 1, "{line}: {err}");
         assert_eq!(out, "", "nothing runs, as with python3");
         assert_eq!(err.lines().last(), Some(line), "{err}");
         if line.starts_with("SyntaxError") {
             assert!(err.contains("line 2"), "{err}");
         }
+        // In the console it is that statement's error, and the next one runs.
+        let (out, err, code) = run(&format!("print('ran')\nx = {src}\nprint('next')\n"));
+        assert_eq!(code, 1, "{line}: {err}");
+        assert_eq!(out, format!("ran\n{line}\nnext\n"));
     }
-    // What CPython accepts runs: 200 brackets, 2,000 terms, a flat chain of 50,000 ors.
+    // What CPython accepts runs: 200 brackets, 2,000 terms, chains of 1,000 ors and
+    // comparisons.
     let (out, _, code) = run(&format!(
-        "{}1{}\n{}\nlen([{}])\n",
+        "{}1{}\n{}\nlen([{}])\n{}\n",
         "(".repeat(200),
         ")".repeat(200),
         vec!["1"; 2000].join("+"),
-        vec!["0"; 50_000].join(" or ")
+        vec!["0"; 1001].join(" or "),
+        vec!["0"; 1001].join(" <= "),
     ));
-    assert_eq!((out.as_str(), code), ("1\n2000\n1\n", 0));
+    assert_eq!((out.as_str(), code), ("1\n2000\n1\nTrue\n", 0));
+    // Longer chains CPython takes, RustPython's compiler would need gigabytes for (the
+    // square of their length): refused, saying why, instead of exhausting the machine.
+    for op in [" or ", " and ", " < ", " == ", " in "] {
+        let (out, _, code) = run(&format!(
+            "print(1)\n{}\nprint(2)\n",
+            vec!["0"; 50_000].join(op)
+        ));
+        assert_eq!(code, 1);
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some("1"));
+        let refused = lines.next().unwrap_or("");
+        assert!(
+            refused.starts_with("MemoryError: line 1: more than 1000 'and'/'or'/comparisons"),
+            "{op}: {refused}"
+        );
+        assert_eq!(lines.next(), Some("2"));
+    }
 }
 
 #[test]
-fn arithmetic_at_the_edges_raises_instead_of_aborting() {
+fn arithmetic_at_the_edges_is_exact_or_raises_instead_of_aborting() {
     for (src, line) in [
-        ("(-9223372036854775807-1)//-1", "OverflowError"),
+        ("(-9223372036854775807-1)//-1", "9223372036854775808"),
         ("(-9223372036854775807-1)%-1", "0"),
-        ("abs(-9223372036854775807-1)", "OverflowError"),
+        ("abs(-9223372036854775807-1)", "9223372036854775808"),
         ("int('1', 0)", "1"),
         (
             "int('1', 37)",
@@ -310,14 +343,11 @@ fn arithmetic_at_the_edges_raises_instead_of_aborting() {
             "ValueError: int() base must be >= 2 and <= 36, or 0",
         ),
         ("int('-9223372036854775808')", "-9223372036854775808"),
-        ("int(1e300)", "OverflowError"),
+        ("int(1e300) == 10**300", "False"),
+        ("int(float('inf'))", "OverflowError"),
         ("b'abc'[1::9223372036854775807]", "b'b'"),
-        ("[0]*(2**30)", "MemoryError"),
-        ("(1,2)*(2**29)", "MemoryError"),
-        (
-            "import time\ntime.sleep(float('inf'))",
-            "OverflowError: timestamp out of range for platform time_t",
-        ),
+        // CPython 3.11 and 3.13 word this one differently (README).
+        ("import time\ntime.sleep(float('inf'))", "OverflowError"),
         (
             "import time\ntime.sleep(float('nan'))",
             "ValueError: Invalid value NaN (not a number)",
@@ -336,16 +366,6 @@ fn arithmetic_at_the_edges_raises_instead_of_aborting() {
         let same = last == line || (line.ends_with("Error") && last.starts_with(line));
         assert!(same, "{src}: {last:?}, {err}");
     }
-    // Sizes are counted in bytes: a value past the limit is a MemoryError, not an abort.
-    let (out, err, code) = run("x = b'a' * 2**27\nx * 9\nlen(list(x[:2**26]))\nlen(x)\n");
-    assert_eq!(code, 1, "{err}");
-    assert_eq!(out, "MemoryError\nMemoryError\n134217728\n");
-    // So is a text: a value shared a billion times over, shown in full.
-    let (out, _, _) = run(&format!(
-        "x = [0]\n{}len(x)\nprint(x)\n",
-        "x = [x, x]\n".repeat(40)
-    ));
-    assert_eq!(out, "2\nMemoryError\n");
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The `socklab run` command line: `-i` (the console's statements: exit codes, rejection
-//! before anything runs, stdin), and whole programs as python3 runs them.
+//! The `socklab run` command line: `-i` (the console's statements: exit codes, blocks,
+//! errors, stdin), and whole programs as python3 runs them.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -50,26 +50,30 @@ fn exit_codes_follow_the_outcome() {
 }
 
 #[test]
-fn unsupported_code_is_rejected_before_anything_runs() {
-    let (_d, path) = script("import socket\nprint('ran')\nfor i in range(3):\n    print(i)\n");
+fn the_console_takes_blocks_and_goes_on_after_a_syntax_error() {
+    // As CPython's console: a block ends at an empty line (or the file's end), a line back
+    // at the margin straight after a block is that statement's SyntaxError, and a syntax
+    // error is one statement's error: the next ones run.
+    let (_d, path) = script(
+        "for i in range(2):\n    print(i)\n\nx = (\n  1 +\n  2)\nx\nx +\nif x:\n    y = 1\ny\n\ndef f(a, *b, k=1):\n    return a, b, k\n\nf(1, 2, k=3)\n",
+    );
     let (out, err, code) = socklab(&["run", "-i", &path], "");
-    assert_eq!(code, 2);
-    assert_eq!(out, "", "nothing ran");
-    assert!(err.contains(&format!("{path}:3:1:")), "{err}");
-    assert!(err.contains("'for'"), "{err}");
-    for (src, what) in [
-        ("import subprocess\n", "subprocess"),
-        ("f = open('x')\n", "open"),
-        ("s.makefile()\n", "makefile"),
-        ("x = f'{1}'\n", "f-strings"),
-        ("d = {1: 2}\n", "dicts"),
-    ] {
-        let (_d, p) = script(src);
-        let (_, err, code) = socklab(&["run", "-i", &p], "");
-        assert_eq!(code, 2, "{src}");
-        assert!(err.contains(what), "{src}: {err}");
-        assert!(err.contains(":1:"), "{err}");
-    }
+    assert_eq!(
+        out, "0\n1\n3\nSyntaxError: invalid syntax\nSyntaxError: invalid syntax\n(1, (2,), 3)\n",
+        "{err}"
+    );
+    assert_eq!(code, 1);
+    // exit() ends the console with its status; nothing after it runs.
+    let (_d, path) = script("print('a')\nimport sys\nsys.exit(3)\nprint('b')\n");
+    assert_eq!(
+        socklab(&["run", "-i", &path], ""),
+        ("a\n".into(), String::new(), 3)
+    );
+    let (_d, path) = script("exit('bye')\nprint('b')\n");
+    assert_eq!(
+        socklab(&["run", "-i", &path], ""),
+        ("".into(), "bye\n".into(), 1)
+    );
 }
 
 #[test]
@@ -169,6 +173,10 @@ fn nesting_past_cpythons_limits_raises_instead_of_crashing() {
         ),
         (
             format!("print('ran')\nx = {}1\n", "-".repeat(100_000)),
+            "MemoryError",
+        ),
+        (
+            format!("print('ran')\nx = {}1\n", "-".repeat(4_000)),
             "RecursionError: maximum recursion depth exceeded during compilation",
         ),
         (

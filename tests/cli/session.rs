@@ -21,6 +21,7 @@ fn collect(rx: &crossbeam_channel::Receiver<Output>) -> (String, bool) {
         match rx.recv_deadline(until) {
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
             Ok(Output::Done { raised }) => return (text, raised),
+            Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
             Err(e) => panic!("the statement did not end ({e:?}); it printed {text:?}"),
         }
     }

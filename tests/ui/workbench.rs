@@ -107,7 +107,7 @@ fn tcp_listen_connect_send_hello() {
     );
     assert!(script.contains("\ns2.send(b'hello')\n"));
     assert!(
-        socklab::python::parser::parse(&script).is_ok(),
+        socklab::pyrt::compiles(&script).is_ok(),
         "socklab run accepts it"
     );
     // Nothing asks for a repaint every frame: an idle window uses no CPU (run() panics if so).
