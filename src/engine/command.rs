@@ -247,6 +247,10 @@ pub enum Op {
     GetSockName,
     GetPeerName,
     FileNo,
+    /// The socket goes by this name from now on (answered at once; Event::Renamed).
+    Rename {
+        name: String,
+    },
     /// recv in a loop, every chunk reported as a Data event, until switched off or EOF.
     AutoReceive {
         on: bool,
@@ -331,6 +335,7 @@ impl Op {
             Op::LeaveMulticast { .. } => "leave_multicast",
             Op::Inspect { .. } => "inspect",
             Op::Interrupt { .. } => "interrupt",
+            Op::Rename { .. } => "rename",
             Op::StartSending { .. } => "send_job",
             Op::StopSending => "stop_sending",
             Op::Respond { .. } => "respond",
@@ -352,6 +357,7 @@ impl Op {
                 | Op::FileNo
                 | Op::Inspect { .. }
                 | Op::Interrupt { .. }
+                | Op::Rename { .. }
                 | Op::StartSending { .. }
                 | Op::StopSending
                 | Op::Record { .. }

@@ -219,6 +219,9 @@ pub enum Event {
         error: OpError,
         elapsed: Duration,
     },
+    /// The socket goes by another name from now on (Op::Rename: the console names it as
+    /// the variable that holds it).
+    Renamed { id: SocketId, name: String },
     /// A call is waiting (blocking, or until its deadline), so a countdown can be shown.
     Waiting {
         id: SocketId,
@@ -318,9 +321,46 @@ impl Event {
             | Event::Afterlife { id, .. }
             | Event::ClosedBy { id, .. }
             | Event::State { id, .. }
-            | Event::Closed { id } => Some(*id),
+            | Event::Closed { id }
+            | Event::Renamed { id, .. } => Some(*id),
             Event::Failed { id, .. } => *id,
             Event::Accepted { listener, .. } => Some(*listener),
+        }
+    }
+
+    /// A copy of an answer (Created, Done, Failed) for a tapped request (Engine::tap);
+    /// None for other events (their data holds a share of the budget, not to be copied).
+    pub fn answer_copy(&self) -> Option<Event> {
+        match self {
+            Event::Created { info, req } => Some(Event::Created {
+                info: info.clone(),
+                req: *req,
+            }),
+            Event::Done {
+                id,
+                req,
+                op,
+                reply,
+                elapsed,
+            } => Some(Event::Done {
+                id: *id,
+                req: *req,
+                op,
+                reply: reply.clone(),
+                elapsed: *elapsed,
+            }),
+            Event::Failed {
+                id,
+                req,
+                error,
+                elapsed,
+            } => Some(Event::Failed {
+                id: *id,
+                req: *req,
+                error: error.clone(),
+                elapsed: *elapsed,
+            }),
+            _ => None,
         }
     }
 

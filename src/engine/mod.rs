@@ -120,6 +120,9 @@ pub(crate) struct Shared {
     /// Follows closed connections in the kernel's table (afterlife.rs).
     afterlife: afterlife::Afterlife,
     workers: Mutex<HashMap<SocketId, WorkerHandle>>,
+    /// Requests whose answers also go to another consumer (Engine::tap), and how many.
+    taps: Mutex<HashMap<ReqId, Sender<Event>>>,
+    tapped: AtomicUsize,
     next_id: AtomicU64,
     next_req: AtomicU64,
     created: AtomicU64,
@@ -132,8 +135,25 @@ impl Shared {
     /// always finds the event). One wake per drain, not one per event: a flood of datagrams
     /// would otherwise call the window's repaint request (a lock on its context) each time.
     pub(crate) fn emit(&self, ev: Event) {
+        if self.tapped.load(Ordering::Acquire) > 0 {
+            if let Some(req) = ev.req() {
+                if let Some(tx) = lock(&self.taps).get(&req) {
+                    if let Some(copy) = ev.answer_copy() {
+                        // The tap's channel holds a request's answers (at most two).
+                        let _ = tx.try_send(copy);
+                    }
+                }
+            }
+        }
         if self.events.send(ev).is_ok() && self.wake_armed.swap(false, Ordering::AcqRel) {
             (self.wake)();
+        }
+    }
+
+    /// The registry's name of a socket, changed (Op::Rename).
+    pub(crate) fn rename(&self, id: SocketId, name: &str) {
+        if let Some(w) = lock(&self.workers).get_mut(&id) {
+            w.name = name.to_string();
         }
     }
 
@@ -181,6 +201,8 @@ impl Engine {
             reactor: worker::reactor::Reactor::default(),
             afterlife: afterlife::Afterlife::default(),
             workers: Mutex::new(HashMap::new()),
+            taps: Mutex::new(HashMap::new()),
+            tapped: AtomicUsize::new(0),
             next_id: AtomicU64::new(0),
             next_req: AtomicU64::new(0),
             created: AtomicU64::new(0),
@@ -201,6 +223,21 @@ impl Engine {
     /// A fresh request id.
     pub fn next_req(&self) -> ReqId {
         ReqId(self.shared.next_req.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// Sends the answers to request `req` (Created, Done, Failed) to `tx` as well as to the
+    /// engine's event channel, until `untap`: a second consumer (the window's Python
+    /// console) waits for its own calls' answers while the window sees everything.
+    pub fn tap(&self, req: ReqId, tx: Sender<Event>) {
+        if lock(&self.shared.taps).insert(req, tx).is_none() {
+            self.shared.tapped.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    pub fn untap(&self, req: ReqId) {
+        if lock(&self.shared.taps).remove(&req).is_some() {
+            self.shared.tapped.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     /// Creates a socket; answered by Created (then Done for create_connection) or Failed.
@@ -233,6 +270,14 @@ impl Engine {
                 elapsed: Duration::ZERO,
             });
         }
+    }
+
+    /// The descriptor of one of the engine's sockets, from its registry (None once it is
+    /// closed, or before it has one).
+    pub fn fd_of(&self, id: SocketId) -> Option<i32> {
+        let workers = lock(&self.shared.workers);
+        let fd = workers.get(&id)?.fd.load(Ordering::Acquire);
+        (fd >= 0).then_some(fd)
     }
 
     /// Sockets alive now.

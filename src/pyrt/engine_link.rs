@@ -1,6 +1,8 @@
-//! The program's one engine, shared by all its Python threads: each call registers for its
-//! own answer before it is sent, and one thread hands every answer to the call waiting for
-//! it, so a thread blocked in accept() never holds up another's send().
+//! The program's one engine, shared by all its Python threads: each call taps its own
+//! request's answers (Engine::tap) before it is sent and waits on them alone, so a thread
+//! blocked in accept() never holds up another's send(). In `socklab run` the engine is the
+//! program's own; in the window it is the window's (`install`), whose event channel the
+//! window goes on reading: what the console does shows in the window as it happens.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,12 +17,13 @@ pub const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 /// How long an interrupted call's answer is awaited (it comes at once; a stuck worker
 /// must not hold the KeyboardInterrupt).
 const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+/// Answers to interrupted calls not yet closed, at most (each is a socket nobody holds).
+const MAX_ORPHANS: usize = 64;
 
 pub struct Link {
     engine: Engine,
-    waiting: Mutex<HashMap<ReqId, Sender<Event>>>,
-    /// The descriptor of each of the engine's sockets (from its Created event).
-    fds: Mutex<HashMap<SocketId, i32>>,
+    /// Where answers nobody waits for any more go (to be closed): the orphan thread.
+    orphans: Sender<Event>,
     /// Connections accept() answered, by descriptor, until socket.py wraps each in a
     /// socket object (`socket(family, type, proto, fileno=fd)`).
     accepted: Mutex<HashMap<i32, SocketId>>,
@@ -28,93 +31,98 @@ pub struct Link {
 
 static LINK: OnceLock<Arc<Link>> = OnceLock::new();
 
-/// The engine, started by the program's first socket.
+/// The engine: the one `install` gave, or else one of the program's own, started by its
+/// first socket.
 pub fn link() -> &'static Arc<Link> {
     LINK.get_or_init(|| {
-        let (engine, events) = Engine::start(
+        // Nothing reads this engine's event channel: a program reads what its calls
+        // answer (taps), and its events are dropped as they are sent.
+        let (engine, _events) = Engine::start(
             EngineConfig {
                 inspect: false,
-                // A program reads what its calls answer; nothing reads traffic as events.
                 deliver_data: false,
                 ..EngineConfig::default()
             },
             || {},
         );
-        let link = Arc::new(Link {
-            engine,
-            waiting: Mutex::new(HashMap::new()),
-            fds: Mutex::new(HashMap::new()),
-            accepted: Mutex::new(HashMap::new()),
-        });
-        let router = link.clone();
-        let started = std::thread::Builder::new()
-            .name("python-answers".into())
-            .spawn(move || router.route(events));
-        if let Err(e) = started {
-            eprintln!("socklab run: cannot start the engine's answer thread: {e}");
-        }
-        link
+        Link::new(engine)
     })
 }
 
+/// Puts Python's sockets on `engine` (the window's), before any Python runs; false when
+/// a link exists already.
+pub fn install(engine: Engine) -> bool {
+    let mut fresh = false;
+    LINK.get_or_init(|| {
+        fresh = true;
+        Link::new(engine)
+    });
+    fresh
+}
+
 impl Link {
-    fn route(&self, events: Receiver<Event>) {
-        for ev in events {
-            match &ev {
-                Event::Created { info, .. } => {
-                    lock(&self.fds).insert(info.id, info.fd);
+    fn new(engine: Engine) -> Arc<Link> {
+        let (orphans, orphaned) = crossbeam_channel::bounded(MAX_ORPHANS);
+        let link = Arc::new(Link {
+            engine,
+            orphans,
+            accepted: Mutex::new(HashMap::new()),
+        });
+        let closer = link.clone();
+        let started = std::thread::Builder::new()
+            .name("python-orphans".into())
+            .spawn(move || closer.close_orphans(orphaned));
+        if let Err(e) = started {
+            eprintln!(
+                "socklab: cannot start the thread that closes interrupted calls' sockets: {e}"
+            );
+        }
+        link
+    }
+
+    /// Answers nobody waits for any more (their calls were interrupted): what they made
+    /// is closed, since no Python object will ever hold it.
+    fn close_orphans(&self, orphaned: Receiver<Event>) {
+        for ev in orphaned {
+            match ev {
+                Event::Created { info, .. } => self.send(info.id, Op::Close),
+                Event::Done {
+                    req,
+                    reply: Reply::Accepted { conn, .. },
+                    ..
+                } => {
+                    self.send(conn, Op::Close);
+                    self.engine.untap(req);
                 }
-                Event::Closed { id } => {
-                    lock(&self.fds).remove(id);
-                }
+                Event::Done { req, .. } => self.engine.untap(req),
+                Event::Failed { req: Some(req), .. } => self.engine.untap(req),
                 _ => {}
             }
-            // Only answers go to the calls (at most two per request: Created, then Done
-            // for create_connection); progress and overlap notes are not read here.
-            if !matches!(
-                ev,
-                Event::Created { .. } | Event::Done { .. } | Event::Failed { .. }
-            ) {
-                continue;
-            }
-            let Some(req) = ev.req() else { continue };
-            let waiter = lock(&self.waiting).get(&req).cloned();
-            match waiter {
-                Some(tx) => {
-                    let _ = tx.try_send(ev);
-                }
-                None => self.orphan(ev),
-            }
         }
     }
 
-    /// An answer nobody waits for any more (its call was interrupted): what it made is
-    /// closed, since no Python object will ever hold it.
-    fn orphan(&self, ev: Event) {
-        match ev {
-            Event::Created { info, .. } => self.send(info.id, Op::Close),
-            Event::Done {
-                reply: Reply::Accepted { conn, .. },
-                ..
-            } => self.send(conn, Op::Close),
-            _ => {}
-        }
-    }
-
+    /// A new request whose answers come to the receiver only.
     fn register(&self) -> (ReqId, Receiver<Event>) {
         let req = self.engine.next_req();
+        // At most two answers: Created, then Done for create_connection.
         let (tx, rx) = crossbeam_channel::bounded(2);
-        lock(&self.waiting).insert(req, tx);
+        self.engine.tap(req, tx);
         (req, rx)
     }
 
+    /// The call is answered: its tap is removed.
     fn forget(&self, req: ReqId) {
-        lock(&self.waiting).remove(&req);
+        self.engine.untap(req);
+    }
+
+    /// The call gave up waiting: its answers, whenever they come, are closed.
+    fn orphan(&self, req: ReqId) {
+        self.engine.tap(req, self.orphans.clone());
     }
 
     /// The descriptor of one of the engine's sockets.
     pub fn fd_of(&self, id: SocketId) -> Option<i32> {
-        lock(&self.fds).get(&id).copied()
+        self.engine.fd_of(id)
     }
 
     /// An accepted connection waits for its socket object.
@@ -125,11 +133,6 @@ impl Link {
     /// The accepted connection with this descriptor, if one waits for its object.
     pub fn take_accepted(&self, fd: i32) -> Option<SocketId> {
         lock(&self.accepted).remove(&fd)
-    }
-
-    /// The socket is gone: its number may be reused by the kernel.
-    pub fn closed(&self, id: SocketId) {
-        lock(&self.fds).remove(&id);
     }
 
     /// Runs `op` and waits for its answer, asking `interrupted` between waits: its error
@@ -156,16 +159,22 @@ impl Link {
                 // anything (Op::Interrupt), as CPython's interrupted system call does.
                 self.send(id, Op::Interrupt { call: req });
                 let until = std::time::Instant::now() + INTERRUPT_GRACE;
+                let mut answered = false;
                 while let Ok(ev) = rx.recv_deadline(until) {
                     if let Some(done) = answer(ev) {
                         // It had finished first: what it accepted has no object now.
                         if let Ok(Reply::Accepted { conn, .. }) = done {
                             self.send(conn, Op::Close);
                         }
+                        answered = true;
                         break;
                     }
                 }
-                self.forget(req);
+                if answered {
+                    self.forget(req);
+                } else {
+                    self.orphan(req);
+                }
                 return Err(e);
             }
         };
@@ -192,8 +201,16 @@ impl Link {
             Event::Failed { error, .. } => Some(Err(error)),
             _ => None,
         });
-        self.forget(req);
-        Ok(res?.unwrap_or_else(|| Err(gone("socket"))))
+        match res {
+            Ok(done) => {
+                self.forget(req);
+                Ok(done.unwrap_or_else(|| Err(gone("socket"))))
+            }
+            Err(e) => {
+                self.orphan(req);
+                Err(e)
+            }
+        }
     }
 }
 

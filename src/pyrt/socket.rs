@@ -290,7 +290,6 @@ mod _socklab {
             };
             if let Some(id) = id {
                 link().send(id, Op::Close);
-                link().closed(id);
             }
             Ok(())
         }
@@ -800,7 +799,6 @@ mod _socklab {
             // Not interruptible: it does not wait on the network, and an interrupted close
             // would leave the descriptor open with no object to close it.
             let res = link().call(id, Op::Close, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
-            link().closed(id);
             // As CPython: a close whose socket the kernel had already reset is no error.
             match res {
                 Err(e) if e.errno() != Some(libc::ECONNRESET) => Err(op_error(vm, &e)),

@@ -276,6 +276,7 @@ pub fn op_line(name: &str, op: &Op) -> String {
         }
         Op::Inspect { .. } => format!("# {name}: inspect"),
         Op::Interrupt { .. } => format!("# Ctrl+C: {name}'s waiting call interrupted"),
+        Op::Rename { name: new } => format!("{new} = {name}"),
         Op::StartSending { job } => format!("# {name}: {}", job_text(job)),
         Op::StopSending => format!("# {name}: stop sending"),
         Op::Respond { responder: Some(r) } => {

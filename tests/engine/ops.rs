@@ -1819,3 +1819,48 @@ fn a_socket_handed_over_by_descriptor_is_adopted_as_it_is() {
     assert_eq!(e.errno(), Some(libc::EBADF), "{e}");
     drop(file);
 }
+
+#[test]
+fn a_tapped_request_is_answered_to_both_consumers_and_a_renamed_socket_is_named_so() {
+    use socklab::engine::errors::{Holder, Owner};
+    let mut d = Driver::new();
+    let (l, at) = d.listener(Family::Inet);
+    let here = d.local(l);
+    // The tap gets the answer; the engine's channel still does too.
+    let (tx, tapped) = crossbeam_channel::bounded(2);
+    let req = d.engine.next_req();
+    d.engine.tap(req, tx);
+    d.engine.send(l, req, Op::GetSockName);
+    let copy = tapped.recv_timeout(DEADLINE).expect("the tap's answer");
+    assert!(
+        matches!(copy, Event::Done { req: r, reply: Reply::Addr(ref a), .. } if r == req && *a == here),
+        "{copy:?}"
+    );
+    assert_eq!(d.wait_req(req), Ok(Reply::Addr(here.clone())));
+    // Untapped, a later answer to the same request number goes to the channel only.
+    d.engine.untap(req);
+    d.engine.send(l, req, Op::GetSockName);
+    assert_eq!(d.wait_req(req), Ok(Reply::Addr(here.clone())));
+    assert!(tapped.try_recv().is_err(), "nothing more on the tap");
+    // Renamed: said to the front ends, and the registry tells who holds the port by it.
+    d.ok(l, Op::Rename { name: "srv".into() });
+    let ev = d.wait_for("renamed", |e| matches!(e, Event::Renamed { .. }));
+    assert!(matches!(ev, Event::Renamed { id, ref name } if id == l && name == "srv"));
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(
+        s,
+        Op::Bind {
+            addr: loopback(Family::Inet, port_of(&at)),
+        },
+    );
+    assert_eq!(
+        e.holder.as_deref(),
+        Some(&Holder::Listener {
+            owner: Owner::Ours { name: "srv".into() }
+        })
+    );
+    let Reply::Int(fd) = d.ok(l, Op::FileNo) else {
+        panic!("fileno")
+    };
+    assert_eq!(d.engine.fd_of(l), Some(fd as i32));
+}

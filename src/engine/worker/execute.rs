@@ -63,6 +63,10 @@ impl Worker {
                 self.interrupt(call);
                 self.reply(cmd.req, op_name, start, Ok(Reply::Unit));
             }
+            Op::Rename { name } => {
+                self.rename(name);
+                self.reply(cmd.req, op_name, start, Ok(Reply::Unit));
+            }
             Op::StartSending { job } => {
                 // Answered when the job ends, unless it cannot start.
                 match self.start_job(cmd.req, job) {
@@ -92,6 +96,14 @@ impl Worker {
                 self.answer_call(cmd.req, op_name, start, result, instant);
             }
         }
+    }
+
+    /// The socket's new name: in the registry (who holds an address is told by it) and in
+    /// the front ends (Event::Renamed).
+    fn rename(&mut self, name: String) {
+        self.shared.rename(self.id, &name);
+        self.name = name.clone();
+        self.shared.emit(Event::Renamed { id: self.id, name });
     }
 
     /// Ends call `call` as Ctrl+C would (Op::Interrupt): a queued one is answered now, a
@@ -280,7 +292,7 @@ impl Worker {
             Op::Respond { responder } => self.respond(responder),
             Op::LimitClients { max } => self.limit_clients(max),
             // Handled before execute (handle); never waits.
-            Op::Interrupt { .. } => Ok(Reply::Unit),
+            Op::Interrupt { .. } | Op::Rename { .. } => Ok(Reply::Unit),
             Op::Inspect { so_error } => {
                 self.refresh_options();
                 if so_error {

@@ -261,6 +261,11 @@ impl UiState {
                     s.notes.push_back(text);
                 }
             }
+            Event::Renamed { id, name } => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.info.name = name;
+                }
+            }
             Event::Closed { id } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
