@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use rustpython_vm::VirtualMachine;
+
 use crate::engine::{Create, Engine, EngineConfig, Event, Op, OpError, Reply, ReqId, SocketId};
 
 /// How often a waiting call looks for a signal (Ctrl+C as KeyboardInterrupt).
@@ -49,56 +51,58 @@ pub fn link() -> &'static Arc<Link> {
     })
 }
 
-/// Puts Python's sockets on `engine` (the window's), before any Python runs; false when
-/// a link exists already.
-pub fn install(engine: Engine) -> bool {
-    let mut fresh = false;
-    LINK.get_or_init(|| {
-        fresh = true;
-        Link::new(engine)
-    });
-    fresh
+/// The links of interpreters whose sockets are on an engine of their own choosing (the
+/// window's console: the window's engine), by interpreter.
+static ATTACHED: OnceLock<Mutex<HashMap<usize, Arc<Link>>>> = OnceLock::new();
+
+fn attached() -> &'static Mutex<HashMap<usize, Arc<Link>>> {
+    ATTACHED.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// One interpreter (with all its threads): the address of its shared state.
+fn key(vm: &VirtualMachine) -> usize {
+    std::sync::Arc::as_ptr(&vm.state) as *const () as usize
+}
+
+/// The link of the interpreter running this code: the engine it was attached to, or the
+/// program's own.
+pub fn of(vm: &VirtualMachine) -> Arc<Link> {
+    lock(attached())
+        .get(&key(vm))
+        .cloned()
+        .unwrap_or_else(|| link().clone())
+}
+
+/// Puts this interpreter's sockets on `engine` (the window's), before any of its Python
+/// runs.
+pub fn attach(vm: &VirtualMachine, engine: Engine) {
+    lock(attached()).insert(key(vm), Link::new(engine));
+}
+
+/// The interpreter is ending: its link goes.
+pub fn detach(vm: &VirtualMachine) {
+    lock(attached()).remove(&key(vm));
 }
 
 impl Link {
     fn new(engine: Engine) -> Arc<Link> {
         let (orphans, orphaned) = crossbeam_channel::bounded(MAX_ORPHANS);
+        let closer = engine.clone();
         let link = Arc::new(Link {
             engine,
             orphans,
             accepted: Mutex::new(HashMap::new()),
         });
-        let closer = link.clone();
+        // Ends once the link and every orphaned request's tap are gone.
         let started = std::thread::Builder::new()
             .name("python-orphans".into())
-            .spawn(move || closer.close_orphans(orphaned));
+            .spawn(move || close_orphans(&closer, orphaned));
         if let Err(e) = started {
             eprintln!(
                 "socklab: cannot start the thread that closes interrupted calls' sockets: {e}"
             );
         }
         link
-    }
-
-    /// Answers nobody waits for any more (their calls were interrupted): what they made
-    /// is closed, since no Python object will ever hold it.
-    fn close_orphans(&self, orphaned: Receiver<Event>) {
-        for ev in orphaned {
-            match ev {
-                Event::Created { info, .. } => self.send(info.id, Op::Close),
-                Event::Done {
-                    req,
-                    reply: Reply::Accepted { conn, .. },
-                    ..
-                } => {
-                    self.send(conn, Op::Close);
-                    self.engine.untap(req);
-                }
-                Event::Done { req, .. } => self.engine.untap(req),
-                Event::Failed { req: Some(req), .. } => self.engine.untap(req),
-                _ => {}
-            }
-        }
     }
 
     /// A new request whose answers come to the receiver only.
@@ -210,6 +214,27 @@ impl Link {
                 self.orphan(req);
                 Err(e)
             }
+        }
+    }
+}
+
+/// Answers nobody waits for any more (their calls were interrupted): what they made
+/// is closed, since no Python object will ever hold it.
+fn close_orphans(engine: &Engine, orphaned: Receiver<Event>) {
+    for ev in orphaned {
+        match ev {
+            Event::Created { info, .. } => engine.send(info.id, engine.next_req(), Op::Close),
+            Event::Done {
+                req,
+                reply: Reply::Accepted { conn, .. },
+                ..
+            } => {
+                engine.send(conn, engine.next_req(), Op::Close);
+                engine.untap(req);
+            }
+            Event::Done { req, .. } => engine.untap(req),
+            Event::Failed { req: Some(req), .. } => engine.untap(req),
+            _ => {}
         }
     }
 }

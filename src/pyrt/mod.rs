@@ -7,7 +7,6 @@
 mod args;
 pub mod cjk;
 mod engine_link;
-pub use engine_link::install as use_engine;
 pub mod guard;
 mod interactive;
 pub mod session;

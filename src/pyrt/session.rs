@@ -4,6 +4,7 @@
 //! (KeyboardInterrupt at the interpreter's next check, or within 100 ms in a blocked
 //! socket call).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -13,6 +14,8 @@ use rustpython_vm::compiler::Mode;
 use rustpython_vm::scope::Scope;
 use rustpython_vm::signal::{user_signal_channel, UserSignalSender};
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::engine::SocketId;
 
 /// Statements waiting their turn, at most.
 const MAX_QUEUED: usize = 64;
@@ -33,11 +36,44 @@ pub enum Output {
     Done { raised: bool },
 }
 
-/// A statement to run, and where its output goes.
-struct Job {
-    id: u64,
-    source: String,
-    out: Sender<Output>,
+/// What the interpreter's thread is asked to do, in order.
+enum Job {
+    /// A statement to run, and where its output goes.
+    Run { id: u64, source: String, out: Out },
+    /// Bind `name` to a socket object for the engine's socket `id` (made in the window),
+    /// unless something holds that socket or the name already.
+    Share { name: String, id: SocketId },
+}
+
+/// Where a statement's output goes, and who is told when some has come.
+#[derive(Clone)]
+struct Out {
+    tx: Sender<Output>,
+    wake: Option<Wake>,
+}
+
+impl Out {
+    fn send(&self, output: Output) {
+        if self.tx.send(output).is_ok() {
+            if let Some(w) = &self.wake {
+                w();
+            }
+        }
+    }
+}
+
+/// Called when output has come (the window's repaint request).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// How a session starts.
+#[derive(Default)]
+pub struct Config {
+    /// The thread's name.
+    pub name: String,
+    /// The engine its sockets are on (the window's); None: one of its own.
+    pub engine: Option<crate::engine::Engine>,
+    /// Called after each piece of output.
+    pub wake: Option<Wake>,
 }
 
 /// The statement ids shared with the interrupting threads.
@@ -52,14 +88,25 @@ struct Ids {
 
 pub struct Session {
     jobs: Sender<Job>,
+    wake: Option<Wake>,
     signals: UserSignalSender,
     ids: Arc<Ids>,
     next: AtomicU64,
 }
 
 impl Session {
-    /// Starts an interpreter on its own thread; `name` names the thread.
+    /// Starts an interpreter on its own thread, with an engine of its own; `name` names the
+    /// thread.
     pub fn start(name: &str) -> std::io::Result<Session> {
+        Session::start_with(Config {
+            name: name.to_string(),
+            ..Config::default()
+        })
+    }
+
+    /// Starts an interpreter on its own thread as `config` says.
+    pub fn start_with(config: Config) -> std::io::Result<Session> {
+        let Config { name, engine, wake } = config;
         let (jobs, rx) = crossbeam_channel::bounded::<Job>(MAX_QUEUED);
         let (signals, signal_rx) = user_signal_channel();
         let ids = Arc::new(Ids {
@@ -79,13 +126,20 @@ impl Session {
                 // interrupt(), not by the process's SIGINT.
                 crate::sys::default_sigint();
                 SESSION.with(|s| *s.borrow_mut() = Some(shared.clone()));
-                interp.enter(|vm| serve(vm, &rx, &shared));
+                interp.enter(|vm| {
+                    if let Some(engine) = engine {
+                        super::engine_link::attach(vm, engine);
+                    }
+                    serve(vm, &rx, &shared);
+                    super::engine_link::detach(vm);
+                });
             })?;
         Ok(Session {
             jobs,
             signals,
             ids,
             next: AtomicU64::new(1),
+            wake,
         })
     }
 
@@ -94,8 +148,12 @@ impl Session {
     pub fn run(&self, source: &str) -> (u64, Receiver<Output>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         // Bounded: a statement that prints without end waits for its reader.
-        let (out, rx) = crossbeam_channel::bounded(MAX_OUTPUT);
-        let job = Job {
+        let (tx, rx) = crossbeam_channel::bounded(MAX_OUTPUT);
+        let out = Out {
+            tx,
+            wake: self.wake.clone(),
+        };
+        let job = Job::Run {
             id,
             source: source.to_string(),
             out,
@@ -104,20 +162,32 @@ impl Session {
         // answers at once.
         let refused = match self.jobs.try_send(job) {
             Ok(()) => None,
-            Err(crossbeam_channel::TrySendError::Full(Job { out, .. })) => Some((
-                out,
+            Err(crossbeam_channel::TrySendError::Full(job)) => Some((
+                job,
                 format!("RuntimeError: {MAX_QUEUED} statements are waiting already\n"),
             )),
-            Err(crossbeam_channel::TrySendError::Disconnected(Job { out, .. })) => Some((
-                out,
+            Err(crossbeam_channel::TrySendError::Disconnected(job)) => Some((
+                job,
                 "SystemError: the Python session has ended\n".to_string(),
             )),
         };
-        if let Some((out, text)) = refused {
-            let _ = out.send(Output::Text { err: true, text });
-            let _ = out.send(Output::Done { raised: true });
+        if let Some((Job::Run { out, .. }, text)) = refused {
+            out.send(Output::Text { err: true, text });
+            out.send(Output::Done { raised: true });
         }
         (id, rx)
+    }
+
+    /// Makes the engine's socket `id` (one made in the window) usable as `name` from the
+    /// next statement on, unless the session holds it already or uses that name. Never
+    /// blocks: dropped when statements fill the queue (the window offers it again).
+    pub fn share(&self, name: &str, id: SocketId) -> bool {
+        self.jobs
+            .try_send(Job::Share {
+                name: name.to_string(),
+                id,
+            })
+            .is_ok()
     }
 
     /// Whether `source` is a whole statement, or a block that waits for more lines (as the
@@ -206,18 +276,104 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
         })
         .and_then(|_| console::install(vm, &sink));
     let scope = vm.new_scope_with_main();
-    for Job { id, source, out } in jobs {
-        *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
-        let raised = match (&setup, &scope) {
-            (Ok(_), Ok(scope)) => run_one(vm, &sink, scope, id, &source, ids),
-            (Err(e), _) | (_, Err(e)) => {
-                show_error(vm, &sink, e.clone());
-                true
+    // The name each socket goes by in the engine, as far as this session knows.
+    let mut names: HashMap<SocketId, String> = HashMap::new();
+    for job in jobs {
+        match job {
+            Job::Run { id, source, out } => {
+                *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
+                let raised = match (&setup, &scope) {
+                    (Ok(_), Ok(scope)) => {
+                        let raised = run_one(vm, &sink, scope, id, &source, ids);
+                        name_sockets(vm, scope, &mut names);
+                        raised
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        show_error(vm, &sink, e.clone());
+                        true
+                    }
+                };
+                *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                out.send(Output::Done { raised });
             }
-        };
-        *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let _ = out.send(Output::Done { raised });
+            Job::Share { name, id } => {
+                if let Ok(scope) = &scope {
+                    if share(vm, scope, &name, id).is_ok() {
+                        names.insert(id, name);
+                    }
+                }
+            }
+        }
     }
+}
+
+/// The session's sockets held by its global names: each goes by one of them in the engine
+/// (and so in the window), the one it had if that still holds it, else the first.
+fn name_sockets(vm: &VirtualMachine, scope: &Scope, names: &mut HashMap<SocketId, String>) {
+    let mut held: Vec<(SocketId, Vec<String>)> = Vec::new();
+    for (key, value) in &scope.globals {
+        let (Some(name), Some(id)) = (
+            key.downcast_ref::<rustpython_vm::builtins::PyStr>(),
+            super::socket::engine_id(&value),
+        ) else {
+            continue;
+        };
+        let name = name.to_string_lossy().into_owned();
+        if name.starts_with('_') {
+            continue;
+        }
+        match held.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, all)) => all.push(name),
+            None => held.push((id, vec![name])),
+        }
+    }
+    let link = super::engine_link::of(vm);
+    for (id, all) in held {
+        if names.get(&id).is_some_and(|n| all.contains(n)) {
+            continue;
+        }
+        let name = all[0].clone();
+        link.send(id, crate::engine::Op::Rename { name: name.clone() });
+        names.insert(id, name);
+    }
+}
+
+/// Binds `name` to a socket object for the engine's socket `id`, unless a global holds it
+/// already or the name is taken. The object is also kept out of sight, so rebinding the
+/// name never closes a socket the window made.
+fn share(vm: &VirtualMachine, scope: &Scope, name: &str, id: SocketId) -> PyResult<()> {
+    let taken = scope.globals.get_item_opt(name, vm)?.is_some();
+    let held = (&scope.globals)
+        .into_iter()
+        .any(|(_, v)| super::socket::engine_id(&v) == Some(id));
+    if taken || held || !is_identifier(name) {
+        return Err(vm.new_value_error(format!("{name} is taken")));
+    }
+    let link = super::engine_link::of(vm);
+    let Some(fd) = link.fd_of(id) else {
+        return Err(vm.new_value_error(format!("{name} is closed")));
+    };
+    link.hold_accepted(fd, id);
+    let made = vm.run_string(
+        scope.clone(),
+        &format!(
+            "import socket as _socklab_socket\n\
+             {name} = _socklab_socket.socket(fileno={fd})\n\
+             globals().setdefault('_socklab_shared', []).append({name})\n\
+             del _socklab_socket\n"
+        ),
+        "<socklab share>".into(),
+    );
+    if made.is_err() {
+        link.take_accepted(fd);
+    }
+    made.map(drop)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// Runs one statement: its expression's repr shown as the console shows it; an error's
@@ -285,7 +441,7 @@ fn last_line(vm: &VirtualMachine, e: &PyBaseExceptionRef) -> PyResult<String> {
 pub(crate) use console::module_def;
 
 /// Where a session's statement output goes: the receiver of the statement running.
-type Sink = Arc<std::sync::Mutex<Option<Sender<Output>>>>;
+type Sink = Arc<std::sync::Mutex<Option<Out>>>;
 
 fn send(sink: &Sink, err: bool, text: String) {
     send_output(sink, Output::Text { err, text });
@@ -293,7 +449,7 @@ fn send(sink: &Sink, err: bool, text: String) {
 
 fn send_output(sink: &Sink, output: Output) {
     if let Some(out) = sink.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        let _ = out.send(output);
+        out.send(output);
     }
 }
 

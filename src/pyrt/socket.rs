@@ -5,6 +5,12 @@
 
 pub(crate) use _socklab::module_def;
 
+/// The engine's socket a Python socket object holds (also through socket.py's subclass).
+pub(crate) fn engine_id(obj: &rustpython_vm::PyObject) -> Option<crate::engine::SocketId> {
+    obj.downcast_ref::<_socklab::EngineSocket>()
+        .and_then(|s| s.engine_id())
+}
+
 #[rustpython_vm::pymodule]
 mod _socklab {
     use std::sync::Mutex;
@@ -25,7 +31,7 @@ mod _socklab {
         SocketId, Timeout,
     };
     use crate::pyrt::args::{self, Counts};
-    use crate::pyrt::engine_link::link;
+    use crate::pyrt::engine_link as link;
 
     /// What a socket object knows without asking the engine.
     #[derive(Debug, Clone, Copy)]
@@ -111,7 +117,7 @@ mod _socklab {
                     if fd < 0 {
                         return Err(vm.new_value_error("negative file descriptor".to_owned()));
                     }
-                    if let Some(id) = link().take_accepted(fd) {
+                    if let Some(id) = link::of(vm).take_accepted(fd) {
                         return zelf.wrap_accepted(id, fd, &args, vm);
                     }
                     Create::Adopt { fd }
@@ -126,7 +132,7 @@ mod _socklab {
                 },
             };
             let adopted = matches!(how, Create::Adopt { .. });
-            let made = link().create(how, &mut || interrupted(vm))?;
+            let made = link::of(vm).create(how, &mut || interrupted(vm))?;
             let (id, fd) = made.map_err(|e| op_error(vm, &e))?;
             let mut inner = Inner {
                 id: Some(id),
@@ -178,12 +184,15 @@ mod _socklab {
             args: &InitArgs,
             vm: &VirtualMachine,
         ) -> PyResult<()> {
+            // As CPython: what the kernel says, where the caller did not say.
+            let said = |a: &OptionalArg<i32>| a.as_option().copied().filter(|v| *v != -1);
+            let kernel = zelf_kind_of(fd);
             *self.lock() = Inner {
                 id: Some(id),
                 fd,
-                family: args.family.unwrap_or(libc::AF_INET),
-                kind: args.r#type.unwrap_or(libc::SOCK_STREAM),
-                proto: args.proto.unwrap_or(0),
+                family: said(&args.family).unwrap_or(kernel.0),
+                kind: said(&args.r#type).unwrap_or(kernel.1),
+                proto: said(&args.proto).unwrap_or(kernel.2),
                 timeout: None,
             };
             let default = default_timeout(vm)?;
@@ -281,7 +290,7 @@ mod _socklab {
     }
 
     impl Destructor for EngineSocket {
-        fn del(zelf: &Py<Self>, _vm: &VirtualMachine) -> PyResult<()> {
+        fn del(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
             // As CPython closes a socket nobody holds (without waiting for the engine).
             let id = {
                 let mut i = zelf.lock();
@@ -289,7 +298,7 @@ mod _socklab {
                 i.id.take()
             };
             if let Some(id) = id {
-                link().send(id, Op::Close);
+                link::of(vm).send(id, Op::Close);
             }
             Ok(())
         }
@@ -363,6 +372,11 @@ mod _socklab {
             self.inner.lock().unwrap_or_else(|p| p.into_inner())
         }
 
+        /// The engine's socket this object holds (None once closed or detached).
+        pub(crate) fn engine_id(&self) -> Option<SocketId> {
+            self.lock().id
+        }
+
         /// The engine's id, or EBADF as CPython raises on a closed socket.
         fn id(&self, vm: &VirtualMachine) -> PyResult<SocketId> {
             self.lock().id.ok_or_else(|| errno_error(vm, libc::EBADF))
@@ -370,7 +384,7 @@ mod _socklab {
 
         fn call(&self, op: Op, vm: &VirtualMachine) -> PyResult<Reply> {
             let id = self.id(vm)?;
-            link()
+            link::of(vm)
                 .call(id, op, &mut || interrupted(vm))?
                 .map_err(|e| op_error(vm, &e))
         }
@@ -676,8 +690,8 @@ mod _socklab {
         fn _accept(&self, vm: &VirtualMachine) -> PyResult<(i32, PyObjectRef)> {
             match self.call(Op::Accept, vm)? {
                 Reply::Accepted { conn, peer } => {
-                    let fd = link().fd_of(conn).unwrap_or(-1);
-                    link().hold_accepted(fd, conn);
+                    let fd = link::of(vm).fd_of(conn).unwrap_or(-1);
+                    link::of(vm).hold_accepted(fd, conn);
                     Ok((fd, endpoint(vm, &peer)))
                 }
                 other => Err(unexpected(other, vm)),
@@ -798,7 +812,7 @@ mod _socklab {
             let Some(id) = id else { return Ok(()) };
             // Not interruptible: it does not wait on the network, and an interrupted close
             // would leave the descriptor open with no object to close it.
-            let res = link().call(id, Op::Close, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
+            let res = link::of(vm).call(id, Op::Close, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
             // As CPython: a close whose socket the kernel had already reset is no error.
             match res {
                 Err(e) if e.errno() != Some(libc::ECONNRESET) => Err(op_error(vm, &e)),

@@ -106,3 +106,99 @@ fn another_thread_interrupts_a_blocked_accept_and_a_busy_loop() {
     assert_eq!(run(&s, "1 + 1"), ("2\n".into(), false));
     assert_eq!(run(&s, "srv.close()"), (String::new(), false));
 }
+
+#[test]
+fn a_session_on_the_windows_engine_names_its_sockets_and_uses_the_ones_made_there() {
+    use socklab::engine::{Create, Engine, EngineConfig, Event, Family, Kind};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let (engine, events) = Engine::start(EngineConfig::default(), || {});
+    let woken = Arc::new(AtomicUsize::new(0));
+    let counter = woken.clone();
+    let s = Session::start_with(socklab::pyrt::session::Config {
+        name: "test-window-session".into(),
+        engine: Some(engine.clone()),
+        wake: Some(Arc::new(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        })),
+    })
+    .unwrap();
+    let until = Instant::now() + DEADLINE;
+    let next_event = |what: &str, pred: &dyn Fn(&Event) -> bool| loop {
+        match events.recv_deadline(until) {
+            Ok(ev) if pred(&ev) => return ev,
+            Ok(_) => {}
+            Err(e) => panic!("{what}: {e:?}"),
+        }
+    };
+    for line in [
+        "import socket",
+        "srv = socket.socket()",
+        "srv.bind(('127.0.0.1', 0))",
+        "srv.listen()",
+    ] {
+        assert_eq!(run(&s, line), (String::new(), false), "{line}");
+    }
+    // The window sees the console's socket under the name the console gave it.
+    let Event::Renamed { id: srv, .. } = next_event(
+        "srv named",
+        &|e| matches!(e, Event::Renamed { name, .. } if name == "srv"),
+    ) else {
+        unreachable!()
+    };
+    // A socket made in the window, used from the console by its name.
+    let req = engine.next_req();
+    engine.create(
+        req,
+        Create::New {
+            family: Family::Inet,
+            kind: Kind::Stream,
+            proto: 0,
+        },
+    );
+    let Event::Created { info, .. } = next_event(
+        "created",
+        &|e| matches!(e, Event::Created { req: Some(r), .. } if *r == req),
+    ) else {
+        unreachable!()
+    };
+    assert!(s.share("made", info.id));
+    assert!(
+        s.share("srv", info.id),
+        "queued; the name is taken, so nothing is bound"
+    );
+    for line in [
+        "made.connect(srv.getsockname())",
+        "conn, addr = srv.accept()",
+        "made.sendall(b'hi')",
+    ] {
+        assert_eq!(run(&s, line), (String::new(), false), "{line}");
+    }
+    assert_eq!(run(&s, "conn.recv(10)"), ("b'hi'\n".into(), false));
+    next_event(
+        "conn named",
+        &|e| matches!(e, Event::Renamed { name, .. } if name == "conn"),
+    );
+    // The name given up, the window's socket stays open (and keeps its name there).
+    assert_eq!(run(&s, "made = None"), (String::new(), false));
+    assert_eq!(run(&s, "conn.sendall(b'back')"), (String::new(), false));
+    let rx_req = engine.next_req();
+    engine.send(
+        info.id,
+        rx_req,
+        socklab::engine::Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    let done = next_event(
+        "the window's recv",
+        &|e| matches!(e, Event::Done { req, .. } if *req == rx_req),
+    );
+    assert!(
+        matches!(done, Event::Done { reply: socklab::engine::Reply::Bytes(ref b), .. } if b == b"back"),
+        "{done:?}"
+    );
+    assert_ne!(srv, info.id);
+    assert!(woken.load(Ordering::Relaxed) > 0, "output woke the window");
+}
