@@ -80,8 +80,11 @@ pub struct Config {
 struct Ids {
     /// The statement running now (0: none).
     running: AtomicU64,
-    /// The statement to interrupt (0: none), whether it has started yet or not.
+    /// Statements up to this one are interrupted, whether they have started yet or not
+    /// (0: none).
     interrupt: AtomicU64,
+    /// The last statement a KeyboardInterrupt was raised in (one per Ctrl+C).
+    delivered: AtomicU64,
     /// The last statement that ended.
     finished: AtomicU64,
 }
@@ -112,6 +115,7 @@ impl Session {
         let ids = Arc::new(Ids {
             running: AtomicU64::new(0),
             interrupt: AtomicU64::new(0),
+            delivered: AtomicU64::new(0),
             finished: AtomicU64::new(0),
         });
         let shared = ids.clone();
@@ -197,10 +201,12 @@ impl Session {
         !super::guard::needs_more(source)
     }
 
-    /// Interrupts statement `id` (KeyboardInterrupt), whether it runs now or waits its
-    /// turn; nothing when it has ended.
+    /// Interrupts statement `id` and those before it (KeyboardInterrupt), whether they run
+    /// now or wait their turn; nothing for those that have ended. Again while the same
+    /// statement runs (it caught the first): another KeyboardInterrupt, as a second Ctrl+C.
     pub fn interrupt(&self, id: u64) {
-        self.ids.interrupt.store(id, Ordering::SeqCst);
+        self.ids.interrupt.fetch_max(id, Ordering::SeqCst);
+        self.ids.delivered.store(0, Ordering::SeqCst);
         // RustPython's "a signal is pending" flag is one for the whole process: another
         // interpreter's check may take it first. The signal is sent again every 50 ms
         // until the statement has taken it or ended (at most 10 s): never lost.
@@ -210,10 +216,13 @@ impl Session {
             .name("python-interrupt".into())
             .spawn(move || {
                 for _ in 0..200 {
-                    let pending = ids.interrupt.load(Ordering::SeqCst) == id;
-                    let done = ids.finished.load(Ordering::SeqCst) >= id;
-                    if !pending || done {
+                    if ids.finished.load(Ordering::SeqCst) >= id {
                         return;
+                    }
+                    if !takeable(&ids) {
+                        // Delivered already, or the next statement has not begun.
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        continue;
                     }
                     let target = ids.clone();
                     let _ = signals.send(Box::new(move |vm: &VirtualMachine| {
@@ -232,11 +241,20 @@ impl Session {
     }
 }
 
-/// Some(()) when the statement running now is the one to interrupt (and marks it taken).
+/// Whether the statement running now is to be interrupted and has not been yet.
+fn takeable(ids: &Ids) -> bool {
+    let running = ids.running.load(Ordering::SeqCst);
+    running != 0
+        && running <= ids.interrupt.load(Ordering::SeqCst)
+        && ids.delivered.load(Ordering::SeqCst) < running
+}
+
+/// Some(()) when the statement running now is to be interrupted (and marks it taken).
 fn take_interrupt(ids: &Ids) -> Option<()> {
-    let target = ids.interrupt.load(Ordering::SeqCst);
-    (target != 0 && target == ids.running.load(Ordering::SeqCst))
-        .then(|| ids.interrupt.store(0, Ordering::SeqCst))
+    takeable(ids).then(|| {
+        ids.delivered
+            .store(ids.running.load(Ordering::SeqCst), Ordering::SeqCst)
+    })
 }
 
 thread_local! {
@@ -387,9 +405,9 @@ fn run_one(
     ids: &Ids,
 ) -> bool {
     ids.running.store(id, Ordering::SeqCst);
-    let result = if ids.interrupt.load(Ordering::SeqCst) == id {
+    let result = if id <= ids.interrupt.load(Ordering::SeqCst) {
         // Interrupted before it began.
-        ids.interrupt.store(0, Ordering::SeqCst);
+        ids.delivered.store(id, Ordering::SeqCst);
         Err(keyboard_interrupt(vm))
     } else {
         let src = if source.ends_with('\n') {

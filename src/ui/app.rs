@@ -10,7 +10,7 @@ use crate::engine::{Engine, Event};
 use super::dialogs::{Dialogs, NativeDialogs};
 use super::panels;
 use super::settings::{Settings, SettingsWriter};
-use super::state::{Action, UiState};
+use super::state::{Action, Bottom, UiState};
 
 /// The name eframe keeps socklab's files under (and the window's app id).
 pub const APP_ID: &str = "socklab";
@@ -56,6 +56,11 @@ impl SocklabApp {
             wake.request_repaint()
         });
         let mut state = UiState::with_settings(settings.clone());
+        let console_wake = ctx.clone();
+        state.console.attach(
+            engine.clone(),
+            std::sync::Arc::new(move || console_wake.request_repaint()),
+        );
         let settings_writer = settings_dir.and_then(|d| {
             let wake = ctx.clone();
             match SettingsWriter::start(d, move || wake.request_repaint()) {
@@ -179,6 +184,7 @@ impl eframe::App for SocklabApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.startup_frame();
         self.drain_events();
+        self.state.console.poll();
         self.state.files_tick();
         if let Some(w) = &self.settings_writer {
             for r in w.results() {
@@ -217,14 +223,27 @@ impl eframe::App for SocklabApp {
             .show(ui, |ui| {
                 panels::inspector::show(ui, &mut self.state, &mut self.actions);
             });
-        egui::Panel::bottom("journal")
+        // Each page keeps its own height: the console wants more lines than the journal.
+        let (id, share, most) = match self.state.bottom {
+            Bottom::Journal => ("journal", 0.22, 200.0),
+            Bottom::Console => ("console", 0.4, 420.0),
+        };
+        egui::Panel::bottom(id)
             .resizable(true)
-            .default_size((ui.available_height() * 0.22).clamp(120.0, 200.0))
+            .default_size((ui.available_height() * share).clamp(120.0, most))
             .show(ui, |ui| {
-                let s = &mut self.state;
-                let status = s.journal_status.as_deref();
-                let path = &mut s.inputs.journal_path;
-                panels::journal::show(ui, &s.journal, status, path, &mut self.actions);
+                panels::bottom_tabs(ui, self.state.bottom, &mut self.actions);
+                match self.state.bottom {
+                    Bottom::Journal => {
+                        let s = &mut self.state;
+                        let status = s.journal_status.as_deref();
+                        let path = &mut s.inputs.journal_path;
+                        panels::journal::show(ui, &s.journal, status, path, &mut self.actions);
+                    }
+                    Bottom::Console => {
+                        panels::console::show(ui, &mut self.state, &mut self.actions);
+                    }
+                }
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::workspace::show(ui, &mut self.state, &mut self.actions);

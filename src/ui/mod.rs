@@ -2,6 +2,7 @@
 //! the middle, what the kernel reports on the right, every call as Python at the bottom.
 
 pub mod app;
+pub mod console;
 pub mod dialogs;
 pub mod drain;
 pub mod explain;

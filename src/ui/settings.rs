@@ -31,6 +31,8 @@ pub struct Settings {
     pub history: Vec<SavedPayload>,
     /// Memory cap of each socket's traffic log.
     pub traffic_cap_mib: usize,
+    /// Statements typed into the Python console, oldest first.
+    pub console_history: Vec<String>,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             library: Vec::new(),
             history: Vec::new(),
             traffic_cap_mib: crate::ui::traffic::DEFAULT_CAP >> 20,
+            console_history: Vec::new(),
         }
     }
 }
@@ -83,6 +86,7 @@ impl Settings {
         self.recent_bind.truncate(MAX_RECENT);
         self.history.truncate(crate::ui::sending::MAX_HISTORY);
         self.library.truncate(crate::ui::sending::MAX_LIBRARY);
+        crate::ui::console::cap_history(&mut self.console_history);
         self
     }
 
@@ -99,6 +103,7 @@ impl Settings {
             library: field(v, "library", d.library),
             history: field(v, "history", d.history),
             traffic_cap_mib: field(v, "traffic_cap_mib", d.traffic_cap_mib),
+            console_history: field(v, "console_history", d.console_history),
         }
         .capped()
     }

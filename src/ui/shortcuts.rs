@@ -10,6 +10,7 @@ use crate::ui::state::{Action, UiState};
 /// draws them, in the frame after the keys).
 pub const FOCUS_SEARCH: &str = "socklab focus search";
 pub const FOCUS_JOURNAL: &str = "socklab focus journal";
+pub const FOCUS_CONSOLE: &str = "socklab focus console";
 const HELP_OPEN: &str = "socklab help open";
 
 /// Every shortcut, as the help overlay and the tooltips show it.
@@ -20,6 +21,9 @@ pub const ALL: &[(&str, &str)] = &[
     ("Ctrl+L", "Clear the selected socket's traffic"),
     ("Ctrl+F", "Search the selected socket's traffic"),
     ("Ctrl+J", "Go to the journal"),
+    ("F2", "Go to the Python console"),
+    ("Up / Down", "In the console: the statements typed before"),
+    ("Ctrl+C", "In the console: interrupt the statement running"),
     ("Enter", "In the payload: send (the highlighted button)"),
     ("Shift+Enter", "In the payload: a new line"),
     (
@@ -75,7 +79,16 @@ pub fn read(ui: &egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         flag(ui.ctx(), FOCUS_SEARCH, true);
     }
     if take(ui, Modifiers::COMMAND, Key::J) {
+        actions.push(Action::ShowBottom {
+            page: crate::ui::state::Bottom::Journal,
+        });
         flag(ui.ctx(), FOCUS_JOURNAL, true);
+    }
+    if take(ui, Modifiers::NONE, Key::F2) {
+        actions.push(Action::ShowBottom {
+            page: crate::ui::state::Bottom::Console,
+        });
+        flag(ui.ctx(), FOCUS_CONSOLE, true);
     }
     if take(ui, Modifiers::NONE, Key::F1) {
         toggle_help(ui.ctx());

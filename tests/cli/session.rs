@@ -202,3 +202,37 @@ fn a_session_on_the_windows_engine_names_its_sockets_and_uses_the_ones_made_ther
     assert_ne!(srv, info.id);
     assert!(woken.load(Ordering::Relaxed) > 0, "output woke the window");
 }
+
+#[test]
+fn an_interrupt_ends_the_statement_running_and_those_queued_behind_it() {
+    let s = Session::start("test-queued").unwrap();
+    let (_, running) = s.run("while True:\n    pass\n");
+    let (_, queued) = s.run("print('never')");
+    let (last, also) = s.run("print('nor this')");
+    s.interrupt(last);
+    for rx in [&running, &queued, &also] {
+        assert_eq!(collect(rx), ("KeyboardInterrupt\n".into(), true));
+    }
+    // A statement that catches the first KeyboardInterrupt gets another, as with a second
+    // Ctrl+C.
+    let (id, rx) = s.run(
+        "try:\n    print('in', flush=True)\n    while True: pass\nexcept KeyboardInterrupt:\n    print('caught', flush=True)\n    import time\n    time.sleep(60)\n",
+    );
+    let until = Instant::now() + DEADLINE;
+    let wait_for = |what: &str| loop {
+        match rx.recv_deadline(until) {
+            Ok(Output::Text { text, .. }) if text.contains(what) => break,
+            Ok(Output::Text { .. }) => {}
+            Ok(other) => panic!("{other:?} before {what:?}"),
+            Err(e) => panic!("no {what:?}: {e:?}"),
+        }
+    };
+    // Interrupted once it runs (an interrupt before it began would end it there).
+    wait_for("in");
+    s.interrupt(id);
+    wait_for("caught");
+    s.interrupt(id);
+    // (The newline is the rest of print('caught').)
+    assert_eq!(collect(&rx), ("\nKeyboardInterrupt\n".into(), true));
+    assert_eq!(run(&s, "1 + 1"), ("2\n".into(), false));
+}

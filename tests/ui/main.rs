@@ -10,6 +10,7 @@ mod common;
 #[path = "../ui_common/mod.rs"]
 mod ui_common;
 
+mod console;
 mod million;
 mod page;
 mod payload;

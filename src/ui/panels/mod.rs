@@ -1,5 +1,6 @@
 //! The four panels of the window.
 
+pub mod console;
 pub mod inspector;
 pub mod journal;
 pub mod send;
@@ -65,4 +66,32 @@ pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut V
             crate::ui::shortcuts::toggle_help(ui.ctx());
         }
     });
+}
+
+/// The bottom panel's pages: the journal of the window's calls, and the Python console.
+pub fn bottom_tabs(ui: &mut egui::Ui, page: crate::ui::state::Bottom, actions: &mut Vec<Action>) {
+    use crate::ui::state::Bottom;
+    ui.horizontal(|ui| {
+        for (this, text, tip) in [
+            (
+                Bottom::Journal,
+                "Journal",
+                "Every call the window made, as the Python line that does the same (Ctrl+J).",
+            ),
+            (
+                Bottom::Console,
+                "Python console",
+                "Type Python socket calls as in python3's console, on the window's sockets (F2).",
+            ),
+        ] {
+            if ui
+                .selectable_label(page == this, text)
+                .on_hover_text(tip)
+                .clicked()
+            {
+                actions.push(Action::ShowBottom { page: this });
+            }
+        }
+    });
+    ui.separator();
 }

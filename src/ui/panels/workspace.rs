@@ -11,6 +11,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let Some(id) = state.selected else {
         ui.heading("socklab");
         ui.label("Create a socket with New TCP, New UDP or New Unix on the left. Every click runs the Python call shown in the journal below, on a real socket.");
+        ui.label("Or type the Python of a tutorial in the Python console below (F2): its sockets appear on the left under the names you give them.");
         return;
     };
     let children = state.open_children(id);

@@ -47,6 +47,19 @@ pub enum Action {
         id: Option<SocketId>,
     },
     ClearJournal,
+    /// The bottom panel shows this page.
+    ShowBottom {
+        page: super::Bottom,
+    },
+    /// Enter in the console: the typed line runs (or continues a block).
+    ConsoleSubmit,
+    /// Ctrl+C in the console.
+    ConsoleInterrupt,
+    /// Up (back) or Down in the console's line.
+    ConsoleHistory {
+        back: bool,
+    },
+    ConsoleClear,
     SaveJournal {
         path: String,
         replace: Replace,
@@ -225,6 +238,25 @@ impl UiState {
                 self.dispatch(engine, Action::Call { id, op });
             }
             Action::ClearJournal => self.journal.clear_done(),
+            Action::ShowBottom { page } => self.bottom = page,
+            Action::ConsoleSubmit => {
+                let sockets = self
+                    .sockets
+                    .iter()
+                    .map(|(id, v)| (*id, v.info.name.as_str(), !v.closed));
+                self.console
+                    .submit(sockets, &mut self.settings.console_history);
+            }
+            Action::ConsoleInterrupt => self.console.interrupt(),
+            Action::ConsoleHistory { back } => {
+                let history = &self.settings.console_history;
+                if back {
+                    self.console.history_back(history);
+                } else {
+                    self.console.history_forward(history);
+                }
+            }
+            Action::ConsoleClear => self.console.clear(),
             Action::SaveJournal { path, replace } => self.save_journal(path, replace),
             Action::Confirm { replace } => {
                 if let Some(c) = self.confirm_replace.take() {

@@ -59,6 +59,18 @@ pub struct UiState {
     /// Every socket's last counters summed, kept as snapshots arrive: the top bar shows
     /// them every frame, and summing every socket each frame grows with their number.
     totals: Counters,
+    /// The Python console (its session, transcript and line).
+    pub console: crate::ui::console::Console,
+    /// What the bottom panel shows.
+    pub bottom: Bottom,
+}
+
+/// The bottom panel's two pages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Bottom {
+    #[default]
+    Journal,
+    Console,
 }
 
 type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
@@ -87,6 +99,8 @@ impl Default for UiState {
             addr_asked: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
             totals: Counters::default(),
+            console: Default::default(),
+            bottom: Bottom::default(),
         }
     }
 }

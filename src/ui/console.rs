@@ -1,0 +1,375 @@
+//! The Python console's state, apart from drawing it: the transcript, the line being typed
+//! and the block it continues, the history, and the statements running in the session (a
+//! RustPython interpreter on its own thread, on the window's engine: pyrt::session). The
+//! window's thread never waits on it: statements are queued, their output is polled.
+
+use std::collections::{HashSet, VecDeque};
+use std::time::Instant;
+
+use crossbeam_channel::Receiver;
+
+use crate::engine::{Engine, SocketId};
+use crate::pyrt::session::{Config, Output, Session, Wake};
+
+/// Transcript lines kept (older ones go first).
+pub const MAX_LINES: usize = 5000;
+/// Characters of one transcript line kept; the rest is counted, not kept.
+pub const MAX_LINE: usize = 4000;
+/// Statements kept in the history (and in the settings).
+pub const MAX_HISTORY: usize = 500;
+/// Characters of one statement kept in the history.
+const MAX_HISTORY_ENTRY: usize = 20_000;
+
+/// The history as socklab keeps it: the newest MAX_HISTORY statements, none too long.
+pub fn cap_history(history: &mut Vec<String>) {
+    history.retain(|h| h.len() <= MAX_HISTORY_ENTRY);
+    if history.len() > MAX_HISTORY {
+        history.drain(..history.len() - MAX_HISTORY);
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// A line typed, with its prompt.
+    Input,
+    /// What a statement printed (stdout), reprs included.
+    Output,
+    /// Written to stderr: an error's last traceback line, a warning.
+    Error,
+    /// socklab's own word (the session started, ended).
+    Note,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// A statement sent to the session, its output still coming.
+struct Running {
+    id: u64,
+    rx: Receiver<Output>,
+    /// Its first line, for "running ..." while it runs.
+    first_line: String,
+    started: Instant,
+}
+
+#[derive(Default)]
+pub struct Console {
+    session: Option<Session>,
+    /// The window's engine and repaint request, for the session (set by the app).
+    engine: Option<Engine>,
+    wake: Option<Wake>,
+    pub lines: VecDeque<Line>,
+    /// The last line is still open (a print without a newline at its end).
+    open_line: bool,
+    /// The line being typed.
+    pub input: String,
+    /// The lines of a block typed so far (the prompt is "..." while there are some).
+    block: Vec<String>,
+    /// Statements sent, oldest first; the first is running.
+    running: VecDeque<Running>,
+    /// Where Up/Down is in the history (None: at the line being typed).
+    history_at: Option<usize>,
+    /// What was typed before Up went into the history.
+    typed: String,
+    /// Sockets offered to the session by name.
+    shared: HashSet<SocketId>,
+}
+
+impl Console {
+    /// The engine its sessions put their sockets on, and how output wakes the window.
+    pub fn attach(&mut self, engine: Engine, wake: Wake) {
+        self.engine = Some(engine);
+        self.wake = Some(wake);
+    }
+
+    /// The prompt for the line being typed.
+    pub fn prompt(&self) -> &'static str {
+        if self.block.is_empty() {
+            ">>> "
+        } else {
+            "... "
+        }
+    }
+
+    /// Whether a statement runs (or waits its turn).
+    pub fn busy(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    /// The running statement's first line and how long it has run.
+    pub fn running(&self) -> Option<(&str, std::time::Duration)> {
+        self.running
+            .front()
+            .map(|r| (r.first_line.as_str(), r.started.elapsed()))
+    }
+
+    /// Enter: the typed line joins the block; a whole statement goes to the session.
+    /// `sockets` are the window's (id, name, open), offered to the session by name.
+    /// `history` is the settings' list, where the statement is remembered.
+    pub fn submit<'a>(
+        &mut self,
+        sockets: impl Iterator<Item = (SocketId, &'a str, bool)>,
+        history: &mut Vec<String>,
+    ) {
+        let line = std::mem::take(&mut self.input);
+        self.history_at = None;
+        self.push(LineKind::Input, &format!("{}{line}", self.prompt()));
+        // A line of several lines (pasted) is typed line by line.
+        let mut parts: Vec<&str> = line.split('\n').collect();
+        if parts.is_empty() {
+            parts.push("");
+        }
+        // Several lines at once (pasted, or a block brought back by Up) end as a whole:
+        // a block left open is closed by the blank line it would need.
+        if parts.len() > 1 && parts.last().is_some_and(|p| !p.trim().is_empty()) {
+            parts.push("");
+        }
+        let mut whole = Vec::new();
+        for part in parts {
+            self.block.push(part.trim_end_matches('\r').to_string());
+            let text = self.block.join("\n");
+            if text.trim().is_empty() {
+                self.block.clear();
+                continue;
+            }
+            if !crate::pyrt::guard::needs_more(&text) {
+                self.block.clear();
+                whole.push(text);
+            }
+        }
+        if whole.is_empty() {
+            return;
+        }
+        // The window's sockets are offered first: the session takes jobs in order.
+        if self.session().is_some() {
+            self.share(sockets);
+        }
+        for text in whole {
+            self.run(text, history);
+        }
+    }
+
+    /// Sends a whole statement to the session (started if there is none).
+    fn run(&mut self, text: String, history: &mut Vec<String>) {
+        let remembered = text.trim_end().to_string();
+        if history.last() != Some(&remembered) {
+            history.push(remembered);
+            cap_history(history);
+        }
+        let Some(session) = self.session() else {
+            return;
+        };
+        let (id, rx) = session.run(&text);
+        self.running.push_back(Running {
+            id,
+            rx,
+            first_line: text.lines().next().unwrap_or_default().to_string(),
+            started: Instant::now(),
+        });
+    }
+
+    /// The session, started now if there is none.
+    fn session(&mut self) -> Option<&Session> {
+        if self.session.is_none() {
+            let config = Config {
+                name: "python-console".into(),
+                engine: self.engine.clone(),
+                wake: self.wake.clone(),
+            };
+            match Session::start_with(config) {
+                Ok(s) => {
+                    self.session = Some(s);
+                    self.shared.clear();
+                }
+                Err(e) => {
+                    self.push(
+                        LineKind::Error,
+                        &format!("the Python console cannot start its thread: {e}"),
+                    );
+                    return None;
+                }
+            }
+        }
+        self.session.as_ref()
+    }
+
+    /// Offers the window's open sockets the session does not know yet, by name.
+    pub fn share<'a>(&mut self, sockets: impl Iterator<Item = (SocketId, &'a str, bool)>) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        for (id, name, open) in sockets {
+            if open && !self.shared.contains(&id) && session.share(name, id) {
+                self.shared.insert(id);
+            }
+        }
+    }
+
+    /// Takes the output that has come; true when something changed.
+    pub fn poll(&mut self) -> bool {
+        let mut changed = false;
+        while let Some(front) = self.running.front() {
+            let mut ended = false;
+            let mut got = Vec::new();
+            while let Ok(out) = front.rx.try_recv() {
+                let done = matches!(out, Output::Done { .. });
+                got.push(out);
+                if done {
+                    ended = true;
+                    break;
+                }
+            }
+            let lost = !ended && got.is_empty() && front.rx.is_empty() && is_gone(&front.rx);
+            for out in got {
+                changed = true;
+                match out {
+                    Output::Text { err, text } => {
+                        let kind = if err {
+                            LineKind::Error
+                        } else {
+                            LineKind::Output
+                        };
+                        self.write(kind, &text);
+                    }
+                    Output::Exit { code } => {
+                        self.open_line = false;
+                        self.push(
+                            LineKind::Note,
+                            &format!(
+                                "(the session ended: exit code {code}; the next statement starts a new one)"
+                            ),
+                        );
+                        self.session = None;
+                    }
+                    Output::Done { .. } => {}
+                }
+            }
+            if lost {
+                self.push(
+                    LineKind::Error,
+                    "(the Python session stopped: an internal check of RustPython, which \
+                     socklab embeds, failed; its sockets stay in the list, and the next \
+                     statement starts a new session)",
+                );
+                self.session = None;
+                self.running.clear();
+                return true;
+            }
+            if !ended {
+                break;
+            }
+            self.open_line = false;
+            self.running.pop_front();
+        }
+        changed
+    }
+
+    /// Ctrl+C: KeyboardInterrupt in the running statement (and those waiting their turn
+    /// are dropped, as the console's queue of typed lines would be); at a "..." prompt,
+    /// the block typed so far is dropped.
+    pub fn interrupt(&mut self) {
+        if let (Some(session), Some(last)) = (&self.session, self.running.back()) {
+            // The running statement, and those queued behind it before they begin.
+            session.interrupt(last.id);
+        } else if !self.block.is_empty() || !self.input.is_empty() {
+            self.block.clear();
+            self.input.clear();
+            self.push(LineKind::Error, "KeyboardInterrupt");
+        }
+    }
+
+    /// Up: the previous statement of the history into the line.
+    pub fn history_back(&mut self, history: &[String]) {
+        let at = match self.history_at {
+            None if history.is_empty() => return,
+            None => {
+                self.typed = self.input.clone();
+                history.len() - 1
+            }
+            Some(0) => 0,
+            Some(i) => i - 1,
+        };
+        self.history_at = Some(at);
+        self.input = history[at].clone();
+    }
+
+    /// Down: the next one, then back to what was being typed.
+    pub fn history_forward(&mut self, history: &[String]) {
+        match self.history_at {
+            None => {}
+            Some(i) if i + 1 < history.len() => {
+                self.history_at = Some(i + 1);
+                self.input = history[i + 1].clone();
+            }
+            Some(_) => {
+                self.history_at = None;
+                self.input = std::mem::take(&mut self.typed);
+            }
+        }
+    }
+
+    /// Writes output as it came: lines split at newlines, an unfinished line continued
+    /// by the next write.
+    fn write(&mut self, kind: LineKind, text: &str) {
+        let mut pieces = text.split('\n').peekable();
+        while let Some(piece) = pieces.next() {
+            let last = pieces.peek().is_none();
+            if last && piece.is_empty() {
+                // The text ended with a newline: the next write starts a line.
+                self.open_line = false;
+                break;
+            }
+            match self.lines.back_mut() {
+                Some(l) if self.open_line && l.kind == kind => append(&mut l.text, piece),
+                _ => self.push(kind, piece),
+            }
+            self.open_line = last;
+        }
+    }
+
+    fn push(&mut self, kind: LineKind, text: &str) {
+        let mut line = Line {
+            kind,
+            text: String::new(),
+        };
+        append(&mut line.text, text);
+        self.lines.push_back(line);
+        self.open_line = false;
+        while self.lines.len() > MAX_LINES {
+            self.lines.pop_front();
+        }
+    }
+
+    /// Forgets the transcript (not the session's names).
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.open_line = false;
+    }
+}
+
+/// Appends what fits under MAX_LINE characters, and says how much did not.
+fn append(line: &mut String, text: &str) {
+    let have = line.chars().count();
+    if have >= MAX_LINE {
+        return;
+    }
+    let room = MAX_LINE - have;
+    let n = text.chars().count();
+    if n <= room {
+        line.push_str(text);
+    } else {
+        line.extend(text.chars().take(room));
+        line.push_str(&format!(" … ({} more characters not shown)", n - room));
+    }
+}
+
+fn is_gone(rx: &Receiver<Output>) -> bool {
+    // A receiver whose senders are all gone: the session's thread ended without Done.
+    matches!(
+        rx.try_recv(),
+        Err(crossbeam_channel::TryRecvError::Disconnected)
+    )
+}

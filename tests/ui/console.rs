@@ -1,0 +1,193 @@
+//! The Python console in the window: its sockets in the sockets list under their names,
+//! the window's sockets used from it by theirs, Ctrl+C on a blocked call, blocks and the
+//! history.
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use socklab::engine::SockState;
+use socklab::ui::console::LineKind;
+
+use crate::ui_common::*;
+
+/// Types a line into the console and presses Enter.
+fn enter(h: &mut H, text: &str) {
+    h.get_by_label("python").focus();
+    h.step();
+    if !text.is_empty() {
+        h.get_by_label("python").type_text(text);
+        h.step();
+    }
+    h.key_press(Key::Enter);
+    h.step();
+}
+
+/// Types a statement and waits for it to end; what it printed.
+fn run(h: &mut H, text: &str) -> Vec<(LineKind, String)> {
+    let before = h.state().state.console.lines.len();
+    enter(h, text);
+    step_until(h, &format!("{text} ran"), |a| !a.state.console.busy());
+    let lines = &h.state().state.console.lines;
+    lines
+        .iter()
+        .skip(before)
+        .map(|l| (l.kind, l.text.clone()))
+        .collect()
+}
+
+fn open_console(h: &mut H) {
+    click(h, "Python console");
+    step_until_drawn(h, "the console", |h| h.query_by_label("python").is_some());
+}
+
+fn row_drawn(h: &H, name: &str) -> bool {
+    let prefix = format!("{name}  ");
+    let found = h
+        .query_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|l| l.starts_with(&prefix))
+        })
+        .next()
+        .is_some();
+    found
+}
+
+#[test]
+fn console_sockets_appear_by_their_names_and_the_windows_are_used_from_the_console() {
+    let mut h = harness();
+    open_console(&mut h);
+    for line in [
+        "import socket",
+        "srv = socket.socket()",
+        "srv.bind(('127.0.0.1', 0))",
+        "srv.listen()",
+        "cli = socket.create_connection(srv.getsockname())",
+    ] {
+        let out = run(&mut h, line);
+        assert_eq!(
+            out,
+            vec![(LineKind::Input, format!(">>> {line}"))],
+            "{line}"
+        );
+    }
+    // In the sockets list under the names the console gave them, with the kernel's state.
+    step_until_drawn(&mut h, "srv and cli in the list", |h| {
+        row_drawn(h, "srv") && row_drawn(h, "cli")
+    });
+    // Used by clicking: the listener accepts in the window...
+    click_socket_row(&mut h, "srv");
+    assert_eq!(selected(&h).state(), SockState::Listening);
+    click(&mut h, "accept");
+    step_until(&mut h, "conn1 accepted", |a| {
+        a.state.sockets.values().any(|s| s.info.name == "conn1")
+    });
+    // ...and the connection the window accepted is used from the console by its name.
+    assert_eq!(run(&mut h, "cli.sendall(b'hello')").len(), 1);
+    let out = run(&mut h, "conn1.recv(1024)");
+    assert_eq!(
+        out.last(),
+        Some(&(LineKind::Output, "b'hello'".to_string())),
+        "{out:?}"
+    );
+    // An error is the console's last traceback line, and the session goes on.
+    let out = run(&mut h, "srv.connect(('127.0.0.1', 1))");
+    assert_eq!(out.last().map(|l| l.0), Some(LineKind::Error), "{out:?}");
+    let out = run(&mut h, "cli.getpeername() == srv.getsockname()");
+    assert_eq!(out.last(), Some(&(LineKind::Output, "True".to_string())));
+    // Nothing asks for a repaint every frame with the console open (run() panics if so).
+    h.run();
+}
+
+#[test]
+fn ctrl_c_interrupts_a_blocked_accept_and_the_window_stays_usable() {
+    let mut h = harness();
+    open_console(&mut h);
+    for line in [
+        "import socket",
+        "srv = socket.socket()",
+        "srv.bind(('127.0.0.1', 0))",
+        "srv.listen()",
+    ] {
+        run(&mut h, line);
+    }
+    enter(&mut h, "srv.accept()");
+    // The prompt says what it waits in.
+    step_until_drawn(&mut h, "the waiting accept", |h| {
+        h.query_by_label_contains("srv.accept() waiting, blocking")
+            .is_some()
+    });
+    // The window goes on meanwhile: a socket made by clicking appears.
+    click(&mut h, "New UDP");
+    step_until(&mut h, "the UDP socket", |a| a.state.sockets.len() == 2);
+    // Ctrl+C in the console's line: KeyboardInterrupt, as python3 says it.
+    h.get_by_label("python").focus();
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    step_until(&mut h, "the accept interrupted", |a| {
+        !a.state.console.busy()
+    });
+    let last = h.state().state.console.lines.back().cloned().unwrap();
+    assert_eq!(
+        (last.kind, last.text.as_str()),
+        (LineKind::Error, "KeyboardInterrupt")
+    );
+    // The listener is still there and took nothing.
+    let out = run(&mut h, "srv.getsockname()[0]");
+    assert_eq!(
+        out.last(),
+        Some(&(LineKind::Output, "'127.0.0.1'".to_string()))
+    );
+}
+
+#[test]
+fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
+    let mut h = harness();
+    open_console(&mut h);
+    enter(&mut h, "for i in range(2):");
+    assert_eq!(h.state().state.console.prompt(), "... ");
+    enter(&mut h, "    print(i * 10)");
+    assert!(
+        !h.state().state.console.busy(),
+        "the block waits for its end"
+    );
+    let out = run(&mut h, "");
+    let printed: Vec<&str> = out
+        .iter()
+        .filter(|l| l.0 == LineKind::Output)
+        .map(|l| l.1.as_str())
+        .collect();
+    assert_eq!(printed, ["0", "10"]);
+    assert_eq!(h.state().state.console.prompt(), ">>> ");
+    // Up: the block just run, whole.
+    h.get_by_label("python").focus();
+    h.step();
+    h.key_press(Key::ArrowUp);
+    h.step();
+    assert_eq!(
+        h.state().state.console.input,
+        "for i in range(2):\n    print(i * 10)"
+    );
+    h.key_press(Key::ArrowDown);
+    h.step();
+    assert_eq!(h.state().state.console.input, "");
+    assert_eq!(
+        h.state()
+            .state
+            .settings
+            .console_history
+            .last()
+            .map(String::as_str),
+        Some("for i in range(2):\n    print(i * 10)"),
+        "kept in the settings (written between runs)"
+    );
+    // Up, then Enter: the block runs again, whole.
+    h.key_press(Key::ArrowUp);
+    h.step();
+    let out = run(&mut h, "");
+    let printed: Vec<&str> = out
+        .iter()
+        .filter(|l| l.0 == LineKind::Output)
+        .map(|l| l.1.as_str())
+        .collect();
+    assert_eq!(printed, ["0", "10"]);
+}
