@@ -43,6 +43,12 @@ enum Job {
     /// Bind `name` to a socket object for the engine's socket `id` (made in the window),
     /// unless something holds that socket or the name already.
     Share { name: String, id: SocketId },
+    /// The names, attributes and keywords `text` (the end of a line) may complete to.
+    Complete {
+        text: String,
+        reply: Sender<Vec<String>>,
+        wake: Option<Wake>,
+    },
 }
 
 /// Where a statement's output goes, and who is told when some has come.
@@ -180,6 +186,21 @@ impl Session {
             out.send(Output::Done { raised: true });
         }
         (id, rx)
+    }
+
+    /// The completions of `text` (a name, or `obj.attr` at the end of the typed line), as
+    /// Python's rlcompleter gives them, on the receiver once the statements before have
+    /// run; the window is woken then. Never blocks: None when the queue is full.
+    pub fn complete(&self, text: &str) -> Option<Receiver<Vec<String>>> {
+        let (reply, rx) = crossbeam_channel::bounded(1);
+        self.jobs
+            .try_send(Job::Complete {
+                text: text.to_string(),
+                reply,
+                wake: self.wake.clone(),
+            })
+            .ok()
+            .map(|()| rx)
     }
 
     /// Makes the engine's socket `id` (one made in the window) usable as `name` from the
@@ -321,6 +342,16 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                     }
                 }
             }
+            Job::Complete { text, reply, wake } => {
+                let found = match &scope {
+                    Ok(scope) => complete(vm, scope, &text).unwrap_or_default(),
+                    Err(_) => Vec::new(),
+                };
+                let _ = reply.send(found);
+                if let Some(w) = wake {
+                    w();
+                }
+            }
         }
     }
 }
@@ -386,6 +417,31 @@ fn share(vm: &VirtualMachine, scope: &Scope, name: &str, id: SocketId) -> PyResu
         link.take_accepted(fd);
     }
     made.map(drop)
+}
+
+/// Most completions given (a bare Tab offers every name there is).
+const MAX_COMPLETIONS: usize = 200;
+
+/// rlcompleter's completions of `text` in the session's names (it evaluates only the
+/// names and attributes before the last dot, as Python's console does on Tab).
+fn complete(vm: &VirtualMachine, scope: &Scope, text: &str) -> PyResult<Vec<String>> {
+    let globals: PyObjectRef = scope.globals.clone().into();
+    let completer = vm
+        .import("rlcompleter", 0)?
+        .get_attr("Completer", vm)?
+        .call((globals,), vm)?;
+    let mut found = Vec::new();
+    for state in 0..MAX_COMPLETIONS {
+        let one = vm.call_method(&completer, "complete", (text, state))?;
+        if vm.is_none(&one) {
+            break;
+        }
+        let one: String = one.try_into_value(vm)?;
+        if !found.contains(&one) {
+            found.push(one);
+        }
+    }
+    Ok(found)
 }
 
 fn is_identifier(name: &str) -> bool {

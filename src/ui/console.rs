@@ -76,6 +76,10 @@ pub struct Console {
     typed: String,
     /// Sockets offered to the session by name.
     shared: HashSet<SocketId>,
+    /// A Tab's completions on their way: the line before the word, and the word.
+    completing: Option<(Receiver<Vec<String>>, String, String)>,
+    /// The line was replaced (history, completion): the cursor goes to its end.
+    pub cursor_to_end: bool,
 }
 
 impl Console {
@@ -208,21 +212,87 @@ impl Console {
         }
     }
 
+    /// Tab: completes the word at the end of the line (a name, `obj.attr`) from the
+    /// session's names, as python3's console does; several candidates are listed.
+    pub fn complete(&mut self) {
+        let cut = self
+            .input
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .last()
+            .map_or(self.input.len(), |(i, _)| i);
+        let (before, word) = self.input.split_at(cut);
+        let (before, word) = (before.to_string(), word.to_string());
+        if word.is_empty() && before.trim().is_empty() && self.block.is_empty() {
+            // A Tab at the start of a line: python3's console indents.
+            self.input.push_str("    ");
+            self.cursor_to_end = true;
+            return;
+        }
+        if let Some(rx) = self.session().and_then(|s| s.complete(&word)) {
+            self.completing = Some((rx, before, word));
+        }
+    }
+
+    /// Takes the completions that have come.
+    fn poll_completions(&mut self) -> bool {
+        let Some((rx, _, _)) = &self.completing else {
+            return false;
+        };
+        let found = match rx.try_recv() {
+            Ok(found) => found,
+            Err(crossbeam_channel::TryRecvError::Empty) => return false,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                self.completing = None;
+                return false;
+            }
+        };
+        let Some((_, before, word)) = self.completing.take() else {
+            return false;
+        };
+        // Only if the line is still what it was when Tab was pressed.
+        if self.input != format!("{before}{word}") {
+            return false;
+        }
+        let common = common_prefix(&found);
+        if found.len() == 1 || common.chars().count() > word.chars().count() {
+            self.input = format!(
+                "{before}{}",
+                if found.len() == 1 { &found[0] } else { &common }
+            );
+            self.cursor_to_end = true;
+        } else if found.len() > 1 {
+            let shown: Vec<&str> = found.iter().map(String::as_str).collect();
+            self.push(LineKind::Note, &shown.join("  "));
+        }
+        true
+    }
+
     /// Takes the output that has come; true when something changed.
     pub fn poll(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.poll_completions();
         while let Some(front) = self.running.front() {
-            let mut ended = false;
+            let (mut ended, mut lost) = (false, false);
             let mut got = Vec::new();
-            while let Ok(out) = front.rx.try_recv() {
-                let done = matches!(out, Output::Done { .. });
-                got.push(out);
-                if done {
-                    ended = true;
-                    break;
+            loop {
+                match front.rx.try_recv() {
+                    Ok(out) => {
+                        let done = matches!(out, Output::Done { .. });
+                        got.push(out);
+                        if done {
+                            ended = true;
+                            break;
+                        }
+                    }
+                    Err(crossbeam_channel::TryRecvError::Empty) => break,
+                    // The session's thread ended without saying the statement did.
+                    Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                        lost = true;
+                        break;
+                    }
                 }
             }
-            let lost = !ended && got.is_empty() && front.rx.is_empty() && is_gone(&front.rx);
             for out in got {
                 changed = true;
                 match out {
@@ -294,6 +364,7 @@ impl Console {
         };
         self.history_at = Some(at);
         self.input = history[at].clone();
+        self.cursor_to_end = true;
     }
 
     /// Down: the next one, then back to what was being typed.
@@ -309,6 +380,7 @@ impl Console {
                 self.input = std::mem::take(&mut self.typed);
             }
         }
+        self.cursor_to_end = true;
     }
 
     /// Writes output as it came: lines split at newlines, an unfinished line continued
@@ -366,10 +438,21 @@ fn append(line: &mut String, text: &str) {
     }
 }
 
-fn is_gone(rx: &Receiver<Output>) -> bool {
-    // A receiver whose senders are all gone: the session's thread ended without Done.
-    matches!(
-        rx.try_recv(),
-        Err(crossbeam_channel::TryRecvError::Disconnected)
-    )
+/// The longest start all the words share.
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else {
+        return String::new();
+    };
+    let mut n = first.len();
+    for w in &words[1..] {
+        n = n.min(
+            first
+                .char_indices()
+                .zip(w.chars())
+                .take_while(|((_, a), b)| a == b)
+                .last()
+                .map_or(0, |((i, a), _)| i + a.len_utf8()),
+        );
+    }
+    first[..n].to_string()
 }

@@ -191,3 +191,39 @@ fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
         .collect();
     assert_eq!(printed, ["0", "10"]);
 }
+
+#[test]
+fn tab_completes_names_and_attributes_from_the_session() {
+    let mut h = harness();
+    open_console(&mut h);
+    run(&mut h, "import socket");
+    run(&mut h, "srv = socket.socket()");
+    h.get_by_label("python").focus();
+    h.step();
+    h.get_by_label("python").type_text("srv.acc");
+    h.step();
+    h.key_press(Key::Tab);
+    step_until(
+        &mut h,
+        "srv.accept() completed, as python3 completes it",
+        |a| a.state.console.input == "srv.accept()",
+    );
+    // Several candidates: listed, the line keeps what they share.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.step();
+    h.get_by_label("python").type_text("socket.SO_RCV");
+    h.step();
+    h.key_press(Key::Tab);
+    step_until(&mut h, "the candidates listed", |a| {
+        a.state
+            .console
+            .lines
+            .back()
+            .is_some_and(|l| l.kind == LineKind::Note && l.text.contains("socket.SO_RCVBUF"))
+    });
+    assert_eq!(h.state().state.console.input, "socket.SO_RCV");
+    assert!(
+        h.query_by_label("python").is_some(),
+        "the line kept the keyboard"
+    );
+}

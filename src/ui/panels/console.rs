@@ -75,6 +75,9 @@ fn input_row(
         if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
             actions.push(Action::ConsoleHistory { back: false });
         }
+        if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab)) {
+            actions.push(Action::ConsoleComplete);
+        }
     }
     ui.horizontal(|ui| {
         // The field's name for screen readers and tests; the prompt beside it changes.
@@ -86,9 +89,25 @@ fn input_row(
                 egui::TextEdit::singleline(&mut state.console.input)
                     .id(input_id)
                     .font(egui::TextStyle::Monospace)
+                    // Tab completes and Up/Down walk the history: the line keeps the
+                    // keyboard instead of passing focus on.
+                    .event_filter(egui::EventFilter {
+                        tab: true,
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        escape: false,
+                    })
                     .desired_width(width),
             )
             .labelled_by(name.id);
+        if std::mem::take(&mut state.console.cursor_to_end) {
+            if let Some(mut s) = egui::TextEdit::load_state(ui.ctx(), input_id) {
+                let end = egui::text::CCursor::new(state.console.input.chars().count());
+                s.cursor
+                    .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                s.store(ui.ctx(), input_id);
+            }
+        }
         if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
             actions.push(Action::ConsoleSubmit);
             field.request_focus();

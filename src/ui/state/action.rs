@@ -55,6 +55,8 @@ pub enum Action {
     ConsoleSubmit,
     /// Ctrl+C in the console.
     ConsoleInterrupt,
+    /// Tab in the console's line.
+    ConsoleComplete,
     /// Up (back) or Down in the console's line.
     ConsoleHistory {
         back: bool,
@@ -248,6 +250,7 @@ impl UiState {
                     .submit(sockets, &mut self.settings.console_history);
             }
             Action::ConsoleInterrupt => self.console.interrupt(),
+            Action::ConsoleComplete => self.console.complete(),
             Action::ConsoleHistory { back } => {
                 let history = &self.settings.console_history;
                 if back {
