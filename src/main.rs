@@ -3,8 +3,6 @@
 
 #![deny(unsafe_code)]
 
-use std::io::Read;
-
 /// The system allocator, noting failures so `socklab run` can tell an allocation failure
 /// from other aborts (socklab::sys::exit_on_abort).
 #[global_allocator]
@@ -115,7 +113,7 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
     let rest: Vec<String> = args.raw_args().map_or(Vec::new(), |r| {
         r.map(|a| a.to_string_lossy().into_owned()).collect()
     });
-    let (src, name) = match read_source(std::path::Path::new(&path)) {
+    let (src, name) = match socklab::pyrt::read_source(std::path::Path::new(&path)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("socklab run: {e}");
@@ -138,43 +136,6 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
         argv,
     });
     ExitCode::from(code)
-}
-
-/// Largest program `socklab run` reads: far beyond any script, and no `/dev/zero` or
-/// runaway pipe reads until memory fails.
-const MAX_SOURCE: u64 = 64 << 20;
-
-/// The program's text and the name tracebacks give it, read no further than MAX_SOURCE.
-fn read_source(path: &std::path::Path) -> Result<(String, String), String> {
-    let (reader, name): (Box<dyn Read>, String) = if path.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), "<stdin>".to_string())
-    } else {
-        // As python3: the absolute path (tracebacks, __file__), and its words when the
-        // file cannot be opened.
-        let shown = std::path::absolute(path)
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string();
-        let f = std::fs::File::open(path).map_err(|e| {
-            let errno = e.raw_os_error().unwrap_or(0);
-            let why = socklab::engine::errors::strerror(errno);
-            format!("can't open file '{shown}': [Errno {errno}] {why}")
-        })?;
-        (Box::new(f), shown)
-    };
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_SOURCE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {name}: {e}"))?;
-    if bytes.len() as u64 > MAX_SOURCE {
-        return Err(format!(
-            "{name} is larger than {} MiB; socklab runs programs up to that size",
-            MAX_SOURCE >> 20
-        ));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
-    Ok((text, name))
 }
 
 fn run_window(started: std::time::Instant) -> ExitCode {

@@ -82,6 +82,8 @@ fn run_statement(session: &Session, text: &str) -> Ended {
                 }
                 exit = Some(code);
             }
+            // Only files send these; this console runs statements.
+            Output::Source { .. } | Output::AtLine { .. } => {}
             Output::Done { raised } => {
                 if let Some(h) = held.take() {
                     if raised {

@@ -13,6 +13,8 @@ pub mod session;
 mod socket;
 
 pub use interactive::run_interactive;
+use std::io::Read;
+
 use rustpython_vm::{compiler::Mode, AsObject, Interpreter, PyResult, Settings, VirtualMachine};
 
 /// Stack of the thread a program's main thread runs on: RustPython's frames are large in
@@ -118,7 +120,7 @@ fn run_on_this_thread(program: Program) -> u8 {
 }
 
 /// An uncaught exception's traceback, through sys.excepthook as CPython prints it.
-fn show_uncaught(vm: &VirtualMachine, exc: rustpython_vm::builtins::PyBaseExceptionRef) {
+pub(crate) fn show_uncaught(vm: &VirtualMachine, exc: rustpython_vm::builtins::PyBaseExceptionRef) {
     let shown = vm.sys_module.get_attr("excepthook", vm).and_then(|hook| {
         hook.call(
             (
@@ -176,6 +178,44 @@ fn builder(argv: Vec<String>, path: Vec<String>) -> rustpython_vm::InterpreterBu
     builder
         .add_native_modules(&defs)
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
+}
+
+/// Largest program `socklab run` reads: far beyond any script, and no `/dev/zero` or
+/// runaway pipe reads until memory fails.
+pub const MAX_SOURCE: u64 = 64 << 20;
+
+/// The program's text and the name tracebacks give it (its absolute path, or `<stdin>` for
+/// `-`), read no further than MAX_SOURCE; python3's words when it cannot be opened.
+pub fn read_source(path: &std::path::Path) -> Result<(String, String), String> {
+    let (reader, name): (Box<dyn Read>, String) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), "<stdin>".to_string())
+    } else {
+        // As python3: the absolute path (tracebacks, __file__), and its words when the
+        // file cannot be opened.
+        let shown = std::path::absolute(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        let f = std::fs::File::open(path).map_err(|e| {
+            let errno = e.raw_os_error().unwrap_or(0);
+            let why = crate::engine::errors::strerror(errno);
+            format!("can't open file '{shown}': [Errno {errno}] {why}")
+        })?;
+        (Box::new(f), shown)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_SOURCE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        return Err(format!(
+            "{name} is larger than {} MiB; socklab runs programs up to that size",
+            MAX_SOURCE >> 20
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
+    Ok((text, name))
 }
 
 /// Run before the program (what it does, and why, is said in the file).

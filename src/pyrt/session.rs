@@ -21,6 +21,8 @@ use crate::engine::SocketId;
 const MAX_QUEUED: usize = 64;
 /// Writes of a statement not yet read, at most (the statement waits when there are more).
 const MAX_OUTPUT: usize = 1024;
+/// Steps not yet taken, at most (more clicks than lines are dropped).
+const MAX_STEPS: usize = 16;
 
 /// What a statement printed, as it printed it, then how it ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,15 +33,43 @@ pub enum Output {
     /// with this status, as the console does (a message for a non-number was written to
     /// stderr before). Done follows.
     Exit { code: u32 },
+    /// A file began to run: its path as tracebacks name it, and its text (what is
+    /// stepped through is shown from this, read once by the session's thread).
+    Source { path: String, text: String },
+    /// Stepping through a file: it stopped before running this line (1-based) and waits
+    /// for Session::step.
+    AtLine { line: u32 },
     /// The statement ended; `raised`: with an exception, whose last traceback line was
     /// the last Text (SystemExit: the Exit before).
     Done { raised: bool },
 }
 
+/// What stepping through a file does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Run the line it stopped at, stop at the next (in the file, functions included).
+    Line,
+    /// Run the rest without stopping.
+    Continue,
+}
+
+/// What a Run job runs.
+enum What {
+    /// A statement as typed at the prompt.
+    Statement(String),
+    /// A file as `python3 -i FILE ARGS` runs it before its prompt: the session keeps its
+    /// names after. `step`: stop before each of its lines.
+    File {
+        path: std::path::PathBuf,
+        args: Vec<String>,
+        step: bool,
+    },
+}
+
 /// What the interpreter's thread is asked to do, in order.
 enum Job {
-    /// A statement to run, and where its output goes.
-    Run { id: u64, source: String, out: Out },
+    /// A statement or a file to run, and where its output goes.
+    Run { id: u64, what: What, out: Out },
     /// Bind `name` to a socket object for the engine's socket `id` (made in the window),
     /// unless something holds that socket or the name already.
     Share { name: String, id: SocketId },
@@ -97,6 +127,8 @@ struct Ids {
 
 pub struct Session {
     jobs: Sender<Job>,
+    /// Steps for a file stepped through (taken while it waits at a line).
+    steps: Sender<Step>,
     wake: Option<Wake>,
     signals: UserSignalSender,
     ids: Arc<Ids>,
@@ -118,6 +150,7 @@ impl Session {
         let Config { name, engine, wake } = config;
         let (jobs, rx) = crossbeam_channel::bounded::<Job>(MAX_QUEUED);
         let (signals, signal_rx) = user_signal_channel();
+        let (steps, steps_rx) = crossbeam_channel::bounded::<Step>(MAX_STEPS);
         let ids = Arc::new(Ids {
             running: AtomicU64::new(0),
             interrupt: AtomicU64::new(0),
@@ -136,6 +169,7 @@ impl Session {
                 // interrupt(), not by the process's SIGINT.
                 crate::sys::default_sigint();
                 SESSION.with(|s| *s.borrow_mut() = Some(shared.clone()));
+                STEPS.with(|s| *s.borrow_mut() = Some(steps_rx));
                 interp.enter(|vm| {
                     if let Some(engine) = engine {
                         super::engine_link::attach(vm, engine);
@@ -146,6 +180,7 @@ impl Session {
             })?;
         Ok(Session {
             jobs,
+            steps,
             signals,
             ids,
             next: AtomicU64::new(1),
@@ -156,6 +191,31 @@ impl Session {
     /// Runs one statement (a block with its lines); its output arrives on the receiver,
     /// ending with Done. Statements run in the order given.
     pub fn run(&self, source: &str) -> (u64, Receiver<Output>) {
+        self.queue(What::Statement(source.to_string()))
+    }
+
+    /// Runs a file as `python3 -i FILE ARGS...` does before its prompt (sys.argv, __file__;
+    /// its names stay in the session); `step`: it stops before each of its lines
+    /// (Output::AtLine) until Session::step says go on. Output as for run().
+    pub fn run_file(
+        &self,
+        path: &std::path::Path,
+        args: &[String],
+        step: bool,
+    ) -> (u64, Receiver<Output>) {
+        self.queue(What::File {
+            path: path.to_path_buf(),
+            args: args.to_vec(),
+            step,
+        })
+    }
+
+    /// The file stopped at a line runs on: to the next line, or to its end.
+    pub fn step(&self, how: Step) {
+        let _ = self.steps.try_send(how);
+    }
+
+    fn queue(&self, what: What) -> (u64, Receiver<Output>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         // Bounded: a statement that prints without end waits for its reader.
         let (tx, rx) = crossbeam_channel::bounded(MAX_OUTPUT);
@@ -163,11 +223,7 @@ impl Session {
             tx,
             wake: self.wake.clone(),
         };
-        let job = Job::Run {
-            id,
-            source: source.to_string(),
-            out,
-        };
+        let job = Job::Run { id, what, out };
         // Never blocks the caller (the window's thread): a full queue or an ended session
         // answers at once.
         let refused = match self.jobs.try_send(job) {
@@ -282,6 +338,10 @@ thread_local! {
     /// The session whose interpreter runs on this thread (its blocked socket calls check
     /// for an interrupt themselves, whatever RustPython's shared flag says).
     static SESSION: std::cell::RefCell<Option<Arc<Ids>>> = const { std::cell::RefCell::new(None) };
+    /// Where the steps for a file stepped through come from, on the session's thread.
+    static STEPS: std::cell::RefCell<Option<Receiver<Step>>> = const { std::cell::RefCell::new(None) };
+    /// Where the session's output goes, on its thread.
+    static SINK: std::cell::RefCell<Option<Sink>> = const { std::cell::RefCell::new(None) };
 }
 
 /// For a socket call waiting on a session's thread: KeyboardInterrupt when its statement
@@ -300,6 +360,7 @@ fn keyboard_interrupt(vm: &VirtualMachine) -> PyBaseExceptionRef {
 
 fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
     let sink: Sink = Arc::new(std::sync::Mutex::new(None));
+    SINK.with(|s| *s.borrow_mut() = Some(sink.clone()));
     let setup = vm
         .run_string(
             vm.new_scope_with_builtins(),
@@ -319,11 +380,16 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
     let mut names: HashMap<SocketId, String> = HashMap::new();
     for job in jobs {
         match job {
-            Job::Run { id, source, out } => {
+            Job::Run { id, what, out } => {
                 *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
                 let raised = match (&setup, &scope) {
                     (Ok(_), Ok(scope)) => {
-                        let raised = run_one(vm, &sink, scope, id, &source, ids);
+                        let raised = match &what {
+                            What::Statement(source) => run_one(vm, &sink, scope, id, source, ids),
+                            What::File { path, args, step } => {
+                                run_file(vm, &sink, scope, id, (path, args, *step), ids)
+                            }
+                        };
                         name_sockets(vm, scope, &mut names);
                         raised
                     }
@@ -460,12 +526,7 @@ fn run_one(
     source: &str,
     ids: &Ids,
 ) -> bool {
-    ids.running.store(id, Ordering::SeqCst);
-    let result = if id <= ids.interrupt.load(Ordering::SeqCst) {
-        // Interrupted before it began.
-        ids.delivered.store(id, Ordering::SeqCst);
-        Err(keyboard_interrupt(vm))
-    } else {
+    let result = running(vm, ids, id, || {
         let src = if source.ends_with('\n') {
             source.to_string()
         } else {
@@ -473,9 +534,35 @@ fn run_one(
         };
         super::compile(vm, &src, Mode::Single, "<console>")
             .and_then(|code| vm.run_code_obj(code, scope.clone()))
+    });
+    ended(vm, sink, result, false)
+}
+
+/// Runs `body` as statement `id`: interrupted before it begins if it was meant to be, and
+/// marked running, then finished, for interrupt().
+fn running(
+    vm: &VirtualMachine,
+    ids: &Ids,
+    id: u64,
+    body: impl FnOnce() -> PyResult<PyObjectRef>,
+) -> PyResult<PyObjectRef> {
+    ids.running.store(id, Ordering::SeqCst);
+    let result = if id <= ids.interrupt.load(Ordering::SeqCst) {
+        // Interrupted before it began.
+        ids.delivered.store(id, Ordering::SeqCst);
+        Err(keyboard_interrupt(vm))
+    } else {
+        body()
     };
     ids.running.store(0, Ordering::SeqCst);
     ids.finished.store(id, Ordering::SeqCst);
+    result
+}
+
+/// How a statement or file ended, said as the console says it; whether it raised.
+/// `traceback`: an error's whole traceback (a file's, as python3 -i prints it), else its
+/// last line.
+fn ended(vm: &VirtualMachine, sink: &Sink, result: PyResult<PyObjectRef>, traceback: bool) -> bool {
     match result {
         Ok(_) => false,
         Err(e) if e.fast_isinstance(vm.ctx.exceptions.system_exit) => {
@@ -483,11 +570,67 @@ fn run_one(
             send_output(sink, Output::Exit { code });
             true
         }
+        Err(e) if traceback => {
+            super::show_uncaught(vm, e);
+            true
+        }
         Err(e) => {
             show_error(vm, sink, e);
             true
         }
     }
+}
+
+/// Runs a file in the session as `python3 -i FILE ARGS` runs it before its prompt: the
+/// file's text is sent first (Output::Source); stepping, it stops before each of its lines.
+fn run_file(
+    vm: &VirtualMachine,
+    sink: &Sink,
+    scope: &Scope,
+    id: u64,
+    (path, args, step): (&std::path::Path, &[String], bool),
+    ids: &Ids,
+) -> bool {
+    let (source, name) = match super::read_source(path) {
+        Ok(read) => read,
+        Err(e) => {
+            send(sink, true, format!("{e}\n"));
+            return true;
+        }
+    };
+    send_output(
+        sink,
+        Output::Source {
+            path: name.clone(),
+            text: source.clone(),
+        },
+    );
+    // Steps clicked for a file before are not this one's.
+    STEPS.with(|s| {
+        if let Some(rx) = s.borrow().as_ref() {
+            while rx.try_recv().is_ok() {}
+        }
+    });
+    let result = running(vm, ids, id, || {
+        let argv: Vec<PyObjectRef> = std::iter::once(path.display().to_string())
+            .chain(args.iter().cloned())
+            .map(|a| vm.ctx.new_str(a).into())
+            .collect();
+        vm.sys_module.set_attr("argv", vm.ctx.new_list(argv), vm)?;
+        scope
+            .globals
+            .set_item("__file__", vm.ctx.new_str(name.as_str()).into(), vm)?;
+        let code = super::compile(vm, &source, Mode::Exec, &name)?;
+        if step {
+            console::stepping(vm, &name, true)?;
+        }
+        let ran = vm.run_code_obj(code, scope.clone());
+        if step {
+            console::stepping(vm, &name, false)?;
+        }
+        ran
+    });
+    ended(vm, sink, result, true)
 }
 
 /// The last line of the error's traceback, as the console prints it (without RustPython's
@@ -580,6 +723,75 @@ mod console {
         #[pygetset]
         fn errors(&self) -> &'static str {
             "strict"
+        }
+    }
+
+    thread_local! {
+        /// While a file is stepped through: where its stops are told.
+        static STEPPER: std::cell::RefCell<Option<Sink>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// The trace function of a file stepped through: a stop before each of the file's
+    /// lines (in its functions too); other files' frames are not traced.
+    const TRACER: &str = "\
+import sys as _sys
+from _socklab_console import pause as _pause
+def _socklab_tracer(frame, event, arg):
+    if frame.f_code.co_filename != _file:
+        return None
+    if event == 'line' and not _pause(frame.f_lineno):
+        return None
+    return _socklab_tracer
+_sys.settrace(_socklab_tracer)
+";
+
+    /// Starts (`on`) or ends stepping through the file tracebacks call `file`.
+    pub(super) fn stepping(vm: &VirtualMachine, file: &str, on: bool) -> PyResult<()> {
+        if on {
+            let sink = super::SINK.with(|s| s.borrow().clone());
+            STEPPER.with(|s| *s.borrow_mut() = sink);
+            let scope = vm.new_scope_with_builtins();
+            scope
+                .globals
+                .set_item("_file", vm.ctx.new_str(file).into(), vm)?;
+            vm.run_string(scope, TRACER, "<socklab step>".into())
+                .map(drop)
+        } else {
+            STEPPER.with(|s| *s.borrow_mut() = None);
+            vm.sys_module
+                .get_attr("settrace", vm)?
+                .call((vm.ctx.none(),), vm)
+                .map(drop)
+        }
+    }
+
+    /// Before line `line` of the file stepped through: says so, then waits for a step.
+    /// False when it is to run on without stopping (Continue).
+    #[pyfunction]
+    fn pause(line: u32, vm: &VirtualMachine) -> PyResult<bool> {
+        let Some(sink) = STEPPER.with(|s| s.borrow().clone()) else {
+            return Ok(false);
+        };
+        super::send_output(&sink, super::Output::AtLine { line });
+        loop {
+            let step = super::STEPS.with(|s| {
+                s.borrow()
+                    .as_ref()
+                    .map(|rx| rx.recv_timeout(std::time::Duration::from_millis(100)))
+            });
+            match step {
+                Some(Ok(super::Step::Line)) => return Ok(true),
+                Some(Err(crossbeam_channel::RecvTimeoutError::Timeout)) => {
+                    // Ctrl+C while it waits at a line: KeyboardInterrupt there.
+                    super::check_interrupt(vm)?;
+                }
+                Some(Ok(super::Step::Continue))
+                | Some(Err(crossbeam_channel::RecvTimeoutError::Disconnected))
+                | None => {
+                    STEPPER.with(|s| *s.borrow_mut() = None);
+                    return Ok(false);
+                }
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use crossbeam_channel::Receiver;
 
 use crate::engine::{Engine, SocketId};
-use crate::pyrt::session::{Config, Output, Session, Wake};
+use crate::pyrt::session::{Config, Output, Session, Step, Wake};
 
 /// Transcript lines kept (older ones go first).
 pub const MAX_LINES: usize = 5000;
@@ -53,10 +53,32 @@ struct Running {
     /// Its first line, for "running ..." while it runs.
     first_line: String,
     started: Instant,
+    /// A file run (its view stops showing a line when it ends).
+    file: bool,
+}
+
+/// Lines of a file shown beside the transcript, at most.
+pub const MAX_FILE_LINES: usize = 100_000;
+
+/// A file run in the console: its text beside the transcript and, stepping through it,
+/// the line it stopped before.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileView {
+    /// As tracebacks name it (the absolute path).
+    pub path: String,
+    pub lines: Vec<String>,
+    /// The line (1-based) it waits before, stepping.
+    pub at: Option<u32>,
+    /// Stepping: it stops at each line until Continue.
+    pub stepping: bool,
+    /// Its run has not ended.
+    pub running: bool,
 }
 
 #[derive(Default)]
 pub struct Console {
+    /// Which console this is (0, 1: side by side), for its thread's and widgets' names.
+    pub which: usize,
     session: Option<Session>,
     /// The window's engine and repaint request, for the session (set by the app).
     engine: Option<Engine>,
@@ -80,6 +102,11 @@ pub struct Console {
     completing: Option<(Receiver<Vec<String>>, String, String)>,
     /// The line was replaced (history, completion): the cursor goes to its end.
     pub cursor_to_end: bool,
+    /// The file to run or step through, and its arguments (sys.argv[1:]).
+    pub script_path: String,
+    pub script_args: String,
+    /// The file run last, shown beside the transcript.
+    pub file: Option<FileView>,
 }
 
 impl Console {
@@ -172,14 +199,90 @@ impl Console {
             rx,
             first_line: text.lines().next().unwrap_or_default().to_string(),
             started: Instant::now(),
+            file: false,
         });
+    }
+
+    /// Runs the file in `script_path` with `script_args` (split at spaces) in the session,
+    /// as `python3 -i FILE ARGS` does before its prompt; `step`: it stops before each line.
+    pub fn run_file<'a>(
+        &mut self,
+        step: bool,
+        sockets: impl Iterator<Item = (SocketId, &'a str, bool)>,
+    ) {
+        let path = self.script_path.trim().to_string();
+        if path.is_empty() {
+            self.push(
+                LineKind::Note,
+                "(which file? type its path in the file field, or pick it with Open...)",
+            );
+            return;
+        }
+        let args: Vec<String> = self
+            .script_args
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let shown = std::iter::once(path.as_str())
+            .chain(args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let how = if step { "step through" } else { "run" };
+        self.open_line = false;
+        self.push(LineKind::Note, &format!("({how} {shown})"));
+        if self.session().is_none() {
+            return;
+        }
+        self.share(sockets);
+        let Some(session) = &self.session else {
+            return;
+        };
+        let (id, rx) = session.run_file(std::path::Path::new(&path), &args, step);
+        self.running.push_back(Running {
+            id,
+            rx,
+            first_line: format!("{how} {shown}"),
+            started: Instant::now(),
+            file: true,
+        });
+        self.file = Some(FileView {
+            path,
+            stepping: step,
+            running: true,
+            ..FileView::default()
+        });
+    }
+
+    /// The file stopped at a line runs on: that line (`Step::Line`) or the rest.
+    pub fn step(&mut self, how: Step) {
+        let Some(file) = self.file.as_mut().filter(|f| f.running && f.stepping) else {
+            return;
+        };
+        if how == Step::Continue {
+            file.stepping = false;
+        }
+        file.at = None;
+        if let Some(session) = &self.session {
+            session.step(how);
+        }
+    }
+
+    /// Whether a file waits at a line for a step.
+    pub fn paused(&self) -> Option<u32> {
+        self.file
+            .as_ref()
+            .filter(|f| f.running && f.stepping)
+            .and_then(|f| f.at)
     }
 
     /// The session, started now if there is none.
     fn session(&mut self) -> Option<&Session> {
         if self.session.is_none() {
             let config = Config {
-                name: "python-console".into(),
+                name: match self.which {
+                    0 => "python-console".into(),
+                    n => format!("python-console-{}", n + 1),
+                },
                 engine: self.engine.clone(),
                 wake: self.wake.clone(),
             };
@@ -273,6 +376,7 @@ impl Console {
     pub fn poll(&mut self) -> bool {
         let mut changed = self.poll_completions();
         while let Some(front) = self.running.front() {
+            let is_file = front.file;
             let (mut ended, mut lost) = (false, false);
             let mut got = Vec::new();
             loop {
@@ -314,7 +418,30 @@ impl Console {
                         );
                         self.session = None;
                     }
-                    Output::Done { .. } => {}
+                    Output::Source { path, text } => {
+                        if let Some(f) = &mut self.file {
+                            f.path = path;
+                            f.lines = text
+                                .lines()
+                                .take(MAX_FILE_LINES)
+                                .map(str::to_string)
+                                .collect();
+                        }
+                    }
+                    Output::AtLine { line } => {
+                        if let Some(f) = &mut self.file {
+                            f.at = Some(line);
+                        }
+                    }
+                    Output::Done { .. } => {
+                        if is_file {
+                            if let Some(f) = &mut self.file {
+                                f.running = false;
+                                f.stepping = false;
+                                f.at = None;
+                            }
+                        }
+                    }
                 }
             }
             if lost {

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use socklab::pyrt::session::{Output, Session};
+use socklab::pyrt::session::{Output, Session, Step};
 
 use crate::DEADLINE;
 
@@ -22,6 +22,7 @@ fn collect(rx: &crossbeam_channel::Receiver<Output>) -> (String, bool) {
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
             Ok(Output::Done { raised }) => return (text, raised),
             Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
+            Ok(Output::Source { .. } | Output::AtLine { .. }) => {}
             Err(e) => panic!("the statement did not end ({e:?}); it printed {text:?}"),
         }
     }
@@ -234,5 +235,174 @@ fn an_interrupt_ends_the_statement_running_and_those_queued_behind_it() {
     s.interrupt(id);
     // (The newline is the rest of print('caught').)
     assert_eq!(collect(&rx), ("\nKeyboardInterrupt\n".into(), true));
+    assert_eq!(run(&s, "1 + 1"), ("2\n".into(), false));
+}
+
+/// A file with a loop, a function and its arguments, for stepping through.
+const STEPPED: &str = "import sys
+total = 0
+def double(n):
+    return n * 2
+for i in range(2):
+    total += double(i)
+print(sys.argv[1:], total)
+";
+
+/// The lines python3 stops at in `path` with a tracer as the console's (the file's frames
+/// only), and what the file prints, with `args` as sys.argv[1:].
+fn python3_lines(path: &std::path::Path, args: &[&str]) -> (Vec<u32>, String) {
+    let tracer = "import sys
+f = sys.argv[1]
+lines = []
+def t(frame, event, arg):
+    if frame.f_code.co_filename != f:
+        return None
+    if event == 'line':
+        lines.append(frame.f_lineno)
+    return t
+code = compile(open(f).read(), f, 'exec')
+sys.argv = sys.argv[1:]
+sys.settrace(t)
+exec(code, {'__name__': '__main__'})
+sys.settrace(None)
+print(lines, file=sys.stderr)
+";
+    let out = std::process::Command::new(crate::parity::python().expect("python3, the reference"))
+        .arg("-c")
+        .arg(tracer)
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .trim_matches(['[', ']'])
+        .split(", ")
+        .map(|n| n.parse().unwrap())
+        .collect();
+    (lines, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Steps through a file run by the session: each line it stops at, stepping `steps` times
+/// then continuing (all of them when None); what it printed; whether it raised.
+fn step_through(
+    s: &Session,
+    path: &std::path::Path,
+    args: &[&str],
+    steps: Option<usize>,
+) -> (Vec<u32>, String, bool) {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let (_, rx) = s.run_file(path, &args, true);
+    let until = Instant::now() + DEADLINE;
+    let (mut lines, mut text, mut source) = (Vec::new(), String::new(), None);
+    loop {
+        match rx.recv_deadline(until) {
+            Ok(Output::Source { path, text }) => source = Some((path, text)),
+            Ok(Output::AtLine { line }) => {
+                lines.push(line);
+                let go_on = steps.is_none_or(|n| lines.len() <= n);
+                s.step(if go_on { Step::Line } else { Step::Continue });
+            }
+            Ok(Output::Text { text: t, .. }) => text.push_str(&t),
+            Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
+            Ok(Output::Done { raised }) => {
+                let (shown, read) = source.expect("the file's text came first");
+                assert_eq!(std::path::Path::new(&shown), path);
+                assert_eq!(read, std::fs::read_to_string(path).unwrap());
+                return (lines, text, raised);
+            }
+            Err(e) => panic!("the file did not end ({e:?}); it printed {text:?}"),
+        }
+    }
+}
+
+#[test]
+fn stepping_through_a_file_stops_at_the_lines_python3_does_and_keeps_its_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stepped.py");
+    std::fs::write(&path, STEPPED).unwrap();
+    let (expected, printed) = python3_lines(&path, &["a", "b"]);
+    assert!(expected.len() > 8, "{expected:?}");
+    let s = Session::start("test-step").unwrap();
+    let (lines, text, raised) = step_through(&s, &path, &["a", "b"], None);
+    assert_eq!(
+        (lines, text.as_str(), raised),
+        (expected.clone(), printed.as_str(), false)
+    );
+    // Its names stay, as after python3 -i FILE.
+    assert_eq!(
+        run(&s, "total, __file__ == sys.argv[0]"),
+        ("(2, True)\n".into(), false)
+    );
+    // Continue after three stops: the rest runs without stopping.
+    let (lines, text, raised) = step_through(&s, &path, &["c"], Some(2));
+    assert_eq!(lines, expected[..3]);
+    assert_eq!((text.as_str(), raised), ("['c'] 2\n", false));
+    // Run without stepping: no stops at all; then a statement runs untraced.
+    let (_, rx) = s.run_file(&path, &[], false);
+    let mut stops = 0;
+    let until = Instant::now() + DEADLINE;
+    loop {
+        match rx.recv_deadline(until).unwrap() {
+            Output::AtLine { .. } => stops += 1,
+            Output::Done { raised } => break assert!(!raised),
+            _ => {}
+        }
+    }
+    assert_eq!(stops, 0);
+    assert_eq!(run(&s, "sys.gettrace()"), (String::new(), false));
+}
+
+#[test]
+fn a_file_waiting_at_a_line_is_interrupted_and_a_missing_one_is_said_as_python3_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stepped.py");
+    std::fs::write(&path, STEPPED).unwrap();
+    let s = Session::start("test-step-interrupt").unwrap();
+    let (id, rx) = s.run_file(&path, &[], true);
+    let until = Instant::now() + DEADLINE;
+    let mut text = String::new();
+    let mut interrupted = false;
+    let raised = loop {
+        match rx.recv_deadline(until).unwrap() {
+            Output::AtLine { .. } if !interrupted => {
+                // Waiting at its first line, it takes Ctrl+C there.
+                s.interrupt(id);
+                interrupted = true;
+            }
+            Output::Text { text: t, .. } => text.push_str(&t),
+            Output::Done { raised } => break raised,
+            other => assert!(!matches!(other, Output::AtLine { .. }), "{other:?}"),
+        }
+    };
+    assert!(raised && interrupted, "{text}");
+    assert!(
+        text.starts_with("Traceback (most recent call last):"),
+        "{text}"
+    );
+    assert!(text.ends_with("KeyboardInterrupt\n"), "{text}");
+    // Interrupted before its first line ran: not even `import sys`.
+    assert_eq!(
+        run(&s, "import sys; sys.gettrace()"),
+        (String::new(), false),
+        "tracing ended"
+    );
+    // A file that is not there: python3's words, and the session goes on.
+    let gone = dir.path().join("gone.py");
+    let (_, rx) = s.run_file(&gone, &[], false);
+    let (text, raised) = collect(&rx);
+    assert!(raised);
+    assert_eq!(
+        text,
+        format!(
+            "can't open file '{}': [Errno 2] No such file or directory\n",
+            gone.display()
+        )
+    );
     assert_eq!(run(&s, "1 + 1"), ("2\n".into(), false));
 }
