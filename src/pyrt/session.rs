@@ -340,6 +340,8 @@ thread_local! {
     static SESSION: std::cell::RefCell<Option<Arc<Ids>>> = const { std::cell::RefCell::new(None) };
     /// Where the steps for a file stepped through come from, on the session's thread.
     static STEPS: std::cell::RefCell<Option<Receiver<Step>>> = const { std::cell::RefCell::new(None) };
+    /// The name each socket goes by in the engine, as far as this session knows.
+    static NAMES: std::cell::RefCell<HashMap<SocketId, String>> = std::cell::RefCell::new(HashMap::new());
     /// Where the session's output goes, on its thread.
     static SINK: std::cell::RefCell<Option<Sink>> = const { std::cell::RefCell::new(None) };
 }
@@ -376,8 +378,6 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
         })
         .and_then(|_| console::install(vm, &sink));
     let scope = vm.new_scope_with_main();
-    // The name each socket goes by in the engine, as far as this session knows.
-    let mut names: HashMap<SocketId, String> = HashMap::new();
     for job in jobs {
         match job {
             Job::Run { id, what, out } => {
@@ -390,7 +390,7 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                                 run_file(vm, &sink, scope, id, (path, args, *step), ids)
                             }
                         };
-                        name_sockets(vm, scope, &mut names);
+                        name_sockets(vm, &scope.globals);
                         raised
                     }
                     (Err(e), _) | (_, Err(e)) => {
@@ -404,7 +404,7 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
             Job::Share { name, id } => {
                 if let Ok(scope) = &scope {
                     if share(vm, scope, &name, id).is_ok() {
-                        names.insert(id, name);
+                        NAMES.with(|n| n.borrow_mut().insert(id, name));
                     }
                 }
             }
@@ -424,9 +424,9 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
 
 /// The session's sockets held by its global names: each goes by one of them in the engine
 /// (and so in the window), the one it had if that still holds it, else the first.
-fn name_sockets(vm: &VirtualMachine, scope: &Scope, names: &mut HashMap<SocketId, String>) {
+fn name_sockets(vm: &VirtualMachine, globals: &rustpython_vm::builtins::PyDictRef) {
     let mut held: Vec<(SocketId, Vec<String>)> = Vec::new();
-    for (key, value) in &scope.globals {
+    for (key, value) in globals {
         let (Some(name), Some(id)) = (
             key.downcast_ref::<rustpython_vm::builtins::PyStr>(),
             super::socket::engine_id(&value),
@@ -443,14 +443,17 @@ fn name_sockets(vm: &VirtualMachine, scope: &Scope, names: &mut HashMap<SocketId
         }
     }
     let link = super::engine_link::of(vm);
-    for (id, all) in held {
-        if names.get(&id).is_some_and(|n| all.contains(n)) {
-            continue;
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        for (id, all) in held {
+            if names.get(&id).is_some_and(|n| all.contains(n)) {
+                continue;
+            }
+            let name = all[0].clone();
+            link.send(id, crate::engine::Op::Rename { name: name.clone() });
+            names.insert(id, name);
         }
-        let name = all[0].clone();
-        link.send(id, crate::engine::Op::Rename { name: name.clone() });
-        names.insert(id, name);
-    }
+    });
 }
 
 /// Binds `name` to a socket object for the engine's socket `id`, unless a global holds it
@@ -674,7 +677,7 @@ fn send_output(sink: &Sink, output: Output) {
 /// as it happens.
 #[rustpython_vm::pymodule(name = "_socklab_console")]
 mod console {
-    use rustpython_vm::builtins::PyStrRef;
+    use rustpython_vm::builtins::{PyDictRef, PyStrRef};
     use rustpython_vm::{pyclass, PyPayload, PyResult, VirtualMachine};
 
     use super::Sink;
@@ -739,7 +742,7 @@ from _socklab_console import pause as _pause
 def _socklab_tracer(frame, event, arg):
     if frame.f_code.co_filename != _file:
         return None
-    if event == 'line' and not _pause(frame.f_lineno):
+    if event == 'line' and not _pause(frame.f_lineno, frame.f_globals):
         return None
     return _socklab_tracer
 _sys.settrace(_socklab_tracer)
@@ -768,10 +771,12 @@ _sys.settrace(_socklab_tracer)
     /// Before line `line` of the file stepped through: says so, then waits for a step.
     /// False when it is to run on without stopping (Continue).
     #[pyfunction]
-    fn pause(line: u32, vm: &VirtualMachine) -> PyResult<bool> {
+    fn pause(line: u32, globals: PyDictRef, vm: &VirtualMachine) -> PyResult<bool> {
         let Some(sink) = STEPPER.with(|s| s.borrow().clone()) else {
             return Ok(false);
         };
+        // The sockets made by the lines before go by their names in the window now.
+        super::name_sockets(vm, &globals);
         super::send_output(&sink, super::Output::AtLine { line });
         loop {
             let step = super::STEPS.with(|s| {

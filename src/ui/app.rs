@@ -56,11 +56,13 @@ impl SocklabApp {
             wake.request_repaint()
         });
         let mut state = UiState::with_settings(settings.clone());
-        let console_wake = ctx.clone();
-        state.console.attach(
-            engine.clone(),
-            std::sync::Arc::new(move || console_wake.request_repaint()),
-        );
+        for console in &mut state.consoles {
+            let wake = ctx.clone();
+            console.attach(
+                engine.clone(),
+                std::sync::Arc::new(move || wake.request_repaint()),
+            );
+        }
         let settings_writer = settings_dir.and_then(|d| {
             let wake = ctx.clone();
             match SettingsWriter::start(d, move || wake.request_repaint()) {
@@ -184,7 +186,9 @@ impl eframe::App for SocklabApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.startup_frame();
         self.drain_events();
-        self.state.console.poll();
+        for console in &mut self.state.consoles {
+            console.poll();
+        }
         self.state.files_tick();
         if let Some(w) = &self.settings_writer {
             for r in w.results() {

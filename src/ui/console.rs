@@ -20,6 +20,14 @@ pub const MAX_HISTORY: usize = 500;
 /// Characters of one statement kept in the history.
 const MAX_HISTORY_ENTRY: usize = 20_000;
 
+/// A widget's accessible name in console `which`: the second's carry "(2)".
+pub fn named(base: &str, which: usize) -> String {
+    match which {
+        0 => base.to_string(),
+        n => format!("{base} ({})", n + 1),
+    }
+}
+
 /// The history as socklab keeps it: the newest MAX_HISTORY statements, none too long.
 pub fn cap_history(history: &mut Vec<String>) {
     history.retain(|h| h.len() <= MAX_HISTORY_ENTRY);
@@ -73,6 +81,8 @@ pub struct FileView {
     pub stepping: bool,
     /// Its run has not ended.
     pub running: bool,
+    /// It stopped at a new line: the view scrolls to it.
+    pub scroll_to: bool,
 }
 
 #[derive(Default)]
@@ -110,6 +120,14 @@ pub struct Console {
 }
 
 impl Console {
+    /// Console `which` (0, 1: side by side).
+    pub fn numbered(which: usize) -> Console {
+        Console {
+            which,
+            ..Console::default()
+        }
+    }
+
     /// The engine its sessions put their sockets on, and how output wakes the window.
     pub fn attach(&mut self, engine: Engine, wake: Wake) {
         self.engine = Some(engine);
@@ -431,6 +449,7 @@ impl Console {
                     Output::AtLine { line } => {
                         if let Some(f) = &mut self.file {
                             f.at = Some(line);
+                            f.scroll_to = true;
                         }
                     }
                     Output::Done { .. } => {

@@ -4,6 +4,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::engine::{Family, Kind, Op};
+use crate::pyrt::session::Step;
 use crate::ui::state::{Action, UiState};
 
 /// Fields and controls a shortcut moves the keyboard focus to (taken by the panel that
@@ -24,6 +25,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("F2", "Go to the Python console"),
     ("Up / Down", "In the console: the statements typed before"),
     ("Ctrl+C", "In the console: interrupt the statement running"),
+    ("F10", "Stepping through a file: run the highlighted line"),
+    ("F5", "Stepping through a file: run the rest"),
     ("Enter", "In the payload: send (the highlighted button)"),
     ("Shift+Enter", "In the payload: a new line"),
     (
@@ -89,6 +92,14 @@ pub fn read(ui: &egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             page: crate::ui::state::Bottom::Console,
         });
         flag(ui.ctx(), FOCUS_CONSOLE, true);
+    }
+    // Stepping: the console whose file waits at a line (the first, when both do).
+    if let Some(which) = state.consoles.iter().position(|c| c.paused().is_some()) {
+        for (key, how) in [(Key::F10, Step::Line), (Key::F5, Step::Continue)] {
+            if take(ui, Modifiers::NONE, key) {
+                actions.push(Action::ConsoleStep { which, how });
+            }
+        }
     }
     if take(ui, Modifiers::NONE, Key::F1) {
         toggle_help(ui.ctx());

@@ -5,16 +5,23 @@
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use socklab::engine::SockState;
+use socklab::ui::console::named;
 use socklab::ui::console::LineKind;
 
 use crate::ui_common::*;
 
 /// Types a line into the console and presses Enter.
 fn enter(h: &mut H, text: &str) {
-    h.get_by_label("python").focus();
+    enter_in(h, 0, text);
+}
+
+/// Types a line into console `which` (0, or 1 beside it) and presses Enter.
+fn enter_in(h: &mut H, which: usize, text: &str) {
+    let label = named("python", which);
+    h.get_by_label(&label).focus();
     h.step();
     if !text.is_empty() {
-        h.get_by_label("python").type_text(text);
+        h.get_by_label(&label).type_text(text);
         h.step();
     }
     h.key_press(Key::Enter);
@@ -23,10 +30,16 @@ fn enter(h: &mut H, text: &str) {
 
 /// Types a statement and waits for it to end; what it printed.
 fn run(h: &mut H, text: &str) -> Vec<(LineKind, String)> {
-    let before = h.state().state.console.lines.len();
-    enter(h, text);
-    step_until(h, &format!("{text} ran"), |a| !a.state.console.busy());
-    let lines = &h.state().state.console.lines;
+    run_in(h, 0, text)
+}
+
+fn run_in(h: &mut H, which: usize, text: &str) -> Vec<(LineKind, String)> {
+    let before = h.state().state.consoles[which].lines.len();
+    enter_in(h, which, text);
+    step_until(h, &format!("{text} ran"), |a| {
+        !a.state.consoles[which].busy()
+    });
+    let lines = &h.state().state.consoles[which].lines;
     lines
         .iter()
         .skip(before)
@@ -124,9 +137,9 @@ fn ctrl_c_interrupts_a_blocked_accept_and_the_window_stays_usable() {
     h.step();
     h.key_press_modifiers(Modifiers::COMMAND, Key::C);
     step_until(&mut h, "the accept interrupted", |a| {
-        !a.state.console.busy()
+        !a.state.consoles[0].busy()
     });
-    let last = h.state().state.console.lines.back().cloned().unwrap();
+    let last = h.state().state.consoles[0].lines.back().cloned().unwrap();
     assert_eq!(
         (last.kind, last.text.as_str()),
         (LineKind::Error, "KeyboardInterrupt")
@@ -144,10 +157,10 @@ fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
     let mut h = harness();
     open_console(&mut h);
     enter(&mut h, "for i in range(2):");
-    assert_eq!(h.state().state.console.prompt(), "... ");
+    assert_eq!(h.state().state.consoles[0].prompt(), "... ");
     enter(&mut h, "    print(i * 10)");
     assert!(
-        !h.state().state.console.busy(),
+        !h.state().state.consoles[0].busy(),
         "the block waits for its end"
     );
     let out = run(&mut h, "");
@@ -157,19 +170,19 @@ fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
         .map(|l| l.1.as_str())
         .collect();
     assert_eq!(printed, ["0", "10"]);
-    assert_eq!(h.state().state.console.prompt(), ">>> ");
+    assert_eq!(h.state().state.consoles[0].prompt(), ">>> ");
     // Up: the block just run, whole.
     h.get_by_label("python").focus();
     h.step();
     h.key_press(Key::ArrowUp);
     h.step();
     assert_eq!(
-        h.state().state.console.input,
+        h.state().state.consoles[0].input,
         "for i in range(2):\n    print(i * 10)"
     );
     h.key_press(Key::ArrowDown);
     h.step();
-    assert_eq!(h.state().state.console.input, "");
+    assert_eq!(h.state().state.consoles[0].input, "");
     assert_eq!(
         h.state()
             .state
@@ -206,7 +219,7 @@ fn tab_completes_names_and_attributes_from_the_session() {
     step_until(
         &mut h,
         "srv.accept() completed, as python3 completes it",
-        |a| a.state.console.input == "srv.accept()",
+        |a| a.state.consoles[0].input == "srv.accept()",
     );
     // Several candidates: listed, the line keeps what they share.
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -215,15 +228,141 @@ fn tab_completes_names_and_attributes_from_the_session() {
     h.step();
     h.key_press(Key::Tab);
     step_until(&mut h, "the candidates listed", |a| {
-        a.state
-            .console
+        a.state.consoles[0]
             .lines
             .back()
             .is_some_and(|l| l.kind == LineKind::Note && l.text.contains("socket.SO_RCVBUF"))
     });
-    assert_eq!(h.state().state.console.input, "socket.SO_RCV");
+    assert_eq!(h.state().state.consoles[0].input, "socket.SO_RCV");
     assert!(
         h.query_by_label("python").is_some(),
         "the line kept the keyboard"
     );
+}
+
+/// A server a learner steps through: each line highlighted before it runs, its socket in
+/// the list as soon as the line that makes it has run.
+const SERVER: &str = "import socket
+srv = socket.socket()
+srv.bind(('127.0.0.1', 0))
+srv.listen()
+print('listening on', srv.getsockname()[0])
+";
+
+#[test]
+fn stepping_through_a_file_highlights_each_line_and_its_sockets_appear_as_it_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.py");
+    std::fs::write(&path, SERVER).unwrap();
+    // Picked with the file dialog, as a person would.
+    let dialogs = socklab::ui::dialogs::ScriptedDialogs::default();
+    dialogs.answer(Some(path.clone()));
+    let mut h = harness_with_dialogs(dialogs.clone());
+    open_console(&mut h);
+    click(&mut h, "Open...");
+    step_until(&mut h, "the file's path in its field", |a| {
+        a.state.consoles[0].script_path == path.display().to_string()
+    });
+    assert_eq!(
+        *dialogs.asked.lock().unwrap(),
+        vec!["Python file to run".to_string()]
+    );
+    click(&mut h, "Step through");
+    let at = |h: &mut H, line: u32| {
+        step_until(h, &format!("stopped before line {line}"), |a| {
+            a.state.consoles[0].paused() == Some(line)
+        });
+        step_until_drawn(h, &format!("line {line} shown as the next"), |h| {
+            h.query_by_label_contains(&format!("server.py: stopped before line {line}"))
+                .is_some()
+        });
+    };
+    at(&mut h, 1);
+    assert!(!row_drawn(&h, "srv"), "nothing made yet");
+    click(&mut h, "Next line (F10)");
+    at(&mut h, 2);
+    click(&mut h, "Next line (F10)");
+    at(&mut h, 3);
+    // srv = socket.socket() has run: the socket is in the list under its name.
+    step_until_drawn(&mut h, "srv in the list", |h| row_drawn(h, "srv"));
+    click(&mut h, "Next line (F10)");
+    at(&mut h, 4);
+    // F10 is the same step.
+    h.key_press(Key::F10);
+    h.step();
+    at(&mut h, 5);
+    click_socket_row(&mut h, "srv");
+    assert_eq!(selected(&h).state(), SockState::Listening);
+    // F5: the rest runs; the file ends and its names stay in the console.
+    h.key_press(Key::F5);
+    h.step();
+    step_until(&mut h, "the file ended", |a| {
+        a.state.consoles[0]
+            .file
+            .as_ref()
+            .is_some_and(|f| !f.running && f.at.is_none())
+    });
+    let printed: Vec<String> = h.state().state.consoles[0]
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        printed.contains(&"listening on 127.0.0.1".to_string()),
+        "{printed:?}"
+    );
+    assert_eq!(
+        run(&mut h, "srv.getsockname()[0]"),
+        vec![
+            (LineKind::Input, ">>> srv.getsockname()[0]".into()),
+            (LineKind::Output, "'127.0.0.1'".into())
+        ]
+    );
+    step_until_drawn(&mut h, "the file shown as ended", |h| {
+        h.query_by_label_contains("server.py: ended").is_some()
+    });
+}
+
+#[test]
+fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
+    let mut h = harness();
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    for line in [
+        "import socket",
+        "srv = socket.socket()",
+        "srv.bind(('127.0.0.1', 0))",
+        "srv.listen()",
+    ] {
+        run_in(&mut h, 0, line);
+    }
+    let out = run_in(&mut h, 0, "srv.getsockname()[1]");
+    let port: u16 = out.last().unwrap().1.parse().unwrap();
+    // The server blocks in accept in the first console...
+    enter_in(&mut h, 0, "conn, addr = srv.accept()");
+    step_until_drawn(&mut h, "accept waiting", |h| {
+        h.query_by_label_contains("srv.accept() waiting").is_some()
+    });
+    // ...while the second, its own session, connects and sends.
+    run_in(&mut h, 1, "import socket");
+    let out = run_in(
+        &mut h,
+        1,
+        &format!("cli = socket.create_connection(('127.0.0.1', {port}))"),
+    );
+    assert_eq!(out.len(), 1, "{out:?}");
+    run_in(&mut h, 1, "cli.sendall(b'hi')");
+    step_until(&mut h, "accept returned in the first", |a| {
+        !a.state.consoles[0].busy()
+    });
+    assert_eq!(
+        run_in(&mut h, 0, "conn.recv(10)").last().unwrap(),
+        &(LineKind::Output, "b'hi'".to_string())
+    );
+    step_until_drawn(&mut h, "all three in the list", |h| {
+        row_drawn(h, "srv") && row_drawn(h, "cli") && row_drawn(h, "conn")
+    });
 }

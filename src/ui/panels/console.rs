@@ -1,59 +1,251 @@
-//! The Python console: the transcript, what runs now (and which socket call it waits in),
-//! and the line being typed with its prompt.
+//! The Python consoles (one, or two side by side): each with its file bar (run or step
+//! through a .py file, its text beside the transcript with the line it stopped at), the
+//! transcript, what runs now (and which socket call it waits in), and the line being typed.
 
 use std::time::Instant;
 
 use egui::{Color32, Key, Modifiers, RichText};
 
-use crate::ui::console::LineKind;
-use crate::ui::state::{Action, UiState};
+use crate::pyrt::session::Step;
+use crate::ui::console::{named, Console, FileView, LineKind};
+use crate::ui::state::{Action, Purpose, UiState};
+use crate::ui::widgets::labelled_edit;
 
 /// The input line's id: keys are read for it before it is drawn.
 const INPUT: &str = "socklab console input";
 
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
-    let input_id = egui::Id::unique(INPUT);
-    if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_CONSOLE) {
-        ui.memory_mut(|m| m.request_focus(input_id));
-    }
     ui.horizontal_wrapped(|ui| {
+        let mut split = state.split;
         if ui
-            .button("Clear console")
-            .on_hover_text("Forget the transcript (the session keeps its names).")
-            .clicked()
+            .checkbox(&mut split, "Two consoles side by side")
+            .on_hover_text(
+                "A second console with a session of its own, on the same sockets: the \
+                 tutorial's server in one, its client in the other.",
+            )
+            .changed()
         {
-            actions.push(Action::ConsoleClear);
+            actions.push(Action::ConsoleSplit { on: split });
         }
         ui.label(
             RichText::new("Python as python3's console runs it, on the window's sockets.").weak(),
         )
         .on_hover_text(
             "Sockets made here appear in the list under the names they are given (srv, \
-                 conn); the window's sockets are here under theirs (s1, conn1...). Up and \
-                 Down bring back what was typed; a block ends at an empty line.",
+             conn); the window's sockets are here under theirs (s1, conn1...). Up and \
+             Down bring back what was typed, Tab completes; a block ends at an empty line.",
         );
     });
-    // From the bottom up: the line, what runs, then the transcript in all that is left
-    // (sized by what is left, the panel keeps the height it was given).
-    ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
-        input_row(ui, state, actions, input_id);
-        running(ui, state);
-        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
-            transcript(ui, state);
+    if state.split {
+        ui.columns(2, |columns| {
+            for (which, ui) in columns.iter_mut().enumerate() {
+                one(ui, state, which, actions);
+            }
         });
+    } else {
+        one(ui, state, 0, actions);
+    }
+}
+
+/// One console: its file bar, then the file beside the transcript (when one was run).
+fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<Action>) {
+    let input_id = egui::Id::unique(INPUT).with(which);
+    if which == 0 && crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_CONSOLE) {
+        ui.memory_mut(|m| m.request_focus(input_id));
+    }
+    file_bar(ui, &mut state.consoles[which], actions);
+    let shown = state.consoles[which].file.is_some();
+    if shown {
+        let size = ui.available_size();
+        ui.horizontal_top(|ui| {
+            let source_w = (size.x * 0.45).max(160.0);
+            ui.allocate_ui_with_layout(
+                egui::vec2(source_w, size.y),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    if let Some(file) = &mut state.consoles[which].file {
+                        source(ui, file, which);
+                    }
+                },
+            );
+            ui.separator();
+            let rest = ui.available_size();
+            ui.allocate_ui_with_layout(rest, egui::Layout::top_down(egui::Align::Min), |ui| {
+                body(ui, state, which, actions, input_id)
+            });
+        });
+    } else {
+        body(ui, state, which, actions, input_id);
+    }
+}
+
+/// From the bottom up: the line, what runs, then the transcript in all that is left
+/// (sized by what is left, the panel keeps the height it was given).
+fn body(
+    ui: &mut egui::Ui,
+    state: &mut UiState,
+    which: usize,
+    actions: &mut Vec<Action>,
+    input_id: egui::Id,
+) {
+    ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+        input_row(ui, &mut state.consoles[which], actions, input_id);
+        running(ui, state, which);
+        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+            transcript(ui, &state.consoles[which]);
+        });
+    });
+}
+
+/// The file to run, its arguments, Run and Step through; while it waits at a line, Next
+/// line and Continue.
+fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>) {
+    let which = console.which;
+    let running = console.file.as_ref().is_some_and(|f| f.running);
+    ui.horizontal_wrapped(|ui| {
+        labelled_edit(
+            ui,
+            &named("file", which),
+            &mut console.script_path,
+            (ui.available_width() * 0.3).clamp(120.0, 320.0),
+        )
+        .on_hover_text("The .py file to run here, as python3 -i FILE runs it.");
+        if ui
+            .button(named("Open...", which))
+            .on_hover_text("Pick the file with the desktop's file dialog.")
+            .clicked()
+        {
+            actions.push(Action::Choose {
+                id: None,
+                purpose: Purpose::Script { which },
+            });
+        }
+        labelled_edit(
+            ui,
+            &named("arguments", which),
+            &mut console.script_args,
+            100.0,
+        )
+        .on_hover_text("sys.argv[1:], separated by spaces (a port, a host...).");
+        if ui
+            .add_enabled(!running, egui::Button::new(named("Run file", which)))
+            .on_hover_text(
+                "Runs the file in this console's session, as python3 -i FILE ARGS: what it \
+                 prints comes here, its sockets appear in the list, its names stay for the \
+                 next statements.",
+            )
+            .clicked()
+        {
+            actions.push(Action::ConsoleRunFile { which, step: false });
+        }
+        if ui
+            .add_enabled(!running, egui::Button::new(named("Step through", which)))
+            .on_hover_text(
+                "Runs the file a line at a time: it stops before each line (the one \
+                 highlighted) until Next line; its sockets appear as it goes.",
+            )
+            .clicked()
+        {
+            actions.push(Action::ConsoleRunFile { which, step: true });
+        }
+        let paused = console.paused().is_some();
+        if paused {
+            if ui
+                .button(named("Next line (F10)", which))
+                .on_hover_text("Runs the highlighted line and stops before the next.")
+                .clicked()
+            {
+                actions.push(Action::ConsoleStep {
+                    which,
+                    how: Step::Line,
+                });
+            }
+            if ui
+                .button(named("Continue (F5)", which))
+                .on_hover_text("Runs the rest of the file without stopping.")
+                .clicked()
+            {
+                actions.push(Action::ConsoleStep {
+                    which,
+                    how: Step::Continue,
+                });
+            }
+        }
+        if console.file.is_some()
+            && !running
+            && ui
+                .button(named("Close file", which))
+                .on_hover_text("Hides the file's text; the session keeps its names.")
+                .clicked()
+        {
+            actions.push(Action::ConsoleCloseFile { which });
+        }
+        if ui
+            .button(named("Clear console", which))
+            .on_hover_text("Forget the transcript (the session keeps its names).")
+            .clicked()
+        {
+            actions.push(Action::ConsoleClear { which });
+        }
+    });
+}
+
+/// The file's text with its line numbers; the line it waits before is highlighted and
+/// scrolled to.
+fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize) {
+    let name = file
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&file.path)
+        .to_string();
+    let state = match (file.running, file.at) {
+        (true, Some(line)) => format!("{name}: stopped before line {line}"),
+        (true, None) if file.stepping => format!("{name}: running a line"),
+        (true, None) => format!("{name}: running"),
+        (false, _) => format!("{name}: ended"),
+    };
+    ui.label(RichText::new(state).strong())
+        .on_hover_text(file.path.as_str());
+    let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
+    let mut area = egui::ScrollArea::both()
+        .id_salt(("console source", which))
+        .auto_shrink([false, false]);
+    if std::mem::take(&mut file.scroll_to) {
+        if let Some(line) = file.at {
+            // A few lines of context above the current one.
+            let top = (line.saturating_sub(4) as f32) * row_h;
+            area = area.vertical_scroll_offset(top);
+        }
+    }
+    let width = file.lines.len().max(1).to_string().len();
+    let current = Color32::from_rgba_unmultiplied(230, 160, 40, 70);
+    area.show_rows(ui, row_h, file.lines.len(), |ui, range| {
+        for n in range {
+            let number = n as u32 + 1;
+            let here = file.at == Some(number);
+            let text = format!("{number:>width$}  {}", file.lines[n]);
+            let text = RichText::new(text).monospace();
+            let text = if here {
+                text.strong().background_color(current)
+            } else {
+                text
+            };
+            ui.add(egui::Label::new(text).extend());
+        }
     });
 }
 
 /// The prompt, the line being typed, and Interrupt.
 fn input_row(
     ui: &mut egui::Ui,
-    state: &mut UiState,
+    console: &mut Console,
     actions: &mut Vec<Action>,
     input_id: egui::Id,
 ) {
+    let which = console.which;
     // Keys for the line, read before the field takes them.
     let focused = ui.memory(|m| m.has_focus(input_id));
-    let console = &state.console;
     if focused {
         let interruptible =
             console.busy() || console.prompt() != ">>> " || !console.input.is_empty();
@@ -67,26 +259,26 @@ fn input_row(
                 i.events.retain(|e| !matches!(e, egui::Event::Copy));
                 i.consume_key(Modifiers::COMMAND, Key::C);
             });
-            actions.push(Action::ConsoleInterrupt);
+            actions.push(Action::ConsoleInterrupt { which });
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp)) {
-            actions.push(Action::ConsoleHistory { back: true });
+            actions.push(Action::ConsoleHistory { which, back: true });
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
-            actions.push(Action::ConsoleHistory { back: false });
+            actions.push(Action::ConsoleHistory { which, back: false });
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab)) {
-            actions.push(Action::ConsoleComplete);
+            actions.push(Action::ConsoleComplete { which });
         }
     }
     ui.horizontal(|ui| {
         // The field's name for screen readers and tests; the prompt beside it changes.
-        let name = ui.label(RichText::new("python").weak());
-        ui.label(RichText::new(state.console.prompt()).monospace().strong());
+        let name = ui.label(RichText::new(named("python", which)).weak());
+        ui.label(RichText::new(console.prompt()).monospace().strong());
         let width = (ui.available_width() - 150.0).max(120.0);
         let field = ui
             .add(
-                egui::TextEdit::singleline(&mut state.console.input)
+                egui::TextEdit::singleline(&mut console.input)
                     .id(input_id)
                     .font(egui::TextStyle::Monospace)
                     // Tab completes and Up/Down walk the history: the line keeps the
@@ -100,28 +292,28 @@ fn input_row(
                     .desired_width(width),
             )
             .labelled_by(name.id);
-        if std::mem::take(&mut state.console.cursor_to_end) {
+        if std::mem::take(&mut console.cursor_to_end) {
             if let Some(mut s) = egui::TextEdit::load_state(ui.ctx(), input_id) {
-                let end = egui::text::CCursor::new(state.console.input.chars().count());
+                let end = egui::text::CCursor::new(console.input.chars().count());
                 s.cursor
                     .set_char_range(Some(egui::text::CCursorRange::one(end)));
                 s.store(ui.ctx(), input_id);
             }
         }
         if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
-            actions.push(Action::ConsoleSubmit);
+            actions.push(Action::ConsoleSubmit { which });
             field.request_focus();
         }
-        let can = state.console.busy() || state.console.prompt() != ">>> ";
+        let can = console.busy() || console.prompt() != ">>> ";
         if ui
-            .add_enabled(can, egui::Button::new("Interrupt (Ctrl+C)"))
+            .add_enabled(can, egui::Button::new(named("Interrupt (Ctrl+C)", which)))
             .on_hover_text(
                 "KeyboardInterrupt in the statement running, as Ctrl+C in python3 (a blocked \
                  accept or recv ends having taken nothing); at a ... prompt, drops the block.",
             )
             .clicked()
         {
-            actions.push(Action::ConsoleInterrupt);
+            actions.push(Action::ConsoleInterrupt { which });
         }
     });
 }
@@ -133,12 +325,11 @@ fn has_selection(ui: &egui::Ui, id: egui::Id) -> bool {
 }
 
 /// The transcript: one row per line, at a fixed height (show_rows draws only those seen).
-fn transcript(ui: &mut egui::Ui, state: &UiState) {
-    let console = &state.console;
+fn transcript(ui: &mut egui::Ui, console: &Console) {
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
     let error = Color32::from_rgb(230, 80, 70);
     egui::ScrollArea::vertical()
-        .id_salt("console")
+        .id_salt(("console", console.which))
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show_rows(ui, row_h, console.lines.len(), |ui, range| {
@@ -163,8 +354,8 @@ fn transcript(ui: &mut egui::Ui, state: &UiState) {
 }
 
 /// While a statement runs: what it is, and each socket call waiting now.
-fn running(ui: &mut egui::Ui, state: &UiState) {
-    let Some((first, _)) = state.console.running() else {
+fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
+    let Some((first, _)) = state.consoles[which].running() else {
         return;
     };
     ui.horizontal_wrapped(|ui| {

@@ -51,17 +51,44 @@ pub enum Action {
     ShowBottom {
         page: super::Bottom,
     },
-    /// Enter in the console: the typed line runs (or continues a block).
-    ConsoleSubmit,
+    /// Enter in console `which`: the typed line runs (or continues a block).
+    ConsoleSubmit {
+        which: usize,
+    },
     /// Ctrl+C in the console.
-    ConsoleInterrupt,
+    ConsoleInterrupt {
+        which: usize,
+    },
     /// Tab in the console's line.
-    ConsoleComplete,
+    ConsoleComplete {
+        which: usize,
+    },
     /// Up (back) or Down in the console's line.
     ConsoleHistory {
+        which: usize,
         back: bool,
     },
-    ConsoleClear,
+    ConsoleClear {
+        which: usize,
+    },
+    /// Run the console's file (`step`: stopping before each line).
+    ConsoleRunFile {
+        which: usize,
+        step: bool,
+    },
+    /// The file stopped at a line runs on.
+    ConsoleStep {
+        which: usize,
+        how: crate::pyrt::session::Step,
+    },
+    /// Stop showing the file run last.
+    ConsoleCloseFile {
+        which: usize,
+    },
+    /// One console, or two side by side.
+    ConsoleSplit {
+        on: bool,
+    },
     SaveJournal {
         path: String,
         replace: Replace,
@@ -160,6 +187,10 @@ pub enum Purpose {
     RecordTo,
     Export,
     Library,
+    /// A Python file for console `which` to run.
+    Script {
+        which: usize,
+    },
 }
 
 impl Purpose {
@@ -170,6 +201,7 @@ impl Purpose {
             Purpose::RecordTo => ("Receive to file", false, "received.bin"),
             Purpose::Export => ("Save traffic to", false, "traffic.csv"),
             Purpose::Library => ("Payload library file", false, "socklab-payloads.json"),
+            Purpose::Script { .. } => ("Python file to run", true, ""),
         }
     }
 }
@@ -241,25 +273,60 @@ impl UiState {
             }
             Action::ClearJournal => self.journal.clear_done(),
             Action::ShowBottom { page } => self.bottom = page,
-            Action::ConsoleSubmit => {
+            Action::ConsoleSubmit { which } => {
                 let sockets = self
                     .sockets
                     .iter()
                     .map(|(id, v)| (*id, v.info.name.as_str(), !v.closed));
-                self.console
-                    .submit(sockets, &mut self.settings.console_history);
-            }
-            Action::ConsoleInterrupt => self.console.interrupt(),
-            Action::ConsoleComplete => self.console.complete(),
-            Action::ConsoleHistory { back } => {
-                let history = &self.settings.console_history;
-                if back {
-                    self.console.history_back(history);
-                } else {
-                    self.console.history_forward(history);
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.submit(sockets, &mut self.settings.console_history);
                 }
             }
-            Action::ConsoleClear => self.console.clear(),
+            Action::ConsoleInterrupt { which } => {
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.interrupt();
+                }
+            }
+            Action::ConsoleComplete { which } => {
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.complete();
+                }
+            }
+            Action::ConsoleHistory { which, back } => {
+                let history = &self.settings.console_history;
+                if let Some(c) = self.consoles.get_mut(which) {
+                    if back {
+                        c.history_back(history);
+                    } else {
+                        c.history_forward(history);
+                    }
+                }
+            }
+            Action::ConsoleClear { which } => {
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.clear();
+                }
+            }
+            Action::ConsoleRunFile { which, step } => {
+                let sockets = self
+                    .sockets
+                    .iter()
+                    .map(|(id, v)| (*id, v.info.name.as_str(), !v.closed));
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.run_file(step, sockets);
+                }
+            }
+            Action::ConsoleStep { which, how } => {
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.step(how);
+                }
+            }
+            Action::ConsoleCloseFile { which } => {
+                if let Some(c) = self.consoles.get_mut(which) {
+                    c.file = None;
+                }
+            }
+            Action::ConsoleSplit { on } => self.split = on,
             Action::SaveJournal { path, replace } => self.save_journal(path, replace),
             Action::Confirm { replace } => {
                 if let Some(c) = self.confirm_replace.take() {
@@ -396,6 +463,12 @@ impl UiState {
             self.inputs.library_path = shown;
             return;
         }
+        if let Purpose::Script { which } = purpose {
+            if let Some(c) = self.consoles.get_mut(which) {
+                c.script_path = shown;
+            }
+            return;
+        }
         let Some(s) = id.and_then(|id| self.sockets.get_mut(&id)) else {
             return;
         };
@@ -406,7 +479,7 @@ impl UiState {
             }
             Purpose::RecordTo => s.form.record_path = shown,
             Purpose::Export => s.form.export_path = shown,
-            Purpose::Library => {}
+            Purpose::Library | Purpose::Script { .. } => {}
         }
     }
 

@@ -59,8 +59,11 @@ pub struct UiState {
     /// Every socket's last counters summed, kept as snapshots arrive: the top bar shows
     /// them every frame, and summing every socket each frame grows with their number.
     totals: Counters,
-    /// The Python console (its session, transcript and line).
-    pub console: crate::ui::console::Console,
+    /// The Python consoles (each its session, transcript and line); the second is shown
+    /// beside the first when `split`.
+    pub consoles: [crate::ui::console::Console; 2],
+    /// Two consoles side by side: a server in one, its client in the other.
+    pub split: bool,
     /// What the bottom panel shows.
     pub bottom: Bottom,
 }
@@ -99,7 +102,11 @@ impl Default for UiState {
             addr_asked: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
             totals: Counters::default(),
-            console: Default::default(),
+            consoles: [
+                crate::ui::console::Console::numbered(0),
+                crate::ui::console::Console::numbered(1),
+            ],
+            split: false,
             bottom: Bottom::default(),
         }
     }
