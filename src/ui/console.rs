@@ -77,6 +77,8 @@ pub struct FileView {
     pub lines: Vec<String>,
     /// The line (1-based) it waits before, stepping.
     pub at: Option<u32>,
+    /// The line it runs now, after a step (until it stops at the next).
+    pub ran: Option<u32>,
     /// Stepping: it stops at each line until Continue.
     pub stepping: bool,
     /// Its run has not ended.
@@ -276,10 +278,11 @@ impl Console {
         let Some(file) = self.file.as_mut().filter(|f| f.running && f.stepping) else {
             return;
         };
+        // After a step, the line it runs stays marked; after Continue, nothing is.
+        file.ran = file.at.take().filter(|_| how == Step::Line);
         if how == Step::Continue {
             file.stepping = false;
         }
-        file.at = None;
         if let Some(session) = &self.session {
             session.step(how);
         }
@@ -449,6 +452,7 @@ impl Console {
                     Output::AtLine { line } => {
                         if let Some(f) = &mut self.file {
                             f.at = Some(line);
+                            f.ran = None;
                             f.scroll_to = true;
                         }
                     }
@@ -458,6 +462,7 @@ impl Console {
                                 f.running = false;
                                 f.stepping = false;
                                 f.at = None;
+                                f.ran = None;
                             }
                         }
                     }

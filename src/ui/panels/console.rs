@@ -13,6 +13,8 @@ use crate::ui::widgets::labelled_edit;
 
 /// The input line's id: keys are read for it before it is drawn.
 const INPUT: &str = "socklab console input";
+/// Narrower than this, a console shows its file above the transcript, not beside it.
+const SIDE_BY_SIDE: f32 = 760.0;
 
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
@@ -55,8 +57,11 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
     }
     file_bar(ui, &mut state.consoles[which], actions);
     let shown = state.consoles[which].file.is_some();
-    if shown {
-        let size = ui.available_size();
+    let size = ui.available_size();
+    if !shown {
+        body(ui, state, which, actions, input_id);
+    } else if size.x >= SIDE_BY_SIDE {
+        // Wide: the file on the left, the transcript on the right.
         ui.horizontal_top(|ui| {
             let source_w = (size.x * 0.45).max(160.0);
             ui.allocate_ui_with_layout(
@@ -64,7 +69,7 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
                 egui::Layout::top_down(egui::Align::Min),
                 |ui| {
                     if let Some(file) = &mut state.consoles[which].file {
-                        source(ui, file, which);
+                        source(ui, file, which, actions);
                     }
                 },
             );
@@ -75,6 +80,17 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
             });
         });
     } else {
+        // Narrow (two consoles): the file above the transcript.
+        ui.allocate_ui_with_layout(
+            egui::vec2(size.x, size.y * 0.45),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                if let Some(file) = &mut state.consoles[which].file {
+                    source(ui, file, which, actions);
+                }
+            },
+        );
+        ui.separator();
         body(ui, state, which, actions, input_id);
     }
 }
@@ -148,29 +164,6 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         {
             actions.push(Action::ConsoleRunFile { which, step: true });
         }
-        let paused = console.paused().is_some();
-        if paused {
-            if ui
-                .button(named("Next line (F10)", which))
-                .on_hover_text("Runs the highlighted line and stops before the next.")
-                .clicked()
-            {
-                actions.push(Action::ConsoleStep {
-                    which,
-                    how: Step::Line,
-                });
-            }
-            if ui
-                .button(named("Continue (F5)", which))
-                .on_hover_text("Runs the rest of the file without stopping.")
-                .clicked()
-            {
-                actions.push(Action::ConsoleStep {
-                    which,
-                    how: Step::Continue,
-                });
-            }
-        }
         if console.file.is_some()
             && !running
             && ui
@@ -191,43 +184,71 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
 }
 
 /// The file's text with its line numbers; the line it waits before is highlighted and
-/// scrolled to.
-fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize) {
+/// scrolled to (the one it runs, after a step, in another colour); Next line and Continue
+/// beside what it does now.
+fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Vec<Action>) {
     let name = file
         .path
         .rsplit('/')
         .next()
         .unwrap_or(&file.path)
         .to_string();
-    let state = match (file.running, file.at) {
-        (true, Some(line)) => format!("{name}: stopped before line {line}"),
-        (true, None) if file.stepping => format!("{name}: running a line"),
-        (true, None) => format!("{name}: running"),
-        (false, _) => format!("{name}: ended"),
+    let state = match (file.running, file.at, file.ran) {
+        (true, Some(line), _) => format!("{name}: stopped before line {line}"),
+        (true, None, Some(line)) => format!("{name}: running line {line}"),
+        (true, None, None) => format!("{name}: running"),
+        (false, _, _) => format!("{name}: ended"),
     };
-    ui.label(RichText::new(state).strong())
-        .on_hover_text(file.path.as_str());
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(state).strong())
+            .on_hover_text(file.path.as_str());
+        if file.running && file.stepping {
+            let paused = file.at.is_some();
+            if ui
+                .add_enabled(paused, egui::Button::new(named("Next line (F10)", which)))
+                .on_hover_text("Runs the highlighted line and stops before the next.")
+                .clicked()
+            {
+                actions.push(Action::ConsoleStep {
+                    which,
+                    how: Step::Line,
+                });
+            }
+            if ui
+                .button(named("Continue (F5)", which))
+                .on_hover_text("Runs the rest of the file without stopping.")
+                .clicked()
+            {
+                actions.push(Action::ConsoleStep {
+                    which,
+                    how: Step::Continue,
+                });
+            }
+        }
+    });
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
     let mut area = egui::ScrollArea::both()
         .id_salt(("console source", which))
         .auto_shrink([false, false]);
     if std::mem::take(&mut file.scroll_to) {
         if let Some(line) = file.at {
-            // A few lines of context above the current one.
-            let top = (line.saturating_sub(4) as f32) * row_h;
-            area = area.vertical_scroll_offset(top);
+            // The current line a third of the way down, however few lines are seen.
+            let top = (line.saturating_sub(1) as f32) * row_h - ui.available_height() / 3.0;
+            area = area.vertical_scroll_offset(top.max(0.0));
         }
     }
     let width = file.lines.len().max(1).to_string().len();
     let current = Color32::from_rgba_unmultiplied(230, 160, 40, 70);
+    let running = Color32::from_rgba_unmultiplied(60, 140, 230, 70);
     area.show_rows(ui, row_h, file.lines.len(), |ui, range| {
         for n in range {
             let number = n as u32 + 1;
-            let here = file.at == Some(number);
             let text = format!("{number:>width$}  {}", file.lines[n]);
             let text = RichText::new(text).monospace();
-            let text = if here {
+            let text = if file.at == Some(number) {
                 text.strong().background_color(current)
+            } else if file.ran == Some(number) {
+                text.strong().background_color(running)
             } else {
                 text
             };
@@ -275,7 +296,8 @@ fn input_row(
         // The field's name for screen readers and tests; the prompt beside it changes.
         let name = ui.label(RichText::new(named("python", which)).weak());
         ui.label(RichText::new(console.prompt()).monospace().strong());
-        let width = (ui.available_width() - 150.0).max(120.0);
+        // Room left for Interrupt beside it, in a narrow column too.
+        let width = (ui.available_width() - 150.0).max(60.0);
         let field = ui
             .add(
                 egui::TextEdit::singleline(&mut console.input)
@@ -353,29 +375,33 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
         });
 }
 
-/// While a statement runs: what it is, and each socket call waiting now.
+/// While a statement runs: what it is, and each socket call waiting now, a line each
+/// (drawn from the bottom up, in the bottom-up layout).
 fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     let Some((first, _)) = state.consoles[which].running() else {
         return;
     };
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("running: {first}")).monospace());
-        let now = Instant::now();
-        for view in state.sockets.values() {
-            for w in &view.waiting {
-                let left = match w.deadline {
-                    Some(d) => format!(
-                        "times out in {:.1} s",
-                        d.saturating_duration_since(now).as_secs_f64()
-                    ),
-                    None => "blocking: waits until it happens".to_string(),
-                };
-                ui.label(
-                    RichText::new(format!("— {}.{}() waiting, {left}", view.info.name, w.op))
-                        .color(Color32::from_rgb(230, 160, 40)),
-                );
-            }
+    let now = Instant::now();
+    for view in state.sockets.values() {
+        for w in &view.waiting {
+            let left = match w.deadline {
+                Some(d) => format!(
+                    "times out in {:.1} s",
+                    d.saturating_duration_since(now).as_secs_f64()
+                ),
+                None => "blocking: waits until it happens".to_string(),
+            };
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!(
+                        "{}.{}() waiting, {left} (Ctrl+C interrupts)",
+                        view.info.name, w.op
+                    ))
+                    .color(Color32::from_rgb(230, 160, 40)),
+                )
+                .truncate(),
+            );
         }
-        ui.label(RichText::new("(Ctrl+C interrupts)").weak());
-    });
+    }
+    ui.add(egui::Label::new(RichText::new(format!("running: {first}")).monospace()).truncate());
 }
