@@ -92,7 +92,9 @@ pub fn needs_more(source: &str) -> bool {
     let last = last.trim_end();
     let header = strip_comment(last).trim_end().ends_with(':');
     if last.ends_with('\\') || header || last.trim_start().starts_with('@') {
-        return true;
+        // Until a blank line: then it is whole, and its error is python3's (an
+        // IndentationError after a header, a SyntaxError after `\` or a decorator).
+        return !source.ends_with('\n');
     }
     // A compound statement (`if 1: pass` too) ends at a blank line.
     let first = strip_comment(code_lines[0]).trim();
@@ -109,7 +111,7 @@ pub fn needs_more(source: &str) -> bool {
 const COMPOUND: [&str; 8] = ["if", "for", "while", "def", "class", "with", "try", "async"];
 
 /// A line without its `#` comment (a `#` inside quotes is kept).
-fn strip_comment(line: &str) -> &str {
+pub(crate) fn strip_comment(line: &str) -> &str {
     let mut quote: Option<char> = None;
     let mut escaped = false;
     for (i, c) in line.char_indices() {

@@ -254,7 +254,59 @@ pub(crate) fn compile(
         refuse_more_than_one(vm, source, name)?;
     }
     vm.compile(source, mode, name.to_owned())
-        .map_err(|err| vm.new_syntax_error(&err, Some(source)))
+        .map_err(|err| cpython_words(vm, vm.new_syntax_error(&err, Some(source)), source))
+}
+
+/// RustPython's words for a block without a body ("expected an indented block after
+/// `while` statement") as CPython 3.11 says them ("... after 'while' statement on line 1",
+/// naming the header's line).
+fn cpython_words(
+    vm: &VirtualMachine,
+    e: rustpython_vm::builtins::PyBaseExceptionRef,
+    source: &str,
+) -> rustpython_vm::builtins::PyBaseExceptionRef {
+    const AFTER: &str = "expected an indented block after ";
+    let msg: Option<String> = e
+        .as_object()
+        .get_attr("msg", vm)
+        .ok()
+        .and_then(|m| m.try_into_value(vm).ok());
+    let Some(what) = msg.as_deref().and_then(|m| m.strip_prefix(AFTER)) else {
+        return e;
+    };
+    let what = match what {
+        "function definition" | "class definition" => what.to_string(),
+        "`class` definition" => "class definition".to_string(),
+        other => {
+            // `while` statement, `else` clause...: CPython says 'while' statement.
+            let Some(keyword) = other.strip_prefix('`').and_then(|o| o.split('`').next()) else {
+                return e;
+            };
+            format!("'{keyword}' statement")
+        }
+    };
+    let lineno: usize = e
+        .as_object()
+        .get_attr("lineno", vm)
+        .ok()
+        .and_then(|l| l.try_into_value(vm).ok())
+        .unwrap_or(usize::MAX);
+    // The header: the last line ending in ':' at or before the one the error is on.
+    let header = source
+        .lines()
+        .enumerate()
+        .take(lineno)
+        .filter(|(_, l)| guard::strip_comment(l).trim_end().ends_with(':'))
+        .map(|(i, _)| i + 1)
+        .last();
+    let Some(header) = header else {
+        return e;
+    };
+    let words = format!("{AFTER}{what} on line {header}");
+    let _ = e
+        .as_object()
+        .set_attr("msg", vm.ctx.new_str(words.as_str()), vm);
+    e
 }
 
 /// CPython compiles one statement in the console's ("single") mode — a compound statement,

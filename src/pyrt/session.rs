@@ -175,6 +175,22 @@ impl Session {
                         super::engine_link::attach(vm, engine);
                     }
                     serve(vm, &rx, &shared);
+                    // The session's names let go of what they hold: its sockets close
+                    // (module globals and their functions hold each other; no collector
+                    // would free them).
+                    if let Some(globals) = MAIN.with(|m| m.borrow_mut().take()) {
+                        // ...except the window's own, shared into the session.
+                        if let Ok(Some(shared)) = globals.get_item_opt("_socklab_shared", vm) {
+                            if let Some(list) =
+                                shared.downcast_ref::<rustpython_vm::builtins::PyList>()
+                            {
+                                for s in list.borrow_vec().iter() {
+                                    super::socket::forget(s);
+                                }
+                            }
+                        }
+                        globals.clear();
+                    }
                     super::engine_link::detach(vm);
                 });
             })?;
@@ -203,11 +219,33 @@ impl Session {
         args: &[String],
         step: bool,
     ) -> (u64, Receiver<Output>) {
-        self.queue(What::File {
+        let (id, rx) = self.queue(What::File {
             path: path.to_path_buf(),
             args: args.to_vec(),
             step,
-        })
+        });
+        // A server file never ends: its sockets are named while it runs (at the
+        // interpreter's next check, a blocked socket call's included), four times a second.
+        let ids = self.ids.clone();
+        let signals = self.signals.clone();
+        let _ = std::thread::Builder::new()
+            .name("python-names".into())
+            .spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                if ids.finished.load(Ordering::SeqCst) >= id {
+                    return;
+                }
+                if ids.running.load(Ordering::SeqCst) == id {
+                    let sent = signals.send(Box::new(|vm: &VirtualMachine| {
+                        name_main(vm);
+                        Ok(())
+                    }));
+                    if sent.is_err() {
+                        return;
+                    }
+                }
+            });
+        (id, rx)
     }
 
     /// The file stopped at a line runs on: to the next line, or to its end.
@@ -342,6 +380,8 @@ thread_local! {
     static STEPS: std::cell::RefCell<Option<Receiver<Step>>> = const { std::cell::RefCell::new(None) };
     /// The name each socket goes by in the engine, as far as this session knows.
     static NAMES: std::cell::RefCell<HashMap<SocketId, String>> = std::cell::RefCell::new(HashMap::new());
+    /// The session's global names, on its thread.
+    static MAIN: std::cell::RefCell<Option<rustpython_vm::builtins::PyDictRef>> = const { std::cell::RefCell::new(None) };
     /// Where the session's output goes, on its thread.
     static SINK: std::cell::RefCell<Option<Sink>> = const { std::cell::RefCell::new(None) };
 }
@@ -378,6 +418,9 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
         })
         .and_then(|_| console::install(vm, &sink));
     let scope = vm.new_scope_with_main();
+    if let Ok(scope) = &scope {
+        MAIN.with(|m| *m.borrow_mut() = Some(scope.globals.clone()));
+    }
     for job in jobs {
         match job {
             Job::Run { id, what, out } => {
@@ -419,6 +462,13 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                 }
             }
         }
+    }
+}
+
+/// Names the sockets held by the session's globals (from a signal, while a file runs).
+fn name_main(vm: &VirtualMachine) {
+    if let Some(globals) = MAIN.with(|m| m.borrow().clone()) {
+        name_sockets(vm, &globals);
     }
 }
 

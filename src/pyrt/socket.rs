@@ -11,6 +11,14 @@ pub(crate) fn engine_id(obj: &rustpython_vm::PyObject) -> Option<crate::engine::
         .and_then(|s| s.engine_id())
 }
 
+/// Lets go of the engine's socket without closing it (a socket the window made and shared
+/// into a session that ends: the window's socket stays).
+pub(crate) fn forget(obj: &rustpython_vm::PyObject) {
+    if let Some(s) = obj.downcast_ref::<_socklab::EngineSocket>() {
+        s.forget();
+    }
+}
+
 #[rustpython_vm::pymodule]
 mod _socklab {
     use std::sync::Mutex;
@@ -375,6 +383,13 @@ mod _socklab {
         /// The engine's socket this object holds (None once closed or detached).
         pub(crate) fn engine_id(&self) -> Option<SocketId> {
             self.lock().id
+        }
+
+        /// No longer the engine's socket's object (closing it closes nothing).
+        pub(crate) fn forget(&self) {
+            let mut i = self.lock();
+            i.id = None;
+            i.fd = -1;
         }
 
         /// The engine's id, or EBADF as CPython raises on a closed socket.

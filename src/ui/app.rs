@@ -10,7 +10,7 @@ use crate::engine::{Engine, Event};
 use super::dialogs::{Dialogs, NativeDialogs};
 use super::panels;
 use super::settings::{Settings, SettingsWriter};
-use super::state::{Action, Bottom, UiState};
+use super::state::{Action, Bottom, Centre, UiState};
 
 /// The name eframe keeps socklab's files under (and the window's app id).
 pub const APP_ID: &str = "socklab";
@@ -230,7 +230,7 @@ impl eframe::App for SocklabApp {
         // Each page keeps its own height: the console wants more lines than the journal.
         let (id, share, most) = match self.state.bottom {
             Bottom::Journal => ("journal", 0.22, 200.0),
-            Bottom::Console => ("console", 0.4, 420.0),
+            Bottom::Console => ("console", 0.5, 520.0),
         };
         egui::Panel::bottom(id)
             .resizable(true)
@@ -250,7 +250,11 @@ impl eframe::App for SocklabApp {
                 }
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            panels::workspace::show(ui, &mut self.state, &mut self.actions);
+            panels::centre_tabs(ui, self.state.centre, &mut self.actions);
+            match self.state.centre {
+                Centre::Page => panels::workspace::show(ui, &mut self.state, &mut self.actions),
+                Centre::Sequence => panels::sequence::show(ui, &self.state, &mut self.actions),
+            }
         });
         super::shortcuts::help(ui.ctx());
         self.dispatch_actions();

@@ -85,6 +85,8 @@ pub struct FileView {
     pub running: bool,
     /// It stopped at a new line: the view scrolls to it.
     pub scroll_to: bool,
+    /// Its text came (the session could read it).
+    pub read: bool,
 }
 
 #[derive(Default)]
@@ -249,6 +251,20 @@ impl Console {
             .join(" ");
         let how = if step { "step through" } else { "run" };
         self.open_line = false;
+        // As IDLE's Run Module: the file starts in a fresh session, whatever was typed.
+        if let Some(old) = self.session.take() {
+            if let Some(last) = self.running.back() {
+                old.interrupt(last.id);
+            }
+            self.running.clear();
+            self.push(
+                LineKind::Note,
+                &format!(
+                    "=== RESTART: {path} === (a fresh session, as IDLE's Run Module does: the \
+                     names typed before are gone and the sockets they held are closed)"
+                ),
+            );
+        }
         self.push(LineKind::Note, &format!("({how} {shown})"));
         if self.session().is_none() {
             return;
@@ -442,6 +458,7 @@ impl Console {
                     Output::Source { path, text } => {
                         if let Some(f) = &mut self.file {
                             f.path = path;
+                            f.read = true;
                             f.lines = text
                                 .lines()
                                 .take(MAX_FILE_LINES)

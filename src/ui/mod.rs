@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod console;
+pub mod diagram;
 pub mod dialogs;
 pub mod drain;
 pub mod explain;
@@ -15,6 +16,7 @@ pub mod sending;
 pub mod settings;
 pub mod shortcuts;
 pub mod state;
+pub mod story;
 pub mod style;
 pub mod traffic;
 pub mod widgets;

@@ -39,6 +39,17 @@ fn statements_keep_their_names_and_print_as_the_console() {
     assert!(!s.is_complete("def f(a):"));
     assert!(!s.is_complete("def f(a):\n    return a + 1"));
     assert!(s.is_complete("def f(a):\n    return a + 1\n"));
+    // A blank line ends a header with no body: python3's IndentationError, and on.
+    assert!(!s.is_complete("while True:"));
+    assert!(s.is_complete("while True:\n"));
+    assert_eq!(
+        run(&s, "while True:\n"),
+        (
+            "IndentationError: expected an indented block after 'while' statement on line 1\n"
+                .into(),
+            true
+        )
+    );
     assert!(
         s.is_complete("x +"),
         "a syntax error is whole: running it reports it"

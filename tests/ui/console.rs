@@ -16,7 +16,7 @@ fn enter(h: &mut H, text: &str) {
 }
 
 /// Types a line into console `which` (0, or 1 beside it) and presses Enter.
-fn enter_in(h: &mut H, which: usize, text: &str) {
+pub(crate) fn enter_in(h: &mut H, which: usize, text: &str) {
     let label = named("python", which);
     h.get_by_label(&label).focus();
     h.step();
@@ -33,7 +33,7 @@ fn run(h: &mut H, text: &str) -> Vec<(LineKind, String)> {
     run_in(h, 0, text)
 }
 
-fn run_in(h: &mut H, which: usize, text: &str) -> Vec<(LineKind, String)> {
+pub(crate) fn run_in(h: &mut H, which: usize, text: &str) -> Vec<(LineKind, String)> {
     let before = h.state().state.consoles[which].lines.len();
     enter_in(h, which, text);
     step_until(h, &format!("{text} ran"), |a| {
@@ -47,12 +47,12 @@ fn run_in(h: &mut H, which: usize, text: &str) -> Vec<(LineKind, String)> {
         .collect()
 }
 
-fn open_console(h: &mut H) {
+pub(crate) fn open_console(h: &mut H) {
     click(h, "Python console");
     step_until_drawn(h, "the console", |h| h.query_by_label("python").is_some());
 }
 
-fn row_drawn(h: &H, name: &str) -> bool {
+pub(crate) fn row_drawn(h: &H, name: &str) -> bool {
     let prefix = format!("{name}  ");
     let found = h
         .query_all_by(|n| {
@@ -365,4 +365,67 @@ fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
     step_until_drawn(&mut h, "all three in the list", |h| {
         row_drawn(h, "srv") && row_drawn(h, "cli") && row_drawn(h, "conn")
     });
+}
+
+#[test]
+fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blocked.py");
+    std::fs::write(
+        &path,
+        "import socket\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\nsrv.listen()\n\
+         conn, addr = srv.accept()\n",
+    )
+    .unwrap();
+    let mut h = harness();
+    // A socket made by clicking, and one typed in the console.
+    click(&mut h, "New TCP");
+    step_until_drawn(&mut h, "s1 in the list", |h| row_drawn(h, "s1"));
+    open_console(&mut h);
+    run(&mut h, "import socket");
+    run(&mut h, "typed = socket.socket()");
+    step_until_drawn(&mut h, "typed in the list", |h| row_drawn(h, "typed"));
+    type_into(&mut h, "file", &path.display().to_string());
+    click(&mut h, "Run file");
+    // A fresh session, as IDLE's Run Module: the typed socket closes, the window's stays.
+    step_until(&mut h, "the restart said", |a| {
+        a.state.consoles[0]
+            .lines
+            .iter()
+            .any(|l| l.text.starts_with("=== RESTART: "))
+    });
+    step_until(&mut h, "typed closed, s1 open", |a| {
+        let by = |n: &str| a.state.sockets.values().find(|s| s.info.name == n);
+        by("typed").is_some_and(|s| s.closed) && by("s1").is_some_and(|s| !s.closed)
+    });
+    // The file never ends (accept blocks), yet its listener is in the list by its name.
+    step_until_drawn(&mut h, "srv named while the file runs", |h| {
+        row_drawn(h, "srv") && h.query_by_label_contains("srv.accept() waiting").is_some()
+    });
+    assert!(h.state().state.consoles[0].busy());
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "the file interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
+    let last: Vec<String> = h.state().state.consoles[0]
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert_eq!(
+        last.last().map(String::as_str),
+        Some("KeyboardInterrupt"),
+        "{last:?}"
+    );
+    // Its names stay, as after IDLE's run: srv is there, typed is not.
+    assert_eq!(
+        run(&mut h, "srv.getsockname()[0], 'typed' in dir()"),
+        vec![
+            (
+                LineKind::Input,
+                ">>> srv.getsockname()[0], 'typed' in dir()".into()
+            ),
+            (LineKind::Output, "('127.0.0.1', False)".into())
+        ]
+    );
 }

@@ -11,6 +11,7 @@ mod common;
 mod ui_common;
 
 mod console;
+mod diagram;
 mod million;
 mod page;
 mod payload;

@@ -4,6 +4,7 @@ pub mod console;
 pub mod inspector;
 pub mod journal;
 pub mod send;
+pub mod sequence;
 pub mod serve;
 pub mod sockets;
 pub mod traffic_view;
@@ -66,6 +67,35 @@ pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut V
             crate::ui::shortcuts::toggle_help(ui.ctx());
         }
     });
+}
+
+/// The centre's pages: the selected socket's, and the drawing of its connection.
+pub fn centre_tabs(ui: &mut egui::Ui, page: crate::ui::state::Centre, actions: &mut Vec<Action>) {
+    use crate::ui::state::Centre;
+    ui.horizontal(|ui| {
+        for (this, text, tip) in [
+            (
+                Centre::Page,
+                "Socket page",
+                "The selected socket's calls, its bytes and what the kernel says.",
+            ),
+            (
+                Centre::Sequence,
+                "Sequence diagram",
+                "The selected socket and those it talks to, a lane each, time going down: \
+                 each call, each send and recv, and what travelled between them.",
+            ),
+        ] {
+            if ui
+                .selectable_label(page == this, text)
+                .on_hover_text(tip)
+                .clicked()
+            {
+                actions.push(Action::ShowCentre { page: this });
+            }
+        }
+    });
+    ui.separator();
 }
 
 /// The bottom panel's pages: the journal of the window's calls, and the Python console.

@@ -238,6 +238,12 @@ fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
         tip.push_str("\n\nKernel: ");
         tip.push_str(explain::tcp_state(k));
     }
+    if s.closed && s.after_close.as_ref().is_some_and(|a| a.state.is_none()) {
+        tip.push_str(
+            "\n\nKernel: forgotten — the kernel holds nothing of this connection any more \
+             (no TIME_WAIT on this side).",
+        );
+    }
     for w in &s.waiting {
         tip.push_str(&format!("\n\n{} waits: {}.", w.op, explain::way_out(w.op)));
     }

@@ -89,6 +89,17 @@ pub enum Action {
     ConsoleSplit {
         on: bool,
     },
+    /// What the centre shows.
+    ShowCentre {
+        page: super::Centre,
+    },
+    /// The diagram starts again from now.
+    ClearStory,
+    /// The bytes of a send or recv picked in the diagram (its traffic row).
+    PickBytes {
+        id: SocketId,
+        row: u64,
+    },
     SaveJournal {
         path: String,
         replace: Replace,
@@ -327,6 +338,12 @@ impl UiState {
                 }
             }
             Action::ConsoleSplit { on } => self.split = on,
+            Action::ShowCentre { page } => self.centre = page,
+            Action::ClearStory => {
+                self.story.clear();
+                self.diagram_pick = None;
+            }
+            Action::PickBytes { id, row } => self.diagram_pick = Some((id, row)),
             Action::SaveJournal { path, replace } => self.save_journal(path, replace),
             Action::Confirm { replace } => {
                 if let Some(c) = self.confirm_replace.take() {

@@ -18,6 +18,7 @@ impl UiState {
         match ev {
             Event::Created { info, req } => {
                 let id = info.id;
+                self.story.made(id, info.parent);
                 if let Some(req) = req {
                     if let Some(e) = self.journal.ended(req) {
                         e.line = e.line.replace("NEW", &info.name);
@@ -73,6 +74,7 @@ impl UiState {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.waiting.retain(|w| w.req != req);
                 }
+                self.tell_done(id, op, &reply);
                 // Only an address that worked is worth offering again (connect_ex
                 // answers its failures as numbers).
                 if let Some((bind, entry)) = self.addr_asked.remove(&req) {
@@ -132,6 +134,9 @@ impl UiState {
                 elapsed,
             } => {
                 let view = ErrorView::from_error(&error);
+                if let Some(id) = id {
+                    self.story.call(id, error.op, error.python_line(), true);
+                }
                 if let Some(r) = req {
                     self.addr_asked.remove(&r);
                 }
@@ -192,8 +197,12 @@ impl UiState {
                         len,
                         data,
                         peer,
+                        datagram,
                         ..
                     } = chunk;
+                    let row = s.traffic.next_seq();
+                    self.story
+                        .bytes(id, direction, (len, datagram, peer.clone()), row);
                     s.traffic.push(TrafficRow {
                         at,
                         direction,
@@ -210,6 +219,11 @@ impl UiState {
             }
             Event::Accepted { .. } => {}
             Event::Snapshot { id, snapshot, .. } => {
+                if let (Some(tcp), false) = (&snapshot.tcp, snapshot.at_close) {
+                    if self.sockets.contains_key(&id) {
+                        self.story.kernel(id, Some(tcp.state));
+                    }
+                }
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.state = snapshot.state;
                     s.rate.update(
@@ -272,7 +286,17 @@ impl UiState {
                     s.waiting.clear();
                 }
             }
-            Event::State { id, to, .. } => {
+            Event::State {
+                id,
+                from,
+                to,
+                cause,
+                kernel,
+            } => {
+                self.story.state(id, from, to, cause);
+                if kernel.is_some() {
+                    self.story.kernel(id, kernel);
+                }
                 // Now, not at the next snapshot.
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.state = to;
@@ -300,6 +324,7 @@ impl UiState {
                 state,
                 time_left,
             } => {
+                self.story.kernel(id, state);
                 let name = self.name_of(id);
                 let line = match (state, time_left) {
                     (None, _) => {
@@ -321,5 +346,35 @@ impl UiState {
                 }
             }
         }
+    }
+
+    /// A call's end, as the diagrams tell it: bytes have beats of their own, so a data
+    /// call is told only when it got nothing (the peer's end of stream).
+    fn tell_done(&mut self, id: crate::engine::SocketId, op: &'static str, reply: &Reply) {
+        let data_call = matches!(op, "recv" | "recvfrom" | "send" | "sendall" | "sendto");
+        let result = match reply {
+            Reply::Bytes(b) if b.is_empty() => {
+                let stream = self
+                    .sockets
+                    .get(&id)
+                    .is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
+                if stream {
+                    "b'' (the peer ended its stream)".to_string()
+                } else {
+                    "b'' (an empty datagram)".to_string()
+                }
+            }
+            Reply::BytesFrom { data, .. } if data.is_empty() => {
+                "b'' (an empty datagram)".to_string()
+            }
+            _ if data_call => return,
+            Reply::Accepted { conn, peer } => format!(
+                "{}, {}",
+                self.name_of(*conn),
+                crate::pyfmt::endpoint_repr(peer)
+            ),
+            other => journal::reply_text(other, None).unwrap_or_default(),
+        };
+        self.story.call(id, op, result, false);
     }
 }

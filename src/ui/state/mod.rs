@@ -66,6 +66,22 @@ pub struct UiState {
     pub split: bool,
     /// What the bottom panel shows.
     pub bottom: Bottom,
+    /// The calls, bytes and states of every socket in order, for the diagrams.
+    pub story: crate::ui::story::Story,
+    /// What the centre shows: the selected socket's page, or a drawing of its connection.
+    pub centre: Centre,
+    /// The send or recv whose bytes the diagram shows (socket, traffic row).
+    pub diagram_pick: Option<(SocketId, u64)>,
+}
+
+/// The centre's pages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Centre {
+    /// The selected socket's actions and traffic.
+    #[default]
+    Page,
+    /// The sockets' calls on lanes, time going down, what travelled between them.
+    Sequence,
 }
 
 /// The bottom panel's two pages.
@@ -107,6 +123,9 @@ impl Default for UiState {
                 crate::ui::console::Console::numbered(1),
             ],
             split: false,
+            story: Default::default(),
+            centre: Centre::default(),
+            diagram_pick: None,
             bottom: Bottom::default(),
         }
     }

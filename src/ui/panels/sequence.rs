@@ -1,0 +1,269 @@
+//! The sequence diagram: a lane per socket (the selected one and those it talks to), time
+//! going down, each call and each send or recv on its lane, arrows for what travelled
+//! between lanes. Click a send or recv (or its arrow) for its bytes.
+
+use egui::{Color32, FontId, Pos2, RichText, Sense, Stroke};
+
+use crate::ui::diagram::{self, ArrowKind, Diagram};
+use crate::ui::state::{Action, UiState};
+
+/// Height of a row.
+const ROW_H: f32 = 24.0;
+/// Width of the time column.
+const GUTTER: f32 = 78.0;
+/// A lane's line stands this far into its column; its rows' words take the rest.
+const LANE_PAD: f32 = 14.0;
+
+pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+    let lanes = diagram::lanes(state, state.selected);
+    let d = diagram::build(state, &state.story, &lanes);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(
+                "Drawn from the socket calls and the states the kernel reported: the \
+                 handshake and FIN arrows mark where the kernels did them, not each segment.",
+            )
+            .weak(),
+        );
+        if ui
+            .button("Clear diagram")
+            .on_hover_text("Start the drawing again from now (the sockets stay).")
+            .clicked()
+        {
+            actions.push(Action::ClearStory);
+        }
+    });
+    if state.story.truncated() {
+        ui.label(
+            RichText::new(format!(
+                "Only the last {} events are kept: the drawing begins later than the sockets.",
+                crate::ui::story::MAX_BEATS
+            ))
+            .weak(),
+        );
+    }
+    if d.lanes.is_empty() {
+        ui.label("No sockets yet: make one on the left, or in the Python console (F2).");
+        return;
+    }
+    let picked = state.diagram_pick;
+    let bytes_h = if picked.is_some() { 150.0 } else { 0.0 };
+    let height = (ui.available_height() - bytes_h).max(120.0);
+    let width = ui.available_width();
+    let lane_w = ((width - GUTTER) / d.lanes.len() as f32).max(140.0);
+    // The lanes' names, fixed above the rows.
+    let (head, _) = ui.allocate_exact_size(egui::vec2(width, 40.0), Sense::hover());
+    for (i, id) in d.lanes.iter().enumerate() {
+        let Some(s) = state.sockets.get(id) else {
+            continue;
+        };
+        let left = head.left() + GUTTER + lane_w * i as f32 + LANE_PAD - 6.0;
+        let line = |top: f32| {
+            egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(lane_w - LANE_PAD, 18.0))
+        };
+        ui.put(
+            line(head.top()),
+            egui::Label::new(RichText::new(&s.info.name).strong()).truncate(),
+        );
+        ui.put(
+            line(head.top() + 19.0),
+            egui::Label::new(
+                RichText::new(format!("{} · {}", s.family_type(), s.state().name())).weak(),
+            )
+            .truncate(),
+        );
+    }
+    egui::ScrollArea::both()
+        .id_salt("sequence")
+        .max_height(height)
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show_viewport(ui, |ui, view| {
+            let total = egui::vec2(
+                GUTTER + lane_w * d.lanes.len() as f32,
+                ROW_H * d.rows.len() as f32 + ROW_H,
+            );
+            let (rect, _) = ui.allocate_exact_size(total, Sense::hover());
+            draw(ui, state, &d, rect, view, lane_w, actions);
+        });
+    if let Some((id, row)) = picked {
+        bytes_of(ui, state, id, row);
+    }
+}
+
+/// The rows in view and the arrows that cross them.
+fn draw(
+    ui: &mut egui::Ui,
+    state: &UiState,
+    d: &Diagram,
+    rect: egui::Rect,
+    view: egui::Rect,
+    lane_w: f32,
+    actions: &mut Vec<Action>,
+) {
+    let painter = ui.painter_at(ui.clip_rect());
+    let lane_x = |lane: usize| rect.left() + GUTTER + lane_w * lane as f32 + LANE_PAD;
+    let row_y = |row: usize| rect.top() + ROW_H * (row as f32 + 0.5);
+    let first = ((view.min.y / ROW_H).floor().max(0.0)) as usize;
+    let last = ((view.max.y / ROW_H).ceil() as usize + 1).min(d.rows.len());
+    let visuals = ui.visuals().clone();
+    let lane_stroke = Stroke::new(1.0, visuals.weak_text_color());
+    for i in 0..d.lanes.len() {
+        let x = lane_x(i);
+        painter.line_segment(
+            [
+                egui::pos2(x, rect.top() + view.min.y),
+                egui::pos2(x, rect.top() + view.max.y),
+            ],
+            lane_stroke,
+        );
+    }
+    let font = FontId::proportional(13.0);
+    // Arrows whose rows span the view.
+    let click = ui
+        .input(|i| {
+            i.pointer
+                .primary_clicked()
+                .then(|| i.pointer.interact_pos())
+        })
+        .flatten()
+        .filter(|p| ui.clip_rect().contains(*p));
+    for a in &d.arrows {
+        if a.to_row < first || a.from_row > last {
+            continue;
+        }
+        let (from, to) = (
+            egui::pos2(lane_x(a.from), row_y(a.from_row)),
+            egui::pos2(lane_x(a.to), row_y(a.to_row)),
+        );
+        let colour = match a.kind {
+            ArrowKind::Data => Color32::from_rgb(70, 150, 230),
+            ArrowKind::Handshake => Color32::from_rgb(170, 110, 230),
+            ArrowKind::Fin => Color32::from_rgb(230, 160, 40),
+        };
+        arrow(&painter, from, to, colour);
+        if a.kind == ArrowKind::Handshake {
+            arrow(&painter, to, from, colour);
+        }
+        // Near the sender: arrows that meet at one recv keep their words apart.
+        let at = from + (to - from) * 0.3;
+        painter.text(
+            egui::pos2(at.x, at.y - 4.0),
+            egui::Align2::CENTER_BOTTOM,
+            &a.label,
+            font.clone(),
+            colour,
+        );
+        if let (Some(p), ArrowKind::Data) = (click, &a.kind) {
+            if near(p, from, to) {
+                if let Some(b) = d.rows[a.from_row].bytes {
+                    actions.push(Action::PickBytes {
+                        id: d.lanes[a.from],
+                        row: b,
+                    });
+                }
+            }
+        }
+    }
+    // The rows over the arrows, each on a patch of the background so it reads.
+    let start = state.story.start;
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    for (i, row) in d.rows.iter().enumerate().take(last).skip(first) {
+        let y = row_y(i);
+        if let Some(s) = start {
+            painter.text(
+                egui::pos2(rect.left() + 4.0, y),
+                egui::Align2::LEFT_CENTER,
+                format!(
+                    "+{:.3} s",
+                    row.at.saturating_duration_since(s).as_secs_f64()
+                ),
+                font.clone(),
+                visuals.weak_text_color(),
+            );
+        }
+        let x = lane_x(row.lane);
+        let colour = if row.failed {
+            Color32::from_rgb(230, 80, 70)
+        } else if row.bytes.is_some() {
+            Color32::from_rgb(70, 150, 230)
+        } else {
+            visuals.text_color()
+        };
+        painter.circle_filled(egui::pos2(x, y), 4.0, colour);
+        let text_rect = egui::Rect::from_min_size(
+            egui::pos2(x + 8.0, y - ROW_H / 2.0),
+            egui::vec2(lane_w - 12.0, ROW_H),
+        );
+        let text = RichText::new(&row.text).color(colour);
+        let label = egui::Label::new(text).truncate();
+        let label = if row.bytes.is_some() {
+            label.sense(Sense::click())
+        } else {
+            label
+        };
+        let width = painter
+            .layout_no_wrap(row.text.clone(), body.clone(), colour)
+            .size()
+            .x
+            .min(text_rect.width());
+        painter.rect_filled(
+            egui::Rect::from_min_size(
+                egui::pos2(text_rect.left() - 2.0, y - 9.0),
+                egui::vec2(width + 4.0, 18.0),
+            ),
+            2.0,
+            visuals.panel_fill,
+        );
+        let r = ui.put(text_rect, label);
+        if let (Some(b), true) = (row.bytes, r.clicked()) {
+            actions.push(Action::PickBytes {
+                id: d.lanes[row.lane],
+                row: b,
+            });
+        }
+    }
+}
+
+fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, colour: Color32) {
+    let stroke = Stroke::new(1.5, colour);
+    painter.line_segment([from, to], stroke);
+    let dir = (to - from).normalized();
+    let side = egui::vec2(-dir.y, dir.x);
+    let tip = to - dir * 5.0;
+    painter.line_segment([tip, tip - dir * 8.0 + side * 4.0], stroke);
+    painter.line_segment([tip, tip - dir * 8.0 - side * 4.0], stroke);
+}
+
+/// Whether `p` is within a few pixels of the segment from `a` to `b`.
+fn near(p: Pos2, a: Pos2, b: Pos2) -> bool {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(1.0)).clamp(0.0, 1.0);
+    (a + ab * t).distance(p) <= 4.0
+}
+
+/// The bytes of the send or recv picked, as the traffic view's hex dump.
+fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::SocketId, row: u64) {
+    ui.separator();
+    let Some(s) = state.sockets.get(&id) else {
+        return;
+    };
+    match s.traffic.by_seq(row) {
+        Some(r) => {
+            let what = match r.direction {
+                crate::engine::Direction::In => "received",
+                crate::engine::Direction::Out => "sent",
+            };
+            ui.label(RichText::new(format!("{} {what} {} bytes:", s.info.name, r.len)).strong());
+            egui::ScrollArea::vertical()
+                .id_salt("sequence bytes")
+                .max_height(120.0)
+                .show(ui, |ui| {
+                    ui.label(RichText::new(crate::ui::traffic::hexdump(&r.data)).monospace());
+                });
+        }
+        None => {
+            ui.label("Those bytes are no longer kept (the traffic log's cap let them go).");
+        }
+    }
+}

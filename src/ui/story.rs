@@ -1,0 +1,192 @@
+//! What happened to the sockets, in the order the engine told it: the calls, the bytes each
+//! send and recv moved (with their place in the stream), the states the kernel reported.
+//! The sequence diagram, the state timeline and the boundary view draw from it; it is
+//! kept apart from drawing so tests read it without a window. Bounded: the oldest beats go.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use crate::engine::inspect::TcpState;
+use crate::engine::{Direction, Endpoint, SockState, SocketId};
+
+/// Beats kept (the oldest go first).
+pub const MAX_BEATS: usize = 20_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum What {
+    /// The socket came to exist; `parent`: the listener it was accepted from.
+    Made { parent: Option<SocketId> },
+    /// A call ended: its name and what it gave (or the error it raised).
+    Call {
+        op: &'static str,
+        result: String,
+        failed: bool,
+    },
+    /// One send or recv call's bytes: `offset` is where they begin in the socket's stream
+    /// in that direction (bytes before, all calls counted); a recv of 0 bytes is the end
+    /// of the peer's stream. `row`: the traffic log's row holding them.
+    Bytes {
+        dir: Direction,
+        len: usize,
+        offset: u64,
+        datagram: bool,
+        /// A datagram's source (in) or destination (out).
+        peer: Option<Endpoint>,
+        row: u64,
+    },
+    /// The window's state of the socket changed, and why.
+    State {
+        from: SockState,
+        to: SockState,
+        cause: &'static str,
+    },
+    /// The kernel's TCP state, when it differs from the one reported before (after close
+    /// too: FIN_WAIT2, TIME_WAIT); None: the kernel forgot the connection.
+    Kernel { state: Option<TcpState> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Beat {
+    /// Its number for life (the first kept is not 0 once old ones went).
+    pub seq: u64,
+    pub at: Instant,
+    pub id: SocketId,
+    pub what: What,
+}
+
+#[derive(Default)]
+pub struct Story {
+    beats: VecDeque<Beat>,
+    next: u64,
+    /// Bytes so far per socket and direction (the next send's or recv's offset).
+    streamed: HashMap<(SocketId, bool), u64>,
+    /// The kernel's TCP state last told per socket (None: forgotten).
+    kernel: HashMap<SocketId, Option<TcpState>>,
+    /// When the first beat was told (times are shown from it).
+    pub start: Option<Instant>,
+    /// The addresses each socket's datagrams went to or came from (the first few).
+    peers: HashMap<SocketId, Vec<Endpoint>>,
+}
+
+/// Datagram peers remembered per socket.
+const MAX_PEERS: usize = 16;
+
+impl Story {
+    fn push(&mut self, id: SocketId, what: What) {
+        if self.beats.len() >= MAX_BEATS {
+            self.beats.pop_front();
+        }
+        let at = Instant::now();
+        self.start.get_or_insert(at);
+        self.beats.push_back(Beat {
+            seq: self.next,
+            at,
+            id,
+            what,
+        });
+        self.next += 1;
+    }
+
+    pub fn made(&mut self, id: SocketId, parent: Option<SocketId>) {
+        self.push(id, What::Made { parent });
+    }
+
+    /// A call that ended, if it is one the diagram shows (bytes are shown by their own
+    /// beats; a recv that got nothing is the peer's end of stream, shown here).
+    pub fn call(&mut self, id: SocketId, op: &'static str, result: String, failed: bool) {
+        if !shown(op) {
+            return;
+        }
+        self.push(id, What::Call { op, result, failed });
+    }
+
+    pub fn bytes(
+        &mut self,
+        id: SocketId,
+        dir: Direction,
+        (len, datagram, peer): (usize, bool, Option<Endpoint>),
+        row: u64,
+    ) {
+        if let (true, Some(p)) = (datagram, &peer) {
+            let known = self.peers.entry(id).or_default();
+            if known.len() < MAX_PEERS && !known.contains(p) {
+                known.push(p.clone());
+            }
+        }
+        let key = (id, dir == Direction::In);
+        let offset = *self.streamed.get(&key).unwrap_or(&0);
+        self.streamed.insert(key, offset + len as u64);
+        self.push(
+            id,
+            What::Bytes {
+                dir,
+                len,
+                offset,
+                datagram,
+                peer,
+                row,
+            },
+        );
+    }
+
+    pub fn state(&mut self, id: SocketId, from: SockState, to: SockState, cause: &'static str) {
+        if from != to {
+            self.push(id, What::State { from, to, cause });
+        }
+    }
+
+    /// The kernel's TCP state as last read; told only when it changed.
+    pub fn kernel(&mut self, id: SocketId, state: Option<TcpState>) {
+        if self.kernel.get(&id) == Some(&state) {
+            return;
+        }
+        self.kernel.insert(id, state);
+        self.push(id, What::Kernel { state });
+    }
+
+    pub fn beats(&self) -> impl DoubleEndedIterator<Item = &Beat> + ExactSizeIterator {
+        self.beats.iter()
+    }
+
+    /// The beats of these sockets, in order.
+    pub fn of<'a>(&'a self, ids: &'a [SocketId]) -> impl Iterator<Item = &'a Beat> + 'a {
+        self.beats.iter().filter(move |b| ids.contains(&b.id))
+    }
+
+    /// The addresses `id`'s datagrams went to or came from.
+    pub fn peers(&self, id: SocketId) -> &[Endpoint] {
+        self.peers.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether beats were dropped for room (the diagram says it starts late).
+    pub fn truncated(&self) -> bool {
+        self.beats.front().is_some_and(|b| b.seq > 0)
+    }
+
+    pub fn clear(&mut self) {
+        self.beats.clear();
+        self.start = None;
+    }
+}
+
+/// The calls a diagram of the connection shows: its life, not the options read back.
+fn shown(op: &str) -> bool {
+    matches!(
+        op,
+        "bind"
+            | "listen"
+            | "connect"
+            | "connect_ex"
+            | "accept"
+            | "recv"
+            | "recvfrom"
+            | "send"
+            | "sendall"
+            | "sendto"
+            | "shutdown"
+            | "close"
+            | "setsockopt"
+            | "settimeout"
+            | "setblocking"
+    )
+}
