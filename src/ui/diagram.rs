@@ -161,7 +161,16 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
         let (text, failed, bytes) = match &beat.what {
             What::Made { parent: Some(p) } => (format!("accepted from {}", name(*p)), false, None),
             What::Made { parent: None } => ("socket()".to_string(), false, None),
-            What::Call { op, result, failed } => {
+            What::Call {
+                op,
+                result,
+                failed,
+                conn,
+            } => {
+                let result = &match conn {
+                    Some(c) => format!("{}, {result}", name(*c)),
+                    None => result.clone(),
+                };
                 if *op == "recv" || *op == "recvfrom" {
                     eofs.entry(beat.id).or_default().push(row);
                 }

@@ -16,11 +16,13 @@ pub const MAX_BEATS: usize = 20_000;
 pub enum What {
     /// The socket came to exist; `parent`: the listener it was accepted from.
     Made { parent: Option<SocketId> },
-    /// A call ended: its name and what it gave (or the error it raised).
+    /// A call ended: its name and what it gave (or the error it raised); `conn`: the
+    /// connection an accept() gave (its name is drawn as it is now).
     Call {
         op: &'static str,
         result: String,
         failed: bool,
+        conn: Option<SocketId>,
     },
     /// One send or recv call's bytes: `offset` is where they begin in the socket's stream
     /// in that direction (bytes before, all calls counted); a recv of 0 bytes is the end
@@ -94,10 +96,30 @@ impl Story {
     /// A call that ended, if it is one the diagram shows (bytes are shown by their own
     /// beats; a recv that got nothing is the peer's end of stream, shown here).
     pub fn call(&mut self, id: SocketId, op: &'static str, result: String, failed: bool) {
-        if !shown(op) {
-            return;
+        if shown(op) {
+            self.push(
+                id,
+                What::Call {
+                    op,
+                    result,
+                    failed,
+                    conn: None,
+                },
+            );
         }
-        self.push(id, What::Call { op, result, failed });
+    }
+
+    /// accept() gave `conn`, whose peer is `peer` (a repr).
+    pub fn accepted(&mut self, id: SocketId, conn: SocketId, peer: String) {
+        self.push(
+            id,
+            What::Call {
+                op: "accept",
+                result: peer,
+                failed: false,
+                conn: Some(conn),
+            },
+        );
     }
 
     pub fn bytes(
@@ -107,6 +129,10 @@ impl Story {
         (len, datagram, peer): (usize, bool, Option<Endpoint>),
         row: u64,
     ) {
+        if len == 0 && !datagram {
+            // The end of the peer's stream: the recv call's own beat tells it.
+            return;
+        }
         if let (true, Some(p)) = (datagram, &peer) {
             let known = self.peers.entry(id).or_default();
             if known.len() < MAX_PEERS && !known.contains(p) {
@@ -135,9 +161,21 @@ impl Story {
         }
     }
 
-    /// The kernel's TCP state as last read; told only when it changed.
+    /// The kernel's TCP state as last read; told only when it changed, and only on the way
+    /// out of a connection (FIN_WAIT1 to TIME_WAIT, forgotten): before that, the window's
+    /// own state (connected, listening) says it.
     pub fn kernel(&mut self, id: SocketId, state: Option<TcpState>) {
-        if self.kernel.get(&id) == Some(&state) {
+        let leaving = !matches!(
+            state,
+            Some(
+                TcpState::Established
+                    | TcpState::Listen
+                    | TcpState::SynSent
+                    | TcpState::SynRecv
+                    | TcpState::Unknown(_)
+            )
+        );
+        if !leaving || self.kernel.get(&id) == Some(&state) {
             return;
         }
         self.kernel.insert(id, state);

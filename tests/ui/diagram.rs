@@ -131,7 +131,9 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
         "the afterlife: {:#?}",
         d.rows
     );
-    // Drawn: the rows as labels, and a click on the recv shows its bytes.
+    // Drawn: the rows as labels (the journal's page is shorter than the console's: every
+    // row fits), and a click on the recv shows its bytes.
+    click(&mut h, "Journal");
     click(&mut h, "Sequence diagram");
     step_until_drawn(&mut h, "the recv row", |h| {
         h.query_by_label("recv → 6 B").is_some()
@@ -154,11 +156,12 @@ fn sequence_diagram_snapshot() {
         .build_eframe(|cc| SocklabApp::new(cc));
     converse(&mut h);
     click_socket_row(&mut h, "conn");
+    click(&mut h, "Journal");
     click(&mut h, "Sequence diagram");
     step_until_drawn(&mut h, "the recv row", |h| {
         h.query_by_label("recv → 6 B").is_some()
     });
-    h.state_mut().state.consoles[0].clear();
+    h.state_mut().state.journal.clear_done();
     h.run();
     // Times, ports and fd numbers change from run to run; the allowance covers them.
     h.snapshot_options(

@@ -9,6 +9,8 @@ use crate::ui::state::{Action, UiState};
 
 /// Height of a row.
 const ROW_H: f32 = 24.0;
+/// Room above the first row (for the words over an arrow there).
+const TOP: f32 = 18.0;
 /// Width of the time column.
 const GUTTER: f32 = 78.0;
 /// A lane's line stands this far into its column; its rows' words take the rest.
@@ -61,11 +63,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         let line = |top: f32| {
             egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(lane_w - LANE_PAD, 18.0))
         };
-        ui.put(
+        put_left(
+            ui,
             line(head.top()),
             egui::Label::new(RichText::new(&s.info.name).strong()).truncate(),
         );
-        ui.put(
+        put_left(
+            ui,
             line(head.top() + 19.0),
             egui::Label::new(
                 RichText::new(format!("{} · {}", s.family_type(), s.state().name())).weak(),
@@ -81,7 +85,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .show_viewport(ui, |ui, view| {
             let total = egui::vec2(
                 GUTTER + lane_w * d.lanes.len() as f32,
-                ROW_H * d.rows.len() as f32 + ROW_H,
+                TOP + ROW_H * d.rows.len() as f32 + ROW_H,
             );
             let (rect, _) = ui.allocate_exact_size(total, Sense::hover());
             draw(ui, state, &d, rect, view, lane_w, actions);
@@ -103,9 +107,9 @@ fn draw(
 ) {
     let painter = ui.painter_at(ui.clip_rect());
     let lane_x = |lane: usize| rect.left() + GUTTER + lane_w * lane as f32 + LANE_PAD;
-    let row_y = |row: usize| rect.top() + ROW_H * (row as f32 + 0.5);
-    let first = ((view.min.y / ROW_H).floor().max(0.0)) as usize;
-    let last = ((view.max.y / ROW_H).ceil() as usize + 1).min(d.rows.len());
+    let row_y = |row: usize| rect.top() + TOP + ROW_H * (row as f32 + 0.5);
+    let first = (((view.min.y - TOP) / ROW_H).floor().max(0.0)) as usize;
+    let last = (((view.max.y - TOP) / ROW_H).ceil().max(0.0) as usize + 1).min(d.rows.len());
     let visuals = ui.visuals().clone();
     let lane_stroke = Stroke::new(1.0, visuals.weak_text_color());
     for i in 0..d.lanes.len() {
@@ -145,8 +149,8 @@ fn draw(
         if a.kind == ArrowKind::Handshake {
             arrow(&painter, to, from, colour);
         }
-        // Near the sender: arrows that meet at one recv keep their words apart.
-        let at = from + (to - from) * 0.3;
+        // Past the sender's words; arrows that meet at one recv keep theirs apart.
+        let at = from + (to - from) * 0.45;
         painter.text(
             egui::pos2(at.x, at.y - 4.0),
             egui::Align2::CENTER_BOTTOM,
@@ -215,7 +219,7 @@ fn draw(
             2.0,
             visuals.panel_fill,
         );
-        let r = ui.put(text_rect, label);
+        let r = put_left(ui, text_rect, label);
         if let (Some(b), true) = (row.bytes, r.clicked()) {
             actions.push(Action::PickBytes {
                 id: d.lanes[row.lane],
@@ -223,6 +227,17 @@ fn draw(
             });
         }
     }
+}
+
+/// A widget in `rect`, from its left edge (ui.put would centre it).
+fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> egui::Response {
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+        |ui| ui.add(widget),
+    )
+    .inner
 }
 
 fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, colour: Color32) {

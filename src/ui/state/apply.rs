@@ -219,11 +219,6 @@ impl UiState {
             }
             Event::Accepted { .. } => {}
             Event::Snapshot { id, snapshot, .. } => {
-                if let (Some(tcp), false) = (&snapshot.tcp, snapshot.at_close) {
-                    if self.sockets.contains_key(&id) {
-                        self.story.kernel(id, Some(tcp.state));
-                    }
-                }
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.state = snapshot.state;
                     s.rate.update(
@@ -368,11 +363,11 @@ impl UiState {
                 "b'' (an empty datagram)".to_string()
             }
             _ if data_call => return,
-            Reply::Accepted { conn, peer } => format!(
-                "{}, {}",
-                self.name_of(*conn),
-                crate::pyfmt::endpoint_repr(peer)
-            ),
+            Reply::Accepted { conn, peer } => {
+                let peer = crate::pyfmt::endpoint_repr(peer);
+                self.story.accepted(id, *conn, peer);
+                return;
+            }
             other => journal::reply_text(other, None).unwrap_or_default(),
         };
         self.story.call(id, op, result, false);
