@@ -254,6 +254,8 @@ impl eframe::App for SocklabApp {
             match self.state.centre {
                 Centre::Page => panels::workspace::show(ui, &mut self.state, &mut self.actions),
                 Centre::Sequence => panels::sequence::show(ui, &self.state, &mut self.actions),
+                Centre::Timeline => panels::timeline::show(ui, &self.state),
+                Centre::Boundaries => panels::boundaries::show(ui, &self.state, &mut self.actions),
             }
         });
         super::shortcuts::help(ui.ctx());

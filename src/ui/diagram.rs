@@ -338,3 +338,183 @@ fn talks(state: &UiState, a: SocketId, b: SocketId) -> bool {
 fn size(n: usize) -> String {
     format!("{n} B")
 }
+
+/// One side of a stream's boundary view: a send or recv call, the segments its bytes span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// The call's number on its side (1: the first kept).
+    pub n: usize,
+    pub len: usize,
+    /// Where its bytes begin in the stream.
+    pub offset: u64,
+    /// The segments it covers (first, last), indices into Boundaries::cuts' gaps.
+    pub span: (usize, usize),
+    /// The traffic row holding its bytes.
+    pub row: u64,
+}
+
+/// The boundary view of one direction of a connection: every place a send or a recv began
+/// or ended is a cut across the stream; each call spans the gaps between its cuts, so a
+/// recv over three sends (粘包), or one send read in two recvs, is plain.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Boundaries {
+    /// Stream offsets where a call begins or ends, ascending.
+    pub cuts: Vec<u64>,
+    pub sends: Vec<Block>,
+    pub recvs: Vec<Block>,
+}
+
+/// Calls of each side shown at most (the newest).
+pub const MAX_BLOCKS: usize = 500;
+
+/// The boundaries of the bytes `from` sent to `to` over their connection (streams).
+pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
+    let side = |id: SocketId, dir: Direction| -> Vec<(u64, usize, u64)> {
+        let all: Vec<(u64, usize, u64)> = story
+            .beats()
+            .filter(|b| b.id == id)
+            .filter_map(|b| match &b.what {
+                What::Bytes {
+                    dir: d,
+                    len,
+                    offset,
+                    datagram: false,
+                    row,
+                    ..
+                } if *d == dir && *len > 0 => Some((*offset, *len, *row)),
+                _ => None,
+            })
+            .collect();
+        all[all.len().saturating_sub(MAX_BLOCKS)..].to_vec()
+    };
+    let sent = side(from, Direction::Out);
+    let got = side(to, Direction::In);
+    // From where both sides have their calls: older ones may have gone from the story.
+    let start = match (sent.first(), got.first()) {
+        (Some(a), Some(b)) => a.0.max(b.0),
+        _ => return Boundaries::default(),
+    };
+    let sent: Vec<_> = sent
+        .into_iter()
+        .filter(|(o, l, _)| o + *l as u64 > start)
+        .collect();
+    let got: Vec<_> = got
+        .into_iter()
+        .filter(|(o, l, _)| o + *l as u64 > start)
+        .collect();
+    let mut cuts: Vec<u64> = sent
+        .iter()
+        .chain(&got)
+        .flat_map(|(o, l, _)| [(*o).max(start), o + *l as u64])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let blocks = |calls: Vec<(u64, usize, u64)>| -> Vec<Block> {
+        calls
+            .into_iter()
+            .enumerate()
+            .map(|(i, (offset, len, row))| {
+                let begin = offset.max(start);
+                let end = offset + len as u64;
+                let first = cuts.partition_point(|c| *c < begin);
+                let last = cuts.partition_point(|c| *c < end).saturating_sub(1);
+                Block {
+                    n: i + 1,
+                    len,
+                    offset,
+                    span: (first, last.max(first)),
+                    row,
+                }
+            })
+            .collect()
+    };
+    Boundaries {
+        sends: blocks(sent),
+        recvs: blocks(got),
+        cuts,
+    }
+}
+
+/// A stretch of a socket's life in one state, on the diagram's axis of events: it began at
+/// event `from` and lasted until event `to` (None: still, now).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stretch {
+    pub from: usize,
+    pub to: Option<usize>,
+    pub state: StretchState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StretchState {
+    /// The window's state of the socket (created, listening, connected...).
+    Socket(crate::engine::SockState),
+    /// The kernel's TCP state on the way out (FIN_WAIT1 ... TIME_WAIT); None: forgotten.
+    Kernel(Option<crate::engine::inspect::TcpState>),
+}
+
+/// One socket's track in the state timeline: its states, and the calls that moved it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Track {
+    pub id: Option<SocketId>,
+    pub socket: Vec<Stretch>,
+    pub kernel: Vec<Stretch>,
+    /// Calls on the axis: (event, what).
+    pub calls: Vec<(usize, String)>,
+}
+
+/// The state timeline of these sockets: the axis is the events of all of them in order
+/// (a column each), so calls milliseconds apart and a TIME_WAIT of a minute both read.
+pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, Vec<Track>) {
+    let mut axis = Vec::new();
+    let mut tracks: Vec<Track> = lanes
+        .iter()
+        .map(|id| Track {
+            id: Some(*id),
+            ..Track::default()
+        })
+        .collect();
+    for beat in story.of(lanes) {
+        let k = axis.len();
+        axis.push(beat.at);
+        let Some(t) = lanes.iter().position(|l| *l == beat.id) else {
+            continue;
+        };
+        let track = &mut tracks[t];
+        let begin = |list: &mut Vec<Stretch>, state: StretchState| {
+            if let Some(last) = list.last_mut() {
+                last.to.get_or_insert(k);
+            }
+            list.push(Stretch {
+                from: k,
+                to: None,
+                state,
+            });
+        };
+        match &beat.what {
+            What::Made { parent } => {
+                let st = if parent.is_some() {
+                    crate::engine::SockState::Connected
+                } else {
+                    crate::engine::SockState::Created
+                };
+                begin(&mut track.socket, StretchState::Socket(st));
+            }
+            What::State { to, .. } => begin(&mut track.socket, StretchState::Socket(*to)),
+            What::Kernel { state } => begin(&mut track.kernel, StretchState::Kernel(*state)),
+            What::Call {
+                op, failed: false, ..
+            } => track.calls.push((k, format!("{op}()"))),
+            What::Call { op, .. } => track.calls.push((k, format!("{op}() failed"))),
+            What::Bytes { .. } => {}
+        }
+    }
+    // A connection the kernel forgot has no more state to show.
+    for t in &mut tracks {
+        if let Some(last) = t.kernel.last_mut() {
+            if last.state == StretchState::Kernel(None) {
+                last.to.get_or_insert(last.from + 1);
+            }
+        }
+    }
+    (axis, tracks)
+}

@@ -10,6 +10,13 @@ use socklab::ui::SocklabApp;
 use crate::console::{open_console, run_in};
 use crate::ui_common::*;
 
+/// Whether a text the window shows (a label's name or a plain label's value) passes.
+fn text_drawn(h: &H, pred: impl Fn(&str) -> bool) -> bool {
+    h.query_all_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| pred(&t)))
+        .next()
+        .is_some()
+}
+
 fn id_of(a: &SocklabApp, name: &str) -> SocketId {
     a.state
         .sockets
@@ -19,9 +26,8 @@ fn id_of(a: &SocklabApp, name: &str) -> SocketId {
         .unwrap_or_else(|| panic!("no socket named {name}"))
 }
 
-/// A listener, a client, the connection accepted; three sends the receiver takes in one
-/// recv; the client closes first, the server reads the end and closes.
-fn converse(h: &mut H) {
+/// srv listening, cli connected to it, conn accepted, from the console.
+fn connect(h: &mut H) {
     open_console(h);
     for line in [
         "import socket",
@@ -30,21 +36,31 @@ fn converse(h: &mut H) {
         "srv.listen()",
         "cli = socket.create_connection(srv.getsockname())",
         "conn, addr = srv.accept()",
-        "cli.send(b'ab')",
-        "cli.send(b'cd')",
-        "cli.send(b'ef')",
     ] {
         run_in(h, 0, line);
     }
-    // All six bytes wait in conn's receive queue, as the kernel says, before one recv.
-    step_until(h, "six bytes queued at conn", |a| {
+}
+
+/// Waits until `n` bytes wait in conn's receive queue, as the kernel says.
+fn queued(h: &mut H, n: u32) {
+    step_until(h, &format!("{n} bytes queued at conn"), |a| {
         a.state
             .sockets
             .get(&id_of(a, "conn"))
             .and_then(|s| s.snapshot.as_ref())
             .and_then(|s| s.recv_queue)
-            == Some(6)
+            == Some(n)
     });
+}
+
+/// A listener, a client, the connection accepted; three sends the receiver takes in one
+/// recv; the client closes first, the server reads the end and closes.
+fn converse(h: &mut H) {
+    connect(h);
+    for line in ["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"] {
+        run_in(h, 0, line);
+    }
+    queued(h, 6);
     for line in [
         "conn.recv(100)",
         "cli.close()",
@@ -169,5 +185,141 @@ fn sequence_diagram_snapshot() {
         &egui_kittest::SnapshotOptions::new()
             .threshold(1.0)
             .max_failed_pixels(4000),
+    );
+}
+
+/// Three sends read by one recv one way; one send read by two recvs the other.
+fn joined_and_split(h: &mut H) {
+    connect(h);
+    for line in ["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"] {
+        run_in(h, 0, line);
+    }
+    queued(h, 6);
+    run_in(h, 0, "conn.recv(100)");
+    run_in(h, 0, "conn.sendall(b'0123456789')");
+    step_until(h, "ten bytes queued at cli", |a| {
+        a.state.sockets[&id_of(a, "cli")]
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.recv_queue)
+            == Some(10)
+    });
+    run_in(h, 0, "cli.recv(4)");
+    run_in(h, 0, "cli.recv(100)");
+}
+
+#[test]
+fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() {
+    let mut h = harness();
+    joined_and_split(&mut h);
+    let a = h.state();
+    let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
+    let spans = |blocks: &[diagram::Block]| -> Vec<(usize, (usize, usize))> {
+        blocks.iter().map(|b| (b.len, b.span)).collect()
+    };
+    let joined = diagram::boundaries(&a.state.story, cli, conn);
+    assert_eq!(joined.cuts.len(), 4, "{joined:?}");
+    assert_eq!(
+        spans(&joined.sends),
+        [(2, (0, 0)), (2, (1, 1)), (2, (2, 2))]
+    );
+    assert_eq!(spans(&joined.recvs), [(6, (0, 2))], "three sends, one recv");
+    let split = diagram::boundaries(&a.state.story, conn, cli);
+    assert_eq!(spans(&split.sends), [(10, (0, 1))]);
+    assert_eq!(
+        spans(&split.recvs),
+        [(4, (0, 0)), (6, (1, 1))],
+        "one send, two recvs"
+    );
+    // Drawn, with the bytes of each call.
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Message boundaries");
+    step_until_drawn(&mut h, "both ways drawn", |h| {
+        h.query_by_label("recv() #1: 6 B  b'abcdef'").is_some()
+            && h.query_by_label("send() #3: 2 B  b'ef'").is_some()
+            && h.query_by_label("send() #1: 10 B  b'0123456789'").is_some()
+            && h.query_by_label("recv() #2: 6 B  b'456789'").is_some()
+    });
+    click(&mut h, "recv() #1: 6 B  b'abcdef'");
+    step_until_drawn(&mut h, "its bytes", |h| {
+        h.query_by_label_contains("conn received 6 bytes").is_some()
+    });
+}
+
+#[test]
+fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
+    let mut h = harness();
+    converse(&mut h);
+    click_socket_row(&mut h, "cli");
+    let a = h.state();
+    let cli = id_of(a, "cli");
+    let lanes = diagram::lanes(&a.state, Some(cli));
+    let (axis, tracks) = diagram::timeline(&a.state.story, &lanes);
+    let track = tracks.iter().find(|t| t.id == Some(cli)).unwrap();
+    let states: Vec<_> = track.socket.iter().map(|s| s.state).collect();
+    use diagram::StretchState::{Kernel, Socket};
+    use socklab::engine::inspect::TcpState;
+    assert_eq!(
+        states,
+        [
+            Socket(SockState::Created),
+            Socket(SockState::Connecting),
+            Socket(SockState::Connected),
+            Socket(SockState::Closed)
+        ]
+    );
+    // Each stretch ends where the next begins; the last lasts until now.
+    for w in track.socket.windows(2) {
+        assert_eq!(w[0].to, Some(w[1].from));
+    }
+    assert_eq!(track.socket.last().unwrap().to, None);
+    // The kernel's states on the way out: FIN_WAIT1 (FIN_WAIT2 if it was seen), then
+    // TIME_WAIT, still now.
+    let kernel: Vec<_> = track.kernel.iter().map(|s| s.state).collect();
+    assert_eq!(
+        kernel.first(),
+        Some(&Kernel(Some(TcpState::FinWait1))),
+        "{kernel:?}"
+    );
+    assert_eq!(
+        kernel.last(),
+        Some(&Kernel(Some(TcpState::TimeWait))),
+        "{kernel:?}"
+    );
+    assert_eq!(track.kernel.last().unwrap().to, None);
+    assert!(track.calls.iter().any(|(_, c)| c == "close()"));
+    assert!(axis.len() >= track.socket.len());
+    click(&mut h, "State timeline");
+    step_until_drawn(&mut h, "TIME_WAIT with its seconds", |h| {
+        // Its own bar, "TIME_WAIT 59 s" (the list's row says more around it).
+        text_drawn(h, |t| t.starts_with("TIME_WAIT ") && t.ends_with(" s"))
+            && text_drawn(h, |t| t == "connected")
+            && text_drawn(h, |t| t == "close()")
+    });
+}
+
+/// The boundary view drawn by wgpu on Mesa's software renderer, compared with
+/// tests/snapshots/message_boundaries.png (UPDATE_SNAPSHOTS=1 rewrites it).
+#[test]
+fn message_boundaries_snapshot() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .wgpu()
+        .build_eframe(|cc| SocklabApp::new(cc));
+    joined_and_split(&mut h);
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Journal");
+    click(&mut h, "Message boundaries");
+    step_until_drawn(&mut h, "both ways drawn", |h| {
+        h.query_by_label("recv() #2: 6 B  b'456789'").is_some()
+    });
+    h.state_mut().state.journal.clear_done();
+    h.run();
+    // Ports and fd numbers change from run to run (the list, the inspector).
+    h.snapshot_options(
+        "message_boundaries",
+        &egui_kittest::SnapshotOptions::new()
+            .threshold(1.0)
+            .max_failed_pixels(3000),
     );
 }

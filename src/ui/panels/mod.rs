@@ -1,5 +1,6 @@
 //! The four panels of the window.
 
+pub mod boundaries;
 pub mod console;
 pub mod inspector;
 pub mod journal;
@@ -7,6 +8,7 @@ pub mod send;
 pub mod sequence;
 pub mod serve;
 pub mod sockets;
+pub mod timeline;
 pub mod traffic_view;
 pub mod workspace;
 
@@ -84,6 +86,18 @@ pub fn centre_tabs(ui: &mut egui::Ui, page: crate::ui::state::Centre, actions: &
                 "Sequence diagram",
                 "The selected socket and those it talks to, a lane each, time going down: \
                  each call, each send and recv, and what travelled between them.",
+            ),
+            (
+                Centre::Timeline,
+                "State timeline",
+                "The states each socket went through, the kernel's on the way out (TIME_WAIT), \
+                 against the calls that moved it.",
+            ),
+            (
+                Centre::Boundaries,
+                "Message boundaries",
+                "A connection's sends beside its recvs over the same bytes: where messages \
+                 were joined or split (粘包).",
             ),
         ] {
             if ui

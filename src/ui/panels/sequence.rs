@@ -258,7 +258,7 @@ fn near(p: Pos2, a: Pos2, b: Pos2) -> bool {
 }
 
 /// The bytes of the send or recv picked, as the traffic view's hex dump.
-fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::SocketId, row: u64) {
+pub(super) fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::SocketId, row: u64) {
     ui.separator();
     let Some(s) = state.sockets.get(&id) else {
         return;

@@ -82,6 +82,10 @@ pub enum Centre {
     Page,
     /// The sockets' calls on lanes, time going down, what travelled between them.
     Sequence,
+    /// Each socket's states against the calls that moved it.
+    Timeline,
+    /// A connection's sends beside its recvs, over the same stream of bytes.
+    Boundaries,
 }
 
 /// The bottom panel's two pages.

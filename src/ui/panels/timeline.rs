@@ -1,0 +1,158 @@
+//! The state timeline: for the selected socket and those it talks to, the states it went
+//! through — the window's (created, listening, connected, half-closed, closed) and, on the
+//! way out, the kernel's (FIN_WAIT1, FIN_WAIT2, TIME_WAIT and its minute, forgotten) —
+//! against the calls that moved it. Hover a state for what it means.
+
+use egui::{Color32, FontId, RichText, Sense, Stroke};
+
+use crate::ui::diagram::{self, StretchState};
+use crate::ui::state::UiState;
+
+/// Width of one event's column.
+const COL: f32 = 76.0;
+/// Width of the names' column.
+const NAMES: f32 = 96.0;
+/// Height of a bar.
+const BAR: f32 = 22.0;
+/// Height of one socket's track (its two bars and its calls).
+const TRACK: f32 = BAR * 3.0 + 16.0;
+
+pub fn show(ui: &mut egui::Ui, state: &UiState) {
+    ui.label(
+        RichText::new(
+            "Each socket's states, one column per event (time at the top): the socket as the \
+             window sees it, and under it the kernel's TCP state once the connection is \
+             closing; the calls that moved it below. Hover a state for what it means.",
+        )
+        .weak(),
+    );
+    let lanes = diagram::lanes(state, state.selected);
+    let (axis, tracks) = diagram::timeline(&state.story, &lanes);
+    if axis.is_empty() {
+        ui.label("No sockets yet: make one on the left, or in the Python console (F2).");
+        return;
+    }
+    let columns = axis.len() + 1;
+    let size = egui::vec2(
+        NAMES + COL * columns as f32,
+        20.0 + TRACK * tracks.len() as f32,
+    );
+    egui::ScrollArea::both()
+        .id_salt("timeline")
+        .auto_shrink([false, false])
+        .stick_to_right(true)
+        .show(ui, |ui| {
+            let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+            let painter = ui.painter_at(ui.clip_rect());
+            let visuals = ui.visuals().clone();
+            let font = FontId::proportional(12.0);
+            let x = |k: usize| rect.left() + NAMES + COL * k as f32;
+            // The time of each event, from the first.
+            if let Some(start) = state.story.start {
+                for (k, at) in axis.iter().enumerate() {
+                    painter.text(
+                        egui::pos2(x(k) + 2.0, rect.top() + 2.0),
+                        egui::Align2::LEFT_TOP,
+                        format!(
+                            "+{:.3} s",
+                            at.saturating_duration_since(start).as_secs_f64()
+                        ),
+                        font.clone(),
+                        visuals.weak_text_color(),
+                    );
+                }
+                painter.text(
+                    egui::pos2(x(axis.len()) + 2.0, rect.top() + 2.0),
+                    egui::Align2::LEFT_TOP,
+                    "now",
+                    font.clone(),
+                    visuals.weak_text_color(),
+                );
+            }
+            for (t, track) in tracks.iter().enumerate() {
+                let top = rect.top() + 20.0 + TRACK * t as f32;
+                let Some(view) = track.id.and_then(|id| state.sockets.get(&id)) else {
+                    continue;
+                };
+                painter.text(
+                    egui::pos2(rect.left() + 2.0, top + BAR / 2.0),
+                    egui::Align2::LEFT_CENTER,
+                    &view.info.name,
+                    FontId::proportional(14.0),
+                    visuals.strong_text_color(),
+                );
+                for (row, stretches) in [(0, &track.socket), (1, &track.kernel)] {
+                    for s in stretches {
+                        let end = s.to.unwrap_or(columns);
+                        let r = egui::Rect::from_min_max(
+                            egui::pos2(x(s.from) + 1.0, top + BAR * row as f32 + 1.0),
+                            egui::pos2(x(end) - 1.0, top + BAR * (row as f32 + 1.0) - 1.0),
+                        );
+                        let (name, colour, tip) = describe(s.state, visuals.dark_mode);
+                        // TIME_WAIT still running: its seconds left, as the list shows them.
+                        let name = match (s.state, s.to, &view.after_close) {
+                            (StretchState::Kernel(Some(_)), None, Some(a)) if a.ticking() => {
+                                a.short()
+                            }
+                            _ => name,
+                        };
+                        painter.rect_filled(r, 3.0, colour.gamma_multiply(0.35));
+                        painter.rect_stroke(
+                            r,
+                            3.0,
+                            Stroke::new(1.0, colour),
+                            egui::StrokeKind::Inside,
+                        );
+                        let id = ui.scope_id().with(("stretch", t, row, s.from));
+                        let resp = ui.interact(r, id, Sense::hover());
+                        let label_rect = r.shrink2(egui::vec2(4.0, 0.0));
+                        ui.scope_builder(
+                            egui::UiBuilder::new()
+                                .max_rect(label_rect)
+                                .layout(egui::Layout::left_to_right(egui::Align::Center)),
+                            |ui| ui.add(egui::Label::new(RichText::new(name)).truncate()),
+                        );
+                        resp.on_hover_text(tip);
+                    }
+                }
+                for (k, call) in &track.calls {
+                    let at = egui::pos2(x(*k) + 2.0, top + BAR * 2.0 + 4.0);
+                    painter.line_segment(
+                        [
+                            egui::pos2(x(*k), top),
+                            egui::pos2(x(*k), top + BAR * 2.0 + 2.0),
+                        ],
+                        Stroke::new(1.0, visuals.weak_text_color()),
+                    );
+                    let r = egui::Rect::from_min_size(at, egui::vec2(COL - 4.0, 18.0));
+                    ui.scope_builder(
+                        egui::UiBuilder::new()
+                            .max_rect(r)
+                            .layout(egui::Layout::left_to_right(egui::Align::Min)),
+                        |ui| ui.add(egui::Label::new(RichText::new(call)).truncate()),
+                    );
+                }
+            }
+        });
+}
+
+/// A state's name, colour and explanation.
+fn describe(state: StretchState, dark: bool) -> (String, Color32, String) {
+    match state {
+        StretchState::Socket(st) => (
+            st.name().to_string(),
+            super::sockets::badge_color(st, dark),
+            crate::ui::explain::sock_state(st).to_string(),
+        ),
+        StretchState::Kernel(Some(k)) => (
+            k.name().to_string(),
+            Color32::from_rgb(230, 160, 40),
+            crate::ui::explain::tcp_state(k).to_string(),
+        ),
+        StretchState::Kernel(None) => (
+            "forgotten".to_string(),
+            Color32::from_gray(140),
+            "The kernel holds nothing of this connection any more.".to_string(),
+        ),
+    }
+}
