@@ -163,12 +163,14 @@ impl Story {
 
     /// The kernel's TCP state as last read; told only when it changed, and only on the way
     /// out of a connection (FIN_WAIT1 to TIME_WAIT, forgotten): before that, the window's
-    /// own state (connected, listening) says it.
+    /// own state (connected, listening) says it. (CLOSE is also a socket's state before it
+    /// connects; the end of a connection is told as forgotten.)
     pub fn kernel(&mut self, id: SocketId, state: Option<TcpState>) {
         let leaving = !matches!(
             state,
             Some(
                 TcpState::Established
+                    | TcpState::Close
                     | TcpState::Listen
                     | TcpState::SynSent
                     | TcpState::SynRecv

@@ -8,8 +8,9 @@ use egui::{Color32, FontId, RichText, Sense, Stroke};
 use crate::ui::diagram::{self, StretchState};
 use crate::ui::state::UiState;
 
-/// Width of one event's column.
-const COL: f32 = 76.0;
+/// Width of one event's column: as wide as fits, within these.
+const COL_MIN: f32 = 64.0;
+const COL_MAX: f32 = 110.0;
 /// Width of the names' column.
 const NAMES: f32 = 96.0;
 /// Height of a bar.
@@ -33,11 +34,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         return;
     }
     let columns = axis.len() + 1;
+    let col = ((ui.available_width() - NAMES - 16.0) / columns as f32).clamp(COL_MIN, COL_MAX);
     let size = egui::vec2(
-        NAMES + COL * columns as f32,
+        NAMES + col * columns as f32,
         20.0 + TRACK * tracks.len() as f32,
     );
-    egui::ScrollArea::both()
+    let out = egui::ScrollArea::both()
         .id_salt("timeline")
         .auto_shrink([false, false])
         .stick_to_right(true)
@@ -46,7 +48,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
             let painter = ui.painter_at(ui.clip_rect());
             let visuals = ui.visuals().clone();
             let font = FontId::proportional(12.0);
-            let x = |k: usize| rect.left() + NAMES + COL * k as f32;
+            let x = |k: usize| rect.left() + NAMES + col * k as f32;
             // The time of each event, from the first.
             if let Some(start) = state.story.start {
                 for (k, at) in axis.iter().enumerate() {
@@ -74,13 +76,6 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 let Some(view) = track.id.and_then(|id| state.sockets.get(&id)) else {
                     continue;
                 };
-                painter.text(
-                    egui::pos2(rect.left() + 2.0, top + BAR / 2.0),
-                    egui::Align2::LEFT_CENTER,
-                    &view.info.name,
-                    FontId::proportional(14.0),
-                    visuals.strong_text_color(),
-                );
                 for (row, stretches) in [(0, &track.socket), (1, &track.kernel)] {
                     for s in stretches {
                         let end = s.to.unwrap_or(columns);
@@ -124,7 +119,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                         ],
                         Stroke::new(1.0, visuals.weak_text_color()),
                     );
-                    let r = egui::Rect::from_min_size(at, egui::vec2(COL - 4.0, 18.0));
+                    let r = egui::Rect::from_min_size(at, egui::vec2(col - 4.0, 18.0));
                     ui.scope_builder(
                         egui::UiBuilder::new()
                             .max_rect(r)
@@ -134,9 +129,41 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 }
             }
         });
+    names(ui, state, &tracks, out.inner_rect, out.state.clamped_offset().y);
 }
 
 /// A state's name, colour and explanation.
+/// Each track's socket name, pinned at the left edge of the scrolled view.
+fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::Rect, dy: f32) {
+    let painter = ui.painter_at(view);
+    let visuals = ui.visuals();
+    for (t, track) in tracks.iter().enumerate() {
+        let Some(v) = track.id.and_then(|id| state.sockets.get(&id)) else {
+            continue;
+        };
+        let top = view.top() + 20.0 + TRACK * t as f32 - dy;
+        let r = egui::Rect::from_min_size(
+            egui::pos2(view.left(), top),
+            egui::vec2(NAMES - 4.0, BAR * 2.0),
+        );
+        painter.rect_filled(r, 0.0, visuals.panel_fill);
+        painter.text(
+            egui::pos2(r.left() + 2.0, top + BAR / 2.0),
+            egui::Align2::LEFT_CENTER,
+            &v.info.name,
+            FontId::proportional(14.0),
+            visuals.strong_text_color(),
+        );
+        painter.text(
+            egui::pos2(r.left() + 2.0, top + BAR * 1.5),
+            egui::Align2::LEFT_CENTER,
+            "kernel",
+            FontId::proportional(12.0),
+            visuals.weak_text_color(),
+        );
+    }
+}
+
 fn describe(state: StretchState, dark: bool) -> (String, Color32, String) {
     match state {
         StretchState::Socket(st) => (
