@@ -255,6 +255,7 @@ impl eframe::App for SocklabApp {
                 Centre::Page => panels::workspace::show(ui, &mut self.state, &mut self.actions),
                 Centre::Sequence => panels::sequence::show(ui, &self.state, &mut self.actions),
                 Centre::Timeline => panels::timeline::show(ui, &self.state),
+                Centre::Graphs => panels::graphs::show(ui, &self.state),
                 Centre::Boundaries => panels::boundaries::show(ui, &self.state, &mut self.actions),
             }
         });

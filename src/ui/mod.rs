@@ -13,6 +13,7 @@ pub mod fonts;
 pub mod journal;
 mod panels;
 pub mod sending;
+pub mod series;
 pub mod settings;
 pub mod shortcuts;
 pub mod state;

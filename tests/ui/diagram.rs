@@ -323,3 +323,50 @@ fn message_boundaries_snapshot() {
             .max_failed_pixels(3000),
     );
 }
+
+#[test]
+fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
+    let mut h = harness();
+    connect(&mut h);
+    // Twice: whatever readings came before, two come with different counts.
+    for round in 1..=2u64 {
+        run_in(&mut h, 0, "cli.sendall(b'x' * 200000)");
+        run_in(
+            &mut h,
+            0,
+            "n = 0\nwhile n < 200000:\n    n += len(conn.recv(65536))\n",
+        );
+        step_until(&mut h, "cli's reading of what it sent", |a| {
+            let cli = &a.state.sockets[&id_of(a, "cli")];
+            cli.snapshot.as_ref().map(|s| s.counters.bytes_out) == Some(200_000 * round)
+        });
+    }
+    let a = h.state();
+    let cli = &a.state.sockets[&id_of(a, "cli")];
+    let (_, out) = cli.series.rates();
+    assert!(
+        out.iter().any(|[_, r]| *r > 0.0),
+        "a rate out after the sendall: {out:?}"
+    );
+    let rtt = cli.series.line(|s| s.rtt_us);
+    let cwnd = cli.series.line(|s| s.cwnd);
+    assert!(
+        !rtt.is_empty() && !cwnd.is_empty(),
+        "TCP_INFO read: {rtt:?} {cwnd:?}"
+    );
+    assert!(cwnd.iter().all(|[_, c]| *c >= 1.0));
+    // Seconds from the first reading, in order.
+    assert!(rtt.windows(2).all(|w| w[0][0] <= w[1][0]));
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Graphs");
+    step_until_drawn(&mut h, "the four graphs' titles", |h| {
+        [
+            "rate (bytes/s)",
+            "receive and send queue (bytes)",
+            "rtt (µs, TCP_INFO)",
+            "cwnd (segments, TCP_INFO)",
+        ]
+        .iter()
+        .all(|t| text_drawn(h, |x| x == *t))
+    });
+}

@@ -2,6 +2,7 @@
 
 pub mod boundaries;
 pub mod console;
+pub mod graphs;
 pub mod inspector;
 pub mod journal;
 pub mod send;
@@ -92,6 +93,12 @@ pub fn centre_tabs(ui: &mut egui::Ui, page: crate::ui::state::Centre, actions: &
                 "State timeline",
                 "The states each socket went through, the kernel's on the way out (TIME_WAIT), \
                  against the calls that moved it.",
+            ),
+            (
+                Centre::Graphs,
+                "Graphs",
+                "The selected socket's rate in and out, rtt and cwnd (TCP_INFO), and its \
+                 queues, over time.",
             ),
             (
                 Centre::Boundaries,

@@ -129,7 +129,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 }
             }
         });
-    names(ui, state, &tracks, out.inner_rect, out.state.clamped_offset().y);
+    names(
+        ui,
+        state,
+        &tracks,
+        out.inner_rect,
+        out.state.clamped_offset().y,
+    );
 }
 
 /// A state's name, colour and explanation.

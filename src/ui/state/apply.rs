@@ -54,6 +54,7 @@ impl UiState {
                         after_close: None,
                         merged: false,
                         rate: Default::default(),
+                        series: Default::default(),
                         asked: Default::default(),
                         waiting: Vec::new(),
                         verdicts: (0, 0),
@@ -220,6 +221,7 @@ impl UiState {
             Event::Accepted { .. } => {}
             Event::Snapshot { id, snapshot, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
+                    s.series.record(Instant::now(), &snapshot);
                     s.state = snapshot.state;
                     s.rate.update(
                         Instant::now(),

@@ -86,6 +86,8 @@ pub enum Centre {
     Timeline,
     /// A connection's sends beside its recvs, over the same stream of bytes.
     Boundaries,
+    /// The selected socket's readings over time.
+    Graphs,
 }
 
 /// The bottom panel's two pages.

@@ -104,6 +104,8 @@ pub struct SockView {
     /// Show consecutive chunks of one direction as one stream.
     pub merged: bool,
     pub rate: crate::ui::traffic::RateMeter,
+    /// Its readings over time, for the graphs.
+    pub series: crate::ui::series::Series,
     pub form: Form,
     /// The value last asked for each option set from the window (by name), to show beside
     /// what the kernel keeps.
