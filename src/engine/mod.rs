@@ -9,6 +9,7 @@
 pub mod addr;
 mod afterlife;
 pub mod bytes;
+pub mod capture;
 pub mod client;
 pub mod command;
 pub mod errors;

@@ -10,7 +10,8 @@ use crate::engine::{Engine, Event};
 use super::dialogs::{Dialogs, NativeDialogs};
 use super::panels;
 use super::settings::{Settings, SettingsWriter};
-use super::state::{Action, Bottom, Centre, UiState};
+use super::state::{Action, Bottom, CaptureState, Centre, UiState};
+use crate::engine::capture::Capture;
 
 /// The name eframe keeps socklab's files under (and the window's app id).
 pub const APP_ID: &str = "socklab";
@@ -183,11 +184,25 @@ impl eframe::App for SocklabApp {
         }
     }
 
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.startup_frame();
         self.drain_events();
         for console in &mut self.state.consoles {
             console.poll();
+        }
+        // The real segments for the sequence diagram, from when it is first shown.
+        if self.state.centre == Centre::Sequence
+            && matches!(self.state.capture, CaptureState::NotTried)
+        {
+            let wake = ctx.clone();
+            self.state.capture = match Capture::start(move || wake.request_repaint()) {
+                Ok(c) => CaptureState::On(c),
+                Err(e) => CaptureState::Refused(e.to_string()),
+            };
+        }
+        if self.state.take_segments() {
+            // A segment waits for its socket's address (its snapshot is on its way).
+            ctx.request_repaint_after(Duration::from_millis(100));
         }
         self.state.files_tick();
         if let Some(w) = &self.settings_writer {

@@ -32,6 +32,8 @@ pub enum ArrowKind {
     Handshake,
     /// close() or shutdown(): the end of the stream reaching the peer (FIN).
     Fin,
+    /// A TCP segment captured on loopback, as it went.
+    Segment,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -153,6 +155,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
     let mut sends: Vec<(usize, &Beat)> = Vec::new();
     let mut ends: Vec<(usize, SocketId)> = Vec::new();
     let mut eofs: HashMap<SocketId, Vec<usize>> = HashMap::new();
+    let mut segments: Vec<(usize, usize, usize, String)> = Vec::new();
     for beat in story.of(lanes) {
         let Some(&lane) = lane_of.get(&beat.id) else {
             continue;
@@ -219,6 +222,26 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 false,
                 None,
             ),
+            What::Segment {
+                to,
+                flags,
+                seq,
+                ack,
+                len,
+            } => {
+                let names = crate::engine::capture::flag_names(*flags);
+                let mut text = format!("[{names}] seq={seq}");
+                if flags & crate::engine::capture::ACK != 0 {
+                    text.push_str(&format!(" ack={ack}"));
+                }
+                if *len > 0 {
+                    text.push_str(&format!(" len={len}"));
+                }
+                if let Some(to) = to.and_then(|t| lane_of.get(&t)) {
+                    segments.push((d.rows.len(), lane, *to, names));
+                }
+                (text, false, None)
+            }
             What::Kernel { state: Some(s) } => (format!("kernel: {}", s.name()), false, None),
             What::Kernel { state: None } => {
                 ("kernel: forgot the connection".to_string(), false, None)
@@ -286,8 +309,21 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             });
         }
     }
-    // The handshake: a connect that worked, to the listener its other end came from.
-    for (row, r) in d.rows.iter().enumerate() {
+    // Captured segments: each from its sender's lane to its receiver's, as it went.
+    for (row, from, to, names) in segments {
+        d.arrows.push(Arrow {
+            from,
+            to,
+            from_row: row,
+            to_row: row,
+            label: names,
+            kind: ArrowKind::Segment,
+        });
+    }
+    // Guessed from the calls only when nothing was captured: the handshake at a connect
+    // that worked, to the listener its other end came from...
+    let guess = !story.captured;
+    for (row, r) in d.rows.iter().enumerate().filter(|_| guess) {
         let id = lanes[r.lane];
         if r.failed || !(r.text.starts_with("connect()") || r.text == "connect_ex() → 0") {
             continue;
@@ -306,8 +342,8 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             });
         }
     }
-    // The end of a stream: a close or shutdown, to the other end's recv that got b''.
-    for (row, id) in ends {
+    // ...and the end of a stream: a close or shutdown, to the other end's recv that got b''.
+    for (row, id) in ends.into_iter().filter(|_| guess) {
         let Some(other) = lanes.iter().find(|o| **o != id && talks(state, id, **o)) else {
             continue;
         };
@@ -505,7 +541,7 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
                 op, failed: false, ..
             } => track.calls.push((k, format!("{op}()"))),
             What::Call { op, .. } => track.calls.push((k, format!("{op}() failed"))),
-            What::Bytes { .. } => {}
+            What::Bytes { .. } | What::Segment { .. } => {}
         }
     }
     // A connection the kernel forgot has no more state to show.

@@ -42,6 +42,15 @@ pub enum What {
         to: SockState,
         cause: &'static str,
     },
+    /// A TCP segment captured on loopback, from the sender `id` to `to` (either may be
+    /// unknown to the window, not both); `seq` and `ack` relative to each side's first.
+    Segment {
+        to: Option<SocketId>,
+        flags: u8,
+        seq: u32,
+        ack: u32,
+        len: u32,
+    },
     /// The kernel's TCP state, when it differs from the one reported before (after close
     /// too: FIN_WAIT2, TIME_WAIT); None: the kernel forgot the connection.
     Kernel { state: Option<TcpState> },
@@ -68,6 +77,13 @@ pub struct Story {
     pub start: Option<Instant>,
     /// The addresses each socket's datagrams went to or came from (the first few).
     peers: HashMap<SocketId, Vec<Endpoint>>,
+    /// Each direction's first sequence number, as its SYN said (relative numbers count
+    /// from it, as Wireshark shows them).
+    isn: HashMap<(std::net::SocketAddr, std::net::SocketAddr), u32>,
+    /// Segments were captured (the diagram draws them instead of its guesses).
+    pub captured: bool,
+    /// When each socket came to the window (a segment before it belongs to its listener).
+    made: HashMap<SocketId, Instant>,
 }
 
 /// Datagram peers remembered per socket.
@@ -75,22 +91,42 @@ const MAX_PEERS: usize = 16;
 
 impl Story {
     fn push(&mut self, id: SocketId, what: What) {
+        self.push_at(id, what, Instant::now());
+    }
+
+    /// A beat that happened at `at`: after those told before it that happened no later
+    /// (a captured segment's time is its own; the engine's events are told as they come).
+    fn push_at(&mut self, id: SocketId, what: What, at: Instant) {
         if self.beats.len() >= MAX_BEATS {
             self.beats.pop_front();
         }
-        let at = Instant::now();
-        self.start.get_or_insert(at);
-        self.beats.push_back(Beat {
-            seq: self.next,
-            at,
-            id,
-            what,
-        });
+        let start = *self.start.get_or_insert(at);
+        self.start = Some(start.min(at));
+        let place = self
+            .beats
+            .iter()
+            .rposition(|b| b.at <= at)
+            .map_or(0, |i| i + 1);
+        self.beats.insert(
+            place,
+            Beat {
+                seq: self.next,
+                at,
+                id,
+                what,
+            },
+        );
         self.next += 1;
     }
 
     pub fn made(&mut self, id: SocketId, parent: Option<SocketId>) {
+        self.made.insert(id, Instant::now());
         self.push(id, What::Made { parent });
+    }
+
+    /// When the window learnt of socket `id`.
+    pub fn made_at(&self, id: SocketId) -> Option<Instant> {
+        self.made.get(&id).copied()
     }
 
     /// A call that ended, if it is one the diagram shows (bytes are shown by their own
@@ -184,6 +220,36 @@ impl Story {
         self.push(id, What::Kernel { state });
     }
 
+    /// A captured segment between `from` (the sender) and `to`, as the window knows them.
+    pub fn segment(
+        &mut self,
+        seg: &crate::engine::capture::Segment,
+        from: Option<SocketId>,
+        to: Option<SocketId>,
+    ) {
+        use crate::engine::capture::SYN;
+        if seg.flags & SYN != 0 {
+            self.isn.insert((seg.src, seg.dst), seg.seq);
+        }
+        let mine = self.isn.get(&(seg.src, seg.dst)).copied().unwrap_or(0);
+        let theirs = self.isn.get(&(seg.dst, seg.src)).copied().unwrap_or(0);
+        let Some(id) = from.or(to) else {
+            return;
+        };
+        self.captured = true;
+        self.push_at(
+            id,
+            What::Segment {
+                to: if from.is_some() { to } else { None },
+                flags: seg.flags,
+                seq: seg.seq.wrapping_sub(mine),
+                ack: seg.ack.wrapping_sub(theirs),
+                len: seg.len,
+            },
+            seg.at,
+        );
+    }
+
     pub fn beats(&self) -> impl DoubleEndedIterator<Item = &Beat> + ExactSizeIterator {
         self.beats.iter()
     }
@@ -206,6 +272,7 @@ impl Story {
     pub fn clear(&mut self) {
         self.beats.clear();
         self.start = None;
+        self.isn.clear();
     }
 }
 

@@ -5,7 +5,7 @@
 use egui::{Color32, FontId, Pos2, RichText, Sense, Stroke};
 
 use crate::ui::diagram::{self, ArrowKind, Diagram};
-use crate::ui::state::{Action, UiState};
+use crate::ui::state::{Action, CaptureState, UiState};
 
 /// Height of a row.
 const ROW_H: f32 = 24.0;
@@ -20,13 +20,28 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let lanes = diagram::lanes(state, state.selected);
     let d = diagram::build(state, &state.story, &lanes);
     ui.horizontal_wrapped(|ui| {
-        ui.label(
-            RichText::new(
+        let how = match &state.capture {
+            CaptureState::On(c) => {
+                let lost = match c.dropped() {
+                    0 => String::new(),
+                    n => format!(" ({n} segments were not kept: the window fell behind)"),
+                };
+                format!(
+                    "The grey arrows are the TCP segments captured on loopback as they went \
+                     ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from \
+                     each side's first, as Wireshark shows them){lost}; the blue ones, each \
+                     send's bytes to the recv they arrived in."
+                )
+            }
+            CaptureState::Refused(why) => format!(
                 "Drawn from the socket calls and the states the kernel reported: the \
-                 handshake and FIN arrows mark where the kernels did them, not each segment.",
-            )
-            .weak(),
-        );
+                 handshake and FIN arrows mark where the kernels did them. Capturing the \
+                 real segments needs root or CAP_NET_RAW ({why}); e.g. sudo setcap \
+                 cap_net_raw+ep on the socklab binary."
+            ),
+            CaptureState::NotTried => String::new(),
+        };
+        ui.label(RichText::new(how).weak());
         if ui
             .button("Clear diagram")
             .on_hover_text("Start the drawing again from now (the sockets stay).")
@@ -144,12 +159,17 @@ fn draw(
             ArrowKind::Data => Color32::from_rgb(70, 150, 230),
             ArrowKind::Handshake => Color32::from_rgb(170, 110, 230),
             ArrowKind::Fin => Color32::from_rgb(230, 160, 40),
+            ArrowKind::Segment => Color32::from_rgb(150, 150, 150),
         };
         arrow(&painter, from, to, colour);
         if a.kind == ArrowKind::Handshake {
             arrow(&painter, to, from, colour);
         }
-        // Past the sender's words; arrows that meet at one recv keep theirs apart.
+        // A segment's row says what it is; the others' words go past the sender's, where
+        // arrows that meet at one recv keep theirs apart.
+        if a.kind == ArrowKind::Segment {
+            continue;
+        }
         let at = from + (to - from) * 0.45;
         painter.text(
             egui::pos2(at.x, at.y - 4.0),

@@ -374,4 +374,81 @@ impl UiState {
         };
         self.story.call(id, op, result, false);
     }
+
+    /// Segments captured since the last frame, into the story; the capture watches the
+    /// ports of the window's TCP sockets. True while some wait for their sockets.
+    pub fn take_segments(&mut self) -> bool {
+        let CaptureState::On(capture) = &self.capture else {
+            return false;
+        };
+        let ports = self
+            .sockets
+            .values()
+            .filter(|s| s.info.kind == crate::engine::Kind::Stream)
+            .filter_map(|s| {
+                s.snapshot
+                    .as_ref()?
+                    .local
+                    .as_ref()
+                    .and_then(inet)
+                    .map(|a| a.port())
+            });
+        capture.watch(ports);
+        self.pending_segments.extend(capture.take());
+        // In order; one whose ends are not both known yet waits (a snapshot with its
+        // address is on its way), and those after it with it, a second at most.
+        while let Some(seg) = self.pending_segments.front() {
+            let from = self.socket_at(seg.src, seg.dst, seg.at);
+            let to = self.socket_at(seg.dst, seg.src, seg.at);
+            let stale = seg.at.elapsed() > std::time::Duration::from_secs(1);
+            if (from.is_none() || to.is_none()) && !stale {
+                break;
+            }
+            if let Some(seg) = self.pending_segments.pop_front() {
+                self.story.segment(&seg, from, to);
+            }
+        }
+        while self.pending_segments.len() > crate::engine::capture::MAX_WAITING {
+            self.pending_segments.pop_front();
+        }
+        !self.pending_segments.is_empty()
+    }
+
+    /// The window's TCP socket at `local` talking to `peer` at `at`: the connection
+    /// itself, else the listener on `local` (the handshake goes to it: accept() gives the
+    /// connection later).
+    fn socket_at(
+        &self,
+        local: std::net::SocketAddr,
+        peer: std::net::SocketAddr,
+        at: std::time::Instant,
+    ) -> Option<crate::engine::SocketId> {
+        let mut listener = None;
+        for s in self.sockets.values() {
+            let Some(snap) = &s.snapshot else { continue };
+            if snap.local.as_ref().and_then(inet) != Some(local) {
+                continue;
+            }
+            match snap.peer.as_ref().and_then(inet) {
+                Some(p) if p == peer => {
+                    let accepted_later = s.info.parent.is_some()
+                        && self.story.made_at(s.info.id).is_some_and(|m| m > at);
+                    if !accepted_later {
+                        return Some(s.info.id);
+                    }
+                }
+                None if s.info.kind == crate::engine::Kind::Stream => listener = Some(s.info.id),
+                _ => {}
+            }
+        }
+        listener
+    }
+}
+
+fn inet(e: &crate::engine::Endpoint) -> Option<std::net::SocketAddr> {
+    match e {
+        crate::engine::Endpoint::V4(a) => Some((*a).into()),
+        crate::engine::Endpoint::V6(a) => Some((*a).into()),
+        _ => None,
+    }
 }

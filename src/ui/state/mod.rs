@@ -72,6 +72,20 @@ pub struct UiState {
     pub centre: Centre,
     /// The send or recv whose bytes the diagram shows (socket, traffic row).
     pub diagram_pick: Option<(SocketId, u64)>,
+    /// Capturing TCP segments on loopback for the diagram (started when it is first shown).
+    pub capture: CaptureState,
+    /// Captured segments whose sockets' addresses are not known yet (a second at most).
+    pub(crate) pending_segments: std::collections::VecDeque<crate::engine::capture::Segment>,
+}
+
+/// Whether the real segments can be drawn.
+#[derive(Default)]
+pub enum CaptureState {
+    #[default]
+    NotTried,
+    On(crate::engine::capture::Capture),
+    /// Why not (EPERM without root or CAP_NET_RAW).
+    Refused(String),
 }
 
 /// The centre's pages.
@@ -132,6 +146,8 @@ impl Default for UiState {
             story: Default::default(),
             centre: Centre::default(),
             diagram_pick: None,
+            capture: CaptureState::default(),
+            pending_segments: Default::default(),
             bottom: Bottom::default(),
         }
     }
