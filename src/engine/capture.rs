@@ -62,7 +62,21 @@ pub fn flag_names(flags: u8) -> String {
     names.join(", ")
 }
 
-/// A running capture; stops when dropped.
+/// How the capture is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// Its thread is opening the socket.
+    Starting,
+    On,
+    /// It could not capture: the errno (EPERM without root or CAP_NET_RAW) and the words.
+    Refused {
+        errno: Option<i32>,
+        why: String,
+    },
+}
+
+/// A capture on loopback, its socket opened and read on a thread of its own; stops when
+/// dropped.
 pub struct Capture {
     rx: Receiver<Segment>,
     /// Local ports whose segments are kept.
@@ -70,47 +84,75 @@ pub struct Capture {
     dropped: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
+    started: Receiver<Result<(), std::io::Error>>,
+    status: Mutex<Status>,
 }
 
 impl Capture {
-    /// Starts capturing on loopback; `told` is called when segments are waiting. The error
-    /// of the AF_PACKET socket (EPERM without root or CAP_NET_RAW) says why not.
+    /// Starts capturing on loopback; `told` is called when segments are waiting, and once
+    /// the capture is on or refused (status() says which).
     pub fn start(told: impl Fn() + Send + 'static) -> std::io::Result<Capture> {
-        let eth_p_all = (libc::ETH_P_ALL as u16).to_be() as i32;
-        // Cooked (SOCK_DGRAM): no link header, the IP header first.
-        let sock = Socket::new(Domain::PACKET, Type::DGRAM, Some(Protocol::from(eth_p_all)))?;
-        // Each loopback packet passes twice, going out and coming in: only the second.
-        crate::sys::setsockopt_raw(
-            sock.as_fd(),
-            libc::SOL_PACKET,
-            PACKET_IGNORE_OUTGOING,
-            &1i32.to_ne_bytes(),
-        )
-        .map_err(std::io::Error::from_raw_os_error)?;
-        sock.set_nonblocking(true)?;
         let wake = Arc::new(crate::sys::eventfd()?);
         let (tx, rx) = crossbeam_channel::bounded(MAX_WAITING);
+        let (started_tx, started) = crossbeam_channel::bounded(1);
         let ports = Arc::new(Mutex::new(HashSet::new()));
         let dropped = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let ctx = Reader {
-            sock,
-            tx,
-            ports: ports.clone(),
-            dropped: dropped.clone(),
-            stop: stop.clone(),
-            wake: wake.clone(),
-        };
+        let (p, d, st, w) = (ports.clone(), dropped.clone(), stop.clone(), wake.clone());
         std::thread::Builder::new()
             .name("socklab-capture".into())
-            .spawn(move || ctx.run(told))?;
+            .spawn(move || match open() {
+                Ok(sock) => {
+                    let _ = started_tx.send(Ok(()));
+                    told();
+                    Reader {
+                        sock,
+                        tx,
+                        ports: p,
+                        dropped: d,
+                        stop: st,
+                        wake: w,
+                    }
+                    .run(told);
+                }
+                Err(e) => {
+                    let _ = started_tx.send(Err(e));
+                    told();
+                }
+            })?;
         Ok(Capture {
             rx,
             ports,
             dropped,
             stop,
             wake,
+            started,
+            status: Mutex::new(Status::Starting),
         })
+    }
+
+    /// Whether it captures (answered by its thread once it opened the socket, or not).
+    pub fn status(&self) -> Status {
+        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        if *status == Status::Starting {
+            match self.started.try_recv() {
+                Ok(Ok(())) => *status = Status::On,
+                Ok(Err(e)) => {
+                    *status = Status::Refused {
+                        errno: e.raw_os_error(),
+                        why: e.to_string(),
+                    }
+                }
+                Err(crossbeam_channel::TryRecvError::Empty) => {}
+                Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                    *status = Status::Refused {
+                        errno: None,
+                        why: "the capture's thread ended".into(),
+                    }
+                }
+            }
+        }
+        status.clone()
     }
 
     /// Keeps the segments to and from these local ports (the window's TCP sockets').
@@ -136,6 +178,28 @@ impl Drop for Capture {
         self.stop.store(true, Ordering::SeqCst);
         crate::sys::eventfd_signal(self.wake.as_fd());
     }
+}
+
+/// The capture's socket: cooked AF_PACKET (the IP header first), bound to loopback, the
+/// host's own outgoing copies left out (each loopback packet passes out and in).
+fn open() -> std::io::Result<Socket> {
+    let eth_p_all = (libc::ETH_P_ALL as u16).to_be();
+    let sock = Socket::new(
+        Domain::PACKET,
+        Type::DGRAM,
+        Some(Protocol::from(i32::from(eth_p_all))),
+    )?;
+    let lo = crate::sys::interface_index(sock.as_fd(), "lo")?;
+    crate::sys::bind_packet(sock.as_fd(), lo, eth_p_all)?;
+    crate::sys::setsockopt_raw(
+        sock.as_fd(),
+        libc::SOL_PACKET,
+        PACKET_IGNORE_OUTGOING,
+        &1i32.to_ne_bytes(),
+    )
+    .map_err(std::io::Error::from_raw_os_error)?;
+    sock.set_nonblocking(true)?;
+    Ok(sock)
 }
 
 /// linux/if_packet.h: deliver no packets the host sends (Linux 4.20).

@@ -110,6 +110,9 @@ pub struct Config {
     pub engine: Option<crate::engine::Engine>,
     /// Called after each piece of output.
     pub wake: Option<Wake>,
+    /// A session this one replaces: it ends first (its sockets closed), so a file run
+    /// again binds its port again.
+    pub after: Option<Session>,
 }
 
 /// The statement ids shared with the interrupting threads.
@@ -133,7 +136,11 @@ pub struct Session {
     signals: UserSignalSender,
     ids: Arc<Ids>,
     next: AtomicU64,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
+
+/// How long a new session waits for the one it replaces to end.
+const REPLACED_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Session {
     /// Starts an interpreter on its own thread, with an engine of its own; `name` names the
@@ -147,7 +154,12 @@ impl Session {
 
     /// Starts an interpreter on its own thread as `config` says.
     pub fn start_with(config: Config) -> std::io::Result<Session> {
-        let Config { name, engine, wake } = config;
+        let Config {
+            name,
+            engine,
+            wake,
+            after,
+        } = config;
         let (jobs, rx) = crossbeam_channel::bounded::<Job>(MAX_QUEUED);
         let (signals, signal_rx) = user_signal_channel();
         let (steps, steps_rx) = crossbeam_channel::bounded::<Step>(MAX_STEPS);
@@ -158,10 +170,13 @@ impl Session {
             finished: AtomicU64::new(0),
         });
         let shared = ids.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name(name.to_string())
             .stack_size(super::MAIN_STACK)
             .spawn(move || {
+                if let Some(old) = after {
+                    old.end(REPLACED_WAIT);
+                }
                 let interp = super::builder(vec![String::new()], Vec::new())
                     .init_hook(move |vm| vm.set_user_signal_channel(signal_rx))
                     .build();
@@ -189,12 +204,23 @@ impl Session {
                                 }
                             }
                         }
+                        // Closed now, each answered by the engine: the next session may
+                        // bind the same ports.
+                        let held: Vec<PyObjectRef> = (&globals)
+                            .into_iter()
+                            .map(|(_, v)| v)
+                            .filter(|v| super::socket::engine_id(v).is_some())
+                            .collect();
+                        for s in held {
+                            let _ = vm.call_method(&s, "close", ());
+                        }
                         globals.clear();
                     }
                     super::engine_link::detach(vm);
                 });
             })?;
         Ok(Session {
+            thread: Some(thread),
             jobs,
             steps,
             signals,
@@ -204,10 +230,30 @@ impl Session {
         })
     }
 
+    /// Ends the session: no more jobs; waits (up to `limit`) for its thread to finish the
+    /// statement it runs and close the sockets its names hold.
+    pub fn end(mut self, limit: std::time::Duration) -> bool {
+        let thread = self.thread.take();
+        drop(self);
+        let Some(thread) = thread else {
+            return true;
+        };
+        let until = std::time::Instant::now() + limit;
+        while !thread.is_finished() {
+            if std::time::Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let _ = thread.join();
+        true
+    }
+
     /// Runs one statement (a block with its lines); its output arrives on the receiver,
     /// ending with Done. Statements run in the order given.
     pub fn run(&self, source: &str) -> (u64, Receiver<Output>) {
-        self.queue(What::Statement(source.to_string()))
+        let (id, rx, _) = self.queue(What::Statement(source.to_string()));
+        (id, rx)
     }
 
     /// Runs a file as `python3 -i FILE ARGS...` does before its prompt (sys.argv, __file__;
@@ -219,11 +265,14 @@ impl Session {
         args: &[String],
         step: bool,
     ) -> (u64, Receiver<Output>) {
-        let (id, rx) = self.queue(What::File {
+        let (id, rx, queued) = self.queue(What::File {
             path: path.to_path_buf(),
             args: args.to_vec(),
             step,
         });
+        if !queued {
+            return (id, rx);
+        }
         // A server file never ends: its sockets are named while it runs (at the
         // interpreter's next check, a blocked socket call's included), four times a second.
         let ids = self.ids.clone();
@@ -253,7 +302,8 @@ impl Session {
         let _ = self.steps.try_send(how);
     }
 
-    fn queue(&self, what: What) -> (u64, Receiver<Output>) {
+    /// Queues a job; whether it was taken (else its Done is on the receiver already).
+    fn queue(&self, what: What) -> (u64, Receiver<Output>, bool) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         // Bounded: a statement that prints without end waits for its reader.
         let (tx, rx) = crossbeam_channel::bounded(MAX_OUTPUT);
@@ -275,11 +325,12 @@ impl Session {
                 "SystemError: the Python session has ended\n".to_string(),
             )),
         };
+        let queued = refused.is_none();
         if let Some((Job::Run { out, .. }, text)) = refused {
             out.send(Output::Text { err: true, text });
             out.send(Output::Done { raised: true });
         }
-        (id, rx)
+        (id, rx, queued)
     }
 
     /// The completions of `text` (a name, or `obj.attr` at the end of the typed line), as
@@ -837,7 +888,9 @@ _sys.settrace(_socklab_tracer)
             match step {
                 Some(Ok(super::Step::Line)) => return Ok(true),
                 Some(Err(crossbeam_channel::RecvTimeoutError::Timeout)) => {
-                    // Ctrl+C while it waits at a line: KeyboardInterrupt there.
+                    // Ctrl+C while it waits at a line: KeyboardInterrupt there; and what
+                    // was asked of the interpreter meanwhile (naming its sockets) is done.
+                    vm.check_signals()?;
                     super::check_interrupt(vm)?;
                 }
                 Some(Ok(super::Step::Continue))

@@ -55,3 +55,26 @@ pub(crate) fn tcp_info(fd: BorrowedFd<'_>) -> Option<libc::tcp_info> {
     let needed = std::mem::offset_of!(libc::tcp_info, tcpi_total_retrans) + 4;
     (check(rc).is_ok() && l as usize >= needed).then_some(ti)
 }
+
+/// Binds an AF_PACKET socket to one interface (by index), for `protocol` in network byte
+/// order: it then sees only that interface's packets.
+pub(crate) fn bind_packet(fd: BorrowedFd<'_>, ifindex: u32, protocol: u16) -> io::Result<()> {
+    // SAFETY: sockaddr_ll is a C struct of integers and byte arrays, for which all-zero
+    // bytes are a value.
+    let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+    sll.sll_family = libc::AF_PACKET as u16;
+    sll.sll_protocol = protocol;
+    sll.sll_ifindex =
+        i32::try_from(ifindex).map_err(|_| io::Error::from_raw_os_error(libc::ENODEV))?;
+    let len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+    // SAFETY: the pointer is to `sll`, a sockaddr_ll of `len` bytes that lives across the
+    // call; the kernel only reads it; fd is open.
+    let rc = unsafe {
+        libc::bind(
+            fd.as_raw_fd(),
+            (&sll as *const libc::sockaddr_ll).cast(),
+            len,
+        )
+    };
+    check(rc).map(drop)
+}

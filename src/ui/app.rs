@@ -197,7 +197,9 @@ impl eframe::App for SocklabApp {
             let wake = ctx.clone();
             self.state.capture = match Capture::start(move || wake.request_repaint()) {
                 Ok(c) => CaptureState::On(c),
-                Err(e) => CaptureState::Refused(e.to_string()),
+                Err(e) => {
+                    CaptureState::Refused(super::state::refusal(e.raw_os_error(), &e.to_string()))
+                }
             };
         }
         if self.state.take_segments() {

@@ -11,6 +11,9 @@ use crossbeam_channel::Receiver;
 use crate::engine::{Engine, SocketId};
 use crate::pyrt::session::{Config, Output, Session, Step, Wake};
 
+/// A transcript wrapped: (its version, the columns, where each line's rows begin, rows).
+type WrapCache = (u64, usize, std::rc::Rc<Vec<usize>>, usize);
+
 /// Transcript lines kept (older ones go first).
 pub const MAX_LINES: usize = 5000;
 /// Characters of one transcript line kept; the rest is counted, not kept.
@@ -121,9 +124,34 @@ pub struct Console {
     pub script_args: String,
     /// The file run last, shown beside the transcript.
     pub file: Option<FileView>,
+    /// The session a Run file replaced, until the new one takes it to wait for its end.
+    retiring: Option<Session>,
+    /// Changes whenever the transcript does.
+    version: u64,
+    /// Where each line's rows begin when wrapped, for the version and width it was made
+    /// for (the frame does not go over the transcript again while it stays).
+    wrap_cache: std::cell::RefCell<Option<WrapCache>>,
 }
 
 impl Console {
+    /// Where each transcript line's rows begin, wrapped at `columns`, and the rows in all.
+    pub fn wrapped(&self, columns: usize) -> (std::rc::Rc<Vec<usize>>, usize) {
+        if let Some((v, c, starts, total)) = &*self.wrap_cache.borrow() {
+            if *v == self.version && *c == columns {
+                return (starts.clone(), *total);
+            }
+        }
+        let mut starts = Vec::with_capacity(self.lines.len());
+        let mut total = 0usize;
+        for line in &self.lines {
+            starts.push(total);
+            total += wrapped_rows(&line.text, columns);
+        }
+        let starts = std::rc::Rc::new(starts);
+        *self.wrap_cache.borrow_mut() = Some((self.version, columns, starts.clone(), total));
+        (starts, total)
+    }
+
     /// Console `which` (0, 1: side by side).
     pub fn numbered(which: usize) -> Console {
         Console {
@@ -251,17 +279,20 @@ impl Console {
             .join(" ");
         let how = if step { "step through" } else { "run" };
         self.open_line = false;
-        // As IDLE's Run Module: the file starts in a fresh session, whatever was typed.
+        // As IDLE's Run Module: the file starts in a fresh session, whatever was typed; the
+        // new one waits for the old to end and close its sockets.
         if let Some(old) = self.session.take() {
             if let Some(last) = self.running.back() {
                 old.interrupt(last.id);
             }
             self.running.clear();
+            self.retiring = Some(old);
             self.push(
                 LineKind::Note,
                 &format!(
                     "=== RESTART: {path} === (a fresh session, as IDLE's Run Module does: the \
-                     names typed before are gone and the sockets they held are closed)"
+                     names typed before are gone, and the sockets they held close as that \
+                     session ends)"
                 ),
             );
         }
@@ -322,6 +353,7 @@ impl Console {
                 },
                 engine: self.engine.clone(),
                 wake: self.wake.clone(),
+                after: self.retiring.take(),
             };
             match Session::start_with(config) {
                 Ok(s) => {
@@ -554,6 +586,7 @@ impl Console {
     /// Writes output as it came: lines split at newlines, an unfinished line continued
     /// by the next write.
     fn write(&mut self, kind: LineKind, text: &str) {
+        self.version += 1;
         let mut pieces = text.split('\n').peekable();
         while let Some(piece) = pieces.next() {
             let last = pieces.peek().is_none();
@@ -571,6 +604,7 @@ impl Console {
     }
 
     fn push(&mut self, kind: LineKind, text: &str) {
+        self.version += 1;
         let mut line = Line {
             kind,
             text: String::new(),
@@ -585,6 +619,7 @@ impl Console {
 
     /// Forgets the transcript (not the session's names).
     pub fn clear(&mut self) {
+        self.version += 1;
         self.lines.clear();
         self.open_line = false;
     }
@@ -623,4 +658,75 @@ fn common_prefix(words: &[String]) -> String {
         );
     }
     first[..n].to_string()
+}
+
+/// Columns a character takes in a monospace line (CJK and other wide ones: two).
+pub fn cells(c: char) -> usize {
+    if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// How many rows `text` takes at `columns` wide.
+pub fn wrapped_rows(text: &str, columns: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for c in text.chars() {
+        let w = cells(c);
+        if used + w > columns {
+            rows += 1;
+            used = 0;
+        }
+        used += w;
+    }
+    rows
+}
+
+/// Row `k` of `text` wrapped at `columns`.
+pub fn piece_of(text: &str, columns: usize, k: usize) -> &str {
+    let (mut row, mut used, mut begin) = (0, 0, 0);
+    for (i, c) in text.char_indices() {
+        let w = cells(c);
+        if used + w > columns {
+            if row == k {
+                return &text[begin..i];
+            }
+            row += 1;
+            used = 0;
+            begin = i;
+        }
+        used += w;
+    }
+    if row == k {
+        &text[begin..]
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{piece_of, wrapped_rows};
+
+    #[test]
+    fn lines_wrap_at_the_columns_and_wide_characters_take_two() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("abcdefghij", 10), 1);
+        assert_eq!(wrapped_rows("abcdefghijk", 10), 2);
+        let rows: Vec<&str> = (0..3)
+            .map(|k| piece_of("abcdefghijklmnopqrstuv", 10, k))
+            .collect();
+        assert_eq!(rows, ["abcdefghij", "klmnopqrst", "uv"]);
+        // 你好 takes four columns: five of them fill ten.
+        let text = "你好你好你好";
+        assert_eq!(wrapped_rows(text, 10), 2);
+        assert_eq!(
+            (piece_of(text, 10, 0), piece_of(text, 10, 1)),
+            ("你好你好你", "好")
+        );
+        assert_eq!(piece_of(text, 10, 2), "");
+    }
 }

@@ -256,6 +256,16 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             bytes,
         });
     }
+    // Which lanes are the two ends of one connection (worked out once, not per send).
+    let pairs: std::collections::HashSet<(SocketId, SocketId)> = lanes
+        .iter()
+        .flat_map(|a| {
+            talks_to(state, *a)
+                .into_iter()
+                .filter(|b| lanes.contains(b))
+                .map(move |b| (*a, b))
+        })
+        .collect();
     // Bytes: each send to the recv its first byte arrives in, on the lane it went to.
     let mut sent_to: HashMap<(SocketId, SocketId), usize> = HashMap::new();
     for (row, beat) in &sends {
@@ -288,7 +298,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 *rank += 1;
                 got?
             } else {
-                if *len == 0 || !talks(state, beat.id, *id) {
+                if *len == 0 || !pairs.contains(&(beat.id, *id)) {
                     return None;
                 }
                 let recvs = streams.get(id)?;
@@ -344,7 +354,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
     }
     // ...and the end of a stream: a close or shutdown, to the other end's recv that got b''.
     for (row, id) in ends.into_iter().filter(|_| guess) {
-        let Some(other) = lanes.iter().find(|o| **o != id && talks(state, id, **o)) else {
+        let Some(other) = lanes.iter().find(|o| pairs.contains(&(id, **o))) else {
             continue;
         };
         let eof = eofs.get(other).and_then(|rows| {
@@ -364,11 +374,6 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
         }
     }
     d
-}
-
-/// Whether `a` and `b` are the two ends of one connection (addresses crossed).
-fn talks(state: &UiState, a: SocketId, b: SocketId) -> bool {
-    talks_to(state, a).contains(&b)
 }
 
 fn size(n: usize) -> String {

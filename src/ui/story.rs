@@ -84,6 +84,8 @@ pub struct Story {
     pub captured: bool,
     /// When each socket came to the window (a segment before it belongs to its listener).
     made: HashMap<SocketId, Instant>,
+    /// Beats were dropped for room.
+    dropped: bool,
 }
 
 /// Datagram peers remembered per socket.
@@ -99,6 +101,7 @@ impl Story {
     fn push_at(&mut self, id: SocketId, what: What, at: Instant) {
         if self.beats.len() >= MAX_BEATS {
             self.beats.pop_front();
+            self.dropped = true;
         }
         let start = *self.start.get_or_insert(at);
         self.start = Some(start.min(at));
@@ -264,13 +267,21 @@ impl Story {
         self.peers.get(&id).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether beats were dropped for room (the diagram says it starts late).
+    /// Whether beats were dropped for room since the start or the last clear (the diagram
+    /// says it starts late).
     pub fn truncated(&self) -> bool {
-        self.beats.front().is_some_and(|b| b.seq > 0)
+        self.dropped
+    }
+
+    /// Changes whenever a beat is told or the story is cleared.
+    pub fn version(&self) -> u64 {
+        self.next
     }
 
     pub fn clear(&mut self) {
+        self.next += 1;
         self.beats.clear();
+        self.dropped = false;
         self.start = None;
         self.isn.clear();
     }

@@ -371,10 +371,18 @@ fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
 fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blocked.py");
+    // A fixed port, as a tutorial's server has: running the file again must bind it again.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     std::fs::write(
         &path,
-        "import socket\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\nsrv.listen()\n\
-         conn, addr = srv.accept()\n",
+        format!(
+            "import socket\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', {port}))\n\
+             srv.listen()\nconn, addr = srv.accept()\n"
+        ),
     )
     .unwrap();
     let mut h = harness();
@@ -428,4 +436,37 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
             (LineKind::Output, "('127.0.0.1', False)".into())
         ]
     );
+    // Run again: the session before ends first and closes its listener, so the file binds
+    // the same port again.
+    click(&mut h, "Run file");
+    step_until(&mut h, "the second run waiting in accept", |a| {
+        let c = &a.state.consoles[0];
+        c.busy()
+            && c.lines
+                .iter()
+                .filter(|l| l.text.starts_with("=== RESTART: "))
+                .count()
+                == 2
+            && a.state
+                .sockets
+                .values()
+                .filter(|s| s.info.name == "srv" && !s.closed)
+                .count()
+                == 1
+            && a.state
+                .sockets
+                .values()
+                .any(|s| s.info.name == "srv" && s.waiting.iter().any(|w| w.op == "accept"))
+    });
+    let lines: Vec<String> = h.state().state.consoles[0]
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        !lines.iter().any(|l| l.contains("Address already in use")),
+        "{lines:?}"
+    );
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "interrupted again", |a| !a.state.consoles[0].busy());
 }

@@ -166,8 +166,11 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
 /// tests/snapshots/sequence_diagram.png (UPDATE_SNAPSHOTS=1 rewrites it).
 #[test]
 fn sequence_diagram_snapshot() {
+    // Tall enough for every row: the drawing starts at its top, and what varies from run to
+    // run (FIN_WAIT2 seen or not, the order of two sockets' events at the close) is in its
+    // last rows.
     let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
+        .with_size(egui::vec2(1280.0, 1100.0))
         .wgpu()
         .build_eframe(|cc| SocklabApp::new(cc));
     converse(&mut h);
@@ -175,20 +178,22 @@ fn sequence_diagram_snapshot() {
     click(&mut h, "Journal");
     // Drawn from the socket events (how it is without root): the segments a capture sees
     // vary from run to run (delayed ACKs), the calls do not.
-    h.state_mut().state.capture =
-        socklab::ui::state::CaptureState::Refused("Operation not permitted (os error 1)".into());
+    h.state_mut().state.capture = socklab::ui::state::CaptureState::Refused(
+        socklab::ui::state::refusal(Some(1), "Operation not permitted (os error 1)"),
+    );
     click(&mut h, "Sequence diagram");
     step_until_drawn(&mut h, "the recv row", |h| {
         h.query_by_label("recv → 6 B").is_some()
     });
     h.state_mut().state.journal.clear_done();
     h.run();
-    // Times, ports and fd numbers change from run to run; the allowance covers them.
+    // Times, ports, fd numbers and those last rows change from run to run; the allowance
+    // covers them, not a drawing laid out anew.
     h.snapshot_options(
         "sequence_diagram",
         &egui_kittest::SnapshotOptions::new()
             .threshold(1.0)
-            .max_failed_pixels(4000),
+            .max_failed_pixels(9000),
     );
 }
 
@@ -277,12 +282,14 @@ fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
         assert_eq!(w[0].to, Some(w[1].from));
     }
     assert_eq!(track.socket.last().unwrap().to, None);
-    // The kernel's states on the way out: FIN_WAIT1 (FIN_WAIT2 if it was seen), then
-    // TIME_WAIT, still now.
+    // The kernel's states on the way out: FIN_WAIT1 or FIN_WAIT2 first (which one was read
+    // at close depends on how soon the peer's ACK came), then TIME_WAIT, still now.
     let kernel: Vec<_> = track.kernel.iter().map(|s| s.state).collect();
-    assert_eq!(
-        kernel.first(),
-        Some(&Kernel(Some(TcpState::FinWait1))),
+    assert!(
+        matches!(
+            kernel.first(),
+            Some(Kernel(Some(TcpState::FinWait1 | TcpState::FinWait2)))
+        ),
         "{kernel:?}"
     );
     assert_eq!(
@@ -381,8 +388,14 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
 fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     let mut h = harness();
     click(&mut h, "Sequence diagram");
-    step_until(&mut h, "capture tried", |a| {
-        !matches!(a.state.capture, socklab::ui::state::CaptureState::NotTried)
+    step_until(&mut h, "capture on or refused", |a| {
+        match &a.state.capture {
+            socklab::ui::state::CaptureState::On(c) => {
+                c.status() == socklab::engine::capture::Status::On
+            }
+            socklab::ui::state::CaptureState::Refused(_) => true,
+            socklab::ui::state::CaptureState::NotTried => false,
+        }
     });
     if let socklab::ui::state::CaptureState::Refused(why) = &h.state().state.capture {
         assert!(

@@ -355,13 +355,7 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
     let cell = ui.fonts_mut(|f| f.glyph_width(&font, '0')).max(1.0);
     let columns = ((ui.available_width() - 16.0) / cell).floor().max(20.0) as usize;
-    // Where each line's rows begin.
-    let mut starts = Vec::with_capacity(console.lines.len() + 1);
-    let mut total = 0usize;
-    for line in &console.lines {
-        starts.push(total);
-        total += wrapped_rows(&line.text, columns);
-    }
+    let (starts, total) = console.wrapped(columns);
     let error = Color32::from_rgb(230, 80, 70);
     egui::ScrollArea::vertical()
         .id_salt(("console", console.which))
@@ -373,7 +367,7 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
                 let Some(line) = console.lines.get(at) else {
                     continue;
                 };
-                let piece = piece_of(&line.text, columns, row - starts[at]);
+                let piece = crate::ui::console::piece_of(&line.text, columns, row - starts[at]);
                 let text = RichText::new(piece).monospace();
                 let text = match line.kind {
                     LineKind::Input => text.strong(),
@@ -391,53 +385,6 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
                 }
             }
         });
-}
-
-/// Columns a character takes in a monospace line (CJK and other wide ones: two).
-fn cells(c: char) -> usize {
-    if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD)
-    {
-        2
-    } else {
-        1
-    }
-}
-
-/// How many rows `text` takes at `columns` wide.
-fn wrapped_rows(text: &str, columns: usize) -> usize {
-    let mut rows = 1;
-    let mut used = 0;
-    for c in text.chars() {
-        let w = cells(c);
-        if used + w > columns {
-            rows += 1;
-            used = 0;
-        }
-        used += w;
-    }
-    rows
-}
-
-/// Row `k` of `text` wrapped at `columns`.
-fn piece_of(text: &str, columns: usize, k: usize) -> &str {
-    let (mut row, mut used, mut begin) = (0, 0, 0);
-    for (i, c) in text.char_indices() {
-        let w = cells(c);
-        if used + w > columns {
-            if row == k {
-                return &text[begin..i];
-            }
-            row += 1;
-            used = 0;
-            begin = i;
-        }
-        used += w;
-    }
-    if row == k {
-        &text[begin..]
-    } else {
-        ""
-    }
 }
 
 /// While a statement runs: what it is, and each socket call waiting now, a line each
@@ -469,28 +416,4 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
         }
     }
     ui.add(egui::Label::new(RichText::new(format!("running: {first}")).monospace()).truncate());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{piece_of, wrapped_rows};
-
-    #[test]
-    fn lines_wrap_at_the_columns_and_wide_characters_take_two() {
-        assert_eq!(wrapped_rows("", 10), 1);
-        assert_eq!(wrapped_rows("abcdefghij", 10), 1);
-        assert_eq!(wrapped_rows("abcdefghijk", 10), 2);
-        let rows: Vec<&str> = (0..3)
-            .map(|k| piece_of("abcdefghijklmnopqrstuv", 10, k))
-            .collect();
-        assert_eq!(rows, ["abcdefghij", "klmnopqrst", "uv"]);
-        // 你好 takes four columns: five of them fill ten.
-        let text = "你好你好你好";
-        assert_eq!(wrapped_rows(text, 10), 2);
-        assert_eq!(
-            (piece_of(text, 10, 0), piece_of(text, 10, 1)),
-            ("你好你好你", "好")
-        );
-        assert_eq!(piece_of(text, 10, 2), "");
-    }
 }

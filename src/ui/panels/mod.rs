@@ -75,7 +75,8 @@ pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut V
 /// The centre's pages: the selected socket's, and the drawing of its connection.
 pub fn centre_tabs(ui: &mut egui::Ui, page: crate::ui::state::Centre, actions: &mut Vec<Action>) {
     use crate::ui::state::Centre;
-    ui.horizontal(|ui| {
+    // Wrapped: on a narrow window the tabs take two rows, never the inspector's room.
+    ui.horizontal_wrapped(|ui| {
         for (this, text, tip) in [
             (
                 Centre::Page,

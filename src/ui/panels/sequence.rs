@@ -18,7 +18,7 @@ const LANE_PAD: f32 = 14.0;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let lanes = diagram::lanes(state, state.selected);
-    let d = diagram::build(state, &state.story, &lanes);
+    let d = state.diagram(&lanes);
     ui.horizontal_wrapped(|ui| {
         let how = match &state.capture {
             CaptureState::On(c) => {
@@ -35,9 +35,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             }
             CaptureState::Refused(why) => format!(
                 "Drawn from the socket calls and the states the kernel reported: the \
-                 handshake and FIN arrows mark where the kernels did them. Capturing the \
-                 real segments needs root or CAP_NET_RAW ({why}); e.g. sudo setcap \
-                 cap_net_raw+ep on the socklab binary."
+                 handshake and FIN arrows mark where the kernels did them; {why}."
             ),
             CaptureState::NotTried => String::new(),
         };

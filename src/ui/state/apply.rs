@@ -19,6 +19,7 @@ impl UiState {
             Event::Created { info, req } => {
                 let id = info.id;
                 self.story.made(id, info.parent);
+                self.layout_version += 1;
                 if let Some(req) = req {
                     if let Some(e) = self.journal.ended(req) {
                         e.line = e.line.replace("NEW", &info.name);
@@ -221,6 +222,13 @@ impl UiState {
             Event::Accepted { .. } => {}
             Event::Snapshot { id, snapshot, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
+                    let moved = s
+                        .snapshot
+                        .as_ref()
+                        .is_none_or(|old| old.local != snapshot.local || old.peer != snapshot.peer);
+                    if moved {
+                        self.layout_version += 1;
+                    }
                     s.series.record(Instant::now(), &snapshot);
                     s.state = snapshot.state;
                     s.rate.update(
@@ -273,6 +281,7 @@ impl UiState {
                 }
             }
             Event::Renamed { id, name } => {
+                self.layout_version += 1;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.info.name = name;
                 }
@@ -381,6 +390,14 @@ impl UiState {
         let CaptureState::On(capture) = &self.capture else {
             return false;
         };
+        match capture.status() {
+            crate::engine::capture::Status::On => {}
+            crate::engine::capture::Status::Starting => return false,
+            crate::engine::capture::Status::Refused { errno, why } => {
+                self.capture = CaptureState::Refused(refusal(errno, &why));
+                return false;
+            }
+        }
         let ports = self
             .sockets
             .values()
@@ -450,5 +467,16 @@ fn inet(e: &crate::engine::Endpoint) -> Option<std::net::SocketAddr> {
         crate::engine::Endpoint::V4(a) => Some((*a).into()),
         crate::engine::Endpoint::V6(a) => Some((*a).into()),
         _ => None,
+    }
+}
+
+/// Why the capture is off, and what to do about it when something can be done.
+pub fn refusal(errno: Option<i32>, why: &str) -> String {
+    match errno {
+        Some(libc::EPERM | libc::EACCES) => format!(
+            "capturing the real segments needs root or CAP_NET_RAW ({why}): e.g. sudo \
+             setcap cap_net_raw+ep on the socklab binary"
+        ),
+        _ => format!("the real segments cannot be captured here ({why})"),
     }
 }

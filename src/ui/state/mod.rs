@@ -15,6 +15,7 @@ mod form;
 mod view;
 
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
+pub use apply::refusal;
 pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
 pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall};
 
@@ -74,6 +75,12 @@ pub struct UiState {
     pub diagram_pick: Option<(SocketId, u64)>,
     /// Capturing TCP segments on loopback for the diagram (started when it is first shown).
     pub capture: CaptureState,
+    /// The diagram last built, for what it was built from: a frame redraws it without
+    /// going over the story again while nothing changed.
+    diagram_cache:
+        std::cell::RefCell<Option<(DiagramKey, std::sync::Arc<crate::ui::diagram::Diagram>)>>,
+    /// Counts what changes a diagram besides the story: names, sockets, addresses.
+    pub(crate) layout_version: u64,
     /// Captured segments whose sockets' addresses are not known yet (a second at most).
     pub(crate) pending_segments: std::collections::VecDeque<crate::engine::capture::Segment>,
 }
@@ -113,6 +120,7 @@ pub enum Bottom {
 }
 
 type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
+type DiagramKey = (u64, u64, Vec<SocketId>);
 type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
 
 impl Default for UiState {
@@ -148,12 +156,28 @@ impl Default for UiState {
             diagram_pick: None,
             capture: CaptureState::default(),
             pending_segments: Default::default(),
+            diagram_cache: std::cell::RefCell::new(None),
+            layout_version: 0,
             bottom: Bottom::default(),
         }
     }
 }
 
 impl UiState {
+    /// The sequence diagram of these lanes, built again only when the story, a name, a
+    /// socket or an address changed since the last frame.
+    pub fn diagram(&self, lanes: &[SocketId]) -> std::sync::Arc<crate::ui::diagram::Diagram> {
+        let key = (self.story.version(), self.layout_version, lanes.to_vec());
+        if let Some((k, d)) = &*self.diagram_cache.borrow() {
+            if *k == key {
+                return d.clone();
+            }
+        }
+        let d = std::sync::Arc::new(crate::ui::diagram::build(self, &self.story, lanes));
+        *self.diagram_cache.borrow_mut() = Some((key, d.clone()));
+        d
+    }
+
     /// A state starting from saved settings.
     pub fn with_settings(settings: Settings) -> UiState {
         UiState {
