@@ -94,6 +94,28 @@ pub fn lanes(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     lanes
 }
 
+/// Whether a socket's own address `local` is the address `seen` by its peer: the same, or,
+/// for a socket bound to every address (0.0.0.0, ::), the same port (its peer sees
+/// 127.0.0.1 or ::1; an IPv4 peer of a dual-stack socket, ::ffff:127.0.0.1).
+pub fn meets(local: &Endpoint, seen: &Endpoint) -> bool {
+    let ip_port = |e: &Endpoint| -> Option<(std::net::IpAddr, u16)> {
+        match e {
+            Endpoint::V4(a) => Some((std::net::IpAddr::V4(*a.ip()), a.port())),
+            Endpoint::V6(a) => Some((
+                a.ip()
+                    .to_ipv4_mapped()
+                    .map_or(std::net::IpAddr::V6(*a.ip()), std::net::IpAddr::V4),
+                a.port(),
+            )),
+            _ => None,
+        }
+    };
+    match (ip_port(local), ip_port(seen)) {
+        (Some((la, lp)), Some((sa, sp))) => lp == sp && (la == sa || la.is_unspecified()),
+        _ => local == seen,
+    }
+}
+
 /// The sockets of the window at the other end of `id`'s connection or datagrams.
 fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
     let Some(me) = state.sockets.get(&id) else {
@@ -117,11 +139,14 @@ fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
             let Some((local, peer)) = addr(s) else {
                 return false;
             };
-            let pair = local.is_some() && local == my_peer && peer.is_some() && peer == my_local;
+            let both = |a: &Option<Endpoint>, b: &Option<Endpoint>| {
+                a.as_ref().zip(b.as_ref()).is_some_and(|(a, b)| meets(a, b))
+            };
+            let pair = both(&local, &my_peer) && both(&my_local, &peer);
             let datagrams = me.info.kind == Kind::Dgram
-                && local
-                    .as_ref()
-                    .is_some_and(|l| met.contains(l) || my_peer.as_ref() == Some(l));
+                && local.as_ref().is_some_and(|l| {
+                    met.iter().any(|m| meets(l, m)) || my_peer.as_ref().is_some_and(|p| meets(l, p))
+                });
             pair || datagrams
         })
         .map(|s| s.info.id)
@@ -151,7 +176,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
     };
     // Each receiving lane's stream recvs by offset, and datagrams by sender, as they come.
     let mut streams: HashMap<SocketId, Vec<(u64, u64, usize)>> = HashMap::new();
-    let mut datagrams: HashMap<(SocketId, Option<Endpoint>), Vec<usize>> = HashMap::new();
+    let mut datagrams: HashMap<SocketId, Vec<(Option<Endpoint>, usize)>> = HashMap::new();
     let mut sends: Vec<(usize, &Beat)> = Vec::new();
     let mut ends: Vec<(usize, SocketId)> = Vec::new();
     let mut eofs: HashMap<SocketId, Vec<usize>> = HashMap::new();
@@ -200,9 +225,9 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 match dir {
                     Direction::Out => sends.push((row, beat)),
                     Direction::In if *datagram => datagrams
-                        .entry((beat.id, peer.clone()))
+                        .entry(beat.id)
                         .or_default()
-                        .push(row),
+                        .push((peer.clone(), row)),
                     Direction::In => {
                         streams.entry(beat.id).or_default().push((
                             *offset,
@@ -287,14 +312,17 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             let at = if *datagram {
                 // The n-th datagram sent to its address is the n-th it got from ours.
                 let theirs = local_of(*id)?;
-                if peer.as_ref() != Some(&theirs) {
+                if !peer.as_ref().is_some_and(|p| meets(&theirs, p)) {
                     return None;
                 }
+                let ours = local_of(beat.id)?;
                 let rank = sent_to.entry((beat.id, *id)).or_insert(0);
                 let got = datagrams
-                    .get(&(*id, local_of(beat.id)))?
-                    .get(*rank)
-                    .copied();
+                    .get(id)?
+                    .iter()
+                    .filter(|(from, _)| from.as_ref().is_some_and(|f| meets(&ours, f)))
+                    .nth(*rank)
+                    .map(|(_, r)| *r);
                 *rank += 1;
                 got?
             } else {

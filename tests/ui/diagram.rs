@@ -438,3 +438,55 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
         text_drawn(h, |t| t == "[SYN] seq=0") && text_drawn(h, |t| t == "[SYN, ACK] seq=0 ack=1")
     });
 }
+
+#[test]
+fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_address() {
+    let mut h = harness();
+    open_console(&mut h);
+    for line in [
+        "import socket",
+        "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "server.bind(('', 0))",
+        "port = server.getsockname()[1]",
+        "client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "client.sendto(b'one', ('127.0.0.1', port))",
+        "client.sendto(b'three', ('127.0.0.1', port))",
+        "server.recvfrom(100)",
+        "server.recvfrom(100)",
+        "server.sendto(b'ok', ('127.0.0.1', client.getsockname()[1]))",
+        "client.recvfrom(100)",
+    ] {
+        run_in(&mut h, 0, line);
+    }
+    // The server's address is 0.0.0.0:port, the client's 0.0.0.0:its port; each sees the
+    // other as 127.0.0.1: still one conversation.
+    step_until(&mut h, "both in one diagram", |a| {
+        let lanes = diagram::lanes(&a.state, Some(id_of(a, "server")));
+        lanes.contains(&id_of(a, "client"))
+    });
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(id_of(a, "server")));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let who = |l: usize| a.state.sockets[&lanes[l]].info.name.as_str();
+    let arrows: Vec<(&str, &str, &str, &str)> = d
+        .arrows
+        .iter()
+        .filter(|x| x.kind == ArrowKind::Data)
+        .map(|x| {
+            (
+                who(x.from),
+                who(x.to),
+                x.label.as_str(),
+                d.rows[x.to_row].text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        arrows,
+        [
+            ("client", "server", "3 B", "recv → 3 B"),
+            ("client", "server", "5 B", "recv → 5 B"),
+            ("server", "client", "2 B", "recv → 2 B"),
+        ]
+    );
+}

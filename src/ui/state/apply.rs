@@ -443,7 +443,15 @@ impl UiState {
         let mut listener = None;
         for s in self.sockets.values() {
             let Some(snap) = &s.snapshot else { continue };
-            if snap.local.as_ref().and_then(inet) != Some(local) {
+            let seen = match local {
+                std::net::SocketAddr::V4(a) => crate::engine::Endpoint::V4(a),
+                std::net::SocketAddr::V6(a) => crate::engine::Endpoint::V6(a),
+            };
+            if !snap
+                .local
+                .as_ref()
+                .is_some_and(|l| crate::ui::diagram::meets(l, &seen))
+            {
                 continue;
             }
             match snap.peer.as_ref().and_then(inet) {
