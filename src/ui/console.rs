@@ -90,6 +90,9 @@ pub struct FileView {
     pub scroll_to: bool,
     /// Its text came (the session could read it).
     pub read: bool,
+    /// Drawn beside the transcript (true) or above it, last frame: when that changes the
+    /// view is another, scrolled to the current line again.
+    pub wide: Option<bool>,
 }
 
 #[derive(Default)]

@@ -58,6 +58,12 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
     file_bar(ui, &mut state.consoles[which], actions);
     let shown = state.consoles[which].file.is_some();
     let size = ui.available_size();
+    if let Some(file) = &mut state.consoles[which].file {
+        let wide = size.x >= SIDE_BY_SIDE;
+        if file.wide.replace(wide) != Some(wide) {
+            file.scroll_to = true;
+        }
+    }
     if !shown {
         body(ui, state, which, actions, input_id);
     } else if size.x >= SIDE_BY_SIDE {
@@ -232,7 +238,7 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
         .id_salt(("console source", which))
         .auto_shrink([false, false]);
     if std::mem::take(&mut file.scroll_to) {
-        if let Some(line) = file.at {
+        if let Some(line) = file.at.or(file.ran) {
             // The current line a third of the way down, however few lines are seen.
             let top = (line.saturating_sub(1) as f32) * row_h - ui.available_height() / 3.0;
             area = area.vertical_scroll_offset(top.max(0.0));
