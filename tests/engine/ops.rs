@@ -1864,3 +1864,18 @@ fn a_tapped_request_is_answered_to_both_consumers_and_a_renamed_socket_is_named_
     };
     assert_eq!(d.engine.fd_of(l), Some(fd as i32));
 }
+
+#[test]
+fn a_socket_is_in_the_registry_with_its_descriptor_when_its_creation_is_told() {
+    // A front end that hears of a socket may ask for its descriptor at once (the console
+    // shares a window's socket by it): the answer is never "closed" then.
+    let mut d = Driver::new();
+    for _ in 0..100 {
+        let s = d.create(Family::Inet, Kind::Stream);
+        assert!(
+            d.engine.fd_of(s).is_some(),
+            "no descriptor for a socket just made"
+        );
+        d.ok(s, Op::Close);
+    }
+}

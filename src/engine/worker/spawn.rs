@@ -60,6 +60,8 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     parent: None,
                     timeout,
                 };
+                // In the registry before anyone hears of it: Engine::fd_of answers at once.
+                publish_fd(&sh, id, sock.as_raw_fd());
                 sh.emit(Event::Created {
                     info,
                     req: Some(req),
@@ -114,6 +116,7 @@ pub(super) fn spawn_accepted(
     };
     let (id, name) = (reg.id, reg.name.clone());
     inherit.parent.1 .0.open.fetch_add(1, Ordering::AcqRel);
+    publish_fd(shared, id, sock.as_raw_fd());
     shared.emit(Event::Created {
         info: SocketInfo {
             id,
@@ -149,6 +152,13 @@ pub(super) fn spawn_accepted(
     };
     attach(shared, id, thread, "accept", ReqId(0));
     Ok(id)
+}
+
+/// The socket's descriptor in its registry entry (kept there until it closes).
+fn publish_fd(shared: &Arc<Shared>, id: SocketId, fd: i32) {
+    if let Some(h) = lock(&shared.workers).get(&id) {
+        h.fd.store(fd, Ordering::Release);
+    }
 }
 
 /// A socket entered in the registry, its worker not yet made.
