@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 pub mod engine;
+pub mod i18n;
 pub mod payload;
 pub mod pyfmt;
 pub mod pyrt;

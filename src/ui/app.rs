@@ -57,6 +57,11 @@ impl SocklabApp {
             wake.request_repaint()
         });
         let mut state = UiState::with_settings(settings.clone());
+        if cc.storage.is_some() {
+            // The real window follows the desktop; the tests' windows (no storage) speak
+            // English whatever the machine's locale.
+            state.desktop_lang = crate::i18n::Lang::from_env();
+        }
         for console in &mut state.consoles {
             let wake = ctx.clone();
             console.attach(
@@ -185,6 +190,7 @@ impl eframe::App for SocklabApp {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        crate::i18n::set(self.state.lang());
         self.startup_frame();
         self.drain_events();
         for console in &mut self.state.consoles {
@@ -221,9 +227,16 @@ impl eframe::App for SocklabApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        crate::i18n::set(self.state.lang());
         super::shortcuts::read(ui, &self.state, &mut self.actions);
         egui::Panel::top("menu").show(ui, |ui| {
-            panels::top_bar(ui, self.state.settings_status.as_deref(), &mut self.actions)
+            let s = &self.state;
+            panels::top_bar(
+                ui,
+                s.settings_status.as_deref(),
+                s.settings.lang,
+                &mut self.actions,
+            )
         });
         if let Some(c) = &self.state.confirm_replace {
             egui::Panel::top("confirm").show(ui, |ui| {

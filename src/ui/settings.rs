@@ -33,6 +33,8 @@ pub struct Settings {
     pub traffic_cap_mib: usize,
     /// Statements typed into the Python console, oldest first.
     pub console_history: Vec<String>,
+    /// The window's language as chosen in its menu; None follows the desktop's locale.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 impl Default for Settings {
@@ -44,6 +46,7 @@ impl Default for Settings {
             history: Vec::new(),
             traffic_cap_mib: crate::ui::traffic::DEFAULT_CAP >> 20,
             console_history: Vec::new(),
+            lang: None,
         }
     }
 }
@@ -104,6 +107,7 @@ impl Settings {
             history: field(v, "history", d.history),
             traffic_cap_mib: field(v, "traffic_cap_mib", d.traffic_cap_mib),
             console_history: field(v, "console_history", d.console_history),
+            lang: field(v, "lang", d.lang),
         }
         .capped()
     }

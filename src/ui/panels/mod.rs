@@ -14,29 +14,25 @@ pub mod traffic_view;
 pub mod workspace;
 
 use super::state::{Action, ConfirmReplace};
+use crate::i18n::{text_in, Lang};
+use crate::t;
 
 /// "FILE already exists: replace it?", across the window's top while a write waits for
 /// the answer.
 pub fn confirm_bar(ui: &mut egui::Ui, c: &ConfirmReplace, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(
-            egui::RichText::new(format!(
-                "{} already exists. Replace it with {}?",
-                c.path.display(),
-                c.what
-            ))
-            .strong(),
-        );
+        let path = c.path.display().to_string();
+        ui.label(egui::RichText::new(t!("confirm-replace", path = path, what = &c.what)).strong());
         if ui
-            .button("Replace it")
-            .on_hover_text("Write over the file that is there now (its permissions are kept).")
+            .button(t!("confirm-replace-yes"))
+            .on_hover_text(t!("confirm-replace-yes-tip"))
             .clicked()
         {
             actions.push(Action::Confirm { replace: true });
         }
         if ui
-            .button("Keep it")
-            .on_hover_text("Leave the file as it is; nothing is written.")
+            .button(t!("confirm-replace-no"))
+            .on_hover_text(t!("confirm-replace-no-tip"))
             .clicked()
         {
             actions.push(Action::Confirm { replace: false });
@@ -44,7 +40,12 @@ pub fn confirm_bar(ui: &mut egui::Ui, c: &ConfirmReplace, actions: &mut Vec<Acti
     });
 }
 
-pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut Vec<Action>) {
+pub fn top_bar(
+    ui: &mut egui::Ui,
+    settings_status: Option<&str>,
+    lang: Option<Lang>,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
         if let Some(st) = settings_status {
             ui.colored_label(egui::Color32::from_rgb(230, 80, 70), st);
@@ -52,24 +53,54 @@ pub fn top_bar(ui: &mut egui::Ui, settings_status: Option<&str>, actions: &mut V
         }
         ui.strong("socklab");
         ui.separator();
-        ui.label("Theme:");
+        ui.label(t!("theme"));
         let mut pref = ui.ctx().options(|o| o.theme_preference);
         let before = pref;
-        ui.selectable_value(&mut pref, egui::ThemePreference::System, "System");
-        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
-        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, t!("theme-system"));
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, t!("theme-dark"));
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, t!("theme-light"));
         if pref != before {
             actions.push(Action::Theme { preference: pref });
         }
         ui.separator();
+        language_menu(ui, lang, actions);
+        ui.separator();
         if ui
-            .button("Shortcuts (F1)")
-            .on_hover_text("Every keyboard shortcut")
+            .button(t!("shortcuts-button"))
+            .on_hover_text(t!("shortcuts-button-tip"))
             .clicked()
         {
             crate::ui::shortcuts::toggle_help(ui.ctx());
         }
     });
+}
+
+/// "Language / 语言": each language named in itself, so a person who cannot read the one
+/// shown still finds theirs.
+fn language_menu(ui: &mut egui::Ui, lang: Option<Lang>, actions: &mut Vec<Action>) {
+    let title = ui.label(format!(
+        "{} / {}",
+        text_in(Lang::En, "lang-menu"),
+        text_in(Lang::ZhCn, "lang-menu")
+    ));
+    let shown = match lang {
+        Some(l) => l.native_name().to_string(),
+        None => t!("lang-desktop", lang = crate::i18n::current().native_name()),
+    };
+    egui::ComboBox::from_id_salt("language")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            let mut pick = lang;
+            ui.selectable_value(&mut pick, None, t!("lang-desktop-choice"));
+            for l in Lang::ALL {
+                ui.selectable_value(&mut pick, Some(l), l.native_name());
+            }
+            if pick != lang {
+                actions.push(Action::Language { lang: pick });
+            }
+        })
+        .response
+        .labelled_by(title.id);
 }
 
 /// The centre's pages: the selected socket's, and the drawing of its connection.
@@ -78,34 +109,22 @@ pub fn centre_tabs(ui: &mut egui::Ui, page: crate::ui::state::Centre, actions: &
     // Wrapped: on a narrow window the tabs take two rows, never the inspector's room.
     ui.horizontal_wrapped(|ui| {
         for (this, text, tip) in [
-            (
-                Centre::Page,
-                "Socket page",
-                "The selected socket's calls, its bytes and what the kernel says.",
-            ),
+            (Centre::Page, t!("centre-page"), t!("centre-page-tip")),
             (
                 Centre::Sequence,
-                "Sequence diagram",
-                "The selected socket and those it talks to, a lane each, time going down: \
-                 each call, each send and recv, and what travelled between them.",
+                t!("centre-sequence"),
+                t!("centre-sequence-tip"),
             ),
             (
                 Centre::Timeline,
-                "State timeline",
-                "The states each socket went through, the kernel's on the way out (TIME_WAIT), \
-                 against the calls that moved it.",
+                t!("centre-timeline"),
+                t!("centre-timeline-tip"),
             ),
-            (
-                Centre::Graphs,
-                "Graphs",
-                "The selected socket's rate in and out, rtt and cwnd (TCP_INFO), and its \
-                 queues, over time.",
-            ),
+            (Centre::Graphs, t!("centre-graphs"), t!("centre-graphs-tip")),
             (
                 Centre::Boundaries,
-                "Message boundaries",
-                "A connection's sends beside its recvs over the same bytes: where messages \
-                 were joined or split (粘包).",
+                t!("centre-boundaries"),
+                t!("centre-boundaries-tip"),
             ),
         ] {
             if ui
@@ -127,13 +146,13 @@ pub fn bottom_tabs(ui: &mut egui::Ui, page: crate::ui::state::Bottom, actions: &
         for (this, text, tip) in [
             (
                 Bottom::Journal,
-                "Journal",
-                "Every call the window made, as the Python line that does the same (Ctrl+J).",
+                t!("bottom-journal"),
+                t!("bottom-journal-tip"),
             ),
             (
                 Bottom::Console,
-                "Python console",
-                "Type Python socket calls as in python3's console, on the window's sockets (F2).",
+                t!("bottom-console"),
+                t!("bottom-console-tip"),
             ),
         ] {
             if ui

@@ -173,6 +173,10 @@ pub enum Action {
     Theme {
         preference: egui::ThemePreference,
     },
+    /// The window's language (None: the desktop's).
+    Language {
+        lang: Option<crate::i18n::Lang>,
+    },
     /// Say something on a socket's status line.
     Status {
         id: SocketId,
@@ -459,6 +463,7 @@ impl UiState {
             Action::RemoveFromLibrary { name } => self.settings.library.retain(|p| p.name != name),
             // The window applies the theme; a state without a window has none.
             Action::Theme { .. } => {}
+            Action::Language { lang } => self.settings.lang = lang,
             Action::Status { id, text } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.status = Some(text);

@@ -20,6 +20,8 @@ pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
 pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall};
 
 pub struct UiState {
+    /// The language the desktop's locale asks for (English in tests).
+    pub desktop_lang: crate::i18n::Lang,
     pub sockets: BTreeMap<SocketId, SockView>,
     pub selected: Option<SocketId>,
     pub journal: Journal,
@@ -126,6 +128,7 @@ type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
 impl Default for UiState {
     fn default() -> Self {
         UiState {
+            desktop_lang: crate::i18n::Lang::En,
             sockets: BTreeMap::new(),
             selected: None,
             journal: Journal::default(),
@@ -189,6 +192,11 @@ impl UiState {
             settings,
             ..UiState::default()
         }
+    }
+
+    /// The language the window speaks: the one chosen, else the desktop's.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.settings.lang.unwrap_or(self.desktop_lang)
     }
 
     pub fn selected_view(&self) -> Option<&SockView> {
