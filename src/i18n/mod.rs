@@ -87,7 +87,25 @@ macro_rules! resource {
 
 /// The message files, by area: (area, English, Chinese). A new file is listed here; the
 /// test `every_file_is_listed` fails for one that is not.
-pub const RESOURCES: &[(&str, &str, &str)] = &[resource!("common"), resource!("window")];
+pub const RESOURCES: &[(&str, &str, &str)] = &[
+    resource!("common"),
+    resource!("window"),
+    resource!("send"),
+    resource!("workspace"),
+    resource!("serve"),
+    resource!("journal"),
+    resource!("files"),
+    resource!("traffic"),
+    resource!("inspector"),
+    resource!("sockets"),
+    resource!("shortcuts"),
+    resource!("console"),
+    resource!("diagram"),
+    resource!("state"),
+    resource!("errors"),
+    resource!("options"),
+    resource!("payload"),
+];
 
 type Bundle = FluentBundle<FluentResource>;
 
