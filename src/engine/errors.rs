@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::t;
+
 /// What went wrong, in the terms Python's socket module uses.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ErrorKind {
@@ -72,10 +74,10 @@ impl Owner {
     fn said(&self) -> String {
         match self {
             Owner::Ours { name } => name.clone(),
-            Owner::Process { pid, command } => format!("process {pid} ({command})"),
-            Owner::Unknown { inode } => {
-                format!("a socket of another process (inode {inode}; /proc does not say whose)")
+            Owner::Process { pid, command } => {
+                t!("errors-owner-process", pid = *pid, command = command)
             }
+            Owner::Unknown { inode } => t!("errors-owner-unknown", inode = *inode),
         }
     }
 
@@ -89,9 +91,9 @@ impl Owner {
 
     fn close_it(&self) -> String {
         match self {
-            Owner::Ours { name } => format!("close {name}"),
-            Owner::Process { pid, .. } => format!("stop process {pid}"),
-            Owner::Unknown { .. } => "stop the process that holds it".into(),
+            Owner::Ours { name } => t!("errors-close-ours", name = name),
+            Owner::Process { pid, .. } => t!("errors-close-process", pid = *pid),
+            Owner::Unknown { .. } => t!("errors-close-unknown"),
         }
     }
 }
@@ -100,40 +102,46 @@ impl Owner {
 fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
     match holder {
         Holder::Listener { owner } => (
-            format!("{} is listening on{at}.", owner.said_first()),
-            format!(
-                "Pick another port, or {} first. SO_REUSEADDR does not let two sockets listen on one port; only SO_REUSEPORT, set on both before bind(), does.",
-                owner.close_it()
+            t!(
+                "errors-holder-listener",
+                owner = owner.said_first(),
+                at = at
             ),
+            t!("errors-holder-listener-hint", close = owner.close_it()),
         ),
         Holder::Connection { owner, state, peer } => (
-            format!(
-                "A connection of {} to {peer} ({state}) has{at} as its local address.",
-                owner.said()
+            t!(
+                "errors-holder-connection",
+                owner = owner.said(),
+                peer = peer,
+                state = *state,
+                at = at
             ),
-            format!(
-                "Set SO_REUSEADDR to 1 before bind() on this socket and on the one that made that connection (for an accepted one, its listener); or {} the connection, or pick another port.",
-                match owner {
-                    Owner::Ours { name } => format!("close {name},"),
-                    _ => "end".into(),
-                }
-            ),
+            match owner {
+                Owner::Ours { name } => t!("errors-holder-connection-hint-ours", name = name),
+                _ => t!("errors-holder-connection-hint"),
+            },
         ),
         Holder::TimeWait {
             peer,
             secs_left,
             reuse_here,
         } => (
-            format!("A closed connection from{at} to {peer} was still in TIME_WAIT, with {secs_left} s left."),
+            t!(
+                "errors-holder-time-wait",
+                at = at,
+                peer = peer,
+                secs = *secs_left
+            ),
             if *reuse_here {
-                format!("This socket has SO_REUSEADDR; Linux also wants it on the socket that made that connection (for a server, the listener, before it accepted). Bind again once those {secs_left} s have passed, or set SO_REUSEADDR there next time.")
+                t!("errors-holder-time-wait-hint-reuse", secs = *secs_left)
             } else {
-                format!("Set SO_REUSEADDR to 1 before bind() (on this socket, and on the one that made that connection: for a server, its listener); or bind again once those {secs_left} s have passed, or pick another port.")
+                t!("errors-holder-time-wait-hint", secs = *secs_left)
             },
         ),
         Holder::Unseen => (
-            format!("Another socket holds{at}: one only bound (not listening), or a UDP socket, which the kernel's TCP table does not list."),
-            "Close the other socket, or pick another port; SO_REUSEADDR set on both lets them share it while neither listens.".into(),
+            t!("errors-holder-unseen", at = at),
+            t!("errors-holder-unseen-hint"),
         ),
     }
 }
@@ -266,43 +274,40 @@ impl OpError {
 
     /// A plain-language explanation and, where one exists, what to do about it.
     pub fn explanation(&self) -> (String, Option<String>) {
+        let op = self.op;
         match &self.kind {
-            ErrorKind::Os { errno: libc::EADDRINUSE } if self.holder.is_some() => {
-                let at = self.addr.as_deref().map(|a| format!(" {a}")).unwrap_or_default();
+            ErrorKind::Os {
+                errno: libc::EADDRINUSE,
+            } if self.holder.is_some() => {
+                let at = self
+                    .addr
+                    .as_deref()
+                    .map(|a| format!(" {a}"))
+                    .unwrap_or_default();
                 let holder = self.holder.as_deref().unwrap_or(&Holder::Unseen);
                 let (why, hint) = explain_holder(holder, &at);
                 (why, Some(hint))
             }
             ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
-                format!("close() was called on this socket while {} was waiting: the wait ended there, and the socket is closed.", self.op),
-                Some(match self.op {
-                    "recv" | "recvfrom" => format!("Create a new socket. To end a waiting {} and keep the socket, call shutdown(socket.SHUT_RD) instead: the {} then returns b''.", self.op, self.op),
-                    "send" | "sendall" | "sendto" => format!("Create a new socket. A {} waits while the peer reads nothing; give the socket a timeout with settimeout() so it gives up on its own.", self.op),
-                    _ => format!("Create a new socket. To have {} give up on its own, give the socket a timeout with settimeout() before calling it.", self.op),
+                t!("errors-closed-while-waiting", op = op),
+                Some(match op {
+                    "recv" | "recvfrom" => t!("errors-closed-while-waiting-hint-recv", op = op),
+                    "send" | "sendall" | "sendto" => {
+                        t!("errors-closed-while-waiting-hint-send", op = op)
+                    }
+                    _ => t!("errors-closed-while-waiting-hint", op = op),
                 }),
             ),
-            ErrorKind::Os { errno } => explain(*errno, self.op, self.addr.as_deref()),
+            ErrorKind::Os { errno } => explain(*errno, op, self.addr.as_deref()),
             ErrorKind::Timeout => (
-                format!(
-                    "{} waited longer than the socket's timeout and gave up.",
-                    self.op
-                ),
-                Some(
-                    "Raise the timeout with settimeout(), or settimeout(None) to wait forever."
-                        .into(),
-                ),
+                t!("errors-timeout", op = op),
+                Some(t!("errors-timeout-hint")),
             ),
-            ErrorKind::Gai { .. } => (
-                "The host name could not be resolved to an address of this family.".into(),
-                Some(
-                    "Check the spelling, or give a numeric address such as 127.0.0.1 or ::1."
-                        .into(),
-                ),
-            ),
-            ErrorKind::Python { .. } => ("Python rejects these arguments.".into(), None),
+            ErrorKind::Gai { .. } => (t!("errors-gai"), Some(t!("errors-gai-hint"))),
+            ErrorKind::Python { .. } => (t!("errors-python"), None),
             ErrorKind::Internal { .. } => (
-                format!("An internal error in socklab ended this socket's worker during {}; the socket was closed, so nothing waits for it.", self.op),
-                Some("Create the socket again. This is a bug in socklab: please report it with the steps that led here.".into()),
+                t!("errors-internal", op = op),
+                Some(t!("errors-internal-hint")),
             ),
         }
     }
@@ -495,131 +500,112 @@ pub fn errno_name(errno: i32) -> &'static str {
 /// Operations on files rather than sockets (a send job's file, receive-to-file).
 pub const FILE_OPS: [&str; 3] = ["read file", "record", "write file"];
 
-fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<&'static str>) {
+/// A file operation's name in a sentence ("read file"...).
+fn file_op(op: &str) -> String {
+    match op {
+        "read file" => t!("errors-op-read-file"),
+        "record" => t!("errors-op-record"),
+        "write file" => t!("errors-op-write-file"),
+        _ => op.to_string(),
+    }
+}
+
+fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<String>) {
+    let op = file_op(op);
     match errno {
         libc::ENOENT => (
-            format!("No file exists at{at}."),
-            Some("Check the path, or pick the file again."),
+            t!("errors-file-enoent", at = at),
+            Some(t!("errors-file-enoent-hint")),
         ),
         libc::EACCES | libc::EPERM => (
-            format!("{op} was not permitted{at}."),
-            Some("Pick a file you may read, or a folder you may write to."),
+            t!("errors-file-eacces", op = &op, at = at),
+            Some(t!("errors-file-eacces-hint")),
         ),
         libc::EEXIST => (
-            format!(
-                "A file already exists at{at}; socklab does not replace a file without asking."
-            ),
-            Some(
-                "Say to replace it when asked (the window asks at its top), or pick another name.",
-            ),
+            t!("errors-file-eexist", at = at),
+            Some(t!("errors-file-eexist-hint")),
         ),
         libc::EISDIR => (
-            format!("The path{at} is a folder, not a file."),
-            Some("Pick a file inside it."),
+            t!("errors-file-eisdir", at = at),
+            Some(t!("errors-file-eisdir-hint")),
         ),
         libc::ENOSPC | libc::EDQUOT => (
-            "The disk (or your quota) is full: the file holds what was written before.".into(),
-            Some("Free space, or record to another disk."),
+            t!("errors-file-enospc"),
+            Some(t!("errors-file-enospc-hint")),
         ),
-        _ => (format!("{op} failed{at}: {}.", strerror(errno)), None),
+        _ => (
+            t!(
+                "errors-file-failed",
+                op = &op,
+                at = at,
+                error = strerror(errno)
+            ),
+            None,
+        ),
     }
 }
 
 fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>) {
     let at = addr.map(|a| format!(" {a}")).unwrap_or_default();
     if FILE_OPS.contains(&op) {
-        let (why, hint) = explain_file(errno, op, &at);
-        return (why, hint.map(str::to_string));
+        return explain_file(errno, op, &at);
     }
-    let (why, hint): (String, Option<&str>) = match errno {
+    let at = at.as_str();
+    match errno {
         libc::EADDRINUSE => (
-            format!("Another socket, or a closed connection still in TIME_WAIT, holds the address{at}."),
-            Some("Set SO_REUSEADDR to 1 before bind() (it lets you bind over TIME_WAIT), pick another port, or close the other socket."),
+            t!("errors-eaddrinuse", at = at),
+            Some(t!("errors-eaddrinuse-hint")),
         ),
         libc::EACCES if op == "bind" => (
-            format!("Binding{at} is not permitted: ports below 1024 are privileged, and Unix socket paths need write access to their directory."),
-            Some("Use a port of 1024 or above, run as root, or grant CAP_NET_BIND_SERVICE."),
+            t!("errors-eacces-bind", at = at),
+            Some(t!("errors-eacces-bind-hint")),
         ),
         libc::EACCES => (
-            format!("{op} was not permitted{at}."),
-            Some("Sending to a broadcast address needs SO_BROADCAST set to 1."),
+            t!("errors-eacces", op = op, at = at),
+            Some(t!("errors-eacces-hint")),
         ),
         libc::EADDRNOTAVAIL => (
-            format!("The address{at} does not belong to any interface of this machine (or no ephemeral port is left)."),
-            Some("Bind to an address this host has, such as 127.0.0.1, 0.0.0.0, ::1 or ::."),
+            t!("errors-eaddrnotavail", at = at),
+            Some(t!("errors-eaddrnotavail-hint")),
         ),
         libc::ECONNREFUSED => (
-            format!("Nothing is listening at{at}: the peer answered with a reset (or, for UDP, an ICMP port-unreachable)."),
-            Some("Start the server first, and check the host and port."),
+            t!("errors-econnrefused", at = at),
+            Some(t!("errors-econnrefused-hint")),
         ),
-        libc::ECONNRESET => (
-            "The peer reset the connection (it closed with unread data, or was killed).".into(),
-            Some("Treat it like a closed connection: close this socket and reconnect."),
-        ),
-        libc::EPIPE => (
-            "The connection can no longer send: it was shut down for writing, closed by the peer, or never connected.".into(),
-            Some("Connect first; after the peer closes, close this socket too."),
-        ),
+        libc::ECONNRESET => (t!("errors-econnreset"), Some(t!("errors-econnreset-hint"))),
+        libc::EPIPE => (t!("errors-epipe"), Some(t!("errors-epipe-hint"))),
         libc::ENOTCONN => (
-            format!("{op} needs a connected socket, and this one is not connected."),
-            Some("connect() first (or accept() on a listener), or use sendto()/recvfrom() for UDP."),
+            t!("errors-enotconn", op = op),
+            Some(t!("errors-enotconn-hint")),
         ),
-        libc::EMSGSIZE => (
-            "The datagram is larger than the protocol allows in one message.".into(),
-            Some("Send less than 65,507 bytes per UDP datagram (IPv4), or use TCP for a stream."),
-        ),
+        libc::EMSGSIZE => (t!("errors-emsgsize"), Some(t!("errors-emsgsize-hint"))),
         libc::EOPNOTSUPP => (
-            format!("{op} is not supported on this kind of socket."),
-            Some("listen() and accept() are for SOCK_STREAM sockets; UDP has no connections to accept."),
+            t!("errors-eopnotsupp", op = op),
+            Some(t!("errors-eopnotsupp-hint")),
         ),
-        libc::EISCONN => (
-            "The socket is already connected.".into(),
-            Some("A socket connects once; create a new socket for another connection."),
-        ),
-        libc::EINVAL => (
-            format!("The kernel rejected the arguments of {op} in this socket's state (already bound, listening, or shut down?)."),
-            Some("A socket can be bound only once; listen() needs a bound or unbound stream socket."),
-        ),
-        libc::EAGAIN => (
-            format!("The socket is non-blocking and {op} had nothing ready."),
-            Some("Try again later, wait with a timeout (settimeout), or setblocking(True)."),
-        ),
+        libc::EISCONN => (t!("errors-eisconn"), Some(t!("errors-eisconn-hint"))),
+        libc::EINVAL => (t!("errors-einval", op = op), Some(t!("errors-einval-hint"))),
+        libc::EAGAIN => (t!("errors-eagain", op = op), Some(t!("errors-eagain-hint"))),
         libc::EINPROGRESS => (
-            "A non-blocking connect was started and has not finished yet.".into(),
-            Some("Wait until the socket is writable, then read SO_ERROR; or use a timeout instead."),
+            t!("errors-einprogress"),
+            Some(t!("errors-einprogress-hint")),
         ),
-        libc::EALREADY => ("A connect on this socket is already in progress.".into(), None),
-        libc::EBADF => (
-            "The socket is closed.".into(),
-            Some("Create a new socket."),
-        ),
-        libc::ENOENT => (
-            format!("No Unix socket exists at{at}."),
-            Some("Start the server that binds that path first."),
-        ),
+        libc::EALREADY => (t!("errors-ealready"), None),
+        libc::EBADF => (t!("errors-ebadf"), Some(t!("errors-ebadf-hint"))),
+        libc::ENOENT => (t!("errors-enoent", at = at), Some(t!("errors-enoent-hint"))),
         libc::EAFNOSUPPORT => (
-            "This address family is not supported by the protocol.".into(),
-            Some("Use an address of the socket's family (IPv4 for AF_INET, IPv6 for AF_INET6)."),
+            t!("errors-eafnosupport"),
+            Some(t!("errors-eafnosupport-hint")),
         ),
         libc::ENOPROTOOPT => (
-            "This option does not exist at this level for this kind of socket.".into(),
-            Some("Check the level (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6) and the socket type."),
+            t!("errors-enoprotoopt"),
+            Some(t!("errors-enoprotoopt-hint")),
         ),
-        libc::ENETUNREACH | libc::EHOSTUNREACH => (
-            format!("No route to{at}."),
-            None,
-        ),
-        libc::ETIMEDOUT => (
-            "The peer did not answer in time (the kernel's own retries ran out).".into(),
-            None,
-        ),
-        libc::EMFILE | libc::ENFILE => (
-            "Too many open files.".into(),
-            Some("Close sockets you no longer need."),
-        ),
-        _ => (format!("{op} failed: {}.", strerror(errno)), None),
-    };
-    (why, hint.map(str::to_string))
+        libc::ENETUNREACH | libc::EHOSTUNREACH => (t!("errors-unreachable", at = at), None),
+        libc::ETIMEDOUT => (t!("errors-etimedout"), None),
+        libc::EMFILE | libc::ENFILE => (t!("errors-emfile"), Some(t!("errors-emfile-hint"))),
+        _ => (t!("errors-failed", op = op, error = strerror(errno)), None),
+    }
 }
 
 #[cfg(test)]

@@ -43,11 +43,12 @@ pub struct OptionSpec {
     pub applies: Applies,
     /// Whether setsockopt can change it.
     pub settable: bool,
-    pub doc: &'static str,
+    /// The message id of its one-line explanation (options.ftl); `doc()` gives the text.
+    pub doc_id: &'static str,
 }
 
 macro_rules! opt {
-    ($name:literal, $level:ident, $opt:ident, $kind:ident, $applies:ident, $settable:literal, $doc:literal) => {
+    ($name:literal, $level:ident, $opt:ident, $kind:ident, $applies:ident, $settable:literal, $doc_id:literal) => {
         OptionSpec {
             name: $name,
             level: libc::$level,
@@ -56,76 +57,53 @@ macro_rules! opt {
             kind: OptKind::$kind,
             applies: Applies::$applies,
             settable: $settable,
-            doc: $doc,
+            doc_id: $doc_id,
         }
     };
 }
 
-/// Every option the inspector shows, in display order.
+/// Every option the inspector shows, in display order; its explanation is the message
+/// of its id in options.ftl.
+#[rustfmt::skip]
 pub const CATALOG: &[OptionSpec] = &[
-    opt!("SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, Bool, All, true,
-        "Allow bind() to an address whose old connections are still in TIME_WAIT; set it before bind."),
-    opt!("SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT, Bool, All, true,
-        "Let several sockets bind the same address and port; the kernel spreads connections among them."),
-    opt!("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, Bool, Tcp, true,
-        "Send keepalive probes on an idle connection to find out whether the peer is gone."),
-    opt!("SO_LINGER", SOL_SOCKET, SO_LINGER, Linger, All, true,
-        "What close() does with unsent data: on with 0 s resets the connection at once (no TIME_WAIT)."),
-    opt!("SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, Int, All, true,
-        "Kernel receive buffer size in bytes; Linux doubles what you set to leave room for bookkeeping."),
-    opt!("SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, Int, All, true,
-        "Kernel send buffer size in bytes; Linux doubles what you set. A full buffer makes send() block or send less."),
-    opt!("SO_RCVTIMEO", SOL_SOCKET, SO_RCVTIMEO, Timeval, All, true,
-        "Kernel receive timeout (0 = none). Python's settimeout() does not use it; it polls instead."),
-    opt!("SO_SNDTIMEO", SOL_SOCKET, SO_SNDTIMEO, Timeval, All, true,
-        "Kernel send timeout (0 = none). Python's settimeout() does not use it; it polls instead."),
-    opt!("SO_BROADCAST", SOL_SOCKET, SO_BROADCAST, Bool, Udp, true,
-        "Permit sending datagrams to a broadcast address (otherwise sendto fails with EACCES)."),
-    opt!("SO_TYPE", SOL_SOCKET, SO_TYPE, SockType, All, false,
-        "The socket type: SOCK_STREAM (1) or SOCK_DGRAM (2)."),
-    opt!("SO_ERROR", SOL_SOCKET, SO_ERROR, Errno, All, false,
-        "The pending error, e.g. the result of a non-blocking connect; reading it clears it."),
-    opt!("SO_ACCEPTCONN", SOL_SOCKET, SO_ACCEPTCONN, Bool, All, false,
-        "1 when the socket is listening."),
-    opt!("SO_RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT, Int, All, true,
-        "Minimum number of bytes before a receive is reported ready."),
-    opt!("SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE, Bool, Tcp, true,
-        "Deliver TCP urgent data in the normal data stream."),
-    opt!("SO_PRIORITY", SOL_SOCKET, SO_PRIORITY, Int, All, true,
-        "Queueing priority of outgoing packets (0-6 without privileges)."),
-    opt!("TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, Bool, Tcp, true,
-        "Disable Nagle's algorithm: send small writes at once instead of waiting to merge them."),
-    opt!("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, Int, Tcp, true,
-        "Seconds of idleness before the first keepalive probe (needs SO_KEEPALIVE)."),
-    opt!("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, Int, Tcp, true,
-        "Seconds between keepalive probes."),
-    opt!("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, Int, Tcp, true,
-        "Unanswered keepalive probes before the connection is dropped."),
-    opt!("TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG, Int, Tcp, true,
-        "Maximum segment size: the largest TCP payload per packet (536 before connecting)."),
-    opt!("TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK, Bool, Tcp, true,
-        "Acknowledge at once instead of delaying ACKs (the kernel may switch it back)."),
-    opt!("TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, Int, Tcp, true,
-        "Milliseconds unacknowledged data may wait before the connection is dropped (0 = kernel default)."),
-    opt!("IP_TTL", IPPROTO_IP, IP_TTL, Int, Ip4, true,
-        "Time to live of outgoing IPv4 packets: how many routers they may cross."),
-    opt!("IP_TOS", IPPROTO_IP, IP_TOS, Int, Ip4, true,
-        "Type of service / DSCP byte of outgoing IPv4 packets."),
-    opt!("IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL, Int, Ip4, true,
-        "TTL of outgoing IPv4 multicast datagrams (1 = stay on the local network)."),
-    opt!("IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Ip4, true,
-        "Deliver our own IPv4 multicast datagrams back to this host."),
-    opt!("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY, Bool, Ip6, true,
-        "Accept only IPv6; when off, an IPv6 socket bound to :: also takes IPv4 as ::ffff:a.b.c.d. Set before bind."),
-    opt!("IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS, Int, Ip6, true,
-        "Hop limit of outgoing IPv6 packets (-1 = system default)."),
-    opt!("IPV6_MULTICAST_HOPS", IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Int, Ip6, true,
-        "Hop limit of outgoing IPv6 multicast datagrams."),
-    opt!("IPV6_MULTICAST_LOOP", IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Bool, Ip6, true,
-        "Deliver our own IPv6 multicast datagrams back to this host."),
+    opt!("SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, Bool, All, true, "options-so-reuseaddr"),
+    opt!("SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT, Bool, All, true, "options-so-reuseport"),
+    opt!("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, Bool, Tcp, true, "options-so-keepalive"),
+    opt!("SO_LINGER", SOL_SOCKET, SO_LINGER, Linger, All, true, "options-so-linger"),
+    opt!("SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, Int, All, true, "options-so-rcvbuf"),
+    opt!("SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, Int, All, true, "options-so-sndbuf"),
+    opt!("SO_RCVTIMEO", SOL_SOCKET, SO_RCVTIMEO, Timeval, All, true, "options-so-rcvtimeo"),
+    opt!("SO_SNDTIMEO", SOL_SOCKET, SO_SNDTIMEO, Timeval, All, true, "options-so-sndtimeo"),
+    opt!("SO_BROADCAST", SOL_SOCKET, SO_BROADCAST, Bool, Udp, true, "options-so-broadcast"),
+    opt!("SO_TYPE", SOL_SOCKET, SO_TYPE, SockType, All, false, "options-so-type"),
+    opt!("SO_ERROR", SOL_SOCKET, SO_ERROR, Errno, All, false, "options-so-error"),
+    opt!("SO_ACCEPTCONN", SOL_SOCKET, SO_ACCEPTCONN, Bool, All, false, "options-so-acceptconn"),
+    opt!("SO_RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT, Int, All, true, "options-so-rcvlowat"),
+    opt!("SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE, Bool, Tcp, true, "options-so-oobinline"),
+    opt!("SO_PRIORITY", SOL_SOCKET, SO_PRIORITY, Int, All, true, "options-so-priority"),
+    opt!("TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, Bool, Tcp, true, "options-tcp-nodelay"),
+    opt!("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, Int, Tcp, true, "options-tcp-keepidle"),
+    opt!("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, Int, Tcp, true, "options-tcp-keepintvl"),
+    opt!("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, Int, Tcp, true, "options-tcp-keepcnt"),
+    opt!("TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG, Int, Tcp, true, "options-tcp-maxseg"),
+    opt!("TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK, Bool, Tcp, true, "options-tcp-quickack"),
+    opt!("TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, Int, Tcp, true, "options-tcp-user-timeout"),
+    opt!("IP_TTL", IPPROTO_IP, IP_TTL, Int, Ip4, true, "options-ip-ttl"),
+    opt!("IP_TOS", IPPROTO_IP, IP_TOS, Int, Ip4, true, "options-ip-tos"),
+    opt!("IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL, Int, Ip4, true, "options-ip-multicast-ttl"),
+    opt!("IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Ip4, true, "options-ip-multicast-loop"),
+    opt!("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY, Bool, Ip6, true, "options-ipv6-v6only"),
+    opt!("IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS, Int, Ip6, true, "options-ipv6-unicast-hops"),
+    opt!("IPV6_MULTICAST_HOPS", IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Int, Ip6, true, "options-ipv6-multicast-hops"),
+    opt!("IPV6_MULTICAST_LOOP", IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Bool, Ip6, true, "options-ipv6-multicast-loop"),
 ];
 
 impl OptionSpec {
+    /// The one-line explanation, in this thread's language.
+    pub fn doc(&self) -> String {
+        crate::i18n::text(self.doc_id, None)
+    }
+
     pub fn applies_to(&self, family: Family, kind: Kind) -> bool {
         let ip = matches!(family, Family::Inet | Family::Inet6);
         match self.applies {
@@ -170,12 +148,21 @@ pub struct OptionReading {
     pub level_name: &'static str,
     pub kind: OptKind,
     pub settable: bool,
-    pub doc: &'static str,
+    /// The message id of its one-line explanation; `doc()` gives the text.
+    pub doc_id: &'static str,
     /// The value as a number (seconds for durations, linger seconds or -1 when off), or the
     /// errno that getsockopt failed with.
     pub value: Result<i64, i32>,
     /// The value as a person reads it.
     pub text: String,
+}
+
+impl OptionReading {
+    /// The option's one-line explanation, in this thread's language (the window's, where
+    /// the inspector shows it).
+    pub fn doc(&self) -> String {
+        crate::i18n::text(self.doc_id, None)
+    }
 }
 
 /// Raw getsockopt into a buffer of `len` bytes; returns the bytes the kernel wrote.
@@ -254,7 +241,7 @@ pub fn read(fd: BorrowedFd<'_>, spec: &OptionSpec) -> OptionReading {
         level_name: spec.level_name,
         kind: spec.kind,
         settable: spec.settable,
-        doc: spec.doc,
+        doc_id: spec.doc_id,
         value,
         text,
     }

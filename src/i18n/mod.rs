@@ -105,6 +105,7 @@ pub const RESOURCES: &[(&str, &str, &str)] = &[
     resource!("errors"),
     resource!("options"),
     resource!("payload"),
+    resource!("lessons"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

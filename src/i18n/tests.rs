@@ -7,7 +7,9 @@ use fluent_syntax::ast;
 
 use super::*;
 
-type Messages = BTreeMap<String, (BTreeSet<String>, String, bool)>;
+/// A message's variables, its text with placeables as `{}`, and whether marked `# same`.
+type Message = (BTreeSet<String>, String, bool);
+type Messages = BTreeMap<String, Message>;
 
 /// id → (variables, the text with placeables as written, marked `# same`) of one file.
 fn messages(area: &str, lang: &str, text: &str) -> Messages {
@@ -82,7 +84,8 @@ fn inline(i: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>, plain: &
     }
 }
 
-fn all(lang: Lang) -> BTreeMap<String, (String, (BTreeSet<String>, String, bool))> {
+/// Every message of a language: id → (its area, the message).
+fn all(lang: Lang) -> BTreeMap<String, (String, Message)> {
     let mut out = BTreeMap::new();
     for (area, en, zh) in RESOURCES {
         let text = if lang == Lang::En { en } else { zh };

@@ -2,6 +2,7 @@
 //! about digits, reporting an odd nibble or a bad digit with its position.
 
 use super::PayloadError;
+use crate::t;
 
 pub fn parse_hex(input: &str) -> Result<Vec<u8>, PayloadError> {
     let chars: Vec<char> = input.chars().collect();
@@ -18,7 +19,7 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, PayloadError> {
             if let Some((_, at)) = high {
                 return Err(PayloadError {
                     pos: at,
-                    message: "a lone hex digit: bytes take two digits".into(),
+                    message: t!("payload-hex-lone-digit"),
                 });
             }
             i += 1;
@@ -27,7 +28,7 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, PayloadError> {
         let Some(d) = c.to_digit(16) else {
             return Err(PayloadError {
                 pos: i,
-                message: format!("'{c}' is not a hex digit"),
+                message: t!("payload-hex-bad-digit", char = c.to_string()),
             });
         };
         match high.take() {
@@ -39,7 +40,7 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, PayloadError> {
     if let Some((_, at)) = high {
         return Err(PayloadError {
             pos: at,
-            message: "an odd number of hex digits: the last byte lacks a digit".into(),
+            message: t!("payload-hex-odd"),
         });
     }
     Ok(out)

@@ -3,6 +3,7 @@
 //! characters are encoded.
 
 use super::PayloadError;
+use crate::t;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Encoding {
@@ -168,7 +169,11 @@ pub fn parse_text(input: &str, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
         } else {
             Err(PayloadError {
                 pos,
-                message: format!("{} has no bytes for {c:?}", enc.name()),
+                message: t!(
+                    "payload-no-bytes-for",
+                    encoding = enc.name(),
+                    char = format!("{c:?}")
+                ),
             })
         }
     };
@@ -180,10 +185,7 @@ pub fn parse_text(input: &str, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
             continue;
         }
         let Some(&n) = chars.get(i + 1) else {
-            return err(
-                i,
-                "a lone backslash at the end: write \\\\ for a backslash".into(),
-            );
+            return err(i, t!("payload-lone-backslash"));
         };
         let start = i;
         i += 2;
@@ -207,7 +209,7 @@ pub fn parse_text(input: &str, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
                     k += 1;
                 }
                 if v > 0o377 {
-                    return err(start, format!("octal escape \\{v:o} is above \\377"));
+                    return err(start, t!("payload-octal-too-big", octal = format!("{v:o}")));
                 }
                 out.push(v as u8);
             }
@@ -218,7 +220,7 @@ pub fn parse_text(input: &str, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
                     .unwrap_or_default();
                 match u8::from_str_radix(&h, 16) {
                     Ok(v) if h.len() == 2 => out.push(v),
-                    _ => return err(start, "\\x takes two hex digits, as in \\x0a".into()),
+                    _ => return err(start, t!("payload-x-digits")),
                 }
                 i += 2;
             }
@@ -235,7 +237,7 @@ pub fn parse_text(input: &str, enc: Encoding) -> Result<Vec<u8>, PayloadError> {
                 let Some(ch) = ch else {
                     return err(
                         start,
-                        format!("\\{n} takes {len} hex digits naming a character"),
+                        t!("payload-u-digits", escape = n.to_string(), len = len),
                     );
                 };
                 put(ch, start, &mut out)?;

@@ -62,6 +62,8 @@ impl SocklabApp {
             // English whatever the machine's locale.
             state.desktop_lang = crate::i18n::Lang::from_env();
         }
+        // What is said before the first frame is in the window's language too.
+        crate::i18n::set(state.lang());
         for console in &mut state.consoles {
             let wake = ctx.clone();
             console.attach(
@@ -74,9 +76,8 @@ impl SocklabApp {
             match SettingsWriter::start(d, move || wake.request_repaint()) {
                 Ok(w) => Some(w),
                 Err(e) => {
-                    state.settings_status = Some(format!(
-                        "settings will not be saved: no thread to write them ({e})"
-                    ));
+                    state.settings_status =
+                        Some(crate::t!("state-settings-no-thread", error = e.to_string()));
                     None
                 }
             }
@@ -213,6 +214,12 @@ impl eframe::App for SocklabApp {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         self.state.files_tick();
+        self.state.lessons_tick(&self.engine);
+        if !self.state.lesson_queue.is_empty() {
+            // Run it waits for a console to finish; its output wakes the window, but a
+            // console that finished quietly does not.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
         if let Some(w) = &self.settings_writer {
             for r in w.results() {
                 match r {
@@ -235,6 +242,7 @@ impl eframe::App for SocklabApp {
                 ui,
                 s.settings_status.as_deref(),
                 s.settings.lang,
+                s.lessons_open,
                 &mut self.actions,
             )
         });
@@ -279,6 +287,15 @@ impl eframe::App for SocklabApp {
                     }
                 }
             });
+        if self.state.lessons_open {
+            // Beside the page, above the consoles (they keep the width two need).
+            egui::Panel::right("lessons")
+                .resizable(true)
+                .default_size((width * 0.26).clamp(260.0, 360.0))
+                .show(ui, |ui| {
+                    panels::lessons::show(ui, &self.state, &mut self.actions);
+                });
+        }
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::centre_tabs(ui, self.state.centre, &mut self.actions);
             match self.state.centre {

@@ -10,6 +10,7 @@ use crossbeam_channel::Receiver;
 
 use crate::engine::{Engine, SocketId};
 use crate::pyrt::session::{Config, Output, Session, Step, Wake};
+use crate::t;
 
 /// A transcript wrapped: (its version, the columns, where each line's rows begin, rows).
 type WrapCache = (u64, usize, std::rc::Rc<Vec<usize>>, usize);
@@ -131,6 +132,8 @@ pub struct Console {
     retiring: Option<Session>,
     /// Changes whenever the transcript does.
     version: u64,
+    /// Lines pushed since the console began (the first line shown is `pushed - lines.len()`).
+    pushed: u64,
     /// Where each line's rows begin when wrapped, for the version and width it was made
     /// for (the frame does not go over the transcript again while it stays).
     wrap_cache: std::cell::RefCell<Option<WrapCache>>,
@@ -265,10 +268,7 @@ impl Console {
     ) {
         let path = self.script_path.trim().to_string();
         if path.is_empty() {
-            self.push(
-                LineKind::Note,
-                "(which file? type its path in the file field, or pick it with Open...)",
-            );
+            self.push(LineKind::Note, &t!("console-which-file"));
             return;
         }
         let args: Vec<String> = self
@@ -280,7 +280,12 @@ impl Console {
             .chain(args.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(" ");
-        let how = if step { "step through" } else { "run" };
+        // "run FILE ARGS", "step through FILE ARGS": the note, and what runs meanwhile.
+        let how = if step {
+            t!("console-step-file", file = &shown)
+        } else {
+            t!("console-run-file", file = &shown)
+        };
         self.open_line = false;
         // As IDLE's Run Module: the file starts in a fresh session, whatever was typed; the
         // new one waits for the old to end and close its sockets.
@@ -290,16 +295,9 @@ impl Console {
             }
             self.running.clear();
             self.retiring = Some(old);
-            self.push(
-                LineKind::Note,
-                &format!(
-                    "=== RESTART: {path} === (a fresh session, as IDLE's Run Module does: the \
-                     names typed before are gone, and the sockets they held close as that \
-                     session ends)"
-                ),
-            );
+            self.push(LineKind::Note, &t!("console-restart", path = &path));
         }
-        self.push(LineKind::Note, &format!("({how} {shown})"));
+        self.push(LineKind::Note, &format!("({how})"));
         if self.session().is_none() {
             return;
         }
@@ -311,7 +309,7 @@ impl Console {
         self.running.push_back(Running {
             id,
             rx,
-            first_line: format!("{how} {shown}"),
+            first_line: how,
             started: Instant::now(),
             file: true,
         });
@@ -366,7 +364,7 @@ impl Console {
                 Err(e) => {
                     self.push(
                         LineKind::Error,
-                        &format!("the Python console cannot start its thread: {e}"),
+                        &t!("console-no-thread", error = e.to_string()),
                     );
                     return None;
                 }
@@ -482,12 +480,7 @@ impl Console {
                     }
                     Output::Exit { code } => {
                         self.open_line = false;
-                        self.push(
-                            LineKind::Note,
-                            &format!(
-                                "(the session ended: exit code {code}; the next statement starts a new one)"
-                            ),
-                        );
+                        self.push(LineKind::Note, &t!("console-session-ended", code = code));
                         self.session = None;
                     }
                     Output::Source { path, text } => {
@@ -521,12 +514,7 @@ impl Console {
                 }
             }
             if lost {
-                self.push(
-                    LineKind::Error,
-                    "(the Python session stopped: an internal check of RustPython, which \
-                     socklab embeds, failed; its sockets stay in the list, and the next \
-                     statement starts a new session)",
-                );
+                self.push(LineKind::Error, &t!("console-session-lost"));
                 self.session = None;
                 self.running.clear();
                 return true;
@@ -614,10 +602,27 @@ impl Console {
         };
         append(&mut line.text, text);
         self.lines.push_back(line);
+        self.pushed += 1;
         self.open_line = false;
         while self.lines.len() > MAX_LINES {
             self.lines.pop_front();
         }
+    }
+
+    /// Lines pushed so far: a mark for `printed_since`.
+    pub fn printed(&self) -> u64 {
+        self.pushed
+    }
+
+    /// Whether a line the session printed (output or error) after the mark `from` holds
+    /// `text`.
+    pub fn printed_since(&self, from: u64, text: &str) -> bool {
+        let first = self.pushed - self.lines.len() as u64;
+        let skip = from.saturating_sub(first) as usize;
+        self.lines
+            .iter()
+            .skip(skip)
+            .any(|l| l.kind != LineKind::Input && l.text.contains(text))
     }
 
     /// Forgets the transcript (not the session's names).
@@ -640,7 +645,10 @@ fn append(line: &mut String, text: &str) {
         line.push_str(text);
     } else {
         line.extend(text.chars().take(room));
-        line.push_str(&format!(" … ({} more characters not shown)", n - room));
+        line.push_str(&format!(
+            " … {}",
+            t!("console-more-characters", n = n - room)
+        ));
     }
 }
 

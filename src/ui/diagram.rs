@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::engine::{Direction, Endpoint, Kind, SocketId};
+use crate::t;
 use crate::ui::state::UiState;
 use crate::ui::story::{Beat, Story, What};
 
@@ -187,7 +188,9 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
         };
         let row = d.rows.len();
         let (text, failed, bytes) = match &beat.what {
-            What::Made { parent: Some(p) } => (format!("accepted from {}", name(*p)), false, None),
+            What::Made { parent: Some(p) } => {
+                (t!("diagram-accepted-from", name = name(*p)), false, None)
+            }
             What::Made { parent: None } => ("socket()".to_string(), false, None),
             What::Call {
                 op,
@@ -208,7 +211,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 let text = if result.is_empty() {
                     format!("{op}()")
                 } else if *failed {
-                    format!("{op}() raised {result}")
+                    t!("diagram-call-raised", op = *op, result = result)
                 } else {
                     format!("{op}() → {result}")
                 };
@@ -267,10 +270,10 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 }
                 (text, false, None)
             }
-            What::Kernel { state: Some(s) } => (format!("kernel: {}", s.name()), false, None),
-            What::Kernel { state: None } => {
-                ("kernel: forgot the connection".to_string(), false, None)
+            What::Kernel { state: Some(s) } => {
+                (t!("diagram-kernel-state", state = s.name()), false, None)
             }
+            What::Kernel { state: None } => (t!("diagram-kernel-forgot"), false, None),
         };
         d.rows.push(Row {
             lane,
@@ -375,7 +378,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 to: *to,
                 from_row: row,
                 to_row: row,
-                label: "SYN, SYN-ACK, ACK (handshake by the kernels)".into(),
+                label: t!("diagram-handshake"),
                 kind: ArrowKind::Handshake,
             });
         }
@@ -573,7 +576,7 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
             What::Call {
                 op, failed: false, ..
             } => track.calls.push((k, format!("{op}()"))),
-            What::Call { op, .. } => track.calls.push((k, format!("{op}() failed"))),
+            What::Call { op, .. } => track.calls.push((k, t!("diagram-call-failed", op = *op))),
             What::Bytes { .. } | What::Segment { .. } => {}
         }
     }

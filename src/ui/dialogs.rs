@@ -5,6 +5,8 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::t;
+
 pub trait Dialogs {
     /// A file to read; None when the person cancels (or no dialog can be shown).
     fn open_file(&mut self, title: &str) -> Option<PathBuf>;
@@ -18,14 +20,27 @@ pub struct NativeDialogs;
 
 impl Dialogs for NativeDialogs {
     fn open_file(&mut self, title: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title(title).pick_file()
+        rfd::FileDialog::new().set_title(said(title)).pick_file()
     }
 
     fn save_file(&mut self, title: &str, default_name: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title(title)
+            .set_title(said(title))
             .set_file_name(default_name)
             .save_file()
+    }
+}
+
+/// A dialog's title, asked for in English, in the window's language (the dialog is shown
+/// from the window's thread). One it does not know is shown as it is.
+fn said(title: &str) -> String {
+    match title {
+        "File to send" => t!("files-dialog-file-to-send"),
+        "Receive to file" => t!("files-dialog-receive-to"),
+        "Save traffic to" => t!("files-dialog-save-traffic"),
+        "Payload library file" => t!("files-dialog-library"),
+        "Python file to run" => t!("files-dialog-script"),
+        other => other.to_string(),
     }
 }
 

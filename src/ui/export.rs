@@ -12,6 +12,7 @@ use super::traffic::{TrafficLog, TrafficRow};
 use super::writes::Progress;
 use crate::engine::Direction;
 use crate::payload::Encoding;
+use crate::t;
 pub use crate::timefmt::iso_time;
 
 /// What an export wrote, and what it could not include.
@@ -21,28 +22,32 @@ pub struct Written {
     pub bytes: u64,
 }
 
-/// Why a saved file is not everything the socket ever moved, if it is not.
+/// Why a saved file is not everything the socket ever moved, if it is not (in this thread's
+/// language).
 pub fn incompleteness(log: &TrafficLog) -> Option<String> {
     let mut parts = Vec::new();
     if log.evicted_bytes > 0 {
-        parts.push(format!(
-            "{} bytes evicted earlier by the memory cap",
-            log.evicted_bytes
+        parts.push(t!(
+            "files-missing-evicted",
+            n = log.evicted_bytes.to_string()
         ));
     }
     if log.skipped_bytes > 0 {
-        parts.push(format!(
-            "{} bytes the view fell behind on",
-            log.skipped_bytes
+        parts.push(t!(
+            "files-missing-skipped",
+            n = log.skipped_bytes.to_string()
         ));
     }
     if log.cleared_bytes > 0 {
-        parts.push(format!("{} bytes cleared", log.cleared_bytes));
+        parts.push(t!(
+            "files-missing-cleared",
+            n = log.cleared_bytes.to_string()
+        ));
     }
     (!parts.is_empty()).then(|| {
-        format!(
-            "not included: {} (use Receive to file to keep every byte)",
-            parts.join(", ")
+        t!(
+            "files-not-included",
+            parts = parts.join(&t!("files-list-separator"))
         )
     })
 }

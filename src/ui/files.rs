@@ -6,26 +6,25 @@ use std::io::{self, BufWriter, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::t;
+
 /// Why a file the window writes or reads was not: typed, so a caller asks to replace a file
-/// only when one is really there, and says the rest with what to do about it.
-#[derive(Debug, thiserror::Error)]
+/// only when one is really there, and says the rest with what to do about it. Said in the
+/// language of the thread that shows it (made off the frame, shown on it).
+#[derive(Debug)]
 pub enum FileError {
     /// A file is there and was not to be replaced (the window then asks the person).
-    #[error("{} already exists", .path.display())]
     Exists { path: PathBuf },
     /// The system refused: `op` is "write" or "read", `what` what was being written;
     /// `hint` what to do, for this errno at this path.
-    #[error("could not {op} {what} {} {}: {}; {hint}", if *.op == "read" { "from" } else { "to" }, .path.display(), said(.source))]
     Io {
         op: &'static str,
         what: &'static str,
         path: PathBuf,
-        #[source]
         source: io::Error,
         hint: &'static str,
     },
     /// Larger than a file of its kind can be.
-    #[error("{} is {size} bytes; {what} holds at most {max}", .path.display())]
     TooBig {
         path: PathBuf,
         what: &'static str,
@@ -33,10 +32,8 @@ pub enum FileError {
         max: u64,
     },
     /// A folder where a file was to be.
-    #[error("{} is a folder, not a file: pick a file in it", .path.display())]
     Folder { path: PathBuf },
     /// Read, but not what it should hold.
-    #[error("{} is not {what} (line {line}, column {column}): {why}; {hint}", .path.display())]
     NotValid {
         path: PathBuf,
         what: &'static str,
@@ -45,6 +42,127 @@ pub enum FileError {
         why: String,
         hint: &'static str,
     },
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            FileError::Exists { path } => t!("files-exists", path = shown(path)),
+            FileError::Io {
+                op,
+                what,
+                path,
+                source,
+                hint,
+            } => {
+                let (what, path, said, hint) =
+                    (phrase(what), shown(path), said(source), phrase(hint));
+                if *op == "read" {
+                    t!(
+                        "files-could-not-read",
+                        what = what,
+                        path = path,
+                        said = said,
+                        hint = hint
+                    )
+                } else {
+                    t!(
+                        "files-could-not-write",
+                        what = what,
+                        path = path,
+                        said = said,
+                        hint = hint
+                    )
+                }
+            }
+            FileError::TooBig {
+                path,
+                what,
+                size,
+                max,
+            } => t!(
+                "files-too-big",
+                path = shown(path),
+                size = size.to_string(),
+                what = phrase(what),
+                max = max.to_string()
+            ),
+            FileError::Folder { path } => t!("files-folder", path = shown(path)),
+            FileError::NotValid {
+                path,
+                what,
+                line,
+                column,
+                why,
+                hint,
+            } => t!(
+                "files-not-valid",
+                path = shown(path),
+                what = phrase(what),
+                line = line.to_string(),
+                column = column.to_string(),
+                why = why,
+                hint = phrase(hint)
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FileError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// A phrase the file code hands around in English — what is written or read, what is being
+/// done, what to do about a failure — in this thread's language. One it does not know is
+/// said as it is.
+pub fn phrase(english: &str) -> String {
+    match english {
+        // What is written or read.
+        "the journal" => t!("files-what-journal"),
+        "the library" => t!("files-what-library"),
+        "a library file" => t!("files-what-library-file"),
+        "a socklab library" => t!("files-what-socklab-library"),
+        "the file to send" => t!("files-what-file-to-send"),
+        "the settings" => t!("files-what-settings"),
+        "the received bytes" => t!("files-what-received"),
+        "the traffic log as CSV" => t!("files-what-csv"),
+        "the traffic log as JSON lines" => t!("files-what-jsonl"),
+        // What is being done (a file job).
+        "saving the journal" => t!("files-doing-save-journal"),
+        "saving the received bytes" => t!("files-doing-save-received"),
+        "saving the traffic log as CSV" => t!("files-doing-save-csv"),
+        "saving the traffic log as JSON lines" => t!("files-doing-save-jsonl"),
+        "reading the library" => t!("files-doing-read-library"),
+        "saving the library" => t!("files-doing-save-library"),
+        "looking at the file" => t!("files-doing-check-file"),
+        // What to do.
+        "check the path" => t!("files-hint-check-path"),
+        "that folder takes no new files: pick another" => t!("files-hint-no-new-files"),
+        "the folder does not exist: pick one that does" => t!("files-hint-no-folder"),
+        "pick a file you may read" => t!("files-hint-may-read"),
+        "pick a folder you can write to" => t!("files-hint-can-write"),
+        "that file system is read-only: pick a folder on another disk" => {
+            t!("files-hint-read-only")
+        }
+        "the disk is full: free some space or pick another disk" => t!("files-hint-disk-full"),
+        "that is a folder: name a file in it" => t!("files-hint-is-folder"),
+        "a part of the path is a file, not a folder: check the path" => {
+            t!("files-hint-not-folder")
+        }
+        "the name is too long: pick a shorter one" => t!("files-hint-name-too-long"),
+        "export one from socklab to see the format" => t!("files-hint-library-format"),
+        other => other.to_string(),
+    }
 }
 
 impl FileError {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod fonts;
 pub mod journal;
+pub mod lessons;
 mod panels;
 pub mod sending;
 pub mod series;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::files::FileError;
 use crate::engine::{AddrSpec, Progress, ReqId, SendJob, SendSource};
 use crate::payload::{Encoding, LineEnding, Mode};
+use crate::t;
 
 /// Recent sends kept in the history.
 pub const MAX_HISTORY: usize = 50;
@@ -44,9 +45,9 @@ impl SavedPayload {
             ""
         };
         let mode = match self.mode {
-            Mode::Text => "text",
-            Mode::Hex => "hex",
-            Mode::File => "file",
+            Mode::Text => t!("send-saved-text"),
+            Mode::Hex => t!("send-saved-hex"),
+            Mode::File => t!("send-saved-file"),
         };
         let body = body.replace(['\n', '\r'], " ");
         if self.name.is_empty() {
@@ -155,7 +156,7 @@ impl RepeatForm {
         } else {
             match self.times.trim().parse::<u64>() {
                 Ok(n) if n >= 1 => Some(n),
-                _ => return Err("times must be a whole number of at least 1".into()),
+                _ => return Err(t!("send-times-invalid")),
             }
         };
         let ms: f64 = self
@@ -164,14 +165,14 @@ impl RepeatForm {
             .parse()
             .ok()
             .filter(|x: &f64| x.is_finite() && *x >= 0.0 && *x <= 86_400_000.0)
-            .ok_or("the interval is a number of milliseconds from 0 to 86400000")?;
+            .ok_or_else(|| t!("send-interval-invalid"))?;
         Ok((times, Duration::from_secs_f64(ms / 1000.0)))
     }
 
     pub fn datagram_size(&self) -> Result<usize, String> {
         match self.datagram.trim().parse::<usize>() {
             Ok(n) if (1..=65_507).contains(&n) => Ok(n),
-            _ => Err("a datagram holds 1 to 65507 bytes".into()),
+            _ => Err(t!("send-datagram-invalid")),
         }
     }
 
@@ -218,24 +219,28 @@ pub fn file_size(path: &Path) -> Result<u64, FileError> {
 pub fn file_to_send(path: &str) -> Result<PathBuf, String> {
     let p = path.trim();
     if p.is_empty() {
-        return Err("pick a file (Open file...) or type its path".into());
+        return Err(t!("send-pick-file"));
     }
     Ok(PathBuf::from(p))
 }
 
 /// What a finished send job says.
 pub fn ended_text(p: &Progress, stopped: bool) -> String {
-    let how = if stopped { "stopped" } else { "done" };
-    let mut s = format!(
-        "send job {how}: {} in {}, {}",
-        super::count(p.bytes, "byte", "bytes"),
-        super::count(p.sends, "call", "calls"),
-        super::count(p.repetitions, "repetition", "repetitions")
-    );
+    let bytes = t!("count-bytes", n = p.bytes);
+    let calls = t!("send-calls", n = p.sends);
+    let reps = t!("send-repetitions", n = p.repetitions);
+    let mut s = if stopped {
+        t!(
+            "send-job-stopped",
+            bytes = bytes,
+            calls = calls,
+            reps = reps
+        )
+    } else {
+        t!("send-job-done", bytes = bytes, calls = calls, reps = reps)
+    };
     if let Some((took, offered)) = p.partial {
-        s.push_str(&format!(
-            "; a send() took only {took} of {offered} bytes (the rest of that message was not sent)"
-        ));
+        s.push_str(&t!("send-job-partial", took = took, offered = offered));
     }
     s
 }
@@ -262,21 +267,29 @@ impl JobView {
     pub fn status(&self) -> String {
         let p = &self.progress;
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-        let total = p
-            .total
-            .map(|t| format!(" of {}", super::traffic::human_bytes(t as f64)))
-            .unwrap_or_default();
-        let mut s = format!(
-            "{}{total} sent in {} ({}), {}/s",
-            super::traffic::human_bytes(p.bytes as f64),
-            super::count(p.sends, "call", "calls"),
-            super::count(p.repetitions, "repetition", "repetitions"),
-            super::traffic::human_bytes(p.bytes as f64 / secs)
-        );
+        let sent = super::traffic::human_bytes(p.bytes as f64);
+        let calls = t!("send-calls", n = p.sends);
+        let reps = t!("send-repetitions", n = p.repetitions);
+        let rate = super::traffic::human_bytes(p.bytes as f64 / secs);
+        let mut s = match p.total {
+            Some(total) => t!(
+                "send-job-status-total",
+                sent = sent,
+                total = super::traffic::human_bytes(total as f64),
+                calls = calls,
+                reps = reps,
+                rate = rate
+            ),
+            None => t!(
+                "send-job-status",
+                sent = sent,
+                calls = calls,
+                reps = reps,
+                rate = rate
+            ),
+        };
         if let Some((took, offered)) = p.partial {
-            s.push_str(&format!(
-                "; a send() took only {took} of {offered} bytes (the rest of that message was not sent)"
-            ));
+            s.push_str(&t!("send-job-partial", took = took, offered = offered));
         }
         s
     }

@@ -93,6 +93,13 @@ impl Settings {
         self
     }
 
+    /// The settings a file holds, field by field (a damaged field takes its default).
+    pub fn from_json(text: &str) -> Settings {
+        serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| Settings::from_value(&v))
+            .unwrap_or_default()
+    }
+
     fn from_value(v: &serde_json::Value) -> Settings {
         fn field<T: serde::de::DeserializeOwned>(v: &serde_json::Value, k: &str, d: T) -> T {
             v.get(k)
@@ -187,7 +194,9 @@ fn write_text(dir: &std::path::Path, text: &str) -> Result<(), crate::ui::files:
 /// through a channel that frames look at without waiting.
 pub struct SettingsWriter {
     texts: Option<crossbeam_channel::Sender<String>>,
-    results: crossbeam_channel::Receiver<Result<String, String>>,
+    /// Why a write failed comes back as it is, and is said on the thread that looks (the
+    /// window's, in its language).
+    results: crossbeam_channel::Receiver<Result<String, crate::ui::files::FileError>>,
 }
 
 impl SettingsWriter {
@@ -203,9 +212,7 @@ impl SettingsWriter {
             .name("socklab-settings".into())
             .spawn(move || {
                 for text in todo {
-                    let r = write_text(&dir, &text)
-                        .map(|()| text)
-                        .map_err(|e| e.to_string());
+                    let r = write_text(&dir, &text).map(|()| text);
                     // Frames take the results; while none do, this waits (and so does the
                     // next text). Nobody looking any more (the window closed) is fine.
                     if said.send(r).is_err() {
@@ -228,9 +235,13 @@ impl SettingsWriter {
             .is_some_and(|t| t.try_send(text).is_ok())
     }
 
-    /// What the writes that ended since the last look did: the text written, or why not.
+    /// What the writes that ended since the last look did: the text written, or why not
+    /// (in this thread's language).
     pub fn results(&self) -> Vec<Result<String, String>> {
-        self.results.try_iter().collect()
+        self.results
+            .try_iter()
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect()
     }
 
     /// At exit: writes `last` (when given) after whatever is pending, and waits up to
@@ -248,7 +259,7 @@ impl SettingsWriter {
         }
         drop(texts);
         while let Ok(r) = self.results.recv_deadline(until) {
-            if r.as_ref() == Ok(&last) {
+            if r.as_ref().is_ok_and(|t| *t == last) {
                 return true;
             }
         }
@@ -285,7 +296,10 @@ mod tests {
             .results
             .recv_timeout(std::time::Duration::from_secs(10))
             .unwrap();
-        assert_eq!(got.as_deref(), Ok("{\"recent\": []}"));
+        assert_eq!(
+            got.as_deref().map_err(|e| e.to_string()),
+            Ok("{\"recent\": []}")
+        );
         assert!(w.finish(Some("{}".into()), std::time::Duration::from_secs(10)));
         assert_eq!(
             std::fs::read_to_string(dir.path().join(FILE)).unwrap(),
@@ -300,7 +314,8 @@ mod tests {
             .results
             .recv_timeout(std::time::Duration::from_secs(10))
             .unwrap()
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("could not write the settings to") && e.contains("ENOTDIR"),
             "{e}"

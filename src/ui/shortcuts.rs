@@ -5,6 +5,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::engine::{Family, Kind, Op};
 use crate::pyrt::session::Step;
+use crate::t;
 use crate::ui::state::{Action, UiState};
 
 /// Fields and controls a shortcut moves the keyboard focus to (taken by the panel that
@@ -14,27 +15,26 @@ pub const FOCUS_JOURNAL: &str = "socklab focus journal";
 pub const FOCUS_CONSOLE: &str = "socklab focus console";
 const HELP_OPEN: &str = "socklab help open";
 
-/// Every shortcut, as the help overlay and the tooltips show it.
-pub const ALL: &[(&str, &str)] = &[
-    ("Ctrl+N", "New TCP socket"),
-    ("Ctrl+Shift+N", "New UDP socket"),
-    ("Ctrl+W", "Close the selected socket"),
-    ("Ctrl+L", "Clear the selected socket's traffic"),
-    ("Ctrl+F", "Search the selected socket's traffic"),
-    ("Ctrl+J", "Go to the journal"),
-    ("F2", "Go to the Python console"),
-    ("Up / Down", "In the console: the statements typed before"),
-    ("Ctrl+C", "In the console: interrupt the statement running"),
-    ("F10", "Stepping through a file: run the highlighted line"),
-    ("F5", "Stepping through a file: run the rest"),
-    ("Enter", "In the payload: send (the highlighted button)"),
-    ("Shift+Enter", "In the payload: a new line"),
-    (
-        "Enter / Esc",
-        "In an option's field: set it / drop what was typed",
-    ),
-    ("F1", "This help"),
-];
+/// Every shortcut, as the help overlay and the tooltips show it: (keys, what they do).
+pub fn all() -> Vec<(&'static str, String)> {
+    vec![
+        ("Ctrl+N", t!("shortcuts-new-tcp")),
+        ("Ctrl+Shift+N", t!("shortcuts-new-udp")),
+        ("Ctrl+W", t!("shortcuts-close")),
+        ("Ctrl+L", t!("shortcuts-clear")),
+        ("Ctrl+F", t!("shortcuts-search")),
+        ("Ctrl+J", t!("shortcuts-journal")),
+        ("F2", t!("shortcuts-console")),
+        ("Up / Down", t!("shortcuts-history")),
+        ("Ctrl+C", t!("shortcuts-interrupt")),
+        ("F10", t!("shortcuts-step-line")),
+        ("F5", t!("shortcuts-step-rest")),
+        ("Enter", t!("shortcuts-send")),
+        ("Shift+Enter", t!("shortcuts-new-line")),
+        ("Enter / Esc", t!("shortcuts-option-field")),
+        ("F1", t!("shortcuts-help")),
+    ]
+}
 
 fn take(ui: &egui::Ui, modifiers: Modifiers, key: Key) -> bool {
     ui.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
@@ -123,21 +123,27 @@ pub fn help(ctx: &egui::Context) {
     if !open {
         return;
     }
-    egui::Window::new("Keyboard shortcuts (F1)")
+    egui::Window::new(t!("shortcuts-title"))
+        // The id the English title gives it (Window::new hashes Some(title)), whatever
+        // the language.
+        .id(egui::Id::unique(Some("Keyboard shortcuts (F1)")))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
-            egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
-                for (keys, what) in ALL {
-                    ui.monospace(*keys);
-                    ui.label(*what);
-                    ui.end_row();
-                }
-            });
+            egui::Grid::new("shortcuts")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (keys, what) in all() {
+                        ui.monospace(keys);
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
             ui.separator();
-            ui.label("Every click runs a Python socket call on a real socket; the journal at the bottom shows it as the line you would type. Hover a socket's state for what it means.");
+            ui.label(t!("shortcuts-intro"));
         });
     if ctx.input(|i| i.key_pressed(Key::Escape)) {
         open = false;

@@ -4,6 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::state::ErrorView;
+use crate::t;
 
 /// A single-line text field with a visible label that names it for screen readers.
 pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
@@ -26,7 +27,9 @@ pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
 /// A warning about what an action will do (reachable from the network...), in body-size
 /// text a person can read.
 pub fn warning_label(ui: &mut Ui, text: &str) {
-    ui.label(RichText::new(format!("Warning: {text}")).color(Color32::from_rgb(230, 160, 40)));
+    ui.label(
+        RichText::new(t!("state-warning", text = text)).color(Color32::from_rgb(230, 160, 40)),
+    );
 }
 
 /// A button that stays usable (learning by error is the point) but says what will happen.
@@ -51,9 +54,7 @@ pub fn default_button(
     }
     let clicked = ui
         .add_enabled(enabled, egui::Button::new(text).selected(true))
-        .on_hover_text(format!(
-            "{tip} Enter in the payload field presses it (Shift+Enter starts a new line)."
-        ))
+        .on_hover_text(t!("state-default-button-tip", tip = tip))
         .clicked();
     clicked || (enabled && pressed)
 }
@@ -64,14 +65,14 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     egui::Frame::group(ui.style())
         .show(ui, |ui| {
             let head = match e.errno_name {
-                Some(n) => format!("{} failed - {n}", e.op),
-                None => format!("{} failed", e.op),
+                Some(n) => t!("state-failed-errno", op = &e.op, errno = n),
+                None => t!("state-failed", op = &e.op),
             };
             ui.label(RichText::new(head).color(red).strong());
             ui.monospace(&e.python_line);
             ui.label(&e.explanation);
             if let Some(h) = &e.hint {
-                ui.label(RichText::new(format!("Hint: {h}")).italics());
+                ui.label(RichText::new(t!("state-hint", hint = h)).italics());
             }
         })
         .response

@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::files::FileError;
+use super::files::{phrase, FileError};
 use super::sending::SavedPayload;
 use super::state::Action;
 use crate::engine::SocketId;
+use crate::t;
 
 /// Files handled at once; one more waits for one of them to end.
 const AT_ONCE: usize = 4;
@@ -57,13 +58,12 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Exists { path, .. } => write!(
-                f,
-                "{} already exists: replace it, or pick another name",
-                path.display()
-            ),
+            Failure::Exists { path, .. } => f.write_str(&t!(
+                "files-exists-replace",
+                path = path.display().to_string()
+            )),
             Failure::File(e) => write!(f, "{e}"),
-            Failure::Panicked(why) => write!(f, "the file job failed: {why} (a bug in socklab)"),
+            Failure::Panicked(why) => f.write_str(&t!("files-job-panicked", why = why)),
         }
     }
 }
@@ -75,14 +75,32 @@ impl From<FileError> for Failure {
 }
 
 /// Why a job was not started.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Busy {
-    #[error("still busy: {what} waits for the last one to finish")]
     SameTarget { what: &'static str },
-    #[error("{AT_ONCE} files are being written or read: {what} waits for one of them")]
     Full { what: &'static str },
-    #[error("cannot start {what}: {why}")]
     NoThread { what: &'static str, why: String },
+}
+
+impl std::fmt::Display for Busy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let said = match self {
+            Busy::SameTarget { what } => t!("files-busy-same", what = phrase(what)),
+            Busy::Full { what } => t!("files-busy-full", n = AT_ONCE, what = phrase(what)),
+            Busy::NoThread { what, why } => {
+                t!("files-busy-no-thread", what = phrase(what), why = why)
+            }
+        };
+        f.write_str(&said)
+    }
+}
+
+impl std::error::Error for Busy {}
+
+/// What a file job is doing, as its status line says it while it runs ("saving the
+/// journal..."), in this thread's language.
+pub fn doing(what: &str) -> String {
+    t!("files-doing", what = phrase(what))
 }
 
 #[derive(Debug)]
@@ -194,8 +212,8 @@ impl Writes {
         let done = r.progress.done.load(Ordering::Relaxed);
         let total = r.progress.total.load(Ordering::Relaxed);
         Some(match (done.min(total) * 100).checked_div(total) {
-            Some(pct) => format!("{} ({pct}%)", r.what),
-            None => format!("{}...", r.what),
+            Some(pct) => t!("files-doing-pct", what = phrase(r.what), pct = pct),
+            None => doing(r.what),
         })
     }
 }

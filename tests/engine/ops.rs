@@ -500,7 +500,7 @@ fn options_are_read_back_from_the_kernel() {
     assert_eq!(find("SO_RCVBUF").level_name, "SOL_SOCKET");
     assert_eq!(find("TCP_NODELAY").value, Ok(1));
     assert_eq!(find("TCP_NODELAY").level_name, "IPPROTO_TCP");
-    assert!(!find("TCP_NODELAY").doc.is_empty());
+    assert!(!find("TCP_NODELAY").doc().is_empty());
     assert_eq!(find("SO_TYPE").value, Ok(libc::SOCK_STREAM as i64));
     for name in [
         "SO_REUSEADDR",

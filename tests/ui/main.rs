@@ -12,6 +12,8 @@ mod ui_common;
 
 mod console;
 mod diagram;
+mod language;
+mod lessons;
 mod million;
 mod page;
 mod payload;

@@ -1,1 +1,48 @@
 # console
+
+# Notes in the transcript (socklab's own words, not Python's).
+console-which-file = (which file? type its path in the file field, or pick it with Open...)
+console-run-file = run { $file }
+console-step-file = step through { $file }
+console-restart = === RESTART: { $path } === (a fresh session, as IDLE's Run Module does: the names typed before are gone, and the sockets they held close as that session ends)
+console-session-ended = (the session ended: exit code { $code }; the next statement starts a new one)
+console-session-lost = (the Python session stopped: an internal check of RustPython, which socklab embeds, failed; its sockets stay in the list, and the next statement starts a new session)
+console-no-thread = the Python console cannot start its thread: { $error }
+console-more-characters = ({ $n } more characters not shown)
+
+# The panel.
+console-split = Two consoles side by side
+console-split-tip = A second console with a session of its own, on the same sockets: the tutorial's server in one, its client in the other.
+console-about = Python as python3's console runs it, on the window's sockets.
+console-about-tip = Sockets made here appear in the list under the names they are given (srv, conn); the window's sockets are here under theirs (s1, conn1...). Up and Down bring back what was typed, Tab completes; a block ends at an empty line.
+console-file = file
+console-file-tip = The .py file to run here, as python3 -i FILE runs it.
+console-open = Open...
+console-open-tip = Pick the file with the desktop's file dialog.
+console-arguments = arguments
+console-arguments-tip = sys.argv[1:], separated by spaces (a port, a host...).
+console-run-button = Run file
+console-run-button-tip = Runs the file in this console's session, as python3 -i FILE ARGS: what it prints comes here, its sockets appear in the list, its names stay for the next statements.
+console-step-button = Step through
+console-step-button-tip = Runs the file a line at a time: it stops before each line (the one highlighted) until Next line; its sockets appear as it goes.
+console-close-file = Close file
+console-close-file-tip = Hides the file's text; the session keeps its names.
+console-clear = Clear console
+console-clear-tip = Forget the transcript (the session keeps its names).
+console-file-stopped = { $name }: stopped before line { $line }
+console-file-running-line = { $name }: running line { $line }
+console-file-running = { $name }: running
+console-file-not-run = { $name }: not run (the console says why)
+console-file-ended = { $name }: ended
+console-next-line = Next line (F10)
+console-next-line-tip = Runs the highlighted line and stops before the next.
+console-continue = Continue (F5)
+console-continue-tip = Runs the rest of the file without stopping.
+console-interrupt = Interrupt (Ctrl+C)
+console-interrupt-tip = KeyboardInterrupt in the statement running, as Ctrl+C in python3 (a blocked accept or recv ends having taken nothing); at a ... prompt, drops the block.
+
+# What runs now, and each socket call it waits in.
+console-times-out = times out in { $secs } s
+console-blocking = blocking: waits until it happens
+console-waiting = { $name }.{ $op }() waiting, { $left } (Ctrl+C interrupts)
+console-running = running: { $what }

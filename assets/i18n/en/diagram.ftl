@@ -1,1 +1,47 @@
 # diagram
+
+# Rows on a lane of the sequence diagram, and the calls of the state timeline.
+diagram-accepted-from = accepted from { $name }
+diagram-call-raised = { $op }() raised { $result }
+diagram-call-failed = { $op }() failed
+diagram-kernel-state = kernel: { $state }
+diagram-kernel-forgot = kernel: forgot the connection
+diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
+
+# The sequence diagram.
+diagram-segments-lost = ({ $n } segments were not kept: the window fell behind)
+diagram-captured = The grey arrows are the TCP segments captured on loopback as they went ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from each side's first, as Wireshark shows them){ $lost }; the blue ones, each send's bytes to the recv they arrived in.
+diagram-guessed = Drawn from the socket calls and the states the kernel reported: the handshake and FIN arrows mark where the kernels did them; { $why }.
+diagram-clear = Clear diagram
+diagram-clear-tip = Start the drawing again from now (the sockets stay).
+diagram-truncated = Only the last { $n } events are kept: the drawing begins later than the sockets.
+diagram-no-sockets = No sockets yet: make one on the left, or in the Python console (F2).
+diagram-bytes-received = { $name } received { $n } bytes:
+diagram-bytes-sent = { $name } sent { $n } bytes:
+diagram-bytes-gone = Those bytes are no longer kept (the traffic log's cap let them go).
+
+# The state timeline.
+diagram-timeline-about = Each socket's states, one column per event (time at the top): the socket as the window sees it, and under it the kernel's TCP state once the connection is closing; the calls that moved it below. Hover a state for what it means.
+diagram-now = now
+diagram-kernel = kernel
+diagram-forgotten = forgotten
+diagram-forgotten-tip = The kernel holds nothing of this connection any more.
+
+# The graphs.
+diagram-graphs-none = Select a socket on the left: its rate, rtt, cwnd and queues are drawn here.
+diagram-graphs-about = { $name }: readings over time ({ $n } so far; a reading comes when something changed). Seconds from the first.
+diagram-graphs-few = Not enough readings yet: send or receive something.
+diagram-graph-rate = rate (bytes/s)
+diagram-graph-in = in
+diagram-graph-out = out
+diagram-graph-queues = receive and send queue (bytes)
+diagram-graph-recv-queue = receive queue
+diagram-graph-send-queue = send queue
+diagram-graph-rtt = rtt (µs, TCP_INFO)
+diagram-graph-cwnd = cwnd (segments, TCP_INFO)
+
+# The message boundaries.
+diagram-boundaries-about = TCP carries a stream of bytes, not messages: what one send() gave may arrive split over several recv() calls or joined with the next send's (粘包). Each line across is where a call began or ended; a recv is as long as what had arrived when it was called (up to its bufsize).
+diagram-boundaries-none = Select one end of a TCP connection whose other end is in this window too (made here or in the Python console): its sends and the other end's recvs are drawn side by side.
+diagram-boundaries-way = { $from } → { $to }: { $sends } send() calls, { $recvs } recv() calls
+diagram-boundaries-empty = Nothing sent this way yet (or not yet received).

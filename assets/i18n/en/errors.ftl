@@ -1,1 +1,99 @@
 # errors
+# Plain-language explanations and hints of a failed operation (the Python exception line
+# itself stays CPython's English). $at is " ADDRESS" (with its leading space) or empty;
+# $op is the call's name (bind, recv...).
+
+# Whose socket holds an address.
+errors-owner-process = process { $pid } ({ $command })
+errors-owner-unknown = a socket of another process (inode { $inode }; /proc does not say whose)
+errors-close-ours = close { $name }
+errors-close-process = stop process { $pid }
+errors-close-unknown = stop the process that holds it
+
+# EADDRINUSE with what holds the address.
+errors-holder-listener = { $owner } is listening on{ $at }.
+errors-holder-listener-hint = Pick another port, or { $close } first. SO_REUSEADDR does not let two sockets listen on one port; only SO_REUSEPORT, set on both before bind(), does.
+errors-holder-connection = A connection of { $owner } to { $peer } ({ $state }) has{ $at } as its local address.
+errors-holder-connection-hint-ours = Set SO_REUSEADDR to 1 before bind() on this socket and on the one that made that connection (for an accepted one, its listener); or close { $name }, the connection, or pick another port.
+errors-holder-connection-hint = Set SO_REUSEADDR to 1 before bind() on this socket and on the one that made that connection (for an accepted one, its listener); or end the connection, or pick another port.
+errors-holder-time-wait = A closed connection from{ $at } to { $peer } was still in TIME_WAIT, with { $secs } s left.
+errors-holder-time-wait-hint-reuse = This socket has SO_REUSEADDR; Linux also wants it on the socket that made that connection (for a server, the listener, before it accepted). Bind again once those { $secs } s have passed, or set SO_REUSEADDR there next time.
+errors-holder-time-wait-hint = Set SO_REUSEADDR to 1 before bind() (on this socket, and on the one that made that connection: for a server, its listener); or bind again once those { $secs } s have passed, or pick another port.
+errors-holder-unseen = Another socket holds{ $at }: one only bound (not listening), or a UDP socket, which the kernel's TCP table does not list.
+errors-holder-unseen-hint = Close the other socket, or pick another port; SO_REUSEADDR set on both lets them share it while neither listens.
+
+# A call that was waiting when close() was called on its socket.
+errors-closed-while-waiting = close() was called on this socket while { $op } was waiting: the wait ended there, and the socket is closed.
+errors-closed-while-waiting-hint-recv = Create a new socket. To end a waiting { $op } and keep the socket, call shutdown(socket.SHUT_RD) instead: the { $op } then returns b''.
+errors-closed-while-waiting-hint-send = Create a new socket. A { $op } waits while the peer reads nothing; give the socket a timeout with settimeout() so it gives up on its own.
+errors-closed-while-waiting-hint = Create a new socket. To have { $op } give up on its own, give the socket a timeout with settimeout() before calling it.
+
+errors-timeout = { $op } waited longer than the socket's timeout and gave up.
+errors-timeout-hint = Raise the timeout with settimeout(), or settimeout(None) to wait forever.
+errors-gai = The host name could not be resolved to an address of this family.
+errors-gai-hint = Check the spelling, or give a numeric address such as 127.0.0.1 or ::1.
+errors-python = Python rejects these arguments.
+errors-internal = An internal error in socklab ended this socket's worker during { $op }; the socket was closed, so nothing waits for it.
+errors-internal-hint = Create the socket again. This is a bug in socklab: please report it with the steps that led here.
+
+# Operations on files (a send job's file, receive-to-file), as a sentence names them.
+errors-op-read-file = read file
+errors-op-record = record
+errors-op-write-file = write file
+errors-file-enoent = No file exists at{ $at }.
+errors-file-enoent-hint = Check the path, or pick the file again.
+errors-file-eacces = { $op } was not permitted{ $at }.
+errors-file-eacces-hint = Pick a file you may read, or a folder you may write to.
+errors-file-eexist = A file already exists at{ $at }; socklab does not replace a file without asking.
+errors-file-eexist-hint = Say to replace it when asked (the window asks at its top), or pick another name.
+errors-file-eisdir = The path{ $at } is a folder, not a file.
+errors-file-eisdir-hint = Pick a file inside it.
+errors-file-enospc = The disk (or your quota) is full: the file holds what was written before.
+errors-file-enospc-hint = Free space, or record to another disk.
+# $error: the C library's message for the errno (English).
+errors-file-failed = { $op } failed{ $at }: { $error }.
+
+# Socket calls, by errno.
+errors-eaddrinuse = Another socket, or a closed connection still in TIME_WAIT, holds the address{ $at }.
+errors-eaddrinuse-hint = Set SO_REUSEADDR to 1 before bind() (it lets you bind over TIME_WAIT), pick another port, or close the other socket.
+errors-eacces-bind = Binding{ $at } is not permitted: ports below 1024 are privileged, and Unix socket paths need write access to their directory.
+errors-eacces-bind-hint = Use a port of 1024 or above, run as root, or grant CAP_NET_BIND_SERVICE.
+errors-eacces = { $op } was not permitted{ $at }.
+errors-eacces-hint = Sending to a broadcast address needs SO_BROADCAST set to 1.
+errors-eaddrnotavail = The address{ $at } does not belong to any interface of this machine (or no ephemeral port is left).
+errors-eaddrnotavail-hint = Bind to an address this host has, such as 127.0.0.1, 0.0.0.0, ::1 or ::.
+errors-econnrefused = Nothing is listening at{ $at }: the peer answered with a reset (or, for UDP, an ICMP port-unreachable).
+errors-econnrefused-hint = Start the server first, and check the host and port.
+errors-econnreset = The peer reset the connection (it closed with unread data, or was killed).
+errors-econnreset-hint = Treat it like a closed connection: close this socket and reconnect.
+errors-epipe = The connection can no longer send: it was shut down for writing, closed by the peer, or never connected.
+errors-epipe-hint = Connect first; after the peer closes, close this socket too.
+errors-enotconn = { $op } needs a connected socket, and this one is not connected.
+errors-enotconn-hint = connect() first (or accept() on a listener), or use sendto()/recvfrom() for UDP.
+errors-emsgsize = The datagram is larger than the protocol allows in one message.
+errors-emsgsize-hint = Send less than 65,507 bytes per UDP datagram (IPv4), or use TCP for a stream.
+errors-eopnotsupp = { $op } is not supported on this kind of socket.
+errors-eopnotsupp-hint = listen() and accept() are for SOCK_STREAM sockets; UDP has no connections to accept.
+errors-eisconn = The socket is already connected.
+errors-eisconn-hint = A socket connects once; create a new socket for another connection.
+errors-einval = The kernel rejected the arguments of { $op } in this socket's state (already bound, listening, or shut down?).
+errors-einval-hint = A socket can be bound only once; listen() needs a bound or unbound stream socket.
+errors-eagain = The socket is non-blocking and { $op } had nothing ready.
+errors-eagain-hint = Try again later, wait with a timeout (settimeout), or setblocking(True).
+errors-einprogress = A non-blocking connect was started and has not finished yet.
+errors-einprogress-hint = Wait until the socket is writable, then read SO_ERROR; or use a timeout instead.
+errors-ealready = A connect on this socket is already in progress.
+errors-ebadf = The socket is closed.
+errors-ebadf-hint = Create a new socket.
+errors-enoent = No Unix socket exists at{ $at }.
+errors-enoent-hint = Start the server that binds that path first.
+errors-eafnosupport = This address family is not supported by the protocol.
+errors-eafnosupport-hint = Use an address of the socket's family (IPv4 for AF_INET, IPv6 for AF_INET6).
+errors-enoprotoopt = This option does not exist at this level for this kind of socket.
+errors-enoprotoopt-hint = Check the level (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6) and the socket type.
+errors-unreachable = No route to{ $at }.
+errors-etimedout = The peer did not answer in time (the kernel's own retries ran out).
+errors-emfile = Too many open files.
+errors-emfile-hint = Close sockets you no longer need.
+# $error: the C library's message for the errno (English).
+errors-failed = { $op } failed: { $error }.

@@ -1,1 +1,70 @@
-# inspector
+# inspector: the inspector panel (what the kernel reports about the selected socket).
+
+inspector-heading = Inspector
+inspector-select = Select a socket.
+inspector-waiting = Waiting for the kernel's first report...
+inspector-closed-at-close = Closed: the values below were read as it closed.
+inspector-closed-before = Closed: the values below are the last ones read before close.
+inspector-local = local address
+inspector-peer = peer address
+inspector-timeout-blocking = None (blocking)
+inspector-timeout-non-blocking = 0.0 (non-blocking)
+# O_NONBLOCK's value.
+inspector-flag-set = set
+inspector-flag-clear = clear
+# $state: the connection's state after close, as "TIME_WAIT 42 s".
+inspector-closed-after = closed, { $state }
+inspector-closed = closed
+inspector-tcp-state = TCP state
+inspector-accept-queue = accept queue
+inspector-accept-waiting = { $q } waiting (backlog { $backlog })
+inspector-cwnd-value = { $cwnd } segments / { $mss } bytes
+inspector-retransmits = retransmits
+inspector-retransmits-value = { $now } now, { $total } total
+inspector-bytes = bytes in / out
+inspector-messages = messages in / out
+inspector-receive-queue = receive queue
+inspector-send-queue = send queue
+# $queue: inspector-receive-queue or inspector-send-queue.
+inspector-queue-bytes = { $queue }: { $n } bytes
+inspector-options = Options (read back from the kernel)
+# After the option's description; $value: the kernel's value.
+inspector-number-tip = The kernel holds { $value }. Type a number and press Enter to set it (Escape drops it).
+inspector-whole-number = a whole number; press Enter to set it, Escape to drop it
+inspector-read-back = asked { $asked } → kernel keeps { $kernel }
+# $why: one of the three below.
+inspector-read-back-why = asked { $asked } → kernel keeps { $kernel }, { $why }
+inspector-why-doubles = it doubles it for bookkeeping
+inspector-why-doubled-held = doubled for bookkeeping and held between its minimum and net.core.rmem_max/wmem_max
+inspector-why-adjusts = the kernel adjusts it
+
+# What each state means (tooltips of the sockets list, the inspector and the timeline).
+inspector-sock-created = created: socket() made it; it has no address yet. Next: bind() to give it one, connect() (the kernel picks a local port), or listen() (the kernel binds every interface).
+inspector-sock-bound = bound: it has its local address. Next: listen() to take connections, connect() to a peer, or (UDP) recvfrom/sendto.
+inspector-sock-listening = listening: the kernel completes handshakes and queues the connections (up to the backlog). Next: accept() takes one; close() stops listening.
+inspector-sock-connecting = connecting: the SYN is sent and the kernel waits for the answer. Out: the handshake completes (connected), the peer refuses (back to where it was), or the connect times out.
+inspector-sock-connected = connected: data flows both ways. Out: shutdown() ends one direction, the peer closing makes recv() return b'', close() ends it.
+inspector-sock-half-closed = half-closed: one direction is shut (by shutdown() here, or the peer closed its side: recv() returns b''). The other still works; close() ends both.
+inspector-sock-closed = closed: the descriptor is gone. A TCP connection may live on in the kernel a while (FIN_WAIT, TIME_WAIT), shown beside it.
+inspector-sock-error = error: a call failed with a reset or a broken pipe (the peer is gone). Close it; a new socket is needed.
+
+# The kernel's TCP states.
+inspector-tcp-established = ESTABLISHED: the handshake is done; data flows. Out: a FIN from either side.
+inspector-tcp-syn-sent = SYN_SENT: connect() sent a SYN and waits for SYN-ACK. Out: the SYN-ACK (ESTABLISHED), a RST (refused) or the retries running out.
+inspector-tcp-syn-recv = SYN_RECV: a SYN came and the SYN-ACK went; waiting for the last ACK of the handshake.
+inspector-tcp-fin-wait1 = FIN_WAIT1: this side closed and sent its FIN; waiting for the peer to acknowledge it.
+inspector-tcp-fin-wait2 = FIN_WAIT2: the peer acknowledged this side's FIN; waiting for the peer's own FIN (the peer has not closed yet).
+inspector-tcp-time-wait = TIME_WAIT: both sides closed and this side closed first; the kernel keeps the connection 60 s so late packets die out. Until then its address is taken, unless SO_REUSEADDR is set.
+inspector-tcp-close = CLOSE: no connection (new, only bound, refused or reset).
+inspector-tcp-close-wait = CLOSE_WAIT: the peer closed its side (recv() returns b''); this side may still send. Out: close() here.
+inspector-tcp-last-ack = LAST_ACK: the peer closed first, then this side; waiting for the ACK of this side's FIN.
+inspector-tcp-listen = LISTEN: waiting for connections; completed ones queue until accept().
+inspector-tcp-closing = CLOSING: both sides sent a FIN at once; waiting for the ACK of this side's.
+inspector-tcp-unknown = A state this version of socklab does not know.
+
+# What ends a waiting call ("recv waits: ...").
+inspector-way-out-recv = data arriving, shutdown(SHUT_RD) or close ends it
+inspector-way-out-accept = a connection arriving or close ends it
+inspector-way-out-connect = the peer's answer, a timeout or close ends it
+inspector-way-out-send = the peer reading, a timeout or close ends it
+inspector-way-out-close = close ends it

@@ -1,1 +1,25 @@
-# sockets
+# sockets: the sockets list (New buttons, every socket's row and tooltip).
+
+sockets-heading = Sockets
+sockets-new-tcp = New TCP
+sockets-new-udp = New UDP
+sockets-new-tcp6 = New TCP6
+sockets-new-udp6 = New UDP6
+sockets-new-unix = New Unix
+sockets-new-unix-dgram = New Unix dgram
+sockets-msgs = { $n ->
+    [one] { $n } msg
+   *[other] { $n } msgs
+}
+# $bytes_in, $bytes_out: sizes as "1.5 KiB"; $msgs_in, $msgs_out: sockets-msgs.
+sockets-totals = all sockets: in { $bytes_in } ({ $msgs_in }) | out { $bytes_out } ({ $msgs_out })
+sockets-remove-closed = remove closed ({ $n })
+sockets-remove-closed-tip = Take every closed socket off this list (their traffic goes with them).
+sockets-remove = remove from the list
+# A row's second line: its addresses and byte counts.
+sockets-row-addresses = { $local } -> { $peer }   in { $bytes_in } / out { $bytes_out }
+# A row's tooltip. $what: the kernel's TCP state explained (inspector-tcp-...).
+sockets-tip-kernel = Kernel: { $what }
+sockets-tip-forgotten = Kernel: forgotten — the kernel holds nothing of this connection any more (no TIME_WAIT on this side).
+# $op: the call's name (recv); $way: what ends it (inspector-way-out-...).
+sockets-tip-waits = { $op } waits: { $way }.

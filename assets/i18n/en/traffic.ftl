@@ -1,1 +1,57 @@
-# traffic
+# traffic: a socket's traffic view (rows, search and filter, totals and rates, saving and exporting).
+
+traffic-heading = Traffic
+traffic-search = search traffic
+traffic-search-tip = Find rows holding this text or these bytes (Ctrl+F).
+traffic-hex-pattern = hex pattern
+# Which rows show: every one, received only, sent only.
+traffic-all = all
+traffic-in-only = in only
+traffic-out-only = out only
+traffic-relative-time = relative time
+traffic-time-of-day = time of day
+traffic-merge = merge chunks
+traffic-pause = pause view
+traffic-pause-tip = Freeze the rows shown; traffic keeps being received, logged and counted
+traffic-clear = Clear traffic
+traffic-clear-tip = Forget the rows shown (the counters keep counting) (Ctrl+L).
+traffic-save-and-export = save and export
+traffic-save-to = save to
+traffic-save-as = Save as...
+traffic-save-as-tip = Pick the file to save to
+traffic-save-received = save received bytes
+traffic-save-received-tip = Every received byte the log holds, in order, as a binary file
+traffic-export-csv = export CSV
+traffic-export-csv-tip = One line per call: time, seconds, direction, length, peer, text, hex
+traffic-export-json = export JSON lines
+traffic-export-json-tip = One JSON object per call, with exact hex
+traffic-cap = memory cap (MiB)
+traffic-cap-tip = Now { $cap } MiB per socket: past it the oldest rows are evicted (the counters still count everything). 1 to { $max } MiB.
+traffic-set-cap = set cap
+# $problem: why the search pattern is not usable.
+traffic-search-problem = search: { $problem }
+traffic-rows = { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+}
+traffic-paused-shown = paused: { $shown } of { $total } rows shown
+traffic-match = { $shown } of { $total } rows match
+# $size: as "1.5 KiB".
+traffic-evicted = { $n } oldest rows ({ $size }) evicted by the memory cap; the counters still count them
+traffic-skipped = { $size } not shown (the view fell behind)
+traffic-msgs = { $n ->
+    [one] { $n } msg
+   *[other] { $n } msgs
+}
+# $bytes_in, $rate_in...: sizes as "1.5 KiB"; $msgs_in, $msgs_out: traffic-msgs.
+traffic-counters = in { $bytes_in } ({ $msgs_in }), { $rate_in }/s | out { $bytes_out } ({ $msgs_out }), { $rate_out }/s
+# A row's direction, padded to three characters in the row.
+traffic-dir-in = in
+traffic-dir-out = out
+# After b'' in a row of nothing received.
+traffic-end-of-stream = (end of stream)
+# The merged view: consecutive chunks of one direction, then their text.
+traffic-run = { $n } chunks, { $bytes } bytes:
+traffic-copy-text = Copy as text
+traffic-copy-hex = Copy as hex
+traffic-copy-python = Copy as Python bytes

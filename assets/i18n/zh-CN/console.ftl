@@ -1,1 +1,48 @@
 # console
+
+# 记录里的说明（socklab 自己的话，不是 Python 的输出）。
+console-which-file = （哪个文件？在“文件”栏输入它的路径，或点“打开...”选择。）
+console-run-file = 运行 { $file }
+console-step-file = 逐行运行 { $file }
+console-restart = === RESTART: { $path } ===（新的会话，与 IDLE 的 Run Module 一样：之前输入的名字都没有了，它们持有的套接字随那个会话结束而关闭）
+console-session-ended = （会话已结束：退出码 { $code }；下一条语句会开始新的会话）
+console-session-lost = （Python 会话停止了：socklab 内嵌的 RustPython 的一项内部检查失败；它的套接字仍留在列表中，下一条语句会开始新的会话）
+console-no-thread = Python 控制台无法启动它的线程：{ $error }
+console-more-characters = （还有 { $n } 个字符未显示）
+
+# 面板。
+console-split = 并排两个控制台
+console-split-tip = 第二个控制台，有自己的会话，使用同样的套接字：教程里的服务器在一个里，客户端在另一个里。
+console-about = 像 python3 控制台那样运行 Python，作用于窗口中的套接字。
+console-about-tip = 在这里创建的套接字以你给它们的名字（srv、conn）出现在列表中；窗口中的套接字在这里用它们自己的名字（s1、conn1...）。上下方向键找回输入过的内容，Tab 补全；代码块在空行处结束。
+console-file = 文件
+console-file-tip = 在这里运行的 .py 文件，就像 python3 -i FILE 运行它那样。
+console-open = 打开...
+console-open-tip = 用桌面的文件对话框选择文件。
+console-arguments = 参数
+console-arguments-tip = sys.argv[1:]，用空格分隔（端口、主机...）。
+console-run-button = 运行文件
+console-run-button-tip = 在这个控制台的会话中运行文件，就像 python3 -i FILE ARGS：它打印的内容显示在这里，它的套接字出现在列表中，它的名字留给之后的语句使用。
+console-step-button = 逐行运行
+console-step-button-tip = 一次运行文件的一行：在每一行（高亮的那行）之前停下，直到点“下一行”；它的套接字随运行逐个出现。
+console-close-file = 关闭文件
+console-close-file-tip = 隐藏文件的文本；会话保留它的名字。
+console-clear = 清空控制台
+console-clear-tip = 清除记录（会话保留它的名字）。
+console-file-stopped = { $name }：停在第 { $line } 行之前
+console-file-running-line = { $name }：正在运行第 { $line } 行
+console-file-running = { $name }：运行中
+console-file-not-run = { $name }：未运行（原因见控制台）
+console-file-ended = { $name }：已结束
+console-next-line = 下一行 (F10)
+console-next-line-tip = 运行高亮的那一行，并在下一行之前停下。
+console-continue = 继续 (F5)
+console-continue-tip = 不停顿地运行文件的剩余部分。
+console-interrupt = 中断 (Ctrl+C)
+console-interrupt-tip = 在正在运行的语句中引发 KeyboardInterrupt，就像在 python3 中按 Ctrl+C（阻塞的 accept 或 recv 什么也没拿到就结束）；在 ... 提示符下，丢弃已输入的代码块。
+
+# 正在运行的内容，以及它在等待的每个套接字调用。
+console-times-out = { $secs } s 后超时
+console-blocking = 阻塞：一直等到它发生
+console-waiting = { $name }.{ $op }() 等待中，{ $left }（Ctrl+C 可中断）
+console-running = 正在运行：{ $what }

@@ -1,1 +1,47 @@
 # diagram
+
+# 时序图泳道上的行，以及状态时间线上的调用。
+diagram-accepted-from = 由 { $name } 接受
+diagram-call-raised = { $op }() 引发 { $result }
+diagram-call-failed = { $op }() 失败
+diagram-kernel-state = 内核：{ $state }
+diagram-kernel-forgot = 内核：已忘记这条连接
+diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
+
+# 时序图。
+diagram-segments-lost = （有 { $n } 个报文段没有保留：窗口跟不上了）
+diagram-captured = 灰色箭头是在回环接口上捕获到的 TCP 报文段，按发送顺序画出（[SYN]、[SYN, ACK]、[PSH, ACK]、[FIN, ACK]...；seq 和 ack 从各自一方的第一个开始计数，与 Wireshark 的显示方式相同）{ $lost }；蓝色箭头表示每次 send 的字节到达了哪次 recv。
+diagram-guessed = 根据套接字调用和内核报告的状态画出：握手和 FIN 箭头标出内核完成它们的位置；{ $why }。
+diagram-clear = 清空时序图
+diagram-clear-tip = 从现在起重新绘制（套接字保留）。
+diagram-truncated = 只保留最近 { $n } 个事件：图的开始晚于套接字的创建。
+diagram-no-sockets = 还没有套接字：在左侧创建一个，或在 Python 控制台 (F2) 中创建。
+diagram-bytes-received = { $name } 接收了 { $n } 字节：
+diagram-bytes-sent = { $name } 发送了 { $n } 字节：
+diagram-bytes-gone = 这些字节已不再保留（流量记录的容量上限让它们被丢弃了）。
+
+# 状态时间线。
+diagram-timeline-about = 每个套接字的状态，每个事件一列（时间在顶部）：上面是窗口看到的套接字状态，连接关闭时下面是内核的 TCP 状态；再下面是引起变化的调用。鼠标悬停在状态上可查看含义。
+diagram-now = 现在
+diagram-kernel = 内核
+diagram-forgotten = 已忘记
+diagram-forgotten-tip = 内核已不再保存这条连接的任何信息。
+
+# 图表。
+diagram-graphs-none = 在左侧选择一个套接字：这里会画出它的速率、rtt、cwnd 和队列。
+diagram-graphs-about = { $name }：随时间变化的读数（目前 { $n } 个；有变化时才会有新读数）。横轴为距第一个读数的秒数。
+diagram-graphs-few = 读数还不够：发送或接收一些数据。
+diagram-graph-rate = 速率（字节/秒）
+diagram-graph-in = 收
+diagram-graph-out = 发
+diagram-graph-queues = 接收队列和发送队列（字节）
+diagram-graph-recv-queue = 接收队列
+diagram-graph-send-queue = 发送队列
+diagram-graph-rtt = rtt（µs，TCP_INFO）
+diagram-graph-cwnd = cwnd（报文段，TCP_INFO）
+
+# 消息边界。
+diagram-boundaries-about = TCP 传输的是字节流，而不是消息：一次 send() 交出的数据可能拆分到几次 recv() 中到达，也可能和下一次 send 的数据合在一起（粘包）。每条横线是某个调用开始或结束的位置；一次 recv 的长度等于它被调用时已到达的数据量（最多为它的 bufsize）。
+diagram-boundaries-none = 选择一条 TCP 连接的一端，它的另一端也要在这个窗口中（在这里或在 Python 控制台中创建）：它的 send 和另一端的 recv 会并排画出。
+diagram-boundaries-way = { $from } → { $to }：{ $sends } 次 send() 调用，{ $recvs } 次 recv() 调用
+diagram-boundaries-empty = 这个方向还没有发送任何数据（或还没有收到）。

@@ -1,1 +1,98 @@
 # errors
+# 出错操作的通俗解释和提示（Python 异常行本身保持 CPython 的英文）。$at 是“ 地址”（带前导空格）或空；
+# $op 是调用名（bind、recv……），保持原样。
+
+# 占用地址的套接字属于谁。
+errors-owner-process = 进程 { $pid }（{ $command }）
+errors-owner-unknown = 另一个进程的套接字（inode { $inode }；/proc 没有显示它属于谁）
+errors-close-ours = 关闭 { $name }
+errors-close-process = 结束进程 { $pid }
+errors-close-unknown = 结束占用它的进程
+
+# EADDRINUSE，以及占用该地址的是什么。
+errors-holder-listener = { $owner } 正在监听{ $at }。
+errors-holder-listener-hint = 换一个端口，或者先{ $close }。SO_REUSEADDR 不能让两个套接字监听同一个端口；只有两个套接字都在 bind() 之前设置了 SO_REUSEPORT 才可以。
+errors-holder-connection = { $owner } 到 { $peer } 的一个连接（{ $state }）正以{ $at } 作为本地地址。
+errors-holder-connection-hint-ours = 在 bind() 之前，把这个套接字和建立那个连接的套接字（若那是 accept 得到的连接，则是它的监听套接字）的 SO_REUSEADDR 都设为 1；或者关闭 { $name }（即那个连接），或者换一个端口。
+errors-holder-connection-hint = 在 bind() 之前，把这个套接字和建立那个连接的套接字（若那是 accept 得到的连接，则是它的监听套接字）的 SO_REUSEADDR 都设为 1；或者结束那个连接，或者换一个端口。
+errors-holder-time-wait = 一个从{ $at } 到 { $peer } 的已关闭连接仍处于 TIME_WAIT，还剩 { $secs } 秒。
+errors-holder-time-wait-hint-reuse = 这个套接字已设置 SO_REUSEADDR；但 Linux 还要求建立那个连接的套接字也设置它（对服务器来说是监听套接字，而且要在它 accept 之前设置）。等这 { $secs } 秒过去后再绑定，或者下次在那个套接字上也设置 SO_REUSEADDR。
+errors-holder-time-wait-hint = 在 bind() 之前把 SO_REUSEADDR 设为 1（这个套接字上，以及建立那个连接的套接字上：对服务器来说是它的监听套接字）；或者等这 { $secs } 秒过去后再绑定，或者换一个端口。
+errors-holder-unseen = 另一个套接字占用了{ $at }：它可能只是绑定了（没有监听），也可能是 UDP 套接字，而内核的 TCP 表不会列出这两种套接字。
+errors-holder-unseen-hint = 关闭另一个套接字，或者换一个端口；两个套接字都设置 SO_REUSEADDR 后，只要都不监听，就能共用这个地址。
+
+# 调用正在等待时，它的套接字被 close() 了。
+errors-closed-while-waiting = { $op } 正在等待时，这个套接字被调用了 close()：等待就此结束，套接字已关闭。
+errors-closed-while-waiting-hint-recv = 创建一个新的套接字。若想结束正在等待的 { $op } 又保留套接字，请改为调用 shutdown(socket.SHUT_RD)：这时 { $op } 会返回 b''。
+errors-closed-while-waiting-hint-send = 创建一个新的套接字。对端一直不读取时，{ $op } 会一直等待；用 settimeout() 给套接字设置超时，它就会自己放弃。
+errors-closed-while-waiting-hint = 创建一个新的套接字。若想让 { $op } 自己放弃，请在调用它之前用 settimeout() 给套接字设置超时。
+
+errors-timeout = { $op } 等待的时间超过了套接字的超时时间，已放弃。
+errors-timeout-hint = 用 settimeout() 把超时调大，或者用 settimeout(None) 一直等待。
+errors-gai = 无法把这个主机名解析为该地址族的地址。
+errors-gai-hint = 检查拼写，或者直接填写数字地址，例如 127.0.0.1 或 ::1。
+errors-python = Python 不接受这些参数。
+errors-internal = socklab 的内部错误在 { $op } 期间终止了这个套接字的工作线程；套接字已关闭，所以没有任何调用还在等它。
+errors-internal-hint = 重新创建这个套接字。这是 socklab 的缺陷：请连同导致它的操作步骤一起报告。
+
+# 文件操作（发送任务读取的文件、接收到文件），在句子中的名称。
+errors-op-read-file = 读取文件
+errors-op-record = 记录到文件
+errors-op-write-file = 写入文件
+errors-file-enoent = 路径{ $at } 处没有文件。
+errors-file-enoent-hint = 检查路径，或者重新选择文件。
+errors-file-eacces = 没有权限{ $op }{ $at }。
+errors-file-eacces-hint = 选择一个你有权读取的文件，或者一个你有权写入的文件夹。
+errors-file-eexist = 路径{ $at } 处已有文件；socklab 不会未经询问就替换文件。
+errors-file-eexist-hint = 在询问时选择替换（窗口会在顶部询问），或者换一个文件名。
+errors-file-eisdir = 路径{ $at } 是文件夹，不是文件。
+errors-file-eisdir-hint = 选择文件夹中的一个文件。
+errors-file-enospc = 磁盘（或你的配额）已满：文件中保留着此前已写入的内容。
+errors-file-enospc-hint = 腾出空间，或者记录到另一个磁盘。
+# $error：C 库对该 errno 的说明（英文）。
+errors-file-failed = { $op }{ $at } 失败：{ $error }。
+
+# 套接字调用，按 errno 分类。
+errors-eaddrinuse = 地址{ $at } 已被占用：被另一个套接字，或被一个仍处于 TIME_WAIT 的已关闭连接。
+errors-eaddrinuse-hint = 在 bind() 之前把 SO_REUSEADDR 设为 1（这样就能绑定仍处于 TIME_WAIT 的地址），或者换一个端口，或者关闭另一个套接字。
+errors-eacces-bind = 不允许绑定{ $at }：1024 以下的端口是特权端口，而 Unix 套接字路径需要对其所在目录有写权限。
+errors-eacces-bind-hint = 使用 1024 或以上的端口，或者以 root 身份运行，或者授予 CAP_NET_BIND_SERVICE 权限。
+errors-eacces = { $op }{ $at } 不被允许。
+errors-eacces-hint = 向广播地址发送，需要先把 SO_BROADCAST 设为 1。
+errors-eaddrnotavail = 地址{ $at } 不属于本机的任何网络接口（或者已没有可用的临时端口）。
+errors-eaddrnotavail-hint = 绑定本机拥有的地址，例如 127.0.0.1、0.0.0.0、::1 或 ::。
+errors-econnrefused = 地址{ $at } 上没有程序在监听：对端以复位（RST）作答（UDP 则是回了 ICMP 端口不可达）。
+errors-econnrefused-hint = 先启动服务器，并检查主机和端口。
+errors-econnreset = 对端重置了连接（它在还有未读数据时关闭了连接，或者对端进程被强行终止了）。
+errors-econnreset-hint = 把它当作连接已关闭来处理：关闭这个套接字，然后重新连接。
+errors-epipe = 这个连接已不能再发送：它的写方向已被关闭（shutdown），或者已被对端关闭，或者从未连接。
+errors-epipe-hint = 先连接；对端关闭后，这个套接字也要关闭。
+errors-enotconn = { $op } 需要已连接的套接字，而这个套接字没有连接。
+errors-enotconn-hint = 先 connect()（或者在监听套接字上 accept()），UDP 则用 sendto()/recvfrom()。
+errors-emsgsize = 这个数据报超过了协议允许的单条消息大小。
+errors-emsgsize-hint = 每个 UDP 数据报（IPv4）最多发送 65,507 字节；要传输字节流，请改用 TCP。
+errors-eopnotsupp = 这种套接字不支持 { $op }。
+errors-eopnotsupp-hint = listen() 和 accept() 只用于 SOCK_STREAM 套接字；UDP 没有连接可接受。
+errors-eisconn = 这个套接字已经连接了。
+errors-eisconn-hint = 一个套接字只能连接一次；要建立另一个连接，请创建新的套接字。
+errors-einval = 在这个套接字当前的状态下，内核拒绝了 { $op } 的参数（是否已经绑定、正在监听或已经 shutdown？）。
+errors-einval-hint = 一个套接字只能绑定一次；listen() 需要一个已绑定或未绑定的流套接字。
+errors-eagain = 套接字是非阻塞的，而 { $op } 此刻没有可以立即完成的内容。
+errors-eagain-hint = 稍后再试，或者设置超时来等待（settimeout），或者 setblocking(True)。
+errors-einprogress = 一个非阻塞的 connect 已经开始，但还没有完成。
+errors-einprogress-hint = 等到套接字可写，再读取 SO_ERROR；或者改用超时。
+errors-ealready = 这个套接字上已有一个 connect 正在进行。
+errors-ebadf = 这个套接字已关闭。
+errors-ebadf-hint = 创建一个新的套接字。
+errors-enoent = 路径{ $at } 上没有 Unix 套接字。
+errors-enoent-hint = 先启动绑定该路径的服务器。
+errors-eafnosupport = 该协议不支持这个地址族。
+errors-eafnosupport-hint = 使用与套接字同一地址族的地址（AF_INET 用 IPv4，AF_INET6 用 IPv6）。
+errors-enoprotoopt = 对这种套接字，这个层级上没有这个选项。
+errors-enoprotoopt-hint = 检查层级（SOL_SOCKET、IPPROTO_TCP、IPPROTO_IP、IPPROTO_IPV6）和套接字类型。
+errors-unreachable = 没有到{ $at } 的路由。
+errors-etimedout = 对端没有及时应答（内核自己的重试次数已经用完）。
+errors-emfile = 打开的文件太多了。
+errors-emfile-hint = 关闭不再需要的套接字。
+# $error：C 库对该 errno 的说明（英文）。
+errors-failed = { $op } 失败：{ $error }。

@@ -1,1 +1,65 @@
-# inspector
+# inspector：检查器面板（内核报告的所选套接字信息）。
+
+inspector-heading = 检查器
+inspector-select = 请选择一个套接字。
+inspector-waiting = 正在等待内核的第一次报告……
+inspector-closed-at-close = 已关闭：下面的值是在关闭时读取的。
+inspector-closed-before = 已关闭：下面的值是关闭前最后一次读取的。
+inspector-local = 本地地址
+inspector-peer = 对端地址
+inspector-timeout-blocking = None（阻塞）
+inspector-timeout-non-blocking = 0.0（非阻塞）
+inspector-flag-set = 已设置
+inspector-flag-clear = 未设置
+inspector-closed-after = 已关闭，{ $state }
+inspector-closed = 已关闭
+inspector-tcp-state = TCP 状态
+inspector-accept-queue = accept 队列
+inspector-accept-waiting = { $q } 个在等待（backlog { $backlog }）
+inspector-cwnd-value = { $cwnd } 个报文段 / { $mss } 字节
+inspector-retransmits = 重传
+inspector-retransmits-value = 当前 { $now } 次，累计 { $total } 次
+inspector-bytes = 接收 / 发送字节数
+inspector-messages = 接收 / 发送消息数
+inspector-receive-queue = 接收队列
+inspector-send-queue = 发送队列
+inspector-queue-bytes = { $queue }：{ $n } 字节
+inspector-options = 选项（从内核读回的值）
+inspector-number-tip = 内核中的值是 { $value }。输入一个数字并按 Enter 设置（按 Escape 放弃）。
+inspector-whole-number = 请输入整数；按 Enter 设置，按 Escape 放弃
+inspector-read-back = 请求 { $asked } → 内核保存为 { $kernel }
+inspector-read-back-why = 请求 { $asked } → 内核保存为 { $kernel }，{ $why }
+inspector-why-doubles = 内核把它翻倍，多出的部分用于内部记账
+inspector-why-doubled-held = 内核把它翻倍用于内部记账，并限制在最小值与 net.core.rmem_max/wmem_max 之间
+inspector-why-adjusts = 内核对它做了调整
+
+# 每个状态的含义（套接字列表、检查器和时间线的提示）。
+inspector-sock-created = created（已创建）：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址；或者 connect()（内核会自动选一个本地端口）；或者 listen()（内核会把它绑定到所有网络接口）。
+inspector-sock-bound = bound（已绑定）：它已经有了本地地址。下一步：listen() 开始接受连接；connect() 连接到对端；或者（UDP）直接 recvfrom/sendto。
+inspector-sock-listening = listening（监听中）：内核会替它完成握手，并把连接放进队列排队（最多 backlog 个）。下一步：accept() 取出一个连接；close() 停止监听。
+inspector-sock-connecting = connecting（连接中）：SYN 已经发出，内核正在等待对端回应。离开此状态：握手完成（变为 connected）；对端拒绝（回到原来的状态）；或者连接超时。
+inspector-sock-connected = connected（已连接）：数据可以双向传输。离开此状态：shutdown() 关闭一个方向；对端关闭后 recv() 会返回 b''；close() 结束连接。
+inspector-sock-half-closed = half-closed（半关闭）：一个方向已经关闭（本端调用了 shutdown()，或者对端关闭了它那一侧：recv() 返回 b''）。另一个方向仍然可用；close() 把两个方向都关闭。
+inspector-sock-closed = closed（已关闭）：文件描述符已经释放。TCP 连接可能还会在内核中保留一段时间（FIN_WAIT、TIME_WAIT），显示在它旁边。
+inspector-sock-error = error（出错）：某个调用因连接被重置（reset）或管道断开（broken pipe）而失败（对端已经不在了）。请关闭它；需要新建一个套接字。
+
+# 内核的 TCP 状态。
+inspector-tcp-established = ESTABLISHED：握手已完成，可以传输数据。离开此状态：任意一方发出 FIN。
+inspector-tcp-syn-sent = SYN_SENT：connect() 已发出 SYN，正在等待 SYN-ACK。离开此状态：收到 SYN-ACK（变为 ESTABLISHED）、收到 RST（连接被拒绝），或者重试次数用完。
+inspector-tcp-syn-recv = SYN_RECV：收到了 SYN，也回复了 SYN-ACK；正在等待握手的最后一个 ACK。
+inspector-tcp-fin-wait1 = FIN_WAIT1：本端已关闭并发出 FIN；正在等待对端确认。
+inspector-tcp-fin-wait2 = FIN_WAIT2：对端已确认本端的 FIN；正在等待对端自己的 FIN（对端还没有关闭）。
+inspector-tcp-time-wait = TIME_WAIT：双方都已关闭，且本端先关闭；内核会把这个连接保留 60 秒，让迟到的数据包自然消失。在此之前该地址仍被占用，除非设置了 SO_REUSEADDR。
+inspector-tcp-close = CLOSE：没有连接（刚创建、只绑定了地址、被拒绝或被重置）。
+inspector-tcp-close-wait = CLOSE_WAIT：对端已关闭它那一侧（recv() 返回 b''）；本端仍然可以发送。离开此状态：在本端调用 close()。
+inspector-tcp-last-ack = LAST_ACK：对端先关闭，随后本端也关闭了；正在等待对本端 FIN 的 ACK。
+inspector-tcp-listen = LISTEN：正在等待连接；完成握手的连接会排队，直到被 accept() 取走。
+inspector-tcp-closing = CLOSING：双方同时发出了 FIN；正在等待对本端 FIN 的 ACK。
+inspector-tcp-unknown = 这个版本的 socklab 不认识的状态。
+
+# 什么会结束一个正在等待的调用（“recv 正在等待：……”）。
+inspector-way-out-recv = 数据到达、shutdown(SHUT_RD) 或 close 会结束等待
+inspector-way-out-accept = 新连接到达或 close 会结束等待
+inspector-way-out-connect = 对端应答、超时或 close 会结束等待
+inspector-way-out-send = 对端读取数据、超时或 close 会结束等待
+inspector-way-out-close = close 会结束等待

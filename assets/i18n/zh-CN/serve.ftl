@@ -1,1 +1,48 @@
-# serve
+# serve：“服务”一行，应答器、规则和监听套接字的客户端（src/ui/panels/serve.rs）。
+
+serve-responder = 应答器
+serve-fixed-reply = 固定回复
+serve-key = 密钥
+serve-digest = 摘要算法
+serve-hmac-note = 教程里用的摘要算法是 md5；如今应选 sha256。回复 OK 之后，服务器回显随后收到的内容；回复 FAIL 之后，它关闭连接。
+serve-answer = 应答
+serve-answer-tip-listening = 这个监听套接字接受的每个连接都由应答器应答（打开“自动接受”即可接受所有连接）。
+serve-answer-tip = 到达这个套接字的数据由应答器应答（会自动开始接收）。
+serve-stop-answering = 停止应答
+serve-stop-answering-tip = 套接字不再应答；收到的内容仍会显示。
+# $responder：正在应答的应答器，按它自己的描述。
+serve-answering = 正在应答：{ $responder }
+serve-not-answering = 未在应答
+serve-hmac-checks = HMAC 校验：{ $passed } 次通过，{ $failed } 次失败
+serve-last-report = 最新报告：{ $note }（共 { $n } 条）
+
+# 规则（$n：规则的序号）。
+serve-rule = 规则 { $n }
+serve-rule-hex = 十六进制 { $n }
+serve-rule-hex-tip = 把消息当作十六进制数字来匹配（正则）或使用十六进制模式
+serve-rule-pattern = 模式 { $n }
+serve-rule-reply = 回复 { $n }
+serve-rule-reply-tip = {"{"}0{"}"} 表示匹配到的内容，{"{"}1{"}"}..{"{"}9{"}"} 表示各个分组，还可以用 {"{"}count{"}"}、{"{"}time{"}"}、{"{"}peer{"}"}、{"{"}data{"}"}；可使用 Python 转义，如 \r\n
+serve-rule-delay = 延迟 { $n }（ms）
+serve-rule-remove = 删除规则 { $n }
+serve-add-rule = 添加规则
+serve-add-rule-tip = 按顺序尝试各条规则；第一条匹配的规则负责应答
+
+# 监听套接字的客户端。
+serve-clients-open = 打开的客户端：{ $open } 个
+serve-clients-open-limit = 打开的客户端：{ $open } 个（最多 { $limit } 个）
+serve-max-clients = 最大客户端数
+serve-max-clients-invalid = 最大客户端数必须是整数（留空：不限）
+serve-set-limit = 设置上限
+serve-set-limit-tip = 超过上限后，新连接在内核的 accept 队列中等待，直到有客户端离开。
+serve-broadcast = 广播
+serve-broadcast-tip = 用 sendall 把载荷编辑器中的字节发给这个监听套接字的每个打开的客户端
+serve-close-all = 全部关闭
+serve-close-all-tip = 关闭这个监听套接字的所有打开的客户端
+
+# accept 队列。
+serve-queue-empty = accept 队列为空（backlog { $backlog }）
+serve-queue-waiting = accept 队列中有 { $n } 个连接在等待（backlog { $backlog }）：已连接，尚未被接受
+serve-queue-waiting-manual = accept 队列中有 { $n } 个连接在等待（backlog { $backlog }）：已连接，尚未被接受；accept() 会取走最先完成握手的那个
+serve-queue-entry-tip = 内核已完成握手，正在等待 accept()（按内核中的顺序列出）
+serve-queue-more = ... 还有 { $n } 个

@@ -1,1 +1,19 @@
-# shortcuts
+# shortcuts：F1 打开的键盘快捷键列表（按键名称保持代码中的写法）。
+
+shortcuts-title = 键盘快捷键（F1）
+shortcuts-new-tcp = 新建 TCP 套接字
+shortcuts-new-udp = 新建 UDP 套接字
+shortcuts-close = 关闭选中的套接字
+shortcuts-clear = 清空选中套接字的流量
+shortcuts-search = 搜索选中套接字的流量
+shortcuts-journal = 转到日志
+shortcuts-console = 转到 Python 控制台
+shortcuts-history = 在控制台中：之前输入过的语句
+shortcuts-interrupt = 在控制台中：中断正在运行的语句
+shortcuts-step-line = 单步执行文件时：运行高亮的那一行
+shortcuts-step-rest = 单步执行文件时：运行剩下的部分
+shortcuts-send = 在载荷中：发送（高亮的按钮）
+shortcuts-new-line = 在载荷中：换行
+shortcuts-option-field = 在选项的输入框中：设置它 / 放弃已输入的内容
+shortcuts-help = 本帮助
+shortcuts-intro = 每次点击都会在一个真实的套接字上执行一次 Python 套接字调用；底部的日志会把它显示成你要输入的那行代码。把鼠标悬停在套接字的状态上，可以看到它的含义。

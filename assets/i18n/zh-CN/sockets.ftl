@@ -1,1 +1,18 @@
-# sockets
+# sockets：套接字列表（新建按钮、每个套接字的行和提示）。
+
+sockets-heading = 套接字
+sockets-new-tcp = 新建 TCP
+sockets-new-udp = 新建 UDP
+sockets-new-tcp6 = 新建 TCP6
+sockets-new-udp6 = 新建 UDP6
+sockets-new-unix = 新建 Unix
+sockets-new-unix-dgram = 新建 Unix 数据报
+sockets-msgs = { $n } 条消息
+sockets-totals = 全部套接字：接收 { $bytes_in }（{ $msgs_in }）| 发送 { $bytes_out }（{ $msgs_out }）
+sockets-remove-closed = 移除已关闭（{ $n }）
+sockets-remove-closed-tip = 把所有已关闭的套接字从列表中移除（它们的流量记录也一并移除）。
+sockets-remove = 从列表中移除
+sockets-row-addresses = { $local } -> { $peer }   收 { $bytes_in } / 发 { $bytes_out }
+sockets-tip-kernel = 内核：{ $what }
+sockets-tip-forgotten = 内核：已遗忘——内核不再保留这个连接的任何信息（本端没有 TIME_WAIT）。
+sockets-tip-waits = { $op } 正在等待：{ $way }。

@@ -1,1 +1,84 @@
-# workspace
+# workspace：选中套接字的页面（src/ui/panels/workspace.rs）。
+
+# 尚未选中套接字。
+workspace-welcome = 用左侧的“新建 TCP”、“新建 UDP”或“新建 Unix”创建一个套接字。每次点击都会在真实的套接字上执行一条 Python 调用，并显示在下方的日志中。
+workspace-welcome-console = 也可以在下方的 Python 控制台 (F2) 中输入教程里的 Python 代码：它创建的套接字会以你起的名字出现在左侧。
+
+# 已关闭的套接字；$state 是内核仍保留的状态（如 TIME_WAIT 及剩余时间）。
+workspace-closed-held = 这个套接字已关闭；内核仍保留着它的连接：{ $state }。
+workspace-closed-held-ticking = 这个套接字已关闭；内核仍保留着它的连接：{ $state }。在此期间，要再次绑定它的端口，新套接字需要设置 SO_REUSEADDR，而且这个套接字也要在连接之前设置过它（对于被接受的连接，要在它的监听套接字上设置）。
+workspace-closed-forgotten = 这个套接字已关闭，内核也已不再保留它的连接。
+workspace-closed = 这个套接字已关闭。
+workspace-closed-note = 已关闭：这个套接字不能再做任何操作。它的流量仍留在下方，可以查看和导出；要把它从列表中去掉，点列表上方的“移除已关闭”，或右键点击它所在的行。
+
+# 套接字页与流量视图之间的分隔条。
+workspace-split-tip = 拖动以给套接字页或流量视图更多空间
+workspace-split-label = 套接字页与流量视图的分隔条
+
+# 各行的标题。
+workspace-row-bind = 绑定
+workspace-row-listen = 监听
+workspace-row-connect = 连接
+workspace-row-send = 发送
+workspace-row-receive = 接收
+workspace-row-serve = 服务
+workspace-row-record = 记录
+workspace-row-timeout = 超时
+workspace-row-end = 结束
+
+# 绑定行。
+workspace-bind-host = 绑定主机
+workspace-bind-path = 绑定路径
+workspace-bind-port = 绑定端口
+workspace-recent-bind = 最近绑定
+workspace-recent-bind-empty = 之前绑定过的地址会出现在这里。
+workspace-bind-port-missing = 请输入端口（0 表示由内核挑一个空闲端口）
+workspace-bind-tip-bound = 已经绑定过：内核会以 EINVAL 拒绝。
+workspace-bind-tip = 给套接字设定本地地址（端口 0 让内核挑选）。
+
+# 监听行。
+workspace-backlog = backlog（等待队列）
+workspace-listen-tip = 等待连接；backlog 是内核在 accept() 之前能排队的已完成连接的数量。
+workspace-listen-tip-udp = UDP 没有连接：内核会以 EOPNOTSUPP 拒绝。
+workspace-accept-tip = 从 accept 队列中取出一个连接（阻塞直到有连接到来）。
+workspace-accept-tip-not-listening = 未在监听：内核会以 EINVAL 拒绝。
+workspace-auto-accept = 自动接受
+workspace-auto-accept-tip = 接受每个连接；每个连接都显示在这个监听套接字下面。
+
+# 连接行。
+workspace-peer-host = 对端主机
+workspace-peer-path = 对端路径
+workspace-peer-port = 对端端口
+workspace-peer-port-missing = 请输入对端的端口
+workspace-recent = 最近
+workspace-recent-empty = 连接过或发送过的对端会出现在这里。
+workspace-connect-tip = 连接到对端（失败时抛出异常）。
+workspace-connect-ex-tip = 与 connect 相同，但返回 errno（0 = 已连接）。
+
+# 接收行。
+workspace-recv-tip = 最多接收 bufsize 字节（按超时设置阻塞）。
+workspace-recvfrom-tip = 接收一个数据报，连同发送方的地址。
+workspace-auto-receive = 自动接收
+workspace-auto-receive-tip = 循环调用 recv()：每个数据块都显示在流量视图中。
+
+# 记录（接收到文件）。
+workspace-record-to = 记录到
+workspace-record-file = 记录文件...
+workspace-record-file-tip = 选择接收到的字节写入的文件
+workspace-receive-to-file = 接收到文件
+workspace-receive-to-file-tip = 把收到的每个字节在到达时原样写入文件（流量视图的内存上限不适用）。已有的文件只有在你确认后才会被替换。
+workspace-recording = 已写入 { $size } 到 { $path }
+
+# 超时行。
+workspace-timeout = 超时（秒）
+workspace-settimeout-tip = 留空或 None：阻塞；0：非阻塞；x：x 秒后放弃。
+workspace-nonblocking-tip = 非阻塞：没有就绪的数据时，调用会抛出 BlockingIOError。
+workspace-blocking-tip = 阻塞：调用会一直等待，直到能完成。
+
+# 结束行。
+workspace-shutdown-tip = 关闭一个或两个方向；套接字仍保持打开。
+workspace-close-tip = 释放套接字（正在阻塞的调用会立即结束）(Ctrl+W)。
+
+# 正在等待的调用：$what 说明已等多久，$way 说明什么能结束它，$ops 是同时等待的其他调用。
+workspace-waiting = { $what }：{ $way }
+workspace-waiting-overlaps = { $what }：{ $way }（与 { $ops } 重叠，就像两个线程同时调用那样）

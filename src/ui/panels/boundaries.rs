@@ -5,6 +5,7 @@
 use egui::{Color32, RichText, Sense, Stroke};
 
 use crate::engine::{Kind, SocketId};
+use crate::t;
 use crate::ui::diagram::{self, Block, Boundaries};
 use crate::ui::state::{Action, UiState};
 
@@ -12,15 +13,7 @@ use crate::ui::state::{Action, UiState};
 const GAP_H: f32 = 24.0;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
-    ui.label(
-        RichText::new(
-            "TCP carries a stream of bytes, not messages: what one send() gave may arrive \
-             split over several recv() calls or joined with the next send's (粘包). Each line \
-             across is where a call began or ended; a recv is as long as what had arrived \
-             when it was called (up to its bufsize).",
-        )
-        .weak(),
-    );
+    ui.label(RichText::new(t!("diagram-boundaries-about")).weak());
     let pair = state.selected.and_then(|id| {
         let s = state.sockets.get(&id)?;
         (s.info.kind == Kind::Stream).then_some(())?;
@@ -36,11 +29,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         Some((id, peer))
     });
     let Some((a, b)) = pair else {
-        ui.label(
-            "Select one end of a TCP connection whose other end is in this window too (made \
-             here or in the Python console): its sends and the other end's recvs are drawn \
-             side by side.",
-        );
+        ui.label(t!("diagram-boundaries-none"));
         return;
     };
     let picked = state.diagram_pick;
@@ -52,17 +41,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         let bounds = diagram::boundaries(&state.story, from, to);
         ui.separator();
         ui.label(
-            RichText::new(format!(
-                "{} → {}: {} send() calls, {} recv() calls",
-                name(from),
-                name(to),
-                bounds.sends.len(),
-                bounds.recvs.len()
+            RichText::new(t!(
+                "diagram-boundaries-way",
+                from = name(from),
+                to = name(to),
+                sends = bounds.sends.len(),
+                recvs = bounds.recvs.len()
             ))
             .strong(),
         );
         if bounds.cuts.len() < 2 {
-            ui.label(RichText::new("Nothing sent this way yet (or not yet received).").weak());
+            ui.label(RichText::new(t!("diagram-boundaries-empty")).weak());
             continue;
         }
         egui::ScrollArea::vertical()

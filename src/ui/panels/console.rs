@@ -7,6 +7,7 @@ use std::time::Instant;
 use egui::{Color32, Key, Modifiers, RichText};
 
 use crate::pyrt::session::Step;
+use crate::t;
 use crate::ui::console::{named, Console, FileView, LineKind};
 use crate::ui::state::{Action, Purpose, UiState};
 use crate::ui::widgets::labelled_edit;
@@ -20,23 +21,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let mut split = state.split;
         if ui
-            .checkbox(&mut split, "Two consoles side by side")
-            .on_hover_text(
-                "A second console with a session of its own, on the same sockets: the \
-                 tutorial's server in one, its client in the other.",
-            )
+            .checkbox(&mut split, t!("console-split"))
+            .on_hover_text(t!("console-split-tip"))
             .changed()
         {
             actions.push(Action::ConsoleSplit { on: split });
         }
-        ui.label(
-            RichText::new("Python as python3's console runs it, on the window's sockets.").weak(),
-        )
-        .on_hover_text(
-            "Sockets made here appear in the list under the names they are given (srv, \
-             conn); the window's sockets are here under theirs (s1, conn1...). Up and \
-             Down bring back what was typed, Tab completes; a block ends at an empty line.",
-        );
+        ui.label(RichText::new(t!("console-about")).weak())
+            .on_hover_text(t!("console-about-tip"));
     });
     if state.split {
         ui.columns(2, |columns| {
@@ -127,14 +119,14 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
     ui.horizontal_wrapped(|ui| {
         labelled_edit(
             ui,
-            &named("file", which),
+            &named(&t!("console-file"), which),
             &mut console.script_path,
             (ui.available_width() * 0.3).clamp(120.0, 320.0),
         )
-        .on_hover_text("The .py file to run here, as python3 -i FILE runs it.");
+        .on_hover_text(t!("console-file-tip"));
         if ui
-            .button(named("Open...", which))
-            .on_hover_text("Pick the file with the desktop's file dialog.")
+            .button(named(&t!("console-open"), which))
+            .on_hover_text(t!("console-open-tip"))
             .clicked()
         {
             actions.push(Action::Choose {
@@ -144,28 +136,27 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         }
         labelled_edit(
             ui,
-            &named("arguments", which),
+            &named(&t!("console-arguments"), which),
             &mut console.script_args,
             100.0,
         )
-        .on_hover_text("sys.argv[1:], separated by spaces (a port, a host...).");
+        .on_hover_text(t!("console-arguments-tip"));
         if ui
-            .add_enabled(!running, egui::Button::new(named("Run file", which)))
-            .on_hover_text(
-                "Runs the file in this console's session, as python3 -i FILE ARGS: what it \
-                 prints comes here, its sockets appear in the list, its names stay for the \
-                 next statements.",
+            .add_enabled(
+                !running,
+                egui::Button::new(named(&t!("console-run-button"), which)),
             )
+            .on_hover_text(t!("console-run-button-tip"))
             .clicked()
         {
             actions.push(Action::ConsoleRunFile { which, step: false });
         }
         if ui
-            .add_enabled(!running, egui::Button::new(named("Step through", which)))
-            .on_hover_text(
-                "Runs the file a line at a time: it stops before each line (the one \
-                 highlighted) until Next line; its sockets appear as it goes.",
+            .add_enabled(
+                !running,
+                egui::Button::new(named(&t!("console-step-button"), which)),
             )
+            .on_hover_text(t!("console-step-button-tip"))
             .clicked()
         {
             actions.push(Action::ConsoleRunFile { which, step: true });
@@ -173,15 +164,15 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         if console.file.is_some()
             && !running
             && ui
-                .button(named("Close file", which))
-                .on_hover_text("Hides the file's text; the session keeps its names.")
+                .button(named(&t!("console-close-file"), which))
+                .on_hover_text(t!("console-close-file-tip"))
                 .clicked()
         {
             actions.push(Action::ConsoleCloseFile { which });
         }
         if ui
-            .button(named("Clear console", which))
-            .on_hover_text("Forget the transcript (the session keeps its names).")
+            .button(named(&t!("console-clear"), which))
+            .on_hover_text(t!("console-clear-tip"))
             .clicked()
         {
             actions.push(Action::ConsoleClear { which });
@@ -200,11 +191,11 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
         .unwrap_or(&file.path)
         .to_string();
     let state = match (file.running, file.at, file.ran) {
-        (true, Some(line), _) => format!("{name}: stopped before line {line}"),
-        (true, None, Some(line)) => format!("{name}: running line {line}"),
-        (true, None, None) => format!("{name}: running"),
-        (false, _, _) if !file.read => format!("{name}: not run (the console says why)"),
-        (false, _, _) => format!("{name}: ended"),
+        (true, Some(line), _) => t!("console-file-stopped", name = &name, line = line),
+        (true, None, Some(line)) => t!("console-file-running-line", name = &name, line = line),
+        (true, None, None) => t!("console-file-running", name = &name),
+        (false, _, _) if !file.read => t!("console-file-not-run", name = &name),
+        (false, _, _) => t!("console-file-ended", name = &name),
     };
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(state).strong())
@@ -212,8 +203,11 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
         if file.running && file.stepping {
             let paused = file.at.is_some();
             if ui
-                .add_enabled(paused, egui::Button::new(named("Next line (F10)", which)))
-                .on_hover_text("Runs the highlighted line and stops before the next.")
+                .add_enabled(
+                    paused,
+                    egui::Button::new(named(&t!("console-next-line"), which)),
+                )
+                .on_hover_text(t!("console-next-line-tip"))
                 .clicked()
             {
                 actions.push(Action::ConsoleStep {
@@ -222,8 +216,8 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
                 });
             }
             if ui
-                .button(named("Continue (F5)", which))
-                .on_hover_text("Runs the rest of the file without stopping.")
+                .button(named(&t!("console-continue"), which))
+                .on_hover_text(t!("console-continue-tip"))
                 .clicked()
             {
                 actions.push(Action::ConsoleStep {
@@ -335,11 +329,11 @@ fn input_row(
         }
         let can = console.busy() || console.prompt() != ">>> ";
         if ui
-            .add_enabled(can, egui::Button::new(named("Interrupt (Ctrl+C)", which)))
-            .on_hover_text(
-                "KeyboardInterrupt in the statement running, as Ctrl+C in python3 (a blocked \
-                 accept or recv ends having taken nothing); at a ... prompt, drops the block.",
+            .add_enabled(
+                can,
+                egui::Button::new(named(&t!("console-interrupt"), which)),
             )
+            .on_hover_text(t!("console-interrupt-tip"))
             .clicked()
         {
             actions.push(Action::ConsoleInterrupt { which });
@@ -403,17 +397,19 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     for view in state.sockets.values() {
         for w in &view.waiting {
             let left = match w.deadline {
-                Some(d) => format!(
-                    "times out in {:.1} s",
-                    d.saturating_duration_since(now).as_secs_f64()
+                Some(d) => t!(
+                    "console-times-out",
+                    secs = format!("{:.1}", d.saturating_duration_since(now).as_secs_f64())
                 ),
-                None => "blocking: waits until it happens".to_string(),
+                None => t!("console-blocking"),
             };
             ui.add(
                 egui::Label::new(
-                    RichText::new(format!(
-                        "{}.{}() waiting, {left} (Ctrl+C interrupts)",
-                        view.info.name, w.op
+                    RichText::new(t!(
+                        "console-waiting",
+                        name = &view.info.name,
+                        op = w.op,
+                        left = left
                     ))
                     .color(Color32::from_rgb(230, 160, 40)),
                 )
@@ -421,5 +417,7 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
             );
         }
     }
-    ui.add(egui::Label::new(RichText::new(format!("running: {first}")).monospace()).truncate());
+    ui.add(
+        egui::Label::new(RichText::new(t!("console-running", what = first)).monospace()).truncate(),
+    );
 }

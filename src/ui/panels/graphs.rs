@@ -5,24 +5,24 @@
 use egui::RichText;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
+use crate::t;
 use crate::ui::state::UiState;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState) {
     let Some(s) = state.selected.and_then(|id| state.sockets.get(&id)) else {
-        ui.label("Select a socket on the left: its rate, rtt, cwnd and queues are drawn here.");
+        ui.label(t!("diagram-graphs-none"));
         return;
     };
     ui.label(
-        RichText::new(format!(
-            "{}: readings over time ({} so far; a reading comes when something changed). \
-             Seconds from the first.",
-            s.info.name,
-            s.series.len()
+        RichText::new(t!(
+            "diagram-graphs-about",
+            name = &s.info.name,
+            n = s.series.len()
         ))
         .weak(),
     );
     if s.series.len() < 2 {
-        ui.label("Not enough readings yet: send or receive something.");
+        ui.label(t!("diagram-graphs-few"));
         return;
     }
     let (rin, rout) = s.series.rates();
@@ -30,39 +30,55 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
     ui.columns(2, |c| {
         plot(
             &mut c[0],
-            "rate (bytes/s)",
+            ("rate (bytes/s)", t!("diagram-graph-rate")),
             h,
-            vec![("in", rin), ("out", rout)],
+            vec![
+                (t!("diagram-graph-in"), rin),
+                (t!("diagram-graph-out"), rout),
+            ],
         );
         plot(
             &mut c[1],
-            "receive and send queue (bytes)",
+            ("receive and send queue (bytes)", t!("diagram-graph-queues")),
             h,
             vec![
-                ("receive queue", s.series.line(|x| x.recv_queue)),
-                ("send queue", s.series.line(|x| x.send_queue)),
+                (
+                    t!("diagram-graph-recv-queue"),
+                    s.series.line(|x| x.recv_queue),
+                ),
+                (
+                    t!("diagram-graph-send-queue"),
+                    s.series.line(|x| x.send_queue),
+                ),
             ],
         );
     });
     ui.columns(2, |c| {
         plot(
             &mut c[0],
-            "rtt (µs, TCP_INFO)",
+            ("rtt (µs, TCP_INFO)", t!("diagram-graph-rtt")),
             h,
-            vec![("rtt", s.series.line(|x| x.rtt_us))],
+            vec![("rtt".to_string(), s.series.line(|x| x.rtt_us))],
         );
         plot(
             &mut c[1],
-            "cwnd (segments, TCP_INFO)",
+            ("cwnd (segments, TCP_INFO)", t!("diagram-graph-cwnd")),
             h,
-            vec![("cwnd", s.series.line(|x| x.cwnd))],
+            vec![("cwnd".to_string(), s.series.line(|x| x.cwnd))],
         );
     });
 }
 
-fn plot(ui: &mut egui::Ui, title: &str, height: f32, lines: Vec<(&str, crate::ui::series::Line)>) {
+/// A plot under its title; `id` (the English title) keeps its zoom and the lines hidden
+/// whatever the language.
+fn plot(
+    ui: &mut egui::Ui,
+    (id, title): (&str, String),
+    height: f32,
+    lines: Vec<(String, crate::ui::series::Line)>,
+) {
     ui.label(RichText::new(title).strong());
-    Plot::new(title)
+    Plot::new(id)
         .height(height)
         .legend(Legend::default())
         .allow_scroll(false)

@@ -4,24 +4,25 @@
 use egui::RichText;
 
 use crate::engine::options::{self, OptKind};
+use crate::t;
 use crate::ui::state::{Action, UiState};
 
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
-    ui.heading("Inspector");
+    ui.heading(t!("inspector-heading"));
     let Some(s) = state.selected.and_then(|id| state.sockets.get_mut(&id)) else {
-        ui.label("Select a socket.");
+        ui.label(t!("inspector-select"));
         return;
     };
     let id = s.info.id;
     let Some(snap) = &s.snapshot else {
-        ui.label("Waiting for the kernel's first report...");
+        ui.label(t!("inspector-waiting"));
         return;
     };
     if s.closed || snap.at_close {
         ui.label(if snap.at_close {
-            "Closed: the values below were read as it closed."
+            t!("inspector-closed-at-close")
         } else {
-            "Closed: the values below are the last ones read before close."
+            t!("inspector-closed-before")
         });
     }
     egui::ScrollArea::vertical()
@@ -38,17 +39,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     };
                     row(
                         ui,
-                        "local address",
+                        &t!("inspector-local"),
                         snap.local.as_ref().map_or("-".into(), |a| a.to_string()),
                     );
                     row(
                         ui,
-                        "peer address",
+                        &t!("inspector-peer"),
                         snap.peer.as_ref().map_or("-".into(), |a| a.to_string()),
                     );
                     let t = match snap.timeout.as_secs() {
-                        None => "None (blocking)".to_string(),
-                        Some(0.0) => "0.0 (non-blocking)".to_string(),
+                        None => t!("inspector-timeout-blocking"),
+                        Some(0.0) => t!("inspector-timeout-non-blocking"),
                         Some(x) => format!("{x} s"),
                     };
                     row(ui, "gettimeout()", t);
@@ -56,16 +57,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         ui,
                         "O_NONBLOCK",
                         if snap.kernel_nonblocking {
-                            "set".into()
+                            t!("inspector-flag-set")
                         } else {
-                            "clear".into()
+                            t!("inspector-flag-clear")
                         },
                     );
                     if let Some(tcp) = &snap.tcp {
                         // A closed socket's last reading is not its state now.
                         let now = match (&s.after_close, s.closed) {
-                            (Some(a), true) => format!("closed, {}", a.short()),
-                            (None, true) => "closed".to_string(),
+                            (Some(a), true) => t!("inspector-closed-after", state = a.short()),
+                            (None, true) => t!("inspector-closed"),
                             _ => tcp.state.name().to_string(),
                         };
                         let k = match (&s.after_close, s.closed) {
@@ -73,7 +74,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             (None, true) => None,
                             _ => Some(tcp.state),
                         };
-                        ui.label("TCP state");
+                        ui.label(t!("inspector-tcp-state"));
                         let r = ui.monospace(now);
                         if let Some(k) = k {
                             r.on_hover_text(crate::ui::explain::tcp_state(k));
@@ -82,8 +83,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         if let Some((q, backlog)) = tcp.accept_queue() {
                             row(
                                 ui,
-                                "accept queue",
-                                format!("{q} waiting (backlog {backlog})"),
+                                &t!("inspector-accept-queue"),
+                                t!(
+                                    "inspector-accept-waiting",
+                                    q = q.to_string(),
+                                    backlog = backlog.to_string()
+                                ),
                             );
                         } else {
                             row(
@@ -94,41 +99,50 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             row(
                                 ui,
                                 "cwnd / mss",
-                                format!("{} segments / {} bytes", tcp.snd_cwnd, tcp.snd_mss),
+                                t!(
+                                    "inspector-cwnd-value",
+                                    cwnd = tcp.snd_cwnd.to_string(),
+                                    mss = tcp.snd_mss.to_string()
+                                ),
                             );
                             row(
                                 ui,
-                                "retransmits",
-                                format!("{} now, {} total", tcp.retransmits, tcp.total_retrans),
+                                &t!("inspector-retransmits"),
+                                t!(
+                                    "inspector-retransmits-value",
+                                    now = tcp.retransmits.to_string(),
+                                    total = tcp.total_retrans.to_string()
+                                ),
                             );
                         }
                     }
                     let c = snap.counters;
                     row(
                         ui,
-                        "bytes in / out",
+                        &t!("inspector-bytes"),
                         format!("{} / {}", c.bytes_in, c.bytes_out),
                     );
                     row(
                         ui,
-                        "messages in / out",
+                        &t!("inspector-messages"),
                         format!("{} / {}", c.msgs_in, c.msgs_out),
                     );
                 });
             for (label, q) in [
-                ("receive queue", snap.recv_queue),
-                ("send queue", snap.send_queue),
+                (t!("inspector-receive-queue"), snap.recv_queue),
+                (t!("inspector-send-queue"), snap.send_queue),
             ] {
                 if let Some(n) = q {
                     let cap = 262_144.0_f32;
-                    ui.add(
-                        egui::ProgressBar::new((n as f32 / cap).min(1.0))
-                            .text(format!("{label}: {n} bytes")),
-                    );
+                    ui.add(egui::ProgressBar::new((n as f32 / cap).min(1.0)).text(t!(
+                        "inspector-queue-bytes",
+                        queue = &label,
+                        n = n.to_string()
+                    )));
                 }
             }
             ui.separator();
-            ui.strong("Options (read back from the kernel)");
+            ui.strong(t!("inspector-options"));
             egui::Grid::new("options")
                 .num_columns(3)
                 .striped(true)
@@ -136,7 +150,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     for o in &snap.options {
                         let name = ui
                             .label(RichText::new(o.name).monospace())
-                            .on_hover_text(o.doc);
+                            .on_hover_text(o.doc());
                         ui.label(RichText::new(o.level_name).small());
                         match (o.value, o.settable, o.kind) {
                             (Ok(v), true, OptKind::Bool) => {
@@ -144,7 +158,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                 if ui
                                     .checkbox(&mut on, "")
                                     .labelled_by(name.id)
-                                    .on_hover_text(o.doc)
+                                    .on_hover_text(o.doc())
                                     .changed()
                                 {
                                     set(actions, id, o.name, on as i64);
@@ -172,7 +186,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                 });
                             }
                             _ => {
-                                ui.label(&o.text).on_hover_text(o.doc);
+                                ui.label(&o.text).on_hover_text(o.doc());
                             }
                         }
                         ui.end_row();
@@ -204,8 +218,9 @@ fn number_option(
         .add(egui::TextEdit::singleline(&mut text).desired_width(90.0))
         .labelled_by(label)
         .on_hover_text(format!(
-            "{}\n\nThe kernel holds {}. Type a number and press Enter to set it (Escape drops it).",
-            o.doc, o.text
+            "{}\n\n{}",
+            o.doc(),
+            t!("inspector-number-tip", value = &o.text)
         ));
     if r.changed() {
         edits.insert(o.name, text);
@@ -225,10 +240,7 @@ fn number_option(
     }
     if let Some(typed) = edits.get(o.name) {
         if !r.has_focus() && typed.trim().parse::<i64>().is_err() {
-            crate::ui::widgets::field_problem(
-                ui,
-                Some("a whole number; press Enter to set it, Escape to drop it"),
-            );
+            crate::ui::widgets::field_problem(ui, Some(&t!("inspector-whole-number")));
         }
     }
 }
@@ -236,16 +248,23 @@ fn number_option(
 /// What was asked and what the kernel keeps, with why they differ where that is known.
 fn read_back(name: &str, asked: i64, kernel: i64) -> String {
     if asked == kernel {
-        return format!("asked {asked} → kernel keeps {kernel}");
+        return t!(
+            "inspector-read-back",
+            asked = asked.to_string(),
+            kernel = kernel.to_string()
+        );
     }
     let why = match name {
         "SO_RCVBUF" | "SO_SNDBUF" if kernel == asked.saturating_mul(2) => {
-            ", it doubles it for bookkeeping"
+            t!("inspector-why-doubles")
         }
-        "SO_RCVBUF" | "SO_SNDBUF" => {
-            ", doubled for bookkeeping and held between its minimum and net.core.rmem_max/wmem_max"
-        }
-        _ => ", the kernel adjusts it",
+        "SO_RCVBUF" | "SO_SNDBUF" => t!("inspector-why-doubled-held"),
+        _ => t!("inspector-why-adjusts"),
     };
-    format!("asked {asked} → kernel keeps {kernel}{why}")
+    t!(
+        "inspector-read-back-why",
+        asked = asked.to_string(),
+        kernel = kernel.to_string(),
+        why = why
+    )
 }

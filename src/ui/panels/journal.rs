@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use egui::RichText;
 
+use crate::t;
 use crate::ui::journal::{as_script, Journal};
 use crate::ui::state::Action;
 
@@ -17,26 +18,24 @@ pub fn show(
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal_wrapped(|ui| {
-        ui.strong("Journal");
-        let copy = ui.button("Copy journal").on_hover_text(
-            "Copy every line as a script socklab run and python3 can replay. Ctrl+J comes here.",
-        );
+        ui.strong(t!("journal-title"));
+        let copy = ui
+            .button(t!("journal-copy"))
+            .on_hover_text(t!("journal-copy-tip"));
         if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_JOURNAL) {
             copy.request_focus();
         }
         if copy.clicked() {
             ui.ctx().copy_text(as_script(journal.iter()));
         }
-        if ui.button("Clear journal").clicked() {
+        if ui.button(t!("journal-clear")).clicked() {
             actions.push(Action::ClearJournal);
         }
-        crate::ui::widgets::labelled_edit(ui, "journal file", path, 220.0);
+        crate::ui::widgets::labelled_edit(ui, &t!("journal-file"), path, 220.0);
         let ok = !path.trim().is_empty();
         if ui
-            .add_enabled(ok, egui::Button::new("Save journal"))
-            .on_hover_text(
-                "Write the journal as a Python script (socklab run FILE or python3 replays it).",
-            )
+            .add_enabled(ok, egui::Button::new(t!("journal-save")))
+            .on_hover_text(t!("journal-save-tip"))
             .clicked()
         {
             actions.push(Action::SaveJournal {
@@ -97,12 +96,10 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
             (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
             (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
             (None, Some(dl)) => {
-                format!(
-                    "waiting, times out in {:.1} s",
-                    dl.saturating_duration_since(Instant::now()).as_secs_f64()
-                )
+                let left = dl.saturating_duration_since(Instant::now()).as_secs_f64();
+                t!("journal-waiting-timeout", secs = format!("{left:.1}"))
             }
-            (None, None) if !e.done => "waiting...".to_string(),
+            (None, None) if !e.done => t!("journal-waiting"),
             _ => String::new(),
         };
         ui.label(RichText::new(timing).small().weak());
@@ -112,7 +109,7 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
         // A line wider than the journal is cut at its edge: the whole of it is here.
         // Built only while hovered: every visible row is drawn each frame.
         r.on_hover_ui(|ui| {
-            ui.label(format!("{}\n\nClick to copy this line.", e.line));
+            ui.label(format!("{}\n\n{}", e.line, t!("journal-click-to-copy")));
         });
     });
     let result = e.result.as_deref().unwrap_or_default();

@@ -5,6 +5,7 @@ pub mod console;
 pub mod graphs;
 pub mod inspector;
 pub mod journal;
+pub mod lessons;
 pub mod send;
 pub mod sequence;
 pub mod serve;
@@ -44,6 +45,7 @@ pub fn top_bar(
     ui: &mut egui::Ui,
     settings_status: Option<&str>,
     lang: Option<Lang>,
+    lessons_open: bool,
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal(|ui| {
@@ -65,6 +67,15 @@ pub fn top_bar(
         ui.separator();
         language_menu(ui, lang, actions);
         ui.separator();
+        if ui
+            .selectable_label(lessons_open, t!("lessons-button"))
+            .on_hover_text(t!("lessons-button-tip"))
+            .clicked()
+        {
+            actions.push(Action::LessonsShow {
+                open: !lessons_open,
+            });
+        }
         if ui
             .button(t!("shortcuts-button"))
             .on_hover_text(t!("shortcuts-button-tip"))

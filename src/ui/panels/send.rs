@@ -5,6 +5,7 @@ use egui::RichText;
 
 use crate::engine::{Kind, Op, SendSource, SockState, SocketId};
 use crate::payload::{Encoding, LineEnding, Mode};
+use crate::t;
 use crate::ui::sending::{self, SavedPayload};
 use crate::ui::settings::Settings;
 use crate::ui::state::{validate_addr, Action, Purpose, SockView};
@@ -22,10 +23,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
     ui.vertical(|ui| {
         let enter = editor(ui, s, actions);
         if s.state() == SockState::Listening {
-            ui.label(
-                RichText::new("A listener sends nothing itself: broadcast (under Serve) sends these bytes to its clients.")
-                    .small(),
-            );
+            ui.label(RichText::new(t!("send-listener-note")).small());
         } else {
             buttons(ui, s, actions, enter);
             repeat(ui, s, actions);
@@ -44,12 +42,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
                         ui.spinner();
                     }
                 }
-                if action_button(
-                    ui,
-                    true,
-                    "stop sending",
-                    "End the send job now (what was sent stays sent).",
-                ) {
+                if action_button(ui, true, &t!("send-stop"), &t!("send-stop-tip")) {
                     actions.push(Action::Call {
                         id,
                         op: Op::StopSending,
@@ -68,23 +61,21 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
 /// The editor; whether Enter was pressed in the payload field (it sends).
 fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> bool {
     ui.horizontal_wrapped(|ui| {
-        ui.selectable_value(&mut s.form.mode, Mode::Text, "Text")
-            .on_hover_text(
-                "Text with Python escapes: \\x00 \\r \\n \\t \\\\ \\' \\\" \\0, \\u4e2d",
-            );
-        ui.selectable_value(&mut s.form.mode, Mode::Hex, "Hex")
-            .on_hover_text("Hex digits; spaces, colons, commas, newlines and 0x are ignored");
-        ui.selectable_value(&mut s.form.mode, Mode::File, "File")
-            .on_hover_text("A file of any size, streamed from disk with progress and cancel");
+        ui.selectable_value(&mut s.form.mode, Mode::Text, t!("send-mode-text"))
+            .on_hover_text(t!("send-mode-text-tip"));
+        ui.selectable_value(&mut s.form.mode, Mode::Hex, t!("send-mode-hex"))
+            .on_hover_text(t!("send-mode-hex-tip"));
+        ui.selectable_value(&mut s.form.mode, Mode::File, t!("send-mode-file"))
+            .on_hover_text(t!("send-mode-file-tip"));
         if s.form.mode == Mode::Text {
-            egui::ComboBox::from_label("encoding")
+            egui::ComboBox::new("encoding", t!("send-encoding"))
                 .selected_text(s.form.encoding.name())
                 .show_ui(ui, |ui| {
                     for e in Encoding::ALL {
                         ui.selectable_value(&mut s.form.encoding, e, e.name());
                     }
                 });
-            egui::ComboBox::from_label("line ending")
+            egui::ComboBox::new("line ending", t!("send-line-ending"))
                 .selected_text(s.form.ending.name())
                 .show_ui(ui, |ui| {
                     for e in LineEnding::ALL {
@@ -95,10 +86,10 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
     });
     if s.form.mode == Mode::File {
         ui.horizontal(|ui| {
-            labelled_edit(ui, "file to send", &mut s.form.file_path, 300.0);
+            labelled_edit(ui, &t!("send-file-to-send"), &mut s.form.file_path, 300.0);
             if ui
-                .button("Open file...")
-                .on_hover_text("Pick the file to send")
+                .button(t!("send-open-file"))
+                .on_hover_text(t!("send-open-file-tip"))
                 .clicked()
             {
                 actions.push(Action::Choose {
@@ -116,20 +107,18 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
         ) {
             (Err(e), _) => field_problem(ui, Some(&e)),
             (Ok(_), Some(Ok(size))) => {
-                ui.label(
-                    RichText::new(format!("{size} bytes, read from disk as they are sent")).small(),
-                );
+                ui.label(RichText::new(t!("send-file-size", size = size.to_string())).small());
             }
             (Ok(_), Some(Err(e))) => field_problem(ui, Some(e)),
             (Ok(_), None) => {
-                ui.label(RichText::new("looking at the file...").small());
+                ui.label(RichText::new(t!("send-file-looking")).small());
             }
         }
         return false;
     }
     let enter = ui
         .horizontal(|ui| {
-            let l = ui.label("payload");
+            let l = ui.label(t!("send-payload"));
             let r = ui
                 .add(
                     egui::TextEdit::multiline(&mut s.form.payload)
@@ -158,12 +147,16 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
             let shown = crate::payload::render_hex(&b[..b.len().min(64)]);
             let more = if b.len() > 64 { " ..." } else { "" };
             ui.label(
-                RichText::new(format!("{} bytes: {shown}{more}", b.len()))
-                    .monospace()
-                    .small(),
+                RichText::new(t!(
+                    "send-payload-bytes",
+                    n = b.len(),
+                    hex = format!("{shown}{more}")
+                ))
+                .monospace()
+                .small(),
             );
         }
-        Err(e) => field_problem(ui, Some(&format!("nothing is sent: {e}"))),
+        Err(e) => field_problem(ui, Some(&t!("send-nothing-sent", error = e.to_string()))),
     }
     enter
 }
@@ -194,11 +187,11 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>, enter
             // Sendable once named: what the file is when sending starts, the job says.
             let ok = sending::file_to_send(&s.form.file_path).is_ok() && s.job.is_none();
             let tip = if stream {
-                "Stream the whole file over the connection (sendall, chunk by chunk)."
+                t!("send-file-tip-stream")
             } else {
-                "Send the file as datagrams of the size set below."
+                t!("send-file-tip-datagram")
             };
-            if action_button(ui, ok, "send file", tip) {
+            if action_button(ui, ok, &t!("send-file"), &tip) {
                 let source = SendSource::File {
                     path: s.form.file_path.trim().into(),
                 };
@@ -223,11 +216,11 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>, enter
             payload: s.form.saved(""),
         };
         let tip = if st == SockState::Connected || !stream {
-            "Send once; the kernel may take only part (the count is shown)."
+            t!("send-send-tip")
         } else {
-            "Not connected: the kernel will refuse (EPIPE or ENOTCONN)."
+            t!("send-send-tip-not-connected")
         };
-        if default_button(ui, ok, "send", tip, default == "send", enter) {
+        if default_button(ui, ok, "send", &tip, default == "send", enter) {
             actions.push(remember.clone());
             actions.push(Action::Call {
                 id,
@@ -241,7 +234,7 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>, enter
             ui,
             ok,
             "sendall",
-            "Send every byte, waiting for room as needed.",
+            &t!("send-sendall-tip"),
             default == "sendall",
             enter,
         ) {
@@ -263,7 +256,7 @@ fn buttons(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>, enter
             ui,
             ok && v.is_ok(),
             "sendto",
-            "Send one datagram to the peer address above.",
+            &t!("send-sendto-tip"),
             default == "sendto",
             enter,
         ) {
@@ -286,18 +279,28 @@ fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
     let id = s.info.id;
     let file = s.form.mode == Mode::File;
     ui.horizontal_wrapped(|ui| {
-        ui.label("Repeat:");
+        ui.label(t!("send-repeat"));
         ui.add_enabled_ui(!s.form.repeat.forever, |ui| {
-            labelled_edit(ui, "times", &mut s.form.repeat.times, 50.0);
+            labelled_edit(ui, &t!("send-times"), &mut s.form.repeat.times, 50.0);
         });
-        ui.checkbox(&mut s.form.repeat.forever, "until stopped");
-        labelled_edit(ui, "interval (ms)", &mut s.form.repeat.interval_ms, 60.0);
-        ui.selectable_value(&mut s.form.repeat.all, true, "each with sendall")
-            .on_hover_text("Every byte of every message, waiting for room");
-        ui.selectable_value(&mut s.form.repeat.all, false, "each with send")
-            .on_hover_text("One send() per message: the kernel keeps what it has room for, and the view says when that was not all");
+        ui.checkbox(&mut s.form.repeat.forever, t!("send-until-stopped"));
+        labelled_edit(
+            ui,
+            &t!("send-interval"),
+            &mut s.form.repeat.interval_ms,
+            60.0,
+        );
+        ui.selectable_value(&mut s.form.repeat.all, true, t!("send-each-sendall"))
+            .on_hover_text(t!("send-each-sendall-tip"));
+        ui.selectable_value(&mut s.form.repeat.all, false, t!("send-each-send"))
+            .on_hover_text(t!("send-each-send-tip"));
         if file && s.info.kind != Kind::Stream {
-            labelled_edit(ui, "datagram size", &mut s.form.repeat.datagram, 60.0);
+            labelled_edit(
+                ui,
+                &t!("send-datagram-size"),
+                &mut s.form.repeat.datagram,
+                60.0,
+            );
         }
         let source = if file {
             sending::file_to_send(&s.form.file_path).map(|path| SendSource::File { path })
@@ -308,11 +311,21 @@ fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
                 .map_err(|e| e.to_string())
         };
         let job = source.and_then(|src| s.form.repeat.job(src, false, datagram_target(s)));
-        let tip = "Send the payload the given number of times (or until stopped), one interval apart, while the socket stays usable.";
-        if action_button(ui, job.is_ok() && s.job.is_none(), "start repeating", tip) {
+        let tip = t!("send-start-repeating-tip");
+        if action_button(
+            ui,
+            job.is_ok() && s.job.is_none(),
+            &t!("send-start-repeating"),
+            &tip,
+        ) {
             if let Ok(job) = job.clone() {
-                actions.push(Action::Remember { payload: s.form.saved("") });
-                actions.push(Action::Call { id, op: Op::StartSending { job } });
+                actions.push(Action::Remember {
+                    payload: s.form.saved(""),
+                });
+                actions.push(Action::Call {
+                    id,
+                    op: Op::StartSending { job },
+                });
             }
         }
         if let Err(e) = s.form.repeat.schedule() {
@@ -342,7 +355,7 @@ fn send_saved(s: &SockView, p: &SavedPayload) -> Result<Op, String> {
         return Ok(Op::Send { data, flags: 0 });
     }
     let addr = validate_addr(s.info.family, &s.form.peer_host, &s.form.peer_port)
-        .map_err(|e| format!("no peer to send to: {e}"))?;
+        .map_err(|e| t!("send-no-peer", error = e))?;
     Ok(Op::SendTo {
         data,
         flags: 0,
@@ -358,14 +371,19 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
         library_status,
     } = shared;
     ui.horizontal_wrapped(|ui| {
-        ui.label("Library:");
-        labelled_edit(ui, "payload name", &mut s.form.payload_name, 120.0);
+        ui.label(t!("send-library"));
+        labelled_edit(
+            ui,
+            &t!("send-payload-name"),
+            &mut s.form.payload_name,
+            120.0,
+        );
         let named = !s.form.payload_name.trim().is_empty();
         if action_button(
             ui,
             named,
-            "save to library",
-            "Keep this payload (mode, encoding and line ending too) under its name",
+            &t!("send-save-to-library"),
+            &t!("send-save-to-library-tip"),
         ) {
             let payload = s.form.saved(s.form.payload_name.trim());
             actions.push(Action::SaveToLibrary { payload });
@@ -373,27 +391,27 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
         let mut send = None;
         let mut load = None;
         let mut delete = None;
-        ui.menu_button(format!("library ({})", settings.library.len()), |ui| {
+        ui.menu_button(t!("send-library-menu", n = settings.library.len()), |ui| {
             if settings.library.is_empty() {
-                ui.label("Name a payload and save it to find it here.");
+                ui.label(t!("send-library-empty"));
             }
             for p in &settings.library {
                 ui.horizontal(|ui| {
                     if ui
-                        .button("send saved")
-                        .on_hover_text("Send it to this socket now")
+                        .button(t!("send-send-saved"))
+                        .on_hover_text(t!("send-send-saved-tip"))
                         .clicked()
                     {
                         send = Some(p.clone());
                     }
                     if ui
-                        .button("edit saved")
-                        .on_hover_text("Put it in the editor")
+                        .button(t!("send-edit-saved"))
+                        .on_hover_text(t!("send-edit-saved-tip"))
                         .clicked()
                     {
                         load = Some(p.clone());
                     }
-                    if ui.button("delete saved").clicked() {
+                    if ui.button(t!("send-delete-saved")).clicked() {
                         delete = Some(p.name.clone());
                     }
                     ui.monospace(p.label());
@@ -401,10 +419,10 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             }
             ui.separator();
             ui.horizontal(|ui| {
-                labelled_edit(ui, "library file", library_path, 220.0);
+                labelled_edit(ui, &t!("send-library-file"), library_path, 220.0);
                 if ui
-                    .button("Library file...")
-                    .on_hover_text("Pick the library file")
+                    .button(t!("send-library-file-button"))
+                    .on_hover_text(t!("send-library-file-tip"))
                     .clicked()
                 {
                     actions.push(Action::Choose {
@@ -413,17 +431,15 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                     });
                 }
                 if ui
-                    .button("import")
-                    .on_hover_text(
-                        "Add the payloads of a library file (same name: the file's wins)",
-                    )
+                    .button(t!("send-import"))
+                    .on_hover_text(t!("send-import-tip"))
                     .clicked()
                 {
                     actions.push(Action::ImportLibrary);
                 }
                 if ui
-                    .button("export")
-                    .on_hover_text("Write the library as JSON")
+                    .button(t!("send-export"))
+                    .on_hover_text(t!("send-export-tip"))
                     .clicked()
                 {
                     actions.push(Action::ExportLibrary {
@@ -435,16 +451,16 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                 ui.label(RichText::new(st).small());
             }
         });
-        ui.menu_button(format!("history ({})", settings.history.len()), |ui| {
+        ui.menu_button(t!("send-history-menu", n = settings.history.len()), |ui| {
             if settings.history.is_empty() {
-                ui.label("What you send appears here.");
+                ui.label(t!("send-history-empty"));
             }
             for p in &settings.history {
                 ui.horizontal(|ui| {
-                    if ui.button("send again").clicked() {
+                    if ui.button(t!("send-send-again")).clicked() {
                         send = Some(p.clone());
                     }
-                    if ui.button("edit again").clicked() {
+                    if ui.button(t!("send-edit-again")).clicked() {
                         load = Some(p.clone());
                     }
                     ui.monospace(p.label());
@@ -465,7 +481,7 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                 }
                 Err(e) => actions.push(Action::Status {
                     id,
-                    text: format!("not sent: {e}"),
+                    text: t!("send-not-sent", error = e),
                 }),
             }
         }

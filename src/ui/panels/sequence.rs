@@ -4,6 +4,7 @@
 
 use egui::{Color32, FontId, Pos2, RichText, Sense, Stroke};
 
+use crate::t;
 use crate::ui::diagram::{self, ArrowKind, Diagram};
 use crate::ui::state::{Action, CaptureState, UiState};
 
@@ -24,41 +25,27 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             CaptureState::On(c) => {
                 let lost = match c.dropped() {
                     0 => String::new(),
-                    n => format!(" ({n} segments were not kept: the window fell behind)"),
+                    n => format!(" {}", t!("diagram-segments-lost", n = n)),
                 };
-                format!(
-                    "The grey arrows are the TCP segments captured on loopback as they went \
-                     ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from \
-                     each side's first, as Wireshark shows them){lost}; the blue ones, each \
-                     send's bytes to the recv they arrived in."
-                )
+                t!("diagram-captured", lost = lost)
             }
-            CaptureState::Refused(why) => format!(
-                "Drawn from the socket calls and the states the kernel reported: the \
-                 handshake and FIN arrows mark where the kernels did them; {why}."
-            ),
+            CaptureState::Refused(why) => t!("diagram-guessed", why = why),
             CaptureState::NotTried => String::new(),
         };
         ui.label(RichText::new(how).weak());
         if ui
-            .button("Clear diagram")
-            .on_hover_text("Start the drawing again from now (the sockets stay).")
+            .button(t!("diagram-clear"))
+            .on_hover_text(t!("diagram-clear-tip"))
             .clicked()
         {
             actions.push(Action::ClearStory);
         }
     });
     if state.story.truncated() {
-        ui.label(
-            RichText::new(format!(
-                "Only the last {} events are kept: the drawing begins later than the sockets.",
-                crate::ui::story::MAX_BEATS
-            ))
-            .weak(),
-        );
+        ui.label(RichText::new(t!("diagram-truncated", n = crate::ui::story::MAX_BEATS)).weak());
     }
     if d.lanes.is_empty() {
-        ui.label("No sockets yet: make one on the left, or in the Python console (F2).");
+        ui.label(t!("diagram-no-sockets"));
         return;
     }
     let picked = state.diagram_pick;
@@ -283,11 +270,15 @@ pub(super) fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::So
     };
     match s.traffic.by_seq(row) {
         Some(r) => {
-            let what = match r.direction {
-                crate::engine::Direction::In => "received",
-                crate::engine::Direction::Out => "sent",
+            let said = match r.direction {
+                crate::engine::Direction::In => {
+                    t!("diagram-bytes-received", name = &s.info.name, n = r.len)
+                }
+                crate::engine::Direction::Out => {
+                    t!("diagram-bytes-sent", name = &s.info.name, n = r.len)
+                }
             };
-            ui.label(RichText::new(format!("{} {what} {} bytes:", s.info.name, r.len)).strong());
+            ui.label(RichText::new(said).strong());
             egui::ScrollArea::vertical()
                 .id_salt("sequence bytes")
                 .max_height(120.0)
@@ -296,7 +287,7 @@ pub(super) fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::So
                 });
         }
         None => {
-            ui.label("Those bytes are no longer kept (the traffic log's cap let them go).");
+            ui.label(t!("diagram-bytes-gone"));
         }
     }
 }

@@ -6,6 +6,7 @@ use egui::RichText;
 
 use crate::engine::{Op, SockState, SocketId};
 use crate::serve::{self, MatchKind, Rule};
+use crate::t;
 use crate::ui::state::{Action, SockView};
 use crate::ui::widgets::{action_button, field_problem, labelled_edit};
 
@@ -14,7 +15,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
     let listening = s.state() == SockState::Listening;
     ui.vertical(|ui| {
         ui.horizontal_wrapped(|ui| {
-            let r = ui.label("responder");
+            let r = ui.label(t!("serve-responder"));
             egui::ComboBox::from_id_salt(("responder", id))
                 .selected_text(&s.form.responder)
                 // Tall enough for every responder without scrolling.
@@ -28,11 +29,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
                 .labelled_by(r.id);
             match s.form.responder.as_str() {
                 "fixed" => {
-                    labelled_edit(ui, "fixed reply", &mut s.form.serve.reply, 160.0);
+                    labelled_edit(ui, &t!("serve-fixed-reply"), &mut s.form.serve.reply, 160.0);
                 }
                 "hmac" | "hmac-client" => {
-                    labelled_edit(ui, "key", &mut s.form.serve.key, 100.0);
-                    let r = ui.label("digest");
+                    labelled_edit(ui, &t!("serve-key"), &mut s.form.serve.key, 100.0);
+                    let r = ui.label(t!("serve-digest"));
                     egui::ComboBox::from_id_salt(("digest", id))
                         .selected_text(&s.form.serve.digest)
                         .show_ui(ui, |ui| {
@@ -42,26 +43,36 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
                         })
                         .response
                         .labelled_by(r.id);
-                    ui.label(
-                        RichText::new("md5 is the tutorials' digest; sha256 is today's choice. After OK the server echoes what follows; after FAIL it closes.")
-                            .small(),
-                    );
+                    ui.label(RichText::new(t!("serve-hmac-note")).small());
                 }
                 _ => {}
             }
             let built = serve::build(&s.form.responder, &s.form.serve);
             let tip = if listening {
-                "Every connection this listener accepts is answered by the responder (turn on auto-accept to accept them all)."
+                t!("serve-answer-tip-listening")
             } else {
-                "What arrives on this socket is answered by the responder (receiving starts by itself)."
+                t!("serve-answer-tip")
             };
-            if action_button(ui, built.is_ok(), "answer", tip) {
+            if action_button(ui, built.is_ok(), &t!("serve-answer"), &tip) {
                 if let Ok(spec) = built.clone() {
-                    actions.push(Action::Call { id, op: Op::Respond { responder: Some(spec) } });
+                    actions.push(Action::Call {
+                        id,
+                        op: Op::Respond {
+                            responder: Some(spec),
+                        },
+                    });
                 }
             }
-            if action_button(ui, true, "stop answering", "The socket stops answering; what it receives still shows.") {
-                actions.push(Action::Call { id, op: Op::Respond { responder: None } });
+            if action_button(
+                ui,
+                true,
+                &t!("serve-stop-answering"),
+                &t!("serve-stop-answering-tip"),
+            ) {
+                actions.push(Action::Call {
+                    id,
+                    op: Op::Respond { responder: None },
+                });
             }
             if let Err(e) = built {
                 if s.form.responder != "rules" || !s.form.serve.rules.is_empty() {
@@ -71,14 +82,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
         });
         // Always one line, so the controls below never jump when answering starts.
         let answering = match s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
-            Some(r) => format!("answering: {r}"),
-            None => "not answering".to_string(),
+            Some(r) => t!("serve-answering", responder = r),
+            None => t!("serve-not-answering"),
         };
         ui.label(RichText::new(answering).small());
         if s.verdicts != (0, 0) {
-            ui.label(format!(
-                "HMAC checks: {} passed, {} failed",
-                s.verdicts.0, s.verdicts.1
+            ui.label(t!(
+                "serve-hmac-checks",
+                passed = s.verdicts.0,
+                failed = s.verdicts.1
             ));
         }
         if s.form.responder == "rules" {
@@ -88,7 +100,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
             clients(ui, s, children, actions);
         }
         if let Some(note) = s.notes.back() {
-            ui.label(RichText::new(format!("last report: {note} ({} in all)", s.notes.len())).small());
+            ui.label(
+                RichText::new(t!("serve-last-report", note = note, n = s.notes.len())).small(),
+            );
         }
     });
 }
@@ -98,7 +112,7 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
     for (i, r) in rules.iter_mut().enumerate() {
         let n = i + 1;
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label(format!("rule {n}"));
+            let l = ui.label(t!("serve-rule", n = n));
             egui::ComboBox::from_id_salt(("rule kind", i))
                 .selected_text(r.kind.name())
                 .show_ui(ui, |ui| {
@@ -108,15 +122,15 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
                 })
                 .response
                 .labelled_by(l.id);
-            ui.checkbox(&mut r.hex, format!("hex {n}"))
-                .on_hover_text("Match the message as hex digits (regex) or a hex pattern");
-            labelled_edit(ui, &format!("pattern {n}"), &mut r.pattern, 140.0);
-            labelled_edit(ui, &format!("reply {n}"), &mut r.reply, 160.0)
-                .on_hover_text("{0} the match, {1}..{9} its groups, {count}, {time}, {peer}, {data}; Python escapes such as \\r\\n");
-            let d = ui.label(format!("delay {n} (ms)"));
+            ui.checkbox(&mut r.hex, t!("serve-rule-hex", n = n))
+                .on_hover_text(t!("serve-rule-hex-tip"));
+            labelled_edit(ui, &t!("serve-rule-pattern", n = n), &mut r.pattern, 140.0);
+            labelled_edit(ui, &t!("serve-rule-reply", n = n), &mut r.reply, 160.0)
+                .on_hover_text(t!("serve-rule-reply-tip"));
+            let d = ui.label(t!("serve-rule-delay", n = n));
             ui.add(egui::DragValue::new(&mut r.delay_ms).range(0..=600_000))
                 .labelled_by(d.id);
-            if ui.button(format!("remove rule {n}")).clicked() {
+            if ui.button(t!("serve-rule-remove", n = n)).clicked() {
                 remove = Some(i);
             }
         });
@@ -125,8 +139,8 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
         rules.remove(i);
     }
     if ui
-        .button("add rule")
-        .on_hover_text("Rules are tried in order; the first that matches answers")
+        .button(t!("serve-add-rule"))
+        .on_hover_text(t!("serve-add-rule-tip"))
         .clicked()
     {
         rules.push(Rule {
@@ -143,22 +157,24 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
         // The window's own count, so it agrees with the sockets list at every frame.
         let open = children.len();
         let limit = snap.and_then(|x| x.clients).and_then(|(_, l)| l);
-        let limit = limit.map(|l| format!(" (at most {l})")).unwrap_or_default();
-        ui.label(format!("{open} clients open{limit}"));
-        labelled_edit(ui, "max clients", &mut s.form.max_clients, 50.0);
+        ui.label(match limit {
+            Some(l) => t!("serve-clients-open-limit", open = open, limit = l),
+            None => t!("serve-clients-open", open = open),
+        });
+        labelled_edit(ui, &t!("serve-max-clients"), &mut s.form.max_clients, 50.0);
         let max = s.form.max_clients.trim();
         let v: Result<Option<usize>, String> = if max.is_empty() {
             Ok(None)
         } else {
             max.parse::<usize>()
                 .map(Some)
-                .map_err(|_| "max clients is a whole number (empty: no limit)".to_string())
+                .map_err(|_| t!("serve-max-clients-invalid"))
         };
         if action_button(
             ui,
             v.is_ok(),
-            "set limit",
-            "Past the limit, connections wait in the kernel's accept queue until a client leaves.",
+            &t!("serve-set-limit"),
+            &t!("serve-set-limit-tip"),
         ) {
             if let Ok(max) = v.clone() {
                 actions.push(Action::Call {
@@ -169,12 +185,12 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
         }
         field_problem(ui, v.err().as_deref());
         let payload = s.form.payload_bytes();
-        let tip = "sendall the payload editor's bytes to every open client of this listener";
+        let tip = t!("serve-broadcast-tip");
         if action_button(
             ui,
             payload.is_ok() && !children.is_empty(),
-            "broadcast",
-            tip,
+            &t!("serve-broadcast"),
+            &tip,
         ) {
             if let Ok(data) = payload {
                 for c in children {
@@ -191,8 +207,8 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
         if action_button(
             ui,
             !children.is_empty(),
-            "close all",
-            "Close every open client of this listener",
+            &t!("serve-close-all"),
+            &t!("serve-close-all-tip"),
         ) {
             for c in children {
                 actions.push(Action::Call {
@@ -209,16 +225,14 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
     let queue = &snap.accept_queue;
     let auto = snap.auto_accept;
     let head = if queue.is_empty() {
-        format!("accept queue empty (backlog {backlog})")
+        t!("serve-queue-empty", backlog = backlog)
+    } else if auto {
+        t!("serve-queue-waiting", n = queue.len(), backlog = backlog)
     } else {
-        format!(
-            "{} waiting in the accept queue (backlog {backlog}): connected, not yet accepted{}",
-            queue.len(),
-            if auto {
-                ""
-            } else {
-                "; accept() takes the one that completed first"
-            }
+        t!(
+            "serve-queue-waiting-manual",
+            n = queue.len(),
+            backlog = backlog
         )
     };
     ui.label(RichText::new(head).small());
@@ -228,11 +242,15 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
                 .small()
                 .monospace(),
         )
-        .on_hover_text(
-            "Completed by the kernel, waiting for accept() (listed in the kernel's order)",
-        );
+        .on_hover_text(t!("serve-queue-entry-tip"));
     }
     if queue.len() > 20 {
-        ui.label(RichText::new(format!("  ... and {} more", queue.len() - 20)).small());
+        ui.label(
+            RichText::new(format!(
+                "  {}",
+                t!("serve-queue-more", n = queue.len() - 20)
+            ))
+            .small(),
+        );
     }
 }

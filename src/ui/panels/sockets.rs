@@ -4,6 +4,7 @@
 use egui::RichText;
 
 use crate::engine::{Family, Kind, SockState};
+use crate::t;
 use crate::ui::state::{Action, UiState};
 
 /// A state's colour: bright on the dark theme, dark on the light one (where each keeps
@@ -34,15 +35,15 @@ pub(crate) fn badge_color(s: SockState, dark: bool) -> egui::Color32 {
 }
 
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
-    ui.heading("Sockets");
+    ui.heading(t!("sockets-heading"));
     ui.horizontal_wrapped(|ui| {
         for (text, family, kind) in [
-            ("New TCP", Family::Inet, Kind::Stream),
-            ("New UDP", Family::Inet, Kind::Dgram),
-            ("New TCP6", Family::Inet6, Kind::Stream),
-            ("New UDP6", Family::Inet6, Kind::Dgram),
-            ("New Unix", Family::Unix, Kind::Stream),
-            ("New Unix dgram", Family::Unix, Kind::Dgram),
+            (t!("sockets-new-tcp"), Family::Inet, Kind::Stream),
+            (t!("sockets-new-udp"), Family::Inet, Kind::Dgram),
+            (t!("sockets-new-tcp6"), Family::Inet6, Kind::Stream),
+            (t!("sockets-new-udp6"), Family::Inet6, Kind::Dgram),
+            (t!("sockets-new-unix"), Family::Unix, Kind::Stream),
+            (t!("sockets-new-unix-dgram"), Family::Unix, Kind::Dgram),
         ] {
             let keys = match (family, kind) {
                 (Family::Inet, Kind::Stream) => " (Ctrl+N)",
@@ -66,20 +67,20 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     }
     let t = state.totals();
     ui.label(
-        RichText::new(format!(
-            "all sockets: in {} ({}) | out {} ({})",
-            crate::ui::traffic::human_bytes(t.bytes_in as f64),
-            crate::ui::count(t.msgs_in, "msg", "msgs"),
-            crate::ui::traffic::human_bytes(t.bytes_out as f64),
-            crate::ui::count(t.msgs_out, "msg", "msgs")
+        RichText::new(t!(
+            "sockets-totals",
+            bytes_in = crate::ui::traffic::human_bytes(t.bytes_in as f64),
+            msgs_in = t!("sockets-msgs", n = t.msgs_in),
+            bytes_out = crate::ui::traffic::human_bytes(t.bytes_out as f64),
+            msgs_out = t!("sockets-msgs", n = t.msgs_out)
         ))
         .small(),
     );
     let closed = state.sockets.values().filter(|s| s.closed).count();
     if closed > 0
         && ui
-            .button(format!("remove closed ({closed})"))
-            .on_hover_text("Take every closed socket off this list (their traffic goes with them).")
+            .button(t!("sockets-remove-closed", n = closed))
+            .on_hover_text(t!("sockets-remove-closed-tip"))
             .clicked()
     {
         actions.push(Action::Forget { id: None });
@@ -155,7 +156,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                         }
                         if s.closed {
                             r.context_menu(|ui| {
-                                if ui.button("remove from the list").clicked() {
+                                if ui.button(t!("sockets-remove")).clicked() {
                                     actions.push(Action::Forget { id: Some(id) });
                                     ui.close();
                                 }
@@ -211,8 +212,14 @@ fn row_text(
     }
     job.append(
         &format!(
-            "\n{local} -> {peer}   in {} / out {}",
-            counters.bytes_in, counters.bytes_out
+            "\n{}",
+            t!(
+                "sockets-row-addresses",
+                local = local,
+                peer = peer,
+                bytes_in = counters.bytes_in.to_string(),
+                bytes_out = counters.bytes_out.to_string()
+            )
         ),
         0.0,
         fmt(&small, plain),
@@ -224,7 +231,7 @@ fn row_text(
 /// state (or, once closed, the connection's state after close) likewise.
 fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
     use crate::ui::explain;
-    let mut tip = explain::sock_state(st).to_string();
+    let mut tip = explain::sock_state(st);
     let kernel = match (&s.after_close, s.closed) {
         (Some(a), true) => a.state,
         (None, true) => None,
@@ -235,17 +242,20 @@ fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
             .map(|t| t.state),
     };
     if let Some(k) = kernel {
-        tip.push_str("\n\nKernel: ");
-        tip.push_str(explain::tcp_state(k));
+        tip.push_str("\n\n");
+        tip.push_str(&t!("sockets-tip-kernel", what = explain::tcp_state(k)));
     }
     if s.closed && s.after_close.as_ref().is_some_and(|a| a.state.is_none()) {
-        tip.push_str(
-            "\n\nKernel: forgotten — the kernel holds nothing of this connection any more \
-             (no TIME_WAIT on this side).",
-        );
+        tip.push_str("\n\n");
+        tip.push_str(&t!("sockets-tip-forgotten"));
     }
     for w in &s.waiting {
-        tip.push_str(&format!("\n\n{} waits: {}.", w.op, explain::way_out(w.op)));
+        tip.push_str("\n\n");
+        tip.push_str(&t!(
+            "sockets-tip-waits",
+            op = w.op,
+            way = explain::way_out(w.op)
+        ));
     }
     tip
 }

@@ -5,6 +5,7 @@
 
 use egui::{Color32, FontId, RichText, Sense, Stroke};
 
+use crate::t;
 use crate::ui::diagram::{self, StretchState};
 use crate::ui::state::UiState;
 
@@ -19,18 +20,11 @@ const BAR: f32 = 22.0;
 const TRACK: f32 = BAR * 3.0 + 16.0;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState) {
-    ui.label(
-        RichText::new(
-            "Each socket's states, one column per event (time at the top): the socket as the \
-             window sees it, and under it the kernel's TCP state once the connection is \
-             closing; the calls that moved it below. Hover a state for what it means.",
-        )
-        .weak(),
-    );
+    ui.label(RichText::new(t!("diagram-timeline-about")).weak());
     let lanes = diagram::lanes(state, state.selected);
     let (axis, tracks) = diagram::timeline(&state.story, &lanes);
     if axis.is_empty() {
-        ui.label("No sockets yet: make one on the left, or in the Python console (F2).");
+        ui.label(t!("diagram-no-sockets"));
         return;
     }
     let columns = axis.len() + 1;
@@ -66,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 painter.text(
                     egui::pos2(x(axis.len()) + 2.0, rect.top() + 2.0),
                     egui::Align2::LEFT_TOP,
-                    "now",
+                    t!("diagram-now"),
                     font.clone(),
                     visuals.weak_text_color(),
                 );
@@ -163,7 +157,7 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
         painter.text(
             egui::pos2(r.left() + 2.0, top + BAR * 1.5),
             egui::Align2::LEFT_CENTER,
-            "kernel",
+            t!("diagram-kernel"),
             FontId::proportional(12.0),
             visuals.weak_text_color(),
         );
@@ -183,9 +177,9 @@ fn describe(state: StretchState, dark: bool) -> (String, Color32, String) {
             crate::ui::explain::tcp_state(k).to_string(),
         ),
         StretchState::Kernel(None) => (
-            "forgotten".to_string(),
+            t!("diagram-forgotten"),
             Color32::from_gray(140),
-            "The kernel holds nothing of this connection any more.".to_string(),
+            t!("diagram-forgotten-tip"),
         ),
     }
 }

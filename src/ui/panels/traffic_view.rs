@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use egui::RichText;
 
 use crate::engine::Direction;
+use crate::t;
 use crate::ui::state::{Action, ExportKind, Purpose, SockView};
 use crate::ui::traffic::{self, human_bytes};
 use crate::ui::widgets::{field_problem, labelled_edit};
@@ -39,89 +40,119 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let absolute = opts.absolute;
     let opts_zone = opts.zone;
     ui.horizontal_wrapped(|ui| {
-        ui.strong("Traffic");
-        let search = labelled_edit(ui, "search traffic", &mut s.filter.pattern, 160.0)
-            .on_hover_text("Find rows holding this text or these bytes (Ctrl+F).");
+        ui.strong(t!("traffic-heading"));
+        let search = labelled_edit(ui, &t!("traffic-search"), &mut s.filter.pattern, 160.0)
+            .on_hover_text(t!("traffic-search-tip"));
         if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_SEARCH) {
             search.request_focus();
         }
-        ui.checkbox(&mut s.filter.hex, "hex pattern");
-        ui.selectable_value(&mut s.filter.direction, None, "all");
-        ui.selectable_value(&mut s.filter.direction, Some(Direction::In), "in only");
-        ui.selectable_value(&mut s.filter.direction, Some(Direction::Out), "out only");
+        ui.checkbox(&mut s.filter.hex, t!("traffic-hex-pattern"));
+        ui.selectable_value(&mut s.filter.direction, None, t!("traffic-all"));
+        ui.selectable_value(
+            &mut s.filter.direction,
+            Some(Direction::In),
+            t!("traffic-in-only"),
+        );
+        ui.selectable_value(
+            &mut s.filter.direction,
+            Some(Direction::Out),
+            t!("traffic-out-only"),
+        );
         ui.separator();
         let mut on = absolute;
-        ui.selectable_value(&mut on, false, "relative time");
-        ui.selectable_value(&mut on, true, "time of day");
+        ui.selectable_value(&mut on, false, t!("traffic-relative-time"));
+        ui.selectable_value(&mut on, true, t!("traffic-time-of-day"));
         if on != absolute {
             actions.push(Action::TimeOfDay { on });
         }
         let mut merged = s.merged;
-        if ui.checkbox(&mut merged, "merge chunks").changed() {
+        if ui.checkbox(&mut merged, t!("traffic-merge")).changed() {
             actions.push(Action::MergeChunks { id, on: merged });
         }
         let mut paused = s.paused.is_some();
         if ui
-            .checkbox(&mut paused, "pause view")
-            .on_hover_text(
-                "Freeze the rows shown; traffic keeps being received, logged and counted",
-            )
+            .checkbox(&mut paused, t!("traffic-pause"))
+            .on_hover_text(t!("traffic-pause-tip"))
             .changed()
         {
             actions.push(Action::PauseView { id, paused });
         }
         if ui
-            .button("Clear traffic")
-            .on_hover_text("Forget the rows shown (the counters keep counting) (Ctrl+L).")
+            .button(t!("traffic-clear"))
+            .on_hover_text(t!("traffic-clear-tip"))
             .clicked()
         {
             actions.push(Action::ClearTraffic { id });
         }
     });
     // Saving and the memory cap are seldom needed: folded, so the rows keep the height.
-    egui::CollapsingHeader::new("save and export")
+    egui::CollapsingHeader::new(t!("traffic-save-and-export"))
         .id_salt(("save and export", id))
         .show(ui, |ui| {
-    ui.horizontal_wrapped(|ui| {
-        labelled_edit(ui, "save to", &mut s.form.export_path, 220.0);
-        if ui.button("Save as...").on_hover_text("Pick the file to save to").clicked() {
-            actions.push(Action::Choose { id: Some(id), purpose: Purpose::Export });
-        }
-        for (text, kind, tip) in [
-            ("save received bytes", ExportKind::Received, "Every received byte the log holds, in order, as a binary file"),
-            ("export CSV", ExportKind::Csv, "One line per call: time, seconds, direction, length, peer, text, hex"),
-            ("export JSON lines", ExportKind::JsonLines, "One JSON object per call, with exact hex"),
-        ] {
-            if ui.button(text).on_hover_text(tip).clicked() {
-                actions.push(Action::Export {
-                    id,
-                    kind,
-                    replace: crate::ui::files::Replace::No,
-                });
-            }
-        }
-        ui.separator();
-        labelled_edit(ui, "memory cap (MiB)", opts.cap_text, 50.0);
-        let cap = opts
-            .cap_text
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|m| (1..=crate::ui::settings::MAX_CAP_MIB).contains(m));
-        let tip = format!(
-            "Now {} MiB per socket: past it the oldest rows are evicted (the counters still count everything). 1 to {} MiB.",
-            opts.cap_mib,
-            crate::ui::settings::MAX_CAP_MIB
-        );
-        if crate::ui::widgets::action_button(ui, cap.is_some(), "set cap", &tip) {
-            if let Some(mib) = cap {
-                actions.push(Action::SetTrafficCap { mib });
-            }
-        }
-    });
+            ui.horizontal_wrapped(|ui| {
+                labelled_edit(ui, &t!("traffic-save-to"), &mut s.form.export_path, 220.0);
+                if ui
+                    .button(t!("traffic-save-as"))
+                    .on_hover_text(t!("traffic-save-as-tip"))
+                    .clicked()
+                {
+                    actions.push(Action::Choose {
+                        id: Some(id),
+                        purpose: Purpose::Export,
+                    });
+                }
+                for (text, kind, tip) in [
+                    (
+                        t!("traffic-save-received"),
+                        ExportKind::Received,
+                        t!("traffic-save-received-tip"),
+                    ),
+                    (
+                        t!("traffic-export-csv"),
+                        ExportKind::Csv,
+                        t!("traffic-export-csv-tip"),
+                    ),
+                    (
+                        t!("traffic-export-json"),
+                        ExportKind::JsonLines,
+                        t!("traffic-export-json-tip"),
+                    ),
+                ] {
+                    if ui.button(text).on_hover_text(tip).clicked() {
+                        actions.push(Action::Export {
+                            id,
+                            kind,
+                            replace: crate::ui::files::Replace::No,
+                        });
+                    }
+                }
+                ui.separator();
+                labelled_edit(ui, &t!("traffic-cap"), opts.cap_text, 50.0);
+                let cap = opts
+                    .cap_text
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|m| (1..=crate::ui::settings::MAX_CAP_MIB).contains(m));
+                let tip = t!(
+                    "traffic-cap-tip",
+                    cap = opts.cap_mib.to_string(),
+                    max = crate::ui::settings::MAX_CAP_MIB.to_string()
+                );
+                if crate::ui::widgets::action_button(
+                    ui,
+                    cap.is_some(),
+                    &t!("traffic-set-cap"),
+                    &tip,
+                ) {
+                    if let Some(mib) = cap {
+                        actions.push(Action::SetTrafficCap { mib });
+                    }
+                }
+            });
         });
     if let Err(e) = s.filter.needle() {
-        field_problem(ui, Some(&format!("search: {e}")));
+        field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));
     }
     let total = s.traffic.len();
     let shown = s.visible_count();
@@ -131,27 +162,27 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let first = s.traffic.origin();
     ui.horizontal(|ui| {
         if shown == total {
-            ui.label(crate::ui::count(total as u64, "row", "rows"));
+            ui.label(t!("traffic-rows", n = total));
         } else if s.paused.is_some() {
-            ui.label(format!("paused: {shown} of {total} rows shown"));
+            ui.label(t!("traffic-paused-shown", shown = shown, total = total));
         } else {
-            ui.label(format!("{shown} of {total} rows match"));
+            ui.label(t!("traffic-match", shown = shown, total = total));
         }
         if s.traffic.evicted_rows > 0 {
             ui.label(
-                RichText::new(format!(
-                    "{} oldest rows ({}) evicted by the memory cap; the counters still count them",
-                    s.traffic.evicted_rows,
-                    human_bytes(s.traffic.evicted_bytes as f64)
+                RichText::new(t!(
+                    "traffic-evicted",
+                    n = s.traffic.evicted_rows,
+                    size = human_bytes(s.traffic.evicted_bytes as f64)
                 ))
                 .italics(),
             );
         }
         if s.traffic.skipped_bytes > 0 {
             ui.label(
-                RichText::new(format!(
-                    "{} not shown (the view fell behind)",
-                    human_bytes(s.traffic.skipped_bytes as f64)
+                RichText::new(t!(
+                    "traffic-skipped",
+                    size = human_bytes(s.traffic.skipped_bytes as f64)
                 ))
                 .italics(),
             );
@@ -164,14 +195,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             ui.ctx().request_repaint_after(traffic::RateMeter::FRESH);
         }
         ui.label(
-            RichText::new(format!(
-                "in {} ({}), {}/s | out {} ({}), {}/s",
-                human_bytes(c.bytes_in as f64),
-                crate::ui::count(c.msgs_in, "msg", "msgs"),
-                human_bytes(rin),
-                human_bytes(c.bytes_out as f64),
-                crate::ui::count(c.msgs_out, "msg", "msgs"),
-                human_bytes(rout)
+            RichText::new(t!(
+                "traffic-counters",
+                bytes_in = human_bytes(c.bytes_in as f64),
+                msgs_in = t!("traffic-msgs", n = c.msgs_in),
+                rate_in = human_bytes(rin),
+                bytes_out = human_bytes(c.bytes_out as f64),
+                msgs_out = t!("traffic-msgs", n = c.msgs_out),
+                rate_out = human_bytes(rout)
             ))
             .small(),
         );
@@ -202,6 +233,17 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     }
     let mut toggle = None;
     let cols = columns(ui);
+    // Looked up once, not per row.
+    let (dir_in, dir_out) = (
+        format!("{:<3}", t!("traffic-dir-in")),
+        format!("{:<3}", t!("traffic-dir-out")),
+    );
+    let end_of_stream = format!("b'' {}", t!("traffic-end-of-stream"));
+    let (copy_text, copy_hex, copy_python) = (
+        t!("traffic-copy-text"),
+        t!("traffic-copy-hex"),
+        t!("traffic-copy-python"),
+    );
     egui::ScrollArea::vertical()
         .id_salt(("traffic", id))
         .auto_shrink([false, false])
@@ -211,14 +253,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 let Some(i) = s.visible_row(k) else { continue };
                 let Some(r) = s.traffic.get(i) else { continue };
                 let dir = if r.direction == Direction::In {
-                    "in "
+                    &dir_in
                 } else {
-                    "out"
+                    &dir_out
                 };
                 let peer = r.peer.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
                 let text = if r.len == 0 && r.direction == Direction::In {
                     // The peer closed, or this side shut its reading: the end either way.
-                    "b'' (end of stream)".to_string()
+                    end_of_stream.clone()
                 } else {
                     traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
                 };
@@ -250,13 +292,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     toggle = Some(s.traffic.seq_of(i));
                 }
                 resp.context_menu(|ui| {
-                    if ui.button("Copy as text").clicked() {
+                    if ui.button(&copy_text).clicked() {
                         ui.ctx().copy_text(traffic::copy_as_text(r));
                     }
-                    if ui.button("Copy as hex").clicked() {
+                    if ui.button(&copy_hex).clicked() {
                         ui.ctx().copy_text(traffic::copy_as_hex(r));
                     }
-                    if ui.button("Copy as Python bytes").clicked() {
+                    if ui.button(&copy_python).clicked() {
                         ui.ctx().copy_text(traffic::copy_as_python(r));
                     }
                 });
@@ -292,6 +334,10 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
     s.merged_runs();
     let s: &SockView = s;
     let runs = s.runs.as_ref().map_or(&[][..], |(_, _, _, r)| r.as_slice());
+    let (dir_in, dir_out) = (
+        format!("{:<3}", t!("traffic-dir-in")),
+        format!("{:<3}", t!("traffic-dir-out")),
+    );
     egui::ScrollArea::vertical()
         .id_salt(("stream", s.info.id))
         .auto_shrink([false, false])
@@ -313,11 +359,15 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                     .visible_row(a)
                     .and_then(|i| s.traffic.get(i))
                     .map_or(SystemTime::UNIX_EPOCH, |r| r.at);
-                let d = if dir == Direction::In { "in " } else { "out" };
+                let d = if dir == Direction::In {
+                    &dir_in
+                } else {
+                    &dir_out
+                };
                 let mut line = format!(
-                    "{} {d} {} chunks, {bytes} bytes: {}{more}",
+                    "{} {d} {} {}{more}",
                     when(at),
-                    b - a + 1,
+                    t!("traffic-run", n = b - a + 1, bytes = bytes),
                     traffic::visible_text(&data, enc)
                 );
                 cut(&mut line, cols);

@@ -11,7 +11,7 @@ use crate::ui::journal::{self};
 use crate::ui::sending::{JobView, SavedPayload};
 
 use super::*;
-use crate::ui::count;
+use crate::t;
 use crate::ui::files::{self, FileError};
 use crate::ui::writes::{Done, Failure, Progress, Target};
 
@@ -173,6 +173,23 @@ pub enum Action {
     Theme {
         preference: egui::ThemePreference,
     },
+    /// Show or hide the lessons panel.
+    LessonsShow {
+        open: bool,
+    },
+    /// Begin a lesson (its Python on `port`, else its own).
+    LessonStart {
+        lesson: usize,
+        port: Option<u16>,
+    },
+    /// Type the lesson step's Python into its consoles and run it.
+    LessonDo,
+    /// Go to a step of the lesson.
+    LessonGo {
+        step: usize,
+    },
+    /// Leave the lesson for the list.
+    LessonEnd,
     /// The window's language (None: the desktop's).
     Language {
         lang: Option<crate::i18n::Lang>,
@@ -354,7 +371,7 @@ impl UiState {
                     if replace {
                         self.dispatch(engine, *c.action);
                     } else if let Some(target) = status_of(&c.action) {
-                        let said = format!("kept {} as it was: nothing written", c.path.display());
+                        let said = t!("state-kept", path = c.path.display().to_string());
                         self.set_file_status(target, said);
                     }
                 }
@@ -464,6 +481,18 @@ impl UiState {
             // The window applies the theme; a state without a window has none.
             Action::Theme { .. } => {}
             Action::Language { lang } => self.settings.lang = lang,
+            Action::LessonsShow { open } => self.lessons_open = open,
+            Action::LessonStart { lesson, port } => self.start_lesson(lesson, port),
+            Action::LessonDo => self.lesson_do(),
+            Action::LessonGo { step } => {
+                if let Some(run) = &mut self.lesson {
+                    run.step = step.min(run.passed.len().saturating_sub(1));
+                }
+            }
+            Action::LessonEnd => {
+                self.lesson = None;
+                self.lesson_queue.clear();
+            }
             Action::Status { id, text } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.status = Some(text);
@@ -507,10 +536,12 @@ impl UiState {
 
     /// Writes a socket's traffic to its export path.
     /// Asks the person whether `path` may be replaced; `action` does it if they say so.
+    /// `what` is in English ("the journal"), as the file code names it; the question says
+    /// it in the window's language.
     pub(super) fn ask_replace(&mut self, path: &std::path::Path, what: &str, action: Action) {
         self.confirm_replace = Some(ConfirmReplace {
             path: path.to_path_buf(),
-            what: what.to_string(),
+            what: files::phrase(what),
             action: Box::new(action),
         });
     }
@@ -520,14 +551,18 @@ impl UiState {
         let text = journal::as_script(self.journal.iter());
         let lines = self.journal.len();
         let what = "saving the journal";
+        let lang = crate::i18n::current();
         let job = move |_: &Progress| {
+            // What it says is shown in the window, in the window's language.
+            crate::i18n::set(lang);
             let p = PathBuf::from(&path);
             let w =
                 files::write_atomic(&p, replace, "the journal", |w| w.write_all(text.as_bytes()));
             match w {
-                Ok(()) => Ok(Done::Written(format!(
-                    "saved the journal ({}) to {path}",
-                    count(lines as u64, "call", "calls")
+                Ok(()) => Ok(Done::Written(t!(
+                    "state-saved-journal",
+                    calls = t!("state-count-calls", n = lines),
+                    path = &path
                 ))),
                 Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path: p,
@@ -541,7 +576,7 @@ impl UiState {
             }
         };
         self.journal_status = Some(match self.writes.start(Target::Journal, what, job) {
-            Ok(()) => format!("{what}..."),
+            Ok(()) => crate::ui::writes::doing(what),
             Err(e) => e.to_string(),
         });
     }
@@ -554,7 +589,7 @@ impl UiState {
             return;
         };
         if s.form.export_path.trim().is_empty() {
-            s.status = Some("enter a file to save to (or Save as...)".into());
+            s.status = Some(t!("state-enter-export-file"));
             return;
         }
         let path = PathBuf::from(s.form.export_path.trim());
@@ -568,7 +603,10 @@ impl UiState {
                 "saving the traffic log as JSON lines",
             ),
         };
+        let lang = crate::i18n::current();
         let job = move |progress: &Progress| {
+            // What it says is shown in the window, in the window's language.
+            crate::i18n::set(lang);
             let r = match kind {
                 ExportKind::Received => export::save_received(&path, replace, &log, progress),
                 ExportKind::Csv => export::export_csv(&path, replace, &log, enc, progress),
@@ -579,12 +617,14 @@ impl UiState {
                     let missing = export::incompleteness(&log)
                         .map(|m| format!("; {m}"))
                         .unwrap_or_default();
-                    Ok(Done::Written(format!(
-                        "saved {what} ({}, {}) to {}{missing}",
-                        count(w.rows, "row", "rows"),
-                        count(w.bytes, "byte", "bytes"),
-                        path.display()
-                    )))
+                    let said = t!(
+                        "state-saved-export",
+                        what = files::phrase(what),
+                        rows = t!("state-count-rows", n = w.rows),
+                        bytes = t!("count-bytes", n = w.bytes),
+                        path = path.display().to_string()
+                    );
+                    Ok(Done::Written(format!("{said}{missing}")))
                 }
                 Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path,
@@ -599,7 +639,7 @@ impl UiState {
             }
         };
         s.status = Some(match self.writes.start(Target::Socket(id), doing, job) {
-            Ok(()) => format!("{doing}..."),
+            Ok(()) => crate::ui::writes::doing(doing),
             Err(e) => e.to_string(),
         });
     }
@@ -608,17 +648,20 @@ impl UiState {
     fn library_file(&mut self, import: bool, replace: Replace) {
         let t = self.inputs.library_path.trim();
         if t.is_empty() {
-            self.library_status = Some("enter the library file's path (or Library file...)".into());
+            self.library_status = Some(t!("state-enter-library-file"));
             return;
         }
         let path = PathBuf::from(t);
+        let lang = crate::i18n::current();
         let started = if import {
             let job = move |_: &Progress| {
+                // What it says is shown in the window, in the window's language.
+                crate::i18n::set(lang);
                 let payloads = crate::ui::sending::read_library(&path).map_err(Failure::File)?;
-                let said = format!(
-                    "imported {} payloads from {}",
-                    payloads.len(),
-                    path.display()
+                let said = t!(
+                    "state-imported",
+                    n = payloads.len(),
+                    path = path.display().to_string()
                 );
                 Ok(Done::Read(payloads, said))
             };
@@ -627,11 +670,13 @@ impl UiState {
         } else {
             let library = self.settings.library.clone();
             let job = move |_: &Progress| {
+                crate::i18n::set(lang);
                 let shown = path.display().to_string();
                 match crate::ui::sending::export_library(&path, replace, &library) {
-                    Ok(()) => Ok(Done::Written(format!(
-                        "exported {} payloads to {shown}",
-                        library.len()
+                    Ok(()) => Ok(Done::Written(t!(
+                        "state-exported",
+                        n = library.len(),
+                        path = shown
                     ))),
                     Err(FileError::Exists { .. }) => Err(Failure::Exists {
                         path,
@@ -647,7 +692,7 @@ impl UiState {
                 .start(Target::Library, "saving the library", job)
         };
         self.library_status = Some(match started {
-            Ok(()) => "working on the library file...".into(),
+            Ok(()) => t!("state-library-working"),
             Err(e) => e.to_string(),
         });
     }

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::engine::{Event, Op, Reply, SockState};
+use crate::t;
 
 use crate::ui::journal::{self};
 use crate::ui::traffic::{Filter, RowIndex, TrafficLog, TrafficRow};
@@ -95,13 +96,16 @@ impl UiState {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     match (&reply, offered) {
                         (Reply::Int(n), Some((call, len))) if (*n as usize) < len => {
-                            s.status = Some(format!(
-                                "{call}() took {n} of {len} bytes: the kernel had room for no more; the other {} were not sent (sendall sends every byte)",
-                                len - *n as usize
+                            s.status = Some(t!(
+                                "state-took-part",
+                                call = call,
+                                n = *n,
+                                len = len,
+                                rest = len - *n as usize
                             ));
                         }
                         (Reply::Int(n), Some((call, len))) => {
-                            s.status = Some(format!("{call}() took all {n} of {len} bytes"));
+                            s.status = Some(t!("state-took-all", call = call, n = *n, len = len));
                         }
                         (Reply::Sent { progress, stopped }, _) => {
                             if s.job.as_ref().is_some_and(|j| j.req == req) {
@@ -365,13 +369,13 @@ impl UiState {
                     .get(&id)
                     .is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
                 if stream {
-                    "b'' (the peer ended its stream)".to_string()
+                    format!("b'' {}", t!("state-peer-ended"))
                 } else {
-                    "b'' (an empty datagram)".to_string()
+                    format!("b'' {}", t!("state-empty-datagram"))
                 }
             }
             Reply::BytesFrom { data, .. } if data.is_empty() => {
-                "b'' (an empty datagram)".to_string()
+                format!("b'' {}", t!("state-empty-datagram"))
             }
             _ if data_call => return,
             Reply::Accepted { conn, peer } => {
@@ -481,10 +485,7 @@ fn inet(e: &crate::engine::Endpoint) -> Option<std::net::SocketAddr> {
 /// Why the capture is off, and what to do about it when something can be done.
 pub fn refusal(errno: Option<i32>, why: &str) -> String {
     match errno {
-        Some(libc::EPERM | libc::EACCES) => format!(
-            "capturing the real segments needs root or CAP_NET_RAW ({why}): e.g. sudo \
-             setcap cap_net_raw+ep on the socklab binary"
-        ),
-        _ => format!("the real segments cannot be captured here ({why})"),
+        Some(libc::EPERM | libc::EACCES) => t!("state-capture-needs-root", why = why),
+        _ => t!("state-capture-refused", why = why),
     }
 }

@@ -1,6 +1,7 @@
 //! The text fields of a socket's actions, and checking what is typed as it is typed.
 
 use crate::engine::{AddrSpec, Family};
+use crate::t;
 
 use crate::ui::sending::{RepeatForm, SavedPayload};
 
@@ -130,13 +131,10 @@ pub fn validate_addr(family: Family, host: &str, port: &str) -> Result<AddrSpec,
     match family {
         Family::Unix => {
             if host.is_empty() {
-                return Err("enter a path".into());
+                return Err(t!("state-enter-path"));
             }
             if host.len() > 107 {
-                return Err(format!(
-                    "a path holds at most 107 bytes ({} given)",
-                    host.len()
-                ));
+                return Err(t!("state-path-too-long", n = host.len()));
             }
             Ok(AddrSpec::Unix {
                 path: host.as_bytes().to_vec(),
@@ -149,20 +147,20 @@ pub fn validate_addr(family: Family, host: &str, port: &str) -> Result<AddrSpec,
                 .and_then(|x| x.strip_suffix(']'))
                 .unwrap_or(h);
             if family == Family::Inet && h.contains(':') {
-                return Err("an IPv6 address needs an AF_INET6 socket".into());
+                return Err(t!("state-ipv6-needs-inet6"));
             }
             if h.chars().any(|c| c.is_whitespace()) {
-                return Err("a host has no spaces".into());
+                return Err(t!("state-host-spaces"));
             }
             let p = port.trim();
             if p.is_empty() {
-                return Err("enter a port".into());
+                return Err(t!("state-enter-port"));
             }
             let n: u32 = p
                 .parse()
-                .map_err(|_| format!("port '{p}' is not a number"))?;
+                .map_err(|_| t!("state-port-not-number", port = p))?;
             if n > 65535 {
-                return Err(format!("port {n} is out of range 0-65535"));
+                return Err(t!("state-port-out-of-range", port = n));
             }
             Ok(match family {
                 Family::Inet6 => AddrSpec::Inet6 {
@@ -184,7 +182,7 @@ pub fn validate_addr(family: Family, host: &str, port: &str) -> Result<AddrSpec,
 pub fn validate_count(text: &str, what: &str) -> Result<usize, String> {
     text.trim()
         .parse::<usize>()
-        .map_err(|_| format!("{what} must be a whole number"))
+        .map_err(|_| t!("state-whole-number", what = what))
 }
 
 /// Parses a timeout field: empty or "None" blocks, 0 is non-blocking, x seconds otherwise.
@@ -197,8 +195,8 @@ pub fn validate_timeout(text: &str) -> Result<Option<f64>, String> {
         // What settimeout() would say of it (NaN, beyond what a clock holds).
         Ok(x) if x >= 0.0 || x.is_nan() => crate::engine::command::python_seconds(x)
             .map(Some)
-            .map_err(|(class, msg)| format!("settimeout() would raise {class}: {msg}")),
-        _ => Err("a timeout is a number of seconds >= 0, or None".into()),
+            .map_err(|(class, msg)| t!("state-settimeout-would-raise", class = class, msg = msg)),
+        _ => Err(t!("state-timeout-seconds")),
     }
 }
 

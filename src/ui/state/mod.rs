@@ -20,6 +20,13 @@ pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
 pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall};
 
 pub struct UiState {
+    /// The lessons panel is shown, and the lesson under way.
+    pub lessons_open: bool,
+    pub lesson: Option<crate::ui::lessons::LessonRun>,
+    /// What the lesson's Run it still has to type, in order, and the console it typed in
+    /// last (the next console waits for that one to finish).
+    pub lesson_queue: std::collections::VecDeque<crate::ui::lessons::Typing>,
+    pub lesson_console: Option<usize>,
     /// The language the desktop's locale asks for (English in tests).
     pub desktop_lang: crate::i18n::Lang,
     pub sockets: BTreeMap<SocketId, SockView>,
@@ -122,12 +129,16 @@ pub enum Bottom {
 }
 
 type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
-type DiagramKey = (u64, u64, Vec<SocketId>);
+type DiagramKey = (u64, u64, crate::i18n::Lang, Vec<SocketId>);
 type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
 
 impl Default for UiState {
     fn default() -> Self {
         UiState {
+            lessons_open: false,
+            lesson: None,
+            lesson_queue: Default::default(),
+            lesson_console: None,
             desktop_lang: crate::i18n::Lang::En,
             sockets: BTreeMap::new(),
             selected: None,
@@ -168,9 +179,14 @@ impl Default for UiState {
 
 impl UiState {
     /// The sequence diagram of these lanes, built again only when the story, a name, a
-    /// socket or an address changed since the last frame.
+    /// socket, an address or the language changed since the last frame.
     pub fn diagram(&self, lanes: &[SocketId]) -> std::sync::Arc<crate::ui::diagram::Diagram> {
-        let key = (self.story.version(), self.layout_version, lanes.to_vec());
+        let key = (
+            self.story.version(),
+            self.layout_version,
+            crate::i18n::current(),
+            lanes.to_vec(),
+        );
         if let Some((k, d)) = &*self.diagram_cache.borrow() {
             if *k == key {
                 return d.clone();

@@ -3,6 +3,7 @@
 
 use crate::engine::{Direction, Endpoint, Family, Kind, OpError, Snapshot, SockState, SocketInfo};
 
+use crate::t;
 use crate::ui::sending::JobView;
 use crate::ui::traffic::{Filter, RowIndex, TrafficLog};
 
@@ -17,33 +18,35 @@ pub struct WaitingCall {
 }
 
 impl WaitingCall {
-    /// What it waits for, and the seconds left (None: no timeout).
-    fn parts(&self, now: std::time::Instant) -> (&'static str, Option<f64>) {
-        let what = match self.op {
-            "send" | "sendall" | "sendto" => "waits for room",
-            _ => "blocked",
-        };
+    /// Whether it waits for room (a send) rather than being blocked, and the seconds left
+    /// as shown (None: no timeout).
+    fn parts(&self, now: std::time::Instant) -> (bool, Option<String>) {
+        let room = matches!(self.op, "send" | "sendall" | "sendto");
         let left = self
             .deadline
-            .map(|d| d.saturating_duration_since(now).as_secs_f64());
-        (what, left)
+            .map(|d| format!("{:.1}", d.saturating_duration_since(now).as_secs_f64()));
+        (room, left)
     }
 
     /// For the sockets list: "recv blocked" or "recv blocked 2.4 s".
     pub fn short(&self, now: std::time::Instant) -> String {
-        let (what, left) = self.parts(now);
-        let what = if what == "blocked" { what } else { "waits" };
-        match (what, left) {
-            (what, Some(left)) => format!("{} {what} {left:.1} s", self.op),
-            (what, None) => format!("{} {what}", self.op),
+        let op = self.op;
+        match self.parts(now) {
+            (false, Some(left)) => t!("state-wait-short-blocked-left", op = op, left = left),
+            (true, Some(left)) => t!("state-wait-short-room-left", op = op, left = left),
+            (false, None) => t!("state-wait-short-blocked", op = op),
+            (true, None) => t!("state-wait-short-room", op = op),
         }
     }
 
     /// "recv blocked - 2.4 s left" or "recv blocked (no timeout)".
     pub fn text(&self, now: std::time::Instant) -> String {
+        let op = self.op;
         match self.parts(now) {
-            (what, Some(left)) => format!("{} {what} - {left:.1} s left", self.op),
-            (what, None) => format!("{} {what} (no timeout)", self.op),
+            (false, Some(left)) => t!("state-wait-blocked-left", op = op, left = left),
+            (true, Some(left)) => t!("state-wait-room-left", op = op, left = left),
+            (false, None) => t!("state-wait-blocked", op = op),
+            (true, None) => t!("state-wait-room", op = op),
         }
     }
 }
@@ -222,23 +225,28 @@ pub struct AfterClose {
 impl AfterClose {
     /// "TIME_WAIT, 57 s left", "FIN_WAIT2", "forgotten".
     pub fn text(&self) -> String {
-        self.said(", ", " s left")
+        self.said(false)
     }
 
     /// As a list row or a table cell has room for it: "TIME_WAIT 57 s", "forgotten".
     pub fn short(&self) -> String {
-        self.said(" ", " s")
+        self.said(true)
     }
 
-    /// The state, and the seconds left between `gap` and `unit` while they count down.
-    fn said(&self, gap: &str, unit: &str) -> String {
+    /// The state, and the seconds left while they count down (`short`: as a list row says it).
+    fn said(&self, short: bool) -> String {
         let Some(s) = self.state else {
-            return "forgotten".into();
+            return t!("state-forgotten");
         };
         match self.until {
             Some(until) => {
                 let left = until.saturating_duration_since(std::time::Instant::now());
-                format!("{}{gap}{}{unit}", s.name(), left.as_secs_f64().ceil())
+                let left = left.as_secs_f64().ceil().to_string();
+                if short {
+                    format!("{} {left} s", s.name())
+                } else {
+                    t!("state-after-close-left", state = s.name(), left = left)
+                }
             }
             None => s.name().into(),
         }

@@ -1,0 +1,316 @@
+//! Guided lessons: each takes a learner through one thing the tutorials teach (an echo
+//! server, TIME_WAIT, the accept queue...) a step at a time: what to do, the Python lines
+//! (typed, or run with a click in the console they belong to), and what to look at, which
+//! the window checks live against the sockets it shows ("srv is listening √").
+//!
+//! A lesson's words are messages (assets/i18n/*/lessons.ftl); its Python is code and stays
+//! as it is in every language. A check looks only at sockets made after the lesson began
+//! and at console lines printed since, so an earlier `srv` never passes a step.
+
+mod catalog;
+
+pub use catalog::LESSONS;
+
+use crate::engine::inspect::TcpState;
+use crate::engine::{SockState, SocketId};
+use crate::ui::state::{Action, SockView, UiState};
+
+/// One lesson: its title and summary (message ids), and its steps.
+pub struct Lesson {
+    /// Stable name (tests, settings).
+    pub key: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    /// The port its Python uses unless a test gives another (`PORT` in the lines).
+    pub port: u16,
+    pub steps: &'static [Step],
+}
+
+/// What a step does for the learner with a click.
+pub enum Code {
+    /// Python lines for console 0 (the server's) or 1 (the client's).
+    Python { console: usize, text: &'static str },
+    /// Ctrl+C in that console.
+    Interrupt { console: usize },
+}
+
+pub struct Step {
+    /// What to do and why (message id).
+    pub say: &'static str,
+    /// What the click does, in order; the learner may type the lines instead.
+    pub code: &'static [Code],
+    /// What to look at, said when it is seen (message id).
+    pub look: &'static str,
+    pub check: fn(&Seen) -> bool,
+}
+
+/// A lesson under way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonRun {
+    pub lesson: usize,
+    pub step: usize,
+    /// Each step's check has passed (it stays passed: TIME_WAIT ends, the step was seen).
+    pub passed: Vec<bool>,
+    pub port: u16,
+    /// Sockets up to this one were there before the lesson.
+    pub after: Option<SocketId>,
+    /// Each console's transcript length when the lesson began (lines printed since count).
+    pub from: [u64; 2],
+}
+
+impl LessonRun {
+    pub fn new(lesson: usize, port: Option<u16>, s: &UiState) -> Option<LessonRun> {
+        let l = LESSONS.get(lesson)?;
+        Some(LessonRun {
+            lesson,
+            step: 0,
+            passed: vec![false; l.steps.len()],
+            port: port.unwrap_or(l.port),
+            after: s.sockets.keys().next_back().copied(),
+            from: [0, 1].map(|k| s.consoles[k].printed()),
+        })
+    }
+
+    pub fn lesson(&self) -> &'static Lesson {
+        &LESSONS[self.lesson.min(LESSONS.len() - 1)]
+    }
+
+    pub fn done(&self) -> bool {
+        self.passed.iter().all(|p| *p)
+    }
+
+    /// A step's Python with the lesson's port in it.
+    pub fn python(&self, text: &str) -> String {
+        text.replace("{PORT}", &self.port.to_string())
+    }
+
+    /// Marks the steps whose checks pass now; true when one newly passed.
+    pub fn tick(&mut self, s: &UiState) -> bool {
+        let seen = Seen { s, run: self };
+        let steps = self.lesson().steps;
+        let now: Vec<bool> = steps
+            .iter()
+            .zip(&self.passed)
+            // Only the step shown and those before it: a later step's check may hold by
+            // chance before the learner got there.
+            .enumerate()
+            .map(|(k, (st, was))| *was || (k <= self.step && (st.check)(&seen)))
+            .collect();
+        let changed = now != self.passed;
+        self.passed = now;
+        changed
+    }
+}
+
+/// What a check looks at: the window's state since the lesson began.
+pub struct Seen<'a> {
+    pub s: &'a UiState,
+    pub run: &'a LessonRun,
+}
+
+impl Seen<'_> {
+    fn mine(&self) -> impl Iterator<Item = &SockView> {
+        let after = self.run.after;
+        self.s
+            .sockets
+            .iter()
+            .filter(move |(id, _)| after.is_none_or(|a| **id > a))
+            .map(|(_, v)| v)
+    }
+
+    /// The newest socket of that name made during the lesson.
+    pub fn sock(&self, name: &str) -> Option<&SockView> {
+        self.mine().filter(|v| v.info.name == name).last()
+    }
+
+    pub fn state_is(&self, name: &str, st: SockState) -> bool {
+        self.sock(name).is_some_and(|v| v.state() == st)
+    }
+
+    pub fn listening(&self, name: &str) -> bool {
+        self.state_is(name, SockState::Listening)
+    }
+
+    pub fn connected(&self, name: &str) -> bool {
+        self.state_is(name, SockState::Connected)
+    }
+
+    pub fn closed(&self, name: &str) -> bool {
+        self.sock(name).is_some_and(|v| v.closed)
+    }
+
+    /// Bytes its recv calls returned.
+    pub fn received(&self, name: &str) -> usize {
+        self.sock(name)
+            .map_or(0, |v| bytes(v, crate::engine::Direction::In))
+    }
+
+    /// Bytes it sent.
+    pub fn sent(&self, name: &str) -> usize {
+        self.sock(name)
+            .map_or(0, |v| bytes(v, crate::engine::Direction::Out))
+    }
+
+    /// The most one recv call returned on it.
+    pub fn largest_recv(&self, name: &str) -> usize {
+        self.sock(name).map_or(0, |v| {
+            v.traffic
+                .iter()
+                .filter(|r| r.direction == crate::engine::Direction::In)
+                .map(|r| r.len)
+                .max()
+                .unwrap_or(0)
+        })
+    }
+
+    /// A call of that name waits on one of the lesson's sockets.
+    pub fn waiting(&self, op: &str) -> bool {
+        self.mine().any(|v| v.waiting.iter().any(|w| w.op == op))
+    }
+
+    /// The socket's last call failed with this errno name (ETIMEDOUT for a timeout).
+    pub fn failed_with(&self, name: &str, errno: &str) -> bool {
+        self.sock(name)
+            .and_then(|v| v.last_error.as_ref())
+            .is_some_and(|e| e.errno_name == Some(errno))
+    }
+
+    /// Connections the listener accepted.
+    pub fn accepted(&self, name: &str) -> usize {
+        let Some(l) = self.sock(name) else {
+            return 0;
+        };
+        self.mine()
+            .filter(|v| v.info.parent == Some(l.info.id))
+            .count()
+    }
+
+    /// Connections the listener accepted that are closed now.
+    pub fn accepted_closed(&self, name: &str) -> usize {
+        let Some(l) = self.sock(name) else {
+            return 0;
+        };
+        self.mine()
+            .filter(|v| v.info.parent == Some(l.info.id) && v.closed)
+            .count()
+    }
+
+    /// Connections finished by the kernel that wait in the listener's queue for accept().
+    pub fn queued(&self, name: &str) -> usize {
+        self.sock(name)
+            .and_then(|v| v.snapshot.as_ref())
+            .map_or(0, |s| s.accept_queue.len())
+    }
+
+    /// The kernel's state of a closed connection (FIN_WAIT2, TIME_WAIT).
+    pub fn after_close(&self, name: &str, st: TcpState) -> bool {
+        self.sock(name)
+            .and_then(|v| v.after_close.as_ref())
+            .is_some_and(|a| a.state == Some(st))
+    }
+
+    /// A console printed a line holding `text` since the lesson began.
+    pub fn printed(&self, console: usize, text: &str) -> bool {
+        self.s.consoles[console].printed_since(self.run.from[console], text)
+    }
+}
+
+fn bytes(v: &SockView, d: crate::engine::Direction) -> usize {
+    v.traffic
+        .iter()
+        .filter(|r| r.direction == d)
+        .map(|r| r.len)
+        .sum()
+}
+
+/// One thing Run it still has to do in a console.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Typing {
+    Python { console: usize, text: String },
+    Interrupt { console: usize },
+}
+
+impl Typing {
+    fn console(&self) -> usize {
+        match self {
+            Typing::Python { console, .. } | Typing::Interrupt { console } => *console,
+        }
+    }
+}
+
+impl UiState {
+    /// Begins a lesson: the console shown (both when the lesson has a client), the checks
+    /// looking only at what comes after.
+    pub fn start_lesson(&mut self, lesson: usize, port: Option<u16>) {
+        let Some(run) = LessonRun::new(lesson, port, self) else {
+            return;
+        };
+        let two = run.lesson().steps.iter().flat_map(|s| s.code).any(|c| {
+            matches!(
+                c,
+                Code::Python { console: 1, .. } | Code::Interrupt { console: 1 }
+            )
+        });
+        self.bottom = crate::ui::state::Bottom::Console;
+        self.split |= two;
+        self.lesson = Some(run);
+        self.lesson_queue.clear();
+        self.lesson_console = None;
+        self.lessons_open = true;
+    }
+
+    /// Run it: the step's Python queued for its consoles.
+    pub fn lesson_do(&mut self) {
+        let Some(run) = &self.lesson else {
+            return;
+        };
+        let step = &run.lesson().steps[run.step.min(run.passed.len() - 1)];
+        // A new batch: its first line goes at once, even while another console waits (an
+        // accept typed before waits for this very connect).
+        self.lesson_console = None;
+        for c in step.code {
+            self.lesson_queue.push_back(match c {
+                Code::Python { console, text } => Typing::Python {
+                    console: *console,
+                    text: run.python(text),
+                },
+                Code::Interrupt { console } => Typing::Interrupt { console: *console },
+            });
+        }
+    }
+
+    /// Each frame: types what Run it queued (within one click's lines, a console waits
+    /// until the one typed in before has finished, so a client connects only once its
+    /// server listens), then checks the
+    /// steps against what the window shows now.
+    pub fn lessons_tick(&mut self, engine: &crate::engine::Engine) {
+        while let Some(next) = self.lesson_queue.front() {
+            let console = next.console();
+            let waits = self
+                .lesson_console
+                .is_some_and(|last| last != console && self.consoles[last].busy());
+            if waits {
+                break;
+            }
+            let Some(next) = self.lesson_queue.pop_front() else {
+                break;
+            };
+            self.lesson_console = Some(console);
+            match next {
+                Typing::Python { console, text } => {
+                    // What the learner was typing there is kept, not sent.
+                    let typed = std::mem::replace(&mut self.consoles[console].input, text);
+                    self.dispatch(engine, Action::ConsoleSubmit { which: console });
+                    self.consoles[console].input = typed;
+                }
+                Typing::Interrupt { console } => {
+                    self.dispatch(engine, Action::ConsoleInterrupt { which: console })
+                }
+            }
+        }
+        if let Some(mut run) = self.lesson.take() {
+            run.tick(self);
+            self.lesson = Some(run);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The lessons panel: the list of lessons, or the lesson under way a step at a time, with
+//! its Python, a click that runs it, and what to look at (checked live).
+
+use crate::i18n::text;
+use crate::t;
+use crate::ui::lessons::{Code, LESSONS};
+use crate::ui::state::{Action, UiState};
+
+pub fn show(ui: &mut egui::Ui, s: &UiState, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.heading(t!("lessons-heading"));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(t!("lessons-close"))
+                .on_hover_text(t!("lessons-close-tip"))
+                .clicked()
+            {
+                actions.push(Action::LessonsShow { open: false });
+            }
+        });
+    });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| match &s.lesson {
+            None => list(ui, actions),
+            Some(run) => lesson(ui, s, run, actions),
+        });
+}
+
+fn list(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    ui.label(t!("lessons-intro"));
+    ui.add_space(6.0);
+    for (k, l) in LESSONS.iter().enumerate() {
+        ui.group(|ui| {
+            ui.set_width(ui.available_width());
+            let title = text(l.title, None);
+            ui.strong(&title);
+            ui.label(text(l.summary, None));
+            let b = ui.button(t!("lessons-start"));
+            // Every Start button is told apart by its lesson, for a screen reader and tests.
+            let label =
+                ui.label(egui::RichText::new(t!("lessons-start-label", title = &title)).small());
+            if b.labelled_by(label.id).clicked() {
+                actions.push(Action::LessonStart {
+                    lesson: k,
+                    port: None,
+                });
+            }
+        });
+    }
+}
+
+fn lesson(
+    ui: &mut egui::Ui,
+    s: &UiState,
+    run: &crate::ui::lessons::LessonRun,
+    actions: &mut Vec<Action>,
+) {
+    let l = run.lesson();
+    if ui.button(t!("lessons-all")).clicked() {
+        actions.push(Action::LessonEnd);
+    }
+    ui.strong(text(l.title, None));
+    let n = l.steps.len();
+    let k = run.step.min(n.saturating_sub(1));
+    let Some(step) = l.steps.get(k) else {
+        return;
+    };
+    ui.label(t!("lessons-step", k = k + 1, n = n));
+    ui.add_space(4.0);
+    ui.label(text(step.say, None));
+    ui.add_space(4.0);
+    for code in step.code {
+        match code {
+            Code::Python { console, text: py } => {
+                let name = crate::ui::console::named("python", *console);
+                let label = ui.label(t!("lessons-in-console", console = name));
+                let shown = run.python(py);
+                // Read-only (a &str): a code block to read, select and copy.
+                ui.add(
+                    egui::TextEdit::multiline(&mut shown.as_str())
+                        .code_editor()
+                        .desired_rows(1)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            }
+            Code::Interrupt { console } => {
+                let name = crate::ui::console::named("python", *console);
+                ui.label(t!("lessons-interrupt", console = name));
+            }
+        }
+    }
+    let busy = !s.lesson_queue.is_empty();
+    if ui
+        .add_enabled(!busy, egui::Button::new(t!("lessons-run")))
+        .on_hover_text(t!("lessons-run-tip"))
+        .clicked()
+    {
+        actions.push(Action::LessonDo);
+    }
+    ui.add_space(6.0);
+    let what = text(step.look, None);
+    if run.passed.get(k).copied().unwrap_or(false) {
+        ui.colored_label(
+            egui::Color32::from_rgb(60, 170, 90),
+            t!("lessons-seen", what = &what),
+        );
+    } else {
+        ui.label(t!("lessons-not-yet", what = &what));
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(k > 0, egui::Button::new(t!("lessons-back")))
+            .clicked()
+        {
+            actions.push(Action::LessonGo { step: k - 1 });
+        }
+        if ui
+            .add_enabled(k + 1 < n, egui::Button::new(t!("lessons-next")))
+            .clicked()
+        {
+            actions.push(Action::LessonGo { step: k + 1 });
+        }
+    });
+    if run.done() {
+        ui.add_space(6.0);
+        ui.colored_label(egui::Color32::from_rgb(60, 170, 90), t!("lessons-done"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Each lesson run from start to finish as a learner clicks it: Start, then for each step
+//! Run it, the step's check seen passing on the window's real sockets, Next.
+
+use egui_kittest::kittest::Queryable;
+use socklab::ui::lessons::LESSONS;
+
+use crate::ui_common::*;
+
+/// A port nothing uses now (the lesson's own would clash with a run beside this one).
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// What the window shows, for a check that never passed: the sockets and the consoles.
+fn seen(h: &H) -> String {
+    let s = &h.state().state;
+    let mut out = String::new();
+    for v in s.sockets.values() {
+        out += &format!(
+            "{} {:?} closed={} in={} waiting={:?} error={:?}\n",
+            v.info.name,
+            v.state(),
+            v.closed,
+            v.traffic.iter().map(|r| r.len).sum::<usize>(),
+            v.waiting.iter().map(|w| w.op).collect::<Vec<_>>(),
+            v.last_error.as_ref().map(|e| &e.python_line)
+        );
+    }
+    for (k, c) in s.consoles.iter().enumerate() {
+        out += &format!("console {k}:\n");
+        for l in &c.lines {
+            out += &format!("  {:?} {}\n", l.kind, l.text);
+        }
+    }
+    out
+}
+
+fn run_lesson(key: &str) {
+    let k = LESSONS.iter().position(|l| l.key == key).unwrap();
+    let lesson = &LESSONS[k];
+    let mut h = harness();
+    click(&mut h, "Lessons");
+    let title = socklab::i18n::text(lesson.title, None);
+    click(&mut h, &format!("Start the lesson {title}"));
+    let run = h.state().state.lesson.as_ref().expect("the lesson began");
+    assert_eq!(run.lesson, k);
+    h.state_mut().state.lesson.as_mut().unwrap().port = free_port();
+    for (n, step) in lesson.steps.iter().enumerate() {
+        let said = socklab::i18n::text(step.say, None);
+        step_until_drawn(&mut h, &format!("{key} step {}", n + 1), |h| {
+            h.query_by_label(&said).is_some()
+        });
+        assert!(
+            !h.state().state.lesson.as_ref().unwrap().passed[n],
+            "{key} step {} passed before it was run",
+            n + 1
+        );
+        click(&mut h, "Run it");
+        let until = std::time::Instant::now() + DEADLINE;
+        while !h.state().state.lesson.as_ref().is_some_and(|r| r.passed[n]) {
+            h.step();
+            assert!(
+                std::time::Instant::now() < until,
+                "{key} step {}'s check not seen within {DEADLINE:?}\n{}",
+                n + 1,
+                seen(&h)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let look = socklab::i18n::text(step.look, None);
+        step_until_drawn(&mut h, &format!("{key} step {} √", n + 1), |h| {
+            h.query_by_label(&format!("√ {look}")).is_some()
+        });
+        if n + 1 < lesson.steps.len() {
+            click(&mut h, "Next");
+        }
+    }
+    step_until_drawn(&mut h, &format!("{key} complete"), |h| {
+        h.query_by_label("Lesson complete √ Every check passed.")
+            .is_some()
+    });
+}
+
+#[test]
+fn lesson_tcp_echo() {
+    run_lesson("echo");
+}
+
+#[test]
+fn lesson_udp_chat() {
+    run_lesson("udp-chat");
+}
+
+#[test]
+fn lesson_threaded_server() {
+    run_lesson("threads");
+}
+
+#[test]
+fn lesson_hmac() {
+    run_lesson("hmac");
+}
+
+#[test]
+fn lesson_address_in_use() {
+    run_lesson("reuse");
+}
+
+#[test]
+fn lesson_backlog() {
+    run_lesson("backlog");
+}
+
+#[test]
+fn lesson_blocking() {
+    run_lesson("blocking");
+}
+
+#[test]
+fn lesson_shutdown_and_reset() {
+    run_lesson("shutdown");
+}
+
+#[test]
+fn lesson_framing() {
+    run_lesson("framing");
+}
+
+#[test]
+fn lesson_connected_udp() {
+    run_lesson("udp-connect");
+}
+
+#[test]
+fn lesson_ipv6() {
+    run_lesson("ipv6");
+}
+
+#[test]
+fn every_lesson_has_a_test() {
+    let src = include_str!("lessons.rs");
+    for l in &LESSONS {
+        assert!(
+            src.contains(&format!("run_lesson(\"{}\")", l.key)),
+            "lesson {} has no test",
+            l.key
+        );
+    }
+}
