@@ -253,12 +253,30 @@ impl eframe::App for SocklabApp {
         }
         // Side panels start narrower on a small screen, so the page between keeps room.
         let width = ui.available_width();
-        egui::Panel::left("sockets")
-            .resizable(true)
-            .default_size((width * 0.24).clamp(220.0, 300.0))
-            .show(ui, |ui| {
-                panels::sockets::show(ui, &self.state, &mut self.actions);
-            });
+        if self.state.lessons_open {
+            // The lesson under the sockets it makes (a lesson's handful leave the list
+            // room), the column wider meanwhile; the page and the inspector keep theirs.
+            egui::Panel::left("sockets and lessons")
+                .resizable(true)
+                .default_size((width * 0.3).clamp(300.0, 420.0))
+                .show(ui, |ui| {
+                    let tall = ui.available_height();
+                    egui::Panel::bottom("lessons")
+                        .resizable(true)
+                        .default_size(tall * 0.62)
+                        .show(ui, |ui| {
+                            panels::lessons::show(ui, &self.state, &mut self.actions);
+                        });
+                    panels::sockets::show(ui, &self.state, &mut self.actions);
+                });
+        } else {
+            egui::Panel::left("sockets")
+                .resizable(true)
+                .default_size((width * 0.24).clamp(220.0, 300.0))
+                .show(ui, |ui| {
+                    panels::sockets::show(ui, &self.state, &mut self.actions);
+                });
+        }
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size((width * 0.28).clamp(260.0, 340.0))
@@ -287,15 +305,6 @@ impl eframe::App for SocklabApp {
                     }
                 }
             });
-        if self.state.lessons_open {
-            // Beside the page, above the consoles (they keep the width two need).
-            egui::Panel::right("lessons")
-                .resizable(true)
-                .default_size((width * 0.26).clamp(260.0, 360.0))
-                .show(ui, |ui| {
-                    panels::lessons::show(ui, &self.state, &mut self.actions);
-                });
-        }
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::centre_tabs(ui, self.state.centre, &mut self.actions);
             match self.state.centre {

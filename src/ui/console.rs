@@ -203,20 +203,26 @@ impl Console {
     ) {
         let line = std::mem::take(&mut self.input);
         self.history_at = None;
-        self.push(LineKind::Input, &format!("{}{line}", self.prompt()));
-        // A line of several lines (pasted) is typed line by line.
+        // A line of several lines (pasted) is typed line by line, each shown with the
+        // prompt the REPL gives it (>>> or ...).
         let mut parts: Vec<&str> = line.split('\n').collect();
         if parts.is_empty() {
             parts.push("");
         }
+        let typed = parts.len();
         // Several lines at once (pasted, or a block brought back by Up) end as a whole:
         // a block left open is closed by the blank line it would need.
         if parts.len() > 1 && parts.last().is_some_and(|p| !p.trim().is_empty()) {
             parts.push("");
         }
         let mut whole = Vec::new();
-        for part in parts {
-            self.block.push(part.trim_end_matches('\r').to_string());
+        for (k, part) in parts.into_iter().enumerate() {
+            let part = part.trim_end_matches('\r');
+            // The blank line added to close a block shows only when it closes one.
+            if k < typed || !self.block.is_empty() {
+                self.push(LineKind::Input, &format!("{}{part}", self.prompt()));
+            }
+            self.block.push(part.to_string());
             let text = self.block.join("\n");
             if text.trim().is_empty() {
                 self.block.clear();

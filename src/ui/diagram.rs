@@ -246,7 +246,12 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 (text, false, Some(*traffic))
             }
             What::State { from, to, cause } => (
-                format!("{} → {} ({cause})", from.name(), to.name()),
+                format!(
+                    "{} → {} ({})",
+                    crate::ui::explain::state_word(*from),
+                    crate::ui::explain::state_word(*to),
+                    crate::ui::explain::cause(cause)
+                ),
                 false,
                 None,
             ),

@@ -47,3 +47,32 @@ pub fn way_out(op: &str) -> String {
         _ => t!("inspector-way-out-close"),
     }
 }
+
+/// socklab's state of a socket as its badge says it, in the window's language.
+pub fn state_word(st: SockState) -> String {
+    match st {
+        SockState::Created => t!("inspector-word-created"),
+        SockState::Bound => t!("inspector-word-bound"),
+        SockState::Listening => t!("inspector-word-listening"),
+        SockState::Connecting => t!("inspector-word-connecting"),
+        SockState::Connected => t!("inspector-word-connected"),
+        SockState::HalfClosed => t!("inspector-word-half-closed"),
+        SockState::Closed => t!("inspector-word-closed"),
+        SockState::Error => t!("inspector-word-error"),
+    }
+}
+
+/// What moved a socket to its state, as the engine names it: a call (`connect`,
+/// `shutdown(SHUT_WR)`) stays as code; the engine's few phrases in the window's language.
+pub fn cause(cause: &str) -> String {
+    match cause {
+        "a failed connect" => t!("inspector-cause-failed-connect"),
+        "the peer closed its side" => t!("inspector-cause-peer-closed"),
+        "a receive failed" => t!("inspector-cause-receive-failed"),
+        "an internal error" => t!("inspector-cause-internal"),
+        "the handshake completed" => t!("inspector-cause-handshake"),
+        "the kernel's TCP state" => t!("inspector-cause-kernel"),
+        "closed by socklab" => t!("inspector-cause-socklab"),
+        other => other.to_string(),
+    }
+}

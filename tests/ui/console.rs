@@ -470,3 +470,27 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
     click(&mut h, "Interrupt (Ctrl+C)");
     step_until(&mut h, "interrupted again", |a| !a.state.consoles[0].busy());
 }
+
+/// Several lines at once (pasted, or a lesson's Run it) show as the REPL shows them: each
+/// its own line behind >>> or ..., and a block closed by the blank line it needs.
+#[test]
+fn lines_pasted_at_once_show_one_by_one_with_their_prompts() {
+    let mut h = harness();
+    open_console(&mut h);
+    h.state_mut().state.consoles[0].input = "x = 2\nif x:\n    print('yes', x)".into();
+    h.state_mut()
+        .push(socklab::ui::state::Action::ConsoleSubmit { which: 0 });
+    step_until(&mut h, "the block ran", |a| {
+        a.state.consoles[0].lines.iter().any(|l| l.text == "yes 2")
+    });
+    let inputs: Vec<String> = h.state().state.consoles[0]
+        .lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Input)
+        .map(|l| l.text.clone())
+        .collect();
+    assert_eq!(
+        inputs,
+        [">>> x = 2", ">>> if x:", "...     print('yes', x)", "... "]
+    );
+}

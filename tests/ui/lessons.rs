@@ -42,7 +42,7 @@ fn run_lesson(key: &str) {
     let mut h = harness();
     click(&mut h, "Lessons");
     let title = socklab::i18n::text(lesson.title, None);
-    click(&mut h, &format!("Start the lesson {title}"));
+    click(&mut h, &title);
     let run = h.state().state.lesson.as_ref().expect("the lesson began");
     assert_eq!(run.lesson, k);
     h.state_mut().state.lesson.as_mut().unwrap().port = free_port();

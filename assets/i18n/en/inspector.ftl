@@ -68,3 +68,22 @@ inspector-way-out-accept = a connection arriving or close ends it
 inspector-way-out-connect = the peer's answer, a timeout or close ends it
 inspector-way-out-send = the peer reading, a timeout or close ends it
 inspector-way-out-close = close ends it
+
+# socklab's state of a socket, as its badge says it.
+inspector-word-created = created
+inspector-word-bound = bound
+inspector-word-listening = listening
+inspector-word-connecting = connecting
+inspector-word-connected = connected
+inspector-word-half-closed = half-closed
+inspector-word-closed = closed
+inspector-word-error = error
+
+# What moved a socket to its state, when the engine names it in words (calls stay as code).
+inspector-cause-failed-connect = a failed connect
+inspector-cause-peer-closed = the peer closed its side
+inspector-cause-receive-failed = a receive failed
+inspector-cause-internal = an internal error
+inspector-cause-handshake = the handshake completed
+inspector-cause-kernel = the kernel's TCP state
+inspector-cause-socklab = closed by socklab

@@ -6,7 +6,6 @@ lessons-button-tip = Guided lessons: the tutorials' programs a step at a time, w
 lessons-heading = Lessons
 lessons-intro = Each lesson runs its Python in the two consoles (python for the server, python (2) for the client) and checks what the window shows. Type the lines yourself, or click Run it.
 lessons-start = Start
-lessons-start-label = Start the lesson { $title }
 lessons-all = All lessons
 lessons-step = Step { $k } of { $n }
 lessons-in-console = In { $console }:

@@ -2,6 +2,7 @@
 
 # No socket selected yet.
 workspace-welcome = Create a socket with New TCP, New UDP or New Unix on the left. Every click runs the Python call shown in the journal below, on a real socket.
+workspace-welcome-lessons = New to sockets? The lessons take you through the tutorials' programs a step at a time, and show what to look at:
 workspace-welcome-console = Or type the Python of a tutorial in the Python console below (F2): its sockets appear on the left under the names you give them.
 
 # A closed socket; $state is what the kernel still holds (e.g. TIME_WAIT, with the time left).

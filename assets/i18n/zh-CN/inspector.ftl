@@ -63,3 +63,22 @@ inspector-way-out-accept = 新连接到达或 close 会结束等待
 inspector-way-out-connect = 对端应答、超时或 close 会结束等待
 inspector-way-out-send = 对端读取数据、超时或 close 会结束等待
 inspector-way-out-close = close 会结束等待
+
+# socklab's state of a socket, as its badge says it.
+inspector-word-created = 已创建
+inspector-word-bound = 已绑定
+inspector-word-listening = 监听中
+inspector-word-connecting = 连接中
+inspector-word-connected = 已连接
+inspector-word-half-closed = 半关闭
+inspector-word-closed = 已关闭
+inspector-word-error = 出错
+
+# 引起套接字状态变化的原因（调用名保持代码原样）。
+inspector-cause-failed-connect = connect 失败
+inspector-cause-peer-closed = 对端关闭了它那一端
+inspector-cause-receive-failed = 接收失败
+inspector-cause-internal = 内部错误
+inspector-cause-handshake = 握手完成
+inspector-cause-kernel = 内核的 TCP 状态
+inspector-cause-socklab = 由 socklab 关闭

@@ -5,7 +5,6 @@ lessons-button-tip = 引导式课程：一步一步运行教程里的程序，�
 lessons-heading = 课程
 lessons-intro = 每课在两个控制台里运行 Python（python 是服务器，python (2) 是客户端），并检查窗口显示的结果。可以自己输入代码，也可以点“运行”。
 lessons-start = 开始
-lessons-start-label = 开始课程：{ $title }
 lessons-all = 所有课程
 lessons-step = 第 { $k } 步，共 { $n } 步
 lessons-in-console = 在 { $console } 中：

@@ -2,6 +2,7 @@
 
 # 尚未选中套接字。
 workspace-welcome = 用左侧的“新建 TCP”、“新建 UDP”或“新建 Unix”创建一个套接字。每次点击都会在真实的套接字上执行一条 Python 调用，并显示在下方的日志中。
+workspace-welcome-lessons = 刚开始学套接字？课程会一步一步带你运行教程里的程序，并告诉你该看哪里：
 workspace-welcome-console = 也可以在下方的 Python 控制台 (F2) 中输入教程里的 Python 代码：它创建的套接字会以你起的名字出现在左侧。
 
 # 已关闭的套接字；$state 是内核仍保留的状态（如 TIME_WAIT 及剩余时间）。

@@ -35,18 +35,21 @@ fn list(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.group(|ui| {
             ui.set_width(ui.available_width());
             let title = text(l.title, None);
-            ui.strong(&title);
+            ui.horizontal_wrapped(|ui| {
+                // The title is the Start button's name, for a screen reader and tests.
+                let name = ui.strong(&title);
+                if ui
+                    .button(t!("lessons-start"))
+                    .labelled_by(name.id)
+                    .clicked()
+                {
+                    actions.push(Action::LessonStart {
+                        lesson: k,
+                        port: None,
+                    });
+                }
+            });
             ui.label(text(l.summary, None));
-            let b = ui.button(t!("lessons-start"));
-            // Every Start button is told apart by its lesson, for a screen reader and tests.
-            let label =
-                ui.label(egui::RichText::new(t!("lessons-start-label", title = &title)).small());
-            if b.labelled_by(label.id).clicked() {
-                actions.push(Action::LessonStart {
-                    lesson: k,
-                    port: None,
-                });
-            }
         });
     }
 }

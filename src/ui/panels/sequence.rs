@@ -72,7 +72,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             ui,
             line(head.top() + 19.0),
             egui::Label::new(
-                RichText::new(format!("{} · {}", s.family_type(), s.state().name())).weak(),
+                RichText::new(format!(
+                    "{} · {}",
+                    s.family_type(),
+                    crate::ui::explain::state_word(s.state())
+                ))
+                .weak(),
             )
             .truncate(),
         );

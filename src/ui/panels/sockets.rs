@@ -190,7 +190,7 @@ fn row_text(
         fmt(&body, ui.visuals().strong_text_color()),
     );
     job.append(
-        st.name(),
+        &crate::ui::explain::state_word(st),
         8.0,
         fmt(&body, badge_color(st, ui.visuals().dark_mode)),
     );

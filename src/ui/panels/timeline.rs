@@ -167,7 +167,7 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
 fn describe(state: StretchState, dark: bool) -> (String, Color32, String) {
     match state {
         StretchState::Socket(st) => (
-            st.name().to_string(),
+            crate::ui::explain::state_word(st),
             super::sockets::badge_color(st, dark),
             crate::ui::explain::sock_state(st).to_string(),
         ),

@@ -13,6 +13,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         ui.heading("socklab");
         ui.label(t!("workspace-welcome"));
         ui.label(t!("workspace-welcome-console"));
+        ui.add_space(8.0);
+        ui.horizontal_wrapped(|ui| {
+            let tip = ui.label(t!("workspace-welcome-lessons"));
+            if ui
+                .button(t!("lessons-button"))
+                .labelled_by(tip.id)
+                .clicked()
+            {
+                actions.push(Action::LessonsShow { open: true });
+            }
+        });
         return;
     };
     let children = state.open_children(id);
@@ -34,7 +45,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             "{} | fd {} | {}",
             s.family_type(),
             s.info.fd,
-            s.state().name()
+            crate::ui::explain::state_word(s.state())
         ));
     });
     if s.closed {
