@@ -235,6 +235,7 @@ fn million_rows(h: &mut Headless, id: SocketId) {
             len: data.len(),
             data: data.into(),
             peer: None,
+            cut: 0,
         });
     }
 }

@@ -75,6 +75,9 @@ pub struct Chunk {
     /// From a datagram socket: what its receive buffer cannot hold is lost, where a
     /// stream's sender only waits.
     pub datagram: bool,
+    /// A datagram received into a buffer smaller than it: the bytes past the buffer, which
+    /// the kernel dropped (recv(10) of a 100-byte datagram: 90). Always 0 for a stream.
+    pub cut: usize,
     pub at: SystemTime,
     pub(crate) _permit: Option<Permit>,
 }

@@ -301,3 +301,19 @@ pub fn read_all(
         .map(|o| read(fd, o))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{text_in, Lang};
+
+    /// Each option's description is a message in both languages (a typo'd id would show
+    /// itself in the inspector).
+    #[test]
+    fn every_option_is_described_in_both_languages() {
+        for spec in super::CATALOG {
+            for lang in Lang::ALL {
+                assert_ne!(text_in(lang, spec.doc_id), spec.doc_id, "{}", spec.name);
+            }
+        }
+    }
+}

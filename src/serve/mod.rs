@@ -120,11 +120,11 @@ pub fn exposed(host: &str) -> bool {
 pub fn exposure_warning(host: &str, v6: bool) -> Option<String> {
     exposed(host).then(|| {
         let shown = match host.trim() {
-            "" if v6 => ":: (every interface: an empty host binds them all)".to_string(),
-            "" => "0.0.0.0 (every interface: an empty host binds them all)".to_string(),
+            "" if v6 => crate::t!("serve-every-interface", any = "::"),
+            "" => crate::t!("serve-every-interface", any = "0.0.0.0"),
             h => h.to_string(),
         };
-        format!("{shown} is reachable from the network: anyone who can reach this machine can talk to this server. Use 127.0.0.1 (or ::1) to keep it local.")
+        crate::t!("serve-exposed", shown = shown)
     })
 }
 
@@ -132,5 +132,5 @@ pub fn exposure_warning(host: &str, v6: bool) -> Option<String> {
 /// interface (0.0.0.0, or :: for IPv6) on a port it picks.
 pub fn unbound_listen_warning(v6: bool) -> String {
     let any = if v6 { "::" } else { "0.0.0.0" };
-    format!("listen() before bind() binds {any} (every interface) on a port the kernel picks: reachable from the network. Bind 127.0.0.1 (or ::1) first to keep it local.")
+    crate::t!("serve-unbound-listen", any = any)
 }

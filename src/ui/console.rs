@@ -615,6 +615,31 @@ impl Console {
         }
     }
 
+    /// Starts afresh as Run file does (a lesson begins so): what runs is interrupted, the
+    /// names typed before are gone and their sockets close as the old session ends; the
+    /// next statement starts a new session once they have. A block half typed is dropped.
+    pub fn restart(&mut self, why: &str) {
+        self.block.clear();
+        if let Some(old) = self.session.take() {
+            if let Some(last) = self.running.back() {
+                old.interrupt(last.id);
+            }
+            self.running.clear();
+            self.retiring = Some(old);
+            self.push(LineKind::Note, &t!("console-restart", path = why));
+        }
+    }
+
+    /// Whether the session printed an error (an exception's line) after the mark `from`.
+    pub fn failed_since(&self, from: u64) -> bool {
+        let first = self.pushed - self.lines.len() as u64;
+        let skip = from.saturating_sub(first) as usize;
+        self.lines
+            .iter()
+            .skip(skip)
+            .any(|l| l.kind == LineKind::Error)
+    }
+
     /// Lines pushed so far: a mark for `printed_since`.
     pub fn printed(&self) -> u64 {
         self.pushed

@@ -76,3 +76,22 @@ pub fn cause(cause: &str) -> String {
         other => other.to_string(),
     }
 }
+
+/// An option's value as the inspector shows it: the engine's reading ("off (0)", "on, 5 s")
+/// with its words in the window's language; numbers, units and names stay.
+pub fn option_value(o: &crate::engine::options::OptionReading) -> String {
+    use crate::engine::options::OptKind;
+    match (o.kind, o.value) {
+        (_, Err(e)) => t!(
+            "inspector-opt-unavailable",
+            errno = crate::engine::errors::errno_name(e)
+        ),
+        (OptKind::Bool, Ok(0)) => t!("inspector-opt-off"),
+        (OptKind::Bool, Ok(v)) => t!("inspector-opt-on", v = v),
+        (OptKind::Linger, Ok(v)) if v < 0 => t!("inspector-opt-linger-off"),
+        (OptKind::Linger, Ok(v)) => t!("inspector-opt-linger-on", secs = v),
+        (OptKind::Timeval, Ok(0)) if o.text.starts_with("none") => t!("inspector-opt-none"),
+        (OptKind::Errno, Ok(0)) => t!("inspector-opt-no-error"),
+        _ => o.text.clone(),
+    }
+}

@@ -228,6 +228,7 @@ mod tests {
             len: data.len(),
             data: data.to_vec().into(),
             peer: None,
+            cut: 0,
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Settings {
     pub console_history: Vec<String>,
     /// The window's language as chosen in its menu; None follows the desktop's locale.
     pub lang: Option<crate::i18n::Lang>,
+    /// The lessons finished (every check passed), by key.
+    pub lessons_done: Vec<String>,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             traffic_cap_mib: crate::ui::traffic::DEFAULT_CAP >> 20,
             console_history: Vec::new(),
             lang: None,
+            lessons_done: Vec::new(),
         }
     }
 }
@@ -90,6 +93,8 @@ impl Settings {
         self.history.truncate(crate::ui::sending::MAX_HISTORY);
         self.library.truncate(crate::ui::sending::MAX_LIBRARY);
         crate::ui::console::cap_history(&mut self.console_history);
+        self.lessons_done
+            .truncate(crate::ui::lessons::LESSONS.len());
         self
     }
 
@@ -115,6 +120,7 @@ impl Settings {
             traffic_cap_mib: field(v, "traffic_cap_mib", d.traffic_cap_mib),
             console_history: field(v, "console_history", d.console_history),
             lang: field(v, "lang", d.lang),
+            lessons_done: field(v, "lessons_done", d.lessons_done),
         }
         .capped()
     }

@@ -25,6 +25,8 @@ pub struct TrafficRow {
     pub len: usize,
     pub data: Bytes,
     pub peer: Option<Endpoint>,
+    /// A datagram's bytes past the recv's buffer, which the kernel dropped.
+    pub cut: usize,
 }
 
 /// Cloned (for an export running off the frame) by sharing its rows, not copying them: a
@@ -411,6 +413,7 @@ mod tests {
             len: data.len(),
             data: data.to_vec().into(),
             peer: None,
+            cut: 0,
         }
     }
 

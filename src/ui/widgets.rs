@@ -70,8 +70,9 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
             };
             ui.label(RichText::new(head).color(red).strong());
             ui.monospace(&e.python_line);
-            ui.label(&e.explanation);
-            if let Some(h) = &e.hint {
+            let (why, hint) = e.explanation();
+            ui.label(why);
+            if let Some(h) = hint {
                 ui.label(RichText::new(t!("state-hint", hint = h)).italics());
             }
         })

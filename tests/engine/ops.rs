@@ -1879,3 +1879,53 @@ fn a_socket_is_in_the_registry_with_its_descriptor_when_its_creation_is_told() {
         d.ok(s, Op::Close);
     }
 }
+
+/// recv(10) of a 100-byte datagram returns 10 bytes, as in CPython; the chunk says the 90
+/// the kernel dropped (the window draws them as cut off). A datagram that fits loses none.
+#[test]
+fn a_datagram_cut_by_a_small_buffer_says_what_was_lost() {
+    let mut d = Driver::new();
+    let (a, addr) = d.bound_udp();
+    let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    u.send_to(&[b'x'; 100], addr).unwrap();
+    let got = bytes_of(d.ok(
+        a,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    ));
+    assert_eq!(got, vec![b'x'; 10], "Python's result: the buffer's worth");
+    u.send_to(b"hello", addr).unwrap();
+    let Reply::BytesFrom { data, .. } = d.ok(
+        a,
+        Op::RecvFrom {
+            bufsize: 4096,
+            flags: 0,
+        },
+    ) else {
+        panic!("recvfrom answers bytes and a sender")
+    };
+    assert_eq!(data, b"hello");
+    // A datagram taken whole by a buffer of exactly its size loses nothing either.
+    u.send_to(b"exact", addr).unwrap();
+    assert_eq!(
+        bytes_of(d.ok(
+            a,
+            Op::Recv {
+                bufsize: 5,
+                flags: 0
+            }
+        )),
+        b"exact"
+    );
+    let chunks: Vec<(usize, usize)> = d
+        .take_kept()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Data { id, chunk } if id == a => Some((chunk.len, chunk.cut)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(chunks, [(10, 90), (5, 0), (5, 0)]);
+}

@@ -490,3 +490,41 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
         ]
     );
 }
+
+/// A UDP socket's boundaries page: each datagram whole, and what a too-small bufsize cut
+/// off drawn and said (the kernel dropped it; Python's recv returned the first 10 bytes).
+#[test]
+fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
+    let mut h = harness();
+    open_console(&mut h);
+    for line in [
+        "import socket",
+        "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "a.bind(('127.0.0.1', 0))",
+        "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "b.sendto(b'x' * 100, a.getsockname())",
+        "b.sendto(b'short', a.getsockname())",
+    ] {
+        run_in(&mut h, 0, line);
+    }
+    let out = run_in(&mut h, 0, "len(a.recv(10))");
+    assert!(out.iter().any(|(_, t)| t == "10"), "{out:?}");
+    run_in(&mut h, 0, "a.recv(10)");
+    click_socket_row(&mut h, "a");
+    step_until_drawn(&mut h, "the cut in the traffic view", |h| {
+        text_drawn(h, |t| t.contains("(+90 B cut off)"))
+    });
+    click(&mut h, "Message boundaries");
+    step_until_drawn(&mut h, "the cut datagram", |h| {
+        text_drawn(h, |t| {
+            t.starts_with("← received 10 B of a 100 B datagram from 127.0.0.1:")
+                && t.ends_with(": 90 B cut off (bufsize too small; lost)")
+        })
+    });
+    assert!(text_drawn(&h, |t| t
+        .starts_with("← received 5 B from 127.0.0.1:")
+        && t.ends_with(", whole")));
+    assert!(text_drawn(&h, |t| {
+        t == "a: the last 2 datagrams, 1 of them cut off by a small buffer"
+    }));
+}

@@ -17,6 +17,44 @@ fn start_label(title_id: &str) -> String {
     zh(title_id)
 }
 
+/// The plain words of a text: ASCII letters only, three or more, lower case (a name in
+/// code, `recv_exact`, `b'hello'`, is not one).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || ",.;:()[]!?\"“”，。：；（）".contains(c))
+        .filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// Names that are code wherever they are drawn (a responder, Python's None).
+const CODE: &[&str] = &["echo", "none"];
+
+/// Words the English messages use and the Chinese never do: seen in the Chinese window,
+/// they are text left untranslated.
+fn english_only_words() -> std::collections::BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n");
+    let read = |lang: &str| {
+        let mut all = String::new();
+        for e in std::fs::read_dir(root.join(lang)).unwrap().flatten() {
+            for line in std::fs::read_to_string(e.path()).unwrap().lines() {
+                // Values only: ids and comments are not shown.
+                if let Some((_, v)) = line.split_once(" = ") {
+                    all.push_str(v);
+                    all.push('\n');
+                } else if line.starts_with(' ') {
+                    all.push_str(line);
+                    all.push('\n');
+                }
+            }
+        }
+        all
+    };
+    let (en, zh) = (read("en"), read("zh-CN"));
+    let zh: std::collections::BTreeSet<&str> = words(&zh).collect();
+    words(&en)
+        .filter(|w| !zh.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Switches the window to Chinese from the language menu, as a person does.
 fn to_chinese(h: &mut H) {
     click(h, "Language / 语言");
@@ -39,8 +77,8 @@ fn sockets(h: &mut H) {
         "conn, addr = srv.accept()",
         "cli.sendall('你好'.encode())",
         "conn.recv(1024)",
-        "again = socket.socket()",
-        "again.bind(srv.getsockname())",
+        "srv2 = socket.socket()",
+        "srv2.bind(srv.getsockname())",
     ] {
         run_in(h, 0, line);
     }
@@ -62,7 +100,7 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
         h.query_by_label("python").is_some()
     });
     sockets(&mut h);
-    click_socket_row(&mut h, "again");
+    click_socket_row(&mut h, "srv2");
     // The error's explanation and hint, in Chinese (the Python line stays CPython's).
     step_until_drawn(&mut h, "the Chinese explanation", |h| {
         h.query_all_by_label_contains("正在监听").next().is_some()
@@ -71,6 +109,9 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
         .query_all_by_label_contains("OSError: [Errno 98] Address already in use")
         .next()
         .is_some());
+    // A listener's page (its accept queue, the serve section) and a connection's.
+    click_socket_row(&mut h, "srv");
+    h.step();
     click_socket_row(&mut h, "conn");
     for page in [
         "centre-sequence",
@@ -92,6 +133,35 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
     h.step();
     h.key_press(egui::Key::F1);
     h.step();
+    // Nothing drawn is left in English: no word of the English messages that the Chinese
+    // ones never use (Python's output, call and option names are in both or in neither).
+    let english = english_only_words();
+    let python_error = regex::Regex::new(r"^[A-Z][A-Za-z]*(Error|Exception|Interrupt)\b").unwrap();
+    let left = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    let _ = h
+        .query_all_by(|n| {
+            let text = n.value().or_else(|| n.label()).unwrap_or_default();
+            // Python as typed and as it answered stays Python.
+            let python = text.starts_with(">>> ")
+                || text.starts_with("... ")
+                || text.starts_with("import ")
+                || python_error.is_match(&text);
+            if !python {
+                for w in words(&text).filter(|w| !CODE.contains(w)) {
+                    if english.contains(w) {
+                        left.borrow_mut().insert(format!("{w:?} in {text:?}"));
+                    }
+                }
+            }
+            false
+        })
+        .count();
+    let left = left.into_inner();
+    assert!(
+        left.is_empty(),
+        "English left in the Chinese window:\n{}",
+        left.into_iter().collect::<Vec<_>>().join("\n")
+    );
     let missing: Vec<_> = socklab::i18n::missing()
         .into_iter()
         .filter(|(l, _)| *l == Lang::ZhCn)
@@ -125,11 +195,12 @@ fn chinese_ui_snapshot() {
         .wgpu()
         .build_eframe(|cc| SocklabApp::new(cc));
     to_chinese(&mut h);
-    open_console_zh(&mut h);
-    sockets(&mut h);
-    click_socket_row(&mut h, "again");
+    // The lesson first: its start restarts the consoles (their sockets close).
     click(&mut h, &zh("lessons-button"));
     click(&mut h, &start_label("lessons-reuse-title"));
+    open_console_zh(&mut h);
+    sockets(&mut h);
+    click_socket_row(&mut h, "srv2");
     step_until_drawn(&mut h, "the explanation", |h| {
         h.query_all_by_label_contains("正在监听").next().is_some()
     });

@@ -37,6 +37,7 @@ fn a_million_rows_draw_only_what_is_on_screen() {
                 len: data.len(),
                 data: data.into(),
                 peer: None,
+                cut: 0,
             });
         }
     }

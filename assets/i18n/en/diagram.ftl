@@ -45,3 +45,12 @@ diagram-boundaries-about = TCP carries a stream of bytes, not messages: what one
 diagram-boundaries-none = Select one end of a TCP connection whose other end is in this window too (made here or in the Python console): its sends and the other end's recvs are drawn side by side.
 diagram-boundaries-way = { $from } → { $to }: { $sends } send() calls, { $recvs } recv() calls
 diagram-boundaries-empty = Nothing sent this way yet (or not yet received).
+
+# A datagram socket's page of the boundaries: each datagram whole, and what a small buffer cut off.
+diagram-datagrams-about = Datagrams keep their boundaries: one sendto() is one datagram, and one recv() or recvfrom() takes exactly one, never parts of two. A recv whose bufsize is smaller than the datagram gets the first bufsize bytes; the kernel drops the rest of that datagram (red: cut off, lost), and Python says nothing.
+diagram-datagrams-none = No datagram sent or received on this socket yet.
+diagram-datagrams-count = { $name }: the last { $n } datagrams, { $cut } of them cut off by a small buffer
+diagram-datagram-out = → sent { $n } B to { $peer }
+diagram-datagram-in = ← received { $n } B from { $peer }, whole
+diagram-datagram-cut = ← received { $kept } B of a { $whole } B datagram from { $peer }: { $cut } B cut off (bufsize too small; lost)
+diagram-datagram-unnamed = an unnamed socket

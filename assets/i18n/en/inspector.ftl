@@ -87,3 +87,12 @@ inspector-cause-internal = an internal error
 inspector-cause-handshake = the handshake completed
 inspector-cause-kernel = the kernel's TCP state
 inspector-cause-socklab = closed by socklab
+
+# An option's value as the kernel holds it (numbers and names stay).
+inspector-opt-unavailable = unavailable ({ $errno })
+inspector-opt-off = off (0)
+inspector-opt-on = on ({ $v })
+inspector-opt-linger-off = off
+inspector-opt-linger-on = on, { $secs } s
+inspector-opt-none = none (0)
+inspector-opt-no-error = 0 (no error)

@@ -46,3 +46,8 @@ serve-queue-waiting = { $n } waiting in the accept queue (backlog { $backlog }):
 serve-queue-waiting-manual = { $n } waiting in the accept queue (backlog { $backlog }): connected, not yet accepted; accept() takes the one that completed first
 serve-queue-entry-tip = Completed by the kernel, waiting for accept() (listed in the kernel's order)
 serve-queue-more = ... and { $n } more
+
+# Warnings before a server is reachable from the network (the window's and `socklab serve`'s).
+serve-every-interface = { $any } (every interface: an empty host binds them all)
+serve-exposed = { $shown } is reachable from the network: anyone who can reach this machine can talk to this server. Use 127.0.0.1 (or ::1) to keep it local.
+serve-unbound-listen = listen() before bind() binds { $any } (every interface) on a port the kernel picks: reachable from the network. Bind 127.0.0.1 (or ::1) first to keep it local.

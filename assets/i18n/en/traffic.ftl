@@ -55,3 +55,6 @@ traffic-run = { $n } chunks, { $bytes } bytes:
 traffic-copy-text = Copy as text
 traffic-copy-hex = Copy as hex
 traffic-copy-python = Copy as Python bytes
+
+# A datagram's bytes past the recv's buffer, dropped by the kernel.
+traffic-cut = (+{ $n } B cut off)

@@ -5,7 +5,7 @@ diagram-accepted-from = 由 { $name } 接受
 diagram-call-raised = { $op }() 引发 { $result }
 diagram-call-failed = { $op }() 失败
 diagram-kernel-state = 内核：{ $state }
-diagram-kernel-forgot = 内核：已忘记这条连接
+diagram-kernel-forgot = 内核：已释放这条连接
 diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
 
 # 时序图。
@@ -24,7 +24,7 @@ diagram-bytes-gone = 这些字节已不再保留（流量记录的容量上限�
 diagram-timeline-about = 每个套接字的状态，每个事件一列（时间在顶部）：上面是窗口看到的套接字状态，连接关闭时下面是内核的 TCP 状态；再下面是引起变化的调用。鼠标悬停在状态上可查看含义。
 diagram-now = 现在
 diagram-kernel = 内核
-diagram-forgotten = 已忘记
+diagram-forgotten = 已释放
 diagram-forgotten-tip = 内核已不再保存这条连接的任何信息。
 
 # 图表。
@@ -45,3 +45,12 @@ diagram-boundaries-about = TCP 传输的是字节流，而不是消息：一次 
 diagram-boundaries-none = 选择一条 TCP 连接的一端，它的另一端也要在这个窗口中（在这里或在 Python 控制台中创建）：它的 send 和另一端的 recv 会并排画出。
 diagram-boundaries-way = { $from } → { $to }：{ $sends } 次 send() 调用，{ $recvs } 次 recv() 调用
 diagram-boundaries-empty = 这个方向还没有发送任何数据（或还没有收到）。
+
+# 数据报套接字的消息边界页：每个数据报都完整显示，以及缓冲区太小截掉的部分。
+diagram-datagrams-about = 数据报保留边界：一次 sendto() 就是一个数据报，一次 recv() 或 recvfrom() 恰好取走一个，绝不会取两个数据报的各一部分。如果 recv 的 bufsize 比数据报小，只能得到前 bufsize 个字节，内核会丢掉这个数据报的其余部分（红色：被截掉，已丢失），Python 对此不会有任何提示。
+diagram-datagrams-none = 这个套接字还没有发送或接收过数据报。
+diagram-datagrams-count = { $name }：最近 { $n } 个数据报，其中 { $cut } 个被过小的缓冲区截断
+diagram-datagram-out = → 发送 { $n } B 到 { $peer }
+diagram-datagram-in = ← 从 { $peer } 完整接收 { $n } B
+diagram-datagram-cut = ← 从 { $peer } 的 { $whole } B 数据报中只收到 { $kept } B：截掉了 { $cut } B（bufsize 太小，已丢失）
+diagram-datagram-unnamed = 一个未命名的套接字

@@ -46,3 +46,8 @@ serve-queue-waiting = accept 队列中有 { $n } 个连接在等待（backlog { 
 serve-queue-waiting-manual = accept 队列中有 { $n } 个连接在等待（backlog { $backlog }）：已连接，尚未被接受；accept() 会取走最先完成握手的那个
 serve-queue-entry-tip = 内核已完成握手，正在等待 accept()（按内核中的顺序列出）
 serve-queue-more = ... 还有 { $n } 个
+
+# 服务器可从网络访问前的警告（窗口和 `socklab serve` 共用）。
+serve-every-interface = { $any }（所有网络接口：主机留空就绑定全部接口）
+serve-exposed = { $shown } 可以从网络访问：任何能连到这台机器的人都能和这个服务器通信。要只在本机使用，请用 127.0.0.1（或 ::1）。
+serve-unbound-listen = 没有 bind() 就调用 listen()，内核会把它绑定到 { $any }（所有网络接口）上一个由内核选的端口：可以从网络访问。要只在本机使用，请先绑定 127.0.0.1（或 ::1）。

@@ -33,7 +33,7 @@ state-wait-short-blocked = { $op } 阻塞
 state-wait-short-room = { $op } 等待
 
 # 内核中仍保留的已关闭连接。
-state-forgotten = 已忘记
+state-forgotten = 已释放
 state-after-close-left = { $state }，剩余 { $left } s
 
 # 通用控件。

@@ -43,3 +43,6 @@ traffic-run = { $n } 个数据块，共 { $bytes } 字节：
 traffic-copy-text = 复制为文本
 traffic-copy-hex = 复制为十六进制
 traffic-copy-python = 复制为 Python bytes
+
+# 数据报中超出 recv 缓冲区、被内核丢弃的字节。
+traffic-cut = （另有 { $n } B 被截掉）

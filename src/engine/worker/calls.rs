@@ -339,15 +339,22 @@ impl Worker {
         self.ready_first(req, op, libc::POLLIN, deadline, &mut announced)?;
         let mut out: Vec<u8> = Vec::new();
         let mut source: Option<Endpoint> = None;
+        // A datagram's whole length, to say what a too-small buffer cut off: MSG_TRUNC
+        // makes the kernel report it (the bytes kept are the same; Python's result too).
+        let asked_trunc = flags & libc::MSG_TRUNC != 0;
+        let measure = self.kind != Kind::Stream && !asked_trunc;
+        let mut cut = 0;
         loop {
             let room = want - out.len();
             let before = out.len();
+            let extra = if measure { libc::MSG_TRUNC } else { 0 };
+            // A datagram's sender is asked for even by recv(): the window shows it.
             let r = sys::recv_into(
                 &self.sock,
                 &mut out,
                 room,
-                (flags | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL,
-                from,
+                ((flags | extra) | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL,
+                from || self.kind != Kind::Stream,
             );
             match r {
                 Ok((n, sa)) => {
@@ -357,8 +364,10 @@ impl Worker {
                     // MSG_TRUNC: the kernel reports a datagram's whole length, past the
                     // buffer. Python's result has that length; the bytes past the buffer
                     // are zeros here (never memory that was not received).
-                    if n > room {
+                    if n > room && asked_trunc {
                         out.resize(before + n.min(MAX_RECV), 0);
+                    } else if n > room {
+                        cut = n - room;
                     }
                     let waitall =
                         flags & libc::MSG_WAITALL != 0 && self.kind == Kind::Stream && !nonblocking;
@@ -386,7 +395,7 @@ impl Worker {
         }
         let peeking = flags & libc::MSG_PEEK != 0;
         if !peeking {
-            self.count_in(&out, source.clone());
+            self.count_in(&out, source.clone(), cut);
         }
         // b'' from a stream: the peer closed its side (CLOSE_WAIT).
         if out.is_empty()

@@ -17,9 +17,11 @@ pub(super) struct Delivery {
 }
 
 impl Worker {
-    pub(super) fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>) {
+    /// Counts and reports what a recv returned; `cut`: the bytes of its datagram past the
+    /// buffer, which the kernel dropped.
+    pub(super) fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>, cut: usize) {
         self.tally_in(data);
-        self.deliver(Direction::In, data, peer);
+        self.deliver_cut(Direction::In, data, peer, cut);
     }
 
     /// count_in for continuous receive's buffer, which may be handed over whole.
@@ -45,11 +47,21 @@ impl Worker {
 
     /// Reports a chunk if the consumer has room for it; otherwise counts what was skipped.
     pub(super) fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
+        self.deliver_cut(direction, data, peer, 0);
+    }
+
+    fn deliver_cut(
+        &mut self,
+        direction: Direction,
+        data: &[u8],
+        peer: Option<Endpoint>,
+        cut: usize,
+    ) {
         let kept = self.kept(data);
         let cost = kept.len() + EVENT_COST;
         if let Some(permit) = self.permit_for(data.len(), cost) {
             let bytes = Bytes::from(kept.to_vec());
-            self.emit_chunk_of(direction, bytes, data.len(), peer, permit);
+            self.emit_chunk_of(direction, bytes, data.len(), peer, permit, cut);
         }
     }
 
@@ -117,7 +129,7 @@ impl Worker {
         permit: Permit,
     ) {
         let len = data.len();
-        self.emit_chunk_of(direction, data, len, peer, permit);
+        self.emit_chunk_of(direction, data, len, peer, permit, 0);
     }
 
     /// A Data event for a chunk of `len` bytes whose event carries `data` (all of them, or
@@ -129,6 +141,7 @@ impl Worker {
         len: usize,
         peer: Option<Endpoint>,
         permit: Permit,
+        cut: usize,
     ) {
         self.shared.emit(Event::Data {
             id: self.id,
@@ -138,6 +151,7 @@ impl Worker {
                 len,
                 peer,
                 datagram: self.kind != Kind::Stream,
+                cut,
                 at: self.auto.batch_time.unwrap_or_else(SystemTime::now),
                 _permit: Some(permit),
             },

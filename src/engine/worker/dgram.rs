@@ -71,7 +71,7 @@ impl Worker {
                         Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
                     for ((i, peer, permit), data) in delivered.drain(..).zip(shares) {
                         let len = slots.bufs[i].len();
-                        self.emit_chunk_of(Direction::In, data, len, peer, permit);
+                        self.emit_chunk_of(Direction::In, data, len, peer, permit, 0);
                     }
                     slots.delivered = delivered;
                     if n < room || self.backpressured() {

@@ -25,7 +25,7 @@ const ACCEPT: Code = Python {
 };
 
 fn listening(s: &Seen) -> bool {
-    s.listening("srv")
+    s.serving("srv")
 }
 fn pair(s: &Seen) -> bool {
     s.connected("cli") && s.connected("conn")
@@ -162,7 +162,7 @@ pub static LESSONS: [Lesson; 11] = [
                 say: "lessons-threads-2-say",
                 code: &[Python {
                     console: SERVER,
-                    text: "def serve():\n    while True:\n        c, addr = srv.accept()\n        threading.Thread(target=handle, args=(c,), daemon=True).start()\n\nthreading.Thread(target=serve, daemon=True).start()",
+                    text: "def serve():\n    while True:\n        try:\n            c, addr = srv.accept()\n        except OSError:\n            return\n        threading.Thread(target=handle, args=(c,), daemon=True).start()\n\nthreading.Thread(target=serve, daemon=True).start()",
                 }],
                 look: "lessons-threads-2-look",
                 check: |s| s.waiting("accept"),
@@ -190,6 +190,12 @@ pub static LESSONS: [Lesson; 11] = [
                 code: &[Python { console: CLIENT, text: "c1.close()\nc2.close()" }],
                 look: "lessons-threads-5-look",
                 check: |s| s.accepted_closed("srv") >= 2,
+            },
+            Step {
+                say: "lessons-threads-6-say",
+                code: &[Python { console: SERVER, text: "srv.close()" }],
+                look: "lessons-threads-6-look",
+                check: |s| s.closed("srv") && !s.waiting("accept"),
             },
         ],
     },
@@ -263,10 +269,7 @@ pub static LESSONS: [Lesson; 11] = [
         steps: &[
             Step {
                 say: "lessons-reuse-1-say",
-                code: &[Python {
-                    console: SERVER,
-                    text: "import socket\nPORT = {PORT}\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', PORT))\nsrv.listen()",
-                }],
+                code: &[LISTEN],
                 look: "lessons-reuse-1-look",
                 check: listening,
             },
@@ -295,13 +298,13 @@ pub static LESSONS: [Lesson; 11] = [
                     text: "srv = socket.socket()\nsrv.bind(('127.0.0.1', PORT))",
                 }],
                 look: "lessons-reuse-5-look",
-                check: |s| s.failed_with("srv", "EADDRINUSE"),
+                check: |s| s.failed_with("srv", "EADDRINUSE") && !s.listening("srv"),
             },
             Step {
                 say: "lessons-reuse-6-say",
                 code: &[Python {
                     console: SERVER,
-                    text: "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\nsrv.bind(('127.0.0.1', PORT))\nsrv.listen()",
+                    text: "srv = socket.socket()\nsrv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\nsrv.bind(('127.0.0.1', PORT))\nsrv.listen()",
                 }],
                 look: "lessons-reuse-6-look",
                 check: listening,
@@ -342,7 +345,7 @@ pub static LESSONS: [Lesson; 11] = [
                 say: "lessons-backlog-3-say",
                 code: &[Python {
                     console: CLIENT,
-                    text: "c3 = socket.socket()\nc3.settimeout(20)\nc3.connect(('127.0.0.1', PORT))",
+                    text: "c3 = socket.socket()\nc3.connect(('127.0.0.1', PORT))",
                 }],
                 look: "lessons-backlog-3-look",
                 check: |s| s.waiting("connect"),
@@ -646,7 +649,7 @@ pub static LESSONS: [Lesson; 11] = [
                     },
                 ],
                 look: "lessons-ipv6-3-look",
-                check: |s| s.closed("c4") && s.listening("srv"),
+                check: |s| s.closed("c4") && s.serving("srv"),
             },
             Step {
                 say: "lessons-ipv6-4-say",

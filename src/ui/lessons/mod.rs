@@ -54,7 +54,8 @@ pub struct LessonRun {
     pub port: u16,
     /// Sockets up to this one were there before the lesson.
     pub after: Option<SocketId>,
-    /// Each console's transcript length when the lesson began (lines printed since count).
+    /// Each console's transcript length when the step shown was entered: what a step's
+    /// check reads of the consoles is printed since.
     pub from: [u64; 2],
 }
 
@@ -69,6 +70,12 @@ impl LessonRun {
             after: s.sockets.keys().next_back().copied(),
             from: [0, 1].map(|k| s.consoles[k].printed()),
         })
+    }
+
+    /// Moves to a step; its checks read the consoles from here on.
+    pub fn go(&mut self, step: usize, s: &UiState) {
+        self.step = step.min(self.passed.len().saturating_sub(1));
+        self.from = [0, 1].map(|k| s.consoles[k].printed());
     }
 
     pub fn lesson(&self) -> &'static Lesson {
@@ -133,6 +140,19 @@ impl Seen<'_> {
 
     pub fn connected(&self, name: &str) -> bool {
         self.state_is(name, SockState::Connected)
+    }
+
+    /// The socket's local port, as the kernel says.
+    pub fn port_of(&self, name: &str) -> Option<u16> {
+        self.sock(name)
+            .and_then(|v| v.local())
+            .and_then(|e| e.port())
+    }
+
+    /// Listening on the lesson's port (a listen() after a failed bind listens on a port the
+    /// kernel picked: that is not the server the step asked for).
+    pub fn serving(&self, name: &str) -> bool {
+        self.listening(name) && self.port_of(name) == Some(self.run.port)
     }
 
     pub fn closed(&self, name: &str) -> bool {
@@ -223,6 +243,33 @@ fn bytes(v: &SockView, d: crate::engine::Direction) -> usize {
         .sum()
 }
 
+/// A lesson's lines as the statements the REPL takes one by one: a line that begins at
+/// the margin starts one; indented and blank lines belong to the one before (a block ends
+/// with its blank line).
+pub fn statements(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let starts = !line.is_empty() && !line.starts_with([' ', '\t']);
+        match out.last_mut() {
+            Some(last) if !starts => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ if line.trim().is_empty() => {}
+            _ => out.push(line.to_string()),
+        }
+    }
+    for s in &mut out {
+        let kept = s.trim_end().len();
+        s.truncate(kept);
+        if s.contains('\n') {
+            // A block: the blank line that ends it.
+            s.push('\n');
+        }
+    }
+    out
+}
+
 /// One thing Run it still has to do in a console.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Typing {
@@ -242,15 +289,24 @@ impl UiState {
     /// Begins a lesson: the console shown (both when the lesson has a client), the checks
     /// looking only at what comes after.
     pub fn start_lesson(&mut self, lesson: usize, port: Option<u16>) {
-        let Some(run) = LessonRun::new(lesson, port, self) else {
+        let Some(l) = LESSONS.get(lesson) else {
             return;
         };
-        let two = run.lesson().steps.iter().flat_map(|s| s.code).any(|c| {
+        let two = l.steps.iter().flat_map(|s| s.code).any(|c| {
             matches!(
                 c,
                 Code::Python { console: 1, .. } | Code::Interrupt { console: 1 }
             )
         });
+        // A clean start: the consoles' names and sockets from before (a lesson run before,
+        // its server still listening on the port) go, as IDLE's Run Module does.
+        let title = crate::i18n::text(l.title, None);
+        for k in 0..if two { 2 } else { 1 } {
+            self.consoles[k].restart(&title);
+        }
+        let Some(run) = LessonRun::new(lesson, port, self) else {
+            return;
+        };
         self.bottom = crate::ui::state::Bottom::Console;
         self.split |= two;
         self.lesson = Some(run);
@@ -264,18 +320,30 @@ impl UiState {
         let Some(run) = &self.lesson else {
             return;
         };
-        let step = &run.lesson().steps[run.step.min(run.passed.len() - 1)];
+        let k = run.step.min(run.passed.len() - 1);
+        if run.passed[k] {
+            // Seen already: running it again would make a second server, whose bind fails.
+            return;
+        }
+        let step = &run.lesson().steps[k];
         // A new batch: its first line goes at once, even while another console waits (an
         // accept typed before waits for this very connect).
         self.lesson_console = None;
+        self.lesson_stopped = false;
         for c in step.code {
-            self.lesson_queue.push_back(match c {
-                Code::Python { console, text } => Typing::Python {
-                    console: *console,
-                    text: run.python(text),
-                },
-                Code::Interrupt { console } => Typing::Interrupt { console: *console },
-            });
+            match c {
+                Code::Python { console, text } => {
+                    for text in statements(&run.python(text)) {
+                        self.lesson_queue.push_back(Typing::Python {
+                            console: *console,
+                            text,
+                        });
+                    }
+                }
+                Code::Interrupt { console } => self
+                    .lesson_queue
+                    .push_back(Typing::Interrupt { console: *console }),
+            }
         }
     }
 
@@ -285,17 +353,28 @@ impl UiState {
     /// steps against what the window shows now.
     pub fn lessons_tick(&mut self, engine: &crate::engine::Engine) {
         while let Some(next) = self.lesson_queue.front() {
+            // Each statement waits for the one before (in either console) to end; one that
+            // failed stops the rest, as a script stops at its first exception.
+            if let Some((last, mark)) = self.lesson_console {
+                if self.consoles[last].busy() {
+                    break;
+                }
+                if self.consoles[last].failed_since(mark) {
+                    self.lesson_queue.clear();
+                    self.lesson_stopped = true;
+                    break;
+                }
+            }
             let console = next.console();
-            let waits = self
-                .lesson_console
-                .is_some_and(|last| last != console && self.consoles[last].busy());
-            if waits {
+            // A line waits for its console to finish what it runs (a step before's error is
+            // printed there first); Ctrl+C goes at once, it is for what runs.
+            if matches!(next, Typing::Python { .. }) && self.consoles[console].busy() {
                 break;
             }
             let Some(next) = self.lesson_queue.pop_front() else {
                 break;
             };
-            self.lesson_console = Some(console);
+            self.lesson_console = Some((console, self.consoles[console].printed()));
             match next {
                 Typing::Python { console, text } => {
                     // What the learner was typing there is kept, not sent.
@@ -309,8 +388,66 @@ impl UiState {
             }
         }
         if let Some(mut run) = self.lesson.take() {
-            run.tick(self);
+            if run.tick(self) && run.done() {
+                let key = run.lesson().key.to_string();
+                if !self.settings.lessons_done.contains(&key) {
+                    self.settings.lessons_done.push(key);
+                }
+            }
             self.lesson = Some(run);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{text_in, Lang};
+
+    #[test]
+    fn a_lessons_lines_are_the_statements_the_repl_takes() {
+        let text = "import socket\nPORT = 1\ndef f(c):\n    with c:\n        pass\n\nsrv = socket.socket()\n";
+        assert_eq!(
+            statements(text),
+            [
+                "import socket",
+                "PORT = 1",
+                "def f(c):\n    with c:\n        pass\n",
+                "srv = socket.socket()"
+            ]
+        );
+        for l in &LESSONS {
+            for st in l.steps {
+                for c in st.code {
+                    if let Code::Python { text, .. } = c {
+                        for s in statements(text) {
+                            assert!(
+                                !crate::pyrt::guard::needs_more(&s),
+                                "{}: {s:?} is not a whole statement",
+                                l.key
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ids are chosen in the catalog: each must be a message in both languages (the
+    /// message files' own test only sees that they are quoted somewhere).
+    #[test]
+    fn every_lesson_text_is_a_message_in_both_languages() {
+        for l in &LESSONS {
+            let ids = [l.title, l.summary]
+                .into_iter()
+                .chain(l.steps.iter().flat_map(|s| [s.say, s.look]));
+            for id in ids {
+                for lang in Lang::ALL {
+                    assert_ne!(text_in(lang, id), id, "{id} has no {lang:?} text");
+                }
+            }
+        }
+        let keys: std::collections::BTreeSet<_> = LESSONS.iter().map(|l| l.key).collect();
+        assert_eq!(keys.len(), LESSONS.len(), "lesson keys are unique");
     }
 }

@@ -13,6 +13,13 @@ use crate::ui::state::{Action, UiState};
 const GAP_H: f32 = 24.0;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
+    if let Some(s) = state
+        .selected_view()
+        .filter(|s| s.info.kind != Kind::Stream)
+    {
+        datagrams(ui, s);
+        return;
+    }
     ui.label(RichText::new(t!("diagram-boundaries-about")).weak());
     let pair = state.selected.and_then(|id| {
         let s = state.sockets.get(&id)?;
@@ -173,4 +180,100 @@ fn draw(
             }
         }
     }
+}
+
+/// Datagrams drawn on a datagram socket's page.
+const MAX_DATAGRAMS: usize = 500;
+
+/// A datagram socket's datagrams, each whole: what each send sent, and of each one
+/// received what its recv kept and what a too-small bufsize cut off (lost: the kernel
+/// drops the rest of a datagram). Bars to one scale, the largest datagram full width.
+fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
+    use crate::engine::Direction;
+    ui.label(RichText::new(t!("diagram-datagrams-about")).weak());
+    let rows: Vec<_> = s.traffic.iter().collect();
+    let rows = &rows[rows.len().saturating_sub(MAX_DATAGRAMS)..];
+    if rows.is_empty() {
+        ui.label(t!("diagram-datagrams-none"));
+        return;
+    }
+    let cut_any = rows.iter().filter(|r| r.cut > 0).count();
+    ui.label(
+        RichText::new(t!(
+            "diagram-datagrams-count",
+            name = &s.info.name,
+            n = rows.len(),
+            cut = cut_any
+        ))
+        .strong(),
+    );
+    let widest = rows.iter().map(|r| r.len + r.cut).max().unwrap_or(1).max(1) as f32;
+    let dark = ui.visuals().dark_mode;
+    let (kept_in, kept_out, lost) = if dark {
+        (
+            Color32::from_rgb(90, 160, 240),
+            Color32::from_rgb(110, 190, 120),
+            Color32::from_rgb(240, 110, 100),
+        )
+    } else {
+        (
+            Color32::from_rgb(30, 100, 200),
+            Color32::from_rgb(40, 130, 60),
+            Color32::from_rgb(200, 40, 30),
+        )
+    };
+    egui::ScrollArea::vertical()
+        .id_salt(("datagrams", s.info.id.0))
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show(ui, |ui| {
+            for r in rows {
+                let peer = r
+                    .peer
+                    .as_ref()
+                    .map_or_else(|| t!("diagram-datagram-unnamed"), |p| p.to_string());
+                let (text, fill) = match r.direction {
+                    Direction::Out => (
+                        t!("diagram-datagram-out", n = r.len, peer = &peer),
+                        kept_out,
+                    ),
+                    Direction::In if r.cut > 0 => (
+                        t!(
+                            "diagram-datagram-cut",
+                            kept = r.len,
+                            whole = r.len + r.cut,
+                            cut = r.cut,
+                            peer = &peer
+                        ),
+                        kept_in,
+                    ),
+                    Direction::In => (t!("diagram-datagram-in", n = r.len, peer = &peer), kept_in),
+                };
+                let color = if r.cut > 0 {
+                    lost
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(text).color(color));
+                let w = ui.available_width();
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(w, 10.0), Sense::hover());
+                let kept_w = (r.len as f32 / widest * w).max(2.0);
+                let kept_rect = egui::Rect::from_min_size(rect.min, egui::vec2(kept_w, 10.0));
+                ui.painter().rect_filled(kept_rect, 1.0, fill);
+                if r.cut > 0 {
+                    let cut_w = r.cut as f32 / widest * w;
+                    let cut_rect = egui::Rect::from_min_size(
+                        egui::pos2(kept_rect.max.x, rect.min.y),
+                        egui::vec2(cut_w.max(2.0), 10.0),
+                    );
+                    ui.painter().rect_stroke(
+                        cut_rect,
+                        1.0,
+                        Stroke::new(1.5, lost),
+                        egui::StrokeKind::Inside,
+                    );
+                }
+                ui.add_space(4.0);
+            }
+        });
 }

@@ -186,7 +186,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                 });
                             }
                             _ => {
-                                ui.label(&o.text).on_hover_text(o.doc());
+                                ui.label(crate::ui::explain::option_value(o))
+                                    .on_hover_text(o.doc());
                             }
                         }
                         ui.end_row();
@@ -220,7 +221,10 @@ fn number_option(
         .on_hover_text(format!(
             "{}\n\n{}",
             o.doc(),
-            t!("inspector-number-tip", value = &o.text)
+            t!(
+                "inspector-number-tip",
+                value = crate::ui::explain::option_value(o)
+            )
         ));
     if r.changed() {
         edits.insert(o.name, text);

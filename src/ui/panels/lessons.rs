@@ -23,12 +23,12 @@ pub fn show(ui: &mut egui::Ui, s: &UiState, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| match &s.lesson {
-            None => list(ui, actions),
+            None => list(ui, &s.settings.lessons_done, actions),
             Some(run) => lesson(ui, s, run, actions),
         });
 }
 
-fn list(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+fn list(ui: &mut egui::Ui, done: &[String], actions: &mut Vec<Action>) {
     ui.label(t!("lessons-intro"));
     ui.add_space(6.0);
     for (k, l) in LESSONS.iter().enumerate() {
@@ -38,6 +38,9 @@ fn list(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             ui.horizontal_wrapped(|ui| {
                 // The title is the Start button's name, for a screen reader and tests.
                 let name = ui.strong(&title);
+                if done.contains(&l.key.to_string()) {
+                    ui.label(t!("lessons-completed"));
+                }
                 if ui
                     .button(t!("lessons-start"))
                     .labelled_by(name.id)
@@ -61,60 +64,16 @@ fn lesson(
     actions: &mut Vec<Action>,
 ) {
     let l = run.lesson();
-    if ui.button(t!("lessons-all")).clicked() {
-        actions.push(Action::LessonEnd);
-    }
-    ui.strong(text(l.title, None));
     let n = l.steps.len();
     let k = run.step.min(n.saturating_sub(1));
     let Some(step) = l.steps.get(k) else {
         return;
     };
-    ui.label(t!("lessons-step", k = k + 1, n = n));
-    ui.add_space(4.0);
-    ui.label(text(step.say, None));
-    ui.add_space(4.0);
-    for code in step.code {
-        match code {
-            Code::Python { console, text: py } => {
-                let name = crate::ui::console::named("python", *console);
-                let label = ui.label(t!("lessons-in-console", console = name));
-                let shown = run.python(py);
-                // Read-only (a &str): a code block to read, select and copy.
-                ui.add(
-                    egui::TextEdit::multiline(&mut shown.as_str())
-                        .code_editor()
-                        .desired_rows(1)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            }
-            Code::Interrupt { console } => {
-                let name = crate::ui::console::named("python", *console);
-                ui.label(t!("lessons-interrupt", console = name));
-            }
+    // The way around first: a long step never pushes Back and Next out of sight.
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(t!("lessons-all")).clicked() {
+            actions.push(Action::LessonEnd);
         }
-    }
-    let busy = !s.lesson_queue.is_empty();
-    if ui
-        .add_enabled(!busy, egui::Button::new(t!("lessons-run")))
-        .on_hover_text(t!("lessons-run-tip"))
-        .clicked()
-    {
-        actions.push(Action::LessonDo);
-    }
-    ui.add_space(6.0);
-    let what = text(step.look, None);
-    if run.passed.get(k).copied().unwrap_or(false) {
-        ui.colored_label(
-            egui::Color32::from_rgb(60, 170, 90),
-            t!("lessons-seen", what = &what),
-        );
-    } else {
-        ui.label(t!("lessons-not-yet", what = &what));
-    }
-    ui.add_space(6.0);
-    ui.horizontal(|ui| {
         if ui
             .add_enabled(k > 0, egui::Button::new(t!("lessons-back")))
             .clicked()
@@ -128,8 +87,59 @@ fn lesson(
             actions.push(Action::LessonGo { step: k + 1 });
         }
     });
+    ui.strong(text(l.title, None));
+    ui.label(t!("lessons-step", k = k + 1, n = n));
+    ui.add_space(4.0);
+    ui.label(text(step.say, None));
+    ui.add_space(4.0);
+    for (c, code) in step.code.iter().enumerate() {
+        match code {
+            Code::Python { console, text: py } => {
+                let name = crate::ui::console::named("python", *console);
+                ui.label(t!("lessons-in-console", console = name));
+                // As typed: not wrapped (a wrapped line would read as two), scrolled
+                // sideways when wider than the panel; selectable to copy.
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    egui::ScrollArea::horizontal()
+                        .id_salt(("lesson code", run.lesson, k, c))
+                        .show(ui, |ui| {
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(run.python(py)).monospace())
+                                    .wrap_mode(egui::TextWrapMode::Extend),
+                            );
+                        });
+                });
+            }
+            Code::Interrupt { console } => {
+                let name = crate::ui::console::named("python", *console);
+                ui.label(t!("lessons-interrupt", console = name));
+            }
+        }
+    }
+    let seen = run.passed.get(k).copied().unwrap_or(false);
+    let busy = !s.lesson_queue.is_empty() || seen;
+    if ui
+        .add_enabled(!busy, egui::Button::new(t!("lessons-run")))
+        .on_hover_text(t!("lessons-run-tip"))
+        .clicked()
+    {
+        actions.push(Action::LessonDo);
+    }
+    let dark = ui.visuals().dark_mode;
+    let good = super::sockets::badge_color(crate::engine::SockState::Connected, dark);
+    if s.lesson_stopped && !seen {
+        let bad = super::sockets::badge_color(crate::engine::SockState::Error, dark);
+        ui.colored_label(bad, t!("lessons-stopped"));
+    }
+    ui.add_space(6.0);
+    let what = text(step.look, None);
+    if seen {
+        ui.colored_label(good, t!("lessons-seen", what = &what));
+    } else {
+        ui.label(t!("lessons-not-yet", what = &what));
+    }
     if run.done() {
         ui.add_space(6.0);
-        ui.colored_label(egui::Color32::from_rgb(60, 170, 90), t!("lessons-done"));
+        ui.colored_label(good, t!("lessons-done"));
     }
 }

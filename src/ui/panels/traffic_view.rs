@@ -264,8 +264,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 } else {
                     traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
                 };
+                // What a too-small buffer cut off a datagram: lost, said beside what was kept.
+                let lost = if r.cut > 0 {
+                    format!(" {}", t!("traffic-cut", n = r.cut))
+                } else {
+                    String::new()
+                };
                 let mut line = format!(
-                    "{} {dir} {:>6}{peer}  {text}  | {}",
+                    "{} {dir} {:>6}{lost}{peer}  {text}  | {}",
                     when(r.at),
                     r.len,
                     hex(&r.data)

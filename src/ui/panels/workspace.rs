@@ -625,7 +625,7 @@ fn show_error(ui: &mut egui::Ui, e: &crate::ui::state::ErrorView, id: crate::eng
     let this = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (&e.op, &e.python_line, &e.explanation).hash(&mut h);
+        (&e.op, &e.python_line, &e.error.addr).hash(&mut h);
         h.finish()
     };
     if ui.ctx().data(|d| d.get_temp::<u64>(key)) != Some(this) {

@@ -485,8 +485,9 @@ impl UiState {
             Action::LessonStart { lesson, port } => self.start_lesson(lesson, port),
             Action::LessonDo => self.lesson_do(),
             Action::LessonGo { step } => {
-                if let Some(run) = &mut self.lesson {
-                    run.step = step.min(run.passed.len().saturating_sub(1));
+                if let Some(mut run) = self.lesson.take() {
+                    run.go(step, self);
+                    self.lesson = Some(run);
                 }
             }
             Action::LessonEnd => {

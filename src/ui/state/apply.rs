@@ -204,6 +204,7 @@ impl UiState {
                         data,
                         peer,
                         datagram,
+                        cut,
                         ..
                     } = chunk;
                     let row = s.traffic.next_seq();
@@ -215,6 +216,7 @@ impl UiState {
                         len,
                         data,
                         peer,
+                        cut,
                     });
                 }
             }

@@ -26,7 +26,9 @@ pub struct UiState {
     /// What the lesson's Run it still has to type, in order, and the console it typed in
     /// last (the next console waits for that one to finish).
     pub lesson_queue: std::collections::VecDeque<crate::ui::lessons::Typing>,
-    pub lesson_console: Option<usize>,
+    pub lesson_console: Option<(usize, u64)>,
+    /// Run it stopped at a line that failed (the lines after it were not run).
+    pub lesson_stopped: bool,
     /// The language the desktop's locale asks for (English in tests).
     pub desktop_lang: crate::i18n::Lang,
     pub sockets: BTreeMap<SocketId, SockView>,
@@ -139,6 +141,7 @@ impl Default for UiState {
             lesson: None,
             lesson_queue: Default::default(),
             lesson_console: None,
+            lesson_stopped: false,
             desktop_lang: crate::i18n::Lang::En,
             sockets: BTreeMap::new(),
             selected: None,
@@ -389,6 +392,7 @@ mod tests {
             len: b.len(),
             data: b.into(),
             peer: None,
+            cut: 0,
         };
         // A log that holds two rows at most.
         let s = st.sockets.get_mut(&id).unwrap();

@@ -51,26 +51,29 @@ impl WaitingCall {
     }
 }
 
-/// An error as the window shows it, next to the action that caused it.
+/// An error as the window shows it, next to the action that caused it. Its explanation
+/// and hint are worded when drawn, in the window's language then.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorView {
     pub op: String,
     pub python_line: String,
     pub errno_name: Option<&'static str>,
-    pub explanation: String,
-    pub hint: Option<String>,
+    pub error: OpError,
 }
 
 impl ErrorView {
     pub fn from_error(e: &OpError) -> ErrorView {
-        let (explanation, hint) = e.explanation();
         ErrorView {
             op: e.op.to_string(),
             python_line: e.python_line(),
             errno_name: e.errno_name(),
-            explanation,
-            hint,
+            error: e.clone(),
         }
+    }
+
+    /// What happened, and what to do (in this thread's language).
+    pub fn explanation(&self) -> (String, Option<String>) {
+        self.error.explanation()
     }
 }
 
