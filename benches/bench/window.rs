@@ -296,7 +296,9 @@ pub fn frames_idle(secs: f64) -> Result<(), String> {
 
 /// Frame times under load: a listener with `conns` connections open, one of them receiving
 /// at full speed, and a UDP socket holding a million rows; `view` says which is selected
-/// (`rx`, the receiving connection, or `log`, the million rows).
+/// (`rx`, the receiving connection, or `log`, the million rows), or `learn`: the receiving
+/// connection's sequence diagram in the centre (every recv a beat, 20,000 kept) with both
+/// Python consoles open below.
 pub fn frames_load(view: &str, conns: usize, secs: f64) -> Result<(), String> {
     let mut h = Headless::new();
     let (listener, port) = h.listener()?;
@@ -315,6 +317,12 @@ pub fn frames_load(view: &str, conns: usize, secs: f64) -> Result<(), String> {
     let log = h.new_socket(Kind::Dgram)?;
     million_rows(&mut h, log);
     h.select(if view == "log" { log } else { rx });
+    if view == "learn" {
+        let s = &mut h.app.state;
+        s.centre = socklab::ui::state::Centre::Sequence;
+        s.bottom = socklab::ui::state::Bottom::Console;
+        s.split = true;
+    }
     measure(&mut h, 1.0);
     let bytes0 = bytes_in(&h, rx);
     let t0 = Instant::now();

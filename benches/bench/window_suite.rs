@@ -16,13 +16,17 @@ impl Bench {
             // The same frames with one idle socket, for both views' ratios.
             match run_app_role(&me, &[s("frames-idle"), s(secs)]) {
                 Ok(v) => {
-                    for bench in ["window-frame-rx", "window-frame-log"] {
+                    for bench in ["window-frame-rx", "window-frame-log", "window-frame-learn"] {
                         self.frame_rows(bench, "one idle socket", &v);
                     }
                 }
                 Err(e) => eprintln!("  window idle: {e}"),
             }
-            for (bench, view) in [("window-frame-rx", "rx"), ("window-frame-log", "log")] {
+            for (bench, view) in [
+                ("window-frame-rx", "rx"),
+                ("window-frame-log", "log"),
+                ("window-frame-learn", "learn"),
+            ] {
                 match run_app_role(&me, &[s("frames-load"), s(view), s(conns), s(secs)]) {
                     Ok(v) => {
                         self.frame_rows(bench, "socklab", &v);

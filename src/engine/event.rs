@@ -206,6 +206,9 @@ pub enum Event {
     Created {
         info: SocketInfo,
         req: Option<ReqId>,
+        /// When it came to exist (a consumer may hear of it a frame later: a diagram
+        /// places it by this, beside the captured packets' own times).
+        at: Instant,
     },
     /// A call succeeded.
     Done {
@@ -214,6 +217,8 @@ pub enum Event {
         op: &'static str,
         reply: Reply,
         elapsed: Duration,
+        /// When it ended.
+        at: Instant,
     },
     /// A call failed (id is None when no socket came to exist).
     Failed {
@@ -221,6 +226,8 @@ pub enum Event {
         req: Option<ReqId>,
         error: OpError,
         elapsed: Duration,
+        /// When it ended.
+        at: Instant,
     },
     /// The socket goes by another name from now on (Op::Rename: the console names it as
     /// the variable that holds it).
@@ -280,6 +287,8 @@ pub enum Event {
         cause: &'static str,
         /// The kernel's TCP state as the change happened (TCP sockets).
         kernel: Option<crate::engine::inspect::TcpState>,
+        /// When it changed.
+        at: Instant,
     },
     /// The engine is closing the socket on its own (its responder hung up), and why; its
     /// Closed follows.
@@ -335,9 +344,10 @@ impl Event {
     /// None for other events (their data holds a share of the budget, not to be copied).
     pub fn answer_copy(&self) -> Option<Event> {
         match self {
-            Event::Created { info, req } => Some(Event::Created {
+            Event::Created { info, req, at } => Some(Event::Created {
                 info: info.clone(),
                 req: *req,
+                at: *at,
             }),
             Event::Done {
                 id,
@@ -345,23 +355,27 @@ impl Event {
                 op,
                 reply,
                 elapsed,
+                at,
             } => Some(Event::Done {
                 id: *id,
                 req: *req,
                 op,
                 reply: reply.clone(),
                 elapsed: *elapsed,
+                at: *at,
             }),
             Event::Failed {
                 id,
                 req,
                 error,
                 elapsed,
+                at,
             } => Some(Event::Failed {
                 id: *id,
                 req: *req,
                 error: error.clone(),
                 elapsed: *elapsed,
+                at: *at,
             }),
             _ => None,
         }

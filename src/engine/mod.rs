@@ -25,7 +25,7 @@ mod worker;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
@@ -269,6 +269,7 @@ impl Engine {
                 req: Some(req),
                 error: OpError::os(name, None, libc::EBADF),
                 elapsed: Duration::ZERO,
+                at: Instant::now(),
             });
         }
     }

@@ -86,6 +86,9 @@ pub struct Story {
     made: HashMap<SocketId, Instant>,
     /// Beats were dropped for room.
     dropped: bool,
+    /// When the event being told happened, as the engine stamped it (the window hears of
+    /// it up to a frame later); None: now.
+    pub clock: Option<Instant>,
 }
 
 /// Datagram peers remembered per socket.
@@ -93,7 +96,8 @@ const MAX_PEERS: usize = 16;
 
 impl Story {
     fn push(&mut self, id: SocketId, what: What) {
-        self.push_at(id, what, Instant::now());
+        let at = self.clock.unwrap_or_else(Instant::now);
+        self.push_at(id, what, at);
     }
 
     /// A beat that happened at `at`: after those told before it that happened no later
@@ -123,7 +127,8 @@ impl Story {
     }
 
     pub fn made(&mut self, id: SocketId, parent: Option<SocketId>) {
-        self.made.insert(id, Instant::now());
+        self.made
+            .insert(id, self.clock.unwrap_or_else(Instant::now));
         self.push(id, What::Made { parent });
     }
 

@@ -1682,6 +1682,7 @@ fn every_state_change_is_an_event_with_its_cause() {
                 to,
                 cause,
                 kernel,
+                ..
             } => Some((*id, *from, *to, *cause, *kernel)),
             _ => None,
         })

@@ -437,6 +437,31 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     step_until_drawn(&mut h, "drawn with sequence numbers", |h| {
         text_drawn(h, |t| t == "[SYN] seq=0") && text_drawn(h, |t| t == "[SYN, ACK] seq=0 ack=1")
     });
+    // Each placed when it happened, by the engine's clock and the packets' own: the
+    // client's socket before its SYN, close() before the FIN it sends (the window hears
+    // of a call up to a frame after the packets were captured).
+    run_in(&mut h, 0, "cli.close()");
+    let order = |a: &SocklabApp| {
+        let lanes = diagram::lanes(&a.state, Some(id_of(a, "cli")));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        let cli = lanes.iter().position(|l| *l == id_of(a, "cli"))?;
+        let first = d.rows.iter().position(|r| r.lane == cli)?;
+        let close = d
+            .rows
+            .iter()
+            .position(|r| r.lane == cli && r.text.starts_with("close()"))?;
+        let seg = |f: &str| {
+            d.arrows
+                .iter()
+                .find(|x| x.kind == ArrowKind::Segment && x.from == cli && x.label.starts_with(f))
+                .map(|x| x.from_row)
+        };
+        Some((first, seg("SYN")?, close, seg("FIN")?))
+    };
+    step_until(&mut h, "the client's FIN", |a| order(a).is_some());
+    let (first, syn, close, fin) = order(h.state()).unwrap();
+    assert!(first < syn, "the client's first row {first}, its SYN {syn}");
+    assert!(close < fin, "close() {close}, its FIN {fin}");
 }
 
 #[test]
@@ -527,4 +552,42 @@ fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
     assert!(text_drawn(&h, |t| {
         t == "a: the last 2 datagrams, 1 of them cut off by a small buffer"
     }));
+}
+
+/// The state timeline drawn by wgpu on Mesa's software renderer, compared with
+/// tests/snapshots/state_timeline.png (UPDATE_SNAPSHOTS=1 rewrites it): a connection reset
+/// by a close with SO_LINGER 0 (a close the kernel forgets at once, so the same columns
+/// every run), the server's recv failing with ECONNRESET.
+#[test]
+fn state_timeline_snapshot() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .wgpu()
+        .build_eframe(|cc| SocklabApp::new(cc));
+    connect(&mut h);
+    for line in [
+        "import struct",
+        "cli.sendall(b'hello')",
+        "conn.recv(1024)",
+        "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+        "cli.close()",
+        "conn.recv(1024)",
+    ] {
+        run_in(&mut h, 0, line);
+    }
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Journal");
+    click(&mut h, "State timeline");
+    step_until_drawn(&mut h, "the reset on the timeline", |h| {
+        text_drawn(h, |t| t == "close()") && text_drawn(h, |t| t == "connected")
+    });
+    h.state_mut().state.journal.clear_done();
+    h.run();
+    // Ports, fd numbers and the columns' times change from run to run.
+    h.snapshot_options(
+        "state_timeline",
+        &egui_kittest::SnapshotOptions::new()
+            .threshold(1.0)
+            .max_failed_pixels(3000),
+    );
 }

@@ -10,6 +10,7 @@ impl Worker {
             req: None,
             error,
             elapsed: Duration::ZERO,
+            at: Instant::now(),
         });
     }
 
@@ -357,6 +358,7 @@ impl Worker {
             to,
             cause,
             kernel,
+            at: Instant::now(),
         });
     }
 }

@@ -342,6 +342,7 @@ pub(super) fn lost(shared: &Shared, id: SocketId, rx: &Receiver<Command>, messag
         req: None,
         error: OpError::internal("wait", message),
         elapsed: Duration::ZERO,
+        at: Instant::now(),
     });
     for cmd in rx.try_iter() {
         let op = cmd.op.name();

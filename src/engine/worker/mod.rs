@@ -189,12 +189,14 @@ fn emit_result(
             op,
             reply,
             elapsed,
+            at: Instant::now(),
         },
         Err(error) => Event::Failed {
             id: Some(id),
             req: Some(req),
             error,
             elapsed,
+            at: Instant::now(),
         },
     });
 }

@@ -65,6 +65,12 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 sh.emit(Event::Created {
                     info,
                     req: Some(req),
+                    // create_connection's socket came to exist before its handshake.
+                    at: if op == "create_connection" {
+                        start
+                    } else {
+                        Instant::now()
+                    },
                 });
                 // An adopted socket is in whatever state its kernel socket is.
                 let state = if sock.is_listener().unwrap_or(false) {
@@ -92,6 +98,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     req: Some(req),
                     error,
                     elapsed: start.elapsed(),
+                    at: Instant::now(),
                 });
             }
         }
@@ -129,6 +136,7 @@ pub(super) fn spawn_accepted(
             timeout: Timeout::Blocking,
         },
         req: None,
+        at: Instant::now(),
     });
     let mut w = reg.worker(shared, sock, family, kind, Timeout::Blocking);
     w.state = SockState::Connected;
@@ -197,6 +205,7 @@ pub(super) fn register(
                 req: Some(req),
                 error: OpError::os(op, None, errno),
                 elapsed: Duration::ZERO,
+                at: Instant::now(),
             });
         }
         None
@@ -256,6 +265,7 @@ pub(super) fn attach(
                 req: Some(req),
                 error: OpError::from_io(op, None, &e),
                 elapsed: Duration::ZERO,
+                at: Instant::now(),
             });
         }
     }

@@ -15,9 +15,43 @@ use super::*;
 const MAX_NOTES: usize = 200;
 
 impl UiState {
+    /// Applies an engine event; the diagram places it when it happened, by the engine's
+    /// time, not when the window heard of it.
     pub fn apply(&mut self, ev: Event) {
+        // A call that sends packets (a SYN, a FIN) is placed where it began, before them;
+        // any other where it ended (an accept, when the connection was taken).
+        let began = |op: &str, at: &std::time::Instant, took: &std::time::Duration| {
+            let sends = matches!(
+                op,
+                "connect" | "connect_ex" | "create_connection" | "close" | "shutdown"
+            );
+            Some(if sends {
+                at.checked_sub(*took).unwrap_or(*at)
+            } else {
+                *at
+            })
+        };
+        self.story.clock = match &ev {
+            Event::Done {
+                op, at, elapsed, ..
+            } => began(op, at, elapsed),
+            Event::Failed {
+                error, at, elapsed, ..
+            } => began(error.op, at, elapsed),
+            Event::Created { at, .. } | Event::State { at, .. } => Some(*at),
+            Event::Data { chunk, .. } => std::time::SystemTime::now()
+                .duration_since(chunk.at)
+                .ok()
+                .and_then(|ago| std::time::Instant::now().checked_sub(ago)),
+            _ => None,
+        };
+        self.apply_event(ev);
+        self.story.clock = None;
+    }
+
+    fn apply_event(&mut self, ev: Event) {
         match ev {
-            Event::Created { info, req } => {
+            Event::Created { info, req, .. } => {
                 let id = info.id;
                 self.story.made(id, info.parent);
                 self.layout_version += 1;
@@ -72,6 +106,7 @@ impl UiState {
                 op,
                 reply,
                 elapsed,
+                ..
             } => {
                 self.record_asked.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
@@ -138,6 +173,7 @@ impl UiState {
                 req,
                 error,
                 elapsed,
+                ..
             } => {
                 let view = ErrorView::from_error(&error);
                 if let Some(id) = id {
@@ -304,6 +340,7 @@ impl UiState {
                 to,
                 cause,
                 kernel,
+                ..
             } => {
                 self.story.state(id, from, to, cause);
                 if kernel.is_some() {

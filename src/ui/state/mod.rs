@@ -321,6 +321,7 @@ mod tests {
                 timeout: crate::engine::Timeout::Blocking,
             },
             req: None,
+            at: Instant::now(),
         }
     }
 
