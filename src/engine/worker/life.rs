@@ -263,6 +263,8 @@ impl Worker {
     }
 
     pub(super) fn finish(mut self) {
+        // The close began here, before the descriptor goes (and the FIN with it).
+        let began = Instant::now();
         self.stop_job();
         self.close_outbox();
         self.flush_recording();
@@ -283,7 +285,7 @@ impl Worker {
         respond::leave_listener(&self.shared, parent);
         let (shared, id) = (&self.shared, self.id);
         if let Some(req) = close_req.filter(|r| *r != ReqId(0)) {
-            emit_result(shared, id, req, "close", Instant::now(), Ok(Reply::Unit));
+            emit_result(shared, id, req, "close", began, Ok(Reply::Unit));
         }
         // Whatever was still queued or sent meets a closed socket, as in Python.
         let mut rest: Vec<Command> = self.queue.into_iter().collect();
