@@ -13,6 +13,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use super::command::SocketId;
 use super::event::Event;
 use super::inspect::{tcp_table, TcpState};
+use super::note::Note;
 use super::Shared;
 
 /// How often the table is read while a connection is followed.
@@ -109,9 +110,7 @@ fn take(followed: &mut Vec<Followed>, watch: Watch, shared: &Weak<Shared>) {
         if let Some(s) = shared.upgrade() {
             s.emit(Event::Note {
                 id: watch.id,
-                text: format!(
-                    "its life after close is not followed: {MAX_FOLLOWED} closed connections are followed already"
-                ),
+                note: Note::NotFollowed { max: MAX_FOLLOWED },
             });
         }
         return;
@@ -172,11 +171,10 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         if f.since.elapsed() > FOLLOW_AT_MOST {
             shared.emit(Event::Note {
                 id: f.watch.id,
-                text: format!(
-                    "still {} after {} s; no longer followed",
-                    f.last.map_or("there", TcpState::name),
-                    FOLLOW_AT_MOST.as_secs()
-                ),
+                note: Note::StillThere {
+                    state: f.last,
+                    secs: FOLLOW_AT_MOST.as_secs(),
+                },
             });
             return false;
         }

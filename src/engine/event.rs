@@ -278,13 +278,16 @@ pub enum Event {
         _permit: Option<Permit>,
     },
     /// A responder's report: a check passed or failed, a rule fired.
-    Note { id: SocketId, text: String },
+    Note {
+        id: SocketId,
+        note: crate::engine::note::Note,
+    },
     /// The socket's state changed, and what caused it (an operation, or the peer).
     State {
         id: SocketId,
         from: SockState,
         to: SockState,
-        cause: &'static str,
+        cause: crate::engine::note::Cause,
         /// The kernel's TCP state as the change happened (TCP sockets).
         kernel: Option<crate::engine::inspect::TcpState>,
         /// When it changed.
@@ -292,7 +295,12 @@ pub enum Event {
     },
     /// The engine is closing the socket on its own (its responder hung up), and why; its
     /// Closed follows.
-    ClosedBy { id: SocketId, why: String },
+    ClosedBy {
+        id: SocketId,
+        why: crate::engine::note::HangUp,
+        /// The responder, as `describe` names it ("greet", "rules (3)").
+        responder: String,
+    },
     /// The socket is closed and its worker gone.
     Closed { id: SocketId },
     /// A closed TCP connection's life in the kernel: a state it reached after close

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod event;
 mod holder;
 pub mod inspect;
+pub mod note;
 pub mod options;
 mod pool;
 pub mod responder;

@@ -27,7 +27,7 @@ pub enum Out {
     /// Close the connection once everything before it is sent.
     Close,
     /// Something worth a log line: a check passed, a rule fired.
-    Note { text: String },
+    Note { note: super::note::Note },
 }
 
 /// One connection's (or one datagram socket's) responder.
@@ -51,7 +51,8 @@ pub trait Responder: Send {
 /// Makes a fresh responder for every connection (and for a datagram socket).
 pub trait MakeResponder: Send + Sync {
     fn make(&self) -> Box<dyn Responder>;
-    /// How the journal and logs name it ("echo", "rules (3)").
+    /// How the journal and logs name it: its name as `serve` and the window take it, with
+    /// what sets it apart ("echo", "hmac (sha256)", "rules (3)"); code, in every language.
     fn describe(&self) -> String;
 }
 

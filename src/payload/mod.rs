@@ -8,13 +8,26 @@ pub use hex::{parse_hex, render_hex};
 pub use text::{parse_text, render_text, Encoding, LineEnding};
 
 /// Why a payload cannot be sent, and where in the input.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("at character {}: {message}", .pos + 1)]
+/// Its message is worded in the language of the thread that made it; the position's words
+/// in the language of the thread that shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayloadError {
     /// Character position in the input (0-based).
     pub pos: usize,
     pub message: String,
 }
+
+impl std::fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::t!(
+            "payload-at",
+            n = (self.pos + 1).to_string(),
+            message = self.message.as_str()
+        ))
+    }
+}
+
+impl std::error::Error for PayloadError {}
 
 /// How the editor reads its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -42,7 +55,7 @@ pub fn bytes_of(
         Mode::Hex => parse_hex(input),
         Mode::File => Err(PayloadError {
             pos: 0,
-            message: "File mode streams a file from disk: use Send file".into(),
+            message: crate::t!("payload-file-mode"),
         }),
     }
 }

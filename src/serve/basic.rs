@@ -34,13 +34,13 @@ impl MakeResponder for Basic {
     fn describe(&self) -> String {
         match self {
             Basic::Echo => "echo".into(),
-            Basic::Upper => "upper-case echo".into(),
+            Basic::Upper => "upper".into(),
             Basic::Greet => "greet".into(),
             Basic::Discard => "discard".into(),
             Basic::Chargen { .. } => "chargen".into(),
             Basic::Daytime => "daytime".into(),
             Basic::Fixed { reply } => format!(
-                "fixed reply {}",
+                "fixed {}",
                 crate::pyfmt::bytes_repr(&reply[..reply.len().min(32)])
             ),
         }

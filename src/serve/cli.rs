@@ -432,8 +432,10 @@ fn log_line(
                     name(&id)
                 )
             }
-            Event::Note { id, text } => format!("! {} {text}", name(&id)),
-            Event::ClosedBy { id, why } => format!("- {} closing: {why}", name(&id)),
+            Event::Note { id, note } => format!("! {} {note}", name(&id)),
+            Event::ClosedBy { id, why, responder } => {
+                format!("- {} closing: {why} ({responder})", name(&id))
+            }
             Event::Failed { id, error, .. } => {
                 format!("! {} {error}", id.map(|i| name(&i)).unwrap_or_default())
             }

@@ -2,41 +2,83 @@
 //! carrying what it is about, said as the person typed it.
 
 use crate::payload::PayloadError;
+use crate::t;
 
-/// A responder that cannot be built from its name and options.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// A responder that cannot be built from its name and options. Said in the language of
+/// the thread that shows it (the window's form; the command line's English).
+#[derive(Clone, Debug, PartialEq)]
 pub enum BuildError {
-    #[error("unknown responder {name:?}: one of {}", super::NAMES.join(", "))]
-    UnknownResponder { name: String },
-    #[error("unknown digest {name:?}: use md5, sha1 or sha256")]
-    UnknownDigest { name: String },
-    #[error("the HMAC responders need a key")]
+    UnknownResponder {
+        name: String,
+    },
+    UnknownDigest {
+        name: String,
+    },
     NoKey,
-    #[error("the rules responder needs at least one rule")]
     NoRules,
-    #[error("the fixed reply: {0}")]
     FixedReply(PayloadError),
     /// A rule (1-based, as the list shows them) that does not compile.
-    #[error("rule {number}: {why}")]
-    Rule { number: usize, why: RuleError },
+    Rule {
+        number: usize,
+        why: RuleError,
+    },
 }
 
 /// What is wrong with one rule.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RuleError {
-    #[error("bad regex: {0}")]
+    /// The regex crate's own words.
     Regex(String),
-    #[error("pattern: {0}")]
     Pattern(PayloadError),
-    #[error("reply: {0}")]
     Reply(PayloadError),
-    #[error("reply: a lone '}}' (write '}}}}' for a brace)")]
     LoneClose,
-    #[error("reply: '{{' without '}}' (write '{{{{' for a brace)")]
     Unclosed,
-    #[error("reply: unknown placeholder {{{name}}}: use {{0}}..{{9}}, {{count}}, {{time}}, {{peer}} or {{data}}")]
-    Placeholder { name: String },
+    Placeholder {
+        name: String,
+    },
 }
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            BuildError::UnknownResponder { name } => t!(
+                "serve-error-unknown-responder",
+                name = format!("{name:?}"),
+                names = super::NAMES.join(", ")
+            ),
+            BuildError::UnknownDigest { name } => {
+                t!("serve-error-unknown-digest", name = format!("{name:?}"))
+            }
+            BuildError::NoKey => t!("serve-error-no-key"),
+            BuildError::NoRules => t!("serve-error-no-rules"),
+            BuildError::FixedReply(e) => t!("serve-error-fixed-reply", why = e.to_string()),
+            BuildError::Rule { number, why } => t!(
+                "serve-error-rule",
+                n = number.to_string(),
+                why = why.to_string()
+            ),
+        })
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            RuleError::Regex(why) => t!("serve-error-regex", why = why.as_str()),
+            RuleError::Pattern(e) => t!("serve-error-pattern", why = e.to_string()),
+            RuleError::Reply(e) => t!("serve-error-reply", why = e.to_string()),
+            RuleError::LoneClose => t!("serve-error-lone-close"),
+            RuleError::Unclosed => t!("serve-error-unclosed"),
+            RuleError::Placeholder { name } => {
+                t!("serve-error-placeholder", name = name.as_str())
+            }
+        })
+    }
+}
+
+impl std::error::Error for RuleError {}
 
 /// `socklab serve`'s command line, not understood.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

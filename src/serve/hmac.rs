@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use crate::engine::note::{HmacFailure, Note};
 use crate::engine::{Ctx, Endpoint, MakeResponder, Out, Responder};
 use crate::pyfmt::hashing::{compare_digest, hmac_digest, Algo};
 use crate::pyfmt::to_hex as hex;
@@ -119,12 +120,8 @@ impl MakeResponder for HmacServer {
         })
     }
     fn describe(&self) -> String {
-        format!("HMAC challenge ({})", self.algo.name())
+        format!("hmac ({})", self.algo.name())
     }
-}
-
-fn who(peer: Option<&Endpoint>) -> String {
-    peer.map(|e| format!(" from {e}")).unwrap_or_default()
 }
 
 impl Responder for ServerConn {
@@ -144,11 +141,12 @@ impl Responder for ServerConn {
             let least = CHALLENGE.div_ceil(self.spec.udp_ratio.max(1));
             if data.len() < least {
                 return vec![Out::Note {
-                    text: format!(
-                        "no challenge sent{}: the request carried {} bytes and a challenge is {CHALLENGE}; over UDP a request must carry at least {least} (a higher UDP amplification limit answers shorter ones)",
-                        who(ctx.peer.as_ref()),
-                        data.len()
-                    ),
+                    note: Note::NoChallenge {
+                        peer: ctx.peer.clone(),
+                        carried: data.len(),
+                        challenge: CHALLENGE,
+                        least,
+                    },
                 }];
             }
             if self.pending.len() >= MAX_PEERS {
@@ -167,14 +165,14 @@ impl Responder for ServerConn {
                 data: data.to_vec(),
             }];
         }
-        let who = who(ctx.peer.as_ref());
+        let peer = ctx.peer.clone();
         match p.take(data) {
             None => Vec::new(),
             Some(true) => {
                 p.passed = true;
                 vec![
                     Out::Note {
-                        text: format!("HMAC check passed{who}"),
+                        note: Note::HmacPassed { peer },
                     },
                     Out::Send {
                         data: b"OK\n".to_vec(),
@@ -185,7 +183,10 @@ impl Responder for ServerConn {
                 self.pending.remove(&key);
                 vec![
                     Out::Note {
-                        text: format!("HMAC check FAILED{who}: wrong key or digest"),
+                        note: Note::HmacFailed {
+                            peer,
+                            why: HmacFailure::WrongAnswer,
+                        },
                     },
                     Out::Send {
                         data: b"FAIL\n".to_vec(),
@@ -218,10 +219,10 @@ impl Responder for ServerConn {
             self.pending.remove(&key);
             let peer = key.as_ref().or(ctx.peer.as_ref());
             outs.push(Out::Note {
-                text: format!(
-                    "HMAC check FAILED{}: no complete answer within {secs} s",
-                    who(peer)
-                ),
+                note: Note::HmacFailed {
+                    peer: peer.cloned(),
+                    why: HmacFailure::NoAnswer { secs },
+                },
             });
             if key.is_none() {
                 // A stream's client hears the verdict, then the server hangs up.
@@ -250,7 +251,7 @@ impl MakeResponder for HmacClient {
         })
     }
     fn describe(&self) -> String {
-        format!("HMAC answer ({})", self.algo.name())
+        format!("hmac-client ({})", self.algo.name())
     }
 }
 
@@ -270,7 +271,7 @@ impl Responder for ClientConn {
             let mac = hex(&hmac_digest(self.spec.algo, &self.spec.key, &challenge));
             return vec![
                 Out::Note {
-                    text: format!("answered the challenge with {mac}"),
+                    note: Note::Answered { mac: mac.clone() },
                 },
                 Out::Send {
                     data: format!("{mac}\n").into_bytes(),
@@ -280,7 +281,7 @@ impl Responder for ClientConn {
         let text = String::from_utf8_lossy(&self.got).trim().to_string();
         self.got.clear();
         vec![Out::Note {
-            text: format!("the server says {text:?}"),
+            note: Note::ServerSays { text },
         }]
     }
 }
@@ -323,7 +324,9 @@ mod tests {
         assert_eq!(answer.len(), 65);
         assert!(s.on_data(&answer[..10], &ctx()).is_empty());
         let outs = s.on_data(&answer[10..], &ctx());
-        assert!(matches!(&outs[0], Out::Note { text } if text.starts_with("HMAC check passed")));
+        assert!(
+            matches!(&outs[0], Out::Note { note } if note.to_string().starts_with("HMAC check passed"))
+        );
         // After a pass, the session echoes.
         assert_eq!(
             s.on_data(b"hi", &ctx()),
@@ -339,7 +342,7 @@ mod tests {
         let raw = hmac_digest(Algo::Sha256, b"peekaboo", &challenge);
         let outs = s.on_data(&raw, &ctx());
         assert!(
-            matches!(&outs[0], Out::Note { text } if text.starts_with("HMAC check passed")),
+            matches!(&outs[0], Out::Note { note } if note.to_string().starts_with("HMAC check passed")),
             "{outs:?}"
         );
         // The wrong key fails and closes.
@@ -350,7 +353,7 @@ mod tests {
         let wrong = hex(&hmac_digest(Algo::Sha256, b"guess", &challenge));
         let outs = s.on_data(wrong.as_bytes(), &ctx());
         assert!(outs.contains(&Out::Close));
-        assert!(matches!(&outs[0], Out::Note { text } if text.contains("FAILED")));
+        assert!(matches!(&outs[0], Out::Note { note } if note.to_string().contains("FAILED")));
     }
 
     #[test]
@@ -405,7 +408,7 @@ mod tests {
         assert!(due <= Instant::now());
         let outs = s.on_timer(&ctx());
         assert!(
-            matches!(&outs[0], Out::Note { text } if text.contains("no complete answer within 0 s")),
+            matches!(&outs[0], Out::Note { note } if note.to_string().contains("no complete answer within 0 s")),
             "{outs:?}"
         );
         assert!(outs.contains(&Out::Send {

@@ -12,6 +12,7 @@ use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::{BuildError, RuleError};
+use crate::engine::note::Note;
 use crate::engine::{Ctx, MakeResponder, Out, Responder};
 use crate::payload::{parse_hex, parse_text, Encoding};
 
@@ -261,12 +262,12 @@ impl Responder for RulesConn {
                 }
             }
             let mut outs = vec![Out::Note {
-                text: format!(
-                    "rule {} ({} {:?}) fired, time {count}",
-                    i + 1,
-                    c.rule.kind.name(),
-                    c.rule.pattern
-                ),
+                note: Note::RuleFired {
+                    rule: i + 1,
+                    kind: c.rule.kind.name(),
+                    pattern: c.rule.pattern.clone(),
+                    count,
+                },
             }];
             if c.rule.delay_ms > 0 {
                 outs.push(Out::Wait {

@@ -250,7 +250,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                     "{} → {} ({})",
                     crate::ui::explain::state_word(*from),
                     crate::ui::explain::state_word(*to),
-                    crate::ui::explain::cause(cause)
+                    crate::ui::explain::cause(*cause)
                 ),
                 false,
                 None,

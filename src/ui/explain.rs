@@ -2,6 +2,7 @@
 //! and the inspector: the words a learner needs beside a badge.
 
 use crate::engine::inspect::TcpState;
+use crate::engine::note::{Cause, HangUp, HmacFailure, Note, Shortage};
 use crate::engine::SockState;
 use crate::t;
 
@@ -64,16 +65,98 @@ pub fn state_word(st: SockState) -> String {
 
 /// What moved a socket to its state, as the engine names it: a call (`connect`,
 /// `shutdown(SHUT_WR)`) stays as code; the engine's few phrases in the window's language.
-pub fn cause(cause: &str) -> String {
+pub fn cause(cause: Cause) -> String {
     match cause {
-        "a failed connect" => t!("inspector-cause-failed-connect"),
-        "the peer closed its side" => t!("inspector-cause-peer-closed"),
-        "a receive failed" => t!("inspector-cause-receive-failed"),
-        "an internal error" => t!("inspector-cause-internal"),
-        "the handshake completed" => t!("inspector-cause-handshake"),
-        "the kernel's TCP state" => t!("inspector-cause-kernel"),
-        "closed by socklab" => t!("inspector-cause-socklab"),
-        other => other.to_string(),
+        Cause::Call { op } => op.to_string(),
+        Cause::FailedConnect => t!("inspector-cause-failed-connect"),
+        Cause::PeerClosed => t!("inspector-cause-peer-closed"),
+        Cause::ReceiveFailed => t!("inspector-cause-receive-failed"),
+        Cause::Internal => t!("inspector-cause-internal"),
+        Cause::Handshake => t!("inspector-cause-handshake"),
+        Cause::KernelState => t!("inspector-cause-kernel"),
+        Cause::ClosedBySocklab => t!("inspector-cause-socklab"),
+    }
+}
+
+/// What the engine reported of its own accord (a responder's verdict, a listener that
+/// paused), in the window's language; addresses, digests and errno names stay as they are.
+pub fn note(note: &Note) -> String {
+    let from = |peer: &Option<crate::engine::Endpoint>| match peer {
+        Some(p) => t!("note-from", peer = p.to_string()),
+        None => String::new(),
+    };
+    match note {
+        Note::HmacPassed { peer } => t!("note-hmac-passed", from = from(peer)),
+        Note::HmacFailed {
+            peer,
+            why: HmacFailure::WrongAnswer,
+        } => t!("note-hmac-wrong", from = from(peer)),
+        Note::HmacFailed {
+            peer,
+            why: HmacFailure::NoAnswer { secs },
+        } => t!("note-hmac-late", from = from(peer), secs = secs.to_string()),
+        Note::NoChallenge {
+            peer,
+            carried,
+            challenge,
+            least,
+        } => t!(
+            "note-no-challenge",
+            from = from(peer),
+            carried = carried.to_string(),
+            challenge = challenge.to_string(),
+            least = least.to_string()
+        ),
+        Note::Answered { mac } => t!("note-answered", mac = mac.as_str()),
+        Note::ServerSays { text } => t!("note-server-says", text = format!("{text:?}")),
+        Note::RuleFired {
+            rule,
+            kind,
+            pattern,
+            count,
+        } => t!(
+            "note-rule-fired",
+            rule = rule.to_string(),
+            kind = *kind,
+            pattern = format!("{pattern:?}"),
+            count = count.to_string()
+        ),
+        Note::AcceptPaused { short, sockets } => {
+            let sockets = sockets.to_string();
+            match short {
+                Shortage::ProcessFiles { limit } => t!(
+                    "note-paused-process-files",
+                    limit = limit.map_or("?".to_string(), |n| n.to_string()),
+                    sockets = sockets
+                ),
+                Shortage::SystemFiles => t!("note-paused-system-files", sockets = sockets),
+                Shortage::Memory { errno } => t!(
+                    "note-paused-memory",
+                    errno = crate::engine::errors::errno_name(*errno)
+                ),
+                Shortage::Sockets { max } => t!("note-paused-sockets", max = max.to_string()),
+                Shortage::Consumer { queued } => {
+                    t!("note-paused-consumer", queued = queued.to_string())
+                }
+            }
+        }
+        Note::AcceptingAgain { tries } => t!("note-accepting-again", tries = tries.to_string()),
+        Note::NotFollowed { max } => t!("note-not-followed", max = max.to_string()),
+        Note::StillThere { state, secs } => t!(
+            "note-still-there",
+            state = state.map_or("?", TcpState::name),
+            secs = secs.to_string()
+        ),
+        Note::LeftOut { n } => t!("note-left-out", n = n.to_string()),
+    }
+}
+
+/// Why socklab hung up a responder's connection.
+pub fn hang_up(why: HangUp) -> String {
+    match why {
+        HangUp::ResponderEnded => t!("note-hangup-ended"),
+        HangUp::PeerClosed => t!("note-hangup-peer-closed"),
+        HangUp::PeerGone => t!("note-hangup-peer-gone"),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::engine::{
 };
 use crate::pyfmt::endpoint_repr;
 use crate::pyfmt::{bytes_repr, float_repr, str_repr};
+use crate::t;
 
 #[derive(Clone, Debug)]
 pub struct JournalEntry {
@@ -263,35 +264,57 @@ pub fn op_line(name: &str, op: &Op) -> String {
         Op::GetPeerName => format!("{name}.getpeername()"),
         Op::FileNo => format!("{name}.fileno()"),
         // Continuous modes have no single Python call; the journal says what they are.
-        Op::AutoReceive { on, bufsize } => format!(
-            "# {name}: auto-receive {} (recv({bufsize}) in a loop)",
-            onoff(*on)
+        Op::AutoReceive { on, bufsize } => {
+            let said = if *on {
+                t!("journal-auto-receive-on", bufsize = bufsize.to_string())
+            } else {
+                t!("journal-auto-receive-off")
+            };
+            format!("# {name}: {said}")
+        }
+        Op::AutoAccept { on, .. } => {
+            let said = if *on {
+                t!("journal-auto-accept-on")
+            } else {
+                t!("journal-auto-accept-off")
+            };
+            format!("# {name}: {said}")
+        }
+        Op::JoinMulticast { group, interface } => format!(
+            "# {name}: {}",
+            t!(
+                "journal-join",
+                group = group.to_string(),
+                interface = format!("{interface:?}")
+            )
         ),
-        Op::AutoAccept { on, .. } => format!("# {name}: auto-accept {}", onoff(*on)),
-        Op::JoinMulticast { group, interface } => {
-            format!("# {name}: join multicast group {group} on {interface:?}")
-        }
-        Op::LeaveMulticast { group, interface } => {
-            format!("# {name}: leave multicast group {group} on {interface:?}")
-        }
-        Op::Inspect { .. } => format!("# {name}: inspect"),
-        Op::Interrupt { .. } => format!("# Ctrl+C: {name}'s waiting call interrupted"),
+        Op::LeaveMulticast { group, interface } => format!(
+            "# {name}: {}",
+            t!(
+                "journal-leave",
+                group = group.to_string(),
+                interface = format!("{interface:?}")
+            )
+        ),
+        Op::Inspect { .. } => format!("# {name}: {}", t!("journal-inspect")),
+        Op::Interrupt { .. } => format!("# Ctrl+C: {}", t!("journal-interrupt", name = name)),
         Op::Rename { name: new } => format!("{new} = {name}"),
         Op::StartSending { job } => format!("# {name}: {}", job_text(job)),
-        Op::StopSending => format!("# {name}: stop sending"),
-        Op::Respond { responder: Some(r) } => {
-            format!("# {name}: answer with the {} responder", r.describe())
+        Op::StopSending => format!("# {name}: {}", t!("journal-stop-sending")),
+        Op::Respond { responder: Some(r) } => format!(
+            "# {name}: {}",
+            t!("journal-answer-with", responder = r.describe())
+        ),
+        Op::Respond { responder: None } => format!("# {name}: {}", t!("journal-stop-answering")),
+        Op::LimitClients { max: Some(n) } => {
+            format!("# {name}: {}", t!("journal-limit", n = n.to_string()))
         }
-        Op::Respond { responder: None } => format!("# {name}: stop answering"),
-        Op::LimitClients { max: Some(n) } => format!("# {name}: at most {n} clients at once"),
-        Op::LimitClients { max: None } => format!("# {name}: no limit on clients"),
-        Op::Record { path: Some(p), .. } => {
-            format!(
-                "# {name}: receive to file {}",
-                str_repr(&p.display().to_string())
-            )
-        }
-        Op::Record { path: None, .. } => format!("# {name}: receive to file off"),
+        Op::LimitClients { max: None } => format!("# {name}: {}", t!("journal-no-limit")),
+        Op::Record { path: Some(p), .. } => format!(
+            "# {name}: {}",
+            t!("journal-record", path = str_repr(&p.display().to_string()))
+        ),
+        Op::Record { path: None, .. } => format!("# {name}: {}", t!("journal-record-off")),
     }
 }
 
@@ -301,36 +324,40 @@ pub fn job_text(job: &SendJob) -> String {
         SendSource::Bytes { data } => {
             let mut r = bytes_repr(&data[..data.len().min(64)]);
             if data.len() > 64 {
-                r.push_str(&format!("... ({} bytes)", data.len()));
+                r.push_str(&t!("journal-job-more", len = data.len().to_string()));
             }
             r
         }
-        SendSource::File { path } => format!("file {}", str_repr(&path.display().to_string())),
+        SendSource::File { path } => t!(
+            "journal-job-file",
+            path = str_repr(&path.display().to_string())
+        ),
     };
     let times = match job.times {
         Some(1) => String::new(),
-        Some(n) => format!(" {n} times"),
-        None => " until stopped".into(),
+        Some(n) => t!("journal-job-times", n = n.to_string()),
+        None => t!("journal-job-until-stopped"),
     };
     let every = if job.interval.is_zero() || job.times == Some(1) {
         String::new()
     } else {
-        format!(" every {} s", float_repr(job.interval.as_secs_f64()))
+        t!(
+            "journal-job-every",
+            secs = float_repr(job.interval.as_secs_f64())
+        )
     };
     let call = match (&job.to, job.all) {
         (Some(a), _) => format!("sendto {}", addr_literal(a)),
         (None, true) => "sendall".into(),
         (None, false) => "send".into(),
     };
-    format!("send {what}{times}{every} ({call})")
-}
-
-fn onoff(on: bool) -> &'static str {
-    if on {
-        "on"
-    } else {
-        "off"
-    }
+    t!(
+        "journal-job",
+        what = what,
+        times = times,
+        every = every,
+        call = call
+    )
 }
 
 fn how_name(h: How) -> &'static str {
@@ -368,11 +395,14 @@ pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
         Reply::Addr(a) => endpoint_repr(a),
         Reply::Timeout(t) => return t.as_secs().map(float_repr),
         Reply::Sent { progress, stopped } => {
-            let how = if *stopped { ", stopped" } else { "" };
             return Some(format!(
-                "# sent {} in {}{how}",
-                crate::ui::count(progress.bytes, "byte", "bytes"),
-                crate::ui::count(progress.sends, "call", "calls")
+                "# {}",
+                t!(
+                    "journal-sent",
+                    bytes = progress.bytes,
+                    calls = progress.sends,
+                    stopped = if *stopped { "yes" } else { "no" }
+                )
             ));
         }
         Reply::Accepted { peer, .. } => {

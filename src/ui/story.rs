@@ -40,7 +40,7 @@ pub enum What {
     State {
         from: SockState,
         to: SockState,
-        cause: &'static str,
+        cause: crate::engine::note::Cause,
     },
     /// A TCP segment captured on loopback, from the sender `id` to `to` (either may be
     /// unknown to the window, not both); `seq` and `ack` relative to each side's first.
@@ -199,7 +199,13 @@ impl Story {
         );
     }
 
-    pub fn state(&mut self, id: SocketId, from: SockState, to: SockState, cause: &'static str) {
+    pub fn state(
+        &mut self,
+        id: SocketId,
+        from: SockState,
+        to: SockState,
+        cause: crate::engine::note::Cause,
+    ) {
         if from != to {
             self.push(id, What::State { from, to, cause });
         }

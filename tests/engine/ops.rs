@@ -1665,13 +1665,7 @@ fn every_state_change_is_an_event_with_its_cause() {
             addr: loopback(Family::Inet, dead),
         },
     );
-    type Change = (
-        SocketId,
-        SockState,
-        SockState,
-        &'static str,
-        Option<TcpState>,
-    );
+    type Change = (SocketId, SockState, SockState, String, Option<TcpState>);
     let kept = d.take_kept();
     let states: Vec<Change> = kept
         .iter()
@@ -1683,7 +1677,7 @@ fn every_state_change_is_an_event_with_its_cause() {
                 cause,
                 kernel,
                 ..
-            } => Some((*id, *from, *to, *cause, *kernel)),
+            } => Some((*id, *from, *to, cause.to_string(), *kernel)),
             _ => None,
         })
         .collect();
@@ -1691,7 +1685,7 @@ fn every_state_change_is_an_event_with_its_cause() {
         states
             .iter()
             .filter(|s| s.0 == id)
-            .map(|s| (s.1, s.2, s.3))
+            .map(|s| (s.1, s.2, s.3.as_str()))
             .collect()
     };
     let kernel_at = |id: SocketId, cause: &str| {

@@ -7,6 +7,7 @@ use std::process::Command;
 
 use crate::common::*;
 use crate::driver::*;
+use socklab::engine::note::{HangUp, HmacFailure, Note};
 use socklab::engine::{AddrSpec, Event, Family, Kind, Op, SocketId};
 use socklab::pyfmt::hashing::{hmac_digest, Algo};
 use socklab::pyfmt::to_hex as hex;
@@ -142,10 +143,11 @@ fn greet_chargen_and_daytime_over_tcp() {
     assert!(read_to_end(&mut c).is_empty(), "exit closes");
     // Said before it closes: nothing closes silently.
     let said = d.wait_for("why it closed", |e| matches!(e, Event::ClosedBy { .. }));
-    let Event::ClosedBy { why, .. } = said else {
+    let Event::ClosedBy { why, responder, .. } = said else {
         unreachable!()
     };
-    assert_eq!(why, "the responder ended the session (greet)");
+    assert_eq!(why, HangUp::ResponderEnded);
+    assert_eq!(responder, "greet");
 
     let (_, port) = tcp_server(&mut d, "chargen", &no());
     let mut c = client(port);
@@ -180,10 +182,15 @@ fn hmac_both_sides_and_rules_over_tcp() {
     assert_eq!(read_n(&mut c, 3), b"OK\n");
     c.write_all(b"after").unwrap();
     assert_eq!(read_n(&mut c, 5), b"after", "a passed session echoes");
-    let note = d.wait_for(
-        "the pass note",
-        |e| matches!(e, Event::Note { text, .. } if text.starts_with("HMAC check passed")),
-    );
+    let note = d.wait_for("the pass note", |e| {
+        matches!(
+            e,
+            Event::Note {
+                note: Note::HmacPassed { .. },
+                ..
+            }
+        )
+    });
     let Event::Note { id, .. } = note else {
         panic!()
     };
@@ -214,7 +221,7 @@ fn hmac_both_sides_and_rules_over_tcp() {
     );
     d.wait_for(
         "the server's verdict",
-        |e| matches!(e, Event::Note { id, text } if *id == s && text.contains("\"OK\"")),
+        |e| matches!(e, Event::Note { id, note: Note::ServerSays { text } } if *id == s && text == "OK"),
     );
 
     let o = Options {
@@ -262,7 +269,7 @@ fn an_hmac_challenge_left_unanswered_fails_in_time() {
         "a verdict, then the server hangs up"
     );
     d.wait_for("the verdict's note", |e| {
-        matches!(e, Event::Note { text, .. } if text.contains("no complete answer within 0.3 s"))
+        matches!(e, Event::Note { note: Note::HmacFailed { why: HmacFailure::NoAnswer { secs }, .. }, .. } if *secs == 0.3)
     });
     // The listener goes on.
     let mut c = client(port);
@@ -334,7 +341,7 @@ fn every_responder_answers_datagrams_to_their_sender() {
     u.send_to(b"hello", ("127.0.0.1", p)).unwrap();
     d.wait_for(
         "the note",
-        |e| matches!(e, Event::Note { id, text } if *id == h && text.contains("no challenge sent")),
+        |e| matches!(e, Event::Note { id, note: Note::NoChallenge { carried: 5, .. } } if *id == h),
     );
     let challenge = ask(&u, p, &[b'?'; 32]);
     assert_eq!(challenge.len(), 32);

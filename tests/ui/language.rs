@@ -25,7 +25,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Names that are code wherever they are drawn (a responder, Python's None).
-const CODE: &[&str] = &["echo", "none"];
+const CODE: &[&str] = &["echo", "none", "rules", "hmac"];
 
 /// Words the English messages use and the Chinese never do: seen in the Chinese window,
 /// they are text left untranslated.
@@ -133,6 +133,13 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
     h.step();
     h.key_press(egui::Key::F1);
     h.step();
+    assert_no_english(&mut h);
+}
+
+/// Nothing drawn is left in English: no word of the English messages that the Chinese
+/// ones never use (Python's output, call and option names are in both or in neither), and
+/// no message missing in Chinese.
+fn assert_no_english(h: &mut H) {
     // Nothing drawn is left in English: no word of the English messages that the Chinese
     // ones never use (Python's output, call and option names are in both or in neither).
     let english = english_only_words();
@@ -142,7 +149,11 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
         .query_all_by(|n| {
             let text = n.value().or_else(|| n.label()).unwrap_or_default();
             // Python as typed and as it answered stays Python.
-            let python = text.starts_with(">>> ")
+            // So is the regex crate's own account of a pattern it cannot read (a drawing of
+            // where, in its words).
+            let library = text.contains("regex parse error") || text.starts_with("error: ");
+            let python = library
+                || text.starts_with(">>> ")
                 || text.starts_with("... ")
                 || text.starts_with("import ")
                 || python_error.is_match(&text);
@@ -170,6 +181,112 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
         missing.is_empty(),
         "messages missing in Chinese: {missing:?}"
     );
+}
+
+/// A listener answering with the HMAC responder in the Chinese window: its form, a payload
+/// and a rule that do not parse, a client that fails the check, the verdict's report and
+/// the journal's comments, all in Chinese.
+#[test]
+fn responders_and_their_reports_in_chinese() {
+    use std::io::{Read, Write};
+    let mut h = harness();
+    to_chinese(&mut h);
+    open_console_zh(&mut h);
+    for line in [
+        "import socket",
+        "srv = socket.socket()",
+        "srv.bind(('127.0.0.1', 0))",
+        "srv.listen()",
+    ] {
+        run_in(&mut h, 0, line);
+    }
+    click_socket_row(&mut h, "srv");
+    click(&mut h, &zh("serve-responder"));
+    h.get_by_label("hmac").click();
+    h.step();
+    h.step();
+    replace_text(&mut h, &zh("serve-key"), "secret");
+    click(&mut h, &zh("serve-answer"));
+    click(&mut h, &zh("workspace-auto-accept"));
+    step_until(&mut h, "answering", |a| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .is_some_and(|x| x.responder.is_some() && x.auto_accept)
+    });
+    let port = selected(&h)
+        .local()
+        .and_then(socklab::engine::Endpoint::port)
+        .unwrap();
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut challenge = [0u8; 32];
+    c.read_exact(&mut challenge).unwrap();
+    c.write_all(b"not the digest\n").unwrap();
+    let mut verdict = Vec::new();
+    c.read_to_end(&mut verdict).unwrap();
+    assert_eq!(verdict, b"FAIL\n");
+    // The listener's tally, and the connection's own report.
+    step_until_drawn(&mut h, "the tally", |h| {
+        h.query_all_by_label_contains("HMAC 校验：0 次通过，1 次失败")
+            .next()
+            .is_some()
+    });
+    // The connection's report (its page would draw the random challenge, which the test's
+    // fonts cannot all draw), worded as its page and the journal word it.
+    let notes: Vec<String> = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .flat_map(|s| s.notes.iter().map(socklab::ui::explain::note))
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("HMAC 校验失败，来自 127.0.0.1:")),
+        "{notes:?}"
+    );
+    // A rule that does not compile and a payload that does not parse, said in Chinese.
+    click_socket_row(&mut h, "srv");
+    click(&mut h, &zh("serve-responder"));
+    h.get_by_label("rules").click();
+    h.step();
+    h.step();
+    click(&mut h, &zh("serve-add-rule"));
+    click(&mut h, &text_in_n("serve-rule", 1));
+    h.get_by_label(&zh("serve-kind-regex")).click();
+    h.step();
+    h.step();
+    replace_text(&mut h, &text_in_n("serve-rule-pattern", 1), "(");
+    replace_text(&mut h, &zh("send-payload"), "\\x4");
+    step_until_drawn(&mut h, "the rule's error", |h| {
+        h.query_all_by_label_contains("正则表达式有误")
+            .next()
+            .is_some()
+    });
+    step_until_drawn(&mut h, "the payload's error", |h| {
+        h.query_all_by_label_contains("个字符：").next().is_some()
+    });
+    click(&mut h, &zh("bottom-journal"));
+    step_until_drawn(&mut h, "the journal's comments", |h| {
+        h.query_all_by_label_contains("开启自动接受连接")
+            .next()
+            .is_some()
+            && h.query_all_by_label_contains(": HMAC 校验失败，来自 127.0.0.1:")
+                .next()
+                .is_some()
+    });
+    assert_no_english(&mut h);
+}
+
+/// A message with one number in the window's language (the test thread draws the window,
+/// so it is Chinese here).
+fn text_in_n(id: &str, n: usize) -> String {
+    let mut args = socklab::i18n::Args::new();
+    args.set("n", socklab::i18n::arg(n));
+    assert_eq!(socklab::i18n::current(), Lang::ZhCn);
+    socklab::i18n::text(id, Some(&args))
 }
 
 #[test]

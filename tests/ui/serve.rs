@@ -131,10 +131,18 @@ fn a_regex_rule_answers_with_its_capture() {
     assert_eq!(read_n(&mut c, 16), b"got temperature\n");
     // The rule's report shows on the connection that fired it.
     step_until(&mut h, "the note", |a| {
-        a.state
-            .sockets
-            .values()
-            .any(|s| s.notes.iter().any(|n| n.starts_with("rule 1 (regex")))
+        a.state.sockets.values().any(|s| {
+            s.notes.iter().any(|n| {
+                matches!(
+                    n,
+                    socklab::engine::note::Note::RuleFired {
+                        rule: 1,
+                        kind: "regex",
+                        ..
+                    }
+                )
+            })
+        })
     });
     assert!(h
         .state()

@@ -51,3 +51,47 @@ serve-queue-more = ... and { $n } more
 serve-every-interface = { $any } (every interface: an empty host binds them all)
 serve-exposed = { $shown } is reachable from the network: anyone who can reach this machine can talk to this server. Use 127.0.0.1 (or ::1) to keep it local.
 serve-unbound-listen = listen() before bind() binds { $any } (every interface) on a port the kernel picks: reachable from the network. Bind 127.0.0.1 (or ::1) first to keep it local.
+
+# What the engine reports of its own accord: a responder's verdict, a listener that paused.
+# $from is note-from or nothing.
+note-from = { " " }from { $peer }
+note-hmac-passed = HMAC check passed{ $from }
+note-hmac-wrong = HMAC check FAILED{ $from }: wrong key or digest
+note-hmac-late = HMAC check FAILED{ $from }: no complete answer within { $secs } s
+note-no-challenge = no challenge sent{ $from }: the request carried { $carried } bytes and a challenge is { $challenge }; over UDP a request must carry at least { $least } (a higher UDP amplification limit answers shorter ones)
+note-answered = answered the challenge with { $mac }
+note-server-says = the server says { $text }
+note-rule-fired = rule { $rule } ({ $kind } { $pattern }) fired, time { $count }
+note-paused-process-files = accept paused: EMFILE: the process has reached its limit of { $limit } open files (RLIMIT_NOFILE), { $sockets } of them socklab's sockets; connections wait in the listen backlog, and accepting resumes when one closes. Raise the limit (ulimit -n) or close connections
+note-paused-system-files = accept paused: ENFILE: the whole system has run out of open files (fs.file-max), socklab holds { $sockets } sockets; connections wait in the listen backlog, and accepting resumes when one closes
+note-paused-memory = accept paused: { $errno }: the kernel is short of memory for new connections; connections wait in the listen backlog, and accepting resumes when one closes
+note-paused-sockets = accept paused: { $max } sockets are open, the engine's limit; connections wait in the listen backlog, and accepting resumes when one closes
+note-paused-consumer = accept paused: { $queued } events wait for the window to read them; connections wait in the listen backlog, and accepting resumes when the window catches up
+note-accepting-again = accepting again (tries that found the shortage still there: { $tries })
+note-not-followed = its life after close is not followed: { $max } closed connections are followed already
+note-still-there = still { $state } after { $secs } s; no longer followed
+note-left-out = { $n } notes and reports were left out while the window fell behind
+# Why socklab hung up a responder's connection.
+note-hangup-ended = the responder ended the session
+note-hangup-peer-closed = the peer closed its side, so the server hung up too
+note-hangup-peer-gone = the peer is gone (sending to it failed)
+
+# Why a responder cannot be built from the form ($name quoted; $why: the part's own error).
+serve-error-unknown-responder = unknown responder { $name }: one of { $names }
+serve-error-unknown-digest = unknown digest { $name }: use md5, sha1 or sha256
+serve-error-no-key = the HMAC responders need a key
+serve-error-no-rules = the rules responder needs at least one rule
+serve-error-fixed-reply = the fixed reply: { $why }
+serve-error-rule = rule { $n }: { $why }
+serve-error-regex = bad regex: { $why }
+serve-error-pattern = pattern: { $why }
+serve-error-reply = reply: { $why }
+serve-error-lone-close = reply: a lone '{"}"}' (write '{"}}"}' for a brace)
+serve-error-unclosed = reply: '{"{"}' without '{"}"}' (write '{"{{"}' for a brace)
+serve-error-placeholder = reply: unknown placeholder {"{"}{ $name }{"}"}: use {"{0}..{9}, {count}, {time}, {peer}"} or {"{data}"}
+# How a rule matches a message.
+serve-kind-exact = exact
+serve-kind-contains = contains
+serve-kind-prefix = prefix
+serve-kind-suffix = suffix
+serve-kind-regex = regex

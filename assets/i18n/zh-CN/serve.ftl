@@ -51,3 +51,47 @@ serve-queue-more = ... 还有 { $n } 个
 serve-every-interface = { $any }（所有网络接口：主机留空就绑定全部接口）
 serve-exposed = { $shown } 可以从网络访问：任何能连到这台机器的人都能和这个服务器通信。要只在本机使用，请用 127.0.0.1（或 ::1）。
 serve-unbound-listen = 没有 bind() 就调用 listen()，内核会把它绑定到 { $any }（所有网络接口）上一个由内核选的端口：可以从网络访问。要只在本机使用，请先绑定 127.0.0.1（或 ::1）。
+
+# 引擎主动报告的事：应答器的判定、暂停接受连接的监听套接字。
+# $from 为 note-from 或空。
+note-from = ，来自 { $peer }
+note-hmac-passed = HMAC 校验通过{ $from }
+note-hmac-wrong = HMAC 校验失败{ $from }：密钥或摘要不对
+note-hmac-late = HMAC 校验失败{ $from }：{ $secs } 秒内没有收到完整的回答
+note-no-challenge = 未发送挑战{ $from }：请求只有 { $carried } 字节，而挑战有 { $challenge } 字节；UDP 上的请求至少要有 { $least } 字节（调高 UDP 放大倍数上限可应答更短的请求）
+note-answered = 已用 { $mac } 回答挑战
+note-server-says = 服务器回复 { $text }
+note-rule-fired = 规则 { $rule }（{ $kind } { $pattern }）第 { $count } 次触发
+note-paused-process-files = 暂停接受连接：EMFILE：进程已达到打开文件数上限 { $limit }（RLIMIT_NOFILE），其中 { $sockets } 个是 socklab 的套接字；新连接在监听队列中等待，有连接关闭时恢复接受。请调高上限（ulimit -n）或关闭一些连接
+note-paused-system-files = 暂停接受连接：ENFILE：整个系统的打开文件数已用尽（fs.file-max），socklab 持有 { $sockets } 个套接字；新连接在监听队列中等待，有连接关闭时恢复接受
+note-paused-memory = 暂停接受连接：{ $errno }：内核没有足够内存建立新连接；新连接在监听队列中等待，有连接关闭时恢复接受
+note-paused-sockets = 暂停接受连接：已打开 { $max } 个套接字，达到引擎上限；新连接在监听队列中等待，有连接关闭时恢复接受
+note-paused-consumer = 暂停接受连接：{ $queued } 个事件等待窗口读取；新连接在监听队列中等待，窗口跟上后恢复接受
+note-accepting-again = 恢复接受连接（期间有 { $tries } 次尝试时资源仍然不足）
+note-not-followed = 不再跟踪它关闭后的状态：已在跟踪 { $max } 个关闭的连接
+note-still-there = { $secs } 秒后仍处于 { $state }；不再跟踪
+note-left-out = 窗口处理不过来时略去了 { $n } 条报告
+# socklab 挂断应答器连接的原因。
+note-hangup-ended = 应答器结束了会话
+note-hangup-peer-closed = 对端关闭了它那一端，服务器也随之挂断
+note-hangup-peer-gone = 对端已不在（向它发送失败）
+
+# 应答器无法按表单建立的原因（$name 带引号；$why：该部分自己的错误）。
+serve-error-unknown-responder = 未知的应答器 { $name }：可选 { $names }
+serve-error-unknown-digest = 未知的摘要算法 { $name }：请用 md5、sha1 或 sha256
+serve-error-no-key = HMAC 应答器需要密钥
+serve-error-no-rules = 规则应答器至少需要一条规则
+serve-error-fixed-reply = 固定回复：{ $why }
+serve-error-rule = 规则 { $n }：{ $why }
+serve-error-regex = 正则表达式有误：{ $why }
+serve-error-pattern = 模式：{ $why }
+serve-error-reply = 回复：{ $why }
+serve-error-lone-close = 回复：有一个单独的 '{"}"}'（要表示花括号本身，请写 '{"}}"}'）
+serve-error-unclosed = 回复：'{"{"}' 没有配对的 '{"}"}'（要表示花括号本身，请写 '{"{{"}'）
+serve-error-placeholder = 回复：未知的占位符 {"{"}{ $name }{"}"}：请用 {"{0}..{9}, {count}, {time}, {peer}"} 或 {"{data}"}
+# 规则如何匹配一条消息。
+serve-kind-exact = 完全相同
+serve-kind-contains = 包含
+serve-kind-prefix = 开头是
+serve-kind-suffix = 结尾是
+serve-kind-regex = 正则

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use super::{is_again, spawn_accepted, Worker, BURST};
 use crate::engine::addr::Endpoint;
-use crate::engine::errors::{errno_name, strerror, OpError};
+use crate::engine::errors::OpError;
 use crate::engine::event::Event;
+use crate::engine::note::{Note, Shortage};
 use crate::sys;
 
 const FIRST_RETRY: Duration = Duration::from_millis(100);
@@ -138,8 +139,11 @@ impl Worker {
                     failures: 1,
                 });
                 // Once per shortage, not once per try.
-                let text = pause_text(short, self.shared.live.load(Ordering::Acquire));
-                self.unasked(Event::Note { id: self.id, text });
+                let note = Note::AcceptPaused {
+                    short: shortage(short),
+                    sockets: self.shared.live.load(Ordering::Acquire),
+                };
+                self.unasked(Event::Note { id: self.id, note });
             }
         }
     }
@@ -154,10 +158,7 @@ impl Worker {
             let tries = p.failures;
             self.unasked(Event::Note {
                 id: self.id,
-                text: format!(
-                    "accepting again ({tries} {} found the shortage still there)",
-                    if tries == 1 { "try" } else { "tries" }
-                ),
+                note: Note::AcceptingAgain { tries },
             });
         }
     }
@@ -189,38 +190,19 @@ fn out_of_resources(e: &std::io::Error) -> bool {
     )
 }
 
-fn pause_text(short: Short, sockets: usize) -> String {
-    let wait = "connections wait in the listen backlog, and accepting resumes when one closes";
+/// The shortage as the note says it (the open-file limit read now).
+fn shortage(short: Short) -> Shortage {
     match short {
         Short::Descriptors {
-            errno: errno @ libc::EMFILE,
-        } => {
-            let limit = sys::nofile_limit()
-                .0
-                .map_or("no".to_string(), |n| n.to_string());
-            format!(
-                "accept paused: {} ({}): the process has reached its limit of {limit} open files (RLIMIT_NOFILE), {sockets} of them socklab's sockets; {wait}. Raise the limit (ulimit -n) or close connections",
-                errno_name(errno),
-                strerror(errno)
-            )
-        }
+            errno: libc::EMFILE,
+        } => Shortage::ProcessFiles {
+            limit: sys::nofile_limit().0,
+        },
         Short::Descriptors {
-            errno: errno @ libc::ENFILE,
-        } => format!(
-            "accept paused: {} ({}): the whole system has run out of open files (fs.file-max), socklab holds {sockets} sockets; {wait}",
-            errno_name(errno),
-            strerror(errno)
-        ),
-        Short::Descriptors { errno } => format!(
-            "accept paused: {} ({}): the kernel is short of memory for new connections; {wait}",
-            errno_name(errno),
-            strerror(errno)
-        ),
-        Short::Sockets { max } => {
-            format!("accept paused: {max} sockets are open, the engine's limit; {wait}")
-        }
-        Short::Consumer { queued } => format!(
-            "accept paused: {queued} events wait for the window or log to read them; {wait} or the reader catches up"
-        ),
+            errno: libc::ENFILE,
+        } => Shortage::SystemFiles,
+        Short::Descriptors { errno } => Shortage::Memory { errno },
+        Short::Sockets { max } => Shortage::Sockets { max },
+        Short::Consumer { queued } => Shortage::Consumer { queued },
     }
 }

@@ -211,7 +211,7 @@ impl Worker {
         self.connecting = false;
         match result {
             Ok(()) => {
-                self.set_state(SockState::Connected, op);
+                self.set_state(SockState::Connected, Cause::Call { op });
                 Ok(if ex { Reply::Int(0) } else { Reply::Unit })
             }
             Err(e) => {
@@ -219,7 +219,7 @@ impl Worker {
                     match (errno, &e.kind) {
                         // Still connecting in the kernel: non-blocking, or a timeout.
                         (libc::EINPROGRESS | libc::EALREADY, _) | (_, ErrorKind::Timeout) => {
-                            self.set_state(SockState::Connecting, op);
+                            self.set_state(SockState::Connecting, Cause::Call { op });
                         }
                         // Already connected: it stays so. Closed while it waited: closed is
                         // what it becomes.
@@ -227,7 +227,7 @@ impl Worker {
                         _ if e.closed_while_waiting => {}
                         // A failed connect leaves the socket usable again, as it was (the
                         // kernel gives back the port it picked for the attempt).
-                        _ => self.set_state(self.before_connect, "a failed connect"),
+                        _ => self.set_state(self.before_connect, Cause::FailedConnect),
                     }
                     if ex
                         && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
@@ -257,7 +257,7 @@ impl Worker {
                 if matches!(e.raw_os_error(), Some(libc::EINPROGRESS))
                     && self.timeout != Timeout::NonBlocking =>
             {
-                self.set_state(SockState::Connecting, op);
+                self.set_state(SockState::Connecting, Cause::Call { op });
                 self.publish(false);
                 self.wait(req, op, libc::POLLOUT, deadline, &mut announced, shown)?;
                 let result = match self.sock.take_error() {
@@ -403,7 +403,7 @@ impl Worker {
             && self.kind == Kind::Stream
             && self.state == SockState::Connected
         {
-            self.set_state(SockState::HalfClosed, "the peer closed its side");
+            self.set_state(SockState::HalfClosed, Cause::PeerClosed);
         }
         if from {
             Ok(Reply::BytesFrom {

@@ -58,7 +58,7 @@ impl Worker {
                         // b'': the peer closed its side; stop polling for input.
                         self.count_in_buf(&mut buf, peer);
                         self.auto.eof = true;
-                        self.set_state(SockState::HalfClosed, "the peer closed its side");
+                        self.set_state(SockState::HalfClosed, Cause::PeerClosed);
                         self.view.snapshot_due = true;
                         self.answer_eof();
                         break;
@@ -82,7 +82,7 @@ impl Worker {
                 }
                 Err(e) => {
                     self.auto.auto_recv = None;
-                    self.set_state(SockState::Error, "a receive failed");
+                    self.set_state(SockState::Error, Cause::ReceiveFailed);
                     self.report(OpError::from_io("recv", None, &e));
                     break;
                 }

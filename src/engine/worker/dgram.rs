@@ -12,6 +12,7 @@ use crate::engine::addr::Endpoint;
 use crate::engine::bytes::Bytes;
 use crate::engine::errors::OpError;
 use crate::engine::event::{Direction, Permit, SockState};
+use crate::engine::note::Cause;
 use crate::sys;
 
 /// Datagrams taken per call at most.
@@ -81,7 +82,7 @@ impl Worker {
                 Err(e) if is_again(&e) => break,
                 Err(e) => {
                     self.auto.auto_recv = None;
-                    self.set_state(SockState::Error, "a receive failed");
+                    self.set_state(SockState::Error, Cause::ReceiveFailed);
                     self.report(OpError::from_io("recv", None, &e));
                     break;
                 }

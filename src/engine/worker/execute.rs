@@ -26,9 +26,7 @@ impl Worker {
             let n = std::mem::take(&mut self.delivery.unsaid);
             self.shared.emit(Event::Note {
                 id: self.id,
-                text: format!(
-                    "{n} notes and reports were left out while the window or log fell behind"
-                ),
+                note: Note::LeftOut { n },
             });
         }
         self.shared.emit(ev);
@@ -137,7 +135,7 @@ impl Worker {
                     errno: libc::ECONNRESET | libc::EPIPE
                 }
             ) {
-                self.set_state(SockState::Error, op);
+                self.set_state(SockState::Error, Cause::Call { op });
             }
         }
         self.reply(req, op, start, result);
@@ -166,7 +164,7 @@ impl Worker {
                     err
                 })?;
                 if self.state == SockState::Created {
-                    self.set_state(SockState::Bound, name);
+                    self.set_state(SockState::Bound, Cause::Call { op: name });
                 }
                 Ok(Reply::Unit)
             }
@@ -174,7 +172,7 @@ impl Worker {
                 self.sock
                     .listen(backlog.max(0))
                     .map_err(|e| OpError::from_io(name, self.local_shown(), &e))?;
-                self.set_state(SockState::Listening, name);
+                self.set_state(SockState::Listening, Cause::Call { op: name });
                 Ok(Reply::Unit)
             }
             Op::Accept => {
@@ -205,7 +203,7 @@ impl Worker {
                 self.sock
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;
-                self.set_state(SockState::HalfClosed, cause);
+                self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
                 Ok(Reply::Unit)
             }
             Op::Close => Ok(Reply::Unit),
@@ -333,7 +331,7 @@ impl Worker {
 impl Worker {
     /// Moves the socket to `to` and says so, with what caused it (an operation's name, or
     /// what happened on the wire).
-    pub(super) fn set_state(&mut self, to: SockState, cause: &'static str) {
+    pub(super) fn set_state(&mut self, to: SockState, cause: Cause) {
         if self.state == to {
             return;
         }
@@ -342,12 +340,7 @@ impl Worker {
     }
 
     /// set_state with the kernel's TCP state already read (a snapshot just read it).
-    pub(super) fn set_state_seen(
-        &mut self,
-        to: SockState,
-        cause: &'static str,
-        kernel: Option<TcpState>,
-    ) {
+    pub(super) fn set_state_seen(&mut self, to: SockState, cause: Cause, kernel: Option<TcpState>) {
         if self.state == to {
             return;
         }

@@ -126,7 +126,7 @@ impl Worker {
             self.report(OpError::internal(what, message));
         }
         self.crash.broken = true;
-        self.set_state(SockState::Error, "an internal error");
+        self.set_state(SockState::Error, Cause::Internal);
         self.auto.auto_recv = None;
         self.auto.auto_accept = None;
         self.answering = None;
@@ -271,9 +271,9 @@ impl Worker {
         let parent = self.serving.parent.take();
         let close_req = self.closing;
         let cause = match close_req {
-            _ if self.crash.broken => "an internal error",
-            Some(r) if r != ReqId(0) => "close",
-            _ => "closed by socklab",
+            _ if self.crash.broken => Cause::Internal,
+            Some(r) if r != ReqId(0) => Cause::Call { op: "close" },
+            _ => Cause::ClosedBySocklab,
         };
         self.set_state(SockState::Closed, cause);
         self.publish_at_close();

@@ -24,6 +24,7 @@ use super::event::{
     Chunk, Counters, Direction, Event, Permit, Reply, Snapshot, SockState, SocketInfo,
 };
 use super::inspect::{self, TcpState};
+use super::note::{Cause, Note};
 use super::options::{self, OptionReading};
 use super::waker::Wake;
 use super::{lock, Shared, WorkerHandle};

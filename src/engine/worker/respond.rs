@@ -14,6 +14,7 @@ use crate::engine::addr::{Endpoint, Kind};
 use crate::engine::command::{ReqId, SocketId};
 use crate::engine::errors::OpError;
 use crate::engine::event::{Event, Reply, SockState};
+use crate::engine::note::HangUp;
 use crate::engine::responder::{Ctx, Out, Responder, ResponderSpec};
 use crate::engine::{lock, Shared};
 
@@ -35,7 +36,7 @@ pub(super) struct Answering {
     hold_until: Option<Instant>,
     stream: Option<Vec<u8>>,
     /// Close once everything queued is sent, and why (said before the socket closes).
-    close_when_sent: Option<&'static str>,
+    close_when_sent: Option<HangUp>,
 }
 
 /// A listener's side of serving (the responder its connections get, their count and
@@ -162,8 +163,7 @@ impl Worker {
     pub(super) fn answer_eof(&mut self) {
         if let Some(a) = self.answering.as_mut() {
             a.stream = None;
-            a.close_when_sent
-                .get_or_insert("the peer closed its side, so the server hung up too");
+            a.close_when_sent.get_or_insert(HangUp::PeerClosed);
         }
     }
 
@@ -234,17 +234,16 @@ impl Worker {
                 Out::Stream { .. } => {}
                 Out::Wait { delay } => a.hold_until = Some(now + delay),
                 Out::Close if !datagram => {
-                    a.close_when_sent
-                        .get_or_insert("the responder ended the session");
+                    a.close_when_sent.get_or_insert(HangUp::ResponderEnded);
                 }
                 Out::Close => {}
-                Out::Note { text } => self.unasked(Event::Note { id: self.id, text }),
+                Out::Note { note } => self.unasked(Event::Note { id: self.id, note }),
             }
         }
         let ended = self.flush_answers(&mut a);
         let done = a.outq.is_empty() && a.dgrams.is_empty() && a.held.is_empty();
         let why = if ended {
-            Some("the peer is gone (sending to it failed)")
+            Some(HangUp::PeerGone)
         } else {
             a.close_when_sent.filter(|_| done)
         };
@@ -254,7 +253,8 @@ impl Worker {
             if self.closing.is_none() {
                 self.unasked(Event::ClosedBy {
                     id: self.id,
-                    why: format!("{} ({})", why, a.spec.describe()),
+                    why,
+                    responder: a.spec.describe(),
                 });
             }
             self.closing.get_or_insert(ReqId(0));

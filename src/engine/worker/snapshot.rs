@@ -161,11 +161,11 @@ impl Worker {
         // connect's); until then the kernel's word waits.
         if derived != self.state && !self.connecting {
             let cause = match tcp.as_ref().map(|t| t.state) {
-                Some(TcpState::Established) => "the handshake completed",
-                Some(TcpState::Close) => "a failed connect",
-                Some(TcpState::CloseWait) => "the peer closed its side",
-                Some(TcpState::Listen) => "listen",
-                _ => "the kernel's TCP state",
+                Some(TcpState::Established) => Cause::Handshake,
+                Some(TcpState::Close) => Cause::FailedConnect,
+                Some(TcpState::CloseWait) => Cause::PeerClosed,
+                Some(TcpState::Listen) => Cause::Call { op: "listen" },
+                _ => Cause::KernelState,
             };
             self.set_state_seen(derived, cause, tcp.as_ref().map(|t| t.state));
         }

@@ -100,6 +100,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
             clients(ui, s, children, actions);
         }
         if let Some(note) = s.notes.back() {
+            let note = crate::ui::explain::note(note);
             ui.label(
                 RichText::new(t!("serve-last-report", note = note, n = s.notes.len())).small(),
             );
@@ -114,10 +115,10 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(t!("serve-rule", n = n));
             egui::ComboBox::from_id_salt(("rule kind", i))
-                .selected_text(r.kind.name())
+                .selected_text(kind_word(r.kind))
                 .show_ui(ui, |ui| {
                     for k in MatchKind::ALL {
-                        ui.selectable_value(&mut r.kind, k, k.name());
+                        ui.selectable_value(&mut r.kind, k, kind_word(k));
                     }
                 })
                 .response
@@ -252,5 +253,16 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
             ))
             .small(),
         );
+    }
+}
+
+/// How a rule matches, in the window's language (`serve --rule` spells it `regex:`...).
+fn kind_word(k: MatchKind) -> String {
+    match k {
+        MatchKind::Exact => t!("serve-kind-exact"),
+        MatchKind::Contains => t!("serve-kind-contains"),
+        MatchKind::Prefix => t!("serve-kind-prefix"),
+        MatchKind::Suffix => t!("serve-kind-suffix"),
+        MatchKind::Regex => t!("serve-kind-regex"),
     }
 }

@@ -295,13 +295,13 @@ impl UiState {
                     j.progress = progress;
                 }
             }
-            Event::Note { id, text } => {
+            Event::Note { id, note } => {
                 // A responder's verdict is a line of the journal, and the listener keeps
                 // the tally.
-                let passed = text.starts_with("HMAC check passed");
-                if passed || text.starts_with("HMAC check FAILED") {
+                if let Some(passed) = note.verdict() {
                     let name = self.name_of(id);
-                    self.journal.remark(Some(id), format!("# {name}: {text}"));
+                    let said = crate::ui::explain::note(&note);
+                    self.journal.remark(Some(id), format!("# {name}: {said}"));
                     let tally = self
                         .sockets
                         .get(&id)
@@ -319,7 +319,7 @@ impl UiState {
                     if s.notes.len() >= MAX_NOTES {
                         s.notes.pop_front();
                     }
-                    s.notes.push_back(text);
+                    s.notes.push_back(note);
                 }
             }
             Event::Renamed { id, name } => {
@@ -358,15 +358,18 @@ impl UiState {
                 id, op, with_op, ..
             } => {
                 let name = self.name_of(id);
-                self.journal.remark(
-                    Some(id),
-                    format!("# {name}.{op}() ran while {name}.{with_op}() waited"),
-                );
+                let said = t!("journal-overlap", name = &name, op = op, with = with_op);
+                self.journal.remark(Some(id), format!("# {said}"));
             }
-            Event::ClosedBy { id, why } => {
+            Event::ClosedBy { id, why, responder } => {
                 let name = self.name_of(id);
-                self.journal
-                    .remark(Some(id), format!("# {name} closed by socklab: {why}"));
+                let said = t!(
+                    "journal-closed-by",
+                    name = &name,
+                    why = crate::ui::explain::hang_up(why),
+                    responder = responder
+                );
+                self.journal.remark(Some(id), format!("# {said}"));
             }
             Event::Afterlife {
                 id,
@@ -375,18 +378,17 @@ impl UiState {
             } => {
                 self.story.kernel(id, state);
                 let name = self.name_of(id);
-                let line = match (state, time_left) {
-                    (None, _) => {
-                        format!("# {name} after close: the kernel forgot the connection")
-                    }
-                    (Some(s), Some(left)) => format!(
-                        "# {name} after close: {} for {:.0} s",
-                        s.name(),
-                        left.as_secs_f64().ceil()
+                let said = match (state, time_left) {
+                    (None, _) => t!("journal-after-forgot", name = &name),
+                    (Some(s), Some(left)) => t!(
+                        "journal-after-for",
+                        name = &name,
+                        state = s.name(),
+                        secs = format!("{:.0}", left.as_secs_f64().ceil())
                     ),
-                    (Some(s), None) => format!("# {name} after close: {}", s.name()),
+                    (Some(s), None) => t!("journal-after", name = &name, state = s.name()),
                 };
-                self.journal.remark(Some(id), line);
+                self.journal.remark(Some(id), format!("# {said}"));
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.after_close = Some(super::AfterClose {
                         state,

@@ -100,7 +100,7 @@ pub struct SockView {
     /// What the last send, export or save said (a partial send's count, a file written).
     pub status: Option<String>,
     /// What its responder reported (a check passed, a rule fired), newest last.
-    pub notes: std::collections::VecDeque<String>,
+    pub notes: std::collections::VecDeque<crate::engine::note::Note>,
     /// The connection's life in the kernel after close (TCP), as last reported.
     pub after_close: Option<AfterClose>,
     /// The file File mode sends, as last looked at (off the frame).
