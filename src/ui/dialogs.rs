@@ -9,9 +9,9 @@ use crate::t;
 
 pub trait Dialogs {
     /// A file to read; None when the person cancels (or no dialog can be shown).
-    fn open_file(&mut self, title: &str) -> Option<PathBuf>;
+    fn open_file(&mut self, title: Title) -> Option<PathBuf>;
     /// A file to write, proposing `default_name`.
-    fn save_file(&mut self, title: &str, default_name: &str) -> Option<PathBuf>;
+    fn save_file(&mut self, title: Title, default_name: &str) -> Option<PathBuf>;
 }
 
 /// The desktop's own dialogs. Where no portal runs, they answer None and the path fields
@@ -19,28 +19,38 @@ pub trait Dialogs {
 pub struct NativeDialogs;
 
 impl Dialogs for NativeDialogs {
-    fn open_file(&mut self, title: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title(said(title)).pick_file()
+    fn open_file(&mut self, title: Title) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_title(title.said()).pick_file()
     }
 
-    fn save_file(&mut self, title: &str, default_name: &str) -> Option<PathBuf> {
+    fn save_file(&mut self, title: Title, default_name: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title(said(title))
+            .set_title(title.said())
             .set_file_name(default_name)
             .save_file()
     }
 }
 
-/// A dialog's title, asked for in English, in the window's language (the dialog is shown
-/// from the window's thread). One it does not know is shown as it is.
-fn said(title: &str) -> String {
-    match title {
-        "File to send" => t!("files-dialog-file-to-send"),
-        "Receive to file" => t!("files-dialog-receive-to"),
-        "Save traffic to" => t!("files-dialog-save-traffic"),
-        "Payload library file" => t!("files-dialog-library"),
-        "Python file to run" => t!("files-dialog-script"),
-        other => other.to_string(),
+/// What a dialog asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Title {
+    FileToSend,
+    ReceiveTo,
+    SaveTraffic,
+    Library,
+    Script,
+}
+
+impl Title {
+    /// Its title in the window's language (the dialog is shown from the window's thread).
+    pub fn said(self) -> String {
+        match self {
+            Title::FileToSend => t!("files-dialog-file-to-send"),
+            Title::ReceiveTo => t!("files-dialog-receive-to"),
+            Title::SaveTraffic => t!("files-dialog-save-traffic"),
+            Title::Library => t!("files-dialog-library"),
+            Title::Script => t!("files-dialog-script"),
+        }
     }
 }
 
@@ -57,8 +67,8 @@ impl ScriptedDialogs {
         lock(&self.answers).push_back(path);
     }
 
-    fn next(&mut self, title: &str) -> Option<PathBuf> {
-        lock(&self.asked).push(title.to_string());
+    fn next(&mut self, title: Title) -> Option<PathBuf> {
+        lock(&self.asked).push(title.said());
         lock(&self.answers).pop_front().flatten()
     }
 }
@@ -68,11 +78,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Dialogs for ScriptedDialogs {
-    fn open_file(&mut self, title: &str) -> Option<PathBuf> {
+    fn open_file(&mut self, title: Title) -> Option<PathBuf> {
         self.next(title)
     }
 
-    fn save_file(&mut self, title: &str, _default_name: &str) -> Option<PathBuf> {
+    fn save_file(&mut self, title: Title, _default_name: &str) -> Option<PathBuf> {
         self.next(title)
     }
 }

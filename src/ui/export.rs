@@ -1,6 +1,7 @@
 //! Saving a socket's traffic: the received bytes as a file, and the log as CSV or JSON lines
 //! (one row per call, with exact hex), written atomically and streamed, not built in memory.
 
+use crate::ui::files::Phrase;
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::SystemTime;
@@ -66,7 +67,7 @@ pub fn save_received(
     write_rows(
         path,
         replace,
-        "the received bytes",
+        Phrase::Received,
         log,
         progress,
         b"",
@@ -104,7 +105,7 @@ pub fn export_csv(
     write_rows(
         path,
         replace,
-        "the traffic log as CSV",
+        Phrase::Csv,
         log,
         progress,
         header,
@@ -141,7 +142,7 @@ pub fn export_jsonl(
     write_rows(
         path,
         replace,
-        "the traffic log as JSON lines",
+        Phrase::Jsonl,
         log,
         progress,
         b"",
@@ -156,7 +157,7 @@ pub fn export_jsonl(
 fn write_rows(
     path: &Path,
     replace: Replace,
-    what: &'static str,
+    what: Phrase,
     log: &TrafficLog,
     progress: &Progress,
     header: &[u8],

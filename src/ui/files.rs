@@ -19,15 +19,15 @@ pub enum FileError {
     /// `hint` what to do, for this errno at this path.
     Io {
         op: &'static str,
-        what: &'static str,
+        what: Phrase,
         path: PathBuf,
         source: io::Error,
-        hint: &'static str,
+        hint: Phrase,
     },
     /// Larger than a file of its kind can be.
     TooBig {
         path: PathBuf,
-        what: &'static str,
+        what: Phrase,
         size: u64,
         max: u64,
     },
@@ -36,11 +36,11 @@ pub enum FileError {
     /// Read, but not what it should hold.
     NotValid {
         path: PathBuf,
-        what: &'static str,
+        what: Phrase,
         line: usize,
         column: usize,
         why: String,
-        hint: &'static str,
+        hint: Phrase,
     },
 }
 
@@ -56,7 +56,7 @@ impl std::fmt::Display for FileError {
                 hint,
             } => {
                 let (what, path, said, hint) =
-                    (phrase(what), shown(path), said(source), phrase(hint));
+                    (phrase(*what), shown(path), said(source), phrase(*hint));
                 if *op == "read" {
                     t!(
                         "files-could-not-read",
@@ -84,7 +84,7 @@ impl std::fmt::Display for FileError {
                 "files-too-big",
                 path = shown(path),
                 size = size.to_string(),
-                what = phrase(what),
+                what = phrase(*what),
                 max = max.to_string()
             ),
             FileError::Folder { path } => t!("files-folder", path = shown(path)),
@@ -98,11 +98,11 @@ impl std::fmt::Display for FileError {
             } => t!(
                 "files-not-valid",
                 path = shown(path),
-                what = phrase(what),
+                what = phrase(*what),
                 line = line.to_string(),
                 column = column.to_string(),
                 why = why,
-                hint = phrase(hint)
+                hint = phrase(*hint)
             ),
         };
         f.write_str(&text)
@@ -122,53 +122,79 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// A phrase the file code hands around in English — what is written or read, what is being
-/// done, what to do about a failure — in this thread's language. One it does not know is
-/// said as it is.
-pub fn phrase(english: &str) -> String {
-    match english {
-        // What is written or read.
-        "the journal" => t!("files-what-journal"),
-        "the library" => t!("files-what-library"),
-        "a library file" => t!("files-what-library-file"),
-        "a socklab library" => t!("files-what-socklab-library"),
-        "the file to send" => t!("files-what-file-to-send"),
-        "the settings" => t!("files-what-settings"),
-        "the received bytes" => t!("files-what-received"),
-        "the traffic log as CSV" => t!("files-what-csv"),
-        "the traffic log as JSON lines" => t!("files-what-jsonl"),
-        // What is being done (a file job).
-        "saving the journal" => t!("files-doing-save-journal"),
-        "saving the received bytes" => t!("files-doing-save-received"),
-        "saving the traffic log as CSV" => t!("files-doing-save-csv"),
-        "saving the traffic log as JSON lines" => t!("files-doing-save-jsonl"),
-        "reading the library" => t!("files-doing-read-library"),
-        "saving the library" => t!("files-doing-save-library"),
-        "looking at the file" => t!("files-doing-check-file"),
-        // What to do.
-        "check the path" => t!("files-hint-check-path"),
-        "that folder takes no new files: pick another" => t!("files-hint-no-new-files"),
-        "the folder does not exist: pick one that does" => t!("files-hint-no-folder"),
-        "pick a file you may read" => t!("files-hint-may-read"),
-        "pick a folder you can write to" => t!("files-hint-can-write"),
-        "that file system is read-only: pick a folder on another disk" => {
-            t!("files-hint-read-only")
-        }
-        "the disk is full: free some space or pick another disk" => t!("files-hint-disk-full"),
-        "that is a folder: name a file in it" => t!("files-hint-is-folder"),
-        "a part of the path is a file, not a folder: check the path" => {
-            t!("files-hint-not-folder")
-        }
-        "the name is too long: pick a shorter one" => t!("files-hint-name-too-long"),
-        "export one from socklab to see the format" => t!("files-hint-library-format"),
-        other => other.to_string(),
+/// What the file code says of a file job: what is written or read, what is being done,
+/// what to do about a failure. Typed, so none is said without its translation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrase {
+    // What is written or read.
+    Journal,
+    Library,
+    LibraryFile,
+    SocklabLibrary,
+    FileToSend,
+    Settings,
+    Received,
+    Csv,
+    Jsonl,
+    // What is being done (a file job).
+    SavingJournal,
+    SavingReceived,
+    SavingCsv,
+    SavingJsonl,
+    ReadingLibrary,
+    SavingLibrary,
+    LookingAtFile,
+    // What to do.
+    CheckPath,
+    NoNewFiles,
+    NoFolder,
+    MayRead,
+    CanWrite,
+    ReadOnly,
+    DiskFull,
+    IsFolder,
+    NotFolder,
+    NameTooLong,
+    LibraryFormat,
+}
+
+/// A phrase in this thread's language.
+pub fn phrase(p: Phrase) -> String {
+    match p {
+        Phrase::Journal => t!("files-what-journal"),
+        Phrase::Library => t!("files-what-library"),
+        Phrase::LibraryFile => t!("files-what-library-file"),
+        Phrase::SocklabLibrary => t!("files-what-socklab-library"),
+        Phrase::FileToSend => t!("files-what-file-to-send"),
+        Phrase::Settings => t!("files-what-settings"),
+        Phrase::Received => t!("files-what-received"),
+        Phrase::Csv => t!("files-what-csv"),
+        Phrase::Jsonl => t!("files-what-jsonl"),
+        Phrase::SavingJournal => t!("files-doing-save-journal"),
+        Phrase::SavingReceived => t!("files-doing-save-received"),
+        Phrase::SavingCsv => t!("files-doing-save-csv"),
+        Phrase::SavingJsonl => t!("files-doing-save-jsonl"),
+        Phrase::ReadingLibrary => t!("files-doing-read-library"),
+        Phrase::SavingLibrary => t!("files-doing-save-library"),
+        Phrase::LookingAtFile => t!("files-doing-check-file"),
+        Phrase::CheckPath => t!("files-hint-check-path"),
+        Phrase::NoNewFiles => t!("files-hint-no-new-files"),
+        Phrase::NoFolder => t!("files-hint-no-folder"),
+        Phrase::MayRead => t!("files-hint-may-read"),
+        Phrase::CanWrite => t!("files-hint-can-write"),
+        Phrase::ReadOnly => t!("files-hint-read-only"),
+        Phrase::DiskFull => t!("files-hint-disk-full"),
+        Phrase::IsFolder => t!("files-hint-is-folder"),
+        Phrase::NotFolder => t!("files-hint-not-folder"),
+        Phrase::NameTooLong => t!("files-hint-name-too-long"),
+        Phrase::LibraryFormat => t!("files-hint-library-format"),
     }
 }
 
 impl FileError {
     /// The error of `op` on `path`, with what to do about it. Made where the file work is
     /// done (off the frame): the hint may look at the path.
-    pub fn io(op: &'static str, what: &'static str, path: &Path, source: io::Error) -> FileError {
+    pub fn io(op: &'static str, what: Phrase, path: &Path, source: io::Error) -> FileError {
         let hint = hint(op, path, &source);
         FileError::Io {
             op,
@@ -181,7 +207,7 @@ impl FileError {
 }
 
 /// What to do, for this errno, this operation and this path.
-fn hint(op: &str, path: &Path, e: &io::Error) -> &'static str {
+fn hint(op: &str, path: &Path, e: &io::Error) -> Phrase {
     let reading = op == "read";
     let folder_there = || {
         path.parent()
@@ -189,21 +215,19 @@ fn hint(op: &str, path: &Path, e: &io::Error) -> &'static str {
             .is_none_or(|p| p.is_dir())
     };
     match e.raw_os_error() {
-        Some(libc::ENOENT) if reading => "check the path",
+        Some(libc::ENOENT) if reading => Phrase::CheckPath,
         // /proc and the like: the folder is there, but takes no new files.
-        Some(libc::ENOENT) if folder_there() => "that folder takes no new files: pick another",
-        Some(libc::ENOENT) => "the folder does not exist: pick one that does",
-        Some(libc::EACCES | libc::EPERM) if reading => "pick a file you may read",
-        Some(libc::EACCES | libc::EPERM) => "pick a folder you can write to",
-        Some(libc::EROFS) => "that file system is read-only: pick a folder on another disk",
-        Some(libc::ENOSPC | libc::EDQUOT) => {
-            "the disk is full: free some space or pick another disk"
-        }
-        Some(libc::EISDIR) => "that is a folder: name a file in it",
-        Some(libc::ENOTDIR) => "a part of the path is a file, not a folder: check the path",
-        Some(libc::ENAMETOOLONG) => "the name is too long: pick a shorter one",
-        _ if reading => "check the path",
-        _ => "pick a folder you can write to",
+        Some(libc::ENOENT) if folder_there() => Phrase::NoNewFiles,
+        Some(libc::ENOENT) => Phrase::NoFolder,
+        Some(libc::EACCES | libc::EPERM) if reading => Phrase::MayRead,
+        Some(libc::EACCES | libc::EPERM) => Phrase::CanWrite,
+        Some(libc::EROFS) => Phrase::ReadOnly,
+        Some(libc::ENOSPC | libc::EDQUOT) => Phrase::DiskFull,
+        Some(libc::EISDIR) => Phrase::IsFolder,
+        Some(libc::ENOTDIR) => Phrase::NotFolder,
+        Some(libc::ENAMETOOLONG) => Phrase::NameTooLong,
+        _ if reading => Phrase::CheckPath,
+        _ => Phrase::CanWrite,
     }
 }
 
@@ -236,7 +260,7 @@ pub enum Replace {
 pub fn write_atomic(
     path: &Path,
     replace: Replace,
-    what: &'static str,
+    what: Phrase,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), FileError> {
     if replace == Replace::No && std::fs::symlink_metadata(path).is_ok() {
@@ -321,7 +345,7 @@ fn umask() -> u32 {
 
 /// Reads a file whole if it holds at most `max` bytes (a file that grows meanwhile is still
 /// read no further than that); `what` names it in the error.
-pub fn read_capped(path: &Path, max: u64, what: &'static str) -> Result<Vec<u8>, FileError> {
+pub fn read_capped(path: &Path, max: u64, what: Phrase) -> Result<Vec<u8>, FileError> {
     let too_big = |size| FileError::TooBig {
         path: path.to_path_buf(),
         what,
@@ -382,8 +406,8 @@ mod tests {
     fn a_failed_write_leaves_the_old_file_whole() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.txt");
-        write_atomic(&p, Replace::No, "the test", |w| w.write_all(b"old")).unwrap();
-        let r = write_atomic(&p, Replace::Yes, "the test", |w| {
+        write_atomic(&p, Replace::No, Phrase::Journal, |w| w.write_all(b"old")).unwrap();
+        let r = write_atomic(&p, Replace::Yes, Phrase::Journal, |w| {
             w.write_all(b"half")?;
             Err(io::Error::other("disk gone"))
         });
@@ -392,10 +416,13 @@ mod tests {
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "the temporary file is removed");
         let missing = dir.path().join("no/such/dir/x");
-        let e = write_atomic(&missing, Replace::No, "the traffic log", |_| Ok(())).unwrap_err();
+        let e = write_atomic(&missing, Replace::No, Phrase::Csv, |_| Ok(())).unwrap_err();
         assert!(matches!(e, FileError::Io { op: "write", .. }), "{e:?}");
         let msg = e.to_string();
-        let want = format!("could not write the traffic log to {}: ", missing.display());
+        let want = format!(
+            "could not write the traffic log as CSV to {}: ",
+            missing.display()
+        );
         assert!(msg.starts_with(&want), "{msg}");
         assert!(
             msg.contains("(ENOENT); the folder does not exist"),
@@ -403,8 +430,10 @@ mod tests {
         );
         // A folder that is there but takes no files (/proc answers ENOENT): another hint.
         if Path::new("/proc/self").is_dir() {
-            let e = write_atomic(Path::new("/proc/x.csv"), Replace::No, "the log", |_| Ok(()))
-                .unwrap_err();
+            let e = write_atomic(Path::new("/proc/x.csv"), Replace::No, Phrase::Csv, |_| {
+                Ok(())
+            })
+            .unwrap_err();
             assert!(
                 e.to_string()
                     .ends_with("(ENOENT); that folder takes no new files: pick another"),
@@ -412,7 +441,7 @@ mod tests {
             );
         }
         // Reading a file that is not there is a different case, with its own hint.
-        let e = read_capped(&missing, 10, "the library").unwrap_err();
+        let e = read_capped(&missing, 10, Phrase::Library).unwrap_err();
         assert!(e.to_string().ends_with("(ENOENT); check the path"), "{e}");
     }
 
@@ -422,19 +451,20 @@ mod tests {
         let p = dir.path().join("journal.py");
         std::fs::write(&p, b"mine").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-        let e = write_atomic(&p, Replace::No, "the test", |w| w.write_all(b"new")).unwrap_err();
+        let e =
+            write_atomic(&p, Replace::No, Phrase::Journal, |w| w.write_all(b"new")).unwrap_err();
         assert!(
             matches!(&e, FileError::Exists { path } if *path == p),
             "{e:?}"
         );
         assert_eq!(std::fs::read(&p).unwrap(), b"mine", "left as it was");
-        write_atomic(&p, Replace::Yes, "the test", |w| w.write_all(b"new")).unwrap();
+        write_atomic(&p, Replace::Yes, Phrase::Journal, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "a replaced file keeps its permissions");
         // A new file gets the usual permissions, not the temporary file's 0600.
         let q = dir.path().join("fresh.csv");
-        write_atomic(&q, Replace::No, "the test", |w| w.write_all(b"x")).unwrap();
+        write_atomic(&q, Replace::No, Phrase::Journal, |w| w.write_all(b"x")).unwrap();
         let mode = std::fs::metadata(&q).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o666 & !umask());
     }
@@ -450,7 +480,10 @@ mod tests {
             .path()
             .join(format!("out.txt.socklab-tmp-{}", std::process::id()));
         std::os::unix::fs::symlink(&victim, &old_tmp).unwrap();
-        write_atomic(&p, Replace::No, "the test", |w| w.write_all(b"written")).unwrap();
+        write_atomic(&p, Replace::No, Phrase::Journal, |w| {
+            w.write_all(b"written")
+        })
+        .unwrap();
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
         assert_eq!(std::fs::read(&p).unwrap(), b"written");
         let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -469,7 +502,7 @@ mod tests {
         let p = dir.path().join("big");
         std::fs::File::create(&p).unwrap().set_len(10_000).unwrap();
         assert!(matches!(
-            read_capped(&p, 9_999, "a test file"),
+            read_capped(&p, 9_999, Phrase::LibraryFile),
             Err(FileError::TooBig {
                 size: 10_000,
                 max: 9_999,
@@ -477,7 +510,7 @@ mod tests {
             })
         ));
         assert_eq!(
-            read_capped(&p, 10_000, "a test file").unwrap().len(),
+            read_capped(&p, 10_000, Phrase::LibraryFile).unwrap().len(),
             10_000
         );
     }

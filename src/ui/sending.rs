@@ -1,6 +1,7 @@
 //! Sending beyond one call, as the window holds it: repeat settings turned into a send job,
 //! a running job's progress, the saved-payload library and the history of recent sends.
 
+use crate::ui::files::Phrase;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -92,7 +93,7 @@ pub fn export_library(
         socklab_library: 1,
         payloads: library.to_vec(),
     };
-    super::files::write_atomic(path, replace, "the library", |w| {
+    super::files::write_atomic(path, replace, Phrase::Library, |w| {
         serde_json::to_writer_pretty(&mut *w, &file).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
@@ -111,14 +112,14 @@ pub fn import_library(path: &Path, library: &mut Vec<SavedPayload>) -> Result<us
 
 /// The payloads of a library file (read no further than a library file can be).
 pub fn read_library(path: &Path) -> Result<Vec<SavedPayload>, FileError> {
-    let text = super::files::read_capped(path, MAX_LIBRARY_FILE, "a library file")?;
+    let text = super::files::read_capped(path, MAX_LIBRARY_FILE, Phrase::LibraryFile)?;
     let file: LibraryFile = serde_json::from_slice(&text).map_err(|e| FileError::NotValid {
         path: path.to_path_buf(),
-        what: "a socklab library",
+        what: Phrase::SocklabLibrary,
         line: e.line(),
         column: e.column(),
         why: e.to_string(),
-        hint: "export one from socklab to see the format",
+        hint: Phrase::LibraryFormat,
     })?;
     Ok(file.payloads)
 }
@@ -211,7 +212,7 @@ pub fn file_size(path: &Path) -> Result<u64, FileError> {
             path: path.to_path_buf(),
         }),
         Ok(m) => Ok(m.len()),
-        Err(e) => Err(FileError::io("read", "the file to send", path, e)),
+        Err(e) => Err(FileError::io("read", Phrase::FileToSend, path, e)),
     }
 }
 

@@ -3,6 +3,7 @@
 //! history and the traffic cap. Read field by field, so a damaged or older entry falls back
 //! to its default instead of losing the rest.
 
+use crate::ui::files::Phrase;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::AddrSpec;
@@ -67,7 +68,7 @@ impl Settings {
     pub fn load_dir(dir: &std::path::Path, older: Option<&dyn eframe::Storage>) -> Settings {
         use crate::ui::files::{read_capped, set_aside, FileError};
         let path = dir.join(FILE);
-        let text = match read_capped(&path, MAX_FILE, "the settings") {
+        let text = match read_capped(&path, MAX_FILE, Phrase::Settings) {
             Ok(t) => t,
             Err(FileError::TooBig { .. }) => {
                 let _ = set_aside(&path, ".damaged");
@@ -189,8 +190,8 @@ pub fn fields(entry: &str, unix: bool) -> (String, String) {
 fn write_text(dir: &std::path::Path, text: &str) -> Result<(), crate::ui::files::FileError> {
     use crate::ui::files::{write_atomic, FileError, Replace};
     let path = dir.join(FILE);
-    std::fs::create_dir_all(dir).map_err(|e| FileError::io("write", "the settings", &path, e))?;
-    write_atomic(&path, Replace::Yes, "the settings", |w| {
+    std::fs::create_dir_all(dir).map_err(|e| FileError::io("write", Phrase::Settings, &path, e))?;
+    write_atomic(&path, Replace::Yes, Phrase::Settings, |w| {
         w.write_all(text.as_bytes())
     })
 }

@@ -3,6 +3,7 @@
 //! counter says how far it got; the outcome comes back through a channel that frames look
 //! at without waiting. So exporting a 64 MiB log never freezes the window.
 
+use crate::ui::files::Phrase;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -46,7 +47,7 @@ pub enum Failure {
     /// it if they say so.
     Exists {
         path: PathBuf,
-        what: &'static str,
+        what: Phrase,
         again: Box<Action>,
     },
     /// The system refused, or the file is not what it should be.
@@ -77,18 +78,18 @@ impl From<FileError> for Failure {
 /// Why a job was not started.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Busy {
-    SameTarget { what: &'static str },
-    Full { what: &'static str },
-    NoThread { what: &'static str, why: String },
+    SameTarget { what: Phrase },
+    Full { what: Phrase },
+    NoThread { what: Phrase, why: String },
 }
 
 impl std::fmt::Display for Busy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let said = match self {
-            Busy::SameTarget { what } => t!("files-busy-same", what = phrase(what)),
-            Busy::Full { what } => t!("files-busy-full", n = AT_ONCE, what = phrase(what)),
+            Busy::SameTarget { what } => t!("files-busy-same", what = phrase(*what)),
+            Busy::Full { what } => t!("files-busy-full", n = AT_ONCE, what = phrase(*what)),
             Busy::NoThread { what, why } => {
-                t!("files-busy-no-thread", what = phrase(what), why = why)
+                t!("files-busy-no-thread", what = phrase(*what), why = why)
             }
         };
         f.write_str(&said)
@@ -99,7 +100,7 @@ impl std::error::Error for Busy {}
 
 /// What a file job is doing, as its status line says it while it runs ("saving the
 /// journal..."), in this thread's language.
-pub fn doing(what: &str) -> String {
+pub fn doing(what: Phrase) -> String {
     t!("files-doing", what = phrase(what))
 }
 
@@ -118,7 +119,7 @@ pub struct Progress {
 
 struct Running {
     target: Target,
-    what: &'static str,
+    what: Phrase,
     progress: Arc<Progress>,
 }
 
@@ -145,7 +146,7 @@ impl Writes {
     pub fn start(
         &mut self,
         target: Target,
-        what: &'static str,
+        what: Phrase,
         job: impl FnOnce(&Progress) -> Result<Done, Failure> + Send + 'static,
     ) -> Result<(), Busy> {
         if self.running(target) {

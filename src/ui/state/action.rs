@@ -1,6 +1,8 @@
 //! What a person can ask the window to do, and doing it: calls go to the engine and into
 //! the journal as Python; files are written; dialogs' answers land in their fields.
 
+use crate::ui::dialogs::Title;
+use crate::ui::files::Phrase;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -206,7 +208,7 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfirmReplace {
     pub path: PathBuf,
-    /// What is written ("the journal", "the traffic log as CSV"...).
+    /// What is written (Phrase::Journal, Phrase::Csv...).
     pub what: String,
     /// The same action, allowed to replace.
     pub action: Box<Action>,
@@ -227,13 +229,13 @@ pub enum Purpose {
 
 impl Purpose {
     /// The dialog's title, whether it picks a file to read, and the name it proposes.
-    pub fn dialog(self) -> (&'static str, bool, &'static str) {
+    pub fn dialog(self) -> (Title, bool, &'static str) {
         match self {
-            Purpose::SendFile => ("File to send", true, ""),
-            Purpose::RecordTo => ("Receive to file", false, "received.bin"),
-            Purpose::Export => ("Save traffic to", false, "traffic.csv"),
-            Purpose::Library => ("Payload library file", false, "socklab-payloads.json"),
-            Purpose::Script { .. } => ("Python file to run", true, ""),
+            Purpose::SendFile => (Title::FileToSend, true, ""),
+            Purpose::RecordTo => (Title::ReceiveTo, false, "received.bin"),
+            Purpose::Export => (Title::SaveTraffic, false, "traffic.csv"),
+            Purpose::Library => (Title::Library, false, "socklab-payloads.json"),
+            Purpose::Script { .. } => (Title::Script, true, ""),
         }
     }
 }
@@ -537,9 +539,9 @@ impl UiState {
 
     /// Writes a socket's traffic to its export path.
     /// Asks the person whether `path` may be replaced; `action` does it if they say so.
-    /// `what` is in English ("the journal"), as the file code names it; the question says
+    /// `what` is in English (Phrase::Journal), as the file code names it; the question says
     /// it in the window's language.
-    pub(super) fn ask_replace(&mut self, path: &std::path::Path, what: &str, action: Action) {
+    pub(super) fn ask_replace(&mut self, path: &std::path::Path, what: Phrase, action: Action) {
         self.confirm_replace = Some(ConfirmReplace {
             path: path.to_path_buf(),
             what: files::phrase(what),
@@ -551,14 +553,15 @@ impl UiState {
     fn save_journal(&mut self, path: String, replace: Replace) {
         let text = journal::as_script(self.journal.iter());
         let lines = self.journal.len();
-        let what = "saving the journal";
+        let what = Phrase::SavingJournal;
         let lang = crate::i18n::current();
         let job = move |_: &Progress| {
             // What it says is shown in the window, in the window's language.
             crate::i18n::set(lang);
             let p = PathBuf::from(&path);
-            let w =
-                files::write_atomic(&p, replace, "the journal", |w| w.write_all(text.as_bytes()));
+            let w = files::write_atomic(&p, replace, Phrase::Journal, |w| {
+                w.write_all(text.as_bytes())
+            });
             match w {
                 Ok(()) => Ok(Done::Written(t!(
                     "state-saved-journal",
@@ -567,7 +570,7 @@ impl UiState {
                 ))),
                 Err(FileError::Exists { .. }) => Err(Failure::Exists {
                     path: p,
-                    what: "the journal",
+                    what: Phrase::Journal,
                     again: Box::new(Action::SaveJournal {
                         path,
                         replace: Replace::Yes,
@@ -597,12 +600,9 @@ impl UiState {
         let enc = s.form.encoding;
         let log = s.traffic.clone();
         let (what, doing) = match kind {
-            ExportKind::Received => ("the received bytes", "saving the received bytes"),
-            ExportKind::Csv => ("the traffic log as CSV", "saving the traffic log as CSV"),
-            ExportKind::JsonLines => (
-                "the traffic log as JSON lines",
-                "saving the traffic log as JSON lines",
-            ),
+            ExportKind::Received => (Phrase::Received, Phrase::SavingReceived),
+            ExportKind::Csv => (Phrase::Csv, Phrase::SavingCsv),
+            ExportKind::JsonLines => (Phrase::Jsonl, Phrase::SavingJsonl),
         };
         let lang = crate::i18n::current();
         let job = move |progress: &Progress| {
@@ -667,7 +667,7 @@ impl UiState {
                 Ok(Done::Read(payloads, said))
             };
             self.writes
-                .start(Target::Library, "reading the library", job)
+                .start(Target::Library, Phrase::ReadingLibrary, job)
         } else {
             let library = self.settings.library.clone();
             let job = move |_: &Progress| {
@@ -681,7 +681,7 @@ impl UiState {
                     ))),
                     Err(FileError::Exists { .. }) => Err(Failure::Exists {
                         path,
-                        what: "the library",
+                        what: Phrase::Library,
                         again: Box::new(Action::ExportLibrary {
                             replace: Replace::Yes,
                         }),
@@ -690,7 +690,7 @@ impl UiState {
                 }
             };
             self.writes
-                .start(Target::Library, "saving the library", job)
+                .start(Target::Library, Phrase::SavingLibrary, job)
         };
         self.library_status = Some(match started {
             Ok(()) => t!("state-library-working"),
@@ -766,7 +766,7 @@ impl UiState {
         };
         if self
             .writes
-            .start(Target::FileCheck(id), "looking at the file", job)
+            .start(Target::FileCheck(id), Phrase::LookingAtFile, job)
             .is_ok()
         {
             s.file_check = Some(FileCheck { path, size: None });

@@ -1,6 +1,7 @@
 //! Engine events applied to the window's state: sockets appear and change, answers land
 //! on their journal lines, traffic is logged, snapshots replace the last ones.
 
+use crate::ui::files::Phrase;
 use std::time::Instant;
 
 use crate::engine::{Event, Op, Reply, SockState};
@@ -194,7 +195,7 @@ impl UiState {
                                 replace: true,
                             },
                         };
-                        self.ask_replace(&path, "the received bytes", again);
+                        self.ask_replace(&path, Phrase::Received, again);
                     }
                 }
                 if let Some(r) = req {
