@@ -50,6 +50,17 @@ pub struct TrafficLog {
     /// When the first row ever arrived: relative times count from it, so they stay put
     /// while old rows are evicted or cleared.
     origin: Option<SystemTime>,
+    /// Every row ever pushed, counted as it came (eviction and clearing keep them).
+    pub totals: Totals,
+}
+
+/// What a socket's rows added up to, counted on push: read each frame without a scan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// The most one row (a recv call, a datagram) brought in.
+    pub largest_in: u64,
 }
 
 impl Default for TrafficLog {
@@ -71,11 +82,20 @@ impl TrafficLog {
             first_seq: 0,
             generation: 0,
             origin: None,
+            totals: Totals::default(),
         }
     }
 
     pub fn push(&mut self, row: TrafficRow) {
         self.origin.get_or_insert(row.at);
+        let len = row.len as u64;
+        match row.direction {
+            crate::engine::Direction::In => {
+                self.totals.bytes_in += len;
+                self.totals.largest_in = self.totals.largest_in.max(len);
+            }
+            crate::engine::Direction::Out => self.totals.bytes_out += len,
+        }
         // What the row really holds: a received buffer may be larger than its bytes.
         self.bytes += row.data.held() + ROW_COST;
         self.rows.push_back(Arc::new(row));
@@ -428,6 +448,25 @@ mod tests {
         assert_eq!(log.evicted_bytes, 1500);
         assert_eq!(log.get(0).unwrap().data[0], 15, "the oldest went first");
         assert!(log.bytes_held() <= 10 * (100 + ROW_COST));
+    }
+
+    #[test]
+    fn totals_count_every_row_through_eviction_and_clearing() {
+        let mut log = TrafficLog::with_cap(2 * (100 + ROW_COST));
+        for i in 1..=5usize {
+            log.push(row(Direction::In, &vec![0; i * 10]));
+        }
+        log.push(row(Direction::Out, &[1; 7]));
+        log.clear();
+        log.push(row(Direction::In, &[2; 3]));
+        assert_eq!(
+            log.totals,
+            Totals {
+                bytes_in: 10 + 20 + 30 + 40 + 50 + 3,
+                bytes_out: 7,
+                largest_in: 50
+            }
+        );
     }
 
     #[test]

@@ -47,6 +47,13 @@ pub(crate) fn run_in(h: &mut H, which: usize, text: &str) -> Vec<(LineKind, Stri
         .collect()
 }
 
+/// Types each line into console `which` and waits for it to run.
+pub(crate) fn run_lines(h: &mut H, which: usize, lines: &[&str]) {
+    for line in lines {
+        run_in(h, which, line);
+    }
+}
+
 pub(crate) fn open_console(h: &mut H) {
     click(h, "Python console");
     step_until_drawn(h, "the console", |h| h.query_by_label("python").is_some());

@@ -7,7 +7,7 @@ use socklab::engine::{SockState, SocketId};
 use socklab::ui::diagram::{self, ArrowKind};
 use socklab::ui::SocklabApp;
 
-use crate::console::{open_console, run_in};
+use crate::console::{open_console, run_in, run_lines};
 use crate::ui_common::*;
 
 /// Whether a text the window shows (a label's name or a plain label's value) passes.
@@ -29,16 +29,18 @@ fn id_of(a: &SocklabApp, name: &str) -> SocketId {
 /// srv listening, cli connected to it, conn accepted, from the console.
 fn connect(h: &mut H) {
     open_console(h);
-    for line in [
-        "import socket",
-        "srv = socket.socket()",
-        "srv.bind(('127.0.0.1', 0))",
-        "srv.listen()",
-        "cli = socket.create_connection(srv.getsockname())",
-        "conn, addr = srv.accept()",
-    ] {
-        run_in(h, 0, line);
-    }
+    run_lines(
+        h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+        ],
+    );
 }
 
 /// Waits until `n` bytes wait in conn's receive queue, as the kernel says.
@@ -57,18 +59,22 @@ fn queued(h: &mut H, n: u32) {
 /// recv; the client closes first, the server reads the end and closes.
 fn converse(h: &mut H) {
     connect(h);
-    for line in ["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"] {
-        run_in(h, 0, line);
-    }
+    run_lines(
+        h,
+        0,
+        &["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"],
+    );
     queued(h, 6);
-    for line in [
-        "conn.recv(100)",
-        "cli.close()",
-        "conn.recv(100)",
-        "conn.close()",
-    ] {
-        run_in(h, 0, line);
-    }
+    run_lines(
+        h,
+        0,
+        &[
+            "conn.recv(100)",
+            "cli.close()",
+            "conn.recv(100)",
+            "conn.close()",
+        ],
+    );
     // The client closed first: its connection waits in TIME_WAIT.
     step_until(h, "cli in TIME_WAIT", |a| {
         a.state
@@ -169,10 +175,7 @@ fn sequence_diagram_snapshot() {
     // Tall enough for every row: the drawing starts at its top, and what varies from run to
     // run (FIN_WAIT2 seen or not, the order of two sockets' events at the close) is in its
     // last rows.
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 1100.0))
-        .wgpu()
-        .build_eframe(|cc| SocklabApp::new(cc));
+    let mut h = snapshot_harness(1280.0, 1100.0);
     converse(&mut h);
     click_socket_row(&mut h, "conn");
     click(&mut h, "Journal");
@@ -186,23 +189,19 @@ fn sequence_diagram_snapshot() {
         h.query_by_label("recv → 6 B").is_some()
     });
     h.state_mut().state.journal.clear_done();
-    h.run();
     // Times, ports, fd numbers and those last rows change from run to run; the allowance
     // covers them, not a drawing laid out anew.
-    h.snapshot_options(
-        "sequence_diagram",
-        &egui_kittest::SnapshotOptions::new()
-            .threshold(1.0)
-            .max_failed_pixels(9000),
-    );
+    snapshot(&mut h, "sequence_diagram", 9000);
 }
 
 /// Three sends read by one recv one way; one send read by two recvs the other.
 fn joined_and_split(h: &mut H) {
     connect(h);
-    for line in ["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"] {
-        run_in(h, 0, line);
-    }
+    run_lines(
+        h,
+        0,
+        &["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"],
+    );
     queued(h, 6);
     run_in(h, 0, "conn.recv(100)");
     run_in(h, 0, "conn.sendall(b'0123456789')");
@@ -313,10 +312,7 @@ fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
 /// tests/snapshots/message_boundaries.png (UPDATE_SNAPSHOTS=1 rewrites it).
 #[test]
 fn message_boundaries_snapshot() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .wgpu()
-        .build_eframe(|cc| SocklabApp::new(cc));
+    let mut h = snapshot_harness(1280.0, 800.0);
     joined_and_split(&mut h);
     click_socket_row(&mut h, "cli");
     click(&mut h, "Journal");
@@ -325,14 +321,8 @@ fn message_boundaries_snapshot() {
         h.query_by_label("recv() #2: 6 B  b'456789'").is_some()
     });
     h.state_mut().state.journal.clear_done();
-    h.run();
     // Ports and fd numbers change from run to run (the list, the inspector).
-    h.snapshot_options(
-        "message_boundaries",
-        &egui_kittest::SnapshotOptions::new()
-            .threshold(1.0)
-            .max_failed_pixels(3000),
-    );
+    snapshot(&mut h, "message_boundaries", 3000);
 }
 
 #[test]
@@ -468,21 +458,23 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
 fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_address() {
     let mut h = harness();
     open_console(&mut h);
-    for line in [
-        "import socket",
-        "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-        "server.bind(('', 0))",
-        "port = server.getsockname()[1]",
-        "client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-        "client.sendto(b'one', ('127.0.0.1', port))",
-        "client.sendto(b'three', ('127.0.0.1', port))",
-        "server.recvfrom(100)",
-        "server.recvfrom(100)",
-        "server.sendto(b'ok', ('127.0.0.1', client.getsockname()[1]))",
-        "client.recvfrom(100)",
-    ] {
-        run_in(&mut h, 0, line);
-    }
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "server.bind(('', 0))",
+            "port = server.getsockname()[1]",
+            "client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "client.sendto(b'one', ('127.0.0.1', port))",
+            "client.sendto(b'three', ('127.0.0.1', port))",
+            "server.recvfrom(100)",
+            "server.recvfrom(100)",
+            "server.sendto(b'ok', ('127.0.0.1', client.getsockname()[1]))",
+            "client.recvfrom(100)",
+        ],
+    );
     // The server's address is 0.0.0.0:port, the client's 0.0.0.0:its port; each sees the
     // other as 127.0.0.1: still one conversation.
     step_until(&mut h, "both in one diagram", |a| {
@@ -522,16 +514,18 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
 fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
     let mut h = harness();
     open_console(&mut h);
-    for line in [
-        "import socket",
-        "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-        "a.bind(('127.0.0.1', 0))",
-        "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-        "b.sendto(b'x' * 100, a.getsockname())",
-        "b.sendto(b'short', a.getsockname())",
-    ] {
-        run_in(&mut h, 0, line);
-    }
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "a.bind(('127.0.0.1', 0))",
+            "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "b.sendto(b'x' * 100, a.getsockname())",
+            "b.sendto(b'short', a.getsockname())",
+        ],
+    );
     let out = run_in(&mut h, 0, "len(a.recv(10))");
     assert!(out.iter().any(|(_, t)| t == "10"), "{out:?}");
     run_in(&mut h, 0, "a.recv(10)");
@@ -560,21 +554,20 @@ fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
 /// every run), the server's recv failing with ECONNRESET.
 #[test]
 fn state_timeline_snapshot() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .wgpu()
-        .build_eframe(|cc| SocklabApp::new(cc));
+    let mut h = snapshot_harness(1280.0, 800.0);
     connect(&mut h);
-    for line in [
-        "import struct",
-        "cli.sendall(b'hello')",
-        "conn.recv(1024)",
-        "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
-        "cli.close()",
-        "conn.recv(1024)",
-    ] {
-        run_in(&mut h, 0, line);
-    }
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import struct",
+            "cli.sendall(b'hello')",
+            "conn.recv(1024)",
+            "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+            "cli.close()",
+            "conn.recv(1024)",
+        ],
+    );
     click_socket_row(&mut h, "cli");
     click(&mut h, "Journal");
     click(&mut h, "State timeline");
@@ -582,12 +575,6 @@ fn state_timeline_snapshot() {
         text_drawn(h, |t| t == "close()") && text_drawn(h, |t| t == "connected")
     });
     h.state_mut().state.journal.clear_done();
-    h.run();
     // Ports, fd numbers and the columns' times change from run to run.
-    h.snapshot_options(
-        "state_timeline",
-        &egui_kittest::SnapshotOptions::new()
-            .threshold(1.0)
-            .max_failed_pixels(3000),
-    );
+    snapshot(&mut h, "state_timeline", 3000);
 }

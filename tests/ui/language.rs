@@ -3,9 +3,8 @@
 
 use egui_kittest::kittest::Queryable;
 use socklab::i18n::{text_in, Lang};
-use socklab::ui::SocklabApp;
 
-use crate::console::run_in;
+use crate::console::run_lines;
 use crate::ui_common::*;
 
 fn zh(id: &str) -> String {
@@ -56,7 +55,7 @@ fn english_only_words() -> std::collections::BTreeSet<String> {
 }
 
 /// Switches the window to Chinese from the language menu, as a person does.
-fn to_chinese(h: &mut H) {
+pub(crate) fn to_chinese(h: &mut H) {
     click(h, "Language / 语言");
     click(h, "简体中文");
     assert_eq!(h.state().state.settings.lang, Some(Lang::ZhCn));
@@ -68,20 +67,22 @@ fn to_chinese(h: &mut H) {
 /// A listener, a connected pair with bytes both ways, and a bind that fails with
 /// EADDRINUSE, made from the console.
 fn sockets(h: &mut H) {
-    for line in [
-        "import socket",
-        "srv = socket.socket()",
-        "srv.bind(('127.0.0.1', 0))",
-        "srv.listen()",
-        "cli = socket.create_connection(srv.getsockname())",
-        "conn, addr = srv.accept()",
-        "cli.sendall('你好'.encode())",
-        "conn.recv(1024)",
-        "srv2 = socket.socket()",
-        "srv2.bind(srv.getsockname())",
-    ] {
-        run_in(h, 0, line);
-    }
+    run_lines(
+        h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "cli.sendall('你好'.encode())",
+            "conn.recv(1024)",
+            "srv2 = socket.socket()",
+            "srv2.bind(srv.getsockname())",
+        ],
+    );
 }
 
 #[test]
@@ -139,7 +140,7 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
 /// Nothing drawn is left in English: no word of the English messages that the Chinese
 /// ones never use (Python's output, call and option names are in both or in neither), and
 /// no message missing in Chinese.
-fn assert_no_english(h: &mut H) {
+pub(crate) fn assert_no_english(h: &mut H) {
     // Nothing drawn is left in English: no word of the English messages that the Chinese
     // ones never use (Python's output, call and option names are in both or in neither).
     let english = english_only_words();
@@ -192,14 +193,16 @@ fn responders_and_their_reports_in_chinese() {
     let mut h = harness();
     to_chinese(&mut h);
     open_console_zh(&mut h);
-    for line in [
-        "import socket",
-        "srv = socket.socket()",
-        "srv.bind(('127.0.0.1', 0))",
-        "srv.listen()",
-    ] {
-        run_in(&mut h, 0, line);
-    }
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+        ],
+    );
     click_socket_row(&mut h, "srv");
     click(&mut h, &zh("serve-responder"));
     h.get_by_label("hmac").click();
@@ -307,10 +310,7 @@ fn the_language_is_kept_in_the_settings() {
 /// error explained in Chinese, the console and a lesson.
 #[test]
 fn chinese_ui_snapshot() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .wgpu()
-        .build_eframe(|cc| SocklabApp::new(cc));
+    let mut h = snapshot_harness(1400.0, 900.0);
     to_chinese(&mut h);
     // The lesson first: its start restarts the consoles (their sockets close).
     click(&mut h, &zh("lessons-button"));
@@ -322,14 +322,8 @@ fn chinese_ui_snapshot() {
         h.query_all_by_label_contains("正在监听").next().is_some()
     });
     h.state_mut().state.journal.clear_done();
-    h.run();
     // Ports change from run to run; the allowance covers their digits, not a new layout.
-    h.snapshot_options(
-        "chinese_ui",
-        &egui_kittest::SnapshotOptions::new()
-            .threshold(1.0)
-            .max_failed_pixels(3000),
-    );
+    snapshot(&mut h, "chinese_ui", 3000);
 }
 
 fn open_console_zh(h: &mut H) {

@@ -175,3 +175,72 @@ fn every_lesson_has_a_test() {
         );
     }
 }
+
+/// The echo lesson in the Chinese window with its lines typed into the consoles by hand,
+/// as a learner copies them from the step, instead of Run it: each statement waits for its
+/// console as the REPL would, every check passes, and nothing shown is left in English.
+#[test]
+fn a_lesson_in_chinese_typed_by_hand() {
+    use socklab::i18n::{text_in, Lang};
+    use socklab::ui::lessons::{statements, Code};
+    let zh = |id: &str| text_in(Lang::ZhCn, id);
+    let mut h = harness();
+    crate::language::to_chinese(&mut h);
+    let lesson = LESSONS.iter().find(|l| l.key == "echo").unwrap();
+    click(&mut h, &zh("lessons-button"));
+    click(&mut h, &zh(lesson.title));
+    let port = free_port();
+    h.state_mut().state.lesson.as_mut().unwrap().port = port;
+    for (n, step) in lesson.steps.iter().enumerate() {
+        step_until_drawn(&mut h, &format!("step {}", n + 1), |h| {
+            h.query_by_label(&zh(step.say)).is_some()
+        });
+        for code in step.code {
+            match code {
+                Code::Python { console, text } => {
+                    let text = text.replace("{PORT}", &port.to_string());
+                    for statement in statements(&text) {
+                        step_until(&mut h, "the console free", |a| {
+                            !a.state.consoles[*console].busy()
+                        });
+                        let lines: Vec<&str> = statement.lines().collect();
+                        for line in &lines {
+                            crate::console::enter_in(&mut h, *console, line);
+                        }
+                        if lines.len() > 1 {
+                            crate::console::enter_in(&mut h, *console, "");
+                        }
+                    }
+                }
+                Code::Interrupt { console } => {
+                    let label = socklab::ui::console::named("python", *console);
+                    h.get_by_label(&label).focus();
+                    h.step();
+                    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::C);
+                }
+            }
+        }
+        let until = std::time::Instant::now() + DEADLINE;
+        while !h.state().state.lesson.as_ref().is_some_and(|r| r.passed[n]) {
+            h.step();
+            assert!(
+                std::time::Instant::now() < until,
+                "step {}'s check not seen within {DEADLINE:?}\n{}",
+                n + 1,
+                seen(&h)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let look = zh(step.look);
+        step_until_drawn(&mut h, &format!("step {} √", n + 1), |h| {
+            h.query_by_label(&format!("√ 已看到：{look}")).is_some()
+        });
+        if n + 1 < lesson.steps.len() {
+            click(&mut h, &zh("lessons-next"));
+        }
+    }
+    step_until_drawn(&mut h, "complete", |h| {
+        h.query_by_label(&zh("lessons-done")).is_some()
+    });
+    crate::language::assert_no_english(&mut h);
+}

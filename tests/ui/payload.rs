@@ -160,10 +160,7 @@ fn enter_in_the_payload_sends_and_shift_enter_starts_a_line() {
 /// rewrites it): the glyphs are 你好, not boxes, and the page is laid out as committed.
 #[test]
 fn chinese_page_snapshot() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1024.0, 680.0))
-        .wgpu()
-        .build_eframe(|cc| SocklabApp::new(cc));
+    let mut h = snapshot_harness(1024.0, 680.0);
     new_tcp(&mut h);
     let mut conn = connect_to_peer(&mut h);
     click(&mut h, "encoding");
@@ -179,13 +176,7 @@ fn chinese_page_snapshot() {
     // allowance below covers them, not a page laid out anew. A missing glyph fails the test
     // before this: the harness panics on a character no font has.
     h.state_mut().state.journal.clear_done();
-    // Until nothing moves: a scroll that follows the clicked button animates over frames,
-    // and under load fewer of them have passed when the row is drawn.
-    h.run();
-    h.snapshot_options(
-        "chinese_page",
-        &egui_kittest::SnapshotOptions::new()
-            .threshold(1.0)
-            .max_failed_pixels(3000),
-    );
+    // snapshot() runs until nothing moves: a scroll that follows the clicked button
+    // animates over frames, and under load fewer of them have passed when the row is drawn.
+    snapshot(&mut h, "chinese_page", 3000);
 }

@@ -17,6 +17,27 @@ pub fn harness() -> H {
         .build_eframe(|cc| SocklabApp::new(cc))
 }
 
+/// A window drawn by wgpu on Mesa's software renderer, for snapshots.
+pub fn snapshot_harness(width: f32, height: f32) -> H {
+    Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .wgpu()
+        .build_eframe(|cc| SocklabApp::new(cc))
+}
+
+/// Compares the frame with tests/snapshots/NAME.png (UPDATE_SNAPSHOTS=1 rewrites it).
+/// `changing` pixels may differ: what changes from run to run (ports, times, fd numbers),
+/// not a drawing laid out anew.
+pub fn snapshot(h: &mut H, name: &str, changing: usize) {
+    h.run();
+    h.snapshot_options(
+        name,
+        &egui_kittest::SnapshotOptions::new()
+            .threshold(1.0)
+            .max_failed_pixels(changing),
+    );
+}
+
 /// A harness whose file dialogs answer from `dialogs` (no desktop needed).
 pub fn harness_with_dialogs(dialogs: socklab::ui::dialogs::ScriptedDialogs) -> H {
     Harness::builder()

@@ -160,27 +160,18 @@ impl Seen<'_> {
     }
 
     /// Bytes its recv calls returned.
-    pub fn received(&self, name: &str) -> usize {
-        self.sock(name)
-            .map_or(0, |v| bytes(v, crate::engine::Direction::In))
+    pub fn received(&self, name: &str) -> u64 {
+        self.sock(name).map_or(0, |v| v.traffic.totals.bytes_in)
     }
 
     /// Bytes it sent.
-    pub fn sent(&self, name: &str) -> usize {
-        self.sock(name)
-            .map_or(0, |v| bytes(v, crate::engine::Direction::Out))
+    pub fn sent(&self, name: &str) -> u64 {
+        self.sock(name).map_or(0, |v| v.traffic.totals.bytes_out)
     }
 
     /// The most one recv call returned on it.
-    pub fn largest_recv(&self, name: &str) -> usize {
-        self.sock(name).map_or(0, |v| {
-            v.traffic
-                .iter()
-                .filter(|r| r.direction == crate::engine::Direction::In)
-                .map(|r| r.len)
-                .max()
-                .unwrap_or(0)
-        })
+    pub fn largest_recv(&self, name: &str) -> u64 {
+        self.sock(name).map_or(0, |v| v.traffic.totals.largest_in)
     }
 
     /// A call of that name waits on one of the lesson's sockets.
@@ -233,14 +224,6 @@ impl Seen<'_> {
     pub fn printed(&self, console: usize, text: &str) -> bool {
         self.s.consoles[console].printed_since(self.run.from[console], text)
     }
-}
-
-fn bytes(v: &SockView, d: crate::engine::Direction) -> usize {
-    v.traffic
-        .iter()
-        .filter(|r| r.direction == d)
-        .map(|r| r.len)
-        .sum()
 }
 
 /// A lesson's lines as the statements the REPL takes one by one: a line that begins at
