@@ -297,8 +297,15 @@ fn input_row(
         // The field's name for screen readers and tests; the prompt beside it changes.
         let name = ui.label(RichText::new(named("python", which)).weak());
         ui.label(RichText::new(console.prompt()).monospace().strong());
-        // Room left for Interrupt beside it, in a narrow column too.
-        let width = (ui.available_width() - 150.0).max(60.0);
+        // Interrupt stands beside it only while there is something to interrupt (a
+        // statement running, a block being typed): the rest of the time the line has the
+        // whole row, which in two narrow columns is little enough.
+        let can = console.busy() || console.prompt() != ">>> ";
+        let width = if can {
+            (ui.available_width() - 150.0).max(60.0)
+        } else {
+            (ui.available_width() - 8.0).max(60.0)
+        };
         let field = ui
             .add(
                 egui::TextEdit::singleline(&mut console.input)
@@ -327,14 +334,11 @@ fn input_row(
             actions.push(Action::ConsoleSubmit { which });
             field.request_focus();
         }
-        let can = console.busy() || console.prompt() != ">>> ";
-        if ui
-            .add_enabled(
-                can,
-                egui::Button::new(named(&t!("console-interrupt"), which)),
-            )
-            .on_hover_text(t!("console-interrupt-tip"))
-            .clicked()
+        if can
+            && ui
+                .button(named(&t!("console-interrupt"), which))
+                .on_hover_text(t!("console-interrupt-tip"))
+                .clicked()
         {
             actions.push(Action::ConsoleInterrupt { which });
         }

@@ -160,14 +160,23 @@ fn draw(
         if a.kind == ArrowKind::Segment {
             continue;
         }
-        let at = from + (to - from) * 0.45;
-        painter.text(
-            egui::pos2(at.x, at.y - 4.0),
-            egui::Align2::CENTER_BOTTOM,
-            &a.label,
-            font.clone(),
-            colour,
-        );
+        // Kept between the two lanes (cut with … where it would not fit), clear of the
+        // rows' words beside each lane.
+        let span = (to.x - from.x).abs() - 2.0 * LANE_TEXT_GAP;
+        if span > 0.0 {
+            let mut job = egui::text::LayoutJob::single_section(
+                a.label.clone(),
+                egui::TextFormat::simple(font.clone(), colour),
+            );
+            job.wrap = egui::text::TextWrapping::truncate_at_width(span);
+            let galley = painter.layout_job(job);
+            let at = from + (to - from) * 0.45;
+            let left = (at.x - galley.size().x / 2.0)
+                .max(from.x.min(to.x) + LANE_TEXT_GAP)
+                .min(from.x.max(to.x) - LANE_TEXT_GAP - galley.size().x);
+            let top = at.y - 4.0 - galley.size().y;
+            painter.galley(egui::pos2(left, top), galley, colour);
+        }
         if let (Some(p), ArrowKind::Data) = (click, &a.kind) {
             if near(p, from, to) {
                 if let Some(b) = d.rows[a.from_row].bytes {
@@ -249,6 +258,9 @@ fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> e
     )
     .inner
 }
+
+/// Room left beside a lane for the words of the rows on it.
+const LANE_TEXT_GAP: f32 = 10.0;
 
 fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, colour: Color32) {
     let stroke = Stroke::new(1.5, colour);
