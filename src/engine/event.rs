@@ -254,6 +254,7 @@ pub enum Event {
     /// consumer fell behind; the counters include them.
     Skipped {
         id: SocketId,
+        direction: Direction,
         bytes: u64,
         chunks: u64,
     },

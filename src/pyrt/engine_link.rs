@@ -22,8 +22,13 @@ const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
 /// Answers to interrupted calls not yet closed, at most (each is a socket nobody holds).
 const MAX_ORPHANS: usize = 64;
 
+/// The calls a session has under way on the engine (the window shows each console's
+/// waits, not every console's). One entry per call waiting, so as many as its threads.
+pub type Calls = Arc<Mutex<std::collections::HashSet<ReqId>>>;
+
 pub struct Link {
     engine: Engine,
+    calls: Calls,
     /// Where answers nobody waits for any more go (to be closed): the orphan thread.
     orphans: Sender<Event>,
     /// Connections accept() answered, by descriptor, until socket.py wraps each in a
@@ -47,7 +52,7 @@ pub fn link() -> &'static Arc<Link> {
             },
             || {},
         );
-        Link::new(engine)
+        Link::new(engine, Calls::default())
     })
 }
 
@@ -75,8 +80,8 @@ pub fn of(vm: &VirtualMachine) -> Arc<Link> {
 
 /// Puts this interpreter's sockets on `engine` (the window's), before any of its Python
 /// runs.
-pub fn attach(vm: &VirtualMachine, engine: Engine) {
-    lock(attached()).insert(key(vm), Link::new(engine));
+pub fn attach(vm: &VirtualMachine, engine: Engine, calls: Calls) {
+    lock(attached()).insert(key(vm), Link::new(engine, calls));
 }
 
 /// The interpreter is ending: its link goes.
@@ -85,11 +90,12 @@ pub fn detach(vm: &VirtualMachine) {
 }
 
 impl Link {
-    fn new(engine: Engine) -> Arc<Link> {
+    fn new(engine: Engine, calls: Calls) -> Arc<Link> {
         let (orphans, orphaned) = crossbeam_channel::bounded(MAX_ORPHANS);
         let closer = engine.clone();
         let link = Arc::new(Link {
             engine,
+            calls,
             orphans,
             accepted: Mutex::new(HashMap::new()),
         });
@@ -111,16 +117,19 @@ impl Link {
         // At most two answers: Created, then Done for create_connection.
         let (tx, rx) = crossbeam_channel::bounded(2);
         self.engine.tap(req, tx);
+        lock(&self.calls).insert(req);
         (req, rx)
     }
 
     /// The call is answered: its tap is removed.
     fn forget(&self, req: ReqId) {
+        lock(&self.calls).remove(&req);
         self.engine.untap(req);
     }
 
     /// The call gave up waiting: its answers, whenever they come, are closed.
     fn orphan(&self, req: ReqId) {
+        lock(&self.calls).remove(&req);
         self.engine.tap(req, self.orphans.clone());
     }
 

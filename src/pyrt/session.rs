@@ -113,6 +113,8 @@ pub struct Config {
     /// A session this one replaces: it ends first (its sockets closed), so a file run
     /// again binds its port again.
     pub after: Option<Session>,
+    /// Where its calls under way on `engine` are kept.
+    pub calls: super::engine_link::Calls,
 }
 
 /// The statement ids shared with the interrupting threads.
@@ -159,6 +161,7 @@ impl Session {
             engine,
             wake,
             after,
+            calls,
         } = config;
         let (jobs, rx) = crossbeam_channel::bounded::<Job>(MAX_QUEUED);
         let (signals, signal_rx) = user_signal_channel();
@@ -187,7 +190,7 @@ impl Session {
                 STEPS.with(|s| *s.borrow_mut() = Some(steps_rx));
                 interp.enter(|vm| {
                     if let Some(engine) = engine {
-                        super::engine_link::attach(vm, engine);
+                        super::engine_link::attach(vm, engine, calls);
                     }
                     serve(vm, &rx, &shared);
                     // The session's names let go of what they hold: its sockets close

@@ -426,7 +426,9 @@ fn log_line(
                     )
                 }
             }
-            Event::Skipped { id, bytes, chunks } => {
+            Event::Skipped {
+                id, bytes, chunks, ..
+            } => {
                 format!(
                     "  {}: {bytes} bytes in {chunks} messages not logged (the log fell behind)",
                     name(&id)

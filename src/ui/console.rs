@@ -119,6 +119,8 @@ pub struct Console {
     typed: String,
     /// Sockets offered to the session by name.
     shared: HashSet<SocketId>,
+    /// The engine calls its session has under way (its waits, of all the sockets').
+    calls: crate::pyrt::Calls,
     /// A Tab's completions on their way: the line before the word, and the word.
     completing: Option<(Receiver<Vec<String>>, String, String)>,
     /// The line was replaced (history, completion): the cursor goes to its end.
@@ -156,6 +158,14 @@ impl Console {
         let starts = std::rc::Rc::new(starts);
         *self.wrap_cache.borrow_mut() = Some((self.version, columns, starts.clone(), total));
         (starts, total)
+    }
+
+    /// Whether this engine call is its session's (a wait its statement is in).
+    pub fn has_call(&self, req: crate::engine::ReqId) -> bool {
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&req)
     }
 
     /// Console `which` (0, 1: side by side).
@@ -361,6 +371,7 @@ impl Console {
                 engine: self.engine.clone(),
                 wake: self.wake.clone(),
                 after: self.retiring.take(),
+                calls: self.calls.clone(),
             };
             match Session::start_with(config) {
                 Ok(s) => {

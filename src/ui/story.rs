@@ -199,6 +199,11 @@ impl Story {
         );
     }
 
+    /// Bytes the engine counted but did not deliver: the stream's offset moves past them.
+    pub fn skip(&mut self, id: SocketId, dir: Direction, bytes: u64) {
+        *self.streamed.entry((id, dir == Direction::In)).or_default() += bytes;
+    }
+
     pub fn state(
         &mut self,
         id: SocketId,
@@ -318,4 +323,37 @@ fn shown(op: &str) -> bool {
             | "settimeout"
             | "setblocking"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes the engine did not deliver still move the stream on: the chunk after them
+    /// starts where the kernel's stream does, so sends and recvs still pair.
+    #[test]
+    fn a_skip_moves_the_offset_past_what_was_not_delivered() {
+        let mut s = Story::default();
+        let id = SocketId(7);
+        s.bytes(id, Direction::In, (5, false, None), 0);
+        s.skip(id, Direction::In, 100);
+        s.skip(id, Direction::Out, 9);
+        s.bytes(id, Direction::In, (3, false, None), 1);
+        s.bytes(id, Direction::Out, (4, false, None), 0);
+        let offsets: Vec<(Direction, u64)> = s
+            .beats()
+            .filter_map(|b| match &b.what {
+                What::Bytes { dir, offset, .. } => Some((*dir, *offset)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            offsets,
+            [
+                (Direction::In, 0),
+                (Direction::In, 105),
+                (Direction::Out, 9)
+            ]
+        );
+    }
 }

@@ -134,6 +134,7 @@ fn a_session_on_the_windows_engine_names_its_sockets_and_uses_the_ones_made_ther
             counter.fetch_add(1, Ordering::Relaxed);
         })),
         after: None,
+        calls: Default::default(),
     })
     .unwrap();
     let until = Instant::now() + DEADLINE;

@@ -501,3 +501,58 @@ fn lines_pasted_at_once_show_one_by_one_with_their_prompts() {
         [">>> x = 2", ">>> if x:", "...     print('yes', x)", "... "]
     );
 }
+
+/// Each console lists its own statement's waits: the server's accept under the first, the
+/// client's recvfrom under the second, neither under both.
+#[test]
+fn each_console_shows_its_own_waits() {
+    let mut h = harness();
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+        ],
+    );
+    enter_in(&mut h, 0, "conn, addr = srv.accept()");
+    run_lines(
+        &mut h,
+        1,
+        &[
+            "import socket",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "u.bind(('127.0.0.1', 0))",
+        ],
+    );
+    enter_in(&mut h, 1, "u.recvfrom(10)");
+    let count = |h: &H, text: &str| h.query_all_by_label_contains(text).count();
+    step_until_drawn(&mut h, "both waits", |h| {
+        count(h, "srv.accept() waiting") > 0 && count(h, "u.recvfrom() waiting") > 0
+    });
+    // A few frames more: the lines stay where they belong.
+    for _ in 0..5 {
+        h.step();
+        assert_eq!(count(&h, "srv.accept() waiting"), 1);
+        assert_eq!(count(&h, "u.recvfrom() waiting"), 1);
+    }
+    // The first console's line is the server's.
+    let first = h.state().state.consoles[0].has_call(
+        h.state()
+            .state
+            .sockets
+            .values()
+            .find(|s| s.info.name == "srv")
+            .and_then(|s| s.waiting.first())
+            .map(|w| w.req)
+            .expect("srv waits"),
+    );
+    assert!(first, "the server's accept is the first console's call");
+}

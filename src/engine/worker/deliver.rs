@@ -10,8 +10,8 @@ pub(super) struct Delivery {
     pub(super) data_budget: Arc<AtomicUsize>,
     /// The one snapshot that may wait.
     pub(super) snap_budget: Arc<AtomicUsize>,
-    /// Bytes and chunks whose content was dropped, not yet reported.
-    pub(super) skipped: (u64, u64),
+    /// Bytes and chunks whose content was dropped, not yet reported: received, sent.
+    pub(super) skipped: [(u64, u64); 2],
     /// Notes and reports left out while the consumer was far behind.
     pub(super) unsaid: u64,
 }
@@ -59,7 +59,7 @@ impl Worker {
     ) {
         let kept = self.kept(data);
         let cost = kept.len() + EVENT_COST;
-        if let Some(permit) = self.permit_for(data.len(), cost) {
+        if let Some(permit) = self.permit_for(direction, data.len(), cost) {
             let bytes = Bytes::from(kept.to_vec());
             self.emit_chunk_of(direction, bytes, data.len(), peer, permit, cut);
         }
@@ -85,7 +85,7 @@ impl Worker {
         }
         let moving = buf.len() * 2 >= buf.capacity();
         let cost = if moving { buf.capacity() } else { buf.len() } + EVENT_COST;
-        if let Some(permit) = self.permit_for(buf.len(), cost) {
+        if let Some(permit) = self.permit_for(Direction::In, buf.len(), cost) {
             let data = if moving {
                 std::mem::take(buf)
             } else {
@@ -98,7 +98,12 @@ impl Worker {
 
     /// A share of the consumer's budget for a chunk, or None: then its content is skipped
     /// (and counted as such, so a consumer still hears of every byte).
-    pub(super) fn permit_for(&mut self, len: usize, cost: usize) -> Option<Permit> {
+    pub(super) fn permit_for(
+        &mut self,
+        direction: Direction,
+        len: usize,
+        cost: usize,
+    ) -> Option<Permit> {
         if !self.shared.config.deliver_data {
             // Nobody wants the bytes: the counters alone say what moved.
             return None;
@@ -114,8 +119,9 @@ impl Worker {
                 Some(p)
             }
             None => {
-                self.delivery.skipped.0 += len as u64;
-                self.delivery.skipped.1 += 1;
+                let s = &mut self.delivery.skipped[side(direction)];
+                s.0 += len as u64;
+                s.1 += 1;
                 None
             }
         }
@@ -158,23 +164,35 @@ impl Worker {
         });
     }
 
+    /// Says what was skipped, before the next chunk that is delivered (so a consumer
+    /// counting stream offsets keeps its place).
     pub(super) fn flush_skipped(&mut self) {
-        if self.delivery.skipped != (0, 0) {
-            let (bytes, chunks) = std::mem::take(&mut self.delivery.skipped);
-            self.shared.emit(Event::Skipped {
-                id: self.id,
-                bytes,
-                chunks,
-            });
+        for direction in [Direction::In, Direction::Out] {
+            let (bytes, chunks) = std::mem::take(&mut self.delivery.skipped[side(direction)]);
+            if chunks > 0 {
+                self.shared.emit(Event::Skipped {
+                    id: self.id,
+                    direction,
+                    bytes,
+                    chunks,
+                });
+            }
         }
     }
 
     pub(super) fn flush_skipped_if_room(&mut self) {
-        if self.delivery.skipped != (0, 0)
+        if self.delivery.skipped != [(0, 0); 2]
             && self.delivery.data_budget.load(Ordering::Acquire)
                 < self.shared.config.data_budget / 2
         {
             self.flush_skipped();
         }
+    }
+}
+
+fn side(direction: Direction) -> usize {
+    match direction {
+        Direction::In => 0,
+        Direction::Out => 1,
     }
 }

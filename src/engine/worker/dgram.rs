@@ -64,7 +64,9 @@ impl Worker {
                         self.answer_data(buf, Some(from));
                         self.tally_in(buf);
                         let kept = self.kept(buf).len();
-                        if let Some(permit) = self.permit_for(buf.len(), kept + EVENT_COST) {
+                        if let Some(permit) =
+                            self.permit_for(Direction::In, buf.len(), kept + EVENT_COST)
+                        {
                             delivered.push((i, peer, permit));
                         }
                     }

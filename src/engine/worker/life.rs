@@ -189,7 +189,7 @@ impl Worker {
         }
         self.job_step();
         self.answer_step();
-        if self.delivery.skipped != (0, 0) && Instant::now() >= self.view.next_skip_check {
+        if self.delivery.skipped != [(0, 0); 2] && Instant::now() >= self.view.next_skip_check {
             self.view.next_skip_check =
                 Instant::now() + Duration::from_millis(SKIP_CHECK_MS as u64);
             self.flush_skipped_if_room();
@@ -232,12 +232,14 @@ impl Worker {
     }
 
     pub(super) fn tick_timeout(&self) -> i32 {
-        if !self.shared.config.inspect && self.delivery.skipped == (0, 0) && !self.view.snapshot_due
+        if !self.shared.config.inspect
+            && self.delivery.skipped == [(0, 0); 2]
+            && !self.view.snapshot_due
         {
             return -1;
         }
         let t = sys::ms_until(self.view.next_tick);
-        if self.delivery.skipped != (0, 0) {
+        if self.delivery.skipped != [(0, 0); 2] {
             // Say soon how much was skipped, once the consumer has room again.
             return t.min(SKIP_CHECK_MS);
         }

@@ -391,15 +391,17 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
         });
 }
 
-/// While a statement runs: what it is, and each socket call waiting now, a line each
-/// (drawn from the bottom up, in the bottom-up layout).
+/// While a statement runs: what it is, and each socket call of its session waiting now
+/// (the other console's are the other's), a line each (drawn from the bottom up, in the
+/// bottom-up layout).
 fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     let Some((first, _)) = state.consoles[which].running() else {
         return;
     };
     let now = Instant::now();
+    let console = &state.consoles[which];
     for view in state.sockets.values() {
-        for w in &view.waiting {
+        for w in view.waiting.iter().filter(|w| console.has_call(w.req)) {
             let left = match w.deadline {
                 Some(d) => t!(
                     "console-times-out",

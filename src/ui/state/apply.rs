@@ -257,7 +257,15 @@ impl UiState {
                     });
                 }
             }
-            Event::Skipped { id, bytes, .. } => {
+            Event::Skipped {
+                id,
+                direction,
+                bytes,
+                ..
+            } => {
+                // The stream goes on past the bytes not delivered: the next chunk's offset
+                // counts them.
+                self.story.skip(id, direction, bytes);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.traffic.skipped_bytes += bytes;
                 }
