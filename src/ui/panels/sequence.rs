@@ -19,7 +19,10 @@ const LANE_PAD: f32 = 14.0;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let lanes = diagram::lanes(state, state.selected);
-    let d = state.diagram(&lanes);
+    let (d, again) = state.diagram(&lanes);
+    if let Some(after) = again {
+        ui.ctx().request_repaint_after(after);
+    }
     ui.horizontal_wrapped(|ui| {
         let how = match &state.capture {
             CaptureState::On(c) => {

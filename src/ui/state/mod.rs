@@ -88,8 +88,7 @@ pub struct UiState {
     pub capture: CaptureState,
     /// The diagram last built, for what it was built from: a frame redraws it without
     /// going over the story again while nothing changed.
-    diagram_cache:
-        std::cell::RefCell<Option<(DiagramKey, std::sync::Arc<crate::ui::diagram::Diagram>)>>,
+    diagram_cache: std::cell::RefCell<Option<DiagramCache>>,
     /// Counts what changes a diagram besides the story: names, sockets, addresses.
     pub(crate) layout_version: u64,
     /// Captured segments whose sockets' addresses are not known yet (a second at most).
@@ -132,6 +131,20 @@ pub enum Bottom {
 
 type Tree = std::sync::Arc<Vec<(SocketId, usize)>>;
 type DiagramKey = (u64, u64, crate::i18n::Lang, Vec<SocketId>);
+
+/// The diagram last built, what from, when, and how many frames in a row built it anew.
+struct DiagramCache {
+    key: DiagramKey,
+    built: std::time::Instant,
+    busy: u32,
+    diagram: std::sync::Arc<crate::ui::diagram::Diagram>,
+}
+
+/// Under a flood the story changes every frame and building the diagram again each time
+/// costs frames: after this many frames in a row that did, it is built at most once per
+/// REBUILD_EVERY (the frame after that interval shows the latest).
+const BUSY_FRAMES: u32 = 5;
+const REBUILD_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
 
 impl Default for UiState {
@@ -182,22 +195,46 @@ impl Default for UiState {
 
 impl UiState {
     /// The sequence diagram of these lanes, built again only when the story, a name, a
-    /// socket, an address or the language changed since the last frame.
-    pub fn diagram(&self, lanes: &[SocketId]) -> std::sync::Arc<crate::ui::diagram::Diagram> {
+    /// socket, an address or the language changed since the last frame; while only the
+    /// story keeps changing frame after frame, at most once per REBUILD_EVERY. With the
+    /// diagram, when to draw again for the latest (None: it is the latest).
+    pub fn diagram(
+        &self,
+        lanes: &[SocketId],
+    ) -> (
+        std::sync::Arc<crate::ui::diagram::Diagram>,
+        Option<std::time::Duration>,
+    ) {
         let key = (
             self.story.version(),
             self.layout_version,
             crate::i18n::current(),
             lanes.to_vec(),
         );
-        if let Some((k, d)) = &*self.diagram_cache.borrow() {
-            if *k == key {
-                return d.clone();
+        let now = std::time::Instant::now();
+        let mut busy = 0;
+        if let Some(c) = &mut *self.diagram_cache.borrow_mut() {
+            if c.key == key {
+                c.busy = 0;
+                return (c.diagram.clone(), None);
+            }
+            let story_only = (c.key.1, c.key.2, &c.key.3) == (key.1, key.2, &key.3);
+            if story_only {
+                let since = now.saturating_duration_since(c.built);
+                if c.busy >= BUSY_FRAMES && since < REBUILD_EVERY {
+                    return (c.diagram.clone(), Some(REBUILD_EVERY - since));
+                }
+                busy = c.busy + 1;
             }
         }
-        let d = std::sync::Arc::new(crate::ui::diagram::build(self, &self.story, lanes));
-        *self.diagram_cache.borrow_mut() = Some((key, d.clone()));
-        d
+        let diagram = std::sync::Arc::new(crate::ui::diagram::build(self, &self.story, lanes));
+        *self.diagram_cache.borrow_mut() = Some(DiagramCache {
+            key,
+            built: now,
+            busy,
+            diagram: diagram.clone(),
+        });
+        (diagram, None)
     }
 
     /// A state starting from saved settings.
@@ -307,6 +344,49 @@ mod tests {
     use super::*;
     use crate::engine::{AddrSpec, Event, Family, Snapshot, SockState};
     use std::time::Instant;
+
+    /// A flood changes the story every frame: after BUSY_FRAMES frames that each built
+    /// the diagram, the next ones keep it and say when to draw the latest; once the
+    /// interval has passed it is built again, and a quiet frame ends the throttle.
+    #[test]
+    fn a_diagram_changing_every_frame_is_built_at_most_once_per_interval() {
+        let st = UiState::default();
+        let lanes = [SocketId(1)];
+        let (mut last, again) = st.diagram(&lanes);
+        assert!(again.is_none());
+        let mut st = st;
+        let change = |st: &mut UiState| {
+            st.story.bytes(
+                SocketId(1),
+                crate::engine::Direction::In,
+                (1, false, None),
+                0,
+            )
+        };
+        for _ in 0..BUSY_FRAMES {
+            change(&mut st);
+            let (d, again) = st.diagram(&lanes);
+            assert!(again.is_none(), "built while the run is short");
+            assert!(!std::sync::Arc::ptr_eq(&d, &last));
+            last = d;
+        }
+        change(&mut st);
+        let (d, again) = st.diagram(&lanes);
+        assert!(std::sync::Arc::ptr_eq(&d, &last), "kept under the flood");
+        assert!(again.is_some_and(|a| a <= REBUILD_EVERY));
+        // The interval passed: the latest is built.
+        if let Some(c) = st.diagram_cache.borrow_mut().as_mut() {
+            c.built -= REBUILD_EVERY;
+        }
+        let (d, again) = st.diagram(&lanes);
+        assert!(again.is_none() && !std::sync::Arc::ptr_eq(&d, &last));
+        // Nothing new: the same one, and the next change is built at once.
+        let (same, _) = st.diagram(&lanes);
+        assert!(std::sync::Arc::ptr_eq(&same, &d));
+        change(&mut st);
+        let (fresh, again) = st.diagram(&lanes);
+        assert!(again.is_none() && !std::sync::Arc::ptr_eq(&fresh, &d));
+    }
 
     fn created(id: u64, parent: Option<u64>) -> Event {
         Event::Created {
