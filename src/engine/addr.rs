@@ -298,6 +298,15 @@ impl Endpoint {
         Endpoint::Other
     }
 
+    /// The IP address and port, for IP endpoints.
+    pub fn inet(&self) -> Option<SocketAddr> {
+        match self {
+            Endpoint::V4(a) => Some((*a).into()),
+            Endpoint::V6(a) => Some((*a).into()),
+            _ => None,
+        }
+    }
+
     /// The port, for IP endpoints.
     pub fn port(&self) -> Option<u16> {
         match self {
@@ -328,6 +337,15 @@ impl Endpoint {
     /// Whether Python's repr() of the address is "empty" (an unnamed Unix socket: '').
     pub fn is_unnamed(&self) -> bool {
         matches!(self, Endpoint::Unix(p) if p.is_empty())
+    }
+}
+
+impl From<SocketAddr> for Endpoint {
+    fn from(a: SocketAddr) -> Endpoint {
+        match a {
+            SocketAddr::V4(a) => Endpoint::V4(a),
+            SocketAddr::V6(a) => Endpoint::V6(a),
+        }
     }
 }
 

@@ -117,6 +117,14 @@ pub fn meets(local: &Endpoint, seen: &Endpoint) -> bool {
     }
 }
 
+/// The stream socket of the window at the other end of `id`'s connection, if any (the
+/// pairing the diagram draws its arrows by: a wildcard address meets the one it took).
+pub fn connected_peer(state: &UiState, id: SocketId) -> Option<SocketId> {
+    let me = state.sockets.get(&id)?;
+    (me.info.kind == Kind::Stream).then_some(())?;
+    talks_to(state, id).into_iter().next()
+}
+
 /// The sockets of the window at the other end of `id`'s connection or datagrams.
 fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
     let Some(me) = state.sockets.get(&id) else {

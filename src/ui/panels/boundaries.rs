@@ -21,20 +21,9 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         return;
     }
     ui.label(RichText::new(t!("diagram-boundaries-about")).weak());
-    let pair = state.selected.and_then(|id| {
-        let s = state.sockets.get(&id)?;
-        (s.info.kind == Kind::Stream).then_some(())?;
-        let lanes = diagram::lanes(state, Some(id));
-        let peer = lanes.into_iter().find(|p| {
-            *p != id
-                && state
-                    .sockets
-                    .get(p)
-                    .is_some_and(|x| x.info.parent != Some(id) && !is_listener(state, *p))
-                && talks(state, id, *p)
-        })?;
-        Some((id, peer))
-    });
+    let pair = state
+        .selected
+        .and_then(|id| Some((id, diagram::connected_peer(state, id)?)));
     let Some((a, b)) = pair else {
         ui.label(t!("diagram-boundaries-none"));
         return;
@@ -75,28 +64,6 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     }
     if let Some((id, row)) = picked {
         super::sequence::bytes_of(ui, state, id, row);
-    }
-}
-
-fn is_listener(state: &UiState, id: SocketId) -> bool {
-    state.sockets.values().any(|s| s.info.parent == Some(id))
-        || state
-            .sockets
-            .get(&id)
-            .is_some_and(|s| s.state() == crate::engine::SockState::Listening)
-}
-
-fn talks(state: &UiState, a: SocketId, b: SocketId) -> bool {
-    let addr = |id: SocketId| {
-        state
-            .sockets
-            .get(&id)
-            .and_then(|s| s.snapshot.as_ref())
-            .map(|n| (n.local.clone(), n.peer.clone()))
-    };
-    match (addr(a), addr(b)) {
-        (Some((al, ap)), Some((bl, bp))) => al.is_some() && al == bp && ap.is_some() && ap == bl,
-        _ => false,
     }
 }
 

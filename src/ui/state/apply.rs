@@ -461,7 +461,7 @@ impl UiState {
                     .as_ref()?
                     .local
                     .as_ref()
-                    .and_then(inet)
+                    .and_then(crate::engine::Endpoint::inet)
                     .map(|a| a.port())
             });
         capture.watch(ports);
@@ -497,10 +497,7 @@ impl UiState {
         let mut listener = None;
         for s in self.sockets.values() {
             let Some(snap) = &s.snapshot else { continue };
-            let seen = match local {
-                std::net::SocketAddr::V4(a) => crate::engine::Endpoint::V4(a),
-                std::net::SocketAddr::V6(a) => crate::engine::Endpoint::V6(a),
-            };
+            let seen = crate::engine::Endpoint::from(local);
             if !snap
                 .local
                 .as_ref()
@@ -508,7 +505,7 @@ impl UiState {
             {
                 continue;
             }
-            match snap.peer.as_ref().and_then(inet) {
+            match snap.peer.as_ref().and_then(crate::engine::Endpoint::inet) {
                 Some(p) if p == peer => {
                     let accepted_later = s.info.parent.is_some()
                         && self.story.made_at(s.info.id).is_some_and(|m| m > at);
@@ -521,14 +518,6 @@ impl UiState {
             }
         }
         listener
-    }
-}
-
-fn inet(e: &crate::engine::Endpoint) -> Option<std::net::SocketAddr> {
-    match e {
-        crate::engine::Endpoint::V4(a) => Some((*a).into()),
-        crate::engine::Endpoint::V6(a) => Some((*a).into()),
-        _ => None,
     }
 }
 
