@@ -117,7 +117,10 @@ pub fn note(note: &Note) -> String {
         } => t!(
             "note-rule-fired",
             rule = rule.to_string(),
-            kind = *kind,
+            kind = crate::serve::MatchKind::ALL
+                .into_iter()
+                .find(|k| k.name() == *kind)
+                .map_or_else(|| kind.to_string(), match_kind),
             pattern = format!("{pattern:?}"),
             count = count.to_string()
         ),
@@ -126,7 +129,7 @@ pub fn note(note: &Note) -> String {
             match short {
                 Shortage::ProcessFiles { limit } => t!(
                     "note-paused-process-files",
-                    limit = limit.map_or("?".to_string(), |n| n.to_string()),
+                    limit = limit.map_or_else(|| t!("note-no-limit"), |n| n.to_string()),
                     sockets = sockets
                 ),
                 Shortage::SystemFiles => t!("note-paused-system-files", sockets = sockets),
@@ -142,12 +145,31 @@ pub fn note(note: &Note) -> String {
         }
         Note::AcceptingAgain { tries } => t!("note-accepting-again", tries = tries.to_string()),
         Note::NotFollowed { max } => t!("note-not-followed", max = max.to_string()),
-        Note::StillThere { state, secs } => t!(
+        Note::StillThere {
+            state: Some(state),
+            secs,
+        } => t!(
             "note-still-there",
-            state = state.map_or("?", TcpState::name),
+            state = state.name(),
             secs = secs.to_string()
         ),
+        Note::StillThere { state: None, secs } => {
+            t!("note-still-followed", secs = secs.to_string())
+        }
         Note::LeftOut { n } => t!("note-left-out", n = n.to_string()),
+    }
+}
+
+/// How a rule of the rules responder matches, in the window's language (`serve --rule`
+/// spells it `regex:`...).
+pub fn match_kind(k: crate::serve::MatchKind) -> String {
+    use crate::serve::MatchKind;
+    match k {
+        MatchKind::Exact => t!("serve-kind-exact"),
+        MatchKind::Contains => t!("serve-kind-contains"),
+        MatchKind::Prefix => t!("serve-kind-prefix"),
+        MatchKind::Suffix => t!("serve-kind-suffix"),
+        MatchKind::Regex => t!("serve-kind-regex"),
     }
 }
 
@@ -176,5 +198,67 @@ pub fn option_value(o: &crate::engine::options::OptionReading) -> String {
         (OptKind::Timeval, Ok(0)) if o.text.starts_with("none") => t!("inspector-opt-none"),
         (OptKind::Errno, Ok(0)) => t!("inspector-opt-no-error"),
         _ => o.text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{set, Lang};
+
+    /// The engine's notes worded in Chinese from their facts: a rule's match kind and the
+    /// unknowns too, with no English word left (the English is the command line's).
+    #[test]
+    fn notes_are_worded_in_the_windows_language() {
+        set(Lang::ZhCn);
+        let fired = note(&Note::RuleFired {
+            rule: 2,
+            kind: "contains",
+            pattern: "GET".into(),
+            count: 3,
+        });
+        assert_eq!(fired, "规则 2（包含 \"GET\"）第 3 次触发");
+        let paused = note(&Note::AcceptPaused {
+            short: Shortage::ProcessFiles { limit: None },
+            sockets: 9,
+        });
+        assert!(paused.contains("上限 无限制"), "{paused}");
+        let still = note(&Note::StillThere {
+            state: None,
+            secs: 60,
+        });
+        assert!(still.starts_with("60 秒后仍在内核的表中"), "{still}");
+        let notes = [
+            fired,
+            paused,
+            still,
+            note(&Note::HmacFailed {
+                peer: None,
+                why: HmacFailure::NoAnswer { secs: 0.5 },
+            }),
+            note(&Note::AcceptingAgain { tries: 1 }),
+            note(&Note::LeftOut { n: 4 }),
+            hang_up(HangUp::PeerGone),
+            cause(Cause::PeerClosed),
+        ];
+        for n in &notes {
+            let english = n
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_lowercase()))
+                // Names that are code in every language.
+                .filter(|w| !["socklab", "ulimit"].contains(w))
+                .collect::<Vec<_>>();
+            assert!(english.is_empty(), "{n}: {english:?}");
+        }
+        set(Lang::En);
+        assert_eq!(
+            note(&Note::RuleFired {
+                rule: 2,
+                kind: "contains",
+                pattern: "abc".into(),
+                count: 3
+            }),
+            "rule 2 (contains \"abc\") fired, time 3"
+        );
     }
 }

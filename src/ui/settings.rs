@@ -338,6 +338,14 @@ mod tests {
             payload: "PING".into(),
             ..Default::default()
         });
+        // The console's history (a block whole), the language and the lessons finished
+        // come back in the next run.
+        s.console_history = vec![
+            "srv.listen()".into(),
+            "for i in range(2):\n    print(i)".into(),
+        ];
+        s.lang = Some(crate::i18n::Lang::ZhCn);
+        s.lessons_done = vec!["echo".into()];
         s.save_dir(dir.path()).unwrap();
         assert_eq!(Settings::load_dir(dir.path(), None), s);
         // A damaged field falls back alone; the rest survives.

@@ -95,3 +95,7 @@ serve-kind-contains = contains
 serve-kind-prefix = prefix
 serve-kind-suffix = suffix
 serve-kind-regex = regex
+# RLIMIT_NOFILE unlimited, in note-paused-process-files's $limit.
+note-no-limit = unlimited
+# A closed connection followed for $secs whose state was never read.
+note-still-followed = still in the kernel's table after { $secs } s; no longer followed

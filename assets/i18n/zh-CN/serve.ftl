@@ -95,3 +95,7 @@ serve-kind-contains = 包含
 serve-kind-prefix = 开头是
 serve-kind-suffix = 结尾是
 serve-kind-regex = 正则
+# RLIMIT_NOFILE 无限制时，note-paused-process-files 里的 $limit。
+note-no-limit = 无限制
+# 跟踪了 $secs 秒、但从未读到状态的已关闭连接。
+note-still-followed = { $secs } 秒后仍在内核的表中；不再跟踪

@@ -158,8 +158,8 @@ fn draw(
         if a.kind == ArrowKind::Handshake {
             arrow(&painter, to, from, colour);
         }
-        // A segment's row says what it is; the others' words go past the sender's, where
-        // arrows that meet at one recv keep theirs apart.
+        // A segment's row says what it is; the others' words go on the arrow a little
+        // nearer its sender, where arrows that meet at one recv keep theirs apart.
         if a.kind == ArrowKind::Segment {
             continue;
         }

@@ -115,10 +115,10 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(t!("serve-rule", n = n));
             egui::ComboBox::from_id_salt(("rule kind", i))
-                .selected_text(kind_word(r.kind))
+                .selected_text(crate::ui::explain::match_kind(r.kind))
                 .show_ui(ui, |ui| {
                     for k in MatchKind::ALL {
-                        ui.selectable_value(&mut r.kind, k, kind_word(k));
+                        ui.selectable_value(&mut r.kind, k, crate::ui::explain::match_kind(k));
                     }
                 })
                 .response
@@ -253,16 +253,5 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
             ))
             .small(),
         );
-    }
-}
-
-/// How a rule matches, in the window's language (`serve --rule` spells it `regex:`...).
-fn kind_word(k: MatchKind) -> String {
-    match k {
-        MatchKind::Exact => t!("serve-kind-exact"),
-        MatchKind::Contains => t!("serve-kind-contains"),
-        MatchKind::Prefix => t!("serve-kind-prefix"),
-        MatchKind::Suffix => t!("serve-kind-suffix"),
-        MatchKind::Regex => t!("serve-kind-regex"),
     }
 }

@@ -95,12 +95,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                         let id = ui.scope_id().with(("stretch", t, row, s.from));
                         let resp = ui.interact(r, id, Sense::hover());
                         let label_rect = r.shrink2(egui::vec2(4.0, 0.0));
-                        ui.scope_builder(
-                            egui::UiBuilder::new()
-                                .max_rect(label_rect)
-                                .layout(egui::Layout::left_to_right(egui::Align::Center)),
-                            |ui| ui.add(egui::Label::new(RichText::new(name)).truncate()),
-                        );
+                        // The explanation over the bar and over its words alike (the
+                        // words are a widget of their own, hovered in the bar's place).
+                        let words = ui
+                            .scope_builder(
+                                egui::UiBuilder::new()
+                                    .max_rect(label_rect)
+                                    .layout(egui::Layout::left_to_right(egui::Align::Center)),
+                                |ui| ui.add(egui::Label::new(RichText::new(name)).truncate()),
+                            )
+                            .inner;
+                        words.on_hover_text(tip.clone());
                         resp.on_hover_text(tip);
                     }
                 }

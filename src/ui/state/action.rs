@@ -539,8 +539,7 @@ impl UiState {
 
     /// Writes a socket's traffic to its export path.
     /// Asks the person whether `path` may be replaced; `action` does it if they say so.
-    /// `what` is in English (Phrase::Journal), as the file code names it; the question says
-    /// it in the window's language.
+    /// `what` (Phrase::Journal...) is said in the window's language when the question is.
     pub(super) fn ask_replace(&mut self, path: &std::path::Path, what: Phrase, action: Action) {
         self.confirm_replace = Some(ConfirmReplace {
             path: path.to_path_buf(),
