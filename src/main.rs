@@ -140,10 +140,15 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
 
 fn run_window(started: std::time::Instant) -> ExitCode {
     let timing = std::env::var_os("SOCKLAB_TIMING").is_some();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_inner_size([1280.0, 800.0])
+        .with_title("socklab")
+        .with_app_id(socklab::ui::app::DESKTOP_ID);
+    if let Some(icon) = socklab::ui::app::icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1280.0, 800.0])
-            .with_title("socklab"),
+        viewport,
         ..Default::default()
     };
     let result = eframe::run_native(

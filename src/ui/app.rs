@@ -16,6 +16,19 @@ use crate::engine::capture::Capture;
 /// The name eframe keeps socklab's files under (and the window's app id).
 pub const APP_ID: &str = "socklab";
 
+/// The desktop's name for the window (Wayland's app id, X11's WM_CLASS): the .desktop
+/// entry in dist/ has this name, so the desktop shows its icon and groups the windows.
+pub const DESKTOP_ID: &str = "io.github.socklab.socklab";
+
+/// The window's icon, the 128 px one dist/ installs (None if it would not decode, which a
+/// test rules out: the window then has the desktop's default).
+pub fn icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(include_bytes!(
+        "../../dist/icons/hicolor/128x128/apps/socklab.png"
+    ))
+    .ok()
+}
+
 pub struct SocklabApp {
     pub engine: Engine,
     events: Receiver<Event>,
@@ -325,5 +338,63 @@ impl eframe::App for SocklabApp {
             // TIME_WAIT's seconds left.
             ui.ctx().request_repaint_after(Duration::from_secs(1));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The window's icon decodes, square, at the size dist/ names it by.
+    #[test]
+    fn the_window_icon_decodes() {
+        let i = super::icon().expect("the embedded PNG decodes");
+        assert_eq!((i.width, i.height), (128, 128));
+        assert_eq!(i.rgba.len(), 128 * 128 * 4);
+    }
+
+    /// dist/ agrees with itself and with the window: the menu entry, the metainfo and the
+    /// window's id are one name; every icon size is the size its folder says; the Debian
+    /// package installs each of them.
+    #[test]
+    fn the_desktop_files_name_the_window_and_every_icon() {
+        let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+        let id = super::DESKTOP_ID;
+        let desktop = std::fs::read_to_string(dist.join(format!("{id}.desktop"))).unwrap();
+        assert!(desktop.contains(&format!("\nStartupWMClass={id}\n")));
+        assert!(desktop.contains("\nIcon=socklab\n") && desktop.contains("\nExec=socklab\n"));
+        let meta = std::fs::read_to_string(dist.join(format!("{id}.metainfo.xml"))).unwrap();
+        assert!(meta.contains(&format!("<id>{id}</id>")));
+        assert!(meta.contains(&format!(
+            "<launchable type=\"desktop-id\">{id}.desktop</launchable>"
+        )));
+        assert!(meta.contains(&format!(
+            "<release version=\"{}\"",
+            env!("CARGO_PKG_VERSION")
+        )));
+        let cargo = std::fs::read_to_string(dist.join("../Cargo.toml")).unwrap();
+        let mut sizes = 0;
+        for e in std::fs::read_dir(dist.join("icons/hicolor"))
+            .unwrap()
+            .flatten()
+        {
+            let folder = e.file_name().to_string_lossy().to_string();
+            let file = if folder == "scalable" {
+                "socklab.svg"
+            } else {
+                "socklab.png"
+            };
+            let path = format!("dist/icons/hicolor/{folder}/apps/{file}");
+            assert!(
+                cargo.contains(&format!("[\"{path}\"")),
+                "the package installs {path}"
+            );
+            if let Some((w, h)) = folder.split_once('x') {
+                let bytes = std::fs::read(dist.join("..").join(&path)).unwrap();
+                let icon = eframe::icon_data::from_png_bytes(&bytes).unwrap();
+                let want: (u32, u32) = (w.parse().unwrap(), h.parse().unwrap());
+                assert_eq!((icon.width, icon.height), want, "{path}");
+                sizes += 1;
+            }
+        }
+        assert!(sizes >= 7, "{sizes} PNG sizes");
     }
 }
