@@ -328,7 +328,7 @@ impl eframe::App for SocklabApp {
                 Centre::Boundaries => panels::boundaries::show(ui, &self.state, &mut self.actions),
             }
         });
-        super::shortcuts::help(ui.ctx());
+        super::shortcuts::help(ui.ctx(), &mut self.actions);
         self.dispatch_actions();
         if self.state.has_countdown() || self.state.writes.busy() {
             // A blocked call's countdown ticks, a file's progress moves and its end is

@@ -117,36 +117,90 @@ fn help_open(ctx: &egui::Context) -> bool {
         .unwrap_or(false)
 }
 
-/// F1's overlay: every shortcut, and where to start.
-pub fn help(ctx: &egui::Context) {
+/// F1's overlay (and Help's first entry): every shortcut, the Python socklab runs, the
+/// lessons to start from, and the version.
+pub fn help(ctx: &egui::Context, actions: &mut Vec<Action>) {
     let mut open = help_open(ctx);
     if !open {
         return;
     }
-    egui::Window::new(t!("shortcuts-title"))
+    egui::Window::new(t!("help-title"))
         // The id the English title gives it (Window::new hashes Some(title)), whatever
         // the language.
-        .id(egui::Id::unique(Some("Keyboard shortcuts (F1)")))
+        .id(egui::Id::unique(Some("Help (F1)")))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
-            egui::Grid::new("shortcuts")
-                .num_columns(2)
-                .striped(true)
-                .show(ui, |ui| {
-                    for (keys, what) in all() {
-                        ui.monospace(keys);
-                        ui.label(what);
-                        ui.end_row();
-                    }
-                });
-            ui.separator();
-            ui.label(t!("shortcuts-intro"));
+            egui::ScrollArea::vertical()
+                .max_height(ctx.content_rect().height() * 0.8)
+                .show(ui, |ui| help_body(ui, actions));
         });
     if ctx.input(|i| i.key_pressed(Key::Escape)) {
         open = false;
     }
+    // A lesson started from here: the overlay steps aside for it.
+    if actions
+        .iter()
+        .any(|a| matches!(a, Action::LessonStart { .. }))
+    {
+        open = false;
+    }
     ctx.data_mut(|d| d.insert_temp(egui::Id::unique(HELP_OPEN), open));
+}
+
+fn help_body(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    ui.label(t!("shortcuts-intro"));
+    ui.add_space(4.0);
+    ui.strong(t!("help-keys"));
+    egui::Grid::new("shortcuts")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (keys, what) in all() {
+                ui.monospace(keys);
+                ui.label(what);
+                ui.end_row();
+            }
+        });
+    ui.add_space(4.0);
+    ui.strong(t!("help-python"));
+    // Each way to run Python: the command as typed (code), what it does.
+    egui::Grid::new("python ways")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (code, what) in [
+                ("F2", t!("help-python-console")),
+                ("socklab run FILE ARGS", t!("help-python-run")),
+                ("socklab run -i FILE", t!("help-python-run-i")),
+                ("socklab serve echo 9000", t!("help-python-serve")),
+            ] {
+                ui.monospace(code);
+                ui.label(what);
+                ui.end_row();
+            }
+        });
+    ui.label(t!("help-python-subset"));
+    ui.add_space(4.0);
+    ui.strong(t!("help-lessons"));
+    ui.label(t!("help-lessons-intro"));
+    lesson_buttons(ui, actions);
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(format!("socklab {}", env!("CARGO_PKG_VERSION"))).weak());
+}
+
+/// A button per lesson, named by its title: a click opens the lessons and starts it.
+pub fn lesson_buttons(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        for (i, lesson) in crate::ui::lessons::LESSONS.iter().enumerate() {
+            if ui.button(crate::i18n::text(lesson.title, None)).clicked() {
+                actions.push(Action::LessonsShow { open: true });
+                actions.push(Action::LessonStart {
+                    lesson: i,
+                    port: None,
+                });
+            }
+        }
+    });
 }

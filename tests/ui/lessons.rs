@@ -244,3 +244,40 @@ fn a_lesson_in_chinese_typed_by_hand() {
     });
     crate::language::assert_no_english(&mut h);
 }
+
+/// Help lists the lessons: from F1's overlay or the Help menu, a click starts one with the
+/// lessons open beside it, and the overlay steps aside.
+#[test]
+fn a_lesson_starts_from_help() {
+    let title = |key: &str| {
+        let l = LESSONS.iter().find(|l| l.key == key).unwrap();
+        socklab::i18n::text(l.title, None)
+    };
+    let mut h = harness();
+    h.key_press(egui::Key::F1);
+    let udp = title("udp-chat");
+    step_until_drawn(&mut h, "the help's lessons", |h| {
+        h.query_by_label(&udp).is_some() && h.query_by_label("Keyboard").is_some()
+    });
+    click(&mut h, &udp);
+    step_until(&mut h, "the UDP lesson", |a| {
+        a.state.lessons_open && a.state.lesson.as_ref().is_some_and(|r| r.lesson == 1)
+    });
+    step_until_drawn(&mut h, "the overlay gone", |h| {
+        h.query_by_label("Keyboard").is_none()
+    });
+    click(&mut h, "Help");
+    click(&mut h, "Start a lesson");
+    let backlog = title("backlog");
+    click(&mut h, &backlog);
+    let k = LESSONS.iter().position(|l| l.key == "backlog").unwrap();
+    step_until(&mut h, "the backlog lesson", |a| {
+        a.state.lesson.as_ref().is_some_and(|r| r.lesson == k)
+    });
+    // And Help's first entry opens the overlay.
+    click(&mut h, "Help");
+    click(&mut h, "Help and shortcuts (F1)");
+    step_until_drawn(&mut h, "the overlay", |h| {
+        h.query_by_label("Close the selected socket").is_some()
+    });
+}

@@ -76,13 +76,30 @@ pub fn top_bar(
                 open: !lessons_open,
             });
         }
-        if ui
-            .button(t!("shortcuts-button"))
-            .on_hover_text(t!("shortcuts-button-tip"))
-            .clicked()
-        {
-            crate::ui::shortcuts::toggle_help(ui.ctx());
-        }
+        ui.menu_button(t!("help-menu"), |ui| {
+            if ui
+                .button(t!("help-open"))
+                .on_hover_text(t!("help-open-tip"))
+                .clicked()
+            {
+                crate::ui::shortcuts::toggle_help(ui.ctx());
+                ui.close();
+            }
+            ui.menu_button(t!("help-start-lesson"), |ui| {
+                for (i, lesson) in crate::ui::lessons::LESSONS.iter().enumerate() {
+                    if ui.button(crate::i18n::text(lesson.title, None)).clicked() {
+                        actions.push(Action::LessonsShow { open: true });
+                        actions.push(Action::LessonStart {
+                            lesson: i,
+                            port: None,
+                        });
+                        ui.close();
+                    }
+                }
+            });
+            ui.separator();
+            ui.label(egui::RichText::new(format!("socklab {}", env!("CARGO_PKG_VERSION"))).weak());
+        });
     });
 }
 
