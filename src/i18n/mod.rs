@@ -106,6 +106,7 @@ pub const RESOURCES: &[(&str, &str, &str)] = &[
     resource!("options"),
     resource!("payload"),
     resource!("lessons"),
+    resource!("settings"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

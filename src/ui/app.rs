@@ -41,6 +41,8 @@ pub struct SocklabApp {
     /// persistence, as in tests), and what was last written there.
     settings_writer: Option<SettingsWriter>,
     saved_settings: String,
+    /// The zoom last applied to the window or taken from it.
+    zoom_applied: f32,
     /// Set by `SOCKLAB_TIMING`: when the process started, and frames begun since.
     startup: Option<(Instant, u32)>,
 }
@@ -104,6 +106,7 @@ impl SocklabApp {
             dialogs,
             settings_writer,
             saved_settings: settings.to_json(),
+            zoom_applied: 1.0,
             startup: None,
         }
     }
@@ -191,6 +194,21 @@ impl Drop for SocklabApp {
     }
 }
 
+impl SocklabApp {
+    /// The settings' zoom and the window's agree: a change in the settings is applied, one
+    /// made with Ctrl+plus or Ctrl+minus is kept in the settings.
+    fn sync_zoom(&mut self, ctx: &egui::Context) {
+        let now = ctx.zoom_factor();
+        if self.state.settings.zoom != self.zoom_applied {
+            self.zoom_applied = self.state.settings.zoom;
+            ctx.set_zoom_factor(self.zoom_applied);
+        } else if now != self.zoom_applied {
+            self.zoom_applied = now;
+            self.state.settings.zoom = now;
+        }
+    }
+}
+
 impl eframe::App for SocklabApp {
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
         let Some(w) = &self.settings_writer else {
@@ -205,6 +223,7 @@ impl eframe::App for SocklabApp {
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         crate::i18n::set(self.state.lang());
+        self.sync_zoom(ctx);
         self.startup_frame();
         self.drain_events();
         for console in &mut self.state.consoles {
@@ -255,7 +274,7 @@ impl eframe::App for SocklabApp {
                 ui,
                 s.settings_status.as_deref(),
                 s.settings.lang,
-                s.lessons_open,
+                (s.lessons_open, s.settings_open),
                 &mut self.actions,
             )
         });
@@ -329,6 +348,7 @@ impl eframe::App for SocklabApp {
             }
         });
         super::shortcuts::help(ui.ctx(), &mut self.actions);
+        panels::settings::show(ui.ctx(), &mut self.state, &mut self.actions);
         self.dispatch_actions();
         if self.state.has_countdown() || self.state.writes.busy() {
             // A blocked call's countdown ticks, a file's progress moves and its end is

@@ -76,17 +76,30 @@ pub fn save_received(
     )
 }
 
+/// How a CSV file starts: plain UTF-8, or with a byte-order mark for spreadsheet programs
+/// that otherwise read it in their own code page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvFlavour {
+    Plain,
+    Bom,
+}
+
 /// The log as CSV (RFC 4180): time, seconds since the first row, direction, length, peer,
 /// text in the view's encoding with control characters made visible, and exact hex.
 pub fn export_csv(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
-    enc: Encoding,
+    (enc, flavour): (Encoding, CsvFlavour),
     progress: &Progress,
 ) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
-    let header = b"time,seconds,direction,length,peer,text,hex\r\n";
+    const HEADER: &[u8] = b"time,seconds,direction,length,peer,text,hex\r\n";
+    const WITH_BOM: &[u8] = b"\xef\xbb\xbftime,seconds,direction,length,peer,text,hex\r\n";
+    let header = match flavour {
+        CsvFlavour::Plain => HEADER,
+        CsvFlavour::Bom => WITH_BOM,
+    };
     let each = |w: &mut dyn Write, r: &TrafficRow| {
         let f = Fields::of(r, first, enc);
         write!(
@@ -244,7 +257,7 @@ mod tests {
             &csv,
             Replace::No,
             &log,
-            Encoding::Utf8,
+            (Encoding::Utf8, CsvFlavour::Plain),
             &Progress::default(),
         )
         .unwrap();
@@ -256,6 +269,20 @@ mod tests {
         assert!(lines[1].ends_with(",612c2262220d0a"), "{}", lines[1]);
         assert!(lines[1].contains("\"a,\"\"b\"\""), "quoted: {}", lines[1]);
         assert!(lines[2].ends_with(",00ff0a"));
+        // With a byte-order mark, for spreadsheet programs: those three bytes first, the
+        // rest the same.
+        let bom = dir.path().join("bom.csv");
+        export_csv(
+            &bom,
+            Replace::No,
+            &log,
+            (Encoding::Utf8, CsvFlavour::Bom),
+            &Progress::default(),
+        )
+        .unwrap();
+        let with = std::fs::read(&bom).unwrap();
+        assert_eq!(&with[..3], b"\xef\xbb\xbf");
+        assert_eq!(&with[3..], text.as_bytes());
 
         let jl = dir.path().join("t.jsonl");
         export_jsonl(&jl, Replace::No, &log, Encoding::Utf8, &Progress::default()).unwrap();

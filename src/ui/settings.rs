@@ -38,7 +38,31 @@ pub struct Settings {
     pub lang: Option<crate::i18n::Lang>,
     /// The lessons finished (every check passed), by key.
     pub lessons_done: Vec<String>,
+    /// The window's zoom (1.0: as drawn; Ctrl+plus and Ctrl+minus change it too).
+    pub zoom: f32,
+    /// The address a new IPv4 socket's bind field starts with.
+    pub bind_v4: String,
+    /// How the traffic view shows when each row came.
+    pub time_format: TimeFormat,
+    /// CSV exports start with a UTF-8 byte-order mark (spreadsheet programs then read the
+    /// text as UTF-8, not their own code page).
+    pub csv_bom: bool,
 }
+
+/// How a row's time is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimeFormat {
+    /// Seconds since the log's first row (+1.234 s).
+    #[default]
+    Relative,
+    /// The time of day in the system's time zone.
+    Local,
+    /// The time of day in UTC.
+    Utc,
+}
+
+/// The zoom a person may set (the settings file is clamped to it too).
+pub const ZOOM: std::ops::RangeInclusive<f32> = 0.5..=3.0;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -51,6 +75,10 @@ impl Default for Settings {
             console_history: Vec::new(),
             lang: None,
             lessons_done: Vec::new(),
+            zoom: 1.0,
+            bind_v4: "127.0.0.1".into(),
+            time_format: TimeFormat::Relative,
+            csv_bom: false,
         }
     }
 }
@@ -96,6 +124,15 @@ impl Settings {
         crate::ui::console::cap_history(&mut self.console_history);
         self.lessons_done
             .truncate(crate::ui::lessons::LESSONS.len());
+        self.zoom = if self.zoom.is_finite() {
+            self.zoom.clamp(*ZOOM.start(), *ZOOM.end())
+        } else {
+            1.0
+        };
+        // An address is short; a file's megabyte of text is not one.
+        if self.bind_v4.len() > 255 {
+            self.bind_v4 = Settings::default().bind_v4;
+        }
         self
     }
 
@@ -122,6 +159,10 @@ impl Settings {
             console_history: field(v, "console_history", d.console_history),
             lang: field(v, "lang", d.lang),
             lessons_done: field(v, "lessons_done", d.lessons_done),
+            zoom: field(v, "zoom", d.zoom),
+            bind_v4: field(v, "bind_v4", d.bind_v4),
+            time_format: field(v, "time_format", d.time_format),
+            csv_bom: field(v, "csv_bom", d.csv_bom),
         }
         .capped()
     }
@@ -346,6 +387,10 @@ mod tests {
         ];
         s.lang = Some(crate::i18n::Lang::ZhCn);
         s.lessons_done = vec!["echo".into()];
+        s.zoom = 1.25;
+        s.bind_v4 = "0.0.0.0".into();
+        s.time_format = TimeFormat::Utc;
+        s.csv_bom = true;
         s.save_dir(dir.path()).unwrap();
         assert_eq!(Settings::load_dir(dir.path(), None), s);
         // A damaged field falls back alone; the rest survives.

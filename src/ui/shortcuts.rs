@@ -124,11 +124,11 @@ pub fn help(ctx: &egui::Context, actions: &mut Vec<Action>) {
     if !open {
         return;
     }
+    // egui's own close button would be named in English: a Close of ours instead.
     egui::Window::new(t!("help-title"))
         // The id the English title gives it (Window::new hashes Some(title)), whatever
         // the language.
         .id(egui::Id::unique(Some("Help (F1)")))
-        .open(&mut open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
@@ -136,6 +136,9 @@ pub fn help(ctx: &egui::Context, actions: &mut Vec<Action>) {
             egui::ScrollArea::vertical()
                 .max_height(ctx.content_rect().height() * 0.8)
                 .show(ui, |ui| help_body(ui, actions));
+            if ui.button(t!("help-close")).clicked() {
+                open = false;
+            }
         });
     if ctx.input(|i| i.key_pressed(Key::Escape)) {
         open = false;

@@ -134,6 +134,11 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
     h.step();
     h.key_press(egui::Key::F1);
     h.step();
+    // The settings window, over the rest.
+    click(&mut h, &zh("settings-button"));
+    step_until_drawn(&mut h, "the settings in Chinese", |h| {
+        h.query_by_label(&zh("settings-bind")).is_some()
+    });
     assert_no_english(&mut h);
 }
 

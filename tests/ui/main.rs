@@ -19,5 +19,6 @@ mod page;
 mod payload;
 mod sending;
 mod serve;
+mod settings;
 mod traffic;
 mod workbench;

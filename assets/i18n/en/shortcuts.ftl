@@ -33,3 +33,4 @@ help-python-subset = The Python is RustPython 0.5's (the language of Python 3.13
 help-lessons = Lessons
 help-lessons-intro = Each lesson takes you through a tutorial's program step by step and checks what the kernel shows:
 help-start-lesson = Start a lesson
+help-close = Close (Esc)

@@ -32,3 +32,4 @@ help-python-subset = Python 由 RustPython 0.5 实现（Python 3.13 的语法）
 help-lessons = 课程
 help-lessons-intro = 每一课带你一步一步运行教程里的程序，并检查内核显示的结果：
 help-start-lesson = 开始一课
+help-close = 关闭（Esc）

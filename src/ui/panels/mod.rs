@@ -9,6 +9,7 @@ pub mod lessons;
 pub mod send;
 pub mod sequence;
 pub mod serve;
+pub mod settings;
 pub mod sockets;
 pub mod timeline;
 pub mod traffic_view;
@@ -45,7 +46,7 @@ pub fn top_bar(
     ui: &mut egui::Ui,
     settings_status: Option<&str>,
     lang: Option<Lang>,
-    lessons_open: bool,
+    (lessons_open, settings_open): (bool, bool),
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal(|ui| {
@@ -65,7 +66,7 @@ pub fn top_bar(
             actions.push(Action::Theme { preference: pref });
         }
         ui.separator();
-        language_menu(ui, lang, actions);
+        language_menu(ui, lang, actions, "language");
         ui.separator();
         if ui
             .selectable_label(lessons_open, t!("lessons-button"))
@@ -74,6 +75,15 @@ pub fn top_bar(
         {
             actions.push(Action::LessonsShow {
                 open: !lessons_open,
+            });
+        }
+        if ui
+            .selectable_label(settings_open, t!("settings-button"))
+            .on_hover_text(t!("settings-button-tip"))
+            .clicked()
+        {
+            actions.push(Action::SettingsShow {
+                open: !settings_open,
             });
         }
         ui.menu_button(t!("help-menu"), |ui| {
@@ -105,7 +115,12 @@ pub fn top_bar(
 
 /// "Language / 语言": each language named in itself, so a person who cannot read the one
 /// shown still finds theirs.
-fn language_menu(ui: &mut egui::Ui, lang: Option<Lang>, actions: &mut Vec<Action>) {
+fn language_menu(
+    ui: &mut egui::Ui,
+    lang: Option<Lang>,
+    actions: &mut Vec<Action>,
+    salt: &'static str,
+) {
     let title = ui.label(format!(
         "{} / {}",
         text_in(Lang::En, "lang-menu"),
@@ -115,7 +130,7 @@ fn language_menu(ui: &mut egui::Ui, lang: Option<Lang>, actions: &mut Vec<Action
         Some(l) => l.native_name().to_string(),
         None => t!("lang-desktop", lang = crate::i18n::current().native_name()),
     };
-    egui::ComboBox::from_id_salt("language")
+    egui::ComboBox::from_id_salt(salt)
         .selected_text(shown)
         .show_ui(ui, |ui| {
             let mut pick = lang;

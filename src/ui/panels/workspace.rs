@@ -8,6 +8,10 @@ use crate::ui::settings;
 use crate::ui::state::{validate_addr, validate_count, validate_timeout, Action, Purpose, UiState};
 use crate::ui::widgets::{action_button, error_label, field_problem, labelled_edit, warning_label};
 
+/// Times of day in UTC, as the settings may ask.
+static UTC: std::sync::LazyLock<crate::timefmt::Zone> =
+    std::sync::LazyLock::new(crate::timefmt::Zone::utc);
+
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let Some(id) = state.selected else {
         ui.heading("socklab");
@@ -30,7 +34,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let UiState {
         sockets,
         settings,
-        absolute_time,
         zone,
         inputs,
         library_status,
@@ -122,8 +125,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             &mut tui,
             s,
             super::traffic_view::ViewOptions {
-                absolute: *absolute_time,
-                zone,
+                absolute: settings.time_format != crate::ui::settings::TimeFormat::Relative,
+                zone: if settings.time_format == crate::ui::settings::TimeFormat::Utc {
+                    &UTC
+                } else {
+                    zone
+                },
                 cap_mib: settings.traffic_cap_mib,
                 cap_text: &mut inputs.cap_text,
             },

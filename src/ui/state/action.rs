@@ -163,6 +163,26 @@ pub enum Action {
     TimeOfDay {
         on: bool,
     },
+    /// The settings window: how times are shown.
+    TimeFormat {
+        format: crate::ui::settings::TimeFormat,
+    },
+    /// The settings window: CSV exports with a byte-order mark, or plain UTF-8.
+    CsvBom {
+        on: bool,
+    },
+    /// The settings window: the address new IPv4 sockets' bind field starts with.
+    BindDefault {
+        host: String,
+    },
+    /// The settings window: the window's zoom (applied by the app, which has the context).
+    Zoom {
+        factor: f32,
+    },
+    /// Show or hide the settings window.
+    SettingsShow {
+        open: bool,
+    },
     /// Keep a payload in the library under its name (replacing one of that name).
     SaveToLibrary {
         payload: SavedPayload,
@@ -475,7 +495,32 @@ impl UiState {
                     };
                 }
             }
-            Action::TimeOfDay { on } => self.absolute_time = on,
+            Action::TimeOfDay { on } => {
+                use crate::ui::settings::TimeFormat;
+                self.settings.time_format = match (on, self.settings.time_format) {
+                    (false, _) => TimeFormat::Relative,
+                    (true, TimeFormat::Utc) => TimeFormat::Utc,
+                    (true, _) => TimeFormat::Local,
+                };
+            }
+            Action::TimeFormat { format } => self.settings.time_format = format,
+            Action::CsvBom { on } => self.settings.csv_bom = on,
+            Action::BindDefault { host } => {
+                // An address is short: what does not fit is not one.
+                if host.len() <= 255 {
+                    self.settings.bind_v4 = host;
+                }
+            }
+            Action::Zoom { factor } => {
+                let (lo, hi) = (
+                    *crate::ui::settings::ZOOM.start(),
+                    *crate::ui::settings::ZOOM.end(),
+                );
+                if factor.is_finite() {
+                    self.settings.zoom = factor.clamp(lo, hi);
+                }
+            }
+            Action::SettingsShow { open } => self.settings_open = open,
             Action::SaveToLibrary { payload } => {
                 crate::ui::sending::save_to_library(&mut self.settings.library, payload);
             }
@@ -597,6 +642,11 @@ impl UiState {
         }
         let path = PathBuf::from(s.form.export_path.trim());
         let enc = s.form.encoding;
+        let flavour = if self.settings.csv_bom {
+            export::CsvFlavour::Bom
+        } else {
+            export::CsvFlavour::Plain
+        };
         let log = s.traffic.clone();
         let (what, doing) = match kind {
             ExportKind::Received => (Phrase::Received, Phrase::SavingReceived),
@@ -609,7 +659,9 @@ impl UiState {
             crate::i18n::set(lang);
             let r = match kind {
                 ExportKind::Received => export::save_received(&path, replace, &log, progress),
-                ExportKind::Csv => export::export_csv(&path, replace, &log, enc, progress),
+                ExportKind::Csv => {
+                    export::export_csv(&path, replace, &log, (enc, flavour), progress)
+                }
                 ExportKind::JsonLines => export::export_jsonl(&path, replace, &log, enc, progress),
             };
             match r {

@@ -75,7 +75,7 @@ impl UiState {
                 self.sockets.insert(
                     id,
                     SockView {
-                        form: Form::new(info.family),
+                        form: Form::new(info.family, &self.settings.bind_v4),
                         info,
                         snapshot: None,
                         traffic: TrafficLog::with_cap(self.traffic_cap),

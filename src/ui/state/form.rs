@@ -70,14 +70,19 @@ impl Form {
         }
     }
 
-    pub(super) fn new(family: Family) -> Form {
+    /// A new socket's form; `bind_v4`: where an IPv4 socket's bind field starts (the
+    /// settings' default bind address).
+    pub(super) fn new(family: Family, bind_v4: &str) -> Form {
         let host = match family {
             Family::Inet6 => "::1",
             Family::Unix => "/tmp/socklab.sock",
             _ => "127.0.0.1",
         };
         Form {
-            bind_host: host.into(),
+            bind_host: match family {
+                Family::Inet => bind_v4.into(),
+                _ => host.into(),
+            },
             bind_port: "0".into(),
             backlog: "5".into(),
             peer_host: host.into(),

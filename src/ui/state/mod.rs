@@ -61,8 +61,8 @@ pub struct UiState {
     /// The address of each bind, connect or sendto still running: remembered among the
     /// recent ones (bind's apart from the peers') only once it worked.
     addr_asked: HashMap<ReqId, (bool, String)>,
-    /// Traffic times as time of day instead of relative to the first row.
-    pub absolute_time: bool,
+    /// The settings window is open.
+    pub settings_open: bool,
     /// The system's time zone, looked up when the state is made.
     pub zone: crate::timefmt::Zone,
     /// The sockets list's order, for the socket count and newest id it was made for
@@ -167,7 +167,7 @@ impl Default for UiState {
             inputs: Inputs::default(),
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
-            absolute_time: false,
+            settings_open: false,
             zone: crate::timefmt::Zone::system(),
             settings: Settings::default(),
             library_status: None,
@@ -491,7 +491,27 @@ mod tests {
         assert_eq!(open.map(|r| &r.data[..]), Some(&b"secnd"[..]));
 
         st.dispatch(&engine, Action::TimeOfDay { on: true });
-        assert!(st.absolute_time);
+        assert_eq!(
+            st.settings.time_format,
+            crate::ui::settings::TimeFormat::Local
+        );
+        st.dispatch(
+            &engine,
+            Action::TimeFormat {
+                format: crate::ui::settings::TimeFormat::Utc,
+            },
+        );
+        // The traffic view's toggle keeps UTC as the time of day it shows.
+        st.dispatch(&engine, Action::TimeOfDay { on: true });
+        assert_eq!(
+            st.settings.time_format,
+            crate::ui::settings::TimeFormat::Utc
+        );
+        st.dispatch(&engine, Action::TimeOfDay { on: false });
+        assert_eq!(
+            st.settings.time_format,
+            crate::ui::settings::TimeFormat::Relative
+        );
         let payload = crate::ui::sending::SavedPayload {
             name: "ping".into(),
             payload: "ping".into(),

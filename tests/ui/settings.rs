@@ -1,0 +1,91 @@
+//! The settings window: each setting does what it says, and the settings file keeps it.
+
+use std::io::Read;
+
+use egui_kittest::kittest::Queryable;
+use socklab::ui::settings::{Settings, TimeFormat};
+
+use crate::ui_common::*;
+
+#[test]
+fn each_setting_does_what_it_says_and_is_kept() {
+    let mut h = harness();
+    click(&mut h, "Settings");
+    step_until_drawn(&mut h, "the settings window", |h| {
+        h.query_by_label("Default bind address").is_some()
+    });
+
+    // The default bind address: a new IPv4 socket's bind field starts with it, and one that
+    // is not loopback is flagged.
+    replace_text(&mut h, "IPv4 bind address", "0.0.0.0");
+    step_until_drawn(&mut h, "the warning", |h| {
+        h.query_by_label_contains("reachable from the network")
+            .is_some()
+    });
+    assert_eq!(h.state().state.settings.bind_v4, "0.0.0.0");
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    assert_eq!(selected(&h).form.bind_host, "0.0.0.0");
+    replace_text(&mut h, "IPv4 bind address", "127.0.0.1");
+
+    // Times of day in UTC: the traffic row says the UTC time it came.
+    click(&mut h, "UTC time of day");
+    assert_eq!(h.state().state.settings.time_format, TimeFormat::Utc);
+    let mut peer = connect_to_peer(&mut h);
+    replace_text(&mut h, "payload", "hi");
+    click(&mut h, "sendall");
+    let mut got = [0u8; 2];
+    peer.read_exact(&mut got).unwrap();
+    step_until_drawn(&mut h, "the row", |h| {
+        h.query_by_label_contains("| 68 69").is_some()
+    });
+    let at = selected(&h).traffic.get(0).unwrap().at;
+    let utc = socklab::timefmt::Zone::utc().clock(at);
+    let row = h
+        .get_by_label_contains("| 68 69")
+        .value()
+        .unwrap_or_default();
+    assert!(row.starts_with(&utc), "{row} (UTC {utc})");
+
+    // CSV files with a byte-order mark (the export writes it: a unit test of export.rs).
+    click(&mut h, "UTF-8 with a byte-order mark");
+    assert!(h.state().state.settings.csv_bom);
+
+    // The zoom steps by a tenth and is the window's; 100% puts it back.
+    click(&mut h, "larger (Ctrl++)");
+    click(&mut h, "larger (Ctrl++)");
+    h.step();
+    assert_eq!(h.state().state.settings.zoom, 1.2);
+    assert_eq!(h.ctx.zoom_factor(), 1.2);
+    assert!(h.query_by_label("120%").is_some());
+    click(&mut h, "100%");
+    h.step();
+    assert_eq!(h.state().state.settings.zoom, 1.0);
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+
+    // The traffic cap, set from here.
+    replace_text(&mut h, "memory cap (MiB)", "8");
+    click(&mut h, "set");
+    assert_eq!(h.state().state.settings.traffic_cap_mib, 8);
+
+    // Kept: the settings file holds each of them.
+    let back = Settings::from_json(&h.state().state.settings.to_json());
+    assert_eq!(
+        (
+            back.bind_v4.as_str(),
+            back.time_format,
+            back.csv_bom,
+            back.traffic_cap_mib
+        ),
+        ("127.0.0.1", TimeFormat::Utc, true, 8)
+    );
+    // The same toggle in the top bar closes it (the window's title is "Settings" too).
+    h.get_all_by_label("Settings")
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .unwrap()
+        .click();
+    h.step();
+    step_until_drawn(&mut h, "closed", |h| {
+        h.query_by_label("Default bind address").is_none()
+    });
+}
