@@ -59,6 +59,12 @@ impl SocklabApp {
             .is_some()
             .then(|| eframe::storage_dir(APP_ID))
             .flatten();
+        // No settings file yet: socklab's first start on this account (SOCKLAB_FIRST_RUN=0
+        // skips its set-up, for the tests that drive a fresh window themselves).
+        let first_start = settings_dir
+            .as_ref()
+            .is_some_and(|d| !d.join(super::settings::FILE).exists())
+            && std::env::var_os("SOCKLAB_FIRST_RUN").is_none_or(|v| v != "0");
         let settings = match &settings_dir {
             Some(dir) => Settings::load_dir(dir, cc.storage),
             None => Settings::load(cc.storage),
@@ -72,6 +78,9 @@ impl SocklabApp {
             wake.request_repaint()
         });
         let mut state = UiState::with_settings(settings.clone());
+        if first_start {
+            state.begin_first_run();
+        }
         if cc.storage.is_some() {
             // The real window follows the desktop; the tests' windows (no storage) speak
             // English whatever the machine's locale.
@@ -247,6 +256,11 @@ impl eframe::App for SocklabApp {
         }
         self.state.files_tick();
         self.state.lessons_tick(&self.engine);
+        if self.state.first_run.is_some()
+            && self.state.first_run_tick(&self.engine) == super::first_run::Tick::Ready
+        {
+            super::shortcuts::request_focus(ctx, super::shortcuts::FOCUS_PAYLOAD);
+        }
         if !self.state.lesson_queue.is_empty() {
             // Run it waits for a console to finish; its output wakes the window, but a
             // console that finished quietly does not.

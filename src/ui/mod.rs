@@ -9,6 +9,7 @@ pub mod drain;
 pub mod explain;
 pub mod export;
 pub mod files;
+pub mod first_run;
 pub mod fonts;
 pub mod journal;
 pub mod lessons;

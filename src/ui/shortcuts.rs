@@ -13,6 +13,7 @@ use crate::ui::state::{Action, UiState};
 pub const FOCUS_SEARCH: &str = "socklab focus search";
 pub const FOCUS_JOURNAL: &str = "socklab focus journal";
 pub const FOCUS_CONSOLE: &str = "socklab focus console";
+pub const FOCUS_PAYLOAD: &str = "socklab focus payload";
 const HELP_OPEN: &str = "socklab help open";
 
 /// Every shortcut, as the help overlay and the tooltips show it: (keys, what they do).
@@ -38,6 +39,11 @@ pub fn all() -> Vec<(&'static str, String)> {
 
 fn take(ui: &egui::Ui, modifiers: Modifiers, key: Key) -> bool {
     ui.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
+}
+
+/// Asks the panel that draws `name` to take the keyboard focus in its next frame.
+pub fn request_focus(ctx: &egui::Context, name: &'static str) {
+    flag(ctx, name, true);
 }
 
 fn flag(ctx: &egui::Context, name: &'static str, on: bool) {

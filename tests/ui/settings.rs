@@ -89,3 +89,52 @@ fn each_setting_does_what_it_says_and_is_kept() {
         h.query_by_label("Default bind address").is_none()
     });
 }
+
+/// The first start: an echo server on 127.0.0.1 and a client connected to it, the client
+/// selected with its payload field focused and a hint; Enter sends, the echo comes back.
+#[test]
+fn the_first_start_is_ready_to_send() {
+    let mut h = harness();
+    h.state_mut().state.begin_first_run();
+    step_until(&mut h, "the client connected and selected", |a| {
+        a.state.first_run.is_none()
+            && a.state.selected_view().is_some_and(|s| {
+                s.state() == socklab::engine::SockState::Connected && s.info.parent.is_none()
+            })
+    });
+    let server = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.state() == socklab::engine::SockState::Listening)
+        .map(|s| s.info.name.clone())
+        .expect("the echo server listens");
+    step_until_drawn(&mut h, "the hint, the payload focused", |h| {
+        h.query_by_label_contains("Ready: an echo server on 127.0.0.1")
+            .is_some()
+            && h.get_by_label("payload").is_focused()
+    });
+    assert_eq!(selected(&h).form.payload, "Hello, socklab!");
+    h.key_press(egui::Key::Enter);
+    let sent = "Hello, socklab!".len() as u64;
+    step_until(&mut h, "the echo back", |a| {
+        a.state.selected_view().is_some_and(|s| {
+            s.traffic.totals.bytes_in == sent && s.traffic.totals.bytes_out == sent
+        })
+    });
+    // The journal says it as Python: the server's socket, bind, listen, the client's.
+    let journal: Vec<String> = h
+        .state()
+        .state
+        .journal
+        .iter()
+        .map(|e| e.line.clone())
+        .collect();
+    assert!(
+        journal
+            .iter()
+            .any(|l| l == &format!("{server}.bind(('127.0.0.1', 0))")),
+        "{journal:#?}"
+    );
+}

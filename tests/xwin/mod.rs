@@ -101,6 +101,9 @@ impl Xvfb {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("SOCKLAB_TIMING", "1")
+            // A fresh home is a first start: its echo server and client would be in the
+            // way of the flows these windows are driven through.
+            .env("SOCKLAB_FIRST_RUN", "0")
             .stdin(Stdio::null());
         Ok(())
     }

@@ -25,3 +25,6 @@ bottom-journal = 日志
 bottom-journal-tip = 窗口发出的每个调用，写成作用相同的 Python 语句 (Ctrl+J)。
 bottom-console = Python 控制台
 bottom-console-tip = 像在 python3 控制台里一样输入 Python 套接字调用，作用于窗口中的套接字 (F2)。
+# 第一次启动：一个回显服务器和一个已连接到它的客户端已准备好。
+first-run-hint = 已准备好：127.0.0.1 上的回显服务器，以及已连接到它的这个客户端。按 Enter 发送载荷，服务器会原样发回（下方的流量会显示两个方向）。
+first-run-payload = 你好，socklab！

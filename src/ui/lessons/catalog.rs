@@ -649,7 +649,11 @@ pub static LESSONS: [Lesson; 11] = [
                     },
                 ],
                 look: "lessons-ipv6-3-look",
-                check: |s| s.closed("c4") && s.serving("srv"),
+                // The new server, IPv6 only: the one before still listens until its close,
+                // after c4's.
+                check: |s| {
+                    s.closed("c4") && s.serving("srv") && s.option("srv", "IPV6_V6ONLY") == Some(1)
+                },
             },
             Step {
                 say: "lessons-ipv6-4-say",

@@ -155,6 +155,18 @@ impl Seen<'_> {
         self.listening(name) && self.port_of(name) == Some(self.run.port)
     }
 
+    /// An option's value as the kernel read it back (the newest reading the window has).
+    pub fn option(&self, name: &str, option: &str) -> Option<i64> {
+        self.sock(name)?
+            .snapshot
+            .as_ref()?
+            .options
+            .iter()
+            .find(|o| o.name == option)?
+            .value
+            .ok()
+    }
+
     pub fn closed(&self, name: &str) -> bool {
         self.sock(name).is_some_and(|v| v.closed)
     }

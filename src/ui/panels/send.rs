@@ -131,6 +131,9 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
                         ))),
                 )
                 .labelled_by(l.id);
+            if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_PAYLOAD) {
+                r.request_focus();
+            }
             // The key event's own modifiers, not the frame's: a fast Shift+Enter releases
             // Shift within the frame it pressed Enter in.
             r.has_focus()

@@ -63,6 +63,8 @@ pub struct UiState {
     addr_asked: HashMap<ReqId, (bool, String)>,
     /// The settings window is open.
     pub settings_open: bool,
+    /// The first start's set-up under way (an echo server and its client).
+    pub first_run: Option<crate::ui::first_run::FirstRun>,
     /// The system's time zone, looked up when the state is made.
     pub zone: crate::timefmt::Zone,
     /// The sockets list's order, for the socket count and newest id it was made for
@@ -168,6 +170,7 @@ impl Default for UiState {
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
             settings_open: false,
+            first_run: None,
             zone: crate::timefmt::Zone::system(),
             settings: Settings::default(),
             library_status: None,
