@@ -238,8 +238,9 @@ impl eframe::App for SocklabApp {
         for console in &mut self.state.consoles {
             console.poll();
         }
-        // The real segments for the sequence diagram, from when it is first shown.
-        if self.state.centre == Centre::Sequence
+        // The real segments for the sequence diagram, from when it is first shown or a
+        // lesson begins (so a lesson's handshake is there when the diagram is opened).
+        if (self.state.centre == Centre::Sequence || self.state.lesson.is_some())
             && matches!(self.state.capture, CaptureState::NotTried)
         {
             let wake = ctx.clone();

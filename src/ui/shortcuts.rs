@@ -165,6 +165,7 @@ fn help_body(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     ui.strong(t!("help-keys"));
     egui::Grid::new("shortcuts")
         .num_columns(2)
+        .min_col_width(KEYS_W)
         .striped(true)
         .show(ui, |ui| {
             for (keys, what) in all() {
@@ -178,6 +179,7 @@ fn help_body(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     // Each way to run Python: the command as typed (code), what it does.
     egui::Grid::new("python ways")
         .num_columns(2)
+        .min_col_width(KEYS_W)
         .show(ui, |ui| {
             for (code, what) in [
                 ("F2", t!("help-python-console")),
@@ -198,6 +200,10 @@ fn help_body(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     ui.add_space(4.0);
     ui.label(egui::RichText::new(format!("socklab {}", env!("CARGO_PKG_VERSION"))).weak());
 }
+
+/// The first column of the help's tables, wide enough for `socklab serve echo 9000`, so
+/// both tables line up.
+const KEYS_W: f32 = 190.0;
 
 /// A button per lesson, named by its title: a click opens the lessons and starts it.
 pub fn lesson_buttons(ui: &mut egui::Ui, actions: &mut Vec<Action>) {

@@ -58,7 +58,7 @@ fn each_setting_does_what_it_says_and_is_kept() {
     assert_eq!(h.state().state.settings.zoom, 1.2);
     assert_eq!(h.ctx.zoom_factor(), 1.2);
     assert!(h.query_by_label("120%").is_some());
-    click(&mut h, "100%");
+    click(&mut h, "reset to 100%");
     h.step();
     assert_eq!(h.state().state.settings.zoom, 1.0);
     assert_eq!(h.ctx.zoom_factor(), 1.0);

@@ -4,8 +4,7 @@ settings-button = 设置
 settings-button-tip = 主题、缩放、语言、默认绑定地址、流量上限、时间、CSV
 settings-title = 设置
 settings-zoom = 缩放
-# same
-settings-zoom-reset = 100%
+settings-zoom-reset = 恢复为 100%
 settings-language = 语言
 settings-bind = 默认绑定地址
 settings-bind-field = IPv4 绑定地址

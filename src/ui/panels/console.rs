@@ -293,56 +293,73 @@ fn input_row(
             actions.push(Action::ConsoleComplete { which });
         }
     }
-    ui.horizontal(|ui| {
-        // The field's name for screen readers and tests; the prompt beside it changes.
-        let name = ui.label(RichText::new(named("python", which)).weak());
-        ui.label(RichText::new(console.prompt()).monospace().strong());
-        // Interrupt stands beside it only while there is something to interrupt (a
-        // statement running, a block being typed): the rest of the time the line has the
-        // whole row, which in two narrow columns is little enough.
-        let can = console.busy() || console.prompt() != ">>> ";
-        let width = if can {
-            (ui.available_width() - 150.0).max(60.0)
-        } else {
-            (ui.available_width() - 8.0).max(60.0)
-        };
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut console.input)
-                    .id(input_id)
-                    .font(egui::TextStyle::Monospace)
-                    // Tab completes and Up/Down walk the history: the line keeps the
-                    // keyboard instead of passing focus on.
-                    .event_filter(egui::EventFilter {
-                        tab: true,
-                        horizontal_arrows: true,
-                        vertical_arrows: true,
-                        escape: false,
-                    })
-                    .desired_width(width),
-            )
-            .labelled_by(name.id);
-        if std::mem::take(&mut console.cursor_to_end) {
-            if let Some(mut s) = egui::TextEdit::load_state(ui.ctx(), input_id) {
-                let end = egui::text::CCursor::new(console.input.chars().count());
-                s.cursor
-                    .set_char_range(Some(egui::text::CCursorRange::one(end)));
-                s.store(ui.ctx(), input_id);
+    // Interrupt is there only while there is something to interrupt (a statement running,
+    // a block being typed): beside the line where the row has room for both, else on a
+    // row of its own above it (a narrow column, a zoomed window), never over the next
+    // column.
+    let can = console.busy() || console.prompt() != ">>> ";
+    let beside = ui
+        .horizontal(|ui| {
+            // The field's name for screen readers and tests; the prompt beside it changes.
+            let name = ui.label(RichText::new(named("python", which)).weak());
+            ui.label(RichText::new(console.prompt()).monospace().strong());
+            let room = ui.available_width();
+            let beside = can && room >= INTERRUPT_W + 80.0;
+            let width = if beside {
+                room - INTERRUPT_W
+            } else {
+                (room - 8.0).max(60.0)
+            };
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut console.input)
+                        .id(input_id)
+                        .font(egui::TextStyle::Monospace)
+                        // Tab completes and Up/Down walk the history: the line keeps the
+                        // keyboard instead of passing focus on.
+                        .event_filter(egui::EventFilter {
+                            tab: true,
+                            horizontal_arrows: true,
+                            vertical_arrows: true,
+                            escape: false,
+                        })
+                        .desired_width(width),
+                )
+                .labelled_by(name.id);
+            if std::mem::take(&mut console.cursor_to_end) {
+                if let Some(mut s) = egui::TextEdit::load_state(ui.ctx(), input_id) {
+                    let end = egui::text::CCursor::new(console.input.chars().count());
+                    s.cursor
+                        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                    s.store(ui.ctx(), input_id);
+                }
             }
-        }
-        if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
-            actions.push(Action::ConsoleSubmit { which });
-            field.request_focus();
-        }
-        if can
-            && ui
-                .button(named(&t!("console-interrupt"), which))
-                .on_hover_text(t!("console-interrupt-tip"))
-                .clicked()
-        {
-            actions.push(Action::ConsoleInterrupt { which });
-        }
-    });
+            if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                actions.push(Action::ConsoleSubmit { which });
+                field.request_focus();
+            }
+            if beside {
+                interrupt_button(ui, which, actions);
+            }
+            beside
+        })
+        .inner;
+    if can && !beside {
+        ui.horizontal(|ui| interrupt_button(ui, which, actions));
+    }
+}
+
+/// Room the Interrupt button takes beside the line.
+const INTERRUPT_W: f32 = 150.0;
+
+fn interrupt_button(ui: &mut egui::Ui, which: usize, actions: &mut Vec<Action>) {
+    if ui
+        .button(named(&t!("console-interrupt"), which))
+        .on_hover_text(t!("console-interrupt-tip"))
+        .clicked()
+    {
+        actions.push(Action::ConsoleInterrupt { which });
+    }
 }
 
 fn has_selection(ui: &egui::Ui, id: egui::Id) -> bool {
