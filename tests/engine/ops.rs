@@ -1297,6 +1297,79 @@ fn accepted_connections_wait_in_the_reactor_until_a_command_comes() {
 }
 
 #[test]
+fn a_call_sent_the_moment_accept_answers_is_never_lost() {
+    // An accepted connection rests in the reactor without a wake descriptor of its own:
+    // a call sent to it rings the reactor's bell, perhaps while the reactor is still
+    // taking in the connection accepted just before and has not taken this one from its
+    // inbox. A threaded server's handler calling recv() at once on what accept() gave it
+    // once waited for good (seen in CI, where the window's workers run niced under load).
+    // Here too: the workers at the lowest priority, both cores kept busy meanwhile.
+    const ROUNDS: usize = 40;
+    let mut d = Driver::with_config(EngineConfig {
+        worker_nice: 19,
+        ..EngineConfig::default()
+    });
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let spinners: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        for round in 0..ROUNDS {
+            let peers: Vec<std::net::TcpStream> = (0..3)
+                .map(|_| {
+                    let mut p = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    std::io::Write::write_all(&mut p, b"x").unwrap();
+                    p
+                })
+                .collect();
+            let mut calls = Vec::new();
+            for _ in 0..peers.len() {
+                let accept = d.start(l, Op::Accept);
+                let Ok(Reply::Accepted { conn, .. }) = d.wait_req(accept) else {
+                    panic!("round {round}: accept failed")
+                };
+                let recv = d.start(
+                    conn,
+                    Op::Recv {
+                        bufsize: 1,
+                        flags: 0,
+                    },
+                );
+                calls.push((conn, recv));
+            }
+            for (k, &(conn, recv)) in calls.iter().enumerate() {
+                let got = d
+                    .client
+                    .answer_until(recv, Some(std::time::Instant::now() + DEADLINE))
+                    .unwrap_or_else(|| {
+                        panic!("round {round}: the recv sent to connection {k} never ran")
+                    });
+                assert_eq!(bytes_of(got.unwrap()), b"x");
+                d.close(conn);
+            }
+        }
+    }));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for s in spinners {
+        s.join().unwrap();
+    }
+    if let Err(p) = result {
+        std::panic::resume_unwind(p);
+    }
+}
+
+#[test]
 fn with_a_timeout_calls_wait_for_readiness_first_as_in_cpython() {
     let mut d = Driver::new();
     let (u, addr) = d.bound_udp();

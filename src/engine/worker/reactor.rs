@@ -202,7 +202,8 @@ impl Loop {
                 for wake in self.shared.reactor.bell.take() {
                     match self.take(wake.id()) {
                         Some(h) => self.contain(h.w, |l, w| l.leave(w)),
-                        // It left for a thread (its descriptor made before it left), or ended.
+                        // It left for a thread (its descriptor made before it left), ended,
+                        // or is not held yet: taking it in, the reactor finds the command.
                         None => wake.wake_fd(),
                     }
                 }
@@ -257,7 +258,14 @@ impl Loop {
         for w in new {
             self.contain(w, |l, mut w| {
                 w.guard("start", Worker::start_once);
-                l.settle(w);
+                // A command sent before the reactor held it rang a bell the reactor may have
+                // answered already, finding nobody (it was still in the inbox, or not yet
+                // there): it waits in the channel, so look there before it rests.
+                if w.rx.is_empty() {
+                    l.settle(w);
+                } else {
+                    l.leave(w);
+                }
             });
         }
     }
