@@ -659,7 +659,21 @@ fn running(
         ids.delivered.store(id, Ordering::SeqCst);
         Err(keyboard_interrupt(vm))
     } else {
-        body()
+        // RustPython 0.5 can panic in its own frame loop (an interrupt landing as an
+        // except handler's call returns: "CopyItem: stack underflow"). The statement is
+        // lost, not the session: it ends as CPython ends an internal error, SystemError.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|p| {
+            let why = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            Err(vm.new_system_error(format!(
+                "socklab's Python interpreter (RustPython) failed inside this statement: {why}. \
+                 The statement was abandoned; the console goes on, and what it defined before \
+                 is still there"
+            )))
+        })
     };
     ids.running.store(0, Ordering::SeqCst);
     ids.finished.store(id, Ordering::SeqCst);
@@ -917,5 +931,38 @@ _sys.settrace(_socklab_tracer)
             vm.sys_module.set_attr(name, stream, vm)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement during which the interpreter panics ends with SystemError, and the
+    /// session's bookkeeping is as after any statement (the next one runs).
+    #[test]
+    fn a_panic_inside_a_statement_ends_it_with_system_error() {
+        let interp = super::super::interpreter(&super::super::Program {
+            source: String::new(),
+            name: "<test>".into(),
+            argv: Vec::new(),
+        });
+        interp.enter(|vm| {
+            let ids = Ids {
+                running: AtomicU64::new(0),
+                interrupt: AtomicU64::new(0),
+                delivered: AtomicU64::new(0),
+                finished: AtomicU64::new(0),
+            };
+            let r = running(vm, &ids, 1, || panic!("CopyItem: stack underflow"));
+            let e = r.expect_err("the statement raised");
+            assert!(e.fast_isinstance(vm.ctx.exceptions.system_error));
+            let msg = e.as_object().str(vm).unwrap().to_string();
+            assert!(msg.contains("CopyItem: stack underflow"), "{msg}");
+            assert_eq!(ids.running.load(Ordering::SeqCst), 0);
+            assert_eq!(ids.finished.load(Ordering::SeqCst), 1);
+            let next = running(vm, &ids, 2, || Ok(vm.ctx.none()));
+            assert!(next.is_ok());
+        });
     }
 }
