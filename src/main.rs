@@ -13,7 +13,11 @@ const USAGE: &str = "\
 socklab — a socket workbench
 
 usage:
-  socklab              open the workbench window
+  socklab              open the workbench window (the workspace saved or opened
+                       last comes back with it)
+  socklab --workspace FILE
+                       open the window with the workspace FILE (a .toml file saved
+                       from the window's Workspace menu)
   socklab run FILE [ARGS...]
                        run a Python program as `python3 FILE ARGS...` would, its
                        sockets on socklab's engine (- reads it from standard input)
@@ -47,7 +51,18 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(&e.to_string()),
     };
     match first {
-        None => run_window(started),
+        None => run_window(started, None),
+        Some(Long("workspace")) => {
+            let path = match args.value() {
+                Ok(p) => std::path::PathBuf::from(p),
+                Err(e) => return usage_error(&e.to_string()),
+            };
+            match args.next() {
+                Ok(None) => run_window(started, Some(path)),
+                Ok(Some(other)) => usage_error(&other.unexpected().to_string()),
+                Err(e) => usage_error(&e.to_string()),
+            }
+        }
         Some(Value(cmd)) => match cmd.to_str() {
             Some("run") => run(args),
             Some("serve") => {
@@ -58,7 +73,7 @@ fn main() -> ExitCode {
                 let code = socklab::serve::cli::run(rest, &mut out, &mut std::io::stderr());
                 ExitCode::from(code as u8)
             }
-            Some("window") => run_window(started),
+            Some("window") => run_window(started, None),
             Some("help") => {
                 print!("{USAGE}");
                 ExitCode::SUCCESS
@@ -138,7 +153,7 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run_window(started: std::time::Instant) -> ExitCode {
+fn run_window(started: std::time::Instant, workspace: Option<std::path::PathBuf>) -> ExitCode {
     let timing = std::env::var_os("SOCKLAB_TIMING").is_some();
     let mut viewport = egui::ViewportBuilder::default()
         .with_inner_size([1280.0, 800.0])
@@ -155,7 +170,14 @@ fn run_window(started: std::time::Instant) -> ExitCode {
         socklab::ui::app::APP_ID,
         options,
         Box::new(move |cc| {
-            let mut app = socklab::ui::SocklabApp::new(cc);
+            let mut app = socklab::ui::SocklabApp::with_startup(
+                cc,
+                Box::new(socklab::ui::dialogs::NativeDialogs),
+                socklab::ui::app::Startup {
+                    workspace,
+                    settings: None,
+                },
+            );
             if timing {
                 app.report_startup(started);
             }

@@ -29,6 +29,16 @@ pub fn icon() -> Option<egui::IconData> {
     .ok()
 }
 
+/// What the window starts with besides its settings file.
+#[derive(Default)]
+pub struct Startup {
+    /// `socklab --workspace FILE`: opened instead of the last workspace or the first
+    /// start's.
+    pub workspace: Option<std::path::PathBuf>,
+    /// Settings to start from instead of the settings file's (tests).
+    pub settings: Option<Settings>,
+}
+
 pub struct SocklabApp {
     pub engine: Engine,
     events: Receiver<Event>,
@@ -54,6 +64,15 @@ impl SocklabApp {
 
     /// The app with its file dialogs answered by `dialogs` (tests script them).
     pub fn with_dialogs(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn Dialogs>) -> SocklabApp {
+        SocklabApp::with_startup(cc, dialogs, Startup::default())
+    }
+
+    /// The app, opening what `startup` says.
+    pub fn with_startup(
+        cc: &eframe::CreationContext<'_>,
+        dialogs: Box<dyn Dialogs>,
+        startup: Startup,
+    ) -> SocklabApp {
         let settings_dir = cc
             .storage
             .is_some()
@@ -65,9 +84,10 @@ impl SocklabApp {
             .as_ref()
             .is_some_and(|d| !d.join(super::settings::FILE).exists())
             && std::env::var_os("SOCKLAB_FIRST_RUN").is_none_or(|v| v != "0");
-        let settings = match &settings_dir {
-            Some(dir) => Settings::load_dir(dir, cc.storage),
-            None => Settings::load(cc.storage),
+        let settings = match (startup.settings, &settings_dir) {
+            (Some(s), _) => s,
+            (None, Some(dir)) => Settings::load_dir(dir, cc.storage),
+            (None, None) => Settings::load(cc.storage),
         };
         let ctx = cc.egui_ctx.clone();
         super::fonts::install(&ctx);
@@ -78,8 +98,18 @@ impl SocklabApp {
             wake.request_repaint()
         });
         let mut state = UiState::with_settings(settings.clone());
-        if first_start {
-            state.begin_first_run();
+        // The workspace asked for, else the first start's, else the last one (if it is
+        // still there: one moved away since is not an error to show at every start).
+        let last = settings
+            .last_workspace
+            .as_ref()
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.exists());
+        match (startup.workspace, first_start, last) {
+            (Some(path), _, _) => state.read_workspace(path),
+            (None, true, _) => state.begin_first_run(),
+            (None, false, Some(path)) => state.read_workspace(path),
+            (None, false, None) => {}
         }
         if cc.storage.is_some() {
             // The real window follows the desktop; the tests' windows (no storage) speak
@@ -257,10 +287,21 @@ impl eframe::App for SocklabApp {
         }
         self.state.files_tick();
         self.state.lessons_tick(&self.engine);
-        if self.state.first_run.is_some()
-            && self.state.first_run_tick(&self.engine) == super::first_run::Tick::Ready
-        {
-            super::shortcuts::request_focus(ctx, super::shortcuts::FOCUS_PAYLOAD);
+        if let Some((ws, origin)) = self.state.pending_open.take() {
+            self.state.open_workspace(&self.engine, ws, origin);
+        }
+        if self.state.restore.is_some() {
+            match self.state.open_tick(&self.engine) {
+                Some(opened) => {
+                    self.state.opened(&opened);
+                    if self.state.first_run_ready(&opened) {
+                        super::shortcuts::request_focus(ctx, super::shortcuts::FOCUS_PAYLOAD);
+                    }
+                }
+                // Its sockets' answers wake the window; a socket waiting for its peer to
+                // listen is looked at again shortly, while the opening lasts.
+                None => ctx.request_repaint_after(Duration::from_millis(50)),
+            }
         }
         if !self.state.lesson_queue.is_empty() {
             // Run it waits for a console to finish; its output wakes the window, but a
@@ -293,6 +334,11 @@ impl eframe::App for SocklabApp {
                 &mut self.actions,
             )
         });
+        if let Some(said) = &self.state.workspace_status {
+            egui::Panel::top("workspace notice").show(ui, |ui| {
+                panels::workspace_bar(ui, said, &mut self.actions);
+            });
+        }
         if let Some(c) = &self.state.confirm_replace {
             egui::Panel::top("confirm").show(ui, |ui| {
                 panels::confirm_bar(ui, c, &mut self.actions);

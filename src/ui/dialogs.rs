@@ -39,6 +39,8 @@ pub enum Title {
     SaveTraffic,
     Library,
     Script,
+    WorkspaceOpen,
+    WorkspaceSave,
 }
 
 impl Title {
@@ -50,6 +52,8 @@ impl Title {
             Title::SaveTraffic => t!("files-dialog-save-traffic"),
             Title::Library => t!("files-dialog-library"),
             Title::Script => t!("files-dialog-script"),
+            Title::WorkspaceOpen => t!("files-dialog-workspace-open"),
+            Title::WorkspaceSave => t!("files-dialog-workspace-save"),
         }
     }
 }

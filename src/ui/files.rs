@@ -156,6 +156,9 @@ pub enum Phrase {
     NotFolder,
     NameTooLong,
     LibraryFormat,
+    Workspace,
+    SavingWorkspace,
+    ReadingWorkspace,
 }
 
 /// A phrase in this thread's language.
@@ -188,6 +191,9 @@ pub fn phrase(p: Phrase) -> String {
         Phrase::NotFolder => t!("files-hint-not-folder"),
         Phrase::NameTooLong => t!("files-hint-name-too-long"),
         Phrase::LibraryFormat => t!("files-hint-library-format"),
+        Phrase::Workspace => t!("files-what-workspace"),
+        Phrase::SavingWorkspace => t!("files-doing-save-workspace"),
+        Phrase::ReadingWorkspace => t!("files-doing-read-workspace"),
     }
 }
 

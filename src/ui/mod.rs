@@ -23,6 +23,7 @@ pub mod story;
 pub mod style;
 pub mod traffic;
 pub mod widgets;
+pub mod workspace;
 pub mod writes;
 
 pub use app::SocklabApp;

@@ -47,6 +47,8 @@ pub struct Settings {
     /// CSV exports start with a UTF-8 byte-order mark (spreadsheet programs then read the
     /// text as UTF-8, not their own code page).
     pub csv_bom: bool,
+    /// The workspace file saved or opened last: opened again at start.
+    pub last_workspace: Option<String>,
 }
 
 /// How a row's time is shown.
@@ -79,6 +81,7 @@ impl Default for Settings {
             bind_v4: "127.0.0.1".into(),
             time_format: TimeFormat::Relative,
             csv_bom: false,
+            last_workspace: None,
         }
     }
 }
@@ -133,6 +136,9 @@ impl Settings {
         if self.bind_v4.len() > 255 {
             self.bind_v4 = Settings::default().bind_v4;
         }
+        if self.last_workspace.as_ref().is_some_and(|p| p.len() > 4096) {
+            self.last_workspace = None;
+        }
         self
     }
 
@@ -163,6 +169,7 @@ impl Settings {
             bind_v4: field(v, "bind_v4", d.bind_v4),
             time_format: field(v, "time_format", d.time_format),
             csv_bom: field(v, "csv_bom", d.csv_bom),
+            last_workspace: field(v, "last_workspace", d.last_workspace),
         }
         .capped()
     }

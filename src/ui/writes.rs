@@ -27,6 +27,8 @@ pub enum Target {
     Library,
     /// The file a socket's File mode is to send: looked at (size, kind) off the frame.
     FileCheck(SocketId),
+    /// A workspace file saved or read.
+    Workspace,
 }
 
 /// What a finished job did.
@@ -38,6 +40,13 @@ pub enum Done {
     Read(Vec<SavedPayload>, String),
     /// A file to send looked at: its size.
     Checked(u64),
+    /// A workspace file written, and what to say.
+    WorkspaceSaved { path: PathBuf, said: String },
+    /// A workspace file read and checked.
+    WorkspaceRead {
+        path: PathBuf,
+        ws: crate::ui::workspace::Workspace,
+    },
 }
 
 /// Why a job did not do it.
@@ -54,6 +63,8 @@ pub enum Failure {
     File(FileError),
     /// The job itself failed (a bug): what it said.
     Panicked(String),
+    /// It failed, said in full where it failed (a damaged workspace, set aside).
+    Said(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -65,6 +76,7 @@ impl std::fmt::Display for Failure {
             )),
             Failure::File(e) => write!(f, "{e}"),
             Failure::Panicked(why) => f.write_str(&t!("files-job-panicked", why = why)),
+            Failure::Said(said) => f.write_str(said),
         }
     }
 }

@@ -22,3 +22,4 @@ mod serve;
 mod settings;
 mod traffic;
 mod workbench;
+mod workspace;

@@ -97,7 +97,7 @@ fn the_first_start_is_ready_to_send() {
     let mut h = harness();
     h.state_mut().state.begin_first_run();
     step_until(&mut h, "the client connected and selected", |a| {
-        a.state.first_run.is_none()
+        !a.state.opening()
             && a.state.selected_view().is_some_and(|s| {
                 s.state() == socklab::engine::SockState::Connected && s.info.parent.is_none()
             })

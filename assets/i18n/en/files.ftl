@@ -64,3 +64,10 @@ files-dialog-receive-to = Receive to file
 files-dialog-save-traffic = Save traffic to
 files-dialog-library = Payload library file
 files-dialog-script = Python file to run
+
+# Workspaces.
+files-what-workspace = the workspace
+files-doing-save-workspace = saving the workspace
+files-doing-read-workspace = reading the workspace
+files-dialog-workspace-open = Open a workspace
+files-dialog-workspace-save = Save the workspace

@@ -83,3 +83,45 @@ workspace-close-tip = Release the socket (a blocked call ends at once) (Ctrl+W).
 # A call that waits: $what says how long, $way what ends it, $ops the other calls waiting.
 workspace-waiting = { $what }: { $way }
 workspace-waiting-overlaps = { $what }: { $way } (overlaps { $ops }, as two threads would)
+
+# Workspace files (the top bar's Workspace menu; socklab --workspace FILE).
+workspace-menu = Workspace
+workspace-menu-open = Open workspace…
+workspace-menu-open-tip = Make the sockets of a workspace file again (bound, listening, connected as they were), beside the ones here; its payloads join the library.
+workspace-menu-save = Save workspace…
+workspace-menu-save-tip = Keep these sockets (addresses, options set here, responders, auto modes, payloads) and the payload library in a TOML file. Connections are not kept: opening it makes them again. The last workspace saved or opened comes back at the next start.
+workspace-file-saved = Saved { $n ->
+    [one] { $n } socket
+   *[other] { $n } sockets
+} and { $payloads ->
+    [one] { $payloads } payload
+   *[other] { $payloads } payloads
+} to { $path }.
+workspace-file-left-accepted = { " " }{ $n ->
+    [one] One accepted connection is not kept: it comes again when its client connects.
+   *[other] { $n } accepted connections are not kept: they come again when their clients connect.
+}
+workspace-file-left-other = { " " }Not kept (a family or type a workspace does not hold): { $names }.
+workspace-file-opened = Opened { $path }: { $n ->
+    [one] { $n } socket made.
+   *[other] { $n } sockets made.
+}
+workspace-file-opened-failed = { " " }{ $n ->
+    [one] A call failed on one of them: its page says which and why.
+   *[other] Calls failed on { $n } of them: their pages say which and why.
+}
+workspace-file-opened-not-made = { " " }{ $n ->
+    [one] One socket could not be made (the error above says why).
+   *[other] { $n } sockets could not be made (the error above says why).
+}
+workspace-file-library = Library: { $added } added from the workspace, { $kept } already there by name (kept as they were).
+workspace-file-damaged = { $path } is not a workspace socklab can read ({ $why }). It was moved aside to { $aside }, unchanged; nothing was opened.
+workspace-file-damaged-kept = { $path } is not a workspace socklab can read ({ $why }), and it could not be moved aside; nothing was opened.
+workspace-file-not-one = it has no socklab_workspace = 1 line, so it is not a socklab workspace
+workspace-file-too-many = it holds { $n } sockets; a workspace opens { $max } at most
+workspace-file-wrong-family = the address does not suit the socket's family
+workspace-file-unknown-option = The workspace sets { $name }, an option socklab does not know; it was not set.
+workspace-file-no-such-socket = The workspace connects this socket to { $name }, but it has no socket of that name; it was not connected.
+workspace-file-peer-failed = Not connected: the workspace's { $name } did not get an address to connect to (its page says why).
+workspace-notice-dismiss = OK
+workspace-file-bad-address = The workspace's { $call } address was not used: { $why }.

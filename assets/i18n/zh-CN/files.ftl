@@ -64,3 +64,10 @@ files-dialog-receive-to = 接收到文件
 files-dialog-save-traffic = 保存流量到
 files-dialog-library = 载荷库文件
 files-dialog-script = 要运行的 Python 文件
+
+# Workspaces.
+files-what-workspace = 工作区
+files-doing-save-workspace = 保存工作区
+files-doing-read-workspace = 读取工作区
+files-dialog-workspace-open = 打开工作区
+files-dialog-workspace-save = 保存工作区

@@ -83,3 +83,27 @@ workspace-close-tip = 释放套接字（正在阻塞的调用会立即结束）(
 # 正在等待的调用：$what 说明已等多久，$way 说明什么能结束它，$ops 是同时等待的其他调用。
 workspace-waiting = { $what }：{ $way }
 workspace-waiting-overlaps = { $what }：{ $way }（与 { $ops } 重叠，就像两个线程同时调用那样）
+
+# Workspace files (the top bar's Workspace menu; socklab --workspace FILE).
+workspace-menu = 工作区
+workspace-menu-open = 打开工作区…
+workspace-menu-open-tip = 按工作区文件重新创建其中的套接字（像当时一样绑定、监听、连接），与这里已有的并存；其中的载荷加入载荷库。
+workspace-menu-save = 保存工作区…
+workspace-menu-save-tip = 把这些套接字（地址、在这里设置的选项、应答器、自动模式、载荷）和载荷库保存为 TOML 文件。连接本身不保存：打开时会重新建立。下次启动时会重新打开最后保存或打开的工作区。
+workspace-file-saved = 已把 { $n } 个套接字和 { $payloads } 个载荷保存到 { $path }。
+workspace-file-left-accepted = { $n } 个已接受的连接没有保存：客户端重新连接时它们会再次出现。
+workspace-file-left-other = 未保存（工作区不支持的协议族或类型）：{ $names }。
+workspace-file-opened = 已打开 { $path }：创建了 { $n } 个套接字。
+workspace-file-opened-failed = 其中 { $n } 个的调用失败：各自的页面说明了是哪个调用以及原因。
+workspace-file-opened-not-made = 有 { $n } 个套接字未能创建（原因见上方的错误）。
+workspace-file-library = 载荷库：从工作区加入 { $added } 个，{ $kept } 个因同名已存在而保持原样。
+workspace-file-damaged = { $path } 不是 socklab 能读取的工作区（{ $why }）。它已原样移到 { $aside }；没有打开任何内容。
+workspace-file-damaged-kept = { $path } 不是 socklab 能读取的工作区（{ $why }），而且无法移开；没有打开任何内容。
+workspace-file-not-one = 文件中没有 socklab_workspace = 1 这一行，所以它不是 socklab 工作区
+workspace-file-too-many = 它包含 { $n } 个套接字；一个工作区最多打开 { $max } 个
+workspace-file-wrong-family = 该地址与套接字的协议族不符
+workspace-file-unknown-option = 工作区设置了 { $name }，socklab 不认识这个选项；未设置。
+workspace-file-no-such-socket = 工作区让这个套接字连接到 { $name }，但其中没有这个名字的套接字；未连接。
+workspace-file-peer-failed = 未连接：工作区中的 { $name } 没有得到可连接的地址（原因见它的页面）。
+workspace-notice-dismiss = 知道了
+workspace-file-bad-address = 工作区中的 { $call } 地址未使用：{ $why }。

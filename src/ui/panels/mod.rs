@@ -15,7 +15,7 @@ pub mod timeline;
 pub mod traffic_view;
 pub mod workspace;
 
-use super::state::{Action, ConfirmReplace};
+use super::state::{Action, ConfirmReplace, Purpose};
 use crate::i18n::{text_in, Lang};
 use crate::t;
 
@@ -68,6 +68,7 @@ pub fn top_bar(
         ui.separator();
         language_menu(ui, lang, actions, "language");
         ui.separator();
+        workspace_menu(ui, actions);
         if ui
             .selectable_label(lessons_open, t!("lessons-button"))
             .on_hover_text(t!("lessons-button-tip"))
@@ -110,6 +111,39 @@ pub fn top_bar(
             ui.separator();
             ui.label(egui::RichText::new(format!("socklab {}", env!("CARGO_PKG_VERSION"))).weak());
         });
+    });
+}
+
+/// What the last workspace save or open said, until it is dismissed.
+pub fn workspace_bar(ui: &mut egui::Ui, said: &str, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(said);
+        if ui.button(t!("workspace-notice-dismiss")).clicked() {
+            actions.push(Action::WorkspaceNoticeDismiss);
+        }
+    });
+}
+
+/// Open or save a workspace file (through the desktop's file dialog).
+fn workspace_menu(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    ui.menu_button(t!("workspace-menu"), |ui| {
+        for (label, tip, purpose) in [
+            (
+                t!("workspace-menu-open"),
+                t!("workspace-menu-open-tip"),
+                Purpose::WorkspaceOpen,
+            ),
+            (
+                t!("workspace-menu-save"),
+                t!("workspace-menu-save-tip"),
+                Purpose::WorkspaceSave,
+            ),
+        ] {
+            if ui.button(label).on_hover_text(tip).clicked() {
+                actions.push(Action::Choose { id: None, purpose });
+                ui.close();
+            }
+        }
     });
 }
 

@@ -106,6 +106,17 @@ pub enum Action {
         path: String,
         replace: Replace,
     },
+    /// Save the sockets and the library as a workspace file.
+    WorkspaceSave {
+        path: PathBuf,
+        replace: Replace,
+    },
+    /// Read a workspace file and make its sockets.
+    WorkspaceOpen {
+        path: PathBuf,
+    },
+    /// The workspace notice is read.
+    WorkspaceNoticeDismiss,
     /// Ask for a file (a dialog), then act on it as Chosen.
     Choose {
         id: Option<SocketId>,
@@ -245,6 +256,8 @@ pub enum Purpose {
     Script {
         which: usize,
     },
+    WorkspaceOpen,
+    WorkspaceSave,
 }
 
 impl Purpose {
@@ -256,6 +269,8 @@ impl Purpose {
             Purpose::Export => (Title::SaveTraffic, false, "traffic.csv"),
             Purpose::Library => (Title::Library, false, "socklab-payloads.json"),
             Purpose::Script { .. } => (Title::Script, true, ""),
+            Purpose::WorkspaceOpen => (Title::WorkspaceOpen, true, ""),
+            Purpose::WorkspaceSave => (Title::WorkspaceSave, false, "workspace.toml"),
         }
     }
 }
@@ -399,21 +414,7 @@ impl UiState {
                 }
             }
             Action::NewSocket { family, kind } => {
-                let req = engine.next_req();
-                self.journal.push(
-                    req,
-                    None,
-                    format!("NEW = {}", journal::socket_call(family, kind)),
-                );
-                self.select_on_create.push(req);
-                engine.create(
-                    req,
-                    Create::New {
-                        family,
-                        kind,
-                        proto: 0,
-                    },
-                );
+                self.new_socket(engine, family, kind, true);
             }
             Action::Call { id, op } => {
                 let req = engine.next_req();
@@ -550,9 +551,40 @@ impl UiState {
             Action::Choose { .. } => {}
             Action::Chosen { id, purpose, path } => self.chosen(id, purpose, path),
             Action::Export { id, kind, replace } => self.export(id, kind, replace),
+            Action::WorkspaceSave { path, replace } => self.save_workspace(path, replace),
+            Action::WorkspaceOpen { path } => self.read_workspace(path),
+            Action::WorkspaceNoticeDismiss => self.workspace_status = None,
             Action::ImportLibrary => self.library_file(true, Replace::No),
             Action::ExportLibrary { replace } => self.library_file(false, replace),
         }
+    }
+
+    /// socket(family, kind), journaled; the new socket becomes the selection if `select`.
+    pub(crate) fn new_socket(
+        &mut self,
+        engine: &Engine,
+        family: Family,
+        kind: Kind,
+        select: bool,
+    ) -> crate::engine::ReqId {
+        let req = engine.next_req();
+        self.journal.push(
+            req,
+            None,
+            format!("NEW = {}", journal::socket_call(family, kind)),
+        );
+        if select {
+            self.select_on_create.push(req);
+        }
+        engine.create(
+            req,
+            Create::New {
+                family,
+                kind,
+                proto: 0,
+            },
+        );
+        req
     }
 
     /// Fills the path field a dialog was opened for.
@@ -561,6 +593,11 @@ impl UiState {
         if purpose == Purpose::Library {
             self.inputs.library_path = shown;
             return;
+        }
+        match purpose {
+            Purpose::WorkspaceOpen => return self.read_workspace(path),
+            Purpose::WorkspaceSave => return self.save_workspace(path, Replace::No),
+            _ => {}
         }
         if let Purpose::Script { which } = purpose {
             if let Some(c) = self.consoles.get_mut(which) {
@@ -578,7 +615,10 @@ impl UiState {
             }
             Purpose::RecordTo => s.form.record_path = shown,
             Purpose::Export => s.form.export_path = shown,
-            Purpose::Library | Purpose::Script { .. } => {}
+            Purpose::Library
+            | Purpose::Script { .. }
+            | Purpose::WorkspaceOpen
+            | Purpose::WorkspaceSave => {}
         }
     }
 
@@ -766,6 +806,23 @@ impl UiState {
                     said
                 }
                 Ok(Done::Checked(_)) => continue,
+                Ok(d @ (Done::WorkspaceSaved { .. } | Done::WorkspaceRead { .. })) => {
+                    match self.workspace_done(d) {
+                        Some(said) => said,
+                        None => continue,
+                    }
+                }
+                Err(e) if o.target == Target::Workspace && self.workspace_reading.is_some() => {
+                    // A workspace that cannot be opened is not opened again at start.
+                    let path = self
+                        .workspace_reading
+                        .take()
+                        .map(|p| p.display().to_string());
+                    if self.settings.last_workspace == path {
+                        self.settings.last_workspace = None;
+                    }
+                    e.to_string()
+                }
                 Err(Failure::Exists { path, what, again }) => {
                     let said = Failure::Exists {
                         path: path.clone(),
@@ -780,7 +837,7 @@ impl UiState {
             };
             self.set_file_status(o.target, said);
         }
-        for target in [Target::Journal, Target::Library] {
+        for target in [Target::Journal, Target::Library, Target::Workspace] {
             if let Some(p) = self.writes.progress(target) {
                 self.set_file_status(target, p);
             }
@@ -848,6 +905,7 @@ impl UiState {
             }
             Target::Journal => self.journal_status = Some(said),
             Target::Library => self.library_status = Some(said),
+            Target::Workspace => self.workspace_status = Some(said),
             // Said beside the file's path, not on a status line.
             Target::FileCheck(_) => {}
         }
@@ -859,6 +917,7 @@ fn status_of(a: &Action) -> Option<Target> {
     match a {
         Action::SaveJournal { .. } => Some(Target::Journal),
         Action::ExportLibrary { .. } => Some(Target::Library),
+        Action::WorkspaceSave { .. } => Some(Target::Workspace),
         Action::Export { id, .. } | Action::Call { id, .. } | Action::SetOption { id, .. } => {
             Some(Target::Socket(*id))
         }

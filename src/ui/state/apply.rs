@@ -57,6 +57,7 @@ impl UiState {
                 self.story.made(id, info.parent);
                 self.layout_version += 1;
                 if let Some(req) = req {
+                    self.restore_created(req, Some(id));
                     if let Some(e) = self.journal.ended(req) {
                         e.line = e.line.replace("NEW", &info.name);
                         e.done = true;
@@ -93,6 +94,7 @@ impl UiState {
                         rate: Default::default(),
                         series: Default::default(),
                         asked: Default::default(),
+                        bound: false,
                         waiting: Vec::new(),
                         verdicts: (0, 0),
                         last_error: None,
@@ -112,6 +114,9 @@ impl UiState {
                 self.record_asked.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.waiting.retain(|w| w.req != req);
+                    if op == "bind" {
+                        s.bound = true;
+                    }
                 }
                 self.tell_done(id, op, &reply);
                 // Only an address that worked is worth offering again (connect_ex
@@ -177,6 +182,10 @@ impl UiState {
                 ..
             } => {
                 let view = ErrorView::from_error(&error);
+                if let (None, Some(r)) = (id, req) {
+                    // socket() itself failed.
+                    self.restore_created(r, None);
+                }
                 if let Some(id) = id {
                     self.story.call(id, error.op, error.python_line(), true);
                 }

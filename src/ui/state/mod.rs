@@ -63,8 +63,18 @@ pub struct UiState {
     addr_asked: HashMap<ReqId, (bool, String)>,
     /// The settings window is open.
     pub settings_open: bool,
-    /// The first start's set-up under way (an echo server and its client).
-    pub first_run: Option<crate::ui::first_run::FirstRun>,
+    /// A workspace read and waiting for the engine to make its sockets (the first
+    /// start's too).
+    pub pending_open: Option<(
+        crate::ui::workspace::Workspace,
+        crate::ui::workspace::restore::Origin,
+    )>,
+    /// A workspace whose sockets are being made.
+    pub restore: Option<crate::ui::workspace::restore::Restore>,
+    /// What the last workspace save or open said.
+    pub workspace_status: Option<String>,
+    /// The workspace file being read (a failure there is not reopened at start).
+    pub(crate) workspace_reading: Option<PathBuf>,
     /// The system's time zone, looked up when the state is made.
     pub zone: crate::timefmt::Zone,
     /// The sockets list's order, for the socket count and newest id it was made for
@@ -170,7 +180,10 @@ impl Default for UiState {
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
             settings_open: false,
-            first_run: None,
+            pending_open: None,
+            restore: None,
+            workspace_status: None,
+            workspace_reading: None,
             zone: crate::timefmt::Zone::system(),
             settings: Settings::default(),
             library_status: None,

@@ -123,6 +123,9 @@ pub struct SockView {
     pub verdicts: (u64, u64),
     pub last_error: Option<ErrorView>,
     pub closed: bool,
+    /// A bind() of its succeeded (a workspace keeps its address; a client's ephemeral
+    /// one is not kept).
+    pub bound: bool,
     /// What the socket's last call left it as, before any snapshot arrives.
     pub state: SockState,
 }

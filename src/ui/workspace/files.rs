@@ -1,0 +1,114 @@
+//! Saving and opening workspace files off the window's thread (a file job each), and what
+//! the window says of it.
+
+use std::path::PathBuf;
+
+use crate::t;
+use crate::ui::files::{FileError, Phrase, Replace};
+use crate::ui::state::{Action, UiState};
+use crate::ui::writes::{Done, Failure, Progress, Target};
+
+use super::{restore::Origin, Workspace};
+
+impl UiState {
+    /// Saves the window's sockets and library as a workspace at `path`.
+    pub fn save_workspace(&mut self, path: PathBuf, replace: Replace) {
+        let (ws, left) = Workspace::of(self);
+        let lang = crate::i18n::current();
+        let job = move |_: &Progress| {
+            crate::i18n::set(lang);
+            match super::write(&path, replace, &ws) {
+                Ok(()) => {
+                    let mut said = t!(
+                        "workspace-file-saved",
+                        path = path.display().to_string(),
+                        n = ws.sockets.len(),
+                        payloads = ws.library.len()
+                    );
+                    if left.accepted > 0 {
+                        said += &t!("workspace-file-left-accepted", n = left.accepted);
+                    }
+                    if !left.other.is_empty() {
+                        said += &t!("workspace-file-left-other", names = left.other.join(", "));
+                    }
+                    Ok(Done::WorkspaceSaved { path, said })
+                }
+                Err(FileError::Exists { .. }) => Err(Failure::Exists {
+                    path: path.clone(),
+                    what: Phrase::Workspace,
+                    again: Box::new(Action::WorkspaceSave {
+                        path,
+                        replace: Replace::Yes,
+                    }),
+                }),
+                Err(e) => Err(Failure::File(e)),
+            }
+        };
+        self.start_workspace_job(Phrase::SavingWorkspace, job);
+    }
+
+    /// Reads the workspace at `path` (off the window's thread); it is opened when read.
+    pub fn read_workspace(&mut self, path: PathBuf) {
+        self.workspace_reading = Some(path.clone());
+        let lang = crate::i18n::current();
+        let job = move |_: &Progress| {
+            crate::i18n::set(lang);
+            match super::read(&path) {
+                Ok(ws) => Ok(Done::WorkspaceRead { path, ws }),
+                Err(e) => Err(Failure::Said(e.to_string())),
+            }
+        };
+        self.start_workspace_job(Phrase::ReadingWorkspace, job);
+    }
+
+    fn start_workspace_job(
+        &mut self,
+        what: Phrase,
+        job: impl FnOnce(&Progress) -> Result<Done, Failure> + Send + 'static,
+    ) {
+        self.workspace_status = Some(match self.writes.start(Target::Workspace, what, job) {
+            Ok(()) => crate::ui::writes::doing(what),
+            Err(e) => e.to_string(),
+        });
+    }
+
+    /// A workspace file job ended (from files_tick): what to say; a workspace read is
+    /// opened once the engine is at hand (`pending_open`).
+    pub(crate) fn workspace_done(&mut self, done: Done) -> Option<String> {
+        match done {
+            Done::WorkspaceSaved { path, said } => {
+                self.settings.last_workspace = Some(path.display().to_string());
+                Some(said)
+            }
+            Done::WorkspaceRead { path, ws } => {
+                self.workspace_reading = None;
+                self.settings.last_workspace = Some(path.display().to_string());
+                self.pending_open = Some((ws, Origin::File(path)));
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// What opening a workspace did, said on the workspace's status line.
+    pub(crate) fn opened(&mut self, o: &super::restore::Opened) {
+        let Origin::File(path) = &o.origin else {
+            return;
+        };
+        let mut said = t!(
+            "workspace-file-opened",
+            path = path.display().to_string(),
+            n = o.made
+        );
+        if o.failed > 0 {
+            said += &t!("workspace-file-opened-failed", n = o.failed);
+        }
+        if o.made < o.asked {
+            said += &t!("workspace-file-opened-not-made", n = o.asked - o.made);
+        }
+        self.workspace_status = Some(said);
+        if let Some(id) = o.main {
+            self.selected = Some(id);
+        }
+    }
+}

@@ -1,0 +1,523 @@
+//! Workspaces: the window's set of sockets — family, type, bind and peer addresses, the
+//! options a person set, responders with their rules, the auto modes, each payload editor —
+//! and the payload library, kept as a TOML file and opened again. Connections are not
+//! kept: opening a workspace makes its sockets again with the calls a person would click
+//! (`restore`), listeners first, then what connects to them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{AddrSpec, Endpoint, Family, Kind, SockState, Timeout};
+use crate::t;
+use crate::ui::files::{FileError, Phrase, Replace};
+use crate::ui::sending::SavedPayload;
+use crate::ui::state::UiState;
+
+mod files;
+pub mod restore;
+
+/// The format written; a file of a later one is read as far as its fields are known.
+pub const FORMAT: u32 = 1;
+/// Largest workspace file read: far above what a window's sockets make (a thousand
+/// sockets with rules and payloads stay under a megabyte).
+pub const MAX_FILE: u64 = 4 << 20;
+/// Sockets made from one workspace at most (each is a socket and a worker).
+pub const MAX_SOCKETS: usize = 256;
+
+/// A workspace file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// The format's version (FORMAT).
+    pub socklab_workspace: u32,
+    #[serde(default, rename = "socket", skip_serializing_if = "Vec::is_empty")]
+    pub sockets: Vec<SavedSocket>,
+    /// The payload library.
+    #[serde(default, rename = "payload", skip_serializing_if = "Vec::is_empty")]
+    pub library: Vec<SavedPayload>,
+}
+
+/// One socket as it is made again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedSocket {
+    /// Its name in the window and the console (None: the one the engine gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub family: SavedFamily,
+    #[serde(rename = "type")]
+    pub kind: SavedKind,
+    /// Where it is bound (the kernel's address when it was saved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind: Option<Place>,
+    /// It listens, with this backlog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listen: Option<i32>,
+    /// What it connects to: an address, or another socket of the workspace by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<Place>,
+    /// settimeout(): absent blocks, 0 is non-blocking, seconds otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<f64>,
+    /// Options set by name, as the inspector sets them (SO_REUSEADDR = 1).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, i64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub auto_accept: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub auto_receive: bool,
+    /// A listener's limit of connections open at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_clients: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responder: Option<SavedResponder>,
+    /// What its payload editor held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<SavedPayload>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SavedFamily {
+    #[default]
+    Inet,
+    Inet6,
+    Unix,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SavedKind {
+    #[default]
+    Stream,
+    Dgram,
+}
+
+/// An address in a workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Place {
+    Inet {
+        host: String,
+        port: u16,
+    },
+    Unix {
+        path: String,
+    },
+    /// The address another socket of the workspace has once it is bound (a listener bound
+    /// to port 0 gets a new port each time).
+    Socket {
+        socket: String,
+    },
+}
+
+/// A responder and what it needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedResponder {
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reply: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub digest: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<crate::serve::Rule>,
+}
+
+impl SavedResponder {
+    pub fn options(&self) -> crate::serve::Options {
+        crate::serve::Options {
+            reply: self.reply.clone(),
+            key: self.key.clone(),
+            digest: self.digest.clone(),
+            rules: self.rules.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+impl SavedFamily {
+    pub fn family(self) -> Family {
+        match self {
+            SavedFamily::Inet => Family::Inet,
+            SavedFamily::Inet6 => Family::Inet6,
+            SavedFamily::Unix => Family::Unix,
+        }
+    }
+}
+
+impl SavedKind {
+    pub fn kind(self) -> Kind {
+        match self {
+            SavedKind::Stream => Kind::Stream,
+            SavedKind::Dgram => Kind::Dgram,
+        }
+    }
+}
+
+impl Place {
+    /// An address the kernel reported, as a workspace keeps it (None: nothing a workspace
+    /// can name, as an unnamed or non-UTF-8 Unix address).
+    pub fn of(e: &Endpoint) -> Option<Place> {
+        match e {
+            Endpoint::V4(a) => Some(Place::Inet {
+                host: a.ip().to_string(),
+                port: a.port(),
+            }),
+            Endpoint::V6(a) => Some(Place::Inet {
+                host: a.ip().to_string(),
+                port: a.port(),
+            }),
+            Endpoint::Unix(p) if !p.is_empty() => String::from_utf8(p.clone())
+                .ok()
+                .map(|path| Place::Unix { path }),
+            _ => None,
+        }
+    }
+
+    /// The address for a socket of `family`, or why it is not one (another socket's
+    /// address is resolved by `restore`, not here).
+    pub fn spec(&self, family: Family) -> Result<AddrSpec, String> {
+        match (self, family) {
+            (Place::Unix { path }, Family::Unix) => {
+                crate::ui::state::validate_addr(family, path, "")
+            }
+            (Place::Inet { host, port }, Family::Inet | Family::Inet6) => {
+                crate::ui::state::validate_addr(family, host, &port.to_string())
+            }
+            (Place::Socket { socket }, _) => Err(socket.clone()),
+            _ => Err(t!("workspace-file-wrong-family")),
+        }
+    }
+
+    /// The host (or path) and port fields of a socket's page for it.
+    pub fn fields(&self) -> Option<(String, String)> {
+        match self {
+            Place::Inet { host, port } => Some((host.clone(), port.to_string())),
+            Place::Unix { path } => Some((path.clone(), String::new())),
+            Place::Socket { .. } => None,
+        }
+    }
+}
+
+/// What saving left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LeftOut {
+    /// Connections a listener accepted: they come again when their clients connect.
+    pub accepted: usize,
+    /// Sockets of a family or type a workspace does not keep (raw, seqpacket...).
+    pub other: Vec<String>,
+}
+
+impl Workspace {
+    /// The window's open sockets and its library, as a workspace keeps them.
+    pub fn of(state: &UiState) -> (Workspace, LeftOut) {
+        let mut left = LeftOut::default();
+        let open: Vec<&crate::ui::state::SockView> =
+            state.sockets.values().filter(|s| !s.closed).collect();
+        let mut sockets = Vec::new();
+        for s in &open {
+            if s.info.parent.is_some() {
+                left.accepted += 1;
+                continue;
+            }
+            let family = match s.info.family {
+                Family::Inet => SavedFamily::Inet,
+                Family::Inet6 => SavedFamily::Inet6,
+                Family::Unix => SavedFamily::Unix,
+                Family::Other(_) => {
+                    left.other.push(s.info.name.clone());
+                    continue;
+                }
+            };
+            let kind = match s.info.kind {
+                Kind::Stream => SavedKind::Stream,
+                Kind::Dgram => SavedKind::Dgram,
+                Kind::Other(_) => {
+                    left.other.push(s.info.name.clone());
+                    continue;
+                }
+            };
+            let snap = s.snapshot.as_ref();
+            let listening = s.state() == SockState::Listening;
+            let bind = if s.bound || listening {
+                s.local().and_then(Place::of)
+            } else {
+                None
+            };
+            let listen = listening.then(|| {
+                snap.and_then(|x| x.tcp.as_ref())
+                    .and_then(|t| t.accept_queue())
+                    .map(|(_, max)| max as i32)
+                    .or_else(|| s.form.backlog.trim().parse().ok())
+                    .unwrap_or(5)
+            });
+            let connect = match (s.state(), s.info.kind) {
+                (SockState::Connected, _) | (_, Kind::Dgram) => s.peer().and_then(|p| {
+                    same_as(&open, s.info.id, p)
+                        .map(|socket| Place::Socket { socket })
+                        .or_else(|| Place::of(p))
+                }),
+                _ => None,
+            };
+            let timeout = match snap.map(|x| x.timeout) {
+                Some(Timeout::NonBlocking) => Some(0.0),
+                Some(Timeout::Secs(x)) => Some(x),
+                _ => None,
+            };
+            let responder = snap
+                .and_then(|x| x.responder.as_ref())
+                .map(|_| SavedResponder {
+                    name: s.form.responder.clone(),
+                    reply: s.form.serve.reply.clone(),
+                    key: s.form.serve.key.clone(),
+                    digest: s.form.serve.digest.clone(),
+                    rules: s.form.serve.rules.clone(),
+                });
+            let payload = (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
+                .then(|| s.form.saved(""));
+            sockets.push(SavedSocket {
+                name: Some(s.info.name.clone()),
+                family,
+                kind,
+                bind,
+                listen,
+                connect,
+                timeout,
+                options: options(s),
+                auto_accept: snap.is_some_and(|x| x.auto_accept),
+                auto_receive: snap.is_some_and(|x| x.auto_receive),
+                max_clients: snap.and_then(|x| x.clients).and_then(|c| c.1),
+                responder,
+                payload,
+            });
+        }
+        (
+            Workspace {
+                socklab_workspace: FORMAT,
+                sockets,
+                library: state.settings.library.clone(),
+            },
+            left,
+        )
+    }
+
+    /// The file's text.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).unwrap_or_default();
+        format!("# A socklab workspace: its sockets are made again when it is opened.\n{body}")
+    }
+
+    /// Reads a workspace's text; why not, with the line where it went wrong.
+    pub fn parse(text: &str) -> Result<Workspace, String> {
+        let ws: Workspace = toml::from_str(text).map_err(|e| e.to_string())?;
+        if ws.socklab_workspace == 0 {
+            return Err(t!("workspace-file-not-one"));
+        }
+        if ws.sockets.len() > MAX_SOCKETS {
+            return Err(t!(
+                "workspace-file-too-many",
+                n = ws.sockets.len(),
+                max = MAX_SOCKETS
+            ));
+        }
+        Ok(ws)
+    }
+}
+
+/// Options off until set, kept when the kernel says they are on (a console's
+/// setsockopt goes past the window's inspector).
+const OFF_UNTIL_SET: [&str; 7] = [
+    "SO_REUSEADDR",
+    "SO_REUSEPORT",
+    "SO_KEEPALIVE",
+    "SO_BROADCAST",
+    "SO_OOBINLINE",
+    "TCP_NODELAY",
+    "IPV6_V6ONLY",
+];
+
+/// The options a workspace sets again: what the window's inspector asked for (as asked),
+/// then those the kernel has on that are off until set, and a linger that is on.
+fn options(s: &crate::ui::state::SockView) -> BTreeMap<String, i64> {
+    let mut out: BTreeMap<String, i64> = s.asked.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    for r in s.snapshot.iter().flat_map(|x| &x.options) {
+        let on = match (r.name, r.value) {
+            ("SO_LINGER", Ok(v)) => v >= 0,
+            (name, Ok(v)) => OFF_UNTIL_SET.contains(&name) && v != 0,
+            _ => false,
+        };
+        if on {
+            if let Ok(v) = r.value {
+                out.entry(r.name.to_string()).or_insert(v);
+            }
+        }
+    }
+    out
+}
+
+/// The name of another open socket (not accepted) whose address `peer` is, or whose
+/// wildcard address has `peer`'s port: a client of the workspace's own listener.
+fn same_as(
+    open: &[&crate::ui::state::SockView],
+    me: crate::engine::SocketId,
+    peer: &Endpoint,
+) -> Option<String> {
+    open.iter()
+        .filter(|o| o.info.id != me && o.info.parent.is_none())
+        .find(|o| {
+            o.local().is_some_and(|l| {
+                l == peer
+                    || match (l.inet(), peer.inet()) {
+                        (Some(l), Some(p)) => l.ip().is_unspecified() && l.port() == p.port(),
+                        _ => false,
+                    }
+            }) && (o.state() == SockState::Listening || o.info.kind == Kind::Dgram)
+        })
+        .map(|o| o.info.name.clone())
+}
+
+/// Why a workspace file could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    /// Reading it failed (it is left where it is).
+    File(FileError),
+    /// It is not a workspace socklab can read: set aside (`aside`) so nothing later
+    /// overwrites it, with why.
+    Damaged {
+        path: std::path::PathBuf,
+        aside: Option<std::path::PathBuf>,
+        why: String,
+    },
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenError::File(e) => write!(f, "{e}"),
+            OpenError::Damaged { path, aside, why } => {
+                let path = path.display().to_string();
+                f.write_str(&match aside {
+                    Some(a) => t!(
+                        "workspace-file-damaged",
+                        path = path,
+                        aside = a.display().to_string(),
+                        why = why.trim()
+                    ),
+                    None => t!("workspace-file-damaged-kept", path = path, why = why.trim()),
+                })
+            }
+        }
+    }
+}
+
+/// Reads and checks a workspace file (off the window's thread); a damaged one, or one too
+/// big to be socklab's, is moved aside.
+pub fn read(path: &Path) -> Result<Workspace, OpenError> {
+    let damaged = |why: String| OpenError::Damaged {
+        path: path.to_path_buf(),
+        aside: crate::ui::files::set_aside(path, ".damaged").ok(),
+        why,
+    };
+    let bytes = match crate::ui::files::read_capped(path, MAX_FILE, Phrase::Workspace) {
+        Ok(b) => b,
+        Err(e @ FileError::TooBig { .. }) => return Err(damaged(e.to_string())),
+        Err(e) => return Err(OpenError::File(e)),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| damaged(e.to_string()))?;
+    Workspace::parse(&text).map_err(damaged)
+}
+
+/// Writes a workspace file atomically (never over an existing file unless `replace`).
+pub fn write(path: &Path, replace: Replace, ws: &Workspace) -> Result<(), FileError> {
+    let text = ws.to_toml();
+    crate::ui::files::write_atomic(path, replace, Phrase::Workspace, |w| {
+        w.write_all(text.as_bytes())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workspace_reads_back_as_written() {
+        let ws = Workspace {
+            socklab_workspace: FORMAT,
+            sockets: vec![
+                SavedSocket {
+                    name: Some("srv".into()),
+                    bind: Some(Place::Inet {
+                        host: "127.0.0.1".into(),
+                        port: 5000,
+                    }),
+                    listen: Some(5),
+                    options: [("SO_REUSEADDR".to_string(), 1)].into(),
+                    auto_accept: true,
+                    responder: Some(SavedResponder {
+                        name: "rules".into(),
+                        rules: vec![crate::serve::Rule {
+                            pattern: "ping".into(),
+                            reply: "pong\\n".into(),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                SavedSocket {
+                    name: Some("c".into()),
+                    connect: Some(Place::Socket {
+                        socket: "srv".into(),
+                    }),
+                    timeout: Some(2.5),
+                    payload: Some(SavedPayload {
+                        payload: "你好\\x00".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                SavedSocket {
+                    family: SavedFamily::Unix,
+                    kind: SavedKind::Dgram,
+                    bind: Some(Place::Unix {
+                        path: "/tmp/a b.sock".into(),
+                    }),
+                    ..Default::default()
+                },
+            ],
+            library: vec![SavedPayload {
+                name: "hello".into(),
+                payload: "hello".into(),
+                ..Default::default()
+            }],
+        };
+        let text = ws.to_toml();
+        assert!(text.contains("[[socket]]"), "{text}");
+        assert!(
+            text.contains("[socket.connect]\nsocket = \"srv\""),
+            "{text}"
+        );
+        assert_eq!(Workspace::parse(&text), Ok(ws));
+    }
+
+    #[test]
+    fn what_is_not_a_workspace_says_where() {
+        let e = Workspace::parse("socklab_workspace = 1\n[[socket]]\nfamily = \"inet\"\ntype = \"stream\"\nlisten = \"five\"\n")
+            .unwrap_err();
+        assert!(e.contains("line 5"), "{e}");
+        assert!(Workspace::parse("[[socket]]\nfamily = \"inet\"\ntype = \"stream\"\n").is_err());
+        assert!(Workspace::parse("hello").is_err());
+        let many = "socklab_workspace = 1\n".to_string()
+            + &"[[socket]]\nfamily = \"inet\"\ntype = \"dgram\"\n".repeat(MAX_SOCKETS + 1);
+        assert!(Workspace::parse(&many).is_err());
+        // A later socklab's fields are passed over.
+        assert!(Workspace::parse("socklab_workspace = 2\nsomething_new = true\n").is_ok());
+    }
+}

@@ -1,0 +1,501 @@
+//! Workspaces: saved from the Workspace menu, opened again with `--workspace FILE` or at
+//! the next start, the same sockets bound, listening and connected where they were; a
+//! damaged file set aside with a notice.
+
+use std::path::PathBuf;
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use socklab::engine::{AddrSpec, Family, Kind, Op, SockState, Timeout};
+use socklab::ui::app::Startup;
+use socklab::ui::dialogs::ScriptedDialogs;
+use socklab::ui::state::Action;
+use socklab::ui::SocklabApp;
+
+use crate::console::{open_console, run_lines};
+use crate::ui_common::*;
+
+fn harness_with(dialogs: ScriptedDialogs, startup: Startup) -> H {
+    let startup = std::sync::Mutex::new(Some(startup));
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| {
+            let startup = startup.lock().unwrap().take().unwrap_or_default();
+            SocklabApp::with_startup(cc, Box::new(dialogs.clone()), startup)
+        })
+}
+
+fn id_of(h: &H, name: &str) -> socklab::engine::SocketId {
+    h.state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == name && !s.closed)
+        .unwrap_or_else(|| panic!("no socket {name}"))
+        .info
+        .id
+}
+
+fn view<'a>(h: &'a H, name: &str) -> &'a socklab::ui::state::SockView {
+    &h.state().state.sockets[&id_of(h, name)]
+}
+
+fn act(h: &mut H, action: Action) {
+    h.state_mut().push(action);
+    h.step();
+}
+
+fn local_of(h: &H, name: &str) -> Option<std::net::SocketAddr> {
+    view(h, name).local().and_then(|e| e.inet())
+}
+
+fn option(h: &H, name: &str, opt: &str) -> Option<i64> {
+    view(h, name)
+        .snapshot
+        .as_ref()?
+        .options
+        .iter()
+        .find(|o| o.name == opt)?
+        .value
+        .ok()
+}
+
+/// Clicks an item of the top bar's Workspace menu.
+fn workspace_menu(h: &mut H, item: &str) {
+    click(h, "Workspace");
+    step_until_drawn(h, "the workspace menu", |h| {
+        h.query_by_label(item).is_some()
+    });
+    click(h, item);
+}
+
+fn notice(h: &H) -> String {
+    h.state().state.workspace_status.clone().unwrap_or_default()
+}
+
+/// A listener made in the console as a tutorial makes it (SO_REUSEADDR, bind, listen),
+/// answering with echo by clicks; a client connected to it, receiving, a payload typed; a
+/// UDP socket bound with a timeout; a payload in the library. Saved from the menu, then
+/// the window closed; `socklab --workspace FILE` opens the same sockets again.
+#[test]
+fn a_saved_workspace_opens_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.toml");
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness_with(dialogs.clone(), Startup::default());
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen(7)",
+        ],
+    );
+    step_until(&mut h, "srv listening", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "srv" && s.state() == SockState::Listening)
+    });
+    let srv = id_of(&h, "srv");
+    let srv_addr = local_of(&h, "srv").unwrap();
+    for op in [
+        Op::Respond {
+            responder: Some(socklab::serve::build("echo", &Default::default()).unwrap()),
+        },
+        Op::AutoAccept {
+            on: true,
+            receive: true,
+        },
+    ] {
+        act(&mut h, Action::Call { id: srv, op });
+    }
+    // The socket socket() made: not one accepted meanwhile.
+    let made = |h: &mut H, kind: Kind| {
+        let before: Vec<_> = h.state().state.sockets.keys().copied().collect();
+        act(
+            h,
+            Action::NewSocket {
+                family: Family::Inet,
+                kind,
+            },
+        );
+        let new = |a: &SocklabApp| {
+            a.state
+                .sockets
+                .values()
+                .find(|s| {
+                    !before.contains(&s.info.id) && s.info.parent.is_none() && s.info.kind == kind
+                })
+                .map(|s| s.info.id)
+        };
+        step_until(h, "the socket made", |a| new(a).is_some());
+        new(h.state()).unwrap()
+    };
+    let client = made(&mut h, Kind::Stream);
+    h.state_mut()
+        .state
+        .sockets
+        .get_mut(&client)
+        .unwrap()
+        .form
+        .payload = "ping".into();
+    for op in [
+        Op::Connect {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port: srv_addr.port(),
+            },
+        },
+        Op::AutoReceive {
+            on: true,
+            bufsize: 65536,
+        },
+    ] {
+        act(&mut h, Action::Call { id: client, op });
+    }
+    act(
+        &mut h,
+        Action::SetOption {
+            id: client,
+            name: "TCP_NODELAY",
+            value: 1,
+        },
+    );
+    let udp = made(&mut h, Kind::Dgram);
+    for op in [
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port: 0,
+            },
+        },
+        Op::SetTimeout {
+            timeout: Timeout::Secs(2.5),
+        },
+    ] {
+        act(&mut h, Action::Call { id: udp, op });
+    }
+    act(
+        &mut h,
+        Action::SaveToLibrary {
+            payload: socklab::ui::sending::SavedPayload {
+                name: "greeting".into(),
+                payload: "hello\\n".into(),
+                ..Default::default()
+            },
+        },
+    );
+    step_until(&mut h, "everything set up", |a| {
+        let s = &a.state.sockets;
+        s[&client].state() == SockState::Connected
+            && s[&udp]
+                .local()
+                .and_then(|l| l.port())
+                .is_some_and(|p| p != 0)
+            && s[&udp]
+                .snapshot
+                .as_ref()
+                .is_some_and(|x| x.timeout == Timeout::Secs(2.5))
+            && s[&srv].snapshot.as_ref().is_some_and(|x| {
+                x.auto_accept && x.responder.is_some() && x.clients == Some((1, None))
+            })
+            && s[&client].snapshot.as_ref().is_some_and(|x| x.auto_receive)
+    });
+    let (client_name, udp_name) = (
+        h.state().state.name_of(client),
+        h.state().state.name_of(udp),
+    );
+    let udp_addr = local_of(&h, &udp_name).unwrap();
+
+    dialogs.answer(Some(path.clone()));
+    workspace_menu(&mut h, "Save workspace…");
+    step_until(&mut h, "saved", |a| {
+        a.state
+            .workspace_status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Saved 3 sockets and 1 payload"))
+    });
+    // The accepted connection is not kept, and the notice says so.
+    assert!(
+        notice(&h).contains("One accepted connection is not kept"),
+        "{}",
+        notice(&h)
+    );
+    assert_eq!(
+        h.state().state.settings.last_workspace.as_deref(),
+        path.to_str(),
+        "the last workspace, for the next start"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    for part in [
+        "name = \"srv\"",
+        "listen = 7",
+        "SO_REUSEADDR = 1",
+        "TCP_NODELAY = 1",
+        "auto_accept = true",
+        "auto_receive = true",
+        "timeout = 2.5",
+        "[socket.connect]\nsocket = \"srv\"",
+        &format!("port = {}", srv_addr.port()),
+        "name = \"echo\"",
+        "name = \"greeting\"",
+    ] {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+    // Saving over it asks first.
+    dialogs.answer(Some(path.clone()));
+    workspace_menu(&mut h, "Save workspace…");
+    step_until(&mut h, "asked to replace", |a| {
+        a.state.confirm_replace.is_some()
+    });
+    act(&mut h, Action::Confirm { replace: false });
+    drop(h);
+
+    // socklab --workspace FILE, on another engine.
+    let mut h = harness_with(
+        ScriptedDialogs::default(),
+        Startup {
+            workspace: Some(path.clone()),
+            settings: None,
+        },
+    );
+    step_until(&mut h, "opened", |a| {
+        !a.state.opening()
+            && a.state
+                .sockets
+                .values()
+                .any(|s| s.info.name == client_name && s.state() == SockState::Connected)
+            && a.state
+                .sockets
+                .values()
+                .any(|s| s.info.parent.is_some() && s.state() == SockState::Connected && !s.closed)
+    });
+    assert_eq!(
+        notice(&h),
+        format!("Opened {}: 3 sockets made.", path.display())
+    );
+    let names: Vec<String> = {
+        let mut v: Vec<String> = h
+            .state()
+            .state
+            .sockets
+            .values()
+            .filter(|s| s.info.parent.is_none())
+            .map(|s| s.info.name.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut want = vec!["srv".to_string(), client_name.clone(), udp_name.clone()];
+    want.sort();
+    assert_eq!(names, want);
+    // Where they were, as the kernel says now.
+    assert_eq!(view(&h, "srv").state(), SockState::Listening);
+    assert_eq!(local_of(&h, "srv"), Some(srv_addr));
+    assert_eq!(local_of(&h, &udp_name), Some(udp_addr));
+    assert_eq!(
+        view(&h, &client_name).peer().and_then(|p| p.inet()),
+        Some(srv_addr)
+    );
+    let settled = |h: &H| {
+        option(h, "srv", "SO_REUSEADDR") == Some(1)
+            && option(h, &client_name, "TCP_NODELAY") == Some(1)
+            && view(h, &udp_name)
+                .snapshot
+                .as_ref()
+                .is_some_and(|x| x.timeout == Timeout::Secs(2.5))
+            && view(h, "srv")
+                .snapshot
+                .as_ref()
+                .is_some_and(|x| x.auto_accept && x.responder.as_deref() == Some("echo"))
+    };
+    step_until_drawn(&mut h, "options and modes read back", settled);
+    assert_eq!(view(&h, "srv").form.backlog, "7");
+    assert_eq!(view(&h, &client_name).form.payload, "ping");
+    assert!(h
+        .state()
+        .state
+        .settings
+        .library
+        .iter()
+        .any(|p| p.name == "greeting" && p.payload == "hello\\n"));
+    // The echo answers the client as before.
+    let c = id_of(&h, &client_name);
+    act(&mut h, Action::Select { id: c });
+    click(&mut h, "send");
+    step_until(&mut h, "the echo back", |a| {
+        a.state.sockets[&c].traffic.totals.bytes_in == 4
+    });
+    // The journal says it as Python, in the order it was done.
+    let journal: Vec<String> = h
+        .state()
+        .state
+        .journal
+        .iter()
+        .map(|e| e.line.clone())
+        .collect();
+    let at = |line: &str| {
+        journal
+            .iter()
+            .position(|l| l == line)
+            .unwrap_or_else(|| panic!("{line:?} in {journal:#?}"))
+    };
+    assert!(
+        at("srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)")
+            < at(&format!("srv.bind(('127.0.0.1', {}))", srv_addr.port()))
+    );
+    assert!(
+        at("srv.listen(7)")
+            < at(&format!(
+                "{client_name}.connect(('127.0.0.1', {}))",
+                srv_addr.port()
+            ))
+    );
+}
+
+/// The last workspace comes back at the next start; one that is no longer a workspace is
+/// set aside, said, and not tried again.
+#[test]
+fn the_last_workspace_opens_at_start_and_a_damaged_one_is_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("last.toml");
+    std::fs::write(
+        &path,
+        "socklab_workspace = 1\n[[socket]]\nname = \"u\"\nfamily = \"inet\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 0\n",
+    )
+    .unwrap();
+    let settings = socklab::ui::settings::Settings {
+        last_workspace: Some(path.display().to_string()),
+        ..Default::default()
+    };
+    let start = |settings: &socklab::ui::settings::Settings| {
+        harness_with(
+            ScriptedDialogs::default(),
+            Startup {
+                workspace: None,
+                settings: Some(settings.clone()),
+            },
+        )
+    };
+    let mut h = start(&settings);
+    step_until(&mut h, "the last workspace opened", |a| {
+        !a.state.opening()
+            && a.state.sockets.values().any(|s| {
+                s.info.name == "u" && s.local().and_then(|l| l.port()).is_some_and(|p| p != 0)
+            })
+    });
+    drop(h);
+
+    let damaged = b"socklab_workspace = 1\n[[socket]]\nfamily = \"inet\"\ntype = \"stream\"\nlisten = \"lots\"\n";
+    std::fs::write(&path, damaged).unwrap();
+    let mut h = start(&settings);
+    step_until(&mut h, "the notice", |a| {
+        a.state.workspace_status.is_some() && !a.state.writes.busy()
+    });
+    let aside = PathBuf::from(format!("{}.damaged", path.display()));
+    let said = notice(&h);
+    assert!(
+        said.starts_with(&format!(
+            "{} is not a workspace socklab can read (",
+            path.display()
+        )) && said.contains("line 5")
+            && said.contains(&format!(
+                "It was moved aside to {}, unchanged",
+                aside.display()
+            )),
+        "{said}"
+    );
+    assert!(!path.exists(), "moved, not copied");
+    assert_eq!(
+        std::fs::read(&aside).unwrap(),
+        damaged,
+        "kept byte for byte"
+    );
+    assert!(h.state().state.sockets.is_empty(), "nothing opened");
+    assert_eq!(h.state().state.settings.last_workspace, None);
+    // Drawn, and dismissed.
+    step_until_drawn(&mut h, "the notice drawn", |h| {
+        h.query_by_label_contains("is not a workspace socklab can read")
+            .is_some()
+    });
+    click(&mut h, "OK");
+    assert_eq!(h.state().state.workspace_status, None);
+}
+
+/// Whatever the file holds, opening it never panics: a file too big, text that is not
+/// UTF-8, a workspace of nonsense values, a folder, a file that is not there.
+#[test]
+fn hostile_workspace_files_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (
+            write("big.toml", &vec![b'#'; 5 << 20]),
+            "is not a workspace socklab can read",
+        ),
+        (
+            write("bytes.toml", &[0xff, 0xfe, 0x00, 0x41]),
+            "is not a workspace",
+        ),
+        (write("empty.toml", b""), "is not a workspace"),
+        (dir.path().join("missing.toml"), "missing.toml"),
+        (dir.path().to_path_buf(), "folder"),
+    ];
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness_with(dialogs.clone(), Startup::default());
+    for (path, expect) in &cases {
+        dialogs.answer(Some(path.clone()));
+        workspace_menu(&mut h, "Open workspace…");
+        step_until(&mut h, "the notice", |a| {
+            !a.state.writes.busy() && a.state.workspace_status.is_some()
+        });
+        let said = notice(&h);
+        assert!(said.contains(expect), "{}: {said}", path.display());
+        act(&mut h, Action::WorkspaceNoticeDismiss);
+    }
+    // Values no socket takes: each refused on its socket's page, the rest made.
+    let odd = write(
+        "odd.toml",
+        "socklab_workspace = 1\n\
+         [[socket]]\nname = \"a\"\nfamily = \"inet\"\ntype = \"stream\"\nlisten = -3\n[socket.bind]\nhost = \"not an address\"\nport = 1\n[socket.options]\nSO_NOTHING = 1\n\
+         [[socket]]\nname = \"b\"\nfamily = \"inet6\"\ntype = \"stream\"\ntimeout = 1e300\n[socket.connect]\nsocket = \"nobody\"\n\
+         [[socket]]\nname = \"c\"\nfamily = \"unix\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 9\n"
+            .as_bytes(),
+    );
+    dialogs.answer(Some(odd.clone()));
+    workspace_menu(&mut h, "Open workspace…");
+    step_until(&mut h, "opened", |a| {
+        !a.state.opening()
+            && a.state
+                .workspace_status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Opened"))
+    });
+    assert_eq!(h.state().state.sockets.len(), 3, "{}", notice(&h));
+    let status = |h: &H, n: &str| view(h, n).status.clone().unwrap_or_default();
+    assert!(
+        status(&h, "b").contains("no socket of that name"),
+        "{}",
+        status(&h, "b")
+    );
+    assert!(
+        status(&h, "c").contains("does not suit the socket's family"),
+        "{}",
+        status(&h, "c")
+    );
+    // Each of a's refusals is said, the first not hidden by the second.
+    assert!(
+        status(&h, "a").contains("SO_NOTHING") && status(&h, "a").contains("spaces"),
+        "{}",
+        status(&h, "a")
+    );
+}
