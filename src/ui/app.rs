@@ -325,12 +325,13 @@ impl eframe::App for SocklabApp {
         crate::i18n::set(self.state.lang());
         super::shortcuts::read(ui, &self.state, &mut self.actions);
         egui::Panel::top("menu").show(ui, |ui| {
-            let s = &self.state;
+            let s = &mut self.state;
             panels::top_bar(
                 ui,
                 s.settings_status.as_deref(),
                 s.settings.lang,
                 (s.lessons_open, s.settings_open),
+                &mut s.inputs.workspace_path,
                 &mut self.actions,
             )
         });

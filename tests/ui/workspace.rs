@@ -317,6 +317,11 @@ fn a_saved_workspace_opens_as_it_was() {
     step_until_drawn(&mut h, "options and modes read back", settled);
     assert_eq!(view(&h, "srv").form.backlog, "7");
     assert_eq!(view(&h, &client_name).form.payload, "ping");
+    // The page's peer fields say where it connected, the workspace naming only "srv".
+    assert_eq!(
+        view(&h, &client_name).form.peer_port,
+        srv_addr.port().to_string()
+    );
     assert!(h
         .state()
         .state
@@ -452,9 +457,19 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
     ];
     let dialogs = ScriptedDialogs::default();
     let mut h = harness_with(dialogs.clone(), Startup::default());
-    for (path, expect) in &cases {
-        dialogs.answer(Some(path.clone()));
-        workspace_menu(&mut h, "Open workspace…");
+    for (k, (path, expect)) in cases.iter().enumerate() {
+        if k % 2 == 0 {
+            dialogs.answer(Some(path.clone()));
+            workspace_menu(&mut h, "Open workspace…");
+        } else {
+            // Typed, as where no file dialog can be shown.
+            click(&mut h, "Workspace");
+            step_until_drawn(&mut h, "the menu's file field", |h| {
+                h.query_by_label("workspace file").is_some()
+            });
+            replace_text(&mut h, "workspace file", path.to_str().unwrap());
+            click(&mut h, "Open this file");
+        }
         step_until(&mut h, "the notice", |a| {
             !a.state.writes.busy() && a.state.workspace_status.is_some()
         });

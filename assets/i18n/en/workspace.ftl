@@ -125,3 +125,6 @@ workspace-file-no-such-socket = The workspace connects this socket to { $name },
 workspace-file-peer-failed = Not connected: the workspace's { $name } did not get an address to connect to (its page says why).
 workspace-notice-dismiss = OK
 workspace-file-bad-address = The workspace's { $call } address was not used: { $why }.
+workspace-menu-file = workspace file
+workspace-menu-open-typed = Open this file
+workspace-menu-save-typed = Save to this file

@@ -107,3 +107,6 @@ workspace-file-no-such-socket = 工作区让这个套接字连接到 { $name }�
 workspace-file-peer-failed = 未连接：工作区中的 { $name } 没有得到可连接的地址（原因见它的页面）。
 workspace-notice-dismiss = 知道了
 workspace-file-bad-address = 工作区中的 { $call } 地址未使用：{ $why }。
+workspace-menu-file = 工作区文件
+workspace-menu-open-typed = 打开这个文件
+workspace-menu-save-typed = 保存到这个文件

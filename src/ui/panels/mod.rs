@@ -47,6 +47,7 @@ pub fn top_bar(
     settings_status: Option<&str>,
     lang: Option<Lang>,
     (lessons_open, settings_open): (bool, bool),
+    workspace_path: &mut String,
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal(|ui| {
@@ -68,7 +69,7 @@ pub fn top_bar(
         ui.separator();
         language_menu(ui, lang, actions, "language");
         ui.separator();
-        workspace_menu(ui, actions);
+        workspace_menu(ui, workspace_path, actions);
         if ui
             .selectable_label(lessons_open, t!("lessons-button"))
             .on_hover_text(t!("lessons-button-tip"))
@@ -124,8 +125,9 @@ pub fn workspace_bar(ui: &mut egui::Ui, said: &str, actions: &mut Vec<Action>) {
     });
 }
 
-/// Open or save a workspace file (through the desktop's file dialog).
-fn workspace_menu(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+/// Open or save a workspace file: through the desktop's file dialog, or a path typed
+/// (where no dialog can be shown, as without a desktop portal).
+fn workspace_menu(ui: &mut egui::Ui, path: &mut String, actions: &mut Vec<Action>) {
     ui.menu_button(t!("workspace-menu"), |ui| {
         for (label, tip, purpose) in [
             (
@@ -144,6 +146,31 @@ fn workspace_menu(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
                 ui.close();
             }
         }
+        ui.separator();
+        crate::ui::widgets::labelled_edit(ui, &t!("workspace-menu-file"), path, 260.0);
+        let typed = std::path::PathBuf::from(path.trim());
+        let some = !path.trim().is_empty();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(some, egui::Button::new(t!("workspace-menu-open-typed")))
+                .clicked()
+            {
+                actions.push(Action::WorkspaceOpen {
+                    path: typed.clone(),
+                });
+                ui.close();
+            }
+            if ui
+                .add_enabled(some, egui::Button::new(t!("workspace-menu-save-typed")))
+                .clicked()
+            {
+                actions.push(Action::WorkspaceSave {
+                    path: typed,
+                    replace: crate::ui::files::Replace::No,
+                });
+                ui.close();
+            }
+        });
     });
 }
 

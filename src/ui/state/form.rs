@@ -119,6 +119,8 @@ pub struct Inputs {
     pub library_path: String,
     /// The traffic cap field (MiB).
     pub cap_text: String,
+    /// The workspace file typed in the Workspace menu.
+    pub workspace_path: String,
 }
 
 impl Default for Inputs {
@@ -127,6 +129,7 @@ impl Default for Inputs {
             journal_path: String::new(),
             library_path: String::new(),
             cap_text: (crate::ui::traffic::DEFAULT_CAP >> 20).to_string(),
+            workspace_path: String::new(),
         }
     }
 }

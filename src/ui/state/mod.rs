@@ -259,6 +259,7 @@ impl UiState {
             traffic_cap: settings.traffic_cap_bytes(),
             inputs: Inputs {
                 cap_text: settings.traffic_cap_mib.to_string(),
+                workspace_path: settings.last_workspace.clone().unwrap_or_default(),
                 ..Inputs::default()
             },
             settings,

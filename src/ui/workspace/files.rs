@@ -78,11 +78,13 @@ impl UiState {
         match done {
             Done::WorkspaceSaved { path, said } => {
                 self.settings.last_workspace = Some(path.display().to_string());
+                self.inputs.workspace_path = path.display().to_string();
                 Some(said)
             }
             Done::WorkspaceRead { path, ws } => {
                 self.workspace_reading = None;
                 self.settings.last_workspace = Some(path.display().to_string());
+                self.inputs.workspace_path = path.display().to_string();
                 self.pending_open = Some((ws, Origin::File(path)));
                 None
             }
