@@ -17,6 +17,7 @@ mod lessons;
 mod million;
 mod page;
 mod payload;
+mod quickstart;
 mod sending;
 mod serve;
 mod settings;

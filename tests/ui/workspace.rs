@@ -40,11 +40,6 @@ fn view<'a>(h: &'a H, name: &str) -> &'a socklab::ui::state::SockView {
     &h.state().state.sockets[&id_of(h, name)]
 }
 
-fn act(h: &mut H, action: Action) {
-    h.state_mut().push(action);
-    h.step();
-}
-
 fn local_of(h: &H, name: &str) -> Option<std::net::SocketAddr> {
     view(h, name).local().and_then(|e| e.inet())
 }

@@ -199,3 +199,9 @@ pub fn connect_to_peer(h: &mut H) -> std::net::TcpStream {
 pub fn files_done(h: &mut H) {
     step_until(h, "files written", |a| !a.state.writes.busy());
 }
+
+/// Dispatches an action as a click would, and draws a frame.
+pub fn act(h: &mut H, action: socklab::ui::state::Action) {
+    h.state_mut().push(action);
+    h.step();
+}
