@@ -363,6 +363,30 @@ fn the_command_line_takes_what_people_type() {
         let out = Command::new(bin).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+    // --workspace FILE: its file is required, nothing may follow it; given one, the
+    // window is what it needs next (none here: no display).
+    for (args, said) in [
+        (&["--workspace"][..], "missing argument"),
+        (&["--workspace", "a.toml", "b"], "unexpected argument"),
+    ] {
+        let out = Command::new(bin).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(said),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for args in [&["--workspace", "a.toml"][..], &["--workspace=a.toml"]] {
+        let out = Command::new(bin)
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open the window"));
+    }
     // --key=value as well as --key value.
     let a = socklab::serve::cli::parse(&[
         "hmac".into(),
