@@ -175,7 +175,7 @@ fn run_window(started: std::time::Instant, workspace: Option<std::path::PathBuf>
                 Box::new(socklab::ui::dialogs::NativeDialogs),
                 socklab::ui::app::Startup {
                     workspace,
-                    settings: None,
+                    ..Default::default()
                 },
             );
             if timing {

@@ -37,6 +37,8 @@ pub struct Startup {
     pub workspace: Option<std::path::PathBuf>,
     /// Settings to start from instead of the settings file's (tests).
     pub settings: Option<Settings>,
+    /// Start as on the first start, settings file or not (tests).
+    pub first_start: bool,
 }
 
 pub struct SocklabApp {
@@ -83,7 +85,8 @@ impl SocklabApp {
         let first_start = settings_dir
             .as_ref()
             .is_some_and(|d| !d.join(super::settings::FILE).exists())
-            && std::env::var_os("SOCKLAB_FIRST_RUN").is_none_or(|v| v != "0");
+            && std::env::var_os("SOCKLAB_FIRST_RUN").is_none_or(|v| v != "0")
+            || startup.first_start;
         let settings = match (startup.settings, &settings_dir) {
             (Some(s), _) => s,
             (None, Some(dir)) => Settings::load_dir(dir, cc.storage),
@@ -98,8 +101,16 @@ impl SocklabApp {
             wake.request_repaint()
         });
         let mut state = UiState::with_settings(settings.clone());
-        // The workspace asked for, else the first start's, else the last one (if it is
-        // still there: one moved away since is not an error to show at every start).
+        if cc.storage.is_some() {
+            // The real window follows the desktop; the tests' windows (no storage) speak
+            // English whatever the machine's locale.
+            state.desktop_lang = crate::i18n::Lang::from_env();
+        }
+        // What is said before the first frame is in the window's language too.
+        crate::i18n::set(state.lang());
+        // The workspace asked for, else the first start's (its greeting in the language
+        // just set), else the last one (if it is still there: one moved away since is not
+        // an error to show at every start).
         let last = settings
             .last_workspace
             .as_ref()
@@ -111,13 +122,6 @@ impl SocklabApp {
             (None, false, Some(path)) => state.read_workspace(path),
             (None, false, None) => {}
         }
-        if cc.storage.is_some() {
-            // The real window follows the desktop; the tests' windows (no storage) speak
-            // English whatever the machine's locale.
-            state.desktop_lang = crate::i18n::Lang::from_env();
-        }
-        // What is said before the first frame is in the window's language too.
-        crate::i18n::set(state.lang());
         for console in &mut state.consoles {
             let wake = ctx.clone();
             console.attach(

@@ -256,7 +256,7 @@ fn a_saved_workspace_opens_as_it_was() {
         ScriptedDialogs::default(),
         Startup {
             workspace: Some(path.clone()),
-            settings: None,
+            ..Default::default()
         },
     );
     step_until(&mut h, "opened", |a| {
@@ -377,8 +377,8 @@ fn the_last_workspace_opens_at_start_and_a_damaged_one_is_set_aside() {
         harness_with(
             ScriptedDialogs::default(),
             Startup {
-                workspace: None,
                 settings: Some(settings.clone()),
+                ..Default::default()
             },
         )
     };
@@ -508,4 +508,43 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
         "{}",
         status(&h, "a")
     );
+}
+
+/// The first start in Chinese: its workspace is opened from the start-up itself, the
+/// greeting and the hint in the window's language.
+#[test]
+fn the_first_start_speaks_the_windows_language() {
+    let settings = socklab::ui::settings::Settings {
+        lang: Some(socklab::i18n::Lang::ZhCn),
+        ..Default::default()
+    };
+    let mut h = harness_with(
+        ScriptedDialogs::default(),
+        Startup {
+            settings: Some(settings),
+            first_start: true,
+            ..Default::default()
+        },
+    );
+    step_until(&mut h, "the client connected and selected", |a| {
+        !a.state.opening()
+            && a.state
+                .selected_view()
+                .is_some_and(|s| s.state() == SockState::Connected && s.info.parent.is_none())
+    });
+    let c = h.state().state.selected_view().unwrap();
+    assert_eq!(c.form.payload, "你好，socklab！");
+    assert!(
+        c.status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("已准备好")),
+        "{:?}",
+        c.status
+    );
+    assert!(h
+        .state()
+        .state
+        .sockets
+        .values()
+        .any(|s| s.info.name == "echo_server"));
 }
