@@ -3,32 +3,10 @@
 //! README shows are what the window draws today.
 
 use egui_kittest::kittest::Queryable;
-use socklab::engine::{AddrSpec, Family, Kind, Op, SockState, SocketId};
+use socklab::engine::{AddrSpec, Kind, Op, SockState};
 use socklab::ui::state::Action;
-use socklab::ui::SocklabApp;
 
 use crate::ui_common::*;
-
-/// A socket made as "New TCP" makes it (not one accepted meanwhile).
-fn new_socket(h: &mut H, kind: Kind) -> SocketId {
-    let before: Vec<SocketId> = h.state().state.sockets.keys().copied().collect();
-    act(
-        h,
-        Action::NewSocket {
-            family: Family::Inet,
-            kind,
-        },
-    );
-    let new = |a: &SocklabApp| {
-        a.state
-            .sockets
-            .values()
-            .find(|s| !before.contains(&s.info.id) && s.info.parent.is_none())
-            .map(|s| s.info.id)
-    };
-    step_until(h, "the socket made", |a| new(a).is_some());
-    new(h.state()).unwrap()
-}
 
 fn loopback(port: u16) -> AddrSpec {
     AddrSpec::Inet {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-use socklab::engine::{AddrSpec, Family, Kind, Op, SockState, Timeout};
+use socklab::engine::{AddrSpec, Kind, Op, SockState, Timeout};
 use socklab::ui::app::Startup;
 use socklab::ui::dialogs::ScriptedDialogs;
 use socklab::ui::state::Action;
@@ -109,29 +109,7 @@ fn a_saved_workspace_opens_as_it_was() {
     ] {
         act(&mut h, Action::Call { id: srv, op });
     }
-    // The socket socket() made: not one accepted meanwhile.
-    let made = |h: &mut H, kind: Kind| {
-        let before: Vec<_> = h.state().state.sockets.keys().copied().collect();
-        act(
-            h,
-            Action::NewSocket {
-                family: Family::Inet,
-                kind,
-            },
-        );
-        let new = |a: &SocklabApp| {
-            a.state
-                .sockets
-                .values()
-                .find(|s| {
-                    !before.contains(&s.info.id) && s.info.parent.is_none() && s.info.kind == kind
-                })
-                .map(|s| s.info.id)
-        };
-        step_until(h, "the socket made", |a| new(a).is_some());
-        new(h.state()).unwrap()
-    };
-    let client = made(&mut h, Kind::Stream);
+    let client = new_socket(&mut h, Kind::Stream);
     h.state_mut()
         .state
         .sockets
@@ -161,7 +139,7 @@ fn a_saved_workspace_opens_as_it_was() {
             value: 1,
         },
     );
-    let udp = made(&mut h, Kind::Dgram);
+    let udp = new_socket(&mut h, Kind::Dgram);
     for op in [
         Op::Bind {
             addr: AddrSpec::Inet {

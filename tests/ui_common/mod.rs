@@ -205,3 +205,27 @@ pub fn act(h: &mut H, action: socklab::ui::state::Action) {
     h.state_mut().push(action);
     h.step();
 }
+
+/// An IPv4 socket of `kind` made as "New TCP" or "New UDP" makes it; the one socket()
+/// made, not a connection accepted meanwhile.
+pub fn new_socket(h: &mut H, kind: socklab::engine::Kind) -> socklab::engine::SocketId {
+    let before: Vec<_> = h.state().state.sockets.keys().copied().collect();
+    act(
+        h,
+        socklab::ui::state::Action::NewSocket {
+            family: socklab::engine::Family::Inet,
+            kind,
+        },
+    );
+    let new = |a: &SocklabApp| {
+        a.state
+            .sockets
+            .values()
+            .find(|s| {
+                !before.contains(&s.info.id) && s.info.parent.is_none() && s.info.kind == kind
+            })
+            .map(|s| s.info.id)
+    };
+    step_until(h, "the socket made", |a| new(a).is_some());
+    new(h.state()).unwrap()
+}
