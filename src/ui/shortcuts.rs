@@ -208,14 +208,24 @@ const KEYS_W: f32 = 190.0;
 /// A button per lesson, named by its title: a click opens the lessons and starts it.
 pub fn lesson_buttons(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
-        for (i, lesson) in crate::ui::lessons::LESSONS.iter().enumerate() {
-            if ui.button(crate::i18n::text(lesson.title, None)).clicked() {
-                actions.push(Action::LessonsShow { open: true });
-                actions.push(Action::LessonStart {
-                    lesson: i,
-                    port: None,
-                });
-            }
+        for i in 0..crate::ui::lessons::LESSONS.len() {
+            lesson_button(ui, i, actions);
         }
     });
+}
+
+/// A button that shows the lessons and starts lesson `i`; whether it was clicked.
+pub fn lesson_button(ui: &mut egui::Ui, i: usize, actions: &mut Vec<Action>) -> bool {
+    let Some(lesson) = crate::ui::lessons::LESSONS.get(i) else {
+        return false;
+    };
+    let clicked = ui.button(crate::i18n::text(lesson.title, None)).clicked();
+    if clicked {
+        actions.push(Action::LessonsShow { open: true });
+        actions.push(Action::LessonStart {
+            lesson: i,
+            port: None,
+        });
+    }
+    clicked
 }

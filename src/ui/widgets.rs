@@ -13,6 +13,57 @@ pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) ->
         .labelled_by(l.id)
 }
 
+/// System, Dark, Light: the theme, as the top bar and the settings window offer it.
+pub fn theme_choice(ui: &mut Ui, actions: &mut Vec<crate::ui::state::Action>) {
+    let mut pref = ui.ctx().options(|o| o.theme_preference);
+    let before = pref;
+    ui.selectable_value(
+        &mut pref,
+        egui::ThemePreference::System,
+        crate::t!("theme-system"),
+    );
+    ui.selectable_value(
+        &mut pref,
+        egui::ThemePreference::Dark,
+        crate::t!("theme-dark"),
+    );
+    ui.selectable_value(
+        &mut pref,
+        egui::ThemePreference::Light,
+        crate::t!("theme-light"),
+    );
+    if pref != before {
+        actions.push(crate::ui::state::Action::Theme { preference: pref });
+    }
+}
+
+/// The traffic cap as typed (MiB), with the button that sets it while it is one.
+pub fn cap_field(
+    ui: &mut Ui,
+    text: &mut String,
+    now_mib: usize,
+    button: &str,
+    actions: &mut Vec<crate::ui::state::Action>,
+) {
+    use crate::ui::settings::MAX_CAP_MIB;
+    labelled_edit(ui, &crate::t!("traffic-cap"), text, 50.0);
+    let cap = text
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|m| (1..=MAX_CAP_MIB).contains(m));
+    let tip = crate::t!(
+        "traffic-cap-tip",
+        cap = now_mib.to_string(),
+        max = MAX_CAP_MIB.to_string()
+    );
+    if action_button(ui, cap.is_some(), button, &tip) {
+        if let Some(mib) = cap {
+            actions.push(crate::ui::state::Action::SetTrafficCap { mib });
+        }
+    }
+}
+
 /// A field's validation message, shown next to it while the value is unusable.
 pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
     if let Some(p) = problem {

@@ -58,14 +58,7 @@ pub fn top_bar(
         ui.strong("socklab");
         ui.separator();
         ui.label(t!("theme"));
-        let mut pref = ui.ctx().options(|o| o.theme_preference);
-        let before = pref;
-        ui.selectable_value(&mut pref, egui::ThemePreference::System, t!("theme-system"));
-        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, t!("theme-dark"));
-        ui.selectable_value(&mut pref, egui::ThemePreference::Light, t!("theme-light"));
-        if pref != before {
-            actions.push(Action::Theme { preference: pref });
-        }
+        crate::ui::widgets::theme_choice(ui, actions);
         ui.separator();
         language_menu(ui, lang, actions, "language");
         ui.separator();
@@ -98,13 +91,8 @@ pub fn top_bar(
                 ui.close();
             }
             ui.menu_button(t!("help-start-lesson"), |ui| {
-                for (i, lesson) in crate::ui::lessons::LESSONS.iter().enumerate() {
-                    if ui.button(crate::i18n::text(lesson.title, None)).clicked() {
-                        actions.push(Action::LessonsShow { open: true });
-                        actions.push(Action::LessonStart {
-                            lesson: i,
-                            port: None,
-                        });
+                for i in 0..crate::ui::lessons::LESSONS.len() {
+                    if crate::ui::shortcuts::lesson_button(ui, i, actions) {
                         ui.close();
                     }
                 }

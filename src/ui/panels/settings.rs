@@ -5,9 +5,9 @@
 use egui::RichText;
 
 use crate::t;
-use crate::ui::settings::{TimeFormat, MAX_CAP_MIB, ZOOM};
+use crate::ui::settings::{TimeFormat, ZOOM};
 use crate::ui::state::{Action, UiState};
-use crate::ui::widgets::{action_button, field_problem, labelled_edit};
+use crate::ui::widgets::{field_problem, labelled_edit};
 
 pub fn show(ctx: &egui::Context, state: &mut UiState, actions: &mut Vec<Action>) {
     if !state.settings_open {
@@ -34,14 +34,7 @@ fn body(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         .show(ui, |ui| {
             ui.label(t!("theme"));
             ui.horizontal(|ui| {
-                let mut pref = ui.ctx().options(|o| o.theme_preference);
-                let before = pref;
-                ui.selectable_value(&mut pref, egui::ThemePreference::System, t!("theme-system"));
-                ui.selectable_value(&mut pref, egui::ThemePreference::Dark, t!("theme-dark"));
-                ui.selectable_value(&mut pref, egui::ThemePreference::Light, t!("theme-light"));
-                if pref != before {
-                    actions.push(Action::Theme { preference: pref });
-                }
+                crate::ui::widgets::theme_choice(ui, actions);
             });
             ui.end_row();
 
@@ -109,24 +102,13 @@ fn body(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
 
             ui.label(t!("settings-cap"));
             ui.horizontal(|ui| {
-                labelled_edit(ui, &t!("traffic-cap"), &mut state.inputs.cap_text, 50.0);
-                let cap = state
-                    .inputs
-                    .cap_text
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|m| (1..=MAX_CAP_MIB).contains(m));
-                let tip = t!(
-                    "traffic-cap-tip",
-                    cap = state.settings.traffic_cap_mib.to_string(),
-                    max = MAX_CAP_MIB.to_string()
+                crate::ui::widgets::cap_field(
+                    ui,
+                    &mut state.inputs.cap_text,
+                    state.settings.traffic_cap_mib,
+                    &t!("settings-cap-set"),
+                    actions,
                 );
-                if action_button(ui, cap.is_some(), &t!("settings-cap-set"), &tip) {
-                    if let Some(mib) = cap {
-                        actions.push(Action::SetTrafficCap { mib });
-                    }
-                }
             });
             ui.end_row();
 

@@ -127,28 +127,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     }
                 }
                 ui.separator();
-                labelled_edit(ui, &t!("traffic-cap"), opts.cap_text, 50.0);
-                let cap = opts
-                    .cap_text
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|m| (1..=crate::ui::settings::MAX_CAP_MIB).contains(m));
-                let tip = t!(
-                    "traffic-cap-tip",
-                    cap = opts.cap_mib.to_string(),
-                    max = crate::ui::settings::MAX_CAP_MIB.to_string()
-                );
-                if crate::ui::widgets::action_button(
+                crate::ui::widgets::cap_field(
                     ui,
-                    cap.is_some(),
+                    opts.cap_text,
+                    opts.cap_mib,
                     &t!("traffic-set-cap"),
-                    &tip,
-                ) {
-                    if let Some(mib) = cap {
-                        actions.push(Action::SetTrafficCap { mib });
-                    }
-                }
+                    actions,
+                );
             });
         });
     if let Err(e) = s.filter.needle() {
