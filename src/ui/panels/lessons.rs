@@ -98,8 +98,11 @@ fn lesson(
                 let name = crate::ui::console::named("python", *console);
                 ui.label(t!("lessons-in-console", console = name));
                 // As typed: not wrapped (a wrapped line would read as two), scrolled
-                // sideways when wider than the panel; selectable to copy.
+                // sideways when wider than the panel, with a solid scroll bar that shows
+                // there is more (a floating one shows only under the pointer, and the
+                // line looked cut); selectable to copy.
                 egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
                     egui::ScrollArea::horizontal()
                         .id_salt(("lesson code", run.lesson, k, c))
                         .show(ui, |ui| {

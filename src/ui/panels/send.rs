@@ -67,23 +67,36 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
             .on_hover_text(t!("send-mode-hex-tip"));
         ui.selectable_value(&mut s.form.mode, Mode::File, t!("send-mode-file"))
             .on_hover_text(t!("send-mode-file-tip"));
-        if s.form.mode == Mode::Text {
-            egui::ComboBox::new("encoding", t!("send-encoding"))
+    });
+    if s.form.mode == Mode::Text {
+        // A row each, the name before its choice ("encoding UTF-8", "line ending
+        // none"): egui puts a combo's own label after it, where it read as the next
+        // one's; sharing a row, a narrow column wrapped a name away from its choice.
+        ui.horizontal(|ui| {
+            let l = ui.label(t!("send-encoding"));
+            egui::ComboBox::from_id_salt("encoding")
                 .selected_text(s.form.encoding.name())
                 .show_ui(ui, |ui| {
                     for e in Encoding::ALL {
                         ui.selectable_value(&mut s.form.encoding, e, e.name());
                     }
-                });
-            egui::ComboBox::new("line ending", t!("send-line-ending"))
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label(t!("send-line-ending"));
+            egui::ComboBox::from_id_salt("line ending")
                 .selected_text(s.form.ending.name())
                 .show_ui(ui, |ui| {
                     for e in LineEnding::ALL {
                         ui.selectable_value(&mut s.form.ending, e, e.name());
                     }
-                });
-        }
-    });
+                })
+                .response
+                .labelled_by(l.id);
+        });
+    }
     if s.form.mode == Mode::File {
         ui.horizontal(|ui| {
             labelled_edit(ui, &t!("send-file-to-send"), &mut s.form.file_path, 300.0);
