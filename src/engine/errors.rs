@@ -560,6 +560,12 @@ fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>)
             t!("errors-eacces-bind", at = at),
             Some(t!("errors-eacces-bind-hint")),
         ),
+        // A datagram to a broadcast address without SO_BROADCAST (sendto, or connect
+        // and send on UDP); anything else refused is not that.
+        libc::EACCES if matches!(op, "sendto" | "send" | "sendall" | "connect") => (
+            t!("errors-eacces", op = op, at = at),
+            Some(t!("errors-eacces-send-hint")),
+        ),
         libc::EACCES => (
             t!("errors-eacces", op = op, at = at),
             Some(t!("errors-eacces-hint")),

@@ -157,6 +157,9 @@ pub struct Snapshot {
     pub accept_queue: Vec<Endpoint>,
     /// Receive-to-file: the file and the bytes written to it so far.
     pub recording: Option<(std::path::PathBuf, u64)>,
+    /// Multicast groups this socket joined (the kernel accepted) and did not leave:
+    /// (group, interface as given; empty: the kernel's choice).
+    pub groups: Vec<(String, String)>,
 }
 
 /// What a successful call returns.

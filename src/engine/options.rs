@@ -21,6 +21,8 @@ pub enum OptKind {
     SockType,
     /// SO_ERROR: a pending errno (reading it clears it, so the inspector skips it on ticks).
     Errno,
+    /// struct in_addr (IP_MULTICAST_IF): an IPv4 address, as a number in network order.
+    Addr4,
 }
 
 /// Which sockets an option applies to.
@@ -92,6 +94,9 @@ pub const CATALOG: &[OptionSpec] = &[
     opt!("IP_TOS", IPPROTO_IP, IP_TOS, Int, Ip4, true, "options-ip-tos"),
     opt!("IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL, Int, Ip4, true, "options-ip-multicast-ttl"),
     opt!("IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Ip4, true, "options-ip-multicast-loop"),
+    opt!("IP_MULTICAST_ALL", IPPROTO_IP, IP_MULTICAST_ALL, Bool, Ip4, true, "options-ip-multicast-all"),
+    // Set from the page's multicast row (an interface's address), not typed as a number.
+    opt!("IP_MULTICAST_IF", IPPROTO_IP, IP_MULTICAST_IF, Addr4, Ip4, false, "options-ip-multicast-if"),
     opt!("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY, Bool, Ip6, true, "options-ipv6-v6only"),
     opt!("IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS, Int, Ip6, true, "options-ipv6-unicast-hops"),
     opt!("IPV6_MULTICAST_HOPS", IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Int, Ip6, true, "options-ipv6-multicast-hops"),
@@ -131,6 +136,8 @@ impl OptionSpec {
                 let usec: libc::suseconds_t = 0;
                 [&sec.to_ne_bytes()[..], &usec.to_ne_bytes()[..]].concat()
             }
+            // struct in_addr: the address's four bytes as they are written.
+            OptKind::Addr4 => (value as u32).to_be_bytes().to_vec(),
             _ => (value as i32).to_ne_bytes().to_vec(),
         }
     }
@@ -225,6 +232,8 @@ pub fn read(fd: BorrowedFd<'_>, spec: &OptionSpec) -> OptionReading {
             let usec = i64::from_ne_bytes(field(&b, 8));
             sec.saturating_mul(1_000_000).saturating_add(usec)
         }),
+        OptKind::Addr4 => getsockopt_raw(fd, spec.level, spec.optname, 4)
+            .map(|b| i64::from(u32::from_be_bytes(field(&b, 0)))),
         _ => getsockopt_int(fd, spec.level, spec.optname).map(i64::from),
     };
     let text = match &value {
@@ -276,6 +285,14 @@ fn render(kind: OptKind, v: i64) -> String {
             libc::SOCK_DGRAM => "2 (SOCK_DGRAM)".into(),
             x => x.to_string(),
         },
+        OptKind::Addr4 => {
+            let a = std::net::Ipv4Addr::from(v as u32);
+            if a.is_unspecified() {
+                "0.0.0.0 (the routing table's choice)".into()
+            } else {
+                a.to_string()
+            }
+        }
         OptKind::Errno => {
             if v == 0 {
                 "0 (no error)".into()

@@ -81,6 +81,86 @@ pub(crate) fn interface_index(sock: BorrowedFd<'_>, name: &str) -> io::Result<u3
     rustix::net::netdevice::name_to_index(sock, name).map_err(Into::into)
 }
 
+/// A network interface and its IP addresses, as getifaddrs(3) lists them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    pub name: String,
+    pub addrs: Vec<std::net::IpAddr>,
+}
+
+/// Interfaces listed at most (a host with more has them cut).
+const MAX_INTERFACES: usize = 256;
+/// Addresses kept per interface at most.
+const MAX_ADDRS: usize = 64;
+
+/// The machine's network interfaces with their IPv4 and IPv6 addresses, in the order
+/// getifaddrs gives them. (getifaddrs asks the kernel over netlink: call it off the
+/// window's thread.)
+pub fn interfaces() -> io::Result<Vec<Interface>> {
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs writes a pointer to a list it allocates into `head`, which is a
+    // valid place for one; on failure it returns -1 and leaves nothing to free.
+    if unsafe { libc::getifaddrs(&mut head) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut out: Vec<Interface> = Vec::new();
+    let mut at = head;
+    while !at.is_null() {
+        // SAFETY: `at` is a non-null node of the list getifaddrs made, not freed until
+        // freeifaddrs below; its fields are read, never kept past this iteration.
+        let ifa = unsafe { &*at };
+        at = ifa.ifa_next;
+        if ifa.ifa_name.is_null() {
+            continue;
+        }
+        // SAFETY: ifa_name is non-null and points at a NUL-terminated name in the list.
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
+        let addr = if ifa.ifa_addr.is_null() {
+            None
+        } else {
+            // SAFETY: ifa_addr is non-null and points at a sockaddr whose family field
+            // says which struct it is; it is read as that struct only for AF_INET and
+            // AF_INET6, whose nodes getifaddrs allocates at their full size.
+            unsafe {
+                match i32::from((*ifa.ifa_addr).sa_family) {
+                    libc::AF_INET => {
+                        let a = &*(ifa.ifa_addr as *const libc::sockaddr_in);
+                        Some(std::net::IpAddr::from(
+                            u32::from_be(a.sin_addr.s_addr).to_be_bytes(),
+                        ))
+                    }
+                    libc::AF_INET6 => {
+                        let a = &*(ifa.ifa_addr as *const libc::sockaddr_in6);
+                        Some(std::net::IpAddr::from(a.sin6_addr.s6_addr))
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let i = match out.iter().position(|x| x.name == name) {
+            Some(i) => i,
+            None if out.len() < MAX_INTERFACES => {
+                out.push(Interface {
+                    name,
+                    addrs: Vec::new(),
+                });
+                out.len() - 1
+            }
+            None => continue,
+        };
+        if let Some(a) = addr {
+            if out[i].addrs.len() < MAX_ADDRS && !out[i].addrs.contains(&a) {
+                out[i].addrs.push(a);
+            }
+        }
+    }
+    // SAFETY: `head` is the list getifaddrs made, freed once, after the last use of it.
+    unsafe { libc::freeifaddrs(head) };
+    Ok(out)
+}
+
 /// Renames `from` to `to` only if nothing is at `to` (renameat2 RENAME_NOREPLACE, or a
 /// hard link and unlink where the file system has no such rename); `AlreadyExists` if
 /// something is.

@@ -66,6 +66,18 @@ fn names_errors_and_files() {
     let e = rename_noreplace(&a, &b).unwrap_err();
     assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
     assert_eq!(std::fs::read(&b).unwrap(), b"b");
+    // The interfaces as `ip addr` lists them: loopback with its two addresses, once.
+    let all = interfaces().unwrap();
+    let lo: Vec<_> = all.iter().filter(|i| i.name == "lo").collect();
+    assert_eq!(lo.len(), 1, "{all:?}");
+    assert!(
+        lo[0].addrs.contains(&std::net::Ipv4Addr::LOCALHOST.into()),
+        "{all:?}"
+    );
+    assert!(all
+        .iter()
+        .filter(|i| i.name != "lo")
+        .all(|i| !i.addrs.iter().any(|a| a.is_loopback())));
 }
 
 #[test]

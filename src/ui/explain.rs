@@ -197,6 +197,7 @@ pub fn option_value(o: &crate::engine::options::OptionReading) -> String {
         (OptKind::Linger, Ok(v)) => t!("inspector-opt-linger-on", secs = v),
         (OptKind::Timeval, Ok(0)) if o.text.starts_with("none") => t!("inspector-opt-none"),
         (OptKind::Errno, Ok(0)) => t!("inspector-opt-no-error"),
+        (OptKind::Addr4, Ok(0)) => t!("inspector-opt-any-interface"),
         _ => o.text.clone(),
     }
 }

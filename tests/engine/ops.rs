@@ -1997,3 +1997,137 @@ fn a_datagram_cut_by_a_small_buffer_says_what_was_lost() {
         .collect();
     assert_eq!(chunks, [(10, 90), (5, 0), (5, 0)]);
 }
+
+fn inet(host: &str, port: u16) -> AddrSpec {
+    AddrSpec::Inet {
+        host: host.into(),
+        port,
+    }
+}
+
+/// Multicast on loopback: two sockets that joined a group on 127.0.0.1 each get what a
+/// third sends from that interface (IP_MULTICAST_IF, read back as an address); the
+/// snapshot lists the groups joined; one that left gets nothing sent meanwhile. Broadcast:
+/// refused with EACCES and a hint that names SO_BROADCAST, delivered once it is set.
+#[test]
+fn multicast_groups_and_broadcast_on_loopback() {
+    const GROUP: &str = "239.7.7.7";
+    let mut d = Driver::new();
+    let recvfrom = |d: &mut Driver, id| match d.call(
+        id,
+        Op::RecvFrom {
+            bufsize: 100,
+            flags: 0,
+        },
+    ) {
+        Ok(Reply::BytesFrom { data, .. }) => data,
+        other => panic!("{other:?}"),
+    };
+    // Bound to the group's address: only its datagrams arrive (no wildcard bind).
+    let members: Vec<(SocketId, u16)> = (0..2)
+        .map(|_| {
+            let s = d.create(Family::Inet, Kind::Dgram);
+            // Linux delivers a group's datagrams to every socket bound to the port once
+            // any socket joined it on that interface (IP_MULTICAST_ALL, on by default);
+            // off, a socket gets only its own groups', so a's leaving shows.
+            d.set_int(s, libc::IPPROTO_IP, libc::IP_MULTICAST_ALL, 0);
+            d.bind(s, inet(GROUP, 0));
+            let port = d.local(s).port().unwrap();
+            d.ok(
+                s,
+                Op::JoinMulticast {
+                    group: GROUP.into(),
+                    interface: "127.0.0.1".into(),
+                },
+            );
+            (s, port)
+        })
+        .collect();
+    let (a, pa) = members[0];
+    let (b, pb) = members[1];
+    let joined = vec![(GROUP.to_string(), "127.0.0.1".to_string())];
+    let snap = d.snapshot_until(a, "the group listed", |x| !x.groups.is_empty());
+    assert_eq!(snap.groups, joined);
+
+    let t = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        t,
+        Op::SetSockOpt {
+            level: libc::IPPROTO_IP,
+            name: libc::IP_MULTICAST_IF,
+            value: OptValue::Bytes(vec![127, 0, 0, 1]),
+        },
+    );
+    let if_read = d
+        .inspect(t, false)
+        .options
+        .into_iter()
+        .find(|o| o.name == "IP_MULTICAST_IF")
+        .unwrap();
+    assert_eq!(
+        (if_read.value, if_read.text.as_str()),
+        (Ok(0x7f00_0001), "127.0.0.1")
+    );
+    d.sendto(t, b"to a", inet(GROUP, pa));
+    d.sendto(t, b"to b", inet(GROUP, pb));
+    assert_eq!(recvfrom(&mut d, a), b"to a");
+    assert_eq!(recvfrom(&mut d, b), b"to b");
+
+    // a leaves: what is sent meanwhile never reaches it; joined again, the next does.
+    d.ok(
+        a,
+        Op::LeaveMulticast {
+            group: GROUP.into(),
+            interface: "127.0.0.1".into(),
+        },
+    );
+    d.snapshot_until(a, "the group gone", |x| x.groups.is_empty());
+    d.sendto(t, b"lost", inet(GROUP, pa));
+    d.sendto(t, b"to b again", inet(GROUP, pb));
+    assert_eq!(recvfrom(&mut d, b), b"to b again");
+    d.ok(
+        a,
+        Op::JoinMulticast {
+            group: GROUP.into(),
+            interface: "127.0.0.1".into(),
+        },
+    );
+    d.sendto(t, b"back", inet(GROUP, pa));
+    assert_eq!(
+        recvfrom(&mut d, a),
+        b"back",
+        "the datagram sent while a had left"
+    );
+    // Leaving a group not joined is the kernel's EADDRNOTAVAIL.
+    let e = d.err(
+        b,
+        Op::LeaveMulticast {
+            group: "239.7.7.8".into(),
+            interface: "127.0.0.1".into(),
+        },
+    );
+    assert_eq!(errno(&e), libc::EADDRNOTAVAIL);
+
+    // Broadcast on loopback's broadcast address.
+    let r = d.create(Family::Inet, Kind::Dgram);
+    d.bind(r, inet("127.255.255.255", 0));
+    let pr = d.local(r).port().unwrap();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    let e = d.err(
+        u,
+        Op::SendTo {
+            data: b"x".to_vec(),
+            flags: 0,
+            addr: inet("127.255.255.255", pr),
+        },
+    );
+    assert_eq!(errno(&e), libc::EACCES);
+    let (_, hint) = e.explanation();
+    assert!(hint.is_some_and(|h| h.contains("SO_BROADCAST")), "{e:?}");
+    d.set_int(u, libc::SOL_SOCKET, libc::SO_BROADCAST, 1);
+    d.sendto(u, b"everyone", inet("127.255.255.255", pr));
+    assert_eq!(recvfrom(&mut d, r), b"everyone");
+    // EACCES elsewhere does not speak of broadcast.
+    let (_, hint) = socklab::engine::OpError::os("listen", None, libc::EACCES).explanation();
+    assert!(!hint.unwrap_or_default().contains("SO_BROADCAST"));
+}

@@ -96,3 +96,4 @@ inspector-opt-linger-off = off
 inspector-opt-linger-on = on, { $secs } s
 inspector-opt-none = none (0)
 inspector-opt-no-error = 0 (no error)
+inspector-opt-any-interface = 0.0.0.0 (the routing table's choice)

@@ -26,6 +26,8 @@ options-ip-ttl = Time to live of outgoing IPv4 packets: how many routers they ma
 options-ip-tos = Type of service / DSCP byte of outgoing IPv4 packets.
 options-ip-multicast-ttl = TTL of outgoing IPv4 multicast datagrams (1 = stay on the local network).
 options-ip-multicast-loop = Deliver our own IPv4 multicast datagrams back to this host.
+options-ip-multicast-all = Linux: receive the datagrams of every group any socket on this host joined on the interface, not only this socket's own (on by default; off, leaving a group is felt at once).
+options-ip-multicast-if = The interface (by its IPv4 address) this socket sends multicast datagrams from; 0.0.0.0 lets the routing table choose. Set it from the page's multicast row.
 options-ipv6-v6only = Accept only IPv6; when off, an IPv6 socket bound to :: also takes IPv4 as ::ffff:a.b.c.d. Set before bind.
 options-ipv6-unicast-hops = Hop limit of outgoing IPv6 packets (-1 = system default).
 options-ipv6-multicast-hops = Hop limit of outgoing IPv6 multicast datagrams.

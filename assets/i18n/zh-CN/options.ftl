@@ -26,6 +26,8 @@ options-ip-ttl = 发出的 IPv4 数据包的生存时间（TTL）：最多可以
 options-ip-tos = 发出的 IPv4 数据包的服务类型（TOS）/ DSCP 字节。
 options-ip-multicast-ttl = 发出的 IPv4 组播数据报的 TTL（1 = 只在本地网络内）。
 options-ip-multicast-loop = 把本机发出的 IPv4 组播数据报也投递回本机。
+options-ip-multicast-all = Linux：只要本机任一套接字在该接口上加入了某个组，就接收该组的数据报，而不仅是本套接字自己加入的组（默认开启；关闭后，退出组立即生效）。
+options-ip-multicast-if = 本套接字发送 IPv4 组播数据报所用的网络接口（以其 IPv4 地址表示）；0.0.0.0 表示由路由表决定。在套接字页的组播一行中设置。
 options-ipv6-v6only = 只接受 IPv6；关闭时，绑定到 :: 的 IPv6 套接字也会接收 IPv4，地址表示为 ::ffff:a.b.c.d。要在 bind 之前设置。
 options-ipv6-unicast-hops = 发出的 IPv6 数据包的跳数限制（-1 = 系统默认值）。
 options-ipv6-multicast-hops = 发出的 IPv6 组播数据报的跳数限制。

@@ -460,6 +460,13 @@ impl Worker {
             }
             _ => return Err(OpError::os(op, shown, libc::EOPNOTSUPP)),
         }
+        let membership = (group.to_string(), interface.to_string());
+        self.groups.retain(|m| *m != membership);
+        if join {
+            // The kernel allows 20 per socket by default (igmp_max_memberships): bounded.
+            self.groups.push(membership);
+        }
+        self.view.snapshot_due = true;
         Ok(Reply::Unit)
     }
 }

@@ -118,6 +118,8 @@ struct Worker {
     /// A listener's connections and their limit, or the listener of a connection
     /// (respond.rs).
     serving: respond::Serving,
+    /// Multicast groups joined and not left: (group, interface as given).
+    groups: Vec<(String, String)>,
     /// What a panic must answer (life.rs).
     crash: life::Crash,
 }
@@ -165,6 +167,7 @@ impl Worker {
             recording: None,
             answering: None,
             serving: respond::Serving::default(),
+            groups: Vec::new(),
             crash: life::Crash::default(),
         }
     }

@@ -203,6 +203,7 @@ impl Worker {
                 )
             }),
             recording: self.recording.as_ref().map(|r| r.snapshot()),
+            groups: self.groups.clone(),
         }
     }
 }

@@ -573,6 +573,7 @@ mod tests {
                 clients: None,
                 accept_queue: Vec::new(),
                 recording: None,
+                groups: Vec::new(),
             }),
             _permit: None,
         }
