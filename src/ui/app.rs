@@ -55,6 +55,8 @@ pub struct SocklabApp {
     saved_settings: String,
     /// The zoom last applied to the window or taken from it.
     zoom_applied: f32,
+    /// The interfaces list, read once off the window's thread.
+    interfaces: Receiver<Vec<crate::sys::Interface>>,
     /// Set by `SOCKLAB_TIMING`: when the process started, and frames begun since.
     startup: Option<(Instant, u32)>,
 }
@@ -140,7 +142,20 @@ impl SocklabApp {
                 }
             }
         });
+        // getifaddrs talks to the kernel over netlink: not on the window's thread.
+        let (found, interfaces) = crossbeam_channel::bounded(1);
+        let wake = ctx.clone();
+        let listed = std::thread::Builder::new()
+            .name("socklab-interfaces".into())
+            .spawn(move || {
+                let _ = found.send(crate::sys::interfaces().unwrap_or_default());
+                wake.request_repaint();
+            });
+        if listed.is_err() {
+            state.interfaces = Some(Vec::new());
+        }
         SocklabApp {
+            interfaces,
             engine,
             events,
             ctx,
@@ -288,6 +303,9 @@ impl eframe::App for SocklabApp {
         if self.state.take_segments() {
             // A segment waits for its socket's address (its snapshot is on its way).
             ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if let Ok(list) = self.interfaces.try_recv() {
+            self.state.interfaces = Some(list);
         }
         self.state.files_tick();
         self.state.lessons_tick(&self.engine);

@@ -15,6 +15,7 @@ mod diagram;
 mod language;
 mod lessons;
 mod million;
+mod multicast;
 mod page;
 mod payload;
 mod quickstart;

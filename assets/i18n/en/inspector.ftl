@@ -97,3 +97,5 @@ inspector-opt-linger-on = on, { $secs } s
 inspector-opt-none = none (0)
 inspector-opt-no-error = 0 (no error)
 inspector-opt-any-interface = 0.0.0.0 (the routing table's choice)
+inspector-groups = Multicast groups joined:
+inspector-group = { $group } on { $on }

@@ -128,3 +128,19 @@ workspace-file-bad-address = The workspace's { $call } address was not used: { $
 workspace-menu-file = workspace file
 workspace-menu-open-typed = Open this file
 workspace-menu-save-typed = Save to this file
+
+# A UDP socket's multicast row.
+multicast-row = Multicast
+multicast-group = group
+multicast-interface = on
+multicast-interface-tip = The interface whose group membership this is: for IPv4 by its address (127.0.0.1 is loopback), for IPv6 by its name. "any" lets the kernel pick by the routing table.
+multicast-any = any (the kernel's choice)
+multicast-join = join
+multicast-join-tip = IP_ADD_MEMBERSHIP (IPv6: IPV6_JOIN_GROUP): datagrams sent to the group reach this socket, if it is bound to their port (bind to the group's address, or 0.0.0.0, and the port they are sent to).
+multicast-leave = leave
+multicast-leave-tip = IP_DROP_MEMBERSHIP (IPv6: IPV6_LEAVE_GROUP). On Linux a socket still gets the group's datagrams while another socket of this host is a member on that interface, unless IP_MULTICAST_ALL is off (inspector).
+multicast-send-from = send from
+multicast-send-from-tip = IP_MULTICAST_IF: the interface this socket's multicast datagrams leave by. TTL (IP_MULTICAST_TTL) and whether they come back to this host (IP_MULTICAST_LOOP) are in the inspector.
+multicast-listing = listing the interfaces…
+multicast-not-group-v4 = an IPv4 multicast group is an address from 224.0.0.0 to 239.255.255.255 (239.x.x.x for your own use)
+multicast-not-group-v6 = an IPv6 multicast group starts with ff (ff15::1, say)

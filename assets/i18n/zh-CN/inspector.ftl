@@ -92,3 +92,5 @@ inspector-opt-linger-on = 开启，{ $secs } 秒
 inspector-opt-none = 无 (0)
 inspector-opt-no-error = 0（没有错误）
 inspector-opt-any-interface = 0.0.0.0（由路由表决定）
+inspector-groups = 已加入的组播组：
+inspector-group = { $group }，接口 { $on }

@@ -110,3 +110,19 @@ workspace-file-bad-address = 工作区中的 { $call } 地址未使用：{ $why 
 workspace-menu-file = 工作区文件
 workspace-menu-open-typed = 打开这个文件
 workspace-menu-save-typed = 保存到这个文件
+
+# A UDP socket's multicast row.
+multicast-row = 组播
+multicast-group = 组
+multicast-interface = 接口
+multicast-interface-tip = 这个组成员关系所属的网络接口：IPv4 以其地址表示（127.0.0.1 是环回接口），IPv6 以其名称表示。“任意”表示由内核按路由表选择。
+multicast-any = 任意（由内核选择）
+multicast-join = 加入
+multicast-join-tip = IP_ADD_MEMBERSHIP（IPv6：IPV6_JOIN_GROUP）：发往该组的数据报会到达本套接字，前提是它绑定在这些数据报的目标端口上（绑定组地址或 0.0.0.0，以及发送到的端口）。
+multicast-leave = 退出
+multicast-leave-tip = IP_DROP_MEMBERSHIP（IPv6：IPV6_LEAVE_GROUP）。在 Linux 上，只要本机另一个套接字仍在该接口上是组成员，本套接字仍会收到该组的数据报，除非关闭 IP_MULTICAST_ALL（见检查器）。
+multicast-send-from = 发送接口
+multicast-send-from-tip = IP_MULTICAST_IF：本套接字的组播数据报从哪个接口发出。TTL（IP_MULTICAST_TTL）以及是否回送到本机（IP_MULTICAST_LOOP）在检查器中。
+multicast-listing = 正在列出网络接口…
+multicast-not-group-v4 = IPv4 组播组是 224.0.0.0 到 239.255.255.255 之间的地址（自用请选 239.x.x.x）
+multicast-not-group-v6 = IPv6 组播组以 ff 开头（例如 ff15::1）

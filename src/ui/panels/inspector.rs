@@ -141,6 +141,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     )));
                 }
             }
+            if !snap.groups.is_empty() {
+                ui.label(t!("inspector-groups"));
+                for (group, interface) in &snap.groups {
+                    let on = if interface.is_empty() {
+                        t!("multicast-any")
+                    } else {
+                        interface.clone()
+                    };
+                    ui.monospace(t!("inspector-group", group = group.as_str(), on = on));
+                }
+            }
             ui.separator();
             ui.strong(t!("inspector-options"));
             egui::Grid::new("options")

@@ -6,6 +6,7 @@ pub mod graphs;
 pub mod inspector;
 pub mod journal;
 pub mod lessons;
+pub mod multicast;
 pub mod send;
 pub mod sequence;
 pub mod serve;

@@ -37,6 +37,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         zone,
         inputs,
         library_status,
+        interfaces,
         ..
     } = state;
     let Some(s) = sockets.get_mut(&id) else {
@@ -416,6 +417,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 });
             }
             call_status(ui, s, &["recv", "recvfrom", "auto_receive"], id);
+            let ip = matches!(s.info.family, Family::Inet | Family::Inet6);
+            if show_data && !stream && ip {
+                row(ui, &t!("multicast-row"), |ui| {
+                    super::multicast::show(ui, s, interfaces.as_deref(), actions);
+                });
+                call_status(ui, s, &["join_multicast", "leave_multicast"], id);
+            }
             if s.closed {
                 return;
             }

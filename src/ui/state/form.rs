@@ -32,6 +32,10 @@ pub struct Form {
     pub responder: String,
     pub serve: crate::serve::Options,
     pub max_clients: String,
+    /// The multicast group typed, and the interface picked to join it on ("" for the
+    /// kernel's choice; an address for IPv4, a name for IPv6).
+    pub group: String,
+    pub group_interface: String,
     /// Number options being typed in the inspector, by name: applied once, on Enter or
     /// when the field loses focus; until then the field shows what is typed.
     pub option_edits: std::collections::BTreeMap<&'static str, String>,
@@ -104,6 +108,11 @@ impl Form {
                 ..Default::default()
             },
             max_clients: String::new(),
+            group: match family {
+                Family::Inet6 => "ff15::1".into(),
+                _ => "239.255.0.1".into(),
+            },
+            group_interface: String::new(),
             option_edits: Default::default(),
         }
     }

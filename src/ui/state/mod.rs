@@ -71,6 +71,9 @@ pub struct UiState {
     )>,
     /// A workspace whose sockets are being made.
     pub restore: Option<crate::ui::workspace::restore::Restore>,
+    /// The machine's interfaces and their addresses (read off the window's thread at
+    /// start; None until then).
+    pub interfaces: Option<Vec<crate::sys::Interface>>,
     /// What the last workspace save or open said.
     pub workspace_status: Option<String>,
     /// The workspace file being read (a failure there is not reopened at start).
@@ -181,6 +184,7 @@ impl Default for UiState {
             traffic_cap: super::traffic::DEFAULT_CAP,
             settings_open: false,
             pending_open: None,
+            interfaces: None,
             restore: None,
             workspace_status: None,
             workspace_reading: None,
