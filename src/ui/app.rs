@@ -119,9 +119,9 @@ impl SocklabApp {
             .map(std::path::PathBuf::from)
             .filter(|p| p.exists());
         match (startup.workspace, first_start, last) {
-            (Some(path), _, _) => state.read_workspace(path),
+            (Some(path), _, _) => state.read_workspace(path, false),
             (None, true, _) => state.begin_first_run(),
-            (None, false, Some(path)) => state.read_workspace(path),
+            (None, false, Some(path)) => state.read_workspace(path, true),
             (None, false, None) => {}
         }
         for console in &mut state.consoles {
@@ -309,19 +309,25 @@ impl eframe::App for SocklabApp {
         }
         self.state.files_tick();
         self.state.lessons_tick(&self.engine);
-        if let Some((ws, origin)) = self.state.pending_open.take() {
-            self.state.open_workspace(&self.engine, ws, origin);
+        // One opening at a time: a workspace read meanwhile waits for it.
+        if self.state.restore.is_none() {
+            if let Some((ws, origin)) = self.state.pending_open.take() {
+                self.state.open_workspace(&self.engine, ws, origin);
+            }
         }
         if self.state.restore.is_some() {
             match self.state.open_tick(&self.engine) {
-                Some(opened) => {
-                    self.state.opened(&opened);
-                    if self.state.first_run_ready(&opened) {
-                        super::shortcuts::request_focus(ctx, super::shortcuts::FOCUS_PAYLOAD);
-                    }
-                }
+                Some(opened) => self.state.opened(&opened),
                 // Its sockets' answers wake the window; a socket waiting for its peer to
                 // listen is looked at again shortly, while the opening lasts.
+                None => ctx.request_repaint_after(Duration::from_millis(50)),
+            }
+        }
+        if self.state.first_client.is_some() {
+            match self.state.first_run_tick() {
+                Some(true) => super::shortcuts::request_focus(ctx, super::shortcuts::FOCUS_PAYLOAD),
+                Some(false) => {}
+                // Its connect's answer wakes the window; looked at again shortly meanwhile.
                 None => ctx.request_repaint_after(Duration::from_millis(50)),
             }
         }

@@ -6,7 +6,7 @@
 
 use crate::t;
 use crate::ui::state::UiState;
-use crate::ui::workspace::restore::{Opened, Origin};
+use crate::ui::workspace::restore::Origin;
 use crate::ui::workspace::{
     Place, SavedFamily, SavedKind, SavedResponder, SavedSocket, Workspace, FORMAT,
 };
@@ -68,23 +68,29 @@ impl UiState {
 
     /// Whether a workspace (or the first start's) is being opened.
     pub fn opening(&self) -> bool {
-        self.pending_open.is_some() || self.restore.is_some()
+        self.pending_open.is_some() || self.restore.is_some() || self.first_client.is_some()
     }
 
-    /// The first start's workspace is open: its client selected, with the hint. True
-    /// when the payload field is to be focused.
-    pub fn first_run_ready(&mut self, o: &Opened) -> bool {
-        if o.origin != Origin::FirstStart {
-            return false;
-        }
-        let Some(c) = o.main.and_then(|id| self.sockets.get_mut(&id)) else {
-            return false;
+    /// The first start's client, once its workspace is open: when it is connected, it is
+    /// selected with the hint (Some(true): focus its payload); a note or an error on its
+    /// page (its server did not listen, its connect failed) ends the wait without the
+    /// hint, which would not be true (Some(false)); None while it connects.
+    pub fn first_run_tick(&mut self) -> Option<bool> {
+        let id = self.first_client?;
+        let Some(c) = self.sockets.get_mut(&id) else {
+            self.first_client = None;
+            return Some(false);
         };
-        if c.last_error.is_some() || c.closed {
-            return false;
+        if c.last_error.is_some() || c.closed || c.status.is_some() {
+            self.first_client = None;
+            return Some(false);
+        }
+        if c.state() != crate::engine::SockState::Connected {
+            return None;
         }
         c.status = Some(t!("first-run-hint"));
-        self.selected = o.main;
-        true
+        self.selected = Some(id);
+        self.first_client = None;
+        Some(true)
     }
 }

@@ -220,6 +220,28 @@ fn a_saved_workspace_opens_as_it_was() {
     ] {
         assert!(text.contains(part), "{part:?} in\n{text}");
     }
+    // What is saved is the responder applied, not the form's choice since.
+    h.state_mut()
+        .state
+        .sockets
+        .get_mut(&srv)
+        .unwrap()
+        .form
+        .responder = "rules".into();
+    dialogs.answer(Some(dir.path().join("again.toml")));
+    workspace_menu(&mut h, "Save workspace…");
+    step_until(&mut h, "saved again", |a| {
+        a.state
+            .workspace_status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Saved"))
+            && !a.state.writes.busy()
+    });
+    let again = std::fs::read_to_string(dir.path().join("again.toml")).unwrap();
+    assert!(
+        again.contains("name = \"echo\"") && !again.contains("\"rules\""),
+        "{again}"
+    );
     // Saving over it asks first.
     dialogs.answer(Some(path.clone()));
     workspace_menu(&mut h, "Save workspace…");
@@ -448,6 +470,11 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
         });
         let said = notice(&h);
         assert!(said.contains(expect), "{}: {said}", path.display());
+        // Opened on purpose: refused, never moved (it may be any file).
+        assert!(
+            !std::path::Path::new(&format!("{}.damaged", path.display())).exists(),
+            "{said}"
+        );
         act(&mut h, Action::WorkspaceNoticeDismiss);
     }
     // Values no socket takes: each refused on its socket's page, the rest made.
@@ -456,7 +483,10 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
         "socklab_workspace = 1\n\
          [[socket]]\nname = \"a\"\nfamily = \"inet\"\ntype = \"stream\"\nlisten = -3\n[socket.bind]\nhost = \"not an address\"\nport = 1\n[socket.options]\nSO_NOTHING = 1\n\
          [[socket]]\nname = \"b\"\nfamily = \"inet6\"\ntype = \"stream\"\ntimeout = 1e300\n[socket.connect]\nsocket = \"nobody\"\n\
-         [[socket]]\nname = \"c\"\nfamily = \"unix\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 9\n"
+         [[socket]]\nname = \"c\"\nfamily = \"unix\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 9\n\
+         [[socket]]\nname = \"d\"\nfamily = \"inet\"\ntype = \"dgram\"\n[socket.connect]\nhost = \"127.0.0.1\"\nport = 9\n\
+         [[socket]]\nname = \"e\"\nfamily = \"inet\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 0\n[socket.connect]\nsocket = \"f\"\n\
+         [[socket]]\nname = \"f\"\nfamily = \"inet\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 0\n[socket.connect]\nsocket = \"e\"\n"
             .as_bytes(),
     );
     dialogs.answer(Some(odd.clone()));
@@ -468,7 +498,28 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
                 .as_deref()
                 .is_some_and(|s| s.starts_with("Opened"))
     });
-    assert_eq!(h.state().state.sockets.len(), 3, "{}", notice(&h));
+    // Every socket made, and the opening ended: a refused bind (a, c) does not keep d
+    // waiting, and e and f, each connected to the other, do not wait for each other.
+    assert_eq!(h.state().state.sockets.len(), 6, "{}", notice(&h));
+    let peer_port = |h: &H, n: &str| view(h, n).peer().and_then(|p| p.port());
+    step_until(&mut h, "e and f connected to each other", |a| {
+        let local = |n: &str| {
+            a.state
+                .sockets
+                .values()
+                .find(|s| s.info.name == n)
+                .and_then(|s| s.local().and_then(|l| l.port()))
+        };
+        let peer = |n: &str| {
+            a.state
+                .sockets
+                .values()
+                .find(|s| s.info.name == n)
+                .and_then(|s| s.peer().and_then(|l| l.port()))
+        };
+        peer("e").is_some() && peer("e") == local("f") && peer("f") == local("e")
+    });
+    assert_eq!(peer_port(&h, "d"), Some(9));
     let status = |h: &H, n: &str| view(h, n).status.clone().unwrap_or_default();
     assert!(
         status(&h, "b").contains("no socket of that name"),

@@ -115,8 +115,8 @@ workspace-file-opened-not-made = { " " }{ $n ->
    *[other] { $n } sockets could not be made (the error above says why).
 }
 workspace-file-library = Library: { $added } added from the workspace, { $kept } already there by name (kept as they were).
-workspace-file-damaged = { $path } is not a workspace socklab can read ({ $why }). It was moved aside to { $aside }, unchanged; nothing was opened.
-workspace-file-damaged-kept = { $path } is not a workspace socklab can read ({ $why }), and it could not be moved aside; nothing was opened.
+workspace-file-damaged = { $path } is not a workspace socklab can read ({ $why }). It was moved aside to { $aside }, unchanged, so the next start does not meet it; nothing was opened. Open a workspace saved from the Workspace menu, or save one again.
+workspace-file-damaged-kept = { $path } is not a workspace socklab can read ({ $why }), and it could not be moved aside; nothing was opened. Open a workspace saved from the Workspace menu, or save one again.
 workspace-file-not-one = it has no socklab_workspace = 1 line, so it is not a socklab workspace
 workspace-file-too-many = it holds { $n } sockets; a workspace opens { $max } at most
 workspace-file-wrong-family = the address does not suit the socket's family
@@ -144,3 +144,7 @@ multicast-send-from-tip = IP_MULTICAST_IF: the interface this socket's multicast
 multicast-listing = listing the interfaces…
 multicast-not-group-v4 = an IPv4 multicast group is an address from 224.0.0.0 to 239.255.255.255 (239.x.x.x for your own use)
 multicast-not-group-v6 = an IPv6 multicast group starts with ff (ff15::1, say)
+workspace-file-refused = { $path } is not a workspace socklab can read ({ $why }); it was left as it is and nothing was opened. Open a file saved with Save workspace…
+workspace-file-bad-name = socket { $n }'s name { $name } is not a Python name (letters, digits and _, not starting with a digit, 64 at most)
+workspace-file-too-many-options = socket { $n } sets { $count } options; a socket sets { $max } at most
+workspace-file-peer-late = Not connected: the socket of the workspace it connects to was not ready within { $secs } s (its page says why).

@@ -417,6 +417,12 @@ impl UiState {
                 self.new_socket(engine, family, kind, true);
             }
             Action::Call { id, op } => {
+                if let (Op::Respond { responder }, Some(s)) = (&op, self.sockets.get_mut(&id)) {
+                    // The page's form is what is applied (a workspace keeps it so).
+                    s.answering = responder
+                        .as_ref()
+                        .map(|_| (s.form.responder.clone(), s.form.serve.clone()));
+                }
                 let req = engine.next_req();
                 if let Op::Record {
                     path: Some(p),
@@ -552,7 +558,7 @@ impl UiState {
             Action::Chosen { id, purpose, path } => self.chosen(id, purpose, path),
             Action::Export { id, kind, replace } => self.export(id, kind, replace),
             Action::WorkspaceSave { path, replace } => self.save_workspace(path, replace),
-            Action::WorkspaceOpen { path } => self.read_workspace(path),
+            Action::WorkspaceOpen { path } => self.read_workspace(path, false),
             Action::WorkspaceNoticeDismiss => self.workspace_status = None,
             Action::ImportLibrary => self.library_file(true, Replace::No),
             Action::ExportLibrary { replace } => self.library_file(false, replace),
@@ -595,7 +601,7 @@ impl UiState {
             return;
         }
         match purpose {
-            Purpose::WorkspaceOpen => return self.read_workspace(path),
+            Purpose::WorkspaceOpen => return self.read_workspace(path, false),
             Purpose::WorkspaceSave => return self.save_workspace(path, Replace::No),
             _ => {}
         }

@@ -95,6 +95,7 @@ impl UiState {
                         series: Default::default(),
                         asked: Default::default(),
                         bound: false,
+                        answering: None,
                         waiting: Vec::new(),
                         verdicts: (0, 0),
                         last_error: None,

@@ -69,6 +69,8 @@ pub struct UiState {
         crate::ui::workspace::Workspace,
         crate::ui::workspace::restore::Origin,
     )>,
+    /// The first start's client, until it is connected (then selected, with the hint).
+    pub first_client: Option<crate::engine::SocketId>,
     /// A workspace whose sockets are being made.
     pub restore: Option<crate::ui::workspace::restore::Restore>,
     /// The machine's interfaces and their addresses (read off the window's thread at
@@ -185,6 +187,7 @@ impl Default for UiState {
             settings_open: false,
             pending_open: None,
             interfaces: None,
+            first_client: None,
             restore: None,
             workspace_status: None,
             workspace_reading: None,

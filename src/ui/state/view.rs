@@ -123,6 +123,8 @@ pub struct SockView {
     pub verdicts: (u64, u64),
     pub last_error: Option<ErrorView>,
     pub closed: bool,
+    /// The responder last applied from the page (name and options), kept for a workspace.
+    pub answering: Option<(String, crate::serve::Options)>,
     /// A bind() of its succeeded (a workspace keeps its address; a client's ephemeral
     /// one is not kept).
     pub bound: bool,

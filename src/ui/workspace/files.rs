@@ -48,28 +48,34 @@ impl UiState {
     }
 
     /// Reads the workspace at `path` (off the window's thread); it is opened when read.
-    pub fn read_workspace(&mut self, path: PathBuf) {
-        self.workspace_reading = Some(path.clone());
+    /// `at_start`: the last workspace reopening, moved aside if it is damaged.
+    pub fn read_workspace(&mut self, path: PathBuf, at_start: bool) {
         let lang = crate::i18n::current();
+        let asked = path.clone();
         let job = move |_: &Progress| {
             crate::i18n::set(lang);
-            match super::read(&path) {
+            match super::read(&path, at_start) {
                 Ok(ws) => Ok(Done::WorkspaceRead { path, ws }),
                 Err(e) => Err(Failure::Said(e.to_string())),
             }
         };
-        self.start_workspace_job(Phrase::ReadingWorkspace, job);
+        if self.start_workspace_job(Phrase::ReadingWorkspace, job) {
+            self.workspace_reading = Some(asked);
+        }
     }
 
+    /// Starts a workspace file job; whether it started (the status says why not).
     fn start_workspace_job(
         &mut self,
         what: Phrase,
         job: impl FnOnce(&Progress) -> Result<Done, Failure> + Send + 'static,
-    ) {
-        self.workspace_status = Some(match self.writes.start(Target::Workspace, what, job) {
+    ) -> bool {
+        let started = self.writes.start(Target::Workspace, what, job);
+        self.workspace_status = Some(match &started {
             Ok(()) => crate::ui::writes::doing(what),
             Err(e) => e.to_string(),
         });
+        started.is_ok()
     }
 
     /// A workspace file job ended (from files_tick): what to say; a workspace read is
@@ -77,13 +83,13 @@ impl UiState {
     pub(crate) fn workspace_done(&mut self, done: Done) -> Option<String> {
         match done {
             Done::WorkspaceSaved { path, said } => {
-                self.settings.last_workspace = Some(path.display().to_string());
+                self.settings.last_workspace = Some(kept(&path));
                 self.inputs.workspace_path = path.display().to_string();
                 Some(said)
             }
             Done::WorkspaceRead { path, ws } => {
                 self.workspace_reading = None;
-                self.settings.last_workspace = Some(path.display().to_string());
+                self.settings.last_workspace = Some(kept(&path));
                 self.inputs.workspace_path = path.display().to_string();
                 self.pending_open = Some((ws, Origin::File(path)));
                 None
@@ -95,6 +101,8 @@ impl UiState {
     /// What opening a workspace did, said on the workspace's status line.
     pub(crate) fn opened(&mut self, o: &super::restore::Opened) {
         let Origin::File(path) = &o.origin else {
+            // The first start's: its client is ready once it is connected.
+            self.first_client = o.main;
             return;
         };
         let mut said = t!(
@@ -113,4 +121,13 @@ impl UiState {
             self.selected = Some(id);
         }
     }
+}
+
+/// The path the next start reopens: absolute (a relative one would be looked for wherever
+/// the next start runs, a desktop launcher's folder say). No file system call.
+fn kept(path: &std::path::Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }

@@ -25,6 +25,11 @@ pub const FORMAT: u32 = 1;
 pub const MAX_FILE: u64 = 4 << 20;
 /// Sockets made from one workspace at most (each is a socket and a worker).
 pub const MAX_SOCKETS: usize = 256;
+/// Options one socket of a workspace sets at most (the catalog has fewer).
+pub const MAX_OPTIONS: usize = 64;
+/// A socket's name: a Python name (the journal and the console use it as one) this long
+/// at most.
+pub const MAX_NAME: usize = 64;
 
 /// A workspace file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -271,14 +276,16 @@ impl Workspace {
                 Some(Timeout::Secs(x)) => Some(x),
                 _ => None,
             };
+            // What was applied, not what the form says now (it may have changed since).
             let responder = snap
                 .and_then(|x| x.responder.as_ref())
-                .map(|_| SavedResponder {
-                    name: s.form.responder.clone(),
-                    reply: s.form.serve.reply.clone(),
-                    key: s.form.serve.key.clone(),
-                    digest: s.form.serve.digest.clone(),
-                    rules: s.form.serve.rules.clone(),
+                .and(s.answering.as_ref())
+                .map(|(name, o)| SavedResponder {
+                    name: name.clone(),
+                    reply: o.reply.clone(),
+                    key: o.key.clone(),
+                    digest: o.digest.clone(),
+                    rules: o.rules.clone(),
                 });
             let payload = (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
                 .then(|| s.form.saved(""));
@@ -309,9 +316,11 @@ impl Workspace {
     }
 
     /// The file's text.
-    pub fn to_toml(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
-        format!("# A socklab workspace: its sockets are made again when it is opened.\n{body}")
+    pub fn to_toml(&self) -> Result<String, String> {
+        let body = toml::to_string(self).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "# A socklab workspace: its sockets are made again when it is opened.\n{body}"
+        ))
     }
 
     /// Reads a workspace's text; why not, with the line where it went wrong.
@@ -327,8 +336,32 @@ impl Workspace {
                 max = MAX_SOCKETS
             ));
         }
+        for (k, s) in ws.sockets.iter().enumerate() {
+            if let Some(name) = &s.name {
+                if !is_python_name(name) {
+                    let shown: String = name.chars().take(40).collect();
+                    return Err(t!("workspace-file-bad-name", n = k + 1, name = shown));
+                }
+            }
+            if s.options.len() > MAX_OPTIONS {
+                return Err(t!(
+                    "workspace-file-too-many-options",
+                    n = k + 1,
+                    count = s.options.len(),
+                    max = MAX_OPTIONS
+                ));
+            }
+        }
         Ok(ws)
     }
+}
+
+/// A name Python takes as a variable (what the journal and the console call it), short.
+fn is_python_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= MAX_NAME
+        && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// Options off until set, kept when the kernel says they are on (a console's
@@ -378,7 +411,7 @@ fn same_as(
                         (Some(l), Some(p)) => l.ip().is_unspecified() && l.port() == p.port(),
                         _ => false,
                     }
-            }) && (o.state() == SockState::Listening || o.info.kind == Kind::Dgram)
+            }) && (o.state() == SockState::Listening || (o.info.kind == Kind::Dgram && o.bound))
         })
         .map(|o| o.info.name.clone())
 }
@@ -393,6 +426,8 @@ pub enum OpenError {
     Damaged {
         path: std::path::PathBuf,
         aside: Option<std::path::PathBuf>,
+        /// It was to be moved aside (`aside` None: it could not be).
+        moved: bool,
         why: String,
     },
 }
@@ -401,28 +436,41 @@ impl std::fmt::Display for OpenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OpenError::File(e) => write!(f, "{e}"),
-            OpenError::Damaged { path, aside, why } => {
+            OpenError::Damaged {
+                path,
+                aside,
+                moved,
+                why,
+            } => {
                 let path = path.display().to_string();
-                f.write_str(&match aside {
-                    Some(a) => t!(
+                f.write_str(&match (aside, moved) {
+                    (Some(a), _) => t!(
                         "workspace-file-damaged",
                         path = path,
                         aside = a.display().to_string(),
                         why = why.trim()
                     ),
-                    None => t!("workspace-file-damaged-kept", path = path, why = why.trim()),
+                    (None, true) => {
+                        t!("workspace-file-damaged-kept", path = path, why = why.trim())
+                    }
+                    (None, false) => t!("workspace-file-refused", path = path, why = why.trim()),
                 })
             }
         }
     }
 }
 
-/// Reads and checks a workspace file (off the window's thread); a damaged one, or one too
-/// big to be socklab's, is moved aside.
-pub fn read(path: &Path) -> Result<Workspace, OpenError> {
+/// Reads and checks a workspace file (off the window's thread). One that is not a
+/// workspace is refused; with `set_aside` (the last workspace, reopened at start) it is
+/// also moved aside, so the next start does not meet it again. A file a person opened on
+/// purpose stays where it is: it may be anything (a Cargo.toml picked by mistake).
+pub fn read(path: &Path, set_aside: bool) -> Result<Workspace, OpenError> {
     let damaged = |why: String| OpenError::Damaged {
         path: path.to_path_buf(),
-        aside: crate::ui::files::set_aside(path, ".damaged").ok(),
+        aside: set_aside
+            .then(|| crate::ui::files::set_aside(path, ".damaged").ok())
+            .flatten(),
+        moved: set_aside,
         why,
     };
     let bytes = match crate::ui::files::read_capped(path, MAX_FILE, Phrase::Workspace) {
@@ -436,7 +484,14 @@ pub fn read(path: &Path) -> Result<Workspace, OpenError> {
 
 /// Writes a workspace file atomically (never over an existing file unless `replace`).
 pub fn write(path: &Path, replace: Replace, ws: &Workspace) -> Result<(), FileError> {
-    let text = ws.to_toml();
+    let text = ws.to_toml().map_err(|why| {
+        FileError::io(
+            "write",
+            Phrase::Workspace,
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+        )
+    })?;
     crate::ui::files::write_atomic(path, replace, Phrase::Workspace, |w| {
         w.write_all(text.as_bytes())
     })
@@ -498,7 +553,7 @@ mod tests {
                 ..Default::default()
             }],
         };
-        let text = ws.to_toml();
+        let text = ws.to_toml().unwrap();
         assert!(text.contains("[[socket]]"), "{text}");
         assert!(
             text.contains("[socket.connect]\nsocket = \"srv\""),
@@ -517,6 +572,12 @@ mod tests {
         let many = "socklab_workspace = 1\n".to_string()
             + &"[[socket]]\nfamily = \"inet\"\ntype = \"dgram\"\n".repeat(MAX_SOCKETS + 1);
         assert!(Workspace::parse(&many).is_err());
+        // A name that is not a Python name (the journal writes it as code) is refused.
+        let e = Workspace::parse(
+            "socklab_workspace = 1\n[[socket]]\nname = \"a\\nimport os\"\nfamily = \"inet\"\ntype = \"dgram\"\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("not a Python name"), "{e}");
         // A later socklab's fields are passed over.
         assert!(Workspace::parse("socklab_workspace = 2\nsomething_new = true\n").is_ok());
     }

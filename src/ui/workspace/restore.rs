@@ -25,7 +25,15 @@ pub enum Origin {
 pub struct Restore {
     pub origin: Origin,
     plans: Vec<Plan>,
+    /// When it began: a socket still waiting for its peer after PEER_WAIT connects no more.
+    began: std::time::Instant,
 }
+
+/// How long a socket that connects waits for the workspace's listeners to be ready.
+const PEER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A status line's length at most: notes are added to it (a hostile file could add many).
+const MAX_STATUS: usize = 2000;
 
 #[derive(Debug)]
 struct Plan {
@@ -34,6 +42,8 @@ struct Plan {
     req: ReqId,
     id: Option<SocketId>,
     stage: Stage,
+    /// Its bind address was not one (said on its page): it is as bound as it will get.
+    refused: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,13 +84,18 @@ impl UiState {
                 req,
                 id: None,
                 stage: Stage::Creating,
+                refused: false,
             });
         }
         let (added, kept) = self.merge_library(ws.library);
         if added + kept > 0 {
             self.library_status = Some(t!("workspace-file-library", added = added, kept = kept));
         }
-        self.restore = Some(Restore { origin, plans });
+        self.restore = Some(Restore {
+            origin,
+            plans,
+            began: std::time::Instant::now(),
+        });
     }
 
     /// A socket() the opening asked for was answered (from `apply`).
@@ -124,7 +139,10 @@ impl UiState {
                             );
                             r.plans[i].stage = Stage::Naming;
                         }
-                        None => r.plans[i].stage = self.place(engine, id, &r.plans[i].saved),
+                        None => {
+                            let (stage, refused) = self.place(engine, id, &r.plans[i].saved);
+                            (r.plans[i].stage, r.plans[i].refused) = (stage, refused);
+                        }
                     }
                 }
                 Stage::Naming => {
@@ -137,11 +155,18 @@ impl UiState {
                         .get(&id)
                         .is_some_and(|s| s.last_error.is_some());
                     if named || gone || refused {
-                        r.plans[i].stage = self.place(engine, id, &r.plans[i].saved);
+                        let (stage, refused) = self.place(engine, id, &r.plans[i].saved);
+                        (r.plans[i].stage, r.plans[i].refused) = (stage, refused);
                     }
                 }
                 Stage::Placed => {
                     if gone {
+                        r.plans[i].stage = Stage::Done;
+                    } else if r.began.elapsed() > PEER_WAIT {
+                        self.say(
+                            id,
+                            t!("workspace-file-peer-late", secs = PEER_WAIT.as_secs()),
+                        );
                         r.plans[i].stage = Stage::Done;
                     } else if let Some(to) = self.peer_ready(&r, i) {
                         match to {
@@ -166,7 +191,12 @@ impl UiState {
         let failed = r.plans.iter().filter(|p| p.stage == Stage::Failed).count()
             + made
                 .iter()
-                .filter(|id| self.sockets.get(id).is_none_or(|s| s.last_error.is_some()))
+                // A call refused, or a note of the opening's on its page.
+                .filter(|id| {
+                    self.sockets
+                        .get(id)
+                        .is_none_or(|s| s.last_error.is_some() || s.status.is_some())
+                })
                 .count();
         let main = r
             .plans
@@ -212,8 +242,10 @@ impl UiState {
         }
     }
 
-    /// Options, bind, listen, responder, auto modes; the stage it is in after them.
-    fn place(&mut self, engine: &Engine, id: SocketId, saved: &SavedSocket) -> Stage {
+    /// Options, bind, listen, responder, auto modes; the stage it is in after them, and
+    /// whether its bind address was refused.
+    fn place(&mut self, engine: &Engine, id: SocketId, saved: &SavedSocket) -> (Stage, bool) {
+        let mut refused = false;
         let family = saved.family.family();
         for (name, value) in &saved.options {
             match crate::engine::options::find(name) {
@@ -235,10 +267,13 @@ impl UiState {
         if let Some(b) = &saved.bind {
             match b.spec(family) {
                 Ok(addr) => ops.push(Op::Bind { addr }),
-                Err(why) => self.say(
-                    id,
-                    t!("workspace-file-bad-address", call = "bind", why = why),
-                ),
+                Err(why) => {
+                    refused = true;
+                    self.say(
+                        id,
+                        t!("workspace-file-bad-address", call = "bind", why = why),
+                    )
+                }
             }
         }
         if let Some(backlog) = saved.listen {
@@ -253,10 +288,10 @@ impl UiState {
             self.dispatch(engine, Action::Call { id, op });
         }
         if saved.connect.is_some() {
-            return Stage::Placed;
+            return (Stage::Placed, refused);
         }
         self.settle(engine, id, saved);
-        Stage::Done
+        (Stage::Done, refused)
     }
 
     /// What a socket does once placed (and connected, if it connects).
@@ -325,6 +360,7 @@ impl UiState {
         let family = saved.family.family();
         let target = saved.connect.as_ref()?;
         // Sockets that connect nowhere are set up first: any of them may be the peer.
+        // Its own calls sent (Placed: it connects too, maybe to this one) and answered.
         let settled = |p: &Plan| match (p.stage, p.id) {
             (Stage::Failed, _) => true,
             (_, None) => false,
@@ -337,9 +373,9 @@ impl UiState {
                 }
                 let bound = s.local().is_some_and(|l| l.port() != Some(0));
                 let ready = (p.saved.listen.is_none() || s.state() == SockState::Listening)
-                    && (p.saved.bind.is_none() || bound);
+                    && (p.saved.bind.is_none() || bound || p.refused);
                 // A call of its that failed: as far as it will get.
-                stage == Stage::Done && (ready || s.last_error.is_some())
+                matches!(stage, Stage::Placed | Stage::Done) && (ready || s.last_error.is_some())
             }
         };
         match target {
@@ -392,10 +428,13 @@ impl UiState {
     /// A note on a socket's page from the opening, after those said before.
     fn say(&mut self, id: SocketId, note: String) {
         if let Some(s) = self.sockets.get_mut(&id) {
-            s.status = Some(match s.status.take() {
-                Some(before) => format!("{before} {note}"),
-                None => note,
-            });
+            let line = s.status.get_or_insert_with(String::new);
+            if line.len() + note.len() < MAX_STATUS {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&note);
+            }
         }
     }
 
