@@ -57,6 +57,8 @@ pub fn show(
             .and_then(|x| x.options.iter().find(|o| o.name == "IP_MULTICAST_IF"))
             .and_then(|o| o.value.ok())
             .map(|v| std::net::Ipv4Addr::from(v as u32).to_string());
+        // A line of its own: wrapped, its name ended one line and its choice began the next.
+        ui.end_row();
         let r = ui.label(t!("multicast-send-from"));
         let label_of = |v: &str| {
             choices
