@@ -150,6 +150,10 @@ fn a_saved_workspace_opens_as_it_was() {
         Op::SetTimeout {
             timeout: Timeout::Secs(2.5),
         },
+        Op::JoinMulticast {
+            group: "239.255.0.9".into(),
+            interface: "127.0.0.1".into(),
+        },
     ] {
         act(&mut h, Action::Call { id: udp, op });
     }
@@ -173,7 +177,7 @@ fn a_saved_workspace_opens_as_it_was() {
             && s[&udp]
                 .snapshot
                 .as_ref()
-                .is_some_and(|x| x.timeout == Timeout::Secs(2.5))
+                .is_some_and(|x| x.timeout == Timeout::Secs(2.5) && x.groups.len() == 1)
             && s[&srv].snapshot.as_ref().is_some_and(|x| {
                 x.auto_accept && x.responder.is_some() && x.clients == Some((1, None))
             })
@@ -217,6 +221,7 @@ fn a_saved_workspace_opens_as_it_was() {
         &format!("port = {}", srv_addr.port()),
         "name = \"echo\"",
         "name = \"greeting\"",
+        "[[socket.group]]\ngroup = \"239.255.0.9\"\ninterface = \"127.0.0.1\"",
     ] {
         assert!(text.contains(part), "{part:?} in\n{text}");
     }
@@ -300,10 +305,10 @@ fn a_saved_workspace_opens_as_it_was() {
     let settled = |h: &H| {
         option(h, "srv", "SO_REUSEADDR") == Some(1)
             && option(h, &client_name, "TCP_NODELAY") == Some(1)
-            && view(h, &udp_name)
-                .snapshot
-                .as_ref()
-                .is_some_and(|x| x.timeout == Timeout::Secs(2.5))
+            && view(h, &udp_name).snapshot.as_ref().is_some_and(|x| {
+                x.timeout == Timeout::Secs(2.5)
+                    && x.groups == [("239.255.0.9".to_string(), "127.0.0.1".to_string())]
+            })
             && view(h, "srv")
                 .snapshot
                 .as_ref()

@@ -146,5 +146,5 @@ multicast-not-group-v4 = an IPv4 multicast group is an address from 224.0.0.0 to
 multicast-not-group-v6 = an IPv6 multicast group starts with ff (ff15::1, say)
 workspace-file-refused = { $path } is not a workspace socklab can read ({ $why }); it was left as it is and nothing was opened. Open a file saved with Save workspace…
 workspace-file-bad-name = socket { $n }'s name { $name } is not a Python name (letters, digits and _, not starting with a digit, 64 at most)
-workspace-file-too-many-options = socket { $n } sets { $count } options; a socket sets { $max } at most
+workspace-file-too-many-options = socket { $n } sets { $count } options (or joins as many groups); a socket sets { $max } at most
 workspace-file-peer-late = Not connected: the socket of the workspace it connects to was not ready within { $secs } s (its page says why).

@@ -128,5 +128,5 @@ multicast-not-group-v4 = IPv4 组播组是 224.0.0.0 到 239.255.255.255 之间�
 multicast-not-group-v6 = IPv6 组播组以 ff 开头（例如 ff15::1）
 workspace-file-refused = { $path } 不是 socklab 能读取的工作区（{ $why }）；文件保持原样，没有打开任何内容。请打开用“保存工作区…”保存的文件。
 workspace-file-bad-name = 第 { $n } 个套接字的名字 { $name } 不是 Python 名字（字母、数字和 _，不以数字开头，最多 64 个字符）
-workspace-file-too-many-options = 第 { $n } 个套接字设置了 { $count } 个选项；一个套接字最多设置 { $max } 个
+workspace-file-too-many-options = 第 { $n } 个套接字设置了 { $count } 个选项（或加入了同样多的组）；一个套接字最多 { $max } 个
 workspace-file-peer-late = 未连接：它要连接的工作区套接字在 { $secs } 秒内没有准备好（原因见那个套接字的页面）。

@@ -79,6 +79,17 @@ pub struct SavedSocket {
     /// What its payload editor held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<SavedPayload>,
+    /// Multicast groups joined (UDP).
+    #[serde(default, rename = "group", skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<SavedGroup>,
+}
+
+/// A multicast group joined, on an interface ("" for the kernel's choice).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedGroup {
+    pub group: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub interface: String,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -303,6 +314,17 @@ impl Workspace {
                 max_clients: snap.and_then(|x| x.clients).and_then(|c| c.1),
                 responder,
                 payload,
+                groups: snap
+                    .map(|x| {
+                        x.groups
+                            .iter()
+                            .map(|(group, interface)| SavedGroup {
+                                group: group.clone(),
+                                interface: interface.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             });
         }
         (
@@ -343,11 +365,11 @@ impl Workspace {
                     return Err(t!("workspace-file-bad-name", n = k + 1, name = shown));
                 }
             }
-            if s.options.len() > MAX_OPTIONS {
+            if s.options.len() > MAX_OPTIONS || s.groups.len() > MAX_OPTIONS {
                 return Err(t!(
                     "workspace-file-too-many-options",
                     n = k + 1,
-                    count = s.options.len(),
+                    count = s.options.len().max(s.groups.len()),
                     max = MAX_OPTIONS
                 ));
             }

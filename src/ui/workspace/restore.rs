@@ -296,7 +296,14 @@ impl UiState {
 
     /// What a socket does once placed (and connected, if it connects).
     fn settle(&mut self, engine: &Engine, id: SocketId, saved: &SavedSocket) {
-        let mut ops = Vec::new();
+        let mut ops: Vec<Op> = saved
+            .groups
+            .iter()
+            .map(|g| Op::JoinMulticast {
+                group: g.group.clone(),
+                interface: g.interface.clone(),
+            })
+            .collect();
         if let Some(r) = &saved.responder {
             match crate::serve::build(&r.name, &r.options()) {
                 Ok(spec) => ops.push(Op::Respond {
