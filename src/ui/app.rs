@@ -224,7 +224,16 @@ impl SocklabApp {
                     };
                     match picked {
                         Some(path) => Action::Chosen { id, purpose, path },
-                        None => continue,
+                        None => {
+                            // Cancelled, or no dialog could open (no desktop portal): a
+                            // workspace has no field on a page, so say where to type it.
+                            use super::state::Purpose;
+                            if matches!(purpose, Purpose::WorkspaceOpen | Purpose::WorkspaceSave) {
+                                self.state.workspace_status =
+                                    Some(crate::t!("workspace-file-no-dialog"));
+                            }
+                            continue;
+                        }
                     }
                 }
                 Action::Theme { preference } => {
@@ -335,6 +344,16 @@ impl eframe::App for SocklabApp {
             // Run it waits for a console to finish; its output wakes the window, but a
             // console that finished quietly does not.
             ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if std::mem::take(&mut self.state.save_settings_now) {
+            if let Some(w) = &self.settings_writer {
+                let now = self.state.settings.to_json();
+                if now != self.saved_settings {
+                    // Refused while the last one is being written: eframe's next save
+                    // offers it again.
+                    w.offer(now);
+                }
+            }
         }
         if let Some(w) = &self.settings_writer {
             for r in w.results() {

@@ -89,6 +89,9 @@ impl UiState {
             return None;
         }
         c.status = Some(t!("first-run-hint"));
+        // Also at the top, where it is seen whatever the window's size (the page's status
+        // line can be below the fold).
+        self.workspace_status = Some(t!("first-run-hint"));
         self.selected = Some(id);
         self.first_client = None;
         Some(true)

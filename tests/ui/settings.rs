@@ -111,7 +111,8 @@ fn the_first_start_is_ready_to_send() {
         .map(|s| s.info.name.clone())
         .expect("the echo server listens");
     step_until_drawn(&mut h, "the hint, the payload focused", |h| {
-        h.query_by_label_contains("Ready: an echo server on 127.0.0.1")
+        h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
+            .next()
             .is_some()
             && h.get_by_label("payload").is_focused()
     });

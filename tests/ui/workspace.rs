@@ -195,7 +195,7 @@ fn a_saved_workspace_opens_as_it_was() {
         a.state
             .workspace_status
             .as_deref()
-            .is_some_and(|s| s.starts_with("Saved 3 sockets and 1 payload"))
+            .is_some_and(|s| s.starts_with("Saved 3 sockets and the library's 1 payload"))
     });
     // The accepted connection is not kept, and the notice says so.
     assert!(
@@ -467,6 +467,12 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
             step_until_drawn(&mut h, "the menu's file field", |h| {
                 h.query_by_label("workspace file").is_some()
             });
+            // A click into the field keeps the menu open (a menu closes on a click).
+            click(&mut h, "workspace file");
+            assert!(
+                h.query_by_label("Open this file").is_some(),
+                "the menu closed"
+            );
             replace_text(&mut h, "workspace file", path.to_str().unwrap());
             click(&mut h, "Open this file");
         }
@@ -526,6 +532,7 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
     });
     assert_eq!(peer_port(&h, "d"), Some(9));
     let status = |h: &H, n: &str| view(h, n).status.clone().unwrap_or_default();
+    // (A listener whose bind fails is below.)
     assert!(
         status(&h, "b").contains("no socket of that name"),
         "{}",
@@ -581,4 +588,57 @@ fn the_first_start_speaks_the_windows_language() {
         .sockets
         .values()
         .any(|s| s.info.name == "echo_server"));
+}
+
+/// A listener whose address is taken (another program holds it) does not listen: a
+/// listen() without its bind would take a port on every interface.
+#[test]
+fn a_listener_whose_bind_fails_does_not_listen() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("taken.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "socklab_workspace = 1\n[[socket]]\nname = \"srv\"\nfamily = \"inet\"\ntype = \"stream\"\nlisten = 5\nauto_accept = true\n[socket.bind]\nhost = \"127.0.0.1\"\nport = {port}\n[socket.responder]\nname = \"echo\"\n"
+        ),
+    )
+    .unwrap();
+    let mut h = harness_with(
+        ScriptedDialogs::default(),
+        Startup {
+            workspace: Some(path),
+            ..Default::default()
+        },
+    );
+    step_until(&mut h, "opened", |a| {
+        !a.state.opening()
+            && a.state
+                .workspace_status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Opened"))
+    });
+    let s = view(&h, "srv");
+    assert_eq!(
+        s.last_error.as_ref().map(|e| (e.op.as_str(), e.errno_name)),
+        Some(("bind", Some("EADDRINUSE")))
+    );
+    assert_ne!(s.state(), SockState::Listening);
+    assert!(
+        s.status
+            .as_deref()
+            .is_some_and(|t| t.contains("Not listening")),
+        "{:?}",
+        s.status
+    );
+    assert!(
+        !h.state()
+            .state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("srv.listen(")),
+        "listen() was not called"
+    );
+    drop(held);
 }

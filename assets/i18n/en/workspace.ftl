@@ -93,7 +93,7 @@ workspace-menu-save-tip = Keep these sockets (addresses, options set here, respo
 workspace-file-saved = Saved { $n ->
     [one] { $n } socket
    *[other] { $n } sockets
-} and { $payloads ->
+} and the library's { $payloads ->
     [one] { $payloads } payload
    *[other] { $payloads } payloads
 } to { $path }.
@@ -148,3 +148,10 @@ workspace-file-refused = { $path } is not a workspace socklab can read ({ $why }
 workspace-file-bad-name = socket { $n }'s name { $name } is not a Python name (letters, digits and _, not starting with a digit, 64 at most)
 workspace-file-too-many-options = socket { $n } sets { $count } options (or joins as many groups); a socket sets { $max } at most
 workspace-file-peer-late = Not connected: the socket of the workspace it connects to was not ready within { $secs } s (its page says why).
+workspace-file-not-listening = Not listening: its bind failed (the error says why), and listen() without it would take a port on every interface. Free the address, then bind and listen.
+workspace-file-no-dialog = No file was chosen. Where no file dialog opens (no desktop portal), type the file's path in the Workspace menu's field, then Open this file or Save to this file.
+workspace-file-at = line { $line }, column { $column }: { $why }
+workspace-file-opened-renamed = { " " }{ $n ->
+    [one] One socket kept the name socklab gave it: its own is taken here by another.
+   *[other] { $n } sockets kept the names socklab gave them: their own are taken here by others.
+}

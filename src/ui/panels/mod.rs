@@ -107,7 +107,7 @@ pub fn top_bar(
 /// What the last workspace save or open said, until it is dismissed.
 pub fn workspace_bar(ui: &mut egui::Ui, said: &str, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(said);
+        ui.add(egui::Label::new(said).wrap());
         if ui.button(t!("workspace-notice-dismiss")).clicked() {
             actions.push(Action::WorkspaceNoticeDismiss);
         }
@@ -117,50 +117,56 @@ pub fn workspace_bar(ui: &mut egui::Ui, said: &str, actions: &mut Vec<Action>) {
 /// Open or save a workspace file: through the desktop's file dialog, or a path typed
 /// (where no dialog can be shown, as without a desktop portal).
 fn workspace_menu(ui: &mut egui::Ui, path: &mut String, actions: &mut Vec<Action>) {
-    ui.menu_button(t!("workspace-menu"), |ui| {
-        for (label, tip, purpose) in [
-            (
-                t!("workspace-menu-open"),
-                t!("workspace-menu-open-tip"),
-                Purpose::WorkspaceOpen,
-            ),
-            (
-                t!("workspace-menu-save"),
-                t!("workspace-menu-save-tip"),
-                Purpose::WorkspaceSave,
-            ),
-        ] {
-            if ui.button(label).on_hover_text(tip).clicked() {
-                actions.push(Action::Choose { id: None, purpose });
-                ui.close();
+    // A click inside (into the file field) must not close it, as a menu's click does:
+    // under Xvfb the field could not be typed into. Its buttons close it themselves.
+    let config = egui::containers::menu::MenuConfig::new()
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    egui::containers::menu::MenuButton::new(t!("workspace-menu"))
+        .config(config)
+        .ui(ui, |ui| {
+            for (label, tip, purpose) in [
+                (
+                    t!("workspace-menu-open"),
+                    t!("workspace-menu-open-tip"),
+                    Purpose::WorkspaceOpen,
+                ),
+                (
+                    t!("workspace-menu-save"),
+                    t!("workspace-menu-save-tip"),
+                    Purpose::WorkspaceSave,
+                ),
+            ] {
+                if ui.button(label).on_hover_text(tip).clicked() {
+                    actions.push(Action::Choose { id: None, purpose });
+                    ui.close();
+                }
             }
-        }
-        ui.separator();
-        crate::ui::widgets::labelled_edit(ui, &t!("workspace-menu-file"), path, 260.0);
-        let typed = std::path::PathBuf::from(path.trim());
-        let some = !path.trim().is_empty();
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(some, egui::Button::new(t!("workspace-menu-open-typed")))
-                .clicked()
-            {
-                actions.push(Action::WorkspaceOpen {
-                    path: typed.clone(),
-                });
-                ui.close();
-            }
-            if ui
-                .add_enabled(some, egui::Button::new(t!("workspace-menu-save-typed")))
-                .clicked()
-            {
-                actions.push(Action::WorkspaceSave {
-                    path: typed,
-                    replace: crate::ui::files::Replace::No,
-                });
-                ui.close();
-            }
+            ui.separator();
+            crate::ui::widgets::labelled_edit(ui, &t!("workspace-menu-file"), path, 260.0);
+            let typed = std::path::PathBuf::from(path.trim());
+            let some = !path.trim().is_empty();
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(some, egui::Button::new(t!("workspace-menu-open-typed")))
+                    .clicked()
+                {
+                    actions.push(Action::WorkspaceOpen {
+                        path: typed.clone(),
+                    });
+                    ui.close();
+                }
+                if ui
+                    .add_enabled(some, egui::Button::new(t!("workspace-menu-save-typed")))
+                    .clicked()
+                {
+                    actions.push(Action::WorkspaceSave {
+                        path: typed,
+                        replace: crate::ui::files::Replace::No,
+                    });
+                    ui.close();
+                }
+            });
         });
-    });
 }
 
 /// "Language / 语言": each language named in itself, so a person who cannot read the one

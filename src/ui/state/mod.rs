@@ -69,6 +69,9 @@ pub struct UiState {
         crate::ui::workspace::Workspace,
         crate::ui::workspace::restore::Origin,
     )>,
+    /// The settings changed in a way worth writing at once (the last workspace: a window
+    /// closed without its exit save must still reopen it).
+    pub(crate) save_settings_now: bool,
     /// The first start's client, until it is connected (then selected, with the hint).
     pub first_client: Option<crate::engine::SocketId>,
     /// A workspace whose sockets are being made.
@@ -188,6 +191,7 @@ impl Default for UiState {
             pending_open: None,
             interfaces: None,
             first_client: None,
+            save_settings_now: false,
             restore: None,
             workspace_status: None,
             workspace_reading: None,

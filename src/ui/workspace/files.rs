@@ -84,12 +84,14 @@ impl UiState {
         match done {
             Done::WorkspaceSaved { path, said } => {
                 self.settings.last_workspace = Some(kept(&path));
+                self.save_settings_now = true;
                 self.inputs.workspace_path = path.display().to_string();
                 Some(said)
             }
             Done::WorkspaceRead { path, ws } => {
                 self.workspace_reading = None;
                 self.settings.last_workspace = Some(kept(&path));
+                self.save_settings_now = true;
                 self.inputs.workspace_path = path.display().to_string();
                 self.pending_open = Some((ws, Origin::File(path)));
                 None
@@ -112,6 +114,9 @@ impl UiState {
         );
         if o.failed > 0 {
             said += &t!("workspace-file-opened-failed", n = o.failed);
+        }
+        if o.renamed > 0 {
+            said += &t!("workspace-file-opened-renamed", n = o.renamed);
         }
         if o.made < o.asked {
             said += &t!("workspace-file-opened-not-made", n = o.asked - o.made);

@@ -295,7 +295,12 @@ impl Workspace {
                     name: name.clone(),
                     reply: o.reply.clone(),
                     key: o.key.clone(),
-                    digest: o.digest.clone(),
+                    // The digest is the HMAC responders' only.
+                    digest: if name.starts_with("hmac") {
+                        o.digest.clone()
+                    } else {
+                        String::new()
+                    },
                     rules: o.rules.clone(),
                 });
             let payload = (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
@@ -347,7 +352,20 @@ impl Workspace {
 
     /// Reads a workspace's text; why not, with the line where it went wrong.
     pub fn parse(text: &str) -> Result<Workspace, String> {
-        let ws: Workspace = toml::from_str(text).map_err(|e| e.to_string())?;
+        let ws: Workspace = toml::from_str(text).map_err(|e| {
+            // One line, where it went wrong and why (the crate's own account draws a caret
+            // under the text, which a proportional font puts in the wrong place).
+            let why = e.message().trim().to_string();
+            match e.span().and_then(|sp| text.get(..sp.start)) {
+                Some(before) => t!(
+                    "workspace-file-at",
+                    line = before.matches('\n').count() + 1,
+                    column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                    why = why
+                ),
+                None => why,
+            }
+        })?;
         if ws.socklab_workspace == 0 {
             return Err(t!("workspace-file-not-one"));
         }

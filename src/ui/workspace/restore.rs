@@ -25,6 +25,8 @@ pub enum Origin {
 pub struct Restore {
     pub origin: Origin,
     plans: Vec<Plan>,
+    /// Sockets that kept the engine's name, theirs being taken here already.
+    renamed: usize,
     /// When it began: a socket still waiting for its peer after PEER_WAIT connects no more.
     began: std::time::Instant,
 }
@@ -52,6 +54,9 @@ enum Stage {
     Creating,
     /// Its name is asked for (answered at once).
     Naming,
+    /// A listener's bind is asked for: it listens once bound, not if the bind fails (a
+    /// listen() without it would take every interface).
+    Binding,
     /// Bound, listening... asked for; a socket that connects waits for its peer.
     Placed,
     Done,
@@ -70,6 +75,8 @@ pub struct Opened {
     pub failed: usize,
     /// The socket that connected first (the first start selects it), else the first made.
     pub main: Option<SocketId>,
+    /// Sockets that kept the engine's name, theirs being taken here.
+    pub renamed: usize,
 }
 
 impl UiState {
@@ -94,6 +101,7 @@ impl UiState {
         self.restore = Some(Restore {
             origin,
             plans,
+            renamed: 0,
             began: std::time::Instant::now(),
         });
     }
@@ -128,6 +136,9 @@ impl UiState {
                             .values()
                             .any(|s| !s.closed && s.info.id != id && s.info.name == *n)
                     });
+                    if taken {
+                        r.renamed += 1;
+                    }
                     match saved.name.filter(|_| !taken) {
                         Some(name) => {
                             self.dispatch(
@@ -157,6 +168,20 @@ impl UiState {
                     if named || gone || refused {
                         let (stage, refused) = self.place(engine, id, &r.plans[i].saved);
                         (r.plans[i].stage, r.plans[i].refused) = (stage, refused);
+                    }
+                }
+                Stage::Binding => {
+                    let s = self.sockets.get(&id);
+                    let bound = s
+                        .and_then(|s| s.local())
+                        .is_some_and(|l| l.port() != Some(0) && !l.is_unnamed());
+                    let failed =
+                        s.is_some_and(|s| s.last_error.as_ref().is_some_and(|e| e.op == "bind"));
+                    if gone || failed {
+                        self.say(id, t!("workspace-file-not-listening"));
+                        r.plans[i].stage = Stage::Done;
+                    } else if bound {
+                        r.plans[i].stage = self.listen(engine, id, &r.plans[i].saved);
                     }
                 }
                 Stage::Placed => {
@@ -210,6 +235,7 @@ impl UiState {
             asked: r.plans.len(),
             failed,
             main,
+            renamed: r.renamed,
         })
     }
 
@@ -276,22 +302,49 @@ impl UiState {
                 }
             }
         }
-        if let Some(backlog) = saved.listen {
-            ops.push(Op::Listen { backlog });
-            if saved.max_clients.is_some() {
-                ops.push(Op::LimitClients {
-                    max: saved.max_clients,
-                });
-            }
-        }
+        let binding = !ops.is_empty();
         for op in ops {
             self.dispatch(engine, Action::Call { id, op });
         }
+        if saved.listen.is_some() {
+            if binding {
+                return (Stage::Binding, refused);
+            }
+            if refused {
+                self.say(id, t!("workspace-file-not-listening"));
+                return (Stage::Done, refused);
+            }
+        }
+        (self.listen(engine, id, saved), refused)
+    }
+
+    /// Listens (if it listens), then connects or settles: the stage it is in after.
+    fn listen(&mut self, engine: &Engine, id: SocketId, saved: &SavedSocket) -> Stage {
+        if let Some(backlog) = saved.listen {
+            self.dispatch(
+                engine,
+                Action::Call {
+                    id,
+                    op: Op::Listen { backlog },
+                },
+            );
+            if saved.max_clients.is_some() {
+                self.dispatch(
+                    engine,
+                    Action::Call {
+                        id,
+                        op: Op::LimitClients {
+                            max: saved.max_clients,
+                        },
+                    },
+                );
+            }
+        }
         if saved.connect.is_some() {
-            return (Stage::Placed, refused);
+            return Stage::Placed;
         }
         self.settle(engine, id, saved);
-        (Stage::Done, refused)
+        Stage::Done
     }
 
     /// What a socket does once placed (and connected, if it connects).
@@ -381,8 +434,9 @@ impl UiState {
                 let bound = s.local().is_some_and(|l| l.port() != Some(0));
                 let ready = (p.saved.listen.is_none() || s.state() == SockState::Listening)
                     && (p.saved.bind.is_none() || bound || p.refused);
-                // A call of its that failed: as far as it will get.
-                matches!(stage, Stage::Placed | Stage::Done) && (ready || s.last_error.is_some())
+                // A call of its that failed, or an address refused: as far as it will get.
+                matches!(stage, Stage::Placed | Stage::Done)
+                    && (ready || s.last_error.is_some() || p.refused)
             }
         };
         match target {
