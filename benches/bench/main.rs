@@ -4,6 +4,8 @@
 //! not part of the test suite. Every load is bounded in count and time, on loopback only.
 //!
 //! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [window] [--runs N] [--quick]
+//!     [--compare OLD.json]     after the run, the ratios that moved beyond their spread
+//! cargo bench --bench bench -- --compare OLD.json --with NEW.json   two runs, no new one
 
 // System calls go through socklab::sys or rustix's safe wrappers; unsafe code is the
 // system-call layer's alone.
@@ -93,14 +95,33 @@ fn main() {
     }
     let mut runs = 5;
     let mut quick = false;
+    let mut compare: Option<PathBuf> = None;
+    let mut with: Option<PathBuf> = None;
     let mut which: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--runs" => runs = it.next().and_then(|v| v.parse().ok()).unwrap_or(5),
             "--quick" => quick = true,
+            "--compare" => compare = it.next().map(PathBuf::from),
+            "--with" => with = it.next().map(PathBuf::from),
             other => which.push(other.to_string()),
         }
+    }
+    let read = |p: &PathBuf| -> serde_json::Value {
+        let text = std::fs::read_to_string(p).unwrap_or_else(|e| {
+            eprintln!("bench: cannot read {}: {e}", p.display());
+            std::process::exit(2)
+        });
+        serde_json::from_str(&text).unwrap_or_else(|e| {
+            eprintln!("bench: {} is not a results.json: {e}", p.display());
+            std::process::exit(2)
+        })
+    };
+    if let (Some(old), Some(new)) = (&compare, &with) {
+        let (old, new) = (read(old), read(new));
+        stats::print_moved(&stats::compare(&old, &new), stats::shared(&old, &new));
+        return;
     }
     if which.is_empty() {
         which = ["tcp", "echo", "conn", "udp", "gen", "window", "python"]
@@ -168,5 +189,9 @@ fn main() {
     ) {
         Ok(()) => println!("\nwritten to {}", path.display()),
         Err(e) => eprintln!("bench: could not write {}: {e}", path.display()),
+    }
+    if let Some(old) = &compare {
+        let old = read(old);
+        stats::print_moved(&stats::compare(&old, &json), stats::shared(&old, &json));
     }
 }

@@ -132,3 +132,117 @@ fn fmt(x: f64) -> String {
         format!("{x:.3}")
     }
 }
+
+/// A ratio between two runs of the benchmark that moved beyond what its spread explains.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moved {
+    pub bench: String,
+    pub metric: String,
+    pub peer: String,
+    /// (ratio, lowest, highest) then and now: the median over the median, and the
+    /// worst-to-best pairings of the runs' min and max.
+    pub old: Range,
+    pub new: Range,
+}
+
+/// A ratio's bench, metric and peer.
+type Key = (String, String, String);
+/// A ratio's median, lowest and highest.
+type Range = (f64, f64, f64);
+
+/// socklab's ratio to each peer with its range: (bench, metric, peer) → (median ratio,
+/// lowest, highest), from rows as results.json holds them.
+fn ranged(rows: &[serde_json::Value]) -> Vec<(Key, Range)> {
+    let field = |r: &serde_json::Value, k: &str| {
+        r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string()
+    };
+    let num =
+        |r: &serde_json::Value, k: &str| r.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+    let mut out = Vec::new();
+    for s in rows.iter().filter(|r| field(r, "subject") == "socklab") {
+        for p in rows.iter().filter(|r| {
+            field(r, "bench") == field(s, "bench")
+                && field(r, "metric") == field(s, "metric")
+                && field(r, "subject") != "socklab"
+        }) {
+            let ratio = num(s, "median") / num(p, "median");
+            let a = num(s, "min") / num(p, "max");
+            let b = num(s, "max") / num(p, "min");
+            if ratio.is_finite() {
+                out.push((
+                    (field(s, "bench"), field(s, "metric"), field(p, "subject")),
+                    (ratio, a.min(b), a.max(b)),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The ratios present in both results that moved more than their spread: each median
+/// outside the other run's range (a move inside the noise of either is not one).
+pub fn compare(old: &serde_json::Value, new: &serde_json::Value) -> Vec<Moved> {
+    let rows = |v: &serde_json::Value| {
+        v.get("rows")
+            .and_then(|r| r.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let before = ranged(&rows(old));
+    let mut out = Vec::new();
+    for (key, now) in ranged(&rows(new)) {
+        let Some((_, then)) = before.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let outside = |x: f64, r: Range| x < r.1 || x > r.2;
+        if outside(now.0, *then) && outside(then.0, now) {
+            out.push(Moved {
+                bench: key.0,
+                metric: key.1,
+                peer: key.2,
+                old: *then,
+                new: now,
+            });
+        }
+    }
+    out
+}
+
+/// Prints what `compare` found, one line each, or that nothing moved.
+pub fn print_moved(moved: &[Moved], compared: usize) {
+    println!("\ncompared {compared} ratios with the earlier run");
+    if moved.is_empty() {
+        println!("none moved beyond its spread");
+        return;
+    }
+    println!(
+        "{:<14} {:<16} {:<22} {:>22} {:>22}",
+        "bench", "metric", "socklab / peer", "then (range)", "now (range)"
+    );
+    for m in moved {
+        let show = |r: Range| format!("{:.3} ({:.3}..{:.3})", r.0, r.1, r.2);
+        println!(
+            "{:<14} {:<16} {:<22} {:>22} {:>22}",
+            m.bench,
+            m.metric,
+            m.peer,
+            show(m.old),
+            show(m.new)
+        );
+    }
+}
+
+/// How many ratios the two results share.
+pub fn shared(old: &serde_json::Value, new: &serde_json::Value) -> usize {
+    let rows = |v: &serde_json::Value| {
+        v.get("rows")
+            .and_then(|r| r.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let before = ranged(&rows(old));
+    ranged(&rows(new))
+        .iter()
+        .filter(|(k, _)| before.iter().any(|(b, _)| b == k))
+        .count()
+}
