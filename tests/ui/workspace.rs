@@ -110,13 +110,11 @@ fn a_saved_workspace_opens_as_it_was() {
         act(&mut h, Action::Call { id: srv, op });
     }
     let client = new_socket(&mut h, Kind::Stream);
-    h.state_mut()
-        .state
-        .sockets
-        .get_mut(&client)
-        .unwrap()
-        .form
-        .payload = "ping".into();
+    {
+        let form = &mut h.state_mut().state.sockets.get_mut(&client).unwrap().form;
+        form.payload = "ping".into();
+        form.bufsize = "4096".into();
+    }
     for op in [
         Op::Connect {
             addr: AddrSpec::Inet {
@@ -217,6 +215,7 @@ fn a_saved_workspace_opens_as_it_was() {
         "auto_accept = true",
         "auto_receive = true",
         "timeout = 2.5",
+        "bufsize = 4096",
         "[socket.connect]\nsocket = \"srv\"",
         &format!("port = {}", srv_addr.port()),
         "name = \"echo\"",
@@ -317,6 +316,13 @@ fn a_saved_workspace_opens_as_it_was() {
     step_until_drawn(&mut h, "options and modes read back", settled);
     assert_eq!(view(&h, "srv").form.backlog, "7");
     assert_eq!(view(&h, &client_name).form.payload, "ping");
+    assert_eq!(view(&h, &client_name).form.bufsize, "4096");
+    assert!(h
+        .state()
+        .state
+        .journal
+        .iter()
+        .any(|e| e.line.contains(&client_name) && e.line.contains("recv(4096)")));
     // The page's peer fields say where it connected, the workspace naming only "srv".
     assert_eq!(
         view(&h, &client_name).form.peer_port,

@@ -71,6 +71,9 @@ pub struct SavedSocket {
     pub auto_accept: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub auto_receive: bool,
+    /// recv()'s bufsize, as the page's field holds it (auto-receive reads this much).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bufsize: Option<usize>,
     /// A listener's limit of connections open at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_clients: Option<usize>,
@@ -316,6 +319,7 @@ impl Workspace {
                 options: options(s),
                 auto_accept: snap.is_some_and(|x| x.auto_accept),
                 auto_receive: snap.is_some_and(|x| x.auto_receive),
+                bufsize: s.form.bufsize.trim().parse().ok().filter(|n| *n != 1024),
                 max_clients: snap.and_then(|x| x.clients).and_then(|c| c.1),
                 responder,
                 payload,

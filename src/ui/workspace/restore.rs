@@ -263,6 +263,9 @@ impl UiState {
         if let Some(t) = saved.timeout {
             s.form.timeout = t.to_string();
         }
+        if let Some(b) = saved.bufsize {
+            s.form.bufsize = b.to_string();
+        }
         if let Some(p) = &saved.payload {
             s.form.load(p);
         }
@@ -371,9 +374,10 @@ impl UiState {
                 receive: true,
             });
         } else if saved.auto_receive {
+            // The page's bufsize (1024 unless saved), as auto-receive ticked there reads.
             ops.push(Op::AutoReceive {
                 on: true,
-                bufsize: 65536,
+                bufsize: saved.bufsize.unwrap_or(1024).clamp(1, 1 << 20),
             });
         }
         if let Some(t) = saved.timeout {
