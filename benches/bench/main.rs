@@ -120,7 +120,7 @@ fn main() {
     };
     if let (Some(old), Some(new)) = (&compare, &with) {
         let (old, new) = (read(old), read(new));
-        stats::print_moved(&stats::compare(&old, &new), stats::shared(&old, &new));
+        stats::print_moved(&stats::compare(&old, &new));
         return;
     }
     if which.is_empty() {
@@ -192,6 +192,6 @@ fn main() {
     }
     if let Some(old) = &compare {
         let old = read(old);
-        stats::print_moved(&stats::compare(&old, &json), stats::shared(&old, &json));
+        stats::print_moved(&stats::compare(&old, &json));
     }
 }

@@ -179,21 +179,26 @@ fn ranged(rows: &[serde_json::Value]) -> Vec<(Key, Range)> {
     out
 }
 
-/// The ratios present in both results that moved more than their spread: each median
-/// outside the other run's range (a move inside the noise of either is not one).
-pub fn compare(old: &serde_json::Value, new: &serde_json::Value) -> Vec<Moved> {
-    let rows = |v: &serde_json::Value| {
-        v.get("rows")
-            .and_then(|r| r.as_array())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let before = ranged(&rows(old));
+/// The rows a results.json holds.
+fn rows_of(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    v.get("rows")
+        .and_then(|r| r.as_array())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The ratios present in both results that moved more than their spread (each median
+/// outside the other run's range: a move inside the noise of either is not one), and how
+/// many ratios the two share.
+pub fn compare(old: &serde_json::Value, new: &serde_json::Value) -> (Vec<Moved>, usize) {
+    let before = ranged(&rows_of(old));
     let mut out = Vec::new();
-    for (key, now) in ranged(&rows(new)) {
+    let mut shared = 0;
+    for (key, now) in ranged(&rows_of(new)) {
         let Some((_, then)) = before.iter().find(|(k, _)| *k == key) else {
             continue;
         };
+        shared += 1;
         let outside = |x: f64, r: Range| x < r.1 || x > r.2;
         if outside(now.0, *then) && outside(then.0, now) {
             out.push(Moved {
@@ -205,11 +210,11 @@ pub fn compare(old: &serde_json::Value, new: &serde_json::Value) -> Vec<Moved> {
             });
         }
     }
-    out
+    (out, shared)
 }
 
 /// Prints what `compare` found, one line each, or that nothing moved.
-pub fn print_moved(moved: &[Moved], compared: usize) {
+pub fn print_moved((moved, compared): &(Vec<Moved>, usize)) {
     println!("\ncompared {compared} ratios with the earlier run");
     if moved.is_empty() {
         println!("none moved beyond its spread");
@@ -230,19 +235,4 @@ pub fn print_moved(moved: &[Moved], compared: usize) {
             show(m.new)
         );
     }
-}
-
-/// How many ratios the two results share.
-pub fn shared(old: &serde_json::Value, new: &serde_json::Value) -> usize {
-    let rows = |v: &serde_json::Value| {
-        v.get("rows")
-            .and_then(|r| r.as_array())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let before = ranged(&rows(old));
-    ranged(&rows(new))
-        .iter()
-        .filter(|(k, _)| before.iter().any(|(b, _)| b == k))
-        .count()
 }

@@ -617,7 +617,7 @@ fn complete(vm: &VirtualMachine, scope: &Scope, text: &str) -> PyResult<Vec<Stri
     Ok(found)
 }
 
-fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')

@@ -25,6 +25,17 @@ fn harness_with(dialogs: ScriptedDialogs, startup: Startup) -> H {
         })
 }
 
+/// A window started as `socklab --workspace FILE` starts.
+fn opened_with(path: PathBuf) -> H {
+    harness_with(
+        ScriptedDialogs::default(),
+        Startup {
+            workspace: Some(path),
+            ..Default::default()
+        },
+    )
+}
+
 fn id_of(h: &H, name: &str) -> socklab::engine::SocketId {
     h.state()
         .state
@@ -256,13 +267,7 @@ fn a_saved_workspace_opens_as_it_was() {
     drop(h);
 
     // socklab --workspace FILE, on another engine.
-    let mut h = harness_with(
-        ScriptedDialogs::default(),
-        Startup {
-            workspace: Some(path.clone()),
-            ..Default::default()
-        },
-    );
+    let mut h = opened_with(path.clone());
     step_until(&mut h, "opened", |a| {
         !a.state.opening()
             && a.state
@@ -611,13 +616,7 @@ fn a_listener_whose_bind_fails_does_not_listen() {
         ),
     )
     .unwrap();
-    let mut h = harness_with(
-        ScriptedDialogs::default(),
-        Startup {
-            workspace: Some(path),
-            ..Default::default()
-        },
-    );
+    let mut h = opened_with(path);
     step_until(&mut h, "opened", |a| {
         !a.state.opening()
             && a.state

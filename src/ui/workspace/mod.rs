@@ -402,10 +402,7 @@ impl Workspace {
 
 /// A name Python takes as a variable (what the journal and the console call it), short.
 fn is_python_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    name.len() <= MAX_NAME
-        && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
+    name.len() <= MAX_NAME && crate::pyrt::session::is_identifier(name)
 }
 
 /// Options off until set, kept when the kernel says they are on (a console's

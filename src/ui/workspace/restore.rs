@@ -405,7 +405,9 @@ impl UiState {
     ) {
         // The page's peer fields say where it connected (another socket's address too).
         if let Some(s) = self.sockets.get_mut(&id) {
-            (s.form.peer_host, s.form.peer_port) = fields_of(&addr);
+            let unix = matches!(addr, crate::engine::AddrSpec::Unix { .. });
+            (s.form.peer_host, s.form.peer_port) =
+                crate::ui::settings::fields(&crate::ui::settings::entry(&addr), unix);
         }
         self.dispatch(
             engine,
@@ -540,16 +542,5 @@ fn to_reach(a: crate::engine::AddrSpec) -> crate::engine::AddrSpec {
             scope_id,
         },
         a => a,
-    }
-}
-
-/// The host (or path) and port fields for an address.
-fn fields_of(a: &crate::engine::AddrSpec) -> (String, String) {
-    use crate::engine::AddrSpec;
-    match a {
-        AddrSpec::Inet { host, port } | AddrSpec::Inet6 { host, port, .. } => {
-            (host.clone(), port.to_string())
-        }
-        AddrSpec::Unix { path } => (String::from_utf8_lossy(path).into_owned(), String::new()),
     }
 }
