@@ -130,10 +130,14 @@ fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
     let Some(me) = state.sockets.get(&id) else {
         return Vec::new();
     };
+    // A connection that was reset has no peer in the kernel any more: the one it had.
     let addr = |s: &crate::ui::state::SockView| {
-        s.snapshot
-            .as_ref()
-            .map(|n| (n.local.clone(), n.peer.clone()))
+        s.snapshot.as_ref().map(|n| {
+            (
+                n.local.clone(),
+                n.peer.clone().or_else(|| s.last_peer.clone()),
+            )
+        })
     };
     let Some((my_local, my_peer)) = addr(me) else {
         return Vec::new();

@@ -611,6 +611,13 @@ fn state_timeline_snapshot() {
     step_until_drawn(&mut h, "the reset on the timeline", |h| {
         text_drawn(h, |t| t == "close()") && text_drawn(h, |t| t == "connected")
     });
+    // The reset left conn with no peer in the kernel: it is still cli's other end.
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(id_of(a, "cli")));
+    assert!(
+        lanes.contains(&id_of(a, "conn")),
+        "conn beside cli after the reset"
+    );
     h.state_mut().state.journal.clear_done();
     // Ports, fd numbers and the columns' times change from run to run.
     snapshot(&mut h, "state_timeline", 3000);

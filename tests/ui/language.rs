@@ -122,7 +122,14 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
         "centre-page",
     ] {
         click(&mut h, &zh(page));
+        if page == "centre-sequence" {
+            step_until_drawn(&mut h, "the diagram's rows", |h| {
+                h.query_all_by_label_contains("accept()").next().is_some()
+            });
+        }
         h.step();
+        // Each learning page's own words (rows, states, calls) checked as it is drawn.
+        assert_no_english(&mut h);
     }
     click(&mut h, &zh("bottom-journal"));
     click(&mut h, &zh("lessons-button"));

@@ -131,6 +131,27 @@ fn draw(
         );
     }
     let font = FontId::proportional(13.0);
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    // Where each row's words lie (on a patch of the background), found first so the
+    // arrows' words can keep clear of them.
+    let text_at = |i: usize, row: &diagram::Row| {
+        let (x, y) = (lane_x(row.lane), row_y(i));
+        let rect = egui::Rect::from_min_size(
+            egui::pos2(x + 8.0, y - ROW_H / 2.0),
+            egui::vec2(lane_w - 12.0, ROW_H),
+        );
+        let width = painter
+            .layout_no_wrap(row.text.clone(), body.clone(), Color32::WHITE)
+            .size()
+            .x
+            .min(rect.width());
+        let patch = egui::Rect::from_min_size(
+            egui::pos2(rect.left() - 2.0, y - 9.0),
+            egui::vec2(width + 4.0, 18.0),
+        );
+        (rect, patch)
+    };
+    let mut taken: Vec<egui::Rect> = (first..last).map(|i| text_at(i, &d.rows[i]).1).collect();
     // Arrows whose rows span the view.
     let click = ui
         .input(|i| {
@@ -163,8 +184,9 @@ fn draw(
         if a.kind == ArrowKind::Segment {
             continue;
         }
-        // Kept between the two lanes (cut with … where it would not fit), clear of the
-        // rows' words beside each lane.
+        // Kept between the two lanes (cut with … where it would not fit), on the first
+        // spot along the arrow clear of the rows' words and of other arrows' words;
+        // with none free the words are left out (a click on the arrow shows the bytes).
         let span = (to.x - from.x).abs() - 2.0 * LANE_TEXT_GAP;
         if span > 0.0 {
             let mut job = egui::text::LayoutJob::single_section(
@@ -173,12 +195,10 @@ fn draw(
             );
             job.wrap = egui::text::TextWrapping::truncate_at_width(span);
             let galley = painter.layout_job(job);
-            let at = from + (to - from) * 0.45;
-            let left = (at.x - galley.size().x / 2.0)
-                .max(from.x.min(to.x) + LANE_TEXT_GAP)
-                .min(from.x.max(to.x) - LANE_TEXT_GAP - galley.size().x);
-            let top = at.y - 4.0 - galley.size().y;
-            painter.galley(egui::pos2(left, top), galley, colour);
+            if let Some(r) = free_spot(from, to, galley.size(), &taken) {
+                taken.push(r.expand(1.0));
+                painter.galley(r.min, galley, colour);
+            }
         }
         if let (Some(p), ArrowKind::Data) = (click, &a.kind) {
             if near(p, from, to) {
@@ -193,7 +213,6 @@ fn draw(
     }
     // The rows over the arrows, each on a patch of the background so it reads.
     let start = state.story.start;
-    let body = egui::TextStyle::Body.resolve(ui.style());
     for (i, row) in d.rows.iter().enumerate().take(last).skip(first) {
         let y = row_y(i);
         if let Some(s) = start {
@@ -217,10 +236,7 @@ fn draw(
             visuals.text_color()
         };
         painter.circle_filled(egui::pos2(x, y), 4.0, colour);
-        let text_rect = egui::Rect::from_min_size(
-            egui::pos2(x + 8.0, y - ROW_H / 2.0),
-            egui::vec2(lane_w - 12.0, ROW_H),
-        );
+        let (text_rect, patch) = text_at(i, row);
         let text = RichText::new(&row.text).color(colour);
         let label = egui::Label::new(text).truncate();
         let label = if row.bytes.is_some() {
@@ -228,19 +244,7 @@ fn draw(
         } else {
             label
         };
-        let width = painter
-            .layout_no_wrap(row.text.clone(), body.clone(), colour)
-            .size()
-            .x
-            .min(text_rect.width());
-        painter.rect_filled(
-            egui::Rect::from_min_size(
-                egui::pos2(text_rect.left() - 2.0, y - 9.0),
-                egui::vec2(width + 4.0, 18.0),
-            ),
-            2.0,
-            visuals.panel_fill,
-        );
+        painter.rect_filled(patch, 2.0, visuals.panel_fill);
         let r = put_left(ui, text_rect, label);
         if let (Some(b), true) = (row.bytes, r.clicked()) {
             actions.push(Action::PickBytes {
@@ -260,6 +264,27 @@ fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> e
         |ui| ui.add(widget),
     )
     .inner
+}
+
+/// Where the words of an arrow from `from` to `to` go: the first of a few spots along it,
+/// above or below the line and between its lanes, that overlaps nothing `taken`.
+fn free_spot(from: Pos2, to: Pos2, size: egui::Vec2, taken: &[egui::Rect]) -> Option<egui::Rect> {
+    let spots = [0.5, 0.35, 0.65, 0.2, 0.8]
+        .into_iter()
+        .flat_map(|f| [(f, true), (f, false)]);
+    spots.into_iter().find_map(|(f, above)| {
+        let at = from + (to - from) * f;
+        let left = (at.x - size.x / 2.0)
+            .max(from.x.min(to.x) + LANE_TEXT_GAP)
+            .min(from.x.max(to.x) - LANE_TEXT_GAP - size.x);
+        let top = if above {
+            at.y - 3.0 - size.y
+        } else {
+            at.y + 3.0
+        };
+        let r = egui::Rect::from_min_size(egui::pos2(left, top), size);
+        (!taken.iter().any(|t| t.intersects(r))).then_some(r)
+    })
 }
 
 /// Room left beside a lane for the words of the rows on it.
@@ -309,5 +334,31 @@ pub(super) fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::So
         None => {
             ui.label(t!("diagram-bytes-gone"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_arrows_words_keep_clear_of_what_is_taken_or_are_left_out() {
+        let (from, to) = (egui::pos2(0.0, 0.0), egui::pos2(200.0, 100.0));
+        let size = egui::vec2(30.0, 14.0);
+        let first = free_spot(from, to, size, &[]).unwrap();
+        assert!(
+            first.center().x > 80.0 && first.center().x < 120.0,
+            "{first:?}"
+        );
+        // Three arrows into one point: each one's words where the others' are not.
+        let mut taken = vec![first];
+        for _ in 0..3 {
+            let r = free_spot(from, to, size, &taken).expect("a free spot");
+            assert!(!taken.iter().any(|t| t.intersects(r)));
+            taken.push(r);
+        }
+        // A row's words over the whole span: nowhere to go.
+        let wall = egui::Rect::from_min_max(egui::pos2(-10.0, -50.0), egui::pos2(210.0, 150.0));
+        assert_eq!(free_spot(from, to, size, &[wall]), None);
     }
 }

@@ -29,20 +29,24 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
     }
     let columns = axis.len() + 1;
     let col = ((ui.available_width() - NAMES - 16.0) / columns as f32).clamp(COL_MIN, COL_MAX);
-    let size = egui::vec2(
-        NAMES + col * columns as f32,
-        20.0 + TRACK * tracks.len() as f32,
-    );
+    let size = egui::vec2(col * columns as f32, 20.0 + TRACK * tracks.len() as f32);
+    // The names keep a column of their own beside the scrolled states, so a scrolled
+    // timeline hides none of its first columns under them.
+    let whole = ui.available_rect_before_wrap();
+    let names_rect = egui::Rect::from_min_size(whole.min, egui::vec2(NAMES, whole.height()));
+    let states_rect =
+        egui::Rect::from_min_max(egui::pos2(whole.left() + NAMES, whole.top()), whole.max);
+    let mut scrolled = ui.new_child(egui::UiBuilder::new().max_rect(states_rect));
     let out = egui::ScrollArea::both()
         .id_salt("timeline")
         .auto_shrink([false, false])
         .stick_to_right(true)
-        .show(ui, |ui| {
+        .show(&mut scrolled, |ui| {
             let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
             let painter = ui.painter_at(ui.clip_rect());
             let visuals = ui.visuals().clone();
             let font = FontId::proportional(12.0);
-            let x = |k: usize| rect.left() + NAMES + col * k as f32;
+            let x = |k: usize| rect.left() + col * k as f32;
             // The time of each event, from the first.
             if let Some(start) = state.story.start {
                 for (k, at) in axis.iter().enumerate() {
@@ -94,7 +98,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                         );
                         let id = ui.scope_id().with(("stretch", t, row, s.from));
                         let resp = ui.interact(r, id, Sense::hover());
-                        let label_rect = r.shrink2(egui::vec2(4.0, 0.0));
+                        // A bar scrolled partly out of view says its state where it shows.
+                        let label_rect = r.intersect(ui.clip_rect()).shrink2(egui::vec2(4.0, 0.0));
                         // The explanation over the bar and over its words alike (the
                         // words are a widget of their own, hovered in the bar's place).
                         let words = ui
@@ -128,17 +133,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 }
             }
         });
-    names(
-        ui,
-        state,
-        &tracks,
-        out.inner_rect,
-        out.state.clamped_offset().y,
-    );
+    ui.advance_cursor_after_rect(whole);
+    let names_rect = names_rect.with_max_y(out.inner_rect.bottom());
+    names(ui, state, &tracks, names_rect, out.state.clamped_offset().y);
 }
 
-/// A state's name, colour and explanation.
-/// Each track's socket name, pinned at the left edge of the scrolled view.
+/// Each track's socket name, in the column beside the scrolled states (moved up and down
+/// with them).
 fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::Rect, dy: f32) {
     let painter = ui.painter_at(view);
     let visuals = ui.visuals();
@@ -151,7 +152,6 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
             egui::pos2(view.left(), top),
             egui::vec2(NAMES - 4.0, BAR * 2.0),
         );
-        painter.rect_filled(r, 0.0, visuals.panel_fill);
         painter.text(
             egui::pos2(r.left() + 2.0, top + BAR / 2.0),
             egui::Align2::LEFT_CENTER,
@@ -169,6 +169,7 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
     }
 }
 
+/// A state's name, colour and explanation.
 fn describe(state: StretchState, dark: bool) -> (String, Color32, String) {
     match state {
         StretchState::Socket(st) => (

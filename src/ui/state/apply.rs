@@ -96,6 +96,7 @@ impl UiState {
                         asked: Default::default(),
                         bound: false,
                         answering: None,
+                        last_peer: None,
                         waiting: Vec::new(),
                         verdicts: (0, 0),
                         last_error: None,
@@ -299,6 +300,9 @@ impl UiState {
                     );
                     let old = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                     replace_in(&mut self.totals, old, snapshot.counters);
+                    if snapshot.peer.is_some() {
+                        s.last_peer.clone_from(&snapshot.peer);
+                    }
                     s.snapshot = Some(*snapshot);
                 }
             }

@@ -130,6 +130,9 @@ pub struct SockView {
     pub bound: bool,
     /// What the socket's last call left it as, before any snapshot arrives.
     pub state: SockState,
+    /// The last peer a snapshot named: a connection reset or closed no longer has one in
+    /// the kernel, and the diagrams still pair it with the other end by this.
+    pub last_peer: Option<Endpoint>,
 }
 
 impl SockView {
