@@ -304,6 +304,12 @@ pub enum Op {
         path: Option<PathBuf>,
         replace: bool,
     },
+    /// TLS from now on (Python's wrap_socket, handshake included): on a connected TCP
+    /// socket as client or server; on a listener, the server side of every connection it
+    /// accepts after this.
+    StartTls {
+        spec: crate::engine::tls::TlsSpec,
+    },
 }
 
 impl Op {
@@ -341,6 +347,7 @@ impl Op {
             Op::Respond { .. } => "respond",
             Op::LimitClients { .. } => "limit_clients",
             Op::Record { .. } => "record",
+            Op::StartTls { .. } => "wrap_socket",
         }
     }
 

@@ -21,6 +21,10 @@ pub enum ErrorKind {
     },
     /// socklab itself failed (a worker panicked): the socket was closed.
     Internal { message: String },
+    /// TLS failed: a certificate refused, an alert, a broken record.
+    Tls {
+        failure: crate::engine::tls::TlsFailure,
+    },
 }
 
 /// One failed operation, with everything needed to explain it.
@@ -174,7 +178,28 @@ impl OpError {
     }
 
     pub fn from_io(op: &'static str, addr: Option<String>, e: &std::io::Error) -> Self {
+        // A TLS session's failure travels as an io::Error of its own.
+        if let Some(f) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::engine::tls::TlsFailure>())
+        {
+            return Self::tls(op, addr, f.clone());
+        }
         Self::os(op, addr, e.raw_os_error().unwrap_or(libc::EIO))
+    }
+
+    pub fn tls(
+        op: &'static str,
+        addr: Option<String>,
+        failure: crate::engine::tls::TlsFailure,
+    ) -> Self {
+        OpError {
+            op,
+            addr,
+            kind: ErrorKind::Tls { failure },
+            holder: None,
+            closed_while_waiting: false,
+        }
     }
 
     pub fn timeout(op: &'static str, addr: Option<String>) -> Self {
@@ -236,6 +261,7 @@ impl OpError {
             ErrorKind::Python { class, .. } => class,
             // Python's class for "the interpreter itself went wrong".
             ErrorKind::Internal { .. } => "SystemError",
+            ErrorKind::Tls { failure } => failure.python_class(),
         }
     }
 
@@ -249,6 +275,7 @@ impl OpError {
             ErrorKind::Internal { message } => {
                 format!("socklab's worker for this socket failed: {message}")
             }
+            ErrorKind::Tls { failure } => failure.python_message(),
         }
     }
 
@@ -309,6 +336,7 @@ impl OpError {
                 t!("errors-internal", op = op),
                 Some(t!("errors-internal-hint")),
             ),
+            ErrorKind::Tls { failure } => explain_tls(failure),
         }
     }
 }
@@ -333,6 +361,39 @@ impl fmt::Display for OpError {
 }
 
 impl std::error::Error for OpError {}
+
+/// Why TLS failed and what to do, in plain words.
+fn explain_tls(failure: &crate::engine::tls::TlsFailure) -> (String, Option<String>) {
+    use crate::engine::tls::TlsFailure as F;
+    match failure {
+        F::Expired => (
+            t!("errors-tls-expired"),
+            Some(t!("errors-tls-expired-hint")),
+        ),
+        F::NotYetValid => (
+            t!("errors-tls-not-yet-valid"),
+            Some(t!("errors-tls-not-yet-valid-hint")),
+        ),
+        F::WrongName { name } => (
+            t!("errors-tls-wrong-name", name = name),
+            Some(t!("errors-tls-wrong-name-hint")),
+        ),
+        F::UnknownIssuer => (
+            t!("errors-tls-unknown-issuer"),
+            Some(t!("errors-tls-unknown-issuer-hint")),
+        ),
+        F::SelfSigned => (
+            t!("errors-tls-self-signed"),
+            Some(t!("errors-tls-self-signed-hint")),
+        ),
+        F::Eof => (t!("errors-tls-eof"), Some(t!("errors-tls-eof-hint"))),
+        F::Alert { alert } => (
+            t!("errors-tls-alert", alert = alert),
+            Some(t!("errors-tls-alert-hint")),
+        ),
+        F::Other { .. } => (t!("errors-tls-other"), Some(t!("errors-tls-other-hint"))),
+    }
+}
 
 /// The C library's message for an errno, exactly as CPython shows it.
 pub fn strerror(errno: i32) -> String {

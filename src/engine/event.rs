@@ -78,6 +78,8 @@ pub struct Chunk {
     /// A datagram received into a buffer smaller than it: the bytes past the buffer, which
     /// the kernel dropped (recv(10) of a 100-byte datagram: 90). Always 0 for a stream.
     pub cut: usize,
+    /// Plaintext of a TLS session (the wire carried it encrypted).
+    pub tls: bool,
     pub at: SystemTime,
     pub(crate) _permit: Option<Permit>,
 }
@@ -160,6 +162,8 @@ pub struct Snapshot {
     /// Multicast groups this socket joined (the kernel accepted) and did not leave:
     /// (group, interface as given; empty: the kernel's choice).
     pub groups: Vec<(String, String)>,
+    /// The socket's TLS: what was negotiated, the peer's certificates, bytes on the wire.
+    pub tls: Option<crate::engine::tls::TlsInfo>,
 }
 
 /// What a successful call returns.

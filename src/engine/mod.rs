@@ -20,6 +20,7 @@ pub mod note;
 pub mod options;
 mod pool;
 pub mod responder;
+pub mod tls;
 mod waker;
 mod worker;
 

@@ -337,6 +337,9 @@ mod _socklab {
                 args::exception(vm, args::builtin_class(vm, class), message)
             }
             ErrorKind::Internal { message } => vm.new_os_error(message.clone()),
+            // The ssl module is not in socklab run yet: its errors are OSErrors with
+            // CPython's words.
+            ErrorKind::Tls { failure } => vm.new_os_error(failure.python_message()),
         }
     }
 

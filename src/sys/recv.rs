@@ -36,6 +36,20 @@ pub(crate) fn recv_into(
     Ok((n, sender))
 }
 
+/// recv(2) into initialised bytes (a TLS session's record buffer), with `flags`.
+pub(crate) fn recv_slice(sock: &Socket, buf: &mut [u8], flags: i32) -> io::Result<usize> {
+    // SAFETY: `[u8]` and `[MaybeUninit<u8>]` have the same layout, and the slice is
+    // initialised; the kernel only writes bytes into it (never uninitialised memory), so
+    // it stays initialised for the caller whatever is written.
+    let spare = unsafe {
+        std::slice::from_raw_parts_mut(
+            buf.as_mut_ptr().cast::<std::mem::MaybeUninit<u8>>(),
+            buf.len(),
+        )
+    };
+    sock.recv_with_flags(spare, flags)
+}
+
 /// Datagrams one recvmmsg call takes at most.
 pub(crate) const MMSG_BATCH: usize = 16;
 

@@ -315,7 +315,64 @@ pub fn op_line(name: &str, op: &Op) -> String {
             t!("journal-record", path = str_repr(&p.display().to_string()))
         ),
         Op::Record { path: None, .. } => format!("# {name}: {}", t!("journal-record-off")),
+        Op::StartTls { spec } => tls_line(name, spec),
     }
+}
+
+/// wrap_socket as a tutorial writes it: the context, then the socket wrapped under its
+/// own name.
+fn tls_line(name: &str, spec: &crate::engine::tls::TlsSpec) -> String {
+    use crate::engine::tls::{CertSource, TlsSpec, Verify};
+    let list = |alpn: &[String]| {
+        let items: Vec<String> = alpn.iter().map(|p| str_repr(p)).collect();
+        format!("[{}]", items.join(", "))
+    };
+    let (ctx, alpn, wrap) = match spec {
+        TlsSpec::Client {
+            server_name,
+            alpn,
+            verify,
+        } => (
+            match verify {
+                Verify::System => "ssl.create_default_context()".to_string(),
+                Verify::CaFile { path } => format!(
+                    "ssl.create_default_context(cafile={})",
+                    str_repr(&path.display().to_string())
+                ),
+                Verify::Off => "ssl._create_unverified_context()".to_string(),
+            },
+            alpn,
+            format!("server_hostname={}", str_repr(server_name)),
+        ),
+        TlsSpec::Server { cert, alpn } => (
+            match cert {
+                CertSource::Files { cert, key } => format!(
+                    "ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain({}, {})",
+                    str_repr(&cert.display().to_string()),
+                    str_repr(&key.display().to_string())
+                ),
+                CertSource::SelfSigned => {
+                    "ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(CERT, KEY)"
+                        .to_string()
+                }
+            },
+            alpn,
+            "server_side=True".to_string(),
+        ),
+    };
+    let alpn = if alpn.is_empty() {
+        String::new()
+    } else {
+        format!("; ctx.set_alpn_protocols({})", list(alpn))
+    };
+    let note = match spec {
+        TlsSpec::Server {
+            cert: CertSource::SelfSigned,
+            ..
+        } => format!("  # {}", t!("journal-tls-self-signed")),
+        _ => String::new(),
+    };
+    format!("ctx = {ctx}{alpn}; {name} = ctx.wrap_socket({name}, {wrap}){note}")
 }
 
 /// A send job in words: what, how often, and how.

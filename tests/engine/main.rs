@@ -15,4 +15,5 @@ mod jobs;
 mod ops;
 mod overlap;
 mod responders;
+mod tls;
 mod ui_free;

@@ -55,3 +55,4 @@ journal-sent = sent { $bytes } { $bytes ->
         [yes] , stopped
        *[no] {""}
     }
+journal-tls-self-signed = CERT, KEY: a certificate socklab made for localhost, 127.0.0.1 and ::1

@@ -49,3 +49,4 @@ journal-sent = 用 { $calls } 次调用发送了 { $bytes } 字节{ $stopped ->
         [yes] ，已停止
        *[no] {""}
     }
+journal-tls-self-signed = CERT、KEY：socklab 为 localhost、127.0.0.1 和 ::1 生成的证书

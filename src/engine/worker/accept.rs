@@ -42,6 +42,7 @@ impl Worker {
     pub(super) fn inherit(&self) -> super::respond::Inherit {
         super::respond::Inherit {
             responder: self.serving.child_spec.clone(),
+            tls: self.tls_server.clone(),
             parent: (self.id, self.serving.clients.clone()),
         }
     }

@@ -46,16 +46,21 @@ impl Worker {
             } else {
                 0
             };
+            // Plaintext a TLS session holds is ready without the socket.
+            if events & libc::POLLIN != 0 && self.tls_readable() {
+                return Ok(());
+            }
             let (wake, ready) = if self.rx.is_empty() {
                 poll2(
                     self.wake.fd(),
                     self.sock.as_fd(),
-                    events | extra | job_events | out_events,
+                    events | extra | job_events | out_events | self.tls_interest(),
                     ms,
                 )
             } else {
                 (1, 0)
             };
+            self.tls_flush(ready);
             if wake != 0 {
                 self.pull_commands(true);
                 if self.closing.is_some() {
@@ -139,6 +144,9 @@ impl Worker {
         announced: &mut bool,
     ) -> Result<(), OpError> {
         if !matches!(self.timeout, Timeout::Secs(_)) {
+            return Ok(());
+        }
+        if events & libc::POLLIN != 0 && self.tls_readable() {
             return Ok(());
         }
         let (_, ready) = poll2(None, self.sock.as_fd(), events, 0);
@@ -325,6 +333,23 @@ impl Worker {
         if bufsize == 0 && !from {
             return Ok(Reply::Bytes(Vec::new()));
         }
+        // As CPython's SSLSocket: no flags, no recvfrom.
+        if self.tls.is_some() {
+            if from {
+                return Err(OpError::python(
+                    op,
+                    "ValueError",
+                    "recvfrom not allowed on instances of <class 'ssl.SSLSocket'>",
+                ));
+            }
+            if flags != 0 {
+                return Err(OpError::python(
+                    op,
+                    "ValueError",
+                    "non-zero flags not allowed in calls to recv() on <class 'ssl.SSLSocket'>",
+                ));
+            }
+        }
         let start = Instant::now();
         let deadline = self.deadline(start);
         // MSG_DONTWAIT makes a blocking socket's call return at once; with a timeout,
@@ -349,8 +374,7 @@ impl Worker {
             let before = out.len();
             let extra = if measure { libc::MSG_TRUNC } else { 0 };
             // A datagram's sender is asked for even by recv(): the window shows it.
-            let r = sys::recv_into(
-                &self.sock,
+            let r = self.read_some(
                 &mut out,
                 room,
                 ((flags | extra) | libc::MSG_DONTWAIT) & !libc::MSG_WAITALL,

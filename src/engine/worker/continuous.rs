@@ -46,7 +46,7 @@ impl Worker {
             buf.clear();
             // A datagram's sender is asked for; a stream's peer is known.
             let datagram = self.kind != Kind::Stream;
-            let r = sys::recv_into(&self.sock, &mut buf, bufsize, libc::MSG_DONTWAIT, datagram);
+            let r = self.read_some(&mut buf, bufsize, libc::MSG_DONTWAIT, datagram);
             match r {
                 Ok((n, sa)) => {
                     let n = n.min(bufsize);
@@ -68,7 +68,9 @@ impl Worker {
                     // A stream read short of the buffer took all the kernel held: the next
                     // read would only say EAGAIN, so go back to waiting (one call less per
                     // message of a request/response exchange).
-                    if self.backpressured() || (self.kind == Kind::Stream && n < bufsize) {
+                    // (A TLS session may hold more records read at once: read on.)
+                    let short = self.kind == Kind::Stream && n < bufsize && self.tls.is_none();
+                    if self.backpressured() || short {
                         break;
                     }
                 }

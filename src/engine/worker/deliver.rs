@@ -158,6 +158,7 @@ impl Worker {
                 peer,
                 datagram: self.kind != Kind::Stream,
                 cut,
+                tls: self.tls.is_some(),
                 at: self.auto.batch_time.unwrap_or_else(SystemTime::now),
                 _permit: Some(permit),
             },

@@ -290,6 +290,7 @@ impl Worker {
             Op::Record { path, replace } => self.record(path, replace),
             Op::Respond { responder } => self.respond(responder),
             Op::LimitClients { max } => self.limit_clients(max),
+            Op::StartTls { spec } => self.start_tls(req, spec),
             // Handled before execute (handle); never waits.
             Op::Interrupt { .. } | Op::Rename { .. } => Ok(Reply::Unit),
             Op::Inspect { so_error } => {

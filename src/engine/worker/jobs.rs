@@ -271,10 +271,7 @@ impl Worker {
             }
             let rest = &job.msg[job.off..];
             let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
-            let r = match &job.to {
-                Some((sa, _)) => self.sock.send_to_with_flags(rest, sa, flags),
-                None => self.sock.send_with_flags(rest, flags),
-            };
+            let r = self.write_some(rest, job.to.as_ref().map(|(sa, _)| sa), flags);
             match r {
                 Ok(n) => {
                     let offered = rest.len();

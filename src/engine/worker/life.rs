@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// How long a closing TLS socket waits for room for the records its session still holds.
+const TLS_CLOSE_PATIENCE: Duration = Duration::from_secs(10);
+
 /// What a panic must answer, and whether one happened.
 #[derive(Default)]
 pub(super) struct Crash {
@@ -159,17 +162,28 @@ impl Worker {
             && self.job.is_none()
             && self.outbox.is_empty()
             && self.recording.is_none()
+            && self.tls.is_none()
             && (!self.commanded || on_its_own)
     }
 
     /// What to wait for on the socket (poll events) and for how long (ms, -1: no limit).
-    pub(super) fn wait_spec(&self) -> (i16, i32) {
+    pub(super) fn wait_spec(&mut self) -> (i16, i32) {
         let (job_events, timeout) = self.job_wait(self.tick_timeout());
         let (answer_events, timeout) = self.answer_timeout(timeout);
         let (out_events, timeout) = self.outbox.wait_for(timeout);
         let timeout = self.accept_retry_timeout(timeout);
+        // Plaintext a TLS session already holds is read at once.
+        let timeout = if self.auto.auto_recv.is_some() && !self.auto.eof && self.tls_readable() {
+            0
+        } else {
+            timeout
+        };
         (
-            self.continuous_interest() | job_events | answer_events | out_events,
+            self.continuous_interest()
+                | job_events
+                | answer_events
+                | out_events
+                | self.tls_interest(),
             timeout,
         )
     }
@@ -181,7 +195,9 @@ impl Worker {
         if wake {
             self.pull_commands(false);
         }
-        if ready & !libc::POLLOUT != 0 || self.accept_retry_due() {
+        self.tls_step(ready);
+        let tls_plain = self.auto.auto_recv.is_some() && self.tls_readable();
+        if ready & !libc::POLLOUT != 0 || self.accept_retry_due() || tls_plain {
             self.continuous_step();
         }
         if self.outbox.due(ready, Instant::now()) {
@@ -277,6 +293,10 @@ impl Worker {
             Some(r) if r != ReqId(0) => Cause::Call { op: "close" },
             _ => Cause::ClosedBySocklab,
         };
+        // A TLS session says close_notify first, as far as the socket takes it now.
+        if let Some(layer) = self.tls.as_deref_mut() {
+            layer.close(&self.sock, TLS_CLOSE_PATIENCE);
+        }
         self.set_state(SockState::Closed, cause);
         self.publish_at_close();
         let followed = self.afterlife_watch();

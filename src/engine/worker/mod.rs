@@ -44,6 +44,7 @@ pub(crate) mod reactor;
 mod respond;
 mod snapshot;
 mod spawn;
+mod tls;
 
 use create::{create_connection, new_socket};
 use life::{lost, panic_message};
@@ -122,6 +123,10 @@ struct Worker {
     groups: Vec<(String, String)>,
     /// What a panic must answer (life.rs).
     crash: life::Crash,
+    /// The TLS session the calls go through (tls.rs).
+    tls: Option<Box<crate::engine::tls::Layer>>,
+    /// A listener's server side: the connections it accepts speak TLS.
+    tls_server: Option<crate::engine::tls::ServerSide>,
 }
 
 impl Worker {
@@ -169,6 +174,8 @@ impl Worker {
             serving: respond::Serving::default(),
             groups: Vec::new(),
             crash: life::Crash::default(),
+            tls: None,
+            tls_server: None,
         }
     }
 

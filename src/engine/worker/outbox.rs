@@ -172,10 +172,7 @@ impl Worker {
         let flags = p.flags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
         loop {
             let rest = &p.data[p.sent..];
-            let r = match &p.to {
-                Some((sa, _)) => self.sock.send_to_with_flags(rest, sa, flags),
-                None => self.sock.send_with_flags(rest, flags),
-            };
+            let r = self.write_some(rest, p.to.as_ref().map(|(sa, _)| sa), flags);
             match r {
                 Ok(n) => {
                     let peer = p.to.as_ref().map(|(sa, _)| Endpoint::from_sockaddr(sa));

@@ -267,10 +267,7 @@ impl Worker {
         let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
         for _ in 0..64 {
             if let Some((data, to)) = a.dgrams.front() {
-                let r = match to {
-                    Some(sa) => self.sock.send_to_with_flags(data, sa, flags),
-                    None => self.sock.send_with_flags(data, flags),
-                };
+                let r = self.write_some(data, to.as_ref(), flags);
                 match r {
                     Ok(n) => {
                         let peer = to.as_ref().map(Endpoint::from_sockaddr);
@@ -294,7 +291,7 @@ impl Worker {
                 }
             }
             let (front, _) = a.outq.as_slices();
-            match self.sock.send_with_flags(front, flags) {
+            match self.write_some(front, None, flags) {
                 Ok(n) => {
                     let sent: Vec<u8> = a.outq.drain(..n).collect();
                     self.count_out(&sent, None);
@@ -344,6 +341,8 @@ impl Worker {
 /// What a connection inherits from the listener that accepted it.
 pub(super) struct Inherit {
     pub(super) responder: Option<ResponderSpec>,
+    /// The listener's TLS server side: the connection answers its handshake.
+    pub(super) tls: Option<crate::engine::tls::ServerSide>,
     pub(super) parent: (SocketId, Clients),
 }
 

@@ -169,6 +169,7 @@ impl Worker {
             };
             self.set_state_seen(derived, cause, tcp.as_ref().map(|t| t.state));
         }
+        let tls = self.tls_info();
         let fd = self.fd();
         let accept_queue = self.accept_queue(tcp.as_ref());
         Snapshot {
@@ -204,6 +205,7 @@ impl Worker {
             }),
             recording: self.recording.as_ref().map(|r| r.snapshot()),
             groups: self.groups.clone(),
+            tls,
         }
     }
 }

@@ -144,12 +144,25 @@ pub(super) fn spawn_accepted(
     if auto_receive {
         w.auto.auto_recv = Some(ACCEPTED_RECV);
     }
+    if let Some(side) = &inherit.tls {
+        // The handshake is the connection's own: its worker answers it as records come.
+        match crate::engine::tls::Layer::server(side, "accept") {
+            Ok(layer) => w.tls = Some(Box::new(layer)),
+            Err(e) => w.report(e),
+        }
+    }
     if inherit.responder.is_some() {
         w.attach_responder(inherit.responder, Some(peer));
         w.greet = true;
     }
-    // Nothing commands a new connection yet: it starts in the reactor, without a thread.
-    let thread = match reactor::adopt(shared, Box::new(w)) {
+    // Nothing commands a new connection yet: it starts in the reactor, without a thread
+    // (a TLS one keeps a thread: its session lives beside the socket).
+    let adopted = if w.tls.is_some() {
+        Err(Box::new(w))
+    } else {
+        reactor::adopt(shared, Box::new(w))
+    };
+    let thread = match adopted {
         Ok(()) => Ok(()),
         Err(w) => match w.wake.ensure() {
             Ok(()) => shared

@@ -585,6 +585,7 @@ mod tests {
                 accept_queue: Vec::new(),
                 recording: None,
                 groups: Vec::new(),
+                tls: None,
             }),
             _permit: None,
         }

@@ -1,0 +1,353 @@
+//! Certificates: the configs rustls runs with, a verifier that records what it found (so
+//! "don't verify" can still say what checking would have said), what the inspector shows
+//! of a certificate, and a self-signed one for localhost.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use sha2::Digest;
+
+use super::{CertSource, TlsFailure, Verify};
+use crate::engine::errors::OpError;
+
+/// Largest certificate or key file read (a chain is a few KiB).
+const MAX_PEM: u64 = 1 << 20;
+
+pub(super) fn provider() -> Arc<CryptoProvider> {
+    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
+    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider()))
+        .clone()
+}
+
+/// The system's trusted roots, read once (rustls-native-certs: the distribution's bundle).
+fn system_roots() -> Arc<RootCertStore> {
+    static R: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut store = RootCertStore::empty();
+        let found = rustls_native_certs::load_native_certs();
+        store.add_parsable_certificates(found.certs);
+        Arc::new(store)
+    })
+    .clone()
+}
+
+/// A PEM file's bytes, read with a bound.
+fn read_pem(path: &Path, op: &'static str) -> Result<Vec<u8>, OpError> {
+    use std::io::Read;
+    let shown = Some(path.display().to_string());
+    let f = std::fs::File::open(path).map_err(|e| OpError::from_io(op, shown.clone(), &e))?;
+    let mut data = Vec::new();
+    f.take(MAX_PEM + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| OpError::from_io(op, shown.clone(), &e))?;
+    if data.len() as u64 > MAX_PEM {
+        return Err(OpError::python(
+            op,
+            "ssl.SSLError",
+            format!(
+                "{}: larger than 1 MiB, not a certificate or key file",
+                path.display()
+            ),
+        ));
+    }
+    Ok(data)
+}
+
+fn pem_error(op: &'static str, path: &Path, what: &str) -> OpError {
+    OpError::python(
+        op,
+        "ssl.SSLError",
+        format!(
+            "[SSL] PEM lib: {}: no {what} found (_ssl.c:3900)",
+            path.display()
+        ),
+    )
+}
+
+fn certs_of(path: &Path, op: &'static str) -> Result<Vec<CertificateDer<'static>>, OpError> {
+    let data = read_pem(path, op)?;
+    let certs: Vec<_> = CertificateDer::pem_slice_iter(&data)
+        .filter_map(Result::ok)
+        .collect();
+    if certs.is_empty() {
+        return Err(pem_error(op, path, "certificate"));
+    }
+    Ok(certs)
+}
+
+/// A certificate for localhost, 127.0.0.1 and ::1, signed by its own key, valid for a
+/// year from now (rcgen's defaults).
+pub fn self_signed() -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
+    let made = rcgen::generate_simple_self_signed(vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ])
+    .map_err(|e| e.to_string())?;
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
+    Ok((vec![made.cert.der().clone()], key))
+}
+
+pub(super) fn server_config(
+    cert: &CertSource,
+    alpn: &[String],
+    op: &'static str,
+) -> Result<super::ServerSide, OpError> {
+    let (chain, key) = match cert {
+        CertSource::SelfSigned => {
+            self_signed().map_err(|e| OpError::python(op, "ssl.SSLError", e))?
+        }
+        CertSource::Files { cert, key } => {
+            let chain = certs_of(cert, op)?;
+            let data = read_pem(key, op)?;
+            let key = PrivateKeyDer::from_pem_slice(&data)
+                .map_err(|_| pem_error(op, key, "private key"))?;
+            (chain, key)
+        }
+    };
+    let own = chain.first().and_then(summary);
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| OpError::python(op, "ssl.SSLError", e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| {
+            OpError::python(
+                op,
+                "ssl.SSLError",
+                format!("[SSL: KEY_VALUES_MISMATCH] {e} (_ssl.c:3900)"),
+            )
+        })?;
+    config.alpn_protocols = alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
+    Ok(super::ServerSide {
+        config: Arc::new(config),
+        own,
+    })
+}
+
+/// What the verifier saw: the chain shown, and what checking it found (None: trusted).
+#[derive(Debug, Default)]
+pub(super) struct Seen {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub checked: Option<Option<TlsFailure>>,
+}
+
+/// A client's verifier: webpki's check, recorded, and enforced unless told not to.
+#[derive(Debug)]
+struct Recorder {
+    inner: Option<Arc<WebPkiServerVerifier>>,
+    enforce: bool,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let result = match &self.inner {
+            Some(v) => v
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+                .map(|_| ()),
+            None => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
+        };
+        let self_issued =
+            intermediates.is_empty() && summary(end_entity).is_some_and(|s| s.subject == s.issuer);
+        let failure = result
+            .as_ref()
+            .err()
+            .map(|e| failure_of(e, server_name, self_issued));
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.chain = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.clone().into_owned())
+                .collect();
+            seen.checked = Some(failure);
+        }
+        match result {
+            Err(e) if self.enforce => Err(e),
+            _ => Ok(ServerCertVerified::assertion()),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &provider().signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &provider().signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        provider()
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A client's config for `verify`, with the place its verifier records what it saw.
+pub(super) fn client_config(
+    verify: &Verify,
+    alpn: &[String],
+    op: &'static str,
+) -> Result<(Arc<rustls::ClientConfig>, Arc<Mutex<Seen>>), OpError> {
+    let roots = match verify {
+        Verify::System | Verify::Off => system_roots(),
+        Verify::CaFile { path } => {
+            let mut store = RootCertStore::empty();
+            let (added, _) = store.add_parsable_certificates(certs_of(path, op)?);
+            if added == 0 {
+                return Err(pem_error(op, path, "CA certificate"));
+            }
+            Arc::new(store)
+        }
+    };
+    // No roots at all (a system without a bundle): nothing can be trusted, and "don't
+    // verify" says so.
+    let inner = WebPkiServerVerifier::builder_with_provider(roots, provider())
+        .build()
+        .ok();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let verifier = Recorder {
+        inner,
+        enforce: *verify != Verify::Off,
+        seen: seen.clone(),
+    };
+    let mut config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| OpError::python(op, "ssl.SSLError", e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
+    Ok((Arc::new(config), seen))
+}
+
+/// A rustls error as a failure in plain words.
+pub(super) fn failure_of(
+    e: &rustls::Error,
+    name: &ServerName<'_>,
+    self_issued: bool,
+) -> TlsFailure {
+    use rustls::Error as E;
+    match e {
+        E::InvalidCertificate(c) => match c {
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                TlsFailure::Expired
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                TlsFailure::NotYetValid
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                TlsFailure::WrongName {
+                    name: name.to_str().into_owned(),
+                }
+            }
+            CertificateError::UnknownIssuer if self_issued => TlsFailure::SelfSigned,
+            CertificateError::UnknownIssuer => TlsFailure::UnknownIssuer,
+            other => TlsFailure::Other {
+                message: format!("invalid certificate: {other:?}"),
+            },
+        },
+        E::AlertReceived(alert) => TlsFailure::Alert {
+            alert: format!("{alert:?}"),
+        },
+        other => TlsFailure::Other {
+            message: other.to_string(),
+        },
+    }
+}
+
+/// One certificate as the inspector shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CertSummary {
+    pub subject: String,
+    pub issuer: String,
+    /// Validity, as "2026-12-02 16:00:00 UTC".
+    pub not_before: String,
+    pub not_after: String,
+    /// Subject alternative names: "DNS:localhost", "IP:127.0.0.1".
+    pub sans: Vec<String>,
+    /// SHA-256 of the DER, as "AB:CD:..." (openssl x509 -fingerprint -sha256 writes it so).
+    pub sha256: String,
+}
+
+fn utc(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|_| format!("{secs} s after 1970"))
+}
+
+/// What a DER certificate says, or None if it does not parse.
+pub(super) fn summary(der: &CertificateDer<'_>) -> Option<CertSummary> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    let sans = match cert.subject_alternative_name() {
+        Ok(Some(ext)) => ext
+            .value
+            .general_names
+            .iter()
+            .filter_map(|n| match n {
+                x509_parser::extensions::GeneralName::DNSName(d) => Some(format!("DNS:{d}")),
+                x509_parser::extensions::GeneralName::IPAddress(b) => match b.len() {
+                    4 => Some(format!(
+                        "IP:{}",
+                        std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*b).ok()?)
+                    )),
+                    16 => Some(format!(
+                        "IP:{}",
+                        std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*b).ok()?)
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let digest = sha2::Sha256::digest(der.as_ref());
+    let sha256 = digest
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    Some(CertSummary {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        not_before: utc(cert.validity().not_before.timestamp()),
+        not_after: utc(cert.validity().not_after.timestamp()),
+        sans,
+        sha256,
+    })
+}

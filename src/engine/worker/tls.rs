@@ -1,0 +1,173 @@
+//! A worker's TLS: starting it (a handshake with the socket's timeout, or a listener's
+//! server side for the connections it accepts), and the reads and writes every call goes
+//! through, plaintext above and records below.
+
+use super::*;
+use crate::engine::tls::{self, Layer, TlsSpec};
+
+impl Worker {
+    /// Op::StartTls: on a connected TCP socket, a handshake as this end (waiting as
+    /// the socket's timeout says); on a listener, the server side its connections take.
+    pub(super) fn start_tls(&mut self, req: ReqId, spec: TlsSpec) -> OpResult {
+        const OP: &str = "wrap_socket";
+        if self.kind != Kind::Stream || self.family == Family::Unix {
+            return Err(OpError::python(
+                OP,
+                "OSError",
+                "TLS runs on TCP sockets only",
+            ));
+        }
+        if self.tls.is_some() {
+            return Err(OpError::python(
+                OP,
+                "ValueError",
+                "this socket already speaks TLS",
+            ));
+        }
+        if self.state == SockState::Listening {
+            let TlsSpec::Server { cert, alpn } = &spec else {
+                return Err(OpError::python(
+                    OP,
+                    "ValueError",
+                    "a listener's connections are the server's side: start TLS as the server",
+                ));
+            };
+            self.tls_server = Some(tls::server_config(cert, alpn, OP)?);
+            self.publish(true);
+            return Ok(Reply::Unit);
+        }
+        if self.state != SockState::Connected {
+            // As CPython's wrap_socket of an unconnected socket then do_handshake.
+            return Err(OpError::os(OP, None, libc::ENOTCONN));
+        }
+        if self.auto.auto_recv.is_some() {
+            return Err(OpError::python(
+                OP,
+                "OSError",
+                "auto-receive is on: turn it off first, or bytes meant for the handshake would be taken as data",
+            ));
+        }
+        self.tls = Some(Box::new(Layer::new(&spec, OP)?));
+        let start = Instant::now();
+        let deadline = self.deadline(start);
+        let mut announced = false;
+        let result = loop {
+            let Some(layer) = self.tls.as_deref_mut() else {
+                break Ok(());
+            };
+            match layer.handshake(&self.sock) {
+                Ok(true) => break Ok(()),
+                Ok(false) if self.timeout == Timeout::NonBlocking => {
+                    // As CPython's SSLWantReadError: the handshake goes on as the socket
+                    // becomes ready (the worker drives it).
+                    break Ok(());
+                }
+                Ok(false) => {
+                    let events = layer.interest() | libc::POLLIN;
+                    if let Err(e) = self.wait(req, OP, events, deadline, &mut announced, &None) {
+                        break Err(e);
+                    }
+                }
+                Err(e) => break Err(OpError::from_io(OP, None, &e)),
+            }
+        };
+        self.publish(true);
+        result.map(|()| Reply::Unit)
+    }
+
+    /// recv(2) through the TLS session, if there is one.
+    pub(super) fn read_some(
+        &mut self,
+        out: &mut Vec<u8>,
+        room: usize,
+        flags: i32,
+        from: bool,
+    ) -> io::Result<(usize, Option<SockAddr>)> {
+        match self.tls.as_deref_mut() {
+            Some(layer) => layer.recv(&self.sock, out, room).map(|n| (n, None)),
+            None => sys::recv_into(&self.sock, out, room, flags, from),
+        }
+    }
+
+    /// send(2) or sendto(2) through the TLS session, if there is one.
+    pub(super) fn write_some(
+        &mut self,
+        data: &[u8],
+        to: Option<&SockAddr>,
+        flags: i32,
+    ) -> io::Result<usize> {
+        match (self.tls.as_deref_mut(), to) {
+            (Some(layer), _) => layer.send(&self.sock, data),
+            (None, Some(sa)) => self.sock.send_to_with_flags(data, sa, flags),
+            (None, None) => self.sock.send_with_flags(data, flags),
+        }
+    }
+
+    /// What the TLS session needs from the socket (records to write, a handshake to read).
+    pub(super) fn tls_interest(&self) -> i16 {
+        self.tls.as_deref().map_or(0, Layer::interest)
+    }
+
+    /// Plaintext waits in the session: a recv needs no wait for the socket.
+    pub(super) fn tls_readable(&mut self) -> bool {
+        self.tls.as_deref_mut().is_some_and(Layer::readable)
+    }
+
+    /// After a wait: records written as the socket takes them; a server's handshake
+    /// read on its own while nothing else reads. A failure ends the session's use (the
+    /// next call says it) and is reported.
+    pub(super) fn tls_step(&mut self, ready: i16) {
+        let Some(layer) = self.tls.as_deref_mut() else {
+            return;
+        };
+        let was = layer.handshaking();
+        let result =
+            if layer.handshaking() && ready & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+                layer.handshake(&self.sock).map(|_| ())
+            } else if ready & libc::POLLOUT != 0 {
+                layer.flush(&self.sock).map(|_| ())
+            } else {
+                Ok(())
+            };
+        let now_done = !layer.handshaking() && layer.failed().is_none();
+        if let Err(e) = result {
+            self.report(OpError::from_io("do_handshake", None, &e));
+            self.view.snapshot_due = true;
+        } else if was && now_done {
+            self.view.snapshot_due = true;
+        }
+    }
+
+    /// Records written as the socket takes them (a call's wait: the call itself reads).
+    pub(super) fn tls_flush(&mut self, ready: i16) {
+        if ready & libc::POLLOUT == 0 {
+            return;
+        }
+        if let Some(layer) = self.tls.as_deref_mut() {
+            if let Err(e) = layer.flush(&self.sock) {
+                self.report(OpError::from_io("send", None, &e));
+            }
+        }
+    }
+
+    pub(super) fn tls_info(&mut self) -> Option<tls::TlsInfo> {
+        match self.tls.as_deref_mut() {
+            Some(layer) => Some(layer.info()),
+            None => self.tls_server.as_ref().map(|s| tls::TlsInfo {
+                side: tls::TlsSide::Server,
+                handshaking: false,
+                version: None,
+                suite: None,
+                alpn: None,
+                sni: None,
+                chain: Vec::new(),
+                own: s.own.clone(),
+                verification: tls::Verification::None,
+                wire_in: 0,
+                wire_out: 0,
+                failure: None,
+                peer_closed: false,
+            }),
+        }
+    }
+}
