@@ -597,3 +597,100 @@ with ctx.wrap_socket(l.accept()[0], server_side=True) as s:
     eprintln!("100 MB each way through TLS in {:?}", started.elapsed());
     d.close(r);
 }
+
+/// A listener answering with a responder over TLS: what python3's ssl client sends is
+/// answered through the session (echo), a greeting made before the handshake ends waits
+/// for it (greet), and a responder that hangs up after its greeting (daytime) has it
+/// delivered before the close.
+#[test]
+fn responders_answer_over_tls() {
+    if !have_python() {
+        return;
+    }
+    let code = "import socket, ssl, sys
+print('PORT 0')
+ctx = ssl._create_unverified_context()
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))), server_hostname='localhost')
+s.settimeout(20)
+if sys.argv[2]:
+    s.sendall(sys.argv[2].encode())
+got = b''
+while len(got) < int(sys.argv[3]):
+    b = s.recv(100)
+    if not b:
+        break
+    got += b
+print(repr(got))
+";
+    for (name, send, want) in [
+        ("echo", "hello over tls", "b'hello over tls'"),
+        ("upper", "shout", "b'SHOUT'"),
+    ] {
+        let mut d = Driver::new();
+        let (l, addr) = d.listener(Family::Inet);
+        let AddrSpec::Inet { port, .. } = addr else {
+            panic!()
+        };
+        d.ok(
+            l,
+            Op::StartTls {
+                spec: TlsSpec::Server {
+                    cert: CertSource::SelfSigned,
+                    alpn: Vec::new(),
+                },
+            },
+        );
+        let responder = socklab::serve::build(name, &socklab::serve::Options::default()).unwrap();
+        d.ok(
+            l,
+            Op::Respond {
+                responder: Some(responder),
+            },
+        );
+        d.ok(
+            l,
+            Op::AutoAccept {
+                on: true,
+                receive: true,
+            },
+        );
+        let client = python(code, &[&port.to_string(), send, &send.len().to_string()]);
+        assert_eq!(client.line(), want, "{name}");
+        d.close(l);
+    }
+    // daytime: its line, then the close (python sees the line, then the end).
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    d.ok(
+        l,
+        Op::StartTls {
+            spec: TlsSpec::Server {
+                cert: CertSource::SelfSigned,
+                alpn: Vec::new(),
+            },
+        },
+    );
+    let responder = socklab::serve::build("daytime", &socklab::serve::Options::default()).unwrap();
+    d.ok(
+        l,
+        Op::Respond {
+            responder: Some(responder),
+        },
+    );
+    d.ok(
+        l,
+        Op::AutoAccept {
+            on: true,
+            receive: true,
+        },
+    );
+    let client = python(code, &[&port.to_string(), "", "1000"]);
+    let line = client.line();
+    assert!(
+        line.starts_with("b'") && line.ends_with("\\r\\n'") && line.len() > 12,
+        "{line}"
+    );
+}

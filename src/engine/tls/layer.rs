@@ -50,6 +50,9 @@ pub(crate) struct Layer {
     failure: Option<TlsFailure>,
     /// The socket said end of stream.
     eof: bool,
+    /// Plaintext was taken before the handshake ended (a responder's greeting): a close
+    /// waits for the handshake, so it goes out.
+    early: bool,
 }
 
 impl Layer {
@@ -123,6 +126,7 @@ impl Layer {
             wire_out: 0,
             failure: None,
             eof: false,
+            early: false,
         }
     }
 
@@ -283,6 +287,7 @@ impl Layer {
             return Err(io::Error::from_raw_os_error(libc::EAGAIN));
         }
         let n = self.conn.writer().write(data)?;
+        self.early |= n > 0 && self.conn.is_handshaking();
         self.flush(sock)?;
         if n == 0 && !data.is_empty() {
             return Err(io::Error::from_raw_os_error(libc::EAGAIN));
@@ -299,8 +304,28 @@ impl Layer {
         if self.failure.is_some() {
             return;
         }
-        self.conn.send_close_notify();
         let until = std::time::Instant::now() + patience;
+        // What was said before the handshake ended goes out once it ends.
+        while self.early && self.failure.is_none() {
+            match self.handshake(sock) {
+                Ok(false) => {}
+                _ => break,
+            }
+            let left = crate::sys::ms_until(until);
+            if left <= 0 {
+                break;
+            }
+            crate::sys::poll2(
+                None,
+                sock.as_fd(),
+                self.interest() | libc::POLLIN,
+                left.min(100),
+            );
+        }
+        if self.failure.is_some() {
+            return;
+        }
+        self.conn.send_close_notify();
         while let Ok(false) = self.flush(sock) {
             let left = crate::sys::ms_until(until);
             if left <= 0 {
