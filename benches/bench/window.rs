@@ -236,6 +236,7 @@ fn million_rows(h: &mut Headless, id: SocketId) {
             data: data.into(),
             peer: None,
             cut: 0,
+            tls: false,
         });
     }
 }

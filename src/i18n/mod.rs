@@ -107,6 +107,7 @@ pub const RESOURCES: &[(&str, &str, &str)] = &[
     resource!("payload"),
     resource!("lessons"),
     resource!("settings"),
+    resource!("tls"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -243,6 +243,7 @@ mod tests {
             data: data.to_vec().into(),
             peer: None,
             cut: 0,
+            tls: false,
         }
     }
 

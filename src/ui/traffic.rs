@@ -27,6 +27,8 @@ pub struct TrafficRow {
     pub peer: Option<Endpoint>,
     /// A datagram's bytes past the recv's buffer, which the kernel dropped.
     pub cut: usize,
+    /// Plaintext of a TLS session.
+    pub tls: bool,
 }
 
 /// Cloned (for an export running off the frame) by sharing its rows, not copying them: a
@@ -434,6 +436,7 @@ mod tests {
             data: data.to_vec().into(),
             peer: None,
             cut: 0,
+            tls: false,
         }
     }
 

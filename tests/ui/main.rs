@@ -22,6 +22,7 @@ mod quickstart;
 mod sending;
 mod serve;
 mod settings;
+mod tls;
 mod traffic;
 mod workbench;
 mod workspace;

@@ -38,6 +38,7 @@ fn a_million_rows_draw_only_what_is_on_screen() {
                 data: data.into(),
                 peer: None,
                 cut: 0,
+                tls: false,
             });
         }
     }

@@ -85,7 +85,8 @@ fn plot(
         .show(ui, |p| {
             for (name, points) in lines {
                 if !points.is_empty() {
-                    p.line(Line::new(name, PlotPoints::from(points)));
+                    // Steps share a pixel column at each reading: drawn as a line, not a filled band.
+                    p.line(Line::new(name, PlotPoints::from(points)).allow_band(false));
                 }
             }
         });

@@ -141,6 +141,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     )));
                 }
             }
+            if let Some(info) = &snap.tls {
+                let c = snap.counters;
+                super::tls::inspector(ui, info, (c.bytes_in, c.bytes_out));
+            }
             if !snap.groups.is_empty() {
                 ui.label(t!("inspector-groups"));
                 for (group, interface) in &snap.groups {

@@ -13,6 +13,7 @@ pub mod serve;
 pub mod settings;
 pub mod sockets;
 pub mod timeline;
+pub mod tls;
 pub mod traffic_view;
 pub mod workspace;
 

@@ -255,8 +255,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 } else {
                     String::new()
                 };
+                // Plaintext a TLS session carried (the wire had it encrypted).
+                let tls = if r.tls { " TLS" } else { "" };
                 let mut line = format!(
-                    "{} {dir} {:>6}{lost}{peer}  {text}  | {}",
+                    "{} {dir}{tls} {:>6}{lost}{peer}  {text}  | {}",
                     when(r.at),
                     r.len,
                     hex(&r.data)

@@ -253,6 +253,7 @@ impl UiState {
                         peer,
                         datagram,
                         cut,
+                        tls,
                         ..
                     } = chunk;
                     let row = s.traffic.next_seq();
@@ -265,6 +266,7 @@ impl UiState {
                         data,
                         peer,
                         cut,
+                        tls,
                     });
                 }
             }

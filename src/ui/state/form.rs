@@ -39,6 +39,48 @@ pub struct Form {
     /// Number options being typed in the inspector, by name: applied once, on Enter or
     /// when the field loses focus; until then the field shows what is typed.
     pub option_edits: std::collections::BTreeMap<&'static str, String>,
+    /// The TLS row's choices.
+    pub tls: TlsForm,
+}
+
+/// How a client checks the server's certificate, as the TLS row offers it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TlsVerify {
+    #[default]
+    System,
+    CaFile,
+    Off,
+}
+
+/// The TLS row as filled in (its checks and the spec it makes: panels/tls.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TlsForm {
+    /// This end is the server.
+    pub server: bool,
+    pub name: String,
+    /// ALPN protocols, comma-separated.
+    pub alpn: String,
+    pub verify: TlsVerify,
+    pub ca: String,
+    /// The server's certificate from files (else one made for localhost).
+    pub own_files: bool,
+    pub cert: String,
+    pub key: String,
+}
+
+impl Default for TlsForm {
+    fn default() -> Self {
+        TlsForm {
+            server: false,
+            name: "localhost".into(),
+            alpn: String::new(),
+            verify: TlsVerify::default(),
+            ca: String::new(),
+            own_files: false,
+            cert: String::new(),
+            key: String::new(),
+        }
+    }
 }
 
 impl Form {
@@ -114,6 +156,7 @@ impl Form {
             },
             group_interface: String::new(),
             option_edits: Default::default(),
+            tls: TlsForm::default(),
         }
     }
 }

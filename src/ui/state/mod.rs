@@ -16,7 +16,7 @@ mod view;
 
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
 pub use apply::refusal;
-pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs};
+pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs, TlsForm, TlsVerify};
 pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall};
 
 pub struct UiState {
@@ -502,6 +502,7 @@ mod tests {
             data: b.into(),
             peer: None,
             cut: 0,
+            tls: false,
         };
         // A log that holds two rows at most.
         let s = st.sockets.get_mut(&id).unwrap();

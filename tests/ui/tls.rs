@@ -1,0 +1,148 @@
+//! TLS from the window, driven as a person does: a listener starts TLS for its
+//! connections, a client starts TLS without verifying (the warning shown) and sees what
+//! was negotiated and what checking would have found; another client that checks against
+//! the system's roots is refused, with the reason in plain words; rows say TLS.
+
+use egui_kittest::kittest::Queryable;
+use socklab::engine::{Kind, Op, SocketId};
+use socklab::ui::state::Action;
+
+use crate::ui_common::*;
+
+fn select(h: &mut H, id: SocketId) {
+    act(h, Action::Select { id });
+}
+
+fn pick(h: &mut H, label: &str, item: &str) {
+    click(h, label);
+    step_until_drawn(h, "the choices", |h| h.query_by_label(item).is_some());
+    click(h, item);
+}
+
+fn tls_of(h: &H, id: SocketId) -> Option<socklab::engine::tls::TlsInfo> {
+    h.state().state.sockets[&id]
+        .snapshot
+        .as_ref()
+        .and_then(|x| x.tls.clone())
+}
+
+/// A client connected to `port`, selected.
+fn client(h: &mut H, port: u16) -> SocketId {
+    let c = new_socket(h, Kind::Stream);
+    select(h, c);
+    act(
+        h,
+        Action::Call {
+            id: c,
+            op: Op::Connect {
+                addr: socklab::engine::AddrSpec::Inet {
+                    host: "127.0.0.1".into(),
+                    port,
+                },
+            },
+        },
+    );
+    step_until_drawn(h, "the TLS row", |h| {
+        h.query_by_label("start TLS").is_some()
+    });
+    c
+}
+
+#[test]
+fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {
+    let mut h = harness();
+    let l = new_socket(&mut h, Kind::Stream);
+    select(&mut h, l);
+    click(&mut h, "bind");
+    click(&mut h, "listen");
+    step_until_drawn(&mut h, "the listener's TLS row", |h| {
+        h.query_by_label("start TLS for its connections").is_some()
+    });
+    click(&mut h, "start TLS for its connections");
+    step_until(&mut h, "the listener's server side", |a| {
+        a.state.sockets[&l]
+            .snapshot
+            .as_ref()
+            .is_some_and(|x| x.tls.as_ref().is_some_and(|t| t.own.is_some()))
+    });
+    step_until_drawn(&mut h, "its certificate in the inspector", |h| {
+        h.query_by_label("The certificate it presents").is_some()
+    });
+    click(&mut h, "auto-accept");
+    let port = h.state().state.sockets[&l]
+        .local()
+        .and_then(|e| e.port())
+        .unwrap();
+
+    // Not verified: the warning, then what was negotiated and what a check would say.
+    let c = client(&mut h, port);
+    pick(&mut h, "check the certificate", "don't verify");
+    step_until_drawn(&mut h, "the warning", |h| {
+        h.query_by_label_contains("any certificate is accepted")
+            .is_some()
+    });
+    click(&mut h, "start TLS");
+    step_until(&mut h, "the handshake done", |a| {
+        a.state.sockets[&c]
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.tls.as_ref())
+            .is_some_and(|t| t.version.is_some())
+    });
+    let tls = tls_of(&h, c).unwrap();
+    assert_eq!(tls.version.as_deref(), Some("TLSv1.3"));
+    step_until_drawn(&mut h, "the check's result", |h| {
+        // On the page's TLS row and in the inspector.
+        h.query_all_by_label_contains(
+            "the check would have failed: the certificate is self-signed and not trusted",
+        )
+        .count()
+            == 2
+    });
+    // The leaf's fingerprint is the listener's own.
+    let own = tls_of(&h, l).unwrap().own.unwrap();
+    assert_eq!(tls.chain[0].sha256, own.sha256);
+    assert!(
+        h.query_all_by_label(&own.sha256).next().is_some(),
+        "the fingerprint drawn"
+    );
+    // What it sends is plaintext on its rows, marked TLS.
+    act(
+        &mut h,
+        Action::Call {
+            id: c,
+            op: Op::SendAll {
+                data: b"over tls".to_vec(),
+                flags: 0,
+            },
+        },
+    );
+    step_until_drawn(&mut h, "the row marked TLS", |h| {
+        h.query_all_by(|n| {
+            let text = n.value().or_else(|| n.label()).unwrap_or_default();
+            text.contains(" TLS ") && text.contains("over tls")
+        })
+        .next()
+        .is_some()
+    });
+
+    // Checked against the system's roots: refused, in plain words, with CPython's line.
+    let d = client(&mut h, port);
+    click(&mut h, "start TLS");
+    step_until(&mut h, "the refusal", |a| {
+        a.state.sockets[&d].last_error.is_some()
+    });
+    let e = h.state().state.sockets[&d].last_error.clone().unwrap();
+    assert_eq!(
+        e.python_line,
+        "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)"
+    );
+    step_until_drawn(&mut h, "the reason and the hint", |h| {
+        h.query_all_by_label_contains("signed by itself")
+            .next()
+            .is_some()
+            && h.query_all_by_label_contains("as the CA file")
+                .next()
+                .is_some()
+    });
+}
