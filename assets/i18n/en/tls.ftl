@@ -28,6 +28,7 @@ tls-need-name = give the server's name (SNI): the certificate must carry it
 tls-need-ca = give the CA file (PEM) that signed the server's certificate
 tls-listener-on = TLS: the connections it accepts answer the handshake (see the inspector for the certificate)
 tls-failed = TLS failed: { $why }
+tls-listener-inspector = The connections it accepts answer the TLS handshake with this certificate.
 tls-handshaking = TLS: the handshake is going on
 tls-why-expired = the certificate has expired
 tls-why-not-yet-valid = the certificate is not valid yet

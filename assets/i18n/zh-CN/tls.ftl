@@ -28,6 +28,7 @@ tls-need-name = 请给出服务器名（SNI）：证书上必须带有它
 tls-need-ca = 请给出签发服务器证书的 CA 文件（PEM）
 tls-listener-on = TLS：它接受的连接都会应答握手（证书见检查器）
 tls-failed = TLS 失败：{ $why }
+tls-listener-inspector = 它接受的连接用这个证书应答 TLS 握手。
 tls-handshaking = TLS：握手进行中
 tls-why-expired = 证书已过期
 tls-why-not-yet-valid = 证书尚未生效

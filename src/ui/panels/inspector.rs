@@ -143,7 +143,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             if let Some(info) = &snap.tls {
                 let c = snap.counters;
-                super::tls::inspector(ui, info, (c.bytes_in, c.bytes_out));
+                let listening = snap.state == crate::engine::SockState::Listening;
+                super::tls::inspector(ui, info, (c.bytes_in, c.bytes_out), listening);
             }
             if !snap.groups.is_empty() {
                 ui.label(t!("inspector-groups"));

@@ -41,7 +41,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
             labelled_edit(ui, &t!("tls-cert"), &mut f.cert, 200.0);
             labelled_edit(ui, &t!("tls-key"), &mut f.key, 200.0);
         } else {
-            ui.label(RichText::new(t!("tls-self-signed-note")).small());
+            ui.label(RichText::new(t!("tls-self-signed-note")).weak());
         }
     } else {
         labelled_edit(ui, &t!("tls-server-name"), &mut f.name, 130.0)
@@ -202,10 +202,19 @@ fn verification_words(v: &Verification) -> (String, Option<Color32>) {
     }
 }
 
-/// The inspector's TLS section.
-pub fn inspector(ui: &mut egui::Ui, info: &TlsInfo, plain: (u64, u64)) {
+/// The inspector's TLS section. A listener has no session of its own: only the
+/// certificate its connections present.
+pub fn inspector(ui: &mut egui::Ui, info: &TlsInfo, plain: (u64, u64), listening: bool) {
     ui.separator();
     ui.strong("TLS");
+    if listening {
+        ui.label(t!("tls-listener-inspector"));
+        if let Some(own) = &info.own {
+            ui.label(RichText::new(t!("tls-own-cert")).strong());
+            cert(ui, own, "own");
+        }
+        return;
+    }
     let side = match info.side {
         TlsSide::Client => t!("tls-side-client"),
         TlsSide::Server => t!("tls-side-server"),
