@@ -191,6 +191,9 @@ pub enum Reply {
         progress: Progress,
         stopped: bool,
     },
+    /// wrap_socket's answer: the session as it stands (a listener's: the certificate its
+    /// connections present).
+    Tls(Box<crate::engine::tls::TlsInfo>),
 }
 
 /// Description of a socket when it comes into being.

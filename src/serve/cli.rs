@@ -14,10 +14,12 @@ use crate::engine::{
 };
 use crate::pyfmt::bytes_repr;
 
-pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
+pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--tls [--cert FILE --key-file FILE]] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
   RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules
   HOST defaults to 127.0.0.1; [::1]:9000 for IPv6. KIND: exact, contains, prefix, suffix, regex
-  (hex-exact... to match hex). Example: socklab serve rules 9000 --rule 'regex:^GET (\\w+)=>got {1}\\n'";
+  (hex-exact... to match hex). --tls: each connection speaks TLS, with a certificate made for
+  localhost unless --cert and --key-file (PEM) are given.
+  Example: socklab serve rules 9000 --rule 'regex:^GET (\\w+)=>got {1}\\n'";
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
@@ -29,6 +31,8 @@ pub struct Args {
     /// Log connections and reports only, not every message.
     pub quiet: bool,
     pub options: Options,
+    /// TLS on every connection, with this certificate.
+    pub tls: Option<crate::engine::tls::CertSource>,
 }
 
 /// Parses `--rule KIND:PATTERN=>REPLY` (KIND may start with `hex-`).
@@ -61,7 +65,7 @@ pub fn parse_rule(s: &str) -> Result<Rule, UsageError> {
 /// What the command line asked for: a server to run, or the help text.
 #[derive(Debug, PartialEq)]
 pub enum Asked {
-    Serve(Args),
+    Serve(Box<Args>),
     Help,
 }
 
@@ -74,6 +78,8 @@ pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<As
     let mut o = Options::default();
     let mut udp = false;
     let mut quiet = false;
+    let mut tls = false;
+    let (mut cert, mut key_file) = (None, None);
     let syntax = |e: lexopt::Error| UsageError::Syntax(e.to_string());
     let text = |v: std::ffi::OsString, what: &'static str| {
         v.into_string()
@@ -88,6 +94,9 @@ pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<As
             Long("help") | Short('h') => return Ok(Asked::Help),
             Long("udp") => udp = true,
             Long("quiet") => quiet = true,
+            Long("tls") => tls = true,
+            Long("cert") => cert = Some(p.value().map_err(syntax)?),
+            Long("key-file") => key_file = Some(p.value().map_err(syntax)?),
             Long("key") => o.key = value(&mut p, "--key")?,
             Long("digest") => o.digest = value(&mut p, "--digest")?,
             Long("reply") => o.reply = value(&mut p, "--reply")?,
@@ -131,20 +140,35 @@ pub fn parse_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<As
     let port: u16 = port.parse().map_err(|_| UsageError::Port {
         value: port.to_string(),
     })?;
-    Ok(Asked::Serve(Args {
+    let tls = match (tls || cert.is_some() || key_file.is_some(), cert, key_file) {
+        (false, ..) => None,
+        (true, _, _) if udp => return Err(UsageError::Tls("--tls runs over TCP, not --udp")),
+        (true, None, None) => Some(crate::engine::tls::CertSource::SelfSigned),
+        (true, Some(cert), Some(key)) => Some(crate::engine::tls::CertSource::Files {
+            cert: cert.into(),
+            key: key.into(),
+        }),
+        (true, _, _) => {
+            return Err(UsageError::Tls(
+                "--cert and --key-file go together (the certificate and its private key)",
+            ))
+        }
+    };
+    Ok(Asked::Serve(Box::new(Args {
         responder: responder.clone(),
         host,
         port,
         udp,
         quiet,
         options: o,
-    }))
+        tls,
+    })))
 }
 
 /// `parse_os` for arguments already text (tests, the fuzzer); help is an error here.
 pub fn parse(args: &[String]) -> Result<Args, UsageError> {
     match parse_os(args.iter().map(std::ffi::OsString::from))? {
-        Asked::Serve(a) => Ok(a),
+        Asked::Serve(a) => Ok(*a),
         Asked::Help => Err(UsageError::Help),
     }
 }
@@ -156,7 +180,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> i32 {
     let a = match parse_os(args) {
-        Ok(Asked::Serve(a)) => a,
+        Ok(Asked::Serve(a)) => *a,
         Ok(Asked::Help) => {
             let _ = writeln!(out, "{USAGE}");
             return 0;
@@ -233,6 +257,14 @@ pub fn run(
     if !a.udp {
         setup.push(Op::Listen { backlog: 1024 });
     }
+    if let Some(cert) = &a.tls {
+        setup.push(Op::StartTls {
+            spec: crate::engine::tls::TlsSpec::Server {
+                cert: cert.clone(),
+                alpn: Vec::new(),
+            },
+        });
+    }
     setup.push(Op::Respond {
         responder: Some(spec.clone()),
     });
@@ -242,22 +274,38 @@ pub fn run(
             receive: true,
         });
     }
+    let mut own = None;
     for op in setup {
-        if let Err(e) = client.call(id, op) {
-            let _ = writeln!(err, "socklab serve: {e}");
-            client.shutdown();
-            return 1;
+        match client.call(id, op) {
+            Ok(Reply::Tls(info)) => own = info.own,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(err, "socklab serve: {e}");
+                client.shutdown();
+                return 1;
+            }
         }
     }
     let local = match client.call(id, Op::GetSockName) {
         Ok(Reply::Addr(e)) => e.to_string(),
         _ => format!("{}:{}", a.host, a.port),
     };
+    // Over TLS, the certificate's fingerprint: what a client may check it against.
+    let over = match &a.tls {
+        None if a.udp => "UDP".to_string(),
+        None => "TCP".to_string(),
+        Some(_) => match own {
+            Some(c) => format!(
+                "TCP over TLS; certificate {}, SHA-256 {}",
+                c.subject, c.sha256
+            ),
+            None => "TCP over TLS".to_string(),
+        },
+    };
     let _ = writeln!(
         out,
-        "serving {} on {local} ({}); Ctrl-C stops",
-        spec.describe(),
-        if a.udp { "UDP" } else { "TCP" }
+        "serving {} on {local} ({over}); Ctrl-C stops",
+        spec.describe()
     );
     let _ = out.flush();
     log_events(&mut client, id, out, a.quiet);

@@ -104,6 +104,9 @@ pub enum UsageError {
     Arguments,
     #[error("{value:?} is not a port (0-65535)")]
     Port { value: String },
+    /// A TLS option that cannot be honoured as given.
+    #[error("{0}")]
+    Tls(&'static str),
     /// `--help`, where a server was expected (the text-only parser used by tests).
     #[error("help asked")]
     Help,

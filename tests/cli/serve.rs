@@ -109,6 +109,9 @@ fn bad_arguments_exit_2_and_exposure_is_warned() {
         &["rules", "9000", "--rule", "regex:(=>x"],
         &["chargen", "9000", "--udp", "--udp-amplify", "0"],
         &["hmac", "9000", "--key", "k", "--challenge-timeout", "inf"],
+        &["echo", "9000", "--tls", "--udp"],
+        &["echo", "9000", "--tls", "--cert", "c.pem"],
+        &["echo", "9000", "--key-file", "k.pem"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
             .arg("serve")
@@ -136,4 +139,64 @@ fn bad_arguments_exit_2_and_exposure_is_warned() {
         assert!(l.contains("reachable from the network"), "{l}");
         assert!(l.contains(named), "the address is named: {l}");
     }
+}
+
+/// `--tls`: a client speaking TLS (python3's ssl module) gets its echo, and the
+/// certificate it was shown is the one the ready line names by its SHA-256.
+#[test]
+fn echo_over_tls_names_its_certificate() {
+    let have = Command::new("python3").arg("-c").arg("pass").status();
+    if !have.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI python3 must be installed"
+        );
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["serve", "echo", "127.0.0.1:0", "--tls"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    lines.read_line(&mut first).unwrap();
+    let server = Server {
+        child,
+        lines,
+        port: 0,
+    };
+    assert!(first.contains("TCP over TLS"), "{first}");
+    let port: u16 = first
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("127.0.0.1:").and_then(|p| p.parse().ok()))
+        .unwrap();
+    let sha = first
+        .split("SHA-256 ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap()
+        .replace(':', "")
+        .to_lowercase();
+    let code = "import hashlib, socket, ssl, sys
+ctx = ssl._create_unverified_context()
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))), server_hostname='localhost')
+s.sendall(b'over tls')
+got = b''
+while len(got) < 8:
+    got += s.recv(100)
+print(got.decode(), hashlib.sha256(s.getpeercert(binary_form=True)).hexdigest())
+";
+    let out = Command::new("python3")
+        .args(["-c", code, &port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("over tls {sha}"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(server);
 }

@@ -84,7 +84,9 @@ fn certs_of(path: &Path, op: &'static str) -> Result<Vec<CertificateDer<'static>
 /// A certificate for localhost, 127.0.0.1 and ::1, signed by its own key, valid from
 /// yesterday (clocks that differ a little) for a year.
 pub fn self_signed() -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
-    let names = ["localhost", "127.0.0.1", "::1"].map(str::to_string).to_vec();
+    let names = ["localhost", "127.0.0.1", "::1"]
+        .map(str::to_string)
+        .to_vec();
     let mut params = rcgen::CertificateParams::new(names).map_err(|e| e.to_string())?;
     params.distinguished_name = rcgen::DistinguishedName::new();
     params
@@ -93,10 +95,16 @@ pub fn self_signed() -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'sta
     params
         .distinguished_name
         .push(rcgen::DnType::OrganizationName, "socklab (self-signed)");
-    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
-    let day = |d: jiff::civil::Date| rcgen::date_time_ymd(d.year().into(), d.month() as u8, d.day() as u8);
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::UTC)
+        .date();
+    let day = |d: jiff::civil::Date| {
+        rcgen::date_time_ymd(d.year().into(), d.month() as u8, d.day() as u8)
+    };
     params.not_before = day(today.yesterday().map_err(|e| e.to_string())?);
-    params.not_after = day(today.checked_add(jiff::Span::new().years(1)).map_err(|e| e.to_string())?);
+    params.not_after = day(today
+        .checked_add(jiff::Span::new().years(1))
+        .map_err(|e| e.to_string())?);
     let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
     let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));

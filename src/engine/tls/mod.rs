@@ -211,8 +211,25 @@ pub(crate) fn server_config(
     alpn: &[String],
     op: &'static str,
 ) -> Result<ServerSide, OpError> {
-    certs::server_config(cert, alpn, op)
+    // A key made, files parsed: deep in an unoptimised build, more than a worker's stack
+    // holds (it overflowed 256 KiB), so it runs on a thread of its own with room.
+    let (cert, alpn) = (cert.clone(), alpn.to_vec());
+    let made = std::thread::Builder::new()
+        .name("tls-config".into())
+        .stack_size(CONFIG_STACK)
+        .spawn(move || certs::server_config(&cert, &alpn, op));
+    match made.map(|h| h.join()) {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(OpError::internal(
+            op,
+            "making the TLS configuration panicked",
+        )),
+        Err(e) => Err(OpError::from_io(op, None, &e)),
+    }
 }
+
+/// The stack of the thread that makes a configuration.
+const CONFIG_STACK: usize = 8 << 20;
 
 #[cfg(test)]
 mod tests {

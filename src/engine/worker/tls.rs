@@ -34,7 +34,7 @@ impl Worker {
             };
             self.tls_server = Some(tls::server_config(cert, alpn, OP)?);
             self.publish(true);
-            return Ok(Reply::Unit);
+            return Ok(self.tls_reply());
         }
         if self.state != SockState::Connected {
             // As CPython's wrap_socket of an unconnected socket then do_handshake.
@@ -72,7 +72,14 @@ impl Worker {
             }
         };
         self.publish(true);
-        result.map(|()| Reply::Unit)
+        result.map(|()| self.tls_reply())
+    }
+
+    fn tls_reply(&mut self) -> Reply {
+        match self.tls_info() {
+            Some(info) => Reply::Tls(Box::new(info)),
+            None => Reply::Unit,
+        }
     }
 
     /// recv(2) through the TLS session, if there is one.
