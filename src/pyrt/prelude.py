@@ -145,3 +145,21 @@ def _join(self, timeout=None, _join_=threading.Thread.join):
             return None
 _join.__name__ = _join.__qualname__ = 'join'
 threading.Thread.join = _join
+
+# ssl: the part of Python's ssl module tutorials use, on the engine's TLS (ssl.py beside
+# this file), made when a program first imports it.
+import sys
+class _SocklabSsl:
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != 'ssl':
+            return None
+        import importlib.util
+        return importlib.util.spec_from_loader('ssl', cls, origin='socklab')
+    @staticmethod
+    def create_module(spec):
+        return None
+    @staticmethod
+    def exec_module(module, _source=_socklab.ssl_source):
+        exec(compile(_source(), '<socklab ssl>', 'exec'), module.__dict__)
+sys.meta_path.insert(0, _SocklabSsl)

@@ -243,6 +243,12 @@ mod _socklab {
     }
 
     /// A timeout as socket.setdefaulttimeout takes it (CPython's checks and messages).
+    /// The source of socklab's ssl module (ssl.py), which the prelude's importer runs.
+    #[pyfunction]
+    fn ssl_source() -> &'static str {
+        include_str!("ssl.py")
+    }
+
     #[pyfunction]
     fn timeout_value(v: PyObjectRef, vm: &VirtualMachine) -> PyResult<Option<f64>> {
         timeout_arg(v, vm)
@@ -337,9 +343,25 @@ mod _socklab {
                 args::exception(vm, args::builtin_class(vm, class), message)
             }
             ErrorKind::Internal { message } => vm.new_os_error(message.clone()),
-            // The ssl module is not in socklab run yet: its errors are OSErrors with
-            // CPython's words.
-            ErrorKind::Tls { failure } => vm.new_os_error(failure.python_message()),
+            // ssl.py's classes, with CPython's words (and errno: 1 for a refused
+            // certificate, 8 for EOF, as OpenSSL's error codes are).
+            ErrorKind::Tls { failure } => {
+                let name = failure.python_class().trim_start_matches("ssl.");
+                let code = match failure {
+                    crate::engine::tls::TlsFailure::Eof => 8,
+                    _ => 1,
+                };
+                let class = vm.import("ssl", 0).and_then(|m| m.get_attr(name, vm));
+                match class {
+                    Ok(class) => match class.call((code, failure.python_message()), vm) {
+                        Ok(exc) => exc
+                            .downcast()
+                            .unwrap_or_else(|_| vm.new_os_error(failure.python_message())),
+                        Err(e) => e,
+                    },
+                    Err(e) => e,
+                }
+            }
         }
     }
 
@@ -853,6 +875,98 @@ mod _socklab {
                 .try_into_value(vm)?;
             self.close(vm)?;
             Ok(dup)
+        }
+
+        /// What ssl.py's SSLSocket asks of the engine: TLS from now on (side "client",
+        /// "server" or "handshake": finish one the socket has), answered with
+        /// (version, cipher, alpn, verified, chain) where chain holds (subject, issuer,
+        /// not_before, not_after, sans, der, serial) per certificate.
+        #[pymethod]
+        fn _socklab_tls(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+            use crate::engine::tls::{CertSource, TlsSpec, Verification, Verify};
+            let a = args::positional(a, "_socklab_tls", 7, 7, Counts::Range, vm)?;
+            let text = |o: &PyObjectRef| -> PyResult<Option<String>> {
+                if vm.is_none(o) {
+                    return Ok(None);
+                }
+                o.str(vm).map(|s| Some(s.to_string_lossy().into_owned()))
+            };
+            let side = text(&a[0])?.unwrap_or_default();
+            let alpn: Vec<String> = match text(&a[6])? {
+                Some(list) => list
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                None => Vec::new(),
+            };
+            let spec = match side.as_str() {
+                "server" => {
+                    let cert = match (text(&a[4])?, text(&a[5])?) {
+                        (Some(c), Some(k)) => CertSource::Files {
+                            cert: c.into(),
+                            key: k.into(),
+                        },
+                        _ => CertSource::SelfSigned,
+                    };
+                    TlsSpec::Server { cert, alpn }
+                }
+                _ => {
+                    let verify = match (text(&a[2])?.as_deref(), text(&a[3])?) {
+                        (Some("cafile"), Some(path)) => Verify::CaFile { path: path.into() },
+                        (Some("none"), _) => Verify::Off,
+                        _ => Verify::System,
+                    };
+                    TlsSpec::Client {
+                        server_name: text(&a[1])?.unwrap_or_else(|| "localhost".into()),
+                        alpn,
+                        verify,
+                    }
+                }
+            };
+            let info = match self.call(Op::StartTls { spec }, vm)? {
+                Reply::Tls(info) => info,
+                other => return Err(unexpected(other, vm)),
+            };
+            let opt = |s: &Option<String>| -> PyObjectRef {
+                match s {
+                    Some(s) => vm.ctx.new_str(s.as_str()).into(),
+                    None => vm.ctx.none(),
+                }
+            };
+            let chain: Vec<PyObjectRef> = info
+                .chain
+                .iter()
+                .map(|c| {
+                    let sans: Vec<PyObjectRef> = c
+                        .sans
+                        .iter()
+                        .map(|s| vm.ctx.new_str(s.as_str()).into())
+                        .collect();
+                    vm.ctx
+                        .new_tuple(vec![
+                            vm.ctx.new_str(c.subject.as_str()).into(),
+                            vm.ctx.new_str(c.issuer.as_str()).into(),
+                            vm.ctx.new_str(c.not_before.as_str()).into(),
+                            vm.ctx.new_str(c.not_after.as_str()).into(),
+                            vm.ctx.new_list(sans).into(),
+                            vm.ctx.new_bytes(c.der.to_vec()).into(),
+                            vm.ctx.new_str(c.serial.as_str()).into(),
+                        ])
+                        .into()
+                })
+                .collect();
+            let verified = matches!(info.verification, Verification::Trusted);
+            Ok(vm
+                .ctx
+                .new_tuple(vec![
+                    opt(&info.version),
+                    opt(&info.suite),
+                    opt(&info.alpn),
+                    vm.ctx.new_bool(verified).into(),
+                    vm.ctx.new_list(chain).into(),
+                ])
+                .into())
         }
 
         #[pymethod]

@@ -15,4 +15,5 @@ mod parity;
 mod run;
 mod serve;
 mod session;
+mod tls;
 mod tutorials;

@@ -161,6 +161,80 @@ struct Recorder {
     inner: Option<Arc<WebPkiServerVerifier>>,
     enforce: bool,
     seen: Arc<Mutex<Seen>>,
+    /// The CA file's certificates: one of them shown as the server's own is trusted as
+    /// it stands, as OpenSSL trusts a certificate in its store (webpki refuses a CA
+    /// certificate as an end entity: `openssl req -x509` makes such self-signed ones).
+    pinned: Vec<CertificateDer<'static>>,
+}
+
+/// OpenSSL's view of a certificate trusted as it stands: still in its validity, and
+/// naming the server (its SANs; its CN where it has none).
+fn check_pinned(
+    der: &CertificateDer<'_>,
+    name: &ServerName<'_>,
+    now: UnixTime,
+) -> Result<(), CertificateError> {
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der.as_ref()) else {
+        return Err(CertificateError::BadEncoding);
+    };
+    let now = now.as_secs() as i64;
+    if now < cert.validity().not_before.timestamp() {
+        return Err(CertificateError::NotValidYet);
+    }
+    if now > cert.validity().not_after.timestamp() {
+        return Err(CertificateError::Expired);
+    }
+    use x509_parser::extensions::GeneralName;
+    let sans: Vec<GeneralName> = match cert.subject_alternative_name() {
+        Ok(Some(ext)) => ext.value.general_names.clone(),
+        _ => Vec::new(),
+    };
+    let dns_matches = |pattern: &str, host: &str| {
+        let (p, h) = (pattern.to_ascii_lowercase(), host.to_ascii_lowercase());
+        match p.strip_prefix("*.") {
+            Some(rest) => h
+                .split_once('.')
+                .is_some_and(|(first, tail)| !first.is_empty() && tail == rest),
+            None => p == h,
+        }
+    };
+    let ok = match name {
+        ServerName::DnsName(d) => {
+            let host = d.as_ref();
+            let dns: Vec<&str> = sans
+                .iter()
+                .filter_map(|n| match n {
+                    GeneralName::DNSName(s) => Some(*s),
+                    _ => None,
+                })
+                .collect();
+            if dns.is_empty() {
+                cert.subject()
+                    .iter_common_name()
+                    .filter_map(|cn| cn.as_str().ok())
+                    .any(|cn| dns_matches(cn, host))
+            } else {
+                dns.iter().any(|p| dns_matches(p, host))
+            }
+        }
+        ServerName::IpAddress(ip) => {
+            let want: std::net::IpAddr = (*ip).into();
+            sans.iter().any(|n| match n {
+                GeneralName::IPAddress(b) => match b.len() {
+                    4 => <[u8; 4]>::try_from(*b).is_ok_and(|a| std::net::IpAddr::from(a) == want),
+                    16 => <[u8; 16]>::try_from(*b).is_ok_and(|a| std::net::IpAddr::from(a) == want),
+                    _ => false,
+                },
+                _ => false,
+            })
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CertificateError::NotValidForName)
+    }
 }
 
 impl ServerCertVerifier for Recorder {
@@ -172,7 +246,7 @@ impl ServerCertVerifier for Recorder {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let result = match &self.inner {
+        let mut result = match &self.inner {
             Some(v) => v
                 .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
                 .map(|_| ()),
@@ -180,6 +254,15 @@ impl ServerCertVerifier for Recorder {
                 CertificateError::UnknownIssuer,
             )),
         };
+        if result.is_err()
+            && self
+                .pinned
+                .iter()
+                .any(|p| p.as_ref() == end_entity.as_ref())
+        {
+            result = check_pinned(end_entity, server_name, now)
+                .map_err(rustls::Error::InvalidCertificate);
+        }
         let self_issued =
             intermediates.is_empty() && summary(end_entity).is_some_and(|s| s.subject == s.issuer);
         let failure = result
@@ -240,11 +323,13 @@ pub(super) fn client_config(
     alpn: &[String],
     op: &'static str,
 ) -> Result<(Arc<rustls::ClientConfig>, Arc<Mutex<Seen>>), OpError> {
+    let mut pinned = Vec::new();
     let roots = match verify {
         Verify::System | Verify::Off => system_roots(),
         Verify::CaFile { path } => {
             let mut store = RootCertStore::empty();
-            let (added, _) = store.add_parsable_certificates(certs_of(path, op)?);
+            pinned = certs_of(path, op)?;
+            let (added, _) = store.add_parsable_certificates(pinned.clone());
             if added == 0 {
                 return Err(pem_error(op, path, "CA certificate"));
             }
@@ -261,6 +346,7 @@ pub(super) fn client_config(
         inner,
         enforce: *verify != Verify::Off,
         seen: seen.clone(),
+        pinned,
     };
     let mut config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
@@ -319,6 +405,11 @@ pub struct CertSummary {
     pub sans: Vec<String>,
     /// SHA-256 of the DER, as "AB:CD:..." (openssl x509 -fingerprint -sha256 writes it so).
     pub sha256: String,
+    /// The serial number in hexadecimal, as OpenSSL writes it ("41B06B35...").
+    pub serial: String,
+    /// The certificate itself (getpeercert(binary_form=True)); shared, not copied, by
+    /// each snapshot.
+    pub der: std::sync::Arc<[u8]>,
 }
 
 fn utc(secs: i64) -> String {
@@ -366,5 +457,7 @@ pub(super) fn summary(der: &CertificateDer<'_>) -> Option<CertSummary> {
         not_after: utc(cert.validity().not_after.timestamp()),
         sans,
         sha256,
+        serial: format!("{:X}", cert.serial),
+        der: der.as_ref().into(),
     })
 }

@@ -17,13 +17,6 @@ impl Worker {
                 "TLS runs on TCP sockets only",
             ));
         }
-        if self.tls.is_some() {
-            return Err(OpError::python(
-                OP,
-                "ValueError",
-                "this socket already speaks TLS",
-            ));
-        }
         if self.state == SockState::Listening {
             let TlsSpec::Server { cert, alpn } = &spec else {
                 return Err(OpError::python(
@@ -47,7 +40,11 @@ impl Worker {
                 "auto-receive is on: turn it off first, or bytes meant for the handshake would be taken as data",
             ));
         }
-        self.tls = Some(Box::new(Layer::new(&spec, OP)?));
+        // A socket that speaks TLS already (a connection its listener's TLS accepted) only
+        // finishes its handshake, as do_handshake() does.
+        if self.tls.is_none() {
+            self.tls = Some(Box::new(Layer::new(&spec, OP)?));
+        }
         let start = Instant::now();
         let deadline = self.deadline(start);
         let mut announced = false;
