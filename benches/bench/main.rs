@@ -3,7 +3,8 @@
 //! spreads, ratios socklab/peer. `scripts/bench` installs the peers and runs this; it is
 //! not part of the test suite. Every load is bounded in count and time, on loopback only.
 //!
-//! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [window] [--runs N] [--quick]
+//! cargo bench --bench bench -- [tcp] [echo] [conn] [udp] [gen] [window] [python] [tls]
+//!     [--runs N] [--quick]
 //!     [--compare OLD.json]     after the run, the ratios that moved beyond their spread
 //! cargo bench --bench bench -- --compare OLD.json --with NEW.json   two runs, no new one
 
@@ -17,6 +18,7 @@ mod real;
 mod roles;
 mod stats;
 mod tcp;
+mod tls;
 mod udp;
 mod window;
 mod window_suite;
@@ -124,9 +126,11 @@ fn main() {
         return;
     }
     if which.is_empty() {
-        which = ["tcp", "echo", "conn", "udp", "gen", "window", "python"]
-            .map(String::from)
-            .to_vec();
+        which = [
+            "tcp", "echo", "conn", "udp", "gen", "window", "python", "tls",
+        ]
+        .map(String::from)
+        .to_vec();
     }
     if !have("taskset") {
         eprintln!("bench: taskset is missing (util-linux); scripts/bench installs what is needed");
@@ -154,9 +158,10 @@ fn main() {
             "gen" => b.gen(),
             "window" => b.window(),
             "python" => b.python(),
+            "tls" => b.tls(),
             other => {
                 eprintln!(
-                    "bench: unknown benchmark {other} (tcp, echo, conn, udp, gen, window, python)"
+                    "bench: unknown benchmark {other} (tcp, echo, conn, udp, gen, window, python, tls)"
                 )
             }
         }

@@ -32,6 +32,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             arg(2)? as usize,
             arg(3)? as f64,
         ),
+        Some("tls-send") => crate::tls::tls_send(arg(1)? as u16, arg(2)?),
+        Some("tls-echo") => {
+            crate::tls::tls_echo(arg(1)? as u16, arg(2)? as usize, arg(3)? as usize)
+        }
         Some("memory-after") => crate::window::memory_after(arg(1)?),
         Some("memory-connections") => crate::window::memory_with_connections(arg(1)? as usize),
         other => Err(format!("unknown role {other:?}")),
