@@ -266,9 +266,10 @@ fn echo_client(port: u16, n: usize, size: usize) -> Result<(), String> {
         }
     }
     println!(
-        "{{\"median_us\": {}, \"p99_us\": {}}}",
+        "{{\"median_us\": {}, \"p99_us\": {}, \"p999_us\": {}}}",
         percentile(&rtts, 50.0),
-        percentile(&rtts, 99.0)
+        percentile(&rtts, 99.0),
+        percentile(&rtts, 99.9)
     );
     Ok(())
 }

@@ -132,7 +132,7 @@ impl Bench {
                 }
                 eprintln!("echo run {run}: {subject}");
                 let port = free_port();
-                let result = (|| -> Result<(f64, f64), String> {
+                let result = (|| -> Result<(f64, f64, f64), String> {
                     let _srv = self.echo_server(subject, port)?;
                     if subject == "sockperf" {
                         // sockperf's own client: round-trip times (--full-rtt), 32 bytes.
@@ -163,6 +163,7 @@ impl Bench {
                         return Ok((
                             pct("50.000").ok_or("no sockperf p50")?,
                             pct("99.000").ok_or("no sockperf p99")?,
+                            pct("99.900").ok_or("no sockperf p99.9")?,
                         ));
                     }
                     let out =
@@ -171,6 +172,7 @@ impl Bench {
                     Ok((
                         v["median_us"].as_f64().ok_or("no median")?,
                         v["p99_us"].as_f64().ok_or("no p99")?,
+                        v["p999_us"].as_f64().ok_or("no p99.9")?,
                     ))
                 })();
                 self.record(
@@ -181,7 +183,22 @@ impl Bench {
                     false,
                     result.clone().map(|r| r.0),
                 );
-                self.record("echo-rtt", subject, "p99", "us", false, result.map(|r| r.1));
+                self.record(
+                    "echo-rtt",
+                    subject,
+                    "p99",
+                    "us",
+                    false,
+                    result.clone().map(|r| r.1),
+                );
+                self.record(
+                    "echo-rtt",
+                    subject,
+                    "p99.9",
+                    "us",
+                    false,
+                    result.map(|r| r.2),
+                );
             }
         }
     }

@@ -161,13 +161,14 @@ impl Bench {
                     );
                 }
                 let port = free_port();
-                let result = (|| -> Result<(f64, f64), String> {
+                let result = (|| -> Result<(f64, f64, f64), String> {
                     let _srv = self.tls_server(subject, port, true, &files)?;
                     let out = run_client(&me, &[s("role"), s("tls-echo"), s(port), s(n), s(32)])?;
                     let v = roles::parse_json(&out.stdout)?;
                     Ok((
                         v["median_us"].as_f64().ok_or("no median")?,
                         v["p99_us"].as_f64().ok_or("no p99")?,
+                        v["p999_us"].as_f64().ok_or("no p99.9")?,
                     ))
                 })();
                 self.record(
@@ -184,7 +185,15 @@ impl Bench {
                     "p99",
                     "us",
                     false,
-                    result.map(|r| r.1),
+                    result.clone().map(|r| r.1),
+                );
+                self.record(
+                    "tls-echo-rtt",
+                    subject,
+                    "p99.9",
+                    "us",
+                    false,
+                    result.map(|r| r.2),
                 );
             }
         }
@@ -300,9 +309,10 @@ pub fn tls_echo(port: u16, n: usize, size: usize) -> Result<(), String> {
         }
     }
     println!(
-        "{{\"median_us\": {}, \"p99_us\": {}}}",
+        "{{\"median_us\": {}, \"p99_us\": {}, \"p999_us\": {}}}",
         percentile(&rtts, 50.0),
-        percentile(&rtts, 99.0)
+        percentile(&rtts, 99.0),
+        percentile(&rtts, 99.9)
     );
     Ok(())
 }

@@ -24,7 +24,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Names that are code wherever they are drawn (a responder, Python's None).
-const CODE: &[&str] = &["echo", "none", "rules", "hmac"];
+const CODE: &[&str] = &["echo", "none", "rules", "hmac", "localhost"];
 
 /// Words the English messages use and the Chinese never do: seen in the Chinese window,
 /// they are text left untranslated.

@@ -42,19 +42,34 @@ fn client(h: &mut H, port: u16) -> SocketId {
             },
         },
     );
+    open_tls(h);
     step_until_drawn(h, "the TLS row", |h| {
         h.query_by_label("start TLS").is_some()
     });
     c
 }
 
+/// Unfolds the page's TLS row (folded until asked for).
+fn open_tls(h: &mut H) {
+    step_until_drawn(h, "the TLS row", |h| h.query_by_label(OFFER).is_some());
+    click(h, OFFER);
+}
+
+const OFFER: &str = "wrap it in TLS (ssl.wrap_socket)…";
+
 #[test]
 fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {
     let mut h = harness();
     let l = new_socket(&mut h, Kind::Stream);
     select(&mut h, l);
+    // A socket never connected has no rtt to show (the kernel's starting values are not).
+    step_until_drawn(&mut h, "rtt not measured", |h| {
+        h.query_by_label("not measured: no connection yet")
+            .is_some()
+    });
     click(&mut h, "bind");
     click(&mut h, "listen");
+    open_tls(&mut h);
     step_until_drawn(&mut h, "the listener's TLS row", |h| {
         h.query_by_label("start TLS for its connections").is_some()
     });

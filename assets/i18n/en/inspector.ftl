@@ -99,3 +99,4 @@ inspector-opt-no-error = 0 (no error)
 inspector-opt-any-interface = 0.0.0.0 (the routing table's choice)
 inspector-groups = Multicast groups joined:
 inspector-group = { $group } on { $on }
+inspector-not-measured = not measured: no connection yet

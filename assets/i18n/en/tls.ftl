@@ -57,3 +57,4 @@ tls-subject = subject
 tls-issuer = issuer
 tls-valid = valid
 tls-valid-value = { $from } to { $until }
+tls-offer = wrap it in TLS (ssl.wrap_socket)…

@@ -94,3 +94,4 @@ inspector-opt-no-error = 0（没有错误）
 inspector-opt-any-interface = 0.0.0.0（由路由表决定）
 inspector-groups = 已加入的组播组：
 inspector-group = { $group }，接口 { $on }
+inspector-not-measured = 未测量：还没有连接

@@ -57,3 +57,4 @@ tls-subject = 主体
 tls-issuer = 签发者
 tls-valid = 有效期
 tls-valid-value = { $from } 至 { $until }
+tls-offer = 用 TLS 包装（ssl.wrap_socket）…

@@ -90,6 +90,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                     backlog = backlog.to_string()
                                 ),
                             );
+                        } else if tcp.rtt_us == 0 {
+                            // Nothing measured yet (never connected, or refused): the
+                            // kernel's starting values (rtt 0 +-250000, mss 536) say
+                            // nothing of a connection.
+                            row(ui, "rtt", t!("inspector-not-measured"));
                         } else {
                             row(
                                 ui,

@@ -21,6 +21,17 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
         ui.label(summary(info, listening));
         return;
     }
+    egui::CollapsingHeader::new(t!("tls-offer"))
+        .id_salt(("tls form", id.0))
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| form(ui, s, listening, actions));
+        });
+}
+
+/// The choices, and the button that starts TLS with them.
+fn form(ui: &mut egui::Ui, s: &mut SockView, listening: bool, actions: &mut Vec<Action>) {
+    let id = s.info.id;
     let f = &mut s.form.tls;
     if listening {
         f.server = true;

@@ -350,17 +350,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             call_status(ui, s, &["connect", "connect_ex"], id);
 
-            // TLS on a TCP connection or listener (and what it negotiated, once on)
-            let tcp = stream && matches!(s.info.family, Family::Inet | Family::Inet6);
-            let tls_on = s.snapshot.as_ref().is_some_and(|x| x.tls.is_some());
-            if tcp
-                && !s.closed
-                && (tls_on || matches!(st, SockState::Connected | SockState::Listening))
-            {
-                row(ui, "TLS", |ui| super::tls::show(ui, s, actions));
-                call_status(ui, s, &["wrap_socket"], id);
-            }
-
             // send (a listener keeps the editor: broadcast sends its bytes to the clients)
             if !s.closed {
                 row(ui, &t!("workspace-row-send"), |ui| {
@@ -437,6 +426,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             }
             if s.closed {
                 return;
+            }
+
+            // TLS on a TCP connection or listener (what it negotiated, once on): after the
+            // plain calls, folded until asked for.
+            let tcp = stream && matches!(s.info.family, Family::Inet | Family::Inet6);
+            let tls_on = s.snapshot.as_ref().is_some_and(|x| x.tls.is_some());
+            if tcp && (tls_on || matches!(st, SockState::Connected | SockState::Listening)) {
+                row(ui, "TLS", |ui| super::tls::show(ui, s, actions));
+                call_status(ui, s, &["wrap_socket"], id);
             }
 
             // responders, and a listener's clients
