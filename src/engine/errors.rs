@@ -376,7 +376,7 @@ fn explain_tls(failure: &crate::engine::tls::TlsFailure) -> (String, Option<Stri
         ),
         F::WrongName { name } => (
             t!("errors-tls-wrong-name", name = name),
-            Some(t!("errors-tls-wrong-name-hint")),
+            Some(t!("errors-tls-wrong-name-hint", name = name)),
         ),
         F::UnknownIssuer => (
             t!("errors-tls-unknown-issuer"),

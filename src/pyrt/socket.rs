@@ -877,14 +877,16 @@ mod _socklab {
             Ok(dup)
         }
 
-        /// What ssl.py's SSLSocket asks of the engine: TLS from now on (side "client",
-        /// "server" or "handshake": finish one the socket has), answered with
+        /// What ssl.py's SSLSocket asks of the engine: TLS from now on (side "client" or
+        /// "server"; a socket that has a session finishes its handshake), with
+        /// (side, server_hostname, verify, cafile, certfile, keyfile, alpn, check_hostname),
+        /// answered with
         /// (version, cipher, alpn, verified, chain) where chain holds (subject, issuer,
         /// not_before, not_after, sans, der, serial) per certificate.
         #[pymethod]
         fn _socklab_tls(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
             use crate::engine::tls::{CertSource, TlsSpec, Verification, Verify};
-            let a = args::positional(a, "_socklab_tls", 7, 7, Counts::Range, vm)?;
+            let a = args::positional(a, "_socklab_tls", 8, 8, Counts::Range, vm)?;
             let text = |o: &PyObjectRef| -> PyResult<Option<String>> {
                 if vm.is_none(o) {
                     return Ok(None);
@@ -918,9 +920,11 @@ mod _socklab {
                         _ => Verify::System,
                     };
                     TlsSpec::Client {
-                        server_name: text(&a[1])?.unwrap_or_else(|| "localhost".into()),
+                        // None: no SNI, the peer's address as the name (as OpenSSL).
+                        server_name: text(&a[1])?.unwrap_or_default(),
                         alpn,
                         verify,
+                        check_name: a[7].clone().try_to_bool(vm)?,
                     }
                 }
             };

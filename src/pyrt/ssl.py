@@ -214,18 +214,26 @@ class SSLSocket(_socket.socket):
         except OSError:
             connected = False
         listening = bool(self.getsockopt(_socket.SOL_SOCKET, _socket.SO_ACCEPTCONN))
-        if listening and server_side:
-            self._start('server')
-        elif connected and handshake:
-            self._start('server' if server_side else 'client')
+        try:
+            # A connected socket's handshake runs now even with do_handshake_on_connect
+            # False: nothing may go out in the clear before it (CPython does it on the
+            # first read or write).
+            if listening and server_side:
+                self._start()
+            elif connected:
+                self._start()
+        except:
+            self.close()
+            raise
         return self
 
-    def _start(self, side):
+    def _start(self):
         ctx = self._context
         verify, cafile = ctx._verify()
         self._session = self._socklab_tls(
-            side, self.server_hostname, verify, cafile, ctx._certfile, ctx._keyfile,
-            ','.join(ctx._alpn))
+            'server' if self.server_side else 'client', self.server_hostname, verify,
+            cafile, ctx._certfile, ctx._keyfile, ','.join(ctx._alpn),
+            bool(ctx.check_hostname))
 
     @property
     def context(self):
@@ -233,23 +241,32 @@ class SSLSocket(_socket.socket):
 
     def connect(self, address):
         super().connect(address)
-        self._start('client')
+        self._start()
 
     def connect_ex(self, address):
         err = super().connect_ex(address)
         if err == 0:
-            self._start('client')
+            self._start()
         return err
 
+    def listen(self, *args):
+        super().listen(*args)
+        # Wrapped before it listened: its connections speak TLS from now on.
+        if self.server_side and self._session is None:
+            self._start()
+
     def do_handshake(self, block=False):
-        self._start('handshake' if self._session is None and self.server_side else
-                    ('server' if self.server_side else 'client'))
+        self._start()
 
     def accept(self):
         fd, addr = self._accept()
         conn = SSLSocket._from_fd(self.family, self.type, self.proto, fd,
                                   _socket.getdefaulttimeout(), self._context, True, None)
-        conn._start('handshake')
+        try:
+            conn._start()
+        except:
+            conn.close()
+            raise
         return conn, addr
 
     def version(self):

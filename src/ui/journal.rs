@@ -332,6 +332,7 @@ fn tls_line(name: &str, spec: &crate::engine::tls::TlsSpec) -> String {
             server_name,
             alpn,
             verify,
+            ..
         } => (
             match verify {
                 Verify::System => "ssl.create_default_context()".to_string(),

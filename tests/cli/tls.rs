@@ -13,6 +13,8 @@ use crate::parity::python;
 const CLIENT: &str = r#"import socket, ssl, sys
 port, cafile, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 ctx = ssl.create_default_context(cafile=cafile)
+if len(sys.argv) > 4:
+    ctx.check_hostname = False
 try:
     with socket.create_connection(('127.0.0.1', port)) as sock:
         with ctx.wrap_socket(sock, server_hostname=name) as ssock:
@@ -28,6 +30,8 @@ except ssl.SSLError as e:
     print(e)
 "#;
 
+/// A server, wrapping its listener (argv[3] "listener") or each connection it accepted
+/// (the other way tutorials write it).
 const SERVER: &str = r#"import socket, ssl, sys
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(sys.argv[1], sys.argv[2])
@@ -35,13 +39,17 @@ with socket.socket() as s:
     s.bind(('127.0.0.1', 0))
     s.listen()
     print('PORT', s.getsockname()[1], flush=True)
-    with ctx.wrap_socket(s, server_side=True) as ss:
+    if sys.argv[3] == 'listener':
+        ss = ctx.wrap_socket(s, server_side=True)
         conn, addr = ss.accept()
-        with conn:
-            print(conn.version(), conn.cipher()[0])
-            data = conn.recv(100)
-            print('got', data)
-            conn.sendall(data.upper())
+    else:
+        plain, addr = s.accept()
+        conn = ctx.wrap_socket(plain, server_side=True)
+    with conn:
+        print(conn.version(), conn.cipher()[0])
+        data = conn.recv(100)
+        print('got', data)
+        conn.sendall(data.upper())
 "#;
 
 /// A certificate as `openssl req -x509` makes it (CN and SAN localhost, a CA itself),
@@ -123,9 +131,16 @@ fn s_server(c: &str, k: &str) -> (Killed, u16) {
     panic!("s_server gave no port");
 }
 
+/// Each program ends within a minute, or the test fails instead of hanging.
 fn socklab() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_socklab"));
-    cmd.arg("run");
+    let mut cmd = Command::new("timeout");
+    cmd.args(["60", env!("CARGO_BIN_EXE_socklab"), "run"]);
+    cmd
+}
+
+fn python3() -> Command {
+    let mut cmd = Command::new("timeout");
+    cmd.args(["60", "python3"]);
     cmd
 }
 
@@ -162,27 +177,28 @@ fn a_tls_client_prints_what_python3_prints() {
     let dir = tempfile::tempdir().unwrap();
     let prog = dir.path().join("client.py");
     std::fs::write(&prog, CLIENT).unwrap();
-    for (expired, name) in [
-        (false, "localhost"),
-        (false, "wrong.example"),
-        (true, "localhost"),
+    // (expired, the name asked for, check_hostname off)
+    for (expired, name, nocheck) in [
+        (false, "localhost", false),
+        (false, "wrong.example", false),
+        (false, "wrong.example", true),
+        (true, "localhost", false),
     ] {
         let sub = tempfile::tempdir().unwrap();
         let (c, k) = openssl_cert(sub.path(), expired);
         let mut outs = Vec::new();
         for socklab_run in [false, true] {
             let (_server, port) = s_server(&c, &k);
-            let mut cmd = if socklab_run {
-                socklab()
-            } else {
-                Command::new("python3")
-            };
+            let mut cmd = if socklab_run { socklab() } else { python3() };
             cmd.arg(&prog).args([&port.to_string(), &c, name]);
+            if nocheck {
+                cmd.arg("nocheck");
+            }
             outs.push(output(cmd));
         }
         assert_eq!(
             outs[1], outs[0],
-            "socklab run (left) and python3 (right), {name} expired={expired}"
+            "socklab run (left) and python3 (right), {name} expired={expired} nocheck={nocheck}"
         );
         assert!(!outs[0].contains("Traceback"), "{}", outs[0]);
     }
@@ -204,32 +220,32 @@ with ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))), 
     print(s.recv(100))
 ";
     let mut outs = Vec::new();
-    for socklab_run in [false, true] {
-        let mut cmd = if socklab_run {
-            socklab()
-        } else {
-            Command::new("python3")
-        };
+    for (socklab_run, wrapped) in [
+        (false, "listener"),
+        (true, "listener"),
+        (false, "connection"),
+        (true, "connection"),
+    ] {
+        let mut cmd = if socklab_run { socklab() } else { python3() };
         let mut server = cmd
             .arg(&prog)
-            .args([&c, &k])
+            .args([c.as_str(), k.as_str(), wrapped])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut lines = BufReader::new(server.stdout.take().unwrap());
+        let out = server.stdout.take();
+        // Killed when dropped, whatever fails below.
+        let server = Killed(server);
+        let mut lines = BufReader::new(out.unwrap());
         let mut first = String::new();
         lines.read_line(&mut first).unwrap();
-        let server = Killed(server);
         let port = first
             .trim()
             .strip_prefix("PORT ")
             .unwrap_or_else(|| panic!("{first:?}"))
             .to_string();
-        let said = Command::new("python3")
-            .args(["-c", client, &port, &c])
-            .output()
-            .unwrap();
+        let said = python3().args(["-c", client, &port, &c]).output().unwrap();
         let mut rest = String::new();
         for l in lines.lines().map_while(Result::ok) {
             rest.push_str(&l);
@@ -238,10 +254,18 @@ with ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))), 
         drop(server);
         outs.push(format!("{}{rest}", String::from_utf8_lossy(&said.stdout)));
     }
-    assert_eq!(outs[1], outs[0], "socklab run (left) and python3 (right)");
-    assert!(
-        outs[0].contains("b'SHOUT'") && outs[0].contains("got b'shout'"),
-        "{}",
-        outs[0]
+    assert_eq!(
+        outs[1], outs[0],
+        "socklab run (left) and python3 (right), a wrapped listener"
     );
+    assert_eq!(
+        outs[3], outs[2],
+        "socklab run (left) and python3 (right), a wrapped connection"
+    );
+    for out in &outs {
+        assert!(
+            out.contains("b'SHOUT'") && out.contains("got b'shout'"),
+            "{out}"
+        );
+    }
 }

@@ -162,6 +162,7 @@ fn client_spec(name: &str, verify: Verify) -> TlsSpec {
         server_name: name.into(),
         alpn: Vec::new(),
         verify,
+        check_name: true,
     }
 }
 
@@ -215,6 +216,7 @@ fn a_client_handshakes_with_openssl_s_server_and_talks_both_ways() {
         server_name: "localhost".into(),
         alpn: vec!["echo".into()],
         verify: Verify::CaFile { path: c.clone() },
+        check_name: true,
     };
     // wrap_socket answers with the session as it stands.
     let Reply::Tls(answered) = d.ok(s, Op::StartTls { spec }) else {
@@ -341,6 +343,10 @@ fn a_wrong_name_and_an_expired_certificate_are_refused_with_cpythons_words() {
             assert!(
                 why.contains("wrong.example") && hint.contains("SAN"),
                 "{why} {hint}"
+            );
+            assert!(
+                hint.contains("includes wrong.example"),
+                "the name in the hint: {hint}"
             );
         }
         // The inspector still shows the certificate that was refused, and why.
@@ -603,9 +609,9 @@ with ctx.wrap_socket(l.accept()[0], server_side=True) as s:
 }
 
 /// A listener answering with a responder over TLS: what python3's ssl client sends is
-/// answered through the session (echo), a greeting made before the handshake ends waits
-/// for it (greet), and a responder that hangs up after its greeting (daytime) has it
-/// delivered before the close.
+/// answered through the session (echo, upper), and a responder that greets before the
+/// handshake has ended and hangs up after it (daytime) has its greeting delivered once
+/// the handshake is done, before the close.
 #[test]
 fn responders_answer_over_tls() {
     if !have_python() {
@@ -697,4 +703,61 @@ print(repr(got))
         line.starts_with("b'") && line.ends_with("\\r\\n'") && line.len() > 12,
         "{line}"
     );
+}
+
+/// shutdown(SHUT_WR) right after a sendall: the records the session still held go out
+/// before the FIN (the peer, python3's ssl, counts every byte), and a close afterwards
+/// loses nothing either.
+#[test]
+fn shutdown_after_sendall_sends_every_record_first() {
+    if !have_python() {
+        return;
+    }
+    const SIZE: usize = 8 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let (c, k) = cert(dir.path(), &["localhost"], false);
+    let code = "import socket, ssl, sys, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+l = socket.create_server(('127.0.0.1', 0))
+print('PORT', l.getsockname()[1])
+with ctx.wrap_socket(l.accept()[0], server_side=True) as s:
+    n = 0
+    while True:
+        try:
+            b = s.recv(1 << 16)
+        except ssl.SSLError as e:
+            print('error', e)
+            break
+        if not b:
+            break
+        n += len(b)
+        time.sleep(0.005)
+    print(n)
+";
+    let peer = python(code, &[c.to_str().unwrap(), k.to_str().unwrap()]);
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Stream);
+    d.connect(s, peer.addr());
+    d.ok(
+        s,
+        Op::StartTls {
+            spec: client_spec("localhost", Verify::CaFile { path: c.clone() }),
+        },
+    );
+    d.ok(
+        s,
+        Op::SendAll {
+            data: vec![7u8; SIZE],
+            flags: 0,
+        },
+    );
+    d.ok(
+        s,
+        Op::Shutdown {
+            how: socklab::engine::How::Write,
+        },
+    );
+    assert_eq!(peer.line(), SIZE.to_string());
+    d.close(s);
 }

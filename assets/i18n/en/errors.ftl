@@ -112,5 +112,5 @@ errors-tls-eof = The connection ended in the middle of the TLS handshake: the pe
 errors-tls-eof-hint = Check that the peer speaks TLS on this port and look at its own log for why it gave up.
 errors-tls-alert = The peer ended the TLS session with an alert: { $alert }.
 errors-tls-alert-hint = The alert says what the peer objected to: a certificate it does not trust, a protocol or ALPN it does not offer. Change that side, then connect again.
-errors-tls-other = TLS failed: what arrived was not what the protocol allows at this point.
-errors-tls-other-hint = Check that both ends speak TLS (not plain TCP) on this connection, then connect again.
+errors-tls-other = TLS failed: the two ends could not agree, or what arrived was not what TLS allows at this point (the line above gives rustls's words).
+errors-tls-other-hint = Compare both ends' TLS settings (protocol versions, cipher suites, ALPN, certificate type) and check that both speak TLS on this connection, then connect again.

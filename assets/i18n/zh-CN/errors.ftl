@@ -111,5 +111,5 @@ errors-tls-eof = 连接在 TLS 握手中途结束了：对端关闭了它（也�
 errors-tls-eof-hint = 确认对端在这个端口上说 TLS，并查看它自己的日志了解它为何放弃。
 errors-tls-alert = 对端用一个警报结束了 TLS 会话：{ $alert }。
 errors-tls-alert-hint = 警报说明了对端反对什么：它不信任的证书、它不提供的协议或 ALPN。改好那一端，然后重新连接。
-errors-tls-other = TLS 失败：收到的内容不是协议此时允许的。
-errors-tls-other-hint = 确认两端在这条连接上都说 TLS（而不是普通 TCP），然后重新连接。
+errors-tls-other = TLS 失败：两端无法达成一致，或者收到的内容不是 TLS 此时允许的（上面一行是 rustls 的原话）。
+errors-tls-other-hint = 比较两端的 TLS 设置（协议版本、密码套件、ALPN、证书类型），并确认两端在这条连接上都说 TLS，然后重新连接。

@@ -50,6 +50,10 @@ pub(crate) struct Layer {
     failure: Option<TlsFailure>,
     /// The socket said end of stream.
     eof: bool,
+    /// Writing records failed (the peer reset, EPIPE): nothing more goes out, and the
+    /// errno is what every later write answers (rustls keeps the records it could not
+    /// write, which would keep asking for POLLOUT for ever).
+    dead: Option<i32>,
     /// Plaintext was taken before the handshake ended (a responder's greeting): a close
     /// waits for the handshake, so it goes out.
     early: bool,
@@ -57,21 +61,33 @@ pub(crate) struct Layer {
 
 impl Layer {
     /// A session for a connected socket, as `spec` asks.
-    pub(crate) fn new(spec: &TlsSpec, op: &'static str) -> Result<Layer, OpError> {
+    /// `peer`: the address connected to, the name when none is given (no SNI is sent).
+    pub(crate) fn new(
+        spec: &TlsSpec,
+        peer: Option<std::net::IpAddr>,
+        op: &'static str,
+    ) -> Result<Layer, OpError> {
         match spec {
             TlsSpec::Client {
                 server_name,
                 alpn,
                 verify,
+                check_name,
             } => {
-                let name = ServerName::try_from(server_name.clone()).map_err(|_| {
+                let given = if server_name.is_empty() {
+                    peer.map(|ip| ip.to_string())
+                        .unwrap_or_else(|| "localhost".into())
+                } else {
+                    server_name.clone()
+                };
+                let name = ServerName::try_from(given).map_err(|_| {
                     OpError::python(
                         op,
                         "ValueError",
                         format!("server_hostname {server_name:?} is not a host name or an address"),
                     )
                 })?;
-                let (config, seen) = certs::client_config(verify, alpn, op)?;
+                let (config, seen) = certs::client_config(verify, alpn, *check_name, op)?;
                 let sni = matches!(name, ServerName::DnsName(_)).then(|| server_name.clone());
                 let conn = rustls::ClientConnection::new(config, name)
                     .map_err(|e| OpError::python(op, "ssl.SSLError", e.to_string()))?;
@@ -85,7 +101,8 @@ impl Layer {
                 ))
             }
             TlsSpec::Server { cert, alpn } => {
-                let config = certs::server_config(cert, alpn, op)?;
+                // Made on a thread with room (a key made, PEM parsed: deep in debug builds).
+                let config = super::server_config(cert, alpn, op)?;
                 Layer::server(&config, op)
             }
         }
@@ -127,6 +144,7 @@ impl Layer {
             failure: None,
             eof: false,
             early: false,
+            dead: None,
         }
     }
 
@@ -142,7 +160,7 @@ impl Layer {
     /// the handshake goes on (POLLIN: the worker drives it on its own).
     pub(crate) fn interest(&self) -> i16 {
         let mut events = 0;
-        if self.failure.is_some() {
+        if self.failure.is_some() || self.dead.is_some() {
             return 0;
         }
         if self.conn.wants_write() {
@@ -165,14 +183,40 @@ impl Layer {
 
     /// Writes what records the socket takes now; Ok(true) once none wait.
     pub(crate) fn flush(&mut self, sock: &Socket) -> io::Result<bool> {
+        if let Some(errno) = self.dead {
+            return Err(io::Error::from_raw_os_error(errno));
+        }
         while self.conn.wants_write() {
             match self.conn.write_tls(&mut Wire(sock)) {
                 Ok(n) => self.wire_out += n as u64,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) => return Err(e),
+                Err(e) => {
+                    self.dead = Some(e.raw_os_error().unwrap_or(libc::EPIPE));
+                    return Err(e);
+                }
             }
         }
         Ok(true)
+    }
+
+    /// The records the session holds, written to the kernel, waiting for room up to
+    /// `patience` (before a shutdown or a close: the kernel sends what it holds after
+    /// them, the session's own buffer would be lost).
+    pub(crate) fn drain(&mut self, sock: &Socket, patience: std::time::Duration) {
+        use std::os::fd::AsFd;
+        let until = std::time::Instant::now() + patience;
+        while let Ok(false) = self.flush(sock) {
+            let left = crate::sys::ms_until(until);
+            if left <= 0 {
+                break;
+            }
+            crate::sys::poll2(None, sock.as_fd(), libc::POLLOUT, left.min(100));
+        }
+    }
+
+    /// A send waits for the handshake, not for room: POLLIN moves it on.
+    pub(crate) fn waits_for_handshake(&self) -> bool {
+        self.conn.is_handshaking() && self.failure.is_none() && self.dead.is_none()
     }
 
     /// Reads the records the socket holds now and processes them. Ok(false): it held none
@@ -326,13 +370,10 @@ impl Layer {
             return;
         }
         self.conn.send_close_notify();
-        while let Ok(false) = self.flush(sock) {
-            let left = crate::sys::ms_until(until);
-            if left <= 0 {
-                break;
-            }
-            crate::sys::poll2(None, sock.as_fd(), libc::POLLOUT, left.min(100));
-        }
+        self.drain(
+            sock,
+            until.saturating_duration_since(std::time::Instant::now()),
+        );
         while let Ok(true) = self.pull(sock) {}
     }
 

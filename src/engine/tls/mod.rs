@@ -24,6 +24,9 @@ pub enum TlsSpec {
         server_name: String,
         alpn: Vec<String>,
         verify: Verify,
+        /// The certificate must name `server_name` (CPython's check_hostname); off, the
+        /// chain is still checked. An empty `server_name` sends no SNI.
+        check_name: bool,
     },
     /// This end is the server: on a connected socket it answers its peer's handshake; on
     /// a listener, every connection it accepts from now on does.
@@ -163,7 +166,14 @@ impl TlsFailure {
             TlsFailure::Eof => format!(
                 "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol {AT}"
             ),
-            TlsFailure::Alert { alert } => format!("[SSL: {}] {} {AT}", alert_reason(alert), alert),
+            TlsFailure::Alert { alert } => {
+                let reason = alert_reason(alert);
+                let words = reason
+                    .to_ascii_lowercase()
+                    .replacen('_', " ", 2)
+                    .replace('_', " ");
+                format!("[SSL: {reason}] {words} {AT}")
+            }
             TlsFailure::Other { message } => format!("[SSL] {message} {AT}"),
         }
     }
@@ -174,9 +184,28 @@ impl TlsFailure {
     }
 }
 
-/// An alert's name as OpenSSL words its reason ("TLSV1_ALERT_UNKNOWN_CA").
+/// An alert's name as OpenSSL words its reason ("TLSV1_ALERT_UNKNOWN_CA"; the alerts
+/// SSL 3 already had are "SSLV3_ALERT_BAD_CERTIFICATE").
 fn alert_reason(alert: &str) -> String {
-    let mut out = String::from("TLSV1_ALERT_");
+    const SSLV3: &[&str] = &[
+        "CloseNotify",
+        "UnexpectedMessage",
+        "BadRecordMac",
+        "DecompressionFailure",
+        "HandshakeFailure",
+        "NoCertificate",
+        "BadCertificate",
+        "UnsupportedCertificate",
+        "CertificateRevoked",
+        "CertificateExpired",
+        "CertificateUnknown",
+        "IllegalParameter",
+    ];
+    let mut out = String::from(if SSLV3.contains(&alert) {
+        "SSLV3_ALERT_"
+    } else {
+        "TLSV1_ALERT_"
+    });
     let mut lower_before = false;
     for c in alert.chars() {
         if c.is_ascii_uppercase() && lower_before {
@@ -251,7 +280,14 @@ mod tests {
         assert_eq!(alert_reason("UnknownCA"), "TLSV1_ALERT_UNKNOWN_CA");
         assert_eq!(
             alert_reason("BadCertificate"),
-            "TLSV1_ALERT_BAD_CERTIFICATE"
+            "SSLV3_ALERT_BAD_CERTIFICATE"
+        );
+        assert_eq!(
+            TlsFailure::Alert {
+                alert: "UnknownCA".into()
+            }
+            .python_message(),
+            "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca (_ssl.c:1006)"
         );
     }
 }

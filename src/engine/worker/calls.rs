@@ -54,7 +54,7 @@ impl Worker {
                 poll2(
                     self.wake.fd(),
                     self.sock.as_fd(),
-                    events | extra | job_events | out_events | self.tls_interest(),
+                    self.tls_events(events | extra | job_events | out_events),
                     ms,
                 )
             } else {

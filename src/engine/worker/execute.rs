@@ -200,6 +200,9 @@ impl Worker {
                     How::Write => (std::net::Shutdown::Write, "shutdown(SHUT_WR)"),
                     How::Both => (std::net::Shutdown::Both, "shutdown(SHUT_RDWR)"),
                 };
+                if how != How::Read {
+                    self.tls_drain();
+                }
                 self.sock
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;

@@ -179,11 +179,7 @@ impl Worker {
             timeout
         };
         (
-            self.continuous_interest()
-                | job_events
-                | answer_events
-                | out_events
-                | self.tls_interest(),
+            self.tls_events(self.continuous_interest() | job_events | answer_events | out_events),
             timeout,
         )
     }
@@ -196,7 +192,7 @@ impl Worker {
             self.pull_commands(false);
         }
         self.tls_step(ready);
-        let tls_plain = self.auto.auto_recv.is_some() && self.tls_readable();
+        let tls_plain = self.auto.auto_recv.is_some() && !self.auto.eof && self.tls_readable();
         if ready & !libc::POLLOUT != 0 || self.accept_retry_due() || tls_plain {
             self.continuous_step();
         }

@@ -43,7 +43,13 @@ impl Worker {
         // A socket that speaks TLS already (a connection its listener's TLS accepted) only
         // finishes its handshake, as do_handshake() does.
         if self.tls.is_none() {
-            self.tls = Some(Box::new(Layer::new(&spec, OP)?));
+            let peer = self
+                .sock
+                .peer_addr()
+                .ok()
+                .and_then(|a| a.as_socket())
+                .map(|a| a.ip());
+            self.tls = Some(Box::new(Layer::new(&spec, peer, OP)?));
         }
         let start = Instant::now();
         let deadline = self.deadline(start);
@@ -112,6 +118,26 @@ impl Worker {
         self.tls.as_deref().map_or(0, Layer::interest)
     }
 
+    /// A poll's events with the session's needs: while the handshake goes on, sends
+    /// waiting for it wait for POLLIN (the handshake's records), not POLLOUT, which an
+    /// idle socket always reports (a spin).
+    pub(super) fn tls_events(&self, events: i16) -> i16 {
+        match self.tls.as_deref() {
+            Some(l) if l.waits_for_handshake() => {
+                (events & !libc::POLLOUT) | l.interest() | libc::POLLIN
+            }
+            _ => events | self.tls_interest(),
+        }
+    }
+
+    /// Before shutdown(SHUT_WR) or close: the records the session holds go to the kernel
+    /// first, or the FIN would pass them.
+    pub(super) fn tls_drain(&mut self) {
+        if let Some(layer) = self.tls.as_deref_mut() {
+            layer.drain(&self.sock, std::time::Duration::from_secs(10));
+        }
+    }
+
     /// Plaintext waits in the session: a recv needs no wait for the socket.
     pub(super) fn tls_readable(&mut self) -> bool {
         self.tls.as_deref_mut().is_some_and(Layer::readable)
@@ -134,8 +160,10 @@ impl Worker {
                 Ok(())
             };
         let now_done = !layer.handshaking() && layer.failed().is_none();
+        let op = if was { "do_handshake" } else { "send" };
         if let Err(e) = result {
-            self.report(OpError::from_io("do_handshake", None, &e));
+            // Said once: a failed session asks the socket for nothing more.
+            self.report(OpError::from_io(op, None, &e));
             self.view.snapshot_due = true;
         } else if was && now_done {
             self.view.snapshot_due = true;

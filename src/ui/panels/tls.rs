@@ -154,6 +154,7 @@ impl TlsForm {
             server_name: name.to_string(),
             alpn,
             verify,
+            check_name: true,
         })
     }
 }
@@ -322,7 +323,8 @@ mod tests {
             TlsSpec::Client {
                 server_name: "example.org".into(),
                 alpn: vec!["h2".into(), "http/1.1".into()],
-                verify: Verify::System
+                verify: Verify::System,
+                check_name: true,
             }
         );
         f.verify = TlsVerify::CaFile;
