@@ -200,3 +200,29 @@ print(got.decode(), hashlib.sha256(s.getpeercert(binary_form=True)).hexdigest())
     );
     drop(server);
 }
+
+/// A client that speaks no TLS to a `--tls` server (it connects and says nothing) costs
+/// the server no CPU: the greeting chargen makes before the handshake waits for the
+/// handshake's records, not for an idle socket's room (which spun before).
+#[test]
+fn a_silent_client_of_a_tls_server_costs_no_cpu() {
+    let mut server = Server::start(&["chargen", "127.0.0.1:0", "--tls"]);
+    let _client = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    server.expect("+ conn1");
+    let cpu = |pid: u32| -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let f: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / 100.0
+    };
+    let pid = server.child.id();
+    let before = cpu(pid);
+    // Measured over two seconds of wall time (a spin would use all of them).
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu(pid) - before;
+    assert!(used < 0.2, "{used} s of CPU in 2 s with one silent client");
+}
