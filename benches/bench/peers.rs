@@ -100,6 +100,16 @@ pub fn run_client(program: &str, args: &[String]) -> Result<Output, String> {
     Ok(out)
 }
 
+/// CPU seconds (user + system) a process has used, from /proc.
+pub fn cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command's closing parenthesis; utime and stime are 14th and 15th.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 pub fn s(x: impl ToString) -> String {
     x.to_string()
 }

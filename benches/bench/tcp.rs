@@ -61,14 +61,16 @@ impl Bench {
                 }
                 eprintln!("tcp run {run}: {subject}");
                 let port = free_port();
-                let result = (|| -> Result<f64, String> {
+                // The receiver's CPU seconds per GB beside its throughput (issue 21).
+                let result = (|| -> Result<(f64, f64), String> {
                     if subject == "iperf3" {
-                        let _srv = start_server(
+                        let srv = start_server(
                             "iperf3",
                             &[s("-s"), s("-1"), s("-B"), s("127.0.0.1"), s("-p"), s(port)],
                             port,
                             None,
                         )?;
+                        let before = cpu_secs(srv.0.id());
                         let out = run_client(
                             "iperf3",
                             &[
@@ -86,9 +88,10 @@ impl Bench {
                         let bps = v["end"]["sum_received"]["bits_per_second"]
                             .as_f64()
                             .ok_or("no iperf3 result")?;
-                        return Ok(bps / 8e9);
+                        let cpu = per_gb(before, cpu_secs(srv.0.id()), bytes);
+                        return Ok((bps / 8e9, cpu));
                     }
-                    let _srv = match subject {
+                    let srv = match subject {
                         "socklab" => start_server(
                             &me,
                             &[s("role"), s("recv-socklab"), s(port), s(bytes)],
@@ -112,11 +115,29 @@ impl Bench {
                             None,
                         )?,
                     };
+                    let before = cpu_secs(srv.0.id());
                     let out = run_client(&me, &[s("role"), s("send"), s(port), s(bytes)])?;
+                    let after = cpu_secs(srv.0.id());
                     let v = roles::parse_json(&out.stdout)?;
-                    v["gbps"].as_f64().ok_or_else(|| "no gbps".into())
+                    let gbps = v["gbps"].as_f64().ok_or("no gbps")?;
+                    Ok((gbps, per_gb(before, after, bytes)))
                 })();
-                self.record("tcp-receive", subject, "throughput", "GB/s", true, result);
+                self.record(
+                    "tcp-receive",
+                    subject,
+                    "throughput",
+                    "GB/s",
+                    true,
+                    result.clone().map(|r| r.0),
+                );
+                self.record(
+                    "tcp-receive",
+                    subject,
+                    "cpu",
+                    "s/GB",
+                    false,
+                    result.map(|r| r.1),
+                );
             }
         }
     }
@@ -236,5 +257,14 @@ impl Bench {
                 }
             }
         }
+    }
+}
+
+/// CPU seconds per GB from two readings (NaN, a failure, when either is missing: the
+/// process ended before the second).
+fn per_gb(before: Option<f64>, after: Option<f64>, bytes: u64) -> f64 {
+    match (before, after) {
+        (Some(b), Some(a)) => (a - b) / (bytes as f64 / 1e9),
+        _ => f64::NAN,
     }
 }

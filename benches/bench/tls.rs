@@ -32,16 +32,6 @@ fn certificate(dir: &Path) -> Result<(String, String, String), String> {
     Ok((p(&c), p(&k), p(&both)))
 }
 
-/// CPU seconds (user + system) a process has used, from /proc.
-fn cpu_secs(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command's closing parenthesis; utime and stime are 14th and 15th.
-    let rest = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
-}
-
 impl Bench {
     fn tls_server(
         &self,
