@@ -16,7 +16,8 @@ impl Bench {
                 for subject in ["socklab", "sockperf"] {
                     eprintln!("udp run {run}: {subject} {size} bytes");
                     let port = free_port();
-                    let result = (|| -> Result<(f64, f64), String> {
+                    // (datagrams/s, loss %, the receiver's CPU µs per datagram received)
+                    let result = (|| -> Result<(f64, f64, f64), String> {
                         let mut srv = if subject == "socklab" {
                             pinned(SERVER_CPU, &me, &[s("role"), s("recv-udp"), s(port)])
                         } else {
@@ -43,6 +44,7 @@ impl Bench {
                                 break;
                             }
                         }
+                        let before = cpu_secs(srv.id());
                         let client = run_client(
                             "sockperf",
                             &[
@@ -57,6 +59,7 @@ impl Bench {
                                 s(secs),
                             ],
                         )?;
+                        let after = cpu_secs(srv.id());
                         let text = String::from_utf8_lossy(&client.stdout).into_owned()
                             + &String::from_utf8_lossy(&client.stderr);
                         let sent: f64 = text
@@ -97,9 +100,14 @@ impl Bench {
                                 })
                                 .ok_or("no sockperf received count")?
                         };
+                        let cpu = match (before, after) {
+                            (Some(b), Some(a)) if received > 0.0 => (a - b) * 1e6 / received,
+                            _ => f64::NAN,
+                        };
                         Ok((
                             received / secs as f64,
                             100.0 * (1.0 - received / sent).max(0.0),
+                            cpu,
                         ))
                     })();
                     let bench = format!("udp-recv-{size}");
@@ -111,7 +119,22 @@ impl Bench {
                         true,
                         result.clone().map(|r| r.0),
                     );
-                    self.record(&bench, subject, "loss", "%", false, result.map(|r| r.1));
+                    self.record(
+                        &bench,
+                        subject,
+                        "loss",
+                        "%",
+                        false,
+                        result.clone().map(|r| r.1),
+                    );
+                    self.record(
+                        &bench,
+                        subject,
+                        "cpu",
+                        "us/dgram",
+                        false,
+                        result.map(|r| r.2),
+                    );
                 }
             }
         }
