@@ -254,12 +254,17 @@ fn send(port: u16, bytes: u64) -> Result<(), String> {
 fn echo_client(port: u16, n: usize, size: usize) -> Result<(), String> {
     let mut s = connect(port)?;
     s.set_nodelay(true).map_err(|e| e.to_string())?;
-    let msg = vec![b'x'; size];
-    let mut back = vec![0u8; size];
+    round_trips(&mut s, &vec![b'x'; size], n)
+}
+
+/// `n` sequential round trips of `msg` (after 100 not counted), each read back whole:
+/// prints the median, p99 and p99.9 in microseconds.
+pub fn round_trips(s: &mut (impl Read + Write), msg: &[u8], n: usize) -> Result<(), String> {
+    let mut back = vec![0u8; msg.len()];
     let mut rtts = Vec::with_capacity(n);
     for i in 0..n + 100 {
         let t = Instant::now();
-        s.write_all(&msg).map_err(|e| e.to_string())?;
+        s.write_all(msg).map_err(|e| e.to_string())?;
         s.read_exact(&mut back).map_err(|e| e.to_string())?;
         if i >= 100 {
             rtts.push(t.elapsed().as_secs_f64() * 1e6);

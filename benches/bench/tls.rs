@@ -12,7 +12,6 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use super::*;
-use crate::stats::percentile;
 
 /// The servers' certificate, made once per run: (cert, key, both in one file for socat).
 fn certificate(dir: &Path) -> Result<(String, String, String), String> {
@@ -288,21 +287,5 @@ pub fn tls_echo(port: u16, n: usize, size: usize) -> Result<(), String> {
     if let Some(last) = msg.last_mut() {
         *last = b'\n';
     }
-    let mut back = vec![0u8; size];
-    let mut rtts = Vec::with_capacity(n);
-    for i in 0..n + 100 {
-        let t = Instant::now();
-        s.write_all(&msg).map_err(|e| e.to_string())?;
-        s.read_exact(&mut back).map_err(|e| e.to_string())?;
-        if i >= 100 {
-            rtts.push(t.elapsed().as_secs_f64() * 1e6);
-        }
-    }
-    println!(
-        "{{\"median_us\": {}, \"p99_us\": {}, \"p999_us\": {}}}",
-        percentile(&rtts, 50.0),
-        percentile(&rtts, 99.0),
-        percentile(&rtts, 99.9)
-    );
-    Ok(())
+    roles::round_trips(&mut s, &msg, n)
 }

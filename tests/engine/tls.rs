@@ -608,6 +608,35 @@ with ctx.wrap_socket(l.accept()[0], server_side=True) as s:
     d.close(r);
 }
 
+/// A listener on 127.0.0.1 that speaks TLS (a certificate made for localhost) and answers
+/// every connection with the responder `name`: its driver, id and port.
+fn tls_responder(name: &str) -> (Driver, socklab::engine::SocketId, u16) {
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!("an IPv4 listener")
+    };
+    let responder = socklab::serve::build(name, &socklab::serve::Options::default()).unwrap();
+    for op in [
+        Op::StartTls {
+            spec: TlsSpec::Server {
+                cert: CertSource::SelfSigned,
+                alpn: Vec::new(),
+            },
+        },
+        Op::Respond {
+            responder: Some(responder),
+        },
+        Op::AutoAccept {
+            on: true,
+            receive: true,
+        },
+    ] {
+        d.ok(l, op);
+    }
+    (d, l, port)
+}
+
 /// A listener answering with a responder over TLS: what python3's ssl client sends is
 /// answered through the session (echo, upper), and a responder that greets before the
 /// handshake has ended and hangs up after it (daytime) has its greeting delivered once
@@ -636,67 +665,13 @@ print(repr(got))
         ("echo", "hello over tls", "b'hello over tls'"),
         ("upper", "shout", "b'SHOUT'"),
     ] {
-        let mut d = Driver::new();
-        let (l, addr) = d.listener(Family::Inet);
-        let AddrSpec::Inet { port, .. } = addr else {
-            panic!()
-        };
-        d.ok(
-            l,
-            Op::StartTls {
-                spec: TlsSpec::Server {
-                    cert: CertSource::SelfSigned,
-                    alpn: Vec::new(),
-                },
-            },
-        );
-        let responder = socklab::serve::build(name, &socklab::serve::Options::default()).unwrap();
-        d.ok(
-            l,
-            Op::Respond {
-                responder: Some(responder),
-            },
-        );
-        d.ok(
-            l,
-            Op::AutoAccept {
-                on: true,
-                receive: true,
-            },
-        );
+        let (mut d, l, port) = tls_responder(name);
         let client = python(code, &[&port.to_string(), send, &send.len().to_string()]);
         assert_eq!(client.line(), want, "{name}");
         d.close(l);
     }
     // daytime: its line, then the close (python sees the line, then the end).
-    let mut d = Driver::new();
-    let (l, addr) = d.listener(Family::Inet);
-    let AddrSpec::Inet { port, .. } = addr else {
-        panic!()
-    };
-    d.ok(
-        l,
-        Op::StartTls {
-            spec: TlsSpec::Server {
-                cert: CertSource::SelfSigned,
-                alpn: Vec::new(),
-            },
-        },
-    );
-    let responder = socklab::serve::build("daytime", &socklab::serve::Options::default()).unwrap();
-    d.ok(
-        l,
-        Op::Respond {
-            responder: Some(responder),
-        },
-    );
-    d.ok(
-        l,
-        Op::AutoAccept {
-            on: true,
-            receive: true,
-        },
-    );
+    let (_d, _l, port) = tls_responder("daytime");
     let client = python(code, &[&port.to_string(), "", "1000"]);
     let line = client.line();
     assert!(

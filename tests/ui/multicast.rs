@@ -10,17 +10,6 @@ use crate::ui_common::*;
 
 const GROUP: &str = "239.255.0.1";
 
-fn select(h: &mut H, id: SocketId) {
-    act(h, Action::Select { id });
-}
-
-/// Picks `item` in the combo box labelled `label`.
-fn pick(h: &mut H, label: &str, item: &str) {
-    click(h, label);
-    step_until_drawn(h, "the choices", |h| h.query_by_label(item).is_some());
-    click(h, item);
-}
-
 fn port_of(h: &H, id: SocketId) -> u16 {
     h.state().state.sockets[&id]
         .local()
@@ -36,7 +25,7 @@ fn two_members_get_what_a_third_sends_and_broadcast_needs_so_broadcast() {
     });
     let members: Vec<SocketId> = (0..2).map(|_| new_socket(&mut h, Kind::Dgram)).collect();
     for &m in &members {
-        select(&mut h, m);
+        select_id(&mut h, m);
         replace_text(&mut h, "bind host", GROUP);
         click(&mut h, "bind");
         step_until(&mut h, "bound", |a| {
@@ -47,7 +36,7 @@ fn two_members_get_what_a_third_sends_and_broadcast_needs_so_broadcast() {
         });
         click(&mut h, "auto-receive");
         assert_eq!(h.get_by_label("group").value().as_deref(), Some(GROUP));
-        pick(&mut h, "on", "lo 127.0.0.1");
+        pick_in(&mut h, "on", "lo 127.0.0.1");
         click(&mut h, "join");
         step_until(&mut h, "joined", |a| {
             a.state.sockets[&m]
@@ -60,8 +49,8 @@ fn two_members_get_what_a_third_sends_and_broadcast_needs_so_broadcast() {
         h.query_by_label(&format!("{GROUP} on 127.0.0.1")).is_some()
     });
     let sender = new_socket(&mut h, Kind::Dgram);
-    select(&mut h, sender);
-    pick(&mut h, "send from", "lo 127.0.0.1");
+    select_id(&mut h, sender);
+    pick_in(&mut h, "send from", "lo 127.0.0.1");
     step_until(&mut h, "IP_MULTICAST_IF read back", |a| {
         a.state.sockets[&sender].snapshot.as_ref().is_some_and(|x| {
             x.options
@@ -92,7 +81,7 @@ fn two_members_get_what_a_third_sends_and_broadcast_needs_so_broadcast() {
             .all(|m| a.state.sockets[m].traffic.totals.bytes_in == 12)
     });
     // Leaving takes the group off the inspector.
-    select(&mut h, members[0]);
+    select_id(&mut h, members[0]);
     click(&mut h, "leave");
     step_until(&mut h, "left", |a| {
         a.state.sockets[&members[0]]
@@ -110,7 +99,7 @@ fn two_members_get_what_a_third_sends_and_broadcast_needs_so_broadcast() {
 
     // Broadcast to loopback's broadcast address.
     let r = new_socket(&mut h, Kind::Dgram);
-    select(&mut h, r);
+    select_id(&mut h, r);
     replace_text(&mut h, "bind host", "127.255.255.255");
     click(&mut h, "bind");
     step_until(&mut h, "bound", |a| {
@@ -121,7 +110,7 @@ fn two_members_get_what_a_third_sends_and_broadcast_needs_so_broadcast() {
     });
     let port = port_of(&h, r);
     let u = new_socket(&mut h, Kind::Dgram);
-    select(&mut h, u);
+    select_id(&mut h, u);
     let send = |h: &mut H| {
         act(
             h,

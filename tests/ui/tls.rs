@@ -9,16 +9,6 @@ use socklab::ui::state::Action;
 
 use crate::ui_common::*;
 
-fn select(h: &mut H, id: SocketId) {
-    act(h, Action::Select { id });
-}
-
-fn pick(h: &mut H, label: &str, item: &str) {
-    click(h, label);
-    step_until_drawn(h, "the choices", |h| h.query_by_label(item).is_some());
-    click(h, item);
-}
-
 fn tls_of(h: &H, id: SocketId) -> Option<socklab::engine::tls::TlsInfo> {
     h.state().state.sockets[&id]
         .snapshot
@@ -29,7 +19,7 @@ fn tls_of(h: &H, id: SocketId) -> Option<socklab::engine::tls::TlsInfo> {
 /// A client connected to `port`, selected.
 fn client(h: &mut H, port: u16) -> SocketId {
     let c = new_socket(h, Kind::Stream);
-    select(h, c);
+    select_id(h, c);
     act(
         h,
         Action::Call {
@@ -61,7 +51,7 @@ const OFFER: &str = "wrap it in TLS (ssl.wrap_socket)…";
 fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {
     let mut h = harness();
     let l = new_socket(&mut h, Kind::Stream);
-    select(&mut h, l);
+    select_id(&mut h, l);
     // A socket never connected has no rtt to show (the kernel's starting values are not).
     step_until_drawn(&mut h, "rtt not measured", |h| {
         h.query_by_label("not measured: no connection yet")
@@ -91,7 +81,7 @@ fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {
 
     // Not verified: the warning, then what was negotiated and what a check would say.
     let c = client(&mut h, port);
-    pick(&mut h, "check the certificate", "don't verify");
+    pick_in(&mut h, "check the certificate", "don't verify");
     step_until_drawn(&mut h, "the warning", |h| {
         h.query_by_label_contains("any certificate is accepted")
             .is_some()

@@ -229,3 +229,15 @@ pub fn new_socket(h: &mut H, kind: socklab::engine::Kind) -> socklab::engine::So
     step_until(h, "the socket made", |a| new(a).is_some());
     new(h.state()).unwrap()
 }
+
+/// Selects the socket `id`, as a click on its row does.
+pub fn select_id(h: &mut H, id: socklab::engine::SocketId) {
+    act(h, socklab::ui::state::Action::Select { id });
+}
+
+/// Picks `item` in the combo box labelled `label`.
+pub fn pick_in(h: &mut H, label: &str, item: &str) {
+    click(h, label);
+    step_until_drawn(h, "the choices", |h| h.query_by_label(item).is_some());
+    click(h, item);
+}
