@@ -2,8 +2,15 @@
 
 use super::*;
 
+/// Datagrams per second of the paced flood: well under what either receiver takes
+/// here, so neither is saturated.
+const PACE: u32 = 300_000;
+
 impl Bench {
-    /// 4. Datagrams received per second and loss under a sockperf flood.
+    /// 4. Datagrams received per second and loss under a sockperf flood, and the
+    /// receiver's CPU per datagram. A flooded receiver that keeps no idle time spends its
+    /// whole core whatever a datagram costs (its CPU per datagram is then 1 / rate), so the
+    /// CPU is also read at a paced rate both receivers keep up with (`udp-paced-*`).
     pub fn udp(&mut self) {
         if !have("sockperf") {
             eprintln!("udp: sockperf missing, skipped");
@@ -12,9 +19,14 @@ impl Bench {
         let me = self.me.to_string_lossy().into_owned();
         let secs = if self.quick { 1 } else { 2 };
         for run in 0..self.runs {
-            for size in [64usize, 1400] {
+            for (size, pace) in [
+                (64usize, None),
+                (1400, None),
+                (64, Some(PACE)),
+                (1400, Some(PACE)),
+            ] {
                 for subject in ["socklab", "sockperf"] {
-                    eprintln!("udp run {run}: {subject} {size} bytes");
+                    eprintln!("udp run {run}: {subject} {size} bytes, pace {pace:?}");
                     let port = free_port();
                     // (datagrams/s, loss %, the receiver's CPU µs per datagram received)
                     let result = (|| -> Result<(f64, f64, f64), String> {
@@ -45,20 +57,21 @@ impl Bench {
                             }
                         }
                         let before = cpu_secs(srv.id());
-                        let client = run_client(
-                            "sockperf",
-                            &[
-                                s("tp"),
-                                s("-i"),
-                                s("127.0.0.1"),
-                                s("-p"),
-                                s(port),
-                                s("-m"),
-                                s(size),
-                                s("-t"),
-                                s(secs),
-                            ],
-                        )?;
+                        let mut args = vec![
+                            s("tp"),
+                            s("-i"),
+                            s("127.0.0.1"),
+                            s("-p"),
+                            s(port),
+                            s("-m"),
+                            s(size),
+                            s("-t"),
+                            s(secs),
+                        ];
+                        if let Some(mps) = pace {
+                            args.extend([s("--mps"), s(mps)]);
+                        }
+                        let client = run_client("sockperf", &args)?;
                         let after = cpu_secs(srv.id());
                         let text = String::from_utf8_lossy(&client.stdout).into_owned()
                             + &String::from_utf8_lossy(&client.stderr);
@@ -110,7 +123,10 @@ impl Bench {
                             cpu,
                         ))
                     })();
-                    let bench = format!("udp-recv-{size}");
+                    let bench = match pace {
+                        None => format!("udp-recv-{size}"),
+                        Some(_) => format!("udp-paced-{size}"),
+                    };
                     self.record(
                         &bench,
                         subject,
