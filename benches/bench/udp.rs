@@ -7,7 +7,7 @@ use super::*;
 const PACE: u32 = 300_000;
 
 impl Bench {
-    /// 4. Datagrams received per second and loss under a sockperf flood, and the
+    /// Datagrams received per second and loss under a sockperf flood (4.), and the
     /// receiver's CPU per datagram. A flooded receiver that keeps no idle time spends its
     /// whole core whatever a datagram costs (its CPU per datagram is then 1 / rate), so the
     /// CPU is also read at a paced rate both receivers keep up with (`udp-paced-*`).

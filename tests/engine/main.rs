@@ -9,6 +9,7 @@
 mod common;
 mod driver;
 
+mod capture;
 mod flood;
 mod hostile;
 mod jobs;

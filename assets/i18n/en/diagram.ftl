@@ -10,6 +10,7 @@ diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
 
 # The sequence diagram.
 diagram-segments-lost = ({ $n } segments were not kept: the window fell behind)
+diagram-thinned = (a flood: while it lasts, the capture keeps every segment with SYN, FIN or RST but only one in { $n } of the others)
 diagram-captured = The grey arrows are the TCP segments captured on loopback as they went ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from each side's first, as Wireshark shows them){ $lost }; the blue ones, each send's bytes to the recv they arrived in.
 diagram-guessed = Drawn from the socket calls and the states the kernel reported: the handshake and FIN arrows mark where the kernels did them; { $why }.
 diagram-clear = Clear diagram

@@ -10,6 +10,7 @@ diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
 
 # 时序图。
 diagram-segments-lost = （有 { $n } 个报文段没有保留：窗口跟不上了）
+diagram-thinned = （流量过大：在此期间，捕获保留所有带 SYN、FIN 或 RST 的报文段，其余报文段只保留 { $n } 个中的 1 个）
 diagram-captured = 灰色箭头是在回环接口上捕获到的 TCP 报文段，按发送顺序画出（[SYN]、[SYN, ACK]、[PSH, ACK]、[FIN, ACK]...；seq 和 ack 从各自一方的第一个开始计数，与 Wireshark 的显示方式相同）{ $lost }；蓝色箭头表示每次 send 的字节到达了哪次 recv。
 diagram-guessed = 根据套接字调用和内核报告的状态画出：握手和 FIN 箭头标出内核完成它们的位置；{ $why }。
 diagram-clear = 清空时序图

@@ -26,10 +26,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let how = match &state.capture {
             CaptureState::On(c) => {
-                let lost = match c.dropped() {
+                let mut lost = match c.dropped() {
                     0 => String::new(),
                     n => format!(" {}", t!("diagram-segments-lost", n = n)),
                 };
+                if let Some(n) = c.thinned() {
+                    lost += &format!(" {}", t!("diagram-thinned", n = n));
+                }
                 t!("diagram-captured", lost = lost)
             }
             CaptureState::Refused(why) => t!("diagram-guessed", why = why),

@@ -1,0 +1,168 @@
+//! The loopback capture the sequence diagram draws from (root or CAP_NET_RAW; CI runs as
+//! root): its kernel filter passes TCP over IPv4 and IPv6, and a flood is thinned while it
+//! lasts, every SYN, FIN and RST still kept, everything kept again once it ends.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use socklab::engine::capture::{Capture, Segment, Status, FIN, SYN, THIN_ONE_IN};
+
+/// A capture that is on, or None (with the reason said) where it may not be.
+fn capture() -> Option<Capture> {
+    let c = Capture::start(|| {}).expect("the capture's thread");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match c.status() {
+            Status::On => return Some(c),
+            Status::Refused { why, .. } => {
+                assert!(
+                    !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
+                    "as root (and in CI, which runs as root) capture must work ({why})"
+                );
+                eprintln!("not root: capture refused ({why}); this test needs root");
+                return None;
+            }
+            Status::Starting => {
+                assert!(Instant::now() < deadline, "capture neither on nor refused");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+}
+
+/// One connection to `listener` that sends `messages` small messages, each answered
+/// before the next (so each is a segment of its own), then closes: its client's address.
+fn exchange(listener: &TcpListener, messages: usize) -> SocketAddr {
+    let mut cli = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    cli.set_nodelay(true).unwrap();
+    let (mut srv, _) = listener.accept().unwrap();
+    let mut b = [0u8; 16];
+    for i in 0..messages {
+        cli.write_all(format!("m{i}").as_bytes()).unwrap();
+        let n = srv.read(&mut b).unwrap();
+        srv.write_all(&b[..n]).unwrap();
+        cli.read_exact(&mut b[..n]).unwrap();
+    }
+    let me = cli.local_addr().unwrap();
+    drop(cli);
+    let _ = srv.read(&mut b);
+    me
+}
+
+fn from(segs: &[Segment], who: SocketAddr) -> Vec<&Segment> {
+    segs.iter().filter(|s| s.src == who).collect()
+}
+
+/// An exchange of `messages` whose client's segments `complete` finds all there, unless
+/// the capture says it lost some meanwhile (another test's flood on loopback may fill its
+/// buffer): then another exchange, five at most. Nothing may go missing unsaid.
+fn exchange_seen(
+    c: &Capture,
+    listener: &TcpListener,
+    messages: usize,
+    complete: impl Fn(&[&Segment]) -> bool,
+) -> Vec<Segment> {
+    for _ in 0..5 {
+        let lost = c.dropped();
+        let me = exchange(listener, messages);
+        // Until its FIN (or the loss is said).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut got = Vec::new();
+        loop {
+            got.extend(c.take());
+            let mine = from(&got, me);
+            if mine.iter().any(|s| s.flags & FIN != 0) && complete(&mine) {
+                return mine.into_iter().cloned().collect();
+            }
+            if c.dropped() > lost {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{messages} messages: neither all seen nor a loss said in 10 s: {mine:?}"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        eprintln!("the capture lost segments during the exchange: again");
+    }
+    panic!("five exchanges each lost segments");
+}
+
+#[test]
+fn the_kernel_filter_passes_tcp_over_ipv4_and_ipv6_segment_by_segment() {
+    let Some(c) = capture() else { return };
+    for host in ["127.0.0.1:0", "[::1]:0"] {
+        let listener = TcpListener::bind(host).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        c.watch([port]);
+        let data = |m: &[&Segment]| m.iter().filter(|s| s.len > 0).count();
+        let mine = exchange_seen(&c, &listener, 5, |m| data(m) == 5);
+        assert_eq!(mine[0].flags, SYN, "{host}: the SYN first: {mine:?}");
+        let lens: Vec<u32> = mine.iter().map(|s| s.len).filter(|&l| l > 0).collect();
+        assert_eq!(
+            lens, [2; 5],
+            "{host}: each message its own segment: {mine:?}"
+        );
+    }
+}
+
+#[test]
+fn a_flood_is_thinned_keeping_every_syn_and_fin_and_is_kept_whole_again_after() {
+    let Some(c) = capture() else { return };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    c.watch([listener.local_addr().unwrap().port()]);
+    // A flood on loopback, bounded: until told, 30 s or 64 GiB at most.
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tx = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut rx, _) = listener.accept().unwrap();
+    let s = stop.clone();
+    let sender = std::thread::spawn(move || {
+        let block = vec![7u8; 1 << 16];
+        let until = Instant::now() + Duration::from_secs(30);
+        for _ in 0..(1u64 << 20) {
+            if s.load(Ordering::Relaxed) || Instant::now() > until || tx.write_all(&block).is_err()
+            {
+                break;
+            }
+        }
+    });
+    let receiver = std::thread::spawn(move || {
+        let mut b = vec![0u8; 1 << 16];
+        while rx.read(&mut b).is_ok_and(|n| n > 0) {}
+    });
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while c.thinned().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "a loopback flood was not thinned in 15 s"
+        );
+        c.take();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(c.thinned(), Some(THIN_ONE_IN));
+    // While thinned, a new connection's opening and closing are there.
+    let mine = exchange_seen(&c, &listener, 3, |m| {
+        m.first().is_some_and(|s| s.flags == SYN)
+    });
+    assert_eq!(mine[0].flags, SYN, "{mine:?}");
+    assert!(c.thinned().is_some(), "the flood goes on: still thinned");
+    stop.store(true, Ordering::Relaxed);
+    sender.join().unwrap();
+    receiver.join().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c.thinned().is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "still thinned 10 s after the flood"
+        );
+        c.take();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Every segment kept again: each of ten messages seen.
+    let data = |m: &[&Segment]| m.iter().filter(|s| s.len > 0).count();
+    let mine = exchange_seen(&c, &listener, 10, |m| data(m) >= 10);
+    assert_eq!(data(&mine.iter().collect::<Vec<_>>()), 10, "{mine:?}");
+}
