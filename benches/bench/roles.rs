@@ -38,6 +38,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         Some("memory-after") => crate::window::memory_after(arg(1)?),
         Some("memory-connections") => crate::window::memory_with_connections(arg(1)? as usize),
+        Some("memory-diagram") => crate::window::memory_diagram(arg(1)? as usize),
         other => Err(format!("unknown role {other:?}")),
     }
 }

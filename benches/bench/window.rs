@@ -382,3 +382,46 @@ pub fn memory_with_connections(n: usize) -> Result<(), String> {
     );
     Ok(())
 }
+
+/// Memory with a sequence diagram of `beats` beats drawn: a connection whose peer sends a
+/// small message at a time, each received before the next (a recv beat each, and its
+/// segments when capturing), the diagram in the centre; RSS before the messages and after,
+/// with frames drawn meanwhile and 2 s more.
+pub fn memory_diagram(beats: usize) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut h = Headless::new();
+    let (listener, port) = h.listener()?;
+    let mut peer = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    peer.set_nodelay(true).map_err(|e| e.to_string())?;
+    h.until("the connection", |s| {
+        s.sockets.values().any(|v| v.info.parent == Some(listener))
+    })?;
+    let conn = connections(&h, listener)[0];
+    h.select(conn);
+    h.app.state.centre = socklab::ui::state::Centre::Sequence;
+    measure(&mut h, 1.0);
+    let (before, _) = memory_mb();
+    let until = Instant::now() + DEADLINE;
+    let mut sent = 0usize;
+    while h.app.state.story.beats().len() < beats && sent < beats {
+        peer.write_all(b"message\n").map_err(|e| e.to_string())?;
+        sent += 1;
+        // Received (its row logged) before the next goes, so each is a recv of its own.
+        while h.app.state.sockets[&conn].traffic.len() < sent {
+            if Instant::now() > until {
+                return Err(format!("{sent} messages: not received within {DEADLINE:?}"));
+            }
+            h.frame();
+        }
+    }
+    let times = measure(&mut h, 2.0);
+    let n = h.app.state.story.beats().len();
+    let captured = h.app.state.story.captured;
+    print_frames(
+        &times,
+        &format!(
+            ", \"beats\": {n}, \"messages\": {sent}, \"captured\": {captured}, \"rss_before_mb\": {before}"
+        ),
+    );
+    Ok(())
+}

@@ -57,6 +57,43 @@ impl Bench {
                 false,
                 r,
             );
+            // Quick: 1,000 beats (the point is that it runs).
+            let beats = if self.quick { 1000 } else { 10_000 };
+            match run_app_role(&me, &[s("memory-diagram"), s(beats)]) {
+                Ok(v) => {
+                    let rss = v["rss_mb"].as_f64().ok_or("no rss");
+                    let grew =
+                        rss.and_then(|r| Ok(r - v["rss_before_mb"].as_f64().ok_or("no rss")?));
+                    let label = format!("RSS {beats}-beat diagram");
+                    self.record(
+                        "window-memory",
+                        "socklab",
+                        &label,
+                        "MB",
+                        false,
+                        rss.map_err(Into::into),
+                    );
+                    let label = format!("RSS growth, {beats}-beat diagram");
+                    self.record(
+                        "window-memory",
+                        "socklab",
+                        &label,
+                        "MB",
+                        false,
+                        grew.map_err(Into::into),
+                    );
+                }
+                Err(e) => {
+                    self.record(
+                        "window-memory",
+                        "socklab",
+                        "RSS diagram",
+                        "MB",
+                        false,
+                        Err(e),
+                    );
+                }
+            }
             if have("Xvfb") {
                 let real = real::real_window(&self.socklab, big);
                 for (metric, unit, get) in [

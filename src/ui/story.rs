@@ -104,16 +104,19 @@ impl Story {
     /// (a captured segment's time is its own; the engine's events are told as they come).
     fn push_at(&mut self, id: SocketId, what: What, at: Instant) {
         if self.beats.len() >= MAX_BEATS {
+            // Full, and older than every beat kept: it would be the next to go.
+            if self.beats.front().is_some_and(|b| at < b.at) {
+                self.dropped = true;
+                return;
+            }
             self.beats.pop_front();
             self.dropped = true;
         }
         let start = *self.start.get_or_insert(at);
         self.start = Some(start.min(at));
-        let place = self
-            .beats
-            .iter()
-            .rposition(|b| b.at <= at)
-            .map_or(0, |i| i + 1);
+        // The beats are in time order: after the last no later than `at` (a search, not a
+        // scan: a flood's segments arrive a little after the beats of its recvs).
+        let place = self.beats.partition_point(|b| b.at <= at);
         self.beats.insert(
             place,
             Beat {
@@ -355,5 +358,36 @@ mod tests {
                 (Direction::Out, 9)
             ]
         );
+    }
+
+    /// Beats told late (a captured segment's own time) go where they happened; one older
+    /// than every beat of a full story is left out (it would be the next to go), never
+    /// kept in place of a newer one.
+    #[test]
+    fn a_late_beat_goes_in_time_order_and_one_older_than_a_full_story_is_left_out() {
+        let mut s = Story::default();
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + std::time::Duration::from_millis(ms);
+        for i in 0..MAX_BEATS as u64 {
+            s.push_at(SocketId(1), What::Kernel { state: None }, at(10 + i));
+        }
+        s.push_at(SocketId(2), What::Kernel { state: None }, at(15));
+        let ids: Vec<u64> = s.beats().take(7).map(|b| b.id.0).collect();
+        assert_eq!(
+            ids,
+            [1, 1, 1, 1, 1, 2, 1],
+            "the first (at 10) went, 2 after 14"
+        );
+        assert!(s.beats().zip(s.beats().skip(1)).all(|(a, b)| a.at <= b.at));
+        let first = s.beats().next().map(|b| b.at);
+        s.push_at(SocketId(3), What::Kernel { state: None }, at(1));
+        assert_eq!(s.beats().len(), MAX_BEATS);
+        assert_eq!(
+            s.beats().next().map(|b| b.at),
+            first,
+            "nothing newer went for it"
+        );
+        assert!(s.beats().all(|b| b.id != SocketId(3)));
+        assert!(s.truncated());
     }
 }

@@ -482,12 +482,42 @@ impl UiState {
             });
         capture.watch(ports);
         self.pending_segments.extend(capture.take());
+        if self.pending_segments.is_empty() {
+            return false;
+        }
+        // The sockets by their local and peer ports: a flood's segments each look up two
+        // ends, among as many as a thousand connections of one listener's port.
+        let mut by_ports = Ends::default();
+        // A stream socket whose address is not known yet may be an end of a segment.
+        let mut unknown = false;
+        for s in self.sockets.values() {
+            let snap = s.snapshot.as_ref();
+            let local = snap.and_then(|n| n.local.as_ref());
+            let a = local.and_then(crate::engine::Endpoint::inet);
+            let ip = matches!(
+                s.info.family,
+                crate::engine::Family::Inet | crate::engine::Family::Inet6
+            );
+            // Port 0: not bound yet, so its connect() may be what sent the segment.
+            let Some(a) = a.filter(|a| a.port() != 0) else {
+                unknown |= ip && s.info.kind == crate::engine::Kind::Stream;
+                continue;
+            };
+            let peer = snap
+                .and_then(|n| n.peer.as_ref())
+                .and_then(crate::engine::Endpoint::inet);
+            by_ports
+                .entry((a.port(), peer.map(|p| p.port())))
+                .or_default()
+                .push(s.info.id);
+        }
         // In order; one whose ends are not both known yet waits (a snapshot with its
-        // address is on its way), and those after it with it, a second at most.
+        // address is on its way), and those after it with it, a second at most. When every
+        // socket's address is known, an end not among them is another program's.
         while let Some(seg) = self.pending_segments.front() {
-            let from = self.socket_at(seg.src, seg.dst, seg.at);
-            let to = self.socket_at(seg.dst, seg.src, seg.at);
-            let stale = seg.at.elapsed() > std::time::Duration::from_secs(1);
+            let from = self.socket_at(&by_ports, seg.src, seg.dst, seg.at);
+            let to = self.socket_at(&by_ports, seg.dst, seg.src, seg.at);
+            let stale = !unknown || seg.at.elapsed() > std::time::Duration::from_secs(1);
             if (from.is_none() || to.is_none()) && !stale {
                 break;
             }
@@ -506,12 +536,17 @@ impl UiState {
     /// connection later).
     fn socket_at(
         &self,
+        by_ports: &Ends,
         local: std::net::SocketAddr,
         peer: std::net::SocketAddr,
         at: std::time::Instant,
     ) -> Option<crate::engine::SocketId> {
         let mut listener = None;
-        for s in self.sockets.values() {
+        let near = [Some(peer.port()), None]
+            .into_iter()
+            .filter_map(|p| by_ports.get(&(local.port(), p)))
+            .flatten();
+        for s in near.filter_map(|id| self.sockets.get(id)) {
             let Some(snap) = &s.snapshot else { continue };
             let seen = crate::engine::Endpoint::from(local);
             if !snap
@@ -536,6 +571,9 @@ impl UiState {
         listener
     }
 }
+
+/// The window's sockets by (local port, peer port); the peer's None when not connected.
+type Ends = std::collections::HashMap<(u16, Option<u16>), Vec<crate::engine::SocketId>>;
 
 /// Why the capture is off, and what to do about it when something can be done.
 pub fn refusal(errno: Option<i32>, why: &str) -> String {
