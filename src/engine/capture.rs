@@ -4,17 +4,20 @@
 //! handshake, the data and the close from when it may. Without the permission, starting
 //! says so and the diagram is built from the socket events.
 //!
-//! A kernel filter passes TCP only, so a UDP flood costs the capture nothing. Under a TCP
-//! flood (more than THIN_ABOVE segments a second) reading every segment would compete for
-//! the cores with the flood itself and with drawing; the filter then keeps every segment
-//! with SYN, FIN or RST and one in THIN_ONE_IN of the others, and the window says so, until
-//! the rate falls back.
+//! A kernel filter passes TCP only, and of it every segment with SYN, FIN or RST (a new
+//! connection's ports are not known yet) and the others only when one end is a watched port
+//! (up to MAX_FILTER_PORTS of them; more, and the ports are checked here instead). So
+//! another program's flood, TCP or UDP, costs the capture nothing and is not counted as
+//! lost. Under a flood of the window's own (more than THIN_ABOVE segments a second) reading
+//! every segment would compete for the cores with the flood itself and with drawing; the
+//! filter then keeps every SYN, FIN and RST and one in THIN_ONE_IN of the others, and the
+//! window says so, until the rate falls back.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsFd;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -32,6 +35,9 @@ pub const THIN_ONE_IN: u32 = 128;
 const RATE_WINDOW: Duration = Duration::from_millis(100);
 /// Thinning ends after this long below a quarter of THIN_ABOVE.
 const CALM: Duration = Duration::from_millis(500);
+/// Watched ports the kernel's filter names, at most (each costs two instructions, and a
+/// jump reaches 255 ahead).
+pub const MAX_FILTER_PORTS: usize = 64;
 
 pub const FIN: u8 = 0x01;
 pub const SYN: u8 = 0x02;
@@ -93,15 +99,96 @@ pub enum Status {
 /// dropped.
 pub struct Capture {
     rx: Receiver<Segment>,
-    /// Local ports whose segments are kept.
-    ports: Arc<Mutex<HashSet<u16>>>,
+    shared: Arc<Shared>,
     dropped: Arc<AtomicU64>,
-    /// 1, or THIN_ONE_IN while a flood is thinned.
-    one_in: Arc<AtomicU32>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
     started: Receiver<Result<(), std::io::Error>>,
     status: Mutex<Status>,
+}
+
+/// What the capture's thread, the window and the engine's workers share: the socket once
+/// open, and what its filter is made of.
+#[derive(Default)]
+struct Shared {
+    sock: OnceLock<Socket>,
+    filters: Mutex<Filters>,
+}
+
+#[derive(Default)]
+struct Filters {
+    /// The window's TCP sockets' local ports.
+    window: HashSet<u16>,
+    /// Ports engine sockets connected from lately, not yet among the window's: a
+    /// connection's first bytes may follow connect() at once, before the window hears of
+    /// its port.
+    fresh: VecDeque<(u16, Instant)>,
+    /// Both: the ports whose segments are kept.
+    watched: HashSet<u16>,
+    /// Counts the changes of `watched` (the reader keeps a copy).
+    generation: u64,
+    /// 1, or THIN_ONE_IN while a flood is thinned: as judged.
+    one_in: u32,
+    /// The filter the kernel has.
+    attached: Option<Filter>,
+}
+
+/// A fresh port is kept this long at most without the window naming it.
+const FRESH: Duration = Duration::from_secs(10);
+/// Fresh ports at most (the oldest go first).
+const MAX_FRESH: usize = 32;
+
+impl Shared {
+    fn filters(&self) -> std::sync::MutexGuard<'_, Filters> {
+        self.filters.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Gives the kernel the filter for what is watched now, if that changed (at once, so
+    /// that a segment sent after this returns is judged by it).
+    fn refilter(&self, f: &mut Filters) {
+        let now = Instant::now();
+        let window = &f.window;
+        f.fresh
+            .retain(|(p, at)| !window.contains(p) && now.duration_since(*at) < FRESH);
+        let watched: HashSet<u16> = window
+            .iter()
+            .copied()
+            .chain(f.fresh.iter().map(|(p, _)| *p))
+            .collect();
+        if watched != f.watched {
+            f.watched = watched;
+            f.generation += 1;
+        }
+        let want = Filter::watching(f.one_in.max(1), &f.watched);
+        if f.attached.as_ref() == Some(&want) {
+            return;
+        }
+        // Without the new filter the old one stays: it is tried again on the next change
+        // (thinning is a saving, not a promise).
+        if let Some(sock) = self.sock.get() {
+            if sock.attach_filter(&want.program()).is_ok() {
+                f.attached = Some(want);
+            }
+        }
+    }
+}
+
+/// The captures on now, for `connected_from`.
+static LIVE: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
+
+/// A TCP socket of the engine's connected (or is connecting) from this local port: every
+/// capture on keeps its segments from now on, before the window learns the port from a
+/// snapshot.
+pub fn connected_from(port: u16) {
+    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    for shared in live.iter().filter_map(Weak::upgrade) {
+        let mut f = shared.filters();
+        f.fresh.push_back((port, Instant::now()));
+        while f.fresh.len() > MAX_FRESH {
+            f.fresh.pop_front();
+        }
+        shared.refilter(&mut f);
+    }
 }
 
 impl Capture {
@@ -111,24 +198,26 @@ impl Capture {
         let wake = Arc::new(crate::sys::eventfd()?);
         let (tx, rx) = crossbeam_channel::bounded(MAX_WAITING);
         let (started_tx, started) = crossbeam_channel::bounded(1);
-        let ports = Arc::new(Mutex::new(HashSet::new()));
+        let shared = Arc::new(Shared::default());
         let dropped = Arc::new(AtomicU64::new(0));
-        let one_in = Arc::new(AtomicU32::new(1));
         let stop = Arc::new(AtomicBool::new(false));
-        let (p, d, st, w) = (ports.clone(), dropped.clone(), stop.clone(), wake.clone());
-        let o = one_in.clone();
+        let (sh, d, st, w) = (shared.clone(), dropped.clone(), stop.clone(), wake.clone());
         std::thread::Builder::new()
             .name("socklab-capture".into())
             .spawn(move || match open() {
                 Ok(sock) => {
+                    let _ = sh.sock.set(sock);
+                    {
+                        // What was watched before the socket was open.
+                        let mut f = sh.filters();
+                        sh.refilter(&mut f);
+                    }
                     let _ = started_tx.send(Ok(()));
                     told();
                     Reader {
-                        sock,
+                        shared: sh,
                         tx,
-                        ports: p,
                         dropped: d,
-                        one_in: o,
                         stop: st,
                         wake: w,
                     }
@@ -139,11 +228,15 @@ impl Capture {
                     told();
                 }
             })?;
+        {
+            let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+            live.retain(|w| w.strong_count() > 0);
+            live.push(Arc::downgrade(&shared));
+        }
         Ok(Capture {
             rx,
-            ports,
+            shared,
             dropped,
-            one_in,
             stop,
             wake,
             started,
@@ -175,11 +268,15 @@ impl Capture {
         status.clone()
     }
 
-    /// Keeps the segments to and from these local ports (the window's TCP sockets').
+    /// Keeps the segments to and from these local ports (the window's TCP sockets'), from
+    /// when this returns.
     pub fn watch(&self, ports: impl IntoIterator<Item = u16>) {
-        let mut p = self.ports.lock().unwrap_or_else(|e| e.into_inner());
-        p.clear();
-        p.extend(ports);
+        let now: HashSet<u16> = ports.into_iter().collect();
+        let mut f = self.shared.filters();
+        if f.window != now {
+            f.window = now;
+            self.shared.refilter(&mut f);
+        }
     }
 
     /// The segments seen since the last call.
@@ -188,15 +285,20 @@ impl Capture {
     }
 
     /// Segments not kept because the reader fell behind: those its channel had no room for,
-    /// and those the kernel could not queue (which may include other programs' segments:
-    /// they are dropped before anyone looks at their ports).
+    /// and those the kernel could not queue (its filter passes the watched ports' segments,
+    /// and every SYN, FIN or RST, whoever's: a few of another program's may be among them).
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
 
     /// While a flood is thinned: one in how many segments without SYN, FIN or RST is kept.
     pub fn thinned(&self) -> Option<u32> {
-        let n = self.one_in.load(Ordering::Acquire);
+        let n = self
+            .shared
+            .filters()
+            .attached
+            .as_ref()
+            .map_or(1, |f| f.one_in);
         (n > 1).then_some(n)
     }
 }
@@ -226,8 +328,9 @@ fn open() -> std::io::Result<Socket> {
         &1i32.to_ne_bytes(),
     )
     .map_err(std::io::Error::from_raw_os_error)?;
-    sock.attach_filter(&program(1))?;
-    // Room for a burst while the reader is not running (4 MiB of kernel memory at most);
+    // Until the watched ports are known: SYN, FIN and RST only.
+    sock.attach_filter(&Filter::watching(1, &HashSet::new()).program())?;
+    // Room for a burst while the reader is not running (the kernel doubles it: 8 MiB at most);
     // without CAP_NET_ADMIN the default stays, and what does not fit is counted below.
     let _ = crate::sys::setsockopt_raw(
         sock.as_fd(),
@@ -239,75 +342,190 @@ fn open() -> std::io::Result<Socket> {
     Ok(sock)
 }
 
-/// The kernel's filter (classic BPF over the IP header, as the cooked socket gives it):
-/// TCP over IPv4 or IPv6, its headers only; with `one_in` above 1, only the segments with
-/// SYN, FIN or RST and a random one in `one_in` of the others.
-fn program(one_in: u32) -> Vec<SockFilter> {
-    // linux/filter.h and bpf_common.h.
-    const LD_B_ABS: u16 = 0x30;
-    const LD_B_IND: u16 = 0x50;
-    const LD_W_ABS: u16 = 0x20;
-    const LDX_B_MSH: u16 = 0xb1;
-    const RSH_K: u16 = 0x74;
-    const MOD_K: u16 = 0x94;
-    const JA: u16 = 0x05;
-    const JEQ_K: u16 = 0x15;
-    const JSET_K: u16 = 0x45;
-    const RET_K: u16 = 0x06;
+/// What the kernel's filter passes: TCP over IPv4 or IPv6, its headers only; every segment
+/// with SYN, FIN or RST; of the others those to or from `ports` (all of them when None),
+/// and of those, with `one_in` above 1, a random one in `one_in`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    pub one_in: u32,
+    pub ports: Option<Vec<u16>>,
+}
+
+impl Filter {
+    /// The filter for these watched ports: by port in the kernel when there are few enough.
+    fn watching(one_in: u32, ports: &HashSet<u16>) -> Filter {
+        let ports = (ports.len() <= MAX_FILTER_PORTS).then(|| {
+            let mut v: Vec<u16> = ports.iter().copied().collect();
+            v.sort_unstable();
+            v
+        });
+        Filter { one_in, ports }
+    }
+
+    /// The program (classic BPF over the IP header, as the cooked socket gives it).
+    pub fn program(&self) -> Vec<SockFilter> {
+        program(self.one_in, self.ports.as_deref())
+            // Only more ports than a jump can pass over; MAX_FILTER_PORTS keeps below it.
+            .unwrap_or_else(|| program(self.one_in, None).unwrap_or_default())
+    }
+}
+
+/// A jump's target in the filter being written.
+#[derive(Clone, Copy, PartialEq)]
+enum To {
+    Next,
+    V6,
+    Tcp,
+    Pass,
+    Keep,
+    Drop,
+}
+
+/// Classic BPF written with named targets, resolved to offsets at the end.
+#[derive(Default)]
+struct Asm {
+    code: Vec<(u16, To, To, u32)>,
+    at: Vec<(To, usize)>,
+}
+
+impl Asm {
+    fn op(&mut self, code: u16, k: u32) {
+        self.code.push((code, To::Next, To::Next, k));
+    }
+    fn jump(&mut self, code: u16, k: u32, yes: To, no: To) {
+        self.code.push((code, yes, no, k));
+    }
+    fn goto(&mut self, to: To) {
+        self.code.push((JA, to, to, 0));
+    }
+    fn here(&mut self, to: To) {
+        self.at.push((to, self.code.len()));
+    }
+    /// None when a target lies further ahead than a jump reaches.
+    fn finish(self) -> Option<Vec<SockFilter>> {
+        let mut out = Vec::with_capacity(self.code.len());
+        for (i, &(code, yes, no, k)) in self.code.iter().enumerate() {
+            let off = |to: To| -> Option<usize> {
+                if to == To::Next {
+                    return Some(0);
+                }
+                let at = self.at.iter().find(|(t, _)| *t == to)?.1;
+                at.checked_sub(i + 1)
+            };
+            out.push(if code == JA {
+                // An unconditional jump goes k ahead.
+                SockFilter::new(code, 0, 0, u32::try_from(off(yes)?).ok()?)
+            } else {
+                let (yes, no) = (u8::try_from(off(yes)?).ok()?, u8::try_from(off(no)?).ok()?);
+                SockFilter::new(code, yes, no, k)
+            });
+        }
+        Some(out)
+    }
+}
+
+// linux/filter.h and bpf_common.h.
+const LD_B_ABS: u16 = 0x30;
+const LD_B_IND: u16 = 0x50;
+const LD_H_IND: u16 = 0x48;
+const LD_W_ABS: u16 = 0x20;
+const LDX_B_MSH: u16 = 0xb1;
+const LDX_IMM: u16 = 0x01;
+const RSH_K: u16 = 0x74;
+const MOD_K: u16 = 0x94;
+const JA: u16 = 0x05;
+const JEQ_K: u16 = 0x15;
+const JSET_K: u16 = 0x45;
+const RET_K: u16 = 0x06;
+
+/// The kernel's filter for `Filter`; None when the ports are too many to jump over.
+fn program(one_in: u32, ports: Option<&[u16]>) -> Option<Vec<SockFilter>> {
     /// SKF_AD_OFF + SKF_AD_RANDOM: a load from here reads a random word.
     const RANDOM: u32 = (-0x1000i32 + 56) as u32;
     const CONTROL: u32 = (FIN | SYN | RST) as u32;
-    let f = SockFilter::new;
-    let sample = one_in > 1;
-    // The positions jumps go to: the sampling takes three more before them.
-    let keep: u8 = if sample { 16 } else { 13 };
-    let drop = keep + 1;
-    let mut p = vec![
-        f(LD_B_ABS, 0, 0, 0),       // 0: A = the IP version and IPv4's header length
-        f(RSH_K, 0, 0, 4),          // 1: A = the version
-        f(JEQ_K, 9 - 3, 0, 6),      // 2: IPv6 -> 9
-        f(JEQ_K, 0, drop - 4, 4),   // 3: not IPv4 -> drop
-        f(LD_B_ABS, 0, 0, 9),       // 4: IPv4's protocol
-        f(JEQ_K, 0, drop - 6, 6),   // 5: not TCP -> drop
-        f(LDX_B_MSH, 0, 0, 0),      // 6: X = IPv4's header length
-        f(LD_B_IND, 0, 0, 13),      // 7: A = TCP's flags
-        f(JA, 0, 0, 12 - 9),        // 8: -> 12
-        f(LD_B_ABS, 0, 0, 6),       // 9: IPv6's next header
-        f(JEQ_K, 0, drop - 11, 6),  // 10: not TCP (no extension headers on loopback)
-        f(LD_B_ABS, 0, 0, 40 + 13), // 11: A = TCP's flags
-        f(JSET_K, keep - 13, 0, CONTROL), // 12: SYN, FIN or RST -> keep
-    ];
-    if sample {
-        p.extend([
-            f(LD_W_ABS, 0, 0, RANDOM), // 13: A = a random word
-            f(MOD_K, 0, 0, one_in),    // 14: A %= one_in
-            f(JEQ_K, 0, 1, 0),         // 15: 0 -> keep, else drop
-        ]);
+    let mut a = Asm::default();
+    a.op(LD_B_ABS, 0); // A = the IP version and IPv4's header length
+    a.op(RSH_K, 4); // A = the version
+    a.jump(JEQ_K, 6, To::V6, To::Next);
+    a.jump(JEQ_K, 4, To::Next, To::Drop);
+    a.op(LD_B_ABS, 9); // IPv4's protocol
+    a.jump(JEQ_K, 6, To::Next, To::Drop);
+    a.op(LDX_B_MSH, 0); // X = IPv4's header length: where TCP begins
+    a.goto(To::Tcp);
+    a.here(To::V6);
+    a.op(LD_B_ABS, 6); // IPv6's next header (no extension headers on loopback)
+    a.jump(JEQ_K, 6, To::Next, To::Drop);
+    a.op(LDX_IMM, 40); // X = IPv6's header length
+    a.here(To::Tcp);
+    a.op(LD_B_IND, 13); // A = TCP's flags
+    a.jump(JSET_K, CONTROL, To::Keep, To::Next);
+    if let Some(ports) = ports {
+        for at in [0, 2] {
+            a.op(LD_H_IND, at); // A = the source, then the destination port
+            for &p in ports {
+                a.jump(JEQ_K, u32::from(p), To::Pass, To::Next);
+            }
+        }
+        a.op(RET_K, 0);
     }
-    p.extend([f(RET_K, 0, 0, SNAP as u32), f(RET_K, 0, 0, 0)]);
-    p
+    a.here(To::Pass);
+    if one_in > 1 {
+        a.op(LD_W_ABS, RANDOM);
+        a.op(MOD_K, one_in);
+        a.jump(JEQ_K, 0, To::Keep, To::Drop);
+    }
+    a.here(To::Keep);
+    a.op(RET_K, SNAP as u32);
+    a.here(To::Drop);
+    a.op(RET_K, 0);
+    a.finish()
 }
 
 /// The segments a second the capture reads, judged every RATE_WINDOW: above THIN_ABOVE the
 /// kernel's filter thins them; after CALM below a quarter of it, it keeps them all again.
 struct Rate {
     since: Instant,
+    /// Segments this window, a thinned one counted as the many it stands for.
     seen: u64,
     calm_since: Option<Instant>,
 }
 
 impl Rate {
-    /// Counts a window's segments (thinned ones as the many they stand for); the filter
-    /// to change to, if any.
+    fn new(now: Instant) -> Rate {
+        Rate {
+            since: now,
+            seen: 0,
+            calm_since: None,
+        }
+    }
+
+    /// A segment read under a filter keeping one in `one_in`: SYN, FIN and RST are all
+    /// kept, so one of them stands for itself.
+    fn count(&mut self, flags: u8, one_in: u32) {
+        let weight = if flags & (FIN | SYN | RST) != 0 {
+            1
+        } else {
+            u64::from(one_in)
+        };
+        self.seen = self.seen.saturating_add(weight);
+    }
+
+    /// Segments the kernel could not queue: a reader this far behind is flooded too.
+    fn lost(&mut self, n: u64) {
+        self.seen = self.seen.saturating_add(n);
+    }
+
+    /// At the end of a window: the filter to change to, if any.
     fn judge(&mut self, now: Instant, one_in: u32) -> Option<u32> {
         let took = now.duration_since(self.since);
         if took < RATE_WINDOW {
             return None;
         }
-        let per_sec = self.seen * u64::from(one_in) * 1000 / (took.as_millis().max(1) as u64);
+        let per_sec = self.seen.saturating_mul(1000) / (took.as_millis().max(1) as u64);
         self.since = now;
         self.seen = 0;
         if one_in == 1 {
+            self.calm_since = None;
             return (per_sec > THIN_ABOVE).then_some(THIN_ONE_IN);
         }
         if per_sec >= THIN_ABOVE / 4 {
@@ -315,7 +533,10 @@ impl Rate {
             return None;
         }
         let calm = *self.calm_since.get_or_insert(now);
-        (now.duration_since(calm) >= CALM).then_some(1)
+        (now.duration_since(calm) >= CALM).then(|| {
+            self.calm_since = None;
+            1
+        })
     }
 }
 
@@ -333,54 +554,63 @@ fn kernel_drops(sock: &Socket) -> u64 {
 }
 
 struct Reader {
-    sock: Socket,
+    shared: Arc<Shared>,
     tx: Sender<Segment>,
-    ports: Arc<Mutex<HashSet<u16>>>,
     dropped: Arc<AtomicU64>,
-    one_in: Arc<AtomicU32>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
 }
 
 impl Reader {
     fn run(self, told: impl Fn()) {
-        let mut buf = Vec::with_capacity(SNAP);
-        let mut rate = Rate {
-            since: Instant::now(),
-            seen: 0,
-            calm_since: None,
+        let Some(sock) = self.shared.sock.get() else {
+            return;
         };
+        let mut buf = Vec::with_capacity(SNAP);
+        let mut rate = Rate::new(Instant::now());
+        // The ports watched, as of `generation` (checked here as well: a SYN passes the
+        // kernel's filter whatever its ports, and so does everything past
+        // MAX_FILTER_PORTS).
+        let mut watched = HashSet::new();
+        let mut generation = u64::MAX;
+        let mut one_in = 1;
         while !self.stop.load(Ordering::SeqCst) {
             // Sleeps until a packet or the stop: an idle capture uses no CPU. While
             // thinning it also wakes to see that the flood has ended.
-            let one_in = self.one_in.load(Ordering::Acquire);
             let timeout = if one_in > 1 {
                 RATE_WINDOW.as_millis() as i32
             } else {
                 -1
             };
-            let (w, _) = crate::sys::poll2(
-                Some(self.wake.as_fd()),
-                self.sock.as_fd(),
-                libc::POLLIN,
-                timeout,
-            );
+            let (w, _) =
+                crate::sys::poll2(Some(self.wake.as_fd()), sock.as_fd(), libc::POLLIN, timeout);
             if w != 0 {
                 crate::sys::eventfd_drain(self.wake.as_fd());
                 continue;
             }
-            if let Some(n) = rate.judge(Instant::now(), one_in) {
-                // Without the new filter the old one stays: thinning is a saving, not a
-                // promise (a filter the kernel refuses changes nothing read).
-                if self.sock.attach_filter(&program(n)).is_ok() {
-                    self.one_in.store(n, Ordering::Release);
+            let mut got = false;
+            {
+                let mut f = self.shared.filters();
+                if let Some(n) = rate.judge(Instant::now(), one_in) {
+                    f.one_in = n;
+                    self.shared.refilter(&mut f);
+                }
+                let now = f.attached.as_ref().map_or(1, |a| a.one_in);
+                if now != one_in {
+                    one_in = now;
+                    rate = Rate::new(Instant::now());
+                    // The note above the diagram changes.
+                    got = true;
+                }
+                if f.generation != generation {
+                    generation = f.generation;
+                    watched.clone_from(&f.watched);
                 }
             }
-            let mut got = false;
             // What is waiting now, then wait again.
             for _ in 0..1024 {
                 buf.clear();
-                match crate::sys::recv_into(&self.sock, &mut buf, SNAP, 0, false) {
+                match crate::sys::recv_into(sock, &mut buf, SNAP, 0, false) {
                     Ok(_) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                     Err(_) => {
@@ -392,26 +622,24 @@ impl Reader {
                 let Some(seg) = parse(&buf, Instant::now()) else {
                     continue;
                 };
-                let watched = {
-                    let p = self.ports.lock().unwrap_or_else(|e| e.into_inner());
-                    p.contains(&seg.src.port()) || p.contains(&seg.dst.port())
-                };
-                if !watched {
+                if !(watched.contains(&seg.src.port()) || watched.contains(&seg.dst.port())) {
                     continue;
                 }
                 // Only the window's own connections count: another program's flood on
                 // loopback does not thin what the diagram draws.
-                rate.seen += 1;
+                rate.count(seg.flags, one_in);
                 if self.tx.try_send(seg).is_err() {
                     self.dropped.fetch_add(1, Ordering::Relaxed);
                 } else {
                     got = true;
                 }
             }
-            // Segments the kernel could not queue for us (the reader fell behind a burst).
-            let lost = kernel_drops(&self.sock);
+            // Segments the kernel could not queue for us (the reader fell behind a burst):
+            // the filter passed them, so they are the window's (or a SYN, FIN or RST).
+            let lost = kernel_drops(sock);
             if lost > 0 {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
+                rate.lost(lost);
                 got = true;
             }
             if got {
@@ -489,6 +717,168 @@ pub fn parse(p: &[u8], at: Instant) -> Option<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An IPv4 packet 127.0.0.1 -> 127.0.0.1 with these IP options, carrying a 20-byte
+    /// TCP (or, proto 17, UDP-numbered) header and 10 bytes of payload.
+    fn v4(proto: u8, options: &[u8], sport: u16, dport: u16, flags: u8) -> Vec<u8> {
+        let ihl = 20 + options.len();
+        let total = (ihl + 30) as u16;
+        let mut p = vec![0x40 | (ihl / 4) as u8, 0];
+        p.extend_from_slice(&total.to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0x40, 0, 64, proto, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+        p.extend_from_slice(options);
+        p.extend_from_slice(&tcp(sport, dport, flags));
+        p
+    }
+
+    /// An IPv6 packet ::1 -> ::1 like v4's.
+    fn v6(next: u8, sport: u16, dport: u16, flags: u8) -> Vec<u8> {
+        let mut p = vec![0x60, 0, 0, 0, 0, 30, next, 64];
+        let one = Ipv6Addr::LOCALHOST.octets();
+        p.extend_from_slice(&one);
+        p.extend_from_slice(&one);
+        p.extend_from_slice(&tcp(sport, dport, flags));
+        p
+    }
+
+    fn tcp(sport: u16, dport: u16, flags: u8) -> Vec<u8> {
+        let mut t = Vec::new();
+        t.extend_from_slice(&sport.to_be_bytes());
+        t.extend_from_slice(&dport.to_be_bytes());
+        t.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        t.extend_from_slice(&[7; 10]);
+        t
+    }
+
+    /// The filter run by the kernel on a datagram socket: how many of `packets` pass it.
+    fn passed(filter: &Filter, packets: &[Vec<u8>]) -> usize {
+        let (tx, rx) = Socket::pair(Domain::UNIX, Type::DGRAM, None).unwrap();
+        rx.attach_filter(&filter.program()).unwrap();
+        rx.set_nonblocking(true).unwrap();
+        let mut n = 0;
+        let mut buf = Vec::with_capacity(SNAP);
+        for p in packets {
+            tx.send(p).unwrap();
+            buf.clear();
+            // A Unix datagram is queued (or left out by the filter) before send returns.
+            if crate::sys::recv_into(&rx, &mut buf, SNAP, 0, false).is_ok() {
+                assert_eq!(&buf[..], &p[..p.len().min(SNAP)]);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn the_kernel_filter_passes_tcp_by_port_and_every_syn_fin_and_rst() {
+        let f = Filter::watching(1, &HashSet::from([9000, 5555]));
+        assert_eq!(f.ports.as_deref(), Some(&[5555, 9000][..]));
+        // Options whose bytes read as port 9000 where a filter ignoring the header's
+        // length would look for TCP.
+        let opts = [0x23, 0x28, 0x23, 0x28];
+        for (packet, kept) in [
+            (v4(6, &[], 40000, 9000, ACK), true),
+            (v4(6, &[], 9000, 40000, PSH | ACK), true),
+            (v4(6, &[], 40000, 9001, ACK), false),
+            (v4(6, &[], 40000, 9001, SYN), true),
+            (v4(6, &[], 40000, 9001, FIN | ACK), true),
+            (v4(6, &[], 40000, 9001, RST), true),
+            (v4(6, &opts, 40000, 9001, ACK), false),
+            (v4(6, &opts, 40000, 5555, ACK), true),
+            (v4(17, &[], 40000, 9000, ACK), false),
+            (v4(17, &[], 40000, 9000, SYN), false),
+            (v6(6, 40000, 9000, ACK), true),
+            (v6(6, 5555, 40000, ACK), true),
+            (v6(6, 40000, 9001, ACK), false),
+            (v6(6, 40000, 9001, SYN), true),
+            (v6(17, 40000, 9000, ACK), false),
+            (vec![0x50; 60], false),
+        ] {
+            let seen = parse(&packet, Instant::now());
+            assert_eq!(passed(&f, &[packet]), usize::from(kept), "{seen:?}");
+        }
+        // Nothing watched: only SYN, FIN and RST. Too many to name: every TCP segment.
+        let none = Filter::watching(1, &HashSet::new());
+        assert_eq!(passed(&none, &[v4(6, &[], 40000, 9000, ACK)]), 0);
+        assert_eq!(passed(&none, &[v4(6, &[], 40000, 9000, SYN)]), 1);
+        let many: HashSet<u16> = (1..=MAX_FILTER_PORTS as u16 + 1).collect();
+        let all = Filter::watching(1, &many);
+        assert_eq!(all.ports, None);
+        assert_eq!(passed(&all, &[v4(6, &[], 40000, 9000, ACK)]), 1);
+        // As many as it names: the last one still within a jump's reach.
+        let most: HashSet<u16> = (1..=MAX_FILTER_PORTS as u16).collect();
+        let most = Filter::watching(1, &most);
+        assert!(program(1, most.ports.as_deref()).is_some());
+        assert_eq!(
+            passed(&most, &[v6(6, 40000, MAX_FILTER_PORTS as u16, ACK)]),
+            1
+        );
+        assert_eq!(passed(&most, &[v6(6, 40000, 9000, ACK)]), 0);
+    }
+
+    #[test]
+    fn a_thinning_filter_keeps_every_syn_fin_and_rst_and_about_one_in_128_of_the_rest() {
+        let f = Filter::watching(THIN_ONE_IN, &HashSet::from([9000]));
+        let control: Vec<Vec<u8>> = (0..200)
+            .map(|i| v4(6, &[], 40000, 9000, [SYN, FIN | ACK, RST][i % 3]))
+            .collect();
+        assert_eq!(passed(&f, &control), 200);
+        // 128 x 40 data segments: 40 expected; 8..=100 misses by chance about never.
+        let data: Vec<Vec<u8>> = (0..THIN_ONE_IN * 40)
+            .map(|i| v6(6, 40000, 9000, if i % 2 == 0 { ACK } else { PSH | ACK }))
+            .collect();
+        let kept = passed(&f, &data);
+        assert!((8..=100).contains(&kept), "{kept} of {}", data.len());
+        // Unwatched ones are not sampled.
+        let other = vec![v4(6, &[], 40000, 9001, ACK); 500];
+        assert_eq!(passed(&f, &other), 0);
+    }
+
+    #[test]
+    fn the_rate_thins_above_its_threshold_and_stops_after_a_calm() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut r = Rate::new(t0);
+        // Below the threshold: nothing changes, and nothing is judged mid-window.
+        for _ in 0..400 {
+            r.count(ACK, 1);
+        }
+        assert_eq!(r.judge(at(50), 1), None);
+        assert_eq!(r.judge(at(100), 1), None);
+        // 600 in 100 ms: 6,000 a second, above 5,000.
+        for _ in 0..600 {
+            r.count(ACK, 1);
+        }
+        assert_eq!(r.judge(at(200), 1), Some(THIN_ONE_IN));
+        // Thinned: five data segments stand for 640; SYNs, FINs and RSTs for themselves,
+        // so a trickle of them (ten a second) does not keep it thinning.
+        for _ in 0..5 {
+            r.count(ACK, THIN_ONE_IN);
+        }
+        assert_eq!(r.judge(at(300), THIN_ONE_IN), None);
+        let mut t = 300;
+        let mut ended = None;
+        while t < 2000 && ended.is_none() {
+            r.count(SYN, THIN_ONE_IN);
+            t += 100;
+            ended = r.judge(at(t), THIN_ONE_IN).map(|n| (n, t));
+        }
+        // Calm from 400 ms; ended 500 ms later.
+        assert_eq!(ended, Some((1, 900)));
+        // Segments the kernel could not queue count as seen.
+        let mut r = Rate::new(t0);
+        r.lost(1000);
+        assert_eq!(r.judge(at(100), 1), Some(THIN_ONE_IN));
+        // A flood again after a calm began starts the calm over.
+        let mut r = Rate::new(t0);
+        assert_eq!(r.judge(at(100), THIN_ONE_IN), None);
+        r.count(ACK, THIN_ONE_IN);
+        r.count(ACK, THIN_ONE_IN);
+        assert_eq!(r.judge(at(200), THIN_ONE_IN), None);
+        assert_eq!(r.judge(at(550), THIN_ONE_IN), None);
+        assert_eq!(r.judge(at(1000), THIN_ONE_IN), None);
+        assert_eq!(r.judge(at(1100), THIN_ONE_IN), Some(1));
+    }
 
     #[test]
     fn a_syn_on_loopback_parses_and_other_packets_do_not() {

@@ -309,7 +309,7 @@ impl eframe::App for SocklabApp {
                 }
             };
         }
-        if self.state.take_segments() {
+        if self.state.take_segments(!self.events.is_empty()) {
             // A segment waits for its socket's address (its snapshot is on its way).
             ctx.request_repaint_after(Duration::from_millis(100));
         }

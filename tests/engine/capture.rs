@@ -1,6 +1,7 @@
 //! The loopback capture the sequence diagram draws from (root or CAP_NET_RAW; CI runs as
-//! root): its kernel filter passes TCP over IPv4 and IPv6, and a flood is thinned while it
-//! lasts, every SYN, FIN and RST still kept, everything kept again once it ends.
+//! root): its kernel filter passes TCP over IPv4 and IPv6 to and from the watched ports, a
+//! flood of theirs is thinned while it lasts (every SYN, FIN and RST still kept, everything
+//! kept again once it ends), and another program's flood is not even read.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -9,6 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use socklab::engine::capture::{Capture, Segment, Status, FIN, SYN, THIN_ONE_IN};
+use socklab::engine::{Family, Kind, Op};
+
+use crate::driver::{loopback, Driver};
 
 /// A capture that is on, or None (with the reason said) where it may not be.
 fn capture() -> Option<Capture> {
@@ -109,30 +113,72 @@ fn the_kernel_filter_passes_tcp_over_ipv4_and_ipv6_segment_by_segment() {
     }
 }
 
+/// A flood of small segments on one loopback connection, paced at about 20,000 writes a
+/// second (each its own segment: no Nagle), for 30 s at most; stopped when dropped, the
+/// test's failure included.
+struct Flood {
+    stop: Arc<AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    /// The sending end's address.
+    from: SocketAddr,
+}
+
+impl Flood {
+    fn to(listener: &TcpListener) -> Flood {
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut tx = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        tx.set_nodelay(true).unwrap();
+        let from = tx.local_addr().unwrap();
+        let (mut rx, _) = listener.accept().unwrap();
+        let s = stop.clone();
+        let sender = std::thread::spawn(move || {
+            let start = Instant::now();
+            let until = start + Duration::from_secs(30);
+            // 200 writes every 10 ms.
+            for tick in 0..3000u32 {
+                if s.load(Ordering::Relaxed) || Instant::now() > until {
+                    break;
+                }
+                for _ in 0..200 {
+                    if tx.write_all(&[7u8; 100]).is_err() {
+                        return;
+                    }
+                }
+                let next = start + Duration::from_millis(10) * (tick + 1);
+                std::thread::sleep(next.saturating_duration_since(Instant::now()));
+            }
+        });
+        let receiver = std::thread::spawn(move || {
+            let mut b = vec![0u8; 1 << 16];
+            while rx.read(&mut b).is_ok_and(|n| n > 0) {}
+        });
+        Flood {
+            stop,
+            threads: vec![sender, receiver],
+            from,
+        }
+    }
+}
+
+impl Drop for Flood {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
 #[test]
 fn a_flood_is_thinned_keeping_every_syn_and_fin_and_is_kept_whole_again_after() {
     let Some(c) = capture() else { return };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    c.watch([listener.local_addr().unwrap().port()]);
-    // A flood on loopback, bounded: until told, 30 s or 64 GiB at most.
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tx = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (mut rx, _) = listener.accept().unwrap();
-    let s = stop.clone();
-    let sender = std::thread::spawn(move || {
-        let block = vec![7u8; 1 << 16];
-        let until = Instant::now() + Duration::from_secs(30);
-        for _ in 0..(1u64 << 20) {
-            if s.load(Ordering::Relaxed) || Instant::now() > until || tx.write_all(&block).is_err()
-            {
-                break;
-            }
-        }
-    });
-    let receiver = std::thread::spawn(move || {
-        let mut b = vec![0u8; 1 << 16];
-        while rx.read(&mut b).is_ok_and(|n| n > 0) {}
-    });
+    let six = TcpListener::bind("[::1]:0").unwrap();
+    c.watch([
+        listener.local_addr().unwrap().port(),
+        six.local_addr().unwrap().port(),
+    ]);
+    let flood = Flood::to(&listener);
     let deadline = Instant::now() + Duration::from_secs(15);
     while c.thinned().is_none() {
         assert!(
@@ -143,15 +189,32 @@ fn a_flood_is_thinned_keeping_every_syn_and_fin_and_is_kept_whole_again_after() 
         std::thread::sleep(Duration::from_millis(5));
     }
     assert_eq!(c.thinned(), Some(THIN_ONE_IN));
-    // While thinned, a new connection's opening and closing are there.
-    let mine = exchange_seen(&c, &listener, 3, |m| {
-        m.first().is_some_and(|s| s.flags == SYN)
-    });
-    assert_eq!(mine[0].flags, SYN, "{mine:?}");
+    // Thinned: of the flood's data segments in a second (about 20,000 written), about one
+    // in 128 is kept; a sixteenth would be far too many, none at all too few.
+    c.take();
+    let lost = c.dropped();
+    let since = Instant::now();
+    let mut kept = 0;
+    while since.elapsed() < Duration::from_secs(1) {
+        kept += c
+            .take()
+            .iter()
+            .filter(|s| s.src == flood.from && s.len > 0)
+            .count();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        (1..20_000 / 16).contains(&kept),
+        "{kept} of the flood's data segments kept in a second ({} lost)",
+        c.dropped() - lost
+    );
+    // While thinned, a new connection's opening and closing are there, over IPv4 and IPv6.
+    for l in [&listener, &six] {
+        let mine = exchange_seen(&c, l, 3, |m| m.first().is_some_and(|s| s.flags == SYN));
+        assert_eq!(mine[0].flags, SYN, "{mine:?}");
+    }
     assert!(c.thinned().is_some(), "the flood goes on: still thinned");
-    stop.store(true, Ordering::Relaxed);
-    sender.join().unwrap();
-    receiver.join().unwrap();
+    drop(flood);
     let deadline = Instant::now() + Duration::from_secs(10);
     while c.thinned().is_some() {
         assert!(
@@ -165,4 +228,80 @@ fn a_flood_is_thinned_keeping_every_syn_and_fin_and_is_kept_whole_again_after() 
     let data = |m: &[&Segment]| m.iter().filter(|s| s.len > 0).count();
     let mine = exchange_seen(&c, &listener, 10, |m| data(m) >= 10);
     assert_eq!(data(&mine.iter().collect::<Vec<_>>()), 10, "{mine:?}");
+}
+
+#[test]
+fn another_programs_flood_is_neither_read_nor_counted_as_lost() {
+    let Some(c) = capture() else { return };
+    let watched = TcpListener::bind("127.0.0.1:0").unwrap();
+    c.watch([watched.local_addr().unwrap().port()]);
+    // Its port not watched: the kernel's filter leaves its data out before it is queued.
+    let other = TcpListener::bind("127.0.0.1:0").unwrap();
+    let flood = Flood::to(&other);
+    // Meanwhile the watched port's exchange is all there, segment by segment.
+    let data = |m: &[&Segment]| m.iter().filter(|s| s.len > 0).count();
+    let lost = c.dropped();
+    let mine = exchange_seen(&c, &watched, 5, |m| data(m) == 5);
+    assert_eq!(data(&mine.iter().collect::<Vec<_>>()), 5, "{mine:?}");
+    let seen_since = Instant::now();
+    let mut theirs = 0;
+    while seen_since.elapsed() < Duration::from_millis(500) {
+        theirs += c.take().iter().filter(|s| s.src == flood.from).count();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(flood);
+    assert_eq!(theirs, 0, "another program's segments handed over");
+    assert_eq!(c.thinned(), None, "thinned by another program's flood");
+    assert_eq!(
+        c.dropped(),
+        lost,
+        "another program's segments counted as lost"
+    );
+}
+
+#[test]
+fn an_engine_socket_connecting_out_is_kept_from_its_first_bytes() {
+    let Some(c) = capture() else { return };
+    // A server the window does not know: neither end's port is watched when the engine's
+    // socket connects and sends at once, before any window could learn its port.
+    let outside = TcpListener::bind("[::1]:0").unwrap();
+    let port = outside.local_addr().unwrap().port();
+    c.watch([]);
+    let mut d = Driver::new();
+    for round in 0..3 {
+        let s = d.create(Family::Inet6, Kind::Stream);
+        d.ok(
+            s,
+            Op::Connect {
+                addr: loopback(Family::Inet6, port),
+            },
+        );
+        d.ok(
+            s,
+            Op::SendAll {
+                data: b"first".to_vec(),
+                flags: 0,
+            },
+        );
+        let me = d.local(s).inet().unwrap();
+        let (mut srv, _) = outside.accept().unwrap();
+        let mut b = [0u8; 5];
+        srv.read_exact(&mut b).unwrap();
+        let lost = c.dropped();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut got = Vec::new();
+        loop {
+            got.extend(c.take());
+            if got.iter().any(|s| s.src == me && s.len == 5) {
+                break;
+            }
+            assert!(
+                c.dropped() == lost && Instant::now() < deadline,
+                "round {round}: the first bytes from {me} not seen ({} lost): {got:?}",
+                c.dropped() - lost
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        d.close(s);
+    }
 }

@@ -217,6 +217,15 @@ impl Worker {
         self.connecting = true;
         let result = self.connect_inner(req, op, &sa, &shown, start);
         self.connecting = false;
+        if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
+            // The port the kernel picked: a capture keeps its segments from here on, the
+            // first bytes sent right after this included.
+            if let Some(port) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) {
+                if port.port() != 0 {
+                    crate::engine::capture::connected_from(port.port());
+                }
+            }
+        }
         match result {
             Ok(()) => {
                 self.set_state(SockState::Connected, Cause::Call { op });

@@ -456,7 +456,7 @@ impl UiState {
 
     /// Segments captured since the last frame, into the story; the capture watches the
     /// ports of the window's TCP sockets. True while some wait for their sockets.
-    pub fn take_segments(&mut self) -> bool {
+    pub fn take_segments(&mut self, events_waiting: bool) -> bool {
         let CaptureState::On(capture) = &self.capture else {
             return false;
         };
@@ -488,8 +488,11 @@ impl UiState {
         // The sockets by their local and peer ports: a flood's segments each look up two
         // ends, among as many as a thousand connections of one listener's port.
         let mut by_ports = Ends::default();
-        // A stream socket whose address is not known yet may be an end of a segment.
-        let mut unknown = false;
+        // A stream socket whose address is not known yet may be an end of a segment; so may
+        // one whose events have not been read yet. (A socket made and never used keeps
+        // segments to other programs waiting their second: a connect of its may be what
+        // sent them.)
+        let mut unknown = events_waiting;
         for s in self.sockets.values() {
             let snap = s.snapshot.as_ref();
             let local = snap.and_then(|n| n.local.as_ref());
@@ -500,7 +503,7 @@ impl UiState {
             );
             // Port 0: not bound yet, so its connect() may be what sent the segment.
             let Some(a) = a.filter(|a| a.port() != 0) else {
-                unknown |= ip && s.info.kind == crate::engine::Kind::Stream;
+                unknown |= ip && s.info.kind == crate::engine::Kind::Stream && !s.closed;
                 continue;
             };
             let peer = snap
@@ -556,8 +559,9 @@ impl UiState {
             {
                 continue;
             }
-            match snap.peer.as_ref().and_then(crate::engine::Endpoint::inet) {
-                Some(p) if p == peer => {
+            match snap.peer.as_ref() {
+                // An IPv4 peer of a dual-stack socket is ::ffff:127.0.0.1 to it.
+                Some(p) if crate::ui::diagram::meets(p, &crate::engine::Endpoint::from(peer)) => {
                     let accepted_later = s.info.parent.is_some()
                         && self.story.made_at(s.info.id).is_some_and(|m| m > at);
                     if !accepted_later {
