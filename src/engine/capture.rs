@@ -7,8 +7,9 @@
 //! A kernel filter passes TCP only, and of it every segment with SYN, FIN or RST (a new
 //! connection's ports are not known yet) and the others only when one end is a watched port
 //! (up to MAX_FILTER_PORTS of them; more, and the ports are checked here instead). So
-//! another program's flood, TCP or UDP, costs the capture nothing and is not counted as
-//! lost. Under a flood of the window's own (more than THIN_ABOVE segments a second) reading
+//! another program's UDP and TCP data never reach the capture (its SYNs, FINs and RSTs do,
+//! and are read and left). The engine tells the capture a socket's port the moment its
+//! connect() picks it (Feed), before the window knows it. Under a flood of the window's own (more than THIN_ABOVE segments a second) reading
 //! every segment would compete for the cores with the flood itself and with drawing; the
 //! filter then keeps every SYN, FIN and RST and one in THIN_ONE_IN of the others, and the
 //! window says so, until the rate falls back.
@@ -101,6 +102,7 @@ pub struct Capture {
     rx: Receiver<Segment>,
     shared: Arc<Shared>,
     dropped: Arc<AtomicU64>,
+    read: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
     started: Receiver<Result<(), std::io::Error>>,
@@ -113,6 +115,9 @@ pub struct Capture {
 struct Shared {
     sock: OnceLock<Socket>,
     filters: Mutex<Filters>,
+    /// Filters::generation, readable without the lock: changed before the kernel's filter
+    /// is, so a segment the new filter passed finds it changed.
+    generation: AtomicU64,
 }
 
 #[derive(Default)]
@@ -133,6 +138,10 @@ struct Filters {
     attached: Option<Filter>,
 }
 
+/// A SYN, FIN or RST of unwatched ports is kept this long for a port that may yet be
+/// watched, and this many at most.
+const RECENT: Duration = Duration::from_secs(2);
+const MAX_RECENT: usize = 64;
 /// A fresh port is kept this long at most without the window naming it.
 const FRESH: Duration = Duration::from_secs(10);
 /// Fresh ports at most (the oldest go first).
@@ -158,6 +167,7 @@ impl Shared {
         if watched != f.watched {
             f.watched = watched;
             f.generation += 1;
+            self.generation.store(f.generation, Ordering::Release);
         }
         let want = Filter::watching(f.one_in.max(1), &f.watched);
         if f.attached.as_ref() == Some(&want) {
@@ -173,16 +183,20 @@ impl Shared {
     }
 }
 
-/// The captures on now, for `connected_from`.
-static LIVE: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
+/// What an engine tells a capture (Engine::feed_capture): the ports its TCP sockets
+/// connect from, the moment the kernel picks them.
+#[derive(Clone)]
+pub struct Feed(Weak<Shared>);
 
-/// A TCP socket of the engine's connected (or is connecting) from this local port: every
-/// capture on keeps its segments from now on, before the window learns the port from a
-/// snapshot.
-pub fn connected_from(port: u16) {
-    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-    for shared in live.iter().filter_map(Weak::upgrade) {
+impl Feed {
+    /// A TCP socket connects (or connected) from this local port: the capture keeps its
+    /// segments from now on, before the window learns the port from a snapshot.
+    pub fn connected_from(&self, port: u16) {
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
         let mut f = shared.filters();
+        f.fresh.retain(|(p, _)| *p != port);
         f.fresh.push_back((port, Instant::now()));
         while f.fresh.len() > MAX_FRESH {
             f.fresh.pop_front();
@@ -200,8 +214,10 @@ impl Capture {
         let (started_tx, started) = crossbeam_channel::bounded(1);
         let shared = Arc::new(Shared::default());
         let dropped = Arc::new(AtomicU64::new(0));
+        let read = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let (sh, d, st, w) = (shared.clone(), dropped.clone(), stop.clone(), wake.clone());
+        let r = read.clone();
         std::thread::Builder::new()
             .name("socklab-capture".into())
             .spawn(move || match open() {
@@ -218,6 +234,7 @@ impl Capture {
                         shared: sh,
                         tx,
                         dropped: d,
+                        read: r,
                         stop: st,
                         wake: w,
                     }
@@ -228,20 +245,26 @@ impl Capture {
                     told();
                 }
             })?;
-        {
-            let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-            live.retain(|w| w.strong_count() > 0);
-            live.push(Arc::downgrade(&shared));
-        }
         Ok(Capture {
             rx,
             shared,
             dropped,
+            read,
             stop,
             wake,
             started,
             status: Mutex::new(Status::Starting),
         })
+    }
+
+    /// For the engine whose sockets the window shows (Engine::feed_capture).
+    pub fn feed(&self) -> Feed {
+        Feed(Arc::downgrade(&self.shared))
+    }
+
+    /// Packets read from the capture socket so far: those the kernel's filter passed.
+    pub fn packets_read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
     }
 
     /// Whether it captures (answered by its thread once it opened the socket, or not).
@@ -522,6 +545,7 @@ impl Rate {
             return None;
         }
         let per_sec = self.seen.saturating_mul(1000) / (took.as_millis().max(1) as u64);
+        let began = self.since;
         self.since = now;
         self.seen = 0;
         if one_in == 1 {
@@ -532,7 +556,8 @@ impl Rate {
             self.calm_since = None;
             return None;
         }
-        let calm = *self.calm_since.get_or_insert(now);
+        // Calm since this window began.
+        let calm = *self.calm_since.get_or_insert(began);
         (now.duration_since(calm) >= CALM).then(|| {
             self.calm_since = None;
             1
@@ -557,22 +582,83 @@ struct Reader {
     shared: Arc<Shared>,
     tx: Sender<Segment>,
     dropped: Arc<AtomicU64>,
+    read: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
 }
 
+/// What the reader knows of the watched ports.
+struct Known {
+    /// As of `generation` (checked here as well: a SYN passes the kernel's filter whatever
+    /// its ports, and so does everything past MAX_FILTER_PORTS).
+    watched: HashSet<u16>,
+    generation: u64,
+    /// SYNs, FINs and RSTs of ports not watched, lately: kept if their port turns out to
+    /// be watched (an engine socket's connect tells its port after its SYN went out).
+    recent: VecDeque<Segment>,
+}
+
+impl Known {
+    fn ours(&self, s: &Segment) -> bool {
+        self.watched.contains(&s.src.port()) || self.watched.contains(&s.dst.port())
+    }
+
+    /// Catches up with the ports if they changed: the recent segments they now cover.
+    fn refresh(&mut self, shared: &Shared) -> Vec<Segment> {
+        if shared.generation.load(Ordering::Acquire) == self.generation {
+            return Vec::new();
+        }
+        {
+            let f = shared.filters();
+            self.generation = f.generation;
+            self.watched.clone_from(&f.watched);
+        }
+        let mut covered = Vec::new();
+        for s in std::mem::take(&mut self.recent) {
+            if self.ours(&s) {
+                covered.push(s);
+            } else if s.at.elapsed() < RECENT {
+                self.recent.push_back(s);
+            }
+        }
+        covered
+    }
+
+    /// A segment of ports not watched now.
+    fn not_ours(&mut self, seg: Segment) {
+        if seg.flags & (SYN | FIN | RST) != 0 {
+            if self.recent.len() >= MAX_RECENT {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(seg);
+        }
+    }
+}
+
 impl Reader {
+    /// Hands a segment over, counted towards the rate.
+    fn keep(&self, seg: Segment, rate: &mut Rate, one_in: u32, got: &mut bool) {
+        // Only the window's own connections count: another program's flood on loopback
+        // does not thin what the diagram draws.
+        rate.count(seg.flags, one_in);
+        if self.tx.try_send(seg).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        } else {
+            *got = true;
+        }
+    }
+
     fn run(self, told: impl Fn()) {
         let Some(sock) = self.shared.sock.get() else {
             return;
         };
         let mut buf = Vec::with_capacity(SNAP);
         let mut rate = Rate::new(Instant::now());
-        // The ports watched, as of `generation` (checked here as well: a SYN passes the
-        // kernel's filter whatever its ports, and so does everything past
-        // MAX_FILTER_PORTS).
-        let mut watched = HashSet::new();
-        let mut generation = u64::MAX;
+        let mut known = Known {
+            watched: HashSet::new(),
+            generation: u64::MAX,
+            recent: VecDeque::new(),
+        };
         let mut one_in = 1;
         while !self.stop.load(Ordering::SeqCst) {
             // Sleeps until a packet or the stop: an idle capture uses no CPU. While
@@ -602,10 +688,9 @@ impl Reader {
                     // The note above the diagram changes.
                     got = true;
                 }
-                if f.generation != generation {
-                    generation = f.generation;
-                    watched.clone_from(&f.watched);
-                }
+            }
+            for old in known.refresh(&self.shared) {
+                self.keep(old, &mut rate, one_in, &mut got);
             }
             // What is waiting now, then wait again.
             for _ in 0..1024 {
@@ -619,23 +704,25 @@ impl Reader {
                         break;
                     }
                 }
+                self.read.fetch_add(1, Ordering::Relaxed);
                 let Some(seg) = parse(&buf, Instant::now()) else {
                     continue;
                 };
-                if !(watched.contains(&seg.src.port()) || watched.contains(&seg.dst.port())) {
-                    continue;
+                if !known.ours(&seg) {
+                    // The ports may have changed since they were copied (a connect just
+                    // now): a segment the new filter passed finds the new generation.
+                    for old in known.refresh(&self.shared) {
+                        self.keep(old, &mut rate, one_in, &mut got);
+                    }
                 }
-                // Only the window's own connections count: another program's flood on
-                // loopback does not thin what the diagram draws.
-                rate.count(seg.flags, one_in);
-                if self.tx.try_send(seg).is_err() {
-                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                if known.ours(&seg) {
+                    self.keep(seg, &mut rate, one_in, &mut got);
                 } else {
-                    got = true;
+                    known.not_ours(seg);
                 }
             }
             // Segments the kernel could not queue for us (the reader fell behind a burst):
-            // the filter passed them, so they are the window's (or a SYN, FIN or RST).
+            // the filter passed them, so they are the watched ports' (or a SYN, FIN or RST).
             let lost = kernel_drops(sock);
             if lost > 0 {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
@@ -863,8 +950,8 @@ mod tests {
             t += 100;
             ended = r.judge(at(t), THIN_ONE_IN).map(|n| (n, t));
         }
-        // Calm from 400 ms; ended 500 ms later.
-        assert_eq!(ended, Some((1, 900)));
+        // Calm from the window beginning at 300 ms; ended 500 ms later.
+        assert_eq!(ended, Some((1, 800)));
         // Segments the kernel could not queue count as seen.
         let mut r = Rate::new(t0);
         r.lost(1000);
@@ -876,8 +963,8 @@ mod tests {
         r.count(ACK, THIN_ONE_IN);
         assert_eq!(r.judge(at(200), THIN_ONE_IN), None);
         assert_eq!(r.judge(at(550), THIN_ONE_IN), None);
-        assert_eq!(r.judge(at(1000), THIN_ONE_IN), None);
-        assert_eq!(r.judge(at(1100), THIN_ONE_IN), Some(1));
+        assert_eq!(r.judge(at(650), THIN_ONE_IN), None);
+        assert_eq!(r.judge(at(750), THIN_ONE_IN), Some(1));
     }
 
     #[test]

@@ -131,9 +131,25 @@ pub(crate) struct Shared {
     created: AtomicU64,
     accepted: AtomicU64,
     live: AtomicUsize,
+    /// The capture told the ports this engine's TCP sockets connect from
+    /// (Engine::feed_capture).
+    capture: Mutex<Option<capture::Feed>>,
 }
 
 impl Shared {
+    /// A TCP socket of this engine connects from its local port now (the kernel picked it
+    /// at connect): the capture fed by this engine keeps its segments from here on.
+    pub(crate) fn connecting_from(&self, sock: &socket2::Socket) {
+        let Some(feed) = lock(&self.capture).clone() else {
+            return;
+        };
+        if let Some(port) = sock.local_addr().ok().and_then(|a| a.as_socket()) {
+            if port.port() != 0 {
+                feed.connected_from(port.port());
+            }
+        }
+    }
+
     /// Sends an event, then wakes the consumer if it asked to be (in that order, so a wake
     /// always finds the event). One wake per drain, not one per event: a flood of datagrams
     /// would otherwise call the window's repaint request (a lock on its context) each time.
@@ -211,8 +227,15 @@ impl Engine {
             created: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
             live: AtomicUsize::new(0),
+            capture: Mutex::new(None),
         });
         (Engine { shared }, rx)
+    }
+
+    /// Tells this capture the port of each TCP socket of this engine's as it connects, so
+    /// its first bytes are kept before the window learns the port.
+    pub fn feed_capture(&self, capture: &capture::Capture) {
+        *lock(&self.shared.capture) = Some(capture.feed());
     }
 
     /// Asks for a wake at the next event; call it just before draining the events, so any

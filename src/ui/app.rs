@@ -303,7 +303,11 @@ impl eframe::App for SocklabApp {
         {
             let wake = ctx.clone();
             self.state.capture = match Capture::start(move || wake.request_repaint()) {
-                Ok(c) => CaptureState::On(c),
+                Ok(c) => {
+                    // A script's connect tells the capture its port before its first send.
+                    self.engine.feed_capture(&c);
+                    CaptureState::On(c)
+                }
                 Err(e) => {
                     CaptureState::Refused(super::state::refusal(e.raw_os_error(), &e.to_string()))
                 }

@@ -217,15 +217,6 @@ impl Worker {
         self.connecting = true;
         let result = self.connect_inner(req, op, &sa, &shown, start);
         self.connecting = false;
-        if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
-            // The port the kernel picked: a capture keeps its segments from here on, the
-            // first bytes sent right after this included.
-            if let Some(port) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) {
-                if port.port() != 0 {
-                    crate::engine::capture::connected_from(port.port());
-                }
-            }
-        }
         match result {
             Ok(()) => {
                 self.set_state(SockState::Connected, Cause::Call { op });
@@ -268,7 +259,13 @@ impl Worker {
     ) -> Result<(), OpError> {
         let deadline = self.deadline(start);
         let mut announced = false;
-        match self.nonblocking(|s| s.connect(sa)) {
+        let connected = self.nonblocking(|s| s.connect(sa));
+        if self.kind == Kind::Stream && matches!(self.family, Family::Inet | Family::Inet6) {
+            // The port the kernel picked: a capture keeps its segments from here on, the
+            // first bytes sent after connect() returns among them.
+            self.shared.connecting_from(&self.sock);
+        }
+        match connected {
             Ok(()) => Ok(()),
             Err(e)
                 if matches!(e.raw_os_error(), Some(libc::EINPROGRESS))

@@ -18,6 +18,7 @@ pub(super) fn create_connection(
     port: u16,
     timeout: Option<Timeout>,
     source: Option<(String, u16)>,
+    shared: &crate::engine::Shared,
 ) -> Result<(Socket, Family, Kind, i32, Timeout), OpError> {
     let shown = Some(format!("{host}:{port}"));
     let addrs =
@@ -64,7 +65,10 @@ pub(super) fn create_connection(
                 .map_err(|e| OpError::from_io("connect", shown.clone(), &e))?;
             let sa = SockAddr::from(addr);
             let deadline = timeout.deadline(Instant::now());
-            match sock.connect(&sa) {
+            let connected = sock.connect(&sa);
+            // The port the kernel picked, for a capture (its first bytes follow at once).
+            shared.connecting_from(&sock);
+            match connected {
                 Ok(()) => {}
                 Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
                     loop {

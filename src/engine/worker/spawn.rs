@@ -33,7 +33,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 port,
                 timeout,
                 source,
-            } => create_connection(&wake, &commands, &host, port, timeout, source),
+            } => create_connection(&wake, &commands, &host, port, timeout, source, &registry),
             Create::Adopt { fd } => claim(&registry, id, fd)
                 .and_then(|()| crate::sys::adopt_socket_fd(fd))
                 .map(|(owned, what)| {

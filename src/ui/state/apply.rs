@@ -515,21 +515,21 @@ impl UiState {
                 .push(s.info.id);
         }
         // In order; one whose ends are not both known yet waits (a snapshot with its
-        // address is on its way), and those after it with it, a second at most. When every
-        // socket's address is known, an end not among them is another program's.
+        // address is on its way), and those after it with it, a second at most (and no more
+        // than MAX_WAITING of them: the oldest are placed as they are). When every socket's
+        // address is known, an end not among them is another program's.
         while let Some(seg) = self.pending_segments.front() {
             let from = self.socket_at(&by_ports, seg.src, seg.dst, seg.at);
             let to = self.socket_at(&by_ports, seg.dst, seg.src, seg.at);
-            let stale = !unknown || seg.at.elapsed() > std::time::Duration::from_secs(1);
+            let stale = !unknown
+                || seg.at.elapsed() > std::time::Duration::from_secs(1)
+                || self.pending_segments.len() > crate::engine::capture::MAX_WAITING;
             if (from.is_none() || to.is_none()) && !stale {
                 break;
             }
             if let Some(seg) = self.pending_segments.pop_front() {
                 self.story.segment(&seg, from, to);
             }
-        }
-        while self.pending_segments.len() > crate::engine::capture::MAX_WAITING {
-            self.pending_segments.pop_front();
         }
         !self.pending_segments.is_empty()
     }
