@@ -101,7 +101,8 @@ fn receive(
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let stream = xwin::connect_window(&w, pid, port, || listener.accept().ok().map(|(s, _)| s))?;
     stream.set_nonblocking(false).map_err(|e| e.to_string())?;
-    // Hovered, clicked, and drawn checked.
+    // Scrolled to, hovered, clicked, and drawn checked.
+    w.scroll_controls()?;
     w.focus("auto-receive")?;
     let window_port = stream.peer_addr().map_err(|e| e.to_string())?.port();
     let sender = std::thread::Builder::new()

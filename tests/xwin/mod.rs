@@ -14,6 +14,8 @@ use socklab::ui::SocklabApp;
 
 pub const DEADLINE: Duration = Duration::from_secs(30);
 pub const SIZE: (f32, f32) = (1280.0, 800.0);
+/// Scrolls of 100 points that take the socket page's controls past their end.
+const CONTROL_SCROLLS: usize = 10;
 
 pub fn have(tool: &str) -> bool {
     Command::new("sh")
@@ -130,7 +132,8 @@ pub fn xdo(display: &str, args: &[&str]) -> String {
 /// Where each named control sits in a window of SIZE, read from the app laid out headless:
 /// "New TCP", then with s1 made, "peer port" and "connect", and with s1 connected (as the
 /// real window is when they are used: rows above them change with the state),
-/// "payload", "send", "auto-receive", "0 rows" and the inspector's "SO_RCVBUF".
+/// "payload", "send", "0 rows" and the inspector's "SO_RCVBUF"; then, with the controls
+/// scrolled to their end, "auto-receive".
 pub fn layout() -> Result<HashMap<String, (i32, i32)>, String> {
     let mut h: Harness<'static, SocklabApp> = Harness::builder()
         .with_size(egui::vec2(SIZE.0, SIZE.1))
@@ -182,9 +185,19 @@ pub fn layout() -> Result<HashMap<String, (i32, i32)>, String> {
     }
     h.step();
     h.step();
-    for l in ["payload", "send", "auto-receive", "0 rows", "SO_RCVBUF"] {
+    for l in ["payload", "send", "0 rows", "SO_RCVBUF"] {
         out.insert(l.to_string(), center(&h, l));
     }
+    // The receive controls lie below what the socket page's controls show at this size:
+    // measured with that area scrolled to its end, as Window::scroll_controls leaves it.
+    for _ in 0..CONTROL_SCROLLS {
+        h.get_by_label("connect").scroll_down();
+        h.step();
+    }
+    for _ in 0..30 {
+        h.step();
+    }
+    out.insert("auto-receive".to_string(), center(&h, "auto-receive"));
     Ok(out)
 }
 
@@ -240,6 +253,30 @@ impl Window {
         let (x, y) = (x.to_string(), y.to_string());
         let args = ["mousemove", "--window", &self.id, &x, &y, "click", "1"];
         xdo(&self.display, &args);
+    }
+
+    /// Scrolls the socket page's controls to their end (as layout() measures
+    /// "auto-receive"): more wheel turns than they need, then until they are drawn still.
+    pub fn scroll_controls(&self) -> Result<(), String> {
+        let (x, y) = self.spot("connect");
+        let (xs, ys) = (x.to_string(), y.to_string());
+        let turns = (CONTROL_SCROLLS * 4).to_string();
+        xdo(
+            &self.display,
+            &["mousemove", "--window", &self.id, &xs, &ys],
+        );
+        xdo(
+            &self.display,
+            &["click", "--repeat", &turns, "--delay", "20", "5"],
+        );
+        let mut last = self.region("auto-receive");
+        let mut still = 0;
+        wait_until("the controls scrolled", || {
+            let now = self.region("auto-receive");
+            still = if now == last { still + 1 } else { 0 };
+            last = now;
+            still >= 5
+        })
     }
 
     pub fn raise(&self) {
