@@ -4,7 +4,7 @@
 //! Where Xvfb, xdotool or ImageMagick are missing the test says so and skips, except under
 //! CI (CI set), where it must run.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -101,6 +101,26 @@ fn real_window_connect_and_send() {
     // field with the read-back of the last), it ends elsewhere. The kernel says, through
     // ss, what the window's socket (the one whose peer is our listener) holds.
     if have("ss") {
+        // Receive: its controls lie below what the socket page shows at this size, so they
+        // are scrolled to as a person would; auto-receive then reads what the peer sends
+        // (the window's receive queue empties, and nothing waits in ours).
+        w.scroll_controls().unwrap();
+        w.focus("auto-receive").unwrap();
+        stream.write_all(&[b'x'; 100_000]).unwrap();
+        let queues = |filter: &str| -> Option<(u64, u64)> {
+            let out = Command::new("ss")
+                .args(["-tnH", "state", "established", filter])
+                .output()
+                .ok()?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let mut f = text.split_whitespace();
+            Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+        };
+        wait_until("auto-receive reading all the peer sent", || {
+            queues(&format!("dport = :{port}")) == Some((0, 0))
+                && queues(&format!("sport = :{port}")) == Some((0, 0))
+        })
+        .unwrap();
         w.focus("SO_RCVBUF").unwrap();
         crate::xwin::xdo(&w.display, &["key", "ctrl+a"]);
         w.raise();
