@@ -19,10 +19,68 @@ pub struct Row {
     pub seq: u64,
     pub at: std::time::Instant,
     /// What the row says on its lane ("send 5 B", "accept() → conn, (...)").
-    pub text: String,
+    pub text: Words,
     pub failed: bool,
     /// The traffic row holding its bytes (send and recv rows).
     pub bytes: Option<u64>,
+}
+
+/// What a row says. A flood's rows are many and few are in view: theirs are put into words
+/// only when drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Words {
+    Text(String),
+    Send(usize),
+    Recv(usize),
+    /// A captured segment: "[PSH, ACK] seq=1 ack=1 len=5".
+    Segment {
+        flags: u8,
+        seq: u32,
+        ack: u32,
+        len: u32,
+    },
+}
+
+impl Words {
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Words::Text(t) => t.as_str().into(),
+            Words::Send(n) => format!("send {}", size(*n)).into(),
+            Words::Recv(n) => format!("recv → {}", size(*n)).into(),
+            Words::Segment {
+                flags,
+                seq,
+                ack,
+                len,
+            } => {
+                let names = crate::engine::capture::flag_names(*flags);
+                let mut text = format!("[{names}] seq={seq}");
+                if flags & crate::engine::capture::ACK != 0 {
+                    text.push_str(&format!(" ack={ack}"));
+                }
+                if *len > 0 {
+                    text.push_str(&format!(" len={len}"));
+                }
+                text.into()
+            }
+        }
+    }
+
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        self.text().starts_with(prefix)
+    }
+}
+
+impl std::fmt::Display for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl PartialEq<&str> for Words {
+    fn eq(&self, other: &&str) -> bool {
+        self.text() == *other
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -193,17 +251,19 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
     let mut sends: Vec<(usize, &Beat)> = Vec::new();
     let mut ends: Vec<(usize, SocketId)> = Vec::new();
     let mut eofs: HashMap<SocketId, Vec<usize>> = HashMap::new();
-    let mut segments: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut segments: Vec<(usize, usize, usize, u8)> = Vec::new();
     for beat in story.of(lanes) {
         let Some(&lane) = lane_of.get(&beat.id) else {
             continue;
         };
         let row = d.rows.len();
         let (text, failed, bytes) = match &beat.what {
-            What::Made { parent: Some(p) } => {
-                (t!("diagram-accepted-from", name = name(*p)), false, None)
-            }
-            What::Made { parent: None } => ("socket()".to_string(), false, None),
+            What::Made { parent: Some(p) } => (
+                Words::Text(t!("diagram-accepted-from", name = name(*p))),
+                false,
+                None,
+            ),
+            What::Made { parent: None } => (Words::Text("socket()".to_string()), false, None),
             What::Call {
                 op,
                 result,
@@ -227,7 +287,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 } else {
                     format!("{op}() → {result}")
                 };
-                (text, *failed, None)
+                (Words::Text(text), *failed, None)
             }
             What::Bytes {
                 dir,
@@ -251,19 +311,19 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                         ));
                     }
                 }
-                let text = match dir {
-                    Direction::Out => format!("send {}", size(*len)),
-                    Direction::In => format!("recv → {}", size(*len)),
+                let words = match dir {
+                    Direction::Out => Words::Send(*len),
+                    Direction::In => Words::Recv(*len),
                 };
-                (text, false, Some(*traffic))
+                (words, false, Some(*traffic))
             }
             What::State { from, to, cause } => (
-                format!(
+                Words::Text(format!(
                     "{} → {} ({})",
                     crate::ui::explain::state_word(*from),
                     crate::ui::explain::state_word(*to),
                     crate::ui::explain::cause(*cause)
-                ),
+                )),
                 false,
                 None,
             ),
@@ -274,23 +334,23 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 ack,
                 len,
             } => {
-                let names = crate::engine::capture::flag_names(*flags);
-                let mut text = format!("[{names}] seq={seq}");
-                if flags & crate::engine::capture::ACK != 0 {
-                    text.push_str(&format!(" ack={ack}"));
-                }
-                if *len > 0 {
-                    text.push_str(&format!(" len={len}"));
-                }
                 if let Some(to) = to.and_then(|t| lane_of.get(&t)) {
-                    segments.push((d.rows.len(), lane, *to, names));
+                    segments.push((d.rows.len(), lane, *to, *flags));
                 }
-                (text, false, None)
+                let words = Words::Segment {
+                    flags: *flags,
+                    seq: *seq,
+                    ack: *ack,
+                    len: *len,
+                };
+                (words, false, None)
             }
-            What::Kernel { state: Some(s) } => {
-                (t!("diagram-kernel-state", state = s.name()), false, None)
-            }
-            What::Kernel { state: None } => (t!("diagram-kernel-forgot"), false, None),
+            What::Kernel { state: Some(s) } => (
+                Words::Text(t!("diagram-kernel-state", state = s.name())),
+                false,
+                None,
+            ),
+            What::Kernel { state: None } => (Words::Text(t!("diagram-kernel-forgot")), false, None),
         };
         d.rows.push(Row {
             lane,
@@ -368,13 +428,13 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
         }
     }
     // Captured segments: each from its sender's lane to its receiver's, as it went.
-    for (row, from, to, names) in segments {
+    for (row, from, to, flags) in segments {
         d.arrows.push(Arrow {
             from,
             to,
             from_row: row,
             to_row: row,
-            label: names,
+            label: crate::engine::capture::flag_names(flags),
             kind: ArrowKind::Segment,
         });
     }
@@ -408,7 +468,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
         let eof = eofs.get(other).and_then(|rows| {
             rows.iter()
                 .copied()
-                .find(|r| *r > row && d.rows[*r].text.contains("b''"))
+                .find(|r| *r > row && d.rows[*r].text.text().contains("b''"))
         });
         if let Some(to_row) = eof {
             d.arrows.push(Arrow {

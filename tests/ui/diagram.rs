@@ -522,7 +522,7 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
     let lanes = diagram::lanes(&a.state, Some(id_of(a, "server")));
     let d = diagram::build(&a.state, &a.state.story, &lanes);
     let who = |l: usize| a.state.sockets[&lanes[l]].info.name.as_str();
-    let arrows: Vec<(&str, &str, &str, &str)> = d
+    let arrows: Vec<(&str, &str, &str, String)> = d
         .arrows
         .iter()
         .filter(|x| x.kind == ArrowKind::Data)
@@ -531,7 +531,7 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
                 who(x.from),
                 who(x.to),
                 x.label.as_str(),
-                d.rows[x.to_row].text.as_str(),
+                d.rows[x.to_row].text.to_string(),
             )
         })
         .collect();
@@ -542,6 +542,7 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
             ("client", "server", "5 B", "recv → 5 B"),
             ("server", "client", "2 B", "recv → 2 B"),
         ]
+        .map(|(a, b, c, d)| (a, b, c, d.to_string()))
     );
 }
 

@@ -144,7 +144,7 @@ fn draw(
             egui::vec2(lane_w - 12.0, ROW_H),
         );
         let width = painter
-            .layout_no_wrap(row.text.clone(), body.clone(), Color32::WHITE)
+            .layout_no_wrap(row.text.to_string(), body.clone(), Color32::WHITE)
             .size()
             .x
             .min(rect.width());
@@ -240,7 +240,7 @@ fn draw(
         };
         painter.circle_filled(egui::pos2(x, y), 4.0, colour);
         let (text_rect, patch) = text_at(i, row);
-        let text = RichText::new(&row.text).color(colour);
+        let text = RichText::new(row.text.text()).color(colour);
         let label = egui::Label::new(text).truncate();
         let label = if row.bytes.is_some() {
             label.sense(Sense::click())
