@@ -189,19 +189,19 @@ fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
         return Vec::new();
     };
     // A connection that was reset has no peer in the kernel any more: the one it had.
-    let addr = |s: &crate::ui::state::SockView| {
-        s.snapshot.as_ref().map(|n| {
-            (
-                n.local.clone(),
-                n.peer.clone().or_else(|| s.last_peer.clone()),
-            )
-        })
-    };
+    // (Borrowed, not cloned: a frame asks this of every socket, a thousand of them.)
+    fn addr(s: &crate::ui::state::SockView) -> Option<(Option<&Endpoint>, Option<&Endpoint>)> {
+        s.snapshot
+            .as_ref()
+            .map(|n| (n.local.as_ref(), n.peer.as_ref().or(s.last_peer.as_ref())))
+    }
     let Some((my_local, my_peer)) = addr(me) else {
         return Vec::new();
     };
     // The addresses its datagrams went to or came from.
     let met = state.story.peers(id);
+    let both =
+        |a: Option<&Endpoint>, b: Option<&Endpoint>| a.zip(b).is_some_and(|(a, b)| meets(a, b));
     state
         .sockets
         .values()
@@ -210,13 +210,10 @@ fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
             let Some((local, peer)) = addr(s) else {
                 return false;
             };
-            let both = |a: &Option<Endpoint>, b: &Option<Endpoint>| {
-                a.as_ref().zip(b.as_ref()).is_some_and(|(a, b)| meets(a, b))
-            };
-            let pair = both(&local, &my_peer) && both(&my_local, &peer);
+            let pair = both(local, my_peer) && both(my_local, peer);
             let datagrams = me.info.kind == Kind::Dgram
-                && local.as_ref().is_some_and(|l| {
-                    met.iter().any(|m| meets(l, m)) || my_peer.as_ref().is_some_and(|p| meets(l, p))
+                && local.is_some_and(|l| {
+                    met.iter().any(|m| meets(l, m)) || my_peer.is_some_and(|p| meets(l, p))
                 });
             pair || datagrams
         })
@@ -226,8 +223,19 @@ fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
 
 /// The diagram of these lanes from the story: rows in the order things happened.
 pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
+    let mut d = Diagram::default();
+    build_into(state, story, lanes, &mut d);
+    d
+}
+
+/// build() into a diagram built before, whose rows' room is used again (under a flood it
+/// is built ten times a second, 20,000 rows each: fresh room each time is a megabyte and
+/// more of page faults, and its freeing).
+pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagram) {
     let lane_of: HashMap<SocketId, usize> =
         lanes.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    // A handful of lanes: found by a look along them, not a hash per beat.
+    let lane_at = |id: SocketId| lanes.iter().position(|l| *l == id);
     let name = |id: SocketId| {
         state
             .sockets
@@ -241,19 +249,20 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             .and_then(|s| s.snapshot.as_ref())
             .and_then(|n| n.local.clone())
     };
-    let mut d = Diagram {
-        lanes: lanes.to_vec(),
-        ..Diagram::default()
-    };
+    d.lanes.clear();
+    d.lanes.extend_from_slice(lanes);
+    d.rows.clear();
+    d.arrows.clear();
     // Each receiving lane's stream recvs by offset, and datagrams by sender, as they come.
-    let mut streams: HashMap<SocketId, Vec<(u64, u64, usize)>> = HashMap::new();
-    let mut datagrams: HashMap<SocketId, Vec<(Option<Endpoint>, usize)>> = HashMap::new();
+    let mut streams: Vec<Vec<(u64, u64, usize)>> = vec![Vec::new(); lanes.len()];
+    let mut datagrams: Vec<Vec<(Option<Endpoint>, usize)>> = vec![Vec::new(); lanes.len()];
     let mut sends: Vec<(usize, &Beat)> = Vec::new();
     let mut ends: Vec<(usize, SocketId)> = Vec::new();
-    let mut eofs: HashMap<SocketId, Vec<usize>> = HashMap::new();
+    let mut eofs: Vec<Vec<usize>> = vec![Vec::new(); lanes.len()];
     let mut segments: Vec<(usize, usize, usize, u8)> = Vec::new();
+    d.rows.reserve(story.beats().len());
     for beat in story.of(lanes) {
-        let Some(&lane) = lane_of.get(&beat.id) else {
+        let Some(lane) = lane_at(beat.id) else {
             continue;
         };
         let row = d.rows.len();
@@ -275,7 +284,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                     None => result.clone(),
                 };
                 if *op == "recv" || *op == "recvfrom" {
-                    eofs.entry(beat.id).or_default().push(row);
+                    eofs[lane].push(row);
                 }
                 if (*op == "close" || *op == "shutdown") && !failed {
                     ends.push((row, beat.id));
@@ -299,16 +308,9 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             } => {
                 match dir {
                     Direction::Out => sends.push((row, beat)),
-                    Direction::In if *datagram => datagrams
-                        .entry(beat.id)
-                        .or_default()
-                        .push((peer.clone(), row)),
+                    Direction::In if *datagram => datagrams[lane].push((peer.clone(), row)),
                     Direction::In => {
-                        streams.entry(beat.id).or_default().push((
-                            *offset,
-                            *offset + *len as u64,
-                            row,
-                        ));
+                        streams[lane].push((*offset, *offset + *len as u64, row));
                     }
                 }
                 let words = match dir {
@@ -397,8 +399,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 }
                 let ours = local_of(beat.id)?;
                 let rank = sent_to.entry((beat.id, *id)).or_insert(0);
-                let got = datagrams
-                    .get(id)?
+                let got = datagrams[to]
                     .iter()
                     .filter(|(from, _)| from.as_ref().is_some_and(|f| meets(&ours, f)))
                     .nth(*rank)
@@ -409,7 +410,7 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
                 if *len == 0 || !pairs.contains(&(beat.id, *id)) {
                     return None;
                 }
-                let recvs = streams.get(id)?;
+                let recvs = &streams[to];
                 let i = recvs.partition_point(|(_, end, _)| *end <= *offset);
                 let (start, _, r) = recvs.get(i)?;
                 (*start <= *offset).then_some(*r)?
@@ -465,11 +466,10 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
         let Some(other) = lanes.iter().find(|o| pairs.contains(&(id, **o))) else {
             continue;
         };
-        let eof = eofs.get(other).and_then(|rows| {
-            rows.iter()
-                .copied()
-                .find(|r| *r > row && d.rows[*r].text.text().contains("b''"))
-        });
+        let eof = eofs[lane_of[other]]
+            .iter()
+            .copied()
+            .find(|r| *r > row && d.rows[*r].text.text().contains("b''"));
         if let Some(to_row) = eof {
             d.arrows.push(Arrow {
                 from: d.rows[row].lane,
@@ -481,7 +481,6 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
             });
         }
     }
-    d
 }
 
 fn size(n: usize) -> String {

@@ -116,7 +116,12 @@ impl Story {
         self.start = Some(start.min(at));
         // The beats are in time order: after the last no later than `at` (a search, not a
         // scan: a flood's segments arrive a little after the beats of its recvs).
-        let place = self.beats.partition_point(|b| b.at <= at);
+        let place = if self.beats.back().is_none_or(|b| b.at <= at) {
+            // The usual case: after every beat told (no search).
+            self.beats.len()
+        } else {
+            self.beats.partition_point(|b| b.at <= at)
+        };
         self.beats.insert(
             place,
             Beat {

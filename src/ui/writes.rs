@@ -219,6 +219,11 @@ impl Writes {
         !self.running.is_empty()
     }
 
+    /// The targets jobs are running for.
+    pub fn targets(&self) -> Vec<Target> {
+        self.running.iter().map(|r| r.target).collect()
+    }
+
     /// What is being done for `target` and how far it got, as the status line says it.
     pub fn progress(&self, target: Target) -> Option<String> {
         let r = self.running.iter().find(|r| r.target == target)?;

@@ -101,6 +101,12 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
         .collect();
     assert_eq!(names, ["srv", "cli", "conn"], "the pair and the listener");
     let d = diagram::build(&a.state, &a.state.story, &lanes);
+    // Built into the room of another diagram (of other lanes, as under a flood the last
+    // one's room is used again), it is the same.
+    let mut again = diagram::build(&a.state, &a.state.story, &lanes[1..]);
+    assert_ne!(again, d);
+    diagram::build_into(&a.state, &a.state.story, &lanes, &mut again);
+    assert_eq!(again, d);
     let row = |text: &str| {
         d.rows
             .iter()

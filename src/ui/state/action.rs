@@ -314,6 +314,7 @@ impl UiState {
             Action::Forget { id } => {
                 self.sockets
                     .retain(|sid, s| !(s.closed && id.is_none_or(|one| one == *sid)));
+                self.layout_version += 1;
                 if self
                     .selected
                     .is_some_and(|sel| !self.sockets.contains_key(&sel))
@@ -843,47 +844,15 @@ impl UiState {
             };
             self.set_file_status(o.target, said);
         }
-        for target in [Target::Journal, Target::Library, Target::Workspace] {
+        // The running jobs' progress (a few), not a look for one per socket.
+        for target in self.writes.targets() {
             if let Some(p) = self.writes.progress(target) {
                 self.set_file_status(target, p);
             }
         }
-        let ids: Vec<SocketId> = self.sockets.keys().copied().collect();
-        for id in ids {
-            if let Some(p) = self.writes.progress(Target::Socket(id)) {
-                self.set_file_status(Target::Socket(id), p);
-            }
-            self.check_file(id);
-        }
-    }
-
-    /// Looks at the file a socket's File mode names (off the frame) when it names another
-    /// one than was last looked at.
-    fn check_file(&mut self, id: SocketId) {
-        let Some(s) = self.sockets.get_mut(&id) else {
-            return;
-        };
-        // Called for every socket every frame: nothing is allocated unless a look starts.
-        let typed = s.form.file_path.trim();
-        let looked = s.file_check.as_ref().is_some_and(|c| c.path == typed);
-        if s.form.mode != crate::payload::Mode::File || typed.is_empty() || looked {
-            return;
-        }
-        if self.writes.running(Target::FileCheck(id)) {
-            return;
-        }
-        let path = typed.to_string();
-        let p = PathBuf::from(&path);
-        let job = move |_: &Progress| {
-            let size = crate::ui::sending::file_size(&p)?;
-            Ok(Done::Checked(size))
-        };
-        if self
-            .writes
-            .start(Target::FileCheck(id), Phrase::LookingAtFile, job)
-            .is_ok()
-        {
-            s.file_check = Some(FileCheck { path, size: None });
+        let writes = &mut self.writes;
+        for (id, s) in self.sockets.iter_mut() {
+            check_file(writes, *id, s);
         }
     }
 
@@ -915,6 +884,35 @@ impl UiState {
             // Said beside the file's path, not on a status line.
             Target::FileCheck(_) => {}
         }
+    }
+}
+
+/// Looks at the file a socket's File mode names (off the frame) when it names another one
+/// than was last looked at.
+fn check_file(writes: &mut crate::ui::writes::Writes, id: SocketId, s: &mut SockView) {
+    // Called for every socket every frame: nothing is allocated unless a look starts.
+    if s.form.mode != crate::payload::Mode::File {
+        return;
+    }
+    let typed = s.form.file_path.trim();
+    let looked = s.file_check.as_ref().is_some_and(|c| c.path == typed);
+    if typed.is_empty() || looked {
+        return;
+    }
+    if writes.running(Target::FileCheck(id)) {
+        return;
+    }
+    let path = typed.to_string();
+    let p = PathBuf::from(&path);
+    let job = move |_: &Progress| {
+        let size = crate::ui::sending::file_size(&p)?;
+        Ok(Done::Checked(size))
+    };
+    if writes
+        .start(Target::FileCheck(id), Phrase::LookingAtFile, job)
+        .is_ok()
+    {
+        s.file_check = Some(FileCheck { path, size: None });
     }
 }
 

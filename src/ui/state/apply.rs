@@ -354,6 +354,8 @@ impl UiState {
                 }
             }
             Event::Closed { id } => {
+                // Its port is no longer an end segments are placed at.
+                self.layout_version += 1;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
                     s.waiting.clear();
@@ -468,31 +470,64 @@ impl UiState {
                 return false;
             }
         }
-        let ports = self
-            .sockets
-            .values()
-            .filter(|s| s.info.kind == crate::engine::Kind::Stream)
-            .filter_map(|s| {
-                s.snapshot
-                    .as_ref()?
-                    .local
-                    .as_ref()
-                    .and_then(crate::engine::Endpoint::inet)
-                    .map(|a| a.port())
-            });
-        capture.watch(ports);
+        // Gone over again only when a socket, an address or a close changed: a thousand
+        // sockets are not, every frame.
+        let fresh = self.segment_ends.at == Some(self.layout_version);
+        if !fresh {
+            let ports = self
+                .sockets
+                .values()
+                .filter(|s| s.info.kind == crate::engine::Kind::Stream)
+                .filter_map(|s| {
+                    s.snapshot
+                        .as_ref()?
+                        .local
+                        .as_ref()
+                        .and_then(crate::engine::Endpoint::inet)
+                        .map(|a| a.port())
+                });
+            capture.watch(ports);
+        }
         self.pending_segments.extend(capture.take());
         if self.pending_segments.is_empty() {
             return false;
         }
-        // The sockets by their local and peer ports: a flood's segments each look up two
-        // ends, among as many as a thousand connections of one listener's port.
+        if !fresh {
+            self.segment_ends = self.segment_ends();
+        }
+        let ends = std::mem::take(&mut self.segment_ends);
+        // A socket whose events have not been read yet may be an end of a segment too.
+        let unknown = events_waiting || ends.unknown;
+        // In order; one whose ends are not both known yet waits (a snapshot with its
+        // address is on its way), and those after it with it, a second at most (and no more
+        // than MAX_WAITING of them: the oldest are placed as they are). When every socket's
+        // address is known, an end not among them is another program's.
+        while let Some(seg) = self.pending_segments.front() {
+            let from = self.socket_at(&ends.by_ports, seg.src, seg.dst, seg.at);
+            let to = self.socket_at(&ends.by_ports, seg.dst, seg.src, seg.at);
+            let stale = !unknown
+                || seg.at.elapsed() > std::time::Duration::from_secs(1)
+                || self.pending_segments.len() > crate::engine::capture::MAX_WAITING;
+            if (from.is_none() || to.is_none()) && !stale {
+                break;
+            }
+            if let Some(seg) = self.pending_segments.pop_front() {
+                self.story.segment(&seg, from, to);
+            }
+        }
+        self.segment_ends = ends;
+        !self.pending_segments.is_empty()
+    }
+
+    /// The window's sockets by their local and peer ports (a flood's segments each look up
+    /// two ends, among as many as a thousand connections of one listener's port), and
+    /// whether some stream socket's address is not known yet.
+    fn segment_ends(&self) -> SegmentEnds {
         let mut by_ports = Ends::default();
-        // A stream socket whose address is not known yet may be an end of a segment; so may
-        // one whose events have not been read yet. (A socket made and never used keeps
-        // segments to other programs waiting their second: a connect of its may be what
-        // sent them.)
-        let mut unknown = events_waiting;
+        // A stream socket whose address is not known yet may be an end of a segment. (A
+        // socket made and never used keeps segments to other programs waiting their
+        // second: a connect of its may be what sent them.)
+        let mut unknown = false;
         for s in self.sockets.values() {
             let snap = s.snapshot.as_ref();
             let local = snap.and_then(|n| n.local.as_ref());
@@ -514,24 +549,11 @@ impl UiState {
                 .or_default()
                 .push(s.info.id);
         }
-        // In order; one whose ends are not both known yet waits (a snapshot with its
-        // address is on its way), and those after it with it, a second at most (and no more
-        // than MAX_WAITING of them: the oldest are placed as they are). When every socket's
-        // address is known, an end not among them is another program's.
-        while let Some(seg) = self.pending_segments.front() {
-            let from = self.socket_at(&by_ports, seg.src, seg.dst, seg.at);
-            let to = self.socket_at(&by_ports, seg.dst, seg.src, seg.at);
-            let stale = !unknown
-                || seg.at.elapsed() > std::time::Duration::from_secs(1)
-                || self.pending_segments.len() > crate::engine::capture::MAX_WAITING;
-            if (from.is_none() || to.is_none()) && !stale {
-                break;
-            }
-            if let Some(seg) = self.pending_segments.pop_front() {
-                self.story.segment(&seg, from, to);
-            }
+        SegmentEnds {
+            at: Some(self.layout_version),
+            by_ports,
+            unknown,
         }
-        !self.pending_segments.is_empty()
     }
 
     /// The window's TCP socket at `local` talking to `peer` at `at`: the connection
@@ -578,6 +600,14 @@ impl UiState {
 
 /// The window's sockets by (local port, peer port); the peer's None when not connected.
 type Ends = std::collections::HashMap<(u16, Option<u16>), Vec<crate::engine::SocketId>>;
+
+/// segment_ends(), as of a layout_version.
+#[derive(Default)]
+pub(crate) struct SegmentEnds {
+    at: Option<u64>,
+    by_ports: Ends,
+    unknown: bool,
+}
 
 /// Why the capture is off, and what to do about it when something can be done.
 pub fn refusal(errno: Option<i32>, why: &str) -> String {

@@ -111,6 +111,8 @@ pub struct UiState {
     diagram_cache: std::cell::RefCell<Option<DiagramCache>>,
     /// Counts what changes a diagram besides the story: names, sockets, addresses.
     pub(crate) layout_version: u64,
+    /// The sockets segments are placed at, as of the layout_version it was worked out at.
+    pub(crate) segment_ends: apply::SegmentEnds,
     /// Captured segments whose sockets' addresses are not known yet (a second at most).
     pub(crate) pending_segments: std::collections::VecDeque<crate::engine::capture::Segment>,
 }
@@ -213,6 +215,7 @@ impl Default for UiState {
             diagram_pick: None,
             capture: CaptureState::default(),
             pending_segments: Default::default(),
+            segment_ends: Default::default(),
             diagram_cache: std::cell::RefCell::new(None),
             layout_version: 0,
             bottom: Bottom::default(),
@@ -254,7 +257,15 @@ impl UiState {
                 busy = c.busy + 1;
             }
         }
-        let diagram = std::sync::Arc::new(crate::ui::diagram::build(self, &self.story, lanes));
+        // The last one's room, when no frame holds it any more.
+        let mut diagram = self
+            .diagram_cache
+            .borrow_mut()
+            .take()
+            .and_then(|c| std::sync::Arc::into_inner(c.diagram))
+            .unwrap_or_default();
+        crate::ui::diagram::build_into(self, &self.story, lanes, &mut diagram);
+        let diagram = std::sync::Arc::new(diagram);
         *self.diagram_cache.borrow_mut() = Some(DiagramCache {
             key,
             built: now,
