@@ -51,7 +51,10 @@ impl Bench {
 
     /// 1. TCP bulk receive into each receiver from the same sender.
     pub fn tcp(&mut self) {
-        let bytes: u64 = if self.quick { 256 << 20 } else { 2 << 30 };
+        // 8 GiB: what a receiver spends once (its start, socklab's traffic log filling its
+        // 64 MiB cap, 16,000 page faults) is then a small part of its CPU per GB; over 2 GiB
+        // it was 8 % of socklab's (BENCHMARKS.md).
+        let bytes: u64 = if self.quick { 256 << 20 } else { 8 << 30 };
         let me = self.me.to_string_lossy().into_owned();
         let subjects = ["socklab", "socat", "nc", "iperf3"];
         for run in 0..self.runs {
