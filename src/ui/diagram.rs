@@ -232,8 +232,6 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
 /// is built ten times a second, 20,000 rows each: fresh room each time is a megabyte and
 /// more of page faults, and its freeing).
 pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagram) {
-    let lane_of: HashMap<SocketId, usize> =
-        lanes.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     // A handful of lanes: found by a look along them, not a hash per beat.
     let lane_at = |id: SocketId| lanes.iter().position(|l| *l == id);
     let name = |id: SocketId| {
@@ -336,8 +334,8 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
                 ack,
                 len,
             } => {
-                if let Some(to) = to.and_then(|t| lane_of.get(&t)) {
-                    segments.push((d.rows.len(), lane, *to, *flags));
+                if let Some(to) = to.and_then(lane_at) {
+                    segments.push((d.rows.len(), lane, to, *flags));
                 }
                 let words = Words::Segment {
                     flags: *flags,
@@ -450,10 +448,10 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
         let listener = talks_to(state, id)
             .into_iter()
             .find_map(|peer| state.sockets.get(&peer).and_then(|s| s.info.parent));
-        if let Some(to) = listener.and_then(|l| lane_of.get(&l)) {
+        if let Some(to) = listener.and_then(lane_at) {
             d.arrows.push(Arrow {
                 from: r.lane,
-                to: *to,
+                to,
                 from_row: row,
                 to_row: row,
                 label: t!("diagram-handshake"),
@@ -463,17 +461,17 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
     }
     // ...and the end of a stream: a close or shutdown, to the other end's recv that got b''.
     for (row, id) in ends.into_iter().filter(|_| guess) {
-        let Some(other) = lanes.iter().find(|o| pairs.contains(&(id, **o))) else {
+        let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
-        let eof = eofs[lane_of[other]]
+        let eof = eofs[other]
             .iter()
             .copied()
             .find(|r| *r > row && d.rows[*r].text.text().contains("b''"));
         if let Some(to_row) = eof {
             d.arrows.push(Arrow {
                 from: d.rows[row].lane,
-                to: lane_of[other],
+                to: other,
                 from_row: row,
                 to_row,
                 label: "FIN".into(),

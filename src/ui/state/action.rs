@@ -315,6 +315,7 @@ impl UiState {
                 self.sockets
                     .retain(|sid, s| !(s.closed && id.is_none_or(|one| one == *sid)));
                 self.layout_version += 1;
+                self.ends_version += 1;
                 if self
                     .selected
                     .is_some_and(|sel| !self.sockets.contains_key(&sel))

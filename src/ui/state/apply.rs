@@ -56,6 +56,7 @@ impl UiState {
                 let id = info.id;
                 self.story.made(id, info.parent);
                 self.layout_version += 1;
+                self.ends_version += 1;
                 if let Some(req) = req {
                     self.restore_created(req, Some(id));
                     if let Some(e) = self.journal.ended(req) {
@@ -292,6 +293,7 @@ impl UiState {
                         .is_none_or(|old| old.local != snapshot.local || old.peer != snapshot.peer);
                     if moved {
                         self.layout_version += 1;
+                        self.ends_version += 1;
                     }
                     s.series.record(Instant::now(), &snapshot);
                     s.state = snapshot.state;
@@ -354,8 +356,8 @@ impl UiState {
                 }
             }
             Event::Closed { id } => {
-                // Its port is no longer an end segments are placed at.
-                self.layout_version += 1;
+                // Whether an address is still unknown may change (not the diagram).
+                self.ends_version += 1;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
                     s.waiting.clear();
@@ -472,7 +474,7 @@ impl UiState {
         }
         // Gone over again only when a socket, an address or a close changed: a thousand
         // sockets are not, every frame.
-        let fresh = self.segment_ends.at == Some(self.layout_version);
+        let fresh = self.segment_ends.at == Some(self.ends_version);
         if !fresh {
             let ports = self
                 .sockets
@@ -550,7 +552,7 @@ impl UiState {
                 .push(s.info.id);
         }
         SegmentEnds {
-            at: Some(self.layout_version),
+            at: Some(self.ends_version),
             by_ports,
             unknown,
         }
@@ -601,7 +603,7 @@ impl UiState {
 /// The window's sockets by (local port, peer port); the peer's None when not connected.
 type Ends = std::collections::HashMap<(u16, Option<u16>), Vec<crate::engine::SocketId>>;
 
-/// segment_ends(), as of a layout_version.
+/// segment_ends(), as of an ends_version.
 #[derive(Default)]
 pub(crate) struct SegmentEnds {
     at: Option<u64>,

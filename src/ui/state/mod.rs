@@ -111,7 +111,11 @@ pub struct UiState {
     diagram_cache: std::cell::RefCell<Option<DiagramCache>>,
     /// Counts what changes a diagram besides the story: names, sockets, addresses.
     pub(crate) layout_version: u64,
-    /// The sockets segments are placed at, as of the layout_version it was worked out at.
+    /// Counts what changes where captured segments are placed: sockets, addresses, closes
+    /// (apart from layout_version: a close does not change a diagram, and a flood of closing
+    /// connections would rebuild it every frame).
+    pub(crate) ends_version: u64,
+    /// The sockets segments are placed at, as of the ends_version it was worked out at.
     pub(crate) segment_ends: apply::SegmentEnds,
     /// Captured segments whose sockets' addresses are not known yet (a second at most).
     pub(crate) pending_segments: std::collections::VecDeque<crate::engine::capture::Segment>,
@@ -218,6 +222,7 @@ impl Default for UiState {
             segment_ends: Default::default(),
             diagram_cache: std::cell::RefCell::new(None),
             layout_version: 0,
+            ends_version: 0,
             bottom: Bottom::default(),
         }
     }
@@ -413,6 +418,14 @@ mod tests {
         let (d, again) = st.diagram(&lanes);
         assert!(std::sync::Arc::ptr_eq(&d, &last), "kept under the flood");
         assert!(again.is_some_and(|a| a <= REBUILD_EVERY));
+        // Connections closing meanwhile change where segments go, not the diagram: still
+        // kept (a flood of closes must not rebuild it every frame).
+        let ends = st.ends_version;
+        st.apply(Event::Closed { id: SocketId(7) });
+        change(&mut st);
+        assert!(st.ends_version > ends);
+        let (d, _) = st.diagram(&lanes);
+        assert!(std::sync::Arc::ptr_eq(&d, &last), "kept after a close");
         // The interval passed: the latest is built.
         if let Some(c) = st.diagram_cache.borrow_mut().as_mut() {
             c.built -= REBUILD_EVERY;
