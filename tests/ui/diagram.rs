@@ -609,9 +609,17 @@ fn state_timeline_snapshot() {
             "conn.recv(1024)",
             "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
             "cli.close()",
-            "conn.recv(1024)",
         ],
     );
+    // The kernel forgetting cli's connection (seen by a poll) and conn's recv() failing are
+    // two events that race; the drawing has them in one order: the first, then the recv.
+    step_until(&mut h, "the kernel forgot cli's connection", |a| {
+        let cli = id_of(a, "cli");
+        a.state.story.beats().any(|b| {
+            b.id == cli && matches!(b.what, socklab::ui::story::What::Kernel { state: None })
+        })
+    });
+    run_lines(&mut h, 0, &["conn.recv(1024)"]);
     click_socket_row(&mut h, "cli");
     click(&mut h, "Journal");
     click(&mut h, "State timeline");
