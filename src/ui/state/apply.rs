@@ -474,28 +474,13 @@ impl UiState {
         }
         // Gone over again only when a socket, an address or a close changed: a thousand
         // sockets are not, every frame.
-        let fresh = self.segment_ends.at == Some(self.ends_version);
-        if !fresh {
-            let ports = self
-                .sockets
-                .values()
-                .filter(|s| s.info.kind == crate::engine::Kind::Stream)
-                .filter_map(|s| {
-                    s.snapshot
-                        .as_ref()?
-                        .local
-                        .as_ref()
-                        .and_then(crate::engine::Endpoint::inet)
-                        .map(|a| a.port())
-                });
-            capture.watch(ports);
+        if self.segment_ends.at != Some(self.ends_version) {
+            self.segment_ends = self.segment_ends();
+            capture.watch(self.segment_ends.ports.iter().copied());
         }
         self.pending_segments.extend(capture.take());
         if self.pending_segments.is_empty() {
             return false;
-        }
-        if !fresh {
-            self.segment_ends = self.segment_ends();
         }
         let ends = std::mem::take(&mut self.segment_ends);
         // A socket whose events have not been read yet may be an end of a segment too.
@@ -522,10 +507,11 @@ impl UiState {
     }
 
     /// The window's sockets by their local and peer ports (a flood's segments each look up
-    /// two ends, among as many as a thousand connections of one listener's port), and
-    /// whether some stream socket's address is not known yet.
+    /// two ends, among as many as a thousand connections of one listener's port), the TCP
+    /// ports the capture watches, and whether some stream socket's address is not known yet.
     fn segment_ends(&self) -> SegmentEnds {
         let mut by_ports = Ends::default();
+        let mut ports = Vec::new();
         // A stream socket whose address is not known yet may be an end of a segment. (A
         // socket made and never used keeps segments to other programs waiting their
         // second: a connect of its may be what sent them.)
@@ -543,6 +529,9 @@ impl UiState {
                 unknown |= ip && s.info.kind == crate::engine::Kind::Stream && !s.closed;
                 continue;
             };
+            if s.info.kind == crate::engine::Kind::Stream {
+                ports.push(a.port());
+            }
             let peer = snap
                 .and_then(|n| n.peer.as_ref())
                 .and_then(crate::engine::Endpoint::inet);
@@ -554,6 +543,7 @@ impl UiState {
         SegmentEnds {
             at: Some(self.ends_version),
             by_ports,
+            ports,
             unknown,
         }
     }
@@ -608,6 +598,8 @@ type Ends = std::collections::HashMap<(u16, Option<u16>), Vec<crate::engine::Soc
 pub(crate) struct SegmentEnds {
     at: Option<u64>,
     by_ports: Ends,
+    /// The stream sockets' local ports.
+    ports: Vec<u16>,
     unknown: bool,
 }
 
