@@ -106,11 +106,43 @@ pub struct Arrow {
     pub kind: ArrowKind,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Diagram {
     pub lanes: Vec<SocketId>,
     pub rows: Vec<Row>,
     pub arrows: Vec<Arrow>,
+    /// What the rows hold for the arrows, for extend().
+    found: Found,
+}
+
+/// Two diagrams are equal when they draw the same (however they were built).
+impl PartialEq for Diagram {
+    fn eq(&self, other: &Diagram) -> bool {
+        (&self.lanes, &self.rows, &self.arrows) == (&other.lanes, &other.rows, &other.arrows)
+    }
+}
+
+/// What `lanes` and `talks_to` worked out, kept while no socket, address, close or
+/// datagram peer changed (UiState::ends_version, Story::peers_version): with a thousand
+/// sockets each is a pass over all of them, and the diagrams ask every frame.
+#[derive(Default)]
+pub(crate) struct TalksCache {
+    at: Option<(u64, u64)>,
+    talks: HashMap<SocketId, Vec<SocketId>>,
+    lanes: HashMap<Option<SocketId>, Vec<SocketId>>,
+}
+
+impl TalksCache {
+    /// Itself, emptied first if it was worked out from other sockets than now.
+    fn now(&mut self, state: &UiState) -> &mut TalksCache {
+        let at = Some((state.ends_version, state.story.peers_version()));
+        if self.at != at {
+            self.talks.clear();
+            self.lanes.clear();
+            self.at = at;
+        }
+        self
+    }
 }
 
 /// The sockets a diagram of `selected` shows: it, the sockets it talks to in this window
@@ -118,6 +150,22 @@ pub struct Diagram {
 /// datagrams came from or went to), oldest first; with nothing selected, the newest
 /// sockets.
 pub fn lanes(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
+    if let Some(l) = state
+        .talks_cache
+        .borrow_mut()
+        .now(state)
+        .lanes
+        .get(&selected)
+    {
+        return l.clone();
+    }
+    let l = lanes_now(state, selected);
+    let mut cache = state.talks_cache.borrow_mut();
+    cache.now(state).lanes.insert(selected, l.clone());
+    l
+}
+
+fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     let Some(id) = selected.filter(|id| state.sockets.contains_key(id)) else {
         let all: Vec<SocketId> = state.sockets.keys().copied().collect();
         return all[all.len().saturating_sub(MAX_LANES)..].to_vec();
@@ -185,6 +233,16 @@ pub fn connected_peer(state: &UiState, id: SocketId) -> Option<SocketId> {
 
 /// The sockets of the window at the other end of `id`'s connection or datagrams.
 fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
+    if let Some(t) = state.talks_cache.borrow_mut().now(state).talks.get(&id) {
+        return t.clone();
+    }
+    let t = talks_to_now(state, id);
+    let mut cache = state.talks_cache.borrow_mut();
+    cache.now(state).talks.insert(id, t.clone());
+    t
+}
+
+fn talks_to_now(state: &UiState, id: SocketId) -> Vec<SocketId> {
     let Some(me) = state.sockets.get(&id) else {
         return Vec::new();
     };
@@ -232,6 +290,190 @@ pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
 /// is built ten times a second, 20,000 rows each: fresh room each time is a megabyte and
 /// more of page faults, and its freeing).
 pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagram) {
+    d.lanes.clear();
+    d.lanes.extend_from_slice(lanes);
+    d.rows.clear();
+    d.rows.reserve(story.beats().len());
+    d.found.clear(lanes.len());
+    add_rows(state, lanes, story.of(lanes), d);
+    d.found.version = Some(story.version());
+    add_arrows(state, story, lanes, d);
+}
+
+/// The same as build_into(), for a diagram last built by either from this story with the
+/// same lanes, names, addresses and language (only beats were told since, or went for
+/// room): the rows of the beats it has are kept, and only those from the first beat told
+/// since on are made. Under a flood that is the last few hundred of 20,000 (a captured
+/// segment arrives a little late and goes among the last rows). The arrows are worked out
+/// again from what the rows found. False when it was built afresh after all (the story
+/// was cleared, or turned over since).
+pub fn extend(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagram) -> bool {
+    let Some(built) = d.found.version.filter(|_| d.lanes == lanes) else {
+        build_into(state, story, lanes, d);
+        return false;
+    };
+    let next = story.version();
+    if next == built {
+        return true;
+    }
+    // The beats told since have numbers from `built` on; going back from the last beat,
+    // the first of them is where new rows begin. (Fewer than were told: some went for
+    // room, or the story was cleared, which counts too: built afresh.)
+    let told = next.saturating_sub(built);
+    let (mut seen, mut old_after, mut from) = (0u64, 0usize, story.beats().len());
+    for (i, b) in story.beats().enumerate().rev() {
+        if seen == told {
+            break;
+        }
+        if b.seq >= built {
+            seen += 1;
+        } else if lanes.contains(&b.id) {
+            old_after += 1;
+        }
+        from = i;
+    }
+    if seen < told || old_after > d.rows.len() {
+        build_into(state, story, lanes, d);
+        return false;
+    }
+    // The rows are: those of beats that went for room, those kept as they are, then those
+    // of old beats after `from`, made again with the new ones among them.
+    let keep_end = d.rows.len() - old_after;
+    let first = story.beats().take(from).find(|b| lanes.contains(&b.id));
+    let gone = match first {
+        Some(b) => d.rows[..keep_end].iter().position(|r| r.seq == b.seq),
+        None => Some(keep_end),
+    };
+    let Some(gone) = gone else {
+        build_into(state, story, lanes, d);
+        return false;
+    };
+    // The last row kept is that of the last beat of these lanes before `from`.
+    let last = story
+        .beats()
+        .take(from)
+        .rev()
+        .find(|b| lanes.contains(&b.id))
+        .map(|b| b.seq);
+    if last != d.rows[gone..keep_end].last().map(|r| r.seq) {
+        build_into(state, story, lanes, d);
+        return false;
+    }
+    d.rows.truncate(keep_end);
+    d.found.forget_from(keep_end);
+    d.rows.drain(..gone);
+    d.found.forget_before(gone);
+    add_rows(
+        state,
+        lanes,
+        story.beats().skip(from).filter(|b| lanes.contains(&b.id)),
+        d,
+    );
+    d.found.version = Some(next);
+    add_arrows(state, story, lanes, d);
+    true
+}
+
+/// What the rows of a diagram hold for its arrows, by row (indices into Diagram::rows,
+/// ascending in each list): kept with it, so extend() makes only the rows of new beats.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Found {
+    /// The story's version the diagram was built from (None: not built).
+    version: Option<u64>,
+    /// Each receiving lane's stream recvs (start, end, row), and datagrams by sender.
+    streams: Vec<Vec<(u64, u64, usize)>>,
+    datagrams: Vec<Vec<(Option<Endpoint>, usize)>>,
+    sends: Vec<Sent>,
+    /// Closes and shutdowns that worked: (row, socket).
+    ends: Vec<(usize, SocketId)>,
+    /// Each lane's recv calls.
+    eofs: Vec<Vec<usize>>,
+    /// Captured segments: (row, from lane, to lane, flags).
+    segments: Vec<(usize, usize, usize, u8)>,
+    /// connect() calls that worked.
+    connects: Vec<usize>,
+}
+
+/// A send's bytes, for the arrow to the recv they arrive in.
+#[derive(Clone, Debug, PartialEq)]
+struct Sent {
+    row: usize,
+    id: SocketId,
+    len: usize,
+    offset: u64,
+    datagram: bool,
+    peer: Option<Endpoint>,
+}
+
+impl Found {
+    fn clear(&mut self, lanes: usize) {
+        *self = Found {
+            streams: vec![Vec::new(); lanes],
+            datagrams: vec![Vec::new(); lanes],
+            eofs: vec![Vec::new(); lanes],
+            ..Found::default()
+        };
+    }
+
+    /// Forgets the rows from `end` on.
+    fn forget_from(&mut self, end: usize) {
+        fn cut<T>(v: &mut Vec<T>, row: impl Fn(&T) -> usize, end: usize) {
+            let at = v.partition_point(|x| row(x) < end);
+            v.truncate(at);
+        }
+        for v in &mut self.streams {
+            cut(v, |x| x.2, end);
+        }
+        for v in &mut self.datagrams {
+            cut(v, |x| x.1, end);
+        }
+        for v in &mut self.eofs {
+            cut(v, |x| *x, end);
+        }
+        cut(&mut self.sends, |x| x.row, end);
+        cut(&mut self.ends, |x| x.0, end);
+        cut(&mut self.segments, |x| x.0, end);
+        cut(&mut self.connects, |x| *x, end);
+    }
+
+    /// Forgets the first `n` rows; the others move up by as many.
+    fn forget_before(&mut self, n: usize) {
+        fn shift<T>(v: &mut Vec<T>, row: impl Fn(&mut T) -> &mut usize, n: usize) {
+            v.retain_mut(|x| {
+                let r = row(x);
+                if *r < n {
+                    return false;
+                }
+                *r -= n;
+                true
+            });
+        }
+        if n == 0 {
+            return;
+        }
+        for v in &mut self.streams {
+            shift(v, |x| &mut x.2, n);
+        }
+        for v in &mut self.datagrams {
+            shift(v, |x| &mut x.1, n);
+        }
+        for v in &mut self.eofs {
+            shift(v, |x| x, n);
+        }
+        shift(&mut self.sends, |x| &mut x.row, n);
+        shift(&mut self.ends, |x| &mut x.0, n);
+        shift(&mut self.segments, |x| &mut x.0, n);
+        shift(&mut self.connects, |x| x, n);
+    }
+}
+
+/// A row for each of these beats (of the diagram's lanes), after those the diagram has.
+fn add_rows<'a>(
+    state: &UiState,
+    lanes: &[SocketId],
+    beats: impl Iterator<Item = &'a Beat>,
+    d: &mut Diagram,
+) {
     // A handful of lanes: found by a look along them, not a hash per beat.
     let lane_at = |id: SocketId| lanes.iter().position(|l| *l == id);
     let name = |id: SocketId| {
@@ -240,26 +482,8 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
             .get(&id)
             .map_or_else(|| format!("#{}", id.0), |s| s.info.name.clone())
     };
-    let local_of = |id: SocketId| {
-        state
-            .sockets
-            .get(&id)
-            .and_then(|s| s.snapshot.as_ref())
-            .and_then(|n| n.local.clone())
-    };
-    d.lanes.clear();
-    d.lanes.extend_from_slice(lanes);
-    d.rows.clear();
-    d.arrows.clear();
-    // Each receiving lane's stream recvs by offset, and datagrams by sender, as they come.
-    let mut streams: Vec<Vec<(u64, u64, usize)>> = vec![Vec::new(); lanes.len()];
-    let mut datagrams: Vec<Vec<(Option<Endpoint>, usize)>> = vec![Vec::new(); lanes.len()];
-    let mut sends: Vec<(usize, &Beat)> = Vec::new();
-    let mut ends: Vec<(usize, SocketId)> = Vec::new();
-    let mut eofs: Vec<Vec<usize>> = vec![Vec::new(); lanes.len()];
-    let mut segments: Vec<(usize, usize, usize, u8)> = Vec::new();
-    d.rows.reserve(story.beats().len());
-    for beat in story.of(lanes) {
+    let f = &mut d.found;
+    for beat in beats {
         let Some(lane) = lane_at(beat.id) else {
             continue;
         };
@@ -282,10 +506,10 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
                     None => result.clone(),
                 };
                 if *op == "recv" || *op == "recvfrom" {
-                    eofs[lane].push(row);
+                    f.eofs[lane].push(row);
                 }
                 if (*op == "close" || *op == "shutdown") && !failed {
-                    ends.push((row, beat.id));
+                    f.ends.push((row, beat.id));
                 }
                 let text = if result.is_empty() {
                     format!("{op}()")
@@ -294,6 +518,9 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
                 } else {
                     format!("{op}() → {result}")
                 };
+                if !failed && (text.starts_with("connect()") || text == "connect_ex() → 0") {
+                    f.connects.push(row);
+                }
                 (Words::Text(text), *failed, None)
             }
             What::Bytes {
@@ -305,10 +532,17 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
                 row: traffic,
             } => {
                 match dir {
-                    Direction::Out => sends.push((row, beat)),
-                    Direction::In if *datagram => datagrams[lane].push((peer.clone(), row)),
+                    Direction::Out => f.sends.push(Sent {
+                        row,
+                        id: beat.id,
+                        len: *len,
+                        offset: *offset,
+                        datagram: *datagram,
+                        peer: peer.clone(),
+                    }),
+                    Direction::In if *datagram => f.datagrams[lane].push((peer.clone(), row)),
                     Direction::In => {
-                        streams[lane].push((*offset, *offset + *len as u64, row));
+                        f.streams[lane].push((*offset, *offset + *len as u64, row));
                     }
                 }
                 let words = match dir {
@@ -335,7 +569,7 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
                 len,
             } => {
                 if let Some(to) = to.and_then(lane_at) {
-                    segments.push((d.rows.len(), lane, to, *flags));
+                    f.segments.push((row, lane, to, *flags));
                 }
                 let words = Words::Segment {
                     flags: *flags,
@@ -361,6 +595,20 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
             bytes,
         });
     }
+}
+
+/// The diagram's arrows, all of them, from what its rows found.
+fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagram) {
+    let lane_at = |id: SocketId| lanes.iter().position(|l| *l == id);
+    let local_of = |id: SocketId| {
+        state
+            .sockets
+            .get(&id)
+            .and_then(|s| s.snapshot.as_ref())
+            .and_then(|n| n.local.clone())
+    };
+    d.arrows.clear();
+    let f = &d.found;
     // Which lanes are the two ends of one connection (worked out once, not per send).
     let pairs: std::collections::HashSet<(SocketId, SocketId)> = lanes
         .iter()
@@ -373,31 +621,21 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
         .collect();
     // Bytes: each send to the recv its first byte arrives in, on the lane it went to.
     let mut sent_to: HashMap<(SocketId, SocketId), usize> = HashMap::new();
-    for (row, beat) in &sends {
-        let What::Bytes {
-            len,
-            offset,
-            datagram,
-            peer,
-            ..
-        } = &beat.what
-        else {
-            continue;
-        };
-        let from = d.rows[*row].lane;
+    for s in &f.sends {
+        let from = d.rows[s.row].lane;
         let target = lanes.iter().enumerate().find_map(|(to, id)| {
-            if *id == beat.id {
+            if *id == s.id {
                 return None;
             }
-            let at = if *datagram {
+            let at = if s.datagram {
                 // The n-th datagram sent to its address is the n-th it got from ours.
                 let theirs = local_of(*id)?;
-                if !peer.as_ref().is_some_and(|p| meets(&theirs, p)) {
+                if !s.peer.as_ref().is_some_and(|p| meets(&theirs, p)) {
                     return None;
                 }
-                let ours = local_of(beat.id)?;
-                let rank = sent_to.entry((beat.id, *id)).or_insert(0);
-                let got = datagrams[to]
+                let ours = local_of(s.id)?;
+                let rank = sent_to.entry((s.id, *id)).or_insert(0);
+                let got = f.datagrams[to]
                     .iter()
                     .filter(|(from, _)| from.as_ref().is_some_and(|f| meets(&ours, f)))
                     .nth(*rank)
@@ -405,13 +643,13 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
                 *rank += 1;
                 got?
             } else {
-                if *len == 0 || !pairs.contains(&(beat.id, *id)) {
+                if s.len == 0 || !pairs.contains(&(s.id, *id)) {
                     return None;
                 }
-                let recvs = &streams[to];
-                let i = recvs.partition_point(|(_, end, _)| *end <= *offset);
+                let recvs = &f.streams[to];
+                let i = recvs.partition_point(|(_, end, _)| *end <= s.offset);
                 let (start, _, r) = recvs.get(i)?;
-                (*start <= *offset).then_some(*r)?
+                (*start <= s.offset).then_some(*r)?
             };
             Some((to, at))
         });
@@ -419,15 +657,15 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
             d.arrows.push(Arrow {
                 from,
                 to,
-                from_row: *row,
+                from_row: s.row,
                 to_row,
-                label: size(*len),
+                label: size(s.len),
                 kind: ArrowKind::Data,
             });
         }
     }
     // Captured segments: each from its sender's lane to its receiver's, as it went.
-    for (row, from, to, flags) in segments {
+    for &(row, from, to, flags) in &f.segments {
         d.arrows.push(Arrow {
             from,
             to,
@@ -440,17 +678,14 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
     // Guessed from the calls only when nothing was captured: the handshake at a connect
     // that worked, to the listener its other end came from...
     let guess = !story.captured;
-    for (row, r) in d.rows.iter().enumerate().filter(|_| guess) {
-        let id = lanes[r.lane];
-        if r.failed || !(r.text.starts_with("connect()") || r.text == "connect_ex() → 0") {
-            continue;
-        }
-        let listener = talks_to(state, id)
+    for &row in f.connects.iter().filter(|_| guess) {
+        let lane = d.rows[row].lane;
+        let listener = talks_to(state, lanes[lane])
             .into_iter()
             .find_map(|peer| state.sockets.get(&peer).and_then(|s| s.info.parent));
         if let Some(to) = listener.and_then(lane_at) {
             d.arrows.push(Arrow {
-                from: r.lane,
+                from: lane,
                 to,
                 from_row: row,
                 to_row: row,
@@ -460,11 +695,11 @@ pub fn build_into(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Di
         }
     }
     // ...and the end of a stream: a close or shutdown, to the other end's recv that got b''.
-    for (row, id) in ends.into_iter().filter(|_| guess) {
+    for &(row, id) in f.ends.iter().filter(|_| guess) {
         let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
-        let eof = eofs[other]
+        let eof = f.eofs[other]
             .iter()
             .copied()
             .find(|r| *r > row && d.rows[*r].text.text().contains("b''"));
@@ -663,4 +898,89 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
         }
     }
     (axis, tracks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::capture::{Segment, ACK, FIN, SYN};
+    use std::time::{Duration, Instant};
+
+    /// A diagram extended after each burst of beats (told in order, late segments among
+    /// the last ones, the oldest going for room, the story cleared now and then) is the
+    /// diagram built afresh, rows, arrows and what its rows found.
+    #[test]
+    fn an_extended_diagram_is_the_one_built_afresh() {
+        let st = UiState::default();
+        let mut st = st;
+        let lanes = [SocketId(1), SocketId(2)];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n.max(1)
+        };
+        let base = Instant::now();
+        let mut t = 10_000u64;
+        let mut d = Diagram::default();
+        let (mut extended, mut cleared, mut late) = (0, 0, 0);
+        for step in 0..130 {
+            // Cleared now and then early on; then filled past its room.
+            if step < 40 && rand(15) == 0 {
+                st.story.clear();
+                cleared += 1;
+            }
+            for _ in 0..rand(600) {
+                t += 1 + rand(20);
+                let id = SocketId(1 + rand(3));
+                st.story.clock = Some(base + Duration::from_micros(t));
+                match rand(10) {
+                    0..=4 => {
+                        let dir = if rand(2) == 0 {
+                            Direction::In
+                        } else {
+                            Direction::Out
+                        };
+                        let datagram = rand(8) == 0;
+                        st.story
+                            .bytes(id, dir, (1 + rand(900) as usize, datagram, None), t);
+                    }
+                    5 => {
+                        let op = ["connect", "recv", "close", "accept", "bind"][rand(5) as usize];
+                        let result = if op == "recv" { "b''" } else { "" };
+                        st.story.call(id, op, result.into(), rand(6) == 0);
+                    }
+                    _ => {
+                        // A segment, up to 5 ms late (placed among the beats before it).
+                        let back = rand(5_000).min(t);
+                        late += u32::from(back > 0);
+                        let seg = Segment {
+                            at: base + Duration::from_micros(t - back),
+                            src: "127.0.0.1:4000".parse().unwrap(),
+                            dst: "127.0.0.1:5000".parse().unwrap(),
+                            flags: [SYN, ACK, FIN | ACK][rand(3) as usize],
+                            seq: rand(1 << 20) as u32,
+                            ack: 0,
+                            len: rand(100) as u32,
+                        };
+                        let to = (rand(3) != 0).then(|| SocketId(1 + rand(3)));
+                        st.story.segment(&seg, Some(id), to);
+                    }
+                }
+            }
+            st.story.clock = None;
+            extended += usize::from(extend(&st, &st.story, &lanes, &mut d));
+            let fresh = build(&st, &st.story, &lanes);
+            assert_eq!(d, fresh, "step {step}");
+            assert_eq!(d.found, fresh.found, "step {step}");
+        }
+        // The run went through what it is meant to: the oldest beats going, late segments,
+        // clears, and many extensions.
+        assert!(st.story.truncated(), "never full");
+        assert!(
+            late > 100 && cleared > 0 && extended > 115,
+            "{extended} extended"
+        );
+    }
 }

@@ -77,6 +77,8 @@ pub struct Story {
     pub start: Option<Instant>,
     /// The addresses each socket's datagrams went to or came from (the first few).
     peers: HashMap<SocketId, Vec<Endpoint>>,
+    /// Changes whenever `peers` does.
+    peers_version: u64,
     /// Each direction's first sequence number, as its SYN said (relative numbers count
     /// from it, as Wireshark shows them).
     isn: HashMap<(std::net::SocketAddr, std::net::SocketAddr), u32>,
@@ -189,6 +191,7 @@ impl Story {
             let known = self.peers.entry(id).or_default();
             if known.len() < MAX_PEERS && !known.contains(p) {
                 known.push(p.clone());
+                self.peers_version += 1;
             }
         }
         let key = (id, dir == Direction::In);
@@ -289,6 +292,11 @@ impl Story {
     /// The addresses `id`'s datagrams went to or came from.
     pub fn peers(&self, id: SocketId) -> &[Endpoint] {
         self.peers.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Changes whenever a socket's datagram peers do (the diagram's lanes follow them).
+    pub fn peers_version(&self) -> u64 {
+        self.peers_version
     }
 
     /// Whether beats were dropped for room since the start or the last clear (the diagram

@@ -86,6 +86,46 @@ fn converse(h: &mut H) {
     });
 }
 
+/// Extended after each step of a conversation (the rows it has kept, the new beats' rows
+/// added, every arrow worked out again), the diagram is the one built afresh: sends whose
+/// recv comes in a later step get their arrows then, and the close its FIN.
+#[test]
+fn a_diagram_extended_step_by_step_is_the_one_built_afresh() {
+    let mut h = harness();
+    connect(&mut h);
+    // The pair and the listener, once the window knows their addresses.
+    step_until(&mut h, "srv, cli and conn as lanes", |a| {
+        let conn = a.state.sockets.values().find(|s| s.info.name == "conn");
+        conn.is_some_and(|c| diagram::lanes(&a.state, Some(c.info.id)).len() == 3)
+    });
+    let conn = id_of(h.state(), "conn");
+    let lanes = diagram::lanes(&h.state().state, Some(conn));
+    let mut d = diagram::build(&h.state().state, &h.state().state.story, &lanes);
+    let steps: [(&[&str], Option<u32>); 3] = [
+        (&["cli.send(b'ab')", "cli.send(b'cd')"], Some(4)),
+        (&["conn.recv(3)", "cli.send(b'ef')"], Some(3)),
+        (&["conn.recv(100)", "cli.close()", "conn.recv(100)"], None),
+    ];
+    for (lines, waiting) in steps {
+        run_lines(&mut h, 0, lines);
+        if let Some(n) = waiting {
+            queued(&mut h, n);
+        }
+        let a = h.state();
+        assert!(diagram::extend(&a.state, &a.state.story, &lanes, &mut d));
+        assert_eq!(
+            d,
+            diagram::build(&a.state, &a.state.story, &lanes),
+            "after {lines:?}"
+        );
+    }
+    // What the last steps drew: three data arrows (the third send's from the second
+    // step to the last recv) and the end of the stream.
+    let kinds = |k: ArrowKind| d.arrows.iter().filter(|a| a.kind == k).count();
+    assert_eq!(kinds(ArrowKind::Data), 3, "{:#?}", d.arrows);
+    assert_eq!(kinds(ArrowKind::Fin), 1, "{:#?}", d.arrows);
+}
+
 #[test]
 fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_close() {
     let mut h = harness();

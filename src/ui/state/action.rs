@@ -851,9 +851,13 @@ impl UiState {
                 self.set_file_status(target, p);
             }
         }
-        let writes = &mut self.writes;
-        for (id, s) in self.sockets.iter_mut() {
-            check_file(writes, *id, s);
+        // Only the selected socket's form is on screen (the file's size is said beside its
+        // path); another socket's is looked at when it is selected. (A pass over every
+        // socket was a few percent of a frame with a thousand of them.)
+        if let Some(id) = self.selected {
+            if let Some(s) = self.sockets.get_mut(&id) {
+                check_file(&mut self.writes, id, s);
+            }
         }
     }
 
@@ -891,7 +895,7 @@ impl UiState {
 /// Looks at the file a socket's File mode names (off the frame) when it names another one
 /// than was last looked at.
 fn check_file(writes: &mut crate::ui::writes::Writes, id: SocketId, s: &mut SockView) {
-    // Called for every socket every frame: nothing is allocated unless a look starts.
+    // Called every frame: nothing is allocated unless a look starts.
     if s.form.mode != crate::payload::Mode::File {
         return;
     }

@@ -109,6 +109,9 @@ pub struct UiState {
     /// The diagram last built, for what it was built from: a frame redraws it without
     /// going over the story again while nothing changed.
     diagram_cache: std::cell::RefCell<Option<DiagramCache>>,
+    /// Who talks to whom, and each selection's lanes, as of the ends and peers they were
+    /// worked out from (each is a pass over every socket; the diagrams ask every frame).
+    pub(crate) talks_cache: std::cell::RefCell<crate::ui::diagram::TalksCache>,
     /// Counts what changes a diagram besides the story: names, sockets, addresses.
     pub(crate) layout_version: u64,
     /// Counts what changes where captured segments are placed: sockets, addresses, closes
@@ -221,6 +224,7 @@ impl Default for UiState {
             pending_segments: Default::default(),
             segment_ends: Default::default(),
             diagram_cache: std::cell::RefCell::new(None),
+            talks_cache: Default::default(),
             layout_version: 0,
             ends_version: 0,
             bottom: Bottom::default(),
@@ -231,8 +235,10 @@ impl Default for UiState {
 impl UiState {
     /// The sequence diagram of these lanes, built again only when the story, a name, a
     /// socket, an address or the language changed since the last frame; while only the
-    /// story keeps changing frame after frame, at most once per REBUILD_EVERY. With the
-    /// diagram, when to draw again for the latest (None: it is the latest).
+    /// story keeps changing frame after frame, at most once per REBUILD_EVERY. When only
+    /// the story changed, the last diagram is extended (the rows of the beats told since
+    /// are made, the others kept). With the diagram, when to draw again for the latest
+    /// (None: it is the latest).
     pub fn diagram(
         &self,
         lanes: &[SocketId],
@@ -248,12 +254,14 @@ impl UiState {
         );
         let now = std::time::Instant::now();
         let mut busy = 0;
+        // Only beats changed: the last diagram's rows are kept and the new ones added.
+        let mut story_only = false;
         if let Some(c) = &mut *self.diagram_cache.borrow_mut() {
             if c.key == key {
                 c.busy = 0;
                 return (c.diagram.clone(), None);
             }
-            let story_only = (c.key.1, c.key.2, &c.key.3) == (key.1, key.2, &key.3);
+            story_only = (c.key.1, c.key.2, &c.key.3) == (key.1, key.2, &key.3);
             if story_only {
                 let since = now.saturating_duration_since(c.built);
                 if c.busy >= BUSY_FRAMES && since < REBUILD_EVERY {
@@ -269,7 +277,11 @@ impl UiState {
             .take()
             .and_then(|c| std::sync::Arc::into_inner(c.diagram))
             .unwrap_or_default();
-        crate::ui::diagram::build_into(self, &self.story, lanes, &mut diagram);
+        if story_only {
+            crate::ui::diagram::extend(self, &self.story, lanes, &mut diagram);
+        } else {
+            crate::ui::diagram::build_into(self, &self.story, lanes, &mut diagram);
+        }
         let diagram = std::sync::Arc::new(diagram);
         *self.diagram_cache.borrow_mut() = Some(DiagramCache {
             key,
@@ -614,6 +626,35 @@ mod tests {
             }),
             _permit: None,
         }
+    }
+
+    /// The lanes a diagram draws are kept between frames, and follow what changes them:
+    /// a datagram from a socket of the window makes it a lane (no address changed).
+    #[test]
+    fn the_lanes_follow_a_datagrams_peer() {
+        let mut st = UiState::default();
+        for (id, local) in [(1, "0.0.0.0:5000"), (2, "127.0.0.1:6000")] {
+            st.apply(created(id, None));
+            if let Some(s) = st.sockets.get_mut(&SocketId(id)) {
+                s.info.kind = crate::engine::Kind::Dgram;
+            }
+            let mut ev = snapshot(id, 0, 0);
+            if let Event::Snapshot { snapshot, .. } = &mut ev {
+                snapshot.local = Some(crate::engine::Endpoint::V4(local.parse().unwrap()));
+            }
+            st.apply(ev);
+        }
+        let lanes = |st: &UiState| crate::ui::diagram::lanes(st, Some(SocketId(1)));
+        assert_eq!(lanes(&st), [SocketId(1)]);
+        assert_eq!(lanes(&st), [SocketId(1)], "kept");
+        let from = crate::engine::Endpoint::V4("127.0.0.1:6000".parse().unwrap());
+        st.story.bytes(
+            SocketId(1),
+            crate::engine::Direction::In,
+            (3, true, Some(from)),
+            0,
+        );
+        assert_eq!(lanes(&st), [SocketId(1), SocketId(2)]);
     }
 
     #[test]
