@@ -3,7 +3,7 @@
 //! begin to arrive in, the kernel's handshake at a connect, the end of a stream at a close.
 //! Pure: tests read it without a window; the panel only draws it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use crate::engine::{Direction, Endpoint, Kind, SocketId};
 use crate::t;
@@ -109,7 +109,7 @@ pub struct Arrow {
 #[derive(Clone, Debug, Default)]
 pub struct Diagram {
     pub lanes: Vec<SocketId>,
-    pub rows: Vec<Row>,
+    pub rows: VecDeque<Row>,
     pub arrows: Vec<Arrow>,
     /// What the rows hold for the arrows, for extend().
     found: Found,
@@ -341,7 +341,7 @@ pub fn extend(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     let keep_end = d.rows.len() - old_after;
     let first = story.beats().take(from).find(|b| lanes.contains(&b.id));
     let gone = match first {
-        Some(b) => d.rows[..keep_end].iter().position(|r| r.seq == b.seq),
+        Some(b) => d.rows.range(..keep_end).position(|r| r.seq == b.seq),
         None => Some(keep_end),
     };
     let Some(gone) = gone else {
@@ -355,7 +355,7 @@ pub fn extend(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         .rev()
         .find(|b| lanes.contains(&b.id))
         .map(|b| b.seq);
-    if last != d.rows[gone..keep_end].last().map(|r| r.seq) {
+    if last != d.rows.range(gone..keep_end).next_back().map(|r| r.seq) {
         build_into(state, story, lanes, d);
         return false;
     }
@@ -374,24 +374,28 @@ pub fn extend(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     true
 }
 
-/// What the rows of a diagram hold for its arrows, by row (indices into Diagram::rows,
-/// ascending in each list): kept with it, so extend() makes only the rows of new beats.
+/// What the rows of a diagram hold for its arrows, by row (`base` plus the index into
+/// Diagram::rows, ascending in each list): kept with it, so extend() makes only the rows
+/// of new beats, and forgets those of beats gone for room from the front, without moving
+/// the others.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Found {
     /// The story's version the diagram was built from (None: not built).
     version: Option<u64>,
+    /// Rows forgotten from the front since the diagram was built afresh.
+    base: usize,
     /// Each receiving lane's stream recvs (start, end, row), and datagrams by sender.
-    streams: Vec<Vec<(u64, u64, usize)>>,
-    datagrams: Vec<Vec<(Option<Endpoint>, usize)>>,
-    sends: Vec<Sent>,
+    streams: Vec<VecDeque<(u64, u64, usize)>>,
+    datagrams: Vec<VecDeque<(Option<Endpoint>, usize)>>,
+    sends: VecDeque<Sent>,
     /// Closes and shutdowns that worked: (row, socket).
-    ends: Vec<(usize, SocketId)>,
+    ends: VecDeque<(usize, SocketId)>,
     /// Each lane's recv calls.
-    eofs: Vec<Vec<usize>>,
+    eofs: Vec<VecDeque<usize>>,
     /// Captured segments: (row, from lane, to lane, flags).
-    segments: Vec<(usize, usize, usize, u8)>,
+    segments: VecDeque<(usize, usize, usize, u8)>,
     /// connect() calls that worked.
-    connects: Vec<usize>,
+    connects: VecDeque<usize>,
 }
 
 /// A send's bytes, for the arrow to the recv they arrive in.
@@ -405,65 +409,92 @@ struct Sent {
     peer: Option<Endpoint>,
 }
 
+/// `$do(list, its entries' row, $arg)` for each of the found lists.
+macro_rules! each_list {
+    ($f:expr, $do:ident, $arg:expr) => {
+        for v in &mut $f.streams {
+            $do(v, |x| x.2, $arg);
+        }
+        for v in &mut $f.datagrams {
+            $do(v, |x| x.1, $arg);
+        }
+        for v in &mut $f.eofs {
+            $do(v, |x| *x, $arg);
+        }
+        $do(&mut $f.sends, |x| x.row, $arg);
+        $do(&mut $f.ends, |x| x.0, $arg);
+        $do(&mut $f.segments, |x| x.0, $arg);
+        $do(&mut $f.connects, |x| *x, $arg);
+    };
+}
+
 impl Found {
     fn clear(&mut self, lanes: usize) {
         *self = Found {
-            streams: vec![Vec::new(); lanes],
-            datagrams: vec![Vec::new(); lanes],
-            eofs: vec![Vec::new(); lanes],
+            streams: vec![VecDeque::new(); lanes],
+            datagrams: vec![VecDeque::new(); lanes],
+            eofs: vec![VecDeque::new(); lanes],
             ..Found::default()
         };
     }
 
-    /// Forgets the rows from `end` on.
+    /// The index in Diagram::rows of a row as the lists keep it.
+    fn at(&self, row: usize) -> usize {
+        row - self.base
+    }
+
+    /// The row of index `i` in Diagram::rows, as the lists keep it.
+    fn row(&self, i: usize) -> usize {
+        self.base + i
+    }
+
+    /// Forgets the rows from index `end` on.
     fn forget_from(&mut self, end: usize) {
-        fn cut<T>(v: &mut Vec<T>, row: impl Fn(&T) -> usize, end: usize) {
+        fn cut<T>(v: &mut VecDeque<T>, row: impl Fn(&T) -> usize, end: usize) {
             let at = v.partition_point(|x| row(x) < end);
             v.truncate(at);
         }
-        for v in &mut self.streams {
-            cut(v, |x| x.2, end);
-        }
-        for v in &mut self.datagrams {
-            cut(v, |x| x.1, end);
-        }
-        for v in &mut self.eofs {
-            cut(v, |x| *x, end);
-        }
-        cut(&mut self.sends, |x| x.row, end);
-        cut(&mut self.ends, |x| x.0, end);
-        cut(&mut self.segments, |x| x.0, end);
-        cut(&mut self.connects, |x| *x, end);
+        let end = self.row(end);
+        each_list!(self, cut, end);
     }
 
-    /// Forgets the first `n` rows; the others move up by as many.
+    /// Forgets the first `n` rows (the others' indices go down by as many).
     fn forget_before(&mut self, n: usize) {
-        fn shift<T>(v: &mut Vec<T>, row: impl Fn(&mut T) -> &mut usize, n: usize) {
-            v.retain_mut(|x| {
-                let r = row(x);
-                if *r < n {
-                    return false;
-                }
-                *r -= n;
-                true
-            });
+        fn drop_before<T>(v: &mut VecDeque<T>, row: impl Fn(&T) -> usize, base: usize) {
+            while v.front().is_some_and(|x| row(x) < base) {
+                v.pop_front();
+            }
         }
-        if n == 0 {
-            return;
+        self.base += n;
+        let base = self.base;
+        each_list!(self, drop_before, base);
+    }
+
+    /// The same lists, each row as an index into Diagram::rows (for tests to compare an
+    /// extended diagram's with a fresh one's).
+    #[cfg(test)]
+    fn as_indices(&self) -> Found {
+        fn shift<T>(v: &mut VecDeque<T>, row: impl Fn(&mut T) -> &mut usize, base: usize) {
+            for x in v {
+                *row(x) -= base;
+            }
         }
-        for v in &mut self.streams {
-            shift(v, |x| &mut x.2, n);
+        let mut f = self.clone();
+        let base = std::mem::take(&mut f.base);
+        for v in &mut f.streams {
+            shift(v, |x| &mut x.2, base);
         }
-        for v in &mut self.datagrams {
-            shift(v, |x| &mut x.1, n);
+        for v in &mut f.datagrams {
+            shift(v, |x| &mut x.1, base);
         }
-        for v in &mut self.eofs {
-            shift(v, |x| x, n);
+        for v in &mut f.eofs {
+            shift(v, |x| x, base);
         }
-        shift(&mut self.sends, |x| &mut x.row, n);
-        shift(&mut self.ends, |x| &mut x.0, n);
-        shift(&mut self.segments, |x| &mut x.0, n);
-        shift(&mut self.connects, |x| x, n);
+        shift(&mut f.sends, |x| &mut x.row, base);
+        shift(&mut f.ends, |x| &mut x.0, base);
+        shift(&mut f.segments, |x| &mut x.0, base);
+        shift(&mut f.connects, |x| x, base);
+        f
     }
 }
 
@@ -487,7 +518,7 @@ fn add_rows<'a>(
         let Some(lane) = lane_at(beat.id) else {
             continue;
         };
-        let row = d.rows.len();
+        let row = f.row(d.rows.len());
         let (text, failed, bytes) = match &beat.what {
             What::Made { parent: Some(p) } => (
                 Words::Text(t!("diagram-accepted-from", name = name(*p))),
@@ -506,10 +537,10 @@ fn add_rows<'a>(
                     None => result.clone(),
                 };
                 if *op == "recv" || *op == "recvfrom" {
-                    f.eofs[lane].push(row);
+                    f.eofs[lane].push_back(row);
                 }
                 if (*op == "close" || *op == "shutdown") && !failed {
-                    f.ends.push((row, beat.id));
+                    f.ends.push_back((row, beat.id));
                 }
                 let text = if result.is_empty() {
                     format!("{op}()")
@@ -519,7 +550,7 @@ fn add_rows<'a>(
                     format!("{op}() → {result}")
                 };
                 if !failed && (text.starts_with("connect()") || text == "connect_ex() → 0") {
-                    f.connects.push(row);
+                    f.connects.push_back(row);
                 }
                 (Words::Text(text), *failed, None)
             }
@@ -532,7 +563,7 @@ fn add_rows<'a>(
                 row: traffic,
             } => {
                 match dir {
-                    Direction::Out => f.sends.push(Sent {
+                    Direction::Out => f.sends.push_back(Sent {
                         row,
                         id: beat.id,
                         len: *len,
@@ -540,9 +571,9 @@ fn add_rows<'a>(
                         datagram: *datagram,
                         peer: peer.clone(),
                     }),
-                    Direction::In if *datagram => f.datagrams[lane].push((peer.clone(), row)),
+                    Direction::In if *datagram => f.datagrams[lane].push_back((peer.clone(), row)),
                     Direction::In => {
-                        f.streams[lane].push((*offset, *offset + *len as u64, row));
+                        f.streams[lane].push_back((*offset, *offset + *len as u64, row));
                     }
                 }
                 let words = match dir {
@@ -569,7 +600,7 @@ fn add_rows<'a>(
                 len,
             } => {
                 if let Some(to) = to.and_then(lane_at) {
-                    f.segments.push((row, lane, to, *flags));
+                    f.segments.push_back((row, lane, to, *flags));
                 }
                 let words = Words::Segment {
                     flags: *flags,
@@ -586,7 +617,7 @@ fn add_rows<'a>(
             ),
             What::Kernel { state: None } => (Words::Text(t!("diagram-kernel-forgot")), false, None),
         };
-        d.rows.push(Row {
+        d.rows.push_back(Row {
             lane,
             seq: beat.seq,
             at: beat.at,
@@ -622,7 +653,7 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     // Bytes: each send to the recv its first byte arrives in, on the lane it went to.
     let mut sent_to: HashMap<(SocketId, SocketId), usize> = HashMap::new();
     for s in &f.sends {
-        let from = d.rows[s.row].lane;
+        let from = d.rows[f.at(s.row)].lane;
         let target = lanes.iter().enumerate().find_map(|(to, id)| {
             if *id == s.id {
                 return None;
@@ -651,13 +682,14 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
                 let (start, _, r) = recvs.get(i)?;
                 (*start <= s.offset).then_some(*r)?
             };
+            let at = f.at(at);
             Some((to, at))
         });
         if let Some((to, to_row)) = target {
             d.arrows.push(Arrow {
                 from,
                 to,
-                from_row: s.row,
+                from_row: f.at(s.row),
                 to_row,
                 label: size(s.len),
                 kind: ArrowKind::Data,
@@ -666,6 +698,7 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     }
     // Captured segments: each from its sender's lane to its receiver's, as it went.
     for &(row, from, to, flags) in &f.segments {
+        let row = f.at(row);
         d.arrows.push(Arrow {
             from,
             to,
@@ -679,6 +712,7 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     // that worked, to the listener its other end came from...
     let guess = !story.captured;
     for &row in f.connects.iter().filter(|_| guess) {
+        let row = f.at(row);
         let lane = d.rows[row].lane;
         let listener = talks_to(state, lanes[lane])
             .into_iter()
@@ -699,9 +733,10 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
+        let row = f.at(row);
         let eof = f.eofs[other]
             .iter()
-            .copied()
+            .map(|r| f.at(*r))
             .find(|r| *r > row && d.rows[*r].text.text().contains("b''"));
         if let Some(to_row) = eof {
             d.arrows.push(Arrow {
@@ -973,7 +1008,7 @@ mod tests {
             extended += usize::from(extend(&st, &st.story, &lanes, &mut d));
             let fresh = build(&st, &st.story, &lanes);
             assert_eq!(d, fresh, "step {step}");
-            assert_eq!(d.found, fresh.found, "step {step}");
+            assert_eq!(d.found.as_indices(), fresh.found, "step {step}");
         }
         // The run went through what it is meant to: the oldest beats going, late segments,
         // clears, and many extensions.

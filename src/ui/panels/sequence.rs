@@ -121,6 +121,8 @@ fn draw(
     let row_y = |row: usize| rect.top() + TOP + ROW_H * (row as f32 + 0.5);
     let first = (((view.min.y - TOP) / ROW_H).floor().max(0.0)) as usize;
     let last = (((view.max.y - TOP) / ROW_H).ceil().max(0.0) as usize + 1).min(d.rows.len());
+    // A view scrolled past the rows (fewer since) draws none of them.
+    let first = first.min(last);
     let visuals = ui.visuals().clone();
     let lane_stroke = Stroke::new(1.0, visuals.weak_text_color());
     for i in 0..d.lanes.len() {
@@ -216,7 +218,7 @@ fn draw(
     }
     // The rows over the arrows, each on a patch of the background so it reads.
     let start = state.story.start;
-    for (i, row) in d.rows.iter().enumerate().take(last).skip(first) {
+    for (i, row) in (first..).zip(d.rows.range(first..last)) {
         let y = row_y(i);
         if let Some(s) = start {
             painter.text(
