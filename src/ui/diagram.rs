@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::engine::{Direction, Endpoint, Kind, SocketId};
+use crate::engine::{Direction, Endpoint, Family, Kind, SocketId};
 use crate::t;
 use crate::ui::state::UiState;
 use crate::ui::story::{Beat, Story, What};
@@ -708,11 +708,24 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             kind: ArrowKind::Segment,
         });
     }
-    // Guessed from the calls only when nothing was captured: the handshake at a connect
-    // that worked, to the listener its other end came from...
-    let guess = !story.captured;
-    for &row in f.connects.iter().filter(|_| guess) {
+    // Guessed from the calls where nothing could be captured (before the capture began,
+    // or a Unix socket, which has no segments): the handshake at a connect that worked, to
+    // the listener its other end came from...
+    let ip = |lane: usize| {
+        state
+            .sockets
+            .get(&lanes[lane])
+            .is_some_and(|s| matches!(s.info.family, Family::Inet | Family::Inet6))
+    };
+    let guessed = |row: usize| {
+        let r = &d.rows[row];
+        !ip(r.lane) || story.captured_since.is_none_or(|since| r.at < since)
+    };
+    for &row in &f.connects {
         let row = f.at(row);
+        if !guessed(row) {
+            continue;
+        }
         let lane = d.rows[row].lane;
         let listener = talks_to(state, lanes[lane])
             .into_iter()
@@ -723,28 +736,40 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
                 to,
                 from_row: row,
                 to_row: row,
-                label: t!("diagram-handshake"),
+                label: if ip(lane) {
+                    t!("diagram-handshake")
+                } else {
+                    t!("diagram-unix-connect")
+                },
                 kind: ArrowKind::Handshake,
             });
         }
     }
     // ...and the end of a stream: a close or shutdown, to the other end's recv that got b''.
-    for &(row, id) in f.ends.iter().filter(|_| guess) {
+    for &(row, id) in &f.ends {
+        let row = f.at(row);
+        if !guessed(row) {
+            continue;
+        }
         let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
-        let row = f.at(row);
         let eof = f.eofs[other]
             .iter()
             .map(|r| f.at(*r))
             .find(|r| *r > row && d.rows[*r].text.text().contains("b''"));
         if let Some(to_row) = eof {
+            let lane = d.rows[row].lane;
             d.arrows.push(Arrow {
-                from: d.rows[row].lane,
+                from: lane,
                 to: other,
                 from_row: row,
                 to_row,
-                label: "FIN".into(),
+                label: if ip(lane) {
+                    "FIN".into()
+                } else {
+                    t!("diagram-unix-end")
+                },
                 kind: ArrowKind::Fin,
             });
         }

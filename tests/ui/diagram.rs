@@ -126,6 +126,109 @@ fn a_diagram_extended_step_by_step_is_the_one_built_afresh() {
     assert_eq!(kinds(ArrowKind::Fin), 1, "{:#?}", d.arrows);
 }
 
+/// A capture that begins after a conversation leaves its guessed handshake and FIN drawn
+/// (nothing captured replaces them); a connection made after it began gets no guess (its
+/// segments are drawn instead). A Unix socket's connection, never captured, is drawn from
+/// its calls, without TCP's words.
+#[test]
+fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
+    let mut h = harness();
+    converse(&mut h);
+    let kinds = |h: &H, k: ArrowKind| {
+        let a = h.state();
+        let lanes = diagram::lanes(&a.state, Some(id_of(a, "conn")));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        d.arrows.iter().filter(|a| a.kind == k).count()
+    };
+    assert_eq!(kinds(&h, ArrowKind::Handshake), 1);
+    assert_eq!(kinds(&h, ArrowKind::Fin), 1);
+    // The capture's first segment, now (another connection's: one with a socket of the
+    // window at neither end leaves no beat, so it is told as srv's).
+    let srv = id_of(h.state(), "srv");
+    let seg = socklab::engine::capture::Segment {
+        at: std::time::Instant::now(),
+        src: "127.0.0.1:1".parse().unwrap(),
+        dst: "127.0.0.1:2".parse().unwrap(),
+        flags: socklab::engine::capture::SYN,
+        seq: 0,
+        ack: 0,
+        len: 0,
+    };
+    h.state_mut().state.story.segment(&seg, Some(srv), None);
+    assert_eq!(
+        kinds(&h, ArrowKind::Handshake),
+        1,
+        "kept after the capture began"
+    );
+    assert_eq!(kinds(&h, ArrowKind::Fin), 1, "kept after the capture began");
+    // A second connection to srv, after: its handshake is the capture's to draw.
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "cli2 = socket.create_connection(srv.getsockname())",
+            "conn2, addr2 = srv.accept()",
+        ],
+    );
+    step_until(&mut h, "conn2 paired with cli2", |a| {
+        let conn2 = a.state.sockets.values().find(|s| s.info.name == "conn2");
+        conn2.is_some_and(|c| diagram::lanes(&a.state, Some(c.info.id)).len() == 3)
+    });
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(id_of(a, "conn2")));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    assert!(
+        d.rows.iter().any(|r| r.text.starts_with("connect()")),
+        "{:#?}",
+        d.rows
+    );
+    assert!(
+        !d.arrows.iter().any(|a| a.kind == ArrowKind::Handshake),
+        "{:#?}",
+        d.arrows
+    );
+    // Unix sockets: a connection and its end, drawn from the calls, in their own words.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.sock").display().to_string();
+    let listen = format!("us = socket.socket(socket.AF_UNIX); us.bind({path:?}); us.listen()");
+    let join = format!("uc = socket.socket(socket.AF_UNIX); uc.connect({path:?})");
+    run_lines(
+        &mut h,
+        0,
+        &[
+            listen.as_str(),
+            join.as_str(),
+            "ua, _ = us.accept()",
+            "uc.close()",
+            "ua.recv(10)",
+        ],
+    );
+    step_until(&mut h, "ua paired with uc, and its recv drawn", |a| {
+        let Some(ua) = a.state.sockets.values().find(|s| s.info.name == "ua") else {
+            return false;
+        };
+        let lanes = diagram::lanes(&a.state, Some(ua.info.id));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        d.arrows.iter().any(|a| a.kind == ArrowKind::Fin)
+    });
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(id_of(a, "ua")));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let label = |k: ArrowKind| {
+        d.arrows
+            .iter()
+            .find(|a| a.kind == k)
+            .map(|a| a.label.clone())
+            .unwrap_or_else(|| panic!("no {k:?} arrow in {:#?}", d.arrows))
+    };
+    let (joined, ended) = (label(ArrowKind::Handshake), label(ArrowKind::Fin));
+    assert!(
+        joined.starts_with("connect (") && !joined.contains("SYN"),
+        "{joined}"
+    );
+    assert!(ended.starts_with("end of stream"), "{ended}");
+}
+
 #[test]
 fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_close() {
     let mut h = harness();

@@ -7,12 +7,15 @@ diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection
 diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
+diagram-unix-connect = connect (the kernel joins the two sockets: a Unix socket has no handshake)
+diagram-unix-end = end of stream (no FIN on a Unix socket)
 
 # The sequence diagram.
 diagram-segments-lost = ({ $n } segments were not kept: the window fell behind)
 diagram-thinned = (a flood: while it lasts, the capture keeps every segment with SYN, FIN or RST but only one in { $n } of the others)
 diagram-captured = The grey arrows are the TCP segments captured on loopback as they went ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from each side's first, as Wireshark shows them){ $lost }; the blue ones, each send's bytes to the recv they arrived in.
 diagram-guessed = Drawn from the socket calls and the states the kernel reported: the handshake and FIN arrows mark where the kernels did them; { $why }.
+diagram-some-guessed = The purple and orange arrows are drawn from the calls: their connections began before the capture, or are Unix sockets.
 diagram-clear = Clear diagram
 diagram-clear-tip = Start the drawing again from now (the sockets stay).
 diagram-truncated = Only the last { $n } events are kept: the drawing begins later than the sockets.

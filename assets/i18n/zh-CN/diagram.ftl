@@ -7,12 +7,15 @@ diagram-call-failed = { $op }() 失败
 diagram-kernel-state = 内核：{ $state }
 diagram-kernel-forgot = 内核：已释放这条连接
 diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
+diagram-unix-connect = connect（内核直接把两个套接字连起来：Unix 套接字没有握手）
+diagram-unix-end = 流结束（Unix 套接字没有 FIN）
 
 # 时序图。
 diagram-segments-lost = （有 { $n } 个报文段没有保留：窗口跟不上了）
 diagram-thinned = （流量过大：在此期间，捕获保留所有带 SYN、FIN 或 RST 的报文段，其余报文段只保留 { $n } 个中的 1 个）
 diagram-captured = 灰色箭头是在回环接口上捕获到的 TCP 报文段，按发送顺序画出（[SYN]、[SYN, ACK]、[PSH, ACK]、[FIN, ACK]...；seq 和 ack 从各自一方的第一个开始计数，与 Wireshark 的显示方式相同）{ $lost }；蓝色箭头表示每次 send 的字节到达了哪次 recv。
 diagram-guessed = 根据套接字调用和内核报告的状态画出：握手和 FIN 箭头标出内核完成它们的位置；{ $why }。
+diagram-some-guessed = 紫色和橙色箭头是根据调用画出的：这些连接在捕获开始之前就已建立，或者是 Unix 套接字。
 diagram-clear = 清空时序图
 diagram-clear-tip = 从现在起重新绘制（套接字保留）。
 diagram-truncated = 只保留最近 { $n } 个事件：图的开始晚于套接字的创建。

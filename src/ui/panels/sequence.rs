@@ -33,7 +33,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 if let Some(n) = c.thinned() {
                     lost += &format!(" {}", t!("diagram-thinned", n = n));
                 }
-                t!("diagram-captured", lost = lost)
+                let mut how = t!("diagram-captured", lost = lost);
+                let guessed =
+                    |a: &diagram::Arrow| matches!(a.kind, ArrowKind::Handshake | ArrowKind::Fin);
+                if d.arrows.iter().any(guessed) {
+                    how = format!("{how} {}", t!("diagram-some-guessed"));
+                }
+                how
             }
             CaptureState::Refused(why) => t!("diagram-guessed", why = why),
             CaptureState::NotTried => String::new(),
@@ -137,13 +143,26 @@ fn draw(
     }
     let font = FontId::proportional(13.0);
     let body = egui::TextStyle::Body.resolve(ui.style());
+    // A captured segment's row says what it is beside its sender, and its arrow runs
+    // along the row: going right, the arrow begins where the words end (they would cover
+    // it), and the words leave it room.
+    let rightward: std::collections::HashMap<usize, f32> = d
+        .arrows
+        .iter()
+        .filter(|a| a.kind == ArrowKind::Segment && a.to > a.from)
+        .filter(|a| (first..last).contains(&a.from_row))
+        .map(|a| (a.from_row, lane_x(a.to)))
+        .collect();
     // Where each row's words lie (on a patch of the background), found first so the
     // arrows' words can keep clear of them.
     let text_at = |i: usize, row: &diagram::Row| {
         let (x, y) = (lane_x(row.lane), row_y(i));
+        let room = rightward
+            .get(&i)
+            .map_or(lane_w - 12.0, |to| (to - x - 8.0 - SEGMENT_ROOM).max(40.0));
         let rect = egui::Rect::from_min_size(
             egui::pos2(x + 8.0, y - ROW_H / 2.0),
-            egui::vec2(lane_w - 12.0, ROW_H),
+            egui::vec2(room, ROW_H),
         );
         let width = painter
             .layout_no_wrap(row.text.to_string(), body.clone(), Color32::WHITE)
@@ -170,10 +189,14 @@ fn draw(
         if a.to_row < first || a.from_row > last {
             continue;
         }
-        let (from, to) = (
+        let (mut from, to) = (
             egui::pos2(lane_x(a.from), row_y(a.from_row)),
             egui::pos2(lane_x(a.to), row_y(a.to_row)),
         );
+        if rightward.contains_key(&a.from_row) && a.kind == ArrowKind::Segment {
+            let words = text_at(a.from_row, &d.rows[a.from_row]).1;
+            from.x = from.x.max(words.right() + 2.0).min(to.x - 8.0);
+        }
         let colour = match a.kind {
             ArrowKind::Data => Color32::from_rgb(70, 150, 230),
             ArrowKind::Handshake => Color32::from_rgb(170, 110, 230),
@@ -294,6 +317,8 @@ fn free_spot(from: Pos2, to: Pos2, size: egui::Vec2, taken: &[egui::Rect]) -> Op
 
 /// Room left beside a lane for the words of the rows on it.
 const LANE_TEXT_GAP: f32 = 10.0;
+/// What a captured segment's arrow keeps at least, going right, beside the row's words.
+const SEGMENT_ROOM: f32 = 36.0;
 
 fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, colour: Color32) {
     let stroke = Stroke::new(1.5, colour);

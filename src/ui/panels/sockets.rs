@@ -76,7 +76,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         ))
         .small(),
     );
-    let closed = state.sockets.values().filter(|s| s.closed).count();
+    let closed = state.closed_count();
     if closed > 0
         && ui
             .button(t!("sockets-remove-closed", n = closed))

@@ -112,6 +112,9 @@ pub struct UiState {
     /// Who talks to whom, and each selection's lanes, as of the ends and peers they were
     /// worked out from (each is a pass over every socket; the diagrams ask every frame).
     pub(crate) talks_cache: std::cell::RefCell<crate::ui::diagram::TalksCache>,
+    /// How many sockets are closed, as of an ends_version (the list's "remove closed"
+    /// button says it every frame; a pass over a thousand sockets each time).
+    closed_count: std::cell::Cell<Option<(u64, usize)>>,
     /// Counts what changes a diagram besides the story: names, sockets, addresses.
     pub(crate) layout_version: u64,
     /// Counts what changes where captured segments are placed: sockets, addresses, closes
@@ -225,6 +228,7 @@ impl Default for UiState {
             segment_ends: Default::default(),
             diagram_cache: std::cell::RefCell::new(None),
             talks_cache: Default::default(),
+            closed_count: Default::default(),
             layout_version: 0,
             ends_version: 0,
             bottom: Bottom::default(),
@@ -290,6 +294,18 @@ impl UiState {
             diagram: diagram.clone(),
         });
         (diagram, None)
+    }
+
+    /// How many of the sockets are closed (kept until a socket comes, closes or goes).
+    pub fn closed_count(&self) -> usize {
+        if let Some((at, n)) = self.closed_count.get() {
+            if at == self.ends_version {
+                return n;
+            }
+        }
+        let n = self.sockets.values().filter(|s| s.closed).count();
+        self.closed_count.set(Some((self.ends_version, n)));
+        n
     }
 
     /// A state starting from saved settings.
