@@ -105,8 +105,11 @@ pub struct Capture {
     read: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
-    started: Receiver<Result<(), std::io::Error>>,
+    /// When its socket opened (every SYN, FIN and RST on loopback is caught from then on),
+    /// or why it could not.
+    started: Receiver<Result<Instant, std::io::Error>>,
     status: Mutex<Status>,
+    began: OnceLock<Instant>,
 }
 
 /// What the capture's thread, the window and the engine's workers share: the socket once
@@ -222,13 +225,14 @@ impl Capture {
             .name("socklab-capture".into())
             .spawn(move || match open() {
                 Ok(sock) => {
+                    let began = Instant::now();
                     let _ = sh.sock.set(sock);
                     {
                         // What was watched before the socket was open.
                         let mut f = sh.filters();
                         sh.refilter(&mut f);
                     }
-                    let _ = started_tx.send(Ok(()));
+                    let _ = started_tx.send(Ok(began));
                     told();
                     Reader {
                         shared: sh,
@@ -254,6 +258,7 @@ impl Capture {
             wake,
             started,
             status: Mutex::new(Status::Starting),
+            began: OnceLock::new(),
         })
     }
 
@@ -272,7 +277,10 @@ impl Capture {
         let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
         if *status == Status::Starting {
             match self.started.try_recv() {
-                Ok(Ok(())) => *status = Status::On,
+                Ok(Ok(began)) => {
+                    let _ = self.began.set(began);
+                    *status = Status::On;
+                }
                 Ok(Err(e)) => {
                     *status = Status::Refused {
                         errno: e.raw_os_error(),
@@ -289,6 +297,12 @@ impl Capture {
             }
         }
         status.clone()
+    }
+
+    /// When it began to capture (None until status() says it is on): what happened on
+    /// loopback since has its segments caught, what happened before has none.
+    pub fn began(&self) -> Option<Instant> {
+        self.began.get().copied()
     }
 
     /// Keeps the segments to and from these local ports (the window's TCP sockets'), from

@@ -719,7 +719,7 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     };
     let guessed = |row: usize| {
         let r = &d.rows[row];
-        !ip(r.lane) || story.captured_since.is_none_or(|since| r.at < since)
+        !ip(r.lane) || story.capturing_since.is_none_or(|since| r.at < since)
     };
     for &row in &f.connects {
         let row = f.at(row);

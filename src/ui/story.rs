@@ -84,9 +84,9 @@ pub struct Story {
     isn: HashMap<(std::net::SocketAddr, std::net::SocketAddr), u32>,
     /// Segments were captured.
     pub captured: bool,
-    /// The time of the first segment captured: the calls of TCP sockets since then have
-    /// their segments drawn, not the diagram's guesses (those before keep theirs).
-    pub captured_since: Option<Instant>,
+    /// When the capture began: the calls of TCP sockets since then have their segments
+    /// drawn, not the diagram's guesses (those before keep theirs).
+    pub capturing_since: Option<Instant>,
     /// When each socket came to the window (a segment before it belongs to its listener).
     made: HashMap<SocketId, Instant>,
     /// Beats were dropped for room.
@@ -270,7 +270,6 @@ impl Story {
             return;
         };
         self.captured = true;
-        self.captured_since = Some(self.captured_since.map_or(seg.at, |t| t.min(seg.at)));
         self.push_at(
             id,
             What::Segment {

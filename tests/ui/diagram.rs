@@ -142,19 +142,8 @@ fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
     };
     assert_eq!(kinds(&h, ArrowKind::Handshake), 1);
     assert_eq!(kinds(&h, ArrowKind::Fin), 1);
-    // The capture's first segment, now (another connection's: one with a socket of the
-    // window at neither end leaves no beat, so it is told as srv's).
-    let srv = id_of(h.state(), "srv");
-    let seg = socklab::engine::capture::Segment {
-        at: std::time::Instant::now(),
-        src: "127.0.0.1:1".parse().unwrap(),
-        dst: "127.0.0.1:2".parse().unwrap(),
-        flags: socklab::engine::capture::SYN,
-        seq: 0,
-        ack: 0,
-        len: 0,
-    };
-    h.state_mut().state.story.segment(&seg, Some(srv), None);
+    // The capture begins now (as when the diagram is first shown, as root).
+    h.state_mut().state.story.capturing_since = Some(std::time::Instant::now());
     assert_eq!(
         kinds(&h, ArrowKind::Handshake),
         1,
@@ -609,6 +598,16 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
             s("cli", "srv", "ACK")
         ],
         "{got:?}"
+    );
+    // Captured, so not also guessed from the calls (the connect came after the capture
+    // began, though its row is stamped before its first segment was read).
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(id_of(a, "cli")));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    assert!(
+        !d.arrows.iter().any(|x| x.kind == ArrowKind::Handshake),
+        "{:#?}",
+        d.arrows
     );
     step_until_drawn(&mut h, "drawn with sequence numbers", |h| {
         text_drawn(h, |t| t == "[SYN] seq=0") && text_drawn(h, |t| t == "[SYN, ACK] seq=0 ack=1")

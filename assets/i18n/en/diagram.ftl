@@ -7,8 +7,8 @@ diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection
 diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
-diagram-unix-connect = connect (the kernel joins the two sockets: a Unix socket has no handshake)
-diagram-unix-end = end of stream (no FIN on a Unix socket)
+diagram-unix-connect = connect (no handshake)
+diagram-unix-end = end of stream (no FIN)
 
 # The sequence diagram.
 diagram-segments-lost = ({ $n } segments were not kept: the window fell behind)

@@ -7,8 +7,8 @@ diagram-call-failed = { $op }() 失败
 diagram-kernel-state = 内核：{ $state }
 diagram-kernel-forgot = 内核：已释放这条连接
 diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
-diagram-unix-connect = connect（内核直接把两个套接字连起来：Unix 套接字没有握手）
-diagram-unix-end = 流结束（Unix 套接字没有 FIN）
+diagram-unix-connect = connect（无握手）
+diagram-unix-end = 流结束（无 FIN）
 
 # 时序图。
 diagram-segments-lost = （有 { $n } 个报文段没有保留：窗口跟不上了）

@@ -465,7 +465,11 @@ impl UiState {
             return false;
         };
         match capture.status() {
-            crate::engine::capture::Status::On => {}
+            crate::engine::capture::Status::On => {
+                if self.story.capturing_since.is_none() {
+                    self.story.capturing_since = capture.began();
+                }
+            }
             crate::engine::capture::Status::Starting => return false,
             crate::engine::capture::Status::Refused { errno, why } => {
                 self.capture = CaptureState::Refused(refusal(errno, &why));
