@@ -225,7 +225,16 @@ fn draw(
             let galley = painter.layout_job(job);
             if let Some(r) = free_spot(from, to, galley.size(), &taken) {
                 taken.push(r.expand(1.0));
+                let cut = galley.elided;
                 painter.galley(r.min, galley, colour);
+                // Cut to fit: the whole of it on hover.
+                if cut {
+                    let id =
+                        ui.scope_id()
+                            .with(("arrow words", a.from_row, a.to_row, a.from, a.to));
+                    ui.interact(r, id, Sense::hover())
+                        .on_hover_text(a.label.as_str());
+                }
             }
         }
         if let (Some(p), ArrowKind::Data) = (click, &a.kind) {
