@@ -105,8 +105,8 @@ pub struct Capture {
     read: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     wake: Arc<std::os::fd::OwnedFd>,
-    /// When its socket opened (every SYN, FIN and RST on loopback is caught from then on),
-    /// or why it could not.
+    /// When its socket opened (its filter passes every SYN, FIN and RST on loopback from
+    /// then on, though the reader may still lose some to a full queue), or why it could not.
     started: Receiver<Result<Instant, std::io::Error>>,
     status: Mutex<Status>,
     began: OnceLock<Instant>,

@@ -971,8 +971,7 @@ mod tests {
     /// diagram built afresh, rows, arrows and what its rows found.
     #[test]
     fn an_extended_diagram_is_the_one_built_afresh() {
-        let st = UiState::default();
-        let mut st = st;
+        let mut st = UiState::default();
         let lanes = [SocketId(1), SocketId(2)];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut rand = move |n: u64| {

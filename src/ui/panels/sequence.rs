@@ -157,9 +157,9 @@ fn draw(
     // arrows' words can keep clear of them.
     let text_at = |i: usize, row: &diagram::Row| {
         let (x, y) = (lane_x(row.lane), row_y(i));
-        let room = rightward
-            .get(&i)
-            .map_or(lane_w - 12.0, |to| (to - x - 8.0 - SEGMENT_ROOM).max(40.0));
+        let room = rightward.get(&i).map_or(lane_w - 12.0, |to| {
+            (to - x - 8.0 - SEGMENT_ROOM).clamp(40.0, lane_w - 12.0)
+        });
         let rect = egui::Rect::from_min_size(
             egui::pos2(x + 8.0, y - ROW_H / 2.0),
             egui::vec2(room, ROW_H),
