@@ -269,8 +269,19 @@ fn a_closed_connection_shows_its_time_wait() {
     // The client closes first, then the server: the client's side waits in TIME_WAIT.
     select(&mut h, "s2");
     click(&mut h, "close");
+    // The kernel's word on s2's side comes first: its journal lines (FIN_WAIT1, then
+    // FIN_WAIT2) change the layout, and a click while they arrive can miss its button.
+    step_until(&mut h, "s2 in FIN_WAIT2", |a| {
+        a.state
+            .journal
+            .iter()
+            .any(|e| e.line.starts_with("# s2 after close: FIN_WAIT2"))
+    });
     select(&mut h, "conn1");
     click(&mut h, "close");
+    step_until(&mut h, "conn1 closed", |a| {
+        a.state.journal.iter().any(|e| e.line == "conn1.close()")
+    });
     step_until_drawn(&mut h, "TIME_WAIT in the journal", |h| {
         h.query_by_label_contains("# s2 after close: TIME_WAIT for")
             .is_some()
