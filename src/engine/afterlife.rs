@@ -12,7 +12,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
 use super::command::SocketId;
 use super::event::Event;
-use super::inspect::{tcp_table, TcpState};
+use super::inspect::{tcp_lookup, tcp_table, TcpState};
 use super::note::Note;
 use super::Shared;
 
@@ -52,23 +52,40 @@ impl Afterlife {
         let mut tx = super::lock(&self.tx);
         if tx.is_none() {
             let (t, rx) = crossbeam_channel::bounded(256);
+            let weak = shared.clone();
             let started = std::thread::Builder::new()
                 .name("socklab-afterlife".into())
-                .spawn(move || run(shared.clone(), rx));
-            if started.is_err() {
-                return;
+                .spawn(move || run(weak, rx));
+            match started {
+                Ok(_) => *tx = Some(t),
+                Err(e) => {
+                    // The next close tries again.
+                    let errno = e.raw_os_error().unwrap_or(libc::EAGAIN);
+                    unfollowed(&shared, watch.id, Some(errno));
+                    return;
+                }
             }
-            *tx = Some(t);
         }
         if let Some(t) = tx.as_ref() {
-            // A full channel: the thread is far behind; this one is not followed.
-            if let Err(TrySendError::Full(_)) = t.try_send(watch) {}
+            if let Err(TrySendError::Full(w)) = t.try_send(watch) {
+                unfollowed(&shared, w.id, None);
+            }
         }
     }
 
     /// Ends the thread (at the engine's shutdown).
     pub(crate) fn stop(&self) {
         super::lock(&self.tx).take();
+    }
+}
+
+/// Says a connection's life after close will not be followed.
+fn unfollowed(shared: &Weak<Shared>, id: SocketId, errno: Option<i32>) {
+    if let Some(s) = shared.upgrade() {
+        s.emit(Event::Note {
+            id,
+            note: Note::Unfollowed { errno },
+        });
     }
 }
 
@@ -144,9 +161,18 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         let Some(table) = table else {
             return true;
         };
-        let found = table
+        let listed = table
             .iter()
             .find(|e| same(e.local, f.watch.local) && same(e.peer, f.watch.peer));
+        // A dump read in parts can miss a socket that another one's going moved: only the
+        // kernel's answer for the four-tuple itself says it is forgotten.
+        let found = match listed {
+            Some(e) => Some(e.clone()),
+            None => match tcp_lookup(f.watch.local, f.watch.peer) {
+                Some(one) => one,
+                None => return true,
+            },
+        };
         match found {
             Some(e) if Some(e.state) != f.last => {
                 f.last = Some(e.state);

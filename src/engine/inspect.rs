@@ -196,16 +196,86 @@ const MAX_ENTRIES: usize = 65_536;
 
 /// The kernel's TCP sockets of one family in the given states (a bit per state, numbered
 /// as TcpState's raw values), read with sock_diag netlink. None when the kernel would not
-/// say.
+/// say. A dump is read in parts while the table changes, so a socket missing from it may
+/// still be there: `tcp_lookup` asks for one by its four-tuple.
 pub fn tcp_table(v6: bool, states: u32) -> Option<Vec<DiagEntry>> {
-    use std::mem::offset_of;
-    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
     let family = if v6 { libc::AF_INET6 } else { libc::AF_INET } as u8;
     let sock = sys::sock_diag_socket().ok()?;
     let fd = sock.as_fd();
-    const REQ: usize = HDR + std::mem::size_of::<InetDiagReqV2>();
+    let req = diag_request(family, states, None);
+    if !sys::send_all(fd, &req) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = sys::recv_some(fd, &mut buf);
+        if n == 0 {
+            return None;
+        }
+        for m in messages(&buf[..n]) {
+            match m? {
+                Message::Done => return Some(out),
+                Message::Error { .. } => return None,
+                Message::Socket(body) => {
+                    if out.len() >= MAX_ENTRIES {
+                        return Some(out);
+                    }
+                    out.extend(entry(body, family));
+                }
+            }
+        }
+    }
+}
+
+/// The kernel's TCP connection with this four-tuple, in whatever state (TIME_WAIT too),
+/// asked for by its addresses rather than found in a dump: Some(None) when the kernel
+/// has no such connection, None when it would not say.
+pub fn tcp_lookup(
+    local: std::net::SocketAddr,
+    peer: std::net::SocketAddr,
+) -> Option<Option<DiagEntry>> {
+    let family = match (local, peer) {
+        (std::net::SocketAddr::V4(_), std::net::SocketAddr::V4(_)) => libc::AF_INET,
+        (std::net::SocketAddr::V6(_), std::net::SocketAddr::V6(_)) => libc::AF_INET6,
+        _ => return None,
+    } as u8;
+    let sock = sys::sock_diag_socket().ok()?;
+    let fd = sock.as_fd();
+    let req = diag_request(family, u32::MAX, Some((local, peer)));
+    if !sys::send_all(fd, &req) {
+        return None;
+    }
+    let mut buf = vec![0u8; 8 << 10];
+    let n = sys::recv_some(fd, &mut buf);
+    let first = messages(&buf[..n]).next()??;
+    match first {
+        // With no connection of these addresses the kernel answers with the listener on
+        // the local port, if any: that is not the four-tuple asked for.
+        Message::Socket(body) => Some(entry(body, family).filter(|e| {
+            let ip = |a: std::net::SocketAddr| a.ip().to_canonical();
+            (e.local.port(), e.peer.port()) == (local.port(), peer.port())
+                && (ip(e.local), ip(e.peer)) == (ip(local), ip(peer))
+        })),
+        Message::Error { errno } if errno == libc::ENOENT => Some(None),
+        _ => None,
+    }
+}
+
+/// A SOCK_DIAG_BY_FAMILY request for TCP: a dump of the sockets in `states`, or the one
+/// socket with the given four-tuple.
+fn diag_request(
+    family: u8,
+    states: u32,
+    one: Option<(std::net::SocketAddr, std::net::SocketAddr)>,
+) -> [u8; REQ] {
+    use std::mem::offset_of;
     let mut req = [0u8; REQ];
-    let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
+    let flags = if one.is_some() {
+        libc::NLM_F_REQUEST
+    } else {
+        libc::NLM_F_REQUEST | libc::NLM_F_DUMP
+    } as u16;
     put(
         &mut req,
         offset_of!(NlMsgHdr, len),
@@ -229,59 +299,113 @@ pub fn tcp_table(v6: bool, states: u32) -> Option<Vec<DiagEntry>> {
         HDR + offset_of!(InetDiagReqV2, states),
         &states.to_ne_bytes(),
     );
-    if !sys::send_all(fd, &req) {
+    if let Some((local, peer)) = one {
+        let id = HDR + offset_of!(InetDiagReqV2, id);
+        let ip = |a: std::net::SocketAddr| match a.ip() {
+            std::net::IpAddr::V4(v4) => {
+                let mut b = [0u8; 16];
+                b[..4].copy_from_slice(&v4.octets());
+                b
+            }
+            std::net::IpAddr::V6(v6) => v6.octets(),
+        };
+        put(
+            &mut req,
+            id + offset_of!(InetDiagSockId, sport),
+            &local.port().to_be_bytes(),
+        );
+        put(
+            &mut req,
+            id + offset_of!(InetDiagSockId, dport),
+            &peer.port().to_be_bytes(),
+        );
+        put(&mut req, id + offset_of!(InetDiagSockId, src), &ip(local));
+        put(&mut req, id + offset_of!(InetDiagSockId, dst), &ip(peer));
+        // INET_DIAG_NOCOOKIE: any socket with these addresses, whichever it is.
+        put(
+            &mut req,
+            id + offset_of!(InetDiagSockId, cookie),
+            &[0xff; 8],
+        );
+    }
+    req
+}
+
+const REQ: usize = HDR + std::mem::size_of::<InetDiagReqV2>();
+
+/// One netlink message of an answer.
+enum Message<'a> {
+    Done,
+    /// NLMSG_ERROR: the errno the kernel gave (0 for an acknowledgement).
+    Error {
+        errno: i32,
+    },
+    /// A socket's inet_diag_msg and its attributes.
+    Socket(&'a [u8]),
+}
+
+/// The messages in one datagram of an answer; None for one that does not fit in it.
+fn messages(got: &[u8]) -> impl Iterator<Item = Option<Message<'_>>> {
+    use std::mem::offset_of;
+    let mut at = 0usize;
+    let mut broken = false;
+    std::iter::from_fn(move || {
+        if broken || at + HDR > got.len() {
+            return None;
+        }
+        let message = (|| {
+            let len = u32::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, len))?) as usize;
+            let kind = u16::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, kind))?);
+            let body = got
+                .get(at + HDR..at.checked_add(len)?)
+                .filter(|_| len >= HDR)?;
+            // Messages are aligned to 4 bytes (NLMSG_ALIGN).
+            at += len.div_ceil(4) * 4;
+            Some(match kind {
+                NLMSG_DONE => Message::Done,
+                NLMSG_ERROR => Message::Error {
+                    errno: i32::from_ne_bytes(bytes_at(body, 0)?).saturating_neg(),
+                },
+                _ => Message::Socket(body),
+            })
+        })();
+        broken = message.is_none();
+        Some(message)
+    })
+}
+
+/// The socket an inet_diag_msg describes; None for one too short.
+fn entry(m: &[u8], family: u8) -> Option<DiagEntry> {
+    use std::mem::offset_of;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    if m.len() < std::mem::size_of::<InetDiagMsg>() {
         return None;
     }
     let id = offset_of!(InetDiagMsg, id);
-    let mut out = Vec::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = sys::recv_some(fd, &mut buf);
-        if n == 0 {
-            return None;
-        }
-        let got = &buf[..n];
-        let mut at = 0usize;
-        while at + HDR <= n {
-            let len = u32::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, len))?) as usize;
-            let kind = u16::from_ne_bytes(bytes_at(got, at + offset_of!(NlMsgHdr, kind))?);
-            if kind == NLMSG_DONE || out.len() >= MAX_ENTRIES {
-                return Some(out);
-            }
-            if kind == NLMSG_ERROR || len < HDR || at + len > n {
-                return None;
-            }
-            let m = &got[at + HDR..at + len];
-            if m.len() >= std::mem::size_of::<InetDiagMsg>() {
-                let port = |o: usize| bytes_at::<2>(m, o).map(u16::from_be_bytes);
-                let ip = |o: usize| -> Option<IpAddr> {
-                    let b: [u8; 16] = bytes_at(m, id + o)?;
-                    Some(if family == libc::AF_INET as u8 {
-                        IpAddr::V4(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
-                    } else {
-                        IpAddr::V6(Ipv6Addr::from(b))
-                    })
-                };
-                let word = |o: usize| bytes_at(m, o).map(u32::from_ne_bytes);
-                out.push(DiagEntry {
-                    state: TcpState::from_raw(m[offset_of!(InetDiagMsg, state)]),
-                    local: SocketAddr::new(
-                        ip(offset_of!(InetDiagSockId, src))?,
-                        port(id + offset_of!(InetDiagSockId, sport))?,
-                    ),
-                    peer: SocketAddr::new(
-                        ip(offset_of!(InetDiagSockId, dst))?,
-                        port(id + offset_of!(InetDiagSockId, dport))?,
-                    ),
-                    inode: word(offset_of!(InetDiagMsg, inode))?,
-                    timer: m[offset_of!(InetDiagMsg, timer)],
-                    expires_ms: word(offset_of!(InetDiagMsg, expires))?,
-                });
-            }
-            // Messages are aligned to 4 bytes (NLMSG_ALIGN).
-            at += len.div_ceil(4) * 4;
-        }
-    }
+    let port = |o: usize| bytes_at::<2>(m, o).map(u16::from_be_bytes);
+    let ip = |o: usize| -> Option<IpAddr> {
+        let b: [u8; 16] = bytes_at(m, id + o)?;
+        Some(if family == libc::AF_INET as u8 {
+            IpAddr::V4(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
+        } else {
+            IpAddr::V6(Ipv6Addr::from(b))
+        })
+    };
+    let word = |o: usize| bytes_at(m, o).map(u32::from_ne_bytes);
+    Some(DiagEntry {
+        state: TcpState::from_raw(m[offset_of!(InetDiagMsg, state)]),
+        local: SocketAddr::new(
+            ip(offset_of!(InetDiagSockId, src))?,
+            port(id + offset_of!(InetDiagSockId, sport))?,
+        ),
+        peer: SocketAddr::new(
+            ip(offset_of!(InetDiagSockId, dst))?,
+            port(id + offset_of!(InetDiagSockId, dport))?,
+        ),
+        inode: word(offset_of!(InetDiagMsg, inode))?,
+        timer: m[offset_of!(InetDiagMsg, timer)],
+        expires_ms: word(offset_of!(InetDiagMsg, expires))?,
+    })
 }
 
 /// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already

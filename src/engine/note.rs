@@ -43,6 +43,9 @@ pub enum Note {
     AcceptingAgain { tries: u64 },
     /// Too many closed connections are followed already to follow this one.
     NotFollowed { max: usize },
+    /// Its life after close is not followed: the following thread could not start
+    /// (`errno`), or (None) it is that far behind that its queue is full.
+    Unfollowed { errno: Option<i32> },
     /// A closed connection still in the table after `secs`, no longer followed.
     StillThere { state: Option<TcpState>, secs: u64 },
     /// Notes and reports not sent while the consumer was far behind.
@@ -161,6 +164,16 @@ impl fmt::Display for Note {
             Note::NotFollowed { max } => write!(
                 f,
                 "its life after close is not followed: {max} closed connections are followed already"
+            ),
+            Note::Unfollowed { errno: Some(errno) } => write!(
+                f,
+                "its life after close is not followed: no thread could be started to follow it: {} ({})",
+                errno_name(*errno),
+                strerror(*errno)
+            ),
+            Note::Unfollowed { errno: None } => write!(
+                f,
+                "its life after close is not followed: the thread that follows closed connections is too far behind"
             ),
             Note::StillThere { state, secs } => write!(
                 f,

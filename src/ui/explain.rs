@@ -145,6 +145,11 @@ pub fn note(note: &Note) -> String {
         }
         Note::AcceptingAgain { tries } => t!("note-accepting-again", tries = tries.to_string()),
         Note::NotFollowed { max } => t!("note-not-followed", max = max.to_string()),
+        Note::Unfollowed { errno: Some(errno) } => t!(
+            "note-unfollowed-thread",
+            errno = crate::engine::errors::errno_name(*errno)
+        ),
+        Note::Unfollowed { errno: None } => t!("note-unfollowed-behind"),
         Note::StillThere {
             state: Some(state),
             secs,
@@ -239,6 +244,10 @@ mod tests {
             }),
             note(&Note::AcceptingAgain { tries: 1 }),
             note(&Note::LeftOut { n: 4 }),
+            note(&Note::Unfollowed {
+                errno: Some(libc::EAGAIN),
+            }),
+            note(&Note::Unfollowed { errno: None }),
             hang_up(HangUp::PeerGone),
             cause(Cause::PeerClosed),
         ];

@@ -1496,22 +1496,39 @@ fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
     use socklab::engine::inspect::TcpState;
     let mut d = Driver::new();
     let (c, conn, _l) = d.tcp_pair(Family::Inet);
-    let after = |d: &mut Driver, id: SocketId, want: &dyn Fn(Option<TcpState>) -> bool| match d
-        .wait_for(
-            "an afterlife event",
+    let (local, peer) = (std_addr(&d.local(c)), std_addr(&d.peer(c)));
+    // Waits for the afterlife event `want` accepts; if none comes, says what did come and
+    // what the kernel holds for the connection now.
+    let after = |d: &mut Driver, id: SocketId, want: &dyn Fn(Option<TcpState>) -> bool| {
+        let until = std::time::Instant::now() + DEADLINE;
+        let found = d.client.wait_for(
+            Some(until),
             |e| matches!(e, Event::Afterlife { id: i, state, .. } if *i == id && want(*state)),
-        ) {
-        Event::Afterlife { time_left, .. } => time_left,
-        _ => unreachable!(),
+        );
+        match found {
+            Some(Event::Afterlife { time_left, .. }) => time_left,
+            _ => {
+                let seen: Vec<Event> = d
+                    .take_kept()
+                    .into_iter()
+                    .filter(|e| matches!(e, Event::Afterlife { .. } | Event::Note { .. }))
+                    .collect();
+                let now = |a, b| socklab::engine::inspect::tcp_lookup(a, b);
+                panic!(
+                    "no afterlife event of {id:?} within {DEADLINE:?}; seen: {seen:?}; \
+                     the kernel now: client {:?}, server {:?}",
+                    now(local, peer),
+                    now(peer, local)
+                );
+            }
+        }
     };
-    let (local, peer) = (d.local(c).to_string(), d.peer(c).to_string());
     let listed = || {
-        let table = socklab::engine::inspect::tcp_table(false, u32::MAX).expect("sock_diag");
-        table
-            .iter()
-            .any(|e| e.local.to_string() == local && e.peer.to_string() == peer)
+        socklab::engine::inspect::tcp_lookup(local, peer)
+            .expect("sock_diag")
+            .map(|e| e.state)
     };
-    assert!(listed(), "an open connection is in the kernel's table");
+    assert_eq!(listed(), Some(TcpState::Established));
     // The client closes first: its connection waits for the server's FIN.
     d.close(c);
     after(&mut d, c, &|s| {
@@ -1538,7 +1555,71 @@ fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
         "TIME_WAIT did not end within its time and 30 s"
     );
     // The kernel's own table agrees: the four-tuple is in no state at all.
-    assert!(!listed(), "the kernel still lists {local} -> {peer}");
+    assert_eq!(listed(), None, "the kernel still lists {local} -> {peer}");
+}
+
+/// An IP endpoint as a std address.
+fn std_addr(e: &Endpoint) -> std::net::SocketAddr {
+    match e {
+        Endpoint::V4(a) => (*a).into(),
+        Endpoint::V6(a) => (*a).into(),
+        other => panic!("not an IP endpoint: {other:?}"),
+    }
+}
+
+#[test]
+fn the_kernel_answers_for_one_four_tuple_in_any_state() {
+    use socklab::engine::inspect::{tcp_lookup, tcp_table, TcpState};
+    let mut d = Driver::new();
+    for family in [Family::Inet, Family::Inet6] {
+        let (c, conn, l) = d.tcp_pair(family);
+        let (local, peer) = (std_addr(&d.local(c)), std_addr(&d.peer(c)));
+        let state = |a, b| tcp_lookup(a, b).expect("sock_diag").map(|e| e.state);
+        // Both ends, each from its own side; the dump lists the same connection.
+        let e = tcp_lookup(local, peer).expect("sock_diag").expect("listed");
+        assert_eq!(
+            (e.state, e.local, e.peer),
+            (TcpState::Established, local, peer)
+        );
+        assert_eq!(state(peer, local), Some(TcpState::Established));
+        let dump = tcp_table(local.is_ipv6(), u32::MAX).expect("sock_diag");
+        assert!(dump.iter().any(|e| e.local == local && e.peer == peer));
+        // A four-tuple nobody holds (the listener's own port as the client's) is in none.
+        let mut nobody = local;
+        nobody.set_port(peer.port());
+        assert_eq!(state(nobody, peer), None);
+        // Closed by the server first: its end waits in FIN_WAIT, the client's in CLOSE_WAIT.
+        d.close(conn);
+        d.wait_for(
+            "FIN_WAIT2",
+            |e| matches!(e, Event::Afterlife { id, state: Some(TcpState::FinWait2), .. } if *id == conn),
+        );
+        assert_eq!(state(peer, local), Some(TcpState::FinWait2));
+        assert_eq!(state(local, peer), Some(TcpState::CloseWait));
+        // The client closes: the server's end stays in TIME_WAIT, with the time it has left.
+        d.close(c);
+        let e = d.wait_for(
+            "TIME_WAIT",
+            |e| matches!(e, Event::Afterlife { id, state: Some(TcpState::TimeWait), .. } if *id == conn),
+        );
+        assert!(matches!(
+            e,
+            Event::Afterlife {
+                time_left: Some(_),
+                ..
+            }
+        ));
+        let tw = tcp_lookup(peer, local)
+            .expect("sock_diag")
+            .expect("in TIME_WAIT");
+        assert_eq!(tw.state, TcpState::TimeWait);
+        assert!(tw.expires_ms > 0 && tw.expires_ms <= 60_000, "{tw:?}");
+        d.close(l);
+    }
+    // Addresses of two families are no four-tuple: the kernel is not asked.
+    let v4: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let v6: std::net::SocketAddr = "[::1]:1".parse().unwrap();
+    assert_eq!(tcp_lookup(v4, v6), None);
 }
 
 #[test]

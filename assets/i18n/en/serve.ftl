@@ -69,6 +69,8 @@ note-paused-sockets = accept paused: { $max } sockets are open, the engine's lim
 note-paused-consumer = accept paused: { $queued } events wait for the window to read them; connections wait in the listen backlog, and accepting resumes when the window catches up
 note-accepting-again = accepting again (tries that found the shortage still there: { $tries })
 note-not-followed = its life after close is not followed: { $max } closed connections are followed already
+note-unfollowed-thread = its life after close is not followed: no thread could be started to follow it: { $errno }
+note-unfollowed-behind = its life after close is not followed: the thread that follows closed connections is too far behind
 note-still-there = still { $state } after { $secs } s; no longer followed
 note-left-out = { $n } notes and reports were left out while the window fell behind
 # Why socklab hung up a responder's connection.

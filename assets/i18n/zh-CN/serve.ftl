@@ -69,6 +69,8 @@ note-paused-sockets = 暂停接受连接：已打开 { $max } 个套接字，达
 note-paused-consumer = 暂停接受连接：{ $queued } 个事件等待窗口读取；新连接在监听队列中等待，窗口跟上后恢复接受
 note-accepting-again = 恢复接受连接（期间有 { $tries } 次尝试时资源仍然不足）
 note-not-followed = 不再跟踪它关闭后的状态：已在跟踪 { $max } 个关闭的连接
+note-unfollowed-thread = 不跟踪它关闭后的状态：无法启动跟踪线程：{ $errno }
+note-unfollowed-behind = 不跟踪它关闭后的状态：跟踪关闭连接的线程积压太多
 note-still-there = { $secs } 秒后仍处于 { $state }；不再跟踪
 note-left-out = 窗口处理不过来时略去了 { $n } 条报告
 # socklab 挂断应答器连接的原因。
