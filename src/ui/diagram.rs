@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use crate::engine::{Direction, Endpoint, Family, Kind, SocketId};
 use crate::t;
 use crate::ui::state::UiState;
-use crate::ui::story::{Beat, Story, What};
+use crate::ui::story::{Beat, Empty, Story, What};
 
 /// Lanes drawn at most.
 pub const MAX_LANES: usize = 6;
@@ -531,10 +531,17 @@ fn add_rows<'a>(
                 result,
                 failed,
                 conn,
+                empty,
             } => {
-                let result = &match conn {
-                    Some(c) => format!("{}, {result}", name(*c)),
-                    None => result.clone(),
+                let result = &match (conn, empty) {
+                    (Some(c), _) => format!("{}, {result}", name(*c)),
+                    (None, Some(Empty::StreamEnded)) => {
+                        format!("{result} {}", t!("state-peer-ended"))
+                    }
+                    (None, Some(Empty::Datagram)) => {
+                        format!("{result} {}", t!("state-empty-datagram"))
+                    }
+                    (None, None) => result.clone(),
                 };
                 if *op == "recv" || *op == "recvfrom" {
                     f.eofs[lane].push_back(row);

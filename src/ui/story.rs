@@ -23,6 +23,9 @@ pub enum What {
         result: String,
         failed: bool,
         conn: Option<SocketId>,
+        /// A recv that got b'': what that means, worded when drawn (in the language of
+        /// the moment, not the one it happened in).
+        empty: Option<Empty>,
     },
     /// One send or recv call's bytes: `offset` is where they begin in the socket's stream
     /// in that direction (bytes before, all calls counted); a recv of 0 bytes is the end
@@ -54,6 +57,15 @@ pub enum What {
     /// The kernel's TCP state, when it differs from the one reported before (after close
     /// too: FIN_WAIT2, TIME_WAIT); None: the kernel forgot the connection.
     Kernel { state: Option<TcpState> },
+}
+
+/// What a recv's b'' means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Empty {
+    /// The peer ended its stream.
+    StreamEnded,
+    /// An empty datagram came.
+    Datagram,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -161,9 +173,27 @@ impl Story {
                     result,
                     failed,
                     conn: None,
+                    empty: None,
                 },
             );
         }
+    }
+
+    /// A recv call that got b''.
+    pub fn got_nothing(&mut self, id: SocketId, op: &'static str, empty: Empty) {
+        if !shown(op) {
+            return;
+        }
+        self.push(
+            id,
+            What::Call {
+                op,
+                result: "b''".into(),
+                failed: false,
+                conn: None,
+                empty: Some(empty),
+            },
+        );
     }
 
     /// accept() gave `conn`, whose peer is `peer` (a repr).
@@ -175,6 +205,7 @@ impl Story {
                 result: peer,
                 failed: false,
                 conn: Some(conn),
+                empty: None,
             },
         );
     }

@@ -295,6 +295,14 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
         d.rows[fin.to_row].text,
         "recv() → b'' (the peer ended its stream)"
     );
+    // Told in English, drawn in the language of the moment: the b'' row too.
+    socklab::i18n::set(socklab::i18n::Lang::ZhCn);
+    let zh = diagram::build(&a.state, &a.state.story, &lanes);
+    socklab::i18n::set(socklab::i18n::Lang::En);
+    assert_eq!(
+        zh.rows[fin.to_row].text,
+        "recv() → b'' （对端结束了它的流）"
+    );
     assert!(
         d.rows.iter().any(|r| r.text == "kernel: TIME_WAIT"),
         "the afterlife: {:#?}",

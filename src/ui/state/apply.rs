@@ -432,20 +432,24 @@ impl UiState {
     /// call is told only when it got nothing (the peer's end of stream).
     fn tell_done(&mut self, id: crate::engine::SocketId, op: &'static str, reply: &Reply) {
         let data_call = matches!(op, "recv" | "recvfrom" | "send" | "sendall" | "sendto");
+        use crate::ui::story::Empty;
         let result = match reply {
             Reply::Bytes(b) if b.is_empty() => {
                 let stream = self
                     .sockets
                     .get(&id)
                     .is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
-                if stream {
-                    format!("b'' {}", t!("state-peer-ended"))
+                let empty = if stream {
+                    Empty::StreamEnded
                 } else {
-                    format!("b'' {}", t!("state-empty-datagram"))
-                }
+                    Empty::Datagram
+                };
+                self.story.got_nothing(id, op, empty);
+                return;
             }
             Reply::BytesFrom { data, .. } if data.is_empty() => {
-                format!("b'' {}", t!("state-empty-datagram"))
+                self.story.got_nothing(id, op, Empty::Datagram);
+                return;
             }
             _ if data_call => return,
             Reply::Accepted { conn, peer } => {
