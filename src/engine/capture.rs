@@ -49,6 +49,8 @@ pub const ACK: u8 = 0x10;
 /// One TCP segment seen on loopback.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Segment {
+    /// When it went over loopback, as the kernel stamped it (the time it was read where
+    /// the kernel gave no stamp).
     pub at: Instant,
     pub src: SocketAddr,
     pub dst: SocketAddr,
@@ -376,7 +378,81 @@ fn open() -> std::io::Result<Socket> {
         &(4i32 << 20).to_ne_bytes(),
     );
     sock.set_nonblocking(true)?;
+    // Asking once turns the kernel's receive stamps on (nothing was read yet to tell).
+    let _ = crate::sys::last_packet_time(sock.as_fd());
     Ok(sock)
+}
+
+/// How often the wall clock's place against the monotonic one is measured again (it moves
+/// when the wall clock is set).
+const RECALIBRATE: Duration = Duration::from_secs(1);
+
+/// The wall clock (the kernel's packet stamps) against the monotonic one (Instant), to
+/// bring a stamp to an Instant: measured from the tightest of a few readings of the one
+/// between two of the other, again every RECALIBRATE.
+struct Clocks {
+    /// Monotonic times are counted from it.
+    base: Instant,
+    /// Wall clock minus monotonic clock since `base`, in nanoseconds.
+    offset: i128,
+    measured: Instant,
+}
+
+impl Clocks {
+    fn new() -> Clocks {
+        let base = Instant::now();
+        let mut c = Clocks {
+            base,
+            offset: 0,
+            measured: base,
+        };
+        c.measure();
+        c
+    }
+
+    fn measure(&mut self) {
+        let wall = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as i128)
+        };
+        let mut best: Option<(u128, i128)> = None;
+        for _ in 0..5 {
+            let a = Instant::now();
+            let w = wall();
+            let b = Instant::now();
+            let gap = b.duration_since(a).as_nanos();
+            if best.is_none_or(|(g, _)| gap < g) {
+                let mid = (a.duration_since(self.base).as_nanos()
+                    + b.duration_since(self.base).as_nanos())
+                    / 2;
+                best = Some((gap, w - mid as i128));
+            }
+        }
+        if let Some((_, offset)) = best {
+            self.offset = offset;
+        }
+        self.measured = Instant::now();
+    }
+
+    /// When the packet just read reached the socket: the kernel's stamp on the monotonic
+    /// clock. The time of reading when the kernel has none, or one that is not in the
+    /// past (the wall clock was set since it was measured).
+    fn arrival(&mut self, sock: &Socket) -> Instant {
+        let now = Instant::now();
+        if now.duration_since(self.measured) > RECALIBRATE {
+            self.measure();
+        }
+        let Some(stamp) = crate::sys::last_packet_time(sock.as_fd()) else {
+            return now;
+        };
+        let since_base = stamp.as_nanos() as i128 - self.offset;
+        u64::try_from(since_base)
+            .ok()
+            .and_then(|n| self.base.checked_add(Duration::from_nanos(n)))
+            .filter(|at| *at <= now)
+            .unwrap_or(now)
+    }
 }
 
 /// What the kernel's filter passes: TCP over IPv4 or IPv6, its headers only; every segment
@@ -674,6 +750,7 @@ impl Reader {
             recent: VecDeque::new(),
         };
         let mut one_in = 1;
+        let mut clocks = Clocks::new();
         while !self.stop.load(Ordering::SeqCst) {
             // Sleeps until a packet or the stop: an idle capture uses no CPU. While
             // thinning it also wakes to see that the flood has ended.
@@ -719,9 +796,10 @@ impl Reader {
                     }
                 }
                 self.read.fetch_add(1, Ordering::Relaxed);
-                let Some(seg) = parse(&buf, Instant::now()) else {
+                let Some(mut seg) = parse(&buf, Instant::now()) else {
                     continue;
                 };
+                seg.at = clocks.arrival(sock);
                 if !known.ours(&seg) {
                     // The ports may have changed since they were copied (a connect just
                     // now): a segment the new filter passed finds the new generation.

@@ -32,6 +32,37 @@ fn ioctl_int(fd: BorrowedFd<'_>, req: libc::Ioctl) -> Option<u32> {
     (check(rc).is_ok() && v >= 0).then_some(v as u32)
 }
 
+/// SIOCGSTAMPNS (linux/sockios.h), with the 64-bit struct timespec of 64-bit targets.
+#[cfg(target_pointer_width = "64")]
+const SIOCGSTAMPNS: libc::Ioctl = 0x8907;
+
+/// When the last packet read from the socket reached it, as the kernel stamped it
+/// (SIOCGSTAMPNS, the time since the Unix epoch on CLOCK_REALTIME). The first call turns
+/// the stamping on and has nothing to tell: None, as for a socket that read nothing yet.
+pub(crate) fn last_packet_time(fd: BorrowedFd<'_>) -> Option<Duration> {
+    #[cfg(target_pointer_width = "64")]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: SIOCGSTAMPNS writes one struct timespec (64-bit seconds and nanoseconds
+        // on a 64-bit target) through the pointer, which is valid and aligned for it; fd
+        // is open for the borrow.
+        let rc = unsafe { libc::ioctl(fd.as_raw_fd(), SIOCGSTAMPNS, &mut ts) };
+        check(rc).ok()?;
+        let nanos = u32::try_from(ts.tv_nsec)
+            .ok()
+            .filter(|n| *n < 1_000_000_000)?;
+        Some(Duration::new(u64::try_from(ts.tv_sec).ok()?, nanos))
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        let _ = fd;
+        None
+    }
+}
+
 /// What a socket descriptor is: (domain, type, protocol), as the kernel holds them.
 pub struct SocketKindOf {
     pub domain: i32,

@@ -335,3 +335,73 @@ fn an_engine_socket_connecting_out_is_kept_from_its_syn_and_first_bytes() {
         d.close(s);
     }
 }
+
+/// Each segment's time is the kernel's, stamped as it went over loopback, not the time the
+/// capture's thread read it: in a conversation of small messages, each message's segment
+/// is stamped after its write began and before the peer's read of it returned. (Stamped
+/// when read, segments fell after the calls that sent them, and the diagram put them in
+/// the wrong place.)
+#[test]
+fn each_segment_is_stamped_when_it_went_not_when_it_was_read() {
+    const MESSAGES: usize = 50;
+    let Some(c) = capture() else { return };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    c.watch([listener.local_addr().unwrap().port()]);
+    for _ in 0..5 {
+        let lost = c.dropped();
+        let mut cli = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        cli.set_nodelay(true).unwrap();
+        let (mut srv, _) = listener.accept().unwrap();
+        srv.set_nodelay(true).unwrap();
+        let me = cli.local_addr().unwrap();
+        // Each message written, read by the server and answered before the next.
+        let mut spans = Vec::with_capacity(MESSAGES);
+        let mut b = [0u8; 4];
+        for i in 0..MESSAGES {
+            let before = Instant::now();
+            cli.write_all(format!("{i:04}").as_bytes()).unwrap();
+            srv.read_exact(&mut b).unwrap();
+            spans.push((before, Instant::now()));
+            srv.write_all(&b).unwrap();
+            cli.read_exact(&mut b).unwrap();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut mine: Vec<Segment> = Vec::new();
+        loop {
+            mine.extend(c.take().into_iter().filter(|s| s.src == me));
+            let bytes: u32 = mine.iter().map(|s| s.len).sum();
+            if bytes as usize == MESSAGES * 4 && mine.iter().any(|s| s.flags == SYN) {
+                break;
+            }
+            if c.dropped() > lost {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "neither all {} bytes seen nor a loss said in 10 s: {mine:?}",
+                MESSAGES * 4
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if c.dropped() > lost {
+            eprintln!("the capture lost segments during the conversation: again");
+            continue;
+        }
+        let isn = mine.iter().find(|s| s.flags == SYN).unwrap().seq;
+        for s in mine.iter().filter(|s| s.len > 0) {
+            let offset = s.seq.wrapping_sub(isn).wrapping_sub(1) as usize;
+            assert_eq!((offset % 4, s.len), (0, 4), "one message a segment: {s:?}");
+            let (began, read) = spans[offset / 4];
+            assert!(
+                began <= s.at && s.at <= read,
+                "message {} stamped {:?} after its write began; the server had read it \
+                 {:?} after",
+                offset / 4,
+                s.at.saturating_duration_since(began),
+                read.saturating_duration_since(began),
+            );
+        }
+        return;
+    }
+    panic!("five conversations each lost segments");
+}
