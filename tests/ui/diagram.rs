@@ -630,8 +630,10 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
         text_drawn(h, |t| t == "[SYN] seq=0") && text_drawn(h, |t| t == "[SYN, ACK] seq=0 ack=1")
     });
     // Each placed when it happened, by the engine's clock and the packets' own: the
-    // client's socket before its SYN, close() before the FIN it sends (the window hears
-    // of a call up to a frame after the packets were captured).
+    // client's socket before its SYN, a send before the segment of its bytes, close()
+    // before the FIN it sends (the window hears of a call up to a frame after the packets
+    // were captured; the packets are stamped by the kernel as they went).
+    run_in(&mut h, 0, "cli.sendall(b'hi')");
     run_in(&mut h, 0, "cli.close()");
     let order = |a: &SocklabApp| {
         let lanes = diagram::lanes(&a.state, Some(id_of(a, "cli")));
@@ -648,11 +650,16 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
                 .find(|x| x.kind == ArrowKind::Segment && x.from == cli && x.label.starts_with(f))
                 .map(|x| x.from_row)
         };
-        Some((first, seg("SYN")?, close, seg("FIN")?))
+        let send = d
+            .rows
+            .iter()
+            .position(|r| r.lane == cli && r.text == "send 2 B")?;
+        Some((first, seg("SYN")?, send, seg("PSH")?, close, seg("FIN")?))
     };
     step_until(&mut h, "the client's FIN", |a| order(a).is_some());
-    let (first, syn, close, fin) = order(h.state()).unwrap();
+    let (first, syn, send, psh, close, fin) = order(h.state()).unwrap();
     assert!(first < syn, "the client's first row {first}, its SYN {syn}");
+    assert!(send < psh, "send {send}, its bytes' segment {psh}");
     assert!(close < fin, "close() {close}, its FIN {fin}");
 }
 

@@ -14,6 +14,9 @@ pub(super) struct Delivery {
     pub(super) skipped: [(u64, u64); 2],
     /// Notes and reports left out while the consumer was far behind.
     pub(super) unsaid: u64,
+    /// When the last write began: its bytes went to the kernel (and over loopback, their
+    /// segments) during it, so their chunk is stamped then, before the segments it made.
+    pub(super) write_began: Option<SystemTime>,
 }
 
 impl Worker {
@@ -159,7 +162,11 @@ impl Worker {
                 datagram: self.kind != Kind::Stream,
                 cut,
                 tls: self.tls.is_some(),
-                at: self.auto.batch_time.unwrap_or_else(SystemTime::now),
+                at: match direction {
+                    Direction::Out => self.delivery.write_began.take(),
+                    Direction::In => self.auto.batch_time,
+                }
+                .unwrap_or_else(SystemTime::now),
                 _permit: Some(permit),
             },
         });

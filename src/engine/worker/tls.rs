@@ -106,6 +106,7 @@ impl Worker {
         to: Option<&SockAddr>,
         flags: i32,
     ) -> io::Result<usize> {
+        self.delivery.write_began = Some(std::time::SystemTime::now());
         match (self.tls.as_deref_mut(), to) {
             (Some(layer), _) => layer.send(&self.sock, data),
             (None, Some(sa)) => self.sock.send_to_with_flags(data, sa, flags),
