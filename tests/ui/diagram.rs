@@ -322,10 +322,12 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
             && h.query_by_label_contains("61 62 63 64 65 66").is_some()
     });
     // A click on the first send's arrow, halfway to the recv, shows what that send sent.
-    // Each row's words start 8 px right of its lane, where its arrows start and end.
+    // Each row's words start 8 px right of its lane; an arrow going right begins 4 px
+    // past its row's words (on their patch's edge) and ends at the lane it goes to.
     let first_send = h.get_all_by_label("send 2 B").next().unwrap().rect();
     let recv = h.get_by_label("recv → 6 B").rect();
-    let from = egui::pos2(first_send.left() - 8.0, first_send.center().y);
+    assert!(first_send.left() < recv.left(), "cli's lane left of conn's");
+    let from = egui::pos2(first_send.right() + 4.0, first_send.center().y);
     let to = egui::pos2(recv.left() - 8.0, recv.center().y);
     let mid = from + (to - from) * 0.5;
     h.event(egui::Event::PointerMoved(mid));

@@ -143,22 +143,29 @@ fn draw(
     }
     let font = FontId::proportional(13.0);
     let body = egui::TextStyle::Body.resolve(ui.style());
-    // A captured segment's row says what it is beside its sender, and its arrow runs
-    // along the row: going right, the arrow begins where the words end (they would cover
-    // it), and the words leave it room.
-    let rightward: std::collections::HashMap<usize, f32> = d
-        .arrows
-        .iter()
-        .filter(|a| a.kind == ArrowKind::Segment && a.to > a.from)
-        .filter(|a| (first..last).contains(&a.from_row))
-        .map(|a| (a.from_row, lane_x(a.to)))
-        .collect();
+    // A row's words lie right of its lane, where the arrows that leave it going right
+    // begin and those that come to it from the right end: such an arrow begins or ends
+    // where the words end (they would cover it, its head too), and the words leave it
+    // room. Per row, the nearest lane such an arrow comes from or goes to.
+    let mut beside: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
+    let drawn = |a: &&diagram::Arrow| a.to_row >= first && a.from_row <= last;
+    for a in d.arrows.iter().filter(drawn) {
+        let (row, other) = if a.to > a.from {
+            (a.from_row, a.to)
+        } else if a.to < a.from {
+            (a.to_row, a.from)
+        } else {
+            continue;
+        };
+        let x = lane_x(other);
+        beside.entry(row).and_modify(|v| *v = v.min(x)).or_insert(x);
+    }
     // Where each row's words lie (on a patch of the background), found first so the
     // arrows' words can keep clear of them.
     let text_at = |i: usize, row: &diagram::Row| {
         let (x, y) = (lane_x(row.lane), row_y(i));
-        let room = rightward.get(&i).map_or(lane_w - 12.0, |to| {
-            (to - x - 8.0 - SEGMENT_ROOM).clamp(40.0, lane_w - 12.0)
+        let room = beside.get(&i).map_or(lane_w - 12.0, |to| {
+            (to - x - 8.0 - ARROW_ROOM).clamp(40.0, lane_w - 12.0)
         });
         let rect = egui::Rect::from_min_size(
             egui::pos2(x + 8.0, y - ROW_H / 2.0),
@@ -189,13 +196,15 @@ fn draw(
         if a.to_row < first || a.from_row > last {
             continue;
         }
-        let (mut from, to) = (
+        let (mut from, mut to) = (
             egui::pos2(lane_x(a.from), row_y(a.from_row)),
             egui::pos2(lane_x(a.to), row_y(a.to_row)),
         );
-        if rightward.contains_key(&a.from_row) && a.kind == ArrowKind::Segment {
-            let words = text_at(a.from_row, &d.rows[a.from_row]).1;
-            from.x = from.x.max(words.right() + 2.0).min(to.x - 8.0);
+        let words_end = |row: usize| text_at(row, &d.rows[row]).1.right() + 2.0;
+        if a.to > a.from {
+            from.x = from.x.max(words_end(a.from_row)).min(to.x - 8.0);
+        } else if a.to < a.from {
+            to.x = to.x.max(words_end(a.to_row)).min(from.x - 8.0);
         }
         let colour = match a.kind {
             ArrowKind::Data => Color32::from_rgb(70, 150, 230),
@@ -326,8 +335,8 @@ fn free_spot(from: Pos2, to: Pos2, size: egui::Vec2, taken: &[egui::Rect]) -> Op
 
 /// Room left beside a lane for the words of the rows on it.
 const LANE_TEXT_GAP: f32 = 10.0;
-/// What a captured segment's arrow keeps at least, going right, beside the row's words.
-const SEGMENT_ROOM: f32 = 36.0;
+/// What an arrow keeps at least beside the words of the row it leaves or comes to.
+const ARROW_ROOM: f32 = 36.0;
 
 fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, colour: Color32) {
     let stroke = Stroke::new(1.5, colour);
