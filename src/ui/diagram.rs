@@ -113,6 +113,8 @@ pub struct Diagram {
     pub arrows: Vec<Arrow>,
     /// What the rows hold for the arrows, for extend().
     found: Found,
+    /// Some arrows are guessed from the calls (a handshake, a FIN), not captured.
+    pub guessed: bool,
 }
 
 /// Two diagrams are equal when they draw the same (however they were built).
@@ -781,6 +783,10 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             });
         }
     }
+    d.guessed = d
+        .arrows
+        .iter()
+        .any(|a| matches!(a.kind, ArrowKind::Handshake | ArrowKind::Fin));
 }
 
 fn size(n: usize) -> String {

@@ -34,9 +34,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     lost += &format!(" {}", t!("diagram-thinned", n = n));
                 }
                 let mut how = t!("diagram-captured", lost = lost);
-                let guessed =
-                    |a: &diagram::Arrow| matches!(a.kind, ArrowKind::Handshake | ArrowKind::Fin);
-                if d.arrows.iter().any(guessed) {
+                if d.guessed {
                     how = format!("{how} {}", t!("diagram-some-guessed"));
                 }
                 how
