@@ -155,6 +155,10 @@ fn draw(
         } else {
             continue;
         };
+        // A captured segment's row is its sender's, whichever way it goes.
+        if !ends_at_words(d, a) {
+            continue;
+        }
         let x = lane_x(other);
         beside.entry(row).and_modify(|v| *v = v.min(x)).or_insert(x);
     }
@@ -194,16 +198,9 @@ fn draw(
         if a.to_row < first || a.from_row > last {
             continue;
         }
-        let (mut from, mut to) = (
-            egui::pos2(lane_x(a.from), row_y(a.from_row)),
-            egui::pos2(lane_x(a.to), row_y(a.to_row)),
-        );
-        let words_end = |row: usize| text_at(row, &d.rows[row]).1.right() + 2.0;
-        if a.to > a.from {
-            from.x = from.x.max(words_end(a.from_row)).min(to.x - 8.0);
-        } else if a.to < a.from {
-            to.x = to.x.max(words_end(a.to_row)).min(from.x - 8.0);
-        }
+        let (from, to) = arrow_ends(d, a, &lane_x, &row_y, &|row| {
+            text_at(row, &d.rows[row]).1.right() + 2.0
+        });
         let colour = match a.kind {
             ArrowKind::Data => Color32::from_rgb(70, 150, 230),
             ArrowKind::Handshake => Color32::from_rgb(170, 110, 230),
@@ -299,6 +296,42 @@ fn draw(
     }
 }
 
+/// Where an arrow is drawn from and to: from its lane at its first row's height to its
+/// other lane at its last row's, except that where a row's words lie along it
+/// (ends_at_words) it begins or ends where they end (`words_end`), 8 px long at least.
+fn arrow_ends(
+    d: &Diagram,
+    a: &diagram::Arrow,
+    lane_x: &dyn Fn(usize) -> f32,
+    row_y: &dyn Fn(usize) -> f32,
+    words_end: &dyn Fn(usize) -> f32,
+) -> (Pos2, Pos2) {
+    let (mut from, mut to) = (
+        egui::pos2(lane_x(a.from), row_y(a.from_row)),
+        egui::pos2(lane_x(a.to), row_y(a.to_row)),
+    );
+    if ends_at_words(d, a) {
+        if a.to > a.from {
+            from.x = from.x.max(words_end(a.from_row)).min(to.x - 8.0);
+        } else {
+            to.x = to.x.max(words_end(a.to_row)).min(from.x - 8.0);
+        }
+    }
+    (from, to)
+}
+
+/// Whether the arrow leaves a row going right or comes to one from the right, on that
+/// row's own lane: then the row's words (right of the lane) lie along it.
+fn ends_at_words(d: &Diagram, a: &diagram::Arrow) -> bool {
+    if a.to > a.from {
+        d.rows[a.from_row].lane == a.from
+    } else if a.to < a.from {
+        d.rows[a.to_row].lane == a.to
+    } else {
+        false
+    }
+}
+
 /// A widget in `rect`, from its left edge (ui.put would centre it).
 fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> egui::Response {
     ui.scope_builder(
@@ -386,6 +419,60 @@ pub(super) fn bytes_of(ui: &mut egui::Ui, state: &UiState, id: crate::engine::So
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Arrows between lanes 100 px apart whose rows' words end 60 px right of their lane:
+    /// those whose words lie along them begin or end where the words end; a captured
+    /// segment, whose row is its sender's, runs whole from lane to lane either way.
+    #[test]
+    fn arrows_begin_and_end_clear_of_the_words_along_them() {
+        use crate::ui::diagram::{Row, Words};
+        let row = |lane: usize| Row {
+            lane,
+            seq: 0,
+            at: std::time::Instant::now(),
+            text: Words::Text("words".into()),
+            failed: false,
+            bytes: None,
+        };
+        let mut d = Diagram::default();
+        // 0: send on lane 0; 1: recv on lane 1; 2: send on lane 1; 3: recv on lane 0;
+        // 4: a segment from lane 1; 5: a segment from lane 0.
+        d.rows
+            .extend([row(0), row(1), row(1), row(0), row(1), row(0)]);
+        let arrow = |from, to, from_row, to_row, kind| diagram::Arrow {
+            from,
+            to,
+            from_row,
+            to_row,
+            label: String::new(),
+            kind,
+        };
+        let lane_x = |lane: usize| 100.0 * lane as f32;
+        let row_y = |row: usize| 20.0 * row as f32;
+        let words_end = |row: usize| lane_x(d.rows[row].lane) + 60.0;
+        let ends = |a: &diagram::Arrow| {
+            let (f, t) = arrow_ends(&d, a, &lane_x, &row_y, &words_end);
+            ((f.x, f.y), (t.x, t.y))
+        };
+        // Going right: begins past the send's words, ends on the recv's lane.
+        let right = arrow(0, 1, 0, 1, ArrowKind::Data);
+        assert_eq!(ends(&right), ((60.0, 0.0), (100.0, 20.0)));
+        // Coming from the right: begins on the send's lane, ends past the recv's words.
+        let left = arrow(1, 0, 2, 3, ArrowKind::Data);
+        assert_eq!(ends(&left), ((100.0, 40.0), (60.0, 60.0)));
+        // Segments along their sender's row: the whole way, leftward...
+        let seg_left = arrow(1, 0, 4, 4, ArrowKind::Segment);
+        assert_eq!(ends(&seg_left), ((100.0, 80.0), (0.0, 80.0)));
+        // ...and rightward from past the words.
+        let seg_right = arrow(0, 1, 5, 5, ArrowKind::Segment);
+        assert_eq!(ends(&seg_right), ((60.0, 100.0), (100.0, 100.0)));
+        // Words wider than the gap: still an arrow, 8 px of it, pointing the right way.
+        let wide = |row: usize| lane_x(d.rows[row].lane) + 500.0;
+        let (f, t) = arrow_ends(&d, &right, &lane_x, &row_y, &wide);
+        assert_eq!((f.x, t.x), (92.0, 100.0));
+        let (f, t) = arrow_ends(&d, &left, &lane_x, &row_y, &wide);
+        assert_eq!((f.x, t.x), (100.0, 92.0));
+    }
 
     #[test]
     fn an_arrows_words_keep_clear_of_what_is_taken_or_are_left_out() {
