@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod first_run;
 pub mod fonts;
+pub mod graveyard;
 pub mod journal;
 pub mod lessons;
 mod panels;

@@ -54,6 +54,8 @@ pub struct TrafficLog {
     origin: Option<SystemTime>,
     /// Every row ever pushed, counted as it came (eviction and clearing keep them).
     pub totals: Totals,
+    /// Evicted rows on their way to be freed off the window's thread.
+    graveyard: crate::ui::graveyard::Graveyard,
 }
 
 /// What a socket's rows added up to, counted on push: read each frame without a scan.
@@ -85,6 +87,7 @@ impl TrafficLog {
             generation: 0,
             origin: None,
             totals: Totals::default(),
+            graveyard: Default::default(),
         }
     }
 
@@ -116,10 +119,12 @@ impl TrafficLog {
     fn evict(&mut self) {
         while self.bytes > self.cap && self.rows.len() > 1 {
             if let Some(old) = self.rows.pop_front() {
-                self.bytes -= old.data.held() + ROW_COST;
+                let held = old.data.held() + ROW_COST;
+                self.bytes -= held;
                 self.evicted_rows += 1;
                 self.evicted_bytes += old.len as u64;
                 self.first_seq += 1;
+                self.graveyard.bury(old, held);
             }
         }
     }
@@ -127,7 +132,7 @@ impl TrafficLog {
     pub fn clear(&mut self) {
         self.cleared_bytes += self.rows.iter().map(|r| r.len as u64).sum::<u64>();
         self.first_seq += self.rows.len() as u64;
-        self.rows.clear();
+        crate::ui::graveyard::free(self.rows.drain(..).collect());
         self.bytes = 0;
         self.generation += 1;
     }
@@ -438,6 +443,42 @@ mod tests {
             cut: 0,
             tls: false,
         }
+    }
+
+    /// Evicted rows are freed in batches (off this thread): never more than a batch held
+    /// beyond the cap, and a clone for an export holds none of them.
+    #[test]
+    fn evicted_rows_are_freed_in_batches() {
+        let mut log = TrafficLog::with_cap(4 * (1000 + ROW_COST));
+        log.push(row(Direction::In, &[1; 1000]));
+        let first = std::sync::Arc::downgrade(&log.rows[0]);
+        for _ in 1..4 {
+            log.push(row(Direction::In, &[2; 1000]));
+        }
+        // Evicted, and waiting for its batch: held still.
+        log.push(row(Direction::In, &[3; 1000]));
+        assert_eq!(log.evicted_rows, 1);
+        assert_eq!(log.graveyard.len(), 1);
+        assert!(first.upgrade().is_some());
+        assert_eq!(log.clone().graveyard.len(), 0);
+        let mut freed = std::sync::Arc::downgrade(&log.rows[0]);
+        for i in 0..5 * crate::ui::graveyard::BATCH_ROWS {
+            if i == crate::ui::graveyard::BATCH_ROWS {
+                freed = std::sync::Arc::downgrade(&log.rows[0]);
+            }
+            log.push(row(Direction::In, &[4; 1000]));
+            assert!(log.graveyard.len() < crate::ui::graveyard::BATCH_ROWS);
+        }
+        // Handed over with its batch, the first row is freed (by the freeing thread).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while first.upgrade().is_some() || freed.upgrade().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "evicted rows never freed"
+            );
+            std::thread::yield_now();
+        }
+        assert_eq!(log.len(), 4);
     }
 
     #[test]
