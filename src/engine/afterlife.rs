@@ -156,6 +156,16 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         .then(|| tcp_table(true, AFTER_CLOSE))
         .flatten();
     followed.retain_mut(|f| {
+        if f.since.elapsed() > FOLLOW_AT_MOST {
+            shared.emit(Event::Note {
+                id: f.watch.id,
+                note: Note::StillThere {
+                    state: f.last,
+                    secs: FOLLOW_AT_MOST.as_secs(),
+                },
+            });
+            return false;
+        }
         let table = if f.watch.local.is_ipv4() { &v4 } else { &v6 };
         // The kernel would not say this time: look again next time.
         let Some(table) = table else {
@@ -193,16 +203,6 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
                 });
                 return false;
             }
-        }
-        if f.since.elapsed() > FOLLOW_AT_MOST {
-            shared.emit(Event::Note {
-                id: f.watch.id,
-                note: Note::StillThere {
-                    state: f.last,
-                    secs: FOLLOW_AT_MOST.as_secs(),
-                },
-            });
-            return false;
         }
         true
     });

@@ -221,7 +221,7 @@ pub fn tcp_table(v6: bool, states: u32) -> Option<Vec<DiagEntry>> {
                     if out.len() >= MAX_ENTRIES {
                         return Some(out);
                     }
-                    out.extend(entry(body, family));
+                    out.extend(body.first().and_then(|f| entry(body, *f)));
                 }
             }
         }
@@ -252,11 +252,15 @@ pub fn tcp_lookup(
     match first {
         // With no connection of these addresses the kernel answers with the listener on
         // the local port, if any: that is not the four-tuple asked for.
-        Message::Socket(body) => Some(entry(body, family).filter(|e| {
+        Message::Socket(body) => {
+            // The kernel may answer with a socket of the other family (a dual-stack one
+            // for an IPv4 four-tuple): its addresses are read as its family says.
+            let e = entry(body, *body.first()?)?;
             let ip = |a: std::net::SocketAddr| a.ip().to_canonical();
-            (e.local.port(), e.peer.port()) == (local.port(), peer.port())
-                && (ip(e.local), ip(e.peer)) == (ip(local), ip(peer))
-        })),
+            let same = (e.local.port(), e.peer.port()) == (local.port(), peer.port())
+                && (ip(e.local), ip(e.peer)) == (ip(local), ip(peer));
+            Some(same.then_some(e))
+        }
         Message::Error { errno } if errno == libc::ENOENT => Some(None),
         _ => None,
     }

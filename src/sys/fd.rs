@@ -35,6 +35,9 @@ fn ioctl_int(fd: BorrowedFd<'_>, req: libc::Ioctl) -> Option<u32> {
 /// SIOCGSTAMPNS (linux/sockios.h), with the 64-bit struct timespec of 64-bit targets.
 #[cfg(target_pointer_width = "64")]
 const SIOCGSTAMPNS: libc::Ioctl = 0x8907;
+// What the kernel writes there: a 16-byte __kernel_timespec.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<libc::timespec>() == 16);
 
 /// When the last packet read from the socket reached it, as the kernel stamped it
 /// (SIOCGSTAMPNS, the time since the Unix epoch on CLOCK_REALTIME). The first call turns

@@ -1616,6 +1616,21 @@ fn the_kernel_answers_for_one_four_tuple_in_any_state() {
         assert!(tw.expires_ms > 0 && tw.expires_ms <= 60_000, "{tw:?}");
         d.close(l);
     }
+    // A dual-stack listener's connection from an IPv4 client: asked for by its IPv4
+    // four-tuple, the kernel answers with the IPv6 socket (v4-mapped addresses), which is it.
+    if let Ok(dual) = std::net::TcpListener::bind("[::]:0") {
+        let port = dual.local_addr().unwrap().port();
+        if let Ok(client) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let (_srv, _) = dual.accept().unwrap();
+            let (c, s) = (client.local_addr().unwrap(), client.peer_addr().unwrap());
+            let e = tcp_lookup(s, c)
+                .expect("sock_diag")
+                .expect("the accepted socket");
+            assert_eq!(e.local.ip().to_canonical(), s.ip(), "{e:?}");
+            assert_eq!(e.peer.port(), c.port(), "{e:?}");
+            assert_eq!(e.state, TcpState::Established);
+        }
+    }
     // Addresses of two families are no four-tuple: the kernel is not asked.
     let v4: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
     let v6: std::net::SocketAddr = "[::1]:1".parse().unwrap();
