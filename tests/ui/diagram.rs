@@ -263,6 +263,15 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
         .collect();
     assert_eq!(sends.len(), 3);
     let recv = row("recv → 6 B");
+    // A call comes before the state it moves its socket to.
+    assert!(row("bind()") < row("created → bound (bind)"));
+    assert!(row("listen()") < row("bound → listening (listen)"));
+    // A connect before its socket is seen connecting, and connected.
+    let connect = row("connect()");
+    assert!(d.rows.iter().enumerate().all(|(i, r)| {
+        let state = r.text.text();
+        !(state.ends_with("(connect)") && state.contains("→")) || i > connect
+    }));
     // Three arrows, one into the one recv.
     let data: Vec<_> = d
         .arrows

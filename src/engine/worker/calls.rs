@@ -227,7 +227,7 @@ impl Worker {
                     match (errno, &e.kind) {
                         // Still connecting in the kernel: non-blocking, or a timeout.
                         (libc::EINPROGRESS | libc::EALREADY, _) | (_, ErrorKind::Timeout) => {
-                            self.set_state(SockState::Connecting, Cause::Call { op });
+                            self.set_state_since(SockState::Connecting, Cause::Call { op }, start);
                         }
                         // Already connected: it stays so. Closed while it waited: closed is
                         // what it becomes.
@@ -271,7 +271,9 @@ impl Worker {
                 if matches!(e.raw_os_error(), Some(libc::EINPROGRESS))
                     && self.timeout != Timeout::NonBlocking =>
             {
-                self.set_state(SockState::Connecting, Cause::Call { op });
+                // Connecting since the call began: on loopback the handshake may be over
+                // before the socket is seen in SYN_SENT.
+                self.set_state_since(SockState::Connecting, Cause::Call { op }, start);
                 self.publish(false);
                 self.wait(req, op, libc::POLLOUT, deadline, &mut announced, shown)?;
                 let result = match self.sock.take_error() {

@@ -336,15 +336,31 @@ impl Worker {
     /// Moves the socket to `to` and says so, with what caused it (an operation's name, or
     /// what happened on the wire).
     pub(super) fn set_state(&mut self, to: SockState, cause: Cause) {
+        self.set_state_since(to, cause, Instant::now());
+    }
+
+    /// set_state for a change that began at `at` (a connect's SYN went when the call
+    /// began, before the socket could be seen connecting).
+    pub(super) fn set_state_since(&mut self, to: SockState, cause: Cause, at: Instant) {
         if self.state == to {
             return;
         }
         let kernel = self.tcp_info().map(|t| t.state);
-        self.set_state_seen(to, cause, kernel);
+        self.set_state_seen_at(to, cause, kernel, at);
     }
 
     /// set_state with the kernel's TCP state already read (a snapshot just read it).
     pub(super) fn set_state_seen(&mut self, to: SockState, cause: Cause, kernel: Option<TcpState>) {
+        self.set_state_seen_at(to, cause, kernel, Instant::now());
+    }
+
+    fn set_state_seen_at(
+        &mut self,
+        to: SockState,
+        cause: Cause,
+        kernel: Option<TcpState>,
+        at: Instant,
+    ) {
         if self.state == to {
             return;
         }
@@ -355,7 +371,7 @@ impl Worker {
             to,
             cause,
             kernel,
-            at: Instant::now(),
+            at,
         });
     }
 }

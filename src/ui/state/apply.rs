@@ -19,17 +19,19 @@ impl UiState {
     /// Applies an engine event; the diagram places it when it happened, by the engine's
     /// time, not when the window heard of it.
     pub fn apply(&mut self, ev: Event) {
-        // A call that sends packets (a SYN, a FIN) is placed where it began, before them;
-        // any other where it ended (an accept, when the connection was taken).
+        // A call is placed where it began, before the packets it sends (a SYN, a FIN) and
+        // the state it moves the socket to (bound, listening); one that waits for a peer
+        // where it ended (an accept when the connection was taken, a recv when the bytes
+        // or the end of the stream came).
         let began = |op: &str, at: &std::time::Instant, took: &std::time::Duration| {
-            let sends = matches!(
+            let waits = matches!(
                 op,
-                "connect" | "connect_ex" | "create_connection" | "close" | "shutdown"
+                "accept" | "recv" | "recvfrom" | "recv_into" | "recvfrom_into"
             );
-            Some(if sends {
-                at.checked_sub(*took).unwrap_or(*at)
-            } else {
+            Some(if waits {
                 *at
+            } else {
+                at.checked_sub(*took).unwrap_or(*at)
             })
         };
         self.story.clock = match &ev {
