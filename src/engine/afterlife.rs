@@ -12,7 +12,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
 use super::command::SocketId;
 use super::event::Event;
-use super::inspect::{tcp_lookup, tcp_table, TcpState};
+use super::inspect::{same_endpoint, tcp_lookup, tcp_table, TcpState};
 use super::note::Note;
 use super::Shared;
 
@@ -61,14 +61,15 @@ impl Afterlife {
                 Err(e) => {
                     // The next close tries again.
                     let errno = e.raw_os_error().unwrap_or(libc::EAGAIN);
-                    unfollowed(&shared, watch.id, Some(errno));
+                    let errno = Some(errno);
+                    note(&shared, watch.id, Note::Unfollowed { errno });
                     return;
                 }
             }
         }
         if let Some(t) = tx.as_ref() {
             if let Err(TrySendError::Full(w)) = t.try_send(watch) {
-                unfollowed(&shared, w.id, None);
+                note(&shared, w.id, Note::Unfollowed { errno: None });
             }
         }
     }
@@ -79,13 +80,10 @@ impl Afterlife {
     }
 }
 
-/// Says a connection's life after close will not be followed.
-fn unfollowed(shared: &Weak<Shared>, id: SocketId, errno: Option<i32>) {
+/// A note on a closed connection, while the engine is there to hear it.
+fn note(shared: &Weak<Shared>, id: SocketId, note: Note) {
     if let Some(s) = shared.upgrade() {
-        s.emit(Event::Note {
-            id,
-            note: Note::Unfollowed { errno },
-        });
+        s.emit(Event::Note { id, note });
     }
 }
 
@@ -124,12 +122,7 @@ fn run(shared: Weak<Shared>, rx: Receiver<Watch>) {
 
 fn take(followed: &mut Vec<Followed>, watch: Watch, shared: &Weak<Shared>) {
     if followed.len() >= MAX_FOLLOWED {
-        if let Some(s) = shared.upgrade() {
-            s.emit(Event::Note {
-                id: watch.id,
-                note: Note::NotFollowed { max: MAX_FOLLOWED },
-            });
-        }
+        note(shared, watch.id, Note::NotFollowed { max: MAX_FOLLOWED });
         return;
     }
     followed.push(Followed {
@@ -173,7 +166,7 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         };
         let listed = table
             .iter()
-            .find(|e| same(e.local, f.watch.local) && same(e.peer, f.watch.peer));
+            .find(|e| same_endpoint(e.local, f.watch.local) && same_endpoint(e.peer, f.watch.peer));
         // A dump read in parts can miss a socket that another one's going moved: only the
         // kernel's answer for the four-tuple itself says it is forgotten.
         let found = match listed {
@@ -207,10 +200,4 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         true
     });
     Some(())
-}
-
-/// The same endpoint, an IPv4-mapped IPv6 address being its IPv4 one.
-fn same(a: SocketAddr, b: SocketAddr) -> bool {
-    let ip = |s: SocketAddr| s.ip().to_canonical();
-    a.port() == b.port() && ip(a) == ip(b)
 }

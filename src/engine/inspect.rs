@@ -256,14 +256,17 @@ pub fn tcp_lookup(
             // The kernel may answer with a socket of the other family (a dual-stack one
             // for an IPv4 four-tuple): its addresses are read as its family says.
             let e = entry(body, *body.first()?)?;
-            let ip = |a: std::net::SocketAddr| a.ip().to_canonical();
-            let same = (e.local.port(), e.peer.port()) == (local.port(), peer.port())
-                && (ip(e.local), ip(e.peer)) == (ip(local), ip(peer));
+            let same = same_endpoint(e.local, local) && same_endpoint(e.peer, peer);
             Some(same.then_some(e))
         }
         Message::Error { errno } if errno == libc::ENOENT => Some(None),
         _ => None,
     }
+}
+
+/// The same endpoint, an IPv4-mapped IPv6 address being its IPv4 one.
+pub(crate) fn same_endpoint(a: std::net::SocketAddr, b: std::net::SocketAddr) -> bool {
+    a.port() == b.port() && a.ip().to_canonical() == b.ip().to_canonical()
 }
 
 /// A SOCK_DIAG_BY_FAMILY request for TCP: a dump of the sockets in `states`, or the one

@@ -42,12 +42,9 @@ impl Graveyard {
     }
 
     /// Rows kept, not yet handed over.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub fn held(&self) -> usize {
         self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 }
 

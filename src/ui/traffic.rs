@@ -458,16 +458,16 @@ mod tests {
         // Evicted, and waiting for its batch: held still.
         log.push(row(Direction::In, &[3; 1000]));
         assert_eq!(log.evicted_rows, 1);
-        assert_eq!(log.graveyard.len(), 1);
+        assert_eq!(log.graveyard.held(), 1);
         assert!(first.upgrade().is_some());
-        assert_eq!(log.clone().graveyard.len(), 0);
+        assert_eq!(log.clone().graveyard.held(), 0);
         let mut freed = std::sync::Arc::downgrade(&log.rows[0]);
         for i in 0..5 * crate::ui::graveyard::BATCH_ROWS {
             if i == crate::ui::graveyard::BATCH_ROWS {
                 freed = std::sync::Arc::downgrade(&log.rows[0]);
             }
             log.push(row(Direction::In, &[4; 1000]));
-            assert!(log.graveyard.len() < crate::ui::graveyard::BATCH_ROWS);
+            assert!(log.graveyard.held() < crate::ui::graveyard::BATCH_ROWS);
         }
         // Handed over with its batch, the first row is freed (by the freeing thread).
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -148,17 +148,9 @@ fn draw(
     let mut beside: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
     let drawn = |a: &&diagram::Arrow| a.to_row >= first && a.from_row <= last;
     for a in d.arrows.iter().filter(drawn) {
-        let (row, other) = if a.to > a.from {
-            (a.from_row, a.to)
-        } else if a.to < a.from {
-            (a.to_row, a.from)
-        } else {
+        let Some((row, other)) = along_words(d, a) else {
             continue;
         };
-        // A captured segment's row is its sender's, whichever way it goes.
-        if !ends_at_words(d, a) {
-            continue;
-        }
         let x = lane_x(other);
         beside.entry(row).and_modify(|v| *v = v.min(x)).or_insert(x);
     }
@@ -298,7 +290,7 @@ fn draw(
 
 /// Where an arrow is drawn from and to: from its lane at its first row's height to its
 /// other lane at its last row's, except that where a row's words lie along it
-/// (ends_at_words) it begins or ends where they end (`words_end`), 8 px long at least.
+/// (along_words) it begins or ends where they end (`words_end`), 8 px long at least.
 fn arrow_ends(
     d: &Diagram,
     a: &diagram::Arrow,
@@ -310,26 +302,28 @@ fn arrow_ends(
         egui::pos2(lane_x(a.from), row_y(a.from_row)),
         egui::pos2(lane_x(a.to), row_y(a.to_row)),
     );
-    if ends_at_words(d, a) {
-        if a.to > a.from {
-            from.x = from.x.max(words_end(a.from_row)).min(to.x - 8.0);
-        } else {
-            to.x = to.x.max(words_end(a.to_row)).min(from.x - 8.0);
+    match along_words(d, a) {
+        Some((row, _)) if a.to > a.from => {
+            from.x = from.x.max(words_end(row)).min(to.x - 8.0);
         }
+        Some((row, _)) => to.x = to.x.max(words_end(row)).min(from.x - 8.0),
+        None => {}
     }
     (from, to)
 }
 
-/// Whether the arrow leaves a row going right or comes to one from the right, on that
-/// row's own lane: then the row's words (right of the lane) lie along it.
-fn ends_at_words(d: &Diagram, a: &diagram::Arrow) -> bool {
-    if a.to > a.from {
-        d.rows[a.from_row].lane == a.from
+/// The row whose words (right of its lane) lie along the arrow, and the arrow's other lane:
+/// the row it leaves going right, or the one it comes to from the right, when the row is
+/// on that lane (a captured segment's row is its sender's, whichever way it goes).
+fn along_words(d: &Diagram, a: &diagram::Arrow) -> Option<(usize, usize)> {
+    let (row, lane, other) = if a.to > a.from {
+        (a.from_row, a.from, a.to)
     } else if a.to < a.from {
-        d.rows[a.to_row].lane == a.to
+        (a.to_row, a.to, a.from)
     } else {
-        false
-    }
+        return None;
+    };
+    (d.rows[row].lane == lane).then_some((row, other))
 }
 
 /// A widget in `rect`, from its left edge (ui.put would centre it).
