@@ -13,6 +13,17 @@ pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) ->
         .labelled_by(l.id)
 }
 
+/// Draws `add` with widget ids that come from `key`, not from how many widgets came before.
+/// egui gives a click to the id that was under the pointer in the frame before; were ids
+/// counted from the top, a line appearing or going above (an error, a waiting call, the TLS
+/// row when a connection ends) in the frame a click lands would hand it to another button,
+/// or to none. `key` must be unique among its siblings.
+pub fn keyed<R>(ui: &mut Ui, key: impl egui::AsIdSalt, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let id = ui.scope_id().with(key);
+    ui.scope_builder(egui::UiBuilder::new().scope_id(id), add)
+        .inner
+}
+
 /// System, Dark, Light: the theme, as the top bar and the settings window offer it.
 pub fn theme_choice(ui: &mut Ui, actions: &mut Vec<crate::ui::state::Action>) {
     let mut pref = ui.ctx().options(|o| o.theme_preference);

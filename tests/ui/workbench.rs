@@ -277,6 +277,15 @@ fn a_closed_connection_shows_its_time_wait() {
             .iter()
             .any(|e| e.line.starts_with("# s2 after close: FIN_WAIT2"))
     });
+    // And conn1's: it saw the peer's FIN (CLOSE_WAIT), so its page loses the TLS row, and
+    // the rows below move up; a click in that frame would land on the row that moved
+    // under the pointer.
+    step_until(&mut h, "conn1 half-closed", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "conn1" && s.state() == SockState::HalfClosed)
+    });
     select(&mut h, "conn1");
     click(&mut h, "close");
     step_until(&mut h, "conn1 closed", |a| {
@@ -314,6 +323,59 @@ fn a_closed_connection_shows_its_time_wait() {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+}
+
+/// A tap (press and release in one frame, as a touchpad's tap-to-click sends them) lands on
+/// the button it was aimed at even when, in that frame, a line appears above the button (a
+/// waiting call's, as when the kernel's word arrives with the tap). egui gives such a click
+/// to the id that was under the pointer a frame before; were ids counted from the top, the
+/// tap would go to the button that now holds close's old id, or to none.
+#[test]
+fn a_tap_lands_on_its_button_when_a_line_appears_above_it() {
+    let mut h = harness();
+    listener_s1_and_client_s2(&mut h);
+    accept_conn1(&mut h);
+    select(&mut h, "conn1");
+    let conn1 = h.state().state.selected.expect("conn1 selected");
+    reveal(&mut h, "close");
+    let at = h.get_by_label("close").rect().center();
+    h.get_by_label("close").hover();
+    h.step();
+    h.step();
+    // The line arrives with the tap, before the frame that takes it is drawn.
+    let s = h.state_mut().state.sockets.get_mut(&conn1).unwrap();
+    s.waiting.push(socklab::ui::state::WaitingCall {
+        req: socklab::engine::ReqId(u64::MAX),
+        op: "recv",
+        deadline: None,
+    });
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    h.step();
+    assert_ne!(
+        h.get_by_label("close").rect().center(),
+        at,
+        "the line moved close in the frame that took the tap"
+    );
+    step_until(&mut h, "conn1 closed by the tap aimed at close", |a| {
+        a.state.journal.iter().any(|e| e.line == "conn1.close()")
+    });
+    // The tap went to close and nowhere else.
+    let conn1_calls: Vec<&str> = h
+        .state()
+        .state
+        .journal
+        .iter()
+        .map(|e| e.line.as_str())
+        .filter(|l| l.starts_with("conn1."))
+        .collect();
+    assert_eq!(conn1_calls, ["conn1.close()"]);
 }
 
 /// s1 listening on a port the kernel picked, s2 connected to it (s2 selected).

@@ -142,26 +142,30 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, row_h),
                     egui::Layout::left_to_right(egui::Align::Min),
+                    // Known by its socket: a row arriving above (an accepted connection)
+                    // in the frame a click lands must not hand the click to another row.
                     |ui| {
-                        ui.set_min_height(row_h);
-                        ui.add_space(depth as f32 * 18.0);
-                        let r = ui
-                            .selectable_label(state.selected == Some(id), job)
-                            // Built only while hovered, not for every row every frame.
-                            .on_hover_ui(|ui| {
-                                ui.label(row_tip(s, st));
-                            });
-                        if r.clicked() {
-                            actions.push(Action::Select { id });
-                        }
-                        if s.closed {
-                            r.context_menu(|ui| {
-                                if ui.button(t!("sockets-remove")).clicked() {
-                                    actions.push(Action::Forget { id: Some(id) });
-                                    ui.close();
-                                }
-                            });
-                        }
+                        crate::ui::widgets::keyed(ui, ("socket row", id.0), |ui| {
+                            ui.set_min_height(row_h);
+                            ui.add_space(depth as f32 * 18.0);
+                            let r = ui
+                                .selectable_label(state.selected == Some(id), job)
+                                // Built only while hovered, not for every row every frame.
+                                .on_hover_ui(|ui| {
+                                    ui.label(row_tip(s, st));
+                                });
+                            if r.clicked() {
+                                actions.push(Action::Select { id });
+                            }
+                            if s.closed {
+                                r.context_menu(|ui| {
+                                    if ui.button(t!("sockets-remove")).clicked() {
+                                        actions.push(Action::Forget { id: Some(id) });
+                                        ui.close();
+                                    }
+                                });
+                            }
+                        })
                     },
                 );
             }

@@ -6,7 +6,9 @@ use crate::engine::{Family, How, Kind, Op, SockState, Timeout};
 use crate::t;
 use crate::ui::settings;
 use crate::ui::state::{validate_addr, validate_count, validate_timeout, Action, Purpose, UiState};
-use crate::ui::widgets::{action_button, error_label, field_problem, labelled_edit, warning_label};
+use crate::ui::widgets::{
+    action_button, error_label, field_problem, keyed, labelled_edit, warning_label,
+};
 
 /// Times of day in UTC, as the settings may ask.
 static UTC: std::sync::LazyLock<crate::timefmt::Zone> =
@@ -445,54 +447,56 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
 
             // receive to file
             ui.label(RichText::new(t!("workspace-row-record")).strong());
-            ui.horizontal_wrapped(|ui| {
-                labelled_edit(
-                    ui,
-                    &t!("workspace-record-to"),
-                    &mut s.form.record_path,
-                    220.0,
-                );
-                if ui
-                    .button(t!("workspace-record-file"))
-                    .on_hover_text(t!("workspace-record-file-tip"))
-                    .clicked()
-                {
-                    actions.push(Action::Choose {
-                        id: Some(id),
-                        purpose: Purpose::RecordTo,
-                    });
-                }
-                let recording = s.snapshot.as_ref().and_then(|x| x.recording.clone());
-                let mut on = recording.is_some();
-                let path_ok = !s.form.record_path.trim().is_empty();
-                let tip = t!("workspace-receive-to-file-tip");
-                if ui
-                    .add_enabled(
-                        path_ok || on,
-                        egui::Checkbox::new(&mut on, t!("workspace-receive-to-file")),
-                    )
-                    .on_hover_text(tip)
-                    .changed()
-                {
-                    let path = on.then(|| s.form.record_path.trim().into());
-                    actions.push(Action::Call {
-                        id,
-                        op: Op::Record {
-                            path,
-                            replace: false,
-                        },
-                    });
-                }
-                if let Some((p, n)) = recording {
-                    ui.label(
-                        RichText::new(t!(
-                            "workspace-recording",
-                            size = crate::ui::traffic::human_bytes(n as f64),
-                            path = p.display().to_string()
-                        ))
-                        .small(),
+            keyed(ui, "record", |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    labelled_edit(
+                        ui,
+                        &t!("workspace-record-to"),
+                        &mut s.form.record_path,
+                        220.0,
                     );
-                }
+                    if ui
+                        .button(t!("workspace-record-file"))
+                        .on_hover_text(t!("workspace-record-file-tip"))
+                        .clicked()
+                    {
+                        actions.push(Action::Choose {
+                            id: Some(id),
+                            purpose: Purpose::RecordTo,
+                        });
+                    }
+                    let recording = s.snapshot.as_ref().and_then(|x| x.recording.clone());
+                    let mut on = recording.is_some();
+                    let path_ok = !s.form.record_path.trim().is_empty();
+                    let tip = t!("workspace-receive-to-file-tip");
+                    if ui
+                        .add_enabled(
+                            path_ok || on,
+                            egui::Checkbox::new(&mut on, t!("workspace-receive-to-file")),
+                        )
+                        .on_hover_text(tip)
+                        .changed()
+                    {
+                        let path = on.then(|| s.form.record_path.trim().into());
+                        actions.push(Action::Call {
+                            id,
+                            op: Op::Record {
+                                path,
+                                replace: false,
+                            },
+                        });
+                    }
+                    if let Some((p, n)) = recording {
+                        ui.label(
+                            RichText::new(t!(
+                                "workspace-recording",
+                                size = crate::ui::traffic::human_bytes(n as f64),
+                                path = p.display().to_string()
+                            ))
+                            .small(),
+                        );
+                    }
+                })
             });
 
             // timeout
@@ -659,14 +663,18 @@ fn show_error(ui: &mut egui::Ui, e: &crate::ui::state::ErrorView, id: crate::eng
 }
 
 /// One action row: its name in a fixed column, its controls wrapping in the rest.
+/// Its buttons are known by the row's title (widgets::keyed): a click lands on the button
+/// it was aimed at even when a row above comes or goes in that frame.
 fn row(ui: &mut egui::Ui, title: &str, add: impl FnOnce(&mut egui::Ui)) {
-    ui.horizontal_top(|ui| {
-        ui.add_sized(
-            [64.0, 20.0],
-            egui::Label::new(RichText::new(title).strong()),
-        );
-        ui.vertical(|ui| {
-            ui.horizontal_wrapped(|ui| add(ui));
+    keyed(ui, ("row", title), |ui| {
+        ui.horizontal_top(|ui| {
+            ui.add_sized(
+                [64.0, 20.0],
+                egui::Label::new(RichText::new(title).strong()),
+            );
+            ui.vertical(|ui| {
+                ui.horizontal_wrapped(|ui| add(ui));
+            });
         });
     });
     ui.add_space(2.0);
