@@ -80,6 +80,11 @@ pub struct Chunk {
     pub cut: usize,
     /// Plaintext of a TLS session (the wire carried it encrypted).
     pub tls: bool,
+    /// The call that moved them, as Python names it (recv, recvfrom, send, sendall,
+    /// sendto): what the sequence diagram writes on their row. Auto-receive reads as recv
+    /// (recvfrom for datagrams, whose sender it shows); a responder's reply is a send
+    /// (sendto for datagrams).
+    pub call: &'static str,
     pub at: SystemTime,
     pub(crate) _permit: Option<Permit>,
 }

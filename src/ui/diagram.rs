@@ -30,8 +30,17 @@ pub struct Row {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Words {
     Text(String),
-    Send(usize),
-    Recv(usize),
+    /// A send's bytes: the call as Python names it (send, sendall, sendto).
+    Send {
+        call: &'static str,
+        len: usize,
+    },
+    /// A recv's bytes (recv, recvfrom); `cut`: a datagram's bytes past the buffer, lost.
+    Recv {
+        call: &'static str,
+        len: usize,
+        cut: usize,
+    },
     /// A captured segment: "[PSH, ACK] seq=1 ack=1 len=5".
     Segment {
         flags: u8,
@@ -45,8 +54,14 @@ impl Words {
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Words::Text(t) => t.as_str().into(),
-            Words::Send(n) => format!("send {}", size(*n)).into(),
-            Words::Recv(n) => format!("recv → {}", size(*n)).into(),
+            Words::Send { call, len } => format!("{call} {}", size(*len)).into(),
+            Words::Recv { call, len, cut: 0 } => format!("{call} → {}", size(*len)).into(),
+            Words::Recv { call, len, cut } => format!(
+                "{call} → {} ({})",
+                size(*len),
+                crate::t!("diagram-recv-cut", cut = size(*cut))
+            )
+            .into(),
             Words::Segment {
                 flags,
                 seq,
@@ -570,6 +585,8 @@ fn add_rows<'a>(
                 datagram,
                 peer,
                 row: traffic,
+                call,
+                cut,
             } => {
                 match dir {
                     Direction::Out => f.sends.push_back(Sent {
@@ -586,8 +603,12 @@ fn add_rows<'a>(
                     }
                 }
                 let words = match dir {
-                    Direction::Out => Words::Send(*len),
-                    Direction::In => Words::Recv(*len),
+                    Direction::Out => Words::Send { call, len: *len },
+                    Direction::In => Words::Recv {
+                        call,
+                        len: *len,
+                        cut: *cut,
+                    },
                 };
                 (words, false, Some(*traffic))
             }
@@ -1015,8 +1036,10 @@ mod tests {
                             Direction::Out
                         };
                         let datagram = rand(8) == 0;
-                        st.story
-                            .bytes(id, dir, (1 + rand(900) as usize, datagram, None), t);
+                        let mut moved =
+                            crate::ui::story::Moved::stream(dir, 1 + rand(900) as usize);
+                        moved.datagram = datagram;
+                        st.story.bytes(id, dir, moved, t);
                     }
                     5 => {
                         let op = ["connect", "recv", "close", "accept", "bind"][rand(5) as usize];

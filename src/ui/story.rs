@@ -38,6 +38,10 @@ pub enum What {
         /// A datagram's source (in) or destination (out).
         peer: Option<Endpoint>,
         row: u64,
+        /// The call, as Python names it (sendto, recvfrom, sendall...).
+        call: &'static str,
+        /// A datagram's bytes past the buffer, which the kernel dropped.
+        cut: usize,
     },
     /// The window's state of the socket changed, and why.
     State {
@@ -57,6 +61,35 @@ pub enum What {
     /// The kernel's TCP state, when it differs from the one reported before (after close
     /// too: FIN_WAIT2, TIME_WAIT); None: the kernel forgot the connection.
     Kernel { state: Option<TcpState> },
+}
+
+/// What one call moved, as the engine reported it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moved {
+    pub len: usize,
+    pub datagram: bool,
+    /// A datagram's source (in) or destination (out).
+    pub peer: Option<Endpoint>,
+    /// The call, as Python names it.
+    pub call: &'static str,
+    /// A datagram's bytes past the buffer, which the kernel dropped.
+    pub cut: usize,
+}
+
+impl Moved {
+    /// `len` bytes of a stream, by send or recv.
+    pub fn stream(dir: Direction, len: usize) -> Moved {
+        Moved {
+            len,
+            datagram: false,
+            peer: None,
+            call: match dir {
+                Direction::Out => "send",
+                Direction::In => "recv",
+            },
+            cut: 0,
+        }
+    }
 }
 
 /// What a recv's b'' means.
@@ -210,13 +243,14 @@ impl Story {
         );
     }
 
-    pub fn bytes(
-        &mut self,
-        id: SocketId,
-        dir: Direction,
-        (len, datagram, peer): (usize, bool, Option<Endpoint>),
-        row: u64,
-    ) {
+    pub fn bytes(&mut self, id: SocketId, dir: Direction, moved: Moved, row: u64) {
+        let Moved {
+            len,
+            datagram,
+            peer,
+            call,
+            cut,
+        } = moved;
         if len == 0 && !datagram {
             // The end of the peer's stream: the recv call's own beat tells it.
             return;
@@ -240,6 +274,8 @@ impl Story {
                 datagram,
                 peer,
                 row,
+                call,
+                cut,
             },
         );
     }
@@ -385,11 +421,11 @@ mod tests {
     fn a_skip_moves_the_offset_past_what_was_not_delivered() {
         let mut s = Story::default();
         let id = SocketId(7);
-        s.bytes(id, Direction::In, (5, false, None), 0);
+        s.bytes(id, Direction::In, Moved::stream(Direction::In, 5), 0);
         s.skip(id, Direction::In, 100);
         s.skip(id, Direction::Out, 9);
-        s.bytes(id, Direction::In, (3, false, None), 1);
-        s.bytes(id, Direction::Out, (4, false, None), 0);
+        s.bytes(id, Direction::In, Moved::stream(Direction::In, 3), 1);
+        s.bytes(id, Direction::Out, Moved::stream(Direction::Out, 4), 0);
         let offsets: Vec<(Direction, u64)> = s
             .beats()
             .filter_map(|b| match &b.what {

@@ -214,6 +214,52 @@ fn udp_keeps_boundaries_tcp_coalesces() {
     assert_eq!(d.recv(conn, 100), b"abbccc", "a stream has no boundaries");
 }
 
+/// Each chunk names the call that moved it, as Python names it: the diagram writes it on
+/// the chunk's row (a learner typed sendto and recvfrom, not send and recv).
+#[test]
+fn each_datagram_chunk_names_its_call() {
+    let mut d = Driver::new();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    d.bind_loopback(u, Family::Inet);
+    let dest = d.local(u).to_spec().unwrap();
+    let v = d.create(Family::Inet, Kind::Dgram);
+    let chunk_of = |d: &mut Driver, id: SocketId, what: &str| {
+        let ev = d.wait_for(what, |e| matches!(e, Event::Data { id: i, .. } if *i == id));
+        let Event::Data { chunk, .. } = ev else {
+            panic!()
+        };
+        (chunk.call, chunk.len, chunk.cut)
+    };
+    d.sendto(v, b"one", dest.clone());
+    assert_eq!(chunk_of(&mut d, v, "sendto's chunk"), ("sendto", 3, 0));
+    d.ok(
+        u,
+        Op::RecvFrom {
+            bufsize: 2,
+            flags: 0,
+        },
+    );
+    assert_eq!(chunk_of(&mut d, u, "recvfrom's chunk"), ("recvfrom", 2, 1));
+    d.sendto(v, b"two", dest.clone());
+    chunk_of(&mut d, v, "sendto's chunk");
+    assert_eq!(d.recv(u, 10), b"two");
+    assert_eq!(chunk_of(&mut d, u, "recv's chunk"), ("recv", 3, 0));
+    // Auto-receive shows each datagram's sender: it reads as recvfrom.
+    d.ok(
+        u,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 100,
+        },
+    );
+    d.sendto(v, b"three", dest);
+    chunk_of(&mut d, v, "sendto's chunk");
+    assert_eq!(
+        chunk_of(&mut d, u, "auto-receive's chunk"),
+        ("recvfrom", 5, 0)
+    );
+}
+
 #[test]
 fn every_chunk_is_reported_once_with_its_length() {
     let mut d = Driver::new();
@@ -234,6 +280,7 @@ fn every_chunk_is_reported_once_with_its_length() {
         };
         assert!(chunk.len <= 4 && chunk.len == chunk.data.len());
         assert!(!chunk.datagram, "a stream's chunk");
+        assert_eq!(chunk.call, "recv", "auto-receive reads a stream as recv");
         got.extend_from_slice(&chunk.data);
     }
     assert_eq!(got, b"0123456789");
@@ -256,6 +303,7 @@ fn every_chunk_is_reported_once_with_its_length() {
         panic!()
     };
     assert_eq!(chunk.len, 10);
+    assert_eq!(chunk.call, "sendall");
     // EOF arrives as one empty chunk.
     d.close(c);
     d.wait_for(

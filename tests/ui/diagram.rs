@@ -664,7 +664,7 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
         let send = d
             .rows
             .iter()
-            .position(|r| r.lane == cli && r.text == "send 2 B")?;
+            .position(|r| r.lane == cli && r.text == "sendall 2 B")?;
         Some((first, seg("SYN")?, send, seg("PSH")?, close, seg("FIN")?))
     };
     step_until(&mut h, "the client's FIN", |a| order(a).is_some());
@@ -705,15 +705,17 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
     let lanes = diagram::lanes(&a.state, Some(id_of(a, "server")));
     let d = diagram::build(&a.state, &a.state.story, &lanes);
     let who = |l: usize| a.state.sockets[&lanes[l]].info.name.as_str();
-    let arrows: Vec<(&str, &str, &str, String)> = d
+    // Each row names the call that was typed: sendto and recvfrom, not send and recv.
+    let arrows: Vec<(&str, String, &str, &str, String)> = d
         .arrows
         .iter()
         .filter(|x| x.kind == ArrowKind::Data)
         .map(|x| {
             (
                 who(x.from),
-                who(x.to),
+                d.rows[x.from_row].text.to_string(),
                 x.label.as_str(),
+                who(x.to),
                 d.rows[x.to_row].text.to_string(),
             )
         })
@@ -721,11 +723,11 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
     assert_eq!(
         arrows,
         [
-            ("client", "server", "3 B", "recv → 3 B"),
-            ("client", "server", "5 B", "recv → 5 B"),
-            ("server", "client", "2 B", "recv → 2 B"),
+            ("client", "sendto 3 B", "3 B", "server", "recvfrom → 3 B"),
+            ("client", "sendto 5 B", "5 B", "server", "recvfrom → 5 B"),
+            ("server", "sendto 2 B", "2 B", "client", "recvfrom → 2 B"),
         ]
-        .map(|(a, b, c, d)| (a, b, c, d.to_string()))
+        .map(|(a, b, c, d, e)| (a, b.to_string(), c, d, e.to_string()))
     );
 }
 
@@ -767,6 +769,16 @@ fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
     assert!(text_drawn(&h, |t| {
         t == "a: the last 2 datagrams, 1 of them cut off by a small buffer"
     }));
+    // The sequence diagram's row of that recv says what was lost, and the other's whole.
+    click(&mut h, "Sequence diagram");
+    step_until_drawn(&mut h, "the cut recv's row", |h| {
+        text_drawn(h, |t| {
+            t == "recv → 10 B (the datagram's other 90 B cut off: the buffer was too small, \
+                  they are lost)"
+        })
+    });
+    assert!(text_drawn(&h, |t| t == "recv → 5 B"));
+    assert!(text_drawn(&h, |t| t == "sendto 100 B"));
 }
 
 /// The state timeline drawn by wgpu on Mesa's software renderer, compared with

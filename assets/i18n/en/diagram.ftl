@@ -6,6 +6,7 @@ diagram-call-raised = { $op }() raised { $result }
 diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection
+diagram-recv-cut = the datagram's other { $cut } cut off: the buffer was too small, they are lost
 diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
 diagram-unix-connect = connect (no handshake)
 diagram-unix-end = end of stream (no FIN)

@@ -5,6 +5,7 @@ diagram-accepted-from = 由 { $name } 接受
 diagram-call-raised = { $op }() 引发 { $result }
 diagram-call-failed = { $op }() 失败
 diagram-kernel-state = 内核：{ $state }
+diagram-recv-cut = 数据报其余的 { $cut } 被截掉：缓冲区太小，已丢失
 diagram-kernel-forgot = 内核：已释放这条连接
 diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
 diagram-unix-connect = connect（无握手）

@@ -427,7 +427,7 @@ impl Worker {
         }
         let peeking = flags & libc::MSG_PEEK != 0;
         if !peeking {
-            self.count_in(&out, source.clone(), cut);
+            self.count_in(&out, source.clone(), cut, op);
         }
         // b'' from a stream: the peer closed its side (CLOSE_WAIT).
         if out.is_empty()

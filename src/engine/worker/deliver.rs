@@ -19,18 +19,32 @@ pub(super) struct Delivery {
     pub(super) write_began: Option<SystemTime>,
 }
 
+/// A chunk's whole length, and the bytes of its datagram past the buffer (the kernel
+/// dropped them).
+pub(super) struct Size {
+    pub(super) len: usize,
+    pub(super) cut: usize,
+}
+
 impl Worker {
     /// Counts and reports what a recv returned; `cut`: the bytes of its datagram past the
     /// buffer, which the kernel dropped.
-    pub(super) fn count_in(&mut self, data: &[u8], peer: Option<Endpoint>, cut: usize) {
+    pub(super) fn count_in(
+        &mut self,
+        data: &[u8],
+        peer: Option<Endpoint>,
+        cut: usize,
+        call: &'static str,
+    ) {
         self.tally_in(data);
-        self.deliver_cut(Direction::In, data, peer, cut);
+        self.deliver_cut(Direction::In, data, peer, cut, call);
     }
 
     /// count_in for continuous receive's buffer, which may be handed over whole.
     pub(super) fn count_in_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
         self.tally_in(buf);
-        self.deliver_buf(buf, peer);
+        let call = self.receive_call();
+        self.deliver_buf(buf, peer, call);
     }
 
     /// Records and counts received bytes (their delivery is the caller's).
@@ -42,15 +56,31 @@ impl Worker {
         }
     }
 
-    pub(super) fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>) {
+    pub(super) fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>, call: &'static str) {
         self.counters.bytes_out += data.len() as u64;
         self.counters.msgs_out += 1;
-        self.deliver(Direction::Out, data, peer);
+        self.deliver(Direction::Out, data, peer, call);
+    }
+
+    /// The call auto-receive's reads stand for: recvfrom for datagrams (their sender is
+    /// shown), recv for a stream.
+    pub(super) fn receive_call(&self) -> &'static str {
+        if self.kind == Kind::Stream {
+            "recv"
+        } else {
+            "recvfrom"
+        }
     }
 
     /// Reports a chunk if the consumer has room for it; otherwise counts what was skipped.
-    pub(super) fn deliver(&mut self, direction: Direction, data: &[u8], peer: Option<Endpoint>) {
-        self.deliver_cut(direction, data, peer, 0);
+    pub(super) fn deliver(
+        &mut self,
+        direction: Direction,
+        data: &[u8],
+        peer: Option<Endpoint>,
+        call: &'static str,
+    ) {
+        self.deliver_cut(direction, data, peer, 0, call);
     }
 
     fn deliver_cut(
@@ -59,12 +89,17 @@ impl Worker {
         data: &[u8],
         peer: Option<Endpoint>,
         cut: usize,
+        call: &'static str,
     ) {
         let kept = self.kept(data);
         let cost = kept.len() + EVENT_COST;
         if let Some(permit) = self.permit_for(direction, data.len(), cost) {
             let bytes = Bytes::from(kept.to_vec());
-            self.emit_chunk_of(direction, bytes, data.len(), peer, permit, cut);
+            let size = Size {
+                len: data.len(),
+                cut,
+            };
+            self.emit_chunk_of(direction, bytes, size, peer, permit, call);
         }
     }
 
@@ -80,10 +115,15 @@ impl Worker {
     /// Reports a received buffer: moved into the event when it is at least half full (no
     /// copy; `buf` is left empty for a new one), copied when smaller, so a short chunk never
     /// pins a large buffer.
-    pub(super) fn deliver_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+    pub(super) fn deliver_buf(
+        &mut self,
+        buf: &mut Vec<u8>,
+        peer: Option<Endpoint>,
+        call: &'static str,
+    ) {
         if self.kept(buf).len() < buf.len() {
             // Only a prefix goes: the buffer stays for the next read.
-            self.deliver(Direction::In, buf, peer);
+            self.deliver(Direction::In, buf, peer, call);
             return;
         }
         let moving = buf.len() * 2 >= buf.capacity();
@@ -95,7 +135,7 @@ impl Worker {
                 buf.to_vec()
             };
             let data = data.into();
-            self.emit_chunk(Direction::In, data, peer, permit);
+            self.emit_chunk(Direction::In, data, peer, permit, call);
         }
     }
 
@@ -136,21 +176,22 @@ impl Worker {
         data: Bytes,
         peer: Option<Endpoint>,
         permit: Permit,
+        call: &'static str,
     ) {
         let len = data.len();
-        self.emit_chunk_of(direction, data, len, peer, permit, 0);
+        self.emit_chunk_of(direction, data, Size { len, cut: 0 }, peer, permit, call);
     }
 
-    /// A Data event for a chunk of `len` bytes whose event carries `data` (all of them, or
-    /// the prefix the consumer asked for).
+    /// A Data event for a chunk of `size.len` bytes whose event carries `data` (all of them,
+    /// or the prefix the consumer asked for).
     pub(super) fn emit_chunk_of(
         &mut self,
         direction: Direction,
         data: Bytes,
-        len: usize,
+        Size { len, cut }: Size,
         peer: Option<Endpoint>,
         permit: Permit,
-        cut: usize,
+        call: &'static str,
     ) {
         self.shared.emit(Event::Data {
             id: self.id,
@@ -162,6 +203,7 @@ impl Worker {
                 datagram: self.kind != Kind::Stream,
                 cut,
                 tls: self.tls.is_some(),
+                call,
                 at: match direction {
                     Direction::Out => self.delivery.write_began.take(),
                     Direction::In => self.auto.batch_time,

@@ -74,7 +74,8 @@ impl Worker {
                         Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
                     for ((i, peer, permit), data) in delivered.drain(..).zip(shares) {
                         let len = slots.bufs[i].len();
-                        self.emit_chunk_of(Direction::In, data, len, peer, permit, 0);
+                        let size = super::deliver::Size { len, cut: 0 };
+                        self.emit_chunk_of(Direction::In, data, size, peer, permit, "recvfrom");
                     }
                     slots.delivered = delivered;
                     if n < room || self.backpressured() {

@@ -277,7 +277,12 @@ impl Worker {
                     let offered = rest.len();
                     let sent = rest[..n].to_vec();
                     let peer = job.to.as_ref().map(|(sa, _)| Endpoint::from_sockaddr(sa));
-                    self.count_out(&sent, peer);
+                    let call = match (&peer, job.all) {
+                        (Some(_), _) => "sendto",
+                        (None, true) => "sendall",
+                        (None, false) => "send",
+                    };
+                    self.count_out(&sent, peer, call);
                     job.progress.bytes += n as u64;
                     job.progress.sends += 1;
                     job.progress_due = true;

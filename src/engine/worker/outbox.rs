@@ -178,7 +178,7 @@ impl Worker {
                     let peer = p.to.as_ref().map(|(sa, _)| Endpoint::from_sockaddr(sa));
                     let (from, to) = (p.sent, p.sent + n.min(rest.len()));
                     p.sent = to;
-                    self.count_out(&p.data[from..to], peer);
+                    self.count_out(&p.data[from..to], peer, p.op);
                     if !p.whole || p.sent >= p.data.len() {
                         return Some(Ok(self.sent_reply(p)));
                     }

@@ -273,7 +273,8 @@ impl Worker {
                         let peer = to.as_ref().map(Endpoint::from_sockaddr);
                         let data = data[..n].to_vec();
                         a.dgrams.pop_front();
-                        self.count_out(&data, peer);
+                        let call = if peer.is_some() { "sendto" } else { "send" };
+                        self.count_out(&data, peer, call);
                     }
                     Err(e) if is_again(&e) => return false,
                     Err(e) => {
@@ -294,7 +295,7 @@ impl Worker {
             match self.write_some(front, None, flags) {
                 Ok(n) => {
                     let sent: Vec<u8> = a.outq.drain(..n).collect();
-                    self.count_out(&sent, None);
+                    self.count_out(&sent, None, "send");
                 }
                 Err(e) if is_again(&e) => return false,
                 Err(e) => {

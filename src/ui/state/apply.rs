@@ -257,11 +257,18 @@ impl UiState {
                         datagram,
                         cut,
                         tls,
+                        call,
                         ..
                     } = chunk;
                     let row = s.traffic.next_seq();
-                    self.story
-                        .bytes(id, direction, (len, datagram, peer.clone()), row);
+                    let moved = crate::ui::story::Moved {
+                        len,
+                        datagram,
+                        peer: peer.clone(),
+                        call,
+                        cut,
+                    };
+                    self.story.bytes(id, direction, moved, row);
                     s.traffic.push(TrafficRow {
                         at,
                         direction,

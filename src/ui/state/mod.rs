@@ -431,7 +431,7 @@ mod tests {
             st.story.bytes(
                 SocketId(1),
                 crate::engine::Direction::In,
-                (1, false, None),
+                crate::ui::story::Moved::stream(crate::engine::Direction::In, 1),
                 0,
             )
         };
@@ -667,7 +667,13 @@ mod tests {
         st.story.bytes(
             SocketId(1),
             crate::engine::Direction::In,
-            (3, true, Some(from)),
+            crate::ui::story::Moved {
+                len: 3,
+                datagram: true,
+                peer: Some(from),
+                call: "recvfrom",
+                cut: 0,
+            },
             0,
         );
         assert_eq!(lanes(&st), [SocketId(1), SocketId(2)]);
