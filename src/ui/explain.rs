@@ -49,6 +49,16 @@ pub fn way_out(op: &str) -> String {
     }
 }
 
+/// An address as the window shows it: a Unix socket that has none (getsockname() gives
+/// '') is said to be unnamed in the window's language; "-": no address.
+pub fn address(a: Option<&crate::engine::Endpoint>) -> String {
+    match a {
+        None => "-".into(),
+        Some(crate::engine::Endpoint::Unix(p)) if p.is_empty() => t!("address-unnamed"),
+        Some(a) => a.to_string(),
+    }
+}
+
 /// socklab's state of a socket as its badge says it, in the window's language.
 pub fn state_word(st: SockState) -> String {
     match st {

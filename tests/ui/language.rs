@@ -1,7 +1,7 @@
 //! The window in 简体中文: switched from its menu at run time, every page drawn with no
 //! message missing, the choice kept in the settings, and a snapshot of the Chinese UI.
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socklab::i18n::{text_in, Lang};
 
 use crate::console::run_lines;
@@ -64,8 +64,9 @@ pub(crate) fn to_chinese(h: &mut H) {
     });
 }
 
-/// A listener, a connected pair with bytes both ways, and a bind that fails with
-/// EADDRINUSE, made from the console.
+/// A listener, a connected pair with bytes both ways, a bind that fails with EADDRINUSE,
+/// and a Unix stream and datagram socket (their kinds named in the list), made from the
+/// console.
 fn sockets(h: &mut H) {
     run_lines(
         h,
@@ -81,6 +82,8 @@ fn sockets(h: &mut H) {
             "conn.recv(1024)",
             "srv2 = socket.socket()",
             "srv2.bind(srv.getsockname())",
+            "u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+            "d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
         ],
     );
 }
@@ -101,6 +104,18 @@ fn the_whole_window_in_chinese_with_no_message_missing() {
         h.query_by_label("python").is_some()
     });
     sockets(&mut h);
+    // A Unix socket's kind and its missing address, in Chinese.
+    for (name, kind) in [("u", "sockets-unix-stream"), ("d", "sockets-unix-dgram")] {
+        let row = format!("{name}  {}", zh(kind));
+        step_until_drawn(&mut h, &row, |h| {
+            h.query_all_by_label_contains(&row).next().is_some_and(|n| {
+                n.accesskit_node()
+                    .label()
+                    .unwrap_or_default()
+                    .contains(&zh("address-unnamed"))
+            })
+        });
+    }
     click_socket_row(&mut h, "srv2");
     // The error's explanation and hint, in Chinese (the Python line stays CPython's).
     step_until_drawn(&mut h, "the Chinese explanation", |h| {

@@ -3,6 +3,11 @@
 sockets-heading = Sockets
 sockets-new-tcp = New TCP
 sockets-new-udp = New UDP
+# A Unix socket's kind, after its family (TCP and UDP stay as they are).
+sockets-unix-stream = Unix stream
+sockets-unix-dgram = Unix datagram
+# A Unix socket with no address (getsockname() gives '').
+address-unnamed = (unnamed)
 sockets-new-tcp6 = New TCP6
 sockets-new-udp6 = New UDP6
 sockets-new-unix = New Unix

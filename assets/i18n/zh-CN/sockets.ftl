@@ -3,6 +3,9 @@
 sockets-heading = 套接字
 sockets-new-tcp = 新建 TCP
 sockets-new-udp = 新建 UDP
+sockets-unix-stream = Unix 流式
+sockets-unix-dgram = Unix 数据报
+address-unnamed = （未命名）
 sockets-new-tcp6 = 新建 TCP6
 sockets-new-udp6 = 新建 UDP6
 sockets-new-unix = 新建 Unix

@@ -40,12 +40,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     row(
                         ui,
                         &t!("inspector-local"),
-                        snap.local.as_ref().map_or("-".into(), |a| a.to_string()),
+                        crate::ui::explain::address(snap.local.as_ref()),
                     );
                     row(
                         ui,
                         &t!("inspector-peer"),
-                        snap.peer.as_ref().map_or("-".into(), |a| a.to_string()),
+                        crate::ui::explain::address(snap.peer.as_ref()),
                     );
                     let t = match snap.timeout.as_secs() {
                         None => t!("inspector-timeout-blocking"),

@@ -128,8 +128,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     continue;
                 };
                 let st = s.state();
-                let local = s.local().map_or_else(|| "-".to_string(), |a| a.to_string());
-                let peer = s.peer().map_or_else(|| "-".to_string(), |a| a.to_string());
+                let local = crate::ui::explain::address(s.local());
+                let peer = crate::ui::explain::address(s.peer());
                 let counters = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                 let width = ui.available_width();
                 // One widget per row, its two lines one text: a list of a thousand

@@ -144,6 +144,11 @@ impl SockView {
     }
 
     pub fn family_type(&self) -> String {
+        match (self.info.family, self.info.kind) {
+            (Family::Unix, Kind::Stream) => return crate::t!("sockets-unix-stream"),
+            (Family::Unix, Kind::Dgram) => return crate::t!("sockets-unix-dgram"),
+            _ => {}
+        }
         let f = match self.info.family {
             Family::Inet => "IPv4",
             Family::Inet6 => "IPv6",
@@ -151,9 +156,7 @@ impl SockView {
             Family::Other(_) => "?",
         };
         let k = match self.info.kind {
-            Kind::Stream if self.info.family == Family::Unix => "stream",
             Kind::Stream => "TCP",
-            Kind::Dgram if self.info.family == Family::Unix => "dgram",
             Kind::Dgram => "UDP",
             Kind::Other(_) => "?",
         };
