@@ -76,8 +76,37 @@ impl Words {
                 if *len > 0 {
                     text.push_str(&format!(" len={len}"));
                 }
+                // The one a learner does not expect: said, not only hinted on hover.
+                if flags & crate::engine::capture::RST != 0 {
+                    text.push_str(&format!(" ({})", crate::t!("diagram-rst-said")));
+                }
                 text.into()
             }
+        }
+    }
+
+    /// What the row means, shown on hover: what a segment is for and what makes it, and
+    /// what a reset did to the call that raised it.
+    pub fn tip(&self, failed: bool) -> Option<String> {
+        use crate::engine::capture::{FIN, RST, SYN};
+        match self {
+            Words::Segment { flags, len, .. } => Some(if flags & RST != 0 {
+                crate::t!("diagram-tip-rst")
+            } else if flags & SYN != 0 && flags & crate::engine::capture::ACK != 0 {
+                crate::t!("diagram-tip-syn-ack")
+            } else if flags & SYN != 0 {
+                crate::t!("diagram-tip-syn")
+            } else if flags & FIN != 0 {
+                crate::t!("diagram-tip-fin")
+            } else if *len > 0 {
+                crate::t!("diagram-tip-data", len = *len)
+            } else {
+                crate::t!("diagram-tip-ack")
+            }),
+            Words::Text(t) if failed && t.contains("ConnectionResetError") => {
+                Some(crate::t!("diagram-tip-rst"))
+            }
+            _ => None,
         }
     }
 

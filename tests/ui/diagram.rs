@@ -674,6 +674,64 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     assert!(close < fin, "close() {close}, its FIN {fin}");
 }
 
+/// A reset explained where it is drawn: the RST segment's row says the connection is
+/// reset, and hovering it, or the recv that raised ConnectionResetError, says what a reset
+/// is, what sends one and what the other side's calls then raise.
+#[test]
+fn a_reset_is_said_on_its_segment_and_explained_on_hover() {
+    let mut h = harness();
+    click(&mut h, "Sequence diagram");
+    step_until(&mut h, "capture on or refused", |a| {
+        match &a.state.capture {
+            socklab::ui::state::CaptureState::On(c) => {
+                c.status() == socklab::engine::capture::Status::On
+            }
+            socklab::ui::state::CaptureState::Refused(_) => true,
+            socklab::ui::state::CaptureState::NotTried => false,
+        }
+    });
+    if let socklab::ui::state::CaptureState::Refused(why) = &h.state().state.capture {
+        assert!(
+            !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
+            "as root (and in CI, which runs as root) capture must work ({why})"
+        );
+        eprintln!("not root: capture refused ({why}); the reset test needs root");
+        return;
+    }
+    connect(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import struct",
+            "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+            "cli.close()",
+            "conn.recv(1024)",
+        ],
+    );
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Sequence diagram");
+    let rst = |t: &str| t.starts_with("[RST") && t.ends_with(" (the connection is reset)");
+    step_until_drawn(&mut h, "the RST's row", |h| text_drawn(h, rst));
+    let tip = socklab::i18n::text_in(socklab::i18n::Lang::En, "diagram-tip-rst");
+    assert!(
+        !text_drawn(&h, |t| t == tip),
+        "the tip waits for the pointer"
+    );
+    h.get_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| rst(&t)))
+        .hover();
+    step_until_drawn(&mut h, "the RST's tip", |h| text_drawn(h, |t| t == tip));
+    // Away, so the next tip is the failed recv's own.
+    h.get_by_label("Sequence diagram").hover();
+    step_until_drawn(&mut h, "the tip gone", |h| !text_drawn(h, |t| t == tip));
+    let raised = |t: &str| t.starts_with("recv() raised ConnectionResetError");
+    h.get_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| raised(&t)))
+        .hover();
+    step_until_drawn(&mut h, "the failed recv's tip", |h| {
+        text_drawn(h, |t| t == tip)
+    });
+}
+
 #[test]
 fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_address() {
     let mut h = harness();

@@ -6,6 +6,14 @@ diagram-call-raised = { $op }() raised { $result }
 diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection
+diagram-rst-said = the connection is reset
+# What a captured segment is, on hover over its row.
+diagram-tip-syn = SYN: the first segment of a connection. connect() makes the kernel send it to the listener's port.
+diagram-tip-syn-ack = SYN, ACK: the listener's kernel answers the SYN. When the client's ACK comes back, the connection waits in the accept queue until accept() takes it.
+diagram-tip-fin = FIN: this side will send nothing more (close(), or shutdown(SHUT_WR)). The other side's recv() returns b'' once it has read the bytes before it.
+diagram-tip-rst = RST: the kernel reset the connection, which ends at once. Bytes that had already arrived can still be read; then the other side's next call raises ConnectionResetError (ECONNRESET), and a send after that BrokenPipeError. A close() while received bytes were still unread sends it, as does a close() with SO_LINGER set to 0; a connect() to a port where nobody listens gets one back (ConnectionRefusedError).
+diagram-tip-data = Data: { $len } bytes of the stream (seq counts from this side's first byte). The receiving kernel queues them until recv() takes them.
+diagram-tip-ack = ACK: the kernel says how much it has received (ack: the next byte it expects). No call makes it.
 diagram-recv-cut = the datagram's other { $cut } cut off: the buffer was too small, they are lost
 diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
 diagram-unix-connect = connect (no handshake)

@@ -279,6 +279,10 @@ fn draw(
         };
         painter.rect_filled(patch, 2.0, visuals.panel_fill);
         let r = put_left(ui, text_rect, label);
+        let r = match row.text.tip(row.failed) {
+            Some(tip) => r.on_hover_text(tip),
+            None => r,
+        };
         if let (Some(b), true) = (row.bytes, r.clicked()) {
             actions.push(Action::PickBytes {
                 id: d.lanes[row.lane],
