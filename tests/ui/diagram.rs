@@ -674,6 +674,47 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     assert!(close < fin, "close() {close}, its FIN {fin}");
 }
 
+/// A recv that raised ConnectionResetError comes before the state it put its socket in:
+/// the call raised, then the socket failed, in the diagram as in the timeline.
+#[test]
+fn a_failing_recv_comes_before_the_state_it_causes() {
+    let mut h = harness();
+    connect(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import struct",
+            "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+            "cli.close()",
+            "conn.recv(1024)",
+        ],
+    );
+    let rows = |a: &SocklabApp| {
+        let conn = id_of(a, "conn");
+        let lanes = diagram::lanes(&a.state, Some(conn));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        let lane = lanes.iter().position(|l| *l == conn).unwrap();
+        d.rows
+            .iter()
+            .filter(|r| r.lane == lane)
+            .map(|r| r.text.to_string())
+            .collect::<Vec<_>>()
+    };
+    step_until(&mut h, "conn failed", |a| {
+        rows(a).iter().any(|t| t.starts_with("connected → error"))
+    });
+    let rows = rows(h.state());
+    let raised = rows
+        .iter()
+        .position(|t| t.starts_with("recv() raised ConnectionResetError"));
+    let failed = rows.iter().position(|t| t.starts_with("connected → error"));
+    assert!(
+        raised.is_some() && raised < failed,
+        "the recv, then the state it caused: {rows:#?}"
+    );
+}
+
 /// A reset explained where it is drawn: the RST segment's row says the connection is
 /// reset, and hovering it, or the recv that raised ConnectionResetError, says what a reset
 /// is, what sends one and what the other side's calls then raise.

@@ -128,17 +128,20 @@ impl Worker {
         result: OpResult,
         instant: bool,
     ) {
-        if let Err(e) = &result {
-            if matches!(
+        let failed = result.as_ref().is_err_and(|e| {
+            matches!(
                 e.kind,
                 ErrorKind::Os {
                     errno: libc::ECONNRESET | libc::EPIPE
                 }
-            ) {
-                self.set_state(SockState::Error, Cause::Call { op });
-            }
-        }
+            )
+        });
         self.reply(req, op, start, result);
+        // After the answer: the call raised, then its socket failed (the diagram and the
+        // timeline tell them in the order they are stamped).
+        if failed {
+            self.set_state(SockState::Error, Cause::Call { op });
+        }
         if !instant {
             self.refresh_options();
             self.publish(false);
