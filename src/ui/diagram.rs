@@ -103,6 +103,9 @@ impl Words {
             } else {
                 crate::t!("diagram-tip-ack")
             }),
+            Words::Recv { cut, .. } if *cut > 0 => {
+                Some(crate::t!("diagram-tip-cut", cut = size(*cut)))
+            }
             Words::Text(t) if failed && t.contains("ConnectionResetError") => {
                 Some(crate::t!("diagram-tip-rst"))
             }

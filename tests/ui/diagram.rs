@@ -871,13 +871,25 @@ fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
     // The sequence diagram's row of that recv says what was lost, and the other's whole.
     click(&mut h, "Sequence diagram");
     step_until_drawn(&mut h, "the cut recv's row", |h| {
-        text_drawn(h, |t| {
-            t == "recv → 10 B (the datagram's other 90 B cut off: the buffer was too small, \
-                  they are lost)"
-        })
+        text_drawn(h, |t| t == "recv → 10 B (90 B cut off, lost)")
     });
     assert!(text_drawn(&h, |t| t == "recv → 5 B"));
     assert!(text_drawn(&h, |t| t == "sendto 100 B"));
+    // Hovered, the row says why and what keeps a datagram whole.
+    h.get_all_by(|n| {
+        n.label()
+            .or_else(|| n.value())
+            .is_some_and(|t| t == "recv → 10 B (90 B cut off, lost)")
+    })
+    .next()
+    .unwrap()
+    .hover();
+    step_until_drawn(&mut h, "the cut's tip", |h| {
+        text_drawn(h, |t| {
+            t.starts_with("The datagram was larger than the buffer")
+                && t.contains("dropped the other 90 B")
+        })
+    });
 }
 
 /// The state timeline drawn by wgpu on Mesa's software renderer, compared with
