@@ -69,16 +69,18 @@ impl Words {
                 len,
             } => {
                 let names = crate::engine::capture::flag_names(*flags);
-                let mut text = format!("[{names}] seq={seq}");
+                let mut text = format!("[{names}]");
+                // The one a learner does not expect: said, not only hinted on hover, and
+                // before the numbers (a narrow lane cuts the row's end).
+                if flags & crate::engine::capture::RST != 0 {
+                    text.push_str(&format!(" {}", crate::t!("diagram-rst-said")));
+                }
+                text.push_str(&format!(" seq={seq}"));
                 if flags & crate::engine::capture::ACK != 0 {
                     text.push_str(&format!(" ack={ack}"));
                 }
                 if *len > 0 {
                     text.push_str(&format!(" len={len}"));
-                }
-                // The one a learner does not expect: said, not only hinted on hover.
-                if flags & crate::engine::capture::RST != 0 {
-                    text.push_str(&format!(" ({})", crate::t!("diagram-rst-said")));
                 }
                 text.into()
             }

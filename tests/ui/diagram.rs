@@ -752,21 +752,25 @@ fn a_reset_is_said_on_its_segment_and_explained_on_hover() {
     );
     click_socket_row(&mut h, "conn");
     click(&mut h, "Sequence diagram");
-    let rst = |t: &str| t.starts_with("[RST") && t.ends_with(" (the connection is reset)");
+    let rst = |t: &str| t.starts_with("[RST, ACK] reset: seq=");
     step_until_drawn(&mut h, "the RST's row", |h| text_drawn(h, rst));
     let tip = socklab::i18n::text_in(socklab::i18n::Lang::En, "diagram-tip-rst");
     assert!(
         !text_drawn(&h, |t| t == tip),
         "the tip waits for the pointer"
     );
-    h.get_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| rst(&t)))
+    h.get_all_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| rst(&t)))
+        .next()
+        .unwrap()
         .hover();
     step_until_drawn(&mut h, "the RST's tip", |h| text_drawn(h, |t| t == tip));
     // Away, so the next tip is the failed recv's own.
     h.get_by_label("Sequence diagram").hover();
     step_until_drawn(&mut h, "the tip gone", |h| !text_drawn(h, |t| t == tip));
     let raised = |t: &str| t.starts_with("recv() raised ConnectionResetError");
-    h.get_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| raised(&t)))
+    h.get_all_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| raised(&t)))
+        .next()
+        .unwrap()
         .hover();
     step_until_drawn(&mut h, "the failed recv's tip", |h| {
         text_drawn(h, |t| t == tip)

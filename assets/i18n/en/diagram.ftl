@@ -6,7 +6,7 @@ diagram-call-raised = { $op }() raised { $result }
 diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection
-diagram-rst-said = the connection is reset
+diagram-rst-said = reset:
 # What a captured segment is, on hover over its row.
 diagram-tip-syn = SYN: the first segment of a connection. connect() makes the kernel send it to the listener's port.
 diagram-tip-syn-ack = SYN, ACK: the listener's kernel answers the SYN. When the client's ACK comes back, the connection waits in the accept queue until accept() takes it.
