@@ -871,6 +871,8 @@ pub struct Boundaries {
     pub cuts: Vec<u64>,
     pub sends: Vec<Block>,
     pub recvs: Vec<Block>,
+    /// The receiver's recv got b'': the sender's stream ended there.
+    pub ended: bool,
 }
 
 /// Calls of each side shown at most (the newest).
@@ -898,10 +900,25 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
     };
     let sent = side(from, Direction::Out);
     let got = side(to, Direction::In);
+    let ended = story.beats().any(|b| {
+        b.id == to
+            && matches!(
+                b.what,
+                What::Call {
+                    empty: Some(Empty::StreamEnded),
+                    ..
+                }
+            )
+    });
     // From where both sides have their calls: older ones may have gone from the story.
     let start = match (sent.first(), got.first()) {
         (Some(a), Some(b)) => a.0.max(b.0),
-        _ => return Boundaries::default(),
+        _ => {
+            return Boundaries {
+                ended,
+                ..Boundaries::default()
+            }
+        }
     };
     let sent: Vec<_> = sent
         .into_iter()
@@ -941,6 +958,7 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
         sends: blocks(sent),
         recvs: blocks(got),
         cuts,
+        ended,
     }
 }
 

@@ -440,6 +440,19 @@ fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() 
     step_until_drawn(&mut h, "its bytes", |h| {
         h.query_by_label_contains("conn received 6 bytes").is_some()
     });
+    // The end of the stream is a boundary too: the recv that got b''.
+    let ended = "conn.recv() → b'': cli closed its side (FIN)";
+    assert!(h.query_by_label_contains(ended).is_none(), "not before it");
+    run_in(&mut h, 0, "cli.close()");
+    let out = run_in(&mut h, 0, "conn.recv(100)");
+    assert!(out.iter().any(|(_, t)| t == "b''"), "{out:?}");
+    step_until_drawn(&mut h, "the end of cli's stream", |h| {
+        h.query_by_label_contains(ended).is_some()
+    });
+    assert!(
+        h.query_by_label_contains("cli.recv() → b''").is_none(),
+        "conn's way has not ended"
+    );
 }
 
 #[test]

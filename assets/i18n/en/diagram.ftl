@@ -59,6 +59,7 @@ diagram-boundaries-about = TCP carries a stream of bytes, not messages: what one
 diagram-boundaries-none = Select one end of a TCP connection whose other end is in this window too (made here or in the Python console): its sends and the other end's recvs are drawn side by side.
 diagram-boundaries-way = { $from } → { $to }: { $sends } send() calls, { $recvs } recv() calls
 diagram-boundaries-empty = Nothing sent this way yet (or not yet received).
+diagram-boundaries-ended = { $to }.recv() → b'': { $from } closed its side (FIN), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.
 
 # A datagram socket's page of the boundaries: each datagram whole, and what a small buffer cut off.
 diagram-datagrams-about = Datagrams keep their boundaries: one sendto() is one datagram, and one recv() or recvfrom() takes exactly one, never parts of two. A recv whose bufsize is smaller than the datagram gets the first bufsize bytes; the kernel drops the rest of that datagram (red: cut off, lost), and Python says nothing.

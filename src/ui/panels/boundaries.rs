@@ -46,8 +46,18 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             ))
             .strong(),
         );
+        let ended = |ui: &mut egui::Ui| {
+            if bounds.ended {
+                ui.label(t!(
+                    "diagram-boundaries-ended",
+                    to = name(to),
+                    from = name(from)
+                ));
+            }
+        };
         if bounds.cuts.len() < 2 {
             ui.label(RichText::new(t!("diagram-boundaries-empty")).weak());
+            ended(ui);
             continue;
         }
         egui::ScrollArea::vertical()
@@ -61,6 +71,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
                 draw(ui, state, &bounds, rect, view, (from, to), actions);
             });
+        ended(ui);
     }
     if let Some((id, row)) = picked {
         super::sequence::bytes_of(ui, state, id, row);
