@@ -592,9 +592,12 @@ fn add_rows<'a>(
                     (None, Some(Empty::Datagram)) => {
                         format!("{result} {}", t!("state-empty-datagram"))
                     }
+                    (None, Some(Empty::NothingAsked)) => {
+                        format!("{result} {}", t!("state-nothing-asked"))
+                    }
                     (None, None) => result.clone(),
                 };
-                if *op == "recv" || *op == "recvfrom" {
+                if (*op == "recv" || *op == "recvfrom") && *empty != Some(Empty::NothingAsked) {
                     f.eofs[lane].push_back(row);
                 }
                 if (*op == "close" || *op == "shutdown") && !failed {

@@ -99,6 +99,8 @@ pub enum Empty {
     StreamEnded,
     /// An empty datagram came.
     Datagram,
+    /// recv(0) on a stream: no bytes asked for, so none given at once (the stream goes on).
+    NothingAsked,
 }
 
 #[derive(Clone, Debug, PartialEq)]

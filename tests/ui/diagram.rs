@@ -443,6 +443,29 @@ fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() 
     // The end of the stream is a boundary too: the recv that got b''.
     let ended = "conn.recv() → b'': cli closed its side (FIN)";
     assert!(h.query_by_label_contains(ended).is_none(), "not before it");
+    // recv(0) gets b'' too, at once, with the stream going on: not an end. (The console
+    // answers recv(0) itself, as CPython does without a system call; the page's recv asks
+    // the socket.)
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Socket page");
+    replace_text(&mut h, "bufsize", "0");
+    click(&mut h, "recv");
+    step_until(&mut h, "recv(0) told", |a| {
+        let conn = id_of(a, "conn");
+        let lanes = diagram::lanes(&a.state, Some(conn));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        d.rows.iter().any(|r| {
+            r.text
+                .to_string()
+                .ends_with("(recv(0) asks for no bytes and gets none at once; the stream goes on)")
+        })
+    });
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Message boundaries");
+    assert!(
+        h.query_by_label_contains(ended).is_none(),
+        "recv(0) ends nothing"
+    );
     run_in(&mut h, 0, "cli.close()");
     let out = run_in(&mut h, 0, "conn.recv(100)");
     assert!(out.iter().any(|(_, t)| t == "b''"), "{out:?}");

@@ -444,14 +444,19 @@ impl UiState {
         use crate::ui::story::Empty;
         let result = match reply {
             Reply::Bytes(b) if b.is_empty() => {
-                let stream = self
-                    .sockets
-                    .get(&id)
-                    .is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
-                let empty = if stream {
-                    Empty::StreamEnded
-                } else {
-                    Empty::Datagram
+                let view = self.sockets.get(&id);
+                let stream = view.is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
+                // The engine marks a plain stream half-closed before it answers the recv that
+                // read its end; still connected, the b'' was recv(0)'s (TLS ends without
+                // that mark).
+                let nothing_asked = view.is_some_and(|s| {
+                    s.state() == crate::engine::SockState::Connected
+                        && s.snapshot.as_ref().is_some_and(|x| x.tls.is_none())
+                });
+                let empty = match (stream, nothing_asked) {
+                    (true, true) => Empty::NothingAsked,
+                    (true, false) => Empty::StreamEnded,
+                    (false, _) => Empty::Datagram,
                 };
                 self.story.got_nothing(id, op, empty);
                 return;
