@@ -57,7 +57,7 @@ impl Words {
             Words::Send { call, len } => format!("{call} {}", size(*len)).into(),
             Words::Recv { call, len, cut: 0 } => format!("{call} → {}", size(*len)).into(),
             Words::Recv { call, len, cut } => format!(
-                "{call} → {} ({})",
+                "{call} → {} {}",
                 size(*len),
                 crate::t!("diagram-recv-cut", cut = size(*cut))
             )
@@ -73,7 +73,8 @@ impl Words {
                 // The one a learner does not expect: said, not only hinted on hover, and
                 // before the numbers (a narrow lane cuts the row's end).
                 if flags & crate::engine::capture::RST != 0 {
-                    text.push_str(&format!(" {}", crate::t!("diagram-rst-said")));
+                    text.push(' ');
+                    text.push_str(&crate::t!("diagram-rst-said"));
                 }
                 text.push_str(&format!(" seq={seq}"));
                 if flags & crate::engine::capture::ACK != 0 {
@@ -109,7 +110,7 @@ impl Words {
                 Some(crate::t!("diagram-tip-cut", cut = size(*cut)))
             }
             Words::Text(t) if failed && t.contains("ConnectionResetError") => {
-                Some(crate::t!("diagram-tip-rst"))
+                Some(crate::t!("diagram-tip-reset-raised"))
             }
             _ => None,
         }
@@ -874,7 +875,8 @@ pub struct Boundaries {
     pub cuts: Vec<u64>,
     pub sends: Vec<Block>,
     pub recvs: Vec<Block>,
-    /// The receiver's recv got b'': the sender's stream ended there.
+    /// The receiver's recv got b'' because the sender closed its side: the stream ended
+    /// there (not after a reset, nor after the receiver's own shutdown()).
     pub ended: bool,
 }
 
@@ -903,16 +905,29 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
     };
     let sent = side(from, Direction::Out);
     let got = side(to, Direction::In);
-    let ended = story.beats().any(|b| {
-        b.id == to
-            && matches!(
-                b.what,
+    let ended = {
+        let mut other_cause = false;
+        let mut ended = false;
+        for b in story.beats().filter(|b| b.id == to) {
+            match &b.what {
+                What::State {
+                    to: crate::engine::SockState::Error,
+                    ..
+                } => other_cause = true,
+                What::Call {
+                    op: "shutdown",
+                    failed: false,
+                    ..
+                } => other_cause = true,
                 What::Call {
                     empty: Some(Empty::StreamEnded),
                     ..
-                }
-            )
-    });
+                } if !other_cause => ended = true,
+                _ => {}
+            }
+        }
+        ended
+    };
     // From where both sides have their calls: older ones may have gone from the story.
     let start = match (sent.first(), got.first()) {
         (Some(a), Some(b)) => a.0.max(b.0),

@@ -99,7 +99,8 @@ pub enum Empty {
     StreamEnded,
     /// An empty datagram came.
     Datagram,
-    /// recv(0) on a stream: no bytes asked for, so none given at once (the stream goes on).
+    /// recv(0): no bytes asked for, so none given at once (nothing is read: a stream goes
+    /// on, a datagram stays queued).
     NothingAsked,
 }
 

@@ -457,7 +457,7 @@ fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() 
         d.rows.iter().any(|r| {
             r.text
                 .to_string()
-                .ends_with("(recv(0) asks for no bytes and gets none at once; the stream goes on)")
+                .ends_with("(recv(0) asks for no bytes and gets none at once; nothing is read)")
         })
     });
     click_socket_row(&mut h, "cli");
@@ -791,6 +791,7 @@ fn a_reset_is_said_on_its_segment_and_explained_on_hover() {
     let rst = |t: &str| t.starts_with("[RST, ACK] reset: seq=");
     step_until_drawn(&mut h, "the RST's row", |h| text_drawn(h, rst));
     let tip = socklab::i18n::text_in(socklab::i18n::Lang::En, "diagram-tip-rst");
+    let raised_tip = socklab::i18n::text_in(socklab::i18n::Lang::En, "diagram-tip-reset-raised");
     assert!(
         !text_drawn(&h, |t| t == tip),
         "the tip waits for the pointer"
@@ -809,7 +810,7 @@ fn a_reset_is_said_on_its_segment_and_explained_on_hover() {
         .unwrap()
         .hover();
     step_until_drawn(&mut h, "the failed recv's tip", |h| {
-        text_drawn(h, |t| t == tip)
+        text_drawn(h, |t| t == raised_tip)
     });
 }
 

@@ -13,8 +13,9 @@ diagram-tip-syn-ack = SYN, ACK: the listener's kernel answers the SYN. When the 
 diagram-tip-fin = FIN: this side will send nothing more (close(), or shutdown(SHUT_WR)). The other side's recv() returns b'' once it has read the bytes before it.
 diagram-tip-rst = RST: the kernel reset the connection, which ends at once. Bytes that had already arrived can still be read; then the other side's next call raises ConnectionResetError (ECONNRESET), and a send after that BrokenPipeError. A close() while received bytes were still unread sends it, as does a close() with SO_LINGER set to 0; a connect() to a port where nobody listens gets one back (ConnectionRefusedError).
 diagram-tip-data = Data: { $len } bytes of the stream (seq counts from this side's first byte). The receiving kernel queues them until recv() takes them.
-diagram-tip-ack = ACK: the kernel says how much it has received (ack: the next byte it expects). No call makes it.
-diagram-recv-cut = { $cut } cut off, lost
+diagram-tip-ack = ACK: the kernel says how much it has received (ack: the next byte it expects). The kernel sends it on its own; the handshake's last ACK is part of connect().
+diagram-tip-reset-raised = This socket's connection was reset: the other side closed it while bytes it had received were still unread, or closed it with SO_LINGER set to 0 (over TCP, an RST segment says so). Bytes that had already arrived were read first; this recv raised ConnectionResetError (ECONNRESET), and a send after it raises BrokenPipeError.
+diagram-recv-cut = ({ $cut } cut off, lost)
 diagram-tip-cut = The datagram was larger than the buffer: this call got its first bytes, the kernel dropped the other { $cut }, and Python said nothing. A bufsize as large as the largest datagram keeps them whole (65507 bytes for UDP over IPv4).
 diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
 diagram-unix-connect = connect (no handshake)
@@ -60,6 +61,7 @@ diagram-boundaries-none = Select one end of a TCP connection whose other end is 
 diagram-boundaries-way = { $from } → { $to }: { $sends } send() calls, { $recvs } recv() calls
 diagram-boundaries-empty = Nothing sent this way yet (or not yet received).
 diagram-boundaries-ended = { $to }.recv() → b'': { $from } closed its side (FIN), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.
+diagram-boundaries-ended-unix = { $to }.recv() → b'': { $from } closed its side (a Unix socket sends no FIN: the kernel marks the end itself), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.
 
 # A datagram socket's page of the boundaries: each datagram whole, and what a small buffer cut off.
 diagram-datagrams-about = Datagrams keep their boundaries: one sendto() is one datagram, and one recv() or recvfrom() takes exactly one, never parts of two. A recv whose bufsize is smaller than the datagram gets the first bufsize bytes; the kernel drops the rest of that datagram (red: cut off, lost), and Python says nothing.

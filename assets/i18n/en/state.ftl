@@ -6,7 +6,7 @@ state-took-all = { $call }() took all { $n } of { $len } bytes
 # After b'' on a diagram's lane.
 state-peer-ended = (the peer ended its stream)
 state-empty-datagram = (an empty datagram)
-state-nothing-asked = (recv(0) asks for no bytes and gets none at once; the stream goes on)
+state-nothing-asked = (recv(0) asks for no bytes and gets none at once; nothing is read)
 # Why the sequence diagram draws no captured segments.
 state-capture-needs-root = capturing the real segments needs root or CAP_NET_RAW ({ $why }): e.g. sudo setcap cap_net_raw+ep on the socklab binary
 state-capture-refused = the real segments cannot be captured here ({ $why })

@@ -5,14 +5,15 @@ diagram-accepted-from = 由 { $name } 接受
 diagram-call-raised = { $op }() 引发 { $result }
 diagram-call-failed = { $op }() 失败
 diagram-kernel-state = 内核：{ $state }
-diagram-rst-said = 连接被重置：
+diagram-rst-said = 连接被重置
 diagram-tip-syn = SYN：连接的第一个报文段。connect() 让内核把它发往监听方的端口。
 diagram-tip-syn-ack = SYN, ACK：监听方的内核回应 SYN。等客户端的 ACK 回来，这个连接就在 accept 队列里等待，直到 accept() 把它取走。
 diagram-tip-fin = FIN：这一端不会再发送任何数据（close()，或 shutdown(SHUT_WR)）。对端读完它之前的字节后，recv() 返回 b''。
 diagram-tip-rst = RST：内核重置了连接，连接立即结束。已经到达的字节仍然可以读出；之后对端的下一个调用会抛出 ConnectionResetError（ECONNRESET），再 send 则抛出 BrokenPipeError。在收到的字节还没读完时 close() 会发送 RST，把 SO_LINGER 设为 0 后 close() 也会；connect() 到没有程序监听的端口，会收到一个 RST（ConnectionRefusedError）。
 diagram-tip-data = 数据：流中的 { $len } 字节（seq 从这一端的第一个字节起计数）。接收方内核把它们排队，直到 recv() 取走。
-diagram-tip-ack = ACK：内核告知它已收到多少（ack：它期待的下一个字节）。不是任何调用产生的。
-diagram-recv-cut = 截掉 { $cut }，已丢失
+diagram-tip-ack = ACK：内核告知它已收到多少（ack：它期待的下一个字节）。它由内核自行发送；握手的最后一个 ACK 属于 connect()。
+diagram-tip-reset-raised = 这个套接字的连接被重置了：对端在收到的字节还没读完时关闭了连接，或者把 SO_LINGER 设为 0 后关闭（TCP 上由一个 RST 报文段告知）。已经到达的字节会先被读出；这次 recv 抛出了 ConnectionResetError（ECONNRESET），之后再 send 会抛出 BrokenPipeError。
+diagram-recv-cut = （截掉 { $cut }，已丢失）
 diagram-tip-cut = 数据报比缓冲区大：这次调用只拿到它开头的字节，内核丢掉了其余的 { $cut }，Python 不会有任何提示。bufsize 不小于最大的数据报，才能完整收到（IPv4 上的 UDP 为 65507 字节）。
 diagram-kernel-forgot = 内核：已释放这条连接
 diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）
@@ -58,6 +59,7 @@ diagram-boundaries-about = TCP 传输的是字节流，而不是消息：一次 
 diagram-boundaries-none = 选择一条 TCP 连接的一端，它的另一端也要在这个窗口中（在这里或在 Python 控制台中创建）：它的 send 和另一端的 recv 会并排画出。
 diagram-boundaries-way = { $from } → { $to }：{ $sends } 次 send() 调用，{ $recvs } 次 recv() 调用
 diagram-boundaries-ended = { $to }.recv() → b''：{ $from } 关闭了它的一端（FIN），{ $to } 已读完它之前的全部字节。这个方向的流已结束；之后每次 recv 都立即返回 b''。
+diagram-boundaries-ended-unix = { $to }.recv() → b''：{ $from } 关闭了它的一端（Unix 套接字不发送 FIN，由内核直接标记结束），{ $to } 已读完它之前的全部字节。这个方向的流已结束；之后每次 recv 都立即返回 b''。
 diagram-boundaries-empty = 这个方向还没有发送任何数据（或还没有收到）。
 
 # 数据报套接字的消息边界页：每个数据报都完整显示，以及缓冲区太小截掉的部分。

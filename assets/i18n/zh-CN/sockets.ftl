@@ -3,8 +3,8 @@
 sockets-heading = 套接字
 sockets-new-tcp = 新建 TCP
 sockets-new-udp = 新建 UDP
-sockets-unix-stream = Unix 流式
-sockets-unix-dgram = Unix 数据报
+sockets-unix-stream = Unix 流套接字
+sockets-unix-dgram = Unix 数据报套接字
 address-unnamed = （未命名）
 sockets-new-tcp6 = 新建 TCP6
 sockets-new-udp6 = 新建 UDP6

@@ -6,7 +6,7 @@ state-took-all = { $call }() 接受了全部字节：{ $n } / { $len } 字节
 # 时序图泳道上 b'' 之后的说明。
 state-peer-ended = （对端结束了它的流）
 state-empty-datagram = （一个空数据报）
-state-nothing-asked = （recv(0) 不请求任何字节，立即得到空结果；流并没有结束）
+state-nothing-asked = （recv(0) 不请求任何字节，立即得到空结果；什么也没有读取）
 # 时序图为什么没有画出捕获的报文段。
 state-capture-needs-root = 捕获真实的报文段需要 root 权限或 CAP_NET_RAW（{ $why }）：例如对 socklab 可执行文件执行 sudo setcap cap_net_raw+ep
 state-capture-refused = 这里无法捕获真实的报文段（{ $why }）

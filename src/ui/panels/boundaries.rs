@@ -48,11 +48,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         );
         let ended = |ui: &mut egui::Ui| {
             if bounds.ended {
-                ui.label(t!(
-                    "diagram-boundaries-ended",
-                    to = name(to),
-                    from = name(from)
-                ));
+                // A Unix socket sends no FIN: the kernel marks the end itself.
+                let unix = state
+                    .sockets
+                    .get(&to)
+                    .is_some_and(|s| s.info.family == crate::engine::Family::Unix);
+                let (to, from) = (name(to), name(from));
+                ui.label(if unix {
+                    t!("diagram-boundaries-ended-unix", to = to, from = from)
+                } else {
+                    t!("diagram-boundaries-ended", to = to, from = from)
+                });
             }
         };
         if bounds.cuts.len() < 2 {

@@ -144,7 +144,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let mut pui = ui.new_child(
         egui::UiBuilder::new()
             .max_rect(page_rect)
-            .id_salt("page part"),
+            // The socket's own: its rows' keyed ids differ from another socket's, so a tap
+            // as the selection changes cannot press the other's button.
+            .id_salt(("page part", id)),
     );
     pui.set_clip_rect(page_rect.intersect(ui.clip_rect()));
     let ui = &mut pui;

@@ -436,6 +436,9 @@ impl UiState {
                 let line = journal::op_line(&self.name_of(id), &op);
                 self.journal.push(req, Some(id), line);
                 match &op {
+                    Op::Recv { bufsize: 0, .. } => {
+                        self.nothing_asked.insert(req);
+                    }
                     Op::Bind { addr } => {
                         self.addr_asked
                             .insert(req, (true, crate::ui::settings::entry(addr)));

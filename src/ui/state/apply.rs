@@ -117,13 +117,14 @@ impl UiState {
                 ..
             } => {
                 self.record_asked.remove(&req);
+                let nothing_asked = self.nothing_asked.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.waiting.retain(|w| w.req != req);
                     if op == "bind" {
                         s.bound = true;
                     }
                 }
-                self.tell_done(id, op, &reply);
+                self.tell_done(id, op, &reply, nothing_asked);
                 // Only an address that worked is worth offering again (connect_ex
                 // answers its failures as numbers).
                 if let Some((bind, entry)) = self.addr_asked.remove(&req) {
@@ -196,6 +197,7 @@ impl UiState {
                 }
                 if let Some(r) = req {
                     self.addr_asked.remove(&r);
+                    self.nothing_asked.remove(&r);
                 }
                 if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
                     s.waiting.retain(|w| Some(w.req) != req);
@@ -439,24 +441,25 @@ impl UiState {
 
     /// A call's end, as the diagrams tell it: bytes have beats of their own, so a data
     /// call is told only when it got nothing (the peer's end of stream).
-    fn tell_done(&mut self, id: crate::engine::SocketId, op: &'static str, reply: &Reply) {
+    fn tell_done(
+        &mut self,
+        id: crate::engine::SocketId,
+        op: &'static str,
+        reply: &Reply,
+        nothing_asked: bool,
+    ) {
         let data_call = matches!(op, "recv" | "recvfrom" | "send" | "sendall" | "sendto");
         use crate::ui::story::Empty;
         let result = match reply {
             Reply::Bytes(b) if b.is_empty() => {
-                let view = self.sockets.get(&id);
-                let stream = view.is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
-                // The engine marks a plain stream half-closed before it answers the recv that
-                // read its end; still connected, the b'' was recv(0)'s (TLS ends without
-                // that mark).
-                let nothing_asked = view.is_some_and(|s| {
-                    s.state() == crate::engine::SockState::Connected
-                        && s.snapshot.as_ref().is_some_and(|x| x.tls.is_none())
-                });
-                let empty = match (stream, nothing_asked) {
-                    (true, true) => Empty::NothingAsked,
-                    (true, false) => Empty::StreamEnded,
-                    (false, _) => Empty::Datagram,
+                let stream = self
+                    .sockets
+                    .get(&id)
+                    .is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
+                let empty = match (nothing_asked, stream) {
+                    (true, _) => Empty::NothingAsked,
+                    (false, true) => Empty::StreamEnded,
+                    (false, false) => Empty::Datagram,
                 };
                 self.story.got_nothing(id, op, empty);
                 return;

@@ -44,6 +44,9 @@ pub struct UiState {
     pub writes: crate::ui::writes::Writes,
     /// Receive-to-file requests that may find a file there: (socket, path) by request.
     record_asked: HashMap<ReqId, (SocketId, PathBuf)>,
+    /// The page's recv(0) calls not yet answered: their b'' reads nothing, it ends
+    /// nothing (the console answers recv(0) itself, as CPython does).
+    nothing_asked: std::collections::HashSet<ReqId>,
     /// The window's own fields as typed (socket fields are in each socket's form).
     pub inputs: Inputs,
     /// What happened the last time the journal was saved.
@@ -196,6 +199,7 @@ impl Default for UiState {
             confirm_replace: None,
             writes: Default::default(),
             record_asked: HashMap::new(),
+            nothing_asked: Default::default(),
             inputs: Inputs::default(),
             journal_status: None,
             traffic_cap: super::traffic::DEFAULT_CAP,
