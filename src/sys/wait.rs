@@ -1,6 +1,7 @@
 //! Waiting: poll(2) on a socket and a wake descriptor, and one epoll set for the reactor.
 
 use super::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// poll(2) on a wake descriptor (when there is one) and a socket (when `events` is not 0);
 /// returns (wake revents, socket revents) as poll's bits. An interrupted or failed poll
@@ -101,6 +102,64 @@ impl Epoll {
                 return;
             }
         }
+        self.collect(room, out);
+    }
+
+    /// As `wait`, for `timeout` (None: no limit) to the microsecond: epoll_pwait2(2) where
+    /// the kernel has it (5.11), otherwise rounded up to the millisecond.
+    pub(crate) fn wait_for(
+        &self,
+        room: &mut EpollEvents,
+        timeout: Option<Duration>,
+        out: &mut Vec<(u64, u32)>,
+    ) {
+        static NO_PWAIT2: AtomicBool = AtomicBool::new(false);
+        let sub_ms = timeout.is_some_and(|t| t.subsec_nanos() % 1_000_000 != 0);
+        if !sub_ms || NO_PWAIT2.load(Ordering::Relaxed) {
+            return self.wait(room, timeout.map_or(-1, ms_ceil), out);
+        }
+        out.clear();
+        room.0.clear();
+        let t = timeout.unwrap_or_default();
+        let ts = libc::timespec {
+            tv_sec: t.as_secs().min(i32::MAX as u64) as libc::time_t,
+            tv_nsec: t.subsec_nanos() as libc::c_long,
+        };
+        let max = room.0.capacity().min(i32::MAX as usize);
+        // SAFETY: the kernel writes at most `max` events into the vector's spare room,
+        // which holds `max` of them; rustix's epoll::Event has the kernel's epoll_event
+        // layout (repr(C), packed on x86_64 as the kernel's is). `ts` outlives the call and
+        // the signal mask is null (none changed).
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_epoll_pwait2,
+                self.fd.as_raw_fd(),
+                room.0.as_mut_ptr(),
+                max as libc::c_int,
+                &ts as *const libc::timespec,
+                std::ptr::null::<libc::sigset_t>(),
+                0usize,
+            )
+        };
+        if rc < 0 {
+            match io::Error::last_os_error().raw_os_error() {
+                Some(libc::ENOSYS) => {
+                    NO_PWAIT2.store(true, Ordering::Relaxed);
+                    return self.wait(room, ms_ceil(t), out);
+                }
+                Some(libc::EINTR) => return,
+                _ => {
+                    std::thread::sleep(FAILED_WAIT_PAUSE);
+                    return;
+                }
+            }
+        }
+        // SAFETY: the kernel initialised the first `rc` events (rc <= max, checked).
+        unsafe { room.0.set_len((rc as usize).min(max)) };
+        self.collect(room, out);
+    }
+
+    fn collect(&self, room: &EpollEvents, out: &mut Vec<(u64, u32)>) {
         out.extend(room.0.iter().map(|e| {
             // Copied out: the struct is packed on x86_64.
             let (flags, data) = (e.flags, e.data);

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 
 use crate::common::*;
 use crate::driver::*;
-use socklab::engine::{AddrSpec, Direction, EngineConfig, Event, Family, Op};
+use socklab::engine::{AddrSpec, Direction, EngineConfig, Event, Family, Kind, Op};
 
 const TOTAL: usize = 8 << 20;
 const BUDGET: usize = 256 << 10;
@@ -106,4 +106,49 @@ fn a_flood_is_bounded_and_counted_exactly() {
     assert!(skipped > 0, "a slow consumer must have caused drops");
     let s = d.snapshot(conn);
     assert_eq!(s.counters.bytes_in, TOTAL as u64);
+}
+
+/// A datagram socket in auto-receive pauses a moment after emptying its queue while
+/// datagrams stream in (engine/worker/dgram.rs): every datagram that arrives during a pause
+/// is read when it ends, once and in order. Each datagram here is sent as soon as the one
+/// before it is reported, so most arrive while the socket is paused; a pause that ended
+/// without reading would leave one unreported and the wait would end at its deadline.
+#[test]
+fn datagrams_arriving_while_the_socket_pauses_are_all_read_in_order() {
+    let mut d = Driver::new();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    let port = d.bind_loopback(u, Family::Inet).port().unwrap();
+    d.ok(
+        u,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 2048,
+        },
+    );
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.connect(("127.0.0.1", port)).unwrap();
+    let mut next = 0u32;
+    let mut expect = |d: &mut Driver, what: &str| {
+        let ev = d.wait_for(what, |e| matches!(e, Event::Data { id, .. } if *id == u));
+        let Event::Data { chunk, .. } = ev else {
+            unreachable!()
+        };
+        assert_eq!(&chunk.data[..], next.to_be_bytes(), "datagram {next}");
+        next += 1;
+    };
+    // One at a time: each one sent while the socket is likely paused after the last.
+    for i in 0..300u32 {
+        peer.send(&i.to_be_bytes()).unwrap();
+        expect(&mut d, "the datagram sent after the last one was read");
+    }
+    // Bursts of 20 (well inside the receive buffer) with the socket's pauses in between.
+    for burst in 0..30u32 {
+        for i in 0..20u32 {
+            peer.send(&(300 + burst * 20 + i).to_be_bytes()).unwrap();
+        }
+        for _ in 0..20 {
+            expect(&mut d, "each datagram of a burst");
+        }
+    }
+    assert_eq!(next, 900);
 }

@@ -15,6 +15,8 @@ pub(super) struct Auto {
     pub(super) recv_buf: Vec<u8>,
     /// A datagram socket's buffers for receiving a batch at once.
     pub(super) dgram_slots: dgram::Slots,
+    /// A datagram socket's pause between emptying its queue and polling it again.
+    pub(super) pause: dgram::Pause,
     /// When the batch being reported arrived (one clock read for all its datagrams).
     pub(super) batch_time: Option<SystemTime>,
     /// Continuous accept held back (descriptors or sockets ran out, or the consumer fell

@@ -172,6 +172,10 @@ impl Worker {
         let (answer_events, timeout) = self.answer_timeout(timeout);
         let (out_events, timeout) = self.outbox.wait_for(timeout);
         let timeout = self.accept_retry_timeout(timeout);
+        let timeout = match self.auto.pause.until {
+            Some(t) => sys::sooner(timeout, sys::ms_until(t)),
+            None => timeout,
+        };
         // Plaintext a TLS session already holds is read at once.
         let timeout = if self.auto.auto_recv.is_some() && !self.auto.eof && self.tls_readable() {
             0
@@ -193,7 +197,9 @@ impl Worker {
         }
         self.tls_step(ready);
         let tls_plain = self.auto.auto_recv.is_some() && !self.auto.eof && self.tls_readable();
-        if ready & !libc::POLLOUT != 0 || self.accept_retry_due() || tls_plain {
+        // A datagram socket's pause ends at any wake: what came meanwhile is read now.
+        let paused = self.auto.pause.until.take().is_some();
+        if ready & !libc::POLLOUT != 0 || self.accept_retry_due() || tls_plain || paused {
             self.continuous_step();
         }
         if self.outbox.due(ready, Instant::now()) {
@@ -213,7 +219,10 @@ impl Worker {
         let accepting = self.auto.auto_accept.is_some()
             && self.room_for_client()
             && self.auto.accept_pause.is_none();
-        let receiving = self.auto.auto_recv.is_some() && !self.auto.eof && !self.backpressured();
+        let receiving = self.auto.auto_recv.is_some()
+            && !self.auto.eof
+            && !self.backpressured()
+            && self.auto.pause.until.is_none();
         if accepting || receiving {
             libc::POLLIN
         } else {

@@ -33,6 +33,11 @@ thread_local! {
     static IN_REACTOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// The calling thread is the reactor's (where a datagram socket may pause: dgram.rs).
+pub(super) fn in_reactor() -> bool {
+    IN_REACTOR.get()
+}
+
 /// A worker's registration with the reactor's epoll.
 #[derive(Default)]
 pub(crate) struct Registration {
@@ -132,6 +137,7 @@ fn start(shared: &Arc<Shared>) -> io::Result<JoinHandle<()>> {
         .stack_size(shared.config.stack_size)
         .spawn(move || {
             sys::lower_priority(sh.config.worker_nice);
+            sys::precise_timers();
             Loop {
                 shared: sh,
                 epoll,
@@ -173,7 +179,7 @@ impl Loop {
         loop {
             let timeout = self.next_timeout();
             // An interrupted wait (EINTR) returns nothing: go round again.
-            self.epoll.wait(&mut room, timeout, &mut events);
+            self.epoll.wait_for(&mut room, timeout, &mut events);
             woken.clear();
             let mut adopt = false;
             for &(token, bits) in &events {
@@ -284,17 +290,15 @@ impl Loop {
         }
     }
 
-    /// Milliseconds until the first worker's timer, rounded up; -1 without timers.
-    fn next_timeout(&self) -> i32 {
+    /// The time until the first worker's timer (a datagram socket's pause is shorter than
+    /// a millisecond); None without timers.
+    fn next_timeout(&self) -> Option<Duration> {
         let first = self.timers.first().map(|(d, _)| *d);
         let first = match (first, self.stalled.is_empty()) {
             (f, true) => f,
             (f, false) => Some(f.map_or(Instant::now() + RETRY, |f| f.min(Instant::now() + RETRY))),
         };
-        let Some(first) = first else {
-            return -1;
-        };
-        sys::ms_until(first)
+        Some(first?.saturating_duration_since(Instant::now()))
     }
 
     /// What a worker does when its socket is ready or its timer due, as on its thread.
@@ -329,6 +333,11 @@ impl Loop {
         }
         let deadline =
             (timeout >= 0).then(|| Instant::now() + Duration::from_millis(timeout as u64));
+        // A datagram socket's pause ends on its own instant, not the millisecond after.
+        let deadline = match (deadline, w.auto.pause.until) {
+            (Some(d), Some(l)) => Some(d.min(l)),
+            (d, l) => d.or(l),
+        };
         self.hold(id, Held { w, deadline });
     }
 
