@@ -100,3 +100,20 @@ fn a_descriptor_is_adopted_only_when_it_is_an_open_socket() {
         Some(libc::EBADF)
     );
 }
+
+#[test]
+fn a_wait_shorter_than_a_millisecond_reports_what_fired() {
+    let epoll = Epoll::new().unwrap();
+    let (quiet, ringing) = (eventfd().unwrap(), eventfd().unwrap());
+    epoll.add(quiet.as_fd(), libc::EPOLLIN as u32, 7).unwrap();
+    epoll
+        .add(ringing.as_fd(), libc::EPOLLIN as u32, 0xdead_beef_0000_0042)
+        .unwrap();
+    let mut room = EpollEvents::new(4);
+    let mut out = Vec::new();
+    epoll.wait_for(&mut room, Some(Duration::from_micros(300)), &mut out);
+    assert!(out.is_empty(), "nothing fired yet: {out:?}");
+    eventfd_signal(ringing.as_fd());
+    epoll.wait_for(&mut room, Some(Duration::from_micros(300)), &mut out);
+    assert_eq!(out, vec![(0xdead_beef_0000_0042, libc::EPOLLIN as u32)]);
+}

@@ -41,6 +41,15 @@ pub(crate) fn poll2(
     }
 }
 
+/// Set once epoll_pwait2 turned out missing or forbidden: waits are then rounded to the
+/// millisecond.
+static NO_PWAIT2: AtomicBool = AtomicBool::new(false);
+
+/// Waits can be shorter than a millisecond (epoll_pwait2 has not failed here).
+pub(crate) fn precise_waits() -> bool {
+    !NO_PWAIT2.load(Ordering::Relaxed)
+}
+
 /// An epoll instance; tokens are u64s of the caller's choosing.
 pub(crate) struct Epoll {
     fd: OwnedFd,
@@ -113,7 +122,6 @@ impl Epoll {
         timeout: Option<Duration>,
         out: &mut Vec<(u64, u32)>,
     ) {
-        static NO_PWAIT2: AtomicBool = AtomicBool::new(false);
         let sub_ms = timeout.is_some_and(|t| t.subsec_nanos() % 1_000_000 != 0);
         if !sub_ms || NO_PWAIT2.load(Ordering::Relaxed) {
             return self.wait(room, timeout.map_or(-1, ms_ceil), out);
@@ -121,38 +129,45 @@ impl Epoll {
         out.clear();
         room.0.clear();
         let t = timeout.unwrap_or_default();
-        let ts = libc::timespec {
-            tv_sec: t.as_secs().min(i32::MAX as u64) as libc::time_t,
-            tv_nsec: t.subsec_nanos() as libc::c_long,
+        // The kernel's __kernel_timespec: two 64-bit fields on every architecture.
+        #[repr(C)]
+        struct KernelTimespec {
+            tv_sec: i64,
+            tv_nsec: i64,
+        }
+        let ts = KernelTimespec {
+            tv_sec: t.as_secs().min(i32::MAX as u64) as i64,
+            tv_nsec: i64::from(t.subsec_nanos()),
         };
         let max = room.0.capacity().min(i32::MAX as usize);
         // SAFETY: the kernel writes at most `max` events into the vector's spare room,
         // which holds `max` of them; rustix's epoll::Event has the kernel's epoll_event
-        // layout (repr(C), packed on x86_64 as the kernel's is). `ts` outlives the call and
-        // the signal mask is null (none changed).
+        // layout (repr(C), packed on x86_64 as the kernel's is). `ts` has the layout of the
+        // kernel's __kernel_timespec and outlives the call; the signal mask is null (none
+        // changed).
         let rc = unsafe {
             libc::syscall(
                 libc::SYS_epoll_pwait2,
                 self.fd.as_raw_fd(),
                 room.0.as_mut_ptr(),
                 max as libc::c_int,
-                &ts as *const libc::timespec,
+                &ts as *const KernelTimespec,
                 std::ptr::null::<libc::sigset_t>(),
                 0usize,
             )
         };
         if rc < 0 {
-            match io::Error::last_os_error().raw_os_error() {
-                Some(libc::ENOSYS) => {
-                    NO_PWAIT2.store(true, Ordering::Relaxed);
-                    return self.wait(room, ms_ceil(t), out);
-                }
-                Some(libc::EINTR) => return,
-                _ => {
-                    std::thread::sleep(FAILED_WAIT_PAUSE);
-                    return;
-                }
+            let errno = io::Error::last_os_error().raw_os_error();
+            if errno == Some(libc::EINTR) {
+                return;
             }
+            // Without the call (an older kernel, or a sandbox that forbids it), waits are
+            // rounded to the millisecond from now on; any other failure is epoll_wait's
+            // to meet (it pauses after one: never a spin).
+            if matches!(errno, Some(libc::ENOSYS | libc::EPERM | libc::EINVAL)) {
+                NO_PWAIT2.store(true, Ordering::Relaxed);
+            }
+            return self.wait(room, ms_ceil(t), out);
         }
         // SAFETY: the kernel initialised the first `rc` events (rc <= max, checked).
         unsafe { room.0.set_len((rc as usize).min(max)) };

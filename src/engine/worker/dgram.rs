@@ -14,6 +14,7 @@ use crate::engine::bytes::Bytes;
 use crate::engine::errors::OpError;
 use crate::engine::event::{Direction, Permit, SockState};
 use crate::engine::note::Cause;
+use crate::engine::Family;
 use crate::sys;
 
 /// Datagrams taken per call at most.
@@ -111,7 +112,14 @@ impl Worker {
     /// a call that emptied the queue, and only as long as a quarter of the receive buffer
     /// fills at the rate the last datagrams came.
     fn pause_after(&mut self, got: usize, largest: usize, emptied: bool) {
-        let calm = got > 0
+        // A Unix datagram socket's queue holds a few datagrams whatever SO_RCVBUF says, and
+        // its senders wait instead of losing them: it never pauses. Nor where waits are
+        // rounded to the millisecond (no epoll_pwait2). A pause starts after two datagrams
+        // at once or a quick succession of them, so a lone one costs no second wake-up.
+        let streaming = got >= 2 || (got == 1 && !self.auto.pause.last.is_zero());
+        let calm = streaming
+            && matches!(self.family, Family::Inet | Family::Inet6)
+            && sys::precise_waits()
             && emptied
             && self.answering.is_none()
             && !self.backpressured()
@@ -136,7 +144,10 @@ impl Worker {
             // `got` came in `took`: `quarter` more take quarter / got of it.
             Some(prev) if !p.last.is_zero() => {
                 let took = now.saturating_duration_since(prev);
-                let safe = took.mul_f64(quarter as f64 / got as f64);
+                let safe = Duration::try_from_secs_f64(
+                    took.as_secs_f64() * quarter as f64 / got.max(1) as f64,
+                )
+                .unwrap_or(PAUSE_MAX);
                 (p.last * 2).min(PAUSE_MAX).min(safe)
             }
             _ => PAUSE_FIRST,

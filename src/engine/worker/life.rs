@@ -273,6 +273,9 @@ impl Worker {
         self.wake.drain();
         while let Ok(cmd) = self.rx.try_recv() {
             self.commanded = true;
+            // A command may change the buffer, the mode or the responder: a datagram run's
+            // pauses start over from the shortest, with SO_RCVBUF read again.
+            self.auto.pause = Default::default();
             // Nothing sent after a close runs before it: it meets the closed socket.
             if waiting && self.beside_ok(&cmd.op, &self.queue) {
                 self.handle_guarded(cmd);
