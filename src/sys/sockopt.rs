@@ -56,6 +56,33 @@ pub(crate) fn tcp_info(fd: BorrowedFd<'_>) -> Option<libc::tcp_info> {
     (check(rc).is_ok() && l as usize >= needed).then_some(ti)
 }
 
+/// What SO_MEMINFO reports of a socket's receive side: the bytes its queue holds against
+/// the receive buffer (as the kernel counts them: each datagram's whole allocation), the
+/// buffer's size, and the datagrams dropped for want of room since the socket was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MemInfo {
+    pub(crate) rmem: u32,
+    pub(crate) rcvbuf: u32,
+    pub(crate) drops: u32,
+}
+
+/// SO_MEMINFO's receive counters, or None where the kernel has no such option or wrote
+/// too little (drops came with Linux 4.9).
+pub(crate) fn meminfo(fd: BorrowedFd<'_>) -> Option<MemInfo> {
+    const VARS: usize = libc::SK_MEMINFO_DROPS as usize + 1;
+    let raw = getsockopt_raw(fd, libc::SOL_SOCKET, libc::SO_MEMINFO, VARS * 4).ok()?;
+    let var = |i: i32| {
+        let at = i as usize * 4;
+        raw.get(at..at + 4)
+            .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    Some(MemInfo {
+        rmem: var(libc::SK_MEMINFO_RMEM_ALLOC)?,
+        rcvbuf: var(libc::SK_MEMINFO_RCVBUF)?,
+        drops: var(libc::SK_MEMINFO_DROPS)?,
+    })
+}
+
 /// Binds an AF_PACKET socket to one interface (by index), for `protocol` in network byte
 /// order: it then sees only that interface's packets.
 pub(crate) fn bind_packet(fd: BorrowedFd<'_>, ifindex: u32, protocol: u16) -> io::Result<()> {

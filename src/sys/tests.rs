@@ -117,3 +117,49 @@ fn a_wait_shorter_than_a_millisecond_reports_what_fired() {
     epoll.wait_for(&mut room, Some(Duration::from_micros(300)), &mut out);
     assert_eq!(out, vec![(0xdead_beef_0000_0042, libc::EPOLLIN as u32)]);
 }
+
+#[test]
+fn meminfo_counts_what_the_queue_holds_and_what_it_dropped() {
+    let rx = udp();
+    socket2::SockRef::from(&rx)
+        .set_recv_buffer_size(4096)
+        .unwrap();
+    rx.set_nonblocking(true).unwrap();
+    let before = meminfo(rx.as_fd()).unwrap();
+    assert_eq!((before.rmem, before.drops), (0, 0));
+    let rcvbuf = socket2::SockRef::from(&rx).recv_buffer_size().unwrap();
+    assert_eq!(before.rcvbuf as usize, rcvbuf);
+    let tx = udp();
+    const SENT: u32 = 200;
+    for i in 0..SENT {
+        tx.send_to(&[i as u8; 64], rx.local_addr().unwrap())
+            .unwrap();
+    }
+    // Loopback delivers in a softirq, usually before sendto returns but not always: wait
+    // for the kernel's count of what did not fit, then for every datagram to be accounted
+    // for (queued, then read, or dropped).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let full = loop {
+        let m = meminfo(rx.as_fd()).unwrap();
+        if m.drops > 0 || Instant::now() > deadline {
+            break m;
+        }
+        std::thread::yield_now();
+    };
+    assert!(full.rmem > 0 && full.drops > 0, "{full:?}");
+    let mut queued = 0;
+    let mut buf = [0u8; 128];
+    let drops = loop {
+        while rx.recv(&mut buf).is_ok() {
+            queued += 1;
+        }
+        let drops = meminfo(rx.as_fd()).unwrap().drops;
+        if queued + drops >= SENT || Instant::now() > deadline {
+            break drops;
+        }
+        std::thread::yield_now();
+    };
+    assert_eq!(queued + drops, SENT, "{full:?}");
+    let empty = meminfo(rx.as_fd()).unwrap();
+    assert_eq!((empty.rmem, empty.drops), (0, drops));
+}

@@ -16,6 +16,7 @@ use crate::engine::event::{Direction, Permit, SockState};
 use crate::engine::note::Cause;
 use crate::engine::Family;
 use crate::sys;
+use crate::sys::MemInfo;
 
 /// Datagrams taken per call at most.
 pub(super) const BATCH: usize = sys::MMSG_BATCH;
@@ -38,6 +39,12 @@ impl Worker {
     /// empty queue, an error, or backpressure.
     pub(super) fn receive_datagrams(&mut self, bufsize: usize, rounds: usize) {
         let mut slots = std::mem::take(&mut self.auto.dgram_slots);
+        // After a pause: how full it left the buffer, and whether the kernel dropped any.
+        let seen = if self.auto.pause.paused() {
+            sys::meminfo(self.sock.as_fd())
+        } else {
+            None
+        };
         // Datagrams taken, the largest of them, and whether the queue was emptied.
         let (mut taken, mut largest, mut emptied) = (0, 0, false);
         for _ in 0..rounds {
@@ -104,14 +111,14 @@ impl Worker {
         self.auto.batch_time = None;
         self.auto.dgram_slots = slots;
         self.view.snapshot_due = true;
-        self.pause_after(taken, largest, emptied);
+        self.pause_after(taken, largest, emptied, seen);
     }
 
     /// Decides whether the socket's input waits a moment before it is polled again (see
     /// Pause): only in the reactor, without a responder (whose answers must not wait), after
-    /// a call that emptied the queue, and only as long as a quarter of the receive buffer
-    /// fills at the rate the last datagrams came.
-    fn pause_after(&mut self, got: usize, largest: usize, emptied: bool) {
+    /// a call that emptied the queue; `seen` is what the kernel reported of the buffer as the
+    /// last pause ended.
+    fn pause_after(&mut self, got: usize, largest: usize, emptied: bool, seen: Option<MemInfo>) {
         // A Unix datagram socket's queue holds a few datagrams whatever SO_RCVBUF says, and
         // its senders wait instead of losing them: it never pauses. Nor where waits are
         // rounded to the millisecond (no epoll_pwait2). (Starting only after two datagrams
@@ -124,42 +131,26 @@ impl Worker {
             && self.answering.is_none()
             && !self.backpressured()
             && super::reactor::in_reactor();
-        let p = &mut self.auto.pause;
-        p.until = None;
         if !calm {
-            p.last = Duration::ZERO;
-            p.emptied = None;
+            self.auto.pause.end_run();
             return;
         }
-        if p.last.is_zero() {
-            // A new run of datagrams: the buffer's size as it is now (the person may have
-            // changed SO_RCVBUF since the last run).
-            p.rcvbuf = self.sock.recv_buffer_size().unwrap_or(0);
-            p.largest = 0;
+        if self.auto.pause.last.is_zero() {
+            // A new run of datagrams: the buffer as it is now (the person may have changed
+            // SO_RCVBUF since the last run) and the drop count to compare with.
+            let fd = self.sock.as_fd();
+            let start = sys::meminfo(fd).or_else(|| {
+                let rcvbuf = self.sock.recv_buffer_size().ok()?;
+                let rcvbuf = u32::try_from(rcvbuf).unwrap_or(u32::MAX);
+                Some(MemInfo {
+                    rmem: 0,
+                    rcvbuf,
+                    drops: 0,
+                })
+            });
+            self.auto.pause.start_run(start);
         }
-        p.largest = p.largest.max(largest);
-        let quarter = p.rcvbuf / buffer_cost(p.largest) / 4;
-        let now = Instant::now();
-        let pause = match p.emptied {
-            // `got` came in `took`: `quarter` more take quarter / got of it.
-            Some(prev) if !p.last.is_zero() => {
-                let took = now.saturating_duration_since(prev);
-                let safe = Duration::try_from_secs_f64(
-                    took.as_secs_f64() * quarter as f64 / got.max(1) as f64,
-                )
-                .unwrap_or(PAUSE_MAX);
-                (p.last * 2).min(PAUSE_MAX).min(safe)
-            }
-            _ => PAUSE_FIRST,
-        };
-        if got > quarter || pause < PAUSE_MIN {
-            p.last = Duration::ZERO;
-            p.emptied = None;
-            return;
-        }
-        p.last = pause;
-        p.emptied = Some(now);
-        p.until = Some(now + pause);
+        self.auto.pause.plan(Instant::now(), got, largest, seen);
     }
 }
 
@@ -169,7 +160,10 @@ impl Worker {
 /// the reactor leaves the socket unpolled for a moment after emptying it and takes what
 /// came meanwhile in one call: a few dozen datagrams a wake-up instead of a few. The pause
 /// starts short and doubles while the rate allows it; a datagram is then read (and timed)
-/// up to PAUSE_MAX after it arrived. BENCHMARKS.md has the measurements.
+/// up to PAUSE_MAX after it arrived. What the kernel reports as each pause ends keeps it
+/// honest: a pause that filled more than a quarter of the buffer makes the next one
+/// shorter, and one during which the kernel dropped a datagram ends the run and halves the
+/// longest pause (which grows back slowly). BENCHMARKS.md has the measurements.
 #[derive(Default)]
 pub(super) struct Pause {
     /// Until when the socket's input is left unpolled.
@@ -182,6 +176,86 @@ pub(super) struct Pause {
     rcvbuf: usize,
     /// The largest datagram of the run.
     largest: usize,
+    /// The kernel's drop count at the run's start or the last pause's end (None: unknown).
+    drops: Option<u32>,
+    /// How much shorter than PAUSE_MAX the longest pause is now, after drops.
+    cut: Duration,
+}
+
+impl Pause {
+    /// Whether the socket paused before this call (what it reads then came during a pause).
+    pub(super) fn paused(&self) -> bool {
+        !self.last.is_zero()
+    }
+
+    fn start_run(&mut self, start: Option<MemInfo>) {
+        self.rcvbuf = start.map_or(0, |m| m.rcvbuf as usize);
+        self.drops = start.map(|m| m.drops);
+        self.largest = 0;
+    }
+
+    fn end_run(&mut self) {
+        self.until = None;
+        self.last = Duration::ZERO;
+        self.emptied = None;
+    }
+
+    /// The next pause after a call, at `now`, that took `got` datagrams (the largest
+    /// `largest` bytes) and emptied the queue; `seen` is the kernel's report from the start
+    /// of the call, when it came after a pause.
+    fn plan(&mut self, now: Instant, got: usize, largest: usize, seen: Option<MemInfo>) {
+        self.until = None;
+        // How full the pause left the buffer, as a share of it.
+        let mut fill = 0.0;
+        if let Some(m) = seen.filter(|_| self.paused()) {
+            if self.drops.is_some_and(|d| d != m.drops) {
+                // Datagrams were lost while the input was left unpolled: no more pausing
+                // for this run, and never as long as before until a while without loss.
+                self.cut = PAUSE_MAX - self.cap() / 2;
+                self.drops = None;
+                self.end_run();
+                return;
+            }
+            self.drops = Some(m.drops);
+            self.rcvbuf = m.rcvbuf as usize;
+            fill = f64::from(m.rmem) / f64::from(m.rcvbuf.max(1));
+        }
+        self.cut = self.cut.saturating_sub(REGROW);
+        self.largest = self.largest.max(largest);
+        let quarter = self.rcvbuf / buffer_cost(self.largest) / 4;
+        let pause = match self.emptied {
+            // `got` came in `took`: `quarter` more take quarter / got of it.
+            Some(prev) if self.paused() => {
+                let took = now.saturating_duration_since(prev);
+                let safe = Duration::try_from_secs_f64(
+                    took.as_secs_f64() * quarter as f64 / got.max(1) as f64,
+                )
+                .unwrap_or(PAUSE_MAX);
+                // A pause that filled more than a quarter of the buffer: the next one
+                // shorter in proportion (the buffer may cost more per datagram than the
+                // estimate, a network card's or a truncated datagram's).
+                let measured = if fill > 0.25 {
+                    self.last.mul_f64(0.25 / fill)
+                } else {
+                    PAUSE_MAX
+                };
+                (self.last * 2).min(self.cap()).min(safe).min(measured)
+            }
+            _ => PAUSE_FIRST.min(self.cap()),
+        };
+        if got > quarter || pause < PAUSE_MIN {
+            self.end_run();
+            return;
+        }
+        self.last = pause;
+        self.emptied = Some(now);
+        self.until = Some(now + pause);
+    }
+
+    /// The longest pause allowed now.
+    fn cap(&self) -> Duration {
+        PAUSE_MAX.saturating_sub(self.cut)
+    }
 }
 
 /// The longest pause: far below what a person sees, and a small share of what the default
@@ -191,6 +265,9 @@ const PAUSE_MAX: Duration = Duration::from_micros(200);
 const PAUSE_FIRST: Duration = Duration::from_micros(25);
 /// A shorter pause would not save its wake-up.
 const PAUSE_MIN: Duration = Duration::from_micros(10);
+/// How much the longest pause grows back with each call after it was cut for a loss: from
+/// half to whole in a hundred calls, some milliseconds of a stream.
+const REGROW: Duration = Duration::from_micros(1);
 /// What a datagram of `len` bytes costs the receive buffer at most, for estimating how
 /// many it holds: the kernel counts each datagram's whole allocation against SO_RCVBUF (its
 /// bytes with headers and bookkeeping, rounded up to a power of two) and its descriptor;
@@ -198,4 +275,82 @@ const PAUSE_MIN: Duration = Duration::from_micros(10);
 /// buffer does not have.
 fn buffer_cost(len: usize) -> usize {
     (len + 320).next_power_of_two() * 2 + 256
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RCVBUF: u32 = 212_992;
+
+    fn mem(rmem: u32, drops: u32) -> Option<MemInfo> {
+        Some(MemInfo {
+            rmem,
+            rcvbuf: RCVBUF,
+            drops,
+        })
+    }
+
+    /// A run started at `t0` with a call that took one 64-byte datagram.
+    fn run(t0: Instant) -> Pause {
+        let mut p = Pause::default();
+        p.start_run(mem(0, 0));
+        p.plan(t0, 1, 64, None);
+        assert_eq!(p.last, PAUSE_FIRST);
+        p
+    }
+
+    fn us(n: u64) -> Duration {
+        Duration::from_micros(n)
+    }
+
+    #[test]
+    fn pauses_double_while_the_buffer_holds_what_comes() {
+        let t0 = Instant::now();
+        let mut p = run(t0);
+        // Four datagrams in 30 µs: the buffer holds 41 by the estimate, a quarter of it
+        // takes 300 µs at that rate.
+        let mut t = t0;
+        for want in [50, 100, 200, 200] {
+            t += us(30);
+            p.plan(t, 4, 64, mem(4 * 768, 0));
+            assert_eq!(p.last, us(want));
+            assert_eq!(p.until, Some(t + us(want)));
+        }
+    }
+
+    #[test]
+    fn a_pause_that_filled_more_than_a_quarter_of_the_buffer_is_followed_by_a_shorter_one() {
+        let t0 = Instant::now();
+        let mut p = run(t0);
+        // The kernel charged twice what the estimate allows: half the buffer in 25 µs.
+        p.plan(t0 + us(30), 4, 64, mem(RCVBUF / 2, 0));
+        assert_eq!(p.last, PAUSE_FIRST / 2);
+        // A third of it: shorter again, below the shortest worth taking, so none.
+        p.plan(t0 + us(50), 4, 64, mem(RCVBUF / 3, 0));
+        assert_eq!((p.last, p.until), (Duration::ZERO, None));
+    }
+
+    #[test]
+    fn a_drop_during_a_pause_ends_the_run_and_halves_the_longest_pause() {
+        let t0 = Instant::now();
+        let mut p = run(t0);
+        p.plan(t0 + us(30), 4, 64, mem(0, 3));
+        assert_eq!((p.last, p.until), (Duration::ZERO, None));
+        // The next run pauses again, but never longer than half of PAUSE_MAX, growing back
+        // a microsecond a call.
+        let mut t = t0 + us(100);
+        p.start_run(mem(0, 3));
+        p.plan(t, 1, 64, None);
+        let mut longest = Duration::ZERO;
+        for _ in 0..8 {
+            t += us(30);
+            p.plan(t, 4, 64, mem(0, 3));
+            longest = longest.max(p.last);
+        }
+        assert_eq!(longest, PAUSE_MAX / 2 + us(9));
+        // Another drop: a quarter.
+        p.plan(t + us(30), 4, 64, mem(0, 4));
+        assert_eq!(p.cap(), (PAUSE_MAX / 2 + us(9)) / 2);
+    }
 }
