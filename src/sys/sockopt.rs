@@ -58,7 +58,8 @@ pub(crate) fn tcp_info(fd: BorrowedFd<'_>) -> Option<libc::tcp_info> {
 
 /// What SO_MEMINFO reports of a socket's receive side: the bytes its queue holds against
 /// the receive buffer (as the kernel counts them: each datagram's whole allocation), the
-/// buffer's size, and the datagrams dropped for want of room since the socket was made.
+/// buffer's size, and the datagrams the kernel dropped since the socket was made (for want
+/// of room, mostly; also those that failed their checksum).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct MemInfo {
     pub(crate) rmem: u32,

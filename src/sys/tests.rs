@@ -130,7 +130,7 @@ fn meminfo_counts_what_the_queue_holds_and_what_it_dropped() {
     let rcvbuf = socket2::SockRef::from(&rx).recv_buffer_size().unwrap();
     assert_eq!(before.rcvbuf as usize, rcvbuf);
     let tx = udp();
-    const SENT: u32 = 200;
+    const SENT: u32 = 50;
     for i in 0..SENT {
         tx.send_to(&[i as u8; 64], rx.local_addr().unwrap())
             .unwrap();

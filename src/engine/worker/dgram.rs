@@ -138,17 +138,12 @@ impl Worker {
         if self.auto.pause.last.is_zero() {
             // A new run of datagrams: the buffer as it is now (the person may have changed
             // SO_RCVBUF since the last run) and the drop count to compare with.
-            let fd = self.sock.as_fd();
-            let start = sys::meminfo(fd).or_else(|| {
-                let rcvbuf = self.sock.recv_buffer_size().ok()?;
-                let rcvbuf = u32::try_from(rcvbuf).unwrap_or(u32::MAX);
-                Some(MemInfo {
-                    rmem: 0,
-                    rcvbuf,
-                    drops: 0,
-                })
-            });
-            self.auto.pause.start_run(start);
+            // Without SO_MEMINFO the drop count is unknown, not zero.
+            let (rcvbuf, drops) = match sys::meminfo(self.sock.as_fd()) {
+                Some(m) => (m.rcvbuf as usize, Some(m.drops)),
+                None => (self.sock.recv_buffer_size().unwrap_or(0), None),
+            };
+            self.auto.pause.start_run(rcvbuf, drops);
         }
         self.auto.pause.plan(Instant::now(), got, largest, seen);
     }
@@ -188,10 +183,19 @@ impl Pause {
         !self.last.is_zero()
     }
 
-    fn start_run(&mut self, start: Option<MemInfo>) {
-        self.rcvbuf = start.map_or(0, |m| m.rcvbuf as usize);
-        self.drops = start.map(|m| m.drops);
+    fn start_run(&mut self, rcvbuf: usize, drops: Option<u32>) {
+        self.rcvbuf = rcvbuf;
+        self.drops = drops;
         self.largest = 0;
+    }
+
+    /// Starts the pauses over from the shortest (after a command, which may change the
+    /// buffer, the mode or the responder), keeping what losses cut from the longest.
+    pub(super) fn restart(&mut self) {
+        *self = Pause {
+            cut: self.cut,
+            ..Default::default()
+        };
     }
 
     fn end_run(&mut self) {
@@ -208,6 +212,10 @@ impl Pause {
         // How full the pause left the buffer, as a share of it.
         let mut fill = 0.0;
         if let Some(m) = seen.filter(|_| self.paused()) {
+            // The count is compared with the reading at the start of the call before the
+            // pause (or the run's): what the kernel dropped then, while that call emptied
+            // the queue, would be charged to the pause too, but a queue being emptied has
+            // room.
             if self.drops.is_some_and(|d| d != m.drops) {
                 // Datagrams were lost while the input was left unpolled: no more pausing
                 // for this run, and never as long as before until a while without loss.
@@ -294,7 +302,7 @@ mod tests {
     /// A run started at `t0` with a call that took one 64-byte datagram.
     fn run(t0: Instant) -> Pause {
         let mut p = Pause::default();
-        p.start_run(mem(0, 0));
+        p.start_run(RCVBUF as usize, Some(0));
         p.plan(t0, 1, 64, None);
         assert_eq!(p.last, PAUSE_FIRST);
         p
@@ -340,7 +348,7 @@ mod tests {
         // The next run pauses again, but never longer than half of PAUSE_MAX, growing back
         // a microsecond a call.
         let mut t = t0 + us(100);
-        p.start_run(mem(0, 3));
+        p.start_run(RCVBUF as usize, Some(3));
         p.plan(t, 1, 64, None);
         let mut longest = Duration::ZERO;
         for _ in 0..8 {
@@ -349,8 +357,14 @@ mod tests {
             longest = longest.max(p.last);
         }
         assert_eq!(longest, PAUSE_MAX / 2 + us(9));
-        // Another drop: a quarter.
+        // Another drop: half again.
         p.plan(t + us(30), 4, 64, mem(0, 4));
         assert_eq!(p.cap(), (PAUSE_MAX / 2 + us(9)) / 2);
+        // A command starts the pauses over, but not the cut.
+        p.restart();
+        assert_eq!(
+            (p.last, p.cap()),
+            (Duration::ZERO, (PAUSE_MAX / 2 + us(9)) / 2)
+        );
     }
 }

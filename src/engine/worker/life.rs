@@ -275,7 +275,7 @@ impl Worker {
             self.commanded = true;
             // A command may change the buffer, the mode or the responder: a datagram run's
             // pauses start over from the shortest, with SO_RCVBUF read again.
-            self.auto.pause = Default::default();
+            self.auto.pause.restart();
             // Nothing sent after a close runs before it: it meets the closed socket.
             if waiting && self.beside_ok(&cmd.op, &self.queue) {
                 self.handle_guarded(cmd);
