@@ -18,7 +18,9 @@ pub struct Bytes {
 enum Repr {
     Owned(Vec<u8>),
     Shared {
-        batch: Arc<[u8]>,
+        // A Vec filled as it is built: no zeroing first, no copy after (an Arc<[u8]> is
+        // either made zeroed and then written, or copied from a Vec).
+        batch: Arc<Vec<u8>>,
         range: Range<usize>,
     },
 }
@@ -49,21 +51,18 @@ impl Bytes {
     /// One allocation holding `pieces` end to end, and a share of it for each.
     pub(crate) fn batch<'a>(pieces: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<Bytes> {
         let total = pieces.clone().map(<[u8]>::len).sum();
-        // Made zeroed in place (a TrustedLen iterator: one allocation, no copy), then filled;
-        // a piece past `total` (an iterator that changed its mind) is left out, not written.
-        let mut batch: Arc<[u8]> = std::iter::repeat_n(0u8, total).collect();
+        // A piece past `total` (an iterator that changed its mind) is left out: the buffer
+        // never grows past the one allocation.
+        let mut all = Vec::with_capacity(total);
         let mut ranges = Vec::new();
-        if let Some(dst) = Arc::get_mut(&mut batch) {
-            let mut at = 0;
-            for piece in pieces {
-                let Some(slot) = dst.get_mut(at..at + piece.len()) else {
-                    break;
-                };
-                slot.copy_from_slice(piece);
-                ranges.push(at..at + piece.len());
-                at += piece.len();
+        for piece in pieces {
+            if piece.len() > total - all.len() {
+                break;
             }
+            ranges.push(all.len()..all.len() + piece.len());
+            all.extend_from_slice(piece);
         }
+        let batch = Arc::new(all);
         ranges
             .into_iter()
             .map(|range| Bytes {
