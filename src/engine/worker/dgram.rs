@@ -135,7 +135,7 @@ impl Worker {
             self.auto.pause.end_run();
             return;
         }
-        if self.auto.pause.last.is_zero() {
+        if !self.auto.pause.paused() {
             // A new run of datagrams: the buffer as it is now (the person may have changed
             // SO_RCVBUF since the last run) and the drop count to compare with.
             // Without SO_MEMINFO the drop count is unknown, not zero.
