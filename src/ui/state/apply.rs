@@ -42,10 +42,7 @@ impl UiState {
                 error, at, elapsed, ..
             } => began(error.op, at, elapsed),
             Event::Created { at, .. } | Event::State { at, .. } => Some(*at),
-            Event::Data { chunk, .. } => std::time::SystemTime::now()
-                .duration_since(chunk.at)
-                .ok()
-                .and_then(|ago| std::time::Instant::now().checked_sub(ago)),
+            Event::Data { chunk, .. } => self.story.instant_of(chunk.at),
             _ => None,
         };
         self.apply_event(ev);
