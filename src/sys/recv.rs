@@ -55,13 +55,17 @@ pub(crate) const MMSG_BATCH: usize = 16;
 
 /// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room, emptied
 /// first); sets each filled buffer's length and puts the senders, one per datagram, in
-/// `from`. The call's headers live on the stack: a flood makes this call for every batch,
-/// and an allocation per call would cost more than the copy.
+/// `from`, and in `cut` the bytes of each datagram past its buffer, which the kernel
+/// dropped. For datagram sockets only: MSG_TRUNC, which makes the kernel report each
+/// datagram's whole length, would discard a stream's bytes. The call's headers live on
+/// the stack: a flood makes this call for every batch, and an allocation per call would
+/// cost more than the copy.
 pub(crate) fn recvmmsg(
     fd: BorrowedFd<'_>,
     bufs: &mut [Vec<u8>],
     bufsize: usize,
     from: &mut Vec<SockAddr>,
+    cut: &mut Vec<usize>,
 ) -> io::Result<()> {
     let n = bufs.len().min(MMSG_BATCH);
     let mut names: [SockAddrStorage; MMSG_BATCH] =
@@ -98,16 +102,22 @@ pub(crate) fn recvmmsg(
             fd.as_raw_fd(),
             hdrs.as_mut_ptr(),
             n as u32,
-            libc::MSG_DONTWAIT,
+            libc::MSG_DONTWAIT | libc::MSG_TRUNC,
             std::ptr::null_mut(),
         )
     };
     let got = (check(rc)? as usize).min(n);
     from.clear();
+    cut.clear();
     for (i, name) in names.into_iter().enumerate().take(got) {
-        let len = (hdrs[i].msg_len as usize).min(bufsize);
-        // SAFETY: the kernel initialised the first msg_len bytes of this buffer's spare
-        // room (`bufsize` long); a longer length (a truncated datagram) is clamped.
+        // With MSG_TRUNC msg_len is the datagram's whole length; the buffer holds at most
+        // its room of it.
+        let whole = hdrs[i].msg_len as usize;
+        let len = whole.min(bufsize);
+        cut.push(whole - len);
+        // SAFETY: the kernel initialised the first min(msg_len, bufsize) bytes of this
+        // buffer's spare room (`bufsize` long); it writes no more than the room, and a
+        // longer length (a truncated datagram's whole length) is clamped to it.
         unsafe { bufs[i].set_len(len) };
         let namelen = (hdrs[i].msg_hdr.msg_namelen as usize).min(name_room);
         // SAFETY: the kernel initialised the address, `namelen` bytes of it (the length it

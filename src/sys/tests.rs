@@ -38,16 +38,18 @@ fn lengths_the_kernel_reports_never_exceed_the_buffer() {
         Some(peer.local_addr().unwrap())
     );
 
-    // recvmmsg: each buffer holds at most its room, whatever the datagram's size.
+    // recvmmsg: each buffer holds at most its room, whatever the datagram's size, and what
+    // the room could not hold is counted.
     peer.send_to(&[1u8; 10], to).unwrap();
     peer.send_to(&[2u8; 2], to).unwrap();
     let mut bufs = vec![Vec::new(), Vec::new()];
-    let mut senders = Vec::new();
+    let (mut senders, mut cut) = (Vec::new(), Vec::new());
     // Both datagrams are queued on loopback once send_to returned.
-    recvmmsg(s.as_fd(), &mut bufs, 3, &mut senders).unwrap();
+    recvmmsg(s.as_fd(), &mut bufs, 3, &mut senders, &mut cut).unwrap();
     assert_eq!(bufs[0], [1u8; 3]);
     assert_eq!(bufs[1], [2u8; 2]);
     assert_eq!(senders.len(), 2);
+    assert_eq!(cut, [7, 0]);
 }
 
 #[test]

@@ -1105,11 +1105,14 @@ fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
         got.push((
             chunk.peer.map(|p| p.to_string()).unwrap_or_default(),
             chunk.data,
+            chunk.cut,
         ));
     }
-    for (i, ((peer, data), (from, whole))) in got.iter().zip(&sent).enumerate() {
+    for (i, ((peer, data, cut), (from, whole))) in got.iter().zip(&sent).enumerate() {
         assert_eq!(peer, from, "datagram {i}'s sender");
         assert_eq!(data[..], whole[..whole.len().min(2000)], "datagram {i}");
+        // What the buffer could not hold is said, as a recv(2000) says it.
+        assert_eq!(*cut, whole.len().saturating_sub(2000), "datagram {i}'s cut");
     }
     let c = d.snapshot(s).counters;
     assert_eq!(c.msgs_in, 300);
@@ -2140,6 +2143,66 @@ fn a_datagram_cut_by_a_small_buffer_says_what_was_lost() {
         })
         .collect();
     assert_eq!(chunks, [(10, 90), (5, 0), (5, 0)]);
+}
+
+/// Auto-receive says what a small buffer cut off a datagram, as a recv does: on the batched
+/// path (UDP, a 10-byte buffer) and on the one-at-a-time path of buffers past 64 KiB (a
+/// Unix datagram larger than that).
+#[test]
+fn auto_receive_says_what_a_small_buffer_cut_off_a_datagram() {
+    let mut d = Driver::new();
+    let (s, to) = d.bound_udp();
+    d.ok(
+        s,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 10,
+        },
+    );
+    let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    u.send_to(&[b'x'; 100], to).unwrap();
+    u.send_to(b"short", to).unwrap();
+    let mut cuts = Vec::new();
+    while cuts.len() < 2 {
+        if let Event::Data { chunk, .. } = d.wait_for(
+            "a datagram",
+            |e| matches!(e, Event::Data { id, .. } if *id == s),
+        ) {
+            cuts.push((chunk.len, chunk.cut));
+        }
+    }
+    assert_eq!(cuts, [(10, 90), (5, 0)]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.sock");
+    let big = d.create(Family::Unix, Kind::Dgram);
+    d.bind(
+        big,
+        AddrSpec::Unix {
+            path: path.as_os_str().as_encoded_bytes().to_vec(),
+        },
+    );
+    d.ok(
+        big,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 70_000,
+        },
+    );
+    let peer = std::os::unix::net::UnixDatagram::unbound().unwrap();
+    // Room for a 100,000-byte datagram in the sender's buffer.
+    socket2::SockRef::from(&peer)
+        .set_send_buffer_size(400_000)
+        .unwrap();
+    peer.send_to(&vec![7u8; 100_000], &path).unwrap();
+    let Event::Data { chunk, .. } = d.wait_for(
+        "the large datagram",
+        |e| matches!(e, Event::Data { id, .. } if *id == big),
+    ) else {
+        panic!()
+    };
+    assert_eq!((chunk.len, chunk.cut), (70_000, 30_000));
+    assert_eq!(chunk.data.len(), 70_000);
 }
 
 fn inet(host: &str, port: u16) -> AddrSpec {

@@ -46,11 +46,14 @@ impl Worker {
                 buf = Vec::with_capacity(bufsize);
             }
             buf.clear();
-            // A datagram's sender is asked for; a stream's peer is known.
+            // A datagram's sender is asked for; a stream's peer is known. MSG_TRUNC: the
+            // kernel reports a datagram's whole length, to say what the buffer cut off.
             let datagram = self.kind != Kind::Stream;
-            let r = self.read_some(&mut buf, bufsize, libc::MSG_DONTWAIT, datagram);
+            let trunc = if datagram { libc::MSG_TRUNC } else { 0 };
+            let r = self.read_some(&mut buf, bufsize, libc::MSG_DONTWAIT | trunc, datagram);
             match r {
                 Ok((n, sa)) => {
+                    let cut = n.saturating_sub(bufsize);
                     let n = n.min(bufsize);
                     let peer = sa
                         .as_ref()
@@ -58,7 +61,7 @@ impl Worker {
                         .map(Endpoint::from_sockaddr);
                     if n == 0 && self.kind == Kind::Stream {
                         // b'': the peer closed its side; stop polling for input.
-                        self.count_in_buf(&mut buf, peer);
+                        self.count_in_buf(&mut buf, peer, 0);
                         self.auto.eof = true;
                         self.set_state(SockState::HalfClosed, Cause::PeerClosed);
                         self.view.snapshot_due = true;
@@ -66,7 +69,7 @@ impl Worker {
                         break;
                     }
                     self.answer_data(&buf, sa);
-                    self.count_in_buf(&mut buf, peer);
+                    self.count_in_buf(&mut buf, peer, cut);
                     // A stream read short of the buffer took all the kernel held: the next
                     // read would only say EAGAIN, so go back to waiting (one call less per
                     // message of a request/response exchange).

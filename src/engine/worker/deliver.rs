@@ -41,10 +41,10 @@ impl Worker {
     }
 
     /// count_in for continuous receive's buffer, which may be handed over whole.
-    pub(super) fn count_in_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>) {
+    pub(super) fn count_in_buf(&mut self, buf: &mut Vec<u8>, peer: Option<Endpoint>, cut: usize) {
         self.tally_in(buf);
         let call = self.receive_call();
-        self.deliver_buf(buf, peer, call);
+        self.deliver_buf(buf, peer, cut, call);
     }
 
     /// Records and counts received bytes (their delivery is the caller's).
@@ -119,11 +119,12 @@ impl Worker {
         &mut self,
         buf: &mut Vec<u8>,
         peer: Option<Endpoint>,
+        cut: usize,
         call: &'static str,
     ) {
         if self.kept(buf).len() < buf.len() {
             // Only a prefix goes: the buffer stays for the next read.
-            self.deliver(Direction::In, buf, peer, call);
+            self.deliver_cut(Direction::In, buf, peer, cut, call);
             return;
         }
         let moving = buf.len() * 2 >= buf.capacity();
@@ -134,8 +135,11 @@ impl Worker {
             } else {
                 buf.to_vec()
             };
-            let data = data.into();
-            self.emit_chunk(Direction::In, data, peer, permit, call);
+            let size = Size {
+                len: data.len(),
+                cut,
+            };
+            self.emit_chunk_of(Direction::In, data.into(), size, peer, permit, call);
         }
     }
 
@@ -168,18 +172,6 @@ impl Worker {
                 None
             }
         }
-    }
-
-    pub(super) fn emit_chunk(
-        &mut self,
-        direction: Direction,
-        data: Bytes,
-        peer: Option<Endpoint>,
-        permit: Permit,
-        call: &'static str,
-    ) {
-        let len = data.len();
-        self.emit_chunk_of(direction, data, Size { len, cut: 0 }, peer, permit, call);
     }
 
     /// A Data event for a chunk of `size.len` bytes whose event carries `data` (all of them,

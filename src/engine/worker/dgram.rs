@@ -30,6 +30,9 @@ pub(super) struct Slots {
     bufs: Vec<Vec<u8>>,
     /// The senders of the last batch.
     from: Vec<SockAddr>,
+    /// The bytes of each datagram of the last batch past its buffer (the kernel dropped
+    /// them).
+    cut: Vec<usize>,
     /// The datagrams of the last batch the consumer had room for.
     delivered: Vec<(usize, Option<Endpoint>, Permit)>,
 }
@@ -61,12 +64,16 @@ impl Worker {
                 &mut slots.bufs[..room],
                 bufsize,
                 &mut slots.from,
+                &mut slots.cut,
             );
             match got {
                 Ok(()) => {
                     let n = slots.from.len();
                     taken += n;
-                    largest = slots.bufs[..n].iter().fold(largest, |m, b| m.max(b.len()));
+                    // A cut datagram cost the buffer its whole length.
+                    largest = (0..n).fold(largest, |m, i| {
+                        m.max(slots.bufs[i].len() + slots.cut.get(i).copied().unwrap_or(0))
+                    });
                     self.auto.batch_time = Some(std::time::SystemTime::now());
                     // Every datagram is answered, recorded and counted; those the consumer
                     // has room for then share one allocation, an event each.
@@ -87,7 +94,8 @@ impl Worker {
                         Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
                     for ((i, peer, permit), data) in delivered.drain(..).zip(shares) {
                         let len = slots.bufs[i].len();
-                        let size = super::deliver::Size { len, cut: 0 };
+                        let cut = slots.cut.get(i).copied().unwrap_or(0);
+                        let size = super::deliver::Size { len, cut };
                         self.emit_chunk_of(Direction::In, data, size, peer, permit, "recvfrom");
                     }
                     slots.delivered = delivered;
