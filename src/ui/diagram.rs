@@ -864,6 +864,8 @@ pub struct Block {
     pub span: (usize, usize),
     /// The traffic row holding its bytes.
     pub row: u64,
+    /// The call, as Python names it (send, sendall, recv...).
+    pub call: &'static str,
 }
 
 /// The boundary view of one direction of a connection: every place a send or a recv began
@@ -883,10 +885,22 @@ pub struct Boundaries {
 /// Calls of each side shown at most (the newest).
 pub const MAX_BLOCKS: usize = 500;
 
+/// How many of `blocks` each call made (send 2, sendall 1), in the order each first came.
+pub fn call_counts(blocks: &[Block]) -> Vec<(&'static str, usize)> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for b in blocks {
+        match counts.iter_mut().find(|(c, _)| *c == b.call) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((b.call, 1)),
+        }
+    }
+    counts
+}
+
 /// The boundaries of the bytes `from` sent to `to` over their connection (streams).
 pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
-    let side = |id: SocketId, dir: Direction| -> Vec<(u64, usize, u64)> {
-        let all: Vec<(u64, usize, u64)> = story
+    let side = |id: SocketId, dir: Direction| -> Vec<(u64, usize, u64, &'static str)> {
+        let all: Vec<_> = story
             .beats()
             .filter(|b| b.id == id)
             .filter_map(|b| match &b.what {
@@ -896,8 +910,9 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
                     offset,
                     datagram: false,
                     row,
+                    call,
                     ..
-                } if *d == dir && *len > 0 => Some((*offset, *len, *row)),
+                } if *d == dir && *len > 0 => Some((*offset, *len, *row, *call)),
                 _ => None,
             })
             .collect();
@@ -940,24 +955,24 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
     };
     let sent: Vec<_> = sent
         .into_iter()
-        .filter(|(o, l, _)| o + *l as u64 > start)
+        .filter(|(o, l, ..)| o + *l as u64 > start)
         .collect();
     let got: Vec<_> = got
         .into_iter()
-        .filter(|(o, l, _)| o + *l as u64 > start)
+        .filter(|(o, l, ..)| o + *l as u64 > start)
         .collect();
     let mut cuts: Vec<u64> = sent
         .iter()
         .chain(&got)
-        .flat_map(|(o, l, _)| [(*o).max(start), o + *l as u64])
+        .flat_map(|(o, l, ..)| [(*o).max(start), o + *l as u64])
         .collect();
     cuts.sort_unstable();
     cuts.dedup();
-    let blocks = |calls: Vec<(u64, usize, u64)>| -> Vec<Block> {
+    let blocks = |calls: Vec<(u64, usize, u64, &'static str)>| -> Vec<Block> {
         calls
             .into_iter()
             .enumerate()
-            .map(|(i, (offset, len, row))| {
+            .map(|(i, (offset, len, row, call))| {
                 let begin = offset.max(start);
                 let end = offset + len as u64;
                 let first = cuts.partition_point(|c| *c < begin);
@@ -968,6 +983,7 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
                     offset,
                     span: (first, last.max(first)),
                     row,
+                    call,
                 }
             })
             .collect()
@@ -1005,6 +1021,26 @@ pub struct Track {
     pub kernel: Vec<Stretch>,
     /// Calls on the axis: (event, what).
     pub calls: Vec<(usize, String)>,
+}
+
+/// The time over each of the timeline's columns, from `start` ("+0.312 s"); None over a
+/// column whose time reads as the one before it (calls a few microseconds apart), so a
+/// run of them is labelled once, where it begins.
+pub fn axis_labels(axis: &[std::time::Instant], start: std::time::Instant) -> Vec<Option<String>> {
+    let mut last: Option<String> = None;
+    axis.iter()
+        .map(|at| {
+            let text = format!(
+                "+{:.3} s",
+                at.saturating_duration_since(start).as_secs_f64()
+            );
+            if last.as_deref() == Some(text.as_str()) {
+                return None;
+            }
+            last = Some(text.clone());
+            Some(text)
+        })
+        .collect()
 }
 
 /// The state timeline of these sockets: the axis is the events of all of them in order
@@ -1069,6 +1105,34 @@ mod tests {
     use super::*;
     use crate::engine::capture::{Segment, ACK, FIN, SYN};
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_timeline_axis_labels_a_run_of_columns_with_one_time_once() {
+        let t0 = Instant::now();
+        let at = |us: u64| t0 + Duration::from_micros(us);
+        let axis = [
+            at(0),
+            at(185_000),
+            at(185_300),
+            at(247_000),
+            at(247_400),
+            at(248_000),
+        ];
+        let labels = axis_labels(&axis, t0);
+        assert_eq!(
+            labels,
+            [
+                Some("+0.000 s".to_string()),
+                Some("+0.185 s".to_string()),
+                None,
+                Some("+0.247 s".to_string()),
+                None,
+                Some("+0.248 s".to_string()),
+            ]
+        );
+        // A time before the start (a beat stamped early) reads as the start.
+        assert_eq!(axis_labels(&[t0], at(5)), [Some("+0.000 s".to_string())]);
+    }
 
     /// A diagram extended after each burst of beats (told in order, late segments among
     /// the last ones, the oldest going for room, the story cleared now and then) is the

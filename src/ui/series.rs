@@ -39,12 +39,15 @@ impl Series {
         if self.samples.len() >= MAX_SAMPLES {
             self.samples.pop_front();
         }
+        // Before a first round trip (never connected, or refused) the kernel reports rtt 0
+        // and its starting cwnd: no measurement, so no point (as the inspector says).
+        let measured = s.tcp.as_ref().filter(|t| t.rtt_us != 0);
         self.samples.push_back(Sample {
             at,
             bytes_in: s.counters.bytes_in,
             bytes_out: s.counters.bytes_out,
-            rtt_us: s.tcp.as_ref().map(|t| t.rtt_us),
-            cwnd: s.tcp.as_ref().map(|t| t.snd_cwnd),
+            rtt_us: measured.map(|t| t.rtt_us),
+            cwnd: measured.map(|t| t.snd_cwnd),
             recv_queue: s.recv_queue,
             send_queue: s.send_queue,
         });

@@ -422,6 +422,10 @@ fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() 
     assert_eq!(spans(&joined.recvs), [(6, (0, 2))], "three sends, one recv");
     let split = diagram::boundaries(&a.state.story, conn, cli);
     assert_eq!(spans(&split.sends), [(10, (0, 1))]);
+    // Each call by the name it was made with: the sendall is not called a send.
+    assert_eq!(diagram::call_counts(&joined.sends), [("send", 3)]);
+    assert_eq!(diagram::call_counts(&split.sends), [("sendall", 1)]);
+    assert_eq!(diagram::call_counts(&split.recvs), [("recv", 2)]);
     assert_eq!(
         spans(&split.recvs),
         [(4, (0, 0)), (6, (1, 1))],
@@ -433,9 +437,17 @@ fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() 
     step_until_drawn(&mut h, "both ways drawn", |h| {
         h.query_by_label("recv() #1: 6 B  b'abcdef'").is_some()
             && h.query_by_label("send() #3: 2 B  b'ef'").is_some()
-            && h.query_by_label("send() #1: 10 B  b'0123456789'").is_some()
+            && h.query_by_label("sendall() #1: 10 B  b'0123456789'")
+                .is_some()
             && h.query_by_label("recv() #2: 6 B  b'456789'").is_some()
     });
+    assert!(
+        h.query_by_label("cli → conn: 3 send() calls; 1 recv() call")
+            .is_some()
+            && h.query_by_label("conn → cli: 1 sendall() call; 2 recv() calls")
+                .is_some(),
+        "each way's calls counted by name"
+    );
     click(&mut h, "recv() #1: 6 B  b'abcdef'");
     step_until_drawn(&mut h, "its bytes", |h| {
         h.query_by_label_contains("conn received 6 bytes").is_some()
@@ -595,6 +607,8 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
         "TCP_INFO read: {rtt:?} {cwnd:?}"
     );
     assert!(cwnd.iter().all(|[_, c]| *c >= 1.0));
+    // The readings before the handshake (rtt 0: nothing measured yet) are no points.
+    assert!(rtt.iter().all(|[_, r]| *r > 0.0), "{rtt:?}");
     // Seconds from the first reading, in order.
     assert!(rtt.windows(2).all(|w| w[0][0] <= w[1][0]));
     click_socket_row(&mut h, "cli");

@@ -58,7 +58,11 @@ diagram-graph-cwnd = cwnd (segments, TCP_INFO)
 # The message boundaries.
 diagram-boundaries-about = TCP carries a stream of bytes, not messages: what one send() gave may arrive split over several recv() calls or joined with the next send's (粘包). Each line across is where a call began or ended; a recv is as long as what had arrived when it was called (up to its bufsize).
 diagram-boundaries-none = Select one end of a TCP connection whose other end is in this window too (made here or in the Python console): its sends and the other end's recvs are drawn side by side.
-diagram-boundaries-way = { $from } → { $to }: { $sends } send() calls, { $recvs } recv() calls
+diagram-boundaries-way = { $from } → { $to }: { $sends }; { $recvs }
+diagram-boundaries-calls = { $n ->
+    [one] { $n } { $call }() call
+   *[other] { $n } { $call }() calls
+}
 diagram-boundaries-empty = Nothing sent this way yet (or not yet received).
 diagram-boundaries-ended = { $to }.recv() → b'': { $from } closed its side (FIN), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.
 diagram-boundaries-ended-unix = { $to }.recv() → b'': { $from } closed its side (a Unix socket sends no FIN: the kernel marks the end itself), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.

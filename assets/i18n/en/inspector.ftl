@@ -18,6 +18,7 @@ inspector-closed = closed
 inspector-tcp-state = TCP state
 inspector-accept-queue = accept queue
 inspector-accept-waiting = { $q } waiting (backlog { $backlog })
+inspector-rtt-value = { $rtt } µs (±{ $var })
 inspector-cwnd-value = { $cwnd } segments / { $mss } bytes
 inspector-retransmits = retransmits
 inspector-retransmits-value = { $now } now, { $total } total

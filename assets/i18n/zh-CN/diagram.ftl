@@ -57,7 +57,8 @@ diagram-graph-cwnd = cwnd（报文段，TCP_INFO）
 # 消息边界。
 diagram-boundaries-about = TCP 传输的是字节流，而不是消息：一次 send() 交出的数据可能拆分到几次 recv() 中到达，也可能和下一次 send 的数据合在一起（粘包）。每条横线是某个调用开始或结束的位置；一次 recv 的长度等于它被调用时已到达的数据量（最多为它的 bufsize）。
 diagram-boundaries-none = 选择一条 TCP 连接的一端，它的另一端也要在这个窗口中（在这里或在 Python 控制台中创建）：它的 send 和另一端的 recv 会并排画出。
-diagram-boundaries-way = { $from } → { $to }：{ $sends } 次 send() 调用，{ $recvs } 次 recv() 调用
+diagram-boundaries-way = { $from } → { $to }：{ $sends }；{ $recvs }
+diagram-boundaries-calls = { $n } 次 { $call }() 调用
 diagram-boundaries-ended = { $to }.recv() → b''：{ $from } 关闭了它的一端（FIN），{ $to } 已读完它之前的全部字节。这个方向的流已结束；之后每次 recv 都立即返回 b''。
 diagram-boundaries-ended-unix = { $to }.recv() → b''：{ $from } 关闭了它的一端（Unix 套接字不发送 FIN，由内核直接标记结束），{ $to } 已读完它之前的全部字节。这个方向的流已结束；之后每次 recv 都立即返回 b''。
 diagram-boundaries-empty = 这个方向还没有发送任何数据（或还没有收到）。

@@ -16,6 +16,7 @@ inspector-closed = 已关闭
 inspector-tcp-state = TCP 状态
 inspector-accept-queue = accept 队列
 inspector-accept-waiting = { $q } 个在等待（backlog { $backlog }）
+inspector-rtt-value = { $rtt } 微秒（±{ $var }）
 inspector-cwnd-value = { $cwnd } 个报文段 / { $mss } 字节
 inspector-retransmits = 重传
 inspector-retransmits-value = 当前 { $now } 次，累计 { $total } 次

@@ -33,6 +33,18 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let name = |id: SocketId| state.sockets.get(&id).map_or("?", |s| s.info.name.as_str());
     let ways = [(a, b), (b, a)];
     let height = ((ui.available_height() - bytes_h) / 2.0 - 30.0).max(100.0);
+    // "2 send() calls, 1 sendall() call": each side's calls by the name Python gives them.
+    let counted = |blocks: &[Block], none: &str| {
+        let parts: Vec<String> = diagram::call_counts(blocks)
+            .into_iter()
+            .map(|(call, n)| t!("diagram-boundaries-calls", call = call, n = n))
+            .collect();
+        if parts.is_empty() {
+            t!("diagram-boundaries-calls", call = none, n = 0)
+        } else {
+            parts.join(&t!("files-list-separator"))
+        }
+    };
     for (from, to) in ways {
         let bounds = diagram::boundaries(&state.story, from, to);
         ui.separator();
@@ -41,8 +53,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 "diagram-boundaries-way",
                 from = name(from),
                 to = name(to),
-                sends = bounds.sends.len(),
-                recvs = bounds.recvs.len()
+                sends = counted(&bounds.sends, "send"),
+                recvs = counted(&bounds.recvs, "recv")
             ))
             .strong(),
         );
@@ -112,16 +124,21 @@ fn draw(
     let send_fill = Color32::from_rgba_unmultiplied(70, 150, 230, 60);
     let recv_fill = Color32::from_rgba_unmultiplied(80, 190, 120, 60);
     let sides = [
-        (&b.sends, from, rect.left() + 4.0, "send", send_fill),
-        (&b.recvs, to, rect.left() + half + 4.0, "recv", recv_fill),
+        (&b.sends, from, rect.left() + 4.0, send_fill),
+        (&b.recvs, to, rect.left() + half + 4.0, recv_fill),
     ];
-    for (blocks, id, left, word, fill) in sides {
+    for (blocks, id, left, fill) in sides {
         let Some(view_of) = state.sockets.get(&id) else {
             continue;
         };
         for block in blocks.iter() {
             let Block {
-                n, len, span, row, ..
+                n,
+                len,
+                span,
+                row,
+                call,
+                ..
             } = block;
             if span.1 < first || span.0 > last {
                 continue;
@@ -140,7 +157,7 @@ fn draw(
                     format!("{}{more}", crate::pyfmt::bytes_repr(shown))
                 })
                 .unwrap_or_default();
-            let text = format!("{}() #{n}: {len} B  {preview}", word);
+            let text = format!("{call}() #{n}: {len} B  {preview}");
             let label_rect = egui::Rect::from_min_size(
                 egui::pos2(r.left() + 6.0, r.top()),
                 egui::vec2(r.width() - 8.0, GAP_H - 4.0),

@@ -99,7 +99,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             row(
                                 ui,
                                 "rtt",
-                                format!("{} us (+-{})", tcp.rtt_us, tcp.rttvar_us),
+                                t!(
+                                    "inspector-rtt-value",
+                                    rtt = tcp.rtt_us.to_string(),
+                                    var = tcp.rttvar_us.to_string()
+                                ),
                             );
                             row(
                                 ui,

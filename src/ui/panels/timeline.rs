@@ -49,14 +49,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
             let x = |k: usize| rect.left() + col * k as f32;
             // The time of each event, from the first.
             if let Some(start) = state.story.start {
-                for (k, at) in axis.iter().enumerate() {
+                for (k, label) in diagram::axis_labels(&axis, start).into_iter().enumerate() {
+                    let Some(label) = label else { continue };
                     painter.text(
                         egui::pos2(x(k) + 2.0, rect.top() + 2.0),
                         egui::Align2::LEFT_TOP,
-                        format!(
-                            "+{:.3} s",
-                            at.saturating_duration_since(start).as_secs_f64()
-                        ),
+                        label,
                         font.clone(),
                         visuals.weak_text_color(),
                     );
