@@ -151,6 +151,9 @@ pub struct Snapshot {
     /// Bytes waiting in the kernel receive queue (SIOCINQ) and send queue (SIOCOUTQ).
     pub recv_queue: Option<u32>,
     pub send_queue: Option<u32>,
+    /// An IPv4/IPv6 datagram socket's datagrams the kernel dropped since it was made, its
+    /// receive buffer full (the sender is never told); None for other sockets.
+    pub drops: Option<u32>,
     pub counters: Counters,
     pub auto_receive: bool,
     pub auto_accept: bool,

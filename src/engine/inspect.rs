@@ -100,6 +100,12 @@ pub fn tcp_info(fd: BorrowedFd<'_>) -> Option<TcpInfo> {
     })
 }
 
+/// Datagrams the kernel dropped for this socket since it was made because its receive
+/// buffer was full (SO_MEMINFO), None where the kernel does not say.
+pub fn receive_drops(fd: BorrowedFd<'_>) -> Option<u32> {
+    sys::meminfo(fd).map(|m| m.drops)
+}
+
 /// Bytes in the kernel receive queue (not yet read), None where the kernel has no answer
 /// (e.g. a listener).
 pub fn recv_queue(fd: BorrowedFd<'_>) -> Option<u32> {

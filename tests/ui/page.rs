@@ -336,3 +336,63 @@ fn tab_follows_the_page() {
         "Tab goes down the page in its order"
     );
 }
+
+/// Datagrams the kernel dropped because nobody read them in time are said, in the inspector
+/// and under the traffic, in red: UDP never tells the sender, so the window must.
+#[test]
+fn datagrams_the_kernel_dropped_are_said_in_the_inspector_and_the_traffic_view() {
+    use socklab::engine::{Kind, Op, OptValue};
+    use socklab::ui::state::Action;
+    let mut h = harness();
+    let id = crate::ui_common::new_socket(&mut h, Kind::Dgram);
+    select_id(&mut h, id);
+    step_until_drawn(&mut h, "none dropped yet", |h| {
+        has(h, "dropped by the kernel") && has(h, "0 datagrams")
+    });
+    act(
+        &mut h,
+        Action::Call {
+            id,
+            op: Op::SetSockOpt {
+                level: libc::SOL_SOCKET,
+                name: libc::SO_RCVBUF,
+                value: OptValue::Int(4096),
+            },
+        },
+    );
+    click(&mut h, "bind");
+    step_until(&mut h, "bound", |a| {
+        a.state.sockets[&id]
+            .local()
+            .and_then(|l| l.port())
+            .is_some_and(|p| p != 0)
+    });
+    let port = h.state().state.sockets[&id]
+        .local()
+        .and_then(|l| l.port())
+        .unwrap();
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..50u8 {
+        peer.send_to(&[i; 64], ("127.0.0.1", port)).unwrap();
+    }
+    let dropped = |h: &H| -> Option<u32> {
+        h.state().state.sockets[&id]
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.drops)
+            .filter(|n| *n > 0)
+    };
+    step_until_drawn(
+        &mut h,
+        "the drops in the inspector and the traffic view",
+        |h| {
+            dropped(h).is_some_and(|n| {
+                has(h, &format!("{n} datagrams"))
+                    && h.query_by_label_contains(&format!(
+                        "The kernel dropped {n} datagrams for this socket"
+                    ))
+                    .is_some()
+            })
+        },
+    );
+}

@@ -25,6 +25,12 @@ inspector-retransmits-value = { $now } now, { $total } total
 inspector-bytes = bytes in / out
 inspector-messages = messages in / out
 inspector-receive-queue = receive queue
+inspector-drops = dropped by the kernel
+inspector-drops-value = { $n ->
+    [one] { $n } datagram
+   *[other] { $n } datagrams
+}
+inspector-drops-tip = Datagrams that reached this socket while its receive buffer (SO_RCVBUF) was full: the kernel dropped them, and UDP never tells the sender. Read sooner (auto-receive), or raise SO_RCVBUF.
 inspector-send-queue = send queue
 # $queue: inspector-receive-queue or inspector-send-queue.
 inspector-queue-bytes = { $queue }: { $n } bytes

@@ -192,6 +192,10 @@ impl Worker {
             tcp,
             recv_queue: inspect::recv_queue(fd),
             send_queue: inspect::send_queue(fd),
+            drops: (self.kind != Kind::Stream
+                && matches!(self.family, Family::Inet | Family::Inet6))
+            .then(|| inspect::receive_drops(fd))
+            .flatten(),
             counters: self.counters,
             auto_receive: self.auto.auto_recv.is_some(),
             auto_accept: self.auto.auto_accept.is_some(),

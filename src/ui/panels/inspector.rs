@@ -136,6 +136,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         &t!("inspector-messages"),
                         format!("{} / {}", c.msgs_in, c.msgs_out),
                     );
+                    if let Some(n) = snap.drops {
+                        ui.label(t!("inspector-drops"))
+                            .on_hover_text(t!("inspector-drops-tip"));
+                        let text = RichText::new(t!("inspector-drops-value", n = n)).monospace();
+                        // A loss is the one figure here a person must not miss.
+                        let text = if n > 0 {
+                            text.color(ui.visuals().error_fg_color)
+                        } else {
+                            text
+                        };
+                        ui.label(text).on_hover_text(t!("inspector-drops-tip"));
+                        ui.end_row();
+                    }
                 });
             for (label, q) in [
                 (t!("inspector-receive-queue"), snap.recv_queue),

@@ -192,6 +192,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             .small(),
         );
     }
+    // Datagrams that never reached a row: the kernel dropped them, the buffer full.
+    if let Some(n) = s.snapshot.as_ref().and_then(|x| x.drops).filter(|n| *n > 0) {
+        ui.label(
+            RichText::new(t!("traffic-drops", n = n))
+                .small()
+                .color(ui.visuals().error_fg_color),
+        )
+        .on_hover_text(t!("inspector-drops-tip"));
+    }
     if let Some(row) = s.expanded.and_then(|seq| s.traffic.by_seq(seq)) {
         egui::ScrollArea::vertical()
             .id_salt(("dump", id))
