@@ -148,12 +148,14 @@ pub struct Snapshot {
     pub kernel_nonblocking: bool,
     pub options: Vec<OptionReading>,
     pub tcp: Option<TcpInfo>,
-    /// Bytes waiting in the kernel receive queue (SIOCINQ) and send queue (SIOCOUTQ).
+    /// Bytes waiting in the kernel receive queue (SIOCINQ) and send queue (SIOCOUTQ). On a
+    /// datagram socket (not seqpacket) SIOCINQ is the size of the next datagram only.
     pub recv_queue: Option<u32>,
     pub send_queue: Option<u32>,
-    /// An IPv4/IPv6 datagram socket's datagrams the kernel dropped since it was made, its
-    /// receive buffer full (the sender is never told); None for other sockets.
-    pub drops: Option<u32>,
+    /// An IPv4/IPv6 datagram socket's receive buffer: its use, and the datagrams the
+    /// kernel dropped since it was made, the buffer full (the sender is never told); None
+    /// for other sockets.
+    pub recv_buffer: Option<crate::engine::inspect::RecvBuffer>,
     pub counters: Counters,
     pub auto_receive: bool,
     pub auto_accept: bool,
@@ -172,6 +174,13 @@ pub struct Snapshot {
     pub groups: Vec<(String, String)>,
     /// The socket's TLS: what was negotiated, the peer's certificates, bytes on the wire.
     pub tls: Option<crate::engine::tls::TlsInfo>,
+}
+
+impl Snapshot {
+    /// Datagrams the kernel dropped, the receive buffer full (IPv4/IPv6 datagram sockets).
+    pub fn drops(&self) -> Option<u32> {
+        self.recv_buffer.map(|b| b.drops)
+    }
 }
 
 /// What a successful call returns.

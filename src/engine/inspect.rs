@@ -100,10 +100,25 @@ pub fn tcp_info(fd: BorrowedFd<'_>) -> Option<TcpInfo> {
     })
 }
 
-/// Datagrams the kernel dropped for this socket since it was made because its receive
-/// buffer was full (SO_MEMINFO), None where the kernel does not say.
-pub fn receive_drops(fd: BorrowedFd<'_>) -> Option<u32> {
-    sys::meminfo(fd).map(|m| m.drops)
+/// A datagram socket's receive buffer as the kernel accounts it (SO_MEMINFO).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecvBuffer {
+    /// What the queued datagrams cost the buffer now, bookkeeping included (a 64-byte
+    /// datagram costs several hundred bytes).
+    pub used: u32,
+    /// Its size (SO_RCVBUF as the kernel keeps it).
+    pub size: u32,
+    /// Datagrams dropped since the socket was made because the buffer was full.
+    pub drops: u32,
+}
+
+/// The receive buffer's use and drops, None where the kernel does not say.
+pub fn recv_buffer(fd: BorrowedFd<'_>) -> Option<RecvBuffer> {
+    sys::meminfo(fd).map(|m| RecvBuffer {
+        used: m.rmem,
+        size: m.rcvbuf,
+        drops: m.drops,
+    })
 }
 
 /// Bytes in the kernel receive queue (not yet read), None where the kernel has no answer

@@ -21,6 +21,9 @@ pub struct Sample {
     pub cwnd: Option<u32>,
     pub recv_queue: Option<u32>,
     pub send_queue: Option<u32>,
+    /// A UDP socket's receive buffer use, bookkeeping included (its SIOCINQ is only the
+    /// next datagram's size).
+    pub recv_buffer_used: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -50,6 +53,7 @@ impl Series {
             cwnd: measured.map(|t| t.snd_cwnd),
             recv_queue: s.recv_queue,
             send_queue: s.send_queue,
+            recv_buffer_used: s.recv_buffer.map(|b| b.used),
         });
     }
 

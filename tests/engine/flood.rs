@@ -154,7 +154,7 @@ fn datagrams_arriving_while_the_socket_pauses_are_all_read_in_order() {
 }
 
 /// Datagrams a full receive buffer lost are counted where the kernel counts them
-/// (SO_MEMINFO, the snapshot's `drops`): read + dropped is every datagram sent, with nobody
+/// (SO_MEMINFO, the snapshot's `drops()`): read + dropped is every datagram sent, with nobody
 /// reading (a buffer of a few KiB holds a few of 50) and under bursts read by auto-receive,
 /// whose pauses between batches must lose none uncounted.
 #[test]
@@ -162,7 +162,7 @@ fn datagrams_a_full_buffer_lost_are_counted_so_none_go_missing() {
     let mut d = Driver::new();
     let (s, to) = d.bound_udp();
     assert_eq!(
-        d.snapshot(s).drops,
+        d.snapshot(s).drops(),
         Some(0),
         "a new socket has lost nothing"
     );
@@ -172,7 +172,7 @@ fn datagrams_a_full_buffer_lost_are_counted_so_none_go_missing() {
         peer.send_to(&[i; 64], to).unwrap();
     }
     let full = d.snapshot_until(s, "the kernel's count of drops", |n| {
-        n.drops.is_some_and(|x| x > 0)
+        n.drops().is_some_and(|x| x > 0)
     });
     assert_eq!(full.counters.msgs_in, 0, "nothing read yet");
     d.ok(
@@ -183,7 +183,7 @@ fn datagrams_a_full_buffer_lost_are_counted_so_none_go_missing() {
         },
     );
     let all = |n: &socklab::engine::Snapshot, sent: u64| {
-        n.counters.msgs_in + u64::from(n.drops.unwrap_or(0)) == sent
+        n.counters.msgs_in + u64::from(n.drops().unwrap_or(0)) == sent
     };
     d.snapshot_until(s, "each of 50 read or dropped", |n| all(n, 50));
 
@@ -203,7 +203,7 @@ fn datagrams_a_full_buffer_lost_are_counted_so_none_go_missing() {
     }
     let end = d.snapshot(s);
     assert!(
-        end.counters.msgs_in > 50 && end.drops.unwrap_or(0) >= full.drops.unwrap_or(0),
+        end.counters.msgs_in > 50 && end.drops().unwrap_or(0) >= full.drops().unwrap_or(0),
         "{end:?}"
     );
 }

@@ -379,7 +379,7 @@ fn datagrams_the_kernel_dropped_are_said_in_the_inspector_and_the_traffic_view()
         h.state().state.sockets[&id]
             .snapshot
             .as_ref()
-            .and_then(|s| s.drops)
+            .and_then(|s| s.drops())
             .filter(|n| *n > 0)
     };
     step_until_drawn(
@@ -394,5 +394,20 @@ fn datagrams_the_kernel_dropped_are_said_in_the_inspector_and_the_traffic_view()
                     .is_some()
             })
         },
+    );
+    // What waits is the buffer's use (a 64-byte datagram costs it hundreds of bytes), and
+    // SIOCINQ's word on UDP is the next datagram's size, not a queue of bytes.
+    let used = h.state().state.sockets[&id]
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.recv_buffer)
+        .unwrap();
+    assert!(used.used > 64 && used.used <= used.size, "{used:?}");
+    step_until_drawn(&mut h, "the buffer's use and the next datagram", |h| {
+        h.query_by_label_contains("receive buffer: ").is_some() && has(h, "next datagram: 64 bytes")
+    });
+    assert!(
+        h.query_by_label_contains("receive queue").is_none(),
+        "no queue of bytes on a datagram socket"
     );
 }

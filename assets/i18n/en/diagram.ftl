@@ -51,6 +51,7 @@ diagram-graph-in = in
 diagram-graph-out = out
 diagram-graph-queues = receive and send queue (bytes)
 diagram-graph-recv-queue = receive queue
+diagram-graph-recv-buffer = receive buffer used
 diagram-graph-send-queue = send queue
 diagram-graph-rtt = rtt (µs, TCP_INFO)
 diagram-graph-cwnd = cwnd (segments, TCP_INFO)

@@ -26,6 +26,13 @@ inspector-bytes = bytes in / out
 inspector-messages = messages in / out
 inspector-receive-queue = receive queue
 inspector-drops = dropped by the kernel
+inspector-buffer-used = receive buffer: { $used } of { $size } bytes used
+inspector-buffer-used-tip = What the datagrams waiting to be read cost the receive buffer (SO_MEMINFO), bookkeeping included: each costs several hundred bytes more than its payload. A datagram that arrives when it is full is dropped.
+inspector-next-datagram = next datagram: { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+}
+inspector-next-datagram-tip = What the next recv gets (SIOCINQ: on a datagram socket the size of the next datagram, not of all that wait); 0 when none waits or it is empty.
 inspector-drops-value = { $n ->
     [one] { $n } datagram
    *[other] { $n } datagrams

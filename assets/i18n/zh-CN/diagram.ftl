@@ -50,6 +50,7 @@ diagram-graph-in = 收
 diagram-graph-out = 发
 diagram-graph-queues = 接收队列和发送队列（字节）
 diagram-graph-recv-queue = 接收队列
+diagram-graph-recv-buffer = 接收缓冲区已用
 diagram-graph-send-queue = 发送队列
 diagram-graph-rtt = rtt（µs，TCP_INFO）
 diagram-graph-cwnd = cwnd（报文段，TCP_INFO）

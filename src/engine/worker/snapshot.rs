@@ -192,9 +192,9 @@ impl Worker {
             tcp,
             recv_queue: inspect::recv_queue(fd),
             send_queue: inspect::send_queue(fd),
-            drops: (self.kind != Kind::Stream
+            recv_buffer: (self.kind != Kind::Stream
                 && matches!(self.family, Family::Inet | Family::Inet6))
-            .then(|| inspect::receive_drops(fd))
+            .then(|| inspect::recv_buffer(fd))
             .flatten(),
             counters: self.counters,
             auto_receive: self.auto.auto_recv.is_some(),

@@ -37,15 +37,25 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 (t!("diagram-graph-out"), rout),
             ],
         );
+        // A datagram socket's SIOCINQ is its next datagram's size: what waits is drawn as
+        // the buffer's use (UDP; a Unix datagram socket's kernel does not say).
+        let received = if s.info.kind == crate::engine::Kind::Dgram {
+            (
+                t!("diagram-graph-recv-buffer"),
+                s.series.line(|x| x.recv_buffer_used),
+            )
+        } else {
+            (
+                t!("diagram-graph-recv-queue"),
+                s.series.line(|x| x.recv_queue),
+            )
+        };
         plot(
             &mut c[1],
             ("receive and send queue (bytes)", t!("diagram-graph-queues")),
             h,
             vec![
-                (
-                    t!("diagram-graph-recv-queue"),
-                    s.series.line(|x| x.recv_queue),
-                ),
+                received,
                 (
                     t!("diagram-graph-send-queue"),
                     s.series.line(|x| x.send_queue),

@@ -136,7 +136,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         &t!("inspector-messages"),
                         format!("{} / {}", c.msgs_in, c.msgs_out),
                     );
-                    if let Some(n) = snap.drops {
+                    if let Some(n) = snap.drops() {
                         ui.label(t!("inspector-drops"))
                             .on_hover_text(t!("inspector-drops-tip"));
                         let text = RichText::new(t!("inspector-drops-value", n = n)).monospace();
@@ -150,8 +150,26 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         ui.end_row();
                     }
                 });
+            // A datagram socket's SIOCINQ is the next datagram's size, not what waits: what
+            // waits shows as the receive buffer's use, against its size.
+            let datagrams = s.info.kind == crate::engine::Kind::Dgram;
+            if let Some(b) = snap.recv_buffer {
+                ui.add(
+                    egui::ProgressBar::new(b.used as f32 / b.size.max(1) as f32).text(t!(
+                        "inspector-buffer-used",
+                        used = b.used,
+                        size = b.size
+                    )),
+                )
+                .on_hover_text(t!("inspector-buffer-used-tip"));
+            }
+            if let (true, Some(n)) = (datagrams, snap.recv_queue) {
+                ui.label(t!("inspector-next-datagram", n = n))
+                    .on_hover_text(t!("inspector-next-datagram-tip"));
+            }
+            let recv_queue = if datagrams { None } else { snap.recv_queue };
             for (label, q) in [
-                (t!("inspector-receive-queue"), snap.recv_queue),
+                (t!("inspector-receive-queue"), recv_queue),
                 (t!("inspector-send-queue"), snap.send_queue),
             ] {
                 if let Some(n) = q {

@@ -193,7 +193,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         );
     }
     // Datagrams that never reached a row: the kernel dropped them, the buffer full.
-    if let Some(n) = s.snapshot.as_ref().and_then(|x| x.drops).filter(|n| *n > 0) {
+    if let Some(n) = s
+        .snapshot
+        .as_ref()
+        .and_then(|x| x.drops())
+        .filter(|n| *n > 0)
+    {
         ui.label(
             RichText::new(t!("traffic-drops", n = n))
                 .small()

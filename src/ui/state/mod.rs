@@ -628,7 +628,7 @@ mod tests {
                 tcp: None,
                 recv_queue: None,
                 send_queue: None,
-                drops: None,
+                recv_buffer: None,
                 counters: crate::engine::Counters {
                     bytes_in,
                     bytes_out: bytes_in / 2,
