@@ -50,18 +50,82 @@ pub(crate) fn recv_slice(sock: &Socket, buf: &mut [u8], flags: i32) -> io::Resul
     sock.recv_with_flags(spare, flags)
 }
 
+/// A socket's descriptor checked not to be a stream (SO_TYPE): on it MSG_TRUNC makes the
+/// kernel report a datagram's whole length while writing only what fits the buffer. (On a
+/// TCP socket it would discard the bytes unwritten and report them read: the buffer's
+/// length could then not be set from the result.)
+#[derive(Clone, Copy)]
+pub(crate) struct DatagramFd<'a>(BorrowedFd<'a>);
+
+impl<'a> DatagramFd<'a> {
+    pub(crate) fn new(fd: BorrowedFd<'a>) -> Option<DatagramFd<'a>> {
+        let kind = rustix::net::sockopt::socket_type(fd).ok()?;
+        (kind != rustix::net::SocketType::STREAM).then_some(DatagramFd(fd))
+    }
+}
+
+/// One datagram without waiting, into the spare room of `buf` (emptied first, `room`
+/// bytes): its whole length (past the room when the room cut it) and its sender. Nothing is
+/// written before the kernel's copy, whatever the room (a receive buffer of megabytes costs
+/// no clearing per datagram).
+pub(crate) fn recv_datagram(
+    fd: DatagramFd<'_>,
+    buf: &mut Vec<u8>,
+    room: usize,
+) -> io::Result<(usize, SockAddr)> {
+    buf.clear();
+    buf.reserve(room);
+    let mut name = SockAddrStorage::zeroed();
+    let name_room = std::mem::size_of::<libc::sockaddr_storage>();
+    let mut iov = libc::iovec {
+        iov_base: buf.spare_capacity_mut().as_mut_ptr().cast(),
+        iov_len: room,
+    };
+    // SAFETY: msghdr is a C struct of integers and pointers, for which all-zero bytes
+    // (null pointers, zero lengths) are a value.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    // SAFETY: a SockAddrStorage is a sockaddr_storage (socket2 documents the layout).
+    hdr.msg_name = unsafe { name.view_as::<libc::sockaddr_storage>() }
+        as *mut libc::sockaddr_storage as *mut libc::c_void;
+    hdr.msg_namelen = name_room as u32;
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    // SAFETY: the header's iovec points into `room` bytes of spare capacity and its name at
+    // a storage of `name_room` bytes, both outliving the call; the kernel writes no more
+    // than those lengths.
+    let rc = unsafe {
+        libc::recvmsg(
+            fd.0.as_raw_fd(),
+            &mut hdr,
+            libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let whole = rc as usize;
+    // SAFETY: on a socket that is not a stream (DatagramFd) the kernel wrote the first
+    // min(whole, room) bytes of the room; the whole length MSG_TRUNC reports is clamped to
+    // the room.
+    unsafe { buf.set_len(whole.min(room)) };
+    let namelen = (hdr.msg_namelen as usize).min(name_room);
+    // SAFETY: the kernel initialised `namelen` bytes of the address (clamped to the
+    // storage, as a longer address is truncated).
+    let from = unsafe { SockAddr::new(name, namelen as libc::socklen_t) };
+    Ok((whole, from))
+}
+
 /// Datagrams one recvmmsg call takes at most.
 pub(crate) const MMSG_BATCH: usize = 16;
 
 /// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room, emptied
 /// first); sets each filled buffer's length and puts the senders, one per datagram, in
 /// `from`, and in `cut` the bytes of each datagram past its buffer, which the kernel
-/// dropped. For datagram sockets only: MSG_TRUNC, which makes the kernel report each
-/// datagram's whole length, would discard a stream's bytes. The call's headers live on
-/// the stack: a flood makes this call for every batch, and an allocation per call would
-/// cost more than the copy.
+/// dropped (MSG_TRUNC makes it report each datagram's whole length). The call's headers
+/// live on the stack: a flood makes this call for every batch, and an allocation per call
+/// would cost more than the copy.
 pub(crate) fn recvmmsg(
-    fd: BorrowedFd<'_>,
+    fd: DatagramFd<'_>,
     bufs: &mut [Vec<u8>],
     bufsize: usize,
     from: &mut Vec<SockAddr>,
@@ -99,7 +163,7 @@ pub(crate) fn recvmmsg(
     // them outlive the call, and the kernel writes no more than those lengths.
     let rc = unsafe {
         libc::recvmmsg(
-            fd.as_raw_fd(),
+            fd.0.as_raw_fd(),
             hdrs.as_mut_ptr(),
             n as u32,
             libc::MSG_DONTWAIT | libc::MSG_TRUNC,
@@ -115,9 +179,9 @@ pub(crate) fn recvmmsg(
         let whole = hdrs[i].msg_len as usize;
         let len = whole.min(bufsize);
         cut.push(whole - len);
-        // SAFETY: the kernel initialised the first min(msg_len, bufsize) bytes of this
-        // buffer's spare room (`bufsize` long); it writes no more than the room, and a
-        // longer length (a truncated datagram's whole length) is clamped to it.
+        // SAFETY: on a socket that is not a stream (DatagramFd) the kernel initialised the
+        // first min(msg_len, bufsize) bytes of this buffer's spare room (`bufsize` long);
+        // the longer whole length of a truncated datagram is clamped to the room.
         unsafe { bufs[i].set_len(len) };
         let namelen = (hdrs[i].msg_hdr.msg_namelen as usize).min(name_room);
         // SAFETY: the kernel initialised the address, `namelen` bytes of it (the length it

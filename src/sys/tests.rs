@@ -45,11 +45,29 @@ fn lengths_the_kernel_reports_never_exceed_the_buffer() {
     let mut bufs = vec![Vec::new(), Vec::new()];
     let (mut senders, mut cut) = (Vec::new(), Vec::new());
     // Both datagrams are queued on loopback once send_to returned.
-    recvmmsg(s.as_fd(), &mut bufs, 3, &mut senders, &mut cut).unwrap();
+    let dgram = DatagramFd::new(s.as_fd()).expect("a UDP socket is no stream");
+    recvmmsg(dgram, &mut bufs, 3, &mut senders, &mut cut).unwrap();
     assert_eq!(bufs[0], [1u8; 3]);
     assert_eq!(bufs[1], [2u8; 2]);
     assert_eq!(senders.len(), 2);
     assert_eq!(cut, [7, 0]);
+
+    // One datagram into a large room: its whole length when the room cuts it, its sender.
+    peer.send_to(&[3u8; 9], to).unwrap();
+    let mut one = vec![0xffu8; 4];
+    let (whole, from) = recv_datagram(dgram, &mut one, 5).unwrap();
+    assert_eq!((whole, one.as_slice()), (9, &[3u8; 5][..]));
+    assert_eq!(from.as_socket(), Some(peer.local_addr().unwrap()));
+    peer.send_to(b"ab", to).unwrap();
+    let (whole, _) = recv_datagram(dgram, &mut one, 1 << 20).unwrap();
+    assert_eq!((whole, one.as_slice()), (2, &b"ab"[..]));
+    assert!(
+        recv_datagram(dgram, &mut one, 10).is_err(),
+        "nothing waits: EAGAIN"
+    );
+    // A stream is refused the MSG_TRUNC paths.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    assert!(DatagramFd::new(l.as_fd()).is_none());
 }
 
 #[test]

@@ -37,7 +37,7 @@ inspector-drops-value = { $n ->
     [one] { $n } datagram
    *[other] { $n } datagrams
 }
-inspector-drops-tip = Datagrams that reached this socket while its receive buffer (SO_RCVBUF) was full: the kernel dropped them, and UDP never tells the sender. Read sooner (auto-receive), or raise SO_RCVBUF.
+inspector-drops-tip = Datagrams the kernel dropped on their way into this socket (SO_MEMINFO), mostly because its receive buffer (SO_RCVBUF) was full; UDP never tells the sender. Read sooner (auto-receive), or raise SO_RCVBUF. (A socket filter or a checksum error counts here too.)
 inspector-send-queue = send queue
 # $queue: inspector-receive-queue or inspector-send-queue.
 inspector-queue-bytes = { $queue }: { $n } bytes

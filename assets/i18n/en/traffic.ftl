@@ -43,11 +43,11 @@ traffic-msgs = { $n ->
     [one] { $n } msg
    *[other] { $n } msgs
 }
-# $bytes_in, $rate_in...: sizes as "1.5 KiB"; $msgs_in, $msgs_out: traffic-msgs.
 traffic-drops = { $n ->
-    [one] The kernel dropped { $n } datagram for this socket: its receive buffer was full.
-   *[other] The kernel dropped { $n } datagrams for this socket: its receive buffer was full.
+    [one] The kernel dropped { $n } datagram for this socket, mostly because its receive buffer was full.
+   *[other] The kernel dropped { $n } datagrams for this socket, mostly because its receive buffer was full.
 }
+# $bytes_in, $rate_in...: sizes as "1.5 KiB"; $msgs_in, $msgs_out: traffic-msgs.
 traffic-counters = in { $bytes_in } ({ $msgs_in }), { $rate_in }/s | out { $bytes_out } ({ $msgs_out }), { $rate_out }/s
 # A row's direction, padded to three characters in the row.
 traffic-dir-in = in

@@ -46,11 +46,19 @@ impl Worker {
                 buf = Vec::with_capacity(bufsize);
             }
             buf.clear();
-            // A datagram's sender is asked for; a stream's peer is known. MSG_TRUNC: the
-            // kernel reports a datagram's whole length, to say what the buffer cut off.
+            // A datagram's sender is asked for, and its whole length, to say what the buffer
+            // cut off; a stream's peer is known.
             let datagram = self.kind != Kind::Stream;
-            let trunc = if datagram { libc::MSG_TRUNC } else { 0 };
-            let r = self.read_some(&mut buf, bufsize, libc::MSG_DONTWAIT | trunc, datagram);
+            let r = if datagram {
+                match sys::DatagramFd::new(self.sock.as_fd()) {
+                    Some(fd) => {
+                        sys::recv_datagram(fd, &mut buf, bufsize).map(|(n, a)| (n, Some(a)))
+                    }
+                    None => Err(io::Error::from_raw_os_error(libc::ENOTSOCK)),
+                }
+            } else {
+                self.read_some(&mut buf, bufsize, libc::MSG_DONTWAIT, false)
+            };
             match r {
                 Ok((n, sa)) => {
                     let cut = n.saturating_sub(bufsize);

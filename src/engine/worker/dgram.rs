@@ -3,6 +3,7 @@
 //! a flood costs one system call per batch instead of one per datagram, and one allocation:
 //! the datagrams delivered share one.
 
+use std::io;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
@@ -59,13 +60,18 @@ impl Worker {
             while slots.bufs.len() < room {
                 slots.bufs.push(Vec::new());
             }
-            let got = sys::recvmmsg(
-                self.sock.as_fd(),
-                &mut slots.bufs[..room],
-                bufsize,
-                &mut slots.from,
-                &mut slots.cut,
-            );
+            // (Checked each call: one getsockopt a batch, and the descriptor stays borrowed
+            // no longer than the call.)
+            let got = match sys::DatagramFd::new(self.sock.as_fd()) {
+                Some(fd) => sys::recvmmsg(
+                    fd,
+                    &mut slots.bufs[..room],
+                    bufsize,
+                    &mut slots.from,
+                    &mut slots.cut,
+                ),
+                None => Err(io::Error::from_raw_os_error(libc::ENOTSOCK)),
+            };
             match got {
                 Ok(()) => {
                     let n = slots.from.len();

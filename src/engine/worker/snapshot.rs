@@ -192,7 +192,7 @@ impl Worker {
             tcp,
             recv_queue: inspect::recv_queue(fd),
             send_queue: inspect::send_queue(fd),
-            recv_buffer: (self.kind != Kind::Stream
+            recv_buffer: (self.kind == Kind::Dgram
                 && matches!(self.family, Family::Inet | Family::Inet6))
             .then(|| inspect::recv_buffer(fd))
             .flatten(),

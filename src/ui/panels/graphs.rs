@@ -37,9 +37,10 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 (t!("diagram-graph-out"), rout),
             ],
         );
-        // A datagram socket's SIOCINQ is its next datagram's size: what waits is drawn as
-        // the buffer's use (UDP; a Unix datagram socket's kernel does not say).
-        let received = if s.info.kind == crate::engine::Kind::Dgram {
+        // A UDP socket's SIOCINQ is its next datagram's size: what waits is drawn as the
+        // buffer's use (a Unix datagram socket's kernel does not say it).
+        let udp = s.snapshot.as_ref().is_some_and(|x| x.recv_buffer.is_some());
+        let received = if udp {
             (
                 t!("diagram-graph-recv-buffer"),
                 s.series.line(|x| x.recv_buffer_used),

@@ -155,11 +155,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             let datagrams = s.info.kind == crate::engine::Kind::Dgram;
             if let Some(b) = snap.recv_buffer {
                 ui.add(
-                    egui::ProgressBar::new(b.used as f32 / b.size.max(1) as f32).text(t!(
-                        "inspector-buffer-used",
-                        used = b.used,
-                        size = b.size
-                    )),
+                    egui::ProgressBar::new((b.used as f32 / b.size.max(1) as f32).min(1.0))
+                        .text(t!("inspector-buffer-used", used = b.used, size = b.size)),
                 )
                 .on_hover_text(t!("inspector-buffer-used-tip"));
             }
