@@ -2205,6 +2205,57 @@ fn auto_receive_says_what_a_small_buffer_cut_off_a_datagram() {
     assert_eq!(chunk.data.len(), 70_000);
 }
 
+/// Auto-receive on a Unix seqpacket connection reports each record, an empty one too, and
+/// stops at the peer's close (which reads as an empty record forever after): the end, not
+/// a stream of empty records.
+#[test]
+fn auto_receive_on_a_seqpacket_connection_keeps_empty_records_and_ends_at_the_close() {
+    let mut d = Driver::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sp.sock");
+    let l = d.create(Family::Unix, Kind::Other(libc::SOCK_SEQPACKET));
+    d.bind(
+        l,
+        AddrSpec::Unix {
+            path: path.as_os_str().as_encoded_bytes().to_vec(),
+        },
+    );
+    d.listen(l, 4);
+    let peer = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::SEQPACKET, None).unwrap();
+    peer.connect(&socket2::SockAddr::unix(&path).unwrap())
+        .unwrap();
+    let (conn, _) = d.accept(l);
+    d.ok(
+        conn,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 1024,
+        },
+    );
+    let mut records = Vec::new();
+    for r in [&b"a"[..], b"", b"bc"] {
+        peer.send(r).unwrap();
+        let Event::Data { chunk, .. } = d.wait_for(
+            "a record",
+            |e| matches!(e, Event::Data { id, .. } if *id == conn),
+        ) else {
+            panic!()
+        };
+        records.push(chunk.data.to_vec());
+    }
+    assert_eq!(records, [&b"a"[..], b"", b"bc"]);
+    drop(peer);
+    let end = d.snapshot_until(conn, "the end of the connection", |n| {
+        n.state == socklab::engine::SockState::HalfClosed
+    });
+    assert_eq!(end.counters.msgs_in, 3);
+    assert_eq!(
+        d.snapshot(conn).counters.msgs_in,
+        3,
+        "no empty records after the end"
+    );
+}
+
 fn inet(host: &str, port: u16) -> AddrSpec {
     AddrSpec::Inet {
         host: host.into(),

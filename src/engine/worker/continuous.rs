@@ -26,6 +26,12 @@ pub(super) struct Auto {
 
 impl Worker {
     /// One round of the continuous modes: accept or receive whatever is ready.
+    /// The peer shut its side down (poll's RDHUP or HUP, without waiting).
+    fn peer_shut_down(&self) -> bool {
+        let (_, ready) = sys::poll2(None, self.sock.as_fd(), libc::POLLRDHUP | libc::POLLIN, 0);
+        ready & (libc::POLLRDHUP | libc::POLLHUP) != 0
+    }
+
     pub(super) fn continuous_step(&mut self) {
         if let Some(receive) = self.auto.auto_accept {
             self.accept_burst(receive);
@@ -34,7 +40,10 @@ impl Worker {
         let Some(bufsize) = self.auto.auto_recv else {
             return;
         };
-        if self.kind != Kind::Stream && bufsize <= dgram::BATCH_MAX_BUF {
+        // A seqpacket connection's end reads as an empty record, again and again: batched,
+        // it would fill every batch with them. It is read one record at a time.
+        let seqpacket = self.kind == Kind::Other(libc::SOCK_SEQPACKET);
+        if self.kind != Kind::Stream && !seqpacket && bufsize <= dgram::BATCH_MAX_BUF {
             self.receive_datagrams(bufsize, BURST);
             return;
         }
@@ -67,9 +76,17 @@ impl Worker {
                         .as_ref()
                         .filter(|sa| sa.len() > 0)
                         .map(Endpoint::from_sockaddr);
-                    if n == 0 && self.kind == Kind::Stream {
+                    // On a seqpacket connection an empty record is one too, unless the peer
+                    // has shut its side down (then it is the end, as a Python loop on recv()
+                    // takes it; an empty record sent just before the end reads as the end).
+                    let ended = n == 0
+                        && (self.kind == Kind::Stream
+                            || (seqpacket && cut == 0 && self.peer_shut_down()));
+                    if ended {
                         // b'': the peer closed its side; stop polling for input.
-                        self.count_in_buf(&mut buf, peer, 0);
+                        if self.kind == Kind::Stream {
+                            self.count_in_buf(&mut buf, peer, 0);
+                        }
                         self.auto.eof = true;
                         self.set_state(SockState::HalfClosed, Cause::PeerClosed);
                         self.view.snapshot_due = true;
