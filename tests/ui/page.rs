@@ -412,4 +412,13 @@ fn datagrams_the_kernel_dropped_are_said_in_the_inspector_and_the_traffic_view()
         h.query_by_label_contains("receive queue").is_none(),
         "no queue of bytes on a datagram socket"
     );
+    // Its graphs: the buffer's use; no empty rtt and cwnd plots, which only TCP has.
+    click(&mut h, "Graphs");
+    step_until_drawn(&mut h, "a UDP socket's graphs", |h| {
+        has(
+            h,
+            "rtt and cwnd: the kernel measures them for TCP connections only.",
+        ) && has(h, "receive and send queue (bytes)")
+    });
+    assert!(!has(&h, "rtt (µs, TCP_INFO)"));
 }

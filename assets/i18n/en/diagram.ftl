@@ -55,6 +55,7 @@ diagram-graph-recv-buffer = receive buffer used
 diagram-graph-send-queue = send queue
 diagram-graph-rtt = rtt (µs, TCP_INFO)
 diagram-graph-cwnd = cwnd (segments, TCP_INFO)
+diagram-graphs-tcp-only = rtt and cwnd: the kernel measures them for TCP connections only.
 
 # The message boundaries.
 diagram-boundaries-about = TCP carries a stream of bytes, not messages: what one send() gave may arrive split over several recv() calls or joined with the next send's (粘包). Each line across is where a call began or ended; a recv is as long as what had arrived when it was called (up to its bufsize).

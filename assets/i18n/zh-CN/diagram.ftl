@@ -53,6 +53,7 @@ diagram-graph-recv-queue = 接收队列
 diagram-graph-recv-buffer = 接收缓冲区已用
 diagram-graph-send-queue = 发送队列
 diagram-graph-rtt = rtt（µs，TCP_INFO）
+diagram-graphs-tcp-only = rtt 和 cwnd：内核只为 TCP 连接测量它们。
 diagram-graph-cwnd = cwnd（报文段，TCP_INFO）
 
 # 消息边界。

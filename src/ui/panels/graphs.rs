@@ -64,6 +64,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
             ],
         );
     });
+    // rtt and cwnd are a TCP connection's (TCP_INFO): other sockets would get two empty
+    // plots.
+    if s.info.kind != crate::engine::Kind::Stream
+        || !matches!(
+            s.info.family,
+            crate::engine::Family::Inet | crate::engine::Family::Inet6
+        )
+    {
+        ui.label(RichText::new(t!("diagram-graphs-tcp-only")).weak());
+        return;
+    }
     ui.columns(2, |c| {
         plot(
             &mut c[0],
