@@ -67,52 +67,19 @@ impl<'a> DatagramFd<'a> {
 /// One datagram without waiting, into the spare room of `buf` (emptied first, `room`
 /// bytes): its whole length (past the room when the room cut it) and its sender. Nothing is
 /// written before the kernel's copy, whatever the room (a receive buffer of megabytes costs
-/// no clearing per datagram).
+/// no clearing per datagram): recvmmsg with one buffer.
 pub(crate) fn recv_datagram(
     fd: DatagramFd<'_>,
     buf: &mut Vec<u8>,
     room: usize,
 ) -> io::Result<(usize, SockAddr)> {
-    buf.clear();
-    buf.reserve(room);
-    let mut name = SockAddrStorage::zeroed();
-    let name_room = std::mem::size_of::<libc::sockaddr_storage>();
-    let mut iov = libc::iovec {
-        iov_base: buf.spare_capacity_mut().as_mut_ptr().cast(),
-        iov_len: room,
-    };
-    // SAFETY: msghdr is a C struct of integers and pointers, for which all-zero bytes
-    // (null pointers, zero lengths) are a value.
-    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
-    // SAFETY: a SockAddrStorage is a sockaddr_storage (socket2 documents the layout).
-    hdr.msg_name = unsafe { name.view_as::<libc::sockaddr_storage>() }
-        as *mut libc::sockaddr_storage as *mut libc::c_void;
-    hdr.msg_namelen = name_room as u32;
-    hdr.msg_iov = &mut iov;
-    hdr.msg_iovlen = 1;
-    // SAFETY: the header's iovec points into `room` bytes of spare capacity and its name at
-    // a storage of `name_room` bytes, both outliving the call; the kernel writes no more
-    // than those lengths.
-    let rc = unsafe {
-        libc::recvmsg(
-            fd.0.as_raw_fd(),
-            &mut hdr,
-            libc::MSG_DONTWAIT | libc::MSG_TRUNC,
-        )
-    };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
+    let (mut from, mut cut) = (Vec::with_capacity(1), Vec::with_capacity(1));
+    recvmmsg(fd, std::slice::from_mut(buf), room, &mut from, &mut cut)?;
+    match (from.pop(), cut.first()) {
+        (Some(sender), Some(c)) => Ok((buf.len() + c, sender)),
+        // recvmmsg without MSG_WAITFORONE returns at least one datagram or an error.
+        _ => Err(io::Error::from_raw_os_error(libc::EAGAIN)),
     }
-    let whole = rc as usize;
-    // SAFETY: on a socket that is not a stream (DatagramFd) the kernel wrote the first
-    // min(whole, room) bytes of the room; the whole length MSG_TRUNC reports is clamped to
-    // the room.
-    unsafe { buf.set_len(whole.min(room)) };
-    let namelen = (hdr.msg_namelen as usize).min(name_room);
-    // SAFETY: the kernel initialised `namelen` bytes of the address (clamped to the
-    // storage, as a longer address is truncated).
-    let from = unsafe { SockAddr::new(name, namelen as libc::socklen_t) };
-    Ok((whole, from))
 }
 
 /// Datagrams one recvmmsg call takes at most.
