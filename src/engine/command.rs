@@ -225,6 +225,17 @@ pub enum Op {
         bufsize: usize,
         flags: i32,
     },
+    /// recv_into: a recv of up to `nbytes` (the caller's buffer is Python's), named as
+    /// the person called it.
+    RecvInto {
+        nbytes: usize,
+        flags: i32,
+    },
+    /// recvfrom_into: a recvfrom of up to `nbytes`.
+    RecvFromInto {
+        nbytes: usize,
+        flags: i32,
+    },
     Shutdown {
         how: How,
     },
@@ -326,6 +337,8 @@ impl Op {
             Op::SendTo { .. } => "sendto",
             Op::Recv { .. } => "recv",
             Op::RecvFrom { .. } => "recvfrom",
+            Op::RecvInto { .. } => "recv_into",
+            Op::RecvFromInto { .. } => "recvfrom_into",
             Op::Shutdown { .. } => "shutdown",
             Op::Close => "close",
             Op::SetSockOpt { .. } => "setsockopt",
@@ -371,6 +384,11 @@ impl Op {
         )
     }
 
+    /// The calls that receive (and wait for something to receive).
+    pub fn is_receive(&self) -> bool {
+        receives(self.name())
+    }
+
     pub fn is_send(&self) -> bool {
         matches!(
             self,
@@ -384,6 +402,11 @@ impl Op {
     pub fn runs_beside_a_wait(&self) -> bool {
         self.is_instant() || self.is_send() || matches!(self, Op::Shutdown { .. })
     }
+}
+
+/// Whether a call, by its Python name, is one of the four that receive.
+pub fn receives(op: &str) -> bool {
+    matches!(op, "recv" | "recvfrom" | "recv_into" | "recvfrom_into")
 }
 
 /// A command addressed to one socket's worker.

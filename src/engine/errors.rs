@@ -318,7 +318,9 @@ impl OpError {
             ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
                 t!("errors-closed-while-waiting", op = op),
                 Some(match op {
-                    "recv" | "recvfrom" => t!("errors-closed-while-waiting-hint-recv", op = op),
+                    op if crate::engine::command::receives(op) => {
+                        t!("errors-closed-while-waiting-hint-recv", op = op)
+                    }
                     "send" | "sendall" | "sendto" => {
                         t!("errors-closed-while-waiting-hint-send", op = op)
                     }

@@ -807,7 +807,7 @@ mod _socklab {
             if n == 0 {
                 return Ok(0);
             }
-            match self.call(Op::Recv { bufsize: n, flags }, vm)? {
+            match self.call(Op::RecvInto { nbytes: n, flags }, vm)? {
                 Reply::Bytes(b) => into_buffer(&a[0], &b, vm),
                 other => Err(unexpected(other, vm)),
             }
@@ -830,7 +830,8 @@ mod _socklab {
             let a = args::positional(a, "recvfrom_into", 1, 3, Counts::Range, vm)?;
             let n = into_size(&a[0], a.get(1), "recvfrom_into", vm)?;
             let flags = flags(a.get(2), vm)?;
-            let (data, addr) = from_answer(self.call(Op::RecvFrom { bufsize: n, flags }, vm)?, vm)?;
+            let (data, addr) =
+                from_answer(self.call(Op::RecvFromInto { nbytes: n, flags }, vm)?, vm)?;
             Ok((into_buffer(&a[0], &data, vm)?, addr))
         }
 

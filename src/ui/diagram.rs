@@ -598,7 +598,7 @@ fn add_rows<'a>(
                     }
                     (None, None) => result.clone(),
                 };
-                if (*op == "recv" || *op == "recvfrom") && *empty != Some(Empty::NothingAsked) {
+                if crate::engine::command::receives(op) && *empty != Some(Empty::NothingAsked) {
                     f.eofs[lane].push_back(row);
                 }
                 if (*op == "close" || *op == "shutdown") && !failed {

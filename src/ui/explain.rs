@@ -41,7 +41,7 @@ pub fn tcp_state(st: TcpState) -> String {
 /// What ends a call that waits on a socket.
 pub fn way_out(op: &str) -> String {
     match op {
-        "recv" | "recvfrom" => t!("inspector-way-out-recv"),
+        op if crate::engine::command::receives(op) => t!("inspector-way-out-recv"),
         "accept" => t!("inspector-way-out-accept"),
         "connect" | "connect_ex" => t!("inspector-way-out-connect"),
         "send" | "sendall" | "sendto" => t!("inspector-way-out-send"),

@@ -192,6 +192,15 @@ fn timeout_literal(t: Timeout) -> String {
     }
 }
 
+/// recv_into's and recvfrom_into's arguments after the buffer: none, or nbytes and flags.
+fn into_flags(nbytes: usize, flags: i32) -> String {
+    if flags == 0 {
+        String::new()
+    } else {
+        format!(", {nbytes}, {flags}")
+    }
+}
+
 /// The Python statement for an operation on the socket named `name`.
 pub fn op_line(name: &str, op: &Op) -> String {
     let flags = |f: i32| {
@@ -225,6 +234,15 @@ pub fn op_line(name: &str, op: &Op) -> String {
         }
         Op::Recv { bufsize, flags: f } => format!("{name}.recv({bufsize}{})", flags(*f)),
         Op::RecvFrom { bufsize, flags: f } => format!("{name}.recvfrom({bufsize}{})", flags(*f)),
+        // (nbytes comes before flags: it is written out when flags are.)
+        Op::RecvInto { nbytes, flags: f } => format!(
+            "{name}.recv_into(bytearray({nbytes}){})",
+            into_flags(*nbytes, *f)
+        ),
+        Op::RecvFromInto { nbytes, flags: f } => format!(
+            "{name}.recvfrom_into(bytearray({nbytes}){})",
+            into_flags(*nbytes, *f)
+        ),
         Op::Shutdown { how } => format!("{name}.shutdown(socket.{})", how_name(*how)),
         Op::Close => format!("{name}.close()"),
         Op::SetSockOpt {
@@ -524,6 +542,23 @@ mod tests {
                 }
             ),
             "s1.settimeout(5.0)"
+        );
+        // recv_into's nbytes comes before its flags.
+        let into = |nbytes, flags| Op::RecvInto { nbytes, flags };
+        assert_eq!(op_line("s1", &into(8, 0)), "s1.recv_into(bytearray(8))");
+        assert_eq!(
+            op_line("s1", &into(8, libc::MSG_PEEK)),
+            "s1.recv_into(bytearray(8), 8, 2)"
+        );
+        assert_eq!(
+            op_line(
+                "s1",
+                &Op::RecvFromInto {
+                    nbytes: 3,
+                    flags: 0
+                }
+            ),
+            "s1.recvfrom_into(bytearray(3))"
         );
         assert_eq!(
             socket_call(Family::Inet6, Kind::Dgram),

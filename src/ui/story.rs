@@ -431,6 +431,8 @@ fn shown(op: &str) -> bool {
             | "accept"
             | "recv"
             | "recvfrom"
+            | "recv_into"
+            | "recvfrom_into"
             | "send"
             | "sendall"
             | "sendto"

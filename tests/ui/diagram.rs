@@ -490,6 +490,51 @@ fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() 
     );
 }
 
+/// recv_into and recvfrom_into are recvs into the caller's buffer; the diagrams name them
+/// as the person called them, not as the recv they make.
+#[test]
+fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
+    let mut h = harness();
+    connect(&mut h);
+    run_lines(&mut h, 0, &["cli.send(b'abcd')", "buf = bytearray(10)"]);
+    queued(&mut h, 4);
+    let out = run_in(&mut h, 0, "conn.recv_into(buf, 2)");
+    assert!(out.iter().any(|(_, t)| t == "2"), "{out:?}");
+    run_in(&mut h, 0, "cli.send(b'ef')");
+    queued(&mut h, 4);
+    let out = run_in(&mut h, 0, "conn.recvfrom_into(buf)");
+    assert!(out.iter().any(|(_, t)| t == "(4, None)"), "{out:?}");
+    let out = run_in(&mut h, 0, "bytes(buf)");
+    assert!(
+        out.iter()
+            .any(|(_, t)| t == r"b'cdef\x00\x00\x00\x00\x00\x00'"),
+        "{out:?}"
+    );
+    let a = h.state();
+    let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
+    let way = diagram::boundaries(&a.state.story, cli, conn);
+    assert_eq!(
+        diagram::call_counts(&way.recvs),
+        [("recv_into", 1), ("recvfrom_into", 1)]
+    );
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Message boundaries");
+    step_until_drawn(&mut h, "each recv by its name", |h| {
+        h.query_by_label("cli → conn: 2 send() calls; 1 recv_into() call, 1 recvfrom_into() call")
+            .is_some()
+            && h.query_by_label("recv_into() #1: 2 B  b'ab'").is_some()
+            && h.query_by_label("recvfrom_into() #2: 4 B  b'cdef'")
+                .is_some()
+    });
+    // The sequence diagram's rows too (with the journal below, every row fits).
+    click(&mut h, "Journal");
+    click(&mut h, "Sequence diagram");
+    step_until_drawn(&mut h, "the rows", |h| {
+        h.query_by_label("recv_into → 2 B").is_some()
+            && h.query_by_label("recvfrom_into → 4 B").is_some()
+    });
+}
+
 #[test]
 fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
     let mut h = harness();

@@ -122,10 +122,9 @@ impl Worker {
         if !op.runs_beside_a_wait() || matches!(self.blocked, Some((_, "connect" | "connect_ex"))) {
             return false;
         }
-        let must_follow = ahead.iter().any(|c| {
-            !c.op.is_instant()
-                && !matches!(c.op, Op::Recv { .. } | Op::RecvFrom { .. } | Op::Accept)
-        });
+        let must_follow = ahead
+            .iter()
+            .any(|c| !c.op.is_instant() && !c.op.is_receive() && !matches!(c.op, Op::Accept));
         if must_follow {
             return false;
         }

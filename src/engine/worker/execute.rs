@@ -197,6 +197,8 @@ impl Worker {
             )),
             Op::Recv { bufsize, flags } => self.recv(req, name, bufsize, flags, false),
             Op::RecvFrom { bufsize, flags } => self.recv(req, name, bufsize, flags, true),
+            Op::RecvInto { nbytes, flags } => self.recv(req, name, nbytes, flags, false),
+            Op::RecvFromInto { nbytes, flags } => self.recv(req, name, nbytes, flags, true),
             Op::Shutdown { how } => {
                 let (h, cause) = match how {
                     How::Read => (std::net::Shutdown::Read, "shutdown(SHUT_RD)"),

@@ -420,7 +420,18 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     );
                 });
             }
-            call_status(ui, s, &["recv", "recvfrom", "auto_receive"], id);
+            call_status(
+                ui,
+                s,
+                &[
+                    "recv",
+                    "recvfrom",
+                    "recv_into",
+                    "recvfrom_into",
+                    "auto_receive",
+                ],
+                id,
+            );
             let ip = matches!(s.info.family, Family::Inet | Family::Inet6);
             if show_data && !stream && ip {
                 row(ui, &t!("multicast-row"), |ui| {
@@ -603,6 +614,8 @@ const ROW_OPS: &[&str] = &[
     "send_job",
     "recv",
     "recvfrom",
+    "recv_into",
+    "recvfrom_into",
     "auto_receive",
     "respond",
     "limit_clients",

@@ -24,10 +24,7 @@ impl UiState {
         // where it ended (an accept when the connection was taken, a recv when the bytes
         // or the end of the stream came).
         let began = |op: &str, at: &std::time::Instant, took: &std::time::Duration| {
-            let waits = matches!(
-                op,
-                "accept" | "recv" | "recvfrom" | "recv_into" | "recvfrom_into"
-            );
+            let waits = matches!(op, "accept") || crate::engine::command::receives(op);
             Some(if waits {
                 *at
             } else {
@@ -445,7 +442,8 @@ impl UiState {
         reply: &Reply,
         nothing_asked: bool,
     ) {
-        let data_call = matches!(op, "recv" | "recvfrom" | "send" | "sendall" | "sendto");
+        let data_call =
+            crate::engine::command::receives(op) || matches!(op, "send" | "sendall" | "sendto");
         use crate::ui::story::Empty;
         let result = match reply {
             Reply::Bytes(b) if b.is_empty() => {
