@@ -381,7 +381,7 @@ impl eframe::App for SocklabApp {
                 ui,
                 s.settings_status.as_deref(),
                 s.settings.lang,
-                (s.lessons_open, s.settings_open),
+                (s.lessons_open, s.settings_open, s.inspector_open),
                 &mut s.inputs.workspace_path,
                 &mut self.actions,
             )
@@ -422,12 +422,14 @@ impl eframe::App for SocklabApp {
                     panels::sockets::show(ui, &self.state, &mut self.actions);
                 });
         }
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size((width * 0.28).clamp(260.0, 340.0))
-            .show(ui, |ui| {
-                panels::inspector::show(ui, &mut self.state, &mut self.actions);
-            });
+        if self.state.inspector_open {
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size((width * 0.28).clamp(260.0, 340.0))
+                .show(ui, |ui| {
+                    panels::inspector::show(ui, &mut self.state, &mut self.actions);
+                });
+        }
         // Each page keeps its own height: the console wants more lines than the journal.
         let (id, share, most) = match self.state.bottom {
             Bottom::Journal => ("journal", 0.22, 200.0),

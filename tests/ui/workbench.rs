@@ -495,3 +495,32 @@ fn no_text_is_drawn_under_twelve_points() {
         });
     }
 }
+
+/// The top bar's Inspector button hides the inspector (the page and the diagrams take its
+/// width); a second click brings it back, reading the same socket.
+#[test]
+fn the_inspector_can_be_hidden_and_shown_again() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::By;
+    let mut h = harness();
+    new_socket(&mut h, socklab::engine::Kind::Dgram);
+    step_until_drawn(&mut h, "the inspector", |h| {
+        h.query_by_label("gettimeout()").is_some()
+    });
+    // The button, not the inspector's heading of the same name.
+    let button = || {
+        By::new()
+            .label("Inspector")
+            .predicate(|n| !matches!(n.role(), Role::Label | Role::TextRun))
+    };
+    h.get(button()).click();
+    step_until_drawn(&mut h, "the inspector hidden", |h| {
+        h.query_by_label("gettimeout()").is_none()
+    });
+    assert!(!h.state().state.inspector_open);
+    h.get(button()).click();
+    step_until_drawn(&mut h, "the inspector back", |h| {
+        h.query_by_label("gettimeout()").is_some()
+    });
+    assert!(h.state().state.inspector_open);
+}

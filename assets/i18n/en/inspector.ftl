@@ -1,6 +1,8 @@
 # inspector: the inspector panel (what the kernel reports about the selected socket).
 
 inspector-heading = Inspector
+inspector-button = Inspector
+inspector-button-tip = Show or hide the inspector: what the kernel reports about the selected socket. Hidden, the page and the diagrams get its width.
 inspector-select = Select a socket.
 inspector-waiting = Waiting for the kernel's first report...
 inspector-closed-at-close = Closed: the values below were read as it closed.

@@ -48,7 +48,7 @@ pub fn top_bar(
     ui: &mut egui::Ui,
     settings_status: Option<&str>,
     lang: Option<Lang>,
-    (lessons_open, settings_open): (bool, bool),
+    (lessons_open, settings_open, inspector_open): (bool, bool, bool),
     workspace_path: &mut String,
     actions: &mut Vec<Action>,
 ) {
@@ -72,6 +72,15 @@ pub fn top_bar(
         {
             actions.push(Action::LessonsShow {
                 open: !lessons_open,
+            });
+        }
+        if ui
+            .selectable_label(inspector_open, t!("inspector-button"))
+            .on_hover_text(t!("inspector-button-tip"))
+            .clicked()
+        {
+            actions.push(Action::InspectorShow {
+                open: !inspector_open,
             });
         }
         if ui

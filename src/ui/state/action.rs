@@ -210,6 +210,10 @@ pub enum Action {
     LessonsShow {
         open: bool,
     },
+    /// Show or hide the inspector.
+    InspectorShow {
+        open: bool,
+    },
     /// Begin a lesson (its Python on `port`, else its own).
     LessonStart {
         lesson: usize,
@@ -541,6 +545,7 @@ impl UiState {
             Action::Theme { .. } => {}
             Action::Language { lang } => self.settings.lang = lang,
             Action::LessonsShow { open } => self.lessons_open = open,
+            Action::InspectorShow { open } => self.inspector_open = open,
             Action::LessonStart { lesson, port } => self.start_lesson(lesson, port),
             Action::LessonDo => self.lesson_do(),
             Action::LessonGo { step } => {

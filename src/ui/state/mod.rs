@@ -22,6 +22,9 @@ pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, Waiti
 pub struct UiState {
     /// The lessons panel is shown, and the lesson under way.
     pub lessons_open: bool,
+    /// The inspector is shown at the right (hidden, the page and the diagrams get its
+    /// width).
+    pub inspector_open: bool,
     pub lesson: Option<crate::ui::lessons::LessonRun>,
     /// What the lesson's Run it still has to type, in order, and the console it typed in
     /// last (the next console waits for that one to finish).
@@ -186,6 +189,7 @@ impl Default for UiState {
     fn default() -> Self {
         UiState {
             lessons_open: false,
+            inspector_open: true,
             lesson: None,
             lesson_queue: Default::default(),
             lesson_console: None,
