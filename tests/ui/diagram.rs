@@ -535,6 +535,34 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
     });
 }
 
+/// Before a TCP socket closes, the timeline's kernel row says what will show there (an
+/// empty row would look like a reading that failed); a UDP socket has no such row.
+#[test]
+fn the_timeline_says_when_the_kernel_row_fills_and_gives_udp_none() {
+    let mut h = harness();
+    connect(&mut h);
+    run_in(
+        &mut h,
+        0,
+        "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+    );
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "State timeline");
+    let later = "the kernel's TCP state shows here once the socket closes (FIN_WAIT, TIME_WAIT…)";
+    step_until_drawn(&mut h, "each TCP socket's kernel row", |h| {
+        h.query_all_by_label(later).count() == 3
+    });
+    run_in(&mut h, 0, "cli.close()");
+    step_until_drawn(&mut h, "cli's kernel row filled", |h| {
+        h.query_all_by_label(later).count() == 2 && text_drawn(h, |t| t.starts_with("FIN_WAIT"))
+    });
+    click_socket_row(&mut h, "u");
+    step_until_drawn(&mut h, "u's timeline", |h| {
+        text_drawn(h, |t| t == "created")
+    });
+    assert_eq!(h.query_all_by_label(later).count(), 0);
+}
+
 #[test]
 fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
     let mut h = harness();

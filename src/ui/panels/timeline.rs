@@ -72,6 +72,31 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 let Some(view) = track.id.and_then(|id| state.sockets.get(&id)) else {
                     continue;
                 };
+                let tcp = is_tcp(view);
+                if tcp && track.kernel.is_empty() {
+                    // An empty row would look like a missing reading: it says when it fills.
+                    let from = track.socket.first().map_or(0, |s| s.from);
+                    let r = egui::Rect::from_min_max(
+                        egui::pos2(x(from) + 4.0, top + BAR + 1.0),
+                        egui::pos2(x(columns) - 4.0, top + BAR * 2.0 - 1.0),
+                    )
+                    .intersect(ui.clip_rect());
+                    if r.width() > 0.0 {
+                        ui.scope_builder(
+                            egui::UiBuilder::new()
+                                .max_rect(r)
+                                .layout(egui::Layout::left_to_right(egui::Align::Center)),
+                            |ui| {
+                                ui.add(
+                                    egui::Label::new(
+                                        RichText::new(t!("diagram-kernel-later")).weak().size(12.0),
+                                    )
+                                    .truncate(),
+                                )
+                            },
+                        );
+                    }
+                }
                 for (row, stretches) in [(0, &track.socket), (1, &track.kernel)] {
                     for s in stretches {
                         let end = s.to.unwrap_or(columns);
@@ -157,14 +182,22 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
             FontId::proportional(14.0),
             visuals.strong_text_color(),
         );
-        painter.text(
-            egui::pos2(r.left() + 2.0, top + BAR * 1.5),
-            egui::Align2::LEFT_CENTER,
-            t!("diagram-kernel"),
-            FontId::proportional(12.0),
-            visuals.weak_text_color(),
-        );
+        // Only a TCP socket has a state of the kernel's own to show.
+        if is_tcp(v) {
+            painter.text(
+                egui::pos2(r.left() + 2.0, top + BAR * 1.5),
+                egui::Align2::LEFT_CENTER,
+                t!("diagram-kernel"),
+                FontId::proportional(12.0),
+                visuals.weak_text_color(),
+            );
+        }
     }
+}
+
+fn is_tcp(v: &crate::ui::state::SockView) -> bool {
+    use crate::engine::{Family, Kind};
+    v.info.kind == Kind::Stream && matches!(v.info.family, Family::Inet | Family::Inet6)
 }
 
 /// A state's name, colour and explanation.
