@@ -318,6 +318,9 @@ impl OpError {
             ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
                 t!("errors-closed-while-waiting", op = op),
                 Some(match op {
+                    "recv_into" | "recvfrom_into" => {
+                        t!("errors-closed-while-waiting-hint-recv-into", op = op)
+                    }
                     op if crate::engine::command::receives(op) => {
                         t!("errors-closed-while-waiting-hint-recv", op = op)
                     }

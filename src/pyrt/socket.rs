@@ -590,14 +590,20 @@ mod _socklab {
         vm.new_system_error(format!("unexpected answer from the engine: {reply:?}"))
     }
 
-    /// Copies what a recv_into got into the caller's buffer.
-    fn into_buffer(buffer: &PyObjectRef, data: &[u8], vm: &VirtualMachine) -> PyResult<usize> {
+    /// Copies what a recv_into of `nbytes` got into the caller's buffer, and answers the
+    /// kernel's count, as CPython does: with MSG_TRUNC a datagram's whole length, of which
+    /// only `nbytes` were written.
+    fn into_buffer(
+        buffer: &PyObjectRef,
+        data: &[u8],
+        nbytes: usize,
+        vm: &VirtualMachine,
+    ) -> PyResult<usize> {
         let buf = ArgMemoryBuffer::try_from_object(vm, buffer.clone())?;
         let mut b = buf.borrow_buf_mut();
-        // The engine never answers more than was asked; clamp anyway.
-        let len = data.len().min(b.len());
+        let len = data.len().min(nbytes).min(b.len());
         b[..len].copy_from_slice(&data[..len]);
-        Ok(len)
+        Ok(data.len())
     }
 
     /// The count a recv_into asks for: nbytes, or (0) the whole buffer.
@@ -808,7 +814,7 @@ mod _socklab {
                 return Ok(0);
             }
             match self.call(Op::RecvInto { nbytes: n, flags }, vm)? {
-                Reply::Bytes(b) => into_buffer(&a[0], &b, vm),
+                Reply::Bytes(b) => into_buffer(&a[0], &b, n, vm),
                 other => Err(unexpected(other, vm)),
             }
         }
@@ -832,7 +838,7 @@ mod _socklab {
             let flags = flags(a.get(2), vm)?;
             let (data, addr) =
                 from_answer(self.call(Op::RecvFromInto { nbytes: n, flags }, vm)?, vm)?;
-            Ok((into_buffer(&a[0], &data, vm)?, addr))
+            Ok((into_buffer(&a[0], &data, n, vm)?, addr))
         }
 
         #[pymethod]

@@ -442,7 +442,7 @@ pub(crate) struct Found {
     sends: VecDeque<Sent>,
     /// Closes and shutdowns that worked: (row, socket).
     ends: VecDeque<(usize, SocketId)>,
-    /// Each lane's recv calls.
+    /// Each lane's receive calls that got the end of the stream.
     eofs: Vec<VecDeque<usize>>,
     /// Captured segments: (row, from lane, to lane, flags).
     segments: VecDeque<(usize, usize, usize, u8)>,
@@ -598,7 +598,7 @@ fn add_rows<'a>(
                     }
                     (None, None) => result.clone(),
                 };
-                if crate::engine::command::receives(op) && *empty != Some(Empty::NothingAsked) {
+                if crate::engine::command::receives(op) && *empty == Some(Empty::StreamEnded) {
                     f.eofs[lane].push_back(row);
                 }
                 if (*op == "close" || *op == "shutdown") && !failed {
@@ -822,10 +822,7 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
-        let eof = f.eofs[other]
-            .iter()
-            .map(|r| f.at(*r))
-            .find(|r| *r > row && d.rows[*r].text.text().contains("b''"));
+        let eof = f.eofs[other].iter().map(|r| f.at(*r)).find(|r| *r > row);
         if let Some(to_row) = eof {
             let lane = d.rows[row].lane;
             d.arrows.push(Arrow {

@@ -266,6 +266,29 @@ fn a_client_handshakes_with_openssl_s_server_and_talks_both_ways() {
         e.python_line(),
         "ValueError: non-zero flags not allowed in calls to recv() on <class 'ssl.SSLSocket'>"
     );
+    // By the name of the call made, as ssl.py's own methods say it.
+    let e = d.err(
+        s,
+        Op::RecvInto {
+            nbytes: 10,
+            flags: libc::MSG_PEEK,
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "ValueError: non-zero flags not allowed in calls to recv_into() on <class 'ssl.SSLSocket'>"
+    );
+    let e = d.err(
+        s,
+        Op::RecvFromInto {
+            nbytes: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(
+        e.python_line(),
+        "ValueError: recvfrom_into not allowed on instances of <class 'ssl.SSLSocket'>"
+    );
     d.close(s);
 }
 

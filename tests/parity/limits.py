@@ -70,4 +70,10 @@ len(r), r[:4]
 v.sendto(b'abcdefgh', u.getsockname())
 d, a = u.recvfrom(3, socket.MSG_TRUNC)
 len(d), d[:3]
+buf = bytearray(10)
+v.sendto(b'0123456789abcdefghij', u.getsockname())
+u.recv_into(buf, 2, socket.MSG_TRUNC), bytes(buf)
+v.sendto(b'ABCDEFGH', u.getsockname())
+n, a = u.recvfrom_into(buf, 3, socket.MSG_TRUNC)
+n, bytes(buf)
 u.close(); v.close()

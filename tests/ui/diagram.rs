@@ -533,10 +533,26 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
         h.query_by_label("recv_into → 2 B").is_some()
             && h.query_by_label("recvfrom_into → 4 B").is_some()
     });
+    // The end of the stream: recv_into returns 0, not b''.
+    click(&mut h, "Python console");
+    run_in(&mut h, 0, "cli.close()");
+    let out = run_in(&mut h, 0, "conn.recv_into(buf)");
+    assert!(out.iter().any(|(_, t)| t == "0"), "{out:?}");
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(cli));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    assert!(
+        d.rows
+            .iter()
+            .any(|r| r.text == "recv_into() → 0 (the peer ended its stream)"),
+        "{:#?}",
+        d.rows
+    );
 }
 
-/// Before a TCP socket closes, the timeline's kernel row says what will show there (an
-/// empty row would look like a reading that failed); a UDP socket has no such row.
+/// Before a connection closes, the timeline's kernel row says what will show there (an
+/// empty row would look like a reading that failed); a listener, whose row never fills,
+/// and a UDP socket, which has no TCP state, say nothing of the kind.
 #[test]
 fn the_timeline_says_when_the_kernel_row_fills_and_gives_udp_none() {
     let mut h = harness();
@@ -548,13 +564,18 @@ fn the_timeline_says_when_the_kernel_row_fills_and_gives_udp_none() {
     );
     click_socket_row(&mut h, "cli");
     click(&mut h, "State timeline");
-    let later = "the kernel's TCP state shows here once the socket closes (FIN_WAIT, TIME_WAIT…)";
-    step_until_drawn(&mut h, "each TCP socket's kernel row", |h| {
-        h.query_all_by_label(later).count() == 3
+    let later =
+        "the kernel's TCP state shows here once the connection closes (FIN_WAIT, TIME_WAIT…)";
+    // cli's and conn's rows; not srv's.
+    step_until_drawn(&mut h, "each connection's kernel row", |h| {
+        h.query_all_by_label(later).count() == 2 && text_drawn(h, |t| t == "listening")
     });
     run_in(&mut h, 0, "cli.close()");
-    step_until_drawn(&mut h, "cli's kernel row filled", |h| {
-        h.query_all_by_label(later).count() == 2 && text_drawn(h, |t| t.starts_with("FIN_WAIT"))
+    // cli's row fills at once (FIN_WAIT), conn's at its next reading (CLOSE_WAIT).
+    step_until_drawn(&mut h, "both kernel rows filled", |h| {
+        h.query_all_by_label(later).count() == 0
+            && text_drawn(h, |t| t.starts_with("FIN_WAIT"))
+            && text_drawn(h, |t| t.starts_with("CLOSE_WAIT"))
     });
     click_socket_row(&mut h, "u");
     step_until_drawn(&mut h, "u's timeline", |h| {

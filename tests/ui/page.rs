@@ -239,7 +239,11 @@ fn at_1024_by_680_every_action_can_be_reached_and_nothing_is_cut() {
         .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
     new_socket(&mut h, "New TCP", 1);
     let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 680.0));
-    let inspector = h.get_by_label("Inspector").rect().left();
+    // The inspector's heading (the top bar's button has the same name).
+    let inspector = h
+        .get_by_role_and_label(egui::accesskit::Role::Label, "Inspector")
+        .rect()
+        .left();
     for label in [
         "bind",
         "listen",

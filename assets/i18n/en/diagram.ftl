@@ -39,7 +39,7 @@ diagram-bytes-gone = Those bytes are no longer kept (the traffic log's cap let t
 diagram-timeline-about = Each socket's states, one column per event (time at the top): the socket as the window sees it, and under it the kernel's TCP state once the connection is closing; the calls that moved it below. Hover a state for what it means.
 diagram-now = now
 diagram-kernel = kernel
-diagram-kernel-later = the kernel's TCP state shows here once the socket closes (FIN_WAIT, TIME_WAIT…)
+diagram-kernel-later = the kernel's TCP state shows here once the connection closes (FIN_WAIT, TIME_WAIT…)
 diagram-forgotten = forgotten
 diagram-forgotten-tip = The kernel holds nothing of this connection any more.
 

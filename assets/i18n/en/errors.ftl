@@ -25,6 +25,7 @@ errors-holder-unseen-hint = Close the other socket, or pick another port; SO_REU
 # A call that was waiting when close() was called on its socket.
 errors-closed-while-waiting = close() was called on this socket while { $op } was waiting: the wait ended there, and the socket is closed.
 errors-closed-while-waiting-hint-recv = Create a new socket. To end a waiting { $op } and keep the socket, call shutdown(socket.SHUT_RD) instead: the { $op } then returns b''.
+errors-closed-while-waiting-hint-recv-into = Create a new socket. To end a waiting { $op } and keep the socket, call shutdown(socket.SHUT_RD) instead: the { $op } then returns 0 (no bytes written).
 errors-closed-while-waiting-hint-send = Create a new socket. A { $op } waits while the peer reads nothing; give the socket a timeout with settimeout() so it gives up on its own.
 errors-closed-while-waiting-hint = Create a new socket. To have { $op } give up on its own, give the socket a timeout with settimeout() before calling it.
 

@@ -38,7 +38,7 @@ diagram-bytes-gone = 这些字节已不再保留（流量记录的容量上限�
 diagram-timeline-about = 每个套接字的状态，每个事件一列（时间在顶部）：上面是窗口看到的套接字状态，连接关闭时下面是内核的 TCP 状态；再下面是引起变化的调用。鼠标悬停在状态上可查看含义。
 diagram-now = 现在
 diagram-kernel = 内核
-diagram-kernel-later = 套接字关闭后，这里显示内核的 TCP 状态（FIN_WAIT、TIME_WAIT……）
+diagram-kernel-later = 连接关闭后，这里显示内核的 TCP 状态（FIN_WAIT、TIME_WAIT 等）
 diagram-forgotten = 已释放
 diagram-forgotten-tip = 内核已不再保存这条连接的任何信息。
 

@@ -24,6 +24,7 @@ errors-holder-unseen-hint = 关闭另一个套接字，或者换一个端口；�
 # 调用正在等待时，它的套接字被 close() 了。
 errors-closed-while-waiting = { $op } 正在等待时，这个套接字被调用了 close()：等待就此结束，套接字已关闭。
 errors-closed-while-waiting-hint-recv = 创建一个新的套接字。若想结束正在等待的 { $op } 又保留套接字，请改为调用 shutdown(socket.SHUT_RD)：这时 { $op } 会返回 b''。
+errors-closed-while-waiting-hint-recv-into = 创建一个新的套接字。若想结束正在等待的 { $op } 又保留套接字，请改为调用 shutdown(socket.SHUT_RD)：这时 { $op } 会返回 0（没有写入任何字节）。
 errors-closed-while-waiting-hint-send = 创建一个新的套接字。对端一直不读取时，{ $op } 会一直等待；用 settimeout() 给套接字设置超时，它就会自己放弃。
 errors-closed-while-waiting-hint = 创建一个新的套接字。若想让 { $op } 自己放弃，请在调用它之前用 settimeout() 给套接字设置超时。
 

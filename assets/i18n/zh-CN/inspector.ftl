@@ -2,7 +2,7 @@
 
 inspector-heading = 检查器
 inspector-button = 检查器
-inspector-button-tip = 显示或隐藏检查器（内核报告的所选套接字的情况）。隐藏后，页面和图表可以使用它的宽度。
+inspector-button-tip = 显示或隐藏检查器（内核报告的所选套接字的信息）。隐藏后，套接字页和各个图会占用它的宽度。
 inspector-select = 请选择一个套接字。
 inspector-waiting = 正在等待内核的第一次报告……
 inspector-closed-at-close = 已关闭：下面的值是在关闭时读取的。

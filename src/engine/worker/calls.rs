@@ -346,14 +346,16 @@ impl Worker {
                 return Err(OpError::python(
                     op,
                     "ValueError",
-                    "recvfrom not allowed on instances of <class 'ssl.SSLSocket'>",
+                    format!("{op} not allowed on instances of <class 'ssl.SSLSocket'>"),
                 ));
             }
             if flags != 0 {
                 return Err(OpError::python(
                     op,
                     "ValueError",
-                    "non-zero flags not allowed in calls to recv() on <class 'ssl.SSLSocket'>",
+                    format!(
+                        "non-zero flags not allowed in calls to {op}() on <class 'ssl.SSLSocket'>"
+                    ),
                 ));
             }
         }

@@ -308,6 +308,8 @@ impl UiState {
         self.lesson_queue.clear();
         self.lesson_console = None;
         self.lessons_open = true;
+        // Its steps point at the inspector.
+        self.inspector_open = true;
     }
 
     /// Run it: the step's Python queued for its consoles.

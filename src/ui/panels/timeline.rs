@@ -5,6 +5,7 @@
 
 use egui::{Color32, FontId, RichText, Sense, Stroke};
 
+use crate::engine::SockState;
 use crate::t;
 use crate::ui::diagram::{self, StretchState};
 use crate::ui::state::UiState;
@@ -72,16 +73,21 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 let Some(view) = track.id.and_then(|id| state.sockets.get(&id)) else {
                     continue;
                 };
-                let tcp = is_tcp(view);
-                if tcp && track.kernel.is_empty() {
-                    // An empty row would look like a missing reading: it says when it fills.
+                // A connection's empty kernel row would look like a reading that failed: it
+                // says when it fills. (A listener's, or a reset connection's, never does:
+                // the kernel forgets them at once.)
+                let connection = matches!(
+                    view.state,
+                    SockState::Connecting | SockState::Connected | SockState::HalfClosed
+                );
+                if is_tcp(view) && connection && !view.closed && track.kernel.is_empty() {
                     let from = track.socket.first().map_or(0, |s| s.from);
                     let r = egui::Rect::from_min_max(
                         egui::pos2(x(from) + 4.0, top + BAR + 1.0),
                         egui::pos2(x(columns) - 4.0, top + BAR * 2.0 - 1.0),
                     )
                     .intersect(ui.clip_rect());
-                    if r.width() > 0.0 {
+                    if r.is_positive() {
                         ui.scope_builder(
                             egui::UiBuilder::new()
                                 .max_rect(r)

@@ -446,7 +446,8 @@ impl UiState {
             crate::engine::command::receives(op) || matches!(op, "send" | "sendall" | "sendto");
         use crate::ui::story::Empty;
         let result = match reply {
-            Reply::Bytes(b) if b.is_empty() => {
+            // (recvfrom on a stream at its end gets nothing from nobody: an end too.)
+            Reply::Bytes(data) | Reply::BytesFrom { data, .. } if data.is_empty() => {
                 let stream = self
                     .sockets
                     .get(&id)
@@ -457,10 +458,6 @@ impl UiState {
                     (false, false) => Empty::Datagram,
                 };
                 self.story.got_nothing(id, op, empty);
-                return;
-            }
-            Reply::BytesFrom { data, .. } if data.is_empty() => {
-                self.story.got_nothing(id, op, Empty::Datagram);
                 return;
             }
             _ if data_call => return,
