@@ -874,9 +874,10 @@ pub struct Boundaries {
     pub cuts: Vec<u64>,
     pub sends: Vec<Block>,
     pub recvs: Vec<Block>,
-    /// The receiver's recv got b'' because the sender closed its side: the stream ended
-    /// there (not after a reset, nor after the receiver's own shutdown()).
-    pub ended: bool,
+    /// The receiver's call (recv, recv_into...) that got nothing because the sender closed
+    /// its side: the stream ended there (not after a reset, nor after the receiver's own
+    /// shutdown()).
+    pub ended: Option<&'static str>,
 }
 
 /// Calls of each side shown at most (the newest).
@@ -919,7 +920,7 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
     let got = side(to, Direction::In);
     let ended = {
         let mut other_cause = false;
-        let mut ended = false;
+        let mut ended = None;
         for b in story.beats().filter(|b| b.id == to) {
             match &b.what {
                 What::State {
@@ -932,9 +933,10 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
                     ..
                 } => other_cause = true,
                 What::Call {
+                    op,
                     empty: Some(Empty::StreamEnded),
                     ..
-                } if !other_cause => ended = true,
+                } if !other_cause => ended = ended.or(Some(*op)),
                 _ => {}
             }
         }

@@ -243,7 +243,7 @@ impl Story {
         }
     }
 
-    /// A recv call that got b''.
+    /// A receive call that got nothing (b'', or 0 for the _into calls).
     pub fn got_nothing(&mut self, id: SocketId, op: &'static str, empty: Empty) {
         if !shown(op) {
             return;
@@ -252,8 +252,7 @@ impl Story {
             id,
             What::Call {
                 op,
-                // What the call returned: the _into calls count the bytes they wrote.
-                result: if op.ends_with("_into") { "0" } else { "b''" }.into(),
+                result: nothing_returned(op).into(),
                 failed: false,
                 conn: None,
                 empty: Some(empty),
@@ -443,6 +442,16 @@ fn shown(op: &str) -> bool {
             | "settimeout"
             | "setblocking"
     )
+}
+
+/// What a receive call that got nothing returned: the _into calls count the bytes they
+/// wrote.
+pub fn nothing_returned(op: &str) -> &'static str {
+    if op.ends_with("_into") {
+        "0"
+    } else {
+        "b''"
+    }
 }
 
 #[cfg(test)]

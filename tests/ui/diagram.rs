@@ -548,6 +548,13 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
         "{:#?}",
         d.rows
     );
+    click(&mut h, "Message boundaries");
+    step_until_drawn(&mut h, "the end of cli's stream", |h| {
+        h.query_by_label_contains("conn.recv_into() → 0: cli closed its side (FIN)")
+            .is_some()
+            && h.query_by_label_contains("every later recv_into returns 0 at once")
+                .is_some()
+    });
 }
 
 /// Before a connection closes, the timeline's kernel row says what will show there (an
@@ -689,7 +696,7 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
     }
     let a = h.state();
     let cli = &a.state.sockets[&id_of(a, "cli")];
-    let (_, out) = cli.series.rates();
+    let (_, out) = cli.series.rates(None);
     assert!(
         out.iter().any(|[_, r]| *r > 0.0),
         "a rate out after the sendall: {out:?}"

@@ -67,8 +67,8 @@ diagram-boundaries-calls = { $n ->
    *[other] { $n } { $call }() calls
 }
 diagram-boundaries-empty = Nothing sent this way yet (or not yet received).
-diagram-boundaries-ended = { $to }.recv() → b'': { $from } closed its side (FIN), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.
-diagram-boundaries-ended-unix = { $to }.recv() → b'': { $from } closed its side (a Unix socket sends no FIN: the kernel marks the end itself), and { $to } has read every byte before it. The stream this way has ended; every later recv returns b'' at once.
+diagram-boundaries-ended = { $to }.{ $call }() → { $result }: { $from } closed its side (FIN), and { $to } has read every byte before it. The stream this way has ended; every later { $call } returns { $result } at once.
+diagram-boundaries-ended-unix = { $to }.{ $call }() → { $result }: { $from } closed its side (a Unix socket sends no FIN: the kernel marks the end itself), and { $to } has read every byte before it. The stream this way has ended; every later { $call } returns { $result } at once.
 
 # A datagram socket's page of the boundaries: each datagram whole, and what a small buffer cut off.
 diagram-datagrams-about = Datagrams keep their boundaries: one sendto() is one datagram, and one recv() or recvfrom() takes exactly one, never parts of two. A recv whose bufsize is smaller than the datagram gets the first bufsize bytes; the kernel drops the rest of that datagram (red: cut off, lost), and Python says nothing.

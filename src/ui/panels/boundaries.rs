@@ -59,7 +59,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             .strong(),
         );
         let ended = |ui: &mut egui::Ui| {
-            if bounds.ended {
+            if let Some(call) = bounds.ended {
+                let result = crate::ui::story::nothing_returned(call);
                 // A Unix socket sends no FIN: the kernel marks the end itself.
                 let unix = state
                     .sockets
@@ -67,9 +68,21 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     .is_some_and(|s| s.info.family == crate::engine::Family::Unix);
                 let (to, from) = (name(to), name(from));
                 ui.label(if unix {
-                    t!("diagram-boundaries-ended-unix", to = to, from = from)
+                    t!(
+                        "diagram-boundaries-ended-unix",
+                        to = to,
+                        from = from,
+                        call = call,
+                        result = result
+                    )
                 } else {
-                    t!("diagram-boundaries-ended", to = to, from = from)
+                    t!(
+                        "diagram-boundaries-ended",
+                        to = to,
+                        from = from,
+                        call = call,
+                        result = result
+                    )
                 });
             }
         };
