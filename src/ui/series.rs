@@ -3,12 +3,19 @@
 //! (it sends one when something changed). Bounded: the oldest samples go.
 
 use std::collections::VecDeque;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::engine::Snapshot;
 
 /// Samples kept per socket.
 pub const MAX_SAMPLES: usize = 3600;
+/// How often the engine reads a socket that is moving bytes (its worker's tick); it also
+/// reads one right after a call.
+const READ_EVERY: Duration = Duration::from_millis(250);
+/// A gap between readings longer than this is a quiet time: had bytes moved all along,
+/// readings would have come every READ_EVERY. The bytes the reading at its end counts
+/// moved in the READ_EVERY before it.
+const QUIET: Duration = Duration::from_millis(500);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
@@ -57,6 +64,13 @@ impl Series {
         });
     }
 
+    /// When the rates drawn at `now` would change with no new reading: at the end of the
+    /// quiet time after the last one (they fall to zero then).
+    pub fn settles_in(&self, now: Instant) -> Option<Duration> {
+        let last = self.samples.back()?.at;
+        (last + QUIET + Duration::from_millis(1)).checked_duration_since(now)
+    }
+
     pub fn len(&self) -> usize {
         self.samples.len()
     }
@@ -71,20 +85,40 @@ impl Series {
             .map_or(0.0, |f| at.saturating_duration_since(f.at).as_secs_f64())
     }
 
-    /// Bytes per second in and out, between each sample and the one before.
-    pub fn rates(&self) -> (Line, Line) {
+    /// Bytes per second in and out, between each sample and the one before; `now`, for a
+    /// socket still open: with no reading for a while, nothing has moved since the last,
+    /// and the rates end at zero.
+    pub fn rates(&self, now: Option<Instant>) -> (Line, Line) {
         let (mut rin, mut rout) = (Vec::new(), Vec::new());
         for (a, b) in self.samples.iter().zip(self.samples.iter().skip(1)) {
-            let dt = b.at.saturating_duration_since(a.at).as_secs_f64();
-            if dt <= 0.0 {
+            let gap = b.at.saturating_duration_since(a.at);
+            if gap.is_zero() {
                 continue;
             }
-            // The mean rate over the interval: flat across it, a step at each reading.
             let (ta, tb) = (self.secs(a.at), self.secs(b.at));
-            let r_in = b.bytes_in.saturating_sub(a.bytes_in) as f64 / dt;
-            let r_out = b.bytes_out.saturating_sub(a.bytes_out) as f64 / dt;
-            rin.extend([[ta, r_in], [tb, r_in]]);
-            rout.extend([[ta, r_out], [tb, r_out]]);
+            // The mean rate over the interval: flat across it, a step at each reading; after
+            // a quiet time, over the read period before the reading (not spread over
+            // seconds in which nothing moved).
+            let (from, over) = if gap > QUIET {
+                for line in [&mut rin, &mut rout] {
+                    line.extend([[ta, 0.0], [tb - READ_EVERY.as_secs_f64(), 0.0]]);
+                }
+                (tb - READ_EVERY.as_secs_f64(), READ_EVERY.as_secs_f64())
+            } else {
+                (ta, gap.as_secs_f64())
+            };
+            let r_in = b.bytes_in.saturating_sub(a.bytes_in) as f64 / over;
+            let r_out = b.bytes_out.saturating_sub(a.bytes_out) as f64 / over;
+            rin.extend([[from, r_in], [tb, r_in]]);
+            rout.extend([[from, r_out], [tb, r_out]]);
+        }
+        if let (Some(now), Some(last)) = (now, self.samples.back()) {
+            if now.saturating_duration_since(last.at) > QUIET && self.samples.len() > 1 {
+                let (tl, tn) = (self.secs(last.at), self.secs(now));
+                for line in [&mut rin, &mut rout] {
+                    line.extend([[tl, 0.0], [tn, 0.0]]);
+                }
+            }
         }
         (rin, rout)
     }
@@ -104,5 +138,65 @@ impl Series {
             line.push([t, f64::from(v)]);
         }
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(t0: Instant, ms: u64, bytes_out: u64) -> Sample {
+        Sample {
+            at: t0 + Duration::from_millis(ms),
+            bytes_in: 0,
+            bytes_out,
+            rtt_us: None,
+            cwnd: None,
+            recv_queue: None,
+            send_queue: None,
+            recv_buffer_used: None,
+        }
+    }
+
+    fn series(samples: Vec<Sample>) -> Series {
+        Series {
+            samples: samples.into(),
+        }
+    }
+
+    #[test]
+    fn readings_a_read_period_apart_give_the_mean_rate_between_them() {
+        let t0 = Instant::now();
+        let s = series(vec![at(t0, 0, 0), at(t0, 250, 1000), at(t0, 500, 1500)]);
+        let (_, out) = s.rates(None);
+        assert_eq!(
+            out,
+            [[0.0, 4000.0], [0.25, 4000.0], [0.25, 2000.0], [0.5, 2000.0]]
+        );
+    }
+
+    /// Two bytes sent after six quiet seconds are not a flow of a third of a byte a second
+    /// all along: nothing moved until the read period before the reading that counts them.
+    #[test]
+    fn bytes_after_a_quiet_time_are_drawn_where_they_moved() {
+        let t0 = Instant::now();
+        let s = series(vec![at(t0, 0, 0), at(t0, 6000, 2)]);
+        let (_, out) = s.rates(None);
+        assert_eq!(out, [[0.0, 0.0], [5.75, 0.0], [5.75, 8.0], [6.0, 8.0]]);
+    }
+
+    /// With no reading since, nothing has moved: the rate ends at zero, now.
+    #[test]
+    fn the_rate_falls_to_zero_when_readings_stop() {
+        let t0 = Instant::now();
+        let s = series(vec![at(t0, 0, 0), at(t0, 250, 1000)]);
+        let (_, out) = s.rates(Some(t0 + Duration::from_secs(3)));
+        assert_eq!(
+            out,
+            [[0.0, 4000.0], [0.25, 4000.0], [0.25, 0.0], [3.0, 0.0]]
+        );
+        // A reading a moment ago may still be followed by one that counts more bytes.
+        let (_, out) = s.rates(Some(t0 + Duration::from_millis(400)));
+        assert_eq!(out.last(), Some(&[0.25, 4000.0]));
     }
 }

@@ -25,7 +25,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         ui.label(t!("diagram-graphs-few"));
         return;
     }
-    let (rin, rout) = s.series.rates();
+    let now = (!s.closed).then(std::time::Instant::now);
+    if let Some(wait) = now.and_then(|n| s.series.settles_in(n)) {
+        // One frame when the rates fall to zero, if no reading comes first.
+        ui.ctx().request_repaint_after(wait);
+    }
+    let (rin, rout) = s.series.rates(now);
     let h = ((ui.available_height() - 60.0) / 2.0).max(120.0);
     ui.columns(2, |c| {
         plot(
