@@ -13,6 +13,7 @@ send-mode-hex-tip = Hex digits; spaces, colons, commas, newlines and 0x are igno
 send-mode-file = File
 send-mode-file-tip = A file of any size, streamed from disk with progress and cancel
 send-encoding = encoding
+send-line-ending-none = none
 send-line-ending = line ending
 send-file-to-send = file to send
 send-open-file = Open file...

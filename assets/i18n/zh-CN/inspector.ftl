@@ -95,10 +95,10 @@ inspector-cause-socklab = 由 socklab 关闭
 
 # 内核中选项的值（数字和名字保持原样）。
 inspector-opt-unavailable = 无法读取（{ $errno }）
-inspector-opt-off = 关闭 (0)
-inspector-opt-on = 开启 ({ $v })
-inspector-opt-linger-off = 关闭
-inspector-opt-linger-on = 开启，{ $secs } 秒
+inspector-opt-off = 未开启 (0)
+inspector-opt-on = 已开启 ({ $v })
+inspector-opt-linger-off = 未开启
+inspector-opt-linger-on = 已开启，{ $secs } 秒
 inspector-opt-none = 无 (0)
 inspector-opt-no-error = 0（没有错误）
 inspector-opt-any-interface = 0.0.0.0（由路由表决定）

@@ -14,6 +14,7 @@ send-mode-file = 文件
 send-mode-file-tip = 任意大小的文件，边从磁盘读取边发送，显示进度并可取消
 send-encoding = 编码
 send-line-ending = 换行符
+send-line-ending-none = 无
 send-file-to-send = 要发送的文件
 send-open-file = 打开文件...
 send-open-file-tip = 选择要发送的文件

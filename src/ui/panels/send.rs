@@ -87,10 +87,10 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
         ui.horizontal(|ui| {
             let l = ui.label(t!("send-line-ending"));
             egui::ComboBox::from_id_salt("line ending")
-                .selected_text(s.form.ending.name())
+                .selected_text(ending_word(s.form.ending))
                 .show_ui(ui, |ui| {
                     for e in LineEnding::ALL {
-                        ui.selectable_value(&mut s.form.ending, e, e.name());
+                        ui.selectable_value(&mut s.form.ending, e, ending_word(e));
                     }
                 })
                 .response
@@ -502,4 +502,12 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
             }
         }
     });
+}
+
+/// A line ending as the menu says it: LF, CR and CRLF are names; "none" is a word.
+fn ending_word(e: LineEnding) -> String {
+    match e {
+        LineEnding::None => t!("send-line-ending-none"),
+        e => e.name().to_string(),
+    }
 }
