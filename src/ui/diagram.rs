@@ -444,6 +444,8 @@ pub(crate) struct Found {
     ends: VecDeque<(usize, SocketId)>,
     /// Each lane's receive calls that got the end of the stream.
     eofs: Vec<VecDeque<usize>>,
+    /// Each lane's TIME_WAIT rows: a side that closed first gets the other's FIN there.
+    time_waits: Vec<VecDeque<usize>>,
     /// Captured segments: (row, from lane, to lane, flags).
     segments: VecDeque<(usize, usize, usize, u8)>,
     /// connect() calls that worked.
@@ -473,6 +475,9 @@ macro_rules! each_list {
         for v in &mut $f.eofs {
             $do(v, |x| *x, $arg);
         }
+        for v in &mut $f.time_waits {
+            $do(v, |x| *x, $arg);
+        }
         $do(&mut $f.sends, |x| x.row, $arg);
         $do(&mut $f.ends, |x| x.0, $arg);
         $do(&mut $f.segments, |x| x.0, $arg);
@@ -486,6 +491,7 @@ impl Found {
             streams: vec![VecDeque::new(); lanes],
             datagrams: vec![VecDeque::new(); lanes],
             eofs: vec![VecDeque::new(); lanes],
+            time_waits: vec![VecDeque::new(); lanes],
             ..Found::default()
         };
     }
@@ -540,6 +546,9 @@ impl Found {
             shift(v, |x| &mut x.1, base);
         }
         for v in &mut f.eofs {
+            shift(v, |x| x, base);
+        }
+        for v in &mut f.time_waits {
             shift(v, |x| x, base);
         }
         shift(&mut f.sends, |x| &mut x.row, base);
@@ -678,11 +687,16 @@ fn add_rows<'a>(
                 };
                 (words, false, None)
             }
-            What::Kernel { state: Some(s) } => (
-                Words::Text(t!("diagram-kernel-state", state = s.name())),
-                false,
-                None,
-            ),
+            What::Kernel { state: Some(s) } => {
+                if *s == crate::engine::inspect::TcpState::TimeWait {
+                    f.time_waits[lane].push_back(row);
+                }
+                (
+                    Words::Text(t!("diagram-kernel-state", state = s.name())),
+                    false,
+                    None,
+                )
+            }
             What::Kernel { state: None } => (Words::Text(t!("diagram-kernel-forgot")), false, None),
         };
         d.rows.push_back(Row {
@@ -813,7 +827,8 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             });
         }
     }
-    // ...and the end of a stream: a close or shutdown, to the other end's recv that got b''.
+    // ...and the end of a stream: a close or shutdown, to the other end's recv that got b'',
+    // or, when the other end had closed first, to its TIME_WAIT (which that FIN began).
     for &(row, id) in &f.ends {
         let row = f.at(row);
         if !guessed(row) {
@@ -822,7 +837,8 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
-        let eof = f.eofs[other].iter().map(|r| f.at(*r)).find(|r| *r > row);
+        let after = |rows: &VecDeque<usize>| rows.iter().map(|r| f.at(*r)).find(|r| *r > row);
+        let eof = after(&f.eofs[other]).or_else(|| after(&f.time_waits[other]));
         if let Some(to_row) = eof {
             let lane = d.rows[row].lane;
             d.arrows.push(Arrow {

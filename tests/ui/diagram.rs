@@ -150,7 +150,8 @@ fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
         d.arrows.iter().filter(|a| a.kind == k).count()
     };
     assert_eq!(kinds(&h, ArrowKind::Handshake), 1);
-    assert_eq!(kinds(&h, ArrowKind::Fin), 1);
+    // cli's FIN to conn's recv, conn's to cli's TIME_WAIT.
+    assert_eq!(kinds(&h, ArrowKind::Fin), 2);
     // The capture begins now (as when the diagram is first shown, as root).
     h.state_mut().state.story.capturing_since = Some(std::time::Instant::now());
     assert_eq!(
@@ -158,7 +159,7 @@ fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
         1,
         "kept after the capture began"
     );
-    assert_eq!(kinds(&h, ArrowKind::Fin), 1, "kept after the capture began");
+    assert_eq!(kinds(&h, ArrowKind::Fin), 2, "kept after the capture began");
     // A second connection to srv, after: its handshake is the capture's to draw.
     run_lines(
         &mut h,
@@ -555,6 +556,55 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
             && h.query_by_label_contains("every later recv_into returns 0 at once")
                 .is_some()
     });
+}
+
+/// Without a capture (the diagram never shown, so none began), the FINs are guessed from
+/// the calls: cli's close to conn's recv that got b'', and conn's close, cli having closed
+/// first, to cli's TIME_WAIT, which that FIN began.
+#[test]
+fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
+    let mut h = harness();
+    converse(&mut h);
+    let a = h.state();
+    assert!(
+        matches!(a.state.capture, socklab::ui::state::CaptureState::NotTried),
+        "no capture: the arrows are guessed"
+    );
+    let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
+    let lanes = diagram::lanes(&a.state, Some(cli));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let fins: Vec<_> = d
+        .arrows
+        .iter()
+        .filter(|x| x.kind == ArrowKind::Fin)
+        .map(|x| {
+            (
+                lanes[x.from],
+                d.rows[x.from_row].text.to_string(),
+                lanes[x.to],
+                d.rows[x.to_row].text.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fins,
+        [
+            (
+                cli,
+                "close()".to_string(),
+                conn,
+                "recv() → b'' (the peer ended its stream)".to_string()
+            ),
+            (
+                conn,
+                "close()".to_string(),
+                cli,
+                "kernel: TIME_WAIT".to_string()
+            ),
+        ],
+        "{:#?}",
+        d.rows
+    );
 }
 
 /// Before a connection closes, the timeline's kernel row says what will show there (an
