@@ -524,3 +524,24 @@ fn the_inspector_can_be_hidden_and_shown_again() {
     });
     assert!(h.state().state.inspector_open);
 }
+
+/// A closed socket's options are its last reading: shown, not offered for setting (a
+/// setsockopt on it could only fail).
+#[test]
+fn a_closed_sockets_options_are_shown_not_editable() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::By;
+    let mut h = harness();
+    new_socket(&mut h, socklab::engine::Kind::Stream);
+    let checkbox = || By::new().role(Role::CheckBox).label("SO_REUSEADDR");
+    let field = || By::new().role(Role::TextInput).label("SO_RCVBUF");
+    step_until_drawn(&mut h, "the options, settable", |h| {
+        h.query(checkbox()).is_some() && h.query(field()).is_some()
+    });
+    click(&mut h, "close");
+    step_until_drawn(&mut h, "the options, read only", |h| {
+        h.query(checkbox()).is_none()
+            && h.query(field()).is_none()
+            && h.query_by_label("SO_RCVBUF").is_some()
+    });
+}

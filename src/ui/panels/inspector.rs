@@ -18,7 +18,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         ui.label(t!("inspector-waiting"));
         return;
     };
-    if s.closed || snap.at_close {
+    let closed = s.closed || snap.at_close;
+    if closed {
         ui.label(if snap.at_close {
             t!("inspector-closed-at-close")
         } else {
@@ -205,7 +206,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             .label(RichText::new(o.name).monospace())
                             .on_hover_text(o.doc());
                         ui.label(RichText::new(o.level_name).small());
-                        match (o.value, o.settable, o.kind) {
+                        // A closed socket's options are its last reading: nothing to set.
+                        let settable = o.settable && !closed;
+                        match (o.value, settable, o.kind) {
                             (Ok(v), true, OptKind::Bool) => {
                                 let mut on = v != 0;
                                 if ui
