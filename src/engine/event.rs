@@ -236,6 +236,9 @@ pub enum Event {
         /// When it came to exist (a consumer may hear of it a frame later: a diagram
         /// places it by this, beside the captured packets' own times).
         at: Instant,
+        /// How long the call that made it took (socket(), create_connection with its
+        /// handshake); zero for a connection a listener accepted.
+        elapsed: Duration,
     },
     /// A call succeeded.
     Done {
@@ -380,10 +383,16 @@ impl Event {
     /// None for other events (their data holds a share of the budget, not to be copied).
     pub fn answer_copy(&self) -> Option<Event> {
         match self {
-            Event::Created { info, req, at } => Some(Event::Created {
+            Event::Created {
+                info,
+                req,
+                at,
+                elapsed,
+            } => Some(Event::Created {
                 info: info.clone(),
                 req: *req,
                 at: *at,
+                elapsed: *elapsed,
             }),
             Event::Done {
                 id,

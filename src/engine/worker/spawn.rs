@@ -71,6 +71,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     } else {
                         Instant::now()
                     },
+                    elapsed: start.elapsed(),
                 });
                 // An adopted socket is in whatever state its kernel socket is.
                 let state = if sock.is_listener().unwrap_or(false) {
@@ -137,6 +138,7 @@ pub(super) fn spawn_accepted(
         },
         req: None,
         at: Instant::now(),
+        elapsed: Duration::ZERO,
     });
     let mut w = reg.worker(shared, sock, family, kind, Timeout::Blocking);
     w.state = SockState::Connected;

@@ -48,7 +48,9 @@ impl UiState {
 
     fn apply_event(&mut self, ev: Event) {
         match ev {
-            Event::Created { info, req, .. } => {
+            Event::Created {
+                info, req, elapsed, ..
+            } => {
                 let id = info.id;
                 self.story.made(id, info.parent);
                 self.layout_version += 1;
@@ -58,7 +60,7 @@ impl UiState {
                     if let Some(e) = self.journal.ended(req) {
                         e.line = e.line.replace("NEW", &info.name);
                         e.done = true;
-                        e.elapsed = Some(e.started.elapsed());
+                        e.elapsed = Some(elapsed);
                     }
                     if let Some(p) = self.select_on_create.iter().position(|r| *r == req) {
                         self.select_on_create.remove(p);

@@ -490,7 +490,29 @@ mod tests {
             },
             req: None,
             at: Instant::now(),
+            elapsed: std::time::Duration::ZERO,
         }
+    }
+
+    /// A socket() in the journal took what the engine measured, not the frames the window
+    /// took to hear of it.
+    #[test]
+    fn a_new_sockets_journal_line_says_how_long_the_call_took() {
+        let mut st = UiState::default();
+        let req = crate::engine::ReqId(9);
+        st.journal.push(req, None, "NEW = socket.socket()".into());
+        let took = std::time::Duration::from_micros(123);
+        let Event::Created { info, at, .. } = created(1, None) else {
+            unreachable!()
+        };
+        st.apply(Event::Created {
+            info,
+            req: Some(req),
+            at,
+            elapsed: took,
+        });
+        let e = st.journal.iter().find(|e| e.line == "s1 = socket.socket()");
+        assert_eq!(e.map(|e| e.elapsed), Some(Some(took)));
     }
 
     #[test]
