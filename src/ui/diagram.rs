@@ -827,33 +827,54 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             });
         }
     }
-    // ...and the end of a stream: a close or shutdown, to the other end's recv that got b'',
-    // or, when the other end had closed first, to its TIME_WAIT (which that FIN began).
-    for &(row, id) in &f.ends {
-        let row = f.at(row);
-        if !guessed(row) {
+    // ...and the end of a stream: a socket's close or shutdown, to the other end's recv that
+    // got b'' or, when the other end had closed first, its TIME_WAIT (which that FIN began).
+    // A socket sends one FIN, and each end is reached once: the arrow leaves the socket's
+    // last end before what it reached (a shutdown(SHUT_RD) sends none; the close after it
+    // does).
+    let (mut reached, mut done) = (Vec::new(), Vec::new());
+    for &(first, id) in &f.ends {
+        if done.contains(&id) {
             continue;
         }
+        done.push(id);
+        let first = f.at(first);
         let Some(other) = lanes.iter().position(|o| pairs.contains(&(id, *o))) else {
             continue;
         };
-        let after = |rows: &VecDeque<usize>| rows.iter().map(|r| f.at(*r)).find(|r| *r > row);
-        let eof = after(&f.eofs[other]).or_else(|| after(&f.time_waits[other]));
-        if let Some(to_row) = eof {
-            let lane = d.rows[row].lane;
-            d.arrows.push(Arrow {
-                from: lane,
-                to: other,
-                from_row: row,
-                to_row,
-                label: if ip(lane) {
-                    "FIN".into()
-                } else {
-                    t!("diagram-unix-end")
-                },
-                kind: ArrowKind::Fin,
-            });
+        let after = |rows: &VecDeque<usize>| {
+            rows.iter()
+                .map(|r| f.at(*r))
+                .find(|r| *r > first && !reached.contains(r))
+        };
+        let Some(to_row) = after(&f.eofs[other]).or_else(|| after(&f.time_waits[other])) else {
+            continue;
+        };
+        let row = f
+            .ends
+            .iter()
+            .filter(|(_, i)| *i == id)
+            .map(|(r, _)| f.at(*r))
+            .filter(|r| *r < to_row)
+            .max()
+            .unwrap_or(first);
+        if !guessed(row) {
+            continue;
         }
+        reached.push(to_row);
+        let lane = d.rows[row].lane;
+        d.arrows.push(Arrow {
+            from: lane,
+            to: other,
+            from_row: row,
+            to_row,
+            label: if ip(lane) {
+                "FIN".into()
+            } else {
+                t!("diagram-unix-end")
+            },
+            kind: ArrowKind::Fin,
+        });
     }
     d.guessed = d
         .arrows

@@ -9,13 +9,11 @@ use crate::engine::Snapshot;
 
 /// Samples kept per socket.
 pub const MAX_SAMPLES: usize = 3600;
-/// How often the engine reads a socket that is moving bytes (its worker's tick); it also
-/// reads one right after a call.
-const READ_EVERY: Duration = Duration::from_millis(250);
-/// A gap between readings longer than this is a quiet time: had bytes moved all along,
-/// readings would have come every READ_EVERY. The bytes the reading at its end counts
-/// moved in the READ_EVERY before it.
-const QUIET: Duration = Duration::from_millis(500);
+/// With no reading for this long, nothing has moved since the last: a worker reads its
+/// socket every second at least while it is quiet, every quarter second while bytes move,
+/// and sends what changed (one waiting at a time); this leaves room for a reading late
+/// behind a frame or a flood of events.
+const QUIET: Duration = Duration::from_secs(3);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
@@ -95,22 +93,14 @@ impl Series {
             if gap.is_zero() {
                 continue;
             }
+            // The mean rate over the interval: flat across it, a step at each reading (when
+            // in it the bytes moved, the readings do not say).
             let (ta, tb) = (self.secs(a.at), self.secs(b.at));
-            // The mean rate over the interval: flat across it, a step at each reading; after
-            // a quiet time, over the read period before the reading (not spread over
-            // seconds in which nothing moved).
-            let (from, over) = if gap > QUIET {
-                for line in [&mut rin, &mut rout] {
-                    line.extend([[ta, 0.0], [tb - READ_EVERY.as_secs_f64(), 0.0]]);
-                }
-                (tb - READ_EVERY.as_secs_f64(), READ_EVERY.as_secs_f64())
-            } else {
-                (ta, gap.as_secs_f64())
-            };
-            let r_in = b.bytes_in.saturating_sub(a.bytes_in) as f64 / over;
-            let r_out = b.bytes_out.saturating_sub(a.bytes_out) as f64 / over;
-            rin.extend([[from, r_in], [tb, r_in]]);
-            rout.extend([[from, r_out], [tb, r_out]]);
+            let dt = gap.as_secs_f64();
+            let r_in = b.bytes_in.saturating_sub(a.bytes_in) as f64 / dt;
+            let r_out = b.bytes_out.saturating_sub(a.bytes_out) as f64 / dt;
+            rin.extend([[ta, r_in], [tb, r_in]]);
+            rout.extend([[ta, r_out], [tb, r_out]]);
         }
         if let (Some(now), Some(last)) = (now, self.samples.back()) {
             if now.saturating_duration_since(last.at) > QUIET && self.samples.len() > 1 {
@@ -175,28 +165,19 @@ mod tests {
         );
     }
 
-    /// Two bytes sent after six quiet seconds are not a flow of a third of a byte a second
-    /// all along: nothing moved until the read period before the reading that counts them.
-    #[test]
-    fn bytes_after_a_quiet_time_are_drawn_where_they_moved() {
-        let t0 = Instant::now();
-        let s = series(vec![at(t0, 0, 0), at(t0, 6000, 2)]);
-        let (_, out) = s.rates(None);
-        assert_eq!(out, [[0.0, 0.0], [5.75, 0.0], [5.75, 8.0], [6.0, 8.0]]);
-    }
-
     /// With no reading since, nothing has moved: the rate ends at zero, now.
     #[test]
     fn the_rate_falls_to_zero_when_readings_stop() {
         let t0 = Instant::now();
         let s = series(vec![at(t0, 0, 0), at(t0, 250, 1000)]);
-        let (_, out) = s.rates(Some(t0 + Duration::from_secs(3)));
+        let (_, out) = s.rates(Some(t0 + Duration::from_secs(4)));
         assert_eq!(
             out,
-            [[0.0, 4000.0], [0.25, 4000.0], [0.25, 0.0], [3.0, 0.0]]
+            [[0.0, 4000.0], [0.25, 4000.0], [0.25, 0.0], [4.0, 0.0]]
         );
-        // A reading a moment ago may still be followed by one that counts more bytes.
-        let (_, out) = s.rates(Some(t0 + Duration::from_millis(400)));
+        // A reading a moment ago may still be followed by one that counts more bytes (late
+        // behind a busy frame, or the quiet socket's once a second).
+        let (_, out) = s.rates(Some(t0 + Duration::from_millis(2500)));
         assert_eq!(out.last(), Some(&[0.25, 4000.0]));
     }
 }

@@ -252,7 +252,7 @@ impl Story {
             id,
             What::Call {
                 op,
-                result: nothing_returned(op).into(),
+                result: nothing_returned(op, empty == Empty::StreamEnded).into(),
                 failed: false,
                 conn: None,
                 empty: Some(empty),
@@ -445,12 +445,14 @@ fn shown(op: &str) -> bool {
 }
 
 /// What a receive call that got nothing returned: the _into calls count the bytes they
-/// wrote.
-pub fn nothing_returned(op: &str) -> &'static str {
-    if op.ends_with("_into") {
-        "0"
-    } else {
-        "b''"
+/// wrote; at a stream's end the from calls have no sender to name (a datagram's, empty,
+/// has one: only its bytes are said).
+pub fn nothing_returned(op: &str, stream_end: bool) -> &'static str {
+    match (op, stream_end) {
+        ("recvfrom", true) => "(b'', None)",
+        ("recvfrom_into", true) => "(0, None)",
+        ("recv_into" | "recvfrom_into", _) => "0",
+        _ => "b''",
     }
 }
 

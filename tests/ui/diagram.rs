@@ -549,6 +549,16 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
         "{:#?}",
         d.rows
     );
+    // recvfrom at a stream's end has no sender to name.
+    let out = run_in(&mut h, 0, "conn.recvfrom(10)");
+    assert!(out.iter().any(|(_, t)| t == "(b'', None)"), "{out:?}");
+    step_until(&mut h, "the recvfrom told", |a| {
+        let lanes = diagram::lanes(&a.state, Some(cli));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        d.rows
+            .iter()
+            .any(|r| r.text == "recvfrom() → (b'', None) (the peer ended its stream)")
+    });
     click(&mut h, "Message boundaries");
     step_until_drawn(&mut h, "the end of cli's stream", |h| {
         h.query_by_label_contains("conn.recv_into() → 0: cli closed its side (FIN)")
@@ -602,6 +612,56 @@ fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
                 "kernel: TIME_WAIT".to_string()
             ),
         ],
+        "{:#?}",
+        d.rows
+    );
+}
+
+/// A socket sends one FIN, from its close, not from a shutdown(SHUT_RD) before it (which
+/// sends nothing); it reaches cli, which closed first, at its TIME_WAIT.
+#[test]
+fn a_shutdown_for_reading_sends_no_guessed_fin() {
+    let mut h = harness();
+    connect(&mut h);
+    run_in(&mut h, 0, "cli.close()");
+    run_lines(
+        &mut h,
+        0,
+        &["conn.shutdown(socket.SHUT_RD)", "conn.close()"],
+    );
+    step_until(&mut h, "cli in TIME_WAIT", |a| {
+        a.state
+            .sockets
+            .get(&id_of(a, "cli"))
+            .and_then(|s| s.after_close.as_ref())
+            .and_then(|a| a.state)
+            == Some(socklab::engine::inspect::TcpState::TimeWait)
+    });
+    let a = h.state();
+    let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
+    let lanes = diagram::lanes(&a.state, Some(cli));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let fins: Vec<_> = d
+        .arrows
+        .iter()
+        .filter(|x| x.kind == ArrowKind::Fin)
+        .map(|x| {
+            (
+                lanes[x.from],
+                d.rows[x.from_row].text.to_string(),
+                lanes[x.to],
+                d.rows[x.to_row].text.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fins,
+        [(
+            conn,
+            "close()".to_string(),
+            cli,
+            "kernel: TIME_WAIT".to_string()
+        )],
         "{:#?}",
         d.rows
     );

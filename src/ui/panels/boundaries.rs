@@ -60,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         );
         let ended = |ui: &mut egui::Ui| {
             if let Some(call) = bounds.ended {
-                let result = crate::ui::story::nothing_returned(call);
+                let result = crate::ui::story::nothing_returned(call, true);
                 // A Unix socket sends no FIN: the kernel marks the end itself.
                 let unix = state
                     .sockets

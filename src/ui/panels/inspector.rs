@@ -241,9 +241,27 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                     }
                                 });
                             }
-                            _ => {
-                                ui.label(crate::ui::explain::option_value(o))
-                                    .on_hover_text(o.doc());
+                            (value, _, _) => {
+                                let shown = crate::ui::explain::option_value(o);
+                                match (value, s.asked.get(o.name)) {
+                                    // What was asked beside what the kernel kept, closed or
+                                    // not.
+                                    (Ok(v), Some(&asked)) => {
+                                        ui.vertical(|ui| {
+                                            ui.label(shown).on_hover_text(o.doc());
+                                            ui.add(
+                                                egui::Label::new(
+                                                    RichText::new(read_back(o.name, asked, v))
+                                                        .small(),
+                                                )
+                                                .wrap(),
+                                            );
+                                        });
+                                    }
+                                    _ => {
+                                        ui.label(shown).on_hover_text(o.doc());
+                                    }
+                                }
                             }
                         }
                         ui.end_row();
