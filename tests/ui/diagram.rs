@@ -55,6 +55,42 @@ fn queued(h: &mut H, n: u32) {
     });
 }
 
+/// Waits until the kernel holds `name`'s closed connection in TIME_WAIT.
+fn until_time_wait(h: &mut H, name: &str) {
+    step_until(h, &format!("{name} in TIME_WAIT"), |a| {
+        a.state
+            .sockets
+            .get(&id_of(a, name))
+            .and_then(|s| s.after_close.as_ref())
+            .and_then(|a| a.state)
+            == Some(socklab::engine::inspect::TcpState::TimeWait)
+    });
+}
+
+/// The FIN arrows of `from`'s diagram as (from lane, its row, to lane, its row), and every
+/// row's text (for a failure's message).
+fn guessed_fins(
+    a: &SocklabApp,
+    from: SocketId,
+) -> (Vec<(SocketId, String, SocketId, String)>, Vec<String>) {
+    let lanes = diagram::lanes(&a.state, Some(from));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let fins = d
+        .arrows
+        .iter()
+        .filter(|x| x.kind == ArrowKind::Fin)
+        .map(|x| {
+            (
+                lanes[x.from],
+                d.rows[x.from_row].text.to_string(),
+                lanes[x.to],
+                d.rows[x.to_row].text.to_string(),
+            )
+        })
+        .collect();
+    (fins, d.rows.iter().map(|r| r.text.to_string()).collect())
+}
+
 /// A listener, a client, the connection accepted; three sends the receiver takes in one
 /// recv; the client closes first, the server reads the end and closes.
 fn converse(h: &mut H) {
@@ -76,14 +112,7 @@ fn converse(h: &mut H) {
         ],
     );
     // The client closed first: its connection waits in TIME_WAIT.
-    step_until(h, "cli in TIME_WAIT", |a| {
-        a.state
-            .sockets
-            .get(&id_of(a, "cli"))
-            .and_then(|s| s.after_close.as_ref())
-            .and_then(|a| a.state)
-            == Some(socklab::engine::inspect::TcpState::TimeWait)
-    });
+    until_time_wait(h, "cli");
 }
 
 /// Extended after each step of a conversation (the rows it has kept, the new beats' rows
@@ -581,21 +610,7 @@ fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
         "no capture: the arrows are guessed"
     );
     let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
-    let lanes = diagram::lanes(&a.state, Some(cli));
-    let d = diagram::build(&a.state, &a.state.story, &lanes);
-    let fins: Vec<_> = d
-        .arrows
-        .iter()
-        .filter(|x| x.kind == ArrowKind::Fin)
-        .map(|x| {
-            (
-                lanes[x.from],
-                d.rows[x.from_row].text.to_string(),
-                lanes[x.to],
-                d.rows[x.to_row].text.to_string(),
-            )
-        })
-        .collect();
+    let (fins, rows) = guessed_fins(a, cli);
     assert_eq!(
         fins,
         [
@@ -612,8 +627,7 @@ fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
                 "kernel: TIME_WAIT".to_string()
             ),
         ],
-        "{:#?}",
-        d.rows
+        "{rows:#?}"
     );
 }
 
@@ -629,31 +643,10 @@ fn a_shutdown_for_reading_sends_no_guessed_fin() {
         0,
         &["conn.shutdown(socket.SHUT_RD)", "conn.close()"],
     );
-    step_until(&mut h, "cli in TIME_WAIT", |a| {
-        a.state
-            .sockets
-            .get(&id_of(a, "cli"))
-            .and_then(|s| s.after_close.as_ref())
-            .and_then(|a| a.state)
-            == Some(socklab::engine::inspect::TcpState::TimeWait)
-    });
+    until_time_wait(&mut h, "cli");
     let a = h.state();
     let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
-    let lanes = diagram::lanes(&a.state, Some(cli));
-    let d = diagram::build(&a.state, &a.state.story, &lanes);
-    let fins: Vec<_> = d
-        .arrows
-        .iter()
-        .filter(|x| x.kind == ArrowKind::Fin)
-        .map(|x| {
-            (
-                lanes[x.from],
-                d.rows[x.from_row].text.to_string(),
-                lanes[x.to],
-                d.rows[x.to_row].text.to_string(),
-            )
-        })
-        .collect();
+    let (fins, rows) = guessed_fins(a, cli);
     assert_eq!(
         fins,
         [(
@@ -662,8 +655,7 @@ fn a_shutdown_for_reading_sends_no_guessed_fin() {
             cli,
             "kernel: TIME_WAIT".to_string()
         )],
-        "{:#?}",
-        d.rows
+        "{rows:#?}"
     );
 }
 
