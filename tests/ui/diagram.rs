@@ -67,12 +67,11 @@ fn until_time_wait(h: &mut H, name: &str) {
     });
 }
 
-/// The FIN arrows of `from`'s diagram as (from lane, its row, to lane, its row), and every
-/// row's text (for a failure's message).
-fn guessed_fins(
-    a: &SocklabApp,
-    from: SocketId,
-) -> (Vec<(SocketId, String, SocketId, String)>, Vec<String>) {
+/// A FIN arrow: the lane it leaves, its row's text, the lane it reaches, that row's text.
+type Fin = (SocketId, String, SocketId, String);
+
+/// The FIN arrows of `from`'s diagram, and every row's text (for a failure's message).
+fn guessed_fins(a: &SocklabApp, from: SocketId) -> (Vec<Fin>, Vec<String>) {
     let lanes = diagram::lanes(&a.state, Some(from));
     let d = diagram::build(&a.state, &a.state.story, &lanes);
     let fins = d
