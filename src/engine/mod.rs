@@ -80,6 +80,10 @@ pub struct EngineConfig {
     /// command reached; continuous modes between commands) wait in one shared thread, the
     /// reactor, instead of holding one each; a command takes one back to a thread.
     pub share_idle: bool,
+    /// How often a socket whose snapshot changed looks at the kernel again, and how often
+    /// one that stayed the same does. A connection also looks the moment its peer's FIN
+    /// or reset arrives (poll's RDHUP), so its CLOSE_WAIT shows when it began.
+    pub ticks: (Duration, Duration),
 }
 
 impl Default for EngineConfig {
@@ -96,6 +100,7 @@ impl Default for EngineConfig {
             event_backlog: 64 << 10,
             chunk_prefix: None,
             share_idle: true,
+            ticks: (Duration::from_millis(250), Duration::from_secs(1)),
         }
     }
 }

@@ -1832,6 +1832,60 @@ fn port_of(a: &AddrSpec) -> u16 {
     }
 }
 
+/// The peer's FIN is read when it comes: with the ticks an hour apart, only the watch for
+/// it (poll's RDHUP) can say CLOSE_WAIT or TIME_WAIT within the deadline. A connection no
+/// command reached rests in the reactor; one a command reached waits on its own thread.
+#[test]
+fn a_peers_fin_is_read_when_it_comes() {
+    use socklab::engine::inspect::TcpState;
+    use socklab::engine::SockState;
+    let hour = Duration::from_secs(3600);
+    let mut d = Driver::with_config(EngineConfig {
+        ticks: (hour, hour),
+        ..EngineConfig::default()
+    });
+    for commanded in [false, true] {
+        let (c, conn, l) = d.tcp_pair(Family::Inet);
+        if commanded {
+            d.local(conn);
+        }
+        d.close(c);
+        let ev = d.wait_for(
+            "conn's CLOSE_WAIT",
+            |e| matches!(e, Event::State { id, to: SockState::HalfClosed, .. } if *id == conn),
+        );
+        let Event::State { cause, kernel, .. } = ev else {
+            unreachable!()
+        };
+        assert_eq!(
+            cause.to_string(),
+            "the peer closed its side",
+            "commanded {commanded}"
+        );
+        assert_eq!(kernel, Some(TcpState::CloseWait), "commanded {commanded}");
+        d.close(conn);
+        d.close(l);
+    }
+    // Shut for writing, then the peer closes: this side's FIN_WAIT2 ends (Linux moves the
+    // connection to a TIME_WAIT entry of its own; the descriptor's socket reads CLOSE).
+    let (w, w_conn, l) = d.tcp_pair(Family::Inet);
+    d.ok(w, Op::Shutdown { how: How::Write });
+    // Read (and dropped: one snapshot a socket may wait unread) after the call.
+    d.wait_for("w's FIN_WAIT", |e| {
+        matches!(e, Event::Snapshot { id, snapshot, .. } if *id == w && snapshot.tcp.as_ref()
+            .is_some_and(|t| matches!(t.state, TcpState::FinWait1 | TcpState::FinWait2)))
+    });
+    // Not waited for here: waiting for the answer passes snapshots over.
+    let closing = d.start(w_conn, Op::Close);
+    d.wait_for("the end of w's FIN_WAIT2", |e| {
+        matches!(e, Event::Snapshot { id, snapshot, .. }
+            if *id == w && snapshot.tcp.as_ref().is_some_and(|t| t.state == TcpState::Close))
+    });
+    assert_eq!(d.wait_req(closing), Ok(Reply::Unit));
+    d.close(w);
+    d.close(l);
+}
+
 #[test]
 fn every_state_change_is_an_event_with_its_cause() {
     use socklab::engine::inspect::TcpState;

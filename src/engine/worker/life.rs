@@ -183,7 +183,13 @@ impl Worker {
             timeout
         };
         (
-            self.tls_events(self.continuous_interest() | job_events | answer_events | out_events),
+            self.tls_events(
+                self.continuous_interest()
+                    | self.end_interest()
+                    | job_events
+                    | answer_events
+                    | out_events,
+            ),
             timeout,
         )
     }
@@ -196,6 +202,7 @@ impl Worker {
             self.pull_commands(false);
         }
         self.tls_step(ready);
+        self.end_arrived(ready);
         let tls_plain = self.auto.auto_recv.is_some() && !self.auto.eof && self.tls_readable();
         // A datagram socket's pause ends at any wake: what came meanwhile is read now.
         let paused = self.auto.pause.until.take().is_some();

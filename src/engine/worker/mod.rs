@@ -61,10 +61,8 @@ const ACCEPTED_RECV: usize = 64 << 10;
 const BURST: usize = 64;
 /// Bookkeeping charged per data event on top of its bytes.
 pub(super) const EVENT_COST: usize = 64;
-const TICK: Duration = Duration::from_millis(250);
 /// How often a worker with skipped content looks for room to report it.
 const SKIP_CHECK_MS: i32 = 5;
-const IDLE_TICK: Duration = Duration::from_secs(1);
 
 type OpResult = Result<Reply, OpError>;
 

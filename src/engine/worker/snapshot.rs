@@ -12,6 +12,8 @@ pub(super) struct View {
     pub(super) next_tick: Instant,
     /// When skipped content is next looked at (it is reported once there is room).
     pub(super) next_skip_check: Instant,
+    /// The peer's FIN or reset was seen (poll's RDHUP, HUP or ERR): no longer watched for.
+    pub(super) end_seen: bool,
 }
 
 impl Default for View {
@@ -23,6 +25,7 @@ impl Default for View {
             quiet_ticks: 0,
             next_tick: Instant::now(),
             next_skip_check: Instant::now(),
+            end_seen: false,
         }
     }
 }
@@ -62,12 +65,38 @@ impl Worker {
         } else {
             self.view.quiet_ticks.saturating_add(1)
         };
+        let (busy, idle) = self.shared.config.ticks;
         let interval = if self.view.quiet_ticks > 8 {
-            IDLE_TICK
+            idle
         } else {
-            TICK
+            busy
         };
         self.view.next_tick = Instant::now() + interval;
+    }
+
+    /// What a connection waits for so that the peer's end is read when it comes, not at
+    /// the next tick (a second on a quiet socket): RDHUP once, until it has come.
+    pub(super) fn end_interest(&self) -> i16 {
+        let watched = self.shared.config.inspect
+            && !self.view.end_seen
+            && self.kind == Kind::Stream
+            && matches!(self.family, Family::Inet | Family::Inet6)
+            && matches!(self.state, SockState::Connected | SockState::HalfClosed);
+        if watched {
+            libc::POLLRDHUP
+        } else {
+            0
+        }
+    }
+
+    /// After a wait: the peer's end came (level-triggered, so it is watched for once);
+    /// the kernel is read now.
+    pub(super) fn end_arrived(&mut self, ready: i16) {
+        let end = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
+        if self.end_interest() != 0 && ready & end != 0 {
+            self.view.end_seen = true;
+            self.view.next_tick = Instant::now();
+        }
     }
 
     pub(super) fn derived_state(&self, tcp: Option<&inspect::TcpInfo>) -> SockState {
