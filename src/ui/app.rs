@@ -433,13 +433,19 @@ impl eframe::App for SocklabApp {
         // Each page keeps its own height: the console wants more lines than the journal.
         let (id, share, most) = match self.state.bottom {
             Bottom::Journal => ("journal", 0.22, 200.0),
-            Bottom::Console => ("console", 0.5, 520.0),
+            // Enough lines for a session, and the diagrams above it keep most of the height.
+            Bottom::Console => ("console", 0.36, 420.0),
         };
         egui::Panel::bottom(id)
             .resizable(true)
             .default_size((ui.available_height() * share).clamp(120.0, most))
             .show(ui, |ui| {
-                panels::bottom_tabs(ui, self.state.bottom, &mut self.actions);
+                let split = self.state.split;
+                panels::bottom_tabs(ui, self.state.bottom, &mut self.actions, |ui, actions| {
+                    if self.state.bottom == Bottom::Console {
+                        panels::console::header(ui, split, actions);
+                    }
+                });
                 match self.state.bottom {
                     Bottom::Journal => {
                         let s = &mut self.state;

@@ -556,3 +556,24 @@ fn each_console_shows_its_own_waits() {
     );
     assert!(first, "the server's accept is the first console's call");
 }
+
+/// The console takes a third of the height, not half: the diagrams above it keep the rest.
+/// Its switches share the row of the panel's tabs.
+#[test]
+fn the_console_leaves_most_of_the_height_to_the_diagrams() {
+    let mut h = harness();
+    open_console(&mut h);
+    let tab = h.get_by_label("Python console").rect();
+    let split = h.get_by_label("Two consoles side by side").rect();
+    assert!(
+        (tab.center().y - split.center().y).abs() < 4.0,
+        "the switch beside the tab: {tab:?} {split:?}"
+    );
+    // The window is 1000 px high.
+    assert!(tab.top() > 600.0, "the console starts at {}", tab.top());
+    let input = h.get_by_label("python").rect();
+    assert!(
+        input.top() - tab.bottom() > 200.0,
+        "room for the transcript: {tab:?} {input:?}"
+    );
+}

@@ -17,19 +17,22 @@ const INPUT: &str = "socklab console input";
 /// Narrower than this, a console shows its file above the transcript, not beside it.
 const SIDE_BY_SIDE: f32 = 760.0;
 
+/// The consoles' switches, on the row of the bottom panel's tabs.
+pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
+    let mut split = split;
+    if ui
+        .checkbox(&mut split, t!("console-split"))
+        .on_hover_text(t!("console-split-tip"))
+        .changed()
+    {
+        actions.push(Action::ConsoleSplit { on: split });
+    }
+    // One line: cut short where the row ends, whole in its tip.
+    ui.add(egui::Label::new(RichText::new(t!("console-about")).weak()).truncate())
+        .on_hover_text(t!("console-about-tip"));
+}
+
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
-    ui.horizontal_wrapped(|ui| {
-        let mut split = state.split;
-        if ui
-            .checkbox(&mut split, t!("console-split"))
-            .on_hover_text(t!("console-split-tip"))
-            .changed()
-        {
-            actions.push(Action::ConsoleSplit { on: split });
-        }
-        ui.label(RichText::new(t!("console-about")).weak())
-            .on_hover_text(t!("console-about-tip"));
-    });
     if state.split {
         ui.columns(2, |columns| {
             for (which, ui) in columns.iter_mut().enumerate() {
@@ -121,7 +124,7 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
             ui,
             &named(&t!("console-file"), which),
             &mut console.script_path,
-            (ui.available_width() * 0.3).clamp(120.0, 320.0),
+            (ui.available_width() * 0.2).clamp(100.0, 320.0),
         )
         .on_hover_text(t!("console-file-tip"));
         if ui
@@ -134,11 +137,15 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
                 purpose: Purpose::Script { which },
             });
         }
+        // The field stays on the row of its name when the bar wraps.
+        if ui.available_size_before_wrap().x < 150.0 {
+            ui.end_row();
+        }
         labelled_edit(
             ui,
             &named(&t!("console-arguments"), which),
             &mut console.script_args,
-            100.0,
+            80.0,
         )
         .on_hover_text(t!("console-arguments-tip"));
         if ui

@@ -249,8 +249,16 @@ pub fn centre_tabs(ui: &mut egui::Ui, page: crate::ui::state::Centre, actions: &
 }
 
 /// The bottom panel's pages: the journal of the window's calls, and the Python console.
-pub fn bottom_tabs(ui: &mut egui::Ui, page: crate::ui::state::Bottom, actions: &mut Vec<Action>) {
+/// The bottom panel's tabs; the page's own switches follow them on the same row (a row
+/// less taken from the diagrams above).
+pub fn bottom_tabs(
+    ui: &mut egui::Ui,
+    page: crate::ui::state::Bottom,
+    actions: &mut Vec<Action>,
+    extra: impl FnOnce(&mut egui::Ui, &mut Vec<Action>),
+) {
     use crate::ui::state::Bottom;
+    // Not wrapped: the page's last words are cut short where the row ends instead.
     ui.horizontal(|ui| {
         for (this, text, tip) in [
             (
@@ -272,6 +280,8 @@ pub fn bottom_tabs(ui: &mut egui::Ui, page: crate::ui::state::Bottom, actions: &
                 actions.push(Action::ShowBottom { page: this });
             }
         }
+        ui.separator();
+        extra(ui, actions);
     });
     ui.separator();
 }
