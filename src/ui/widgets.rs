@@ -86,6 +86,12 @@ pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
     }
 }
 
+/// What a field still needs before its buttons work, when nothing wrong was typed (an
+/// empty port on a fresh page): guidance, not a problem's colour.
+pub fn field_hint(ui: &mut Ui, hint: &str) {
+    ui.label(RichText::new(hint).weak());
+}
+
 /// A warning about what an action will do (reachable from the network...), in body-size
 /// text a person can read.
 pub fn warning_label(ui: &mut Ui, text: &str) {

@@ -7,7 +7,7 @@ use crate::t;
 use crate::ui::settings;
 use crate::ui::state::{validate_addr, validate_count, validate_timeout, Action, Purpose, UiState};
 use crate::ui::widgets::{
-    action_button, error_label, field_problem, keyed, labelled_edit, warning_label,
+    action_button, error_label, field_hint, field_problem, keyed, labelled_edit, warning_label,
 };
 
 /// Times of day in UTC, as the settings may ask.
@@ -316,14 +316,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     if family != Family::Unix {
                         labelled_edit(ui, &t!("workspace-peer-port"), &mut s.form.peer_port, 60.0);
                     }
-                    let v =
-                        validate_addr(family, &s.form.peer_host, &s.form.peer_port).map_err(|e| {
-                            if port_missing(family, &s.form.peer_host, &s.form.peer_port) {
-                                t!("workspace-peer-port-missing")
-                            } else {
-                                e
-                            }
-                        });
+                    let v = validate_addr(family, &s.form.peer_host, &s.form.peer_port);
+                    let missing = port_missing(family, &s.form.peer_host, &s.form.peer_port);
                     recent_menu(
                         ui,
                         &t!("workspace-recent"),
@@ -349,7 +343,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             });
                         }
                     }
-                    field_problem(ui, v.err().as_deref());
+                    if missing {
+                        field_hint(ui, &t!("workspace-peer-port-missing"));
+                    } else {
+                        field_problem(ui, v.err().as_deref());
+                    }
                 });
             }
             call_status(ui, s, &["connect", "connect_ex"], id);
