@@ -177,7 +177,25 @@ impl Shared {
     /// The registry's name of a socket, changed (Op::Rename).
     pub(crate) fn rename(&self, id: SocketId, name: &str) {
         if let Some(w) = lock(&self.workers).get_mut(&id) {
-            w.name = name.to_string();
+            let old = std::mem::replace(&mut w.name, name.to_string());
+            if old != name {
+                self.give_back(&old);
+            }
+        }
+    }
+
+    /// A number renamed away as soon as it was given (the console's `s = socket.socket()`
+    /// names its socket s; a workspace gives its saved names) goes back, so the window's
+    /// next socket does not skip it: s2 after s1, not s3. Only the last number given can.
+    fn give_back(&self, old: &str) {
+        for (prefix, counter) in [("conn", &self.accepted), ("s", &self.created)] {
+            let Some(n) = old.strip_prefix(prefix).and_then(|d| d.parse::<u64>().ok()) else {
+                continue;
+            };
+            if n > 0 && old == format!("{prefix}{n}") {
+                let _ = counter.compare_exchange(n, n - 1, Ordering::AcqRel, Ordering::Relaxed);
+            }
+            return;
         }
     }
 

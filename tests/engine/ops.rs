@@ -2134,6 +2134,77 @@ fn a_tapped_request_is_answered_to_both_consumers_and_a_renamed_socket_is_named_
     assert_eq!(d.engine.fd_of(l), Some(fd as i32));
 }
 
+/// A socket renamed as soon as it is made (the console's `s = socket.socket()`) gives its
+/// number back: the next socket is not named as if it had kept it. Only the last number
+/// given goes back, and never one a socket still has.
+#[test]
+fn a_name_given_and_renamed_at_once_is_not_skipped() {
+    let mut d = Driver::new();
+    let made = |d: &mut Driver| {
+        let info = d
+            .client
+            .create(Create::New {
+                family: Family::Inet,
+                kind: Kind::Stream,
+                proto: 0,
+            })
+            .expect("socket()");
+        (info.id, info.name)
+    };
+    let (a, name) = made(&mut d);
+    assert_eq!(name, "s1");
+    d.ok(a, Op::Rename { name: "a".into() });
+    let (b, name) = made(&mut d);
+    assert_eq!(name, "s1", "s1 went back when a took its own name");
+    let (c, name) = made(&mut d);
+    assert_eq!(name, "s2");
+    // Not the last one given: s1 stays taken from the counter's view, nothing goes back.
+    d.ok(b, Op::Rename { name: "b".into() });
+    assert_eq!(made(&mut d).1, "s3");
+    // Renamed to the name it has: it keeps its number.
+    let (e, name) = made(&mut d);
+    assert_eq!(name, "s4");
+    d.ok(e, Op::Rename { name: "s4".into() });
+    assert_eq!(made(&mut d).1, "s5");
+    // A name that only looks like one (s05) gives nothing back.
+    d.ok(c, Op::Rename { name: "s05".into() });
+    d.ok(c, Op::Rename { name: "c".into() });
+    assert_eq!(made(&mut d).1, "s6");
+    // Accepted connections likewise: conn1 renamed conn, the next is conn1 again.
+    let (l, at) = d.listener(Family::Inet);
+    let peer = std::net::TcpStream::connect(addr_of(&at)).unwrap();
+    let (conn, _) = d.accept(l);
+    let ev = d.wait_for(
+        "conn's creation",
+        |e| matches!(e, Event::Created { info, .. } if info.id == conn),
+    );
+    let Event::Created { info, .. } = ev else {
+        unreachable!()
+    };
+    assert_eq!(info.name, "conn1");
+    d.ok(
+        conn,
+        Op::Rename {
+            name: "conn".into(),
+        },
+    );
+    let _again = std::net::TcpStream::connect(addr_of(&at)).unwrap();
+    let (next, _) = d.accept(l);
+    let ev = d.wait_for(
+        "the next connection's creation",
+        |e| matches!(e, Event::Created { info, .. } if info.id == next),
+    );
+    let Event::Created { info, .. } = ev else {
+        unreachable!()
+    };
+    assert_eq!(info.name, "conn1");
+    drop(peer);
+}
+
+fn addr_of(a: &AddrSpec) -> std::net::SocketAddr {
+    std::net::SocketAddr::from(([127, 0, 0, 1], port_of(a)))
+}
+
 #[test]
 fn a_socket_is_in_the_registry_with_its_descriptor_when_its_creation_is_told() {
     // A front end that hears of a socket may ask for its descriptor at once (the console

@@ -562,6 +562,72 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
     );
 }
 
+/// Saved names come back as saved, even where the engine's numbers for the new sockets
+/// are the file's names (s2 saved first, s1 after it); a name another socket of the
+/// window has already is not taken from it, and the notice says so.
+#[test]
+fn saved_names_come_back_unless_another_socket_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("names.toml");
+    std::fs::write(
+        &path,
+        "socklab_workspace = 1\n\
+         [[socket]]\nname = \"s2\"\nfamily = \"inet\"\ntype = \"stream\"\n\
+         [[socket]]\nname = \"s1\"\nfamily = \"inet\"\ntype = \"dgram\"\n\
+         [[socket]]\nname = \"x\"\nfamily = \"inet\"\ntype = \"dgram\"\n",
+    )
+    .unwrap();
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness_with(dialogs.clone(), Startup::default());
+    let x = new_socket(&mut h, Kind::Stream);
+    act(
+        &mut h,
+        Action::Call {
+            id: x,
+            op: Op::Rename { name: "x".into() },
+        },
+    );
+    step_until(&mut h, "x named", |a| a.state.name_of(x) == "x");
+    dialogs.answer(Some(path.clone()));
+    workspace_menu(&mut h, "Open workspace…");
+    step_until(&mut h, "opened", |a| {
+        !a.state.opening()
+            && a.state
+                .workspace_status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Opened"))
+    });
+    assert!(
+        notice(&h).ends_with("3 sockets made. One socket kept the name socklab gave it: its own is taken here by another."),
+        "{}",
+        notice(&h)
+    );
+    let kind_of = |name: &str| {
+        h.state()
+            .state
+            .sockets
+            .values()
+            .filter(|s| !s.closed && s.info.name == name)
+            .map(|s| s.info.kind)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kind_of("s2"), [Kind::Stream]);
+    assert_eq!(kind_of("s1"), [Kind::Dgram]);
+    assert_eq!(
+        kind_of("x"),
+        [Kind::Stream],
+        "the window's x keeps its name"
+    );
+    let names: std::collections::HashSet<String> = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .map(|s| s.info.name.clone())
+        .collect();
+    assert_eq!(names.len(), 4, "every name once: {names:?}");
+}
+
 /// The first start in Chinese: its workspace is opened from the start-up itself, the
 /// greeting and the hint in the window's language.
 #[test]

@@ -131,10 +131,20 @@ impl UiState {
                 Stage::Creating => {
                     let saved = r.plans[i].saved.clone();
                     self.fill_form(id, &saved);
+                    // Sockets of this opening that take other saved names hold theirs for
+                    // a moment only (the engine's numbers can be the saved ones: s1 saved,
+                    // s1 given to another socket of the file before it was renamed).
+                    let passing = |other: SocketId| {
+                        r.plans.iter().any(|p| {
+                            p.id == Some(other)
+                                && p.saved.name.is_some()
+                                && p.saved.name != saved.name
+                        })
+                    };
                     let taken = saved.name.as_ref().is_some_and(|n| {
-                        self.sockets
-                            .values()
-                            .any(|s| !s.closed && s.info.id != id && s.info.name == *n)
+                        self.sockets.values().any(|s| {
+                            !s.closed && s.info.id != id && s.info.name == *n && !passing(s.info.id)
+                        })
                     });
                     if taken {
                         r.renamed += 1;
