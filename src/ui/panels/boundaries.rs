@@ -34,8 +34,16 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let ways = [(a, b), (b, a)];
     let height = ((ui.available_height() - bytes_h) / 2.0 - 30.0).max(100.0);
     // "2 send() calls, 1 sendall() call": each side's calls by the name Python gives them.
-    let counted = |blocks: &[Block], none: &str| {
-        let parts: Vec<String> = diagram::call_counts(blocks)
+    // The call that read the stream's end counts too: it was made, and is drawn below.
+    let counted = |blocks: &[Block], none: &str, end: Option<&'static str>| {
+        let mut counts = diagram::call_counts(blocks);
+        if let Some(call) = end {
+            match counts.iter_mut().find(|(c, _)| *c == call) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((call, 1)),
+            }
+        }
+        let parts: Vec<String> = counts
             .into_iter()
             .map(|(call, n)| t!("diagram-boundaries-calls", call = call, n = n))
             .collect();
@@ -53,8 +61,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 "diagram-boundaries-way",
                 from = name(from),
                 to = name(to),
-                sends = counted(&bounds.sends, "send"),
-                recvs = counted(&bounds.recvs, "recv")
+                sends = counted(&bounds.sends, "send", None),
+                recvs = counted(&bounds.recvs, "recv", bounds.ended)
             ))
             .strong(),
         );
