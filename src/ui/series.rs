@@ -181,3 +181,29 @@ mod tests {
         assert_eq!(out.last(), Some(&[0.25, 4000.0]));
     }
 }
+
+/// What a plot's values are, for the words its hover label uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    BytesPerSec,
+    Bytes,
+    Micros,
+    Segments,
+}
+
+/// The hover label by a line's reading: its name, the value in its unit, and when (the
+/// plot's x is seconds from the first reading). Away from every line there is none: bare
+/// coordinates mean nothing to a reader.
+pub fn hover_text(unit: Unit, line: &str, x: f64, y: f64) -> String {
+    let value = match unit {
+        Unit::BytesPerSec => format!("{}/s", super::traffic::human_bytes(y)),
+        Unit::Bytes => super::traffic::human_bytes(y),
+        Unit::Micros => format!("{y:.0} µs"),
+        Unit::Segments => crate::t!("diagram-graph-segments", n = format!("{y:.0}")),
+    };
+    format!(
+        "{}\n{}",
+        crate::t!("diagram-graph-hover", name = line, value = value),
+        crate::t!("diagram-graph-hover-time", secs = format!("{x:.1}"))
+    )
+}

@@ -1201,3 +1201,25 @@ fn state_timeline_snapshot() {
     // Ports, fd numbers and the columns' times change from run to run.
     snapshot(&mut h, "state_timeline", 3000);
 }
+
+/// A graph's hover label reads as a value in its unit at a time, in the window's language.
+#[test]
+fn a_graphs_hover_label_says_the_value_in_its_unit_and_when() {
+    use socklab::ui::series::{hover_text, Unit};
+    assert_eq!(
+        hover_text(Unit::BytesPerSec, "in", 2.04, 1536.0),
+        "in: 1.5 KiB/s\n2.0 s after the first reading"
+    );
+    assert_eq!(
+        hover_text(Unit::Bytes, "send queue", 0.0, 300.0),
+        "send queue: 300 B\n0.0 s after the first reading"
+    );
+    assert_eq!(
+        hover_text(Unit::Micros, "rtt", 1.25, 41.0),
+        "rtt: 41 µs\n1.2 s after the first reading"
+    );
+    socklab::i18n::set(socklab::i18n::Lang::ZhCn);
+    let zh = hover_text(Unit::Segments, "cwnd", 3.0, 10.0);
+    socklab::i18n::set(socklab::i18n::Lang::En);
+    assert_eq!(zh, "cwnd：10 个报文段\n第一个读数后 3.0 秒");
+}

@@ -56,6 +56,9 @@ diagram-graph-recv-buffer = receive buffer used
 diagram-graph-send-queue = send queue
 diagram-graph-rtt = rtt (µs, TCP_INFO)
 diagram-graph-cwnd = cwnd (segments, TCP_INFO)
+diagram-graph-hover = { $name }: { $value }
+diagram-graph-hover-time = { $secs } s after the first reading
+diagram-graph-segments = { $n } segments
 diagram-graphs-tcp-only = rtt and cwnd: the kernel measures them for TCP connections only.
 
 # The message boundaries.

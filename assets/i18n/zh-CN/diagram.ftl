@@ -56,6 +56,9 @@ diagram-graph-send-queue = 发送队列
 diagram-graph-rtt = rtt（µs，TCP_INFO）
 diagram-graphs-tcp-only = rtt 和 cwnd：内核只为 TCP 连接测量它们。
 diagram-graph-cwnd = cwnd（报文段，TCP_INFO）
+diagram-graph-hover = { $name }：{ $value }
+diagram-graph-hover-time = 第一个读数后 { $secs } 秒
+diagram-graph-segments = { $n } 个报文段
 
 # 消息边界。
 diagram-boundaries-about = TCP 传输的是字节流，而不是消息：一次 send() 交出的数据可能拆分到几次 recv() 中到达，也可能和下一次 send 的数据合在一起（粘包）。每条横线是某个调用开始或结束的位置；一次 recv 的长度等于它被调用时已到达的数据量（最多为它的 bufsize）。

@@ -3,9 +3,10 @@
 //! reading the engine sent (it sends one when something changed).
 
 use egui::RichText;
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{HoverPosition, Legend, Line, Plot, PlotPoints};
 
 use crate::t;
+use crate::ui::series::{hover_text, Unit};
 use crate::ui::state::UiState;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState) {
@@ -36,7 +37,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         plot(
             &mut c[0],
             ("rate (bytes/s)", t!("diagram-graph-rate")),
-            h,
+            (h, Unit::BytesPerSec),
             vec![
                 (t!("diagram-graph-in"), rin),
                 (t!("diagram-graph-out"), rout),
@@ -59,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         plot(
             &mut c[1],
             ("receive and send queue (bytes)", t!("diagram-graph-queues")),
-            h,
+            (h, Unit::Bytes),
             vec![
                 received,
                 (
@@ -84,13 +85,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         plot(
             &mut c[0],
             ("rtt (µs, TCP_INFO)", t!("diagram-graph-rtt")),
-            h,
+            (h, Unit::Micros),
             vec![("rtt".to_string(), s.series.line(|x| x.rtt_us))],
         );
         plot(
             &mut c[1],
             ("cwnd (segments, TCP_INFO)", t!("diagram-graph-cwnd")),
-            h,
+            (h, Unit::Segments),
             vec![("cwnd".to_string(), s.series.line(|x| x.cwnd))],
         );
     });
@@ -101,7 +102,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
 fn plot(
     ui: &mut egui::Ui,
     (id, title): (&str, String),
-    height: f32,
+    (height, unit): (f32, Unit),
     lines: Vec<(String, crate::ui::series::Line)>,
 ) {
     ui.label(RichText::new(title).strong());
@@ -109,6 +110,14 @@ fn plot(
         .height(height)
         .legend(Legend::default())
         .allow_scroll(false)
+        .label_formatter(move |at| match at {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(hover_text(unit, plot_name, position.x, position.y)),
+            HoverPosition::Elsewhere { .. } => None,
+        })
         .show(ui, |p| {
             for (name, points) in lines {
                 if !points.is_empty() {
