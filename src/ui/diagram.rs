@@ -1079,6 +1079,23 @@ pub fn axis_labels(axis: &[std::time::Instant], start: std::time::Instant) -> Ve
         .collect()
 }
 
+/// Which of the labels at `spans` (left edge, width; left to right) are drawn: each at
+/// least `gap` after the last one drawn, and ending `gap` before `end` (where the next
+/// label, "now", begins). Events a millisecond apart would otherwise print over each other.
+pub fn spaced_labels(spans: &[(f32, f32)], end: f32, gap: f32) -> Vec<bool> {
+    let mut free_from = f32::NEG_INFINITY;
+    spans
+        .iter()
+        .map(|&(left, width)| {
+            let fits = left >= free_from && left + width + gap <= end;
+            if fits {
+                free_from = left + width + gap;
+            }
+            fits
+        })
+        .collect()
+}
+
 /// The state timeline of these sockets: the axis is the events of all of them in order
 /// (a column each), so calls milliseconds apart and a TIME_WAIT of a minute both read.
 pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, Vec<Track>) {

@@ -1223,3 +1223,21 @@ fn a_graphs_hover_label_says_the_value_in_its_unit_and_when() {
     socklab::i18n::set(socklab::i18n::Lang::En);
     assert_eq!(zh, "cwnd：10 个报文段\n第一个读数后 3.0 秒");
 }
+
+/// The timeline's time labels never print over each other nor over "now": a label that
+/// would is left out, and the next one that has room is drawn.
+#[test]
+fn timeline_labels_too_close_together_are_left_out() {
+    // Columns 40 px apart, labels 50 px wide: every other one fits.
+    let spans: Vec<(f32, f32)> = (0..5).map(|k| (k as f32 * 40.0, 50.0)).collect();
+    assert_eq!(
+        diagram::spaced_labels(&spans, 1000.0, 6.0),
+        [true, false, true, false, true]
+    );
+    // Wide columns: all of them; the last one cut by "now" at 130 is left out.
+    let spans = [(0.0, 50.0), (60.0, 50.0), (120.0, 50.0)];
+    assert_eq!(
+        diagram::spaced_labels(&spans, 130.0, 6.0),
+        [true, true, false]
+    );
+}

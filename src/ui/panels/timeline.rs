@@ -50,15 +50,24 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
             let x = |k: usize| rect.left() + col * k as f32;
             // The time of each event, from the first.
             if let Some(start) = state.story.start {
-                for (k, label) in diagram::axis_labels(&axis, start).into_iter().enumerate() {
-                    let Some(label) = label else { continue };
-                    painter.text(
-                        egui::pos2(x(k) + 2.0, rect.top() + 2.0),
-                        egui::Align2::LEFT_TOP,
-                        label,
-                        font.clone(),
-                        visuals.weak_text_color(),
-                    );
+                let color = visuals.weak_text_color();
+                let labels: Vec<(usize, std::sync::Arc<egui::Galley>)> =
+                    diagram::axis_labels(&axis, start)
+                        .into_iter()
+                        .enumerate()
+                        .filter_map(|(k, l)| {
+                            Some((k, painter.layout_no_wrap(l?, font.clone(), color)))
+                        })
+                        .collect();
+                let spans: Vec<(f32, f32)> = labels
+                    .iter()
+                    .map(|(k, g)| (x(*k) + 2.0, g.size().x))
+                    .collect();
+                let shown = diagram::spaced_labels(&spans, x(axis.len()) + 2.0, 6.0);
+                for ((k, galley), show) in labels.into_iter().zip(shown) {
+                    if show {
+                        painter.galley(egui::pos2(x(k) + 2.0, rect.top() + 2.0), galley, color);
+                    }
                 }
                 painter.text(
                     egui::pos2(x(axis.len()) + 2.0, rect.top() + 2.0),
