@@ -87,6 +87,21 @@ fn tcp_listen_connect_send_hello() {
     step_until_drawn(&mut h, "recv's result in the journal", |h| {
         h.query_by_label("b'hello'").is_some()
     });
+    // Each entry on one line: send's result beside its call, and the entries a line apart.
+    let send = h.get_by_label(">>> s2.send(b'hello')").rect();
+    let five = h
+        .get_all_by_label("5")
+        .map(|n| n.rect())
+        .find(|r| (r.center().y - send.center().y).abs() < 2.0);
+    assert!(
+        five.is_some_and(|r| r.left() > send.right()),
+        "send's 5 beside it"
+    );
+    let next = h.get_by_label_contains("s1.accept()").rect();
+    assert!(
+        next.top() - send.top() < 1.8 * send.height(),
+        "one line an entry: {send:?} {next:?}"
+    );
     let j = &h.state().state.journal;
     assert!(j
         .iter()

@@ -48,15 +48,13 @@ pub fn show(
     if let Some(s) = status {
         ui.label(RichText::new(s).small());
     }
-    // Every entry is two lines at exactly this height, so the rows laid out are the rows
+    // Every entry is one line at exactly this height, so the rows laid out are the rows
     // on screen and the last one is never cut (show_rows trusts the height it is given).
-    let line_h = ui
+    // The line is a horizontal row, which is at least interact_size high.
+    let row_h = ui
         .text_style_height(&egui::TextStyle::Monospace)
-        .max(ui.text_style_height(&egui::TextStyle::Small));
-    let gap = ui.spacing().item_spacing.y;
-    // The first line is a horizontal row, which is at least interact_size high.
-    let first = line_h.max(ui.spacing().interact_size.y);
-    let row_h = first + gap + line_h;
+        .max(ui.text_style_height(&egui::TextStyle::Small))
+        .max(ui.spacing().interact_size.y);
     egui::ScrollArea::vertical()
         .id_salt("journal")
         .auto_shrink([false, false])
@@ -78,7 +76,8 @@ pub fn show(
         });
 }
 
-/// One entry: the Python line with its timing, then its result.
+/// One entry on one line: the Python line, its result after an arrow, and its timing.
+/// What a narrow journal cuts off, hovering shows whole.
 fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
     ui.horizontal(|ui| {
         // A remark (what the kernel did on its own) is a comment, not a line typed.
@@ -87,11 +86,24 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
         } else {
             ">>> "
         };
-        let r = ui.add(
-            egui::Label::new(RichText::new(format!("{prompt}{}", e.line)).monospace())
-                .truncate()
-                .sense(egui::Sense::click()),
-        );
+        let result = e.result.as_deref().unwrap_or_default();
+        // The call keeps most of the row; its result and timing the rest.
+        let room = ui.available_width();
+        let call_w = if result.is_empty() {
+            room - 90.0
+        } else {
+            room * 0.6
+        };
+        let r = ui
+            .scope(|ui| {
+                ui.set_max_width(call_w.max(80.0));
+                ui.add(
+                    egui::Label::new(RichText::new(format!("{prompt}{}", e.line)).monospace())
+                        .truncate()
+                        .sense(egui::Sense::click()),
+                )
+            })
+            .inner;
         let timing = match (e.elapsed, e.deadline) {
             (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
             (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
@@ -102,27 +114,29 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
             (None, None) if !e.done => t!("journal-waiting"),
             _ => String::new(),
         };
-        ui.label(RichText::new(timing).small().weak());
         if r.clicked() {
             ui.ctx().copy_text(e.line.clone());
         }
-        // A line wider than the journal is cut at its edge: the whole of it is here.
+        // A line wider than its share is cut at its edge: the whole of it is here.
         // Built only while hovered: every visible row is drawn each frame.
         r.on_hover_ui(|ui| {
             ui.label(format!("{}\n\n{}", e.line, t!("journal-click-to-copy")));
         });
+        // The timing first (it is short), then the result in what is left, cut with "…"
+        // rather than wrapped out of its row.
+        ui.label(RichText::new(timing).small().weak());
+        if !result.is_empty() {
+            ui.label(RichText::new("→").weak());
+            let color = if e.failed {
+                egui::Color32::from_rgb(230, 80, 70)
+            } else {
+                ui.visuals().text_color()
+            };
+            let shown =
+                ui.add(egui::Label::new(RichText::new(result).monospace().color(color)).truncate());
+            shown.on_hover_ui(|ui| {
+                ui.label(result);
+            });
+        }
     });
-    let result = e.result.as_deref().unwrap_or_default();
-    let color = if e.failed {
-        egui::Color32::from_rgb(230, 80, 70)
-    } else {
-        ui.visuals().text_color()
-    };
-    // One line: a result wider than the journal ends in "…" (never wraps out of its row).
-    let shown = ui.add(egui::Label::new(RichText::new(result).monospace().color(color)).truncate());
-    if !result.is_empty() {
-        shown.on_hover_ui(|ui| {
-            ui.label(result);
-        });
-    }
 }
