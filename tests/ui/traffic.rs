@@ -179,3 +179,39 @@ fn search_filter_dump_and_eviction() {
         .query_by_label_contains("evicted by the memory cap")
         .is_some());
 }
+
+/// An empty read is the end of a stream, but on a datagram socket an empty datagram: the
+/// row says which, so UDP does not teach a stream's end.
+#[test]
+fn an_empty_datagram_is_not_the_end_of_a_stream() {
+    use crate::console::{open_console, run_lines};
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "u.bind(('127.0.0.1', 0))",
+            "v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "v.sendto(b'', u.getsockname())",
+            "u.recvfrom(10)",
+            "srv = socket.create_server(('127.0.0.1', 0))",
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "cli.close()",
+            "conn.recv(10)",
+        ],
+    );
+    click_socket_row(&mut h, "u");
+    step_until_drawn(&mut h, "u's empty datagram", |h| {
+        h.query_by_label_contains("b'' (an empty datagram: UDP has no stream to end)")
+            .is_some()
+    });
+    assert!(h.query_by_label_contains("(end of stream)").is_none());
+    click_socket_row(&mut h, "conn");
+    step_until_drawn(&mut h, "conn's end of stream", |h| {
+        h.query_by_label_contains("b'' (end of stream)").is_some()
+    });
+}

@@ -40,6 +40,7 @@ traffic-counters = 接收 { $bytes_in }（{ $msgs_in }），{ $rate_in }/s | 发
 traffic-dir-in = 收
 traffic-dir-out = 发
 traffic-end-of-stream = （流结束）
+traffic-empty-datagram = （空数据报：UDP 没有流，也就没有流结束）
 traffic-run = { $n } 个数据块，共 { $bytes } 字节：
 traffic-copy-text = 复制为文本
 traffic-copy-hex = 复制为十六进制

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use egui::RichText;
 
-use crate::engine::Direction;
+use crate::engine::{Direction, Kind};
 use crate::t;
 use crate::ui::state::{Action, ExportKind, Purpose, SockView};
 use crate::ui::traffic::{self, human_bytes};
@@ -237,7 +237,17 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         format!("{:<3}", t!("traffic-dir-in")),
         format!("{:<3}", t!("traffic-dir-out")),
     );
-    let end_of_stream = format!("b'' {}", t!("traffic-end-of-stream"));
+    // An empty read ends a stream (or a seqpacket connection); a datagram socket's is an
+    // empty datagram, which ends nothing.
+    let ends = matches!(
+        s.info.kind,
+        Kind::Stream | Kind::Other(libc::SOCK_SEQPACKET)
+    );
+    let end_of_stream = if ends {
+        format!("b'' {}", t!("traffic-end-of-stream"))
+    } else {
+        format!("b'' {}", t!("traffic-empty-datagram"))
+    };
     let (copy_text, copy_hex, copy_python) = (
         t!("traffic-copy-text"),
         t!("traffic-copy-hex"),
@@ -258,7 +268,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 };
                 let peer = r.peer.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
                 let text = if r.len == 0 && r.direction == Direction::In {
-                    // The peer closed, or this side shut its reading: the end either way.
+                    // The peer closed, or this side shut its reading: the end either way
+                    // (on a stream).
                     end_of_stream.clone()
                 } else {
                     traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
