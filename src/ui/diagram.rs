@@ -915,6 +915,9 @@ pub struct Boundaries {
     /// its side: the stream ended there (not after a reset, nor after the receiver's own
     /// shutdown()).
     pub ended: Option<&'static str>,
+    /// Every call that read the end (the first, and each one after it), in order: calls
+    /// made like any other, counted with them.
+    pub end_calls: Vec<&'static str>,
 }
 
 /// Calls of each side shown at most (the newest).
@@ -955,9 +958,10 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
     };
     let sent = side(from, Direction::Out);
     let got = side(to, Direction::In);
-    let ended = {
+    let (ended, end_calls) = {
         let mut other_cause = false;
         let mut ended = None;
+        let mut calls = Vec::new();
         for b in story.beats().filter(|b| b.id == to) {
             match &b.what {
                 What::State {
@@ -973,11 +977,14 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
                     op,
                     empty: Some(Empty::StreamEnded),
                     ..
-                } if !other_cause => ended = ended.or(Some(*op)),
+                } if !other_cause => {
+                    ended = ended.or(Some(*op));
+                    calls.push(*op);
+                }
                 _ => {}
             }
         }
-        ended
+        (ended, calls)
     };
     // From where both sides have their calls: older ones may have gone from the story.
     let start = match (sent.first(), got.first()) {
@@ -985,6 +992,7 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
         _ => {
             return Boundaries {
                 ended,
+                end_calls,
                 ..Boundaries::default()
             }
         }
@@ -1029,6 +1037,7 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
         recvs: blocks(got),
         cuts,
         ended,
+        end_calls,
     }
 }
 

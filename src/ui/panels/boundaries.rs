@@ -34,10 +34,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let ways = [(a, b), (b, a)];
     let height = ((ui.available_height() - bytes_h) / 2.0 - 30.0).max(100.0);
     // "2 send() calls, 1 sendall() call": each side's calls by the name Python gives them.
-    // The call that read the stream's end counts too: it was made, and is drawn below.
-    let counted = |blocks: &[Block], none: &str, end: Option<&'static str>| {
+    // The calls that read the stream's end count too: they were made (the first is
+    // drawn below, the others returned the same at once).
+    let counted = |blocks: &[Block], none: &str, ends: &[&'static str]| {
         let mut counts = diagram::call_counts(blocks);
-        if let Some(call) = end {
+        for &call in ends {
             match counts.iter_mut().find(|(c, _)| *c == call) {
                 Some((_, n)) => *n += 1,
                 None => counts.push((call, 1)),
@@ -61,8 +62,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 "diagram-boundaries-way",
                 from = name(from),
                 to = name(to),
-                sends = counted(&bounds.sends, "send", None),
-                recvs = counted(&bounds.recvs, "recv", bounds.ended)
+                sends = counted(&bounds.sends, "send", &[]),
+                recvs = counted(&bounds.recvs, "recv", &bounds.end_calls)
             ))
             .strong(),
         );
