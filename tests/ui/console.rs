@@ -577,3 +577,50 @@ fn the_console_leaves_most_of_the_height_to_the_diagrams() {
         "room for the transcript: {tab:?} {input:?}"
     );
 }
+
+/// Two consoles in a low window, a file shown above the transcript while it waits in
+/// accept(): what it printed, what runs and the wait each have their own lines, none drawn
+/// over another.
+#[test]
+fn a_file_running_beside_the_other_console_keeps_its_lines_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("srv.py");
+    std::fs::write(
+        &path,
+        "import socket\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\nsrv.listen()\n\
+         print('listening')\nconn, addr = srv.accept()\n",
+    )
+    .unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 640.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label(&named("python", 1)).is_some()
+    });
+    type_into(&mut h, "file", &path.display().to_string());
+    click(&mut h, "Run file");
+    step_until_drawn(&mut h, "the file waiting in accept", |h| {
+        h.query_by_label_contains("srv.accept() waiting").is_some()
+            && h.query_by_label("listening").is_some()
+    });
+    let printed = h.get_by_label("listening").rect();
+    let running = h.get_by_label_contains("running: ").rect();
+    let waiting = h.get_by_label_contains("srv.accept() waiting").rect();
+    let line = h.get_by_label("python").rect();
+    let title = h.get_by_label_contains("srv.py: running").rect();
+    for (upper, lower) in [
+        (title, printed),
+        (printed, running),
+        (running, waiting),
+        (waiting, line),
+    ] {
+        assert!(
+            upper.bottom() <= lower.top() + 1.0,
+            "{upper:?} drawn over {lower:?}"
+        );
+    }
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "interrupted", |a| !a.state.consoles[0].busy());
+}

@@ -81,9 +81,11 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
             });
         });
     } else {
-        // Narrow (two consoles): the file above the transcript.
+        // Narrow (two consoles): the file above the transcript, leaving the transcript
+        // room for the line, what runs and Interrupt (a low panel shortens the file).
+        let source_h = (size.y * 0.45).min(size.y - BODY_MIN).max(40.0);
         ui.allocate_ui_with_layout(
-            egui::vec2(size.x, size.y * 0.45),
+            egui::vec2(size.x, source_h),
             egui::Layout::top_down(egui::Align::Min),
             |ui| {
                 if let Some(file) = &mut state.consoles[which].file {
@@ -95,6 +97,9 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
         body(ui, state, which, actions, input_id);
     }
 }
+
+/// Height the transcript, what runs and the line need below a file shown above them.
+const BODY_MIN: f32 = 150.0;
 
 /// From the bottom up: the line, what runs, then the transcript in all that is left
 /// (sized by what is left, the panel keeps the height it was given).
@@ -237,7 +242,9 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
     let mut area = egui::ScrollArea::both()
         .id_salt(("console source", which))
-        .auto_shrink([false, false]);
+        .auto_shrink([false, false])
+        // The height it was given, however low: the transcript below keeps its own.
+        .min_scrolled_height(0.0);
     if std::mem::take(&mut file.scroll_to) {
         if let Some(line) = file.at.or(file.ran) {
             // The current line a third of the way down, however few lines are seen.
@@ -388,6 +395,8 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
     egui::ScrollArea::vertical()
         .id_salt(("console", console.which))
         .auto_shrink([false, false])
+        // Only the room left above what runs: never drawn over it.
+        .min_scrolled_height(0.0)
         .stick_to_bottom(true)
         .show_rows(ui, row_h, total, |ui, range| {
             for row in range {
