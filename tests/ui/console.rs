@@ -624,3 +624,73 @@ fn a_file_running_beside_the_other_console_keeps_its_lines_apart() {
     click(&mut h, "Interrupt (Ctrl+C)");
     step_until(&mut h, "interrupted", |a| !a.state.consoles[0].busy());
 }
+
+/// Sockets bound and connected from the console show where in their page's fields, as if
+/// the fields had been used; a port someone typed is kept.
+#[test]
+fn a_socket_connected_in_the_console_shows_its_addresses_on_its_page() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.create_server(('127.0.0.1', 0))",
+            "c = socket.socket()",
+            "c.connect(srv.getsockname())",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "u.sendto(b'x', srv.getsockname())",
+        ],
+    );
+    let port = |h: &H, name: &str, peer: bool| {
+        h.state()
+            .state
+            .sockets
+            .values()
+            .find(|s| s.info.name == name && !s.closed)
+            .and_then(|s| if peer { s.peer() } else { s.local() })
+            .and_then(|a| a.port())
+    };
+    step_until(&mut h, "the addresses read back", |a| {
+        let by = |n: &str| a.state.sockets.values().find(|s| s.info.name == n);
+        by("c").is_some_and(|s| s.peer().is_some())
+            && by("u").is_some_and(|s| s.local().and_then(|l| l.port()).is_some_and(|p| p != 0))
+    });
+    let form = |h: &H, name: &str| {
+        let s = h
+            .state()
+            .state
+            .sockets
+            .values()
+            .find(|s| s.info.name == name)
+            .unwrap();
+        (
+            s.form.bind_host.clone(),
+            s.form.bind_port.clone(),
+            s.form.peer_host.clone(),
+            s.form.peer_port.clone(),
+        )
+    };
+    let (c_local, c_peer) = (port(&h, "c", false).unwrap(), port(&h, "c", true).unwrap());
+    assert_eq!(
+        form(&h, "c"),
+        (
+            "127.0.0.1".to_string(),
+            c_local.to_string(),
+            "127.0.0.1".to_string(),
+            c_peer.to_string()
+        )
+    );
+    // Bound by the kernel at its first sendto, to every interface; not connected.
+    let u_local = port(&h, "u", false).unwrap();
+    assert_eq!(
+        form(&h, "u"),
+        (
+            "0.0.0.0".to_string(),
+            u_local.to_string(),
+            "127.0.0.1".to_string(),
+            String::new()
+        )
+    );
+}

@@ -314,6 +314,7 @@ impl UiState {
                     if snapshot.peer.is_some() {
                         s.last_peer.clone_from(&snapshot.peer);
                     }
+                    s.form.fill_from(s.snapshot.as_ref(), &snapshot);
                     s.snapshot = Some(*snapshot);
                 }
             }

@@ -43,6 +43,46 @@ pub struct Form {
     pub tls: TlsForm,
 }
 
+impl Form {
+    /// A socket that was bound or connected elsewhere (the console, a program, the kernel
+    /// at a first sendto) shows where in its fields, as it would had they been used; what a
+    /// person typed there is kept (only a port field left empty, or bind's 0, is filled).
+    pub fn fill_from(
+        &mut self,
+        before: Option<&crate::engine::Snapshot>,
+        now: &crate::engine::Snapshot,
+    ) {
+        fn ip(e: &crate::engine::Endpoint) -> Option<(String, u16)> {
+            match e {
+                crate::engine::Endpoint::V4(a) => Some((a.ip().to_string(), a.port())),
+                crate::engine::Endpoint::V6(a) => Some((a.ip().to_string(), a.port())),
+                _ => None,
+            }
+        }
+        let port_of = |s: Option<&crate::engine::Snapshot>, peer: bool| {
+            s.and_then(|s| {
+                if peer {
+                    s.peer.as_ref()
+                } else {
+                    s.local.as_ref()
+                }
+            })
+            .and_then(|e| e.port())
+            .filter(|p| *p != 0)
+        };
+        if port_of(before, true).is_none() && self.peer_port.trim().is_empty() {
+            if let Some((host, port)) = now.peer.as_ref().and_then(ip).filter(|a| a.1 != 0) {
+                (self.peer_host, self.peer_port) = (host, port.to_string());
+            }
+        }
+        if port_of(before, false).is_none() && matches!(self.bind_port.trim(), "" | "0") {
+            if let Some((host, port)) = now.local.as_ref().and_then(ip).filter(|a| a.1 != 0) {
+                (self.bind_host, self.bind_port) = (host, port.to_string());
+            }
+        }
+    }
+}
+
 /// How a client checks the server's certificate, as the TLS row offers it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TlsVerify {
