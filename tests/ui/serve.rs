@@ -175,6 +175,10 @@ fn listening_without_bind_warns_as_binding_every_interface_does() {
     assert!(h
         .query_by_label_contains("listen() before bind() binds 0.0.0.0 (every interface)")
         .is_some());
+    // Before listen() it is what listen() would do: said, not warned of.
+    assert!(h
+        .query_by_label_contains("Warning: listen() before")
+        .is_none());
     click(&mut h, "listen");
     step_until(&mut h, "listening on every interface", |a| {
         a.state.selected_view().is_some_and(|s| {

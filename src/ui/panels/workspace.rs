@@ -270,7 +270,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         });
                     }
                     // A warning on lines of its own after the controls, never around a button.
+                    // Before listen() it is what listen() would do (a hint, not a problem);
+                    // once it listens on every interface, a warning.
                     let mut warning = None;
+                    let mut hint = None;
                     if stream && family != Family::Unix {
                         // The kernel binds an unbound listener to every interface, whatever the
                         // bind field above says; once it listens there, the address says so.
@@ -281,7 +284,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             _ => false,
                         };
                         if st == SockState::Created {
-                            warning = Some(crate::serve::unbound_listen_warning(
+                            hint = Some(crate::serve::unbound_listen_warning(
                                 family == Family::Inet6,
                             ));
                         } else if st == SockState::Listening && wildcard {
@@ -295,6 +298,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     if let Some(w) = warning {
                         ui.end_row();
                         warning_label(ui, &w);
+                    }
+                    if let Some(h) = hint {
+                        ui.end_row();
+                        field_hint(ui, &h);
                     }
                 });
             }
