@@ -176,11 +176,14 @@ impl Shared {
 
     /// The registry's name of a socket, changed (Op::Rename).
     pub(crate) fn rename(&self, id: SocketId, name: &str) {
-        if let Some(w) = lock(&self.workers).get_mut(&id) {
-            let old = std::mem::replace(&mut w.name, name.to_string());
-            if old != name {
-                self.give_back(&old);
-            }
+        let mut workers = lock(&self.workers);
+        let Some(w) = workers.get_mut(&id) else {
+            return;
+        };
+        let old = std::mem::replace(&mut w.name, name.to_string());
+        // Never a number another socket still goes by (a workspace's sockets trade names).
+        if old != name && !workers.values().any(|w| w.name == old) {
+            self.give_back(&old);
         }
     }
 

@@ -977,9 +977,13 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
                     op,
                     empty: Some(Empty::StreamEnded),
                     ..
-                } if !other_cause => {
-                    ended = ended.or(Some(*op));
+                } => {
+                    // Counted whatever came before (a call made is a call made); only the
+                    // end's telling needs the peer to have ended it.
                     calls.push(*op);
+                    if !other_cause {
+                        ended = ended.or(Some(*op));
+                    }
                 }
                 _ => {}
             }

@@ -2166,10 +2166,19 @@ fn a_name_given_and_renamed_at_once_is_not_skipped() {
     assert_eq!(name, "s4");
     d.ok(e, Op::Rename { name: "s4".into() });
     assert_eq!(made(&mut d).1, "s5");
+    // Two sockets trading numbers (a workspace's s2 and s1): neither goes back while the
+    // other has it.
+    let (f, name) = made(&mut d);
+    assert_eq!(name, "s6");
+    let (g, name) = made(&mut d);
+    assert_eq!(name, "s7");
+    d.ok(f, Op::Rename { name: "s7".into() });
+    d.ok(g, Op::Rename { name: "s6".into() });
+    assert_eq!(made(&mut d).1, "s8", "s7 is f's");
     // A name that only looks like one (s05) gives nothing back.
     d.ok(c, Op::Rename { name: "s05".into() });
     d.ok(c, Op::Rename { name: "c".into() });
-    assert_eq!(made(&mut d).1, "s6");
+    assert_eq!(made(&mut d).1, "s9");
     // Accepted connections likewise: conn1 renamed conn, the next is conn1 again.
     let (l, at) = d.listener(Family::Inet);
     let peer = std::net::TcpStream::connect(addr_of(&at)).unwrap();

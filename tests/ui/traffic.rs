@@ -206,7 +206,7 @@ fn an_empty_datagram_is_not_the_end_of_a_stream() {
     );
     click_socket_row(&mut h, "u");
     step_until_drawn(&mut h, "u's empty datagram", |h| {
-        h.query_by_label_contains("b'' (an empty datagram: UDP has no stream to end)")
+        h.query_by_label_contains("b'' (an empty datagram, not an end)")
             .is_some()
     });
     assert!(h.query_by_label_contains("(end of stream)").is_none());

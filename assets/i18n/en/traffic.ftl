@@ -54,7 +54,7 @@ traffic-dir-in = in
 traffic-dir-out = out
 # After b'' in a row of nothing received.
 traffic-end-of-stream = (end of stream)
-traffic-empty-datagram = (an empty datagram: UDP has no stream to end)
+traffic-empty-datagram = (an empty datagram, not an end)
 # The merged view: consecutive chunks of one direction, then their text.
 traffic-run = { $n } chunks, { $bytes } bytes:
 traffic-copy-text = Copy as text

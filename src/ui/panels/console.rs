@@ -19,6 +19,7 @@ const SIDE_BY_SIDE: f32 = 760.0;
 
 /// The consoles' switches, on the row of the bottom panel's tabs.
 pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
+    ui.separator();
     let mut split = split;
     if ui
         .checkbox(&mut split, t!("console-split"))

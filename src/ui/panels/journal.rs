@@ -76,7 +76,7 @@ pub fn show(
         });
 }
 
-/// One entry on one line: the Python line, its result after an arrow, and its timing.
+/// One entry on one line: the Python line, its timing, and its result after an arrow.
 /// What a narrow journal cuts off, hovering shows whole.
 fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
     ui.horizontal(|ui| {
@@ -87,12 +87,19 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
             ">>> "
         };
         let result = e.result.as_deref().unwrap_or_default();
-        // The call keeps most of the row; its result and timing the rest.
+        let timing = timing(e);
+        // The call keeps most of the row; its timing (a countdown can be long) and result
+        // the rest.
         let room = ui.available_width();
+        let timing_w: f32 = timing
+            .chars()
+            .map(|c| if c.is_ascii() { 7.5 } else { 13.0 })
+            .sum::<f32>()
+            + 16.0;
         let call_w = if result.is_empty() {
-            room - 90.0
+            room - timing_w
         } else {
-            room * 0.6
+            (room * 0.6).min(room - timing_w - 60.0)
         };
         let r = ui
             .scope(|ui| {
@@ -104,16 +111,6 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
                 )
             })
             .inner;
-        let timing = match (e.elapsed, e.deadline) {
-            (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
-            (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
-            (None, Some(dl)) => {
-                let left = dl.saturating_duration_since(Instant::now()).as_secs_f64();
-                t!("journal-waiting-timeout", secs = format!("{left:.1}"))
-            }
-            (None, None) if !e.done => t!("journal-waiting"),
-            _ => String::new(),
-        };
         if r.clicked() {
             ui.ctx().copy_text(e.line.clone());
         }
@@ -139,4 +136,18 @@ fn entry(ui: &mut egui::Ui, e: &crate::ui::journal::JournalEntry) {
             });
         }
     });
+}
+
+/// How long the call took, or how long it has left to wait.
+fn timing(e: &crate::ui::journal::JournalEntry) -> String {
+    match (e.elapsed, e.deadline) {
+        (Some(d), _) if d.as_secs_f64() >= 1.0 => format!("{:.1} s", d.as_secs_f64()),
+        (Some(d), _) => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+        (None, Some(dl)) => {
+            let left = dl.saturating_duration_since(Instant::now()).as_secs_f64();
+            t!("journal-waiting-timeout", secs = format!("{left:.1}"))
+        }
+        (None, None) if !e.done => t!("journal-waiting"),
+        _ => String::new(),
+    }
 }

@@ -280,7 +280,6 @@ pub fn bottom_tabs(
                 actions.push(Action::ShowBottom { page: this });
             }
         }
-        ui.separator();
         extra(ui, actions);
     });
     ui.separator();

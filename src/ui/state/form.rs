@@ -46,7 +46,8 @@ pub struct Form {
 impl Form {
     /// A socket that was bound or connected elsewhere (the console, a program, the kernel
     /// at a first sendto) shows where in its fields, as it would had they been used; what a
-    /// person typed there is kept (only a port field left empty, or bind's 0, is filled).
+    /// person typed there is kept (only a row with its port empty, or bind's 0, and its
+    /// host as a fresh page has it is filled).
     pub fn fill_from(
         &mut self,
         before: Option<&crate::engine::Snapshot>,
@@ -55,9 +56,21 @@ impl Form {
         fn ip(e: &crate::engine::Endpoint) -> Option<(String, u16)> {
             match e {
                 crate::engine::Endpoint::V4(a) => Some((a.ip().to_string(), a.port())),
+                crate::engine::Endpoint::V6(a) if a.scope_id() != 0 => {
+                    Some((format!("{}%{}", a.ip(), a.scope_id()), a.port()))
+                }
                 crate::engine::Endpoint::V6(a) => Some((a.ip().to_string(), a.port())),
                 _ => None,
             }
+        }
+        // A host as a fresh page has it (empty, loopback, every interface): one typed
+        // (a name, another address) keeps the row as typed, port included.
+        fn untouched(host: &str) -> bool {
+            let host = host.trim();
+            host.is_empty()
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|a| a.is_loopback() || a.is_unspecified())
         }
         let port_of = |s: Option<&crate::engine::Snapshot>, peer: bool| {
             s.and_then(|s| {
@@ -70,12 +83,18 @@ impl Form {
             .and_then(|e| e.port())
             .filter(|p| *p != 0)
         };
-        if port_of(before, true).is_none() && self.peer_port.trim().is_empty() {
+        if port_of(before, true).is_none()
+            && self.peer_port.trim().is_empty()
+            && untouched(&self.peer_host)
+        {
             if let Some((host, port)) = now.peer.as_ref().and_then(ip).filter(|a| a.1 != 0) {
                 (self.peer_host, self.peer_port) = (host, port.to_string());
             }
         }
-        if port_of(before, false).is_none() && matches!(self.bind_port.trim(), "" | "0") {
+        if port_of(before, false).is_none()
+            && matches!(self.bind_port.trim(), "" | "0")
+            && untouched(&self.bind_host)
+        {
             if let Some((host, port)) = now.local.as_ref().and_then(ip).filter(|a| a.1 != 0) {
                 (self.bind_host, self.bind_port) = (host, port.to_string());
             }

@@ -131,20 +131,11 @@ impl UiState {
                 Stage::Creating => {
                     let saved = r.plans[i].saved.clone();
                     self.fill_form(id, &saved);
-                    // Sockets of this opening that take other saved names hold theirs for
-                    // a moment only (the engine's numbers can be the saved ones: s1 saved,
-                    // s1 given to another socket of the file before it was renamed).
-                    let passing = |other: SocketId| {
-                        r.plans.iter().any(|p| {
-                            p.id == Some(other)
-                                && p.saved.name.is_some()
-                                && p.saved.name != saved.name
-                        })
-                    };
-                    let taken = saved.name.as_ref().is_some_and(|n| {
-                        self.sockets.values().any(|s| {
-                            !s.closed && s.info.id != id && s.info.name == *n && !passing(s.info.id)
-                        })
+                    // A socket of this opening may hold the saved name for a moment only:
+                    // the engine's numbers can be the file's names (s1 saved, s1 given to
+                    // another socket of the file before it was renamed).
+                    let taken = saved.name.as_deref().is_some_and(|n| {
+                        holds_for_good(&self.sockets, &r.plans, n, id, &mut Vec::new())
                     });
                     if taken {
                         r.renamed += 1;
@@ -552,5 +543,38 @@ fn to_reach(a: crate::engine::AddrSpec) -> crate::engine::AddrSpec {
             scope_id,
         },
         a => a,
+    }
+}
+
+/// Whether a live socket other than `asking` holds `name` and will keep it: one outside
+/// the opening does; one of the opening does unless it is going to its own saved name,
+/// which it gets unless that is held for good in turn (a cycle of names is a swap: each
+/// gets its own).
+fn holds_for_good(
+    sockets: &std::collections::BTreeMap<SocketId, crate::ui::state::SockView>,
+    plans: &[Plan],
+    name: &str,
+    asking: SocketId,
+    seen: &mut Vec<SocketId>,
+) -> bool {
+    let Some(holder) = sockets
+        .values()
+        .find(|s| !s.closed && s.info.id != asking && s.info.name == name)
+    else {
+        return false;
+    };
+    let holder = holder.info.id;
+    let Some(plan) = plans.iter().find(|p| p.id == Some(holder)) else {
+        return true;
+    };
+    match plan.saved.name.as_deref() {
+        Some(own) if own != name => {
+            if seen.contains(&holder) {
+                return false;
+            }
+            seen.push(holder);
+            holds_for_good(sockets, plans, own, holder, seen)
+        }
+        _ => true,
     }
 }
