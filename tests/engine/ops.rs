@@ -2182,15 +2182,19 @@ fn a_name_given_and_renamed_at_once_is_not_skipped() {
     // Accepted connections likewise: conn1 renamed conn, the next is conn1 again.
     let (l, at) = d.listener(Family::Inet);
     let peer = std::net::TcpStream::connect(addr_of(&at)).unwrap();
-    let (conn, _) = d.accept(l);
-    let ev = d.wait_for(
-        "conn's creation",
-        |e| matches!(e, Event::Created { info, .. } if info.id == conn),
-    );
-    let Event::Created { info, .. } = ev else {
-        unreachable!()
+    // The name an accepted connection was given, as its creation told it.
+    let accepted = |d: &mut Driver| {
+        let (id, _) = d.accept(l);
+        match d.wait_for(
+            "an accepted connection's creation",
+            |e| matches!(e, Event::Created { info, .. } if info.id == id),
+        ) {
+            Event::Created { info, .. } => (id, info.name),
+            _ => unreachable!(),
+        }
     };
-    assert_eq!(info.name, "conn1");
+    let (conn, name) = accepted(&mut d);
+    assert_eq!(name, "conn1");
     d.ok(
         conn,
         Op::Rename {
@@ -2198,15 +2202,7 @@ fn a_name_given_and_renamed_at_once_is_not_skipped() {
         },
     );
     let _again = std::net::TcpStream::connect(addr_of(&at)).unwrap();
-    let (next, _) = d.accept(l);
-    let ev = d.wait_for(
-        "the next connection's creation",
-        |e| matches!(e, Event::Created { info, .. } if info.id == next),
-    );
-    let Event::Created { info, .. } = ev else {
-        unreachable!()
-    };
-    assert_eq!(info.name, "conn1");
+    assert_eq!(accepted(&mut d).1, "conn1");
     drop(peer);
 }
 

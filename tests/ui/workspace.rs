@@ -75,6 +75,19 @@ fn workspace_menu(h: &mut H, item: &str) {
     click(h, item);
 }
 
+/// Opens `path` with the Workspace menu's file dialog and waits for the opening to end.
+fn open_from_menu(h: &mut H, dialogs: &ScriptedDialogs, path: PathBuf) {
+    dialogs.answer(Some(path));
+    workspace_menu(h, "Open workspace…");
+    step_until(h, "opened", |a| {
+        !a.state.opening()
+            && a.state
+                .workspace_status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Opened"))
+    });
+}
+
 fn notice(h: &H) -> String {
     h.state().state.workspace_status.clone().unwrap_or_default()
 }
@@ -511,15 +524,7 @@ fn hostile_workspace_files_are_refused_with_a_reason() {
          [[socket]]\nname = \"f\"\nfamily = \"inet\"\ntype = \"dgram\"\n[socket.bind]\nhost = \"127.0.0.1\"\nport = 0\n[socket.connect]\nsocket = \"e\"\n"
             .as_bytes(),
     );
-    dialogs.answer(Some(odd.clone()));
-    workspace_menu(&mut h, "Open workspace…");
-    step_until(&mut h, "opened", |a| {
-        !a.state.opening()
-            && a.state
-                .workspace_status
-                .as_deref()
-                .is_some_and(|s| s.starts_with("Opened"))
-    });
+    open_from_menu(&mut h, &dialogs, odd.clone());
     // Every socket made, and the opening ended: a refused bind (a, c) does not keep d
     // waiting, and e and f, each connected to the other, do not wait for each other.
     assert_eq!(h.state().state.sockets.len(), 6, "{}", notice(&h));
@@ -588,15 +593,7 @@ fn saved_names_come_back_unless_another_socket_has_them() {
         },
     );
     step_until(&mut h, "x named", |a| a.state.name_of(x) == "x");
-    dialogs.answer(Some(path.clone()));
-    workspace_menu(&mut h, "Open workspace…");
-    step_until(&mut h, "opened", |a| {
-        !a.state.opening()
-            && a.state
-                .workspace_status
-                .as_deref()
-                .is_some_and(|s| s.starts_with("Opened"))
-    });
+    open_from_menu(&mut h, &dialogs, path.clone());
     assert!(
         notice(&h).ends_with("3 sockets made. One socket kept the name socklab gave it: its own is taken here by another."),
         "{}",
