@@ -211,6 +211,8 @@ pub enum Cause {
     KernelState,
     /// socklab closed it (the engine shut down, a responder hung up).
     ClosedBySocklab,
+    /// The kernel gave an unbound datagram socket an address at its first sendto.
+    KernelBound,
 }
 
 impl fmt::Display for Cause {
@@ -224,6 +226,7 @@ impl fmt::Display for Cause {
             Cause::Internal => "an internal error",
             Cause::KernelState => "the kernel's TCP state",
             Cause::ClosedBySocklab => "closed by socklab",
+            Cause::KernelBound => "the kernel bound it at its first sendto",
         })
     }
 }

@@ -85,6 +85,7 @@ pub fn cause(cause: Cause) -> String {
         Cause::Handshake => t!("inspector-cause-handshake"),
         Cause::KernelState => t!("inspector-cause-kernel"),
         Cause::ClosedBySocklab => t!("inspector-cause-socklab"),
+        Cause::KernelBound => t!("inspector-cause-kernel-bound"),
     }
 }
 

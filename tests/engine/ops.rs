@@ -214,6 +214,49 @@ fn udp_keeps_boundaries_tcp_coalesces() {
     assert_eq!(d.recv(conn, 100), b"abbccc", "a stream has no boundaries");
 }
 
+/// A UDP socket nobody bound is bound by the kernel at its first sendto, even one that
+/// fails past the address check (port 0: EINVAL, as CPython raises, with the port taken):
+/// from then on it is bound, and says who bound it.
+#[test]
+fn the_kernel_binds_a_udp_socket_at_its_first_sendto() {
+    use socklab::engine::note::Cause;
+    use socklab::engine::SockState;
+    let mut d = Driver::new();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    let dest = d.bind_loopback(u, Family::Inet).to_spec().unwrap();
+    for (fails, to) in [(false, dest), (true, loopback(Family::Inet, 0))] {
+        let v = d.create(Family::Inet, Kind::Dgram);
+        d.snapshot_until(
+            v,
+            "no port yet",
+            |s| matches!(s.local, Some(Endpoint::V4(a)) if a.port() == 0),
+        );
+        let op = Op::SendTo {
+            data: b"hi".to_vec(),
+            flags: 0,
+            addr: to,
+        };
+        if fails {
+            assert_eq!(d.err(v, op).errno(), Some(libc::EINVAL));
+        } else {
+            d.ok(v, op);
+        }
+        let ev = d.wait_for(
+            "bound by the kernel",
+            |e| matches!(e, Event::State { id, to: SockState::Bound, .. } if *id == v),
+        );
+        let Event::State { from, cause, .. } = ev else {
+            unreachable!()
+        };
+        assert_eq!((from, cause), (SockState::Created, Cause::KernelBound));
+        d.snapshot_until(
+            v,
+            "its port",
+            |s| matches!(s.local, Some(Endpoint::V4(a)) if a.port() != 0),
+        );
+    }
+}
+
 /// Each chunk names the call that moved it, as Python names it: the diagram writes it on
 /// the chunk's row (a learner typed sendto and recvfrom, not send and recv).
 #[test]

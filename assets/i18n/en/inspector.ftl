@@ -55,7 +55,7 @@ inspector-why-doubled-held = doubled for bookkeeping and held between its minimu
 inspector-why-adjusts = the kernel adjusts it
 
 # What each state means (tooltips of the sockets list, the inspector and the timeline).
-inspector-sock-created = created: socket() made it; it has no address yet. Next: bind() to give it one, connect() (the kernel picks a local port), or listen() (the kernel binds every interface).
+inspector-sock-created = created: socket() made it; it has no address yet. Next: bind() to give it one, connect() (the kernel picks a local port), or listen() (the kernel binds every interface); a UDP socket's first sendto() makes the kernel bind it too.
 inspector-sock-bound = bound: it has its local address. Next: listen() to take connections, connect() to a peer, or (UDP) recvfrom/sendto.
 inspector-sock-listening = listening: the kernel completes handshakes and queues the connections (up to the backlog). Next: accept() takes one; close() stops listening.
 inspector-sock-connecting = connecting: the SYN is sent and the kernel waits for the answer. Out: the handshake completes (connected), the peer refuses (back to where it was), or the connect times out.
@@ -103,6 +103,7 @@ inspector-cause-internal = an internal error
 inspector-cause-handshake = the handshake completed
 inspector-cause-kernel = the kernel's TCP state
 inspector-cause-socklab = closed by socklab
+inspector-cause-kernel-bound = the kernel gave it an address at its first sendto
 
 # An option's value as the kernel holds it (numbers and names stay).
 inspector-opt-unavailable = unavailable ({ $errno })

@@ -44,7 +44,7 @@ inspector-why-doubled-held = 内核把它翻倍用于内部记账，并限制在
 inspector-why-adjusts = 内核对它做了调整
 
 # 每个状态的含义（套接字列表、检查器和时间线的提示）。
-inspector-sock-created = created（已创建）：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址；或者 connect()（内核会自动选一个本地端口）；或者 listen()（内核会把它绑定到所有网络接口）。
+inspector-sock-created = created（已创建）：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址；或者 connect()（内核会自动选一个本地端口）；或者 listen()（内核会把它绑定到所有网络接口）；UDP 套接字第一次 sendto() 时，内核也会自动绑定它。
 inspector-sock-bound = bound（已绑定）：它已经有了本地地址。下一步：listen() 开始接受连接；connect() 连接到对端；或者（UDP）直接 recvfrom/sendto。
 inspector-sock-listening = listening（监听中）：内核会替它完成握手，并把连接放进队列排队（最多 backlog 个）。下一步：accept() 取出一个连接；close() 停止监听。
 inspector-sock-connecting = connecting（连接中）：SYN 已经发出，内核正在等待对端回应。离开此状态：握手完成（变为 connected）；对端拒绝（回到原来的状态）；或者连接超时。
@@ -92,6 +92,7 @@ inspector-cause-internal = 内部错误
 inspector-cause-handshake = 握手完成
 inspector-cause-kernel = 内核的 TCP 状态
 inspector-cause-socklab = 由 socklab 关闭
+inspector-cause-kernel-bound = 内核在第一次 sendto 时给了它地址
 
 # 内核中选项的值（数字和名字保持原样）。
 inspector-opt-unavailable = 无法读取（{ $errno }）

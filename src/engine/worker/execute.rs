@@ -314,6 +314,20 @@ impl Worker {
         }
     }
 
+    /// A datagram socket nobody bound is bound by the kernel at its first sendto (even one
+    /// that fails past the address check): it has a port now, so it is no longer "created".
+    pub(super) fn see_kernel_bind(&mut self) {
+        let bound = match self.sock.local_addr().map(|a| Endpoint::from_sockaddr(&a)) {
+            Ok(Endpoint::V4(a)) => a.port() != 0,
+            Ok(Endpoint::V6(a)) => a.port() != 0,
+            Ok(Endpoint::Unix(p)) => !p.is_empty(),
+            _ => false,
+        };
+        if bound {
+            self.set_state(SockState::Bound, Cause::KernelBound);
+        }
+    }
+
     pub(super) fn local_shown(&self) -> Option<String> {
         self.sock
             .local_addr()

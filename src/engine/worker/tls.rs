@@ -107,11 +107,15 @@ impl Worker {
         flags: i32,
     ) -> io::Result<usize> {
         self.delivery.write_began = Some(std::time::SystemTime::now());
-        match (self.tls.as_deref_mut(), to) {
+        let r = match (self.tls.as_deref_mut(), to) {
             (Some(layer), _) => layer.send(&self.sock, data),
             (None, Some(sa)) => self.sock.send_to_with_flags(data, sa, flags),
             (None, None) => self.sock.send_with_flags(data, flags),
+        };
+        if to.is_some() && self.state == SockState::Created {
+            self.see_kernel_bind();
         }
+        r
     }
 
     /// What the TLS session needs from the socket (records to write, a handshake to read).
