@@ -84,6 +84,8 @@ fn run_statement(session: &Session, text: &str) -> Ended {
             }
             // Only files send these; this console runs statements.
             Output::Source { .. } | Output::AtLine { .. } => {}
+            // The window's word, not Python's output: python3 prints none.
+            Output::Explained { .. } => {}
             Output::Done { raised } => {
                 if let Some(h) = held.take() {
                     if raised {

@@ -39,6 +39,10 @@ pub enum Output {
     /// Stepping through a file: it stopped before running this line (1-based) and waits
     /// for Session::step.
     AtLine { line: u32 },
+    /// socklab's word on the error just shown, which a socket call raised: what the
+    /// kernel's answer means and what to do, in the window's language. Not Python's output
+    /// (`socklab run -i` leaves it out).
+    Explained { text: String },
     /// The statement ended; `raised`: with an exception, whose last traceback line was
     /// the last Text (SystemExit: the Exit before).
     Done { raised: bool },
@@ -654,6 +658,7 @@ fn running(
     body: impl FnOnce() -> PyResult<PyObjectRef>,
 ) -> PyResult<PyObjectRef> {
     ids.running.store(id, Ordering::SeqCst);
+    super::explained::forget();
     let result = if id <= ids.interrupt.load(Ordering::SeqCst) {
         // Interrupted before it began.
         ids.delivered.store(id, Ordering::SeqCst);
@@ -685,20 +690,34 @@ fn running(
 /// last line.
 fn ended(vm: &VirtualMachine, sink: &Sink, result: PyResult<PyObjectRef>, traceback: bool) -> bool {
     match result {
-        Ok(_) => false,
+        Ok(_) => {
+            super::explained::forget();
+            false
+        }
         Err(e) if e.fast_isinstance(vm.ctx.exceptions.system_exit) => {
+            super::explained::forget();
             let code = vm.handle_exit_exception(e);
             send_output(sink, Output::Exit { code });
             true
         }
         Err(e) if traceback => {
+            let word = super::explained::take_for(&e);
             super::show_uncaught(vm, e);
+            explain(sink, word);
             true
         }
         Err(e) => {
+            let word = super::explained::take_for(&e);
             show_error(vm, sink, e);
+            explain(sink, word);
             true
         }
+    }
+}
+
+fn explain(sink: &Sink, word: Option<String>) {
+    if let Some(text) = word {
+        send_output(sink, Output::Explained { text });
     }
 }
 

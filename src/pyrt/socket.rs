@@ -320,6 +320,12 @@ mod _socklab {
 
     /// An OpError as the exception CPython raises for it.
     fn op_error(vm: &VirtualMachine, e: &OpError) -> PyBaseExceptionRef {
+        let exc = python_error(vm, e);
+        crate::pyrt::explained::remember(&exc, e);
+        exc
+    }
+
+    fn python_error(vm: &VirtualMachine, e: &OpError) -> PyBaseExceptionRef {
         match &e.kind {
             ErrorKind::Os { errno } => errno_error(vm, *errno),
             ErrorKind::Timeout => {

@@ -50,6 +50,8 @@ pub enum LineKind {
     Error,
     /// socklab's own word (the session started, ended).
     Note,
+    /// socklab's word on the error above it: what it means here and what to do.
+    Explained,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -494,6 +496,10 @@ impl Console {
                             LineKind::Output
                         };
                         self.write(kind, &text);
+                    }
+                    Output::Explained { text } => {
+                        self.open_line = false;
+                        self.push(LineKind::Explained, &text);
                     }
                     Output::Exit { code } => {
                         self.open_line = false;

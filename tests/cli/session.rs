@@ -22,7 +22,7 @@ fn collect(rx: &crossbeam_channel::Receiver<Output>) -> (String, bool) {
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
             Ok(Output::Done { raised }) => return (text, raised),
             Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
-            Ok(Output::Source { .. } | Output::AtLine { .. }) => {}
+            Ok(Output::Source { .. } | Output::AtLine { .. } | Output::Explained { .. }) => {}
             Err(e) => panic!("the statement did not end ({e:?}); it printed {text:?}"),
         }
     }
@@ -327,6 +327,7 @@ fn step_through(
                 s.step(if go_on { Step::Line } else { Step::Continue });
             }
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
+            Ok(Output::Explained { .. }) => {}
             Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
             Ok(Output::Done { raised }) => {
                 let (shown, read) = source.expect("the file's text came first");
@@ -423,4 +424,44 @@ fn a_file_waiting_at_a_line_is_interrupted_and_a_missing_one_is_said_as_python3_
         )
     );
     assert_eq!(run(&s, "1 + 1"), ("2\n".into(), false));
+}
+
+/// A file's uncaught socket error: its whole traceback as python3 prints it, then the
+/// window's word on it (apart, for the console to show), then the end.
+#[test]
+fn a_files_uncaught_socket_error_is_explained_after_its_traceback() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("refused.py");
+    std::fs::write(
+        &path,
+        "import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 1))\n",
+    )
+    .unwrap();
+    let s = Session::start("test-session").unwrap();
+    let (_, rx) = s.run_file(&path, &[], false);
+    let until = Instant::now() + DEADLINE;
+    let mut seen = Vec::new();
+    loop {
+        match rx.recv_deadline(until) {
+            Ok(Output::Text { text, .. }) => seen.push(format!("text {text}")),
+            Ok(Output::Explained { text }) => seen.push(format!("explained {text}")),
+            Ok(Output::Done { raised }) => {
+                assert!(raised);
+                break;
+            }
+            Ok(_) => {}
+            Err(e) => panic!("the file did not end ({e:?}): {seen:?}"),
+        }
+    }
+    let last = seen.len() - 1;
+    assert!(
+        seen[last].starts_with("explained ") && seen[last].contains("127.0.0.1:1"),
+        "{seen:?}"
+    );
+    assert!(
+        seen[..last]
+            .concat()
+            .contains("ConnectionRefusedError: [Errno 111] Connection refused"),
+        "{seen:?}"
+    );
 }

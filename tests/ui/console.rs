@@ -111,7 +111,12 @@ fn console_sockets_appear_by_their_names_and_the_windows_are_used_from_the_conso
     );
     // An error is the console's last traceback line, and the session goes on.
     let out = run(&mut h, "srv.connect(('127.0.0.1', 1))");
-    assert_eq!(out.last().map(|l| l.0), Some(LineKind::Error), "{out:?}");
+    let kinds: Vec<LineKind> = out.iter().map(|l| l.0).collect();
+    assert_eq!(
+        kinds[1..],
+        [LineKind::Error, LineKind::Explained],
+        "{out:?}"
+    );
     let out = run(&mut h, "cli.getpeername() == srv.getsockname()");
     assert_eq!(out.last(), Some(&(LineKind::Output, "True".to_string())));
     // Nothing asks for a repaint every frame with the console open (run() panics if so).
@@ -683,6 +688,12 @@ fn a_socket_connected_in_the_console_shows_its_addresses_on_its_page() {
         )
     );
     // Bound by the kernel at its first sendto, to every interface; not connected.
+    step_until(&mut h, "u bound", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "u" && s.state() == SockState::Bound)
+    });
     let u_local = port(&h, "u", false).unwrap();
     assert_eq!(
         form(&h, "u"),
@@ -693,4 +704,97 @@ fn a_socket_connected_in_the_console_shows_its_addresses_on_its_page() {
             String::new()
         )
     );
+}
+
+/// A socket call's error that nobody caught is followed by socklab's word on it, in the
+/// window's language and apart from Python's line (which stays python3's): the port in
+/// TIME_WAIT says so, with what to do. A caught error, or one of Python's own, has none.
+#[test]
+fn an_uncaught_socket_error_is_explained_under_pythons_line() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+            "addr = srv.getsockname()",
+            "cli = socket.create_connection(addr)",
+            "conn, _ = srv.accept()",
+            // The server's side closes first: its end of the connection waits in TIME_WAIT.
+            "conn.close()",
+            "cli.recv(1)",
+            "ends = (addr, cli.getsockname())",
+            "cli.close()",
+            "srv.close()",
+            "again = socket.socket()",
+        ],
+    );
+    // The kernel's table says TIME_WAIT before the bind is tried.
+    let ends = run(&mut h, "ends");
+    let ports: Vec<u16> = ends[1]
+        .1
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|p| p.parse().ok())
+        .filter(|p| *p > 255)
+        .collect();
+    let [server, client] = ports[..] else {
+        panic!("{ends:?}")
+    };
+    let at = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let until = std::time::Instant::now() + DEADLINE;
+    while socklab::engine::inspect::tcp_lookup(at(server), at(client))
+        .flatten()
+        .map(|e| e.state)
+        != Some(socklab::engine::inspect::TcpState::TimeWait)
+    {
+        assert!(
+            std::time::Instant::now() < until,
+            "no TIME_WAIT for {ends:?}"
+        );
+        std::thread::yield_now();
+    }
+    let out = run(&mut h, "again.bind(addr)");
+    assert_eq!(out.len(), 3, "{out:?}");
+    assert_eq!(
+        out[1],
+        (
+            LineKind::Error,
+            "OSError: [Errno 98] Address already in use".to_string()
+        )
+    );
+    let (kind, word) = &out[2];
+    assert_eq!(*kind, LineKind::Explained);
+    assert!(
+        word.contains("TIME_WAIT") && word.contains("SO_REUSEADDR"),
+        "{word}"
+    );
+    // Caught, it is the program's business: nothing is added.
+    let out = run(
+        &mut h,
+        "try:\n    again.bind(addr)\nexcept OSError as e:\n    print(e.errno)\n",
+    );
+    assert_eq!(
+        out.last(),
+        Some(&(LineKind::Output, "98".to_string())),
+        "{out:?}"
+    );
+    assert!(out.iter().all(|l| l.0 != LineKind::Explained), "{out:?}");
+    // An error raised again by the program is the same error: explained.
+    let out = run(
+        &mut h,
+        "try:\n    again.connect(('127.0.0.1', 1))\nexcept OSError:\n    raise\n",
+    );
+    assert_eq!(
+        out.last().map(|l| l.0),
+        Some(LineKind::Explained),
+        "{out:?}"
+    );
+    assert!(out.last().unwrap().1.contains("127.0.0.1:1"), "{out:?}");
+    // Python's own errors are Python's to explain.
+    let out = run(&mut h, "1/0");
+    assert_eq!(out.last().map(|l| l.0), Some(LineKind::Error), "{out:?}");
 }

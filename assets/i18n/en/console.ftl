@@ -9,6 +9,9 @@ console-session-ended = (the session ended: exit code { $code }; the next statem
 console-session-lost = (the Python session stopped: an internal check of RustPython, which socklab embeds, failed; its sockets stay in the list, and the next statement starts a new session)
 console-no-thread = the Python console cannot start its thread: { $error }
 console-more-characters = ({ $n } more characters not shown)
+# socklab's word under an error a socket call raised in the console (Python's line stays as python3 prints it).
+console-explained = → socklab: { $why } { $hint }
+console-explained-why = → socklab: { $why }
 
 # The panel.
 console-split = Two consoles side by side

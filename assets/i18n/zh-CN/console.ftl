@@ -9,6 +9,9 @@ console-session-ended = （会话已结束：退出码 { $code }；下一条语�
 console-session-lost = （Python 会话停止了：socklab 内嵌的 RustPython 的一项内部检查失败；它的套接字仍留在列表中，下一条语句会开始新的会话）
 console-no-thread = Python 控制台无法启动它的线程：{ $error }
 console-more-characters = （还有 { $n } 个字符未显示）
+# socklab's word under an error a socket call raised in the console (Python's line stays as python3 prints it).
+console-explained = → socklab：{ $why }{ $hint }
+console-explained-why = → socklab：{ $why }
 
 # 面板。
 console-split = 并排两个控制台

@@ -393,6 +393,12 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
     let columns = ((ui.available_width() - 16.0) / cell).floor().max(20.0) as usize;
     let (starts, total) = console.wrapped(columns);
     let error = Color32::from_rgb(230, 80, 70);
+    // socklab's word under an error: apart from Python's text, readable in either theme.
+    let explained = if ui.visuals().dark_mode {
+        Color32::from_rgb(120, 170, 230)
+    } else {
+        Color32::from_rgb(30, 90, 170)
+    };
     egui::ScrollArea::vertical()
         .id_salt(("console", console.which))
         .auto_shrink([false, false])
@@ -412,6 +418,7 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
                     LineKind::Output => text,
                     LineKind::Error => text.color(error),
                     LineKind::Note => text.weak().italics(),
+                    LineKind::Explained => text.color(explained),
                 };
                 let r = ui.add(
                     egui::Label::new(text)
