@@ -84,6 +84,22 @@ fn run_lesson_in(h: &mut H, key: &str, port: u16) {
             );
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
+        // The step's own socket is the one selected (the inspector and diagrams it points
+        // at show it): the newest of its name.
+        let st = &h.state().state;
+        let newest = st
+            .sockets
+            .values()
+            .filter(|v| v.info.name == step.show)
+            .map(|v| v.info.id)
+            .max();
+        assert!(
+            newest.is_some() && st.selected == newest,
+            "{key} step {}: {} is not selected\n{}",
+            n + 1,
+            step.show,
+            seen(h)
+        );
         let look = socklab::i18n::text(step.look, None);
         step_until_drawn(h, &format!("{key} step {} √", n + 1), |h| {
             h.query_by_label(&format!("√ Seen: {look}")).is_some()
@@ -162,6 +178,34 @@ fn a_lesson_runs_again_in_the_same_window() {
     run_lesson_in(&mut h, "threads", port);
     run_lesson_in(&mut h, "threads", port);
     run_lesson_in(&mut h, "echo", port);
+}
+
+/// A step selects its socket once: a socket the learner picks after is not taken away.
+#[test]
+fn a_step_selects_its_socket_and_leaves_the_learners_choice() {
+    let mut h = harness();
+    click(&mut h, "Lessons");
+    click(&mut h, &socklab::i18n::text(LESSONS[0].title, None));
+    h.state_mut().state.lesson.as_mut().unwrap().port = free_port();
+    click(&mut h, "Run it");
+    step_until(&mut h, "srv selected", |a| {
+        a.state
+            .selected
+            .and_then(|id| a.state.sockets.get(&id))
+            .is_some_and(|v| v.info.name == "srv")
+    });
+    click(&mut h, "New UDP");
+    step_until(&mut h, "the new socket selected", |a| {
+        a.state
+            .selected
+            .and_then(|id| a.state.sockets.get(&id))
+            .is_some_and(|v| v.info.name != "srv")
+    });
+    let chosen = h.state().state.selected;
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(h.state().state.selected, chosen);
 }
 
 #[test]

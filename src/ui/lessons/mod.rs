@@ -41,6 +41,9 @@ pub struct Step {
     pub code: &'static [Code],
     /// What to look at, said when it is seen (message id).
     pub look: &'static str,
+    /// The socket the step is about (its name in the consoles): selected when it appears,
+    /// so the inspector and the diagrams the step points at show it, not an older one.
+    pub show: &'static str,
     pub check: fn(&Seen) -> bool,
 }
 
@@ -57,6 +60,9 @@ pub struct LessonRun {
     /// Each console's transcript length when the step shown was entered: what a step's
     /// check reads of the consoles is printed since.
     pub from: [u64; 2],
+    /// The socket selected for the step shown (its `show`): selected once, so a click on
+    /// another is not undone, unless a newer socket takes that name.
+    pub shown: Option<SocketId>,
 }
 
 impl LessonRun {
@@ -69,6 +75,7 @@ impl LessonRun {
             port: port.unwrap_or(l.port),
             after: s.sockets.keys().next_back().copied(),
             from: [0, 1].map(|k| s.consoles[k].printed()),
+            shown: None,
         })
     }
 
@@ -76,6 +83,18 @@ impl LessonRun {
     pub fn go(&mut self, step: usize, s: &UiState) {
         self.step = step.min(self.passed.len().saturating_sub(1));
         self.from = [0, 1].map(|k| s.consoles[k].printed());
+        self.shown = None;
+    }
+
+    /// The step's socket when it is to be selected now: it appeared (or a newer one took
+    /// its name) since the step was entered.
+    pub fn to_show(&mut self, s: &UiState) -> Option<SocketId> {
+        let name = self.lesson().steps.get(self.step)?.show;
+        let id = (Seen { s, run: self }).sock(name)?.info.id;
+        (self.shown != Some(id)).then(|| {
+            self.shown = Some(id);
+            id
+        })
     }
 
     pub fn lesson(&self) -> &'static Lesson {
@@ -385,6 +404,9 @@ impl UiState {
             }
         }
         if let Some(mut run) = self.lesson.take() {
+            if let Some(id) = run.to_show(self) {
+                self.selected = Some(id);
+            }
             if run.tick(self) && run.done() {
                 let key = run.lesson().key.to_string();
                 if !self.settings.lessons_done.contains(&key) {
