@@ -7,7 +7,7 @@
 mod args;
 pub mod cjk;
 mod engine_link;
-mod explained;
+pub mod explained;
 pub use engine_link::Calls;
 pub mod guard;
 mod interactive;

@@ -39,10 +39,10 @@ pub enum Output {
     /// Stepping through a file: it stopped before running this line (1-based) and waits
     /// for Session::step.
     AtLine { line: u32 },
-    /// socklab's word on the error just shown, which a socket call raised: what the
-    /// kernel's answer means and what to do, in the window's language. Not Python's output
-    /// (`socklab run -i` leaves it out).
-    Explained { text: String },
+    /// The error just shown was a socket call's: the window says what the kernel's
+    /// answer means and what to do (`explained::word`, in its language). Not Python's
+    /// output (`socklab run -i` leaves it out).
+    Explained { error: Box<crate::engine::OpError> },
     /// The statement ended; `raised`: with an exception, whose last traceback line was
     /// the last Text (SystemExit: the Exit before).
     Done { raised: bool },
@@ -715,9 +715,14 @@ fn ended(vm: &VirtualMachine, sink: &Sink, result: PyResult<PyObjectRef>, traceb
     }
 }
 
-fn explain(sink: &Sink, word: Option<String>) {
-    if let Some(text) = word {
-        send_output(sink, Output::Explained { text });
+fn explain(sink: &Sink, error: Option<crate::engine::OpError>) {
+    if let Some(error) = error {
+        send_output(
+            sink,
+            Output::Explained {
+                error: Box::new(error),
+            },
+        );
     }
 }
 

@@ -497,9 +497,10 @@ impl Console {
                         };
                         self.write(kind, &text);
                     }
-                    Output::Explained { text } => {
+                    Output::Explained { error } => {
                         self.open_line = false;
-                        self.push(LineKind::Explained, &text);
+                        let word = crate::pyrt::explained::word(&error);
+                        self.push(LineKind::Explained, &word);
                     }
                     Output::Exit { code } => {
                         self.open_line = false;

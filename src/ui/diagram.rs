@@ -1111,6 +1111,8 @@ pub fn spaced_labels(spans: &[(f32, f32)], end: f32, gap: f32) -> Vec<bool> {
 
 /// The state timeline of these sockets: the axis is the events of all of them in order
 /// (a column each), so calls milliseconds apart and a TIME_WAIT of a minute both read.
+/// Bytes and segments have no place on it (the calls that moved them do): a column each
+/// would push the first states out of view.
 pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, Vec<Track>) {
     let mut axis = Vec::new();
     let mut tracks: Vec<Track> = lanes
@@ -1121,11 +1123,14 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
         })
         .collect();
     for beat in story.of(lanes) {
-        let k = axis.len();
-        axis.push(beat.at);
+        if matches!(beat.what, What::Bytes { .. } | What::Segment { .. }) {
+            continue;
+        }
         let Some(t) = lanes.iter().position(|l| *l == beat.id) else {
             continue;
         };
+        let k = axis.len();
+        axis.push(beat.at);
         let track = &mut tracks[t];
         let begin = |list: &mut Vec<Stretch>, state: StretchState| {
             if let Some(last) = list.last_mut() {

@@ -444,7 +444,7 @@ fn a_files_uncaught_socket_error_is_explained_after_its_traceback() {
     loop {
         match rx.recv_deadline(until) {
             Ok(Output::Text { text, .. }) => seen.push(format!("text {text}")),
-            Ok(Output::Explained { text }) => seen.push(format!("explained {text}")),
+            Ok(Output::Explained { error }) => seen.push(format!("explained {error:?}")),
             Ok(Output::Done { raised }) => {
                 assert!(raised);
                 break;

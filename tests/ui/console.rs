@@ -797,4 +797,15 @@ fn an_uncaught_socket_error_is_explained_under_pythons_line() {
     // Python's own errors are Python's to explain.
     let out = run(&mut h, "1/0");
     assert_eq!(out.last().map(|l| l.0), Some(LineKind::Error), "{out:?}");
+    // In the window's language (the session's thread has none): Python's line stays.
+    crate::language::to_chinese(&mut h);
+    let out = run(&mut h, "again.connect(('127.0.0.1', 1))");
+    assert_eq!(
+        out[1].1, "ConnectionRefusedError: [Errno 111] Connection refused",
+        "{out:?}"
+    );
+    assert!(
+        out[2].1.starts_with("→ socklab：") && out[2].1.contains("先启动服务器"),
+        "{out:?}"
+    );
 }

@@ -746,6 +746,27 @@ fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
     assert_eq!(track.kernel.last().unwrap().to, None);
     assert!(track.calls.iter().any(|(_, c)| c == "close()"));
     assert!(axis.len() >= track.socket.len());
+    // Every column is a state beginning or ending, or a call: bytes and segments take
+    // none (each had a column, and the first states went out of view).
+    let used: std::collections::BTreeSet<usize> = tracks
+        .iter()
+        .flat_map(|t| {
+            let stretches = t.socket.iter().chain(&t.kernel);
+            stretches
+                .flat_map(|s| [Some(s.from), s.to])
+                .flatten()
+                .chain(t.calls.iter().map(|(k, _)| *k))
+                .collect::<Vec<_>>()
+        })
+        // A stretch ending at the axis' length lasts until now.
+        .filter(|k| *k < axis.len())
+        .collect();
+    assert_eq!(
+        used,
+        (0..axis.len()).collect(),
+        "columns of nothing among {}",
+        axis.len()
+    );
     click(&mut h, "State timeline");
     step_until_drawn(&mut h, "TIME_WAIT with its seconds", |h| {
         // Its own bar, "TIME_WAIT 59 s" (the list's row says more around it).
@@ -768,6 +789,40 @@ fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
             t.starts_with("TIME_WAIT: both sides closed and this side closed first")
         })
     });
+}
+
+/// A timeline wider than its panel opens at now, and says how many columns are off to the
+/// left, with a button that scrolls back to the first.
+#[test]
+fn a_timeline_cut_at_the_left_says_so_and_scrolls_back() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(900.0, 700.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    converse(&mut h);
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "State timeline");
+    let earlier = |h: &H| {
+        h.query_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.starts_with("← ") && l.ends_with(" earlier columns"))
+        })
+        .count()
+    };
+    step_until_drawn(&mut h, "the columns off to the left said", |h| {
+        earlier(h) == 1
+    });
+    h.get_by(|n| {
+        n.label()
+            .is_some_and(|l| l.starts_with("← ") && l.ends_with(" earlier columns"))
+    })
+    .click();
+    step_until_drawn(&mut h, "back at the first column", |h| earlier(h) == 0);
+    // It stays there (no longer stuck to now).
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(earlier(&h), 0);
+    assert!(text_drawn(&h, |t| t == "created"));
 }
 
 /// The boundary view drawn by wgpu on Mesa's software renderer, compared with

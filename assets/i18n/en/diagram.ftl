@@ -36,7 +36,9 @@ diagram-bytes-sent = { $name } sent { $n } bytes:
 diagram-bytes-gone = Those bytes are no longer kept (the traffic log's cap let them go).
 
 # The state timeline.
-diagram-timeline-about = Each socket's states, one column per event (time at the top): the socket as the window sees it, and under it the kernel's TCP state once the connection is closing; the calls that moved it below. Hover a state for what it means.
+diagram-timeline-about = Each socket's states, one column per call or change of state (time at the top): the socket as the window sees it, and under it the kernel's TCP state once the connection is closing; the calls that moved it below. Hover a state for what it means.
+diagram-timeline-earlier = ← { $n } earlier columns
+diagram-timeline-earlier-tip = The timeline opens at now; this scrolls back to its first column (the scroll bar below moves it too).
 diagram-now = now
 diagram-kernel = kernel
 diagram-kernel-later = the kernel's TCP state shows here once the connection closes (FIN_WAIT, TIME_WAIT…)

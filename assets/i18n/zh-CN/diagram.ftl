@@ -35,7 +35,9 @@ diagram-bytes-sent = { $name } 发送了 { $n } 字节：
 diagram-bytes-gone = 这些字节已不再保留（流量记录的容量上限让它们被丢弃了）。
 
 # 状态时间线。
-diagram-timeline-about = 每个套接字的状态，每个事件一列（时间在顶部）：上面是窗口看到的套接字状态，连接关闭时下面是内核的 TCP 状态；再下面是引起变化的调用。鼠标悬停在状态上可查看含义。
+diagram-timeline-about = 每个套接字的状态，每个调用或状态变化一列（时间在顶部）：上面是窗口看到的套接字状态，连接关闭时下面是内核的 TCP 状态；再下面是引起变化的调用。鼠标悬停在状态上可查看含义。
+diagram-timeline-earlier = ← 左边还有 { $n } 列更早的
+diagram-timeline-earlier-tip = 时间线打开时显示“现在”；点这里滚回第一列（下面的滚动条也可以拖动）。
 diagram-now = 现在
 diagram-kernel = 内核
 diagram-kernel-later = 连接关闭后，这里显示内核的 TCP 状态（FIN_WAIT、TIME_WAIT 等）
