@@ -344,6 +344,7 @@ impl eframe::App for SocklabApp {
                 None => ctx.request_repaint_after(Duration::from_millis(50)),
             }
         }
+        self.state.first_hint_tick();
         if !self.state.lesson_queue.is_empty() {
             // Run it waits for a console to finish; its output wakes the window, but a
             // console that finished quietly does not.

@@ -88,12 +88,39 @@ impl UiState {
         if c.state() != crate::engine::SockState::Connected {
             return None;
         }
-        c.status = Some(t!("first-run-hint"));
+        let hint = t!("first-run-hint");
+        c.status = Some(hint.clone());
         // Also at the top, where it is seen whatever the window's size (the page's status
         // line can be below the fold).
-        self.workspace_status = Some(t!("first-run-hint"));
+        self.workspace_status = Some(hint.clone());
+        self.first_hinted = Some((id, hint));
         self.selected = Some(id);
         self.first_client = None;
         Some(true)
+    }
+
+    /// The first start's hint goes once it is done or no longer true: the echo came back,
+    /// or the client is no longer connected to its server (closed, the server gone).
+    pub fn first_hint_tick(&mut self) {
+        let Some((id, hint)) = &self.first_hinted else {
+            return;
+        };
+        let holds = self.sockets.get(id).is_some_and(|c| {
+            !c.closed
+                && c.state() == crate::engine::SockState::Connected
+                && c.traffic.totals.bytes_in == 0
+        });
+        if holds {
+            return;
+        }
+        if self.workspace_status.as_ref() == Some(hint) {
+            self.workspace_status = None;
+        }
+        if let Some(c) = self.sockets.get_mut(id) {
+            if c.status.as_ref() == Some(hint) {
+                c.status = None;
+            }
+        }
+        self.first_hinted = None;
     }
 }

@@ -91,7 +91,8 @@ fn each_setting_does_what_it_says_and_is_kept() {
 }
 
 /// The first start: an echo server on 127.0.0.1 and a client connected to it, the client
-/// selected with its payload field focused and a hint; Enter sends, the echo comes back.
+/// selected with its payload field focused and a hint; Enter sends, the echo comes back,
+/// and the hint, done, goes.
 #[test]
 fn the_first_start_is_ready_to_send() {
     let mut h = harness();
@@ -124,6 +125,12 @@ fn the_first_start_is_ready_to_send() {
             s.traffic.totals.bytes_in == sent && s.traffic.totals.bytes_out == sent
         })
     });
+    // Done, the hint goes (it stayed all session).
+    step_until_drawn(&mut h, "the hint gone", |h| {
+        h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
+            .next()
+            .is_none()
+    });
     // The journal says it as Python: the server's socket, bind, listen, the client's.
     let journal: Vec<String> = h
         .state()
@@ -138,4 +145,22 @@ fn the_first_start_is_ready_to_send() {
             .any(|l| l == &format!("{server}.bind(('127.0.0.1', 0))")),
         "{journal:#?}"
     );
+}
+
+/// The first start's hint says the client is connected: closed, it goes, not sent.
+#[test]
+fn the_first_starts_hint_goes_with_its_client() {
+    let mut h = harness();
+    h.state_mut().state.begin_first_run();
+    let hint = |h: &H| {
+        h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
+            .count()
+    };
+    step_until_drawn(&mut h, "the hint", |h| hint(h) > 0);
+    click(&mut h, "close");
+    step_until(&mut h, "the client closed", |a| {
+        a.state.selected_view().is_some_and(|s| s.closed)
+    });
+    step_until_drawn(&mut h, "the hint gone", |h| hint(h) == 0);
+    assert_eq!(selected(&h).traffic.totals.bytes_out, 0);
 }

@@ -80,6 +80,8 @@ pub struct UiState {
     pub(crate) save_settings_now: bool,
     /// The first start's client, until it is connected (then selected, with the hint).
     pub first_client: Option<crate::engine::SocketId>,
+    /// The first start's client and the hint shown for it, until it no longer holds.
+    pub first_hinted: Option<(crate::engine::SocketId, String)>,
     /// A workspace whose sockets are being made.
     pub restore: Option<crate::ui::workspace::restore::Restore>,
     /// The machine's interfaces and their addresses (read off the window's thread at
@@ -211,6 +213,7 @@ impl Default for UiState {
             pending_open: None,
             interfaces: None,
             first_client: None,
+            first_hinted: None,
             save_settings_now: false,
             restore: None,
             workspace_status: None,
