@@ -410,7 +410,10 @@ fn datagrams_the_kernel_dropped_are_said_in_the_inspector_and_the_traffic_view()
     // use may exceed it.)
     assert!(used.used > 64, "{used:?}");
     step_until_drawn(&mut h, "the buffer's use and the next datagram", |h| {
-        h.query_by_label_contains("receive buffer: ").is_some() && has(h, "next datagram: 64 bytes")
+        h.query_by_label_contains("receive buffer: ").is_some()
+            && has(h, "next datagram: 64 bytes")
+            && h.query_by_label_contains("more than its payload here")
+                .is_some()
     });
     assert!(
         h.query_by_label_contains("receive queue").is_none(),

@@ -30,6 +30,7 @@ inspector-receive-queue = receive queue
 inspector-drops = dropped by the kernel
 inspector-buffer-used = receive buffer: { $used } of { $size } bytes used
 inspector-buffer-used-tip = What the datagrams waiting to be read cost the receive buffer (SO_MEMINFO), bookkeeping included: each costs several hundred bytes more than its payload. A datagram that arrives when it is full is dropped.
+inspector-buffer-overhead = Each waiting datagram takes several hundred bytes more than its payload here: the kernel counts its bookkeeping too.
 inspector-next-datagram = next datagram: { $n ->
     [one] { $n } byte
    *[other] { $n } bytes

@@ -28,6 +28,7 @@ inspector-receive-queue = 接收队列
 inspector-drops = 被内核丢弃
 inspector-buffer-used = 接收缓冲区：已用 { $used } / { $size } 字节
 inspector-buffer-used-tip = 等待读取的数据报占用接收缓冲区的字节数（SO_MEMINFO），包括内核的记账开销：每个数据报比它的载荷多占几百字节。缓冲区满时到达的数据报会被丢弃。
+inspector-buffer-overhead = 每个等待中的数据报在这里比它的载荷多占几百字节：内核把自己的记账开销也算在内。
 inspector-next-datagram = 下一个数据报：{ $n } 字节
 inspector-next-datagram-tip = 下一次 recv 会得到的长度（SIOCINQ：在数据报套接字上是下一个数据报的大小，而不是所有等待数据的总和）；没有数据报等待或它为空时为 0。
 inspector-drops-value = { $n } 个数据报

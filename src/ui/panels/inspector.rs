@@ -160,6 +160,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         .text(t!("inspector-buffer-used", used = b.used, size = b.size)),
                 )
                 .on_hover_text(t!("inspector-buffer-used-tip"));
+                // A few bytes waiting cost hundreds: said where it is seen, not only on hover.
+                if datagrams && b.used > 0 {
+                    crate::ui::widgets::field_hint(ui, &t!("inspector-buffer-overhead"));
+                }
             }
             if let (true, Some(n)) = (datagrams, snap.recv_queue) {
                 ui.label(t!("inspector-next-datagram", n = n))
