@@ -26,14 +26,14 @@ lessons-echo-1-say = The server first: a TCP socket (AF_INET, SOCK_STREAM), boun
 lessons-echo-1-look = srv is in the sockets list, listening.
 lessons-echo-2-say = accept() waits for a client. The console shows it waiting, with no timeout; the window stays usable.
 lessons-echo-2-look = srv's accept is waiting.
-lessons-echo-3-say = Now the client, in the second console: create_connection() makes a socket and connects. The handshake completes, and the server's accept() returns a new socket, conn, for this one connection; srv keeps listening.
+lessons-echo-3-say = Now the client, in the second console: create_connection() makes a socket and connects it (socket() then connect() in one call; tutorials write it either way). The handshake completes, and the server's accept() returns a new socket, conn, for this one connection; srv keeps listening.
 lessons-echo-3-look = cli and conn are connected to each other.
 lessons-echo-4-say = The client sends 5 bytes; the server receives them and sends them back. Open the Sequence diagram page to see each call and the bytes going across.
 lessons-echo-4-look = conn received 5 bytes and sent them back.
 lessons-echo-5-say = The client reads the echo.
 lessons-echo-5-look = cli received the 5 bytes of the echo.
-lessons-echo-6-say = The client closes first: its FIN goes to the server; conn's recv would now return b''. (Go on within a minute: the kernel waits that long for the server's side.)
-lessons-echo-6-look = cli is closed.
+lessons-echo-6-say = The client closes first: its FIN goes to the server, and conn.recv() returns b'': the end of the stream, not an error (a server's loop ends on it). (Go on within a minute: the kernel waits that long for the server's side.)
+lessons-echo-6-look = cli is closed, and conn.recv() returned b''.
 lessons-echo-7-say = The server closes too. The side that closed first (the client) keeps the connection in TIME_WAIT for 60 s: look at cli's row in the sockets list.
 lessons-echo-7-look = conn and srv are closed, and cli's connection is in TIME_WAIT.
 

@@ -25,14 +25,14 @@ lessons-echo-1-say = 先写服务器：一个 TCP 套接字（AF_INET, SOCK_STRE
 lessons-echo-1-look = 套接字列表中出现 srv，处于监听状态。
 lessons-echo-2-say = accept() 等待客户端连接。控制台显示它正在等待（没有超时）；窗口照常可用。
 lessons-echo-2-look = srv 的 accept 正在等待。
-lessons-echo-3-say = 在第二个控制台里写客户端：create_connection() 创建套接字并连接。握手完成后，服务器的 accept() 返回一个新的套接字 conn，专门负责这一条连接；srv 继续监听。
+lessons-echo-3-say = 在第二个控制台里写客户端：create_connection() 创建套接字并连接（相当于先 socket() 再 connect()，教程里两种写法都有）。握手完成后，服务器的 accept() 返回一个新的套接字 conn，专门负责这一条连接；srv 继续监听。
 lessons-echo-3-look = cli 和 conn 相互连接。
 lessons-echo-4-say = 客户端发送 5 个字节；服务器接收后原样发回。打开“时序图”页，可以看到每个调用和传过去的字节。
 lessons-echo-4-look = conn 收到 5 个字节并发了回去。
 lessons-echo-5-say = 客户端读取回显。
 lessons-echo-5-look = cli 收到回显的 5 个字节。
-lessons-echo-6-say = 客户端先关闭：它的 FIN 发给服务器；此后 conn 的 recv 会返回 b''。（请在一分钟内继续：内核最多等服务器这一端这么久。）
-lessons-echo-6-look = cli 已关闭。
+lessons-echo-6-say = 客户端先关闭：它的 FIN 发给服务器，conn.recv() 返回 b''：这是数据流的结束，不是错误（服务器的循环据此结束）。（请在一分钟内继续：内核最多等服务器这一端这么久。）
+lessons-echo-6-look = cli 已关闭，conn.recv() 返回了 b''。
 lessons-echo-7-say = 服务器也关闭。先关闭的一方（客户端）会让连接在 TIME_WAIT 中停留 60 秒：看套接字列表中 cli 那一行。
 lessons-echo-7-look = conn 和 srv 已关闭，cli 的连接处于 TIME_WAIT。
 

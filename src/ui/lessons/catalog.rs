@@ -78,10 +78,13 @@ pub static LESSONS: [Lesson; 11] = [
             },
             Step {
                 say: "lessons-echo-6-say",
-                code: &[Python { console: CLIENT, text: "cli.close()" }],
+                code: &[
+                    Python { console: CLIENT, text: "cli.close()" },
+                    Python { console: SERVER, text: "conn.recv(1024)" },
+                ],
                 look: "lessons-echo-6-look",
                 show: "cli",
-                check: |s| s.closed("cli"),
+                check: |s| s.closed("cli") && s.printed(SERVER, "b''"),
             },
             Step {
                 say: "lessons-echo-7-say",
