@@ -645,6 +645,9 @@ impl Console {
             self.running.clear();
             self.retiring = Some(old);
             self.push(LineKind::Note, &t!("console-restart", path = why));
+            // The fresh session starts now and ends the old one first: its sockets close
+            // as the note says, not at the next statement typed.
+            let _ = self.session();
         }
     }
 

@@ -208,6 +208,32 @@ fn a_step_selects_its_socket_and_leaves_the_learners_choice() {
     assert_eq!(h.state().state.selected, chosen);
 }
 
+/// Starting a lesson restarts its consoles: the sockets the old sessions held close then,
+/// as the console says, not when the next statement is typed.
+#[test]
+fn a_lessons_restart_closes_the_old_sessions_sockets_at_once() {
+    let mut h = harness();
+    crate::console::open_console(&mut h);
+    crate::console::run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "old = socket.socket()",
+            "old.bind(('127.0.0.1', 0))",
+            "old.listen()",
+        ],
+    );
+    click(&mut h, "Lessons");
+    click(&mut h, &socklab::i18n::text(LESSONS[0].title, None));
+    step_until(&mut h, "the old session's socket closed", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|v| v.info.name == "old" && v.closed)
+    });
+}
+
 #[test]
 fn every_lesson_has_a_test() {
     let src = include_str!("lessons.rs");
