@@ -642,6 +642,9 @@ fn a_socket_connected_in_the_console_shows_its_addresses_on_its_page() {
         &[
             "import socket",
             "srv = socket.create_server(('127.0.0.1', 0))",
+            "srv2 = socket.socket()",
+            "srv2.bind(('127.0.0.1', 0))",
+            "srv2.listen()",
             "c = socket.socket()",
             "c.connect(srv.getsockname())",
             "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
@@ -687,6 +690,13 @@ fn a_socket_connected_in_the_console_shows_its_addresses_on_its_page() {
             c_peer.to_string()
         )
     );
+    // Listening with Python's default backlog, min(SOMAXCONN, 128) (create_server's
+    // too): the page's backlog is the kernel's, not the field's 5.
+    step_until(&mut h, "the backlogs read back", |a| {
+        let by = |n: &str| a.state.sockets.values().find(|s| s.info.name == n);
+        by("srv2").is_some_and(|s| s.form.backlog == "128")
+            && by("srv").is_some_and(|s| s.form.backlog == "128")
+    });
     // Bound by the kernel at its first sendto, to every interface; not connected.
     step_until(&mut h, "u bound", |a| {
         a.state

@@ -99,6 +99,17 @@ impl Form {
                 (self.bind_host, self.bind_port) = (host, port.to_string());
             }
         }
+        // Listening since this reading (listen() from the console: Python's default is
+        // 128): the backlog field says the kernel's, unless another number was typed.
+        let backlog = |s: Option<&crate::engine::Snapshot>| {
+            s.and_then(|s| s.tcp.as_ref())
+                .and_then(|t| t.accept_queue())
+        };
+        if backlog(before).is_none() && matches!(self.backlog.trim(), "" | "5") {
+            if let Some((_, b)) = backlog(Some(now)) {
+                self.backlog = b.to_string();
+            }
+        }
     }
 }
 
