@@ -891,6 +891,62 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
     });
 }
 
+/// The diagram's words say what it can draw: datagram lanes have no TCP segments, and a
+/// connection to a program outside socklab has no lane for its segments (as root, where
+/// capture runs).
+#[test]
+fn the_sequence_diagram_says_what_it_cannot_draw() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "u.bind(('127.0.0.1', 0))",
+            "v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "v.sendto(b'x', u.getsockname())",
+        ],
+    );
+    click_socket_row(&mut h, "u");
+    click(&mut h, "Sequence diagram");
+    step_until_drawn(&mut h, "the datagrams' words", |h| {
+        h.query_by_label_contains("UDP and Unix sockets have no handshake")
+            .is_some()
+            && h.query_by_label_contains("TCP segments captured").is_none()
+    });
+    step_until(&mut h, "capture on or refused", |a| {
+        match &a.state.capture {
+            socklab::ui::state::CaptureState::On(c) => {
+                c.status() == socklab::engine::capture::Status::On
+            }
+            socklab::ui::state::CaptureState::Refused(_) => true,
+            socklab::ui::state::CaptureState::NotTried => false,
+        }
+    });
+    if let socklab::ui::state::CaptureState::Refused(why) = &h.state().state.capture {
+        assert!(
+            !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
+            "as root (and in CI, which runs as root) capture must work ({why})"
+        );
+        return;
+    }
+    let outside = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = outside.local_addr().unwrap().port();
+    run_in(
+        &mut h,
+        0,
+        &format!("c = socket.create_connection(('127.0.0.1', {port}))"),
+    );
+    let _peer = outside.accept().unwrap();
+    click_socket_row(&mut h, "c");
+    step_until_drawn(&mut h, "no lane for the outside peer said", |h| {
+        h.query_by_label_contains("TCP segments captured").is_some()
+            && h.query_by_label_contains("has no lane").is_some()
+    });
+}
+
 /// As root (CI): the handshake captured on loopback, drawn as its three segments from cli
 /// to srv and back; elsewhere the page says capture needs the permission.
 #[test]

@@ -23,8 +23,16 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     if let Some(after) = again {
         ui.ctx().request_repaint_after(after);
     }
+    let tcp = d
+        .lanes
+        .iter()
+        .filter_map(|id| state.sockets.get(id))
+        .any(|v| v.is_tcp());
+    let segments = d.arrows.iter().any(|a| a.kind == ArrowKind::Segment);
     ui.horizontal_wrapped(|ui| {
         let how = match &state.capture {
+            // No TCP here: nothing of these sockets is captured, and no handshake or FIN.
+            _ if !d.lanes.is_empty() && !tcp => t!("diagram-not-tcp"),
             CaptureState::On(c) => {
                 let mut lost = match c.dropped() {
                     0 => String::new(),
@@ -34,6 +42,9 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     lost += &format!(" {}", t!("diagram-thinned", n = n));
                 }
                 let mut how = t!("diagram-captured", lost = lost);
+                if !segments {
+                    how = format!("{how} {}", t!("diagram-no-segments"));
+                }
                 if d.guessed {
                     how = format!("{how} {}", t!("diagram-some-guessed"));
                 }

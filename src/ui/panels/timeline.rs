@@ -97,7 +97,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 view.state,
                 SockState::Connecting | SockState::Connected | SockState::HalfClosed
             );
-            if is_tcp(view) && connection && !view.closed && track.kernel.is_empty() {
+            if view.is_tcp() && connection && !view.closed && track.kernel.is_empty() {
                 let from = track.socket.first().map_or(0, |s| s.from);
                 let r = egui::Rect::from_min_max(
                     egui::pos2(x(from) + 4.0, top + BAR + 1.0),
@@ -221,7 +221,7 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
             visuals.strong_text_color(),
         );
         // Only a TCP socket has a state of the kernel's own to show.
-        if is_tcp(v) {
+        if v.is_tcp() {
             painter.text(
                 egui::pos2(r.left() + 2.0, top + BAR * 1.5),
                 egui::Align2::LEFT_CENTER,
@@ -231,11 +231,6 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
             );
         }
     }
-}
-
-fn is_tcp(v: &crate::ui::state::SockView) -> bool {
-    use crate::engine::{Family, Kind};
-    v.info.kind == Kind::Stream && matches!(v.info.family, Family::Inet | Family::Inet6)
 }
 
 /// A state's name, colour and explanation.

@@ -136,6 +136,13 @@ pub struct SockView {
 }
 
 impl SockView {
+    /// A TCP socket (an IPv4 or IPv6 stream): the kernel has a TCP state and segments
+    /// for it.
+    pub fn is_tcp(&self) -> bool {
+        use crate::engine::{Family, Kind};
+        self.info.kind == Kind::Stream && matches!(self.info.family, Family::Inet | Family::Inet6)
+    }
+
     pub fn state(&self) -> SockState {
         if self.closed {
             return SockState::Closed;
