@@ -733,41 +733,59 @@ pub fn cells(c: char) -> usize {
     }
 }
 
+/// Where the row that begins at byte `begin` of `text` ends, `columns` wide: after the last
+/// space or comma that fits, or beside a wide character (CJK breaks anywhere), so a name
+/// such as SO_REUSEADDR is not cut in two; a word longer than the row is cut where it must.
+fn row_end(text: &str, begin: usize, columns: usize) -> usize {
+    let mut used = 0;
+    let mut last_break = None;
+    let mut prev_wide = false;
+    for (i, c) in text[begin..].char_indices() {
+        let at = begin + i;
+        let w = cells(c);
+        if at > begin && (w == 2 || prev_wide) {
+            last_break = Some(at);
+        }
+        if used + w > columns && at > begin {
+            return last_break.unwrap_or(at);
+        }
+        used += w;
+        prev_wide = w == 2;
+        if c == ' ' || c == ',' {
+            last_break = Some(at + c.len_utf8());
+        }
+    }
+    text.len()
+}
+
 /// How many rows `text` takes at `columns` wide.
 pub fn wrapped_rows(text: &str, columns: usize) -> usize {
     let mut rows = 1;
-    let mut used = 0;
-    for c in text.chars() {
-        let w = cells(c);
-        if used + w > columns {
-            rows += 1;
-            used = 0;
+    let mut begin = 0;
+    loop {
+        let end = row_end(text, begin, columns);
+        if end >= text.len() {
+            return rows;
         }
-        used += w;
+        rows += 1;
+        begin = end;
     }
-    rows
 }
 
 /// Row `k` of `text` wrapped at `columns`.
 pub fn piece_of(text: &str, columns: usize, k: usize) -> &str {
-    let (mut row, mut used, mut begin) = (0, 0, 0);
-    for (i, c) in text.char_indices() {
-        let w = cells(c);
-        if used + w > columns {
-            if row == k {
-                return &text[begin..i];
-            }
-            row += 1;
-            used = 0;
-            begin = i;
+    let mut begin = 0;
+    for row in 0.. {
+        let end = row_end(text, begin, columns);
+        if row == k {
+            return &text[begin..end];
         }
-        used += w;
+        if end >= text.len() {
+            break;
+        }
+        begin = end;
     }
-    if row == k {
-        &text[begin..]
-    } else {
-        ""
-    }
+    ""
 }
 
 #[cfg(test)]
@@ -791,5 +809,37 @@ mod tests {
             ("你好你好你", "好")
         );
         assert_eq!(piece_of(text, 10, 2), "");
+    }
+
+    /// A row ends after a space or comma that fits, so a name is not cut in two; a word
+    /// longer than the row is cut; wide characters break anywhere, beside Latin text too.
+    #[test]
+    fn rows_end_between_words() {
+        let line = "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)";
+        let rows: Vec<&str> = (0..wrapped_rows(line, 40))
+            .map(|k| piece_of(line, 40, k))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "s.setsockopt(socket.SOL_SOCKET, ",
+                "socket.SO_REUSEADDR, 1)"
+            ]
+        );
+        assert_eq!(rows.concat(), line);
+        let long = "x".repeat(25);
+        assert_eq!(wrapped_rows(&long, 10), 3);
+        assert_eq!(piece_of(&long, 10, 2), "xxxxx");
+        let mixed = "→ socklab：地址 127.0.0.1:1 上没有程序在监听";
+        let rows: Vec<&str> = (0..wrapped_rows(mixed, 20))
+            .map(|k| piece_of(mixed, 20, k))
+            .collect();
+        assert_eq!(rows.concat(), mixed);
+        assert!(
+            rows.iter()
+                .all(|r| r.chars().map(super::cells).sum::<usize>() <= 20),
+            "{rows:?}"
+        );
+        assert!(!rows.iter().any(|r| r.ends_with("127.0")), "{rows:?}");
     }
 }
