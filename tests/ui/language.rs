@@ -235,7 +235,9 @@ fn responders_and_their_reports_in_chinese() {
     );
     click_socket_row(&mut h, "srv");
     click(&mut h, &zh("serve-responder"));
-    h.get_by_label("hmac").click();
+    // Each responder says what it does, in Chinese, beside its name.
+    h.get_by_label(&format!("hmac  ·  {}", zh("serve-what-hmac")))
+        .click();
     h.step();
     h.step();
     replace_text(&mut h, &zh("serve-key"), "secret");
@@ -283,7 +285,8 @@ fn responders_and_their_reports_in_chinese() {
     // A rule that does not compile and a payload that does not parse, said in Chinese.
     click_socket_row(&mut h, "srv");
     click(&mut h, &zh("serve-responder"));
-    h.get_by_label("rules").click();
+    h.get_by_label(&format!("rules  ·  {}", zh("serve-what-rules")))
+        .click();
     h.step();
     h.step();
     click(&mut h, &zh("serve-add-rule"));

@@ -30,6 +30,20 @@ fn pick(h: &mut H, label: &str) {
     h.step();
 }
 
+/// Picks a responder from its open menu, where each says what it does beside its name;
+/// the chosen one's words stay beside the menu.
+fn pick_responder(h: &mut H, name: &str) {
+    let prefix = format!("{name}  ·  ");
+    h.get_by(|n| n.label().is_some_and(|l| l.starts_with(&prefix)))
+        .click();
+    h.step();
+    h.step();
+    let said = h
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with(&prefix)))
+        .count();
+    assert_eq!(said, 0, "the menu closed");
+}
+
 fn client(port: u16) -> TcpStream {
     let c = TcpStream::connect(("127.0.0.1", port)).unwrap();
     c.set_read_timeout(Some(DEADLINE)).unwrap();
@@ -111,7 +125,11 @@ fn a_regex_rule_answers_with_its_capture() {
     let mut h = harness();
     let port = listener(&mut h);
     click(&mut h, "responder");
-    pick(&mut h, "rules");
+    pick_responder(&mut h, "rules");
+    step_until_drawn(&mut h, "what rules do, beside the menu", |h| {
+        h.query_by_label("answers by your rules: a match, then its reply")
+            .is_some()
+    });
     assert_eq!(selected(&h).form.responder, "rules");
     click(&mut h, "add rule");
     click(&mut h, "rule 1");
@@ -277,7 +295,7 @@ fn hmac_verdicts_go_to_the_journal_and_the_listener_keeps_the_tally() {
     let mut h = harness();
     let port = listener(&mut h);
     click(&mut h, "responder");
-    pick(&mut h, "hmac");
+    pick_responder(&mut h, "hmac");
     assert_eq!(
         selected(&h).form.serve.digest,
         "md5",

@@ -1,6 +1,17 @@
 # serve: the Serve row, responders, rules and a listener's clients (src/ui/panels/serve.rs).
 
 serve-responder = responder
+# What each responder does, beside its name (the names stay: `socklab serve` takes them).
+serve-what-echo = sends back every byte it receives
+serve-what-upper = sends back what it receives in capitals
+serve-what-greet = says hello! on connect, Hello, X! to each message X; exit closes
+serve-what-discard = reads everything and answers nothing (RFC 863)
+serve-what-chargen = sends lines of characters without end (RFC 864)
+serve-what-daytime = sends the date and time, then closes (RFC 867)
+serve-what-fixed = answers every message with the reply you give
+serve-what-hmac = challenges each client to prove it knows the key (HMAC)
+serve-what-hmac-client = answers an hmac server's challenge with the key
+serve-what-rules = answers by your rules: a match, then its reply
 serve-fixed-reply = fixed reply
 serve-key = key
 serve-digest = digest

@@ -1,6 +1,17 @@
 # serve：“服务”一行，应答器、规则和监听套接字的客户端（src/ui/panels/serve.rs）。
 
 serve-responder = 应答器
+# What each responder does, beside its name (the names stay: `socklab serve` takes them).
+serve-what-echo = 把收到的每个字节原样发回
+serve-what-upper = 把收到的内容转成大写发回
+serve-what-greet = 连上时发送 hello!，对每条消息 X 回复 Hello, X!；收到 exit 就关闭
+serve-what-discard = 读取一切，什么也不回（RFC 863）
+serve-what-chargen = 不停地发送一行行字符（RFC 864）
+serve-what-daytime = 发送当前日期和时间，然后关闭（RFC 867）
+serve-what-fixed = 对每条消息都回复你给定的内容
+serve-what-hmac = 向每个客户端发出挑战，验证它是否知道密钥（HMAC）
+serve-what-hmac-client = 用密钥回答 hmac 服务器的挑战
+serve-what-rules = 按你的规则回复：先匹配，再回复对应内容
 serve-fixed-reply = 固定回复
 serve-key = 密钥
 serve-digest = 摘要算法

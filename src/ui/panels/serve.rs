@@ -22,11 +22,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
                 .height(400.0)
                 .show_ui(ui, |ui| {
                     for n in serve::NAMES {
-                        ui.selectable_value(&mut s.form.responder, n.to_string(), n);
+                        let text = format!("{n}  ·  {}", what_it_does(n));
+                        ui.selectable_value(&mut s.form.responder, n.to_string(), text);
                     }
                 })
                 .response
                 .labelled_by(r.id);
+            if serve::NAMES.contains(&s.form.responder.as_str()) {
+                crate::ui::widgets::field_hint(ui, &what_it_does(&s.form.responder));
+            }
             match s.form.responder.as_str() {
                 "fixed" => {
                     labelled_edit(ui, &t!("serve-fixed-reply"), &mut s.form.serve.reply, 160.0);
@@ -253,5 +257,23 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
             ))
             .small(),
         );
+    }
+}
+
+/// What a responder does, in the window's language (its name is what `socklab serve`
+/// takes, so it stays).
+fn what_it_does(name: &str) -> String {
+    match name {
+        "echo" => t!("serve-what-echo"),
+        "upper" => t!("serve-what-upper"),
+        "greet" => t!("serve-what-greet"),
+        "discard" => t!("serve-what-discard"),
+        "chargen" => t!("serve-what-chargen"),
+        "daytime" => t!("serve-what-daytime"),
+        "fixed" => t!("serve-what-fixed"),
+        "hmac" => t!("serve-what-hmac"),
+        "hmac-client" => t!("serve-what-hmac-client"),
+        "rules" => t!("serve-what-rules"),
+        _ => String::new(),
     }
 }
