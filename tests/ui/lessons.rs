@@ -6,6 +6,16 @@ use socklab::ui::lessons::LESSONS;
 
 use crate::ui_common::*;
 
+/// The window for a lesson: a step selects its socket, whose traffic may be random bytes
+/// (the HMAC lesson's challenge) shown as text, in characters no test font has; the app
+/// draws those as boxes.
+fn lesson_harness() -> H {
+    egui_kittest::Harness::builder()
+        .allow_missing_glyphs()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc))
+}
+
 /// A port nothing uses now (the lesson's own would clash with a run beside this one).
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -37,7 +47,7 @@ fn seen(h: &H) -> String {
 }
 
 fn run_lesson(key: &str) {
-    let mut h = harness();
+    let mut h = lesson_harness();
     run_lesson_in(&mut h, key, free_port());
     // Every message the lesson showed exists in English (a typo'd id would show itself).
     let missing = socklab::i18n::missing();
@@ -173,7 +183,7 @@ fn lesson_ipv6() {
 /// left (the consoles restart), so the second server binds the port again.
 #[test]
 fn a_lesson_runs_again_in_the_same_window() {
-    let mut h = harness();
+    let mut h = lesson_harness();
     let port = free_port();
     run_lesson_in(&mut h, "threads", port);
     run_lesson_in(&mut h, "threads", port);
@@ -183,7 +193,7 @@ fn a_lesson_runs_again_in_the_same_window() {
 /// A step selects its socket once: a socket the learner picks after is not taken away.
 #[test]
 fn a_step_selects_its_socket_and_leaves_the_learners_choice() {
-    let mut h = harness();
+    let mut h = lesson_harness();
     click(&mut h, "Lessons");
     click(&mut h, &socklab::i18n::text(LESSONS[0].title, None));
     h.state_mut().state.lesson.as_mut().unwrap().port = free_port();
@@ -212,7 +222,7 @@ fn a_step_selects_its_socket_and_leaves_the_learners_choice() {
 /// as the console says, not when the next statement is typed.
 #[test]
 fn a_lessons_restart_closes_the_old_sessions_sockets_at_once() {
-    let mut h = harness();
+    let mut h = lesson_harness();
     crate::console::open_console(&mut h);
     crate::console::run_lines(
         &mut h,
@@ -254,7 +264,7 @@ fn a_lesson_in_chinese_typed_by_hand() {
     use socklab::i18n::{text_in, Lang};
     use socklab::ui::lessons::{statements, Code};
     let zh = |id: &str| text_in(Lang::ZhCn, id);
-    let mut h = harness();
+    let mut h = lesson_harness();
     crate::language::to_chinese(&mut h);
     let lesson = LESSONS.iter().find(|l| l.key == "echo").unwrap();
     click(&mut h, &zh("lessons-button"));
@@ -323,7 +333,7 @@ fn a_lesson_starts_from_help() {
         let l = LESSONS.iter().find(|l| l.key == key).unwrap();
         socklab::i18n::text(l.title, None)
     };
-    let mut h = harness();
+    let mut h = lesson_harness();
     h.key_press(egui::Key::F1);
     let udp = title("udp-chat");
     step_until_drawn(&mut h, "the help's lessons", |h| {

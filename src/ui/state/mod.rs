@@ -185,7 +185,7 @@ struct DiagramCache {
 /// REBUILD_EVERY (the frame after that interval shows the latest).
 const BUSY_FRAMES: u32 = 5;
 const REBUILD_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
-type TreeCache = Option<(usize, Option<SocketId>, Tree)>;
+type TreeCache = Option<((usize, Option<SocketId>, u64), Tree)>;
 
 impl Default for UiState {
     fn default() -> Self {
@@ -351,14 +351,19 @@ impl UiState {
     /// Listeners first with their accepted connections under them, in creation order; made
     /// again only when sockets were added (the list is drawn every frame).
     pub fn tree(&self) -> Tree {
-        let key = (self.sockets.len(), self.sockets.keys().next_back().copied());
-        if let Some((n, last, t)) = &*self.tree_cache.borrow() {
-            if (*n, *last) == key {
+        // A close moves a row (ends_version counts closes, among others).
+        let key = (
+            self.sockets.len(),
+            self.sockets.keys().next_back().copied(),
+            self.ends_version,
+        );
+        if let Some((k, t)) = &*self.tree_cache.borrow() {
+            if *k == key {
                 return t.clone();
             }
         }
         let t = std::sync::Arc::new(self.make_tree());
-        *self.tree_cache.borrow_mut() = Some((key.0, key.1, t.clone()));
+        *self.tree_cache.borrow_mut() = Some((key, t.clone()));
         t
     }
 
@@ -369,16 +374,21 @@ impl UiState {
                 children.entry(p).or_default().push(*id);
             }
         }
+        // Open sockets first, then those closed with all their connections, each part in
+        // the order made: an old closed srv does not sit above the srv in use now.
         let mut out = Vec::with_capacity(self.sockets.len());
+        let mut done = Vec::new();
         for (id, s) in &self.sockets {
             if s.info.parent.is_some_and(|p| self.sockets.contains_key(&p)) {
                 continue;
             }
-            out.push((*id, 0));
-            for c in children.get(id).into_iter().flatten() {
-                out.push((*c, 1));
-            }
+            let kids = children.get(id).map(Vec::as_slice).unwrap_or_default();
+            let closed = s.closed && kids.iter().all(|c| self.sockets[c].closed);
+            let to = if closed { &mut done } else { &mut out };
+            to.push((*id, 0));
+            to.extend(kids.iter().map(|c| (*c, 1)));
         }
+        out.extend(done);
         out
     }
 
@@ -531,6 +541,14 @@ mod tests {
         // A connection accepted by the first listener goes under it.
         st.apply(created(3, Some(1)));
         assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
+        // A closed listener stays up while a connection of its is open...
+        st.apply(Event::Closed { id: SocketId(1) });
+        assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
+        // ...and goes below the open sockets, with it, once that closes too; a socket made
+        // after still comes before it (an old closed srv stays under the new one).
+        st.apply(Event::Closed { id: SocketId(3) });
+        st.apply(created(4, None));
+        assert_eq!(ids(&st.tree()), [(2, 0), (4, 0), (1, 0), (3, 1)]);
     }
 
     #[test]
