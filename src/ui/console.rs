@@ -735,24 +735,34 @@ pub fn cells(c: char) -> usize {
 
 /// Where the row that begins at byte `begin` of `text` ends, `columns` wide: after the last
 /// space or comma that fits, or beside a wide character (CJK breaks anywhere), so a name
-/// such as SO_REUSEADDR is not cut in two; a word longer than the row is cut where it must.
+/// such as SO_REUSEADDR is not cut in two; when that would leave the row less than half
+/// full, after a later `.` or `(` (code: `socket.` | `SOL_SOCKET`); a word longer than the
+/// row is cut where it must.
 fn row_end(text: &str, begin: usize, columns: usize) -> usize {
     let mut used = 0;
-    let mut last_break = None;
+    // (byte where the next row would begin, columns used before it)
+    let mut soft: Option<(usize, usize)> = None;
+    let mut code: Option<usize> = None;
     let mut prev_wide = false;
     for (i, c) in text[begin..].char_indices() {
         let at = begin + i;
         let w = cells(c);
         if at > begin && (w == 2 || prev_wide) {
-            last_break = Some(at);
+            soft = Some((at, used));
         }
         if used + w > columns && at > begin {
-            return last_break.unwrap_or(at);
+            return match (soft, code) {
+                (Some((s, u)), _) if u * 2 >= columns => s,
+                (s, c) => s.map(|s| s.0).max(c).unwrap_or(at),
+            };
         }
         used += w;
         prev_wide = w == 2;
-        if c == ' ' || c == ',' {
-            last_break = Some(at + c.len_utf8());
+        let next = at + c.len_utf8();
+        match c {
+            ' ' | ',' => soft = Some((next, used)),
+            '.' | '(' => code = Some(next),
+            _ => {}
         }
     }
     text.len()
@@ -841,5 +851,13 @@ mod tests {
             "{rows:?}"
         );
         assert!(!rows.iter().any(|r| r.ends_with("127.0")), "{rows:?}");
+        // Code with no space that fits: after a dot rather than inside a name.
+        let line = ">>> srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)";
+        let rows: Vec<&str> = (0..wrapped_rows(line, 29))
+            .map(|k| piece_of(line, 29, k))
+            .collect();
+        assert_eq!(rows.concat(), line);
+        assert_eq!(rows[0], ">>> srv.setsockopt(socket.", "{rows:?}");
+        assert!(rows.iter().all(|r| !r.ends_with("SOL_SOC")), "{rows:?}");
     }
 }
