@@ -13,28 +13,48 @@ use crate::engine::{ErrorKind, OpError};
 use crate::t;
 
 thread_local! {
-    /// The last exception a socket call raised on this thread, and its error. The
-    /// exception itself is held (not its address), so another cannot be taken for it.
-    static LAST: RefCell<Option<(PyBaseExceptionRef, OpError)>> = const { RefCell::new(None) };
+    /// The last exception a socket call raised on this thread (its address: holding the
+    /// object would keep its traceback's frames, and their sockets, open longer than
+    /// CPython does), its errno, and its error.
+    static LAST: RefCell<Option<(usize, Option<i32>, OpError)>> = const { RefCell::new(None) };
 }
 
-/// `exc` was raised for `e`: kept for when it goes uncaught. Errors of Python's own (bad
-/// arguments) have nothing to add to Python's message.
-pub(crate) fn remember(exc: &PyBaseExceptionRef, e: &OpError) {
+/// `exc` was raised for `e` on a console session's thread (others print their own
+/// tracebacks): kept for when it goes uncaught. Errors of Python's own (bad arguments)
+/// have nothing to add to Python's message.
+pub(crate) fn remember(vm: &rustpython_vm::VirtualMachine, exc: &PyBaseExceptionRef, e: &OpError) {
     if matches!(
         e.kind,
         ErrorKind::Python { .. } | ErrorKind::Internal { .. }
-    ) {
+    ) || !super::session::in_session()
+    {
         return;
     }
-    LAST.with(|l| *l.borrow_mut() = Some((exc.clone(), e.clone())));
+    let at = address(exc);
+    LAST.with(|l| *l.borrow_mut() = Some((at, errno_of(vm, exc), e.clone())));
+}
+
+fn address(exc: &PyBaseExceptionRef) -> usize {
+    exc.as_object() as *const _ as *const u8 as usize
+}
+
+/// The exception's errno attribute, as Python sees it (None for a timeout).
+fn errno_of(vm: &rustpython_vm::VirtualMachine, exc: &PyBaseExceptionRef) -> Option<i32> {
+    exc.as_object()
+        .get_attr("errno", vm)
+        .ok()
+        .and_then(|v| v.try_into_value::<i32>(vm).ok())
 }
 
 /// The error behind `exc`, if a socket call raised it (the same object, re-raised or
-/// not); whatever was kept is dropped.
-pub(crate) fn take_for(exc: &PyBaseExceptionRef) -> Option<OpError> {
-    let kept = LAST.with(|l| l.borrow_mut().take())?;
-    kept.0.is(exc).then_some(kept.1)
+/// not: its address, and the errno it carries, since a freed exception's address may be
+/// another's); whatever was kept is dropped.
+pub(crate) fn take_for(
+    vm: &rustpython_vm::VirtualMachine,
+    exc: &PyBaseExceptionRef,
+) -> Option<OpError> {
+    let (at, errno, e) = LAST.with(|l| l.borrow_mut().take())?;
+    (at == address(exc) && errno_of(vm, exc) == errno).then_some(e)
 }
 
 /// Drops what was kept (a statement begins, or ended without an error).

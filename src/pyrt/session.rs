@@ -444,6 +444,12 @@ thread_local! {
     static SINK: std::cell::RefCell<Option<Sink>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Whether the calling thread is a console session's own (not `socklab run`'s, nor a
+/// thread the Python program started).
+pub(crate) fn in_session() -> bool {
+    SESSION.with(|s| s.borrow().is_some())
+}
+
 /// For a socket call waiting on a session's thread: KeyboardInterrupt when its statement
 /// was interrupted.
 pub(crate) fn check_interrupt(vm: &VirtualMachine) -> PyResult<()> {
@@ -701,13 +707,13 @@ fn ended(vm: &VirtualMachine, sink: &Sink, result: PyResult<PyObjectRef>, traceb
             true
         }
         Err(e) if traceback => {
-            let word = super::explained::take_for(&e);
+            let word = super::explained::take_for(vm, &e);
             super::show_uncaught(vm, e);
             explain(sink, word);
             true
         }
         Err(e) => {
-            let word = super::explained::take_for(&e);
+            let word = super::explained::take_for(vm, &e);
             show_error(vm, sink, e);
             explain(sink, word);
             true

@@ -321,7 +321,7 @@ mod _socklab {
     /// An OpError as the exception CPython raises for it.
     fn op_error(vm: &VirtualMachine, e: &OpError) -> PyBaseExceptionRef {
         let exc = python_error(vm, e);
-        crate::pyrt::explained::remember(&exc, e);
+        crate::pyrt::explained::remember(vm, &exc, e);
         exc
     }
 

@@ -499,7 +499,8 @@ impl Console {
                     }
                     Output::Explained { error } => {
                         self.open_line = false;
-                        let word = crate::pyrt::explained::word(&error);
+                        // One row of its own: an address may hold a newline (a Unix path).
+                        let word = crate::pyrt::explained::word(&error).replace(['\n', '\r'], " ");
                         self.push(LineKind::Explained, &word);
                     }
                     Output::Exit { code } => {
@@ -674,7 +675,8 @@ impl Console {
         self.lines
             .iter()
             .skip(skip)
-            .any(|l| l.kind != LineKind::Input && l.text.contains(text))
+            // What the session printed: not the lines typed, nor socklab's own words.
+            .any(|l| matches!(l.kind, LineKind::Output | LineKind::Error) && l.text.contains(text))
     }
 
     /// Forgets the transcript (not the session's names).

@@ -697,6 +697,14 @@ fn a_socket_connected_in_the_console_shows_its_addresses_on_its_page() {
         by("srv2").is_some_and(|s| s.form.backlog == "128")
             && by("srv").is_some_and(|s| s.form.backlog == "128")
     });
+    // Listening again with another backlog: the field follows the kernel.
+    run_in(&mut h, 0, "srv2.listen(1)");
+    step_until(&mut h, "the new backlog read back", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "srv2" && s.form.backlog == "1")
+    });
     // Bound by the kernel at its first sendto, to every interface; not connected.
     step_until(&mut h, "u bound", |a| {
         a.state

@@ -27,7 +27,7 @@ diagram-thinned = (a flood: while it lasts, the capture keeps every segment with
 diagram-captured = The grey arrows are the TCP segments captured on loopback as they went ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from each side's first, as Wireshark shows them){ $lost }; the blue ones, each send's bytes to the recv they arrived in.
 diagram-guessed = Drawn from the socket calls and the states the kernel reported: the handshake and FIN arrows mark where the kernels did them; { $why }.
 diagram-not-tcp = The arrows go from each send to the recv its bytes arrived in (UDP and Unix sockets have no handshake, FIN or TCP segments to draw).
-diagram-no-segments = None of these lanes' segments has been seen yet: a connection to a program outside socklab has no lane, so its segments are not drawn.
+diagram-no-segments = A connection here goes to a program outside socklab: its peer has no lane, so that connection's segments are not drawn.
 diagram-some-guessed = The purple and orange arrows are drawn from the calls: their connections began before the capture, or are Unix sockets.
 diagram-clear = Clear diagram
 diagram-clear-tip = Start the drawing again from now (the sockets stay).
@@ -39,7 +39,10 @@ diagram-bytes-gone = Those bytes are no longer kept (the traffic log's cap let t
 
 # The state timeline.
 diagram-timeline-about = Each socket's states, one column per call or change of state (time at the top): the socket as the window sees it, and under it the kernel's TCP state once the connection is closing; the calls that moved it below. Hover a state for what it means.
-diagram-timeline-earlier = ← { $n } earlier columns
+diagram-timeline-earlier = ← { $n ->
+    [one] 1 earlier column
+   *[other] { $n } earlier columns
+}
 diagram-timeline-earlier-tip = The timeline opens at now; this scrolls back to its first column (the scroll bar below moves it too).
 diagram-now = now
 diagram-kernel = kernel

@@ -4,10 +4,10 @@ serve-responder = responder
 # What each responder does, beside its name (the names stay: `socklab serve` takes them).
 serve-what-echo = sends back every byte it receives
 serve-what-upper = sends back what it receives in capitals
-serve-what-greet = says hello! on connect, Hello, X! to each message X; exit closes
+serve-what-greet = answers each message X with Hello, X! (a TCP client also gets hello! as it connects, and exit closes it)
 serve-what-discard = reads everything and answers nothing (RFC 863)
-serve-what-chargen = sends lines of characters without end (RFC 864)
-serve-what-daytime = sends the date and time, then closes (RFC 867)
+serve-what-chargen = sends lines of characters (RFC 864): without end on TCP; on UDP, a datagram of them for each one received
+serve-what-daytime = sends the date and time (RFC 867); a TCP connection is closed after it
 serve-what-fixed = answers every message with the reply you give
 serve-what-hmac = challenges each client to prove it knows the key (HMAC)
 serve-what-hmac-client = answers an hmac server's challenge with the key

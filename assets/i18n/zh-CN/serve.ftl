@@ -4,10 +4,10 @@ serve-responder = 应答器
 # What each responder does, beside its name (the names stay: `socklab serve` takes them).
 serve-what-echo = 把收到的每个字节原样发回
 serve-what-upper = 把收到的内容转成大写发回
-serve-what-greet = 连上时发送 hello!，对每条消息 X 回复 Hello, X!；收到 exit 就关闭
+serve-what-greet = 对每条消息 X 回复 Hello, X!（TCP 客户端连上时还会先收到 hello!，发送 exit 就关闭连接）
 serve-what-discard = 读取一切，什么也不回（RFC 863）
-serve-what-chargen = 不停地发送一行行字符（RFC 864）
-serve-what-daytime = 发送当前日期和时间，然后关闭（RFC 867）
+serve-what-chargen = 发送一行行字符（RFC 864）：TCP 上不停地发；UDP 上每收到一个数据报，就回一个装着几行字符的数据报
+serve-what-daytime = 发送当前日期和时间（RFC 867）；TCP 连接随后关闭
 serve-what-fixed = 对每条消息都回复你给定的内容
 serve-what-hmac = 向每个客户端发出挑战，验证它是否知道密钥（HMAC）
 serve-what-hmac-client = 用密钥回答 hmac 服务器的挑战

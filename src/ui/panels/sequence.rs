@@ -28,11 +28,32 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .iter()
         .filter_map(|id| state.sockets.get(id))
         .any(|v| v.is_tcp());
-    let segments = d.arrows.iter().any(|a| a.kind == ArrowKind::Segment);
+    // A TCP connection whose peer is no lane's socket: another program's, never drawn.
+    let outside = d
+        .lanes
+        .iter()
+        .filter_map(|id| state.sockets.get(id))
+        .any(|v| {
+            v.is_tcp()
+                && !v.closed
+                && v.peer().is_some_and(|p| {
+                    !d.lanes
+                        .iter()
+                        .filter_map(|id| state.sockets.get(id))
+                        .any(|w| w.local() == Some(p))
+                })
+        });
     ui.horizontal_wrapped(|ui| {
         let how = match &state.capture {
-            // No TCP here: nothing of these sockets is captured, and no handshake or FIN.
-            _ if !d.lanes.is_empty() && !tcp => t!("diagram-not-tcp"),
+            // No TCP here: nothing of these sockets is captured; a Unix stream's guessed
+            // arrows are said as such.
+            _ if !d.lanes.is_empty() && !tcp => {
+                let mut how = t!("diagram-not-tcp");
+                if d.guessed {
+                    how = format!("{how} {}", t!("diagram-some-guessed"));
+                }
+                how
+            }
             CaptureState::On(c) => {
                 let mut lost = match c.dropped() {
                     0 => String::new(),
@@ -42,7 +63,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     lost += &format!(" {}", t!("diagram-thinned", n = n));
                 }
                 let mut how = t!("diagram-captured", lost = lost);
-                if !segments {
+                if outside {
                     how = format!("{how} {}", t!("diagram-no-segments"));
                 }
                 if d.guessed {

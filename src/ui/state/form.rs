@@ -99,15 +99,22 @@ impl Form {
                 (self.bind_host, self.bind_port) = (host, port.to_string());
             }
         }
-        // Listening since this reading (listen() from the console: Python's default is
-        // 128): the backlog field says the kernel's, unless another number was typed.
+        // Listening (listen() from the console: Python's default is 128), or listening
+        // again with another backlog: the field says the kernel's, unless the field holds a
+        // number typed since (neither the fresh page's 5 nor the kernel's last).
         let backlog = |s: Option<&crate::engine::Snapshot>| {
             s.and_then(|s| s.tcp.as_ref())
                 .and_then(|t| t.accept_queue())
+                .map(|(_, b)| b.to_string())
         };
-        if backlog(before).is_none() && matches!(self.backlog.trim(), "" | "5") {
-            if let Some((_, b)) = backlog(Some(now)) {
-                self.backlog = b.to_string();
+        if let Some(b) = backlog(Some(now)) {
+            let shown = self.backlog.trim();
+            let untouched = match backlog(before) {
+                Some(last) => shown == last,
+                None => matches!(shown, "" | "5"),
+            };
+            if untouched {
+                self.backlog = b;
             }
         }
     }
