@@ -827,3 +827,42 @@ fn an_uncaught_socket_error_is_explained_under_pythons_line() {
         "{out:?}"
     );
 }
+
+/// What ends a wait is the point of the waiting line: in a console half as wide, in
+/// Chinese, it wraps onto a second row instead of being cut.
+#[test]
+fn a_waiting_line_wraps_rather_than_being_cut() {
+    let mut h = harness();
+    crate::language::to_chinese(&mut h);
+    click(
+        &mut h,
+        &socklab::i18n::text_in(socklab::i18n::Lang::ZhCn, "bottom-console"),
+    );
+    click(
+        &mut h,
+        &socklab::i18n::text_in(socklab::i18n::Lang::ZhCn, "console-split"),
+    );
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+        ],
+    );
+    enter_in(&mut h, 0, "srv.accept()");
+    step_until_drawn(&mut h, "the waiting line", |h| {
+        h.query_by_label_contains("srv.accept() 等待中").is_some()
+    });
+    let line = h.get_by_label_contains("srv.accept() 等待中");
+    assert!(
+        line.rect().height() > 24.0,
+        "one row, cut: {:?}",
+        line.rect()
+    );
+}

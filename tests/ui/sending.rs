@@ -141,11 +141,11 @@ fn repeat_n_times_then_until_stopped() {
         let n = peer.recv(&mut buf).unwrap();
         assert_eq!(&buf[..n], b"ping\n");
     }
+    // The running job says what it does (in a frame drawn since it began).
     let shown = format!("until stopped every 0.005 s (sendto ('127.0.0.1', {port})): ");
-    assert!(
-        h.query_by_label_contains(&shown).is_some(),
-        "the running job says what it does"
-    );
+    step_until_drawn(&mut h, "the running job's words", |h| {
+        h.query_by_label_contains(&shown).is_some()
+    });
     click(&mut h, "stop sending");
     step_until(&mut h, "the job stopped", |a| {
         a.state

@@ -460,7 +460,8 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
                     ))
                     .color(Color32::from_rgb(230, 160, 40)),
                 )
-                .truncate(),
+                // What ends the wait is the point of the line: wrapped, not cut.
+                .wrap(),
             );
         }
     }
