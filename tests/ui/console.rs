@@ -47,6 +47,14 @@ pub(crate) fn run_in(h: &mut H, which: usize, text: &str) -> Vec<(LineKind, Stri
         .collect()
 }
 
+/// A TCP listener `srv` on 127.0.0.1, a port the kernel picks, as the tutorials make it.
+pub(crate) const LISTENING_SRV: [&str; 4] = [
+    "import socket",
+    "srv = socket.socket()",
+    "srv.bind(('127.0.0.1', 0))",
+    "srv.listen()",
+];
+
 /// Types each line into console `which` and waits for it to run.
 pub(crate) fn run_lines(h: &mut H, which: usize, lines: &[&str]) {
     for line in lines {
@@ -517,16 +525,7 @@ fn each_console_shows_its_own_waits() {
     step_until_drawn(&mut h, "the second console", |h| {
         h.query_by_label("python (2)").is_some()
     });
-    run_lines(
-        &mut h,
-        0,
-        &[
-            "import socket",
-            "srv = socket.socket()",
-            "srv.bind(('127.0.0.1', 0))",
-            "srv.listen()",
-        ],
-    );
+    run_lines(&mut h, 0, &LISTENING_SRV);
     enter_in(&mut h, 0, "conn, addr = srv.accept()");
     run_lines(
         &mut h,
@@ -845,16 +844,7 @@ fn a_waiting_line_wraps_rather_than_being_cut() {
     step_until_drawn(&mut h, "the second console", |h| {
         h.query_by_label("python (2)").is_some()
     });
-    run_lines(
-        &mut h,
-        0,
-        &[
-            "import socket",
-            "srv = socket.socket()",
-            "srv.bind(('127.0.0.1', 0))",
-            "srv.listen()",
-        ],
-    );
+    run_lines(&mut h, 0, &LISTENING_SRV);
     enter_in(&mut h, 0, "srv.accept()");
     step_until_drawn(&mut h, "the waiting line", |h| {
         h.query_by_label_contains("srv.accept() 等待中").is_some()

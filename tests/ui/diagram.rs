@@ -27,6 +27,26 @@ fn id_of(a: &SocklabApp, name: &str) -> SocketId {
 }
 
 /// srv listening, cli connected to it, conn accepted, from the console.
+/// Waits until loopback capture runs or is refused; false when refused, which only a
+/// run as neither root nor CI may see (`what` the test needs it for).
+fn capture_runs(h: &mut H, what: &str) -> bool {
+    use socklab::ui::state::CaptureState;
+    step_until(h, "capture on or refused", |a| match &a.state.capture {
+        CaptureState::On(c) => c.status() == socklab::engine::capture::Status::On,
+        CaptureState::Refused(_) => true,
+        CaptureState::NotTried => false,
+    });
+    let CaptureState::Refused(why) = &h.state().state.capture else {
+        return true;
+    };
+    assert!(
+        !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
+        "as root (and in CI, which runs as root) capture must work ({why})"
+    );
+    eprintln!("not root: capture refused ({why}); {what} needs root");
+    false
+}
+
 fn connect(h: &mut H) {
     open_console(h);
     run_lines(
@@ -916,20 +936,7 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
             .is_some()
             && h.query_by_label_contains("TCP segments captured").is_none()
     });
-    step_until(&mut h, "capture on or refused", |a| {
-        match &a.state.capture {
-            socklab::ui::state::CaptureState::On(c) => {
-                c.status() == socklab::engine::capture::Status::On
-            }
-            socklab::ui::state::CaptureState::Refused(_) => true,
-            socklab::ui::state::CaptureState::NotTried => false,
-        }
-    });
-    if let socklab::ui::state::CaptureState::Refused(why) = &h.state().state.capture {
-        assert!(
-            !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
-            "as root (and in CI, which runs as root) capture must work ({why})"
-        );
+    if !capture_runs(&mut h, "the outside peer") {
         return;
     }
     let outside = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -953,21 +960,7 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
 fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     let mut h = harness();
     click(&mut h, "Sequence diagram");
-    step_until(&mut h, "capture on or refused", |a| {
-        match &a.state.capture {
-            socklab::ui::state::CaptureState::On(c) => {
-                c.status() == socklab::engine::capture::Status::On
-            }
-            socklab::ui::state::CaptureState::Refused(_) => true,
-            socklab::ui::state::CaptureState::NotTried => false,
-        }
-    });
-    if let socklab::ui::state::CaptureState::Refused(why) = &h.state().state.capture {
-        assert!(
-            !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
-            "as root (and in CI, which runs as root) capture must work ({why})"
-        );
-        eprintln!("not root: capture refused ({why}); the handshake test needs root");
+    if !capture_runs(&mut h, "the handshake") {
         return;
     }
     connect(&mut h);
@@ -1094,21 +1087,7 @@ fn a_failing_recv_comes_before_the_state_it_causes() {
 fn a_reset_is_said_on_its_segment_and_explained_on_hover() {
     let mut h = harness();
     click(&mut h, "Sequence diagram");
-    step_until(&mut h, "capture on or refused", |a| {
-        match &a.state.capture {
-            socklab::ui::state::CaptureState::On(c) => {
-                c.status() == socklab::engine::capture::Status::On
-            }
-            socklab::ui::state::CaptureState::Refused(_) => true,
-            socklab::ui::state::CaptureState::NotTried => false,
-        }
-    });
-    if let socklab::ui::state::CaptureState::Refused(why) = &h.state().state.capture {
-        assert!(
-            !rustix::process::geteuid().is_root() && std::env::var_os("CI").is_none(),
-            "as root (and in CI, which runs as root) capture must work ({why})"
-        );
-        eprintln!("not root: capture refused ({why}); the reset test needs root");
+    if !capture_runs(&mut h, "the reset") {
         return;
     }
     connect(&mut h);

@@ -223,16 +223,7 @@ fn responders_and_their_reports_in_chinese() {
     let mut h = harness();
     to_chinese(&mut h);
     open_console_zh(&mut h);
-    run_lines(
-        &mut h,
-        0,
-        &[
-            "import socket",
-            "srv = socket.socket()",
-            "srv.bind(('127.0.0.1', 0))",
-            "srv.listen()",
-        ],
-    );
+    run_lines(&mut h, 0, &crate::console::LISTENING_SRV);
     click_socket_row(&mut h, "srv");
     click(&mut h, &zh("serve-responder"));
     // Each responder says what it does, in Chinese, beside its name.
