@@ -97,6 +97,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let lane_w = ((width - GUTTER) / d.lanes.len() as f32).max(140.0);
     // The lanes' names, fixed above the rows.
     let (head, _) = ui.allocate_exact_size(egui::vec2(width, 40.0), Sense::hover());
+    // A rule under the names: a row half scrolled out under them reads as scrolled.
+    ui.painter().hline(
+        head.x_range(),
+        head.bottom() - 0.5,
+        Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color),
+    );
     for (i, id) in d.lanes.iter().enumerate() {
         let Some(s) = state.sockets.get(id) else {
             continue;
@@ -218,13 +224,18 @@ fn draw(
         })
         .flatten()
         .filter(|p| ui.clip_rect().contains(*p));
-    for a in &d.arrows {
-        if a.to_row < first || a.from_row > last {
-            continue;
-        }
-        let (from, to) = arrow_ends(d, a, &lane_x, &row_y, &|row| {
-            text_at(row, &d.rows[row]).1.right() + 2.0
-        });
+    let shown: Vec<(&diagram::Arrow, Pos2, Pos2)> = d
+        .arrows
+        .iter()
+        .filter(|a| a.to_row >= first && a.from_row <= last)
+        .map(|a| {
+            let (from, to) = arrow_ends(d, a, &lane_x, &row_y, &|row| {
+                text_at(row, &d.rows[row]).1.right() + 2.0
+            });
+            (a, from, to)
+        })
+        .collect();
+    for (n, &(a, from, to)) in shown.iter().enumerate() {
         let colour = match a.kind {
             ArrowKind::Data => Color32::from_rgb(70, 150, 230),
             ArrowKind::Handshake => Color32::from_rgb(170, 110, 230),
@@ -251,7 +262,15 @@ fn draw(
             );
             job.wrap = egui::text::TextWrapping::truncate_at_width(span);
             let galley = painter.layout_job(job);
-            if let Some(r) = free_spot(from, to, galley.size(), &taken) {
+            // Clear of the other arrows' lines where it can be (a captured segment's
+            // runs across between a send and its recv), else clear of words only.
+            let lines: Vec<(Pos2, Pos2)> = (shown.iter().enumerate())
+                .filter(|&(m, _)| m != n)
+                .map(|(_, &(_, f, t))| (f, t))
+                .collect();
+            let spot = free_spot(from, to, galley.size(), &taken, &lines)
+                .or_else(|| free_spot(from, to, galley.size(), &taken, &[]));
+            if let Some(r) = spot {
                 taken.push(r.expand(1.0));
                 let cut = galley.elided;
                 painter.galley(r.min, galley, colour);
@@ -374,8 +393,15 @@ fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> e
 }
 
 /// Where the words of an arrow from `from` to `to` go: the first of a few spots along it,
-/// above or below the line and between its lanes, that overlaps nothing `taken`.
-fn free_spot(from: Pos2, to: Pos2, size: egui::Vec2, taken: &[egui::Rect]) -> Option<egui::Rect> {
+/// above or below the line and between its lanes, that overlaps nothing `taken` and
+/// crosses none of `lines`.
+fn free_spot(
+    from: Pos2,
+    to: Pos2,
+    size: egui::Vec2,
+    taken: &[egui::Rect],
+    lines: &[(Pos2, Pos2)],
+) -> Option<egui::Rect> {
     let spots = [0.5, 0.35, 0.65, 0.2, 0.8]
         .into_iter()
         .flat_map(|f| [(f, true), (f, false)]);
@@ -390,8 +416,36 @@ fn free_spot(from: Pos2, to: Pos2, size: egui::Vec2, taken: &[egui::Rect]) -> Op
             at.y + 3.0
         };
         let r = egui::Rect::from_min_size(egui::pos2(left, top), size);
-        (!taken.iter().any(|t| t.intersects(r))).then_some(r)
+        let clear = !taken.iter().any(|t| t.intersects(r))
+            && !lines.iter().any(|&(a, b)| crosses(r.expand(2.0), a, b));
+        clear.then_some(r)
     })
+}
+
+/// Whether the line from `a` to `b` passes through `r` (clipped to it, Liang–Barsky).
+fn crosses(r: egui::Rect, a: Pos2, b: Pos2) -> bool {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [
+        (-d.x, a.x - r.left()),
+        (d.x, r.right() - a.x),
+        (-d.y, a.y - r.top()),
+        (d.y, r.bottom() - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t0 <= t1
 }
 
 /// Room left beside a lane for the words of the rows on it.
@@ -508,7 +562,7 @@ mod tests {
     fn an_arrows_words_keep_clear_of_what_is_taken_or_are_left_out() {
         let (from, to) = (egui::pos2(0.0, 0.0), egui::pos2(200.0, 100.0));
         let size = egui::vec2(30.0, 14.0);
-        let first = free_spot(from, to, size, &[]).unwrap();
+        let first = free_spot(from, to, size, &[], &[]).unwrap();
         assert!(
             first.center().x > 80.0 && first.center().x < 120.0,
             "{first:?}"
@@ -516,12 +570,34 @@ mod tests {
         // Three arrows into one point: each one's words where the others' are not.
         let mut taken = vec![first];
         for _ in 0..3 {
-            let r = free_spot(from, to, size, &taken).expect("a free spot");
+            let r = free_spot(from, to, size, &taken, &[]).expect("a free spot");
             assert!(!taken.iter().any(|t| t.intersects(r)));
             taken.push(r);
         }
         // A row's words over the whole span: nowhere to go.
         let wall = egui::Rect::from_min_max(egui::pos2(-10.0, -50.0), egui::pos2(210.0, 150.0));
-        assert_eq!(free_spot(from, to, size, &[wall]), None);
+        assert_eq!(free_spot(from, to, size, &[wall], &[]), None);
+        // A captured segment's line across the middle, where the words would go first:
+        // they go where no line is.
+        let across = (egui::pos2(0.0, 40.0), egui::pos2(200.0, 40.0));
+        let r = free_spot(from, to, size, &[], &[across]).expect("a free spot");
+        assert!(!crosses(r, across.0, across.1), "{r:?}");
+        assert!(
+            crosses(first, across.0, across.1),
+            "the first spot was on it"
+        );
+    }
+
+    #[test]
+    fn a_line_crosses_a_rect_only_where_it_passes_through() {
+        let r = egui::Rect::from_min_max(egui::pos2(10.0, 10.0), egui::pos2(20.0, 20.0));
+        let p = egui::pos2;
+        assert!(crosses(r, p(0.0, 15.0), p(30.0, 15.0)), "straight through");
+        assert!(crosses(r, p(0.0, 0.0), p(30.0, 30.0)), "corner to corner");
+        assert!(crosses(r, p(12.0, 12.0), p(14.0, 14.0)), "inside");
+        assert!(!crosses(r, p(0.0, 25.0), p(30.0, 25.0)), "below");
+        assert!(!crosses(r, p(0.0, 0.0), p(8.0, 30.0)), "left of it");
+        assert!(!crosses(r, p(0.0, 15.0), p(9.0, 15.0)), "stops short");
+        assert!(!crosses(r, p(0.0, 12.0), p(12.0, 0.0)), "passes the corner");
     }
 }
