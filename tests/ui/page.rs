@@ -127,6 +127,13 @@ fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
         h.query_by_label("connect failed - ECONNREFUSED").is_some()
     });
     assert_eq!(selected(&h).state(), SockState::Created);
+    // The failed connect() leaves SIOCOUTQ at 3 (a difference of sequence numbers) on a
+    // socket with nothing to send: the inspector says the queue is empty, and why.
+    step_until_drawn(&mut h, "the send queue read after the refusal", |h| {
+        h.query_by_label_contains("send queue: empty (the kernel's SIOCOUTQ says")
+            .is_some()
+    });
+    assert!(h.query_by_label_contains("send queue: 3 bytes").is_none());
     // The error sits right after the Connect row, before the Send row.
     let error = h.get_by_label("connect failed - ECONNREFUSED").rect();
     let connect = h.get_by_label("connect").rect();

@@ -44,6 +44,9 @@ inspector-drops-tip = Datagrams the kernel dropped on their way into this socket
 inspector-send-queue = send queue
 # $queue: inspector-receive-queue or inspector-send-queue.
 inspector-queue-bytes = { $queue }: { $n } bytes
+# A TCP socket in CLOSE whose SIOCOUTQ is not 0 (a failed connect() leaves it so).
+inspector-send-queue-closed = { $queue }: empty (the kernel's SIOCOUTQ says { $n })
+inspector-send-queue-closed-tip = A TCP socket in CLOSE has nothing to send: the kernel emptied its send queue when the connection failed or ended. SIOCOUTQ is not a count of bytes but the next sequence number to write minus the oldest unacknowledged one, and a failed connect() moves the first on by two (plus the peer's window) so that a later connection's numbers are not taken for this one's. That difference is what it reports here.
 inspector-options = Options (read back from the kernel)
 # After the option's description; $value: the kernel's value.
 inspector-number-tip = The kernel holds { $value }. Type a number and press Enter to set it (Escape drops it).

@@ -170,18 +170,33 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     .on_hover_text(t!("inspector-next-datagram-tip"));
             }
             let recv_queue = if datagrams { None } else { snap.recv_queue };
-            for (label, q) in [
-                (t!("inspector-receive-queue"), recv_queue),
-                (t!("inspector-send-queue"), snap.send_queue),
+            for (label, q, sending) in [
+                (t!("inspector-receive-queue"), recv_queue, false),
+                (t!("inspector-send-queue"), snap.send_queue, true),
             ] {
-                if let Some(n) = q {
-                    let cap = 262_144.0_f32;
-                    ui.add(egui::ProgressBar::new((n as f32 / cap).min(1.0)).text(t!(
-                        "inspector-queue-bytes",
+                let Some(n) = q else { continue };
+                // A TCP socket in CLOSE holds nothing to send (its queue was emptied when
+                // the connection failed or ended), but SIOCOUTQ is a difference of sequence
+                // numbers that a failed connect() leaves at 3 or more: said, not shown as bytes.
+                let closed_tcp = snap
+                    .tcp
+                    .as_ref()
+                    .is_some_and(|t| t.state == crate::engine::inspect::TcpState::Close);
+                if closed_tcp && n > 0 && sending {
+                    ui.add(egui::ProgressBar::new(0.0).text(t!(
+                        "inspector-send-queue-closed",
                         queue = &label,
                         n = n.to_string()
-                    )));
+                    )))
+                    .on_hover_text(t!("inspector-send-queue-closed-tip"));
+                    continue;
                 }
+                let cap = 262_144.0_f32;
+                ui.add(egui::ProgressBar::new((n as f32 / cap).min(1.0)).text(t!(
+                    "inspector-queue-bytes",
+                    queue = &label,
+                    n = n.to_string()
+                )));
             }
             if let Some(info) = &snap.tls {
                 let c = snap.counters;
