@@ -101,7 +101,11 @@ impl fmt::Display for AddrSpec {
         match self {
             AddrSpec::Inet { host, port } => write!(f, "{host}:{port}"),
             AddrSpec::Inet6 { host, port, .. } => write!(f, "[{host}]:{port}"),
-            AddrSpec::Unix { path } => write!(f, "{}", String::from_utf8_lossy(path)),
+            // An abstract name as `ss` and the window show it: its NUL as '@'.
+            AddrSpec::Unix { path } => match path.split_first() {
+                Some((0, name)) => write!(f, "@{}", String::from_utf8_lossy(name)),
+                _ => write!(f, "{}", String::from_utf8_lossy(path)),
+            },
         }
     }
 }
@@ -384,5 +388,17 @@ mod tests {
         .resolve(Family::Inet, "bind")
         .unwrap();
         assert_eq!(Endpoint::from_sockaddr(&a).to_string(), "127.0.0.1:5");
+    }
+
+    #[test]
+    fn an_abstract_name_is_shown_as_the_kernel_reads_it_back() {
+        let spec = AddrSpec::Unix {
+            path: b"\0name".to_vec(),
+        };
+        assert_eq!(spec.to_string(), "@name");
+        let path = AddrSpec::Unix {
+            path: b"/tmp/s".to_vec(),
+        };
+        assert_eq!(path.to_string(), "/tmp/s");
     }
 }

@@ -611,6 +611,14 @@ fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<String>) {
     }
 }
 
+/// Whether an address as shown is a host and port ("localhost:80", "[::1]:80"), not a Unix
+/// socket's path.
+fn inet_like(addr: &str) -> bool {
+    addr.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty() && !host.contains('/') && port.parse::<u16>().is_ok()
+    })
+}
+
 fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>) {
     let at = addr.map(|a| format!(" {a}")).unwrap_or_default();
     if FILE_OPS.contains(&op) {
@@ -640,9 +648,24 @@ fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>)
             t!("errors-eaddrnotavail", at = at),
             Some(t!("errors-eaddrnotavail-hint")),
         ),
-        libc::ECONNREFUSED => (
+        // A Unix socket's file with nobody behind it; a connect's SYN answered with RST;
+        // or refused later, on a call after the packet went (UDP's ICMP port unreachable,
+        // a non-blocking connect's reset).
+        libc::ECONNREFUSED if addr.is_some_and(|a| a.starts_with('@')) => (
+            t!("errors-econnrefused-abstract", at = at),
+            Some(t!("errors-econnrefused-abstract-hint")),
+        ),
+        libc::ECONNREFUSED if addr.is_some_and(|a| !inet_like(a)) => (
+            t!("errors-econnrefused-unix", at = at),
+            Some(t!("errors-econnrefused-unix-hint")),
+        ),
+        libc::ECONNREFUSED if matches!(op, "connect" | "connect_ex" | "create_connection") => (
             t!("errors-econnrefused", at = at),
             Some(t!("errors-econnrefused-hint")),
+        ),
+        libc::ECONNREFUSED => (
+            t!("errors-econnrefused-later", op = op, at = at),
+            Some(t!("errors-econnrefused-later-hint")),
         ),
         libc::ECONNRESET => (t!("errors-econnreset"), Some(t!("errors-econnreset-hint"))),
         libc::EPIPE => (t!("errors-epipe"), Some(t!("errors-epipe-hint"))),
@@ -692,6 +715,33 @@ mod tests {
             "ConnectionRefusedError: [Errno 111] Connection refused"
         );
         assert_eq!(e.errno_name(), Some("ECONNREFUSED"));
+        assert!(
+            e.explanation().0.contains("reset (RST)"),
+            "{:?}",
+            e.explanation()
+        );
+        let e = OpError::os("connect", Some("/tmp/gone.sock".into()), libc::ECONNREFUSED);
+        assert!(
+            e.explanation().0.contains("socket file"),
+            "{:?}",
+            e.explanation()
+        );
+        for host in ["localhost:1", "[fe80::1%eth0]:80", "[::1]:9"] {
+            let e = OpError::os("connect", Some(host.into()), libc::ECONNREFUSED);
+            assert!(e.explanation().0.contains("reset (RST)"), "{host}");
+        }
+        let e = OpError::os("connect", Some("@abstract".into()), libc::ECONNREFUSED);
+        assert!(
+            e.explanation().0.contains("abstract name"),
+            "{:?}",
+            e.explanation()
+        );
+        let e = OpError::os("recv", None, libc::ECONNREFUSED);
+        assert!(
+            e.explanation().0.contains("port unreachable"),
+            "{:?}",
+            e.explanation()
+        );
         let e = OpError::os("bind", None, libc::EADDRINUSE);
         assert_eq!(
             e.python_line(),
