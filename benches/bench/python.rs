@@ -1,7 +1,8 @@
 //! The Python layer: `socklab run` against python3 on the same programs, in one run —
 //! start-up on an empty file and on the tutorials' client (against a server of its own),
-//! and a loop of a million simple statements. Wall-clock seconds per program, both pinned
-//! to the client CPU, subjects alternated.
+//! a loop of a million simple statements, and ten thousand socket calls in a row.
+//! Wall-clock seconds per program, both pinned to the client CPU (the calls also unpinned:
+//! socklab's answer to a call comes from another thread), subjects alternated.
 
 use super::*;
 
@@ -15,7 +16,18 @@ impl Bench {
         let _ = std::fs::create_dir_all(&dir);
         let empty = dir.join("empty.py");
         let loop_py = dir.join("loop.py");
+        let calls_py = dir.join("calls.py");
         let n = if self.quick { 100_000 } else { 1_000_000 };
+        let calls = if self.quick { 1_000 } else { 10_000 };
+        // One socket call after another: in socklab each goes to the socket's worker and
+        // its answer comes back, where CPython makes the system call itself.
+        let _ = std::fs::write(
+            &calls_py,
+            format!(
+                "import socket\ns = socket.socket()\nfor i in range({calls}):\n    \
+                 s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)\ns.close()\n"
+            ),
+        );
         let _ = std::fs::write(&empty, "");
         let _ = std::fs::write(
             &loop_py,
@@ -45,6 +57,11 @@ impl Bench {
                         vec![client.display().to_string(), s(port), s("hello")],
                     ),
                     ("1M statements", vec![loop_py.display().to_string()]),
+                    ("10k socket calls", vec![calls_py.display().to_string()]),
+                    (
+                        "10k socket calls (unpinned)",
+                        vec![calls_py.display().to_string()],
+                    ),
                 ];
                 for (metric, args) in cases {
                     if metric.contains("client") && server.is_err() {
@@ -59,7 +76,14 @@ impl Bench {
                     };
                     full.extend(args);
                     let started = Instant::now();
-                    let ok = pinned(CLIENT_CPU, program, &full)
+                    let mut command = if metric.contains("unpinned") {
+                        let mut c = Command::new(program);
+                        c.args(&full);
+                        c
+                    } else {
+                        pinned(CLIENT_CPU, program, &full)
+                    };
+                    let ok = command
                         .stdin(Stdio::null())
                         .stdout(Stdio::null())
                         .stderr(Stdio::null())

@@ -19,6 +19,9 @@ pub const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 /// How long an interrupted call's answer is awaited (it comes at once; a stuck worker
 /// must not hold the KeyboardInterrupt).
 const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+/// How long a call's answer is waited for awake before the thread sleeps until it comes
+/// (BENCHMARKS.md, "A program's next call").
+const ANSWER_SPIN: Duration = Duration::from_micros(100);
 /// Answers to interrupted calls not yet closed, at most (each is a socket nobody holds).
 const MAX_ORPHANS: usize = 64;
 
@@ -254,6 +257,29 @@ fn wait<T, E>(
     interrupted: &mut dyn FnMut() -> Result<(), E>,
     mut answer: impl FnMut(Event) -> Option<T>,
 ) -> Result<Option<T>, E> {
+    // Most calls are answered within tens of microseconds: the answer is waited for awake
+    // that long (once per call), so the program's next statement runs without a thread's
+    // wake-up in between, as CPython's would right after its system call.
+    // With one CPU the worker could not answer while this thread waits awake.
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let until = std::time::Instant::now()
+        + if cpus > 1 {
+            ANSWER_SPIN
+        } else {
+            Duration::ZERO
+        };
+    while std::time::Instant::now() < until {
+        match rx.try_recv() {
+            Ok(ev) => {
+                if let Some(a) = answer(ev) {
+                    return Ok(Some(a));
+                }
+            }
+            Err(crossbeam_channel::TryRecvError::Empty) => std::hint::spin_loop(),
+            Err(crossbeam_channel::TryRecvError::Disconnected) => return Ok(None),
+        }
+    }
     loop {
         match rx.recv_timeout(SIGNAL_CHECK) {
             Ok(ev) => {
