@@ -294,7 +294,8 @@ impl OpError {
     pub fn errno_name(&self) -> Option<&'static str> {
         match self.kind {
             ErrorKind::Os { errno } => Some(errno_name(errno)),
-            ErrorKind::Timeout => Some("ETIMEDOUT"),
+            // A socket timeout's TimeoutError has no errno (CPython's errno is None);
+            // ETIMEDOUT is the kernel's giving up on a connection, another thing.
             _ => None,
         }
     }

@@ -38,13 +38,27 @@ pub fn tcp_state(st: TcpState) -> String {
     }
 }
 
-/// What ends a call that waits on a socket.
-pub fn way_out(op: &str) -> String {
-    match op {
-        op if crate::engine::command::receives(op) => t!("inspector-way-out-recv"),
-        "accept" => t!("inspector-way-out-accept"),
-        "connect" | "connect_ex" => t!("inspector-way-out-connect"),
-        "send" | "sendall" | "sendto" => t!("inspector-way-out-send"),
+/// How many pieces a socket's bytes came or went in, named for its kind: a stream's are
+/// chunks (what one recv() returned or one send() took: TCP keeps no messages), a
+/// datagram socket's datagrams, a seqpacket socket's messages.
+pub fn pieces(kind: crate::engine::Kind, n: u64) -> String {
+    match kind {
+        crate::engine::Kind::Stream => t!("traffic-chunks", n = n),
+        crate::engine::Kind::Dgram => t!("traffic-datagrams", n = n),
+        crate::engine::Kind::Other(_) => t!("traffic-msgs", n = n),
+    }
+}
+
+/// What ends a call that waits on a socket; `timed`: the socket has a timeout (without
+/// one, what else ends a connect or a send is the kernel's own giving up).
+pub fn way_out(op: &str, timed: bool) -> String {
+    match (op, timed) {
+        (op, _) if crate::engine::command::receives(op) => t!("inspector-way-out-recv"),
+        ("accept", _) => t!("inspector-way-out-accept"),
+        ("connect" | "connect_ex", true) => t!("inspector-way-out-connect-timed"),
+        ("connect" | "connect_ex", false) => t!("inspector-way-out-connect"),
+        ("send" | "sendall" | "sendto", true) => t!("inspector-way-out-send-timed"),
+        ("send" | "sendall" | "sendto", false) => t!("inspector-way-out-send"),
         _ => t!("inspector-way-out-close"),
     }
 }

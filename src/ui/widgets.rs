@@ -132,9 +132,10 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     let red = Color32::from_rgb(230, 80, 70);
     egui::Frame::group(ui.style())
         .show(ui, |ui| {
-            let head = match e.errno_name {
-                Some(n) => t!("state-failed-errno", op = &e.op, errno = n),
-                None => t!("state-failed", op = &e.op),
+            let head = match (e.errno_name, &e.error.kind) {
+                (Some(n), _) => t!("state-failed-errno", op = &e.op, errno = n),
+                (None, crate::engine::ErrorKind::Timeout) => t!("state-timed-out", op = &e.op),
+                (None, _) => t!("state-failed", op = &e.op),
             };
             ui.label(RichText::new(head).color(red).strong());
             ui.monospace(&e.python_line);

@@ -146,8 +146,10 @@ fn ctrl_c_interrupts_a_blocked_accept_and_the_window_stays_usable() {
     enter(&mut h, "srv.accept()");
     // The prompt says what it waits in.
     step_until_drawn(&mut h, "the waiting accept", |h| {
-        h.query_by_label_contains("srv.accept() waiting, blocking")
-            .is_some()
+        h.query_by_label_contains(
+            "srv.accept() waiting, no timeout: a connection arriving or close ends it",
+        )
+        .is_some()
     });
     // The window goes on meanwhile: a socket made by clicking appears.
     click(&mut h, "New UDP");
@@ -845,14 +847,108 @@ fn a_waiting_line_wraps_rather_than_being_cut() {
         h.query_by_label("python (2)").is_some()
     });
     run_lines(&mut h, 0, &LISTENING_SRV);
-    enter_in(&mut h, 0, "srv.accept()");
+    run_lines(
+        &mut h,
+        0,
+        &["c = socket.create_connection(srv.getsockname())"],
+    );
+    enter_in(&mut h, 0, "c.recv(10)");
     step_until_drawn(&mut h, "the waiting line", |h| {
-        h.query_by_label_contains("srv.accept() 等待中").is_some()
+        h.query_by_label_contains("c.recv() 等待中").is_some()
     });
-    let line = h.get_by_label_contains("srv.accept() 等待中");
+    let line = h.get_by_label_contains("c.recv() 等待中");
     assert!(
         line.rect().height() > 24.0,
         "one row, cut: {:?}",
         line.rect()
     );
+}
+
+/// A settimeout() expiry is said as a timeout (TimeoutError has no errno; ETIMEDOUT is the
+/// kernel giving up a connection), and the same call waiting again from the console is
+/// shown waiting, not failed as well.
+#[test]
+fn a_timeout_is_said_as_one_and_the_next_wait_is_not_shown_failed() {
+    use std::io::Write;
+    let mut h = harness();
+    open_console(&mut h);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connect = format!("c = socket.create_connection(('127.0.0.1', {port}))");
+    run_lines(&mut h, 0, &["import socket", &connect, "c.settimeout(0.2)"]);
+    let (mut peer, _) = listener.accept().unwrap();
+    let out = run(&mut h, "c.recv(10)");
+    assert!(
+        out.iter().any(|(_, l)| l == "TimeoutError: timed out"),
+        "{out:?}"
+    );
+    click_socket_row(&mut h, "c");
+    step_until_drawn(&mut h, "the timeout beside recv", |h| {
+        h.query_by_label("recv timed out").is_some()
+    });
+    assert!(h.query_by_label_contains("ETIMEDOUT").is_none());
+    // The timeout set O_NONBLOCK, as CPython does; the inspector says why.
+    step_until_drawn(&mut h, "O_NONBLOCK said to be the timeout's", |h| {
+        h.query_by_label("set (by the timeout: CPython waits with poll() itself)")
+            .is_some()
+    });
+    run(&mut h, "c.settimeout(None)");
+    enter(&mut h, "c.recv(10)");
+    step_until_drawn(&mut h, "the recv waiting again, its timeout gone", |h| {
+        h.query_by_label_contains("recv blocked (no timeout)")
+            .is_some()
+            && h.query_by_label("recv timed out").is_none()
+    });
+    // The console's line says what ends this call's wait, not every call's.
+    step_until_drawn(&mut h, "the console saying what ends the recv", |h| {
+        h.query_by_label_contains(
+            "c.recv() waiting, no timeout: data arriving, shutdown(SHUT_RD) or close ends it",
+        )
+        .is_some()
+    });
+    peer.write_all(b"x").unwrap();
+    step_until(&mut h, "the recv answered", |a| !a.state.consoles[0].busy());
+}
+
+/// A listener whose accept queue is full says so where its queue is shown, and why the
+/// next clients' connect() waits: Linux lets the backlog plus one wait.
+#[test]
+fn a_full_accept_queue_is_said_beside_it() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen(1)",
+        ],
+    );
+    let port = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == "srv")
+        .and_then(|s| s.local())
+        .and_then(|a| a.port())
+        .expect("srv's port");
+    click_socket_row(&mut h, "srv");
+    let first = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    step_until_drawn(&mut h, "one waiting", |h| {
+        h.query_by_label("1 waiting (backlog 1)").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("The accept queue is full")
+            .is_none(),
+        "one of backlog 1 is not full"
+    );
+    let second = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    step_until_drawn(&mut h, "the full queue said", |h| {
+        h.query_by_label_contains("The accept queue is full (2 waiting, backlog 1")
+            .is_some()
+    });
+    drop((first, second));
 }

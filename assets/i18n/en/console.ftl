@@ -46,6 +46,7 @@ console-interrupt-tip = KeyboardInterrupt in the statement running, as Ctrl+C in
 
 # What runs now, and each socket call it waits in.
 console-times-out = times out in { $secs } s
-console-blocking = blocking: waits until it happens
+# $way: what ends the wait (inspector-way-out-...).
+console-blocking = no timeout: { $way }
 console-waiting = { $name }.{ $op }() waiting, { $left } (Ctrl+C interrupts)
 console-running = running: { $what }

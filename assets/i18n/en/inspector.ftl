@@ -11,6 +11,10 @@ inspector-local = local address
 inspector-peer = peer address
 inspector-timeout-blocking = None (blocking)
 inspector-timeout-non-blocking = 0.0 (non-blocking)
+inspector-timeout-tip = Python's mode for this socket, as gettimeout() returns it: None waits as long as it takes; 0.0 never waits (BlockingIOError instead); a number of seconds waits that long, then raises TimeoutError. settimeout() and setblocking() change it.
+# O_NONBLOCK set because the socket has a timeout (CPython does that).
+inspector-flag-set-for-timeout = set (by the timeout: CPython waits with poll() itself)
+inspector-nonblock-tip = The kernel's non-blocking flag on the descriptor. CPython sets it for every socket with a timeout, not only after setblocking(False): it then waits for the socket with poll() itself, up to the timeout. So settimeout(3) shows it set as setblocking(False) does; gettimeout() tells them apart.
 # O_NONBLOCK's value.
 inspector-flag-set = set
 inspector-flag-clear = clear
@@ -20,12 +24,18 @@ inspector-closed = closed
 inspector-tcp-state = TCP state
 inspector-accept-queue = accept queue
 inspector-accept-waiting = { $q } waiting (backlog { $backlog })
+inspector-accept-queue-tip = Connections whose handshake the kernel has completed, waiting for accept() to take them. Linux lets the backlog plus one wait (the backlog is capped by net.core.somaxconn); past that it drops new clients' SYNs, and their kernels send them again later (1, 2, 4... seconds), so their connect() waits.
+# $q waiting, more than $backlog: the queue is full.
+inspector-accept-full = The accept queue is full ({ $q } waiting, backlog { $backlog }: Linux lets the backlog plus one wait). The kernel now drops new clients' SYNs; their connect() waits while their kernel sends the SYN again, and goes on once accept() makes room.
 inspector-rtt-value = { $rtt } µs (±{ $var })
 inspector-cwnd-value = { $cwnd } segments / { $mss } bytes
 inspector-retransmits = retransmits
 inspector-retransmits-value = { $now } now, { $total } total
 inspector-bytes = bytes in / out
 inspector-messages = messages in / out
+inspector-chunks = chunks in / out
+inspector-chunks-tip = A chunk is what one recv() returned or one send() took. TCP keeps no message boundaries, so these say how the bytes happened to be read and written, not how many messages the programs meant.
+inspector-datagrams = datagrams in / out
 inspector-receive-queue = receive queue
 inspector-drops = dropped by the kernel
 inspector-buffer-used = receive buffer: { $used } of { $size } bytes used
@@ -61,7 +71,7 @@ inspector-why-adjusts = the kernel adjusts it
 # What each state means (tooltips of the sockets list, the inspector and the timeline).
 inspector-sock-created = created: socket() made it; it has no address yet. Next: bind() to give it one, connect() (the kernel picks a local port), or listen() (the kernel binds every interface); a UDP socket's first sendto() makes the kernel bind it too.
 inspector-sock-bound = bound: it has its local address. Next: listen() to take connections, connect() to a peer, or (UDP) recvfrom/sendto.
-inspector-sock-listening = listening: the kernel completes handshakes and queues the connections (up to the backlog). Next: accept() takes one; close() stops listening.
+inspector-sock-listening = listening: the kernel completes handshakes and queues the connections (on Linux, up to the backlog plus one). Next: accept() takes one; close() stops listening.
 inspector-sock-connecting = connecting: the SYN is sent and the kernel waits for the answer. Out: the handshake completes (connected), the peer refuses (back to where it was), or the connect times out.
 inspector-sock-connected = connected: data flows both ways. Out: shutdown() ends one direction, the peer closing makes recv() return b'', close() ends it.
 inspector-sock-half-closed = half-closed: one direction is shut (by shutdown() here, or the peer closed its side: recv() returns b''). The other still works; close() ends both.
@@ -85,8 +95,10 @@ inspector-tcp-unknown = A state this version of socklab does not know.
 # What ends a waiting call ("recv waits: ...").
 inspector-way-out-recv = data arriving, shutdown(SHUT_RD) or close ends it
 inspector-way-out-accept = a connection arriving or close ends it
-inspector-way-out-connect = the peer's answer, a timeout or close ends it
-inspector-way-out-send = the peer reading, a timeout or close ends it
+inspector-way-out-connect = the peer's answer, the kernel giving up (it sends the SYN again for about two minutes) or close ends it
+inspector-way-out-connect-timed = the peer's answer, the timeout or close ends it
+inspector-way-out-send = the peer reading, the connection failing or close ends it
+inspector-way-out-send-timed = the peer reading, the timeout or close ends it
 inspector-way-out-close = close ends it
 
 # socklab's state of a socket, as its badge says it.

@@ -12,9 +12,10 @@ sockets-new-tcp6 = New TCP6
 sockets-new-udp6 = New UDP6
 sockets-new-unix = New Unix
 sockets-new-unix-dgram = New Unix dgram
+# Pieces of every kind of socket: a recv's or send's chunk, a datagram.
 sockets-msgs = { $n ->
-    [one] { $n } msg
-   *[other] { $n } msgs
+    [one] { $n } piece
+   *[other] { $n } pieces
 }
 # $bytes_in, $bytes_out: sizes as "1.5 KiB"; $msgs_in, $msgs_out: sockets-msgs.
 sockets-totals = all sockets: in { $bytes_in } ({ $msgs_in }) | out { $bytes_out } ({ $msgs_out })

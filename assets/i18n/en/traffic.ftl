@@ -43,6 +43,15 @@ traffic-msgs = { $n ->
     [one] { $n } msg
    *[other] { $n } msgs
 }
+# A stream's pieces: what one recv() returned or one send() took.
+traffic-chunks = { $n ->
+    [one] { $n } chunk
+   *[other] { $n } chunks
+}
+traffic-datagrams = { $n ->
+    [one] { $n } datagram
+   *[other] { $n } datagrams
+}
 traffic-drops = { $n ->
     [one] The kernel dropped { $n } datagram for this socket, mostly because its receive buffer was full.
    *[other] The kernel dropped { $n } datagrams for this socket, mostly because its receive buffer was full.

@@ -46,6 +46,6 @@ console-interrupt-tip = 在正在运行的语句中引发 KeyboardInterrupt，�
 
 # 正在运行的内容，以及它在等待的每个套接字调用。
 console-times-out = { $secs } s 后超时
-console-blocking = 阻塞：一直等到有结果（数据到达、连接到来或对端应答）
+console-blocking = 无超时：{ $way }
 console-waiting = { $name }.{ $op }() 等待中，{ $left }（Ctrl+C 可中断）
 console-running = 正在运行：{ $what }

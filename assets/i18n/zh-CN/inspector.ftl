@@ -11,6 +11,9 @@ inspector-local = 本地地址
 inspector-peer = 对端地址
 inspector-timeout-blocking = None（阻塞）
 inspector-timeout-non-blocking = 0.0（非阻塞）
+inspector-timeout-tip = 这个套接字在 Python 里的模式，即 gettimeout() 的返回值：None 一直等到有结果；0.0 从不等待（改为抛出 BlockingIOError）；一个秒数则最多等这么久，然后抛出 TimeoutError。settimeout() 和 setblocking() 会改变它。
+inspector-flag-set-for-timeout = 已设置（因为设了超时：CPython 自己用 poll() 等待）
+inspector-nonblock-tip = 内核在这个描述符上的非阻塞标志。CPython 给每个设了超时的套接字都设置它，不只是 setblocking(False) 之后：然后由它自己用 poll() 等待，最多等到超时。所以 settimeout(3) 之后它也显示已设置，和 setblocking(False) 一样；要区分两者看 gettimeout()。
 inspector-flag-set = 已设置
 inspector-flag-clear = 未设置
 inspector-closed-after = 已关闭，{ $state }
@@ -18,12 +21,17 @@ inspector-closed = 已关闭
 inspector-tcp-state = TCP 状态
 inspector-accept-queue = accept 队列
 inspector-accept-waiting = { $q } 个在等待（backlog { $backlog }）
+inspector-accept-queue-tip = 内核已完成握手、等着 accept() 取走的连接。Linux 允许 backlog 再加一个连接在这里等待（backlog 的上限是 net.core.somaxconn）；再多的话，它会丢掉新客户端的 SYN，对方内核稍后重发（1、2、4……秒后），所以它们的 connect() 会一直等。
+inspector-accept-full = accept 队列已满（{ $q } 个在等待，backlog { $backlog }：Linux 允许 backlog 再加一个）。内核现在丢弃新客户端的 SYN；它们的 connect() 会一直等，内核不断重发 SYN，等 accept() 腾出位置后才继续。
 inspector-rtt-value = { $rtt } 微秒（±{ $var }）
 inspector-cwnd-value = { $cwnd } 个报文段 / { $mss } 字节
 inspector-retransmits = 重传
 inspector-retransmits-value = 当前 { $now } 次，累计 { $total } 次
 inspector-bytes = 接收 / 发送字节数
 inspector-messages = 接收 / 发送消息数
+inspector-chunks = 接收 / 发送数据块数
+inspector-chunks-tip = 一个数据块就是一次 recv() 返回的或一次 send() 交给内核的字节。TCP 不保留消息边界，所以这两个数只说明字节碰巧是怎样被读写的，不是程序想发多少条消息。
+inspector-datagrams = 接收 / 发送数据报数
 inspector-receive-queue = 接收队列
 inspector-drops = 被内核丢弃
 inspector-buffer-used = 接收缓冲区：已用 { $used } / { $size } 字节
@@ -47,14 +55,14 @@ inspector-why-doubled-held = 内核把它翻倍用于内部记账，并限制在
 inspector-why-adjusts = 内核对它做了调整
 
 # 每个状态的含义（套接字列表、检查器和时间线的提示）。
-inspector-sock-created = created（已创建）：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址；或者 connect()（内核会自动选一个本地端口）；或者 listen()（内核会把它绑定到所有网络接口）；UDP 套接字第一次 sendto() 时，内核也会自动绑定它。
-inspector-sock-bound = bound（已绑定）：它已经有了本地地址。下一步：listen() 开始接受连接；connect() 连接到对端；或者（UDP）直接 recvfrom/sendto。
-inspector-sock-listening = listening（监听中）：内核会替它完成握手，并把连接放进队列排队（最多 backlog 个）。下一步：accept() 取出一个连接；close() 停止监听。
-inspector-sock-connecting = connecting（连接中）：SYN 已经发出，内核正在等待对端回应。离开此状态：握手完成（变为 connected）；对端拒绝（回到原来的状态）；或者连接超时。
-inspector-sock-connected = connected（已连接）：数据可以双向传输。离开此状态：shutdown() 关闭一个方向；对端关闭后 recv() 会返回 b''；close() 结束连接。
-inspector-sock-half-closed = half-closed（半关闭）：一个方向已经关闭（本端调用了 shutdown()，或者对端关闭了它那一侧：recv() 返回 b''）。另一个方向仍然可用；close() 把两个方向都关闭。
-inspector-sock-closed = closed（已关闭）：文件描述符已经释放。TCP 连接可能还会在内核中保留一段时间（FIN_WAIT、TIME_WAIT），显示在它旁边。
-inspector-sock-error = error（出错）：某个调用因连接被重置（reset）或管道断开（broken pipe）而失败（对端已经不在了）。请关闭它；需要新建一个套接字。
+inspector-sock-created = 已创建：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址；或者 connect()（内核会自动选一个本地端口）；或者 listen()（内核会把它绑定到所有网络接口）；UDP 套接字第一次 sendto() 时，内核也会自动绑定它。
+inspector-sock-bound = 已绑定：它已经有了本地地址。下一步：listen() 开始接受连接；connect() 连接到对端；或者（UDP）直接 recvfrom/sendto。
+inspector-sock-listening = 监听中：内核会替它完成握手，并把连接放进队列排队（在 Linux 上最多 backlog 再加一个）。下一步：accept() 取出一个连接；close() 停止监听。
+inspector-sock-connecting = 连接中：SYN 已经发出，内核正在等待对端回应。离开此状态：握手完成（变为已连接）；对端拒绝（回到原来的状态）；或者连接超时。
+inspector-sock-connected = 已连接：数据可以双向传输。离开此状态：shutdown() 关闭一个方向；对端关闭后 recv() 会返回 b''；close() 结束连接。
+inspector-sock-half-closed = 半关闭：一个方向已经关闭（本端调用了 shutdown()，或者对端关闭了它那一侧：recv() 返回 b''）。另一个方向仍然可用；close() 把两个方向都关闭。
+inspector-sock-closed = 已关闭：文件描述符已经释放。TCP 连接可能还会在内核中保留一段时间（FIN_WAIT、TIME_WAIT），显示在它旁边。
+inspector-sock-error = 出错：某个调用因连接被重置（reset）或管道断开（broken pipe）而失败（对端已经不在了）。请关闭它；需要新建一个套接字。
 
 # 内核的 TCP 状态。
 inspector-tcp-established = ESTABLISHED：握手已完成，可以传输数据。离开此状态：任意一方发出 FIN。
@@ -73,8 +81,10 @@ inspector-tcp-unknown = 这个版本的 socklab 不认识的状态。
 # 什么会结束一个正在等待的调用（“recv 正在等待：……”）。
 inspector-way-out-recv = 数据到达、shutdown(SHUT_RD) 或 close 会结束等待
 inspector-way-out-accept = 新连接到达或 close 会结束等待
-inspector-way-out-connect = 对端应答、超时或 close 会结束等待
-inspector-way-out-send = 对端读取数据、超时或 close 会结束等待
+inspector-way-out-connect = 对端应答、内核放弃（它会在约两分钟内重发 SYN）或 close 会结束等待
+inspector-way-out-connect-timed = 对端应答、超时到期或 close 会结束等待
+inspector-way-out-send = 对端读取数据、连接失效或 close 会结束等待
+inspector-way-out-send-timed = 对端读取数据、超时到期或 close 会结束等待
 inspector-way-out-close = close 会结束等待
 
 # socklab's state of a socket, as its badge says it.

@@ -42,6 +42,7 @@ state-warning = 警告：{ $text }
 state-default-button-tip = { $tip } 在载荷输入框中按 Enter 即按下此按钮（Shift+Enter 换行）。
 state-failed-errno = { $op } 失败 - { $errno }
 state-failed = { $op } 失败
+state-timed-out = { $op } 超时
 state-hint = 提示：{ $hint }
 
 state-settings-no-thread = 设置将不会被保存：没有可用来写入的线程（{ $error }）

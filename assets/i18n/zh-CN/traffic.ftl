@@ -34,6 +34,8 @@ traffic-match = { $total } 行中有 { $shown } 行匹配
 traffic-evicted = 最早的 { $n } 行（{ $size }）因内存上限被移除；计数仍包含它们
 traffic-skipped = { $size } 未显示（视图跟不上）
 traffic-msgs = { $n } 条消息
+traffic-chunks = { $n } 个数据块
+traffic-datagrams = { $n } 个数据报
 traffic-drops = 内核为这个套接字丢弃了 { $n } 个数据报，大多是因为它的接收缓冲区已满。
 traffic-counters = 接收 { $bytes_in }（{ $msgs_in }），{ $rate_in }/s | 发送 { $bytes_out }（{ $msgs_out }），{ $rate_out }/s
 # 行中的方向：收 = 接收，发 = 发送。

@@ -210,7 +210,7 @@ impl Seen<'_> {
         self.mine().any(|v| v.waiting.iter().any(|w| w.op == op))
     }
 
-    /// The socket's last call failed with this errno name (ETIMEDOUT for a timeout).
+    /// The socket's last call failed with this errno name.
     pub fn failed_with(&self, name: &str, errno: &str) -> bool {
         self.sock(name)
             .and_then(|v| v.last_error.as_ref())

@@ -448,7 +448,10 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
                     "console-times-out",
                     secs = format!("{:.1}", d.saturating_duration_since(now).as_secs_f64())
                 ),
-                None => t!("console-blocking"),
+                None => t!(
+                    "console-blocking",
+                    way = crate::ui::explain::way_out(w.op, false)
+                ),
             };
             ui.add(
                 egui::Label::new(

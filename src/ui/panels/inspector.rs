@@ -53,16 +53,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         Some(0.0) => t!("inspector-timeout-non-blocking"),
                         Some(x) => format!("{x} s"),
                     };
-                    row(ui, "gettimeout()", t);
-                    row(
-                        ui,
-                        "O_NONBLOCK",
-                        if snap.kernel_nonblocking {
-                            t!("inspector-flag-set")
-                        } else {
-                            t!("inspector-flag-clear")
-                        },
-                    );
+                    let tipped = |ui: &mut egui::Ui, k: &str, v: String, tip: String| {
+                        ui.label(k).on_hover_text(&tip);
+                        ui.monospace(v).on_hover_text(&tip);
+                        ui.end_row();
+                    };
+                    let timed = snap.timeout.as_secs().is_some_and(|x| x > 0.0);
+                    tipped(ui, "gettimeout()", t, t!("inspector-timeout-tip"));
+                    // CPython sets O_NONBLOCK for a timeout too: said where it is seen, so a
+                    // timed socket is not taken for a non-blocking one.
+                    let flag = match (snap.kernel_nonblocking, timed) {
+                        (true, true) => t!("inspector-flag-set-for-timeout"),
+                        (true, false) => t!("inspector-flag-set"),
+                        (false, _) => t!("inspector-flag-clear"),
+                    };
+                    tipped(ui, "O_NONBLOCK", flag, t!("inspector-nonblock-tip"));
                     if let Some(tcp) = &snap.tcp {
                         // A closed socket's last reading is not its state now.
                         let now = match (&s.after_close, s.closed) {
@@ -82,15 +87,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         }
                         ui.end_row();
                         if let Some((q, backlog)) = tcp.accept_queue() {
-                            row(
-                                ui,
-                                &t!("inspector-accept-queue"),
-                                t!(
-                                    "inspector-accept-waiting",
-                                    q = q.to_string(),
-                                    backlog = backlog.to_string()
-                                ),
-                            );
+                            let tip = t!("inspector-accept-queue-tip");
+                            ui.label(t!("inspector-accept-queue")).on_hover_text(&tip);
+                            ui.monospace(t!(
+                                "inspector-accept-waiting",
+                                q = q.to_string(),
+                                backlog = backlog.to_string()
+                            ))
+                            .on_hover_text(&tip);
+                            ui.end_row();
                         } else if tcp.rtt_us == 0 {
                             // Nothing measured yet (never connected, or refused): the
                             // kernel's starting values (rtt 0 +-250000, mss 536) say
@@ -132,11 +137,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         &t!("inspector-bytes"),
                         format!("{} / {}", c.bytes_in, c.bytes_out),
                     );
-                    row(
-                        ui,
-                        &t!("inspector-messages"),
-                        format!("{} / {}", c.msgs_in, c.msgs_out),
-                    );
+                    // A stream has no messages: its counts are of recv() and send() pieces.
+                    let (pieces, tip) = match s.info.kind {
+                        crate::engine::Kind::Stream => {
+                            (t!("inspector-chunks"), Some(t!("inspector-chunks-tip")))
+                        }
+                        crate::engine::Kind::Dgram => (t!("inspector-datagrams"), None),
+                        crate::engine::Kind::Other(_) => (t!("inspector-messages"), None),
+                    };
+                    let l = ui.label(pieces);
+                    let v = ui.monospace(format!("{} / {}", c.msgs_in, c.msgs_out));
+                    if let Some(tip) = tip {
+                        l.on_hover_text(&tip);
+                        v.on_hover_text(&tip);
+                    }
+                    ui.end_row();
                     if let Some(n) = snap.drops() {
                         ui.label(t!("inspector-drops"))
                             .on_hover_text(t!("inspector-drops-tip"));
@@ -151,6 +166,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         ui.end_row();
                     }
                 });
+            // A full accept queue is why clients hang in connect(): said where it is seen.
+            // Linux counts it full past the backlog, so backlog + 1 connections wait.
+            if let Some((q, backlog)) = snap.tcp.as_ref().and_then(|t| t.accept_queue()) {
+                if q > backlog && !closed {
+                    crate::ui::widgets::field_hint(
+                        ui,
+                        &t!(
+                            "inspector-accept-full",
+                            q = q.to_string(),
+                            backlog = backlog.to_string()
+                        ),
+                    );
+                }
+            }
             // A datagram socket's SIOCINQ is the next datagram's size, not what waits: what
             // waits shows as the receive buffer's use, against its size.
             let datagrams = s.info.kind == crate::engine::Kind::Dgram;

@@ -183,10 +183,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             RichText::new(t!(
                 "traffic-counters",
                 bytes_in = human_bytes(c.bytes_in as f64),
-                msgs_in = t!("traffic-msgs", n = c.msgs_in),
+                msgs_in = crate::ui::explain::pieces(s.info.kind, c.msgs_in),
                 rate_in = human_bytes(rin),
                 bytes_out = human_bytes(c.bytes_out as f64),
-                msgs_out = t!("traffic-msgs", n = c.msgs_out),
+                msgs_out = crate::ui::explain::pieces(s.info.kind, c.msgs_out),
                 rate_out = human_bytes(rout)
             ))
             .small(),

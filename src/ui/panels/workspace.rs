@@ -229,7 +229,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             // listen / accept
             if show_listen {
                 row(ui, &t!("workspace-row-listen"), |ui| {
-                    labelled_edit(ui, &t!("workspace-backlog"), &mut s.form.backlog, 40.0);
+                    let backlog_tip = t!("inspector-accept-queue-tip");
+                    let l = ui
+                        .label(t!("workspace-backlog"))
+                        .on_hover_text(&backlog_tip);
+                    ui.add(egui::TextEdit::singleline(&mut s.form.backlog).desired_width(40.0))
+                        .labelled_by(l.id)
+                        .on_hover_text(&backlog_tip);
                     let v = validate_count(&s.form.backlog, "backlog");
                     let tip = if stream {
                         t!("workspace-listen-tip")
@@ -640,7 +646,7 @@ fn call_status(
     let now = std::time::Instant::now();
     for w in s.waiting.iter().filter(|w| ops.contains(&w.op)) {
         let what = w.text(now);
-        let way = crate::ui::explain::way_out(w.op);
+        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some());
         let others: Vec<&str> = s
             .waiting
             .iter()

@@ -237,6 +237,11 @@ impl UiState {
                 deadline,
             } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
+                    // The same call made again (from a console, say) and waiting: its last
+                    // failure is over, not shown under the wait as if both were now.
+                    if s.last_error.as_ref().is_some_and(|e| e.op == op) {
+                        s.last_error = None;
+                    }
                     s.waiting.push(super::WaitingCall { req, op, deadline });
                 }
                 if let Some(e) = self.journal.running(req) {
