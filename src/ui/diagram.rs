@@ -241,7 +241,15 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     let mut i = 0;
     while i < lanes.len() {
         let x = lanes[i];
-        for other in talks_to(state, x) {
+        let others = talks_to(state, x);
+        // A client still in a listener's accept queue (or whose SYNs it drops) has no
+        // other end in the window yet: the listener it reached is its lane's partner.
+        if others.is_empty() {
+            if let Some(l) = queued_at(state, x) {
+                add(l, &mut lanes);
+            }
+        }
+        for other in others {
             add(other, &mut lanes);
         }
         if let Some(parent) = state.sockets.get(&x).and_then(|s| s.info.parent) {
@@ -251,6 +259,25 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     }
     lanes.sort();
     lanes
+}
+
+/// The window's listener at the address a stream socket connects or connected to, when no
+/// socket of the window is that connection's other end.
+fn queued_at(state: &UiState, id: SocketId) -> Option<SocketId> {
+    let me = state.sockets.get(&id)?;
+    (me.info.kind == Kind::Stream).then_some(())?;
+    let peer = me.peer().or(me.last_peer.as_ref())?;
+    state
+        .sockets
+        .values()
+        .find(|s| {
+            s.info.id != id
+                && !s.closed
+                && s.info.kind == Kind::Stream
+                && s.state() == crate::engine::SockState::Listening
+                && s.local().is_some_and(|l| meets(l, peer))
+        })
+        .map(|s| s.info.id)
 }
 
 /// Whether a socket's own address `local` is the address `seen` by its peer: the same, or,
@@ -811,7 +838,8 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         let lane = d.rows[row].lane;
         let listener = talks_to(state, lanes[lane])
             .into_iter()
-            .find_map(|peer| state.sockets.get(&peer).and_then(|s| s.info.parent));
+            .find_map(|peer| state.sockets.get(&peer).and_then(|s| s.info.parent))
+            .or_else(|| queued_at(state, lanes[lane]));
         if let Some(to) = listener.and_then(lane_at) {
             d.arrows.push(Arrow {
                 from: lane,

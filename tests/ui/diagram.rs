@@ -927,7 +927,27 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
             "u.bind(('127.0.0.1', 0))",
             "v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "v.sendto(b'x', u.getsockname())",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+            "q = socket.create_connection(srv.getsockname())",
         ],
+    );
+    // A client nobody accepted yet: the listener it reached is its lane's partner.
+    step_until(&mut h, "the listener q waits at a lane", |a| {
+        diagram::lanes(&a.state, Some(id_of(a, "q"))).contains(&id_of(a, "srv"))
+    });
+    // Nothing captured yet: its handshake is guessed, to that listener.
+    let a = h.state();
+    let lanes = diagram::lanes(&a.state, Some(id_of(a, "q")));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let srv_lane = lanes.iter().position(|l| *l == id_of(a, "srv"));
+    assert!(
+        d.arrows
+            .iter()
+            .any(|x| x.kind == ArrowKind::Handshake && Some(x.to) == srv_lane),
+        "{:?}",
+        d.arrows.iter().map(|x| (x.from, x.to)).collect::<Vec<_>>()
     );
     click_socket_row(&mut h, "u");
     click(&mut h, "Sequence diagram");
@@ -951,6 +971,12 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
     step_until_drawn(&mut h, "no lane for the outside peer said", |h| {
         h.query_by_label_contains("TCP segments captured").is_some()
             && h.query_by_label_contains("has no lane").is_some()
+    });
+    // ...but a client waiting in the window's own listener's queue is not outside.
+    click_socket_row(&mut h, "q");
+    step_until_drawn(&mut h, "the queued client's words", |h| {
+        h.query_by_label_contains("TCP segments captured").is_some()
+            && h.query_by_label_contains("has no lane").is_none()
     });
 }
 

@@ -40,7 +40,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     !d.lanes
                         .iter()
                         .filter_map(|id| state.sockets.get(id))
-                        .any(|w| w.local() == Some(p))
+                        .any(|w| w.local().is_some_and(|l| diagram::meets(l, p)))
                 })
         });
     ui.horizontal_wrapped(|ui| {
