@@ -184,6 +184,34 @@ fn binding_every_interface_warns() {
         .is_some());
 }
 
+/// A UDP client the kernel bound at its first sendto shows the kernel's 0.0.0.0 in its bind
+/// field, and no warning about a server: there is no bind left to make.
+#[test]
+fn a_client_the_kernel_bound_is_not_warned_of_as_a_server() {
+    let mut h = harness();
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    click(&mut h, "New UDP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    replace_text(&mut h, "peer port", &port.to_string());
+    replace_text(&mut h, "payload", "hi");
+    click(&mut h, "sendto");
+    step_until(&mut h, "bound by the kernel", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Bound && s.form.bind_host == "0.0.0.0")
+    });
+    step_until_drawn(&mut h, "the kernel's port in the bind field", |h| {
+        h.state()
+            .state
+            .selected_view()
+            .is_some_and(|s| s.form.bind_port != "0" && !s.form.bind_port.is_empty())
+    });
+    assert!(h
+        .query_by_label_contains("reachable from the network")
+        .is_none());
+}
+
 #[test]
 fn listening_without_bind_warns_as_binding_every_interface_does() {
     let mut h = harness();

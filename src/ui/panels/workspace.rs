@@ -213,7 +213,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         }
                     }
                     field_problem(ui, v.err().as_deref());
-                    if family != Family::Unix {
+                    // A warning for the bind about to be made: once the socket has an
+                    // address (the field then shows the kernel's, perhaps one it chose at
+                    // a client's first sendto), there is no such bind to warn of.
+                    if family != Family::Unix && s.state() == SockState::Created {
                         if let Some(w) = crate::serve::exposure_warning(
                             &s.form.bind_host,
                             family == Family::Inet6,
