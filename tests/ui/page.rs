@@ -285,14 +285,9 @@ fn at_1024_by_680_every_action_can_be_reached_and_nothing_is_cut() {
     );
 }
 
-#[test]
-fn the_divider_gives_the_page_or_the_traffic_more_room() {
-    let mut h = harness();
-    new_socket(&mut h, "New TCP", 1);
-    let traffic_top = |h: &H| h.get_by_label("search traffic").rect().top();
-    let before = traffic_top(&h);
+/// A person's drag of the page/traffic divider by `dy` px: press on the bar, move, let go.
+fn drag_divider(h: &mut H, dy: f32) {
     let bar = h.get_by_label("page and traffic divider").rect().center();
-    // A person's drag: press on the bar, move up 120 px, let go.
     h.event(egui::Event::PointerMoved(bar));
     h.step();
     h.event(egui::Event::PointerButton {
@@ -302,7 +297,7 @@ fn the_divider_gives_the_page_or_the_traffic_more_room() {
         modifiers: egui::Modifiers::NONE,
     });
     h.step();
-    let to = bar - egui::vec2(0.0, 120.0);
+    let to = bar + egui::vec2(0.0, dy);
     h.event(egui::Event::PointerMoved(to));
     h.step();
     h.event(egui::Event::PointerButton {
@@ -313,6 +308,15 @@ fn the_divider_gives_the_page_or_the_traffic_more_room() {
     });
     h.step();
     h.step();
+}
+
+#[test]
+fn the_divider_gives_the_page_or_the_traffic_more_room() {
+    let mut h = harness();
+    new_socket(&mut h, "New TCP", 1);
+    let traffic_top = |h: &H| h.get_by_label("search traffic").rect().top();
+    let before = traffic_top(&h);
+    drag_divider(&mut h, -120.0);
     let after = traffic_top(&h);
     assert!(
         (before - after - 120.0).abs() < 2.0,
@@ -321,6 +325,23 @@ fn the_divider_gives_the_page_or_the_traffic_more_room() {
     // The page above ends where the divider now is: nothing of it under the traffic view.
     let bind = h.get_by_label("bind").rect();
     assert!(bind.bottom() <= after, "{bind:?}");
+}
+
+/// With the console open below, the page is short; the divider still gives it room,
+/// down to the traffic view's tools and a couple of rows.
+#[test]
+fn with_the_console_open_the_divider_still_gives_the_page_room() {
+    let mut h = harness();
+    crate::console::open_console(&mut h);
+    new_socket(&mut h, "New TCP", 1);
+    let traffic_top = |h: &H| h.get_by_label("search traffic").rect().top();
+    let before = traffic_top(&h);
+    drag_divider(&mut h, 100.0);
+    let after = traffic_top(&h);
+    assert!(
+        after > before + 40.0,
+        "the traffic view moved from {before} to {after}"
+    );
 }
 
 #[test]

@@ -83,8 +83,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         .ctx()
         .data_mut(|d| *d.get_persisted_mut_or(split_id, 0.4_f32));
     let bar = 6.0;
-    // The traffic view keeps room for its tools and a few rows (the page scrolls anyway).
-    let least = 250.0_f32.min(area.height() * 0.6);
+    // The traffic view keeps room for its tools and a couple of rows (the page scrolls
+    // anyway); no more, so that with the console open below the divider can still give
+    // the page the room for its send section.
+    let least = 140.0_f32.min(area.height() * 0.6);
     let traffic_h = (area.height() * frac).clamp(least, (area.height() - 120.0).max(least));
     let page_rect = egui::Rect::from_min_max(
         area.min,
