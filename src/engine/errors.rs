@@ -615,9 +615,9 @@ fn explain_file(errno: i32, op: &str, at: &str) -> (String, Option<String>) {
 /// Whether an address as shown is a host and port ("localhost:80", "[::1]:80"), not a Unix
 /// socket's path.
 fn inet_like(addr: &str) -> bool {
-    addr.rsplit_once(':').is_some_and(|(host, port)| {
-        !host.is_empty() && !host.contains('/') && port.parse::<u16>().is_ok()
-    })
+    // An empty host is every interface, as in Python (`('', 9)` shows as ":9").
+    addr.rsplit_once(':')
+        .is_some_and(|(host, port)| !host.contains('/') && port.parse::<u16>().is_ok())
 }
 
 fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>) {
@@ -727,7 +727,7 @@ mod tests {
             "{:?}",
             e.explanation()
         );
-        for host in ["localhost:1", "[fe80::1%eth0]:80", "[::1]:9"] {
+        for host in ["localhost:1", "[fe80::1%eth0]:80", "[::1]:9", ":9"] {
             let e = OpError::os("connect", Some(host.into()), libc::ECONNREFUSED);
             assert!(e.explanation().0.contains("reset (RST)"), "{host}");
         }

@@ -379,8 +379,9 @@ impl Event {
         }
     }
 
-    /// A copy of an answer (Created, Done, Failed) for a tapped request (Engine::tap);
-    /// None for other events (their data holds a share of the budget, not to be copied).
+    /// A copy of an answer (Created, Done, Failed) or of the news that the call waits, for a
+    /// tapped request (Engine::tap); None for other events (their data holds a share of
+    /// the budget, not to be copied).
     pub fn answer_copy(&self) -> Option<Event> {
         match self {
             Event::Created {
@@ -421,6 +422,17 @@ impl Event {
                 error: error.clone(),
                 elapsed: *elapsed,
                 at: *at,
+            }),
+            Event::Waiting {
+                id,
+                req,
+                op,
+                deadline,
+            } => Some(Event::Waiting {
+                id: *id,
+                req: *req,
+                op,
+                deadline: *deadline,
             }),
             _ => None,
         }

@@ -163,7 +163,8 @@ impl Shared {
             if let Some(req) = ev.req() {
                 if let Some(tx) = lock(&self.taps).get(&req) {
                     if let Some(copy) = ev.answer_copy() {
-                        // The tap's channel holds a request's answers (at most two).
+                        // The tap's channel holds a request's answers and its wait (at
+                        // most three: Created, Waiting, Done for create_connection).
                         let _ = tx.try_send(copy);
                     }
                 }

@@ -117,8 +117,9 @@ impl Link {
     /// A new request whose answers come to the receiver only.
     fn register(&self) -> (ReqId, Receiver<Event>) {
         let req = self.engine.next_req();
-        // At most two answers: Created, then Done for create_connection.
-        let (tx, rx) = crossbeam_channel::bounded(2);
+        // At most three events: Created, Waiting (a call waits once), then Done for
+        // create_connection; room for one more.
+        let (tx, rx) = crossbeam_channel::bounded(4);
         self.engine.tap(req, tx);
         lock(&self.calls).insert(req);
         (req, rx)
@@ -259,7 +260,8 @@ fn wait<T, E>(
 ) -> Result<Option<T>, E> {
     // Most calls are answered within tens of microseconds: the answer is waited for awake
     // that long (once per call), so the program's next statement runs without a thread's
-    // wake-up in between, as CPython's would right after its system call.
+    // wake-up in between, as CPython's would right after its system call. A call the
+    // worker says will wait (Waiting) is waited for asleep at once.
     // With one CPU the worker could not answer while this thread waits awake.
     static CPUS: OnceLock<usize> = OnceLock::new();
     let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -272,8 +274,12 @@ fn wait<T, E>(
     while std::time::Instant::now() < until {
         match rx.try_recv() {
             Ok(ev) => {
+                let waits = matches!(ev, Event::Waiting { .. });
                 if let Some(a) = answer(ev) {
                     return Ok(Some(a));
+                }
+                if waits {
+                    break;
                 }
             }
             Err(crossbeam_channel::TryRecvError::Empty) => std::hint::spin_loop(),

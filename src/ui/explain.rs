@@ -50,11 +50,13 @@ pub fn pieces(kind: crate::engine::Kind, n: u64) -> String {
 }
 
 /// What ends a call that waits on a socket; `timed`: the socket has a timeout (without
-/// one, what else ends a connect or a send is the kernel's own giving up).
-pub fn way_out(op: &str, timed: bool) -> String {
+/// one, what else ends a TCP connect or a send is the kernel's own giving up); `unix`: a
+/// Unix socket's connect waits for room in the listener's queue, and is never given up.
+pub fn way_out(op: &str, timed: bool, unix: bool) -> String {
     match (op, timed) {
         (op, _) if crate::engine::command::receives(op) => t!("inspector-way-out-recv"),
         ("accept", _) => t!("inspector-way-out-accept"),
+        ("connect" | "connect_ex", false) if unix => t!("inspector-way-out-connect-unix"),
         ("connect" | "connect_ex", true) => t!("inspector-way-out-connect-timed"),
         ("connect" | "connect_ex", false) => t!("inspector-way-out-connect"),
         ("send" | "sendall" | "sendto", true) => t!("inspector-way-out-send-timed"),

@@ -2132,6 +2132,30 @@ fn a_socket_handed_over_by_descriptor_is_adopted_as_it_is() {
     drop(file);
 }
 
+/// A tapped call that waits says so on the tap before its answer comes (the console's
+/// thread stops waiting for it awake then).
+#[test]
+fn a_tapped_call_that_waits_says_so_before_its_answer() {
+    let mut d = Driver::new();
+    let (l, at) = d.listener(Family::Inet);
+    let (tx, tapped) = crossbeam_channel::bounded(4);
+    let req = d.engine.next_req();
+    d.engine.tap(req, tx);
+    d.engine.send(l, req, Op::Accept);
+    let first = tapped.recv_timeout(DEADLINE).expect("the wait");
+    assert!(
+        matches!(first, Event::Waiting { req: r, op: "accept", .. } if r == req),
+        "{first:?}"
+    );
+    let _client = std::net::TcpStream::connect(("127.0.0.1", port_of(&at))).unwrap();
+    let done = tapped.recv_timeout(DEADLINE).expect("the answer");
+    assert!(
+        matches!(done, Event::Done { req: r, reply: Reply::Accepted { .. }, .. } if r == req),
+        "{done:?}"
+    );
+    d.engine.untap(req);
+}
+
 #[test]
 fn a_tapped_request_is_answered_to_both_consumers_and_a_renamed_socket_is_named_so() {
     use socklab::engine::errors::{Holder, Owner};

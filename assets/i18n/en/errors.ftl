@@ -64,17 +64,17 @@ errors-eacces-send-hint = To a broadcast address (255.255.255.255, or a subnet's
 errors-eacces-hint = The kernel refused it: a privileged operation needs root or a capability, or a firewall rule or security module (AppArmor, SELinux) forbids it.
 errors-eaddrnotavail = The address{ $at } does not belong to any interface of this machine (or no ephemeral port is left).
 errors-eaddrnotavail-hint = Bind to an address this host has, such as 127.0.0.1, 0.0.0.0, ::1 or ::.
-errors-econnrefused = Nothing is listening at{ $at }: the peer answered the connection request with a reset (RST).
+errors-econnrefused = Nothing is listening at{ $at }: the peer answered the connection request with a reset (RST), or a firewall refused it.
 errors-econnrefused-hint = Start the server first, and check the host and port.
-# A Unix socket's path: the file is there, no socket listens (or is bound, for datagrams).
-errors-econnrefused-abstract = Nothing is listening at{ $at }: no socket holds that abstract name, or the one that holds it is not listening.
+errors-econnrefused-abstract = Nothing answers at{ $at }: no socket holds that abstract name, or the stream socket that holds it is not listening.
 errors-econnrefused-abstract-hint = Start the server first, and check the name: an abstract name goes away with the socket that held it.
+# A Unix socket's path: the file is there, no socket listens (or is bound, for datagrams).
 errors-econnrefused-unix = Nothing is listening at the socket file{ $at }: the file exists, but no socket is listening on it (or bound to it, for datagrams) any more; a program that ended leaves its file behind.
 errors-econnrefused-unix-hint = Start the server first. If it ended, remove the old file before a new server binds that path.
 # $op: recv, send... A refusal told on a later call: UDP's ICMP port unreachable, or a
 # non-blocking connect's reset.
-errors-econnrefused-later = { $op }() was told that something sent earlier was refused: nothing is listening at the peer's port (a UDP datagram came back as ICMP port unreachable, or a non-blocking connect() was answered with a reset).
-errors-econnrefused-later-hint = Start the receiving program first, and check the host and port this socket sends to.
+errors-econnrefused-later = { $op }() was told that something sent earlier was refused: nothing is listening at the other end (a UDP datagram got an ICMP port unreachable back, a non-blocking connect() a reset, or a Unix datagram socket's peer is gone).
+errors-econnrefused-later-hint = Start the receiving program first, and check the address this socket sends to.
 errors-econnreset = The peer reset the connection: it closed with data it had not read, aborted with SO_LINGER set to 0, or its host answered for a connection it no longer has.
 errors-econnreset-hint = Treat it like a closed connection: close this socket and reconnect.
 errors-epipe = The connection can no longer send: it was shut down for writing, closed by the peer, or never connected.

@@ -24,9 +24,9 @@ inspector-closed = closed
 inspector-tcp-state = TCP state
 inspector-accept-queue = accept queue
 inspector-accept-waiting = { $q } waiting (backlog { $backlog })
-inspector-accept-queue-tip = Connections whose handshake the kernel has completed, waiting for accept() to take them. Linux lets the backlog plus one wait (the backlog is capped by net.core.somaxconn); past that it drops new clients' SYNs, and their kernels send them again later (1, 2, 4... seconds), so their connect() waits.
+inspector-accept-queue-tip = Connections whose handshake the kernel has completed, waiting for accept() to take them. Linux lets the backlog plus one wait (the backlog is capped by net.core.somaxconn); past that it drops new clients' SYNs, and their kernels send them again later (1, 2, 4... seconds), so their connect() waits, for about two minutes at most.
 # $q waiting, more than $backlog: the queue is full.
-inspector-accept-full = The accept queue is full ({ $q } waiting, backlog { $backlog }: Linux lets the backlog plus one wait). The kernel now drops new clients' SYNs; their connect() waits while their kernel sends the SYN again, and goes on once accept() makes room.
+inspector-accept-full = The accept queue is full ({ $q } waiting, backlog { $backlog }: Linux lets the backlog plus one wait). The kernel now drops new clients' SYNs; their connect() waits while their kernel sends the SYN again (1, 2, 4... s later), and goes on at the first SYN after accept() made room.
 inspector-rtt-value = { $rtt } µs (±{ $var })
 inspector-cwnd-value = { $cwnd } segments / { $mss } bytes
 inspector-retransmits = retransmits
@@ -56,7 +56,7 @@ inspector-send-queue = send queue
 inspector-queue-bytes = { $queue }: { $n } bytes
 # A TCP socket in CLOSE whose SIOCOUTQ is not 0 (a failed connect() leaves it so).
 inspector-send-queue-closed = { $queue }: empty (the kernel's SIOCOUTQ says { $n })
-inspector-send-queue-closed-tip = A TCP socket in CLOSE has nothing to send: the kernel emptied its send queue when the connection failed or ended. SIOCOUTQ is not a count of bytes but the next sequence number to write minus the oldest unacknowledged one, and a failed connect() moves the first on by two (plus the peer's window) so that a later connection's numbers are not taken for this one's. That difference is what it reports here.
+inspector-send-queue-closed-tip = A TCP socket in CLOSE has nothing to send: the kernel emptied its send queue when the connection failed or ended. SIOCOUTQ is not a count of bytes but the next sequence number to write minus the oldest unacknowledged one: a failed connect() leaves its SYN counted there (1), and after a blocking connect() failed, two more numbers (plus the peer's window) that the kernel skips so that a later connection's segments are not taken for this one's (3).
 inspector-options = Options (read back from the kernel)
 # After the option's description; $value: the kernel's value.
 inspector-number-tip = The kernel holds { $value }. Type a number and press Enter to set it (Escape drops it).
@@ -96,6 +96,7 @@ inspector-tcp-unknown = A state this version of socklab does not know.
 inspector-way-out-recv = data arriving, shutdown(SHUT_RD) or close ends it
 inspector-way-out-accept = a connection arriving or close ends it
 inspector-way-out-connect = the peer's answer, the kernel giving up (it sends the SYN again for about two minutes) or close ends it
+inspector-way-out-connect-unix = the listener taking it (its queue is full) or close ends it
 inspector-way-out-connect-timed = the peer's answer, the timeout or close ends it
 inspector-way-out-send = the peer reading, the connection failing or close ends it
 inspector-way-out-send-timed = the peer reading, the timeout or close ends it

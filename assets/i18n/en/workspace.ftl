@@ -39,6 +39,7 @@ workspace-bind-tip = Give the socket its local address (port 0 lets the kernel p
 
 # Listen row.
 workspace-backlog = backlog
+workspace-backlog-unix-tip = How many connections may wait for accept(): Linux lets the backlog plus one wait (capped by net.core.somaxconn); past that a new client's connect() waits until accept() makes room (a non-blocking one fails with EAGAIN).
 workspace-listen-tip = Wait for connections; the backlog is how many completed connections the kernel queues before accept().
 workspace-listen-tip-udp = UDP has no connections: the kernel will refuse with EOPNOTSUPP.
 workspace-accept-tip = Take one connection from the accept queue (blocks until one arrives).

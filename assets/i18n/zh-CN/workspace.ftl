@@ -39,6 +39,7 @@ workspace-bind-tip = 给套接字设定本地地址（端口 0 让内核挑选�
 
 # 监听行。
 workspace-backlog = backlog（等待队列）
+workspace-backlog-unix-tip = 可以有多少个连接等待 accept()：Linux 允许 backlog 再加一个（上限是 net.core.somaxconn）；再多的话，新客户端的 connect() 会一直等到 accept() 腾出位置（非阻塞的则以 EAGAIN 失败）。
 workspace-listen-tip = 等待连接；backlog 是内核在 accept() 之前能排队的已完成连接的数量。
 workspace-listen-tip-udp = UDP 没有连接：内核会以 EOPNOTSUPP 拒绝。
 workspace-accept-tip = 从 accept 队列中取出一个连接（阻塞直到有连接到来）。

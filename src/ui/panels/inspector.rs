@@ -53,13 +53,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         Some(0.0) => t!("inspector-timeout-non-blocking"),
                         Some(x) => format!("{x} s"),
                     };
-                    let tipped = |ui: &mut egui::Ui, k: &str, v: String, tip: String| {
-                        ui.label(k).on_hover_text(&tip);
-                        ui.monospace(v).on_hover_text(&tip);
+                    let tipped = |ui: &mut egui::Ui, k: &str, v: String, tip: Option<String>| {
+                        let (l, v) = (ui.label(k), ui.monospace(v));
+                        if let Some(tip) = tip {
+                            l.on_hover_text(&tip);
+                            v.on_hover_text(&tip);
+                        }
                         ui.end_row();
                     };
                     let timed = snap.timeout.as_secs().is_some_and(|x| x > 0.0);
-                    tipped(ui, "gettimeout()", t, t!("inspector-timeout-tip"));
+                    tipped(ui, "gettimeout()", t, Some(t!("inspector-timeout-tip")));
                     // CPython sets O_NONBLOCK for a timeout too: said where it is seen, so a
                     // timed socket is not taken for a non-blocking one.
                     let flag = match (snap.kernel_nonblocking, timed) {
@@ -67,7 +70,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         (true, false) => t!("inspector-flag-set"),
                         (false, _) => t!("inspector-flag-clear"),
                     };
-                    tipped(ui, "O_NONBLOCK", flag, t!("inspector-nonblock-tip"));
+                    tipped(ui, "O_NONBLOCK", flag, Some(t!("inspector-nonblock-tip")));
                     if let Some(tcp) = &snap.tcp {
                         // A closed socket's last reading is not its state now.
                         let now = match (&s.after_close, s.closed) {
@@ -87,15 +90,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         }
                         ui.end_row();
                         if let Some((q, backlog)) = tcp.accept_queue() {
-                            let tip = t!("inspector-accept-queue-tip");
-                            ui.label(t!("inspector-accept-queue")).on_hover_text(&tip);
-                            ui.monospace(t!(
-                                "inspector-accept-waiting",
-                                q = q.to_string(),
-                                backlog = backlog.to_string()
-                            ))
-                            .on_hover_text(&tip);
-                            ui.end_row();
+                            tipped(
+                                ui,
+                                &t!("inspector-accept-queue"),
+                                t!(
+                                    "inspector-accept-waiting",
+                                    q = q.to_string(),
+                                    backlog = backlog.to_string()
+                                ),
+                                Some(t!("inspector-accept-queue-tip")),
+                            );
                         } else if tcp.rtt_us == 0 {
                             // Nothing measured yet (never connected, or refused): the
                             // kernel's starting values (rtt 0 +-250000, mss 536) say
@@ -145,13 +149,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         crate::engine::Kind::Dgram => (t!("inspector-datagrams"), None),
                         crate::engine::Kind::Other(_) => (t!("inspector-messages"), None),
                     };
-                    let l = ui.label(pieces);
-                    let v = ui.monospace(format!("{} / {}", c.msgs_in, c.msgs_out));
-                    if let Some(tip) = tip {
-                        l.on_hover_text(&tip);
-                        v.on_hover_text(&tip);
-                    }
-                    ui.end_row();
+                    tipped(ui, &pieces, format!("{} / {}", c.msgs_in, c.msgs_out), tip);
                     if let Some(n) = snap.drops() {
                         ui.label(t!("inspector-drops"))
                             .on_hover_text(t!("inspector-drops-tip"));
@@ -206,7 +204,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 let Some(n) = q else { continue };
                 // A TCP socket in CLOSE holds nothing to send (its queue was emptied when
                 // the connection failed or ended), but SIOCOUTQ is a difference of sequence
-                // numbers that a failed connect() leaves at 3 or more: said, not shown as bytes.
+                // numbers that a failed connect() leaves at 1 or 3: said, not shown as bytes.
                 let closed_tcp = snap
                     .tcp
                     .as_ref()

@@ -234,7 +234,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             // listen / accept
             if show_listen {
                 row(ui, &t!("workspace-row-listen"), |ui| {
-                    let backlog_tip = t!("inspector-accept-queue-tip");
+                    let backlog_tip = if unix {
+                        t!("workspace-backlog-unix-tip")
+                    } else {
+                        t!("inspector-accept-queue-tip")
+                    };
                     let l = ui
                         .label(t!("workspace-backlog"))
                         .on_hover_text(&backlog_tip);
@@ -651,7 +655,8 @@ fn call_status(
     let now = std::time::Instant::now();
     for w in s.waiting.iter().filter(|w| ops.contains(&w.op)) {
         let what = w.text(now);
-        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some());
+        let unix = s.info.family == Family::Unix;
+        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some(), unix);
         let others: Vec<&str> = s
             .waiting
             .iter()
