@@ -1359,3 +1359,36 @@ fn timeline_labels_too_close_together_are_left_out() {
         [true, true, false]
     );
 }
+
+/// A call's words on the state timeline are not cut to one column when the next call
+/// follows at once: calls take turns on two rows, each running on to the next on its row.
+#[test]
+fn a_calls_words_on_the_timeline_run_past_its_column() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 1000.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "s = socket.socket()",
+            // Columns enough that each is narrow (the timeline shows the last ones).
+            "for i in range(10): s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, i % 2)",
+            "",
+            "s.settimeout(5)",
+            "s.bind(('127.0.0.1', 0))",
+        ],
+    );
+    click_socket_row(&mut h, "s");
+    click(&mut h, "State timeline");
+    step_until_drawn(&mut h, "settimeout's words, whole", |h| {
+        h.query_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|l| l == "settimeout()")
+        })
+        .any(|n| n.rect().width() > 70.0)
+    });
+}

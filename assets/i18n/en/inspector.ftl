@@ -13,7 +13,7 @@ inspector-timeout-blocking = None (blocking)
 inspector-timeout-non-blocking = 0.0 (non-blocking)
 inspector-timeout-tip = Python's mode for this socket, as gettimeout() returns it: None waits as long as it takes; 0.0 never waits (BlockingIOError instead); a number of seconds waits that long, then raises TimeoutError. settimeout() and setblocking() change it.
 # O_NONBLOCK set because the socket has a timeout (CPython does that).
-inspector-flag-set-for-timeout = set (by the timeout: CPython waits with poll() itself)
+inspector-flag-set-for-timeout = set (by the timeout)
 inspector-nonblock-tip = The kernel's non-blocking flag on the descriptor. CPython sets it for every socket with a timeout, not only after setblocking(False): it then waits for the socket with poll() itself, up to the timeout. So settimeout(3) shows it set as setblocking(False) does; gettimeout() tells them apart.
 # O_NONBLOCK's value.
 inspector-flag-set = set

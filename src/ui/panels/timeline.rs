@@ -17,8 +17,10 @@ const COL_MAX: f32 = 110.0;
 const NAMES: f32 = 96.0;
 /// Height of a bar.
 const BAR: f32 = 22.0;
-/// Height of one socket's track (its two bars and its calls).
-const TRACK: f32 = BAR * 3.0 + 16.0;
+/// Height of one call's words.
+const CALL_H: f32 = 18.0;
+/// Height of one socket's track (its two bars and its calls, on two rows).
+const TRACK: f32 = BAR * 2.0 + CALL_H * 2.0 + 16.0;
 
 pub fn show(ui: &mut egui::Ui, state: &UiState) {
     ui.label(RichText::new(t!("diagram-timeline-about")).weak());
@@ -153,16 +155,27 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                     resp.on_hover_text(tip);
                 }
             }
-            for (k, call) in &track.calls {
-                let at = egui::pos2(x(*k) + 2.0, top + BAR * 2.0 + 4.0);
+            for (i, (k, call)) in track.calls.iter().enumerate() {
+                // Calls take turns on two rows, and a call's words run on over the columns
+                // until the next call on its row (or "now"): settimeout(5) beside the
+                // recv() right after it is read whole, not cut to one column.
+                let row = (i % 2) as f32;
+                let next = track.calls.get(i + 2).map_or(axis.len() + 1, |(n, _)| *n);
+                let span = next.saturating_sub(*k).max(1) as f32;
+                let at = egui::pos2(x(*k) + 2.0, top + BAR * 2.0 + 4.0 + CALL_H * row);
                 painter.line_segment(
                     [
                         egui::pos2(x(*k), top),
-                        egui::pos2(x(*k), top + BAR * 2.0 + 2.0),
+                        egui::pos2(x(*k), top + BAR * 2.0 + 2.0 + CALL_H * row),
                     ],
                     Stroke::new(1.0, visuals.weak_text_color()),
                 );
-                let r = egui::Rect::from_min_size(at, egui::vec2(col - 4.0, 18.0));
+                // A call scrolled away to the left is not drawn as the tail of its words
+                // running into the view, which would read as another call.
+                if at.x < ui.clip_rect().left() {
+                    continue;
+                }
+                let r = egui::Rect::from_min_size(at, egui::vec2(col * span - 4.0, CALL_H));
                 ui.scope_builder(
                     egui::UiBuilder::new()
                         .max_rect(r)
