@@ -25,9 +25,22 @@ const ANSWER_SPIN: Duration = Duration::from_micros(100);
 /// Answers to interrupted calls not yet closed, at most (each is a socket nobody holds).
 const MAX_ORPHANS: usize = 64;
 
-/// The calls a session has under way on the engine (the window shows each console's
-/// waits, not every console's). One entry per call waiting, so as many as its threads.
-pub type Calls = Arc<Mutex<std::collections::HashSet<ReqId>>>;
+/// What a session has on the engine, shared with the window: its calls under way (the
+/// window shows each console's waits, not every console's) and the sockets it made.
+pub type Calls = Arc<Mutex<Ledger>>;
+
+#[derive(Default)]
+pub struct Ledger {
+    /// One entry per call waiting, so as many as the session's threads.
+    pub waiting: std::collections::HashSet<ReqId>,
+    /// The sockets the session's program made (socket(), accept()) and has not closed,
+    /// oldest first: what stays open when a file run ends, as `python3 -i` keeps them.
+    /// At most MAX_MADE (a program holding more: the oldest are forgotten).
+    pub made: std::collections::VecDeque<SocketId>,
+}
+
+/// Sockets a session's ledger remembers as made and open, at most.
+const MAX_MADE: usize = 4096;
 
 pub struct Link {
     engine: Engine,
@@ -37,6 +50,10 @@ pub struct Link {
     /// Connections accept() answered, by descriptor, until socket.py wraps each in a
     /// socket object (`socket(family, type, proto, fileno=fd)`).
     accepted: Mutex<HashMap<i32, SocketId>>,
+    /// Whether the sockets made are kept in the ledger: a session's of its own (the
+    /// window's consoles), not the program's engine, which every session without one of
+    /// its own shares and whose sockets close with the process.
+    ledger: bool,
 }
 
 static LINK: OnceLock<Arc<Link>> = OnceLock::new();
@@ -55,7 +72,7 @@ pub fn link() -> &'static Arc<Link> {
             },
             || {},
         );
-        Link::new(engine, Calls::default())
+        Link::new(engine, Calls::default(), false)
     })
 }
 
@@ -84,7 +101,7 @@ pub fn of(vm: &VirtualMachine) -> Arc<Link> {
 /// Puts this interpreter's sockets on `engine` (the window's), before any of its Python
 /// runs.
 pub fn attach(vm: &VirtualMachine, engine: Engine, calls: Calls) {
-    lock(attached()).insert(key(vm), Link::new(engine, calls));
+    lock(attached()).insert(key(vm), Link::new(engine, calls, true));
 }
 
 /// The interpreter is ending: its link goes.
@@ -93,7 +110,7 @@ pub fn detach(vm: &VirtualMachine) {
 }
 
 impl Link {
-    fn new(engine: Engine, calls: Calls) -> Arc<Link> {
+    fn new(engine: Engine, calls: Calls, ledger: bool) -> Arc<Link> {
         let (orphans, orphaned) = crossbeam_channel::bounded(MAX_ORPHANS);
         let closer = engine.clone();
         let link = Arc::new(Link {
@@ -101,6 +118,7 @@ impl Link {
             calls,
             orphans,
             accepted: Mutex::new(HashMap::new()),
+            ledger,
         });
         // Ends once the link and every orphaned request's tap are gone.
         let started = std::thread::Builder::new()
@@ -121,25 +139,56 @@ impl Link {
         // create_connection; room for one more.
         let (tx, rx) = crossbeam_channel::bounded(4);
         self.engine.tap(req, tx);
-        lock(&self.calls).insert(req);
+        lock(&self.calls).waiting.insert(req);
         (req, rx)
     }
 
     /// The call is answered: its tap is removed.
     fn forget(&self, req: ReqId) {
-        lock(&self.calls).remove(&req);
+        lock(&self.calls).waiting.remove(&req);
         self.engine.untap(req);
     }
 
     /// The call gave up waiting: its answers, whenever they come, are closed.
     fn orphan(&self, req: ReqId) {
-        lock(&self.calls).remove(&req);
+        lock(&self.calls).waiting.remove(&req);
         self.engine.tap(req, self.orphans.clone());
     }
 
     /// The descriptor of one of the engine's sockets.
     pub fn fd_of(&self, id: SocketId) -> Option<i32> {
         self.engine.fd_of(id)
+    }
+
+    /// The program made this socket (socket(), accept()).
+    pub fn made(&self, id: SocketId) {
+        if !self.ledger {
+            return;
+        }
+        let mut ledger = lock(&self.calls);
+        if ledger.made.len() >= MAX_MADE {
+            ledger.made.pop_front();
+        }
+        ledger.made.push_back(id);
+    }
+
+    /// The program closes this socket (close(), or its object is dropped).
+    fn closing(&self, id: SocketId, op: &Op) {
+        if self.ledger && matches!(op, Op::Close) {
+            lock(&self.calls).made.retain(|m| *m != id);
+        }
+    }
+
+    /// The session ends: what its program made and never closed closes now, each answered
+    /// before the next (the next session may bind the same ports), as a process's sockets
+    /// close with it. Sockets already gone (closed from the window) are left alone.
+    pub fn close_made(&self) {
+        let made = std::mem::take(&mut lock(&self.calls).made);
+        for id in made {
+            if self.fd_of(id).is_some() {
+                let _ = self.call(id, Op::Close, &mut || Ok::<(), ()>(()));
+            }
+        }
     }
 
     /// An accepted connection waits for its socket object.
@@ -162,6 +211,7 @@ impl Link {
         interrupted: &mut dyn FnMut() -> Result<(), E>,
     ) -> Result<Result<Reply, OpError>, E> {
         let name = op.name();
+        self.closing(id, &op);
         let (req, rx) = self.register();
         self.engine.send(id, req, op);
         let answer = |ev| match ev {
@@ -201,6 +251,7 @@ impl Link {
 
     /// Sends `op` without waiting (a close as the object is dropped).
     pub fn send(&self, id: SocketId, op: Op) {
+        self.closing(id, &op);
         let req = self.engine.next_req();
         self.engine.send(id, req, op);
     }
@@ -221,6 +272,9 @@ impl Link {
         match res {
             Ok(done) => {
                 self.forget(req);
+                if let Some(Ok((id, _))) = &done {
+                    self.made(*id);
+                }
                 Ok(done.unwrap_or_else(|| Err(gone("socket"))))
             }
             Err(e) => {

@@ -223,6 +223,8 @@ impl Session {
                         }
                         globals.clear();
                     }
+                    // And what no name held: a thread's connection, one a traceback keeps.
+                    super::engine_link::of(vm).close_made();
                     super::engine_link::detach(vm);
                 });
             })?;

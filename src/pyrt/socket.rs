@@ -744,6 +744,7 @@ mod _socklab {
                 Reply::Accepted { conn, peer } => {
                     let fd = link::of(vm).fd_of(conn).unwrap_or(-1);
                     link::of(vm).hold_accepted(fd, conn);
+                    link::of(vm).made(conn);
                     Ok((fd, endpoint(vm, &peer)))
                 }
                 other => Err(unexpected(other, vm)),

@@ -295,6 +295,17 @@ impl eframe::App for SocklabApp {
         self.drain_events();
         for console in &mut self.state.consoles {
             console.poll();
+            // A file's program ended: what it left open is said (python3 FILE would have
+            // closed it as its process ended). Sockets not yet heard of are left out.
+            if let Some(made) = console.file_ended() {
+                let kept: Vec<(String, String)> = made
+                    .iter()
+                    .filter_map(|id| self.state.sockets.get(id))
+                    .filter(|s| !s.closed)
+                    .map(|s| (s.info.name.clone(), crate::ui::explain::doing(s)))
+                    .collect();
+                console.note_kept(&kept);
+            }
         }
         // The real segments for the sequence diagram, from when it is first shown or a
         // lesson begins (so a lesson's handshake is there when the diagram is opened).

@@ -134,6 +134,8 @@ pub struct Console {
     pub file: Option<FileView>,
     /// The session a Run file replaced, until the new one takes it to wait for its end.
     retiring: Option<Session>,
+    /// A file run ended since the window last looked (`file_ended`).
+    file_done: bool,
     /// Changes whenever the transcript does.
     version: u64,
     /// Lines pushed since the console began (the first line shown is `pushed - lines.len()`).
@@ -167,6 +169,7 @@ impl Console {
         self.calls
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .waiting
             .contains(&req)
     }
 
@@ -365,6 +368,8 @@ impl Console {
     /// The session, started now if there is none.
     fn session(&mut self) -> Option<&Session> {
         if self.session.is_none() {
+            // A ledger of its own: what the session before made is not this one's.
+            self.calls = crate::pyrt::Calls::default();
             let config = Config {
                 name: match self.which {
                     0 => "python-console".into(),
@@ -528,6 +533,7 @@ impl Console {
                     }
                     Output::Done { .. } => {
                         if is_file {
+                            self.file_done = true;
                             if let Some(f) = &mut self.file {
                                 f.running = false;
                                 f.stepping = false;
@@ -551,6 +557,38 @@ impl Console {
             self.running.pop_front();
         }
         changed
+    }
+
+    /// A file run ended (however: at its end, an exception, Ctrl+C) and its session goes
+    /// on: the sockets its program made and did not close, oldest first. They stay open as
+    /// after `python3 -i FILE`, where `python3 FILE` would have closed them as its process
+    /// ended; the window says so (`note_kept`).
+    pub fn file_ended(&mut self) -> Option<Vec<SocketId>> {
+        if !std::mem::take(&mut self.file_done) || self.session.is_none() {
+            return None;
+        }
+        let ledger = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        Some(ledger.made.iter().copied().collect())
+    }
+
+    /// Says which of a file's sockets stay open after it ended (`kept`: each one's name and
+    /// what it is doing), and what closes them.
+    pub fn note_kept(&mut self, kept: &[(String, String)]) {
+        if kept.is_empty() {
+            return;
+        }
+        let listed: Vec<String> = kept
+            .iter()
+            .map(|(name, doing)| t!("console-file-kept-one", name = name, doing = doing))
+            .collect();
+        self.open_line = false;
+        self.push(
+            LineKind::Note,
+            &t!(
+                "console-file-kept",
+                sockets = listed.join(&t!("files-list-separator"))
+            ),
+        );
     }
 
     /// Ctrl+C: KeyboardInterrupt in the running statement (and those waiting their turn

@@ -75,6 +75,30 @@ pub fn address(a: Option<&crate::engine::Endpoint>) -> String {
     }
 }
 
+/// What a socket is doing, in a few words: its state and the address that tells which
+/// ("listening on 127.0.0.1:9999", "connected to 127.0.0.1:5000").
+pub fn doing(s: &crate::ui::state::SockView) -> String {
+    let Some(snap) = &s.snapshot else {
+        return state_word(SockState::Created);
+    };
+    let st = state_word(snap.state);
+    match snap.state {
+        SockState::Connecting | SockState::Connected | SockState::HalfClosed
+            if snap.peer.is_some() =>
+        {
+            t!(
+                "doing-with-peer",
+                state = st,
+                peer = address(snap.peer.as_ref())
+            )
+        }
+        _ if snap.local.is_some() => {
+            t!("doing-at", state = st, local = address(snap.local.as_ref()))
+        }
+        _ => st,
+    }
+}
+
 /// socklab's state of a socket as its badge says it, in the window's language.
 pub fn state_word(st: SockState) -> String {
     match st {

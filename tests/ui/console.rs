@@ -442,9 +442,12 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
         .iter()
         .map(|l| l.text.clone())
         .collect();
-    assert_eq!(
-        last.last().map(String::as_str),
-        Some("KeyboardInterrupt"),
+    // Then what python3 FILE would not have left: its listener open.
+    let n = last.len();
+    assert_eq!(last[n - 2], "KeyboardInterrupt", "{last:?}");
+    assert!(
+        last[n - 1].starts_with("(the program has ended; its sockets stay open")
+            && last[n - 1].contains(&format!("srv: listening at 127.0.0.1:{port}")),
         "{last:?}"
     );
     // Its names stay, as after IDLE's run: srv is there, typed is not.
@@ -491,6 +494,68 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
     );
     click(&mut h, "Interrupt (Ctrl+C)");
     step_until(&mut h, "interrupted again", |a| !a.state.consoles[0].busy());
+}
+
+/// A file's sockets that no global name holds (here a thread's, blocked in accept() when
+/// the main thread is interrupted) are said to stay open when it ends, and close with its
+/// session: the next Run binds the same port.
+#[test]
+fn a_files_sockets_no_name_holds_close_when_it_runs_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("threaded.py");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &path,
+        format!(
+            "import socket, threading, time\n\
+             def serve():\n    held = socket.socket()\n    \
+             held.bind(('127.0.0.1', {port}))\n    held.listen()\n    held.accept()\n\
+             threading.Thread(target=serve, daemon=True).start()\n\
+             while True:\n    time.sleep(0.05)\n"
+        ),
+    )
+    .unwrap();
+    let mut h = harness();
+    open_console(&mut h);
+    type_into(&mut h, "file", &path.display().to_string());
+    for round in 0..2 {
+        let before: Vec<_> = h.state().state.sockets.keys().copied().collect();
+        click(&mut h, "Run file");
+        // This run's own listener (a run before's would still be waiting too, were it open).
+        step_until(&mut h, &format!("run {round} waiting in accept"), |a| {
+            a.state.sockets.iter().any(|(id, s)| {
+                !before.contains(id) && !s.closed && s.waiting.iter().any(|w| w.op == "accept")
+            })
+        });
+        click(&mut h, "Interrupt (Ctrl+C)");
+        step_until(&mut h, &format!("run {round} interrupted"), |a| {
+            !a.state.consoles[0].busy()
+        });
+        let lines: Vec<String> = h.state().state.consoles[0]
+            .lines
+            .iter()
+            .map(|l| l.text.clone())
+            .collect();
+        let n = lines.len();
+        assert_eq!(lines[n - 2], "KeyboardInterrupt", "{lines:?}");
+        assert!(
+            lines[n - 1].contains(&format!(": listening at 127.0.0.1:{port}")),
+            "{lines:?}"
+        );
+    }
+    // The first run's listener closed as its session ended.
+    let open = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .filter(|s| !s.closed && s.info.kind == socklab::engine::Kind::Stream)
+        .count();
+    assert_eq!(open, 1);
 }
 
 /// Several lines at once (pasted, or a lesson's Run it) show as the REPL shows them: each

@@ -65,3 +65,5 @@ state-enter-library-file = enter the library file's path (or Library file...)
 state-imported = imported { $n } payloads from { $path }
 state-exported = exported { $n } payloads to { $path }
 state-library-working = working on the library file...
+doing-at = { $state } at { $local }
+doing-with-peer = { $state }, peer { $peer }

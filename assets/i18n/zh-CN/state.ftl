@@ -58,3 +58,5 @@ state-enter-library-file = 请输入载荷库文件的路径（或点“载荷�
 state-imported = 从 { $path } 导入了 { $n } 个载荷
 state-exported = 已将 { $n } 个载荷导出到 { $path }
 state-library-working = 正在处理载荷库文件...
+doing-at = { $state }，本端 { $local }
+doing-with-peer = { $state }，对端 { $peer }
