@@ -59,6 +59,15 @@ pub enum Holder {
         secs_left: u64,
         reuse_here: bool,
     },
+    /// A connection whose socket was closed, still finishing (FIN_WAIT1, FIN_WAIT2,
+    /// CLOSING, LAST_ACK): no program holds it (its inode is 0), whoever closed it.
+    /// `secs_left`: what the kernel gives it at most, when it says (a FIN_WAIT2 no socket
+    /// holds ends after tcp_fin_timeout).
+    Closing {
+        state: &'static str,
+        peer: String,
+        secs_left: Option<u64>,
+    },
     /// Nothing the table shows (TCP lists no socket that is only bound, and no UDP).
     Unseen,
 }
@@ -141,6 +150,28 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
                 t!("errors-holder-time-wait-hint-reuse", secs = *secs_left)
             } else {
                 t!("errors-holder-time-wait-hint", secs = *secs_left)
+            },
+        ),
+        Holder::Closing {
+            state,
+            peer,
+            secs_left,
+        } => (
+            t!(
+                "errors-holder-closing",
+                at = at,
+                peer = peer,
+                state = *state
+            ),
+            match (*state, secs_left) {
+                ("FIN_WAIT2", Some(secs)) => {
+                    t!(
+                        "errors-holder-closing-hint-fin-wait2",
+                        peer = peer,
+                        secs = *secs
+                    )
+                }
+                _ => t!("errors-holder-closing-hint", peer = peer),
             },
         ),
         Holder::Unseen => (

@@ -33,11 +33,26 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
             owner: owner(shared, e.inode),
         };
     }
-    if let Some(e) = first(&|e| e.state != TcpState::TimeWait) {
+    // Closed, still finishing: no socket holds it (inode 0), so no program's name fits it.
+    let closing = |e: &DiagEntry| {
+        e.inode == 0
+            && matches!(
+                e.state,
+                TcpState::FinWait1 | TcpState::FinWait2 | TcpState::Closing | TcpState::LastAck
+            )
+    };
+    if let Some(e) = first(&|e| e.state != TcpState::TimeWait && !closing(e)) {
         return Holder::Connection {
             owner: owner(shared, e.inode),
             state: e.state.name(),
             peer: e.peer.to_string(),
+        };
+    }
+    if let Some(e) = first(&closing) {
+        return Holder::Closing {
+            state: e.state.name(),
+            peer: e.peer.to_string(),
+            secs_left: (e.expires_ms > 0).then(|| u64::from(e.expires_ms).div_ceil(1000)),
         };
     }
     if let Some(e) = first(&|e| e.state == TcpState::TimeWait) {

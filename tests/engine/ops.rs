@@ -1823,6 +1823,38 @@ fn address_in_use_says_who_holds_it_and_what_fixes_that() {
     let s = d.create(Family::Inet, Kind::Stream);
     d.set_int(s, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
     d.bind(s, loopback(Family::Inet, port));
+
+    // The server's side closed while its client stays open: FIN_WAIT2, held by no socket
+    // (inode 0). A closed connection, not "another process's socket".
+    let (l, at) = d.listener(Family::Inet);
+    let port = port_of(&at);
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.connect(c, at);
+    let (conn, _) = d.accept(l);
+    d.close(conn);
+    d.close(l);
+    d.wait_for("the server's side in FIN_WAIT2", |e| {
+        matches!(e, Event::Afterlife { id, state: Some(TcpState::FinWait2), .. } if *id == conn)
+    });
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = in_use(&mut d, s, port);
+    let Some(Holder::Closing {
+        state: "FIN_WAIT2",
+        secs_left: Some(secs),
+        peer,
+    }) = e.holder.as_deref()
+    else {
+        panic!("{:?}", e.holder)
+    };
+    assert!((1..=60).contains(secs), "{secs}");
+    assert_eq!(*peer, d.local(c).to_string());
+    let (why, hint) = e.explanation();
+    assert!(
+        why.starts_with("A closed connection from") && why.contains("(FIN_WAIT2)"),
+        "{why}"
+    );
+    assert!(hint.unwrap().starts_with("The peer ("));
+    d.close(c);
 }
 
 #[test]

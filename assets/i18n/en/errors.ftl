@@ -19,6 +19,9 @@ errors-holder-connection-hint = Set SO_REUSEADDR to 1 before bind() on this sock
 errors-holder-time-wait = A closed connection from{ $at } to { $peer } was still in TIME_WAIT, with { $secs } s left.
 errors-holder-time-wait-hint-reuse = This socket has SO_REUSEADDR; Linux also wants it on the socket that made that connection (for a server, the listener, before it accepted). Bind again once those { $secs } s have passed, or set SO_REUSEADDR there next time.
 errors-holder-time-wait-hint = Set SO_REUSEADDR to 1 before bind() (on this socket, and on the one that made that connection: for a server, its listener); or bind again once those { $secs } s have passed, or pick another port.
+errors-holder-closing = A closed connection from{ $at } to { $peer } is still finishing ({ $state }): its socket was closed, and the kernel keeps the connection until the peer's side is done with it.
+errors-holder-closing-hint-fin-wait2 = The peer ({ $peer }) has not closed its end yet: once it does, the connection moves on to TIME_WAIT; if it never does, the kernel drops it within { $secs } s (tcp_fin_timeout). To bind now, set SO_REUSEADDR to 1 before bind() on this socket and on the one that made that connection (for an accepted one, its listener); or pick another port.
+errors-holder-closing-hint = The kernel is waiting for { $peer } to acknowledge its FIN, and lets the connection go once it has (or after its retries give up). Set SO_REUSEADDR to 1 before bind() on this socket and on the one that made that connection (for an accepted one, its listener); or bind again once it has gone, or pick another port.
 errors-holder-unseen = Another socket holds{ $at }: one only bound (not listening), or a UDP socket, which the kernel's TCP table does not list.
 errors-holder-unseen-hint = Close the other socket, or pick another port; SO_REUSEADDR set on both lets them share it while neither listens.
 
