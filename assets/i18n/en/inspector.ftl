@@ -39,8 +39,8 @@ inspector-datagrams = datagrams in / out
 inspector-receive-queue = receive queue
 inspector-drops = dropped by the kernel
 inspector-buffer-used = receive buffer: { $used } of { $size } bytes used
-inspector-buffer-used-tip = What the datagrams waiting to be read cost the receive buffer (SO_MEMINFO), bookkeeping included: each costs several hundred bytes more than its payload. A datagram that arrives when it is full is dropped.
-inspector-buffer-overhead = Each waiting datagram takes several hundred bytes more than its payload here: the kernel counts its bookkeeping too.
+inspector-buffer-used-tip = What the receive buffer has charged (SO_MEMINFO), which each arriving datagram is checked against: one that arrives when it is full is dropped. Each waiting datagram costs several hundred bytes more than its payload (the kernel's bookkeeping), and what a datagram read took is given back in batches, once a quarter of the buffer is owed or the queue is empty, so after a recv this may not fall yet. ss's Recv-Q leaves out what is owed back.
+inspector-buffer-overhead = Each waiting datagram takes several hundred bytes more than its payload here (the kernel's bookkeeping), and what a read one took is given back in batches (a quarter of the buffer, or when the queue empties).
 inspector-next-datagram = next datagram: { $n ->
     [one] { $n } byte
    *[other] { $n } bytes
