@@ -471,6 +471,9 @@ pub(crate) struct Found {
     ends: VecDeque<(usize, SocketId)>,
     /// Each lane's receive calls that got the end of the stream.
     eofs: Vec<VecDeque<usize>>,
+    /// Each lane's moves to half-closed because the peer closed its side: where its FIN
+    /// arrived, as the kernel told (before a recv read the end, or as it did).
+    peer_closed: Vec<VecDeque<usize>>,
     /// Each lane's TIME_WAIT rows: a side that closed first gets the other's FIN there.
     time_waits: Vec<VecDeque<usize>>,
     /// Captured segments: (row, from lane, to lane, flags).
@@ -502,6 +505,9 @@ macro_rules! each_list {
         for v in &mut $f.eofs {
             $do(v, |x| *x, $arg);
         }
+        for v in &mut $f.peer_closed {
+            $do(v, |x| *x, $arg);
+        }
         for v in &mut $f.time_waits {
             $do(v, |x| *x, $arg);
         }
@@ -518,6 +524,7 @@ impl Found {
             streams: vec![VecDeque::new(); lanes],
             datagrams: vec![VecDeque::new(); lanes],
             eofs: vec![VecDeque::new(); lanes],
+            peer_closed: vec![VecDeque::new(); lanes],
             time_waits: vec![VecDeque::new(); lanes],
             ..Found::default()
         };
@@ -686,16 +693,21 @@ fn add_rows<'a>(
                 };
                 (words, false, Some(*traffic))
             }
-            What::State { from, to, cause } => (
-                Words::Text(format!(
-                    "{} → {} ({})",
-                    crate::ui::explain::state_word(*from),
-                    crate::ui::explain::state_word(*to),
-                    crate::ui::explain::cause(*cause)
-                )),
-                false,
-                None,
-            ),
+            What::State { from, to, cause } => {
+                if *cause == crate::engine::note::Cause::PeerClosed {
+                    f.peer_closed[lane].push_back(row);
+                }
+                (
+                    Words::Text(format!(
+                        "{} → {} ({})",
+                        crate::ui::explain::state_word(*from),
+                        crate::ui::explain::state_word(*to),
+                        crate::ui::explain::cause(*cause)
+                    )),
+                    false,
+                    None,
+                )
+            }
             What::Segment {
                 to,
                 flags,
@@ -855,8 +867,10 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             });
         }
     }
-    // ...and the end of a stream: a socket's close or shutdown, to the other end's recv that
-    // got b'' or, when the other end had closed first, its TIME_WAIT (which that FIN began).
+    // ...and the end of a stream: a socket's close or shutdown, to where the other end heard
+    // of it: its move to half-closed (the kernel's CLOSE_WAIT, seen at once or by the recv
+    // that got b''), else that recv or, when the other end had closed first, its TIME_WAIT
+    // (which that FIN began).
     // A socket sends one FIN, and each end is reached once: the arrow leaves the socket's
     // last end before what it reached (a shutdown(SHUT_RD) sends none; the close after it
     // does).
@@ -875,7 +889,10 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
                 .map(|r| f.at(*r))
                 .find(|r| *r > first && !reached.contains(r))
         };
-        let Some(to_row) = after(&f.eofs[other]).or_else(|| after(&f.time_waits[other])) else {
+        let Some(to_row) = after(&f.peer_closed[other])
+            .or_else(|| after(&f.eofs[other]))
+            .or_else(|| after(&f.time_waits[other]))
+        else {
             continue;
         };
         let row = f

@@ -332,8 +332,8 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
         data,
         sends.iter().map(|s| (*s, recv, "2 B")).collect::<Vec<_>>()
     );
-    // The handshake at connect, from cli's lane to srv's; the FIN from cli's close to the
-    // recv that got b''.
+    // The handshake at connect, from cli's lane to srv's; the FIN from cli's close to conn's
+    // move to half-closed (the kernel's CLOSE_WAIT), above the recv that got b''.
     let connect = d
         .arrows
         .iter()
@@ -351,16 +351,15 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
     assert_eq!(fin.from_row, row("close()"));
     assert_eq!(
         d.rows[fin.to_row].text,
-        "recv() → b'' (the peer ended its stream)"
+        "connected → half-closed (the peer closed its side)"
     );
+    let eof = row("recv() → b'' (the peer ended its stream)");
+    assert!(eof > fin.to_row);
     // Told in English, drawn in the language of the moment: the b'' row too.
     socklab::i18n::set(socklab::i18n::Lang::ZhCn);
     let zh = diagram::build(&a.state, &a.state.story, &lanes);
     socklab::i18n::set(socklab::i18n::Lang::En);
-    assert_eq!(
-        zh.rows[fin.to_row].text,
-        "recv() → b'' （对端结束了它的流）"
-    );
+    assert_eq!(zh.rows[eof].text, "recv() → b'' （对端结束了它的流）");
     assert!(
         d.rows.iter().any(|r| r.text == "kernel: TIME_WAIT"),
         "the afterlife: {:#?}",
@@ -626,8 +625,9 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
 }
 
 /// Without a capture (the diagram never shown, so none began), the FINs are guessed from
-/// the calls: cli's close to conn's recv that got b'', and conn's close, cli having closed
-/// first, to cli's TIME_WAIT, which that FIN began.
+/// the calls: cli's close to conn's move to half-closed (where its kernel heard of it, not
+/// the recv that read it later), and conn's close, cli having closed first, to cli's
+/// TIME_WAIT, which that FIN began.
 #[test]
 fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
     let mut h = harness();
@@ -646,7 +646,7 @@ fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
                 cli,
                 "close()".to_string(),
                 conn,
-                "recv() → b'' (the peer ended its stream)".to_string()
+                "connected → half-closed (the peer closed its side)".to_string()
             ),
             (
                 conn,
@@ -660,12 +660,19 @@ fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
 }
 
 /// A socket sends one FIN, from its close, not from a shutdown(SHUT_RD) before it (which
-/// sends nothing); it reaches cli, which closed first, at its TIME_WAIT.
+/// sends nothing); it reaches cli, which closed first, at its TIME_WAIT. cli's own FIN
+/// reaches conn where its kernel heard of it, though nothing read the end.
 #[test]
 fn a_shutdown_for_reading_sends_no_guessed_fin() {
     let mut h = harness();
     connect(&mut h);
     run_in(&mut h, 0, "cli.close()");
+    step_until(&mut h, "conn half-closed", |a| {
+        a.state.sockets[&id_of(a, "conn")]
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.state == SockState::HalfClosed)
+    });
     run_lines(
         &mut h,
         0,
@@ -677,12 +684,20 @@ fn a_shutdown_for_reading_sends_no_guessed_fin() {
     let (fins, rows) = guessed_fins(a, cli);
     assert_eq!(
         fins,
-        [(
-            conn,
-            "close()".to_string(),
-            cli,
-            "kernel: TIME_WAIT".to_string()
-        )],
+        [
+            (
+                cli,
+                "close()".to_string(),
+                conn,
+                "connected → half-closed (the peer closed its side)".to_string()
+            ),
+            (
+                conn,
+                "close()".to_string(),
+                cli,
+                "kernel: TIME_WAIT".to_string()
+            )
+        ],
         "{rows:#?}"
     );
 }

@@ -254,7 +254,11 @@ fn draw(
         // Kept between the two lanes (cut with … where it would not fit), on the first
         // spot along the arrow clear of the rows' words and of other arrows' words;
         // with none free the words are left out (a click on the arrow shows the bytes).
-        let span = (to.x - from.x).abs() - 2.0 * LANE_TEXT_GAP;
+        // (Between the lanes, not the arrow's ends: an arrow that ends where a row's words
+        // end may be short across, and its words may lie beside those.)
+        let (l1, l2) = (lane_x(a.from), lane_x(a.to));
+        let between = (l1.min(l2), l1.max(l2));
+        let span = between.1 - between.0 - 2.0 * LANE_TEXT_GAP;
         if span > 0.0 {
             let mut job = egui::text::LayoutJob::single_section(
                 a.label.clone(),
@@ -268,8 +272,8 @@ fn draw(
                 .filter(|&(m, _)| m != n)
                 .map(|(_, &(_, f, t))| (f, t))
                 .collect();
-            let spot = free_spot(from, to, galley.size(), &taken, &lines)
-                .or_else(|| free_spot(from, to, galley.size(), &taken, &[]));
+            let spot = free_spot(from, to, between, galley.size(), &taken, &lines)
+                .or_else(|| free_spot(from, to, between, galley.size(), &taken, &[]));
             if let Some(r) = spot {
                 taken.push(r.expand(1.0));
                 let cut = galley.elided;
@@ -393,11 +397,12 @@ fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> e
 }
 
 /// Where the words of an arrow from `from` to `to` go: the first of a few spots along it,
-/// above or below the line and between its lanes, that overlaps nothing `taken` and
-/// crosses none of `lines`.
+/// above or below the line and between its lanes (at `between`'s x), that overlaps
+/// nothing `taken` and crosses none of `lines`.
 fn free_spot(
     from: Pos2,
     to: Pos2,
+    between: (f32, f32),
     size: egui::Vec2,
     taken: &[egui::Rect],
     lines: &[(Pos2, Pos2)],
@@ -408,8 +413,8 @@ fn free_spot(
     spots.into_iter().find_map(|(f, above)| {
         let at = from + (to - from) * f;
         let left = (at.x - size.x / 2.0)
-            .max(from.x.min(to.x) + LANE_TEXT_GAP)
-            .min(from.x.max(to.x) - LANE_TEXT_GAP - size.x);
+            .max(between.0 + LANE_TEXT_GAP)
+            .min(between.1 - LANE_TEXT_GAP - size.x);
         let top = if above {
             at.y - 3.0 - size.y
         } else {
@@ -562,7 +567,7 @@ mod tests {
     fn an_arrows_words_keep_clear_of_what_is_taken_or_are_left_out() {
         let (from, to) = (egui::pos2(0.0, 0.0), egui::pos2(200.0, 100.0));
         let size = egui::vec2(30.0, 14.0);
-        let first = free_spot(from, to, size, &[], &[]).unwrap();
+        let first = free_spot(from, to, (0.0, 200.0), size, &[], &[]).unwrap();
         assert!(
             first.center().x > 80.0 && first.center().x < 120.0,
             "{first:?}"
@@ -570,17 +575,17 @@ mod tests {
         // Three arrows into one point: each one's words where the others' are not.
         let mut taken = vec![first];
         for _ in 0..3 {
-            let r = free_spot(from, to, size, &taken, &[]).expect("a free spot");
+            let r = free_spot(from, to, (0.0, 200.0), size, &taken, &[]).expect("a free spot");
             assert!(!taken.iter().any(|t| t.intersects(r)));
             taken.push(r);
         }
         // A row's words over the whole span: nowhere to go.
         let wall = egui::Rect::from_min_max(egui::pos2(-10.0, -50.0), egui::pos2(210.0, 150.0));
-        assert_eq!(free_spot(from, to, size, &[wall], &[]), None);
+        assert_eq!(free_spot(from, to, (0.0, 200.0), size, &[wall], &[]), None);
         // A captured segment's line across the middle, where the words would go first:
         // they go where no line is.
         let across = (egui::pos2(0.0, 40.0), egui::pos2(200.0, 40.0));
-        let r = free_spot(from, to, size, &[], &[across]).expect("a free spot");
+        let r = free_spot(from, to, (0.0, 200.0), size, &[], &[across]).expect("a free spot");
         assert!(!crosses(r, across.0, across.1), "{r:?}");
         assert!(
             crosses(first, across.0, across.1),
