@@ -276,6 +276,52 @@ fn an_option_edited_shows_the_kernel_value() {
     );
 }
 
+/// SO_LINGER is a switch with its seconds, as Python packs it ('ii'), not a number where
+/// -1 means off: switched on it is 0 s, said to reset at close; seconds typed are kept.
+#[test]
+fn a_linger_is_a_switch_with_its_seconds() {
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    let linger = |a: &SocklabApp| {
+        a.state
+            .selected_view()
+            .and_then(|s| s.snapshot.as_ref())
+            .and_then(|s| s.options.iter().find(|o| o.name == "SO_LINGER"))
+            .and_then(|o| o.value.ok())
+    };
+    step_until(&mut h, "the options read", |a| linger(a) == Some(-1));
+    reveal(&mut h, "SO_LINGER");
+    assert!(
+        h.query_by_label("seconds").is_none(),
+        "no seconds while off"
+    );
+    h.get_by_label("SO_LINGER").click_accesskit();
+    h.step();
+    step_until(&mut h, "SO_LINGER on, 0 s", |a| linger(a) == Some(0));
+    step_until_drawn(&mut h, "its seconds and what 0 s does", |h| {
+        h.query_by_label("seconds")
+            .is_some_and(|f| f.value().as_deref() == Some("0"))
+            && h.query_by_label_contains("close() sends RST instead of FIN")
+                .is_some()
+    });
+    h.get_by_label("seconds").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("seconds").type_text("5");
+    h.step();
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "SO_LINGER on, 5 s", |a| linger(a) == Some(5));
+    step_until_drawn(&mut h, "no reset said at 5 s", |h| {
+        h.query_by_label_contains("close() sends RST instead of FIN")
+            .is_none()
+    });
+    reveal(&mut h, "SO_LINGER");
+    h.get_by_label("SO_LINGER").click_accesskit();
+    h.step();
+    step_until(&mut h, "SO_LINGER off", |a| linger(a) == Some(-1));
+}
+
 #[test]
 fn a_closed_connection_shows_its_time_wait() {
     let mut h = harness();

@@ -266,7 +266,31 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                     set(actions, id, o.name, on as i64);
                                 }
                             }
-                            (Ok(v), true, OptKind::Int | OptKind::Timeval | OptKind::Linger) => {
+                            // struct linger as Python packs it ('ii': on, seconds): a
+                            // switch, and the seconds while it is on (-1 is only how
+                            // the engine writes "off").
+                            (Ok(v), true, OptKind::Linger) => {
+                                ui.vertical(|ui| {
+                                    linger_option(
+                                        ui,
+                                        &mut s.form.option_edits,
+                                        name.id,
+                                        o,
+                                        v,
+                                        actions,
+                                        id,
+                                    );
+                                    if let Some(&asked) = s.asked.get(o.name) {
+                                        ui.add(
+                                            egui::Label::new(
+                                                RichText::new(read_back(o.name, asked, v)).small(),
+                                            )
+                                            .wrap(),
+                                        );
+                                    }
+                                });
+                            }
+                            (Ok(v), true, OptKind::Int | OptKind::Timeval) => {
                                 ui.vertical(|ui| {
                                     number_option(
                                         ui,
@@ -318,6 +342,38 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
 
 fn set(actions: &mut Vec<Action>, id: crate::engine::SocketId, name: &'static str, value: i64) {
     actions.push(Action::SetOption { id, name, value });
+}
+
+/// SO_LINGER: on or off as the kernel keeps it, and while on its seconds (a field as for a
+/// number); on with 0 s, close() resets the connection, which is said beside it.
+fn linger_option(
+    ui: &mut egui::Ui,
+    edits: &mut std::collections::BTreeMap<&'static str, String>,
+    label: egui::Id,
+    o: &options::OptionReading,
+    kernel: i64,
+    actions: &mut Vec<Action>,
+    id: crate::engine::SocketId,
+) {
+    let mut on = kernel >= 0;
+    if ui
+        .checkbox(&mut on, t!("inspector-linger-on"))
+        .labelled_by(label)
+        .on_hover_text(o.doc())
+        .changed()
+    {
+        // Switched on: 0 s (Python's struct.pack('ii', 1, 0), the abortive close).
+        set(actions, id, o.name, if on { 0 } else { -1 });
+    }
+    if kernel >= 0 {
+        ui.horizontal(|ui| {
+            let secs = ui.label(t!("inspector-linger-secs"));
+            number_option(ui, edits, secs.id, o, kernel, actions, id);
+        });
+        if kernel == 0 {
+            crate::ui::widgets::field_hint(ui, &t!("inspector-linger-zero"));
+        }
+    }
 }
 
 /// A number option's field: it shows the kernel's value until the person types; what is
