@@ -15,6 +15,7 @@ pub mod graveyard;
 pub mod journal;
 pub mod lessons;
 mod panels;
+pub use panels::graphs::plot_id as graph_id;
 pub mod sending;
 pub mod series;
 pub mod settings;

@@ -924,6 +924,22 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
         .iter()
         .all(|t| text_drawn(h, |x| x == *t))
     });
+    // A count or a time is never below 0, and its axis does not go there: cwnd, flat at
+    // its first readings, is drawn from 0 up, not centred on ticks below 0.
+    let bounds = |h: &H, title: &str| {
+        egui_plot::PlotMemory::load(&h.ctx, socklab::ui::graph_id(title)).map(|m| *m.bounds())
+    };
+    for title in [
+        "cwnd (segments, TCP_INFO)",
+        "receive and send queue (bytes)",
+    ] {
+        // (The plot's margin, 5 % of the range each side, is all that is below 0.)
+        let b = bounds(&h, title).expect("the plot drawn");
+        assert!(
+            (-0.06 * b.max()[1]..=0.0).contains(&b.min()[1]) && b.max()[1] >= 1.0,
+            "{title}: {b:?}"
+        );
+    }
 }
 
 /// The diagram's words say what it can draw: datagram lanes have no TCP segments, and a

@@ -97,6 +97,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
     });
 }
 
+/// The plot's id (its memory: zoom, bounds), by its English title.
+pub fn plot_id(title: &str) -> egui::Id {
+    egui::Id::new(("graph", title))
+}
+
 /// A plot under its title; `id` (the English title) keeps its zoom and the lines hidden
 /// whatever the language.
 fn plot(
@@ -107,9 +112,15 @@ fn plot(
 ) {
     ui.label(RichText::new(title).strong());
     Plot::new(id)
+        .id(plot_id(id))
         .height(height)
         .legend(Legend::default())
         .allow_scroll(false)
+        // Every reading is a count or a time, never below 0: the axis starts there (a flat
+        // line, cwnd's 10 segments, would otherwise be centred with negative ticks below),
+        // and an all-zero one is drawn at the bottom, not centred.
+        .include_y(0.0)
+        .include_y(1.0)
         .label_formatter(move |at| match at {
             HoverPosition::NearDataPoint {
                 plot_name,
