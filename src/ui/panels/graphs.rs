@@ -99,7 +99,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
 
 /// The plot's id (its memory: zoom, bounds), by its English title.
 pub fn plot_id(title: &str) -> egui::Id {
-    egui::Id::new(("graph", title))
+    egui::Id::unique(("graph", title))
 }
 
 /// A plot under its title; `id` (the English title) keeps its zoom and the lines hidden
