@@ -13,7 +13,8 @@ use crate::ui::workspace::{
 
 /// The first start's workspace, its greeting in the window's language.
 pub fn workspace() -> Workspace {
-    // Named by the engine (s1, s2): the names a person's own sockets get too.
+    // Named for what they are: the engine's names (s1, s2...) would call the client s2
+    // with no s1 in the list.
     let server = SavedSocket {
         family: SavedFamily::Inet,
         kind: SavedKind::Stream,
@@ -50,7 +51,10 @@ pub fn workspace() -> Workspace {
                 name: Some(FIRST_SERVER.into()),
                 ..server
             },
-            client,
+            SavedSocket {
+                name: Some(FIRST_CLIENT.into()),
+                ..client
+            },
         ],
         library: Vec::new(),
     }
@@ -58,6 +62,8 @@ pub fn workspace() -> Workspace {
 
 /// The first start's server, as its client names it.
 const FIRST_SERVER: &str = "echo_server";
+/// The first start's client.
+const FIRST_CLIENT: &str = "client";
 
 impl UiState {
     /// Starts the set-up (the app does on a first start; tests call it): the workspace is

@@ -118,6 +118,11 @@ fn the_first_start_is_ready_to_send() {
             && h.get_by_label("payload").is_focused()
     });
     assert_eq!(selected(&h).form.payload, "Hello, socklab!");
+    // Named for what they are (the engine's s2 would have had no s1 beside it).
+    assert_eq!(
+        (server.as_str(), selected(&h).info.name.as_str()),
+        ("echo_server", "client")
+    );
     h.key_press(egui::Key::Enter);
     let sent = "Hello, socklab!".len() as u64;
     step_until(&mut h, "the echo back", |a| {
