@@ -1,5 +1,6 @@
 //! The window's text sizes: nothing a person must read is under 12 px (egui's "small"
-//! style is 9 px by default: the countdowns, verdicts, addresses and notes use it).
+//! style is 9 px by default: the countdowns, verdicts, addresses and notes use it); and
+//! scroll bars that show without a pointer over them.
 
 /// The smallest text size drawn, in points (1 point is 1 px at the default zoom).
 pub const MIN_TEXT: f32 = 12.0;
@@ -13,6 +14,9 @@ pub fn install(ctx: &egui::Context) {
         for font in style.text_styles.values_mut() {
             font.size = font.size.max(MIN_TEXT);
         }
+        // A scroll bar shows wherever there is more to scroll to (egui's default shows it
+        // only under the pointer): a page cut at its edge must look cut, not ended.
+        style.spacing.scroll = egui::style::ScrollStyle::thin();
     });
     ctx.style_mut_of(egui::Theme::Light, |style| {
         style.visuals.selection.bg_fill = LIGHT_SELECTION;
