@@ -420,7 +420,7 @@ impl eframe::App for SocklabApp {
                     let tall = ui.available_height();
                     egui::Panel::bottom("lessons")
                         .resizable(true)
-                        .default_size(tall * 0.62)
+                        .default_size(tall * 0.5)
                         .show(ui, |ui| {
                             panels::lessons::show(ui, &self.state, &mut self.actions);
                         });

@@ -1016,3 +1016,40 @@ fn a_full_accept_queue_is_said_beside_it() {
     });
     drop((first, second));
 }
+
+/// A bind typed in the console that fails leaves its address in the page's bind row, so
+/// the port beside the error is the one tried (not the fresh page's 0).
+#[test]
+fn a_failed_console_bind_shows_the_port_it_tried() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &["port = srv.getsockname()[1]", "srv2 = socket.socket()"],
+    );
+    let out = run(&mut h, "srv2.bind(('127.0.0.1', port))");
+    assert!(
+        out.iter()
+            .any(|(_, t)| t.contains("Address already in use")),
+        "{out:?}"
+    );
+    let port = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == "srv")
+        .and_then(|s| s.snapshot.as_ref())
+        .and_then(|s| s.local.as_ref())
+        .and_then(|e| e.port())
+        .expect("srv's port");
+    click_socket_row(&mut h, "srv2");
+    step_until_drawn(&mut h, "the port tried in the bind row", |h| {
+        h.query_by_label("bind port")
+            .is_some_and(|f| f.value().as_deref() == Some(port.to_string().as_str()))
+            && h.query_by_label("bind host")
+                .is_some_and(|f| f.value().as_deref() == Some("127.0.0.1"))
+    });
+}

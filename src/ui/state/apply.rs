@@ -197,6 +197,9 @@ impl UiState {
                 }
                 if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
                     s.waiting.retain(|w| Some(w.req) != req);
+                    if let ("bind", Some(tried)) = (error.op, error.addr.as_deref()) {
+                        s.form.tried_bind(s.info.family, tried);
+                    }
                 }
                 if let Some((sid, path)) = req.and_then(|r| self.record_asked.remove(&r)) {
                     if error.errno() == Some(libc::EEXIST) {

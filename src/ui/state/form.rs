@@ -43,7 +43,41 @@ pub struct Form {
     pub tls: TlsForm,
 }
 
+/// A host as a fresh page has it (empty, loopback, every interface): one typed (a name,
+/// another address) keeps the row as typed, port included.
+fn untouched(host: &str) -> bool {
+    let host = host.trim();
+    host.is_empty()
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_loopback() || a.is_unspecified())
+}
+
 impl Form {
+    /// A bind that failed elsewhere (typed in a console): the address it tried, as the
+    /// engine shows it ("host:port", "[host]:port"), goes in the bind row if the row is as
+    /// a fresh page has it, so the port beside the error is the one that failed (not the
+    /// page's 0) and bind tries it again.
+    pub fn tried_bind(&mut self, family: crate::engine::Family, shown: &str) {
+        use crate::engine::Family;
+        if !matches!(family, Family::Inet | Family::Inet6)
+            || !matches!(self.bind_port.trim(), "" | "0")
+            || !untouched(&self.bind_host)
+        {
+            return;
+        }
+        let Some((host, port)) = shown.rsplit_once(':') else {
+            return;
+        };
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        if port.parse::<u16>().is_ok_and(|p| p != 0) {
+            (self.bind_host, self.bind_port) = (host.to_string(), port.to_string());
+        }
+    }
+
     /// A socket that was bound or connected elsewhere (the console, a program, the kernel
     /// at a first sendto) shows where in its fields, as it would had they been used; what a
     /// person typed there is kept (only a row with its port empty, or bind's 0, and its
@@ -62,15 +96,6 @@ impl Form {
                 crate::engine::Endpoint::V6(a) => Some((a.ip().to_string(), a.port())),
                 _ => None,
             }
-        }
-        // A host as a fresh page has it (empty, loopback, every interface): one typed
-        // (a name, another address) keeps the row as typed, port included.
-        fn untouched(host: &str) -> bool {
-            let host = host.trim();
-            host.is_empty()
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|a| a.is_loopback() || a.is_unspecified())
         }
         let port_of = |s: Option<&crate::engine::Snapshot>, peer: bool| {
             s.and_then(|s| {
