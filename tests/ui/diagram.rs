@@ -1243,6 +1243,50 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
     );
 }
 
+/// Datagrams not received yet are said on the boundaries page: the next one's size, which
+/// is all the kernel tells; each recv then takes one whole, and the next is said.
+#[test]
+fn datagrams_waiting_in_the_kernel_are_said_one_at_a_time() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "a.bind(('127.0.0.1', 0))",
+            "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "b.sendto(b'x' * 7, a.getsockname())",
+            "b.sendto(b'y' * 9, a.getsockname())",
+        ],
+    );
+    click_socket_row(&mut h, "a");
+    click(&mut h, "Message boundaries");
+    let next = |n: u32| {
+        move |h: &H| {
+            text_drawn(h, |t| {
+                t.starts_with(&format!(
+                    "Waiting in the kernel, not received yet: the next datagram is {n} B, and \
+                     the receive buffer counts "
+                ))
+            })
+        }
+    };
+    step_until_drawn(&mut h, "the first waiting", next(7));
+    assert!(text_drawn(&h, |t| t
+        == "No datagram sent or received on this socket yet."));
+    run_in(&mut h, 0, "a.recv(100)");
+    step_until_drawn(&mut h, "one received, the next waiting", |h| {
+        next(9)(h) && text_drawn(h, |t| t.starts_with("← received 7 B from 127.0.0.1:"))
+    });
+    run_in(&mut h, 0, "a.recv(100)");
+    step_until_drawn(&mut h, "both received, none waiting", |h| {
+        text_drawn(h, |t| t.starts_with("← received 9 B from 127.0.0.1:"))
+            && !text_drawn(h, |t| t.starts_with("Waiting in the kernel"))
+    });
+}
+
 /// A UDP socket's boundaries page: each datagram whole, and what a too-small bufsize cut
 /// off drawn and said (the kernel dropped it; Python's recv returned the first 10 bytes).
 #[test]

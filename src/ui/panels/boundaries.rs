@@ -216,8 +216,12 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
     ui.label(RichText::new(t!("diagram-datagrams-about")).weak());
     let rows: Vec<_> = s.traffic.iter().collect();
     let rows = &rows[rows.len().saturating_sub(MAX_DATAGRAMS)..];
+    let waiting = waiting(s);
     if rows.is_empty() {
         ui.label(t!("diagram-datagrams-none"));
+        if let Some((next, used)) = waiting {
+            waiting_line(ui, next, used);
+        }
         return;
     }
     let cut_any = rows.iter().filter(|r| r.cut > 0).count();
@@ -298,5 +302,40 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
                 }
                 ui.add_space(4.0);
             }
+            if let Some((next, used)) = waiting {
+                waiting_line(ui, next, used);
+                // The next one's size, drawn hollow: it is not received yet.
+                let w = ui.available_width();
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(w, 10.0), Sense::hover());
+                let next_w = (next as f32 / widest * w).clamp(2.0, w);
+                ui.painter().rect_stroke(
+                    egui::Rect::from_min_size(rect.min, egui::vec2(next_w, 10.0)),
+                    1.0,
+                    Stroke::new(1.5, kept_in),
+                    egui::StrokeKind::Inside,
+                );
+            }
         });
+}
+
+/// What waits in the kernel for a recv, as the last snapshot says: the next datagram's
+/// size (SIOCINQ: on a datagram socket, only the next one's), and what the waiting ones
+/// cost the receive buffer (IP sockets). None when nothing waits, or the socket is closed.
+fn waiting(s: &crate::ui::state::SockView) -> Option<(u32, Option<u32>)> {
+    let snap = s.snapshot.as_ref().filter(|_| !s.closed)?;
+    let used = snap.recv_buffer.map(|b| b.used);
+    match (snap.recv_queue?, used) {
+        // (An empty datagram waiting is 0 bytes: the buffer's use tells it is there.)
+        (next, Some(used)) if used > 0 => Some((next, Some(used))),
+        (next, None) if next > 0 => Some((next, None)),
+        _ => None,
+    }
+}
+
+fn waiting_line(ui: &mut egui::Ui, next: u32, used: Option<u32>) {
+    let text = match used {
+        Some(used) => t!("diagram-datagrams-waiting-buffer", n = next, used = used),
+        None => t!("diagram-datagrams-waiting", n = next),
+    };
+    ui.label(RichText::new(text).italics());
 }
