@@ -586,7 +586,7 @@ impl Console {
             LineKind::Note,
             &t!(
                 "console-file-kept",
-                sockets = listed.join(&t!("files-list-separator"))
+                sockets = listed.join(&t!("console-file-kept-separator"))
             ),
         );
     }
@@ -773,6 +773,10 @@ pub fn cells(c: char) -> usize {
     }
 }
 
+/// Full-width punctuation no row begins with, and brackets no row ends with.
+const CLOSING: &str = "，。；：、）」』》！？”’";
+const OPENING: &str = "（「『《“‘";
+
 /// Where the row that begins at byte `begin` of `text` ends, `columns` wide: after the last
 /// space or comma that fits, or beside a wide character (CJK breaks anywhere), so a name
 /// such as SO_REUSEADDR is not cut in two; when that would leave the row less than half
@@ -783,11 +787,18 @@ fn row_end(text: &str, begin: usize, columns: usize) -> usize {
     // (byte where the next row would begin, columns used before it)
     let mut soft: Option<(usize, usize)> = None;
     let mut code: Option<usize> = None;
-    let mut prev_wide = false;
+    let mut prev: Option<char> = None;
     for (i, c) in text[begin..].char_indices() {
         let at = begin + i;
         let w = cells(c);
-        if at > begin && (w == 2 || prev_wide) {
+        let prev_wide = prev.is_some_and(|p| cells(p) == 2);
+        // (Not before closing punctuation nor after an opening bracket: a row that began
+        // with '，' or ended with '（' reads as broken.)
+        if at > begin
+            && (w == 2 || prev_wide)
+            && !CLOSING.contains(c)
+            && !prev.is_some_and(|p| OPENING.contains(p))
+        {
             soft = Some((at, used));
         }
         if used + w > columns && at > begin {
@@ -797,7 +808,7 @@ fn row_end(text: &str, begin: usize, columns: usize) -> usize {
             };
         }
         used += w;
-        prev_wide = w == 2;
+        prev = Some(c);
         let next = at + c.len_utf8();
         match c {
             ' ' | ',' => soft = Some((next, used)),
@@ -891,6 +902,15 @@ mod tests {
             "{rows:?}"
         );
         assert!(!rows.iter().any(|r| r.ends_with("127.0")), "{rows:?}");
+        // Punctuation stays with the character before it; a bracket with the one after.
+        for (text, at) in [("你好你好你，好", 10), ("你好你好（好好", 10)] {
+            let rows: Vec<&str> = (0..wrapped_rows(text, at))
+                .map(|k| piece_of(text, at, k))
+                .collect();
+            assert_eq!(rows.concat(), text);
+            assert!(!rows[1..].iter().any(|r| r.starts_with('，')), "{rows:?}");
+            assert!(!rows.iter().any(|r| r.ends_with('（')), "{rows:?}");
+        }
         // Code with no space that fits: after a dot rather than inside a name.
         let line = ">>> srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)";
         let rows: Vec<&str> = (0..wrapped_rows(line, 29))

@@ -446,7 +446,7 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
     let n = last.len();
     assert_eq!(last[n - 2], "KeyboardInterrupt", "{last:?}");
     assert!(
-        last[n - 1].starts_with("(the program has ended; its sockets stay open")
+        last[n - 1].starts_with("(the program has ended, but its sockets stay open")
             && last[n - 1].contains(&format!("srv: listening at 127.0.0.1:{port}")),
         "{last:?}"
     );
