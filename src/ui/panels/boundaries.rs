@@ -234,7 +234,15 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
         ))
         .strong(),
     );
-    let widest = rows.iter().map(|r| r.len + r.cut).max().unwrap_or(1).max(1) as f32;
+    // (The next one waiting too: its hollow bar is drawn to the same scale.)
+    let next = waiting.map_or(0, |(n, _)| n as usize);
+    let widest = rows
+        .iter()
+        .map(|r| r.len + r.cut)
+        .max()
+        .unwrap_or(1)
+        .max(next)
+        .max(1) as f32;
     let dark = ui.visuals().dark_mode;
     let (kept_in, kept_out, lost) = if dark {
         (
