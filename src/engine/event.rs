@@ -143,6 +143,9 @@ pub struct Snapshot {
     pub at_close: bool,
     pub local: Option<Endpoint>,
     pub peer: Option<Endpoint>,
+    /// Where a connect under way goes (getpeername says nothing until the handshake is
+    /// done: a SYN the peer's full queue drops keeps it waiting).
+    pub connecting_to: Option<Endpoint>,
     pub timeout: Timeout,
     /// O_NONBLOCK as the kernel holds it.
     pub kernel_nonblocking: bool,

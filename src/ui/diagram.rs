@@ -262,11 +262,12 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
 }
 
 /// The window's listener at the address a stream socket connects or connected to, when no
-/// socket of the window is that connection's other end.
+/// socket of the window is that connection's other end (a connect still waiting, its SYNs
+/// dropped by a full queue, included: the kernel has no peer for it yet, but its target).
 fn queued_at(state: &UiState, id: SocketId) -> Option<SocketId> {
     let me = state.sockets.get(&id)?;
     (me.info.kind == Kind::Stream).then_some(())?;
-    let peer = me.peer().or(me.last_peer.as_ref())?;
+    let peer = me.peer().or(me.last_peer.as_ref()).or(me.connecting_to())?;
     state
         .sockets
         .values()

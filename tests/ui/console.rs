@@ -1014,6 +1014,27 @@ fn a_full_accept_queue_is_said_beside_it() {
         h.query_by_label_contains("The accept queue is full (2 waiting, backlog 1")
             .is_some()
     });
+    // One more, not blocking: its SYNs are dropped, so it stays connecting. The kernel
+    // has no peer for it, but where it goes is said, and the diagram gives it srv's lane.
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "third = socket.socket()",
+            "third.setblocking(False)",
+            "third.connect_ex(('127.0.0.1', srv.getsockname()[1]))",
+        ],
+    );
+    click_socket_row(&mut h, "third");
+    step_until_drawn(&mut h, "where third is connecting", |h| {
+        h.query_by_label(&format!("- (connecting to 127.0.0.1:{port})"))
+            .is_some()
+    });
+    let a = h.state();
+    let third = a.state.sockets.values().find(|s| s.info.name == "third");
+    let srv = a.state.sockets.values().find(|s| s.info.name == "srv");
+    let (third, srv) = (third.unwrap().info.id, srv.unwrap().info.id);
+    assert!(socklab::ui::diagram::lanes(&a.state, Some(third)).contains(&srv));
     drop((first, second));
 }
 

@@ -208,6 +208,7 @@ impl Worker {
         let op = if ex { "connect_ex" } else { "connect" };
         let shown = Some(addr.to_string());
         let sa = addr.resolve(self.family, op)?;
+        self.target = Some(crate::engine::addr::Endpoint::from_sockaddr(&sa));
         let start = Instant::now();
         let before = self.state;
         if before != SockState::Connecting {

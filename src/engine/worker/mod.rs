@@ -111,6 +111,8 @@ struct Worker {
     connecting: bool,
     /// The state a failed connect returns to.
     before_connect: SockState,
+    /// Where the last connect went.
+    target: Option<crate::engine::addr::Endpoint>,
     recording: Option<jobs::Recording>,
     /// The responder answering here, and the one a listener gives its connections.
     answering: Option<respond::Answering>,
@@ -167,6 +169,7 @@ impl Worker {
             interrupted: None,
             connecting: false,
             before_connect: SockState::Created,
+            target: None,
             recording: None,
             answering: None,
             serving: respond::Serving::default(),

@@ -215,6 +215,9 @@ impl Worker {
                 .peer_addr()
                 .ok()
                 .map(|a| Endpoint::from_sockaddr(&a)),
+            connecting_to: (self.state == SockState::Connecting)
+                .then(|| self.target.clone())
+                .flatten(),
             timeout: self.timeout,
             kernel_nonblocking: inspect::kernel_nonblocking(fd),
             options: self.view.options.clone(),

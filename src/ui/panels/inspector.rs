@@ -46,7 +46,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     row(
                         ui,
                         &t!("inspector-peer"),
-                        crate::ui::explain::address(snap.peer.as_ref()),
+                        match (&snap.peer, &snap.connecting_to) {
+                            (None, Some(to)) => {
+                                t!("inspector-peer-connecting", to = to.to_string())
+                            }
+                            (peer, _) => crate::ui::explain::address(peer.as_ref()),
+                        },
                     );
                     let t = match snap.timeout.as_secs() {
                         None => t!("inspector-timeout-blocking"),

@@ -669,6 +669,7 @@ mod tests {
                 at_close: false,
                 local: None,
                 peer: None,
+                connecting_to: None,
                 timeout: crate::engine::Timeout::Blocking,
                 kernel_nonblocking: false,
                 options: Vec::new(),

@@ -178,6 +178,13 @@ impl SockView {
         self.snapshot.as_ref().and_then(|s| s.peer.as_ref())
     }
 
+    /// Where a connect under way goes, while the kernel has no peer for it yet.
+    pub fn connecting_to(&self) -> Option<&Endpoint> {
+        self.snapshot
+            .as_ref()
+            .and_then(|s| s.connecting_to.as_ref())
+    }
+
     /// How many rows the view shows (after the filter, up to the pause), brought up to date
     /// with what arrived since the last frame.
     pub fn visible_count(&mut self) -> usize {
