@@ -61,12 +61,13 @@ pub enum Holder {
     },
     /// A connection whose socket was closed, still finishing (FIN_WAIT1, FIN_WAIT2,
     /// CLOSING, LAST_ACK): no program holds it (its inode is 0), whoever closed it.
-    /// `secs_left`: what the kernel gives it at most, when it says (a FIN_WAIT2 no socket
-    /// holds ends after tcp_fin_timeout).
+    /// `secs_left`: what the kernel still gives a FIN_WAIT2, when that is known exactly
+    /// (tcp_fin_timeout up to 60 s, its timer's own); `reuse_here` as for TimeWait.
     Closing {
         state: &'static str,
         peer: String,
         secs_left: Option<u64>,
+        reuse_here: bool,
     },
     /// Nothing the table shows (TCP lists no socket that is only bound, and no UDP).
     Unseen,
@@ -156,24 +157,32 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
             state,
             peer,
             secs_left,
-        } => (
-            t!(
-                "errors-holder-closing",
-                at = at,
-                peer = peer,
-                state = *state
-            ),
-            match (*state, secs_left) {
-                ("FIN_WAIT2", Some(secs)) => {
-                    t!(
-                        "errors-holder-closing-hint-fin-wait2",
-                        peer = peer,
-                        secs = *secs
-                    )
-                }
-                _ => t!("errors-holder-closing-hint", peer = peer),
-            },
-        ),
+            reuse_here,
+        } => {
+            let why = match (*state, secs_left) {
+                ("FIN_WAIT2", Some(secs)) => t!(
+                    "errors-holder-closing-fin-wait2-left",
+                    peer = peer,
+                    secs = *secs
+                ),
+                ("FIN_WAIT2", None) => t!("errors-holder-closing-fin-wait2", peer = peer),
+                _ => t!("errors-holder-closing-acked", peer = peer),
+            };
+            let reuse = if *reuse_here {
+                t!("errors-holder-closing-reuse-here")
+            } else {
+                t!("errors-holder-closing-reuse")
+            };
+            (
+                t!(
+                    "errors-holder-closing",
+                    at = at,
+                    peer = peer,
+                    state = *state
+                ),
+                format!("{why} {reuse}"),
+            )
+        }
         Holder::Unseen => (
             t!("errors-holder-unseen", at = at),
             t!("errors-holder-unseen-hint"),

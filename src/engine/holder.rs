@@ -49,10 +49,15 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
         };
     }
     if let Some(e) = first(&closing) {
+        // Up to 60 s of tcp_fin_timeout, an orphaned FIN_WAIT2 waits as a TIME_WAIT-like
+        // entry whose timer is what it has left; beyond, its first timer is only a part.
+        let exact = fin_timeout().is_some_and(|t| t <= 60);
         return Holder::Closing {
             state: e.state.name(),
             peer: e.peer.to_string(),
-            secs_left: (e.expires_ms > 0).then(|| u64::from(e.expires_ms).div_ceil(1000)),
+            secs_left: (e.state == TcpState::FinWait2 && exact && e.expires_ms > 0)
+                .then(|| u64::from(e.expires_ms).div_ceil(1000)),
+            reuse_here,
         };
     }
     if let Some(e) = first(&|e| e.state == TcpState::TimeWait) {
@@ -63,6 +68,15 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
         };
     }
     Holder::Unseen
+}
+
+/// net.ipv4.tcp_fin_timeout, seconds.
+fn fin_timeout() -> Option<u64> {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_fin_timeout")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Whether two local addresses clash: the same, or either one every address.

@@ -54,6 +54,8 @@ pub struct Link {
     /// window's consoles), not the program's engine, which every session without one of
     /// its own shares and whose sockets close with the process.
     ledger: bool,
+    /// The session is ending (its sockets are being closed): no more are made.
+    ending: std::sync::atomic::AtomicBool,
 }
 
 static LINK: OnceLock<Arc<Link>> = OnceLock::new();
@@ -119,6 +121,7 @@ impl Link {
             orphans,
             accepted: Mutex::new(HashMap::new()),
             ledger,
+            ending: std::sync::atomic::AtomicBool::new(false),
         });
         // Ends once the link and every orphaned request's tap are gone.
         let started = std::thread::Builder::new()
@@ -179,10 +182,22 @@ impl Link {
         }
     }
 
+    /// The sockets the program made and has not closed, oldest first.
+    pub fn made_now(&self) -> Vec<SocketId> {
+        lock(&self.calls).made.iter().copied().collect()
+    }
+
     /// The session ends: what its program made and never closed closes now, each answered
     /// before the next (the next session may bind the same ports), as a process's sockets
     /// close with it. Sockets already gone (closed from the window) are left alone.
     pub fn close_made(&self) {
+        // (The program's own engine, which sessions without one share, keeps no list: its
+        // sockets close with the process.)
+        if !self.ledger {
+            return;
+        }
+        // A thread still running makes no socket after the list is taken.
+        self.ending.store(true, std::sync::atomic::Ordering::SeqCst);
         let made = std::mem::take(&mut lock(&self.calls).made);
         for id in made {
             if self.fd_of(id).is_some() {
@@ -262,6 +277,9 @@ impl Link {
         how: Create,
         interrupted: &mut dyn FnMut() -> Result<(), E>,
     ) -> Result<Result<(SocketId, i32), OpError>, E> {
+        if self.ending.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(Err(gone("socket")));
+        }
         let (req, rx) = self.register();
         self.engine.create(req, how);
         let res = wait(&rx, interrupted, |ev| match ev {

@@ -83,7 +83,7 @@ fn run_statement(session: &Session, text: &str) -> Ended {
                 exit = Some(code);
             }
             // Only files send these; this console runs statements.
-            Output::Source { .. } | Output::AtLine { .. } => {}
+            Output::Source { .. } | Output::AtLine { .. } | Output::Kept { .. } => {}
             // The window's word, not Python's output: python3 prints none.
             Output::Explained { .. } => {}
             Output::Done { raised } => {

@@ -43,6 +43,9 @@ pub enum Output {
     /// answer means and what to do (`explained::word`, in its language). Not Python's
     /// output (`socklab run -i` leaves it out).
     Explained { error: Box<crate::engine::OpError> },
+    /// A file run ended with these sockets its program made still open (in the window's
+    /// consoles, whose sessions keep a ledger), oldest first. Done follows.
+    Kept { ids: Vec<crate::engine::SocketId> },
     /// The statement ended; `raised`: with an exception, whose last traceback line was
     /// the last Text (SystemExit: the Exit before).
     Done { raised: bool },
@@ -500,6 +503,14 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                             }
                         };
                         name_sockets(vm, &scope.globals);
+                        // What it leaves open, as it ends: not what later statements or
+                        // its threads make or close meanwhile.
+                        if matches!(what, What::File { .. }) {
+                            let ids = super::engine_link::of(vm).made_now();
+                            if !ids.is_empty() {
+                                out.send(Output::Kept { ids });
+                            }
+                        }
                         raised
                     }
                     (Err(e), _) | (_, Err(e)) => {

@@ -297,7 +297,8 @@ impl eframe::App for SocklabApp {
             console.poll();
             // A file's program ended: what it left open is said (python3 FILE would have
             // closed it as its process ended). Sockets not yet heard of are left out.
-            if let Some(made) = console.file_ended() {
+            let sockets = &self.state.sockets;
+            if let Some(made) = console.file_ended(|id| sockets.contains_key(&id)) {
                 let kept: Vec<(String, String)> = made
                     .iter()
                     .filter_map(|id| self.state.sockets.get(id))

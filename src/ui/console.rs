@@ -71,6 +71,9 @@ struct Running {
     file: bool,
 }
 
+/// Frames a file's kept-sockets note waits for the window to hear of them all.
+const KEPT_TRIES: u32 = 120;
+
 /// Lines of a file shown beside the transcript, at most.
 pub const MAX_FILE_LINES: usize = 100_000;
 
@@ -134,8 +137,9 @@ pub struct Console {
     pub file: Option<FileView>,
     /// The session a Run file replaced, until the new one takes it to wait for its end.
     retiring: Option<Session>,
-    /// A file run ended since the window last looked (`file_ended`).
-    file_done: bool,
+    /// The sockets a file run left open, as it ended, until the window has heard of them
+    /// all (`file_ended`), and how many times it looked.
+    kept: Option<(Vec<SocketId>, u32)>,
     /// Changes whenever the transcript does.
     version: u64,
     /// Lines pushed since the console began (the first line shown is `pushed - lines.len()`).
@@ -508,6 +512,7 @@ impl Console {
                         let word = crate::pyrt::explained::word(&error).replace(['\n', '\r'], " ");
                         self.push(LineKind::Explained, &word);
                     }
+                    Output::Kept { ids } => self.kept = Some((ids, 0)),
                     Output::Exit { code } => {
                         self.open_line = false;
                         self.push(LineKind::Note, &t!("console-session-ended", code = code));
@@ -533,7 +538,6 @@ impl Console {
                     }
                     Output::Done { .. } => {
                         if is_file {
-                            self.file_done = true;
                             if let Some(f) = &mut self.file {
                                 f.running = false;
                                 f.stepping = false;
@@ -563,12 +567,20 @@ impl Console {
     /// on: the sockets its program made and did not close, oldest first. They stay open as
     /// after `python3 -i FILE`, where `python3 FILE` would have closed them as its process
     /// ended; the window says so (`note_kept`).
-    pub fn file_ended(&mut self) -> Option<Vec<SocketId>> {
-        if !std::mem::take(&mut self.file_done) || self.session.is_none() {
+    /// `known`: whether the window has heard of a socket yet (its Created may come a
+    /// frame after the file's end); asked again on later frames until all are, or for
+    /// KEPT_TRIES frames.
+    pub fn file_ended(&mut self, known: impl Fn(SocketId) -> bool) -> Option<Vec<SocketId>> {
+        let (ids, tries) = self.kept.as_mut()?;
+        *tries += 1;
+        if self.session.is_none() {
+            self.kept = None;
             return None;
         }
-        let ledger = self.calls.lock().unwrap_or_else(|p| p.into_inner());
-        Some(ledger.made.iter().copied().collect())
+        if *tries < KEPT_TRIES && !ids.iter().all(|id| known(*id)) {
+            return None;
+        }
+        self.kept.take().map(|(ids, _)| ids)
     }
 
     /// Says which of a file's sockets stay open after it ended (`kept`: each one's name and

@@ -446,7 +446,8 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
     let n = last.len();
     assert_eq!(last[n - 2], "KeyboardInterrupt", "{last:?}");
     assert!(
-        last[n - 1].starts_with("(the program has ended, but its sockets stay open")
+        last[n - 1]
+            .starts_with("(the file has run to its end or was stopped, and its sockets stay open")
             && last[n - 1].contains(&format!("srv: listening at 127.0.0.1:{port}")),
         "{last:?}"
     );
@@ -1072,5 +1073,22 @@ fn a_failed_console_bind_shows_the_port_it_tried() {
             .is_some_and(|f| f.value().as_deref() == Some(port.to_string().as_str()))
             && h.query_by_label("bind host")
                 .is_some_and(|f| f.value().as_deref() == Some("127.0.0.1"))
+    });
+    // Bound then from the console after all: the row says where, not the port that failed.
+    run(&mut h, "srv2.bind(('127.0.0.1', 0))");
+    let srv2_port = |a: &socklab::ui::SocklabApp| {
+        a.state
+            .sockets
+            .values()
+            .find(|s| s.info.name == "srv2")
+            .and_then(|s| s.local())
+            .and_then(|e| e.port())
+            .filter(|p| *p != 0)
+    };
+    step_until(&mut h, "srv2 bound", |a| srv2_port(a).is_some());
+    let bound = srv2_port(h.state()).unwrap();
+    step_until_drawn(&mut h, "the port bound in the bind row", |h| {
+        h.query_by_label("bind port")
+            .is_some_and(|f| f.value().as_deref() == Some(bound.to_string().as_str()))
     });
 }

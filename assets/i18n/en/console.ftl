@@ -6,7 +6,7 @@ console-run-file = run { $file }
 console-step-file = step through { $file }
 console-restart = === RESTART: { $path } === (a fresh session, as IDLE's Run Module does: the names typed before are gone, and the sockets they held close as that session ends)
 console-session-ended = (the session ended: exit code { $code }; the next statement starts a new one)
-console-file-kept = (the program has ended, but its sockets stay open, as after python3 -i, to be looked at: { $sockets }. Run as python3 FILE, they would have closed as its process ended. Run file again closes them first; so does each one's close().)
+console-file-kept = (the file has run to its end or was stopped, and its sockets stay open, as after python3 -i, to be looked at: { $sockets }. Under python3 FILE they would close as its process ends (once its threads have). Run file again closes them; so does each one's close().)
 console-file-kept-one = { $name }: { $doing }
 console-file-kept-separator = {"; "}
 console-session-lost = (the Python session stopped: an internal check of RustPython, which socklab embeds, failed; its sockets stay in the list, and the next statement starts a new session)

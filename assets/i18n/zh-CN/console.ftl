@@ -6,7 +6,7 @@ console-run-file = 运行 { $file }
 console-step-file = 逐行运行 { $file }
 console-restart = === RESTART: { $path } ===（新的会话，与 IDLE 的 Run Module 一样：之前输入的名字都没有了，它们持有的套接字随那个会话结束而关闭）
 console-session-ended = （会话已结束：退出码 { $code }；下一条语句会开始新的会话）
-console-file-kept = （程序已结束，但它的套接字仍然打开（与 python3 -i 一样），留给你查看：{ $sockets }。用 python3 FILE 运行时，进程结束就会把它们关闭。再次“运行文件”会先关闭它们；每个套接字的 close() 也会关闭它。）
+console-file-kept = （文件已运行结束或被中断；与 python3 -i 一样，它的套接字仍然打开，留给你查看：{ $sockets }。若用 python3 FILE 运行，进程结束时（它的线程都结束之后）它们就会被关闭。再次“运行文件”会关闭它们；每个套接字的 close() 也会关闭它。）
 console-file-kept-one = { $name }：{ $doing }
 console-file-kept-separator = ；
 console-session-lost = （Python 会话停止了：socklab 内嵌的 RustPython 的一项内部检查失败；它的套接字仍留在列表中，下一条语句会开始新的会话）

@@ -19,8 +19,11 @@ errors-holder-time-wait = 一个从{ $at } 到 { $peer } 的已关闭连接仍�
 errors-holder-time-wait-hint-reuse = 这个套接字已设置 SO_REUSEADDR；但 Linux 还要求建立那个连接的套接字也设置它（对服务器来说是监听套接字，而且要在它 accept 之前设置）。等这 { $secs } 秒过去后再绑定，或者下次在那个套接字上也设置 SO_REUSEADDR。
 errors-holder-time-wait-hint = 在 bind() 之前把 SO_REUSEADDR 设为 1（这个套接字上，以及建立那个连接的套接字上：对服务器来说是它的监听套接字）；或者等这 { $secs } 秒过去后再绑定，或者换一个端口。
 errors-holder-closing = 一个从{ $at } 到 { $peer } 的已关闭连接还没有结束（{ $state }）：它的套接字已经关闭，内核会保留这个连接，直到对端那一侧处理完。
-errors-holder-closing-hint-fin-wait2 = 对端（{ $peer }）还没有关闭它那一端：它关闭后，这个连接会进入 TIME_WAIT；如果它一直不关闭，内核会在 { $secs } 秒内丢弃这个连接（tcp_fin_timeout）。要现在就绑定，请在 bind() 之前把这个套接字和建立那个连接的套接字（若那是 accept 得到的连接，则是它的监听套接字）的 SO_REUSEADDR 都设为 1；或者换一个端口。
-errors-holder-closing-hint = 内核在等 { $peer } 确认它发出的 FIN，确认后（或重传放弃后）就会放掉这个连接。在 bind() 之前把这个套接字和建立那个连接的套接字（若那是 accept 得到的连接，则是它的监听套接字）的 SO_REUSEADDR 都设为 1；或者等它消失后再绑定，或者换一个端口。
+errors-holder-closing-fin-wait2-left = 对端（{ $peer }）还没有关闭它那一端：它关闭后，这个连接会进入 TIME_WAIT；如果它一直不关闭，内核会在 { $secs } 秒后丢弃这个连接（tcp_fin_timeout）。到时再绑定，或者换一个端口。
+errors-holder-closing-fin-wait2 = 对端（{ $peer }）还没有关闭它那一端：它关闭后，这个连接会进入 TIME_WAIT；如果它一直不关闭，内核会在关闭后经过 tcp_fin_timeout 丢弃这个连接。到时再绑定，或者换一个端口。
+errors-holder-closing-acked = 内核在等 { $peer } 确认它发出的 FIN，确认后（或重传放弃后）就会放掉这个连接。到时再绑定，或者换一个端口。
+errors-holder-closing-reuse = 只有建立那个连接的套接字（若那是 accept 得到的连接，则是它 accept 之前的监听套接字）也设置了 SO_REUSEADDR，在 bind() 之前设置它才能绕过这个连接：下次在两个套接字上都设置。
+errors-holder-closing-reuse-here = 这个套接字已设置 SO_REUSEADDR；但建立那个连接的套接字（若那是 accept 得到的连接，则是它 accept 之前的监听套接字）没有设置，而 Linux 要求两边都设置。
 errors-holder-unseen = 另一个套接字占用了{ $at }：它可能只是绑定了（没有监听），也可能是 UDP 套接字，而内核的 TCP 表不会列出这两种套接字。
 errors-holder-unseen-hint = 关闭另一个套接字，或者换一个端口；两个套接字都设置 SO_REUSEADDR 后，只要都不监听，就能共用这个地址。
 

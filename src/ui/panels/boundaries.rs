@@ -315,7 +315,7 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
                 // The next one's size, drawn hollow: it is not received yet.
                 let w = ui.available_width();
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(w, 10.0), Sense::hover());
-                let next_w = (next as f32 / widest * w).clamp(2.0, w);
+                let next_w = (next as f32 / widest * w).max(2.0).min(w.max(2.0));
                 ui.painter().rect_stroke(
                     egui::Rect::from_min_size(rect.min, egui::vec2(next_w, 10.0)),
                     1.0,

@@ -276,10 +276,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             // the engine writes "off").
                             (Ok(v), true, OptKind::Linger) => {
                                 ui.vertical(|ui| {
+                                    let tcp = s.info.kind == crate::engine::Kind::Stream
+                                        && matches!(
+                                            s.info.family,
+                                            crate::engine::Family::Inet
+                                                | crate::engine::Family::Inet6
+                                        );
                                     linger_option(
                                         ui,
                                         &mut s.form.option_edits,
-                                        name.id,
+                                        (name.id, tcp),
                                         o,
                                         v,
                                         actions,
@@ -354,7 +360,7 @@ fn set(actions: &mut Vec<Action>, id: crate::engine::SocketId, name: &'static st
 fn linger_option(
     ui: &mut egui::Ui,
     edits: &mut std::collections::BTreeMap<&'static str, String>,
-    label: egui::Id,
+    (label, tcp): (egui::Id, bool),
     o: &options::OptionReading,
     kernel: i64,
     actions: &mut Vec<Action>,
@@ -375,7 +381,8 @@ fn linger_option(
             let secs = ui.label(t!("inspector-linger-secs"));
             number_option(ui, edits, secs.id, o, kernel, actions, id);
         });
-        if kernel == 0 {
+        // (What it does to a TCP connection's close; other sockets send no FIN.)
+        if kernel == 0 && tcp {
             crate::ui::widgets::field_hint(ui, &t!("inspector-linger-zero"));
         }
     }

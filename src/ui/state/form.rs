@@ -10,6 +10,9 @@ use crate::ui::sending::{RepeatForm, SavedPayload};
 pub struct Form {
     pub bind_host: String,
     pub bind_port: String,
+    /// What a failed console bind put in the bind row: a row still holding it is as
+    /// untouched as a fresh one (a later bind's address replaces it).
+    tried: Option<(String, String)>,
     pub backlog: String,
     pub peer_host: String,
     pub peer_port: String,
@@ -60,10 +63,7 @@ impl Form {
     /// page's 0) and bind tries it again.
     pub fn tried_bind(&mut self, family: crate::engine::Family, shown: &str) {
         use crate::engine::Family;
-        if !matches!(family, Family::Inet | Family::Inet6)
-            || !matches!(self.bind_port.trim(), "" | "0")
-            || !untouched(&self.bind_host)
-        {
+        if !matches!(family, Family::Inet | Family::Inet6) || !self.bind_untouched() {
             return;
         }
         let Some((host, port)) = shown.rsplit_once(':') else {
@@ -73,9 +73,26 @@ impl Form {
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        if port.parse::<u16>().is_ok_and(|p| p != 0) {
+        // (A link-local address's scope, given by number, is not in what the engine shows:
+        // the row would bind without it.)
+        let link_local = host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| a.segments()[0] & 0xffc0 == 0xfe80);
+        if port.parse::<u16>().is_ok_and(|p| p != 0) && !link_local {
             (self.bind_host, self.bind_port) = (host.to_string(), port.to_string());
+            self.tried = Some((self.bind_host.clone(), self.bind_port.clone()));
         }
+    }
+
+    /// The bind row as a fresh page has it (port empty or 0, host untouched), or as a failed
+    /// console bind left it.
+    fn bind_untouched(&self) -> bool {
+        let fresh = matches!(self.bind_port.trim(), "" | "0") && untouched(&self.bind_host);
+        fresh
+            || self
+                .tried
+                .as_ref()
+                .is_some_and(|(h, p)| *h == self.bind_host && *p == self.bind_port)
     }
 
     /// A socket that was bound or connected elsewhere (the console, a program, the kernel
@@ -116,12 +133,10 @@ impl Form {
                 (self.peer_host, self.peer_port) = (host, port.to_string());
             }
         }
-        if port_of(before, false).is_none()
-            && matches!(self.bind_port.trim(), "" | "0")
-            && untouched(&self.bind_host)
-        {
+        if port_of(before, false).is_none() && self.bind_untouched() {
             if let Some((host, port)) = now.local.as_ref().and_then(ip).filter(|a| a.1 != 0) {
                 (self.bind_host, self.bind_port) = (host, port.to_string());
+                self.tried = None;
             }
         }
         // Listening (listen() from the console: Python's default is 128), or listening
@@ -232,6 +247,7 @@ impl Form {
                 _ => host.into(),
             },
             bind_port: "0".into(),
+            tried: None,
             backlog: "5".into(),
             peer_host: host.into(),
             peer_port: String::new(),
