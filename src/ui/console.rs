@@ -694,6 +694,14 @@ impl Console {
                 old.interrupt(last.id);
             }
             self.running.clear();
+            // The file it ran (whose Done will never be read now) has ended with it.
+            if let Some(f) = &mut self.file {
+                f.running = false;
+                f.stepping = false;
+                f.at = None;
+                f.ran = None;
+            }
+            self.kept = None;
             self.retiring = Some(old);
             self.push(LineKind::Note, &t!("console-restart", path = why));
             // The fresh session starts now and ends the old one first: its sockets close

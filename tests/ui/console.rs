@@ -3,7 +3,7 @@
 //! history.
 
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socklab::engine::SockState;
 use socklab::ui::console::named;
 use socklab::ui::console::LineKind;
@@ -1037,6 +1037,43 @@ fn a_full_accept_queue_is_said_beside_it() {
     let (third, srv) = (third.unwrap().info.id, srv.unwrap().info.id);
     assert!(socklab::ui::diagram::lanes(&a.state, Some(third)).contains(&srv));
     drop((first, second));
+}
+
+/// A lesson begun while a file runs in the console starts it afresh: the file's run is
+/// over, its view says so, and Run file can run it again.
+#[test]
+fn a_lesson_begun_over_a_running_file_ends_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("waits.py");
+    std::fs::write(
+        &path,
+        "import socket\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\n\
+         srv.listen()\nsrv.accept()\n",
+    )
+    .unwrap();
+    let mut h = harness();
+    open_console(&mut h);
+    type_into(&mut h, "file", &path.display().to_string());
+    click(&mut h, "Run file");
+    step_until(&mut h, "the file waiting in accept", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.waiting.iter().any(|w| w.op == "accept"))
+    });
+    h.state_mut().state.start_lesson(0, None);
+    step_until(&mut h, "the file's run over", |a| {
+        !a.state.consoles[0].busy()
+            && a.state.consoles[0]
+                .file
+                .as_ref()
+                .is_some_and(|f| !f.running)
+    });
+    // Run file is there to press again (not greyed as while a file runs).
+    step_until_drawn(&mut h, "Run file enabled", |h| {
+        h.query_by_label("Run file")
+            .is_some_and(|b| !b.accesskit_node().is_disabled())
+    });
 }
 
 /// A bind typed in the console that fails leaves its address in the page's bind row, so
