@@ -1036,10 +1036,12 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
         }
         (ended, calls)
     };
-    // From where both sides have their calls: older ones may have gone from the story.
+    // From where both sides have their calls: older ones may have gone from the story. A
+    // side with none yet (sends nobody has read) starts nothing.
     let start = match (sent.first(), got.first()) {
         (Some(a), Some(b)) => a.0.max(b.0),
-        _ => {
+        (Some(a), None) | (None, Some(a)) => a.0,
+        (None, None) => {
             return Boundaries {
                 ended,
                 end_calls,

@@ -1243,6 +1243,33 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
     );
 }
 
+/// Sends nobody has read yet are drawn and counted, their bytes said to wait in the
+/// receiver's queue; the recv that takes them all then stands beside the three.
+#[test]
+fn sends_not_read_yet_are_drawn_waiting_in_the_receivers_queue() {
+    let mut h = harness();
+    connect(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"],
+    );
+    queued(&mut h, 6);
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Message boundaries");
+    step_until_drawn(&mut h, "three sends, none read", |h| {
+        text_drawn(h, |t| t == "cli → conn: 3 send() calls; 0 recv() calls")
+            && text_drawn(h, |t| {
+                t == "6 B not read yet: waiting in conn's receive queue"
+            })
+    });
+    run_in(&mut h, 0, "conn.recv(100)");
+    step_until_drawn(&mut h, "one recv took them all", |h| {
+        text_drawn(h, |t| t == "cli → conn: 3 send() calls; 1 recv() call")
+            && !text_drawn(h, |t| t.contains("not read yet"))
+    });
+}
+
 /// Datagrams not received yet are said on the boundaries page: the next one's size, which
 /// is all the kernel tells; each recv then takes one whole, and the next is said.
 #[test]

@@ -76,6 +76,7 @@ diagram-boundaries-calls = { $n ->
     [one] { $n } { $call }() call
    *[other] { $n } { $call }() calls
 }
+diagram-boundaries-unread = { $n } B not read yet: waiting in { $name }'s receive queue
 diagram-boundaries-empty = Nothing sent this way yet (or not yet received).
 diagram-boundaries-ended = { $to }.{ $call }() → { $result }: { $from } closed its side (FIN), and { $to } has read every byte before it. The stream this way has ended; every later { $call } returns { $result } at once.
 diagram-boundaries-ended-unix = { $to }.{ $call }() → { $result }: { $from } closed its side (a Unix socket sends no FIN: the kernel marks the end itself), and { $to } has read every byte before it. The stream this way has ended; every later { $call } returns { $result } at once.

@@ -71,6 +71,7 @@ diagram-boundaries-way = { $from } → { $to }：{ $sends }；{ $recvs }
 diagram-boundaries-calls = { $n } 次 { $call }() 调用
 diagram-boundaries-ended = { $to }.{ $call }() → { $result }：{ $from } 关闭了它的一端（FIN），{ $to } 已读完它之前的全部字节。这个方向的流已结束；之后每次 { $call } 都立即返回 { $result }。
 diagram-boundaries-ended-unix = { $to }.{ $call }() → { $result }：{ $from } 关闭了它的一端（Unix 套接字不发送 FIN，由内核直接标记结束），{ $to } 已读完它之前的全部字节。这个方向的流已结束；之后每次 { $call } 都立即返回 { $result }。
+diagram-boundaries-unread = { $n } B 还没有被读取：在 { $name } 的接收队列中等待
 diagram-boundaries-empty = 这个方向还没有发送任何数据（或还没有收到）。
 
 # 数据报套接字的消息边界页：每个数据报都完整显示，以及缓冲区太小截掉的部分。

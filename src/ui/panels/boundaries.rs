@@ -203,6 +203,45 @@ fn draw(
             }
         }
     }
+    // Bytes sent that no recv has taken yet wait in the receiver's queue: drawn hollow on
+    // its side, so three sends before any recv do not look lost.
+    let end = |blocks: &[Block]| blocks.iter().map(|x| x.offset + x.len as u64).max();
+    let sent_end = end(&b.sends).unwrap_or(0);
+    let read_end = end(&b.recvs).unwrap_or_else(|| b.cuts.first().copied().unwrap_or(0));
+    let open = state.sockets.get(&to).is_some_and(|s| !s.closed);
+    if open && sent_end > read_end {
+        let from_gap = b.cuts.partition_point(|c| *c < read_end);
+        let to_gap = b.cuts.len().saturating_sub(1);
+        if from_gap < to_gap && !(to_gap <= first || from_gap > last) {
+            let left = rect.left() + half + 4.0;
+            let r = egui::Rect::from_min_max(
+                egui::pos2(left, y(from_gap) + 2.0),
+                egui::pos2(left + half - 12.0, y(to_gap) - 2.0),
+            );
+            painter.rect_stroke(
+                r,
+                3.0,
+                Stroke::new(1.0, recv_fill.gamma_multiply(3.0)),
+                egui::StrokeKind::Inside,
+            );
+            let name = state.sockets.get(&to).map_or("?", |s| s.info.name.as_str());
+            let text = t!(
+                "diagram-boundaries-unread",
+                n = (sent_end - read_end).to_string(),
+                name = name
+            );
+            let label_rect = egui::Rect::from_min_size(
+                egui::pos2(r.left() + 6.0, r.top()),
+                egui::vec2(r.width() - 8.0, GAP_H - 4.0),
+            );
+            ui.scope_builder(
+                egui::UiBuilder::new()
+                    .max_rect(label_rect)
+                    .layout(egui::Layout::left_to_right(egui::Align::Center)),
+                |ui| ui.add(egui::Label::new(RichText::new(text).italics()).truncate()),
+            );
+        }
+    }
 }
 
 /// Datagrams drawn on a datagram socket's page.
