@@ -1039,6 +1039,45 @@ fn a_full_accept_queue_is_said_beside_it() {
     drop((first, second));
 }
 
+/// A server's threads each waiting: the console says two of the waits and counts the
+/// rest, so its lines never grow over what is above them.
+#[test]
+fn many_waits_are_counted_past_two() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import threading",
+            "cs = [socket.create_connection(srv.getsockname()) for _ in range(3)]",
+            "conns = [srv.accept()[0] for _ in range(3)]",
+            "ts = [threading.Thread(target=c.recv, args=(10,), daemon=True) for c in conns]",
+            "_ = [t.start() for t in ts]",
+        ],
+    );
+    enter(&mut h, "srv.accept()");
+    step_until_drawn(&mut h, "two waits said, two counted", |h| {
+        h.query_by_label_contains("and 2 more calls of this console waiting")
+            .is_some()
+    });
+    // (A wrapped label is a Label node with its TextRun: the Labels are counted.)
+    let said: Vec<String> = h
+        .query_all_by(|n| {
+            n.role() == egui::accesskit::Role::Label
+                && n.label()
+                    .or_else(|| n.value())
+                    .is_some_and(|l| l.ends_with("(Ctrl+C interrupts)"))
+        })
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:#?}");
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "interrupted", |a| !a.state.consoles[0].busy());
+    run(&mut h, "_ = [c.close() for c in cs]");
+}
+
 /// A lesson begun while a file runs in the console starts it afresh: the file's run is
 /// over, its view says so, and Run file can run it again.
 #[test]

@@ -51,5 +51,6 @@ console-interrupt-tip = KeyboardInterrupt in the statement running, as Ctrl+C in
 console-times-out = times out in { $secs } s
 # $way: what ends the wait (inspector-way-out-...).
 console-blocking = no timeout: { $way }
+console-waiting-more = … and { $n } more calls of this console waiting (each socket's row in the list says its own)
 console-waiting = { $name }.{ $op }() waiting, { $left } (Ctrl+C interrupts)
 console-running = running: { $what }

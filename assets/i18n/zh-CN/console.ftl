@@ -50,5 +50,6 @@ console-interrupt-tip = 在正在运行的语句中引发 KeyboardInterrupt，�
 # 正在运行的内容，以及它在等待的每个套接字调用。
 console-times-out = { $secs } s 后超时
 console-blocking = 无超时：{ $way }
+console-waiting-more = ……还有 { $n } 个本控制台的调用在等待（列表中各套接字的行会分别显示）
 console-waiting = { $name }.{ $op }() 等待中，{ $left }（Ctrl+C 可中断）
 console-running = 正在运行：{ $what }

@@ -111,6 +111,9 @@ fn body(
     actions: &mut Vec<Action>,
     input_id: egui::Id,
 ) {
+    // Drawn bottom up: whatever does not fit is cut at the top of its own part, never
+    // drawn over the file above it.
+    ui.set_clip_rect(ui.max_rect().intersect(ui.clip_rect()));
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         input_row(ui, &mut state.consoles[which], actions, input_id);
         running(ui, state, which);
@@ -432,6 +435,9 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
         });
 }
 
+/// Waiting calls said one per line, at most; more are counted on one line.
+const MAX_WAIT_LINES: usize = 2;
+
 /// While a statement runs: what it is, and each socket call of its session waiting now
 /// (the other console's are the other's), a line each (drawn from the bottom up, in the
 /// bottom-up layout).
@@ -441,36 +447,53 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     };
     let now = Instant::now();
     let console = &state.consoles[which];
-    for view in state.sockets.values() {
-        for w in view.waiting.iter().filter(|w| console.has_call(w.req)) {
-            let left = match w.deadline {
-                Some(d) => t!(
-                    "console-times-out",
-                    secs = format!("{:.1}", d.saturating_duration_since(now).as_secs_f64())
-                ),
-                None => t!(
-                    "console-blocking",
-                    way = crate::ui::explain::way_out(
-                        w.op,
-                        false,
-                        view.info.family == crate::engine::Family::Unix
-                    )
-                ),
-            };
-            ui.add(
-                egui::Label::new(
-                    RichText::new(t!(
-                        "console-waiting",
-                        name = &view.info.name,
-                        op = w.op,
-                        left = left
-                    ))
-                    .color(Color32::from_rgb(230, 160, 40)),
+    // A server's threads may each wait (a recv per client): the first few are said, the
+    // rest counted, so the lines never outgrow the console's room for them.
+    let waits: Vec<_> = state
+        .sockets
+        .values()
+        .flat_map(|view| {
+            view.waiting
+                .iter()
+                .filter(|w| console.has_call(w.req))
+                .map(move |w| (view, w))
+        })
+        .collect();
+    if waits.len() > MAX_WAIT_LINES {
+        ui.label(
+            RichText::new(t!("console-waiting-more", n = waits.len() - MAX_WAIT_LINES))
+                .color(Color32::from_rgb(230, 160, 40)),
+        );
+    }
+    // (Bottom up: the last first, so they read in order from the top.)
+    for (view, w) in waits.into_iter().take(MAX_WAIT_LINES).rev() {
+        let left = match w.deadline {
+            Some(d) => t!(
+                "console-times-out",
+                secs = format!("{:.1}", d.saturating_duration_since(now).as_secs_f64())
+            ),
+            None => t!(
+                "console-blocking",
+                way = crate::ui::explain::way_out(
+                    w.op,
+                    false,
+                    view.info.family == crate::engine::Family::Unix
                 )
-                // What ends the wait is the point of the line: wrapped, not cut.
-                .wrap(),
-            );
-        }
+            ),
+        };
+        ui.add(
+            egui::Label::new(
+                RichText::new(t!(
+                    "console-waiting",
+                    name = &view.info.name,
+                    op = w.op,
+                    left = left
+                ))
+                .color(Color32::from_rgb(230, 160, 40)),
+            )
+            // What ends the wait is the point of the line: wrapped, not cut.
+            .wrap(),
+        );
     }
     ui.add(
         egui::Label::new(RichText::new(t!("console-running", what = first)).monospace()).truncate(),
