@@ -214,7 +214,10 @@ pub static LESSONS: [Lesson; 11] = [
             },
             Step {
                 say: "lessons-threads-6-say",
-                code: &[Python { console: SERVER, text: "srv.close()" }],
+                code: &[Python {
+                    console: SERVER,
+                    text: "srv.shutdown(socket.SHUT_RDWR)\nsrv.close()",
+                }],
                 look: "lessons-threads-6-look",
                 show: "srv",
                 check: |s| s.closed("srv") && !s.waiting("accept"),
