@@ -254,6 +254,10 @@ pub enum Op {
     SetTimeout {
         timeout: Timeout,
     },
+    /// setblocking(flag): settimeout(None) or settimeout(0.0), said as the call it is.
+    SetBlocking {
+        blocking: bool,
+    },
     GetTimeout,
     GetSockName,
     GetPeerName,
@@ -344,6 +348,7 @@ impl Op {
             Op::SetSockOpt { .. } => "setsockopt",
             Op::GetSockOpt { .. } => "getsockopt",
             Op::SetTimeout { .. } => "settimeout",
+            Op::SetBlocking { .. } => "setblocking",
             Op::GetTimeout => "gettimeout",
             Op::GetSockName => "getsockname",
             Op::GetPeerName => "getpeername",

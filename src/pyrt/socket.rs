@@ -526,17 +526,28 @@ mod _socklab {
         }
 
         fn set_timeout(&self, timeout: Option<f64>, vm: &VirtualMachine) -> PyResult<()> {
-            // As CPython: a closed socket keeps the value, then the call fails.
-            if self.lock().id.is_none() {
-                self.lock().timeout = timeout;
-                return Err(errno_error(vm, libc::EBADF));
-            }
             let t = match timeout {
                 None => Timeout::Blocking,
                 Some(0.0) => Timeout::NonBlocking,
                 Some(s) => Timeout::Secs(s),
             };
-            self.call(Op::SetTimeout { timeout: t }, vm)?;
+            self.set_timeout_by(timeout, Op::SetTimeout { timeout: t }, vm)
+        }
+
+        /// The timeout set by `op` (settimeout, or setblocking: named in the window as the
+        /// call it was).
+        fn set_timeout_by(
+            &self,
+            timeout: Option<f64>,
+            op: Op,
+            vm: &VirtualMachine,
+        ) -> PyResult<()> {
+            // As CPython: a closed socket keeps the value, then the call fails.
+            if self.lock().id.is_none() {
+                self.lock().timeout = timeout;
+                return Err(errno_error(vm, libc::EBADF));
+            }
+            self.call(op, vm)?;
             self.lock().timeout = timeout;
             Ok(())
         }
@@ -712,7 +723,8 @@ mod _socklab {
         fn setblocking(&self, a: FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
             let a = args::positional(a, "setblocking", 1, 1, Counts::One, vm)?;
             let block = a[0].clone().try_to_bool(vm)?;
-            self.set_timeout(if block { None } else { Some(0.0) }, vm)
+            let t = if block { None } else { Some(0.0) };
+            self.set_timeout_by(t, Op::SetBlocking { blocking: block }, vm)
         }
 
         #[pymethod]

@@ -277,6 +277,10 @@ pub fn op_line(name: &str, op: &Op) -> String {
             ),
         },
         Op::SetTimeout { timeout } => format!("{name}.settimeout({})", timeout_literal(*timeout)),
+        Op::SetBlocking { blocking } => format!(
+            "{name}.setblocking({})",
+            if *blocking { "True" } else { "False" }
+        ),
         Op::GetTimeout => format!("{name}.gettimeout()"),
         Op::GetSockName => format!("{name}.getsockname()"),
         Op::GetPeerName => format!("{name}.getpeername()"),

@@ -1035,7 +1035,18 @@ fn a_full_accept_queue_is_said_beside_it() {
     let third = a.state.sockets.values().find(|s| s.info.name == "third");
     let srv = a.state.sockets.values().find(|s| s.info.name == "srv");
     let (third, srv) = (third.unwrap().info.id, srv.unwrap().info.id);
-    assert!(socklab::ui::diagram::lanes(&a.state, Some(third)).contains(&srv));
+    let lanes = socklab::ui::diagram::lanes(&a.state, Some(third));
+    assert!(lanes.contains(&srv));
+    // setblocking(False) is drawn as the call typed, not as the settimeout it amounts to.
+    let d = socklab::ui::diagram::build(&a.state, &a.state.story, &lanes);
+    assert!(
+        d.rows.iter().any(|r| r.text == "setblocking()"),
+        "{:#?}",
+        d.rows
+            .iter()
+            .map(|r| r.text.to_string())
+            .collect::<Vec<_>>()
+    );
     drop((first, second));
 }
 

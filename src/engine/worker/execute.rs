@@ -242,7 +242,13 @@ impl Worker {
                     .map(Reply::Bytes)
                     .map_err(|errno| OpError::os(name, None, errno)),
             },
-            Op::SetTimeout { timeout } => {
+            Op::SetTimeout { .. } | Op::SetBlocking { .. } => {
+                let timeout = match op {
+                    Op::SetBlocking { blocking: true } => Timeout::Blocking,
+                    Op::SetBlocking { blocking: false } => Timeout::NonBlocking,
+                    Op::SetTimeout { timeout } => timeout,
+                    _ => unreachable!("matched above"),
+                };
                 let timeout = timeout
                     .check()
                     .map_err(|(class, msg)| OpError::python(name, class, msg))?;

@@ -559,7 +559,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 }
                 field_problem(ui, v.err().as_deref());
             });
-            call_status(ui, s, &["settimeout"], id);
+            call_status(ui, s, &["settimeout", "setblocking"], id);
 
             // shutdown / close
             row(ui, &t!("workspace-row-end"), |ui| {
@@ -640,6 +640,7 @@ const ROW_OPS: &[&str] = &[
     "respond",
     "limit_clients",
     "settimeout",
+    "setblocking",
     "shutdown",
     "close",
 ];

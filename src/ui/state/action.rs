@@ -294,26 +294,14 @@ impl UiState {
         match action {
             Action::Select { id } => self.selected = Some(id),
             Action::SetBlocking { id, flag } => {
-                let timeout = if flag {
-                    crate::engine::Timeout::Blocking
-                } else {
-                    crate::engine::Timeout::NonBlocking
-                };
+                // The call it is (the journal and the diagrams name it setblocking).
                 self.dispatch(
                     engine,
                     Action::Call {
                         id,
-                        op: Op::SetTimeout { timeout },
+                        op: Op::SetBlocking { blocking: flag },
                     },
                 );
-                let line = format!(
-                    "{}.setblocking({})",
-                    self.name_of(id),
-                    if flag { "True" } else { "False" }
-                );
-                if let Some(e) = self.journal.last_mut() {
-                    e.line = line;
-                }
             }
             Action::Forget { id } => {
                 self.sockets
