@@ -271,47 +271,22 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                     set(actions, id, o.name, on as i64);
                                 }
                             }
-                            // struct linger as Python packs it ('ii': on, seconds): a
-                            // switch, and the seconds while it is on (-1 is only how
-                            // the engine writes "off").
-                            (Ok(v), true, OptKind::Linger) => {
-                                ui.vertical(|ui| {
-                                    let tcp = s.info.kind == crate::engine::Kind::Stream
-                                        && matches!(
-                                            s.info.family,
-                                            crate::engine::Family::Inet
-                                                | crate::engine::Family::Inet6
-                                        );
-                                    linger_option(
-                                        ui,
-                                        &mut s.form.option_edits,
-                                        (name.id, tcp),
-                                        o,
-                                        v,
-                                        actions,
-                                        id,
+                            // SO_LINGER as Python packs it ('ii': on, seconds): a switch,
+                            // and the seconds while it is on (-1 is only how the engine
+                            // writes "off"); the others a number.
+                            (Ok(v), true, OptKind::Int | OptKind::Timeval | OptKind::Linger) => {
+                                let tcp = s.info.kind == crate::engine::Kind::Stream
+                                    && matches!(
+                                        s.info.family,
+                                        crate::engine::Family::Inet | crate::engine::Family::Inet6
                                     );
-                                    if let Some(&asked) = s.asked.get(o.name) {
-                                        ui.add(
-                                            egui::Label::new(
-                                                RichText::new(read_back(o.name, asked, v)).small(),
-                                            )
-                                            .wrap(),
-                                        );
+                                ui.vertical(|ui| {
+                                    let edits = &mut s.form.option_edits;
+                                    if o.kind == OptKind::Linger {
+                                        linger_option(ui, edits, (name.id, tcp), o, v, actions, id);
+                                    } else {
+                                        number_option(ui, edits, name.id, o, v, actions, id);
                                     }
-                                });
-                            }
-                            (Ok(v), true, OptKind::Int | OptKind::Timeval) => {
-                                ui.vertical(|ui| {
-                                    number_option(
-                                        ui,
-                                        &mut s.form.option_edits,
-                                        name.id,
-                                        o,
-                                        v,
-                                        actions,
-                                        id,
-                                    );
                                     if let Some(&asked) = s.asked.get(o.name) {
                                         ui.add(
                                             egui::Label::new(
