@@ -394,11 +394,7 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blocked.py");
     // A fixed port, as a tutorial's server has: running the file again must bind it again.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     std::fs::write(
         &path,
         format!(
@@ -504,11 +500,7 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
 fn a_files_sockets_no_name_holds_close_when_it_runs_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("threaded.py");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     std::fs::write(
         &path,
         format!(

@@ -16,12 +16,6 @@ fn lesson_harness() -> H {
         .build_eframe(|cc| socklab::ui::SocklabApp::new(cc))
 }
 
-/// A port nothing uses now (the lesson's own would clash with a run beside this one).
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
 /// What the window shows, for a check that never passed: the sockets and the consoles.
 fn seen(h: &H) -> String {
     let s = &h.state().state;

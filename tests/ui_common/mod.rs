@@ -241,3 +241,10 @@ pub fn pick_in(h: &mut H, label: &str, item: &str) {
     step_until_drawn(h, "the choices", |h| h.query_by_label(item).is_some());
     click(h, item);
 }
+
+/// A port nothing uses now (a fixed one, a lesson's or a tutorial's, would clash with a
+/// run beside this one).
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}

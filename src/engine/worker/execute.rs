@@ -242,23 +242,15 @@ impl Worker {
                     .map(Reply::Bytes)
                     .map_err(|errno| OpError::os(name, None, errno)),
             },
-            Op::SetTimeout { .. } | Op::SetBlocking { .. } => {
-                let timeout = match op {
-                    Op::SetBlocking { blocking: true } => Timeout::Blocking,
-                    Op::SetBlocking { blocking: false } => Timeout::NonBlocking,
-                    Op::SetTimeout { timeout } => timeout,
-                    _ => unreachable!("matched above"),
-                };
-                let timeout = timeout
-                    .check()
-                    .map_err(|(class, msg)| OpError::python(name, class, msg))?;
-                // CPython keeps O_NONBLOCK set for any timeout other than None.
-                self.sock
-                    .set_nonblocking(timeout != Timeout::Blocking)
-                    .map_err(|e| OpError::from_io(name, None, &e))?;
-                self.timeout = timeout;
-                Ok(Reply::Unit)
-            }
+            Op::SetTimeout { timeout } => self.set_timeout(name, timeout),
+            Op::SetBlocking { blocking } => self.set_timeout(
+                name,
+                if blocking {
+                    Timeout::Blocking
+                } else {
+                    Timeout::NonBlocking
+                },
+            ),
             Op::GetTimeout => Ok(Reply::Timeout(self.timeout)),
             Op::GetSockName => self
                 .sock
@@ -398,5 +390,20 @@ impl Worker {
             kernel,
             at,
         });
+    }
+}
+
+impl Worker {
+    /// settimeout() and setblocking(): the timeout, and O_NONBLOCK as CPython keeps it (set
+    /// for any timeout other than None).
+    fn set_timeout(&mut self, name: &'static str, timeout: Timeout) -> OpResult {
+        let timeout = timeout
+            .check()
+            .map_err(|(class, msg)| OpError::python(name, class, msg))?;
+        self.sock
+            .set_nonblocking(timeout != Timeout::Blocking)
+            .map_err(|e| OpError::from_io(name, None, &e))?;
+        self.timeout = timeout;
+        Ok(Reply::Unit)
     }
 }
