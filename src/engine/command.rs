@@ -239,7 +239,13 @@ pub enum Op {
     Shutdown {
         how: How,
     },
+    /// Closes the socket: whatever call waits on it ends with EBADF (the window's close,
+    /// a session's end).
     Close,
+    /// CPython's close(): the descriptor goes at once, but a call another thread waits in
+    /// still holds the socket, as the kernel's own reference does in CPython, until that
+    /// call ends; then it closes. Without such a call, the same as Close.
+    Release,
     SetSockOpt {
         level: i32,
         name: i32,
@@ -344,7 +350,7 @@ impl Op {
             Op::RecvInto { .. } => "recv_into",
             Op::RecvFromInto { .. } => "recvfrom_into",
             Op::Shutdown { .. } => "shutdown",
-            Op::Close => "close",
+            Op::Close | Op::Release => "close",
             Op::SetSockOpt { .. } => "setsockopt",
             Op::GetSockOpt { .. } => "getsockopt",
             Op::SetTimeout { .. } => "settimeout",
@@ -387,6 +393,12 @@ impl Op {
                 | Op::StopSending
                 | Op::Record { .. }
         )
+    }
+
+    /// Either close: the socket ends once this is handled (or, for Release, once the call
+    /// that waits ends).
+    pub fn is_close(&self) -> bool {
+        matches!(self, Op::Close | Op::Release)
     }
 
     /// The calls that receive (and wait for something to receive).

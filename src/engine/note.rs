@@ -48,6 +48,10 @@ pub enum Note {
     Unfollowed { errno: Option<i32> },
     /// A closed connection still in the table after `secs`, no longer followed.
     StillThere { state: Option<TcpState>, secs: u64 },
+    /// Python closed the socket while `op` waited on it in another thread: the call goes
+    /// on holding it, and so does the kernel (its port with it), until the call ends —
+    /// with a timeout, at the next thing that happens or the timeout, with EBADF.
+    HeldByCall { op: &'static str, timeout: bool },
     /// Notes and reports not sent while the consumer was far behind.
     LeftOut { n: u64 },
 }
@@ -180,6 +184,17 @@ impl fmt::Display for Note {
                 "still {} after {secs} s; no longer followed",
                 state.map_or("there", TcpState::name)
             ),
+            Note::HeldByCall { op, timeout } => {
+                write!(
+                    f,
+                    "closed by Python while {op}() waited in another thread: it holds the \
+                     socket until it ends"
+                )?;
+                if *timeout {
+                    write!(f, " (with EBADF, at the next event or its timeout)")?;
+                }
+                Ok(())
+            }
             Note::LeftOut { n } => write!(
                 f,
                 "{n} notes and reports were left out while the window or log fell behind"

@@ -170,12 +170,18 @@ impl Link {
         }
         let mut ledger = lock(&self.calls);
         if ledger.made.len() >= MAX_MADE {
+            // Those Python closed while a call held them, and which have closed since.
+            ledger.made.retain(|m| self.engine.fd_of(*m).is_some());
+        }
+        if ledger.made.len() >= MAX_MADE {
             ledger.made.pop_front();
         }
         ledger.made.push_back(id);
     }
 
-    /// The program closes this socket (close(), or its object is dropped).
+    /// The program closes this socket (close(), or its object is dropped). One that
+    /// close() leaves held by a call in another thread (Op::Release) stays listed while
+    /// the engine has it: it is still open, and the session's end closes it.
     fn closing(&self, id: SocketId, op: &Op) {
         if self.ledger && matches!(op, Op::Close) {
             lock(&self.calls).made.retain(|m| *m != id);
@@ -184,7 +190,10 @@ impl Link {
 
     /// The sockets the program made and has not closed, oldest first.
     pub fn made_now(&self) -> Vec<SocketId> {
-        lock(&self.calls).made.iter().copied().collect()
+        let made = lock(&self.calls).made.clone();
+        made.into_iter()
+            .filter(|id| self.engine.fd_of(*id).is_some())
+            .collect()
     }
 
     /// The session ends: what its program made and never closed closes now, each answered

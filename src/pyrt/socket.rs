@@ -878,7 +878,8 @@ mod _socklab {
             let Some(id) = id else { return Ok(()) };
             // Not interruptible: it does not wait on the network, and an interrupted close
             // would leave the descriptor open with no object to close it.
-            let res = link::of(vm).call(id, Op::Close, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
+            let res =
+                link::of(vm).call(id, Op::Release, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
             // As CPython: a close whose socket the kernel had already reset is no error.
             match res {
                 Err(e) if e.errno() != Some(libc::ECONNRESET) => Err(op_error(vm, &e)),

@@ -130,6 +130,9 @@ pub struct Console {
     completing: Option<(Receiver<Vec<String>>, String, String)>,
     /// The line was replaced (history, completion): the cursor goes to its end.
     pub cursor_to_end: bool,
+    /// A line was entered (or a file run): the transcript scrolls back to its end, as a
+    /// terminal does, even when it had been scrolled up.
+    pub to_end: bool,
     /// The file to run or step through, and its arguments (sys.argv[1:]).
     pub script_path: String,
     pub script_args: String,
@@ -177,6 +180,22 @@ impl Console {
             .contains(&req)
     }
 
+    /// Whether its session's program made this socket and has not closed it (or closed
+    /// it while a call in another thread still holds it).
+    pub fn made(&self, id: SocketId) -> bool {
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .made
+            .contains(&id)
+    }
+
+    /// A line of the window's own in the transcript (not the program's output).
+    pub fn say(&mut self, text: &str) {
+        self.open_line = false;
+        self.push(LineKind::Note, text);
+    }
+
     /// Console `which` (0, 1: side by side).
     pub fn numbered(which: usize) -> Console {
         Console {
@@ -222,6 +241,7 @@ impl Console {
     ) {
         let line = std::mem::take(&mut self.input);
         self.history_at = None;
+        self.to_end = true;
         // A line of several lines (pasted) is typed line by line, each shown with the
         // prompt the REPL gives it (>>> or ...).
         let mut parts: Vec<&str> = line.split('\n').collect();
@@ -291,6 +311,7 @@ impl Console {
         step: bool,
         sockets: impl Iterator<Item = (SocketId, &'a str, bool)>,
     ) {
+        self.to_end = true;
         let path = self.script_path.trim().to_string();
         if path.is_empty() {
             self.push(LineKind::Note, &t!("console-which-file"));

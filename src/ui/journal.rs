@@ -244,7 +244,7 @@ pub fn op_line(name: &str, op: &Op) -> String {
             into_flags(*nbytes, *f)
         ),
         Op::Shutdown { how } => format!("{name}.shutdown(socket.{})", how_name(*how)),
-        Op::Close => format!("{name}.close()"),
+        Op::Close | Op::Release => format!("{name}.close()"),
         Op::SetSockOpt {
             level,
             name: opt,

@@ -374,3 +374,66 @@ fn normalize_hides_fds_and_ephemeral_ports_only() {
         "<socket fd=N, laddr=('127.0.0.1', PORT)> 8192 80"
     );
 }
+
+/// What the engine's Op::Release mirrors, checked against python3 on this kernel: close()
+/// from one thread while another waits on the socket. A blocking accept goes on and takes
+/// the next connection; a call with a timeout ends with EBADF when something arrives or
+/// when its timeout runs out. (The thread is known to wait once /proc says it sits in the
+/// system call, so nothing here depends on a sleep.)
+#[test]
+fn cpython_close_from_another_thread_leaves_the_waiting_call_going() {
+    let Some(py) = python() else {
+        assert!(std::env::var_os("CI").is_none(), "CI needs python3");
+        return;
+    };
+    let script = r#"
+import socket, threading, time
+# x86_64 system calls a waiting call sits in: read, poll, accept, recvfrom, ppoll, accept4.
+WAITING = {'0', '7', '43', '45', '271', '288'}
+def waits(t):
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with open('/proc/self/task/%d/syscall' % t.native_id) as f:
+                if f.read().split()[0] in WAITING:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise SystemExit('the thread never waited')
+def run(call):
+    out = []
+    def body():
+        try:
+            out.append(call())
+        except OSError as e:
+            out.append(repr(e))
+    t = threading.Thread(target=body)
+    t.start()
+    waits(t)
+    return t, out
+s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); addr = s.getsockname()
+t, out = run(lambda: s.accept()[1][0])
+s.close()
+c = socket.create_connection(addr)
+t.join(); print('accept', out)
+try:
+    socket.create_connection(addr)
+except OSError as e:
+    print('then', e.errno)
+a, b = socket.socketpair(); a.settimeout(60)
+t, out = run(lambda: a.recv(10))
+a.close(); b.send(b'x'); t.join(); print('recv', out)
+a, b = socket.socketpair(); a.settimeout(0.3)
+t, out = run(lambda: a.recv(10))
+a.close(); t.join(); print('timeout', out)
+"#;
+    let (out, code) = run(Command::new(py).arg("-c").arg(script));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "accept ['127.0.0.1']\nthen 111\n\
+         recv [\"OSError(9, 'Bad file descriptor')\"]\n\
+         timeout [\"OSError(9, 'Bad file descriptor')\"]\n"
+    );
+}

@@ -6,6 +6,8 @@ use socklab::engine::{
     AddrSpec, Endpoint, Event, Family, How, Kind, Op, OptValue, Reply, ReqId, Timeout,
 };
 
+use socklab::engine::note::Note;
+
 use crate::driver::{bytes_of, errno, loopback, Driver};
 use crate::ops::full_listener;
 
@@ -455,4 +457,97 @@ fn an_interrupted_call_ends_having_taken_nothing() {
     let (conn2, _) = d.accept(l);
     d.sendall(c2, b"to the next accept");
     assert_eq!(d.recv(conn2, 100), b"to the next accept");
+}
+
+/// The note that says a closed socket is still held by the call that waits on it.
+fn held_note(d: &mut Driver, id: socklab::engine::SocketId) -> Note {
+    match d.wait_for(
+        "HeldByCall",
+        |e| matches!(e, Event::Note { id: i, note: Note::HeldByCall { .. } } if *i == id),
+    ) {
+        Event::Note { note, .. } => note,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn pythons_close_leaves_a_waiting_call_holding_the_socket_as_cpython_does() {
+    let mut d = Driver::new();
+    // A blocking accept: close() returns at once, the kernel still listens, and the
+    // waiting accept takes the next connection; then the listener closes.
+    let (l, addr) = d.listener(Family::Inet);
+    let waiting = d.start_blocked(l, Op::Accept);
+    assert_eq!(d.call(l, Op::Release), Ok(Reply::Unit));
+    assert_eq!(
+        held_note(&mut d, l),
+        Note::HeldByCall {
+            op: "accept",
+            timeout: false
+        }
+    );
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.connect(c, addr.clone());
+    match d.wait_req(waiting) {
+        Ok(Reply::Accepted { conn, .. }) => {
+            assert_eq!(d.send(c, b"hi"), 2);
+            assert_eq!(d.recv(conn, 10), b"hi", "the accepted connection works");
+        }
+        other => panic!("accept answered {other:?}"),
+    }
+    d.wait_for("Closed", |e| matches!(e, Event::Closed { id } if *id == l));
+    let late = d.create(Family::Inet, Kind::Stream);
+    let refused = d.err(late, Op::Connect { addr });
+    assert_eq!(errno(&refused), libc::ECONNREFUSED, "the port went with it");
+
+    // A recv with a timeout: what arrives ends it with EBADF, as CPython's poll then
+    // finds its descriptor gone.
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    d.ok(
+        c,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(60.0),
+        },
+    );
+    let waiting = d.start_blocked(c, recv(10));
+    assert_eq!(d.call(c, Op::Release), Ok(Reply::Unit));
+    assert_eq!(
+        held_note(&mut d, c),
+        Note::HeldByCall {
+            op: "recv",
+            timeout: true
+        }
+    );
+    d.send(conn, b"x");
+    let e = d.wait_req(waiting).unwrap_err();
+    assert!(e.closed_while_waiting && errno(&e) == libc::EBADF, "{e}");
+    d.wait_for("Closed", |e| matches!(e, Event::Closed { id } if *id == c));
+
+    // Nothing arrives: EBADF when the timeout runs out, not TimeoutError.
+    let (c, _conn, _) = d.tcp_pair(Family::Inet);
+    d.ok(
+        c,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.3),
+        },
+    );
+    let waiting = d.start_blocked(c, recv(10));
+    assert_eq!(d.call(c, Op::Release), Ok(Reply::Unit));
+    let e = d.wait_req(waiting).unwrap_err();
+    assert!(e.closed_while_waiting && errno(&e) == libc::EBADF, "{e}");
+
+    // A close that must end everything (a session's end) still ends the held call.
+    let (l, _) = d.listener(Family::Inet);
+    let waiting = d.start_blocked(l, Op::Accept);
+    assert_eq!(d.call(l, Op::Release), Ok(Reply::Unit));
+    d.close(l);
+    assert!(d.wait_req(waiting).unwrap_err().closed_while_waiting);
+
+    // With no call waiting, it closes at once.
+    let (l, addr) = d.listener(Family::Inet);
+    assert_eq!(d.call(l, Op::Release), Ok(Reply::Unit));
+    let late = d.create(Family::Inet, Kind::Stream);
+    assert_eq!(
+        errno(&d.err(late, Op::Connect { addr })),
+        libc::ECONNREFUSED
+    );
 }

@@ -147,7 +147,7 @@ fn ctrl_c_interrupts_a_blocked_accept_and_the_window_stays_usable() {
     // The prompt says what it waits in.
     step_until_drawn(&mut h, "the waiting accept", |h| {
         h.query_by_label_contains(
-            "srv.accept() waiting, no timeout: a connection arriving or close ends it",
+            "srv.accept() waiting, no timeout: a connection arriving, shutdown(SHUT_RDWR) or the close button ends it",
         )
         .is_some()
     });
@@ -959,7 +959,7 @@ fn a_timeout_is_said_as_one_and_the_next_wait_is_not_shown_failed() {
     // The console's line says what ends this call's wait, not every call's.
     step_until_drawn(&mut h, "the console saying what ends the recv", |h| {
         h.query_by_label_contains(
-            "c.recv() waiting, no timeout: data arriving, shutdown(SHUT_RD) or close ends it",
+            "c.recv() waiting, no timeout: data arriving, shutdown(SHUT_RD) or the close button ends it",
         )
         .is_some()
     });
@@ -1169,5 +1169,99 @@ fn a_failed_console_bind_shows_the_port_it_tried() {
     step_until_drawn(&mut h, "the port bound in the bind row", |h| {
         h.query_by_label("bind port")
             .is_some_and(|f| f.value().as_deref() == Some(bound.to_string().as_str()))
+    });
+}
+
+/// close() from the console while a thread of the same program waits in accept(): as in
+/// CPython the call goes on and the listener keeps listening until it returns; the console
+/// says why the socket is still there.
+#[test]
+fn closing_a_listener_a_thread_waits_on_keeps_it_listening_as_cpython_does() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import threading",
+            "got = []",
+            "t = threading.Thread(target=lambda: got.append(srv.accept()[1][0]))",
+            "t.start()",
+        ],
+    );
+    step_until(&mut h, "the thread's accept waiting", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "srv" && s.waiting.iter().any(|w| w.op == "accept"))
+    });
+    let srv = |a: &socklab::ui::SocklabApp| {
+        a.state
+            .sockets
+            .values()
+            .find(|s| s.info.name == "srv")
+            .map(|s| (s.closed, s.snapshot.as_ref().map(|x| x.local.clone())))
+    };
+    let port = match srv(h.state()) {
+        Some((false, Some(Some(local)))) => local.port().expect("a port"),
+        other => panic!("srv: {other:?}"),
+    };
+    let out = run(&mut h, "srv.close()");
+    assert!(
+        out.iter()
+            .all(|(k, _)| !matches!(k, LineKind::Output | LineKind::Error)),
+        "close() returns None: {out:?}"
+    );
+    step_until(&mut h, "the console's note", |a| {
+        a.state.consoles[0].lines.iter().any(|l| {
+            l.kind == LineKind::Note
+                && l.text
+                    .starts_with("srv: close() returned, but accept() waiting in another")
+        })
+    });
+    assert_eq!(srv(h.state()).map(|s| s.0), Some(false), "still listening");
+    let _client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("still listening");
+    step_until(&mut h, "srv closed once accept returned", |a| {
+        srv(a).is_some_and(|s| s.0)
+    });
+    let out = run(&mut h, "t.join(); got");
+    assert_eq!(
+        out.last(),
+        Some(&(LineKind::Output, "['127.0.0.1']".to_string()))
+    );
+}
+
+/// A transcript scrolled up goes back to its end when a line is entered, as a terminal
+/// does: what the line printed is in view.
+#[test]
+fn entering_a_line_brings_the_transcript_back_to_its_end() {
+    let mut h = harness();
+    open_console(&mut h);
+    run(&mut h, "for i in range(120): print('line', i)");
+    run(&mut h, "");
+    let drawn = |h: &H, text: &str| {
+        h.query_all_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| t == text))
+            .next()
+            .is_some()
+    };
+    step_until_drawn(&mut h, "the last line", |h| drawn(h, "line 119"));
+    for _ in 0..10 {
+        h.get_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|t| t.starts_with("line "))
+        })
+        .next()
+        .unwrap()
+        .scroll_up();
+        h.step();
+    }
+    step_until_drawn(&mut h, "scrolled up", |h| {
+        !drawn(h, "line 119") && !drawn(h, "line 118")
+    });
+    run(&mut h, "print('the newest')");
+    step_until_drawn(&mut h, "the newest line in view", |h| {
+        drawn(h, "the newest")
     });
 }

@@ -1494,3 +1494,66 @@ fn a_calls_words_on_the_timeline_run_past_its_column() {
         .any(|n| n.rect().width() > 70.0)
     });
 }
+
+/// A connection from outside the window, accepted, then reset: its socket keeps the
+/// listener's address and has no peer any more. The next client's handshake is the
+/// listener's, not drawn on the dead connection's lane.
+#[test]
+fn a_new_clients_syn_goes_to_the_listener_not_a_reset_connection() {
+    use socklab::ui::story::What;
+    let mut h = harness();
+    click(&mut h, "Sequence diagram");
+    if !capture_runs(&mut h, "the handshake") {
+        return;
+    }
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+            "port = srv.getsockname()[1]",
+        ],
+    );
+    let port = {
+        let a = h.state();
+        let s = &a.state.sockets[&id_of(a, "srv")];
+        s.snapshot
+            .as_ref()
+            .and_then(|x| x.local.as_ref())
+            .and_then(|l| l.port())
+            .unwrap()
+    };
+    let first = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    run_in(&mut h, 0, "conn, addr = srv.accept()");
+    // A reset: the client closes with SO_LINGER 0.
+    socket2::SockRef::from(&first)
+        .set_linger(Some(std::time::Duration::ZERO))
+        .unwrap();
+    drop(first);
+    run_in(
+        &mut h,
+        0,
+        "try:\n    conn.recv(10)\nexcept OSError as e:\n    print(e.errno)\n",
+    );
+    step_until(&mut h, "conn without a peer", |a| {
+        a.state.sockets[&id_of(a, "conn")]
+            .snapshot
+            .as_ref()
+            .is_some_and(|x| x.peer.is_none())
+    });
+    let _second = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let syn_to = |a: &SocklabApp| {
+        a.state
+            .story
+            .beats()
+            .filter(|b| matches!(b.what, What::Segment { flags, .. } if flags == socklab::engine::capture::SYN))
+            .map(|b| a.state.sockets[&b.id].info.name.clone())
+            .collect::<Vec<_>>()
+    };
+    step_until(&mut h, "both SYNs", |a| syn_to(a).len() >= 2);
+    assert_eq!(syn_to(h.state()), ["srv", "srv"]);
+}

@@ -94,14 +94,14 @@ inspector-tcp-closing = CLOSING: both sides sent a FIN at once; waiting for the 
 inspector-tcp-unknown = A state this version of socklab does not know.
 
 # What ends a waiting call ("recv waits: ...").
-inspector-way-out-recv = data arriving, shutdown(SHUT_RD) or close ends it
-inspector-way-out-accept = a connection arriving or close ends it
-inspector-way-out-connect = the peer's answer, the kernel giving up (it sends the SYN again for about two minutes) or close ends it
-inspector-way-out-connect-unix = the listener taking it (its queue is full) or close ends it
-inspector-way-out-connect-timed = the peer's answer, the timeout or close ends it
-inspector-way-out-send = the peer reading, the connection failing or close ends it
-inspector-way-out-send-timed = the peer reading, the timeout or close ends it
-inspector-way-out-close = close ends it
+inspector-way-out-recv = data arriving, shutdown(SHUT_RD) or the close button ends it
+inspector-way-out-accept = a connection arriving, shutdown(SHUT_RDWR) or the close button ends it
+inspector-way-out-connect = the peer's answer, the kernel giving up (it sends the SYN again for about two minutes) or the close button ends it
+inspector-way-out-connect-unix = the listener taking it (its queue is full) or the close button ends it
+inspector-way-out-connect-timed = the peer's answer, the timeout or the close button ends it
+inspector-way-out-send = the peer reading, the connection failing or the close button ends it
+inspector-way-out-send-timed = the peer reading, the timeout or the close button ends it
+inspector-way-out-close = the close button ends it
 
 # socklab's state of a socket, as its badge says it.
 inspector-word-created = created

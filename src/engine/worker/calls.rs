@@ -81,10 +81,19 @@ impl Worker {
                     self.run_beside();
                 }
             }
+            // A call with a timeout on a socket Python closed meanwhile: CPython polls the
+            // old descriptor, then finds it gone (EBADF) when the poll ends, either way.
+            let gone = self.released && deadline.is_some();
             if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
+                if gone {
+                    return Err(OpError::closed_while_waiting(op, addr.clone()));
+                }
                 return Ok(());
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
+                if gone {
+                    return Err(OpError::closed_while_waiting(op, addr.clone()));
+                }
                 return Err(OpError::timeout(op, addr.clone()));
             }
             self.tick();

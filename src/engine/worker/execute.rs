@@ -55,7 +55,7 @@ impl Worker {
         }
         let instant = cmd.op.is_instant();
         match cmd.op {
-            Op::Close => {
+            Op::Close | Op::Release => {
                 self.closing.get_or_insert(cmd.req);
             }
             Op::Interrupt { call } => {
@@ -93,6 +93,11 @@ impl Worker {
                     self.blocked = None;
                 }
                 self.answer_call(cmd.req, op_name, start, result, instant);
+                // The call that held a socket Python had closed has ended: so does the
+                // socket (its close was answered when it was asked).
+                if self.released {
+                    self.closing.get_or_insert(ReqId(0));
+                }
             }
         }
     }
@@ -214,7 +219,7 @@ impl Worker {
                 self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
                 Ok(Reply::Unit)
             }
-            Op::Close => Ok(Reply::Unit),
+            Op::Close | Op::Release => Ok(Reply::Unit),
             Op::SetSockOpt {
                 level,
                 name: opt,

@@ -52,7 +52,7 @@ impl Worker {
             while let Some(cmd) = self.queue.front() {
                 // Behind a send still waiting for room, the calls after it wait their turn
                 // (further sends join it, instant calls and close go ahead).
-                let close = matches!(cmd.op, Op::Close);
+                let close = cmd.op.is_close();
                 if !(self.outbox.is_empty() || close || cmd.op.is_instant() || cmd.op.is_send()) {
                     break;
                 }
@@ -60,7 +60,7 @@ impl Worker {
                     break;
                 };
                 self.handle_guarded(cmd);
-                if close || self.crash.broken {
+                if close || self.crash.broken || self.released {
                     break;
                 }
             }
@@ -284,15 +284,39 @@ impl Worker {
             // pauses start over from the shortest, with SO_RCVBUF read again.
             self.auto.pause.restart();
             // Nothing sent after a close runs before it: it meets the closed socket.
+            if waiting && self.release_beside(&cmd) {
+                continue;
+            }
             if waiting && self.beside_ok(&cmd.op, &self.queue) {
                 self.handle_guarded(cmd);
             } else {
-                if matches!(cmd.op, Op::Close) && self.closing.is_none() {
+                if cmd.op.is_close() && self.closing.is_none() {
                     self.closing = Some(cmd.req);
                 }
                 self.queue.push_back(cmd);
             }
         }
+    }
+
+    /// Python's close() while a call waits (Op::Release): answered now, and the call goes
+    /// on holding the socket, as the kernel's reference does in CPython; the window is
+    /// told why the socket is still there. False when `cmd` is anything else, or a close
+    /// came first.
+    fn release_beside(&mut self, cmd: &Command) -> bool {
+        let Some((_, op)) = self.blocked else {
+            return false;
+        };
+        if !matches!(cmd.op, Op::Release) || self.closing.is_some() || self.released {
+            return false;
+        }
+        self.released = true;
+        self.reply(cmd.req, "close", Instant::now(), Ok(Reply::Unit));
+        let timeout = matches!(self.timeout, Timeout::Secs(_));
+        self.unasked(Event::Note {
+            id: self.id,
+            note: Note::HeldByCall { op, timeout },
+        });
+        true
     }
 
     pub(super) fn finish(mut self) {
@@ -305,6 +329,7 @@ impl Worker {
         let close_req = self.closing;
         let cause = match close_req {
             _ if self.crash.broken => Cause::Internal,
+            _ if self.released => Cause::Call { op: "close" },
             Some(r) if r != ReqId(0) => Cause::Call { op: "close" },
             _ => Cause::ClosedBySocklab,
         };
@@ -328,7 +353,7 @@ impl Worker {
         let mut rest: Vec<Command> = self.queue.into_iter().collect();
         rest.extend(self.rx.try_iter());
         for cmd in rest {
-            if matches!(cmd.op, Op::Close) {
+            if cmd.op.is_close() {
                 if cmd.req != ReqId(0) && Some(cmd.req) != close_req {
                     emit_result(
                         shared,
@@ -385,7 +410,7 @@ pub(super) fn lost(shared: &Shared, id: SocketId, rx: &Receiver<Command>, messag
     });
     for cmd in rx.try_iter() {
         let op = cmd.op.name();
-        if matches!(cmd.op, Op::Close) {
+        if cmd.op.is_close() {
             if cmd.req != ReqId(0) {
                 emit_result(shared, id, cmd.req, op, Instant::now(), Ok(Reply::Unit));
             }

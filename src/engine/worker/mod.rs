@@ -92,6 +92,9 @@ struct Worker {
     queue: VecDeque<Command>,
     /// The close request, once one arrived: the worker ends after answering it.
     closing: Option<ReqId>,
+    /// Python closed the socket (Op::Release) while a call waited on it: that call goes
+    /// on, as in CPython, and the socket closes when it ends.
+    released: bool,
     state: SockState,
     counters: Counters,
     /// The continuous modes (continuous.rs, accept.rs, dgram.rs).
@@ -158,6 +161,7 @@ impl Worker {
             timeout,
             queue: VecDeque::new(),
             closing: None,
+            released: false,
             state: SockState::Created,
             counters: Counters::default(),
             auto: continuous::Auto::default(),

@@ -118,7 +118,7 @@ fn body(
         input_row(ui, &mut state.consoles[which], actions, input_id);
         running(ui, state, which);
         ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
-            transcript(ui, &state.consoles[which]);
+            transcript(ui, &mut state.consoles[which]);
         });
     });
 }
@@ -389,7 +389,8 @@ fn has_selection(ui: &egui::Ui, id: egui::Id) -> bool {
 /// The transcript, each line wrapped at the panel's width (the font is monospace: a
 /// line's rows are known from its characters), drawn a row at a time: show_rows draws
 /// only the rows in view, however long the transcript.
-fn transcript(ui: &mut egui::Ui, console: &Console) {
+fn transcript(ui: &mut egui::Ui, console: &mut Console) {
+    let to_end = std::mem::take(&mut console.to_end);
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
     let cell = ui.fonts_mut(|f| f.glyph_width(&font, '0')).max(1.0);
@@ -402,37 +403,41 @@ fn transcript(ui: &mut egui::Ui, console: &Console) {
     } else {
         Color32::from_rgb(30, 90, 170)
     };
-    egui::ScrollArea::vertical()
+    let mut area = egui::ScrollArea::vertical()
         .id_salt(("console", console.which))
         .auto_shrink([false, false])
         // Only the room left above what runs: never drawn over it.
         .min_scrolled_height(0.0)
-        .stick_to_bottom(true)
-        .show_rows(ui, row_h, total, |ui, range| {
-            for row in range {
-                let at = starts.partition_point(|s| *s <= row).saturating_sub(1);
-                let Some(line) = console.lines.get(at) else {
-                    continue;
-                };
-                let piece = crate::ui::console::piece_of(&line.text, columns, row - starts[at]);
-                let text = RichText::new(piece).monospace();
-                let text = match line.kind {
-                    LineKind::Input => text.strong(),
-                    LineKind::Output => text,
-                    LineKind::Error => text.color(error),
-                    LineKind::Note => text.weak().italics(),
-                    LineKind::Explained => text.color(explained),
-                };
-                let r = ui.add(
-                    egui::Label::new(text)
-                        .truncate()
-                        .sense(egui::Sense::click()),
-                );
-                if r.clicked() {
-                    ui.ctx().copy_text(line.text.clone());
-                }
+        .stick_to_bottom(true);
+    if to_end {
+        // Past the end: the area keeps to its bottom, and sticks there again.
+        area = area.vertical_scroll_offset(row_h * total as f32 + ui.available_height());
+    }
+    area.show_rows(ui, row_h, total, |ui, range| {
+        for row in range {
+            let at = starts.partition_point(|s| *s <= row).saturating_sub(1);
+            let Some(line) = console.lines.get(at) else {
+                continue;
+            };
+            let piece = crate::ui::console::piece_of(&line.text, columns, row - starts[at]);
+            let text = RichText::new(piece).monospace();
+            let text = match line.kind {
+                LineKind::Input => text.strong(),
+                LineKind::Output => text,
+                LineKind::Error => text.color(error),
+                LineKind::Note => text.weak().italics(),
+                LineKind::Explained => text.color(explained),
+            };
+            let r = ui.add(
+                egui::Label::new(text)
+                    .truncate()
+                    .sense(egui::Sense::click()),
+            );
+            if r.clicked() {
+                ui.ctx().copy_text(line.text.clone());
             }
-        });
+        }
+    });
 }
 
 /// Waiting calls said one per line, at most; more are counted on one line.

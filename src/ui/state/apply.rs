@@ -358,6 +358,15 @@ impl UiState {
                         }
                     }
                 }
+                // Python closed a socket another of its threads still waits on: said where
+                // the close was typed, since the socket stays (and still listens).
+                if matches!(note, crate::engine::note::Note::HeldByCall { .. }) {
+                    let said = format!("{}: {}", self.name_of(id), crate::ui::explain::note(&note));
+                    self.journal.remark(Some(id), format!("# {said}"));
+                    for c in self.consoles.iter_mut().filter(|c| c.made(id)) {
+                        c.say(&said);
+                    }
+                }
                 if let Some(s) = self.sockets.get_mut(&id) {
                     if s.notes.len() >= MAX_NOTES {
                         s.notes.pop_front();
@@ -610,7 +619,19 @@ impl UiState {
                         return Some(s.info.id);
                     }
                 }
-                None if s.info.kind == crate::engine::Kind::Stream => listener = Some(s.info.id),
+                // Without a peer: a listener (a SYN before its accept) or a socket whose
+                // connect is under way (its own SYN), a listener first. Not an accepted
+                // connection whose peer went with a reset, nor a socket that failed or
+                // closed: it keeps the listener's address, but a new client's handshake
+                // is the listener's.
+                None if s.info.kind == crate::engine::Kind::Stream
+                    && s.info.parent.is_none()
+                    && !s.closed
+                    && s.state != SockState::Error
+                    && (listener.is_none() || s.state == SockState::Listening) =>
+                {
+                    listener = Some(s.info.id);
+                }
                 _ => {}
             }
         }
