@@ -77,7 +77,7 @@ pub fn needs_more(source: &str) -> bool {
         return false;
     };
     if open {
-        return true;
+        return !fails_before_end(source);
     }
     let code_lines: Vec<&str> = source
         .lines()
@@ -102,8 +102,50 @@ pub fn needs_more(source: &str) -> bool {
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .next()
         .unwrap_or("");
-    let compound = first.ends_with(':') || COMPOUND.contains(&keyword);
+    // A header with no colon at all (`while True`) is python3's SyntaxError at once.
+    let compound =
+        first.ends_with(':') || (COMPOUND.contains(&keyword) && source.lines().any(has_colon));
     compound && !source.ends_with('\n')
+}
+
+/// Whether the parser finds an error before the end of `source`: what is open can then
+/// never be closed (`def f(:`, `f(a b`), and python3's console says so at once, as its
+/// codeop finds compiling it. An error at the very end is only the end coming too soon.
+fn fails_before_end(source: &str) -> bool {
+    use rustpython_vm::compiler::parser::{LexicalErrorType, ParseErrorType};
+    let end = source.trim_end().len();
+    match rustpython_vm::compiler::parser::parse_module(source) {
+        Ok(_) => false,
+        // A triple-quoted string or an f-string still open is reported where it begins.
+        Err(e) => {
+            !matches!(
+                e.error,
+                ParseErrorType::Lexical(
+                    LexicalErrorType::UnclosedStringError
+                        | LexicalErrorType::FStringError(_)
+                        | LexicalErrorType::Eof
+                )
+            ) && usize::from(e.location.start()) < end
+        }
+    }
+}
+
+/// Whether a line has a `:` in its code (not in a string or its comment).
+pub(crate) fn has_colon(line: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in strip_comment(line).chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == ':' => return true,
+            None => {}
+        }
+    }
+    false
 }
 
 /// The keywords that begin a compound statement.
@@ -146,6 +188,8 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
     // Unary operators in a row (`- - not ~x`), each a level of CPython's parser; the
     // count before the current token.
     let (mut unary_run, mut run_before) = (0usize, 0usize);
+    // A one-line string was cut by the end of its line.
+    let mut cut_string = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -191,8 +235,10 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
                         continue;
                     }
                 } else if c == '\n' && !triple {
-                    // An unterminated string: the parser reports it.
+                    // An unterminated string: the parser reports it, whatever is open
+                    // around it (python3 says so at once, not at a `...` prompt).
                     stack.pop();
+                    cut_string = true;
                 }
                 i += 1;
             }
@@ -374,7 +420,7 @@ fn scan(source: &str) -> Result<bool, TooDeep> {
     }
     // A one-line string cut by the end is an error (whole); anything else left open
     // waits for more.
-    if matches!(stack.last(), Some(Ctx::Str { triple: false, .. })) {
+    if cut_string || matches!(stack.last(), Some(Ctx::Str { triple: false, .. })) {
         return Ok(false);
     }
     if nested_too_deep {
@@ -491,6 +537,10 @@ mod tests {
             "def f(a):\n    return a + 1",
             "if x:  # why\n    y()",
             "x = (1,",
+            "x = [1,\n 2",
+            "foo(1,\n  2,",
+            "d = {1:",
+            "print('a',",
             "s = '''abc",
             "print(f'{x",
             "x = 1 + \\",
@@ -511,6 +561,17 @@ mod tests {
             "# only a comment",
             "",
             "x = 'unterminated",
+            // A header without its colon is an error at once, as in python3.
+            "while True",
+            "if x == 1",
+            // A block with an unterminated string ends at its blank line.
+            "while True:\n    print('\n",
+            "while True:\n    print('\n\n",
+            "print('abc",
+            "x = ('a\n",
+            "def f(:",
+            "f(a b",
+            "x = (1 2",
         ] {
             assert!(!needs_more(whole), "{whole:?}");
         }

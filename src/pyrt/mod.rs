@@ -273,6 +273,15 @@ fn cpython_words(
         .get_attr("msg", vm)
         .ok()
         .and_then(|m| m.try_into_value(vm).ok());
+    if let Some(words) = msg
+        .as_deref()
+        .and_then(|m| beginners_words(vm, &e, m, source))
+    {
+        let _ = e
+            .as_object()
+            .set_attr("msg", vm.ctx.new_str(words.as_str()), vm);
+        return e;
+    }
     let Some(what) = msg.as_deref().and_then(|m| m.strip_prefix(AFTER)) else {
         return e;
     };
@@ -309,6 +318,109 @@ fn cpython_words(
         .as_object()
         .set_attr("msg", vm.ctx.new_str(words.as_str()), vm);
     e
+}
+
+/// The syntax errors a beginner meets first, in CPython 3.11's words where RustPython's
+/// differ: a string left open ("unterminated string literal (detected at line N)", the
+/// caret on its quote), a block header without its colon ("expected ':'"), Python 2's
+/// print statement ("Missing parentheses in call to 'print'..."). Sets the caret's span
+/// as CPython's; None when `msg` is none of them.
+fn beginners_words(
+    vm: &VirtualMachine,
+    e: &rustpython_vm::builtins::PyBaseExceptionRef,
+    msg: &str,
+    source: &str,
+) -> Option<String> {
+    let int = |name: &'static str| -> Option<usize> {
+        e.as_object()
+            .get_attr(name, vm)
+            .ok()
+            .and_then(|v| v.try_into_value(vm).ok())
+    };
+    let set = |name: &'static str, v: usize| {
+        let _ = e.as_object().set_attr(name, vm.ctx.new_int(v), vm);
+    };
+    // Words CPython 3.11 never uses for these.
+    match msg {
+        "expected a statement" => return Some("invalid syntax".to_string()),
+        "unexpected indentation" => return Some("unexpected indent".to_string()),
+        _ => {}
+    }
+    let lineno = int("lineno")?;
+    let offset = int("offset")?;
+    let line = source.lines().nth(lineno.checked_sub(1)?)?;
+    if msg == "unterminated string" {
+        // At the quote (after any prefix letters): three of them make a triple-quoted
+        // string, which CPython says it found open at the end of the source.
+        let rest: String = line.chars().skip(offset.saturating_sub(1)).collect();
+        let quotes = rest.trim_start_matches(|c: char| "bBrRuUfF".contains(c));
+        let (what, at) = if quotes.starts_with("'''") || quotes.starts_with("\"\"\"") {
+            (
+                "triple-quoted string literal",
+                source.lines().count().max(lineno),
+            )
+        } else {
+            ("string literal", lineno)
+        };
+        set("end_lineno", lineno);
+        set("end_offset", offset);
+        return Some(format!("unterminated {what} (detected at line {at})"));
+    }
+    if !msg.starts_with("invalid syntax") {
+        return None;
+    }
+    let code = guard::strip_comment(line).trim_end();
+    let stmt = code.trim_start();
+    let parses = |s: &str| rustpython_vm::compiler::parser::parse_module(s).is_ok();
+    let keyword = stmt
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    const HEADERS: [&str; 11] = [
+        "if", "elif", "else", "while", "for", "def", "class", "with", "try", "except", "finally",
+    ];
+    // A header that would be whole with its colon (`for x in` would not be).
+    if HEADERS.contains(&keyword) && !guard::has_colon(stmt) {
+        let (opener, body) = match keyword {
+            "elif" | "else" => ("if 1: pass\n", ": pass"),
+            "except" | "finally" => ("try: pass\n", ": pass"),
+            _ => ("", ": pass"),
+        };
+        let whole = format!("{opener}{stmt}{body}");
+        let whole = if keyword == "try" {
+            format!("{whole}\nfinally: pass")
+        } else {
+            whole
+        };
+        if parses(&whole) {
+            // The caret from what follows the header (its comment, or the line's end) to
+            // the line's end, as CPython's.
+            let after = line[code.len()..].trim_start();
+            let from = line.trim_end().chars().count() - after.trim_end().chars().count();
+            set("offset", from + 1);
+            set("end_lineno", lineno);
+            set("end_offset", line.trim_end().chars().count() + 1);
+            return Some("expected ':'".to_string());
+        }
+    }
+    // Python 2's `print x`: what follows print is an expression.
+    if let Some(args) = stmt.strip_prefix("print") {
+        let args = args.trim();
+        if args != stmt.strip_prefix("print").unwrap_or("")
+            && !args.is_empty()
+            && !args.starts_with(['(', '=', '.', '['])
+            && parses(&format!("print({args})"))
+        {
+            let start = code.len() - stmt.len() + 1;
+            set("offset", start);
+            set("end_lineno", lineno);
+            set("end_offset", start + stmt.chars().count());
+            return Some(
+                "Missing parentheses in call to 'print'. Did you mean print(...)?".to_string(),
+            );
+        }
+    }
+    None
 }
 
 /// CPython compiles one statement in the console's ("single") mode — a compound statement,

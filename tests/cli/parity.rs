@@ -437,3 +437,54 @@ a.close(); t.join(); print('timeout', out)
          timeout [\"OSError(9, 'Bad file descriptor')\"]\n"
     );
 }
+
+/// The syntax errors a beginner meets first read as python3's, traceback and caret: a
+/// header without its colon, Python 2's print, a string left open, a stray else, an
+/// indented first line. (Not all: `print x y` is still RustPython's `invalid syntax`.)
+#[test]
+fn a_beginners_syntax_errors_read_as_python3s() {
+    if python().is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI needs python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (n, source) in [
+        "while True\n",
+        "x = 1\nif x == 1 # why\n    pass\n",
+        "def f()\n",
+        "for i in range(3)\n",
+        "print 'hi'\n",
+        "print x, y\n",
+        "print('abc\n",
+        "s = '''abc\nxyz\n",
+        "for x in\n",
+        "else\n",
+        "    x = 1\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let path = dir.path().join(format!("e{n}.py"));
+        std::fs::write(&path, source).unwrap();
+        let mut outs = Vec::new();
+        for runner in ["python3", env!("CARGO_BIN_EXE_socklab")] {
+            let mut cmd = Command::new(runner);
+            if runner != "python3" {
+                cmd.arg("run");
+            }
+            let out = cmd.arg(&path).stdin(Stdio::null()).output().expect("runs");
+            outs.push((
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                out.status.code(),
+            ));
+        }
+        if outs[0] != outs[1] {
+            failures.push(format!(
+                "{source:?}:\n--- python3:\n{}--- socklab:\n{}",
+                outs[0].0, outs[1].0
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
