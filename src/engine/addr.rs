@@ -156,6 +156,7 @@ impl AddrSpec {
                 },
                 holder: None,
                 closed_while_waiting: false,
+                detail: Default::default(),
             }),
         }
     }
@@ -171,6 +172,7 @@ fn gai_error(op: &'static str, shown: &Option<String>, code: i32) -> OpError {
         },
         holder: None,
         closed_while_waiting: false,
+        detail: Default::default(),
     }
 }
 
@@ -203,6 +205,7 @@ fn resolve_host(
                 },
                 holder: None,
                 closed_while_waiting: false,
+                detail: Default::default(),
             });
         }
         return Ok(IpAddr::V4(Ipv4Addr::BROADCAST));
@@ -259,6 +262,7 @@ fn unix_addr(path: &[u8], op: &'static str, shown: &Option<String>) -> Result<So
             },
             holder: None,
             closed_while_waiting: false,
+            detail: Default::default(),
         });
     }
     let p =

@@ -39,6 +39,21 @@ pub struct OpError {
     pub holder: Option<Box<Holder>>,
     /// For EBADF: the call was waiting when close() was called on its socket.
     pub closed_while_waiting: bool,
+    /// What the call's own circumstances add to its errno's explanation.
+    pub detail: Detail,
+}
+
+/// What the call's own circumstances add to its errno's explanation, so the hint is true
+/// for the case at hand.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Detail {
+    #[default]
+    None,
+    /// EAGAIN from a blocking socket's call given MSG_DONTWAIT.
+    DontWait,
+    /// EPIPE from a socket that had been connected: its peer closed or reset it, or it
+    /// was shut down for writing.
+    WasConnected,
 }
 
 /// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table.
@@ -206,6 +221,7 @@ impl OpError {
             kind: ErrorKind::Os { errno },
             holder: None,
             closed_while_waiting: false,
+            detail: Default::default(),
         }
     }
 
@@ -215,6 +231,11 @@ impl OpError {
             closed_while_waiting: true,
             ..Self::os(op, addr, libc::EBADF)
         }
+    }
+
+    /// The same failure, with what its call's circumstances add to the explanation.
+    pub fn with_detail(self, detail: Detail) -> Self {
+        OpError { detail, ..self }
     }
 
     pub fn from_io(op: &'static str, addr: Option<String>, e: &std::io::Error) -> Self {
@@ -239,6 +260,7 @@ impl OpError {
             kind: ErrorKind::Tls { failure },
             holder: None,
             closed_while_waiting: false,
+            detail: Default::default(),
         }
     }
 
@@ -249,6 +271,7 @@ impl OpError {
             kind: ErrorKind::Timeout,
             holder: None,
             closed_while_waiting: false,
+            detail: Default::default(),
         }
     }
 
@@ -262,6 +285,7 @@ impl OpError {
             },
             holder: None,
             closed_while_waiting: false,
+            detail: Default::default(),
         }
     }
 
@@ -281,6 +305,7 @@ impl OpError {
             },
             holder: None,
             closed_while_waiting: false,
+            detail: Default::default(),
         }
     }
 
@@ -371,7 +396,7 @@ impl OpError {
                     _ => t!("errors-closed-while-waiting-hint", op = op),
                 }),
             ),
-            ErrorKind::Os { errno } => explain(*errno, op, self.addr.as_deref()),
+            ErrorKind::Os { errno } => explain(*errno, op, self.addr.as_deref(), self.detail),
             ErrorKind::Timeout => (
                 t!("errors-timeout", op = op),
                 Some(t!("errors-timeout-hint")),
@@ -660,7 +685,7 @@ fn inet_like(addr: &str) -> bool {
         .is_some_and(|(host, port)| !host.contains('/') && port.parse::<u16>().is_ok())
 }
 
-fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>) {
+fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String, Option<String>) {
     let at = addr.map(|a| format!(" {a}")).unwrap_or_default();
     if FILE_OPS.contains(&op) {
         return explain_file(errno, op, &at);
@@ -709,6 +734,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>)
             Some(t!("errors-econnrefused-later-hint")),
         ),
         libc::ECONNRESET => (t!("errors-econnreset"), Some(t!("errors-econnreset-hint"))),
+        libc::EPIPE if detail == Detail::WasConnected => (
+            t!("errors-epipe-connected"),
+            Some(t!("errors-epipe-connected-hint")),
+        ),
         libc::EPIPE => (t!("errors-epipe"), Some(t!("errors-epipe-hint"))),
         libc::ENOTCONN => (
             t!("errors-enotconn", op = op),
@@ -721,6 +750,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>) -> (String, Option<String>)
         ),
         libc::EISCONN => (t!("errors-eisconn"), Some(t!("errors-eisconn-hint"))),
         libc::EINVAL => (t!("errors-einval", op = op), Some(t!("errors-einval-hint"))),
+        libc::EAGAIN if detail == Detail::DontWait => (
+            t!("errors-eagain-dontwait", op = op),
+            Some(t!("errors-eagain-dontwait-hint")),
+        ),
         libc::EAGAIN => (t!("errors-eagain", op = op), Some(t!("errors-eagain-hint"))),
         libc::EINPROGRESS => (
             t!("errors-einprogress"),

@@ -2635,3 +2635,61 @@ fn multicast_groups_and_broadcast_on_loopback() {
     let (_, hint) = socklab::engine::OpError::os("listen", None, libc::EACCES).explanation();
     assert!(!hint.unwrap_or_default().contains("SO_BROADCAST"));
 }
+
+/// The hint of EAGAIN and EPIPE is true for the case: MSG_DONTWAIT on a socket that
+/// blocks is not "the socket is non-blocking", and a connection its peer ended is not one
+/// to "connect first".
+#[test]
+fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
+    let mut d = Driver::new();
+    let (c, conn, _) = d.tcp_pair(Family::Inet);
+    let recv = |flags| Op::Recv { bufsize: 10, flags };
+    let (why, hint) = d.err(conn, recv(libc::MSG_DONTWAIT)).explanation();
+    assert!(
+        why.contains("MSG_DONTWAIT") && why.contains("itself blocks"),
+        "{why}"
+    );
+    assert!(
+        !hint.as_deref().unwrap().contains("setblocking"),
+        "{hint:?}"
+    );
+    d.ok(
+        conn,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let (why, _) = d.err(conn, recv(0)).explanation();
+    assert!(why.starts_with("The socket is non-blocking"), "{why}");
+    // EPIPE after its own shutdown(SHUT_WR): it had been connected.
+    d.ok(
+        c,
+        Op::Shutdown {
+            how: socklab::engine::How::Write,
+        },
+    );
+    let e = d.err(
+        c,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(e.errno_name(), Some("EPIPE"));
+    let (_, hint) = e.explanation();
+    assert!(
+        hint.as_deref().unwrap().contains("connect a new one"),
+        "{hint:?}"
+    );
+    // A stream socket that never connected: EPIPE too, and there connecting is the fix.
+    let s = d.create(Family::Inet, socklab::engine::Kind::Stream);
+    let e = d.err(
+        s,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(e.errno_name(), Some("EPIPE"));
+    assert!(e.explanation().1.unwrap().starts_with("Connect first"));
+}

@@ -2,6 +2,7 @@
 //! accept, connect, send, recv, and the wait they share (which a close interrupts).
 
 use super::*;
+use crate::engine::errors::Detail;
 
 impl Worker {
     pub(super) fn deadline(&self, start: Instant) -> Option<Instant> {
@@ -162,6 +163,28 @@ impl Worker {
             return Ok(());
         }
         self.wait(req, op, events, deadline, announced, &None)
+    }
+
+    /// What a failed call's circumstances add to its errno's explanation: EAGAIN only
+    /// because of MSG_DONTWAIT on a socket that blocks; EPIPE on a socket that had been
+    /// connected (so "connect first" would not be true).
+    pub(super) fn detail_of(&self, e: &io::Error, flags: i32) -> Detail {
+        match e.raw_os_error() {
+            Some(libc::EAGAIN)
+                if flags & libc::MSG_DONTWAIT != 0 && self.timeout != Timeout::NonBlocking =>
+            {
+                Detail::DontWait
+            }
+            Some(libc::EPIPE)
+                if matches!(
+                    self.state,
+                    SockState::Connected | SockState::HalfClosed | SockState::Error
+                ) =>
+            {
+                Detail::WasConnected
+            }
+            _ => Detail::None,
+        }
     }
 
     /// Runs `f` with O_NONBLOCK set, for calls that have no MSG_DONTWAIT (accept, connect).
@@ -432,7 +455,8 @@ impl Worker {
                     if !out.is_empty() {
                         break;
                     }
-                    return Err(OpError::from_io(op, None, &e));
+                    let detail = self.detail_of(&e, flags);
+                    return Err(OpError::from_io(op, None, &e).with_detail(detail));
                 }
             }
         }

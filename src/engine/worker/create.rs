@@ -32,6 +32,7 @@ pub(super) fn create_connection(
                 },
                 holder: None,
                 closed_while_waiting: false,
+                detail: Default::default(),
             }
         })?;
     let timeout = timeout

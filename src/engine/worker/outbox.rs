@@ -106,13 +106,10 @@ impl Worker {
         if nonblocking && !self.outbox.is_empty() {
             // Behind a send that waits for room there is none now: what the kernel would
             // answer a non-blocking send, without a byte passing the one ahead.
-            self.answer_call(
-                req,
-                op,
-                start,
-                Err(OpError::os(op, None, libc::EAGAIN)),
-                false,
-            );
+            let again = std::io::Error::from_raw_os_error(libc::EAGAIN);
+            let detail = self.detail_of(&again, flags);
+            let error = OpError::from_io(op, None, &again).with_detail(detail);
+            self.answer_call(req, op, start, Err(error), false);
             return;
         }
         // A blocking send() on Linux returns only once every byte is queued; with a timeout
@@ -196,7 +193,8 @@ impl Worker {
                     if p.sent > 0 && !p.all {
                         return Some(Ok(self.sent_reply(p)));
                     }
-                    return Some(Err(OpError::from_io(p.op, shown, &e)));
+                    let detail = self.detail_of(&e, p.flags);
+                    return Some(Err(OpError::from_io(p.op, shown, &e).with_detail(detail)));
                 }
             }
         }
