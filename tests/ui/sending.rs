@@ -118,6 +118,12 @@ fn repeat_n_times_then_until_stopped() {
     replace_text(&mut h, "payload", "ping\\n");
     replace_text(&mut h, "times", "3");
     replace_text(&mut h, "interval (ms)", "0");
+    // A datagram socket has no sendall/send choice: each message is one datagram, and
+    // the call is the one it makes.
+    assert!(h.query_by_label("each with sendall").is_none());
+    assert!(h
+        .query_by_label("each message one datagram, with sendto")
+        .is_some());
     click(&mut h, "start repeating");
     let mut buf = [0u8; 64];
     for _ in 0..3 {
@@ -158,6 +164,13 @@ fn repeat_n_times_then_until_stopped() {
         == "# s1: send b'ping\\n' until stopped every 0.005 s (sendto ('127.0.0.1', ".to_string()
             + &port.to_string()
             + "))"));
+    // Its auto-receive reads datagrams with recvfrom, as the journal says.
+    click(&mut h, "auto-receive");
+    step_until(&mut h, "the journal's line", |a| {
+        a.state.journal.iter().any(|e| {
+            e.line == "# s1: auto-receive on (recvfrom(1024) in a loop, each datagram with its sender)"
+        })
+    });
 }
 
 #[test]

@@ -124,6 +124,14 @@ fn broadcast_reaches_every_client() {
 fn a_regex_rule_answers_with_its_capture() {
     let mut h = harness();
     let port = listener(&mut h);
+    // Nothing to stop before it answers.
+    use egui_kittest::kittest::NodeT;
+    let stop_disabled = |h: &H| {
+        h.get_by_label("stop answering")
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(stop_disabled(&h));
     click(&mut h, "responder");
     pick_responder(&mut h, "rules");
     step_until_drawn(&mut h, "what rules do, beside the menu", |h| {
@@ -168,6 +176,17 @@ fn a_regex_rule_answers_with_its_capture() {
         .journal
         .iter()
         .any(|e| e.line == "# s1: answer with the rules (1) responder"));
+    assert!(!stop_disabled(&h));
+    // The connection's page shows the responder answering it, its rule included.
+    let conn = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.parent.is_some())
+        .expect("the connection");
+    assert_eq!(conn.form.responder, "rules");
+    assert_eq!(conn.form.serve.rules.len(), 1);
 }
 
 #[test]

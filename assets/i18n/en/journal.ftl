@@ -22,6 +22,7 @@ journal-after-for = { $name } after close: { $state } for { $secs } s
 journal-after = { $name } after close: { $state }
 # What a click did that has no single Python call (after "# name: ").
 journal-auto-receive-on = auto-receive on (recv({ $bufsize }) in a loop)
+journal-auto-receive-on-datagrams = auto-receive on (recvfrom({ $bufsize }) in a loop, each datagram with its sender)
 journal-auto-receive-off = auto-receive off
 journal-auto-accept-on = auto-accept on
 journal-auto-accept-off = auto-accept off

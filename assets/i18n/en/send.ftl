@@ -42,6 +42,7 @@ send-interval = interval (ms)
 send-each-sendall = each with sendall
 send-each-sendall-tip = Every byte of every message, waiting for room
 send-each-send = each with send
+send-each-datagram = each message one datagram, with { $call }
 send-each-send-tip = One send() per message: the kernel keeps what it has room for, and the view says when that was not all
 send-datagram-size = datagram size
 send-start-repeating = start repeating

@@ -25,7 +25,7 @@ serve-stop-answering-tip = The socket stops answering; what it receives still sh
 serve-answering = answering: { $responder }
 serve-not-answering = not answering
 serve-hmac-checks = HMAC checks: { $passed } passed, { $failed } failed
-serve-last-report = last report: { $note } ({ $n } in all)
+serve-last-report = the latest of { $n } reports kept: { $note }
 
 # Rules ($n: the rule's number).
 serve-rule = rule { $n }

@@ -62,6 +62,7 @@ workspace-recv-tip = Receive at most bufsize bytes (blocks per the timeout).
 workspace-recvfrom-tip = Receive a datagram with its sender's address.
 workspace-auto-receive = auto-receive
 workspace-auto-receive-tip = recv() in a loop: every chunk shows in the traffic view.
+workspace-auto-receive-tip-datagrams = recvfrom() in a loop: every datagram shows in the traffic view with its sender.
 
 # Record (receive to file).
 workspace-record-to = record to

@@ -22,6 +22,7 @@ journal-after-for = { $name } 关闭之后：{ $state }，还剩 { $secs } 秒
 journal-after = { $name } 关闭之后：{ $state }
 # 点击所做的、没有对应的单个 Python 调用的操作（写在 "# 名字: " 之后）。
 journal-auto-receive-on = 开启自动接收（循环调用 recv({ $bufsize })）
+journal-auto-receive-on-datagrams = 开启自动接收（循环调用 recvfrom({ $bufsize })，每个数据报连同发送方）
 journal-auto-receive-off = 关闭自动接收
 journal-auto-accept-on = 开启自动接受连接
 journal-auto-accept-off = 关闭自动接受连接

@@ -40,6 +40,7 @@ send-times = 次数
 send-until-stopped = 直到停止
 send-interval = 间隔（ms）
 send-each-sendall = 每次用 sendall
+send-each-datagram = 每条消息一个数据报，用 { $call } 发送
 send-each-sendall-tip = 每条消息的每个字节都发出，必要时等待空间
 send-each-send = 每次用 send
 send-each-send-tip = 每条消息调用一次 send()：内核只收下放得下的部分，没有全部发出时视图会说明

@@ -25,7 +25,7 @@ serve-stop-answering-tip = 套接字不再应答；收到的内容仍会显示�
 serve-answering = 正在应答：{ $responder }
 serve-not-answering = 未在应答
 serve-hmac-checks = HMAC 校验：{ $passed } 次通过，{ $failed } 次失败
-serve-last-report = 最新报告：{ $note }（共 { $n } 条）
+serve-last-report = 保留的 { $n } 条报告中最新的一条：{ $note }
 
 # 规则（$n：规则的序号）。
 serve-rule = 规则 { $n }

@@ -62,6 +62,7 @@ workspace-recv-tip = 最多接收 bufsize 字节（按超时设置阻塞）。
 workspace-recvfrom-tip = 接收一个数据报，连同发送方的地址。
 workspace-auto-receive = 自动接收
 workspace-auto-receive-tip = 循环调用 recv()：每个数据块都显示在流量视图中。
+workspace-auto-receive-tip-datagrams = 循环调用 recvfrom()：每个数据报连同发送方都显示在流量视图中。
 
 # 记录（接收到文件）。
 workspace-record-to = 记录到

@@ -306,10 +306,16 @@ fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
             &mut s.form.repeat.interval_ms,
             60.0,
         );
-        ui.selectable_value(&mut s.form.repeat.all, true, t!("send-each-sendall"))
-            .on_hover_text(t!("send-each-sendall-tip"));
-        ui.selectable_value(&mut s.form.repeat.all, false, t!("send-each-send"))
-            .on_hover_text(t!("send-each-send-tip"));
+        if s.info.kind == Kind::Stream {
+            ui.selectable_value(&mut s.form.repeat.all, true, t!("send-each-sendall"))
+                .on_hover_text(t!("send-each-sendall-tip"));
+            ui.selectable_value(&mut s.form.repeat.all, false, t!("send-each-send"))
+                .on_hover_text(t!("send-each-send-tip"));
+        } else {
+            // One datagram per message whichever: the call is the socket's, not a choice.
+            let call = if s.peer().is_some() { "send" } else { "sendto" };
+            ui.label(t!("send-each-datagram", call = call));
+        }
         if file && s.info.kind != Kind::Stream {
             labelled_edit(
                 ui,

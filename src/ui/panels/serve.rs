@@ -67,9 +67,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
                     });
                 }
             }
+            let answering = s.snapshot.as_ref().is_some_and(|x| x.responder.is_some());
             if action_button(
                 ui,
-                true,
+                answering,
                 &t!("serve-stop-answering"),
                 &t!("serve-stop-answering-tip"),
             ) {

@@ -423,7 +423,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     let mut auto = s.snapshot.as_ref().is_some_and(|x| x.auto_receive);
                     if ui
                         .checkbox(&mut auto, t!("workspace-auto-receive"))
-                        .on_hover_text(t!("workspace-auto-receive-tip"))
+                        .on_hover_text(if s.info.kind == Kind::Stream {
+                            t!("workspace-auto-receive-tip")
+                        } else {
+                            t!("workspace-auto-receive-tip-datagrams")
+                        })
                         .changed()
                     {
                         actions.push(Action::Call {

@@ -425,7 +425,19 @@ impl UiState {
                 {
                     self.record_asked.insert(req, (id, p.clone()));
                 }
-                let line = journal::op_line(&self.name_of(id), &op);
+                let name = self.name_of(id);
+                let line = match &op {
+                    // A datagram socket's auto-receive reads with recvfrom (each with its
+                    // sender), a stream's with recv.
+                    Op::AutoReceive { on: true, bufsize } if !self.is_stream(id) => format!(
+                        "# {name}: {}",
+                        t!(
+                            "journal-auto-receive-on-datagrams",
+                            bufsize = bufsize.to_string()
+                        )
+                    ),
+                    _ => journal::op_line(&name, &op),
+                };
                 self.journal.push(req, Some(id), line);
                 match &op {
                     Op::Recv { bufsize: 0, .. } => {

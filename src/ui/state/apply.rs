@@ -72,10 +72,21 @@ impl UiState {
                 } else {
                     SockState::Created
                 };
+                let mut form = Form::new(info.family, &self.settings.bind_v4);
+                // A connection answered by its listener's responder shows that responder
+                // on its page (Answer there would otherwise put the default in its place).
+                if let Some((name, options)) = info
+                    .parent
+                    .and_then(|p| self.sockets.get(&p))
+                    .and_then(|l| l.answering.as_ref())
+                {
+                    form.responder.clone_from(name);
+                    form.serve = options.clone();
+                }
                 self.sockets.insert(
                     id,
                     SockView {
-                        form: Form::new(info.family, &self.settings.bind_v4),
+                        form,
                         info,
                         snapshot: None,
                         traffic: TrafficLog::with_cap(self.traffic_cap),

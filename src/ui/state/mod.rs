@@ -342,6 +342,13 @@ impl UiState {
         self.selected.and_then(|id| self.sockets.get(&id))
     }
 
+    /// Whether the socket is a stream (TCP, a Unix stream); unknown ones count as one.
+    pub fn is_stream(&self, id: SocketId) -> bool {
+        self.sockets
+            .get(&id)
+            .is_none_or(|s| s.info.kind == crate::engine::Kind::Stream)
+    }
+
     pub fn name_of(&self, id: SocketId) -> String {
         self.sockets
             .get(&id)
