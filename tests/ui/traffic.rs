@@ -113,7 +113,7 @@ fn search_filter_dump_and_eviction() {
             .unwrap_or_default()
     };
     assert!(
-        row_text(&h).starts_with("+   0.000s in "),
+        row_text(&h).starts_with("   +0.000s in "),
         "{}",
         row_text(&h)
     );
@@ -125,6 +125,16 @@ fn search_filter_dump_and_eviction() {
         "{t}"
     );
     click(&mut h, "relative time");
+
+    // Hex instead of text: a device's binary reply is read as bytes.
+    click(&mut h, "show hex");
+    assert!(
+        h.query_all_by_label_contains("in       5 127.0.0.1:")
+            .any(|n| n.value().unwrap_or_default().ends_with("  62 65 74 61 00")),
+        "the row in hex"
+    );
+    assert!(h.query_by_label_contains("beta\\x00").is_none(), "no text");
+    click(&mut h, "show hex");
 
     // A row opens its hex dump.
     h.get_by_label_contains("alpha  | 61 6c 70 68 61").click();

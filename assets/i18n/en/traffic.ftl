@@ -4,6 +4,9 @@ traffic-heading = Traffic
 traffic-search = search traffic
 traffic-search-tip = Find rows holding this text or these bytes (Ctrl+F).
 traffic-hex-pattern = hex pattern
+traffic-hex-pattern-tip = The search is hex bytes (01 03 or 0103), not text.
+traffic-show-hex = show hex
+traffic-show-hex-tip = Each row shows its bytes in hex instead of as text (click a row for its full hex dump).
 # Which rows show: every one, received only, sent only.
 traffic-all = all
 traffic-in-only = in only

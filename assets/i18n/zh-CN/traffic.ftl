@@ -3,7 +3,10 @@
 traffic-heading = 流量
 traffic-search = 搜索流量
 traffic-search-tip = 查找包含这段文本或这些字节的行（Ctrl+F）。
-traffic-hex-pattern = 按十六进制
+traffic-hex-pattern = 按十六进制搜索
+traffic-hex-pattern-tip = 搜索内容是十六进制字节（01 03 或 0103），不是文本。
+traffic-show-hex = 十六进制显示
+traffic-show-hex-tip = 每行以十六进制显示字节，而不是文本（点击一行可看完整的十六进制转储）。
 traffic-all = 全部
 traffic-in-only = 仅接收
 traffic-out-only = 仅发送

@@ -17,13 +17,16 @@ use crate::ui::widgets::{field_problem, labelled_edit};
 /// thrown away every frame. (The rest is in the hex dump, the copies and the exports.)
 const RUN_TEXT: usize = 256;
 
-fn hex(data: &[u8]) -> String {
-    let more = if data.len() > 32 { " ..." } else { "" };
+fn hex(data: &[u8], most: usize) -> String {
+    let more = if data.len() > most { " ..." } else { "" };
     format!(
         "{}{more}",
-        crate::payload::render_hex(&data[..data.len().min(32)])
+        crate::payload::render_hex(&data[..data.len().min(most)])
     )
 }
+
+/// Bytes a row in hex shows (three columns each: more would be cut at the edge anyway).
+const HEX_ROW: usize = 96;
 
 pub struct ViewOptions<'a> {
     /// Times of day rather than relative times.
@@ -46,7 +49,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         if crate::ui::shortcuts::taken(ui.ctx(), crate::ui::shortcuts::FOCUS_SEARCH) {
             search.request_focus();
         }
-        ui.checkbox(&mut s.filter.hex, t!("traffic-hex-pattern"));
+        ui.checkbox(&mut s.filter.hex, t!("traffic-hex-pattern"))
+            .on_hover_text(t!("traffic-hex-pattern-tip"));
         ui.selectable_value(&mut s.filter.direction, None, t!("traffic-all"));
         ui.selectable_value(
             &mut s.filter.direction,
@@ -65,6 +69,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         if on != absolute {
             actions.push(Action::TimeOfDay { on });
         }
+        ui.checkbox(&mut s.show_hex, t!("traffic-show-hex"))
+            .on_hover_text(t!("traffic-show-hex-tip"));
         let mut merged = s.merged;
         if ui.checkbox(&mut merged, t!("traffic-merge")).changed() {
             actions.push(Action::MergeChunks { id, on: merged });
@@ -223,7 +229,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             let t = first
                 .and_then(|f| at.duration_since(f).ok())
                 .map_or(0.0, |d| d.as_secs_f64());
-            format!("+{t:8.3}s")
+            // The sign beside the number ("+   0.000s" looked like a button to open).
+            format!("{:>10}", format!("+{t:.3}s"))
         }
     };
     if s.merged {
@@ -232,6 +239,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     }
     let mut toggle = None;
     let cols = columns(ui);
+    let show_hex = s.show_hex;
     // Looked up once, not per row.
     let (dir_in, dir_out) = (
         format!("{:<3}", t!("traffic-dir-in")),
@@ -271,6 +279,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     // The peer closed, or this side shut its reading: the end either way
                     // (on a stream).
                     end_of_stream.clone()
+                } else if show_hex {
+                    hex(&r.data, HEX_ROW)
                 } else {
                     traffic::visible_text(&r.data[..r.data.len().min(RUN_TEXT)], enc)
                 };
@@ -282,12 +292,16 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 };
                 // Plaintext a TLS session carried (the wire had it encrypted).
                 let tls = if r.tls { " TLS" } else { "" };
-                let mut line = format!(
-                    "{} {dir}{tls} {:>6}{lost}{peer}  {text}  | {}",
-                    when(r.at),
-                    r.len,
-                    hex(&r.data)
-                );
+                let mut line = if show_hex {
+                    format!("{} {dir}{tls} {:>6}{lost}{peer}  {text}", when(r.at), r.len)
+                } else {
+                    format!(
+                        "{} {dir}{tls} {:>6}{lost}{peer}  {text}  | {}",
+                        when(r.at),
+                        r.len,
+                        hex(&r.data, 32)
+                    )
+                };
                 cut(&mut line, cols);
                 // The row whose hex dump is open is highlighted (and says so to a screen
                 // reader), so the dump above is seen to belong to it.
@@ -382,11 +396,15 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                 } else {
                     &dir_out
                 };
+                let shown = if s.show_hex {
+                    hex(&data, HEX_ROW)
+                } else {
+                    format!("{}{more}", traffic::visible_text(&data, enc))
+                };
                 let mut line = format!(
-                    "{} {d} {} {}{more}",
+                    "{} {d} {} {shown}",
                     when(at),
                     t!("traffic-run", n = b - a + 1, bytes = bytes),
-                    traffic::visible_text(&data, enc)
                 );
                 cut(&mut line, cols);
                 ui.add(egui::Label::new(RichText::new(line).monospace()).truncate());

@@ -101,6 +101,7 @@ impl UiState {
                         file_check: None,
                         after_close: None,
                         merged: false,
+                        show_hex: false,
                         rate: Default::default(),
                         series: Default::default(),
                         asked: Default::default(),

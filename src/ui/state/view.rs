@@ -109,6 +109,8 @@ pub struct SockView {
     pub expanded: Option<u64>,
     /// Show consecutive chunks of one direction as one stream.
     pub merged: bool,
+    /// Show the bytes in hex, not as text (a device's binary replies).
+    pub show_hex: bool,
     pub rate: crate::ui::traffic::RateMeter,
     /// Its readings over time, for the graphs.
     pub series: crate::ui::series::Series,
