@@ -496,3 +496,53 @@ fn open_save_and_export(h: &mut H) {
         click(h, "save and export");
     }
 }
+
+/// A device that dropped the connection: the client's page offers to reconnect, which
+/// makes a new socket with the page's payload, connects it to the same peer and receives.
+#[test]
+fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut h = harness();
+    connect_tcp(&mut h, port);
+    let old = selected(&h).info.id;
+    assert!(
+        h.query_by_label("reconnect").is_none(),
+        "connected: nothing to redo"
+    );
+    replace_text(&mut h, "payload", "ping");
+    click(&mut h, "auto-receive");
+    let (first, _) = server.accept().unwrap();
+    drop(first);
+    step_until(&mut h, "the peer's end seen", |a| {
+        a.state.sockets[&old].state() == SockState::HalfClosed
+    });
+    click(&mut h, "reconnect");
+    // Taken while the window goes on (its frames make the new socket).
+    server.set_nonblocking(true).unwrap();
+    let second = std::cell::RefCell::new(None);
+    step_until(&mut h, "a new socket, connected and selected", |a| {
+        let mut taken = second.borrow_mut();
+        if taken.is_none() {
+            *taken = server.accept().ok().map(|(c, _)| c);
+        }
+        a.state.selected_view().is_some_and(|s| {
+            s.info.id != old
+                && s.state() == SockState::Connected
+                && s.snapshot.as_ref().is_some_and(|x| x.auto_receive)
+        })
+    });
+    let new = selected(&h);
+    assert_eq!(new.form.payload, "ping");
+    assert_eq!(new.peer().and_then(Endpoint::port), Some(port));
+    let mut second = match second.into_inner() {
+        Some(c) => c,
+        None => server.accept().expect("the second connection").0,
+    };
+    std::io::Write::write_all(&mut second, b"hello").unwrap();
+    step_until(&mut h, "its reply received", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.iter().any(|r| r.data == b"hello"))
+    });
+}

@@ -373,6 +373,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 });
             }
             call_status(ui, s, &["connect", "connect_ex"], id);
+            if let Some(peer) = s.reconnect_to() {
+                let tip = t!("workspace-reconnect-tip", peer = peer.to_string());
+                ui.horizontal(|ui| {
+                    if action_button(ui, true, &t!("workspace-reconnect"), &tip) {
+                        actions.push(Action::Reconnect { id });
+                    }
+                    field_hint(ui, &t!("workspace-reconnect-hint", peer = peer.to_string()));
+                });
+            }
 
             // send (a listener keeps the editor: broadcast sends its bytes to the clients)
             if !s.closed {

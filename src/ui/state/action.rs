@@ -117,6 +117,11 @@ pub enum Action {
     },
     /// The workspace notice is read.
     WorkspaceNoticeDismiss,
+    /// A new socket like this ended client, connected to the peer it had (a socket
+    /// connects only once).
+    Reconnect {
+        id: SocketId,
+    },
     /// Ask for a file (a dialog), then act on it as Chosen.
     Choose {
         id: Option<SocketId>,
@@ -570,6 +575,12 @@ impl UiState {
             Action::WorkspaceSave { path, replace } => self.save_workspace(path, replace),
             Action::WorkspaceOpen { path } => self.read_workspace(path, false),
             Action::WorkspaceNoticeDismiss => self.workspace_status = None,
+            Action::Reconnect { id } => {
+                if let Some(ws) = self.reconnection(id) {
+                    self.pending_open =
+                        Some((ws, crate::ui::workspace::restore::Origin::Reconnect));
+                }
+            }
             Action::ImportLibrary => self.library_file(true, Replace::No),
             Action::ExportLibrary { replace } => self.library_file(false, replace),
         }

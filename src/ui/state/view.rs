@@ -138,6 +138,20 @@ pub struct SockView {
 }
 
 impl SockView {
+    /// The peer a client whose connection ended could connect to again (a socket connects
+    /// only once: Action::Reconnect makes a new one): a stream socket of its own (not
+    /// accepted, not listening) that had a peer and whose connection is over.
+    pub fn reconnect_to(&self) -> Option<&Endpoint> {
+        let ended = self.closed
+            || matches!(
+                self.state(),
+                SockState::HalfClosed | SockState::Error | SockState::Closed
+            );
+        (self.info.kind == crate::engine::Kind::Stream && self.info.parent.is_none() && ended)
+            .then_some(self.last_peer.as_ref())
+            .flatten()
+    }
+
     /// A TCP socket (an IPv4 or IPv6 stream): the kernel has a TCP state and segments
     /// for it.
     pub fn is_tcp(&self) -> bool {

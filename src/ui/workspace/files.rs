@@ -102,10 +102,20 @@ impl UiState {
 
     /// What opening a workspace did, said on the workspace's status line.
     pub(crate) fn opened(&mut self, o: &super::restore::Opened) {
-        let Origin::File(path) = &o.origin else {
+        let path = match &o.origin {
+            Origin::File(path) => path,
             // The first start's: its client is ready once it is connected.
-            self.first_client = o.main;
-            return;
+            Origin::FirstStart => {
+                self.first_client = o.main;
+                return;
+            }
+            // The new connection is the one to look at (its page says how its calls went).
+            Origin::Reconnect => {
+                if let Some(id) = o.main {
+                    self.selected = Some(id);
+                }
+                return;
+            }
         };
         let mut said = t!(
             "workspace-file-opened",

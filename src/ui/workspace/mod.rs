@@ -234,6 +234,51 @@ pub struct LeftOut {
     pub other: Vec<String>,
 }
 
+impl UiState {
+    /// The peer a client whose connection ended could connect to again: a stream socket
+    /// of its own (not accepted, not listening) that had a peer and has none now.
+    pub fn reconnect_to(&self, id: crate::engine::SocketId) -> Option<&Endpoint> {
+        self.sockets.get(&id)?.reconnect_to()
+    }
+
+    /// A workspace of one socket like `id` (its options, timeout, payload, bufsize),
+    /// connecting to the peer it had and receiving continuously.
+    pub fn reconnection(&self, id: crate::engine::SocketId) -> Option<Workspace> {
+        let peer = self.reconnect_to(id)?;
+        let s = self.sockets.get(&id)?;
+        let family = match s.info.family {
+            Family::Inet => SavedFamily::Inet,
+            Family::Inet6 => SavedFamily::Inet6,
+            Family::Unix => SavedFamily::Unix,
+            Family::Other(_) => return None,
+        };
+        let snap = s.snapshot.as_ref();
+        let timeout = match snap.map(|x| x.timeout) {
+            Some(Timeout::NonBlocking) => Some(0.0),
+            Some(Timeout::Secs(x)) => Some(x),
+            _ => None,
+        };
+        let saved = SavedSocket {
+            family,
+            kind: SavedKind::Stream,
+            connect: Some(Place::of(peer)?),
+            timeout,
+            options: options(s),
+            // A device's replies are seen as they come, whatever the old socket did.
+            auto_receive: true,
+            bufsize: s.form.bufsize.trim().parse().ok().filter(|n| *n != 1024),
+            payload: (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
+                .then(|| s.form.saved("")),
+            ..Default::default()
+        };
+        Some(Workspace {
+            socklab_workspace: FORMAT,
+            sockets: vec![saved],
+            library: Vec::new(),
+        })
+    }
+}
+
 impl Workspace {
     /// The window's open sockets and its library, as a workspace keeps them.
     pub fn of(state: &UiState) -> (Workspace, LeftOut) {

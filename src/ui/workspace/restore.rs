@@ -18,6 +18,8 @@ pub enum Origin {
     /// socklab's first start: an echo server and its client.
     FirstStart,
     File(PathBuf),
+    /// A client's connection ended and it is made again (Action::Reconnect).
+    Reconnect,
 }
 
 /// A workspace being opened.
