@@ -1557,3 +1557,54 @@ fn a_new_clients_syn_goes_to_the_listener_not_a_reset_connection() {
     step_until(&mut h, "both SYNs", |a| syn_to(a).len() >= 2);
     assert_eq!(syn_to(h.state()), ["srv", "srv"]);
 }
+
+/// The tutorials' usual set-up: the client is another program (python3). The boundaries
+/// view still shows how this side's recv() cut what arrived, and says why the sends are
+/// not there.
+#[test]
+fn message_boundaries_with_a_peer_outside_the_window_show_this_sides_recvs() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+        ],
+    );
+    let port = {
+        let a = h.state();
+        let s = &a.state.sockets[&id_of(a, "srv")];
+        s.snapshot
+            .as_ref()
+            .and_then(|x| x.local.as_ref())
+            .and_then(|l| l.port())
+            .unwrap()
+    };
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    client.set_nodelay(true).unwrap();
+    for m in [&b"one"[..], b"two", b"three"] {
+        std::io::Write::write_all(&mut client, m).unwrap();
+    }
+    run_in(&mut h, 0, "conn, addr = srv.accept()");
+    run_in(&mut h, 0, "data = conn.recv(1024)");
+    // (All three sends, as a rule; whatever the kernel had when the recv came.)
+    let got = run_in(&mut h, 0, "len(data)");
+    let n = &got.last().unwrap().1;
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Message boundaries");
+    let me = client.local_addr().unwrap().to_string();
+    step_until_drawn(&mut h, "this side's recv and the other end named", |h| {
+        h.query_all_by_label_contains(&format!("{me} (another program)"))
+            .next()
+            .is_some()
+            && h.query_by_label_contains(&format!("recv() #1: {n} B"))
+                .is_some()
+    });
+    assert!(h
+        .query_by_label_contains("is another program: its send() calls are not seen here")
+        .is_some());
+}

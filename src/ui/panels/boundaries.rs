@@ -12,6 +12,10 @@ use crate::ui::state::{Action, UiState};
 /// Height of a gap between two boundaries.
 const GAP_H: f32 = 24.0;
 
+/// The other end of a connection when it is another program (no socket of the window's):
+/// its calls are unknown, so only this side's are drawn.
+const OUTSIDE: SocketId = SocketId(u64::MAX);
+
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     if let Some(s) = state
         .selected_view()
@@ -24,13 +28,37 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let pair = state
         .selected
         .and_then(|id| Some((id, diagram::connected_peer(state, id)?)));
-    let Some((a, b)) = pair else {
-        ui.label(t!("diagram-boundaries-none"));
-        return;
+    // A peer that is another program (a python3 client, a device): this side's calls
+    // still show how its recv() calls cut what arrived.
+    let outside = state
+        .selected_view()
+        .filter(|_| pair.is_none())
+        .filter(|s| s.state() != crate::engine::SockState::Listening)
+        .and_then(|s| Some((s.info.id, s.peer().or(s.last_peer.as_ref())?.to_string())));
+    let (a, b, other) = match (pair, outside) {
+        (Some((a, b)), _) => (a, b, None),
+        (None, Some((a, peer))) => (a, OUTSIDE, Some(peer)),
+        (None, None) => {
+            ui.label(t!("diagram-boundaries-none"));
+            return;
+        }
     };
+    if let Some(peer) = &other {
+        ui.label(t!("diagram-boundaries-outside", peer = peer.as_str()));
+    }
     let picked = state.diagram_pick;
     let bytes_h = if picked.is_some() { 150.0 } else { 0.0 };
-    let name = |id: SocketId| state.sockets.get(&id).map_or("?", |s| s.info.name.as_str());
+    let other_name = other
+        .as_ref()
+        .map(|p| t!("diagram-boundaries-other", peer = p.as_str()))
+        .unwrap_or_default();
+    let name = |id: SocketId| {
+        if id == OUTSIDE {
+            other_name.as_str()
+        } else {
+            state.sockets.get(&id).map_or("?", |s| s.info.name.as_str())
+        }
+    };
     let ways = [(a, b), (b, a)];
     let height = ((ui.available_height() - bytes_h) / 2.0 - 30.0).max(100.0);
     // "2 send() calls, 1 sendall() call": each side's calls by the name Python gives them.

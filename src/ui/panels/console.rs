@@ -403,17 +403,26 @@ fn transcript(ui: &mut egui::Ui, console: &mut Console) {
     } else {
         Color32::from_rgb(30, 90, 170)
     };
-    let mut area = egui::ScrollArea::vertical()
+    let area = egui::ScrollArea::vertical()
         .id_salt(("console", console.which))
         .auto_shrink([false, false])
         // Only the room left above what runs: never drawn over it.
         .min_scrolled_height(0.0)
         .stick_to_bottom(true);
-    if to_end {
-        // Past the end: the area keeps to its bottom, and sticks there again.
-        area = area.vertical_scroll_offset(row_h * total as f32 + ui.available_height());
-    }
+    let spaced = row_h + ui.spacing().item_spacing.y;
     area.show_rows(ui, row_h, total, |ui, range| {
+        if to_end {
+            // The transcript's last row into view at once (no animation): the area is at
+            // its bottom again and sticks there as output comes.
+            let top = ui.max_rect().top() - range.start as f32 * spaced;
+            let bottom = top + spaced * total as f32 - ui.spacing().item_spacing.y;
+            let x = ui.max_rect().left();
+            ui.scroll_to_rect_animation(
+                egui::Rect::from_min_max(egui::pos2(x, bottom - 1.0), egui::pos2(x + 1.0, bottom)),
+                Some(egui::Align::BOTTOM),
+                egui::style::ScrollAnimation::none(),
+            );
+        }
         for row in range {
             let at = starts.partition_point(|s| *s <= row).saturating_sub(1);
             let Some(line) = console.lines.get(at) else {
