@@ -1607,4 +1607,10 @@ fn message_boundaries_with_a_peer_outside_the_window_show_this_sides_recvs() {
     assert!(h
         .query_by_label_contains("is another program: its send() calls are not seen here")
         .is_some());
+    // Its calls are unknown, not none.
+    assert!(h
+        .query_by_label_contains(
+            "(another program) → conn: its send() calls not seen; 1 recv() call"
+        )
+        .is_some());
 }

@@ -71,6 +71,7 @@ diagram-graphs-tcp-only = rtt and cwnd: the kernel measures them for TCP connect
 # The message boundaries.
 diagram-boundaries-about = TCP carries a stream of bytes, not messages: what one send() gave may arrive split over several recv() calls or joined with the next send's (粘包). Each line across is where a call began or ended; a recv is as long as what had arrived when it was called (up to its bufsize).
 diagram-boundaries-outside = The other end, { $peer }, is another program: its send() calls are not seen here, only how this side's recv() calls cut what arrived (three sends may arrive in one recv). Make both ends in this window to see both sides.
+diagram-boundaries-unseen = its { $call }() calls not seen
 diagram-boundaries-other = { $peer } (another program)
 diagram-boundaries-none = Select one end of a TCP connection whose other end is in this window too (made here or in the Python console): its sends and the other end's recvs are drawn side by side.
 diagram-boundaries-way = { $from } → { $to }: { $sends }; { $recvs }

@@ -67,6 +67,7 @@ diagram-graph-segments = { $n } 个报文段
 # 消息边界。
 diagram-boundaries-about = TCP 传输的是字节流，而不是消息：一次 send() 交出的数据可能拆分到几次 recv() 中到达，也可能和下一次 send 的数据合在一起（粘包）。每条横线是某个调用开始或结束的位置；一次 recv 的长度等于它被调用时已到达的数据量（最多为它的 bufsize）。
 diagram-boundaries-outside = 另一端 { $peer } 是另一个程序：这里看不到它的 send() 调用，只能看到本端的 recv() 调用怎样切分到达的字节（三次 send 可能在一次 recv 中到达）。两端都在这个窗口中创建，就能看到两边。
+diagram-boundaries-unseen = 看不到它的 { $call }() 调用
 diagram-boundaries-other = { $peer }（另一个程序）
 diagram-boundaries-none = 选择一条 TCP 连接的一端，它的另一端也要在这个窗口中（在这里或在 Python 控制台中创建）：它的 send 和另一端的 recv 会并排画出。
 diagram-boundaries-way = { $from } → { $to }：{ $sends }；{ $recvs }

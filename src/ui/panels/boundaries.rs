@@ -90,8 +90,17 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 "diagram-boundaries-way",
                 from = name(from),
                 to = name(to),
-                sends = counted(&bounds.sends, "send", &[]),
-                recvs = counted(&bounds.recvs, "recv", &bounds.end_calls)
+                // Another program's calls are not known: not zero of them.
+                sends = if from == OUTSIDE {
+                    t!("diagram-boundaries-unseen", call = "send")
+                } else {
+                    counted(&bounds.sends, "send", &[])
+                },
+                recvs = if to == OUTSIDE {
+                    t!("diagram-boundaries-unseen", call = "recv")
+                } else {
+                    counted(&bounds.recvs, "recv", &bounds.end_calls)
+                }
             ))
             .strong(),
         );
