@@ -236,10 +236,14 @@ fn listening_without_bind_warns_as_binding_every_interface_does() {
     let mut h = harness();
     click(&mut h, "New TCP");
     step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
-    // The bind field says 127.0.0.1, but listen() on an unbound socket binds 0.0.0.0.
-    assert!(h
-        .query_by_label_contains("listen() before bind() binds 0.0.0.0 (every interface)")
-        .is_some());
+    // The bind field says 127.0.0.1, but listen() on an unbound socket binds 0.0.0.0: the
+    // listen button's tooltip says so (not a line on every fresh socket, a client's too).
+    let said = "listen() before bind() binds 0.0.0.0 (every interface)";
+    assert!(h.query_by_label_contains(said).is_none());
+    h.get_by_label("listen").hover();
+    step_until_drawn(&mut h, "the listen tooltip", |h| {
+        h.query_by_label_contains(said).is_some()
+    });
     // Before listen() it is what listen() would do: said, not warned of.
     assert!(h
         .query_by_label_contains("Warning: listen() before")

@@ -246,11 +246,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         .labelled_by(l.id)
                         .on_hover_text(&backlog_tip);
                     let v = validate_count(&s.form.backlog, "backlog");
-                    let tip = if stream {
+                    let mut tip = if stream {
                         t!("workspace-listen-tip")
                     } else {
                         t!("workspace-listen-tip-udp")
                     };
+                    // What listen() would do on an unbound socket, in its tooltip: a line on
+                    // every fresh socket (a client's too) was noise, and moved the page when
+                    // it went.
+                    if stream && family != Family::Unix && st == SockState::Created {
+                        tip = format!(
+                            "{tip}\n{}",
+                            crate::serve::unbound_listen_warning(family == Family::Inet6)
+                        );
+                    }
                     if action_button(ui, v.is_ok(), "listen", &tip) {
                         if let Ok(n) = v.clone() {
                             actions.push(Action::Call {
@@ -284,11 +293,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             },
                         });
                     }
-                    // A warning on lines of its own after the controls, never around a button.
-                    // Before listen() it is what listen() would do (a hint, not a problem);
-                    // once it listens on every interface, a warning.
+                    // A warning on lines of its own after the controls, never around a button:
+                    // once it listens on every interface.
                     let mut warning = None;
-                    let mut hint = None;
                     if stream && family != Family::Unix {
                         // The kernel binds an unbound listener to every interface, whatever the
                         // bind field above says; once it listens there, the address says so.
@@ -298,11 +305,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             Some(crate::engine::Endpoint::V6(a)) => a.ip().is_unspecified(),
                             _ => false,
                         };
-                        if st == SockState::Created {
-                            hint = Some(crate::serve::unbound_listen_warning(
-                                family == Family::Inet6,
-                            ));
-                        } else if st == SockState::Listening && wildcard {
+                        if st == SockState::Listening && wildcard {
                             if let Some(w) = local
                                 .and_then(|a| crate::serve::exposure_warning(&a.to_string(), false))
                             {
@@ -313,10 +316,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     if let Some(w) = warning {
                         ui.end_row();
                         warning_label(ui, &w);
-                    }
-                    if let Some(h) = hint {
-                        ui.end_row();
-                        field_hint(ui, &h);
                     }
                 });
             }
