@@ -736,13 +736,27 @@ impl UiState {
                     let missing = export::incompleteness(&log)
                         .map(|m| format!("; {m}"))
                         .unwrap_or_default();
-                    let said = t!(
-                        "state-saved-export",
-                        what = files::phrase(what),
-                        rows = t!("state-count-rows", n = w.rows),
-                        bytes = t!("count-bytes", n = w.bytes),
-                        path = path.display().to_string()
-                    );
+                    let said = match kind {
+                        // The file is the bytes themselves.
+                        ExportKind::Received => t!(
+                            "state-saved-export",
+                            what = files::phrase(what),
+                            rows = t!("state-count-rows", n = w.rows),
+                            bytes = t!("count-bytes", n = w.bytes),
+                            path = path.display().to_string()
+                        ),
+                        // A log's file is larger than the traffic it holds: both are said.
+                        ExportKind::Csv | ExportKind::JsonLines => t!(
+                            "state-saved-log",
+                            what = files::phrase(what),
+                            rows = t!("state-count-rows", n = w.rows),
+                            bytes = t!("count-bytes", n = w.bytes),
+                            size = std::fs::metadata(&path)
+                                .map(|m| t!("count-bytes", n = m.len()))
+                                .unwrap_or_else(|_| "?".into()),
+                            path = path.display().to_string()
+                        ),
+                    };
                     Ok(Done::Written(format!("{said}{missing}")))
                 }
                 Err(FileError::Exists { .. }) => Err(Failure::Exists {
