@@ -40,6 +40,17 @@ fn hex_mode_previews_and_refuses_bad_digits() {
     assert!(h
         .query_by_label_contains("'z' is not a hex digit")
         .is_some());
+    // Switching keeps the bytes: text and hex are two spellings of them.
+    let payload = |h: &H| selected(h).form.payload.clone();
+    replace_text(&mut h, "payload", "41 54 0d 0a e4 bd a0");
+    click(&mut h, "Text");
+    assert_eq!(payload(&h), "AT\\r\\n你");
+    click(&mut h, "Hex");
+    assert_eq!(payload(&h), "41 54 0d 0a e4 bd a0");
+    // What is not hex stays as typed (its problem shown) rather than being lost.
+    replace_text(&mut h, "payload", "4");
+    click(&mut h, "Text");
+    assert_eq!(payload(&h), "4");
 }
 
 #[test]

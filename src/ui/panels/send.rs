@@ -58,8 +58,26 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
     });
 }
 
+/// Between text and hex the payload keeps its bytes, as NetAssist's switch does: `AT\r\n`
+/// becomes `41 54 0d 0a` and back (the line ending stays the text mode's own). What does
+/// not parse is left as typed, with its problem shown.
+fn convert_payload(form: &mut crate::ui::state::Form, before: Mode) {
+    let bytes = match (before, form.mode) {
+        (Mode::Text, Mode::Hex) => crate::payload::parse_text(&form.payload, form.encoding),
+        (Mode::Hex, Mode::Text) => crate::payload::parse_hex(&form.payload),
+        _ => return,
+    };
+    if let Ok(bytes) = bytes {
+        form.payload = match form.mode {
+            Mode::Hex => crate::payload::render_hex(&bytes),
+            _ => crate::payload::render_text(&bytes, form.encoding),
+        };
+    }
+}
+
 /// The editor; whether Enter was pressed in the payload field (it sends).
 fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> bool {
+    let before = s.form.mode;
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut s.form.mode, Mode::Text, t!("send-mode-text"))
             .on_hover_text(t!("send-mode-text-tip"));
@@ -68,6 +86,7 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
         ui.selectable_value(&mut s.form.mode, Mode::File, t!("send-mode-file"))
             .on_hover_text(t!("send-mode-file-tip"));
     });
+    convert_payload(&mut s.form, before);
     if s.form.mode == Mode::Text {
         // A row each, the name before its choice ("encoding UTF-8", "line ending
         // none"): egui puts a combo's own label after it, where it read as the next
