@@ -228,9 +228,16 @@ impl SocklabApp {
                             // Cancelled, or no dialog could open (no desktop portal): a
                             // workspace has no field on a page, so say where to type it.
                             use super::state::Purpose;
-                            if matches!(purpose, Purpose::WorkspaceOpen | Purpose::WorkspaceSave) {
-                                self.state.workspace_status =
-                                    Some(crate::t!("workspace-file-no-dialog"));
+                            match (purpose, id.and_then(|i| self.state.sockets.get_mut(&i))) {
+                                (Purpose::WorkspaceOpen | Purpose::WorkspaceSave, _) => {
+                                    self.state.workspace_status =
+                                        Some(crate::t!("workspace-file-no-dialog"));
+                                }
+                                // A page's file: its field is beside the button.
+                                (_, Some(s)) => {
+                                    s.status = Some(crate::t!("state-no-file-chosen"));
+                                }
+                                _ => {}
                             }
                             continue;
                         }

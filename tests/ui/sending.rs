@@ -57,9 +57,20 @@ fn file_mode_sends_100_mb_byte_identical() {
         h.query_by_label_contains("pick a file").is_some(),
         "File mode asks for a file first"
     );
+    // No file chosen (cancelled, or no dialog could open): said, with where to type it.
+    dialogs.answer(None);
+    click(&mut h, "Open file...");
+    assert!(
+        status(&h).starts_with("No file was chosen."),
+        "{}",
+        status(&h)
+    );
     dialogs.answer(Some(path.clone()));
     click(&mut h, "Open file...");
-    assert_eq!(dialogs.asked.lock().unwrap().as_slice(), ["File to send"]);
+    assert_eq!(
+        dialogs.asked.lock().unwrap().as_slice(),
+        ["File to send", "File to send"]
+    );
     assert_eq!(selected(&h).form.file_path, path.display().to_string());
     // The file is looked at off the frame; its size is drawn when known.
     step_until_drawn(&mut h, "the file's size", |h| {

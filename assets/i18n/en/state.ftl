@@ -61,6 +61,7 @@ state-count-rows = { $n ->
 }
 state-enter-export-file = enter a file to save to (or Save as...)
 state-saved-export = saved { $what } ({ $rows }, { $bytes }) to { $path }
+state-no-file-chosen = No file was chosen. Where no file dialog opens (no desktop portal), type the file's path in the field beside the button.
 state-saved-log = saved { $what } ({ $rows }, { $bytes } of traffic; the file is { $size }) to { $path }
 state-enter-library-file = enter the library file's path (or Library file...)
 state-imported = imported { $n } payloads from { $path }

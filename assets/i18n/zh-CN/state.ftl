@@ -54,6 +54,7 @@ state-count-calls = { $n } 个调用
 state-count-rows = { $n } 行
 state-enter-export-file = 请输入要保存到的文件（或点“另存为...”）
 state-saved-export = 已将{ $what }（{ $rows }，{ $bytes }）保存到 { $path }
+state-no-file-chosen = 没有选择文件。如果文件对话框打不开（没有桌面门户），请在按钮旁的文件栏中输入文件路径。
 state-saved-log = 已将{ $what }（{ $rows }，流量 { $bytes }；文件 { $size }）保存到 { $path }
 state-enter-library-file = 请输入载荷库文件的路径（或点“载荷库文件...”）
 state-imported = 从 { $path } 导入了 { $n } 个载荷
