@@ -389,7 +389,9 @@ impl UiState {
             if s.info.parent.is_some_and(|p| self.sockets.contains_key(&p)) {
                 continue;
             }
-            let kids = children.get(id).map(Vec::as_slice).unwrap_or_default();
+            let mut kids = children.get(id).cloned().unwrap_or_default();
+            // Under a listener too, its open connections above its closed ones.
+            kids.sort_by_key(|c| self.sockets[c].closed);
             let closed = s.closed && kids.iter().all(|c| self.sockets[c].closed);
             let to = if closed { &mut done } else { &mut out };
             to.push((*id, 0));
@@ -556,6 +558,14 @@ mod tests {
         st.apply(Event::Closed { id: SocketId(3) });
         st.apply(created(4, None));
         assert_eq!(ids(&st.tree()), [(2, 0), (4, 0), (1, 0), (3, 1)]);
+        // Under an open listener, its open connections come before its closed ones.
+        st.apply(created(5, Some(2)));
+        st.apply(created(6, Some(2)));
+        st.apply(Event::Closed { id: SocketId(5) });
+        assert_eq!(
+            ids(&st.tree()),
+            [(2, 0), (6, 1), (5, 1), (4, 0), (1, 0), (3, 1)]
+        );
     }
 
     #[test]
