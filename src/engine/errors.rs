@@ -54,6 +54,9 @@ pub enum Detail {
     /// EPIPE from a socket that had been connected: its peer closed or reset it, or it
     /// was shut down for writing.
     WasConnected,
+    /// EBADF after Python's close() from another thread: the call (with a timeout) went on
+    /// until something happened or its timeout ran out, then found its socket gone.
+    Released,
 }
 
 /// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table.
@@ -380,6 +383,14 @@ impl OpError {
                 let holder = self.holder.as_deref().unwrap_or(&Holder::Unseen);
                 let (why, hint) = explain_holder(holder, &at);
                 (why, Some(hint))
+            }
+            ErrorKind::Os { errno: libc::EBADF }
+                if self.closed_while_waiting && self.detail == Detail::Released =>
+            {
+                (
+                    t!("errors-released-while-waiting", op = op),
+                    Some(t!("errors-released-while-waiting-hint", op = op)),
+                )
             }
             ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
                 t!("errors-closed-while-waiting", op = op),

@@ -51,7 +51,12 @@ pub enum Note {
     /// Python closed the socket while `op` waited on it in another thread: the call goes
     /// on holding it, and so does the kernel (its port with it), until the call ends —
     /// with a timeout, at the next thing that happens or the timeout, with EBADF.
-    HeldByCall { op: &'static str, timeout: bool },
+    /// `stream`: a TCP or Unix stream socket (whose waits shutdown() ends).
+    HeldByCall {
+        op: &'static str,
+        timeout: bool,
+        stream: bool,
+    },
     /// Notes and reports not sent while the consumer was far behind.
     LeftOut { n: u64 },
 }
@@ -184,7 +189,7 @@ impl fmt::Display for Note {
                 "still {} after {secs} s; no longer followed",
                 state.map_or("there", TcpState::name)
             ),
-            Note::HeldByCall { op, timeout } => {
+            Note::HeldByCall { op, timeout, .. } => {
                 write!(
                     f,
                     "closed by Python while {op}() waited in another thread: it holds the \

@@ -130,10 +130,12 @@ fn fails_before_end(source: &str) -> bool {
     }
 }
 
-/// Whether a line has a `:` in its code (not in a string or its comment).
+/// Whether a line has a `:` in its code outside brackets (not in a string, its comment,
+/// a dict, a slice or a lambda in parentheses): a block header's colon.
 pub(crate) fn has_colon(line: &str) -> bool {
     let mut quote: Option<char> = None;
     let mut escaped = false;
+    let mut depth = 0usize;
     for c in strip_comment(line).chars() {
         match quote {
             Some(_) if escaped => escaped = false,
@@ -141,7 +143,9 @@ pub(crate) fn has_colon(line: &str) -> bool {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == ':' => return true,
+            None if matches!(c, '(' | '[' | '{') => depth += 1,
+            None if matches!(c, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            None if c == ':' && depth == 0 => return true,
             None => {}
         }
     }
@@ -564,6 +568,8 @@ mod tests {
             // A header without its colon is an error at once, as in python3.
             "while True",
             "if x == 1",
+            "if x == {1: 2}",
+            "for k in d[1:]",
             // A block with an unterminated string ends at its blank line.
             "while True:\n    print('\n",
             "while True:\n    print('\n\n",

@@ -395,11 +395,12 @@ fn beginners_words(
         if parses(&whole) {
             // The caret from what follows the header (its comment, or the line's end) to
             // the line's end, as CPython's.
+            // (Trailing spaces are before the line's end, as CPython counts them.)
             let after = line[code.len()..].trim_start();
-            let from = line.trim_end().chars().count() - after.trim_end().chars().count();
+            let from = line.chars().count() - after.chars().count();
             set("offset", from + 1);
             set("end_lineno", lineno);
-            set("end_offset", line.trim_end().chars().count() + 1);
+            set("end_offset", line.chars().count().max(from) + 1);
             return Some("expected ':'".to_string());
         }
     }

@@ -213,9 +213,12 @@ pub fn note(note: &Note) -> String {
             t!("note-still-followed", secs = secs.to_string())
         }
         Note::LeftOut { n } => t!("note-left-out", n = n.to_string()),
-        Note::HeldByCall { op, timeout: true } => t!("note-held-by-call-timeout", op = *op),
-        // shutdown() wakes a blocked accept (EINVAL) or recv (b''), not a connect.
-        Note::HeldByCall { op, .. } if op.starts_with("connect") => {
+        Note::HeldByCall {
+            op, timeout: true, ..
+        } => t!("note-held-by-call-timeout", op = *op),
+        // shutdown() wakes a blocked accept (EINVAL) or a stream's recv (b''), not a
+        // connect; on an unconnected datagram socket it raises ENOTCONN.
+        Note::HeldByCall { op, stream, .. } if op.starts_with("connect") || !stream => {
             t!("note-held-by-call", op = *op)
         }
         Note::HeldByCall { op, .. } => format!(

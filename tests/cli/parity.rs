@@ -381,6 +381,7 @@ fn normalize_hides_fds_and_ephemeral_ports_only() {
 /// when its timeout runs out. (The thread is known to wait once /proc says it sits in the
 /// system call, so nothing here depends on a sleep.)
 #[test]
+#[cfg(target_arch = "x86_64")]
 fn cpython_close_from_another_thread_leaves_the_waiting_call_going() {
     let Some(py) = python() else {
         assert!(std::env::var_os("CI").is_none(), "CI needs python3");
@@ -424,7 +425,7 @@ except OSError as e:
 a, b = socket.socketpair(); a.settimeout(60)
 t, out = run(lambda: a.recv(10))
 a.close(); b.send(b'x'); t.join(); print('recv', out)
-a, b = socket.socketpair(); a.settimeout(0.3)
+a, b = socket.socketpair(); a.settimeout(3)
 t, out = run(lambda: a.recv(10))
 a.close(); t.join(); print('timeout', out)
 "#;
@@ -447,10 +448,18 @@ fn a_beginners_syntax_errors_read_as_python3s() {
         assert!(std::env::var_os("CI").is_none(), "CI needs python3");
         return;
     }
+    // The words are 3.11's (later versions word some of these otherwise).
+    let version = Command::new("python3").arg("--version").output().unwrap();
+    if !String::from_utf8_lossy(&version.stdout).starts_with("Python 3.11") {
+        eprintln!("python3 is not 3.11: its syntax errors are worded otherwise; skipped");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     for (n, source) in [
         "while True\n",
+        "while True  \n",
+        "if x == {1: 2}\n",
         "x = 1\nif x == 1 # why\n    pass\n",
         "def f()\n",
         "for i in range(3)\n",

@@ -528,6 +528,10 @@ fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
     drop(first);
     step_until(&mut h, "the peer's end seen", |a| {
         a.state.sockets[&old].state() == SockState::HalfClosed
+            && a.state.sockets[&old].reconnect_to().is_some()
+    });
+    step_until_drawn(&mut h, "the reconnect button", |h| {
+        h.query_by_label("reconnect").is_some()
     });
     click(&mut h, "reconnect");
     // Taken while the window goes on (its frames make the new socket).

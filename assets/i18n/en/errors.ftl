@@ -30,6 +30,8 @@ errors-holder-unseen-hint = Close the other socket, or pick another port; SO_REU
 
 # A call that was waiting when close() was called on its socket.
 errors-closed-while-waiting = close() was called on this socket while { $op } was waiting: the wait ended there, and the socket is closed.
+errors-released-while-waiting = close() was called on this socket from another thread while { $op } was waiting with a timeout: as in CPython, { $op } went on until something happened on the socket or its timeout ran out, then found the socket closed.
+errors-released-while-waiting-hint = To end a waiting { $op } at once, call shutdown(socket.SHUT_RDWR) before close() (on a connected or listening socket).
 errors-closed-while-waiting-hint-recv = Create a new socket. To end a waiting { $op } and keep the socket, call shutdown(socket.SHUT_RD) instead: the { $op } then returns b''.
 errors-closed-while-waiting-hint-recv-into = Create a new socket. To end a waiting { $op } and keep the socket, call shutdown(socket.SHUT_RD) instead: the { $op } then returns 0 (no bytes written).
 errors-closed-while-waiting-hint-send = Create a new socket. A { $op } waits while the peer reads nothing; give the socket a timeout with settimeout() so it gives up on its own.

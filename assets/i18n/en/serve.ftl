@@ -87,7 +87,7 @@ note-left-out = { $n } notes and reports were left out while the window fell beh
 # Python's close() while another thread's call waits on the socket (CPython's behaviour).
 note-held-by-call = close() returned, but { $op }() waiting in another thread still holds the socket: the kernel keeps it, and its port, until that call returns, as in CPython.
 note-held-by-call-shutdown = To end such a wait, call shutdown(socket.SHUT_RDWR) before close().
-note-held-by-call-timeout = close() returned, but { $op }() waiting in another thread still holds the socket: the kernel keeps it, and its port, until that call ends. With a timeout set it ends with EBADF when something happens on the socket or the timeout runs out, as in CPython.
+note-held-by-call-timeout = close() returned, but { $op }() waiting in another thread still holds the socket: the kernel keeps it, and its port, until that call ends. With a timeout set it ends with EBADF when something happens on the socket or the timeout runs out, as CPython's does while no new socket has taken the old descriptor's number.
 # Why socklab hung up a responder's connection.
 note-hangup-ended = the responder ended the session
 note-hangup-peer-closed = the peer closed its side, so the server hung up too

@@ -29,6 +29,8 @@ errors-holder-unseen-hint = 关闭另一个套接字，或者换一个端口；�
 
 # 调用正在等待时，它的套接字被 close() 了。
 errors-closed-while-waiting = { $op } 正在等待时，这个套接字被调用了 close()：等待就此结束，套接字已关闭。
+errors-released-while-waiting = { $op } 带着超时正在等待时，另一个线程对这个套接字调用了 close()：和 CPython 一样，{ $op } 继续等到套接字上有动静或超时到点，然后发现套接字已关闭。
+errors-released-while-waiting-hint = 要让正在等待的 { $op } 立刻结束，请在 close() 之前先调用 shutdown(socket.SHUT_RDWR)（对已连接或正在监听的套接字）。
 errors-closed-while-waiting-hint-recv = 创建一个新的套接字。若想结束正在等待的 { $op } 又保留套接字，请改为调用 shutdown(socket.SHUT_RD)：这时 { $op } 会返回 b''。
 errors-closed-while-waiting-hint-recv-into = 创建一个新的套接字。若想结束正在等待的 { $op } 又保留套接字，请改为调用 shutdown(socket.SHUT_RD)：这时 { $op } 会返回 0（没有写入任何字节）。
 errors-closed-while-waiting-hint-send = 创建一个新的套接字。对端一直不读取时，{ $op } 会一直等待；用 settimeout() 给套接字设置超时，它就会自己放弃。

@@ -87,7 +87,7 @@ note-left-out = 窗口处理不过来时略去了 { $n } 条报告
 # 另一个线程的调用还在等待时，Python 调用了 close()（CPython 的行为）。
 note-held-by-call = close() 已返回，但另一个线程里等待中的 { $op }() 仍占着这个套接字：内核会保留它（连同端口），直到那个调用返回——CPython 也是这样。
 note-held-by-call-shutdown = 要结束这种等待，请在 close() 之前先调用 shutdown(socket.SHUT_RDWR)。
-note-held-by-call-timeout = close() 已返回，但另一个线程里等待中的 { $op }() 仍占着这个套接字：内核会保留它（连同端口），直到那个调用结束。设了超时的调用会在套接字上有动静或超时到点时以 EBADF 结束——CPython 也是这样。
+note-held-by-call-timeout = close() 已返回，但另一个线程里等待中的 { $op }() 仍占着这个套接字：内核会保留它（连同端口），直到那个调用结束。设了超时的调用会在套接字上有动静或超时到点时以 EBADF 结束——CPython 在旧描述符编号没被新套接字占用时也是这样。
 # socklab 挂断应答器连接的原因。
 note-hangup-ended = 应答器结束了会话
 note-hangup-peer-closed = 对端关闭了它那一端，服务器也随之挂断

@@ -85,15 +85,17 @@ impl Worker {
             // A call with a timeout on a socket Python closed meanwhile: CPython polls the
             // old descriptor, then finds it gone (EBADF) when the poll ends, either way.
             let gone = self.released && deadline.is_some();
+            let gone_error =
+                || OpError::closed_while_waiting(op, addr.clone()).with_detail(Detail::Released);
             if ready & (events | libc::POLLERR | libc::POLLHUP) != 0 {
                 if gone {
-                    return Err(OpError::closed_while_waiting(op, addr.clone()));
+                    return Err(gone_error());
                 }
                 return Ok(());
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 if gone {
-                    return Err(OpError::closed_while_waiting(op, addr.clone()));
+                    return Err(gone_error());
                 }
                 return Err(OpError::timeout(op, addr.clone()));
             }

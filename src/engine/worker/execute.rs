@@ -89,13 +89,15 @@ impl Worker {
             },
             op => {
                 let result = self.execute(cmd.req, op);
-                if self.blocked.is_some_and(|(r, _)| r == cmd.req) {
+                let waited = self.blocked.is_some_and(|(r, _)| r == cmd.req);
+                if waited {
                     self.blocked = None;
                 }
                 self.answer_call(cmd.req, op_name, start, result, instant);
                 // The call that held a socket Python had closed has ended: so does the
-                // socket (its close was answered when it was asked).
-                if self.released {
+                // socket (its close was answered when it was asked). Not a call that ran
+                // beside it (an option, an inspection).
+                if self.released && waited {
                     self.closing.get_or_insert(ReqId(0));
                 }
             }

@@ -312,9 +312,14 @@ impl Worker {
         self.released = true;
         self.reply(cmd.req, "close", Instant::now(), Ok(Reply::Unit));
         let timeout = matches!(self.timeout, Timeout::Secs(_));
+        let stream = self.kind == Kind::Stream;
         self.unasked(Event::Note {
             id: self.id,
-            note: Note::HeldByCall { op, timeout },
+            note: Note::HeldByCall {
+                op,
+                timeout,
+                stream,
+            },
         });
         true
     }

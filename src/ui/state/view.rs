@@ -142,11 +142,17 @@ impl SockView {
     /// only once: Action::Reconnect makes a new one): a stream socket of its own (not
     /// accepted, not listening) that had a peer and whose connection is over.
     pub fn reconnect_to(&self) -> Option<&Endpoint> {
+        // Half-closed by the peer (CLOSE_WAIT), not by its own shutdown(SHUT_WR): a client
+        // still reading its reply is not done.
+        let peer_ended = self.state() == SockState::HalfClosed
+            && self
+                .snapshot
+                .as_ref()
+                .and_then(|x| x.tcp.as_ref())
+                .is_some_and(|t| t.state == crate::engine::inspect::TcpState::CloseWait);
         let ended = self.closed
-            || matches!(
-                self.state(),
-                SockState::HalfClosed | SockState::Error | SockState::Closed
-            );
+            || peer_ended
+            || matches!(self.state(), SockState::Error | SockState::Closed);
         (self.info.kind == crate::engine::Kind::Stream && self.info.parent.is_none() && ended)
             .then_some(self.last_peer.as_ref())
             .flatten()
