@@ -62,6 +62,57 @@ pub(crate) fn forget() {
     drop(LAST.with(|l| l.borrow_mut().take()));
 }
 
+/// A pitfall the tutorials teach, recognised in the exception it raises (not a socket
+/// call's failure: Python's own), so the console can say what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PyHint {
+    /// TypeError: a bytes-like object is required, not 'str' (send('text')).
+    StrNotBytes,
+    /// UnicodeDecodeError ... unexpected end of data: a UTF-8 character cut between two
+    /// recv() calls.
+    CutUtf8,
+    /// UnicodeDecodeError ... invalid start/continuation byte: not UTF-8 at all.
+    NotUtf8,
+}
+
+impl PyHint {
+    pub(crate) fn of(vm: &rustpython_vm::VirtualMachine, exc: &PyBaseExceptionRef) -> Option<Self> {
+        let class = exc.class().name().to_string();
+        let msg = exc.as_object().str(vm).ok()?.to_string();
+        match class.as_str() {
+            "TypeError" if msg == "a bytes-like object is required, not 'str'" => {
+                Some(PyHint::StrNotBytes)
+            }
+            "UnicodeDecodeError" if msg.starts_with("'utf-8' codec") => {
+                if msg.ends_with("unexpected end of data") {
+                    Some(PyHint::CutUtf8)
+                } else if msg.ends_with("invalid start byte")
+                    || msg.ends_with("invalid continuation byte")
+                {
+                    Some(PyHint::NotUtf8)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// What it means, in this thread's language, as the console shows it.
+    pub fn word(self) -> String {
+        let (why, hint) = match self {
+            PyHint::StrNotBytes => ("explain-str-not-bytes", "explain-str-not-bytes-hint"),
+            PyHint::CutUtf8 => ("explain-cut-utf8", "explain-cut-utf8-hint"),
+            PyHint::NotUtf8 => ("explain-not-utf8", "explain-not-utf8-hint"),
+        };
+        t!(
+            "console-explained",
+            why = crate::i18n::text(why, None),
+            hint = crate::i18n::text(hint, None)
+        )
+    }
+}
+
 /// The word on `e` in this thread's language, as the console shows it.
 pub fn word(e: &OpError) -> String {
     let (why, hint) = e.explanation();

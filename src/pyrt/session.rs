@@ -43,6 +43,10 @@ pub enum Output {
     /// answer means and what to do (`explained::word`, in its language). Not Python's
     /// output (`socklab run -i` leaves it out).
     Explained { error: Box<crate::engine::OpError> },
+    /// The error just shown was one the tutorials' pitfalls raise (a str sent, bytes
+    /// decoded in pieces or in the wrong encoding): the window says what it means
+    /// (`PyHint::word`). Not Python's output either.
+    Hinted { hint: super::explained::PyHint },
     /// A file run ended with these sockets its program made still open (in the window's
     /// consoles, whose sessions keep a ledger), oldest first. Done follows.
     Kept { ids: Vec<crate::engine::SocketId> },
@@ -721,14 +725,22 @@ fn ended(vm: &VirtualMachine, sink: &Sink, result: PyResult<PyObjectRef>, traceb
         }
         Err(e) if traceback => {
             let word = super::explained::take_for(vm, &e);
+            let hint = super::explained::PyHint::of(vm, &e);
             super::show_uncaught(vm, e);
             explain(sink, word);
+            if let Some(hint) = hint {
+                send_output(sink, Output::Hinted { hint });
+            }
             true
         }
         Err(e) => {
             let word = super::explained::take_for(vm, &e);
+            let hint = super::explained::PyHint::of(vm, &e);
             show_error(vm, sink, e);
             explain(sink, word);
+            if let Some(hint) = hint {
+                send_output(sink, Output::Hinted { hint });
+            }
             true
         }
     }

@@ -533,6 +533,10 @@ impl Console {
                         let word = crate::pyrt::explained::word(&error).replace(['\n', '\r'], " ");
                         self.push(LineKind::Explained, &word);
                     }
+                    Output::Hinted { hint } => {
+                        self.open_line = false;
+                        self.push(LineKind::Explained, &hint.word());
+                    }
                     Output::Kept { ids } => self.kept = Some((ids, 0)),
                     Output::Exit { code } => {
                         self.open_line = false;

@@ -26,6 +26,7 @@ fn collect(rx: &crossbeam_channel::Receiver<Output>) -> (String, bool) {
                 Output::Source { .. }
                 | Output::AtLine { .. }
                 | Output::Explained { .. }
+                | Output::Hinted { .. }
                 | Output::Kept { .. },
             ) => {}
             Err(e) => panic!("the statement did not end ({e:?}); it printed {text:?}"),
@@ -332,7 +333,7 @@ fn step_through(
                 s.step(if go_on { Step::Line } else { Step::Continue });
             }
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
-            Ok(Output::Explained { .. } | Output::Kept { .. }) => {}
+            Ok(Output::Explained { .. } | Output::Hinted { .. } | Output::Kept { .. }) => {}
             Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
             Ok(Output::Done { raised }) => {
                 let (shown, read) = source.expect("the file's text came first");

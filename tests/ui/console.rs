@@ -1265,3 +1265,39 @@ fn entering_a_line_brings_the_transcript_back_to_its_end() {
         drawn(h, "the newest")
     });
 }
+
+/// The tutorials' pitfalls that Python itself raises are explained under its line too: a
+/// str sent, a UTF-8 character cut between two recv() calls.
+#[test]
+fn a_str_sent_and_a_cut_character_are_explained() {
+    let mut h = harness();
+    open_console(&mut h);
+    run(&mut h, "import socket");
+    run(&mut h, "a, b = socket.socketpair()");
+    let out = run(&mut h, "a.send('hello')");
+    let n = out.len();
+    assert_eq!(
+        out[n - 2],
+        (
+            LineKind::Error,
+            "TypeError: a bytes-like object is required, not 'str'".to_string()
+        )
+    );
+    assert_eq!(out[n - 1].0, LineKind::Explained);
+    assert!(
+        out[n - 1]
+            .1
+            .starts_with("→ socklab: send() and its kin take bytes"),
+        "{out:?}"
+    );
+    let out = run(&mut h, "'你好'.encode()[:4].decode()");
+    let last = out.last().unwrap();
+    assert_eq!(last.0, LineKind::Explained, "{out:?}");
+    assert!(
+        last.1.contains("the middle of a UTF-8 character"),
+        "{out:?}"
+    );
+    // Other errors get no such line.
+    let out = run(&mut h, "1/0");
+    assert_eq!(out.last().unwrap().0, LineKind::Error, "{out:?}");
+}

@@ -54,3 +54,10 @@ console-blocking = no timeout: { $way }
 console-waiting-more = … and { $n } more calls of this console waiting (each socket's row in the list says its own)
 console-waiting = { $name }.{ $op }() waiting, { $left } (Ctrl+C interrupts)
 console-running = running: { $what }
+# What a pitfall's exception means (src/pyrt/explained.rs PyHint), after Python's line.
+explain-str-not-bytes = send() and its kin take bytes, and this was a str (text).
+explain-str-not-bytes-hint = Encode it first: s.send('hello'.encode()) or s.send(b'hello'); and .decode() what recv() returns.
+explain-cut-utf8 = The bytes end in the middle of a UTF-8 character: on a stream, recv() may return part of a character, since TCP keeps no message boundaries.
+explain-cut-utf8-hint = Decode whole messages: collect the bytes until a message is complete (a length prefix, or a delimiter such as b'\n'), or decode with codecs.getincrementaldecoder('utf-8')().
+explain-not-utf8 = These bytes are not valid UTF-8 here: either a character was cut between two recv() calls (this starts with the rest of one), or the sender uses another encoding (GBK is common on Chinese Windows).
+explain-not-utf8-hint = Decode whole messages (collect a message's bytes first); if the sender uses GBK, data.decode('gbk').

@@ -53,3 +53,10 @@ console-blocking = 无超时：{ $way }
 console-waiting-more = ……还有 { $n } 个本控制台的调用在等待（列表中各套接字的行会分别显示）
 console-waiting = { $name }.{ $op }() 等待中，{ $left }（Ctrl+C 可中断）
 console-running = 正在运行：{ $what }
+# 一个常见陷阱的异常是什么意思（src/pyrt/explained.rs 的 PyHint），显示在 Python 那一行之后。
+explain-str-not-bytes = send() 一类的调用只接受 bytes，而这里传的是 str（文本）。
+explain-str-not-bytes-hint = 先编码：s.send('hello'.encode()) 或 s.send(b'hello')；recv() 返回的内容用 .decode() 解码。
+explain-cut-utf8 = 这些字节在一个 UTF-8 字符的中间结束：在流上，recv() 可能只返回一个字符的一部分，因为 TCP 不保留消息边界。
+explain-cut-utf8-hint = 解码完整的消息：先把字节收集到一条消息完整（用长度前缀或 b'\n' 这样的分隔符），或者用 codecs.getincrementaldecoder('utf-8')() 解码。
+explain-not-utf8 = 这些字节在这里不是有效的 UTF-8：可能是一个字符被两次 recv() 切开（这里开头是上一个字符的后半），也可能发送方用的是别的编码（中文 Windows 上常见 GBK）。
+explain-not-utf8-hint = 解码完整的消息（先收齐一条消息的字节）；如果发送方用 GBK，用 data.decode('gbk')。
