@@ -7,7 +7,7 @@ use socklab::engine::{SockState, SocketId};
 use socklab::ui::diagram::{self, ArrowKind};
 use socklab::ui::SocklabApp;
 
-use crate::console::{open_console, run_in, run_lines};
+use crate::console::{open_console, run_in, run_lines, srv_port, LISTENING_SRV};
 use crate::ui_common::*;
 
 /// Whether a text the window shows (a label's name or a plain label's value) passes.
@@ -1507,26 +1507,8 @@ fn a_new_clients_syn_goes_to_the_listener_not_a_reset_connection() {
         return;
     }
     open_console(&mut h);
-    run_lines(
-        &mut h,
-        0,
-        &[
-            "import socket",
-            "srv = socket.socket()",
-            "srv.bind(('127.0.0.1', 0))",
-            "srv.listen()",
-            "port = srv.getsockname()[1]",
-        ],
-    );
-    let port = {
-        let a = h.state();
-        let s = &a.state.sockets[&id_of(a, "srv")];
-        s.snapshot
-            .as_ref()
-            .and_then(|x| x.local.as_ref())
-            .and_then(|l| l.port())
-            .unwrap()
-    };
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    let port = srv_port(&h);
     let first = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     run_in(&mut h, 0, "conn, addr = srv.accept()");
     // A reset: the client closes with SO_LINGER 0.
@@ -1565,25 +1547,8 @@ fn a_new_clients_syn_goes_to_the_listener_not_a_reset_connection() {
 fn message_boundaries_with_a_peer_outside_the_window_show_this_sides_recvs() {
     let mut h = harness();
     open_console(&mut h);
-    run_lines(
-        &mut h,
-        0,
-        &[
-            "import socket",
-            "srv = socket.socket()",
-            "srv.bind(('127.0.0.1', 0))",
-            "srv.listen()",
-        ],
-    );
-    let port = {
-        let a = h.state();
-        let s = &a.state.sockets[&id_of(a, "srv")];
-        s.snapshot
-            .as_ref()
-            .and_then(|x| x.local.as_ref())
-            .and_then(|l| l.port())
-            .unwrap()
-    };
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    let port = srv_port(&h);
     let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     client.set_nodelay(true).unwrap();
     for m in [&b"one"[..], b"two", b"three"] {

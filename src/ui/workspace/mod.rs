@@ -162,6 +162,16 @@ impl SavedResponder {
 }
 
 impl SavedFamily {
+    /// The family as a workspace keeps it (None: one it cannot make again).
+    pub fn of(family: Family) -> Option<SavedFamily> {
+        match family {
+            Family::Inet => Some(SavedFamily::Inet),
+            Family::Inet6 => Some(SavedFamily::Inet6),
+            Family::Unix => Some(SavedFamily::Unix),
+            Family::Other(_) => None,
+        }
+    }
+
     pub fn family(self) -> Family {
         match self {
             SavedFamily::Inet => Family::Inet,
@@ -235,40 +245,20 @@ pub struct LeftOut {
 }
 
 impl UiState {
-    /// The peer a client whose connection ended could connect to again: a stream socket
-    /// of its own (not accepted, not listening) that had a peer and has none now.
-    pub fn reconnect_to(&self, id: crate::engine::SocketId) -> Option<&Endpoint> {
-        self.sockets.get(&id)?.reconnect_to()
-    }
-
     /// A workspace of one socket like `id` (its options, timeout, payload, bufsize),
-    /// connecting to the peer it had and receiving continuously.
+    /// connecting to the peer it had (SockView::reconnect_to) and receiving continuously.
     pub fn reconnection(&self, id: crate::engine::SocketId) -> Option<Workspace> {
-        let peer = self.reconnect_to(id)?;
         let s = self.sockets.get(&id)?;
-        let family = match s.info.family {
-            Family::Inet => SavedFamily::Inet,
-            Family::Inet6 => SavedFamily::Inet6,
-            Family::Unix => SavedFamily::Unix,
-            Family::Other(_) => return None,
-        };
-        let snap = s.snapshot.as_ref();
-        let timeout = match snap.map(|x| x.timeout) {
-            Some(Timeout::NonBlocking) => Some(0.0),
-            Some(Timeout::Secs(x)) => Some(x),
-            _ => None,
-        };
         let saved = SavedSocket {
-            family,
+            family: SavedFamily::of(s.info.family)?,
             kind: SavedKind::Stream,
-            connect: Some(Place::of(peer)?),
-            timeout,
+            connect: Some(Place::of(s.reconnect_to()?)?),
+            timeout: saved_timeout(s),
             options: options(s),
             // A device's replies are seen as they come, whatever the old socket did.
             auto_receive: true,
-            bufsize: s.form.bufsize.trim().parse().ok().filter(|n| *n != 1024),
-            payload: (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
-                .then(|| s.form.saved("")),
+            bufsize: saved_bufsize(s),
+            payload: saved_payload(s),
             ..Default::default()
         };
         Some(Workspace {
@@ -291,14 +281,9 @@ impl Workspace {
                 left.accepted += 1;
                 continue;
             }
-            let family = match s.info.family {
-                Family::Inet => SavedFamily::Inet,
-                Family::Inet6 => SavedFamily::Inet6,
-                Family::Unix => SavedFamily::Unix,
-                Family::Other(_) => {
-                    left.other.push(s.info.name.clone());
-                    continue;
-                }
+            let Some(family) = SavedFamily::of(s.info.family) else {
+                left.other.push(s.info.name.clone());
+                continue;
             };
             let kind = match s.info.kind {
                 Kind::Stream => SavedKind::Stream,
@@ -330,11 +315,6 @@ impl Workspace {
                 }),
                 _ => None,
             };
-            let timeout = match snap.map(|x| x.timeout) {
-                Some(Timeout::NonBlocking) => Some(0.0),
-                Some(Timeout::Secs(x)) => Some(x),
-                _ => None,
-            };
             // What was applied, not what the form says now (it may have changed since).
             let responder = snap
                 .and_then(|x| x.responder.as_ref())
@@ -351,8 +331,6 @@ impl Workspace {
                     },
                     rules: o.rules.clone(),
                 });
-            let payload = (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
-                .then(|| s.form.saved(""));
             sockets.push(SavedSocket {
                 name: Some(s.info.name.clone()),
                 family,
@@ -360,14 +338,14 @@ impl Workspace {
                 bind,
                 listen,
                 connect,
-                timeout,
+                timeout: saved_timeout(s),
                 options: options(s),
                 auto_accept: snap.is_some_and(|x| x.auto_accept),
                 auto_receive: snap.is_some_and(|x| x.auto_receive),
-                bufsize: s.form.bufsize.trim().parse().ok().filter(|n| *n != 1024),
+                bufsize: saved_bufsize(s),
                 max_clients: snap.and_then(|x| x.clients).and_then(|c| c.1),
                 responder,
-                payload,
+                payload: saved_payload(s),
                 groups: snap
                     .map(|x| {
                         x.groups
@@ -464,6 +442,26 @@ const OFF_UNTIL_SET: [&str; 7] = [
 
 /// The options a workspace sets again: what the window's inspector asked for (as asked),
 /// then those the kernel has on that are off until set, and a linger that is on.
+/// The socket's timeout as the kernel-side snapshot last said it (None: blocking).
+fn saved_timeout(s: &crate::ui::state::SockView) -> Option<f64> {
+    match s.snapshot.as_ref().map(|x| x.timeout) {
+        Some(Timeout::NonBlocking) => Some(0.0),
+        Some(Timeout::Secs(x)) => Some(x),
+        _ => None,
+    }
+}
+
+/// The page's bufsize, when not the default.
+fn saved_bufsize(s: &crate::ui::state::SockView) -> Option<usize> {
+    s.form.bufsize.trim().parse().ok().filter(|n| *n != 1024)
+}
+
+/// The page's payload, when there is one (a file to send counts).
+fn saved_payload(s: &crate::ui::state::SockView) -> Option<crate::ui::sending::SavedPayload> {
+    (s.form.mode == crate::payload::Mode::File || !s.form.payload.is_empty())
+        .then(|| s.form.saved(""))
+}
+
 fn options(s: &crate::ui::state::SockView) -> BTreeMap<String, i64> {
     let mut out: BTreeMap<String, i64> = s.asked.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     for r in s.snapshot.iter().flat_map(|x| &x.options) {
