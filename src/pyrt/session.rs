@@ -547,7 +547,7 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
 }
 
 /// Names the sockets held by the session's globals (from a signal, while a file runs).
-fn name_main(vm: &VirtualMachine) {
+pub(crate) fn name_main(vm: &VirtualMachine) {
     if let Some(globals) = MAIN.with(|m| m.borrow().clone()) {
         name_sockets(vm, &globals);
     }

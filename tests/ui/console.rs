@@ -1312,3 +1312,91 @@ fn a_str_sent_and_a_cut_character_are_explained() {
     let out = run(&mut h, "1/0");
     assert_eq!(out.last().unwrap().0, LineKind::Error, "{out:?}");
 }
+
+/// A name the program gives to one socket after another (`conn, addr = srv.accept()` in a
+/// loop) leaves no two rows alike: the sockets it held before are numbered in the order
+/// they were made, the one it holds now keeps it.
+#[test]
+fn a_name_given_again_numbers_the_sockets_it_held_before() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "a = socket.create_connection(srv.getsockname())",
+            "b = socket.create_connection(srv.getsockname())",
+            "c = socket.create_connection(srv.getsockname())",
+            "d = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "conn.close()",
+            "conn, addr = srv.accept()",
+            "first_open = conn",
+            "conn, addr = srv.accept()",
+        ],
+    );
+    let names = |a: &socklab::ui::SocklabApp| {
+        let mut v: Vec<(String, bool)> = a
+            .state
+            .sockets
+            .values()
+            .filter(|s| s.info.name.starts_with("conn") || s.info.name == "first_open")
+            .map(|s| (s.info.name.clone(), s.closed))
+            .collect();
+        v.sort();
+        v
+    };
+    let owned = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
+        list.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+    };
+    // The closed one is numbered; the one another name still holds goes by that name.
+    let settled = owned(&[("conn", false), ("conn (1)", true), ("first_open", false)]);
+    step_until(&mut h, "the names settled", |a| names(a) == settled);
+    // Rebinding the name drops the socket it held, which CPython closes.
+    run(&mut h, "del first_open");
+    run(&mut h, "conn, addr = srv.accept()");
+    let settled = owned(&[
+        ("conn", false),
+        ("conn (1)", true),
+        ("conn (2)", true),
+        ("first_open", true),
+    ]);
+    step_until(&mut h, "the third one numbered", |a| names(a) == settled);
+    step_until_drawn(&mut h, "the numbered rows", |h| {
+        row_drawn(h, "conn (1)") && row_drawn(h, "conn (2)")
+    });
+}
+
+/// A short file that closes its socket before the window's next look at its names (the
+/// tutorials' UDP client) shows it under its name all the same; run again, the earlier one
+/// is numbered.
+#[test]
+fn a_file_closing_its_socket_at_once_still_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quick.py");
+    std::fs::write(
+        &path,
+        "import socket\n\
+         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+         u.sendto(b'x', ('127.0.0.1', 9))\n\
+         u.close()\n",
+    )
+    .unwrap();
+    let mut h = harness();
+    open_console(&mut h);
+    type_into(&mut h, "file", &path.display().to_string());
+    let named = |a: &socklab::ui::SocklabApp, name: &str| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.closed && s.info.name == name)
+    };
+    click(&mut h, "Run file");
+    step_until(&mut h, "u closed under its name", |a| named(a, "u"));
+    step_until(&mut h, "the run ended", |a| !a.state.consoles[0].busy());
+    click(&mut h, "Run file");
+    step_until(&mut h, "both runs' u apart", |a| {
+        named(a, "u") && named(a, "u (1)")
+    });
+}

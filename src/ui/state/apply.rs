@@ -388,6 +388,7 @@ impl UiState {
             }
             Event::Renamed { id, name } => {
                 self.layout_version += 1;
+                self.make_way_for(id, &name);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.info.name = name;
                 }
@@ -399,6 +400,7 @@ impl UiState {
                     s.closed = true;
                     s.waiting.clear();
                 }
+                self.numbered_if_named_again(id);
             }
             Event::State {
                 id,
@@ -462,6 +464,53 @@ impl UiState {
                     });
                 }
             }
+        }
+    }
+
+    /// Another socket that went by `name` in the same program (the one a Python name held
+    /// before it was given to another: `conn, addr = s.accept()` in a loop) is numbered, in
+    /// the order they were made, so that no two rows or lanes read alike: conn (1),
+    /// conn (2), then conn, the socket the name holds now. So is a closed one of any
+    /// program; an open one of another console keeps its name, which its console uses.
+    fn make_way_for(&mut self, id: SocketId, name: &str) {
+        let same_program =
+            |other: SocketId| self.consoles.iter().any(|c| c.made(id) && c.made(other));
+        let before: Vec<SocketId> = self
+            .sockets
+            .iter()
+            .filter(|(other, s)| {
+                **other != id && s.info.name == name && (s.closed || same_program(**other))
+            })
+            .map(|(other, _)| *other)
+            .collect();
+        for other in before {
+            self.number(other, name);
+        }
+    }
+
+    /// A socket closing while an open one goes by its name (its program closed it after
+    /// giving the name to another, whose rename came first) is numbered as make_way_for
+    /// numbers it.
+    fn numbered_if_named_again(&mut self, id: SocketId) {
+        let Some(name) = self.sockets.get(&id).map(|s| s.info.name.clone()) else {
+            return;
+        };
+        if self
+            .sockets
+            .iter()
+            .any(|(other, s)| *other != id && !s.closed && s.info.name == name)
+        {
+            self.number(id, &name);
+        }
+    }
+
+    fn number(&mut self, id: SocketId, name: &str) {
+        let numbered = (1..)
+            .map(|k| format!("{name} ({k})"))
+            .find(|n| !self.sockets.values().any(|s| s.info.name == *n))
+            .unwrap_or_default();
+        if let Some(s) = self.sockets.get_mut(&id) {
+            s.info.name = numbered;
         }
     }
 
