@@ -295,7 +295,7 @@ fn a_client_handshakes_with_openssl_s_server_and_talks_both_ways() {
 /// What python3's ssl module says when it refuses the server's certificate.
 fn cpython_refusal(port: u16, ca: &Path, name: &str) -> String {
     let code = "import socket, ssl, sys
-ctx = ssl.create_default_context(cafile=sys.argv[2])
+ctx = ssl.create_default_context(cafile=sys.argv[2] or None)
 try:
     ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))), server_hostname=sys.argv[3])
     print('accepted')
@@ -378,6 +378,76 @@ fn a_wrong_name_and_an_expired_certificate_are_refused_with_cpythons_words() {
         assert_eq!(tls.chain[0].sha256, fingerprint(&c));
         d.close(s);
     }
+}
+
+/// The self-signed certificate a tester makes with `openssl req -x509` is a CA's (its
+/// basic constraints say so), which webpki refuses as a server's own before it looks for
+/// an issuer: refused as CPython refuses it, self-signed, with the hint for that.
+#[test]
+fn an_openssl_made_self_signed_certificate_is_refused_as_self_signed() {
+    if !have_openssl() || !have_python() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "30", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost", "-keyout"])
+        .arg(&k)
+        .arg("-out")
+        .arg(&c)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let text = Command::new("openssl")
+        .args(["x509", "-noout", "-text", "-in"])
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("CA:TRUE"),
+        "the case this test is about: a CA certificate"
+    );
+    let reference = s_server(&c, &k, &["-rev"]);
+    let cpython = cpython_refusal(reference.port, Path::new(""), "localhost");
+    let server = s_server(&c, &k, &["-rev"]);
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Stream);
+    d.connect(s, server.addr());
+    let e = d.err(
+        s,
+        Op::StartTls {
+            spec: client_spec("localhost", Verify::System),
+        },
+    );
+    assert_eq!(
+        e.kind,
+        ErrorKind::Tls {
+            failure: TlsFailure::SelfSigned
+        },
+        "{e}"
+    );
+    assert_eq!(
+        format!("SSLCertVerificationError: {}", e.python_message()),
+        cpython,
+        "socklab's words and CPython's"
+    );
+    let (why, hint) = e.explanation();
+    assert!(why.contains("signed by itself"), "{why}");
+    assert!(
+        hint.is_some_and(|h| h.contains("CA file") && h.contains("don't verify")),
+        "the hint names the ways on"
+    );
+    d.close(s);
 }
 
 #[test]

@@ -397,6 +397,22 @@ pub(super) fn failure_of(
             }
             CertificateError::UnknownIssuer if self_issued => TlsFailure::SelfSigned,
             CertificateError::UnknownIssuer => TlsFailure::UnknownIssuer,
+            // webpki refuses a CA certificate as the server's own before it looks for an
+            // issuer; OpenSSL does not care, and finds none it trusts (`openssl req -x509`
+            // makes such self-signed ones). A trusted one never gets here: a CA file's is
+            // pinned, and no system root serves a site.
+            CertificateError::Other(o)
+                if matches!(
+                    o.0.downcast_ref::<webpki::Error>(),
+                    Some(webpki::Error::CaUsedAsEndEntity)
+                ) =>
+            {
+                if self_issued {
+                    TlsFailure::SelfSigned
+                } else {
+                    TlsFailure::UnknownIssuer
+                }
+            }
             other => TlsFailure::Other {
                 message: format!("invalid certificate: {other:?}"),
             },
