@@ -57,6 +57,114 @@ pub enum Detail {
     /// EBADF after Python's close() from another thread: the call (with a timeout) went on
     /// until something happened or its timeout ran out, then found its socket gone.
     Released,
+    /// socklab itself does not do this on this socket now (OpError::refused).
+    Refused(Refusal),
+}
+
+/// What socklab refuses to do on a socket in the state the window put it in. Python never
+/// meets these on its own; their explanation says what is on and how to go on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Refusal {
+    /// recv while auto-receive takes every chunk.
+    AutoReceiving,
+    /// accept while auto-accept takes every connection.
+    AutoAccepting,
+    /// Auto-receive asked of a listener.
+    ListenerHasNoData,
+    /// A second send job.
+    SendJobRunning,
+    /// A responder on a stream socket that is not connected.
+    RespondUnconnected,
+    /// TLS on a socket that is not TCP.
+    TlsNotTcp,
+    /// TLS as the client on a listener.
+    TlsListenerAsClient,
+    /// TLS as the server on a connection whose auto-receive may have taken the client's
+    /// first handshake message.
+    TlsServerAutoReceiving,
+}
+
+impl Refusal {
+    /// CPython's class and the message the Python line carries (socklab's own, in English).
+    fn python(self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::AutoReceiving => (
+                "OSError",
+                "auto-receive is on: every chunk is already being received",
+            ),
+            Refusal::AutoAccepting => ("OSError", "auto-accept is on: it accepts every connection"),
+            Refusal::ListenerHasNoData => (
+                "OSError",
+                "a listening socket receives connections, not data: use auto-accept",
+            ),
+            Refusal::SendJobRunning => (
+                "OSError",
+                "a send job is already running on this socket: stop it first",
+            ),
+            Refusal::RespondUnconnected => (
+                "OSError",
+                "a stream socket answers once it is connected (or attach the responder to a listener)",
+            ),
+            Refusal::TlsNotTcp => ("OSError", "TLS runs on TCP sockets only"),
+            Refusal::TlsListenerAsClient => (
+                "ValueError",
+                "a listener's connections are the server's side: start TLS as the server",
+            ),
+            Refusal::TlsServerAutoReceiving => (
+                "OSError",
+                "auto-receive is on: the client's first handshake message may already have been taken as data",
+            ),
+        }
+    }
+
+    const ALL: [Refusal; 8] = [
+        Refusal::AutoReceiving,
+        Refusal::AutoAccepting,
+        Refusal::ListenerHasNoData,
+        Refusal::SendJobRunning,
+        Refusal::RespondUnconnected,
+        Refusal::TlsNotTcp,
+        Refusal::TlsListenerAsClient,
+        Refusal::TlsServerAutoReceiving,
+    ];
+
+    fn explanation(self) -> (String, String) {
+        let (why, hint) = self.keys();
+        (crate::i18n::text(why, None), crate::i18n::text(hint, None))
+    }
+
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::AutoReceiving => (
+                "errors-refused-auto-receiving",
+                "errors-refused-auto-receiving-hint",
+            ),
+            Refusal::AutoAccepting => (
+                "errors-refused-auto-accepting",
+                "errors-refused-auto-accepting-hint",
+            ),
+            Refusal::ListenerHasNoData => (
+                "errors-refused-listener-data",
+                "errors-refused-listener-data-hint",
+            ),
+            Refusal::SendJobRunning => ("errors-refused-send-job", "errors-refused-send-job-hint"),
+            Refusal::RespondUnconnected => {
+                ("errors-refused-respond", "errors-refused-respond-hint")
+            }
+            Refusal::TlsNotTcp => (
+                "errors-refused-tls-not-tcp",
+                "errors-refused-tls-not-tcp-hint",
+            ),
+            Refusal::TlsListenerAsClient => (
+                "errors-refused-tls-listener",
+                "errors-refused-tls-listener-hint",
+            ),
+            Refusal::TlsServerAutoReceiving => (
+                "errors-refused-tls-auto-receiving",
+                "errors-refused-tls-auto-receiving-hint",
+            ),
+        }
+    }
 }
 
 /// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table.
@@ -292,6 +400,16 @@ impl OpError {
         }
     }
 
+    /// What socklab refuses to do on this socket now (Refusal), as the Python line and its
+    /// explanation say it.
+    pub fn refused(op: &'static str, why: Refusal) -> Self {
+        let (class, message) = why.python();
+        OpError {
+            detail: Detail::Refused(why),
+            ..OpError::python(op, class, message)
+        }
+    }
+
     /// socklab's own failure while running `op`: the socket's worker ended and closed it.
     /// The call was interrupted (Op::Interrupt) while it waited: Python's
     /// KeyboardInterrupt, nothing done.
@@ -413,7 +531,13 @@ impl OpError {
                 Some(t!("errors-timeout-hint")),
             ),
             ErrorKind::Gai { .. } => (t!("errors-gai"), Some(t!("errors-gai-hint"))),
-            ErrorKind::Python { .. } => (t!("errors-python"), None),
+            ErrorKind::Python { .. } => match self.detail {
+                Detail::Refused(r) => {
+                    let (why, hint) = r.explanation();
+                    (why, Some(hint))
+                }
+                _ => (t!("errors-python"), None),
+            },
             ErrorKind::Internal { .. } => (
                 t!("errors-internal", op = op),
                 Some(t!("errors-internal-hint")),
@@ -791,6 +915,22 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refusal_is_explained_in_both_languages() {
+        for r in Refusal::ALL {
+            let (why, hint) = r.keys();
+            for lang in [crate::i18n::Lang::En, crate::i18n::Lang::ZhCn] {
+                for key in [why, hint] {
+                    let text = crate::i18n::text_in(lang, key);
+                    assert!(!text.is_empty() && text != key, "{r:?} {lang:?} {key}");
+                }
+            }
+            let e = OpError::refused("recv", r);
+            assert_eq!(e.explanation().1, Some(crate::i18n::text(hint, None)));
+            assert_ne!(e.explanation().0, t!("errors-python"));
+        }
+    }
 
     #[test]
     fn python_lines_match_cpython() {

@@ -37,7 +37,7 @@ pub use client::Client;
 pub use command::{
     Command, Create, How, Op, OptValue, ReqId, SendJob, SendSource, SocketId, Timeout,
 };
-pub use errors::{ErrorKind, OpError};
+pub use errors::{Detail, ErrorKind, OpError, Refusal};
 pub use event::{
     Chunk, Counters, Direction, Event, Progress, Reply, Snapshot, SockState, SocketInfo,
 };

@@ -484,6 +484,76 @@ fn dont_verify_goes_on_and_says_what_checking_would_have_found() {
     );
 }
 
+/// A client's handshake with auto-receive already on (the window's quick start turns it
+/// on first): the handshake begins with the client's own message, and auto-receive takes
+/// the plaintext after it. A server's side on such a connection is refused, and says why.
+#[test]
+fn auto_receive_on_before_tls_gets_the_plaintext_and_a_server_side_says_why_not() {
+    if !have_openssl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (c, k) = cert(dir.path(), &["localhost"], false);
+    let server = s_server(&c, &k, &["-rev"]);
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Stream);
+    d.connect(s, server.addr());
+    let auto = Op::AutoReceive {
+        on: true,
+        bufsize: 65536,
+    };
+    d.ok(s, auto.clone());
+    d.ok(
+        s,
+        Op::StartTls {
+            spec: client_spec("localhost", Verify::Off),
+        },
+    );
+    d.ok(
+        s,
+        Op::SendAll {
+            data: b"abc\n".to_vec(),
+            flags: 0,
+        },
+    );
+    let mut got = Vec::new();
+    d.wait_for("the reversed line, decrypted", |e| {
+        if let Event::Data { id, chunk } = e {
+            if *id == s {
+                got.extend_from_slice(&chunk.data);
+            }
+        }
+        got.ends_with(b"cba\n")
+    });
+    assert!(got.ends_with(b"cba\n"), "plaintext, not records: {got:?}");
+    d.close(s);
+
+    let (l, addr) = d.listener(Family::Inet);
+    let cl = d.create(Family::Inet, Kind::Stream);
+    d.connect(cl, addr);
+    let (conn, _) = d.accept(l);
+    d.ok(conn, auto);
+    let e = d.err(
+        conn,
+        Op::StartTls {
+            spec: TlsSpec::Server {
+                cert: CertSource::SelfSigned,
+                alpn: Vec::new(),
+            },
+        },
+    );
+    assert_eq!(
+        e.detail,
+        socklab::engine::Detail::Refused(socklab::engine::Refusal::TlsServerAutoReceiving)
+    );
+    let (why, hint) = e.explanation();
+    assert!(why.contains("handshake message"), "{why}");
+    assert!(hint.is_some_and(|h| h.contains("listener")));
+    for id in [conn, cl, l] {
+        d.close(id);
+    }
+}
+
 #[test]
 fn a_server_side_answers_python_and_openssl_s_client() {
     if !have_openssl() || !have_python() {

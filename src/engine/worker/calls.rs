@@ -364,11 +364,7 @@ impl Worker {
         from: bool,
     ) -> OpResult {
         if self.auto.auto_recv.is_some() {
-            return Err(OpError::python(
-                op,
-                "OSError",
-                "auto-receive is on: every chunk is already being received",
-            ));
+            return Err(OpError::refused(op, Refusal::AutoReceiving));
         }
         // recv(0) is b'' at once, the socket untouched (a datagram stays queued), as in
         // CPython; recvfrom(0) does call the kernel.

@@ -187,11 +187,7 @@ impl Worker {
             }
             Op::Accept => {
                 if self.auto.auto_accept.is_some() {
-                    return Err(OpError::python(
-                        name,
-                        "OSError",
-                        "auto-accept is on: it accepts every connection",
-                    ));
+                    return Err(OpError::refused(name, Refusal::AutoAccepting));
                 }
                 self.accept(req, false)
             }
@@ -272,11 +268,7 @@ impl Worker {
             Op::FileNo => Ok(Reply::Int(self.sock.as_raw_fd() as i64)),
             Op::AutoReceive { on, bufsize } => {
                 if on && self.state == SockState::Listening {
-                    return Err(OpError::python(
-                        name,
-                        "OSError",
-                        "a listening socket receives connections, not data: use auto-accept",
-                    ));
+                    return Err(OpError::refused(name, Refusal::ListenerHasNoData));
                 }
                 self.auto.auto_recv = on.then_some(bufsize.clamp(1, MAX_RECV));
                 self.auto.eof = false;

@@ -91,11 +91,7 @@ impl Worker {
     pub(super) fn start_job(&mut self, req: ReqId, spec: SendJob) -> Result<(), OpError> {
         const OP: &str = "send_job";
         if self.job.is_some() {
-            return Err(OpError::python(
-                OP,
-                "OSError",
-                "a send job is already running on this socket: stop it first",
-            ));
+            return Err(OpError::refused(OP, crate::engine::Refusal::SendJobRunning));
         }
         let to = match &spec.to {
             Some(a) => Some((a.resolve(self.family, "sendto")?, a.to_string())),

@@ -19,7 +19,7 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use super::addr::{getaddrinfo_full, AddrSpec, Endpoint, Family, Kind};
 use super::bytes::Bytes;
 use super::command::{Command, Create, How, Op, OptValue, ReqId, SocketId, Timeout};
-use super::errors::{ErrorKind, OpError};
+use super::errors::{ErrorKind, OpError, Refusal};
 use super::event::{
     Chunk, Counters, Direction, Event, Permit, Reply, Snapshot, SockState, SocketInfo,
 };

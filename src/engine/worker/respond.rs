@@ -122,10 +122,9 @@ impl Worker {
             && spec.is_some()
             && !matches!(self.state, SockState::Connected | SockState::HalfClosed)
         {
-            return Err(OpError::python(
+            return Err(OpError::refused(
                 "respond",
-                "OSError",
-                "a stream socket answers once it is connected (or attach the responder to a listener)",
+                crate::engine::Refusal::RespondUnconnected,
             ));
         }
         let open = self.kind == Kind::Stream && spec.is_some();

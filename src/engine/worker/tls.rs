@@ -11,19 +11,11 @@ impl Worker {
     pub(super) fn start_tls(&mut self, req: ReqId, spec: TlsSpec) -> OpResult {
         const OP: &str = "wrap_socket";
         if self.kind != Kind::Stream || self.family == Family::Unix {
-            return Err(OpError::python(
-                OP,
-                "OSError",
-                "TLS runs on TCP sockets only",
-            ));
+            return Err(OpError::refused(OP, Refusal::TlsNotTcp));
         }
         if self.state == SockState::Listening {
             let TlsSpec::Server { cert, alpn } = &spec else {
-                return Err(OpError::python(
-                    OP,
-                    "ValueError",
-                    "a listener's connections are the server's side: start TLS as the server",
-                ));
+                return Err(OpError::refused(OP, Refusal::TlsListenerAsClient));
             };
             self.tls_server = Some(tls::server_config(cert, alpn, OP)?);
             self.publish(true);
@@ -33,12 +25,11 @@ impl Worker {
             // As CPython's wrap_socket of an unconnected socket then do_handshake.
             return Err(OpError::os(OP, None, libc::ENOTCONN));
         }
-        if self.auto.auto_recv.is_some() {
-            return Err(OpError::python(
-                OP,
-                "OSError",
-                "auto-receive is on: turn it off first, or bytes meant for the handshake would be taken as data",
-            ));
+        // A client's handshake begins with its own message, and every record is read
+        // through the session from here on, auto-receive's too; a server's begins with the
+        // client's, which auto-receive may have taken as data already.
+        if self.auto.auto_recv.is_some() && matches!(spec, TlsSpec::Server { .. }) {
+            return Err(OpError::refused(OP, Refusal::TlsServerAutoReceiving));
         }
         // A socket that speaks TLS already (a connection its listener's TLS accepted) only
         // finishes its handshake, as do_handshake() does.
