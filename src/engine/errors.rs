@@ -117,6 +117,7 @@ impl Refusal {
         }
     }
 
+    #[cfg(test)]
     const ALL: [Refusal; 8] = [
         Refusal::AutoReceiving,
         Refusal::AutoAccepting,
