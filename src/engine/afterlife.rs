@@ -138,6 +138,7 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         return Some(());
     }
     let shared = shared.upgrade()?;
+    let at = Instant::now();
     let v4 = followed
         .iter()
         .any(|f| f.watch.local.is_ipv4())
@@ -185,6 +186,7 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
                     id: f.watch.id,
                     state: Some(e.state),
                     time_left,
+                    at,
                 });
             }
             Some(_) => {}
@@ -193,6 +195,7 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
                     id: f.watch.id,
                     state: None,
                     time_left: None,
+                    at,
                 });
                 return false;
             }

@@ -343,6 +343,8 @@ pub enum Event {
         id: SocketId,
         state: Option<crate::engine::inspect::TcpState>,
         time_left: Option<Duration>,
+        /// When the kernel's table said so (the state may have begun up to a look earlier).
+        at: Instant,
     },
 }
 

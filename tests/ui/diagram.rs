@@ -23,7 +23,15 @@ fn id_of(a: &SocklabApp, name: &str) -> SocketId {
         .values()
         .find(|s| s.info.name == name)
         .map(|s| s.info.id)
-        .unwrap_or_else(|| panic!("no socket named {name}"))
+        .unwrap_or_else(|| {
+            let all: Vec<(u64, &str, bool)> = a
+                .state
+                .sockets
+                .values()
+                .map(|s| (s.info.id.0, s.info.name.as_str(), s.closed))
+                .collect();
+            panic!("no socket named {name}: {all:?}")
+        })
 }
 
 /// srv listening, cli connected to it, conn accepted, from the console.
@@ -1094,6 +1102,72 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     assert!(first < syn, "the client's first row {first}, its SYN {syn}");
     assert!(send < psh, "send {send}, its bytes' segment {psh}");
     assert!(close < fin, "close() {close}, its FIN {fin}");
+}
+
+/// A state the kernel's table gave after a close is placed when it was read, not when the
+/// window heard of it: the client's FIN_WAIT, read as it closed, comes before the server's
+/// FIN sent 0.3 s later, though the window hears of both in the same frame.
+#[test]
+fn a_kernel_state_after_close_is_placed_when_it_was_read() {
+    use socklab::engine::inspect::{tcp_lookup, TcpState};
+    let mut h = harness();
+    click(&mut h, "Sequence diagram");
+    if !capture_runs(&mut h, "the close's segments") {
+        return;
+    }
+    connect(&mut h);
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Sequence diagram");
+    run_in(&mut h, 0, "import time");
+    let out = run_in(&mut h, 0, "cli.getsockname()[1], cli.getpeername()[1]");
+    let ports: Vec<u16> = out
+        .last()
+        .unwrap()
+        .1
+        .trim_matches(|c| c == '(' || c == ')')
+        .split(", ")
+        .map(|p| p.parse().unwrap())
+        .collect();
+    let at = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let (local, peer) = (at(ports[0]), at(ports[1]));
+    // The window draws nothing while the closes happen: it waits on the kernel itself.
+    crate::console::enter_in(&mut h, 0, "cli.close(); time.sleep(0.3); conn.close()");
+    let until = std::time::Instant::now() + DEADLINE;
+    while !tcp_lookup(local, peer)
+        .flatten()
+        .is_some_and(|e| e.state == TcpState::TimeWait)
+    {
+        assert!(
+            std::time::Instant::now() < until,
+            "the client's side never reached TIME_WAIT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let order = |a: &SocklabApp| {
+        let cli = id_of(a, "cli");
+        let lanes = diagram::lanes(&a.state, Some(cli));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        let cli = lanes.iter().position(|l| *l == cli)?;
+        let conn = lanes.iter().position(|l| *l == id_of(a, "conn"))?;
+        let kernel = d
+            .rows
+            .iter()
+            .position(|r| r.lane == cli && r.text.starts_with("kernel: FIN_WAIT"))?;
+        let fin = d
+            .arrows
+            .iter()
+            .find(|x| x.kind == ArrowKind::Segment && x.from == conn && x.label.contains("FIN"))
+            .map(|x| x.from_row)?;
+        Some((kernel, fin))
+    };
+    step_until(&mut h, "the client's FIN_WAIT and the server's FIN", |a| {
+        order(a).is_some()
+    });
+    let (kernel, fin) = order(h.state()).unwrap();
+    assert!(
+        kernel < fin,
+        "FIN_WAIT read at row {kernel}, the server's FIN at {fin}"
+    );
 }
 
 /// A recv that raised ConnectionResetError comes before the state it put its socket in:

@@ -38,7 +38,9 @@ impl UiState {
             Event::Failed {
                 error, at, elapsed, ..
             } => began(error.op, at, elapsed),
-            Event::Created { at, .. } | Event::State { at, .. } => Some(*at),
+            Event::Created { at, .. } | Event::State { at, .. } | Event::Afterlife { at, .. } => {
+                Some(*at)
+            }
             Event::Data { chunk, .. } => self.story.instant_of(chunk.at),
             _ => None,
         };
@@ -443,6 +445,7 @@ impl UiState {
                 id,
                 state,
                 time_left,
+                ..
             } => {
                 self.story.kernel(id, state);
                 let name = self.name_of(id);
