@@ -49,12 +49,20 @@ pub fn pieces(kind: crate::engine::Kind, n: u64) -> String {
     }
 }
 
-/// What ends a call that waits on a socket; `timed`: the socket has a timeout (without
-/// one, what else ends a TCP connect or a send is the kernel's own giving up); `unix`: a
-/// Unix socket's connect waits for room in the listener's queue, and is never given up.
-pub fn way_out(op: &str, timed: bool, unix: bool) -> String {
+/// What ends a call that waits on socket `info`; `timed`: the socket has a timeout
+/// (without one, what else ends a TCP connect or a send is the kernel's own giving up). A
+/// Unix socket's connect waits for room in the listener's queue, and is never given up; a
+/// stream's recv also ends with its peer's end of the connection.
+pub fn way_out(op: &str, timed: bool, info: &crate::engine::SocketInfo) -> String {
+    let unix = info.family == crate::engine::Family::Unix;
     match (op, timed) {
-        (op, _) if crate::engine::command::receives(op) => t!("inspector-way-out-recv"),
+        (op, _) if crate::engine::command::receives(op) => {
+            if info.kind == crate::engine::Kind::Stream {
+                t!("inspector-way-out-recv")
+            } else {
+                t!("inspector-way-out-recv-datagram")
+            }
+        }
         ("accept", _) => t!("inspector-way-out-accept"),
         ("connect" | "connect_ex", false) if unix => t!("inspector-way-out-connect-unix"),
         ("connect" | "connect_ex", true) => t!("inspector-way-out-connect-timed"),

@@ -972,7 +972,7 @@ fn a_timeout_is_said_as_one_and_the_next_wait_is_not_shown_failed() {
     // The console's line says what ends this call's wait, not every call's.
     step_until_drawn(&mut h, "the console saying what ends the recv", |h| {
         h.query_by_label_contains(
-            "c.recv() waiting, no timeout: data arriving, shutdown(SHUT_RD) or the close button ends it",
+            "c.recv() waiting, no timeout: data arriving, the peer closing the connection (b''), or the close button ends it (shutdown(SHUT_RD) too)",
         )
         .is_some()
     });

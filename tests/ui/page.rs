@@ -89,7 +89,7 @@ fn a_blocked_call_shows_on_its_row_and_beside_its_button() {
     click(&mut h, "recv");
     step_until_drawn(&mut h, "the blocked recv beside its button", |h| {
         h.query_by_label(
-            "recv blocked (no timeout): data arriving, shutdown(SHUT_RD) or the close button ends it",
+            "recv blocked (no timeout): data arriving, the peer closing the connection (b''), or the close button ends it (shutdown(SHUT_RD) too)",
         )
         .is_some()
     });

@@ -24,7 +24,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         datagrams(ui, s);
         return;
     }
-    ui.label(RichText::new(t!("diagram-boundaries-about")).weak());
+    // What the view teaches, in text as readable as the rest (not a faint aside).
+    ui.label(t!("diagram-boundaries-about"));
     let pair = state
         .selected
         .and_then(|id| Some((id, diagram::connected_peer(state, id)?)));
@@ -289,7 +290,8 @@ const MAX_DATAGRAMS: usize = 500;
 /// drops the rest of a datagram). Bars to one scale, the largest datagram full width.
 fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
     use crate::engine::Direction;
-    ui.label(RichText::new(t!("diagram-datagrams-about")).weak());
+    // What the view teaches, in text as readable as the rest (not a faint aside).
+    ui.label(t!("diagram-datagrams-about"));
     let rows: Vec<_> = s.traffic.iter().collect();
     let rows = &rows[rows.len().saturating_sub(MAX_DATAGRAMS)..];
     let waiting = waiting(s);

@@ -488,11 +488,7 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
             ),
             None => t!(
                 "console-blocking",
-                way = crate::ui::explain::way_out(
-                    w.op,
-                    false,
-                    view.info.family == crate::engine::Family::Unix
-                )
+                way = crate::ui::explain::way_out(w.op, false, &view.info)
             ),
         };
         ui.add(

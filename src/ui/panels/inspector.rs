@@ -173,7 +173,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             // Linux counts it full past the backlog, so backlog + 1 connections wait.
             if let Some((q, backlog)) = snap.tcp.as_ref().and_then(|t| t.accept_queue()) {
                 if q > backlog && !closed {
-                    crate::ui::widgets::field_hint(
+                    crate::ui::widgets::warning_label(
                         ui,
                         &t!(
                             "inspector-accept-full",

@@ -668,8 +668,7 @@ fn call_status(
     let now = std::time::Instant::now();
     for w in s.waiting.iter().filter(|w| ops.contains(&w.op)) {
         let what = w.text(now);
-        let unix = s.info.family == Family::Unix;
-        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some(), unix);
+        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some(), &s.info);
         let others: Vec<&str> = s
             .waiting
             .iter()
