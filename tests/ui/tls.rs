@@ -151,3 +151,127 @@ fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {
                 .is_some()
     });
 }
+
+/// A TLS client whose server ended the connection reconnects with its TLS (the row as it
+/// was, the handshake done again, auto-receive reading the plaintext); a workspace keeps
+/// both ends' TLS and starts it again when opened.
+#[test]
+fn reconnect_and_a_workspace_keep_a_sockets_tls() {
+    use socklab::engine::SockState;
+    use socklab::ui::state::TlsVerify;
+    use socklab::ui::workspace::{Place, Workspace};
+    let mut h = harness();
+    let l = new_socket(&mut h, Kind::Stream);
+    select_id(&mut h, l);
+    click(&mut h, "bind");
+    click(&mut h, "listen");
+    open_tls(&mut h);
+    step_until_drawn(&mut h, "the listener's TLS row", |h| {
+        h.query_by_label("start TLS for its connections").is_some()
+    });
+    click(&mut h, "start TLS for its connections");
+    step_until(&mut h, "the listener's server side", |a| {
+        a.state.sockets[&l]
+            .snapshot
+            .as_ref()
+            .is_some_and(|x| x.tls.is_some())
+    });
+    click(&mut h, "auto-accept");
+    let port = h.state().state.sockets[&l]
+        .local()
+        .and_then(|e| e.port())
+        .unwrap();
+    let c = client(&mut h, port);
+    pick_in(&mut h, "check the certificate", "don't verify");
+    click(&mut h, "start TLS");
+    let handshaken = |a: &socklab::ui::SocklabApp, id: SocketId| {
+        a.state.sockets[&id]
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.tls.as_ref())
+            .is_some_and(|t| t.version.is_some())
+    };
+    step_until(&mut h, "the handshake done", |a| handshaken(a, c));
+
+    // Kept by a workspace: the client's row, the listener's side.
+    let (mut ws, _) = Workspace::of(&h.state().state);
+    let saved_c = ws.sockets.iter().find(|s| s.connect.is_some()).unwrap();
+    let t = saved_c.tls.as_ref().expect("the client's TLS kept");
+    assert!(!t.server && t.verify == TlsVerify::Off && t.server_name == "localhost");
+    let saved_l = ws.sockets.iter().find(|s| s.listen.is_some()).unwrap();
+    assert!(saved_l.tls.as_ref().is_some_and(|t| t.server));
+    let text = ws.to_toml().unwrap();
+    assert!(text.contains("verify = \"off\""), "{text}");
+    assert_eq!(Workspace::parse(&text).unwrap(), ws);
+
+    // The server ends the connection: the client reconnects, TLS and all.
+    let accepted = |a: &socklab::ui::SocklabApp| {
+        a.state
+            .sockets
+            .values()
+            .find(|s| s.info.parent == Some(l) && !s.closed)
+            .map(|s| s.info.id)
+    };
+    step_until(&mut h, "the accepted connection", |a| accepted(a).is_some());
+    let conn = accepted(h.state()).unwrap();
+    act(
+        &mut h,
+        Action::Call {
+            id: conn,
+            op: Op::Close,
+        },
+    );
+    step_until(&mut h, "the client sees the end", |a| {
+        a.state.sockets[&c].state() == SockState::HalfClosed
+            && a.state.sockets[&c].reconnect_to().is_some()
+    });
+    select_id(&mut h, c);
+    step_until_drawn(&mut h, "the reconnect button", |h| {
+        h.query_by_label("reconnect").is_some()
+    });
+    click(&mut h, "reconnect");
+    step_until(&mut h, "a new socket over TLS, receiving", |a| {
+        a.state.selected_view().is_some_and(|s| {
+            s.info.id != c
+                && handshaken(a, s.info.id)
+                && s.snapshot.as_ref().is_some_and(|x| x.auto_receive)
+        })
+    });
+    assert_eq!(selected(&h).form.tls.verify, TlsVerify::Off);
+
+    // Opened in another window: the listener on a port of its own, the client connecting
+    // to it by name, both with TLS started again.
+    for s in ws.sockets.iter_mut() {
+        if s.listen.is_some() {
+            s.bind = Some(Place::Inet {
+                host: "127.0.0.1".into(),
+                port: 0,
+            });
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tls.toml");
+    std::fs::write(&path, ws.to_toml().unwrap()).unwrap();
+    let mut other = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| {
+            socklab::ui::SocklabApp::with_startup(
+                cc,
+                Box::new(socklab::ui::dialogs::ScriptedDialogs::default()),
+                socklab::ui::app::Startup {
+                    workspace: Some(path.clone()),
+                    ..Default::default()
+                },
+            )
+        });
+    step_until(&mut other, "the opened client's handshake", |a| {
+        a.state.sockets.values().any(|s| {
+            s.snapshot
+                .as_ref()
+                .and_then(|x| x.tls.as_ref())
+                .is_some_and(|t| {
+                    t.version.is_some() && t.side == socklab::engine::tls::TlsSide::Client
+                })
+        })
+    });
+}

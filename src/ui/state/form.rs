@@ -160,8 +160,10 @@ impl Form {
     }
 }
 
-/// How a client checks the server's certificate, as the TLS row offers it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How a client checks the server's certificate, as the TLS row offers it (and a
+/// workspace keeps it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TlsVerify {
     #[default]
     System,

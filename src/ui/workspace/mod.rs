@@ -85,6 +85,90 @@ pub struct SavedSocket {
     /// Multicast groups joined (UDP).
     #[serde(default, rename = "group", skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<SavedGroup>,
+    /// TLS, started once it is connected (a client) or listening (a server's side for the
+    /// connections it accepts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<SavedTls>,
+}
+
+/// A socket's TLS row, as it was when its session started.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedTls {
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub server: bool,
+    /// The server's name a client asks for (SNI, and the name its certificate must carry).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub server_name: String,
+    /// ALPN protocols, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub alpn: String,
+    #[serde(default)]
+    pub verify: crate::ui::state::TlsVerify,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ca_file: String,
+    /// A server's certificate and key files (none: one made for localhost).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cert: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    /// Only the page's row is filled in, TLS not started (a reconnection after a refused
+    /// handshake: the person changes the row first). Never in a file.
+    #[serde(skip)]
+    pub row_only: bool,
+}
+
+impl SavedTls {
+    pub fn of(f: &crate::ui::state::TlsForm) -> SavedTls {
+        SavedTls {
+            server: f.server,
+            server_name: if f.server {
+                String::new()
+            } else {
+                f.name.clone()
+            },
+            alpn: f.alpn.clone(),
+            verify: f.verify,
+            ca_file: f.ca.clone(),
+            cert: if f.own_files {
+                f.cert.clone()
+            } else {
+                String::new()
+            },
+            key: if f.own_files {
+                f.key.clone()
+            } else {
+                String::new()
+            },
+            row_only: false,
+        }
+    }
+
+    pub fn form(&self) -> crate::ui::state::TlsForm {
+        let d = crate::ui::state::TlsForm::default();
+        crate::ui::state::TlsForm {
+            server: self.server,
+            name: if self.server_name.is_empty() {
+                d.name
+            } else {
+                self.server_name.clone()
+            },
+            alpn: self.alpn.clone(),
+            verify: self.verify,
+            ca: self.ca_file.clone(),
+            own_files: !self.cert.is_empty() || !self.key.is_empty(),
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+        }
+    }
+}
+
+/// The TLS a socket's page started, if its session did not fail (a refused handshake is
+/// not started again as it was).
+fn saved_tls(s: &crate::ui::state::SockView) -> Option<SavedTls> {
+    let tls = s.snapshot.as_ref()?.tls.as_ref()?;
+    let mut saved = SavedTls::of(&s.form.tls);
+    saved.row_only = tls.failure.is_some();
+    Some(saved)
 }
 
 /// A multicast group joined, on an interface ("" for the kernel's choice).
@@ -255,10 +339,12 @@ impl UiState {
             connect: Some(Place::of(s.reconnect_to()?)?),
             timeout: saved_timeout(s),
             options: options(s),
-            // A device's replies are seen as they come, whatever the old socket did.
+            // A device's replies are seen as they come, whatever the old socket did (over
+            // TLS too: auto-receive reads the plaintext after the handshake).
             auto_receive: true,
             bufsize: saved_bufsize(s),
             payload: saved_payload(s),
+            tls: saved_tls(s),
             ..Default::default()
         };
         Some(Workspace {
@@ -357,6 +443,8 @@ impl Workspace {
                             .collect()
                     })
                     .unwrap_or_default(),
+                // A refused handshake is not kept: the file starts what worked.
+                tls: saved_tls(s).filter(|t| !t.row_only),
             });
         }
         (

@@ -10,7 +10,7 @@ use crate::engine::{Engine, Op, ReqId, SockState, SocketId, Timeout};
 use crate::t;
 use crate::ui::state::{Action, UiState};
 
-use super::{Place, SavedSocket, Workspace};
+use super::{Place, SavedKind, SavedSocket, Workspace};
 
 /// Where the workspace being opened came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -272,6 +272,9 @@ impl UiState {
         if let Some(p) = &saved.payload {
             s.form.load(p);
         }
+        if let Some(t) = &saved.tls {
+            s.form.tls = t.form();
+        }
     }
 
     /// Options, bind, listen, responder, auto modes; the stage it is in after them, and
@@ -363,6 +366,21 @@ impl UiState {
                 interface: g.interface.clone(),
             })
             .collect();
+        // TLS first: a client's handshake once connected, before its timeout is set (the
+        // handshake waits as the window's sockets do); a listener's server side before its
+        // first connection is accepted.
+        if let Some(t) = saved.tls.as_ref().filter(|t| !t.row_only) {
+            let fits = if t.server {
+                saved.listen.is_some()
+            } else {
+                saved.connect.is_some() && saved.kind == SavedKind::Stream
+            };
+            match t.form().spec() {
+                Ok(spec) if fits => ops.push(Op::StartTls { spec }),
+                Ok(_) => self.say(id, t!("workspace-file-tls-where")),
+                Err(why) => self.say(id, why),
+            }
+        }
         if let Some(r) = &saved.responder {
             match crate::serve::build(&r.name, &r.options()) {
                 Ok(spec) => ops.push(Op::Respond {
