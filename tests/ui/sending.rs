@@ -562,3 +562,63 @@ fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
             .is_some_and(|s| s.traffic.iter().any(|r| r.data == b"hello"))
     });
 }
+
+/// A client whose peer ended the connection is still that peer's client in a workspace:
+/// saved with where it connected and its repeat settings, it connects again when the file
+/// is opened, the row as it was.
+#[test]
+fn a_workspace_keeps_an_ended_clients_peer_and_its_repeat_row() {
+    use socklab::ui::workspace::{Place, Workspace};
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut h = harness();
+    connect_tcp(&mut h, port);
+    let old = selected(&h).info.id;
+    {
+        let form = &mut h.state_mut().state.sockets.get_mut(&old).unwrap().form;
+        form.repeat.interval_ms = "100".into();
+        form.repeat.forever = true;
+    }
+    let (first, _) = server.accept().unwrap();
+    drop(first);
+    step_until(&mut h, "the peer's end seen", |a| {
+        a.state.sockets[&old].reconnect_to().is_some()
+    });
+    let (ws, _) = Workspace::of(&h.state().state);
+    let saved = ws.sockets.iter().find(|s| s.repeat.is_some()).unwrap();
+    assert_eq!(
+        saved.connect,
+        Some(Place::Inet {
+            host: "127.0.0.1".into(),
+            port
+        })
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ended.toml");
+    std::fs::write(&path, ws.to_toml().unwrap()).unwrap();
+    let mut other = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| {
+            socklab::ui::SocklabApp::with_startup(
+                cc,
+                Box::new(socklab::ui::dialogs::ScriptedDialogs::default()),
+                socklab::ui::app::Startup {
+                    workspace: Some(path.clone()),
+                    ..Default::default()
+                },
+            )
+        });
+    server.set_nonblocking(true).unwrap();
+    let again = std::cell::RefCell::new(None);
+    step_until(&mut other, "connected again, its row as it was", |a| {
+        let mut taken = again.borrow_mut();
+        if taken.is_none() {
+            *taken = server.accept().ok().map(|(c, _)| c);
+        }
+        a.state.sockets.values().any(|s| {
+            s.state() == SockState::Connected
+                && s.form.repeat.interval_ms == "100"
+                && s.form.repeat.forever
+        })
+    });
+}

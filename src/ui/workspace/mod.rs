@@ -89,6 +89,56 @@ pub struct SavedSocket {
     /// connections it accepts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<SavedTls>,
+    /// The page's repeat settings, where they are not the defaults (not started).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<SavedRepeat>,
+}
+
+/// The send row's repetitions as set on the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedRepeat {
+    pub times: String,
+    pub interval_ms: String,
+    pub forever: bool,
+    pub all: bool,
+    pub datagram: String,
+}
+
+impl Default for SavedRepeat {
+    fn default() -> Self {
+        SavedRepeat::of(&crate::ui::sending::RepeatForm::default())
+    }
+}
+
+impl SavedRepeat {
+    fn of(r: &crate::ui::sending::RepeatForm) -> SavedRepeat {
+        SavedRepeat {
+            times: r.times.clone(),
+            interval_ms: r.interval_ms.clone(),
+            forever: r.forever,
+            all: r.all,
+            datagram: r.datagram.clone(),
+        }
+    }
+
+    /// The row it fills in (a field too long for one is cut: the page checks it as typed).
+    pub fn form(&self) -> crate::ui::sending::RepeatForm {
+        let cut = |s: &str| s.chars().take(32).collect::<String>();
+        crate::ui::sending::RepeatForm {
+            times: cut(&self.times),
+            interval_ms: cut(&self.interval_ms),
+            forever: self.forever,
+            all: self.all,
+            datagram: cut(&self.datagram),
+        }
+    }
+}
+
+/// The page's repeat settings unless they are the defaults.
+fn saved_repeat(s: &crate::ui::state::SockView) -> Option<SavedRepeat> {
+    let r = SavedRepeat::of(&s.form.repeat);
+    (r != SavedRepeat::default()).then_some(r)
 }
 
 /// A socket's TLS row, as it was when its session started.
@@ -345,6 +395,7 @@ impl UiState {
             bufsize: saved_bufsize(s),
             payload: saved_payload(s),
             tls: saved_tls(s),
+            repeat: saved_repeat(s),
             ..Default::default()
         };
         Some(Workspace {
@@ -399,7 +450,9 @@ impl Workspace {
                         .map(|socket| Place::Socket { socket })
                         .or_else(|| Place::of(p))
                 }),
-                _ => None,
+                // A client whose peer ended the connection (a device restarted) is still
+                // that peer's client: opened again, it connects.
+                _ => s.reconnect_to().and_then(Place::of),
             };
             // What was applied, not what the form says now (it may have changed since).
             let responder = snap
@@ -445,6 +498,7 @@ impl Workspace {
                     .unwrap_or_default(),
                 // A refused handshake is not kept: the file starts what worked.
                 tls: saved_tls(s).filter(|t| !t.row_only),
+                repeat: saved_repeat(s),
             });
         }
         (

@@ -275,6 +275,9 @@ impl UiState {
         if let Some(t) = &saved.tls {
             s.form.tls = t.form();
         }
+        if let Some(r) = &saved.repeat {
+            s.form.repeat = r.form();
+        }
     }
 
     /// Options, bind, listen, responder, auto modes; the stage it is in after them, and
