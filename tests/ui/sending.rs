@@ -622,3 +622,32 @@ fn a_workspace_keeps_an_ended_clients_peer_and_its_repeat_row() {
         })
     });
 }
+
+/// The bind row the window filled with the port a connect took follows the kernel: a
+/// connect tried again after a refusal takes another port, and the row says that one.
+#[test]
+fn the_bind_row_follows_the_port_a_retried_connect_took() {
+    let refusing = free_port();
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    replace_text(&mut h, "peer port", &refusing.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "refused, the row filled", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.last_error.is_some() && s.form.bind_port != "0")
+    });
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect");
+    step_until(&mut h, "connected, the row the kernel's port", |a| {
+        a.state.selected_view().is_some_and(|s| {
+            let local = s.local().and_then(Endpoint::port);
+            s.state() == SockState::Connected
+                && local.is_some_and(|p| s.form.bind_port == p.to_string())
+                && s.form.bind_host == "127.0.0.1"
+        })
+    });
+}

@@ -10,8 +10,9 @@ use crate::ui::sending::{RepeatForm, SavedPayload};
 pub struct Form {
     pub bind_host: String,
     pub bind_port: String,
-    /// What a failed console bind put in the bind row: a row still holding it is as
-    /// untouched as a fresh one (a later bind's address replaces it).
+    /// What the window itself put in the bind row (a failed console bind's address, or the
+    /// kernel's after an implicit bind): a row still holding it is as untouched as a fresh
+    /// one, so a later reading replaces it.
     tried: Option<(String, String)>,
     pub backlog: String,
     pub peer_host: String,
@@ -133,10 +134,17 @@ impl Form {
                 (self.peer_host, self.peer_port) = (host, port.to_string());
             }
         }
-        if port_of(before, false).is_none() && self.bind_untouched() {
+        // A row the window filled follows the kernel's port: a connect tried again after a
+        // refusal takes another one (getsockname() kept the refused one's meanwhile).
+        let filled = self
+            .tried
+            .as_ref()
+            .is_some_and(|(h, p)| *h == self.bind_host && *p == self.bind_port);
+        let moved = port_of(Some(now), false) != port_of(before, false);
+        if (port_of(before, false).is_none() && self.bind_untouched()) || (filled && moved) {
             if let Some((host, port)) = now.local.as_ref().and_then(ip).filter(|a| a.1 != 0) {
                 (self.bind_host, self.bind_port) = (host, port.to_string());
-                self.tried = None;
+                self.tried = Some((self.bind_host.clone(), self.bind_port.clone()));
             }
         }
         // Listening (listen() from the console: Python's default is 128), or listening
