@@ -233,7 +233,11 @@ impl SocklabApp {
                                     self.state.workspace_status =
                                         Some(crate::t!("workspace-file-no-dialog"));
                                 }
-                                // A page's file: its field is beside the button.
+                                // A page's file: its field is beside the button, and so is
+                                // the line that says so.
+                                (Purpose::Export, Some(s)) => {
+                                    s.export_status = Some(crate::t!("state-no-file-chosen"));
+                                }
                                 (_, Some(s)) => {
                                     s.status = Some(crate::t!("state-no-file-chosen"));
                                 }

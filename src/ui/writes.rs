@@ -23,6 +23,8 @@ const AT_ONCE: usize = 4;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Socket(SocketId),
+    /// A socket's traffic exported: said beside the export buttons.
+    Export(SocketId),
     Journal,
     Library,
     /// The file a socket's File mode is to send: looked at (size, kind) off the frame.

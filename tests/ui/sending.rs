@@ -25,6 +25,11 @@ fn status(h: &H) -> String {
     selected(h).status.clone().unwrap_or_default()
 }
 
+/// What the last export said (beside the export buttons, not on the send row's line).
+fn export_status(h: &H) -> String {
+    selected(h).export_status.clone().unwrap_or_default()
+}
+
 fn bound_udp(h: &mut H) -> u16 {
     click(h, "New UDP");
     step_until(h, "a socket", |a| a.state.selected_view().is_some());
@@ -369,7 +374,15 @@ fn receive_to_file_exports_pause_and_cap() {
         "saved the traffic log as CSV (5 rows, 21 bytes of traffic; the file is {} bytes)",
         text.len()
     );
-    assert!(status(&h).starts_with(&said), "{}", status(&h));
+    assert!(
+        export_status(&h).starts_with(&said),
+        "{}",
+        export_status(&h)
+    );
+    assert!(status(&h).is_empty(), "not on the send row: {}", status(&h));
+    step_until_drawn(&mut h, "said beside the export buttons", |h| {
+        h.query_by_label_contains(&said).is_some()
+    });
     assert_eq!(text.lines().count(), 6);
     assert!(text.contains(",in,4,127.0.0.1:"));
     assert!(text.lines().nth(2).unwrap().ends_with(",74776f00"));
@@ -388,9 +401,9 @@ fn receive_to_file_exports_pause_and_cap() {
     click(&mut h, "save received bytes");
     files_done(&mut h);
     assert!(
-        status(&h).ends_with("(ENOENT); the folder does not exist: pick one that does"),
+        export_status(&h).ends_with("(ENOENT); the folder does not exist: pick one that does"),
         "{}",
-        status(&h)
+        export_status(&h)
     );
 
     // The cap, set to 1 MiB: 40 datagrams of 60,000 bytes evict the oldest rows.
@@ -479,9 +492,9 @@ fn a_file_already_there_is_replaced_only_when_the_person_says_so() {
     click(&mut h, "Replace it");
     files_done(&mut h);
     assert!(
-        status(&h).starts_with("saved the traffic log as CSV"),
+        export_status(&h).starts_with("saved the traffic log as CSV"),
         "{}",
-        status(&h)
+        export_status(&h)
     );
     assert!(std::fs::read_to_string(&csv).unwrap().starts_with("time,"));
     let mode = std::fs::metadata(&csv).unwrap().permissions().mode() & 0o777;

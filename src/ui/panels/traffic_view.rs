@@ -141,6 +141,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     actions,
                 );
             });
+            // What the last export said, under the buttons that asked for it.
+            if let Some(said) = &s.export_status {
+                ui.label(said.as_str());
+            }
         });
     if let Err(e) = s.filter.needle() {
         field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));

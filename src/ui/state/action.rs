@@ -704,7 +704,7 @@ impl UiState {
             return;
         };
         if s.form.export_path.trim().is_empty() {
-            s.status = Some(t!("state-enter-export-file"));
+            s.export_status = Some(t!("state-enter-export-file"));
             return;
         }
         let path = PathBuf::from(s.form.export_path.trim());
@@ -771,7 +771,7 @@ impl UiState {
                 Err(e) => Err(Failure::File(e)),
             }
         };
-        s.status = Some(match self.writes.start(Target::Socket(id), doing, job) {
+        s.export_status = Some(match self.writes.start(Target::Export(id), doing, job) {
             Ok(()) => crate::ui::writes::doing(doing),
             Err(e) => e.to_string(),
         });
@@ -916,6 +916,11 @@ impl UiState {
                     s.status = Some(said);
                 }
             }
+            Target::Export(id) => {
+                if let Some(s) = self.sockets.get_mut(&id) {
+                    s.export_status = Some(said);
+                }
+            }
             Target::Journal => self.journal_status = Some(said),
             Target::Library => self.library_status = Some(said),
             Target::Workspace => self.workspace_status = Some(said),
@@ -960,9 +965,8 @@ fn status_of(a: &Action) -> Option<Target> {
         Action::SaveJournal { .. } => Some(Target::Journal),
         Action::ExportLibrary { .. } => Some(Target::Library),
         Action::WorkspaceSave { .. } => Some(Target::Workspace),
-        Action::Export { id, .. } | Action::Call { id, .. } | Action::SetOption { id, .. } => {
-            Some(Target::Socket(*id))
-        }
+        Action::Export { id, .. } => Some(Target::Export(*id)),
+        Action::Call { id, .. } | Action::SetOption { id, .. } => Some(Target::Socket(*id)),
         _ => None,
     }
 }

@@ -99,6 +99,7 @@ impl UiState {
                         notes: Default::default(),
                         job: None,
                         status: None,
+                        export_status: None,
                         expanded: None,
                         file_check: None,
                         after_close: None,

@@ -97,8 +97,10 @@ pub struct SockView {
     pub runs: Option<RunsCache>,
     /// The running send job.
     pub job: Option<JobView>,
-    /// What the last send, export or save said (a partial send's count, a file written).
+    /// What the last send or save said (a partial send's count, a file written).
     pub status: Option<String>,
+    /// What the last export of its traffic said (beside the export buttons).
+    pub export_status: Option<String>,
     /// What its responder reported (a check passed, a rule fired), newest last.
     pub notes: std::collections::VecDeque<crate::engine::note::Note>,
     /// The connection's life in the kernel after close (TCP), as last reported.
