@@ -94,10 +94,9 @@ impl UiState {
         if c.state() != crate::engine::SockState::Connected {
             return None;
         }
+        // At the top, where it is seen whatever the window's size (the page's status line
+        // can be below the fold, cut by the traffic panel).
         let hint = t!("first-run-hint");
-        c.status = Some(hint.clone());
-        // Also at the top, where it is seen whatever the window's size (the page's status
-        // line can be below the fold).
         self.workspace_status = Some(hint.clone());
         self.first_hinted = Some((id, hint));
         self.selected = Some(id);
@@ -105,27 +104,25 @@ impl UiState {
         Some(true)
     }
 
-    /// The first start's hint goes once it is done or no longer true: the echo came back,
-    /// or the client is no longer connected to its server (closed, the server gone).
+    /// The first start's hint ends once it is done or no longer true. Done (the echo came
+    /// back), it says so in its place, until dismissed: the lines under it do not jump up
+    /// while a person is about to click them. No longer true (the client closed, the
+    /// server gone), it goes.
     pub fn first_hint_tick(&mut self) {
         let Some((id, hint)) = &self.first_hinted else {
             return;
         };
-        let holds = self.sockets.get(id).is_some_and(|c| {
-            !c.closed
-                && c.state() == crate::engine::SockState::Connected
-                && c.traffic.totals.bytes_in == 0
+        let (connected, echoed) = self.sockets.get(id).map_or((false, false), |c| {
+            (
+                !c.closed && c.state() == crate::engine::SockState::Connected,
+                c.traffic.totals.bytes_in > 0,
+            )
         });
-        if holds {
+        if connected && !echoed {
             return;
         }
         if self.workspace_status.as_ref() == Some(hint) {
-            self.workspace_status = None;
-        }
-        if let Some(c) = self.sockets.get_mut(id) {
-            if c.status.as_ref() == Some(hint) {
-                c.status = None;
-            }
+            self.workspace_status = (connected && echoed).then(|| t!("first-run-echoed"));
         }
         self.first_hinted = None;
     }

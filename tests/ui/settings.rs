@@ -130,11 +130,14 @@ fn the_first_start_is_ready_to_send() {
             s.traffic.totals.bytes_in == sent && s.traffic.totals.bytes_out == sent
         })
     });
-    // Done, the hint goes (it stayed all session).
-    step_until_drawn(&mut h, "the hint gone", |h| {
+    // Done, the hint says so in its place (nothing below it moves), until dismissed.
+    step_until_drawn(&mut h, "the hint done", |h| {
         h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
             .next()
             .is_none()
+            && h.query_all_by_label_contains("Echoed: your bytes came back")
+                .next()
+                .is_some()
     });
     // The journal says it as Python: the server's socket, bind, listen, the client's.
     let journal: Vec<String> = h

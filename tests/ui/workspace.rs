@@ -649,12 +649,10 @@ fn the_first_start_speaks_the_windows_language() {
     });
     let c = h.state().state.selected_view().unwrap();
     assert_eq!(c.form.payload, "你好，socklab！");
+    let bar = h.state().state.workspace_status.clone();
     assert!(
-        c.status
-            .as_deref()
-            .is_some_and(|s| s.starts_with("已准备好")),
-        "{:?}",
-        c.status
+        bar.as_deref().is_some_and(|s| s.starts_with("已准备好")),
+        "{bar:?}"
     );
     assert!(h
         .state()
