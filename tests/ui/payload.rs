@@ -51,6 +51,15 @@ fn hex_mode_previews_and_refuses_bad_digits() {
     replace_text(&mut h, "payload", "4");
     click(&mut h, "Text");
     assert_eq!(payload(&h), "4");
+    // The fields under the editor stay where they are when the mode is switched (hex
+    // greys the encoding rows rather than taking them away).
+    replace_text(&mut h, "payload", "41");
+    let at = |h: &H| h.get_by_label("times").rect().min.y;
+    let in_text = at(&h);
+    click(&mut h, "Hex");
+    h.step();
+    assert_eq!(at(&h), in_text, "the repeat row did not move");
+    assert!(disabled(&h, "encoding") && disabled(&h, "line ending"));
 }
 
 #[test]

@@ -97,3 +97,4 @@ send-job-partial = ; a send() took only { $took } of { $offered } bytes (the res
 # $sent and $total are sizes ("1.5 MiB"), $rate one per second.
 send-job-status = { $sent } sent in { $calls } ({ $reps }), { $rate }/s
 send-job-status-total = { $sent } of { $total } sent in { $calls } ({ $reps }), { $rate }/s
+send-hex-as-typed = Hex sends the bytes as typed: no encoding or line ending applies.

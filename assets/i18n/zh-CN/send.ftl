@@ -91,3 +91,4 @@ send-job-partial = ；有一次 send() 只接收了 { $offered } 字节中的 { 
 # $sent 和 $total 是大小（“1.5 MiB”），$rate 是每秒的量。
 send-job-status = 已发送 { $sent }，{ $calls }（{ $reps }），{ $rate }/s
 send-job-status-total = 已发送 { $sent } / { $total }，{ $calls }（{ $reps }），{ $rate }/s
+send-hex-as-typed = 十六进制按输入的字节发送：编码和换行符都不适用。

@@ -87,34 +87,11 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
             .on_hover_text(t!("send-mode-file-tip"));
     });
     convert_payload(&mut s.form, before);
-    if s.form.mode == Mode::Text {
-        // A row each, the name before its choice ("encoding UTF-8", "line ending
-        // none"): egui puts a combo's own label after it, where it read as the next
-        // one's; sharing a row, a narrow column wrapped a name away from its choice.
-        ui.horizontal(|ui| {
-            let l = ui.label(t!("send-encoding"));
-            egui::ComboBox::from_id_salt("encoding")
-                .selected_text(s.form.encoding.name())
-                .show_ui(ui, |ui| {
-                    for e in Encoding::ALL {
-                        ui.selectable_value(&mut s.form.encoding, e, e.name());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        });
-        ui.horizontal(|ui| {
-            let l = ui.label(t!("send-line-ending"));
-            egui::ComboBox::from_id_salt("line ending")
-                .selected_text(ending_word(s.form.ending))
-                .show_ui(ui, |ui| {
-                    for e in LineEnding::ALL {
-                        ui.selectable_value(&mut s.form.ending, e, ending_word(e));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        });
+    // Text and hex keep the same rows (greyed for hex, whose bytes are as typed), so the
+    // fields under them stay where they were when the mode is switched.
+    if matches!(s.form.mode, Mode::Text | Mode::Hex) {
+        let text = s.form.mode == Mode::Text;
+        ui.add_enabled_ui(text, |ui| encoding_rows(ui, s));
     }
     if s.form.mode == Mode::File {
         ui.horizontal(|ui| {
@@ -526,6 +503,39 @@ fn library(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &mu
                 }),
             }
         }
+    });
+}
+
+/// The text mode's encoding and line ending.
+fn encoding_rows(ui: &mut egui::Ui, s: &mut SockView) {
+    // A row each, the name before its choice ("encoding UTF-8", "line ending
+    // none"): egui puts a combo's own label after it, where it read as the next
+    // one's; sharing a row, a narrow column wrapped a name away from its choice.
+    ui.horizontal(|ui| {
+        let l = ui.label(t!("send-encoding"));
+        egui::ComboBox::from_id_salt("encoding")
+            .selected_text(s.form.encoding.name())
+            .show_ui(ui, |ui| {
+                for e in Encoding::ALL {
+                    ui.selectable_value(&mut s.form.encoding, e, e.name());
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_disabled_hover_text(t!("send-hex-as-typed"));
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label(t!("send-line-ending"));
+        egui::ComboBox::from_id_salt("line ending")
+            .selected_text(ending_word(s.form.ending))
+            .show_ui(ui, |ui| {
+                for e in LineEnding::ALL {
+                    ui.selectable_value(&mut s.form.ending, e, ending_word(e));
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_disabled_hover_text(t!("send-hex-as-typed"));
     });
 }
 
