@@ -138,7 +138,6 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         return Some(());
     }
     let shared = shared.upgrade()?;
-    let at = Instant::now();
     let v4 = followed
         .iter()
         .any(|f| f.watch.local.is_ipv4())
@@ -149,6 +148,9 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
         .any(|f| f.watch.local.is_ipv6())
         .then(|| tcp_table(true, AFTER_CLOSE))
         .flatten();
+    // When the tables said what they said (a state is placed at its reading, never
+    // before the reading began nor after it ended).
+    let read = Instant::now();
     followed.retain_mut(|f| {
         if f.since.elapsed() > FOLLOW_AT_MOST {
             shared.emit(Event::Note {
@@ -170,10 +172,10 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
             .find(|e| same_endpoint(e.local, f.watch.local) && same_endpoint(e.peer, f.watch.peer));
         // A dump read in parts can miss a socket that another one's going moved: only the
         // kernel's answer for the four-tuple itself says it is forgotten.
-        let found = match listed {
-            Some(e) => Some(e.clone()),
+        let (found, at) = match listed {
+            Some(e) => (Some(e.clone()), read),
             None => match tcp_lookup(f.watch.local, f.watch.peer) {
-                Some(one) => one,
+                Some(one) => (one, Instant::now()),
                 None => return true,
             },
         };

@@ -582,6 +582,9 @@ fn name_sockets(vm: &VirtualMachine, globals: &rustpython_vm::builtins::PyDictRe
             }
             let name = all[0].clone();
             link.send(id, crate::engine::Op::Rename { name: name.clone() });
+            // The socket that had the name before goes by another in the window (its
+            // number): pointed at again, it is renamed again.
+            names.retain(|other, n| *n != name || *other == id);
             names.insert(id, name);
         }
     });

@@ -552,6 +552,43 @@ fn auto_receive_on_before_tls_gets_the_plaintext_and_a_server_side_says_why_not(
     for id in [conn, cl, l] {
         d.close(id);
     }
+
+    // A connection a TLS listener accepted has its session from the first record: its
+    // do_handshake() with auto-receive on goes ahead.
+    let (l, addr) = d.listener(Family::Inet);
+    let port = match &addr {
+        AddrSpec::Inet { port, .. } => *port,
+        other => panic!("{other:?}"),
+    };
+    let server_side = Op::StartTls {
+        spec: TlsSpec::Server {
+            cert: CertSource::SelfSigned,
+            alpn: Vec::new(),
+        },
+    };
+    d.ok(l, server_side.clone());
+    let mut client = Command::new("openssl")
+        .args(["s_client", "-connect"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-servername", "localhost", "-quiet", "-ign_eof"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (conn, _) = d.accept(l);
+    d.ok(
+        conn,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 65536,
+        },
+    );
+    d.ok(conn, server_side);
+    let _ = client.kill();
+    let _ = client.wait();
+    d.close(conn);
+    d.close(l);
 }
 
 #[test]

@@ -1067,12 +1067,15 @@ fn many_waits_are_counted_past_two() {
         0,
         &[
             "import threading",
-            "cs = [socket.create_connection(srv.getsockname()) for _ in range(3)]",
-            "conns = [srv.accept()[0] for _ in range(3)]",
+            "cs = [socket.create_connection(srv.getsockname()) for _ in range(5)]",
+            "conns = [srv.accept()[0] for _ in range(5)]",
+            "_ = [c.settimeout(30) for c in conns[3:]]",
             "ts = [threading.Thread(target=c.recv, args=(10,), daemon=True) for c in conns]",
             "_ = [t.start() for t in ts]",
         ],
     );
+    // Three recvs without a timeout wait alike: one line. The two with a timeout each
+    // count down on their own line; with the accept, past two lines they are counted.
     enter(&mut h, "srv.accept()");
     step_until_drawn(&mut h, "two waits said, two counted", |h| {
         h.query_by_label_contains("and 2 more calls of this console waiting")
@@ -1086,9 +1089,17 @@ fn many_waits_are_counted_past_two() {
                     .or_else(|| n.value())
                     .is_some_and(|l| l.ends_with("(Ctrl+C interrupts)"))
         })
-        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .map(|n| {
+            let a = n.accesskit_node();
+            a.label().or_else(|| a.value()).unwrap_or_default()
+        })
         .collect();
     assert_eq!(said.len(), 2, "{said:#?}");
+    assert!(
+        said.iter()
+            .any(|l| l.matches(".recv()").count() == 3 && l.contains("no timeout")),
+        "the three alike on one line: {said:#?}"
+    );
     click(&mut h, "Interrupt (Ctrl+C)");
     step_until(&mut h, "interrupted", |a| !a.state.consoles[0].busy());
     run(&mut h, "_ = [c.close() for c in cs]");
@@ -1352,7 +1363,15 @@ fn a_name_given_again_numbers_the_sockets_it_held_before() {
     };
     // The closed one is numbered; the one another name still holds goes by that name.
     let settled = owned(&[("conn", false), ("conn (1)", true), ("first_open", false)]);
-    step_until(&mut h, "the names settled", |a| names(a) == settled);
+    let until = std::time::Instant::now() + DEADLINE;
+    while names(h.state()) != settled {
+        assert!(
+            std::time::Instant::now() < until,
+            "the names settled: {:?}",
+            names(h.state())
+        );
+        h.step();
+    }
     // Rebinding the name drops the socket it held, which CPython closes.
     run(&mut h, "del first_open");
     run(&mut h, "conn, addr = srv.accept()");
@@ -1362,9 +1381,63 @@ fn a_name_given_again_numbers_the_sockets_it_held_before() {
         ("conn (2)", true),
         ("first_open", true),
     ]);
-    step_until(&mut h, "the third one numbered", |a| names(a) == settled);
+    let until = std::time::Instant::now() + DEADLINE;
+    while names(h.state()) != settled {
+        assert!(
+            std::time::Instant::now() < until,
+            "the third one numbered: {:?}",
+            names(h.state())
+        );
+        h.step();
+    }
     step_until_drawn(&mut h, "the numbered rows", |h| {
         row_drawn(h, "conn (1)") && row_drawn(h, "conn (2)")
+    });
+    // An open one held only by a list is numbered too, and a workspace keeps it under a
+    // Python name (a file with `u (1)` in it would not open again).
+    run_lines(
+        &mut h,
+        0,
+        &["u = socket.socket()", "keep = [u]", "u = socket.socket()"],
+    );
+    let until = std::time::Instant::now() + DEADLINE;
+    while !h
+        .state()
+        .state
+        .sockets
+        .values()
+        .any(|s| s.info.name == "u (1)" && !s.closed)
+    {
+        let all: Vec<(String, bool)> = h
+            .state()
+            .state
+            .sockets
+            .values()
+            .map(|s| (s.info.name.clone(), s.closed))
+            .collect();
+        assert!(std::time::Instant::now() < until, "u (1) open: {all:?}");
+        h.step();
+    }
+    let (ws, _) = socklab::ui::workspace::Workspace::of(&h.state().state);
+    let text = ws.to_toml().unwrap();
+    let back = socklab::ui::workspace::Workspace::parse(&text).expect("it opens again");
+    let names: Vec<_> = back.sockets.iter().filter_map(|s| s.name.clone()).collect();
+    assert!(
+        names.contains(&"u_1".to_string()) && names.contains(&"u".to_string()),
+        "{names:?}"
+    );
+    // The name pointed back at the socket it held before: that one goes by it again.
+    let first_u = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == "u (1)")
+        .map(|s| s.info.id)
+        .unwrap();
+    run(&mut h, "u = keep[0]");
+    step_until(&mut h, "u again", |a| {
+        a.state.sockets[&first_u].info.name == "u"
     });
 }
 

@@ -1105,68 +1105,56 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
 }
 
 /// A state the kernel's table gave after a close is placed when it was read, not when the
-/// window heard of it: the client's FIN_WAIT, read as it closed, comes before the server's
-/// FIN sent 0.3 s later, though the window hears of both in the same frame.
+/// window heard of it: a frame may come long after the reading (a slow frame, a flood), and
+/// by then later calls are drawn. The reading is the engine's (Event::Afterlife's `at`);
+/// placed between two sends made before and after it, it is drawn between them.
 #[test]
 fn a_kernel_state_after_close_is_placed_when_it_was_read() {
-    use socklab::engine::inspect::{tcp_lookup, TcpState};
+    use socklab::engine::inspect::TcpState;
     let mut h = harness();
-    click(&mut h, "Sequence diagram");
-    if !capture_runs(&mut h, "the close's segments") {
-        return;
-    }
     connect(&mut h);
-    click_socket_row(&mut h, "cli");
-    click(&mut h, "Sequence diagram");
-    run_in(&mut h, 0, "import time");
-    let out = run_in(&mut h, 0, "cli.getsockname()[1], cli.getpeername()[1]");
-    let ports: Vec<u16> = out
-        .last()
-        .unwrap()
-        .1
-        .trim_matches(|c| c == '(' || c == ')')
-        .split(", ")
-        .map(|p| p.parse().unwrap())
-        .collect();
-    let at = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let (local, peer) = (at(ports[0]), at(ports[1]));
-    // The window draws nothing while the closes happen: it waits on the kernel itself.
-    crate::console::enter_in(&mut h, 0, "cli.close(); time.sleep(0.3); conn.close()");
-    let until = std::time::Instant::now() + DEADLINE;
-    while !tcp_lookup(local, peer)
-        .flatten()
-        .is_some_and(|e| e.state == TcpState::TimeWait)
-    {
-        assert!(
-            std::time::Instant::now() < until,
-            "the client's side never reached TIME_WAIT"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    let order = |a: &SocklabApp| {
-        let cli = id_of(a, "cli");
+    run_in(&mut h, 0, "cli.send(b'a')");
+    run_in(&mut h, 0, "conn.send(b'b')");
+    let rows = |a: &SocklabApp| {
+        let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
         let lanes = diagram::lanes(&a.state, Some(cli));
         let d = diagram::build(&a.state, &a.state.story, &lanes);
-        let cli = lanes.iter().position(|l| *l == cli)?;
-        let conn = lanes.iter().position(|l| *l == id_of(a, "conn"))?;
-        let kernel = d
-            .rows
-            .iter()
-            .position(|r| r.lane == cli && r.text.starts_with("kernel: FIN_WAIT"))?;
-        let fin = d
-            .arrows
-            .iter()
-            .find(|x| x.kind == ArrowKind::Segment && x.from == conn && x.label.contains("FIN"))
-            .map(|x| x.from_row)?;
-        Some((kernel, fin))
+        let lane = |id| lanes.iter().position(|l| *l == id).unwrap();
+        let find = |id, start: &str| {
+            d.rows
+                .iter()
+                .position(|r| r.lane == lane(id) && r.text.to_string().starts_with(start))
+                .map(|i| (i, d.rows[i].at))
+        };
+        (
+            find(cli, "send"),
+            find(conn, "send"),
+            find(cli, "kernel: FIN_WAIT1"),
+        )
     };
-    step_until(&mut h, "the client's FIN_WAIT and the server's FIN", |a| {
-        order(a).is_some()
+    step_until(&mut h, "both sends drawn", |a| {
+        let (first, second, _) = rows(a);
+        first.is_some() && second.is_some()
     });
-    let (kernel, fin) = order(h.state()).unwrap();
+    let (Some((_, before)), Some((_, after)), None) = rows(h.state()) else {
+        panic!("the two sends, no kernel row yet")
+    };
+    assert!(before < after);
+    let cli = id_of(h.state(), "cli");
+    h.state_mut()
+        .state
+        .apply(socklab::engine::Event::Afterlife {
+            id: cli,
+            state: Some(TcpState::FinWait1),
+            time_left: None,
+            at: before + (after - before) / 2,
+        });
+    let (Some((first, _)), Some((second, _)), Some((kernel, _))) = rows(h.state()) else {
+        panic!("the kernel's row drawn")
+    };
     assert!(
-        kernel < fin,
-        "FIN_WAIT read at row {kernel}, the server's FIN at {fin}"
+        first < kernel && kernel < second,
+        "read between the sends, drawn between them: {first} {kernel} {second}"
     );
 }
 

@@ -193,7 +193,16 @@ fn reconnect_and_a_workspace_keep_a_sockets_tls() {
     };
     step_until(&mut h, "the handshake done", |a| handshaken(a, c));
 
-    // Kept by a workspace: the client's row, the listener's side.
+    // Kept by a workspace: what the client asked for (the row changed since does not
+    // count), the listener's side.
+    h.state_mut()
+        .state
+        .sockets
+        .get_mut(&c)
+        .unwrap()
+        .form
+        .tls
+        .verify = TlsVerify::System;
     let (mut ws, _) = Workspace::of(&h.state().state);
     let saved_c = ws.sockets.iter().find(|s| s.connect.is_some()).unwrap();
     let t = saved_c.tls.as_ref().expect("the client's TLS kept");
@@ -237,7 +246,11 @@ fn reconnect_and_a_workspace_keep_a_sockets_tls() {
                 && s.snapshot.as_ref().is_some_and(|x| x.auto_receive)
         })
     });
-    assert_eq!(selected(&h).form.tls.verify, TlsVerify::Off);
+    assert_eq!(
+        selected(&h).form.tls.verify,
+        TlsVerify::Off,
+        "as it was started"
+    );
 
     // Opened in another window: the listener on a port of its own, the client connecting
     // to it by name, both with TLS started again.

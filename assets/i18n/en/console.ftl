@@ -52,7 +52,7 @@ console-times-out = times out in { $secs } s
 # $way: what ends the wait (inspector-way-out-...).
 console-blocking = no timeout: { $way }
 console-waiting-more = … and { $n } more calls of this console waiting (each socket's row in the list says its own)
-console-waiting = { $name }.{ $op }() waiting, { $left } (Ctrl+C interrupts)
+console-waiting = { $calls } waiting, { $left } (Ctrl+C interrupts)
 console-running = running: { $what }
 # What a pitfall's exception means (src/pyrt/explained.rs PyHint), after Python's line.
 explain-str-not-bytes = send() and its kin take bytes, and this was a str (text).

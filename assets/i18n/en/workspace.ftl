@@ -155,6 +155,7 @@ workspace-file-too-many-options = socket { $n } sets { $count } options (or join
 workspace-file-peer-late = Not connected: the socket of the workspace it connects to was not ready within { $secs } s (its page says why).
 workspace-file-not-listening = Not listening: its bind failed (the error says why), and listen() without it would take a port on every interface. Free the address, then bind and listen.
 workspace-file-tls-where = TLS not started: the file gives it to a socket that neither connects (a client's side, over TCP) nor listens (a server's side). The TLS row holds its settings.
+workspace-file-tls-unverified = TLS started without checking the server's certificate, as it was saved: anyone in between could read and change what is sent. Only for testing.
 workspace-file-no-dialog = No file was chosen. Where no file dialog opens (no desktop portal), type the file's path in the Workspace menu's field, then Open this file or Save to this file.
 workspace-file-at = line { $line }, column { $column }: { $why }
 workspace-file-opened-renamed = { " " }{ $n ->

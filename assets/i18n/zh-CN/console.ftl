@@ -51,7 +51,7 @@ console-interrupt-tip = 在正在运行的语句中引发 KeyboardInterrupt，�
 console-times-out = { $secs } s 后超时
 console-blocking = 无超时：{ $way }
 console-waiting-more = ……还有 { $n } 个本控制台的调用在等待（列表中各套接字的行会分别显示）
-console-waiting = { $name }.{ $op }() 等待中，{ $left }（Ctrl+C 可中断）
+console-waiting = { $calls } 等待中，{ $left }（Ctrl+C 可中断）
 console-running = 正在运行：{ $what }
 # 一个常见陷阱的异常是什么意思（src/pyrt/explained.rs 的 PyHint），显示在 Python 那一行之后。
 explain-str-not-bytes = send() 一类的调用只接受 bytes，而这里传的是 str（文本）。

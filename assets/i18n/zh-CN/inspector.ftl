@@ -81,7 +81,7 @@ inspector-tcp-unknown = 这个版本的 socklab 不认识的状态。
 
 # 什么会结束一个正在等待的调用（“recv 正在等待：……”）。
 inspector-way-out-recv = 数据到达、对端关闭连接（得到 b''）或 close 按钮会结束等待（shutdown(SHUT_RD) 也会）
-inspector-way-out-recv-datagram = 数据报到达或 close 按钮会结束等待（shutdown(SHUT_RD) 也会）
+inspector-way-out-recv-datagram = 数据报到达或 close 按钮会结束等待
 inspector-way-out-accept = 新连接到达、shutdown(SHUT_RDWR) 或 close 按钮会结束等待
 inspector-way-out-connect = 对端应答、内核放弃（它会重发 SYN，约两分钟后放弃）或 close 按钮会结束等待
 inspector-way-out-connect-unix = 监听方接收它（它的队列已满）或 close 按钮会结束等待

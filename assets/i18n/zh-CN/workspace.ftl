@@ -137,6 +137,7 @@ workspace-file-too-many-options = 第 { $n } 个套接字设置了 { $count } �
 workspace-file-peer-late = 未连接：它要连接的工作区套接字在 { $secs } 秒内没有准备好（原因见那个套接字的页面）。
 workspace-file-not-listening = 未监听：它的 bind 失败了（原因见错误说明），而不先 bind 就 listen() 会在所有网络接口上占用一个端口。先让出这个地址，再 bind 和 listen。
 workspace-file-tls-where = 没有启动 TLS：文件把它给了一个既不连接（客户端一端，经由 TCP）也不监听（服务器一端）的套接字。它的设置已填入 TLS 一行。
+workspace-file-tls-unverified = 按保存时的设置启动了 TLS，不检查服务器的证书：中间的任何人都能读取和篡改发送的内容。仅用于测试。
 workspace-file-no-dialog = 没有选择文件。如果文件对话框打不开（没有桌面门户），请在“工作区”菜单的文件栏中输入文件路径，再点“打开这个文件”或“保存到这个文件”。
 workspace-file-at = 第 { $line } 行第 { $column } 列：{ $why }
 workspace-file-opened-renamed = { $n } 个套接字保留了 socklab 给的名字：它们原来的名字在这里已被其他套接字占用。

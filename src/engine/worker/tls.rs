@@ -27,8 +27,12 @@ impl Worker {
         }
         // A client's handshake begins with its own message, and every record is read
         // through the session from here on, auto-receive's too; a server's begins with the
-        // client's, which auto-receive may have taken as data already.
-        if self.auto.auto_recv.is_some() && matches!(spec, TlsSpec::Server { .. }) {
+        // client's, which auto-receive may have taken as data already (not on a connection
+        // a TLS listener accepted: its session read every record from the first).
+        if self.auto.auto_recv.is_some()
+            && self.tls.is_none()
+            && matches!(spec, TlsSpec::Server { .. })
+        {
             return Err(OpError::refused(OP, Refusal::TlsServerAutoReceiving));
         }
         // A socket that speaks TLS already (a connection its listener's TLS accepted) only

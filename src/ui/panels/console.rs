@@ -473,14 +473,10 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
                 .map(move |w| (view, w))
         })
         .collect();
-    if waits.len() > MAX_WAIT_LINES {
-        ui.label(
-            RichText::new(t!("console-waiting-more", n = waits.len() - MAX_WAIT_LINES))
-                .color(Color32::from_rgb(230, 160, 40)),
-        );
-    }
-    // (Bottom up: the last first, so they read in order from the top.)
-    for (view, w) in waits.into_iter().take(MAX_WAIT_LINES).rev() {
+    // Calls that wait alike (a threaded server's recv per client, none with a timeout)
+    // share one line: what ends them is said once, and the transcript keeps its room.
+    let mut lines: Vec<(Vec<String>, String)> = Vec::new();
+    for (view, w) in &waits {
         let left = match w.deadline {
             Some(d) => t!(
                 "console-times-out",
@@ -491,12 +487,33 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
                 way = crate::ui::explain::way_out(w.op, false, &view.info)
             ),
         };
+        let call = format!("{}.{}()", view.info.name, w.op);
+        match lines
+            .iter_mut()
+            .find(|(_, l)| w.deadline.is_none() && *l == left)
+        {
+            Some((calls, _)) => calls.push(call),
+            None => lines.push((vec![call], left)),
+        }
+    }
+    let said: usize = lines
+        .iter()
+        .take(MAX_WAIT_LINES)
+        .map(|(c, _)| c.len())
+        .sum();
+    if waits.len() > said {
+        ui.label(
+            RichText::new(t!("console-waiting-more", n = waits.len() - said))
+                .color(Color32::from_rgb(230, 160, 40)),
+        );
+    }
+    // (Bottom up: the last first, so they read in order from the top.)
+    for (calls, left) in lines.into_iter().take(MAX_WAIT_LINES).rev() {
         ui.add(
             egui::Label::new(
                 RichText::new(t!(
                     "console-waiting",
-                    name = &view.info.name,
-                    op = w.op,
+                    calls = calls.join(&t!("files-list-separator")),
                     left = left
                 ))
                 .color(Color32::from_rgb(230, 160, 40)),

@@ -422,6 +422,10 @@ impl UiState {
                         .as_ref()
                         .map(|_| (s.form.responder.clone(), s.form.serve.clone()));
                 }
+                if let (Op::StartTls { spec }, Some(s)) = (&op, self.sockets.get_mut(&id)) {
+                    // What was asked, whatever the row says later (a workspace keeps it).
+                    s.tls_started = Some(crate::ui::workspace::SavedTls::of_spec(spec));
+                }
                 let req = engine.next_req();
                 if let Op::Record {
                     path: Some(p),

@@ -110,6 +110,7 @@ impl UiState {
                         asked: Default::default(),
                         bound: false,
                         answering: None,
+                        tls_started: None,
                         last_peer: None,
                         waiting: Vec::new(),
                         verdicts: (0, 0),

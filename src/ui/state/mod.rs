@@ -586,7 +586,12 @@ mod tests {
             },
         );
         // The dispatch only handed the write over.
-        let status = |st: &UiState| st.sockets[&SocketId(1)].status.clone().unwrap_or_default();
+        let status = |st: &UiState| {
+            st.sockets[&SocketId(1)]
+                .export_status
+                .clone()
+                .unwrap_or_default()
+        };
         assert!(
             status(&st).starts_with("saving the traffic log as CSV"),
             "{}",

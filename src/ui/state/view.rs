@@ -129,6 +129,8 @@ pub struct SockView {
     pub closed: bool,
     /// The responder last applied from the page (name and options), kept for a workspace.
     pub answering: Option<(String, crate::serve::Options)>,
+    /// The TLS last started on it, as asked (kept for a workspace and a reconnection).
+    pub tls_started: Option<crate::ui::workspace::SavedTls>,
     /// A bind() of its succeeded (a workspace keeps its address; a client's ephemeral
     /// one is not kept).
     pub bound: bool,

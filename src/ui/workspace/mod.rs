@@ -193,32 +193,80 @@ impl SavedTls {
         }
     }
 
+    /// What a started session asked for.
+    pub fn of_spec(spec: &crate::engine::tls::TlsSpec) -> SavedTls {
+        use crate::engine::tls::{CertSource, TlsSpec, Verify};
+        use crate::ui::state::TlsVerify;
+        match spec {
+            TlsSpec::Client {
+                server_name,
+                alpn,
+                verify,
+                ..
+            } => {
+                let (verify, ca_file) = match verify {
+                    Verify::System => (TlsVerify::System, String::new()),
+                    Verify::CaFile { path } => (TlsVerify::CaFile, path.display().to_string()),
+                    Verify::Off => (TlsVerify::Off, String::new()),
+                };
+                SavedTls {
+                    server_name: server_name.clone(),
+                    alpn: alpn.join(", "),
+                    verify,
+                    ca_file,
+                    ..Default::default()
+                }
+            }
+            TlsSpec::Server { cert, alpn } => {
+                let (cert, key) = match cert {
+                    CertSource::SelfSigned => (String::new(), String::new()),
+                    CertSource::Files { cert, key } => {
+                        (cert.display().to_string(), key.display().to_string())
+                    }
+                };
+                SavedTls {
+                    server: true,
+                    alpn: alpn.join(", "),
+                    cert,
+                    key,
+                    ..Default::default()
+                }
+            }
+        }
+    }
+
+    /// The row it fills in (a field too long for one is cut: no name or path is longer).
     pub fn form(&self) -> crate::ui::state::TlsForm {
         let d = crate::ui::state::TlsForm::default();
+        let cut = |s: &str, most: usize| s.chars().take(most).collect::<String>();
         crate::ui::state::TlsForm {
             server: self.server,
             name: if self.server_name.is_empty() {
                 d.name
             } else {
-                self.server_name.clone()
+                cut(&self.server_name, 255)
             },
-            alpn: self.alpn.clone(),
+            alpn: cut(&self.alpn, 1024),
             verify: self.verify,
-            ca: self.ca_file.clone(),
+            ca: cut(&self.ca_file, 4096),
             own_files: !self.cert.is_empty() || !self.key.is_empty(),
-            cert: self.cert.clone(),
-            key: self.key.clone(),
+            cert: cut(&self.cert, 4096),
+            key: cut(&self.key, 4096),
         }
     }
 }
 
-/// The TLS a socket's page started, if its session did not fail (a refused handshake is
-/// not started again as it was).
+/// The TLS a socket started, as it was asked for. After a refused handshake, the row as
+/// it is now (changed since, maybe, to try again), only to fill in.
 fn saved_tls(s: &crate::ui::state::SockView) -> Option<SavedTls> {
     let tls = s.snapshot.as_ref()?.tls.as_ref()?;
-    let mut saved = SavedTls::of(&s.form.tls);
-    saved.row_only = tls.failure.is_some();
-    Some(saved)
+    if tls.failure.is_some() {
+        return Some(SavedTls {
+            row_only: true,
+            ..SavedTls::of(&s.form.tls)
+        });
+    }
+    s.tls_started.clone()
 }
 
 /// A multicast group joined, on an interface ("" for the kernel's choice).
@@ -451,8 +499,13 @@ impl Workspace {
                         .or_else(|| Place::of(p))
                 }),
                 // A client whose peer ended the connection (a device restarted) is still
-                // that peer's client: opened again, it connects.
-                _ => s.reconnect_to().and_then(Place::of),
+                // that peer's client: opened again, it connects (to its server of the
+                // workspace by name, as a connected one does).
+                _ => s.reconnect_to().and_then(|p| {
+                    same_as(&open, s.info.id, p)
+                        .map(|socket| Place::Socket { socket })
+                        .or_else(|| Place::of(p))
+                }),
             };
             // What was applied, not what the form says now (it may have changed since).
             let responder = snap
@@ -471,7 +524,7 @@ impl Workspace {
                     rules: o.rules.clone(),
                 });
             sockets.push(SavedSocket {
-                name: Some(s.info.name.clone()),
+                name: saved_name(&s.info.name),
                 family,
                 kind,
                 bind,
@@ -639,7 +692,28 @@ fn same_as(
                     }
             }) && (o.state() == SockState::Listening || (o.info.kind == Kind::Dgram && o.bound))
         })
-        .map(|o| o.info.name.clone())
+        .and_then(|o| saved_name(&o.info.name))
+}
+
+/// A socket's name as a workspace keeps it: a Python name. One the window numbered
+/// (`conn (1)`: a name the program gave to another socket since) is kept as `conn_1`.
+fn saved_name(name: &str) -> Option<String> {
+    if is_python_name(name) {
+        return Some(name.to_string());
+    }
+    let mut kept = String::new();
+    for c in name.chars() {
+        let c = if c.is_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        };
+        if !(c == '_' && kept.ends_with('_')) {
+            kept.push(c);
+        }
+    }
+    let kept = kept.trim_end_matches('_').to_string();
+    is_python_name(&kept).then_some(kept)
 }
 
 /// Why a workspace file could not be opened.

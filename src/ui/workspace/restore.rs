@@ -379,7 +379,13 @@ impl UiState {
                 saved.connect.is_some() && saved.kind == SavedKind::Stream
             };
             match t.form().spec() {
-                Ok(spec) if fits => ops.push(Op::StartTls { spec }),
+                Ok(spec) if fits => {
+                    // Said, as the row's own warning says it: nothing checks the server.
+                    if !t.server && t.verify == crate::ui::state::TlsVerify::Off {
+                        self.say(id, t!("workspace-file-tls-unverified"));
+                    }
+                    ops.push(Op::StartTls { spec });
+                }
                 Ok(_) => self.say(id, t!("workspace-file-tls-where")),
                 Err(why) => self.say(id, why),
             }
