@@ -1473,3 +1473,45 @@ fn a_file_closing_its_socket_at_once_still_names_it() {
         named(a, "u") && named(a, "u (1)")
     });
 }
+
+/// Stepping through a file in a small window with two consoles side by side: the file's
+/// view keeps three lines at least, and the line it stops before is the one seen (not
+/// the one before it, cut by a view one line high).
+#[test]
+fn stepping_in_a_small_window_shows_the_line_it_stops_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("steps.py");
+    let lines: Vec<String> = (1..=12).map(|n| format!("x{n} = {n}")).collect();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "two consoles", |h| {
+        h.query_by_label(&named("python", 1)).is_some()
+    });
+    type_into(&mut h, "file", &path.display().to_string());
+    click(&mut h, "Step through");
+    for line in 1..=7u32 {
+        step_until(&mut h, &format!("stopped before line {line}"), |a| {
+            a.state.consoles[0].paused() == Some(line)
+        });
+        if line < 7 {
+            click(&mut h, "Next line (F10)");
+        }
+    }
+    let seen = |h: &H, n: u32| {
+        h.query_all_by(|node| {
+            node.label()
+                .or_else(|| node.value())
+                .is_some_and(|t| t.trim_start().starts_with(&format!("{n}  x{n} =")))
+        })
+        .next()
+        .is_some()
+    };
+    step_until_drawn(&mut h, "line 7 and its neighbours in view", |h| {
+        seen(h, 7) && seen(h, 6) && seen(h, 8)
+    });
+    click(&mut h, "Interrupt (Ctrl+C)");
+}

@@ -83,8 +83,12 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
         });
     } else {
         // Narrow (two consoles): the file above the transcript, leaving the transcript
-        // room for the line, what runs and Interrupt (a low panel shortens the file).
-        let source_h = (size.y * 0.45).min(size.y - BODY_MIN).max(40.0);
+        // room for the line, what runs and Interrupt (a low panel shortens the file, to
+        // three of its lines at least: the one it stops at and those around it).
+        let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
+        let least =
+            (row_h * 3.0 + ui.text_style_height(&egui::TextStyle::Body) + 12.0).min(size.y * 0.6);
+        let source_h = (size.y * 0.45).min(size.y - BODY_MIN).max(least);
         ui.allocate_ui_with_layout(
             egui::vec2(size.x, source_h),
             egui::Layout::top_down(egui::Align::Min),
@@ -251,8 +255,10 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
         .min_scrolled_height(0.0);
     if std::mem::take(&mut file.scroll_to) {
         if let Some(line) = file.at.or(file.ran) {
-            // The current line a third of the way down, however few lines are seen.
-            let top = (line.saturating_sub(1) as f32) * row_h - ui.available_height() / 3.0;
+            // The current line a third of the way down the rows seen, and seen whole
+            // however few they are (one row: that line, not the one before it).
+            let above = ((ui.available_height() - row_h) / 3.0).max(0.0);
+            let top = (line.saturating_sub(1) as f32) * row_h - above;
             area = area.vertical_scroll_offset(top.max(0.0));
         }
     }
