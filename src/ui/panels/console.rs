@@ -83,11 +83,19 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
         });
     } else {
         // Narrow (two consoles): the file above the transcript, leaving the transcript
-        // room for the line, what runs and Interrupt (a low panel shortens the file, to
-        // three of its lines at least: the one it stops at and those around it).
+        // room for the line, what runs and Interrupt (a low panel shortens the file; when
+        // stepping, to three of its lines at least: the one it stops at and its
+        // neighbours; a file that just runs leaves the room to what it prints).
+        let stepping = state.consoles[which]
+            .file
+            .as_ref()
+            .is_some_and(|f| f.stepping && f.running);
         let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
-        let least =
-            (row_h * 3.0 + ui.text_style_height(&egui::TextStyle::Body) + 12.0).min(size.y * 0.6);
+        let least = if stepping {
+            (row_h * 3.0 + ui.text_style_height(&egui::TextStyle::Body) + 12.0).min(size.y * 0.6)
+        } else {
+            40.0
+        };
         let source_h = (size.y * 0.45).min(size.y - BODY_MIN).max(least);
         ui.allocate_ui_with_layout(
             egui::vec2(size.x, source_h),
