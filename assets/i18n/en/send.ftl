@@ -1,7 +1,7 @@
 # send: the payload editor, the send buttons, repeats, the library and history
 # (src/ui/panels/send.rs, src/ui/sending.rs).
 
-send-listener-note = A listener sends nothing itself: broadcast (under Serve) sends these bytes to its clients.
+send-listener-note = A listener sends nothing itself: broadcast (in the Serve row, below) sends these bytes to each of its clients.
 send-stop = stop sending
 send-stop-tip = End the send job now (what was sent stays sent).
 

@@ -1,7 +1,7 @@
 # send：载荷编辑器、发送按钮、重复发送、载荷库与历史
 # （src/ui/panels/send.rs、src/ui/sending.rs）。
 
-send-listener-note = 监听套接字自己不发送任何数据：“服务”一行中的“广播”会把这些字节发给它的客户端。
+send-listener-note = 监听套接字自己不发送任何数据：下方“服务”一行中的“广播”会把这些字节发给它的每个客户端。
 send-stop = 停止发送
 send-stop-tip = 立即结束发送任务（已发出的不会撤回）。
 
