@@ -609,18 +609,7 @@ fn a_workspace_keeps_an_ended_clients_peer_and_its_repeat_row() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ended.toml");
     std::fs::write(&path, ws.to_toml().unwrap()).unwrap();
-    let mut other = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_eframe(move |cc| {
-            socklab::ui::SocklabApp::with_startup(
-                cc,
-                Box::new(socklab::ui::dialogs::ScriptedDialogs::default()),
-                socklab::ui::app::Startup {
-                    workspace: Some(path.clone()),
-                    ..Default::default()
-                },
-            )
-        });
+    let mut other = opened_with(path);
     server.set_nonblocking(true).unwrap();
     let again = std::cell::RefCell::new(None);
     step_until(&mut other, "connected again, its row as it was", |a| {

@@ -135,7 +135,7 @@ fn a_regex_rule_answers_with_its_capture() {
     click(&mut h, "responder");
     pick_responder(&mut h, "rules");
     step_until_drawn(&mut h, "what rules do, beside the menu", |h| {
-        h.query_by_label("answers by your rules: a match, then its reply")
+        h.query_by_label_contains("answers by your rules: each chunk one recv() returns is matched")
             .is_some()
     });
     assert_eq!(selected(&h).form.responder, "rules");
@@ -187,6 +187,17 @@ fn a_regex_rule_answers_with_its_capture() {
         .expect("the connection");
     assert_eq!(conn.form.responder, "rules");
     assert_eq!(conn.form.serve.rules.len(), 1);
+    // A rule changed in the form is not what answers until answer is pressed: said so.
+    let changed = "answering: rules (1) (the form has changed since: press answer to apply it)";
+    assert!(h.query_by_label(changed).is_none());
+    replace_text(&mut h, "reply 1", "now {1}\\n");
+    step_until_drawn(&mut h, "said changed", |h| {
+        h.query_by_label(changed).is_some()
+    });
+    click(&mut h, "answer");
+    step_until_drawn(&mut h, "applied", |h| {
+        h.query_by_label(changed).is_none() && h.query_by_label("answering: rules (1)").is_some()
+    });
 }
 
 #[test]

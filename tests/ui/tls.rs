@@ -96,6 +96,17 @@ fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {
     });
     let tls = tls_of(&h, c).unwrap();
     assert_eq!(tls.version.as_deref(), Some("TLSv1.3"));
+    // Its row in the list says TLS.
+    let name = h.state().state.sockets[&c].info.name.clone();
+    step_until_drawn(&mut h, "TLS on the row", |h| {
+        h.query_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|t| t.starts_with(&format!("{name}  IPv4 TCP TLS")))
+        })
+        .next()
+        .is_some()
+    });
     step_until_drawn(&mut h, "the check's result", |h| {
         // On the page's TLS row and in the inspector.
         h.query_all_by_label_contains(
@@ -265,18 +276,7 @@ fn reconnect_and_a_workspace_keep_a_sockets_tls() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tls.toml");
     std::fs::write(&path, ws.to_toml().unwrap()).unwrap();
-    let mut other = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_eframe(move |cc| {
-            socklab::ui::SocklabApp::with_startup(
-                cc,
-                Box::new(socklab::ui::dialogs::ScriptedDialogs::default()),
-                socklab::ui::app::Startup {
-                    workspace: Some(path.clone()),
-                    ..Default::default()
-                },
-            )
-        });
+    let mut other = opened_with(path);
     step_until(&mut other, "the opened client's handshake", |a| {
         a.state.sockets.values().any(|s| {
             s.snapshot

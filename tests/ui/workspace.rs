@@ -25,17 +25,6 @@ fn harness_with(dialogs: ScriptedDialogs, startup: Startup) -> H {
         })
 }
 
-/// A window started as `socklab --workspace FILE` starts.
-fn opened_with(path: PathBuf) -> H {
-    harness_with(
-        ScriptedDialogs::default(),
-        Startup {
-            workspace: Some(path),
-            ..Default::default()
-        },
-    )
-}
-
 fn id_of(h: &H, name: &str) -> socklab::engine::SocketId {
     h.state()
         .state
@@ -707,4 +696,56 @@ fn a_listener_whose_bind_fails_does_not_listen() {
         "listen() was not called"
     );
     drop(held);
+}
+
+/// A listener made again right after the window that had it closed (its connections left
+/// in TIME_WAIT on its port) listens again at once: a workspace sets SO_REUSEADDR on the
+/// listeners it makes, in the journal as the call it is.
+#[test]
+fn a_listener_opened_again_over_time_wait_listens() {
+    use socklab::engine::inspect::{tcp_lookup, TcpState};
+    // A connection on the port closed by the server's side first: TIME_WAIT there.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let c = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let (s, _) = l.accept().unwrap();
+        let (local, peer) = (s.local_addr().unwrap(), s.peer_addr().unwrap());
+        drop(s);
+        drop(c);
+        let until = std::time::Instant::now() + DEADLINE;
+        while !tcp_lookup(local, peer)
+            .flatten()
+            .is_some_and(|e| e.state == TcpState::TimeWait)
+        {
+            assert!(
+                std::time::Instant::now() < until,
+                "no TIME_WAIT on the port"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        port
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("again.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "socklab_workspace = 1\n[[socket]]\nname = \"srv\"\nfamily = \"inet\"\ntype = \"stream\"\nlisten = 5\n[socket.bind]\nhost = \"127.0.0.1\"\nport = {port}\n"
+        ),
+    )
+    .unwrap();
+    let mut h = opened_with(path);
+    step_until(&mut h, "listening again", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "srv" && s.state() == SockState::Listening)
+    });
+    assert!(h
+        .state()
+        .state
+        .journal
+        .iter()
+        .any(|e| e.line == "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)"));
 }

@@ -17,6 +17,22 @@ pub fn harness() -> H {
         .build_eframe(|cc| SocklabApp::new(cc))
 }
 
+/// A window started as `socklab --workspace FILE` starts.
+pub fn opened_with(path: std::path::PathBuf) -> H {
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| {
+            SocklabApp::with_startup(
+                cc,
+                Box::new(socklab::ui::dialogs::ScriptedDialogs::default()),
+                socklab::ui::app::Startup {
+                    workspace: Some(path.clone()),
+                    ..Default::default()
+                },
+            )
+        })
+}
+
 /// A window drawn by wgpu on Mesa's software renderer, for snapshots.
 pub fn snapshot_harness(width: f32, height: f32) -> H {
     Harness::builder()

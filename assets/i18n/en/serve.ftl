@@ -11,7 +11,7 @@ serve-what-daytime = sends the date and time (RFC 867); a TCP connection is clos
 serve-what-fixed = answers every message with the reply you give
 serve-what-hmac = challenges each client to prove it knows the key (HMAC)
 serve-what-hmac-client = answers an hmac server's challenge with the key
-serve-what-rules = answers by your rules: a match, then its reply
+serve-what-rules = answers by your rules: each chunk one recv() returns is matched, then its reply (a message the network split in two is not joined)
 serve-fixed-reply = fixed reply
 serve-key = key
 serve-digest = digest
@@ -23,6 +23,7 @@ serve-stop-answering = stop answering
 serve-stop-answering-tip = The socket stops answering; what it receives still shows.
 # $responder: the responder answering, as it describes itself.
 serve-answering = answering: { $responder }
+serve-answering-changed = answering: { $responder } (the form has changed since: press answer to apply it)
 serve-not-answering = not answering
 serve-hmac-checks = HMAC checks: { $passed } passed, { $failed } failed
 serve-last-report = the latest of { $n } reports kept: { $note }

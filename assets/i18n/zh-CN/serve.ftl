@@ -11,7 +11,7 @@ serve-what-daytime = 发送当前日期和时间（RFC 867）；TCP 连接随后
 serve-what-fixed = 对每条消息都回复你给定的内容
 serve-what-hmac = 向每个客户端发出挑战，验证它是否知道密钥（HMAC）
 serve-what-hmac-client = 用密钥回答 hmac 服务器的挑战
-serve-what-rules = 按你的规则回复：先匹配，再回复对应内容
+serve-what-rules = 按你的规则回复：每次 recv() 收到的一块数据分别匹配，再回复对应内容（被网络拆成两块的消息不会被拼起来）
 serve-fixed-reply = 固定回复
 serve-key = 密钥
 serve-digest = 摘要算法
@@ -23,6 +23,7 @@ serve-stop-answering = 停止应答
 serve-stop-answering-tip = 套接字不再应答；收到的内容仍会显示。
 # $responder：正在应答的应答器，按它自己的描述。
 serve-answering = 正在应答：{ $responder }
+serve-answering-changed = 正在应答：{ $responder }（表单在那之后改过：按“应答”才会生效）
 serve-not-answering = 未在应答
 serve-hmac-checks = HMAC 校验：{ $passed } 次通过，{ $failed } 次失败
 serve-last-report = 保留的 { $n } 条报告中最新的一条：{ $note }

@@ -87,6 +87,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
         });
         // Always one line, so the controls below never jump when answering starts.
         let answering = match s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {
+            // The form changed since answer was pressed: what answers is still the one
+            // applied, said on the same line.
+            Some(r)
+                if s.answering.as_ref().is_some_and(|(name, options)| {
+                    *name != s.form.responder || *options != s.form.serve
+                }) =>
+            {
+                t!("serve-answering-changed", responder = r)
+            }
             Some(r) => t!("serve-answering", responder = r),
             None => t!("serve-not-answering"),
         };

@@ -193,6 +193,10 @@ fn row_text(
         0.0,
         fmt(&body, ui.visuals().strong_text_color()),
     );
+    // Over TLS (a session started, or a listener's for its connections): said on the row.
+    if s.snapshot.as_ref().is_some_and(|x| x.tls.is_some()) {
+        job.append(" TLS", 0.0, fmt(&body, ui.visuals().strong_text_color()));
+    }
     job.append(
         &crate::ui::explain::state_word(st),
         8.0,

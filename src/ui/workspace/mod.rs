@@ -152,7 +152,8 @@ pub struct SavedTls {
     /// ALPN protocols, comma-separated.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub alpn: String,
-    #[serde(default)]
+    /// How a client checks the certificate (against the system's roots unless said).
+    #[serde(default, skip_serializing_if = "is_system_roots")]
     pub verify: crate::ui::state::TlsVerify,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ca_file: String,
@@ -279,6 +280,10 @@ pub struct SavedGroup {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_system_roots(v: &crate::ui::state::TlsVerify) -> bool {
+    *v == crate::ui::state::TlsVerify::System
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -285,7 +285,15 @@ impl UiState {
     fn place(&mut self, engine: &Engine, id: SocketId, saved: &SavedSocket) -> (Stage, bool) {
         let mut refused = false;
         let family = saved.family.family();
-        for (name, value) in &saved.options {
+        // A listener made again binds its port again at once, though the connections it
+        // had (closed as the window ended) wait out TIME_WAIT there: SO_REUSEADDR, as a
+        // server that restarts sets it (in the journal like every call), unless the file
+        // says otherwise.
+        let mut options = saved.options.clone();
+        if saved.listen.is_some() && saved.family != super::SavedFamily::Unix {
+            options.entry("SO_REUSEADDR".to_string()).or_insert(1);
+        }
+        for (name, value) in &options {
             match crate::engine::options::find(name) {
                 Some(spec) => self.dispatch(
                     engine,
