@@ -69,6 +69,13 @@ fn connect(h: &mut H) {
             "conn, addr = srv.accept()",
         ],
     );
+    // The names come from each socket's own worker, after the statement that gave them
+    // ended: the tests look sockets up by name only once all three are in.
+    step_until(h, "srv, cli and conn named", |a| {
+        ["srv", "cli", "conn"]
+            .iter()
+            .all(|n| a.state.sockets.values().any(|s| s.info.name == *n))
+    });
 }
 
 /// Waits until `n` bytes wait in conn's receive queue, as the kernel says.
