@@ -159,33 +159,38 @@ impl Shared {
     /// always finds the event). One wake per drain, not one per event: a flood of datagrams
     /// would otherwise call the window's repaint request (a lock on its context) each time.
     pub(crate) fn emit(&self, ev: Event) {
-        if self.tapped.load(Ordering::Acquire) > 0 {
-            if let Some(req) = ev.req() {
-                if let Some(tx) = lock(&self.taps).get(&req) {
-                    if let Some(copy) = ev.answer_copy() {
-                        // The tap's channel holds a request's answers and its wait (at
-                        // most three: Created, Waiting, Done for create_connection).
-                        let _ = tx.try_send(copy);
-                    }
-                }
-            }
-        }
+        let tap = if self.tapped.load(Ordering::Acquire) > 0 {
+            ev.req().and_then(|req| {
+                let tx = lock(&self.taps).get(&req).cloned()?;
+                Some((tx, ev.answer_copy()?))
+            })
+        } else {
+            None
+        };
         if self.events.send(ev).is_ok() && self.wake_armed.swap(false, Ordering::AcqRel) {
             (self.wake)();
         }
+        // The tapper hears an answer after the front ends do: what it does next (a
+        // console names the socket it was given) reaches them after the answer too.
+        if let Some((tx, copy)) = tap {
+            // The tap's channel holds a request's answers and its wait (at most three:
+            // Created, Waiting, Done for create_connection).
+            let _ = tx.try_send(copy);
+        }
     }
 
-    /// The registry's name of a socket, changed (Op::Rename).
-    pub(crate) fn rename(&self, id: SocketId, name: &str) {
+    /// The registry's name of a socket, changed (Op::Rename); false if it has none.
+    fn rename(&self, id: SocketId, name: &str) -> bool {
         let mut workers = lock(&self.workers);
         let Some(w) = workers.get_mut(&id) else {
-            return;
+            return false;
         };
         let old = std::mem::replace(&mut w.name, name.to_string());
         // Never a number another socket still goes by (a workspace's sockets trade names).
         if old != name && !workers.values().any(|w| w.name == old) {
             self.give_back(&old);
         }
+        true
     }
 
     /// A number renamed away as soon as it was given (the console's `s = socket.socket()`
@@ -302,6 +307,17 @@ impl Engine {
     /// `OSError: [Errno 9] Bad file descriptor`.
     pub fn send(&self, id: SocketId, req: ReqId, op: Op) {
         let name = op.name();
+        // A new name is told here, in the order the caller gives names: told by each
+        // socket's worker when it runs, a name passed from one socket to the next
+        // (`conn, addr = s.accept()` again) could reach the front ends in either order.
+        if let Op::Rename { name } = &op {
+            if self.shared.rename(id, name) {
+                self.shared.emit(Event::Renamed {
+                    id,
+                    name: name.clone(),
+                });
+            }
+        }
         let sent = {
             let workers = lock(&self.shared.workers);
             match workers.get(&id) {

@@ -59,6 +59,31 @@ mod _socklab {
     #[derive(Debug, PyPayload)]
     pub struct EngineSocket {
         inner: Mutex<Inner>,
+        owner: Owner,
+    }
+
+    /// The session whose engine holds the socket. RustPython's cycle collector is one for
+    /// the whole process: run by another session's thread, it may drop an object there,
+    /// and the `__del__` it runs is handed that session's interpreter, not this one's.
+    #[derive(Default)]
+    struct Owner(Mutex<Option<std::sync::Arc<link::Link>>>);
+
+    impl std::fmt::Debug for Owner {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Owner")
+        }
+    }
+
+    impl Owner {
+        fn set(&self, link: std::sync::Arc<link::Link>) {
+            *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(link);
+        }
+
+        /// The owning session's link, else (never given one) the calling interpreter's.
+        fn get(&self, vm: &VirtualMachine) -> std::sync::Arc<link::Link> {
+            let owner = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            owner.unwrap_or_else(|| link::of(vm))
+        }
     }
 
     impl Default for EngineSocket {
@@ -72,6 +97,7 @@ mod _socklab {
                     proto: 0,
                     timeout: None,
                 }),
+                owner: Owner::default(),
             }
         }
     }
@@ -167,6 +193,7 @@ mod _socklab {
                 }
             }
             *zelf.lock() = inner;
+            zelf.owner.set(link::of(vm));
             // socket.setdefaulttimeout() applies to new sockets; SOCK_NONBLOCK in the
             // type makes one non-blocking.
             let default = default_timeout(vm)?;
@@ -203,6 +230,7 @@ mod _socklab {
                 proto: said(&args.proto).unwrap_or(kernel.2),
                 timeout: None,
             };
+            self.owner.set(link::of(vm));
             let default = default_timeout(vm)?;
             if default.is_some() {
                 self.set_timeout(default, vm)?;
@@ -312,7 +340,7 @@ mod _socklab {
                 i.id.take()
             };
             if let Some(id) = id {
-                link::of(vm).send(id, Op::Close);
+                zelf.owner.get(vm).send(id, Op::Close);
             }
             Ok(())
         }
@@ -430,7 +458,8 @@ mod _socklab {
 
         fn call(&self, op: Op, vm: &VirtualMachine) -> PyResult<Reply> {
             let id = self.id(vm)?;
-            link::of(vm)
+            self.owner
+                .get(vm)
                 .call(id, op, &mut || interrupted(vm))?
                 .map_err(|e| op_error(vm, &e))
         }
@@ -881,8 +910,10 @@ mod _socklab {
             let Some(id) = id else { return Ok(()) };
             // Not interruptible: it does not wait on the network, and an interrupted close
             // would leave the descriptor open with no object to close it.
-            let res =
-                link::of(vm).call(id, Op::Release, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
+            let res = self
+                .owner
+                .get(vm)
+                .call(id, Op::Release, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
             // As CPython: a close whose socket the kernel had already reset is no error.
             match res {
                 Err(e) if e.errno() != Some(libc::ECONNRESET) => Err(op_error(vm, &e)),

@@ -2322,6 +2322,60 @@ fn a_name_given_and_renamed_at_once_is_not_skipped() {
     drop(peer);
 }
 
+/// Names passed from socket to socket reach the front ends in the order they were given
+/// (`conn, addr = s.accept()` again gives the name to the next one; told in the wrong
+/// order, the window would number the new socket instead of the old). A tapped answer is
+/// heard after the front ends have it, so what its caller does next comes after it.
+#[test]
+fn renames_and_answers_reach_the_front_ends_in_the_order_given() {
+    let mut d = Driver::new();
+    let (tx, tapped) = crossbeam_channel::bounded(3);
+    let req = d.engine.next_req();
+    d.engine.tap(req, tx);
+    d.engine.create(
+        req,
+        Create::New {
+            family: Family::Inet,
+            kind: Kind::Stream,
+            proto: 0,
+        },
+    );
+    let Ok(Event::Created { info, .. }) = tapped.recv_timeout(DEADLINE) else {
+        panic!("the tap's Created")
+    };
+    d.engine.untap(req);
+    let a = info.id;
+    assert!(
+        d.take_kept()
+            .iter()
+            .chain(d.events().try_iter().collect::<Vec<_>>().iter())
+            .any(|e| matches!(e, Event::Created { info, .. } if info.id == a)),
+        "Created reached the channel before the tap"
+    );
+    let b = d.create(Family::Inet, Kind::Stream);
+    const RENAMES: usize = 200;
+    for i in 0..RENAMES {
+        let id = if i % 2 == 0 { a } else { b };
+        let req = d.engine.next_req();
+        d.engine.send(
+            id,
+            req,
+            Op::Rename {
+                name: format!("n{i}"),
+            },
+        );
+    }
+    let mut told = Vec::new();
+    while told.len() < RENAMES {
+        match d.wait_for("a rename", |e| matches!(e, Event::Renamed { .. })) {
+            Event::Renamed { name, .. } => told.push(name),
+            _ => unreachable!(),
+        }
+    }
+    let given: Vec<String> = (0..RENAMES).map(|i| format!("n{i}")).collect();
+    assert_eq!(told, given);
+}
+
 fn addr_of(a: &AddrSpec) -> std::net::SocketAddr {
     std::net::SocketAddr::from(([127, 0, 0, 1], port_of(a)))
 }

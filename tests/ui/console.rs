@@ -682,11 +682,28 @@ fn a_file_running_beside_the_other_console_keeps_its_lines_apart() {
         h.query_by_label_contains("srv.accept() waiting").is_some()
             && h.query_by_label("listening").is_some()
     });
-    let printed = h.get_by_label("listening").rect();
-    let running = h.get_by_label_contains("running: ").rect();
-    let waiting = h.get_by_label_contains("srv.accept() waiting").rect();
-    let line = h.get_by_label("python").rect();
-    let title = h.get_by_label_contains("srv.py: running").rect();
+    // Measured once the layout has settled: the transcript sticks to its bottom one frame
+    // after a line is added (until then the new line lies below its clip, unseen).
+    let rects = |h: &H| {
+        [
+            h.get_by_label_contains("srv.py: running").rect(),
+            h.get_by_label("listening").rect(),
+            h.get_by_label_contains("running: ").rect(),
+            h.get_by_label_contains("srv.accept() waiting").rect(),
+            h.get_by_label("python").rect(),
+        ]
+    };
+    let mut last = rects(&h);
+    for frame in 0.. {
+        assert!(frame < 20, "the console's layout never settles: {last:?}");
+        h.step();
+        let now = rects(&h);
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    let [title, printed, running, waiting, line] = last;
     for (upper, lower) in [
         (title, printed),
         (printed, running),
@@ -1322,6 +1339,45 @@ fn a_str_sent_and_a_cut_character_are_explained() {
     // Other errors get no such line.
     let out = run(&mut h, "1/0");
     assert_eq!(out.last().unwrap().0, LineKind::Error, "{out:?}");
+}
+
+/// RustPython's cycle collector is one for the whole process: a socket in a cycle one
+/// console's program let go of, collected by another's `gc.collect()`, closes in the
+/// engine of the program that made it (its `__del__` runs on the other's thread).
+#[test]
+fn a_socket_collected_on_another_sessions_thread_closes_where_it_was_made() {
+    let mut made = harness();
+    let mut collector = harness();
+    open_console(&mut made);
+    open_console(&mut collector);
+    run_lines(
+        &mut made,
+        0,
+        &[
+            "import socket",
+            "cycle = [socket.socket()]",
+            "cycle.append(cycle)",
+            "del cycle",
+        ],
+    );
+    run(&mut collector, "import gc");
+    // A collection that finds another one running (other tests' sessions) does nothing:
+    // asked again until the socket has closed.
+    let until = std::time::Instant::now() + DEADLINE;
+    loop {
+        made.step();
+        let closed = made.state().state.sockets.values().all(|s| s.closed);
+        if closed && !made.state().state.sockets.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the cycle's socket still open where it was made"
+        );
+        run(&mut collector, "gc.collect()");
+    }
+    // Nothing of the collector's own was closed by it: it has none to close.
+    assert!(collector.state().state.sockets.is_empty());
 }
 
 /// A name the program gives to one socket after another (`conn, addr = srv.accept()` in a

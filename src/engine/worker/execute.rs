@@ -104,12 +104,10 @@ impl Worker {
         }
     }
 
-    /// The socket's new name: in the registry (who holds an address is told by it) and in
-    /// the front ends (Event::Renamed).
+    /// The socket's new name, for the threads it runs on from now (the registry and the
+    /// front ends were told when it was asked: Engine::send).
     fn rename(&mut self, name: String) {
-        self.shared.rename(self.id, &name);
-        self.name = name.clone();
-        self.shared.emit(Event::Renamed { id: self.id, name });
+        self.name = name;
     }
 
     /// Ends call `call` as Ctrl+C would (Op::Interrupt): a queued one is answered now, a
