@@ -159,23 +159,27 @@ impl Shared {
     /// always finds the event). One wake per drain, not one per event: a flood of datagrams
     /// would otherwise call the window's repaint request (a lock on its context) each time.
     pub(crate) fn emit(&self, ev: Event) {
-        let tap = if self.tapped.load(Ordering::Acquire) > 0 {
-            ev.req().and_then(|req| {
-                let tx = lock(&self.taps).get(&req).cloned()?;
-                Some((tx, ev.answer_copy()?))
-            })
+        // The tapper hears an answer after the front ends do: what it does next (a
+        // console names the socket it was given) reaches them after the answer too.
+        let copy = if self.tapped.load(Ordering::Acquire) > 0 {
+            ev.req()
+                .filter(|req| lock(&self.taps).contains_key(req))
+                .and_then(|req| Some((req, ev.answer_copy()?)))
         } else {
             None
         };
-        if self.events.send(ev).is_ok() && self.wake_armed.swap(false, Ordering::AcqRel) {
-            (self.wake)();
-        }
-        // The tapper hears an answer after the front ends do: what it does next (a
-        // console names the socket it was given) reaches them after the answer too.
-        if let Some((tx, copy)) = tap {
+        let sent = self.events.send(ev).is_ok();
+        if let Some((req, copy)) = copy {
+            // Looked up again and sent under the lock: a tap replaced meanwhile (an
+            // interrupted call's answer handed to the orphans) gets it, never the old one.
             // The tap's channel holds a request's answers and its wait (at most three:
             // Created, Waiting, Done for create_connection).
-            let _ = tx.try_send(copy);
+            if let Some(tx) = lock(&self.taps).get(&req) {
+                let _ = tx.try_send(copy);
+            }
+        }
+        if sent && self.wake_armed.swap(false, Ordering::AcqRel) {
+            (self.wake)();
         }
     }
 

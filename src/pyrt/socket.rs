@@ -84,6 +84,12 @@ mod _socklab {
             let owner = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
             owner.unwrap_or_else(|| link::of(vm))
         }
+
+        /// The link, let go of (the socket is closed or forgotten): an object kept long
+        /// after, in a cycle, does not keep its session's engine alive.
+        fn take(&self) -> Option<std::sync::Arc<link::Link>> {
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+        }
     }
 
     impl Default for EngineSocket {
@@ -340,7 +346,8 @@ mod _socklab {
                 i.id.take()
             };
             if let Some(id) = id {
-                zelf.owner.get(vm).send(id, Op::Close);
+                let link = zelf.owner.take().unwrap_or_else(|| link::of(vm));
+                link.send(id, Op::Close);
             }
             Ok(())
         }
@@ -449,6 +456,7 @@ mod _socklab {
             let mut i = self.lock();
             i.id = None;
             i.fd = -1;
+            self.owner.take();
         }
 
         /// The engine's id, or EBADF as CPython raises on a closed socket.
@@ -783,9 +791,10 @@ mod _socklab {
         fn _accept(&self, vm: &VirtualMachine) -> PyResult<(i32, PyObjectRef)> {
             match self.call(Op::Accept, vm)? {
                 Reply::Accepted { conn, peer } => {
-                    let fd = link::of(vm).fd_of(conn).unwrap_or(-1);
-                    link::of(vm).hold_accepted(fd, conn);
-                    link::of(vm).made(conn);
+                    let link = self.owner.get(vm);
+                    let fd = link.fd_of(conn).unwrap_or(-1);
+                    link.hold_accepted(fd, conn);
+                    link.made(conn);
                     Ok((fd, endpoint(vm, &peer)))
                 }
                 other => Err(unexpected(other, vm)),
@@ -910,10 +919,8 @@ mod _socklab {
             let Some(id) = id else { return Ok(()) };
             // Not interruptible: it does not wait on the network, and an interrupted close
             // would leave the descriptor open with no object to close it.
-            let res = self
-                .owner
-                .get(vm)
-                .call(id, Op::Release, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
+            let link = self.owner.take().unwrap_or_else(|| link::of(vm));
+            let res = link.call(id, Op::Release, &mut || Ok::<(), PyBaseExceptionRef>(()))?;
             // As CPython: a close whose socket the kernel had already reset is no error.
             match res {
                 Err(e) if e.errno() != Some(libc::ECONNRESET) => Err(op_error(vm, &e)),
