@@ -353,6 +353,23 @@ mod _socklab {
         }
     }
 
+    /// The last word when the object's memory goes: a collection whose `__del__` found no
+    /// interpreter on the collecting thread (RustPython's `with_vm` then skips it, and the
+    /// object counts as finalized) still closes the engine's socket, through its owner.
+    impl Drop for EngineSocket {
+        fn drop(&mut self) {
+            let id = self
+                .inner
+                .get_mut()
+                .unwrap_or_else(|p| p.into_inner())
+                .id
+                .take();
+            if let (Some(id), Some(link)) = (id, self.owner.take()) {
+                link.send(id, Op::Close);
+            }
+        }
+    }
+
     /// An OpError as the exception CPython raises for it.
     fn op_error(vm: &VirtualMachine, e: &OpError) -> PyBaseExceptionRef {
         let exc = python_error(vm, e);

@@ -1341,6 +1341,46 @@ fn a_str_sent_and_a_cut_character_are_explained() {
     assert_eq!(out.last().unwrap().0, LineKind::Error, "{out:?}");
 }
 
+/// RustPython's cycle collector is one for the whole process: a socket in a cycle one
+/// console's program let go of, collected by another's `gc.collect()`, closes in the
+/// engine of the program that made it: its `__del__` runs on the other's thread, or, on a
+/// collecting thread with no interpreter, is skipped (the object's drop closes it then).
+#[test]
+fn a_socket_collected_on_another_sessions_thread_closes_where_it_was_made() {
+    let mut made = harness();
+    let mut collector = harness();
+    open_console(&mut made);
+    open_console(&mut collector);
+    run_lines(
+        &mut made,
+        0,
+        &[
+            "import socket",
+            "cycle = [socket.socket()]",
+            "cycle.append(cycle)",
+            "del cycle",
+        ],
+    );
+    run(&mut collector, "import gc");
+    // A collection that finds another one running (other tests' sessions) does nothing:
+    // asked again until the socket has closed.
+    let until = std::time::Instant::now() + DEADLINE;
+    loop {
+        made.step();
+        let closed = made.state().state.sockets.values().all(|s| s.closed);
+        if closed && !made.state().state.sockets.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the cycle's socket still open where it was made"
+        );
+        run(&mut collector, "gc.collect()");
+    }
+    // Nothing of the collector's own was closed by it: it has none to close.
+    assert!(collector.state().state.sockets.is_empty());
+}
+
 /// A name the program gives to one socket after another (`conn, addr = srv.accept()` in a
 /// loop) leaves no two rows alike: the sockets it held before are numbered in the order
 /// they were made, the one it holds now keeps it.
