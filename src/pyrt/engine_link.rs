@@ -37,6 +37,11 @@ pub struct Ledger {
     /// oldest first: what stays open when a file run ends, as `python3 -i` keeps them.
     /// At most MAX_MADE (a program holding more: the oldest are forgotten).
     pub made: std::collections::VecDeque<SocketId>,
+    /// Each thread's wait in select(), poll() or epoll's poll(): the engine does not see
+    /// those.
+    pub selecting: super::selecting::Selects,
+    /// Called when what the window shows of the session changes (its repaint request).
+    pub wake: Option<super::session::Wake>,
 }
 
 /// Sockets a session's ledger remembers as made and open, at most.
@@ -133,6 +138,29 @@ impl Link {
             );
         }
         link
+    }
+
+    /// This thread waits in select(), poll() or epoll's poll() (`call`) for descriptors:
+    /// told to the window's console, whose statement shows what it waits for.
+    pub fn select_begins(&self, call: &str, read: Vec<i32>, write: Vec<i32>) {
+        if self.ledger {
+            let mut ledger = lock(&self.calls);
+            if ledger.selecting.begins(call, read, write) {
+                super::selecting::tell(&ledger.wake);
+            }
+        }
+    }
+
+    /// This thread's select() returned, with something `ready` or not.
+    pub fn select_ends(&self, ready: bool) {
+        if self.ledger {
+            let mut ledger = lock(&self.calls);
+            if ledger.selecting.ends(ready) {
+                super::selecting::tell(&ledger.wake);
+            } else if !ready {
+                ledger.selecting.watch(Arc::downgrade(&self.calls));
+            }
+        }
     }
 
     /// A new request whose answers come to the receiver only.

@@ -8,9 +8,11 @@ mod args;
 pub mod cjk;
 mod engine_link;
 pub mod explained;
-pub use engine_link::Calls;
+pub use engine_link::{Calls, Ledger};
 pub mod guard;
 mod interactive;
+pub mod selecting;
+pub use selecting::Selecting;
 pub mod session;
 mod socket;
 

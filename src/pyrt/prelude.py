@@ -112,18 +112,133 @@ def sleep(secs, /, _sleep=_time.sleep):
         _sleep(min(left, _SLICE))
 sleep.__doc__ = _time.sleep.__doc__
 _time.sleep = sleep
+# A wait in select(), poll() or epoll's poll() (selectors, socketserver) is not a socket
+# call, so the engine does not see it: each tells the window's console what it waits for,
+# the descriptors to read from and to write to, as it begins and as it ends (in `socklab
+# run`, nobody is told). Waits that cannot be told (a zero timeout, refused arguments) go
+# straight to the original.
+def _fd(obj):
+    fd = obj if isinstance(obj, int) else obj.fileno()
+    return fd if isinstance(fd, int) and -2**31 <= fd < 2**31 else None
+def _fds(objs):
+    fds = []
+    try:
+        for obj in objs:
+            try:
+                fd = _fd(obj)
+            except Exception:
+                continue
+            if fd is not None:
+                fds.append(fd)
+    except TypeError:
+        pass  # not a sequence: the original says so
+    return fds
+def _listed(objs):
+    try:
+        return objs if isinstance(objs, (list, tuple)) else list(objs)
+    except TypeError:
+        raise TypeError('arguments 1-3 must be sequences') from None
+def _waits(timeout, scale=1, limit=1e9, negative_waits=False):
+    # A timeout that waits (None, a number above zero and below `limit`, or below zero
+    # where that waits for ever, in units of 1/`scale` s): its deadline (None: none),
+    # else False.
+    number = isinstance(timeout, (int, float))
+    if timeout is None or (negative_waits and number and timeout < 0):
+        return None
+    if number and 0 < timeout < limit:
+        return _until(timeout / scale)
+    return False
 def select(rlist, wlist, xlist, timeout=None, /, _select_=_select.select):
-    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > _SLICE):
+    # (CPython's errors where RustPython's differ.)
+    if not (timeout is None or isinstance(timeout, (int, float))
+            or hasattr(type(timeout), '__index__')):
+        raise TypeError('timeout must be a float or None')
+    if isinstance(timeout, float) and timeout != timeout:
+        raise ValueError('Invalid value NaN (not a number)')
+    if isinstance(timeout, (int, float)) and timeout < 0:
+        raise ValueError('timeout must be non-negative')
+    deadline = _waits(timeout)
+    rlist, wlist, xlist = _listed(rlist), _listed(wlist), _listed(xlist)
+    if deadline is False:
         return _select_(rlist, wlist, xlist, timeout)
-    deadline = _until(timeout)
-    while True:
-        ready = _select_(rlist, wlist, xlist, _left(deadline))
-        if ready[0] or ready[1] or ready[2]:
-            return ready
-        if deadline is not None and _time.monotonic() >= deadline:
-            return ready
+    ready = None
+    _socklab.select_begins('select', _fds(rlist), _fds(wlist))
+    try:
+        while True:
+            ready = _select_(rlist, wlist, xlist, _left(deadline))
+            if ready[0] or ready[1] or ready[2]:
+                return ready
+            if deadline is not None and _time.monotonic() >= deadline:
+                return ready
+    finally:
+        _socklab.select_ends(bool(ready and (ready[0] or ready[1] or ready[2])))
 select.__doc__ = _select.select.__doc__
 _select.select = select
+class _Registered:
+    # What a poll or epoll object has registered, by descriptor: its event mask.
+    def _masks_init(self, wrapped, default):
+        self._wrapped, self._masks, self._default = wrapped, {}, default
+    def register(self, fd, *eventmask):
+        self._wrapped.register(fd, *eventmask)
+        self._masks[_fd(fd)] = eventmask[0] if eventmask else self._default
+    def modify(self, fd, eventmask):
+        self._wrapped.modify(fd, eventmask)
+        self._masks[_fd(fd)] = eventmask
+    def unregister(self, fd):
+        self._wrapped.unregister(fd)
+        self._masks.pop(_fd(fd), None)
+    def _wait(self, call, deadline, scale, one):
+        read = [fd for fd, m in self._masks.items() if m & (_select.POLLIN | _select.POLLPRI)]
+        write = [fd for fd, m in self._masks.items() if m & _select.POLLOUT]
+        got = []
+        _socklab.select_begins(call, read, write)
+        try:
+            while True:
+                got = one(_left(deadline) * scale)
+                if got or (deadline is not None and _time.monotonic() >= deadline):
+                    return got
+        finally:
+            _socklab.select_ends(bool(got))
+class _Poll(_Registered):
+    def __init__(self, _make=_select.poll):
+        self._masks_init(_make(), _select.POLLIN | _select.POLLPRI | _select.POLLOUT)
+    def poll(self, timeout=None):
+        if not (timeout is None or isinstance(timeout, (int, float))
+                or hasattr(type(timeout), '__index__')):
+            raise TypeError('timeout must be an integer or None')
+        deadline = _waits(timeout, 1000, 2**31, True)
+        if deadline is False:
+            return self._wrapped.poll(timeout)
+        # Whole milliseconds, rounded up as CPython rounds them: RustPython 0.5 takes a
+        # float as that many seconds.
+        return self._wait('poll', deadline, 1000, lambda ms: self._wrapped.poll(-int(-ms // 1)))
+_Poll.__name__ = _Poll.__qualname__ = 'poll'
+_select.poll = _Poll
+if hasattr(_select, 'epoll'):
+    class _Epoll(_Registered):
+        def __init__(self, *args, _make=_select.epoll, **kwargs):
+            self._masks_init(_make(*args, **kwargs),
+                             _select.EPOLLIN | _select.EPOLLPRI | _select.EPOLLOUT)
+        @classmethod
+        def fromfd(cls, fd, _from=_select.epoll.fromfd):
+            made = cls.__new__(cls)
+            made._masks_init(_from(fd), _select.EPOLLIN | _select.EPOLLPRI | _select.EPOLLOUT)
+            return made
+        def __getattr__(self, name):
+            return getattr(self._wrapped, name)
+        def __enter__(self):
+            self._wrapped.__enter__()
+            return self
+        def __exit__(self, *exc):
+            return self._wrapped.__exit__(*exc)
+        def poll(self, timeout=None, maxevents=-1):
+            deadline = _waits(timeout, 1, 1e9, True)
+            if deadline is False:
+                return self._wrapped.poll(timeout, maxevents)
+            return self._wait('epoll.poll', deadline, 1,
+                              lambda t: self._wrapped.poll(t, maxevents))
+    _Epoll.__name__ = _Epoll.__qualname__ = 'epoll'
+    _select.epoll = _Epoll
 def _cond_wait(self, timeout=None, _wait=threading.Condition.wait):
     if timeout is not None and timeout <= _SLICE:
         return _wait(self, timeout)

@@ -553,6 +553,9 @@ pub(crate) fn name_main(vm: &VirtualMachine) {
     }
 }
 
+/// Attributes of one global object looked at for sockets, at most.
+const ATTRS_LOOKED_AT: usize = 64;
+
 /// The session's sockets held by its global names: each goes by one of them in the engine
 /// (and so in the window), the one it had if that still holds it, else the first.
 fn name_sockets(vm: &VirtualMachine, globals: &rustpython_vm::builtins::PyDictRef) {
@@ -571,6 +574,40 @@ fn name_sockets(vm: &VirtualMachine, globals: &rustpython_vm::builtins::PyDictRe
         match held.iter_mut().find(|(i, _)| *i == id) {
             Some((_, all)) => all.push(name),
             None => held.push((id, vec![name])),
+        }
+    }
+    // A socket an object holds (socketserver's `server.socket`) goes by that: after the
+    // global names, and one level down only, in the first ATTRS_LOOKED_AT attributes of an
+    // instance (not a module's or a class's).
+    for (key, value) in globals {
+        let Some(name) = key.downcast_ref::<rustpython_vm::builtins::PyStr>() else {
+            continue;
+        };
+        let name = name.to_string_lossy();
+        if name.starts_with('_')
+            || super::socket::engine_id(&value).is_some()
+            || value.fast_isinstance(vm.ctx.types.module_type)
+            || value.fast_isinstance(vm.ctx.types.type_type)
+        {
+            continue;
+        }
+        let Some(attrs) = value.dict() else { continue };
+        for (attr, inner) in attrs.into_iter().take(ATTRS_LOOKED_AT) {
+            let (Some(attr), Some(id)) = (
+                attr.downcast_ref::<rustpython_vm::builtins::PyStr>(),
+                super::socket::engine_id(&inner),
+            ) else {
+                continue;
+            };
+            let attr = attr.to_string_lossy();
+            if attr.starts_with('_') {
+                continue;
+            }
+            let full = format!("{name}.{attr}");
+            match held.iter_mut().find(|(i, _)| *i == id) {
+                Some((_, all)) => all.push(full),
+                None => held.push((id, vec![full])),
+            }
         }
     }
     let link = super::engine_link::of(vm);

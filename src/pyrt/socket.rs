@@ -288,6 +288,30 @@ mod _socklab {
         timeout_arg(v, vm)
     }
 
+    /// The prelude's select(), poll() and epoll poll(): this thread waits in `call` for the
+    /// descriptors `read` and `write` (sequences of ints) to become ready.
+    #[pyfunction]
+    fn select_begins(
+        call: String,
+        read: PyObjectRef,
+        write: PyObjectRef,
+        vm: &VirtualMachine,
+    ) -> PyResult<()> {
+        let read: Vec<i32> = read.try_to_value(vm)?;
+        let write: Vec<i32> = write.try_to_value(vm)?;
+        // The sockets waited for go by the names the program has given them so far (a
+        // statement that makes a socket and waits for it never ends to give them).
+        crate::pyrt::session::name_main(vm);
+        link::of(vm).select_begins(&call, read, write);
+        Ok(())
+    }
+
+    /// This thread's wait ended, with something `ready` or not.
+    #[pyfunction]
+    fn select_ends(ready: bool, vm: &VirtualMachine) {
+        link::of(vm).select_ends(ready);
+    }
+
     #[pyfunction]
     fn eval(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         guarded("eval", args, vm)

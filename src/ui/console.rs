@@ -180,6 +180,17 @@ impl Console {
             .contains(&req)
     }
 
+    /// Its program's waits in select(), poll() or epoll's poll() under way now.
+    pub fn selects(&self) -> Vec<crate::pyrt::Selecting> {
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .selecting
+            .now()
+            .cloned()
+            .collect()
+    }
+
     /// Whether its session's program made this socket and has not closed it (or closed
     /// it while a call in another thread still holds it).
     pub fn made(&self, id: SocketId) -> bool {
@@ -394,7 +405,10 @@ impl Console {
     fn session(&mut self) -> Option<&Session> {
         if self.session.is_none() {
             // A ledger of its own: what the session before made is not this one's.
-            self.calls = crate::pyrt::Calls::default();
+            self.calls = std::sync::Arc::new(std::sync::Mutex::new(crate::pyrt::Ledger {
+                wake: self.wake.clone(),
+                ..Default::default()
+            }));
             let config = Config {
                 name: match self.which {
                     0 => "python-console".into(),

@@ -239,12 +239,26 @@ fn ended(child: std::process::Child, what: &str) -> std::process::Output {
 #[test]
 fn ctrl_c_is_keyboard_interrupt_unless_the_program_was_started_ignoring_it() {
     use std::io::BufRead;
-    // Blocked in accept, sleep, select, an Event's wait or a join, SIGINT ends the program
+    // Blocked in accept, sleep, select, poll, epoll, a selector, an Event's wait or a join,
+    // SIGINT ends the program
     // with KeyboardInterrupt, as python3 does (killed by SIGINT after the traceback).
     for (what, blocks) in [
         ("accept", "s.accept()"),
         ("sleep", "time.sleep(60)"),
         ("select", "select.select([s], [], [])"),
+        (
+            "poll",
+            "p = select.poll()\np.register(s, select.POLLIN)\np.poll()",
+        ),
+        (
+            "epoll",
+            "e = select.epoll()\ne.register(s, select.EPOLLIN)\ne.poll()",
+        ),
+        (
+            "selectors",
+            "import selectors\nk = selectors.DefaultSelector()\n\
+             k.register(s, selectors.EVENT_READ)\nk.select()",
+        ),
         ("event", "threading.Event().wait()"),
         (
             "join",

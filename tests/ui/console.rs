@@ -1572,3 +1572,84 @@ fn stepping_in_a_small_window_shows_the_line_it_stops_before() {
     });
     click(&mut h, "Interrupt (Ctrl+C)");
 }
+
+/// A wait the engine does not see (select(), or socketserver's serve_forever() in poll())
+/// is said under the statement: what it waits for, by the sockets' names, until a
+/// connection ends it or Ctrl+C does.
+#[test]
+fn a_wait_in_select_or_a_server_loop_says_what_it_waits_for() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run(&mut h, "import select, socketserver");
+    let port = srv_port(&h);
+    enter(&mut h, "ready = select.select([srv], [], [])");
+    step_until_drawn(&mut h, "the select wait said", |h| {
+        h.query_by_label_contains(
+            "select() waiting until srv has a connection to accept (Ctrl+C interrupts)",
+        )
+        .is_some()
+    });
+    let _client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    step_until(&mut h, "select returned", |a| !a.state.consoles[0].busy());
+    step_until_drawn(&mut h, "the wait no longer said", |h| {
+        h.query_by_label_contains("waiting until").is_none()
+    });
+    let out = run(&mut h, "ready[0] == [srv]");
+    assert_eq!(out.last().map(|l| l.1.as_str()), Some("True"), "{out:?}");
+    // One that times out is no longer said while the statement goes on to something else.
+    run(&mut h, "import threading");
+    enter(
+        &mut h,
+        "select.select([], [srv], [], 0.3); threading.Event().wait()",
+    );
+    step_until_drawn(&mut h, "the timed wait said", |h| {
+        h.query_by_label_contains("select() waiting until srv has room to send")
+            .is_some()
+    });
+    step_until_drawn(&mut h, "the timed-out wait no longer said", |h| {
+        h.query_by_label_contains("waiting until").is_none()
+    });
+    assert!(
+        h.state().state.consoles[0].busy(),
+        "still in the Event's wait"
+    );
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "the wait interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
+    // A socket made in the statement that waits for it goes by its name already.
+    enter(
+        &mut h,
+        "mine = socket.socket(); mine.bind(('127.0.0.1', 0)); mine.listen(); \
+         select.select([mine], [], [])",
+    );
+    step_until_drawn(&mut h, "the new socket's name said", |h| {
+        h.query_by_label_contains("select() waiting until mine has a connection to accept")
+            .is_some()
+    });
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "its wait interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
+    // A tutorial's server: serve_forever() waits in poll(), half a second at a time.
+    run(
+        &mut h,
+        "server = socketserver.TCPServer(('127.0.0.1', 0), socketserver.BaseRequestHandler)",
+    );
+    enter(&mut h, "server.serve_forever()");
+    // (Its listener goes by the attribute that holds it.)
+    step_until_drawn(&mut h, "serve_forever's wait said", |h| {
+        h.query_by_label_contains(
+            "poll() waiting until server.socket has a connection to accept (Ctrl+C interrupts)",
+        )
+        .is_some()
+    });
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "serve_forever interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
+    step_until_drawn(&mut h, "the poll wait no longer said", |h| {
+        h.query_by_label_contains("waiting until").is_none()
+    });
+}

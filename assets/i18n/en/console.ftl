@@ -54,6 +54,18 @@ console-blocking = no timeout: { $way }
 console-waiting-more = … and { $n } more calls of this console waiting (each socket's row in the list says its own)
 console-waiting = { $calls } waiting, { $left } (Ctrl+C interrupts)
 console-running = running: { $what }
+# A wait in select(), poll() or epoll's poll() (selectors, socketserver's serve_forever()):
+# $call is the call, $what what it waits for (console-select-..., joined by console-select-or).
+console-selecting = { $call }() waiting until { $what } (Ctrl+C interrupts)
+console-select-accept = { $name } has a connection to accept
+console-select-read = { $name } has data or the peer's close to read
+console-select-datagram = { $name } has a datagram to read
+console-select-write = { $name } has room to send
+console-select-fd-read = descriptor { $fd } can be read
+console-select-fd-write = descriptor { $fd } can be written
+console-select-or = {" "}or{" "}
+console-select-more = {" "}(or { $n } more)
+console-select-nothing = its timeout (it watches nothing)
 # What a pitfall's exception means (src/pyrt/explained.rs PyHint), after Python's line.
 explain-str-not-bytes = send() and its kin take bytes, and this was a str (text).
 explain-str-not-bytes-hint = Encode it first: s.send('hello'.encode()) or s.send(b'hello'); and .decode() what recv() returns.

@@ -53,6 +53,18 @@ console-blocking = 无超时：{ $way }
 console-waiting-more = ……还有 { $n } 个本控制台的调用在等待（列表中各套接字的行会分别显示）
 console-waiting = { $calls } 等待中，{ $left }（Ctrl+C 可中断）
 console-running = 正在运行：{ $what }
+# 在 select()、poll() 或 epoll 的 poll() 中等待（selectors、socketserver 的 serve_forever()）：
+# $call 是调用，$what 是它在等什么（console-select-...，用 console-select-or 连接）。
+console-selecting = { $call }() 等待中，直到 { $what }（Ctrl+C 可中断）
+console-select-accept = { $name } 有连接可以 accept
+console-select-read = { $name } 有数据或对端的关闭可读
+console-select-datagram = { $name } 有数据报可读
+console-select-write = { $name } 有发送空间
+console-select-fd-read = 描述符 { $fd } 可读
+console-select-fd-write = 描述符 { $fd } 可写
+console-select-or = ，或{" "}
+console-select-more = （还有 { $n } 个）
+console-select-nothing = 超时（它什么也没有监视）
 # 一个常见陷阱的异常是什么意思（src/pyrt/explained.rs 的 PyHint），显示在 Python 那一行之后。
 explain-str-not-bytes = send() 一类的调用只接受 bytes，而这里传的是 str（文本）。
 explain-str-not-bytes-hint = 先编码：s.send('hello'.encode()) 或 s.send(b'hello')；recv() 返回的内容用 .decode() 解码。

@@ -536,7 +536,61 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
             .wrap(),
         );
     }
+    for wait in console.selects() {
+        ui.add(
+            egui::Label::new(
+                RichText::new(selecting(state, &wait)).color(Color32::from_rgb(230, 160, 40)),
+            )
+            .wrap(),
+        );
+    }
     ui.add(
         egui::Label::new(RichText::new(t!("console-running", what = first)).monospace()).truncate(),
     );
+}
+
+/// Sockets a select() line names, at most; the rest are counted.
+const MAX_SELECTED_SAID: usize = 3;
+
+/// A wait in select(): what it waits for, in the words of each socket's state ("srv has a
+/// connection to accept"), the descriptors it cannot name by number.
+fn selecting(state: &UiState, wait: &crate::pyrt::Selecting) -> String {
+    use crate::engine::{Kind, SockState};
+    let name = |fd: i32| {
+        state
+            .sockets
+            .values()
+            .find(|v| !v.closed && v.info.fd == fd)
+    };
+    let mut said: Vec<String> = Vec::new();
+    let ways = wait.read.iter().map(|fd| (*fd, true));
+    for (fd, read) in ways.chain(wait.write.iter().map(|fd| (*fd, false))) {
+        let phrase = match name(fd) {
+            Some(v) if !read => t!("console-select-write", name = v.info.name.clone()),
+            Some(v)
+                if v.snapshot
+                    .as_ref()
+                    .is_some_and(|s| s.state == SockState::Listening) =>
+            {
+                t!("console-select-accept", name = v.info.name.clone())
+            }
+            Some(v) if v.info.kind == Kind::Stream => {
+                t!("console-select-read", name = v.info.name.clone())
+            }
+            Some(v) => t!("console-select-datagram", name = v.info.name.clone()),
+            None if read => t!("console-select-fd-read", fd = fd),
+            None => t!("console-select-fd-write", fd = fd),
+        };
+        said.push(phrase);
+    }
+    let more = wait.more + said.len().saturating_sub(MAX_SELECTED_SAID);
+    said.truncate(MAX_SELECTED_SAID);
+    let mut what = said.join(&t!("console-select-or"));
+    if more > 0 {
+        what.push_str(&t!("console-select-more", n = more));
+    }
+    if what.is_empty() {
+        what = t!("console-select-nothing");
+    }
+    t!("console-selecting", call = wait.call.clone(), what = what)
 }
