@@ -151,6 +151,21 @@ impl Link {
         }
     }
 
+    /// Whatever wait this thread was said to be in is over (its statement ended).
+    pub fn select_forget_thread(&self) {
+        if self.ledger {
+            let mut ledger = lock(&self.calls);
+            if ledger.selecting.forget_thread() {
+                super::selecting::tell(&ledger.wake);
+            }
+        }
+    }
+
+    /// Whether the program's waits are told to a window (a session of the window's).
+    pub fn tells(&self) -> bool {
+        self.ledger
+    }
+
     /// This thread's select() returned, with something `ready` or not.
     pub fn select_ends(&self, ready: bool) {
         if self.ledger {

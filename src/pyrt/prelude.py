@@ -116,115 +116,152 @@ _time.sleep = sleep
 # call, so the engine does not see it: each tells the window's console what it waits for,
 # the descriptors to read from and to write to, as it begins and as it ends (in `socklab
 # run`, nobody is told). Waits that cannot be told (a zero timeout, refused arguments) go
-# straight to the original.
+# straight to the original, after CPython's checks where RustPython's differ or panic.
 def _fd(obj):
     fd = obj if isinstance(obj, int) else obj.fileno()
     return fd if isinstance(fd, int) and -2**31 <= fd < 2**31 else None
 def _fds(objs):
     fds = []
-    try:
-        for obj in objs:
-            try:
-                fd = _fd(obj)
-            except Exception:
-                continue
-            if fd is not None:
-                fds.append(fd)
-    except TypeError:
-        pass  # not a sequence: the original says so
+    for obj in objs:
+        try:
+            fd = _fd(obj)
+        except Exception:
+            continue  # the original raises what fileno() raises
+        if fd is not None:
+            fds.append(fd)
     return fds
 def _listed(objs):
     try:
         return objs if isinstance(objs, (list, tuple)) else list(objs)
     except TypeError:
         raise TypeError('arguments 1-3 must be sequences') from None
-def _waits(timeout, scale=1, limit=1e9, negative_waits=False):
-    # A timeout that waits (None, a number above zero and below `limit`, or below zero
-    # where that waits for ever, in units of 1/`scale` s): its deadline (None: none),
-    # else False.
+_NS_MAX = 2**63 - 1
+_INT_MAX = 2**31 - 1
+def _in_range(timeout, unit_ns):
+    # CPython's conversion of a timeout to nanoseconds.
+    if isinstance(timeout, float) and timeout == timeout and abs(timeout) * unit_ns > _NS_MAX:
+        raise OverflowError('timestamp out of range for platform time_t')
+    if isinstance(timeout, int) and abs(timeout) * unit_ns > _NS_MAX:
+        raise OverflowError('timestamp too large to convert to C _PyTime_t')
+def _waits(timeout, scale=1, negative_waits=False):
+    # A timeout that waits (None, a number above zero, or below zero where that waits for
+    # ever), in units of 1/`scale` s: its deadline (None: none), else False.
     number = isinstance(timeout, (int, float))
     if timeout is None or (negative_waits and number and timeout < 0):
         return None
-    if number and 0 < timeout < limit:
+    if number and timeout > 0:
         return _until(timeout / scale)
     return False
+def _told(call, read, write, wait, ready):
+    # Runs wait(slice) until ready(result) or the deadline, told as a wait all along.
+    got = None
+    try:
+        _socklab.select_begins(call, read, write)
+        while True:
+            got = wait()
+            if ready(got):
+                return got
+    finally:
+        _socklab.select_ends(got is not None and ready(got, True))
 def select(rlist, wlist, xlist, timeout=None, /, _select_=_select.select):
-    # (CPython's errors where RustPython's differ.)
+    # (CPython's errors where RustPython's differ or it panics.)
     if not (timeout is None or isinstance(timeout, (int, float))
             or hasattr(type(timeout), '__index__')):
         raise TypeError('timeout must be a float or None')
     if isinstance(timeout, float) and timeout != timeout:
         raise ValueError('Invalid value NaN (not a number)')
+    _in_range(timeout, 10**9)
     if isinstance(timeout, (int, float)) and timeout < 0:
         raise ValueError('timeout must be non-negative')
     deadline = _waits(timeout)
     rlist, wlist, xlist = _listed(rlist), _listed(wlist), _listed(xlist)
+    for fd in _fds(rlist) + _fds(wlist) + _fds(xlist):
+        if fd < 0:
+            raise ValueError(f'file descriptor cannot be a negative integer ({fd})')
+        if fd >= 1024:
+            raise ValueError('filedescriptor out of range in select()')
     if deadline is False:
         return _select_(rlist, wlist, xlist, timeout)
-    ready = None
-    _socklab.select_begins('select', _fds(rlist), _fds(wlist))
-    try:
-        while True:
-            ready = _select_(rlist, wlist, xlist, _left(deadline))
-            if ready[0] or ready[1] or ready[2]:
-                return ready
-            if deadline is not None and _time.monotonic() >= deadline:
-                return ready
-    finally:
-        _socklab.select_ends(bool(ready and (ready[0] or ready[1] or ready[2])))
+    def wait():
+        if not (rlist or wlist or xlist):
+            # Nothing to watch: RustPython returns at once, CPython sleeps the timeout.
+            sleep(_left(deadline))
+            return ([], [], [])
+        return _select_(rlist, wlist, xlist, _left(deadline))
+    def ready(got, told=False):
+        if got[0] or got[1] or got[2]:
+            return True
+        return not told and deadline is not None and _time.monotonic() >= deadline
+    return _told('select', _fds(rlist), _fds(wlist), wait, ready)
 select.__doc__ = _select.select.__doc__
 _select.select = select
 class _Registered:
     # What a poll or epoll object has registered, by descriptor: its event mask.
     def _masks_init(self, wrapped, default):
         self._wrapped, self._masks, self._default = wrapped, {}, default
-    def register(self, fd, *eventmask):
+    def _register(self, fd, eventmask):
         self._wrapped.register(fd, *eventmask)
         self._masks[_fd(fd)] = eventmask[0] if eventmask else self._default
-    def modify(self, fd, eventmask):
+    def modify(self, fd, eventmask, /):
         self._wrapped.modify(fd, eventmask)
         self._masks[_fd(fd)] = eventmask
-    def unregister(self, fd):
+    def unregister(self, fd, /):
         self._wrapped.unregister(fd)
         self._masks.pop(_fd(fd), None)
     def _wait(self, call, deadline, scale, one):
-        read = [fd for fd, m in self._masks.items() if m & (_select.POLLIN | _select.POLLPRI)]
-        write = [fd for fd, m in self._masks.items() if m & _select.POLLOUT]
-        got = []
-        _socklab.select_begins(call, read, write)
-        try:
-            while True:
-                got = one(_left(deadline) * scale)
-                if got or (deadline is not None and _time.monotonic() >= deadline):
-                    return got
-        finally:
-            _socklab.select_ends(bool(got))
+        masks = list(self._masks.items())
+        read = [fd for fd, m in masks if m & (_select.POLLIN | _select.POLLPRI)]
+        write = [fd for fd, m in masks if m & _select.POLLOUT]
+        def ready(got, told=False):
+            return bool(got) or (not told and deadline is not None
+                                 and _time.monotonic() >= deadline)
+        return _told(call, read, write, lambda: one(_left(deadline) * scale), ready)
 class _Poll(_Registered):
     def __init__(self, _make=_select.poll):
         self._masks_init(_make(), _select.POLLIN | _select.POLLPRI | _select.POLLOUT)
-    def poll(self, timeout=None):
+    def register(self, fd, *eventmask):
+        if len(eventmask) > 1:
+            raise TypeError(f'register expected at most 2 arguments, got {1 + len(eventmask)}')
+        self._register(fd, eventmask)
+    def poll(self, timeout=None, /):
         if not (timeout is None or isinstance(timeout, (int, float))
                 or hasattr(type(timeout), '__index__')):
             raise TypeError('timeout must be an integer or None')
-        deadline = _waits(timeout, 1000, 2**31, True)
+        if isinstance(timeout, float) and timeout != timeout:
+            raise ValueError('Invalid value NaN (not a number)')
+        _in_range(timeout, 10**6)
+        if isinstance(timeout, (int, float)):
+            whole = -int(-timeout // 1)  # milliseconds, rounded up as CPython rounds them
+            if not -_INT_MAX - 1 <= whole <= _INT_MAX:
+                raise OverflowError('timeout is too large')
+            timeout = whole
+        deadline = _waits(timeout, 1000, True)
         if deadline is False:
             return self._wrapped.poll(timeout)
-        # Whole milliseconds, rounded up as CPython rounds them: RustPython 0.5 takes a
-        # float as that many seconds.
+        # Whole milliseconds: RustPython 0.5 takes a float as that many seconds.
         return self._wait('poll', deadline, 1000, lambda ms: self._wrapped.poll(-int(-ms // 1)))
 _Poll.__name__ = _Poll.__qualname__ = 'poll'
+_Poll.__module__ = 'select'
 _select.poll = _Poll
 if hasattr(_select, 'epoll'):
+    _EPOLL_DEFAULT = _select.EPOLLIN | _select.EPOLLPRI | _select.EPOLLOUT
     class _Epoll(_Registered):
         def __init__(self, *args, _make=_select.epoll, **kwargs):
-            self._masks_init(_make(*args, **kwargs),
-                             _select.EPOLLIN | _select.EPOLLPRI | _select.EPOLLOUT)
+            self._masks_init(_make(*args, **kwargs), _EPOLL_DEFAULT)
         @classmethod
-        def fromfd(cls, fd, _from=_select.epoll.fromfd):
+        def fromfd(cls, fd, /, _from=_select.epoll.fromfd):
             made = cls.__new__(cls)
-            made._masks_init(_from(fd), _select.EPOLLIN | _select.EPOLLPRI | _select.EPOLLOUT)
+            made._masks_init(_from(fd), _EPOLL_DEFAULT)
             return made
+        def register(self, fd, eventmask=_EPOLL_DEFAULT):
+            self._register(fd, (eventmask,))
+        def modify(self, fd, eventmask):
+            _Registered.modify(self, fd, eventmask)
+        def unregister(self, fd):
+            _Registered.unregister(self, fd)
         def __getattr__(self, name):
+            if name.startswith('_'):
+                raise AttributeError(name)
             return getattr(self._wrapped, name)
         def __enter__(self):
             self._wrapped.__enter__()
@@ -232,12 +269,22 @@ if hasattr(_select, 'epoll'):
         def __exit__(self, *exc):
             return self._wrapped.__exit__(*exc)
         def poll(self, timeout=None, maxevents=-1):
-            deadline = _waits(timeout, 1, 1e9, True)
+            if not (timeout is None or isinstance(timeout, (int, float))
+                    or hasattr(type(timeout), '__index__')):
+                raise TypeError('timeout must be an integer or None')
+            if isinstance(timeout, float) and timeout != timeout:
+                raise ValueError('Invalid value NaN (not a number)')
+            _in_range(timeout, 10**9)
+            if isinstance(timeout, (int, float)) and timeout > 0 \
+                    and -int(-timeout * 1000 // 1) > _INT_MAX:
+                raise OverflowError('timeout is too large')
+            deadline = _waits(timeout, 1, True)
             if deadline is False:
                 return self._wrapped.poll(timeout, maxevents)
             return self._wait('epoll.poll', deadline, 1,
                               lambda t: self._wrapped.poll(t, maxevents))
     _Epoll.__name__ = _Epoll.__qualname__ = 'epoll'
+    _Epoll.__module__ = 'select'
     _select.epoll = _Epoll
 def _cond_wait(self, timeout=None, _wait=threading.Condition.wait):
     if timeout is not None and timeout <= _SLICE:

@@ -26,6 +26,8 @@ pub struct Selecting {
     /// same descriptors, twice a second, so the window is told only if it has not after
     /// LAPSE_TOLD: a server waiting costs the window no frame.
     lapsed: Option<Instant>,
+    /// When the thread began waiting (entering again after a timeout keeps it).
+    began: Instant,
 }
 
 /// Threads whose waits are kept, at most (a program with more: the others' are not shown).
@@ -45,9 +47,23 @@ pub struct Selects {
 }
 
 impl Selects {
-    /// The waits under way now.
-    pub fn now(&self) -> impl Iterator<Item = &Selecting> {
-        self.waits.values().filter(|w| w.lapsed.is_none())
+    /// The waits under way now, oldest first (one that timed out less than LAPSE_TOLD ago
+    /// too: entered again at once, it goes on without the window being told, so a frame
+    /// drawn in between must not drop it).
+    pub fn now(&self) -> Vec<&Selecting> {
+        let now = Instant::now();
+        let mut waits: Vec<&Selecting> = self
+            .waits
+            .values()
+            .filter(|w| w.lapsed.is_none_or(|t| now.duration_since(t) < LAPSE_TOLD))
+            .collect();
+        waits.sort_by_key(|w| w.began);
+        waits
+    }
+
+    /// Forgets this thread's wait; whether it had one.
+    pub(super) fn forget_thread(&mut self) -> bool {
+        self.waits.remove(&std::thread::current().id()).is_some()
     }
 
     /// This thread waits in `call` for `read` and `write` to become ready; whether the
@@ -58,24 +74,29 @@ impl Selects {
             read.len().saturating_sub(MAX_SELECTED) + write.len().saturating_sub(MAX_SELECTED);
         read.truncate(MAX_SELECTED);
         write.truncate(MAX_SELECTED);
-        let wait = Selecting {
+        let mut wait = Selecting {
             call: call.to_owned(),
             read,
             write,
             more,
             lapsed: None,
+            began: Instant::now(),
         };
         if !self.waits.contains_key(&thread) && self.waits.len() >= MAX_SELECTING {
             return false;
         }
-        let again = self.waits.get(&thread).is_some_and(|w| {
+        let again = self.waits.get(&thread).filter(|w| {
             w.lapsed.is_some()
                 && w.call == wait.call
                 && w.read == wait.read
                 && w.write == wait.write
         });
+        let told = again.is_none();
+        if let Some(w) = again {
+            wait.began = w.began;
+        }
         self.waits.insert(thread, wait);
-        !again
+        told
     }
 
     /// This thread's wait ended, with something `ready` or not; whether the window is to
@@ -137,5 +158,46 @@ fn watch_lapses(ledger: &Weak<Mutex<Ledger>>, poked: &Receiver<()>) {
 pub(super) fn tell(wake: &Option<Wake>) {
     if let Some(w) = wake {
         w();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_entered_again_after_its_timeout_is_not_told_and_one_left_goes() {
+        let mut s = Selects::default();
+        assert!(s.begins("poll", vec![5], vec![]), "a new wait is told");
+        let began = s.now()[0].began;
+        // Timed out: not told at once, and still shown a moment (it may be entered again).
+        assert!(!s.ends(false));
+        assert_eq!(s.now().len(), 1);
+        assert!(!s.forget_lapsed(Instant::now()));
+        // Entered again with the same descriptors: nothing to tell, the same wait.
+        assert!(!s.begins("poll", vec![5], vec![]));
+        assert_eq!(s.now()[0].began, began);
+        // Another wait is told.
+        assert!(s.begins("poll", vec![5, 6], vec![]));
+        // One that timed out and was not entered again goes after LAPSE_TOLD.
+        assert!(!s.ends(false));
+        assert!(s.forget_lapsed(Instant::now() + LAPSE_TOLD));
+        assert!(s.now().is_empty());
+        // Something ready: told at once.
+        assert!(s.begins("select", vec![], vec![7]));
+        assert!(s.ends(true));
+        assert!(s.now().is_empty());
+        // A statement's end forgets its thread's wait.
+        assert!(s.begins("select", vec![1], vec![]));
+        assert!(s.forget_thread());
+        assert!(!s.forget_thread());
+    }
+
+    #[test]
+    fn descriptors_past_the_kept_ones_are_counted() {
+        let mut s = Selects::default();
+        s.begins("select", (0..100).collect(), (0..70).collect());
+        let w = s.now()[0];
+        assert_eq!((w.read.len(), w.write.len(), w.more), (64, 64, 42));
     }
 }

@@ -507,6 +507,9 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                             }
                         };
                         name_sockets(vm, &scope.globals);
+                        // A wait this thread began is over, whether or not its end was told
+                        // (an interrupt between two instructions of the prelude's wrapper).
+                        super::engine_link::of(vm).select_forget_thread();
                         // What it leaves open, as it ends: not what later statements or
                         // its threads make or close meanwhile.
                         if matches!(what, What::File { .. }) {

@@ -299,10 +299,13 @@ mod _socklab {
     ) -> PyResult<()> {
         let read: Vec<i32> = read.try_to_value(vm)?;
         let write: Vec<i32> = write.try_to_value(vm)?;
-        // The sockets waited for go by the names the program has given them so far (a
-        // statement that makes a socket and waits for it never ends to give them).
-        crate::pyrt::session::name_main(vm);
-        link::of(vm).select_begins(&call, read, write);
+        let link = link::of(vm);
+        if link.tells() {
+            // The sockets waited for go by the names the program has given them so far (a
+            // statement that makes a socket and waits for it never ends to give them).
+            crate::pyrt::session::name_main(vm);
+            link.select_begins(&call, read, write);
+        }
         Ok(())
     }
 
@@ -388,8 +391,11 @@ mod _socklab {
                 .unwrap_or_else(|p| p.into_inner())
                 .id
                 .take();
+            // (One the session's end closed already is not closed again.)
             if let (Some(id), Some(link)) = (id, self.owner.take()) {
-                link.send(id, Op::Close);
+                if link.fd_of(id).is_some() {
+                    link.send(id, Op::Close);
+                }
             }
         }
     }

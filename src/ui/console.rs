@@ -187,6 +187,7 @@ impl Console {
             .unwrap_or_else(|p| p.into_inner())
             .selecting
             .now()
+            .into_iter()
             .cloned()
             .collect()
     }

@@ -1601,7 +1601,7 @@ fn a_wait_in_select_or_a_server_loop_says_what_it_waits_for() {
     run(&mut h, "import threading");
     enter(
         &mut h,
-        "select.select([], [srv], [], 0.3); threading.Event().wait()",
+        "select.select([], [srv], [], 3); threading.Event().wait()",
     );
     step_until_drawn(&mut h, "the timed wait said", |h| {
         h.query_by_label_contains("select() waiting until srv has room to send")

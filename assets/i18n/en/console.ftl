@@ -65,7 +65,8 @@ console-select-fd-read = descriptor { $fd } can be read
 console-select-fd-write = descriptor { $fd } can be written
 console-select-or = {" "}or{" "}
 console-select-more = {" "}(or { $n } more)
-console-select-nothing = its timeout (it watches nothing)
+console-selecting-nothing = { $call }() waiting, watching nothing to read or write (Ctrl+C interrupts)
+console-selecting-more = … and { $n } more threads of this console waiting in select() or poll()
 # What a pitfall's exception means (src/pyrt/explained.rs PyHint), after Python's line.
 explain-str-not-bytes = send() and its kin take bytes, and this was a str (text).
 explain-str-not-bytes-hint = Encode it first: s.send('hello'.encode()) or s.send(b'hello'); and .decode() what recv() returns.

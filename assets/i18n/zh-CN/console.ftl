@@ -64,7 +64,8 @@ console-select-fd-read = 描述符 { $fd } 可读
 console-select-fd-write = 描述符 { $fd } 可写
 console-select-or = ，或{" "}
 console-select-more = （还有 { $n } 个）
-console-select-nothing = 超时（它什么也没有监视）
+console-selecting-nothing = { $call }() 等待中，没有监视任何可读或可写的对象（Ctrl+C 可中断）
+console-selecting-more = ……还有 { $n } 个本控制台的线程在 select() 或 poll() 中等待
 # 一个常见陷阱的异常是什么意思（src/pyrt/explained.rs 的 PyHint），显示在 Python 那一行之后。
 explain-str-not-bytes = send() 一类的调用只接受 bytes，而这里传的是 str（文本）。
 explain-str-not-bytes-hint = 先编码：s.send('hello'.encode()) 或 s.send(b'hello')；recv() 返回的内容用 .decode() 解码。

@@ -536,13 +536,25 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
             .wrap(),
         );
     }
-    for wait in console.selects() {
-        ui.add(
-            egui::Label::new(
-                RichText::new(selecting(state, &wait)).color(Color32::from_rgb(230, 160, 40)),
-            )
-            .wrap(),
+    // Waits in select() and its kin, oldest first: alike ones said once, the rest counted.
+    let mut said: Vec<String> = Vec::new();
+    let selects = console.selects();
+    for wait in &selects {
+        let line = selecting(state, wait);
+        if !said.contains(&line) {
+            said.push(line);
+        }
+    }
+    let more = said.len().saturating_sub(MAX_WAIT_LINES);
+    said.truncate(MAX_WAIT_LINES);
+    if more > 0 {
+        ui.label(
+            RichText::new(t!("console-selecting-more", n = more))
+                .color(Color32::from_rgb(230, 160, 40)),
         );
+    }
+    for line in said.into_iter().rev() {
+        ui.add(egui::Label::new(RichText::new(line).color(Color32::from_rgb(230, 160, 40))).wrap());
     }
     ui.add(
         egui::Label::new(RichText::new(t!("console-running", what = first)).monospace()).truncate(),
@@ -564,7 +576,9 @@ fn selecting(state: &UiState, wait: &crate::pyrt::Selecting) -> String {
     };
     let mut said: Vec<String> = Vec::new();
     let ways = wait.read.iter().map(|fd| (*fd, true));
-    for (fd, read) in ways.chain(wait.write.iter().map(|fd| (*fd, false))) {
+    let ways = ways.chain(wait.write.iter().map(|fd| (*fd, false)));
+    // Only those said are put in words: a server's hundred clients cost a frame no more.
+    for (fd, read) in ways.take(MAX_SELECTED_SAID) {
         let phrase = match name(fd) {
             Some(v) if !read => t!("console-select-write", name = v.info.name.clone()),
             Some(v)
@@ -583,14 +597,13 @@ fn selecting(state: &UiState, wait: &crate::pyrt::Selecting) -> String {
         };
         said.push(phrase);
     }
-    let more = wait.more + said.len().saturating_sub(MAX_SELECTED_SAID);
-    said.truncate(MAX_SELECTED_SAID);
+    let more = wait.more + (wait.read.len() + wait.write.len()).saturating_sub(said.len());
     let mut what = said.join(&t!("console-select-or"));
     if more > 0 {
         what.push_str(&t!("console-select-more", n = more));
     }
     if what.is_empty() {
-        what = t!("console-select-nothing");
+        return t!("console-selecting-nothing", call = wait.call.clone());
     }
     t!("console-selecting", call = wait.call.clone(), what = what)
 }

@@ -26,9 +26,26 @@ a.recv(1)
 print(s.select(0.11), select.select([a], [], [], 0))
 for call, args in [(select.select, ([a], [], [], -1)), (select.select, ([a], [], [], float('nan'))),
                    (select.select, (5, [], [], 1)), (select.select, ([a], [], [], 'x')),
-                   (p.poll, ('x',)), (p.poll, (float('nan'),)), (e.poll, (1.0,))]:
+                   (p.poll, ('x',)), (p.poll, (float('nan'),)), (e.poll, (1.0,)),
+                   (select.select, ([a], [], [], float('inf'))), (select.select, ([a], [], [], 1e10)),
+                   (select.select, ([a], [], [], 10**10)), (select.select, ([-1], [], [], 0)),
+                   (select.select, ([5000], [], [], 1)), (p.poll, (float('inf'),)),
+                   (p.poll, (2**31,)), (p.poll, (2147483647.5,)), (p.poll, (-2**31 - 1,)),
+                   (p.poll, (9.3e18,)), (p.poll, (10**17,)), (p.register, (a, 1, 2)),
+                   (select.epoll().poll, (float('inf'),)), (select.epoll().poll, (2147483.648,)),
+                   (select.epoll().poll, (10**10,))]:
     try:
         print(call(*args))
     except Exception as ex:
         print(type(ex).__name__, ex)
-print(type(select.poll()).__name__, select.epoll.__name__)
+print(type(select.poll()).__name__, select.epoll.__name__, select.epoll.__module__)
+closed = socket.socket(); closed.close()
+try:
+    select.select([closed], [], [], 1)
+except ValueError as ex:
+    print('closed', ex)
+e3 = select.epoll(); e3.register(a.fileno(), eventmask=select.EPOLLOUT)
+print(e3.poll(timeout=1, maxevents=4) == [(a.fileno(), select.EPOLLOUT)])
+e3.modify(fd=a, eventmask=select.EPOLLIN); print(e3.poll(0.05))
+print(p.poll(-0.0) == p.poll(0))
+b.send(b'y'); print(select.select([a], [], [], 9223372036)[0] == [a])
