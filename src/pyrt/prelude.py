@@ -143,6 +143,14 @@ def _in_range(timeout, unit_ns):
         raise OverflowError('timestamp out of range for platform time_t')
     if isinstance(timeout, int) and abs(timeout) * unit_ns > _NS_MAX:
         raise OverflowError('timestamp too large to convert to C _PyTime_t')
+def _checked(timeout, wrong_type, unit_ns):
+    # CPython's refusals of a timeout, where RustPython's differ or it panics.
+    if not (timeout is None or isinstance(timeout, (int, float))
+            or hasattr(type(timeout), '__index__')):
+        raise TypeError(wrong_type)
+    if isinstance(timeout, float) and timeout != timeout:
+        raise ValueError('Invalid value NaN (not a number)')
+    _in_range(timeout, unit_ns)
 def _waits(timeout, scale=1, negative_waits=False):
     # A timeout that waits (None, a number above zero, or below zero where that waits for
     # ever), in units of 1/`scale` s: its deadline (None: none), else False.
@@ -164,13 +172,7 @@ def _told(call, read, write, wait, ready):
     finally:
         _socklab.select_ends(got is not None and ready(got, True))
 def select(rlist, wlist, xlist, timeout=None, /, _select_=_select.select):
-    # (CPython's errors where RustPython's differ or it panics.)
-    if not (timeout is None or isinstance(timeout, (int, float))
-            or hasattr(type(timeout), '__index__')):
-        raise TypeError('timeout must be a float or None')
-    if isinstance(timeout, float) and timeout != timeout:
-        raise ValueError('Invalid value NaN (not a number)')
-    _in_range(timeout, 10**9)
+    _checked(timeout, 'timeout must be a float or None', 10**9)
     if isinstance(timeout, (int, float)) and timeout < 0:
         raise ValueError('timeout must be non-negative')
     deadline = _waits(timeout)
@@ -224,12 +226,7 @@ class _Poll(_Registered):
             raise TypeError(f'register expected at most 2 arguments, got {1 + len(eventmask)}')
         self._register(fd, eventmask)
     def poll(self, timeout=None, /):
-        if not (timeout is None or isinstance(timeout, (int, float))
-                or hasattr(type(timeout), '__index__')):
-            raise TypeError('timeout must be an integer or None')
-        if isinstance(timeout, float) and timeout != timeout:
-            raise ValueError('Invalid value NaN (not a number)')
-        _in_range(timeout, 10**6)
+        _checked(timeout, 'timeout must be an integer or None', 10**6)
         if isinstance(timeout, (int, float)):
             whole = -int(-timeout // 1)  # milliseconds, rounded up as CPython rounds them
             if not -_INT_MAX - 1 <= whole <= _INT_MAX:
@@ -269,12 +266,7 @@ if hasattr(_select, 'epoll'):
         def __exit__(self, *exc):
             return self._wrapped.__exit__(*exc)
         def poll(self, timeout=None, maxevents=-1):
-            if not (timeout is None or isinstance(timeout, (int, float))
-                    or hasattr(type(timeout), '__index__')):
-                raise TypeError('timeout must be an integer or None')
-            if isinstance(timeout, float) and timeout != timeout:
-                raise ValueError('Invalid value NaN (not a number)')
-            _in_range(timeout, 10**9)
+            _checked(timeout, 'timeout must be an integer or None', 10**9)
             if isinstance(timeout, (int, float)) and timeout > 0 \
                     and -int(-timeout * 1000 // 1) > _INT_MAX:
                 raise OverflowError('timeout is too large')
