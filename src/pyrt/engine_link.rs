@@ -140,22 +140,12 @@ impl Link {
         link
     }
 
-    /// This thread waits in select(), poll() or epoll's poll() (`call`) for descriptors:
-    /// told to the window's console, whose statement shows what it waits for.
-    pub fn select_begins(&self, call: &str, read: Vec<i32>, write: Vec<i32>) {
+    /// Changes the session's record of its select() waits (a window's session only), and
+    /// tells the window when `change` says what it shows changed.
+    fn selects(&self, change: impl FnOnce(&mut super::selecting::Selects) -> bool) {
         if self.ledger {
             let mut ledger = lock(&self.calls);
-            if ledger.selecting.begins(call, read, write) {
-                super::selecting::tell(&ledger.wake);
-            }
-        }
-    }
-
-    /// Whatever wait this thread was said to be in is over (its statement ended).
-    pub fn select_forget_thread(&self) {
-        if self.ledger {
-            let mut ledger = lock(&self.calls);
-            if ledger.selecting.forget_thread() {
+            if change(&mut ledger.selecting) {
                 super::selecting::tell(&ledger.wake);
             }
         }
@@ -166,16 +156,27 @@ impl Link {
         self.ledger
     }
 
+    /// This thread waits in select(), poll() or epoll's poll() (`call`) for descriptors:
+    /// told to the window's console, whose statement shows what it waits for.
+    pub fn select_begins(&self, call: &str, read: Vec<i32>, write: Vec<i32>) {
+        self.selects(|s| s.begins(call, read, write));
+    }
+
     /// This thread's select() returned, with something `ready` or not.
     pub fn select_ends(&self, ready: bool) {
-        if self.ledger {
-            let mut ledger = lock(&self.calls);
-            if ledger.selecting.ends(ready) {
-                super::selecting::tell(&ledger.wake);
-            } else if !ready {
-                ledger.selecting.watch(Arc::downgrade(&self.calls));
+        let calls = Arc::downgrade(&self.calls);
+        self.selects(|s| {
+            let told = s.ends(ready);
+            if !ready {
+                s.watch(calls);
             }
-        }
+            told
+        });
+    }
+
+    /// Whatever wait this thread was said to be in is over (its statement ended).
+    pub fn select_forget_thread(&self) {
+        self.selects(super::selecting::Selects::forget_thread);
     }
 
     /// A new request whose answers come to the receiver only.
