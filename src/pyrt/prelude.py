@@ -210,6 +210,9 @@ class _Registered:
     def unregister(self, fd, /):
         self._wrapped.unregister(fd)
         self._masks.pop(_fd(fd), None)
+    def __reduce_ex__(self, protocol):
+        # CPython's poll and epoll objects cannot be copied or pickled.
+        raise TypeError(f"cannot pickle 'select.{type(self).__name__}' object")
     def _wait(self, call, deadline, scale, one):
         masks = list(self._masks.items())
         read = [fd for fd, m in masks if m & (_select.POLLIN | _select.POLLPRI)]
@@ -267,12 +270,16 @@ if hasattr(_select, 'epoll'):
             return self._wrapped.__exit__(*exc)
         def poll(self, timeout=None, maxevents=-1):
             _checked(timeout, 'timeout must be an integer or None', 10**9)
-            if isinstance(timeout, (int, float)) and timeout > 0 \
-                    and -int(-timeout * 1000 // 1) > _INT_MAX:
-                raise OverflowError('timeout is too large')
+            if isinstance(timeout, (int, float)):
+                # Milliseconds rounded up, as CPython's: -0.0005 s is 0 ms and returns at
+                # once (RustPython waits for ever on any negative number, -0.0 too).
+                whole = -int(-timeout * 1000 // 1)
+                if not -_INT_MAX - 1 <= whole <= _INT_MAX:
+                    raise OverflowError('timeout is too large')
+                timeout = max(whole, -1) / 1000
             deadline = _waits(timeout, 1, True)
             if deadline is False:
-                return self._wrapped.poll(timeout, maxevents)
+                return self._wrapped.poll(timeout if timeout else 0, maxevents)
             return self._wait('epoll.poll', deadline, 1,
                               lambda t: self._wrapped.poll(t, maxevents))
     _Epoll.__name__ = _Epoll.__qualname__ = 'epoll'

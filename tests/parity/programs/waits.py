@@ -1,6 +1,6 @@
 # select(), poll(), epoll and selectors: socklab wraps each (the window shows what it waits
 # for, and Ctrl+C ends the wait); results, timeouts and errors as CPython's.
-import socket, select, selectors, time
+import copy, socket, select, selectors, time
 a, b = socket.socketpair()
 b.send(b'x')
 print(select.select([a], [], [], 1.0)[0] == [a])
@@ -33,7 +33,8 @@ for call, args in [(select.select, ([a], [], [], -1)), (select.select, ([a], [],
                    (p.poll, (2**31,)), (p.poll, (2147483647.5,)), (p.poll, (-2**31 - 1,)),
                    (p.poll, (9.3e18,)), (p.poll, (10**17,)), (p.register, (a, 1, 2)),
                    (select.epoll().poll, (float('inf'),)), (select.epoll().poll, (2147483.648,)),
-                   (select.epoll().poll, (10**10,))]:
+                   (select.epoll().poll, (10**10,)), (select.epoll().poll, (-2147483.649,)),
+                   (copy.copy, (select.poll(),)), (copy.copy, (select.epoll(),))]:
     try:
         print(call(*args))
     except Exception as ex:
@@ -47,5 +48,7 @@ except ValueError as ex:
 e3 = select.epoll(); e3.register(a.fileno(), eventmask=select.EPOLLOUT)
 print(e3.poll(timeout=1, maxevents=4) == [(a.fileno(), select.EPOLLOUT)])
 e3.modify(fd=a, eventmask=select.EPOLLIN); print(e3.poll(0.05))
+# Below a millisecond, a negative timeout rounds up to none (-1 ms and below wait for ever).
+print(e3.poll(-0.0), e3.poll(-0.0005), e3.poll(-0.0009999))
 print(p.poll(-0.0) == p.poll(0))
 b.send(b'y'); print(select.select([a], [], [], 9223372036)[0] == [a])
