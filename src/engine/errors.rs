@@ -59,6 +59,8 @@ pub enum Detail {
     Released,
     /// socklab itself does not do this on this socket now (OpError::refused).
     Refused(Refusal),
+    /// A datagram socket with no peer (never connected): shutdown() raises ENOTCONN there.
+    Unconnected,
 }
 
 /// What socklab refuses to do on a socket in the state the window put it in. Python never
@@ -514,6 +516,10 @@ impl OpError {
             ErrorKind::Os { errno: libc::EBADF } if self.closed_while_waiting => (
                 t!("errors-closed-while-waiting", op = op),
                 Some(match op {
+                    // shutdown() is no way out without a peer: only a timeout is.
+                    _ if self.detail == Detail::Unconnected => {
+                        t!("errors-closed-while-waiting-hint", op = op)
+                    }
                     "recv_into" | "recvfrom_into" => {
                         t!("errors-closed-while-waiting-hint-recv-into", op = op)
                     }

@@ -207,6 +207,29 @@ fn close_ends_a_blocked_call_and_says_so_and_nothing_runs_after() {
     d.close(c);
     let e = d.wait_req(sendall).unwrap_err();
     assert!(e.closed_while_waiting && errno(&e) == libc::EBADF, "{e}");
+
+    // A UDP recvfrom: shutdown(SHUT_RD) is the way out only with a peer (without one,
+    // CPython's shutdown raises ENOTCONN), so the hint says so only then.
+    for connected in [false, true] {
+        let (u, _) = d.bound_udp();
+        if connected {
+            let (_, to) = d.bound_udp();
+            d.connect(u, loopback(Family::Inet, to.port()));
+        }
+        let waiting = d.start_blocked(
+            u,
+            Op::RecvFrom {
+                bufsize: 10,
+                flags: 0,
+            },
+        );
+        d.close(u);
+        let e = d.wait_req(waiting).unwrap_err();
+        assert!(e.closed_while_waiting && errno(&e) == libc::EBADF, "{e}");
+        let hint = e.explanation().1.unwrap();
+        assert_eq!(hint.contains("shutdown"), connected, "{hint}");
+        assert_eq!(hint.contains("settimeout"), !connected, "{hint}");
+    }
 }
 
 #[test]

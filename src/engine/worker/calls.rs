@@ -35,7 +35,7 @@ impl Worker {
         }
         loop {
             if self.closing.is_some() {
-                return Err(OpError::closed_while_waiting(op, addr.clone()));
+                return Err(self.closed_while_waiting(op, addr));
             }
             let (job_events, ms) = self.job_wait(self.tick_timeout());
             let (out_events, mut ms) = self.outbox.wait_for(ms);
@@ -65,7 +65,7 @@ impl Worker {
             if wake != 0 {
                 self.pull_commands(true);
                 if self.closing.is_some() {
-                    return Err(OpError::closed_while_waiting(op, addr.clone()));
+                    return Err(self.closed_while_waiting(op, addr));
                 }
                 if self.interrupted.take() == Some(req) {
                     return Err(OpError::interrupted(op));
@@ -100,6 +100,18 @@ impl Worker {
                 return Err(OpError::timeout(op, addr.clone()));
             }
             self.tick();
+        }
+    }
+
+    /// The error of a call whose wait close() ended; its hint depends on whether
+    /// shutdown() could have ended it instead (not on a datagram socket with no peer,
+    /// where shutdown raises ENOTCONN).
+    fn closed_while_waiting(&self, op: &'static str, addr: &Option<String>) -> OpError {
+        let e = OpError::closed_while_waiting(op, addr.clone());
+        if self.kind == Kind::Dgram && self.sock.peer_addr().is_err() {
+            e.with_detail(Detail::Unconnected)
+        } else {
+            e
         }
     }
 
