@@ -59,6 +59,9 @@ pub enum Detail {
     Released,
     /// socklab itself does not do this on this socket now (OpError::refused).
     Refused(Refusal),
+    /// EPIPE or ECONNRESET on a connection a listener accepted: the server's side, which
+    /// cannot reconnect.
+    Accepted,
     /// A datagram socket with no peer (never connected): shutdown() raises ENOTCONN there.
     Unconnected,
 }
@@ -875,7 +878,15 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
             t!("errors-econnrefused-later", op = op, at = at),
             Some(t!("errors-econnrefused-later-hint")),
         ),
+        libc::ECONNRESET if detail == Detail::Accepted => (
+            t!("errors-econnreset"),
+            Some(t!("errors-connection-over-accepted-hint")),
+        ),
         libc::ECONNRESET => (t!("errors-econnreset"), Some(t!("errors-econnreset-hint"))),
+        libc::EPIPE if detail == Detail::Accepted => (
+            t!("errors-epipe-connected"),
+            Some(t!("errors-connection-over-accepted-hint")),
+        ),
         libc::EPIPE if detail == Detail::WasConnected => (
             t!("errors-epipe-connected"),
             Some(t!("errors-epipe-connected-hint")),

@@ -83,6 +83,22 @@ pub fn address(a: Option<&crate::engine::Endpoint>) -> String {
     }
 }
 
+/// A socket's peer as the kernel has it now; where it has none, the one a connect is going
+/// to, or the one its connection had before it ended (a reset leaves the kernel none), said
+/// as past.
+pub fn peer_address(s: &crate::ui::state::SockView) -> String {
+    if let Some(p) = s.peer() {
+        return address(Some(p));
+    }
+    if let Some(to) = s.connecting_to() {
+        return t!("inspector-peer-connecting", to = to.to_string());
+    }
+    match &s.last_peer {
+        Some(p) => t!("inspector-peer-was", peer = p.to_string()),
+        None => address(None),
+    }
+}
+
 /// What a socket is doing, in a few words: its state and the address that tells which
 /// ("listening on 127.0.0.1:9999", "connected to 127.0.0.1:5000").
 pub fn doing(s: &crate::ui::state::SockView) -> String {

@@ -540,7 +540,7 @@ fn errors_carry_errno_python_line_and_hint() {
         Op::SetSockOpt {
             level: libc::SOL_SOCKET,
             name: libc::SO_LINGER,
-            value: OptValue::Bytes(linger0),
+            value: OptValue::Bytes(linger0.clone()),
         },
     );
     d.close(conn);
@@ -555,7 +555,37 @@ fn errors_carry_errno_python_line_and_hint() {
         e.python_line(),
         "ConnectionResetError: [Errno 104] Connection reset by peer"
     );
-    assert!(e.explanation().1.is_some());
+    // The client may connect again; the server's side may not: its listener accepts the
+    // next client.
+    let hint = e.explanation().1.unwrap();
+    assert!(hint.contains("reconnect"), "{hint}");
+    let (c2, conn2, _) = d.tcp_pair(Family::Inet);
+    d.ok(
+        c2,
+        Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_LINGER,
+            value: OptValue::Bytes(linger0),
+        },
+    );
+    d.close(c2);
+    let recv = Op::Recv {
+        bufsize: 10,
+        flags: 0,
+    };
+    let send = Op::Send {
+        data: b"x".to_vec(),
+        flags: 0,
+    };
+    for (op, want) in [(recv, libc::ECONNRESET), (send, libc::EPIPE)] {
+        let e = d.err(conn2, op);
+        assert_eq!(errno(&e), want, "{e}");
+        let hint = e.explanation().1.unwrap();
+        assert!(
+            !hint.contains("reconnect") && hint.contains("accept()"),
+            "{hint}"
+        );
+    }
 
     let e = d.err(
         c,

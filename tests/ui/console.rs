@@ -917,6 +917,43 @@ fn an_uncaught_socket_error_is_explained_under_pythons_line() {
     );
 }
 
+/// A server's connection its client reset: the error's hint says to accept the next
+/// client (an accepted socket cannot connect again), and the page still says which peer
+/// it had, as past (the kernel no longer has one).
+#[test]
+fn a_reset_connection_keeps_its_peer_said_as_past_and_a_servers_hint() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import struct",
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+            "cli.close()",
+        ],
+    );
+    let out = run(&mut h, "conn.recv(10)");
+    let (kind, word) = out.last().unwrap();
+    assert_eq!(*kind, LineKind::Explained, "{out:?}");
+    assert!(
+        word.contains("accept()") && !word.contains("reconnect"),
+        "{out:?}"
+    );
+    let port = run(&mut h, "addr[1]")[1].1.clone();
+    let was = format!("- (was 127.0.0.1:{port})");
+    step_until(&mut h, "the peer said as past", |a| {
+        a.state.sockets.values().any(|s| {
+            s.info.name == "conn"
+                && s.peer().is_none()
+                && socklab::ui::explain::peer_address(s) == was
+        })
+    });
+}
+
 /// What ends a wait is the point of the waiting line: in a console half as wide, in
 /// Chinese, it wraps onto a second row instead of being cut.
 #[test]

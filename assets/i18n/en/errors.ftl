@@ -89,6 +89,7 @@ errors-epipe = The connection can no longer send: it was shut down for writing, 
 errors-epipe-hint = Connect first; after the peer closes, close this socket too.
 errors-epipe-connected = The connection can no longer send: the peer closed or reset it, or it was shut down for writing.
 errors-epipe-connected-hint = The connection is over: close this socket, and connect a new one to send again.
+errors-connection-over-accepted-hint = This connection is over; it was accepted by a listener, so it cannot connect again: close it, and the listener's next accept() takes the next client.
 errors-enotconn = { $op } needs a connected socket, and this one is not connected.
 errors-enotconn-hint = connect() first (or accept() on a listener), or use sendto()/recvfrom() for UDP.
 errors-emsgsize = The datagram is larger than the protocol allows in one message.

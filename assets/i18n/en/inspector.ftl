@@ -10,6 +10,7 @@ inspector-closed-before = Closed: the values below are the last ones read before
 inspector-local = local address
 inspector-peer = peer address
 inspector-peer-connecting = - (connecting to { $to })
+inspector-peer-was = - (was { $peer })
 inspector-timeout-blocking = None (blocking)
 inspector-timeout-non-blocking = 0.0 (non-blocking)
 inspector-timeout-tip = Python's mode for this socket, as gettimeout() returns it: None waits as long as it takes; 0.0 never waits (BlockingIOError instead); a number of seconds waits that long, then raises TimeoutError. settimeout() and setblocking() change it.

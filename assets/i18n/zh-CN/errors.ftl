@@ -85,6 +85,7 @@ errors-epipe = 这个连接已不能再发送：它的写方向已被关闭（sh
 errors-epipe-hint = 先连接；对端关闭后，这个套接字也要关闭。
 errors-epipe-connected = 这个连接已不能再发送：对端关闭或重置了它，或者它的写方向已被关闭（shutdown）。
 errors-epipe-connected-hint = 这个连接已经结束：关闭这个套接字；要再发送，请用新的套接字重新连接。
+errors-connection-over-accepted-hint = 这个连接已经结束；它是监听套接字 accept() 得到的，不能再重新连接：关闭它，监听套接字的下一次 accept() 会接受下一个客户端。
 errors-enotconn = { $op } 需要已连接的套接字，而这个套接字没有连接。
 errors-enotconn-hint = 先 connect()（或者在监听套接字上 accept()），UDP 则用 sendto()/recvfrom()。
 errors-emsgsize = 这个数据报超过了协议允许的单条消息大小。

@@ -10,6 +10,7 @@ inspector-closed-before = 已关闭：下面的值是关闭前最后一次读取
 inspector-local = 本地地址
 inspector-peer = 对端地址
 inspector-peer-connecting = -（正在连接 { $to }）
+inspector-peer-was = -（曾是 { $peer }）
 inspector-timeout-blocking = None（阻塞）
 inspector-timeout-non-blocking = 0.0（非阻塞）
 inspector-timeout-tip = 这个套接字在 Python 里的模式，即 gettimeout() 的返回值：None 一直等到有结果；0.0 从不等待（改为抛出 BlockingIOError）；一个秒数则最多等这么久，然后抛出 TimeoutError。settimeout() 和 setblocking() 会改变它。

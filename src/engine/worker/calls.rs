@@ -181,9 +181,15 @@ impl Worker {
 
     /// What a failed call's circumstances add to its errno's explanation: EAGAIN only
     /// because of MSG_DONTWAIT on a socket that blocks; EPIPE on a socket that had been
-    /// connected (so "connect first" would not be true).
+    /// connected (so "connect first" would not be true); EPIPE or ECONNRESET on an
+    /// accepted connection (so "reconnect" would not be).
     pub(super) fn detail_of(&self, e: &io::Error, flags: i32) -> Detail {
         match e.raw_os_error() {
+            // A server's side of a connection cannot connect again: its server accepts the
+            // next one.
+            Some(libc::EPIPE | libc::ECONNRESET) if self.serving.parent.is_some() => {
+                Detail::Accepted
+            }
             Some(libc::EAGAIN)
                 if flags & libc::MSG_DONTWAIT != 0 && self.timeout != Timeout::NonBlocking =>
             {

@@ -14,6 +14,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         return;
     };
     let id = s.info.id;
+    let peer = crate::ui::explain::peer_address(s);
     let Some(snap) = &s.snapshot else {
         ui.label(t!("inspector-waiting"));
         return;
@@ -43,16 +44,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         &t!("inspector-local"),
                         crate::ui::explain::address(snap.local.as_ref()),
                     );
-                    row(
-                        ui,
-                        &t!("inspector-peer"),
-                        match (&snap.peer, &snap.connecting_to) {
-                            (None, Some(to)) => {
-                                t!("inspector-peer-connecting", to = to.to_string())
-                            }
-                            (peer, _) => crate::ui::explain::address(peer.as_ref()),
-                        },
-                    );
+                    row(ui, &t!("inspector-peer"), peer);
                     let t = match snap.timeout.as_secs() {
                         None => t!("inspector-timeout-blocking"),
                         Some(0.0) => t!("inspector-timeout-non-blocking"),

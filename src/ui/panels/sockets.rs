@@ -129,7 +129,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 };
                 let st = s.state();
                 let local = crate::ui::explain::address(s.local());
-                let peer = crate::ui::explain::address(s.peer());
+                let peer = crate::ui::explain::peer_address(s);
                 let counters = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                 let width = ui.available_width();
                 // One widget per row, its two lines one text: a list of a thousand
