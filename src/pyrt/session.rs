@@ -139,6 +139,8 @@ struct Ids {
     delivered: AtomicU64,
     /// The last statement that ended.
     finished: AtomicU64,
+    /// The last statement queued.
+    queued: AtomicU64,
 }
 
 pub struct Session {
@@ -149,6 +151,8 @@ pub struct Session {
     signals: UserSignalSender,
     ids: Arc<Ids>,
     next: AtomicU64,
+    /// Rung as a statement is queued: the naming thread looks while statements run.
+    names_bell: Sender<()>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -182,7 +186,9 @@ impl Session {
             interrupt: AtomicU64::new(0),
             delivered: AtomicU64::new(0),
             finished: AtomicU64::new(0),
+            queued: AtomicU64::new(0),
         });
+        let names_bell = spawn_naming(ids.clone(), signals.clone())?;
         let shared = ids.clone();
         let thread = std::thread::Builder::new()
             .name(name.to_string())
@@ -242,6 +248,7 @@ impl Session {
             signals,
             ids,
             next: AtomicU64::new(1),
+            names_bell,
             wake,
         })
     }
@@ -281,35 +288,11 @@ impl Session {
         args: &[String],
         step: bool,
     ) -> (u64, Receiver<Output>) {
-        let (id, rx, queued) = self.queue(What::File {
+        let (id, rx, _) = self.queue(What::File {
             path: path.to_path_buf(),
             args: args.to_vec(),
             step,
         });
-        if !queued {
-            return (id, rx);
-        }
-        // A server file never ends: its sockets are named while it runs (at the
-        // interpreter's next check, a blocked socket call's included), four times a second.
-        let ids = self.ids.clone();
-        let signals = self.signals.clone();
-        let _ = std::thread::Builder::new()
-            .name("python-names".into())
-            .spawn(move || loop {
-                std::thread::sleep(std::time::Duration::from_millis(250));
-                if ids.finished.load(Ordering::SeqCst) >= id {
-                    return;
-                }
-                if ids.running.load(Ordering::SeqCst) == id {
-                    let sent = signals.send(Box::new(|vm: &VirtualMachine| {
-                        name_main(vm);
-                        Ok(())
-                    }));
-                    if sent.is_err() {
-                        return;
-                    }
-                }
-            });
         (id, rx)
     }
 
@@ -342,6 +325,11 @@ impl Session {
             )),
         };
         let queued = refused.is_none();
+        if queued {
+            // Stored before the bell rings, so the naming thread never stops short of it.
+            self.ids.queued.fetch_max(id, Ordering::SeqCst);
+            let _ = self.names_bell.try_send(());
+        }
         if let Some((Job::Run { out, .. }, text)) = refused {
             out.send(Output::Text { err: true, text });
             out.send(Output::Done { raised: true });
@@ -549,7 +537,49 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
     }
 }
 
-/// Names the sockets held by the session's globals (from a signal, while a file runs).
+/// How often a statement that runs on (a server's loop, a file) has its sockets named.
+const NAMING_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The session's naming thread: a statement that never ends (a server's `while True:`
+/// typed or run from a file) would never name the sockets it makes, so while one runs,
+/// its names are looked at four times a second (at the interpreter's next check, a blocked
+/// socket call's included). It sleeps on its bell while nothing runs, and ends with the
+/// session (the bell's sender dropped).
+fn spawn_naming(ids: Arc<Ids>, signals: UserSignalSender) -> std::io::Result<Sender<()>> {
+    let (bell, rung) = crossbeam_channel::bounded::<()>(1);
+    std::thread::Builder::new()
+        .name("python-names".into())
+        .spawn(move || {
+            while rung.recv().is_ok() {
+                // The statement seen running at the last look: one still running at the
+                // next has run a while, and a short one was named as it ended.
+                let mut seen = 0;
+                loop {
+                    match rung.recv_timeout(NAMING_EVERY) {
+                        Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
+                        Ok(()) | Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                    }
+                    if ids.finished.load(Ordering::SeqCst) >= ids.queued.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let running = ids.running.load(Ordering::SeqCst);
+                    if running != 0 && running == seen {
+                        let sent = signals.send(Box::new(|vm: &VirtualMachine| {
+                            name_main(vm);
+                            Ok(())
+                        }));
+                        if sent.is_err() {
+                            return;
+                        }
+                    }
+                    seen = running;
+                }
+            }
+        })?;
+    Ok(bell)
+}
+
+/// Names the sockets held by the session's globals (from a signal, while a statement runs).
 pub(crate) fn name_main(vm: &VirtualMachine) {
     if let Some(globals) = MAIN.with(|m| m.borrow().clone()) {
         name_sockets(vm, &globals);
@@ -1051,6 +1081,7 @@ mod tests {
                 interrupt: AtomicU64::new(0),
                 delivered: AtomicU64::new(0),
                 finished: AtomicU64::new(0),
+                queued: AtomicU64::new(1),
             };
             let r = running(vm, &ids, 1, || panic!("CopyItem: stack underflow"));
             let e = r.expect_err("the statement raised");

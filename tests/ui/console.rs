@@ -187,6 +187,35 @@ fn ctrl_c_interrupts_a_blocked_accept_and_the_window_stays_usable() {
     );
 }
 
+/// A server's loop typed at the prompt never ends, so its end cannot name what it makes:
+/// the connection it accepted goes by the program's name while it waits in recv().
+#[test]
+fn a_server_loop_typed_at_the_prompt_names_its_connections_while_it_runs() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    let port = srv_port(&h);
+    enter(&mut h, "while True:");
+    enter(&mut h, "    sock, addr = srv.accept()");
+    enter(&mut h, "    print(sock.recv(10))");
+    enter(&mut h, "");
+    let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    step_until(&mut h, "the accepted connection named sock", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "sock" && s.info.parent.is_some() && !s.closed)
+    });
+    assert!(h.state().state.consoles[0].busy(), "the loop runs on");
+    drop(client);
+    h.get_by_label("python").focus();
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    step_until(&mut h, "the loop interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
+}
+
 #[test]
 fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
     let mut h = harness();
