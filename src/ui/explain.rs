@@ -90,7 +90,11 @@ pub fn peer_address(s: &crate::ui::state::SockView) -> String {
     if let Some(p) = s.peer() {
         return address(Some(p));
     }
-    if let Some(to) = s.connecting_to() {
+    // (Only while the call is under way: the snapshot read during it may outlast it.)
+    if let Some(to) = s
+        .connecting_to()
+        .filter(|_| s.state() == crate::engine::SockState::Connecting)
+    {
         return t!("inspector-peer-connecting", to = to.to_string());
     }
     match &s.last_peer {

@@ -137,7 +137,10 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
                 (None, crate::engine::ErrorKind::Timeout) => t!("state-timed-out", op = &e.op),
                 (None, _) => t!("state-failed", op = &e.op),
             };
-            ui.label(RichText::new(head).color(red).strong());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(head).color(red).strong());
+                ui.label(RichText::new(t!("state-failed-at", clock = &e.clock)).weak());
+            });
             ui.monospace(&e.python_line);
             let (why, hint) = e.explanation();
             ui.label(why);

@@ -136,6 +136,22 @@ fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
     assert!(h.query_by_label_contains("send queue: 3 bytes").is_none());
     // The error sits right after the Connect row, before the Send row.
     let error = h.get_by_label("connect failed - ECONNREFUSED").rect();
+    // When it happened, beside it: what the explanation says was true then.
+    let clock = |l: &str| {
+        l.strip_prefix("at ").is_some_and(|c| {
+            c.len() == 8
+                && c.split(':')
+                    .all(|p| p.len() == 2 && p.parse::<u8>().is_ok())
+        })
+    };
+    let at = h
+        .query_all_by(|n| n.label().or_else(|| n.value()).is_some_and(|l| clock(&l)))
+        .next()
+        .map(|n| n.rect());
+    assert!(
+        at.is_some_and(|a| (a.center().y - error.center().y).abs() < 4.0),
+        "the time beside the error: {at:?} {error:?}"
+    );
     let connect = h.get_by_label("connect").rect();
     let payload = h.get_by_label("payload").rect();
     assert!(

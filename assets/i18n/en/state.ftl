@@ -42,6 +42,8 @@ state-warning = Warning: { $text }
 state-default-button-tip = { $tip } Enter in the payload field presses it (Shift+Enter starts a new line).
 state-failed-errno = { $op } failed - { $errno }
 state-failed = { $op } failed
+# When the failure was heard of: its explanation was true then.
+state-failed-at = at { $clock }
 # A socket timeout (settimeout): TimeoutError, no errno.
 state-timed-out = { $op } timed out
 state-hint = Hint: { $hint }

@@ -199,7 +199,7 @@ impl UiState {
                 elapsed,
                 ..
             } => {
-                let view = ErrorView::from_error(&error);
+                let view = ErrorView::from_error(&error, &self.zone);
                 if let (None, Some(r)) = (id, req) {
                     // socket() itself failed.
                     self.restore_created(r, None);

@@ -59,15 +59,22 @@ pub struct ErrorView {
     pub python_line: String,
     pub errno_name: Option<&'static str>,
     pub error: OpError,
+    /// When the window heard of it, as a time of day (14:05:09): what the explanation says
+    /// of other sockets (a connection finishing, seconds left) was true then, and the
+    /// page may show it long after.
+    pub clock: String,
 }
 
 impl ErrorView {
-    pub fn from_error(e: &OpError) -> ErrorView {
+    pub fn from_error(e: &OpError, zone: &crate::timefmt::Zone) -> ErrorView {
+        let mut clock = zone.clock(std::time::SystemTime::now());
+        clock.truncate(clock.find('.').unwrap_or(clock.len()));
         ErrorView {
             op: e.op.to_string(),
             python_line: e.python_line(),
             errno_name: e.errno_name(),
             error: e.clone(),
+            clock,
         }
     }
 
