@@ -216,6 +216,44 @@ fn a_server_loop_typed_at_the_prompt_names_its_connections_while_it_runs() {
     });
 }
 
+/// The tutorials' endless-b'' pitfall, said while it happens: a loop that does not stop
+/// on b'' reads a closed stream again and again.
+#[test]
+fn a_loop_spinning_on_a_closed_stream_is_told_why() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "cli.close()",
+            "conn.recv(10)",
+        ],
+    );
+    // One b'' at the prompt is an answer, not a loop: nothing is said.
+    assert!(h.query_by_label_contains("has returned b''").is_none());
+    enter(&mut h, "while True:");
+    enter(&mut h, "    data = conn.recv(1024)");
+    enter(&mut h, "");
+    step_until_drawn(&mut h, "the loop's word", |h| {
+        h.query_by_label_contains("conn.recv() has returned b''")
+            .is_some()
+            && h.query_by_label_contains("(if not data: break)").is_some()
+    });
+    h.get_by_label("python").focus();
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    step_until(&mut h, "the loop interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
+    step_until_drawn(&mut h, "the word gone with the loop", |h| {
+        h.query_by_label_contains("has returned b''").is_none()
+    });
+}
+
 #[test]
 fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
     let mut h = harness();

@@ -74,3 +74,5 @@ explain-cut-utf8 = The bytes end in the middle of a UTF-8 character: on a stream
 explain-cut-utf8-hint = Decode whole messages: collect the bytes until a message is complete (a length prefix, or a delimiter such as b'\n'), or decode with codecs.getincrementaldecoder('utf-8')().
 explain-not-utf8 = These bytes are not valid UTF-8 here: either a character was cut between two recv() calls (this starts with the rest of one), or the sender uses another encoding (GBK is common on Chinese Windows).
 explain-not-utf8-hint = Decode whole messages (collect a message's bytes first); if the sender uses GBK, data.decode('gbk').
+# A loop reading a stream whose peer closed: recv() returns b'' at once, again and again.
+console-stream-ended-loop = { $name }.recv() has returned b'' { $n } times: its peer closed its end, so every recv() now returns b'' at once. A loop must stop on it (if not data: break); Ctrl+C ends this one.

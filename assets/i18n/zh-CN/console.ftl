@@ -73,3 +73,5 @@ explain-cut-utf8 = 这些字节在一个 UTF-8 字符的中间结束：在流上
 explain-cut-utf8-hint = 解码完整的消息：先把字节收集到一条消息完整（用长度前缀或 b'\n' 这样的分隔符），或者用 codecs.getincrementaldecoder('utf-8')() 解码。
 explain-not-utf8 = 这些字节在这里不是有效的 UTF-8：可能是一个字符被两次 recv() 切开（这里开头是上一个字符的后半），也可能发送方用的是别的编码（中文 Windows 上常见 GBK）。
 explain-not-utf8-hint = 解码完整的消息（先收齐一条消息的字节）；如果发送方用 GBK，用 data.decode('gbk')。
+# A loop reading a stream whose peer closed: recv() returns b'' at once, again and again.
+console-stream-ended-loop = { $name }.recv() 已经返回 b'' { $n } 次：对端已经关闭了它那一端，此后每次 recv() 都会立刻返回 b''。循环必须在收到 b'' 时结束（if not data: break）；按 Ctrl+C 可以中断这个循环。

@@ -556,9 +556,30 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     for line in said.into_iter().rev() {
         ui.add(egui::Label::new(RichText::new(line).color(Color32::from_rgb(230, 160, 40))).wrap());
     }
+    if let Some(line) = spinning_on_eof(state, which) {
+        ui.add(egui::Label::new(RichText::new(line).color(Color32::from_rgb(230, 160, 40))).wrap());
+    }
     ui.add(
         egui::Label::new(RichText::new(t!("console-running", what = first)).monospace()).truncate(),
     );
+}
+
+/// The tutorials' pitfall, said while it happens: a loop reading a stream whose peer has
+/// closed gets b'' at once, again and again, unless it stops on it. Said (for the socket
+/// that spun most, of those this console's program made) from the second b'' on, while
+/// the statement runs.
+fn spinning_on_eof(state: &UiState, which: usize) -> Option<String> {
+    let console = &state.consoles[which];
+    let view = state
+        .sockets
+        .values()
+        .filter(|v| v.ended_reads >= 2 && !v.closed && console.made(v.info.id))
+        .max_by_key(|v| v.ended_reads)?;
+    Some(t!(
+        "console-stream-ended-loop",
+        name = view.info.name.clone(),
+        n = view.ended_reads
+    ))
 }
 
 /// Sockets a select() line names, at most; the rest are counted.

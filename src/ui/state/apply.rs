@@ -112,6 +112,7 @@ impl UiState {
                         answering: None,
                         tls_started: None,
                         last_peer: None,
+                        ended_reads: 0,
                         waiting: Vec::new(),
                         verdicts: (0, 0),
                         last_error: None,
@@ -543,6 +544,11 @@ impl UiState {
                     (false, true) => Empty::StreamEnded,
                     (false, false) => Empty::Datagram,
                 };
+                if empty == Empty::StreamEnded {
+                    if let Some(s) = self.sockets.get_mut(&id) {
+                        s.ended_reads += 1;
+                    }
+                }
                 self.story.got_nothing(id, op, empty);
                 return;
             }

@@ -146,6 +146,9 @@ pub struct SockView {
     /// The last peer a snapshot named: a connection reset or closed no longer has one in
     /// the kernel, and the diagrams still pair it with the other end by this.
     pub last_peer: Option<Endpoint>,
+    /// recv() calls on this stream that returned b'' (its peer had closed): a loop that
+    /// does not stop on b'' spins on them, the tutorials' endless-b'' pitfall.
+    pub ended_reads: u64,
 }
 
 impl SockView {
