@@ -198,7 +198,7 @@ impl TalksCache {
 }
 
 /// The sockets a diagram of `selected` shows: it, the sockets it talks to in this window
-/// (the other end of its connection, the listener that accepted either end, what its
+/// (the other end of its connection, the listener that accepted either end, what its own
 /// datagrams came from or went to), oldest first; with nothing selected, the newest
 /// sockets.
 pub fn lanes(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
@@ -241,7 +241,18 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     let mut i = 0;
     while i < lanes.len() {
         let x = lanes[i];
-        let others = talks_to(state, x);
+        // Datagrams only from the selected socket: a UDP server's other clients (an
+        // earlier run's, closed) never talked to the selected client, and would crowd it
+        // out of its own diagram.
+        let datagrams = state
+            .sockets
+            .get(&x)
+            .is_some_and(|s| s.info.kind == Kind::Dgram);
+        let others = if datagrams && x != id {
+            Vec::new()
+        } else {
+            talks_to(state, x)
+        };
         // A client still in a listener's accept queue (or whose SYNs it drops) has no
         // other end in the window yet: the listener it reached is its lane's partner.
         if others.is_empty() {

@@ -137,10 +137,23 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
                 (None, crate::engine::ErrorKind::Timeout) => t!("state-timed-out", op = &e.op),
                 (None, _) => t!("state-failed", op = &e.op),
             };
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(head).color(red).strong());
-                ui.label(RichText::new(t!("state-failed-at", clock = &e.clock)).weak());
-            });
+            // One label (the head's height unchanged), the time after it in weaker type.
+            let mut job = egui::text::LayoutJob::default();
+            RichText::new(head).color(red).strong().append_to(
+                &mut job,
+                ui.style(),
+                egui::FontSelection::Default,
+                egui::Align::Center,
+            );
+            RichText::new(format!("  {}", t!("state-failed-at", clock = &e.clock)))
+                .color(ui.visuals().weak_text_color())
+                .append_to(
+                    &mut job,
+                    ui.style(),
+                    egui::FontSelection::Default,
+                    egui::Align::Center,
+                );
+            ui.label(job);
             ui.monospace(&e.python_line);
             let (why, hint) = e.explanation();
             ui.label(why);

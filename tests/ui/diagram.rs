@@ -1310,6 +1310,30 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
         ]
         .map(|(a, b, c, d, e)| (a, b.to_string(), c, d, e.to_string()))
     );
+    // Another client of the same server (an earlier run's, closed): the server's diagram
+    // has it, the first client's does not (it never talked to it).
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "other.sendto(b'x', ('127.0.0.1', port))",
+            "server.recvfrom(100)",
+            "other.close()",
+        ],
+    );
+    step_until(&mut h, "the other client in the server's diagram", |a| {
+        let lanes = diagram::lanes(&a.state, Some(id_of(a, "server")));
+        lanes.contains(&id_of(a, "other")) && lanes.contains(&id_of(a, "client"))
+    });
+    let a = h.state();
+    let names = |id| -> Vec<String> {
+        diagram::lanes(&a.state, Some(id))
+            .iter()
+            .map(|l| a.state.sockets[l].info.name.clone())
+            .collect()
+    };
+    assert_eq!(names(id_of(a, "client")), ["server", "client"]);
 }
 
 /// Sends nobody has read yet are drawn and counted, their bytes said to wait in the

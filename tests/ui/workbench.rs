@@ -195,7 +195,9 @@ fn address_in_use_shows_errno_and_hint() {
         2,
         "shown where the action was taken and in the journal"
     );
-    assert!(h.query_by_label("bind failed - EADDRINUSE").is_some());
+    assert!(h
+        .query_by_label_contains("bind failed - EADDRINUSE")
+        .is_some());
     assert!(
         h.query_by_label_contains("s1 is listening on 127.0.0.1:")
             .is_some(),

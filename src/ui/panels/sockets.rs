@@ -136,9 +136,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 // connections is drawn every frame, and each widget has a fixed cost.
                 let mut job = row_text(ui, s, st, &local, &peer, counters);
                 // Never wider than the panel: a longer status must not widen it.
-                job.wrap.max_width = (width - depth as f32 * 18.0 - 12.0).max(40.0);
+                job.wrap.max_width = (width - depth as f32 * 18.0 - 20.0).max(40.0);
                 job.wrap.max_rows = 2;
                 job.wrap.break_anywhere = true;
+                // Laid out here: a button given the job would lay it out again with the
+                // row's own wrapping (none, in a horizontal row), and widen the panel.
+                let job = ui.ctx().fonts_mut(|f| f.layout_job(job));
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, row_h),
                     egui::Layout::left_to_right(egui::Align::Min),
