@@ -17,6 +17,24 @@ fn text_drawn(h: &H, pred: impl Fn(&str) -> bool) -> bool {
         .is_some()
 }
 
+/// The texts the last frame painted (not widgets: a painter's words), with where.
+fn painted_texts(h: &H) -> Vec<(String, egui::Rect)> {
+    fn walk(s: &egui::Shape, out: &mut Vec<(String, egui::Rect)>) {
+        match s {
+            egui::Shape::Text(t) => {
+                out.push((t.galley.text().to_string(), t.visual_bounding_rect()))
+            }
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for c in &h.output().shapes {
+        walk(&c.shape, &mut out);
+    }
+    out
+}
+
 fn id_of(a: &SocklabApp, name: &str) -> SocketId {
     a.state
         .sockets
@@ -1513,6 +1531,23 @@ fn state_timeline_snapshot() {
     h.state_mut().state.journal.clear_done();
     // Ports, fd numbers and the columns' times change from run to run.
     snapshot(&mut h, "state_timeline", 3000);
+    // The columns off to the left are said by a button over the axis: no time of the axis
+    // is drawn under it.
+    let button = h
+        .get_by(|n| {
+            n.label()
+                .is_some_and(|l| l.starts_with("← ") && l.contains(" earlier column"))
+        })
+        .rect();
+    let times: Vec<(String, egui::Rect)> = painted_texts(&h)
+        .into_iter()
+        .filter(|(t, _)| t.starts_with('+') && t.ends_with(" s"))
+        .collect();
+    assert!(!times.is_empty(), "the axis has times");
+    assert!(
+        times.iter().all(|(_, r)| !r.intersects(button)),
+        "{button:?} {times:?}"
+    );
 }
 
 /// A graph's hover label reads as a value in its unit at a time, in the window's language.

@@ -74,8 +74,22 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 .map(|(k, g)| (x(*k) + 2.0, g.size().x))
                 .collect();
             let shown = diagram::spaced_labels(&spans, x(axis.len()) + 2.0, 6.0);
+            // Columns scrolled away to the left put a button over the axis's left end
+            // (below): the times it would cover are not drawn under it.
+            let scrolled = ui.clip_rect().left() - rect.left();
+            let covered = if (scrolled / col).floor() >= 1.0 {
+                let n = (scrolled / col).floor() as usize;
+                let words = painter.layout_no_wrap(
+                    t!("diagram-timeline-earlier", n = n),
+                    font.clone(),
+                    color,
+                );
+                ui.clip_rect().left() + words.size().x + 2.0 * ui.spacing().button_padding.x + 8.0
+            } else {
+                f32::NEG_INFINITY
+            };
             for ((k, galley), show) in labels.into_iter().zip(shown) {
-                if show {
+                if show && x(k) + 2.0 >= covered {
                     painter.galley(egui::pos2(x(k) + 2.0, rect.top() + 2.0), galley, color);
                 }
             }
