@@ -145,7 +145,8 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
             ui,
             &named(&t!("console-file"), which),
             &mut console.script_path,
-            (ui.available_width() * 0.2).clamp(100.0, 320.0),
+            // Wide enough to show a tutorial's file name after its folder.
+            (ui.available_width() * 0.3).clamp(120.0, 360.0),
         )
         .on_hover_text(t!("console-file-tip"));
         if ui
@@ -189,6 +190,15 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         {
             actions.push(Action::ConsoleRunFile { which, step: true });
         }
+        if ui
+            .button(named(&t!("console-clear"), which))
+            .on_hover_text(t!("console-clear-tip"))
+            .clicked()
+        {
+            actions.push(Action::ConsoleClear { which });
+        }
+        // Last: it comes and goes as a run ends and starts, and the buttons before it
+        // stay where a person's hand expects them.
         if console.file.is_some()
             && !running
             && ui
@@ -197,13 +207,6 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
                 .clicked()
         {
             actions.push(Action::ConsoleCloseFile { which });
-        }
-        if ui
-            .button(named(&t!("console-clear"), which))
-            .on_hover_text(t!("console-clear-tip"))
-            .clicked()
-        {
-            actions.push(Action::ConsoleClear { which });
         }
     });
 }
