@@ -1215,7 +1215,16 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
             What::Call {
                 op, failed: false, ..
             } => track.calls.push((k, format!("{op}()"))),
-            What::Call { op, .. } => track.calls.push((k, t!("diagram-call-failed", op = *op))),
+            // What it raised, as the sequence diagram says it (the class, not its message).
+            What::Call { op, result, .. } => {
+                let class = result.split(':').next().unwrap_or_default().trim();
+                let said = if class.is_empty() {
+                    t!("diagram-call-failed", op = *op)
+                } else {
+                    t!("diagram-call-raised", op = *op, result = class)
+                };
+                track.calls.push((k, said));
+            }
             What::Bytes { .. } | What::Segment { .. } => {}
         }
     }

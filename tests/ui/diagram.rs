@@ -1521,6 +1521,8 @@ fn state_timeline_snapshot() {
     step_until_drawn(&mut h, "the reset on the timeline", |h| {
         text_drawn(h, |t| t == "close()") && text_drawn(h, |t| t == "connected")
     });
+    // What the failed call raised, as the sequence diagram says it.
+    assert!(text_drawn(&h, |t| t == "recv() raised ConnectionResetError"));
     // The reset left conn with no peer in the kernel: it is still cli's other end.
     let a = h.state();
     let lanes = diagram::lanes(&a.state, Some(id_of(a, "cli")));
