@@ -467,6 +467,25 @@ fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
     step_until_drawn(&mut h, "all three in the list", |h| {
         row_drawn(h, "srv") && row_drawn(h, "cli") && row_drawn(h, "conn")
     });
+    // Each row says whose console made it (two programs may use the same names).
+    let whose = |h: &H, name: &str| {
+        let prefix = format!("{name}  ");
+        let said: Option<String> = h
+            .query_all_by(|n| {
+                n.label()
+                    .or_else(|| n.value())
+                    .is_some_and(|l| l.starts_with(&prefix))
+            })
+            .next()
+            .and_then(|n| {
+                let node = n.accesskit_node();
+                node.label().or_else(|| node.value())
+            });
+        said.map(|l| (l.contains("console 1"), l.contains("console 2")))
+    };
+    assert_eq!(whose(&h, "srv"), Some((true, false)));
+    assert_eq!(whose(&h, "conn"), Some((true, false)));
+    assert_eq!(whose(&h, "cli"), Some((false, true)));
 }
 
 #[test]

@@ -29,3 +29,5 @@ sockets-tip-kernel = Kernel: { $what }
 sockets-tip-forgotten = Kernel: forgotten — the kernel holds nothing of this connection any more (no TIME_WAIT on this side).
 # $op: the call's name (recv); $way: what ends it (inspector-way-out-...).
 sockets-tip-waits = { $op } waits: { $way }.
+# Which console's program made the socket (shown with two consoles side by side).
+sockets-made-by-console = console { $n }

@@ -19,3 +19,5 @@ sockets-row-addresses = { $local } -> { $peer }   收 { $bytes_in } / 发 { $byt
 sockets-tip-kernel = 内核：{ $what }
 sockets-tip-forgotten = 内核：已遗忘——内核不再保留这个连接的任何信息（本端没有 TIME_WAIT）。
 sockets-tip-waits = { $op } 正在等待：{ $way }。
+# Which console's program made the socket (shown with two consoles side by side).
+sockets-made-by-console = 控制台 { $n }

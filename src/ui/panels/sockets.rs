@@ -134,7 +134,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 let width = ui.available_width();
                 // One widget per row, its two lines one text: a list of a thousand
                 // connections is drawn every frame, and each widget has a fixed cost.
-                let mut job = row_text(ui, s, st, &local, &peer, counters);
+                // Two consoles side by side may each make a `u`: the row says whose it is.
+                let console = state
+                    .split
+                    .then(|| state.consoles.iter().position(|c| c.made(id)))
+                    .flatten();
+                let mut job = row_text(ui, s, st, &local, &peer, counters, console);
                 // Never wider than the panel: a longer status must not widen it.
                 job.wrap.max_width = (width - depth as f32 * 18.0 - 20.0).max(40.0);
                 job.wrap.max_rows = 2;
@@ -183,6 +188,7 @@ fn row_text(
     local: &str,
     peer: &str,
     counters: crate::engine::Counters,
+    console: Option<usize>,
 ) -> egui::text::LayoutJob {
     use egui::text::{LayoutJob, TextFormat};
     let style = ui.style();
@@ -220,6 +226,11 @@ fn row_text(
         let mut f = fmt(&small, plain);
         f.italics = true;
         job.append(r, 8.0, f);
+    }
+    if let Some(which) = console {
+        let mut f = fmt(&small, plain);
+        f.italics = true;
+        job.append(&t!("sockets-made-by-console", n = which + 1), 8.0, f);
     }
     job.append(
         &format!(
