@@ -62,6 +62,8 @@ pub enum Detail {
     /// EPIPE or ECONNRESET on a connection a listener accepted: the server's side, which
     /// cannot reconnect.
     Accepted,
+    /// EPIPE after this side's own shutdown(SHUT_WR or SHUT_RDWR).
+    ShutWrite,
     /// A datagram socket with no peer (never connected): shutdown() raises ENOTCONN there.
     Unconnected,
 }
@@ -883,6 +885,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
             Some(t!("errors-connection-over-accepted-hint")),
         ),
         libc::ECONNRESET => (t!("errors-econnreset"), Some(t!("errors-econnreset-hint"))),
+        libc::EPIPE if detail == Detail::ShutWrite => (
+            t!("errors-epipe-shut-write"),
+            Some(t!("errors-epipe-shut-write-hint")),
+        ),
         libc::EPIPE if detail == Detail::Accepted => (
             t!("errors-epipe-connected"),
             Some(t!("errors-connection-over-accepted-hint")),

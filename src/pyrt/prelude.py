@@ -95,7 +95,7 @@ threading.excepthook = _thread_excepthook
 # Ctrl+C during a wait: RustPython's sleep, select, lock waits and joins do not wake for
 # it (CPython's do), so a server blocked there could not be stopped. They wait here in
 # slices of 0.1 s, between which the interpreter takes the KeyboardInterrupt.
-import time as _time, select as _select
+import time as _time, select as _select, math as _math
 _SLICE = 0.1
 def _until(timeout):
     return None if timeout is None else _time.monotonic() + timeout
@@ -143,6 +143,18 @@ def _in_range(timeout, unit_ns):
         raise OverflowError('timestamp out of range for platform time_t')
     if isinstance(timeout, int) and abs(timeout) * unit_ns > _NS_MAX:
         raise OverflowError('timestamp too large to convert to C _PyTime_t')
+def _ms(timeout, unit_ns, away):
+    # CPython's conversion of a number timeout to whole milliseconds: to nanoseconds (a
+    # float rounded away from zero), then to milliseconds rounded away from zero (poll's)
+    # or up (epoll's), so epoll.poll(0.067) waits 68 ms and poll(-0.4) for ever, as there.
+    if isinstance(timeout, float):
+        d = timeout * unit_ns
+        ns = int(_math.ceil(d) if d >= 0 else _math.floor(d))
+    else:
+        ns = int(timeout) * unit_ns
+    def up(n):
+        return -(-n // 10**6)
+    return -up(-ns) if ns < 0 and away else up(ns)
 def _checked(timeout, wrong_type, unit_ns):
     # CPython's refusals of a timeout, where RustPython's differ or it panics.
     if not (timeout is None or isinstance(timeout, (int, float))
@@ -213,6 +225,8 @@ class _Registered:
     def __reduce_ex__(self, protocol):
         # CPython's poll and epoll objects cannot be copied or pickled.
         raise TypeError(f"cannot pickle 'select.{type(self).__name__}' object")
+    def __reduce__(self):
+        self.__reduce_ex__(0)
     def _wait(self, call, deadline, scale, one):
         masks = list(self._masks.items())
         read = [fd for fd, m in masks if m & (_select.POLLIN | _select.POLLPRI)]
@@ -231,7 +245,7 @@ class _Poll(_Registered):
     def poll(self, timeout=None, /):
         _checked(timeout, 'timeout must be an integer or None', 10**6)
         if isinstance(timeout, (int, float)):
-            whole = -int(-timeout // 1)  # milliseconds, rounded up as CPython rounds them
+            whole = _ms(timeout, 10**6, True)
             if not -_INT_MAX - 1 <= whole <= _INT_MAX:
                 raise OverflowError('timeout is too large')
             timeout = whole
@@ -271,9 +285,9 @@ if hasattr(_select, 'epoll'):
         def poll(self, timeout=None, maxevents=-1):
             _checked(timeout, 'timeout must be an integer or None', 10**9)
             if isinstance(timeout, (int, float)):
-                # Milliseconds rounded up, as CPython's: -0.0005 s is 0 ms and returns at
-                # once (RustPython waits for ever on any negative number, -0.0 too).
-                whole = -int(-timeout * 1000 // 1)
+                # As CPython's: -0.0005 s is 0 ms and returns at once (RustPython waits
+                # for ever on any negative number, -0.0 too).
+                whole = _ms(timeout, 10**9, False)
                 if not -_INT_MAX - 1 <= whole <= _INT_MAX:
                     raise OverflowError('timeout is too large')
                 timeout = max(whole, -1) / 1000

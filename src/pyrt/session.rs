@@ -5,7 +5,7 @@
 //! socket call).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -141,6 +141,9 @@ struct Ids {
     finished: AtomicU64,
     /// The last statement queued.
     queued: AtomicU64,
+    /// A naming is on its way to the interpreter (its signals queue without bound: a
+    /// statement that never checks them must not pile them up).
+    naming: AtomicBool,
 }
 
 pub struct Session {
@@ -187,6 +190,7 @@ impl Session {
             delivered: AtomicU64::new(0),
             finished: AtomicU64::new(0),
             queued: AtomicU64::new(0),
+            naming: AtomicBool::new(false),
         });
         let names_bell = spawn_naming(ids.clone(), signals.clone())?;
         let shared = ids.clone();
@@ -515,6 +519,9 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                 };
                 *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 out.send(Output::Done { raised });
+                // Ended, whatever ended it (a file that could not be read never ran): the
+                // naming thread goes back to sleep.
+                ids.finished.fetch_max(id, Ordering::SeqCst);
             }
             Job::Share { name, id } => {
                 if let Ok(scope) = &scope {
@@ -563,8 +570,10 @@ fn spawn_naming(ids: Arc<Ids>, signals: UserSignalSender) -> std::io::Result<Sen
                         break;
                     }
                     let running = ids.running.load(Ordering::SeqCst);
-                    if running != 0 && running == seen {
-                        let sent = signals.send(Box::new(|vm: &VirtualMachine| {
+                    if running != 0 && running == seen && !ids.naming.swap(true, Ordering::SeqCst) {
+                        let done = ids.clone();
+                        let sent = signals.send(Box::new(move |vm: &VirtualMachine| {
+                            done.naming.store(false, Ordering::SeqCst);
                             name_main(vm);
                             Ok(())
                         }));
@@ -1082,6 +1091,7 @@ mod tests {
                 delivered: AtomicU64::new(0),
                 finished: AtomicU64::new(0),
                 queued: AtomicU64::new(1),
+                naming: AtomicBool::new(false),
             };
             let r = running(vm, &ids, 1, || panic!("CopyItem: stack underflow"));
             let e = r.expect_err("the statement raised");

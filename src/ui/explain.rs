@@ -97,9 +97,16 @@ pub fn peer_address(s: &crate::ui::state::SockView) -> String {
     {
         return t!("inspector-peer-connecting", to = to.to_string());
     }
+    // Only a connection that ended (a datagram socket connected elsewhere or to nothing,
+    // or a socket listening since, has no peer it "was" at).
+    let ended = s.info.kind == crate::engine::Kind::Stream
+        && matches!(
+            s.state(),
+            crate::engine::SockState::Error | crate::engine::SockState::Closed
+        );
     match &s.last_peer {
-        Some(p) => t!("inspector-peer-was", peer = p.to_string()),
-        None => address(None),
+        Some(p) if ended => t!("inspector-peer-was", peer = p.to_string()),
+        _ => address(None),
     }
 }
 

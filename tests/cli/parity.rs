@@ -336,7 +336,10 @@ fn programs_run_as_python3_runs_them() {
     for program in &programs {
         let mut outs = Vec::new();
         for runner in ["python3", env!("CARGO_BIN_EXE_socklab")] {
-            let mut cmd = Command::new(runner);
+            // A program that hangs (a wait that never ends) fails, with status 124,
+            // instead of hanging the suite.
+            let mut cmd = Command::new("timeout");
+            cmd.arg("120").arg(runner);
             if runner != "python3" {
                 cmd.arg("run");
             }

@@ -236,6 +236,35 @@ fn ended(child: std::process::Child, what: &str) -> std::process::Output {
     }
 }
 
+/// Waits (up to the deadline) until the program's interpreter thread has been seen
+/// asleep (state S) in five reads 10 ms apart: the statement that blocks has begun.
+fn asleep_in_its_wait(pid: u32, what: &str) {
+    let until = std::time::Instant::now() + crate::DEADLINE;
+    let mut seen = 0;
+    while seen < 5 {
+        assert!(
+            std::time::Instant::now() < until,
+            "{what}: never seen waiting"
+        );
+        let state = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .find(|t| {
+                std::fs::read_to_string(t.path().join("comm"))
+                    .is_ok_and(|c| c.trim_end() == "python-main")
+            })
+            .and_then(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+            .and_then(|st| {
+                st.rsplit(')')
+                    .next()
+                    .map(|r| r.trim_start().starts_with('S'))
+            });
+        seen = if state == Some(true) { seen + 1 } else { 0 };
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn ctrl_c_is_keyboard_interrupt_unless_the_program_was_started_ignoring_it() {
     use std::io::BufRead;
@@ -280,6 +309,9 @@ fn ctrl_c_is_keyboard_interrupt_unless_the_program_was_started_ignoring_it() {
             .read_line(&mut line)
             .unwrap();
         assert_eq!(line, "ready\n", "{what}");
+        // Interrupted where it waits, as a person's Ctrl+C finds it: once its interpreter's
+        // thread has slept in the wait a while (not in the lines before it).
+        asleep_in_its_wait(child.id(), what);
         let kill = Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status()

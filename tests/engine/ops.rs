@@ -577,7 +577,7 @@ fn errors_carry_errno_python_line_and_hint() {
         data: b"x".to_vec(),
         flags: 0,
     };
-    for (op, want) in [(recv, libc::ECONNRESET), (send, libc::EPIPE)] {
+    for (op, want) in [(recv, libc::ECONNRESET), (send.clone(), libc::EPIPE)] {
         let e = d.err(conn2, op);
         assert_eq!(errno(&e), want, "{e}");
         let hint = e.explanation().1.unwrap();
@@ -586,6 +586,15 @@ fn errors_carry_errno_python_line_and_hint() {
             "{hint}"
         );
     }
+    // A send after this side's own shutdown(SHUT_WR): its own doing, said so, and it may
+    // still receive (not "the connection is over").
+    let (c3, _conn3, _) = d.tcp_pair(Family::Inet);
+    d.ok(c3, Op::Shutdown { how: How::Write });
+    let e = d.err(c3, send);
+    assert_eq!(errno(&e), libc::EPIPE, "{e}");
+    let (why, hint) = e.explanation();
+    assert!(why.contains("own shutdown()"), "{why}");
+    assert!(hint.unwrap().contains("can still receive"));
 
     let e = d.err(
         c,

@@ -230,6 +230,25 @@ fn close_ends_a_blocked_call_and_says_so_and_nothing_runs_after() {
         assert_eq!(hint.contains("shutdown"), connected, "{hint}");
         assert_eq!(hint.contains("settimeout"), !connected, "{hint}");
     }
+    // A Unix datagram socket's shutdown(SHUT_RD) works without a peer: offered.
+    let dir = tempfile::tempdir().unwrap();
+    let u = d.create(Family::Unix, Kind::Dgram);
+    d.bind(
+        u,
+        AddrSpec::Unix {
+            path: dir.path().join("u").as_os_str().as_encoded_bytes().to_vec(),
+        },
+    );
+    let waiting = d.start_blocked(
+        u,
+        Op::RecvFrom {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    d.close(u);
+    let hint = d.wait_req(waiting).unwrap_err().explanation().1.unwrap();
+    assert!(hint.contains("shutdown(socket.SHUT_RD)"), "{hint}");
 }
 
 #[test]

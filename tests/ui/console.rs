@@ -231,10 +231,22 @@ fn a_loop_spinning_on_a_closed_stream_is_told_why() {
             "conn, addr = srv.accept()",
             "cli.close()",
             "conn.recv(10)",
+            "conn.recv(10)",
         ],
     );
-    // One b'' at the prompt is an answer, not a loop: nothing is said.
+    // b'' at earlier prompts are answers, not a loop: a statement that waits after them
+    // is not said to spin.
+    enter(&mut h, "srv.accept()");
+    step_until_drawn(&mut h, "the accept waiting", |h| {
+        h.query_by_label_contains("srv.accept() waiting").is_some()
+    });
     assert!(h.query_by_label_contains("has returned b''").is_none());
+    h.get_by_label("python").focus();
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    step_until(&mut h, "the accept interrupted", |a| {
+        !a.state.consoles[0].busy()
+    });
     enter(&mut h, "while True:");
     enter(&mut h, "    data = conn.recv(1024)");
     enter(&mut h, "");

@@ -108,7 +108,9 @@ impl Worker {
     /// where shutdown raises ENOTCONN).
     fn closed_while_waiting(&self, op: &'static str, addr: &Option<String>) -> OpError {
         let e = OpError::closed_while_waiting(op, addr.clone());
-        if self.kind == Kind::Dgram && self.sock.peer_addr().is_err() {
+        // (A Unix datagram socket's shutdown succeeds with no peer, and ends the wait.)
+        let ip = matches!(self.family, Family::Inet | Family::Inet6);
+        if ip && self.kind == Kind::Dgram && self.sock.peer_addr().is_err() {
             e.with_detail(Detail::Unconnected)
         } else {
             e
@@ -185,6 +187,8 @@ impl Worker {
     /// accepted connection (so "reconnect" would not be).
     pub(super) fn detail_of(&self, e: &io::Error, flags: i32) -> Detail {
         match e.raw_os_error() {
+            // Its own shutdown ended its sending: no peer did anything.
+            Some(libc::EPIPE) if self.shut_write => Detail::ShutWrite,
             // A server's side of a connection cannot connect again: its server accepts the
             // next one.
             Some(libc::EPIPE | libc::ECONNRESET) if self.serving.parent.is_some() => {

@@ -212,6 +212,7 @@ impl Worker {
                 self.sock
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;
+                self.shut_write |= how != How::Read;
                 self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
                 Ok(Reply::Unit)
             }

@@ -303,7 +303,8 @@ impl Worker {
                 Err(e) => {
                     let addr = job.to.as_ref().map(|(_, s)| s.clone());
                     let op = if job.to.is_some() { "sendto" } else { "send" };
-                    return Some(Err(OpError::from_io(op, addr, &e)));
+                    let detail = self.detail_of(&e, flags);
+                    return Some(Err(OpError::from_io(op, addr, &e).with_detail(detail)));
                 }
             }
         }

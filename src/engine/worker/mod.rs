@@ -95,6 +95,9 @@ struct Worker {
     /// Python closed the socket (Op::Release) while a call waited on it: that call goes
     /// on, as in CPython, and the socket closes when it ends.
     released: bool,
+    /// This side's shutdown(SHUT_WR or SHUT_RDWR) ended its sending (an EPIPE is then its
+    /// own doing, not the peer's).
+    shut_write: bool,
     state: SockState,
     counters: Counters,
     /// The continuous modes (continuous.rs, accept.rs, dgram.rs).
@@ -162,6 +165,7 @@ impl Worker {
             queue: VecDeque::new(),
             closing: None,
             released: false,
+            shut_write: false,
             state: SockState::Created,
             counters: Counters::default(),
             auto: continuous::Auto::default(),

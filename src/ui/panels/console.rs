@@ -573,10 +573,15 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
 /// the statement runs.
 fn spinning_on_eof(state: &UiState, which: usize) -> Option<String> {
     let console = &state.consoles[which];
+    let (_, ran) = console.running()?;
+    let began = Instant::now().checked_sub(ran)?;
+    // Two b'' while this statement runs: a b'' at an earlier prompt is no loop of its.
+    let spinning =
+        |v: &&crate::ui::state::SockView| v.ended_at.iter().all(|t| t.is_some_and(|t| t >= began));
     let view = state
         .sockets
         .values()
-        .filter(|v| v.ended_reads >= 2 && !v.closed && console.made(v.info.id))
+        .filter(|v| !v.closed && spinning(v) && console.made(v.info.id))
         .max_by_key(|v| v.ended_reads)?;
     Some(t!(
         "console-stream-ended-loop",

@@ -140,8 +140,10 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     .then(|| state.consoles.iter().position(|c| c.made(id)))
                     .flatten();
                 let mut job = row_text(ui, s, st, &local, &peer, counters, console);
-                // Never wider than the panel: a longer status must not widen it.
-                job.wrap.max_width = (width - depth as f32 * 18.0 - 20.0).max(40.0);
+                // The panel grows to show a connection's addresses and counts whole
+                // (ROW_TEXT), no further: a longer status or address ends in '…'.
+                let indent = depth as f32 * 18.0;
+                job.wrap.max_width = (width - indent - 20.0).max(ROW_TEXT - indent).max(40.0);
                 job.wrap.max_rows = 2;
                 job.wrap.break_anywhere = true;
                 // Laid out here: a button given the job would lay it out again with the
@@ -179,6 +181,10 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             }
         });
 }
+
+/// How wide a row's words may make the list (an IPv4 connection's two addresses and its
+/// byte counts, indented under its listener), in points.
+const ROW_TEXT: f32 = 290.0;
 
 /// A socket's row: its name and type, state and responder; its addresses and byte counts.
 fn row_text(

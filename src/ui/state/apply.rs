@@ -113,6 +113,7 @@ impl UiState {
                         tls_started: None,
                         last_peer: None,
                         ended_reads: 0,
+                        ended_at: [None, None],
                         waiting: Vec::new(),
                         verdicts: (0, 0),
                         last_error: None,
@@ -127,7 +128,7 @@ impl UiState {
                 op,
                 reply,
                 elapsed,
-                ..
+                at,
             } => {
                 self.record_asked.remove(&req);
                 let nothing_asked = self.nothing_asked.remove(&req);
@@ -137,7 +138,7 @@ impl UiState {
                         s.bound = true;
                     }
                 }
-                self.tell_done(id, op, &reply, nothing_asked);
+                self.tell_done(id, op, &reply, nothing_asked, at);
                 // Only an address that worked is worth offering again (connect_ex
                 // answers its failures as numbers).
                 if let Some((bind, entry)) = self.addr_asked.remove(&req) {
@@ -198,9 +199,9 @@ impl UiState {
                 req,
                 error,
                 elapsed,
-                ..
+                at,
             } => {
-                let view = ErrorView::from_error(&error, &self.zone);
+                let view = ErrorView::from_error(&error, at, &self.zone);
                 if let (None, Some(r)) = (id, req) {
                     // socket() itself failed.
                     self.restore_created(r, None);
@@ -528,6 +529,7 @@ impl UiState {
         op: &'static str,
         reply: &Reply,
         nothing_asked: bool,
+        at: std::time::Instant,
     ) {
         let data_call =
             crate::engine::command::receives(op) || matches!(op, "send" | "sendall" | "sendto");
@@ -547,6 +549,7 @@ impl UiState {
                 if empty == Empty::StreamEnded {
                     if let Some(s) = self.sockets.get_mut(&id) {
                         s.ended_reads += 1;
+                        s.ended_at = [s.ended_at[1], Some(at)];
                     }
                 }
                 self.story.got_nothing(id, op, empty);

@@ -59,15 +59,24 @@ pub struct ErrorView {
     pub python_line: String,
     pub errno_name: Option<&'static str>,
     pub error: OpError,
-    /// When the window heard of it, as a time of day (14:05:09): what the explanation says
+    /// When it happened, as a time of day (14:05:09): what the explanation says
     /// of other sockets (a connection finishing, seconds left) was true then, and the
     /// page may show it long after.
     pub clock: String,
 }
 
 impl ErrorView {
-    pub fn from_error(e: &OpError, zone: &crate::timefmt::Zone) -> ErrorView {
-        let mut clock = zone.clock(std::time::SystemTime::now());
+    /// `at`: when the call ended (the window may hear of it later).
+    pub fn from_error(
+        e: &OpError,
+        at: std::time::Instant,
+        zone: &crate::timefmt::Zone,
+    ) -> ErrorView {
+        let ago = std::time::Instant::now().saturating_duration_since(at);
+        let when = std::time::SystemTime::now()
+            .checked_sub(ago)
+            .unwrap_or_else(std::time::SystemTime::now);
+        let mut clock = zone.clock(when);
         clock.truncate(clock.find('.').unwrap_or(clock.len()));
         ErrorView {
             op: e.op.to_string(),
@@ -149,6 +158,9 @@ pub struct SockView {
     /// recv() calls on this stream that returned b'' (its peer had closed): a loop that
     /// does not stop on b'' spins on them, the tutorials' endless-b'' pitfall.
     pub ended_reads: u64,
+    /// When the last two of them ended (the older first): a loop spins on them now only
+    /// if both came while its statement runs.
+    pub ended_at: [Option<std::time::Instant>; 2],
 }
 
 impl SockView {
