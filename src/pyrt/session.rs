@@ -5,7 +5,7 @@
 //! socket call).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -141,10 +141,18 @@ struct Ids {
     finished: AtomicU64,
     /// The last statement queued.
     queued: AtomicU64,
-    /// A naming is on its way to the interpreter (its signals queue without bound: a
-    /// statement that never checks them must not pile them up).
-    naming: AtomicBool,
+    /// Namings on their way to the interpreter, not yet run. Its signals queue without
+    /// bound, so a statement that never checks them must not pile them up; but a naming
+    /// is sent again while one waits, since RustPython's "a signal is pending" flag is the
+    /// process's, and another interpreter (the other console, a thread) may take it.
+    naming: AtomicUsize,
+    /// The naming thread asks for a naming: done by the next naming signal, or by a
+    /// waiting socket call's own check (check_interrupt), whichever comes first.
+    name_wanted: AtomicBool,
 }
+
+/// Namings waiting to run, at most (see Ids::naming).
+const NAMINGS_PENDING: usize = 4;
 
 pub struct Session {
     jobs: Sender<Job>,
@@ -190,7 +198,8 @@ impl Session {
             delivered: AtomicU64::new(0),
             finished: AtomicU64::new(0),
             queued: AtomicU64::new(0),
-            naming: AtomicBool::new(false),
+            naming: AtomicUsize::new(0),
+            name_wanted: AtomicBool::new(false),
         });
         let names_bell = spawn_naming(ids.clone(), signals.clone())?;
         let shared = ids.clone();
@@ -454,6 +463,16 @@ pub(crate) fn in_session() -> bool {
 /// For a socket call waiting on a session's thread: KeyboardInterrupt when its statement
 /// was interrupted.
 pub(crate) fn check_interrupt(vm: &VirtualMachine) -> PyResult<()> {
+    // A naming asked for meanwhile is done here too: the signal that carries it may be
+    // taken by another interpreter (RustPython's pending flag is the process's).
+    let name = SESSION.with(|s| {
+        s.borrow()
+            .as_ref()
+            .is_some_and(|ids| ids.name_wanted.swap(false, Ordering::SeqCst))
+    });
+    if name {
+        name_main(vm);
+    }
     let hit = SESSION.with(|s| s.borrow().as_ref().and_then(|ids| take_interrupt(ids)));
     match hit {
         Some(()) => Err(keyboard_interrupt(vm)),
@@ -570,11 +589,20 @@ fn spawn_naming(ids: Arc<Ids>, signals: UserSignalSender) -> std::io::Result<Sen
                         break;
                     }
                     let running = ids.running.load(Ordering::SeqCst);
-                    if running != 0 && running == seen && !ids.naming.swap(true, Ordering::SeqCst) {
+                    if running != 0 && running == seen {
+                        ids.name_wanted.store(true, Ordering::SeqCst);
+                    }
+                    if running != 0
+                        && running == seen
+                        && ids.naming.load(Ordering::SeqCst) < NAMINGS_PENDING
+                    {
+                        ids.naming.fetch_add(1, Ordering::SeqCst);
                         let done = ids.clone();
                         let sent = signals.send(Box::new(move |vm: &VirtualMachine| {
-                            done.naming.store(false, Ordering::SeqCst);
-                            name_main(vm);
+                            done.naming.store(0, Ordering::SeqCst);
+                            if done.name_wanted.swap(false, Ordering::SeqCst) {
+                                name_main(vm);
+                            }
                             Ok(())
                         }));
                         if sent.is_err() {
@@ -1091,7 +1119,8 @@ mod tests {
                 delivered: AtomicU64::new(0),
                 finished: AtomicU64::new(0),
                 queued: AtomicU64::new(1),
-                naming: AtomicBool::new(false),
+                naming: AtomicUsize::new(0),
+                name_wanted: AtomicBool::new(false),
             };
             let r = running(vm, &ids, 1, || panic!("CopyItem: stack underflow"));
             let e = r.expect_err("the statement raised");

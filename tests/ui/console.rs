@@ -28,6 +28,14 @@ pub(crate) fn enter_in(h: &mut H, which: usize, text: &str) {
     h.step();
 }
 
+/// Ctrl+C in the first console's line, and its statement ended (`what` it was).
+fn ctrl_c(h: &mut H, what: &str) {
+    h.get_by_label("python").focus();
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    step_until(h, what, |a| !a.state.consoles[0].busy());
+}
+
 /// Types a statement and waits for it to end; what it printed.
 fn run(h: &mut H, text: &str) -> Vec<(LineKind, String)> {
     run_in(h, 0, text)
@@ -168,12 +176,7 @@ fn ctrl_c_interrupts_a_blocked_accept_and_the_window_stays_usable() {
     click(&mut h, "New UDP");
     step_until(&mut h, "the UDP socket", |a| a.state.sockets.len() == 2);
     // Ctrl+C in the console's line: KeyboardInterrupt, as python3 says it.
-    h.get_by_label("python").focus();
-    h.step();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
-    step_until(&mut h, "the accept interrupted", |a| {
-        !a.state.consoles[0].busy()
-    });
+    ctrl_c(&mut h, "the accept interrupted");
     let last = h.state().state.consoles[0].lines.back().cloned().unwrap();
     assert_eq!(
         (last.kind, last.text.as_str()),
@@ -208,12 +211,7 @@ fn a_server_loop_typed_at_the_prompt_names_its_connections_while_it_runs() {
     });
     assert!(h.state().state.consoles[0].busy(), "the loop runs on");
     drop(client);
-    h.get_by_label("python").focus();
-    h.step();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
-    step_until(&mut h, "the loop interrupted", |a| {
-        !a.state.consoles[0].busy()
-    });
+    ctrl_c(&mut h, "the loop interrupted");
 }
 
 /// The tutorials' endless-b'' pitfall, said while it happens: a loop that does not stop
@@ -241,12 +239,7 @@ fn a_loop_spinning_on_a_closed_stream_is_told_why() {
         h.query_by_label_contains("srv.accept() waiting").is_some()
     });
     assert!(h.query_by_label_contains("has returned b''").is_none());
-    h.get_by_label("python").focus();
-    h.step();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
-    step_until(&mut h, "the accept interrupted", |a| {
-        !a.state.consoles[0].busy()
-    });
+    ctrl_c(&mut h, "the accept interrupted");
     enter(&mut h, "while True:");
     enter(&mut h, "    data = conn.recv(1024)");
     enter(&mut h, "");
@@ -255,12 +248,7 @@ fn a_loop_spinning_on_a_closed_stream_is_told_why() {
             .is_some()
             && h.query_by_label_contains("(if not data: break)").is_some()
     });
-    h.get_by_label("python").focus();
-    h.step();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
-    step_until(&mut h, "the loop interrupted", |a| {
-        !a.state.consoles[0].busy()
-    });
+    ctrl_c(&mut h, "the loop interrupted");
     step_until_drawn(&mut h, "the word gone with the loop", |h| {
         h.query_by_label_contains("has returned b''").is_none()
     });
