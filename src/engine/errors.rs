@@ -62,8 +62,10 @@ pub enum Detail {
     /// EPIPE or ECONNRESET on a connection a listener accepted: the server's side, which
     /// cannot reconnect.
     Accepted,
-    /// EPIPE after this side's own shutdown(SHUT_WR or SHUT_RDWR).
+    /// EPIPE after this side's own shutdown(SHUT_WR): it may still receive.
     ShutWrite,
+    /// EPIPE after this side's own shutdown of both directions.
+    ShutBoth,
     /// A datagram socket with no peer (never connected): shutdown() raises ENOTCONN there.
     Unconnected,
 }
@@ -888,6 +890,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
         libc::EPIPE if detail == Detail::ShutWrite => (
             t!("errors-epipe-shut-write"),
             Some(t!("errors-epipe-shut-write-hint")),
+        ),
+        libc::EPIPE if detail == Detail::ShutBoth => (
+            t!("errors-epipe-shut-write"),
+            Some(t!("errors-epipe-shut-both-hint")),
         ),
         libc::EPIPE if detail == Detail::Accepted => (
             t!("errors-epipe-connected"),

@@ -151,8 +151,9 @@ struct Ids {
     name_wanted: AtomicBool,
 }
 
-/// Namings waiting to run, at most (see Ids::naming).
+/// Namings waiting to run, at most (see Ids::naming), but for one a NAMING_RETRY.
 const NAMINGS_PENDING: usize = 4;
+const NAMING_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub struct Session {
     jobs: Sender<Job>,
@@ -580,6 +581,9 @@ fn spawn_naming(ids: Arc<Ids>, signals: UserSignalSender) -> std::io::Result<Sen
                 // The statement seen running at the last look: one still running at the
                 // next has run a while, and a short one was named as it ended.
                 let mut seen = 0;
+                // When a naming signal was last sent: past the cap, one more a second, so
+                // namings other interpreters' checks left waiting cannot stop them for good.
+                let mut sent_at: Option<std::time::Instant> = None;
                 loop {
                     match rung.recv_timeout(NAMING_EVERY) {
                         Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
@@ -592,11 +596,11 @@ fn spawn_naming(ids: Arc<Ids>, signals: UserSignalSender) -> std::io::Result<Sen
                     if running != 0 && running == seen {
                         ids.name_wanted.store(true, Ordering::SeqCst);
                     }
-                    if running != 0
-                        && running == seen
-                        && ids.naming.load(Ordering::SeqCst) < NAMINGS_PENDING
-                    {
+                    let room = ids.naming.load(Ordering::SeqCst) < NAMINGS_PENDING
+                        || sent_at.is_none_or(|t| t.elapsed() >= NAMING_RETRY);
+                    if running != 0 && running == seen && room {
                         ids.naming.fetch_add(1, Ordering::SeqCst);
+                        sent_at = Some(std::time::Instant::now());
                         let done = ids.clone();
                         let sent = signals.send(Box::new(move |vm: &VirtualMachine| {
                             done.naming.store(0, Ordering::SeqCst);

@@ -599,6 +599,10 @@ impl Console {
             }
             self.open_line = false;
             self.running.pop_front();
+            // The next one, queued behind it, begins now (not when it was typed).
+            if let Some(next) = self.running.front_mut() {
+                next.started = Instant::now();
+            }
         }
         changed
     }

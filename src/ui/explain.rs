@@ -99,11 +99,18 @@ pub fn peer_address(s: &crate::ui::state::SockView) -> String {
     }
     // Only a connection that ended (a datagram socket connected elsewhere or to nothing,
     // or a socket listening since, has no peer it "was" at).
+    // (A peer's reset of an idle connection shows first as the kernel's CLOSE.)
+    let reset = s
+        .snapshot
+        .as_ref()
+        .and_then(|x| x.tcp.as_ref())
+        .is_some_and(|t| t.state == crate::engine::inspect::TcpState::Close);
     let ended = s.info.kind == crate::engine::Kind::Stream
-        && matches!(
-            s.state(),
-            crate::engine::SockState::Error | crate::engine::SockState::Closed
-        );
+        && (reset
+            || matches!(
+                s.state(),
+                crate::engine::SockState::Error | crate::engine::SockState::Closed
+            ));
     match &s.last_peer {
         Some(p) if ended => t!("inspector-peer-was", peer = p.to_string()),
         _ => address(None),

@@ -2766,6 +2766,24 @@ fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
         hint.as_deref().unwrap().contains("can still receive"),
         "{hint:?}"
     );
+    // After SHUT_RDWR it cannot receive either: the hint does not say it can.
+    let (c2, _conn2, _) = d.tcp_pair(Family::Inet);
+    d.ok(
+        c2,
+        Op::Shutdown {
+            how: socklab::engine::How::Both,
+        },
+    );
+    let e = d.err(
+        c2,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(e.errno_name(), Some("EPIPE"));
+    let hint = e.explanation().1.unwrap();
+    assert!(hint.contains("neither send nor receive"), "{hint}");
     // A stream socket that never connected: EPIPE too, and there connecting is the fix.
     let s = d.create(Family::Inet, socklab::engine::Kind::Stream);
     let e = d.err(

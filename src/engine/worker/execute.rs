@@ -213,6 +213,7 @@ impl Worker {
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;
                 self.shut_write |= how != How::Read;
+                self.shut_read |= how != How::Write;
                 self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
                 Ok(Reply::Unit)
             }

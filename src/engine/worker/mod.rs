@@ -98,6 +98,8 @@ struct Worker {
     /// This side's shutdown(SHUT_WR or SHUT_RDWR) ended its sending (an EPIPE is then its
     /// own doing, not the peer's).
     shut_write: bool,
+    /// And its receiving (SHUT_RD or SHUT_RDWR).
+    shut_read: bool,
     state: SockState,
     counters: Counters,
     /// The continuous modes (continuous.rs, accept.rs, dgram.rs).
@@ -166,6 +168,7 @@ impl Worker {
             closing: None,
             released: false,
             shut_write: false,
+            shut_read: false,
             state: SockState::Created,
             counters: Counters::default(),
             auto: continuous::Auto::default(),
