@@ -887,23 +887,29 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
             Some(t!("errors-connection-over-accepted-hint")),
         ),
         libc::ECONNRESET => (t!("errors-econnreset"), Some(t!("errors-econnreset-hint"))),
-        libc::EPIPE if detail == Detail::ShutWrite => (
-            t!("errors-epipe-shut-write"),
-            Some(t!("errors-epipe-shut-write-hint")),
-        ),
-        libc::EPIPE if detail == Detail::ShutBoth => (
-            t!("errors-epipe-shut-write"),
-            Some(t!("errors-epipe-shut-both-hint")),
-        ),
-        libc::EPIPE if detail == Detail::Accepted => (
-            t!("errors-epipe-connected"),
-            Some(t!("errors-connection-over-accepted-hint")),
-        ),
-        libc::EPIPE if detail == Detail::WasConnected => (
-            t!("errors-epipe-connected"),
-            Some(t!("errors-epipe-connected-hint")),
-        ),
-        libc::EPIPE => (t!("errors-epipe"), Some(t!("errors-epipe-hint"))),
+        libc::EPIPE => {
+            // Who ended the sending decides what is true to say.
+            let (why, hint) = match detail {
+                Detail::ShutWrite => (
+                    t!("errors-epipe-shut-write"),
+                    t!("errors-epipe-shut-write-hint"),
+                ),
+                Detail::ShutBoth => (
+                    t!("errors-epipe-shut-write"),
+                    t!("errors-epipe-shut-both-hint"),
+                ),
+                Detail::Accepted => (
+                    t!("errors-epipe-connected"),
+                    t!("errors-connection-over-accepted-hint"),
+                ),
+                Detail::WasConnected => (
+                    t!("errors-epipe-connected"),
+                    t!("errors-epipe-connected-hint"),
+                ),
+                _ => (t!("errors-epipe"), t!("errors-epipe-hint")),
+            };
+            (why, Some(hint))
+        }
         libc::ENOTCONN => (
             t!("errors-enotconn", op = op),
             Some(t!("errors-enotconn-hint")),

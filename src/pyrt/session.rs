@@ -593,12 +593,13 @@ fn spawn_naming(ids: Arc<Ids>, signals: UserSignalSender) -> std::io::Result<Sen
                         break;
                     }
                     let running = ids.running.load(Ordering::SeqCst);
-                    if running != 0 && running == seen {
+                    let long = running != 0 && running == seen;
+                    if long {
                         ids.name_wanted.store(true, Ordering::SeqCst);
                     }
                     let room = ids.naming.load(Ordering::SeqCst) < NAMINGS_PENDING
                         || sent_at.is_none_or(|t| t.elapsed() >= NAMING_RETRY);
-                    if running != 0 && running == seen && room {
+                    if long && room {
                         ids.naming.fetch_add(1, Ordering::SeqCst);
                         sent_at = Some(std::time::Instant::now());
                         let done = ids.clone();
