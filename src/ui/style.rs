@@ -9,6 +9,16 @@ pub const MIN_TEXT: f32 = 12.0;
 /// keep WCAG AA contrast (4.5:1), outlined so the selection still shows.
 pub const LIGHT_SELECTION: egui::Color32 = egui::Color32::from_rgb(214, 232, 252);
 
+/// Waits, warnings and FINs: amber, dark enough on the light theme to keep 4.5:1 contrast
+/// as text (the colour of a connecting socket's badge there).
+pub fn warning(dark: bool) -> egui::Color32 {
+    if dark {
+        egui::Color32::from_rgb(230, 160, 40)
+    } else {
+        egui::Color32::from_rgb(125, 80, 0)
+    }
+}
+
 pub fn install(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
         for font in style.text_styles.values_mut() {

@@ -96,7 +96,8 @@ pub fn field_hint(ui: &mut Ui, hint: &str) {
 /// text a person can read.
 pub fn warning_label(ui: &mut Ui, text: &str) {
     ui.label(
-        RichText::new(t!("state-warning", text = text)).color(Color32::from_rgb(230, 160, 40)),
+        RichText::new(t!("state-warning", text = text))
+            .color(crate::ui::style::warning(ui.visuals().dark_mode)),
     );
 }
 

@@ -521,7 +521,7 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     if waits.len() > said {
         ui.label(
             RichText::new(t!("console-waiting-more", n = waits.len() - said))
-                .color(Color32::from_rgb(230, 160, 40)),
+                .color(crate::ui::style::warning(ui.visuals().dark_mode)),
         );
     }
     // (Bottom up: the last first, so they read in order from the top.)
@@ -533,7 +533,7 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
                     calls = calls.join(&t!("files-list-separator")),
                     left = left
                 ))
-                .color(Color32::from_rgb(230, 160, 40)),
+                .color(crate::ui::style::warning(ui.visuals().dark_mode)),
             )
             // What ends the wait is the point of the line: wrapped, not cut.
             .wrap(),
@@ -553,14 +553,24 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     if more > 0 {
         ui.label(
             RichText::new(t!("console-selecting-more", n = more))
-                .color(Color32::from_rgb(230, 160, 40)),
+                .color(crate::ui::style::warning(ui.visuals().dark_mode)),
         );
     }
     for line in said.into_iter().rev() {
-        ui.add(egui::Label::new(RichText::new(line).color(Color32::from_rgb(230, 160, 40))).wrap());
+        ui.add(
+            egui::Label::new(
+                RichText::new(line).color(crate::ui::style::warning(ui.visuals().dark_mode)),
+            )
+            .wrap(),
+        );
     }
     if let Some(line) = spinning_on_eof(state, which) {
-        ui.add(egui::Label::new(RichText::new(line).color(Color32::from_rgb(230, 160, 40))).wrap());
+        ui.add(
+            egui::Label::new(
+                RichText::new(line).color(crate::ui::style::warning(ui.visuals().dark_mode)),
+            )
+            .wrap(),
+        );
     }
     ui.add(
         egui::Label::new(RichText::new(t!("console-running", what = first)).monospace()).truncate(),

@@ -239,7 +239,7 @@ fn draw(
         let colour = match a.kind {
             ArrowKind::Data => Color32::from_rgb(70, 150, 230),
             ArrowKind::Handshake => Color32::from_rgb(170, 110, 230),
-            ArrowKind::Fin => Color32::from_rgb(230, 160, 40),
+            ArrowKind::Fin => crate::ui::style::warning(ui.visuals().dark_mode),
             ArrowKind::Segment => Color32::from_rgb(150, 150, 150),
         };
         arrow(&painter, from, to, colour);

@@ -225,7 +225,7 @@ fn row_text(
         job.append(
             &w.short(now),
             8.0,
-            fmt(&small, egui::Color32::from_rgb(230, 160, 40)),
+            fmt(&small, crate::ui::style::warning(ui.visuals().dark_mode)),
         );
     }
     if let Some(r) = s.snapshot.as_ref().and_then(|x| x.responder.as_ref()) {

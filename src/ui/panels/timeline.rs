@@ -270,7 +270,7 @@ fn describe(state: StretchState, dark: bool) -> (String, Color32, String) {
         ),
         StretchState::Kernel(Some(k)) => (
             k.name().to_string(),
-            Color32::from_rgb(230, 160, 40),
+            crate::ui::style::warning(dark),
             crate::ui::explain::tcp_state(k).to_string(),
         ),
         StretchState::Kernel(None) => (

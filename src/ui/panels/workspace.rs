@@ -685,7 +685,7 @@ fn call_status(
                 ops = others.join(", ")
             )
         };
-        ui.label(RichText::new(text).color(egui::Color32::from_rgb(230, 160, 40)));
+        ui.label(RichText::new(text).color(crate::ui::style::warning(ui.visuals().dark_mode)));
     }
     if let Some(e) = &s.last_error {
         if ops.contains(&e.op.as_str()) {
