@@ -177,6 +177,18 @@ pub struct Snapshot {
     pub groups: Vec<(String, String)>,
     /// The socket's TLS: what was negotiated, the peer's certificates, bytes on the wire.
     pub tls: Option<crate::engine::tls::TlsInfo>,
+    /// What its own shutdown() ended.
+    pub shut: Shut,
+}
+
+/// The directions a socket's own shutdown() ended (the peer's FIN is not among them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shut {
+    /// SHUT_RD or SHUT_RDWR: a stream's recv() returns b'' at once while nothing is queued
+    /// (Linux still takes, and gives, bytes that arrive after it).
+    pub read: bool,
+    /// SHUT_WR or SHUT_RDWR: its FIN went; a send() raises EPIPE.
+    pub write: bool,
 }
 
 impl Snapshot {

@@ -645,6 +645,9 @@ fn add_rows<'a>(
                     (None, Some(Empty::StreamEnded)) => {
                         format!("{result} {}", t!("state-peer-ended"))
                     }
+                    (None, Some(Empty::ShutRead)) => {
+                        format!("{result} {}", t!("state-own-shut-read"))
+                    }
                     (None, Some(Empty::Datagram)) => {
                         format!("{result} {}", t!("state-empty-datagram"))
                     }
@@ -1032,13 +1035,13 @@ pub fn boundaries(story: &Story, from: SocketId, to: SocketId) -> Boundaries {
                 } => other_cause = true,
                 What::Call {
                     op,
-                    empty: Some(Empty::StreamEnded),
+                    empty: Some(e @ (Empty::StreamEnded | Empty::ShutRead)),
                     ..
                 } => {
                     // Counted whatever came before (a call made is a call made); only the
                     // end's telling needs the peer to have ended it.
                     calls.push(*op);
-                    if !other_cause {
+                    if !other_cause && *e == Empty::StreamEnded {
                         ended = ended.or(Some(*op));
                     }
                 }

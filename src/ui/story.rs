@@ -97,6 +97,8 @@ impl Moved {
 pub enum Empty {
     /// The peer ended its stream.
     StreamEnded,
+    /// The stream's own shutdown(SHUT_RD) ended its receiving (and nothing was queued).
+    ShutRead,
     /// An empty datagram came.
     Datagram,
     /// recv(0): no bytes asked for, so none given at once (nothing is read: a stream goes
@@ -252,7 +254,8 @@ impl Story {
             id,
             What::Call {
                 op,
-                result: nothing_returned(op, empty == Empty::StreamEnded).into(),
+                result: nothing_returned(op, matches!(empty, Empty::StreamEnded | Empty::ShutRead))
+                    .into(),
                 failed: false,
                 conn: None,
                 empty: Some(empty),

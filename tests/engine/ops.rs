@@ -2752,6 +2752,13 @@ fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
             how: socklab::engine::How::Write,
         },
     );
+    // The inspector's word for it: its own sending ended, not its receiving.
+    let shut = d.snapshot(c).shut;
+    assert_eq!(
+        (shut.read, shut.write),
+        (false, true),
+        "SHUT_WR ends the sending only"
+    );
     let e = d.err(
         c,
         Op::Send {
@@ -2784,6 +2791,25 @@ fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
     assert_eq!(e.errno_name(), Some("EPIPE"));
     let hint = e.explanation().1.unwrap();
     assert!(hint.contains("neither send nor receive"), "{hint}");
+    let shut = d.snapshot(c2).shut;
+    assert_eq!((shut.read, shut.write), (true, true));
+    // SHUT_RD: its own receiving ended (recv returns b'' while nothing is queued); the
+    // peer closed nothing, and the snapshot says whose doing it was.
+    let (c3, conn3, _) = d.tcp_pair(Family::Inet);
+    assert_eq!(d.snapshot(c3).shut, socklab::engine::Shut::default());
+    d.ok(
+        c3,
+        Op::Shutdown {
+            how: socklab::engine::How::Read,
+        },
+    );
+    let shut = d.snapshot(c3).shut;
+    assert_eq!((shut.read, shut.write), (true, false));
+    assert_eq!(
+        d.snapshot(conn3).shut,
+        socklab::engine::Shut::default(),
+        "the peer shut nothing of its own"
+    );
     // A stream socket that never connected: EPIPE too, and there connecting is the fix.
     let s = d.create(Family::Inet, socklab::engine::Kind::Stream);
     let e = d.err(

@@ -254,6 +254,59 @@ fn a_loop_spinning_on_a_closed_stream_is_told_why() {
     });
 }
 
+/// After the socket's own shutdown(SHUT_RD), recv's b'' is its own doing: the loop's
+/// line, the sequence diagram and the inspector say so, not that the peer closed.
+#[test]
+fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "conn.shutdown(socket.SHUT_RD)",
+        ],
+    );
+    enter(&mut h, "while True:");
+    enter(&mut h, "    data = conn.recv(1024)");
+    enter(&mut h, "");
+    step_until_drawn(&mut h, "the loop's word", |h| {
+        h.query_by_label_contains("conn.recv() has returned b''")
+            .is_some_and(|n| {
+                let node = n.accesskit_node();
+                let text = node.label().or_else(|| node.value()).unwrap_or_default();
+                text.contains("its own shutdown(SHUT_RD)") && !text.contains("peer")
+            })
+    });
+    ctrl_c(&mut h, "the loop interrupted");
+    let a = h.state();
+    let conn = a
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == "conn")
+        .map(|s| s.info.id)
+        .unwrap();
+    let lanes = socklab::ui::diagram::lanes(&a.state, Some(conn));
+    let d = socklab::ui::diagram::build(&a.state, &a.state.story, &lanes);
+    let texts: Vec<String> = d.rows.iter().map(|r| r.text.to_string()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "recv() → b'' (its own shutdown(SHUT_RD) ended its receiving)")
+            && !texts.iter().any(|t| t.contains("the peer ended")),
+        "{texts:#?}"
+    );
+    click_socket_row(&mut h, "conn");
+    step_until_drawn(&mut h, "the inspector's word", |h| {
+        h.query_by_label("shut down here").is_some()
+            && h.query_by_label("receiving (SHUT_RD)").is_some()
+    });
+}
+
 #[test]
 fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
     let mut h = harness();

@@ -76,3 +76,5 @@ explain-not-utf8 = These bytes are not valid UTF-8 here: either a character was 
 explain-not-utf8-hint = Decode whole messages (collect a message's bytes first); if the sender uses GBK, data.decode('gbk').
 # A loop reading a stream whose peer closed: recv() returns b'' at once, again and again.
 console-stream-ended-loop = { $name }.recv() has returned b'' { $n } times: its peer closed its end, so every recv() now returns b'' at once. A loop must stop on it (if not data: break); Ctrl+C ends this one.
+# The same after the socket's own shutdown(SHUT_RD).
+console-stream-shut-loop = { $name }.recv() has returned b'' { $n } times: its own shutdown(SHUT_RD) ended its receiving, so recv() returns b'' at once while nothing is queued. A loop must stop on it (if not data: break); Ctrl+C ends this one.

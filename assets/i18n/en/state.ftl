@@ -5,6 +5,7 @@ state-took-part = { $call }() took { $n } of { $len } bytes: the kernel had room
 state-took-all = { $call }() took all { $n } of { $len } bytes
 # After b'' on a diagram's lane.
 state-peer-ended = (the peer ended its stream)
+state-own-shut-read = (its own shutdown(SHUT_RD) ended its receiving)
 state-empty-datagram = (an empty datagram)
 state-nothing-asked = (recv(0) asks for no bytes and gets none at once; nothing is read)
 # Why the sequence diagram draws no captured segments.

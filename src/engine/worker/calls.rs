@@ -188,8 +188,8 @@ impl Worker {
     pub(super) fn detail_of(&self, e: &io::Error, flags: i32) -> Detail {
         match e.raw_os_error() {
             // Its own shutdown ended its sending: no peer did anything.
-            Some(libc::EPIPE) if self.shut_write && self.shut_read => Detail::ShutBoth,
-            Some(libc::EPIPE) if self.shut_write => Detail::ShutWrite,
+            Some(libc::EPIPE) if self.shut.write && self.shut.read => Detail::ShutBoth,
+            Some(libc::EPIPE) if self.shut.write => Detail::ShutWrite,
             // A server's side of a connection cannot connect again: its server accepts the
             // next one.
             Some(libc::EPIPE | libc::ECONNRESET) if self.serving.parent.is_some() => {

@@ -212,8 +212,8 @@ impl Worker {
                 self.sock
                     .shutdown(h)
                     .map_err(|e| OpError::from_io(name, None, &e))?;
-                self.shut_write |= how != How::Read;
-                self.shut_read |= how != How::Write;
+                self.shut.write |= how != How::Read;
+                self.shut.read |= how != How::Write;
                 self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
                 Ok(Reply::Unit)
             }

@@ -21,7 +21,7 @@ use super::bytes::Bytes;
 use super::command::{Command, Create, How, Op, OptValue, ReqId, SocketId, Timeout};
 use super::errors::{ErrorKind, OpError, Refusal};
 use super::event::{
-    Chunk, Counters, Direction, Event, Permit, Reply, Snapshot, SockState, SocketInfo,
+    Chunk, Counters, Direction, Event, Permit, Reply, Shut, Snapshot, SockState, SocketInfo,
 };
 use super::inspect::{self, TcpState};
 use super::note::{Cause, Note};
@@ -95,11 +95,9 @@ struct Worker {
     /// Python closed the socket (Op::Release) while a call waited on it: that call goes
     /// on, as in CPython, and the socket closes when it ends.
     released: bool,
-    /// This side's shutdown(SHUT_WR or SHUT_RDWR) ended its sending (an EPIPE is then its
-    /// own doing, not the peer's).
-    shut_write: bool,
-    /// And its receiving (SHUT_RD or SHUT_RDWR).
-    shut_read: bool,
+    /// What this side's own shutdown() ended: an EPIPE after its SHUT_WR, a b'' after its
+    /// SHUT_RD, are its own doing, not the peer's.
+    shut: Shut,
     state: SockState,
     counters: Counters,
     /// The continuous modes (continuous.rs, accept.rs, dgram.rs).
@@ -167,8 +165,7 @@ impl Worker {
             queue: VecDeque::new(),
             closing: None,
             released: false,
-            shut_write: false,
-            shut_read: false,
+            shut: Shut::default(),
             state: SockState::Created,
             counters: Counters::default(),
             auto: continuous::Auto::default(),

@@ -242,6 +242,7 @@ impl Worker {
             recording: self.recording.as_ref().map(|r| r.snapshot()),
             groups: self.groups.clone(),
             tls,
+            shut: self.shut,
         }
     }
 }

@@ -593,11 +593,14 @@ fn spinning_on_eof(state: &UiState, which: usize) -> Option<String> {
         .values()
         .filter(|v| !v.closed && spinning(v) && console.made(v.info.id))
         .max_by_key(|v| v.ended_reads)?;
-    Some(t!(
-        "console-stream-ended-loop",
-        name = view.info.name.clone(),
-        n = view.ended_reads
-    ))
+    // After its own shutdown(SHUT_RD) no peer need have closed anything.
+    let shut = view.snapshot.as_ref().is_some_and(|x| x.shut.read);
+    let (name, n) = (view.info.name.clone(), view.ended_reads);
+    Some(if shut {
+        t!("console-stream-shut-loop", name = name, n = n)
+    } else {
+        t!("console-stream-ended-loop", name = name, n = n)
+    })
 }
 
 /// Sockets a select() line names, at most; the rest are counted.

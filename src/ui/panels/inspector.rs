@@ -68,6 +68,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         (false, _) => t!("inspector-flag-clear"),
                     };
                     tipped(ui, "O_NONBLOCK", flag, Some(t!("inspector-nonblock-tip")));
+                    let shut = match (snap.shut.read, snap.shut.write) {
+                        (true, true) => Some(t!("inspector-shut-both")),
+                        (true, false) => Some(t!("inspector-shut-read")),
+                        (false, true) => Some(t!("inspector-shut-write")),
+                        (false, false) => None,
+                    };
+                    if let Some(shut) = shut {
+                        tipped(
+                            ui,
+                            &t!("inspector-shut"),
+                            shut,
+                            Some(t!("inspector-shut-tip")),
+                        );
+                    }
                     if let Some(tcp) = &snap.tcp {
                         // A closed socket's last reading is not its state now.
                         let now = match (&s.after_close, s.closed) {

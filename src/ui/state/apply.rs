@@ -537,16 +537,20 @@ impl UiState {
         let result = match reply {
             // (recvfrom on a stream at its end gets nothing from nobody: an end too.)
             Reply::Bytes(data) | Reply::BytesFrom { data, .. } if data.is_empty() => {
-                let stream = self
-                    .sockets
-                    .get(&id)
-                    .is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
-                let empty = match (nothing_asked, stream) {
-                    (true, _) => Empty::NothingAsked,
-                    (false, true) => Empty::StreamEnded,
-                    (false, false) => Empty::Datagram,
+                let view = self.sockets.get(&id);
+                let stream = view.is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
+                // Its own shutdown(SHUT_RD) is why, not the peer (which may have sent nothing
+                // of a FIN).
+                let shut = view
+                    .and_then(|s| s.snapshot.as_ref())
+                    .is_some_and(|x| x.shut.read);
+                let empty = match (nothing_asked, stream, shut) {
+                    (true, _, _) => Empty::NothingAsked,
+                    (false, true, true) => Empty::ShutRead,
+                    (false, true, false) => Empty::StreamEnded,
+                    (false, false, _) => Empty::Datagram,
                 };
-                if empty == Empty::StreamEnded {
+                if matches!(empty, Empty::StreamEnded | Empty::ShutRead) {
                     if let Some(s) = self.sockets.get_mut(&id) {
                         s.ended_reads += 1;
                         s.ended_at = [s.ended_at[1], Some(at)];

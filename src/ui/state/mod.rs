@@ -714,6 +714,7 @@ mod tests {
                 recording: None,
                 groups: Vec::new(),
                 tls: None,
+                shut: Default::default(),
             }),
             _permit: None,
         }
