@@ -1080,6 +1080,30 @@ fn eventually(what: &str, cond: impl Fn() -> bool) {
     }
 }
 
+/// A call's snapshot that found the socket's last one still unread (one waits at most)
+/// is offered again once it is read, not only at the next tick: a connect's addresses do
+/// not lag its state. The ticks here are a minute apart, so only the retry can bring it.
+#[test]
+fn a_calls_snapshot_waits_for_room_not_for_the_next_tick() {
+    let mut d = Driver::with_config(EngineConfig {
+        ticks: (Duration::from_secs(60), Duration::from_secs(60)),
+        ..EngineConfig::default()
+    });
+    let (_l, addr) = d.listener(Family::Inet);
+    let c = d.create(Family::Inet, Kind::Stream);
+    // Its first snapshot (no peer) is published and held unread while connect runs.
+    let first = d.wait_for("c's first snapshot", |e| {
+        matches!(e, Event::Snapshot { id, snapshot, .. } if *id == c && snapshot.peer.is_none())
+    });
+    d.connect(c, addr);
+    // Read now: the connect's snapshot then has room.
+    drop(first);
+    drop(d.take_kept());
+    d.wait_for("c's snapshot with its peer", |e| {
+        matches!(e, Event::Snapshot { id, snapshot, .. } if *id == c && snapshot.peer.is_some())
+    });
+}
+
 #[test]
 fn closed_sockets_leave_their_threads_parked_for_the_next() {
     let mut d = Driver::with_config(EngineConfig {

@@ -149,7 +149,7 @@ impl Worker {
         }
         if !instant {
             self.refresh_options();
-            self.publish(false);
+            self.publish_after_call();
         }
     }
 

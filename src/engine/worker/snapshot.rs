@@ -14,7 +14,14 @@ pub(super) struct View {
     pub(super) next_skip_check: Instant,
     /// The peer's FIN or reset was seen (poll's RDHUP, HUP or ERR): no longer watched for.
     pub(super) end_seen: bool,
+    /// A call's snapshot found the last one still unread: the next try's wait, doubling up
+    /// to the tick's.
+    pub(super) retry: Option<Duration>,
 }
+
+/// The first retry of a call's snapshot the consumer had no room for: a connect's
+/// addresses should not lag its state by a tick (250 ms).
+const FIRST_RETRY: Duration = Duration::from_millis(10);
 
 impl Default for View {
     fn default() -> Self {
@@ -26,6 +33,7 @@ impl Default for View {
             next_tick: Instant::now(),
             next_skip_check: Instant::now(),
             end_seen: false,
+            retry: None,
         }
     }
 }
@@ -72,6 +80,24 @@ impl Worker {
             busy
         };
         self.view.next_tick = Instant::now() + interval;
+        // A call's snapshot still waiting for room: tried again sooner, backing off.
+        match self.view.retry.take() {
+            Some(wait) if self.view.snapshot_due && wait * 2 < interval => {
+                self.view.retry = Some(wait * 2);
+                self.view.next_tick = Instant::now() + wait * 2;
+            }
+            _ => {}
+        }
+    }
+
+    /// The snapshot after a call: what the call changed (a connect's addresses, a
+    /// shutdown) is shown now; if the last snapshot is still unread, tried again soon.
+    pub(super) fn publish_after_call(&mut self) {
+        self.publish(false);
+        if self.view.snapshot_due && self.shared.config.inspect {
+            self.view.retry = Some(FIRST_RETRY);
+            self.view.next_tick = self.view.next_tick.min(Instant::now() + FIRST_RETRY);
+        }
     }
 
     /// What a connection waits for so that the peer's end is read when it comes, not at
@@ -153,6 +179,7 @@ impl Worker {
         match Permit::try_take(&self.delivery.snap_budget, 1, 1) {
             Some(permit) => {
                 self.view.snapshot_due = false;
+                self.view.retry = None;
                 self.view.last_snapshot = Some(snap.clone());
                 self.shared.emit(Event::Snapshot {
                     id: self.id,
