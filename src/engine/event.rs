@@ -226,6 +226,20 @@ pub enum Reply {
     /// wrap_socket's answer: the session as it stands (a listener's: the certificate its
     /// connections present).
     Tls(Box<crate::engine::tls::TlsInfo>),
+    /// connect_ex's failure, answered: Python gets its errno (`Reply::int`), the window
+    /// what it means, as for connect's exception.
+    Errno(Box<crate::engine::OpError>),
+}
+
+impl Reply {
+    /// The int Python gets: an Int's, or an answered failure's errno.
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Reply::Int(i) => Some(*i),
+            Reply::Errno(e) => e.errno().map(i64::from),
+            _ => None,
+        }
+    }
 }
 
 /// Description of a socket when it comes into being.

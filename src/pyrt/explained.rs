@@ -57,9 +57,35 @@ pub(crate) fn take_for(
     (at == address(exc) && errno_of(vm, exc) == errno).then_some(e)
 }
 
+thread_local! {
+    /// The connect_ex failures this statement answered as numbers: how many, the last.
+    static ANSWERED: RefCell<(u32, Option<OpError>)> = const { RefCell::new((0, None)) };
+}
+
+/// connect_ex answered `e` as its errno on a console session's thread.
+pub(crate) fn answered(e: &OpError) {
+    if super::session::in_session() {
+        ANSWERED.with(|a| {
+            let mut a = a.borrow_mut();
+            a.0 = a.0.saturating_add(1);
+            a.1 = Some(e.clone());
+        });
+    }
+}
+
+/// The statement's one answered failure, to say what its number means; none when it made
+/// more than one (a loop scanning ports says nothing per port).
+pub(crate) fn answered_once() -> Option<OpError> {
+    ANSWERED.with(|a| match &*a.borrow() {
+        (1, Some(e)) => Some(e.clone()),
+        _ => None,
+    })
+}
+
 /// Drops what was kept (a statement begins, or ended without an error).
 pub(crate) fn forget() {
     drop(LAST.with(|l| l.borrow_mut().take()));
+    ANSWERED.with(|a| *a.borrow_mut() = (0, None));
 }
 
 /// A pitfall the tutorials teach, recognised in the exception it raises (not a socket
@@ -111,6 +137,19 @@ impl PyHint {
             hint = crate::i18n::text(hint, None)
         )
     }
+}
+
+/// The word on connect_ex's answer `e`: what its number means, then as for an error.
+pub fn answered_word(e: &OpError) -> String {
+    let (why, hint) = e.explanation();
+    let n = e.errno().unwrap_or_default();
+    t!(
+        "console-answered",
+        n = n,
+        errno = crate::engine::errors::errno_name(n),
+        why = why,
+        hint = hint.unwrap_or_default()
+    )
 }
 
 /// The word on `e` in this thread's language, as the console shows it.

@@ -85,7 +85,7 @@ fn run_statement(session: &Session, text: &str) -> Ended {
             // Only files send these; this console runs statements.
             Output::Source { .. } | Output::AtLine { .. } | Output::Kept { .. } => {}
             // The window's word, not Python's output: python3 prints none.
-            Output::Explained { .. } | Output::Hinted { .. } => {}
+            Output::Explained { .. } | Output::Hinted { .. } | Output::Answered { .. } => {}
             Output::Done { raised } => {
                 if let Some(h) = held.take() {
                     if raised {

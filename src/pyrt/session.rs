@@ -47,6 +47,9 @@ pub enum Output {
     /// decoded in pieces or in the wrong encoding): the window says what it means
     /// (`PyHint::word`). Not Python's output either.
     Hinted { hint: super::explained::PyHint },
+    /// The statement made one connect_ex call, and it answered a failure as its errno
+    /// (111): the window says what the number means. Not Python's output either.
+    Answered { error: Box<crate::engine::OpError> },
     /// A file run ended with these sockets its program made still open (in the window's
     /// consoles, whose sessions keep a ledger), oldest first. Done follows.
     Kept { ids: Vec<crate::engine::SocketId> },
@@ -784,6 +787,15 @@ fn run_one(
         super::compile(vm, &src, Mode::Single, "<console>")
             .and_then(|code| vm.run_code_obj(code, scope.clone()))
     });
+    // A typed connect_ex's number, said in words (a file's are its program's business).
+    if let (Ok(_), Some(error)) = (&result, super::explained::answered_once()) {
+        send_output(
+            sink,
+            Output::Answered {
+                error: Box::new(error),
+            },
+        );
+    }
     ended(vm, sink, result, false)
 }
 

@@ -738,9 +738,9 @@ mod _socklab {
     }
 
     fn int_answer(reply: Reply, vm: &VirtualMachine) -> PyResult<i64> {
-        match reply {
-            Reply::Int(i) => Ok(i),
-            other => Err(unexpected(other, vm)),
+        match reply.int() {
+            Some(i) => Ok(i),
+            None => Err(unexpected(reply, vm)),
         }
     }
 
@@ -863,7 +863,11 @@ mod _socklab {
             if !open {
                 return Ok(i64::from(libc::EBADF));
             }
-            int_answer(self.call(Op::ConnectEx { addr }, vm)?, vm)
+            let reply = self.call(Op::ConnectEx { addr }, vm)?;
+            if let Reply::Errno(e) = &reply {
+                crate::pyrt::explained::answered(e);
+            }
+            int_answer(reply, vm)
         }
 
         #[pymethod]

@@ -552,6 +552,11 @@ impl Console {
                         self.open_line = false;
                         self.push(LineKind::Explained, &hint.word());
                     }
+                    Output::Answered { error } => {
+                        self.open_line = false;
+                        let word = crate::pyrt::explained::answered_word(&error);
+                        self.push(LineKind::Explained, &word.replace(['\n', '\r'], " "));
+                    }
                     Output::Kept { ids } => self.kept = Some((ids, 0)),
                     Output::Exit { code } => {
                         self.open_line = false;

@@ -466,7 +466,7 @@ fn opt_name(level: i32, opt: i32) -> String {
 pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
     Some(match reply {
         Reply::Unit => return None,
-        Reply::Int(i) => i.to_string(),
+        Reply::Int(_) | Reply::Errno(_) => reply.int()?.to_string(),
         Reply::Bytes(b) => bytes_repr(b),
         Reply::BytesFrom { data, from } => {
             let a = from.as_ref().map_or("None".into(), endpoint_repr);

@@ -134,6 +134,12 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     egui::Frame::group(ui.style())
         .show(ui, |ui| {
             let head = match (e.errno_name, &e.error.kind) {
+                (Some(name), _) if e.returned.is_some() => t!(
+                    "state-returned-errno",
+                    op = &e.op,
+                    n = e.returned.unwrap_or_default(),
+                    errno = name
+                ),
                 (Some(n), _) => t!("state-failed-errno", op = &e.op, errno = n),
                 (None, crate::engine::ErrorKind::Timeout) => t!("state-timed-out", op = &e.op),
                 (None, _) => t!("state-failed", op = &e.op),

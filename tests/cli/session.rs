@@ -22,6 +22,9 @@ fn collect(rx: &crossbeam_channel::Receiver<Output>) -> (String, bool) {
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
             Ok(Output::Done { raised }) => return (text, raised),
             Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
+            Ok(Output::Answered { error }) => {
+                text.push_str(&format!("<answered {:?}>", error.errno_name()))
+            }
             Ok(
                 Output::Source { .. }
                 | Output::AtLine { .. }
@@ -333,7 +336,12 @@ fn step_through(
                 s.step(if go_on { Step::Line } else { Step::Continue });
             }
             Ok(Output::Text { text: t, .. }) => text.push_str(&t),
-            Ok(Output::Explained { .. } | Output::Hinted { .. } | Output::Kept { .. }) => {}
+            Ok(
+                Output::Explained { .. }
+                | Output::Hinted { .. }
+                | Output::Kept { .. }
+                | Output::Answered { .. },
+            ) => {}
             Ok(Output::Exit { code }) => text.push_str(&format!("<exit {code}>")),
             Ok(Output::Done { raised }) => {
                 let (shown, read) = source.expect("the file's text came first");
@@ -469,5 +477,52 @@ fn a_files_uncaught_socket_error_is_explained_after_its_traceback() {
             .concat()
             .contains("ConnectionRefusedError: [Errno 111] Connection refused"),
         "{seen:?}"
+    );
+}
+
+/// A typed connect_ex's number is said in words after it (111 is ECONNREFUSED...), once
+/// per statement that made one such call: a loop scanning ports is not told per port, and
+/// a file's are its program's business.
+#[test]
+fn a_typed_connect_exs_failure_number_is_said_in_words() {
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = gone.local_addr().unwrap().port();
+    drop(gone);
+    let s = Session::start("test-session").unwrap();
+    assert_eq!(run(&s, "import socket"), (String::new(), false));
+    assert_eq!(run(&s, "z = socket.socket()"), (String::new(), false));
+    assert_eq!(
+        run(&s, &format!("z.connect_ex(('127.0.0.1', {port}))")),
+        ("111\n<answered Some(\"ECONNREFUSED\")>".into(), false)
+    );
+    let scan = format!("[socket.socket().connect_ex(('127.0.0.1', {port})) for _ in range(2)]");
+    assert_eq!(run(&s, &scan), ("[111, 111]\n".into(), false));
+    // Nothing to say of a connect_ex that worked.
+    let srv = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open = srv.local_addr().unwrap().port();
+    assert_eq!(
+        run(
+            &s,
+            &format!("socket.socket().connect_ex(('127.0.0.1', {open}))")
+        ),
+        ("0\n".into(), false)
+    );
+    // The word is the window's, in its language.
+    let (_, rx) = s.run(&format!("z.connect_ex(('127.0.0.1', {port}))"));
+    let until = Instant::now() + DEADLINE;
+    let word = loop {
+        match rx.recv_deadline(until) {
+            Ok(Output::Answered { error }) => {
+                break socklab::pyrt::explained::answered_word(&error)
+            }
+            Ok(Output::Done { .. }) => panic!("no word on the number"),
+            Ok(_) => {}
+            Err(e) => panic!("the statement did not end ({e:?})"),
+        }
+    };
+    assert!(
+        word.starts_with("→ socklab: 111 is ECONNREFUSED.")
+            && word.contains(&format!("127.0.0.1:{port}")),
+        "{word}"
     );
 }

@@ -164,6 +164,52 @@ fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
     });
 }
 
+/// connect_ex answers a refusal with a number instead of raising: the page says what it
+/// returned, what the number is in Python's words, and what it means, beside the button.
+#[test]
+fn connect_ex_says_what_its_number_means_beside_it() {
+    let mut h = harness();
+    let gone = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = gone.local_addr().unwrap().port();
+    drop(gone);
+    new_socket(&mut h, "New TCP", 1);
+    replace_text(&mut h, "peer port", &port.to_string());
+    click(&mut h, "connect_ex");
+    step_until_drawn(&mut h, "the number said", |h| {
+        h.query_by_label_contains("connect_ex() returned 111 - ECONNREFUSED")
+            .is_some()
+            && h.query_by_label_contains("os.strerror(111) → 'Connection refused'")
+                .is_some()
+            && h.query_by_label_contains(&format!("127.0.0.1:{port}"))
+                .is_some()
+    });
+    assert_eq!(selected(&h).state(), SockState::Created);
+    // The journal keeps Python's answer, the bare number.
+    let journal = &h.state().state.journal;
+    assert!(
+        journal
+            .iter()
+            .any(|e| e.line.starts_with("s1.connect_ex(") && e.result.as_deref() == Some("111")),
+        "{:?}",
+        journal
+            .iter()
+            .map(|e| (&e.line, &e.result))
+            .collect::<Vec<_>>()
+    );
+    // A connect_ex that works clears it.
+    let srv = TcpListener::bind("127.0.0.1:0").unwrap();
+    replace_text(
+        &mut h,
+        "peer port",
+        &srv.local_addr().unwrap().port().to_string(),
+    );
+    click(&mut h, "connect_ex");
+    step_until_drawn(&mut h, "the number gone", |h| {
+        h.query_by_label_contains("connect_ex() returned").is_none()
+    });
+    assert_eq!(selected(&h).state(), SockState::Connected);
+}
+
 #[test]
 fn a_new_socket_is_scrolled_into_the_list() {
     let mut h = harness();

@@ -78,3 +78,5 @@ explain-not-utf8-hint = Decode whole messages (collect a message's bytes first);
 console-stream-ended-loop = { $name }.recv() has returned b'' { $n } times: its peer closed its end, so every recv() now returns b'' at once. A loop must stop on it (if not data: break); Ctrl+C ends this one.
 # The same after the socket's own shutdown(SHUT_RD).
 console-stream-shut-loop = { $name }.recv() has returned b'' { $n } times: its own shutdown(SHUT_RD) ended its receiving, so recv() returns b'' at once while nothing is queued. A loop must stop on it (if not data: break); Ctrl+C ends this one.
+# After a typed connect_ex(...) that answered a failure as its number (111).
+console-answered = → socklab: { $n } is { $errno }. { $why } { $hint }

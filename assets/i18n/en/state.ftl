@@ -42,6 +42,8 @@ state-after-close-left = { $state }, { $left } s left
 state-warning = Warning: { $text }
 state-default-button-tip = { $tip } Enter in the payload field presses it (Shift+Enter starts a new line).
 state-failed-errno = { $op } failed - { $errno }
+# connect_ex answers a failure as its number instead of raising.
+state-returned-errno = { $op }() returned { $n } - { $errno }
 state-failed = { $op } failed
 # When the failure was heard of: its explanation was true then.
 state-failed-at = at { $clock }

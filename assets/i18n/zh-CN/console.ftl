@@ -76,3 +76,4 @@ explain-not-utf8-hint = 解码完整的消息（先收齐一条消息的字节�
 # A loop reading a stream whose peer closed: recv() returns b'' at once, again and again.
 console-stream-ended-loop = { $name }.recv() 已经返回 b'' { $n } 次：对端已经关闭了它那一端，此后每次 recv() 都会立刻返回 b''。循环必须在收到 b'' 时结束（if not data: break）；按 Ctrl+C 可以中断这个循环。
 console-stream-shut-loop = { $name }.recv() 已经返回 b'' { $n } 次：它自己的 shutdown(SHUT_RD) 结束了接收，没有排队的数据时每次 recv() 都会立刻返回 b''。循环必须在收到 b'' 时结束（if not data: break）；按 Ctrl+C 可以中断这个循环。
+console-answered = → socklab：{ $n } 就是 { $errno }。{ $why }{ $hint }

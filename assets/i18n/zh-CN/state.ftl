@@ -42,6 +42,7 @@ state-after-close-left = { $state }，剩余 { $left } s
 state-warning = 警告：{ $text }
 state-default-button-tip = { $tip } 在载荷输入框中按 Enter 即按下此按钮（Shift+Enter 换行）。
 state-failed-errno = { $op } 失败 - { $errno }
+state-returned-errno = { $op }() 返回了 { $n } - { $errno }
 state-failed = { $op } 失败
 # When the failure was heard of: its explanation was true then.
 state-failed-at = 发生于 { $clock }

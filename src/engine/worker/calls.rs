@@ -298,7 +298,8 @@ impl Worker {
                         && matches!(e.kind, ErrorKind::Os { .. } | ErrorKind::Timeout)
                         && self.closing.is_none()
                     {
-                        return Ok(Reply::Int(errno as i64));
+                        // Its errno for Python; the error itself for the window to explain.
+                        return Ok(Reply::Errno(Box::new(e)));
                     }
                 }
                 Err(e)

@@ -142,7 +142,7 @@ impl UiState {
                 // Only an address that worked is worth offering again (connect_ex
                 // answers its failures as numbers).
                 if let Some((bind, entry)) = self.addr_asked.remove(&req) {
-                    let worked = !matches!(reply, Reply::Int(n) if op == "connect_ex" && n != 0);
+                    let worked = !matches!(reply, Reply::Errno(_));
                     match (worked, bind) {
                         (true, true) => self.settings.remember_bind(entry),
                         (true, false) => self.settings.remember(entry),
@@ -188,8 +188,11 @@ impl UiState {
                 }
                 // A call that succeeds answers the failure of the same call only: with two
                 // calls at once, a close's success must not hide why the recv it ended failed.
+                // connect_ex's failure, answered as a number, is shown as one.
                 if let Some(s) = self.sockets.get_mut(&id) {
-                    if s.last_error.as_ref().is_some_and(|e| e.op == op) {
+                    if let Reply::Errno(e) = &reply {
+                        s.last_error = Some(ErrorView::answered(e, at, &self.zone));
+                    } else if s.last_error.as_ref().is_some_and(|e| e.op == op) {
                         s.last_error = None;
                     }
                 }
@@ -564,6 +567,11 @@ impl UiState {
                 let peer = crate::pyfmt::endpoint_repr(peer);
                 self.story.accepted(id, *conn, peer);
                 return;
+            }
+            // connect_ex's number, with its name: 111 (ECONNREFUSED).
+            Reply::Errno(e) => {
+                let n = e.errno().unwrap_or_default();
+                format!("{n} ({})", crate::engine::errors::errno_name(n))
             }
             other => journal::reply_text(other, None).unwrap_or_default(),
         };

@@ -63,6 +63,8 @@ pub struct ErrorView {
     /// of other sockets (a connection finishing, seconds left) was true then, and the
     /// page may show it long after.
     pub clock: String,
+    /// connect_ex answered the failure as this number instead of raising.
+    pub returned: Option<i32>,
 }
 
 impl ErrorView {
@@ -84,7 +86,22 @@ impl ErrorView {
             errno_name: e.errno_name(),
             error: e.clone(),
             clock,
+            returned: None,
         }
+    }
+
+    /// connect_ex's failure, answered as its errno: the number, and how Python decodes it.
+    pub fn answered(e: &OpError, at: std::time::Instant, zone: &crate::timefmt::Zone) -> ErrorView {
+        let mut view = ErrorView::from_error(e, at, zone);
+        let n = e.errno().unwrap_or_default();
+        let name = crate::engine::errors::errno_name(n);
+        view.returned = Some(n);
+        view.errno_name = Some(name);
+        view.python_line = format!(
+            "errno.errorcode[{n}] → '{name}'   os.strerror({n}) → '{}'",
+            crate::engine::errors::strerror(n)
+        );
+        view
     }
 
     /// What happened, and what to do (in this thread's language).
