@@ -465,3 +465,89 @@ impl TcpStateBits {
     const ESTABLISHED: u32 = 1;
     const CLOSE_WAIT: u32 = 8;
 }
+
+/// How a client's kernel sends its SYN again while no answer comes (a listener's full
+/// accept queue drops it): the waits between the tries, in seconds, the last one before
+/// it gives up (connect() then fails with ETIMEDOUT).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SynRetries {
+    pub gaps: Vec<u32>,
+    /// The tries kept at the first wait (net.ipv4.tcp_syn_linear_timeouts, Linux 6.5 on).
+    pub linear: u32,
+}
+
+/// TCP_RTO_MAX: no wait between tries is longer.
+const RTO_MAX_SECS: u32 = 120;
+
+impl SynRetries {
+    /// From net.ipv4.tcp_syn_retries and tcp_syn_linear_timeouts (0 where the kernel has
+    /// none): the first try waits the initial 1 s, as do the `linear` after it; each next
+    /// doubles. A client sends `retries + linear` SYNs again (the kernel counts the linear
+    /// ones apart), then gives up one more wait later.
+    pub fn of(retries: u32, linear: u32) -> SynRetries {
+        let tries = retries.min(64) + linear.min(64);
+        let gaps = (0..=tries)
+            .map(|i| match i.checked_sub(linear) {
+                Some(doubled) if doubled > 0 => 1u32
+                    .checked_shl(doubled)
+                    .unwrap_or(RTO_MAX_SECS)
+                    .min(RTO_MAX_SECS),
+                _ => 1,
+            })
+            .collect();
+        SynRetries { gaps, linear }
+    }
+
+    /// The kernel's, read once (the window says it from then on: nothing is read in a
+    /// frame).
+    pub fn of_kernel() -> &'static SynRetries {
+        static READ: std::sync::OnceLock<SynRetries> = std::sync::OnceLock::new();
+        READ.get_or_init(|| {
+            let read = |name: &str| {
+                std::fs::read_to_string(format!("/proc/sys/net/ipv4/{name}"))
+                    .ok()
+                    .and_then(|s| s.trim().parse::<u32>().ok())
+            };
+            SynRetries::of(
+                read("tcp_syn_retries").unwrap_or(6),
+                read("tcp_syn_linear_timeouts").unwrap_or(0),
+            )
+        })
+    }
+
+    /// The first waits, as "1, 1, 2, 4, 8" (the linear ones, then three doublings): the
+    /// rhythm a person sees in the diagram's SYNs.
+    pub fn first_gaps(&self, separator: &str) -> String {
+        let shown = (self.linear as usize + 4).min(self.gaps.len());
+        let said: Vec<String> = self.gaps[..shown].iter().map(u32::to_string).collect();
+        said.join(separator)
+    }
+
+    /// Seconds from the first SYN until connect() gives up.
+    pub fn give_up_secs(&self) -> u32 {
+        self.gaps.iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod syn_tests {
+    use super::SynRetries;
+
+    /// Linux 6.5 on (4 linear tries, 6 retries): 1 s five times, then doubling; connect()
+    /// gives up after 131 s, as tcp(7) and ip-sysctl say. Before it, 127 s.
+    #[test]
+    fn the_kernels_syn_tries_as_linux_times_them() {
+        let now = SynRetries::of(6, 4);
+        assert_eq!(now.gaps, [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64]);
+        assert_eq!(now.give_up_secs(), 131);
+        assert_eq!(now.first_gaps(", "), "1, 1, 1, 1, 1, 2, 4, 8");
+        let before = SynRetries::of(6, 0);
+        assert_eq!(before.gaps, [1, 2, 4, 8, 16, 32, 64]);
+        assert_eq!(before.give_up_secs(), 127);
+        assert_eq!(before.first_gaps("、"), "1、2、4、8");
+        // No wait is past TCP_RTO_MAX, whatever the settings say.
+        let many = SynRetries::of(127, 0);
+        assert_eq!(many.gaps.iter().max(), Some(&120));
+        assert_eq!(SynRetries::of(0, 0).gaps, [1]);
+    }
+}

@@ -67,7 +67,7 @@ fn run_lesson_in(h: &mut H, key: &str, port: u16) {
     assert_eq!(run.lesson, k);
     h.state_mut().state.lesson.as_mut().unwrap().port = port;
     for (n, step) in lesson.steps.iter().enumerate() {
-        let said = socklab::i18n::text(step.say, None);
+        let said = socklab::ui::lessons::say(step.say);
         step_until_drawn(h, &format!("{key} step {}", n + 1), |h| {
             h.query_by_label(&said).is_some()
         });
@@ -145,6 +145,15 @@ fn lesson_address_in_use() {
 
 #[test]
 fn lesson_backlog() {
+    // The SYN's tries are said as this kernel times them (Linux 6.5 on waits 1 s five
+    // times before doubling), not as a fixed 1, 2, 4.
+    let syn = socklab::engine::inspect::SynRetries::of_kernel();
+    let said = socklab::ui::lessons::say("lessons-backlog-3-say");
+    assert!(
+        said.contains(&format!("waiting {}... s", syn.first_gaps(", ")))
+            && said.contains(&format!("after {} s", syn.give_up_secs())),
+        "{said}"
+    );
     run_lesson("backlog");
 }
 

@@ -109,7 +109,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                     q = q.to_string(),
                                     backlog = backlog.to_string()
                                 ),
-                                Some(t!("inspector-accept-queue-tip")),
+                                Some(accept_queue_tip()),
                             );
                         } else if tcp.rtt_us == 0 {
                             // Nothing measured yet (never connected, or refused): the
@@ -184,7 +184,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         &t!(
                             "inspector-accept-full",
                             q = q.to_string(),
-                            backlog = backlog.to_string()
+                            backlog = backlog.to_string(),
+                            gaps = syn_gaps()
                         ),
                     );
                 }
@@ -439,5 +440,20 @@ fn read_back(name: &str, asked: i64, kernel: i64) -> String {
         asked = asked.to_string(),
         kernel = kernel.to_string(),
         why = why
+    )
+}
+
+/// The waits between a dropped SYN's tries on this machine: "1, 1, 2, 4".
+fn syn_gaps() -> String {
+    crate::engine::inspect::SynRetries::of_kernel().first_gaps(&t!("files-list-separator"))
+}
+
+/// What the accept queue is, with this machine's SYN tries.
+pub(crate) fn accept_queue_tip() -> String {
+    let syn = crate::engine::inspect::SynRetries::of_kernel();
+    t!(
+        "inspector-accept-queue-tip",
+        gaps = syn_gaps(),
+        give_up = syn.give_up_secs()
     )
 }

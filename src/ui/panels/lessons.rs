@@ -90,7 +90,7 @@ fn lesson(
     ui.strong(text(l.title, None));
     ui.label(t!("lessons-step", k = k + 1, n = n));
     ui.add_space(4.0);
-    ui.label(text(step.say, None));
+    ui.label(crate::ui::lessons::say(step.say));
     ui.add_space(4.0);
     for (c, code) in step.code.iter().enumerate() {
         match code {

@@ -237,7 +237,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     let backlog_tip = if unix {
                         t!("workspace-backlog-unix-tip")
                     } else {
-                        t!("inspector-accept-queue-tip")
+                        super::inspector::accept_queue_tip()
                     };
                     let l = ui
                         .label(t!("workspace-backlog"))

@@ -321,6 +321,8 @@ impl UiState {
 
     /// A state starting from saved settings.
     pub fn with_settings(settings: Settings) -> UiState {
+        // Read now, not in a frame: the window says it from then on.
+        let _ = crate::engine::inspect::SynRetries::of_kernel();
         UiState {
             traffic_cap: settings.traffic_cap_bytes(),
             inputs: Inputs {
