@@ -418,6 +418,19 @@ impl UiState {
     }
 }
 
+/// A step's words, with what they may say of this machine (how its kernel tries a dropped
+/// SYN again: `$gaps`, `$give_up`).
+pub fn say(id: &str) -> String {
+    let syn = crate::engine::inspect::SynRetries::of_kernel();
+    let mut args = crate::i18n::Args::new();
+    args.set(
+        "gaps",
+        crate::i18n::arg(syn.first_gaps(&crate::t!("files-list-separator"))),
+    );
+    args.set("give_up", crate::i18n::arg(syn.give_up_secs()));
+    crate::i18n::text(id, Some(&args))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,17 +482,4 @@ mod tests {
         let keys: std::collections::BTreeSet<_> = LESSONS.iter().map(|l| l.key).collect();
         assert_eq!(keys.len(), LESSONS.len(), "lesson keys are unique");
     }
-}
-
-/// A step's words, with what they may say of this machine (how its kernel tries a dropped
-/// SYN again: `$gaps`, `$give_up`).
-pub fn say(id: &str) -> String {
-    let syn = crate::engine::inspect::SynRetries::of_kernel();
-    let mut args = crate::i18n::Args::new();
-    args.set(
-        "gaps",
-        crate::i18n::arg(syn.first_gaps(&crate::t!("files-list-separator"))),
-    );
-    args.set("give_up", crate::i18n::arg(syn.give_up_secs()));
-    crate::i18n::text(id, Some(&args))
 }
