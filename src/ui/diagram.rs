@@ -47,6 +47,9 @@ pub enum Words {
         seq: u32,
         ack: u32,
         len: u32,
+        /// The same SYN or FIN as one before it from this lane: sent again, no answer
+        /// having come (a full accept queue drops a client's SYNs).
+        again: bool,
     },
 }
 
@@ -67,9 +70,14 @@ impl Words {
                 seq,
                 ack,
                 len,
+                again,
             } => {
                 let names = crate::engine::capture::flag_names(*flags);
                 let mut text = format!("[{names}]");
+                if *again {
+                    text.push(' ');
+                    text.push_str(&crate::t!("diagram-sent-again"));
+                }
                 // The one a learner does not expect: said, not only hinted on hover, and
                 // before the numbers (a narrow lane cuts the row's end).
                 if flags & crate::engine::capture::RST != 0 {
@@ -93,6 +101,17 @@ impl Words {
     pub fn tip(&self, failed: bool) -> Option<String> {
         use crate::engine::capture::{FIN, RST, SYN};
         match self {
+            Words::Segment {
+                flags, again: true, ..
+            } if flags & SYN != 0 && flags & crate::engine::capture::ACK == 0 => {
+                let syn = crate::engine::inspect::SynRetries::of_kernel();
+                Some(crate::t!(
+                    "diagram-tip-syn-again",
+                    gaps = syn.first_gaps(&crate::t!("files-list-separator")),
+                    give_up = syn.give_up_secs()
+                ))
+            }
+            Words::Segment { again: true, .. } => Some(crate::t!("diagram-tip-again")),
             Words::Segment { flags, len, .. } => Some(if flags & RST != 0 {
                 crate::t!("diagram-tip-rst")
             } else if flags & SYN != 0 && flags & crate::engine::capture::ACK != 0 {
@@ -729,6 +748,7 @@ fn add_rows<'a>(
                 seq,
                 ack,
                 len,
+                again,
             } => {
                 if let Some(to) = to.and_then(lane_at) {
                     f.segments.push_back((row, lane, to, *flags));
@@ -738,6 +758,7 @@ fn add_rows<'a>(
                     seq: *seq,
                     ack: *ack,
                     len: *len,
+                    again: *again,
                 };
                 (words, false, None)
             }
@@ -863,6 +884,16 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             continue;
         }
         let lane = d.rows[row].lane;
+        // A connect that began before the capture and went on into it (its SYNs dropped
+        // by a full accept queue) has its handshake captured: drawn, not guessed.
+        use crate::engine::capture::{ACK, SYN};
+        let syn_seen = f
+            .segments
+            .iter()
+            .any(|&(_, from, _, flags)| from == lane && flags & SYN != 0 && flags & ACK == 0);
+        if syn_seen {
+            continue;
+        }
         let listener = talks_to(state, lanes[lane])
             .into_iter()
             .find_map(|peer| state.sockets.get(&peer).and_then(|s| s.info.parent))

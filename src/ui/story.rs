@@ -57,6 +57,9 @@ pub enum What {
         seq: u32,
         ack: u32,
         len: u32,
+        /// A SYN (or SYN, ACK) this side sent before: sent again, no answer having come
+        /// in time (a listener's full accept queue drops a client's SYNs).
+        again: bool,
     },
     /// The kernel's TCP state, when it differs from the one reported before (after close
     /// too: FIN_WAIT2, TIME_WAIT); None: the kernel forgot the connection.
@@ -362,9 +365,8 @@ impl Story {
         to: Option<SocketId>,
     ) {
         use crate::engine::capture::SYN;
-        if seg.flags & SYN != 0 {
-            self.isn.insert((seg.src, seg.dst), seg.seq);
-        }
+        let again =
+            seg.flags & SYN != 0 && self.isn.insert((seg.src, seg.dst), seg.seq) == Some(seg.seq);
         let mine = self.isn.get(&(seg.src, seg.dst)).copied().unwrap_or(0);
         let theirs = self.isn.get(&(seg.dst, seg.src)).copied().unwrap_or(0);
         let Some(id) = from.or(to) else {
@@ -379,6 +381,7 @@ impl Story {
                 seq: seg.seq.wrapping_sub(mine),
                 ack: seg.ack.wrapping_sub(theirs),
                 len: seg.len,
+                again,
             },
             seg.at,
         );

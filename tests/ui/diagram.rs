@@ -1709,3 +1709,92 @@ fn message_boundaries_with_a_peer_outside_the_window_show_this_sides_recvs() {
         )
         .is_some());
 }
+
+/// A full accept queue drops a client's SYNs: the ones its kernel sends again are said to
+/// be sent again (with why, on hover), and a connect that began before the capture but
+/// whose SYNs were captured gets no guessed handshake beside the real one.
+#[test]
+fn syns_a_full_queue_dropped_are_said_sent_again_and_not_guessed_over() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket, threading",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen(0)",
+            "c1 = socket.create_connection(srv.getsockname())",
+            "c2 = socket.socket()",
+            // Linux lets backlog + 1 wait: c1 fills the queue, c2's SYNs are dropped.
+            "t = threading.Thread(target=c2.connect, args=(srv.getsockname(),)); t.start()",
+        ],
+    );
+    step_until(&mut h, "c2 connecting", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "c2" && s.state() == SockState::Connecting)
+    });
+    // The capture begins now, after c2's connect began.
+    click(&mut h, "Sequence diagram");
+    if !capture_runs(&mut h, "the dropped SYNs") {
+        return;
+    }
+    let rows = |a: &SocklabApp| {
+        let c2 = id_of(a, "c2");
+        let lanes = diagram::lanes(&a.state, Some(c2));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        let lane = lanes.iter().position(|l| *l == c2).unwrap();
+        d.rows
+            .iter()
+            .filter(|r| r.lane == lane)
+            .map(|r| r.text.to_string())
+            .collect::<Vec<_>>()
+    };
+    step_until(&mut h, "a SYN sent again", |a| {
+        rows(a).iter().any(|t| t == "[SYN] (sent again) seq=0")
+    });
+    // accept() takes c1; c2's next SYN finds room and its connect ends.
+    run_in(&mut h, 0, "conn, addr = srv.accept()");
+    run_in(&mut h, 0, "t.join()");
+    step_until(&mut h, "c2 connected", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "c2" && s.state() == SockState::Connected)
+    });
+    let a = h.state();
+    let c2 = id_of(a, "c2");
+    let lanes = diagram::lanes(&a.state, Some(c2));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let lane = lanes.iter().position(|l| *l == c2).unwrap();
+    assert!(
+        d.rows
+            .iter()
+            .any(|r| r.lane == lane && r.text.starts_with("connect()")),
+        "{:#?}",
+        rows(a)
+    );
+    assert!(
+        !d.arrows
+            .iter()
+            .any(|x| x.kind == ArrowKind::Handshake && x.from == lane),
+        "a handshake guessed beside the captured one: {:#?}",
+        d.arrows
+    );
+    // The first SYN is not 'again'; its hover says why the others came.
+    let syns: Vec<_> = d
+        .rows
+        .iter()
+        .filter(|r| r.lane == lane && r.text.starts_with("[SYN]"))
+        .collect();
+    assert!(
+        syns.len() >= 2 && !syns[0].text.to_string().contains("again"),
+        "{:#?}",
+        rows(a)
+    );
+    let tip = syns[1].text.tip(false).unwrap_or_default();
+    assert!(tip.contains("accept queue is full"), "{tip}");
+}

@@ -7,6 +7,10 @@ diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection
 diagram-rst-said = reset:
+# A SYN captured again (the same one as before: no answer came).
+diagram-sent-again = (sent again)
+diagram-tip-syn-again = The same SYN again: no SYN, ACK came back in time (a listener whose accept queue is full drops new clients' SYNs), so the client's kernel sends it again, waiting longer between tries (this machine: { $gaps }... s); connect() fails with ETIMEDOUT after { $give_up } s.
+diagram-tip-again = The same segment again: no answer came in time, so the kernel sent it once more.
 # What a captured segment is, on hover over its row.
 diagram-tip-syn = SYN: the first segment of a connection. connect() makes the kernel send it to the listener's port.
 diagram-tip-syn-ack = SYN, ACK: the listener's kernel answers the SYN. When the client's ACK comes back, the connection waits in the accept queue until accept() takes it.
