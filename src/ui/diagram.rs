@@ -257,6 +257,33 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     for c in children {
         add(c, &mut lanes);
     }
+    // And the window's clients waiting in its accept queue (or whose SYNs it drops): they
+    // have no connection of its yet, but reached it.
+    let listening = state
+        .sockets
+        .get(&id)
+        .filter(|s| s.info.kind == Kind::Stream && s.state() == crate::engine::SockState::Listening)
+        .and_then(|s| s.local());
+    let waiting: Vec<SocketId> = match listening {
+        Some(local) => state
+            .sockets
+            .values()
+            .filter(|s| {
+                let reached = s.peer().or(s.last_peer.as_ref()).or(s.connecting_to());
+                s.info.id != id
+                    && !s.closed
+                    && s.info.kind == Kind::Stream
+                    && s.info.parent.is_none()
+                    && reached.is_some_and(|p| meets(local, p))
+                    && talks_to(state, s.info.id).is_empty()
+            })
+            .map(|s| s.info.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    for c in waiting {
+        add(c, &mut lanes);
+    }
     let mut i = 0;
     while i < lanes.len() {
         let x = lanes[i];

@@ -1798,3 +1798,55 @@ fn syns_a_full_queue_dropped_are_said_sent_again_and_not_guessed_over() {
     let tip = syns[1].text.tip(false).unwrap_or_default();
     assert!(tip.contains("accept queue is full"), "{tip}");
 }
+
+/// A listener's clients still in its accept queue have lanes in its own diagram, and the
+/// page names them among the queue's addresses.
+#[test]
+fn a_listeners_queued_clients_are_in_its_diagram_and_named_in_its_queue() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen(1)",
+            "c1 = socket.create_connection(srv.getsockname())",
+            "c2 = socket.create_connection(srv.getsockname())",
+        ],
+    );
+    let names = |a: &SocklabApp| {
+        let lanes = diagram::lanes(&a.state, Some(id_of(a, "srv")));
+        lanes
+            .iter()
+            .map(|l| a.state.sockets[l].info.name.clone())
+            .collect::<Vec<_>>()
+    };
+    step_until(&mut h, "c1 and c2 in srv's lanes", |a| {
+        let n = names(a);
+        n.contains(&"c1".to_string()) && n.contains(&"c2".to_string())
+    });
+    click_socket_row(&mut h, "srv");
+    let port = |h: &H, name: &str| {
+        let a = h.state();
+        let s = a.state.sockets.values().find(|s| s.info.name == name);
+        s.and_then(|s| s.local().cloned()).map(|l| l.to_string())
+    };
+    step_until_drawn(&mut h, "the queue's entries named", |h| {
+        let (Some(c1), Some(c2)) = (port(h, "c1"), port(h, "c2")) else {
+            return false;
+        };
+        text_drawn(h, |t| t.ends_with(&format!("{c1} (c1)")))
+            && text_drawn(h, |t| t.ends_with(&format!("{c2} (c2)")))
+    });
+    // Accepted, c1 is drawn with its connection; c2 still waits at srv.
+    run_in(&mut h, 0, "conn, addr = srv.accept()");
+    step_until(&mut h, "conn, c1 and c2 in srv's lanes", |a| {
+        let n = names(a);
+        ["conn", "c1", "c2"]
+            .iter()
+            .all(|x| n.contains(&x.to_string()))
+    });
+}

@@ -10,7 +10,17 @@ use crate::t;
 use crate::ui::state::{Action, SockView};
 use crate::ui::widgets::{action_button, field_problem, labelled_edit};
 
-pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: &mut Vec<Action>) {
+/// The accept queue's entries listed; the rest are counted.
+pub const QUEUE_SHOWN: usize = 20;
+
+/// `queued`: the names of the window's sockets among the accept queue's first entries.
+pub fn show(
+    ui: &mut egui::Ui,
+    s: &mut SockView,
+    children: &[SocketId],
+    queued: &[Option<String>],
+    actions: &mut Vec<Action>,
+) {
     let id = s.info.id;
     let listening = s.state() == SockState::Listening;
     ui.vertical(|ui| {
@@ -111,7 +121,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions:
             rules(ui, &mut s.form.serve.rules);
         }
         if listening {
-            clients(ui, s, children, actions);
+            clients(ui, s, children, queued, actions);
         }
         if let Some(note) = s.notes.back() {
             let note = crate::ui::explain::note(note);
@@ -165,7 +175,13 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
     }
 }
 
-fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: &mut Vec<Action>) {
+fn clients(
+    ui: &mut egui::Ui,
+    s: &mut SockView,
+    children: &[SocketId],
+    queued: &[Option<String>],
+    actions: &mut Vec<Action>,
+) {
     let id = s.info.id;
     let snap = s.snapshot.as_ref();
     ui.horizontal_wrapped(|ui| {
@@ -251,19 +267,19 @@ fn clients(ui: &mut egui::Ui, s: &mut SockView, children: &[SocketId], actions: 
         )
     };
     ui.label(RichText::new(head).small());
-    for (i, p) in queue.iter().take(20).enumerate() {
-        ui.label(
-            RichText::new(format!("  {}. {p}", i + 1))
-                .small()
-                .monospace(),
-        )
-        .on_hover_text(t!("serve-queue-entry-tip"));
+    for (i, p) in queue.iter().take(QUEUE_SHOWN).enumerate() {
+        let text = match queued.get(i).and_then(Option::as_deref) {
+            Some(name) => format!("  {}. {p} ({name})", i + 1),
+            None => format!("  {}. {p}", i + 1),
+        };
+        ui.label(RichText::new(text).small().monospace())
+            .on_hover_text(t!("serve-queue-entry-tip"));
     }
-    if queue.len() > 20 {
+    if queue.len() > QUEUE_SHOWN {
         ui.label(
             RichText::new(format!(
                 "  {}",
-                t!("serve-queue-more", n = queue.len() - 20)
+                t!("serve-queue-more", n = queue.len() - QUEUE_SHOWN)
             ))
             .small(),
         );

@@ -33,6 +33,26 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         return;
     };
     let children = state.open_children(id);
+    // The clients in a listener's accept queue that are the window's own, by name (the
+    // kernel's list has only their addresses).
+    let queued: Vec<Option<String>> = state
+        .sockets
+        .get(&id)
+        .and_then(|s| s.snapshot.as_ref())
+        .map(|x| {
+            x.accept_queue
+                .iter()
+                .take(super::serve::QUEUE_SHOWN)
+                .map(|p| {
+                    state
+                        .sockets
+                        .values()
+                        .find(|v| !v.closed && v.local() == Some(p))
+                        .map(|v| v.info.name.clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let UiState {
         sockets,
         settings,
@@ -486,7 +506,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
 
             // responders, and a listener's clients
             row(ui, &t!("workspace-row-serve"), |ui| {
-                super::serve::show(ui, s, &children, actions);
+                super::serve::show(ui, s, &children, &queued, actions);
             });
             call_status(ui, s, &["respond", "limit_clients"], id);
 
