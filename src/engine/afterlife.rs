@@ -32,7 +32,13 @@ pub(crate) struct Watch {
     pub id: SocketId,
     pub local: SocketAddr,
     pub peer: SocketAddr,
+    /// SO_REUSEADDR on its socket as it closed: what its TIME_WAIT keeps (Linux lets a
+    /// bind over it only when both have it).
+    pub reuse: bool,
 }
+
+/// Closed connections whose SO_REUSEADDR is remembered, the newest kept.
+const REUSE_KEPT: usize = 4096;
 
 struct Followed {
     watch: Watch,
@@ -44,11 +50,20 @@ struct Followed {
 #[derive(Default)]
 pub(crate) struct Afterlife {
     tx: Mutex<Option<Sender<Watch>>>,
+    /// (local, peer, SO_REUSEADDR) of the connections that closed, newest last.
+    reuse: Mutex<std::collections::VecDeque<(SocketAddr, SocketAddr, bool)>>,
 }
 
 impl Afterlife {
     /// Follows a connection that just closed (the thread starts with the first one).
     pub(crate) fn follow(&self, shared: Weak<Shared>, watch: Watch) {
+        {
+            let mut kept = super::lock(&self.reuse);
+            if kept.len() == REUSE_KEPT {
+                kept.pop_front();
+            }
+            kept.push_back((watch.local, watch.peer, watch.reuse));
+        }
         let mut tx = super::lock(&self.tx);
         if tx.is_none() {
             let (t, rx) = crossbeam_channel::bounded(256);
@@ -72,6 +87,16 @@ impl Afterlife {
                 note(&shared, w.id, Note::Unfollowed { errno: None });
             }
         }
+    }
+
+    /// Whether the socket of a closed connection (local, peer) had SO_REUSEADDR, if it
+    /// was one of ours (its newest, should the four values have been used again).
+    pub(crate) fn reuse_of(&self, local: SocketAddr, peer: SocketAddr) -> Option<bool> {
+        let kept = super::lock(&self.reuse);
+        kept.iter()
+            .rev()
+            .find(|(l, p, _)| same_endpoint(*l, local) && same_endpoint(*p, peer))
+            .map(|(_, _, reuse)| *reuse)
     }
 
     /// Ends the thread (at the engine's shutdown).

@@ -194,6 +194,9 @@ pub enum Holder {
         peer: String,
         secs_left: u64,
         reuse_here: bool,
+        /// Whether the socket that made that connection had SO_REUSEADDR as it closed,
+        /// when it was one of ours.
+        reuse_there: Option<bool>,
     },
     /// A connection whose socket was closed, still finishing (FIN_WAIT1, FIN_WAIT2,
     /// CLOSING, LAST_ACK): no program holds it (its inode is 0), whoever closed it.
@@ -276,6 +279,7 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
             peer,
             secs_left,
             reuse_here,
+            reuse_there,
         } => (
             t!(
                 "errors-holder-time-wait",
@@ -283,10 +287,13 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
                 peer = peer,
                 secs = *secs_left
             ),
-            if *reuse_here {
-                t!("errors-holder-time-wait-hint-reuse", secs = *secs_left)
-            } else {
-                t!("errors-holder-time-wait-hint", secs = *secs_left)
+            match (*reuse_here, reuse_there) {
+                (true, _) => t!("errors-holder-time-wait-hint-reuse", secs = *secs_left),
+                // Only this socket's is missing.
+                (false, Some(true)) => {
+                    t!("errors-holder-time-wait-hint-here", secs = *secs_left)
+                }
+                (false, _) => t!("errors-holder-time-wait-hint", secs = *secs_left),
             },
         ),
         Holder::Closing {
@@ -924,6 +931,18 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
         libc::EAGAIN if detail == Detail::DontWait => (
             t!("errors-eagain-dontwait", op = op),
             Some(t!("errors-eagain-dontwait-hint")),
+        ),
+        // What "nothing ready" is, for the calls a learner makes non-blocking.
+        libc::EAGAIN if op == "accept" => {
+            (t!("errors-eagain-accept"), Some(t!("errors-eagain-hint")))
+        }
+        libc::EAGAIN if crate::engine::command::receives(op) => (
+            t!("errors-eagain-recv", op = op),
+            Some(t!("errors-eagain-hint")),
+        ),
+        libc::EAGAIN if matches!(op, "send" | "sendall" | "sendto") => (
+            t!("errors-eagain-send", op = op),
+            Some(t!("errors-eagain-hint")),
         ),
         libc::EAGAIN => (t!("errors-eagain", op = op), Some(t!("errors-eagain-hint"))),
         libc::EINPROGRESS => (

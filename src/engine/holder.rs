@@ -65,6 +65,7 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
             peer: e.peer.to_string(),
             secs_left: u64::from(e.expires_ms).div_ceil(1000),
             reuse_here,
+            reuse_there: shared.afterlife.reuse_of(e.local, e.peer),
         };
     }
     Holder::Unseen

@@ -1847,6 +1847,7 @@ fn address_in_use_says_who_holds_it_and_what_fixes_that() {
     let Some(Holder::TimeWait {
         secs_left,
         reuse_here: false,
+        reuse_there: Some(false),
         ..
     }) = e.holder.as_deref()
     else {
@@ -1886,7 +1887,30 @@ fn address_in_use_says_who_holds_it_and_what_fixes_that() {
     d.close(conn);
     d.close(c);
     d.close(l);
+    d.wait_for("the reusing server's side in TIME_WAIT", |e| {
+        matches!(e, Event::Afterlife { id, state: Some(TcpState::TimeWait), .. } if *id == conn)
+    });
+    // Without it here, only this socket's is missing: the hint asks for that alone.
     let s = d.create(Family::Inet, Kind::Stream);
+    let e = in_use(&mut d, s, port);
+    assert!(
+        matches!(
+            e.holder.as_deref(),
+            Some(Holder::TimeWait {
+                reuse_here: false,
+                reuse_there: Some(true),
+                ..
+            })
+        ),
+        "{:?}",
+        e.holder
+    );
+    let hint = e.explanation().1.unwrap();
+    assert!(
+        hint.starts_with("Set SO_REUSEADDR to 1 on this socket before bind()")
+            && hint.contains("had it"),
+        "{hint}"
+    );
     d.set_int(s, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
     d.bind(s, loopback(Family::Inet, port));
 
@@ -2780,7 +2804,23 @@ fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
         },
     );
     let (why, _) = d.err(conn, recv(0)).explanation();
-    assert!(why.starts_with("The socket is non-blocking"), "{why}");
+    assert!(
+        why.starts_with("The socket is non-blocking") && why.contains("nothing has arrived"),
+        "{why}"
+    );
+    // accept's nothing-ready is no connection waiting.
+    let (l, _) = d.listener(Family::Inet);
+    d.ok(
+        l,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let (why, _) = d.err(l, Op::Accept).explanation();
+    assert!(
+        why.contains("no connection is waiting to be accepted"),
+        "{why}"
+    );
     // EPIPE after its own shutdown(SHUT_WR): its own doing, and it may still receive.
     d.ok(
         c,

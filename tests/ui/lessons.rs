@@ -140,7 +140,23 @@ fn lesson_hmac() {
 
 #[test]
 fn lesson_address_in_use() {
-    run_lesson("reuse");
+    let mut h = lesson_harness();
+    run_lesson_in(&mut h, "reuse", free_port());
+    // The listener that made the connection in TIME_WAIT had SO_REUSEADDR (step 1): the
+    // new socket's failed bind is told that its own is all that is missing.
+    let said: Vec<String> = h
+        .state()
+        .state
+        .consoles
+        .iter()
+        .flat_map(|c| c.lines.iter())
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("TIME_WAIT") && l.contains("this socket's is all that is missing")),
+        "{said:#?}"
+    );
 }
 
 #[test]

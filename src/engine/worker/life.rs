@@ -394,10 +394,13 @@ impl Worker {
         if !tcp || !self.shared.config.inspect {
             return None;
         }
+        let reuse =
+            options::getsockopt_int(self.sock.as_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR);
         Some(crate::engine::afterlife::Watch {
             id: self.id,
             local: self.sock.local_addr().ok()?.as_socket()?,
             peer: self.sock.peer_addr().ok()?.as_socket()?,
+            reuse: reuse.is_ok_and(|v| v != 0),
         })
     }
 }
