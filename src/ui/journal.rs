@@ -40,11 +40,20 @@ pub struct Journal {
     first: u64,
     /// The line of each request still running.
     running: HashMap<ReqId, u64>,
+    /// The sockets the window made or called (a console's are not the journal's): at most
+    /// MAX_TOUCHED, then started over.
+    touched: std::collections::HashSet<SocketId>,
 }
+
+/// Sockets the journal remembers having called, at most.
+const MAX_TOUCHED: usize = 100_000;
 
 impl Journal {
     /// Adds a line for a request just sent (the oldest goes past MAX_LINES).
     pub fn push(&mut self, req: ReqId, socket: Option<SocketId>, line: String) {
+        if let Some(id) = socket {
+            self.touch(id);
+        }
         if self.lines.len() >= MAX_LINES {
             self.lines.pop_front();
             self.first += 1;
@@ -82,6 +91,19 @@ impl Journal {
             elapsed: None,
             deadline: None,
         });
+    }
+
+    /// A socket the window made or called.
+    pub fn touch(&mut self, id: SocketId) {
+        if self.touched.len() >= MAX_TOUCHED {
+            self.touched.clear();
+        }
+        self.touched.insert(id);
+    }
+
+    /// Whether the window made or called this socket (its calls are the journal's).
+    pub fn touched(&self, id: SocketId) -> bool {
+        self.touched.contains(&id)
     }
 
     /// The newest line.

@@ -307,6 +307,43 @@ fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
     });
 }
 
+/// The kernel's word on a console's sockets after close (FIN_WAIT2, TIME_WAIT) is not put
+/// in the journal, whose script holds the window's calls only: it would speak of sockets
+/// it never made.
+#[test]
+fn a_consoles_closed_connections_leave_no_remarks_in_the_journal() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "conn.close()",
+            "cli.close()",
+        ],
+    );
+    step_until(&mut h, "conn's side in TIME_WAIT", |a| {
+        a.state.sockets.values().any(|s| {
+            s.info.name == "conn"
+                && s.after_close
+                    .as_ref()
+                    .is_some_and(|c| c.state == Some(socklab::engine::inspect::TcpState::TimeWait))
+        })
+    });
+    let remarks: Vec<String> = h
+        .state()
+        .state
+        .journal
+        .iter()
+        .map(|e| e.line.clone())
+        .filter(|l| l.starts_with('#'))
+        .collect();
+    assert!(remarks.is_empty(), "{remarks:?}");
+}
+
 #[test]
 fn blocks_wait_for_their_blank_line_and_up_brings_back_what_was_typed() {
     let mut h = harness();

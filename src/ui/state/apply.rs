@@ -63,6 +63,7 @@ impl UiState {
                         e.line = e.line.replace("NEW", &info.name);
                         e.done = true;
                         e.elapsed = Some(elapsed);
+                        self.journal.touch(id);
                     }
                     if let Some(p) = self.select_on_create.iter().position(|r| *r == req) {
                         self.select_on_create.remove(p);
@@ -365,7 +366,7 @@ impl UiState {
                 if let Some(passed) = note.verdict() {
                     let name = self.name_of(id);
                     let said = crate::ui::explain::note(&note);
-                    self.journal.remark(Some(id), format!("# {name}: {said}"));
+                    self.remark(id, format!("# {name}: {said}"));
                     let tally = self
                         .sockets
                         .get(&id)
@@ -383,7 +384,7 @@ impl UiState {
                 // the close was typed, since the socket stays (and still listens).
                 if matches!(note, crate::engine::note::Note::HeldByCall { .. }) {
                     let said = format!("{}: {}", self.name_of(id), crate::ui::explain::note(&note));
-                    self.journal.remark(Some(id), format!("# {said}"));
+                    self.remark(id, format!("# {said}"));
                     for c in self.consoles.iter_mut().filter(|c| c.made(id)) {
                         c.say(&said);
                     }
@@ -436,7 +437,7 @@ impl UiState {
             } => {
                 let name = self.name_of(id);
                 let said = t!("journal-overlap", name = &name, op = op, with = with_op);
-                self.journal.remark(Some(id), format!("# {said}"));
+                self.remark(id, format!("# {said}"));
             }
             Event::ClosedBy { id, why, responder } => {
                 let name = self.name_of(id);
@@ -446,7 +447,7 @@ impl UiState {
                     why = crate::ui::explain::hang_up(why),
                     responder = responder
                 );
-                self.journal.remark(Some(id), format!("# {said}"));
+                self.remark(id, format!("# {said}"));
             }
             Event::Afterlife {
                 id,
@@ -466,7 +467,7 @@ impl UiState {
                     ),
                     (Some(s), None) => t!("journal-after", name = &name, state = s.name()),
                 };
-                self.journal.remark(Some(id), format!("# {said}"));
+                self.remark(id, format!("# {said}"));
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.after_close = Some(super::AfterClose {
                         state,
@@ -474,6 +475,17 @@ impl UiState {
                     });
                 }
             }
+        }
+    }
+
+    /// A remark in the journal on a socket (what the kernel did on its own): only on the
+    /// sockets the window made or called, or accepted on one of those. A console's are in
+    /// its transcript; the journal's script would not make them, so a remark on one there
+    /// would speak of a socket it never had.
+    fn remark(&mut self, id: SocketId, line: String) {
+        let parent = self.sockets.get(&id).and_then(|s| s.info.parent);
+        if self.journal.touched(id) || parent.is_some_and(|p| self.journal.touched(p)) {
+            self.journal.remark(Some(id), line);
         }
     }
 
