@@ -257,8 +257,49 @@ pub(crate) fn compile(
     if matches!(mode, Mode::Single) {
         refuse_more_than_one(vm, source, name)?;
     }
-    vm.compile(source, mode, name.to_owned())
-        .map_err(|err| cpython_words(vm, vm.new_syntax_error(&err, Some(source)), source))
+    vm.compile(source, mode, name.to_owned()).map_err(|err| {
+        let e = cpython_words(vm, vm.new_syntax_error(&err, Some(source)), source);
+        if matches!(mode, Mode::Single) {
+            body_expected_below(vm, &e, source);
+        }
+        e
+    })
+}
+
+/// A console's block ended by its blank line with no body: python3's console places the
+/// IndentationError on that blank line (line 2, a caret at its start), where RustPython
+/// places it after the header's colon.
+fn body_expected_below(
+    vm: &VirtualMachine,
+    e: &rustpython_vm::builtins::PyBaseExceptionRef,
+    source: &str,
+) {
+    let get = |name: &'static str| -> Option<usize> {
+        e.as_object()
+            .get_attr(name, vm)
+            .ok()
+            .and_then(|v| v.try_into_value(vm).ok())
+    };
+    let msg: Option<String> = e
+        .as_object()
+        .get_attr("msg", vm)
+        .ok()
+        .and_then(|m| m.try_into_value(vm).ok());
+    let (Some(msg), Some(line)) = (msg, get("lineno")) else {
+        return;
+    };
+    // The error on the block's last line, which is its header: nothing below it.
+    let last = source.lines().count();
+    if !msg.starts_with("expected an indented block after ") || line != last {
+        return;
+    }
+    let o = e.as_object();
+    let below = vm.ctx.new_int(line + 1);
+    let _ = o.set_attr("lineno", below.clone(), vm);
+    let _ = o.set_attr("end_lineno", below, vm);
+    let _ = o.set_attr("offset", vm.ctx.new_int(1), vm);
+    let _ = o.set_attr("end_offset", vm.ctx.new_int(-1), vm);
+    let _ = o.set_attr("text", vm.ctx.new_str("\n"), vm);
 }
 
 /// RustPython's words for a block without a body ("expected an indented block after
@@ -482,7 +523,8 @@ fn syntax_error(
     column: usize,
 ) -> rustpython_vm::builtins::PyBaseExceptionRef {
     let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let location = vm.new_tuple((name, line, column, text));
+    // Its end where it begins, as CPython's: one caret under the place.
+    let location = vm.new_tuple((name, line, column, text, line, column));
     vm.ctx
         .exceptions
         .syntax_error

@@ -949,6 +949,11 @@ fn last_line(vm: &VirtualMachine, e: &PyBaseExceptionRef) -> PyResult<String> {
         .get_attr("format_exception_only", vm)?
         .call((e.class().to_owned(), PyObjectRef::from(e.clone())), vm)?;
     let lines: Vec<String> = lines.try_into_value(vm)?;
+    // A syntax error's lines say where, as python3's console prints them: the line and
+    // its caret under what the parser stopped at.
+    if e.fast_isinstance(vm.ctx.exceptions.syntax_error) {
+        return Ok(lines.concat());
+    }
     let line = lines
         .iter()
         .rev()

@@ -58,8 +58,11 @@ fn the_console_takes_blocks_and_goes_on_after_a_syntax_error() {
         "for i in range(2):\n    print(i)\n\nx = (\n  1 +\n  2)\nx\nx +\nif x:\n    y = 1\ny\n\ndef f(a, *b, k=1):\n    return a, b, k\n\nf(1, 2, k=3)\n",
     );
     let (out, err, code) = socklab(&["run", "-i", &path], "");
+    // A syntax error as python3's console prints it: where, and the caret.
     assert_eq!(
-        out, "0\n1\n3\nSyntaxError: invalid syntax\nSyntaxError: invalid syntax\n(1, (2,), 3)\n",
+        out,
+        "0\n1\n3\n  File \"<console>\", line 1\n    x +\n       ^\nSyntaxError: invalid syntax\n  \
+         File \"<console>\", line 3\n    y\n    ^\nSyntaxError: invalid syntax\n(1, (2,), 3)\n",
         "{err}"
     );
     assert_eq!(code, 1);

@@ -51,10 +51,12 @@ fn statements_keep_their_names_and_print_as_the_console() {
     // A blank line ends a header with no body: python3's IndentationError, and on.
     assert!(!s.is_complete("while True:"));
     assert!(s.is_complete("while True:\n"));
+    // Where python3's console puts it: on the blank line, a caret at its start.
     assert_eq!(
         run(&s, "while True:\n"),
         (
-            "IndentationError: expected an indented block after 'while' statement on line 1\n"
+            "  File \"<console>\", line 2\n    \n    ^\n\
+             IndentationError: expected an indented block after 'while' statement on line 1\n"
                 .into(),
             true
         )
@@ -74,7 +76,10 @@ fn statements_keep_their_names_and_print_as_the_console() {
         ("ZeroDivisionError: division by zero\n".into(), true)
     );
     let (text, raised) = run(&s, "x +");
-    assert!(raised && text.starts_with("SyntaxError"), "{text}");
+    assert!(
+        raised && text.ends_with("\n    x +\n       ^\nSyntaxError: invalid syntax\n"),
+        "{text}"
+    );
     assert_eq!(run(&s, "x"), ("5\n".into(), false));
     // Codecs and sockets are socklab's here too.
     assert_eq!(
