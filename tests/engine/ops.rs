@@ -303,6 +303,50 @@ fn each_datagram_chunk_names_its_call() {
     );
 }
 
+/// Auto-receive ticked before connect() (a device tester's order) waits for the
+/// connection: no ENOTCONN, no failed socket, and the first bytes show once connected.
+/// The same for a socket that never connects: it stays as it was.
+#[test]
+fn auto_receive_before_connect_starts_with_the_connection() {
+    let mut d = Driver::new();
+    let (l, at) = d.listener(Family::Inet);
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        c,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 100,
+        },
+    );
+    // Before, the worker polled the unconnected socket for input, its POLLHUP answered at
+    // once, and the recv's ENOTCONN failed the socket within a millisecond or two. Looked
+    // at for 300 ms of round trips (an absence, so a window of them), it stays as it was.
+    let until = std::time::Instant::now() + Duration::from_millis(300);
+    while std::time::Instant::now() < until {
+        let s = d.snapshot(c);
+        assert!(s.auto_receive);
+        assert_eq!(s.state, socklab::engine::SockState::Created);
+        std::thread::yield_now();
+    }
+    d.connect(c, at);
+    let (conn, _) = d.accept(l);
+    d.sendall(conn, b"hello");
+    let ev = d.wait_for("c's first bytes", |e| {
+        matches!(e, Event::Data { id, chunk } if *id == c && chunk.direction == socklab::engine::Direction::In)
+    });
+    let Event::Data { chunk, .. } = ev else {
+        panic!()
+    };
+    assert_eq!(&chunk.data[..], b"hello");
+    assert!(
+        !d.take_kept()
+            .iter()
+            .any(|e| matches!(e, Event::Failed { id: Some(id), .. } if *id == c)),
+        "nothing failed on c"
+    );
+    assert_eq!(d.snapshot(c).state, socklab::engine::SockState::Connected);
+}
+
 #[test]
 fn every_chunk_is_reported_once_with_its_length() {
     let mut d = Driver::new();

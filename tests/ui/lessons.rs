@@ -268,7 +268,8 @@ fn every_lesson_has_a_test() {
     let src = include_str!("lessons.rs");
     for l in &LESSONS {
         assert!(
-            src.contains(&format!("run_lesson(\"{}\")", l.key)),
+            src.contains(&format!("run_lesson(\"{}\")", l.key))
+                || src.contains(&format!("run_lesson_in(&mut h, \"{}\"", l.key)),
             "lesson {} has no test",
             l.key
         );

@@ -210,6 +210,38 @@ fn connect_ex_says_what_its_number_means_beside_it() {
     assert_eq!(selected(&h).state(), SockState::Connected);
 }
 
+/// A device's reply that nothing reads waits in the kernel: the traffic view says so (it
+/// shows only what was received), and its button receives it as it comes.
+#[test]
+fn bytes_waiting_unread_in_the_kernel_are_said_and_received_at_a_click() {
+    use std::io::Write;
+    let mut h = harness();
+    let device = TcpListener::bind("127.0.0.1:0").unwrap();
+    new_socket(&mut h, "New TCP", 1);
+    replace_text(
+        &mut h,
+        "peer port",
+        &device.local_addr().unwrap().port().to_string(),
+    );
+    click(&mut h, "connect");
+    let (mut peer, _) = device.accept().unwrap();
+    peer.write_all(b"\x01\x03\x02\x00\x2a").unwrap();
+    step_until_drawn(&mut h, "the unread bytes said", |h| {
+        h.query_by_label_contains("5 bytes wait in the kernel's receive queue")
+            .is_some()
+    });
+    click(&mut h, "Receive as they come (auto-receive)");
+    step_until_drawn(&mut h, "received, and no longer said", |h| {
+        h.query_by_label_contains("wait in the kernel's receive queue")
+            .is_none()
+            && selected(h).traffic.len() == 1
+            && selected(h)
+                .snapshot
+                .as_ref()
+                .is_some_and(|x| x.auto_receive)
+    });
+}
+
 #[test]
 fn a_new_socket_is_scrolled_into_the_list() {
     let mut h = harness();

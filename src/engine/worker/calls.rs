@@ -37,12 +37,18 @@ impl Worker {
             if self.closing.is_some() {
                 return Err(self.closed_while_waiting(op, addr));
             }
+            // As CPython's sock_call_ex: past the deadline, the call times out before the
+            // next poll (a socket poll calls ready whose call still says EAGAIN, a datagram
+            // socket after its own SHUT_RD, would otherwise be polled for ever).
+            if deadline.is_some_and(|d| Instant::now() >= d) && !self.released {
+                return Err(OpError::timeout(op, addr.clone()));
+            }
             let (job_events, ms) = self.job_wait(self.tick_timeout());
             let (out_events, mut ms) = self.outbox.wait_for(ms);
             if let Some(d) = deadline {
                 ms = sys::sooner(ms, sys::ms_until(d));
             }
-            let extra = if self.auto.auto_recv.is_some() && !self.auto.eof {
+            let extra = if self.receiving_armed() {
                 libc::POLLIN
             } else {
                 0
@@ -462,6 +468,17 @@ impl Worker {
                     if n > 0 && waitall && out.len() < want {
                         continue;
                     }
+                    break;
+                }
+                // A datagram socket's own SHUT_RD: the kernel's blocking recv returns 0 at
+                // once with nothing queued (poll never says readable), as CPython's does.
+                Err(e)
+                    if is_again(&e)
+                        && self.timeout == Timeout::Blocking
+                        && !nonblocking
+                        && self.kind != Kind::Stream
+                        && self.shut.read =>
+                {
                     break;
                 }
                 Err(e) if is_again(&e) && !nonblocking => {

@@ -37,7 +37,7 @@ impl Worker {
             self.accept_burst(receive);
             return;
         }
-        let Some(bufsize) = self.auto.auto_recv else {
+        let Some(bufsize) = self.auto.auto_recv.filter(|_| self.receiving_armed()) else {
             return;
         };
         // A seqpacket connection's end reads as an empty record, again and again: batched,

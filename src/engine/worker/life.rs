@@ -222,14 +222,26 @@ impl Worker {
         self.tick();
     }
 
+    /// Continuous receive is on and has something to read from: a connection-oriented
+    /// socket only once connected (ticked before connect(), it starts with the connection
+    /// instead of failing with ENOTCONN).
+    pub(super) fn receiving_armed(&self) -> bool {
+        let connection = matches!(self.kind, Kind::Stream | Kind::Other(libc::SOCK_SEQPACKET));
+        self.auto.auto_recv.is_some()
+            && !self.auto.eof
+            && (!connection
+                || matches!(
+                    self.state,
+                    SockState::Connected | SockState::HalfClosed | SockState::Error
+                ))
+    }
+
     pub(super) fn continuous_interest(&self) -> i16 {
         let accepting = self.auto.auto_accept.is_some()
             && self.room_for_client()
             && self.auto.accept_pause.is_none();
-        let receiving = self.auto.auto_recv.is_some()
-            && !self.auto.eof
-            && !self.backpressured()
-            && self.auto.pause.until.is_none();
+        let receiving =
+            self.receiving_armed() && !self.backpressured() && self.auto.pause.until.is_none();
         if accepting || receiving {
             libc::POLLIN
         } else {

@@ -202,6 +202,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             .small(),
         );
     }
+    unread(ui, s, actions);
     // Datagrams that never reached a row: the kernel dropped them, the buffer full.
     if let Some(n) = s
         .snapshot
@@ -414,6 +415,50 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                 ui.add(egui::Label::new(RichText::new(line).monospace()).truncate());
             }
         });
+}
+
+/// Bytes the kernel holds that nothing reads: the view shows only what was received, so a
+/// reply waiting in the receive queue would look like no reply at all. Said, with the way
+/// to read it as it comes.
+fn unread(ui: &mut egui::Ui, s: &SockView, actions: &mut Vec<Action>) {
+    use crate::engine::SockState;
+    let Some(snap) = s.snapshot.as_ref() else {
+        return;
+    };
+    let reading = snap.auto_receive
+        || s.waiting
+            .iter()
+            .any(|w| crate::engine::command::receives(w.op));
+    let queued = snap.recv_queue.filter(|n| *n > 0);
+    let open = matches!(
+        s.state(),
+        SockState::Connected | SockState::HalfClosed | SockState::Bound | SockState::Created
+    );
+    let Some(n) = queued.filter(|_| !reading && open) else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        let said = if s.info.kind == Kind::Stream {
+            t!("traffic-unread-stream", n = n)
+        } else {
+            t!("traffic-unread-datagram", n = n)
+        };
+        let amber = crate::ui::style::warning(ui.visuals().dark_mode);
+        ui.label(RichText::new(said).color(amber));
+        if ui
+            .button(t!("traffic-unread-auto"))
+            .on_hover_text(t!("workspace-auto-receive-tip"))
+            .clicked()
+        {
+            actions.push(Action::Call {
+                id: s.info.id,
+                op: crate::engine::Op::AutoReceive {
+                    on: true,
+                    bufsize: s.form.bufsize.trim().parse().unwrap_or(65536).max(1),
+                },
+            });
+        }
+    });
 }
 
 #[cfg(test)]
