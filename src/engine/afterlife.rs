@@ -99,6 +99,12 @@ impl Afterlife {
             .map(|(_, _, reuse)| *reuse)
     }
 
+    /// The kernel forgot that connection: what its socket had is no one's any more.
+    fn forget_reuse(&self, local: SocketAddr, peer: SocketAddr) {
+        super::lock(&self.reuse)
+            .retain(|(l, p, _)| !(same_endpoint(*l, local) && same_endpoint(*p, peer)));
+    }
+
     /// Ends the thread (at the engine's shutdown).
     pub(crate) fn stop(&self) {
         super::lock(&self.tx).take();
@@ -224,6 +230,8 @@ fn look(followed: &mut Vec<Followed>, shared: &Weak<Shared>) -> Option<()> {
                     time_left: None,
                     at,
                 });
+                // Its four values may serve another connection now.
+                shared.afterlife.forget_reuse(f.watch.local, f.watch.peer);
                 return false;
             }
         }

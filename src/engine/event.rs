@@ -198,7 +198,8 @@ impl Snapshot {
     }
 }
 
-/// What a successful call returns.
+/// What a call answers: what it returned, or (connect_ex) the failure it returns as a
+/// number.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// Python's None.

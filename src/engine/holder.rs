@@ -60,12 +60,19 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
             reuse_here,
         };
     }
-    if let Some(e) = first(&|e| e.state == TcpState::TimeWait) {
+    // Of several in TIME_WAIT on the port, the one that stops the bind: one whose socket
+    // lacked SO_REUSEADDR (or is not known to have had it); if all had it, any.
+    let reuse = |e: &DiagEntry| shared.afterlife.reuse_of(e.local, e.peer);
+    let waits = || found.iter().filter(|e| e.state == TcpState::TimeWait);
+    if let Some(e) = waits()
+        .find(|e| reuse(e) != Some(true))
+        .or_else(|| waits().next())
+    {
         return Holder::TimeWait {
             peer: e.peer.to_string(),
             secs_left: u64::from(e.expires_ms).div_ceil(1000),
             reuse_here,
-            reuse_there: shared.afterlife.reuse_of(e.local, e.peer),
+            reuse_there: reuse(e),
         };
     }
     Holder::Unseen

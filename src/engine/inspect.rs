@@ -476,7 +476,7 @@ pub struct SynRetries {
     pub linear: u32,
 }
 
-/// TCP_RTO_MAX: no wait between tries is longer.
+/// TCP_RTO_MAX: no wait between tries is longer (net.ipv4.tcp_rto_max_ms may lower it).
 const RTO_MAX_SECS: u32 = 120;
 
 impl SynRetries {
@@ -484,14 +484,13 @@ impl SynRetries {
     /// none): the first try waits the initial 1 s, as do the `linear` after it; each next
     /// doubles. A client sends `retries + linear` SYNs again (the kernel counts the linear
     /// ones apart), then gives up one more wait later.
-    pub fn of(retries: u32, linear: u32) -> SynRetries {
+    /// `rto_max`: the longest wait, in seconds.
+    pub fn of(retries: u32, linear: u32, rto_max: u32) -> SynRetries {
         let tries = retries.min(64) + linear.min(64);
+        let most = rto_max.clamp(1, RTO_MAX_SECS);
         let gaps = (0..=tries)
             .map(|i| match i.checked_sub(linear) {
-                Some(doubled) if doubled > 0 => 1u32
-                    .checked_shl(doubled)
-                    .unwrap_or(RTO_MAX_SECS)
-                    .min(RTO_MAX_SECS),
+                Some(doubled) if doubled > 0 => 1u32.checked_shl(doubled).unwrap_or(most).min(most),
                 _ => 1,
             })
             .collect();
@@ -511,6 +510,7 @@ impl SynRetries {
             SynRetries::of(
                 read("tcp_syn_retries").unwrap_or(6),
                 read("tcp_syn_linear_timeouts").unwrap_or(0),
+                read("tcp_rto_max_ms").map_or(RTO_MAX_SECS, |ms| ms / 1000),
             )
         })
     }
@@ -521,6 +521,12 @@ impl SynRetries {
         let shown = (self.linear as usize + 4).min(self.gaps.len());
         let said: Vec<String> = self.gaps[..shown].iter().map(u32::to_string).collect();
         said.join(separator)
+    }
+
+    /// The longest wait before a try that is still made (the last one only ends it): how
+    /// late a SYN may come after room was made.
+    pub fn longest_retry(&self) -> u32 {
+        self.gaps.iter().rev().nth(1).copied().unwrap_or(1)
     }
 
     /// Seconds from the first SYN until connect() gives up.
@@ -537,17 +543,20 @@ mod syn_tests {
     /// gives up after 131 s, as tcp(7) and ip-sysctl say. Before it, 127 s.
     #[test]
     fn the_kernels_syn_tries_as_linux_times_them() {
-        let now = SynRetries::of(6, 4);
+        let now = SynRetries::of(6, 4, 120);
         assert_eq!(now.gaps, [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64]);
         assert_eq!(now.give_up_secs(), 131);
         assert_eq!(now.first_gaps(", "), "1, 1, 1, 1, 1, 2, 4, 8");
-        let before = SynRetries::of(6, 0);
+        assert_eq!(now.longest_retry(), 32);
+        let before = SynRetries::of(6, 0, 120);
         assert_eq!(before.gaps, [1, 2, 4, 8, 16, 32, 64]);
         assert_eq!(before.give_up_secs(), 127);
         assert_eq!(before.first_gaps("、"), "1、2、4、8");
         // No wait is past TCP_RTO_MAX, whatever the settings say.
-        let many = SynRetries::of(127, 0);
+        let many = SynRetries::of(127, 0, 120);
         assert_eq!(many.gaps.iter().max(), Some(&120));
-        assert_eq!(SynRetries::of(0, 0).gaps, [1]);
+        // tcp_rto_max_ms lowered to 5 s: no wait is longer.
+        assert_eq!(SynRetries::of(6, 0, 5).gaps, [1, 2, 4, 5, 5, 5, 5]);
+        assert_eq!(SynRetries::of(0, 0, 120).gaps, [1]);
     }
 }

@@ -47,8 +47,8 @@ pub enum Words {
         seq: u32,
         ack: u32,
         len: u32,
-        /// The same SYN or FIN as one before it from this lane: sent again, no answer
-        /// having come (a full accept queue drops a client's SYNs).
+        /// The same SYN (or SYN, ACK) as one before it from this side: sent again, no
+        /// answer having come (a full accept queue drops a client's SYNs).
         again: bool,
     },
 }
@@ -257,25 +257,31 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
     for c in children {
         add(c, &mut lanes);
     }
-    // And the window's clients waiting in its accept queue (or whose SYNs it drops): they
-    // have no connection of its yet, but reached it.
+    // And the window's clients waiting in its accept queue, as the kernel lists it, or
+    // connecting to it still (its SYNs dropped): they have no connection of its yet.
     let listening = state
         .sockets
         .get(&id)
         .filter(|s| s.info.kind == Kind::Stream && s.state() == crate::engine::SockState::Listening)
-        .and_then(|s| s.local());
+        .and_then(|s| s.local().zip(s.snapshot.as_ref()));
     let waiting: Vec<SocketId> = match listening {
-        Some(local) => state
+        Some((local, snap)) => state
             .sockets
             .values()
             .filter(|s| {
-                let reached = s.peer().or(s.last_peer.as_ref()).or(s.connecting_to());
+                let queued = || {
+                    s.local()
+                        .is_some_and(|a| snap.accept_queue.iter().any(|q| meets(a, q)))
+                };
+                let knocking = || {
+                    s.state() == crate::engine::SockState::Connecting
+                        && s.connecting_to().is_some_and(|to| meets(local, to))
+                };
                 s.info.id != id
                     && !s.closed
                     && s.info.kind == Kind::Stream
                     && s.info.parent.is_none()
-                    && reached.is_some_and(|p| meets(local, p))
-                    && talks_to(state, s.info.id).is_empty()
+                    && (queued() || knocking())
             })
             .map(|s| s.info.id)
             .collect(),
@@ -905,20 +911,26 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         let r = &d.rows[row];
         !ip(r.lane) || story.capturing_since.is_none_or(|since| r.at < since)
     };
+    // A connect that began before the capture and went on into it (its SYNs dropped by a
+    // full accept queue) has its handshake captured: drawn, not guessed.
+    let syn_sent: Vec<usize> = {
+        use crate::engine::capture::{ACK, SYN};
+        let mut lanes: Vec<usize> = f
+            .segments
+            .iter()
+            .filter(|&&(_, _, _, flags)| flags & SYN != 0 && flags & ACK == 0)
+            .map(|&(_, from, _, _)| from)
+            .collect();
+        lanes.dedup();
+        lanes
+    };
     for &row in &f.connects {
         let row = f.at(row);
         if !guessed(row) {
             continue;
         }
         let lane = d.rows[row].lane;
-        // A connect that began before the capture and went on into it (its SYNs dropped
-        // by a full accept queue) has its handshake captured: drawn, not guessed.
-        use crate::engine::capture::{ACK, SYN};
-        let syn_seen = f
-            .segments
-            .iter()
-            .any(|&(_, from, _, flags)| from == lane && flags & SYN != 0 && flags & ACK == 0);
-        if syn_seen {
+        if syn_sent.contains(&lane) {
             continue;
         }
         let listener = talks_to(state, lanes[lane])

@@ -40,8 +40,9 @@ pub struct Journal {
     first: u64,
     /// The line of each request still running.
     running: HashMap<ReqId, u64>,
-    /// The sockets the window made or called (a console's are not the journal's): at most
-    /// MAX_TOUCHED, then started over.
+    /// The sockets the window made, called or accepted (a console's are not the
+    /// journal's); those removed from the window go. At most MAX_TOUCHED (then started
+    /// over: a hundred thousand sockets kept in the list).
     touched: std::collections::HashSet<SocketId>,
 }
 
@@ -99,6 +100,11 @@ impl Journal {
             self.touched.clear();
         }
         self.touched.insert(id);
+    }
+
+    /// Keeps only the sockets `kept` says the window still has.
+    pub fn retain_touched(&mut self, kept: impl Fn(SocketId) -> bool) {
+        self.touched.retain(|id| kept(*id));
     }
 
     /// Whether the window made or called this socket (its calls are the journal's).

@@ -133,16 +133,15 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     let red = Color32::from_rgb(230, 80, 70);
     egui::Frame::group(ui.style())
         .show(ui, |ui| {
-            let head = match (e.errno_name, &e.error.kind) {
-                (Some(name), _) if e.returned.is_some() => t!(
-                    "state-returned-errno",
-                    op = &e.op,
-                    n = e.returned.unwrap_or_default(),
-                    errno = name
-                ),
-                (Some(n), _) => t!("state-failed-errno", op = &e.op, errno = n),
-                (None, crate::engine::ErrorKind::Timeout) => t!("state-timed-out", op = &e.op),
-                (None, _) => t!("state-failed", op = &e.op),
+            let head = match (e.errno_name, &e.error.kind, e.returned) {
+                (Some(name), _, Some(n)) => {
+                    t!("state-returned-errno", op = &e.op, n = n, errno = name)
+                }
+                (Some(n), _, None) => t!("state-failed-errno", op = &e.op, errno = n),
+                (None, crate::engine::ErrorKind::Timeout, _) => {
+                    t!("state-timed-out", op = &e.op)
+                }
+                (None, _, _) => t!("state-failed", op = &e.op),
             };
             // One label (the head's height unchanged), the time after it in weaker type.
             let mut job = egui::text::LayoutJob::default();

@@ -2862,7 +2862,7 @@ fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
     );
     let (why, _) = d.err(l, Op::Accept).explanation();
     assert!(
-        why.contains("no connection is waiting to be accepted"),
+        why.contains("no connection is waiting in its accept queue"),
         "{why}"
     );
     // EPIPE after its own shutdown(SHUT_WR): its own doing, and it may still receive.

@@ -302,7 +302,7 @@ fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
     );
     click_socket_row(&mut h, "conn");
     step_until_drawn(&mut h, "the inspector's word", |h| {
-        h.query_by_label("shut down here").is_some()
+        h.query_by_label("shut by its shutdown()").is_some()
             && h.query_by_label("receiving (SHUT_RD)").is_some()
     });
 }

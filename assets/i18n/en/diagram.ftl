@@ -9,7 +9,7 @@ diagram-kernel-forgot = kernel: forgot the connection
 diagram-rst-said = reset:
 # A SYN captured again (the same one as before: no answer came).
 diagram-sent-again = (sent again)
-diagram-tip-syn-again = The same SYN again: no SYN, ACK came back in time (a listener whose accept queue is full drops new clients' SYNs), so the client's kernel sends it again, waiting longer between tries (this machine: { $gaps }... s); connect() fails with ETIMEDOUT after { $give_up } s.
+diagram-tip-syn-again = The same SYN again: no SYN, ACK came back in time (a listener whose accept queue is full drops new clients' SYNs), so the client's kernel sends it again. This machine's kernel waits { $gaps }... s between tries and gives up after { $give_up } s, unless a timeout on the socket ends connect() first (another machine's kernel has settings of its own).
 diagram-tip-again = The same segment again: no answer came in time, so the kernel sent it once more.
 # What a captured segment is, on hover over its row.
 diagram-tip-syn = SYN: the first segment of a connection. connect() makes the kernel send it to the listener's port.

@@ -4,8 +4,8 @@
 state-took-part = { $call }() 只接受了 { $len } 字节中的 { $n } 字节：内核没有空间容纳更多；其余 { $rest } 字节没有发送（sendall 会发送每一个字节）
 state-took-all = { $call }() 接受了全部字节：{ $n } / { $len } 字节
 # 时序图泳道上 b'' 之后的说明。
-state-own-shut-read = （它自己的 shutdown(SHUT_RD) 结束了接收）
 state-peer-ended = （对端结束了它的流）
+state-own-shut-read = （它自己的 shutdown(SHUT_RD) 结束了接收）
 state-empty-datagram = （一个空数据报）
 state-nothing-asked = （recv(0) 不请求任何字节，立即得到空结果；什么也没有读取）
 # 时序图为什么没有画出捕获的报文段。

@@ -133,6 +133,9 @@ impl Worker {
         result: OpResult,
         instant: bool,
     ) {
+        // What a shutdown ended must reach the window before any later answer: the b'' a
+        // recv then gets is told as its own doing by it.
+        let shut = op == "shutdown" && result.is_ok();
         let failed = result.as_ref().is_err_and(|e| {
             matches!(
                 e.kind,
@@ -149,7 +152,11 @@ impl Worker {
         }
         if !instant {
             self.refresh_options();
-            self.publish_after_call();
+            if shut {
+                self.publish_now();
+            } else {
+                self.publish_after_call();
+            }
         }
     }
 

@@ -278,7 +278,7 @@ impl Worker {
         {
             return -1;
         }
-        let t = sys::ms_until(self.view.next_tick);
+        let t = sys::ms_until(self.next_look());
         if self.delivery.skipped != [(0, 0); 2] {
             // Say soon how much was skipped, once the consumer has room again.
             return t.min(SKIP_CHECK_MS);

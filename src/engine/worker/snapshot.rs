@@ -14,9 +14,9 @@ pub(super) struct View {
     pub(super) next_skip_check: Instant,
     /// The peer's FIN or reset was seen (poll's RDHUP, HUP or ERR): no longer watched for.
     pub(super) end_seen: bool,
-    /// A call's snapshot found the last one still unread: the next try's wait, doubling up
-    /// to the tick's.
-    pub(super) retry: Option<Duration>,
+    /// A call's snapshot found the last one still unread: when it is tried again, and the
+    /// wait before that try (doubling up to the tick's).
+    pub(super) retry: Option<(Instant, Duration)>,
 }
 
 /// The first retry of a call's snapshot the consumer had no room for: a connect's
@@ -63,6 +63,7 @@ impl Worker {
 
     pub(super) fn tick(&mut self) {
         if Instant::now() < self.view.next_tick {
+            self.retry_publish();
             return;
         }
         self.flush_skipped_if_room();
@@ -80,14 +81,47 @@ impl Worker {
             busy
         };
         self.view.next_tick = Instant::now() + interval;
-        // A call's snapshot still waiting for room: tried again sooner, backing off.
-        match self.view.retry.take() {
-            Some(wait) if self.view.snapshot_due && wait * 2 < interval => {
-                self.view.retry = Some(wait * 2);
-                self.view.next_tick = Instant::now() + wait * 2;
-            }
-            _ => {}
+    }
+
+    /// A call's snapshot still waiting for room, tried again (only it: the tick's other
+    /// work keeps the tick's pace), backing off to the tick.
+    fn retry_publish(&mut self) {
+        let Some((at, wait)) = self.view.retry else {
+            return;
+        };
+        let now = Instant::now();
+        if now < at {
+            return;
         }
+        self.publish(false);
+        let (busy, _) = self.shared.config.ticks;
+        self.view.retry =
+            (self.view.snapshot_due && wait * 2 < busy).then(|| (now + wait * 2, wait * 2));
+    }
+
+    /// When the worker must look again: the next tick, or a call's snapshot's retry.
+    pub(super) fn next_look(&self) -> Instant {
+        match self.view.retry {
+            Some((at, _)) => at.min(self.view.next_tick),
+            None => self.view.next_tick,
+        }
+    }
+
+    /// A snapshot sent whatever the budget (one per shutdown() call at most, as its answer
+    /// is one), so it arrives before the answers of the calls after it.
+    pub(super) fn publish_now(&mut self) {
+        if !self.shared.config.inspect {
+            return;
+        }
+        let snap = self.read_snapshot(false);
+        self.view.snapshot_due = false;
+        self.view.retry = None;
+        self.view.last_snapshot = Some(snap.clone());
+        self.shared.emit(Event::Snapshot {
+            id: self.id,
+            snapshot: Box::new(snap),
+            _permit: None,
+        });
     }
 
     /// The snapshot after a call: what the call changed (a connect's addresses, a
@@ -95,8 +129,7 @@ impl Worker {
     pub(super) fn publish_after_call(&mut self) {
         self.publish(false);
         if self.view.snapshot_due && self.shared.config.inspect {
-            self.view.retry = Some(FIRST_RETRY);
-            self.view.next_tick = self.view.next_tick.min(Instant::now() + FIRST_RETRY);
+            self.view.retry = Some((Instant::now() + FIRST_RETRY, FIRST_RETRY));
         }
     }
 

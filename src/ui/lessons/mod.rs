@@ -428,6 +428,7 @@ pub fn say(id: &str) -> String {
         crate::i18n::arg(syn.first_gaps(&crate::t!("files-list-separator"))),
     );
     args.set("give_up", crate::i18n::arg(syn.give_up_secs()));
+    args.set("longest", crate::i18n::arg(syn.longest_retry()));
     crate::i18n::text(id, Some(&args))
 }
 

@@ -15,6 +15,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     };
     let id = s.info.id;
     let peer = crate::ui::explain::peer_address(s);
+    let tcp_socket = s.is_tcp();
     let Some(snap) = &s.snapshot else {
         ui.label(t!("inspector-waiting"));
         return;
@@ -75,12 +76,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         (false, false) => None,
                     };
                     if let Some(shut) = shut {
-                        tipped(
-                            ui,
-                            &t!("inspector-shut"),
-                            shut,
-                            Some(t!("inspector-shut-tip")),
-                        );
+                        // No FIN nor CLOSE_WAIT but on a TCP connection.
+                        let tip = if tcp_socket {
+                            t!("inspector-shut-tip")
+                        } else {
+                            t!("inspector-shut-tip-other")
+                        };
+                        tipped(ui, &t!("inspector-shut"), shut, Some(tip));
                     }
                     if let Some(tcp) = &snap.tcp {
                         // A closed socket's last reading is not its state now.

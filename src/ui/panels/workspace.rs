@@ -47,7 +47,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     state
                         .sockets
                         .values()
-                        .find(|v| !v.closed && v.local() == Some(p))
+                        .find(|v| {
+                            !v.closed
+                                && v.info.kind == Kind::Stream
+                                && v.local().is_some_and(|a| crate::ui::diagram::meets(a, p))
+                        })
                         .map(|v| v.info.name.clone())
                 })
                 .collect()

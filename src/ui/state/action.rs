@@ -311,6 +311,8 @@ impl UiState {
             Action::Forget { id } => {
                 self.sockets
                     .retain(|sid, s| !(s.closed && id.is_none_or(|one| one == *sid)));
+                let sockets = &self.sockets;
+                self.journal.retain_touched(|id| sockets.contains_key(&id));
                 self.layout_version += 1;
                 self.ends_version += 1;
                 if self

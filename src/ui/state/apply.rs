@@ -186,6 +186,10 @@ impl UiState {
                     e.done = true;
                     e.elapsed = Some(elapsed);
                     e.deadline = None;
+                    // The window's accept made it: the journal's, as its line says.
+                    if let Reply::Accepted { conn, .. } = &reply {
+                        self.journal.touch(*conn);
+                    }
                 }
                 // A call that succeeds answers the failure of the same call only: with two
                 // calls at once, a close's success must not hide why the recv it ended failed.
@@ -321,7 +325,13 @@ impl UiState {
                     s.traffic.skipped_bytes += bytes;
                 }
             }
-            Event::Accepted { .. } => {}
+            // Auto-accept is the window's (a console has none): its connections are the
+            // journal's when their listener is.
+            Event::Accepted { listener, conn, .. } => {
+                if self.journal.touched(listener) {
+                    self.journal.touch(conn);
+                }
+            }
             Event::Snapshot { id, snapshot, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     let moved = s
@@ -330,6 +340,14 @@ impl UiState {
                         .is_none_or(|old| old.local != snapshot.local || old.peer != snapshot.peer);
                     if moved {
                         self.layout_version += 1;
+                        self.ends_version += 1;
+                    }
+                    // A listener's queued clients are lanes of its diagram.
+                    let queue_moved = s
+                        .snapshot
+                        .as_ref()
+                        .is_some_and(|old| old.accept_queue != snapshot.accept_queue);
+                    if queue_moved {
                         self.ends_version += 1;
                     }
                     s.series.record(Instant::now(), &snapshot);
@@ -479,12 +497,11 @@ impl UiState {
     }
 
     /// A remark in the journal on a socket (what the kernel did on its own): only on the
-    /// sockets the window made or called, or accepted on one of those. A console's are in
-    /// its transcript; the journal's script would not make them, so a remark on one there
-    /// would speak of a socket it never had.
+    /// sockets the window made, called or accepted. A console's are in its transcript; the
+    /// journal's script would not make them, so a remark on one there would speak of a
+    /// socket it never had.
     fn remark(&mut self, id: SocketId, line: String) {
-        let parent = self.sockets.get(&id).and_then(|s| s.info.parent);
-        if self.journal.touched(id) || parent.is_some_and(|p| self.journal.touched(p)) {
+        if self.journal.touched(id) {
             self.journal.remark(Some(id), line);
         }
     }
@@ -559,11 +576,12 @@ impl UiState {
                 let shut = view
                     .and_then(|s| s.snapshot.as_ref())
                     .is_some_and(|x| x.shut.read);
+                // (A datagram socket's too: after its SHUT_RD a blocking recv gets b''.)
                 let empty = match (nothing_asked, stream, shut) {
                     (true, _, _) => Empty::NothingAsked,
-                    (false, true, true) => Empty::ShutRead,
+                    (false, _, true) => Empty::ShutRead,
                     (false, true, false) => Empty::StreamEnded,
-                    (false, false, _) => Empty::Datagram,
+                    (false, false, false) => Empty::Datagram,
                 };
                 if matches!(empty, Empty::StreamEnded | Empty::ShutRead) {
                     if let Some(s) = self.sockets.get_mut(&id) {
