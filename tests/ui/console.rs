@@ -307,6 +307,38 @@ fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
     });
 }
 
+/// An accepted connection reads and writes as its listener was set to (a GBK device's
+/// clients each in GBK and hex, as their server's page says), not the defaults.
+#[test]
+fn an_accepted_connection_takes_its_listeners_text_settings() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    let port = srv_port(&h);
+    {
+        let app = h.state_mut();
+        let srv = app
+            .state
+            .sockets
+            .values_mut()
+            .find(|s| s.info.name == "srv")
+            .unwrap();
+        srv.form.encoding = socklab::payload::Encoding::Gbk;
+        srv.show_hex = true;
+    }
+    let _client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    run_lines(&mut h, 0, &["conn, addr = srv.accept()"]);
+    let a = h.state();
+    let conn = a
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == "conn")
+        .unwrap();
+    assert_eq!(conn.form.encoding, socklab::payload::Encoding::Gbk);
+    assert!(conn.show_hex);
+}
+
 /// The kernel's word on a console's sockets after close (FIN_WAIT2, TIME_WAIT) is not put
 /// in the journal, whose script holds the window's calls only: it would speak of sockets
 /// it never made.

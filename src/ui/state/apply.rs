@@ -78,13 +78,19 @@ impl UiState {
                 let mut form = Form::new(info.family, &self.settings.bind_v4);
                 // A connection answered by its listener's responder shows that responder
                 // on its page (Answer there would otherwise put the default in its place).
-                if let Some((name, options)) = info
-                    .parent
-                    .and_then(|p| self.sockets.get(&p))
-                    .and_then(|l| l.answering.as_ref())
-                {
+                let listener = info.parent.and_then(|p| self.sockets.get(&p));
+                if let Some((name, options)) = listener.and_then(|l| l.answering.as_ref()) {
                     form.responder.clone_from(name);
                     form.serve = options.clone();
+                }
+                // And reads and writes as its listener was set to: a GBK device's clients
+                // each in GBK, in hex, with CRLF, as their server's page says.
+                let show_hex = listener.is_some_and(|l| l.show_hex);
+                if let Some(l) = listener {
+                    form.encoding = l.form.encoding;
+                    form.ending = l.form.ending;
+                    form.mode = l.form.mode;
+                    form.bufsize.clone_from(&l.form.bufsize);
                 }
                 self.sockets.insert(
                     id,
@@ -105,7 +111,7 @@ impl UiState {
                         file_check: None,
                         after_close: None,
                         merged: false,
-                        show_hex: false,
+                        show_hex,
                         rate: Default::default(),
                         series: Default::default(),
                         asked: Default::default(),
