@@ -130,13 +130,11 @@ pub fn help(ctx: &egui::Context, actions: &mut Vec<Action>) {
     if !open {
         return;
     }
-    let id = egui::Id::unique(Some("Help (F1)"));
-    crate::ui::widgets::place_once_sized(ctx, id);
     // egui's own close button would be named in English: a Close of ours instead.
     egui::Window::new(t!("help-title"))
         // The id the English title gives it (Window::new hashes Some(title)), whatever
         // the language.
-        .id(id)
+        .id(egui::Id::unique(Some("Help (F1)")))
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))

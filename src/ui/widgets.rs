@@ -169,11 +169,3 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
         })
         .response
 }
-/// An anchored window's first frame places it before its size is known (egui sizes it
-/// then): it would stand half off screen until the next input. One more frame at once
-/// places it by its size.
-pub fn place_once_sized(ctx: &egui::Context, id: egui::Id) {
-    if ctx.memory(|m| m.area_rect(id).is_none()) {
-        ctx.request_repaint();
-    }
-}

@@ -13,12 +13,10 @@ pub fn show(ctx: &egui::Context, state: &mut UiState, actions: &mut Vec<Action>)
     if !state.settings_open {
         return;
     }
-    let id = egui::Id::unique("socklab settings window");
-    crate::ui::widgets::place_once_sized(ctx, id);
     // egui's own close button would be named in English: a Close of ours instead.
     egui::Window::new(t!("settings-title"))
         // One id whatever the language (the title is the window's name).
-        .id(id)
+        .id(egui::Id::unique("socklab settings window"))
         .collapsible(false)
         .resizable(false)
         // Over the inspector, beside what its settings change (the page, the traffic).
