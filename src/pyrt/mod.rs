@@ -288,9 +288,11 @@ fn body_expected_below(
     let (Some(msg), Some(line)) = (msg, get("lineno")) else {
         return;
     };
-    // The error on the block's last line, which is its header: nothing below it.
+    // A block of its header alone (python3 words a nested or commented one otherwise:
+    // no caret there), the error on that header: nothing below it.
     let last = source.lines().count();
-    if !msg.starts_with("expected an indented block after ") || line != last {
+    let lines = source.lines().filter(|l| !l.trim().is_empty()).count();
+    if !msg.starts_with("expected an indented block after ") || line != last || lines != 1 {
         return;
     }
     let o = e.as_object();

@@ -102,6 +102,15 @@ impl Journal {
         self.touched.insert(id);
     }
 
+    /// Whether one of the window's accept calls on `listener` is running.
+    pub fn accepting(&self, listener: SocketId) -> bool {
+        self.running.values().any(|&seq| {
+            seq.checked_sub(self.first)
+                .and_then(|i| self.lines.get(i as usize))
+                .is_some_and(|e| e.socket == Some(listener) && e.line.ends_with(".accept()"))
+        })
+    }
+
     /// Keeps only the sockets `kept` says the window still has.
     pub fn retain_touched(&mut self, kept: impl Fn(SocketId) -> bool) {
         self.touched.retain(|id| kept(*id));

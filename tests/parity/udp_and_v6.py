@@ -53,3 +53,13 @@ s1.settimeout(0.2)
 s1.recv(10)
 s1.close()
 s2.close()
+s3 = socket(AF_INET, SOCK_DGRAM)
+try:
+    s3.shutdown(SHUT_RD)
+except OSError as e:
+    print(e.errno)
+
+s3.recvfrom(10)
+s3.settimeout(0.2)
+s3.recv(10)
+s3.close()

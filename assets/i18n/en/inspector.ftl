@@ -26,7 +26,7 @@ inspector-shut-read = receiving (SHUT_RD)
 inspector-shut-write = sending (SHUT_WR)
 inspector-shut-both = both ways (SHUT_RDWR)
 inspector-shut-tip = What this socket's own shutdown() ended; the peer's closing shows as the TCP state CLOSE_WAIT instead. SHUT_WR sends a FIN: the peer's recv() returns b'', and a send() here raises BrokenPipeError. SHUT_RD: a recv() here returns b'' at once while nothing is queued (Linux still delivers bytes that arrive later).
-inspector-shut-tip-other = What this socket's own shutdown() ended. SHUT_WR: a send() here raises BrokenPipeError. SHUT_RD: a blocking recv() here returns b'' at once while nothing is queued (one with a timeout waits it out: the kernel never says the socket is readable).
+inspector-shut-tip-other = What this socket's own shutdown() ended. SHUT_WR: a send() here raises BrokenPipeError. SHUT_RD: a blocking recv() here returns b'' at once while nothing is queued (on a datagram socket one with a timeout waits it out: the kernel says it is readable, yet has nothing to give).
 # $state: the connection's state after close, as "TIME_WAIT 42 s".
 inspector-closed-after = closed, { $state }
 inspector-closed = closed

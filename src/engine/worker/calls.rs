@@ -4,6 +4,10 @@
 use super::*;
 use crate::engine::errors::Detail;
 
+/// How often a call with a timeout looks again at a datagram socket whose own SHUT_RD
+/// makes poll say readable for ever (a datagram may still come).
+const SHUT_LOOK: Duration = Duration::from_millis(50);
+
 impl Worker {
     pub(super) fn deadline(&self, start: Instant) -> Option<Instant> {
         self.timeout.deadline(start)
@@ -22,24 +26,13 @@ impl Worker {
         announced: &mut bool,
         addr: &Option<String>,
     ) -> Result<(), OpError> {
-        if !*announced {
-            *announced = true;
-            self.blocked = Some((req, op));
-            self.shared.emit(Event::Waiting {
-                id: self.id,
-                req,
-                op,
-                deadline,
-            });
-            self.run_beside();
-        }
+        self.announce(req, op, deadline, announced);
         loop {
             if self.closing.is_some() {
                 return Err(self.closed_while_waiting(op, addr));
             }
             // As CPython's sock_call_ex: past the deadline, the call times out before the
-            // next poll (a socket poll calls ready whose call still says EAGAIN, a datagram
-            // socket after its own SHUT_RD, would otherwise be polled for ever).
+            // next poll.
             if deadline.is_some_and(|d| Instant::now() >= d) && !self.released {
                 return Err(OpError::timeout(op, addr.clone()));
             }
@@ -48,11 +41,7 @@ impl Worker {
             if let Some(d) = deadline {
                 ms = sys::sooner(ms, sys::ms_until(d));
             }
-            let extra = if self.receiving_armed() {
-                libc::POLLIN
-            } else {
-                0
-            };
+            let extra = if self.polls_input() { libc::POLLIN } else { 0 };
             // Plaintext a TLS session holds is ready without the socket.
             if events & libc::POLLIN != 0 && self.tls_readable() {
                 return Ok(());
@@ -106,6 +95,28 @@ impl Worker {
                 return Err(OpError::timeout(op, addr.clone()));
             }
             self.tick();
+        }
+    }
+
+    /// Says once that the call waits (its deadline), and lets the calls that may run
+    /// beside it go.
+    fn announce(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        deadline: Option<Instant>,
+        announced: &mut bool,
+    ) {
+        if !*announced {
+            *announced = true;
+            self.blocked = Some((req, op));
+            self.shared.emit(Event::Waiting {
+                id: self.id,
+                req,
+                op,
+                deadline,
+            });
+            self.run_beside();
         }
     }
 
@@ -439,6 +450,8 @@ impl Worker {
         let asked_trunc = flags & libc::MSG_TRUNC != 0;
         let measure = self.kind != Kind::Stream && !asked_trunc;
         let mut cut = 0;
+        // The b'' of a datagram socket's own SHUT_RD: no datagram came.
+        let mut shut_empty = false;
         loop {
             let room = want - out.len();
             let before = out.len();
@@ -471,7 +484,7 @@ impl Worker {
                     break;
                 }
                 // A datagram socket's own SHUT_RD: the kernel's blocking recv returns 0 at
-                // once with nothing queued (poll never says readable), as CPython's does.
+                // once with nothing queued, as CPython's does (no datagram: not counted).
                 Err(e)
                     if is_again(&e)
                         && self.timeout == Timeout::Blocking
@@ -479,7 +492,27 @@ impl Worker {
                         && self.kind != Kind::Stream
                         && self.shut.read =>
                 {
+                    shut_empty = true;
                     break;
+                }
+                // With a timeout: poll says readable for ever, the call EAGAIN. CPython spins
+                // until a datagram or the deadline; this looks again every SHUT_LOOK.
+                Err(e)
+                    if is_again(&e)
+                        && !nonblocking
+                        && self.kind != Kind::Stream
+                        && self.shut.read =>
+                {
+                    self.announce(req, op, deadline, &mut announced);
+                    let slice = Instant::now() + SHUT_LOOK;
+                    let until = deadline.map_or(slice, |d| d.min(slice));
+                    match self.wait(req, op, 0, Some(until), &mut announced, &None) {
+                        Err(err)
+                            if matches!(err.kind, ErrorKind::Timeout)
+                                && deadline.is_none_or(|d| Instant::now() < d) => {}
+                        Err(err) => return Err(err),
+                        Ok(()) => {}
+                    }
                 }
                 Err(e) if is_again(&e) && !nonblocking => {
                     let w = self.wait(req, op, libc::POLLIN, deadline, &mut announced, &None);
@@ -500,7 +533,7 @@ impl Worker {
             }
         }
         let peeking = flags & libc::MSG_PEEK != 0;
-        if !peeking {
+        if !peeking && !shut_empty {
             self.count_in(&out, source.clone(), cut, op);
         }
         // b'' from a stream: the peer closed its side (CLOSE_WAIT).

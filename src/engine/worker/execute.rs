@@ -134,8 +134,11 @@ impl Worker {
         instant: bool,
     ) {
         // What a shutdown ended must reach the window before any later answer: the b'' a
-        // recv then gets is told as its own doing by it.
-        let shut = op == "shutdown" && result.is_ok();
+        // recv then gets is told as its own doing by it. (Only when it changed: twice per
+        // socket at most, whatever a loop of shutdowns asks.)
+        let shut = op == "shutdown"
+            && result.is_ok()
+            && self.view.last_snapshot.as_ref().map(|s| s.shut) != Some(self.shut);
         let failed = result.as_ref().is_err_and(|e| {
             matches!(
                 e.kind,
@@ -216,11 +219,19 @@ impl Worker {
                 if how != How::Read {
                     self.tls_drain();
                 }
-                self.sock
-                    .shutdown(h)
-                    .map_err(|e| OpError::from_io(name, None, &e))?;
-                self.shut.write |= how != How::Read;
-                self.shut.read |= how != How::Write;
+                let done = self.sock.shutdown(h);
+                // Linux shuts an unconnected IP datagram socket too, though it answers
+                // ENOTCONN: its recv then returns b'' as after a shutdown that worked.
+                let shut_anyway = done.as_ref().is_err_and(|e| {
+                    e.raw_os_error() == Some(libc::ENOTCONN)
+                        && self.kind == Kind::Dgram
+                        && matches!(self.family, Family::Inet | Family::Inet6)
+                });
+                if done.is_ok() || shut_anyway {
+                    self.shut.write |= how != How::Read;
+                    self.shut.read |= how != How::Write;
+                }
+                done.map_err(|e| OpError::from_io(name, None, &e))?;
                 self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
                 Ok(Reply::Unit)
             }

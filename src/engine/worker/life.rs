@@ -236,12 +236,24 @@ impl Worker {
                 ))
     }
 
+    /// A datagram socket whose own SHUT_RD makes poll say readable for ever while its
+    /// recv says EAGAIN: polled for input it would wake the worker at once, again and
+    /// again. Its continuous receive looks at each tick instead (a datagram may still come).
+    pub(super) fn input_always_ready(&self) -> bool {
+        self.kind == Kind::Dgram && self.shut.read
+    }
+
+    /// Whether the socket's input is polled for continuous receive.
+    pub(super) fn polls_input(&self) -> bool {
+        self.receiving_armed() && !self.input_always_ready()
+    }
+
     pub(super) fn continuous_interest(&self) -> i16 {
         let accepting = self.auto.auto_accept.is_some()
             && self.room_for_client()
             && self.auto.accept_pause.is_none();
         let receiving =
-            self.receiving_armed() && !self.backpressured() && self.auto.pause.until.is_none();
+            self.polls_input() && !self.backpressured() && self.auto.pause.until.is_none();
         if accepting || receiving {
             libc::POLLIN
         } else {

@@ -68,6 +68,10 @@ impl Worker {
         }
         self.flush_skipped_if_room();
         self.flush_recording();
+        // Continuous receive on a socket whose input is not polled (its own SHUT_RD).
+        if self.receiving_armed() && self.input_always_ready() {
+            self.continuous_step();
+        }
         let changed = self.publish(false);
         self.view.quiet_ticks = if changed {
             0

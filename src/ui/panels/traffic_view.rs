@@ -438,16 +438,23 @@ fn unread(ui: &mut egui::Ui, s: &SockView, actions: &mut Vec<Action>) {
         return;
     };
     ui.horizontal_wrapped(|ui| {
-        let said = if s.info.kind == Kind::Stream {
-            t!("traffic-unread-stream", n = n)
-        } else {
+        // FIONREAD: a stream's bytes, a seqpacket socket's records all together, a
+        // datagram socket's next datagram.
+        let datagram = s.info.kind == Kind::Dgram;
+        let said = if datagram {
             t!("traffic-unread-datagram", n = n)
+        } else {
+            t!("traffic-unread-stream", n = n)
         };
         let amber = crate::ui::style::warning(ui.visuals().dark_mode);
         ui.label(RichText::new(said).color(amber));
         if ui
             .button(t!("traffic-unread-auto"))
-            .on_hover_text(t!("workspace-auto-receive-tip"))
+            .on_hover_text(if datagram {
+                t!("workspace-auto-receive-tip-datagrams")
+            } else {
+                t!("workspace-auto-receive-tip")
+            })
             .clicked()
         {
             actions.push(Action::Call {

@@ -57,6 +57,18 @@ impl UiState {
                 self.story.made(id, info.parent);
                 self.layout_version += 1;
                 self.ends_version += 1;
+                // A connection the window's own accept or auto-accept takes is the
+                // journal's from its first event (its Done comes after its first notes).
+                if let Some(p) = info.parent.filter(|p| self.journal.touched(*p)) {
+                    let auto = self
+                        .sockets
+                        .get(&p)
+                        .and_then(|l| l.snapshot.as_ref())
+                        .is_some_and(|x| x.auto_accept);
+                    if auto || self.journal.accepting(p) {
+                        self.journal.touch(id);
+                    }
+                }
                 if let Some(req) = req {
                     self.restore_created(req, Some(id));
                     if let Some(e) = self.journal.ended(req) {
@@ -448,6 +460,10 @@ impl UiState {
                 if kernel.is_some() {
                     self.story.kernel(id, kernel);
                 }
+                // A connect knocking at a listener is a lane of its diagram while it does.
+                if from == SockState::Connecting || to == SockState::Connecting {
+                    self.ends_version += 1;
+                }
                 // Now, not at the next snapshot.
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.state = to;
@@ -578,10 +594,13 @@ impl UiState {
                 let view = self.sockets.get(&id);
                 let stream = view.is_some_and(|s| s.info.kind == crate::engine::Kind::Stream);
                 // Its own shutdown(SHUT_RD) is why, not the peer (which may have sent nothing
-                // of a FIN).
-                let shut = view
-                    .and_then(|s| s.snapshot.as_ref())
-                    .is_some_and(|x| x.shut.read);
+                // of a FIN). On a datagram socket only a b'' from nobody: an empty datagram
+                // has its sender.
+                let from_someone = matches!(reply, Reply::BytesFrom { from: Some(_), .. });
+                let shut = !from_someone
+                    && view
+                        .and_then(|s| s.snapshot.as_ref())
+                        .is_some_and(|x| x.shut.read);
                 // (A datagram socket's too: after its SHUT_RD a blocking recv gets b''.)
                 let empty = match (nothing_asked, stream, shut) {
                     (true, _, _) => Empty::NothingAsked,
