@@ -107,7 +107,7 @@ impl Words {
                 let syn = crate::engine::inspect::SynRetries::of_kernel();
                 Some(crate::t!(
                     "diagram-tip-syn-again",
-                    gaps = syn.first_gaps(&crate::t!("files-list-separator")),
+                    gaps = crate::ui::explain::syn_gaps(),
                     give_up = syn.give_up_secs()
                 ))
             }
@@ -915,14 +915,11 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
     // full accept queue) has its handshake captured: drawn, not guessed.
     let syn_sent: Vec<usize> = {
         use crate::engine::capture::{ACK, SYN};
-        let mut lanes: Vec<usize> = f
-            .segments
+        f.segments
             .iter()
             .filter(|&&(_, _, _, flags)| flags & SYN != 0 && flags & ACK == 0)
             .map(|&(_, from, _, _)| from)
-            .collect();
-        lanes.dedup();
-        lanes
+            .collect()
     };
     for &row in &f.connects {
         let row = f.at(row);

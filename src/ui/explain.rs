@@ -313,6 +313,11 @@ pub fn option_value(o: &crate::engine::options::OptionReading) -> String {
     }
 }
 
+/// This kernel's waits between a dropped SYN's tries, as the window says them: "1, 1, 2, 4".
+pub fn syn_gaps() -> String {
+    crate::engine::inspect::SynRetries::of_kernel().first_gaps(&t!("files-list-separator"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,14 +118,7 @@ impl Worker {
             return;
         }
         let snap = self.read_snapshot(false);
-        self.view.snapshot_due = false;
-        self.view.retry = None;
-        self.view.last_snapshot = Some(snap.clone());
-        self.shared.emit(Event::Snapshot {
-            id: self.id,
-            snapshot: Box::new(snap),
-            _permit: None,
-        });
+        self.send_snapshot(snap, None);
     }
 
     /// The snapshot after a call: what the call changed (a connect's addresses, a
@@ -214,19 +207,22 @@ impl Worker {
             return false;
         }
         match Permit::try_take(&self.delivery.snap_budget, 1, 1) {
-            Some(permit) => {
-                self.view.snapshot_due = false;
-                self.view.retry = None;
-                self.view.last_snapshot = Some(snap.clone());
-                self.shared.emit(Event::Snapshot {
-                    id: self.id,
-                    snapshot: Box::new(snap),
-                    _permit: Some(permit),
-                });
-            }
+            Some(permit) => self.send_snapshot(snap, Some(permit)),
             None => self.view.snapshot_due = true,
         }
         changed
+    }
+
+    /// Sends a snapshot read now: nothing is due or retried after it.
+    fn send_snapshot(&mut self, snap: Snapshot, permit: Option<Permit>) {
+        self.view.snapshot_due = false;
+        self.view.retry = None;
+        self.view.last_snapshot = Some(snap.clone());
+        self.shared.emit(Event::Snapshot {
+            id: self.id,
+            snapshot: Box::new(snap),
+            _permit: permit,
+        });
     }
 
     /// The last snapshot, read as the socket closes (its state already closed): what the

@@ -423,10 +423,7 @@ impl UiState {
 pub fn say(id: &str) -> String {
     let syn = crate::engine::inspect::SynRetries::of_kernel();
     let mut args = crate::i18n::Args::new();
-    args.set(
-        "gaps",
-        crate::i18n::arg(syn.first_gaps(&crate::t!("files-list-separator"))),
-    );
+    args.set("gaps", crate::i18n::arg(crate::ui::explain::syn_gaps()));
     args.set("give_up", crate::i18n::arg(syn.give_up_secs()));
     args.set("longest", crate::i18n::arg(syn.longest_retry()));
     crate::i18n::text(id, Some(&args))

@@ -187,7 +187,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             "inspector-accept-full",
                             q = q.to_string(),
                             backlog = backlog.to_string(),
-                            gaps = syn_gaps()
+                            gaps = crate::ui::explain::syn_gaps()
                         ),
                     );
                 }
@@ -445,17 +445,12 @@ fn read_back(name: &str, asked: i64, kernel: i64) -> String {
     )
 }
 
-/// The waits between a dropped SYN's tries on this machine: "1, 1, 2, 4".
-fn syn_gaps() -> String {
-    crate::engine::inspect::SynRetries::of_kernel().first_gaps(&t!("files-list-separator"))
-}
-
 /// What the accept queue is, with this machine's SYN tries.
 pub(crate) fn accept_queue_tip() -> String {
     let syn = crate::engine::inspect::SynRetries::of_kernel();
     t!(
         "inspector-accept-queue-tip",
-        gaps = syn_gaps(),
+        gaps = crate::ui::explain::syn_gaps(),
         give_up = syn.give_up_secs()
     )
 }
