@@ -237,6 +237,7 @@ fn million_rows(h: &mut Headless, id: SocketId) {
             peer: None,
             cut: 0,
             tls: false,
+            via: None,
         });
     }
 }

@@ -244,6 +244,7 @@ mod tests {
             peer: None,
             cut: 0,
             tls: false,
+            via: None,
         }
     }
 

@@ -29,6 +29,17 @@ pub struct TrafficRow {
     pub cut: usize,
     /// Plaintext of a TLS session.
     pub tls: bool,
+    /// On a listener's log, the connection it accepted that moved these bytes (a listener
+    /// moves none itself: its view gathers its connections').
+    pub via: Option<Via>,
+}
+
+/// The connection a listener's row came through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Via {
+    pub id: crate::engine::SocketId,
+    /// Its name when the row came.
+    pub name: Arc<str>,
 }
 
 /// Cloned (for an export running off the frame) by sharing its rows, not copying them: a
@@ -303,12 +314,17 @@ impl RowIndex {
 /// first and last position among the given rows).
 pub fn runs(log: &TrafficLog, rows: impl Iterator<Item = usize>) -> Vec<(Direction, usize, usize)> {
     let mut out: Vec<(Direction, usize, usize)> = Vec::new();
+    // A listener's rows join only within one connection: two clients' bytes are not one
+    // stream.
+    let mut conn = None;
     for (k, i) in rows.enumerate() {
         let Some(r) = log.get(i) else { continue };
+        let via = r.via.as_ref().map(|v| v.id);
         match out.last_mut() {
-            Some((d, _, end)) if *d == r.direction => *end = k,
+            Some((d, _, end)) if *d == r.direction && via == conn => *end = k,
             _ => out.push((r.direction, k, k)),
         }
+        conn = via;
     }
     out
 }
@@ -442,7 +458,34 @@ mod tests {
             peer: None,
             cut: 0,
             tls: false,
+            via: None,
         }
+    }
+
+    /// On a listener's log two clients' bytes are two streams, however they interleave.
+    #[test]
+    fn runs_join_a_connections_rows_only() {
+        let via = |id: u64, name: &str| {
+            Some(Via {
+                id: crate::engine::SocketId(id),
+                name: name.into(),
+            })
+        };
+        let mut log = TrafficLog::default();
+        for (id, name) in [(1, "c1"), (1, "c1"), (2, "c2"), (1, "c1")] {
+            log.push(TrafficRow {
+                via: via(id, name),
+                ..row(Direction::In, b"x")
+            });
+        }
+        assert_eq!(
+            runs(&log, 0..log.len()),
+            vec![
+                (Direction::In, 0, 1),
+                (Direction::In, 2, 2),
+                (Direction::In, 3, 3)
+            ]
+        );
     }
 
     /// Evicted rows are freed in batches (off this thread): never more than a batch held

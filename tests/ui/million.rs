@@ -39,6 +39,7 @@ fn a_million_rows_draw_only_what_is_on_screen() {
                 peer: None,
                 cut: 0,
                 tls: false,
+                via: None,
             });
         }
     }

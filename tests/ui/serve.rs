@@ -120,6 +120,79 @@ fn broadcast_reaches_every_client() {
     }
 }
 
+/// A listener moves no bytes itself: its view gathers what its connections moved, in
+/// order, each row naming the connection and its client, and a row leads to its connection.
+#[test]
+fn a_listener_shows_every_connections_traffic() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    let listener_id = selected(&h).info.id;
+    click(&mut h, "auto-accept");
+    assert!(
+        h.query_by_label_contains("A listening socket sends and receives nothing itself.")
+            .is_some(),
+        "the listener says what its view holds"
+    );
+    let mut a = client(port);
+    step_until(&mut h, "the first client", |app| {
+        app.state.open_children(listener_id).len() == 1
+    });
+    let mut b = client(port);
+    step_until(&mut h, "the second client", |app| {
+        app.state.open_children(listener_id).len() == 2
+    });
+    let rows = |app: &socklab::ui::SocklabApp| app.state.sockets[&listener_id].traffic.len();
+    a.write_all(b"from-a").unwrap();
+    step_until(&mut h, "a's bytes", |app| rows(app) == 1);
+    b.write_all(b"from-b").unwrap();
+    step_until(&mut h, "b's bytes", |app| rows(app) == 2);
+    replace_text(&mut h, "payload", "news");
+    click(&mut h, "broadcast");
+    assert_eq!(read_n(&mut a, 4), b"news");
+    assert_eq!(read_n(&mut b, 4), b"news");
+    step_until(&mut h, "both sends", |app| rows(app) == 4);
+    let (pa, pb) = (
+        a.local_addr().unwrap().to_string(),
+        b.local_addr().unwrap().to_string(),
+    );
+    step_until_drawn(&mut h, "the gathered rows", |h| {
+        h.query_by_label_contains(&format!("in       6 B [conn1 {pa}]  from-a"))
+            .is_some()
+            && h.query_by_label_contains(&format!("in       6 B [conn2 {pb}]  from-b"))
+                .is_some()
+    });
+    assert_eq!(
+        h.query_all_by_label_contains("out      4 B [conn").count(),
+        2,
+        "the broadcast, once to each"
+    );
+    // The listener's own counters are always nothing: what its connections' rows add up
+    // to is said instead.
+    assert!(h
+        .query_by_label_contains("its connections together: in 12 B | out 8 B")
+        .is_some());
+    // Two clients' bytes are two streams, not one.
+    click(&mut h, "merge chunks");
+    assert!(h
+        .query_by_label_contains(&format!("in  [conn1 {pa}] 1 chunk, 6 bytes: from-a"))
+        .is_some());
+    click(&mut h, "merge chunks");
+    let conn2 = h.state().state.open_children(listener_id)[1];
+    h.get_by_label_contains(&format!("[conn2 {pb}]  from-b"))
+        .click_secondary();
+    h.step();
+    h.step();
+    click(&mut h, "Go to connection conn2");
+    step_until(&mut h, "conn2 selected", |app| {
+        app.state.selected == Some(conn2)
+    });
+    // The connection's own view has its bytes alone, with no brackets.
+    step_until_drawn(&mut h, "conn2's own rows", |h| {
+        h.query_by_label_contains("in       6 B  from-b").is_some()
+            && h.query_by_label_contains("[conn1").is_none()
+    });
+}
+
 #[test]
 fn a_regex_rule_answers_with_its_capture() {
     let mut h = harness();

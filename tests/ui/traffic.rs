@@ -129,7 +129,7 @@ fn search_filter_dump_and_eviction() {
     // Hex instead of text: a device's binary reply is read as bytes.
     click(&mut h, "show hex");
     assert!(
-        h.query_all_by_label_contains("in       5 127.0.0.1:")
+        h.query_all_by_label_contains("in       5 B 127.0.0.1:")
             .any(|n| n.value().unwrap_or_default().ends_with("  62 65 74 61 00")),
         "the row in hex"
     );

@@ -72,10 +72,16 @@ traffic-unread-datagram = A datagram of { $n } bytes (maybe more behind it) wait
 traffic-unread-auto = Receive as they come (auto-receive)
 traffic-empty-datagram = (an empty datagram, not an end)
 # The merged view: consecutive chunks of one direction, then their text.
-traffic-run = { $n } chunks, { $bytes } bytes:
+traffic-run = { $n ->
+    [one] { $n } chunk
+   *[other] { $n } chunks
+}, { $bytes } bytes:
 traffic-copy-text = Copy as text
 traffic-copy-hex = Copy as hex
 traffic-copy-python = Copy as Python bytes
 
 # A datagram's bytes past the recv's buffer, dropped by the kernel.
 traffic-cut = (+{ $n } B cut off)
+traffic-listener-gathers = A listening socket sends and receives nothing itself. Below is what each connection it accepted (a new socket accept() returned) sent and received, in time order, the connection and its client's address in brackets; right-click a row to go to that connection.
+traffic-go-to-connection = Go to connection { $name }
+traffic-gathered-counters = its connections together: in { $bytes_in } | out { $bytes_out }

@@ -91,6 +91,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             actions.push(Action::ClearTraffic { id });
         }
     });
+    // A listener's log (its newest row tells, without a scan of a million).
+    let gathering = s.state() == crate::engine::SockState::Listening
+        || s.traffic
+            .len()
+            .checked_sub(1)
+            .and_then(|i| s.traffic.get(i))
+            .is_some_and(|r| r.via.is_some());
     // Saving and the memory cap are seldom needed: folded, so the rows keep the height.
     egui::CollapsingHeader::new(t!("traffic-save-and-export"))
         .id_salt(("save and export", id))
@@ -124,6 +131,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                         t!("traffic-export-json-tip"),
                     ),
                 ] {
+                    // A listener's received bytes are several clients' streams interleaved:
+                    // one file of them would be none of them.
+                    if gathering && kind == ExportKind::Received {
+                        continue;
+                    }
                     if ui.button(text).on_hover_text(tip).clicked() {
                         actions.push(Action::Export {
                             id,
@@ -149,13 +161,18 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     if let Err(e) = s.filter.needle() {
         field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));
     }
+    if s.state() == crate::engine::SockState::Listening {
+        // What a learner most often gets wrong: the listening socket carries no bytes.
+        ui.label(RichText::new(t!("traffic-listener-gathers")).weak());
+    }
     let total = s.traffic.len();
     let shown = s.visible_count();
     let enc = s.form.encoding;
     // The first row ever, not the first held: with the cap evicting, times would shift
     // (and every visible row be laid out again) each frame.
     let first = s.traffic.origin();
-    ui.horizontal(|ui| {
+    // The rows' count and the socket's counters share a line: the rows keep the height.
+    ui.horizontal_wrapped(|ui| {
         if shown == total {
             ui.label(t!("traffic-rows", n = total));
         } else if s.paused.is_some() {
@@ -182,26 +199,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 .italics(),
             );
         }
+        counters(ui, s, gathering);
     });
-    if let Some(c) = s.snapshot.as_ref().map(|x| x.counters) {
-        let (rin, rout) = s.rate.current(std::time::Instant::now());
-        if rin > 0.0 || rout > 0.0 {
-            // Let the rate fall back to zero on screen once the counters stop.
-            ui.ctx().request_repaint_after(traffic::RateMeter::FRESH);
-        }
-        ui.label(
-            RichText::new(t!(
-                "traffic-counters",
-                bytes_in = human_bytes(c.bytes_in as f64),
-                msgs_in = crate::ui::explain::pieces(s.info.kind, c.msgs_in),
-                rate_in = human_bytes(rin),
-                bytes_out = human_bytes(c.bytes_out as f64),
-                msgs_out = crate::ui::explain::pieces(s.info.kind, c.msgs_out),
-                rate_out = human_bytes(rout)
-            ))
-            .small(),
-        );
-    }
     unread(ui, s, actions);
     // Datagrams that never reached a row: the kernel dropped them, the buffer full.
     if let Some(n) = s
@@ -243,6 +242,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         return;
     }
     let mut toggle = None;
+    let mut go = None;
     let cols = columns(ui);
     let show_hex = s.show_hex;
     // Looked up once, not per row.
@@ -279,7 +279,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 } else {
                     &dir_out
                 };
-                let peer = r.peer.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
+                let peer = who(r);
                 let text = if r.len == 0 && r.direction == Direction::In {
                     // The peer closed, or this side shut its reading: the end either way
                     // (on a stream).
@@ -298,16 +298,21 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 // Plaintext a TLS session carried (the wire had it encrypted).
                 let tls = if r.tls { " TLS" } else { "" };
                 let mut line = if show_hex {
-                    format!("{} {dir}{tls} {:>6}{lost}{peer}  {text}", when(r.at), r.len)
+                    format!(
+                        "{} {dir}{tls} {:>6} B{lost}{peer}  {text}",
+                        when(r.at),
+                        r.len
+                    )
                 } else {
                     format!(
-                        "{} {dir}{tls} {:>6}{lost}{peer}  {text}  | {}",
+                        "{} {dir}{tls} {:>6} B{lost}{peer}  {text}  | {}",
                         when(r.at),
                         r.len,
                         hex(&r.data, 32)
                     )
                 };
                 cut(&mut line, cols);
+                drawable(ui, &mut line);
                 // The row whose hex dump is open is highlighted (and says so to a screen
                 // reader), so the dump above is seen to belong to it.
                 let open = s.expanded == Some(s.traffic.seq_of(i));
@@ -338,11 +343,70 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     if ui.button(&copy_python).clicked() {
                         ui.ctx().copy_text(traffic::copy_as_python(r));
                     }
+                    if let Some(v) = &r.via {
+                        if ui
+                            .button(t!("traffic-go-to-connection", name = v.name.as_ref()))
+                            .clicked()
+                        {
+                            go = Some(v.id);
+                        }
+                    }
                 });
             }
         });
     if let Some(seq) = toggle {
         actions.push(Action::ToggleRow { id, seq });
+    }
+    if let Some(id) = go {
+        actions.push(Action::Select { id });
+    }
+}
+
+/// The socket's counters as the kernel keeps them; a listener's (always nothing: it moves
+/// no bytes) give way to what its connections' rows here add up to.
+fn counters(ui: &mut egui::Ui, s: &SockView, gathering: bool) {
+    if gathering {
+        let t = s.traffic.totals;
+        ui.label(
+            RichText::new(t!(
+                "traffic-gathered-counters",
+                bytes_in = human_bytes(t.bytes_in as f64),
+                bytes_out = human_bytes(t.bytes_out as f64)
+            ))
+            .small(),
+        );
+        return;
+    }
+    let Some(c) = s.snapshot.as_ref().map(|x| x.counters) else {
+        return;
+    };
+    let (rin, rout) = s.rate.current(std::time::Instant::now());
+    if rin > 0.0 || rout > 0.0 {
+        // Let the rate fall back to zero on screen once the counters stop.
+        ui.ctx().request_repaint_after(traffic::RateMeter::FRESH);
+    }
+    ui.label(
+        RichText::new(t!(
+            "traffic-counters",
+            bytes_in = human_bytes(c.bytes_in as f64),
+            msgs_in = crate::ui::explain::pieces(s.info.kind, c.msgs_in),
+            rate_in = human_bytes(rin),
+            bytes_out = human_bytes(c.bytes_out as f64),
+            msgs_out = crate::ui::explain::pieces(s.info.kind, c.msgs_out),
+            rate_out = human_bytes(rout)
+        ))
+        .small(),
+    );
+}
+
+/// Who a row was from or to, when its socket has more than one other end: a datagram's
+/// sender or destination, and on a listener the connection it came through.
+fn who(r: &traffic::TrafficRow) -> String {
+    match (&r.via, &r.peer) {
+        (Some(v), Some(p)) => format!(" [{} {p}]", v.name),
+        (Some(v), None) => format!(" [{}]", v.name),
+        (None, Some(p)) => format!(" {p}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -355,6 +419,32 @@ fn columns(ui: &egui::Ui) -> usize {
     let glyph = ui.ctx().fonts_mut(|f| f.glyph_width(&font, '0'));
     let glyph = if glyph > 0.0 { glyph } else { 0.5 * font.size };
     (ui.available_width() / glyph.max(1.0)).ceil() as usize + 1
+}
+
+/// Writes the characters no installed font can draw as escapes (`\u0285`), not as empty
+/// boxes: random bytes read as UTF-8 make letters of scripts the fonts may not have, and a
+/// box says nothing of which character it was.
+fn drawable(ui: &egui::Ui, line: &mut String) {
+    if line.is_ascii() {
+        return;
+    }
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    if ui.ctx().fonts_mut(|f| f.has_glyphs(&font, line)) {
+        return;
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    ui.ctx().fonts_mut(|f| {
+        for c in line.chars() {
+            if c.is_ascii() || f.has_glyph(&font, c) {
+                out.push(c);
+            } else if let Ok(u) = u16::try_from(u32::from(c)) {
+                out.push_str(&format!("\\u{u:04x}"));
+            } else {
+                out.push_str(&format!("\\U{:08x}", u32::from(c)));
+            }
+        }
+    });
+    *line = out;
 }
 
 /// Cuts `line` after `cols` characters.
@@ -392,10 +482,12 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                 }
                 let more = if data.len() > RUN_TEXT { " ..." } else { "" };
                 data.truncate(RUN_TEXT);
-                let at = s
-                    .visible_row(a)
-                    .and_then(|i| s.traffic.get(i))
-                    .map_or(SystemTime::UNIX_EPOCH, |r| r.at);
+                let first = s.visible_row(a).and_then(|i| s.traffic.get(i));
+                let at = first.map_or(SystemTime::UNIX_EPOCH, |r| r.at);
+                let via = first
+                    .filter(|r| r.via.is_some())
+                    .map(who)
+                    .unwrap_or_default();
                 let d = if dir == Direction::In {
                     &dir_in
                 } else {
@@ -407,11 +499,12 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                     format!("{}{more}", traffic::visible_text(&data, enc))
                 };
                 let mut line = format!(
-                    "{} {d} {} {shown}",
+                    "{} {d}{via} {} {shown}",
                     when(at),
                     t!("traffic-run", n = b - a + 1, bytes = bytes),
                 );
                 cut(&mut line, cols);
+                drawable(ui, &mut line);
                 ui.add(egui::Label::new(RichText::new(line).monospace()).truncate());
             }
         });
@@ -470,7 +563,7 @@ fn unread(ui: &mut egui::Ui, s: &SockView, actions: &mut Vec<Action>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{columns, cut};
+    use super::{columns, cut, drawable};
 
     #[test]
     fn a_row_is_cut_just_past_what_the_view_can_show() {
@@ -506,6 +599,23 @@ mod tests {
             // Nothing draws it: the font atlas updates are let go.
             out.textures_delta.clear();
         }
+    }
+
+    /// A character the fonts cannot draw is written as its escape, never as a box (nor a
+    /// test's panic); the rest of the row is left as it was.
+    #[test]
+    fn characters_no_font_draws_are_escaped() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut line = "in 5 B  ab\\x00 é ʅ".to_string();
+            drawable(ui, &mut line);
+            // egui's own fonts have é and not IPA's ʅ.
+            assert_eq!(line, "in 5 B  ab\\x00 é \\u0285");
+            let mut plain = "in 5 B  ab".to_string();
+            drawable(ui, &mut plain);
+            assert_eq!(plain, "in 5 B  ab");
+        });
+        out.textures_delta.clear();
     }
 
     #[test]

@@ -296,6 +296,7 @@ impl UiState {
                 }
             }
             Event::Data { id, chunk } => {
+                let mut gathered = None;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     // The chunk's bytes move into the log (its budget permit is let go).
                     let crate::engine::Chunk {
@@ -319,7 +320,7 @@ impl UiState {
                         cut,
                     };
                     self.story.bytes(id, direction, moved, row);
-                    s.traffic.push(TrafficRow {
+                    let row = TrafficRow {
                         at,
                         direction,
                         len,
@@ -327,7 +328,29 @@ impl UiState {
                         peer,
                         cut,
                         tls,
-                    });
+                        via: None,
+                    };
+                    // A listener's view gathers what its connections move, each row
+                    // naming its client (the bytes are shared, not copied).
+                    if let Some(p) = s.info.parent {
+                        gathered = Some((
+                            p,
+                            TrafficRow {
+                                peer: s.last_peer.clone(),
+                                via: Some(crate::ui::traffic::Via {
+                                    id,
+                                    name: s.info.name.as_str().into(),
+                                }),
+                                ..row.clone()
+                            },
+                        ));
+                    }
+                    s.traffic.push(row);
+                }
+                if let Some((p, row)) = gathered {
+                    if let Some(l) = self.sockets.get_mut(&p) {
+                        l.traffic.push(row);
+                    }
                 }
             }
             Event::Skipped {

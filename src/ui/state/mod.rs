@@ -630,6 +630,7 @@ mod tests {
             peer: None,
             cut: 0,
             tls: false,
+            via: None,
         };
         // A log that holds two rows at most.
         let s = st.sockets.get_mut(&id).unwrap();
