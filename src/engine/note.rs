@@ -37,6 +37,13 @@ pub enum Note {
         pattern: String,
         count: u64,
     },
+    /// A chunk matched none of the rules responder's rules, so nothing answered it:
+    /// `len` bytes, the first of them in `head`; the `count`th such on its connection.
+    NoRuleMatched {
+        len: usize,
+        head: Vec<u8>,
+        count: u64,
+    },
     /// A listener stopped accepting for a while: something ran short.
     AcceptPaused { short: Shortage, sockets: usize },
     /// It accepts again, after this many tries found the shortage still there.
@@ -138,6 +145,12 @@ impl fmt::Display for Note {
                 pattern,
                 count,
             } => write!(f, "rule {rule} ({kind} {pattern:?}) fired, time {count}"),
+            Note::NoRuleMatched { len, head, count } => write!(
+                f,
+                "no rule matched the {len} bytes received ({}{}), so nothing was sent back (time {count} on this connection); rules are matched against each chunk one recv() returns",
+                crate::pyfmt::bytes_repr(head),
+                if *len > head.len() { "..." } else { "" }
+            ),
             Note::AcceptPaused { short, sockets } => match short {
                 Shortage::ProcessFiles { limit } => write!(
                     f,

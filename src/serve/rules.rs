@@ -220,14 +220,15 @@ fn matches(c: &Compiled, data: &[u8]) -> Option<Vec<Vec<u8>>> {
 
 impl MakeResponder for Rules {
     fn make(&self) -> Box<dyn Responder> {
-        Box::new(RulesConn(self.clone()))
+        Box::new(RulesConn(self.clone(), 0))
     }
     fn describe(&self) -> String {
         format!("rules ({})", self.0.len())
     }
 }
 
-struct RulesConn(Rules);
+/// A connection's rules: the set, and how many of its chunks matched none.
+struct RulesConn(Rules, u64);
 
 impl Responder for RulesConn {
     fn on_open(&mut self, _ctx: &Ctx) -> Vec<Out> {
@@ -279,9 +280,20 @@ impl Responder for RulesConn {
             }
             return outs;
         }
-        Vec::new()
+        // Said, or a device's request that got no answer looks like a reply lost.
+        self.1 += 1;
+        vec![Out::Note {
+            note: Note::NoRuleMatched {
+                len: data.len(),
+                head: data[..data.len().min(NO_MATCH_HEAD)].to_vec(),
+                count: self.1,
+            },
+        }]
     }
 }
+
+/// Bytes of an unmatched chunk its note carries (enough to recognise a request).
+const NO_MATCH_HEAD: usize = 32;
 
 #[cfg(test)]
 mod tests {
@@ -351,7 +363,38 @@ mod tests {
             reply(r.on_data(b"a{b", &ctx())).unwrap(),
             b"brace { and a{b"
         );
-        assert!(r.on_data(b"nothing", &ctx()).is_empty());
+        // Nothing answers a chunk no rule matches, and that is said, counted per
+        // connection, with the chunk's first bytes.
+        assert_eq!(
+            r.on_data(b"nothing", &ctx()),
+            vec![Out::Note {
+                note: Note::NoRuleMatched {
+                    len: 7,
+                    head: b"nothing".to_vec(),
+                    count: 1
+                }
+            }]
+        );
+        let long = [b'x'; 100];
+        assert_eq!(
+            r.on_data(&long, &ctx()),
+            vec![Out::Note {
+                note: Note::NoRuleMatched {
+                    len: 100,
+                    head: vec![b'x'; 32],
+                    count: 2
+                }
+            }]
+        );
+        assert_eq!(
+            Note::NoRuleMatched {
+                len: 100,
+                head: b"ab".to_vec(),
+                count: 2
+            }
+            .to_string(),
+            "no rule matched the 100 bytes received (b'ab'...), so nothing was sent back (time 2 on this connection); rules are matched against each chunk one recv() returns"
+        );
         // Mistakes are named with their rule.
         let e = Rules::new(vec![Rule {
             kind: MatchKind::Regex,

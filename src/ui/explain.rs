@@ -217,6 +217,16 @@ pub fn note(note: &Note) -> String {
             pattern = format!("{pattern:?}"),
             count = count.to_string()
         ),
+        Note::NoRuleMatched { len, head, count } => t!(
+            "note-no-rule-matched",
+            len = len.to_string(),
+            head = format!(
+                "{}{}",
+                crate::pyfmt::bytes_repr(head),
+                if *len > head.len() { "..." } else { "" }
+            ),
+            count = count.to_string()
+        ),
         Note::AcceptPaused { short, sockets } => {
             let sockets = sockets.to_string();
             match short {

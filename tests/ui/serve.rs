@@ -243,6 +243,20 @@ fn a_regex_rule_answers_with_its_capture() {
             })
         })
     });
+    // The listener's page, where the server is watched, shows its connections' reports.
+    step_until_drawn(&mut h, "the rule's report on the listener's page", |h| {
+        h.query_by_label_contains("the latest report of its connection conn1: rule 1 (")
+            .is_some()
+    });
+    // A request no rule matches gets no answer: said, with its bytes, not left to look
+    // like a reply lost.
+    c.write_all(b"HELLO\r\n").unwrap();
+    step_until_drawn(&mut h, "no rule matched, said", |h| {
+        h.query_by_label_contains(
+            "the latest report of its connection conn1: no rule matched the 7 bytes received, b'HELLO\\r\\n', so nothing was sent back (time 1 on this connection)",
+        )
+        .is_some()
+    });
     assert!(h
         .state()
         .state

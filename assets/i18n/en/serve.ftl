@@ -117,3 +117,5 @@ serve-kind-regex = regex
 note-no-limit = unlimited
 # A closed connection followed for $secs whose state was never read.
 note-still-followed = still in the kernel's table after { $secs } s; no longer followed
+note-no-rule-matched = no rule matched the { $len } bytes received, { $head }, so nothing was sent back (time { $count } on this connection). Rules are matched against each chunk one recv() returns: a message that arrives in two pieces is matched as two.
+serve-clients-last-report = the latest report of its connection { $name }: { $note }

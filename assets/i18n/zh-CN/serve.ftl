@@ -117,3 +117,5 @@ serve-kind-regex = 正则
 note-no-limit = 无限制
 # 跟踪了 $secs 秒、但从未读到状态的已关闭连接。
 note-still-followed = { $secs } 秒后仍在内核的表中；不再跟踪
+note-no-rule-matched = 没有规则匹配收到的 { $len } 字节 { $head }，所以没有回复（这个连接第 { $count } 次）。规则按每次 recv() 返回的数据块匹配：一条消息若分两次到达，两半各自匹配。
+serve-clients-last-report = 它的连接 { $name } 最新的报告：{ $note }

@@ -129,6 +129,17 @@ pub fn show(
                 RichText::new(t!("serve-last-report", note = note, n = s.notes.len())).small(),
             );
         }
+        if let Some((name, note)) = &s.clients_note {
+            let note = crate::ui::explain::note(note);
+            ui.label(
+                RichText::new(t!(
+                    "serve-clients-last-report",
+                    name = name.as_str(),
+                    note = note
+                ))
+                .small(),
+            );
+        }
     });
 }
 

@@ -116,6 +116,7 @@ impl UiState {
                         paused: None,
                         runs: None,
                         notes: Default::default(),
+                        clients_note: None,
                         job: None,
                         status: None,
                         export_status: None,
@@ -446,6 +447,16 @@ impl UiState {
                     self.remark(id, format!("# {said}"));
                     for c in self.consoles.iter_mut().filter(|c| c.made(id)) {
                         c.say(&said);
+                    }
+                }
+                let parent = self
+                    .sockets
+                    .get(&id)
+                    .and_then(|s| Some((s.info.parent?, s.info.name.clone())));
+                // The listener's page shows the latest of its connections' reports.
+                if let Some((p, name)) = parent {
+                    if let Some(l) = self.sockets.get_mut(&p) {
+                        l.clients_note = Some((name, note.clone()));
                     }
                 }
                 if let Some(s) = self.sockets.get_mut(&id) {

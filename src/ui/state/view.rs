@@ -136,6 +136,9 @@ pub struct SockView {
     pub export_status: Option<String>,
     /// What its responder reported (a check passed, a rule fired), newest last.
     pub notes: std::collections::VecDeque<crate::engine::note::Note>,
+    /// On a listener, the latest report of one of its connections (by that one's name):
+    /// a rule fired or matched nothing, shown where the server is watched.
+    pub clients_note: Option<(String, crate::engine::note::Note)>,
     /// The connection's life in the kernel after close (TCP), as last reported.
     pub after_close: Option<AfterClose>,
     /// The file File mode sends, as last looked at (off the frame).
