@@ -102,6 +102,8 @@ fn recv_socklab(port: u16, bytes: u64) -> Result<(), String> {
     let held = state
         .sockets
         .values()
+        // A listener's log shares its connections' bytes: counted once, in theirs.
+        .filter(|s| s.traffic.get(0).is_none_or(|r| r.via.is_none()))
         .map(|s| s.traffic.bytes_held())
         .sum::<usize>();
     println!("{{\"counted\": {counted}, \"log_bytes\": {held}}}");

@@ -37,8 +37,26 @@ impl Bytes {
     pub fn held(&self) -> usize {
         match &self.repr {
             Repr::Owned(v) => v.capacity(),
+            // A buffer shared whole (see `share`) keeps its capacity allocated.
+            Repr::Shared { batch, range } if range.start == 0 && range.end == batch.len() => {
+                batch.capacity()
+            }
             Repr::Shared { range, .. } => range.len(),
         }
+    }
+
+    /// Another handle on the same bytes, not a copy: a buffer of its own becomes shared
+    /// (moved behind a count, not copied) first.
+    pub fn share(&mut self) -> Bytes {
+        if let Repr::Owned(v) = &mut self.repr {
+            let v = std::mem::take(v);
+            let range = 0..v.len();
+            self.repr = Repr::Shared {
+                batch: Arc::new(v),
+                range,
+            };
+        }
+        self.clone()
     }
 
     pub fn into_vec(self) -> Vec<u8> {
@@ -176,5 +194,22 @@ mod tests {
         assert_eq!(b.held(), 100);
         assert_eq!(b, b"xyz");
         assert!(Bytes::batch(std::iter::empty()).is_empty());
+    }
+
+    /// A buffer shared is the same memory for both handles, still counted whole.
+    #[test]
+    fn sharing_moves_a_buffer_without_copying_it() {
+        let mut v = Vec::with_capacity(100);
+        v.extend_from_slice(b"xyz");
+        let at = v.as_ptr();
+        let mut b = Bytes::from(v);
+        let other = b.share();
+        assert_eq!(b.as_ptr(), at);
+        assert_eq!(other.as_ptr(), at);
+        assert_eq!((b.held(), other.held()), (100, 100));
+        assert_eq!(other, b"xyz");
+        // A piece of a batch stays counted as its piece.
+        let mut piece = Bytes::batch([&b"ab"[..], b"c"].into_iter()).remove(0);
+        assert_eq!(piece.share().held(), 2);
     }
 }

@@ -1,9 +1,11 @@
 //! Payloads: exactly the bytes a person means to send, from text with Python's escapes in a
 //! chosen encoding, or from hex; and the way back, for showing and copying bytes.
 
+pub mod check;
 pub mod hex;
 pub mod text;
 
+pub use check::Checksum;
 pub use hex::{parse_hex, render_hex};
 pub use text::{parse_text, render_text, Encoding, LineEnding};
 
@@ -39,20 +41,27 @@ pub enum Mode {
     File,
 }
 
-/// The bytes an editor's content stands for.
+/// The bytes an editor's content stands for: a text's line ending after it, and the
+/// check value (if any) after everything, computed over all before it.
 pub fn bytes_of(
     mode: Mode,
     input: &str,
     encoding: Encoding,
     ending: LineEnding,
+    check: Checksum,
 ) -> Result<Vec<u8>, PayloadError> {
     match mode {
         Mode::Text => {
             let mut b = parse_text(input, encoding)?;
             b.extend_from_slice(ending.bytes(encoding));
+            check.append(&mut b);
             Ok(b)
         }
-        Mode::Hex => parse_hex(input),
+        Mode::Hex => {
+            let mut b = parse_hex(input)?;
+            check.append(&mut b);
+            Ok(b)
+        }
         Mode::File => Err(PayloadError {
             pos: 0,
             message: crate::t!("payload-file-mode"),

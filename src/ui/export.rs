@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use std::sync::atomic::Ordering;
 
 use super::files::{FileError, Replace};
-use super::traffic::{TrafficLog, TrafficRow};
+use super::traffic::{Names, TrafficLog, TrafficRow};
 use super::writes::Progress;
 use crate::engine::Direction;
 use crate::payload::Encoding;
@@ -86,25 +86,32 @@ pub enum CsvFlavour {
 
 /// The log as CSV (RFC 4180): time, seconds since the first row, direction, length, peer,
 /// text in the view's encoding with control characters made visible, and exact hex.
+/// A listener's log (its connections' rows, see `TrafficRow::via`) has one more column,
+/// last: the connection each row came through, by the name it has now.
 pub fn export_csv(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
     (enc, flavour): (Encoding, CsvFlavour),
+    names: &Names,
     progress: &Progress,
 ) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
-    const HEADER: &[u8] = b"time,seconds,direction,length,peer,text,hex\r\n";
-    const WITH_BOM: &[u8] = b"\xef\xbb\xbftime,seconds,direction,length,peer,text,hex\r\n";
-    let header = match flavour {
-        CsvFlavour::Plain => HEADER,
-        CsvFlavour::Bom => WITH_BOM,
-    };
+    let gathered = log.iter().any(|r| r.via.is_some());
+    let mut header = Vec::new();
+    if flavour == CsvFlavour::Bom {
+        header.extend_from_slice(b"\xef\xbb\xbf");
+    }
+    header.extend_from_slice(b"time,seconds,direction,length,peer,text,hex");
+    if gathered {
+        header.extend_from_slice(b",connection");
+    }
+    header.extend_from_slice(b"\r\n");
     let each = |w: &mut dyn Write, r: &TrafficRow| {
         let f = Fields::of(r, first, enc);
         write!(
             w,
-            "{},{:.6},{},{},{},{},{}\r\n",
+            "{},{:.6},{},{},{},{},{}",
             f.time,
             f.seconds,
             f.direction,
@@ -113,6 +120,11 @@ pub fn export_csv(
             csv_field(&f.text),
             f.hex
         )?;
+        if gathered {
+            let via = r.via.as_ref().map_or("", |v| v.named(names));
+            write!(w, ",{}", csv_field(via))?;
+        }
+        w.write_all(b"\r\n")?;
         Ok(r.len as u64)
     };
     write_rows(
@@ -121,24 +133,26 @@ pub fn export_csv(
         Phrase::Csv,
         log,
         progress,
-        header,
+        &header,
         |_| true,
         each,
     )
 }
 
 /// The log as JSON lines: one object per row, `hex` exact, `text` for reading.
+/// A listener's rows also name their connection (`connection`).
 pub fn export_jsonl(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
     enc: Encoding,
+    names: &Names,
     progress: &Progress,
 ) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
     let each = |w: &mut dyn Write, r: &TrafficRow| {
         let f = Fields::of(r, first, enc);
-        let obj = serde_json::json!({
+        let mut obj = serde_json::json!({
             "time": f.time,
             "seconds": (f.seconds * 1e6).round() / 1e6,
             "direction": f.direction,
@@ -148,6 +162,9 @@ pub fn export_jsonl(
             "text": f.text,
             "hex": f.hex,
         });
+        if let Some(v) = &r.via {
+            obj["connection"] = v.named(names).into();
+        }
         serde_json::to_writer(&mut *w, &obj).map_err(io::Error::other)?;
         w.write_all(b"\n")?;
         Ok(r.len as u64)
@@ -248,6 +265,66 @@ mod tests {
         }
     }
 
+    /// A listener's log names each row's connection, by its name now (a connection
+    /// renamed since, as the console's `conn` is when another takes the name, is not
+    /// mistaken for the newer one).
+    #[test]
+    fn a_listeners_export_names_each_rows_connection() {
+        use crate::engine::SocketId;
+        use crate::ui::traffic::Via;
+        let via = |id, name: &str| {
+            Some(std::sync::Arc::new(Via {
+                id: SocketId(id),
+                name: name.into(),
+            }))
+        };
+        let mut log = TrafficLog::default();
+        for (id, data) in [(3, &b"one"[..]), (4, b"two")] {
+            log.push(TrafficRow {
+                via: via(id, "conn"),
+                ..row(Direction::In, data, 100)
+            });
+        }
+        let names: Names = [(SocketId(3), "conn (1)".to_string())].into();
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("l.csv");
+        export_csv(
+            &csv,
+            Replace::No,
+            &log,
+            (Encoding::Utf8, CsvFlavour::Plain),
+            &names,
+            &Progress::default(),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "time,seconds,direction,length,peer,text,hex,connection"
+        );
+        assert!(lines[1].ends_with(",one,6f6e65,conn (1)"), "{}", lines[1]);
+        // One no longer listed keeps the name it had.
+        assert!(lines[2].ends_with(",two,74776f,conn"), "{}", lines[2]);
+        let jl = dir.path().join("l.jsonl");
+        export_jsonl(
+            &jl,
+            Replace::No,
+            &log,
+            Encoding::Utf8,
+            &names,
+            &Progress::default(),
+        )
+        .unwrap();
+        let rows: Vec<serde_json::Value> = std::fs::read_to_string(&jl)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows[0]["connection"], "conn (1)");
+        assert_eq!(rows[1]["connection"], "conn");
+    }
+
     #[test]
     fn csv_and_json_lines_hold_every_row_exactly() {
         let mut log = TrafficLog::default();
@@ -260,6 +337,7 @@ mod tests {
             Replace::No,
             &log,
             (Encoding::Utf8, CsvFlavour::Plain),
+            &Names::new(),
             &Progress::default(),
         )
         .unwrap();
@@ -279,6 +357,7 @@ mod tests {
             Replace::No,
             &log,
             (Encoding::Utf8, CsvFlavour::Bom),
+            &Names::new(),
             &Progress::default(),
         )
         .unwrap();
@@ -286,8 +365,18 @@ mod tests {
         assert_eq!(&with[..3], b"\xef\xbb\xbf");
         assert_eq!(&with[3..], text.as_bytes());
 
+        // A socket's own log has no connection column, nor key.
+        assert!(!text.contains("connection"));
         let jl = dir.path().join("t.jsonl");
-        export_jsonl(&jl, Replace::No, &log, Encoding::Utf8, &Progress::default()).unwrap();
+        export_jsonl(
+            &jl,
+            Replace::No,
+            &log,
+            Encoding::Utf8,
+            &Names::new(),
+            &Progress::default(),
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&jl).unwrap();
         let rows: Vec<serde_json::Value> = text
             .lines()

@@ -29,12 +29,20 @@ pub struct SavedPayload {
     pub mode: Mode,
     pub encoding: Encoding,
     pub ending: LineEnding,
+    /// The check value appended (older files have none).
+    pub check: crate::payload::Checksum,
 }
 
 impl SavedPayload {
     /// The exact bytes (for Text and Hex), or why there are none.
     pub fn bytes(&self) -> Result<Vec<u8>, crate::payload::PayloadError> {
-        crate::payload::bytes_of(self.mode, &self.payload, self.encoding, self.ending)
+        crate::payload::bytes_of(
+            self.mode,
+            &self.payload,
+            self.encoding,
+            self.ending,
+            self.check,
+        )
     }
 
     /// One line for lists: the name, or the start of the payload.

@@ -31,15 +31,25 @@ pub struct TrafficRow {
     pub tls: bool,
     /// On a listener's log, the connection it accepted that moved these bytes (a listener
     /// moves none itself: its view gathers its connections').
-    pub via: Option<Via>,
+    pub via: Option<Arc<Via>>,
 }
 
-/// The connection a listener's row came through.
+/// A listener's connections still listed, by their names now.
+pub type Names = std::collections::BTreeMap<crate::engine::SocketId, String>;
+
+impl Via {
+    /// Its name now if it is still listed, else the one it had.
+    pub fn named<'a>(&'a self, names: &'a Names) -> &'a str {
+        names.get(&self.id).unwrap_or(&self.name)
+    }
+}
+
+/// The connection a listener's row came through (one per connection, shared by its rows).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Via {
     pub id: crate::engine::SocketId,
-    /// Its name when the row came.
-    pub name: Arc<str>,
+    /// Its name when its first row came (the view says its name now while it is listed).
+    pub name: String,
 }
 
 /// Cloned (for an export running off the frame) by sharing its rows, not copying them: a
@@ -466,10 +476,10 @@ mod tests {
     #[test]
     fn runs_join_a_connections_rows_only() {
         let via = |id: u64, name: &str| {
-            Some(Via {
+            Some(Arc::new(Via {
                 id: crate::engine::SocketId(id),
                 name: name.into(),
-            })
+            }))
         };
         let mut log = TrafficLog::default();
         for (id, name) in [(1, "c1"), (1, "c1"), (2, "c2"), (1, "c1")] {

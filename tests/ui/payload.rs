@@ -62,6 +62,40 @@ fn hex_mode_previews_and_refuses_bad_digits() {
     assert!(disabled(&h, "encoding") && disabled(&h, "line ending"));
 }
 
+/// A device's check value is appended to the exact bytes, previewed, and sent: a Modbus
+/// RTU request as its manual prints it (CRC C5 CD, low byte first).
+#[test]
+fn a_check_value_is_appended_previewed_and_sent() {
+    let mut h = harness();
+    new_tcp(&mut h);
+    let mut conn = connect_to_peer(&mut h);
+    click(&mut h, "Hex");
+    replace_text(&mut h, "payload", "01 03 00 00 00 0a");
+    pick_in(&mut h, "check value", "CRC-16/MODBUS");
+    assert!(
+        h.query_by_label("8 bytes: 01 03 00 00 00 0a c5 cd")
+            .is_some(),
+        "the CRC in the preview"
+    );
+    click(&mut h, "sendall");
+    let mut got = [0u8; 8];
+    conn.read_exact(&mut got).unwrap();
+    assert_eq!(got, [1, 3, 0, 0, 0, 0x0a, 0xc5, 0xcd]);
+    // In text mode it covers the line ending too.
+    click(&mut h, "Text");
+    replace_text(&mut h, "payload", "123456789");
+    pick_in(&mut h, "check value", "CRC-32");
+    assert!(h
+        .query_by_label("13 bytes: 31 32 33 34 35 36 37 38 39 cb f4 39 26")
+        .is_some());
+    pick_in(&mut h, "line ending", "LF");
+    assert!(
+        h.query_by_label_contains("14 bytes: 31 32 33 34 35 36 37 38 39 0a ")
+            .is_some(),
+        "the check value after the ending"
+    );
+}
+
 #[test]
 fn text_mode_sends_exactly_the_escaped_bytes() {
     let mut h = harness();

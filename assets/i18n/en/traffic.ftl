@@ -82,6 +82,6 @@ traffic-copy-python = Copy as Python bytes
 
 # A datagram's bytes past the recv's buffer, dropped by the kernel.
 traffic-cut = (+{ $n } B cut off)
-traffic-listener-gathers = A listening socket sends and receives nothing itself. Below is what each connection it accepted (a new socket accept() returned) sent and received, in time order, the connection and its client's address in brackets; right-click a row to go to that connection.
+traffic-listener-gathers = A listening socket sends and receives nothing itself. Below is what each connection it accepted (a new socket accept() returned) sent and received, in the order it came, the connection and its client's address in brackets; right-click a row to go to that connection.
 traffic-go-to-connection = Go to connection { $name }
 traffic-gathered-counters = its connections together: in { $bytes_in } | out { $bytes_out }

@@ -92,6 +92,7 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
     if matches!(s.form.mode, Mode::Text | Mode::Hex) {
         let text = s.form.mode == Mode::Text;
         ui.add_enabled_ui(text, |ui| encoding_rows(ui, s));
+        check_row(ui, s);
     }
     if s.form.mode == Mode::File {
         ui.horizontal(|ui| {
@@ -537,6 +538,43 @@ fn encoding_rows(ui: &mut egui::Ui, s: &mut SockView) {
             .labelled_by(l.id)
             .on_disabled_hover_text(t!("send-hex-as-typed"));
     });
+}
+
+/// The check value appended (a device's CRC or sum), for text and hex alike.
+fn check_row(ui: &mut egui::Ui, s: &mut SockView) {
+    use crate::payload::Checksum;
+    let word = |c: Checksum| match c {
+        Checksum::None => t!("send-line-ending-none"),
+        c => c.name().to_string(),
+    };
+    ui.horizontal(|ui| {
+        let l = ui.label(t!("send-check"));
+        egui::ComboBox::from_id_salt("check value")
+            .selected_text(word(s.form.check))
+            .show_ui(ui, |ui| {
+                for c in Checksum::ALL {
+                    ui.selectable_value(&mut s.form.check, c, word(c))
+                        .on_hover_text(check_tip(c));
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text(t!("send-check-tip"));
+    });
+}
+
+/// How a check value is computed and sent, for its menu entry.
+fn check_tip(c: crate::payload::Checksum) -> String {
+    use crate::payload::Checksum;
+    match c {
+        Checksum::None => t!("send-check-none-tip"),
+        Checksum::Sum8 => t!("send-check-sum8-tip"),
+        Checksum::Xor8 => t!("send-check-xor8-tip"),
+        Checksum::Crc16Modbus => t!("send-check-modbus-tip"),
+        Checksum::Crc16CcittFalse => t!("send-check-ccitt-tip"),
+        Checksum::Crc16Xmodem => t!("send-check-xmodem-tip"),
+        Checksum::Crc32 => t!("send-check-crc32-tip"),
+    }
 }
 
 /// A line ending as the menu says it: LF, CR and CRLF are names; "none" is a word.

@@ -36,10 +36,14 @@ pub struct ViewOptions<'a> {
     pub cap_mib: usize,
     /// The cap field as typed.
     pub cap_text: &'a mut String,
+    /// A listener's connections still listed, by their names now (rows keep the name a
+    /// connection had when they came, for one removed since).
+    pub names: &'a traffic::Names,
 }
 
 pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions: &mut Vec<Action>) {
     let id = s.info.id;
+    let names = opts.names;
     let absolute = opts.absolute;
     let opts_zone = opts.zone;
     ui.horizontal_wrapped(|ui| {
@@ -161,7 +165,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     if let Err(e) = s.filter.needle() {
         field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));
     }
-    if s.state() == crate::engine::SockState::Listening {
+    if gathering {
         // What a learner most often gets wrong: the listening socket carries no bytes.
         ui.label(RichText::new(t!("traffic-listener-gathers")).weak());
     }
@@ -238,7 +242,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         }
     };
     if s.merged {
-        merged(ui, s, row_h, &when);
+        merged(ui, s, row_h, &when, names);
         return;
     }
     let mut toggle = None;
@@ -279,7 +283,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 } else {
                     &dir_out
                 };
-                let peer = who(r);
+                let peer = who(r, names);
                 let text = if r.len == 0 && r.direction == Direction::In {
                     // The peer closed, or this side shut its reading: the end either way
                     // (on a stream).
@@ -343,9 +347,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                     if ui.button(&copy_python).clicked() {
                         ui.ctx().copy_text(traffic::copy_as_python(r));
                     }
-                    if let Some(v) = &r.via {
+                    // A connection still listed (one removed has no page to go to).
+                    if let Some((v, name)) =
+                        r.via.as_ref().and_then(|v| Some((v, names.get(&v.id)?)))
+                    {
                         if ui
-                            .button(t!("traffic-go-to-connection", name = v.name.as_ref()))
+                            .button(t!("traffic-go-to-connection", name = name.as_str()))
                             .clicked()
                         {
                             go = Some(v.id);
@@ -401,10 +408,10 @@ fn counters(ui: &mut egui::Ui, s: &SockView, gathering: bool) {
 
 /// Who a row was from or to, when its socket has more than one other end: a datagram's
 /// sender or destination, and on a listener the connection it came through.
-fn who(r: &traffic::TrafficRow) -> String {
+fn who(r: &traffic::TrafficRow, names: &traffic::Names) -> String {
     match (&r.via, &r.peer) {
-        (Some(v), Some(p)) => format!(" [{} {p}]", v.name),
-        (Some(v), None) => format!(" [{}]", v.name),
+        (Some(v), Some(p)) => format!(" [{} {p}]", v.named(names)),
+        (Some(v), None) => format!(" [{}]", v.named(names)),
         (None, Some(p)) => format!(" {p}"),
         (None, None) => String::new(),
     }
@@ -455,7 +462,13 @@ fn cut(line: &mut String, cols: usize) {
 }
 
 /// The stream view: consecutive chunks of one direction joined, boundaries dropped.
-fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemTime) -> String) {
+fn merged(
+    ui: &mut egui::Ui,
+    s: &mut SockView,
+    row_h: f32,
+    when: &dyn Fn(SystemTime) -> String,
+    names: &traffic::Names,
+) {
     let enc = s.form.encoding;
     let cols = columns(ui);
     s.merged_runs();
@@ -486,7 +499,7 @@ fn merged(ui: &mut egui::Ui, s: &mut SockView, row_h: f32, when: &dyn Fn(SystemT
                 let at = first.map_or(SystemTime::UNIX_EPOCH, |r| r.at);
                 let via = first
                     .filter(|r| r.via.is_some())
-                    .map(who)
+                    .map(|r| who(r, names))
                     .unwrap_or_default();
                 let d = if dir == Direction::In {
                     &dir_in

@@ -57,6 +57,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 .collect()
         })
         .unwrap_or_default();
+    // A listener's connections by their names now, for the rows its view gathers.
+    let names: crate::ui::traffic::Names = state
+        .sockets
+        .values()
+        .filter(|v| v.info.parent == Some(id))
+        .map(|v| (v.info.id, v.info.name.clone()))
+        .collect();
     let UiState {
         sockets,
         settings,
@@ -162,6 +169,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 },
                 cap_mib: settings.traffic_cap_mib,
                 cap_text: &mut inputs.cap_text,
+                names: &names,
             },
             actions,
         );

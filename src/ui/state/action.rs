@@ -297,7 +297,9 @@ impl UiState {
     /// Sends what the person asked for to the engine, journaling it as Python.
     pub fn dispatch(&mut self, engine: &Engine, action: Action) {
         match action {
-            Action::Select { id } => self.selected = Some(id),
+            // (A row can name a connection removed since.)
+            Action::Select { id } if self.sockets.contains_key(&id) => self.selected = Some(id),
+            Action::Select { .. } => {}
             Action::SetBlocking { id, flag } => {
                 // The call it is (the journal and the diagrams name it setblocking).
                 self.dispatch(
@@ -706,6 +708,13 @@ impl UiState {
     /// goes there; the view goes on).
     fn export(&mut self, id: SocketId, kind: ExportKind, replace: Replace) {
         use crate::ui::export;
+        // A listener's rows name their connections as the list does now.
+        let names: crate::ui::traffic::Names = self
+            .sockets
+            .values()
+            .filter(|v| v.info.parent == Some(id))
+            .map(|v| (v.info.id, v.info.name.clone()))
+            .collect();
         let Some(s) = self.sockets.get_mut(&id) else {
             return;
         };
@@ -733,9 +742,11 @@ impl UiState {
             let r = match kind {
                 ExportKind::Received => export::save_received(&path, replace, &log, progress),
                 ExportKind::Csv => {
-                    export::export_csv(&path, replace, &log, (enc, flavour), progress)
+                    export::export_csv(&path, replace, &log, (enc, flavour), &names, progress)
                 }
-                ExportKind::JsonLines => export::export_jsonl(&path, replace, &log, enc, progress),
+                ExportKind::JsonLines => {
+                    export::export_jsonl(&path, replace, &log, enc, &names, progress)
+                }
             };
             match r {
                 Ok(w) => {

@@ -101,6 +101,7 @@ impl UiState {
                 if let Some(l) = listener {
                     form.encoding = l.form.encoding;
                     form.ending = l.form.ending;
+                    form.check = l.form.check;
                     form.mode = l.form.mode;
                     form.bufsize.clone_from(&l.form.bufsize);
                 }
@@ -117,6 +118,7 @@ impl UiState {
                         runs: None,
                         notes: Default::default(),
                         clients_note: None,
+                        via: None,
                         job: None,
                         status: None,
                         export_status: None,
@@ -321,7 +323,32 @@ impl UiState {
                         cut,
                     };
                     self.story.bytes(id, direction, moved, row);
-                    let row = TrafficRow {
+                    let mut data = data;
+                    // A listener's view gathers what its connections move, each row
+                    // naming its client; the bytes are shared, not copied.
+                    if let Some(p) = s.info.parent {
+                        let name = &s.info.name;
+                        let via = s.via.get_or_insert_with(|| {
+                            std::sync::Arc::new(crate::ui::traffic::Via {
+                                id,
+                                name: name.clone(),
+                            })
+                        });
+                        gathered = Some((
+                            p,
+                            TrafficRow {
+                                at,
+                                direction,
+                                len,
+                                data: data.share(),
+                                peer: s.last_peer.clone(),
+                                cut,
+                                tls,
+                                via: Some(via.clone()),
+                            },
+                        ));
+                    }
+                    s.traffic.push(TrafficRow {
                         at,
                         direction,
                         len,
@@ -330,23 +357,7 @@ impl UiState {
                         cut,
                         tls,
                         via: None,
-                    };
-                    // A listener's view gathers what its connections move, each row
-                    // naming its client (the bytes are shared, not copied).
-                    if let Some(p) = s.info.parent {
-                        gathered = Some((
-                            p,
-                            TrafficRow {
-                                peer: s.last_peer.clone(),
-                                via: Some(crate::ui::traffic::Via {
-                                    id,
-                                    name: s.info.name.as_str().into(),
-                                }),
-                                ..row.clone()
-                            },
-                        ));
-                    }
-                    s.traffic.push(row);
+                    });
                 }
                 if let Some((p, row)) = gathered {
                     if let Some(l) = self.sockets.get_mut(&p) {
@@ -363,8 +374,14 @@ impl UiState {
                 // The stream goes on past the bytes not delivered: the next chunk's offset
                 // counts them.
                 self.story.skip(id, direction, bytes);
+                let mut parent = None;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.traffic.skipped_bytes += bytes;
+                    parent = s.info.parent;
+                }
+                // Its listener's view gathers its rows: these are missing there too.
+                if let Some(l) = parent.and_then(|p| self.sockets.get_mut(&p)) {
+                    l.traffic.skipped_bytes += bytes;
                 }
             }
             // Auto-accept is the window's (a console has none): its connections are the

@@ -21,6 +21,8 @@ pub struct Form {
     pub mode: crate::payload::Mode,
     pub encoding: crate::payload::Encoding,
     pub ending: crate::payload::LineEnding,
+    /// The check value appended after the payload (Text and Hex).
+    pub check: crate::payload::Checksum,
     pub bufsize: String,
     pub timeout: String,
     /// File mode's file.
@@ -213,7 +215,13 @@ impl Default for TlsForm {
 impl Form {
     /// The exact bytes the payload editor stands for, or why there are none.
     pub fn payload_bytes(&self) -> Result<Vec<u8>, crate::payload::PayloadError> {
-        crate::payload::bytes_of(self.mode, &self.payload, self.encoding, self.ending)
+        crate::payload::bytes_of(
+            self.mode,
+            &self.payload,
+            self.encoding,
+            self.ending,
+            self.check,
+        )
     }
 
     /// The editor's content, as the library and history keep it.
@@ -228,6 +236,7 @@ impl Form {
             mode: self.mode,
             encoding: self.encoding,
             ending: self.ending,
+            check: self.check,
         }
     }
 
@@ -236,6 +245,7 @@ impl Form {
         self.mode = p.mode;
         self.encoding = p.encoding;
         self.ending = p.ending;
+        self.check = p.check;
         if p.mode == crate::payload::Mode::File {
             self.file_path = p.payload.clone();
         } else {
@@ -265,6 +275,7 @@ impl Form {
             mode: Default::default(),
             encoding: Default::default(),
             ending: Default::default(),
+            check: Default::default(),
             bufsize: "1024".into(),
             timeout: String::new(),
             file_path: String::new(),

@@ -139,6 +139,8 @@ pub struct SockView {
     /// On a listener, the latest report of one of its connections (by that one's name):
     /// a rule fired or matched nothing, shown where the server is watched.
     pub clients_note: Option<(String, crate::engine::note::Note)>,
+    /// A listener's connection: what its rows in the listener's view point back with.
+    pub via: Option<std::sync::Arc<crate::ui::traffic::Via>>,
     /// The connection's life in the kernel after close (TCP), as last reported.
     pub after_close: Option<AfterClose>,
     /// The file File mode sends, as last looked at (off the frame).
