@@ -653,3 +653,29 @@ fn the_bind_row_follows_the_port_a_retried_connect_took() {
         })
     });
 }
+
+/// On a stream the repeat's call is a choice, drawn as one (radio buttons that say which
+/// is chosen), not as buttons like the sendall beside them.
+#[test]
+fn the_repeats_call_is_a_choice() {
+    use egui_kittest::kittest::NodeT;
+    let mut h = harness();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    let role = |h: &H, l: &str| h.get_by_label(l).accesskit_node().role();
+    let chosen = |h: &H, l: &str| h.get_by_label(l).accesskit_node().toggled();
+    assert_eq!(
+        role(&h, "each with sendall"),
+        egui::accesskit::Role::RadioButton
+    );
+    assert_eq!(
+        chosen(&h, "each with sendall"),
+        Some(egui::accesskit::Toggled::True)
+    );
+    click(&mut h, "each with send");
+    assert!(!selected(&h).form.repeat.all);
+    assert_eq!(
+        chosen(&h, "each with sendall"),
+        Some(egui::accesskit::Toggled::False)
+    );
+}

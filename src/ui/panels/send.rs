@@ -304,9 +304,11 @@ fn repeat(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) {
             60.0,
         );
         if s.info.kind == Kind::Stream {
-            ui.selectable_value(&mut s.form.repeat.all, true, t!("send-each-sendall"))
+            // A choice, drawn as one (selected, it looked like the blue sendall button
+            // beside it, an action).
+            ui.radio_value(&mut s.form.repeat.all, true, t!("send-each-sendall"))
                 .on_hover_text(t!("send-each-sendall-tip"));
-            ui.selectable_value(&mut s.form.repeat.all, false, t!("send-each-send"))
+            ui.radio_value(&mut s.form.repeat.all, false, t!("send-each-send"))
                 .on_hover_text(t!("send-each-send-tip"));
         } else {
             // One datagram per message whichever: the call is the socket's, not a choice.
