@@ -85,3 +85,4 @@ traffic-cut = (+{ $n } B cut off)
 traffic-listener-gathers = A listening socket sends and receives nothing itself. Below is what each connection it accepted (a new socket accept() returned) sent and received, in the order it came, the connection and its client's address in brackets; right-click a row to go to that connection.
 traffic-go-to-connection = Go to connection { $name }
 traffic-gathered-counters = its connections together: in { $bytes_in } | out { $bytes_out }
+traffic-save-and-export-tip = Show saving the received bytes, exporting CSV or JSON lines, and the memory cap.

@@ -59,3 +59,4 @@ traffic-cut = （另有 { $n } B 被截掉）
 traffic-listener-gathers = 监听套接字自己不收发数据。下面是它接受的各个连接（accept() 返回的新套接字）收发的数据，按到达的先后排列，方括号里是哪个连接和它的客户端地址；右键点击某一行可跳转到该连接。
 traffic-go-to-connection = 转到连接 { $name }
 traffic-gathered-counters = 它的各个连接合计：接收 { $bytes_in } | 发送 { $bytes_out }
+traffic-save-and-export-tip = 显示保存接收的字节、导出 CSV / JSON Lines 和内存上限。

@@ -46,6 +46,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let names = opts.names;
     let absolute = opts.absolute;
     let opts_zone = opts.zone;
+    let saving_id = egui::Id::unique(("save and export", id));
+    let mut saving = ui.ctx().data(|d| d.get_temp::<bool>(saving_id).unwrap_or(false));
     ui.horizontal_wrapped(|ui| {
         ui.strong(t!("traffic-heading"));
         let search = labelled_edit(ui, &t!("traffic-search"), &mut s.filter.pattern, 160.0)
@@ -102,10 +104,56 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             .checked_sub(1)
             .and_then(|i| s.traffic.get(i))
             .is_some_and(|r| r.via.is_some());
-    // Saving and the memory cap are seldom needed: folded, so the rows keep the height.
-    egui::CollapsingHeader::new(t!("traffic-save-and-export"))
-        .id_salt(("save and export", id))
-        .show(ui, |ui| {
+    if let Err(e) = s.filter.needle() {
+        field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));
+    }
+    if gathering {
+        // What a learner most often gets wrong: the listening socket carries no bytes.
+        ui.label(RichText::new(t!("traffic-listener-gathers")).weak());
+    }
+    let total = s.traffic.len();
+    let shown = s.visible_count();
+    let enc = s.form.encoding;
+    // The first row ever, not the first held: with the cap evicting, times would shift
+    // (and every visible row be laid out again) each frame.
+    let first = s.traffic.origin();
+    // The rows' count and the socket's counters share a line: the rows keep the height.
+    ui.horizontal_wrapped(|ui| {
+        if shown == total {
+            ui.label(t!("traffic-rows", n = total));
+        } else if s.paused.is_some() {
+            ui.label(t!("traffic-paused-shown", shown = shown, total = total));
+        } else {
+            ui.label(t!("traffic-match", shown = shown, total = total));
+        }
+        if s.traffic.evicted_rows > 0 {
+            ui.label(
+                RichText::new(t!(
+                    "traffic-evicted",
+                    n = s.traffic.evicted_rows,
+                    size = human_bytes(s.traffic.evicted_bytes as f64)
+                ))
+                .italics(),
+            );
+        }
+        if s.traffic.skipped_bytes > 0 {
+            ui.label(
+                RichText::new(t!(
+                    "traffic-skipped",
+                    size = human_bytes(s.traffic.skipped_bytes as f64)
+                ))
+                .italics(),
+            );
+        }
+        counters(ui, s, gathering);
+        // Saving and the memory cap are seldom needed: a switch at the end of this short
+        // line unfolds them, so the rows keep the height a line of its own would take.
+        ui.toggle_value(&mut saving, t!("traffic-save-and-export"))
+            .on_hover_text(t!("traffic-save-and-export-tip"));
+    });
+    ui.ctx().data_mut(|d| d.insert_temp(saving_id, saving));
+    if saving {
+        ui.group(|ui| {
             ui.horizontal_wrapped(|ui| {
                 labelled_edit(ui, &t!("traffic-save-to"), &mut s.form.export_path, 220.0);
                 if ui
@@ -162,49 +210,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 ui.label(said.as_str());
             }
         });
-    if let Err(e) = s.filter.needle() {
-        field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));
     }
-    if gathering {
-        // What a learner most often gets wrong: the listening socket carries no bytes.
-        ui.label(RichText::new(t!("traffic-listener-gathers")).weak());
-    }
-    let total = s.traffic.len();
-    let shown = s.visible_count();
-    let enc = s.form.encoding;
-    // The first row ever, not the first held: with the cap evicting, times would shift
-    // (and every visible row be laid out again) each frame.
-    let first = s.traffic.origin();
-    // The rows' count and the socket's counters share a line: the rows keep the height.
-    ui.horizontal_wrapped(|ui| {
-        if shown == total {
-            ui.label(t!("traffic-rows", n = total));
-        } else if s.paused.is_some() {
-            ui.label(t!("traffic-paused-shown", shown = shown, total = total));
-        } else {
-            ui.label(t!("traffic-match", shown = shown, total = total));
-        }
-        if s.traffic.evicted_rows > 0 {
-            ui.label(
-                RichText::new(t!(
-                    "traffic-evicted",
-                    n = s.traffic.evicted_rows,
-                    size = human_bytes(s.traffic.evicted_bytes as f64)
-                ))
-                .italics(),
-            );
-        }
-        if s.traffic.skipped_bytes > 0 {
-            ui.label(
-                RichText::new(t!(
-                    "traffic-skipped",
-                    size = human_bytes(s.traffic.skipped_bytes as f64)
-                ))
-                .italics(),
-            );
-        }
-        counters(ui, s, gathering);
-    });
     unread(ui, s, actions);
     // Datagrams that never reached a row: the kernel dropped them, the buffer full.
     if let Some(n) = s
