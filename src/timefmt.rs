@@ -34,6 +34,23 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// `at` as ISO 8601 with microseconds in this zone, its offset said (`Z` for UTC):
+    /// 2026-11-23T10:15:08.123456+08:00, the time of day the window shows.
+    pub fn iso(&self, at: SystemTime) -> String {
+        if self.0 == jiff::tz::TimeZone::UTC {
+            return iso_time(at);
+        }
+        match jiff::Timestamp::try_from(at) {
+            Ok(t) => t
+                .to_zoned(self.0.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%.6f%:z")
+                .to_string(),
+            Err(_) => "----------T--:--:--.------".into(),
+        }
+    }
+}
+
 /// UTC time as ISO 8601 with microseconds: 2026-11-23T02:15:08.123456Z.
 pub fn iso_time(at: SystemTime) -> String {
     match jiff::Timestamp::try_from(at) {
@@ -53,6 +70,8 @@ mod tests {
         assert_eq!(Zone::utc().clock(t), "12:34:56.500");
         let tokyo = Zone(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
         assert_eq!(tokyo.clock(t), "21:34:56.500");
+        assert_eq!(tokyo.iso(t), "2024-02-29T21:34:56.500000+09:00");
+        assert_eq!(Zone::utc().iso(t), "2024-02-29T12:34:56.500000Z");
     }
 
     #[test]

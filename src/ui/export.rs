@@ -15,6 +15,7 @@ use crate::engine::Direction;
 use crate::payload::Encoding;
 use crate::t;
 pub use crate::timefmt::iso_time;
+use crate::timefmt::Zone;
 
 /// What an export wrote, and what it could not include.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +93,7 @@ pub fn export_csv(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
-    (enc, flavour): (Encoding, CsvFlavour),
+    (enc, flavour, zone): (Encoding, CsvFlavour, &Zone),
     names: &Names,
     progress: &Progress,
 ) -> Result<Written, FileError> {
@@ -108,7 +109,7 @@ pub fn export_csv(
     }
     header.extend_from_slice(b"\r\n");
     let each = |w: &mut dyn Write, r: &TrafficRow| {
-        let f = Fields::of(r, first, enc);
+        let f = Fields::of(r, first, enc, zone);
         write!(
             w,
             "{},{:.6},{},{},{},{},{}",
@@ -118,7 +119,9 @@ pub fn export_csv(
             r.len,
             csv_field(&f.peer),
             csv_field(&f.text),
-            f.hex
+            // Spaced: a spreadsheet takes 0203000000010000 for a number and drops its
+            // zeros.
+            crate::payload::render_hex(&r.data)
         )?;
         if gathered {
             let via = r.via.as_ref().map_or("", |v| v.named(names));
@@ -145,13 +148,13 @@ pub fn export_jsonl(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
-    enc: Encoding,
+    (enc, zone): (Encoding, &Zone),
     names: &Names,
     progress: &Progress,
 ) -> Result<Written, FileError> {
     let first = log.get(0).map(|r| r.at);
     let each = |w: &mut dyn Write, r: &TrafficRow| {
-        let f = Fields::of(r, first, enc);
+        let f = Fields::of(r, first, enc, zone);
         let mut obj = serde_json::json!({
             "time": f.time,
             "seconds": (f.seconds * 1e6).round() / 1e6,
@@ -221,9 +224,9 @@ struct Fields {
 }
 
 impl Fields {
-    fn of(r: &TrafficRow, first: Option<SystemTime>, enc: Encoding) -> Fields {
+    fn of(r: &TrafficRow, first: Option<SystemTime>, enc: Encoding, zone: &Zone) -> Fields {
         Fields {
-            time: iso_time(r.at),
+            time: zone.iso(r.at),
             seconds: first
                 .and_then(|f| r.at.duration_since(f).ok())
                 .map_or(0.0, |d| d.as_secs_f64()),
@@ -292,7 +295,7 @@ mod tests {
             &csv,
             Replace::No,
             &log,
-            (Encoding::Utf8, CsvFlavour::Plain),
+            (Encoding::Utf8, CsvFlavour::Plain, &Zone::utc()),
             &names,
             &Progress::default(),
         )
@@ -303,15 +306,15 @@ mod tests {
             lines[0],
             "time,seconds,direction,length,peer,text,hex,connection"
         );
-        assert!(lines[1].ends_with(",one,6f6e65,conn (1)"), "{}", lines[1]);
+        assert!(lines[1].ends_with(",one,6f 6e 65,conn (1)"), "{}", lines[1]);
         // One no longer listed keeps the name it had.
-        assert!(lines[2].ends_with(",two,74776f,conn"), "{}", lines[2]);
+        assert!(lines[2].ends_with(",two,74 77 6f,conn"), "{}", lines[2]);
         let jl = dir.path().join("l.jsonl");
         export_jsonl(
             &jl,
             Replace::No,
             &log,
-            Encoding::Utf8,
+            (Encoding::Utf8, &Zone::utc()),
             &names,
             &Progress::default(),
         )
@@ -336,7 +339,7 @@ mod tests {
             &csv,
             Replace::No,
             &log,
-            (Encoding::Utf8, CsvFlavour::Plain),
+            (Encoding::Utf8, CsvFlavour::Plain, &Zone::utc()),
             &Names::new(),
             &Progress::default(),
         )
@@ -346,9 +349,9 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines[0], "time,seconds,direction,length,peer,text,hex");
         assert!(lines[1].starts_with("1970-01-01T00:01:40.000000Z,0.000000,out,7,,"));
-        assert!(lines[1].ends_with(",612c2262220d0a"), "{}", lines[1]);
+        assert!(lines[1].ends_with(",61 2c 22 62 22 0d 0a"), "{}", lines[1]);
         assert!(lines[1].contains("\"a,\"\"b\"\""), "quoted: {}", lines[1]);
-        assert!(lines[2].ends_with(",00ff0a"));
+        assert!(lines[2].ends_with(",00 ff 0a"));
         // With a byte-order mark, for spreadsheet programs: those three bytes first, the
         // rest the same.
         let bom = dir.path().join("bom.csv");
@@ -356,7 +359,7 @@ mod tests {
             &bom,
             Replace::No,
             &log,
-            (Encoding::Utf8, CsvFlavour::Bom),
+            (Encoding::Utf8, CsvFlavour::Bom, &Zone::utc()),
             &Names::new(),
             &Progress::default(),
         )
@@ -372,7 +375,7 @@ mod tests {
             &jl,
             Replace::No,
             &log,
-            Encoding::Utf8,
+            (Encoding::Utf8, &Zone::utc()),
             &Names::new(),
             &Progress::default(),
         )

@@ -385,7 +385,7 @@ fn receive_to_file_exports_pause_and_cap() {
     });
     assert_eq!(text.lines().count(), 6);
     assert!(text.contains(",in,4,127.0.0.1:"));
-    assert!(text.lines().nth(2).unwrap().ends_with(",74776f00"));
+    assert!(text.lines().nth(2).unwrap().ends_with(",74 77 6f 00"));
     let jl = dir.path().join("t.jsonl");
     replace_text(&mut h, "save to", &jl.display().to_string());
     click(&mut h, "export JSON lines");

@@ -171,6 +171,18 @@ fn a_listener_shows_every_connections_traffic() {
     assert!(h
         .query_by_label_contains("its connections together: in 12 B | out 8 B")
         .is_some());
+    // Their received bytes interleaved are no one stream: not saved as one (the button
+    // greyed, where it is on every page), while the exports are there.
+    click(&mut h, "save and export");
+    {
+        use egui_kittest::kittest::NodeT;
+        assert!(h
+            .get_by_label("save received bytes")
+            .accesskit_node()
+            .is_disabled());
+        assert!(!h.get_by_label("export CSV").accesskit_node().is_disabled());
+    }
+    click(&mut h, "save and export");
     // Two clients' bytes are two streams, not one.
     click(&mut h, "merge chunks");
     assert!(h
@@ -190,6 +202,48 @@ fn a_listener_shows_every_connections_traffic() {
     step_until_drawn(&mut h, "conn2's own rows", |h| {
         h.query_by_label_contains("in       6 B  from-b").is_some()
             && h.query_by_label_contains("[conn1").is_none()
+    });
+}
+
+/// Answer on a listener answers the connections it has already accepted too (an engineer
+/// sets the rules up after the device connected), and stop answering stops them.
+#[test]
+fn a_listeners_responder_answers_its_open_connections() {
+    let mut h = harness();
+    let port = listener(&mut h);
+    let listener_id = selected(&h).info.id;
+    click(&mut h, "auto-accept");
+    let mut c = client(port);
+    step_until(&mut h, "the connection", |app| {
+        app.state.open_children(listener_id).len() == 1
+    });
+    let conn = h.state().state.open_children(listener_id)[0];
+    click(&mut h, "responder");
+    pick_responder(&mut h, "rules");
+    click(&mut h, "add rule");
+    replace_text(&mut h, "pattern 1", "PING");
+    replace_text(&mut h, "reply 1", "PONG");
+    click(&mut h, "answer");
+    let responder = |app: &socklab::ui::SocklabApp| {
+        app.state.sockets[&conn]
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.responder.clone())
+    };
+    step_until(&mut h, "the open connection answering", |app| {
+        responder(app).as_deref() == Some("rules (1)")
+    });
+    c.write_all(b"PING").unwrap();
+    assert_eq!(read_n(&mut c, 4), b"PONG");
+    assert!(h
+        .state()
+        .state
+        .journal
+        .iter()
+        .any(|e| e.line == "# s1: so is its open connection"));
+    click(&mut h, "stop answering");
+    step_until(&mut h, "the connection no longer answering", |app| {
+        responder(app).is_none()
     });
 }
 
@@ -251,6 +305,12 @@ fn a_regex_rule_answers_with_its_capture() {
     // A request no rule matches gets no answer: said, with its bytes, not left to look
     // like a reply lost.
     c.write_all(b"HELLO\r\n").unwrap();
+    step_until(&mut h, "no rule matched, journaled", |a| {
+        a.state.journal.iter().any(|e| {
+            e.line
+                .starts_with("# conn1: no rule matched the 7 bytes received, b'HELLO\\r\\n'")
+        })
+    });
     step_until_drawn(&mut h, "no rule matched, said", |h| {
         h.query_by_label_contains(
             "the latest report of its connection conn1: no rule matched the 7 bytes received, b'HELLO\\r\\n', so nothing was sent back (time 1 on this connection)",

@@ -145,6 +145,11 @@ fn search_filter_dump_and_eviction() {
             .is_some(),
         "hex dump of the row"
     );
+    assert!(
+        h.query_by_label("hex dump of the row +0.000s in 5 B (click the row again to close it)")
+            .is_some(),
+        "the dump says which row it is"
+    );
     // The row whose dump is open is highlighted (selected, for a screen reader too).
     assert_eq!(
         h.get_by_label_contains("alpha  | 61 6c 70 68 61")

@@ -57,3 +57,7 @@ journal-sent = sent { $bytes } { $bytes ->
        *[no] {""}
     }
 journal-tls-self-signed = CERT, KEY: a certificate socklab made for localhost, 127.0.0.1 and ::1
+journal-respond-children = { $n ->
+    [one] so is its open connection
+   *[other] so are its { $n } open connections
+}

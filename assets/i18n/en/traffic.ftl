@@ -86,3 +86,5 @@ traffic-listener-gathers = A listening socket sends and receives nothing itself.
 traffic-go-to-connection = Go to connection { $name }
 traffic-gathered-counters = its connections together: in { $bytes_in } | out { $bytes_out }
 traffic-save-and-export-tip = Show saving the received bytes, exporting CSV or JSON lines, and the memory cap.
+traffic-save-received-listener = A listener's rows come from several connections: their received bytes interleaved are no one connection's stream. Save a connection's received bytes from its own page.
+traffic-dump-of = hex dump of the row { $at } { $dir } { $n } B (click the row again to close it)

@@ -51,3 +51,4 @@ journal-sent = 用 { $calls } 次调用发送了 { $bytes } 字节{ $stopped ->
        *[no] {""}
     }
 journal-tls-self-signed = CERT、KEY：socklab 为 localhost、127.0.0.1 和 ::1 生成的证书
+journal-respond-children = 它已打开的 { $n } 个连接也一样

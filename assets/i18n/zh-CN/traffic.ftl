@@ -60,3 +60,5 @@ traffic-listener-gathers = 监听套接字自己不收发数据。下面是它�
 traffic-go-to-connection = 转到连接 { $name }
 traffic-gathered-counters = 它的各个连接合计：接收 { $bytes_in } | 发送 { $bytes_out }
 traffic-save-and-export-tip = 显示保存接收的字节、导出 CSV / JSON Lines 和内存上限。
+traffic-save-received-listener = 监听套接字的行来自多个连接，交错在一起的接收字节不是任何一个连接的数据流：请到某个连接的页面保存它接收的字节。
+traffic-dump-of = 十六进制转储：{ $at } { $dir } { $n } 字节的那一行（再点一次该行即关闭）

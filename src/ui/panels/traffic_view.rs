@@ -47,7 +47,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let absolute = opts.absolute;
     let opts_zone = opts.zone;
     let saving_id = egui::Id::unique(("save and export", id));
-    let mut saving = ui.ctx().data(|d| d.get_temp::<bool>(saving_id).unwrap_or(false));
+    let mut saving = ui
+        .ctx()
+        .data(|d| d.get_temp::<bool>(saving_id).unwrap_or(false));
     ui.horizontal_wrapped(|ui| {
         ui.strong(t!("traffic-heading"));
         let search = labelled_edit(ui, &t!("traffic-search"), &mut s.filter.pattern, 160.0)
@@ -185,10 +187,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                 ] {
                     // A listener's received bytes are several clients' streams interleaved:
                     // one file of them would be none of them.
-                    if gathering && kind == ExportKind::Received {
-                        continue;
-                    }
-                    if ui.button(text).on_hover_text(tip).clicked() {
+                    // (Shown, greyed: the buttons stay where they are on every page.)
+                    let usable = !(gathering && kind == ExportKind::Received);
+                    if ui
+                        .add_enabled(usable, egui::Button::new(text))
+                        .on_hover_text(tip)
+                        .on_disabled_hover_text(t!("traffic-save-received-listener"))
+                        .clicked()
+                    {
                         actions.push(Action::Export {
                             id,
                             kind,
@@ -226,15 +232,6 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         )
         .on_hover_text(t!("inspector-drops-tip"));
     }
-    if let Some(row) = s.expanded.and_then(|seq| s.traffic.by_seq(seq)) {
-        egui::ScrollArea::vertical()
-            .id_salt(("dump", id))
-            // At most 40% of the view: the row it opened stays in sight to close it.
-            .max_height((ui.available_height() * 0.4).clamp(48.0, 140.0))
-            .show(ui, |ui| {
-                ui.monospace(traffic::hexdump(&row.data));
-            });
-    }
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
     let when = |at: SystemTime| -> String {
         if absolute {
@@ -247,6 +244,30 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             format!("{:>10}", format!("+{t:.3}s"))
         }
     };
+    if let Some(row) = s.expanded.and_then(|seq| s.traffic.by_seq(seq)) {
+        // Which row it is, said above it: the highlighted row may have scrolled away.
+        let dir = if row.direction == Direction::In {
+            t!("traffic-dir-in")
+        } else {
+            t!("traffic-dir-out")
+        };
+        ui.label(
+            RichText::new(t!(
+                "traffic-dump-of",
+                at = when(row.at).trim().to_string(),
+                dir = dir,
+                n = row.len
+            ))
+            .small(),
+        );
+        egui::ScrollArea::vertical()
+            .id_salt(("dump", id))
+            // At most 40% of the view: the row it opened stays in sight to close it.
+            .max_height((ui.available_height() * 0.4).clamp(48.0, 140.0))
+            .show(ui, |ui| {
+                ui.monospace(traffic::hexdump(&row.data));
+            });
+    }
     if s.merged {
         merged(ui, s, row_h, &when, names);
         return;

@@ -486,7 +486,50 @@ impl UiState {
                         _ => {}
                     }
                 }
+                // A listener's responder answers its connections: those open now as well
+                // as those it accepts from now (each as the page's form has it).
+                let children = match &op {
+                    Op::Respond { .. }
+                        if self
+                            .sockets
+                            .get(&id)
+                            .is_some_and(|s| s.state() == crate::engine::SockState::Listening) =>
+                    {
+                        self.open_children(id)
+                    }
+                    _ => Vec::new(),
+                };
+                let answering = self.sockets.get(&id).map(|l| {
+                    (
+                        l.form.responder.clone(),
+                        l.form.serve.clone(),
+                        l.answering.clone(),
+                    )
+                });
+                let mut told = 0;
+                for c in children {
+                    let Some(v) = self.sockets.get_mut(&c) else {
+                        continue;
+                    };
+                    if !matches!(v.state(), crate::engine::SockState::Connected) {
+                        continue;
+                    }
+                    if let Some((responder, serve, applied)) = &answering {
+                        v.form.responder.clone_from(responder);
+                        v.form.serve.clone_from(serve);
+                        v.answering.clone_from(applied);
+                    }
+                    engine.send(c, engine.next_req(), op.clone());
+                    told += 1;
+                }
                 engine.send(id, req, op);
+                if told > 0 {
+                    let name = self.name_of(id);
+                    self.journal.remark(
+                        Some(id),
+                        format!("# {name}: {}", t!("journal-respond-children", n = told)),
+                    );
+                }
             }
             Action::Remember { payload } => {
                 crate::ui::sending::remember_send(&mut self.settings.history, payload);
@@ -730,6 +773,12 @@ impl UiState {
             export::CsvFlavour::Plain
         };
         let log = s.traffic.clone();
+        // Times in the zone the view shows them in (UTC when it shows UTC).
+        let zone = if self.settings.time_format == crate::ui::settings::TimeFormat::Utc {
+            crate::timefmt::Zone::utc()
+        } else {
+            self.zone.clone()
+        };
         let (what, doing) = match kind {
             ExportKind::Received => (Phrase::Received, Phrase::SavingReceived),
             ExportKind::Csv => (Phrase::Csv, Phrase::SavingCsv),
@@ -741,11 +790,16 @@ impl UiState {
             crate::i18n::set(lang);
             let r = match kind {
                 ExportKind::Received => export::save_received(&path, replace, &log, progress),
-                ExportKind::Csv => {
-                    export::export_csv(&path, replace, &log, (enc, flavour), &names, progress)
-                }
+                ExportKind::Csv => export::export_csv(
+                    &path,
+                    replace,
+                    &log,
+                    (enc, flavour, &zone),
+                    &names,
+                    progress,
+                ),
                 ExportKind::JsonLines => {
-                    export::export_jsonl(&path, replace, &log, enc, &names, progress)
+                    export::export_jsonl(&path, replace, &log, (enc, &zone), &names, progress)
                 }
             };
             match r {

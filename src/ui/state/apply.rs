@@ -457,6 +457,16 @@ impl UiState {
                         }
                     }
                 }
+                // A request no rule answered is a line of the journal the first time on
+                // each connection (a device's every unmatched message would drown it).
+                if matches!(
+                    note,
+                    crate::engine::note::Note::NoRuleMatched { count: 1, .. }
+                ) {
+                    let name = self.name_of(id);
+                    let said = crate::ui::explain::note(&note);
+                    self.remark(id, format!("# {name}: {said}"));
+                }
                 // Python closed a socket another of its threads still waits on: said where
                 // the close was typed, since the socket stays (and still listens).
                 if matches!(note, crate::engine::note::Note::HeldByCall { .. }) {
