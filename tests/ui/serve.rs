@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 use crate::ui_common::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socklab::engine::{Endpoint, SockState};
 
 /// A listener on 127.0.0.1 with a kernel-chosen port, selected; returns the port.
@@ -175,7 +175,6 @@ fn a_listener_shows_every_connections_traffic() {
     // greyed, where it is on every page), while the exports are there.
     click(&mut h, "save and export");
     {
-        use egui_kittest::kittest::NodeT;
         assert!(h
             .get_by_label("save received bytes")
             .accesskit_node()
@@ -190,6 +189,10 @@ fn a_listener_shows_every_connections_traffic() {
         .is_some());
     click(&mut h, "merge chunks");
     let conn2 = h.state().state.open_children(listener_id)[1];
+    let gathered_row = h
+        .get_by_label_contains(&format!("[conn2 {pb}]  from-b"))
+        .value()
+        .unwrap_or_default();
     h.get_by_label_contains(&format!("[conn2 {pb}]  from-b"))
         .click_secondary();
     h.step();
@@ -203,6 +206,16 @@ fn a_listener_shows_every_connections_traffic() {
         h.query_by_label_contains("in       6 B  from-b").is_some()
             && h.query_by_label_contains("[conn1").is_none()
     });
+    // One message, one time: both views count from the first row of any socket.
+    let own_row = h
+        .get_by_label_contains("in       6 B  from-b")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(
+        own_row[..10],
+        gathered_row[..10],
+        "{own_row} / {gathered_row}"
+    );
 }
 
 /// Answer on a listener answers the connections it has already accepted too (an engineer

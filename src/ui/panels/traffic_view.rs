@@ -39,6 +39,8 @@ pub struct ViewOptions<'a> {
     /// A listener's connections still listed, by their names now (rows keep the name a
     /// connection had when they came, for one removed since).
     pub names: &'a traffic::Names,
+    /// When the first row of any socket came (relative times count from it).
+    pub origin: Option<SystemTime>,
 }
 
 pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions: &mut Vec<Action>) {
@@ -117,8 +119,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let shown = s.visible_count();
     let enc = s.form.encoding;
     // The first row ever, not the first held: with the cap evicting, times would shift
-    // (and every visible row be laid out again) each frame.
-    let first = s.traffic.origin();
+    // (and every visible row be laid out again) each frame. Of every socket's, so that
+    // two views agree on one message's time.
+    let first = opts.origin.or(s.traffic.origin());
     // The rows' count and the socket's counters share a line: the rows keep the height.
     ui.horizontal_wrapped(|ui| {
         if shown == total {

@@ -64,6 +64,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         .filter(|v| v.info.parent == Some(id))
         .map(|v| (v.info.id, v.info.name.clone()))
         .collect();
+    let origin = state.traffic_origin;
     let UiState {
         sockets,
         settings,
@@ -170,6 +171,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 cap_mib: settings.traffic_cap_mib,
                 cap_text: &mut inputs.cap_text,
                 names: &names,
+                origin,
             },
             actions,
         );

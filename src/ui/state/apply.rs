@@ -299,6 +299,7 @@ impl UiState {
                 }
             }
             Event::Data { id, chunk } => {
+                self.traffic_origin.get_or_insert(chunk.at);
                 let mut gathered = None;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     // The chunk's bytes move into the log (its budget permit is let go).

@@ -93,6 +93,9 @@ pub struct UiState {
     pub(crate) workspace_reading: Option<PathBuf>,
     /// The system's time zone, looked up when the state is made.
     pub zone: crate::timefmt::Zone,
+    /// When the first row of any socket came: every view's relative times count from it,
+    /// so one message reads the same time on its connection's page and its listener's.
+    pub traffic_origin: Option<std::time::SystemTime>,
     /// The sockets list's order, for the socket count and newest id it was made for
     /// (sockets are only ever added, so those two say whether it is still right).
     tree_cache: std::cell::RefCell<TreeCache>,
@@ -219,6 +222,7 @@ impl Default for UiState {
             workspace_status: None,
             workspace_reading: None,
             zone: crate::timefmt::Zone::system(),
+            traffic_origin: None,
             settings: Settings::default(),
             library_status: None,
             settings_status: None,
