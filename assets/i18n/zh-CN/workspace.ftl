@@ -44,7 +44,7 @@ workspace-listen-tip = 等待连接；backlog 是内核在 accept() 之前能排
 workspace-listen-tip-udp = UDP 没有连接：内核会以 EOPNOTSUPP 拒绝。
 workspace-accept-tip = 从 accept 队列中取出一个连接（阻塞直到有连接到来）。
 workspace-accept-tip-not-listening = 未在监听：内核会以 EINVAL 拒绝。
-workspace-auto-accept = 自动接受
+workspace-auto-accept = 自动接受连接
 workspace-auto-accept-tip = 接受每个连接；每个连接都显示在这个监听套接字下面。
 
 # 连接行。
@@ -63,7 +63,7 @@ workspace-connect-ex-tip = 与 connect 相同，但返回 errno（0 = 已连接�
 # 接收行。
 workspace-recv-tip = 最多接收 bufsize 字节（按超时设置阻塞）。
 workspace-recvfrom-tip = 接收一个数据报，连同发送方的地址。
-workspace-auto-receive = 自动接收
+workspace-auto-receive = 自动接收数据
 workspace-auto-receive-tip = 循环调用 recv()：每个数据块都显示在流量视图中。
 workspace-auto-receive-tip-datagrams = 循环调用 recvfrom()：每个数据报连同发送方都显示在流量视图中。
 

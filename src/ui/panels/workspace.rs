@@ -151,6 +151,17 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     };
     ui.painter()
         .hline(bar_rect.x_range(), bar_rect.center().y, stroke);
+    // A grip in its middle: a line alone did not say it can be dragged.
+    let c = bar_rect.center();
+    let grip = ui.painter();
+    let fill = if drag.hovered() || drag.dragged() {
+        ui.visuals().widgets.hovered.fg_stroke.color
+    } else {
+        ui.visuals().widgets.inactive.fg_stroke.color
+    };
+    for dx in [-8.0, 0.0, 8.0] {
+        grip.circle_filled(egui::pos2(c.x + dx, c.y), 2.0, fill);
+    }
     {
         let mut tui = ui.new_child(
             egui::UiBuilder::new()
