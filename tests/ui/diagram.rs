@@ -1034,7 +1034,14 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
     click_socket_row(&mut h, "c");
     step_until_drawn(&mut h, "no lane for the outside peer said", |h| {
         h.query_by_label_contains("TCP segments captured").is_some()
-            && h.query_by_label_contains("has no lane").is_some()
+            && h.query_by_label_contains(
+                "has no lane, so that connection's segments are drawn on this side's lane alone",
+            )
+            .is_some()
+    });
+    // As said: its segments are rows of its own lane.
+    step_until_drawn(&mut h, "the outside connection's SYN on c's lane", |h| {
+        text_drawn(h, |t| t.starts_with("[SYN] seq=0"))
     });
     // ...but a client waiting in the window's own listener's queue is not outside.
     click_socket_row(&mut h, "q");

@@ -74,7 +74,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         );
         ui.separator();
         let mut on = absolute;
-        ui.selectable_value(&mut on, false, t!("traffic-relative-time"));
+        ui.selectable_value(&mut on, false, t!("traffic-relative-time"))
+            .on_hover_text(t!("traffic-relative-time-tip"));
         ui.selectable_value(&mut on, true, t!("traffic-time-of-day"));
         if on != absolute {
             actions.push(Action::TimeOfDay { on });
