@@ -60,6 +60,40 @@ pub(crate) fn take_for(
 thread_local! {
     /// The connect_ex failures this statement answered as numbers: how many, the last.
     static ANSWERED: RefCell<(u32, Option<OpError>)> = const { RefCell::new((0, None)) };
+    /// This session's streams: those whose ended read (b'') was told, those it shut for
+    /// reading itself (whose b'' is its own doing); and whether this statement ended a
+    /// read not told yet.
+    static ENDED: RefCell<Ended> = RefCell::new(Ended::default());
+}
+
+#[derive(Default)]
+struct Ended {
+    told: std::collections::HashSet<u64>,
+    shut: std::collections::HashSet<u64>,
+    now: bool,
+}
+
+/// A typed statement's recv() on stream `id` returned b''.
+pub(crate) fn read_ended(id: crate::engine::SocketId) {
+    if super::session::in_session() {
+        ENDED.with(|e| {
+            let mut e = e.borrow_mut();
+            if !e.shut.contains(&id.0) && e.told.insert(id.0) {
+                e.now = true;
+            }
+        });
+    }
+}
+
+/// Stream `id` was shut for reading by the program itself.
+pub(crate) fn shut_read(id: crate::engine::SocketId) {
+    ENDED.with(|e| e.borrow_mut().shut.insert(id.0));
+}
+
+/// Whether this statement's recv() first met the end of a stream the peer closed: said
+/// once per socket (a loop's every b'' is the loop line's business).
+pub(crate) fn ended_once() -> bool {
+    ENDED.with(|e| std::mem::take(&mut e.borrow_mut().now))
 }
 
 /// connect_ex answered `e` as its errno on a console session's thread.
@@ -86,6 +120,7 @@ pub(crate) fn answered_once() -> Option<OpError> {
 pub(crate) fn forget() {
     drop(LAST.with(|l| l.borrow_mut().take()));
     ANSWERED.with(|a| *a.borrow_mut() = (0, None));
+    ENDED.with(|e| e.borrow_mut().now = false);
 }
 
 /// A pitfall the tutorials teach, recognised in the exception it raises (not a socket
@@ -99,6 +134,9 @@ pub enum PyHint {
     CutUtf8,
     /// UnicodeDecodeError ... invalid start/continuation byte: not UTF-8 at all.
     NotUtf8,
+    /// recv() returned b'': the peer closed its side (not an exception: the tutorials'
+    /// loops that do not stop on it spin).
+    PeerClosed,
 }
 
 impl PyHint {
@@ -130,6 +168,7 @@ impl PyHint {
             PyHint::StrNotBytes => ("explain-str-not-bytes", "explain-str-not-bytes-hint"),
             PyHint::CutUtf8 => ("explain-cut-utf8", "explain-cut-utf8-hint"),
             PyHint::NotUtf8 => ("explain-not-utf8", "explain-not-utf8-hint"),
+            PyHint::PeerClosed => ("explain-peer-closed", "explain-peer-closed-hint"),
         };
         t!(
             "console-explained",

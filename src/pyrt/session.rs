@@ -796,6 +796,15 @@ fn run_one(
             },
         );
     }
+    // A typed recv() that met the end of a stream, said once a socket.
+    if super::explained::ended_once() {
+        send_output(
+            sink,
+            Output::Hinted {
+                hint: super::explained::PyHint::PeerClosed,
+            },
+        );
+    }
     ended(vm, sink, result, false)
 }
 

@@ -908,7 +908,13 @@ mod _socklab {
                 return Ok(Vec::new());
             }
             match self.call(Op::Recv { bufsize, flags }, vm)? {
-                Reply::Bytes(b) => Ok(b),
+                Reply::Bytes(b) => {
+                    let stream = self.lock().kind & 0xf == libc::SOCK_STREAM;
+                    if b.is_empty() && stream {
+                        crate::pyrt::explained::read_ended(self.id(vm)?);
+                    }
+                    Ok(b)
+                }
                 other => Err(unexpected(other, vm)),
             }
         }
@@ -954,7 +960,14 @@ mod _socklab {
             let a = args::positional(a, "shutdown", 1, 1, Counts::One, vm)?;
             let how = args::c_int_strict(&a[0], vm)?;
             let how = How::from_raw(how).ok_or_else(|| errno_error(vm, libc::EINVAL))?;
-            self.call(Op::Shutdown { how }, vm).map(drop)
+            let id = self.id(vm)?;
+            let done = self.call(Op::Shutdown { how }, vm).map(drop);
+            // Its b'' is then its own doing, not a peer's close (said otherwise). Even a
+            // failed one may have shut it (an unconnected UDP socket's ENOTCONN).
+            if matches!(how, How::Read | How::Both) {
+                crate::pyrt::explained::shut_read(id);
+            }
+            done
         }
 
         #[pymethod]

@@ -228,10 +228,22 @@ fn a_loop_spinning_on_a_closed_stream_is_told_why() {
             "cli = socket.create_connection(srv.getsockname())",
             "conn, addr = srv.accept()",
             "cli.close()",
-            "conn.recv(10)",
-            "conn.recv(10)",
         ],
     );
+    // The first b'' typed is said in words, once a socket: what it means, how a loop
+    // stops on it.
+    let peer_closed = |lines: &[(LineKind, String)]| {
+        lines
+            .iter()
+            .filter(|(k, t)| {
+                *k == LineKind::Explained
+                    && t.starts_with("→ socklab: recv() returning b'' (empty bytes) means the peer has closed its side")
+                    && t.contains("if not data: break")
+            })
+            .count()
+    };
+    assert_eq!(peer_closed(&run(&mut h, "conn.recv(10)")), 1);
+    assert_eq!(peer_closed(&run(&mut h, "conn.recv(10)")), 0, "said once");
     // b'' at earlier prompts are answers, not a loop: a statement that waits after them
     // is not said to spin.
     enter(&mut h, "srv.accept()");
@@ -270,6 +282,10 @@ fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
             "conn.shutdown(socket.SHUT_RD)",
         ],
     );
+    // Its b'' is not said to be the peer's close.
+    assert!(!run(&mut h, "conn.recv(10)")
+        .iter()
+        .any(|(_, t)| t.contains("means the peer has closed its side")));
     enter(&mut h, "while True:");
     enter(&mut h, "    data = conn.recv(1024)");
     enter(&mut h, "");

@@ -80,3 +80,5 @@ console-stream-ended-loop = { $name }.recv() has returned b'' { $n } times: its 
 console-stream-shut-loop = { $name }.recv() has returned b'' { $n } times: its own shutdown(SHUT_RD) ended its receiving, so recv() returns b'' at once while nothing is queued. A loop must stop on it (if not data: break); Ctrl+C ends this one.
 # After a typed connect_ex(...) that answered a failure as its number (111).
 console-answered = → socklab: { $n } is { $errno }. { $why } { $hint }
+explain-peer-closed = recv() returning b'' (empty bytes) means the peer has closed its side: it sent a FIN, and every recv() from now on returns b'' at once.
+explain-peer-closed-hint = A loop reading the data must stop there: if not data: break; then close() the connection.

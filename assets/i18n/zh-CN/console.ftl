@@ -77,3 +77,5 @@ explain-not-utf8-hint = 解码完整的消息（先收齐一条消息的字节�
 console-stream-ended-loop = { $name }.recv() 已经返回 b'' { $n } 次：对端已经关闭了它那一端，此后每次 recv() 都会立刻返回 b''。循环必须在收到 b'' 时结束（if not data: break）；按 Ctrl+C 可以中断这个循环。
 console-stream-shut-loop = { $name }.recv() 已经返回 b'' { $n } 次：它自己的 shutdown(SHUT_RD) 结束了接收，没有排队的数据时每次 recv() 都会立刻返回 b''。循环必须在收到 b'' 时结束（if not data: break）；按 Ctrl+C 可以中断这个循环。
 console-answered = → socklab：{ $n } 就是 { $errno }。{ $why }{ $hint }
+explain-peer-closed = recv() 返回 b''（空字节串）表示对端已经关闭了它那一端：它发来了 FIN，之后每次 recv() 都会立刻返回 b''。
+explain-peer-closed-hint = 读取数据的循环要在这时停下：if not data: break；然后 close() 这个连接。
