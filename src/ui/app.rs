@@ -201,6 +201,7 @@ impl SocklabApp {
         for ev in super::drain::frame_events(&self.events) {
             self.state.apply(ev);
         }
+        self.actions.append(&mut self.state.followups);
         if !self.events.is_empty() {
             self.ctx.request_repaint();
         }

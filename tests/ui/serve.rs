@@ -212,10 +212,11 @@ fn a_listener_shows_every_connections_traffic() {
         .value()
         .unwrap_or_default();
     assert_eq!(
-        own_row[..10],
-        gathered_row[..10],
+        own_row.get(..10),
+        gathered_row.get(..10),
         "{own_row} / {gathered_row}"
     );
+    assert!(own_row.len() > 10, "{own_row}");
 }
 
 /// Answer on a listener answers the connections it has already accepted too (an engineer
@@ -248,12 +249,28 @@ fn a_listeners_responder_answers_its_open_connections() {
     });
     c.write_all(b"PING").unwrap();
     assert_eq!(read_n(&mut c, 4), b"PONG");
-    assert!(h
-        .state()
-        .state
-        .journal
-        .iter()
-        .any(|e| e.line == "# s1: so is its open connection"));
+    let told = |app: &socklab::ui::SocklabApp| {
+        app.state
+            .journal
+            .iter()
+            .filter(|e| e.line == "# s1: so is its open connection")
+            .count()
+    };
+    assert_eq!(told(h.state()), 1);
+    // Answer pressed again on the same form changes nothing: the connection is not given
+    // its responder anew (a greeting or a challenge would be said again).
+    click(&mut h, "answer");
+    step_until(&mut h, "the second answer taken", |app| {
+        app.state
+            .journal
+            .iter()
+            .filter(|e| e.line == "# s1: answer with the rules (1) responder" && e.done)
+            .count()
+            == 2
+    });
+    h.step();
+    h.step();
+    assert_eq!(told(h.state()), 1, "the connection left as it was");
     click(&mut h, "stop answering");
     step_until(&mut h, "the connection no longer answering", |app| {
         responder(app).is_none()

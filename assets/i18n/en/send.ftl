@@ -97,7 +97,7 @@ send-job-partial = ; a send() took only { $took } of { $offered } bytes (the res
 # $sent and $total are sizes ("1.5 MiB"), $rate one per second.
 send-job-status = { $sent } sent in { $calls } ({ $reps }), { $rate }/s
 send-job-status-total = { $sent } of { $total } sent in { $calls } ({ $reps }), { $rate }/s
-send-hex-as-typed = Hex sends the bytes as typed: no encoding or line ending applies.
+send-hex-as-typed = Hex sends the bytes as typed (and the check value chosen): no encoding or line ending applies.
 send-check = check value
 send-check-tip = A check value appended after the payload, computed over every byte before it (in text mode the line ending too); the byte preview above shows it.
 send-check-none-tip = Nothing appended.

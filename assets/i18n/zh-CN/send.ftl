@@ -91,7 +91,7 @@ send-job-partial = ；有一次 send() 只接收了 { $offered } 字节中的 { 
 # $sent 和 $total 是大小（“1.5 MiB”），$rate 是每秒的量。
 send-job-status = 已发送 { $sent }，{ $calls }（{ $reps }），{ $rate }/s
 send-job-status-total = 已发送 { $sent } / { $total }，{ $calls }（{ $reps }），{ $rate }/s
-send-hex-as-typed = 十六进制按输入的字节发送：编码和换行符都不适用。
+send-hex-as-typed = 十六进制按输入的字节发送（再加上所选的校验值）：编码和换行符都不适用。
 send-check = 校验
 send-check-tip = 附加在载荷最后的校验值，按它前面的全部字节（文本模式含换行符）计算；上面的字节预览里能看到它。
 send-check-none-tip = 不附加校验值。

@@ -113,6 +113,16 @@ impl Worker {
 
     /// The Respond command.
     pub(super) fn respond(&mut self, spec: Option<ResponderSpec>) -> OpResult {
+        // The responder it has already (a listener's connections are told the one their
+        // listener took; one accepted after was given it): no change, nothing said again.
+        let same = match (&spec, &self.answering) {
+            (Some(s), Some(a)) => std::sync::Arc::ptr_eq(&s.0, &a.spec.0),
+            (None, None) => self.state != SockState::Listening,
+            _ => false,
+        };
+        if same {
+            return Ok(Reply::Unit);
+        }
         if self.state == SockState::Listening {
             self.serving.child_spec = spec;
             self.view.snapshot_due = true;

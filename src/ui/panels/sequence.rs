@@ -28,7 +28,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .iter()
         .filter_map(|id| state.sockets.get(id))
         .any(|v| v.is_tcp());
-    // A TCP connection whose peer is no lane's socket: another program's, never drawn.
+    // A TCP connection whose peer is no lane's socket: another program's, whose segments
+    // are rows of this side's lane alone, no arrows.
     let outside = d
         .lanes
         .iter()

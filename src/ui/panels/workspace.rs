@@ -57,13 +57,26 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 .collect()
         })
         .unwrap_or_default();
-    // A listener's connections by their names now, for the rows its view gathers.
-    let names: crate::ui::traffic::Names = state
-        .sockets
-        .values()
-        .filter(|v| v.info.parent == Some(id))
-        .map(|v| (v.info.id, v.info.name.clone()))
-        .collect();
+    // A listener's connections by their names now, for the rows its view gathers (looked
+    // up only for a socket that has such rows).
+    let gathers = state.sockets.get(&id).is_some_and(|s| {
+        s.state() == crate::engine::SockState::Listening
+            || s.traffic
+                .len()
+                .checked_sub(1)
+                .and_then(|i| s.traffic.get(i))
+                .is_some_and(|r| r.via.is_some())
+    });
+    let names: crate::ui::traffic::Names = if gathers {
+        state
+            .sockets
+            .values()
+            .filter(|v| v.info.parent == Some(id))
+            .map(|v| (v.info.id, v.info.name.clone()))
+            .collect()
+    } else {
+        Default::default()
+    };
     let origin = state.traffic_origin;
     let UiState {
         sockets,

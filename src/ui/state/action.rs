@@ -28,6 +28,11 @@ pub enum Action {
         id: SocketId,
         op: Op,
     },
+    /// A listener took a responder (or none): its open connections are given the same.
+    RespondChildren {
+        listener: SocketId,
+        op: Op,
+    },
     /// setsockopt of a catalogued option by name, remembering what was asked (the
     /// inspector shows it beside what the kernel keeps).
     SetOption {
@@ -420,11 +425,17 @@ impl UiState {
                 self.new_socket(engine, family, kind, true);
             }
             Action::Call { id, op } => {
+                // Whether what answers changes (answer pressed again on an unchanged form
+                // leaves a listener's connections as they are: a greeting or challenge is
+                // not said again to each).
+                let mut changed = true;
                 if let (Op::Respond { responder }, Some(s)) = (&op, self.sockets.get_mut(&id)) {
                     // The page's form is what is applied (a workspace keeps it so).
-                    s.answering = responder
+                    let applied = responder
                         .as_ref()
                         .map(|_| (s.form.responder.clone(), s.form.serve.clone()));
+                    changed = applied != s.answering;
+                    s.answering = applied;
                 }
                 if let (Op::StartTls { spec }, Some(s)) = (&op, self.sockets.get_mut(&id)) {
                     // What was asked, whatever the row says later (a workspace keeps it).
@@ -486,20 +497,22 @@ impl UiState {
                         _ => {}
                     }
                 }
-                // A listener's responder answers its connections: those open now as well
-                // as those it accepts from now (each as the page's form has it).
-                let children = match &op {
-                    Op::Respond { .. }
-                        if self
-                            .sockets
-                            .get(&id)
-                            .is_some_and(|s| s.state() == crate::engine::SockState::Listening) =>
-                    {
-                        self.open_children(id)
-                    }
-                    _ => Vec::new(),
-                };
-                let answering = self.sockets.get(&id).map(|l| {
+                // A listener's responder answers its connections, those open now as well as
+                // those it accepts from now: once the listener has taken it (its Done), every
+                // connection accepted before is known, and each is told (RespondChildren).
+                if matches!(op, Op::Respond { .. })
+                    && changed
+                    && self
+                        .sockets
+                        .get(&id)
+                        .is_some_and(|s| s.state() == crate::engine::SockState::Listening)
+                {
+                    self.respond_after.insert(req, (id, op.clone()));
+                }
+                engine.send(id, req, op);
+            }
+            Action::RespondChildren { listener, op } => {
+                let answering = self.sockets.get(&listener).map(|l| {
                     (
                         l.form.responder.clone(),
                         l.form.serve.clone(),
@@ -507,11 +520,16 @@ impl UiState {
                     )
                 });
                 let mut told = 0;
-                for c in children {
+                for c in self.open_children(listener) {
                     let Some(v) = self.sockets.get_mut(&c) else {
                         continue;
                     };
-                    if !matches!(v.state(), crate::engine::SockState::Connected) {
+                    // (The engine takes the same responder again as no change: a
+                    // connection accepted after the listener took it already has it.)
+                    if !matches!(
+                        v.state(),
+                        crate::engine::SockState::Connected | crate::engine::SockState::HalfClosed
+                    ) {
                         continue;
                     }
                     if let Some((responder, serve, applied)) = &answering {
@@ -522,11 +540,10 @@ impl UiState {
                     engine.send(c, engine.next_req(), op.clone());
                     told += 1;
                 }
-                engine.send(id, req, op);
                 if told > 0 {
-                    let name = self.name_of(id);
+                    let name = self.name_of(listener);
                     self.journal.remark(
-                        Some(id),
+                        Some(listener),
                         format!("# {name}: {}", t!("journal-respond-children", n = told)),
                     );
                 }

@@ -153,6 +153,10 @@ impl UiState {
                 at,
             } => {
                 self.record_asked.remove(&req);
+                if let Some((listener, op)) = self.respond_after.remove(&req) {
+                    self.followups
+                        .push(super::Action::RespondChildren { listener, op });
+                }
                 let nothing_asked = self.nothing_asked.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.waiting.retain(|w| w.req != req);
@@ -230,6 +234,9 @@ impl UiState {
                 elapsed,
                 at,
             } => {
+                if let Some(r) = req {
+                    self.respond_after.remove(&r);
+                }
                 let view = ErrorView::from_error(&error, at, &self.zone);
                 if let (None, Some(r)) = (id, req) {
                     // socket() itself failed.
@@ -481,8 +488,20 @@ impl UiState {
                     .sockets
                     .get(&id)
                     .and_then(|s| Some((s.info.parent?, s.info.name.clone())));
-                // The listener's page shows the latest of its connections' reports.
-                if let Some((p, name)) = parent {
+                // The listener's page shows the latest of its connections' answers' reports
+                // (not what the engine says of a closed one's afterlife).
+                let answer = {
+                    use crate::engine::note::Note;
+                    matches!(
+                        note,
+                        Note::RuleFired { .. }
+                            | Note::NoRuleMatched { .. }
+                            | Note::HmacPassed { .. }
+                            | Note::HmacFailed { .. }
+                            | Note::NoChallenge { .. }
+                    )
+                };
+                if let Some((p, name)) = parent.filter(|_| answer) {
                     if let Some(l) = self.sockets.get_mut(&p) {
                         l.clients_note = Some((name, note.clone()));
                     }

@@ -64,6 +64,10 @@ pub struct UiState {
     pub library_status: Option<String>,
     /// Bytes offered to each send() still running, to show how many the kernel took.
     offered: HashMap<ReqId, (&'static str, usize)>,
+    /// A listener's Respond calls, until their Done: then its open connections are told.
+    respond_after: HashMap<ReqId, (SocketId, crate::engine::Op)>,
+    /// What applying events asks to be done next (dispatched with the frame's actions).
+    pub followups: Vec<Action>,
     /// The address of each bind, connect or sendto still running: remembered among the
     /// recent ones (bind's apart from the peers') only once it worked.
     addr_asked: HashMap<ReqId, (bool, String)>,
@@ -227,6 +231,8 @@ impl Default for UiState {
             library_status: None,
             settings_status: None,
             offered: HashMap::new(),
+            respond_after: HashMap::new(),
+            followups: Vec::new(),
             addr_asked: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
             totals: Counters::default(),
