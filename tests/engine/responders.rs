@@ -537,3 +537,40 @@ fn a_responders_connection_counts_what_it_moved() {
     assert_eq!((s.counters.bytes_in, s.counters.bytes_out), (11, 11));
     assert_eq!((s.counters.msgs_in, s.counters.msgs_out), (2, 2));
 }
+
+/// The responder a connection has, given again (its listener's, told to every connection
+/// it accepted), changes nothing: no second greeting. Another one, even alike, starts over.
+#[test]
+fn the_same_responder_given_again_is_no_change() {
+    let mut d = Driver::new();
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    let mut c = client(port);
+    let (conn, _) = d.accept(l);
+    let greet = spec("greet", &no());
+    d.ok(
+        conn,
+        Op::Respond {
+            responder: Some(greet.clone()),
+        },
+    );
+    assert_eq!(read_n(&mut c, 6), b"hello!");
+    d.ok(
+        conn,
+        Op::Respond {
+            responder: Some(greet),
+        },
+    );
+    // What comes next is what the program sends, not a greeting.
+    d.sendall(conn, b"X");
+    assert_eq!(read_n(&mut c, 1), b"X");
+    d.ok(
+        conn,
+        Op::Respond {
+            responder: Some(spec("greet", &no())),
+        },
+    );
+    assert_eq!(read_n(&mut c, 6), b"hello!");
+}
