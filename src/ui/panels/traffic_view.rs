@@ -102,13 +102,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             actions.push(Action::ClearTraffic { id });
         }
     });
-    // A listener's log (its newest row tells, without a scan of a million).
-    let gathering = s.state() == crate::engine::SockState::Listening
-        || s.traffic
-            .len()
-            .checked_sub(1)
-            .and_then(|i| s.traffic.get(i))
-            .is_some_and(|r| r.via.is_some());
+    let gathering = s.gathers();
     if let Err(e) = s.filter.needle() {
         field_problem(ui, Some(&t!("traffic-search-problem", problem = e)));
     }

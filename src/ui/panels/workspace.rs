@@ -59,14 +59,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         .unwrap_or_default();
     // A listener's connections by their names now, for the rows its view gathers (looked
     // up only for a socket that has such rows).
-    let gathers = state.sockets.get(&id).is_some_and(|s| {
-        s.state() == crate::engine::SockState::Listening
-            || s.traffic
-                .len()
-                .checked_sub(1)
-                .and_then(|i| s.traffic.get(i))
-                .is_some_and(|r| r.via.is_some())
-    });
+    let gathers = state.sockets.get(&id).is_some_and(|s| s.gathers());
     let names: crate::ui::traffic::Names = if gathers {
         state
             .sockets

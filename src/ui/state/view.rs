@@ -220,6 +220,18 @@ impl SockView {
         self.snapshot.as_ref().map_or(self.state, |s| s.state)
     }
 
+    /// A listener's view, which gathers its connections' rows (a listening socket, or one
+    /// whose newest row came through a connection: no scan of a million rows).
+    pub fn gathers(&self) -> bool {
+        self.state() == SockState::Listening
+            || self
+                .traffic
+                .len()
+                .checked_sub(1)
+                .and_then(|i| self.traffic.get(i))
+                .is_some_and(|r| r.via.is_some())
+    }
+
     pub fn family_type(&self) -> String {
         match (self.info.family, self.info.kind) {
             (Family::Unix, Kind::Stream) => return crate::t!("sockets-unix-stream"),
