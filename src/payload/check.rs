@@ -54,36 +54,14 @@ impl Checksum {
             Checksum::None => Vec::new(),
             Checksum::Sum8 => vec![data.iter().fold(0u8, |a, b| a.wrapping_add(*b))],
             Checksum::Xor8 => vec![data.iter().fold(0u8, |a, b| a ^ b)],
-            Checksum::Crc16Modbus => {
-                let mut crc = 0xFFFFu16;
-                for b in data {
-                    crc ^= u16::from(*b);
-                    for _ in 0..8 {
-                        crc = if crc & 1 != 0 {
-                            (crc >> 1) ^ 0xA001
-                        } else {
-                            crc >> 1
-                        };
-                    }
-                }
-                crc.to_le_bytes().to_vec()
-            }
+            Checksum::Crc16Modbus => (reflected(0xA001, 0xFFFF, data) as u16)
+                .to_le_bytes()
+                .to_vec(),
             Checksum::Crc16CcittFalse => ccitt(0xFFFF, data).to_be_bytes().to_vec(),
             Checksum::Crc16Xmodem => ccitt(0, data).to_be_bytes().to_vec(),
-            Checksum::Crc32 => {
-                let mut crc = 0xFFFF_FFFFu32;
-                for b in data {
-                    crc ^= u32::from(*b);
-                    for _ in 0..8 {
-                        crc = if crc & 1 != 0 {
-                            (crc >> 1) ^ 0xEDB8_8320
-                        } else {
-                            crc >> 1
-                        };
-                    }
-                }
-                (!crc).to_be_bytes().to_vec()
-            }
+            Checksum::Crc32 => (!reflected(0xEDB8_8320, 0xFFFF_FFFF, data))
+                .to_be_bytes()
+                .to_vec(),
         }
     }
 
@@ -92,6 +70,23 @@ impl Checksum {
         let check = self.of(data);
         data.extend_from_slice(&check);
     }
+}
+
+/// A reflected CRC (bits taken low first) with the reversed polynomial `poly` from
+/// `start`: CRC-16/MODBUS in the low 16 bits, CRC-32 before its final inversion.
+fn reflected(poly: u32, start: u32, data: &[u8]) -> u32 {
+    let mut crc = start;
+    for b in data {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ poly
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    crc
 }
 
 /// CRC-16 with polynomial 0x1021, not reflected, from `start`.
