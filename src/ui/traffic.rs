@@ -321,20 +321,33 @@ impl RowIndex {
 }
 
 /// Consecutive rows of one direction, as the merged stream view shows them: (direction,
-/// first and last position among the given rows).
-pub fn runs(log: &TrafficLog, rows: impl Iterator<Item = usize>) -> Vec<(Direction, usize, usize)> {
+/// first and last position among the given rows). With a gap, a row read more than that
+/// after the one before starts a run of its own: a device's frame that TCP split comes
+/// within milliseconds, its next frame much later.
+pub fn runs(
+    log: &TrafficLog,
+    rows: impl Iterator<Item = usize>,
+    gap: Option<std::time::Duration>,
+) -> Vec<(Direction, usize, usize)> {
     let mut out: Vec<(Direction, usize, usize)> = Vec::new();
     // A listener's rows join only within one connection: two clients' bytes are not one
     // stream.
     let mut conn = None;
+    let mut last = None;
     for (k, i) in rows.enumerate() {
         let Some(r) = log.get(i) else { continue };
         let via = r.via.as_ref().map(|v| v.id);
+        // A clock stepped back counts as no gap.
+        let near = match (gap, last) {
+            (Some(g), Some(t)) => r.at.duration_since(t).map_or(true, |d| d <= g),
+            _ => true,
+        };
         match out.last_mut() {
-            Some((d, _, end)) if *d == r.direction && via == conn => *end = k,
+            Some((d, _, end)) if *d == r.direction && via == conn && near => *end = k,
             _ => out.push((r.direction, k, k)),
         }
         conn = via;
+        last = Some(last.map_or(r.at, |t: SystemTime| t.max(r.at)));
     }
     out
 }
@@ -472,6 +485,34 @@ mod tests {
         }
     }
 
+    /// With a gap, chunks further apart than it are runs of their own; a clock stepped back
+    /// is no gap, and the gap after it counts from the latest time before.
+    #[test]
+    fn runs_split_where_the_gap_is_longer() {
+        use std::time::Duration;
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let mut log = TrafficLog::default();
+        for ms in [0, 5, 30, 1_000, 999, 1_020] {
+            log.push(TrafficRow {
+                at: t0 + Duration::from_millis(ms),
+                ..row(Direction::In, b"x")
+            });
+        }
+        let gap = |ms| runs(&log, 0..log.len(), Some(Duration::from_millis(ms)));
+        assert_eq!(
+            gap(20),
+            vec![
+                (Direction::In, 0, 1),
+                (Direction::In, 2, 2),
+                (Direction::In, 3, 5)
+            ]
+        );
+        assert_eq!(gap(24), gap(20));
+        assert_eq!(gap(30), vec![(Direction::In, 0, 2), (Direction::In, 3, 5)]);
+        assert_eq!(gap(970), vec![(Direction::In, 0, 5)]);
+        assert_eq!(runs(&log, 0..log.len(), None), vec![(Direction::In, 0, 5)]);
+    }
+
     /// On a listener's log two clients' bytes are two streams, however they interleave.
     #[test]
     fn runs_join_a_connections_rows_only() {
@@ -489,7 +530,7 @@ mod tests {
             });
         }
         assert_eq!(
-            runs(&log, 0..log.len()),
+            runs(&log, 0..log.len(), None),
             vec![
                 (Direction::In, 0, 1),
                 (Direction::In, 2, 2),
@@ -623,7 +664,7 @@ mod tests {
             "ok\\xff\\xfe\u{4e2d}"
         );
         assert_eq!(
-            runs(&log, 0..log.len()),
+            runs(&log, 0..log.len(), None),
             vec![
                 (Direction::In, 0, 0),
                 (Direction::Out, 1, 1),

@@ -229,3 +229,65 @@ fn an_empty_datagram_is_not_the_end_of_a_stream() {
         h.query_by_label_contains("b'' (end of stream)").is_some()
     });
 }
+
+/// The merged view with a gap: a device's frames, each split in two by TCP, read as one
+/// row a frame (chunks milliseconds apart joined, frames half a second apart not).
+#[test]
+fn merged_chunks_split_at_a_gap() {
+    use socklab::engine::Direction;
+    use socklab::ui::traffic::TrafficRow;
+    use std::time::SystemTime;
+    let mut h = harness();
+    click(&mut h, "New UDP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    {
+        let s = h.state_mut().state.sockets.values_mut().next().unwrap();
+        let t0 = SystemTime::now();
+        for (ms, data) in [(0, "AB"), (3, "CD"), (500, "EF"), (503, "GH")] {
+            s.traffic.push(TrafficRow {
+                at: t0 + Duration::from_millis(ms),
+                direction: Direction::In,
+                len: 2,
+                data: data.as_bytes().to_vec().into(),
+                peer: None,
+                cut: 0,
+                tls: false,
+                via: None,
+            });
+        }
+    }
+    h.step();
+    // A right-click marks the row its menu is for (what Copy would copy), and only it.
+    let marked = |h: &H, text: &str| {
+        h.get_by_label_contains(text).accesskit_node().toggled()
+            == Some(egui::accesskit::Toggled::True)
+    };
+    h.get_by_label_contains("CD  |").click_secondary();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Copy as hex").is_some(), "the row's menu");
+    assert!(marked(&h, "CD  |") && !marked(&h, "AB  |"));
+    h.key_press(egui::Key::Escape);
+    h.step();
+    h.step();
+    assert!(!marked(&h, "CD  |"), "no mark once the menu is closed");
+    click(&mut h, "merge chunks");
+    assert!(
+        h.query_by_label_contains("4 chunks, 8 bytes: ABCDEFGH")
+            .is_some(),
+        "no gap set: every chunk of a direction joined"
+    );
+    replace_text(&mut h, "gap ≤", "20");
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.step();
+    assert_eq!(selected(&h).merge_gap_ms, 20);
+    assert!(
+        h.query_by_label_contains("2 chunks, 4 bytes: ABCD")
+            .is_some()
+            && h.query_by_label_contains("2 chunks, 4 bytes: EFGH")
+                .is_some(),
+        "one row a frame"
+    );
+    assert!(h.query_by_label_contains("ABCDEFGH").is_none());
+}

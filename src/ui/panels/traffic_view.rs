@@ -83,8 +83,31 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         ui.checkbox(&mut s.show_hex, t!("traffic-show-hex"))
             .on_hover_text(t!("traffic-show-hex-tip"));
         let mut merged = s.merged;
-        if ui.checkbox(&mut merged, t!("traffic-merge")).changed() {
-            actions.push(Action::MergeChunks { id, on: merged });
+        let mut gap_ms = s.merge_gap_ms;
+        let mut changed = ui
+            .checkbox(&mut merged, t!("traffic-merge"))
+            .on_hover_text(t!("traffic-merge-tip"))
+            .changed();
+        if merged {
+            let l = ui
+                .label(t!("traffic-merge-gap"))
+                .on_hover_text(t!("traffic-merge-gap-tip"));
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut gap_ms)
+                        .range(0..=60_000)
+                        .suffix(" ms"),
+                )
+                .labelled_by(l.id)
+                .on_hover_text(t!("traffic-merge-gap-tip"))
+                .changed();
+        }
+        if changed {
+            actions.push(Action::MergeChunks {
+                id,
+                on: merged,
+                gap_ms,
+            });
         }
         let mut paused = s.paused.is_some();
         if ui
@@ -351,8 +374,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
                         .truncate()
                         .sense(egui::Sense::click()),
                 );
-                if open {
-                    let fill = ui.visuals().selection.bg_fill;
+                // So is the row a context menu is open for: what Copy copies is seen, not
+                // the row whose dump happens to be open.
+                let menu = resp.context_menu_opened();
+                if open || menu {
+                    let fill = if menu {
+                        ui.visuals().widgets.hovered.weak_bg_fill
+                    } else {
+                        ui.visuals().selection.bg_fill
+                    };
                     ui.painter()
                         .set(under, egui::Shape::rect_filled(resp.rect, 2.0, fill));
                     resp.widget_info(|| {
@@ -498,7 +528,10 @@ fn merged(
     let cols = columns(ui);
     s.merged_runs();
     let s: &SockView = s;
-    let runs = s.runs.as_ref().map_or(&[][..], |(_, _, _, r)| r.as_slice());
+    let runs = s
+        .runs
+        .as_ref()
+        .map_or(&[][..], |(_, _, _, _, r)| r.as_slice());
     let (dir_in, dir_out) = (
         format!("{:<3}", t!("traffic-dir-in")),
         format!("{:<3}", t!("traffic-dir-out")),

@@ -169,10 +169,12 @@ pub enum Action {
         id: SocketId,
         paused: bool,
     },
-    /// Join consecutive chunks of one direction in the traffic view, or not.
+    /// Join consecutive chunks of one direction in the traffic view, or not; those at most
+    /// `gap_ms` apart only, when it is above 0.
     MergeChunks {
         id: SocketId,
         on: bool,
+        gap_ms: u32,
     },
     /// Open a traffic row's hex dump, or close it (the row by its sequence number, which
     /// stays its own while older rows are evicted).
@@ -570,9 +572,10 @@ impl UiState {
                     s.paused = paused.then(|| s.traffic.next_seq());
                 }
             }
-            Action::MergeChunks { id, on } => {
+            Action::MergeChunks { id, on, gap_ms } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.merged = on;
+                    s.merge_gap_ms = gap_ms;
                 }
             }
             Action::ToggleRow { id, seq } => {
@@ -593,7 +596,7 @@ impl UiState {
                 };
             }
             Action::TimeFormat { format } => self.settings.time_format = format,
-            Action::CsvBom { on } => self.settings.csv_bom = on,
+            Action::CsvBom { on } => self.settings.csv_bom = Some(on),
             Action::BindDefault { host } => {
                 // An address is short: what does not fit is not one.
                 if host.len() <= 255 {
@@ -784,7 +787,7 @@ impl UiState {
         }
         let path = PathBuf::from(s.form.export_path.trim());
         let enc = s.form.encoding;
-        let flavour = if self.settings.csv_bom {
+        let flavour = if self.settings.csv_bom() {
             export::CsvFlavour::Bom
         } else {
             export::CsvFlavour::Plain

@@ -126,6 +126,7 @@ impl UiState {
                         file_check: None,
                         after_close: None,
                         merged: false,
+                        merge_gap_ms: 0,
                         show_hex,
                         rate: Default::default(),
                         series: Default::default(),

@@ -112,8 +112,8 @@ impl ErrorView {
 
 /// Runs of one direction: (direction, first and last position among the rows shown).
 pub type Run = (Direction, usize, usize);
-/// The merged view's runs with the log generation, filter and pause they were made for.
-pub type RunsCache = (u64, Filter, Option<u64>, Vec<Run>);
+/// The merged view's runs with the log generation, filter, pause and gap they were made for.
+pub type RunsCache = (u64, Filter, Option<u64>, u32, Vec<Run>);
 
 /// One socket as the window knows it.
 #[derive(Clone, Debug)]
@@ -149,6 +149,8 @@ pub struct SockView {
     pub expanded: Option<u64>,
     /// Show consecutive chunks of one direction as one stream.
     pub merged: bool,
+    /// The merged view joins chunks at most this many milliseconds apart (0: any gap).
+    pub merge_gap_ms: u32,
     /// Show the bytes in hex, not as text (a device's binary replies).
     pub show_hex: bool,
     pub rate: crate::ui::traffic::RateMeter,
@@ -283,20 +285,26 @@ impl SockView {
     /// only when the log, filter or pause changed.
     pub fn merged_runs(&mut self) -> &[Run] {
         let shown = self.visible_count();
-        let fresh = matches!(&self.runs, Some((g, f, p, _)) if *g == self.traffic.generation && *f == self.filter && *p == self.paused);
+        let fresh = matches!(&self.runs, Some((g, f, p, gap, _)) if *g == self.traffic.generation && *f == self.filter && *p == self.paused && *gap == self.merge_gap_ms);
         if !fresh {
+            let gap = (self.merge_gap_ms > 0)
+                .then(|| std::time::Duration::from_millis(self.merge_gap_ms.into()));
             let runs = crate::ui::traffic::runs(
                 &self.traffic,
                 (0..shown).filter_map(|k| self.index.get(k)),
+                gap,
             );
             self.runs = Some((
                 self.traffic.generation,
                 self.filter.clone(),
                 self.paused,
+                self.merge_gap_ms,
                 runs,
             ));
         }
-        self.runs.as_ref().map_or(&[], |(_, _, _, r)| r.as_slice())
+        self.runs
+            .as_ref()
+            .map_or(&[], |(_, _, _, _, r)| r.as_slice())
     }
 
     /// Log indices of every row shown (for tests and small logs).
