@@ -45,8 +45,8 @@ pub struct Settings {
     /// How the traffic view shows when each row came.
     pub time_format: TimeFormat,
     /// CSV exports start with a UTF-8 byte-order mark (spreadsheet programs then read the
-    /// text as UTF-8, not their own code page).
-    pub csv_bom: bool,
+    /// text as UTF-8, not their own code page). None until chosen: see `csv_bom()`.
+    pub csv_bom: Option<bool>,
     /// The workspace file saved or opened last: opened again at start.
     pub last_workspace: Option<String>,
 }
@@ -80,7 +80,7 @@ impl Default for Settings {
             zoom: 1.0,
             bind_v4: "127.0.0.1".into(),
             time_format: TimeFormat::Relative,
-            csv_bom: false,
+            csv_bom: None,
             last_workspace: None,
         }
     }
@@ -174,6 +174,14 @@ impl Settings {
         .capped()
     }
 
+    /// Whether CSV exports start with a byte-order mark: as chosen, or else with one when the
+    /// window speaks Chinese (Excel on a Chinese Windows reads a CSV without one as GBK,
+    /// and 你好 comes out garbled).
+    pub fn csv_bom(&self) -> bool {
+        self.csv_bom
+            .unwrap_or(crate::i18n::current() == crate::i18n::Lang::ZhCn)
+    }
+
     /// The settings as the file holds them.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -231,6 +239,22 @@ pub fn fields(entry: &str, unix: bool) -> (String, String) {
     match entry.rsplit_once(' ') {
         Some((h, p)) => (h.to_string(), p.to_string()),
         None => (entry.to_string(), String::new()),
+    }
+}
+
+/// Whether a remembered entry is an address of this family: a menu of an IPv4 socket's
+/// row lists no IPv6 peer nor Unix path (picking one would only be refused).
+pub fn fits(entry: &str, family: crate::engine::Family) -> bool {
+    use crate::engine::Family;
+    let inet = entry.rsplit_once(' ').filter(|(h, p)| {
+        !h.is_empty() && !h.contains('/') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+    });
+    match (family, inet) {
+        (Family::Unix, inet) => inet.is_none(),
+        (Family::Inet, Some((h, _))) => !h.contains(':'),
+        (Family::Inet6, Some((h, _))) => h.parse::<std::net::Ipv4Addr>().is_err(),
+        (Family::Other(_), _) => true,
+        (_, None) => false,
     }
 }
 
@@ -377,6 +401,54 @@ mod tests {
         );
     }
 
+    /// Until chosen, CSV files get a byte-order mark in Chinese (Excel there reads one
+    /// without it as GBK); a choice holds in either language, and an older file's `false`
+    /// is kept as the choice it was.
+    #[test]
+    fn a_csv_byte_order_mark_follows_the_language_until_chosen() {
+        use crate::i18n::{set, Lang};
+        let mut s = Settings::default();
+        set(Lang::ZhCn);
+        assert!(s.csv_bom());
+        set(Lang::En);
+        assert!(!s.csv_bom());
+        s.csv_bom = Some(true);
+        assert!(s.csv_bom());
+        s.csv_bom = Some(false);
+        set(Lang::ZhCn);
+        assert!(!s.csv_bom());
+        let older = Settings::from_json(r#"{"csv_bom": false}"#);
+        assert_eq!(older.csv_bom, Some(false));
+        assert_eq!(Settings::from_json("{}").csv_bom, None);
+        set(Lang::En);
+    }
+
+    #[test]
+    fn a_recent_address_is_offered_to_its_family_only() {
+        use crate::engine::Family::{Inet, Inet6, Unix};
+        let all = [
+            "127.0.0.1 9000",
+            "localhost 80",
+            "::1 9000",
+            "[fe80::1%eth0] 22",
+            "/tmp/echo.sock",
+            "@abstract",
+            "my dir/s 1",
+        ];
+        let keep = |f| {
+            all.iter()
+                .copied()
+                .filter(|e| fits(e, f))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keep(Inet), ["127.0.0.1 9000", "localhost 80"]);
+        assert_eq!(
+            keep(Inet6),
+            ["localhost 80", "::1 9000", "[fe80::1%eth0] 22"]
+        );
+        assert_eq!(keep(Unix), ["/tmp/echo.sock", "@abstract", "my dir/s 1"]);
+    }
+
     #[test]
     fn the_settings_file_is_read_field_by_field_and_written_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -397,7 +469,7 @@ mod tests {
         s.zoom = 1.25;
         s.bind_v4 = "0.0.0.0".into();
         s.time_format = TimeFormat::Utc;
-        s.csv_bom = true;
+        s.csv_bom = Some(true);
         s.save_dir(dir.path()).unwrap();
         assert_eq!(Settings::load_dir(dir.path(), None), s);
         // A damaged field falls back alone; the rest survives.

@@ -49,7 +49,7 @@ fn each_setting_does_what_it_says_and_is_kept() {
 
     // CSV files with a byte-order mark (the export writes it: a unit test of export.rs).
     click(&mut h, "UTF-8 with a byte-order mark");
-    assert!(h.state().state.settings.csv_bom);
+    assert_eq!(h.state().state.settings.csv_bom, Some(true));
 
     // The zoom steps by a tenth and is the window's; 100% puts it back.
     click(&mut h, "larger (Ctrl++)");
@@ -77,7 +77,7 @@ fn each_setting_does_what_it_says_and_is_kept() {
             back.csv_bom,
             back.traffic_cap_mib
         ),
-        ("127.0.0.1", TimeFormat::Utc, true, 8)
+        ("127.0.0.1", TimeFormat::Utc, Some(true), 8)
     );
     // The same toggle in the top bar closes it (the window's title is "Settings" too).
     h.get_all_by_label("Settings")

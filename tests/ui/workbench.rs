@@ -608,3 +608,22 @@ fn a_closed_sockets_options_are_shown_not_editable() {
             && h.query_by_label("SO_RCVBUF").is_some()
     });
 }
+
+/// The recent-peers menu of an IPv4 socket lists the IPv4 addresses remembered, not an
+/// IPv6 one nor a Unix path (picking those would only be refused); picking fills the row.
+#[test]
+fn the_recent_menu_lists_this_familys_addresses() {
+    let mut h = harness();
+    for e in ["/tmp/echo.sock", "::1 9001", "127.0.0.1 9000"] {
+        h.state_mut().state.settings.remember(e.into());
+    }
+    new_socket(&mut h, socklab::engine::Kind::Stream);
+    click(&mut h, "recent");
+    step_until_drawn(&mut h, "the menu", |h| {
+        h.query_by_label("127.0.0.1 9000").is_some()
+    });
+    assert!(h.query_by_label("::1 9001").is_none());
+    assert!(h.query_by_label("/tmp/echo.sock").is_none());
+    click(&mut h, "127.0.0.1 9000");
+    assert_eq!(h.get_by_label("peer port").value().as_deref(), Some("9000"));
+}

@@ -133,11 +133,12 @@ fn body(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
 
             let c = ui.label(t!("settings-csv"));
             ui.horizontal(|ui| {
-                let mut bom = state.settings.csv_bom;
+                let before = state.settings.csv_bom();
+                let mut bom = before;
                 ui.selectable_value(&mut bom, false, t!("settings-csv-plain"));
                 ui.selectable_value(&mut bom, true, t!("settings-csv-bom"))
                     .on_hover_text(t!("settings-csv-bom-tip"));
-                if bom != state.settings.csv_bom {
+                if bom != before {
                     actions.push(Action::CsvBom { on: bom });
                 }
             })

@@ -669,10 +669,11 @@ fn recent_menu(
     port: &mut String,
 ) {
     ui.menu_button(title, |ui| {
-        if list.is_empty() {
+        let mut fitting = list.iter().filter(|e| settings::fits(e, family)).peekable();
+        if fitting.peek().is_none() {
             ui.label(empty);
         }
-        for e in list {
+        for e in fitting {
             if ui.button(e).clicked() {
                 let (h, p) = settings::fields(e, family == Family::Unix);
                 *host = h;
