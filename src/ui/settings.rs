@@ -23,8 +23,12 @@ pub const MAX_CAP_MIB: usize = 4096;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// Peers ("host port" pairs or Unix paths) connected or sent to, most recent first.
+    /// Peers ("host port" pairs or Unix paths) stream sockets connected to, most recent
+    /// first.
     pub recent: Vec<String>,
+    /// Peers datagram sockets connected or sent to, apart from the streams' (a UDP
+    /// device's port offered to a TCP client would only be refused).
+    pub recent_dgram: Vec<String>,
     /// Local addresses bound, most recent first.
     pub recent_bind: Vec<String>,
     pub library: Vec<SavedPayload>,
@@ -70,6 +74,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             recent: Vec::new(),
+            recent_dgram: Vec::new(),
             recent_bind: Vec::new(),
             library: Vec::new(),
             history: Vec::new(),
@@ -121,6 +126,7 @@ impl Settings {
     /// program, may hold more).
     fn capped(mut self) -> Settings {
         self.recent.truncate(MAX_RECENT);
+        self.recent_dgram.truncate(MAX_RECENT);
         self.recent_bind.truncate(MAX_RECENT);
         self.history.truncate(crate::ui::sending::MAX_HISTORY);
         self.library.truncate(crate::ui::sending::MAX_LIBRARY);
@@ -158,6 +164,7 @@ impl Settings {
         let d = Settings::default();
         Settings {
             recent: field(v, "recent", d.recent),
+            recent_dgram: field(v, "recent_dgram", d.recent_dgram),
             recent_bind: field(v, "recent_bind", d.recent_bind),
             library: field(v, "library", d.library),
             history: field(v, "history", d.history),
@@ -206,19 +213,44 @@ impl Settings {
         eframe::set_value(storage, KEY, self);
     }
 
-    /// Remembers an address, most recent first, without duplicates.
+    /// Remembers a stream's peer, most recent first, without duplicates.
     pub fn remember(&mut self, entry: String) {
-        self.recent.retain(|e| *e != entry);
-        self.recent.insert(0, entry);
-        self.recent.truncate(MAX_RECENT);
+        Self::push(&mut self.recent, entry);
     }
 
-    /// Remembers a local address bound, apart from the peers.
-    pub fn remember_bind(&mut self, entry: String) {
-        self.recent_bind.retain(|e| *e != entry);
-        self.recent_bind.insert(0, entry);
-        self.recent_bind.truncate(MAX_RECENT);
+    /// Remembers an address in the list it belongs to.
+    pub fn remember_in(&mut self, list: Recent, entry: String) {
+        let l = match list {
+            Recent::Bind => &mut self.recent_bind,
+            Recent::StreamPeer => &mut self.recent,
+            Recent::DgramPeer => &mut self.recent_dgram,
+        };
+        Self::push(l, entry);
     }
+
+    fn push(list: &mut Vec<String>, entry: String) {
+        list.retain(|e| *e != entry);
+        list.insert(0, entry);
+        list.truncate(MAX_RECENT);
+    }
+
+    /// The peers a socket of this kind is offered.
+    pub fn recent_peers(&self, kind: crate::engine::Kind) -> &[String] {
+        if kind == crate::engine::Kind::Dgram {
+            &self.recent_dgram
+        } else {
+            &self.recent
+        }
+    }
+}
+
+/// Which list of recent addresses one belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recent {
+    /// Local addresses bound.
+    Bind,
+    StreamPeer,
+    DgramPeer,
 }
 
 /// How an address is remembered: "host port", or a Unix path.
@@ -470,6 +502,7 @@ mod tests {
         s.bind_v4 = "0.0.0.0".into();
         s.time_format = TimeFormat::Utc;
         s.csv_bom = Some(true);
+        s.recent_dgram = vec!["127.0.0.1 7000".into()];
         s.save_dir(dir.path()).unwrap();
         assert_eq!(Settings::load_dir(dir.path(), None), s);
         // A damaged field falls back alone; the rest survives.

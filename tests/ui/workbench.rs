@@ -609,21 +609,46 @@ fn a_closed_sockets_options_are_shown_not_editable() {
     });
 }
 
-/// The recent-peers menu of an IPv4 socket lists the IPv4 addresses remembered, not an
-/// IPv6 one nor a Unix path (picking those would only be refused); picking fills the row.
+/// The recent-peers menu of an IPv4 TCP socket lists the IPv4 addresses TCP sockets
+/// reached, not an IPv6 one, a Unix path nor a UDP peer (picking those would only be
+/// refused); picking fills the row. A UDP socket's lists the peers UDP sockets had.
 #[test]
-fn the_recent_menu_lists_this_familys_addresses() {
+fn the_recent_menu_lists_this_kinds_addresses() {
+    use socklab::ui::settings::Recent;
     let mut h = harness();
     for e in ["/tmp/echo.sock", "::1 9001", "127.0.0.1 9000"] {
         h.state_mut().state.settings.remember(e.into());
     }
+    (h.state_mut().state.settings).remember_in(Recent::DgramPeer, "127.0.0.1 7000".into());
     new_socket(&mut h, socklab::engine::Kind::Stream);
     click(&mut h, "recent");
     step_until_drawn(&mut h, "the menu", |h| {
         h.query_by_label("127.0.0.1 9000").is_some()
     });
-    assert!(h.query_by_label("::1 9001").is_none());
-    assert!(h.query_by_label("/tmp/echo.sock").is_none());
+    for other in ["::1 9001", "/tmp/echo.sock", "127.0.0.1 7000"] {
+        assert!(h.query_by_label(other).is_none(), "{other}");
+    }
     click(&mut h, "127.0.0.1 9000");
     assert_eq!(h.get_by_label("peer port").value().as_deref(), Some("9000"));
+
+    // A UDP socket: a datagram sent remembers its peer in the datagram list.
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port().to_string();
+    new_socket(&mut h, socklab::engine::Kind::Dgram);
+    replace_text(&mut h, "peer port", &port);
+    replace_text(&mut h, "payload", "hi");
+    click(&mut h, "sendto");
+    let mut buf = [0u8; 8];
+    peer.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    assert_eq!(peer.recv(&mut buf).unwrap(), 2);
+    let sent = format!("127.0.0.1 {port}");
+    step_until(&mut h, "the peer remembered", |a| {
+        a.state.settings.recent_dgram.first() == Some(&sent)
+    });
+    assert!(!h.state().state.settings.recent.contains(&sent));
+    click(&mut h, "recent");
+    step_until_drawn(&mut h, "the menu", |h| h.query_by_label(&sent).is_some());
+    assert!(h.query_by_label("127.0.0.1 7000").is_some());
+    assert!(h.query_by_label("127.0.0.1 9000").is_none());
 }

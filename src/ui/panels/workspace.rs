@@ -394,7 +394,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         ui,
                         &t!("workspace-recent"),
                         &t!("workspace-recent-empty"),
-                        &settings.recent,
+                        settings.recent_peers(s.info.kind),
                         family,
                         &mut s.form.peer_host,
                         &mut s.form.peer_port,

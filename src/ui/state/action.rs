@@ -11,6 +11,7 @@ use crate::engine::{Create, Engine, Family, Kind, Op, SocketId};
 use crate::ui::files::Replace;
 use crate::ui::journal::{self};
 use crate::ui::sending::{JobView, SavedPayload};
+use crate::ui::settings::Recent;
 
 use super::*;
 use crate::t;
@@ -471,11 +472,18 @@ impl UiState {
                     }
                     Op::Bind { addr } => {
                         self.addr_asked
-                            .insert(req, (true, crate::ui::settings::entry(addr)));
+                            .insert(req, (Recent::Bind, crate::ui::settings::entry(addr)));
                     }
                     Op::Connect { addr } | Op::ConnectEx { addr } | Op::SendTo { addr, .. } => {
+                        let dgram =
+                            (self.sockets.get(&id)).is_some_and(|s| s.info.kind == Kind::Dgram);
+                        let list = if dgram {
+                            Recent::DgramPeer
+                        } else {
+                            Recent::StreamPeer
+                        };
                         self.addr_asked
-                            .insert(req, (false, crate::ui::settings::entry(addr)));
+                            .insert(req, (list, crate::ui::settings::entry(addr)));
                     }
                     _ => {}
                 }

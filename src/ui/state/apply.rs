@@ -168,12 +168,9 @@ impl UiState {
                 self.tell_done(id, op, &reply, nothing_asked, at);
                 // Only an address that worked is worth offering again (connect_ex
                 // answers its failures as numbers).
-                if let Some((bind, entry)) = self.addr_asked.remove(&req) {
-                    let worked = !matches!(reply, Reply::Errno(_));
-                    match (worked, bind) {
-                        (true, true) => self.settings.remember_bind(entry),
-                        (true, false) => self.settings.remember(entry),
-                        _ => {}
+                if let Some((list, entry)) = self.addr_asked.remove(&req) {
+                    if !matches!(reply, Reply::Errno(_)) {
+                        self.settings.remember_in(list, entry);
                     }
                 }
                 let conn_name = match &reply {

@@ -70,7 +70,7 @@ pub struct UiState {
     pub followups: Vec<Action>,
     /// The address of each bind, connect or sendto still running: remembered among the
     /// recent ones (bind's apart from the peers') only once it worked.
-    addr_asked: HashMap<ReqId, (bool, String)>,
+    addr_asked: HashMap<ReqId, (crate::ui::settings::Recent, String)>,
     /// The settings window is open.
     pub settings_open: bool,
     /// A workspace read and waiting for the engine to make its sockets (the first
