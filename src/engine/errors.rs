@@ -434,6 +434,11 @@ impl OpError {
         OpError::python(op, "KeyboardInterrupt", "")
     }
 
+    /// Whether it is a Ctrl+C's KeyboardInterrupt (no failure of the call's own).
+    pub fn is_interrupt(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Python { class, .. } if *class == "KeyboardInterrupt")
+    }
+
     pub fn internal(op: &'static str, message: impl Into<String>) -> Self {
         OpError {
             op,
@@ -552,6 +557,11 @@ impl OpError {
                 Some(t!("errors-timeout-hint")),
             ),
             ErrorKind::Gai { .. } => (t!("errors-gai"), Some(t!("errors-gai-hint"))),
+            // Ctrl+C is no fault of the call's arguments.
+            ErrorKind::Python { .. } if self.is_interrupt() => (
+                t!("errors-interrupted", op = op),
+                Some(t!("errors-interrupted-hint", op = op)),
+            ),
             ErrorKind::Python { .. } => match self.detail {
                 Detail::Refused(r) => {
                     let (why, hint) = r.explanation();
@@ -985,6 +995,18 @@ mod tests {
             assert_eq!(e.explanation().1, Some(crate::i18n::text(hint, None)));
             assert_ne!(e.explanation().0, t!("errors-python"));
         }
+    }
+
+    /// A call Ctrl+C ended is said to be interrupted, not refused for its arguments.
+    #[test]
+    fn an_interrupted_call_is_not_blamed_on_its_arguments() {
+        let e = OpError::interrupted("accept");
+        assert!(e.is_interrupt());
+        let (why, hint) = e.explanation();
+        assert_ne!(why, t!("errors-python"));
+        assert!(why.contains("accept") && why.contains("Ctrl+C"), "{why}");
+        assert!(hint.is_some_and(|h| h.contains("settimeout")));
+        assert!(!OpError::python("recv", "TypeError", "x").is_interrupt());
     }
 
     #[test]

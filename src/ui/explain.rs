@@ -49,16 +49,22 @@ pub fn pieces(kind: crate::engine::Kind, n: u64) -> String {
     }
 }
 
-/// What ends a call that waits on socket `info`; `timed`: the socket has a timeout
+/// What ends a call that waits on socket `s`; `timed`: the socket has a timeout
 /// (without one, what else ends a TCP connect or a send is the kernel's own giving up). A
 /// Unix socket's connect waits for room in the listener's queue, and is never given up; a
-/// stream's recv also ends with its peer's end of the connection.
-pub fn way_out(op: &str, timed: bool, info: &crate::engine::SocketInfo) -> String {
+/// stream's recv also ends with its peer's end of the connection. An unconnected UDP
+/// socket that has sent is told why no answer may ever come: the kernel's "port
+/// unreachable" reaches only a connected one (IP_RECVERR aside, which Python leaves off).
+pub fn way_out(op: &str, timed: bool, s: &crate::ui::state::SockView) -> String {
+    let info = &s.info;
     let unix = info.family == crate::engine::Family::Unix;
     match (op, timed) {
         (op, _) if crate::engine::command::receives(op) => {
+            let sent = (s.snapshot.as_ref()).is_some_and(|x| x.counters.msgs_out > 0);
             if info.kind == crate::engine::Kind::Stream {
                 t!("inspector-way-out-recv")
+            } else if !unix && sent && s.peer().is_none() {
+                t!("inspector-way-out-recv-datagram-unconnected")
             } else {
                 t!("inspector-way-out-recv-datagram")
             }

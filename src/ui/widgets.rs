@@ -141,6 +141,7 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
                 (None, crate::engine::ErrorKind::Timeout, _) => {
                     t!("state-timed-out", op = &e.op)
                 }
+                (None, _, _) if e.error.is_interrupt() => t!("state-interrupted", op = &e.op),
                 (None, _, _) => t!("state-failed", op = &e.op),
             };
             // One label (the head's height unchanged), the time after it in weaker type.

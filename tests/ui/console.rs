@@ -1914,3 +1914,57 @@ fn a_wait_in_select_or_a_server_loop_says_what_it_waits_for() {
         h.query_by_label_contains("waiting until").is_none()
     });
 }
+
+/// A recvfrom waiting on an unconnected UDP socket that has sent says why no answer may
+/// ever come (the kernel tells a port unreachable only to a connected socket); Ctrl+C
+/// then ends it, said to be an interruption, not a fault of the call.
+#[test]
+fn a_udp_wait_after_a_send_to_nobody_says_it_may_never_end() {
+    let mut h = harness();
+    open_console(&mut h);
+    let nobody = {
+        let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        u.local_addr().unwrap().port()
+    };
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            &format!("u.sendto(b'anyone?', ('127.0.0.1', {nobody}))"),
+        ],
+    );
+    step_until(&mut h, "the send counted", |a| {
+        a.state.sockets.values().any(|s| {
+            s.info.name == "u"
+                && s.snapshot
+                    .as_ref()
+                    .is_some_and(|x| x.counters.msgs_out == 1)
+        })
+    });
+    enter(&mut h, "u.recvfrom(1024)");
+    step_until_drawn(&mut h, "the wait explained", |h| {
+        h.query_by_label_contains("u.recvfrom() waiting").is_some()
+            && h.query_by_label_contains("lost without a word").is_some()
+    });
+    ctrl_c(&mut h, "the recvfrom");
+    click_socket_row(&mut h, "u");
+    step_until_drawn(&mut h, "the interruption on u's page", |h| {
+        h.query_by_label_contains("recvfrom interrupted").is_some()
+            && h.query_by_label_contains("Nothing was wrong with the call")
+                .is_some()
+    });
+    assert!(h
+        .query_by_label_contains("rejects these arguments")
+        .is_none());
+    // One that sent nothing is not told so.
+    run(&mut h, "w.bind(('127.0.0.1', 0))");
+    enter(&mut h, "w.recvfrom(1024)");
+    step_until_drawn(&mut h, "w waits", |h| {
+        h.query_by_label_contains("w.recvfrom() waiting").is_some()
+    });
+    assert!(h.query_by_label_contains("lost without a word").is_none());
+    ctrl_c(&mut h, "the second recvfrom");
+}

@@ -43,6 +43,8 @@ errors-timeout-hint = Raise the timeout with settimeout(), or settimeout(None) t
 errors-gai = The host name could not be resolved to an address of this family.
 errors-gai-hint = Check the spelling, or give a numeric address such as 127.0.0.1 or ::1.
 errors-python = Python rejects these arguments.
+errors-interrupted = Nothing was wrong with the call: { $op } was interrupted while it waited (Ctrl+C, or the Interrupt button), and Python raised KeyboardInterrupt there.
+errors-interrupted-hint = The socket stays open: call { $op } again to wait again, or give the socket a timeout with settimeout() so that a wait ends by itself.
 errors-internal = An internal error in socklab ended this socket's worker during { $op }; the socket was closed, so nothing waits for it.
 errors-internal-hint = Create the socket again. This is a bug in socklab: please report it with the steps that led here.
 

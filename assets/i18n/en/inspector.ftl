@@ -64,7 +64,7 @@ inspector-send-queue = send queue
 # $queue: inspector-receive-queue or inspector-send-queue.
 inspector-queue-bytes = { $queue }: { $n } bytes
 # A TCP socket in CLOSE whose SIOCOUTQ is not 0 (a failed connect() leaves it so).
-inspector-send-queue-closed = { $queue }: empty (the kernel's SIOCOUTQ says { $n })
+inspector-send-queue-closed = { $queue }: empty (SIOCOUTQ's { $n } counts sequence numbers, not bytes)
 inspector-send-queue-closed-tip = A TCP socket in CLOSE has nothing to send: the kernel emptied its send queue when the connection failed or ended. SIOCOUTQ is not a count of bytes but the next sequence number to write minus the oldest unacknowledged one: a failed connect() leaves its SYN counted there (1), and after a blocking connect() failed, two more numbers (plus the peer's window) that the kernel skips so that a later connection's segments are not taken for this one's (3).
 inspector-options = Options (read back from the kernel)
 # After the option's description; $value: the kernel's value.
@@ -104,6 +104,7 @@ inspector-tcp-unknown = A state this version of socklab does not know.
 # What ends a waiting call ("recv waits: ...").
 inspector-way-out-recv = data arriving, the peer closing the connection (b''), or the close button ends it (shutdown(SHUT_RD) too)
 inspector-way-out-recv-datagram = a datagram arriving or the close button ends it
+inspector-way-out-recv-datagram-unconnected = a datagram arriving or the close button ends it. One this socket sent to a port where nothing listens is lost without a word: the kernel hears "port unreachable" but tells only a connected socket (after connect(), recv raises ConnectionRefusedError)
 inspector-way-out-accept = a connection arriving, shutdown(SHUT_RDWR) or the close button ends it
 inspector-way-out-connect = the peer's answer, the kernel giving up (it sends the SYN again for about two minutes) or the close button ends it
 inspector-way-out-connect-unix = the listener taking it (its queue is full) or the close button ends it

@@ -49,6 +49,7 @@ state-failed = { $op } failed
 state-failed-at = at { $clock }
 # A socket timeout (settimeout): TimeoutError, no errno.
 state-timed-out = { $op } timed out
+state-interrupted = { $op } interrupted
 state-hint = Hint: { $hint }
 
 state-settings-no-thread = settings will not be saved: no thread to write them ({ $error })

@@ -42,6 +42,8 @@ errors-timeout-hint = 用 settimeout() 把超时调大，或者用 settimeout(No
 errors-gai = 无法把这个主机名解析为该地址族的地址。
 errors-gai-hint = 检查拼写，或者直接填写数字地址，例如 127.0.0.1 或 ::1。
 errors-python = Python 不接受这些参数。
+errors-interrupted = 这个调用本身没有错：{ $op } 在等待时被中断了（Ctrl+C 或“中断”按钮），Python 在那里引发了 KeyboardInterrupt。
+errors-interrupted-hint = 套接字仍然打开：再调用一次 { $op } 就会接着等待；也可以用 settimeout() 给它设个超时，让等待自己结束。
 errors-internal = socklab 的内部错误在 { $op } 期间终止了这个套接字的工作线程；套接字已关闭，所以没有任何调用还在等它。
 errors-internal-hint = 重新创建这个套接字。这是 socklab 的缺陷：请连同导致它的操作步骤一起报告。
 

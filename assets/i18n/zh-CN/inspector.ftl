@@ -51,7 +51,7 @@ inspector-drops-value = { $n } 个数据报
 inspector-drops-tip = 内核在送入这个套接字时丢弃的数据报（SO_MEMINFO），大多是因为它的接收缓冲区（SO_RCVBUF）已满；UDP 不会通知发送方。请更及时地读取（自动接收），或调大 SO_RCVBUF。（被套接字过滤器拒绝或校验和错误的数据报也计入这里。）
 inspector-send-queue = 发送队列
 inspector-queue-bytes = { $queue }：{ $n } 字节
-inspector-send-queue-closed = { $queue }：空（内核的 SIOCOUTQ 报 { $n }）
+inspector-send-queue-closed = { $queue }：空（SIOCOUTQ 报的 { $n } 是序号之差，不是字节数）
 inspector-send-queue-closed-tip = 处于 CLOSE 的 TCP 套接字没有要发送的东西：连接失败或结束时，内核已清空它的发送队列。SIOCOUTQ 算的不是字节数，而是“下一个要写入的序号”减去“最早未确认的序号”：失败的 connect() 会把它发出的 SYN 算在里面（1）；阻塞的 connect() 失败后，内核还会跳过两个序号（再加上对端的窗口），免得以后连接的报文段被当成这一次的（3）。
 inspector-options = 选项（从内核读回的值）
 inspector-number-tip = 内核中的值是 { $value }。输入一个数字并按 Enter 设置（按 Escape 放弃）。
@@ -89,6 +89,7 @@ inspector-tcp-unknown = 这个版本的 socklab 不认识的状态。
 # 什么会结束一个正在等待的调用（“recv 正在等待：……”）。
 inspector-way-out-recv = 数据到达、对端关闭连接（得到 b''）或 close 按钮会结束等待（shutdown(SHUT_RD) 也会）
 inspector-way-out-recv-datagram = 数据报到达或 close 按钮会结束等待
+inspector-way-out-recv-datagram-unconnected = 数据报到达或 close 按钮会结束等待。这个套接字发往没有程序监听的端口的数据报会无声无息地丢掉：内核收到了“端口不可达”，却只告诉已连接的套接字（connect() 之后，recv 会引发 ConnectionRefusedError）
 inspector-way-out-accept = 新连接到达、shutdown(SHUT_RDWR) 或 close 按钮会结束等待
 inspector-way-out-connect = 对端应答、内核放弃（它会重发 SYN，约两分钟后放弃）或 close 按钮会结束等待
 inspector-way-out-connect-unix = 监听方接收它（它的队列已满）或 close 按钮会结束等待

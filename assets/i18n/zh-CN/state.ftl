@@ -47,6 +47,7 @@ state-failed = { $op } 失败
 # When the failure was heard of: its explanation was true then.
 state-failed-at = 发生于 { $clock }
 state-timed-out = { $op } 超时
+state-interrupted = { $op } 被中断
 state-hint = 提示：{ $hint }
 
 state-settings-no-thread = 设置将不会被保存：没有可用来写入的线程（{ $error }）

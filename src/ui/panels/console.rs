@@ -501,7 +501,7 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
             ),
             None => t!(
                 "console-blocking",
-                way = crate::ui::explain::way_out(w.op, false, &view.info)
+                way = crate::ui::explain::way_out(w.op, false, view)
             ),
         };
         let call = format!("{}.{}()", view.info.name, w.op);

@@ -282,7 +282,7 @@ fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
         tip.push_str(&t!(
             "sockets-tip-waits",
             op = w.op,
-            way = explain::way_out(w.op, w.deadline.is_some(), &s.info)
+            way = explain::way_out(w.op, w.deadline.is_some(), s)
         ));
     }
     tip

@@ -720,7 +720,7 @@ fn call_status(
     let now = std::time::Instant::now();
     for w in s.waiting.iter().filter(|w| ops.contains(&w.op)) {
         let what = w.text(now);
-        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some(), &s.info);
+        let way = crate::ui::explain::way_out(w.op, w.deadline.is_some(), s);
         let others: Vec<&str> = s
             .waiting
             .iter()
