@@ -560,7 +560,15 @@ impl OpError {
             // Ctrl+C is no fault of the call's arguments.
             ErrorKind::Python { .. } if self.is_interrupt() => (
                 t!("errors-interrupted", op = op),
-                Some(t!("errors-interrupted-hint", op = op)),
+                Some(match op {
+                    // The kernel goes on with the handshake it began.
+                    "connect" | "connect_ex" => t!("errors-interrupted-hint-connect", op = op),
+                    // Some of the bytes may have gone already.
+                    "send" | "sendall" | "sendto" | "sendfile" => {
+                        t!("errors-interrupted-hint-send", op = op)
+                    }
+                    _ => t!("errors-interrupted-hint", op = op),
+                }),
             ),
             ErrorKind::Python { .. } => match self.detail {
                 Detail::Refused(r) => {
@@ -1005,7 +1013,11 @@ mod tests {
         let (why, hint) = e.explanation();
         assert_ne!(why, t!("errors-python"));
         assert!(why.contains("accept") && why.contains("Ctrl+C"), "{why}");
-        assert!(hint.is_some_and(|h| h.contains("settimeout")));
+        assert!(hint.is_some_and(|h| h.contains("call accept again")));
+        let hint = |op| OpError::interrupted(op).explanation().1.unwrap_or_default();
+        assert!(hint("connect").contains("EALREADY"), "{}", hint("connect"));
+        assert!(hint("sendall").contains("again"), "{}", hint("sendall"));
+        assert!(!hint("sendall").contains("wait again"));
         assert!(!OpError::python("recv", "TypeError", "x").is_interrupt());
     }
 

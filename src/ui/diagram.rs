@@ -30,16 +30,20 @@ pub struct Row {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Words {
     Text(String),
-    /// A send's bytes: the call as Python names it (send, sendall, sendto).
+    /// A send's bytes: the call as Python names it (send, sendall, sendto); a datagram's
+    /// destination.
     Send {
         call: &'static str,
         len: usize,
+        to: Option<Endpoint>,
     },
-    /// A recv's bytes (recv, recvfrom); `cut`: a datagram's bytes past the buffer, lost.
+    /// A recv's bytes (recv, recvfrom); `cut`: a datagram's bytes past the buffer, lost;
+    /// a datagram's sender (each one carries its own: no connection says it).
     Recv {
         call: &'static str,
         len: usize,
         cut: usize,
+        from: Option<Endpoint>,
     },
     /// A captured segment: "[PSH, ACK] seq=1 ack=1 len=5".
     Segment {
@@ -57,14 +61,29 @@ impl Words {
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Words::Text(t) => t.as_str().into(),
-            Words::Send { call, len } => format!("{call} {}", size(*len)).into(),
-            Words::Recv { call, len, cut: 0 } => format!("{call} → {}", size(*len)).into(),
-            Words::Recv { call, len, cut } => format!(
-                "{call} → {} {}",
-                size(*len),
-                crate::t!("diagram-recv-cut", cut = size(*cut))
-            )
-            .into(),
+            Words::Send { call, len, to } => {
+                let mut text = format!("{call} {}", size(*len));
+                if let Some(p) = to {
+                    text.push_str(&crate::t!("diagram-datagram-to", peer = p.to_string()));
+                }
+                text.into()
+            }
+            Words::Recv {
+                call,
+                len,
+                cut,
+                from,
+            } => {
+                let mut text = format!("{call} → {}", size(*len));
+                if let Some(p) = from {
+                    text.push_str(&crate::t!("diagram-datagram-from", peer = p.to_string()));
+                }
+                if *cut > 0 {
+                    text.push(' ');
+                    text.push_str(&crate::t!("diagram-recv-cut", cut = size(*cut)));
+                }
+                text.into()
+            }
             Words::Segment {
                 flags,
                 seq,
@@ -750,12 +769,19 @@ fn add_rows<'a>(
                         f.streams[lane].push_back((*offset, *offset + *len as u64, row));
                     }
                 }
+                // A datagram's other end, said on its row: the peer may have no lane here.
+                let other = peer.clone().filter(|_| *datagram);
                 let words = match dir {
-                    Direction::Out => Words::Send { call, len: *len },
+                    Direction::Out => Words::Send {
+                        call,
+                        len: *len,
+                        to: other,
+                    },
                     Direction::In => Words::Recv {
                         call,
                         len: *len,
                         cut: *cut,
+                        from: other,
                     },
                 };
                 (words, false, Some(*traffic))

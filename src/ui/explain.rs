@@ -61,9 +61,13 @@ pub fn way_out(op: &str, timed: bool, s: &crate::ui::state::SockView) -> String 
     match (op, timed) {
         (op, _) if crate::engine::command::receives(op) => {
             let sent = (s.snapshot.as_ref()).is_some_and(|x| x.counters.msgs_out > 0);
+            // UDP's ports (an ICMP ping socket is a datagram socket too, and has none).
+            let udp = !unix
+                && info.kind == crate::engine::Kind::Dgram
+                && matches!(info.proto, 0 | libc::IPPROTO_UDP);
             if info.kind == crate::engine::Kind::Stream {
                 t!("inspector-way-out-recv")
-            } else if !unix && sent && s.peer().is_none() {
+            } else if udp && sent && s.peer().is_none() {
                 t!("inspector-way-out-recv-datagram-unconnected")
             } else {
                 t!("inspector-way-out-recv-datagram")

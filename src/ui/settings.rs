@@ -49,7 +49,10 @@ pub struct Settings {
     /// How the traffic view shows when each row came.
     pub time_format: TimeFormat,
     /// CSV exports start with a UTF-8 byte-order mark (spreadsheet programs then read the
-    /// text as UTF-8, not their own code page). None until chosen: see `csv_bom()`.
+    /// text as UTF-8, not their own code page). None until chosen: see `csv_bom()`. Kept
+    /// under a key of its own: older versions wrote `csv_bom: false` whether or not it
+    /// was chosen.
+    #[serde(rename = "csv_mark")]
     pub csv_bom: Option<bool>,
     /// The workspace file saved or opened last: opened again at start.
     pub last_workspace: Option<String>,
@@ -175,7 +178,9 @@ impl Settings {
             zoom: field(v, "zoom", d.zoom),
             bind_v4: field(v, "bind_v4", d.bind_v4),
             time_format: field(v, "time_format", d.time_format),
-            csv_bom: field(v, "csv_bom", d.csv_bom),
+            // An older file's `true` was a choice; its `false` may have been the default.
+            csv_bom: field(v, "csv_mark", d.csv_bom)
+                .or_else(|| field(v, "csv_bom", false).then_some(true)),
             last_workspace: field(v, "last_workspace", d.last_workspace),
         }
         .capped()
@@ -213,12 +218,8 @@ impl Settings {
         eframe::set_value(storage, KEY, self);
     }
 
-    /// Remembers a stream's peer, most recent first, without duplicates.
-    pub fn remember(&mut self, entry: String) {
-        Self::push(&mut self.recent, entry);
-    }
-
-    /// Remembers an address in the list it belongs to.
+    /// Remembers an address in the list it belongs to, most recent first, without
+    /// duplicates.
     pub fn remember_in(&mut self, list: Recent, entry: String) {
         let l = match list {
             Recent::Bind => &mut self.recent_bind,
@@ -236,10 +237,20 @@ impl Settings {
 
     /// The peers a socket of this kind is offered.
     pub fn recent_peers(&self, kind: crate::engine::Kind) -> &[String] {
+        match Recent::peer_of(kind) {
+            Recent::DgramPeer => &self.recent_dgram,
+            _ => &self.recent,
+        }
+    }
+}
+
+impl Recent {
+    /// The list a peer of a socket of this kind goes in.
+    pub fn peer_of(kind: crate::engine::Kind) -> Recent {
         if kind == crate::engine::Kind::Dgram {
-            &self.recent_dgram
+            Recent::DgramPeer
         } else {
-            &self.recent
+            Recent::StreamPeer
         }
     }
 }
@@ -278,8 +289,9 @@ pub fn fields(entry: &str, unix: bool) -> (String, String) {
 /// row lists no IPv6 peer nor Unix path (picking one would only be refused).
 pub fn fits(entry: &str, family: crate::engine::Family) -> bool {
     use crate::engine::Family;
+    // (An empty host is a bind to every address: " 8080".)
     let inet = entry.rsplit_once(' ').filter(|(h, p)| {
-        !h.is_empty() && !h.contains('/') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+        !h.contains('/') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
     });
     match (family, inet) {
         (Family::Unix, inet) => inet.is_none(),
@@ -449,22 +461,37 @@ mod tests {
         s.csv_bom = Some(false);
         set(Lang::ZhCn);
         assert!(!s.csv_bom());
-        let older = Settings::from_json(r#"{"csv_bom": false}"#);
-        assert_eq!(older.csv_bom, Some(false));
-        assert_eq!(Settings::from_json("{}").csv_bom, None);
+        // An older file wrote false whether chosen or not: read as not chosen; its true
+        // was chosen.
+        let older = |t: &str| Settings::from_json(t).csv_bom;
+        assert_eq!(older(r#"{"csv_bom": false}"#), None);
+        assert_eq!(older(r#"{"csv_bom": true}"#), Some(true));
+        assert_eq!(
+            older(r#"{"csv_mark": false, "csv_bom": true}"#),
+            Some(false)
+        );
+        assert_eq!(older("{}"), None);
+        let chosen = Settings {
+            csv_bom: Some(false),
+            ..Settings::default()
+        };
+        assert_eq!(older(&chosen.to_json()), Some(false));
         set(Lang::En);
     }
 
     #[test]
     fn a_recent_address_is_offered_to_its_family_only() {
         use crate::engine::Family::{Inet, Inet6, Unix};
+        // As entry() writes them: "host port" (an IPv6 host without brackets, an empty one
+        // for every address), a Unix path as it is (an abstract name with its NUL).
         let all = [
             "127.0.0.1 9000",
             "localhost 80",
+            " 8080",
             "::1 9000",
-            "[fe80::1%eth0] 22",
+            "fe80::1%eth0 22",
             "/tmp/echo.sock",
-            "@abstract",
+            "\0abstract",
             "my dir/s 1",
         ];
         let keep = |f| {
@@ -473,19 +500,19 @@ mod tests {
                 .filter(|e| fits(e, f))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(keep(Inet), ["127.0.0.1 9000", "localhost 80"]);
+        assert_eq!(keep(Inet), ["127.0.0.1 9000", "localhost 80", " 8080"]);
         assert_eq!(
             keep(Inet6),
-            ["localhost 80", "::1 9000", "[fe80::1%eth0] 22"]
+            ["localhost 80", " 8080", "::1 9000", "fe80::1%eth0 22"]
         );
-        assert_eq!(keep(Unix), ["/tmp/echo.sock", "@abstract", "my dir/s 1"]);
+        assert_eq!(keep(Unix), ["/tmp/echo.sock", "\0abstract", "my dir/s 1"]);
     }
 
     #[test]
     fn the_settings_file_is_read_field_by_field_and_written_whole() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Settings::default();
-        s.remember("127.0.0.1 9000".into());
+        s.remember_in(Recent::StreamPeer, "127.0.0.1 9000".into());
         s.history.push(SavedPayload {
             payload: "PING".into(),
             ..Default::default()
@@ -560,9 +587,9 @@ mod tests {
     fn recent_addresses_survive_a_restart() {
         let mut s = Settings::default();
         for i in 0..20 {
-            s.remember(format!("127.0.0.1 {i}"));
+            s.remember_in(Recent::StreamPeer, format!("127.0.0.1 {i}"));
         }
-        s.remember("127.0.0.1 5".into());
+        s.remember_in(Recent::StreamPeer, "127.0.0.1 5".into());
         s.library.push(SavedPayload {
             name: "hello".into(),
             payload: "hello\\n".into(),

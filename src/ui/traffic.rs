@@ -331,23 +331,23 @@ pub fn runs(
 ) -> Vec<(Direction, usize, usize)> {
     let mut out: Vec<(Direction, usize, usize)> = Vec::new();
     // A listener's rows join only within one connection: two clients' bytes are not one
-    // stream.
-    let mut conn = None;
-    let mut last = None;
+    // stream; nor are two senders' datagrams.
+    let mut from = None;
+    let mut last: Option<SystemTime> = None;
     for (k, i) in rows.enumerate() {
         let Some(r) = log.get(i) else { continue };
-        let via = r.via.as_ref().map(|v| v.id);
-        // A clock stepped back counts as no gap.
+        let who = (r.via.as_ref().map(|v| v.id), r.peer.as_ref());
+        // A clock stepped back counts as no gap (the next is measured from this row).
         let near = match (gap, last) {
             (Some(g), Some(t)) => r.at.duration_since(t).map_or(true, |d| d <= g),
             _ => true,
         };
         match out.last_mut() {
-            Some((d, _, end)) if *d == r.direction && via == conn && near => *end = k,
+            Some((d, _, end)) if *d == r.direction && Some(who) == from && near => *end = k,
             _ => out.push((r.direction, k, k)),
         }
-        conn = via;
-        last = Some(last.map_or(r.at, |t: SystemTime| t.max(r.at)));
+        from = Some(who);
+        last = Some(r.at);
     }
     out
 }
@@ -486,7 +486,7 @@ mod tests {
     }
 
     /// With a gap, chunks further apart than it are runs of their own; a clock stepped back
-    /// is no gap, and the gap after it counts from the latest time before.
+    /// is no gap, and the next gap counts from the row it stepped back to.
     #[test]
     fn runs_split_where_the_gap_is_longer() {
         use std::time::Duration;
@@ -504,13 +504,48 @@ mod tests {
             vec![
                 (Direction::In, 0, 1),
                 (Direction::In, 2, 2),
+                (Direction::In, 3, 4),
+                (Direction::In, 5, 5)
+            ]
+        );
+        assert_eq!(gap(6), gap(20));
+        assert_eq!(gap(30), vec![(Direction::In, 0, 2), (Direction::In, 3, 5)]);
+        assert_eq!(
+            gap(21),
+            vec![
+                (Direction::In, 0, 1),
+                (Direction::In, 2, 2),
                 (Direction::In, 3, 5)
             ]
         );
-        assert_eq!(gap(24), gap(20));
-        assert_eq!(gap(30), vec![(Direction::In, 0, 2), (Direction::In, 3, 5)]);
         assert_eq!(gap(970), vec![(Direction::In, 0, 5)]);
         assert_eq!(runs(&log, 0..log.len(), None), vec![(Direction::In, 0, 5)]);
+    }
+
+    /// Two senders' datagrams are not one run either.
+    #[test]
+    fn runs_join_one_senders_datagrams_only() {
+        let from = |port| {
+            Some(Endpoint::V4(std::net::SocketAddrV4::new(
+                [127, 0, 0, 1].into(),
+                port,
+            )))
+        };
+        let mut log = TrafficLog::default();
+        for port in [7000, 7000, 7001, 7000] {
+            log.push(TrafficRow {
+                peer: from(port),
+                ..row(Direction::In, b"x")
+            });
+        }
+        assert_eq!(
+            runs(&log, 0..log.len(), None),
+            vec![
+                (Direction::In, 0, 1),
+                (Direction::In, 2, 2),
+                (Direction::In, 3, 3)
+            ]
+        );
     }
 
     /// On a listener's log two clients' bytes are two streams, however they interleave.

@@ -130,7 +130,12 @@ pub fn default_button(
 
 /// An error where the action was taken: errno, Python's line, explanation and hint.
 pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
-    let red = Color32::from_rgb(230, 80, 70);
+    // A Ctrl+C is the person's own doing, not a failure: not in the failures' red.
+    let red = if e.error.is_interrupt() {
+        crate::ui::style::warning(ui.visuals().dark_mode)
+    } else {
+        Color32::from_rgb(230, 80, 70)
+    };
     egui::Frame::group(ui.style())
         .show(ui, |ui| {
             let head = match (e.errno_name, &e.error.kind, e.returned) {

@@ -1959,6 +1959,14 @@ fn a_udp_wait_after_a_send_to_nobody_says_it_may_never_end() {
     assert!(h
         .query_by_label_contains("rejects these arguments")
         .is_none());
+    // Connected, it would hear of the port unreachable: not told so.
+    run(&mut h, &format!("u.connect(('127.0.0.1', {nobody}))"));
+    enter(&mut h, "u.recv(1024)");
+    step_until_drawn(&mut h, "u waits connected", |h| {
+        h.query_by_label_contains("u.recv() waiting").is_some()
+    });
+    assert!(h.query_by_label_contains("lost without a word").is_none());
+    ctrl_c(&mut h, "the recv");
     // One that sent nothing is not told so.
     run(&mut h, "w.bind(('127.0.0.1', 0))");
     enter(&mut h, "w.recvfrom(1024)");

@@ -1326,14 +1326,51 @@ fn datagrams_are_drawn_between_an_unbound_client_and_a_server_bound_to_every_add
             )
         })
         .collect();
+    // Each datagram's row says where it went or came from (no connection says it).
+    let port = |name: &str| {
+        let s = &a.state.sockets[&id_of(a, name)];
+        s.local().and_then(|l| l.port()).unwrap()
+    };
+    let (to_server, from_client) = (
+        format!(" to 127.0.0.1:{}", port("server")),
+        format!(" from 127.0.0.1:{}", port("client")),
+    );
+    let (to_client, from_server) = (
+        format!(" to 127.0.0.1:{}", port("client")),
+        format!(" from 127.0.0.1:{}", port("server")),
+    );
     assert_eq!(
         arrows,
         [
-            ("client", "sendto 3 B", "3 B", "server", "recvfrom → 3 B"),
-            ("client", "sendto 5 B", "5 B", "server", "recvfrom → 5 B"),
-            ("server", "sendto 2 B", "2 B", "client", "recvfrom → 2 B"),
+            (
+                "client",
+                "sendto 3 B",
+                &to_server,
+                "3 B",
+                "server",
+                "recvfrom → 3 B",
+                &from_client
+            ),
+            (
+                "client",
+                "sendto 5 B",
+                &to_server,
+                "5 B",
+                "server",
+                "recvfrom → 5 B",
+                &from_client
+            ),
+            (
+                "server",
+                "sendto 2 B",
+                &to_client,
+                "2 B",
+                "client",
+                "recvfrom → 2 B",
+                &from_server
+            ),
         ]
-        .map(|(a, b, c, d, e)| (a, b.to_string(), c, d, e.to_string()))
+        .map(|(a, b, b2, c, d, e, e2)| (a, format!("{b}{b2}"), c, d, format!("{e}{e2}")))
     );
     // Another client of the same server (an earlier run's, closed): the server's diagram
     // has it, the first client's does not (it never talked to it).
@@ -1472,20 +1509,17 @@ fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
     }));
     // The sequence diagram's row of that recv says what was lost, and the other's whole.
     click(&mut h, "Sequence diagram");
-    step_until_drawn(&mut h, "the cut recv's row", |h| {
-        text_drawn(h, |t| t == "recv → 10 B (90 B cut off, lost)")
-    });
-    assert!(text_drawn(&h, |t| t == "recv → 5 B"));
-    assert!(text_drawn(&h, |t| t == "sendto 100 B"));
+    let cut_row = |t: &str| {
+        t.starts_with("recv → 10 B from 127.0.0.1:") && t.ends_with(" (90 B cut off, lost)")
+    };
+    step_until_drawn(&mut h, "the cut recv's row", |h| text_drawn(h, cut_row));
+    assert!(text_drawn(&h, |t| t.starts_with("recv → 5 B from 127.0.0.1:")));
+    assert!(text_drawn(&h, |t| t.starts_with("sendto 100 B to 127.0.0.1:")));
     // Hovered, the row says why and what keeps a datagram whole.
-    h.get_all_by(|n| {
-        n.label()
-            .or_else(|| n.value())
-            .is_some_and(|t| t == "recv → 10 B (90 B cut off, lost)")
-    })
-    .next()
-    .unwrap()
-    .hover();
+    h.get_all_by(|n| n.label().or_else(|| n.value()).is_some_and(|t| cut_row(&t)))
+        .next()
+        .unwrap()
+        .hover();
     step_until_drawn(&mut h, "the cut's tip", |h| {
         text_drawn(h, |t| {
             t.starts_with("The datagram was larger than the buffer")

@@ -207,7 +207,12 @@ fn connect_ex_says_what_its_number_means_beside_it() {
     step_until_drawn(&mut h, "the number gone", |h| {
         h.query_by_label_contains("connect_ex() returned").is_none()
     });
-    assert_eq!(selected(&h).state(), SockState::Connected);
+    // (The state comes with the kernel's next look, which may be a frame after the reply.)
+    step_until(&mut h, "connected", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Connected)
+    });
 }
 
 /// A device's reply that nothing reads waits in the kernel: the traffic view says so (it

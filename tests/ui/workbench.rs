@@ -617,7 +617,7 @@ fn the_recent_menu_lists_this_kinds_addresses() {
     use socklab::ui::settings::Recent;
     let mut h = harness();
     for e in ["/tmp/echo.sock", "::1 9001", "127.0.0.1 9000"] {
-        h.state_mut().state.settings.remember(e.into());
+        (h.state_mut().state.settings).remember_in(Recent::StreamPeer, e.into());
     }
     (h.state_mut().state.settings).remember_in(Recent::DgramPeer, "127.0.0.1 7000".into());
     new_socket(&mut h, socklab::engine::Kind::Stream);

@@ -20,6 +20,9 @@ diagram-tip-data = Data: { $len } bytes of the stream (seq counts from this side
 diagram-tip-ack = ACK: the kernel says how much it has received (ack: the next byte it expects). The kernel sends it on its own; the handshake's last ACK is part of connect().
 diagram-tip-reset-raised = This socket's connection was reset: the other side closed it while bytes it had received were still unread, or closed it with SO_LINGER set to 0 (over TCP, an RST segment says so). Bytes that had already arrived were read first; this recv raised ConnectionResetError (ECONNRESET), and a send after it raises BrokenPipeError.
 diagram-recv-cut = ({ $cut } cut off, lost)
+# A datagram's row: where it went, where it came from (after "sendto 7 B" / "recvfrom → 5 B").
+diagram-datagram-to = { " " }to { $peer }
+diagram-datagram-from = { " " }from { $peer }
 diagram-tip-cut = The datagram was larger than the buffer: this call got its first bytes, the kernel dropped the other { $cut }, and Python said nothing. A bufsize as large as the largest datagram keeps them whole (65507 bytes for UDP over IPv4).
 diagram-handshake = SYN, SYN-ACK, ACK (handshake by the kernels)
 diagram-unix-connect = connect (no handshake)

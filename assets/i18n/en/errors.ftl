@@ -44,7 +44,9 @@ errors-gai = The host name could not be resolved to an address of this family.
 errors-gai-hint = Check the spelling, or give a numeric address such as 127.0.0.1 or ::1.
 errors-python = Python rejects these arguments.
 errors-interrupted = Nothing was wrong with the call: { $op } was interrupted while it waited (Ctrl+C, or the Interrupt button), and Python raised KeyboardInterrupt there.
-errors-interrupted-hint = The socket stays open: call { $op } again to wait again, or give the socket a timeout with settimeout() so that a wait ends by itself.
+errors-interrupted-hint = The socket stays open and the wait took nothing: call { $op } again to wait again.
+errors-interrupted-hint-connect = The kernel goes on with the connection it began: { $op } again raises EALREADY while it is under way (EISCONN once it is made); to start over, close the socket and make a new one.
+errors-interrupted-hint-send = Some of the bytes may have gone already, and Python does not say how many: calling { $op } again could send them twice.
 errors-internal = An internal error in socklab ended this socket's worker during { $op }; the socket was closed, so nothing waits for it.
 errors-internal-hint = Create the socket again. This is a bug in socklab: please report it with the steps that led here.
 

@@ -104,7 +104,7 @@ inspector-tcp-unknown = A state this version of socklab does not know.
 # What ends a waiting call ("recv waits: ...").
 inspector-way-out-recv = data arriving, the peer closing the connection (b''), or the close button ends it (shutdown(SHUT_RD) too)
 inspector-way-out-recv-datagram = a datagram arriving or the close button ends it
-inspector-way-out-recv-datagram-unconnected = a datagram arriving or the close button ends it. One this socket sent to a port where nothing listens is lost without a word: the kernel hears "port unreachable" but tells only a connected socket (after connect(), recv raises ConnectionRefusedError)
+inspector-way-out-recv-datagram-unconnected = a datagram arriving or the close button ends it. One this socket sent to a port where nothing listens is lost without a word: the kernel hears "port unreachable" but tells only a connected socket (after connect(), recv raises ConnectionRefusedError), unless IP_RECVERR is set
 inspector-way-out-accept = a connection arriving, shutdown(SHUT_RDWR) or the close button ends it
 inspector-way-out-connect = the peer's answer, the kernel giving up (it sends the SYN again for about two minutes) or the close button ends it
 inspector-way-out-connect-unix = the listener taking it (its queue is full) or the close button ends it

@@ -15,6 +15,7 @@ traffic-relative-time = relative time
 traffic-time-of-day = time of day
 traffic-merge = merge chunks
 traffic-merge-tip = Show consecutive chunks of one direction as one stream of bytes, which is all TCP delivers: where one recv() ended and the next began is not drawn.
+traffic-merge-tip-datagram = Show consecutive datagrams of one direction and one peer as one row, to read them together: each is still a message of its own, and where one ended is not drawn.
 traffic-merge-gap = gap ≤
 traffic-merge-gap-tip = Join only a chunk that came at most this long after the one before it (0: any gap). A device's frame that TCP split arrives within milliseconds, its next frame much later: with a gap of, say, 20 ms each frame is one row.
 traffic-pause = pause view

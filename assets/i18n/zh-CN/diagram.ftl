@@ -17,6 +17,9 @@ diagram-tip-data = 数据：流中的 { $len } 字节（seq 从这一端的第�
 diagram-tip-ack = ACK：内核告知它已收到多少（ack：它期待的下一个字节）。它由内核自行发送；握手的最后一个 ACK 属于 connect()。
 diagram-tip-reset-raised = 这个套接字的连接被重置了：对端在收到的字节还没读完时关闭了连接，或者把 SO_LINGER 设为 0 后关闭（TCP 上由一个 RST 报文段告知）。已经到达的字节会先被读出；这次 recv 抛出了 ConnectionResetError（ECONNRESET），之后再 send 会抛出 BrokenPipeError。
 diagram-recv-cut = （截掉 { $cut }，已丢失）
+# 数据报的那一行：发往哪里、来自哪里（接在 "sendto 7 B" / "recvfrom → 5 B" 之后）。
+diagram-datagram-to = ，发往 { $peer }
+diagram-datagram-from = ，来自 { $peer }
 diagram-tip-cut = 数据报比缓冲区大：这次调用只拿到它开头的字节，内核丢掉了其余的 { $cut }，Python 不会有任何提示。bufsize 不小于最大的数据报，才能完整收到（IPv4 上的 UDP 为 65507 字节）。
 diagram-kernel-forgot = 内核：已释放这条连接
 diagram-handshake = SYN, SYN-ACK, ACK（由内核完成的握手）

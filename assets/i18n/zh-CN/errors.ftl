@@ -42,8 +42,10 @@ errors-timeout-hint = 用 settimeout() 把超时调大，或者用 settimeout(No
 errors-gai = 无法把这个主机名解析为该地址族的地址。
 errors-gai-hint = 检查拼写，或者直接填写数字地址，例如 127.0.0.1 或 ::1。
 errors-python = Python 不接受这些参数。
-errors-interrupted = 这个调用本身没有错：{ $op } 在等待时被中断了（Ctrl+C 或“中断”按钮），Python 在那里引发了 KeyboardInterrupt。
-errors-interrupted-hint = 套接字仍然打开：再调用一次 { $op } 就会接着等待；也可以用 settimeout() 给它设个超时，让等待自己结束。
+errors-interrupted = 这个调用本身没有错：{ $op } 在等待时被中断了（Ctrl+C 或“中断”按钮），于是 Python 抛出了 KeyboardInterrupt。
+errors-interrupted-hint = 套接字仍然打开，这次等待什么也没取走：再调用一次 { $op } 就会接着等待。
+errors-interrupted-hint-connect = 内核仍在继续它已开始的连接：连接进行中再调用 { $op } 会抛出 EALREADY（连上之后是 EISCONN）；想重新来过，就关闭这个套接字，再新建一个。
+errors-interrupted-hint-send = 可能已经有一部分字节发出去了，而 Python 不会告诉你是多少：再调用一次 { $op } 可能会把它们发送两遍。
 errors-internal = socklab 的内部错误在 { $op } 期间终止了这个套接字的工作线程；套接字已关闭，所以没有任何调用还在等它。
 errors-internal-hint = 重新创建这个套接字。这是 socklab 的缺陷：请连同导致它的操作步骤一起报告。
 

@@ -89,7 +89,7 @@ inspector-tcp-unknown = 这个版本的 socklab 不认识的状态。
 # 什么会结束一个正在等待的调用（“recv 正在等待：……”）。
 inspector-way-out-recv = 数据到达、对端关闭连接（得到 b''）或 close 按钮会结束等待（shutdown(SHUT_RD) 也会）
 inspector-way-out-recv-datagram = 数据报到达或 close 按钮会结束等待
-inspector-way-out-recv-datagram-unconnected = 数据报到达或 close 按钮会结束等待。这个套接字发往没有程序监听的端口的数据报会无声无息地丢掉：内核收到了“端口不可达”，却只告诉已连接的套接字（connect() 之后，recv 会引发 ConnectionRefusedError）
+inspector-way-out-recv-datagram-unconnected = 数据报到达或 close 按钮会结束等待。这个套接字发往没有程序监听的端口的数据报会被悄无声息地丢弃：内核收到了“端口不可达”，却只会通知已连接的套接字（connect() 之后，recv 会抛出 ConnectionRefusedError），除非设置了 IP_RECVERR
 inspector-way-out-accept = 新连接到达、shutdown(SHUT_RDWR) 或 close 按钮会结束等待
 inspector-way-out-connect = 对端应答、内核放弃（它会重发 SYN，约两分钟后放弃）或 close 按钮会结束等待
 inspector-way-out-connect-unix = 监听方接收它（它的队列已满）或 close 按钮会结束等待

@@ -133,12 +133,14 @@ fn body(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
 
             let c = ui.label(t!("settings-csv"));
             ui.horizontal(|ui| {
-                let before = state.settings.csv_bom();
-                let mut bom = before;
-                ui.selectable_value(&mut bom, false, t!("settings-csv-plain"));
-                ui.selectable_value(&mut bom, true, t!("settings-csv-bom"))
+                // A click is a choice even on the one shown (the language's default until
+                // then): it then holds in the other language too.
+                let mut bom = state.settings.csv_bom();
+                let plain = ui.selectable_value(&mut bom, false, t!("settings-csv-plain"));
+                let mark = ui
+                    .selectable_value(&mut bom, true, t!("settings-csv-bom"))
                     .on_hover_text(t!("settings-csv-bom-tip"));
-                if bom != before {
+                if plain.clicked() || mark.clicked() {
                     actions.push(Action::CsvBom { on: bom });
                 }
             })

@@ -86,7 +86,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
         let mut gap_ms = s.merge_gap_ms;
         let mut changed = ui
             .checkbox(&mut merged, t!("traffic-merge"))
-            .on_hover_text(t!("traffic-merge-tip"))
+            .on_hover_text(if s.info.kind == crate::engine::Kind::Stream {
+                t!("traffic-merge-tip")
+            } else {
+                t!("traffic-merge-tip-datagram")
+            })
             .changed();
         if merged {
             let l = ui

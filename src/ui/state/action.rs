@@ -475,13 +475,8 @@ impl UiState {
                             .insert(req, (Recent::Bind, crate::ui::settings::entry(addr)));
                     }
                     Op::Connect { addr } | Op::ConnectEx { addr } | Op::SendTo { addr, .. } => {
-                        let dgram =
-                            (self.sockets.get(&id)).is_some_and(|s| s.info.kind == Kind::Dgram);
-                        let list = if dgram {
-                            Recent::DgramPeer
-                        } else {
-                            Recent::StreamPeer
-                        };
+                        let kind = self.sockets.get(&id).map_or(Kind::Stream, |s| s.info.kind);
+                        let list = Recent::peer_of(kind);
                         self.addr_asked
                             .insert(req, (list, crate::ui::settings::entry(addr)));
                     }
