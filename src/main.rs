@@ -9,38 +9,16 @@
 static ALLOCATOR: socklab::sys::NoticingAllocator = socklab::sys::NoticingAllocator;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-socklab — a socket workbench
+/// The help texts, in the language the terminal's locale asks for (assets/i18n/*/cli.ftl).
+fn usage() -> String {
+    socklab::i18n::set(socklab::i18n::Lang::from_env());
+    socklab::i18n::text("cli-usage", None) + "\n"
+}
 
-usage:
-  socklab              open the workbench window (the workspace saved or opened
-                       last comes back with it)
-  socklab --workspace FILE
-                       open the window with the workspace FILE (a .toml file saved
-                       from the window's Workspace menu)
-  socklab run FILE [ARGS...]
-                       run a Python program as `python3 FILE ARGS...` would, its
-                       sockets on socklab's engine (- reads it from standard input)
-  socklab run -i FILE  run it line by line as Python's interactive console does,
-                       printing the repr of each expression and each error
-  socklab serve RESPONDER [HOST:]PORT [options]
-                       run a responder (echo, upper, greet, discard, chargen, daytime,
-                       fixed, hmac, hmac-client, rules) until interrupted, logging a line
-                       per connection and per message (socklab serve --help says more)
-  socklab --help       this text
-  socklab --version    socklab's version
-";
-
-const RUN_USAGE: &str = "\
-usage: socklab run [-i] FILE|- [ARGS...]
-  Runs the Python program FILE (- reads standard input) as `python3 FILE ARGS...` does:
-  only what it prints, an uncaught exception's traceback on standard error and exit
-  status 1, sys.exit's status otherwise.
-  -i  runs the statements of FILE as Python's interactive console does instead: the repr
-      of each expression statement's value, the last line of each error's traceback, then
-      the next statement. Exit status: 0 when nothing raised, 1 when a statement raised,
-      2 when the file is outside the statements socklab's console takes.
-";
+fn run_usage() -> String {
+    socklab::i18n::set(socklab::i18n::Lang::from_env());
+    socklab::i18n::text("cli-run-usage", None) + "\n"
+}
 
 fn main() -> ExitCode {
     use lexopt::prelude::*;
@@ -75,13 +53,13 @@ fn main() -> ExitCode {
             }
             Some("window") => run_window(started, None),
             Some("help") => {
-                print!("{USAGE}");
+                print!("{}", usage());
                 ExitCode::SUCCESS
             }
             _ => usage_error(&format!("unknown command {cmd:?}")),
         },
         Some(Long("help") | Short('h')) => {
-            print!("{USAGE}");
+            print!("{}", usage());
             ExitCode::SUCCESS
         }
         Some(Long("version") | Short('V')) => {
@@ -93,7 +71,7 @@ fn main() -> ExitCode {
 }
 
 fn usage_error(why: &str) -> ExitCode {
-    eprintln!("socklab: {why}\n\n{USAGE}");
+    eprintln!("socklab: {why}\n\n{}", usage());
     ExitCode::from(2)
 }
 
@@ -106,17 +84,17 @@ fn run(mut args: lexopt::Parser) -> ExitCode {
         match args.next() {
             Ok(None) => break None,
             Ok(Some(Long("help") | Short('h'))) => {
-                print!("{RUN_USAGE}");
+                print!("{}", run_usage());
                 return ExitCode::SUCCESS;
             }
             Ok(Some(Short('i'))) => interactive = true,
             Ok(Some(Value(v))) => break Some(v),
             Ok(Some(other)) => {
-                eprintln!("socklab run: {}\n{RUN_USAGE}", other.unexpected());
+                eprintln!("socklab run: {}\n{}", other.unexpected(), run_usage());
                 return ExitCode::from(2);
             }
             Err(e) => {
-                eprintln!("socklab run: {e}\n{RUN_USAGE}");
+                eprintln!("socklab run: {e}\n{}", run_usage());
                 return ExitCode::from(2);
             }
         }

@@ -108,6 +108,7 @@ pub const RESOURCES: &[(&str, &str, &str)] = &[
     resource!("lessons"),
     resource!("settings"),
     resource!("tls"),
+    resource!("cli"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

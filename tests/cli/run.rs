@@ -394,14 +394,43 @@ fn the_command_line_takes_what_people_type() {
     let out = Command::new(bin).arg("--version").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("socklab "));
-    for args in [&["--help"][..], &["run", "--help"], &["serve", "--help"]] {
-        let out = Command::new(bin).args(args).output().unwrap();
+    // The help in the terminal's language: English by default, Chinese for a zh locale.
+    let help = |args: &[&str], lang: &str| {
+        let out = Command::new(bin)
+            .args(args)
+            .env("LANG", lang)
+            .env_remove("LANGUAGE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("usage"),
-            "{args:?}"
-        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for args in [&["--help"][..], &["run", "--help"], &["serve", "--help"]] {
+        assert!(help(args, "C.UTF-8").contains("usage"), "{args:?}");
     }
+    let en = help(&["--help"], "C.UTF-8");
+    assert!(
+        en.starts_with("socklab — a socket workbench\n\nusage:\n  socklab "),
+        "{en}"
+    );
+    assert!(
+        en.contains("\n                       sockets on socklab's engine"),
+        "{en}"
+    );
+    let zh = help(&["--help"], "zh_CN.UTF-8");
+    assert!(zh.starts_with("socklab — 套接字工作台\n\n用法：\n"), "{zh}");
+    // Whole (a continuation line a message file took for an attribute cut it short).
+    assert!(
+        zh.ends_with("socklab --version    显示 socklab 的版本\n"),
+        "{zh}"
+    );
+    assert!(
+        en.ends_with("socklab --version    socklab's version\n"),
+        "{en}"
+    );
+    assert!(help(&["run", "--help"], "zh_CN.UTF-8").starts_with("用法：socklab run [-i]"));
     // An argument that is not UTF-8 is refused or used, never a panic (exit 101).
     let odd = std::ffi::OsStr::from_bytes(b"\xff\xfe.py");
     for args in [
