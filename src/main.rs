@@ -9,15 +9,18 @@
 static ALLOCATOR: socklab::sys::NoticingAllocator = socklab::sys::NoticingAllocator;
 use std::process::ExitCode;
 
-/// The help texts, in the language the terminal's locale asks for (assets/i18n/*/cli.ftl).
+/// A help text (`cli-usage`, `cli-run-usage`) in the language the terminal's locale asks
+/// for (assets/i18n/*/cli.ftl).
+fn help(id: &str) -> String {
+    socklab::i18n::text_in(socklab::i18n::Lang::from_env(), id) + "\n"
+}
+
 fn usage() -> String {
-    socklab::i18n::set(socklab::i18n::Lang::from_env());
-    socklab::i18n::text("cli-usage", None) + "\n"
+    help("cli-usage")
 }
 
 fn run_usage() -> String {
-    socklab::i18n::set(socklab::i18n::Lang::from_env());
-    socklab::i18n::text("cli-run-usage", None) + "\n"
+    help("cli-run-usage")
 }
 
 fn main() -> ExitCode {

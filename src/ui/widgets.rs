@@ -131,7 +131,7 @@ pub fn default_button(
 /// An error where the action was taken: errno, Python's line, explanation and hint.
 pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
     // A Ctrl+C is the person's own doing, not a failure: not in the failures' red.
-    let red = if e.error.is_interrupt() {
+    let head_colour = if e.error.is_interrupt() {
         crate::ui::style::warning(ui.visuals().dark_mode)
     } else {
         Color32::from_rgb(230, 80, 70)
@@ -151,7 +151,7 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
             };
             // One label (the head's height unchanged), the time after it in weaker type.
             let mut job = egui::text::LayoutJob::default();
-            RichText::new(head).color(red).strong().append_to(
+            RichText::new(head).color(head_colour).strong().append_to(
                 &mut job,
                 ui.style(),
                 egui::FontSelection::Default,
