@@ -456,8 +456,16 @@ impl eframe::App for SocklabApp {
                 });
         }
         // Each page keeps its own height: the console wants more lines than the journal.
+        let shown = if self.state.split { 2 } else { 1 };
+        let file = self.state.consoles[..shown]
+            .iter()
+            .any(|c| c.file.is_some());
         let (id, share, most) = match self.state.bottom {
             Bottom::Journal => ("journal", 0.22, 200.0),
+            // A file run shares the console with its transcript: taller, kept apart so a
+            // person's own height for either stays theirs (at 0.36 of 800 px a file
+            // shown above the transcript left it one line and the transcript four).
+            Bottom::Console if file => ("console with a file", 0.5, 560.0),
             // Enough lines for a session, and the diagrams above it keep most of the height.
             Bottom::Console => ("console", 0.36, 420.0),
         };

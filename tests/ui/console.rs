@@ -1976,3 +1976,46 @@ fn a_udp_wait_after_a_send_to_nobody_says_it_may_never_end() {
     assert!(h.query_by_label_contains("lost without a word").is_none());
     ctrl_c(&mut h, "the second recvfrom");
 }
+
+/// A tutorial's server run as a file in a 1280×800 window: the console grows for the file
+/// it shows above the transcript, so both are read at once (it had one line of the file
+/// and four of the transcript), and a person's own height for it is kept apart.
+#[test]
+fn a_file_run_in_an_ordinary_window_shows_its_lines_and_what_it_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.py");
+    let mut lines: Vec<String> = (1..=8).map(|n| format!("x{n} = {n}")).collect();
+    lines.push("for i in range(12): print('out', i)".into());
+    lines.push("import threading; threading.Event().wait()".into());
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    // A socket's page and its inspector beside the console, as at a first start.
+    click(&mut h, "New TCP");
+    step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());
+    open_console(&mut h);
+    type_into(&mut h, "file", &path.display().to_string());
+    click(&mut h, "Run file");
+    step_until(&mut h, "its output printed", |a| {
+        a.state.consoles[0].lines.iter().any(|l| l.text == "out 11")
+    });
+    let seen = |h: &H, f: &dyn Fn(&str) -> bool| {
+        h.query_all_by(|node| {
+            node.role() == egui::accesskit::Role::Label
+                && node.label().or_else(|| node.value()).is_some_and(|t| f(&t))
+        })
+        .count()
+    };
+    step_until_drawn(&mut h, "its last line printed in view", |h| {
+        seen(h, &|t| t == "out 11") > 0
+    });
+    let source = seen(&h, &|t| {
+        (1..=8).any(|n| t.trim_start().starts_with(&format!("{n}  x{n} =")))
+    });
+    let printed = seen(&h, &|t| t.starts_with("out "));
+    assert!(source >= 5, "{source} lines of the file in view");
+    assert!(printed >= 7, "{printed} printed lines in view");
+    click(&mut h, "Interrupt (Ctrl+C)");
+    step_until(&mut h, "interrupted", |a| !a.state.consoles[0].busy());
+}

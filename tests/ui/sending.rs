@@ -537,6 +537,11 @@ fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
     );
     replace_text(&mut h, "payload", "ping");
     click(&mut h, "auto-receive");
+    h.run();
+    // Where the send row is on the page (from its top row: the page may be scrolled).
+    let send_row =
+        |h: &H| h.get_by_label("payload").rect().min.y - h.get_by_label("bind").rect().min.y;
+    let payload = send_row(&h);
     let (first, _) = server.accept().unwrap();
     drop(first);
     step_until(&mut h, "the peer's end seen", |a| {
@@ -546,6 +551,8 @@ fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
     step_until_drawn(&mut h, "the reconnect button", |h| {
         h.query_by_label("reconnect").is_some()
     });
+    // The peer's doing, not the person's: the fields below stay where the pointer was.
+    assert_eq!(send_row(&h), payload, "the reconnect button moved the page");
     click(&mut h, "reconnect");
     // Taken while the window goes on (its frames make the new socket).
     server.set_nonblocking(true).unwrap();

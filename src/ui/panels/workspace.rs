@@ -415,6 +415,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             });
                         }
                     }
+                    // The peer ending the connection must not move the page under the
+                    // pointer: the way to connect again joins this row, its words in the
+                    // tooltip (the state above already says the connection ended).
+                    if let Some(peer) = s.reconnect_to() {
+                        let tip = format!(
+                            "{}\n{}",
+                            t!("workspace-reconnect-hint", peer = peer.to_string()),
+                            t!("workspace-reconnect-tip", peer = peer.to_string())
+                        );
+                        if action_button(ui, true, &t!("workspace-reconnect"), &tip) {
+                            actions.push(Action::Reconnect { id });
+                        }
+                    }
                     if missing {
                         field_hint(ui, &t!("workspace-peer-port-missing"));
                     } else {
@@ -423,7 +436,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                 });
             }
             call_status(ui, s, &["connect", "connect_ex"], id);
-            if let Some(peer) = s.reconnect_to() {
+            // Closed (by this side: the page has no connect row now), on a line of its own.
+            if let Some(peer) = s.reconnect_to().filter(|_| !show_connect) {
                 let tip = t!("workspace-reconnect-tip", peer = peer.to_string());
                 ui.horizontal(|ui| {
                     if action_button(ui, true, &t!("workspace-reconnect"), &tip) {
