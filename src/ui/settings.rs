@@ -270,14 +270,23 @@ pub fn entry(addr: &AddrSpec) -> String {
         AddrSpec::Inet { host, port } | AddrSpec::Inet6 { host, port, .. } => {
             format!("{host} {port}")
         }
-        AddrSpec::Unix { path } => String::from_utf8_lossy(path).into_owned(),
+        AddrSpec::Unix { path } => format!("{UNIX_TAG}{}", String::from_utf8_lossy(path)),
     }
+}
+
+/// Marks a Unix path among the remembered entries: a path such as "my sock 12" read like a
+/// host and a port. (No host or IPv6 address starts so; entries from before it had none.)
+const UNIX_TAG: &str = "unix:";
+
+/// An entry as its menu shows it: a Unix path without its mark.
+pub fn shown(entry: &str) -> &str {
+    entry.strip_prefix(UNIX_TAG).unwrap_or(entry)
 }
 
 /// The host (or path) and port fields an entry fills in.
 pub fn fields(entry: &str, unix: bool) -> (String, String) {
     if unix {
-        return (entry.to_string(), String::new());
+        return (shown(entry).to_string(), String::new());
     }
     match entry.rsplit_once(' ') {
         Some((h, p)) => (h.to_string(), p.to_string()),
@@ -289,6 +298,10 @@ pub fn fields(entry: &str, unix: bool) -> (String, String) {
 /// row lists no IPv6 peer nor Unix path (picking one would only be refused).
 pub fn fits(entry: &str, family: crate::engine::Family) -> bool {
     use crate::engine::Family;
+    if entry.starts_with(UNIX_TAG) {
+        return matches!(family, Family::Unix | Family::Other(_));
+    }
+    // Untagged: a host and a port, or a Unix path remembered before paths were marked.
     // (An empty host is a bind to every address: " 8080".)
     let inet = entry.rsplit_once(' ').filter(|(h, p)| {
         !h.contains('/') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
@@ -506,6 +519,17 @@ mod tests {
             ["localhost 80", " 8080", "::1 9000", "fe80::1%eth0 22"]
         );
         assert_eq!(keep(Unix), ["/tmp/echo.sock", "\0abstract", "my dir/s 1"]);
+        // A path remembered now is marked: one that reads like a host and a port is still
+        // a path, offered to Unix sockets only, and fills the path field as it was.
+        let path = entry(&AddrSpec::Unix {
+            path: b"my sock 12".to_vec(),
+        });
+        assert!(fits(&path, Unix));
+        assert!(!fits(&path, Inet) && !fits(&path, Inet6));
+        assert_eq!(shown(&path), "my sock 12");
+        assert_eq!(fields(&path, true), ("my sock 12".into(), String::new()));
+        // The old way, read as it reads (no mark: a host and a port).
+        assert!(fits("my sock 12", Inet));
     }
 
     #[test]

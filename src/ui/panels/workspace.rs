@@ -688,7 +688,7 @@ fn recent_menu(
             ui.label(empty);
         }
         for e in fitting {
-            if ui.button(e).clicked() {
+            if ui.button(settings::shown(e)).clicked() {
                 let (h, p) = settings::fields(e, family == Family::Unix);
                 *host = h;
                 *port = p;
