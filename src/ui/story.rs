@@ -126,8 +126,10 @@ pub struct Story {
     streamed: HashMap<(SocketId, bool), u64>,
     /// The kernel's TCP state last told per socket (None: forgotten).
     kernel: HashMap<SocketId, Option<TcpState>>,
-    /// When the first beat was told (times are shown from it).
-    pub start: Option<Instant>,
+    /// When the session's first beat happened: the diagrams' times count from it, and so
+    /// do the traffic views' relative times, so one event reads one time everywhere. A
+    /// clear keeps it (the rows after a clear read as they do in the traffic view).
+    pub origin: Option<Instant>,
     /// The addresses each socket's datagrams went to or came from (the first few).
     peers: HashMap<SocketId, Vec<Endpoint>>,
     /// Changes whenever `peers` does.
@@ -178,8 +180,7 @@ impl Story {
             self.beats.pop_front();
             self.dropped = true;
         }
-        let start = *self.start.get_or_insert(at);
-        self.start = Some(start.min(at));
+        self.origin.get_or_insert(at);
         // The beats are in time order: after the last no later than `at` (a search, not a
         // scan: a flood's segments arrive a little after the beats of its recvs).
         let place = if self.beats.back().is_none_or(|b| b.at <= at) {
@@ -421,7 +422,6 @@ impl Story {
         self.next += 1;
         self.beats.clear();
         self.dropped = false;
-        self.start = None;
         self.isn.clear();
     }
 }

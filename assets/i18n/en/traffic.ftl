@@ -92,4 +92,4 @@ traffic-gathered-counters = its connections together: in { $bytes_in } | out { $
 traffic-save-and-export-tip = Show saving the received bytes, exporting CSV or JSON lines, and the memory cap.
 traffic-save-received-listener = A listener's rows come from several connections: their received bytes interleaved are no one connection's stream. Save a connection's received bytes from its own page.
 traffic-dump-of = hex dump of the row { $at } { $dir } { $n } B (click the row again to close it)
-traffic-relative-time-tip = Seconds since the first row of any socket in this run (its first send or receive): one message reads one time on its connection's page and its listener's, and sockets can be compared.
+traffic-relative-time-tip = Seconds since the first event of this run (the first socket the window saw), the same clock as the sequence diagram's and the state timeline's: one message reads one time on its connection's page, its listener's and in the diagrams, and sockets can be compared.

@@ -66,4 +66,4 @@ traffic-gathered-counters = 它的各个连接合计：接收 { $bytes_in } | �
 traffic-save-and-export-tip = 显示保存接收的字节、导出 CSV / JSON Lines 和内存上限。
 traffic-save-received-listener = 监听套接字的行来自多个连接，交错在一起的接收字节不是任何一个连接的数据流：请到某个连接的页面保存它接收的字节。
 traffic-dump-of = 十六进制转储：{ $at } { $dir } { $n } 字节的那一行（再点一次该行即关闭）
-traffic-relative-time-tip = 从这次运行中任何一个套接字的第一行（第一次收发）算起的秒数：同一条消息在它的连接和监听套接字的页面上时间相同，几个套接字之间也能比较先后。
+traffic-relative-time-tip = 从这次运行的第一个事件（窗口见到的第一个套接字）算起的秒数，和时序图、状态时间线用同一个时钟：同一条消息在它的连接、监听套接字的页面和图上时间相同，几个套接字之间也能比较先后。

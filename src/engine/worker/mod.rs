@@ -201,7 +201,11 @@ fn emit_result(
     start: Instant,
     result: OpResult,
 ) {
-    let elapsed = start.elapsed();
+    // One reading for both: `at - elapsed` is then the call's start exactly, before any
+    // state it moved the socket to (two readings apart by a preemption put a bind()
+    // after its "bound" in the sequence diagram).
+    let at = Instant::now();
+    let elapsed = at.saturating_duration_since(start);
     shared.emit(match result {
         Ok(reply) => Event::Done {
             id,
@@ -209,14 +213,14 @@ fn emit_result(
             op,
             reply,
             elapsed,
-            at: Instant::now(),
+            at,
         },
         Err(error) => Event::Failed {
             id: Some(id),
             req: Some(req),
             error,
             elapsed,
-            at: Instant::now(),
+            at,
         },
     });
 }

@@ -301,7 +301,7 @@ fn draw(
         }
     }
     // The rows over the arrows, each on a patch of the background so it reads.
-    let start = state.story.start;
+    let start = state.story.origin;
     for (i, row) in (first..).zip(d.rows.range(first..last)) {
         let y = row_y(i);
         if let Some(s) = start {

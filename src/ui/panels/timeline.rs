@@ -61,7 +61,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         let font = FontId::proportional(12.0);
         let x = |k: usize| rect.left() + col * k as f32;
         // The time of each event, from the first.
-        if let Some(start) = state.story.start {
+        if let Some(start) = state.story.origin {
             let color = visuals.weak_text_color();
             let labels: Vec<(usize, std::sync::Arc<egui::Galley>)> =
                 diagram::axis_labels(&axis, start)

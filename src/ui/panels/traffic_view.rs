@@ -39,7 +39,7 @@ pub struct ViewOptions<'a> {
     /// A listener's connections still listed, by their names now (rows keep the name a
     /// connection had when they came, for one removed since).
     pub names: &'a traffic::Names,
-    /// When the first row of any socket came (relative times count from it).
+    /// The session's origin (the diagrams' too): relative times count from it.
     pub origin: Option<SystemTime>,
 }
 

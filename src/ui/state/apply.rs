@@ -46,6 +46,13 @@ impl UiState {
         };
         self.apply_event(ev);
         self.story.clock = None;
+        // The traffic views' relative times count from the diagrams' origin (as a wall
+        // time, the rows' own clock), from the first event on.
+        if self.traffic_origin.is_none() {
+            if let Some(o) = self.story.origin {
+                self.traffic_origin = std::time::SystemTime::now().checked_sub(o.elapsed());
+            }
+        }
     }
 
     fn apply_event(&mut self, ev: Event) {
@@ -304,7 +311,6 @@ impl UiState {
                 }
             }
             Event::Data { id, chunk } => {
-                self.traffic_origin.get_or_insert(chunk.at);
                 let mut gathered = None;
                 if let Some(s) = self.sockets.get_mut(&id) {
                     // The chunk's bytes move into the log (its budget permit is let go).

@@ -97,8 +97,9 @@ pub struct UiState {
     pub(crate) workspace_reading: Option<PathBuf>,
     /// The system's time zone, looked up when the state is made.
     pub zone: crate::timefmt::Zone,
-    /// When the first row of any socket came: every view's relative times count from it,
-    /// so one message reads the same time on its connection's page and its listener's.
+    /// The session's origin as a wall time (the story's, when its first event happened):
+    /// every view's relative times count from it, so one message reads the same time on
+    /// its connection's page, its listener's and in the diagrams.
     pub traffic_origin: Option<std::time::SystemTime>,
     /// The sockets list's order, for the socket count and newest id it was made for
     /// (sockets are only ever added, so those two say whether it is still right).
@@ -547,6 +548,50 @@ mod tests {
         });
         let e = st.journal.iter().find(|e| e.line == "s1 = socket.socket()");
         assert_eq!(e.map(|e| e.elapsed), Some(Some(took)));
+    }
+
+    /// One clock: a message's relative time in the traffic views is the diagrams' (from
+    /// the session's first event), not counted from the first row; a clear keeps it.
+    #[test]
+    fn the_traffic_views_and_the_diagrams_count_from_one_origin() {
+        let mut st = UiState::default();
+        let five = std::time::Duration::from_secs(5);
+        let Event::Created {
+            info, req, elapsed, ..
+        } = created(1, None)
+        else {
+            unreachable!()
+        };
+        let made = Instant::now().checked_sub(five).unwrap();
+        st.apply(Event::Created {
+            info,
+            req,
+            at: made,
+            elapsed,
+        });
+        st.apply(Event::Data {
+            id: SocketId(1),
+            chunk: crate::engine::Chunk {
+                direction: crate::engine::Direction::In,
+                data: b"hi".as_slice().into(),
+                len: 2,
+                peer: None,
+                datagram: false,
+                cut: 0,
+                tls: false,
+                call: "recv",
+                at: std::time::SystemTime::now(),
+                _permit: None,
+            },
+        });
+        assert_eq!(st.story.origin, Some(made));
+        let origin = st.traffic_origin.expect("the traffic's origin");
+        let before_row = std::time::SystemTime::now().duration_since(origin).unwrap();
+        assert!(before_row >= five, "counted from {before_row:?} ago");
+        // Cleared, the diagram's times go on from the same origin as the traffic's.
+        st.story.clear();
+        assert_eq!(st.story.origin, Some(made));
+        assert_eq!(st.traffic_origin, Some(origin));
     }
 
     #[test]
