@@ -242,6 +242,10 @@ pub enum Cause {
     Internal,
     /// The kernel's TCP state said so, with nothing more known.
     KernelState,
+    /// The kernel ended an established connection on its own (TCP_CLOSE without a FIN
+    /// exchanged: a reset came, or it gave up retransmitting); the error waits in SO_ERROR
+    /// for the next call.
+    Aborted,
     /// socklab closed it (the engine shut down, a responder hung up).
     ClosedBySocklab,
     /// The kernel gave an unbound datagram socket an address at its first sendto.
@@ -258,6 +262,7 @@ impl fmt::Display for Cause {
             Cause::ReceiveFailed => "a receive failed",
             Cause::Internal => "an internal error",
             Cause::KernelState => "the kernel's TCP state",
+            Cause::Aborted => "the kernel ended the connection (a reset or a timeout)",
             Cause::ClosedBySocklab => "closed by socklab",
             Cause::KernelBound => "the kernel bound it at its first sendto",
         })

@@ -176,6 +176,7 @@ pub fn cause(cause: Cause) -> String {
         Cause::Internal => t!("inspector-cause-internal"),
         Cause::Handshake => t!("inspector-cause-handshake"),
         Cause::KernelState => t!("inspector-cause-kernel"),
+        Cause::Aborted => t!("inspector-cause-aborted"),
         Cause::ClosedBySocklab => t!("inspector-cause-socklab"),
         Cause::KernelBound => t!("inspector-cause-kernel-bound"),
     }

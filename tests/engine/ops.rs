@@ -2058,6 +2058,51 @@ fn port_of(a: &AddrSpec) -> u16 {
     }
 }
 
+/// A connection the kernel ended on its own (a client waiting in a listener's accept queue
+/// when the listener closed: a reset) is said over when it happens, not at its next call;
+/// its error still waits for that call, as Python's recv raises it.
+#[test]
+fn a_connection_reset_is_said_over_when_it_comes() {
+    use socklab::engine::inspect::TcpState;
+    use socklab::engine::SockState;
+    let hour = Duration::from_secs(3600);
+    let mut d = Driver::with_config(EngineConfig {
+        ticks: (hour, hour),
+        ..EngineConfig::default()
+    });
+    let (l, addr) = d.listener(Family::Inet);
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.connect(c, addr);
+    d.close(l);
+    let ev = d.wait_for(
+        "c's reset",
+        |e| matches!(e, Event::State { id, to: SockState::Error, .. } if *id == c),
+    );
+    let Event::State {
+        from,
+        cause,
+        kernel,
+        ..
+    } = ev
+    else {
+        unreachable!()
+    };
+    assert_eq!(from, SockState::Connected);
+    assert_eq!(
+        cause.to_string(),
+        "the kernel ended the connection (a reset or a timeout)"
+    );
+    assert_eq!(kernel, Some(TcpState::Close));
+    let e = d.err(
+        c,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(errno(&e), libc::ECONNRESET);
+}
+
 /// The peer's FIN is read when it comes: with the ticks an hour apart, only the watch for
 /// it (poll's RDHUP) can say CLOSE_WAIT or TIME_WAIT within the deadline. A connection no
 /// command reached rests in the reactor; one a command reached waits on its own thread.

@@ -168,6 +168,10 @@ impl Worker {
             // A connect the kernel gave up (refused, unreachable, timed out): the socket is
             // as it was before (its error waits in SO_ERROR for the next call, as in C).
             TcpState::Close if self.state == SockState::Connecting => self.before_connect,
+            // An established connection the kernel ended without a FIN exchanged (a reset,
+            // or retransmissions given up): over, with its error pending, as the list must
+            // say now, not at the next call.
+            TcpState::Close if self.state == SockState::Connected => SockState::Error,
             TcpState::Established => {
                 if self.state == SockState::HalfClosed {
                     SockState::HalfClosed
@@ -251,6 +255,7 @@ impl Worker {
         if derived != self.state && !self.connecting {
             let cause = match tcp.as_ref().map(|t| t.state) {
                 Some(TcpState::Established) => Cause::Handshake,
+                Some(TcpState::Close) if derived == SockState::Error => Cause::Aborted,
                 Some(TcpState::Close) => Cause::FailedConnect,
                 Some(TcpState::CloseWait) => Cause::PeerClosed,
                 Some(TcpState::Listen) => Cause::Call { op: "listen" },
