@@ -442,7 +442,9 @@ impl eframe::App for SocklabApp {
         } else {
             egui::Panel::left("sockets")
                 .resizable(true)
-                .default_size((width * 0.24).clamp(220.0, 300.0))
+                // As wide as a row at its widest from the start where the window allows
+                // (1250 px and up), so a long row does not widen it later.
+                .default_size((width * 0.26).clamp(220.0, panels::sockets::LIST_WIDTH))
                 .show(ui, |ui| {
                     panels::sockets::show(ui, &self.state, &mut self.actions);
                 });

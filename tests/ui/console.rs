@@ -2019,3 +2019,49 @@ fn a_file_run_in_an_ordinary_window_shows_its_lines_and_what_it_prints() {
     click(&mut h, "Interrupt (Ctrl+C)");
     step_until(&mut h, "interrupted", |a| !a.state.consoles[0].busy());
 }
+
+/// A client in a listener's accept queue (connected as far as it can tell) says so in the
+/// list, its tooltip and the inspector, until accept() takes it; a reset when the
+/// listener closes first is said when it comes.
+#[test]
+fn a_client_waiting_in_the_accept_queue_says_so_until_accepted() {
+    let mut h = harness();
+    open_console(&mut h);
+    // Where the page begins, right of the list, before any row is long.
+    let page = |h: &H| h.get_by_label("Socket page").rect().min.x;
+    let page_x = page(&h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run(&mut h, "c = socket.create_connection(srv.getsockname())");
+    run(&mut h, "c2 = socket.create_connection(srv.getsockname())");
+    let row = |h: &H, name: &str, f: &dyn Fn(&str) -> bool| {
+        let start = format!("{name}  IPv4 TCP");
+        let found = h
+            .query_all_by(|n| n.label().is_some_and(|l| l.starts_with(&start) && f(&l)))
+            .next()
+            .is_some();
+        found
+    };
+    let queued = |h: &H, name: &str| {
+        row(h, name, &|l| {
+            l.contains("connected") && l.contains("in srv's queue")
+        })
+    };
+    step_until_drawn(&mut h, "both queued", |h| queued(h, "c") && queued(h, "c2"));
+    h.get_by_label_contains("c2  IPv4 TCP").click();
+    step_until_drawn(&mut h, "the inspector's word", |h| {
+        h.query_by_label("not yet: waits in srv's accept queue")
+            .is_some()
+    });
+    run(&mut h, "conn, addr = srv.accept()");
+    step_until_drawn(&mut h, "c taken, c2 still queued", |h| {
+        !queued(h, "c") && queued(h, "c2")
+    });
+    // The listener closes with c2 in its queue: the kernel resets it, said at once.
+    run(&mut h, "srv.close()");
+    step_until_drawn(&mut h, "c2 reset", |h| {
+        row(h, "c2", &|l| l.contains("error") && !l.contains("queue"))
+    });
+    // The longest row ("(was 127.0.0.1:…)") widened the list, and moved the page under
+    // the pointer; the list starts as wide as a connection's row needs.
+    assert_eq!(page(&h), page_x, "the page moved");
+}

@@ -33,6 +33,7 @@ inspector-closed = closed
 inspector-tcp-state = TCP state
 inspector-accept-queue = accept queue
 inspector-accept-waiting = { $q } waiting (backlog { $backlog })
+inspector-queued = not yet: waits in { $listener }'s accept queue
 inspector-accept-queue-tip = Connections whose handshake the kernel has completed, waiting for accept() to take them. Linux lets the backlog plus one wait (the backlog is capped by net.core.somaxconn); past that it drops new clients' SYNs, and their kernels send them again later (this machine's waits { $gaps }... s between tries), so their connect() waits, here for { $give_up } s at most.
 # $q waiting, more than $backlog: the queue is full.
 inspector-accept-full = The accept queue is full ({ $q } waiting, backlog { $backlog }: Linux lets the backlog plus one wait). The kernel now drops new clients' SYNs; their connect() waits while their kernel sends the SYN again (this machine's waits { $gaps }... s between tries), and goes on at the first SYN after accept() made room.

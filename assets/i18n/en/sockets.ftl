@@ -31,3 +31,5 @@ sockets-tip-forgotten = Kernel: forgotten — the kernel holds nothing of this c
 sockets-tip-waits = { $op } waits: { $way }.
 # Which console's program made the socket (shown with two consoles side by side).
 sockets-made-by-console = console { $n }
+sockets-queued = in { $listener }'s queue
+sockets-queued-tip = Not accepted yet: the kernel completed the handshake, so connect() returned and this side reads ESTABLISHED, but the connection waits in { $listener }'s accept queue until { $listener }.accept() takes it. What is sent now waits in the kernel; if { $listener } closes first, the kernel resets the connection (ConnectionResetError at the next call).

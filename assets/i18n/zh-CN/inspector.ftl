@@ -29,6 +29,7 @@ inspector-closed = 已关闭
 inspector-tcp-state = TCP 状态
 inspector-accept-queue = accept 队列
 inspector-accept-waiting = { $q } 个在等待（backlog { $backlog }）
+inspector-queued = 还没有：在 { $listener } 的 accept 队列中等待
 inspector-accept-queue-tip = 内核已完成握手、等着 accept() 取走的连接。Linux 允许 backlog 再加一个连接在这里等待（backlog 的上限是 net.core.somaxconn）；再多的话，它会丢掉新客户端的 SYN，对方内核稍后重发（本机每次重试之间等待 { $gaps }……秒），所以它们的 connect() 要等，在本机最多 { $give_up } 秒。
 inspector-accept-full = accept 队列已满（{ $q } 个在等待，backlog { $backlog }：Linux 允许 backlog 再加一个）。内核现在丢弃新客户端的 SYN；它们的 connect() 会等待，其内核重发 SYN（本机每次重试之间等待 { $gaps }……秒），accept() 腾出位置后的下一次重发才能连上。
 inspector-rtt-value = { $rtt } 微秒（±{ $var }）

@@ -21,3 +21,5 @@ sockets-tip-forgotten = 内核：已遗忘——内核不再保留这个连接�
 sockets-tip-waits = { $op } 正在等待：{ $way }。
 # Which console's program made the socket (shown with two consoles side by side).
 sockets-made-by-console = 控制台 { $n }
+sockets-queued = 在 { $listener } 的队列中
+sockets-queued-tip = 还没有被 accept：内核已完成握手，所以 connect() 返回了，这一端也显示 ESTABLISHED；但这个连接还在 { $listener } 的 accept 队列里等着，直到 { $listener }.accept() 取走它。现在发送的数据会先留在内核里；如果 { $listener } 先关闭，内核会重置这个连接（下一次调用抛出 ConnectionResetError）。

@@ -14,6 +14,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
         return;
     };
     let id = s.info.id;
+    let queued = state.queued_in(id).map(str::to_string);
+    let Some(s) = state.sockets.get_mut(&id) else {
+        return;
+    };
     let peer = crate::ui::explain::peer_address(s);
     let tcp_socket = s.is_tcp();
     let Some(snap) = &s.snapshot else {
@@ -102,6 +106,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             r.on_hover_text(crate::ui::explain::tcp_state(k));
                         }
                         ui.end_row();
+                        if let Some(l) = &queued {
+                            tipped(
+                                ui,
+                                "accept()",
+                                t!("inspector-queued", listener = l.as_str()),
+                                Some(t!("sockets-queued-tip", listener = l.as_str())),
+                            );
+                        }
                         if let Some((q, backlog)) = tcp.accept_queue() {
                             tipped(
                                 ui,

@@ -139,7 +139,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     .split
                     .then(|| state.consoles.iter().position(|c| c.made(id)))
                     .flatten();
-                let mut job = row_text(ui, s, st, &local, &peer, counters, console);
+                let queued = state.queued_in(id);
+                let mut job = row_text(ui, s, st, &local, &peer, counters, (console, queued));
                 // The panel grows to show a connection's addresses and counts whole
                 // (ROW_TEXT), no further: a longer status or address ends in '…'.
                 let indent = depth as f32 * 18.0;
@@ -162,7 +163,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                                 .selectable_label(state.selected == Some(id), job)
                                 // Built only while hovered, not for every row every frame.
                                 .on_hover_ui(|ui| {
-                                    ui.label(row_tip(s, st));
+                                    ui.label(row_tip(s, st, queued));
                                 });
                             if r.clicked() {
                                 actions.push(Action::Select { id });
@@ -186,6 +187,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
 /// byte counts, indented under its listener), in points.
 const ROW_TEXT: f32 = 290.0;
 
+/// The list's widest start: a row at its widest (ROW_TEXT in its button, with the panel's
+/// margins) fits, so the first long row does not widen the list and move the page beside
+/// it under the pointer.
+pub const LIST_WIDTH: f32 = ROW_TEXT + 34.0;
+
 /// A socket's row: its name and type, state and responder; its addresses and byte counts.
 fn row_text(
     ui: &egui::Ui,
@@ -194,7 +200,7 @@ fn row_text(
     local: &str,
     peer: &str,
     counters: crate::engine::Counters,
-    console: Option<usize>,
+    (console, queued): (Option<usize>, Option<&str>),
 ) -> egui::text::LayoutJob {
     use egui::text::{LayoutJob, TextFormat};
     let style = ui.style();
@@ -219,6 +225,14 @@ fn row_text(
     );
     if let Some(a) = &s.after_close {
         job.append(&format!("({})", a.short()), 6.0, fmt(&small, plain));
+    }
+    // Right after the state it qualifies: connected, but no server has it yet.
+    if let Some(l) = queued {
+        job.append(
+            &t!("sockets-queued", listener = l),
+            8.0,
+            fmt(&small, crate::ui::style::warning(ui.visuals().dark_mode)),
+        );
     }
     let now = std::time::Instant::now();
     for w in &s.waiting {
@@ -257,9 +271,13 @@ fn row_text(
 
 /// A row's tooltip: what its state means and what leads out of it, the kernel's TCP
 /// state (or, once closed, the connection's state after close) likewise.
-fn row_tip(s: &crate::ui::state::SockView, st: SockState) -> String {
+fn row_tip(s: &crate::ui::state::SockView, st: SockState, queued: Option<&str>) -> String {
     use crate::ui::explain;
     let mut tip = explain::sock_state(st);
+    if let Some(l) = queued {
+        tip.push_str("\n\n");
+        tip.push_str(&t!("sockets-queued-tip", listener = l));
+    }
     let kernel = match (&s.after_close, s.closed) {
         (Some(a), true) => a.state,
         (None, true) => None,

@@ -414,6 +414,34 @@ impl UiState {
         out
     }
 
+    /// The name of the listener (of this window) whose accept queue holds this client's
+    /// connection: the kernel completed its handshake, and no accept() has taken it yet
+    /// (connected as far as the client can tell).
+    pub fn queued_in(&self, id: SocketId) -> Option<&str> {
+        use crate::engine::{Kind, SockState};
+        let s = self.sockets.get(&id)?;
+        if s.closed
+            || s.info.parent.is_some()
+            || s.info.kind != Kind::Stream
+            || !matches!(s.state(), SockState::Connected | SockState::HalfClosed)
+        {
+            return None;
+        }
+        let local = s.local()?;
+        self.sockets
+            .values()
+            .find(|l| {
+                !l.closed
+                    && l.state() == SockState::Listening
+                    && l.snapshot.as_ref().is_some_and(|x| {
+                        x.accept_queue
+                            .iter()
+                            .any(|p| crate::ui::diagram::meets(local, p))
+                    })
+            })
+            .map(|l| l.info.name.as_str())
+    }
+
     /// A listener's connections that are still open.
     pub fn open_children(&self, listener: SocketId) -> Vec<SocketId> {
         self.sockets
