@@ -143,6 +143,10 @@ pub struct Snapshot {
     pub at_close: bool,
     pub local: Option<Endpoint>,
     pub peer: Option<Endpoint>,
+    /// The peer it was last connected to, as its connect or getpeername said: a reset
+    /// before any snapshot was read leaves `peer` empty, and the window still says whom
+    /// it talked to.
+    pub had_peer: Option<Endpoint>,
     /// Where a connect under way goes (getpeername says nothing until the handshake is
     /// done: a SYN the peer's full queue drops keeps it waiting).
     pub connecting_to: Option<Endpoint>,

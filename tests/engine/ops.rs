@@ -2072,7 +2072,7 @@ fn a_connection_reset_is_said_over_when_it_comes() {
     });
     let (l, addr) = d.listener(Family::Inet);
     let c = d.create(Family::Inet, Kind::Stream);
-    d.connect(c, addr);
+    d.connect(c, addr.clone());
     d.close(l);
     let ev = d.wait_for(
         "c's reset",
@@ -2093,6 +2093,14 @@ fn a_connection_reset_is_said_over_when_it_comes() {
         "the kernel ended the connection (a reset or a timeout)"
     );
     assert_eq!(kernel, Some(TcpState::Close));
+    // The kernel has no peer for it now; whom it talked to is still said.
+    let snap = d.snapshot(c);
+    assert_eq!(snap.peer, None);
+    assert_eq!(
+        snap.had_peer.and_then(|p| p.port()),
+        Some(port_of(&addr)),
+        "the peer it had"
+    );
     let e = d.err(
         c,
         Op::Recv {

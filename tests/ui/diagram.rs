@@ -1190,6 +1190,54 @@ fn a_kernel_state_after_close_is_placed_when_it_was_read() {
     );
 }
 
+/// A connection reset before the window read its client's peer (all in one statement, as a
+/// failed authentication's server does): the client still knows whom it talked to, and the
+/// diagram still pairs it with the server's end.
+#[test]
+fn a_client_reset_at_once_still_pairs_with_its_server_end() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_in(
+        &mut h,
+        0,
+        "import struct; cli = socket.create_connection(srv.getsockname()); \
+         cli.sendall(b'upload'); conn, addr = srv.accept(); \
+         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); \
+         conn.close()",
+    );
+    step_until(&mut h, "cli reset", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "cli" && s.state() == SockState::Error)
+    });
+    let a = h.state();
+    let cli = id_of(a, "cli");
+    let srv_port = a.state.sockets[&id_of(a, "srv")]
+        .local()
+        .and_then(|l| l.port());
+    assert_eq!(
+        a.state.sockets[&cli]
+            .last_peer
+            .as_ref()
+            .and_then(|p| p.port()),
+        srv_port,
+        "the peer it had"
+    );
+    let conn = a
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name.starts_with("conn"))
+        .map(|s| s.info.id)
+        .unwrap();
+    assert!(
+        diagram::lanes(&a.state, Some(conn)).contains(&cli),
+        "the server's end's diagram has the client"
+    );
+}
+
 /// A recv that raised ConnectionResetError comes before the state it put its socket in:
 /// the call raised, then the socket failed, in the diagram as in the timeline (unless the
 /// kernel's state said the reset first: then the state comes first).

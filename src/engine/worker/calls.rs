@@ -293,6 +293,7 @@ impl Worker {
         self.connecting = false;
         match result {
             Ok(()) => {
+                self.had_peer.clone_from(&self.target);
                 self.set_state(SockState::Connected, Cause::Call { op });
                 Ok(if ex { Reply::Int(0) } else { Reply::Unit })
             }

@@ -119,6 +119,8 @@ struct Worker {
     before_connect: SockState,
     /// Where the last connect went.
     target: Option<crate::engine::addr::Endpoint>,
+    /// The peer it was last connected to (Snapshot::had_peer).
+    had_peer: Option<crate::engine::addr::Endpoint>,
     recording: Option<jobs::Recording>,
     /// The responder answering here, and the one a listener gives its connections.
     answering: Option<respond::Answering>,
@@ -178,6 +180,7 @@ impl Worker {
             connecting: false,
             before_connect: SockState::Created,
             target: None,
+            had_peer: None,
             recording: None,
             answering: None,
             serving: respond::Serving::default(),

@@ -263,6 +263,14 @@ impl Worker {
             };
             self.set_state_seen(derived, cause, tcp.as_ref().map(|t| t.state));
         }
+        let peer = self
+            .sock
+            .peer_addr()
+            .ok()
+            .map(|a| Endpoint::from_sockaddr(&a));
+        if peer.is_some() {
+            self.had_peer.clone_from(&peer);
+        }
         let tls = self.tls_info();
         let fd = self.fd();
         let accept_queue = self.accept_queue(tcp.as_ref());
@@ -275,11 +283,8 @@ impl Worker {
                 .local_addr()
                 .ok()
                 .map(|a| Endpoint::from_sockaddr(&a)),
-            peer: self
-                .sock
-                .peer_addr()
-                .ok()
-                .map(|a| Endpoint::from_sockaddr(&a)),
+            peer,
+            had_peer: self.had_peer.clone(),
             connecting_to: (self.state == SockState::Connecting)
                 .then(|| self.target.clone())
                 .flatten(),

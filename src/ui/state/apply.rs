@@ -430,8 +430,8 @@ impl UiState {
                     );
                     let old = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                     replace_in(&mut self.totals, old, snapshot.counters);
-                    if snapshot.peer.is_some() {
-                        s.last_peer.clone_from(&snapshot.peer);
+                    if let Some(p) = snapshot.peer.as_ref().or(snapshot.had_peer.as_ref()) {
+                        s.last_peer = Some(p.clone());
                     }
                     s.form.fill_from(s.snapshot.as_ref(), &snapshot);
                     s.snapshot = Some(*snapshot);

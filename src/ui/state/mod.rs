@@ -777,6 +777,7 @@ mod tests {
                 at_close: false,
                 local: None,
                 peer: None,
+                had_peer: None,
                 connecting_to: None,
                 timeout: crate::engine::Timeout::Blocking,
                 kernel_nonblocking: false,
