@@ -381,3 +381,37 @@ fn a_lesson_starts_from_help() {
         h.query_by_label("Close the selected socket").is_some()
     });
 }
+
+/// A step that types into the second console shows it, though the learner put the two
+/// consoles side by side away since the lesson began (it ran where nobody saw it).
+#[test]
+fn a_step_shows_the_console_it_types_into() {
+    let mut h = lesson_harness();
+    click(&mut h, "Lessons");
+    click(&mut h, &socklab::i18n::text("lessons-echo-title", None));
+    h.state_mut().state.lesson.as_mut().unwrap().port = free_port();
+    assert!(h.state().state.split, "a lesson with a client shows both");
+    click(&mut h, "Two consoles side by side");
+    click(&mut h, "Journal");
+    assert!(!h.state().state.split);
+    for n in 0..3 {
+        click(&mut h, "Run it");
+        step_until(&mut h, "the step's check", |a| {
+            a.state.lesson.as_ref().is_some_and(|r| r.passed[n])
+        });
+        if n == 0 {
+            // The server, in the first console: the console shown, not the second.
+            step_until_drawn(&mut h, "the first console", |h| {
+                h.query_by_label("python").is_some()
+            });
+            assert!(!h.state().state.split);
+        }
+        if n < 2 {
+            click(&mut h, "Next");
+        }
+    }
+    // The client's connect, in the second console: both shown.
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+}

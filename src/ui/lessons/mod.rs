@@ -346,6 +346,17 @@ impl UiState {
         // accept typed before waits for this very connect).
         self.lesson_console = None;
         self.lesson_stopped = false;
+        // Where it types is seen: the second console beside the first again, if the
+        // learner had put it away since the lesson began.
+        self.bottom = crate::ui::state::Bottom::Console;
+        if step.code.iter().any(|c| {
+            matches!(
+                c,
+                Code::Python { console: 1, .. } | Code::Interrupt { console: 1 }
+            )
+        }) {
+            self.split = true;
+        }
         for c in step.code {
             match c {
                 Code::Python { console, text } => {
