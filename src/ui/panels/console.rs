@@ -96,7 +96,10 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
         } else {
             40.0
         };
-        let source_h = (size.y * 0.45).min(size.y - BODY_MIN).max(least);
+        // A file that runs leaves more to what it prints (and what it waits in, said on
+        // lines of their own) than one stepped through, whose lines are the point.
+        let share = if stepping { 0.45 } else { 0.38 };
+        let source_h = (size.y * share).min(size.y - BODY_MIN).max(least);
         ui.allocate_ui_with_layout(
             egui::vec2(size.x, source_h),
             egui::Layout::top_down(egui::Align::Min),
