@@ -563,6 +563,9 @@ pub(crate) struct Found {
     segments: VecDeque<(usize, usize, usize, u8)>,
     /// connect() calls that worked.
     connects: VecDeque<usize>,
+    /// Each lane's moves to connected: where its handshake completed (a connect whose SYNs
+    /// a full accept queue dropped ends long after its call began).
+    connected: Vec<VecDeque<usize>>,
 }
 
 /// A send's bytes, for the arrow to the recv they arrive in.
@@ -594,6 +597,9 @@ macro_rules! each_list {
         for v in &mut $f.time_waits {
             $do(v, |x| *x, $arg);
         }
+        for v in &mut $f.connected {
+            $do(v, |x| *x, $arg);
+        }
         $do(&mut $f.sends, |x| x.row, $arg);
         $do(&mut $f.ends, |x| x.0, $arg);
         $do(&mut $f.segments, |x| x.0, $arg);
@@ -609,6 +615,7 @@ impl Found {
             eofs: vec![VecDeque::new(); lanes],
             peer_closed: vec![VecDeque::new(); lanes],
             time_waits: vec![VecDeque::new(); lanes],
+            connected: vec![VecDeque::new(); lanes],
             ..Found::default()
         };
     }
@@ -665,7 +672,12 @@ impl Found {
         for v in &mut f.eofs {
             shift(v, |x| x, base);
         }
-        for v in &mut f.time_waits {
+        for v in f
+            .time_waits
+            .iter_mut()
+            .chain(&mut f.peer_closed)
+            .chain(&mut f.connected)
+        {
             shift(v, |x| x, base);
         }
         shift(&mut f.sends, |x| &mut x.row, base);
@@ -789,6 +801,9 @@ fn add_rows<'a>(
             What::State { from, to, cause } => {
                 if *cause == crate::engine::note::Cause::PeerClosed {
                     f.peer_closed[lane].push_back(row);
+                }
+                if *to == crate::engine::SockState::Connected {
+                    f.connected[lane].push_back(row);
                 }
                 (
                     Words::Text(format!(
@@ -956,6 +971,13 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
         if syn_sent.contains(&lane) {
             continue;
         }
+        // Drawn where the handshake completed: its socket's move to connected after the
+        // call (at once, or once a full queue took the SYN it had dropped).
+        let done = f.connected[lane]
+            .iter()
+            .map(|r| f.at(*r))
+            .find(|r| *r >= row)
+            .unwrap_or(row);
         let listener = talks_to(state, lanes[lane])
             .into_iter()
             .find_map(|peer| state.sockets.get(&peer).and_then(|s| s.info.parent))
@@ -964,8 +986,8 @@ fn add_arrows(state: &UiState, story: &Story, lanes: &[SocketId], d: &mut Diagra
             d.arrows.push(Arrow {
                 from: lane,
                 to,
-                from_row: row,
-                to_row: row,
+                from_row: done,
+                to_row: done,
                 label: if ip(lane) {
                     t!("diagram-handshake")
                 } else {

@@ -1803,6 +1803,71 @@ fn message_boundaries_with_a_peer_outside_the_window_show_this_sides_recvs() {
         .is_some());
 }
 
+/// Guessed (nothing captured), a handshake is drawn where it completed: a connect whose
+/// SYNs a full queue dropped gets its arrow after the accept() that made room, not at its
+/// call, long before.
+#[test]
+fn a_guessed_handshake_is_drawn_where_it_completed() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket, threading",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen(0)",
+            "c1 = socket.create_connection(srv.getsockname())",
+            "c2 = socket.socket()",
+            "t = threading.Thread(target=c2.connect, args=(srv.getsockname(),)); t.start()",
+        ],
+    );
+    step_until(&mut h, "c2 connecting", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "c2" && s.state() == SockState::Connecting)
+    });
+    run_in(&mut h, 0, "conn, addr = srv.accept()");
+    run_in(&mut h, 0, "t.join()");
+    step_until(&mut h, "c2 connected", |a| {
+        a.state
+            .sockets
+            .values()
+            .any(|s| s.info.name == "c2" && s.state() == SockState::Connected)
+    });
+    let a = h.state();
+    assert!(a.state.story.capturing_since.is_none(), "nothing captured");
+    let c2 = id_of(a, "c2");
+    let lanes = diagram::lanes(&a.state, Some(c2));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let lane = |id| lanes.iter().position(|l| *l == id).unwrap();
+    let row = |lane: usize, start: &str| {
+        d.rows
+            .iter()
+            .position(|r| r.lane == lane && r.text.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start:?} in {:#?}", d.rows))
+    };
+    let connect = row(lane(c2), "connect()");
+    let accept = row(lane(id_of(a, "srv")), "accept() → conn");
+    let arrow = d
+        .arrows
+        .iter()
+        .find(|x| x.kind == ArrowKind::Handshake && x.from == lane(c2))
+        .expect("c2's guessed handshake");
+    assert!(connect < accept, "the connect waited for the accept");
+    assert!(
+        arrow.from_row > accept,
+        "drawn at row {} (connect {connect}, accept {accept})",
+        arrow.from_row
+    );
+    assert!(d.rows[arrow.from_row]
+        .text
+        .to_string()
+        .ends_with("connected (connect)"));
+}
+
 /// A full accept queue drops a client's SYNs: the ones its kernel sends again are said to
 /// be sent again (with why, on hover), and a connect that began before the capture but
 /// whose SYNs were captured gets no guessed handshake beside the real one.
