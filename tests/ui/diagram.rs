@@ -485,6 +485,32 @@ fn joined_and_split(h: &mut H) {
     run_in(h, 0, "cli.recv(100)");
 }
 
+/// A block's words hold its call's bytes past what the block shows (a 32-byte challenge
+/// was cut at 24 even on hover), up to a bound.
+#[test]
+fn a_boundary_blocks_words_hold_its_bytes_whole() {
+    let mut h = harness();
+    connect(&mut h);
+    run_in(&mut h, 0, "cli.sendall(b'0123456789' * 4)");
+    run_in(&mut h, 0, "conn.recv(100)");
+    run_in(&mut h, 0, "cli.sendall(b'z' * 1000)");
+    run_in(
+        &mut h,
+        0,
+        "n = 0\nwhile n < 1000:\n    n += len(conn.recv(2000))\n",
+    );
+    click_socket_row(&mut h, "cli");
+    click(&mut h, "Message boundaries");
+    let forty = "0123456789".repeat(4);
+    step_until_drawn(&mut h, "the forty bytes whole", |h| {
+        h.query_by_label(&format!("sendall() #1: 40 B  b'{forty}'"))
+            .is_some()
+    });
+    // A long one is cut, and says so.
+    let long = format!("sendall() #2: 1000 B  b'{}'…", "z".repeat(256));
+    assert!(h.query_by_label(&long).is_some(), "the long one cut at 256");
+}
+
 #[test]
 fn message_boundaries_show_sends_joined_in_one_recv_and_one_send_split_in_two() {
     let mut h = harness();

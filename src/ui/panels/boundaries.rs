@@ -11,6 +11,9 @@ use crate::ui::state::{Action, UiState};
 
 /// Height of a gap between two boundaries.
 const GAP_H: f32 = 24.0;
+/// Bytes of a call's data in its block's words: the block cuts them where it ends, and
+/// hovering shows them whole (a 32-byte challenge, a line of a protocol).
+const PREVIEW: usize = 256;
 
 /// The other end of a connection when it is another program (no socket of the window's):
 /// its calls are unknown, so only this side's are drawn.
@@ -212,8 +215,8 @@ fn draw(
                 .traffic
                 .by_seq(*row)
                 .map(|t| {
-                    let shown = &t.data[..t.data.len().min(24)];
-                    let more = if t.data.len() > 24 { "…" } else { "" };
+                    let shown = &t.data[..t.data.len().min(PREVIEW)];
+                    let more = if t.data.len() > PREVIEW { "…" } else { "" };
                     format!("{}{more}", crate::pyfmt::bytes_repr(shown))
                 })
                 .unwrap_or_default();
