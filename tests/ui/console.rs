@@ -2061,6 +2061,10 @@ fn a_client_waiting_in_the_accept_queue_says_so_until_accepted() {
     step_until_drawn(&mut h, "c2 reset", |h| {
         row(h, "c2", &|l| l.contains("error") && !l.contains("queue"))
     });
+    // The kernel's word for it, glossed (beside "bound" or "error" it read as a riddle).
+    step_until_drawn(&mut h, "its TCP state", |h| {
+        h.query_by_label("CLOSE (no connection)").is_some()
+    });
     // The longest row ("(was 127.0.0.1:…)") widened the list, and moved the page under
     // the pointer; the list starts as wide as a connection's row needs.
     assert_eq!(page(&h), page_x, "the page moved");

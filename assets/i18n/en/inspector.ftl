@@ -95,6 +95,7 @@ inspector-tcp-syn-recv = SYN_RECV: a SYN came and the SYN-ACK went; waiting for 
 inspector-tcp-fin-wait1 = FIN_WAIT1: this side closed and sent its FIN; waiting for the peer to acknowledge it.
 inspector-tcp-fin-wait2 = FIN_WAIT2: the peer acknowledged this side's FIN; waiting for the peer's own FIN (the peer has not closed yet).
 inspector-tcp-time-wait = TIME_WAIT: both sides closed and this side closed first; the kernel keeps the connection 60 s so late packets die out. Until then its address is taken, unless SO_REUSEADDR is set.
+inspector-tcp-close-short = CLOSE (no connection)
 inspector-tcp-close = CLOSE: no connection (new, only bound, refused or reset).
 inspector-tcp-close-wait = CLOSE_WAIT: the peer closed its side (recv() returns b''); this side may still send. Out: close() here.
 inspector-tcp-last-ack = LAST_ACK: the peer closed first, then this side; waiting for the ACK of this side's FIN.

@@ -80,6 +80,7 @@ inspector-tcp-syn-recv = SYN_RECV：收到了 SYN，也回复了 SYN-ACK；正�
 inspector-tcp-fin-wait1 = FIN_WAIT1：本端已关闭并发出 FIN；正在等待对端确认。
 inspector-tcp-fin-wait2 = FIN_WAIT2：对端已确认本端的 FIN；正在等待对端自己的 FIN（对端还没有关闭）。
 inspector-tcp-time-wait = TIME_WAIT：双方都已关闭，且本端先关闭；内核会把这个连接保留 60 秒，让迟到的数据包自然消失。在此之前该地址仍被占用，除非设置了 SO_REUSEADDR。
+inspector-tcp-close-short = CLOSE（没有连接）
 inspector-tcp-close = CLOSE：没有连接（刚创建、只绑定了地址、被拒绝或被重置）。
 inspector-tcp-close-wait = CLOSE_WAIT：对端已关闭它那一侧（recv() 返回 b''）；本端仍然可以发送。离开此状态：在本端调用 close()。
 inspector-tcp-last-ack = LAST_ACK：对端先关闭，随后本端也关闭了；正在等待对本端 FIN 的 ACK。

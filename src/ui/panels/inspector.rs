@@ -93,6 +93,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                         let now = match (&s.after_close, s.closed) {
                             (Some(a), true) => t!("inspector-closed-after", state = a.short()),
                             (None, true) => t!("inspector-closed"),
+                            // The kernel's word for a socket with no connection, bound or
+                            // not: beside "bound" in the list it read as a contradiction.
+                            _ if tcp.state == crate::engine::inspect::TcpState::Close => {
+                                t!("inspector-tcp-close-short")
+                            }
                             _ => tcp.state.name().to_string(),
                         };
                         let k = match (&s.after_close, s.closed) {
