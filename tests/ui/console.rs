@@ -2065,6 +2065,15 @@ fn a_client_waiting_in_the_accept_queue_says_so_until_accepted() {
     step_until_drawn(&mut h, "its TCP state", |h| {
         h.query_by_label("CLOSE (no connection)").is_some()
     });
+    // Its next call raises the reset, whose words name this among its causes.
+    let out = run(&mut h, "c2.recv(10)");
+    assert!(
+        out.iter().any(|l| l.1.contains("ConnectionResetError"))
+            && out.iter().any(|l| l.1.contains(
+                "closed its listener while this connection still waited in the accept queue"
+            )),
+        "{out:?}"
+    );
     // The longest row ("(was 127.0.0.1:…)") widened the list, and moved the page under
     // the pointer; the list starts as wide as a connection's row needs.
     assert_eq!(page(&h), page_x, "the page moved");

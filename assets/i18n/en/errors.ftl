@@ -88,7 +88,7 @@ errors-econnrefused-unix-hint = Start the server first. If it ended, remove the 
 # non-blocking connect's reset.
 errors-econnrefused-later = { $op }() was told that something sent earlier was refused: nothing is listening at the other end (a UDP datagram got an ICMP port unreachable back, a non-blocking connect() a reset, or a Unix datagram socket's peer is gone).
 errors-econnrefused-later-hint = Start the receiving program first, and check the address this socket sends to.
-errors-econnreset = The peer reset the connection: it closed with data it had not read, aborted with SO_LINGER set to 0, or its host answered for a connection it no longer has.
+errors-econnreset = The peer reset the connection: it closed with data it had not read, aborted with SO_LINGER set to 0, closed its listener while this connection still waited in the accept queue, or its host answered for a connection it no longer has.
 errors-econnreset-hint = Treat it like a closed connection: close this socket and reconnect.
 errors-epipe = The connection can no longer send: it was shut down for writing, closed by the peer, or never connected.
 errors-epipe-hint = Connect first; after the peer closes, close this socket too.
