@@ -85,7 +85,8 @@ pub enum CsvFlavour {
     Bom,
 }
 
-/// The log as CSV (RFC 4180): time, seconds since the first row, direction, length, peer,
+/// The log as CSV (RFC 4180): time, seconds since `origin` (the session's, as the view's
+/// relative times count; without one, the first row), direction, length, peer,
 /// text in the view's encoding with control characters made visible, and exact hex.
 /// A listener's log (its connections' rows, see `TrafficRow::via`) has one more column,
 /// last: the connection each row came through, by the name it has now.
@@ -93,11 +94,12 @@ pub fn export_csv(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
+    origin: Option<SystemTime>,
     (enc, flavour, zone): (Encoding, CsvFlavour, &Zone),
     names: &Names,
     progress: &Progress,
 ) -> Result<Written, FileError> {
-    let first = log.get(0).map(|r| r.at);
+    let first = origin.or(log.get(0).map(|r| r.at));
     let gathered = log.iter().any(|r| r.via.is_some());
     let mut header = Vec::new();
     if flavour == CsvFlavour::Bom {
@@ -148,11 +150,12 @@ pub fn export_jsonl(
     path: &Path,
     replace: Replace,
     log: &TrafficLog,
+    origin: Option<SystemTime>,
     (enc, zone): (Encoding, &Zone),
     names: &Names,
     progress: &Progress,
 ) -> Result<Written, FileError> {
-    let first = log.get(0).map(|r| r.at);
+    let first = origin.or(log.get(0).map(|r| r.at));
     let each = |w: &mut dyn Write, r: &TrafficRow| {
         let f = Fields::of(r, first, enc, zone);
         let mut obj = serde_json::json!({
@@ -295,6 +298,7 @@ mod tests {
             &csv,
             Replace::No,
             &log,
+            None,
             (Encoding::Utf8, CsvFlavour::Plain, &Zone::utc()),
             &names,
             &Progress::default(),
@@ -314,6 +318,7 @@ mod tests {
             &jl,
             Replace::No,
             &log,
+            None,
             (Encoding::Utf8, &Zone::utc()),
             &names,
             &Progress::default(),
@@ -328,6 +333,27 @@ mod tests {
         assert_eq!(rows[1]["connection"], "conn");
     }
 
+    /// The files' seconds count as the view's relative times do: from the session's origin,
+    /// not from the first row the log still holds.
+    #[test]
+    fn exported_seconds_count_from_the_sessions_origin() {
+        let mut log = TrafficLog::default();
+        log.push(row(Direction::In, b"x", 150));
+        let origin = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(100));
+        let dir = tempfile::tempdir().unwrap();
+        let (csv, jl) = (dir.path().join("o.csv"), dir.path().join("o.jsonl"));
+        let (names, progress) = (Names::new(), Progress::default());
+        let flavour = (Encoding::Utf8, CsvFlavour::Plain, &Zone::utc());
+        export_csv(&csv, Replace::No, &log, origin, flavour, &names, &progress).unwrap();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.contains("Z,50.000000,in,1,"), "{text}");
+        let how = (Encoding::Utf8, &Zone::utc());
+        export_jsonl(&jl, Replace::No, &log, origin, how, &names, &progress).unwrap();
+        let line: serde_json::Value =
+            serde_json::from_str(std::fs::read_to_string(&jl).unwrap().trim()).unwrap();
+        assert_eq!(line["seconds"], 50.0);
+    }
+
     #[test]
     fn csv_and_json_lines_hold_every_row_exactly() {
         let mut log = TrafficLog::default();
@@ -339,6 +365,7 @@ mod tests {
             &csv,
             Replace::No,
             &log,
+            None,
             (Encoding::Utf8, CsvFlavour::Plain, &Zone::utc()),
             &Names::new(),
             &Progress::default(),
@@ -359,6 +386,7 @@ mod tests {
             &bom,
             Replace::No,
             &log,
+            None,
             (Encoding::Utf8, CsvFlavour::Bom, &Zone::utc()),
             &Names::new(),
             &Progress::default(),
@@ -375,6 +403,7 @@ mod tests {
             &jl,
             Replace::No,
             &log,
+            None,
             (Encoding::Utf8, &Zone::utc()),
             &Names::new(),
             &Progress::default(),

@@ -2109,6 +2109,32 @@ fn a_connection_reset_is_said_over_when_it_comes() {
         },
     );
     assert_eq!(errno(&e), libc::ECONNRESET);
+    // Half-closed by the peer's FIN (CLOSE_WAIT, no FIN of its own sent), then reset: over
+    // too, not left half-closed.
+    let (l, addr) = d.listener(Family::Inet);
+    let peer = std::net::TcpStream::connect(("127.0.0.1", port_of(&addr))).unwrap();
+    let (conn, _) = d.accept(l);
+    peer.shutdown(std::net::Shutdown::Write).unwrap();
+    d.wait_for(
+        "conn's CLOSE_WAIT",
+        |e| matches!(e, Event::State { id, to: SockState::HalfClosed, .. } if *id == conn),
+    );
+    socket2::SockRef::from(&peer)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(peer);
+    let ev = d.wait_for(
+        "conn's reset",
+        |e| matches!(e, Event::State { id, to: SockState::Error, .. } if *id == conn),
+    );
+    let Event::State { from, cause, .. } = ev else {
+        unreachable!()
+    };
+    assert_eq!(from, SockState::HalfClosed);
+    assert_eq!(
+        cause.to_string(),
+        "the kernel ended the connection (a reset or a timeout)"
+    );
 }
 
 /// The peer's FIN is read when it comes: with the ticks an hour apart, only the watch for

@@ -1264,6 +1264,37 @@ fn a_client_reset_at_once_still_pairs_with_its_server_end() {
     );
 }
 
+/// A server that answers and then resets: the client is over (an error), and the reply
+/// that came before the reset, still in its kernel, is still said waiting to be read.
+#[test]
+fn a_reply_before_a_reset_is_still_said_unread() {
+    let mut h = harness();
+    connect(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import struct",
+            "conn.sendall(b'reply')",
+            "conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+            "conn.close()",
+        ],
+    );
+    step_until(&mut h, "cli reset", |a| {
+        a.state.sockets[&id_of(a, "cli")].state() == SockState::Error
+    });
+    click_socket_row(&mut h, "cli");
+    step_until_drawn(&mut h, "the reply said unread", |h| {
+        h.query_by_label_contains("5 bytes wait in the kernel's receive queue")
+            .is_some()
+    });
+    let out = run_in(&mut h, 0, "cli.recv(100)");
+    assert!(
+        out.iter().any(|l| l.1 == "b'reply'"),
+        "what came before the reset is read first: {out:?}"
+    );
+}
+
 /// A recv that raised ConnectionResetError comes before the state it put its socket in:
 /// the call raised, then the socket failed, in the diagram as in the timeline (unless the
 /// kernel's state said the reset first: then the state comes first).
@@ -1302,7 +1333,7 @@ fn a_failing_recv_comes_before_the_state_it_causes() {
     let failed = rows.iter().position(|t| t.starts_with("connected → error"));
     // The reset is said when it comes: seen by the kernel's state before the recv ran,
     // it comes first; when the recv raising was the first word of it, the recv does.
-    let by_recv = failed.is_some_and(|i| rows[i].contains("a receive failed"));
+    let by_recv = failed.is_some_and(|i| rows[i].ends_with("(recv)"));
     assert!(
         raised.is_some() && (raised < failed) == by_recv,
         "the first to tell of the reset comes first: {rows:#?}"

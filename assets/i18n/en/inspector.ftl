@@ -132,7 +132,7 @@ inspector-cause-receive-failed = a receive failed
 inspector-cause-internal = an internal error
 inspector-cause-handshake = the handshake completed
 inspector-cause-kernel = the kernel's TCP state
-inspector-cause-aborted = the kernel ended the connection (a reset came, or it gave up retransmitting); the next call raises the error
+inspector-cause-aborted = the kernel ended the connection: a reset came, or it gave up retransmitting. Bytes that came before can still be read; then a call raises the error
 inspector-cause-socklab = closed by socklab
 inspector-cause-kernel-bound = the kernel gave it an address at its first sendto
 

@@ -117,7 +117,7 @@ inspector-cause-receive-failed = 接收失败
 inspector-cause-internal = 内部错误
 inspector-cause-handshake = 握手完成
 inspector-cause-kernel = 内核的 TCP 状态
-inspector-cause-aborted = 内核结束了这个连接（收到了 RST，或重传超时放弃）；下一次调用会抛出这个错误
+inspector-cause-aborted = 内核结束了这个连接：收到了 RST，或重传超时放弃。之前到达的字节仍可读出；之后的调用会抛出这个错误
 inspector-cause-socklab = 由 socklab 关闭
 inspector-cause-kernel-bound = 内核在第一次 sendto 时给了它地址
 

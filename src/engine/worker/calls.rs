@@ -293,7 +293,13 @@ impl Worker {
         self.connecting = false;
         match result {
             Ok(()) => {
-                self.had_peer.clone_from(&self.target);
+                // The kernel's word (a connect to 0.0.0.0 reached 127.0.0.1), else where it went.
+                self.had_peer = self
+                    .sock
+                    .peer_addr()
+                    .ok()
+                    .map(|a| crate::engine::addr::Endpoint::from_sockaddr(&a))
+                    .or_else(|| self.target.clone());
                 self.set_state(SockState::Connected, Cause::Call { op });
                 Ok(if ex { Reply::Int(0) } else { Reply::Unit })
             }

@@ -172,6 +172,11 @@ impl Worker {
             // or retransmissions given up): over, with its error pending, as the list must
             // say now, not at the next call.
             TcpState::Close if self.state == SockState::Connected => SockState::Error,
+            // Half-closed by the peer only (CLOSE_WAIT; this side sent no FIN, so no
+            // LAST_ACK that ends in CLOSE): a CLOSE now is a reset too.
+            TcpState::Close if self.state == SockState::HalfClosed && !self.shut.write => {
+                SockState::Error
+            }
             TcpState::Established => {
                 if self.state == SockState::HalfClosed {
                     SockState::HalfClosed

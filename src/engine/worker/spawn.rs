@@ -142,6 +142,7 @@ pub(super) fn spawn_accepted(
     });
     let mut w = reg.worker(shared, sock, family, kind, Timeout::Blocking);
     w.state = SockState::Connected;
+    w.had_peer = Some(peer.clone());
     w.serving.parent = Some(inherit.parent);
     if auto_receive {
         w.auto.auto_recv = Some(ACCEPTED_RECV);

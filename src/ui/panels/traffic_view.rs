@@ -598,9 +598,14 @@ fn unread(ui: &mut egui::Ui, s: &SockView, actions: &mut Vec<Action>) {
             .iter()
             .any(|w| crate::engine::command::receives(w.op));
     let queued = snap.recv_queue.filter(|n| *n > 0);
+    // A reset connection still gives what came before the reset (a reply, then the RST).
     let open = matches!(
         s.state(),
-        SockState::Connected | SockState::HalfClosed | SockState::Bound | SockState::Created
+        SockState::Connected
+            | SockState::HalfClosed
+            | SockState::Error
+            | SockState::Bound
+            | SockState::Created
     );
     let Some(n) = queued.filter(|_| !reading && open) else {
         return;

@@ -183,7 +183,7 @@ pub enum Action {
         id: SocketId,
         seq: u64,
     },
-    /// Show traffic times as time of day, or relative to the first row.
+    /// Show traffic times as time of day, or relative to the session's first event.
     TimeOfDay {
         on: bool,
     },
@@ -808,6 +808,7 @@ impl UiState {
             ExportKind::JsonLines => (Phrase::Jsonl, Phrase::SavingJsonl),
         };
         let lang = crate::i18n::current();
+        let origin = self.traffic_origin;
         let job = move |progress: &Progress| {
             // What it says is shown in the window, in the window's language.
             crate::i18n::set(lang);
@@ -817,13 +818,20 @@ impl UiState {
                     &path,
                     replace,
                     &log,
+                    origin,
                     (enc, flavour, &zone),
                     &names,
                     progress,
                 ),
-                ExportKind::JsonLines => {
-                    export::export_jsonl(&path, replace, &log, (enc, &zone), &names, progress)
-                }
+                ExportKind::JsonLines => export::export_jsonl(
+                    &path,
+                    replace,
+                    &log,
+                    origin,
+                    (enc, &zone),
+                    &names,
+                    progress,
+                ),
             };
             match r {
                 Ok(w) => {

@@ -419,27 +419,32 @@ impl UiState {
     /// (connected as far as the client can tell).
     pub fn queued_in(&self, id: SocketId) -> Option<&str> {
         use crate::engine::{Kind, SockState};
+        use crate::ui::diagram::meets;
         let s = self.sockets.get(&id)?;
         if s.closed
             || s.info.parent.is_some()
             || s.info.kind != Kind::Stream
-            || !matches!(s.state(), SockState::Connected | SockState::HalfClosed)
+            || s.state() != SockState::Connected
         {
             return None;
         }
-        let local = s.local()?;
-        self.sockets
-            .values()
-            .find(|l| {
-                !l.closed
-                    && l.state() == SockState::Listening
-                    && l.snapshot.as_ref().is_some_and(|x| {
-                        x.accept_queue
-                            .iter()
-                            .any(|p| crate::ui::diagram::meets(local, p))
-                    })
-            })
-            .map(|l| l.info.name.as_str())
+        let (local, peer) = (s.local()?, s.peer()?);
+        let listener = self.sockets.values().find(|l| {
+            !l.closed
+                && l.state() == SockState::Listening
+                && l.local().is_some_and(|a| meets(a, peer))
+                && l.snapshot
+                    .as_ref()
+                    .is_some_and(|x| x.accept_queue.iter().any(|p| meets(local, p)))
+        })?;
+        // Its last reading of the queue may be older than the accept() that took it.
+        let taken = self.sockets.values().any(|c| {
+            c.info.parent == Some(listener.info.id)
+                && c.peer()
+                    .or(c.last_peer.as_ref())
+                    .is_some_and(|p| meets(local, p))
+        });
+        (!taken).then_some(listener.info.name.as_str())
     }
 
     /// A listener's connections that are still open.
