@@ -86,7 +86,7 @@ inspector-sock-connecting = connecting: the SYN is sent and the kernel waits for
 inspector-sock-connected = connected: data flows both ways. Out: shutdown() ends one direction, the peer closing makes recv() return b'', close() ends it.
 inspector-sock-half-closed = half-closed: one direction is shut (by shutdown() here, or the peer closed its side: recv() returns b''). The other still works; close() ends both.
 inspector-sock-closed = closed: the descriptor is gone. A TCP connection may live on in the kernel a while (FIN_WAIT, TIME_WAIT), shown beside it.
-inspector-sock-error = error: a call failed with a reset or a broken pipe (the peer is gone). Close it; a new socket is needed.
+inspector-sock-error = error: the connection ended in a reset, a broken pipe or a timeout, said by a failed call or by the kernel's TCP state (the peer is gone; bytes that came before a reset can still be read, then a call raises the error). Close it; a new socket is needed.
 
 # The kernel's TCP states.
 inspector-tcp-established = ESTABLISHED: the handshake is done; data flows. Out: a FIN from either side.
@@ -132,7 +132,7 @@ inspector-cause-receive-failed = a receive failed
 inspector-cause-internal = an internal error
 inspector-cause-handshake = the handshake completed
 inspector-cause-kernel = the kernel's TCP state
-inspector-cause-aborted = the kernel ended the connection: a reset came, or it gave up retransmitting. Bytes that came before can still be read; then a call raises the error
+inspector-cause-aborted = reset, or retransmission given up
 inspector-cause-socklab = closed by socklab
 inspector-cause-kernel-bound = the kernel gave it an address at its first sendto
 

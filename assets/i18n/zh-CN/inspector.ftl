@@ -71,7 +71,7 @@ inspector-sock-connecting = 连接中：SYN 已经发出，内核正在等待对
 inspector-sock-connected = 已连接：数据可以双向传输。离开此状态：shutdown() 关闭一个方向；对端关闭后 recv() 会返回 b''；close() 结束连接。
 inspector-sock-half-closed = 半关闭：一个方向已经关闭（本端调用了 shutdown()，或者对端关闭了它那一侧：recv() 返回 b''）。另一个方向仍然可用；close() 把两个方向都关闭。
 inspector-sock-closed = 已关闭：文件描述符已经释放。TCP 连接可能还会在内核中保留一段时间（FIN_WAIT、TIME_WAIT），显示在它旁边。
-inspector-sock-error = 出错：某个调用因连接被重置（reset）或管道断开（broken pipe）而失败（对端已经不在了）。请关闭它；需要新建一个套接字。
+inspector-sock-error = 出错：连接以重置（reset）、管道断开（broken pipe）或超时结束，由某个失败的调用或内核的 TCP 状态得知（对端已经不在了；重置之前到达的字节仍可读出，之后的调用会抛出错误）。请关闭它；需要新建一个套接字。
 
 # 内核的 TCP 状态。
 inspector-tcp-established = ESTABLISHED：握手已完成，可以传输数据。离开此状态：任意一方发出 FIN。
@@ -117,7 +117,7 @@ inspector-cause-receive-failed = 接收失败
 inspector-cause-internal = 内部错误
 inspector-cause-handshake = 握手完成
 inspector-cause-kernel = 内核的 TCP 状态
-inspector-cause-aborted = 内核结束了这个连接：收到了 RST，或重传超时放弃。之前到达的字节仍可读出；之后的调用会抛出这个错误
+inspector-cause-aborted = 被重置，或重传超时放弃
 inspector-cause-socklab = 由 socklab 关闭
 inspector-cause-kernel-bound = 内核在第一次 sendto 时给了它地址
 
