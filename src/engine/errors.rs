@@ -68,6 +68,10 @@ pub enum Detail {
     ShutBoth,
     /// A datagram socket with no peer (never connected): shutdown() raises ENOTCONN there.
     Unconnected,
+    /// A receive timed out on an unconnected UDP socket that sent and heard nothing: its
+    /// datagram may have gone to a port where nothing listens, which the kernel tells only
+    /// a connected socket.
+    NothingHeard,
 }
 
 /// What socklab refuses to do on a socket in the state the window put it in. Python never
@@ -554,7 +558,11 @@ impl OpError {
             ErrorKind::Os { errno } => explain(*errno, op, self.addr.as_deref(), self.detail),
             ErrorKind::Timeout => (
                 t!("errors-timeout", op = op),
-                Some(t!("errors-timeout-hint")),
+                Some(if self.detail == Detail::NothingHeard {
+                    t!("errors-timeout-hint-nothing-heard")
+                } else {
+                    t!("errors-timeout-hint")
+                }),
             ),
             ErrorKind::Gai { .. } => (t!("errors-gai"), Some(t!("errors-gai-hint"))),
             // Ctrl+C is no fault of the call's arguments.

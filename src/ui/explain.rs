@@ -53,14 +53,16 @@ pub fn pieces(kind: crate::engine::Kind, n: u64) -> String {
 /// (without one, what else ends a TCP connect or a send is the kernel's own giving up). A
 /// Unix socket's connect waits for room in the listener's queue, and is never given up; a
 /// stream's recv also ends with its peer's end of the connection. An unconnected UDP
-/// socket that has sent is told why no answer may ever come: the kernel's "port
+/// socket that has sent and heard nothing is told why no answer may ever come: the kernel's "port
 /// unreachable" reaches only a connected one (IP_RECVERR aside, which Python leaves off).
 pub fn way_out(op: &str, timed: bool, s: &crate::ui::state::SockView) -> String {
     let info = &s.info;
     let unix = info.family == crate::engine::Family::Unix;
     match (op, timed) {
         (op, _) if crate::engine::command::receives(op) => {
-            let sent = (s.snapshot.as_ref()).is_some_and(|x| x.counters.msgs_out > 0);
+            // Sent, and heard nothing yet (a server that answers has heard its clients).
+            let sent = (s.snapshot.as_ref())
+                .is_some_and(|x| x.counters.msgs_out > 0 && x.counters.msgs_in == 0);
             // UDP's ports (an ICMP ping socket is a datagram socket too, and has none).
             let udp = !unix
                 && info.kind == crate::engine::Kind::Dgram

@@ -771,6 +771,42 @@ fn tcp_info_and_accept_queue() {
     assert!(s.peer.is_some());
 }
 
+/// A UDP client that sent to a port where nothing listens and times out waiting: the hint
+/// says why waiting longer may not help, not only to raise the timeout; a socket that has
+/// heard something, or a connected one, gets the plain hint.
+#[test]
+fn a_udp_timeout_with_nothing_heard_says_the_datagram_may_be_dropped() {
+    let mut d = Driver::new();
+    let nobody = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = nobody.local_addr().unwrap().port();
+    drop(nobody);
+    let (u, _) = d.bound_udp();
+    d.ok(
+        u,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.05),
+        },
+    );
+    let recvfrom = Op::RecvFrom {
+        bufsize: 100,
+        flags: 0,
+    };
+    // Nothing sent yet: the plain hint.
+    let hint = |e: &socklab::engine::OpError| e.explanation().1.unwrap_or_default();
+    let plain = hint(&d.err(u, recvfrom.clone()));
+    assert!(plain.contains("settimeout") && !plain.contains("heard nothing"));
+    d.sendto(u, b"hi", loopback(Family::Inet, port));
+    let e = d.err(u, recvfrom.clone());
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    assert!(hint(&e).contains("heard nothing back"), "{}", hint(&e));
+    // Heard from someone: the plain hint again.
+    let (v, _) = d.bound_udp();
+    let u_port = d.local(u).port().unwrap();
+    d.sendto(v, b"x", loopback(Family::Inet, u_port));
+    assert!(matches!(d.ok(u, recvfrom.clone()), Reply::BytesFrom { data, .. } if data == b"x"));
+    assert!(!hint(&d.err(u, recvfrom)).contains("heard nothing"));
+}
+
 #[test]
 fn timeouts_and_non_blocking_like_python() {
     let mut d = Driver::new();

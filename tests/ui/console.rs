@@ -1975,6 +1975,15 @@ fn a_udp_wait_after_a_send_to_nobody_says_it_may_never_end() {
     });
     assert!(h.query_by_label_contains("lost without a word").is_none());
     ctrl_c(&mut h, "the second recvfrom");
+    // One that sent and has heard something (a server that answers its clients) neither.
+    run(&mut h, "w.sendto(b'ping', w.getsockname())");
+    run(&mut h, "w.recvfrom(1024)");
+    enter(&mut h, "w.recvfrom(1024)");
+    step_until_drawn(&mut h, "w waits again", |h| {
+        h.query_by_label_contains("w.recvfrom() waiting").is_some()
+    });
+    assert!(h.query_by_label_contains("lost without a word").is_none());
+    ctrl_c(&mut h, "the third recvfrom");
 }
 
 /// A tutorial's server run as a file in a 1280×800 window: the console grows for the file

@@ -40,6 +40,7 @@ errors-closed-while-waiting-hint = Create a new socket. To have { $op } give up 
 
 errors-timeout = { $op } waited longer than the socket's timeout and gave up.
 errors-timeout-hint = Raise the timeout with settimeout(), or settimeout(None) to wait forever.
+errors-timeout-hint-nothing-heard = If the answer is only slow, raise the timeout with settimeout(). But this socket sent and has heard nothing back: a datagram sent to a port where nothing listens is dropped, and an unconnected socket is not told (after connect() to the server, recv raises ConnectionRefusedError instead), so waiting longer may not help. Check that the server runs at that address and port.
 errors-gai = The host name could not be resolved to an address of this family.
 errors-gai-hint = Check the spelling, or give a numeric address such as 127.0.0.1 or ::1.
 errors-python = Python rejects these arguments.

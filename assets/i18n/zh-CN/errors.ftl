@@ -38,6 +38,7 @@ errors-closed-while-waiting-hint-send = 创建一个新的套接字。对端一�
 errors-closed-while-waiting-hint = 创建一个新的套接字。若想让 { $op } 自己放弃，请在调用它之前用 settimeout() 给套接字设置超时。
 
 errors-timeout = { $op } 等待的时间超过了套接字的超时时间，已放弃。
+errors-timeout-hint-nothing-heard = 如果只是回复慢，用 settimeout() 调大超时。但这个套接字发送过，却什么也没收到：发到没有程序监听的端口的数据报会被丢弃，而未连接的套接字不会得到通知（先 connect() 到服务器，recv 就会改为抛出 ConnectionRefusedError），所以再等也可能没用。请检查服务器是否在那个地址和端口上运行。
 errors-timeout-hint = 用 settimeout() 把超时调大，或者用 settimeout(None) 一直等待。
 errors-gai = 无法把这个主机名解析为该地址族的地址。
 errors-gai-hint = 检查拼写，或者直接填写数字地址，例如 127.0.0.1 或 ::1。

@@ -34,7 +34,7 @@ impl Worker {
             // As CPython's sock_call_ex: past the deadline, the call times out before the
             // next poll.
             if deadline.is_some_and(|d| Instant::now() >= d) && !self.released {
-                return Err(OpError::timeout(op, addr.clone()));
+                return Err(self.timed_out(op, addr));
             }
             let (job_events, ms) = self.job_wait(self.tick_timeout());
             let (out_events, mut ms) = self.outbox.wait_for(ms);
@@ -92,7 +92,7 @@ impl Worker {
                 if gone {
                     return Err(gone_error());
                 }
-                return Err(OpError::timeout(op, addr.clone()));
+                return Err(self.timed_out(op, addr));
             }
             self.tick();
         }
@@ -117,6 +117,25 @@ impl Worker {
                 deadline,
             });
             self.run_beside();
+        }
+    }
+
+    /// A wait's timeout; on an unconnected UDP socket that sent and has heard nothing, a
+    /// receive's says that waiting longer may not help.
+    fn timed_out(&mut self, op: &'static str, addr: &Option<String>) -> OpError {
+        let e = OpError::timeout(op, addr.clone());
+        let ip = matches!(self.family, Family::Inet | Family::Inet6);
+        let silent = self.counters.msgs_out > 0 && self.counters.msgs_in == 0;
+        if ip
+            && self.kind == Kind::Dgram
+            && crate::engine::command::receives(op)
+            && silent
+            && self.sock.peer_addr().is_err()
+            && matches!(self.conn_proto(), 0 | libc::IPPROTO_UDP)
+        {
+            e.with_detail(Detail::NothingHeard)
+        } else {
+            e
         }
     }
 
