@@ -127,8 +127,10 @@ fn body(
     input_id: egui::Id,
 ) {
     // Drawn bottom up: whatever does not fit is cut at the top of its own part, never
-    // drawn over the file above it.
-    ui.set_clip_rect(ui.max_rect().intersect(ui.clip_rect()));
+    // drawn over the file or the file bar above it (the part is what is left below them,
+    // not the panel's whole rect).
+    let part = ui.available_rect_before_wrap();
+    ui.set_clip_rect(part.intersect(ui.clip_rect()));
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         input_row(ui, &mut state.consoles[which], actions, input_id);
         running(ui, state, which);
