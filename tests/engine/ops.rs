@@ -2146,9 +2146,8 @@ fn a_connection_reset_is_said_over_when_it_comes() {
     );
     assert_eq!(errno(&e), libc::ECONNRESET);
     // Half-closed by the peer's FIN (CLOSE_WAIT, no FIN of its own sent), then reset: over
-    // too, not left half-closed. (Read at the next tick: the FIN ended the watch that
-    // wakes the worker for the peer's end.)
-    let mut d = Driver::new();
+    // too, not left half-closed, when the reset comes (after the FIN, the worker waits for
+    // poll's HUP or ERR: the ticks are an hour apart).
     let (l, addr) = d.listener(Family::Inet);
     let peer = std::net::TcpStream::connect(("127.0.0.1", port_of(&addr))).unwrap();
     let (conn, _) = d.accept(l);

@@ -14,6 +14,10 @@ pub(super) struct View {
     pub(super) next_skip_check: Instant,
     /// The peer's FIN or reset was seen (poll's RDHUP, HUP or ERR): no longer watched for.
     pub(super) end_seen: bool,
+    /// After a FIN alone, the reset or the end of both directions was watched for (poll
+    /// reports HUP and ERR whatever it is asked; POLLPRI stands for them) and came, or
+    /// urgent data did: no longer watched for either.
+    pub(super) hup_seen: bool,
     /// A call's snapshot found the last one still unread: when it is tried again, and the
     /// wait before that try (doubling up to the tick's).
     pub(super) retry: Option<(Instant, Duration)>,
@@ -33,6 +37,7 @@ impl Default for View {
             next_tick: Instant::now(),
             next_skip_check: Instant::now(),
             end_seen: false,
+            hup_seen: false,
             retry: None,
         }
     }
@@ -132,16 +137,17 @@ impl Worker {
 
     /// What a connection waits for so that the peer's end is read when it comes, not at
     /// the next tick (a second on a quiet socket): RDHUP once, until it has come.
+    /// After a FIN, HUP or ERR once (a reset while half-closed, or the end of both
+    /// directions), so an error state shows when the reset comes too.
     pub(super) fn end_interest(&self) -> i16 {
         let watched = self.shared.config.inspect
-            && !self.view.end_seen
             && self.kind == Kind::Stream
             && matches!(self.family, Family::Inet | Family::Inet6)
             && matches!(self.state, SockState::Connected | SockState::HalfClosed);
-        if watched {
-            libc::POLLRDHUP
-        } else {
-            0
+        match (watched, self.view.end_seen, self.view.hup_seen) {
+            (true, false, _) => libc::POLLRDHUP,
+            (true, true, false) => libc::POLLPRI,
+            _ => 0,
         }
     }
 
@@ -149,9 +155,19 @@ impl Worker {
     /// the kernel is read now.
     pub(super) fn end_arrived(&mut self, ready: i16) {
         let end = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
-        if self.end_interest() != 0 && ready & end != 0 {
-            self.view.end_seen = true;
-            self.view.next_tick = Instant::now();
+        match self.end_interest() {
+            libc::POLLRDHUP if ready & end != 0 => {
+                self.view.end_seen = true;
+                // A reset is the end of both: nothing more to watch for.
+                self.view.hup_seen = ready & (libc::POLLHUP | libc::POLLERR) != 0;
+                self.view.next_tick = Instant::now();
+            }
+            // Level-triggered all three: watched for once (urgent data ends it too).
+            libc::POLLPRI if ready & (libc::POLLHUP | libc::POLLERR | libc::POLLPRI) != 0 => {
+                self.view.hup_seen = true;
+                self.view.next_tick = Instant::now();
+            }
+            _ => {}
         }
     }
 
