@@ -1850,15 +1850,12 @@ fn message_boundaries_with_a_peer_outside_the_window_show_this_sides_recvs() {
         .is_some());
 }
 
-/// Guessed (nothing captured), a handshake is drawn where it completed: a connect whose
-/// SYNs a full queue dropped gets its arrow after the accept() that made room, not at its
-/// call, long before.
-#[test]
-fn a_guessed_handshake_is_drawn_where_it_completed() {
-    let mut h = harness();
-    open_console(&mut h);
+/// A listener with room for one: c1 fills its queue, and c2's connect waits, its SYNs
+/// dropped (Linux lets backlog + 1 wait), on a thread of the console's.
+fn knocking(h: &mut H) {
+    open_console(h);
     run_lines(
-        &mut h,
+        h,
         0,
         &[
             "import socket, threading",
@@ -1870,20 +1867,34 @@ fn a_guessed_handshake_is_drawn_where_it_completed() {
             "t = threading.Thread(target=c2.connect, args=(srv.getsockname(),)); t.start()",
         ],
     );
-    step_until(&mut h, "c2 connecting", |a| {
+    step_until(h, "c2 connecting", |a| {
         a.state
             .sockets
             .values()
             .any(|s| s.info.name == "c2" && s.state() == SockState::Connecting)
     });
-    run_in(&mut h, 0, "conn, addr = srv.accept()");
-    run_in(&mut h, 0, "t.join()");
-    step_until(&mut h, "c2 connected", |a| {
+}
+
+/// accept() takes c1; c2's next SYN finds room and its connect ends.
+fn let_in(h: &mut H) {
+    run_in(h, 0, "conn, addr = srv.accept()");
+    run_in(h, 0, "t.join()");
+    step_until(h, "c2 connected", |a| {
         a.state
             .sockets
             .values()
             .any(|s| s.info.name == "c2" && s.state() == SockState::Connected)
     });
+}
+
+/// Guessed (nothing captured), a handshake is drawn where it completed: a connect whose
+/// SYNs a full queue dropped gets its arrow after the accept() that made room, not at its
+/// call, long before.
+#[test]
+fn a_guessed_handshake_is_drawn_where_it_completed() {
+    let mut h = harness();
+    knocking(&mut h);
+    let_in(&mut h);
     let a = h.state();
     assert!(a.state.story.capturing_since.is_none(), "nothing captured");
     let c2 = id_of(a, "c2");
@@ -1921,27 +1932,7 @@ fn a_guessed_handshake_is_drawn_where_it_completed() {
 #[test]
 fn syns_a_full_queue_dropped_are_said_sent_again_and_not_guessed_over() {
     let mut h = harness();
-    open_console(&mut h);
-    run_lines(
-        &mut h,
-        0,
-        &[
-            "import socket, threading",
-            "srv = socket.socket()",
-            "srv.bind(('127.0.0.1', 0))",
-            "srv.listen(0)",
-            "c1 = socket.create_connection(srv.getsockname())",
-            "c2 = socket.socket()",
-            // Linux lets backlog + 1 wait: c1 fills the queue, c2's SYNs are dropped.
-            "t = threading.Thread(target=c2.connect, args=(srv.getsockname(),)); t.start()",
-        ],
-    );
-    step_until(&mut h, "c2 connecting", |a| {
-        a.state
-            .sockets
-            .values()
-            .any(|s| s.info.name == "c2" && s.state() == SockState::Connecting)
-    });
+    knocking(&mut h);
     // The capture begins now, after c2's connect began.
     click(&mut h, "Sequence diagram");
     if !capture_runs(&mut h, "the dropped SYNs") {
@@ -1961,15 +1952,7 @@ fn syns_a_full_queue_dropped_are_said_sent_again_and_not_guessed_over() {
     step_until(&mut h, "a SYN sent again", |a| {
         rows(a).iter().any(|t| t == "[SYN] (sent again) seq=0")
     });
-    // accept() takes c1; c2's next SYN finds room and its connect ends.
-    run_in(&mut h, 0, "conn, addr = srv.accept()");
-    run_in(&mut h, 0, "t.join()");
-    step_until(&mut h, "c2 connected", |a| {
-        a.state
-            .sockets
-            .values()
-            .any(|s| s.info.name == "c2" && s.state() == SockState::Connected)
-    });
+    let_in(&mut h);
     let a = h.state();
     let c2 = id_of(a, "c2");
     let lanes = diagram::lanes(&a.state, Some(c2));
