@@ -553,6 +553,12 @@ fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
     });
     // The peer's doing, not the person's: the fields below stay where the pointer was.
     assert_eq!(send_row(&h), payload, "the reconnect button moved the page");
+    // Its words, on hover: why a new socket, and that this one stays open.
+    h.get_by_label("reconnect").hover();
+    step_until_drawn(&mut h, "the reconnect tooltip", |h| {
+        h.query_by_label_contains("This socket stays open, its connection over")
+            .is_some()
+    });
     click(&mut h, "reconnect");
     // Taken while the window goes on (its frames make the new socket).
     server.set_nonblocking(true).unwrap();

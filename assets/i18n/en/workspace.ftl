@@ -55,7 +55,7 @@ workspace-peer-port-missing = enter the peer's port
 workspace-recent = recent
 workspace-recent-empty = Peers connected or sent to appear here.
 workspace-reconnect = reconnect
-workspace-reconnect-tip = A socket connects only once: this makes a new socket with this page's options, timeout and payload, connects it to { $peer } and receives continuously.
+workspace-reconnect-tip = A socket connects only once: this makes a new socket with this page's options, timeout and payload, connects it to { $peer } and receives continuously. This socket stays open, its connection over: close it when its page is no longer needed.
 workspace-reconnect-hint = the connection to { $peer } is over; reconnect makes a new socket to it
 workspace-connect-tip = Connect to the peer (raises on failure).
 workspace-connect-ex-tip = Like connect, but returns the errno (0 = connected).

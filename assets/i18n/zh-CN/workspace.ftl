@@ -55,7 +55,7 @@ workspace-peer-port-missing = 请输入对端的端口
 workspace-recent = 最近
 workspace-recent-empty = 连接过或发送过的对端会出现在这里。
 workspace-reconnect = 重新连接
-workspace-reconnect-tip = 一个套接字只能连接一次：这会用本页的选项、超时和载荷新建一个套接字，连接到 { $peer } 并持续接收。
+workspace-reconnect-tip = 一个套接字只能连接一次：这会用本页的选项、超时和载荷新建一个套接字，连接到 { $peer } 并持续接收。这个套接字仍然打开着（它的连接已结束）：不再需要它的页面时请关闭它。
 workspace-reconnect-hint = 到 { $peer } 的连接已结束；“重新连接”会新建一个套接字连过去
 workspace-connect-tip = 连接到对端（失败时抛出异常）。
 workspace-connect-ex-tip = 与 connect 相同，但返回 errno（0 = 已连接）。
