@@ -45,7 +45,7 @@ fn open_tls(h: &mut H) {
     click(h, OFFER);
 }
 
-const OFFER: &str = "wrap it in TLS (ssl.wrap_socket)…";
+const OFFER: &str = "wrap it in TLS (SSLContext.wrap_socket)…";
 
 #[test]
 fn tls_started_from_the_page_with_its_certificate_in_the_inspector() {

@@ -85,12 +85,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     };
     ui.horizontal(|ui| {
         ui.heading(&s.info.name);
+        // What the state means, where it is read (a person on the page need not find the
+        // list's row for it).
         ui.label(format!(
             "{} | fd {} | {}",
             s.family_type(),
             s.info.fd,
             crate::ui::explain::state_word(s.state())
-        ));
+        ))
+        .on_hover_text(crate::ui::explain::sock_state(s.state()));
     });
     if s.closed {
         match &s.after_close {
