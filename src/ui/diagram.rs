@@ -349,7 +349,7 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
 fn queued_at(state: &UiState, id: SocketId) -> Option<SocketId> {
     let me = state.sockets.get(&id)?;
     (me.info.kind == Kind::Stream).then_some(())?;
-    let peer = me.peer().or(me.last_peer.as_ref()).or(me.connecting_to())?;
+    let peer = me.last_peer().or(me.connecting_to())?;
     state
         .sockets
         .values()
@@ -413,7 +413,7 @@ fn talks_to_now(state: &UiState, id: SocketId) -> Vec<SocketId> {
     fn addr(s: &crate::ui::state::SockView) -> Option<(Option<&Endpoint>, Option<&Endpoint>)> {
         s.snapshot
             .as_ref()
-            .map(|n| (n.local.as_ref(), n.peer.as_ref().or(s.last_peer.as_ref())))
+            .map(|n| (n.local.as_ref(), s.last_peer()))
     }
     let Some((my_local, my_peer)) = addr(me) else {
         return Vec::new();

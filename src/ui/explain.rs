@@ -123,7 +123,7 @@ pub fn peer_address(s: &crate::ui::state::SockView) -> String {
                 s.state(),
                 crate::engine::SockState::Error | crate::engine::SockState::Closed
             ));
-    match &s.last_peer {
+    match s.last_peer() {
         Some(p) if ended => t!("inspector-peer-was", peer = p.to_string()),
         _ => address(None),
     }

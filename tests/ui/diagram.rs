@@ -1260,10 +1260,7 @@ fn a_client_reset_at_once_still_pairs_with_its_server_end() {
         .local()
         .and_then(|l| l.port());
     assert_eq!(
-        a.state.sockets[&cli]
-            .last_peer
-            .as_ref()
-            .and_then(|p| p.port()),
+        a.state.sockets[&cli].last_peer().and_then(|p| p.port()),
         srv_port,
         "the peer it had"
     );

@@ -38,7 +38,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .selected_view()
         .filter(|_| pair.is_none())
         .filter(|s| s.state() != crate::engine::SockState::Listening)
-        .and_then(|s| Some((s.info.id, s.peer().or(s.last_peer.as_ref())?.to_string())));
+        .and_then(|s| Some((s.info.id, s.last_peer()?.to_string())));
     let (a, b, other) = match (pair, outside) {
         (Some((a, b)), _) => (a, b, None),
         (None, Some((a, peer))) => (a, OUTSIDE, Some(peer)),

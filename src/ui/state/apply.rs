@@ -141,7 +141,6 @@ impl UiState {
                         bound: false,
                         answering: None,
                         tls_started: None,
-                        last_peer: None,
                         ended_reads: 0,
                         ended_at: [None, None],
                         waiting: Vec::new(),
@@ -339,6 +338,7 @@ impl UiState {
                     // A listener's view gathers what its connections move, each row
                     // naming its client; the bytes are shared, not copied.
                     if let Some(p) = s.info.parent {
+                        let peer = s.last_peer().cloned();
                         let name = &s.info.name;
                         let via = s.via.get_or_insert_with(|| {
                             std::sync::Arc::new(crate::ui::traffic::Via {
@@ -353,7 +353,7 @@ impl UiState {
                                 direction,
                                 len,
                                 data: data.share(),
-                                peer: s.last_peer.clone(),
+                                peer,
                                 cut,
                                 tls,
                                 via: Some(via.clone()),
@@ -430,9 +430,6 @@ impl UiState {
                     );
                     let old = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                     replace_in(&mut self.totals, old, snapshot.counters);
-                    if let Some(p) = snapshot.peer.as_ref().or(snapshot.had_peer.as_ref()) {
-                        s.last_peer = Some(p.clone());
-                    }
                     s.form.fill_from(s.snapshot.as_ref(), &snapshot);
                     s.snapshot = Some(*snapshot);
                 }

@@ -440,9 +440,7 @@ impl UiState {
         // Its last reading of the queue may be older than the accept() that took it.
         let taken = self.sockets.values().any(|c| {
             c.info.parent == Some(listener.info.id)
-                && c.peer()
-                    .or(c.last_peer.as_ref())
-                    .is_some_and(|p| meets(local, p))
+                && c.last_peer().is_some_and(|p| meets(local, p))
         });
         (!taken).then_some(listener.info.name.as_str())
     }

@@ -176,9 +176,6 @@ pub struct SockView {
     pub bound: bool,
     /// What the socket's last call left it as, before any snapshot arrives.
     pub state: SockState,
-    /// The last peer a snapshot named: a connection reset or closed no longer has one in
-    /// the kernel, and the diagrams still pair it with the other end by this.
-    pub last_peer: Option<Endpoint>,
     /// recv() calls on this stream that returned b'' (its peer had closed): a loop that
     /// does not stop on b'' spins on them, the tutorials' endless-b'' pitfall.
     pub ended_reads: u64,
@@ -204,7 +201,7 @@ impl SockView {
             || peer_ended
             || matches!(self.state(), SockState::Error | SockState::Closed);
         (self.info.kind == crate::engine::Kind::Stream && self.info.parent.is_none() && ended)
-            .then_some(self.last_peer.as_ref())
+            .then_some(self.last_peer())
             .flatten()
     }
 
@@ -213,6 +210,14 @@ impl SockView {
     pub fn is_tcp(&self) -> bool {
         use crate::engine::{Family, Kind};
         self.info.kind == Kind::Stream && matches!(self.info.family, Family::Inet | Family::Inet6)
+    }
+
+    /// The peer it was last connected to, as the worker remembers it: a connection reset or
+    /// closed no longer has one in the kernel, and the diagrams still pair it with the
+    /// other end by this.
+    pub fn last_peer(&self) -> Option<&Endpoint> {
+        let x = self.snapshot.as_ref()?;
+        x.peer.as_ref().or(x.had_peer.as_ref())
     }
 
     pub fn state(&self) -> SockState {
