@@ -228,8 +228,16 @@ fn a_listeners_responder_answers_its_open_connections() {
     let listener_id = selected(&h).info.id;
     click(&mut h, "auto-accept");
     let mut c = client(port);
+    // Accepted, and the listener's reading of it in (its queue empty again): the page
+    // above the responder no longer changes between a click's hover and its press.
     step_until(&mut h, "the connection", |app| {
         app.state.open_children(listener_id).len() == 1
+            && app.state.sockets[&listener_id]
+                .snapshot
+                .as_ref()
+                .is_some_and(|x| {
+                    x.accept_queue.is_empty() && x.clients.is_some_and(|(n, _)| n == 1)
+                })
     });
     let conn = h.state().state.open_children(listener_id)[0];
     click(&mut h, "responder");
