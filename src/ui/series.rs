@@ -114,8 +114,11 @@ impl Series {
     }
 
     /// One reading over time (the samples that have it): a reading holds until the next
-    /// one (the engine sends one when something changed), so the line steps.
-    pub fn line(&self, pick: impl Fn(&Sample) -> Option<u32>) -> Line {
+    /// one (the engine sends one when something changed), so the line steps; `now`, for a
+    /// socket still open: the last reading holds until now, so every graph spans the same
+    /// seconds (they ended at their last change, an rtt graph of 0.2 s beside a rate graph
+    /// of 10).
+    pub fn line(&self, pick: impl Fn(&Sample) -> Option<u32>, now: Option<Instant>) -> Line {
         let mut line: Line = Vec::new();
         for s in &self.samples {
             let Some(v) = pick(s) else {
@@ -127,6 +130,14 @@ impl Series {
             }
             line.push([t, f64::from(v)]);
         }
+        // Only while the latest reading has it (an rtt no longer measured does not hold).
+        let held = self.samples.back().and_then(&pick).map(f64::from);
+        if let (Some(now), Some(v)) = (now, held) {
+            let t = self.secs(now);
+            if line.last().is_some_and(|p| p[0] < t) {
+                line.push([t, v]);
+            }
+        }
         line
     }
 }
@@ -134,6 +145,45 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reading holds until now while the socket is open (not past it once closed, nor
+    /// once the latest reading lacks it).
+    #[test]
+    fn a_reading_holds_until_now() {
+        let t0 = Instant::now();
+        let mut s = Series::default();
+        let mut a = at(t0, 0, 0);
+        a.rtt_us = Some(30);
+        let mut b = at(t0, 1000, 10);
+        b.rtt_us = Some(40);
+        s.samples.extend([a, b]);
+        let now = t0 + Duration::from_secs(8);
+        let rtt = |s: &Series, now| s.line(|x| x.rtt_us, now);
+        assert_eq!(
+            rtt(&s, Some(now)),
+            [[0.0, 30.0], [1.0, 30.0], [1.0, 40.0], [8.0, 40.0]]
+        );
+        assert_eq!(rtt(&s, None), [[0.0, 30.0], [1.0, 30.0], [1.0, 40.0]]);
+        s.samples.push_back(at(t0, 2000, 20));
+        assert_eq!(rtt(&s, Some(now)), [[0.0, 30.0], [1.0, 30.0], [1.0, 40.0]]);
+    }
+
+    #[test]
+    fn time_axis_steps_go_one_two_five() {
+        assert_eq!(time_steps(0.3), [0.5, 5.0, 10.0]);
+        assert_eq!(time_steps(1.0), [1.0, 10.0, 50.0]);
+        assert_eq!(time_steps(0.02), [0.02, 0.2, 1.0]);
+        assert_eq!(time_steps(0.0), [1.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn value_axis_ticks_are_short() {
+        let said: Vec<String> = [0.0, 0.2, 5.0, 250_000.0, 1_500_000.0, 30_000_000.0, 2.25e9]
+            .into_iter()
+            .map(axis_text)
+            .collect();
+        assert_eq!(said, ["0", "", "5", "250 k", "1.5 M", "30 M", "2.25 G"]);
+    }
 
     fn at(t0: Instant, ms: u64, bytes_out: u64) -> Sample {
         Sample {
@@ -189,6 +239,44 @@ pub enum Unit {
     Bytes,
     Micros,
     Segments,
+}
+
+/// The time axis's grid steps (seconds) for a plot whose thinnest lines may be `base`
+/// apart: 1, 2 or 5 times a power of ten, the middle one wide enough for a label (the
+/// plot's default, powers of ten only, labelled an 8-second axis at 0 alone).
+pub fn time_steps(base: f64) -> [f64; 3] {
+    fn nice(x: f64) -> f64 {
+        if !(x.is_finite() && x > 0.0) {
+            return 1.0;
+        }
+        let power = 10f64.powi(x.log10().floor() as i32);
+        [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * power)
+            .find(|v| *v >= x * (1.0 - 1e-9))
+            .unwrap_or(10.0 * power)
+    }
+    // The grid's thinnest lines are at least 8 points apart, a label needs 60.
+    [nice(base), nice(base * 7.5), nice(base * 30.0)]
+}
+
+/// A tick on a plot's value axis, whose unit its title says: "0", "250 k", "30 M" (a
+/// rate's ticks were "30000000", a width most of the axis then left out). Every reading is
+/// a whole count: a tick between two (an all-zero line's 0.2) is left unwritten.
+pub fn axis_text(v: f64) -> String {
+    if v.fract().abs() > 1e-9 {
+        return String::new();
+    }
+    let (scaled, suffix) = match v.abs() {
+        a if a >= 1e9 => (v / 1e9, " G"),
+        a if a >= 1e6 => (v / 1e6, " M"),
+        a if a >= 1e3 => (v / 1e3, " k"),
+        _ => (v, ""),
+    };
+    // At most two decimals, none trailing: 1.5 M, 2.25 M, 30 M.
+    let n = format!("{scaled:.2}");
+    let n = n.trim_end_matches('0').trim_end_matches('.');
+    format!("{n}{suffix}")
 }
 
 /// The hover label by a line's reading: its name, the value in its unit, and when (the

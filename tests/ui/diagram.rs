@@ -976,8 +976,8 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
         out.iter().any(|[_, r]| *r > 0.0),
         "a rate out after the sendall: {out:?}"
     );
-    let rtt = cli.series.line(|s| s.rtt_us);
-    let cwnd = cli.series.line(|s| s.cwnd);
+    let rtt = cli.series.line(|s| s.rtt_us, None);
+    let cwnd = cli.series.line(|s| s.cwnd, None);
     assert!(
         !rtt.is_empty() && !cwnd.is_empty(),
         "TCP_INFO read: {rtt:?} {cwnd:?}"

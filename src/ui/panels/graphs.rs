@@ -49,12 +49,12 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
         let received = if udp {
             (
                 t!("diagram-graph-recv-buffer"),
-                s.series.line(|x| x.recv_buffer_used),
+                s.series.line(|x| x.recv_buffer_used, now),
             )
         } else {
             (
                 t!("diagram-graph-recv-queue"),
-                s.series.line(|x| x.recv_queue),
+                s.series.line(|x| x.recv_queue, now),
             )
         };
         plot(
@@ -65,7 +65,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                 received,
                 (
                     t!("diagram-graph-send-queue"),
-                    s.series.line(|x| x.send_queue),
+                    s.series.line(|x| x.send_queue, now),
                 ),
             ],
         );
@@ -86,13 +86,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
             &mut c[0],
             ("rtt (µs, TCP_INFO)", t!("diagram-graph-rtt")),
             (h, Unit::Micros),
-            vec![("rtt".to_string(), s.series.line(|x| x.rtt_us))],
+            vec![("rtt".to_string(), s.series.line(|x| x.rtt_us, now))],
         );
         plot(
             &mut c[1],
             ("cwnd (segments, TCP_INFO)", t!("diagram-graph-cwnd")),
             (h, Unit::Segments),
-            vec![("cwnd".to_string(), s.series.line(|x| x.cwnd))],
+            vec![("cwnd".to_string(), s.series.line(|x| x.cwnd, now))],
         );
     });
 }
@@ -121,6 +121,10 @@ fn plot(
         // and an all-zero one is drawn at the bottom, not centred.
         .include_y(0.0)
         .include_y(1.0)
+        .y_axis_formatter(|mark, _| crate::ui::series::axis_text(mark.value))
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|i| {
+            crate::ui::series::time_steps(i.base_step_size)
+        }))
         .label_formatter(move |at| match at {
             HoverPosition::NearDataPoint {
                 plot_name,
