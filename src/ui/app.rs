@@ -510,9 +510,9 @@ impl eframe::App for SocklabApp {
             // A blocked call's countdown ticks, a file's progress moves and its end is
             // looked for; nothing else repaints on a timer.
             ui.ctx().request_repaint_after(Duration::from_millis(100));
-        } else if self.state.afterlife_ticking() {
-            // TIME_WAIT's seconds left.
-            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        } else if let Some(next) = self.state.afterlife_next_change() {
+            // TIME_WAIT's seconds left, as each one goes.
+            ui.ctx().request_repaint_after(next);
         }
     }
 }

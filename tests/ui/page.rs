@@ -131,7 +131,7 @@ fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
     // The failed connect() leaves SIOCOUTQ at 3 (a difference of sequence numbers) on a
     // socket with nothing to send: the inspector says the queue is empty, and why.
     step_until_drawn(&mut h, "the send queue read after the refusal", |h| {
-        h.query_by_label_contains("send queue: empty (SIOCOUTQ's ")
+        h.query_by_label_contains("send queue: empty (the kernel's ")
             .is_some()
     });
     assert!(h.query_by_label_contains("send queue: 3 bytes").is_none());

@@ -65,7 +65,7 @@ inspector-send-queue = send queue
 # $queue: inspector-receive-queue or inspector-send-queue.
 inspector-queue-bytes = { $queue }: { $n } bytes
 # A TCP socket in CLOSE whose SIOCOUTQ is not 0 (a failed connect() leaves it so).
-inspector-send-queue-closed = { $queue }: empty (SIOCOUTQ's { $n } counts sequence numbers, not bytes)
+inspector-send-queue-closed = { $queue }: empty (the kernel's { $n } here is not bytes; hover for why)
 inspector-send-queue-closed-tip = A TCP socket in CLOSE has nothing to send: the kernel emptied its send queue when the connection failed or ended. SIOCOUTQ is not a count of bytes but the next sequence number to write minus the oldest unacknowledged one: a failed connect() leaves its SYN counted there (1), and after a blocking connect() failed, two more numbers (plus the peer's window) that the kernel skips so that a later connection's segments are not taken for this one's (3).
 inspector-options = Options (read back from the kernel)
 # After the option's description; $value: the kernel's value.

@@ -147,6 +147,7 @@ impl UiState {
                         verdicts: (0, 0),
                         last_error: None,
                         closed: false,
+                        closed_newest: None,
                         state,
                     },
                 );
@@ -524,8 +525,10 @@ impl UiState {
             Event::Closed { id } => {
                 // Whether an address is still unknown may change (not the diagram).
                 self.ends_version += 1;
+                let newest = self.sockets.keys().next_back().copied();
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
+                    s.closed_newest = newest;
                     s.waiting.clear();
                 }
                 self.numbered_if_named_again(id);
@@ -575,7 +578,7 @@ impl UiState {
                 id,
                 state,
                 time_left,
-                ..
+                at,
             } => {
                 self.story.kernel(id, state);
                 let name = self.name_of(id);
@@ -585,7 +588,7 @@ impl UiState {
                         "journal-after-for",
                         name = &name,
                         state = s.name(),
-                        secs = format!("{:.0}", left.as_secs_f64().ceil())
+                        secs = left.as_secs().to_string()
                     ),
                     (Some(s), None) => t!("journal-after", name = &name, state = s.name()),
                 };
@@ -593,7 +596,8 @@ impl UiState {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.after_close = Some(super::AfterClose {
                         state,
-                        until: time_left.map(|t| std::time::Instant::now() + t),
+                        // From the kernel's reading, not from when the window drew it.
+                        until: time_left.map(|t| at + t),
                     });
                 }
             }

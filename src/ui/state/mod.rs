@@ -395,7 +395,14 @@ impl UiState {
             }
         }
         // Open sockets first, then those closed with all their connections, each part in
-        // the order made: an old closed srv does not sit above the srv in use now.
+        // the order made: an old closed srv does not sit above the srv in use now. A
+        // socket that closed stays where it was until a newer one is made (a row moving
+        // as it closes would leave the pointer over another).
+        let newest = self.sockets.keys().next_back().copied();
+        let sunk = |c: &SocketId| {
+            let s = &self.sockets[c];
+            s.closed && s.closed_newest.is_none_or(|n| newest > Some(n))
+        };
         let mut out = Vec::with_capacity(self.sockets.len());
         let mut done = Vec::new();
         for (id, s) in &self.sockets {
@@ -404,8 +411,8 @@ impl UiState {
             }
             let mut kids = children.get(id).cloned().unwrap_or_default();
             // Under a listener too, its open connections above its closed ones.
-            kids.sort_by_key(|c| self.sockets[c].closed);
-            let closed = s.closed && kids.iter().all(|c| self.sockets[c].closed);
+            kids.sort_by_key(sunk);
+            let closed = sunk(id) && kids.iter().all(sunk);
             let to = if closed { &mut done } else { &mut out };
             to.push((*id, 0));
             to.extend(kids.iter().map(|c| (*c, 1)));
@@ -466,9 +473,15 @@ impl UiState {
 
     /// Whether a closed connection's TIME_WAIT is counting down (once a second).
     pub fn afterlife_ticking(&self) -> bool {
+        self.afterlife_next_change().is_some()
+    }
+
+    /// When the first of the TIME_WAIT countdowns shown changes its seconds.
+    pub fn afterlife_next_change(&self) -> Option<std::time::Duration> {
         self.sockets
             .values()
-            .any(|s| s.after_close.as_ref().is_some_and(AfterClose::ticking))
+            .filter_map(|s| s.after_close.as_ref()?.next_change())
+            .min()
     }
 }
 
@@ -540,6 +553,35 @@ mod tests {
         change(&mut st);
         let (fresh, again) = st.diagram(&lanes);
         assert!(again.is_none() && !std::sync::Arc::ptr_eq(&fresh, &d));
+    }
+
+    /// TIME_WAIT's seconds count from the kernel's reading, whole seconds cut as `ss -o`
+    /// cuts them, and the window wakes as each one goes (it had counted from the frame that
+    /// drew the reading, rounded up, once a second: up to two seconds more than `ss`).
+    #[test]
+    fn time_waits_seconds_are_the_kernels_as_ss_says_them() {
+        let mut st = UiState::default();
+        st.apply(created(1, None));
+        let read = Instant::now() - std::time::Duration::from_millis(600);
+        st.apply(Event::Afterlife {
+            id: SocketId(1),
+            state: Some(crate::engine::inspect::TcpState::TimeWait),
+            time_left: Some(std::time::Duration::from_millis(57_900)),
+            at: read,
+        });
+        let after = st.sockets[&SocketId(1)].after_close.clone().unwrap();
+        // 57.3 s left (a test slower than 300 ms would read 56).
+        assert!(
+            ["TIME_WAIT 57 s", "TIME_WAIT 56 s"].contains(&after.short().as_str()),
+            "{}",
+            after.short()
+        );
+        let next = st.afterlife_next_change().expect("a countdown runs");
+        if after.short() == "TIME_WAIT 57 s" {
+            // It says 56 in 0.3 s: woken then, not in a second.
+            assert!(next <= std::time::Duration::from_millis(305), "{next:?}");
+        }
+        assert!(st.afterlife_ticking());
     }
 
     fn created(id: u64, parent: Option<u64>) -> Event {
@@ -641,18 +683,26 @@ mod tests {
         // A closed listener stays up while a connection of its is open...
         st.apply(Event::Closed { id: SocketId(1) });
         assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
-        // ...and goes below the open sockets, with it, once that closes too; a socket made
-        // after still comes before it (an old closed srv stays under the new one).
+        // ...and where it was once that closes too, not moved under the pointer...
         st.apply(Event::Closed { id: SocketId(3) });
+        assert_eq!(ids(&st.tree()), [(1, 0), (3, 1), (2, 0)]);
+        // ...until a socket is made: then below the open sockets, with it, the new one
+        // before it (an old closed srv stays under the new one).
         st.apply(created(4, None));
         assert_eq!(ids(&st.tree()), [(2, 0), (4, 0), (1, 0), (3, 1)]);
-        // Under an open listener, its open connections come before its closed ones.
+        // Under an open listener, its open connections come before its closed ones, once
+        // a socket was made after the close.
         st.apply(created(5, Some(2)));
         st.apply(created(6, Some(2)));
         st.apply(Event::Closed { id: SocketId(5) });
         assert_eq!(
             ids(&st.tree()),
-            [(2, 0), (6, 1), (5, 1), (4, 0), (1, 0), (3, 1)]
+            [(2, 0), (5, 1), (6, 1), (4, 0), (1, 0), (3, 1)]
+        );
+        st.apply(created(7, Some(2)));
+        assert_eq!(
+            ids(&st.tree()),
+            [(2, 0), (6, 1), (7, 1), (5, 1), (4, 0), (1, 0), (3, 1)]
         );
     }
 

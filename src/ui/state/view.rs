@@ -167,6 +167,9 @@ pub struct SockView {
     pub verdicts: (u64, u64),
     pub last_error: Option<ErrorView>,
     pub closed: bool,
+    /// The newest socket as this one closed: the list moves it below the open ones once
+    /// a newer one is made, not under the pointer as it closes.
+    pub closed_newest: Option<crate::engine::SocketId>,
     /// The responder last applied from the page (name and options), kept for a workspace.
     pub answering: Option<(String, crate::serve::Options)>,
     /// The TLS last started on it, as asked (kept for a workspace and a reconnection).
@@ -363,8 +366,10 @@ impl AfterClose {
         };
         match self.until {
             Some(until) => {
+                // Whole seconds, cut as `ss -o` cuts them (timewait,59sec): a learner
+                // compares the two.
                 let left = until.saturating_duration_since(std::time::Instant::now());
-                let left = left.as_secs_f64().ceil().to_string();
+                let left = left.as_secs().to_string();
                 if short {
                     format!("{} {left} s", s.name())
                 } else {
@@ -378,5 +383,21 @@ impl AfterClose {
     /// Whether a countdown is running.
     pub fn ticking(&self) -> bool {
         self.until.is_some_and(|u| u > std::time::Instant::now())
+    }
+
+    /// How long until the seconds shown change (None: no countdown), a moment past it:
+    /// the window wakes then, not a second after its last frame, which showed a second too
+    /// many for up to a second.
+    pub fn next_change(&self) -> Option<std::time::Duration> {
+        let left = self
+            .until?
+            .checked_duration_since(std::time::Instant::now())?;
+        let fraction = left - std::time::Duration::from_secs(left.as_secs());
+        let fraction = if fraction.is_zero() {
+            std::time::Duration::from_secs(1)
+        } else {
+            fraction
+        };
+        Some(fraction + std::time::Duration::from_millis(5))
     }
 }
