@@ -666,6 +666,12 @@ fn running_a_file_starts_afresh_and_names_its_sockets_while_it_runs() {
         row_drawn(h, "srv") && h.query_by_label_contains("srv.accept() waiting").is_some()
     });
     assert!(h.state().state.consoles[0].busy());
+    // Run file is off meanwhile, and says why and what to do.
+    h.get_by_label("Run file").hover();
+    step_until_drawn(&mut h, "why Run file is off", |h| {
+        h.query_by_label_contains("Something still runs in this console: stop it first")
+            .is_some()
+    });
     click(&mut h, "Interrupt (Ctrl+C)");
     step_until(&mut h, "the file interrupted", |a| {
         !a.state.consoles[0].busy()

@@ -1093,6 +1093,67 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
     });
 }
 
+/// A listener with three connections is seven sockets, one more than the diagram's lanes:
+/// the one left out is named as left out, not said to be a program outside socklab, and
+/// the diagram says whose lanes these are.
+#[test]
+fn a_socket_left_without_a_lane_is_named_not_called_outside() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket()",
+            "srv.bind(('127.0.0.1', 0))",
+            "srv.listen()",
+            "a = socket.create_connection(srv.getsockname())",
+            "b = socket.create_connection(srv.getsockname())",
+            "c = socket.create_connection(srv.getsockname())",
+            "x, _ = srv.accept()",
+            "y, _ = srv.accept()",
+            "z, _ = srv.accept()",
+        ],
+    );
+    click_socket_row(&mut h, "srv");
+    click(&mut h, "Sequence diagram");
+    let capture = capture_runs(&mut h, "the left-out client's segments");
+    step_until_drawn(&mut h, "the lanes said, c left out", |h| {
+        h.query_by_label_contains("Lanes: srv and the sockets it talks to. 1 more in the list")
+            .is_some()
+            && h.query_by_label_contains("Not drawn, 6 lanes at most: c (")
+                .is_some()
+    });
+    if capture {
+        assert!(h.query_by_label_contains("has no lane").is_none());
+    }
+    // Six lanes are wider than the panel: scrolled sideways, the lanes' names go with
+    // their lanes (they had stayed put, each over another lane).
+    let name_x = |h: &H| h.get_by_label("b").rect().left();
+    let before = name_x(&h);
+    let srv = h.get_by_label("srv").rect();
+    h.hover_at(srv.center() + egui::vec2(0.0, 120.0));
+    h.run();
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(-300.0, 0.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    step_until_drawn(&mut h, "b's name moved with its lane", |h| {
+        name_x(h) < before - 100.0
+    });
+    // Its own diagram has its lane.
+    click_socket_row(&mut h, "c");
+    step_until_drawn(&mut h, "c's own lanes", |h| {
+        h.query_by_label_contains("Lanes: c and the sockets it talks to.")
+            .is_some()
+            && h.query_by_label_contains("Not drawn").is_none()
+    });
+}
+
 /// As root (CI): the handshake captured on loopback, drawn as its three segments from cli
 /// to srv and back; elsewhere the page says capture needs the permission.
 #[test]

@@ -101,3 +101,8 @@ diagram-datagram-out = → sent { $n } B to { $peer }
 diagram-datagram-in = ← received { $n } B from { $peer }, whole
 diagram-datagram-cut = ← received { $kept } B of a { $whole } B datagram from { $peer }: { $cut } B cut off (bufsize too small; lost)
 diagram-datagram-unnamed = an unnamed socket
+diagram-lanes-of = Lanes: { $name } and the sockets it talks to.{ $n ->
+    [0] {""}
+   *[other] { " " }{ $n } more in the list are not drawn here: select one for its own.
+}
+diagram-lanes-cut = Not drawn, { $max } lanes at most: { $names } (the segments of their connections are on this side's lane alone, without arrows).

@@ -26,6 +26,6 @@ bottom-journal-tip = Every call the window made, as the Python line that does th
 bottom-console = Python console
 bottom-console-tip = Type Python socket calls as in python3's console, on the window's sockets (F2).
 # The first start: an echo server and a client connected to it are ready.
-first-run-hint = Ready: an echo server on 127.0.0.1 and this client connected to it. Press Enter to send the payload; the server sends it back (the traffic below shows both ways).
+first-run-hint = Ready: an echo server on 127.0.0.1 (echo_server) and a client connected to it (client). On client's page, press Enter to send its payload; echo_server sends it back (the traffic below shows both ways).
 first-run-payload = Hello, socklab!
 first-run-echoed = Echoed: your bytes came back from echo_server (the traffic below shows both ways). Send more, or make sockets of your own with New TCP or New UDP.

@@ -93,3 +93,8 @@ diagram-datagram-out = → 发送 { $n } B 到 { $peer }
 diagram-datagram-in = ← 从 { $peer } 完整接收 { $n } B
 diagram-datagram-cut = ← 从 { $peer } 的 { $whole } B 数据报中只收到 { $kept } B：截掉了 { $cut } B（bufsize 太小，已丢失）
 diagram-datagram-unnamed = 一个未命名的套接字
+diagram-lanes-of = 泳道：{ $name } 以及与它通信的套接字。{ $n ->
+    [0] {""}
+   *[other] 列表里另有 { $n } 个没有画在这里：选中其中一个就能看到它的时序图。
+}
+diagram-lanes-cut = 最多画 { $max } 条泳道，没画出：{ $names }（它们那些连接的报文段只画在本端泳道上，没有箭头）。

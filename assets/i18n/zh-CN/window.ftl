@@ -26,6 +26,6 @@ bottom-journal-tip = 窗口发出的每个调用，写成作用相同的 Python 
 bottom-console = Python 控制台
 bottom-console-tip = 像在 python3 控制台里一样输入 Python 套接字调用，作用于窗口中的套接字 (F2)。
 # 第一次启动：一个回显服务器和一个已连接到它的客户端已准备好。
-first-run-hint = 已准备好：127.0.0.1 上的回显服务器，以及已连接到它的这个客户端。按 Enter 发送载荷，服务器会原样发回（下方的流量会显示两个方向）。
+first-run-hint = 已准备好：127.0.0.1 上的回显服务器（echo_server），以及已连接到它的客户端（client）。在 client 的页面上按 Enter 发送载荷，echo_server 会原样发回（下方的流量会显示两个方向）。
 first-run-payload = 你好，socklab！
 first-run-echoed = 已回显：你的字节从 echo_server 原样回来了（下方的流量显示两个方向）。可以继续发送，或用“新建 TCP”“新建 UDP”创建自己的套接字。

@@ -202,7 +202,8 @@ pub static LESSONS: [Lesson; 11] = [
                     text: "c2.sendall(b'two')\nprint(c2.recv(1024))\nc1.sendall(b'one')\nprint(c1.recv(1024))",
                 }],
                 look: "lessons-threads-4-look",
-                show: "c1",
+                // The listener: its diagram has both connections, both clients.
+                show: "srv",
                 check: |s| s.received("c1") >= 3 && s.received("c2") >= 3,
             },
             Step {

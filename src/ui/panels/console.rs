@@ -181,6 +181,7 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
                 egui::Button::new(named(&t!("console-run-button"), which)),
             )
             .on_hover_text(t!("console-run-button-tip"))
+            .on_disabled_hover_text(t!("console-run-busy"))
             .clicked()
         {
             actions.push(Action::ConsoleRunFile { which, step: false });
@@ -191,6 +192,7 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
                 egui::Button::new(named(&t!("console-step-button"), which)),
             )
             .on_hover_text(t!("console-step-button-tip"))
+            .on_disabled_hover_text(t!("console-run-busy"))
             .clicked()
         {
             actions.push(Action::ConsoleRunFile { which, step: true });

@@ -28,22 +28,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .iter()
         .filter_map(|id| state.sockets.get(id))
         .any(|v| v.is_tcp());
-    // A TCP connection whose peer is no lane's socket: another program's, whose segments
-    // are rows of this side's lane alone, no arrows.
-    let outside = d
-        .lanes
-        .iter()
-        .filter_map(|id| state.sockets.get(id))
-        .any(|v| {
-            v.is_tcp()
-                && !v.closed
-                && v.peer().is_some_and(|p| {
-                    !d.lanes
-                        .iter()
-                        .filter_map(|id| state.sockets.get(id))
-                        .any(|w| w.local().is_some_and(|l| diagram::meets(l, p)))
-                })
-        });
+    let (outside, cut) = unseen_peers(state, &d.lanes);
     ui.horizontal_wrapped(|ui| {
         let how = match &state.capture {
             // No TCP here: nothing of these sockets is captured; a Unix stream's guessed
@@ -84,6 +69,27 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             actions.push(Action::ClearStory);
         }
     });
+    // Which sockets these lanes are, and those left out: a diagram of the selected socket
+    // alone hid a lesson's second client without a word.
+    if let Some(name) = state
+        .selected
+        .and_then(|id| state.sockets.get(&id))
+        .map(|s| &s.info.name)
+    {
+        let more = state.sockets.len().saturating_sub(d.lanes.len());
+        let mut said = t!("diagram-lanes-of", name = name, n = more);
+        if !cut.is_empty() {
+            said = format!(
+                "{said} {}",
+                t!(
+                    "diagram-lanes-cut",
+                    max = diagram::MAX_LANES,
+                    names = cut.join(", ")
+                )
+            );
+        }
+        ui.label(RichText::new(said).weak());
+    }
     if state.story.truncated() {
         ui.label(RichText::new(t!("diagram-truncated", n = crate::ui::story::MAX_BEATS)).weak());
     }
@@ -104,34 +110,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         head.bottom() - 0.5,
         Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color),
     );
-    for (i, id) in d.lanes.iter().enumerate() {
-        let Some(s) = state.sockets.get(id) else {
-            continue;
-        };
-        let left = head.left() + GUTTER + lane_w * i as f32 + LANE_PAD - 6.0;
-        let line = |top: f32| {
-            egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(lane_w - LANE_PAD, 18.0))
-        };
-        put_left(
-            ui,
-            line(head.top()),
-            egui::Label::new(RichText::new(&s.info.name).strong()).truncate(),
-        );
-        put_left(
-            ui,
-            line(head.top() + 19.0),
-            egui::Label::new(
-                RichText::new(format!(
-                    "{} · {}",
-                    s.family_type(),
-                    crate::ui::explain::state_word(s.state())
-                ))
-                .weak(),
-            )
-            .truncate(),
-        );
-    }
-    egui::ScrollArea::both()
+    let scrolled = egui::ScrollArea::both()
         .id_salt("sequence")
         .max_height(height)
         .auto_shrink([false, false])
@@ -144,6 +123,47 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             let (rect, _) = ui.allocate_exact_size(total, Sense::hover());
             draw(ui, state, &d, rect, view, lane_w, actions);
         });
+    // The names above, drawn once the rows' sideways scroll is known: they move with their
+    // lanes (they had stayed put, over other lanes, when the rows scrolled sideways), cut
+    // where the time column begins.
+    let dx = scrolled.state.clamped_offset().x;
+    let mut names_ui = ui.new_child(egui::UiBuilder::new().max_rect(head));
+    let lanes_part =
+        egui::Rect::from_x_y_ranges(head.left() + GUTTER..=head.right(), head.y_range());
+    names_ui.set_clip_rect(lanes_part.intersect(ui.clip_rect()));
+    {
+        let ui = &mut names_ui;
+        for (i, id) in d.lanes.iter().enumerate() {
+            let Some(s) = state.sockets.get(id) else {
+                continue;
+            };
+            let left = head.left() + GUTTER + lane_w * i as f32 + LANE_PAD - 6.0 - dx;
+            let line = |top: f32| {
+                egui::Rect::from_min_size(
+                    egui::pos2(left, top),
+                    egui::vec2(lane_w - LANE_PAD, 18.0),
+                )
+            };
+            put_left(
+                ui,
+                line(head.top()),
+                egui::Label::new(RichText::new(&s.info.name).strong()).truncate(),
+            );
+            put_left(
+                ui,
+                line(head.top() + 19.0),
+                egui::Label::new(
+                    RichText::new(format!(
+                        "{} · {}",
+                        s.family_type(),
+                        crate::ui::explain::state_word(s.state())
+                    ))
+                    .weak(),
+                )
+                .truncate(),
+            );
+        }
+    }
     if let Some((id, row)) = picked {
         bytes_of(ui, state, id, row);
     }
@@ -387,6 +407,44 @@ fn along_words(d: &Diagram, a: &diagram::Arrow) -> Option<(usize, usize)> {
 }
 
 /// A widget in `rect`, from its left edge (ui.put would centre it).
+/// Whether a lane's open TCP connection goes to a program outside socklab (its segments
+/// are rows of this side's lane alone, no arrows), and the names of the window's sockets
+/// that a lane's connection goes to, or the selected listener accepted, but that have no
+/// lane (MAX_LANES): not outside, only not drawn.
+fn unseen_peers(state: &UiState, lanes: &[crate::engine::SocketId]) -> (bool, Vec<String>) {
+    let mut outside = false;
+    let mut cut: Vec<String> = Vec::new();
+    let mut left_out = |w: &crate::ui::state::SockView| {
+        if !lanes.contains(&w.info.id) && !cut.contains(&w.info.name) {
+            cut.push(w.info.name.clone());
+        }
+    };
+    for v in lanes.iter().filter_map(|id| state.sockets.get(id)) {
+        if v.is_tcp() && !v.closed {
+            if let Some(p) = v.peer() {
+                let other = state.sockets.values().find(|w| {
+                    w.info.id != v.info.id
+                        && !w.closed
+                        && w.local().is_some_and(|l| diagram::meets(l, p))
+                });
+                match other {
+                    Some(w) => left_out(w),
+                    None => outside = true,
+                }
+            }
+        }
+        // A listener's connections are lanes of its own diagram only.
+        let children = state
+            .sockets
+            .values()
+            .filter(|c| state.selected == Some(v.info.id) && c.info.parent == Some(v.info.id));
+        for c in children.filter(|c| !c.closed) {
+            left_out(c);
+        }
+    }
+    (outside, cut)
+}
+
 fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> egui::Response {
     ui.scope_builder(
         egui::UiBuilder::new()
