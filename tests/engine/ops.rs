@@ -2943,6 +2943,45 @@ fn multicast_groups_and_broadcast_on_loopback() {
 /// The hint of EAGAIN and EPIPE is true for the case: MSG_DONTWAIT on a socket that
 /// blocks is not "the socket is non-blocking", and a connection its peer ended is not one
 /// to "connect first".
+/// A listener is no connection to half close: SHUT_WR leaves it listening, SHUT_RDWR
+/// stops it (its queued client reset) and leaves it bound, so it can listen again (the
+/// list had said "half-closed").
+#[test]
+fn a_listeners_shutdown_stops_it_or_leaves_it_listening() {
+    use socklab::engine::SockState as St;
+    let mut d = Driver::new();
+    let (l2, addr2) = d.listener(Family::Inet);
+    d.ok(
+        l2,
+        Op::Shutdown {
+            how: socklab::engine::How::Write,
+        },
+    );
+    assert_eq!(d.snapshot(l2).state, St::Listening);
+    let queued = d.create(Family::Inet, Kind::Stream);
+    d.connect(queued, addr2.clone());
+    d.ok(
+        l2,
+        Op::Shutdown {
+            how: socklab::engine::How::Both,
+        },
+    );
+    d.wait_for(
+        "the listener bound again",
+        |e| matches!(e, Event::State { id, from: St::Listening, to: St::Bound, .. } if *id == l2),
+    );
+    let snap = d.snapshot(l2);
+    assert_eq!(snap.state, St::Bound);
+    assert_eq!(
+        d.snapshot_until(queued, "the queued client reset", |s| s.state == St::Error)
+            .state,
+        St::Error
+    );
+    assert_eq!(d.err(l2, Op::Accept).errno_name(), Some("EINVAL"));
+    d.listen(l2, 4);
+    assert_eq!(d.snapshot(l2).state, St::Listening);
+}
+
 #[test]
 fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
     let mut d = Driver::new();

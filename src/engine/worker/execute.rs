@@ -232,7 +232,18 @@ impl Worker {
                     self.shut.read |= how != How::Write;
                 }
                 done.map_err(|e| OpError::from_io(name, None, &e))?;
-                self.set_state(SockState::HalfClosed, Cause::Call { op: cause });
+                // A TCP listener has nothing to send: SHUT_WR leaves it listening; SHUT_RD
+                // stops it (Linux disconnects it, resetting its queue) and leaves it bound,
+                // able to listen() again. Neither is half of a connection.
+                let ip = matches!(self.family, Family::Inet | Family::Inet6);
+                let to = match (self.state, how) {
+                    (SockState::Listening, How::Write) if ip => None,
+                    (SockState::Listening, _) if ip => Some(SockState::Bound),
+                    _ => Some(SockState::HalfClosed),
+                };
+                if let Some(to) = to {
+                    self.set_state(to, Cause::Call { op: cause });
+                }
                 Ok(Reply::Unit)
             }
             Op::Close | Op::Release => Ok(Reply::Unit),
