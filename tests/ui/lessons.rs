@@ -209,6 +209,33 @@ fn a_lesson_runs_again_in_the_same_window() {
     run_lesson_in(&mut h, "echo", port);
 }
 
+/// At 1280x800 a step's Run it is in sight above its code, however long the code: under
+/// fourteen lines of the threads lesson's first step it was below the panel's fold.
+#[test]
+fn run_it_is_above_the_steps_code() {
+    let mut h = egui_kittest::Harness::builder()
+        .allow_missing_glyphs()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    click(&mut h, "Lessons");
+    click(&mut h, "A threaded server with several clients");
+    let run = h.get_by_label("Run it").rect();
+    let code = h
+        .get_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|t| t.starts_with("import socket, threading"))
+        })
+        .next()
+        .unwrap()
+        .rect();
+    assert!(
+        run.bottom() <= code.top(),
+        "Run it at {run:?}, the code at {code:?}"
+    );
+    assert!(run.bottom() < 800.0, "{run:?}");
+}
+
 /// A step selects its socket once: a socket the learner picks after is not taken away.
 #[test]
 fn a_step_selects_its_socket_and_leaves_the_learners_choice() {

@@ -86,6 +86,17 @@ fn lesson(
         {
             actions.push(Action::LessonGo { step: k + 1 });
         }
+        // Run it here too, not under the code: a step's code of fourteen lines put it
+        // below the panel's fold at 1280x800.
+        let seen = run.passed.get(k).copied().unwrap_or(false);
+        let busy = !s.lesson_queue.is_empty() || seen;
+        if ui
+            .add_enabled(!busy, egui::Button::new(t!("lessons-run")))
+            .on_hover_text(t!("lessons-run-tip"))
+            .clicked()
+        {
+            actions.push(Action::LessonDo);
+        }
     });
     ui.strong(text(l.title, None));
     ui.label(t!("lessons-step", k = k + 1, n = n));
@@ -120,14 +131,6 @@ fn lesson(
         }
     }
     let seen = run.passed.get(k).copied().unwrap_or(false);
-    let busy = !s.lesson_queue.is_empty() || seen;
-    if ui
-        .add_enabled(!busy, egui::Button::new(t!("lessons-run")))
-        .on_hover_text(t!("lessons-run-tip"))
-        .clicked()
-    {
-        actions.push(Action::LessonDo);
-    }
     let dark = ui.visuals().dark_mode;
     let good = super::sockets::badge_color(crate::engine::SockState::Connected, dark);
     if s.lesson_stopped && !seen {

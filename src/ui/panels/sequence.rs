@@ -124,13 +124,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             draw(ui, state, &d, rect, view, lane_w, actions);
         });
     // The names above, drawn once the rows' sideways scroll is known: they move with their
-    // lanes (they had stayed put, over other lanes, when the rows scrolled sideways), cut
-    // where the time column begins.
+    // lanes (they had stayed put, over other lanes, when the rows scrolled sideways), the
+    // time column scrolling away under them as it does under the rows.
     let dx = scrolled.state.clamped_offset().x;
     let mut names_ui = ui.new_child(egui::UiBuilder::new().max_rect(head));
-    let lanes_part =
-        egui::Rect::from_x_y_ranges(head.left() + GUTTER..=head.right(), head.y_range());
-    names_ui.set_clip_rect(lanes_part.intersect(ui.clip_rect()));
+    names_ui.set_clip_rect(head.intersect(ui.clip_rect()));
     {
         let ui = &mut names_ui;
         for (i, id) in d.lanes.iter().enumerate() {
