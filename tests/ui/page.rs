@@ -216,7 +216,7 @@ fn connect_ex_says_what_its_number_means_beside_it() {
 }
 
 /// A device's reply that nothing reads waits in the kernel: the traffic view says so (it
-/// shows only what was received), and its button receives it as it comes.
+/// shows only what was received), and its buttons read it: one recv, or each as it comes.
 #[test]
 fn bytes_waiting_unread_in_the_kernel_are_said_and_received_at_a_click() {
     use std::io::Write;
@@ -235,11 +235,27 @@ fn bytes_waiting_unread_in_the_kernel_are_said_and_received_at_a_click() {
         h.query_by_label_contains("5 bytes wait in the kernel's receive queue")
             .is_some()
     });
-    click(&mut h, "Receive as they come (auto-receive)");
-    step_until_drawn(&mut h, "received, and no longer said", |h| {
-        h.query_by_label_contains("wait in the kernel's receive queue")
+    // One recv beside the note (the page's recv row may be out of sight).
+    click(&mut h, "recv(1024)");
+    step_until_drawn(&mut h, "read by one recv, no longer said", |h| {
+        h.query_by_label_contains("in the kernel's receive queue")
             .is_none()
             && selected(h).traffic.len() == 1
+    });
+    assert!(!selected(&h)
+        .snapshot
+        .as_ref()
+        .is_some_and(|x| x.auto_receive));
+    peer.write_all(b"\x2b").unwrap();
+    step_until_drawn(&mut h, "the next byte said", |h| {
+        h.query_by_label_contains("1 byte waits in the kernel's receive queue")
+            .is_some()
+    });
+    click(&mut h, "Receive as they come (auto-receive)");
+    step_until_drawn(&mut h, "received, and no longer said", |h| {
+        h.query_by_label_contains("in the kernel's receive queue")
+            .is_none()
+            && selected(h).traffic.len() == 2
             && selected(h)
                 .snapshot
                 .as_ref()

@@ -71,8 +71,11 @@ traffic-dir-out = out
 # After b'' in a row of nothing received.
 traffic-end-of-stream = (end of stream)
 # Bytes in the kernel's receive queue that nothing reads (no recv, auto-receive off).
-traffic-unread-stream = { $n } bytes wait in the kernel's receive queue: nothing has read them, so they are not in the view yet. Click recv, or:
-traffic-unread-datagram = A datagram of { $n } bytes (maybe more behind it) waits in the kernel: nothing has read it, so it is not in the view yet. Click recv, or:
+traffic-unread-stream = { $n ->
+    [one] 1 byte waits in the kernel's receive queue: nothing has read it, so it is not in the view yet. Read it:
+   *[other] { $n } bytes wait in the kernel's receive queue: nothing has read them, so they are not in the view yet. Read them:
+}
+traffic-unread-datagram = A datagram of { $n } bytes (maybe more behind it) waits in the kernel: nothing has read it, so it is not in the view yet. Read it:
 traffic-unread-auto = Receive as they come (auto-receive)
 traffic-empty-datagram = (an empty datagram, not an end)
 # The merged view: consecutive chunks of one direction, then their text.

@@ -48,8 +48,8 @@ traffic-counters = 接收 { $bytes_in }（{ $msgs_in }），{ $rate_in }/s | 发
 # 行中的方向：收 = 接收，发 = 发送。
 traffic-dir-in = 收
 traffic-dir-out = 发
-traffic-unread-stream = 内核的接收队列里有 { $n } 字节在等待：它们还没有被读取，所以流量视图里还看不到。点击 recv，或者：
-traffic-unread-datagram = 内核里有一个 { $n } 字节的数据报（后面可能还有）在等待：它还没有被读取，所以流量视图里还看不到。点击 recv，或者：
+traffic-unread-stream = 内核的接收队列里有 { $n } 字节在等待：它们还没有被读取，所以流量视图里还看不到。读取它们：
+traffic-unread-datagram = 内核里有一个 { $n } 字节的数据报（后面可能还有）在等待：它还没有被读取，所以流量视图里还看不到。读取它：
 traffic-unread-auto = 到达即接收（自动接收）
 traffic-end-of-stream = （流结束）
 traffic-empty-datagram = （空数据报，不是结束）

@@ -621,6 +621,22 @@ fn unread(ui: &mut egui::Ui, s: &SockView, actions: &mut Vec<Action>) {
         };
         let amber = crate::ui::style::warning(ui.visuals().dark_mode);
         ui.label(RichText::new(said).color(amber));
+        // One call here, beside the note: the page's recv row may be scrolled out of sight.
+        let bufsize = s.form.bufsize.trim().parse().unwrap_or(1024).max(1);
+        let (call, op, tip) = if datagram {
+            let op = crate::engine::Op::RecvFrom { bufsize, flags: 0 };
+            ("recvfrom", op, t!("workspace-recvfrom-tip"))
+        } else {
+            let op = crate::engine::Op::Recv { bufsize, flags: 0 };
+            ("recv", op, t!("workspace-recv-tip"))
+        };
+        if ui
+            .button(format!("{call}({bufsize})"))
+            .on_hover_text(tip)
+            .clicked()
+        {
+            actions.push(Action::Call { id: s.info.id, op });
+        }
         if ui
             .button(t!("traffic-unread-auto"))
             .on_hover_text(if datagram {
