@@ -394,7 +394,7 @@ pub fn connected_peer(state: &UiState, id: SocketId) -> Option<SocketId> {
 }
 
 /// The sockets of the window at the other end of `id`'s connection or datagrams.
-fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
+pub(crate) fn talks_to(state: &UiState, id: SocketId) -> Vec<SocketId> {
     if let Some(t) = state.talks_cache.borrow_mut().now(state).talks.get(&id) {
         return t.clone();
     }

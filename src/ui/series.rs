@@ -174,15 +174,27 @@ mod tests {
         assert_eq!(time_steps(1.0), [1.0, 10.0, 50.0]);
         assert_eq!(time_steps(0.02), [0.02, 0.2, 1.0]);
         assert_eq!(time_steps(0.0), [1.0, 1.0, 1.0]);
+        // 0.15: 0.2, then 2, and 5 is no multiple of 2: 10.
+        assert_eq!(time_steps(0.15), [0.2, 2.0, 10.0]);
+        for k in -30..30 {
+            let [a, b, c] = time_steps(0.013 * 1.37f64.powi(k));
+            for (big, of) in [(b, a), (c, b)] {
+                let r = big / of;
+                assert!((r - r.round()).abs() < 1e-6, "{a} {b} {c}");
+            }
+        }
     }
 
     #[test]
     fn value_axis_ticks_are_short() {
         let said: Vec<String> = [0.0, 0.2, 5.0, 250_000.0, 1_500_000.0, 30_000_000.0, 2.25e9]
             .into_iter()
-            .map(axis_text)
+            .map(|v| axis_text(v, 1e5))
             .collect();
         assert_eq!(said, ["0", "", "5", "250 k", "1.5 M", "30 M", "2.25 G"]);
+        // Zoomed in, neighbours differ.
+        assert_eq!(axis_text(1_234_000.0, 1000.0), "1.234 M");
+        assert_eq!(axis_text(1_235_000.0, 1000.0), "1.235 M");
     }
 
     fn at(t0: Instant, ms: u64, bytes_out: u64) -> Sample {
@@ -256,25 +268,44 @@ pub fn time_steps(base: f64) -> [f64; 3] {
             .find(|v| *v >= x * (1.0 - 1e-9))
             .unwrap_or(10.0 * power)
     }
-    // The grid's thinnest lines are at least 8 points apart, a label needs 60.
-    [nice(base), nice(base * 7.5), nice(base * 30.0)]
+    // The grid's thinnest lines are at least 8 points apart, a label needs 60; each step a
+    // whole number of the one below (2 then 5 would label 4, 5, 6 unevenly).
+    let small = nice(base);
+    let medium = nice(base * 7.5).max(small);
+    let large = nice(base * 30.0).max(medium);
+    let multiple = |big: f64, of: f64| ((big / of) - (big / of).round()).abs() < 1e-6;
+    let large = if multiple(large, medium) {
+        large
+    } else {
+        medium * 5.0
+    };
+    [small, medium, large]
 }
 
 /// A tick on a plot's value axis, whose unit its title says: "0", "250 k", "30 M" (a
 /// rate's ticks were "30000000", a width most of the axis then left out). Every reading is
 /// a whole count: a tick between two (an all-zero line's 0.2) is left unwritten.
-pub fn axis_text(v: f64) -> String {
+/// `step`: the distance to the next tick, so that zoomed in, neighbours differ (1.234 M,
+/// 1.235 M).
+pub fn axis_text(v: f64, step: f64) -> String {
     if v.fract().abs() > 1e-9 {
         return String::new();
     }
-    let (scaled, suffix) = match v.abs() {
-        a if a >= 1e9 => (v / 1e9, " G"),
-        a if a >= 1e6 => (v / 1e6, " M"),
-        a if a >= 1e3 => (v / 1e3, " k"),
-        _ => (v, ""),
+    let (scale, suffix) = match v.abs() {
+        a if a >= 1e9 => (1e9, " G"),
+        a if a >= 1e6 => (1e6, " M"),
+        a if a >= 1e3 => (1e3, " k"),
+        _ => (1.0, ""),
     };
-    // At most two decimals, none trailing: 1.5 M, 2.25 M, 30 M.
-    let n = format!("{scaled:.2}");
+    // As many decimals as the step needs (none past a whole count), none trailing: 1.5 M,
+    // 2.25 M, 30 M.
+    let step = step.abs() / scale;
+    let decimals = if step > 0.0 && step < 1.0 && step.is_finite() {
+        ((-step.log10()).ceil() as usize).min(9)
+    } else {
+        0
+    };
+    let n = format!("{:.*}", decimals.max(2), v / scale);
     let n = n.trim_end_matches('0').trim_end_matches('.');
     format!("{n}{suffix}")
 }

@@ -2940,48 +2940,80 @@ fn multicast_groups_and_broadcast_on_loopback() {
     assert!(!hint.unwrap_or_default().contains("SO_BROADCAST"));
 }
 
-/// The hint of EAGAIN and EPIPE is true for the case: MSG_DONTWAIT on a socket that
-/// blocks is not "the socket is non-blocking", and a connection its peer ended is not one
-/// to "connect first".
-/// A listener is no connection to half close: SHUT_WR leaves it listening, SHUT_RDWR
-/// stops it (its queued client reset) and leaves it bound, so it can listen again (the
-/// list had said "half-closed").
+/// A TCP listener is no connection to half close: SHUT_WR leaves it listening as it was
+/// (no half-closed, no shutdown recorded), SHUT_RD or SHUT_RDWR stops it (its queued client
+/// reset) and leaves it bound to the port its bind named, so it can listen there again; a
+/// port the kernel picked is given back (created again). The list had said "half-closed".
 #[test]
 fn a_listeners_shutdown_stops_it_or_leaves_it_listening() {
     use socklab::engine::SockState as St;
     let mut d = Driver::new();
-    let (l2, addr2) = d.listener(Family::Inet);
-    d.ok(
-        l2,
-        Op::Shutdown {
-            how: socklab::engine::How::Write,
-        },
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let l = d.create(Family::Inet, Kind::Stream);
+    d.bind(l, loopback(Family::Inet, port));
+    d.listen(l, 16);
+    d.take_kept();
+    d.ok(l, Op::Shutdown { how: How::Write });
+    let moved = |e: &Event| matches!(e, Event::State { id, .. } if *id == l);
+    assert!(
+        !d.take_kept().iter().any(moved),
+        "SHUT_WR moved the listener"
     );
-    assert_eq!(d.snapshot(l2).state, St::Listening);
+    let snap = d.snapshot(l);
+    assert_eq!(snap.state, St::Listening);
+    assert_eq!(snap.shut, socklab::engine::Shut::default());
     let queued = d.create(Family::Inet, Kind::Stream);
-    d.connect(queued, addr2.clone());
-    d.ok(
-        l2,
-        Op::Shutdown {
-            how: socklab::engine::How::Both,
-        },
-    );
+    d.connect(queued, loopback(Family::Inet, port));
+    d.ok(l, Op::Shutdown { how: How::Both });
     d.wait_for(
         "the listener bound again",
-        |e| matches!(e, Event::State { id, from: St::Listening, to: St::Bound, .. } if *id == l2),
+        |e| matches!(e, Event::State { id, from: St::Listening, to: St::Bound, .. } if *id == l),
     );
-    let snap = d.snapshot(l2);
+    let snap = d.snapshot(l);
     assert_eq!(snap.state, St::Bound);
-    assert_eq!(
-        d.snapshot_until(queued, "the queued client reset", |s| s.state == St::Error)
-            .state,
-        St::Error
+    assert_eq!(snap.local.as_ref().and_then(|a| a.port()), Some(port));
+    let reset = d.snapshot_until(queued, "the queued client reset", |s| s.state == St::Error);
+    assert_eq!(reset.state, St::Error);
+    assert_eq!(d.err(l, Op::Accept).errno_name(), Some("EINVAL"));
+    d.listen(l, 4);
+    let snap = d.snapshot(l);
+    assert_eq!(snap.state, St::Listening);
+    assert_eq!(snap.local.as_ref().and_then(|a| a.port()), Some(port));
+    // Bound to port 0: the port goes back with the listening.
+    let (l0, _) = d.listener(Family::Inet);
+    d.ok(l0, Op::Shutdown { how: How::Read });
+    d.wait_for(
+        "the listener created again",
+        |e| matches!(e, Event::State { id, from: St::Listening, to: St::Created, .. } if *id == l0),
     );
-    assert_eq!(d.err(l2, Op::Accept).errno_name(), Some("EINVAL"));
-    d.listen(l2, 4);
-    assert_eq!(d.snapshot(l2).state, St::Listening);
+    assert_eq!(d.snapshot(l0).state, St::Created);
+    // A Unix listener stays listening (after SHUT_RD refusing new connects).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("l.sock")
+        .as_os_str()
+        .as_encoded_bytes()
+        .to_vec();
+    let u = d.create(Family::Unix, Kind::Stream);
+    d.bind(u, AddrSpec::Unix { path });
+    d.listen(u, 4);
+    d.take_kept();
+    d.ok(u, Op::Shutdown { how: How::Read });
+    let moved = |e: &Event| matches!(e, Event::State { id, .. } if *id == u);
+    assert!(
+        !d.take_kept().iter().any(moved),
+        "SHUT_RD moved the Unix listener"
+    );
+    assert_eq!(d.snapshot(u).state, St::Listening);
 }
 
+/// The hint of EAGAIN and EPIPE is true for the case: MSG_DONTWAIT on a socket that
+/// blocks is not "the socket is non-blocking", and a connection its peer ended is not one
+/// to "connect first".
 #[test]
 fn eagain_and_epipe_are_explained_for_the_case_at_hand() {
     let mut d = Driver::new();

@@ -103,6 +103,8 @@ diagram-datagram-cut = ← received { $kept } B of a { $whole } B datagram from 
 diagram-datagram-unnamed = an unnamed socket
 diagram-lanes-of = Lanes: { $name } and the sockets it talks to.{ $n ->
     [0] {""}
+    [one] { " " }1 more in the list is not drawn here: select it for its own.
    *[other] { " " }{ $n } more in the list are not drawn here: select one for its own.
 }
 diagram-lanes-cut = Not drawn, { $max } lanes at most: { $names } (the segments of their connections are on this side's lane alone, without arrows).
+diagram-lanes-cut-more = { $n } more

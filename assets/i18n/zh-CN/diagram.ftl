@@ -98,3 +98,4 @@ diagram-lanes-of = 泳道：{ $name } 以及与它通信的套接字。{ $n ->
    *[other] 列表里另有 { $n } 个没有画在这里：选中其中一个就能看到它的时序图。
 }
 diagram-lanes-cut = 最多画 { $max } 条泳道，没画出：{ $names }（它们那些连接的报文段只画在本端泳道上，没有箭头）。
+diagram-lanes-cut-more = 另外 { $n } 个

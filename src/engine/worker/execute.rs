@@ -181,6 +181,7 @@ impl Worker {
                     }
                     err
                 })?;
+                self.port_named = sa.as_socket().is_some_and(|a| a.port() != 0);
                 if self.state == SockState::Created {
                     self.set_state(SockState::Bound, Cause::Call { op: name });
                 }
@@ -227,19 +228,27 @@ impl Worker {
                         && self.kind == Kind::Dgram
                         && matches!(self.family, Family::Inet | Family::Inet6)
                 });
-                if done.is_ok() || shut_anyway {
+                // A TCP listener has nothing to send: SHUT_WR leaves it listening as it was;
+                // SHUT_RD stops it (Linux disconnects it, resetting its queue, and clears its
+                // shutdown) and it may listen() again, on its port if the bind named one
+                // (a port the kernel picked is given back). Neither is half of a connection.
+                // A Unix listener stays listening (after SHUT_RD refusing new connects).
+                let tcp_listener = self.state == SockState::Listening
+                    && matches!(self.family, Family::Inet | Family::Inet6);
+                if (done.is_ok() || shut_anyway) && !tcp_listener {
                     self.shut.write |= how != How::Read;
                     self.shut.read |= how != How::Write;
                 }
                 done.map_err(|e| OpError::from_io(name, None, &e))?;
-                // A TCP listener has nothing to send: SHUT_WR leaves it listening; SHUT_RD
-                // stops it (Linux disconnects it, resetting its queue) and leaves it bound,
-                // able to listen() again. Neither is half of a connection.
-                let ip = matches!(self.family, Family::Inet | Family::Inet6);
-                let to = match (self.state, how) {
-                    (SockState::Listening, How::Write) if ip => None,
-                    (SockState::Listening, _) if ip => Some(SockState::Bound),
-                    _ => Some(SockState::HalfClosed),
+                let to = if self.state == SockState::Listening {
+                    let kept = self.port_named;
+                    match how {
+                        How::Read | How::Both if tcp_listener && kept => Some(SockState::Bound),
+                        How::Read | How::Both if tcp_listener => Some(SockState::Created),
+                        _ => None,
+                    }
+                } else {
+                    Some(SockState::HalfClosed)
                 };
                 if let Some(to) = to {
                     self.set_state(to, Cause::Call { op: cause });

@@ -117,6 +117,9 @@ struct Worker {
     connecting: bool,
     /// The state a failed connect returns to.
     before_connect: SockState,
+    /// A bind named its port: a TCP listener stopped by shutdown keeps it (one the kernel
+    /// picked goes back, though getsockname still reads it).
+    port_named: bool,
     /// Where the last connect went.
     target: Option<crate::engine::addr::Endpoint>,
     /// The peer it was last connected to (Snapshot::had_peer).
@@ -179,6 +182,7 @@ impl Worker {
             interrupted: None,
             connecting: false,
             before_connect: SockState::Created,
+            port_named: false,
             target: None,
             had_peer: None,
             recording: None,

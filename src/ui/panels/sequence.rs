@@ -79,12 +79,25 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         let more = state.sockets.len().saturating_sub(d.lanes.len());
         let mut said = t!("diagram-lanes-of", name = name, n = more);
         if !cut.is_empty() {
+            // A few by name (a listener may have a thousand connections).
+            const NAMED: usize = 3;
+            let mut names: Vec<&str> = cut
+                .iter()
+                .take(NAMED)
+                .filter_map(|id| state.sockets.get(id))
+                .map(|s| s.info.name.as_str())
+                .collect();
+            let more;
+            if cut.len() > NAMED {
+                more = t!("diagram-lanes-cut-more", n = cut.len() - NAMED);
+                names.push(&more);
+            }
             said = format!(
                 "{said} {}",
                 t!(
                     "diagram-lanes-cut",
                     max = diagram::MAX_LANES,
-                    names = cut.join(", ")
+                    names = names.join(", ")
                 )
             );
         }
@@ -404,45 +417,51 @@ fn along_words(d: &Diagram, a: &diagram::Arrow) -> Option<(usize, usize)> {
     (d.rows[row].lane == lane).then_some((row, other))
 }
 
-/// A widget in `rect`, from its left edge (ui.put would centre it).
-/// Whether a lane's open TCP connection goes to a program outside socklab (its segments
-/// are rows of this side's lane alone, no arrows), and the names of the window's sockets
-/// that a lane's connection goes to, or the selected listener accepted, but that have no
-/// lane (MAX_LANES): not outside, only not drawn.
-fn unseen_peers(state: &UiState, lanes: &[crate::engine::SocketId]) -> (bool, Vec<String>) {
+/// Whether a lane's open TCP connection goes to a program outside socklab (no socket of the
+/// window, open or closed, is its other end: its segments are rows of this side's lane
+/// alone, no arrows), and, when the lanes are as many as are drawn, the window's sockets
+/// left without one: the other end of a lane's connection, or a connection the selected
+/// listener accepted — not outside, only not drawn.
+fn unseen_peers(
+    state: &UiState,
+    lanes: &[crate::engine::SocketId],
+) -> (bool, Vec<crate::engine::SocketId>) {
+    let full = lanes.len() >= diagram::MAX_LANES;
     let mut outside = false;
-    let mut cut: Vec<String> = Vec::new();
-    let mut left_out = |w: &crate::ui::state::SockView| {
-        if !lanes.contains(&w.info.id) && !cut.contains(&w.info.name) {
-            cut.push(w.info.name.clone());
-        }
-    };
+    let mut cut = std::collections::BTreeSet::new();
     for v in lanes.iter().filter_map(|id| state.sockets.get(id)) {
-        if v.is_tcp() && !v.closed {
-            if let Some(p) = v.peer() {
-                let other = state.sockets.values().find(|w| {
-                    w.info.id != v.info.id
-                        && !w.closed
-                        && w.local().is_some_and(|l| diagram::meets(l, p))
-                });
-                match other {
-                    Some(w) => left_out(w),
-                    None => outside = true,
-                }
+        if v.is_tcp() && !v.closed && v.peer().is_some() {
+            let ends = diagram::talks_to(state, v.info.id);
+            // No other end yet, but the window's listener it reached (in its queue).
+            let reached = || {
+                v.peer().is_some_and(|p| {
+                    state.sockets.values().any(|w| {
+                        w.info.id != v.info.id && w.local().is_some_and(|l| diagram::meets(l, p))
+                    })
+                })
+            };
+            if ends.is_empty() {
+                outside |= !reached();
+            } else if full && !ends.iter().any(|e| lanes.contains(e)) {
+                cut.extend(ends);
             }
         }
-        // A listener's connections are lanes of its own diagram only.
-        let children = state
-            .sockets
-            .values()
-            .filter(|c| state.selected == Some(v.info.id) && c.info.parent == Some(v.info.id));
-        for c in children.filter(|c| !c.closed) {
-            left_out(c);
+        if full && state.selected == Some(v.info.id) {
+            // A listener's connections are lanes of its own diagram only.
+            cut.extend(
+                state
+                    .sockets
+                    .values()
+                    .filter(|c| c.info.parent == Some(v.info.id) && !c.closed)
+                    .map(|c| c.info.id)
+                    .filter(|c| !lanes.contains(c)),
+            );
         }
     }
-    (outside, cut)
+    (outside, cut.into_iter().collect())
 }
 
+/// A widget in `rect`, from its left edge (ui.put would centre it).
 fn put_left(ui: &mut egui::Ui, rect: egui::Rect, widget: impl egui::Widget) -> egui::Response {
     ui.scope_builder(
         egui::UiBuilder::new()

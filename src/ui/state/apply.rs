@@ -64,6 +64,7 @@ impl UiState {
                 self.story.made(id, info.parent);
                 self.layout_version += 1;
                 self.ends_version += 1;
+                self.made += 1;
                 // A connection the window's own accept or auto-accept takes is the
                 // journal's from its first event (its Done comes after its first notes).
                 if let Some(p) = info.parent.filter(|p| self.journal.touched(*p)) {
@@ -147,7 +148,7 @@ impl UiState {
                         verdicts: (0, 0),
                         last_error: None,
                         closed: false,
-                        closed_newest: None,
+                        closed_made: None,
                         state,
                     },
                 );
@@ -525,10 +526,9 @@ impl UiState {
             Event::Closed { id } => {
                 // Whether an address is still unknown may change (not the diagram).
                 self.ends_version += 1;
-                let newest = self.sockets.keys().next_back().copied();
                 if let Some(s) = self.sockets.get_mut(&id) {
                     s.closed = true;
-                    s.closed_newest = newest;
+                    s.closed_made = Some(self.made);
                     s.waiting.clear();
                 }
                 self.numbered_if_named_again(id);

@@ -167,9 +167,9 @@ pub struct SockView {
     pub verdicts: (u64, u64),
     pub last_error: Option<ErrorView>,
     pub closed: bool,
-    /// The newest socket as this one closed: the list moves it below the open ones once
-    /// a newer one is made, not under the pointer as it closes.
-    pub closed_newest: Option<crate::engine::SocketId>,
+    /// How many sockets had been made as this one closed: the list moves it below the open
+    /// ones once another is made, not under the pointer as it closes.
+    pub closed_made: Option<u64>,
     /// The responder last applied from the page (name and options), kept for a workspace.
     pub answering: Option<(String, crate::serve::Options)>,
     /// The TLS last started on it, as asked (kept for a workspace and a reconnection).
@@ -351,16 +351,22 @@ pub struct AfterClose {
 impl AfterClose {
     /// "TIME_WAIT, 57 s left", "FIN_WAIT2", "forgotten".
     pub fn text(&self) -> String {
-        self.said(false)
+        self.said(false, std::time::Instant::now())
     }
 
     /// As a list row or a table cell has room for it: "TIME_WAIT 57 s", "forgotten".
     pub fn short(&self) -> String {
-        self.said(true)
+        self.said(true, std::time::Instant::now())
     }
 
-    /// The state, and the seconds left while they count down (`short`: as a list row says it).
-    fn said(&self, short: bool) -> String {
+    /// `short` as of `now`.
+    pub fn short_at(&self, now: std::time::Instant) -> String {
+        self.said(true, now)
+    }
+
+    /// The state, and the seconds left at `now` while they count down (`short`: as a list
+    /// row says it).
+    fn said(&self, short: bool, now: std::time::Instant) -> String {
         let Some(s) = self.state else {
             return t!("state-forgotten");
         };
@@ -368,7 +374,7 @@ impl AfterClose {
             Some(until) => {
                 // Whole seconds, cut as `ss -o` cuts them (timewait,59sec): a learner
                 // compares the two.
-                let left = until.saturating_duration_since(std::time::Instant::now());
+                let left = until.saturating_duration_since(now);
                 let left = left.as_secs().to_string();
                 if short {
                     format!("{} {left} s", s.name())
@@ -385,13 +391,11 @@ impl AfterClose {
         self.until.is_some_and(|u| u > std::time::Instant::now())
     }
 
-    /// How long until the seconds shown change (None: no countdown), a moment past it:
-    /// the window wakes then, not a second after its last frame, which showed a second too
-    /// many for up to a second.
-    pub fn next_change(&self) -> Option<std::time::Duration> {
-        let left = self
-            .until?
-            .checked_duration_since(std::time::Instant::now())?;
+    /// How long after `now` the seconds shown change (None: no countdown), a moment past
+    /// it: the window wakes then, not a second after its last frame, which showed a second
+    /// too many for up to a second.
+    pub fn next_change_at(&self, now: std::time::Instant) -> Option<std::time::Duration> {
+        let left = self.until?.checked_duration_since(now)?;
         let fraction = left - std::time::Duration::from_secs(left.as_secs());
         let fraction = if fraction.is_zero() {
             std::time::Duration::from_secs(1)
