@@ -3011,6 +3011,39 @@ fn a_listeners_shutdown_stops_it_or_leaves_it_listening() {
     assert_eq!(d.snapshot(u).state, St::Listening);
 }
 
+/// A shutdown while the connect is still in SYN_SENT aborts it (Linux disconnects the
+/// socket): it is as before the connect, not half-closed, and keeps no shutdown.
+#[test]
+fn a_shutdown_in_syn_sent_aborts_the_connect() {
+    use socklab::engine::SockState as St;
+    let mut d = Driver::new();
+    // Backlog 0: one connection fills the queue, the next one's SYNs are dropped.
+    let l = d.create(Family::Inet, Kind::Stream);
+    let at = d.bind_loopback(l, Family::Inet).to_spec().unwrap();
+    d.listen(l, 0);
+    let first = d.create(Family::Inet, Kind::Stream);
+    d.connect(first, at.clone());
+    let c = d.create(Family::Inet, Kind::Stream);
+    d.ok(
+        c,
+        Op::SetTimeout {
+            timeout: Timeout::NonBlocking,
+        },
+    );
+    let r = d.ok(c, Op::ConnectEx { addr: at });
+    assert_eq!(r.int(), Some(libc::EINPROGRESS as i64));
+    let snap = d.snapshot(c);
+    assert_eq!(snap.state, St::Connecting, "{snap:?}");
+    d.ok(c, Op::Shutdown { how: How::Both });
+    d.wait_for(
+        "the connect aborted",
+        |e| matches!(e, Event::State { id, from: St::Connecting, to: St::Created, .. } if *id == c),
+    );
+    let snap = d.snapshot(c);
+    assert_eq!(snap.state, St::Created);
+    assert_eq!(snap.shut, socklab::engine::Shut::default());
+}
+
 /// The hint of EAGAIN and EPIPE is true for the case: MSG_DONTWAIT on a socket that
 /// blocks is not "the socket is non-blocking", and a connection its peer ended is not one
 /// to "connect first".

@@ -233,9 +233,17 @@ impl Worker {
                 // shutdown) and it may listen() again, on its port if the bind named one
                 // (a port the kernel picked is given back). Neither is half of a connection.
                 // A Unix listener stays listening (after SHUT_RD refusing new connects).
-                let tcp_listener = self.state == SockState::Listening
-                    && matches!(self.family, Family::Inet | Family::Inet6);
-                if (done.is_ok() || shut_anyway) && !tcp_listener {
+                let tcp = matches!(self.family, Family::Inet | Family::Inet6)
+                    && self.kind == Kind::Stream;
+                let tcp_listener = tcp && self.state == SockState::Listening;
+                // A connect still in SYN_SENT is aborted by a shutdown (Linux disconnects
+                // it): the socket is as before the connect, with no shutdown kept.
+                let aborts = tcp
+                    && self.state == SockState::Connecting
+                    && self
+                        .tcp_info()
+                        .is_some_and(|t| t.state == inspect::TcpState::Close);
+                if (done.is_ok() || shut_anyway) && !tcp_listener && !aborts {
                     self.shut.write |= how != How::Read;
                     self.shut.read |= how != How::Write;
                 }
@@ -247,6 +255,8 @@ impl Worker {
                         How::Read | How::Both if tcp_listener => Some(SockState::Created),
                         _ => None,
                     }
+                } else if aborts {
+                    Some(self.before_connect)
                 } else {
                     Some(SockState::HalfClosed)
                 };
