@@ -248,17 +248,17 @@ impl Worker {
                     self.shut.read |= how != How::Write;
                 }
                 done.map_err(|e| OpError::from_io(name, None, &e))?;
-                let to = if self.state == SockState::Listening {
-                    let kept = self.port_named;
-                    match how {
-                        How::Read | How::Both if tcp_listener && kept => Some(SockState::Bound),
-                        How::Read | How::Both if tcp_listener => Some(SockState::Created),
-                        _ => None,
+                let to = match (self.state, how) {
+                    _ if aborts => Some(self.before_connect),
+                    (SockState::Listening, How::Read | How::Both) if tcp_listener => {
+                        Some(if self.port_named {
+                            SockState::Bound
+                        } else {
+                            SockState::Created
+                        })
                     }
-                } else if aborts {
-                    Some(self.before_connect)
-                } else {
-                    Some(SockState::HalfClosed)
+                    (SockState::Listening, _) => None,
+                    _ => Some(SockState::HalfClosed),
                 };
                 if let Some(to) = to {
                     self.set_state(to, Cause::Call { op: cause });
