@@ -5,7 +5,7 @@
 //! nothing to follow it waits on its channel and uses no CPU.
 
 use std::net::SocketAddr;
-use std::sync::{Mutex, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
@@ -37,6 +37,9 @@ pub(crate) struct Watch {
     pub reuse: bool,
 }
 
+/// A connection handed to the thread, with the state read as it closed (None: unread).
+type Handed = (Watch, Option<TcpState>);
+
 /// Closed connections whose SO_REUSEADDR is remembered, the newest kept.
 const REUSE_KEPT: usize = 4096;
 
@@ -49,14 +52,41 @@ struct Followed {
 /// The following thread, started when the first connection closes.
 #[derive(Default)]
 pub(crate) struct Afterlife {
-    tx: Mutex<Option<Sender<Watch>>>,
+    tx: Mutex<Option<Sender<Handed>>>,
     /// (local, peer, SO_REUSEADDR) of the connections that closed, newest last.
     reuse: Mutex<std::collections::VecDeque<(SocketAddr, SocketAddr, bool)>>,
 }
 
 impl Afterlife {
-    /// Follows a connection that just closed (the thread starts with the first one).
-    pub(crate) fn follow(&self, shared: Weak<Shared>, watch: Watch) {
+    /// Follows a connection that just closed (the thread starts with the first one). Its
+    /// first state is read here, at once: the thread looks only every LOOK_EVERY, and a
+    /// state read that late would be placed after what the peer did on hearing the close.
+    /// `gone` is when the descriptor began to close: FIN_WAIT1, LAST_ACK, or the kernel
+    /// forgetting the connection (an RST) are what close() itself does, so they are placed
+    /// there, before the peer could have heard of it; later states at their reading.
+    pub(crate) fn follow(&self, shared: &Arc<Shared>, watch: Watch, gone: Instant) {
+        let read = Instant::now();
+        let mut last = None;
+        if let Some(found) = tcp_lookup(watch.local, watch.peer) {
+            let state = found.as_ref().map(|e| e.state);
+            let by_close = matches!(state, None | Some(TcpState::FinWait1 | TcpState::LastAck));
+            let time_left = found
+                .as_ref()
+                .filter(|e| e.state == TcpState::TimeWait)
+                .map(|e| Duration::from_millis(u64::from(e.expires_ms)));
+            shared.emit(Event::Afterlife {
+                id: watch.id,
+                state,
+                time_left,
+                at: if by_close { gone } else { read },
+            });
+            if state.is_none() {
+                // Gone already (reset): nothing to follow, nothing kept for a bind over it.
+                return;
+            }
+            last = state;
+        }
+        let shared = Arc::downgrade(shared);
         {
             let mut kept = super::lock(&self.reuse);
             if kept.len() == REUSE_KEPT {
@@ -83,7 +113,7 @@ impl Afterlife {
             }
         }
         if let Some(t) = tx.as_ref() {
-            if let Err(TrySendError::Full(w)) = t.try_send(watch) {
+            if let Err(TrySendError::Full((w, _))) = t.try_send((watch, last)) {
                 note(&shared, w.id, Note::Unfollowed { errno: None });
             }
         }
@@ -118,7 +148,7 @@ fn note(shared: &Weak<Shared>, id: SocketId, note: Note) {
     }
 }
 
-fn run(shared: Weak<Shared>, rx: Receiver<Watch>) {
+fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
     let mut followed: Vec<Followed> = Vec::new();
     // One look per LOOK_EVERY at most, however many connections close meanwhile; the
     // first after a quiet spell at once (a closing connection's first states are brief).
@@ -130,17 +160,17 @@ fn run(shared: Weak<Shared>, rx: Receiver<Watch>) {
             rx.recv_deadline(next_look)
         };
         match next {
-            Ok(w) => {
+            Ok((w, last)) => {
                 if followed.is_empty() {
                     next_look = next_look.max(Instant::now());
                 }
-                take(&mut followed, w, &shared);
+                take(&mut followed, w, last, &shared);
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        for w in rx.try_iter() {
-            take(&mut followed, w, &shared);
+        for (w, last) in rx.try_iter() {
+            take(&mut followed, w, last, &shared);
         }
         if Instant::now() >= next_look {
             if look(&mut followed, &shared).is_none() {
@@ -151,14 +181,15 @@ fn run(shared: Weak<Shared>, rx: Receiver<Watch>) {
     }
 }
 
-fn take(followed: &mut Vec<Followed>, watch: Watch, shared: &Weak<Shared>) {
+/// `last`: the state read as it closed (None: unread).
+fn take(followed: &mut Vec<Followed>, watch: Watch, last: Option<TcpState>, shared: &Weak<Shared>) {
     if followed.len() >= MAX_FOLLOWED {
         note(shared, watch.id, Note::NotFollowed { max: MAX_FOLLOWED });
         return;
     }
     followed.push(Followed {
         watch,
-        last: None,
+        last,
         since: Instant::now(),
     });
 }

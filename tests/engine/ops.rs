@@ -1798,6 +1798,68 @@ fn after_close_the_kernel_s_states_are_followed_until_it_forgets() {
     assert_eq!(listed(), None, "the kernel still lists {local} -> {peer}");
 }
 
+#[test]
+fn a_close_s_own_state_is_placed_at_the_close() {
+    use socklab::engine::inspect::TcpState;
+    let mut d = Driver::new();
+    // A connection closed before keeps the following thread busy: it looks only every
+    // 250 ms from then on, and a later close would wait for its turn there.
+    let (c0, _conn0, _l0) = d.tcp_pair(Family::Inet);
+    d.close(c0);
+    d.wait_for(
+        "the first closed connection's state",
+        |e| matches!(e, Event::Afterlife { id, state: Some(_), .. } if *id == c0),
+    );
+    for round in 0..3 {
+        let (c, conn, _l) = d.tcp_pair(Family::Inet);
+        // The peer reads nothing: once its window is shut, the FIN waits behind the data
+        // and the closed end stays in FIN_WAIT1 for as long as this test looks.
+        let chunk = vec![0x5a_u8; 256 << 10];
+        let mut full = false;
+        for _ in 0..200 {
+            let r = d.call(
+                c,
+                Op::Send {
+                    data: chunk.clone(),
+                    flags: libc::MSG_DONTWAIT,
+                },
+            );
+            if r.is_err() {
+                full = true;
+                break;
+            }
+        }
+        assert!(
+            full,
+            "round {round}: 50 MB went and the buffers never filled"
+        );
+        let req = d.start(c, Op::Close);
+        let closed = d.wait_for(
+            "close",
+            |e| matches!(e, Event::Done { req: r, .. } if *r == req),
+        );
+        let Event::Done { at: closed, .. } = closed else {
+            unreachable!()
+        };
+        let first = d.wait_for(
+            "the closed connection's first state",
+            |e| matches!(e, Event::Afterlife { id, .. } if *id == c),
+        );
+        let Event::Afterlife { state, at, .. } = first else {
+            unreachable!()
+        };
+        assert_eq!(state, Some(TcpState::FinWait1), "round {round}");
+        // The state close() itself made is placed at the close, not at a look after it
+        // (where it would follow whatever the peer did on hearing of the close).
+        assert!(
+            at <= closed,
+            "round {round}: FIN_WAIT1 placed {:?} after close() returned",
+            at - closed
+        );
+        d.close(conn);
+    }
+}
+
 /// An IP endpoint as a std address.
 fn std_addr(e: &Endpoint) -> std::net::SocketAddr {
     match e {

@@ -371,6 +371,7 @@ impl Worker {
         let followed = self.afterlife_watch();
         // The descriptor closes before anyone hears it did, and before the registry forgets
         // it: while listed, its number is not adopted by anyone else (Create::Adopt).
+        let gone = Instant::now();
         drop(self.sock);
         unregister(&self.shared, self.id);
         respond::leave_listener(&self.shared, parent);
@@ -407,7 +408,7 @@ impl Worker {
         }
         shared.emit(Event::Closed { id });
         if let Some(watch) = followed {
-            shared.afterlife.follow(Arc::downgrade(shared), watch);
+            shared.afterlife.follow(shared, watch, gone);
         }
     }
 
