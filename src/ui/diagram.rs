@@ -54,6 +54,9 @@ pub enum Words {
         /// The same SYN (or SYN, ACK) as one before it from this side: sent again, no
         /// answer having come (a full accept queue drops a client's SYNs).
         again: bool,
+        /// The other end where no arrow goes to it (outside the window, or not a lane
+        /// here), and whether the segment came from it.
+        other: Option<(Endpoint, bool)>,
     },
 }
 
@@ -90,6 +93,7 @@ impl Words {
                 ack,
                 len,
                 again,
+                other,
             } => {
                 let names = crate::engine::capture::flag_names(*flags);
                 let mut text = format!("[{names}]");
@@ -109,6 +113,17 @@ impl Words {
                 }
                 if *len > 0 {
                     text.push_str(&format!(" len={len}"));
+                }
+                // Which connection it is, when no arrow says (a listener's clients from
+                // outside the window each begin at seq=0).
+                match other {
+                    Some((peer, true)) => {
+                        text.push_str(&crate::t!("diagram-datagram-from", peer = peer.to_string()))
+                    }
+                    Some((peer, false)) => {
+                        text.push_str(&crate::t!("diagram-datagram-to", peer = peer.to_string()))
+                    }
+                    None => {}
                 }
                 text.into()
             }
@@ -818,21 +833,30 @@ fn add_rows<'a>(
             }
             What::Segment {
                 to,
+                src,
+                dst,
+                sent,
                 flags,
                 seq,
                 ack,
                 len,
                 again,
             } => {
-                if let Some(to) = to.and_then(lane_at) {
+                let arrow = to.and_then(lane_at);
+                if let Some(to) = arrow {
                     f.segments.push_back((row, lane, to, *flags));
                 }
+                let other = arrow.is_none().then(|| {
+                    let end = if *sent { *dst } else { *src };
+                    (Endpoint::from(end), !*sent)
+                });
                 let words = Words::Segment {
                     flags: *flags,
                     seq: *seq,
                     ack: *ack,
                     len: *len,
                     again: *again,
+                    other,
                 };
                 (words, false, None)
             }

@@ -53,6 +53,12 @@ pub enum What {
     /// unknown to the window, not both); `seq` and `ack` relative to each side's first.
     Segment {
         to: Option<SocketId>,
+        /// Its addresses as captured, and whether `id` sent it (else `id` received it from
+        /// outside the window): a row names an outside end, and an accept finds the
+        /// segments of its connection that came before it.
+        src: std::net::SocketAddr,
+        dst: std::net::SocketAddr,
+        sent: bool,
         flags: u8,
         seq: u32,
         ack: u32,
@@ -378,6 +384,9 @@ impl Story {
             id,
             What::Segment {
                 to: if from.is_some() { to } else { None },
+                src: seg.src,
+                dst: seg.dst,
+                sent: from.is_some(),
                 flags: seg.flags,
                 seq: seg.seq.wrapping_sub(mine),
                 ack: seg.ack.wrapping_sub(theirs),
@@ -386,6 +395,58 @@ impl Story {
             },
             seg.at,
         );
+    }
+
+    /// Listener `listener` accepted `conn`, from `peer`: the segments of that connection
+    /// after its handshake's SYNs (the ACK that completed it, bytes that came before the
+    /// accept) were placed on the listener, which was all the window knew of it then. They
+    /// are the connection's: its lane has them, queued in the kernel before accept().
+    pub fn claim_segments(&mut self, listener: SocketId, conn: SocketId, peer: &Endpoint) {
+        use crate::engine::capture::{ACK, SYN};
+        let from_peer =
+            |a: &std::net::SocketAddr| crate::ui::diagram::meets(peer, &Endpoint::from(*a));
+        let mut moved = false;
+        for b in self.beats.iter_mut().rev() {
+            let What::Segment {
+                to,
+                src,
+                dst,
+                sent,
+                flags,
+                ..
+            } = &mut b.what
+            else {
+                continue;
+            };
+            // The other end of this segment, and the listener's side of it.
+            let (on_listener, client) = if b.id == listener {
+                (true, if *sent { *dst } else { *src })
+            } else if *to == Some(listener) {
+                (false, *src)
+            } else {
+                continue;
+            };
+            if !from_peer(&client) {
+                continue;
+            }
+            if *flags & SYN != 0 {
+                // The client's SYN began this connection: nothing before it is its own.
+                if *flags & ACK == 0 {
+                    break;
+                }
+                continue;
+            }
+            if on_listener {
+                b.id = conn;
+            } else {
+                *to = Some(conn);
+            }
+            moved = true;
+        }
+        if moved {
+            // Old beats changed: a diagram extended from them is built again.
+            self.next += 1;
+        }
     }
 
     pub fn beats(&self) -> impl DoubleEndedIterator<Item = &Beat> + ExactSizeIterator {

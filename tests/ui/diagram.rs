@@ -1188,7 +1188,8 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
         [
             s("cli", "srv", "SYN"),
             s("srv", "cli", "SYN, ACK"),
-            s("cli", "srv", "ACK")
+            // The ACK that completes the handshake makes the connection accept() gives.
+            s("cli", "conn", "ACK")
         ],
         "{got:?}"
     );
@@ -1866,6 +1867,78 @@ fn a_new_clients_syn_goes_to_the_listener_not_a_reset_connection() {
     };
     step_until(&mut h, "both SYNs", |a| syn_to(a).len() >= 2);
     assert_eq!(syn_to(h.state()), ["srv", "srv"]);
+}
+
+/// A client from outside the window connects and sends before the server accepts (the
+/// tutorials' echo server): its bytes are queued in the connection the kernel made, which
+/// accept() then gives. They are drawn on that connection's lane, not the listener's; the
+/// listener keeps the handshake's SYNs, each naming the client it came from.
+#[test]
+fn bytes_sent_before_accept_are_the_accepted_connections() {
+    use socklab::ui::story::What;
+    let mut h = harness();
+    click(&mut h, "Sequence diagram");
+    if !capture_runs(&mut h, "the segments") {
+        return;
+    }
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    let port = srv_port(&h);
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    std::io::Write::write_all(&mut client, b"hello").unwrap();
+    let me = client.local_addr().unwrap().to_string();
+    // The data segment is placed (on the listener: no connection is known yet) before the
+    // accept.
+    let placed = |a: &SocklabApp| {
+        a.state
+            .story
+            .beats()
+            .any(|b| matches!(b.what, What::Segment { len, sent: false, .. } if len == 5))
+    };
+    step_until(&mut h, "the data segment placed", placed);
+    run_in(&mut h, 0, "conn, addr = srv.accept()");
+    let on = |a: &SocklabApp, pick: &dyn Fn(&What) -> bool| {
+        a.state
+            .story
+            .beats()
+            .filter(|b| pick(&b.what))
+            .map(|b| a.state.sockets[&b.id].info.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let data = |w: &What| matches!(w, What::Segment { len: 5, .. });
+    step_until(&mut h, "the data on conn", |a| on(a, &data) == ["conn"]);
+    let syn = |w: &What| matches!(w, What::Segment { flags, .. } if *flags == socklab::engine::capture::SYN);
+    assert_eq!(on(h.state(), &syn), ["srv"]);
+    // The connection's own diagram has the bytes; the rows name the client outside.
+    let a = h.state();
+    let conn = id_of(a, "conn");
+    let lanes = diagram::lanes(&a.state, Some(conn));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let at = lanes.iter().position(|l| *l == conn).unwrap();
+    assert!(
+        d.rows
+            .iter()
+            .any(|r| r.lane == at
+                && r.text.text() == format!("[PSH, ACK] seq=1 ack=1 len=5 from {me}")),
+        "{:#?}",
+        d.rows
+    );
+    let srv = lanes.iter().position(|l| *l == id_of(a, "srv")).unwrap();
+    assert!(
+        d.rows
+            .iter()
+            .any(|r| r.lane == srv && r.text.text() == format!("[SYN] seq=0 from {me}")),
+        "{:#?}",
+        d.rows
+    );
+    // And on screen.
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Sequence diagram");
+    step_until_drawn(&mut h, "the bytes drawn on conn's lane", |h| {
+        text_drawn(h, |t| {
+            t == format!("[PSH, ACK] seq=1 ack=1 len=5 from {me}")
+        })
+    });
 }
 
 /// The tutorials' usual set-up: the client is another program (python3). The boundaries

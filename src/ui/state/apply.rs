@@ -400,10 +400,15 @@ impl UiState {
             }
             // Auto-accept is the window's (a console has none): its connections are the
             // journal's when their listener is.
-            Event::Accepted { listener, conn, .. } => {
+            Event::Accepted {
+                listener,
+                conn,
+                peer,
+            } => {
                 if self.journal.touched(listener) {
                     self.journal.touch(conn);
                 }
+                self.story.claim_segments(listener, conn, &peer);
             }
             Event::Snapshot { id, snapshot, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
@@ -705,6 +710,7 @@ impl UiState {
             }
             _ if data_call => return,
             Reply::Accepted { conn, peer } => {
+                self.story.claim_segments(id, *conn, peer);
                 let peer = crate::pyfmt::endpoint_repr(peer);
                 self.story.accepted(id, *conn, peer);
                 return;
@@ -755,8 +761,9 @@ impl UiState {
         // than MAX_WAITING of them: the oldest are placed as they are). When every socket's
         // address is known, an end not among them is another program's.
         while let Some(seg) = self.pending_segments.front() {
-            let from = self.socket_at(&ends.by_ports, seg.src, seg.dst, seg.at);
-            let to = self.socket_at(&ends.by_ports, seg.dst, seg.src, seg.at);
+            let syn = seg.flags & crate::engine::capture::SYN != 0;
+            let from = self.socket_at(&ends.by_ports, seg.src, seg.dst, seg.at, syn);
+            let to = self.socket_at(&ends.by_ports, seg.dst, seg.src, seg.at, syn);
             let stale = !unknown
                 || seg.at.elapsed() > std::time::Duration::from_secs(1)
                 || self.pending_segments.len() > crate::engine::capture::MAX_WAITING;
@@ -814,14 +821,16 @@ impl UiState {
     }
 
     /// The window's TCP socket at `local` talking to `peer` at `at`: the connection
-    /// itself, else the listener on `local` (the handshake goes to it: accept() gives the
-    /// connection later).
+    /// itself, else the listener on `local` (the handshake's SYNs go to it, and all that
+    /// comes before the window knows of the accepted connection: Story::claim_segments moves
+    /// that on once it does).
     fn socket_at(
         &self,
         by_ports: &Ends,
         local: std::net::SocketAddr,
         peer: std::net::SocketAddr,
         at: std::time::Instant,
+        syn: bool,
     ) -> Option<crate::engine::SocketId> {
         let mut listener = None;
         let near = [Some(peer.port()), None]
@@ -841,7 +850,10 @@ impl UiState {
             match snap.peer.as_ref() {
                 // An IPv4 peer of a dual-stack socket is ::ffff:127.0.0.1 to it.
                 Some(p) if crate::ui::diagram::meets(p, &crate::engine::Endpoint::from(peer)) => {
-                    let accepted_later = s.info.parent.is_some()
+                    // Its handshake's SYNs are the listener's; what came after them is
+                    // the connection's, queued before accept() or not.
+                    let accepted_later = syn
+                        && s.info.parent.is_some()
                         && self.story.made_at(s.info.id).is_some_and(|m| m > at);
                     if !accepted_later {
                         return Some(s.info.id);
