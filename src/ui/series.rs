@@ -14,6 +14,10 @@ pub const MAX_SAMPLES: usize = 3600;
 /// and sends what changed (one waiting at a time); this leaves room for a reading late
 /// behind a frame or a flood of events.
 const QUIET: Duration = Duration::from_secs(3);
+/// The longest a worker goes between readings of its socket (a quiet one's, once a
+/// second): two readings further apart mean the ones between saw nothing change, so what
+/// the later one counts moved in the last read period before it, not across the gap.
+const LONGEST_READ: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
@@ -94,13 +98,22 @@ impl Series {
                 continue;
             }
             // The mean rate over the interval: flat across it, a step at each reading (when
-            // in it the bytes moved, the readings do not say).
+            // in it the bytes moved, the readings do not say). Across a longer gap the
+            // worker read the socket meanwhile and saw nothing move: zero until the last
+            // read period before the reading, the mean over that period after (a datagram
+            // after 16 idle seconds is not a trickle through all of them).
             let (ta, tb) = (self.secs(a.at), self.secs(b.at));
-            let dt = gap.as_secs_f64();
+            let moved = gap.min(LONGEST_READ);
+            let tm = tb - moved.as_secs_f64();
+            let dt = moved.as_secs_f64();
             let r_in = b.bytes_in.saturating_sub(a.bytes_in) as f64 / dt;
             let r_out = b.bytes_out.saturating_sub(a.bytes_out) as f64 / dt;
-            rin.extend([[ta, r_in], [tb, r_in]]);
-            rout.extend([[ta, r_out], [tb, r_out]]);
+            for (line, r) in [(&mut rin, r_in), (&mut rout, r_out)] {
+                if moved < gap {
+                    line.extend([[ta, 0.0], [tm, 0.0]]);
+                }
+                line.extend([[tm, r], [tb, r]]);
+            }
         }
         if let (Some(now), Some(last)) = (now, self.samples.back()) {
             if now.saturating_duration_since(last.at) > QUIET && self.samples.len() > 1 {
@@ -227,6 +240,16 @@ mod tests {
         );
     }
 
+    /// Readings far apart (a quiet socket's): the worker read it meanwhile and nothing had
+    /// moved, so the bytes the later one counts moved in the second before it.
+    #[test]
+    fn bytes_after_a_quiet_spell_moved_in_the_last_read_period() {
+        let t0 = Instant::now();
+        let s = series(vec![at(t0, 0, 0), at(t0, 16_500, 5)]);
+        let (_, out) = s.rates(None);
+        assert_eq!(out, [[0.0, 0.0], [15.5, 0.0], [15.5, 5.0], [16.5, 5.0]]);
+    }
+
     /// With no reading since, nothing has moved: the rate ends at zero, now.
     #[test]
     fn the_rate_falls_to_zero_when_readings_stop() {
@@ -315,6 +338,10 @@ pub fn axis_text(v: f64, step: f64) -> String {
 /// coordinates mean nothing to a reader.
 pub fn hover_text(unit: Unit, line: &str, x: f64, y: f64) -> String {
     let value = match unit {
+        // A few bytes in a second: 2.5 B/s, not a rounded 2 (nor 0 for a line above it).
+        Unit::BytesPerSec if y > 0.0 && y < 100.0 && y.fract().abs() > 1e-9 => {
+            format!("{y:.1} B/s")
+        }
         Unit::BytesPerSec => format!("{}/s", super::traffic::human_bytes(y)),
         Unit::Bytes => super::traffic::human_bytes(y),
         Unit::Micros => format!("{y:.0} µs"),

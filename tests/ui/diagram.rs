@@ -1759,6 +1759,11 @@ fn a_graphs_hover_label_says_the_value_in_its_unit_and_when() {
         hover_text(Unit::BytesPerSec, "in", 2.04, 1536.0),
         "in: 1.5 KiB/s\n2.0 s after the first reading"
     );
+    // A few bytes a second keep their fraction (not 0 B/s on a line drawn above zero).
+    assert_eq!(
+        hover_text(Unit::BytesPerSec, "in", 3.0, 2.5),
+        "in: 2.5 B/s\n3.0 s after the first reading"
+    );
     assert_eq!(
         hover_text(Unit::Bytes, "send queue", 0.0, 300.0),
         "send queue: 300 B\n0.0 s after the first reading"
