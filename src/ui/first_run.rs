@@ -107,7 +107,8 @@ impl UiState {
     /// The first start's hint ends once it is done or no longer true. Done (the echo came
     /// back), it says so in its place, until dismissed: the lines under it do not jump up
     /// while a person is about to click them. No longer true (the client closed, the
-    /// server gone), it goes.
+    /// server gone) or no longer to the point (a lesson opened, a line typed in a
+    /// console), it goes.
     pub fn first_hint_tick(&mut self) {
         let Some((id, hint)) = &self.first_hinted else {
             return;
@@ -118,11 +119,17 @@ impl UiState {
                 c.traffic.totals.bytes_in > 0,
             )
         });
-        if connected && !echoed {
+        // A person who turned to a lesson or the console has moved on from the echo pair:
+        // the hint no longer speaks to what they do (it stayed through every lesson).
+        let moved_on = self.lessons_open
+            || self.lesson.is_some()
+            || self.consoles.iter().any(|c| !c.lines.is_empty());
+        if connected && !echoed && !moved_on {
             return;
         }
         if self.workspace_status.as_ref() == Some(hint) {
-            self.workspace_status = (connected && echoed).then(|| t!("first-run-echoed"));
+            self.workspace_status =
+                (connected && echoed && !moved_on).then(|| t!("first-run-echoed"));
         }
         self.first_hinted = None;
     }

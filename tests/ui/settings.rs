@@ -172,3 +172,30 @@ fn the_first_starts_hint_goes_with_its_client() {
     step_until_drawn(&mut h, "the hint gone", |h| hint(h) == 0);
     assert_eq!(selected(&h).traffic.totals.bytes_out, 0);
 }
+
+/// The first start's hint speaks to the echo pair: once a person turns to the console (or a
+/// lesson), it goes instead of staying through everything they do next.
+#[test]
+fn the_first_starts_hint_goes_when_the_console_is_used() {
+    let mut h = harness();
+    h.state_mut().state.begin_first_run();
+    let hint = |h: &H| {
+        h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
+            .count()
+    };
+    step_until_drawn(&mut h, "the hint", |h| hint(h) > 0);
+    crate::console::open_console(&mut h);
+    // Typed as a person does: a click into the line, the keys, Enter.
+    h.get_by_label("python").click();
+    h.run();
+    h.get_by_label("python").type_text("1 + 1");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    step_until_drawn(&mut h, "the hint gone", |h| {
+        hint(h) == 0
+            && h.query_all_by_label_contains("Echoed: your bytes came back")
+                .next()
+                .is_none()
+    });
+}

@@ -29,8 +29,8 @@ state-wait-blocked-left = { $op } blocked - { $left } s left
 state-wait-room-left = { $op } waits for room - { $left } s left
 state-wait-blocked = { $op } blocked (no timeout)
 state-wait-room = { $op } waits for room (no timeout)
-state-wait-short-blocked-left = { $op } blocked { $left } s
-state-wait-short-room-left = { $op } waits { $left } s
+state-wait-short-blocked-left = { $op } blocked, { $left } s left
+state-wait-short-room-left = { $op } waits, { $left } s left
 state-wait-short-blocked = { $op } blocked
 state-wait-short-room = { $op } waits
 

@@ -29,8 +29,8 @@ state-wait-blocked-left = { $op } 阻塞中 - 剩余 { $left } s
 state-wait-room-left = { $op } 等待缓冲区空间 - 剩余 { $left } s
 state-wait-blocked = { $op } 阻塞中（无超时）
 state-wait-room = { $op } 等待缓冲区空间（无超时）
-state-wait-short-blocked-left = { $op } 阻塞 { $left } s
-state-wait-short-room-left = { $op } 等待 { $left } s
+state-wait-short-blocked-left = { $op } 阻塞，剩 { $left } s
+state-wait-short-room-left = { $op } 等待，剩 { $left } s
 state-wait-short-blocked = { $op } 阻塞
 state-wait-short-room = { $op } 等待
 

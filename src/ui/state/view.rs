@@ -28,7 +28,7 @@ impl WaitingCall {
         (room, left)
     }
 
-    /// For the sockets list: "recv blocked" or "recv blocked 2.4 s".
+    /// For the sockets list: "recv blocked" or "recv blocked, 2.4 s left" (the time left, not the time it has waited).
     pub fn short(&self, now: std::time::Instant) -> String {
         let op = self.op;
         match self.parts(now) {
