@@ -69,6 +69,12 @@ struct Running {
     started: Instant,
     /// A file run (its view stops showing a line when it ends).
     file: bool,
+    /// Typed while another ran: its lines, with their prompts, go into the transcript
+    /// when it begins, not when typed (the transcript read as if it ran at once, before
+    /// the output of the statement it waited for).
+    echo: Vec<String>,
+    /// Ctrl+C dropped it before it began: it is never shown as run.
+    dropped: bool,
 }
 
 /// Frames a file's kept-sockets note waits for the window to hear of them all.
@@ -116,6 +122,9 @@ pub struct Console {
     pub input: String,
     /// The lines of a block typed so far (the prompt is "..." while there are some).
     block: Vec<String>,
+    /// Lines typed while a statement runs, of a statement not yet whole (a block under
+    /// way): shown as queued, not yet in the transcript.
+    queued_echo: Vec<String>,
     /// Statements sent, oldest first; the first is running.
     running: VecDeque<Running>,
     /// Where Up/Down is in the history (None: at the line being typed).
@@ -236,6 +245,18 @@ impl Console {
         !self.running.is_empty()
     }
 
+    /// Lines typed while a statement runs, waiting their turn (with their prompts), in
+    /// order: they go into the transcript as their statement begins.
+    pub fn queued(&self) -> impl Iterator<Item = &str> {
+        self.running
+            .iter()
+            .skip(1)
+            .filter(|r| !r.dropped)
+            .flat_map(|r| r.echo.iter())
+            .chain(self.queued_echo.iter())
+            .map(String::as_str)
+    }
+
     /// The running statement's first line and how long it has run.
     pub fn running(&self) -> Option<(&str, std::time::Duration)> {
         self.running
@@ -254,6 +275,8 @@ impl Console {
         let line = std::mem::take(&mut self.input);
         self.history_at = None;
         self.to_end = true;
+        // Typed while a statement runs: shown as queued until its turn.
+        let queued = self.busy();
         // A line of several lines (pasted) is typed line by line, each shown with the
         // prompt the REPL gives it (>>> or ...).
         let mut parts: Vec<&str> = line.split('\n').collect();
@@ -271,7 +294,12 @@ impl Console {
             let part = part.trim_end_matches('\r');
             // The blank line added to close a block shows only when it closes one.
             if k < typed || !self.block.is_empty() {
-                self.push(LineKind::Input, &format!("{}{part}", self.prompt()));
+                let echo = format!("{}{part}", self.prompt());
+                if queued {
+                    self.queued_echo.push(echo);
+                } else {
+                    self.push(LineKind::Input, &echo);
+                }
             }
             self.block.push(part.to_string());
             let text = self.block.join("\n");
@@ -281,7 +309,7 @@ impl Console {
             }
             if !crate::pyrt::guard::needs_more(&text) {
                 self.block.clear();
-                whole.push(text);
+                whole.push((text, std::mem::take(&mut self.queued_echo)));
             }
         }
         if whole.is_empty() {
@@ -291,13 +319,14 @@ impl Console {
         if self.session().is_some() {
             self.share(sockets);
         }
-        for text in whole {
-            self.run(text, history);
+        for (text, echo) in whole {
+            self.run(text, echo, history);
         }
     }
 
-    /// Sends a whole statement to the session (started if there is none).
-    fn run(&mut self, text: String, history: &mut Vec<String>) {
+    /// Sends a whole statement to the session (started if there is none); `echo`: its
+    /// lines, if they wait to be shown until it begins.
+    fn run(&mut self, text: String, echo: Vec<String>, history: &mut Vec<String>) {
         let remembered = text.trim_end().to_string();
         if history.last() != Some(&remembered) {
             history.push(remembered);
@@ -313,6 +342,8 @@ impl Console {
             first_line: text.lines().next().unwrap_or_default().to_string(),
             started: Instant::now(),
             file: false,
+            echo,
+            dropped: false,
         });
     }
 
@@ -352,6 +383,7 @@ impl Console {
                 old.interrupt(last.id);
             }
             self.running.clear();
+            self.queued_echo.clear();
             self.retiring = Some(old);
             self.push(LineKind::Note, &t!("console-restart", path = &path));
         }
@@ -370,6 +402,8 @@ impl Console {
             first_line: how,
             started: Instant::now(),
             file: true,
+            echo: Vec::new(),
+            dropped: false,
         });
         self.file = Some(FileView {
             path,
@@ -604,9 +638,16 @@ impl Console {
             }
             self.open_line = false;
             self.running.pop_front();
-            // The next one, queued behind it, begins now (not when it was typed).
+            // The next one, queued behind it, begins now (not when it was typed), and its
+            // lines are shown now, before what it prints.
             if let Some(next) = self.running.front_mut() {
                 next.started = Instant::now();
+                let echo = std::mem::take(&mut next.echo);
+                if !next.dropped {
+                    for line in &echo {
+                        self.push(LineKind::Input, line);
+                    }
+                }
             }
         }
         changed
@@ -659,6 +700,9 @@ impl Console {
         if let (Some(session), Some(last)) = (&self.session, self.running.back()) {
             // The running statement, and those queued behind it before they begin.
             session.interrupt(last.id);
+            for queued in self.running.iter_mut().skip(1) {
+                queued.dropped = true;
+            }
         } else if !self.block.is_empty() || !self.input.is_empty() {
             self.block.clear();
             self.input.clear();
@@ -738,6 +782,7 @@ impl Console {
     /// next statement starts a new session once they have. A block half typed is dropped.
     pub fn restart(&mut self, why: &str) {
         self.block.clear();
+        self.queued_echo.clear();
         if let Some(old) = self.session.take() {
             if let Some(last) = self.running.back() {
                 old.interrupt(last.id);

@@ -2093,3 +2093,64 @@ fn a_client_waiting_in_the_accept_queue_says_so_until_accepted() {
     // the pointer; the list starts as wide as a connection's row needs.
     assert_eq!(page(&h), page_x, "the page moved");
 }
+
+/// A line typed while a call blocks waits its turn: it is said to be queued, and goes into
+/// the transcript only when it runs, after what the blocked statement printed (it showed
+/// at once, and read as if the print had printed the recvfrom's tuple).
+#[test]
+fn a_line_typed_while_a_call_blocks_is_shown_when_it_runs() {
+    let mut h = harness();
+    open_console(&mut h);
+    run(&mut h, "import socket");
+    run(
+        &mut h,
+        "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+    );
+    run(&mut h, "u.bind(('127.0.0.1', 0))");
+    let port = h
+        .state()
+        .state
+        .sockets
+        .values()
+        .find(|s| s.info.name == "u")
+        .and_then(|s| s.snapshot.as_ref())
+        .and_then(|x| x.local.as_ref())
+        .and_then(|l| l.port())
+        .expect("u bound");
+    enter(&mut h, "u.recvfrom(1024)");
+    step_until_drawn(&mut h, "u waits", |h| {
+        h.query_by_label_contains("u.recvfrom() waiting").is_some()
+    });
+    enter(&mut h, "print('still here?')");
+    step_until_drawn(&mut h, "the line said to be queued", |h| {
+        h.query_by_label_contains("queued, runs after it: >>> print('still here?')")
+            .is_some()
+    });
+    let shown = |h: &H, text: &str| {
+        h.state().state.consoles[0]
+            .lines
+            .iter()
+            .position(|l| l.text == text)
+    };
+    assert_eq!(shown(&h, ">>> print('still here?')"), None);
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.send_to(b"hello", ("127.0.0.1", port)).unwrap();
+    step_until(&mut h, "both ran", |a| !a.state.consoles[0].busy());
+    let tuple = format!(
+        "(b'hello', ('127.0.0.1', {}))",
+        peer.local_addr().unwrap().port()
+    );
+    let (got, echo, printed) = (
+        shown(&h, &tuple),
+        shown(&h, ">>> print('still here?')"),
+        shown(&h, "still here?"),
+    );
+    assert!(
+        got.is_some() && got < echo && echo < printed,
+        "{:#?}",
+        h.state().state.consoles[0].lines
+    );
+    step_until_drawn(&mut h, "nothing queued", |h| {
+        h.query_by_label_contains("queued, runs after it").is_none()
+    });
+}

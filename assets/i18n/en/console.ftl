@@ -83,3 +83,5 @@ console-answered = → socklab: { $n } is { $errno }. { $why } { $hint }
 explain-peer-closed = recv() returning b'' (empty bytes) means the peer has closed its side: it sent a FIN, and every recv() from now on returns b'' at once.
 explain-peer-closed-hint = A loop reading the data must stop there: if not data: break; then close() the connection.
 console-run-busy = Something still runs in this console: stop it first with Interrupt (Ctrl+C), then run the file. Its sockets stay open until the file runs again.
+console-queued = queued, runs after it: { $line }
+console-queued-more = … and { $n } more lines queued

@@ -80,3 +80,5 @@ console-answered = → socklab：{ $n } 就是 { $errno }。{ $why }{ $hint }
 explain-peer-closed = recv() 返回 b''（空字节串）表示对端已经关闭了它那一端：它发来了 FIN，之后每次 recv() 都会立刻返回 b''。
 explain-peer-closed-hint = 读取数据的循环要在这时停下：if not data: break；然后 close() 这个连接。
 console-run-busy = 这个控制台里还有代码在运行：先用“中断 (Ctrl+C)”停下它，再运行文件。它的套接字会一直打开，直到再次运行文件。
+console-queued = 排队，等它结束后运行：{ $line }
+console-queued-more = ……还有 { $n } 行在排队

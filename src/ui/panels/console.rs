@@ -475,6 +475,8 @@ fn transcript(ui: &mut egui::Ui, console: &mut Console) {
 
 /// Waiting calls said one per line, at most; more are counted on one line.
 const MAX_WAIT_LINES: usize = 2;
+/// Queued lines said one per line, at most; more are counted.
+const MAX_QUEUED_LINES: usize = 3;
 
 /// While a statement runs: what it is, and each socket call of its session waiting now
 /// (the other console's are the other's), a line each (drawn from the bottom up, in the
@@ -485,6 +487,24 @@ fn running(ui: &mut egui::Ui, state: &UiState, which: usize) {
     };
     let now = Instant::now();
     let console = &state.consoles[which];
+    // Lines typed meanwhile wait their turn: said here, nearest the line typed into, and
+    // shown in the transcript only as their statement begins.
+    let queued: Vec<&str> = console.queued().collect();
+    let shown = queued.len().min(MAX_QUEUED_LINES);
+    // (Bottom up: the count of the rest first, below the first few.)
+    if queued.len() > shown {
+        ui.label(RichText::new(t!("console-queued-more", n = queued.len() - shown)).weak());
+    }
+    for line in queued[..shown].iter().rev() {
+        ui.add(
+            egui::Label::new(
+                RichText::new(t!("console-queued", line = *line))
+                    .monospace()
+                    .weak(),
+            )
+            .truncate(),
+        );
+    }
     // A server's threads may each wait (a recv per client): the first few are said, the
     // rest counted, so the lines never outgrow the console's room for them.
     let waits: Vec<_> = state
