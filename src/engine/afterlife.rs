@@ -18,6 +18,8 @@ use super::Shared;
 
 /// How often the table is read while a connection is followed.
 const LOOK_EVERY: Duration = Duration::from_millis(250);
+/// How soon after a look a connection that just closed makes the next one.
+const SOON: Duration = Duration::from_millis(20);
 /// Connections followed at once; one more is said to be beyond it.
 const MAX_FOLLOWED: usize = 4096;
 /// How long one connection is followed at most: TIME_WAIT lasts 60 s on Linux, and a peer
@@ -35,6 +37,9 @@ pub(crate) struct Watch {
     /// SO_REUSEADDR on its socket as it closed: what its TIME_WAIT keeps (Linux lets a
     /// bind over it only when both have it).
     pub reuse: bool,
+    /// The kernel's state just before close(): what the first reading after it is read
+    /// against (None: unread).
+    pub before: Option<TcpState>,
 }
 
 /// A connection handed to the thread, with the state read as it closed (None: unread).
@@ -58,34 +63,48 @@ pub(crate) struct Afterlife {
 }
 
 impl Afterlife {
-    /// Follows a connection that just closed (the thread starts with the first one). Its
-    /// first state is read here, at once: the thread looks only every LOOK_EVERY, and a
-    /// state read that late would be placed after what the peer did on hearing the close.
-    /// `gone` is when the descriptor began to close: FIN_WAIT1, LAST_ACK, or the kernel
-    /// forgetting the connection (an RST) are what close() itself does, so they are placed
-    /// there, before the peer could have heard of it; later states at their reading.
+    /// Follows a connection that just closed (the thread starts with the first one). What
+    /// close() itself made of it is read here, at once, and placed at `gone`, when the
+    /// descriptor began to close: FIN_WAIT1, LAST_ACK, or the kernel forgetting a
+    /// connection that was ESTABLISHED (only a reset ends one at once: unread bytes,
+    /// SO_LINGER 0). Read by the thread, up to LOOK_EVERY later, it was placed after what
+    /// the peer did on hearing of the close. Found forgotten right after a close from
+    /// CLOSE_WAIT, it went through LAST_ACK (close() sent its FIN) and the peer's ACK ended
+    /// it: LAST_ACK is told here, the rest by the thread. Anything past what close() did
+    /// (FIN_WAIT2, TIME_WAIT, forgotten after LAST_ACK) is the peer's doing, and the thread
+    /// reads it at once, with the other connections it follows, so that states one look
+    /// finds are told in the kernel's order of the table, not one here and one a look later.
     pub(crate) fn follow(&self, shared: &Arc<Shared>, watch: Watch, gone: Instant) {
-        let read = Instant::now();
         let mut last = None;
         if let Some(found) = tcp_lookup(watch.local, watch.peer) {
             let state = found.as_ref().map(|e| e.state);
-            let by_close = matches!(state, None | Some(TcpState::FinWait1 | TcpState::LastAck));
-            let time_left = found
-                .as_ref()
-                .filter(|e| e.state == TcpState::TimeWait)
-                .map(|e| Duration::from_millis(u64::from(e.expires_ms)));
+            let said = match state {
+                None if watch.before == Some(TcpState::Established) => None,
+                None if watch.before == Some(TcpState::CloseWait) => Some(TcpState::LastAck),
+                Some(s @ (TcpState::FinWait1 | TcpState::LastAck)) => Some(s),
+                _ => {
+                    // Past close()'s own doing, or not known to be: the thread says it.
+                    self.hand_over(shared, watch, None);
+                    return;
+                }
+            };
             shared.emit(Event::Afterlife {
                 id: watch.id,
-                state,
-                time_left,
-                at: if by_close { gone } else { read },
+                state: said,
+                time_left: None,
+                at: gone,
             });
-            if state.is_none() {
-                // Gone already (reset): nothing to follow, nothing kept for a bind over it.
+            if said.is_none() {
+                // Reset: gone already, nothing to follow, nothing kept for a bind over it.
                 return;
             }
-            last = state;
+            last = said;
         }
+        self.hand_over(shared, watch, last);
+    }
+
+    /// The thread follows `watch` from `last` (the state told so far; None: none).
+    fn hand_over(&self, shared: &Arc<Shared>, watch: Watch, last: Option<TcpState>) {
         let shared = Arc::downgrade(shared);
         {
             let mut kept = super::lock(&self.reuse);
@@ -150,9 +169,14 @@ fn note(shared: &Weak<Shared>, id: SocketId, note: Note) {
 
 fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
     let mut followed: Vec<Followed> = Vec::new();
-    // One look per LOOK_EVERY at most, however many connections close meanwhile; the
-    // first after a quiet spell at once (a closing connection's first states are brief).
+    // A look every LOOK_EVERY while anything is followed, and one at once (SOON after the
+    // last at most, however many connections close meanwhile) for a connection that just
+    // closed: a closing connection's first states are brief.
     let mut next_look = Instant::now();
+    // When the last look ended (long ago: none yet).
+    let mut looked = Instant::now()
+        .checked_sub(SOON)
+        .unwrap_or_else(Instant::now);
     loop {
         let next = if followed.is_empty() {
             rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
@@ -161,9 +185,10 @@ fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
         };
         match next {
             Ok((w, last)) => {
-                if followed.is_empty() {
-                    next_look = next_look.max(Instant::now());
-                }
+                // A connection that just closed is read at once (its close may have moved
+                // its peer too, which is followed here as well), a look per SOON at most
+                // however many close.
+                next_look = next_look.min(looked + SOON);
                 take(&mut followed, w, last, &shared);
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -176,7 +201,8 @@ fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
             if look(&mut followed, &shared).is_none() {
                 return;
             }
-            next_look = Instant::now() + LOOK_EVERY;
+            looked = Instant::now();
+            next_look = looked + LOOK_EVERY;
         }
     }
 }

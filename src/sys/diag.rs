@@ -9,13 +9,19 @@ pub(crate) fn sock_diag_socket() -> io::Result<OwnedFd> {
     let proto = rustix::net::Protocol::from_raw(
         std::num::NonZeroU32::new(NETLINK_SOCK_DIAG).ok_or(io::ErrorKind::InvalidInput)?,
     );
-    rustix::net::socket_with(
+    let fd = rustix::net::socket_with(
         AddressFamily::NETLINK,
         SocketType::DGRAM,
         SocketFlags::CLOEXEC,
         Some(proto),
-    )
-    .map_err(Into::into)
+    )?;
+    // The kernel answers at once; a lost answer must not hold a closing worker forever.
+    rustix::net::sockopt::set_socket_timeout(
+        &fd,
+        rustix::net::sockopt::Timeout::Recv,
+        Some(std::time::Duration::from_secs(1)),
+    )?;
+    Ok(fd)
 }
 
 /// send(2) of a whole request; false when it did not all go.

@@ -456,6 +456,15 @@ fn talks_to_now(state: &UiState, id: SocketId) -> Vec<SocketId> {
         .collect()
 }
 
+/// A call that blocked, where it began: "recvfrom() blocks: waited 11.9 s".
+fn waited_words(op: &str, waited: std::time::Duration) -> String {
+    t!(
+        "diagram-waited",
+        op = op,
+        secs = format!("{:.1}", waited.as_secs_f64())
+    )
+}
+
 /// The diagram of these lanes from the story: rows in the order things happened.
 pub fn build(state: &UiState, story: &Story, lanes: &[SocketId]) -> Diagram {
     let mut d = Diagram::default();
@@ -731,6 +740,7 @@ fn add_rows<'a>(
                 None,
             ),
             What::Made { parent: None } => (Words::Text("socket()".to_string()), false, None),
+            What::Waited { op, waited } => (Words::Text(waited_words(op, *waited)), false, None),
             What::Call {
                 op,
                 result,
@@ -1353,6 +1363,7 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
                 begin(&mut track.socket, StretchState::Socket(st));
             }
             What::State { to, .. } => begin(&mut track.socket, StretchState::Socket(*to)),
+            What::Waited { op, waited } => track.calls.push((k, waited_words(op, *waited))),
             What::Kernel { state } => begin(&mut track.kernel, StretchState::Kernel(*state)),
             What::Call {
                 op, failed: false, ..

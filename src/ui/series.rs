@@ -15,9 +15,11 @@ pub const MAX_SAMPLES: usize = 3600;
 /// behind a frame or a flood of events.
 const QUIET: Duration = Duration::from_secs(3);
 /// The longest a worker goes between readings of its socket (a quiet one's, once a
-/// second): two readings further apart mean the ones between saw nothing change, so what
-/// the later one counts moved in the last read period before it, not across the gap.
-const LONGEST_READ: Duration = Duration::from_secs(1);
+/// second, EngineConfig::ticks), with room for a reading the window took late (a sample's
+/// time is when the window applied it): two readings further apart mean the ones between
+/// saw nothing change, so what the later one counts moved within this before it, not
+/// across the whole gap.
+const LONGEST_READ: Duration = Duration::from_millis(1500);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
@@ -241,13 +243,21 @@ mod tests {
     }
 
     /// Readings far apart (a quiet socket's): the worker read it meanwhile and nothing had
-    /// moved, so the bytes the later one counts moved in the second before it.
+    /// moved, so the bytes the later one counts moved in the read period before it.
     #[test]
     fn bytes_after_a_quiet_spell_moved_in_the_last_read_period() {
         let t0 = Instant::now();
         let s = series(vec![at(t0, 0, 0), at(t0, 16_500, 5)]);
         let (_, out) = s.rates(None);
-        assert_eq!(out, [[0.0, 0.0], [15.5, 0.0], [15.5, 5.0], [16.5, 5.0]]);
+        assert_eq!(
+            out,
+            [
+                [0.0, 0.0],
+                [15.0, 0.0],
+                [15.0, 5.0 / 1.5],
+                [16.5, 5.0 / 1.5]
+            ]
+        );
     }
 
     /// With no reading since, nothing has moved: the rate ends at zero, now.
@@ -339,7 +349,7 @@ pub fn axis_text(v: f64, step: f64) -> String {
 pub fn hover_text(unit: Unit, line: &str, x: f64, y: f64) -> String {
     let value = match unit {
         // A few bytes in a second: 2.5 B/s, not a rounded 2 (nor 0 for a line above it).
-        Unit::BytesPerSec if y > 0.0 && y < 100.0 && y.fract().abs() > 1e-9 => {
+        Unit::BytesPerSec if y > 0.0 && y < 99.95 && y.fract().abs() > 1e-9 => {
             format!("{y:.1} B/s")
         }
         Unit::BytesPerSec => format!("{}/s", super::traffic::human_bytes(y)),

@@ -4,13 +4,15 @@
 //! kept apart from drawing so tests read it without a window. Bounded: the oldest beats go.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::engine::inspect::TcpState;
 use crate::engine::{Direction, Endpoint, SockState, SocketId};
 
 /// Beats kept (the oldest go first).
 pub const MAX_BEATS: usize = 20_000;
+/// A call blocked at least this long has a row where it began.
+const SHOWN_WAIT: Duration = Duration::from_millis(200);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum What {
@@ -67,6 +69,9 @@ pub enum What {
         /// in time (a listener's full accept queue drops a client's SYNs).
         again: bool,
     },
+    /// A call that blocked (a recv waiting for data, an accept for a client) for `waited`,
+    /// placed where it began: the row where it returned alone hid the wait.
+    Waited { op: &'static str, waited: Duration },
     /// The kernel's TCP state, when it differs from the one reported before (after close
     /// too: FIN_WAIT2, TIME_WAIT); None: the kernel forgot the connection.
     Kernel { state: Option<TcpState> },
@@ -255,6 +260,14 @@ impl Story {
         }
     }
 
+    /// A call that blocked for `waited` since `began`, told as it ends when that was long
+    /// enough for a person to see (a reply a moment away is not a wait worth a row).
+    pub fn waited(&mut self, id: SocketId, op: &'static str, waited: Duration, began: Instant) {
+        if shown(op) && waited >= SHOWN_WAIT {
+            self.push_at(id, What::Waited { op, waited }, began);
+        }
+    }
+
     /// A receive call that got nothing (b'', or 0 for the _into calls).
     pub fn got_nothing(&mut self, id: SocketId, op: &'static str, empty: Empty) {
         if !shown(op) {
@@ -403,10 +416,19 @@ impl Story {
     /// are the connection's: its lane has them, queued in the kernel before accept().
     pub fn claim_segments(&mut self, listener: SocketId, conn: SocketId, peer: &Endpoint) {
         use crate::engine::capture::{ACK, SYN};
+        // Nothing captured, nothing to move (and no SYN to stop at: 20,000 beats an accept).
+        if !self.captured {
+            return;
+        }
+        let since = self.capturing_since;
         let from_peer =
             |a: &std::net::SocketAddr| crate::ui::diagram::meets(peer, &Endpoint::from(*a));
         let mut moved = false;
         for b in self.beats.iter_mut().rev() {
+            // Before the capture began its SYN cannot be among them.
+            if since.is_some_and(|s| b.at < s) {
+                break;
+            }
             let What::Segment {
                 to,
                 src,

@@ -1858,6 +1858,55 @@ fn a_close_s_own_state_is_placed_at_the_close() {
         );
         d.close(conn);
     }
+    // The passive close: from CLOSE_WAIT, close() sends the FIN and the connection is in
+    // LAST_ACK until the peer's ACK, which on loopback may come before anyone looks. Either
+    // way LAST_ACK is told first, at the close; being forgotten (the ACK's doing) is not
+    // placed there.
+    for round in 0..3 {
+        let (c, conn, _l) = d.tcp_pair(Family::Inet);
+        let (local, peer) = (std_addr(&d.local(conn)), std_addr(&d.peer(conn)));
+        d.close(c);
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while socklab::engine::inspect::tcp_lookup(local, peer)
+            .flatten()
+            .map(|e| e.state)
+            != Some(TcpState::CloseWait)
+        {
+            assert!(
+                std::time::Instant::now() < until,
+                "conn never in CLOSE_WAIT"
+            );
+            std::thread::yield_now();
+        }
+        let req = d.start(conn, Op::Close);
+        let closed = d.wait_for(
+            "close",
+            |e| matches!(e, Event::Done { req: r, .. } if *r == req),
+        );
+        let Event::Done { at: closed, .. } = closed else {
+            unreachable!()
+        };
+        let first = d.wait_for(
+            "the passive close's first state",
+            |e| matches!(e, Event::Afterlife { id, .. } if *id == conn),
+        );
+        let Event::Afterlife { state, at, .. } = first else {
+            unreachable!()
+        };
+        assert_eq!(state, Some(TcpState::LastAck), "round {round}");
+        assert!(at <= closed, "round {round}: LAST_ACK placed after close()");
+        let gone = d.wait_for(
+            "the passive close forgotten",
+            |e| matches!(e, Event::Afterlife { id, state: None, .. } if *id == conn),
+        );
+        let Event::Afterlife { at: forgotten, .. } = gone else {
+            unreachable!()
+        };
+        assert!(
+            forgotten > at,
+            "round {round}: forgotten placed with LAST_ACK"
+        );
+    }
 }
 
 /// An IP endpoint as a std address.

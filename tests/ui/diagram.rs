@@ -2174,3 +2174,60 @@ fn a_listeners_queued_clients_are_in_its_diagram_and_named_in_its_queue() {
             .all(|x| n.contains(&x.to_string()))
     });
 }
+
+/// A call that blocked has a row where it began, saying how long it waited: the row where
+/// it returned alone hid the wait a learner is shown (recvfrom blocks until a datagram
+/// comes), once it was over. Both ends: data that came, and a timeout.
+#[test]
+fn a_blocked_call_is_drawn_where_it_began_with_its_wait() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket, threading",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "u.bind(('127.0.0.1', 0))",
+            "p = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            // The datagram comes 0.4 s after the recvfrom began to wait.
+            "threading.Timer(0.4, p.sendto, (b'hi', u.getsockname())).start(); data = u.recvfrom(1024)",
+            "u.settimeout(0.3)",
+            "try:\n    u.recvfrom(1024)\nexcept TimeoutError as e:\n    print('timed out')\n",
+        ],
+    );
+    let a = h.state();
+    let u = id_of(a, "u");
+    let lanes = diagram::lanes(&a.state, Some(u));
+    let d = diagram::build(&a.state, &a.state.story, &lanes);
+    let texts: Vec<String> = d
+        .rows
+        .iter()
+        .filter(|r| r.lane == lanes.iter().position(|l| *l == u).unwrap())
+        .map(|r| r.text.text().into_owned())
+        .collect();
+    let at = |pred: &dyn Fn(&str) -> bool| texts.iter().position(|t| pred(t));
+    let waited = |t: &str| {
+        t.strip_prefix("recvfrom() blocks: waited ")
+            .and_then(|s| s.strip_suffix(" s"))
+            .and_then(|s| s.parse::<f64>().ok())
+    };
+    let first_wait = at(&|t| waited(t).is_some()).expect("the first wait's row");
+    let got = at(&|t| t.starts_with("recvfrom → 2 B")).expect("the datagram's row");
+    let second_wait = at(&|t| waited(t).is_some() && texts[first_wait] != t)
+        .or_else(|| {
+            texts
+                .iter()
+                .rposition(|t| waited(t).is_some())
+                .filter(|i| *i != first_wait)
+        })
+        .expect("the second wait's row");
+    let raised = at(&|t| t.contains("TimeoutError")).expect("the timeout's row");
+    assert!(
+        first_wait < got && got < second_wait && second_wait < raised,
+        "{texts:#?}"
+    );
+    // What it says is the call's own wait: at least what made it end.
+    assert!(waited(&texts[first_wait]).unwrap() >= 0.4, "{texts:#?}");
+    assert!(waited(&texts[second_wait]).unwrap() >= 0.3, "{texts:#?}");
+}

@@ -108,3 +108,4 @@ diagram-lanes-of = Lanes: { $name } and the sockets it talks to.{ $n ->
 }
 diagram-lanes-cut = Not drawn, { $max } lanes at most: { $names } (the segments of their connections are on this side's lane alone, without arrows).
 diagram-lanes-cut-more = { $n } more
+diagram-waited = { $op }() blocks: waited { $secs } s

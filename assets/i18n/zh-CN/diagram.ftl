@@ -99,3 +99,4 @@ diagram-lanes-of = 泳道：{ $name } 以及与它通信的套接字。{ $n ->
 }
 diagram-lanes-cut = 最多画 { $max } 条泳道，没画出：{ $names }（它们那些连接的报文段只画在本端泳道上，没有箭头）。
 diagram-lanes-cut-more = 另外 { $n } 个
+diagram-waited = { $op }() 阻塞：等了 { $secs } s

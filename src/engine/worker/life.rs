@@ -426,6 +426,7 @@ impl Worker {
             local: self.sock.local_addr().ok()?.as_socket()?,
             peer: self.sock.peer_addr().ok()?.as_socket()?,
             reuse: reuse.is_ok_and(|v| v != 0),
+            before: self.tcp_info().map(|t| t.state),
         })
     }
 }

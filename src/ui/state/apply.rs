@@ -168,6 +168,10 @@ impl UiState {
                 }
                 let nothing_asked = self.nothing_asked.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
+                    if s.waiting.iter().any(|w| w.req == req) {
+                        let began = at.checked_sub(elapsed).unwrap_or(at);
+                        self.story.waited(id, op, elapsed, began);
+                    }
                     s.waiting.retain(|w| w.req != req);
                     if op == "bind" {
                         s.bound = true;
@@ -256,6 +260,10 @@ impl UiState {
                     self.nothing_asked.remove(&r);
                 }
                 if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
+                    if s.waiting.iter().any(|w| Some(w.req) == req) {
+                        let began = at.checked_sub(elapsed).unwrap_or(at);
+                        self.story.waited(s.info.id, error.op, elapsed, began);
+                    }
                     s.waiting.retain(|w| Some(w.req) != req);
                     if let ("bind", Some(tried)) = (error.op, error.addr.as_deref()) {
                         s.form.tried_bind(s.info.family, tried);
@@ -419,6 +427,12 @@ impl UiState {
                     if moved {
                         self.layout_version += 1;
                         self.ends_version += 1;
+                        // An accepted connection's first address: segments placed on its
+                        // listener between accept() and now (no address to know it by
+                        // yet) are its own too.
+                        if let (Some(listener), Some(peer)) = (s.info.parent, &snapshot.peer) {
+                            self.story.claim_segments(listener, id, peer);
+                        }
                     }
                     // A listener's queued clients are lanes of its diagram.
                     let queue_moved = s

@@ -28,7 +28,8 @@ impl WaitingCall {
         (room, left)
     }
 
-    /// For the sockets list: "recv blocked" or "recv blocked, 2.4 s left" (the time left, not the time it has waited).
+    /// For the sockets list: "recv blocked" or "recv blocked, 2.4 s left" (the time
+    /// left, not the time it waited).
     pub fn short(&self, now: std::time::Instant) -> String {
         let op = self.op;
         match self.parts(now) {
