@@ -40,6 +40,8 @@ pub(crate) struct Watch {
     /// The kernel's state just before close(): what the first reading after it is read
     /// against (None: unread).
     pub before: Option<TcpState>,
+    /// Its close() resets the connection (unread bytes, or SO_LINGER 0).
+    pub resets: bool,
 }
 
 /// A connection handed to the thread, with the state read as it closed (None: unread).
@@ -64,43 +66,46 @@ pub(crate) struct Afterlife {
 
 impl Afterlife {
     /// Follows a connection that just closed (the thread starts with the first one). What
-    /// close() itself made of it is read here, at once, and placed at `gone`, when the
-    /// descriptor began to close: FIN_WAIT1, LAST_ACK, or the kernel forgetting a
-    /// connection that was ESTABLISHED (only a reset ends one at once: unread bytes,
-    /// SO_LINGER 0). Read by the thread, up to LOOK_EVERY later, it was placed after what
-    /// the peer did on hearing of the close. Found forgotten right after a close from
-    /// CLOSE_WAIT, it went through LAST_ACK (close() sent its FIN) and the peer's ACK ended
-    /// it: LAST_ACK is told here, the rest by the thread. Anything past what close() did
-    /// (FIN_WAIT2, TIME_WAIT, forgotten after LAST_ACK) is the peer's doing, and the thread
-    /// reads it at once, with the other connections it follows, so that states one look
-    /// finds are told in the kernel's order of the table, not one here and one a look later.
+    /// close() itself made of it is told here, at `gone`, when the descriptor began to
+    /// close: a reset (unread bytes or SO_LINGER 0: the kernel forgets it at once), else
+    /// FIN_WAIT1 from ESTABLISHED and LAST_ACK from CLOSE_WAIT, the states close() moves a
+    /// connection to as it sends its FIN. Read by the thread, up to LOOK_EVERY later, they
+    /// were placed after what the peer did on hearing of the close. What came after them
+    /// (FIN_WAIT2 once the peer's ACK came, which on loopback is often within close()
+    /// itself; forgotten after LAST_ACK) is the peer's doing: the thread reads it at once,
+    /// with the other connections it follows, so that one look's states share one time, in
+    /// the order their connections closed.
     pub(crate) fn follow(&self, shared: &Arc<Shared>, watch: Watch, gone: Instant) {
-        let mut last = None;
-        if let Some(found) = tcp_lookup(watch.local, watch.peer) {
-            let state = found.as_ref().map(|e| e.state);
-            let said = match state {
-                None if watch.before == Some(TcpState::Established) => None,
-                None if watch.before == Some(TcpState::CloseWait) => Some(TcpState::LastAck),
-                Some(s @ (TcpState::FinWait1 | TcpState::LastAck)) => Some(s),
-                _ => {
-                    // Past close()'s own doing, or not known to be: the thread says it.
-                    self.hand_over(shared, watch, None);
-                    return;
-                }
-            };
-            shared.emit(Event::Afterlife {
-                id: watch.id,
-                state: said,
-                time_left: None,
-                at: gone,
-            });
-            if said.is_none() {
-                // Reset: gone already, nothing to follow, nothing kept for a bind over it.
+        use TcpState::{CloseWait, Established, FinWait1, LastAck};
+        let Some(found) = tcp_lookup(watch.local, watch.peer) else {
+            // The kernel would not say: the thread asks.
+            self.hand_over(shared, watch, None);
+            return;
+        };
+        let state = found.as_ref().map(|e| e.state);
+        let reset = state.is_none() && (watch.resets || watch.before == Some(Established));
+        let said = match (state, watch.before) {
+            _ if reset => None,
+            (Some(s @ (FinWait1 | LastAck)), _) => Some(s),
+            (_, Some(Established)) => Some(FinWait1),
+            (_, Some(CloseWait)) => Some(LastAck),
+            _ => {
+                // Not known to be close()'s own doing: the thread says it.
+                self.hand_over(shared, watch, None);
                 return;
             }
-            last = said;
+        };
+        shared.emit(Event::Afterlife {
+            id: watch.id,
+            state: said,
+            time_left: None,
+            at: gone,
+        });
+        if reset {
+            // Gone already: nothing to follow, nothing kept for a bind over it.
+            return;
         }
-        self.hand_over(shared, watch, last);
+        self.hand_over(shared, watch, said);
     }
 
     /// The thread follows `watch` from `last` (the state told so far; None: none).
@@ -169,14 +174,17 @@ fn note(shared: &Weak<Shared>, id: SocketId, note: Note) {
 
 fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
     let mut followed: Vec<Followed> = Vec::new();
-    // A look every LOOK_EVERY while anything is followed, and one at once (SOON after the
-    // last at most, however many connections close meanwhile) for a connection that just
-    // closed: a closing connection's first states are brief.
+    // A look every LOOK_EVERY while anything is followed, and one at once for a connection
+    // that just closed (however many close meanwhile, paced as below): a closing
+    // connection's first states are brief.
     let mut next_look = Instant::now();
-    // When the last look ended (long ago: none yet).
+    // When the last look ended (long ago: none yet), and how long it took: looks for
+    // closing connections come no closer than SOON, nor than four times that (a table of
+    // thousands read in parts keeps the thread busy a fifth of the time at most).
     let mut looked = Instant::now()
         .checked_sub(SOON)
         .unwrap_or_else(Instant::now);
+    let mut took = Duration::ZERO;
     loop {
         let next = if followed.is_empty() {
             rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
@@ -188,7 +196,7 @@ fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
                 // A connection that just closed is read at once (its close may have moved
                 // its peer too, which is followed here as well), a look per SOON at most
                 // however many close.
-                next_look = next_look.min(looked + SOON);
+                next_look = next_look.min(looked + SOON.max(took * 4));
                 take(&mut followed, w, last, &shared);
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -198,10 +206,12 @@ fn run(shared: Weak<Shared>, rx: Receiver<Handed>) {
             take(&mut followed, w, last, &shared);
         }
         if Instant::now() >= next_look {
+            let began = Instant::now();
             if look(&mut followed, &shared).is_none() {
                 return;
             }
             looked = Instant::now();
+            took = looked.saturating_duration_since(began);
             next_look = looked + LOOK_EVERY;
         }
     }

@@ -1864,20 +1864,9 @@ fn a_close_s_own_state_is_placed_at_the_close() {
     // placed there.
     for round in 0..3 {
         let (c, conn, _l) = d.tcp_pair(Family::Inet);
-        let (local, peer) = (std_addr(&d.local(conn)), std_addr(&d.peer(conn)));
         d.close(c);
-        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while socklab::engine::inspect::tcp_lookup(local, peer)
-            .flatten()
-            .map(|e| e.state)
-            != Some(TcpState::CloseWait)
-        {
-            assert!(
-                std::time::Instant::now() < until,
-                "conn never in CLOSE_WAIT"
-            );
-            std::thread::yield_now();
-        }
+        // b'': the FIN came, conn is in CLOSE_WAIT (and has nothing unread).
+        assert_eq!(d.recv(conn, 16), b"");
         let req = d.start(conn, Op::Close);
         let closed = d.wait_for(
             "close",
@@ -1907,6 +1896,36 @@ fn a_close_s_own_state_is_placed_at_the_close() {
             "round {round}: forgotten placed with LAST_ACK"
         );
     }
+    // A close with bytes unread resets the connection, from CLOSE_WAIT too: forgotten at
+    // once, at the close, with no LAST_ACK before it.
+    let (c, conn, _l) = d.tcp_pair(Family::Inet);
+    d.sendall(c, b"unread");
+    d.close(c);
+    let req = d.start(
+        conn,
+        Op::Recv {
+            bufsize: 2,
+            flags: libc::MSG_PEEK,
+        },
+    );
+    assert_eq!(bytes_of(d.wait_req(req).unwrap()), b"un");
+    let req = d.start(conn, Op::Close);
+    let closed = d.wait_for(
+        "close",
+        |e| matches!(e, Event::Done { req: r, .. } if *r == req),
+    );
+    let Event::Done { at: closed, .. } = closed else {
+        unreachable!()
+    };
+    let first = d.wait_for(
+        "the reset's first state",
+        |e| matches!(e, Event::Afterlife { id, .. } if *id == conn),
+    );
+    let Event::Afterlife { state, at, .. } = first else {
+        unreachable!()
+    };
+    assert_eq!(state, None, "a reset is forgotten at once");
+    assert!(at <= closed, "the reset placed after close()");
 }
 
 /// An IP endpoint as a std address.

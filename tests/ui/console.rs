@@ -2107,16 +2107,19 @@ fn a_line_typed_while_a_call_blocks_is_shown_when_it_runs() {
         "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
     );
     run(&mut h, "u.bind(('127.0.0.1', 0))");
-    let port = h
-        .state()
-        .state
-        .sockets
-        .values()
-        .find(|s| s.info.name == "u")
-        .and_then(|s| s.snapshot.as_ref())
-        .and_then(|x| x.local.as_ref())
-        .and_then(|l| l.port())
-        .expect("u bound");
+    // Its port as the kernel picked it (the snapshot after the bind may come a frame later).
+    let port_of = |a: &socklab::ui::SocklabApp| {
+        a.state
+            .sockets
+            .values()
+            .find(|s| s.info.name == "u")
+            .and_then(|s| s.snapshot.as_ref())
+            .and_then(|x| x.local.as_ref())
+            .and_then(|l| l.port())
+            .filter(|p| *p != 0)
+    };
+    step_until(&mut h, "u's port", |a| port_of(a).is_some());
+    let port = port_of(h.state()).unwrap();
     enter(&mut h, "u.recvfrom(1024)");
     step_until_drawn(&mut h, "u waits", |h| {
         h.query_by_label_contains("u.recvfrom() waiting").is_some()

@@ -427,6 +427,9 @@ impl Worker {
             peer: self.sock.peer_addr().ok()?.as_socket()?,
             reuse: reuse.is_ok_and(|v| v != 0),
             before: self.tcp_info().map(|t| t.state),
+            // What makes Linux's close() reset rather than end the connection.
+            resets: crate::sys::recv_queue(self.sock.as_fd()).is_some_and(|n| n > 0)
+                || self.sock.linger().ok().flatten() == Some(std::time::Duration::ZERO),
         })
     }
 }
