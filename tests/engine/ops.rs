@@ -1833,21 +1833,7 @@ fn a_close_s_own_state_is_placed_at_the_close() {
             full,
             "round {round}: 50 MB went and the buffers never filled"
         );
-        let req = d.start(c, Op::Close);
-        let closed = d.wait_for(
-            "close",
-            |e| matches!(e, Event::Done { req: r, .. } if *r == req),
-        );
-        let Event::Done { at: closed, .. } = closed else {
-            unreachable!()
-        };
-        let first = d.wait_for(
-            "the closed connection's first state",
-            |e| matches!(e, Event::Afterlife { id, .. } if *id == c),
-        );
-        let Event::Afterlife { state, at, .. } = first else {
-            unreachable!()
-        };
+        let (state, at, closed) = close_and_first_state(&mut d, c);
         assert_eq!(state, Some(TcpState::FinWait1), "round {round}");
         // The state close() itself made is placed at the close, not at a look after it
         // (where it would follow whatever the peer did on hearing of the close).
@@ -1867,21 +1853,7 @@ fn a_close_s_own_state_is_placed_at_the_close() {
         d.close(c);
         // b'': the FIN came, conn is in CLOSE_WAIT (and has nothing unread).
         assert_eq!(d.recv(conn, 16), b"");
-        let req = d.start(conn, Op::Close);
-        let closed = d.wait_for(
-            "close",
-            |e| matches!(e, Event::Done { req: r, .. } if *r == req),
-        );
-        let Event::Done { at: closed, .. } = closed else {
-            unreachable!()
-        };
-        let first = d.wait_for(
-            "the passive close's first state",
-            |e| matches!(e, Event::Afterlife { id, .. } if *id == conn),
-        );
-        let Event::Afterlife { state, at, .. } = first else {
-            unreachable!()
-        };
+        let (state, at, closed) = close_and_first_state(&mut d, conn);
         assert_eq!(state, Some(TcpState::LastAck), "round {round}");
         assert!(at <= closed, "round {round}: LAST_ACK placed after close()");
         let gone = d.wait_for(
@@ -1909,23 +1881,35 @@ fn a_close_s_own_state_is_placed_at_the_close() {
         },
     );
     assert_eq!(bytes_of(d.wait_req(req).unwrap()), b"un");
-    let req = d.start(conn, Op::Close);
-    let closed = d.wait_for(
-        "close",
-        |e| matches!(e, Event::Done { req: r, .. } if *r == req),
-    );
-    let Event::Done { at: closed, .. } = closed else {
-        unreachable!()
-    };
-    let first = d.wait_for(
-        "the reset's first state",
-        |e| matches!(e, Event::Afterlife { id, .. } if *id == conn),
-    );
-    let Event::Afterlife { state, at, .. } = first else {
-        unreachable!()
-    };
+    let (state, at, closed) = close_and_first_state(&mut d, conn);
     assert_eq!(state, None, "a reset is forgotten at once");
     assert!(at <= closed, "the reset placed after close()");
+}
+
+/// close() of `id`: the first state the engine tells of its connection after, when it
+/// placed it, and when close() returned.
+fn close_and_first_state(
+    d: &mut Driver,
+    id: SocketId,
+) -> (
+    Option<socklab::engine::inspect::TcpState>,
+    std::time::Instant,
+    std::time::Instant,
+) {
+    let req = d.start(id, Op::Close);
+    let Event::Done { at: closed, .. } = d.wait_for(
+        "close",
+        |e| matches!(e, Event::Done { req: r, .. } if *r == req),
+    ) else {
+        unreachable!()
+    };
+    let Event::Afterlife { state, at, .. } = d.wait_for(
+        "the closed connection's first state",
+        |e| matches!(e, Event::Afterlife { id: i, .. } if *i == id),
+    ) else {
+        unreachable!()
+    };
+    (state, at, closed)
 }
 
 /// An IP endpoint as a std address.
