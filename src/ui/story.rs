@@ -260,10 +260,12 @@ impl Story {
         }
     }
 
-    /// A call that blocked for `waited` since `began`, told as it ends when that was long
-    /// enough for a person to see (a reply a moment away is not a wait worth a row).
-    pub fn waited(&mut self, id: SocketId, op: &'static str, waited: Duration, began: Instant) {
+    /// A call that blocked for `waited` until `ended`, told as it ends, where it began, when
+    /// that was long enough for a person to see (a reply a moment away is not a wait worth
+    /// a row).
+    pub fn waited(&mut self, id: SocketId, op: &'static str, waited: Duration, ended: Instant) {
         if shown(op) && waited >= SHOWN_WAIT {
+            let began = ended.checked_sub(waited).unwrap_or(ended);
             self.push_at(id, What::Waited { op, waited }, began);
         }
     }

@@ -155,15 +155,17 @@ fn the_first_start_is_ready_to_send() {
     );
 }
 
+/// How many times the first start's hint is drawn.
+fn hint(h: &H) -> usize {
+    h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
+        .count()
+}
+
 /// The first start's hint says the client is connected: closed, it goes, not sent.
 #[test]
 fn the_first_starts_hint_goes_with_its_client() {
     let mut h = harness();
     h.state_mut().state.begin_first_run();
-    let hint = |h: &H| {
-        h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
-            .count()
-    };
     step_until_drawn(&mut h, "the hint", |h| hint(h) > 0);
     click(&mut h, "close");
     step_until(&mut h, "the client closed", |a| {
@@ -179,10 +181,6 @@ fn the_first_starts_hint_goes_with_its_client() {
 fn the_first_starts_hint_goes_when_the_console_is_used() {
     let mut h = harness();
     h.state_mut().state.begin_first_run();
-    let hint = |h: &H| {
-        h.query_all_by_label_contains("Ready: an echo server on 127.0.0.1")
-            .count()
-    };
     step_until_drawn(&mut h, "the hint", |h| hint(h) > 0);
     crate::console::open_console(&mut h);
     // Typed as a person does: a click into the line, the keys, Enter.

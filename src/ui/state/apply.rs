@@ -169,8 +169,7 @@ impl UiState {
                 let nothing_asked = self.nothing_asked.remove(&req);
                 if let Some(s) = self.sockets.get_mut(&id) {
                     if s.waiting.iter().any(|w| w.req == req) {
-                        let began = at.checked_sub(elapsed).unwrap_or(at);
-                        self.story.waited(id, op, elapsed, began);
+                        self.story.waited(id, op, elapsed, at);
                     }
                     s.waiting.retain(|w| w.req != req);
                     if op == "bind" {
@@ -261,8 +260,7 @@ impl UiState {
                 }
                 if let Some(s) = id.and_then(|i| self.sockets.get_mut(&i)) {
                     if s.waiting.iter().any(|w| Some(w.req) == req) {
-                        let began = at.checked_sub(elapsed).unwrap_or(at);
-                        self.story.waited(s.info.id, error.op, elapsed, began);
+                        self.story.waited(s.info.id, error.op, elapsed, at);
                     }
                     s.waiting.retain(|w| Some(w.req) != req);
                     if let ("bind", Some(tried)) = (error.op, error.addr.as_deref()) {
@@ -408,15 +406,10 @@ impl UiState {
             }
             // Auto-accept is the window's (a console has none): its connections are the
             // journal's when their listener is.
-            Event::Accepted {
-                listener,
-                conn,
-                peer,
-            } => {
+            Event::Accepted { listener, conn, .. } => {
                 if self.journal.touched(listener) {
                     self.journal.touch(conn);
                 }
-                self.story.claim_segments(listener, conn, &peer);
             }
             Event::Snapshot { id, snapshot, .. } => {
                 if let Some(s) = self.sockets.get_mut(&id) {
@@ -427,9 +420,10 @@ impl UiState {
                     if moved {
                         self.layout_version += 1;
                         self.ends_version += 1;
-                        // An accepted connection's first address: segments placed on its
-                        // listener between accept() and now (no address to know it by
-                        // yet) are its own too.
+                        // An accepted connection's first address (however it was accepted,
+                        // and whichever of its accept's answer and this came first): the
+                        // segments placed on its listener until now, with no address to
+                        // know it by, are its own.
                         if let (Some(listener), Some(peer)) = (s.info.parent, &snapshot.peer) {
                             self.story.claim_segments(listener, id, peer);
                         }
@@ -724,7 +718,6 @@ impl UiState {
             }
             _ if data_call => return,
             Reply::Accepted { conn, peer } => {
-                self.story.claim_segments(id, *conn, peer);
                 let peer = crate::pyfmt::endpoint_repr(peer);
                 self.story.accepted(id, *conn, peer);
                 return;
