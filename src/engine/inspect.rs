@@ -23,6 +23,14 @@ pub enum TcpState {
 }
 
 impl TcpState {
+    /// The kernel holds the peer's FIN: it sent its last byte.
+    pub fn peer_fin(self) -> bool {
+        matches!(
+            self,
+            TcpState::CloseWait | TcpState::LastAck | TcpState::Closing | TcpState::TimeWait
+        )
+    }
+
     pub fn from_raw(v: u8) -> TcpState {
         match v {
             1 => TcpState::Established,

@@ -386,9 +386,20 @@ impl Story {
         from: Option<SocketId>,
         to: Option<SocketId>,
     ) {
-        use crate::engine::capture::SYN;
+        use crate::engine::capture::{ACK, SYN};
         let again =
             seg.flags & SYN != 0 && self.isn.insert((seg.src, seg.dst), seg.seq) == Some(seg.seq);
+        // A connection whose handshake came before the capture: each side counts from the
+        // first segment seen (its first byte 1, the ack of it too), as Wireshark does,
+        // not from raw numbers (seq=1373042858) beside relative ones.
+        self.isn
+            .entry((seg.src, seg.dst))
+            .or_insert_with(|| seg.seq.wrapping_sub(1));
+        if seg.flags & ACK != 0 {
+            self.isn
+                .entry((seg.dst, seg.src))
+                .or_insert_with(|| seg.ack.wrapping_sub(1));
+        }
         let mine = self.isn.get(&(seg.src, seg.dst)).copied().unwrap_or(0);
         let theirs = self.isn.get(&(seg.dst, seg.src)).copied().unwrap_or(0);
         let Some(id) = from.or(to) else {
@@ -551,6 +562,62 @@ pub fn nothing_returned(op: &str, stream_end: bool) -> &'static str {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// A connection whose handshake was not captured counts from each side's first
+    /// segment seen (its bytes from 1), as Wireshark does, not in raw numbers; one whose
+    /// SYNs were captured counts from them.
+    #[test]
+    fn seq_and_ack_count_from_the_first_segment_seen_without_a_handshake() {
+        use crate::engine::capture::{Segment, ACK, PSH, SYN};
+        let mut s = Story::default();
+        let (a, b): (std::net::SocketAddr, std::net::SocketAddr) = (
+            "127.0.0.1:40000".parse().unwrap(),
+            "127.0.0.1:9000".parse().unwrap(),
+        );
+        let seg = |src, dst, flags, seq, ack, len| Segment {
+            at: Instant::now(),
+            src,
+            dst,
+            flags,
+            seq,
+            ack,
+            len,
+        };
+        let told = |s: &Story| match s.beats().last().map(|b| &b.what) {
+            Some(What::Segment { seq, ack, .. }) => (*seq, *ack),
+            other => panic!("{other:?}"),
+        };
+        // Mid-stream: a's 5 bytes, b's ACK of them, b's 3 bytes.
+        s.segment(
+            &seg(a, b, PSH | ACK, 1_373_042_858, 77_000, 5),
+            Some(SocketId(1)),
+            None,
+        );
+        assert_eq!(told(&s), (1, 1));
+        s.segment(
+            &seg(b, a, ACK, 77_000, 1_373_042_863, 0),
+            None,
+            Some(SocketId(1)),
+        );
+        assert_eq!(told(&s), (1, 6));
+        s.segment(
+            &seg(b, a, PSH | ACK, 77_000, 1_373_042_863, 3),
+            None,
+            Some(SocketId(1)),
+        );
+        assert_eq!(told(&s), (1, 6));
+        s.segment(
+            &seg(a, b, ACK, 1_373_042_863, 77_003, 0),
+            Some(SocketId(1)),
+            None,
+        );
+        assert_eq!(told(&s), (6, 4));
+        // A new connection on the same ports, its SYNs seen: counted from them.
+        s.segment(&seg(a, b, SYN, 500, 0, 0), Some(SocketId(1)), None);
+        assert_eq!(told(&s).0, 0, "(no ACK flag: its ack is not shown)");
+        s.segment(&seg(b, a, SYN | ACK, 900, 501, 0), None, Some(SocketId(1)));
+        assert_eq!(told(&s), (0, 1));
+    }
 
     /// Stamps served by one anchor keep their exact distances; a future stamp has no
     /// instant; a stamp newer than the anchor, or one past its uses, gets a fresh anchor.

@@ -2,8 +2,9 @@
 //! the window's sockets used from it by theirs, Ctrl+C on a blocked call, blocks and the
 //! history.
 
+use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use socklab::engine::SockState;
 use socklab::ui::console::named;
 use socklab::ui::console::LineKind;
@@ -323,6 +324,60 @@ fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
     });
 }
 
+/// A half-closed socket's row and page say which way is shut: who stopped sending (the
+/// kernel's FIN_WAIT or CLOSE_WAIT), not "half-closed" alone, which a learner reads as
+/// "something is broken" without knowing whose doing it was.
+#[test]
+fn a_half_closed_socket_says_which_way_is_shut() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "cli = socket.create_connection(srv.getsockname())",
+            "conn, addr = srv.accept()",
+            "cli.shutdown(socket.SHUT_WR)",
+        ],
+    );
+    // A row of the list: its name first, its state's words after.
+    let row = |name: &'static str, words: &'static str| {
+        move |h: &H| {
+            h.query_all(By::new().predicate(move |n| {
+                n.role() != Role::TextRun
+                    && n.label()
+                        .or_else(|| n.value())
+                        .is_some_and(|l| l.starts_with(&format!("{name}  ")) && l.contains(words))
+            }))
+            .next()
+            .is_some()
+        }
+    };
+    step_until_drawn(
+        &mut h,
+        "cli done sending",
+        row("cli", "half-closed (done sending)"),
+    );
+    step_until_drawn(
+        &mut h,
+        "conn's peer done sending",
+        row("conn", "half-closed (peer done sending)"),
+    );
+    run_lines(&mut h, 0, &["conn.shutdown(socket.SHUT_WR)"]);
+    step_until_drawn(
+        &mut h,
+        "both done sending",
+        row("conn", "half-closed (both done sending)"),
+    );
+    // The page's own line too.
+    click_socket_row(&mut h, "cli");
+    step_until_drawn(&mut h, "the page's line", |h| {
+        h.query_by_label_contains("| half-closed (both done sending)")
+            .is_some()
+    });
+}
+
 /// An accepted connection reads and writes as its listener was set to (a GBK device's
 /// clients each in GBK and hex, as their server's page says), not the defaults.
 #[test]
@@ -560,6 +615,39 @@ fn stepping_through_a_file_highlights_each_line_and_its_sockets_appear_as_it_goe
     );
     step_until_drawn(&mut h, "the file shown as ended", |h| {
         h.query_by_label_contains("server.py: ended").is_some()
+    });
+}
+
+/// A file whose main code ends while a thread it started still waits (a threaded
+/// server's handler in recv) is not said to have ended: its thread runs on, as under
+/// python3 -i, and the file's line names the call it waits in until that returns.
+#[test]
+fn a_file_whose_thread_still_waits_is_not_said_to_have_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("handler.py");
+    std::fs::write(
+        &path,
+        "import socket, threading\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 0))\n\
+         srv.listen()\ncli = socket.create_connection(srv.getsockname())\n\
+         conn, addr = srv.accept()\n\
+         threading.Thread(target=conn.recv, args=(10,)).start()\n",
+    )
+    .unwrap();
+    let mut h = harness();
+    open_console(&mut h);
+    type_into(&mut h, "file", &path.display().to_string());
+    click(&mut h, "Run file");
+    step_until_drawn(&mut h, "the thread's wait named", |h| {
+        h.query_by_label_contains(
+            "handler.py: its main code ended, its threads still run, waiting in conn.recv()",
+        )
+        .is_some()
+    });
+    assert!(h.query_by_label_contains("handler.py: ended").is_none());
+    // Its recv returns: now the file has ended.
+    run(&mut h, "cli.send(b'x')");
+    step_until_drawn(&mut h, "the file ended", |h| {
+        h.query_by_label_contains("handler.py: ended").is_some()
     });
 }
 

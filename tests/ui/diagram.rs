@@ -1156,6 +1156,42 @@ fn a_socket_left_without_a_lane_is_named_not_called_outside() {
 
 /// As root (CI): the handshake captured on loopback, drawn as its three segments from cli
 /// to srv and back; elsewhere the page says capture needs the permission.
+/// A connection made before the capture began: the diagram says where the capture
+/// began (rows above it have no segments), and its segments count from the first one
+/// seen, not in the kernel's raw numbers.
+#[test]
+fn a_connection_older_than_the_capture_is_said_and_counted_from_its_first_segment() {
+    let mut h = harness();
+    connect(&mut h);
+    run_lines(&mut h, 0, &["cli.send(b'ab')", "conn.recv(10)"]);
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Sequence diagram");
+    if !capture_runs(&mut h, "the segments after it began") {
+        return;
+    }
+    step_until_drawn(&mut h, "where the capture began", |h| {
+        h.query_by_label_contains("Segments are captured from +")
+            .is_some()
+    });
+    run_lines(&mut h, 0, &["cli.send(b'cd')", "conn.recv(10)"]);
+    let texts = |a: &SocklabApp| {
+        let lanes = diagram::lanes(&a.state, Some(id_of(a, "conn")));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        d.rows
+            .iter()
+            .map(|r| r.text.to_string())
+            .filter(|t| t.starts_with('['))
+            .collect::<Vec<_>>()
+    };
+    step_until(&mut h, "cd's segment and its ACK", |a| texts(a).len() >= 2);
+    let got = texts(h.state());
+    assert!(
+        got.iter().any(|t| t == "[PSH, ACK] seq=1 ack=1 len=2")
+            && got.iter().any(|t| t == "[ACK] seq=1 ack=3"),
+        "{got:#?}"
+    );
+}
+
 #[test]
 fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     let mut h = harness();

@@ -554,7 +554,8 @@ fn a_client_whose_peer_closed_reconnects_as_a_new_socket() {
     // The peer's doing, not the person's: the fields below stay where the pointer was.
     assert_eq!(send_row(&h), payload, "the reconnect button moved the page");
     // The page's own line says what the state means, on hover.
-    h.get_by_label_contains("| half-closed").hover();
+    h.get_by_label_contains("| half-closed (peer done sending)")
+        .hover();
     step_until_drawn(&mut h, "the state's meaning", |h| {
         h.query_by_label_contains("the peer closed its side: recv() returns b''")
             .is_some()

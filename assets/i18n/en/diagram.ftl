@@ -32,6 +32,7 @@ diagram-unix-end = end of stream (no FIN)
 diagram-segments-lost = ({ $n } segments were not kept: the window fell behind)
 diagram-thinned = (a flood: while it lasts, the capture keeps every segment with SYN, FIN or RST but only one in { $n } of the others)
 diagram-captured = The grey arrows are the TCP segments captured on loopback as they went ([SYN], [SYN, ACK], [PSH, ACK], [FIN, ACK]...; seq and ack count from each side's first, as Wireshark shows them){ $lost }; the blue ones, each send's bytes to the recv they arrived in.
+diagram-captured-from = Segments are captured from { $at } on (when the sequence diagram was first shown, or a lesson began): the rows above it show the calls alone, not the segments they sent.
 diagram-guessed = Drawn from the socket calls and the states the kernel reported: the handshake and FIN arrows mark where the kernels did them; { $why }.
 diagram-not-tcp = The arrows go from each send to the recv its bytes arrived in (UDP and Unix sockets have no handshake, FIN or TCP segments to draw).
 diagram-no-segments = A connection here goes to a program outside socklab: its peer has no lane, so that connection's segments are drawn on this side's lane alone, without arrows, each naming the other end. The handshake's SYNs are the listening socket's; what came after them, even before accept(), is the connection's: the kernel had made it, and it waited in the accept queue with its bytes until accept() gave it to the program.

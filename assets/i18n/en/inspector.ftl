@@ -122,6 +122,10 @@ inspector-word-listening = listening
 inspector-word-connecting = connecting
 inspector-word-connected = connected
 inspector-word-half-closed = half-closed
+inspector-word-half-closed-peer = half-closed (peer done sending)
+inspector-word-half-closed-out = half-closed (done sending)
+inspector-word-half-closed-in = half-closed (not receiving)
+inspector-word-half-closed-both = half-closed (both done sending)
 inspector-word-closed = closed
 inspector-word-error = error
 

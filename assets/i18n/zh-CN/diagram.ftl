@@ -30,6 +30,7 @@ diagram-unix-end = 流结束（无 FIN）
 diagram-segments-lost = （有 { $n } 个报文段没有保留：窗口跟不上了）
 diagram-thinned = （流量过大：在此期间，捕获保留所有带 SYN、FIN 或 RST 的报文段，其余报文段只保留 { $n } 个中的 1 个）
 diagram-captured = 灰色箭头是在回环接口上捕获到的 TCP 报文段，按发送顺序画出（[SYN]、[SYN, ACK]、[PSH, ACK]、[FIN, ACK]...；seq 和 ack 从各自一方的第一个开始计数，与 Wireshark 的显示方式相同）{ $lost }；蓝色箭头表示每次 send 的字节到达了哪次 recv。
+diagram-captured-from = 从 { $at } 起才抓取报文段（第一次打开时序图或开始课程时）：在它之前的行只显示调用，不显示它们发出的报文段。
 diagram-guessed = 根据套接字调用和内核报告的状态画出：握手和 FIN 箭头标出内核完成它们的位置；{ $why }。
 diagram-not-tcp = 箭头从每次 send 指向收到这些字节的那次 recv（UDP 和 Unix 套接字没有握手、FIN 或 TCP 报文段可画）。
 diagram-no-segments = 这里有连接通向 socklab 之外的程序：对方没有泳道，所以这条连接的报文段只画在本端的泳道上，没有箭头，每一行写明对端的地址。握手的 SYN 属于监听套接字；之后到达的报文段（即使在 accept() 之前）属于这个连接：内核已经建立了它，它带着收到的字节在 accept 队列里等待，直到 accept() 把它交给程序。

@@ -107,6 +107,10 @@ inspector-word-listening = 监听中
 inspector-word-connecting = 连接中
 inspector-word-connected = 已连接
 inspector-word-half-closed = 半关闭
+inspector-word-half-closed-peer = 半关闭（对端不再发送）
+inspector-word-half-closed-out = 半关闭（本端不再发送）
+inspector-word-half-closed-in = 半关闭（本端不再接收）
+inspector-word-half-closed-both = 半关闭（双方都不再发送）
 inspector-word-closed = 已关闭
 inspector-word-error = 出错
 

@@ -53,6 +53,7 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
     }
     file_bar(ui, &mut state.consoles[which], actions);
     let shown = state.consoles[which].file.is_some();
+    let still = threads_waiting(state, which);
     let size = ui.available_size();
     if let Some(file) = &mut state.consoles[which].file {
         let wide = size.x >= SIDE_BY_SIDE;
@@ -71,7 +72,7 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
                 egui::Layout::top_down(egui::Align::Min),
                 |ui| {
                     if let Some(file) = &mut state.consoles[which].file {
-                        source(ui, file, which, actions);
+                        source(ui, file, (which, &still), actions);
                     }
                 },
             );
@@ -105,7 +106,7 @@ fn one(ui: &mut egui::Ui, state: &mut UiState, which: usize, actions: &mut Vec<A
             egui::Layout::top_down(egui::Align::Min),
             |ui| {
                 if let Some(file) = &mut state.consoles[which].file {
-                    source(ui, file, which, actions);
+                    source(ui, file, (which, &still), actions);
                 }
             },
         );
@@ -218,10 +219,35 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
     });
 }
 
+/// The calls console `which`'s sockets wait in ("conn4.recv()") while no statement of its
+/// own runs: after its file ended, those are its threads', which go on serving (as under
+/// python3 -i), so "ended" alone would be untrue.
+fn threads_waiting(state: &UiState, which: usize) -> Vec<String> {
+    let console = &state.consoles[which];
+    if console.busy() || console.file.as_ref().is_none_or(|f| f.running) {
+        return Vec::new();
+    }
+    state
+        .sockets
+        .values()
+        .filter(|s| !s.closed && console.made(s.info.id))
+        .flat_map(|s| {
+            s.waiting
+                .iter()
+                .map(|w| format!("{}.{}()", s.info.name, w.op))
+        })
+        .collect()
+}
+
 /// The file's text with its line numbers; the line it waits before is highlighted and
 /// scrolled to (the one it runs, after a step, in another colour); Next line and Continue
-/// beside what it does now.
-fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Vec<Action>) {
+/// beside what it does now; `still`: the calls its threads wait in after it ended.
+fn source(
+    ui: &mut egui::Ui,
+    file: &mut FileView,
+    (which, still): (usize, &[String]),
+    actions: &mut Vec<Action>,
+) {
     let name = file
         .path
         .rsplit('/')
@@ -233,6 +259,11 @@ fn source(ui: &mut egui::Ui, file: &mut FileView, which: usize, actions: &mut Ve
         (true, None, Some(line)) => t!("console-file-running-line", name = &name, line = line),
         (true, None, None) => t!("console-file-running", name = &name),
         (false, _, _) if !file.read => t!("console-file-not-run", name = &name),
+        (false, _, _) if !still.is_empty() => t!(
+            "console-file-ended-threads",
+            name = &name,
+            calls = still.join(", ")
+        ),
         (false, _, _) => t!("console-file-ended", name = &name),
     };
     ui.horizontal_wrapped(|ui| {

@@ -49,6 +49,18 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     lost += &format!(" {}", t!("diagram-thinned", n = n));
                 }
                 let mut how = t!("diagram-captured", lost = lost);
+                // Rows from before the capture began have no segments: said, with where it
+                // began, or a connection made earlier reads as one that sent none.
+                let since = state.story.capturing_since;
+                if let (Some(since), Some(origin)) = (since, state.story.origin) {
+                    if d.rows.front().is_some_and(|r| r.at < since) {
+                        let at = format!(
+                            "+{:.3} s",
+                            since.saturating_duration_since(origin).as_secs_f64()
+                        );
+                        how = format!("{how} {}", t!("diagram-captured-from", at = at));
+                    }
+                }
                 if outside {
                     how = format!("{how} {}", t!("diagram-no-segments"));
                 }
@@ -167,7 +179,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                     RichText::new(format!(
                         "{} · {}",
                         s.family_type(),
-                        crate::ui::explain::state_word(s.state())
+                        crate::ui::explain::state_words(s)
                     ))
                     .weak(),
                 )

@@ -219,7 +219,7 @@ fn row_text(
         job.append(" TLS", 0.0, fmt(&body, ui.visuals().strong_text_color()));
     }
     job.append(
-        &crate::ui::explain::state_word(st),
+        &crate::ui::explain::state_words(s),
         8.0,
         fmt(&body, badge_color(st, ui.visuals().dark_mode)),
     );

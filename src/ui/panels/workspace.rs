@@ -91,7 +91,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             "{} | fd {} | {}",
             s.family_type(),
             s.info.fd,
-            crate::ui::explain::state_word(s.state())
+            crate::ui::explain::state_words(s)
         ))
         .on_hover_text(crate::ui::explain::sock_state(s.state()));
     });
