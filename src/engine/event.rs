@@ -174,6 +174,8 @@ pub struct Snapshot {
     pub clients: Option<(usize, Option<usize>)>,
     /// A TCP listener's completed connections nobody accepted yet (their peers).
     pub accept_queue: Vec<Endpoint>,
+    /// A TCP listener's half-open connections (SYN-RECV), by their clients' addresses.
+    pub half_open: Vec<Endpoint>,
     /// Receive-to-file: the file and the bytes written to it so far.
     pub recording: Option<(std::path::PathBuf, u64)>,
     /// Multicast groups this socket joined (the kernel accepted) and did not leave:

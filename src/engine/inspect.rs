@@ -444,26 +444,45 @@ fn entry(m: &[u8], family: u8) -> Option<DiagEntry> {
     })
 }
 
-/// The connections a TCP listener's kernel queue holds: completed (ESTABLISHED, or already
-/// closed by the peer: CLOSE_WAIT) but not yet accepted. Read with sock_diag netlink: such
-/// sockets have no inode until accept() gives them one. Their peers' addresses, oldest
-/// first as the kernel lists them; None when the kernel would not say.
-pub fn accept_queue(local: &std::net::SocketAddr) -> Option<Vec<std::net::SocketAddr>> {
+/// What a TCP listener's kernel holds for it, by the clients' addresses, oldest first as
+/// the kernel lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListenerQueues {
+    /// Completed (ESTABLISHED, or already closed by the peer: CLOSE_WAIT) but not yet
+    /// accepted.
+    pub accepted: Vec<std::net::SocketAddr>,
+    /// Half-open (SYN-RECV): the kernel answered the SYN, the client's ACK has not
+    /// completed the handshake here. Its client's connect() may well have returned: an ACK
+    /// that came while the accept queue was full was dropped (or TCP_DEFER_ACCEPT waits
+    /// for its first bytes).
+    pub half_open: Vec<std::net::SocketAddr>,
+}
+
+/// A listener's queues on `local`, read with sock_diag netlink (queued sockets have no
+/// inode until accept() gives them one); `accepted`: the completed ones are wanted too
+/// (the kernel says it holds some). None when the kernel would not say.
+pub fn listener_queues(local: &std::net::SocketAddr, accepted: bool) -> Option<ListenerQueues> {
     const MAX: usize = 4096;
-    let states = (1 << TcpStateBits::ESTABLISHED) | (1 << TcpStateBits::CLOSE_WAIT);
+    let mut states = 1 << TcpStateBits::SYN_RECV;
+    if accepted {
+        states |= (1 << TcpStateBits::ESTABLISHED) | (1 << TcpStateBits::CLOSE_WAIT);
+    }
     let table = tcp_table(local.is_ipv6(), states)?;
-    Some(
-        table
-            .into_iter()
-            .filter(|e| {
-                e.inode == 0
-                    && e.local.port() == local.port()
-                    && (local.ip().is_unspecified() || e.local.ip() == local.ip())
-            })
-            .map(|e| e.peer)
-            .take(MAX)
-            .collect(),
-    )
+    let mut q = ListenerQueues::default();
+    for e in table.into_iter().filter(|e| {
+        e.inode == 0
+            && e.local.port() == local.port()
+            && (local.ip().is_unspecified() || e.local.ip() == local.ip())
+    }) {
+        let list = match e.state {
+            TcpState::SynRecv => &mut q.half_open,
+            _ => &mut q.accepted,
+        };
+        if list.len() < MAX {
+            list.push(e.peer);
+        }
+    }
+    Some(q)
 }
 
 /// States as sock_diag's filter numbers them (a bit each).
@@ -471,6 +490,8 @@ struct TcpStateBits;
 
 impl TcpStateBits {
     const ESTABLISHED: u32 = 1;
+    /// The kernel lists its half-open request sockets (TCP_NEW_SYN_RECV) under it.
+    const SYN_RECV: u32 = 3;
     const CLOSE_WAIT: u32 = 8;
 }
 

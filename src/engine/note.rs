@@ -234,6 +234,9 @@ pub enum Cause {
     Handshake,
     /// A connect failed.
     FailedConnect,
+    /// The kernel ended a connect nobody waited in (non-blocking, or its timeout passed):
+    /// refused, unreachable or given up; the error waits in SO_ERROR, which no call read.
+    ConnectEnded,
     /// The peer closed its side (a FIN came).
     PeerClosed,
     /// A receive failed (a reset, a timeout of the kernel's).
@@ -258,6 +261,7 @@ impl fmt::Display for Cause {
             Cause::Call { op } => op,
             Cause::Handshake => "the handshake completed",
             Cause::FailedConnect => "a failed connect",
+            Cause::ConnectEnded => "the connect failed in the kernel; its errno waits in SO_ERROR",
             Cause::PeerClosed => "the peer closed its side",
             Cause::ReceiveFailed => "a receive failed",
             Cause::Internal => "an internal error",

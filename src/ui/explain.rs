@@ -199,6 +199,7 @@ pub fn cause(cause: Cause) -> String {
     match cause {
         Cause::Call { op } => op.to_string(),
         Cause::FailedConnect => t!("inspector-cause-failed-connect"),
+        Cause::ConnectEnded => t!("inspector-cause-connect-ended"),
         Cause::PeerClosed => t!("inspector-cause-peer-closed"),
         Cause::ReceiveFailed => t!("inspector-cause-receive-failed"),
         Cause::Internal => t!("inspector-cause-internal"),

@@ -425,7 +425,7 @@ fn a_refused_non_blocking_connect_does_not_stay_connecting() {
     if first.int() == Some(libc::EINPROGRESS as i64) {
         let change = d.wait_for(
             "the failed connect",
-            |e| matches!(e, Event::State { id, cause: socklab::engine::note::Cause::FailedConnect, .. } if *id == s),
+            |e| matches!(e, Event::State { id, cause: socklab::engine::note::Cause::ConnectEnded, .. } if *id == s),
         );
         match change {
             Event::State {

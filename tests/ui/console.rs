@@ -2,9 +2,8 @@
 //! the window's sockets used from it by theirs, Ctrl+C on a blocked call, blocks and the
 //! history.
 
-use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::{By, NodeT, Queryable};
+use egui_kittest::kittest::{NodeT, Queryable};
 use socklab::engine::SockState;
 use socklab::ui::console::named;
 use socklab::ui::console::LineKind;
@@ -341,39 +340,37 @@ fn a_half_closed_socket_says_which_way_is_shut() {
             "cli.shutdown(socket.SHUT_WR)",
         ],
     );
-    // A row of the list: its name first, its state's words after.
-    let row = |name: &'static str, words: &'static str| {
-        move |h: &H| {
-            h.query_all(By::new().predicate(move |n| {
-                n.role() != Role::TextRun
-                    && n.label()
-                        .or_else(|| n.value())
-                        .is_some_and(|l| l.starts_with(&format!("{name}  ")) && l.contains(words))
-            }))
-            .next()
-            .is_some()
-        }
+    // The page's heading says which way (the list's row says "half-closed", and which way
+    // on hover: it has no room for more).
+    let heading = |words: &'static str| {
+        move |h: &H| h.query_by_label_contains(&format!("| {words}")).is_some()
     };
+    click_socket_row(&mut h, "cli");
     step_until_drawn(
         &mut h,
         "cli done sending",
-        row("cli", "half-closed (done sending)"),
+        heading("half-closed (done sending)"),
     );
+    click_socket_row(&mut h, "conn");
     step_until_drawn(
         &mut h,
         "conn's peer done sending",
-        row("conn", "half-closed (peer done sending)"),
+        heading("half-closed (peer done sending)"),
     );
     run_lines(&mut h, 0, &["conn.shutdown(socket.SHUT_WR)"]);
     step_until_drawn(
         &mut h,
         "both done sending",
-        row("conn", "half-closed (both done sending)"),
+        heading("half-closed (both done sending)"),
     );
-    // The page's own line too.
-    click_socket_row(&mut h, "cli");
-    step_until_drawn(&mut h, "the page's line", |h| {
-        h.query_by_label_contains("| half-closed (both done sending)")
+    // On hover, the list's row says it too.
+    h.get_by(|n| {
+        n.label()
+            .is_some_and(|l| l.starts_with("cli  ") && l.contains("half-closed"))
+    })
+    .hover();
+    step_until_drawn(&mut h, "the row's tooltip", |h| {
+        h.query_by_label_contains("half-closed (both done sending)\n\nhalf-closed:")
             .is_some()
     });
 }
@@ -1354,6 +1351,51 @@ fn a_timeout_is_said_as_one_and_the_next_wait_is_not_shown_failed() {
 
 /// A listener whose accept queue is full says so where its queue is shown, and why the
 /// next clients' connect() waits: Linux lets the backlog plus one wait.
+/// A client the listener's kernel holds half-open (its connect() returned; here
+/// TCP_DEFER_ACCEPT keeps it so until its first bytes, as a full queue's dropped ACK
+/// does) is named on the listener, apart from the accept queue, until its bytes come.
+#[test]
+fn a_half_open_client_is_named_on_its_listener() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 30)",
+            "cli = socket.create_connection(srv.getsockname())",
+        ],
+    );
+    // Its address comes with its first snapshot.
+    let cli_port = |a: &socklab::ui::SocklabApp| {
+        a.state
+            .sockets
+            .values()
+            .find(|s| s.info.name == "cli")
+            .and_then(|s| s.local())
+            .and_then(|a| a.port())
+            .filter(|p| *p != 0)
+    };
+    step_until(&mut h, "cli's port", |a| cli_port(a).is_some());
+    let port = cli_port(h.state()).unwrap();
+    click_socket_row(&mut h, "srv");
+    step_until_drawn(&mut h, "cli half-open on srv", |h| {
+        h.query_by_label_contains("half-open (SYN-RECV)").is_some()
+            && h.query_by_label_contains(&format!("1: 127.0.0.1:{port}"))
+                .is_some()
+    });
+    assert!(h
+        .query_by_label_contains("0 waiting (backlog 128)")
+        .is_some());
+    run_lines(&mut h, 0, &["cli.send(b'x')"]);
+    step_until_drawn(&mut h, "cli queued, no longer half-open", |h| {
+        h.query_by_label_contains("1 waiting (backlog 128)")
+            .is_some()
+            && h.query_by_label_contains("half-open (SYN-RECV)").is_none()
+    });
+}
+
 #[test]
 fn a_full_accept_queue_is_said_beside_it() {
     let mut h = harness();

@@ -916,7 +916,14 @@ fn a_timeline_cut_at_the_left_says_so_and_scrolls_back() {
         .into_iter()
         .filter(|(t, _)| t.starts_with('+') && t.ends_with(" s"))
         .collect();
-    assert!(!times.is_empty(), "the axis has times");
+    assert!(
+        !times.is_empty(),
+        "the axis has times: {:?}",
+        painted_texts(&h)
+            .into_iter()
+            .map(|x| x.0)
+            .collect::<Vec<_>>()
+    );
     assert!(
         times.iter().all(|(_, r)| !r.intersects(button)),
         "{button:?} {times:?}"

@@ -28,10 +28,13 @@ inspector-closed-after = 已关闭，{ $state }
 inspector-closed = 已关闭
 inspector-tcp-state = TCP 状态
 inspector-accept-queue = accept 队列
+inspector-half-open = 半连接（SYN-RECV）
+inspector-half-open-list = { $n } 个：{ $list }
+inspector-half-open-tip = 本机内核还没有完成握手的客户端：内核已经用 SYN, ACK 回答了它们的 SYN，但它们的 ACK 没有在这里完成握手。它们的 connect() 多半已经返回，所以它们以为已经连上，可能已经在发送数据；但这里没有任何套接字持有它们，accept() 也取不到。最常见的原因是它们的 ACK 到达时 accept 队列已满，被丢弃了：内核会再发 SYN, ACK（最多 net.ipv4.tcp_synack_retries 次），如果那时队列有空位，下一个 ACK 就完成连接；最后一次之后内核忘掉它们，客户端的下一个报文段会收到 RST（它的 recv() 抛出 ConnectionResetError）。（设置了 TCP_DEFER_ACCEPT 的监听套接字会把它们留在这里，直到收到第一批数据。）
 inspector-accept-waiting = { $q } 个在等待（backlog { $backlog }）
 inspector-queued = 还没有：在 { $listener } 的 accept 队列中等待
 inspector-accept-queue-tip = 内核已完成握手、等着 accept() 取走的连接。Linux 允许 backlog 再加一个连接在这里等待（backlog 的上限是 net.core.somaxconn）；再多的话，它会丢掉新客户端的 SYN，对方内核稍后重发（本机每次重试之间等待 { $gaps }……秒），所以它们的 connect() 要等，在本机最多 { $give_up } 秒。
-inspector-accept-full = accept 队列已满（{ $q } 个在等待，backlog { $backlog }：Linux 允许 backlog 再加一个）。内核现在丢弃新客户端的 SYN；它们的 connect() 会等待，其内核重发 SYN（本机每次重试之间等待 { $gaps }……秒），accept() 腾出位置后的下一次重发才能连上。
+inspector-accept-full = accept 队列已满（{ $q } 个在等待，backlog { $backlog }：Linux 允许 backlog 再加一个）。内核现在丢弃新客户端的 SYN；它们的 connect() 会等待，其内核重发 SYN（本机每次重试之间等待 { $gaps }……秒），accept() 腾出位置后的下一次重发才能连上（如果没有及时重发到，connect() 会在第一个 SYN 之后 { $give_up } 秒以 ETIMEDOUT 失败）。在队列满之前 SYN 已经得到回答的客户端，可能以为自己已经连上，而它的 ACK 被丢弃了：它列在“半连接”里。
 inspector-rtt-value = { $rtt } 微秒（±{ $var }）
 inspector-cwnd-value = { $cwnd } 个报文段 / { $mss } 字节
 inspector-retransmits = 重传
@@ -116,6 +119,7 @@ inspector-word-error = 出错
 
 # 引起套接字状态变化的原因（调用名保持代码原样）。
 inspector-cause-failed-connect = connect 失败
+inspector-cause-connect-ended = connect 在内核中失败；错误码在 SO_ERROR 中等待读取
 inspector-cause-peer-closed = 对端关闭了它那一端
 inspector-cause-receive-failed = 接收失败
 inspector-cause-internal = 内部错误

@@ -44,20 +44,26 @@ impl Default for View {
 }
 
 impl Worker {
-    /// A listening TCP socket's queue of connections not yet accepted, read when the kernel
-    /// says it holds any.
-    pub(super) fn accept_queue(&self, tcp: Option<&inspect::TcpInfo>) -> Vec<Endpoint> {
-        if !tcp.is_some_and(|t| t.state == TcpState::Listen && t.unacked > 0) {
-            return Vec::new();
-        }
-        let Some(local) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) else {
-            return Vec::new();
+    /// A listening TCP socket's queue of connections not yet accepted (read when the kernel
+    /// says it holds any), and its half-open ones (SYN-RECV; TCP_INFO has no count of them,
+    /// so they are looked for at every reading of a listener).
+    pub(super) fn listener_queues(
+        &self,
+        tcp: Option<&inspect::TcpInfo>,
+    ) -> (Vec<Endpoint>, Vec<Endpoint>) {
+        let Some(t) = tcp.filter(|t| t.state == TcpState::Listen) else {
+            return (Vec::new(), Vec::new());
         };
-        inspect::accept_queue(&local)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|a| Endpoint::from_sockaddr(&SockAddr::from(a)))
-            .collect()
+        let Some(local) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) else {
+            return (Vec::new(), Vec::new());
+        };
+        let q = inspect::listener_queues(&local, t.unacked > 0).unwrap_or_default();
+        let ends = |v: Vec<std::net::SocketAddr>| {
+            v.into_iter()
+                .map(|a| Endpoint::from_sockaddr(&SockAddr::from(a)))
+                .collect()
+        };
+        (ends(q.accepted), ends(q.half_open))
     }
 
     pub(super) fn refresh_options(&mut self) {
@@ -277,7 +283,7 @@ impl Worker {
             let cause = match tcp.as_ref().map(|t| t.state) {
                 Some(TcpState::Established) => Cause::Handshake,
                 Some(TcpState::Close) if derived == SockState::Error => Cause::Aborted,
-                Some(TcpState::Close) => Cause::FailedConnect,
+                Some(TcpState::Close) => Cause::ConnectEnded,
                 Some(TcpState::CloseWait) => Cause::PeerClosed,
                 Some(TcpState::Listen) => Cause::Call { op: "listen" },
                 _ => Cause::KernelState,
@@ -294,10 +300,11 @@ impl Worker {
         }
         let tls = self.tls_info();
         let fd = self.fd();
-        let accept_queue = self.accept_queue(tcp.as_ref());
+        let (accept_queue, half_open) = self.listener_queues(tcp.as_ref());
         Snapshot {
             at_close,
             accept_queue,
+            half_open,
             state: self.state,
             local: self
                 .sock

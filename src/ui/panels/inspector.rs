@@ -130,6 +130,30 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                 ),
                                 Some(accept_queue_tip()),
                             );
+                            // Not in the accept queue, and a client's connect() may have
+                            // returned for them: the queue-full case a learner meets.
+                            if !snap.half_open.is_empty() && !s.closed {
+                                let shown: Vec<String> = snap
+                                    .half_open
+                                    .iter()
+                                    .take(3)
+                                    .map(ToString::to_string)
+                                    .collect();
+                                let mut list = shown.join(", ");
+                                if snap.half_open.len() > shown.len() {
+                                    list.push_str(", …");
+                                }
+                                tipped(
+                                    ui,
+                                    &t!("inspector-half-open"),
+                                    t!(
+                                        "inspector-half-open-list",
+                                        n = snap.half_open.len(),
+                                        list = list
+                                    ),
+                                    Some(t!("inspector-half-open-tip")),
+                                );
+                            }
                         } else if tcp.rtt_us == 0 {
                             // Nothing measured yet (never connected, or refused): the
                             // kernel's starting values (rtt 0 +-250000, mss 536) say
@@ -204,7 +228,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             "inspector-accept-full",
                             q = q.to_string(),
                             backlog = backlog.to_string(),
-                            gaps = crate::ui::explain::syn_gaps()
+                            gaps = crate::ui::explain::syn_gaps(),
+                            give_up =
+                                crate::engine::inspect::SynRetries::of_kernel().give_up_secs()
                         ),
                     );
                 }

@@ -219,7 +219,7 @@ fn row_text(
         job.append(" TLS", 0.0, fmt(&body, ui.visuals().strong_text_color()));
     }
     job.append(
-        &crate::ui::explain::state_words(s),
+        &crate::ui::explain::state_word(st),
         8.0,
         fmt(&body, badge_color(st, ui.visuals().dark_mode)),
     );
@@ -273,7 +273,12 @@ fn row_text(
 /// state (or, once closed, the connection's state after close) likewise.
 fn row_tip(s: &crate::ui::state::SockView, st: SockState, queued: Option<&str>) -> String {
     use crate::ui::explain;
-    let mut tip = explain::sock_state(st);
+    // Which way a half-closed one is shut: its row has no room for it (the page's heading
+    // says it too).
+    let mut tip = match explain::state_words(s) {
+        w if w != explain::state_word(st) => format!("{w}\n\n{}", explain::sock_state(st)),
+        _ => explain::sock_state(st),
+    };
     if let Some(l) = queued {
         tip.push_str("\n\n");
         tip.push_str(&t!("sockets-queued-tip", listener = l));

@@ -870,6 +870,7 @@ mod tests {
                 responder: None,
                 clients: None,
                 accept_queue: Vec::new(),
+                half_open: Vec::new(),
                 recording: None,
                 groups: Vec::new(),
                 tls: None,
