@@ -235,7 +235,7 @@ pub enum Cause {
     /// A connect failed.
     FailedConnect,
     /// The kernel ended a connect nobody waited in (non-blocking, or its timeout passed):
-    /// refused, unreachable or given up; the error waits in SO_ERROR, which no call read.
+    /// refused, unreachable or given up (its errno is in SO_ERROR until a call reads it).
     ConnectEnded,
     /// The peer closed its side (a FIN came).
     PeerClosed,
@@ -261,7 +261,9 @@ impl fmt::Display for Cause {
             Cause::Call { op } => op,
             Cause::Handshake => "the handshake completed",
             Cause::FailedConnect => "a failed connect",
-            Cause::ConnectEnded => "the connect failed in the kernel; its errno waits in SO_ERROR",
+            Cause::ConnectEnded => {
+                "the kernel ended the connect (refused, unreachable or timed out)"
+            }
             Cause::PeerClosed => "the peer closed its side",
             Cause::ReceiveFailed => "a receive failed",
             Cause::Internal => "an internal error",

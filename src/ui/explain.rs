@@ -135,7 +135,7 @@ pub fn doing(s: &crate::ui::state::SockView) -> String {
     let Some(snap) = &s.snapshot else {
         return state_word(SockState::Created);
     };
-    let st = state_word(snap.state);
+    let st = state_words(s);
     match snap.state {
         SockState::Connecting | SockState::Connected | SockState::HalfClosed
             if snap.peer.is_some() =>
@@ -156,24 +156,30 @@ pub fn doing(s: &crate::ui::state::SockView) -> String {
 /// A socket's state as its badge says it, with which way a half-closed one is shut:
 /// "half-closed" alone does not tell a learner whether they or the peer stopped sending.
 /// The peer did when its FIN came (CLOSE_WAIT, LAST_ACK, CLOSING, TIME_WAIT; a recv()
-/// got its end); this end did after its shutdown(SHUT_WR).
+/// got its end); this end did after its shutdown(SHUT_WR) (SHUT_RDWR too).
 pub fn state_words(s: &crate::ui::state::SockView) -> String {
     let st = s.state();
     let Some(snap) = s.snapshot.as_ref().filter(|_| st == SockState::HalfClosed) else {
         return state_word(st);
     };
     // CLOSE with the socket still open: both FINs went (FIN_WAIT2 hands its TIME_WAIT to
-    // a socket of its own, LAST_ACK ends there), or a reset: either way the peer sends no
-    // more.
-    let peer_done = snap
+    // a socket of its own, LAST_ACK ends there), or a reset came: the connection is over,
+    // which of the two is not known here.
+    if snap
         .tcp
         .as_ref()
-        .is_some_and(|t| t.state.peer_fin() || t.state == TcpState::Close)
+        .is_some_and(|t| t.state == TcpState::Close)
+    {
+        return t!("inspector-word-half-closed-over");
+    }
+    let peer_done = snap.tcp.as_ref().is_some_and(|t| t.state.peer_fin())
         || (s.ended_reads > 0 && !snap.shut.read);
     match (peer_done, snap.shut.write) {
         (true, true) => t!("inspector-word-half-closed-both"),
         (true, false) => t!("inspector-word-half-closed-peer"),
         (false, true) => t!("inspector-word-half-closed-out"),
+        // (Linux still takes bytes that arrive after SHUT_RD: its reading is shut, not
+        // the peer's sending.)
         (false, false) if snap.shut.read => t!("inspector-word-half-closed-in"),
         (false, false) => state_word(st),
     }

@@ -172,6 +172,8 @@ const ANCHOR_USES: u32 = 64;
 
 /// Datagram peers remembered per socket.
 const MAX_PEERS: usize = 16;
+/// Connections' sequence-number bases kept (two each).
+const MAX_BASES: usize = 8192;
 
 impl Story {
     fn push(&mut self, id: SocketId, what: What) {
@@ -387,8 +389,16 @@ impl Story {
         to: Option<SocketId>,
     ) {
         use crate::engine::capture::{ACK, SYN};
+        // Kept across a clear (it does not renumber a live connection), so bounded: past
+        // MAX_BASES connections the oldest bases go, all at once.
+        if self.isn.len() >= MAX_BASES {
+            self.isn.clear();
+        }
         let again =
             seg.flags & SYN != 0 && self.isn.insert((seg.src, seg.dst), seg.seq) == Some(seg.seq);
+        let Some(id) = from.or(to) else {
+            return;
+        };
         // A connection whose handshake came before the capture: each side counts from the
         // first segment seen (its first byte 1, the ack of it too), as Wireshark does,
         // not from raw numbers (seq=1373042858) beside relative ones.
@@ -402,9 +412,6 @@ impl Story {
         }
         let mine = self.isn.get(&(seg.src, seg.dst)).copied().unwrap_or(0);
         let theirs = self.isn.get(&(seg.dst, seg.src)).copied().unwrap_or(0);
-        let Some(id) = from.or(to) else {
-            return;
-        };
         self.captured = true;
         self.push_at(
             id,
@@ -518,7 +525,7 @@ impl Story {
         self.next += 1;
         self.beats.clear();
         self.dropped = false;
-        self.isn.clear();
+        // (The connections' bases stay: a clear does not renumber a live connection.)
     }
 }
 

@@ -2521,7 +2521,7 @@ fn every_state_change_is_an_event_with_its_cause() {
                 && matches!(
                     s.2,
                     "a failed connect"
-                        | "the connect failed in the kernel; its errno waits in SO_ERROR"
+                        | "the kernel ended the connect (refused, unreachable or timed out)"
                 )),
         "{refused:?}"
     );

@@ -357,22 +357,42 @@ fn a_half_closed_socket_says_which_way_is_shut() {
         "conn's peer done sending",
         heading("half-closed (peer done sending)"),
     );
+    // Its FIN answered at once (LAST_ACK, then CLOSE, on loopback): over.
     run_lines(&mut h, 0, &["conn.shutdown(socket.SHUT_WR)"]);
     step_until_drawn(
         &mut h,
-        "both done sending",
-        heading("half-closed (both done sending)"),
+        "conn's connection over",
+        heading("half-closed (connection over: FINs both ways, or a reset)"),
     );
-    // On hover, the list's row says it too.
+    // cli's FIN_WAIT2 ended on conn's FIN: its connection is over (the kernel's CLOSE
+    // would be the same after a reset). On hover, the list's row says it too.
     h.get_by(|n| {
         n.label()
             .is_some_and(|l| l.starts_with("cli  ") && l.contains("half-closed"))
     })
     .hover();
     step_until_drawn(&mut h, "the row's tooltip", |h| {
-        h.query_by_label_contains("half-closed (both done sending)\n\nhalf-closed:")
-            .is_some()
+        h.query_by_label_contains(
+            "half-closed (connection over: FINs both ways, or a reset)\n\nhalf-closed:",
+        )
+        .is_some()
     });
+    // Its own SHUT_RD alone: its reading is shut (Linux still takes what arrives).
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "cli2 = socket.create_connection(srv.getsockname())",
+            "conn2, addr2 = srv.accept()",
+            "cli2.shutdown(socket.SHUT_RD)",
+        ],
+    );
+    click_socket_row(&mut h, "cli2");
+    step_until_drawn(
+        &mut h,
+        "cli2's reading shut",
+        heading("half-closed (its reading shut)"),
+    );
 }
 
 /// An accepted connection reads and writes as its listener was set to (a GBK device's
@@ -641,8 +661,18 @@ fn a_file_whose_thread_still_waits_is_not_said_to_have_ended() {
         .is_some()
     });
     assert!(h.query_by_label_contains("handler.py: ended").is_none());
-    // Its recv returns: now the file has ended.
+    // Its recv returns: now the file has ended (said once the thread's call is over, not
+    // while the typed statement runs).
     run(&mut h, "cli.send(b'x')");
+    step_until(&mut h, "the thread's recv returned", |a| {
+        a.state.sockets.values().any(|s| {
+            s.info.name == "conn"
+                && s.waiting.is_empty()
+                && s.snapshot
+                    .as_ref()
+                    .is_some_and(|x| x.counters.bytes_in == 1)
+        })
+    });
     step_until_drawn(&mut h, "the file ended", |h| {
         h.query_by_label_contains("handler.py: ended").is_some()
     });
@@ -1349,8 +1379,6 @@ fn a_timeout_is_said_as_one_and_the_next_wait_is_not_shown_failed() {
     step_until(&mut h, "the recv answered", |a| !a.state.consoles[0].busy());
 }
 
-/// A listener whose accept queue is full says so where its queue is shown, and why the
-/// next clients' connect() waits: Linux lets the backlog plus one wait.
 /// A client the listener's kernel holds half-open (its connect() returned; here
 /// TCP_DEFER_ACCEPT keeps it so until its first bytes, as a full queue's dropped ACK
 /// does) is named on the listener, apart from the accept queue, until its bytes come.
@@ -1396,6 +1424,8 @@ fn a_half_open_client_is_named_on_its_listener() {
     });
 }
 
+/// A listener whose accept queue is full says so where its queue is shown, and why the
+/// next clients' connect() waits: Linux lets the backlog plus one wait.
 #[test]
 fn a_full_accept_queue_is_said_beside_it() {
     let mut h = harness();
@@ -1449,6 +1479,10 @@ fn a_full_accept_queue_is_said_beside_it() {
     step_until_drawn(&mut h, "where third is connecting", |h| {
         h.query_by_label(&format!("- (connecting to 127.0.0.1:{port})"))
             .is_some()
+    });
+    // Its page's peer row says where too.
+    step_until_drawn(&mut h, "third's peer port on its page", |h| {
+        h.get_by_label("peer port").accesskit_node().value() == Some(port.to_string())
     });
     let a = h.state();
     let third = a.state.sockets.values().find(|s| s.info.name == "third");

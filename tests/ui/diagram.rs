@@ -1161,8 +1161,6 @@ fn a_socket_left_without_a_lane_is_named_not_called_outside() {
     });
 }
 
-/// As root (CI): the handshake captured on loopback, drawn as its three segments from cli
-/// to srv and back; elsewhere the page says capture needs the permission.
 /// A connection made before the capture began: the diagram says where the capture
 /// began (rows above it have no segments), and its segments count from the first one
 /// seen, not in the kernel's raw numbers.
@@ -1199,6 +1197,8 @@ fn a_connection_older_than_the_capture_is_said_and_counted_from_its_first_segmen
     );
 }
 
+/// As root (CI): the handshake captured on loopback, drawn as its three segments from cli
+/// to srv and back; elsewhere the page says capture needs the permission.
 #[test]
 fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     let mut h = harness();

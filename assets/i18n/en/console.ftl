@@ -40,6 +40,7 @@ console-file-running-line = { $name }: running line { $line }
 console-file-running = { $name }: running
 console-file-not-run = { $name }: not run (the console says why)
 console-file-ended = { $name }: ended
+console-file-and-more = and { $n } more
 console-file-ended-threads = { $name }: its main code ended, its threads still run, waiting in { $calls }
 console-next-line = Next line (F10)
 console-next-line-tip = Runs the highlighted line and stops before the next.

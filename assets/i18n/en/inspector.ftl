@@ -35,11 +35,11 @@ inspector-accept-queue = accept queue
 inspector-accept-waiting = { $q } waiting (backlog { $backlog })
 inspector-half-open = half-open (SYN-RECV)
 inspector-half-open-list = { $n }: { $list }
-inspector-half-open-tip = Clients whose handshake this kernel has not completed: it answered their SYN with SYN, ACK, and no ACK of theirs has completed it here. Their connect() has most likely returned, so they think they are connected and may send, but no socket here holds them, and accept() cannot take them. Most often their ACK came while the accept queue was full and was dropped: the kernel sends SYN, ACK again (net.ipv4.tcp_synack_retries times), and the next ACK completes the connection if the queue has room then; after the last try it forgets them, and the client's next segment is answered with RST (its recv() raises ConnectionResetError). (A listener with TCP_DEFER_ACCEPT keeps them here until their first bytes.)
+inspector-half-open-tip = Clients whose handshake this kernel has not completed: it answered their SYN with SYN, ACK, and no ACK of theirs has completed it here. Their connect() has most likely returned, so they think they are connected and may send, but no socket here holds them, and accept() cannot take them. Most often their ACK came while the accept queue was full and was dropped: the kernel sends SYN, ACK again (up to net.ipv4.tcp_synack_retries times), and the next ACK completes the connection if the queue has room then; after the last try it forgets them, and the client's next segment is answered with RST (its recv() raises ConnectionResetError). (A listener with TCP_DEFER_ACCEPT keeps them here until their first bytes.)
 inspector-queued = not yet: waits in { $listener }'s accept queue
 inspector-accept-queue-tip = Connections whose handshake the kernel has completed, waiting for accept() to take them. Linux lets the backlog plus one wait (the backlog is capped by net.core.somaxconn); past that it drops new clients' SYNs, and their kernels send them again later (this machine's waits { $gaps }... s between tries), so their connect() waits, here for { $give_up } s at most.
 # $q waiting, more than $backlog: the queue is full.
-inspector-accept-full = The accept queue is full ({ $q } waiting, backlog { $backlog }: Linux lets the backlog plus one wait). The kernel now drops new clients' SYNs; their connect() waits while their kernel sends the SYN again (this machine's waits { $gaps }... s between tries), and goes on at the first SYN after accept() made room (if none comes in time, connect() fails with ETIMEDOUT, { $give_up } s after the first SYN). A client whose SYN was answered before the queue filled may think it is connected while its ACK was dropped: it is listed as half-open.
+inspector-accept-full = The accept queue is full ({ $q } waiting, backlog { $backlog }: Linux lets the backlog plus one wait). The kernel now drops new clients' SYNs; their connect() waits while their kernel sends the SYN again (this machine's waits { $gaps }... s between tries), and goes on at the first SYN after accept() made room (if none comes in time, a blocking connect() on this machine without a timeout fails with ETIMEDOUT { $give_up } s after its first SYN; a timeout ends it sooner). A client whose SYN was answered before the queue filled may think it is connected while its ACK was dropped: it is listed as half-open.
 inspector-rtt-value = { $rtt } µs (±{ $var })
 inspector-cwnd-value = { $cwnd } segments / { $mss } bytes
 inspector-retransmits = retransmits
@@ -127,14 +127,15 @@ inspector-word-connected = connected
 inspector-word-half-closed = half-closed
 inspector-word-half-closed-peer = half-closed (peer done sending)
 inspector-word-half-closed-out = half-closed (done sending)
-inspector-word-half-closed-in = half-closed (not receiving)
+inspector-word-half-closed-in = half-closed (its reading shut)
+inspector-word-half-closed-over = half-closed (connection over: FINs both ways, or a reset)
 inspector-word-half-closed-both = half-closed (both done sending)
 inspector-word-closed = closed
 inspector-word-error = error
 
 # What moved a socket to its state, when the engine names it in words (calls stay as code).
 inspector-cause-failed-connect = a failed connect
-inspector-cause-connect-ended = the connect failed in the kernel; its errno waits in SO_ERROR
+inspector-cause-connect-ended = the kernel ended the connect (refused, unreachable or timed out)
 inspector-cause-peer-closed = the peer closed its side
 inspector-cause-receive-failed = a receive failed
 inspector-cause-internal = an internal error

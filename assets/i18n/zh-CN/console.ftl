@@ -40,6 +40,7 @@ console-file-running-line = { $name }：正在运行第 { $line } 行
 console-file-running = { $name }：运行中
 console-file-not-run = { $name }：未运行（原因见控制台）
 console-file-ended = { $name }：已结束
+console-file-and-more = 另外 { $n } 个
 console-file-ended-threads = { $name }：主程序已结束，它的线程仍在运行，等待于 { $calls }
 console-next-line = 下一行 (F10)
 console-next-line-tip = 运行高亮的那一行，并在下一行之前停下。

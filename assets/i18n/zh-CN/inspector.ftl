@@ -34,7 +34,7 @@ inspector-half-open-tip = 本机内核还没有完成握手的客户端：内核
 inspector-accept-waiting = { $q } 个在等待（backlog { $backlog }）
 inspector-queued = 还没有：在 { $listener } 的 accept 队列中等待
 inspector-accept-queue-tip = 内核已完成握手、等着 accept() 取走的连接。Linux 允许 backlog 再加一个连接在这里等待（backlog 的上限是 net.core.somaxconn）；再多的话，它会丢掉新客户端的 SYN，对方内核稍后重发（本机每次重试之间等待 { $gaps }……秒），所以它们的 connect() 要等，在本机最多 { $give_up } 秒。
-inspector-accept-full = accept 队列已满（{ $q } 个在等待，backlog { $backlog }：Linux 允许 backlog 再加一个）。内核现在丢弃新客户端的 SYN；它们的 connect() 会等待，其内核重发 SYN（本机每次重试之间等待 { $gaps }……秒），accept() 腾出位置后的下一次重发才能连上（如果没有及时重发到，connect() 会在第一个 SYN 之后 { $give_up } 秒以 ETIMEDOUT 失败）。在队列满之前 SYN 已经得到回答的客户端，可能以为自己已经连上，而它的 ACK 被丢弃了：它列在“半连接”里。
+inspector-accept-full = accept 队列已满（{ $q } 个在等待，backlog { $backlog }：Linux 允许 backlog 再加一个）。内核现在丢弃新客户端的 SYN；它们的 connect() 会等待，其内核重发 SYN（本机每次重试之间等待 { $gaps }……秒），accept() 腾出位置后的下一次重发才能连上（如果没有及时重发到，本机上没有设置超时的阻塞 connect() 会在第一个 SYN 之后 { $give_up } 秒以 ETIMEDOUT 失败；设置了超时则更早结束）。在队列满之前 SYN 已经得到回答的客户端，可能以为自己已经连上，而它的 ACK 被丢弃了：它列在“半连接”里。
 inspector-rtt-value = { $rtt } 微秒（±{ $var }）
 inspector-cwnd-value = { $cwnd } 个报文段 / { $mss } 字节
 inspector-retransmits = 重传
@@ -112,14 +112,15 @@ inspector-word-connected = 已连接
 inspector-word-half-closed = 半关闭
 inspector-word-half-closed-peer = 半关闭（对端不再发送）
 inspector-word-half-closed-out = 半关闭（本端不再发送）
-inspector-word-half-closed-in = 半关闭（本端不再接收）
+inspector-word-half-closed-in = 半关闭（本端的读方向已关闭）
+inspector-word-half-closed-over = 半关闭（连接已结束：双方的 FIN 都已发出，或收到了重置）
 inspector-word-half-closed-both = 半关闭（双方都不再发送）
 inspector-word-closed = 已关闭
 inspector-word-error = 出错
 
 # 引起套接字状态变化的原因（调用名保持代码原样）。
 inspector-cause-failed-connect = connect 失败
-inspector-cause-connect-ended = connect 在内核中失败；错误码在 SO_ERROR 中等待读取
+inspector-cause-connect-ended = 内核结束了这次 connect（被拒绝、不可达或超时）
 inspector-cause-peer-closed = 对端关闭了它那一端
 inspector-cause-receive-failed = 接收失败
 inspector-cause-internal = 内部错误

@@ -45,8 +45,10 @@ impl Default for View {
 
 impl Worker {
     /// A listening TCP socket's queue of connections not yet accepted (read when the kernel
-    /// says it holds any), and its half-open ones (SYN-RECV; TCP_INFO has no count of them,
-    /// so they are looked for at every reading of a listener).
+    /// says it holds any), and its half-open ones (SYN-RECV). TCP_INFO has no count of
+    /// those: they are looked for when they can last (a client's ACK is dropped only while
+    /// the queue is full, TCP_DEFER_ACCEPT holds them until bytes come) and while the last
+    /// reading had some; a dump walks the kernel's whole table, not worth it otherwise.
     pub(super) fn listener_queues(
         &self,
         tcp: Option<&inspect::TcpInfo>,
@@ -57,6 +59,22 @@ impl Worker {
         let Some(local) = self.sock.local_addr().ok().and_then(|a| a.as_socket()) else {
             return (Vec::new(), Vec::new());
         };
+        let had = self
+            .view
+            .last_snapshot
+            .as_ref()
+            .is_some_and(|s| !s.half_open.is_empty());
+        let deferred = || {
+            crate::engine::options::getsockopt_int(
+                self.sock.as_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_DEFER_ACCEPT,
+            )
+            .is_ok_and(|secs| secs > 0)
+        };
+        if t.unacked == 0 && !had && !deferred() {
+            return (Vec::new(), Vec::new());
+        }
         let q = inspect::listener_queues(&local, t.unacked > 0).unwrap_or_default();
         let ends = |v: Vec<std::net::SocketAddr>| {
             v.into_iter()

@@ -227,16 +227,24 @@ fn threads_waiting(state: &UiState, which: usize) -> Vec<String> {
     if console.busy() || console.file.as_ref().is_none_or(|f| f.running) {
         return Vec::new();
     }
-    state
+    // Its program's calls only (not one the socket's page made), the first few named.
+    const NAMED: usize = 3;
+    let calls: Vec<String> = state
         .sockets
         .values()
-        .filter(|s| !s.closed && console.made(s.info.id))
+        .filter(|s| !s.closed && !s.waiting.is_empty())
         .flat_map(|s| {
             s.waiting
                 .iter()
+                .filter(|w| console.has_call(w.req))
                 .map(|w| format!("{}.{}()", s.info.name, w.op))
         })
-        .collect()
+        .collect();
+    let mut named: Vec<String> = calls.iter().take(NAMED).cloned().collect();
+    if calls.len() > NAMED {
+        named.push(t!("console-file-and-more", n = calls.len() - NAMED));
+    }
+    named
 }
 
 /// The file's text with its line numbers; the line it waits before is highlighted and

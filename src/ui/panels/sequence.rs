@@ -53,7 +53,14 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 // began, or a connection made earlier reads as one that sent none.
                 let since = state.story.capturing_since;
                 if let (Some(since), Some(origin)) = (since, state.story.origin) {
-                    if d.rows.front().is_some_and(|r| r.at < since) {
+                    // (A TCP lane's: a Unix socket's rows have no segments to miss.)
+                    let first_tcp = d.rows.iter().find(|r| {
+                        d.lanes
+                            .get(r.lane)
+                            .and_then(|id| state.sockets.get(id))
+                            .is_some_and(|v| v.is_tcp())
+                    });
+                    if first_tcp.is_some_and(|r| r.at < since) {
                         let at = format!(
                             "+{:.3} s",
                             since.saturating_duration_since(origin).as_secs_f64()

@@ -132,7 +132,10 @@ impl Form {
             && self.peer_port.trim().is_empty()
             && untouched(&self.peer_host)
         {
-            if let Some((host, port)) = now.peer.as_ref().and_then(ip).filter(|a| a.1 != 0) {
+            // (Where a connect still waiting goes, too: the page's peer row is not empty
+            // while the list says "connecting to 127.0.0.1:33465".)
+            let peer = now.peer.as_ref().or(now.connecting_to.as_ref());
+            if let Some((host, port)) = peer.and_then(ip).filter(|a| a.1 != 0) {
                 (self.peer_host, self.peer_port) = (host, port.to_string());
             }
         }
