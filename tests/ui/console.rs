@@ -76,6 +76,17 @@ pub(crate) fn srv_port(h: &H) -> u16 {
         .expect("srv listening at a port")
 }
 
+/// The port socket `name` is bound to, as its snapshot says (None until it has one).
+pub(crate) fn bound_port(a: &socklab::ui::SocklabApp, name: &str) -> Option<u16> {
+    a.state
+        .sockets
+        .values()
+        .find(|s| s.info.name == name)
+        .and_then(|s| s.local())
+        .and_then(|e| e.port())
+        .filter(|p| *p != 0)
+}
+
 /// Types each line into console `which` and waits for it to run.
 pub(crate) fn run_lines(h: &mut H, which: usize, lines: &[&str]) {
     for line in lines {
@@ -1396,17 +1407,8 @@ fn a_half_open_client_is_named_on_its_listener() {
         ],
     );
     // Its address comes with its first snapshot.
-    let cli_port = |a: &socklab::ui::SocklabApp| {
-        a.state
-            .sockets
-            .values()
-            .find(|s| s.info.name == "cli")
-            .and_then(|s| s.local())
-            .and_then(|a| a.port())
-            .filter(|p| *p != 0)
-    };
-    step_until(&mut h, "cli's port", |a| cli_port(a).is_some());
-    let port = cli_port(h.state()).unwrap();
+    step_until(&mut h, "cli's port", |a| bound_port(a, "cli").is_some());
+    let port = bound_port(h.state(), "cli").unwrap();
     click_socket_row(&mut h, "srv");
     step_until_drawn(&mut h, "cli half-open on srv", |h| {
         h.query_by_label_contains("half-open (SYN-RECV)").is_some()
@@ -1627,17 +1629,8 @@ fn a_failed_console_bind_shows_the_port_it_tried() {
     });
     // Bound then from the console after all: the row says where, not the port that failed.
     run(&mut h, "srv2.bind(('127.0.0.1', 0))");
-    let srv2_port = |a: &socklab::ui::SocklabApp| {
-        a.state
-            .sockets
-            .values()
-            .find(|s| s.info.name == "srv2")
-            .and_then(|s| s.local())
-            .and_then(|e| e.port())
-            .filter(|p| *p != 0)
-    };
-    step_until(&mut h, "srv2 bound", |a| srv2_port(a).is_some());
-    let bound = srv2_port(h.state()).unwrap();
+    step_until(&mut h, "srv2 bound", |a| bound_port(a, "srv2").is_some());
+    let bound = bound_port(h.state(), "srv2").unwrap();
     step_until_drawn(&mut h, "the port bound in the bind row", |h| {
         h.query_by_label("bind port")
             .is_some_and(|f| f.value().as_deref() == Some(bound.to_string().as_str()))
