@@ -285,6 +285,9 @@ pub enum Event {
         elapsed: Duration,
         /// When it ended.
         at: Instant,
+        /// Its arguments as Python writes them, for the calls the sequence diagram writes
+        /// out (Op::shown_args).
+        args: Option<Box<str>>,
     },
     /// A call failed (id is None when no socket came to exist).
     Failed {
@@ -294,6 +297,8 @@ pub enum Event {
         elapsed: Duration,
         /// When it ended.
         at: Instant,
+        /// As Done's.
+        args: Option<Box<str>>,
     },
     /// The socket goes by another name from now on (Op::Rename: the console names it as
     /// the variable that holds it).
@@ -440,6 +445,7 @@ impl Event {
                 reply,
                 elapsed,
                 at,
+                args,
             } => Some(Event::Done {
                 id: *id,
                 req: *req,
@@ -447,6 +453,7 @@ impl Event {
                 reply: reply.clone(),
                 elapsed: *elapsed,
                 at: *at,
+                args: args.clone(),
             }),
             Event::Failed {
                 id,
@@ -454,12 +461,14 @@ impl Event {
                 error,
                 elapsed,
                 at,
+                args,
             } => Some(Event::Failed {
                 id: *id,
                 req: *req,
                 error: error.clone(),
                 elapsed: *elapsed,
                 at: *at,
+                args: args.clone(),
             }),
             Event::Waiting {
                 id,

@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod note;
 pub mod options;
 mod pool;
+pub mod pyargs;
 pub mod responder;
 pub mod tls;
 mod waker;
@@ -342,6 +343,7 @@ impl Engine {
                 error: OpError::os(name, None, libc::EBADF),
                 elapsed: Duration::ZERO,
                 at: Instant::now(),
+                args: None,
             });
         }
     }

@@ -743,6 +743,7 @@ fn add_rows<'a>(
             What::Waited { op, waited } => (Words::Text(waited_words(op, *waited)), false, None),
             What::Call {
                 op,
+                args,
                 result,
                 failed,
                 conn,
@@ -770,14 +771,15 @@ fn add_rows<'a>(
                 if (*op == "close" || *op == "shutdown") && !failed {
                     f.ends.push_back((row, beat.id));
                 }
+                let call = format!("{op}({})", args.as_deref().unwrap_or_default());
                 let text = if result.is_empty() {
-                    format!("{op}()")
+                    call
                 } else if *failed {
-                    t!("diagram-call-raised", op = *op, result = result)
+                    t!("diagram-call-raised", call = call, result = result)
                 } else {
-                    format!("{op}() → {result}")
+                    format!("{call} → {result}")
                 };
-                if !failed && (text.starts_with("connect()") || text == "connect_ex() → 0") {
+                if !failed && (*op == "connect" || (*op == "connect_ex" && result == "0")) {
                     f.connects.push_back(row);
                 }
                 (Words::Text(text), *failed, None)
@@ -1374,7 +1376,11 @@ pub fn timeline(story: &Story, lanes: &[SocketId]) -> (Vec<std::time::Instant>, 
                 let said = if class.is_empty() {
                     t!("diagram-call-failed", op = *op)
                 } else {
-                    t!("diagram-call-raised", op = *op, result = class)
+                    t!(
+                        "diagram-call-raised",
+                        call = format!("{op}()"),
+                        result = class
+                    )
                 };
                 track.calls.push((k, said));
             }
@@ -1470,7 +1476,7 @@ mod tests {
                     5 => {
                         let op = ["connect", "recv", "close", "accept", "bind"][rand(5) as usize];
                         let result = if op == "recv" { "b''" } else { "" };
-                        st.story.call(id, op, result.into(), rand(6) == 0);
+                        st.story.call(id, op, None, result.into(), rand(6) == 0);
                     }
                     _ => {
                         // A segment, up to 5 ms late (placed among the beats before it).

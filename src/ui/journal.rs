@@ -4,9 +4,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::engine::{
-    AddrSpec, Family, How, Kind, Op, OptValue, Reply, ReqId, SendJob, SendSource, SocketId, Timeout,
-};
+use crate::engine::pyargs::{addr_literal, level_name, opt_name};
+use crate::engine::{Family, Kind, Op, Reply, ReqId, SendJob, SendSource, SocketId};
 use crate::pyfmt::endpoint_repr;
 use crate::pyfmt::{bytes_repr, float_repr, str_repr};
 use crate::t;
@@ -199,36 +198,6 @@ pub fn socket_call(family: Family, kind: Kind) -> String {
     format!("socket.socket({f}, {k})")
 }
 
-/// An address argument as Python writes it.
-pub fn addr_literal(a: &AddrSpec) -> String {
-    match a {
-        AddrSpec::Inet { host, port } => format!("({}, {port})", str_repr(host)),
-        AddrSpec::Inet6 {
-            host,
-            port,
-            flowinfo,
-            scope_id,
-        } => {
-            if *flowinfo == 0 && *scope_id == 0 {
-                format!("({}, {port})", str_repr(host))
-            } else {
-                format!("({}, {port}, {flowinfo}, {scope_id})", str_repr(host))
-            }
-        }
-        AddrSpec::Unix { path } => match std::str::from_utf8(path) {
-            Ok(s) if !s.starts_with('\0') => str_repr(s),
-            _ => bytes_repr(path),
-        },
-    }
-}
-
-fn timeout_literal(t: Timeout) -> String {
-    match t.as_secs() {
-        None => "None".into(),
-        Some(x) => float_repr(x),
-    }
-}
-
 /// recv_into's and recvfrom_into's arguments after the buffer: none, or nbytes and flags.
 fn into_flags(nbytes: usize, flags: i32) -> String {
     if flags == 0 {
@@ -248,11 +217,18 @@ pub fn op_line(name: &str, op: &Op) -> String {
         }
     };
     match op {
-        Op::Bind { addr } => format!("{name}.bind({})", addr_literal(addr)),
-        Op::Listen { backlog } => format!("{name}.listen({backlog})"),
+        Op::Bind { .. }
+        | Op::Listen { .. }
+        | Op::Connect { .. }
+        | Op::ConnectEx { .. }
+        | Op::Shutdown { .. }
+        | Op::SetSockOpt { .. }
+        | Op::SetTimeout { .. }
+        | Op::SetBlocking { .. } => {
+            let args = op.shown_args().unwrap_or_default();
+            format!("{name}.{}({args})", op.name())
+        }
         Op::Accept => format!("{name}.accept()"),
-        Op::Connect { addr } => format!("{name}.connect({})", addr_literal(addr)),
-        Op::ConnectEx { addr } => format!("{name}.connect_ex({})", addr_literal(addr)),
         Op::Send { data, flags: f } => format!("{name}.send({}{})", bytes_repr(data), flags(*f)),
         Op::SendAll { data, flags: f } => {
             format!("{name}.sendall({}{})", bytes_repr(data), flags(*f))
@@ -280,23 +256,7 @@ pub fn op_line(name: &str, op: &Op) -> String {
             "{name}.recvfrom_into(bytearray({nbytes}){})",
             into_flags(*nbytes, *f)
         ),
-        Op::Shutdown { how } => format!("{name}.shutdown(socket.{})", how_name(*how)),
         Op::Close | Op::Release => format!("{name}.close()"),
-        Op::SetSockOpt {
-            level,
-            name: opt,
-            value,
-        } => {
-            let v = match value {
-                OptValue::Int(i) => i.to_string(),
-                OptValue::Bytes(b) => bytes_repr(b),
-            };
-            format!(
-                "{name}.setsockopt({}, {}, {v})",
-                level_name(*level),
-                opt_name(*level, *opt)
-            )
-        }
         Op::GetSockOpt {
             level,
             name: opt,
@@ -313,11 +273,6 @@ pub fn op_line(name: &str, op: &Op) -> String {
                 opt_name(*level, *opt)
             ),
         },
-        Op::SetTimeout { timeout } => format!("{name}.settimeout({})", timeout_literal(*timeout)),
-        Op::SetBlocking { blocking } => format!(
-            "{name}.setblocking({})",
-            if *blocking { "True" } else { "False" }
-        ),
         Op::GetTimeout => format!("{name}.gettimeout()"),
         Op::GetSockName => format!("{name}.getsockname()"),
         Op::GetPeerName => format!("{name}.getpeername()"),
@@ -477,28 +432,6 @@ pub fn job_text(job: &SendJob) -> String {
     )
 }
 
-fn how_name(h: How) -> &'static str {
-    h.python_name()
-}
-
-fn level_name(level: i32) -> String {
-    match level {
-        libc::SOL_SOCKET => "socket.SOL_SOCKET".into(),
-        libc::IPPROTO_TCP => "socket.IPPROTO_TCP".into(),
-        libc::IPPROTO_IP => "socket.IPPROTO_IP".into(),
-        libc::IPPROTO_IPV6 => "socket.IPPROTO_IPV6".into(),
-        x => x.to_string(),
-    }
-}
-
-fn opt_name(level: i32, opt: i32) -> String {
-    crate::engine::options::CATALOG
-        .iter()
-        .find(|o| o.level == level && o.optname == opt)
-        .map(|o| format!("socket.{}", o.name))
-        .unwrap_or_else(|| opt.to_string())
-}
-
 /// What the console prints for a reply (None when it prints nothing).
 pub fn reply_text(reply: &Reply, conn_name: Option<&str>) -> Option<String> {
     Some(match reply {
@@ -543,6 +476,7 @@ pub fn as_script<'e>(entries: impl IntoIterator<Item = &'e JournalEntry>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{AddrSpec, OptValue, Timeout};
 
     #[test]
     fn lines_read_as_python() {

@@ -22,6 +22,9 @@ pub enum What {
     /// connection an accept() gave (its name is drawn as it is now).
     Call {
         op: &'static str,
+        /// Its arguments as Python writes them, for the calls that carry them
+        /// (Op::shown_args): `listen(1)`, not `listen()`.
+        args: Option<Box<str>>,
         result: String,
         failed: bool,
         conn: Option<SocketId>,
@@ -247,12 +250,20 @@ impl Story {
 
     /// A call that ended, if it is one the diagram shows (bytes are shown by their own
     /// beats; a recv that got nothing is the peer's end of stream, shown here).
-    pub fn call(&mut self, id: SocketId, op: &'static str, result: String, failed: bool) {
+    pub fn call(
+        &mut self,
+        id: SocketId,
+        op: &'static str,
+        args: Option<Box<str>>,
+        result: String,
+        failed: bool,
+    ) {
         if shown(op) {
             self.push(
                 id,
                 What::Call {
                     op,
+                    args,
                     result,
                     failed,
                     conn: None,
@@ -281,6 +292,7 @@ impl Story {
             id,
             What::Call {
                 op,
+                args: None,
                 result: nothing_returned(op, matches!(empty, Empty::StreamEnded | Empty::ShutRead))
                     .into(),
                 failed: false,
@@ -296,6 +308,7 @@ impl Story {
             id,
             What::Call {
                 op: "accept",
+                args: None,
                 result: peer,
                 failed: false,
                 conn: Some(conn),

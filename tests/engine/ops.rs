@@ -651,6 +651,63 @@ fn errors_carry_errno_python_line_and_hint() {
     assert_eq!(e.python_class(), "TypeError");
 }
 
+/// The answer to a set-up call carries its arguments as Python writes them, failed or not,
+/// for the sequence diagram: whoever made the call (a console's Python, the window), the
+/// diagram reads `listen(3)`. Calls whose bytes or result tell them carry none.
+#[test]
+fn answers_carry_the_calls_arguments_as_python_writes_them() {
+    let mut d = Driver::new();
+    let (_, taken) = d.listener(Family::Inet);
+    let s = d.create(Family::Inet, Kind::Stream);
+    let args_of = |d: &mut Driver, op: Op| {
+        let req = d.start(s, op);
+        match d.wait_for("the answer", |e| e.req() == Some(req)) {
+            Event::Done { args, .. } | Event::Failed { args, .. } => args.map(String::from),
+            other => panic!("not an answer: {other:?}"),
+        }
+    };
+    let AddrSpec::Inet { port, .. } = taken else {
+        unreachable!()
+    };
+    // A failed bind names the address it asked for.
+    assert_eq!(
+        args_of(
+            &mut d,
+            Op::Bind {
+                addr: taken.clone()
+            }
+        )
+        .as_deref(),
+        Some(format!("('127.0.0.1', {port})").as_str())
+    );
+    let set = Op::SetSockOpt {
+        level: libc::SOL_SOCKET,
+        name: libc::SO_REUSEADDR,
+        value: socklab::engine::OptValue::Int(1),
+    };
+    assert_eq!(
+        args_of(&mut d, set).as_deref(),
+        Some("socket.SOL_SOCKET, socket.SO_REUSEADDR, 1")
+    );
+    let here = AddrSpec::Inet {
+        host: "127.0.0.1".into(),
+        port: 0,
+    };
+    assert_eq!(
+        args_of(&mut d, Op::Bind { addr: here }).as_deref(),
+        Some("('127.0.0.1', 0)")
+    );
+    assert_eq!(
+        args_of(&mut d, Op::Listen { backlog: 3 }).as_deref(),
+        Some("3")
+    );
+    let timeout = Op::SetTimeout {
+        timeout: socklab::engine::Timeout::Secs(2.5),
+    };
+    assert_eq!(args_of(&mut d, timeout).as_deref(), Some("2.5"));
+    assert_eq!(args_of(&mut d, Op::GetSockName), None);
+}
+
 #[test]
 fn options_are_read_back_from_the_kernel() {
     let mut d = Driver::new();

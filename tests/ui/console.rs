@@ -1495,7 +1495,7 @@ fn a_full_accept_queue_is_said_beside_it() {
     // setblocking(False) is drawn as the call typed, not as the settimeout it amounts to.
     let d = socklab::ui::diagram::build(&a.state, &a.state.story, &lanes);
     assert!(
-        d.rows.iter().any(|r| r.text == "setblocking()"),
+        d.rows.iter().any(|r| r.text == "setblocking(False)"),
         "{:#?}",
         d.rows
             .iter()

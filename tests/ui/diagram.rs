@@ -258,7 +258,9 @@ fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
     let lanes = diagram::lanes(&a.state, Some(id_of(a, "conn2")));
     let d = diagram::build(&a.state, &a.state.story, &lanes);
     assert!(
-        d.rows.iter().any(|r| r.text.starts_with("connect()")),
+        d.rows
+            .iter()
+            .any(|r| r.text.starts_with("connect(('127.0.0.1', ")),
         "{:#?}",
         d.rows
     );
@@ -345,11 +347,13 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
         .collect();
     assert_eq!(sends.len(), 3);
     let recv = row("recv → 6 B");
-    // A call comes before the state it moves its socket to.
-    assert!(row("bind()") < row("created → bound (bind)"));
-    assert!(row("listen()") < row("bound → listening (listen)"));
+    // A call comes before the state it moves its socket to, written with its arguments
+    // (listen() asks CPython's default backlog, min(SOMAXCONN, 128)).
+    assert!(row("bind(('127.0.0.1', 0))") < row("created → bound (bind)"));
+    assert!(row("listen(128)") < row("bound → listening (listen)"));
     // A connect before its socket is seen connecting, and connected.
-    let connect = row("connect()");
+    let port = crate::console::bound_port(a, "srv").expect("srv's port");
+    let connect = row(&format!("connect(('127.0.0.1', {port}))"));
     assert!(d.rows.iter().enumerate().all(|(i, r)| {
         let state = r.text.text();
         !(state.ends_with("(connect)") && state.contains("→")) || i > connect
@@ -2086,7 +2090,7 @@ fn a_guessed_handshake_is_drawn_where_it_completed() {
             .position(|r| r.lane == lane && r.text.starts_with(start))
             .unwrap_or_else(|| panic!("no {start:?} in {:#?}", d.rows))
     };
-    let connect = row(lane(c2), "connect()");
+    let connect = row(lane(c2), "connect(('127.0.0.1', ");
     let accept = row(lane(id_of(a, "srv")), "accept() → conn");
     let arrow = d
         .arrows
@@ -2140,7 +2144,7 @@ fn syns_a_full_queue_dropped_are_said_sent_again_and_not_guessed_over() {
     assert!(
         d.rows
             .iter()
-            .any(|r| r.lane == lane && r.text.starts_with("connect()")),
+            .any(|r| r.lane == lane && r.text.starts_with("connect(('127.0.0.1', ")),
         "{:#?}",
         rows(a)
     );

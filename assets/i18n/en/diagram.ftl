@@ -2,7 +2,7 @@
 
 # Rows on a lane of the sequence diagram, and the calls of the state timeline.
 diagram-accepted-from = accepted from { $name }
-diagram-call-raised = { $op }() raised { $result }
+diagram-call-raised = { $call } raised { $result }
 diagram-call-failed = { $op }() failed
 diagram-kernel-state = kernel: { $state }
 diagram-kernel-forgot = kernel: forgot the connection

@@ -2,7 +2,7 @@
 
 # 时序图泳道上的行，以及状态时间线上的调用。
 diagram-accepted-from = 由 { $name } 接受
-diagram-call-raised = { $op }() 引发 { $result }
+diagram-call-raised = { $call } 引发 { $result }
 diagram-call-failed = { $op }() 失败
 diagram-kernel-state = 内核：{ $state }
 diagram-rst-said = 连接被重置

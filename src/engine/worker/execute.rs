@@ -11,6 +11,7 @@ impl Worker {
             error,
             elapsed: Duration::ZERO,
             at: Instant::now(),
+            args: None,
         });
     }
 
@@ -32,11 +33,17 @@ impl Worker {
         self.shared.emit(ev);
     }
 
-    pub(super) fn reply(&self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {
+    pub(super) fn reply(&mut self, req: ReqId, op: &'static str, start: Instant, result: OpResult) {
+        let args = self
+            .shown_args
+            .iter()
+            .position(|(r, _)| *r == req)
+            .and_then(|i| self.shown_args.remove(i))
+            .map(|(_, a)| a);
         if self.crash.failed.contains(&req) {
             return;
         }
-        emit_result(&self.shared, self.id, req, op, start, result);
+        emit_result(&self.shared, self.id, req, op, start, result, args);
     }
 
     pub(super) fn handle(&mut self, cmd: Command) {
@@ -54,6 +61,12 @@ impl Worker {
             }
         }
         let instant = cmd.op.is_instant();
+        if let Some(args) = cmd.op.shown_args() {
+            if self.shown_args.len() >= SHOWN_ARGS {
+                self.shown_args.pop_front();
+            }
+            self.shown_args.push_back((cmd.req, args.into()));
+        }
         match cmd.op {
             Op::Close | Op::Release => {
                 self.closing.get_or_insert(cmd.req);

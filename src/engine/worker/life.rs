@@ -377,7 +377,7 @@ impl Worker {
         respond::leave_listener(&self.shared, parent);
         let (shared, id) = (&self.shared, self.id);
         if let Some(req) = close_req.filter(|r| *r != ReqId(0)) {
-            emit_result(shared, id, req, "close", began, Ok(Reply::Unit));
+            emit_result(shared, id, req, "close", began, Ok(Reply::Unit), None);
         }
         // Whatever was still queued or sent meets a closed socket, as in Python.
         let mut rest: Vec<Command> = self.queue.into_iter().collect();
@@ -392,6 +392,7 @@ impl Worker {
                         "close",
                         Instant::now(),
                         Ok(Reply::Unit),
+                        None,
                     );
                 }
                 continue;
@@ -404,6 +405,7 @@ impl Worker {
                 op,
                 Instant::now(),
                 Err(OpError::os(op, None, libc::EBADF)),
+                cmd.op.shown_args().map(Into::into),
             );
         }
         shared.emit(Event::Closed { id });
@@ -444,16 +446,33 @@ pub(super) fn lost(shared: &Shared, id: SocketId, rx: &Receiver<Command>, messag
         error: OpError::internal("wait", message),
         elapsed: Duration::ZERO,
         at: Instant::now(),
+        args: None,
     });
     for cmd in rx.try_iter() {
         let op = cmd.op.name();
         if cmd.op.is_close() {
             if cmd.req != ReqId(0) {
-                emit_result(shared, id, cmd.req, op, Instant::now(), Ok(Reply::Unit));
+                emit_result(
+                    shared,
+                    id,
+                    cmd.req,
+                    op,
+                    Instant::now(),
+                    Ok(Reply::Unit),
+                    None,
+                );
             }
         } else {
             let error = OpError::internal(op, message);
-            emit_result(shared, id, cmd.req, op, Instant::now(), Err(error));
+            emit_result(
+                shared,
+                id,
+                cmd.req,
+                op,
+                Instant::now(),
+                Err(error),
+                cmd.op.shown_args().map(Into::into),
+            );
         }
     }
     shared.emit(Event::Closed { id });

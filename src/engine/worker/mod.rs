@@ -63,6 +63,9 @@ const BURST: usize = 64;
 pub(super) const EVENT_COST: usize = 64;
 /// How often a worker with skipped content looks for room to report it.
 const SKIP_CHECK_MS: i32 = 5;
+/// Requests whose arguments are kept for their answer at most (a call blocks one at a
+/// time; the rest are instant).
+const SHOWN_ARGS: usize = 16;
 
 type OpResult = Result<Reply, OpError>;
 
@@ -134,6 +137,9 @@ struct Worker {
     groups: Vec<(String, String)>,
     /// What a panic must answer (life.rs).
     crash: life::Crash,
+    /// The arguments of requests not yet answered whose answer carries them
+    /// (Op::shown_args), at most SHOWN_ARGS: the oldest go first.
+    shown_args: std::collections::VecDeque<(ReqId, Box<str>)>,
     /// The TLS session the calls go through (tls.rs).
     tls: Option<Box<crate::engine::tls::Layer>>,
     /// A listener's server side: the connections it accepts speak TLS.
@@ -190,6 +196,7 @@ impl Worker {
             serving: respond::Serving::default(),
             groups: Vec::new(),
             crash: life::Crash::default(),
+            shown_args: std::collections::VecDeque::new(),
             tls: None,
             tls_server: None,
         }
@@ -207,6 +214,7 @@ fn emit_result(
     op: &'static str,
     start: Instant,
     result: OpResult,
+    args: Option<Box<str>>,
 ) {
     // One reading for both: `at - elapsed` is then the call's start exactly, before any
     // state it moved the socket to (two readings apart by a preemption put a bind()
@@ -221,6 +229,7 @@ fn emit_result(
             reply,
             elapsed,
             at,
+            args,
         },
         Err(error) => Event::Failed {
             id: Some(id),
@@ -228,6 +237,7 @@ fn emit_result(
             error,
             elapsed,
             at,
+            args,
         },
     });
 }

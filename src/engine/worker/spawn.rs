@@ -100,6 +100,7 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                     error,
                     elapsed: start.elapsed(),
                     at: Instant::now(),
+                    args: None,
                 });
             }
         }
@@ -222,6 +223,7 @@ pub(super) fn register(
                 error: OpError::os(op, None, errno),
                 elapsed: Duration::ZERO,
                 at: Instant::now(),
+                args: None,
             });
         }
         None
@@ -282,6 +284,7 @@ pub(super) fn attach(
                 error: OpError::from_io(op, None, &e),
                 elapsed: Duration::ZERO,
                 at: Instant::now(),
+                args: None,
             });
         }
     }

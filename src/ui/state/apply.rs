@@ -160,6 +160,7 @@ impl UiState {
                 reply,
                 elapsed,
                 at,
+                args,
             } => {
                 self.record_asked.remove(&req);
                 if let Some((listener, op)) = self.respond_after.remove(&req) {
@@ -176,7 +177,7 @@ impl UiState {
                         s.bound = true;
                     }
                 }
-                self.tell_done(id, op, &reply, nothing_asked, at);
+                self.tell_done(id, op, args, &reply, nothing_asked, at);
                 // Only an address that worked is worth offering again (connect_ex
                 // answers its failures as numbers).
                 if let Some((list, entry)) = self.addr_asked.remove(&req) {
@@ -242,6 +243,7 @@ impl UiState {
                 error,
                 elapsed,
                 at,
+                args,
             } => {
                 if let Some(r) = req {
                     self.respond_after.remove(&r);
@@ -252,7 +254,8 @@ impl UiState {
                     self.restore_created(r, None);
                 }
                 if let Some(id) = id {
-                    self.story.call(id, error.op, error.python_line(), true);
+                    self.story
+                        .call(id, error.op, args, error.python_line(), true);
                 }
                 if let Some(r) = req {
                     self.addr_asked.remove(&r);
@@ -680,6 +683,7 @@ impl UiState {
         &mut self,
         id: crate::engine::SocketId,
         op: &'static str,
+        args: Option<Box<str>>,
         reply: &Reply,
         nothing_asked: bool,
         at: std::time::Instant,
@@ -729,7 +733,7 @@ impl UiState {
             }
             other => journal::reply_text(other, None).unwrap_or_default(),
         };
-        self.story.call(id, op, result, false);
+        self.story.call(id, op, args, result, false);
     }
 
     /// Segments captured since the last frame, into the story; the capture watches the
