@@ -167,10 +167,14 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
                 );
             ui.label(job);
             ui.monospace(&e.python_line);
-            let (why, hint) = e.explanation();
-            ui.label(why);
-            if let Some(h) = hint {
-                ui.label(RichText::new(t!("state-hint", hint = h)).italics());
+            if let Some(since) = &e.since {
+                ui.label(since);
+            } else {
+                let (why, hint) = e.explanation();
+                ui.label(why);
+                if let Some(h) = hint {
+                    ui.label(RichText::new(t!("state-hint", hint = h)).italics());
+                }
             }
         })
         .response

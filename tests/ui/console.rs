@@ -334,6 +334,44 @@ fn a_b_after_its_own_shutdown_rd_is_not_told_as_the_peers_close() {
     });
 }
 
+/// A non-blocking connect_ex answers 115 (EINPROGRESS): "started and not finished yet".
+/// Once the connect ends, the page keeps what the call returned but no longer says it is
+/// under way: that it completed, or that it ended without a connection.
+#[test]
+fn an_in_progress_connect_says_how_it_ended_once_it_has() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = gone.local_addr().unwrap().port();
+    drop(gone);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "k = socket.socket(); k.setblocking(False)",
+            "k.connect_ex(srv.getsockname())",
+        ],
+    );
+    click_socket_row(&mut h, "k");
+    step_until_drawn(&mut h, "k's connect said complete", |h| {
+        h.query_by_label_contains("connect_ex() returned 115 - EINPROGRESS")
+            .is_some()
+            && h.query_by_label_contains("has since completed: connected at")
+                .is_some()
+    });
+    // (The console's transcript keeps what it said then.)
+    assert!(h.query_by_label_contains("has not finished yet").is_none());
+    let refused =
+        format!("r = socket.socket(); r.setblocking(False); r.connect_ex(('127.0.0.1', {closed}))");
+    run_lines(&mut h, 0, &[&refused]);
+    click_socket_row(&mut h, "r");
+    step_until_drawn(&mut h, "r's connect said ended", |h| {
+        h.query_by_label_contains("ended at").is_some()
+            && h.query_by_label_contains("without a connection").is_some()
+    });
+}
+
 /// A half-closed socket's row and page say which way is shut: who stopped sending (the
 /// kernel's FIN_WAIT or CLOSE_WAIT), not "half-closed" alone, which a learner reads as
 /// "something is broken" without knowing whose doing it was.

@@ -47,6 +47,8 @@ state-returned-errno = { $op }() returned { $n } - { $errno }
 state-failed = { $op } failed
 # When the failure was heard of: its explanation was true then.
 state-failed-at = at { $clock }
+state-since-connected = The connect it started has since completed: connected at { $clock }. Nothing is left to wait for.
+state-since-ended = The connect it started ended at { $clock } without a connection: the state above says how.
 # A socket timeout (settimeout): TimeoutError, no errno.
 state-timed-out = { $op } timed out
 state-interrupted = { $op } interrupted

@@ -555,6 +555,7 @@ impl UiState {
                 to,
                 cause,
                 kernel,
+                at,
                 ..
             } => {
                 self.story.state(id, from, to, cause);
@@ -570,6 +571,18 @@ impl UiState {
                     s.state = to;
                     if let Some(snap) = s.snapshot.as_mut() {
                         snap.state = to;
+                    }
+                    // "Not finished yet" stops being true when the connect ends.
+                    if from == SockState::Connecting && to != SockState::Connecting {
+                        if let Some(e) = s.last_error.as_mut().filter(|e| e.left_connecting()) {
+                            let clock = super::view::clock_at(at, &self.zone);
+                            e.since = Some(match to {
+                                SockState::Connected | SockState::HalfClosed => {
+                                    t!("state-since-connected", clock = clock)
+                                }
+                                _ => t!("state-since-ended", clock = clock),
+                            });
+                        }
                     }
                 }
             }

@@ -66,6 +66,10 @@ pub struct ErrorView {
     pub clock: String,
     /// connect_ex answered the failure as this number instead of raising.
     pub returned: Option<i32>,
+    /// What became of it since, when that changed what it means: the connect a
+    /// non-blocking connect or connect_ex started (EINPROGRESS) completed or ended. Said
+    /// instead of its explanation, which spoke of a connect still under way.
+    pub since: Option<String>,
 }
 
 impl ErrorView {
@@ -75,20 +79,21 @@ impl ErrorView {
         at: std::time::Instant,
         zone: &crate::timefmt::Zone,
     ) -> ErrorView {
-        let ago = std::time::Instant::now().saturating_duration_since(at);
-        let when = std::time::SystemTime::now()
-            .checked_sub(ago)
-            .unwrap_or_else(std::time::SystemTime::now);
-        let mut clock = zone.clock(when);
-        clock.truncate(clock.find('.').unwrap_or(clock.len()));
         ErrorView {
             op: e.op.to_string(),
             python_line: e.python_line(),
             errno_name: e.errno_name(),
             error: e.clone(),
-            clock,
+            clock: clock_at(at, zone),
             returned: None,
+            since: None,
         }
+    }
+
+    /// A connect or connect_ex that left its connect under way (EINPROGRESS, EALREADY).
+    pub fn left_connecting(&self) -> bool {
+        matches!(self.op.as_str(), "connect" | "connect_ex")
+            && matches!(self.error.errno(), Some(libc::EINPROGRESS | libc::EALREADY))
     }
 
     /// connect_ex's failure, answered as its errno: the number, and how Python decodes it.
@@ -109,6 +114,17 @@ impl ErrorView {
     pub fn explanation(&self) -> (String, Option<String>) {
         self.error.explanation()
     }
+}
+
+/// The time of day of `at`, to the second (14:05:09).
+pub fn clock_at(at: std::time::Instant, zone: &crate::timefmt::Zone) -> String {
+    let ago = std::time::Instant::now().saturating_duration_since(at);
+    let when = std::time::SystemTime::now()
+        .checked_sub(ago)
+        .unwrap_or_else(std::time::SystemTime::now);
+    let mut clock = zone.clock(when);
+    clock.truncate(clock.find('.').unwrap_or(clock.len()));
+    clock
 }
 
 /// Runs of one direction: (direction, first and last position among the rows shown).
