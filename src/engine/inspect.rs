@@ -83,6 +83,9 @@ pub struct TcpInfo {
     pub unacked: u32,
     /// For a listener, the backlog it was given (capped by somaxconn).
     pub sacked: u32,
+    /// The retransmission timeout now, microseconds: in SYN_SENT, how long the kernel
+    /// waits for a SYN-ACK before it sends the SYN again (doubling each time).
+    pub rto_us: u32,
 }
 
 impl TcpInfo {
@@ -105,6 +108,7 @@ pub fn tcp_info(fd: BorrowedFd<'_>) -> Option<TcpInfo> {
         total_retrans: ti.tcpi_total_retrans,
         unacked: ti.tcpi_unacked,
         sacked: ti.tcpi_sacked,
+        rto_us: ti.tcpi_rto,
     })
 }
 

@@ -372,6 +372,32 @@ fn an_in_progress_connect_says_how_it_ended_once_it_has() {
     });
 }
 
+/// A connect whose SYN a full accept queue drops stays in SYN_SENT: the inspector says how
+/// often the kernel has sent the SYN again (the client's half of the backlog lesson),
+/// where it said only "not measured".
+#[test]
+fn a_connect_whose_syn_is_dropped_says_how_often_it_was_resent() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(0)",
+            "c1 = socket.create_connection(srv.getsockname())",
+            "c2 = socket.socket(); c2.setblocking(False); c2.connect_ex(srv.getsockname())",
+        ],
+    );
+    click_socket_row(&mut h, "c2");
+    // The first resend comes after a second.
+    step_until_drawn(&mut h, "c2's SYN resent once", |h| {
+        h.query_by_label_contains("SYN resent").is_some()
+            && h.query_by_label_contains("once; the next after").is_some()
+    });
+    assert!(h.query_by_label_contains("not measured").is_none());
+}
+
 /// A half-closed socket's row and page say which way is shut: who stopped sending (the
 /// kernel's FIN_WAIT or CLOSE_WAIT), not "half-closed" alone, which a learner reads as
 /// "something is broken" without knowing whose doing it was.

@@ -44,6 +44,12 @@ inspector-rtt-value = { $rtt } µs (±{ $var })
 inspector-cwnd-value = { $cwnd } segments / { $mss } bytes
 inspector-retransmits = retransmits
 inspector-retransmits-value = { $now } now, { $total } total
+inspector-syn-resent = SYN resent
+inspector-syn-resent-value = { $n ->
+    [one] once
+   *[other] { $n } times
+  }; the next after { $rto } s without a SYN-ACK
+inspector-syn-resent-tip = connect() sent a SYN and no SYN-ACK has come back: the listener's accept queue is full (it drops new SYNs), a firewall drops them, or no host answers. The kernel sends the SYN again after 1 s, then waits twice as long each time; after net.ipv4.tcp_syn_retries resends connect() fails with ETIMEDOUT (TimeoutError), sooner with a timeout.
 inspector-bytes = bytes in / out
 inspector-messages = messages in / out
 inspector-chunks = chunks in / out

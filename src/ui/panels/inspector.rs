@@ -154,6 +154,22 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                     Some(t!("inspector-half-open-tip")),
                                 );
                             }
+                        } else if tcp.state == crate::engine::inspect::TcpState::SynSent {
+                            // A connect whose SYN goes unanswered (a full accept queue
+                            // drops it, a firewall, a host that is not there): how often the
+                            // kernel has sent it again, and how long it waits now.
+                            tipped(
+                                ui,
+                                &t!("inspector-syn-resent"),
+                                t!(
+                                    "inspector-syn-resent-value",
+                                    n = tcp.retransmits,
+                                    rto = crate::pyfmt::float_repr(
+                                        (f64::from(tcp.rto_us) / 1e5).round() / 10.0
+                                    )
+                                ),
+                                Some(t!("inspector-syn-resent-tip")),
+                            );
                         } else if tcp.rtt_us == 0 {
                             // Nothing measured yet (never connected, or refused): the
                             // kernel's starting values (rtt 0 +-250000, mss 536) say
