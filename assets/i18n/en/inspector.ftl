@@ -49,7 +49,7 @@ inspector-syn-resent-value = { $n ->
     [one] once
    *[other] { $n } times
   }; the next after { $rto } s without a SYN-ACK
-inspector-syn-resent-tip = connect() sent a SYN and no SYN-ACK has come back: the listener's accept queue is full (it drops new SYNs), a firewall drops them, or no host answers. The kernel sends the SYN again after 1 s, then waits twice as long each time; after net.ipv4.tcp_syn_retries resends connect() fails with ETIMEDOUT (TimeoutError), sooner with a timeout.
+inspector-syn-resent-tip = connect() sent a SYN and no SYN-ACK has come back: the listener's accept queue is full (it drops new SYNs), a firewall drops them, or no host answers. The kernel sends the SYN again (this machine's waits { $gaps }... s between tries); if no SYN-ACK comes, connect() fails with ETIMEDOUT (TimeoutError) { $give_up } s after the first SYN, sooner with a timeout.
 inspector-bytes = bytes in / out
 inspector-messages = messages in / out
 inspector-chunks = chunks in / out

@@ -168,7 +168,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                                         (f64::from(tcp.rto_us) / 1e5).round() / 10.0
                                     )
                                 ),
-                                Some(t!("inspector-syn-resent-tip")),
+                                Some(syn_resent_tip()),
                             );
                         } else if tcp.rtt_us == 0 {
                             // Nothing measured yet (never connected, or refused): the
@@ -501,6 +501,16 @@ fn read_back(name: &str, asked: i64, kernel: i64) -> String {
         asked = asked.to_string(),
         kernel = kernel.to_string(),
         why = why
+    )
+}
+
+/// Why a SYN is resent and until when, with this machine's SYN tries.
+fn syn_resent_tip() -> String {
+    let syn = crate::engine::inspect::SynRetries::of_kernel();
+    t!(
+        "inspector-syn-resent-tip",
+        gaps = crate::ui::explain::syn_gaps(),
+        give_up = syn.give_up_secs()
     )
 }
 
