@@ -863,6 +863,56 @@ fn a_listeners_half_open_connections_are_listed_apart_from_its_queue() {
     assert_eq!(snap.accept_queue, vec![socklab::engine::Endpoint::from(me)]);
 }
 
+/// An IPv6 listener on every address with IPV6_V6ONLY off takes IPv4 clients too: the
+/// kernel lists their half-open request sockets in its IPv6 table, with a mapped address
+/// (as accept() would give them to Python: '::ffff:127.0.0.1'), so they are shown.
+#[test]
+fn a_dual_stack_listeners_ipv4_half_open_clients_are_listed() {
+    let mut d = Driver::new();
+    let l = d.create(Family::Inet6, Kind::Stream);
+    for (level, name, v) in [
+        (libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0),
+        (libc::IPPROTO_TCP, libc::TCP_DEFER_ACCEPT, 30),
+    ] {
+        d.ok(
+            l,
+            Op::SetSockOpt {
+                level,
+                name,
+                value: OptValue::Int(v),
+            },
+        );
+    }
+    d.bind(
+        l,
+        AddrSpec::Inet6 {
+            host: "::".into(),
+            port: 0,
+            flowinfo: 0,
+            scope_id: 0,
+        },
+    );
+    d.listen(l, 5);
+    let port = match d.snapshot(l).local {
+        Some(socklab::engine::Endpoint::V6(a)) => a.port(),
+        other => panic!("{other:?}"),
+    };
+    let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let me = client.local_addr().unwrap();
+    let snap = d.snapshot_until(l, "the IPv4 client half-open", |s| !s.half_open.is_empty());
+    let std::net::SocketAddr::V4(me) = me else {
+        unreachable!()
+    };
+    let mapped = std::net::SocketAddrV6::new(me.ip().to_ipv6_mapped(), me.port(), 0, 0);
+    assert_eq!(
+        snap.half_open,
+        vec![socklab::engine::Endpoint::from(std::net::SocketAddr::V6(
+            mapped
+        ))],
+        "{snap:?}"
+    );
+}
+
 /// A UDP client that sent to a port where nothing listens and times out waiting: the hint
 /// says why waiting longer may not help, not only to raise the timeout; a socket that has
 /// heard something, or a connected one, gets the plain hint.
