@@ -83,12 +83,41 @@ def _without_codec_notes(exc, seen=None):
                 del exc.__notes__
         _without_codec_notes(exc.__cause__, seen)
         exc = exc.__context__
+# Nor does a traceback name this prelude's frames (its waits in slices, below): they are
+# socklab's, not the program's or the standard library's; python3's ends at the call that
+# was waiting. Each is left out of the chain, whatever it called kept.
+def _prelude_frames_out(tb):
+    while tb is not None and tb.tb_frame.f_code.co_filename == '<socklab prelude>':
+        tb = tb.tb_next
+    first = tb
+    while tb is not None:
+        after = tb.tb_next
+        while after is not None and after.tb_frame.f_code.co_filename == '<socklab prelude>':
+            after = after.tb_next
+        tb.tb_next = after
+        tb = after
+    return first
+def _without_prelude(exc, seen=None):
+    seen = set() if seen is None else seen
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        if tb is not None:
+            kept = _prelude_frames_out(tb)
+            if kept is not tb and kept is not None:
+                exc.__traceback__ = kept
+        _without_prelude(exc.__cause__, seen)
+        exc = exc.__context__
 def _excepthook(kind, value, tb, _shown=sys.excepthook):
     _without_codec_notes(value)
-    _shown(kind, value, tb)
+    _without_prelude(value)
+    _shown(kind, value, value.__traceback__ if isinstance(value, BaseException) else tb)
 sys.excepthook = _excepthook
 def _thread_excepthook(args, _shown=threading.excepthook):
     _without_codec_notes(args.exc_value)
+    _without_prelude(args.exc_value)
+    if args.exc_value is not None and args.exc_traceback is not None:
+        args = type(args)((args.exc_type, args.exc_value, args.exc_value.__traceback__, args.thread))
     _shown(args)
 threading.excepthook = _thread_excepthook
 

@@ -268,6 +268,38 @@ fn asleep_in_its_wait(pid: u32, what: &str) {
     }
 }
 
+/// An error raised inside one of socklab's wrappers of a standard call (time.sleep waits in
+/// slices) is told from the program's call, as python3 tells it: the wrapper's frame is
+/// not in the traceback.
+#[test]
+fn a_traceback_names_the_programs_frames_not_socklabs_wrappers() {
+    let (_d, p) = script("import time\n\ndef nap(x):\n    time.sleep(x)\n\nnap('x')\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["run", &p])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let files: Vec<&str> = err
+        .lines()
+        .filter(|l| l.trim_start().starts_with("File "))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            format!("  File \"{p}\", line 6, in <module>"),
+            format!("  File \"{p}\", line 4, in nap"),
+        ],
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("TypeError: 'str' object"),
+        "{err}"
+    );
+}
+
 #[test]
 fn ctrl_c_is_keyboard_interrupt_unless_the_program_was_started_ignoring_it() {
     use std::io::BufRead;
@@ -327,6 +359,10 @@ fn ctrl_c_is_keyboard_interrupt_unless_the_program_was_started_ignoring_it() {
             Some("KeyboardInterrupt"),
             "{what}: {err}"
         );
+        // Its traceback ends at the program's (or the standard library's) waiting call,
+        // as python3's does: socklab's own waiting code is not the learner's.
+        assert!(!err.contains("socklab prelude"), "{what}: {err}");
+        assert!(err.contains(&format!("{p}\", line ")), "{what}: {err}");
         assert!(!out.status.success(), "{what}");
     }
     // An uncaught KeyboardInterrupt: the traceback, the program's other threads run to
