@@ -14,12 +14,10 @@ use crate::engine::{
 };
 use crate::pyfmt::bytes_repr;
 
-pub const USAGE: &str = "usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--tls [--cert FILE --key-file FILE]] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
-  RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules
-  HOST defaults to 127.0.0.1; [::1]:9000 for IPv6. KIND: exact, contains, prefix, suffix, regex
-  (hex-exact... to match hex). --tls: each connection speaks TLS, with a certificate made for
-  localhost unless --cert and --key-file (PEM) are given.
-  Example: socklab serve rules 9000 --rule 'regex:^GET (\\w+)=>got {1}\\n'";
+/// `socklab serve --help`, in the language the terminal's locale asks for.
+pub fn usage() -> String {
+    crate::i18n::text_in(crate::i18n::Lang::from_env(), "cli-serve-usage")
+}
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
@@ -182,11 +180,11 @@ pub fn run(
     let a = match parse_os(args) {
         Ok(Asked::Serve(a)) => *a,
         Ok(Asked::Help) => {
-            let _ = writeln!(out, "{USAGE}");
+            let _ = writeln!(out, "{}", usage());
             return 0;
         }
         Err(e) => {
-            let _ = writeln!(err, "socklab serve: {e}\n{USAGE}");
+            let _ = writeln!(err, "socklab serve: {e}\n{}", usage());
             return 2;
         }
     };

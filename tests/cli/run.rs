@@ -467,6 +467,19 @@ fn the_command_line_takes_what_people_type() {
         "{en}"
     );
     assert!(help(&["run", "--help"], "zh_CN.UTF-8").starts_with("用法：socklab run [-i]"));
+    let serve = help(&["serve", "--help"], "zh_CN.UTF-8");
+    assert!(
+        serve.starts_with("用法：socklab serve RESPONDER"),
+        "{serve}"
+    );
+    // Whole, its example's braces kept (a message file's placeable would eat them).
+    assert!(serve.ends_with("=>got {1}\\n'\n"), "{serve}");
+    let serve = help(&["serve", "--help"], "C.UTF-8");
+    assert!(
+        serve.starts_with("usage: socklab serve RESPONDER"),
+        "{serve}"
+    );
+    assert!(serve.ends_with("=>got {1}\\n'\n"), "{serve}");
     // An argument that is not UTF-8 is refused or used, never a panic (exit 101).
     let odd = std::ffi::OsStr::from_bytes(b"\xff\xfe.py");
     for args in [

@@ -30,3 +30,14 @@ cli-run-usage =
           of each expression statement's value, the last line of each error's traceback, then
           the next statement. Exit status: 0 when nothing raised, 1 when a statement raised,
           2 when the file is outside the statements socklab's console takes.
+# socklab serve --help.
+cli-serve-usage =
+    usage: socklab serve RESPONDER [HOST:]PORT [--udp] [--tls [--cert FILE --key-file FILE]] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
+      RESPONDER: echo, upper, greet, discard, chargen, daytime, fixed, hmac, hmac-client, rules
+      HOST defaults to 127.0.0.1; [::1]:9000 for IPv6. KIND: exact, contains, prefix, suffix, regex
+      (hex-exact... to match hex). --tls: each connection speaks TLS, with a certificate made for
+      localhost unless --cert and --key-file (PEM) are given.
+      --quiet: log connections and reports only, not every message. --key, --digest: hmac's key and
+      digest. --reply: fixed's reply. --challenge-timeout: how long hmac waits for an answer (10 s).
+      --udp-amplify: chargen and hmac answer a datagram with up to N times its size (1).
+      Example: socklab serve rules 9000 --rule 'regex:^GET (\w+)=>got {"{"}1{"}"}\n'

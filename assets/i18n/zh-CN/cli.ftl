@@ -28,3 +28,14 @@ cli-run-usage =
       -i  改为像 Python 的交互式控制台那样运行 FILE 中的语句：每个表达式语句的值的
           repr、每个错误回溯的最后一行，然后是下一条语句。退出状态：没有异常时为 0，
           有语句抛出异常时为 1，文件超出 socklab 控制台能接受的语句范围时为 2。
+# socklab serve --help.
+cli-serve-usage =
+    用法：socklab serve RESPONDER [HOST:]PORT [--udp] [--tls [--cert FILE --key-file FILE]] [--quiet] [--key KEY] [--digest md5|sha1|sha256] [--reply TEXT] [--rule KIND:PATTERN=>REPLY]... [--challenge-timeout SECS] [--udp-amplify N]
+      RESPONDER（应答器）：echo、upper、greet、discard、chargen、daytime、fixed、hmac、hmac-client、rules
+      HOST 默认是 127.0.0.1；IPv6 写成 [::1]:9000。KIND（规则的匹配方式）：exact、contains、prefix、suffix、regex
+      （前面加 hex- 按十六进制匹配，如 hex-exact）。--tls：每个连接都讲 TLS，证书默认为 localhost 现做一张，
+      也可以用 --cert 和 --key-file（PEM 文件）指定。
+      --quiet：只记录连接和报告，不记每条消息。--key、--digest：hmac 的密钥和摘要算法。--reply：fixed 的回复。
+      --challenge-timeout：hmac 等待回答的秒数（默认 10）。--udp-amplify：chargen 和 hmac 对一个数据报的回复
+      最多是它大小的几倍（默认 1）。
+      例子：socklab serve rules 9000 --rule 'regex:^GET (\w+)=>got {"{"}1{"}"}\n'
