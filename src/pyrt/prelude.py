@@ -130,9 +130,32 @@ def _until(timeout):
     return None if timeout is None else _time.monotonic() + timeout
 def _left(deadline):
     return _SLICE if deadline is None else max(0.0, min(_SLICE, deadline - _time.monotonic()))
+import operator as _operator
+def _sleep_length(secs):
+    # CPython 3.11's reading of a sleep's length (_PyTime_FromSecondsObject): a float, or
+    # what __index__ makes an int (not a Fraction or a Decimal); its errors, in its order.
+    if isinstance(secs, float):
+        if secs != secs:
+            raise ValueError('Invalid value NaN (not a number)')
+        if not -2.0**63 <= secs * 1e9 < 2.0**63:
+            raise OverflowError('timestamp out of range for platform time_t')
+    else:
+        try:
+            secs = _operator.index(secs)
+        except TypeError:
+            kind = type(secs)
+            # (CPython names a C type by its module: its Decimal is decimal.Decimal.)
+            name = 'decimal.Decimal' if kind.__name__ == 'Decimal' and kind.__module__ in ('decimal', '_decimal', '_pydecimal') else kind.__name__
+            raise TypeError(f"'{name}' object cannot be interpreted as an integer") from None
+        if not -2**63 <= secs * 10**9 < 2**63:
+            raise OverflowError('timestamp too large to convert to C _PyTime_t')
+    if secs < 0:
+        raise ValueError('sleep length must be non-negative')
+    return secs
 def sleep(secs, /, _sleep=_time.sleep):
-    if not isinstance(secs, (int, float)) or isinstance(secs, bool) or not _SLICE < secs < 1e9:
-        return _sleep(secs)  # short, or refused (inf, NaN, too large) by the original
+    secs = _sleep_length(secs)
+    if secs <= _SLICE:
+        return _sleep(secs)
     deadline = _until(secs)
     while True:
         left = deadline - _time.monotonic()
