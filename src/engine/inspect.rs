@@ -84,7 +84,7 @@ pub struct TcpInfo {
     /// For a listener, the backlog it was given (capped by somaxconn).
     pub sacked: u32,
     /// The retransmission timeout now, microseconds: in SYN_SENT, how long the kernel
-    /// waits for a SYN-ACK before it sends the SYN again (doubling each time).
+    /// waits for a SYN-ACK after its last SYN (1 s for the first tries, then doubling).
     pub rto_us: u32,
 }
 

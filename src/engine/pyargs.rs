@@ -53,18 +53,37 @@ pub fn opt_name(level: i32, opt: i32) -> String {
         .unwrap_or_else(|| opt.to_string())
 }
 
+/// Bytes of an option's value written out at most.
+const SHOWN_BYTES: usize = 32;
+
 impl Op {
     /// The arguments of the calls the sequence diagram writes out: the set-up calls a
-    /// learner types (bind, listen, connect, shutdown, the options and the timeout). None
-    /// for the others (their bytes or their result tell them).
+    /// learner types (bind, listen, connect, shutdown, the options and the timeout), an
+    /// option's long bytes value cut. None for the others (their bytes or their result
+    /// tell them).
     pub fn shown_args(&self) -> Option<String> {
+        self.args_text(Some(SHOWN_BYTES))
+    }
+
+    /// The same arguments whole, as a script must have them (the journal).
+    pub fn python_args(&self) -> Option<String> {
+        self.args_text(None)
+    }
+
+    fn args_text(&self, most: Option<usize>) -> Option<String> {
         Some(match self {
             Op::Bind { addr } | Op::Connect { addr } | Op::ConnectEx { addr } => addr_literal(addr),
             Op::Listen { backlog } => backlog.to_string(),
             Op::Shutdown { how } => format!("socket.{}", how.python_name()),
             Op::SetSockOpt { level, name, value } => {
+                // (A long value, cut: the row is one line, and 64 KiB of repr is no
+                // reading.)
                 let v = match value {
                     OptValue::Int(i) => i.to_string(),
+                    OptValue::Bytes(b) if most.is_some_and(|m| b.len() > m) => {
+                        let m = most.unwrap_or_default();
+                        format!("{}…", bytes_repr(&b[..m]))
+                    }
                     OptValue::Bytes(b) => bytes_repr(b),
                 };
                 format!("{}, {}, {v}", level_name(*level), opt_name(*level, *name))
@@ -73,5 +92,28 @@ impl Op {
             Op::SetBlocking { blocking } => if *blocking { "True" } else { "False" }.into(),
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_option_value_is_cut_for_the_diagram_and_whole_for_a_script() {
+        let op = Op::SetSockOpt {
+            level: libc::SOL_SOCKET,
+            name: libc::SO_LINGER,
+            value: OptValue::Bytes(vec![0; 100]),
+        };
+        let shown = op.shown_args().unwrap();
+        assert!(shown.ends_with("…"), "{shown}");
+        assert_eq!(shown.matches("\\x00").count(), SHOWN_BYTES, "{shown}");
+        let whole = op.python_args().unwrap();
+        assert_eq!(whole.matches("\\x00").count(), 100, "{whole}");
+        assert!(
+            whole.starts_with("socket.SOL_SOCKET, socket.SO_LINGER, b'"),
+            "{whole}"
+        );
     }
 }

@@ -71,7 +71,7 @@ sys.setrecursionlimit = _limited
 import sys
 def _without_codec_notes(exc, seen=None):
     seen = set() if seen is None else seen
-    while exc is not None and id(exc) not in seen:
+    while isinstance(exc, BaseException) and id(exc) not in seen:
         seen.add(id(exc))
         notes = getattr(exc, '__notes__', None)
         if notes:
@@ -99,7 +99,7 @@ def _prelude_frames_out(tb):
     return first
 def _without_prelude(exc, seen=None):
     seen = set() if seen is None else seen
-    while exc is not None and id(exc) not in seen:
+    while isinstance(exc, BaseException) and id(exc) not in seen:
         seen.add(id(exc))
         tb = exc.__traceback__
         if tb is not None:
@@ -111,7 +111,7 @@ def _without_prelude(exc, seen=None):
 def _excepthook(kind, value, tb, _shown=sys.excepthook):
     _without_codec_notes(value)
     _without_prelude(value)
-    _shown(kind, value, value.__traceback__ if isinstance(value, BaseException) else tb)
+    _shown(kind, value, _prelude_frames_out(tb) if type(tb).__name__ == 'traceback' else tb)
 sys.excepthook = _excepthook
 def _thread_excepthook(args, _shown=threading.excepthook):
     _without_codec_notes(args.exc_value)

@@ -225,7 +225,7 @@ pub fn op_line(name: &str, op: &Op) -> String {
         | Op::SetSockOpt { .. }
         | Op::SetTimeout { .. }
         | Op::SetBlocking { .. } => {
-            let args = op.shown_args().unwrap_or_default();
+            let args = op.python_args().unwrap_or_default();
             format!("{name}.{}({args})", op.name())
         }
         Op::Accept => format!("{name}.accept()"),

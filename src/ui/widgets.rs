@@ -167,8 +167,15 @@ pub fn error_label(ui: &mut Ui, e: &ErrorView) -> egui::Response {
                 );
             ui.label(job);
             ui.monospace(&e.python_line);
-            if let Some(since) = &e.since {
-                ui.label(since);
+            if let Some((end, clock)) = &e.since {
+                ui.label(match end {
+                    crate::ui::state::ConnectEnd::Connected => {
+                        t!("state-since-connected", clock = clock)
+                    }
+                    crate::ui::state::ConnectEnd::NoConnection => {
+                        t!("state-since-ended", clock = clock)
+                    }
+                });
             } else {
                 let (why, hint) = e.explanation();
                 ui.label(why);

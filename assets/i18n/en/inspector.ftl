@@ -48,7 +48,11 @@ inspector-syn-resent = SYN resent
 inspector-syn-resent-value = { $n ->
     [one] once
    *[other] { $n } times
-  }; the next after { $rto } s without a SYN-ACK
+  }; now waiting up to { $rto } s after each for a SYN-ACK
+inspector-syn-last-value = { $n ->
+    [one] once
+   *[other] { $n } times
+  }, the last: without a SYN-ACK within { $rto } s of it, connect() fails with ETIMEDOUT
 inspector-syn-resent-tip = connect() sent a SYN and no SYN-ACK has come back: the listener's accept queue is full (it drops new SYNs), a firewall drops them, or no host answers. The kernel sends the SYN again (this machine's waits { $gaps }... s between tries); if no SYN-ACK comes, connect() fails with ETIMEDOUT (TimeoutError) { $give_up } s after the first SYN, sooner with a timeout.
 inspector-bytes = bytes in / out
 inspector-messages = messages in / out

@@ -48,7 +48,7 @@ state-failed = { $op } failed
 # When the failure was heard of: its explanation was true then.
 state-failed-at = at { $clock }
 state-since-connected = The connect it started has since completed: connected at { $clock }. Nothing is left to wait for.
-state-since-ended = The connect it started ended at { $clock } without a connection: the state above says how.
+state-since-ended = The connect it started ended at { $clock } without a connection (refused, unreachable, timed out, or the socket closed first).
 # A socket timeout (settimeout): TimeoutError, no errno.
 state-timed-out = { $op } timed out
 state-interrupted = { $op } interrupted

@@ -47,7 +47,7 @@ state-failed = { $op } 失败
 # When the failure was heard of: its explanation was true then.
 state-failed-at = 发生于 { $clock }
 state-since-connected = 它开始的 connect 之后已经完成：{ $clock } 已连接，不用再等了。
-state-since-ended = 它开始的 connect 在 { $clock } 结束了，没有连上：上面的状态说明了结果。
+state-since-ended = 它开始的 connect 在 { $clock } 结束了，没有连上（被拒绝、不可达、超时，或者套接字先关闭了）。
 state-timed-out = { $op } 超时
 state-interrupted = { $op } 被中断
 state-hint = 提示：{ $hint }

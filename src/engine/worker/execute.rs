@@ -61,12 +61,7 @@ impl Worker {
             }
         }
         let instant = cmd.op.is_instant();
-        if let Some(args) = cmd.op.shown_args() {
-            if self.shown_args.len() >= SHOWN_ARGS {
-                self.shown_args.pop_front();
-            }
-            self.shown_args.push_back((cmd.req, args.into()));
-        }
+        self.keep_args(cmd.req, &cmd.op);
         match cmd.op {
             Op::Close | Op::Release => {
                 self.closing.get_or_insert(cmd.req);
@@ -117,6 +112,16 @@ impl Worker {
         }
     }
 
+    /// Keeps the arguments of request `req` for its answer (Op::shown_args).
+    fn keep_args(&mut self, req: ReqId, op: &Op) {
+        if let Some(args) = op.shown_args() {
+            if self.shown_args.len() >= SHOWN_ARGS {
+                self.shown_args.pop_front();
+            }
+            self.shown_args.push_back((req, args.into()));
+        }
+    }
+
     /// The socket's new name, for the threads it runs on from now (the registry and the
     /// front ends were told when it was asked: Engine::send).
     fn rename(&mut self, name: String) {
@@ -129,6 +134,7 @@ impl Worker {
         if let Some(pos) = self.queue.iter().position(|c| c.req == call) {
             if let Some(cmd) = self.queue.remove(pos) {
                 let op = cmd.op.name();
+                self.keep_args(call, &cmd.op);
                 self.reply(call, op, Instant::now(), Err(OpError::interrupted(op)));
             }
         } else if self.blocked.is_some_and(|(r, _)| r == call) {

@@ -158,16 +158,24 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                             // A connect whose SYN goes unanswered (a full accept queue
                             // drops it, a firewall, a host that is not there): how often the
                             // kernel has sent it again, and how long it waits now.
+                            // After the last resend the kernel waits once more, then gives up
+                            // (this machine's count: a socket's own TCP_SYNCNT is not read).
+                            let tries = crate::engine::inspect::SynRetries::of_kernel()
+                                .gaps
+                                .len()
+                                .saturating_sub(1);
+                            let rto = crate::pyfmt::float_repr(
+                                (f64::from(tcp.rto_us) / 1e5).round() / 10.0,
+                            );
+                            let value = if usize::from(tcp.retransmits) >= tries {
+                                t!("inspector-syn-last-value", n = tcp.retransmits, rto = rto)
+                            } else {
+                                t!("inspector-syn-resent-value", n = tcp.retransmits, rto = rto)
+                            };
                             tipped(
                                 ui,
                                 &t!("inspector-syn-resent"),
-                                t!(
-                                    "inspector-syn-resent-value",
-                                    n = tcp.retransmits,
-                                    rto = crate::pyfmt::float_repr(
-                                        (f64::from(tcp.rto_us) / 1e5).round() / 10.0
-                                    )
-                                ),
+                                value,
                                 Some(syn_resent_tip()),
                             );
                         } else if tcp.rtt_us == 0 {

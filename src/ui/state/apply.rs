@@ -576,12 +576,13 @@ impl UiState {
                     if from == SockState::Connecting && to != SockState::Connecting {
                         if let Some(e) = s.last_error.as_mut().filter(|e| e.left_connecting()) {
                             let clock = super::view::clock_at(at, &self.zone);
-                            e.since = Some(match to {
+                            let end = match to {
                                 SockState::Connected | SockState::HalfClosed => {
-                                    t!("state-since-connected", clock = clock)
+                                    super::view::ConnectEnd::Connected
                                 }
-                                _ => t!("state-since-ended", clock = clock),
-                            });
+                                _ => super::view::ConnectEnd::NoConnection,
+                            };
+                            e.since = Some((end, clock));
                         }
                     }
                 }

@@ -17,7 +17,9 @@ mod view;
 pub use action::{Action, ConfirmReplace, ExportKind, Purpose};
 pub use apply::refusal;
 pub use form::{validate_addr, validate_count, validate_timeout, Form, Inputs, TlsForm, TlsVerify};
-pub use view::{AfterClose, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall};
+pub use view::{
+    AfterClose, ConnectEnd, ErrorView, FileCheck, Run, RunsCache, SockView, WaitingCall,
+};
 
 pub struct UiState {
     /// The lessons panel is shown, and the lesson under way.

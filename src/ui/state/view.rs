@@ -67,9 +67,18 @@ pub struct ErrorView {
     /// connect_ex answered the failure as this number instead of raising.
     pub returned: Option<i32>,
     /// What became of it since, when that changed what it means: the connect a
-    /// non-blocking connect or connect_ex started (EINPROGRESS) completed or ended. Said
-    /// instead of its explanation, which spoke of a connect still under way.
-    pub since: Option<String>,
+    /// non-blocking connect or connect_ex started (EINPROGRESS) completed or ended, and
+    /// when (a time of day). Said instead of its explanation, which spoke of a connect
+    /// still under way; worded when drawn, in the language of the moment.
+    pub since: Option<(ConnectEnd, String)>,
+}
+
+/// How a connect left under way ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectEnd {
+    Connected,
+    /// Refused, unreachable, timed out, or closed first.
+    NoConnection,
 }
 
 impl ErrorView {
