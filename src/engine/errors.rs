@@ -72,6 +72,12 @@ pub enum Detail {
     /// datagram may have gone to a port where nothing listens, which the kernel tells only
     /// a connected socket.
     NothingHeard,
+    /// A receive timed out on a UDP socket with no port (never bound, nothing sent):
+    /// nobody can send to it.
+    NoPort,
+    /// ECONNREFUSED on a connected UDP socket: an ICMP port unreachable came back for a
+    /// datagram it sent.
+    UdpRefused,
 }
 
 /// What socklab refuses to do on a socket in the state the window put it in. Python never
@@ -560,6 +566,8 @@ impl OpError {
                 t!("errors-timeout", op = op),
                 Some(if self.detail == Detail::NothingHeard {
                     t!("errors-timeout-hint-nothing-heard")
+                } else if self.detail == Detail::NoPort {
+                    t!("errors-timeout-hint-no-port")
                 } else {
                     t!("errors-timeout-hint")
                 }),
@@ -911,6 +919,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
             t!("errors-econnrefused", at = at),
             Some(t!("errors-econnrefused-hint")),
         ),
+        libc::ECONNREFUSED if detail == Detail::UdpRefused => (
+            t!("errors-econnrefused-udp", op = op, at = at),
+            Some(t!("errors-econnrefused-later-hint")),
+        ),
         libc::ECONNREFUSED => (
             t!("errors-econnrefused-later", op = op, at = at),
             Some(t!("errors-econnrefused-later-hint")),
@@ -946,6 +958,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
         libc::ENOTCONN => (
             t!("errors-enotconn", op = op),
             Some(t!("errors-enotconn-hint")),
+        ),
+        libc::EDESTADDRREQ => (
+            t!("errors-edestaddrreq", op = op),
+            Some(t!("errors-edestaddrreq-hint")),
         ),
         libc::EMSGSIZE => (t!("errors-emsgsize"), Some(t!("errors-emsgsize-hint"))),
         libc::EOPNOTSUPP => (

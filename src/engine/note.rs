@@ -270,7 +270,7 @@ impl fmt::Display for Cause {
             Cause::KernelState => "the kernel's TCP state",
             Cause::Aborted => "the kernel ended the connection (a reset or a timeout)",
             Cause::ClosedBySocklab => "closed by socklab",
-            Cause::KernelBound => "the kernel bound it at its first sendto",
+            Cause::KernelBound => "the kernel bound it at its first send",
         })
     }
 }

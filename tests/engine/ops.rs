@@ -215,7 +215,8 @@ fn udp_keeps_boundaries_tcp_coalesces() {
 }
 
 /// A UDP socket nobody bound is bound by the kernel at its first sendto, even one that
-/// fails past the address check (port 0: EINVAL, as CPython raises, with the port taken):
+/// fails past the address check (port 0: EINVAL, as CPython raises, with the port taken),
+/// or at a send() without a peer (EDESTADDRREQ):
 /// from then on it is bound, and says who bound it.
 #[test]
 fn the_kernel_binds_a_udp_socket_at_its_first_sendto() {
@@ -224,20 +225,30 @@ fn the_kernel_binds_a_udp_socket_at_its_first_sendto() {
     let mut d = Driver::new();
     let u = d.create(Family::Inet, Kind::Dgram);
     let dest = d.bind_loopback(u, Family::Inet).to_spec().unwrap();
-    for (fails, to) in [(false, dest), (true, loopback(Family::Inet, 0))] {
+    // A send() with no peer binds it too (Linux binds before it looks for an address),
+    // though it raises EDESTADDRREQ.
+    let send = Op::Send {
+        data: b"hi".to_vec(),
+        flags: 0,
+    };
+    let sendto = |to| Op::SendTo {
+        data: b"hi".to_vec(),
+        flags: 0,
+        addr: to,
+    };
+    for (fails, op) in [
+        (None, sendto(dest)),
+        (Some(libc::EINVAL), sendto(loopback(Family::Inet, 0))),
+        (Some(libc::EDESTADDRREQ), send),
+    ] {
         let v = d.create(Family::Inet, Kind::Dgram);
         d.snapshot_until(
             v,
             "no port yet",
             |s| matches!(s.local, Some(Endpoint::V4(a)) if a.port() == 0),
         );
-        let op = Op::SendTo {
-            data: b"hi".to_vec(),
-            flags: 0,
-            addr: to,
-        };
-        if fails {
-            assert_eq!(d.err(v, op).errno(), Some(libc::EINVAL));
+        if let Some(errno) = fails {
+            assert_eq!(d.err(v, op).errno(), Some(errno));
         } else {
             d.ok(v, op);
         }
@@ -947,6 +958,81 @@ fn a_udp_timeout_with_nothing_heard_says_the_datagram_may_be_dropped() {
     d.sendto(v, b"x", loopback(Family::Inet, u_port));
     assert!(matches!(d.ok(u, recvfrom.clone()), Reply::BytesFrom { data, .. } if data == b"x"));
     assert!(!hint(&d.err(u, recvfrom)).contains("heard nothing"));
+}
+
+/// The UDP mistakes a learner makes are each explained as UDP's: a receive on a socket
+/// with no port (nothing can reach it: waiting longer will not help), a send() with no
+/// peer (EDESTADDRREQ, sendto or connect), a connected socket told its datagram was
+/// refused (an ICMP port unreachable, nothing about streams); and a connected socket's
+/// send() names where its datagram went.
+#[test]
+fn udp_mistakes_are_explained_as_udps() {
+    let mut d = Driver::new();
+    let hint = |e: &socklab::engine::OpError| e.explanation().1.unwrap_or_default();
+    let u = d.create(Family::Inet, Kind::Dgram);
+    d.ok(
+        u,
+        Op::SetTimeout {
+            timeout: Timeout::Secs(0.05),
+        },
+    );
+    let e = d.err(
+        u,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    assert!(hint(&e).contains("has no port"), "{}", hint(&e));
+    let e = d.err(
+        u,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    assert_eq!(e.errno(), Some(libc::EDESTADDRREQ));
+    let (why, how) = e.explanation();
+    assert!(why.contains("nowhere to send"), "{why}");
+    assert!(how.unwrap_or_default().contains("sendto("));
+    // Connected to a port where nothing listens: its send() names the peer, and the
+    // refusal its next recv() gets is told as UDP's.
+    let nobody = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = nobody.local_addr().unwrap().port();
+    drop(nobody);
+    let c = d.create(Family::Inet, Kind::Dgram);
+    d.connect(c, loopback(Family::Inet, port));
+    d.ok(
+        c,
+        Op::Send {
+            data: b"hi".to_vec(),
+            flags: 0,
+        },
+    );
+    let ev = d.wait_for("the sent datagram", |e| {
+        matches!(e, Event::Data { id, chunk } if *id == c && chunk.direction == socklab::engine::Direction::Out)
+    });
+    let Event::Data { chunk, .. } = ev else {
+        unreachable!()
+    };
+    assert_eq!(
+        chunk.peer.map(|p| p.to_string()),
+        Some(format!("127.0.0.1:{port}"))
+    );
+    let e = d.err(
+        c,
+        Op::Recv {
+            bufsize: 10,
+            flags: 0,
+        },
+    );
+    assert_eq!(e.errno(), Some(libc::ECONNREFUSED));
+    let (why, _) = e.explanation();
+    assert!(
+        why.contains("ICMP port unreachable") && !why.contains("connect() a reset"),
+        "{why}"
+    );
 }
 
 #[test]

@@ -40,6 +40,7 @@ errors-closed-while-waiting-hint = Create a new socket. To have { $op } give up 
 
 errors-timeout = { $op } waited longer than the socket's timeout and gave up.
 errors-timeout-hint = Raise the timeout with settimeout(), or settimeout(None) to wait forever.
+errors-timeout-hint-no-port = Waiting longer will not help: this socket has no port (it was never bound and has sent nothing, getsockname() is port 0), so nothing can reach it. A server bind()s it to its address first; a client sendto()s first (the kernel then gives it a port, and the answer comes back to it).
 errors-timeout-hint-nothing-heard = If the answer is only slow, raise the timeout with settimeout(). But this socket sent and has heard nothing back: a datagram sent to a port where nothing listens is dropped, and an unconnected socket is not told (after connect() to the server, recv raises ConnectionRefusedError instead), so waiting longer may not help. Check that the server runs at that address and port.
 errors-gai = The host name could not be resolved to an address of this family.
 errors-gai-hint = Check the spelling, or give a numeric address such as 127.0.0.1 or ::1.
@@ -87,6 +88,7 @@ errors-econnrefused-unix = Nothing is listening at the socket file{ $at }: the f
 errors-econnrefused-unix-hint = Start the server first. If it ended, remove the old file before a new server binds that path.
 # $op: recv, send... A refusal told on a later call: UDP's ICMP port unreachable, or a
 # non-blocking connect's reset.
+errors-econnrefused-udp = { $op }() was told that a datagram this socket sent earlier was refused: nothing listens at the address it is connected to{ $at } (an ICMP port unreachable came back).
 errors-econnrefused-later = { $op }() was told that something sent earlier was refused: nothing is listening at the other end (a UDP datagram got an ICMP port unreachable back, a non-blocking connect() a reset, or a Unix datagram socket's peer is gone).
 errors-econnrefused-later-hint = Start the receiving program first, and check the address this socket sends to.
 errors-econnreset = The peer reset the connection: it closed with data it had not read, aborted with SO_LINGER set to 0, closed its listener while this connection still waited in the accept queue, or its host answered for a connection it no longer has.
@@ -99,6 +101,8 @@ errors-connection-over-accepted-hint = This connection is over, and a listener's
 errors-epipe-shut-write = This side's own shutdown() (SHUT_WR or SHUT_RDWR) ended its sending: nothing more can be sent on this connection.
 errors-epipe-shut-write-hint = Send everything before shutdown(socket.SHUT_WR); after it, this socket can still receive.
 errors-epipe-shut-both-hint = Send everything before shutdown(); after shutdown(socket.SHUT_RDWR) this socket can neither send nor receive: close it.
+errors-edestaddrreq = { $op }() has nowhere to send: this datagram socket is not connected, and { $op }() takes no address.
+errors-edestaddrreq-hint = Use sendto(data, (host, port)), or connect() it to the peer first (then send() goes there).
 errors-enotconn = { $op } needs a connected socket, and this one is not connected.
 errors-enotconn-hint = connect() first (or accept() on a listener), or use sendto()/recvfrom() for UDP.
 errors-emsgsize = The datagram is larger than the protocol allows in one message.

@@ -153,7 +153,7 @@ inspector-cause-handshake = the handshake completed
 inspector-cause-kernel = the kernel's TCP state
 inspector-cause-aborted = reset, or retransmission given up
 inspector-cause-socklab = closed by socklab
-inspector-cause-kernel-bound = the kernel gave it an address at its first sendto
+inspector-cause-kernel-bound = the kernel gave it an address at its first send (sendto or send, even one that failed)
 
 # An option's value as the kernel holds it (numbers and names stay).
 inspector-opt-unavailable = unavailable ({ $errno })

@@ -132,7 +132,7 @@ inspector-cause-handshake = 握手完成
 inspector-cause-kernel = 内核的 TCP 状态
 inspector-cause-aborted = 被重置，或重传超时放弃
 inspector-cause-socklab = 由 socklab 关闭
-inspector-cause-kernel-bound = 内核在第一次 sendto 时给了它地址
+inspector-cause-kernel-bound = 内核在它第一次发送（sendto 或 send，失败的也算）时给了它地址
 
 # 内核中选项的值（数字和名字保持原样）。
 inspector-opt-unavailable = 无法读取（{ $errno }）

@@ -134,6 +134,17 @@ impl Worker {
             && matches!(self.conn_proto(), 0 | libc::IPPROTO_UDP)
         {
             e.with_detail(Detail::NothingHeard)
+        } else if ip
+            && self.kind == Kind::Dgram
+            && crate::engine::command::receives(op)
+            && self
+                .sock
+                .local_addr()
+                .ok()
+                .and_then(|a| a.as_socket())
+                .is_some_and(|a| a.port() == 0)
+        {
+            e.with_detail(Detail::NoPort)
         } else {
             e
         }

@@ -59,6 +59,16 @@ impl Worker {
     pub(super) fn count_out(&mut self, data: &[u8], peer: Option<Endpoint>, call: &'static str) {
         self.counters.bytes_out += data.len() as u64;
         self.counters.msgs_out += 1;
+        // A datagram send() without an address went to the peer it is connected to: its
+        // row names it, as sendto's does (a stream's bytes need no address).
+        let peer = match peer {
+            None if self.kind != Kind::Stream => self
+                .sock
+                .peer_addr()
+                .ok()
+                .map(|a| Endpoint::from_sockaddr(&a)),
+            given => given,
+        };
         self.deliver(Direction::Out, data, peer, call);
     }
 

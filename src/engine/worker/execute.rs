@@ -158,6 +158,18 @@ impl Worker {
         let shut = op == "shutdown"
             && result.is_ok()
             && self.view.last_snapshot.as_ref().map(|s| s.shut) != Some(self.shut);
+        // A connected UDP socket's refusal is an ICMP reply to a datagram it sent, and
+        // nothing else (the explanation needs not list a stream's or a Unix socket's).
+        let result = match result {
+            Err(e)
+                if e.errno() == Some(libc::ECONNREFUSED)
+                    && self.kind == Kind::Dgram
+                    && matches!(self.family, Family::Inet | Family::Inet6) =>
+            {
+                Err(e.with_detail(crate::engine::errors::Detail::UdpRefused))
+            }
+            other => other,
+        };
         let failed = result.as_ref().is_err_and(|e| {
             matches!(
                 e.kind,
@@ -378,8 +390,8 @@ impl Worker {
         }
     }
 
-    /// A datagram socket nobody bound is bound by the kernel at its first sendto (even one
-    /// that fails past the address check): it has a port now, so it is no longer "created".
+    /// A datagram socket nobody bound is bound by the kernel at its first send or sendto
+    /// (even one that fails): it has a port now, so it is no longer "created".
     pub(super) fn see_kernel_bind(&mut self) {
         let bound = match self.sock.local_addr().map(|a| Endpoint::from_sockaddr(&a)) {
             Ok(Endpoint::V4(a)) => a.port() != 0,

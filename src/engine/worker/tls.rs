@@ -107,7 +107,9 @@ impl Worker {
             (None, Some(sa)) => self.sock.send_to_with_flags(data, sa, flags),
             (None, None) => self.sock.send_with_flags(data, flags),
         };
-        if to.is_some() && self.state == SockState::Created {
+        // (Linux binds before it looks at the address: a send() refused with
+        // EDESTADDRREQ binds it too.)
+        if self.state == SockState::Created {
             self.see_kernel_bind();
         }
         r
