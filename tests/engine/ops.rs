@@ -268,6 +268,36 @@ fn the_kernel_binds_a_udp_socket_at_its_first_sendto() {
     }
 }
 
+/// A TCP socket whose connect was refused reads its old port still (Linux frees the port
+/// but leaves the number); a send() then fails, and it is not "bound by the kernel": a
+/// stream never binds at a send.
+#[test]
+fn a_refused_tcp_socket_is_not_bound_by_a_send() {
+    use socklab::engine::SockState;
+    let mut d = Driver::new();
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = nobody.local_addr().unwrap().port();
+    drop(nobody);
+    let s = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(
+        s,
+        Op::Connect {
+            addr: loopback(Family::Inet, port),
+        },
+    );
+    assert_eq!(e.errno(), Some(libc::ECONNREFUSED));
+    d.err(
+        s,
+        Op::Send {
+            data: b"x".to_vec(),
+            flags: 0,
+        },
+    );
+    // (Created again, or error once the kernel's CLOSE is read: never bound.)
+    let state = d.snapshot(s).state;
+    assert!(matches!(state, SockState::Created | SockState::Error), "{state:?}");
+}
+
 /// Each chunk names the call that moved it, as Python names it: the diagram writes it on
 /// the chunk's row (a learner typed sendto and recvfrom, not send and recv).
 #[test]

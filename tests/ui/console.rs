@@ -395,7 +395,7 @@ fn a_connect_whose_syn_is_dropped_says_how_often_it_was_resent() {
         h.query_by_label_contains("SYN resent").is_some()
             && h.query_all_by(|n| {
                 n.label().or_else(|| n.value()).is_some_and(|v| {
-                    v.contains("after each for a SYN-ACK") && !v.starts_with("0 times")
+                    v.contains("after the latest for a SYN-ACK") && !v.starts_with("0 times")
                 })
             })
             .next()

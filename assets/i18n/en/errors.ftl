@@ -88,9 +88,9 @@ errors-econnrefused-unix = Nothing is listening at the socket file{ $at }: the f
 errors-econnrefused-unix-hint = Start the server first. If it ended, remove the old file before a new server binds that path.
 # $op: recv, send... A refusal told on a later call: UDP's ICMP port unreachable, or a
 # non-blocking connect's reset.
-errors-econnrefused-udp = { $op }() was told that a datagram this socket sent earlier was refused: nothing listens at the address it is connected to{ $at } (an ICMP port unreachable came back).
 errors-econnrefused-later = { $op }() was told that something sent earlier was refused: nothing is listening at the other end (a UDP datagram got an ICMP port unreachable back, a non-blocking connect() a reset, or a Unix datagram socket's peer is gone).
 errors-econnrefused-later-hint = Start the receiving program first, and check the address this socket sends to.
+errors-econnrefused-udp = { $op }() was told that a datagram this socket sent earlier was refused: nothing was listening at the port it went to (an ICMP port unreachable came back).
 errors-econnreset = The peer reset the connection: it closed with data it had not read, aborted with SO_LINGER set to 0, closed its listener while this connection still waited in the accept queue, or its host answered for a connection it no longer has.
 errors-econnreset-hint = Treat it like a closed connection: close this socket and reconnect.
 errors-epipe = The connection can no longer send: it was shut down for writing, closed by the peer, or never connected.

@@ -48,7 +48,7 @@ inspector-syn-resent = SYN resent
 inspector-syn-resent-value = { $n ->
     [one] once
    *[other] { $n } times
-  }; now waiting up to { $rto } s after each for a SYN-ACK
+  }; waiting up to { $rto } s after the latest for a SYN-ACK
 inspector-syn-last-value = { $n ->
     [one] once
    *[other] { $n } times

@@ -136,6 +136,8 @@ impl Worker {
             e.with_detail(Detail::NothingHeard)
         } else if ip
             && self.kind == Kind::Dgram
+            && self.state == SockState::Created
+            && matches!(self.conn_proto(), 0 | libc::IPPROTO_UDP)
             && crate::engine::command::receives(op)
             && self
                 .sock
@@ -254,6 +256,14 @@ impl Worker {
                 ) =>
             {
                 Detail::WasConnected
+            }
+            // A UDP socket's refusal is an ICMP reply to a datagram it sent, and nothing
+            // else (its explanation need not list a stream's or a Unix socket's).
+            Some(libc::ECONNREFUSED)
+                if self.kind == Kind::Dgram
+                    && matches!(self.family, Family::Inet | Family::Inet6) =>
+            {
+                Detail::UdpRefused
             }
             _ => Detail::None,
         }

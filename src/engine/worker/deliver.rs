@@ -62,11 +62,14 @@ impl Worker {
         // A datagram send() without an address went to the peer it is connected to: its
         // row names it, as sendto's does (a stream's bytes need no address).
         let peer = match peer {
-            None if self.kind != Kind::Stream => self
-                .sock
-                .peer_addr()
-                .ok()
-                .map(|a| Endpoint::from_sockaddr(&a)),
+            None if self.kind != Kind::Stream
+                && matches!(self.family, Family::Inet | Family::Inet6) =>
+            {
+                self.sock
+                    .peer_addr()
+                    .ok()
+                    .map(|a| Endpoint::from_sockaddr(&a))
+            }
             given => given,
         };
         self.deliver(Direction::Out, data, peer, call);

@@ -117,7 +117,8 @@ impl Worker {
                 Err(e) => {
                     self.auto.auto_recv = None;
                     self.set_state(SockState::Error, Cause::ReceiveFailed);
-                    self.report(OpError::from_io("recv", None, &e));
+                    let detail = self.detail_of(&e, 0);
+                    self.report(OpError::from_io("recv", None, &e).with_detail(detail));
                     break;
                 }
             }

@@ -158,18 +158,6 @@ impl Worker {
         let shut = op == "shutdown"
             && result.is_ok()
             && self.view.last_snapshot.as_ref().map(|s| s.shut) != Some(self.shut);
-        // A connected UDP socket's refusal is an ICMP reply to a datagram it sent, and
-        // nothing else (the explanation needs not list a stream's or a Unix socket's).
-        let result = match result {
-            Err(e)
-                if e.errno() == Some(libc::ECONNREFUSED)
-                    && self.kind == Kind::Dgram
-                    && matches!(self.family, Family::Inet | Family::Inet6) =>
-            {
-                Err(e.with_detail(crate::engine::errors::Detail::UdpRefused))
-            }
-            other => other,
-        };
         let failed = result.as_ref().is_err_and(|e| {
             matches!(
                 e.kind,

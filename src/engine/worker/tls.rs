@@ -108,8 +108,9 @@ impl Worker {
             (None, None) => self.sock.send_with_flags(data, flags),
         };
         // (Linux binds before it looks at the address: a send() refused with
-        // EDESTADDRREQ binds it too.)
-        if self.state == SockState::Created {
+        // EDESTADDRREQ binds it too. A stream never binds at a send; one whose connect
+        // failed still reads its old port.)
+        if self.state == SockState::Created && self.kind != Kind::Stream {
             self.see_kernel_bind();
         }
         r
