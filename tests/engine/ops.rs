@@ -295,7 +295,10 @@ fn a_refused_tcp_socket_is_not_bound_by_a_send() {
     );
     // (Created again, or error once the kernel's CLOSE is read: never bound.)
     let state = d.snapshot(s).state;
-    assert!(matches!(state, SockState::Created | SockState::Error), "{state:?}");
+    assert!(
+        matches!(state, SockState::Created | SockState::Error),
+        "{state:?}"
+    );
 }
 
 /// Each chunk names the call that moved it, as Python names it: the diagram writes it on
