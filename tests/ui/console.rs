@@ -342,9 +342,7 @@ fn an_in_progress_connect_says_how_it_ended_once_it_has() {
     let mut h = harness();
     open_console(&mut h);
     run_lines(&mut h, 0, &LISTENING_SRV);
-    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let closed = gone.local_addr().unwrap().port();
-    drop(gone);
+    let closed = free_port();
     run_lines(
         &mut h,
         0,
