@@ -72,22 +72,29 @@ impl Bytes {
         // A piece past `total` (an iterator that changed its mind) is left out: the buffer
         // never grows past the one allocation.
         let mut all = Vec::with_capacity(total);
-        let mut ranges = Vec::new();
-        for piece in pieces {
+        let mut fit = 0;
+        for piece in pieces.clone() {
             if piece.len() > total - all.len() {
                 break;
             }
-            ranges.push(all.len()..all.len() + piece.len());
             all.extend_from_slice(piece);
+            fit += 1;
         }
         let batch = Arc::new(all);
-        ranges
-            .into_iter()
-            .map(|range| Bytes {
-                repr: Repr::Shared {
-                    batch: batch.clone(),
-                    range,
-                },
+        // The pieces again for their places (a list of ranges grown per piece cost a flood
+        // more than the copy), each clamped to what was copied.
+        let mut at = 0;
+        pieces
+            .take(fit)
+            .map(|piece| {
+                let range = at..(at + piece.len()).min(batch.len());
+                at = range.end;
+                Bytes {
+                    repr: Repr::Shared {
+                        batch: batch.clone(),
+                        range,
+                    },
+                }
             })
             .collect()
     }

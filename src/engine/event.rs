@@ -27,25 +27,35 @@ impl Permit {
         amount: usize,
         cap: usize,
     ) -> Option<Permit> {
-        let mut cur = counter.load(Ordering::Relaxed);
-        loop {
-            if cur > 0 && cur + amount > cap {
-                return None;
-            }
-            match counter.compare_exchange_weak(
-                cur,
-                cur + amount,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => {
-                    return Some(Permit {
-                        counter: counter.clone(),
-                        amount,
-                    })
-                }
-                Err(now) => cur = now,
-            }
+        reserve(counter, amount, cap).then(|| Permit {
+            counter: counter.clone(),
+            amount,
+        })
+    }
+
+    /// Takes `amount` more into this share if it fits under `cap` (a batch's items are
+    /// admitted one by one, under one share).
+    pub(crate) fn try_grow(&mut self, amount: usize, cap: usize) -> bool {
+        let grown = reserve(&self.counter, amount, cap);
+        if grown {
+            self.amount += amount;
+        }
+        grown
+    }
+}
+
+/// Adds `amount` to the budget's use if it fits under `cap` (or the budget is unused: a
+/// lone item larger than the cap still goes).
+fn reserve(counter: &AtomicUsize, amount: usize, cap: usize) -> bool {
+    let mut cur = counter.load(Ordering::Relaxed);
+    loop {
+        if cur > 0 && cur + amount > cap {
+            return false;
+        }
+        match counter.compare_exchange_weak(cur, cur + amount, Ordering::AcqRel, Ordering::Relaxed)
+        {
+            Ok(_) => return true,
+            Err(now) => cur = now,
         }
     }
 }
@@ -93,6 +103,13 @@ impl Chunk {
     pub fn is_truncated(&self) -> bool {
         self.data.len() < self.len
     }
+}
+
+/// Datagrams received together (Event::Datagrams); their budget is let go with the batch.
+#[derive(Debug)]
+pub struct Datagrams {
+    pub chunks: Vec<Chunk>,
+    pub(crate) _permit: Option<Permit>,
 }
 
 /// The lifecycle state a socket is in, as the sockets list shows it.
@@ -321,6 +338,11 @@ pub enum Event {
     },
     /// One recv/recvfrom/send call's data.
     Data { id: SocketId, chunk: Chunk },
+    /// The datagrams continuous receive took in one system call, in order, each as a
+    /// recvfrom() of its own would have returned it: one event for the batch, so a flood
+    /// costs the channel, the budget and the consumer's wake-up once per batch, not once
+    /// per datagram.
+    Datagrams { id: SocketId, batch: Datagrams },
     /// The content of this many bytes in this many chunks was not delivered because the
     /// consumer fell behind; the counters include them.
     Skipped {
@@ -408,6 +430,7 @@ impl Event {
             | Event::Waiting { id, .. }
             | Event::Overlap { id, .. }
             | Event::Data { id, .. }
+            | Event::Datagrams { id, .. }
             | Event::Skipped { id, .. }
             | Event::Snapshot { id, .. }
             | Event::Progress { id, .. }
@@ -482,6 +505,24 @@ impl Event {
                 deadline: *deadline,
             }),
             _ => None,
+        }
+    }
+
+    /// The data an event carries: Data's chunk, Datagrams' chunks, or none.
+    pub fn chunks(&self) -> &[Chunk] {
+        match self {
+            Event::Data { chunk, .. } => std::slice::from_ref(chunk),
+            Event::Datagrams { batch, .. } => &batch.chunks,
+            _ => &[],
+        }
+    }
+
+    /// chunks(), taken out of the event.
+    pub fn into_chunks(self) -> Vec<Chunk> {
+        match self {
+            Event::Data { chunk, .. } => vec![chunk],
+            Event::Datagrams { batch, .. } => batch.chunks,
+            _ => Vec::new(),
         }
     }
 

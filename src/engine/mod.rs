@@ -40,7 +40,8 @@ pub use command::{
 };
 pub use errors::{Detail, ErrorKind, OpError, Refusal};
 pub use event::{
-    Chunk, Counters, Direction, Event, Progress, Reply, Shut, Snapshot, SockState, SocketInfo,
+    Chunk, Counters, Datagrams, Direction, Event, Progress, Reply, Shut, Snapshot, SockState,
+    SocketInfo,
 };
 pub use responder::{Ctx, MakeResponder, Out, Responder, ResponderSpec};
 

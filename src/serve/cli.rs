@@ -406,7 +406,8 @@ fn read_events(
             };
             match sent {
                 Ok(()) => {}
-                Err(TrySendError::Full(_)) => dropped += 1,
+                // (A batch of datagrams is one entry of several lines.)
+                Err(TrySendError::Full(l)) => dropped += l.lines().count().max(1) as u64,
                 Err(TrySendError::Disconnected(_)) => return,
             }
         }
@@ -454,23 +455,33 @@ fn log_line(
                 return None;
             }
             Event::Accepted { conn, peer, .. } => format!("+ {} from {peer}", name(&conn)),
-            Event::Data { .. } | Event::Skipped { .. } if quiet => return None,
-            Event::Data { id, chunk } => {
-                let dir = match chunk.direction {
-                    Direction::In => "<",
-                    Direction::Out => ">",
-                };
-                let peer = chunk.peer.map(|p| format!(" {p}")).unwrap_or_default();
-                if chunk.len == 0 && chunk.direction == Direction::In && id != server {
-                    format!("< {} closed by the peer", name(&id))
-                } else {
-                    format!(
-                        "{dir} {}{peer} {} {}",
-                        name(&id),
-                        chunk.len,
-                        shown(&chunk.data, chunk.len)
-                    )
-                }
+            Event::Data { .. } | Event::Datagrams { .. } | Event::Skipped { .. } if quiet => {
+                return None
+            }
+            Event::Data { .. } | Event::Datagrams { .. } => {
+                let id = ev.socket()?;
+                let lines: Vec<String> = ev
+                    .into_chunks()
+                    .into_iter()
+                    .map(|chunk| {
+                        let dir = match chunk.direction {
+                            Direction::In => "<",
+                            Direction::Out => ">",
+                        };
+                        let peer = chunk.peer.map(|p| format!(" {p}")).unwrap_or_default();
+                        if chunk.len == 0 && chunk.direction == Direction::In && id != server {
+                            format!("< {} closed by the peer", name(&id))
+                        } else {
+                            format!(
+                                "{dir} {}{peer} {} {}",
+                                name(&id),
+                                chunk.len,
+                                shown(&chunk.data, chunk.len)
+                            )
+                        }
+                    })
+                    .collect();
+                lines.join("\n")
             }
             Event::Skipped {
                 id, bytes, chunks, ..

@@ -27,18 +27,25 @@ pub fn window_config() -> EngineConfig {
     }
 }
 
-/// The events waiting now, a frame's worth at most, yielding the core after every
-/// YIELD_EVERY datagrams among them (a no-op when nothing else wants it).
+/// The events waiting now, a frame's worth at most (a batch of datagrams counts each of
+/// them), yielding the core after every YIELD_EVERY datagrams among them (a no-op when
+/// nothing else wants it).
 pub fn frame_events(events: &Receiver<Event>) -> impl Iterator<Item = Event> + '_ {
-    let mut datagrams = 0usize;
-    events.try_iter().take(EVENTS_PER_FRAME).inspect(move |ev| {
-        if let Event::Data { chunk, .. } = ev {
-            if chunk.datagram {
-                datagrams += 1;
-                if datagrams.is_multiple_of(YIELD_EVERY) {
-                    std::thread::yield_now();
-                }
+    let (mut applied, mut datagrams) = (0usize, 0usize);
+    std::iter::from_fn(move || {
+        if applied >= EVENTS_PER_FRAME {
+            return None;
+        }
+        let ev = events.try_recv().ok()?;
+        let chunks = ev.chunks();
+        applied += chunks.len().max(1);
+        if chunks.first().is_some_and(|c| c.datagram) {
+            let before = datagrams / YIELD_EVERY;
+            datagrams += chunks.len();
+            if datagrams / YIELD_EVERY != before {
+                std::thread::yield_now();
             }
         }
+        Some(ev)
     })
 }

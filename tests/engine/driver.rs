@@ -1,12 +1,13 @@
 //! A small driver for the engine in tests: send a call, wait (with a deadline) for its
 //! answer, keep every other event for later questions; built on the engine's own Client.
 
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 use socklab::engine::{
-    AddrSpec, Client, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op, OpError,
-    OptValue, Reply, ReqId, Snapshot, SocketId,
+    AddrSpec, Chunk, Client, Create, Endpoint, Engine, EngineConfig, Event, Family, Kind, Op,
+    OpError, OptValue, Reply, ReqId, Snapshot, SocketId,
 };
 
 use crate::common::{drain_hash, DEADLINE};
@@ -14,6 +15,8 @@ use crate::common::{drain_hash, DEADLINE};
 pub struct Driver {
     pub engine: Engine,
     pub client: Client,
+    /// Chunks of batches (Event::Datagrams) passed over by wait_chunk, in order.
+    chunks: VecDeque<(SocketId, Chunk)>,
 }
 
 impl Drop for Driver {
@@ -32,6 +35,7 @@ impl Driver {
         Driver {
             engine: client.engine().clone(),
             client,
+            chunks: VecDeque::new(),
         }
     }
 
@@ -40,6 +44,7 @@ impl Driver {
         Driver {
             engine: engine.clone(),
             client: Client::new(engine, events),
+            chunks: VecDeque::new(),
         }
     }
 
@@ -58,6 +63,32 @@ impl Driver {
         self.client
             .wait_for(Some(Instant::now() + DEADLINE), pred)
             .unwrap_or_else(|| panic!("no {what} within {DEADLINE:?}"))
+    }
+
+    /// Waits for the first chunk of socket `id` (kept or new, alone or in a batch of
+    /// datagrams) that `pred` accepts, and removes it; its batch's other chunks are kept
+    /// for later questions, in order.
+    pub fn wait_chunk(
+        &mut self,
+        what: &str,
+        id: SocketId,
+        mut pred: impl FnMut(&Chunk) -> bool,
+    ) -> Chunk {
+        if let Some(i) = self.chunks.iter().position(|(s, c)| *s == id && pred(c)) {
+            return self.chunks.remove(i).expect("a kept chunk").1;
+        }
+        let ev = self.wait_for(what, |e| {
+            e.socket() == Some(id) && e.chunks().iter().any(&mut pred)
+        });
+        let mut found = None;
+        for c in ev.into_chunks() {
+            if found.is_none() && pred(&c) {
+                found = Some(c);
+            } else {
+                self.chunks.push_back((id, c));
+            }
+        }
+        found.expect("the chunk the event was taken for")
     }
 
     pub fn wait_req(&mut self, req: ReqId) -> Result<Reply, OpError> {

@@ -311,10 +311,7 @@ fn each_datagram_chunk_names_its_call() {
     let dest = d.local(u).to_spec().unwrap();
     let v = d.create(Family::Inet, Kind::Dgram);
     let chunk_of = |d: &mut Driver, id: SocketId, what: &str| {
-        let ev = d.wait_for(what, |e| matches!(e, Event::Data { id: i, .. } if *i == id));
-        let Event::Data { chunk, .. } = ev else {
-            panic!()
-        };
+        let chunk = d.wait_chunk(what, id, |_| true);
         (chunk.call, chunk.len, chunk.cut)
     };
     d.sendto(v, b"one", dest.clone());
@@ -1543,13 +1540,7 @@ fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
     }
     let mut got = Vec::new();
     while got.len() < sent.len() {
-        let ev = d.wait_for(
-            "a datagram",
-            |e| matches!(e, Event::Data { id, .. } if *id == s),
-        );
-        let Event::Data { chunk, .. } = ev else {
-            panic!()
-        };
+        let chunk = d.wait_chunk("a datagram", s, |_| true);
         assert_eq!(chunk.len, chunk.data.len());
         assert!(chunk.datagram, "a datagram socket's chunk");
         got.push((
@@ -3095,12 +3086,8 @@ fn auto_receive_says_what_a_small_buffer_cut_off_a_datagram() {
     u.send_to(b"short", to).unwrap();
     let mut cuts = Vec::new();
     while cuts.len() < 2 {
-        if let Event::Data { chunk, .. } = d.wait_for(
-            "a datagram",
-            |e| matches!(e, Event::Data { id, .. } if *id == s),
-        ) {
-            cuts.push((chunk.len, chunk.cut));
-        }
+        let chunk = d.wait_chunk("a datagram", s, |_| true);
+        cuts.push((chunk.len, chunk.cut));
     }
     assert_eq!(cuts, [(10, 90), (5, 0)]);
 
@@ -3126,12 +3113,7 @@ fn auto_receive_says_what_a_small_buffer_cut_off_a_datagram() {
         .set_send_buffer_size(400_000)
         .unwrap();
     peer.send_to(&vec![7u8; 100_000], &path).unwrap();
-    let Event::Data { chunk, .. } = d.wait_for(
-        "the large datagram",
-        |e| matches!(e, Event::Data { id, .. } if *id == big),
-    ) else {
-        panic!()
-    };
+    let chunk = d.wait_chunk("the large datagram", big, |_| true);
     assert_eq!((chunk.len, chunk.cut), (70_000, 30_000));
     assert_eq!(chunk.data.len(), 70_000);
 }
@@ -3580,11 +3562,8 @@ fn a_udp_sockets_own_shut_rd_is_not_spun_on() {
             flags: 0,
         },
     );
-    let ev = d.wait_for("the late datagram", |e| {
-        matches!(e, Event::Data { id, chunk } if *id == u && chunk.direction == socklab::engine::Direction::In)
+    let chunk = d.wait_chunk("the late datagram", u, |c| {
+        c.direction == socklab::engine::Direction::In
     });
-    let Event::Data { chunk, .. } = ev else {
-        panic!()
-    };
     assert_eq!(&chunk.data[..], b"late");
 }

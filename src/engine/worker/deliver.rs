@@ -179,12 +179,49 @@ impl Worker {
                 Some(p)
             }
             None => {
-                let s = &mut self.delivery.skipped[side(direction)];
-                s.0 += len as u64;
-                s.1 += 1;
+                self.skip(direction, len);
                 None
             }
         }
+    }
+
+    /// permit_for for one item of a batch, under the batch's one share (`permit`, taken at
+    /// its first admitted item). Once an item is refused the rest of the batch is too: a
+    /// consumer hears of skipped content before the content delivered after it.
+    pub(super) fn admit(
+        &mut self,
+        permit: &mut Option<Permit>,
+        refused: &mut bool,
+        len: usize,
+        cost: usize,
+    ) -> bool {
+        if *refused {
+            self.skip(Direction::In, len);
+            return false;
+        }
+        let cap = self.shared.config.data_budget;
+        match permit {
+            Some(p) => {
+                let grown = p.try_grow(cost, cap);
+                if !grown {
+                    *refused = true;
+                    self.skip(Direction::In, len);
+                }
+                grown
+            }
+            // The batch's first item delivered: what was skipped before it is said first.
+            None => {
+                *permit = self.permit_for(Direction::In, len, cost);
+                permit.is_some()
+            }
+        }
+    }
+
+    /// Counts content not delivered.
+    fn skip(&mut self, direction: Direction, len: usize) {
+        let s = &mut self.delivery.skipped[side(direction)];
+        s.0 += len as u64;
+        s.1 += 1;
     }
 
     /// A Data event for a chunk of `size.len` bytes whose event carries `data` (all of them,
@@ -193,30 +230,42 @@ impl Worker {
         &mut self,
         direction: Direction,
         data: Bytes,
-        Size { len, cut }: Size,
+        size: Size,
         peer: Option<Endpoint>,
         permit: Permit,
         call: &'static str,
     ) {
-        self.shared.emit(Event::Data {
-            id: self.id,
-            chunk: Chunk {
-                direction,
-                data,
-                len,
-                peer,
-                datagram: self.kind != Kind::Stream,
-                cut,
-                tls: self.tls.is_some(),
-                call,
-                at: match direction {
-                    Direction::Out => self.delivery.write_began.take(),
-                    Direction::In => self.auto.batch_time,
-                }
-                .unwrap_or_else(SystemTime::now),
-                _permit: Some(permit),
-            },
-        });
+        let chunk = self.chunk_of(direction, data, size, peer, Some(permit), call);
+        self.shared.emit(Event::Data { id: self.id, chunk });
+    }
+
+    /// The chunk of `size.len` bytes whose event carries `data`; `permit`: its share of the
+    /// budget (None in a batch, whose share the event holds).
+    pub(super) fn chunk_of(
+        &mut self,
+        direction: Direction,
+        data: Bytes,
+        Size { len, cut }: Size,
+        peer: Option<Endpoint>,
+        permit: Option<Permit>,
+        call: &'static str,
+    ) -> Chunk {
+        Chunk {
+            direction,
+            data,
+            len,
+            peer,
+            datagram: self.kind != Kind::Stream,
+            cut,
+            tls: self.tls.is_some(),
+            call,
+            at: match direction {
+                Direction::Out => self.delivery.write_began.take(),
+                Direction::In => self.auto.batch_time,
+            }
+            .unwrap_or_else(SystemTime::now),
+            _permit: permit,
+        }
     }
 
     /// Says what was skipped, before the next chunk that is delivered (so a consumer

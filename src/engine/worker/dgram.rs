@@ -1,7 +1,7 @@
 //! Continuous receive on a datagram socket: up to BATCH datagrams per recvmmsg(2) call,
-//! each then handled exactly as a single recv would be (its own event, its own sender), so
-//! a flood costs one system call per batch instead of one per datagram, and one allocation:
-//! the datagrams delivered share one.
+//! each then handled exactly as a single recv would be (its own chunk, its own sender), so
+//! a flood costs one system call per batch instead of one per datagram, one allocation
+//! (the datagrams delivered share one) and one event.
 
 use std::io;
 use std::os::fd::AsFd;
@@ -13,7 +13,7 @@ use super::{is_again, Worker, EVENT_COST};
 use crate::engine::addr::Endpoint;
 use crate::engine::bytes::Bytes;
 use crate::engine::errors::OpError;
-use crate::engine::event::{Direction, Permit, SockState};
+use crate::engine::event::{Datagrams, Direction, Event, SockState};
 use crate::engine::note::Cause;
 use crate::engine::Family;
 use crate::sys;
@@ -35,7 +35,7 @@ pub(super) struct Slots {
     /// them).
     cut: Vec<usize>,
     /// The datagrams of the last batch the consumer had room for.
-    delivered: Vec<(usize, Option<Endpoint>, Permit)>,
+    delivered: Vec<(usize, Option<Endpoint>)>,
 }
 
 impl Worker {
@@ -82,27 +82,37 @@ impl Worker {
                     });
                     self.auto.batch_time = Some(std::time::SystemTime::now());
                     // Every datagram is answered, recorded and counted; those the consumer
-                    // has room for then share one allocation, an event each.
+                    // has room for then share one allocation and one event.
                     let mut delivered = std::mem::take(&mut slots.delivered);
+                    let (mut permit, mut refused) = (None, false);
                     for (i, from) in slots.from.drain(..).enumerate() {
                         let buf = &slots.bufs[i];
                         let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
                         self.answer_data(buf, Some(from));
                         self.tally_in(buf);
-                        let kept = self.kept(buf).len();
-                        if let Some(permit) =
-                            self.permit_for(Direction::In, buf.len(), kept + EVENT_COST)
-                        {
-                            delivered.push((i, peer, permit));
+                        let cost = self.kept(buf).len() + EVENT_COST;
+                        if self.admit(&mut permit, &mut refused, buf.len(), cost) {
+                            delivered.push((i, peer));
                         }
                     }
-                    let shares =
-                        Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
-                    for ((i, peer, permit), data) in delivered.drain(..).zip(shares) {
-                        let len = slots.bufs[i].len();
-                        let cut = slots.cut.get(i).copied().unwrap_or(0);
-                        let size = super::deliver::Size { len, cut };
-                        self.emit_chunk_of(Direction::In, data, size, peer, permit, "recvfrom");
+                    if let Some(permit) = permit {
+                        let shares =
+                            Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
+                        let chunks = delivered
+                            .drain(..)
+                            .zip(shares)
+                            .map(|((i, peer), data)| {
+                                let len = slots.bufs[i].len();
+                                let cut = slots.cut.get(i).copied().unwrap_or(0);
+                                let size = super::deliver::Size { len, cut };
+                                self.chunk_of(Direction::In, data, size, peer, None, "recvfrom")
+                            })
+                            .collect();
+                        let batch = Datagrams {
+                            chunks,
+                            _permit: Some(permit),
+                        };
+                        self.shared.emit(Event::Datagrams { id: self.id, batch });
                     }
                     slots.delivered = delivered;
                     if n < room || self.backpressured() {

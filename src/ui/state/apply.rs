@@ -42,6 +42,7 @@ impl UiState {
                 Some(*at)
             }
             Event::Data { chunk, .. } => self.story.instant_of(chunk.at),
+
             _ => None,
         };
         self.apply_event(ev);
@@ -320,72 +321,17 @@ impl UiState {
                     e.deadline = deadline;
                 }
             }
-            Event::Data { id, chunk } => {
-                let mut gathered = None;
-                if let Some(s) = self.sockets.get_mut(&id) {
-                    // The chunk's bytes move into the log (its budget permit is let go).
-                    let crate::engine::Chunk {
-                        at,
-                        direction,
-                        len,
-                        data,
-                        peer,
-                        datagram,
-                        cut,
-                        tls,
-                        call,
-                        ..
-                    } = chunk;
-                    let row = s.traffic.next_seq();
-                    let moved = crate::ui::story::Moved {
-                        len,
-                        datagram,
-                        peer: peer.clone(),
-                        call,
-                        cut,
-                    };
-                    self.story.bytes(id, direction, moved, row);
-                    let mut data = data;
-                    // A listener's view gathers what its connections move, each row
-                    // naming its client; the bytes are shared, not copied.
-                    if let Some(p) = s.info.parent {
-                        let peer = s.last_peer().cloned();
-                        let name = &s.info.name;
-                        let via = s.via.get_or_insert_with(|| {
-                            std::sync::Arc::new(crate::ui::traffic::Via {
-                                id,
-                                name: name.clone(),
-                            })
-                        });
-                        gathered = Some((
-                            p,
-                            TrafficRow {
-                                at,
-                                direction,
-                                len,
-                                data: data.share(),
-                                peer,
-                                cut,
-                                tls,
-                                via: Some(via.clone()),
-                            },
-                        ));
+            Event::Data { id, chunk } => self.apply_chunk(id, chunk),
+            // Each as its own recvfrom() would be, when it was received.
+            Event::Datagrams { id, batch } => {
+                // (A batch's datagrams share their time: converted once.)
+                let mut last = None;
+                for chunk in batch.chunks {
+                    if last != Some(chunk.at) {
+                        last = Some(chunk.at);
+                        self.story.clock = self.story.instant_of(chunk.at);
                     }
-                    s.traffic.push(TrafficRow {
-                        at,
-                        direction,
-                        len,
-                        data,
-                        peer,
-                        cut,
-                        tls,
-                        via: None,
-                    });
-                }
-                if let Some((p, row)) = gathered {
-                    if let Some(l) = self.sockets.get_mut(&p) {
-                        l.traffic.push(row);
-                    }
+                    self.apply_chunk(id, chunk);
                 }
             }
             Event::Skipped {
@@ -630,6 +576,76 @@ impl UiState {
                         until: time_left.map(|t| at + t),
                     });
                 }
+            }
+        }
+    }
+
+    /// One recv/recvfrom/send call's bytes: the log's row, the diagram's beat.
+    fn apply_chunk(&mut self, id: SocketId, chunk: crate::engine::Chunk) {
+        let mut gathered = None;
+        if let Some(s) = self.sockets.get_mut(&id) {
+            // The chunk's bytes move into the log (its budget permit is let go).
+            let crate::engine::Chunk {
+                at,
+                direction,
+                len,
+                data,
+                peer,
+                datagram,
+                cut,
+                tls,
+                call,
+                ..
+            } = chunk;
+            let row = s.traffic.next_seq();
+            let moved = crate::ui::story::Moved {
+                len,
+                datagram,
+                peer: peer.clone(),
+                call,
+                cut,
+            };
+            self.story.bytes(id, direction, moved, row);
+            let mut data = data;
+            // A listener's view gathers what its connections move, each row
+            // naming its client; the bytes are shared, not copied.
+            if let Some(p) = s.info.parent {
+                let peer = s.last_peer().cloned();
+                let name = &s.info.name;
+                let via = s.via.get_or_insert_with(|| {
+                    std::sync::Arc::new(crate::ui::traffic::Via {
+                        id,
+                        name: name.clone(),
+                    })
+                });
+                gathered = Some((
+                    p,
+                    TrafficRow {
+                        at,
+                        direction,
+                        len,
+                        data: data.share(),
+                        peer,
+                        cut,
+                        tls,
+                        via: Some(via.clone()),
+                    },
+                ));
+            }
+            s.traffic.push(TrafficRow {
+                at,
+                direction,
+                len,
+                data,
+                peer,
+                cut,
+                tls,
+                via: None,
+            });
+        }
+        if let Some((p, row)) = gathered {
+            if let Some(l) = self.sockets.get_mut(&p) {
+                l.traffic.push(row);
             }
         }
     }
