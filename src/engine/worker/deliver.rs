@@ -186,8 +186,9 @@ impl Worker {
     }
 
     /// permit_for for one item of a batch, under the batch's one share (`permit`, taken at
-    /// its first admitted item). Once an item is refused the rest of the batch is too: a
-    /// consumer hears of skipped content before the content delivered after it.
+    /// its first admitted item). Once an item is refused after one was admitted, the rest
+    /// of the batch is too (before the first admitted one, permit_for says what was
+    /// skipped first): a consumer hears of skipped content before the content after it.
     pub(super) fn admit(
         &mut self,
         permit: &mut Option<Permit>,

@@ -42,7 +42,6 @@ impl UiState {
                 Some(*at)
             }
             Event::Data { chunk, .. } => self.story.instant_of(chunk.at),
-
             _ => None,
         };
         self.apply_event(ev);
