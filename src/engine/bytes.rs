@@ -66,6 +66,18 @@ impl Bytes {
         }
     }
 
+    /// A share of `range` of `batch` (clamped to it): a datagram the kernel wrote into a
+    /// batch's allocation in place.
+    pub(crate) fn share_of(batch: &Arc<Vec<u8>>, range: Range<usize>) -> Bytes {
+        let end = range.end.min(batch.len());
+        Bytes {
+            repr: Repr::Shared {
+                batch: batch.clone(),
+                range: range.start.min(end)..end,
+            },
+        }
+    }
+
     /// One allocation holding `pieces` end to end, and a share of it for each.
     pub(crate) fn batch<'a>(pieces: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<Bytes> {
         let total = pieces.clone().map(<[u8]>::len).sum();

@@ -73,9 +73,9 @@ pub(crate) fn recv_datagram(
     buf: &mut Vec<u8>,
     room: usize,
 ) -> io::Result<(usize, SockAddr)> {
-    let (mut from, mut cut) = (Vec::with_capacity(1), Vec::with_capacity(1));
-    recvmmsg(fd, std::slice::from_mut(buf), room, &mut from, &mut cut)?;
-    match (from.pop(), cut.first()) {
+    let mut taken = Taken::default();
+    recvmmsg(fd, std::slice::from_mut(buf), room, None, &mut taken)?;
+    match (taken.from.pop(), taken.cut.first()) {
         (Some(sender), Some(c)) => Ok((buf.len() + c, sender)),
         // recvmmsg without MSG_WAITFORONE returns at least one datagram or an error.
         _ => Err(io::Error::from_raw_os_error(libc::EAGAIN)),
@@ -85,23 +85,44 @@ pub(crate) fn recv_datagram(
 /// Datagrams one recvmmsg call takes at most.
 pub(crate) const MMSG_BATCH: usize = 16;
 
+/// Where the front of each datagram's room lies: `stride` bytes a datagram, end to end, in
+/// `buf` (emptied first), so a batch of datagrams of about one size lands in one
+/// allocation without a copy; the rest of each room is the datagram's own buffer's.
+pub(crate) struct Arena<'a> {
+    pub(crate) buf: &'a mut Vec<u8>,
+    pub(crate) stride: usize,
+}
+
+/// What one recvmmsg call took, a datagram an entry each: its sender, the bytes of it past
+/// its room (the kernel dropped them), and with an arena the bytes of it there.
+#[derive(Default)]
+pub(crate) struct Taken {
+    pub(crate) from: Vec<SockAddr>,
+    pub(crate) cut: Vec<usize>,
+    pub(crate) head: Vec<usize>,
+}
+
 /// recvmmsg(2) without waiting into `bufs` (each with `bufsize` bytes of room, emptied
-/// first); sets each filled buffer's length and puts the senders, one per datagram, in
-/// `from`, and in `cut` the bytes of each datagram past its buffer, which the kernel
-/// dropped (MSG_TRUNC makes it report each datagram's whole length). The call's headers
-/// live on the stack: a flood makes this call for every batch, and an allocation per call
-/// would cost more than the copy.
+/// first), or with an arena into it first (`stride` bytes of each room) and then into
+/// `bufs`: sets each buffer's length to the bytes it got and puts the senders, what was
+/// cut and what went to the arena in `taken` (MSG_TRUNC makes the kernel report each
+/// datagram's whole length). The arena then holds the datagrams one stride apart, the
+/// bytes between them zeroed, up to the end of the last. The call's headers live on the
+/// stack: a flood makes this call for every batch, and an allocation per call would cost
+/// more than the copy.
 pub(crate) fn recvmmsg(
     fd: DatagramFd<'_>,
     bufs: &mut [Vec<u8>],
     bufsize: usize,
-    from: &mut Vec<SockAddr>,
-    cut: &mut Vec<usize>,
+    arena: Option<Arena<'_>>,
+    taken: &mut Taken,
 ) -> io::Result<()> {
     let n = bufs.len().min(MMSG_BATCH);
+    let mut arena = arena.filter(|a| a.stride > 0 && bufsize > 0);
+    let stride = arena.as_ref().map_or(0, |a| a.stride.min(bufsize));
     let mut names: [SockAddrStorage; MMSG_BATCH] =
         std::array::from_fn(|_| SockAddrStorage::zeroed());
-    let mut iovs: [libc::iovec; MMSG_BATCH] = std::array::from_fn(|_| libc::iovec {
+    let mut iovs: [libc::iovec; 2 * MMSG_BATCH] = std::array::from_fn(|_| libc::iovec {
         iov_base: std::ptr::null_mut(),
         iov_len: 0,
     });
@@ -110,24 +131,48 @@ pub(crate) fn recvmmsg(
     let mut hdrs: [libc::mmsghdr; MMSG_BATCH] =
         std::array::from_fn(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() });
     let name_room = std::mem::size_of::<libc::sockaddr_storage>();
+    let front: *mut u8 = match &mut arena {
+        Some(a) => {
+            a.buf.clear();
+            a.buf.reserve(n * stride);
+            a.buf.spare_capacity_mut().as_mut_ptr().cast()
+        }
+        None => std::ptr::null_mut(),
+    };
+    // Each datagram's iovecs: its stride of the arena, then its buffer (when room is left).
+    let mut parts = [0usize; MMSG_BATCH];
     for i in 0..n {
         bufs[i].clear();
-        bufs[i].reserve(bufsize);
-        iovs[i] = libc::iovec {
-            iov_base: bufs[i].spare_capacity_mut().as_mut_ptr().cast(),
-            iov_len: bufsize,
-        };
+        bufs[i].reserve(bufsize - stride);
+        if stride > 0 {
+            iovs[2 * i + parts[i]] = libc::iovec {
+                iov_base: front.wrapping_add(i * stride).cast(),
+                iov_len: stride,
+            };
+            parts[i] += 1;
+        }
+        if bufsize > stride || stride == 0 {
+            iovs[2 * i + parts[i]] = libc::iovec {
+                iov_base: bufs[i].spare_capacity_mut().as_mut_ptr().cast(),
+                iov_len: bufsize - stride,
+            };
+            parts[i] += 1;
+        }
+    }
+    let iov_base = iovs.as_mut_ptr();
+    for i in 0..n {
         let h = &mut hdrs[i].msg_hdr;
         // SAFETY: a SockAddrStorage is a sockaddr_storage (socket2 documents the layout).
         h.msg_name = unsafe { names[i].view_as::<libc::sockaddr_storage>() }
             as *mut libc::sockaddr_storage as *mut libc::c_void;
         h.msg_namelen = name_room as u32;
-        h.msg_iov = &mut iovs[i];
-        h.msg_iovlen = 1;
+        h.msg_iov = iov_base.wrapping_add(2 * i);
+        h.msg_iovlen = parts[i];
     }
-    // SAFETY: hdrs holds n headers whose iovecs point into buffers with `bufsize` bytes of
-    // spare capacity each and whose names point at storages of `name_room` bytes; all of
-    // them outlive the call, and the kernel writes no more than those lengths.
+    // SAFETY: hdrs holds n headers whose iovecs point into room that outlives the call: the
+    // arena's spare capacity (n strides reserved above; datagram i's at i * stride) and
+    // each buffer's spare capacity (bufsize - stride reserved above); each header's names
+    // point at a storage of `name_room` bytes. The kernel writes no more than those lengths.
     let rc = unsafe {
         libc::recvmmsg(
             fd.0.as_raw_fd(),
@@ -138,22 +183,40 @@ pub(crate) fn recvmmsg(
         )
     };
     let got = (check(rc)? as usize).min(n);
-    from.clear();
-    cut.clear();
+    taken.from.clear();
+    taken.cut.clear();
+    taken.head.clear();
     for (i, name) in names.into_iter().enumerate().take(got) {
-        // With MSG_TRUNC msg_len is the datagram's whole length; the buffer holds at most
-        // its room of it.
+        // With MSG_TRUNC msg_len is the datagram's whole length; the room holds at most
+        // `bufsize` of it, the arena's stride first.
         let whole = hdrs[i].msg_len as usize;
-        let len = whole.min(bufsize);
-        cut.push(whole - len);
+        let kept = whole.min(bufsize);
+        let head = kept.min(stride);
+        taken.cut.push(whole - kept);
+        taken.head.push(head);
         // SAFETY: on a socket that is not a stream (DatagramFd) the kernel initialised the
-        // first min(msg_len, bufsize) bytes of this buffer's spare room (`bufsize` long);
-        // the longer whole length of a truncated datagram is clamped to the room.
-        unsafe { bufs[i].set_len(len) };
+        // first min(msg_len, bufsize) bytes of the datagram's iovecs, in order: `head` in
+        // the arena's stride, the rest (at most bufsize - stride, the iovec's length) at
+        // the start of this buffer's spare room. A longer whole length is clamped.
+        unsafe { bufs[i].set_len(kept - head) };
+        if let Some(a) = &mut arena {
+            if i + 1 < got {
+                // The stride's bytes past the datagram, zeroed: the arena is initialised
+                // up to the end of its last datagram.
+                a.buf.spare_capacity_mut()[i * stride + head..(i + 1) * stride]
+                    .fill(std::mem::MaybeUninit::new(0));
+            } else {
+                // SAFETY: the strides before this datagram's are initialised (the kernel's
+                // bytes, then zeros) and the kernel wrote this one's first `head` bytes.
+                unsafe { a.buf.set_len(i * stride + head) };
+            }
+        }
         let namelen = (hdrs[i].msg_hdr.msg_namelen as usize).min(name_room);
         // SAFETY: the kernel initialised the address, `namelen` bytes of it (the length it
         // reports is clamped to the storage, as an address longer than it is truncated).
-        from.push(unsafe { SockAddr::new(name, namelen as libc::socklen_t) });
+        taken
+            .from
+            .push(unsafe { SockAddr::new(name, namelen as libc::socklen_t) });
     }
     Ok(())
 }

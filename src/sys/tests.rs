@@ -43,14 +43,33 @@ fn lengths_the_kernel_reports_never_exceed_the_buffer() {
     peer.send_to(&[1u8; 10], to).unwrap();
     peer.send_to(&[2u8; 2], to).unwrap();
     let mut bufs = vec![Vec::new(), Vec::new()];
-    let (mut senders, mut cut) = (Vec::new(), Vec::new());
+    let mut taken = Taken::default();
     // Both datagrams are queued on loopback once send_to returned.
     let dgram = DatagramFd::new(s.as_fd()).expect("a UDP socket is no stream");
-    recvmmsg(dgram, &mut bufs, 3, &mut senders, &mut cut).unwrap();
+    recvmmsg(dgram, &mut bufs, 3, None, &mut taken).unwrap();
     assert_eq!(bufs[0], [1u8; 3]);
     assert_eq!(bufs[1], [2u8; 2]);
-    assert_eq!(senders.len(), 2);
-    assert_eq!(cut, [7, 0]);
+    assert_eq!(taken.from.len(), 2);
+    assert_eq!(taken.cut, [7, 0]);
+
+    // With an arena: each datagram's first `stride` bytes go there, one stride apart (the
+    // bytes between them zeroed), the rest of its room is its buffer's.
+    peer.send_to(&[4u8; 6], to).unwrap();
+    peer.send_to(&[5u8; 2], to).unwrap();
+    peer.send_to(&[6u8; 9], to).unwrap();
+    let mut arena = vec![0xffu8; 3];
+    let mut bufs = vec![vec![0xffu8; 5], Vec::new(), Vec::new()];
+    let stride = 4;
+    let arena_of = Arena {
+        buf: &mut arena,
+        stride,
+    };
+    recvmmsg(dgram, &mut bufs, 8, Some(arena_of), &mut taken).unwrap();
+    assert_eq!(taken.head, [4, 2, 4]);
+    assert_eq!(arena, [4, 4, 4, 4, 5, 5, 0, 0, 6, 6, 6, 6]);
+    assert_eq!(bufs, [vec![4u8; 2], vec![], vec![6u8; 4]]);
+    assert_eq!(taken.cut, [0, 0, 1]);
+    assert_eq!(taken.from.len(), 3);
 
     // One datagram into a large room: its whole length when the room cuts it, its sender.
     peer.send_to(&[3u8; 9], to).unwrap();

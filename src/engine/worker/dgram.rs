@@ -1,13 +1,14 @@
 //! Continuous receive on a datagram socket: up to BATCH datagrams per recvmmsg(2) call,
 //! each then handled exactly as a single recv would be (its own chunk, its own sender), so
 //! a flood costs one system call per batch instead of one per datagram, one allocation
-//! (the datagrams delivered share one) and one event.
+//! and one event. The kernel writes the datagrams into that allocation itself, one stride
+//! apart (the stride: the largest datagram of the batch before), and the events share it
+//! without a copy; a datagram longer than the stride, or a batch whose allocation would be
+//! more than an eighth gaps, costs a copy instead.
 
 use std::io;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
-
-use socket2::SockAddr;
 
 use super::{is_again, Worker, EVENT_COST};
 use crate::engine::addr::Endpoint;
@@ -29,13 +30,26 @@ pub(super) const BATCH_MAX_BUF: usize = 64 << 10;
 #[derive(Default)]
 pub(super) struct Slots {
     bufs: Vec<Vec<u8>>,
-    /// The senders of the last batch.
-    from: Vec<SockAddr>,
-    /// The bytes of each datagram of the last batch past its buffer (the kernel dropped
-    /// them).
-    cut: Vec<usize>,
+    /// What the last call took (senders, cuts, the bytes in the arena).
+    taken: sys::Taken,
     /// The datagrams of the last batch the consumer had room for.
     delivered: Vec<(usize, Option<Endpoint>)>,
+    /// The largest datagram of the last batch (0: none yet): the arena's stride.
+    stride: usize,
+}
+
+/// The arena's stride before a datagram was seen: an Ethernet frame's datagram fits.
+const FIRST_STRIDE: usize = 1500;
+
+impl Slots {
+    /// The front of each datagram's room that goes in the batch's arena.
+    fn stride(&self, bufsize: usize) -> usize {
+        match self.stride {
+            0 => FIRST_STRIDE,
+            s => s,
+        }
+        .min(bufsize)
+    }
 }
 
 impl Worker {
@@ -60,6 +74,13 @@ impl Worker {
             while slots.bufs.len() < room {
                 slots.bufs.push(Vec::new());
             }
+            // The datagrams land one stride apart in one allocation, which their events
+            // then share without a copy; a consumer that keeps only a prefix of each, or
+            // none, gets copies (the allocation would hold more than it counts).
+            let config = &self.shared.config;
+            let in_place = config.chunk_prefix.is_none() && config.deliver_data;
+            let stride = if in_place { slots.stride(bufsize) } else { 0 };
+            let mut arena = Vec::new();
             // (Checked each call: one getsockopt a batch, and the descriptor stays borrowed
             // no longer than the call.)
             let got = match sys::DatagramFd::new(self.sock.as_fd()) {
@@ -67,43 +88,98 @@ impl Worker {
                     fd,
                     &mut slots.bufs[..room],
                     bufsize,
-                    &mut slots.from,
-                    &mut slots.cut,
+                    in_place.then_some(sys::Arena {
+                        buf: &mut arena,
+                        stride,
+                    }),
+                    &mut slots.taken,
                 ),
                 None => Err(io::Error::from_raw_os_error(libc::ENOTSOCK)),
             };
             match got {
                 Ok(()) => {
-                    let n = slots.from.len();
+                    let n = slots.taken.from.len();
                     taken += n;
+                    let head = |i: usize| slots.taken.head.get(i).copied().unwrap_or(0);
+                    // A datagram longer than the stride: its front joins the rest in its
+                    // buffer, so each datagram is whole in one place.
+                    for i in 0..n {
+                        if head(i) > 0 && !slots.bufs[i].is_empty() {
+                            let front = &arena[i * stride..i * stride + head(i)];
+                            slots.bufs[i].splice(0..0, front.iter().copied());
+                        }
+                    }
+                    // Where datagram i is: its buffer, or (empty buffer) its stride.
+                    let place = |slots: &Slots, i: usize| -> Option<std::ops::Range<usize>> {
+                        slots.bufs[i]
+                            .is_empty()
+                            .then(|| i * stride..i * stride + head(i))
+                    };
+                    let kept = |slots: &Slots, i: usize| {
+                        place(slots, i).map_or(slots.bufs[i].len(), |r| r.len())
+                    };
                     // A cut datagram cost the buffer its whole length.
                     largest = (0..n).fold(largest, |m, i| {
-                        m.max(slots.bufs[i].len() + slots.cut.get(i).copied().unwrap_or(0))
+                        m.max(kept(&slots, i) + slots.taken.cut.get(i).copied().unwrap_or(0))
                     });
+                    if n > 0 {
+                        slots.stride = (0..n).map(|i| kept(&slots, i)).max().unwrap_or(0);
+                    }
                     self.auto.batch_time = Some(std::time::SystemTime::now());
                     // Every datagram is answered, recorded and counted; those the consumer
                     // has room for then share one allocation and one event.
                     let mut delivered = std::mem::take(&mut slots.delivered);
                     let (mut permit, mut refused) = (None, false);
-                    for (i, from) in slots.from.drain(..).enumerate() {
-                        let buf = &slots.bufs[i];
+                    // (Taken out to be drained while the slots are read, then put back: its
+                    // allocation serves the next call.)
+                    let mut senders = std::mem::take(&mut slots.taken.from);
+                    for (i, from) in senders.drain(..).enumerate() {
+                        let data = match place(&slots, i) {
+                            Some(r) => &arena[r],
+                            None => &slots.bufs[i][..],
+                        };
                         let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
-                        self.answer_data(buf, Some(from));
-                        self.tally_in(buf);
-                        let cost = self.kept(buf).len() + EVENT_COST;
-                        if self.admit(&mut permit, &mut refused, buf.len(), cost) {
+                        self.answer_data(data, Some(from));
+                        self.tally_in(data);
+                        let cost = self.kept(data).len() + EVENT_COST;
+                        if self.admit(&mut permit, &mut refused, data.len(), cost) {
                             delivered.push((i, peer));
                         }
                     }
+                    slots.taken.from = senders;
                     if let Some(permit) = permit {
-                        let shares =
-                            Bytes::batch(delivered.iter().map(|d| self.kept(&slots.bufs[d.0])));
+                        // The arena is shared when what was delivered from it fills at
+                        // least seven eighths of it (the rest: the strides' gaps and
+                        // datagrams not delivered, which the log's cap does not count);
+                        // else the delivered datagrams are copied into one allocation.
+                        let from_arena: usize = delivered
+                            .iter()
+                            .filter_map(|d| place(&slots, d.0))
+                            .map(|r| r.len())
+                            .sum();
+                        let shares = if in_place && from_arena * 8 >= arena.len() * 7 {
+                            arena.shrink_to_fit();
+                            let all = std::sync::Arc::new(std::mem::take(&mut arena));
+                            delivered
+                                .iter()
+                                .map(|d| match place(&slots, d.0) {
+                                    Some(r) => Bytes::share_of(&all, r),
+                                    // (Longer than the stride: a copy of its own.)
+                                    None => Bytes::from(slots.bufs[d.0].as_slice()),
+                                })
+                                .collect()
+                        } else {
+                            Bytes::batch(delivered.iter().map(|d| match place(&slots, d.0) {
+                                Some(r) => self.kept(&arena[r]),
+                                None => self.kept(&slots.bufs[d.0]),
+                            }))
+                        };
                         let chunks = delivered
                             .drain(..)
                             .zip(shares)
                             .map(|((i, peer), data)| {
-                                let len = slots.bufs[i].len();
-                                let cut = slots.cut.get(i).copied().unwrap_or(0);
+                                let len = kept(&slots, i);
+                                let cut = slots.taken.cut.get(i).copied().unwrap_or(0);
                                 let size = super::deliver::Size { len, cut };
                                 self.chunk_of(Direction::In, data, size, peer, None, "recvfrom")
                             })
@@ -114,6 +190,7 @@ impl Worker {
                         };
                         self.shared.emit(Event::Datagrams { id: self.id, batch });
                     }
+                    delivered.clear();
                     slots.delivered = delivered;
                     if n < room || self.backpressured() {
                         emptied = n < room;
