@@ -118,6 +118,10 @@ pub(crate) fn recvmmsg(
     taken: &mut Taken,
 ) -> io::Result<()> {
     let n = bufs.len().min(MMSG_BATCH);
+    let mut arena = arena;
+    if let Some(a) = &mut arena {
+        a.buf.clear();
+    }
     let mut arena = arena.filter(|a| a.stride > 0 && bufsize > 0);
     let stride = arena.as_ref().map_or(0, |a| a.stride.min(bufsize));
     let mut names: [SockAddrStorage; MMSG_BATCH] =
@@ -133,7 +137,6 @@ pub(crate) fn recvmmsg(
     let name_room = std::mem::size_of::<libc::sockaddr_storage>();
     let front: *mut u8 = match &mut arena {
         Some(a) => {
-            a.buf.clear();
             a.buf.reserve(n * stride);
             a.buf.spare_capacity_mut().as_mut_ptr().cast()
         }
@@ -167,7 +170,8 @@ pub(crate) fn recvmmsg(
             as *mut libc::sockaddr_storage as *mut libc::c_void;
         h.msg_namelen = name_room as u32;
         h.msg_iov = iov_base.wrapping_add(2 * i);
-        h.msg_iovlen = parts[i];
+        // (size_t in glibc, int in musl.)
+        h.msg_iovlen = parts[i] as _;
     }
     // SAFETY: hdrs holds n headers whose iovecs point into room that outlives the call: the
     // arena's spare capacity (n strides reserved above; datagram i's at i * stride) and
