@@ -25,6 +25,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("conn-seq") => conn_seq(arg(1)? as u16, arg(2)? as usize),
         Some("conn-conc") => conn_conc(arg(1)? as u16, arg(2)? as usize),
         Some("recv-udp") => recv_udp(arg(1)? as u16),
+        Some("recv-udp-keep") => recv_udp_keep(arg(1)? as u16),
         Some("gen-socklab") => gen_socklab(arg(1)? as u16, arg(2)?, arg(3)? as usize),
         Some("frames-idle") => crate::window::frames_idle(arg(1)? as f64),
         Some("frames-load") => crate::window::frames_load(
@@ -173,6 +174,50 @@ fn recv_udp(port: u16) -> Result<(), String> {
     };
     println!("{{\"received\": {msgs}}}");
     client.shutdown();
+    Ok(())
+}
+
+/// The least a receiver that keeps every datagram spends: sockperf's loop (a blocking
+/// recvfrom each, counted), each datagram written after the one before into a 64 MiB ring
+/// (what socklab's traffic log holds at its default cap), until standard input closes. What
+/// socklab spends above it is its own work per datagram (event, row, diagram), not the
+/// kernel's copy into memory that is kept.
+fn recv_udp_keep(port: u16) -> Result<(), String> {
+    const RING: usize = 64 << 20;
+    const MAX: usize = 65536;
+    let sock = std::net::UdpSocket::bind(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    // Woken now and then when idle, to see standard input closed.
+    sock.set_read_timeout(Some(Duration::from_millis(100)))
+        .map_err(|e| e.to_string())?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let d = done.clone();
+    std::thread::spawn(move || {
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        d.store(true, std::sync::atomic::Ordering::Release);
+    });
+    let mut ring = vec![0u8; RING];
+    let (mut at, mut received) = (0usize, 0u64);
+    println!("ready");
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    while !done.load(std::sync::atomic::Ordering::Acquire) {
+        if at + MAX > RING {
+            at = 0;
+        }
+        match sock.recv_from(&mut ring[at..at + MAX]) {
+            Ok((n, _from)) => {
+                at += n;
+                received += 1;
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(format!("recvfrom: {e}")),
+        }
+    }
+    std::hint::black_box(&ring);
+    println!("{{\"received\": {received}}}");
     Ok(())
 }
 

@@ -8,7 +8,8 @@ const PACE: u32 = 300_000;
 
 impl Bench {
     /// Datagrams received per second and loss under a sockperf flood (4.), and the
-    /// receiver's CPU per datagram. A flooded receiver that keeps no idle time spends its
+    /// receiver's CPU per datagram: socklab, sockperf's receiver, and `keep`, sockperf's
+    /// loop keeping every datagram as a log would (the least keeping them costs). A flooded receiver that keeps no idle time spends its
     /// whole core whatever a datagram costs (its CPU per datagram is then 1 / rate), so the
     /// CPU is also read at a paced rate both receivers keep up with (`udp-paced-*`).
     pub fn udp(&mut self) {
@@ -25,13 +26,18 @@ impl Bench {
                 (64, Some(PACE)),
                 (1400, Some(PACE)),
             ] {
-                for subject in ["socklab", "sockperf"] {
+                for subject in ["socklab", "sockperf", "keep"] {
                     eprintln!("udp run {run}: {subject} {size} bytes, pace {pace:?}");
                     let port = free_port();
                     // (datagrams/s, loss %, the receiver's CPU µs per datagram received)
                     let result = (|| -> Result<(f64, f64, f64), String> {
-                        let mut srv = if subject == "socklab" {
-                            pinned(SERVER_CPU, &me, &[s("role"), s("recv-udp"), s(port)])
+                        let mut srv = if subject != "sockperf" {
+                            let role = if subject == "keep" {
+                                "recv-udp-keep"
+                            } else {
+                                "recv-udp"
+                            };
+                            pinned(SERVER_CPU, &me, &[s("role"), s(role), s(port)])
                         } else {
                             pinned(
                                 SERVER_CPU,
@@ -84,7 +90,7 @@ impl Bench {
                                     .and_then(|n| n.parse().ok())
                             })
                             .ok_or("no sockperf sent count")?;
-                        let received: f64 = if subject == "socklab" {
+                        let received: f64 = if subject != "sockperf" {
                             drop(srv.stdin.take());
                             let mut rest = String::new();
                             std::io::Read::read_to_string(&mut out, &mut rest)
