@@ -153,6 +153,14 @@ fn the_first_start_is_ready_to_send() {
             .any(|l| l == &format!("{server}.bind(('127.0.0.1', 0))")),
         "{journal:#?}"
     );
+    // The first socket a person makes is s1: the two named ones gave their numbers back.
+    let before = h.state().state.sockets.len();
+    click(&mut h, "New TCP");
+    step_until(&mut h, "the new socket", |a| a.state.sockets.len() > before);
+    let names: Vec<&str> = (h.state().state.sockets.values())
+        .map(|s| s.info.name.as_str())
+        .collect();
+    assert!(names.contains(&"s1"), "{names:?}");
 }
 
 /// How many times the first start's hint is drawn.

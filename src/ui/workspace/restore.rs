@@ -124,6 +124,9 @@ impl UiState {
     /// every socket is made.
     pub fn open_tick(&mut self, engine: &Engine) -> Option<Opened> {
         let mut r = self.restore.take()?;
+        // Renamed last made first: the engine takes back only the last number it gave
+        // (s2, then s1), so the window's next socket is s1, not s3 or s2 beside no s1.
+        let mut renames = Vec::new();
         for i in 0..r.plans.len() {
             let (stage, id) = (r.plans[i].stage, r.plans[i].id);
             let Some(id) = id else { continue };
@@ -144,13 +147,7 @@ impl UiState {
                     }
                     match saved.name.filter(|_| !taken) {
                         Some(name) => {
-                            self.dispatch(
-                                engine,
-                                Action::Call {
-                                    id,
-                                    op: Op::Rename { name },
-                                },
-                            );
+                            renames.push((id, name));
                             r.plans[i].stage = Stage::Naming;
                         }
                         None => {
@@ -206,6 +203,16 @@ impl UiState {
                 }
                 Stage::Done | Stage::Failed => {}
             }
+        }
+        renames.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+        for (id, name) in renames {
+            self.dispatch(
+                engine,
+                Action::Call {
+                    id,
+                    op: Op::Rename { name },
+                },
+            );
         }
         let finished = r
             .plans
