@@ -467,6 +467,45 @@ fn sequence_diagram_snapshot() {
     snapshot(&mut h, "sequence_diagram", 9000);
 }
 
+/// In a narrow window a call's words (connect with its address) are wider than its lane:
+/// they run on past the next lane's line, which has no beat at that height, instead of
+/// being cut at it.
+#[test]
+fn a_rows_words_run_past_the_lanes_right_of_it() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1000.0, 900.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    connect(&mut h);
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Journal");
+    click(&mut h, "Sequence diagram");
+    let port = crate::console::bound_port(h.state(), "srv").expect("srv's port");
+    let words = format!("connect(('127.0.0.1', {port}))");
+    step_until_drawn(&mut h, "cli's connect row", |h| {
+        h.query_by_label(&words).is_some()
+    });
+    // The lanes' heads, left to right: srv, cli, conn; a lane's line is 6 px right of the
+    // left of its head.
+    let head = |name: &str| {
+        h.query_all_by_label(name)
+            .map(|n| n.rect())
+            .min_by(|a, b| a.top().total_cmp(&b.top()))
+            .unwrap_or_else(|| panic!("no lane head {name}"))
+    };
+    let (cli, conn) = (head("cli"), head("conn"));
+    assert!(cli.left() < conn.left(), "{cli:?} {conn:?}");
+    let row = h.get_by_label(&words).rect();
+    assert!(
+        row.left() > cli.left() && row.left() < conn.left(),
+        "on cli's lane: {row:?}, cli {cli:?}, conn {conn:?}"
+    );
+    assert!(
+        row.right() > conn.left() + 8.0,
+        "whole, past conn's lane at {}: {row:?}",
+        conn.left() + 6.0
+    );
+}
+
 /// Three sends read by one recv one way; one send read by two recvs the other.
 fn joined_and_split(h: &mut H) {
     connect(h);

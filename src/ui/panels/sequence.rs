@@ -243,13 +243,37 @@ fn draw(
         let x = lane_x(other);
         beside.entry(row).and_modify(|v| *v = v.min(x)).or_insert(x);
     }
+    // A row's words run on past the lanes right of it (a row is one beat: the other
+    // lanes have none at its height), up to the first arrow that crosses its height there.
+    let mut across: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
+    for a in d.arrows.iter().filter(drawn) {
+        let (f, t) = (
+            egui::pos2(lane_x(a.from), row_y(a.from_row)),
+            egui::pos2(lane_x(a.to), row_y(a.to_row)),
+        );
+        for k in a.from_row.max(first)..=a.to_row.min(last.saturating_sub(1)) {
+            let Some(row) = d.rows.get(k) else { break };
+            let x = if a.from_row == a.to_row {
+                f.x.min(t.x)
+            } else {
+                f.x + (t.x - f.x) * (row_y(k) - f.y) / (t.y - f.y)
+            };
+            if x > lane_x(row.lane) + 1.0 {
+                across.entry(k).and_modify(|v| *v = v.min(x)).or_insert(x);
+            }
+        }
+    }
     // Where each row's words lie (on a patch of the background), found first so the
     // arrows' words can keep clear of them.
     let text_at = |i: usize, row: &diagram::Row| {
         let (x, y) = (lane_x(row.lane), row_y(i));
-        let room = beside.get(&i).map_or(lane_w - 12.0, |to| {
-            (to - x - 8.0 - ARROW_ROOM).clamp(40.0, lane_w - 12.0)
-        });
+        let room = beside.get(&i).map_or_else(
+            || {
+                let end = across.get(&i).map_or(rect.right(), |c| c - 6.0);
+                (end - x - 8.0).max(lane_w - 12.0)
+            },
+            |to| (to - x - 8.0 - ARROW_ROOM).clamp(40.0, lane_w - 12.0),
+        );
         let rect = egui::Rect::from_min_size(
             egui::pos2(x + 8.0, y - ROW_H / 2.0),
             egui::vec2(room, ROW_H),
