@@ -1396,11 +1396,12 @@ fn a_client_reset_at_once_still_pairs_with_its_server_end() {
          conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); \
          conn.close()",
     );
-    step_until(&mut h, "cli reset", |a| {
-        a.state
-            .sockets
-            .values()
-            .any(|s| s.info.name == "cli" && s.state() == SockState::Error)
+    // The state is the window's at once (its event); the peer comes with the snapshot
+    // published after it, which may be a frame later.
+    step_until(&mut h, "cli reset, its snapshot in", |a| {
+        a.state.sockets.values().any(|s| {
+            s.info.name == "cli" && s.state() == SockState::Error && s.last_peer().is_some()
+        })
     });
     let a = h.state();
     let cli = id_of(a, "cli");
