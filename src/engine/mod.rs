@@ -218,11 +218,21 @@ impl Shared {
         SocketId(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
-    fn name_for(&self, accepted: bool) -> String {
-        if accepted {
-            format!("conn{}", self.accepted.fetch_add(1, Ordering::Relaxed) + 1)
+    /// The next number's name, past any a socket goes by (`workers`, the registry, locked
+    /// by the caller): a workspace's saved name can be an engine-style one (s2), and the
+    /// numbers given back when its sockets were renamed would give it again.
+    fn name_for(&self, accepted: bool, workers: &HashMap<SocketId, WorkerHandle>) -> String {
+        let (prefix, counter) = if accepted {
+            ("conn", &self.accepted)
         } else {
-            format!("s{}", self.created.fetch_add(1, Ordering::Relaxed) + 1)
+            ("s", &self.created)
+        };
+        // At most one more turn than there are sockets.
+        loop {
+            let name = format!("{prefix}{}", counter.fetch_add(1, Ordering::Relaxed) + 1);
+            if !workers.values().any(|w| w.name == name) {
+                return name;
+            }
         }
     }
 }

@@ -612,6 +612,41 @@ fn saved_names_come_back_unless_another_socket_has_them() {
         .map(|s| s.info.name.clone())
         .collect();
     assert_eq!(names.len(), 4, "every name once: {names:?}");
+    // The next sockets take numbers no socket goes by, whatever the renames gave back.
+    for _ in 0..3 {
+        new_socket(&mut h, Kind::Dgram);
+    }
+    let all: Vec<String> = (h.state().state.sockets.values())
+        .map(|s| s.info.name.clone())
+        .collect();
+    let once: std::collections::HashSet<&String> = all.iter().collect();
+    assert_eq!(once.len(), 7, "every name once: {all:?}");
+}
+
+/// A saved name that is an engine-style number (s2) does not come round again: the
+/// renames give the numbers s1 and s2 back, and the next sockets are s1 and s3.
+#[test]
+fn a_saved_number_is_not_given_to_the_next_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("numbers.toml");
+    std::fs::write(
+        &path,
+        "socklab_workspace = 1\n\
+         [[socket]]\nname = \"s2\"\nfamily = \"inet\"\ntype = \"stream\"\n\
+         [[socket]]\nname = \"y\"\nfamily = \"inet\"\ntype = \"dgram\"\n",
+    )
+    .unwrap();
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness_with(dialogs.clone(), Startup::default());
+    open_from_menu(&mut h, &dialogs, path);
+    for _ in 0..2 {
+        new_socket(&mut h, Kind::Dgram);
+    }
+    let mut all: Vec<String> = (h.state().state.sockets.values())
+        .map(|s| s.info.name.clone())
+        .collect();
+    all.sort();
+    assert_eq!(all, ["s1", "s2", "s3", "y"]);
 }
 
 /// The first start in Chinese: its workspace is opened from the start-up itself, the

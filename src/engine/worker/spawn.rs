@@ -245,10 +245,11 @@ pub(super) fn register(
             }
         }
     };
-    let name = shared.name_for(accepted);
     let (tx, rx) = crossbeam_channel::unbounded();
     let (done_tx, done) = crossbeam_channel::bounded(0);
-    lock(&shared.workers).insert(
+    let mut workers = lock(&shared.workers);
+    let name = shared.name_for(accepted, &workers);
+    workers.insert(
         id,
         WorkerHandle {
             tx,
@@ -258,6 +259,7 @@ pub(super) fn register(
             fd: std::sync::atomic::AtomicI32::new(-1),
         },
     );
+    drop(workers);
     Some(Registered {
         id,
         name,

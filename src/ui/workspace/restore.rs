@@ -124,8 +124,10 @@ impl UiState {
     /// every socket is made.
     pub fn open_tick(&mut self, engine: &Engine) -> Option<Opened> {
         let mut r = self.restore.take()?;
-        // Renamed last made first: the engine takes back only the last number it gave
-        // (s2, then s1), so the window's next socket is s1, not s3 or s2 beside no s1.
+        // Renamed last made first, once every socket is made (their Created events may come
+        // in different frames): the engine takes back only the last number it gave (s2,
+        // then s1), so the window's next socket is s1, not s3 or s2 beside no s1.
+        let all_made = (r.plans.iter()).all(|p| p.id.is_some() || p.stage == Stage::Failed);
         let mut renames = Vec::new();
         for i in 0..r.plans.len() {
             let (stage, id) = (r.plans[i].stage, r.plans[i].id);
@@ -133,6 +135,7 @@ impl UiState {
             // Closed (by a person, or a failed call that closes it): nothing more to ask.
             let gone = self.sockets.get(&id).is_none_or(|s| s.closed);
             match stage {
+                Stage::Creating if !all_made => {}
                 Stage::Creating => {
                     let saved = r.plans[i].saved.clone();
                     self.fill_form(id, &saved);
