@@ -399,7 +399,8 @@ impl Console {
         self.running.push_back(Running {
             id,
             rx,
-            first_line: how,
+            // "running: FILE ARGS" (the note above says run or step through).
+            first_line: shown,
             started: Instant::now(),
             file: true,
             echo: Vec::new(),

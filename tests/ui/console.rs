@@ -1106,6 +1106,10 @@ fn a_file_running_beside_the_other_console_keeps_its_lines_apart() {
         h.query_by_label_contains("srv.accept() waiting").is_some()
             && h.query_by_label("listening").is_some()
     });
+    // What runs is the file, named once (not "running: run FILE").
+    assert!(h
+        .query_by_label(&format!("running: {}", path.display()))
+        .is_some());
     // Measured once the layout has settled: the transcript sticks to its bottom one frame
     // after a line is added (until then the new line lies below its clip, unseen).
     let rects = |h: &H| {
