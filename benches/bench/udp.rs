@@ -9,9 +9,10 @@ const PACE: u32 = 300_000;
 impl Bench {
     /// Datagrams received per second and loss under a sockperf flood (4.), and the
     /// receiver's CPU per datagram: socklab, sockperf's receiver, and `keep`, sockperf's
-    /// loop keeping every datagram as a log would (the least keeping them costs). A flooded receiver that keeps no idle time spends its
-    /// whole core whatever a datagram costs (its CPU per datagram is then 1 / rate), so the
-    /// CPU is also read at a paced rate both receivers keep up with (`udp-paced-*`).
+    /// loop keeping every datagram as a log would (the least keeping them costs). A
+    /// flooded receiver that keeps no idle time spends its whole core whatever a datagram
+    /// costs (its CPU per datagram is then 1 / rate), so the CPU is also read at a paced
+    /// rate every receiver keeps up with (`udp-paced-*`).
     pub fn udp(&mut self) {
         if !have("sockperf") {
             eprintln!("udp: sockperf missing, skipped");

@@ -569,3 +569,31 @@ fn datagrams_the_kernel_dropped_are_said_in_the_inspector_and_the_traffic_view()
     });
     assert!(!has(&h, "rtt (µs, TCP_INFO)"));
 }
+
+/// A window with a field holding the keyboard and nothing happening asks for no frame:
+/// its text cursor does not blink (a blinking one redraws the window twice a second).
+#[test]
+fn a_focused_field_on_an_idle_window_schedules_no_frame() {
+    let mut h = harness();
+    // The window has the desktop's keyboard (egui blinks a cursor only then), and its style
+    // is a desktop's: the harness turns blinking off, egui's default (which the window
+    // starts from) has it on.
+    h.input_mut().focused = true;
+    h.ctx.all_styles_mut(|s| s.visuals.text_cursor.blink = true);
+    socklab::ui::style::install(&h.ctx);
+    new_socket(&mut h, "New TCP", 1);
+    h.get_by_label("payload").click();
+    step_until_drawn(&mut h, "the payload field focused", |h| {
+        h.get_by_label("payload").is_focused()
+    });
+    let next_frame = |h: &H| {
+        h.output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map(|v| v.repaint_delay)
+    };
+    step_until_drawn(&mut h, "no frame scheduled", |h| {
+        h.get_by_label("payload").is_focused()
+            && next_frame(h).is_some_and(|d| d > std::time::Duration::from_secs(60))
+    });
+}
