@@ -506,6 +506,36 @@ fn a_rows_words_run_past_the_lanes_right_of_it() {
     );
 }
 
+/// How the diagram is drawn is said above it until a person folds it away; folded, the
+/// lanes move up into its room, and it comes back at a click.
+#[test]
+fn how_the_diagram_is_drawn_folds_away_and_gives_its_room_to_the_rows() {
+    let mut h = harness();
+    connect(&mut h);
+    click_socket_row(&mut h, "conn");
+    h.state_mut().state.capture = socklab::ui::state::CaptureState::Refused(
+        socklab::ui::state::refusal(Some(1), "Operation not permitted (os error 1)"),
+    );
+    click(&mut h, "Sequence diagram");
+    let said = |h: &H| text_drawn(h, |t| t.starts_with("Drawn from the socket calls"));
+    let lane = |h: &H| h.get_by_label("srv").rect();
+    step_until_drawn(&mut h, "how it is drawn, and the lanes", |h| {
+        said(h) && h.query_by_label("srv").is_some()
+    });
+    let open = lane(&h);
+    click(&mut h, "Hide how it is drawn");
+    step_until_drawn(&mut h, "folded", |h| {
+        !said(h) && h.query_by_label("How it is drawn").is_some()
+    });
+    let folded = lane(&h);
+    assert!(
+        folded.top() < open.top() - 30.0,
+        "the lanes move up: {open:?} then {folded:?}"
+    );
+    click(&mut h, "How it is drawn");
+    step_until_drawn(&mut h, "shown again", |h| said(h));
+}
+
 /// Three sends read by one recv one way; one send read by two recvs the other.
 fn joined_and_split(h: &mut H) {
     connect(h);

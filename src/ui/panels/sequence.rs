@@ -29,57 +29,61 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .filter_map(|id| state.sockets.get(id))
         .any(|v| v.is_tcp());
     let (outside, cut) = unseen_peers(state, &d.lanes);
-    ui.horizontal_wrapped(|ui| {
-        let how = match &state.capture {
-            // No TCP here: nothing of these sockets is captured; a Unix stream's guessed
-            // arrows are said as such.
-            _ if !d.lanes.is_empty() && !tcp => {
-                let mut how = t!("diagram-not-tcp");
-                if d.guessed {
-                    how = format!("{how} {}", t!("diagram-some-guessed"));
-                }
-                how
+    // What this drawing misses (segments not kept, a flood thinned): said even folded.
+    let mut missing = String::new();
+    let how = match &state.capture {
+        // No TCP here: nothing of these sockets is captured; a Unix stream's guessed
+        // arrows are said as such.
+        _ if !d.lanes.is_empty() && !tcp => {
+            let mut how = t!("diagram-not-tcp");
+            if d.guessed {
+                how = format!("{how} {}", t!("diagram-some-guessed"));
             }
-            CaptureState::On(c) => {
-                let mut lost = match c.dropped() {
-                    0 => String::new(),
-                    n => format!(" {}", t!("diagram-segments-lost", n = n)),
-                };
-                if let Some(n) = c.thinned() {
-                    lost += &format!(" {}", t!("diagram-thinned", n = n));
-                }
-                let mut how = t!("diagram-captured", lost = lost);
-                // Rows from before the capture began have no segments: said, with where it
-                // began, or a connection made earlier reads as one that sent none.
-                let since = state.story.capturing_since;
-                if let (Some(since), Some(origin)) = (since, state.story.origin) {
-                    // (A TCP lane's: a Unix socket's rows have no segments to miss.)
-                    let first_tcp = d.rows.iter().find(|r| {
-                        d.lanes
-                            .get(r.lane)
-                            .and_then(|id| state.sockets.get(id))
-                            .is_some_and(|v| v.is_tcp())
-                    });
-                    if first_tcp.is_some_and(|r| r.at < since) {
-                        let at = format!(
-                            "+{:.3} s",
-                            since.saturating_duration_since(origin).as_secs_f64()
-                        );
-                        how = format!("{how} {}", t!("diagram-captured-from", at = at));
-                    }
-                }
-                if outside {
-                    how = format!("{how} {}", t!("diagram-no-segments"));
-                }
-                if d.guessed {
-                    how = format!("{how} {}", t!("diagram-some-guessed"));
-                }
-                how
+            how
+        }
+        CaptureState::On(c) => {
+            let mut lost = match c.dropped() {
+                0 => String::new(),
+                n => format!(" {}", t!("diagram-segments-lost", n = n)),
+            };
+            if let Some(n) = c.thinned() {
+                lost += &format!(" {}", t!("diagram-thinned", n = n));
             }
-            CaptureState::Refused(why) => t!("diagram-guessed", why = why),
-            CaptureState::NotTried => String::new(),
-        };
-        ui.label(RichText::new(how).weak());
+            missing = lost.trim().to_string();
+            let mut how = t!("diagram-captured", lost = lost);
+            // Rows from before the capture began have no segments: said, with where it
+            // began, or a connection made earlier reads as one that sent none.
+            let since = state.story.capturing_since;
+            if let (Some(since), Some(origin)) = (since, state.story.origin) {
+                // (A TCP lane's: a Unix socket's rows have no segments to miss.)
+                let first_tcp = d.rows.iter().find(|r| {
+                    d.lanes
+                        .get(r.lane)
+                        .and_then(|id| state.sockets.get(id))
+                        .is_some_and(|v| v.is_tcp())
+                });
+                if first_tcp.is_some_and(|r| r.at < since) {
+                    let at = format!(
+                        "+{:.3} s",
+                        since.saturating_duration_since(origin).as_secs_f64()
+                    );
+                    how = format!("{how} {}", t!("diagram-captured-from", at = at));
+                }
+            }
+            if outside {
+                how = format!("{how} {}", t!("diagram-no-segments"));
+            }
+            if d.guessed {
+                how = format!("{how} {}", t!("diagram-some-guessed"));
+            }
+            how
+        }
+        CaptureState::Refused(why) => t!("diagram-guessed", why = why),
+        CaptureState::NotTried => String::new(),
+    };
+    // How it is drawn, folded away once read: five lines of it left a small window eleven
+    // rows of diagram.
+    ui.horizontal(|ui| {
         if ui
             .button(t!("diagram-clear"))
             .on_hover_text(t!("diagram-clear-tip"))
@@ -87,7 +91,24 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         {
             actions.push(Action::ClearStory);
         }
+        if !how.is_empty() {
+            let words = if state.diagram_how_folded {
+                t!("diagram-how-show")
+            } else {
+                t!("diagram-how-hide")
+            };
+            if ui.button(words).clicked() {
+                actions.push(Action::FoldDiagramHow {
+                    folded: !state.diagram_how_folded,
+                });
+            }
+        }
     });
+    if !how.is_empty() && !state.diagram_how_folded {
+        ui.label(RichText::new(how).weak());
+    } else if !missing.is_empty() {
+        ui.label(RichText::new(missing).color(crate::ui::style::warning(ui.visuals().dark_mode)));
+    }
     // Which sockets these lanes are, and those left out: a diagram of the selected socket
     // alone hid a lesson's second client without a word.
     if let Some(name) = state

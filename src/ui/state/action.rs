@@ -97,6 +97,10 @@ pub enum Action {
     ConsoleSplit {
         on: bool,
     },
+    /// The sequence diagram's account of how it is drawn, folded away or shown.
+    FoldDiagramHow {
+        folded: bool,
+    },
     /// What the centre shows.
     ShowCentre {
         page: super::Centre,
@@ -407,6 +411,7 @@ impl UiState {
                 }
             }
             Action::ConsoleSplit { on } => self.split = on,
+            Action::FoldDiagramHow { folded } => self.diagram_how_folded = folded,
             Action::ShowCentre { page } => self.centre = page,
             Action::ClearStory => {
                 self.story.clear();
