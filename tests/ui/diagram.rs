@@ -506,6 +506,52 @@ fn a_rows_words_run_past_the_lanes_right_of_it() {
     );
 }
 
+/// The last lane has no lanes right of it for its words to run on past: its column is as
+/// wide as its widest words, the others narrower, so a recv that found the peer gone reads
+/// whole ("(the peer ended its stream)" is the point of it) in a window where even
+/// columns cut it.
+#[test]
+fn the_last_lanes_column_is_as_wide_as_its_words() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1000.0, 900.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    connect(&mut h);
+    run_lines(&mut h, 0, &["cli.close()", "conn.recv(1024)"]);
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Journal");
+    click(&mut h, "Sequence diagram");
+    let words = "recv() → b'' (the peer ended its stream)";
+    step_until_drawn(&mut h, "conn's recv of b''", |h| {
+        h.query_by_label(words).is_some()
+    });
+    // A frame to take the width it measured.
+    h.run();
+    let head = |h: &H, name: &str| {
+        h.query_all_by_label(name)
+            .map(|n| n.rect())
+            .min_by(|a, b| a.top().total_cmp(&b.top()))
+            .unwrap_or_else(|| panic!("no lane head {name}"))
+    };
+    let (srv, cli, conn) = (head(&h, "srv"), head(&h, "cli"), head(&h, "conn"));
+    assert!(srv.left() < cli.left() && cli.left() < conn.left());
+    let row = h.get_by_label(words).rect();
+    let body = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let whole = h.ctx.fonts_mut(|f| {
+        f.layout_no_wrap(words.to_string(), body, egui::Color32::WHITE)
+            .size()
+            .x
+    });
+    assert!(
+        row.width() >= whole - 1.0,
+        "whole ({whole} px wide), not cut: {row:?}"
+    );
+    // The others share what is left: the last column is the wider.
+    assert!(
+        row.right() - conn.left() > cli.left() - srv.left(),
+        "srv {srv:?}, cli {cli:?}, conn {conn:?}, row {row:?}"
+    );
+}
+
 /// How the diagram is drawn is said above it until a person folds it away; folded, the
 /// lanes move up into its room, and it comes back at a click.
 #[test]

@@ -16,6 +16,62 @@ const TOP: f32 = 18.0;
 const GUTTER: f32 = 78.0;
 /// A lane's line stands this far into its column; its rows' words take the rest.
 const LANE_PAD: f32 = 14.0;
+/// A lane's column is never narrower (the rows scroll sideways instead).
+const MIN_LANE: f32 = 140.0;
+
+/// Where the lanes stand. Every column is as wide as the others but the last: a row's words
+/// run on across the lanes right of it, and the last lane's have none, so its column is as
+/// wide as the widest words seen on it, within what the others leave.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Columns {
+    n: usize,
+    /// Each column but the last.
+    w: f32,
+    last: f32,
+}
+
+impl Columns {
+    /// `wants`: the last column's width that shows the widest words seen on its lane.
+    fn new(width: f32, n: usize, wants: f32) -> Columns {
+        let n = n.max(1);
+        let room = width - GUTTER;
+        let even = (room / n as f32).max(MIN_LANE);
+        if n == 1 {
+            return Columns {
+                n,
+                w: even,
+                last: even,
+            };
+        }
+        // Scrolling sideways already: the last column takes what it wants. Else no more
+        // than the others leave at their narrowest.
+        let spare = room - MIN_LANE * (n - 1) as f32;
+        let last = if even * n as f32 > room + 0.5 {
+            wants.max(even)
+        } else {
+            wants.min(spare).max(even)
+        };
+        let w = ((room - last) / (n - 1) as f32).max(MIN_LANE);
+        Columns { n, w, last }
+    }
+
+    /// A lane's line, from the left of the rows.
+    fn x(&self, lane: usize) -> f32 {
+        GUTTER + self.w * lane as f32 + LANE_PAD
+    }
+
+    fn width(&self, lane: usize) -> f32 {
+        if lane + 1 >= self.n {
+            self.last
+        } else {
+            self.w
+        }
+    }
+
+    fn total(&self) -> f32 {
+        GUTTER + self.w * (self.n - 1) as f32 + self.last
+    }
+}
 
 pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let lanes = diagram::lanes(state, state.selected);
@@ -154,7 +210,16 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let bytes_h = if picked.is_some() { 150.0 } else { 0.0 };
     let height = (ui.available_height() - bytes_h).max(120.0);
     let width = ui.available_width();
-    let lane_w = ((width - GUTTER) / d.lanes.len() as f32).max(140.0);
+    // The last lane's widest words seen while these lanes are drawn (draw() measures those
+    // in view): its column grows to them and stays, so scrolling does not move the lanes.
+    // (One entry, for the lanes drawn now: another set of lanes starts again from none.)
+    let wants_id = egui::Id::unique("sequence last lane");
+    let lanes_key = egui::Id::unique(&d.lanes);
+    let wants = ui
+        .data(|m| m.get_temp::<(egui::Id, f32)>(wants_id))
+        .filter(|(k, _)| *k == lanes_key)
+        .map_or(0.0, |(_, w)| w);
+    let cols = Columns::new(width, d.lanes.len(), wants);
     // The lanes' names, fixed above the rows.
     let (head, _) = ui.allocate_exact_size(egui::vec2(width, 40.0), Sense::hover());
     // A rule under the names: a row half scrolled out under them reads as scrolled.
@@ -169,12 +234,13 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show_viewport(ui, |ui, view| {
-            let total = egui::vec2(
-                GUTTER + lane_w * d.lanes.len() as f32,
-                TOP + ROW_H * d.rows.len() as f32 + ROW_H,
-            );
+            let total = egui::vec2(cols.total(), TOP + ROW_H * d.rows.len() as f32 + ROW_H);
             let (rect, _) = ui.allocate_exact_size(total, Sense::hover());
-            draw(ui, state, &d, rect, view, lane_w, actions);
+            let seen = draw(ui, state, &d, rect, view, cols, actions);
+            if seen > wants + 0.5 {
+                ui.data_mut(|m| m.insert_temp(wants_id, (lanes_key, seen)));
+                ui.ctx().request_repaint();
+            }
         });
     // The names above, drawn once the rows' sideways scroll is known: they move with their
     // lanes (they had stayed put, over other lanes, when the rows scrolled sideways), the
@@ -188,11 +254,11 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             let Some(s) = state.sockets.get(id) else {
                 continue;
             };
-            let left = head.left() + GUTTER + lane_w * i as f32 + LANE_PAD - 6.0 - dx;
+            let left = head.left() + cols.x(i) - 6.0 - dx;
             let line = |top: f32| {
                 egui::Rect::from_min_size(
                     egui::pos2(left, top),
-                    egui::vec2(lane_w - LANE_PAD, 18.0),
+                    egui::vec2(cols.width(i) - LANE_PAD, 18.0),
                 )
             };
             put_left(
@@ -220,18 +286,19 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     }
 }
 
-/// The rows in view and the arrows that cross them.
+/// The rows in view and the arrows that cross them. Returns the width the last lane's column
+/// needs for the widest words in view on it.
 fn draw(
     ui: &mut egui::Ui,
     state: &UiState,
     d: &Diagram,
     rect: egui::Rect,
     view: egui::Rect,
-    lane_w: f32,
+    cols: Columns,
     actions: &mut Vec<Action>,
-) {
+) -> f32 {
     let painter = ui.painter_at(ui.clip_rect());
-    let lane_x = |lane: usize| rect.left() + GUTTER + lane_w * lane as f32 + LANE_PAD;
+    let lane_x = |lane: usize| rect.left() + cols.x(lane);
     let row_y = |row: usize| rect.top() + TOP + ROW_H * (row as f32 + 0.5);
     let first = (((view.min.y - TOP) / ROW_H).floor().max(0.0)) as usize;
     let last = (((view.max.y - TOP) / ROW_H).ceil().max(0.0) as usize + 1).min(d.rows.len());
@@ -291,26 +358,31 @@ fn draw(
         let room = beside.get(&i).map_or_else(
             || {
                 let end = across.get(&i).map_or(rect.right(), |c| c - 6.0);
-                (end - x - 8.0).max(lane_w - 12.0)
+                (end - x - 8.0).max(cols.width(row.lane) - 12.0)
             },
-            |to| (to - x - 8.0 - ARROW_ROOM).clamp(40.0, lane_w - 12.0),
+            |to| (to - x - 8.0 - ARROW_ROOM).clamp(40.0, cols.width(row.lane) - 12.0),
         );
         let rect = egui::Rect::from_min_size(
             egui::pos2(x + 8.0, y - ROW_H / 2.0),
             egui::vec2(room, ROW_H),
         );
-        let width = painter
+        let whole = painter
             .layout_no_wrap(row.text.to_string(), body.clone(), Color32::WHITE)
             .size()
-            .x
-            .min(rect.width());
+            .x;
         let patch = egui::Rect::from_min_size(
             egui::pos2(rect.left() - 2.0, y - 9.0),
-            egui::vec2(width + 4.0, 18.0),
+            egui::vec2(whole.min(rect.width()) + 4.0, 18.0),
         );
-        (rect, patch)
+        (rect, patch, whole)
     };
     let mut taken: Vec<egui::Rect> = (first..last).map(|i| text_at(i, &d.rows[i]).1).collect();
+    // The last lane's column that would show the widest of its words in view.
+    let last_lane = d.lanes.len().saturating_sub(1);
+    let wants = (first..last)
+        .filter(|&i| d.rows[i].lane == last_lane)
+        .map(|i| LANE_PAD + 8.0 + text_at(i, &d.rows[i]).2 + 12.0)
+        .fold(0.0, f32::max);
     // Arrows whose rows span the view.
     let click = ui
         .input(|i| {
@@ -420,7 +492,7 @@ fn draw(
             visuals.text_color()
         };
         painter.circle_filled(egui::pos2(x, y), 4.0, colour);
-        let (text_rect, patch) = text_at(i, row);
+        let (text_rect, patch, _) = text_at(i, row);
         let text = RichText::new(row.text.text()).color(colour);
         let label = egui::Label::new(text).truncate();
         let label = if row.bytes.is_some() {
@@ -441,6 +513,7 @@ fn draw(
             });
         }
     }
+    wants
 }
 
 /// Where an arrow is drawn from and to: from its lane at its first row's height to its
