@@ -112,6 +112,39 @@ pub(crate) fn row_drawn(h: &H, name: &str) -> bool {
     found
 }
 
+/// The file's field takes what the bar leaves it: a tutorial's path shows whole, its
+/// file's name with it, and Open… stays on its row.
+#[test]
+fn the_file_field_shows_a_tutorials_path_whole() {
+    for (width, split) in [(1500.0, false), (1100.0, false), (1500.0, true)] {
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(width, 900.0))
+            .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+        open_console(&mut h);
+        if split {
+            h.state_mut().state.split = true;
+            h.run();
+        }
+        let path = "/home/student/python-socket/tutorials/hello_server.py";
+        h.state_mut().state.consoles[0].script_path = path.to_string();
+        h.run();
+        let field = h.get_by_label("file").rect();
+        let open = h.get_by_label("Open...").rect();
+        let body = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+        let whole = h.ctx.fonts_mut(|f| {
+            f.layout_no_wrap(path.to_string(), body, egui::Color32::WHITE)
+                .size()
+                .x
+        });
+        let what = format!("{width} px, split {split}: field {field:?}, Open… {open:?}");
+        if !split {
+            assert!(field.width() > whole + 8.0, "{path} {whole} px; {what}");
+        }
+        assert!(open.left() > field.right(), "{what}");
+        assert!((open.center().y - field.center().y).abs() < 4.0, "{what}");
+    }
+}
+
 #[test]
 fn console_sockets_appear_by_their_names_and_the_windows_are_used_from_the_console() {
     let mut h = harness();

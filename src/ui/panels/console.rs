@@ -16,6 +16,12 @@ use crate::ui::widgets::labelled_edit;
 const INPUT: &str = "socklab console input";
 /// Narrower than this, a console shows its file above the transcript, not beside it.
 const SIDE_BY_SIDE: f32 = 760.0;
+/// The file's field: narrower than this beside the rest of the bar, it takes a row of its
+/// own (a tutorial's path, folder and file name); never wider than the most.
+const FILE_MIN: f32 = 320.0;
+const FILE_MAX: f32 = 640.0;
+/// The arguments' field.
+const ARGS_W: f32 = 80.0;
 
 /// The consoles' switches, on the row of the bottom panel's tabs.
 pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
@@ -146,17 +152,52 @@ fn body(
 fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>) {
     let which = console.which;
     let running = console.file.as_ref().is_some_and(|f| f.running);
+    let file = named(&t!("console-file"), which);
+    let open = named(&t!("console-open"), which);
+    // The file's field takes what the bar leaves it, so a path shows its file's name: all
+    // of one row when the rest of the bar would leave it less than FILE_MIN (the rest on
+    // the row below), else what is left of the one row. (Close file is counted whether
+    // shown or not: the field keeps its width as a run ends and starts.)
+    let gap = ui.spacing().item_spacing.x;
+    let word = |ui: &egui::Ui, text: &str, style: egui::TextStyle| {
+        egui::WidgetText::from(text)
+            .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, style)
+            .size()
+            .x
+    };
+    let button = |ui: &egui::Ui, text: &str| {
+        word(ui, text, egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x + gap
+    };
+    let head = word(ui, &file, egui::TextStyle::Body) + gap + button(ui, &open) + gap;
+    let rest = word(
+        ui,
+        &named(&t!("console-arguments"), which),
+        egui::TextStyle::Body,
+    ) + gap
+        + ARGS_W
+        + gap
+        + [
+            t!("console-run-button"),
+            t!("console-step-button"),
+            t!("console-clear"),
+            t!("console-close-file"),
+        ]
+        .iter()
+        .map(|b| button(ui, &named(b, which)))
+        .sum::<f32>();
+    let whole = ui.available_width();
+    let one_row = whole - head - rest >= FILE_MIN;
+    let field_w = if one_row {
+        whole - head - rest
+    } else {
+        whole - head
+    }
+    .clamp(120.0, FILE_MAX);
     ui.horizontal_wrapped(|ui| {
-        labelled_edit(
-            ui,
-            &named(&t!("console-file"), which),
-            &mut console.script_path,
-            // Wide enough to show a tutorial's file name after its folder.
-            (ui.available_width() * 0.3).clamp(120.0, 360.0),
-        )
-        .on_hover_text(t!("console-file-tip"));
+        labelled_edit(ui, &file, &mut console.script_path, field_w)
+            .on_hover_text(t!("console-file-tip"));
         if ui
-            .button(named(&t!("console-open"), which))
+            .button(open)
             .on_hover_text(t!("console-open-tip"))
             .clicked()
         {
@@ -165,15 +206,14 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
                 purpose: Purpose::Script { which },
             });
         }
-        // The field stays on the row of its name when the bar wraps.
-        if ui.available_size_before_wrap().x < 150.0 {
+        if !one_row {
             ui.end_row();
         }
         labelled_edit(
             ui,
             &named(&t!("console-arguments"), which),
             &mut console.script_args,
-            80.0,
+            ARGS_W,
         )
         .on_hover_text(t!("console-arguments-tip"));
         if ui
