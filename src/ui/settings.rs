@@ -56,6 +56,9 @@ pub struct Settings {
     pub csv_bom: Option<bool>,
     /// The workspace file saved or opened last: opened again at start.
     pub last_workspace: Option<String>,
+    /// The sequence diagram's account of how it is drawn folded away (read once, it took
+    /// five lines from the rows): it stays folded at the next start.
+    pub diagram_how_folded: bool,
 }
 
 /// How a row's time is shown.
@@ -90,6 +93,7 @@ impl Default for Settings {
             time_format: TimeFormat::Relative,
             csv_bom: None,
             last_workspace: None,
+            diagram_how_folded: false,
         }
     }
 }
@@ -182,6 +186,7 @@ impl Settings {
             csv_bom: field(v, "csv_mark", d.csv_bom)
                 .or_else(|| field(v, "csv_bom", false).then_some(true)),
             last_workspace: field(v, "last_workspace", d.last_workspace),
+            diagram_how_folded: field(v, "diagram_how_folded", d.diagram_how_folded),
         }
         .capped()
     }

@@ -578,8 +578,23 @@ fn how_the_diagram_is_drawn_folds_away_and_gives_its_room_to_the_rows() {
         folded.top() < open.top() - 30.0,
         "the lanes move up: {open:?} then {folded:?}"
     );
+    // Kept in the settings: the next start's diagram is folded.
+    let kept = socklab::ui::settings::Settings::from_json(&h.state().state.settings.to_json());
+    assert!(kept.diagram_how_folded);
+    let mut next = harness();
+    next.state_mut().state.settings = kept.clone();
+    connect(&mut next);
+    click_socket_row(&mut next, "conn");
+    click(&mut next, "Sequence diagram");
+    step_until_drawn(&mut next, "the lanes, folded", |h| {
+        h.query_by_label("srv").is_some() && h.query_by_label("How it is drawn").is_some()
+    });
+    assert!(!said(&next));
+    drop(next);
     click(&mut h, "How it is drawn");
     step_until_drawn(&mut h, "shown again", |h| said(h));
+    let kept = socklab::ui::settings::Settings::from_json(&h.state().state.settings.to_json());
+    assert!(!kept.diagram_how_folded);
 }
 
 /// Three sends read by one recv one way; one send read by two recvs the other.

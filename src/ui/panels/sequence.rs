@@ -148,19 +148,19 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
             actions.push(Action::ClearStory);
         }
         if !how.is_empty() {
-            let words = if state.diagram_how_folded {
+            let words = if state.settings.diagram_how_folded {
                 t!("diagram-how-show")
             } else {
                 t!("diagram-how-hide")
             };
             if ui.button(words).clicked() {
                 actions.push(Action::FoldDiagramHow {
-                    folded: !state.diagram_how_folded,
+                    folded: !state.settings.diagram_how_folded,
                 });
             }
         }
     });
-    if !how.is_empty() && !state.diagram_how_folded {
+    if !how.is_empty() && !state.settings.diagram_how_folded {
         ui.label(RichText::new(how).weak());
     } else if !missing.is_empty() {
         ui.label(RichText::new(missing).color(crate::ui::style::warning(ui.visuals().dark_mode)));

@@ -411,7 +411,7 @@ impl UiState {
                 }
             }
             Action::ConsoleSplit { on } => self.split = on,
-            Action::FoldDiagramHow { folded } => self.diagram_how_folded = folded,
+            Action::FoldDiagramHow { folded } => self.settings.diagram_how_folded = folded,
             Action::ShowCentre { page } => self.centre = page,
             Action::ClearStory => {
                 self.story.clear();

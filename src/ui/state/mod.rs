@@ -122,9 +122,6 @@ pub struct UiState {
     pub centre: Centre,
     /// The send or recv whose bytes the diagram shows (socket, traffic row).
     pub diagram_pick: Option<(SocketId, u64)>,
-    /// The sequence diagram's account of how it is drawn folded away (read once, it took
-    /// five lines from the rows).
-    pub diagram_how_folded: bool,
     /// Capturing TCP segments on loopback for the diagram (started when it is first shown).
     pub capture: CaptureState,
     /// The diagram last built, for what it was built from: a frame redraws it without
@@ -252,7 +249,6 @@ impl Default for UiState {
             story: Default::default(),
             centre: Centre::default(),
             diagram_pick: None,
-            diagram_how_folded: false,
             capture: CaptureState::default(),
             pending_segments: Default::default(),
             segment_ends: Default::default(),
