@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::engine::SocketId;
 use crate::t;
 
 /// What went wrong, in the terms Python's socket module uses.
@@ -225,8 +226,9 @@ pub enum Holder {
 /// Whose socket it is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Owner {
-    /// One of this socklab's sockets, by name.
-    Ours { name: String },
+    /// One of this socklab's sockets, by name (as the engine knows it: a console showing
+    /// the error may say whose it is, `OpError::name_holder`).
+    Ours { id: SocketId, name: String },
     /// Another process's.
     Process { pid: u32, command: String },
     /// A socket no process shows (its inode).
@@ -236,7 +238,7 @@ pub enum Owner {
 impl Owner {
     fn said(&self) -> String {
         match self {
-            Owner::Ours { name } => name.clone(),
+            Owner::Ours { name, .. } => name.clone(),
             Owner::Process { pid, command } => {
                 t!("errors-owner-process", pid = *pid, command = command)
             }
@@ -247,14 +249,14 @@ impl Owner {
     /// As a sentence begins: a socket's name as it is, anything else capitalised.
     fn said_first(&self) -> String {
         match self {
-            Owner::Ours { name } => name.clone(),
+            Owner::Ours { name, .. } => name.clone(),
             _ => capitalized(&self.said()),
         }
     }
 
     fn close_it(&self) -> String {
         match self {
-            Owner::Ours { name } => t!("errors-close-ours", name = name),
+            Owner::Ours { name, .. } => t!("errors-close-ours", name = name),
             Owner::Process { pid, .. } => t!("errors-close-process", pid = *pid),
             Owner::Unknown { .. } => t!("errors-close-unknown"),
         }
@@ -281,7 +283,9 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
                 at = at
             ),
             match owner {
-                Owner::Ours { name } => t!("errors-holder-connection-hint-ours", name = name),
+                Owner::Ours { name, .. } => {
+                    t!("errors-holder-connection-hint-ours", name = name)
+                }
                 _ => t!("errors-holder-connection-hint"),
             },
         ),
@@ -515,6 +519,21 @@ impl OpError {
             // A socket timeout's TimeoutError has no errno (CPython's errno is None);
             // ETIMEDOUT is the kernel's giving up on a connection, another thing.
             _ => None,
+        }
+    }
+
+    /// Names the socket of ours that holds the address as `whose` says (given its id and
+    /// the engine's name for it; None keeps the name): where the name alone would mislead,
+    /// as in one console of two that each have an `s`.
+    pub fn name_holder(&mut self, whose: impl FnOnce(SocketId, &str) -> Option<String>) {
+        if let Some(Holder::Listener { owner } | Holder::Connection { owner, .. }) =
+            self.holder.as_deref_mut()
+        {
+            if let Owner::Ours { id, name } = owner {
+                if let Some(said) = whose(*id, name) {
+                    *name = said;
+                }
+            }
         }
     }
 

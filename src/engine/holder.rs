@@ -101,11 +101,12 @@ fn owner(shared: &Shared, inode: u32) -> Owner {
     let mut budget = FD_BUDGET;
     if let Some(fd) = fd_of(me, inode, &mut budget) {
         let workers = lock(&shared.workers);
-        if let Some(h) = workers
-            .values()
-            .find(|h| h.fd.load(Ordering::Acquire) == fd)
+        if let Some((id, h)) = workers
+            .iter()
+            .find(|(_, h)| h.fd.load(Ordering::Acquire) == fd)
         {
             return Owner::Ours {
+                id: *id,
                 name: h.name.clone(),
             };
         }

@@ -305,8 +305,9 @@ impl eframe::App for SocklabApp {
         self.sync_zoom(ctx);
         self.startup_frame();
         self.drain_events();
+        let makers = crate::ui::console::Makers::of(&self.state.consoles);
         for console in &mut self.state.consoles {
-            console.poll();
+            console.poll(&makers);
             // A file's program ended: what it left open is said (python3 FILE would have
             // closed it as its process ended). Sockets not yet heard of are left out.
             let sockets = &self.state.sockets;

@@ -161,6 +161,35 @@ pub struct Console {
     wrap_cache: std::cell::RefCell<Option<WrapCache>>,
 }
 
+/// Which console made each socket (as their sessions' ledgers say): two consoles may each
+/// have an `s`, and one's error names the other's.
+pub struct Makers(Vec<crate::pyrt::Calls>);
+
+impl Makers {
+    pub fn of(consoles: &[Console]) -> Makers {
+        Makers(consoles.iter().map(|c| c.calls.clone()).collect())
+    }
+
+    /// The console that made `id`.
+    pub fn console_of(&self, id: SocketId) -> Option<usize> {
+        self.0.iter().position(|l| {
+            l.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .made
+                .contains(&id)
+        })
+    }
+
+    /// What console `which` (None: the window's page) says of `error`: a socket another
+    /// console made that holds the address is named with that console ("s (console 1)").
+    pub fn name_for(&self, which: Option<usize>, error: &mut crate::engine::OpError) {
+        error.name_holder(|id, name| match self.console_of(id) {
+            Some(k) if Some(k) != which => Some(t!("errors-owner-console", name = name, n = k + 1)),
+            _ => None,
+        });
+    }
+}
+
 impl Console {
     /// Where each transcript line's rows begin, wrapped at `columns`, and the rows in all.
     pub fn wrapped(&self, columns: usize) -> (std::rc::Rc<Vec<usize>>, usize) {
@@ -541,8 +570,9 @@ impl Console {
         true
     }
 
-    /// Takes the output that has come; true when something changed.
-    pub fn poll(&mut self) -> bool {
+    /// Takes the output that has come; true when something changed. `makers`: which
+    /// console made a socket, so an error held up by another console's socket says whose.
+    pub fn poll(&mut self, makers: &Makers) -> bool {
         let mut changed = self.poll_completions();
         while let Some(front) = self.running.front() {
             let is_file = front.file;
@@ -577,8 +607,9 @@ impl Console {
                         };
                         self.write(kind, &text);
                     }
-                    Output::Explained { error } => {
+                    Output::Explained { mut error } => {
                         self.open_line = false;
+                        makers.name_for(Some(self.which), &mut error);
                         // One row of its own: an address may hold a newline (a Unix path).
                         let word = crate::pyrt::explained::word(&error).replace(['\n', '\r'], " ");
                         self.push(LineKind::Explained, &word);
@@ -587,8 +618,9 @@ impl Console {
                         self.open_line = false;
                         self.push(LineKind::Explained, &hint.word());
                     }
-                    Output::Answered { error } => {
+                    Output::Answered { mut error } => {
                         self.open_line = false;
+                        makers.name_for(Some(self.which), &mut error);
                         let word = crate::pyrt::explained::answered_word(&error);
                         self.push(LineKind::Explained, &word.replace(['\n', '\r'], " "));
                     }

@@ -2267,7 +2267,10 @@ fn address_in_use_says_who_holds_it_and_what_fixes_that() {
     assert_eq!(
         e.holder.as_deref(),
         Some(&Holder::Listener {
-            owner: Owner::Ours { name: "s1".into() }
+            owner: Owner::Ours {
+                id: l,
+                name: "s1".into()
+            }
         }),
         "{name}"
     );
@@ -2863,7 +2866,10 @@ fn a_tapped_request_is_answered_to_both_consumers_and_a_renamed_socket_is_named_
     assert_eq!(
         e.holder.as_deref(),
         Some(&Holder::Listener {
-            owner: Owner::Ours { name: "srv".into() }
+            owner: Owner::Ours {
+                id: l,
+                name: "srv".into()
+            }
         })
     );
     let Reply::Int(fd) = d.ok(l, Op::FileNo) else {

@@ -790,6 +790,64 @@ fn a_file_whose_thread_still_waits_is_not_said_to_have_ended() {
     });
 }
 
+/// Each console has its `s`; the second's bind finds the first's listening on the port.
+/// Its explanation names that one with its console ("s (console 1)": its own `s` is not
+/// the one to close); the first console, saying the same of its own `s`, names it plainly.
+#[test]
+fn an_address_held_by_the_other_consoles_socket_says_whose() {
+    let mut h = harness();
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "s = socket.socket()",
+            "s.bind(('127.0.0.1', 0))",
+            "s.listen()",
+        ],
+    );
+    let out = run_in(&mut h, 0, "s.getsockname()[1]");
+    let port: u16 = out.last().unwrap().1.parse().unwrap();
+    run_lines(&mut h, 1, &["import socket", "s = socket.socket()"]);
+    let bind = format!("s.bind(('127.0.0.1', {port}))");
+    let explained = |out: &[(LineKind, String)]| {
+        out.iter()
+            .find(|l| l.0 == LineKind::Explained)
+            .map(|l| l.1.clone())
+            .unwrap_or_else(|| panic!("no explanation: {out:?}"))
+    };
+    let other = explained(&run_in(&mut h, 1, &bind));
+    assert!(
+        other.contains(&format!("s (console 1) is listening on 127.0.0.1:{port}"))
+            && other.contains("close s (console 1) first"),
+        "{other}"
+    );
+    // The window's page of the second console's `s` says so too.
+    step_until(&mut h, "the page's error", |a| {
+        a.state.sockets.iter().any(|(id, s)| {
+            a.state.consoles[1].made(*id)
+                && s.last_error.as_ref().is_some_and(|e| {
+                    e.explanation()
+                        .0
+                        .contains(&format!("s (console 1) is listening on 127.0.0.1:{port}"))
+                })
+        })
+    });
+    run_in(&mut h, 0, "c = socket.socket()");
+    let own = explained(&run_in(&mut h, 0, &bind.replacen("s.", "c.", 1)));
+    assert!(
+        own.contains(&format!("s is listening on 127.0.0.1:{port}"))
+            && own.contains("close s first")
+            && !own.contains("console"),
+        "{own}"
+    );
+}
+
 #[test]
 fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
     let mut h = harness();

@@ -5,6 +5,7 @@
 
 # Whose socket holds an address.
 errors-owner-process = process { $pid } ({ $command })
+errors-owner-console = { $name } (console { $n })
 errors-owner-unknown = a socket of another process (inode { $inode }; /proc does not say whose)
 errors-close-ours = close { $name }
 errors-close-process = stop process { $pid }

@@ -248,6 +248,11 @@ impl UiState {
                 if let Some(r) = req {
                     self.respond_after.remove(&r);
                 }
+                // Two consoles may each have an `s`: the page says whose holds the address.
+                let mut error = error;
+                if self.split {
+                    crate::ui::console::Makers::of(&self.consoles).name_for(None, &mut error);
+                }
                 let view = ErrorView::from_error(&error, at, &self.zone);
                 if let (None, Some(r)) = (id, req) {
                     // socket() itself failed.
