@@ -469,6 +469,9 @@ impl eframe::App for SocklabApp {
             // person's own height for either stays theirs (at 0.36 of 800 px a file
             // shown above the transcript left it one line and the transcript four).
             Bottom::Console if file => ("console with a file", 0.5, 560.0),
+            // Two consoles side by side: their file bars wrap to three rows each, and each
+            // transcript had seven lines at 800 px.
+            Bottom::Console if self.state.split => ("two consoles", 0.46, 500.0),
             // Enough lines for a session, and the diagrams above it keep most of the height.
             Bottom::Console => ("console", 0.36, 420.0),
         };

@@ -790,6 +790,34 @@ fn a_file_whose_thread_still_waits_is_not_said_to_have_ended() {
     });
 }
 
+/// Two consoles side by side each keep room for a session's lines in a laptop's window
+/// (1280×800): their file bars take three rows each, and the panel is taller for them.
+#[test]
+fn two_consoles_each_show_ten_lines_in_a_laptops_window() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    h.run();
+    // A transcript line's height, as the console lays its lines out.
+    let style = h.ctx.global_style();
+    let font = egui::TextStyle::Monospace.resolve(&style);
+    let row_h = h.ctx.fonts_mut(|f| f.row_height(&font)) + style.spacing.item_spacing.y;
+    for which in [0, 1] {
+        let bar = h.get_by_label(&named("Clear console", which)).rect();
+        let prompt = h.get_by_label(&named("python", which)).rect();
+        let room = prompt.top() - bar.bottom();
+        assert!(
+            room >= 10.0 * row_h,
+            "console {which}: {room} px between its bar and its line ({row_h} px a line)"
+        );
+    }
+}
+
 /// Each console has its `s`; the second's bind finds the first's listening on the port.
 /// Its explanation names that one with its console ("s (console 1)": its own `s` is not
 /// the one to close); the first console, saying the same of its own `s`, names it plainly.
