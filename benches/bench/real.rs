@@ -1,5 +1,6 @@
 //! The release binary in a real window under Xvfb, with fresh settings: time from spawning
-//! it to its first frame painted, its CPU use over 10 s of idling and its memory then; then,
+//! it to its first frame painted, its CPU use over 10 s of idling (and a first start's, the
+//! payload field holding the keyboard, from a launch of its own) and its memory then; then,
 //! driven with xdotool as a person would (New TCP, the port, connect, auto-receive), the
 //! memory it holds after receiving `big` bytes from this benchmark with the default caps.
 
@@ -18,6 +19,9 @@ pub struct RealWindow {
     pub first_ms: f64,
     /// % of one core while idle.
     pub cpu: f64,
+    /// The same on a first start (its echo server and client made, the payload field
+    /// holding the keyboard, as a newcomer's window is), from a launch of its own.
+    pub cpu_first: Result<f64, String>,
     /// Resident MB, and the part of it that is the process's own (not mapped files such
     /// as the software renderer's libraries).
     pub rss: f64,
@@ -39,9 +43,58 @@ fn measure(socklab: &Path, big: u64, home: &Path) -> Result<RealWindow, String> 
     // Read before the window starts: the headless layout costs a second or two of CPU.
     let spots = if drive { Some(xwin::layout()?) } else { None };
     let xvfb = Xvfb::start()?;
+    let cpu_first = first_start_idle(socklab, &xvfb, &home.join("first"));
+    let (pid, first, _app) = launch(socklab, &xvfb, home, false)?;
+    let cpu = idle_cpu(pid)?;
+    let mb = |key: &str| window::status_mb(&pid.to_string(), key);
+    let (rss, anon) = (mb("VmRSS:"), mb("RssAnon:"));
+    let after = spots.map(|spots| {
+        receive(&xvfb.display, spots, pid, big)?;
+        Ok((mb("VmRSS:"), mb("RssAnon:")))
+    });
+    Ok(RealWindow {
+        first_ms: first.as_secs_f64() * 1000.0,
+        cpu,
+        cpu_first,
+        rss,
+        anon,
+        after,
+    })
+}
+
+/// A first start's window idling (the payload field focused): % of one core.
+fn first_start_idle(socklab: &Path, xvfb: &Xvfb, home: &Path) -> Result<f64, String> {
+    let (pid, _, _app) = launch(socklab, xvfb, home, true)?;
+    idle_cpu(pid)
+}
+
+/// % of one core `pid` uses over 10 s, after 2 s to settle.
+fn idle_cpu(pid: u32) -> Result<f64, String> {
+    std::thread::sleep(Duration::from_secs(2));
+    let cpu0 = cpu_ticks(pid)?;
+    let w0 = Instant::now();
+    std::thread::sleep(Duration::from_secs(10));
+    let cpu1 = cpu_ticks(pid)?;
+    let wall = w0.elapsed().as_secs_f64();
+    let hz = rustix::param::clock_ticks_per_second() as f64;
+    Ok((cpu1 - cpu0) as f64 / hz / wall * 100.0)
+}
+
+/// The window started on `xvfb` with fresh settings under `home` (`first_run`: as a first
+/// start), once it has painted its first frame: its pid, the time that took, and the
+/// process (ended when dropped).
+fn launch(
+    socklab: &Path,
+    xvfb: &Xvfb,
+    home: &Path,
+    first_run: bool,
+) -> Result<(u32, Duration, Proc), String> {
     let t0 = Instant::now();
     let mut cmd = pinned(SERVER_CPU, &socklab.to_string_lossy(), &[]);
     xvfb.prepare(&mut cmd, home)?;
+    if first_run {
+        cmd.env_remove("SOCKLAB_FIRST_RUN");
+    }
     let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -50,7 +103,7 @@ fn measure(socklab: &Path, big: u64, home: &Path) -> Result<RealWindow, String> 
     let err = child.stderr.take().ok_or("socklab's stderr")?;
     // taskset execs socklab in the same process, so pid is the window's.
     let pid = child.id();
-    let _app = Proc(child);
+    let app = Proc(child);
     // Read on a thread, so a window that never draws cannot hang the benchmark.
     let (tx, rx) = crossbeam_channel::bounded(1);
     std::thread::spawn(move || {
@@ -63,27 +116,7 @@ fn measure(socklab: &Path, big: u64, home: &Path) -> Result<RealWindow, String> 
     let first = rx
         .recv_timeout(Duration::from_secs(30))
         .map_err(|_| "no first frame within 30 s".to_string())?;
-    std::thread::sleep(Duration::from_secs(2));
-    let cpu0 = cpu_ticks(pid)?;
-    let w0 = Instant::now();
-    std::thread::sleep(Duration::from_secs(10));
-    let cpu1 = cpu_ticks(pid)?;
-    let wall = w0.elapsed().as_secs_f64();
-    let hz = rustix::param::clock_ticks_per_second() as f64;
-    let cpu = (cpu1 - cpu0) as f64 / hz / wall * 100.0;
-    let mb = |key: &str| window::status_mb(&pid.to_string(), key);
-    let (rss, anon) = (mb("VmRSS:"), mb("RssAnon:"));
-    let after = spots.map(|spots| {
-        receive(&xvfb.display, spots, pid, big)?;
-        Ok((mb("VmRSS:"), mb("RssAnon:")))
-    });
-    Ok(RealWindow {
-        first_ms: first.as_secs_f64() * 1000.0,
-        cpu,
-        rss,
-        anon,
-        after,
-    })
+    Ok((pid, first, app))
 }
 
 /// Drives the window to connect to a listener here and receive continuously, sends it

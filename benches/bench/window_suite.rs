@@ -109,6 +109,18 @@ impl Bench {
                     let v = real.as_ref().map(get).map_err(String::clone);
                     self.record("window-real", "socklab", metric, unit, false, v);
                 }
+                let first = match &real {
+                    Ok(r) => r.cpu_first.clone(),
+                    Err(e) => Err(e.clone()),
+                };
+                self.record(
+                    "window-real",
+                    "socklab",
+                    "idle CPU, first start",
+                    "%",
+                    false,
+                    first,
+                );
                 let after = match &real {
                     Ok(r) => r.after.clone(),
                     Err(e) => Some(Err(e.clone())),
