@@ -467,13 +467,41 @@ fn sequence_diagram_snapshot() {
     snapshot(&mut h, "sequence_diagram", 9000);
 }
 
+/// In a window whose diagram is narrower than its lanes (they scroll sideways), a row's
+/// words end at the view's edge (in "…", whole on hover), not cut there mid-letter.
+#[test]
+fn words_past_the_views_edge_end_at_it() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1100.0, 900.0))
+        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    connect(&mut h);
+    click_socket_row(&mut h, "conn");
+    click(&mut h, "Journal");
+    click(&mut h, "Sequence diagram");
+    let port = crate::console::bound_port(h.state(), "srv").expect("srv's port");
+    let words = format!("connect(('127.0.0.1', {port}))");
+    step_until_drawn(&mut h, "cli's connect row", |h| {
+        h.query_by_label(&words).is_some()
+    });
+    let row = h.get_by_label(&words).rect();
+    let inspector = h
+        .query_all_by_label("Inspector")
+        .map(|n| n.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the inspector");
+    assert!(
+        row.right() < inspector.left() && row.width() > 30.0,
+        "ends in view: {row:?}, the inspector at {inspector:?}"
+    );
+}
+
 /// In a narrow window a call's words (connect with its address) are wider than its lane:
 /// they run on past the next lane's line, which has no beat at that height, instead of
 /// being cut at it.
 #[test]
 fn a_rows_words_run_past_the_lanes_right_of_it() {
     let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1000.0, 900.0))
+        .with_size(egui::vec2(1200.0, 900.0))
         .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
     connect(&mut h);
     click_socket_row(&mut h, "conn");
@@ -504,16 +532,24 @@ fn a_rows_words_run_past_the_lanes_right_of_it() {
         "whole, past conn's lane at {}: {row:?}",
         conn.left() + 6.0
     );
+    // In view (a narrower window's diagram is narrower than its three lanes: words past
+    // its edge end in "…" there).
+    let inspector = h
+        .query_all_by_label("Inspector")
+        .map(|n| n.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the inspector");
+    assert!(row.right() < inspector.left(), "{row:?} {inspector:?}");
 }
 
 /// The last lane has no lanes right of it for its words to run on past: its column is as
 /// wide as its widest words, the others narrower, so a recv that found the peer gone reads
-/// whole ("(the peer ended its stream)" is the point of it) in a window where even
-/// columns cut it.
+/// whole ("(the peer ended its stream)" is the point of it), in view, in a window where
+/// even columns cut it.
 #[test]
 fn the_last_lanes_column_is_as_wide_as_its_words() {
     let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1000.0, 900.0))
+        .with_size(egui::vec2(1400.0, 900.0))
         .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
     connect(&mut h);
     run_lines(&mut h, 0, &["cli.close()", "conn.recv(1024)"]);
@@ -544,6 +580,17 @@ fn the_last_lanes_column_is_as_wide_as_its_words() {
     assert!(
         row.width() >= whole - 1.0,
         "whole ({whole} px wide), not cut: {row:?}"
+    );
+    // In view: left of the inspector beside the diagram (its heading, below the top bar's
+    // button of the same name).
+    let inspector = h
+        .query_all_by_label("Inspector")
+        .map(|n| n.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the inspector");
+    assert!(
+        row.right() < inspector.left(),
+        "in view: {row:?}, the inspector at {inspector:?}"
     );
     // The others share what is left: the last column is the wider.
     assert!(

@@ -4,7 +4,7 @@
 
 # 占用地址的套接字属于谁。
 errors-owner-process = 进程 { $pid }（{ $command }）
-errors-owner-console = 控制台 { $n } 的 { $name }
+errors-owner-console = { $name }（控制台 { $n }）
 errors-owner-unknown = 另一个进程的套接字（inode { $inode }；/proc 没有显示它属于谁）
 errors-close-ours = 关闭 { $name }
 errors-close-process = 结束进程 { $pid }

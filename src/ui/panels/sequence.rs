@@ -43,14 +43,11 @@ impl Columns {
                 last: even,
             };
         }
-        // Scrolling sideways already: the last column takes what it wants. Else no more
-        // than the others leave at their narrowest.
+        // No more than the others leave at their narrowest: a column past the view's edge
+        // would cut its words there, where the view's own width ends them in "…" (whole on
+        // hover).
         let spare = room - MIN_LANE * (n - 1) as f32;
-        let last = if even * n as f32 > room + 0.5 {
-            wants.max(even)
-        } else {
-            wants.min(spare).max(even)
-        };
+        let last = wants.min(spare).max(even);
         let w = ((room - last) / (n - 1) as f32).max(MIN_LANE);
         Columns { n, w, last }
     }
@@ -211,15 +208,19 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
     let height = (ui.available_height() - bytes_h).max(120.0);
     let width = ui.available_width();
     // The last lane's widest words seen while these lanes are drawn (draw() measures those
-    // in view): its column grows to them and stays, so scrolling does not move the lanes.
-    // (One entry, for the lanes drawn now: another set of lanes starts again from none.)
+    // in view): its column grows to them and stays (scrolling back to narrower rows does
+    // not narrow it). One entry, for the lanes drawn now: another set starts from none.
     let wants_id = egui::Id::unique("sequence last lane");
-    let lanes_key = egui::Id::unique(&d.lanes);
+    let lanes_key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        d.lanes.hash(&mut h);
+        h.finish()
+    };
     let wants = ui
-        .data(|m| m.get_temp::<(egui::Id, f32)>(wants_id))
+        .data(|m| m.get_temp::<(u64, f32)>(wants_id))
         .filter(|(k, _)| *k == lanes_key)
         .map_or(0.0, |(_, w)| w);
-    let cols = Columns::new(width, d.lanes.len(), wants);
     // The lanes' names, fixed above the rows.
     let (head, _) = ui.allocate_exact_size(egui::vec2(width, 40.0), Sense::hover());
     // A rule under the names: a row half scrolled out under them reads as scrolled.
@@ -234,6 +235,8 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show_viewport(ui, |ui, view| {
+            // The view's width, not the panel's: the scroll bar takes its part of that.
+            let cols = Columns::new(view.width(), d.lanes.len(), wants);
             let total = egui::vec2(cols.total(), TOP + ROW_H * d.rows.len() as f32 + ROW_H);
             let (rect, _) = ui.allocate_exact_size(total, Sense::hover());
             let seen = draw(ui, state, &d, rect, view, cols, actions);
@@ -241,7 +244,9 @@ pub fn show(ui: &mut egui::Ui, state: &UiState, actions: &mut Vec<Action>) {
                 ui.data_mut(|m| m.insert_temp(wants_id, (lanes_key, seen)));
                 ui.ctx().request_repaint();
             }
+            cols
         });
+    let cols = scrolled.inner;
     // The names above, drawn once the rows' sideways scroll is known: they move with their
     // lanes (they had stayed put, over other lanes, when the rows scrolled sideways), the
     // time column scrolling away under them as it does under the rows.
@@ -299,6 +304,7 @@ fn draw(
 ) -> f32 {
     let painter = ui.painter_at(ui.clip_rect());
     let lane_x = |lane: usize| rect.left() + cols.x(lane);
+    let view_right = rect.left() + view.max.x;
     let row_y = |row: usize| rect.top() + TOP + ROW_H * (row as f32 + 0.5);
     let first = (((view.min.y - TOP) / ROW_H).floor().max(0.0)) as usize;
     let last = (((view.max.y - TOP) / ROW_H).ceil().max(0.0) as usize + 1).min(d.rows.len());
@@ -362,6 +368,9 @@ fn draw(
             },
             |to| (to - x - 8.0 - ARROW_ROOM).clamp(40.0, cols.width(row.lane) - 12.0),
         );
+        // Ended in "…" at the view's edge, not cut there mid-letter (lanes at their
+        // narrowest may reach past it; scrolled sideways, the edge moves with the view).
+        let room = room.min(view_right - x - 8.0).max(12.0);
         let rect = egui::Rect::from_min_size(
             egui::pos2(x + 8.0, y - ROW_H / 2.0),
             egui::vec2(room, ROW_H),
