@@ -17,6 +17,16 @@ thread_local! {
     /// object would keep its traceback's frames, and their sockets, open longer than
     /// CPython does), its errno, and its error.
     static LAST: RefCell<Option<(usize, Option<i32>, OpError)>> = const { RefCell::new(None) };
+    /// The last EBADF a closed socket object raised on this thread (its address).
+    static CLOSED: RefCell<Option<usize>> = const { RefCell::new(None) };
+}
+
+/// `exc` is the EBADF a call on a closed (or detached) socket object raised: no system
+/// call was made, the object has no descriptor any more.
+pub(crate) fn used_closed(exc: &PyBaseExceptionRef) {
+    if super::session::in_session() {
+        CLOSED.with(|c| *c.borrow_mut() = Some(address(exc)));
+    }
 }
 
 /// `exc` was raised for `e` on a console session's thread (others print their own
@@ -119,6 +129,7 @@ pub(crate) fn answered_once() -> Option<OpError> {
 /// Drops what was kept (a statement begins, or ended without an error).
 pub(crate) fn forget() {
     drop(LAST.with(|l| l.borrow_mut().take()));
+    CLOSED.with(|c| c.borrow_mut().take());
     ANSWERED.with(|a| *a.borrow_mut() = (0, None));
     ENDED.with(|e| e.borrow_mut().now = false);
 }
@@ -137,13 +148,31 @@ pub enum PyHint {
     /// recv() returned b'': the peer closed its side (not an exception: the tutorials'
     /// loops that do not stop on it spin).
     PeerClosed,
+    /// OSError [Errno 9] from a call on a socket object closed before (or detached).
+    UsedClosed,
+    /// TypeError from connect('127.0.0.1', 8888) or bind('', 8888) (two arguments, or an
+    /// AF_INET address that is not a tuple): the address is one (host, port) tuple.
+    NotTuple,
 }
 
 impl PyHint {
     pub(crate) fn of(vm: &rustpython_vm::VirtualMachine, exc: &PyBaseExceptionRef) -> Option<Self> {
         let class = exc.class().name().to_string();
         let msg = exc.as_object().str(vm).ok()?.to_string();
+        let closed = CLOSED.with(|c| c.borrow_mut().take());
+        if closed == Some(address(exc)) && errno_of(vm, exc) == Some(libc::EBADF) {
+            return Some(PyHint::UsedClosed);
+        }
+        let two_given =
+            |call: &str| msg == format!("socket.{call}() takes exactly one argument (2 given)");
         match class.as_str() {
+            "TypeError"
+                if ["connect", "connect_ex", "bind"].into_iter().any(two_given)
+                    || (msg.contains("AF_INET") || msg.contains("AF_INET6"))
+                        && msg.contains("address must be tuple") =>
+            {
+                Some(PyHint::NotTuple)
+            }
             "TypeError" if msg == "a bytes-like object is required, not 'str'" => {
                 Some(PyHint::StrNotBytes)
             }
@@ -169,6 +198,8 @@ impl PyHint {
             PyHint::CutUtf8 => ("explain-cut-utf8", "explain-cut-utf8-hint"),
             PyHint::NotUtf8 => ("explain-not-utf8", "explain-not-utf8-hint"),
             PyHint::PeerClosed => ("explain-peer-closed", "explain-peer-closed-hint"),
+            PyHint::UsedClosed => ("explain-used-closed", "explain-used-closed-hint"),
+            PyHint::NotTuple => ("explain-not-tuple", "explain-not-tuple-hint"),
         };
         t!(
             "console-explained",

@@ -472,6 +472,14 @@ mod _socklab {
         made.unwrap_or_else(|_| vm.new_errno_error(errno, text).upcast())
     }
 
+    /// EBADF as CPython raises it on a closed (or detached) socket, remembered as such for
+    /// the console's word on it.
+    fn closed_error(vm: &VirtualMachine) -> PyBaseExceptionRef {
+        let e = errno_error(vm, libc::EBADF);
+        crate::pyrt::explained::used_closed(&e);
+        e
+    }
+
     /// A socket address as Python gives it.
     fn endpoint(vm: &VirtualMachine, e: &Endpoint) -> PyObjectRef {
         match e {
@@ -508,7 +516,7 @@ mod _socklab {
 
         /// The engine's id, or EBADF as CPython raises on a closed socket.
         fn id(&self, vm: &VirtualMachine) -> PyResult<SocketId> {
-            self.lock().id.ok_or_else(|| errno_error(vm, libc::EBADF))
+            self.lock().id.ok_or_else(|| closed_error(vm))
         }
 
         fn call(&self, op: Op, vm: &VirtualMachine) -> PyResult<Reply> {
@@ -629,7 +637,7 @@ mod _socklab {
             // As CPython: a closed socket keeps the value, then the call fails.
             if self.lock().id.is_none() {
                 self.lock().timeout = timeout;
-                return Err(errno_error(vm, libc::EBADF));
+                return Err(closed_error(vm));
             }
             self.call(op, vm)?;
             self.lock().timeout = timeout;

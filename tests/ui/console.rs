@@ -1956,6 +1956,58 @@ fn a_str_sent_and_a_cut_character_are_explained() {
     assert_eq!(out.last().unwrap().0, LineKind::Error, "{out:?}");
 }
 
+/// Two more pitfalls: a socket used after it was closed (EBADF with no system call: its
+/// descriptor is gone), and an address given as two arguments or as a bare string. Each
+/// is explained under Python's line, which stays CPython's; an EBADF that is not a closed
+/// object's gets no such line.
+#[test]
+fn a_closed_socket_used_and_an_address_not_a_tuple_are_explained() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &["import socket", "w = socket.socket()", "w.close()"],
+    );
+    let explained = |out: &[(LineKind, String)], python: &str, word: &str| {
+        let n = out.len();
+        assert!(n >= 2, "{out:?}");
+        assert_eq!(out[n - 2], (LineKind::Error, python.to_string()), "{out:?}");
+        assert_eq!(out[n - 1].0, LineKind::Explained, "{out:?}");
+        assert!(out[n - 1].1.starts_with(word), "{out:?}");
+    };
+    let closed = "→ socklab: This socket was closed before";
+    let out = run(&mut h, "w.send(b'x')");
+    explained(&out, "OSError: [Errno 9] Bad file descriptor", closed);
+    let out = run(&mut h, "w.connect(('127.0.0.1', 9))");
+    explained(&out, "OSError: [Errno 9] Bad file descriptor", closed);
+    let tuple = "→ socklab: The address is one argument";
+    run(&mut h, "y = socket.socket()");
+    let out = run(&mut h, "y.connect('127.0.0.1', 34183)");
+    explained(
+        &out,
+        "TypeError: socket.connect() takes exactly one argument (2 given)",
+        tuple,
+    );
+    let out = run(&mut h, "y.bind('127.0.0.1')");
+    explained(
+        &out,
+        "TypeError: bind(): AF_INET address must be tuple, not str",
+        tuple,
+    );
+    // os.close() on a socket's descriptor: the kernel's EBADF, not a closed object's.
+    run(&mut h, "import os");
+    let out = run(&mut h, "os.close(9999)");
+    assert_eq!(
+        out.last().unwrap(),
+        &(
+            LineKind::Error,
+            "OSError: [Errno 9] Bad file descriptor".to_string()
+        ),
+        "{out:?}"
+    );
+}
+
 /// RustPython's cycle collector is one for the whole process: a socket in a cycle one
 /// console's program let go of, collected by another's `gc.collect()`, closes in the
 /// engine of the program that made it: its `__del__` runs on the other's thread, or, on a
