@@ -41,6 +41,9 @@ pub struct Startup {
     pub first_start: bool,
 }
 
+/// Height (and width) a dragged panel leaves the centre at least: its tabs and a few rows.
+const CENTRE_LEAST: f32 = 220.0;
+
 pub struct SocklabApp {
     pub engine: Engine,
     events: Receiver<Event>,
@@ -430,11 +433,14 @@ impl eframe::App for SocklabApp {
             egui::Panel::left("sockets and lessons")
                 .resizable(true)
                 .default_size((width * 0.3).clamp(300.0, 420.0))
+                .max_size(width * 0.5)
                 .show(ui, |ui| {
                     let tall = ui.available_height();
                     egui::Panel::bottom("lessons")
                         .resizable(true)
                         .default_size(tall * 0.5)
+                        // The sockets list keeps its buttons and a few rows above it.
+                        .max_size((tall - CENTRE_LEAST).max(120.0))
                         .show(ui, |ui| {
                             panels::lessons::show(ui, &self.state, &mut self.actions);
                         });
@@ -446,14 +452,18 @@ impl eframe::App for SocklabApp {
                 // As wide as a row at its widest from the start where the window allows
                 // (1250 px and up), so a long row does not widen it later.
                 .default_size((width * 0.26).clamp(220.0, panels::sockets::LIST_WIDTH))
+                .max_size(width * 0.5)
                 .show(ui, |ui| {
                     panels::sockets::show(ui, &self.state, &mut self.actions);
                 });
         }
         if self.state.inspector_open {
+            // Dragged as wide as it goes, the inspector leaves the page between some room.
+            let room = ui.available_width();
             egui::Panel::right("inspector")
                 .resizable(true)
                 .default_size((width * 0.28).clamp(260.0, 340.0))
+                .max_size((room - CENTRE_LEAST).max(200.0))
                 .show(ui, |ui| {
                     panels::inspector::show(ui, &mut self.state, &mut self.actions);
                 });
@@ -475,9 +485,13 @@ impl eframe::App for SocklabApp {
             // Enough lines for a session, and the diagrams above it keep most of the height.
             Bottom::Console => ("console", 0.36, 420.0),
         };
+        // Dragged as high as it goes, the panel still leaves the centre its tabs and some
+        // rows: a person who dragged it too far sees what to drag back.
+        let tall = ui.available_height();
         egui::Panel::bottom(id)
             .resizable(true)
-            .default_size((ui.available_height() * share).clamp(120.0, most))
+            .default_size((tall * share).clamp(120.0, most))
+            .max_size((tall - CENTRE_LEAST).max(120.0))
             .show(ui, |ui| {
                 let split = self.state.split;
                 panels::bottom_tabs(ui, self.state.bottom, &mut self.actions, |ui, actions| {
