@@ -988,6 +988,11 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
             Some(t!("errors-eopnotsupp-hint")),
         ),
         libc::EISCONN => (t!("errors-eisconn"), Some(t!("errors-eisconn-hint"))),
+        // A stream socket's accept(): EINVAL is Linux's "not listening".
+        libc::EINVAL if op == "accept" => (
+            t!("errors-einval-accept"),
+            Some(t!("errors-einval-accept-hint")),
+        ),
         libc::EINVAL => (t!("errors-einval", op = op), Some(t!("errors-einval-hint"))),
         libc::EAGAIN if detail == Detail::DontWait => (
             t!("errors-eagain-dontwait", op = op),

@@ -3346,7 +3346,12 @@ fn a_listeners_shutdown_stops_it_or_leaves_it_listening() {
     assert_eq!(snap.local.as_ref().and_then(|a| a.port()), Some(port));
     let reset = d.snapshot_until(queued, "the queued client reset", |s| s.state == St::Error);
     assert_eq!(reset.state, St::Error);
-    assert_eq!(d.err(l, Op::Accept).errno_name(), Some("EINVAL"));
+    let e = d.err(l, Op::Accept);
+    assert_eq!(e.errno_name(), Some("EINVAL"));
+    // Said as what it is: not listening (its listening ended by shutdown()).
+    let (why, hint) = e.explanation();
+    assert!(why.contains("this one is not listening"), "{why}");
+    assert!(hint.is_some_and(|h| h.contains("then listen(), then accept()")));
     d.listen(l, 4);
     let snap = d.snapshot(l);
     assert_eq!(snap.state, St::Listening);
