@@ -324,9 +324,12 @@ impl eframe::App for SocklabApp {
                 console.note_kept(&kept);
             }
         }
-        // The real segments for the sequence diagram, from when it is first shown or a
-        // lesson begins (so a lesson's handshake is there when the diagram is opened).
-        if (self.state.centre == Centre::Sequence || self.state.lesson.is_some())
+        // The real segments for the sequence diagram, from when it is first shown, the Python
+        // console is opened or a lesson begins (so the handshake of what a learner typed or
+        // a lesson made is there when the diagram is opened after it).
+        if (self.state.centre == Centre::Sequence
+            || self.state.bottom == Bottom::Console
+            || self.state.lesson.is_some())
             && matches!(self.state.capture, CaptureState::NotTried)
         {
             let wake = ctx.clone();

@@ -52,6 +52,21 @@ fn id_of(a: &SocklabApp, name: &str) -> SocketId {
         })
 }
 
+/// No capture until `allow_capture`, as for a user without CAP_NET_RAW: opening the
+/// console would start one, and these tests draw what the calls alone give (the segments
+/// a capture sees vary from run to run) or begin one later.
+fn hold_capture(h: &mut H) {
+    h.state_mut().state.capture = socklab::ui::state::CaptureState::Refused(
+        socklab::ui::state::refusal(Some(1), "Operation not permitted (os error 1)"),
+    );
+}
+
+/// The capture starts at the next frame where it would (the diagram shown, the console
+/// open).
+fn allow_capture(h: &mut H) {
+    h.state_mut().state.capture = socklab::ui::state::CaptureState::NotTried;
+}
+
 /// srv listening, cli connected to it, conn accepted, from the console.
 /// Waits until loopback capture runs or is refused; false when refused, which only a
 /// run as neither root nor CI may see (`what` the test needs it for).
@@ -173,6 +188,7 @@ fn converse(h: &mut H) {
 #[test]
 fn a_diagram_extended_step_by_step_is_the_one_built_afresh() {
     let mut h = harness();
+    hold_capture(&mut h);
     connect(&mut h);
     // The pair and the listener, once the window knows their addresses.
     step_until(&mut h, "srv, cli and conn as lanes", |a| {
@@ -223,6 +239,7 @@ fn a_diagram_extended_step_by_step_is_the_one_built_afresh() {
 #[test]
 fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
     let mut h = harness();
+    hold_capture(&mut h);
     converse(&mut h);
     let kinds = |h: &H, k: ArrowKind| {
         let a = h.state();
@@ -314,6 +331,7 @@ fn a_capture_begun_later_keeps_the_guesses_of_what_came_before_it() {
 #[test]
 fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_close() {
     let mut h = harness();
+    hold_capture(&mut h);
     converse(&mut h);
     click_socket_row(&mut h, "conn");
     let a = h.state();
@@ -449,14 +467,12 @@ fn sequence_diagram_snapshot() {
     // run (FIN_WAIT2 seen or not, the order of two sockets' events at the close) is in its
     // last rows.
     let mut h = snapshot_harness(1280.0, 1100.0);
+    // Drawn from the socket events (how it is without root): the segments a capture sees
+    // vary from run to run (delayed ACKs), the calls do not.
+    hold_capture(&mut h);
     converse(&mut h);
     click_socket_row(&mut h, "conn");
     click(&mut h, "Journal");
-    // Drawn from the socket events (how it is without root): the segments a capture sees
-    // vary from run to run (delayed ACKs), the calls do not.
-    h.state_mut().state.capture = socklab::ui::state::CaptureState::Refused(
-        socklab::ui::state::refusal(Some(1), "Operation not permitted (os error 1)"),
-    );
     click(&mut h, "Sequence diagram");
     step_until_drawn(&mut h, "the recv row", |h| {
         h.query_by_label("recv → 6 B").is_some()
@@ -864,19 +880,31 @@ fn recv_into_and_recvfrom_into_are_named_as_they_were_called() {
     );
 }
 
-/// Without a capture (the diagram never shown, so none began), the FINs are guessed from
-/// the calls: cli's close to conn's move to half-closed (where its kernel heard of it, not
-/// the recv that read it later), and conn's close, cli having closed first, to cli's
-/// TIME_WAIT, which that FIN began.
+/// Opening the Python console starts the capture (a learner types there first; the
+/// diagram opened afterwards has the real handshake of what was typed); the journal
+/// alone does not.
+#[test]
+fn opening_the_console_starts_the_capture() {
+    use socklab::ui::state::CaptureState;
+    let mut h = harness();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(matches!(h.state().state.capture, CaptureState::NotTried));
+    open_console(&mut h);
+    capture_runs(&mut h, "the console's capture");
+}
+
+/// Without a capture (refused, as for a user without CAP_NET_RAW), the FINs are guessed
+/// from the calls: cli's close to conn's move to half-closed (where its kernel heard of
+/// it, not the recv that read it later), and conn's close, cli having closed first, to
+/// cli's TIME_WAIT, which that FIN began.
 #[test]
 fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
     let mut h = harness();
+    hold_capture(&mut h);
     converse(&mut h);
     let a = h.state();
-    assert!(
-        matches!(a.state.capture, socklab::ui::state::CaptureState::NotTried),
-        "no capture: the arrows are guessed"
-    );
     let (cli, conn) = (id_of(a, "cli"), id_of(a, "conn"));
     let (fins, rows) = guessed_fins(a, cli);
     assert_eq!(
@@ -905,6 +933,7 @@ fn a_guessed_fin_to_a_side_that_closed_first_ends_at_its_time_wait() {
 #[test]
 fn a_shutdown_for_reading_sends_no_guessed_fin() {
     let mut h = harness();
+    hold_capture(&mut h);
     connect(&mut h);
     run_in(&mut h, 0, "cli.close()");
     step_until(&mut h, "conn half-closed", |a| {
@@ -1211,6 +1240,7 @@ fn graphs_draw_the_rate_rtt_cwnd_and_queues_of_a_transfer() {
 #[test]
 fn the_sequence_diagram_says_what_it_cannot_draw() {
     let mut h = harness();
+    hold_capture(&mut h);
     open_console(&mut h);
     run_lines(
         &mut h,
@@ -1244,6 +1274,7 @@ fn the_sequence_diagram_says_what_it_cannot_draw() {
         d.arrows.iter().map(|x| (x.from, x.to)).collect::<Vec<_>>()
     );
     click_socket_row(&mut h, "u");
+    allow_capture(&mut h);
     click(&mut h, "Sequence diagram");
     step_until_drawn(&mut h, "the datagrams' words", |h| {
         h.query_by_label_contains("UDP and Unix sockets have no handshake")
@@ -1348,9 +1379,11 @@ fn a_socket_left_without_a_lane_is_named_not_called_outside() {
 #[test]
 fn a_connection_older_than_the_capture_is_said_and_counted_from_its_first_segment() {
     let mut h = harness();
+    hold_capture(&mut h);
     connect(&mut h);
     run_lines(&mut h, 0, &["cli.send(b'ab')", "conn.recv(10)"]);
     click_socket_row(&mut h, "conn");
+    allow_capture(&mut h);
     click(&mut h, "Sequence diagram");
     if !capture_runs(&mut h, "the segments after it began") {
         return;
@@ -2254,6 +2287,7 @@ fn let_in(h: &mut H) {
 #[test]
 fn a_guessed_handshake_is_drawn_where_it_completed() {
     let mut h = harness();
+    hold_capture(&mut h);
     knocking(&mut h);
     let_in(&mut h);
     let a = h.state();
