@@ -113,10 +113,11 @@ pub(crate) fn row_drawn(h: &H, name: &str) -> bool {
 }
 
 /// The file's field takes what the bar leaves it: a tutorial's path shows whole, its
-/// file's name with it, and Open… stays on its row.
+/// file's name with it, and Open… stays on its row; where the bar wraps, the arguments'
+/// field takes what its row leaves.
 #[test]
 fn the_file_field_shows_a_tutorials_path_whole() {
-    for (width, split) in [(1500.0, false), (1100.0, false), (1500.0, true)] {
+    for (width, split) in [(1500.0, false), (1100.0, false), (1280.0, true)] {
         let mut h = egui_kittest::Harness::builder()
             .with_size(egui::vec2(width, 900.0))
             .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
@@ -142,6 +143,12 @@ fn the_file_field_shows_a_tutorials_path_whole() {
         }
         assert!(open.left() > field.right(), "{what}");
         assert!((open.center().y - field.center().y).abs() < 4.0, "{what}");
+        // The arguments' field too takes what its row leaves ("9000 hello world 你好"),
+        // where the bar wraps.
+        let args = h.get_by_label("arguments").rect();
+        if width < 1500.0 {
+            assert!(args.width() >= 150.0, "arguments {args:?}; {what}");
+        }
     }
 }
 

@@ -20,8 +20,9 @@ const SIDE_BY_SIDE: f32 = 760.0;
 /// own (a tutorial's path, folder and file name); never wider than the most.
 const FILE_MIN: f32 = 320.0;
 const FILE_MAX: f32 = 640.0;
-/// The arguments' field.
+/// The arguments' field at its narrowest and widest.
 const ARGS_W: f32 = 80.0;
+const ARGS_MAX: f32 = 320.0;
 
 /// The consoles' switches, on the row of the bottom panel's tabs.
 pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
@@ -169,22 +170,21 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         word(ui, text, egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x + gap
     };
     let head = word(ui, &file, egui::TextStyle::Body) + gap + button(ui, &open) + gap;
-    let rest = word(
+    let args_head = word(
         ui,
         &named(&t!("console-arguments"), which),
         egui::TextStyle::Body,
-    ) + gap
-        + ARGS_W
-        + gap
-        + [
-            t!("console-run-button"),
-            t!("console-step-button"),
-            t!("console-clear"),
-            t!("console-close-file"),
-        ]
-        .iter()
-        .map(|b| button(ui, &named(b, which)))
-        .sum::<f32>();
+    ) + gap;
+    let buttons: Vec<f32> = [
+        t!("console-run-button"),
+        t!("console-step-button"),
+        t!("console-clear"),
+        t!("console-close-file"),
+    ]
+    .iter()
+    .map(|b| button(ui, &named(b, which)))
+    .collect();
+    let rest = args_head + ARGS_W + gap + buttons.iter().sum::<f32>();
     let whole = ui.available_width();
     let one_row = whole - head - rest >= FILE_MIN;
     let field_w = if one_row {
@@ -193,6 +193,22 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         whole - head
     }
     .clamp(120.0, FILE_MAX);
+    // The arguments' field, when the bar wraps: what its row leaves after the buttons that
+    // fit on it beside the field at its narrowest (the others wrap below as they did).
+    let args_w = if one_row {
+        ARGS_W
+    } else {
+        let mut used = args_head + ARGS_W + gap;
+        for b in &buttons {
+            if used + b > whole {
+                break;
+            }
+            used += b;
+        }
+        // (A pixel short of the row's end: the last button must not wrap.)
+        ARGS_W + whole - used - 2.0
+    }
+    .clamp(ARGS_W, ARGS_MAX);
     ui.horizontal_wrapped(|ui| {
         labelled_edit(ui, &file, &mut console.script_path, field_w)
             .on_hover_text(t!("console-file-tip"));
@@ -213,7 +229,7 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
             ui,
             &named(&t!("console-arguments"), which),
             &mut console.script_args,
-            ARGS_W,
+            args_w,
         )
         .on_hover_text(t!("console-arguments-tip"));
         if ui
