@@ -114,8 +114,8 @@ errors-eisconn = The socket is already connected.
 errors-eisconn-hint = A socket connects once; create a new socket for another connection.
 errors-einval = The kernel rejected the arguments of { $op } in this socket's state (already bound, listening, or shut down?).
 errors-einval-hint = A socket can be bound only once; listen() needs a bound or unbound stream socket.
-errors-einval-accept = accept() works only on a listening socket, and this one is not listening: listen() was not called on it, or shutdown() ended its listening.
-errors-einval-accept-hint = A server calls bind(), then listen(), then accept(): srv.bind(('127.0.0.1', 8888)); srv.listen(); conn, addr = srv.accept().
+errors-einval-accept = accept() works only on a listening socket, and this one is not listening: it never called listen() (a client, or a connection accept() gave, never does), or shutdown() ended its listening.
+errors-einval-accept-hint = Call accept() on the server's listening socket: a server calls bind(), then listen(), then accept(): srv.bind(('127.0.0.1', 8888)); srv.listen(); conn, addr = srv.accept().
 errors-eagain = The socket is non-blocking and { $op } had nothing ready.
 errors-eagain-accept = The socket is non-blocking and no connection is waiting in its accept queue now.
 errors-eagain-recv = The socket is non-blocking and nothing has arrived for { $op } to read.
