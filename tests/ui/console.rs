@@ -118,9 +118,7 @@ pub(crate) fn row_drawn(h: &H, name: &str) -> bool {
 #[test]
 fn the_file_field_shows_a_tutorials_path_whole() {
     for (width, split) in [(1500.0, false), (1100.0, false), (1280.0, true)] {
-        let mut h = egui_kittest::Harness::builder()
-            .with_size(egui::vec2(width, 900.0))
-            .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+        let mut h = harness_sized(width, 900.0);
         open_console(&mut h);
         if split {
             h.state_mut().state.split = true;
@@ -801,9 +799,7 @@ fn a_file_whose_thread_still_waits_is_not_said_to_have_ended() {
 /// (1280×800): their file bars take three rows each, and the panel is taller for them.
 #[test]
 fn two_consoles_each_show_ten_lines_in_a_laptops_window() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1280.0, 800.0);
     open_console(&mut h);
     click(&mut h, "Two consoles side by side");
     step_until_drawn(&mut h, "the second console", |h| {
@@ -1218,9 +1214,7 @@ fn a_file_running_beside_the_other_console_keeps_its_lines_apart() {
          print('listening')\nconn, addr = srv.accept()\n",
     )
     .unwrap();
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 640.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1280.0, 640.0);
     open_console(&mut h);
     click(&mut h, "Two consoles side by side");
     step_until_drawn(&mut h, "the second console", |h| {
@@ -2214,9 +2208,7 @@ fn stepping_in_a_small_window_shows_the_line_it_stops_before() {
     let path = dir.path().join("steps.py");
     let lines: Vec<String> = (1..=12).map(|n| format!("x{n} = {n}")).collect();
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1280.0, 800.0);
     open_console(&mut h);
     click(&mut h, "Two consoles side by side");
     step_until_drawn(&mut h, "two consoles", |h| {
@@ -2410,9 +2402,7 @@ fn a_file_run_in_an_ordinary_window_shows_its_lines_and_what_it_prints() {
     lines.push("for i in range(12): print('out', i)".into());
     lines.push("import threading; threading.Event().wait()".into());
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1280.0, 800.0);
     // A socket's page and its inspector beside the console, as at a first start.
     click(&mut h, "New TCP");
     step_until(&mut h, "a socket", |a| a.state.selected_view().is_some());

@@ -483,28 +483,47 @@ fn sequence_diagram_snapshot() {
     snapshot(&mut h, "sequence_diagram", 9000);
 }
 
+/// srv, cli and conn made from the console, conn's diagram shown: the words of cli's
+/// connect row, once drawn.
+fn connect_row_drawn(h: &mut H) -> String {
+    connect(h);
+    click_socket_row(h, "conn");
+    click(h, "Journal");
+    click(h, "Sequence diagram");
+    let port = crate::console::bound_port(h.state(), "srv").expect("srv's port");
+    let words = format!("connect(('127.0.0.1', {port}))");
+    step_until_drawn(h, "cli's connect row", |h| {
+        h.query_by_label(&words).is_some()
+    });
+    words
+}
+
+/// A lane's head (its name, the topmost of the labels so named); a lane's line is 6 px
+/// right of its left.
+fn lane_head(h: &H, name: &str) -> egui::Rect {
+    h.query_all_by_label(name)
+        .map(|n| n.rect())
+        .min_by(|a, b| a.top().total_cmp(&b.top()))
+        .unwrap_or_else(|| panic!("no lane head {name}"))
+}
+
+/// The inspector's heading beside the diagram (below the top bar's button of that name):
+/// words left of it are in the diagram's view.
+fn inspector_heading(h: &H) -> egui::Rect {
+    h.query_all_by_label("Inspector")
+        .map(|n| n.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the inspector")
+}
+
 /// In a window whose diagram is narrower than its lanes (they scroll sideways), a row's
 /// words end at the view's edge (in "…", whole on hover), not cut there mid-letter.
 #[test]
 fn words_past_the_views_edge_end_at_it() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1100.0, 900.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
-    connect(&mut h);
-    click_socket_row(&mut h, "conn");
-    click(&mut h, "Journal");
-    click(&mut h, "Sequence diagram");
-    let port = crate::console::bound_port(h.state(), "srv").expect("srv's port");
-    let words = format!("connect(('127.0.0.1', {port}))");
-    step_until_drawn(&mut h, "cli's connect row", |h| {
-        h.query_by_label(&words).is_some()
-    });
+    let mut h = harness_sized(1100.0, 900.0);
+    let words = connect_row_drawn(&mut h);
     let row = h.get_by_label(&words).rect();
-    let inspector = h
-        .query_all_by_label("Inspector")
-        .map(|n| n.rect())
-        .max_by(|a, b| a.top().total_cmp(&b.top()))
-        .expect("the inspector");
+    let inspector = inspector_heading(&h);
     assert!(
         row.right() < inspector.left() && row.width() > 30.0,
         "ends in view: {row:?}, the inspector at {inspector:?}"
@@ -516,27 +535,11 @@ fn words_past_the_views_edge_end_at_it() {
 /// being cut at it.
 #[test]
 fn a_rows_words_run_past_the_lanes_right_of_it() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1200.0, 900.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
-    connect(&mut h);
-    click_socket_row(&mut h, "conn");
-    click(&mut h, "Journal");
-    click(&mut h, "Sequence diagram");
-    let port = crate::console::bound_port(h.state(), "srv").expect("srv's port");
-    let words = format!("connect(('127.0.0.1', {port}))");
-    step_until_drawn(&mut h, "cli's connect row", |h| {
-        h.query_by_label(&words).is_some()
-    });
+    let mut h = harness_sized(1200.0, 900.0);
+    let words = connect_row_drawn(&mut h);
     // The lanes' heads, left to right: srv, cli, conn; a lane's line is 6 px right of the
     // left of its head.
-    let head = |name: &str| {
-        h.query_all_by_label(name)
-            .map(|n| n.rect())
-            .min_by(|a, b| a.top().total_cmp(&b.top()))
-            .unwrap_or_else(|| panic!("no lane head {name}"))
-    };
-    let (cli, conn) = (head("cli"), head("conn"));
+    let (cli, conn) = (lane_head(&h, "cli"), lane_head(&h, "conn"));
     assert!(cli.left() < conn.left(), "{cli:?} {conn:?}");
     let row = h.get_by_label(&words).rect();
     assert!(
@@ -550,11 +553,7 @@ fn a_rows_words_run_past_the_lanes_right_of_it() {
     );
     // In view (a narrower window's diagram is narrower than its three lanes: words past
     // its edge end in "…" there).
-    let inspector = h
-        .query_all_by_label("Inspector")
-        .map(|n| n.rect())
-        .max_by(|a, b| a.top().total_cmp(&b.top()))
-        .expect("the inspector");
+    let inspector = inspector_heading(&h);
     assert!(row.right() < inspector.left(), "{row:?} {inspector:?}");
 }
 
@@ -564,9 +563,7 @@ fn a_rows_words_run_past_the_lanes_right_of_it() {
 /// even columns cut it.
 #[test]
 fn the_last_lanes_column_is_as_wide_as_its_words() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1400.0, 900.0);
     connect(&mut h);
     run_lines(&mut h, 0, &["cli.close()", "conn.recv(1024)"]);
     click_socket_row(&mut h, "conn");
@@ -578,13 +575,11 @@ fn the_last_lanes_column_is_as_wide_as_its_words() {
     });
     // A frame to take the width it measured.
     h.run();
-    let head = |h: &H, name: &str| {
-        h.query_all_by_label(name)
-            .map(|n| n.rect())
-            .min_by(|a, b| a.top().total_cmp(&b.top()))
-            .unwrap_or_else(|| panic!("no lane head {name}"))
-    };
-    let (srv, cli, conn) = (head(&h, "srv"), head(&h, "cli"), head(&h, "conn"));
+    let (srv, cli, conn) = (
+        lane_head(&h, "srv"),
+        lane_head(&h, "cli"),
+        lane_head(&h, "conn"),
+    );
     assert!(srv.left() < cli.left() && cli.left() < conn.left());
     let row = h.get_by_label(words).rect();
     let body = egui::TextStyle::Body.resolve(&h.ctx.global_style());
@@ -599,11 +594,7 @@ fn the_last_lanes_column_is_as_wide_as_its_words() {
     );
     // In view: left of the inspector beside the diagram (its heading, below the top bar's
     // button of the same name).
-    let inspector = h
-        .query_all_by_label("Inspector")
-        .map(|n| n.rect())
-        .max_by(|a, b| a.top().total_cmp(&b.top()))
-        .expect("the inspector");
+    let inspector = inspector_heading(&h);
     assert!(
         row.right() < inspector.left(),
         "in view: {row:?}, the inspector at {inspector:?}"
@@ -1099,9 +1090,7 @@ fn the_state_timeline_shows_each_state_and_time_wait_after_the_close() {
 /// left, with a button that scrolls back to the first.
 #[test]
 fn a_timeline_cut_at_the_left_says_so_and_scrolls_back() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1200.0, 700.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1200.0, 700.0);
     converse(&mut h);
     click_socket_row(&mut h, "cli");
     click(&mut h, "State timeline");
@@ -2058,9 +2047,7 @@ fn timeline_labels_too_close_together_are_left_out() {
 /// follows at once: calls take turns on two rows, each running on to the next on its row.
 #[test]
 fn a_calls_words_on_the_timeline_run_past_its_column() {
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1200.0, 1000.0))
-        .build_eframe(|cc| socklab::ui::SocklabApp::new(cc));
+    let mut h = harness_sized(1200.0, 1000.0);
     open_console(&mut h);
     run_lines(
         &mut h,

@@ -404,35 +404,10 @@ fn at_1024_by_680_every_action_can_be_reached_and_nothing_is_cut() {
 fn the_bottom_panel_dragged_to_the_top_leaves_the_centre_room() {
     let mut h = harness();
     let tab = |h: &H, name: &str| h.get_by_label(name).rect();
-    let drag = |h: &mut H, from: egui::Pos2, to: egui::Pos2| {
-        h.event(egui::Event::PointerMoved(from));
-        h.step();
-        h.event(egui::Event::PointerButton {
-            pos: from,
-            button: egui::PointerButton::Primary,
-            pressed: true,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.step();
-        for k in 1..=8 {
-            h.event(egui::Event::PointerMoved(
-                from + (to - from) * (k as f32 / 8.0),
-            ));
-            h.step();
-        }
-        h.event(egui::Event::PointerButton {
-            pos: to,
-            button: egui::PointerButton::Primary,
-            pressed: false,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.step();
-        h.step();
-    };
     let journal = tab(&h, "Python console");
     // The panel's edge: a few px above its tabs' row.
     let edge = egui::pos2(journal.center().x + 200.0, journal.top() - 8.0);
-    drag(&mut h, edge, egui::pos2(edge.x, 5.0));
+    drag(&mut h, edge, egui::pos2(edge.x, 5.0), 8);
     let (page, moved) = (tab(&h, "Socket page"), tab(&h, "Python console"));
     assert!(
         moved.top() < journal.top() - 50.0,
@@ -443,7 +418,7 @@ fn the_bottom_panel_dragged_to_the_top_leaves_the_centre_room() {
         "the centre keeps room under its tabs: {page:?}, the panel's tabs at {moved:?}"
     );
     let edge = egui::pos2(edge.x, moved.top() - 8.0);
-    drag(&mut h, edge, egui::pos2(edge.x, journal.top() - 8.0));
+    drag(&mut h, edge, egui::pos2(edge.x, journal.top() - 8.0), 8);
     let back = tab(&h, "Python console");
     assert!(
         back.top() > moved.top() + 50.0,
@@ -454,18 +429,25 @@ fn the_bottom_panel_dragged_to_the_top_leaves_the_centre_room() {
 /// A person's drag of the page/traffic divider by `dy` px: press on the bar, move, let go.
 fn drag_divider(h: &mut H, dy: f32) {
     let bar = h.get_by_label("page and traffic divider").rect().center();
-    h.event(egui::Event::PointerMoved(bar));
+    drag(h, bar, bar + egui::vec2(0.0, dy), 1);
+}
+
+/// A person's drag from `from` to `to`: press, move there in `steps` frames, let go.
+fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2, steps: usize) {
+    h.event(egui::Event::PointerMoved(from));
     h.step();
     h.event(egui::Event::PointerButton {
-        pos: bar,
+        pos: from,
         button: egui::PointerButton::Primary,
         pressed: true,
         modifiers: egui::Modifiers::NONE,
     });
     h.step();
-    let to = bar + egui::vec2(0.0, dy);
-    h.event(egui::Event::PointerMoved(to));
-    h.step();
+    for k in 1..=steps {
+        let at = from + (to - from) * (k as f32 / steps as f32);
+        h.event(egui::Event::PointerMoved(at));
+        h.step();
+    }
     h.event(egui::Event::PointerButton {
         pos: to,
         button: egui::PointerButton::Primary,

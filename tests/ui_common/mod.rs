@@ -12,8 +12,13 @@ pub use crate::common::DEADLINE;
 pub type H = Harness<'static, SocklabApp>;
 
 pub fn harness() -> H {
+    harness_sized(1500.0, 1000.0)
+}
+
+/// The window at `width`×`height` (the layouts a narrower or wider screen gives).
+pub fn harness_sized(width: f32, height: f32) -> H {
     Harness::builder()
-        .with_size(egui::vec2(1500.0, 1000.0))
+        .with_size(egui::vec2(width, height))
         .build_eframe(|cc| SocklabApp::new(cc))
 }
 
