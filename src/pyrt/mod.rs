@@ -9,6 +9,7 @@ pub mod cjk;
 mod engine_link;
 pub mod explained;
 pub use engine_link::{Calls, Ledger};
+mod gc_guard;
 pub mod guard;
 mod interactive;
 pub mod selecting;
@@ -92,12 +93,14 @@ fn report_interpreter_failure(info: &std::panic::PanicHookInfo) {
 fn run_on_this_thread(program: Program) -> u8 {
     // As python3: started with SIGINT ignored (`cmd &` in a script), it stays ignored.
     let ignored = crate::sys::sigint_ignored();
+    let _running = gc_guard::Running::start();
     let interp = interpreter(&program);
     if ignored {
         crate::sys::ignore_sigint();
     }
     let mut interrupted = false;
     let code = interp.run(|vm| {
+        gc_guard::install(vm)?;
         match run_main(vm, &program) {
             Err(exc) if exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt) => {
                 // As CPython: the traceback, then the program's other threads run to

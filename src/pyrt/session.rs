@@ -214,6 +214,7 @@ impl Session {
                 if let Some(old) = after {
                     old.end(REPLACED_WAIT);
                 }
+                let _running = super::gc_guard::Running::start();
                 let interp = super::builder(vec![String::new()], Vec::new())
                     .init_hook(move |vm| vm.set_user_signal_channel(signal_rx))
                     .build();
@@ -504,12 +505,13 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                 "<socklab codecs>".into(),
             )
         })
-        .and_then(|_| console::install(vm, &sink));
+        .and_then(|_| console::install(vm, &sink))
+        .and_then(|_| super::gc_guard::install(vm));
     let scope = vm.new_scope_with_main();
     if let Ok(scope) = &scope {
         MAIN.with(|m| *m.borrow_mut() = Some(scope.globals.clone()));
     }
-    for job in jobs {
+    while let Ok(job) = super::gc_guard::idle(|| jobs.recv()) {
         match job {
             Job::Run { id, what, out } => {
                 *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());

@@ -528,3 +528,46 @@ fn the_command_line_takes_what_people_type() {
         ("secret", "md5")
     );
 }
+
+/// The collector runs only while one thread runs Python (RustPython 0.5's walks other
+/// threads' running frames; src/pyrt/gc_guard.rs), and keeps what the program asked of it.
+#[test]
+fn the_collector_runs_while_the_program_has_one_thread_and_does_what_it_is_told() {
+    let (_dir, path) = script(
+        "import gc, threading, weakref\n\
+         def collects():\n\
+         \x20   b = gc.get_stats()[0]['collections']\n\
+         \x20   junk = [[i] for i in range(20000)]\n\
+         \x20   return gc.get_stats()[0]['collections'] > b\n\
+         class C: pass\n\
+         def cycle():\n\
+         \x20   c = C(); c.me = c\n\
+         \x20   return weakref.ref(c)\n\
+         print('alone', collects())\n\
+         go = threading.Event(); stop = threading.Event()\n\
+         t = threading.Thread(target=lambda: (go.set(), stop.wait())); t.start(); go.wait()\n\
+         w = cycle()\n\
+         print('two threads', collects(), gc.isenabled(), gc.collect(), w() is None)\n\
+         stop.set(); t.join()\n\
+         print('one again', gc.collect() > 0, w() is None)\n\
+         gc.disable(); t = threading.Thread(target=print); t.start(); t.join()\n\
+         print('disabled', gc.isenabled(), collects())\n\
+         gc.enable()\n\
+         print('enabled', gc.isenabled(), collects())\n\
+         import _thread\n\
+         done = threading.Lock(); done.acquire()\n\
+         _thread.start_new_thread(lambda: (gc.collect(), done.release()), ())\n\
+         done.acquire()\n\
+         print('raw thread', collects())\n",
+    );
+    let (out, err, code) = socklab(&["run", &path], "");
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "alone True\ntwo threads False True 0 False\none again True True\n\n\
+             disabled False False\nenabled True True\nraw thread True\n",
+            "",
+            0
+        )
+    );
+}

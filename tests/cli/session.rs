@@ -531,3 +531,63 @@ fn a_typed_connect_exs_failure_number_is_said_in_words() {
         "{word}"
     );
 }
+
+/// What the collector did in the session: whether allocations enough to start several
+/// collections started one (RustPython's count of generation-0 collections, the process's).
+const COLLECTS: &str = "b = gc.get_stats()[0]['collections']; junk = [[i] for i in range(20000)]; \
+                        gc.get_stats()[0]['collections'] > b";
+
+/// RustPython 0.5's collector walks other threads' running frames without stopping them
+/// (src/pyrt/gc_guard.rs): it runs only while one thread at most runs Python. Run alone in
+/// a process of its own by the test after it, as the collector and its counts are the
+/// process's and other tests' sessions would count.
+#[test]
+#[ignore = "run in a process of its own by the_collector_waits_while_two_threads_run_python"]
+fn collector_in_a_process_of_its_own() {
+    let a = Session::start("test-gc-a").unwrap();
+    let b = Session::start("test-gc-b").unwrap();
+    for s in [&a, &b] {
+        let setup = "import gc, socket, threading";
+        assert_eq!(run(s, setup), (String::new(), false));
+    }
+    // A session waiting for its next statement runs no Python: the other collects.
+    assert_eq!(run(&b, COLLECTS), ("True\n".into(), false));
+    // A statement blocked in a socket call is Python running: none while it waits.
+    assert_eq!(
+        run(&a, "x, y = socket.socketpair()"),
+        (String::new(), false)
+    );
+    let (id, blocked) = a.run("print('waiting'); x.recv(1)");
+    // Running once it has printed (a statement only queued runs nothing yet).
+    match blocked.recv_deadline(Instant::now() + DEADLINE) {
+        Ok(Output::Text { text, .. }) => assert_eq!(text, "waiting"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(run(&b, COLLECTS), ("False\n".into(), false));
+    assert_eq!(run(&b, "gc.isenabled()"), ("True\n".into(), false));
+    a.interrupt(id);
+    assert_eq!(collect(&blocked), ("\nKeyboardInterrupt\n".into(), true));
+    assert_eq!(run(&b, COLLECTS), ("True\n".into(), false));
+    // A thread a statement started runs on after it: none until it ends.
+    let start = "ev = threading.Event(); t = threading.Thread(target=ev.wait); t.start()";
+    assert_eq!(run(&a, start), (String::new(), false));
+    assert_eq!(run(&b, COLLECTS), ("False\n".into(), false));
+    assert_eq!(run(&a, "ev.set(); t.join()"), (String::new(), false));
+    assert_eq!(run(&b, COLLECTS), ("True\n".into(), false));
+    assert_eq!(run(&a, "x.close(); y.close()"), (String::new(), false));
+}
+
+#[test]
+fn the_collector_waits_while_two_threads_run_python() {
+    let name = "session::collector_in_a_process_of_its_own";
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", name, "--test-threads", "1"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("1 passed"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
