@@ -67,6 +67,8 @@ pub enum Detail {
     ShutWrite,
     /// EPIPE after this side's own shutdown of both directions.
     ShutBoth,
+    /// accept() on a Unix listener after its own shutdown(SHUT_RD).
+    ShutListening,
     /// A datagram socket with no peer (never connected): shutdown() raises ENOTCONN there.
     Unconnected,
     /// A receive timed out on an unconnected UDP socket that sent and heard nothing: its
@@ -989,6 +991,10 @@ fn explain(errno: i32, op: &str, addr: Option<&str>, detail: Detail) -> (String,
         ),
         libc::EISCONN => (t!("errors-eisconn"), Some(t!("errors-eisconn-hint"))),
         // A stream socket's accept(): EINVAL is Linux's "not listening".
+        libc::EINVAL if op == "accept" && detail == Detail::ShutListening => (
+            t!("errors-einval-accept-shut"),
+            Some(t!("errors-einval-accept-shut-hint")),
+        ),
         libc::EINVAL if op == "accept" => (
             t!("errors-einval-accept"),
             Some(t!("errors-einval-accept-hint")),

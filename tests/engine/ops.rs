@@ -3385,6 +3385,67 @@ fn a_listeners_shutdown_stops_it_or_leaves_it_listening() {
     assert_eq!(d.snapshot(u).state, St::Listening);
 }
 
+/// A Unix listener's own SHUT_RD: Linux's poll says it is readable for ever while accept
+/// says EAGAIN, and connects are refused. A connection queued before is still taken; then
+/// a timed accept waits out its timeout (looking every 50 ms, not spinning on poll), a
+/// blocking one fails at once with EINVAL as the kernel's (and CPython's) does, explained
+/// as the shutdown's, and continuous accept takes a queued connection at its tick.
+#[test]
+fn a_unix_listeners_own_shut_rd_ends_its_accepting() {
+    let mut d = Driver::new();
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| AddrSpec::Unix {
+        path: dir
+            .path()
+            .join(name)
+            .as_os_str()
+            .as_encoded_bytes()
+            .to_vec(),
+    };
+    let u = d.create(Family::Unix, Kind::Stream);
+    d.bind(u, at("a.sock"));
+    d.listen(u, 4);
+    let early = d.create(Family::Unix, Kind::Stream);
+    d.connect(early, at("a.sock"));
+    d.ok(u, Op::Shutdown { how: How::Read });
+    let late = d.create(Family::Unix, Kind::Stream);
+    let refused = d.err(late, Op::Connect { addr: at("a.sock") });
+    assert_eq!(refused.errno_name(), Some("ECONNREFUSED"));
+    let timed = Op::SetTimeout {
+        timeout: Timeout::Secs(0.2),
+    };
+    d.ok(u, timed);
+    d.accept(u);
+    let e = d.err(u, Op::Accept);
+    assert_eq!(e.python_line(), "TimeoutError: timed out");
+    let blocking = Op::SetTimeout {
+        timeout: Timeout::Blocking,
+    };
+    d.ok(u, blocking);
+    let e = d.err(u, Op::Accept);
+    assert_eq!(e.errno_name(), Some("EINVAL"));
+    let (why, hint) = e.explanation();
+    assert!(why.contains("own shutdown(SHUT_RD)"), "{why}");
+    assert!(hint.is_some_and(|h| h.contains("os.unlink(path)")));
+    let v = d.create(Family::Unix, Kind::Stream);
+    d.bind(v, at("b.sock"));
+    d.listen(v, 4);
+    let queued = d.create(Family::Unix, Kind::Stream);
+    d.connect(queued, at("b.sock"));
+    d.ok(v, Op::Shutdown { how: How::Read });
+    d.ok(
+        v,
+        Op::AutoAccept {
+            on: true,
+            receive: false,
+        },
+    );
+    d.wait_for(
+        "the connection queued before the shutdown accepted",
+        |e| matches!(e, Event::Accepted { listener, .. } if *listener == v),
+    );
+}
+
 /// A shutdown while the connect is still in SYN_SENT aborts it (Linux disconnects the
 /// socket): it is as before the connect, not half-closed, and keeps no shutdown.
 #[test]

@@ -302,6 +302,30 @@ impl Worker {
                     )?;
                     return Ok(Reply::Accepted { conn: id, peer });
                 }
+                // A Unix listener's own SHUT_RD: poll says readable for ever, accept EAGAIN.
+                // The kernel's blocking accept fails at once with EINVAL, as CPython's does.
+                Err(e) if is_again(&e) && self.input_always_ready() => match self.timeout {
+                    Timeout::NonBlocking => return Err(OpError::from_io("accept", None, &e)),
+                    Timeout::Blocking => {
+                        let einval = io::Error::from_raw_os_error(libc::EINVAL);
+                        return Err(OpError::from_io("accept", None, &einval)
+                            .with_detail(Detail::ShutListening));
+                    }
+                    // With a timeout CPython spins until its deadline (a connection queued
+                    // before the shutdown is still taken); this looks every SHUT_LOOK.
+                    Timeout::Secs(_) => {
+                        self.announce(req, "accept", deadline, &mut announced);
+                        let slice = Instant::now() + SHUT_LOOK;
+                        let until = deadline.map_or(slice, |d| d.min(slice));
+                        match self.wait(req, "accept", 0, Some(until), &mut announced, &None) {
+                            Err(err)
+                                if matches!(err.kind, ErrorKind::Timeout)
+                                    && deadline.is_none_or(|d| Instant::now() < d) => {}
+                            Err(err) => return Err(err),
+                            Ok(()) => {}
+                        }
+                    }
+                },
                 Err(e) if is_again(&e) && self.timeout != Timeout::NonBlocking => {
                     self.wait(req, "accept", libc::POLLIN, deadline, &mut announced, &None)?;
                 }

@@ -236,11 +236,21 @@ impl Worker {
                 ))
     }
 
-    /// A datagram socket whose own SHUT_RD makes poll say readable for ever while its
-    /// recv says EAGAIN: polled for input it would wake the worker at once, again and
-    /// again. Its continuous receive looks at each tick instead (a datagram may still come).
+    /// A datagram socket or a Unix listener whose own SHUT_RD makes poll say readable for
+    /// ever while its recv or accept says EAGAIN: polled for input it would wake the
+    /// worker at once, again and again. Its continuous receive or accept looks at each
+    /// tick instead (a datagram may still come, a connection queued before be taken).
     pub(super) fn input_always_ready(&self) -> bool {
-        self.kind == Kind::Dgram && self.shut.read
+        self.shut.read
+            && (self.kind == Kind::Dgram
+                || (self.family == Family::Unix && self.state == SockState::Listening))
+    }
+
+    /// Continuous accept is on and may take a connection now.
+    pub(super) fn accepting_armed(&self) -> bool {
+        self.auto.auto_accept.is_some()
+            && self.room_for_client()
+            && self.auto.accept_pause.is_none()
     }
 
     /// Whether the socket's input is polled for continuous receive.
@@ -249,9 +259,7 @@ impl Worker {
     }
 
     pub(super) fn continuous_interest(&self) -> i16 {
-        let accepting = self.auto.auto_accept.is_some()
-            && self.room_for_client()
-            && self.auto.accept_pause.is_none();
+        let accepting = self.accepting_armed() && !self.input_always_ready();
         let receiving =
             self.polls_input() && !self.backpressured() && self.auto.pause.until.is_none();
         if accepting || receiving {

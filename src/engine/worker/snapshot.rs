@@ -97,8 +97,9 @@ impl Worker {
         }
         self.flush_skipped_if_room();
         self.flush_recording();
-        // Continuous receive on a socket whose input is not polled (its own SHUT_RD).
-        if self.receiving_armed() && self.input_always_ready() {
+        // Continuous receive or accept on a socket whose input is not polled (its own
+        // SHUT_RD).
+        if (self.receiving_armed() || self.accepting_armed()) && self.input_always_ready() {
             self.continuous_step();
         }
         let changed = self.publish(false);
