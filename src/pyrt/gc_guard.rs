@@ -66,8 +66,13 @@ fn count_up() {
 
 /// One thread fewer: never waits for TURN (a collection's `__del__` may be joining it).
 fn count_down() {
-    RUNNING.fetch_sub(1, Ordering::SeqCst);
+    let _ = RUNNING.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
     apply();
+}
+
+/// Whether at most one thread runs Python now (the caller's own, counted).
+pub(crate) fn alone() -> bool {
+    RUNNING.load(Ordering::SeqCst) <= 1
 }
 
 /// One thread counted as running Python while this lives.
@@ -87,13 +92,37 @@ impl Drop for Running {
     }
 }
 
-/// Runs `wait` (a session's wait for its next statement, which runs no Python) with this
-/// thread not counted.
-pub(crate) fn idle<T>(wait: impl FnOnce() -> T) -> T {
-    count_down();
-    let got = wait();
-    count_up();
-    got
+/// A counted thread not running Python while this lives (a session between statements).
+pub(crate) struct Idle(());
+
+impl Idle {
+    pub(crate) fn begin() -> Idle {
+        count_down();
+        Idle(())
+    }
+}
+
+impl Drop for Idle {
+    fn drop(&mut self) {
+        count_up();
+    }
+}
+
+/// Marks this thread as holding TURN for a collection it asked for, until dropped (also
+/// when the collection unwinds).
+struct Collecting;
+
+impl Collecting {
+    fn mark() -> Collecting {
+        COLLECTING.with(|c| c.set(true));
+        Collecting
+    }
+}
+
+impl Drop for Collecting {
+    fn drop(&mut self) {
+        COLLECTING.with(|c| c.set(false));
+    }
 }
 
 /// Puts the wrappers in this interpreter's `gc`, `_thread` and (already imported by then)
@@ -116,16 +145,16 @@ pub(crate) fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm,
     )?;
     let thread = vm.import("_thread", 0)?;
-    for (name, alias) in [
-        ("start_new_thread", "_start_new_thread"),
-        ("start_joinable_thread", "_start_joinable_thread"),
+    for (name, alias, by_name) in [
+        ("start_new_thread", "_start_new_thread", false),
+        ("start_joinable_thread", "_start_joinable_thread", true),
     ] {
         let Ok(start) = thread.get_attr(name, vm) else {
             continue;
         };
         let wrapped: PyObjectRef = vm
             .new_function(name, move |args: FuncArgs, vm: &VirtualMachine| {
-                start_counted(&start, args, vm)
+                start_counted(&start, by_name, args, vm)
             })
             .into();
         thread.set_attr(name, wrapped.clone(), vm)?;
@@ -136,7 +165,29 @@ pub(crate) fn install(vm: &VirtualMachine) -> PyResult<()> {
             }
         }
     }
+    // A forked child is one thread, whatever its parent ran.
+    let os = vm.import("os", 0)?;
+    let child: PyObjectRef = vm.new_function("after_in_child", forked).into();
+    let kw = vec![("after_in_child".to_owned(), child)];
+    let args = FuncArgs::new(
+        Vec::<PyObjectRef>::new(),
+        kw.into_iter().collect::<rustpython_vm::function::KwArgs>(),
+    );
+    vm.call_method(&os, "register_at_fork", args)?;
     Ok(())
+}
+
+/// In a forked child: only the forking thread goes on (a lock another thread held at the
+/// fork would never be let go, so the switch is set without it if it cannot be had).
+fn forked() {
+    RUNNING.store(1, Ordering::SeqCst);
+    let on = WANTED.load(Ordering::SeqCst);
+    let _switch = SWITCH.try_lock();
+    if on {
+        gc_state().enable();
+    } else {
+        gc_state().disable();
+    }
 }
 
 fn wish(on: bool) {
@@ -148,27 +199,24 @@ fn wish(on: bool) {
 /// Python (TURN held, so none starts meanwhile); otherwise 0, nothing collected.
 fn gc_collect(collect: &PyObjectRef, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
     let turn = turn();
-    let alone = RUNNING.load(Ordering::SeqCst) <= 1;
-    let valid = match args.args.first().or_else(|| args.kwargs.get("generation")) {
-        None => true,
-        Some(g) => g
-            .try_index_opt(vm)
-            .and_then(Result::ok)
-            .and_then(|g| g.as_bigint().try_into().ok())
-            .is_some_and(|g: i64| (0..=2).contains(&g)),
-    };
+    let alone = alone();
+    let named_right = args.kwargs.keys().all(|k| k == "generation");
+    let valid = named_right
+        && match args.args.first().or_else(|| args.kwargs.get("generation")) {
+            None => true,
+            Some(g) => g
+                .try_index_opt(vm)
+                .and_then(Result::ok)
+                .and_then(|g| g.as_bigint().try_into().ok())
+                .is_some_and(|g: i64| (0..=2).contains(&g)),
+        };
     if !alone && valid && args.args.len() + args.kwargs.len() <= 1 {
         return Ok(vm.ctx.new_int(0).into());
     }
     // An invalid argument is RustPython's error to raise (it checks before collecting).
-    let held = turn.is_some();
-    if held {
-        COLLECTING.with(|c| c.set(true));
-    }
+    let marked = turn.as_ref().map(|_| Collecting::mark());
     let done = collect.call(args, vm);
-    if held {
-        COLLECTING.with(|c| c.set(false));
-    }
+    drop(marked);
     drop(turn);
     done
 }
@@ -176,7 +224,16 @@ fn gc_collect(collect: &PyObjectRef, args: FuncArgs, vm: &VirtualMachine) -> PyR
 /// A thread starter of `_thread` with the new thread counted from before it starts until
 /// its function returns (an exception it leaves is reported there, as RustPython would
 /// after it, while the thread is still counted).
-fn start_counted(start: &PyObjectRef, mut args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+fn start_counted(
+    start: &PyObjectRef,
+    by_name: bool,
+    mut args: FuncArgs,
+    vm: &VirtualMachine,
+) -> PyResult {
+    if !by_name && !args.kwargs.is_empty() {
+        // RustPython's own error ("takes no keyword arguments"), before anything starts.
+        return start.call(args, vm);
+    }
     let function = if args.args.is_empty() {
         args.kwargs.shift_remove("function")
     } else {
@@ -191,20 +248,27 @@ fn start_counted(start: &PyObjectRef, mut args: FuncArgs, vm: &VirtualMachine) -
         return start.call(args, vm);
     }
     let counted = Running::start();
-    let inner = function.clone();
+    // Taken by the one call: the function (for threading, the Thread's bound _bootstrap)
+    // is let go of while the thread is still counted, so what its going runs is counted.
+    let inner = std::sync::Mutex::new(Some(function.clone()));
     let run = vm.new_function(
         "run",
         move |call: FuncArgs, vm: &VirtualMachine| -> PyResult<()> {
+            let taken = inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let Some(function) = taken else {
+                return Ok(());
+            };
             let _running = Running(());
-            match inner.call(call, vm) {
+            match function.call(call, vm) {
                 Ok(_) => {}
                 Err(e) if e.fast_isinstance(vm.ctx.exceptions.system_exit) => {}
                 Err(e) => vm.run_unraisable(
                     e,
                     Some("Exception ignored in thread started by".to_owned()),
-                    inner.clone(),
+                    function.clone(),
                 ),
             }
+            drop(function);
             Ok(())
         },
     );

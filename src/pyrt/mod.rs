@@ -99,7 +99,7 @@ fn run_on_this_thread(program: Program) -> u8 {
         crate::sys::ignore_sigint();
     }
     let mut interrupted = false;
-    let code = interp.run(|vm| {
+    let ran = interp.enter(|vm| {
         gc_guard::install(vm)?;
         match run_main(vm, &program) {
             Err(exc) if exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt) => {
@@ -120,10 +120,55 @@ fn run_on_this_thread(program: Program) -> u8 {
             other => other,
         }
     });
+    let code = end(interp, ran);
     if interrupted {
         crate::sys::die_of_sigint();
     }
     u8::try_from(code).unwrap_or(u8::MAX)
+}
+
+/// The program's end as RustPython's finalize makes it (its uncaught exception said, its
+/// threads that are not daemons waited for, atexit's functions run, its standard streams
+/// flushed), except where a daemon thread still runs Python: finalize collects cycles
+/// whatever the collector's switch says, and that walk of a running thread's frames is
+/// what gc_guard keeps from happening. The process then ends as CPython's would at that
+/// point, without clearing the modules first.
+fn end(interp: Interpreter, ran: PyResult<()>) -> u32 {
+    let (code, others) = interp.enter(|vm| {
+        let code = ran.err().map_or(0, |exc| vm.handle_exit_exception(exc));
+        if let Ok(threading) = vm.import("threading", 0) {
+            if let Ok(shutdown) = threading.get_attr("_shutdown", vm) {
+                if let Err(e) = shutdown.call((), vm) {
+                    show_uncaught(vm, e);
+                }
+            }
+        }
+        (code, !gc_guard::alone())
+    });
+    if !others {
+        // Nothing left for finalize's exception or threads; its code is 0 or 120.
+        let flushed = interp.finalize(None);
+        return if code == 0 { flushed } else { code };
+    }
+    interp.enter(|vm| {
+        if let Ok(atexit) = vm.import("atexit", 0) {
+            let _ = vm.call_method(&atexit, "_run_exitfuncs", ());
+        }
+        let mut failed = false;
+        for name in ["stdout", "stderr"] {
+            if let Ok(stream) = vm.sys_module.get_attr(name, vm) {
+                if !vm.is_none(&stream) {
+                    failed |= vm.call_method(&stream, "flush", ()).is_err();
+                }
+            }
+        }
+        // CPython's status when stdout could not be flushed at the end.
+        if code == 0 && failed {
+            120
+        } else {
+            code
+        }
+    })
 }
 
 /// An uncaught exception's traceback, through sys.excepthook as CPython prints it.

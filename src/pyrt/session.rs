@@ -511,7 +511,15 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
     if let Ok(scope) = &scope {
         MAIN.with(|m| *m.borrow_mut() = Some(scope.globals.clone()));
     }
-    while let Ok(job) = super::gc_guard::idle(|| jobs.recv()) {
+    // Between statements the thread runs no Python: not counted (gc_guard), from before the
+    // statement's end is told until the next job is taken.
+    let mut idle = None;
+    loop {
+        idle.get_or_insert_with(super::gc_guard::Idle::begin);
+        let Ok(job) = jobs.recv() else {
+            break;
+        };
+        idle = None;
         match job {
             Job::Run { id, what, out } => {
                 *sink.lock().unwrap_or_else(|p| p.into_inner()) = Some(out.clone());
@@ -543,6 +551,7 @@ fn serve(vm: &VirtualMachine, jobs: &Receiver<Job>, ids: &Ids) {
                     }
                 };
                 *sink.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                idle = Some(super::gc_guard::Idle::begin());
                 out.send(Output::Done { raised });
                 // Ended, whatever ended it (a file that could not be read never ran): the
                 // naming thread goes back to sleep.

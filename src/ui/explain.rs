@@ -20,6 +20,22 @@ pub fn sock_state(st: SockState) -> String {
     }
 }
 
+/// A socket's state as its kind has it: a datagram socket has no connections to take, no
+/// handshake and no peer that closes, so its words for those states are its own.
+pub fn sock_state_of(kind: crate::engine::Kind, st: SockState) -> String {
+    if kind != crate::engine::Kind::Dgram {
+        return sock_state(st);
+    }
+    match st {
+        SockState::Created => t!("inspector-dgram-created"),
+        SockState::Bound => t!("inspector-dgram-bound"),
+        SockState::Connected => t!("inspector-dgram-connected"),
+        SockState::HalfClosed => t!("inspector-dgram-half-closed"),
+        SockState::Closed => t!("inspector-dgram-closed"),
+        _ => sock_state(st),
+    }
+}
+
 /// The kernel's TCP state: what it means, and what leads out of it.
 pub fn tcp_state(st: TcpState) -> String {
     match st {

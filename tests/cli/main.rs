@@ -8,6 +8,9 @@
 /// How long a test waits for something that should happen at once before it fails.
 const DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
+#[path = "../common/mod.rs"]
+#[allow(dead_code)]
+mod common;
 mod fuzz;
 mod hostile;
 mod never_panics;

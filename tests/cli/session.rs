@@ -579,15 +579,5 @@ fn collector_in_a_process_of_its_own() {
 
 #[test]
 fn the_collector_waits_while_two_threads_run_python() {
-    let name = "session::collector_in_a_process_of_its_own";
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", name, "--test-threads", "1"])
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && said.contains("1 passed"),
-        "{said}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::run_alone("session::collector_in_a_process_of_its_own");
 }

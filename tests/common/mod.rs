@@ -55,3 +55,20 @@ pub fn drain_hash(mut r: impl std::io::Read) -> (u64, [u8; 32]) {
 pub fn raise_nofile() -> u64 {
     socklab::sys::raise_nofile().unwrap_or(u64::MAX)
 }
+
+/// Runs the ignored test `name` (its path in this test binary) alone, in a child process of
+/// this binary: for what is the whole process's (RustPython's one cycle collector), which
+/// other tests' sessions running beside it would change.
+#[allow(dead_code)] // Not every test binary has a test to run alone.
+pub fn run_alone(name: &str) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", name, "--test-threads", "1"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("1 passed"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

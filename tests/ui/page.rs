@@ -164,6 +164,29 @@ fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
     });
 }
 
+/// A UDP socket's state is said as a datagram socket's: bound means datagrams queue for
+/// recvfrom (no listen() or accept() to suggest), and its page's state says the same.
+#[test]
+fn a_udp_sockets_state_is_explained_as_a_datagram_sockets() {
+    let mut h = harness();
+    new_socket(&mut h, "New UDP", 1);
+    click(&mut h, "bind");
+    step_until(&mut h, "bound", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.state() == SockState::Bound)
+    });
+    let row = h.get_by_label_contains("s1  IPv4 UDP");
+    row.hover();
+    step_until_drawn(&mut h, "the tooltip", |h| {
+        h.query_by_label_contains("until recvfrom() takes them")
+            .is_some()
+    });
+    assert!(h
+        .query_by_label_contains("listen() to take connections")
+        .is_none());
+}
+
 /// connect_ex answers a refusal with a number instead of raising: the page says what it
 /// returned, what the number is in Python's words, and what it means, beside the button.
 #[test]

@@ -99,6 +99,12 @@ inspector-sock-connecting = connecting: the SYN is sent and the kernel waits for
 inspector-sock-connected = connected: data flows both ways. Out: shutdown() ends one direction, the peer closing makes recv() return b'', close() ends it.
 inspector-sock-half-closed = half-closed: one direction is shut (by shutdown() here, or the peer closed its side: recv() returns b''). The other still works; close() ends both.
 inspector-sock-closed = closed: the descriptor is gone. A TCP connection may live on in the kernel a while (FIN_WAIT, TIME_WAIT), shown beside it.
+# A datagram socket's (UDP, Unix datagram) own words for the states it shares with streams.
+inspector-dgram-created = created: socket() made it; it has no address yet. Next: bind() to give it one (a receiver needs a known port), or sendto() (the kernel binds it to a free port first); connect() fixes one peer.
+inspector-dgram-bound = bound: it has its local address; datagrams sent to it queue in the kernel until recvfrom() takes them, one whole datagram each. Next: recvfrom() or sendto(); connect() fixes one peer. A datagram socket does not listen() or accept().
+inspector-dgram-connected = connected: connect() only fixed its peer — no handshake, nothing was sent. send() and recv() use that peer; the kernel drops datagrams from anyone else, and a later call may raise ConnectionRefusedError when a datagram found nothing receiving at that address. close() ends it.
+inspector-dgram-half-closed = shut down in one direction by this side's shutdown(): after SHUT_RD, recv() returns b'' once nothing is queued; after SHUT_WR, send() raises BrokenPipeError. Nothing was sent to the peer: datagrams have no closing handshake.
+inspector-dgram-closed = closed: the descriptor is gone, and the port with it: datagrams sent there now are dropped (a UDP sender may be told with an ICMP port unreachable). Nothing lives on in the kernel: no TIME_WAIT.
 inspector-sock-error = error: the connection ended in a reset, a broken pipe or a timeout, said by a failed call or by the kernel's TCP state (the peer is gone; bytes that came before a reset can still be read, then a call raises the error). Close it; a new socket is needed.
 
 # The kernel's TCP states.

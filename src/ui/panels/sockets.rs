@@ -276,8 +276,10 @@ fn row_tip(s: &crate::ui::state::SockView, st: SockState, queued: Option<&str>) 
     // Which way a half-closed one is shut: its row has no room for it (the page's heading
     // says it too).
     let mut tip = match explain::state_words(s) {
-        w if w != explain::state_word(st) => format!("{w}\n\n{}", explain::sock_state(st)),
-        _ => explain::sock_state(st),
+        w if w != explain::state_word(st) => {
+            format!("{w}\n\n{}", explain::sock_state_of(s.info.kind, st))
+        }
+        _ => explain::sock_state_of(s.info.kind, st),
     };
     if let Some(l) = queued {
         tip.push_str("\n\n");
