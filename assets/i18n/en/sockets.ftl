@@ -26,6 +26,7 @@ sockets-remove = remove from the list
 sockets-row-addresses = { $local } -> { $peer }   in { $bytes_in } / out { $bytes_out }
 # A row's tooltip. $what: the kernel's TCP state explained (inspector-tcp-...).
 sockets-tip-kernel = Kernel: { $what }
+sockets-tip-forgotten-time-wait = Kernel: forgotten — its TIME_WAIT has ended, and the kernel holds nothing of this connection any more.
 sockets-tip-forgotten = Kernel: forgotten — the kernel holds nothing of this connection any more (no TIME_WAIT on this side).
 # $op: the call's name (recv); $way: what ends it (inspector-way-out-...).
 sockets-tip-waits = { $op } waits: { $way }.

@@ -17,6 +17,7 @@ sockets-remove-closed-tip = 把所有已关闭的套接字从列表中移除（�
 sockets-remove = 从列表中移除
 sockets-row-addresses = { $local } -> { $peer }   收 { $bytes_in } / 发 { $bytes_out }
 sockets-tip-kernel = 内核：{ $what }
+sockets-tip-forgotten-time-wait = 内核：已遗忘——它的 TIME_WAIT 已经结束，内核不再保留这个连接的任何信息。
 sockets-tip-forgotten = 内核：已遗忘——内核不再保留这个连接的任何信息（本端没有 TIME_WAIT）。
 sockets-tip-waits = { $op } 正在等待：{ $way }。
 # Which console's program made the socket (shown with two consoles side by side).

@@ -271,7 +271,11 @@ fn row_text(
 
 /// A row's tooltip: what its state means and what leads out of it, the kernel's TCP
 /// state (or, once closed, the connection's state after close) likewise.
-fn row_tip(s: &crate::ui::state::SockView, st: SockState, queued: Option<&str>) -> String {
+pub(crate) fn row_tip(
+    s: &crate::ui::state::SockView,
+    st: SockState,
+    queued: Option<&str>,
+) -> String {
     use crate::ui::explain;
     // Which way a half-closed one is shut: its row has no room for it (the page's heading
     // says it too).
@@ -298,9 +302,17 @@ fn row_tip(s: &crate::ui::state::SockView, st: SockState, queued: Option<&str>) 
         tip.push_str("\n\n");
         tip.push_str(&t!("sockets-tip-kernel", what = explain::tcp_state(k)));
     }
-    if s.closed && s.after_close.as_ref().is_some_and(|a| a.state.is_none()) {
+    if let Some(a) = s
+        .after_close
+        .as_ref()
+        .filter(|a| s.closed && a.state.is_none())
+    {
         tip.push_str("\n\n");
-        tip.push_str(&t!("sockets-tip-forgotten"));
+        tip.push_str(&if a.was_time_wait {
+            t!("sockets-tip-forgotten-time-wait")
+        } else {
+            t!("sockets-tip-forgotten")
+        });
     }
     for w in &s.waiting {
         tip.push_str("\n\n");

@@ -574,8 +574,11 @@ impl UiState {
                 };
                 self.remark(id, format!("# {said}"));
                 if let Some(s) = self.sockets.get_mut(&id) {
+                    let was_time_wait = state == Some(crate::engine::inspect::TcpState::TimeWait)
+                        || s.after_close.as_ref().is_some_and(|a| a.was_time_wait);
                     s.after_close = Some(super::AfterClose {
                         state,
+                        was_time_wait,
                         // From the kernel's reading, not from when the window drew it.
                         until: time_left.map(|t| at + t),
                     });

@@ -593,6 +593,42 @@ mod tests {
         assert!(st.afterlife_ticking());
     }
 
+    /// Once forgotten, a connection that was in TIME_WAIT says its TIME_WAIT ended; one
+    /// that never was (the side closed second) says it had none.
+    #[test]
+    fn a_forgotten_connection_says_whether_its_time_wait_ended() {
+        use crate::engine::inspect::TcpState;
+        let mut st = UiState::default();
+        for id in [1, 2] {
+            st.apply(created(id, None));
+            st.apply(Event::Closed { id: SocketId(id) });
+        }
+        let after = |id: u64, state: Option<TcpState>, left: Option<u64>| Event::Afterlife {
+            id: SocketId(id),
+            state,
+            time_left: left.map(std::time::Duration::from_secs),
+            at: Instant::now(),
+        };
+        st.apply(after(1, Some(TcpState::TimeWait), Some(60)));
+        st.apply(after(1, None, None));
+        st.apply(after(2, Some(TcpState::LastAck), None));
+        st.apply(after(2, None, None));
+        let tip = |st: &UiState, id: u64| {
+            let s = &st.sockets[&SocketId(id)];
+            crate::ui::panels::sockets::row_tip(s, s.state(), None)
+        };
+        assert!(
+            tip(&st, 1).contains("its TIME_WAIT has ended"),
+            "{}",
+            tip(&st, 1)
+        );
+        assert!(
+            tip(&st, 2).contains("no TIME_WAIT on this side"),
+            "{}",
+            tip(&st, 2)
+        );
+    }
+
     fn created(id: u64, parent: Option<u64>) -> Event {
         Event::Created {
             info: crate::engine::SocketInfo {

@@ -372,6 +372,8 @@ pub struct AfterClose {
     pub state: Option<crate::engine::inspect::TcpState>,
     /// When TIME_WAIT ends.
     pub until: Option<std::time::Instant>,
+    /// It was in TIME_WAIT at some reading (so once forgotten, its TIME_WAIT has ended).
+    pub was_time_wait: bool,
 }
 
 impl AfterClose {
