@@ -212,6 +212,23 @@ mod tests {
         assert_eq!(axis_text(1_235_000.0, 1000.0), "1.235 M");
     }
 
+    /// Half a second is "0.5" (the plot's own labels rounded it to a second "0").
+    #[test]
+    fn time_axis_ticks_have_the_decimals_their_step_needs() {
+        let said = |steps: &[(f64, f64)]| -> Vec<String> {
+            steps.iter().map(|&(v, s)| time_axis_text(v, s)).collect()
+        };
+        assert_eq!(
+            said(&[(0.0, 0.5), (0.5, 0.5), (1.0, 0.5)]),
+            ["0", "0.5", "1"]
+        );
+        assert_eq!(
+            said(&[(0.2, 0.2), (0.05, 0.05), (0.25, 0.05)]),
+            ["0.2", "0.05", "0.25"]
+        );
+        assert_eq!(said(&[(10.0, 5.0), (120.0, 20.0)]), ["10", "120"]);
+    }
+
     fn at(t0: Instant, ms: u64, bytes_out: u64) -> Sample {
         Sample {
             at: t0 + Duration::from_millis(ms),
@@ -313,6 +330,29 @@ pub fn time_steps(base: f64) -> [f64; 3] {
         medium * 5.0
     };
     [small, medium, large]
+}
+
+/// A tick on a plot's time axis (seconds from the first reading), with the decimals its
+/// step needs: 0.5, 0.25, 2.
+pub fn time_axis_text(v: f64, step: f64) -> String {
+    let step = step.abs();
+    let decimals = if step > 0.0 && step < 1.0 && step.is_finite() {
+        ((-step.log10() - 1e-9).ceil() as usize).min(9)
+    } else {
+        0
+    };
+    let n = format!("{v:.decimals$}");
+    let n = if n.contains('.') {
+        n.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &n
+    };
+    // A tick a rounding below zero is zero.
+    if n == "-0" {
+        "0".into()
+    } else {
+        n.to_string()
+    }
 }
 
 /// A tick on a plot's value axis, whose unit its title says: "0", "250 k", "30 M" (a

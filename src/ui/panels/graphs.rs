@@ -122,6 +122,7 @@ fn plot(
         .include_y(0.0)
         .include_y(1.0)
         .y_axis_formatter(|mark, _| crate::ui::series::axis_text(mark.value, mark.step_size))
+        .x_axis_formatter(|mark, _| crate::ui::series::time_axis_text(mark.value, mark.step_size))
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|i| {
             crate::ui::series::time_steps(i.base_step_size)
         }))
