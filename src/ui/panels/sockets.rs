@@ -250,7 +250,9 @@ fn row_text(
     if let Some(which) = console {
         let mut f = fmt(&small, plain);
         f.italics = true;
-        job.append(&t!("sockets-made-by-console", n = which + 1), 8.0, f);
+        // One tag: a wrapped row does not leave its number alone on the next line.
+        let tag = t!("sockets-made-by-console", n = which + 1).replace(' ', "\u{a0}");
+        job.append(&tag, 8.0, f);
     }
     job.append(
         &format!(
