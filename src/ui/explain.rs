@@ -22,16 +22,22 @@ pub fn sock_state(st: SockState) -> String {
 
 /// A socket's state as its kind has it: a datagram socket has no connections to take, no
 /// handshake and no peer that closes, so its words for those states are its own.
-pub fn sock_state_of(kind: crate::engine::Kind, st: SockState) -> String {
-    if kind != crate::engine::Kind::Dgram {
+pub fn sock_state_of(info: &crate::engine::SocketInfo, st: SockState) -> String {
+    if info.kind != crate::engine::Kind::Dgram {
         return sock_state(st);
     }
+    // A Unix datagram socket has a path, not a port, and the kernel answers its sends.
+    let unix = info.family == crate::engine::Family::Unix;
     match st {
-        SockState::Created => t!("inspector-dgram-created"),
+        SockState::Created if unix => t!("inspector-unix-dgram-created"),
+        SockState::Created => t!("inspector-udp-created"),
         SockState::Bound => t!("inspector-dgram-bound"),
-        SockState::Connected => t!("inspector-dgram-connected"),
+        SockState::Connected if unix => t!("inspector-unix-dgram-connected"),
+        SockState::Connected => t!("inspector-udp-connected"),
         SockState::HalfClosed => t!("inspector-dgram-half-closed"),
-        SockState::Closed => t!("inspector-dgram-closed"),
+        SockState::Closed if unix => t!("inspector-unix-dgram-closed"),
+        SockState::Closed => t!("inspector-udp-closed"),
+        SockState::Error => t!("inspector-dgram-error"),
         _ => sock_state(st),
     }
 }

@@ -165,7 +165,8 @@ fn a_refused_connect_leaves_the_socket_created_and_says_why_beside_connect() {
 }
 
 /// A UDP socket's state is said as a datagram socket's: bound means datagrams queue for
-/// recvfrom (no listen() or accept() to suggest), and its page's state says the same.
+/// recvfrom (no listen() or accept() to suggest); a Unix datagram socket's has a path, no
+/// port.
 #[test]
 fn a_udp_sockets_state_is_explained_as_a_datagram_sockets() {
     let mut h = harness();
@@ -185,6 +186,14 @@ fn a_udp_sockets_state_is_explained_as_a_datagram_sockets() {
     assert!(h
         .query_by_label_contains("listen() to take connections")
         .is_none());
+    new_socket(&mut h, "New Unix dgram", 2);
+    let row = h.get_by_label_contains("s2  Unix datagram");
+    row.hover();
+    step_until_drawn(&mut h, "the Unix datagram socket's tooltip", |h| {
+        h.query_by_label_contains("bind() to a path to receive there")
+            .is_some()
+    });
+    assert!(h.query_by_label_contains("a free port").is_none());
 }
 
 /// connect_ex answers a refusal with a number instead of raising: the page says what it

@@ -115,8 +115,8 @@ errors-eisconn-hint = A socket connects once; create a new socket for another co
 errors-einval = The kernel rejected the arguments of { $op } in this socket's state (already bound, listening, or shut down?).
 errors-einval-hint = A socket can be bound only once; listen() needs a bound or unbound stream socket.
 errors-einval-accept = accept() works only on a listening socket, and this one is not listening: it never called listen() (a client, or a connection accept() gave, never does), or shutdown() ended its listening.
-errors-einval-accept-shut = This Unix listening socket's own shutdown(SHUT_RD) ended its accepting: it refuses new connections (their connect() gets ECONNREFUSED), and listen() again does not undo it.
-errors-einval-accept-shut-hint = Close it, remove its file (os.unlink(path)), then bind a new socket to the path, listen() and accept(). To stop a server, close its listening socket instead of shutting it down.
+errors-einval-accept-shut = This Unix listening socket's own shutdown() (SHUT_RD or SHUT_RDWR) ended its accepting: it refuses new connections (their connect() gets ECONNREFUSED), and listen() again does not undo it.
+errors-einval-accept-shut-hint = Close it (and remove its file, os.unlink(path), if it has one: an abstract address has none), then bind a new socket to the address, listen() and accept(). To stop a server, close its listening socket instead of shutting it down.
 errors-einval-accept-hint = Call accept() on the server's listening socket: a server calls bind(), then listen(), then accept(): srv.bind(('127.0.0.1', 8888)); srv.listen(); conn, addr = srv.accept().
 errors-eagain = The socket is non-blocking and { $op } had nothing ready.
 errors-eagain-accept = The socket is non-blocking and no connection is waiting in its accept queue now.

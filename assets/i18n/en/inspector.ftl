@@ -99,12 +99,17 @@ inspector-sock-connecting = connecting: the SYN is sent and the kernel waits for
 inspector-sock-connected = connected: data flows both ways. Out: shutdown() ends one direction, the peer closing makes recv() return b'', close() ends it.
 inspector-sock-half-closed = half-closed: one direction is shut (by shutdown() here, or the peer closed its side: recv() returns b''). The other still works; close() ends both.
 inspector-sock-closed = closed: the descriptor is gone. A TCP connection may live on in the kernel a while (FIN_WAIT, TIME_WAIT), shown beside it.
-# A datagram socket's (UDP, Unix datagram) own words for the states it shares with streams.
-inspector-dgram-created = created: socket() made it; it has no address yet. Next: bind() to give it one (a receiver needs a known port), or sendto() (the kernel binds it to a free port first); connect() fixes one peer.
+# A datagram socket's own words for the states it shares with streams: UDP's (udp-), a Unix
+# datagram socket's (unix-dgram-), and what both share (dgram-).
+inspector-udp-created = created: socket() made it; it has no address yet. Next: bind() to give it one (a receiver needs a known port), or sendto() (the kernel binds it to a free port first); connect() fixes one peer.
+inspector-unix-dgram-created = created: socket() made it; it has no address yet. Next: bind() to a path to receive there; sendto(path) or connect(path) to a bound socket. A sender that never binds stays unnamed: its receiver gets None as its address and cannot answer it.
 inspector-dgram-bound = bound: it has its local address; datagrams sent to it queue in the kernel until recvfrom() takes them, one whole datagram each. Next: recvfrom() or sendto(); connect() fixes one peer. A datagram socket does not listen() or accept().
-inspector-dgram-connected = connected: connect() only fixed its peer — no handshake, nothing was sent. send() and recv() use that peer; the kernel drops datagrams from anyone else, and a later call may raise ConnectionRefusedError when a datagram found nothing receiving at that address. close() ends it.
-inspector-dgram-half-closed = shut down in one direction by this side's shutdown(): after SHUT_RD, recv() returns b'' once nothing is queued; after SHUT_WR, send() raises BrokenPipeError. Nothing was sent to the peer: datagrams have no closing handshake.
-inspector-dgram-closed = closed: the descriptor is gone, and the port with it: datagrams sent there now are dropped (a UDP sender may be told with an ICMP port unreachable). Nothing lives on in the kernel: no TIME_WAIT.
+inspector-udp-connected = connected: connect() only fixed its peer — no handshake, nothing was sent. send() and recv() use that peer, and the kernel drops datagrams from anyone else. When a datagram finds nothing receiving at that port, the kernel is told (ICMP port unreachable) and a later call raises ConnectionRefusedError. close() ends it.
+inspector-unix-dgram-connected = connected: connect() only fixed its peer's address — nothing was sent. send() and recv() use that peer; another socket's sendto() to this one gets PermissionError. Once the peer is closed, the next send() raises ConnectionRefusedError and the kernel forgets the peer. close() ends it.
+inspector-dgram-half-closed = half-closed: this side's shutdown() ended one direction. After SHUT_RD a blocking recv() returns b'' once nothing is queued (with a timeout it times out); after SHUT_WR, send() raises BrokenPipeError. Nothing was sent to the peer: datagrams have no closing handshake.
+inspector-udp-closed = closed: the descriptor is gone, and the port with it: datagrams sent there now are dropped (a connected UDP sender is told by an ICMP port unreachable). Nothing lives on in the kernel: no TIME_WAIT.
+inspector-unix-dgram-closed = closed: the descriptor is gone; a file it was bound to stays until removed (os.unlink), and a datagram sent to that path now raises ConnectionRefusedError. Nothing lives on in the kernel: no TIME_WAIT.
+inspector-dgram-error = error: the last call failed with an error the kernel reported for this socket (ConnectionRefusedError: a datagram it sent found nothing receiving; BrokenPipeError: a send after its own SHUT_WR). A datagram socket goes on working: the next call tries again.
 inspector-sock-error = error: the connection ended in a reset, a broken pipe or a timeout, said by a failed call or by the kernel's TCP state (the peer is gone; bytes that came before a reset can still be read, then a call raises the error). Close it; a new socket is needed.
 
 # The kernel's TCP states.

@@ -111,8 +111,8 @@ errors-eisconn-hint = 一个套接字只能连接一次；要建立另一个连�
 errors-einval = 在这个套接字当前的状态下，内核拒绝了 { $op } 的参数（是否已经绑定、正在监听或已经 shutdown？）。
 errors-einval-hint = 一个套接字只能绑定一次；listen() 需要一个已绑定或未绑定的流套接字。
 errors-einval-accept = accept() 只能用在正在监听的套接字上，而这个套接字没有在监听：它没有调用过 listen()（客户端套接字和 accept() 得到的连接都不会调用），或者 shutdown() 结束了它的监听。
-errors-einval-accept-shut = 这个 Unix 监听套接字自己调用的 shutdown(SHUT_RD) 结束了它的接受：它拒绝新的连接（对方的 connect() 得到 ECONNREFUSED），再调用 listen() 也不能恢复。
-errors-einval-accept-shut-hint = 关闭它，删除它的文件（os.unlink(path)），再把一个新的套接字绑定到这个路径，然后 listen() 和 accept()。要停止服务器，应关闭监听套接字，而不是对它调用 shutdown()。
+errors-einval-accept-shut = 这个 Unix 监听套接字自己调用的 shutdown()（SHUT_RD 或 SHUT_RDWR）使它不再接受新连接：它拒绝新的连接（对方的 connect() 得到 ECONNREFUSED），再调用 listen() 也不能恢复。
+errors-einval-accept-shut-hint = 关闭它（如果它有文件，再用 os.unlink(path) 删除；抽象地址没有文件），然后把一个新的套接字绑定到这个地址，再 listen() 和 accept()。要停止服务器，应关闭监听套接字，而不是对它调用 shutdown()。
 errors-einval-accept-hint = 在服务器的监听套接字上调用 accept()：服务器要先 bind()，再 listen()，然后才能 accept()：srv.bind(('127.0.0.1', 8888)); srv.listen(); conn, addr = srv.accept()。
 errors-eagain = 套接字是非阻塞的，而 { $op } 此刻没有可以立即完成的内容。
 errors-eagain-accept = 套接字是非阻塞的，而此刻它的 accept 队列里没有等待 accept() 取走的连接。

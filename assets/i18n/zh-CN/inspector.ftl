@@ -78,11 +78,15 @@ inspector-sock-connecting = 连接中：SYN 已经发出，内核正在等待对
 inspector-sock-connected = 已连接：数据可以双向传输。离开此状态：shutdown() 关闭一个方向；对端关闭后 recv() 会返回 b''；close() 结束连接。
 inspector-sock-half-closed = 半关闭：一个方向已经关闭（本端调用了 shutdown()，或者对端关闭了它那一侧：recv() 返回 b''）。另一个方向仍然可用；close() 把两个方向都关闭。
 inspector-sock-closed = 已关闭：文件描述符已经释放。TCP 连接可能还会在内核中保留一段时间（FIN_WAIT、TIME_WAIT），显示在它旁边。
-inspector-dgram-created = 已创建：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址（接收方需要一个已知的端口）；或者 sendto()（内核会先把它绑定到一个空闲端口）；connect() 固定一个对端。
+inspector-udp-created = 已创建：socket() 刚创建了它，它还没有地址。下一步：用 bind() 给它一个地址（接收方需要一个已知的端口）；或者 sendto()（内核会先把它绑定到一个空闲端口）；connect() 固定一个对端。
+inspector-unix-dgram-created = 已创建：socket() 刚创建了它，它还没有地址。下一步：用 bind() 绑定一个路径，在那里接收；或者对一个已绑定的套接字 sendto(path) 或 connect(path)。从不绑定的发送方没有名字：接收方得到的地址是 None，无法回复它。
 inspector-dgram-bound = 已绑定：它已经有了本地地址；发给它的数据报在内核中排队，直到 recvfrom() 取走，每次取一个完整的数据报。下一步：recvfrom() 或 sendto()；connect() 固定一个对端。数据报套接字不调用 listen() 和 accept()。
-inspector-dgram-connected = 已连接：connect() 只是固定了对端——没有握手，也没有发送任何东西。send() 和 recv() 都使用这个对端；内核丢弃来自其他地址的数据报；如果某个数据报发现那个地址上没有人接收，之后的调用可能抛出 ConnectionRefusedError。close() 结束它。
-inspector-dgram-half-closed = 本端的 shutdown() 关闭了一个方向：SHUT_RD 之后，队列里没有数据时 recv() 返回 b''；SHUT_WR 之后，send() 抛出 BrokenPipeError。没有向对端发送任何东西：数据报没有关闭握手。
-inspector-dgram-closed = 已关闭：文件描述符已经释放，端口也随之释放：现在发到那里的数据报会被丢弃（UDP 发送方可能收到 ICMP 端口不可达）。内核中不会保留任何东西：没有 TIME_WAIT。
+inspector-udp-connected = 已连接：connect() 只是固定了对端——没有握手，也没有发送任何东西。send() 和 recv() 都使用这个对端，内核丢弃来自其他地址的数据报。如果发出的数据报到达的端口上没有人接收，内核会收到通知（ICMP 端口不可达），之后的某次调用会抛出 ConnectionRefusedError。close() 结束它。
+inspector-unix-dgram-connected = 已连接：connect() 只是固定了对端的地址——没有发送任何东西。send() 和 recv() 都使用这个对端；其他套接字对它 sendto() 会得到 PermissionError。对端关闭后，下一次 send() 抛出 ConnectionRefusedError，内核也不再记得这个对端。close() 结束它。
+inspector-dgram-half-closed = 半关闭：本端的 shutdown() 关闭了一个方向。SHUT_RD 之后，队列里没有数据时，阻塞的 recv() 返回 b''（设置了超时则会超时）；SHUT_WR 之后，send() 抛出 BrokenPipeError。没有向对端发送任何东西：数据报没有关闭握手。
+inspector-udp-closed = 已关闭：文件描述符已经释放，端口也随之释放：现在发到那里的数据报会被丢弃（已连接的 UDP 发送方会通过 ICMP 端口不可达得知）。内核中不会保留任何东西：没有 TIME_WAIT。
+inspector-unix-dgram-closed = 已关闭：文件描述符已经释放；它绑定的文件会一直留着，直到被删除（os.unlink），现在发往那个路径的数据报会抛出 ConnectionRefusedError。内核中不会保留任何东西：没有 TIME_WAIT。
+inspector-dgram-error = 出错：上一次调用失败了，内核为这个套接字报告了错误（ConnectionRefusedError：它发出的数据报没有遇到接收者；BrokenPipeError：在本端 SHUT_WR 之后发送）。数据报套接字仍然可以继续使用：下一次调用会重新尝试。
 inspector-sock-error = 出错：连接以重置（reset）、管道断开（broken pipe）或超时结束，由某个失败的调用或内核的 TCP 状态得知（对端已经不在了；重置之前到达的字节仍可读出，之后的调用会抛出错误）。请关闭它；需要新建一个套接字。
 
 # 内核的 TCP 状态。

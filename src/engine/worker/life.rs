@@ -292,9 +292,14 @@ impl Worker {
     }
 
     pub(super) fn tick_timeout(&self) -> i32 {
+        // A continuous mode looked at each tick (its own SHUT_RD) needs the ticks even where
+        // nothing is inspected.
+        let ticked =
+            (self.receiving_armed() || self.accepting_armed()) && self.input_always_ready();
         if !self.shared.config.inspect
             && self.delivery.skipped == [(0, 0); 2]
             && !self.view.snapshot_due
+            && !ticked
         {
             return -1;
         }

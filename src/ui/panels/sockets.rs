@@ -283,9 +283,9 @@ pub(crate) fn row_tip(
     // says it too).
     let mut tip = match explain::state_words(s) {
         w if w != explain::state_word(st) => {
-            format!("{w}\n\n{}", explain::sock_state_of(s.info.kind, st))
+            format!("{w}\n\n{}", explain::sock_state_of(&s.info, st))
         }
-        _ => explain::sock_state_of(s.info.kind, st),
+        _ => explain::sock_state_of(&s.info, st),
     };
     if let Some(l) = queued {
         tip.push_str("\n\n");

@@ -143,7 +143,7 @@ pub fn show(ui: &mut egui::Ui, state: &UiState) {
                         egui::pos2(x(s.from) + 1.0, top + BAR * row as f32 + 1.0),
                         egui::pos2(x(end) - 1.0, top + BAR * (row as f32 + 1.0) - 1.0),
                     );
-                    let (name, colour, tip) = describe(s.state, view.info.kind, visuals.dark_mode);
+                    let (name, colour, tip) = describe(s.state, &view.info, visuals.dark_mode);
                     // TIME_WAIT still running: its seconds left, as the list shows them.
                     let name = match (s.state, s.to, &view.after_close) {
                         (StretchState::Kernel(Some(_)), None, Some(a)) if a.ticking() => a.short(),
@@ -263,14 +263,14 @@ fn names(ui: &egui::Ui, state: &UiState, tracks: &[diagram::Track], view: egui::
 /// A state's name, colour and explanation.
 fn describe(
     state: StretchState,
-    kind: crate::engine::Kind,
+    info: &crate::engine::SocketInfo,
     dark: bool,
 ) -> (String, Color32, String) {
     match state {
         StretchState::Socket(st) => (
             crate::ui::explain::state_word(st),
             super::sockets::badge_color(st, dark),
-            crate::ui::explain::sock_state_of(kind, st),
+            crate::ui::explain::sock_state_of(info, st),
         ),
         StretchState::Kernel(Some(k)) => (
             k.name().to_string(),

@@ -93,7 +93,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             s.info.fd,
             crate::ui::explain::state_words(s)
         ))
-        .on_hover_text(crate::ui::explain::sock_state_of(s.info.kind, s.state()));
+        .on_hover_text(crate::ui::explain::sock_state_of(&s.info, s.state()));
     });
     if s.closed {
         match &s.after_close {
