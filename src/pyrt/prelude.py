@@ -108,18 +108,71 @@ def _without_prelude(exc, seen=None):
                 exc.__traceback__ = kept
         _without_prelude(exc.__cause__, seen)
         exc = exc.__context__
+# CPython 3.11 points at where in a line a binary operation or a subscript failed, not at a
+# call's brackets (3.13 does, and RustPython follows it): under a failing call 3.11's carets
+# are all '^'. Set on the traceback module when a traceback is first shown (importing it at
+# start would slow every start).
+def _carets_as_311():
+    import traceback
+    anchors = traceback._extract_caret_anchors_from_line_segment
+    if getattr(anchors, '_as_311', False):
+        return
+    def _anchors(segment, _anchors=anchors):
+        import ast
+        try:
+            body = ast.parse('(\n' + segment + '\n)').body
+        except SyntaxError:
+            return None
+        if len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call):
+            return None
+        return _anchors(segment)
+    _anchors._as_311 = True
+    traceback._extract_caret_anchors_from_line_segment = _anchors
 def _excepthook(kind, value, tb, _shown=sys.excepthook):
+    _carets_as_311()
     _without_codec_notes(value)
     _without_prelude(value)
     _shown(kind, value, _prelude_frames_out(tb) if type(tb).__name__ == 'traceback' else tb)
 sys.excepthook = _excepthook
 def _thread_excepthook(args, _shown=threading.excepthook):
+    _carets_as_311()
     _without_codec_notes(args.exc_value)
     _without_prelude(args.exc_value)
     if args.exc_value is not None and args.exc_traceback is not None:
         args = type(args)((args.exc_type, args.exc_value, args.exc_value.__traceback__, args.thread))
     _shown(args)
 threading.excepthook = _thread_excepthook
+# An exception nobody could catch (raised in __del__, or by a thread _thread started) is
+# said as python3 says it: RustPython's hook leaves out "Traceback (most recent call last):".
+def _unraisablehook(u, _original=sys.unraisablehook):
+    f = sys.stderr
+    if f is None:
+        return
+    try:
+        import traceback
+        _carets_as_311()
+        _without_codec_notes(u.exc_value)
+        _without_prelude(u.exc_value)
+        said = []
+        if u.object is not None:
+            try:
+                what = repr(u.object)
+            except Exception:
+                what = '<object repr() failed>'
+            said.append(f"{'Exception ignored in' if u.err_msg is None else u.err_msg}: {what}\n")
+        elif u.err_msg is not None:
+            said.append(f"{u.err_msg}:\n")
+        tb = _prelude_frames_out(u.exc_traceback)
+        if tb is not None:
+            said.append('Traceback (most recent call last):\n')
+            said.extend(traceback.format_tb(tb))
+        if u.exc_type is not None:
+            said.extend(traceback.format_exception_only(u.exc_type, u.exc_value))
+    except Exception:
+        return _original(u)
+    f.write(''.join(said))
+    f.flush()
+sys.unraisablehook = _unraisablehook
 
 # Ctrl+C during a wait: RustPython's sleep, select, lock waits and joins do not wake for
 # it (CPython's do), so a server blocked there could not be stopped. They wait here in

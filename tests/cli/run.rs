@@ -612,3 +612,78 @@ fn a_program_ends_as_python3s_with_a_daemon_thread_still_running() {
         "{err}"
     );
 }
+
+/// A traceback's carets as python3 (3.11) draws them: under a failing call all '^' (3.13,
+/// which RustPython follows, marks the callee with '~'), under a subscript or a binary
+/// operation the anchors 3.11 has too; in the main thread and in a thread's.
+#[test]
+fn a_tracebacks_carets_are_python3s() {
+    let (_dir, path) = script(
+        "import threading\n\
+         def f(a):\n\
+         \x20   return a[0] + 1\n\
+         def g(b):\n\
+         \x20   return 1 + b / 0\n\
+         t = threading.Thread(target=lambda: [g(2)])\n\
+         t.start(); t.join()\n\
+         x = [f(None)]\n",
+    );
+    let out = Command::new("python3").arg(&path).output().unwrap();
+    let python3 = String::from_utf8_lossy(&out.stderr).into_owned();
+    let carets = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(['^', '~']))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(carets(&python3).len() >= 3, "{python3}");
+    let (_, err, code) = socklab(&["run", &path], "");
+    assert_eq!(code, 1);
+    assert_eq!(carets(&err), carets(&python3), "{err}\n{python3}");
+}
+
+/// An exception nobody could catch — raised in `__del__`, or by a thread `_thread` started
+/// — is said as python3 says it, "Traceback (most recent call last):" and all. (The program
+/// waits for the thread to have gone, its words said, before it ends.)
+#[test]
+fn an_exception_nobody_could_catch_is_said_as_python3_says_it() {
+    let (_dir, path) = script(
+        "import _thread, threading\n\
+         class D:\n\
+         \x20   def __del__(self):\n\
+         \x20       raise ValueError('in del')\n\
+         d = D(); del d\n\
+         done = threading.Lock(); done.acquire()\n\
+         def raw(x):\n\
+         \x20   try:\n\
+         \x20       return 1 / x\n\
+         \x20   finally:\n\
+         \x20       done.release()\n\
+         _thread.start_new_thread(raw, (0,))\n\
+         done.acquire()\n\
+         import time\n\
+         for _ in range(2000):\n\
+         \x20   if not _thread._count():\n\
+         \x20       break\n\
+         \x20   time.sleep(0.01)\n",
+    );
+    let out = Command::new("python3").arg(&path).output().unwrap();
+    // The functions' addresses differ from run to run.
+    let plain = |text: &str| -> String {
+        text.lines()
+            .map(|l| match l.find(" at 0x") {
+                Some(at) => format!("{}>", &l[..at]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let python3 = plain(&String::from_utf8_lossy(&out.stderr));
+    assert!(
+        python3.contains("Traceback (most recent call last):"),
+        "{python3}"
+    );
+    let (_, err, code) = socklab(&["run", &path], "");
+    assert_eq!(code, 0);
+    assert_eq!(plain(&err), python3);
+}
