@@ -108,13 +108,7 @@ fn run_on_this_thread(program: Program) -> u8 {
                 // kill itself at once, before waiting for the threads.)
                 interrupted = true;
                 show_uncaught(vm, exc);
-                if let Ok(threading) = vm.import("threading", 0) {
-                    if let Ok(shutdown) = threading.get_attr("_shutdown", vm) {
-                        if let Err(again) = shutdown.call((), vm) {
-                            show_uncaught(vm, again);
-                        }
-                    }
-                }
+                join_threads(vm);
                 Ok(())
             }
             other => other,
@@ -136,13 +130,7 @@ fn run_on_this_thread(program: Program) -> u8 {
 fn end(interp: Interpreter, ran: PyResult<()>) -> u32 {
     let (code, others) = interp.enter(|vm| {
         let code = ran.err().map_or(0, |exc| vm.handle_exit_exception(exc));
-        if let Ok(threading) = vm.import("threading", 0) {
-            if let Ok(shutdown) = threading.get_attr("_shutdown", vm) {
-                if let Err(e) = shutdown.call((), vm) {
-                    show_uncaught(vm, e);
-                }
-            }
-        }
+        join_threads(vm);
         (code, !gc_guard::alone())
     });
     if !others {
@@ -169,6 +157,18 @@ fn end(interp: Interpreter, ran: PyResult<()>) -> u32 {
             code
         }
     })
+}
+
+/// threading._shutdown(): waits for the program's threads that are not daemons, as CPython
+/// does before it ends; an error in it is shown.
+fn join_threads(vm: &VirtualMachine) {
+    if let Ok(threading) = vm.import("threading", 0) {
+        if let Ok(shutdown) = threading.get_attr("_shutdown", vm) {
+            if let Err(e) = shutdown.call((), vm) {
+                show_uncaught(vm, e);
+            }
+        }
+    }
 }
 
 /// An uncaught exception's traceback, through sys.excepthook as CPython prints it.

@@ -3402,12 +3402,17 @@ fn a_unix_listeners_own_shut_rd_ends_its_accepting() {
             .as_encoded_bytes()
             .to_vec(),
     };
-    let u = d.create(Family::Unix, Kind::Stream);
-    d.bind(u, at("a.sock"));
-    d.listen(u, 4);
-    let early = d.create(Family::Unix, Kind::Stream);
-    d.connect(early, at("a.sock"));
-    d.ok(u, Op::Shutdown { how: How::Read });
+    // A listener with one connection queued, then shut for reading.
+    let shut_with_one_queued = |d: &mut Driver, name: &str| {
+        let l = d.create(Family::Unix, Kind::Stream);
+        d.bind(l, at(name));
+        d.listen(l, 4);
+        let queued = d.create(Family::Unix, Kind::Stream);
+        d.connect(queued, at(name));
+        d.ok(l, Op::Shutdown { how: How::Read });
+        l
+    };
+    let u = shut_with_one_queued(&mut d, "a.sock");
     let late = d.create(Family::Unix, Kind::Stream);
     let refused = d.err(late, Op::Connect { addr: at("a.sock") });
     assert_eq!(refused.errno_name(), Some("ECONNREFUSED"));
@@ -3430,12 +3435,7 @@ fn a_unix_listeners_own_shut_rd_ends_its_accepting() {
         "{why}"
     );
     assert!(hint.is_some_and(|h| h.contains("os.unlink(path)")));
-    let v = d.create(Family::Unix, Kind::Stream);
-    d.bind(v, at("b.sock"));
-    d.listen(v, 4);
-    let queued = d.create(Family::Unix, Kind::Stream);
-    d.connect(queued, at("b.sock"));
-    d.ok(v, Op::Shutdown { how: How::Read });
+    let v = shut_with_one_queued(&mut d, "b.sock");
     d.ok(
         v,
         Op::AutoAccept {

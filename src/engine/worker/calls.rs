@@ -4,13 +4,38 @@
 use super::*;
 use crate::engine::errors::Detail;
 
-/// How often a call with a timeout looks again at a datagram socket whose own SHUT_RD
-/// makes poll say readable for ever (a datagram may still come).
+/// How often a call with a timeout looks again at a datagram socket or Unix listener whose
+/// own SHUT_RD makes poll say readable for ever (a datagram or a queued connection may
+/// still be there).
 const SHUT_LOOK: Duration = Duration::from_millis(50);
 
 impl Worker {
     pub(super) fn deadline(&self, start: Instant) -> Option<Instant> {
         self.timeout.deadline(start)
+    }
+
+    /// One SHUT_LOOK of a timed call on a socket its own SHUT_RD leaves readable for ever:
+    /// waits for nothing but the slice (or close), and is the call's TimeoutError once its
+    /// deadline has passed.
+    fn shut_look(
+        &mut self,
+        req: ReqId,
+        op: &'static str,
+        deadline: Option<Instant>,
+        announced: &mut bool,
+    ) -> Result<(), OpError> {
+        self.announce(req, op, deadline, announced);
+        let slice = Instant::now() + SHUT_LOOK;
+        let until = deadline.map_or(slice, |d| d.min(slice));
+        match self.wait(req, op, 0, Some(until), announced, &None) {
+            Err(err)
+                if matches!(err.kind, ErrorKind::Timeout)
+                    && deadline.is_none_or(|d| Instant::now() < d) =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// Waits until the socket is ready for `events`, the deadline passes, or close arrives.
@@ -314,16 +339,7 @@ impl Worker {
                     // With a timeout CPython spins until its deadline (a connection queued
                     // before the shutdown is still taken); this looks every SHUT_LOOK.
                     Timeout::Secs(_) => {
-                        self.announce(req, "accept", deadline, &mut announced);
-                        let slice = Instant::now() + SHUT_LOOK;
-                        let until = deadline.map_or(slice, |d| d.min(slice));
-                        match self.wait(req, "accept", 0, Some(until), &mut announced, &None) {
-                            Err(err)
-                                if matches!(err.kind, ErrorKind::Timeout)
-                                    && deadline.is_none_or(|d| Instant::now() < d) => {}
-                            Err(err) => return Err(err),
-                            Ok(()) => {}
-                        }
+                        self.shut_look(req, "accept", deadline, &mut announced)?;
                     }
                 },
                 Err(e) if is_again(&e) && self.timeout != Timeout::NonBlocking => {
@@ -574,16 +590,7 @@ impl Worker {
                         && self.kind != Kind::Stream
                         && self.shut.read =>
                 {
-                    self.announce(req, op, deadline, &mut announced);
-                    let slice = Instant::now() + SHUT_LOOK;
-                    let until = deadline.map_or(slice, |d| d.min(slice));
-                    match self.wait(req, op, 0, Some(until), &mut announced, &None) {
-                        Err(err)
-                            if matches!(err.kind, ErrorKind::Timeout)
-                                && deadline.is_none_or(|d| Instant::now() < d) => {}
-                        Err(err) => return Err(err),
-                        Ok(()) => {}
-                    }
+                    self.shut_look(req, op, deadline, &mut announced)?;
                 }
                 Err(e) if is_again(&e) && !nonblocking => {
                     let w = self.wait(req, op, libc::POLLIN, deadline, &mut announced, &None);
