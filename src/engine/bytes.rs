@@ -77,39 +77,6 @@ impl Bytes {
             },
         }
     }
-
-    /// One allocation holding `pieces` end to end, and a share of it for each.
-    pub(crate) fn batch<'a>(pieces: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<Bytes> {
-        let total = pieces.clone().map(<[u8]>::len).sum();
-        // A piece past `total` (an iterator that changed its mind) is left out: the buffer
-        // never grows past the one allocation.
-        let mut all = Vec::with_capacity(total);
-        let mut fit = 0;
-        for piece in pieces.clone() {
-            if piece.len() > total - all.len() {
-                break;
-            }
-            all.extend_from_slice(piece);
-            fit += 1;
-        }
-        let batch = Arc::new(all);
-        // The pieces again for their places (a list of ranges grown per piece cost a flood
-        // more than the copy), each clamped to what was copied.
-        let mut at = 0;
-        pieces
-            .take(fit)
-            .map(|piece| {
-                let range = at..(at + piece.len()).min(batch.len());
-                at = range.end;
-                Bytes {
-                    repr: Repr::Shared {
-                        batch: batch.clone(),
-                        range,
-                    },
-                }
-            })
-            .collect()
-    }
 }
 
 impl Deref for Bytes {
@@ -191,16 +158,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_batch_shares_one_allocation_and_keeps_each_piece() {
+    fn shares_of_a_batch_keep_each_piece_and_count_its_length() {
+        let all = Arc::new(b"abcde\x00\xff".to_vec());
+        let got: Vec<Bytes> = [0..2, 2..2, 2..5, 5..7]
+            .into_iter()
+            .map(|r| Bytes::share_of(&all, r))
+            .collect();
         let pieces: [&[u8]; 4] = [b"ab", b"", b"cde", b"\x00\xff"];
-        let got = Bytes::batch(pieces.iter().copied());
-        assert_eq!(got.len(), 4);
         for (b, p) in got.iter().zip(pieces) {
             assert_eq!(b, &p);
             assert_eq!(b.held(), p.len());
         }
         assert_eq!(got[2].clone().into_vec(), b"cde".to_vec());
+        // A range past the batch is clamped to it.
+        assert_eq!(Bytes::share_of(&all, 6..10), b"\xff");
+        assert!(Bytes::share_of(&all, 9..12).is_empty());
         // Dropping all but one share keeps that one intact.
+        drop(all);
         let last = got.into_iter().nth(3).unwrap();
         assert_eq!(last, b"\x00\xff");
     }
@@ -212,7 +186,6 @@ mod tests {
         let b = Bytes::from(v);
         assert_eq!(b.held(), 100);
         assert_eq!(b, b"xyz");
-        assert!(Bytes::batch(std::iter::empty()).is_empty());
     }
 
     /// A buffer shared is the same memory for both handles, still counted whole.
@@ -228,7 +201,7 @@ mod tests {
         assert_eq!((b.held(), other.held()), (100, 100));
         assert_eq!(other, b"xyz");
         // A piece of a batch stays counted as its piece.
-        let mut piece = Bytes::batch([&b"ab"[..], b"c"].into_iter()).remove(0);
+        let mut piece = Bytes::share_of(&Arc::new(b"abc".to_vec()), 0..2);
         assert_eq!(piece.share().held(), 2);
     }
 }

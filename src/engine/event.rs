@@ -105,11 +105,71 @@ impl Chunk {
     }
 }
 
-/// Datagrams received together (Event::Datagrams); their budget is let go with the batch.
+/// Datagrams received together (Event::Datagrams), read as chunks (`iter`); their budget
+/// is let go with the batch. Their bytes are one allocation, each datagram a few numbers
+/// and its sender once per run of datagrams from it: a 128-byte chunk per datagram,
+/// written on the receiving core and read on the window's, cost a flood more than the
+/// kernel's copy of 64-byte datagrams.
 #[derive(Debug)]
 pub struct Datagrams {
-    pub chunks: Vec<Chunk>,
+    pub(crate) bytes: Arc<Vec<u8>>,
+    pub(crate) items: Vec<DatagramItem>,
+    /// The senders, each once for a run of datagrams from it (DatagramItem::peer counts
+    /// from 0): the first, and any others (a flood's batch has one: no allocation for it).
+    pub(crate) first_peer: Option<Endpoint>,
+    pub(crate) more_peers: Vec<Endpoint>,
+    /// When the batch arrived (one clock reading for all of it).
+    pub(crate) at: SystemTime,
     pub(crate) _permit: Option<Permit>,
+}
+
+/// One datagram of a batch: where its bytes are in the batch's allocation (all of them,
+/// or the prefix the consumer asked for), its length, what the buffer cut off, and its
+/// sender's place in the batch's list (NO_PEER: none reported).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DatagramItem {
+    pub(crate) start: u32,
+    pub(crate) stored: u32,
+    pub(crate) len: u32,
+    pub(crate) cut: u32,
+    pub(crate) peer: u32,
+}
+
+impl DatagramItem {
+    pub(crate) const NO_PEER: u32 = u32::MAX;
+}
+
+impl Datagrams {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Each datagram as its own recvfrom() returned it: chunks sharing the batch's bytes
+    /// (the budget stays with the batch).
+    pub fn iter(&self) -> impl Iterator<Item = Chunk> + '_ {
+        self.items.iter().map(|d| {
+            let start = d.start as usize;
+            Chunk {
+                direction: Direction::In,
+                data: Bytes::share_of(&self.bytes, start..start + d.stored as usize),
+                len: d.len as usize,
+                peer: match d.peer {
+                    0 => self.first_peer.clone(),
+                    k => self.more_peers.get(k as usize - 1).cloned(),
+                },
+                datagram: true,
+                cut: d.cut as usize,
+                tls: false,
+                call: "recvfrom",
+                at: self.at,
+                _permit: None,
+            }
+        })
+    }
 }
 
 /// The lifecycle state a socket is in, as the sockets list shows it.
@@ -508,20 +568,37 @@ impl Event {
         }
     }
 
-    /// The data an event carries: Data's chunk, Datagrams' chunks, or none.
-    pub fn chunks(&self) -> &[Chunk] {
+    /// How many chunks of data the event carries (Data's one, a batch's datagrams, or 0),
+    /// and whether they are datagrams.
+    pub fn data_count(&self) -> (usize, bool) {
         match self {
-            Event::Data { chunk, .. } => std::slice::from_ref(chunk),
-            Event::Datagrams { batch, .. } => &batch.chunks,
-            _ => &[],
+            Event::Data { chunk, .. } => (1, chunk.datagram),
+            Event::Datagrams { batch, .. } => (batch.len(), true),
+            _ => (0, false),
         }
     }
 
-    /// chunks(), taken out of the event.
+    /// Copies of the data an event carries, to look at (bytes shared or copied; the budget
+    /// stays with the event).
+    pub fn peek_chunks(&self) -> Vec<Chunk> {
+        match self {
+            Event::Data { chunk, .. } => vec![Chunk {
+                data: chunk.data.clone(),
+                peer: chunk.peer.clone(),
+                _permit: None,
+                ..*chunk
+            }],
+            Event::Datagrams { batch, .. } => batch.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The data an event carries: Data's chunk, a batch's datagrams, or none, taken out of
+    /// the event (a batch's budget is let go once they are taken).
     pub fn into_chunks(self) -> Vec<Chunk> {
         match self {
             Event::Data { chunk, .. } => vec![chunk],
-            Event::Datagrams { batch, .. } => batch.chunks,
+            Event::Datagrams { batch, .. } => batch.iter().collect(),
             _ => Vec::new(),
         }
     }

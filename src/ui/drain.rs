@@ -37,11 +37,11 @@ pub fn frame_events(events: &Receiver<Event>) -> impl Iterator<Item = Event> + '
             return None;
         }
         let ev = events.try_recv().ok()?;
-        let chunks = ev.chunks();
-        applied += chunks.len().max(1);
-        if chunks.first().is_some_and(|c| c.datagram) {
+        let (chunks, datagram) = ev.data_count();
+        applied += chunks.max(1);
+        if datagram {
             let before = datagrams / YIELD_EVERY;
-            datagrams += chunks.len();
+            datagrams += chunks;
             if datagrams / YIELD_EVERY != before {
                 std::thread::yield_now();
             }

@@ -78,7 +78,7 @@ impl Driver {
             return self.chunks.remove(i).expect("a kept chunk").1;
         }
         let ev = self.wait_for(what, |e| {
-            e.socket() == Some(id) && e.chunks().iter().any(&mut pred)
+            e.socket() == Some(id) && e.peek_chunks().iter().any(&mut pred)
         });
         let mut found = None;
         for c in ev.into_chunks() {

@@ -255,8 +255,8 @@ fn datagrams_past_the_consumers_budget_are_skipped_in_order() {
                 skipped += chunks;
             }
             _ if ev.socket() == Some(s) => {
-                batched |= ev.chunks().len() > 1;
-                for c in ev.chunks() {
+                batched |= ev.data_count().0 > 1;
+                for c in ev.peek_chunks() {
                     assert_eq!(c.data[..4], next.to_be_bytes(), "datagram {next}");
                     assert_eq!(c.len, if next.is_multiple_of(2) { 1000 } else { 4 });
                     next += 1;
@@ -282,4 +282,75 @@ fn datagrams_past_the_consumers_budget_are_skipped_in_order() {
     assert_eq!(next, N, "every datagram delivered or counted, once");
     assert!(skipped > 0, "the budget held a few datagrams only");
     assert!(batched, "datagrams received together came in one event");
+}
+
+/// Datagrams from three senders, in runs and alternating, of sizes below and above the
+/// stride the batch before set and above the buffer, queued before auto-receive takes them
+/// in batches: each chunk keeps its own bytes, length, cut and sender, whole or as the
+/// prefix a consumer asked for (then the batch's bytes are copied, not shared).
+#[test]
+fn a_batch_keeps_each_datagrams_bytes_length_cut_and_sender() {
+    const SIZES: [usize; 6] = [7, 1600, 3, 3000, 64, 0];
+    const N: usize = 60;
+    const BUF: usize = 2048;
+    for prefix in [None, Some(5)] {
+        let mut d = Driver::with_config(EngineConfig {
+            chunk_prefix: prefix,
+            ..EngineConfig::default()
+        });
+        let (s, to) = d.bound_udp();
+        let peers: Vec<std::net::UdpSocket> = (0..3)
+            .map(|_| std::net::UdpSocket::bind("127.0.0.1:0").unwrap())
+            .collect();
+        // Runs of two from one sender, then the next: ABBCCAAB...
+        let sender = |i: usize| i.div_ceil(2) % 3;
+        let payload = |i: usize| -> Vec<u8> {
+            (0..SIZES[i % SIZES.len()])
+                .map(|k| (i * 7 + k) as u8)
+                .collect()
+        };
+        let mut queued = 0;
+        for i in 0..N {
+            peers[sender(i)].send_to(&payload(i), to).unwrap();
+            queued += payload(i).len();
+        }
+        d.snapshot_until(s, "the datagrams queued", |n| {
+            n.recv_buffer.is_some_and(|b| b.used as usize >= queued)
+        });
+        d.ok(
+            s,
+            Op::AutoReceive {
+                on: true,
+                bufsize: BUF,
+            },
+        );
+        let mut batched = false;
+        let mut got = Vec::new();
+        let deadline = std::time::Instant::now() + DEADLINE;
+        while got.len() < N {
+            let ev = d
+                .events()
+                .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+                .expect("every datagram delivered");
+            if ev.socket() == Some(s) {
+                batched |= ev.data_count().0 > 1;
+                got.extend(ev.into_chunks());
+            }
+        }
+        assert!(batched, "datagrams queued together came in one event");
+        for (i, c) in got.iter().enumerate() {
+            let whole = payload(i);
+            let kept = whole.len().min(BUF);
+            let shown = prefix.map_or(kept, |p| kept.min(p));
+            assert_eq!(&c.data[..], &whole[..shown], "datagram {i} ({prefix:?})");
+            assert_eq!((c.len, c.cut), (kept, whole.len() - kept), "datagram {i}");
+            let from = peers[sender(i)].local_addr().unwrap();
+            assert_eq!(
+                c.peer.as_ref().map(|p| p.to_string()),
+                Some(from.to_string()),
+                "datagram {i}'s sender"
+            );
+            assert!(c.datagram && c.call == "recvfrom" && c.direction == Direction::In);
+        }
+    }
 }

@@ -93,7 +93,7 @@ impl Worker {
                         self.answer_eof();
                         break;
                     }
-                    self.answer_data(&buf, sa);
+                    self.answer_data(&buf, sa.as_ref());
                     self.count_in_buf(&mut buf, peer, cut);
                     // A stream read short of the buffer took all the kernel held: the next
                     // read would only say EAGAIN, so go back to waiting (one call less per

@@ -185,6 +185,21 @@ impl Worker {
         }
     }
 
+    /// A share of the budget for a whole batch whose items cost `cost` together, or None
+    /// (nothing skipped is counted: the batch is then admitted item by item, with `admit`).
+    pub(super) fn permit_for_all(&mut self, cost: usize) -> Option<Permit> {
+        if !self.shared.config.deliver_data {
+            return None;
+        }
+        let permit = Permit::try_take(
+            &self.delivery.data_budget,
+            cost,
+            self.shared.config.data_budget,
+        )?;
+        self.flush_skipped();
+        Some(permit)
+    }
+
     /// permit_for for one item of a batch, under the batch's one share (`permit`, taken at
     /// its first admitted item). Once an item is refused after one was admitted, the rest
     /// of the batch is too (before the first admitted one, permit_for says what was

@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 
 use super::{is_again, Worker, EVENT_COST};
 use crate::engine::addr::Endpoint;
-use crate::engine::bytes::Bytes;
 use crate::engine::errors::OpError;
-use crate::engine::event::{Datagrams, Direction, Event, SockState};
+use crate::engine::event::{DatagramItem, Datagrams, Event, SockState};
 use crate::engine::note::Cause;
 use crate::engine::Family;
 use crate::sys;
@@ -33,7 +32,7 @@ pub(super) struct Slots {
     /// What the last call took (senders, cuts, the bytes in the arena).
     taken: sys::Taken,
     /// The datagrams of the last batch the consumer had room for.
-    delivered: Vec<(usize, Option<Endpoint>)>,
+    delivered: Vec<(usize, u32)>,
     /// The largest datagram of the last batch (0: none yet): the arena's stride.
     stride: usize,
 }
@@ -129,20 +128,58 @@ impl Worker {
                     // Every datagram is answered, recorded and counted; those the consumer
                     // has room for then share one allocation and one event.
                     let mut delivered = std::mem::take(&mut slots.delivered);
-                    let (mut permit, mut refused) = (None, false);
-                    // (Taken out to be drained while the slots are read, then put back: its
-                    // allocation serves the next call.)
-                    let mut senders = std::mem::take(&mut slots.taken.from);
-                    for (i, from) in senders.drain(..).enumerate() {
-                        let data = match place(&slots, i) {
+                    // (Taken out while the slots are read, then put back: its allocation
+                    // serves the next call.)
+                    let senders = std::mem::take(&mut slots.taken.from);
+                    fn data_of<'a>(
+                        slots: &'a Slots,
+                        arena: &'a [u8],
+                        at: Option<std::ops::Range<usize>>,
+                        i: usize,
+                    ) -> &'a [u8] {
+                        match at {
                             Some(r) => &arena[r],
                             None => &slots.bufs[i][..],
-                        };
-                        let peer = (from.len() > 0).then(|| Endpoint::from_sockaddr(&from));
+                        }
+                    }
+                    let mut cost = 0;
+                    for (i, from) in senders.iter().enumerate() {
+                        let data = data_of(&slots, &arena, place(&slots, i), i);
                         self.answer_data(data, Some(from));
                         self.tally_in(data);
-                        let cost = self.kept(data).len() + EVENT_COST;
-                        if self.admit(&mut permit, &mut refused, data.len(), cost) {
+                        cost += self.kept(data).len() + EVENT_COST;
+                    }
+                    // The whole batch's share of the budget is taken at once (a contended
+                    // atomic per datagram was a fifth of the receiving thread's own time);
+                    // only a batch that does not fit is admitted datagram by datagram.
+                    let mut permit = self.permit_for_all(cost);
+                    let mut refused = false;
+                    let whole = permit.is_some();
+                    // The senders, each once for a run of datagrams from it.
+                    let (mut first_peer, mut more_peers) = (None, Vec::new());
+                    let mut last_peer: Option<&Endpoint> = None;
+                    for (i, from) in senders.iter().enumerate() {
+                        let admitted = whole || {
+                            let data = data_of(&slots, &arena, place(&slots, i), i);
+                            let cost = self.kept(data).len() + EVENT_COST;
+                            self.admit(&mut permit, &mut refused, data.len(), cost)
+                        };
+                        if admitted {
+                            let peer = if from.len() == 0 {
+                                DatagramItem::NO_PEER
+                            } else {
+                                let peer = Endpoint::from_sockaddr(from);
+                                if last_peer != Some(&peer) {
+                                    if first_peer.is_none() {
+                                        first_peer = Some(peer);
+                                    } else {
+                                        more_peers.push(peer);
+                                    }
+                                }
+                                last_peer = more_peers.last().or(first_peer.as_ref());
+                                // (At most BATCH senders.)
+                                u32::try_from(more_peers.len()).unwrap_or(DatagramItem::NO_PEER)
+                            };
                             delivered.push((i, peer));
                         }
                     }
@@ -151,41 +188,57 @@ impl Worker {
                         // The arena is shared when what was delivered from it fills at
                         // least seven eighths of it (the rest: the strides' gaps and
                         // datagrams not delivered, which the log's cap does not count);
-                        // else the delivered datagrams are copied into one allocation.
+                        // else the delivered datagrams are copied into one allocation. A
+                        // datagram longer than the stride is copied in after it either way.
                         let from_arena: usize = delivered
                             .iter()
                             .filter_map(|d| place(&slots, d.0))
                             .map(|r| r.len())
                             .sum();
-                        let shares = if in_place && from_arena * 8 >= arena.len() * 7 {
-                            arena.shrink_to_fit();
-                            let all = std::sync::Arc::new(std::mem::take(&mut arena));
-                            delivered
-                                .iter()
-                                .map(|d| match place(&slots, d.0) {
-                                    Some(r) => Bytes::share_of(&all, r),
-                                    // (Longer than the stride: a copy of its own.)
-                                    None => Bytes::from(slots.bufs[d.0].as_slice()),
-                                })
-                                .collect()
-                        } else {
-                            Bytes::batch(delivered.iter().map(|d| match place(&slots, d.0) {
-                                Some(r) => self.kept(&arena[r]),
-                                None => self.kept(&slots.bufs[d.0]),
-                            }))
-                        };
-                        let chunks = delivered
-                            .drain(..)
-                            .zip(shares)
-                            .map(|((i, peer), data)| {
-                                let len = kept(&slots, i);
-                                let cut = slots.taken.cut.get(i).copied().unwrap_or(0);
-                                let size = super::deliver::Size { len, cut };
-                                self.chunk_of(Direction::In, data, size, peer, None, "recvfrom")
+                        let shares = in_place && from_arena * 8 >= arena.len() * 7;
+                        let copied: usize = delivered
+                            .iter()
+                            .map(|&(i, _)| match place(&slots, i) {
+                                Some(_) if shares => 0,
+                                at => self.kept(data_of(&slots, &arena, at, i)).len(),
                             })
-                            .collect();
+                            .sum();
+                        let mut bytes = if shares {
+                            std::mem::take(&mut arena)
+                        } else {
+                            Vec::new()
+                        };
+                        bytes.reserve_exact(copied);
+                        let mut items = Vec::with_capacity(delivered.len());
+                        for &(i, peer) in &delivered {
+                            let range = match place(&slots, i) {
+                                Some(r) if shares => r,
+                                at => {
+                                    let data = self.kept(data_of(&slots, &arena, at, i));
+                                    bytes.extend_from_slice(data);
+                                    bytes.len() - data.len()..bytes.len()
+                                }
+                            };
+                            // (Each at most a 64 KiB buffer's, the batch BATCH of them.)
+                            let n32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                            items.push(DatagramItem {
+                                start: n32(range.start),
+                                stored: n32(range.len()),
+                                len: n32(kept(&slots, i)),
+                                cut: n32(slots.taken.cut.get(i).copied().unwrap_or(0)),
+                                peer,
+                            });
+                        }
+                        bytes.shrink_to_fit();
                         let batch = Datagrams {
-                            chunks,
+                            bytes: std::sync::Arc::new(bytes),
+                            items,
+                            first_peer,
+                            more_peers,
+                            at: self
+                                .auto
+                                .batch_time
+                                .unwrap_or_else(std::time::SystemTime::now),
                             _permit: Some(permit),
                         };
                         self.shared.emit(Event::Datagrams { id: self.id, batch });

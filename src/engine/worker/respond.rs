@@ -157,14 +157,14 @@ impl Worker {
     }
 
     /// One message arrived (`from`: a datagram's source).
-    pub(super) fn answer_data(&mut self, data: &[u8], from: Option<SockAddr>) {
+    pub(super) fn answer_data(&mut self, data: &[u8], from: Option<&SockAddr>) {
         if self.answering.is_none() {
             return;
         }
-        let ctx = self.ctx(from.as_ref().map(Endpoint::from_sockaddr));
+        let ctx = self.ctx(from.map(Endpoint::from_sockaddr));
         if let Some(a) = self.answering.as_mut() {
             let outs = a.r.on_data(data, &ctx);
-            a.held.extend(outs.into_iter().map(|o| (o, from.clone())));
+            a.held.extend(outs.into_iter().map(|o| (o, from.cloned())));
         }
     }
 

@@ -329,12 +329,8 @@ impl UiState {
             // Each as its own recvfrom() would be, when it was received.
             Event::Datagrams { id, batch } => {
                 // (A batch's datagrams share their time: converted once.)
-                let mut last = None;
-                for chunk in batch.chunks {
-                    if last != Some(chunk.at) {
-                        last = Some(chunk.at);
-                        self.story.clock = self.story.instant_of(chunk.at);
-                    }
+                self.story.clock = self.story.instant_of(batch.at);
+                for chunk in batch.iter() {
                     self.apply_chunk(id, chunk);
                 }
             }
