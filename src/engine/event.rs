@@ -107,9 +107,9 @@ impl Chunk {
 
 /// Datagrams received together (Event::Datagrams), read as chunks (`iter`); their budget
 /// is let go with the batch. Their bytes are one allocation, each datagram a few numbers
-/// and its sender once per run of datagrams from it: a 128-byte chunk per datagram,
-/// written on the receiving core and read on the window's, cost a flood more than the
-/// kernel's copy of 64-byte datagrams.
+/// and its sender once per run of datagrams from it: a chunk (~130 bytes) per datagram,
+/// written on the receiving core and read on the window's, was the largest part of what
+/// delivering a flood cost (BENCHMARKS.md, "Twenty bytes a datagram to the window").
 #[derive(Debug)]
 pub struct Datagrams {
     pub(crate) bytes: Arc<Vec<u8>>,

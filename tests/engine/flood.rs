@@ -256,7 +256,16 @@ fn datagrams_past_the_consumers_budget_are_skipped_in_order() {
             }
             _ if ev.socket() == Some(s) => {
                 batched |= ev.data_count().0 > 1;
-                for c in ev.peek_chunks() {
+                // A batch holds no more than the budget (each datagram costs its bytes and
+                // 64 more, the engine's count for its event), unless it is one datagram.
+                let chunks = ev.peek_chunks();
+                let cost: usize = chunks.iter().map(|c| c.data.len() + 64).sum();
+                assert!(
+                    chunks.len() == 1 || cost <= 8 << 10,
+                    "a batch of {} costing {cost}",
+                    chunks.len()
+                );
+                for c in chunks {
                     assert_eq!(c.data[..4], next.to_be_bytes(), "datagram {next}");
                     assert_eq!(c.len, if next.is_multiple_of(2) { 1000 } else { 4 });
                     next += 1;
@@ -284,73 +293,137 @@ fn datagrams_past_the_consumers_budget_are_skipped_in_order() {
     assert!(batched, "datagrams received together came in one event");
 }
 
-/// Datagrams from three senders, in runs and alternating, of sizes below and above the
-/// stride the batch before set and above the buffer, queued before auto-receive takes them
-/// in batches: each chunk keeps its own bytes, length, cut and sender, whole or as the
-/// prefix a consumer asked for (then the batch's bytes are copied, not shared).
+/// `sends` (sender, datagram) queued from three senders before auto-receive (a buffer of
+/// BUF) takes them: every chunk delivered, in order, the senders' addresses, and how many
+/// datagrams each event held.
+fn receive_queued(
+    prefix: Option<usize>,
+    sends: &[(usize, Vec<u8>)],
+) -> (
+    Vec<socklab::engine::Chunk>,
+    Vec<std::net::SocketAddr>,
+    Vec<usize>,
+) {
+    let mut d = Driver::with_config(EngineConfig {
+        chunk_prefix: prefix,
+        ..EngineConfig::default()
+    });
+    let (s, to) = d.bound_udp();
+    let peers: Vec<std::net::UdpSocket> = (0..3)
+        .map(|_| std::net::UdpSocket::bind("127.0.0.1:0").unwrap())
+        .collect();
+    for (from, dgram) in sends {
+        peers[*from].send_to(dgram, to).unwrap();
+    }
+    let queued: usize = sends.iter().map(|(_, d)| d.len()).sum();
+    d.snapshot_until(s, "the datagrams queued", |n| {
+        n.recv_buffer.is_some_and(|b| b.used as usize >= queued)
+    });
+    d.ok(
+        s,
+        Op::AutoReceive {
+            on: true,
+            bufsize: BUF,
+        },
+    );
+    let (mut got, mut events) = (Vec::new(), Vec::new());
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while got.len() < sends.len() {
+        let ev = d
+            .events()
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("every datagram delivered");
+        if ev.socket() == Some(s) {
+            match ev.data_count().0 {
+                0 => {}
+                n => events.push(n),
+            }
+            got.extend(ev.into_chunks());
+        }
+    }
+    let from = peers.iter().map(|p| p.local_addr().unwrap()).collect();
+    (got, from, events)
+}
+
+const BUF: usize = 2048;
+
+/// Each chunk is its datagram: its bytes (whole, or the prefix asked for), its length, what
+/// the buffer cut off, its sender.
+fn check_chunks(
+    got: &[socklab::engine::Chunk],
+    sends: &[(usize, Vec<u8>)],
+    from: &[std::net::SocketAddr],
+    prefix: Option<usize>,
+) {
+    for (i, (c, (sender, whole))) in got.iter().zip(sends).enumerate() {
+        let kept = whole.len().min(BUF);
+        let shown = prefix.map_or(kept, |p| kept.min(p));
+        assert_eq!(&c.data[..], &whole[..shown], "datagram {i} ({prefix:?})");
+        assert_eq!((c.len, c.cut), (kept, whole.len() - kept), "datagram {i}");
+        assert_eq!(
+            c.peer.as_ref().map(|p| p.to_string()),
+            Some(from[*sender].to_string()),
+            "datagram {i}'s sender"
+        );
+        assert!(c.datagram && c.call == "recvfrom" && c.direction == Direction::In);
+    }
+}
+
+/// Datagrams from three senders, in runs and alternating, of sizes from empty to above the
+/// buffer, queued before auto-receive takes them in batches: each chunk keeps its own
+/// bytes, length, cut and sender, whole or as the prefix a consumer asked for. Their
+/// sizes differ too much for the kernel to write them in place one stride apart: the
+/// batch's bytes are copied into one allocation.
 #[test]
 fn a_batch_keeps_each_datagrams_bytes_length_cut_and_sender() {
     const SIZES: [usize; 6] = [7, 1600, 3, 3000, 64, 0];
-    const N: usize = 60;
-    const BUF: usize = 2048;
+    // Runs of two from one sender, then the next: ABBCCAAB...
+    let sends: Vec<(usize, Vec<u8>)> = (0..60)
+        .map(|i: usize| {
+            let size = SIZES[i % SIZES.len()];
+            (
+                i.div_ceil(2) % 3,
+                (0..size).map(|k| (i * 7 + k) as u8).collect(),
+            )
+        })
+        .collect();
     for prefix in [None, Some(5)] {
-        let mut d = Driver::with_config(EngineConfig {
-            chunk_prefix: prefix,
-            ..EngineConfig::default()
-        });
-        let (s, to) = d.bound_udp();
-        let peers: Vec<std::net::UdpSocket> = (0..3)
-            .map(|_| std::net::UdpSocket::bind("127.0.0.1:0").unwrap())
-            .collect();
-        // Runs of two from one sender, then the next: ABBCCAAB...
-        let sender = |i: usize| i.div_ceil(2) % 3;
-        let payload = |i: usize| -> Vec<u8> {
-            (0..SIZES[i % SIZES.len()])
-                .map(|k| (i * 7 + k) as u8)
-                .collect()
-        };
-        let mut queued = 0;
-        for i in 0..N {
-            peers[sender(i)].send_to(&payload(i), to).unwrap();
-            queued += payload(i).len();
-        }
-        d.snapshot_until(s, "the datagrams queued", |n| {
-            n.recv_buffer.is_some_and(|b| b.used as usize >= queued)
-        });
-        d.ok(
-            s,
-            Op::AutoReceive {
-                on: true,
-                bufsize: BUF,
-            },
+        let (got, from, events) = receive_queued(prefix, &sends);
+        assert!(
+            events.iter().any(|n| *n > 1),
+            "datagrams queued together came in one event"
         );
-        let mut batched = false;
-        let mut got = Vec::new();
-        let deadline = std::time::Instant::now() + DEADLINE;
-        while got.len() < N {
-            let ev = d
-                .events()
-                .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-                .expect("every datagram delivered");
-            if ev.socket() == Some(s) {
-                batched |= ev.data_count().0 > 1;
-                got.extend(ev.into_chunks());
-            }
-        }
-        assert!(batched, "datagrams queued together came in one event");
-        for (i, c) in got.iter().enumerate() {
-            let whole = payload(i);
-            let kept = whole.len().min(BUF);
-            let shown = prefix.map_or(kept, |p| kept.min(p));
-            assert_eq!(&c.data[..], &whole[..shown], "datagram {i} ({prefix:?})");
-            assert_eq!((c.len, c.cut), (kept, whole.len() - kept), "datagram {i}");
-            let from = peers[sender(i)].local_addr().unwrap();
-            assert_eq!(
-                c.peer.as_ref().map(|p| p.to_string()),
-                Some(from.to_string()),
-                "datagram {i}'s sender"
-            );
-            assert!(c.datagram && c.call == "recvfrom" && c.direction == Direction::In);
-        }
+        check_chunks(&got, &sends, &from, prefix);
+    }
+}
+
+/// Datagrams of about one size are written by the kernel in place, one stride apart, and
+/// shared from there; one longer than the stride is joined and copied in after them; each
+/// keeps its bytes and sender.
+#[test]
+fn a_batch_written_in_place_shares_it_and_copies_a_longer_datagram_after_it() {
+    // Fifteen of 1450 bytes fill most of the first batch's strides (1500 bytes each, an
+    // Ethernet frame's datagram); the sixteenth is longer than a stride.
+    let sends: Vec<(usize, Vec<u8>)> = (0..16)
+        .map(|i: usize| {
+            let size = if i == 15 { 2000 } else { 1450 };
+            (i / 8, (0..size).map(|k| (i * 13 + k) as u8).collect())
+        })
+        .collect();
+    let (got, from, events) = receive_queued(None, &sends);
+    check_chunks(&got, &sends, &from, None);
+    // In place: the first batch's datagrams of 1450 bytes lie one stride apart in one
+    // allocation, not packed together (all sixteen, unless the kernel had not queued
+    // them all yet when the first batch was taken).
+    let first = events[0].min(15);
+    assert!(
+        first > 1,
+        "datagrams queued together came in one event: {events:?}"
+    );
+    let at: Vec<usize> = got.iter().map(|c| c.data.as_ptr() as usize).collect();
+    let stride = at[1].wrapping_sub(at[0]);
+    assert!(stride > 1450, "{stride}: packed, not in place");
+    for k in 1..first {
+        assert_eq!(at[k].wrapping_sub(at[k - 1]), stride, "datagram {k}");
     }
 }

@@ -185,10 +185,11 @@ impl Worker {
         }
     }
 
-    /// A share of the budget for a whole batch whose items cost `cost` together, or None
-    /// (nothing skipped is counted: the batch is then admitted item by item, with `admit`).
+    /// A share of the budget for a whole batch whose items cost `cost` together, if it fits
+    /// under the cap, or None (nothing skipped is counted: the batch is then admitted item by
+    /// item, with `admit`, where a lone item larger than the cap may still go).
     pub(super) fn permit_for_all(&mut self, cost: usize) -> Option<Permit> {
-        if !self.shared.config.deliver_data {
+        if !self.shared.config.deliver_data || cost > self.shared.config.data_budget {
             return None;
         }
         let permit = Permit::try_take(

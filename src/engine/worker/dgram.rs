@@ -149,10 +149,14 @@ impl Worker {
                         self.tally_in(data);
                         cost += self.kept(data).len() + EVENT_COST;
                     }
-                    // The whole batch's share of the budget is taken at once (a contended
-                    // atomic per datagram was a fifth of the receiving thread's own time);
-                    // only a batch that does not fit is admitted datagram by datagram.
-                    let mut permit = self.permit_for_all(cost);
+                    // The whole batch's share of the budget is taken at once (one atomic
+                    // operation a batch, not one a datagram); only a batch that does not fit
+                    // is admitted datagram by datagram.
+                    let mut permit = if n > 0 {
+                        self.permit_for_all(cost)
+                    } else {
+                        None
+                    };
                     let mut refused = false;
                     let whole = permit.is_some();
                     // The senders, each once for a run of datagrams from it.
