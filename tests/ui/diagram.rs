@@ -2,7 +2,7 @@
 //! handshake at connect, three sends arriving in one recv (粘包), the end of the stream at
 //! close, and TIME_WAIT after it — as data and as the window draws it.
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socklab::engine::{SockState, SocketId};
 use socklab::ui::diagram::{self, ArrowKind};
 use socklab::ui::SocklabApp;
@@ -1923,6 +1923,53 @@ fn datagrams_waiting_in_the_kernel_are_said_one_at_a_time() {
     });
 }
 
+/// Datagrams the kernel dropped whole (the receive buffer full, nobody reading) are said on
+/// the boundaries page: they never become rows, and they are the other way a datagram is
+/// lost — whole, where a small bufsize loses its tail.
+#[test]
+fn datagrams_the_kernel_dropped_whole_are_said_on_the_boundaries_page() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)",
+            "a.bind(('127.0.0.1', 0))",
+            "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "_ = [b.sendto(b'x' * 100, a.getsockname()) for i in range(200)]",
+        ],
+    );
+    click_socket_row(&mut h, "a");
+    click(&mut h, "Message boundaries");
+    let dropped = |t: &str| {
+        t.strip_prefix("The kernel dropped ")
+            .and_then(|rest| rest.split_once(" datagrams whole on their way in, before any recv"))
+            .and_then(|(n, _)| n.parse::<u32>().ok())
+    };
+    step_until_drawn(&mut h, "the datagrams dropped", |h| {
+        text_drawn(h, |t| dropped(t).is_some())
+    });
+    let n = h
+        .query_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|t| dropped(&t).is_some())
+        })
+        .find_map(|n| {
+            let n = n.accesskit_node();
+            dropped(&n.label().or_else(|| n.value())?)
+        })
+        .unwrap();
+    // A buffer of about 2 KiB holds a few of 200 datagrams; the rest were dropped.
+    assert!((150..200).contains(&n), "{n} dropped");
+    assert!(text_drawn(&h, |t| t.ends_with(
+        "a datagram arrives whole or not at all, and neither sendto() nor recvfrom() is told."
+    )));
+}
+
 /// A UDP socket's boundaries page: each datagram whole, and what a too-small bufsize cut
 /// off drawn and said (the kernel dropped it; Python's recv returned the first 10 bytes).
 #[test]
@@ -1959,7 +2006,8 @@ fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
         .starts_with("← received 5 B from 127.0.0.1:")
         && t.ends_with(", whole")));
     assert!(text_drawn(&h, |t| {
-        t == "a: the last 2 datagrams, 1 of them cut off by a small buffer"
+        t == "a: the last 2 datagrams (2 received, 0 sent), 1 of those received cut off by a small \
+              buffer"
     }));
     // The sequence diagram's row of that recv says what was lost, and the other's whole.
     click(&mut h, "Sequence diagram");

@@ -97,7 +97,11 @@ diagram-boundaries-ended-unix = { $to }.{ $call }() → { $result }: { $from } c
 # A datagram socket's page of the boundaries: each datagram whole, and what a small buffer cut off.
 diagram-datagrams-about = Datagrams keep their boundaries: one sendto() is one datagram, and one recv() or recvfrom() takes exactly one, never parts of two. A recv whose bufsize is smaller than the datagram gets the first bufsize bytes; the kernel drops the rest of that datagram (red: cut off, lost), and Python says nothing.
 diagram-datagrams-none = No datagram sent or received on this socket yet.
-diagram-datagrams-count = { $name }: the last { $n } datagrams, { $cut } of them cut off by a small buffer
+diagram-datagrams-count = { $name }: the last { $n } datagrams ({ $got } received, { $sent } sent), { $cut } of those received cut off by a small buffer
+diagram-datagrams-dropped = { $n ->
+    [one] The kernel dropped { $n } datagram whole on its way in, before any recv could take it, mostly because the receive buffer (SO_RCVBUF) was full: a datagram arrives whole or not at all, and neither sendto() nor recvfrom() is told.
+   *[other] The kernel dropped { $n } datagrams whole on their way in, before any recv could take them, mostly because the receive buffer (SO_RCVBUF) was full: a datagram arrives whole or not at all, and neither sendto() nor recvfrom() is told.
+}
 diagram-datagrams-waiting = Waiting in the kernel, not received yet: the next datagram is { $n } B (the kernel tells only the next one's size; its sender shows once a recv takes it).
 diagram-datagrams-waiting-buffer = Waiting in the kernel, not received yet: the next datagram is { $n } B, and the receive buffer counts { $used } B used (the kernel tells only the next one's size; its sender shows once a recv takes it).
 diagram-datagram-out = → sent { $n } B to { $peer }

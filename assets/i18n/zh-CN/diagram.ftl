@@ -89,7 +89,8 @@ diagram-boundaries-empty = 这个方向还没有发送任何数据（或还没�
 # 数据报套接字的消息边界页：每个数据报都完整显示，以及缓冲区太小截掉的部分。
 diagram-datagrams-about = 数据报保留边界：一次 sendto() 就是一个数据报，一次 recv() 或 recvfrom() 恰好取走一个，绝不会取两个数据报的各一部分。如果 recv 的 bufsize 比数据报小，只能得到前 bufsize 个字节，内核会丢掉这个数据报的其余部分（红色：被截掉，已丢失），Python 对此不会有任何提示。
 diagram-datagrams-none = 这个套接字还没有发送或接收过数据报。
-diagram-datagrams-count = { $name }：最近 { $n } 个数据报，其中 { $cut } 个被过小的缓冲区截断
+diagram-datagrams-count = { $name }：最近 { $n } 个数据报（收到 { $got } 个，发出 { $sent } 个），收到的其中 { $cut } 个被过小的缓冲区截断
+diagram-datagrams-dropped = 内核在送入途中整个丢弃了 { $n } 个数据报，没等任何 recv 取走，大多是因为接收缓冲区（SO_RCVBUF）已满：数据报要么完整到达，要么整个丢失，sendto() 和 recvfrom() 都不会得知。
 diagram-datagrams-waiting = 在内核中等待、还没被接收：下一个数据报 { $n } B（内核只告诉下一个的大小；recv 取走它之后才显示发送方）。
 diagram-datagrams-waiting-buffer = 在内核中等待、还没被接收：下一个数据报 { $n } B，接收缓冲区记为已用 { $used } B（内核只告诉下一个的大小；recv 取走它之后才显示发送方）。
 diagram-datagram-out = → 发送 { $n } B 到 { $peer }

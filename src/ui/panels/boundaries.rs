@@ -295,6 +295,19 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
     use crate::engine::Direction;
     // What the view teaches, in text as readable as the rest (not a faint aside).
     ui.label(t!("diagram-datagrams-about"));
+    // Datagrams that never became rows: lost whole, which is the other half of the lesson.
+    if let Some(n) = s
+        .snapshot
+        .as_ref()
+        .and_then(|x| x.drops())
+        .filter(|n| *n > 0)
+    {
+        ui.label(
+            RichText::new(t!("diagram-datagrams-dropped", n = n))
+                .color(ui.visuals().error_fg_color),
+        )
+        .on_hover_text(t!("inspector-drops-tip"));
+    }
     let rows: Vec<_> = s.traffic.iter().collect();
     let rows = &rows[rows.len().saturating_sub(MAX_DATAGRAMS)..];
     let waiting = waiting(s);
@@ -306,11 +319,14 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
         return;
     }
     let cut_any = rows.iter().filter(|r| r.cut > 0).count();
+    let got = rows.iter().filter(|r| r.direction == Direction::In).count();
     ui.label(
         RichText::new(t!(
             "diagram-datagrams-count",
             name = &s.info.name,
             n = rows.len(),
+            got = got,
+            sent = rows.len() - got,
             cut = cut_any
         ))
         .strong(),
