@@ -1879,20 +1879,32 @@ fn sends_not_read_yet_are_drawn_waiting_in_the_receivers_queue() {
     });
 }
 
+/// A console with two UDP sockets: `a` bound to a port of its own (after `before_bind`),
+/// `b` unbound; then `then`.
+fn udp_a_and_b(h: &mut H, before_bind: &[&str], then: &[&str]) {
+    open_console(h);
+    let mut lines = vec![
+        "import socket",
+        "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+    ];
+    lines.extend(before_bind);
+    lines.extend([
+        "a.bind(('127.0.0.1', 0))",
+        "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+    ]);
+    lines.extend(then);
+    run_lines(h, 0, &lines);
+}
+
 /// Datagrams not received yet are said on the boundaries page: the next one's size, which
 /// is all the kernel tells; each recv then takes one whole, and the next is said.
 #[test]
 fn datagrams_waiting_in_the_kernel_are_said_one_at_a_time() {
     let mut h = harness();
-    open_console(&mut h);
-    run_lines(
+    udp_a_and_b(
         &mut h,
-        0,
+        &[],
         &[
-            "import socket",
-            "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-            "a.bind(('127.0.0.1', 0))",
-            "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "b.sendto(b'x' * 7, a.getsockname())",
             "b.sendto(b'y' * 9, a.getsockname())",
         ],
@@ -1929,18 +1941,10 @@ fn datagrams_waiting_in_the_kernel_are_said_one_at_a_time() {
 #[test]
 fn datagrams_the_kernel_dropped_whole_are_said_on_the_boundaries_page() {
     let mut h = harness();
-    open_console(&mut h);
-    run_lines(
+    udp_a_and_b(
         &mut h,
-        0,
-        &[
-            "import socket",
-            "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-            "a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)",
-            "a.bind(('127.0.0.1', 0))",
-            "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-            "_ = [b.sendto(b'x' * 100, a.getsockname()) for i in range(200)]",
-        ],
+        &["a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)"],
+        &["_ = [b.sendto(b'x' * 100, a.getsockname()) for i in range(200)]"],
     );
     click_socket_row(&mut h, "a");
     click(&mut h, "Message boundaries");
@@ -1975,15 +1979,10 @@ fn datagrams_the_kernel_dropped_whole_are_said_on_the_boundaries_page() {
 #[test]
 fn a_datagram_cut_by_a_small_bufsize_is_drawn_whole_with_its_lost_part() {
     let mut h = harness();
-    open_console(&mut h);
-    run_lines(
+    udp_a_and_b(
         &mut h,
-        0,
+        &[],
         &[
-            "import socket",
-            "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-            "a.bind(('127.0.0.1', 0))",
-            "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "b.sendto(b'x' * 100, a.getsockname())",
             "b.sendto(b'short', a.getsockname())",
         ],

@@ -296,12 +296,7 @@ fn datagrams(ui: &mut egui::Ui, s: &crate::ui::state::SockView) {
     // What the view teaches, in text as readable as the rest (not a faint aside).
     ui.label(t!("diagram-datagrams-about"));
     // Datagrams that never became rows: lost whole, which is the other half of the lesson.
-    if let Some(n) = s
-        .snapshot
-        .as_ref()
-        .and_then(|x| x.drops())
-        .filter(|n| *n > 0)
-    {
+    if let Some(n) = s.kernel_drops() {
         ui.label(
             RichText::new(t!("diagram-datagrams-dropped", n = n))
                 .color(ui.visuals().error_fg_color),

@@ -244,12 +244,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     }
     unread(ui, s, actions);
     // Datagrams that never reached a row: the kernel dropped them, the buffer full.
-    if let Some(n) = s
-        .snapshot
-        .as_ref()
-        .and_then(|x| x.drops())
-        .filter(|n| *n > 0)
-    {
+    if let Some(n) = s.kernel_drops() {
         ui.label(
             RichText::new(t!("traffic-drops", n = n))
                 .small()

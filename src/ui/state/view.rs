@@ -241,6 +241,14 @@ impl SockView {
         self.info.kind == Kind::Stream && matches!(self.info.family, Family::Inet | Family::Inet6)
     }
 
+    /// Datagrams the kernel dropped on their way in (SO_MEMINFO, as last read), when any.
+    pub fn kernel_drops(&self) -> Option<u32> {
+        self.snapshot
+            .as_ref()
+            .and_then(|x| x.drops())
+            .filter(|n| *n > 0)
+    }
+
     /// The peer it was last connected to, as the worker remembers it: a connection reset or
     /// closed no longer has one in the kernel, and the diagrams still pair it with the
     /// other end by this.
