@@ -114,10 +114,8 @@ impl Chunk {
 pub struct Datagrams {
     pub(crate) bytes: Arc<Vec<u8>>,
     pub(crate) items: Vec<DatagramItem>,
-    /// The senders, each once for a run of datagrams from it (DatagramItem::peer counts
-    /// from 0): the first, and any others (a flood's batch has one: no allocation for it).
-    pub(crate) first_peer: Option<Endpoint>,
-    pub(crate) more_peers: Vec<Endpoint>,
+    /// The senders, each once for a run of datagrams from it (DatagramItem::peer's list).
+    pub(crate) peers: Vec<Endpoint>,
     /// When the batch arrived (one clock reading for all of it).
     pub(crate) at: SystemTime,
     pub(crate) _permit: Option<Permit>,
@@ -157,10 +155,7 @@ impl Datagrams {
                 direction: Direction::In,
                 data: Bytes::share_of(&self.bytes, start..start + d.stored as usize),
                 len: d.len as usize,
-                peer: match d.peer {
-                    0 => self.first_peer.clone(),
-                    k => self.more_peers.get(k as usize - 1).cloned(),
-                },
+                peer: self.peers.get(d.peer as usize).cloned(),
                 datagram: true,
                 cut: d.cut as usize,
                 tls: false,

@@ -160,8 +160,7 @@ impl Worker {
                     let mut refused = false;
                     let whole = permit.is_some();
                     // The senders, each once for a run of datagrams from it.
-                    let (mut first_peer, mut more_peers) = (None, Vec::new());
-                    let mut last_peer: Option<&Endpoint> = None;
+                    let mut peers: Vec<Endpoint> = Vec::new();
                     for (i, from) in senders.iter().enumerate() {
                         let admitted = whole || {
                             let data = data_of(&slots, &arena, place(&slots, i), i);
@@ -173,16 +172,11 @@ impl Worker {
                                 DatagramItem::NO_PEER
                             } else {
                                 let peer = Endpoint::from_sockaddr(from);
-                                if last_peer != Some(&peer) {
-                                    if first_peer.is_none() {
-                                        first_peer = Some(peer);
-                                    } else {
-                                        more_peers.push(peer);
-                                    }
+                                if peers.last() != Some(&peer) {
+                                    peers.push(peer);
                                 }
-                                last_peer = more_peers.last().or(first_peer.as_ref());
                                 // (At most BATCH senders.)
-                                u32::try_from(more_peers.len()).unwrap_or(DatagramItem::NO_PEER)
+                                u32::try_from(peers.len() - 1).unwrap_or(DatagramItem::NO_PEER)
                             };
                             delivered.push((i, peer));
                         }
@@ -213,6 +207,8 @@ impl Worker {
                             Vec::new()
                         };
                         bytes.reserve_exact(copied);
+                        // (Each at most a 64 KiB buffer's, the batch BATCH of them.)
+                        let n32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
                         let mut items = Vec::with_capacity(delivered.len());
                         for &(i, peer) in &delivered {
                             let range = match place(&slots, i) {
@@ -223,8 +219,6 @@ impl Worker {
                                     bytes.len() - data.len()..bytes.len()
                                 }
                             };
-                            // (Each at most a 64 KiB buffer's, the batch BATCH of them.)
-                            let n32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
                             items.push(DatagramItem {
                                 start: n32(range.start),
                                 stored: n32(range.len()),
@@ -237,8 +231,7 @@ impl Worker {
                         let batch = Datagrams {
                             bytes: std::sync::Arc::new(bytes),
                             items,
-                            first_peer,
-                            more_peers,
+                            peers,
                             at: self
                                 .auto
                                 .batch_time
