@@ -8,9 +8,22 @@ use crate::t;
 
 /// A single-line text field with a visible label that names it for screen readers.
 pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
-    let l = ui.label(label);
-    ui.add(egui::TextEdit::singleline(text).desired_width(width))
-        .labelled_by(l.id)
+    // The label moves to the next line whole rather than splitting ("peer" / "port"): a
+    // label split over lines counts as two widgets, and those after it would change ids.
+    let l = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .id(field_id(ui, label))
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
+}
+
+/// An id for a text field that holds while the person types. An automatic id counts the
+/// widgets before it in its ui: one appearing there (a label wrapping onto a second line
+/// counts twice) would make the field another widget, and it would lose the keyboard.
+pub fn field_id(ui: &Ui, name: impl std::hash::Hash + std::fmt::Debug) -> egui::Id {
+    ui.unique_id().with(("field", name))
 }
 
 /// Draws `add` with widget ids that come from `key`, not from how many widgets came before.

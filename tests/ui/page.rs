@@ -665,3 +665,34 @@ fn a_focused_field_on_an_idle_window_schedules_no_frame() {
             && next_frame(h).is_some_and(|d| d > std::time::Duration::from_secs(60))
     });
 }
+
+/// Narrowing the window wraps a row's labels onto two lines at some width. A widget whose
+/// identity counted the widgets before it became another widget there: a field lost the
+/// keyboard (the characters after went nowhere) and a click aimed at a button by the frame
+/// before landed on nothing. So a character is typed into the peer port, a frame, at each
+/// of many widths, and the connect button after it must stay one widget throughout.
+#[test]
+fn a_field_keeps_the_keyboard_while_the_window_narrows() {
+    let mut h = harness();
+    new_socket(&mut h, "New TCP", 1);
+    reveal(&mut h, "peer port");
+    h.get_by_label("peer port").focus();
+    h.step();
+    let mut typed = String::new();
+    let mut buttons = std::collections::HashSet::new();
+    for (i, width) in (1000..=1500).rev().step_by(6).enumerate() {
+        h.set_size(egui::vec2(width as f32, 1000.0));
+        h.step();
+        let c = char::from(b'0' + (i % 10) as u8);
+        h.get_by_label("peer port").type_text(&c.to_string());
+        h.step();
+        typed.push(c);
+        buttons.insert(h.get_by_label("connect").accesskit_node().id());
+    }
+    assert_eq!(
+        h.get_by_label("peer port").value().as_deref(),
+        Some(typed.as_str()),
+        "every character typed arrived"
+    );
+    assert_eq!(buttons.len(), 1, "connect stayed one widget at every width");
+}

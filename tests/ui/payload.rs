@@ -226,6 +226,14 @@ fn chinese_page_snapshot() {
     step_until_drawn(&mut h, "the traffic row", |h| {
         h.query_by_label_contains("你好，世界").is_some()
     });
+    // The peer has the bytes before the window has sendall's answer (its journal line
+    // still "waiting", the counts still 0): the frame is taken once the answer is in.
+    step_until(&mut h, "sendall's answer", |a| {
+        a.state.journal.iter().all(|e| e.done)
+            && a.state
+                .selected_view()
+                .is_some_and(|s| s.traffic.totals.bytes_out == 10)
+    });
     // Ports and the kernel's timings change from run to run (about 450 pixels here); the
     // allowance below covers them, not a page laid out anew. A missing glyph fails the test
     // before this: the harness panics on a character no font has.

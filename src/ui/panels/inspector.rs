@@ -455,7 +455,11 @@ fn number_option(
         .cloned()
         .unwrap_or_else(|| kernel.to_string());
     let r = ui
-        .add(egui::TextEdit::singleline(&mut text).desired_width(90.0))
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .id(crate::ui::widgets::field_id(ui, o.name))
+                .desired_width(90.0),
+        )
         .labelled_by(label)
         .on_hover_text(format!(
             "{}\n\n{}",

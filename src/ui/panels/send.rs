@@ -132,6 +132,7 @@ fn editor(ui: &mut egui::Ui, s: &mut SockView, actions: &mut Vec<Action>) -> boo
             let r = ui
                 .add(
                     egui::TextEdit::multiline(&mut s.form.payload)
+                        .id(crate::ui::widgets::field_id(ui, "payload"))
                         .desired_rows(1)
                         .desired_width(360.0)
                         // Enter sends; Shift+Enter starts a new line.

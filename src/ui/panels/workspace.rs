@@ -293,12 +293,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     } else {
                         super::inspector::accept_queue_tip()
                     };
+                    // Whole on its line, as labelled_edit's labels: a split one would
+                    // change the ids of the widgets after it.
                     let l = ui
-                        .label(t!("workspace-backlog"))
+                        .add(
+                            egui::Label::new(t!("workspace-backlog"))
+                                .wrap_mode(egui::TextWrapMode::Extend),
+                        )
                         .on_hover_text(&backlog_tip);
-                    ui.add(egui::TextEdit::singleline(&mut s.form.backlog).desired_width(40.0))
-                        .labelled_by(l.id)
-                        .on_hover_text(&backlog_tip);
+                    ui.add(
+                        egui::TextEdit::singleline(&mut s.form.backlog)
+                            .id(crate::ui::widgets::field_id(ui, "backlog"))
+                            .desired_width(40.0),
+                    )
+                    .labelled_by(l.id)
+                    .on_hover_text(&backlog_tip);
                     let v = validate_count(&s.form.backlog, "backlog");
                     let mut tip = if stream {
                         t!("workspace-listen-tip")
