@@ -21,6 +21,9 @@ const QUIET: Duration = Duration::from_secs(3);
 /// across the whole gap.
 const LONGEST_READ: Duration = Duration::from_millis(1500);
 
+/// What the traffic header's rates average over.
+pub const RECENT: Duration = Duration::from_secs(1);
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
     pub at: Instant,
@@ -128,6 +131,47 @@ impl Series {
         (rin, rout)
     }
 
+    /// Bytes per second in and out over the second before the latest reading: both over
+    /// the same second (one reading's step alone is a quarter second, and an echo's bytes
+    /// in and out fell on either side of its edge), the graph's steps averaged. Zero once a
+    /// reading is overdue, which means the worker read the socket and nothing had moved.
+    pub fn recent_rates(&self, now: Instant) -> (f64, f64) {
+        let Some(last) = self.samples.back() else {
+            return (0.0, 0.0);
+        };
+        if now.saturating_duration_since(last.at) > LONGEST_READ {
+            return (0.0, 0.0);
+        }
+        let from = last.at.checked_sub(RECENT).unwrap_or(last.at);
+        let (mut bytes_in, mut bytes_out) = (0.0, 0.0);
+        let pairs = self.samples.iter().zip(self.samples.iter().skip(1));
+        for (a, b) in pairs.rev() {
+            if b.at <= from {
+                break;
+            }
+            let gap = b.at.saturating_duration_since(a.at);
+            if gap.is_zero() {
+                continue;
+            }
+            // As the graph draws it: the bytes moved over the read period before b (not
+            // across a longer gap), evenly; the part of that period inside the second.
+            let moved = gap.min(LONGEST_READ);
+            let inside = b.at.saturating_duration_since((b.at - moved).max(from));
+            let share = inside.as_secs_f64() / moved.as_secs_f64();
+            bytes_in += b.bytes_in.saturating_sub(a.bytes_in) as f64 * share;
+            bytes_out += b.bytes_out.saturating_sub(a.bytes_out) as f64 * share;
+        }
+        let secs = RECENT.as_secs_f64();
+        (bytes_in / secs, bytes_out / secs)
+    }
+
+    /// When `recent_rates` would change with no new reading: they fall to zero once the
+    /// latest reading is overdue.
+    pub fn recent_rates_end(&self, now: Instant) -> Option<Duration> {
+        let last = self.samples.back()?.at;
+        (last + LONGEST_READ + Duration::from_millis(1)).checked_duration_since(now)
+    }
+
     /// One reading over time (the samples that have it): a reading holds until the next
     /// one (the engine sends one when something changed), so the line steps; `now`, for a
     /// socket still open: the last reading holds until now, so every graph spans the same
@@ -181,6 +225,46 @@ mod tests {
         assert_eq!(rtt(&s, None), [[0.0, 30.0], [1.0, 30.0], [1.0, 40.0]]);
         s.samples.push_back(at(t0, 2000, 20));
         assert_eq!(rtt(&s, Some(now)), [[0.0, 30.0], [1.0, 30.0], [1.0, 40.0]]);
+    }
+
+    /// In and out over one same second before the latest reading, as the graph's steps
+    /// average there; zero once a reading is overdue.
+    #[test]
+    fn recent_rates_average_the_second_before_the_latest_reading() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut s = Series::default();
+        assert_eq!(s.recent_rates(t0), (0.0, 0.0));
+        // Quiet, then readings a quarter second apart, 300 bytes out each. The first came
+        // after 10 quiet seconds: its bytes moved within the read period before it (1.5 s,
+        // as the graph draws them), of which the second holds its last quarter.
+        let mut last = 0;
+        s.samples.push_back(at(t0, 0, 0));
+        for (i, out) in [300, 600, 900, 1200].into_iter().enumerate() {
+            last = 10_000 + 250 * i as u64;
+            s.samples.push_back(at(t0, last, out));
+        }
+        let (r_in, r_out) = s.recent_rates(t0 + ms(last));
+        assert_eq!(r_in, 0.0);
+        // Three steps whole (900), and 250/1500 of the first's 300.
+        assert!((r_out - 950.0).abs() < 1e-6, "{r_out}");
+        // Unchanged until the reading is overdue, then zero.
+        assert_eq!(s.recent_rates(t0 + ms(last + 1500)).1, r_out);
+        assert_eq!(s.recent_rates(t0 + ms(last + 1501)), (0.0, 0.0));
+        assert_eq!(s.recent_rates_end(t0 + ms(last + 1000)), Some(ms(501)));
+
+        // An echo: 100 bytes in at one reading, the same 100 out at the next. Over the
+        // second both are 100 B/s (the step alone would say in 0, out 400).
+        let mut s = Series::default();
+        for (ms_at, bytes_in, out) in [(0, 0, 0), (250, 0, 0), (500, 0, 0), (750, 0, 0)]
+            .into_iter()
+            .chain([(1000, 100, 0), (1250, 100, 100)])
+        {
+            let mut x = at(t0, ms_at, out);
+            x.bytes_in = bytes_in;
+            s.samples.push_back(x);
+        }
+        assert_eq!(s.recent_rates(t0 + ms(1250)), (100.0, 100.0));
     }
 
     #[test]

@@ -207,46 +207,6 @@ impl TrafficLog {
     }
 }
 
-/// Bytes per second in and out, from the counters of successive snapshots.
-#[derive(Clone, Debug, Default)]
-pub struct RateMeter {
-    last: Option<(std::time::Instant, u64, u64)>,
-    pub in_bps: f64,
-    pub out_bps: f64,
-    /// When the counters last moved.
-    pub changed: Option<std::time::Instant>,
-}
-
-impl RateMeter {
-    /// How long after the counters stop moving a rate still counts as current.
-    pub const FRESH: std::time::Duration = std::time::Duration::from_millis(1500);
-
-    pub fn update(&mut self, now: std::time::Instant, bytes_in: u64, bytes_out: u64) {
-        if let Some((t, i, o)) = self.last {
-            let dt = now.saturating_duration_since(t).as_secs_f64();
-            if dt < 0.05 {
-                return;
-            }
-            if bytes_in != i || bytes_out != o {
-                self.changed = Some(now);
-            }
-            self.in_bps = bytes_in.saturating_sub(i) as f64 / dt;
-            self.out_bps = bytes_out.saturating_sub(o) as f64 / dt;
-        }
-        self.last = Some((now, bytes_in, bytes_out));
-    }
-
-    /// The rates, or zero once the counters have been still for a while.
-    pub fn current(&self, now: std::time::Instant) -> (f64, f64) {
-        match self.changed {
-            Some(t) if now.saturating_duration_since(t) < Self::FRESH => {
-                (self.in_bps, self.out_bps)
-            }
-            _ => (0.0, 0.0),
-        }
-    }
-}
-
 /// A byte count as people read it.
 pub fn human_bytes(b: f64) -> String {
     if b >= (1u64 << 30) as f64 {
@@ -752,19 +712,7 @@ mod tests {
     }
 
     #[test]
-    fn rates_follow_the_counters_and_fall_to_zero() {
-        let t0 = std::time::Instant::now();
-        let mut m = RateMeter::default();
-        m.update(t0, 0, 0);
-        m.update(t0 + std::time::Duration::from_secs(1), 1000, 10);
-        assert_eq!(
-            m.current(t0 + std::time::Duration::from_secs(1)),
-            (1000.0, 10.0)
-        );
-        assert_eq!(
-            m.current(t0 + std::time::Duration::from_secs(5)),
-            (0.0, 0.0)
-        );
+    fn byte_counts_and_clock_times_read_as_people_read_them() {
         assert_eq!(human_bytes(1536.0), "1.5 KiB");
         assert_eq!(
             crate::timefmt::Zone::utc()

@@ -441,10 +441,13 @@ fn counters(ui: &mut egui::Ui, s: &SockView, gathering: bool) {
     let Some(c) = s.snapshot.as_ref().map(|x| x.counters) else {
         return;
     };
-    let (rin, rout) = s.rate.current(std::time::Instant::now());
+    let now = std::time::Instant::now();
+    let (rin, rout) = s.series.recent_rates(now);
     if rin > 0.0 || rout > 0.0 {
-        // Let the rate fall back to zero on screen once the counters stop.
-        ui.ctx().request_repaint_after(traffic::RateMeter::FRESH);
+        // The rates fall back to zero on screen once the counters stop.
+        if let Some(end) = s.series.recent_rates_end(now) {
+            ui.ctx().request_repaint_after(end);
+        }
     }
     ui.label(
         RichText::new(t!(
@@ -457,7 +460,8 @@ fn counters(ui: &mut egui::Ui, s: &SockView, gathering: bool) {
             rate_out = human_bytes(rout)
         ))
         .small(),
-    );
+    )
+    .on_hover_text(t!("traffic-counters-tip"));
 }
 
 /// Who a row was from or to, when its socket has more than one other end: a datagram's

@@ -136,7 +136,6 @@ impl UiState {
                         merged: false,
                         merge_gap_ms: 0,
                         show_hex,
-                        rate: Default::default(),
                         series: Default::default(),
                         asked: Default::default(),
                         bound: false,
@@ -387,11 +386,6 @@ impl UiState {
                     }
                     s.series.record(Instant::now(), &snapshot);
                     s.state = snapshot.state;
-                    s.rate.update(
-                        Instant::now(),
-                        snapshot.counters.bytes_in,
-                        snapshot.counters.bytes_out,
-                    );
                     let old = s.snapshot.as_ref().map(|x| x.counters).unwrap_or_default();
                     replace_in(&mut self.totals, old, snapshot.counters);
                     s.form.fill_from(s.snapshot.as_ref(), &snapshot);

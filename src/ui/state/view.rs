@@ -179,7 +179,6 @@ pub struct SockView {
     pub merge_gap_ms: u32,
     /// Show the bytes in hex, not as text (a device's binary replies).
     pub show_hex: bool,
-    pub rate: crate::ui::traffic::RateMeter,
     /// Its readings over time, for the graphs.
     pub series: crate::ui::series::Series,
     pub form: Form,
