@@ -8,9 +8,7 @@ use crate::t;
 
 /// A single-line text field with a visible label that names it for screen readers.
 pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
-    // The label moves to the next line whole rather than splitting ("peer" / "port"): a
-    // label split over lines counts as two widgets, and those after it would change ids.
-    let l = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
+    let l = field_label(ui, label);
     ui.add(
         egui::TextEdit::singleline(text)
             .id(field_id(ui, label))
@@ -19,9 +17,17 @@ pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) ->
     .labelled_by(l.id)
 }
 
-/// An id for a text field that holds while the person types. An automatic id counts the
-/// widgets before it in its ui: one appearing there (a label wrapping onto a second line
-/// counts twice) would make the field another widget, and it would lose the keyboard.
+/// A short label before an input in a wrapping row: it moves to the next line whole rather
+/// than splitting ("peer" / "port"). A label split over lines counts as a widget a line,
+/// and every widget after it in the row would get another id: a field would lose the
+/// keyboard, a click aimed by the frame before would land on nothing.
+pub fn field_label(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+}
+
+/// An id for a text field that holds while the person types, as long as its ui holds
+/// (egui's own id counts the widgets before the field in its ui, a label split over two
+/// lines twice). Rows drawn with `keyed` hold theirs; the name must be unique in its ui.
 pub fn field_id(ui: &Ui, name: impl std::hash::Hash + std::fmt::Debug) -> egui::Id {
     ui.unique_id().with(("field", name))
 }

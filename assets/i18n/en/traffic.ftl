@@ -65,7 +65,7 @@ traffic-drops = { $n ->
 }
 # $bytes_in, $rate_in...: sizes as "1.5 KiB"; $msgs_in, $msgs_out: traffic-msgs.
 traffic-counters = in { $bytes_in } ({ $msgs_in }) | out { $bytes_out } ({ $msgs_out }) | last second: in { $rate_in }/s, out { $rate_out }/s
-traffic-counters-tip = The bytes and pieces are what this socket's calls received and sent since it was made. The rates are the bytes that moved in the second before the latest reading of the socket (one every quarter second while bytes move), in and out over that same second, as the Graphs page draws them; both fall to 0 once a reading finds nothing moved.
+traffic-counters-tip = The bytes and pieces are what this socket's calls received and sent since it was made. The rates are the bytes that moved in the second before the latest reading of the socket (one every quarter second while bytes move), in and out over that same second, as the Graphs page draws them; both fall to 0 about 1.5 s after bytes stop moving.
 # A row's direction, padded to three characters in the row.
 traffic-dir-in = in
 traffic-dir-out = out

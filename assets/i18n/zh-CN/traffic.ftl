@@ -45,7 +45,7 @@ traffic-chunks = { $n } 个数据块
 traffic-datagrams = { $n } 个数据报
 traffic-drops = 内核为这个套接字丢弃了 { $n } 个数据报，大多是因为它的接收缓冲区已满。
 traffic-counters = 接收 { $bytes_in }（{ $msgs_in }） | 发送 { $bytes_out }（{ $msgs_out }） | 最近一秒：接收 { $rate_in }/s，发送 { $rate_out }/s
-traffic-counters-tip = 字节数和块数是这个套接字创建以来它的调用收到和发出的数据。速率是最近一次读取套接字之前那一秒里流动的字节（有数据流动时每四分之一秒读取一次），接收和发送按同一秒计算，与“图表”页画的一致；一旦某次读取发现没有数据流动，两者都回到 0。
+traffic-counters-tip = 字节数和个数是这个套接字创建以来它的调用收到和发出的数据。速率是最近一次读取套接字之前那一秒里流动的字节（有数据流动时每 0.25 秒读取一次），接收和发送按同一秒计算，与“图表”页画的一致；数据停止流动约 1.5 秒后，两者都回到 0。
 # 行中的方向：收 = 接收，发 = 发送。
 traffic-dir-in = 收
 traffic-dir-out = 发

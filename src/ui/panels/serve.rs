@@ -148,7 +148,7 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
     for (i, r) in rules.iter_mut().enumerate() {
         let n = i + 1;
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label(t!("serve-rule", n = n));
+            let l = crate::ui::widgets::field_label(ui, t!("serve-rule", n = n));
             egui::ComboBox::from_id_salt(("rule kind", i))
                 .selected_text(crate::ui::explain::match_kind(r.kind))
                 .show_ui(ui, |ui| {
@@ -163,7 +163,7 @@ fn rules(ui: &mut egui::Ui, rules: &mut Vec<Rule>) {
             labelled_edit(ui, &t!("serve-rule-pattern", n = n), &mut r.pattern, 140.0);
             labelled_edit(ui, &t!("serve-rule-reply", n = n), &mut r.reply, 160.0)
                 .on_hover_text(t!("serve-rule-reply-tip"));
-            let d = ui.label(t!("serve-rule-delay", n = n));
+            let d = crate::ui::widgets::field_label(ui, t!("serve-rule-delay", n = n));
             ui.add(egui::DragValue::new(&mut r.delay_ms).range(0..=600_000))
                 .labelled_by(d.id);
             if ui.button(t!("serve-rule-remove", n = n)).clicked() {
@@ -199,10 +199,13 @@ fn clients(
         // The window's own count, so it agrees with the sockets list at every frame.
         let open = children.len();
         let limit = snap.and_then(|x| x.clients).and_then(|(_, l)| l);
-        ui.label(match limit {
-            Some(l) => t!("serve-clients-open-limit", open = open, limit = l),
-            None => t!("serve-clients-open", open = open),
-        });
+        crate::ui::widgets::field_label(
+            ui,
+            match limit {
+                Some(l) => t!("serve-clients-open-limit", open = open, limit = l),
+                None => t!("serve-clients-open", open = open),
+            },
+        );
         labelled_edit(ui, &t!("serve-max-clients"), &mut s.form.max_clients, 50.0);
         let max = s.form.max_clients.trim();
         let v: Result<Option<usize>, String> = if max.is_empty() {

@@ -146,6 +146,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
     let first = opts.origin.or(s.traffic.origin());
     // The rows' count and the socket's counters share a line: the rows keep the height.
     ui.horizontal_wrapped(|ui| {
+        // Saving and the memory cap are seldom needed: a switch on this short line unfolds
+        // them, so the rows keep the height a line of its own would take. First on it: the
+        // counters after it change as bytes move, and the lines they wrap onto with them.
+        ui.toggle_value(&mut saving, t!("traffic-save-and-export"))
+            .on_hover_text(t!("traffic-save-and-export-tip"));
         if shown == total {
             ui.label(t!("traffic-rows", n = total));
         } else if s.paused.is_some() {
@@ -173,10 +178,6 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, opts: ViewOptions<'_>, actions:
             );
         }
         counters(ui, s, gathering);
-        // Saving and the memory cap are seldom needed: a switch at the end of this short
-        // line unfolds them, so the rows keep the height a line of its own would take.
-        ui.toggle_value(&mut saving, t!("traffic-save-and-export"))
-            .on_hover_text(t!("traffic-save-and-export-tip"));
     });
     ui.ctx().data_mut(|d| d.insert_temp(saving_id, saving));
     if saving {

@@ -293,13 +293,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     } else {
                         super::inspector::accept_queue_tip()
                     };
-                    // Whole on its line, as labelled_edit's labels: a split one would
-                    // change the ids of the widgets after it.
-                    let l = ui
-                        .add(
-                            egui::Label::new(t!("workspace-backlog"))
-                                .wrap_mode(egui::TextWrapMode::Extend),
-                        )
+                    let l = crate::ui::widgets::field_label(ui, t!("workspace-backlog"))
                         .on_hover_text(&backlog_tip);
                     ui.add(
                         egui::TextEdit::singleline(&mut s.form.backlog)
