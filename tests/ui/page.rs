@@ -528,9 +528,7 @@ fn with_the_console_open_the_divider_still_gives_the_page_room() {
 fn tab_follows_the_page() {
     let mut h = harness();
     new_socket(&mut h, "New TCP", 1);
-    reveal(&mut h, "bind host");
-    h.get_by_label("bind host").focus();
-    h.step();
+    focus_field(&mut h, "bind host");
     let mut seen = Vec::new();
     for _ in 0..6 {
         h.key_press(egui::Key::Tab);
@@ -675,9 +673,7 @@ fn a_focused_field_on_an_idle_window_schedules_no_frame() {
 fn a_field_keeps_the_keyboard_while_the_window_narrows() {
     let mut h = harness();
     new_socket(&mut h, "New TCP", 1);
-    reveal(&mut h, "peer port");
-    h.get_by_label("peer port").focus();
-    h.step();
+    focus_field(&mut h, "peer port");
     let mut typed = String::new();
     let mut buttons = std::collections::HashSet::new();
     for (i, width) in (1000..=1500).rev().step_by(6).enumerate() {

@@ -641,11 +641,7 @@ fn the_words_fit_the_case() {
 }
 
 fn clear_field(h: &mut H, label: &str) {
-    reveal(h, label);
-    h.get_by_label(label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
+    select_all_in(h, label);
     h.key_press(egui::Key::Backspace);
     h.step();
     h.step();

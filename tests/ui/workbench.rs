@@ -240,11 +240,7 @@ fn an_option_edited_shows_the_kernel_value() {
             .replace("SOL_SOCKET", "IPPROTO_TCP")));
     // SO_RCVBUF typed a key at a time, as a person types: nothing is set until Enter,
     // then once; the field shows what is typed, then the kernel's value with the ask.
-    reveal(&mut h, "SO_RCVBUF");
-    h.get_by_label("SO_RCVBUF").focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
+    select_all_in(&mut h, "SO_RCVBUF");
     for c in ["4", "0", "9", "6"] {
         h.get_by_label("SO_RCVBUF").type_text(c);
         h.step();

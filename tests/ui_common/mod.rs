@@ -169,22 +169,30 @@ pub fn click(h: &mut H, label: &str) {
     h.step();
 }
 
-/// Types at the end of a field.
-pub fn type_into(h: &mut H, label: &str, text: &str) {
+/// Scrolls the field into view and gives it the keyboard.
+pub fn focus_field(h: &mut H, label: &str) {
     reveal(h, label);
     h.get_by_label(label).focus();
     h.step();
+}
+
+/// Gives the field the keyboard with its whole text selected (as Ctrl+A in it does).
+pub fn select_all_in(h: &mut H, label: &str) {
+    focus_field(h, label);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+}
+
+/// Types at the end of a field.
+pub fn type_into(h: &mut H, label: &str, text: &str) {
+    focus_field(h, label);
     h.get_by_label(label).type_text(text);
     h.step();
 }
 
 /// Selects the field's whole text and types over it.
 pub fn replace_text(h: &mut H, label: &str, text: &str) {
-    reveal(h, label);
-    h.get_by_label(label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
+    select_all_in(h, label);
     h.get_by_label(label).type_text(text);
     h.step();
     h.step();
