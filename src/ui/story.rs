@@ -169,6 +169,22 @@ pub struct Story {
     anchor: Option<(SystemTime, Instant, u32)>,
 }
 
+/// One socket's bytes in one direction being told (`Story::run`, `tell`, `end`).
+pub struct Run {
+    id: SocketId,
+    dir: Direction,
+    offset: u64,
+    /// The datagram sender last looked for among the socket's peers (a run's datagrams
+    /// mostly come from one).
+    checked: Option<Endpoint>,
+}
+
+impl Run {
+    pub fn dir(&self) -> Direction {
+        self.dir
+    }
+}
+
 /// Stamps turned through one anchor at most: a wall clock stepped back (which the anchor
 /// cannot see) misplaces no more than these.
 const ANCHOR_USES: u32 = 64;
@@ -318,6 +334,26 @@ impl Story {
     }
 
     pub fn bytes(&mut self, id: SocketId, dir: Direction, moved: Moved, row: u64) {
+        let mut run = self.run(id, dir);
+        self.tell(&mut run, moved, row);
+        self.end(run);
+    }
+
+    /// Starts telling one socket's bytes in one direction a call at a time (`tell`, then
+    /// `end`): the stream's offset is looked up once for the run (a flood's batch of
+    /// datagrams is one run), not once a datagram.
+    pub fn run(&self, id: SocketId, dir: Direction) -> Run {
+        let offset = self.streamed.get(&(id, dir == Direction::In)).copied();
+        Run {
+            id,
+            dir,
+            offset: offset.unwrap_or(0),
+            checked: None,
+        }
+    }
+
+    /// A call of the run that moved bytes, the traffic log's row `row`.
+    pub fn tell(&mut self, run: &mut Run, moved: Moved, row: u64) {
         let Moved {
             len,
             datagram,
@@ -330,19 +366,21 @@ impl Story {
             return;
         }
         if let (true, Some(p)) = (datagram, &peer) {
-            let known = self.peers.entry(id).or_default();
-            if known.len() < MAX_PEERS && !known.contains(p) {
-                known.push(p.clone());
-                self.peers_version += 1;
+            if run.checked.as_ref() != Some(p) {
+                let known = self.peers.entry(run.id).or_default();
+                if known.len() < MAX_PEERS && !known.contains(p) {
+                    known.push(p.clone());
+                    self.peers_version += 1;
+                }
+                run.checked = Some(p.clone());
             }
         }
-        let key = (id, dir == Direction::In);
-        let offset = *self.streamed.get(&key).unwrap_or(&0);
-        self.streamed.insert(key, offset + len as u64);
+        let offset = run.offset;
+        run.offset += len as u64;
         self.push(
-            id,
+            run.id,
             What::Bytes {
-                dir,
+                dir: run.dir,
                 len,
                 offset,
                 datagram,
@@ -352,6 +390,12 @@ impl Story {
                 cut,
             },
         );
+    }
+
+    /// The run's offset becomes the stream's.
+    pub fn end(&mut self, run: Run) {
+        self.streamed
+            .insert((run.id, run.dir == Direction::In), run.offset);
     }
 
     /// Bytes the engine counted but did not deliver: the stream's offset moves past them.

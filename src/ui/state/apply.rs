@@ -324,14 +324,12 @@ impl UiState {
                     e.deadline = deadline;
                 }
             }
-            Event::Data { id, chunk } => self.apply_chunk(id, chunk),
+            Event::Data { id, chunk } => self.apply_chunks(id, std::iter::once(chunk)),
             // Each as its own recvfrom() would be, when it was received.
             Event::Datagrams { id, batch } => {
                 // (A batch's datagrams share their time: converted once.)
                 self.story.clock = self.story.instant_of(batch.at);
-                for chunk in batch.iter() {
-                    self.apply_chunk(id, chunk);
-                }
+                self.apply_chunks(id, batch.iter());
             }
             Event::Skipped {
                 id,
@@ -578,9 +576,18 @@ impl UiState {
     }
 
     /// One recv/recvfrom/send call's bytes: the log's row, the diagram's beat.
-    fn apply_chunk(&mut self, id: SocketId, chunk: crate::engine::Chunk) {
-        let mut gathered = None;
-        if let Some(s) = self.sockets.get_mut(&id) {
+    /// Calls' chunks of one socket, in order (one, or a batch of datagrams): each a row of
+    /// its log and a beat of the story. The socket and the stream's offset are looked up
+    /// once for all of them; a flood's datagrams come 16 to a batch.
+    fn apply_chunks(&mut self, id: SocketId, chunks: impl Iterator<Item = crate::engine::Chunk>) {
+        let Some(s) = self.sockets.get_mut(&id) else {
+            return;
+        };
+        let mut run: Option<crate::ui::story::Run> = None;
+        // A listener's view gathers what its connections move, each row naming its
+        // client; the bytes are shared, not copied.
+        let mut gathered = Vec::new();
+        for chunk in chunks {
             // The chunk's bytes move into the log (its budget permit is let go).
             let crate::engine::Chunk {
                 at,
@@ -602,11 +609,18 @@ impl UiState {
                 call,
                 cut,
             };
-            self.story.bytes(id, direction, moved, row);
+            let r = match run.take() {
+                Some(r) if r.dir() == direction => r,
+                other => {
+                    if let Some(r) = other {
+                        self.story.end(r);
+                    }
+                    self.story.run(id, direction)
+                }
+            };
+            self.story.tell(run.insert(r), moved, row);
             let mut data = data;
-            // A listener's view gathers what its connections move, each row
-            // naming its client; the bytes are shared, not copied.
-            if let Some(p) = s.info.parent {
+            if s.info.parent.is_some() {
                 let peer = s.last_peer().cloned();
                 let name = &s.info.name;
                 let via = s.via.get_or_insert_with(|| {
@@ -615,19 +629,16 @@ impl UiState {
                         name: name.clone(),
                     })
                 });
-                gathered = Some((
-                    p,
-                    TrafficRow {
-                        at,
-                        direction,
-                        len,
-                        data: data.share(),
-                        peer,
-                        cut,
-                        tls,
-                        via: Some(via.clone()),
-                    },
-                ));
+                gathered.push(TrafficRow {
+                    at,
+                    direction,
+                    len,
+                    data: data.share(),
+                    peer,
+                    cut,
+                    tls,
+                    via: Some(via.clone()),
+                });
             }
             s.traffic.push(TrafficRow {
                 at,
@@ -640,8 +651,12 @@ impl UiState {
                 via: None,
             });
         }
-        if let Some((p, row)) = gathered {
-            if let Some(l) = self.sockets.get_mut(&p) {
+        if let Some(r) = run {
+            self.story.end(r);
+        }
+        let parent = s.info.parent;
+        if let Some(l) = parent.and_then(|p| self.sockets.get_mut(&p)) {
+            for row in gathered {
                 l.traffic.push(row);
             }
         }

@@ -953,6 +953,111 @@ mod tests {
         assert_eq!(lanes(&st), [SocketId(1), SocketId(2)]);
     }
 
+    /// A batch of datagrams is told as its recvfrom() calls would be, one by one: each a row
+    /// of the log and a beat at its place in the stream, each new sender a peer once; and
+    /// the stream goes on from where the batch left it.
+    #[test]
+    fn a_batch_of_datagrams_is_told_as_its_calls_would_be() {
+        use crate::engine::event::{DatagramItem, Datagrams};
+        use crate::engine::{Chunk, Direction, Endpoint};
+        let a = Endpoint::V4("127.0.0.1:6000".parse().unwrap());
+        let b = Endpoint::V4("127.0.0.1:7000".parse().unwrap());
+        // (length, sender: 0 a, 1 b) ; the third was cut by 2 bytes, the fifth is empty.
+        let batch = |base: u8| {
+            let lens = [3u32, 5, 4, 2, 0];
+            let who = [0u32, 0, 1, 0, 1];
+            let mut bytes = Vec::new();
+            let mut items = Vec::new();
+            for (i, (&len, &peer)) in lens.iter().zip(&who).enumerate() {
+                items.push(DatagramItem {
+                    start: bytes.len() as u32,
+                    stored: len,
+                    len,
+                    cut: if i == 2 { 2 } else { 0 },
+                    peer,
+                });
+                bytes.extend(std::iter::repeat_n(base + i as u8, len as usize));
+            }
+            Datagrams {
+                bytes: std::sync::Arc::new(bytes),
+                items,
+                peers: vec![a.clone(), b.clone()],
+                at: std::time::SystemTime::now(),
+                _permit: None,
+            }
+        };
+        // (Made when sent: the story places beats by when they happened.)
+        let sent = || Chunk {
+            direction: Direction::Out,
+            data: vec![9; 4].into(),
+            len: 4,
+            peer: Some(a.clone()),
+            datagram: true,
+            cut: 0,
+            tls: false,
+            call: "sendto",
+            at: std::time::SystemTime::now(),
+            _permit: None,
+        };
+        let mut st = UiState::default();
+        st.apply(created(1, None));
+        let id = SocketId(1);
+        st.apply(Event::Datagrams {
+            id,
+            batch: batch(10),
+        });
+        st.apply(Event::Data { id, chunk: sent() });
+        st.apply(Event::Datagrams {
+            id,
+            batch: batch(20),
+        });
+        // Each datagram's beat, in order, at its offset in the stream.
+        let told: Vec<_> = st
+            .story
+            .beats()
+            .filter_map(|beat| match &beat.what {
+                crate::ui::story::What::Bytes {
+                    dir,
+                    len,
+                    offset,
+                    peer,
+                    row,
+                    cut,
+                    ..
+                } => Some((*dir, *len, *offset, peer.clone(), *row, *cut)),
+                _ => None,
+            })
+            .collect();
+        let (i, o) = (Direction::In, Direction::Out);
+        let (pa, pb) = (Some(a.clone()), Some(b.clone()));
+        assert_eq!(
+            told,
+            [
+                (i, 3, 0, pa.clone(), 0, 0),
+                (i, 5, 3, pa.clone(), 1, 0),
+                (i, 4, 8, pb.clone(), 2, 2),
+                (i, 2, 12, pa.clone(), 3, 0),
+                (i, 0, 14, pb.clone(), 4, 0),
+                (o, 4, 0, pa.clone(), 5, 0),
+                (i, 3, 14, pa.clone(), 6, 0),
+                (i, 5, 17, pa.clone(), 7, 0),
+                (i, 4, 22, pb.clone(), 8, 2),
+                (i, 2, 26, pa.clone(), 9, 0),
+                (i, 0, 28, pb.clone(), 10, 0),
+            ]
+        );
+        assert_eq!(st.story.peers(id), [a.clone(), b.clone()]);
+        // And each a row of the log, with its own bytes and sender.
+        let log = &st.sockets[&id].traffic;
+        assert_eq!(log.len(), 11);
+        let row = log.get(7).unwrap();
+        assert_eq!(
+            (&row.data[..], &row.peer),
+            (&[21u8; 5][..], &pb.clone().and(pa))
+        );
+        assert_eq!(log.get(8).unwrap().cut, 2);
+    }
+
     #[test]
     fn totals_are_every_sockets_last_counters() {
         let mut st = UiState::default();
