@@ -43,6 +43,12 @@ pub struct Startup {
 
 /// Height (and width) a dragged panel leaves the centre at least: its tabs and a few rows.
 const CENTRE_LEAST: f32 = 220.0;
+/// Width the side panels leave the page between them when the window narrows (a panel
+/// keeps the width it had in a wider window): its fields and buttons; the inspector gives
+/// way first, to INSPECTOR_LEAST, then the sockets list, to LIST_LEAST.
+const PAGE_LEAST: f32 = 300.0;
+const INSPECTOR_LEAST: f32 = 200.0;
+const LIST_LEAST: f32 = 180.0;
 
 pub struct SocklabApp {
     pub engine: Engine,
@@ -430,13 +436,21 @@ impl eframe::App for SocklabApp {
         }
         // Side panels start narrower on a small screen, so the page between keeps room.
         let width = ui.available_width();
+        let inspector_least = if self.state.inspector_open {
+            INSPECTOR_LEAST
+        } else {
+            0.0
+        };
+        let list_most = (width - PAGE_LEAST - inspector_least)
+            .max(LIST_LEAST)
+            .min(width * 0.5);
         if self.state.lessons_open {
             // The lesson under the sockets it makes (a lesson's handful leave the list
             // room), the column wider meanwhile; the page and the inspector keep theirs.
             egui::Panel::left("sockets and lessons")
                 .resizable(true)
                 .default_size((width * 0.3).clamp(300.0, 420.0))
-                .max_size(width * 0.5)
+                .max_size(list_most)
                 .show(ui, |ui| {
                     let tall = ui.available_height();
                     egui::Panel::bottom("lessons")
@@ -455,20 +469,29 @@ impl eframe::App for SocklabApp {
                 // As wide as a row at its widest from the start where the window allows
                 // (1250 px and up), so a long row does not widen it later.
                 .default_size((width * 0.26).clamp(220.0, panels::sockets::LIST_WIDTH))
-                .max_size(width * 0.5)
+                .max_size(list_most)
                 .show(ui, |ui| {
                     panels::sockets::show(ui, &self.state, &mut self.actions);
                 });
         }
         if self.state.inspector_open {
-            // Dragged as wide as it goes, the inspector leaves the page between some room.
+            // Dragged as wide as it goes, or the window narrowed, the inspector leaves the
+            // page between its room.
             let room = ui.available_width();
             egui::Panel::right("inspector")
                 .resizable(true)
-                .default_size((width * 0.28).clamp(260.0, 340.0))
-                .max_size((room - CENTRE_LEAST).max(200.0))
+                // As wide as its options' table (name, level, value read back) at 1280 px.
+                .default_size((width * 0.31).clamp(260.0, 400.0))
+                .max_size((room - PAGE_LEAST).max(INSPECTOR_LEAST))
                 .show(ui, |ui| {
-                    panels::inspector::show(ui, &mut self.state, &mut self.actions);
+                    // Exactly the panel's width, whatever its content asks: egui places a
+                    // right panel's edge by its content's right, and the options' table
+                    // (wider than a narrow panel) moved it under the page.
+                    let rect = ui.available_rect_before_wrap();
+                    let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+                    inner.set_clip_rect(rect.intersect(ui.clip_rect()));
+                    panels::inspector::show(&mut inner, &mut self.state, &mut self.actions);
+                    ui.allocate_rect(rect, egui::Sense::hover());
                 });
         }
         // Each page keeps its own height: the console wants more lines than the journal.

@@ -692,3 +692,27 @@ fn a_field_keeps_the_keyboard_while_the_window_narrows() {
     );
     assert_eq!(buttons.len(), 1, "connect stayed one widget at every width");
 }
+
+/// A window narrowed after it opened leaves the page between its side panels the room for
+/// its fields and buttons: the side panels kept the widths the wider window gave them, and
+/// at 900 px the page had 221 px, drawn over the inspector. The inspector gives way first,
+/// then the sockets list.
+#[test]
+fn the_page_keeps_its_room_when_the_window_narrows() {
+    let mut h = harness_sized(1280.0, 800.0);
+    new_socket(&mut h, "New TCP", 1);
+    for width in [1100.0, 900.0, 780.0] {
+        h.set_size(egui::vec2(width, 800.0));
+        h.run();
+        let page = h.get_by_label("Socket page").rect();
+        let inspector = h
+            .query_all_by_label("Inspector")
+            .map(|n| n.rect())
+            .max_by(|a, b| a.top().total_cmp(&b.top()))
+            .expect("the inspector");
+        assert!(
+            inspector.left() - page.left() >= 290.0,
+            "{width} px: the page {page:?}, the inspector at {inspector:?}"
+        );
+    }
+}

@@ -20,9 +20,12 @@ const SIDE_BY_SIDE: f32 = 760.0;
 /// own (a tutorial's path, folder and file name); never wider than the most.
 const FILE_MIN: f32 = 320.0;
 const FILE_MAX: f32 = 640.0;
-/// The arguments' field at its narrowest and widest.
+/// The arguments' field at its narrowest and widest, and the least it has beside the
+/// buttons when the bar wraps (a port and a few words: "9000 hello world 你好"); less, and
+/// it takes its row, the buttons the next.
 const ARGS_W: f32 = 80.0;
 const ARGS_MAX: f32 = 320.0;
+const ARGS_WANT: f32 = 150.0;
 
 /// The consoles' switches, on the row of the bottom panel's tabs.
 pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
@@ -206,7 +209,12 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
             used += b;
         }
         // (A pixel short of the row's end: the last button must not wrap.)
-        ARGS_W + whole - used - 2.0
+        let beside = ARGS_W + whole - used - 2.0;
+        if beside < ARGS_WANT {
+            whole - args_head - 2.0
+        } else {
+            beside
+        }
     }
     .clamp(ARGS_W, ARGS_MAX);
     ui.horizontal_wrapped(|ui| {

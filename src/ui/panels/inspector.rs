@@ -32,7 +32,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             t!("inspector-closed-before")
         });
     }
-    egui::ScrollArea::vertical()
+    // Sideways too: in a narrow window the options' table is wider than the panel, and a
+    // panel's content wider than it moved its edge (egui sizes a right panel from its
+    // content's right), so the page beside was drawn over it.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("addresses")
