@@ -170,6 +170,7 @@ pub struct Story {
 }
 
 /// One socket's bytes in one direction being told (`Story::run`, `tell`, `end`).
+#[must_use = "`Story::end` writes the stream's offset back"]
 pub struct Run {
     id: SocketId,
     dir: Direction,
