@@ -530,15 +530,6 @@ fn lane_head(h: &H, name: &str) -> egui::Rect {
         .unwrap_or_else(|| panic!("no lane head {name}"))
 }
 
-/// The inspector's heading beside the diagram (below the top bar's button of that name):
-/// words left of it are in the diagram's view.
-fn inspector_heading(h: &H) -> egui::Rect {
-    h.query_all_by_label("Inspector")
-        .map(|n| n.rect())
-        .max_by(|a, b| a.top().total_cmp(&b.top()))
-        .expect("the inspector")
-}
-
 /// In a window whose diagram is narrower than its lanes (they scroll sideways), a row's
 /// words end at the view's edge (in "…", whole on hover), not cut there mid-letter.
 #[test]

@@ -705,11 +705,7 @@ fn the_page_keeps_its_room_when_the_window_narrows() {
         h.set_size(egui::vec2(width, 800.0));
         h.run();
         let page = h.get_by_label("Socket page").rect();
-        let inspector = h
-            .query_all_by_label("Inspector")
-            .map(|n| n.rect())
-            .max_by(|a, b| a.top().total_cmp(&b.top()))
-            .expect("the inspector");
+        let inspector = inspector_heading(&h);
         assert!(
             inspector.left() - page.left() >= 290.0,
             "{width} px: the page {page:?}, the inspector at {inspector:?}"

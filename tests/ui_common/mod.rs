@@ -277,3 +277,12 @@ pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// The inspector panel's heading (below the top bar's button of that name): what is left of
+/// it is in the centre's view.
+pub fn inspector_heading(h: &H) -> egui::Rect {
+    h.query_all_by_label("Inspector")
+        .map(|n| n.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the inspector")
+}
