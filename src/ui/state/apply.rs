@@ -575,7 +575,6 @@ impl UiState {
         }
     }
 
-    /// One recv/recvfrom/send call's bytes: the log's row, the diagram's beat.
     /// Calls' chunks of one socket, in order (one, or a batch of datagrams): each a row of
     /// its log and a beat of the story. The socket and the stream's offset are looked up
     /// once for all of them; a flood's datagrams come 16 to a batch.
