@@ -138,6 +138,7 @@ fn run_window(started: std::time::Instant, workspace: Option<std::path::PathBuf>
     let timing = std::env::var_os("SOCKLAB_TIMING").is_some();
     let mut viewport = egui::ViewportBuilder::default()
         .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size(socklab::ui::app::WINDOW_LEAST)
         .with_title("socklab")
         .with_app_id(socklab::ui::app::DESKTOP_ID);
     if let Some(icon) = socklab::ui::app::icon() {

@@ -49,6 +49,10 @@ const CENTRE_LEAST: f32 = 220.0;
 const PAGE_LEAST: f32 = 300.0;
 const INSPECTOR_LEAST: f32 = 200.0;
 const LIST_LEAST: f32 = 180.0;
+/// The window's least size: the three columns at their least side by side (width), and
+/// the page's tabs, a few of its rows and the journal's under it (height). Narrower, the
+/// page would lose its room to the side panels.
+pub const WINDOW_LEAST: [f32; 2] = [LIST_LEAST + PAGE_LEAST + INSPECTOR_LEAST, 600.0];
 
 pub struct SocklabApp {
     pub engine: Engine,

@@ -701,8 +701,14 @@ fn a_field_keeps_the_keyboard_while_the_window_narrows() {
 fn the_page_keeps_its_room_when_the_window_narrows() {
     let mut h = harness_sized(1280.0, 800.0);
     new_socket(&mut h, "New TCP", 1);
-    for width in [1100.0, 900.0, 780.0] {
-        h.set_size(egui::vec2(width, 800.0));
+    let [least, low] = socklab::ui::app::WINDOW_LEAST;
+    for (width, height) in [
+        (1100.0, 800.0),
+        (900.0, 800.0),
+        (780.0, 800.0),
+        (least, low),
+    ] {
+        h.set_size(egui::vec2(width, height));
         h.run();
         let page = h.get_by_label("Socket page").rect();
         let inspector = inspector_heading(&h);
@@ -710,5 +716,15 @@ fn the_page_keeps_its_room_when_the_window_narrows() {
             inspector.left() - page.left() >= 290.0,
             "{width} px: the page {page:?}, the inspector at {inspector:?}"
         );
+        // The top bar's last button in sight.
+        let help = h.get_by_label("Help").rect();
+        assert!(help.right() <= width, "{width} px: Help at {help:?}");
     }
+    // At the least size, the page's first field is still in sight, whole.
+    let port = h.get_by_label("bind port").rect();
+    let inspector = inspector_heading(&h);
+    assert!(
+        port.bottom() < low && port.right() <= inspector.left(),
+        "bind port at {port:?}, the inspector at {inspector:?}"
+    );
 }

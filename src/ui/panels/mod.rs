@@ -52,7 +52,8 @@ pub fn top_bar(
     workspace_path: &mut String,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
+    // Wrapped: in a narrow window its last buttons go to a second line, not out of sight.
+    ui.horizontal_wrapped(|ui| {
         if let Some(st) = settings_status {
             ui.colored_label(egui::Color32::from_rgb(230, 80, 70), st);
             ui.separator();
