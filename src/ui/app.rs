@@ -68,6 +68,8 @@ pub struct SocklabApp {
     saved_settings: String,
     /// The zoom last applied to the window or taken from it.
     zoom_applied: f32,
+    /// The zoom the window was last told its least size at (None: not yet).
+    least_at: Option<f32>,
     /// The interfaces list, read once off the window's thread.
     interfaces: Receiver<Vec<crate::sys::Interface>>,
     /// Set by `SOCKLAB_TIMING`: when the process started, and frames begun since.
@@ -178,6 +180,7 @@ impl SocklabApp {
             settings_writer,
             saved_settings: settings.to_json(),
             zoom_applied: 1.0,
+            least_at: None,
             startup: None,
         }
     }
@@ -291,6 +294,13 @@ impl SocklabApp {
     /// made with Ctrl+plus or Ctrl+minus is kept in the settings.
     fn sync_zoom(&mut self, ctx: &egui::Context) {
         let now = ctx.zoom_factor();
+        // The least size is in points, so as many more pixels as the zoom is larger: the
+        // window is told it again at each zoom this frame is drawn at (it took the first at
+        // no zoom, before the settings' was applied).
+        if self.least_at != Some(now) {
+            self.least_at = Some(now);
+            ctx.send_viewport_cmd(egui::ViewportCommand::MinInnerSize(WINDOW_LEAST.into()));
+        }
         if self.state.settings.zoom != self.zoom_applied {
             self.zoom_applied = self.state.settings.zoom;
             ctx.set_zoom_factor(self.zoom_applied);

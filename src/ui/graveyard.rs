@@ -36,7 +36,7 @@ impl Graveyard {
         self.rows.push(row);
         self.bytes += held;
         if self.rows.len() >= BATCH_ROWS || self.bytes >= BATCH_BYTES {
-            // (The next batch's room at once: grown a row at a time, it cost five
+            // (The next batch's room at once: grown a row at a time, it cost four
             // reallocations a batch.)
             free(std::mem::replace(
                 &mut self.rows,

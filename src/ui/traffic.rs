@@ -19,7 +19,7 @@ pub const ROW_COST: usize =
 
 /// A row in the ring, with what evicting it needs to know: eviction then never reads the
 /// row itself, written a whole cap of bytes ago and long out of the caches (under a flood
-/// a frame evicts hundreds, and those reads were a third of its draining).
+/// a frame evicts over a thousand, and those reads were a third of its draining).
 #[derive(Clone, Debug)]
 struct Kept {
     row: Arc<TrafficRow>,
@@ -66,7 +66,7 @@ pub struct Via {
 }
 
 /// Cloned (for an export running off the frame) by sharing its rows, not copying them: a
-/// clone costs a pointer per row, whatever the rows hold.
+/// clone costs a ring entry per row, whatever the rows hold.
 #[derive(Clone, Debug)]
 pub struct TrafficLog {
     rows: VecDeque<Kept>,

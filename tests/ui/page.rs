@@ -696,7 +696,8 @@ fn a_field_keeps_the_keyboard_while_the_window_narrows() {
 /// A window narrowed after it opened leaves the page between its side panels the room for
 /// its fields and buttons: the side panels kept the widths the wider window gave them, and
 /// at 900 px the page had 221 px, drawn over the inspector. The inspector gives way first,
-/// then the sockets list.
+/// then the sockets list; the window goes no smaller than that leaves room for; the top
+/// bar wraps rather than push its last buttons out of the window.
 #[test]
 fn the_page_keeps_its_room_when_the_window_narrows() {
     let mut h = harness_sized(1280.0, 800.0);
@@ -720,11 +721,50 @@ fn the_page_keeps_its_room_when_the_window_narrows() {
         let help = h.get_by_label("Help").rect();
         assert!(help.right() <= width, "{width} px: Help at {help:?}");
     }
-    // At the least size, the page's first field is still in sight, whole.
+    // At the least size, the page's first field is still in sight, whole, above the
+    // journal's tabs; and the traffic's search field with its filters' lines under it (at
+    // 550 px high they go under the journal).
     let port = h.get_by_label("bind port").rect();
+    let search = h.get_by_label_contains("search traffic").rect();
     let inspector = inspector_heading(&h);
+    let journal = h
+        .query_all_by_label("Journal")
+        .map(|n| n.rect().top())
+        .fold(f32::INFINITY, f32::min);
     assert!(
-        port.bottom() < low && port.right() <= inspector.left(),
-        "bind port at {port:?}, the inspector at {inspector:?}"
+        port.bottom() <= journal && port.right() <= inspector.left(),
+        "bind port at {port:?}, the journal from {journal}, the inspector at {inspector:?}"
     );
+    assert!(
+        journal - search.bottom() >= 100.0,
+        "search traffic at {search:?}, the journal from {journal}"
+    );
+}
+
+/// The window's least size is in points: the window is told it again at each zoom, in the
+/// first frame drawn at it, and not every frame.
+#[test]
+fn the_least_size_is_told_again_at_each_zoom() {
+    let least = egui::ViewportCommand::MinInnerSize(socklab::ui::app::WINDOW_LEAST.into());
+    let told = |h: &H| {
+        h.output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .is_some_and(|v| v.commands.contains(&least))
+    };
+    let mut h = harness_sized(1280.0, 800.0);
+    h.run();
+    for _ in 0..3 {
+        h.step();
+        assert!(!told(&h), "told again with the zoom unchanged");
+    }
+    h.state_mut().state.settings.zoom = 1.5;
+    let mut at = Vec::new();
+    for _ in 0..4 {
+        h.step();
+        if told(&h) {
+            at.push(h.ctx.zoom_factor());
+        }
+    }
+    assert_eq!(at, [1.5], "told once, in a frame drawn at the new zoom");
 }

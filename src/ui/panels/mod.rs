@@ -60,7 +60,9 @@ pub fn top_bar(
         }
         ui.strong("socklab");
         ui.separator();
-        ui.label(t!("theme"));
+        // (Whole, not broken over two lines: a label too long for the line's end goes to
+        // the next one with its choices.)
+        ui.add(egui::Label::new(t!("theme")).extend());
         crate::ui::widgets::theme_choice(ui, actions);
         ui.separator();
         language_menu(ui, lang, actions, "language");
@@ -188,11 +190,14 @@ fn language_menu(
     actions: &mut Vec<Action>,
     salt: &'static str,
 ) {
-    let title = ui.label(format!(
-        "{} / {}",
-        text_in(Lang::En, "lang-menu"),
-        text_in(Lang::ZhCn, "lang-menu")
-    ));
+    let title = ui.add(
+        egui::Label::new(format!(
+            "{} / {}",
+            text_in(Lang::En, "lang-menu"),
+            text_in(Lang::ZhCn, "lang-menu")
+        ))
+        .extend(),
+    );
     let shown = match lang {
         Some(l) => l.native_name().to_string(),
         None => t!("lang-desktop", lang = crate::i18n::current().native_name()),
