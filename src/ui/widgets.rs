@@ -105,6 +105,17 @@ pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
     }
 }
 
+/// A bar filled `fraction` of its length; empty at 0 (egui fills a bar at least as far as
+/// it is high, a disc that covered the first character of the words on it).
+pub fn bar(fraction: f32) -> egui::ProgressBar {
+    let bar = egui::ProgressBar::new(fraction);
+    if fraction > 0.0 {
+        bar
+    } else {
+        bar.fill(egui::Color32::TRANSPARENT)
+    }
+}
+
 /// What a field still needs before its buttons work, when nothing wrong was typed (an
 /// empty port on a fresh page): guidance, not a problem's colour.
 pub fn field_hint(ui: &mut Ui, hint: &str) {

@@ -768,3 +768,30 @@ fn the_least_size_is_told_again_at_each_zoom() {
     }
     assert_eq!(at, [1.5], "told once, in a frame drawn at the new zoom");
 }
+
+/// An empty queue's bar is drawn empty: egui fills a bar at least as far as it is high, a
+/// disc that covered the first character of "receive queue: 0 bytes".
+#[test]
+fn an_empty_queues_bar_is_empty() {
+    let mut h = harness_sized(1280.0, 800.0);
+    new_socket(&mut h, "New TCP", 1);
+    step_until_drawn(&mut h, "the receive queue's bar", |h| {
+        h.query_by_label_contains("receive queue: 0 bytes")
+            .is_some()
+    });
+    let bar = h.get_by_label_contains("receive queue: 0 bytes").rect();
+    let filled: Vec<egui::Rect> = h
+        .output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Rect(r) => Some(r),
+            _ => None,
+        })
+        // Inside the bar, shorter than it (its background is as long), and filled.
+        .filter(|r| bar.expand(1.0).contains_rect(r.rect) && r.rect.width() < bar.width() - 1.0)
+        .filter(|r| r.fill.a() > 0)
+        .map(|r| r.rect)
+        .collect();
+    assert!(filled.is_empty(), "the bar {bar:?} filled at {filled:?}");
+}

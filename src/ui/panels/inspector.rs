@@ -267,7 +267,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             let datagrams = s.info.kind == crate::engine::Kind::Dgram;
             if let Some(b) = snap.recv_buffer {
                 ui.add(
-                    egui::ProgressBar::new((b.used as f32 / b.size.max(1) as f32).min(1.0))
+                    crate::ui::widgets::bar((b.used as f32 / b.size.max(1) as f32).min(1.0))
                         .text(t!("inspector-buffer-used", used = b.used, size = b.size)),
                 )
                 .on_hover_text(t!("inspector-buffer-used-tip"));
@@ -294,7 +294,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     .as_ref()
                     .is_some_and(|t| t.state == crate::engine::inspect::TcpState::Close);
                 if closed_tcp && n > 0 && sending {
-                    ui.add(egui::ProgressBar::new(0.0).text(t!(
+                    ui.add(crate::ui::widgets::bar(0.0).text(t!(
                         "inspector-send-queue-closed",
                         queue = &label,
                         n = n.to_string()
@@ -303,7 +303,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     continue;
                 }
                 let cap = 262_144.0_f32;
-                ui.add(egui::ProgressBar::new((n as f32 / cap).min(1.0)).text(t!(
+                ui.add(crate::ui::widgets::bar((n as f32 / cap).min(1.0)).text(t!(
                     "inspector-queue-bytes",
                     queue = &label,
                     n = n.to_string()

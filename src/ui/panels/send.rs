@@ -33,7 +33,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SockView, shared: Shared<'_>, actions: &m
                 match job.fraction() {
                     Some(f) => {
                         ui.add(
-                            egui::ProgressBar::new(f)
+                            crate::ui::widgets::bar(f)
                                 .desired_width(200.0)
                                 .show_percentage(),
                         );
