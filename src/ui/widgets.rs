@@ -105,9 +105,15 @@ pub fn field_problem(ui: &mut Ui, problem: Option<&str>) {
     }
 }
 
-/// A bar filled `fraction` of its length; empty at 0 (egui fills a bar at least as far as
-/// it is high, a disc that covered the first character of the words on it).
+/// A bar filled `fraction` of its length, held to 0..=1 (a queue may hold more than its
+/// buffer's size says); empty at 0 (egui fills a bar at least as far as it is high, a disc
+/// that covered the first character of the words on it).
 pub fn bar(fraction: f32) -> egui::ProgressBar {
+    let fraction = if fraction.is_nan() {
+        0.0
+    } else {
+        fraction.clamp(0.0, 1.0)
+    };
     let bar = egui::ProgressBar::new(fraction);
     if fraction > 0.0 {
         bar

@@ -2572,3 +2572,55 @@ fn a_line_typed_while_a_call_blocks_is_shown_when_it_runs() {
         h.query_by_label_contains("queued, runs after it").is_none()
     });
 }
+
+/// Two consoles side by side in a 1024 px window, between the list and the inspector: a
+/// long line is wrapped at the columns each console has, and no row is cut (a row cut
+/// with '…' loses the characters under the cut: they are in no row).
+#[test]
+fn narrow_consoles_wrap_their_lines_without_cutting_them() {
+    let mut h = harness_sized(1024.0, 700.0);
+    // (A socket chosen: the inspector beside the page.)
+    let id = new_socket(&mut h, socklab::engine::Kind::Stream);
+    select_id(&mut h, id);
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    run(&mut h, "s = 'abcdefghijklmnopqrstuvwxyz0123456789'");
+    let line = h.state().state.consoles[0]
+        .lines
+        .iter()
+        .find(|l| l.kind == LineKind::Input && l.text.contains("0123456789"))
+        .map(|l| l.text.clone())
+        .expect("the line in the transcript");
+    h.run();
+    let font = egui::TextStyle::Monospace.resolve(&h.ctx.global_style());
+    let prompt = h.get_by_label("python").rect();
+    let mut rows: Vec<(egui::Rect, String)> = h
+        .query_all_by(|n| {
+            n.value()
+                .is_some_and(|l| l.len() >= 2 && line.contains(l.as_str()))
+        })
+        .map(|n| (n.rect(), n.accesskit_node().value().unwrap_or_default()))
+        .filter(|(r, _)| r.right() <= prompt.right() && r.bottom() <= prompt.top())
+        .collect();
+    // (A label's text is told twice: by the label and by its text run.)
+    rows.sort_by(|a, b| a.0.top().total_cmp(&b.0.top()));
+    rows.dedup();
+    let pieces: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    assert!(rows.len() >= 2, "the line is wrapped: {pieces:?}");
+    assert_eq!(pieces.concat(), line, "the rows make the line: {pieces:?}");
+    for (rect, text) in &rows {
+        let whole = h
+            .ctx
+            .fonts_mut(|f| f.layout_no_wrap(text.clone(), font.clone(), egui::Color32::WHITE))
+            .size()
+            .x;
+        assert!(
+            rect.width() >= whole - 0.5,
+            "'{text}' drawn in {} px, it takes {whole} px",
+            rect.width()
+        );
+    }
+}

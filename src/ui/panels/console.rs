@@ -520,8 +520,8 @@ fn transcript(ui: &mut egui::Ui, console: &mut Console) {
     let to_end = std::mem::take(&mut console.to_end);
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
-    let cell = ui.fonts_mut(|f| f.glyph_width(&font, '0')).max(1.0);
-    let columns = ((ui.available_width() - 16.0) / cell).floor().max(20.0) as usize;
+    let cell = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
+    let columns = columns_in(ui.available_width(), cell);
     let (starts, total) = console.wrapped(columns);
     let error = Color32::from_rgb(230, 80, 70);
     // socklab's word under an error: apart from Python's text, readable in either theme.
@@ -574,6 +574,13 @@ fn transcript(ui: &mut egui::Ui, console: &mut Console) {
             }
         }
     });
+}
+
+/// The transcript's columns in `width` px of `cell` px each, the scroll bar's room kept.
+/// However narrow the console, never more than fit: a row wider than its room is cut
+/// with '…', and the characters under the cut are in no row.
+fn columns_in(width: f32, cell: f32) -> usize {
+    ((width - 16.0) / cell.max(1.0)).floor().max(1.0) as usize
 }
 
 /// Waiting calls said one per line, at most; more are counted on one line.
@@ -778,4 +785,18 @@ fn selecting(state: &UiState, wait: &crate::pyrt::Selecting) -> String {
         return t!("console-selecting-nothing", call = wait.call.clone());
     }
     t!("console-selecting", call = wait.call.clone(), what = what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::columns_in;
+
+    #[test]
+    fn a_narrow_transcript_has_no_more_columns_than_fit() {
+        // 150 px of 7.8 px cells: 17 columns, not a least of 20 drawn cut.
+        assert_eq!(columns_in(150.0, 7.8), 17);
+        assert_eq!(columns_in(182.0, 7.8), 21);
+        assert_eq!(columns_in(10.0, 7.8), 1);
+        assert_eq!(columns_in(100.0, 0.0), 84);
+    }
 }

@@ -267,8 +267,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
             let datagrams = s.info.kind == crate::engine::Kind::Dgram;
             if let Some(b) = snap.recv_buffer {
                 ui.add(
-                    crate::ui::widgets::bar((b.used as f32 / b.size.max(1) as f32).min(1.0))
-                        .text(t!("inspector-buffer-used", used = b.used, size = b.size)),
+                    crate::ui::widgets::bar(b.used as f32 / b.size.max(1) as f32).text(t!(
+                        "inspector-buffer-used",
+                        used = b.used,
+                        size = b.size
+                    )),
                 )
                 .on_hover_text(t!("inspector-buffer-used-tip"));
                 // A few bytes waiting cost hundreds: said where it is seen, not only on hover.
@@ -303,7 +306,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
                     continue;
                 }
                 let cap = 262_144.0_f32;
-                ui.add(crate::ui::widgets::bar((n as f32 / cap).min(1.0)).text(t!(
+                ui.add(crate::ui::widgets::bar(n as f32 / cap).text(t!(
                     "inspector-queue-bytes",
                     queue = &label,
                     n = n.to_string()
