@@ -282,12 +282,7 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
         }
     };
     // Accepted connections of a listener, then each one's other end.
-    let children: Vec<SocketId> = state
-        .sockets
-        .values()
-        .filter(|s| s.info.parent == Some(id))
-        .map(|s| s.info.id)
-        .collect();
+    let children: Vec<SocketId> = state.children(id).map(|s| s.info.id).collect();
     for c in children {
         add(c, &mut lanes);
     }

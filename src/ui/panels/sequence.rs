@@ -596,9 +596,8 @@ fn unseen_peers(
             // A listener's connections are lanes of its own diagram only.
             cut.extend(
                 state
-                    .sockets
-                    .values()
-                    .filter(|c| c.info.parent == Some(v.info.id) && !c.closed)
+                    .children(v.info.id)
+                    .filter(|c| !c.closed)
                     .map(|c| c.info.id)
                     .filter(|c| !lanes.contains(c)),
             );

@@ -62,9 +62,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
     let gathers = state.sockets.get(&id).is_some_and(|s| s.gathers());
     let names: crate::ui::traffic::Names = if gathers {
         state
-            .sockets
-            .values()
-            .filter(|v| v.info.parent == Some(id))
+            .children(id)
             .map(|v| (v.info.id, v.info.name.clone()))
             .collect()
     } else {

@@ -325,6 +325,7 @@ impl UiState {
             Action::Forget { id } => {
                 self.sockets
                     .retain(|sid, s| !(s.closed && id.is_none_or(|one| one == *sid)));
+                self.unfile_forgotten();
                 let sockets = &self.sockets;
                 self.journal.retain_touched(|id| sockets.contains_key(&id));
                 self.layout_version += 1;
@@ -781,9 +782,7 @@ impl UiState {
         use crate::ui::export;
         // A listener's rows name their connections as the list does now.
         let names: crate::ui::traffic::Names = self
-            .sockets
-            .values()
-            .filter(|v| v.info.parent == Some(id))
+            .children(id)
             .map(|v| (v.info.id, v.info.name.clone()))
             .collect();
         let Some(s) = self.sockets.get_mut(&id) else {

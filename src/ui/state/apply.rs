@@ -113,6 +113,7 @@ impl UiState {
                     form.mode = l.form.mode;
                     form.bufsize.clone_from(&l.form.bufsize);
                 }
+                self.file_child(id, info.parent);
                 self.sockets.insert(
                     id,
                     SockView {
@@ -564,6 +565,7 @@ impl UiState {
                 if let Some(s) = self.sockets.get_mut(&id) {
                     let was_time_wait = state == Some(crate::engine::inspect::TcpState::TimeWait)
                         || s.after_close.as_ref().is_some_and(|a| a.was_time_wait);
+                    self.afterlives.insert(id);
                     s.after_close = Some(super::AfterClose {
                         state,
                         was_time_wait,

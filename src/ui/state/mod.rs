@@ -109,6 +109,12 @@ pub struct UiState {
     /// Every socket's last counters summed, kept as snapshots arrive: the top bar shows
     /// them every frame, and summing every socket each frame grows with their number.
     totals: Counters,
+    /// Each listener's accepted connections, in the order they were made (kept as sockets
+    /// are made and forgotten): a frame looks up a listener's few instead of walking every
+    /// socket, whose views a flood's draining has pushed out of the caches.
+    children: BTreeMap<SocketId, Vec<SocketId>>,
+    /// The sockets with a countdown after their close (TIME_WAIT's), for the same reason.
+    afterlives: std::collections::BTreeSet<SocketId>,
     /// The Python consoles (each its session, transcript and line); the second is shown
     /// beside the first when `split`.
     pub consoles: [crate::ui::console::Console; 2],
@@ -241,6 +247,8 @@ impl Default for UiState {
             addr_asked: HashMap::new(),
             tree_cache: std::cell::RefCell::new(None),
             totals: Counters::default(),
+            children: BTreeMap::new(),
+            afterlives: Default::default(),
             consoles: [
                 crate::ui::console::Console::numbered(0),
                 crate::ui::console::Console::numbered(1),
@@ -450,20 +458,49 @@ impl UiState {
                     .is_some_and(|x| x.accept_queue.iter().any(|p| meets(local, p)))
         })?;
         // Its last reading of the queue may be older than the accept() that took it.
-        let taken = self.sockets.values().any(|c| {
-            c.info.parent == Some(listener.info.id)
-                && c.last_peer().is_some_and(|p| meets(local, p))
-        });
+        let taken = self
+            .children(listener.info.id)
+            .any(|c| c.last_peer().is_some_and(|p| meets(local, p)));
         (!taken).then_some(listener.info.name.as_str())
     }
 
     /// A listener's connections that are still open.
     pub fn open_children(&self, listener: SocketId) -> Vec<SocketId> {
-        self.sockets
-            .values()
-            .filter(|s| s.info.parent == Some(listener) && !s.closed)
+        self.children(listener)
+            .filter(|s| !s.closed)
             .map(|s| s.info.id)
             .collect()
+    }
+
+    /// The connections `listener` accepted, open or closed, in the order they were made.
+    pub fn children(&self, listener: SocketId) -> impl Iterator<Item = &SockView> + '_ {
+        self.children
+            .get(&listener)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.sockets.get(c))
+    }
+
+    /// A socket made: filed under its listener.
+    fn file_child(&mut self, id: SocketId, parent: Option<SocketId>) {
+        if let Some(p) = parent {
+            let ids = self.children.entry(p).or_default();
+            // (Ids come in order; one that did not still goes to its place.)
+            let at = ids.partition_point(|c| *c < id);
+            if ids.get(at) != Some(&id) {
+                ids.insert(at, id);
+            }
+        }
+    }
+
+    /// Sockets forgotten: their places in the indexes go with them.
+    fn unfile_forgotten(&mut self) {
+        let sockets = &self.sockets;
+        self.children.retain(|_, ids| {
+            ids.retain(|c| sockets.contains_key(c));
+            !ids.is_empty()
+        });
+        self.afterlives.retain(|c| sockets.contains_key(c));
     }
 
     /// Bytes and messages of every socket together.
@@ -486,9 +523,15 @@ impl UiState {
     /// an idle window as often as frames come).
     pub fn afterlife_next_change(&self) -> Option<std::time::Duration> {
         let now = std::time::Instant::now();
-        self.sockets
-            .values()
-            .filter_map(|s| s.after_close.as_ref()?.next_change_at(now))
+        self.afterlives
+            .iter()
+            .filter_map(|id| {
+                self.sockets
+                    .get(id)?
+                    .after_close
+                    .as_ref()?
+                    .next_change_at(now)
+            })
             .min()
             .map(|d| d.max(std::time::Duration::from_millis(250)))
     }
@@ -591,6 +634,34 @@ mod tests {
             "{soonest:?}"
         );
         assert!(st.afterlife_ticking());
+    }
+
+    /// A listener's connections are found through the index kept as they are made, in id
+    /// order whatever order they came in, and leave it when they are forgotten.
+    #[test]
+    fn a_listeners_connections_are_filed_under_it() {
+        let mut st = UiState::default();
+        for (id, parent) in [
+            (1, None),
+            (3, Some(1)),
+            (2, Some(1)),
+            (4, Some(9)),
+            (5, None),
+        ] {
+            st.apply(created(id, parent));
+        }
+        let ids = |st: &UiState, l: u64| -> Vec<u64> {
+            st.children(SocketId(l)).map(|c| c.info.id.0).collect()
+        };
+        assert_eq!(ids(&st, 1), [2, 3]);
+        assert_eq!(ids(&st, 9), [4]);
+        assert!(ids(&st, 5).is_empty());
+        st.apply(Event::Closed { id: SocketId(2) });
+        assert_eq!(st.open_children(SocketId(1)), [SocketId(3)]);
+        let (engine, _events) = crate::engine::Engine::start(Default::default(), || {});
+        st.dispatch(&engine, Action::Forget { id: None });
+        assert_eq!(ids(&st, 1), [3]);
+        assert_eq!(st.children[&SocketId(1)], [SocketId(3)]);
     }
 
     /// Once forgotten, a connection that was in TIME_WAIT says its TIME_WAIT ended; one
