@@ -2573,17 +2573,51 @@ fn a_line_typed_while_a_call_blocks_is_shown_when_it_runs() {
     });
 }
 
-/// Two consoles side by side in a 1024 px window, between the list and the inspector: a
-/// long line is wrapped at the columns each console has, and no row is cut (a row cut
-/// with '…' loses the characters under the cut: they are in no row).
+/// Two consoles side by side in a 1024 px window in Chinese, between a widened list and
+/// the inspector (each console about 150 px: 17 columns, as a newcomer had them): a long
+/// line is wrapped at the columns each console has, and no row is cut (with a least of 20
+/// columns the rows were cut with '…', and the characters under the cut were in no row).
 #[test]
 fn narrow_consoles_wrap_their_lines_without_cutting_them() {
     let mut h = harness_sized(1024.0, 700.0);
     // (A socket chosen: the inspector beside the page.)
     let id = new_socket(&mut h, socklab::engine::Kind::Stream);
     select_id(&mut h, id);
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
+    crate::language::to_chinese(&mut h);
+    let zh = |id: &str| socklab::i18n::text_in(socklab::i18n::Lang::ZhCn, id);
+    click(&mut h, &zh("bottom-console"));
+    step_until_drawn(&mut h, "the console", |h| {
+        h.query_by_label("python").is_some()
+    });
+    click(&mut h, &zh("console-split"));
+    // The sockets list widened by 110 px, as a person drags its edge: the page between it
+    // and the inspector keeps its least width (300 px).
+    let edge = h
+        .query_all_by_label("Resize panel")
+        .map(|n| n.rect())
+        .filter(|r| r.height() > r.width())
+        .min_by(|a, b| a.left().total_cmp(&b.left()))
+        .expect("the list's edge")
+        .center();
+    let to = edge + egui::vec2(110.0, 0.0);
+    h.event(egui::Event::PointerMoved(edge));
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: edge,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    h.event(egui::Event::PointerMoved(to));
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
     step_until_drawn(&mut h, "the second console", |h| {
         h.query_by_label("python (2)").is_some()
     });
