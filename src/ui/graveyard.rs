@@ -39,10 +39,9 @@ impl Graveyard {
         self.rows.push(row);
         self.bytes += held;
         if self.rows.len() >= BATCH_ROWS || self.bytes >= BATCH_BYTES {
-            // The next batch in a vector the freeing thread emptied and sent back: a fresh
-            // one each batch was a third of the log's push under a flood (this thread's
-            // allocator never got back what the other thread freed, and took its slow
-            // path every time).
+            // The next batch in a vector the freeing thread emptied and sent back: one
+            // allocated here each batch took the allocator's slow path (this thread's
+            // allocator never gets back what the other thread frees).
             let next = freer()
                 .and_then(|f| f.spare.try_recv().ok())
                 .unwrap_or_else(|| {
@@ -81,6 +80,11 @@ fn freer() -> Option<&'static Freer> {
                 .name("socklab-free".into())
                 .spawn(move || {
                     for mut batch in rx {
+                        // A cleared log's rows come as one vector of any size: only a
+                        // batch's goes back, so a batch's room is what comes back.
+                        if !(BATCH_ROWS..=2 * BATCH_ROWS).contains(&batch.capacity()) {
+                            continue;
+                        }
                         batch.clear();
                         // (Dropped here when enough wait to be taken again.)
                         let _ = back.try_send(batch);

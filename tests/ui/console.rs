@@ -2641,9 +2641,10 @@ fn narrow_consoles_wrap_their_lines_without_cutting_them() {
         .collect();
     // (A label's text is told twice: by the label and by its text run.)
     rows.sort_by(|a, b| a.0.top().total_cmp(&b.0.top()));
-    rows.dedup();
+    rows.dedup_by(|a, b| a.1 == b.1 && (a.0.top() - b.0.top()).abs() < 1.0);
     let pieces: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-    assert!(rows.len() >= 2, "the line is wrapped: {pieces:?}");
+    // (Three rows or more: fewer than 21 columns, where a least of 20 cut rows.)
+    assert!(rows.len() >= 3, "the line is wrapped narrow: {pieces:?}");
     assert_eq!(pieces.concat(), line, "the rows make the line: {pieces:?}");
     for (rect, text) in &rows {
         let whole = h

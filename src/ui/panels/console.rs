@@ -580,7 +580,8 @@ fn transcript(ui: &mut egui::Ui, console: &mut Console) {
 /// However narrow the console, never more than fit: a row wider than its room is cut
 /// with '…', and the characters under the cut are in no row.
 fn columns_in(width: f32, cell: f32) -> usize {
-    ((width - 16.0) / cell.max(1.0)).floor().max(1.0) as usize
+    // (Two at least: a row takes one character whatever its width, and a wide one takes two.)
+    ((width - 16.0) / cell.max(1.0)).floor().max(2.0) as usize
 }
 
 /// Waiting calls said one per line, at most; more are counted on one line.
@@ -796,7 +797,7 @@ mod tests {
         // 150 px of 7.8 px cells: 17 columns, not a least of 20 drawn cut.
         assert_eq!(columns_in(150.0, 7.8), 17);
         assert_eq!(columns_in(182.0, 7.8), 21);
-        assert_eq!(columns_in(10.0, 7.8), 1);
+        assert_eq!(columns_in(10.0, 7.8), 2);
         assert_eq!(columns_in(100.0, 0.0), 84);
     }
 }

@@ -109,7 +109,7 @@ pub struct UiState {
     /// Every socket's last counters summed, kept as snapshots arrive: the top bar shows
     /// them every frame, and summing every socket each frame grows with their number.
     totals: Counters,
-    /// Each listener's accepted connections, in the order they were made (kept as sockets
+    /// Each listener's accepted connections, by id (kept as sockets
     /// are made and forgotten): a frame looks up a listener's few instead of walking every
     /// socket, whose views a flood's draining has pushed out of the caches.
     children: BTreeMap<SocketId, Vec<SocketId>>,
@@ -472,7 +472,8 @@ impl UiState {
             .collect()
     }
 
-    /// The connections `listener` accepted, open or closed, in the order they were made.
+    /// The connections `listener` accepted, open or closed, by id (the order they were
+    /// made).
     pub fn children(&self, listener: SocketId) -> impl Iterator<Item = &SockView> + '_ {
         self.children
             .get(&listener)
