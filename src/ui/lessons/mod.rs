@@ -222,9 +222,8 @@ impl Seen<'_> {
         let Some(l) = self.sock(name) else {
             return 0;
         };
-        self.mine()
-            .filter(|v| v.info.parent == Some(l.info.id))
-            .count()
+        // (A listener's connections are all newer than it: made during the lesson.)
+        self.s.children(l.info.id).count()
     }
 
     /// Connections the listener accepted that are closed now.
@@ -232,9 +231,7 @@ impl Seen<'_> {
         let Some(l) = self.sock(name) else {
             return 0;
         };
-        self.mine()
-            .filter(|v| v.info.parent == Some(l.info.id) && v.closed)
-            .count()
+        self.s.children(l.info.id).filter(|v| v.closed).count()
     }
 
     /// Connections finished by the kernel that wait in the listener's queue for accept().
