@@ -576,6 +576,7 @@ impl Console {
         let mut changed = self.poll_completions();
         while let Some(front) = self.running.front() {
             let is_file = front.file;
+            let dropped = front.dropped.then(|| front.first_line.clone());
             let (mut ended, mut lost) = (false, false);
             let mut got = Vec::new();
             loop {
@@ -599,6 +600,15 @@ impl Console {
             for out in got {
                 changed = true;
                 match out {
+                    // Dropped by Ctrl+C before it began: the KeyboardInterrupt it took
+                    // there (it never ran) is not said twice; what was dropped is.
+                    Output::Text { err: true, text }
+                        if dropped.is_some() && text.trim_end() == "KeyboardInterrupt" =>
+                    {
+                        self.open_line = false;
+                        let line = dropped.as_deref().unwrap_or_default();
+                        self.push(LineKind::Note, &t!("console-dropped", line = line));
+                    }
                     Output::Text { err, text } => {
                         let kind = if err {
                             LineKind::Error

@@ -2659,3 +2659,36 @@ fn narrow_consoles_wrap_their_lines_without_cutting_them() {
         );
     }
 }
+
+/// Ctrl+C while a line waits its turn behind a blocked accept(): one KeyboardInterrupt,
+/// the accept's; the line typed ahead is dropped, as a terminal drops what was typed ahead
+/// of Ctrl+C, and the console says so.
+#[test]
+fn ctrl_c_interrupts_once_and_says_what_typed_ahead_it_dropped() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    enter(&mut h, "srv.accept()");
+    step_until_drawn(&mut h, "the waiting accept", |h| {
+        h.query_by_label_contains("srv.accept() waiting").is_some()
+    });
+    enter(&mut h, "1 + 1");
+    step_until_drawn(&mut h, "the line said to be queued", |h| {
+        h.query_by_label_contains("queued, runs after it: >>> 1 + 1")
+            .is_some()
+    });
+    ctrl_c(&mut h, "the accept interrupted");
+    // A statement after it runs, so anything still to come of the interrupted ones is in.
+    let out = run(&mut h, "'after'");
+    assert_eq!(out.last(), Some(&(LineKind::Output, "'after'".to_string())));
+    let lines = &h.state().state.consoles[0].lines;
+    let count = |text: &str| lines.iter().filter(|l| l.text == text).count();
+    assert_eq!(count("KeyboardInterrupt"), 1, "{lines:#?}");
+    assert_eq!(count("2"), 0, "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.kind == LineKind::Note && l.text.contains("1 + 1")),
+        "{lines:#?}"
+    );
+}

@@ -91,3 +91,4 @@ explain-peer-closed-hint = A loop reading the data must stop there: if not data:
 console-run-busy = Something still runs in this console: stop it first with Interrupt (Ctrl+C), then run the file. Its sockets stay open until the file runs again.
 console-queued = queued, runs after it: { $line }
 console-queued-more = … and { $n } more lines queued
+console-dropped = (not run: { $line } — Ctrl+C drops the lines typed ahead, as a terminal does)
