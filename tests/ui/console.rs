@@ -2599,24 +2599,7 @@ fn narrow_consoles_wrap_their_lines_without_cutting_them() {
         .min_by(|a, b| a.left().total_cmp(&b.left()))
         .expect("the list's edge")
         .center();
-    let to = edge + egui::vec2(110.0, 0.0);
-    h.event(egui::Event::PointerMoved(edge));
-    h.step();
-    h.event(egui::Event::PointerButton {
-        pos: edge,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: egui::Modifiers::NONE,
-    });
-    h.step();
-    h.event(egui::Event::PointerMoved(to));
-    h.step();
-    h.event(egui::Event::PointerButton {
-        pos: to,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: egui::Modifiers::NONE,
-    });
+    drag(&mut h, edge, edge + egui::vec2(110.0, 0.0), 1);
     h.run();
     step_until_drawn(&mut h, "the second console", |h| {
         h.query_by_label("python (2)").is_some()

@@ -464,32 +464,6 @@ fn drag_divider(h: &mut H, dy: f32) {
     drag(h, bar, bar + egui::vec2(0.0, dy), 1);
 }
 
-/// A person's drag from `from` to `to`: press, move there in `steps` frames, let go.
-fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2, steps: usize) {
-    h.event(egui::Event::PointerMoved(from));
-    h.step();
-    h.event(egui::Event::PointerButton {
-        pos: from,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: egui::Modifiers::NONE,
-    });
-    h.step();
-    for k in 1..=steps {
-        let at = from + (to - from) * (k as f32 / steps as f32);
-        h.event(egui::Event::PointerMoved(at));
-        h.step();
-    }
-    h.event(egui::Event::PointerButton {
-        pos: to,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: egui::Modifiers::NONE,
-    });
-    h.step();
-    h.step();
-}
-
 #[test]
 fn the_divider_gives_the_page_or_the_traffic_more_room() {
     let mut h = harness();

@@ -286,3 +286,29 @@ pub fn inspector_heading(h: &H) -> egui::Rect {
         .max_by(|a, b| a.top().total_cmp(&b.top()))
         .expect("the inspector")
 }
+
+/// A person's drag from `from` to `to`: press, move there in `steps` frames, let go.
+pub fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2, steps: usize) {
+    h.event(egui::Event::PointerMoved(from));
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    for k in 1..=steps {
+        let at = from + (to - from) * (k as f32 / steps as f32);
+        h.event(egui::Event::PointerMoved(at));
+        h.step();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    h.step();
+}
