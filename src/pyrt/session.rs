@@ -389,6 +389,13 @@ impl Session {
         !super::guard::needs_more(source)
     }
 
+    /// The newest statement that has begun (running or ended), 0 before any. Read after
+    /// `interrupt`, a statement newer than it had not begun then and never runs.
+    pub fn begun(&self) -> u64 {
+        let running = self.ids.running.load(Ordering::SeqCst);
+        running.max(self.ids.finished.load(Ordering::SeqCst))
+    }
+
     /// Interrupts statement `id` and those before it (KeyboardInterrupt), whether they run
     /// now or wait their turn; nothing for those that have ended. Again while the same
     /// statement runs (it caught the first): another KeyboardInterrupt, as a second Ctrl+C.

@@ -743,8 +743,11 @@ impl Console {
         if let (Some(session), Some(last)) = (&self.session, self.running.back()) {
             // The running statement, and those queued behind it before they begin.
             session.interrupt(last.id);
+            // Those not begun by now never run: each is said as dropped. (One the session
+            // began before this window heard its predecessor end is interrupted as it runs.)
+            let begun = session.begun();
             for queued in self.running.iter_mut().skip(1) {
-                queued.dropped = true;
+                queued.dropped = queued.id > begun;
             }
         } else if !self.block.is_empty() || !self.input.is_empty() {
             self.block.clear();

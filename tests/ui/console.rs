@@ -2668,10 +2668,12 @@ fn ctrl_c_interrupts_once_and_says_what_typed_ahead_it_dropped() {
     let count = |text: &str| lines.iter().filter(|l| l.text == text).count();
     assert_eq!(count("KeyboardInterrupt"), 1, "{lines:#?}");
     assert_eq!(count("2"), 0, "{lines:#?}");
+    let note = "(not run: 1 + 1 — Ctrl+C drops the lines typed ahead, as a terminal does)";
     assert!(
         lines
             .iter()
-            .any(|l| l.kind == LineKind::Note && l.text.contains("1 + 1")),
+            .any(|l| l.kind == LineKind::Note && l.text == note),
         "{lines:#?}"
     );
+    assert_eq!(count(">>> 1 + 1"), 0, "{lines:#?}");
 }

@@ -88,4 +88,4 @@ explain-peer-closed-hint = 读取数据的循环要在这时停下：if not data
 console-run-busy = 这个控制台里还有代码在运行：先用“中断 (Ctrl+C)”停下它，再运行文件。它的套接字会一直打开，直到再次运行文件。
 console-queued = 排队，等它结束后运行：{ $line }
 console-queued-more = ……还有 { $n } 行在排队
-console-dropped = （未运行：{ $line } —— Ctrl+C 会丢弃提前输入的行，和终端一样）
+console-dropped = （未运行：{ $line } —— Ctrl+C 会丢弃提前输入的行，和终端里一样）
