@@ -115,16 +115,10 @@ mod tests {
     use super::*;
 
     fn row() -> Arc<TrafficRow> {
-        Arc::new(TrafficRow {
-            at: std::time::SystemTime::now(),
-            direction: crate::engine::Direction::In,
-            len: 1,
-            data: b"x".as_slice().into(),
-            peer: None,
-            cut: 0,
-            tls: false,
-            via: None,
-        })
+        Arc::new(crate::ui::traffic::tests::row(
+            crate::engine::Direction::In,
+            b"x",
+        ))
     }
 
     /// A batch's vector comes back emptied and carries a later batch: no allocation per

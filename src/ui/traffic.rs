@@ -435,7 +435,7 @@ pub fn copy_as_python(row: &TrafficRow) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -450,7 +450,8 @@ mod tests {
         assert_eq!(copy.get(0).unwrap().data.len(), 4096);
     }
 
-    fn row(dir: Direction, data: &[u8]) -> TrafficRow {
+    /// A row of `data` moved now, with nothing else to it (for other modules' tests too).
+    pub(crate) fn row(dir: Direction, data: &[u8]) -> TrafficRow {
         TrafficRow {
             at: SystemTime::now(),
             direction: dir,
