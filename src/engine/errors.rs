@@ -190,9 +190,14 @@ impl Refusal {
     }
 }
 
-/// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table.
+/// What holds an address a bind wanted (EADDRINUSE), found in the kernel's table, or
+/// (BoundOnly) what took the address a connect was refused at.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Holder {
+    /// One of ours, bound at the address and neither listening nor connected: bind()
+    /// without listen(). The kernel's table lists no TCP socket that is only bound, so only
+    /// the engine's registry knows it.
+    BoundOnly { owner: Owner },
     /// A socket listening on it.
     Listener { owner: Owner },
     /// A live connection with it as its local address.
@@ -342,6 +347,14 @@ fn explain_holder(holder: &Holder, at: &str) -> (String, String) {
                 format!("{why} {reuse}"),
             )
         }
+        Holder::BoundOnly { owner } => (
+            t!(
+                "errors-holder-bound-only",
+                owner = owner.said_first(),
+                at = at
+            ),
+            t!("errors-holder-bound-only-hint", owner = owner.said()),
+        ),
         Holder::Unseen => (
             t!("errors-holder-unseen", at = at),
             t!("errors-holder-unseen-hint"),
@@ -528,8 +541,11 @@ impl OpError {
     /// the engine's name for it; None keeps the name): where the name alone would mislead,
     /// as in one console of two that each have an `s`.
     pub fn name_holder(&mut self, whose: impl FnOnce(SocketId, &str) -> Option<String>) {
-        if let Some(Holder::Listener { owner } | Holder::Connection { owner, .. }) =
-            self.holder.as_deref_mut()
+        if let Some(
+            Holder::Listener { owner }
+            | Holder::Connection { owner, .. }
+            | Holder::BoundOnly { owner },
+        ) = self.holder.as_deref_mut()
         {
             if let Owner::Ours { id, name } = owner {
                 if let Some(said) = whose(*id, name) {
@@ -555,6 +571,30 @@ impl OpError {
                 let (why, hint) = explain_holder(holder, &at);
                 (why, Some(hint))
             }
+            // A connect refused where a socket of ours is only bound: said by its name.
+            ErrorKind::Os {
+                errno: libc::ECONNREFUSED,
+            } if self.holder.is_some() => match self.holder.as_deref() {
+                Some(Holder::BoundOnly { owner }) => {
+                    let at = self
+                        .addr
+                        .as_deref()
+                        .map(|a| format!(" {a}"))
+                        .unwrap_or_default();
+                    (
+                        t!(
+                            "errors-econnrefused-bound-only",
+                            owner = owner.said(),
+                            at = at
+                        ),
+                        Some(t!(
+                            "errors-econnrefused-bound-only-hint",
+                            owner = owner.said()
+                        )),
+                    )
+                }
+                _ => explain(libc::ECONNREFUSED, op, self.addr.as_deref(), self.detail),
+            },
             ErrorKind::Os { errno: libc::EBADF }
                 if self.closed_while_waiting && self.detail == Detail::Released =>
             {

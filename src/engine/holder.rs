@@ -6,6 +6,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
 
+use super::addr::{Endpoint, Kind};
 use super::errors::{Holder, Owner};
 use super::inspect::{tcp_table, DiagEntry, TcpState};
 use super::{lock, Shared};
@@ -76,6 +77,28 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
         };
     }
     Holder::Unseen
+}
+
+/// One of ours of type `kind` that is only bound at `at` (a port it overlaps, or the same
+/// Unix path or abstract name): what a connect was refused by, or a bind refused for.
+pub(crate) fn bound_only(shared: &Shared, at: &Endpoint, kind: Kind) -> Option<Holder> {
+    let same = |bound: &Endpoint| match (bound, at) {
+        (Endpoint::Unix(b), Endpoint::Unix(a)) => !a.is_empty() && a == b,
+        (b, a) => match (b.inet(), a.inet()) {
+            (Some(b), Some(a)) => b.port() == a.port() && overlap(b.ip(), a.ip()),
+            _ => false,
+        },
+    };
+    let workers = lock(&shared.workers);
+    let (id, h) = workers
+        .iter()
+        .find(|(_, h)| h.bound.as_ref().is_some_and(|(b, k)| *k == kind && same(b)))?;
+    Some(Holder::BoundOnly {
+        owner: Owner::Ours {
+            id: *id,
+            name: h.name.clone(),
+        },
+    })
 }
 
 /// net.ipv4.tcp_fin_timeout, seconds.

@@ -116,6 +116,10 @@ struct WorkerHandle {
     /// is told by name (holder.rs).
     name: String,
     fd: std::sync::atomic::AtomicI32,
+    /// Its address and type while it is only bound (neither listening nor connected): a
+    /// connect refused there, or a bind refused it, names it (holder.rs); no kernel table
+    /// shows a TCP socket that is only bound.
+    bound: Option<(addr::Endpoint, Kind)>,
 }
 
 /// What the workers share: the event channel, the wake callback, and the registry.

@@ -2413,6 +2413,94 @@ fn address_in_use_says_who_holds_it_and_what_fixes_that() {
     d.close(c);
 }
 
+/// bind() without listen(): the kernel's TCP table lists no socket only bound, so a connect
+/// refused there, or a bind refused for it, named nothing; the registry names it.
+#[test]
+fn a_socket_only_bound_is_named_where_it_refuses_a_connect_or_holds_a_bind() {
+    use socklab::engine::errors::{Holder, Owner};
+    let mut d = Driver::new();
+    let s = d.create(Family::Inet, Kind::Stream);
+    let at = d.bind_loopback(s, Family::Inet).to_spec().unwrap();
+    let name = d.local(s).to_string();
+    let only_bound = |id: SocketId, name: &str| Holder::BoundOnly {
+        owner: Owner::Ours {
+            id,
+            name: name.into(),
+        },
+    };
+    let c = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(c, Op::Connect { addr: at.clone() });
+    assert_eq!(errno(&e), libc::ECONNREFUSED);
+    assert_eq!(e.holder.as_deref(), Some(&only_bound(s, "s1")));
+    let (why, hint) = e.explanation();
+    assert_eq!(
+        why,
+        format!(
+            "Nothing is listening at {name}: s1 is bound there, but a socket takes \
+             connections only once listen() has been called on it."
+        )
+    );
+    assert_eq!(
+        hint.as_deref(),
+        Some("Call listen() on s1 first, then connect again.")
+    );
+    // connect_ex answers the errno, and the error it keeps for the window says the same.
+    let Reply::Errno(e) = d.ok(c, Op::ConnectEx { addr: at.clone() }) else {
+        panic!("connect_ex answered no errno")
+    };
+    assert_eq!(e.holder.as_deref(), Some(&only_bound(s, "s1")));
+
+    // A bind of its address is refused: it is named there too.
+    let b = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(b, Op::Bind { addr: at.clone() });
+    assert_eq!(errno(&e), libc::EADDRINUSE);
+    assert_eq!(e.holder.as_deref(), Some(&only_bound(s, "s1")));
+    assert_eq!(e.explanation().0, format!("s1 is already bound to {name}."));
+
+    // Listening, it is no longer only bound: following the hint connects.
+    d.listen(s, 1);
+    d.connect(c, at.clone());
+    let e = d.err(b, Op::Bind { addr: at });
+    assert!(
+        matches!(e.holder.as_deref(), Some(Holder::Listener { .. })),
+        "{:?}",
+        e.holder
+    );
+
+    // A datagram socket only bound: the kernel's table has no UDP at all.
+    let u = d.create(Family::Inet, Kind::Dgram);
+    let uat = d.bind_loopback(u, Family::Inet).to_spec().unwrap();
+    let u2 = d.create(Family::Inet, Kind::Dgram);
+    let e = d.err(u2, Op::Bind { addr: uat.clone() });
+    assert_eq!(errno(&e), libc::EADDRINUSE);
+    assert_eq!(e.holder.as_deref(), Some(&only_bound(u, "s4")));
+    // A stream connect to that port is refused by no stream socket of ours.
+    let c2 = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(c2, Op::Connect { addr: uat });
+    assert_eq!(errno(&e), libc::ECONNREFUSED);
+    assert_eq!(e.holder, None);
+
+    // A Unix path bound and not listened on.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("bound.sock")
+        .as_os_str()
+        .as_encoded_bytes()
+        .to_vec();
+    let x = d.create(Family::Unix, Kind::Stream);
+    d.bind(x, AddrSpec::Unix { path: p.clone() });
+    let xc = d.create(Family::Unix, Kind::Stream);
+    let e = d.err(
+        xc,
+        Op::Connect {
+            addr: AddrSpec::Unix { path: p },
+        },
+    );
+    assert_eq!(errno(&e), libc::ECONNREFUSED);
+    assert_eq!(e.holder.as_deref(), Some(&only_bound(x, "s7")));
+}
+
 #[test]
 fn address_in_use_names_another_process() {
     use socklab::engine::errors::{Holder, Owner};

@@ -888,6 +888,56 @@ fn an_address_held_by_the_other_consoles_socket_says_whose() {
     );
 }
 
+/// The server's console bound its `s` and forgot listen(): the client's connect in the
+/// other console is refused, and the word on it names that `s` and what it lacks. Once it
+/// listens, the same connect goes through.
+#[test]
+fn a_connect_refused_by_a_socket_only_bound_names_it_and_says_listen() {
+    let mut h = harness();
+    open_console(&mut h);
+    click(&mut h, "Two consoles side by side");
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "s = socket.socket()",
+            "s.bind(('127.0.0.1', 0))",
+        ],
+    );
+    let out = run_in(&mut h, 0, "s.getsockname()[1]");
+    let port: u16 = out.last().unwrap().1.parse().unwrap();
+    run_lines(&mut h, 1, &["import socket", "c = socket.socket()"]);
+    let connect = format!("c.connect(('127.0.0.1', {port}))");
+    let out = run_in(&mut h, 1, &connect);
+    assert!(
+        out.iter().any(|l| l
+            .1
+            .contains("ConnectionRefusedError: [Errno 111] Connection refused")),
+        "{out:?}"
+    );
+    let said = out
+        .iter()
+        .find(|l| l.0 == LineKind::Explained)
+        .map(|l| l.1.clone())
+        .unwrap_or_else(|| panic!("no explanation: {out:?}"));
+    assert!(
+        said.contains(&format!(
+            "Nothing is listening at 127.0.0.1:{port}: s (console 1) is bound there"
+        )) && said.contains("Call listen() on s (console 1) first"),
+        "{said}"
+    );
+    run_in(&mut h, 0, "s.listen()");
+    let out = run_in(&mut h, 1, &connect);
+    assert!(
+        !out.iter().any(|l| l.1.contains("Error")),
+        "the connect after listen(): {out:?}"
+    );
+}
+
 #[test]
 fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
     let mut h = harness();

@@ -29,6 +29,9 @@ errors-holder-closing-reuse = SO_REUSEADDR set before bind() gets past it only i
 errors-holder-closing-reuse-here = This socket has SO_REUSEADDR; the socket that made that connection did not (for an accepted one, its listener before it accepted), and Linux wants both.
 errors-holder-unseen = Another socket holds{ $at }: one only bound (not listening), or a UDP socket, which the kernel's TCP table does not list.
 errors-holder-unseen-hint = Close the other socket, or pick another port; SO_REUSEADDR set on both lets them share it while neither listens.
+# $owner: one of this socklab's sockets, by name. Bound, neither listening nor connected.
+errors-holder-bound-only = { $owner } is already bound to{ $at }.
+errors-holder-bound-only-hint = Use { $owner } itself, close it first, or bind this socket to another port; SO_REUSEADDR set on both lets them share it while neither listens.
 
 # A call that was waiting when close() was called on its socket.
 errors-closed-while-waiting = close() was called on this socket while { $op } was waiting: the wait ended there, and the socket is closed.
@@ -82,6 +85,9 @@ errors-eaddrnotavail = The address{ $at } does not belong to any interface of th
 errors-eaddrnotavail-hint = Bind to an address this host has, such as 127.0.0.1, 0.0.0.0, ::1 or ::.
 errors-econnrefused = Nothing is listening at{ $at }: the peer answered the connection request with a reset (RST), or a firewall refused it.
 errors-econnrefused-hint = Start the server first, and check the host and port.
+# $owner: one of this socklab's sockets, bound at the address and not listening.
+errors-econnrefused-bound-only = Nothing is listening at{ $at }: { $owner } is bound there, but a socket takes connections only once listen() has been called on it.
+errors-econnrefused-bound-only-hint = Call listen() on { $owner } first, then connect again.
 errors-econnrefused-abstract = Nothing answers at{ $at }: no socket holds that abstract name, or the stream socket that holds it is not listening.
 errors-econnrefused-abstract-hint = Start the server first, and check the name: an abstract name goes away with the socket that held it.
 # A Unix socket's path: the file is there, no socket listens (or is bound, for datagrams).

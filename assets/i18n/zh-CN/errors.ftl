@@ -28,6 +28,8 @@ errors-holder-closing-reuse = 只有建立那个连接的套接字（若那是 a
 errors-holder-closing-reuse-here = 这个套接字已设置 SO_REUSEADDR；但建立那个连接的套接字（若那是 accept 得到的连接，则是它 accept 之前的监听套接字）没有设置，而 Linux 要求两边都设置。
 errors-holder-unseen = 另一个套接字占用了{ $at }：它可能只是绑定了（没有监听），也可能是 UDP 套接字，而内核的 TCP 表不会列出这两种套接字。
 errors-holder-unseen-hint = 关闭另一个套接字，或者换一个端口；两个套接字都设置 SO_REUSEADDR 后，只要都不监听，就能共用这个地址。
+errors-holder-bound-only = { $owner } 已经绑定了{ $at }。
+errors-holder-bound-only-hint = 直接使用 { $owner }，或者先关闭它，或者把这个套接字绑定到别的端口；两个套接字都设置 SO_REUSEADDR 后，只要都不监听，就能共用这个地址。
 
 # 调用正在等待时，它的套接字被 close() 了。
 errors-closed-while-waiting = { $op } 正在等待时，这个套接字被调用了 close()：等待就此结束，套接字已关闭。
@@ -81,6 +83,8 @@ errors-eaddrnotavail = 地址{ $at } 不属于本机的任何网络接口（或�
 errors-eaddrnotavail-hint = 绑定本机拥有的地址，例如 127.0.0.1、0.0.0.0、::1 或 ::。
 errors-econnrefused = 地址{ $at } 上没有程序在监听：对端用复位（RST）回应了连接请求，或者被防火墙拒绝了。
 errors-econnrefused-hint = 先启动服务器，并检查主机和端口。
+errors-econnrefused-bound-only = 地址{ $at } 上没有程序在监听：{ $owner } 绑定了这个地址，但套接字要在调用 listen() 之后才会接受连接。
+errors-econnrefused-bound-only-hint = 先对 { $owner } 调用 listen()，再重新连接。
 errors-econnrefused-abstract = 抽象地址{ $at } 上没有程序应答：没有套接字占用这个抽象名字，或占用它的流套接字没有在监听。
 errors-econnrefused-abstract-hint = 先启动服务器，并检查名字：抽象名字会随占用它的套接字一起消失。
 errors-econnrefused-unix = 套接字文件{ $at } 上没有程序在监听：文件还在，但已经没有套接字在它上面监听（数据报则是绑定）；程序结束后会留下这个文件。

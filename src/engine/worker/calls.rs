@@ -383,7 +383,13 @@ impl Worker {
                 self.set_state(SockState::Connected, Cause::Call { op });
                 Ok(if ex { Reply::Int(0) } else { Reply::Unit })
             }
-            Err(e) => {
+            Err(mut e) => {
+                if e.errno() == Some(libc::ECONNREFUSED) && e.holder.is_none() {
+                    // Refused where a socket of ours is only bound: bind() without listen().
+                    e.holder = self.target.as_ref().and_then(|t| {
+                        crate::engine::holder::bound_only(&self.shared, t, self.kind).map(Box::new)
+                    });
+                }
                 if let Some(errno) = e.errno() {
                     match (errno, &e.kind) {
                         // Still connecting in the kernel: non-blocking, or a timeout.

@@ -103,7 +103,15 @@ pub(super) fn create_connection(
         })();
         match attempt {
             Ok(sock) => return Ok((sock, family, Kind::Stream, proto, timeout)),
-            Err(e) => last = e,
+            Err(mut e) => {
+                if e.errno() == Some(libc::ECONNREFUSED) {
+                    // Refused where a socket of ours is only bound: bind() without listen().
+                    let at = crate::engine::addr::Endpoint::from_sockaddr(&SockAddr::from(addr));
+                    e.holder =
+                        crate::engine::holder::bound_only(shared, &at, Kind::Stream).map(Box::new);
+                }
+                last = e
+            }
         }
     }
     Err(last)

@@ -404,14 +404,23 @@ impl Worker {
     /// What holds an address this socket could not bind (EADDRINUSE).
     fn address_holder(&self, sa: &SockAddr) -> Option<crate::engine::errors::Holder> {
         use crate::engine::errors::Holder;
-        let at = sa.as_socket()?;
+        let wanted = crate::engine::addr::Endpoint::from_sockaddr(sa);
+        let ours = || crate::engine::holder::bound_only(&self.shared, &wanted, self.kind);
+        let Some(at) = sa.as_socket() else {
+            return ours();
+        };
         if self.kind != Kind::Stream {
             // The kernel's table lists TCP only.
-            return Some(Holder::Unseen);
+            return Some(ours().unwrap_or(Holder::Unseen));
         }
         let reuse = options::getsockopt_int(self.fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR)
             .is_ok_and(|v| v != 0);
-        Some(crate::engine::holder::who_holds(&self.shared, at, reuse))
+        Some(
+            match crate::engine::holder::who_holds(&self.shared, at, reuse) {
+                Holder::Unseen => ours().unwrap_or(Holder::Unseen),
+                seen => seen,
+            },
+        )
     }
 }
 
@@ -448,6 +457,15 @@ impl Worker {
             return;
         }
         let from = std::mem::replace(&mut self.state, to);
+        if to == SockState::Bound || from == SockState::Bound {
+            let bound = (to == SockState::Bound)
+                .then(|| self.sock.local_addr().ok())
+                .flatten()
+                .map(|a| (crate::engine::addr::Endpoint::from_sockaddr(&a), self.kind));
+            if let Some(h) = crate::engine::lock(&self.shared.workers).get_mut(&self.id) {
+                h.bound = bound;
+            }
+        }
         self.shared.emit(Event::State {
             id: self.id,
             from,

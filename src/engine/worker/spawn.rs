@@ -257,6 +257,7 @@ pub(super) fn register(
             done,
             name: name.clone(),
             fd: std::sync::atomic::AtomicI32::new(-1),
+            bound: None,
         },
     );
     drop(workers);
