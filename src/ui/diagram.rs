@@ -359,18 +359,29 @@ fn lanes_now(state: &UiState, selected: Option<SocketId>) -> Vec<SocketId> {
 fn queued_at(state: &UiState, id: SocketId) -> Option<SocketId> {
     let me = state.sockets.get(&id)?;
     (me.info.kind == Kind::Stream).then_some(())?;
-    let peer = me.last_peer().or(me.connecting_to())?;
-    state
-        .sockets
-        .values()
-        .find(|s| {
-            s.info.id != id
-                && !s.closed
-                && s.info.kind == Kind::Stream
-                && s.state() == crate::engine::SockState::Listening
-                && s.local().is_some_and(|l| meets(l, peer))
-        })
-        .map(|s| s.info.id)
+    let listener = || {
+        let peer = me.last_peer().or(me.connecting_to())?;
+        state
+            .sockets
+            .values()
+            .find(|s| {
+                s.info.id != id
+                    && !s.closed
+                    && s.info.kind == Kind::Stream
+                    && s.state() == crate::engine::SockState::Listening
+                    && s.local().is_some_and(|l| meets(l, peer))
+            })
+            .map(|s| s.info.id)
+    };
+    // Or the socket of the window, only bound, that refused its connect (the reset came
+    // from its port; the engine named it in the error).
+    let refuser = || match me.last_error.as_ref()?.error.holder.as_deref()? {
+        crate::engine::errors::Holder::BoundOnly {
+            owner: crate::engine::errors::Owner::Ours { id: by, .. },
+        } => state.sockets.contains_key(by).then_some(*by),
+        _ => None,
+    };
+    listener().or_else(refuser)
 }
 
 /// Whether a socket's own address `local` is the address `seen` by its peer: the same, or,

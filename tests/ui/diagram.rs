@@ -168,16 +168,19 @@ fn converse(h: &mut H) {
         &["cli.send(b'ab')", "cli.send(b'cd')", "cli.send(b'ef')"],
     );
     queued(h, 6);
-    run_lines(
-        h,
-        0,
-        &[
-            "conn.recv(100)",
-            "cli.close()",
-            "conn.recv(100)",
-            "conn.close()",
-        ],
-    );
+    run_lines(h, 0, &["conn.recv(100)", "cli.close()", "conn.recv(100)"]);
+    // The client's side waits in FIN_WAIT2 until conn closes: read by the kernel's table
+    // before conn closes, so every run draws that row (a slow run read it, a fast one did
+    // not, and the rows below it moved).
+    step_until(h, "cli in FIN_WAIT2", |a| {
+        a.state
+            .sockets
+            .get(&id_of(a, "cli"))
+            .and_then(|s| s.after_close.as_ref())
+            .and_then(|a| a.state)
+            == Some(socklab::engine::inspect::TcpState::FinWait2)
+    });
+    run_lines(h, 0, &["conn.close()"]);
     // The client closed first: its connection waits in TIME_WAIT.
     until_time_wait(h, "cli");
 }
@@ -487,8 +490,7 @@ fn the_sequence_diagram_draws_the_handshake_three_sends_in_one_recv_and_the_clos
 #[test]
 fn sequence_diagram_snapshot() {
     // Tall enough for every row: the drawing starts at its top, and what varies from run to
-    // run (FIN_WAIT2 seen or not, the order of two sockets' events at the close) is in its
-    // last rows.
+    // run (the order of two sockets' events at the close) is in its last rows.
     let mut h = snapshot_harness(1280.0, 1100.0);
     // Drawn from the socket events (how it is without root): the segments a capture sees
     // vary from run to run (delayed ACKs), the calls do not.
@@ -1498,6 +1500,71 @@ fn a_captured_handshake_is_drawn_as_its_syn_syn_ack_and_ack() {
     assert!(first < syn, "the client's first row {first}, its SYN {syn}");
     assert!(send < psh, "send {send}, its bytes' segment {psh}");
     assert!(close < fin, "close() {close}, its FIN {fin}");
+}
+
+/// A learner's server bound and did not listen: the client's connect is refused. Its own
+/// diagram has the bound socket as a lane (the reset came from its port), the SYN and the
+/// RST between them, and the ConnectionRefusedError after the RST that caused it.
+#[test]
+fn a_refused_connect_is_drawn_as_its_syn_the_reset_and_then_the_error() {
+    let mut h = harness();
+    click(&mut h, "Sequence diagram");
+    if !capture_runs(&mut h, "the refused connect") {
+        return;
+    }
+    open_console(&mut h);
+    run_lines(
+        &mut h,
+        0,
+        &[
+            "import socket",
+            "s = socket.socket()",
+            "s.bind(('127.0.0.1', 0))",
+            "c = socket.socket()",
+        ],
+    );
+    let out = run_in(&mut h, 0, "c.connect(s.getsockname())");
+    assert!(
+        out.iter().any(|l| l.1.contains("ConnectionRefusedError")),
+        "{out:?}"
+    );
+    step_until(&mut h, "s and c named", |a| {
+        ["s", "c"]
+            .iter()
+            .all(|n| a.state.sockets.values().any(|s| s.info.name == *n))
+    });
+    click_socket_row(&mut h, "c");
+    click(&mut h, "Sequence diagram");
+    let order = |a: &SocklabApp| {
+        let (c, s) = (id_of(a, "c"), id_of(a, "s"));
+        let lanes = diagram::lanes(&a.state, Some(c));
+        let d = diagram::build(&a.state, &a.state.story, &lanes);
+        let (lc, ls) = (
+            lanes.iter().position(|l| *l == c)?,
+            lanes.iter().position(|l| *l == s)?,
+        );
+        let seg = |from: usize, to: usize, f: &str| {
+            d.arrows
+                .iter()
+                .find(|x| {
+                    x.kind == ArrowKind::Segment
+                        && x.from == from
+                        && x.to == to
+                        && x.label.starts_with(f)
+                })
+                .map(|x| x.from_row)
+        };
+        let error = d.rows.iter().position(|r| r.lane == lc && r.failed)?;
+        Some((seg(lc, ls, "SYN")?, seg(ls, lc, "RST")?, error))
+    };
+    step_until(&mut h, "the SYN, the reset and the error", |a| {
+        order(a).is_some()
+    });
+    let (syn, rst, error) = order(h.state()).unwrap();
+    assert!(
+        syn < rst && rst < error,
+        "SYN at {syn}, RST at {rst}, the error at {error}"
+    );
 }
 
 /// A state the kernel's table gave after a close is placed when it was read, not when the

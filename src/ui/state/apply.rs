@@ -31,10 +31,22 @@ impl UiState {
                 at.checked_sub(*took).unwrap_or(*at)
             })
         };
+        // A connect that failed, where it ended: its error answers the SYN it sent (a
+        // reset, or nothing), and is drawn after them. (Not one still under way.)
+        let refused = |e: &crate::engine::OpError| {
+            matches!(e.op, "connect" | "connect_ex" | "create_connection")
+                && !matches!(e.errno(), Some(libc::EINPROGRESS | libc::EALREADY))
+        };
         self.story.clock = match &ev {
+            Event::Done {
+                at,
+                reply: Reply::Errno(e),
+                ..
+            } if refused(e) => Some(*at),
             Event::Done {
                 op, at, elapsed, ..
             } => began(op, at, elapsed),
+            Event::Failed { error, at, .. } if refused(error) => Some(*at),
             Event::Failed {
                 error, at, elapsed, ..
             } => began(error.op, at, elapsed),
