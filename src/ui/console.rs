@@ -737,8 +737,8 @@ impl Console {
     }
 
     /// Ctrl+C: KeyboardInterrupt in the running statement (and those waiting their turn
-    /// are dropped, as the console's queue of typed lines would be); at a "..." prompt,
-    /// the block typed so far is dropped.
+    /// are dropped, as the console's queue of typed lines would be, with a block half typed
+    /// behind them); at a "..." prompt, the block typed so far is dropped.
     pub fn interrupt(&mut self) {
         if let (Some(session), Some(last)) = (&self.session, self.running.back()) {
             // The running statement, and those queued behind it before they begin.
@@ -748,6 +748,13 @@ impl Console {
             let begun = session.begun();
             for queued in self.running.iter_mut().skip(1) {
                 queued.dropped = queued.id > begun;
+            }
+            // A block half typed behind it goes too (a terminal flushes its input at
+            // Ctrl+C): the next line starts afresh at ">>>", not inside that block.
+            if let Some(first) = self.block.first().cloned() {
+                self.block.clear();
+                self.queued_echo.clear();
+                self.push(LineKind::Note, &t!("console-dropped", line = first));
             }
         } else if !self.block.is_empty() || !self.input.is_empty() {
             self.block.clear();

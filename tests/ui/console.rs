@@ -2727,3 +2727,37 @@ fn ctrl_c_interrupts_once_and_says_what_typed_ahead_it_dropped() {
     );
     assert_eq!(count(">>> 1 + 1"), 0, "{lines:#?}");
 }
+
+/// A block half typed while a statement runs is dropped by Ctrl+C with the statement's
+/// wait: the next line begins at ">>>" (it did not, and went into that block).
+#[test]
+fn ctrl_c_drops_a_block_half_typed_behind_the_running_statement() {
+    let mut h = harness();
+    open_console(&mut h);
+    run_lines(&mut h, 0, &LISTENING_SRV);
+    enter(&mut h, "srv.accept()");
+    step_until_drawn(&mut h, "the waiting accept", |h| {
+        h.query_by_label_contains("srv.accept() waiting").is_some()
+    });
+    enter(&mut h, "for i in range(3):");
+    step_until(&mut h, "the block begun", |a| {
+        a.state.consoles[0].prompt() == "... "
+    });
+    ctrl_c(&mut h, "the accept interrupted");
+    assert_eq!(h.state().state.consoles[0].prompt(), ">>> ");
+    let out = run(&mut h, "1 + 1");
+    assert_eq!(
+        out.last(),
+        Some(&(LineKind::Output, "2".to_string())),
+        "{out:?}"
+    );
+    let lines = &h.state().state.consoles[0].lines;
+    let note =
+        "(not run: for i in range(3): — Ctrl+C drops the lines typed ahead, as a terminal does)";
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.kind == LineKind::Note && l.text == note),
+        "{lines:#?}"
+    );
+}
