@@ -17,6 +17,38 @@ pub fn labelled_edit(ui: &mut Ui, label: &str, text: &mut String, width: f32) ->
     .labelled_by(l.id)
 }
 
+/// `labelled_edit` whose label shows `face` and is named `name` to a screen reader (and to
+/// the tests): the second console's "File (2)" shows as "File", as its first's does.
+pub fn labelled_edit_as(
+    ui: &mut Ui,
+    face: &str,
+    name: &str,
+    text: &mut String,
+    width: f32,
+) -> egui::Response {
+    let l = field_label(ui, face);
+    named_as(&l, egui::Role::Label, true, name);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .id(field_id(ui, name))
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
+}
+
+/// A button that shows `face` and is named `name` to a screen reader (and the tests): one
+/// of two alike, side by side, is told apart by its name, not by a longer face.
+pub fn button_as(ui: &mut Ui, enabled: bool, face: &str, name: &str) -> egui::Response {
+    let r = ui.add_enabled(enabled, egui::Button::new(face));
+    named_as(&r, egui::Role::Button, enabled, name);
+    r
+}
+
+/// Gives `r` the accessible name `name` in place of the words it shows.
+fn named_as(r: &egui::Response, kind: egui::Role, enabled: bool, name: &str) {
+    r.widget_info(|| egui::WidgetInfo::labeled(kind, enabled, name));
+}
+
 /// A short label before an input in a wrapping row: it moves to the next line whole rather
 /// than splitting ("peer" / "port"). A label split over lines counts as a widget a line,
 /// and every widget after it in the row would get another id: a field would lose the

@@ -2627,6 +2627,65 @@ fn a_line_typed_while_a_call_blocks_is_shown_when_it_runs() {
 /// the inspector (each console about 150 px: 17 columns, as a newcomer had them): a long
 /// line is wrapped at the columns each console has, and no row is cut (with a least of 20
 /// columns the rows were cut with '…', and the characters under the cut were in no row).
+/// Side by side, the two consoles' file bars are drawn alike: the second's buttons once
+/// showed "运行文件 (2)", wider, and wrapped otherwise (the number is in their names, for
+/// a screen reader). And neither console runs past the page's edge: in a window made 1024
+/// px wide from 1280 (the panels keep their widths) in Chinese, the second's buttons were
+/// cut by the inspector.
+#[test]
+fn two_consoles_bars_are_drawn_alike_and_inside_the_page() {
+    let mut h = harness_sized(1280.0, 800.0);
+    let id = new_socket(&mut h, socklab::engine::Kind::Stream);
+    select_id(&mut h, id);
+    crate::language::to_chinese(&mut h);
+    let zh = |id: &str| socklab::i18n::text_in(socklab::i18n::Lang::ZhCn, id);
+    click(&mut h, &zh("bottom-console"));
+    click(&mut h, &zh("console-split"));
+    step_until_drawn(&mut h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+    h.set_size(egui::vec2(1024.0, 700.0));
+    h.run();
+    let rect = |h: &H, label: &str| h.get_by_label(label).rect();
+    // (The file's label and its field answer to one name: the label comes first.)
+    let first = |h: &H, label: &str| {
+        h.query_all_by_label(label)
+            .next()
+            .unwrap_or_else(|| panic!("no {label}"))
+            .rect()
+    };
+    let (file, file2) = (
+        first(&h, &zh("console-file")),
+        first(&h, &format!("{} (2)", zh("console-file"))),
+    );
+    let page_edge = h
+        .query_all_by_label("Resize panel")
+        .map(|n| n.rect())
+        .filter(|r| r.height() > r.width())
+        .max_by(|a, b| a.left().total_cmp(&b.left()))
+        .expect("the inspector's edge")
+        .left();
+    for key in [
+        "console-open",
+        "console-run-button",
+        "console-step-button",
+        "console-clear",
+    ] {
+        let (one, two) = (rect(&h, &zh(key)), rect(&h, &format!("{} (2)", zh(key))));
+        assert_eq!(one.size(), two.size(), "{key}: {one:?} and {two:?}");
+        assert_eq!(
+            one.min - file.min,
+            two.min - file2.min,
+            "{key}: placed alike in its bar"
+        );
+        assert!(
+            two.right() <= page_edge,
+            "{key}: the second console's ends at {}, the page at {page_edge}",
+            two.right()
+        );
+    }
+}
+
 #[test]
 fn narrow_consoles_wrap_their_lines_without_cutting_them() {
     let mut h = harness_sized(1024.0, 700.0);

@@ -10,7 +10,7 @@ use crate::pyrt::session::Step;
 use crate::t;
 use crate::ui::console::{named, Console, FileView, LineKind};
 use crate::ui::state::{Action, Purpose, UiState};
-use crate::ui::widgets::labelled_edit;
+use crate::ui::widgets::{button_as, labelled_edit_as};
 
 /// The input line's id: keys are read for it before it is drawn.
 const INPUT: &str = "socklab console input";
@@ -27,6 +27,9 @@ const ARGS_W: f32 = 80.0;
 const ARGS_MAX: f32 = 320.0;
 const ARGS_WANT: f32 = 150.0;
 
+/// The least room on the tabs' row for the line that says what the console is.
+const ABOUT_LEAST: f32 = 60.0;
+
 /// The consoles' switches, on the row of the bottom panel's tabs.
 pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
     ui.separator();
@@ -38,9 +41,13 @@ pub fn header(ui: &mut egui::Ui, split: bool, actions: &mut Vec<Action>) {
     {
         actions.push(Action::ConsoleSplit { on: split });
     }
-    // One line: cut short where the row ends, whole in its tip.
-    ui.add(egui::Label::new(RichText::new(t!("console-about")).weak()).truncate())
-        .on_hover_text(t!("console-about-tip"));
+    // One line: cut short where the row ends, whole in its tip. Left out where the row
+    // has no room for a word of it: its "…" alone widened the panel past its edge, and the
+    // consoles below were laid out that much wider than what shows of them.
+    if ui.available_width() >= ABOUT_LEAST {
+        ui.add(egui::Label::new(RichText::new(t!("console-about")).weak()).truncate())
+            .on_hover_text(t!("console-about-tip"));
+    }
 }
 
 pub fn show(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<Action>) {
@@ -156,8 +163,9 @@ fn body(
 fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>) {
     let which = console.which;
     let running = console.file.as_ref().is_some_and(|f| f.running);
-    let file = named(&t!("console-file"), which);
-    let open = named(&t!("console-open"), which);
+    let file = t!("console-file");
+    let open = t!("console-open");
+    let arguments = t!("console-arguments");
     // The file's field takes what the bar leaves it, so a path shows its file's name: all
     // of one row when the rest of the bar would leave it less than FILE_MIN (the rest on
     // the row below), else what is left of the one row. (Close file is counted whether
@@ -173,11 +181,7 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         word(ui, text, egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x + gap
     };
     let head = word(ui, &file, egui::TextStyle::Body) + gap + button(ui, &open) + gap;
-    let args_head = word(
-        ui,
-        &named(&t!("console-arguments"), which),
-        egui::TextStyle::Body,
-    ) + gap;
+    let args_head = word(ui, &arguments, egui::TextStyle::Body) + gap;
     let buttons: Vec<f32> = [
         t!("console-run-button"),
         t!("console-step-button"),
@@ -185,7 +189,7 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         t!("console-close-file"),
     ]
     .iter()
-    .map(|b| button(ui, &named(b, which)))
+    .map(|b| button(ui, b))
     .collect();
     let rest = args_head + ARGS_W + gap + buttons.iter().sum::<f32>();
     let whole = ui.available_width();
@@ -218,10 +222,15 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
     }
     .clamp(ARGS_W, ARGS_MAX);
     ui.horizontal_wrapped(|ui| {
-        labelled_edit(ui, &file, &mut console.script_path, field_w)
-            .on_hover_text(t!("console-file-tip"));
-        if ui
-            .button(open)
+        labelled_edit_as(
+            ui,
+            &file,
+            &named(&file, which),
+            &mut console.script_path,
+            field_w,
+        )
+        .on_hover_text(t!("console-file-tip"));
+        if button_as(ui, true, &open, &named(&open, which))
             .on_hover_text(t!("console-open-tip"))
             .clicked()
         {
@@ -233,37 +242,32 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         if !one_row {
             ui.end_row();
         }
-        labelled_edit(
+        labelled_edit_as(
             ui,
-            &named(&t!("console-arguments"), which),
+            &arguments,
+            &named(&arguments, which),
             &mut console.script_args,
             args_w,
         )
         .on_hover_text(t!("console-arguments-tip"));
-        if ui
-            .add_enabled(
-                !running,
-                egui::Button::new(named(&t!("console-run-button"), which)),
-            )
+        let run = t!("console-run-button");
+        if button_as(ui, !running, &run, &named(&run, which))
             .on_hover_text(t!("console-run-button-tip"))
             .on_disabled_hover_text(t!("console-run-busy"))
             .clicked()
         {
             actions.push(Action::ConsoleRunFile { which, step: false });
         }
-        if ui
-            .add_enabled(
-                !running,
-                egui::Button::new(named(&t!("console-step-button"), which)),
-            )
+        let step = t!("console-step-button");
+        if button_as(ui, !running, &step, &named(&step, which))
             .on_hover_text(t!("console-step-button-tip"))
             .on_disabled_hover_text(t!("console-run-busy"))
             .clicked()
         {
             actions.push(Action::ConsoleRunFile { which, step: true });
         }
-        if ui
-            .button(named(&t!("console-clear"), which))
+        let clear = t!("console-clear");
+        if button_as(ui, true, &clear, &named(&clear, which))
             .on_hover_text(t!("console-clear-tip"))
             .clicked()
         {
@@ -271,12 +275,12 @@ fn file_bar(ui: &mut egui::Ui, console: &mut Console, actions: &mut Vec<Action>)
         }
         // Last: it comes and goes as a run ends and starts, and the buttons before it
         // stay where a person's hand expects them.
-        if console.file.is_some()
-            && !running
-            && ui
-                .button(named(&t!("console-close-file"), which))
-                .on_hover_text(t!("console-close-file-tip"))
-                .clicked()
+        if console.file.is_some() && !running && {
+            let close = t!("console-close-file");
+            button_as(ui, true, &close, &named(&close, which))
+        }
+        .on_hover_text(t!("console-close-file-tip"))
+        .clicked()
         {
             actions.push(Action::ConsoleCloseFile { which });
         }
@@ -343,11 +347,8 @@ fn source(
             .on_hover_text(file.path.as_str());
         if file.running && file.stepping {
             let paused = file.at.is_some();
-            if ui
-                .add_enabled(
-                    paused,
-                    egui::Button::new(named(&t!("console-next-line"), which)),
-                )
+            let next = t!("console-next-line");
+            if button_as(ui, paused, &next, &named(&next, which))
                 .on_hover_text(t!("console-next-line-tip"))
                 .clicked()
             {
@@ -356,8 +357,8 @@ fn source(
                     how: Step::Line,
                 });
             }
-            if ui
-                .button(named(&t!("console-continue"), which))
+            let go_on = t!("console-continue");
+            if button_as(ui, true, &go_on, &named(&go_on, which))
                 .on_hover_text(t!("console-continue-tip"))
                 .clicked()
             {
@@ -498,8 +499,8 @@ fn input_row(
 const INTERRUPT_W: f32 = 150.0;
 
 fn interrupt_button(ui: &mut egui::Ui, which: usize, actions: &mut Vec<Action>) {
-    if ui
-        .button(named(&t!("console-interrupt"), which))
+    let interrupt = t!("console-interrupt");
+    if button_as(ui, true, &interrupt, &named(&interrupt, which))
         .on_hover_text(t!("console-interrupt-tip"))
         .clicked()
     {
