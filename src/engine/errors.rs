@@ -195,8 +195,8 @@ impl Refusal {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Holder {
     /// One of ours, bound at the address and neither listening nor connected: bind()
-    /// without listen(). The kernel's table lists no TCP socket that is only bound, so only
-    /// the engine's registry knows it.
+    /// without listen(). The kernel's TCP table as socklab reads it (the states of
+    /// connections and listeners) lists no socket only bound: the engine's registry does.
     BoundOnly { owner: Owner },
     /// A socket listening on it.
     Listener { owner: Owner },

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use super::addr::{Endpoint, Kind};
 use super::errors::{Holder, Owner};
 use super::inspect::{tcp_table, DiagEntry, TcpState};
-use super::{lock, Shared};
+use super::{lock, Shared, SocketId};
 
 /// Every state but CLOSE (a bit each, by TcpState's raw numbers).
 const ANY_STATE: u32 = 0xffe & !(1 << 7);
@@ -79,26 +79,61 @@ pub(crate) fn who_holds(shared: &Shared, addr: SocketAddr, reuse_here: bool) -> 
     Holder::Unseen
 }
 
-/// One of ours of type `kind` that is only bound at `at` (a port it overlaps, or the same
-/// Unix path or abstract name): what a connect was refused by, or a bind refused for.
-pub(crate) fn bound_only(shared: &Shared, at: &Endpoint, kind: Kind) -> Option<Holder> {
-    let same = |bound: &Endpoint| match (bound, at) {
+/// One of ours of type `kind`, other than `asking`, that is only bound where `at` is: the
+/// socket a connect to `at` reached and was refused by (`connect`), or that holds the
+/// address a bind wanted (overlapping it, as two binds clash).
+pub(crate) fn bound_only(
+    shared: &Shared,
+    at: &Endpoint,
+    kind: Kind,
+    asking: SocketId,
+    connect: bool,
+) -> Option<Holder> {
+    let here = |bound: &Endpoint| match (bound, at) {
         (Endpoint::Unix(b), Endpoint::Unix(a)) => !a.is_empty() && a == b,
+        // Only a socket of the connect's own family takes it (an IPv6 one bound to [::]
+        // may take IPv4 too, unless IPV6_V6ONLY: not said, rather than said wrongly).
+        (Endpoint::V4(_), Endpoint::V4(_)) | (Endpoint::V6(_), Endpoint::V6(_)) if connect => {
+            match (bound.inet(), at.inet()) {
+                (Some(b), Some(a)) => {
+                    b.port() != 0 && b.port() == a.port() && reaches(b.ip(), a.ip())
+                }
+                _ => false,
+            }
+        }
+        _ if connect => false,
         (b, a) => match (b.inet(), a.inet()) {
-            (Some(b), Some(a)) => b.port() == a.port() && overlap(b.ip(), a.ip()),
+            (Some(b), Some(a)) => b.port() != 0 && b.port() == a.port() && overlap(b.ip(), a.ip()),
             _ => false,
         },
     };
     let workers = lock(&shared.workers);
-    let (id, h) = workers
-        .iter()
-        .find(|(_, h)| h.bound.as_ref().is_some_and(|(b, k)| *k == kind && same(b)))?;
+    let (id, h) = workers.iter().find(|(id, h)| {
+        **id != asking && h.bound.as_ref().is_some_and(|(b, k)| *k == kind && here(b))
+    })?;
     Some(Holder::BoundOnly {
         owner: Owner::Ours {
             id: *id,
             name: h.name.clone(),
         },
     })
+}
+
+/// Whether a connect to `target` arrives at a socket bound to `bound` (same family): a
+/// connect to 0.0.0.0 or :: goes to this host's loopback; a socket bound to every address
+/// is said to take one to loopback only (one to another address of this host it takes
+/// too, but which those are is not looked up: not said, rather than said wrongly).
+fn reaches(bound: IpAddr, target: IpAddr) -> bool {
+    let target = match target {
+        IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        t => t,
+    };
+    if bound.is_unspecified() {
+        target.is_loopback()
+    } else {
+        bound == target
+    }
 }
 
 /// net.ipv4.tcp_fin_timeout, seconds.

@@ -117,8 +117,8 @@ struct WorkerHandle {
     name: String,
     fd: std::sync::atomic::AtomicI32,
     /// Its address and type while it is only bound (neither listening nor connected): a
-    /// connect refused there, or a bind refused it, names it (holder.rs); no kernel table
-    /// shows a TCP socket that is only bound.
+    /// connect refused there, or a bind refused it, names it (holder.rs); the kernel's
+    /// TCP table as socklab reads it lists no socket that is only bound.
     bound: Option<(addr::Endpoint, Kind)>,
 }
 

@@ -125,6 +125,9 @@ pub struct Console {
     /// Lines typed while a statement runs, of a statement not yet whole (a block under
     /// way): shown as queued, not yet in the transcript.
     queued_echo: Vec<String>,
+    /// The first line of a block half typed that Ctrl+C dropped, said as not run once the
+    /// interrupted statements are done (typed after them, it is said after them).
+    dropped_block: Option<String>,
     /// Statements sent, oldest first; the first is running.
     running: VecDeque<Running>,
     /// Where Up/Down is in the history (None: at the line being typed).
@@ -413,6 +416,7 @@ impl Console {
             }
             self.running.clear();
             self.queued_echo.clear();
+            self.dropped_block = None;
             self.retiring = Some(old);
             self.push(LineKind::Note, &t!("console-restart", path = &path));
         }
@@ -681,6 +685,11 @@ impl Console {
             }
             self.open_line = false;
             self.running.pop_front();
+            if self.running.is_empty() {
+                if let Some(first) = self.dropped_block.take() {
+                    self.push(LineKind::Note, &t!("console-dropped", line = first));
+                }
+            }
             // The next one, queued behind it, begins now (not when it was typed), and its
             // lines are shown now, before what it prints.
             if let Some(next) = self.running.front_mut() {
@@ -749,12 +758,13 @@ impl Console {
             for queued in self.running.iter_mut().skip(1) {
                 queued.dropped = queued.id > begun;
             }
-            // A block half typed behind it goes too (a terminal flushes its input at
-            // Ctrl+C): the next line starts afresh at ">>>", not inside that block.
+            // A block half typed behind it goes too, as a terminal drops the lines typed
+            // ahead at Ctrl+C: the next line starts afresh at ">>>", not inside that block.
+            // (The line being edited stays: the button interrupts too.)
             if let Some(first) = self.block.first().cloned() {
                 self.block.clear();
                 self.queued_echo.clear();
-                self.push(LineKind::Note, &t!("console-dropped", line = first));
+                self.dropped_block = Some(first);
             }
         } else if !self.block.is_empty() || !self.input.is_empty() {
             self.block.clear();
@@ -836,6 +846,7 @@ impl Console {
     pub fn restart(&mut self, why: &str) {
         self.block.clear();
         self.queued_echo.clear();
+        self.dropped_block = None;
         if let Some(old) = self.session.take() {
             if let Some(last) = self.running.back() {
                 old.interrupt(last.id);

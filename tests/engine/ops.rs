@@ -2413,8 +2413,9 @@ fn address_in_use_says_who_holds_it_and_what_fixes_that() {
     d.close(c);
 }
 
-/// bind() without listen(): the kernel's TCP table lists no socket only bound, so a connect
-/// refused there, or a bind refused for it, named nothing; the registry names it.
+/// bind() without listen(): the kernel's TCP table as socklab reads it lists no socket only
+/// bound, so a connect refused there, or a bind refused for it, named nothing; the
+/// registry names it.
 #[test]
 fn a_socket_only_bound_is_named_where_it_refuses_a_connect_or_holds_a_bind() {
     use socklab::engine::errors::{Holder, Owner};
@@ -2450,6 +2451,41 @@ fn a_socket_only_bound_is_named_where_it_refuses_a_connect_or_holds_a_bind() {
     };
     assert_eq!(e.holder.as_deref(), Some(&only_bound(s, "s1")));
 
+    // Bound to every IPv4 address: a connect to 127.0.0.1 reaches it (named); one to
+    // [::1] at its port does not (an IPv4 socket takes no IPv6 connection): not named.
+    let w = d.create(Family::Inet, Kind::Stream);
+    d.bind(
+        w,
+        AddrSpec::Inet {
+            host: "0.0.0.0".into(),
+            port: 0,
+        },
+    );
+    let q = port_of(&d.local(w).to_spec().unwrap());
+    let named = |e: &socklab::engine::OpError| match e.holder.as_deref() {
+        Some(Holder::BoundOnly {
+            owner: Owner::Ours { id, .. },
+        }) => Some(*id),
+        _ => None,
+    };
+    let cw = d.create(Family::Inet, Kind::Stream);
+    let e = d.err(
+        cw,
+        Op::Connect {
+            addr: loopback(Family::Inet, q),
+        },
+    );
+    assert_eq!((errno(&e), named(&e)), (libc::ECONNREFUSED, Some(w)));
+    if let Some(_held) = held_tcp(&format!("[::1]:{q}")) {
+        let c6 = d.create(Family::Inet6, Kind::Stream);
+        let e = d.err(
+            c6,
+            Op::Connect {
+                addr: loopback(Family::Inet6, q),
+            },
+        );
+        assert_eq!((errno(&e), named(&e)), (libc::ECONNREFUSED, None));
+    }
     // A bind of its address is refused: it is named there too.
     let b = d.create(Family::Inet, Kind::Stream);
     let e = d.err(b, Op::Bind { addr: at.clone() });
@@ -2467,19 +2503,25 @@ fn a_socket_only_bound_is_named_where_it_refuses_a_connect_or_holds_a_bind() {
         e.holder
     );
 
-    // A datagram socket only bound: the kernel's table has no UDP at all.
+    // A datagram socket only bound: the kernel's TCP table has no UDP.
     let u = d.create(Family::Inet, Kind::Dgram);
     let uat = d.bind_loopback(u, Family::Inet).to_spec().unwrap();
     let u2 = d.create(Family::Inet, Kind::Dgram);
     let e = d.err(u2, Op::Bind { addr: uat.clone() });
     assert_eq!(errno(&e), libc::EADDRINUSE);
-    assert_eq!(e.holder.as_deref(), Some(&only_bound(u, "s4")));
-    // A stream connect to that port is refused by no stream socket of ours.
+    assert_eq!(
+        e.holder.as_deref(),
+        Some(&only_bound(u, &format!("s{}", u.0)))
+    );
+    // A stream connect to that port is refused by no stream socket of ours. (The TCP
+    // port is first taken, not listened on, outside the engine: no other test's listener
+    // can be there.)
     let c2 = d.create(Family::Inet, Kind::Stream);
-    let e = d.err(c2, Op::Connect { addr: uat });
-    assert_eq!(errno(&e), libc::ECONNREFUSED);
-    assert_eq!(e.holder, None);
-
+    if let Some(_held) = held_tcp(&format!("127.0.0.1:{}", port_of(&uat))) {
+        let e = d.err(c2, Op::Connect { addr: uat });
+        assert_eq!(errno(&e), libc::ECONNREFUSED);
+        assert_eq!(e.holder, None);
+    }
     // A Unix path bound and not listened on.
     let dir = tempfile::tempdir().unwrap();
     let p = dir
@@ -2490,15 +2532,41 @@ fn a_socket_only_bound_is_named_where_it_refuses_a_connect_or_holds_a_bind() {
         .to_vec();
     let x = d.create(Family::Unix, Kind::Stream);
     d.bind(x, AddrSpec::Unix { path: p.clone() });
+    let path = || AddrSpec::Unix { path: p.clone() };
     let xc = d.create(Family::Unix, Kind::Stream);
-    let e = d.err(
-        xc,
-        Op::Connect {
-            addr: AddrSpec::Unix { path: p },
-        },
-    );
+    let e = d.err(xc, Op::Connect { addr: path() });
     assert_eq!(errno(&e), libc::ECONNREFUSED);
-    assert_eq!(e.holder.as_deref(), Some(&only_bound(x, "s7")));
+    let x_name = d.local(x).to_string();
+    let Some(Holder::BoundOnly {
+        owner: Owner::Ours { id, .. },
+    }) = e.holder.as_deref()
+    else {
+        panic!("{:?} ({x_name})", e.holder)
+    };
+    assert_eq!(*id, x);
+    // Its own path refuses it too: it is not told to listen on itself.
+    let e = d.err(x, Op::Connect { addr: path() });
+    assert_eq!(errno(&e), libc::ECONNREFUSED);
+    assert_eq!(e.holder, None);
+    // A bind of the path: closing the socket would leave its file, so none is named.
+    let xb = d.create(Family::Unix, Kind::Stream);
+    let e = d.err(xb, Op::Bind { addr: path() });
+    assert_eq!(errno(&e), libc::EADDRINUSE);
+    assert_eq!(e.holder, None);
+}
+
+/// A TCP socket outside the engine bound to `at` and not listening, so a connect there is
+/// refused by no socket of the engine's; None if something holds it already.
+fn held_tcp(at: &str) -> Option<socket2::Socket> {
+    let at: std::net::SocketAddr = at.parse().unwrap();
+    let s = socket2::Socket::new(
+        socket2::Domain::for_address(at),
+        socket2::Type::STREAM,
+        None,
+    )
+    .ok()?;
+    s.bind(&at.into()).ok()?;
+    Some(s)
 }
 
 #[test]

@@ -2623,10 +2623,6 @@ fn a_line_typed_while_a_call_blocks_is_shown_when_it_runs() {
     });
 }
 
-/// Two consoles side by side in a 1024 px window in Chinese, between a widened list and
-/// the inspector (each console about 150 px: 17 columns, as a newcomer had them): a long
-/// line is wrapped at the columns each console has, and no row is cut (with a least of 20
-/// columns the rows were cut with '…', and the characters under the cut were in no row).
 /// Side by side, the two consoles' file bars are drawn alike: the second's buttons once
 /// showed "运行文件 (2)", wider, and wrapped otherwise (the number is in their names, for
 /// a screen reader). And neither console runs past the page's edge: in a window made 1024
@@ -2686,6 +2682,10 @@ fn two_consoles_bars_are_drawn_alike_and_inside_the_page() {
     }
 }
 
+/// Two consoles side by side in a 1024 px window in Chinese, between a widened list and
+/// the inspector (each console about 150 px: 17 columns, as a newcomer had them): a long
+/// line is wrapped at the columns each console has, and no row is cut (with a least of 20
+/// columns the rows were cut with '…', and the characters under the cut were in no row).
 #[test]
 fn narrow_consoles_wrap_their_lines_without_cutting_them() {
     let mut h = harness_sized(1024.0, 700.0);
@@ -2810,13 +2810,16 @@ fn ctrl_c_drops_a_block_half_typed_behind_the_running_statement() {
         Some(&(LineKind::Output, "2".to_string())),
         "{out:?}"
     );
+    // Said after the interrupted statement's KeyboardInterrupt, as it was typed after it.
     let lines = &h.state().state.consoles[0].lines;
     let note =
         "(not run: for i in range(3): — Ctrl+C drops the lines typed ahead, as a terminal does)";
+    let interrupted = lines.iter().position(|l| l.text == "KeyboardInterrupt");
+    let said = lines
+        .iter()
+        .position(|l| l.kind == LineKind::Note && l.text == note);
     assert!(
-        lines
-            .iter()
-            .any(|l| l.kind == LineKind::Note && l.text == note),
+        interrupted.is_some() && said.is_some() && interrupted < said,
         "{lines:#?}"
     );
 }

@@ -387,7 +387,8 @@ impl Worker {
                 if e.errno() == Some(libc::ECONNREFUSED) && e.holder.is_none() {
                     // Refused where a socket of ours is only bound: bind() without listen().
                     e.holder = self.target.as_ref().and_then(|t| {
-                        crate::engine::holder::bound_only(&self.shared, t, self.kind).map(Box::new)
+                        crate::engine::holder::bound_only(&self.shared, t, self.kind, self.id, true)
+                            .map(Box::new)
                     });
                 }
                 if let Some(errno) = e.errno() {

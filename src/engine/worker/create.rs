@@ -18,7 +18,7 @@ pub(super) fn create_connection(
     port: u16,
     timeout: Option<Timeout>,
     source: Option<(String, u16)>,
-    shared: &crate::engine::Shared,
+    (shared, asking): (&crate::engine::Shared, crate::engine::SocketId),
 ) -> Result<(Socket, Family, Kind, i32, Timeout), OpError> {
     let shown = Some(format!("{host}:{port}"));
     let addrs =
@@ -108,7 +108,8 @@ pub(super) fn create_connection(
                     // Refused where a socket of ours is only bound: bind() without listen().
                     let at = crate::engine::addr::Endpoint::from_sockaddr(&SockAddr::from(addr));
                     e.holder =
-                        crate::engine::holder::bound_only(shared, &at, Kind::Stream).map(Box::new);
+                        crate::engine::holder::bound_only(shared, &at, Kind::Stream, asking, true)
+                            .map(Box::new);
                 }
                 last = e
             }

@@ -404,11 +404,12 @@ impl Worker {
     /// What holds an address this socket could not bind (EADDRINUSE).
     fn address_holder(&self, sa: &SockAddr) -> Option<crate::engine::errors::Holder> {
         use crate::engine::errors::Holder;
+        // (A Unix path's holder is not said: closing it leaves its file, which still
+        // stops the bind.)
+        let at = sa.as_socket()?;
         let wanted = crate::engine::addr::Endpoint::from_sockaddr(sa);
-        let ours = || crate::engine::holder::bound_only(&self.shared, &wanted, self.kind);
-        let Some(at) = sa.as_socket() else {
-            return ours();
-        };
+        let ours =
+            || crate::engine::holder::bound_only(&self.shared, &wanted, self.kind, self.id, false);
         if self.kind != Kind::Stream {
             // The kernel's table lists TCP only.
             return Some(ours().unwrap_or(Holder::Unseen));

@@ -33,7 +33,15 @@ pub(crate) fn spawn(shared: &Arc<Shared>, req: ReqId, how: Create) {
                 port,
                 timeout,
                 source,
-            } => create_connection(&wake, &commands, &host, port, timeout, source, &registry),
+            } => create_connection(
+                &wake,
+                &commands,
+                &host,
+                port,
+                timeout,
+                source,
+                (&registry, id),
+            ),
             Create::Adopt { fd } => claim(&registry, id, fd)
                 .and_then(|()| crate::sys::adopt_socket_fd(fd))
                 .map(|(owned, what)| {

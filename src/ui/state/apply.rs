@@ -243,7 +243,12 @@ impl UiState {
                 // connect_ex's failure, answered as a number, is shown as one.
                 if let Some(s) = self.sockets.get_mut(&id) {
                     if let Reply::Errno(e) = &reply {
-                        s.last_error = Some(ErrorView::answered(e, at, &self.zone));
+                        // Two consoles may each have an `s`: the page says whose is meant.
+                        let mut e = e.clone();
+                        if self.split {
+                            crate::ui::console::Makers::of(&self.consoles).name_for(None, &mut e);
+                        }
+                        s.last_error = Some(ErrorView::answered(&e, at, &self.zone));
                     } else if s.last_error.as_ref().is_some_and(|e| e.op == op) {
                         s.last_error = None;
                     }
