@@ -91,19 +91,17 @@ pub(crate) fn bound_only(
 ) -> Option<Holder> {
     let here = |bound: &Endpoint| match (bound, at) {
         (Endpoint::Unix(b), Endpoint::Unix(a)) => !a.is_empty() && a == b,
-        // Only a socket of the connect's own family takes it (an IPv6 one bound to [::]
-        // may take IPv4 too, unless IPV6_V6ONLY: not said, rather than said wrongly).
-        (Endpoint::V4(_), Endpoint::V4(_)) | (Endpoint::V6(_), Endpoint::V6(_)) if connect => {
-            match (bound.inet(), at.inet()) {
-                (Some(b), Some(a)) => {
-                    b.port() != 0 && b.port() == a.port() && reaches(b.ip(), a.ip())
+        _ => match (bound.inet(), at.inet()) {
+            (Some(b), Some(a)) if b.port() != 0 && b.port() == a.port() => {
+                if connect {
+                    // Only a socket of the connect's own family takes it (an IPv6 one
+                    // bound to [::] may take IPv4 too, unless IPV6_V6ONLY: not said,
+                    // rather than said wrongly).
+                    b.is_ipv4() == a.is_ipv4() && reaches(b.ip(), a.ip())
+                } else {
+                    overlap(b.ip(), a.ip())
                 }
-                _ => false,
             }
-        }
-        _ if connect => false,
-        (b, a) => match (b.inet(), a.inet()) {
-            (Some(b), Some(a)) => b.port() != 0 && b.port() == a.port() && overlap(b.ip(), a.ip()),
             _ => false,
         },
     };

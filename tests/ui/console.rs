@@ -36,6 +36,23 @@ fn ctrl_c(h: &mut H, what: &str) {
     step_until(h, what, |a| !a.state.consoles[0].busy());
 }
 
+/// The console opened, two side by side, the second drawn.
+fn split_consoles(h: &mut H) {
+    open_console(h);
+    click(h, "Two consoles side by side");
+    step_until_drawn(h, "the second console", |h| {
+        h.query_by_label("python (2)").is_some()
+    });
+}
+
+/// The explanation line among what a statement printed.
+fn explained(out: &[(LineKind, String)]) -> String {
+    out.iter()
+        .find(|l| l.0 == LineKind::Explained)
+        .map(|l| l.1.clone())
+        .unwrap_or_else(|| panic!("no explanation: {out:?}"))
+}
+
 /// Types a statement and waits for it to end; what it printed.
 fn run(h: &mut H, text: &str) -> Vec<(LineKind, String)> {
     run_in(h, 0, text)
@@ -809,11 +826,7 @@ fn a_file_whose_thread_still_waits_is_not_said_to_have_ended() {
 #[test]
 fn two_consoles_each_show_ten_lines_in_a_laptops_window() {
     let mut h = harness_sized(1280.0, 800.0);
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "the second console", |h| {
-        h.query_by_label("python (2)").is_some()
-    });
+    split_consoles(&mut h);
     h.run();
     // A transcript line's height, as the console lays its lines out.
     let style = h.ctx.global_style();
@@ -836,11 +849,7 @@ fn two_consoles_each_show_ten_lines_in_a_laptops_window() {
 #[test]
 fn an_address_held_by_the_other_consoles_socket_says_whose() {
     let mut h = harness();
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "the second console", |h| {
-        h.query_by_label("python (2)").is_some()
-    });
+    split_consoles(&mut h);
     run_lines(
         &mut h,
         0,
@@ -855,12 +864,6 @@ fn an_address_held_by_the_other_consoles_socket_says_whose() {
     let port: u16 = out.last().unwrap().1.parse().unwrap();
     run_lines(&mut h, 1, &["import socket", "s = socket.socket()"]);
     let bind = format!("s.bind(('127.0.0.1', {port}))");
-    let explained = |out: &[(LineKind, String)]| {
-        out.iter()
-            .find(|l| l.0 == LineKind::Explained)
-            .map(|l| l.1.clone())
-            .unwrap_or_else(|| panic!("no explanation: {out:?}"))
-    };
     let other = explained(&run_in(&mut h, 1, &bind));
     assert!(
         other.contains(&format!("s (console 1) is listening on 127.0.0.1:{port}"))
@@ -894,11 +897,7 @@ fn an_address_held_by_the_other_consoles_socket_says_whose() {
 #[test]
 fn a_connect_refused_by_a_socket_only_bound_names_it_and_says_listen() {
     let mut h = harness();
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "the second console", |h| {
-        h.query_by_label("python (2)").is_some()
-    });
+    split_consoles(&mut h);
     run_lines(
         &mut h,
         0,
@@ -919,11 +918,7 @@ fn a_connect_refused_by_a_socket_only_bound_names_it_and_says_listen() {
             .contains("ConnectionRefusedError: [Errno 111] Connection refused")),
         "{out:?}"
     );
-    let said = out
-        .iter()
-        .find(|l| l.0 == LineKind::Explained)
-        .map(|l| l.1.clone())
-        .unwrap_or_else(|| panic!("no explanation: {out:?}"));
+    let said = explained(&out);
     assert!(
         said.contains(&format!(
             "Nothing is listening at 127.0.0.1:{port}: s (console 1) is bound there"
@@ -941,11 +936,7 @@ fn a_connect_refused_by_a_socket_only_bound_names_it_and_says_listen() {
 #[test]
 fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
     let mut h = harness();
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "the second console", |h| {
-        h.query_by_label("python (2)").is_some()
-    });
+    split_consoles(&mut h);
     for line in [
         "import socket",
         "srv = socket.socket()",
@@ -1199,11 +1190,7 @@ fn lines_pasted_at_once_show_one_by_one_with_their_prompts() {
 #[test]
 fn each_console_shows_its_own_waits() {
     let mut h = harness();
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "the second console", |h| {
-        h.query_by_label("python (2)").is_some()
-    });
+    split_consoles(&mut h);
     run_lines(&mut h, 0, &LISTENING_SRV);
     enter_in(&mut h, 0, "conn, addr = srv.accept()");
     run_lines(
@@ -1275,11 +1262,7 @@ fn a_file_running_beside_the_other_console_keeps_its_lines_apart() {
     )
     .unwrap();
     let mut h = harness_sized(1280.0, 640.0);
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "the second console", |h| {
-        h.query_by_label(&named("python", 1)).is_some()
-    });
+    split_consoles(&mut h);
     type_into(&mut h, "file", &path.display().to_string());
     click(&mut h, "Run file");
     step_until_drawn(&mut h, "the file waiting in accept", |h| {
@@ -2277,11 +2260,7 @@ fn stepping_in_a_small_window_shows_the_line_it_stops_before() {
     let lines: Vec<String> = (1..=12).map(|n| format!("x{n} = {n}")).collect();
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     let mut h = harness_sized(1280.0, 800.0);
-    open_console(&mut h);
-    click(&mut h, "Two consoles side by side");
-    step_until_drawn(&mut h, "two consoles", |h| {
-        h.query_by_label(&named("python", 1)).is_some()
-    });
+    split_consoles(&mut h);
     type_into(&mut h, "file", &path.display().to_string());
     click(&mut h, "Step through");
     for line in 1..=7u32 {
