@@ -14,6 +14,7 @@ pub mod client;
 pub mod command;
 pub mod errors;
 pub mod event;
+pub mod gate;
 mod holder;
 pub mod inspect;
 pub mod note;
@@ -142,6 +143,8 @@ pub(crate) struct Shared {
     created: AtomicU64,
     accepted: AtomicU64,
     live: AtomicUsize,
+    /// Times a worker handed its core back to a frame of the window's (gate.rs).
+    gave_way: AtomicU64,
     /// The capture told the ports this engine's TCP sockets connect from
     /// (Engine::feed_capture).
     capture: Mutex<Option<capture::Feed>>,
@@ -278,6 +281,7 @@ impl Engine {
             next_req: AtomicU64::new(0),
             created: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
+            gave_way: AtomicU64::new(0),
             live: AtomicUsize::new(0),
             capture: Mutex::new(None),
         });
@@ -374,6 +378,12 @@ impl Engine {
     /// Sockets alive now.
     pub fn live_sockets(&self) -> usize {
         self.shared.live.load(Ordering::Relaxed)
+    }
+
+    /// Times this engine's workers handed their core back to a frame of the window's
+    /// (gate.rs).
+    pub fn gave_way(&self) -> u64 {
+        self.shared.gave_way.load(Ordering::Relaxed)
     }
 
     /// Closes every socket and waits for the workers to end.

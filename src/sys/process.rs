@@ -161,3 +161,9 @@ pub fn die_of_sigint() {
         libc::raise(libc::SIGINT);
     }
 }
+
+/// The core the calling thread runs on now (a moment later it may run elsewhere); usize::MAX
+/// where the kernel does not say.
+pub fn current_cpu() -> usize {
+    rustix::thread::sched_getcpu()
+}

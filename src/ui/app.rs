@@ -324,6 +324,7 @@ impl eframe::App for SocklabApp {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        crate::engine::gate::frame_begins();
         crate::i18n::set(self.state.lang());
         self.sync_zoom(ctx);
         self.startup_frame();
@@ -572,6 +573,7 @@ impl eframe::App for SocklabApp {
             // TIME_WAIT's seconds left, as each one goes.
             ui.ctx().request_repaint_after(next);
         }
+        crate::engine::gate::frame_made();
     }
 }
 

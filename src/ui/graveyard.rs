@@ -17,6 +17,9 @@ pub const BATCH_ROWS: usize = 64;
 /// ...or this many bytes of theirs (so a log holds at most this much beyond its cap).
 pub const BATCH_BYTES: usize = 4 << 20;
 
+/// Times the freeing thread handed its core back to a frame.
+static GAVE_WAY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Evicted rows not yet handed over. Cloning a log (for an export) does not clone them.
 #[derive(Debug, Default)]
 pub struct Graveyard {
@@ -85,6 +88,8 @@ fn freer() -> Option<&'static Freer> {
                         if !(BATCH_ROWS..=2 * BATCH_ROWS).contains(&batch.capacity()) {
                             continue;
                         }
+                        // A frame of the window's on this core goes first.
+                        crate::engine::gate::give_way(&GAVE_WAY);
                         batch.clear();
                         // (Dropped here when enough wait to be taken again.)
                         let _ = back.try_send(batch);

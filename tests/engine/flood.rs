@@ -427,3 +427,81 @@ fn a_batch_written_in_place_shares_it_and_copies_a_longer_datagram_after_it() {
         assert_eq!(at[k].wrapping_sub(at[k - 1]), stride, "datagram {k}");
     }
 }
+
+/// A worker receiving a flood on the core the window draws a frame on hands that core back
+/// (engine/gate.rs): the scheduler gives a runnable worker the core at a timer tick once the
+/// window's thread has used its slice, and without the hand-back the worker kept it to the
+/// next tick, the frame waiting. Here this thread draws stand-in frames (3 ms of work each,
+/// a rest between them) on one core with the engine's threads, while a peer floods a
+/// connection in auto-receive, until the engine says a worker gave way.
+#[test]
+fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
+    use socklab::engine::gate;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    // The peer's thread is made before this one is pinned, so it may run elsewhere.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (port_tx, port_rx) = crossbeam_channel::bounded::<u16>(1);
+    let peer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let Ok(port) = port_rx.recv() else { return };
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let block = vec![0x5au8; 64 << 10];
+            let until = Instant::now() + DEADLINE;
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                if s.write_all(&block).is_err() {
+                    break;
+                }
+            }
+        })
+    };
+    // This thread, and the engine's threads made from here on, on this core only.
+    let mut one = rustix::thread::CpuSet::new();
+    one.set(socklab::sys::current_cpu());
+    rustix::thread::sched_setaffinity(None, &one).unwrap();
+    // The window's workers run at nice 10.
+    let mut d = Driver::with_config(EngineConfig {
+        worker_nice: 10,
+        ..EngineConfig::default()
+    });
+    let (l, addr) = d.listener(Family::Inet);
+    let AddrSpec::Inet { port, .. } = addr else {
+        panic!()
+    };
+    port_tx.send(port).unwrap();
+    let (conn, _) = d.accept(l);
+    d.ok(
+        conn,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 64 << 10,
+        },
+    );
+    let deadline = Instant::now() + DEADLINE;
+    let mut frames = 0;
+    while d.engine.gave_way() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no worker gave the core back in {frames} frames"
+        );
+        gate::frame_begins();
+        // The frame's work: the events taken (so the worker keeps receiving), then
+        // computing.
+        while d.events().try_recv().is_ok() {}
+        let end = Instant::now() + Duration::from_millis(3);
+        let mut x = 0u64;
+        while Instant::now() < end {
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+        }
+        gate::frame_made();
+        frames += 1;
+        // The window rests between frames (only a frame after rest opens the gate).
+        std::thread::sleep(2 * gate::REST);
+    }
+    stop.store(true, Ordering::Relaxed);
+    drop(d);
+    peer.join().unwrap();
+}

@@ -648,3 +648,23 @@ fn the_recent_menu_lists_this_kinds_addresses() {
     assert!(h.query_by_label("127.0.0.1 7000").is_some());
     assert!(h.query_by_label("127.0.0.1 9000").is_none());
 }
+
+/// Every frame the window draws tells the workers when it begins and when its shapes are
+/// made (engine/gate.rs), so a worker on its core gives the core back meanwhile.
+#[test]
+fn each_frame_says_when_it_begins_and_when_it_is_made() {
+    let mut h = harness();
+    h.step();
+    let (begun, made) = socklab::engine::gate::frames_here();
+    for _ in 0..3 {
+        h.step();
+    }
+    let (begun2, made2) = socklab::engine::gate::frames_here();
+    // (egui may run a frame in more than one pass: each is begun and made.)
+    assert!(
+        begun2 >= begun + 3,
+        "three frames drawn, {} begun",
+        begun2 - begun
+    );
+    assert_eq!(made2 - made, begun2 - begun, "each frame begun was made");
+}
