@@ -62,24 +62,14 @@ fn nanos(d: Duration) -> u64 {
 
 /// The window's thread begins a frame.
 pub fn frame_begins() {
-    let now = nanos_after(Duration::ZERO);
-    CPU.store(crate::sys::current_cpu(), Ordering::Relaxed);
-    let rested = MADE.load(Ordering::Relaxed) == 0
-        || now.saturating_sub(MADE.load(Ordering::Relaxed)) >= nanos(REST);
-    let until = if rested { now + nanos(MOST) } else { 0 };
-    UNTIL.store(until, Ordering::Relaxed);
-    DRAWING.store(true, Ordering::Release);
+    begin(nanos_after(Duration::ZERO), crate::sys::current_cpu());
     FRAMES.with(|f| f.set((f.get().0 + 1, f.get().1)));
 }
 
 /// The window's thread has made its frame's shapes; what is left is tessellating and
 /// painting them.
 pub fn frame_made() {
-    let now = nanos_after(Duration::ZERO);
-    MADE.store(now, Ordering::Relaxed);
-    if UNTIL.load(Ordering::Relaxed) != 0 {
-        UNTIL.store(now + nanos(TAIL), Ordering::Relaxed);
-    }
+    made(nanos_after(Duration::ZERO));
     FRAMES.with(|f| f.set((f.get().0, f.get().1 + 1)));
 }
 
@@ -95,101 +85,80 @@ pub fn give_way(yields: &AtomicU64) {
     if !DRAWING.load(Ordering::Acquire) {
         return;
     }
-    if nanos_after(Duration::ZERO) >= UNTIL.load(Ordering::Relaxed) {
-        return;
+    if drawing_on(nanos_after(Duration::ZERO), crate::sys::current_cpu()) {
+        yields.fetch_add(1, Ordering::Relaxed);
+        std::thread::yield_now();
     }
-    if crate::sys::current_cpu() != CPU.load(Ordering::Relaxed) {
-        return;
+}
+
+/// A frame begins at `now` on core `cpu`.
+fn begin(now: u64, cpu: usize) {
+    let last = MADE.load(Ordering::Relaxed);
+    let rested = last == 0 || now.saturating_sub(last) >= nanos(REST);
+    CPU.store(cpu, Ordering::Relaxed);
+    UNTIL.store(
+        if rested {
+            now.saturating_add(nanos(MOST))
+        } else {
+            0
+        },
+        Ordering::Relaxed,
+    );
+    DRAWING.store(true, Ordering::Release);
+}
+
+/// The frame's shapes were made at `now`.
+fn made(now: u64) {
+    MADE.store(now, Ordering::Relaxed);
+    if UNTIL.load(Ordering::Relaxed) != 0 {
+        UNTIL.store(now.saturating_add(nanos(TAIL)), Ordering::Relaxed);
     }
-    yields.fetch_add(1, Ordering::Relaxed);
-    std::thread::yield_now();
+}
+
+/// Whether at `now` a frame is being drawn on core `cpu`.
+fn drawing_on(now: u64, cpu: usize) -> bool {
+    now < UNTIL.load(Ordering::Relaxed) && cpu == CPU.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Runs `f` on a new thread pinned to `cpu`.
-    fn on_cpu<T: Send + 'static>(cpu: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
-        std::thread::spawn(move || {
-            let mut set = rustix::thread::CpuSet::new();
-            set.set(cpu);
-            rustix::thread::sched_setaffinity(None, &set).unwrap();
-            f()
-        })
-        .join()
-        .unwrap()
-    }
-
-    fn gives_way_on(cpu: usize) -> bool {
-        on_cpu(cpu, || {
-            let n = AtomicU64::new(0);
-            give_way(&n);
-            n.load(Ordering::Relaxed) == 1
-        })
-    }
-
     /// A worker gives way on the frame's core only, and only while the frame is drawn: up
     /// to `TAIL` after the window made its shapes, or `MOST` after a frame began that never
-    /// said so; and not to a frame begun without rest after the last.
+    /// said so; and not during a frame begun without rest after the last. (Times far from
+    /// the clock's, so a real frame of another test would not count here.)
     #[test]
     fn a_worker_gives_way_on_the_frames_core_while_it_is_drawn() {
-        let allowed = rustix::thread::sched_getaffinity(None).unwrap();
-        let cpus: Vec<usize> = (0..rustix::thread::CpuSet::MAX_CPU)
-            .filter(|&c| allowed.is_set(c))
-            .collect();
-        let here = cpus[0];
-        let wait_past = |d: Duration| {
-            let t = Instant::now();
-            while t.elapsed() <= d {
-                std::thread::yield_now();
-            }
-        };
-        wait_past(REST);
-        let (ended, made_at) = on_cpu(here, move || {
-            frame_begins();
-            let ended = gives_way_on(here);
-            frame_made();
-            (ended, Instant::now())
-        });
+        let ms = |n: u64| n * 1_000_000;
+        let t = 1u64 << 60;
+        let (here, other) = (3, 4);
+        begin(t, here);
+        assert!(drawing_on(t + ms(1), here), "while the frame is made");
         assert!(
-            ended,
-            "a worker on the frame's core gave way while the frame was made"
+            !drawing_on(t + ms(1), other),
+            "a worker on another core goes on"
         );
-        // Still being tessellated and painted (unless this thread was held up that long).
-        if made_at.elapsed() < TAIL / 2 {
-            assert!(
-                gives_way_on(here),
-                "a worker gave way during the frame's tail"
-            );
-        }
-        // The next frame at once: the window has not rested.
-        on_cpu(here, frame_begins);
+        made(t + ms(3));
         assert!(
-            !gives_way_on(here),
-            "a frame begun without rest opened the gate"
+            drawing_on(t + ms(3) + ms(1) / 2, here),
+            "while it is painted"
         );
-        on_cpu(here, frame_made);
-        wait_past(REST);
-        on_cpu(here, frame_begins);
         assert!(
-            gives_way_on(here),
-            "a frame begun after rest opened the gate"
+            !drawing_on(t + ms(3) + nanos(TAIL), here),
+            "after it was drawn"
         );
-        if let Some(&other) = cpus.get(1) {
-            assert!(!gives_way_on(other), "a worker on another core went on");
-        }
-        on_cpu(here, frame_made);
-        wait_past(TAIL);
-        assert!(
-            !gives_way_on(here),
-            "a worker gave way after the frame was drawn"
-        );
-        // A frame that never says it was made counts as drawn for MOST.
-        wait_past(REST);
-        on_cpu(here, frame_begins);
-        assert!(gives_way_on(here));
-        wait_past(MOST);
-        assert!(!gives_way_on(here), "a worker gave way past MOST");
+        // The next frame at once: the window did not rest.
+        let next = t + ms(3) + nanos(REST) - 1;
+        begin(next, here);
+        assert!(!drawing_on(next + 1, here), "a frame begun without rest");
+        made(next + ms(2));
+        assert!(!drawing_on(next + ms(2), here), "made, it stays closed");
+        // After rest; a frame that never says it was made counts as drawn for MOST.
+        let later = next + ms(2) + nanos(REST);
+        begin(later, here);
+        assert!(drawing_on(later + nanos(MOST) - 1, here));
+        assert!(!drawing_on(later + nanos(MOST), here), "past MOST");
+        UNTIL.store(0, Ordering::Relaxed);
     }
 }

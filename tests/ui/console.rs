@@ -843,6 +843,12 @@ fn two_consoles_each_show_ten_lines_in_a_laptops_window() {
     }
 }
 
+/// The port console `i`'s socket `name` is bound to, as getsockname() says.
+fn port_of(h: &mut H, i: usize, name: &str) -> u16 {
+    let out = run_in(h, i, &format!("{name}.getsockname()[1]"));
+    out.last().unwrap().1.parse().unwrap()
+}
+
 /// Each console has its `s`; the second's bind finds the first's listening on the port.
 /// Its explanation names that one with its console ("s (console 1)": its own `s` is not
 /// the one to close); the first console, saying the same of its own `s`, names it plainly.
@@ -860,8 +866,7 @@ fn an_address_held_by_the_other_consoles_socket_says_whose() {
             "s.listen()",
         ],
     );
-    let out = run_in(&mut h, 0, "s.getsockname()[1]");
-    let port: u16 = out.last().unwrap().1.parse().unwrap();
+    let port = port_of(&mut h, 0, "s");
     run_lines(&mut h, 1, &["import socket", "s = socket.socket()"]);
     let bind = format!("s.bind(('127.0.0.1', {port}))");
     let other = explained(&run_in(&mut h, 1, &bind));
@@ -907,8 +912,7 @@ fn a_connect_refused_by_a_socket_only_bound_names_it_and_says_listen() {
             "s.bind(('127.0.0.1', 0))",
         ],
     );
-    let out = run_in(&mut h, 0, "s.getsockname()[1]");
-    let port: u16 = out.last().unwrap().1.parse().unwrap();
+    let port = port_of(&mut h, 0, "s");
     run_lines(&mut h, 1, &["import socket", "c = socket.socket()"]);
     let connect = format!("c.connect(('127.0.0.1', {port}))");
     let out = run_in(&mut h, 1, &connect);
@@ -945,8 +949,7 @@ fn two_consoles_side_by_side_a_server_in_one_its_client_in_the_other() {
     ] {
         run_in(&mut h, 0, line);
     }
-    let out = run_in(&mut h, 0, "srv.getsockname()[1]");
-    let port: u16 = out.last().unwrap().1.parse().unwrap();
+    let port = port_of(&mut h, 0, "srv");
     // The server blocks in accept in the first console...
     enter_in(&mut h, 0, "conn, addr = srv.accept()");
     step_until_drawn(&mut h, "accept waiting", |h| {
