@@ -164,6 +164,11 @@ impl Driver {
         }
     }
 
+    /// Continuous receive on, `bufsize` bytes a recv.
+    pub fn auto_receive(&mut self, id: SocketId, bufsize: usize) {
+        self.ok(id, Op::AutoReceive { on: true, bufsize });
+    }
+
     pub fn close(&mut self, id: SocketId) {
         self.unit(id, Op::Close);
     }

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 
 use crate::common::*;
 use crate::driver::*;
-use socklab::engine::{AddrSpec, Direction, EngineConfig, Event, Family, Kind, Op};
+use socklab::engine::{AddrSpec, Direction, EngineConfig, Event, Family, Kind};
 
 const TOTAL: usize = 8 << 20;
 const BUDGET: usize = 256 << 10;
@@ -33,13 +33,7 @@ fn a_flood_is_bounded_and_counted_exactly() {
         sent
     });
     let (conn, _) = d.accept(l);
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 64 << 10,
-        },
-    );
+    d.auto_receive(conn, 64 << 10);
     assert_eq!(peer.join().unwrap(), TOTAL);
 
     // The data events pile up unread (held, so their budget stays taken); snapshots are
@@ -118,13 +112,7 @@ fn datagrams_arriving_while_the_socket_pauses_are_all_read_in_order() {
     let mut d = Driver::new();
     let u = d.create(Family::Inet, Kind::Dgram);
     let port = d.bind_loopback(u, Family::Inet).port().unwrap();
-    d.ok(
-        u,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 2048,
-        },
-    );
+    d.auto_receive(u, 2048);
     let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     peer.connect(("127.0.0.1", port)).unwrap();
     let mut next = 0u32;
@@ -172,13 +160,7 @@ fn datagrams_a_full_buffer_lost_are_counted_so_none_go_missing() {
         n.drops().is_some_and(|x| x > 0)
     });
     assert_eq!(full.counters.msgs_in, 0, "nothing read yet");
-    d.ok(
-        s,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 2048,
-        },
-    );
+    d.auto_receive(s, 2048);
     let all = |n: &socklab::engine::Snapshot, sent: u64| {
         n.counters.msgs_in + u64::from(n.drops().unwrap_or(0)) == sent
     };
@@ -226,13 +208,7 @@ fn datagrams_past_the_consumers_budget_are_skipped_in_order() {
     d.snapshot_until(s, "the first burst queued", |n| {
         n.recv_buffer.is_some_and(|b| b.used >= BURST / 2 * 1004)
     });
-    d.ok(
-        s,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 2048,
-        },
-    );
+    d.auto_receive(s, 2048);
     for burst in 0..N / BURST {
         if burst > 0 {
             (burst * BURST..(burst + 1) * BURST).for_each(send);
@@ -319,13 +295,7 @@ fn receive_queued(
     d.snapshot_until(s, "the datagrams queued", |n| {
         n.recv_buffer.is_some_and(|b| b.used as usize >= queued)
     });
-    d.ok(
-        s,
-        Op::AutoReceive {
-            on: true,
-            bufsize: BUF,
-        },
-    );
+    d.auto_receive(s, BUF);
     let (mut got, mut events) = (Vec::new(), Vec::new());
     let deadline = std::time::Instant::now() + DEADLINE;
     while got.len() < sends.len() {
@@ -473,13 +443,7 @@ fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
     };
     port_tx.send(port).unwrap();
     let (conn, _) = d.accept(l);
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 64 << 10,
-        },
-    );
+    d.auto_receive(conn, 64 << 10);
     let deadline = Instant::now() + DEADLINE;
     let mut frames = 0;
     while d.engine.gave_way() == 0 {

@@ -290,13 +290,7 @@ fn receive_to_file_under_a_flood_writes_exactly_what_was_sent() {
             replace: false,
         },
     );
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 64 << 10,
-        },
-    );
+    d.auto_receive(conn, 64 << 10);
     peer.join().unwrap();
     // Let the data events go (they hold the budget) until the peer's EOF is counted.
     d.snapshot_until(conn, "every byte counted", |s| {

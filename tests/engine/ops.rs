@@ -329,13 +329,7 @@ fn each_datagram_chunk_names_its_call() {
     assert_eq!(d.recv(u, 10), b"two");
     assert_eq!(chunk_of(&mut d, u, "recv's chunk"), ("recv", 3, 0));
     // Auto-receive shows each datagram's sender: it reads as recvfrom.
-    d.ok(
-        u,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 100,
-        },
-    );
+    d.auto_receive(u, 100);
     d.sendto(v, b"three", dest);
     chunk_of(&mut d, v, "sendto's chunk");
     assert_eq!(
@@ -352,13 +346,7 @@ fn auto_receive_before_connect_starts_with_the_connection() {
     let mut d = Driver::new();
     let (l, at) = d.listener(Family::Inet);
     let c = d.create(Family::Inet, Kind::Stream);
-    d.ok(
-        c,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 100,
-        },
-    );
+    d.auto_receive(c, 100);
     // Before, the worker polled the unconnected socket for input, its POLLHUP answered at
     // once, and the recv's ENOTCONN failed the socket within a millisecond or two. Looked
     // at for 300 ms of round trips (an absence, so a window of them), it stays as it was.
@@ -392,13 +380,7 @@ fn auto_receive_before_connect_starts_with_the_connection() {
 fn every_chunk_is_reported_once_with_its_length() {
     let mut d = Driver::new();
     let (c, conn, _) = d.tcp_pair(Family::Inet);
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 4,
-        },
-    );
+    d.auto_receive(conn, 4);
     d.sendall(c, b"0123456789");
     let mut got = Vec::new();
     while got.len() < 10 {
@@ -1514,13 +1496,7 @@ fn closed_sockets_leave_their_threads_parked_for_the_next() {
 fn auto_receive_keeps_every_datagram_its_sender_and_its_size_in_bursts() {
     let mut d = Driver::new();
     let (s, to) = d.bound_udp();
-    d.ok(
-        s,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 2000,
-        },
-    );
+    d.auto_receive(s, 2000);
     // Two senders, interleaved, sizes from 0 (an empty datagram) to past the buffer (cut
     // to it, as recv cuts it), sent faster than one read per wake-up takes them.
     let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -1583,13 +1559,7 @@ fn the_consumer_is_woken_once_per_drain_not_once_per_event() {
         2,
         "the getsockname answer woke"
     );
-    d.ok(
-        s,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 100,
-        },
-    );
+    d.auto_receive(s, 100);
     for i in 0..100u8 {
         sender.send_to(&[i], to).unwrap();
     }
@@ -3236,13 +3206,7 @@ fn a_datagram_cut_by_a_small_buffer_says_what_was_lost() {
 fn auto_receive_says_what_a_small_buffer_cut_off_a_datagram() {
     let mut d = Driver::new();
     let (s, to) = d.bound_udp();
-    d.ok(
-        s,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 10,
-        },
-    );
+    d.auto_receive(s, 10);
     let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     u.send_to(&[b'x'; 100], to).unwrap();
     u.send_to(b"short", to).unwrap();
@@ -3262,13 +3226,7 @@ fn auto_receive_says_what_a_small_buffer_cut_off_a_datagram() {
             path: path.as_os_str().as_encoded_bytes().to_vec(),
         },
     );
-    d.ok(
-        big,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 70_000,
-        },
-    );
+    d.auto_receive(big, 70_000);
     let peer = std::os::unix::net::UnixDatagram::unbound().unwrap();
     // Room for a 100,000-byte datagram in the sender's buffer.
     socket2::SockRef::from(&peer)
@@ -3300,13 +3258,7 @@ fn auto_receive_on_a_seqpacket_connection_keeps_empty_records_and_ends_at_the_cl
     peer.connect(&socket2::SockAddr::unix(&path).unwrap())
         .unwrap();
     let (conn, _) = d.accept(l);
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 1024,
-        },
-    );
+    d.auto_receive(conn, 1024);
     let mut records = Vec::new();
     for r in [&b"a"[..], b"", b"bc"] {
         peer.send(r).unwrap();
@@ -3775,13 +3727,7 @@ fn a_udp_sockets_own_shut_rd_is_not_spun_on() {
             },
         },
     );
-    d.ok(
-        u,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 100,
-        },
-    );
+    d.auto_receive(u, 100);
     // Unconnected: ENOTCONN, but the kernel shuts it all the same.
     let e = d.err(u, Op::Shutdown { how: How::Read });
     assert_eq!(e.errno_name(), Some("ENOTCONN"));

@@ -577,13 +577,7 @@ fn auto_receive_on_before_tls_gets_the_plaintext_and_a_server_side_says_why_not(
         .spawn()
         .unwrap();
     let (conn, _) = d.accept(l);
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 65536,
-        },
-    );
+    d.auto_receive(conn, 65536);
     d.ok(conn, server_side);
     let _ = client.kill();
     let _ = client.wait();
@@ -662,13 +656,7 @@ s.close()
         .stderr(Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let (conn, _) = d.accept(l);
-    d.ok(
-        conn,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 65536,
-        },
-    );
+    d.auto_receive(conn, 65536);
     {
         use std::io::Write;
         let mut input = child.stdin.take().unwrap();
@@ -780,13 +768,7 @@ with ctx.wrap_socket(l.accept()[0], server_side=True) as s:
             replace: false,
         },
     );
-    d.ok(
-        r,
-        Op::AutoReceive {
-            on: true,
-            bufsize: 1 << 16,
-        },
-    );
+    d.auto_receive(r, 1 << 16);
     // The server's close_notify ends the stream: the connection is half-closed.
     let ended = d.client.wait_for(
         Some(Instant::now() + Duration::from_secs(300)),
