@@ -4,18 +4,21 @@
 //! and the worker then keeps it until the next tick, 1–4 ms: a frame longer than the slice
 //! (the window's under a flood) came late by that. So the window says when it draws, and a
 //! worker that finds itself on the core the frame is drawn on hands that core back
-//! (sched_yield) after each piece of its work. No worker waits for the frame: one on
-//! another core goes on at once, and one that finds the window not ready to run goes on
-//! after its yield.
+//! (sched_yield) after each piece of its work (a stream's recv, a round of the reactor, a
+//! batch freed): the frame waits for that piece, not for a tick. No worker waits for the
+//! frame: one on another core goes on at once, and one that finds the window not ready to
+//! run goes on after its yield.
 //!
 //! While the window files a flood of datagrams it hands the core to the worker now and
 //! then (ui/drain.rs); the worker then does a piece of its work (a reactor's round reads
-//! the socket empty) before it gives the core back.
+//! what the socket holds, up to 1,024 datagrams) before it gives the core back.
 //!
 //! The window's last hook in a frame comes before the frame is tessellated and painted, so
 //! a frame counts as drawn until `TAIL` after it; a frame that never says it was made ends
 //! `MOST` after it began. Only a frame after the window rested (`REST`) counts: the window
-//! at 60 frames a second rests most of the time, and the workers get the core then.
+//! at 60 frames a second rests most of the time, and the workers get the core then; a
+//! window drawing without rest, or hidden (eframe then runs its logic without drawing),
+//! leaves the workers their share.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -25,9 +28,10 @@ use std::time::{Duration, Instant};
 /// A frame that has not said it was made counts as ended this long after it began (a
 /// longer one is not drawing smoothly anyway).
 pub const MOST: Duration = Duration::from_millis(8);
-/// A frame begun sooner than this after the last one was made does not open the gate: a
-/// window drawing frame after frame without rest (or a loop that draws until something
-/// arrives) would otherwise keep a worker on its core from its share of that core.
+/// A frame begun sooner than this after the last one was drawn (made, and `TAIL` after)
+/// does not open the gate: a window drawing frame after frame without rest (or a loop that
+/// draws until something arrives) would otherwise keep a worker on its core from its share
+/// of that core.
 pub const REST: Duration = Duration::from_millis(2);
 /// How long after the window's last hook a frame still counts as being drawn
 /// (tessellation and painting).
@@ -39,11 +43,13 @@ static DRAWING: AtomicBool = AtomicBool::new(false);
 static UNTIL: AtomicU64 = AtomicU64::new(0);
 /// When the last frame was made, likewise.
 static MADE: AtomicU64 = AtomicU64::new(0);
+/// A frame began and has not said it was made.
+static PENDING: AtomicBool = AtomicBool::new(false);
 /// The core the frame began on.
 static CPU: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 thread_local! {
-    /// Frames this thread began and said it made (what a test of the window reads).
+    /// Frame passes this thread began and said it made (what a test of the window reads).
     static FRAMES: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
 }
 
@@ -52,28 +58,29 @@ fn epoch() -> Instant {
     *EPOCH.get_or_init(Instant::now)
 }
 
-fn nanos_after(d: Duration) -> u64 {
-    u64::try_from((epoch().elapsed() + d).as_nanos()).unwrap_or(u64::MAX)
+fn now() -> u64 {
+    u64::try_from(epoch().elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// The window's thread begins a frame.
-pub fn frame_begins() {
-    begin(nanos_after(Duration::ZERO), crate::sys::current_cpu());
+/// The window's thread begins pass `pass` of a frame (egui may run a frame twice: the
+/// second pass goes on with the first's frame).
+pub fn frame_begins(pass: usize) {
+    begin(now(), crate::sys::current_cpu(), pass);
     FRAMES.with(|f| f.set((f.get().0 + 1, f.get().1)));
 }
 
 /// The window's thread has made its frame's shapes; what is left is tessellating and
 /// painting them.
 pub fn frame_made() {
-    made(nanos_after(Duration::ZERO));
+    made(now());
     FRAMES.with(|f| f.set((f.get().0, f.get().1 + 1)));
 }
 
-/// Frames the calling thread began, and said it made, so far.
+/// Frame passes the calling thread began, and said it made, so far.
 pub fn frames_here() -> (u64, u64) {
     FRAMES.with(Cell::get)
 }
@@ -82,42 +89,60 @@ pub fn frames_here() -> (u64, u64) {
 /// thread draws a frame on this worker's core, hands the core back to it once, and counts
 /// that in `yields`.
 pub fn give_way(yields: &AtomicU64) {
-    if !DRAWING.load(Ordering::Acquire) {
+    if !DRAWING.load(Ordering::Acquire) || !open_at(now()) {
         return;
     }
-    if drawing_on(nanos_after(Duration::ZERO), crate::sys::current_cpu()) {
+    // (Asked only while a frame is drawn: where the kernel has no vDSO for it, a call.)
+    if crate::sys::current_cpu() == CPU.load(Ordering::Relaxed) {
         yields.fetch_add(1, Ordering::Relaxed);
         std::thread::yield_now();
     }
 }
 
-/// A frame begins at `now` on core `cpu`.
-fn begin(now: u64, cpu: usize) {
-    let last = MADE.load(Ordering::Relaxed);
-    let rested = last == 0 || now.saturating_sub(last) >= nanos(REST);
+/// Pass `pass` of a frame begins at `now` on core `cpu`.
+fn begin(now: u64, cpu: usize, pass: usize) {
     CPU.store(cpu, Ordering::Relaxed);
-    UNTIL.store(
-        if rested {
+    let until = if pass > 0 {
+        // The same frame, if it is still open.
+        if open_at(now) {
             now.saturating_add(nanos(MOST))
         } else {
             0
-        },
-        Ordering::Relaxed,
-    );
+        }
+    } else {
+        // Logic run again without a frame drawn (a hidden window) is no frame to wait for.
+        let pending = PENDING.swap(true, Ordering::Relaxed);
+        let last = MADE.load(Ordering::Relaxed);
+        let rested = last == 0 || now >= last.saturating_add(nanos(TAIL + REST));
+        if rested && !pending {
+            now.saturating_add(nanos(MOST))
+        } else {
+            0
+        }
+    };
+    UNTIL.store(until, Ordering::Relaxed);
     DRAWING.store(true, Ordering::Release);
 }
 
 /// The frame's shapes were made at `now`.
 fn made(now: u64) {
+    PENDING.store(false, Ordering::Relaxed);
     MADE.store(now, Ordering::Relaxed);
-    if UNTIL.load(Ordering::Relaxed) != 0 {
+    // (A frame already past MOST stays closed.)
+    if open_at(now) {
         UNTIL.store(now.saturating_add(nanos(TAIL)), Ordering::Relaxed);
     }
 }
 
+/// Whether a frame is being drawn at `now`.
+fn open_at(now: u64) -> bool {
+    now < UNTIL.load(Ordering::Relaxed)
+}
+
 /// Whether at `now` a frame is being drawn on core `cpu`.
+#[cfg(test)]
 fn drawing_on(now: u64, cpu: usize) -> bool {
-    now < UNTIL.load(Ordering::Relaxed) && cpu == CPU.load(Ordering::Relaxed)
+    open_at(now) && cpu == CPU.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]
@@ -126,14 +151,15 @@ mod tests {
 
     /// A worker gives way on the frame's core only, and only while the frame is drawn: up
     /// to `TAIL` after the window made its shapes, or `MOST` after a frame began that never
-    /// said so; and not during a frame begun without rest after the last. (Times far from
-    /// the clock's, so a real frame of another test would not count here.)
+    /// said so; a second pass goes on with its frame; a frame begun without rest after the
+    /// last, or after one never made (a hidden window), is none. (Times far from the
+    /// clock's, so a real frame of another test would not count here.)
     #[test]
     fn a_worker_gives_way_on_the_frames_core_while_it_is_drawn() {
         let ms = |n: u64| n * 1_000_000;
         let t = 1u64 << 60;
         let (here, other) = (3, 4);
-        begin(t, here);
+        begin(t, here, 0);
         assert!(drawing_on(t + ms(1), here), "while the frame is made");
         assert!(
             !drawing_on(t + ms(1), other),
@@ -144,21 +170,37 @@ mod tests {
             drawing_on(t + ms(3) + ms(1) / 2, here),
             "while it is painted"
         );
-        assert!(
-            !drawing_on(t + ms(3) + nanos(TAIL), here),
-            "after it was drawn"
-        );
-        // The next frame at once: the window did not rest.
-        let next = t + ms(3) + nanos(REST) - 1;
-        begin(next, here);
+        // egui's second pass of the same frame.
+        let second = t + ms(3) + ms(1) / 2;
+        begin(second, here, 1);
+        assert!(drawing_on(second + ms(5), here), "the second pass");
+        made(second + ms(6));
+        let drawn = second + ms(6) + nanos(TAIL);
+        assert!(!drawing_on(drawn, here), "after it was drawn");
+        // The next frame before the window rested.
+        let next = drawn + nanos(REST) - 1;
+        begin(next, here, 0);
         assert!(!drawing_on(next + 1, here), "a frame begun without rest");
         made(next + ms(2));
         assert!(!drawing_on(next + ms(2), here), "made, it stays closed");
-        // After rest; a frame that never says it was made counts as drawn for MOST.
-        let later = next + ms(2) + nanos(REST);
-        begin(later, here);
+        // After rest; a frame that never says it was made counts as drawn for MOST...
+        let later = next + ms(2) + nanos(TAIL + REST);
+        begin(later, here, 0);
         assert!(drawing_on(later + nanos(MOST) - 1, here));
         assert!(!drawing_on(later + nanos(MOST), here), "past MOST");
+        // ...and its being made then does not open it again.
+        made(later + nanos(MOST) + 1);
+        assert!(!drawing_on(later + nanos(MOST) + 2, here), "made past MOST");
+        // Logic run twice without a frame made between: the second is no frame.
+        let hidden = later + ms(20);
+        begin(hidden, here, 0);
+        assert!(drawing_on(hidden + 1, here));
+        begin(hidden + ms(10), here, 0);
+        assert!(
+            !drawing_on(hidden + ms(10) + 1, here),
+            "logic without a frame"
+        );
+        made(hidden + ms(11));
         UNTIL.store(0, Ordering::Relaxed);
     }
 }

@@ -162,8 +162,7 @@ pub fn die_of_sigint() {
     }
 }
 
-/// The core the calling thread runs on now (a moment later it may run elsewhere); usize::MAX
-/// where the kernel does not say.
+/// The core the calling thread runs on now (a moment later it may run elsewhere).
 pub fn current_cpu() -> usize {
     rustix::thread::sched_getcpu()
 }

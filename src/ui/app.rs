@@ -324,7 +324,7 @@ impl eframe::App for SocklabApp {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        crate::engine::gate::frame_begins();
+        crate::engine::gate::frame_begins(ctx.current_pass_index());
         crate::i18n::set(self.state.lang());
         self.sync_zoom(ctx);
         self.startup_frame();

@@ -649,8 +649,8 @@ fn the_recent_menu_lists_this_kinds_addresses() {
     assert!(h.query_by_label("127.0.0.1 9000").is_none());
 }
 
-/// Every frame the window draws tells the workers when it begins and when its shapes are
-/// made (engine/gate.rs), so a worker on its core gives the core back meanwhile.
+/// Every frame the window draws says when it begins and when its shapes are made
+/// (engine/gate.rs: what a worker on its core gives the core back for), each pass of it.
 #[test]
 fn each_frame_says_when_it_begins_and_when_it_is_made() {
     let mut h = harness();
