@@ -86,17 +86,18 @@ pub fn frames_here() -> (u64, u64) {
 }
 
 /// Called by a worker between pieces of its work, holding no lock: while the window's
-/// thread draws a frame on this worker's core, hands the core back to it once, and counts
-/// that in `yields`.
-pub fn give_way(yields: &AtomicU64) {
+/// thread draws a frame on this worker's core, hands the core back to it once. Whether it
+/// did.
+pub fn give_way() -> bool {
     if !DRAWING.load(Ordering::Acquire) || !open_at(now()) {
-        return;
+        return false;
     }
     // (Asked only while a frame is drawn: where the kernel has no vDSO for it, a call.)
-    if crate::sys::current_cpu() == CPU.load(Ordering::Relaxed) {
-        yields.fetch_add(1, Ordering::Relaxed);
+    let here = crate::sys::current_cpu() == CPU.load(Ordering::Relaxed);
+    if here {
         std::thread::yield_now();
     }
+    here
 }
 
 /// Pass `pass` of a frame begins at `now` on core `cpu`.

@@ -164,6 +164,14 @@ impl Shared {
         }
     }
 
+    /// A worker between pieces of its work: a frame of the window's on its core goes first
+    /// (gate.rs), counted.
+    pub(crate) fn give_way(&self) {
+        if gate::give_way() {
+            self.gave_way.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// Sends an event, then wakes the consumer if it asked to be (in that order, so a wake
     /// always finds the event). One wake per drain, not one per event: a flood of datagrams
     /// would otherwise call the window's repaint request (a lock on its context) each time.

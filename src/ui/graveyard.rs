@@ -17,10 +17,6 @@ pub const BATCH_ROWS: usize = 64;
 /// ...or this many bytes of theirs (so a log holds at most this much beyond its cap).
 pub const BATCH_BYTES: usize = 4 << 20;
 
-/// Times the freeing thread handed its core back to a frame (give_way counts them; nothing
-/// reads them).
-static GAVE_WAY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
 /// Evicted rows not yet handed over. Cloning a log (for an export) does not clone them.
 #[derive(Debug, Default)]
 pub struct Graveyard {
@@ -85,7 +81,7 @@ fn freer() -> Option<&'static Freer> {
                 .spawn(move || {
                     for mut batch in rx {
                         // A frame of the window's on this core goes first.
-                        crate::engine::gate::give_way(&GAVE_WAY);
+                        crate::engine::gate::give_way();
                         // A cleared log's rows come as one vector of any size: only a
                         // batch's goes back, so a batch's room is what comes back.
                         if !(BATCH_ROWS..=2 * BATCH_ROWS).contains(&batch.capacity()) {

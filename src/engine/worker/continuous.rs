@@ -52,7 +52,7 @@ impl Worker {
         let mut buf = std::mem::take(&mut self.auto.recv_buf);
         for _ in 0..BURST {
             // A frame of the window's on this core goes first.
-            crate::engine::gate::give_way(&self.shared.gave_way);
+            self.shared.give_way();
             if buf.capacity() < bufsize {
                 buf = Vec::with_capacity(bufsize);
             }

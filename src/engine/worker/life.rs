@@ -47,7 +47,7 @@ impl Worker {
                 break;
             }
             // A frame of the window's on this core goes first.
-            crate::engine::gate::give_way(&self.shared.gave_way);
+            self.shared.give_way();
             // In the order they came, up to the close: a command sent before it runs (one
             // that would block finds the close noted and fails with EBADF, as in Python),
             // and those after it meet a closed socket in `finish`.

@@ -178,7 +178,7 @@ impl Loop {
         let mut woken: HashMap<u64, (u32, bool)> = HashMap::new();
         loop {
             // A frame of the window's on this core goes first.
-            crate::engine::gate::give_way(&self.shared.gave_way);
+            self.shared.give_way();
             let timeout = self.next_timeout();
             // An interrupted wait (EINTR) returns nothing: go round again.
             self.epoll.wait_for(&mut room, timeout, &mut events);
