@@ -33,6 +33,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             arg(2)? as usize,
             arg(3)? as f64,
         ),
+        Some("frames-udp") => crate::window::frames_udp(
+            arg(1)? as usize,
+            arg(2)?,
+            args.get(3).and_then(|m| m.parse().ok()),
+        ),
         Some("tls-send") => crate::tls::tls_send(arg(1)? as u16, arg(2)?),
         Some("tls-echo") => {
             crate::tls::tls_echo(arg(1)? as u16, arg(2)? as usize, arg(3)? as usize)

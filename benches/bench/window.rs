@@ -335,6 +335,104 @@ pub fn frames_load(view: &str, conns: usize, secs: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// UDP loss in the window: a UDP socket in auto-receive (64 KiB buffer), selected, while
+/// `sockperf tp` floods it with `size`-byte datagrams for `secs` (at `mps` a second, or as
+/// fast as it can), the window drawing at 60 Hz on the receiving threads' core (the caller
+/// pins the whole process). The UDP benchmark drains without frames; here a frame can take
+/// the core from the receiving thread (gate.rs), and what that costs in datagrams shows.
+pub fn frames_udp(size: usize, secs: u64, mps: Option<u64>) -> Result<(), String> {
+    let mut h = Headless::new();
+    let id = h.new_socket(Kind::Dgram)?;
+    h.call(
+        id,
+        Op::Bind {
+            addr: AddrSpec::Inet {
+                host: "127.0.0.1".into(),
+                port: 0,
+            },
+        },
+    );
+    h.call(
+        id,
+        Op::AutoReceive {
+            on: true,
+            bufsize: 65536,
+        },
+    );
+    h.until("the UDP socket bound and receiving", |s| {
+        s.sockets[&id]
+            .snapshot
+            .as_ref()
+            .is_some_and(|n| n.auto_receive && n.state == SockState::Bound)
+    })?;
+    let port: u16 = h.app.state.sockets[&id]
+        .snapshot
+        .as_ref()
+        .and_then(|n| n.local.as_ref())
+        .and_then(|e| e.to_string().rsplit(':').next()?.parse().ok())
+        .ok_or("the UDP socket's port")?;
+    h.select(id);
+    measure(&mut h, 1.0);
+    let mut args = vec![
+        "-c".to_string(),
+        crate::CLIENT_CPU.to_string(),
+        "sockperf".to_string(),
+        "tp".to_string(),
+        "-i".to_string(),
+        "127.0.0.1".to_string(),
+        "-p".to_string(),
+        port.to_string(),
+        "-m".to_string(),
+        size.to_string(),
+        "-t".to_string(),
+        secs.to_string(),
+    ];
+    if let Some(mps) = mps {
+        args.extend(["--mps".to_string(), mps.to_string()]);
+    }
+    let mut sender = Command::new("taskset")
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("sockperf: {e}"))?;
+    let (mut times, mut cpu) = (Vec::new(), Vec::new());
+    let until = Instant::now() + DEADLINE;
+    while sender.try_wait().map_err(|e| e.to_string())?.is_none() {
+        if Instant::now() > until {
+            let _ = sender.kill();
+            return Err(format!("sockperf still sending after {DEADLINE:?}"));
+        }
+        let (t, c) = measure(&mut h, 0.1);
+        times.extend(t);
+        cpu.extend(c);
+    }
+    let out = sender.wait_with_output().map_err(|e| e.to_string())?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let sent: u64 = text
+        .lines()
+        .find_map(|l| {
+            l.split("Total of ")
+                .nth(1)
+                .and_then(|r| r.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+        })
+        .ok_or("no sockperf sent count")?;
+    // The queue is emptied within a frame or two; the snapshots that follow count it all.
+    measure(&mut h, 1.0);
+    let received = h.app.state.sockets[&id]
+        .snapshot
+        .as_ref()
+        .map_or(0, |n| n.counters.msgs_in);
+    let loss = 100.0 * (1.0 - received as f64 / sent.max(1) as f64).max(0.0);
+    print_frames(
+        &(times, cpu),
+        &format!(", \"sent\": {sent}, \"received\": {received}, \"loss_pct\": {loss}"),
+    );
+    Ok(())
+}
+
 /// Memory after `bytes` received into one connection with the default caps, the window
 /// drawing at 60 Hz with that connection selected.
 pub fn memory_after(bytes: u64) -> Result<(), String> {

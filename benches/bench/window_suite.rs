@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// Datagrams a second into the window's UDP socket (`window-udp-*`): a third of what one
+/// receiving core here takes of a flood, so the window's frames, not the core, decide.
+const UDP_PACE: u32 = 100_000;
+
 impl Bench {
     /// The window (item 6): frame times under load against one idle socket, memory after
     /// 10 GB and with 1,000 connections, the real window under Xvfb (first frame, idle CPU).
@@ -36,6 +40,22 @@ impl Bench {
                     }
                     Err(e) => {
                         self.record(bench, "socklab", "p99", "ms", false, Err(e));
+                    }
+                }
+            }
+            // Datagrams at 100,000 a second into a UDP socket the window shows, drawing on
+            // the receiving thread's core: what its frames cost in datagrams.
+            if have("sockperf") {
+                for size in [64usize, 1400] {
+                    let bench = format!("window-udp-{size}");
+                    let args = [s("frames-udp"), s(size), s(secs), s(UDP_PACE)];
+                    match run_app_role(&me, &args) {
+                        Ok(v) => {
+                            self.frame_rows(&bench, "socklab", &v);
+                            let loss = v["loss_pct"].as_f64().ok_or_else(|| "no loss".into());
+                            self.record(&bench, "socklab", "loss", "%", false, loss);
+                        }
+                        Err(e) => self.record(&bench, "socklab", "loss", "%", false, Err(e)),
                     }
                 }
             }

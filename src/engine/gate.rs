@@ -9,8 +9,11 @@
 //! frame: one on another core goes on at once, and one that finds the window not ready to
 //! run goes on after its yield.
 //!
-//! While the window files a flood of datagrams it hands the core to the worker now and
-//! then (ui/drain.rs); the worker then does a piece of its work (a reactor's round reads
+//! Datagrams are another matter: their sender does not wait, and a receive buffer holds
+//! under a millisecond of a fast stream (92 datagrams of 1,400 bytes at loopback's charge),
+//! less than a frame. While datagrams stream in, the window hands the core over between
+//! pieces of its frame (between panels, and every 64 datagrams it files: ui/drain.rs); a
+//! worker waiting for the core then does one piece of its work (a reactor's round reads
 //! what the socket holds, up to 1,024 datagrams) before it gives the core back.
 //!
 //! The window's last hook in a frame comes before the frame is tessellated and painted, so
@@ -36,6 +39,9 @@ pub const REST: Duration = Duration::from_millis(2);
 /// How long after the window's last hook a frame still counts as being drawn
 /// (tessellation and painting).
 pub const TAIL: Duration = Duration::from_millis(1);
+/// Datagrams taken this recently make the window hand its core over between pieces of a
+/// frame (`hand_over`).
+pub const STREAMING: Duration = Duration::from_millis(50);
 
 /// The window has drawn (a process without a window never reads the clock here).
 static DRAWING: AtomicBool = AtomicBool::new(false);
@@ -47,10 +53,17 @@ static MADE: AtomicU64 = AtomicU64::new(0);
 static PENDING: AtomicBool = AtomicBool::new(false);
 /// The core the frame began on.
 static CPU: AtomicUsize = AtomicUsize::new(usize::MAX);
+/// The window handed its core over (`hand_over`): the first worker there to ask does one
+/// piece of its work before it gives way again.
+static HANDED: AtomicBool = AtomicBool::new(false);
+/// When a worker last took datagrams, likewise (0: never).
+static DATAGRAMS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// Frame passes this thread began and said it made (what a test of the window reads).
     static FRAMES: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    /// Times this thread handed its core over (likewise).
+    static HANDS: Cell<u64> = const { Cell::new(0) };
 }
 
 fn epoch() -> Instant {
@@ -86,18 +99,55 @@ pub fn frames_here() -> (u64, u64) {
 }
 
 /// Called by a worker between pieces of its work, holding no lock: while the window's
-/// thread draws a frame on this worker's core, hands the core back to it once. Whether it
-/// did.
+/// thread draws a frame on this worker's core, hands the core back to it once (unless the
+/// window has just handed it over: see `hand_over`). Whether it did.
 pub fn give_way() -> bool {
-    if !DRAWING.load(Ordering::Acquire) || !open_at(now()) {
+    if !DRAWING.load(Ordering::Acquire) {
         return false;
     }
     // (Asked only while a frame is drawn: where the kernel has no vDSO for it, a call.)
-    let here = crate::sys::current_cpu() == CPU.load(Ordering::Relaxed);
-    if here {
+    let yields = gives_way(now(), crate::sys::current_cpu, &HANDED);
+    if yields {
         std::thread::yield_now();
     }
-    here
+    yields
+}
+
+/// Whether a worker on core `cpu` gives way at `now`: on the frame's core while it is
+/// drawn, but not for the piece of work the window handed over (`handed`, taken here).
+fn gives_way(now: u64, cpu: impl FnOnce() -> usize, handed: &AtomicBool) -> bool {
+    open_at(now) && cpu() == CPU.load(Ordering::Relaxed) && !handed.swap(false, Ordering::AcqRel)
+}
+
+/// Called by the window's thread between pieces of its frame: while datagrams stream in
+/// (a worker took some in the last `STREAMING`), a worker waiting for this core gets it for
+/// one piece of its work (a reactor's round empties a socket whose buffer fills while the
+/// frame is drawn), then gives it back. A no-op when no one waits, and when no datagrams
+/// came: a stream's sender only waits, and a frame would lose a piece of a stream flood's
+/// work each time for nothing.
+pub fn hand_over() {
+    if !streaming(now(), DATAGRAMS.load(Ordering::Relaxed)) {
+        return;
+    }
+    HANDED.store(true, Ordering::Release);
+    std::thread::yield_now();
+    HANDED.store(false, Ordering::Release);
+    HANDS.with(|h| h.set(h.get() + 1));
+}
+
+/// Times the calling thread handed its core over so far.
+pub fn hand_overs_here() -> u64 {
+    HANDS.with(Cell::get)
+}
+
+/// Whether datagrams last taken at `last` (0: never) still stream in at `now`.
+fn streaming(now: u64, last: u64) -> bool {
+    last != 0 && now < last.saturating_add(nanos(STREAMING))
+}
+
+/// A worker took datagrams just now (see `hand_over`).
+pub fn datagrams_came() {
+    DATAGRAMS.store(now().max(1), Ordering::Relaxed);
 }
 
 /// Pass `pass` of a frame begins at `now` on core `cpu`.
@@ -202,6 +252,35 @@ mod tests {
             "logic without a frame"
         );
         made(hidden + ms(11));
+        // The window hands its core over: the first worker there to ask does its piece of
+        // work, then gives way again; one on another core leaves the turn alone.
+        let handing = hidden + ms(11) + nanos(TAIL + REST);
+        begin(handing, here, 0);
+        let handed = AtomicBool::new(false);
+        assert!(gives_way(handing + 1, || here, &handed));
+        handed.store(true, Ordering::Relaxed);
+        assert!(!gives_way(handing + 2, || other, &handed));
+        assert!(handed.load(Ordering::Relaxed), "the turn is this core's");
+        assert!(
+            !gives_way(handing + 3, || here, &handed),
+            "its piece of work"
+        );
+        assert!(
+            gives_way(handing + 4, || here, &handed),
+            "then the frame again"
+        );
+        made(handing + ms(1));
         UNTIL.store(0, Ordering::Relaxed);
+    }
+
+    /// The window hands its core over only while datagrams stream in: taken within
+    /// `STREAMING`, not before any were, nor after.
+    #[test]
+    fn the_window_hands_its_core_over_while_datagrams_stream_in() {
+        let t = 1u64 << 60;
+        assert!(!streaming(t, 0), "no datagram yet");
+        assert!(streaming(t, t));
+        assert!(streaming(t + nanos(STREAMING) - 1, t));
+        assert!(!streaming(t + nanos(STREAMING), t), "none for a while");
     }
 }

@@ -397,6 +397,7 @@ impl eframe::App for SocklabApp {
             }
         }
         self.state.first_hint_tick();
+        crate::engine::gate::hand_over();
         if !self.state.lesson_queue.is_empty() {
             // Run it waits for a console to finish; its output wakes the window, but a
             // console that finished quietly does not.
@@ -439,6 +440,7 @@ impl eframe::App for SocklabApp {
                 &mut self.actions,
             )
         });
+        crate::engine::gate::hand_over();
         if let Some(said) = &self.state.workspace_status {
             egui::Panel::top("workspace notice").show(ui, |ui| {
                 panels::workspace_bar(ui, said, &mut self.actions);
@@ -489,6 +491,7 @@ impl eframe::App for SocklabApp {
                     panels::sockets::show(ui, &self.state, &mut self.actions);
                 });
         }
+        crate::engine::gate::hand_over();
         if self.state.inspector_open {
             // Dragged as wide as it goes, or the window narrowed, the inspector leaves the
             // page between its room.
@@ -508,6 +511,7 @@ impl eframe::App for SocklabApp {
                     panels::inspector::show(&mut inner, &mut self.state, &mut self.actions);
                     ui.allocate_rect(rect, egui::Sense::hover());
                 });
+            crate::engine::gate::hand_over();
         }
         // Each page keeps its own height: the console wants more lines than the journal.
         let shown = if self.state.split { 2 } else { 1 };
@@ -552,6 +556,7 @@ impl eframe::App for SocklabApp {
                     }
                 }
             });
+        crate::engine::gate::hand_over();
         egui::CentralPanel::default_margins().show(ui, |ui| {
             panels::centre_tabs(ui, self.state.centre, &mut self.actions);
             match self.state.centre {
@@ -562,6 +567,7 @@ impl eframe::App for SocklabApp {
                 Centre::Boundaries => panels::boundaries::show(ui, &self.state, &mut self.actions),
             }
         });
+        crate::engine::gate::hand_over();
         super::shortcuts::help(ui.ctx(), &mut self.actions);
         panels::settings::show(ui.ctx(), &mut self.state, &mut self.actions);
         self.dispatch_actions();

@@ -43,7 +43,7 @@ pub fn frame_events(events: &Receiver<Event>) -> impl Iterator<Item = Event> + '
             let before = datagrams / YIELD_EVERY;
             datagrams += chunks;
             if datagrams / YIELD_EVERY != before {
-                std::thread::yield_now();
+                crate::engine::gate::hand_over();
             }
         }
         Some(ev)

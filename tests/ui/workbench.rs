@@ -172,6 +172,49 @@ fn udp_datagrams_show_their_source() {
     );
 }
 
+/// While datagrams stream in, the window hands its core over between the pieces of each
+/// frame (after its logic and each panel), so a receiving worker on the same core empties
+/// the socket's buffer before it overflows (engine/gate.rs).
+#[test]
+fn while_datagrams_stream_in_each_frame_hands_its_core_over() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut h = harness();
+    click(&mut h, "New UDP");
+    step_until(&mut h, "s1", |a| a.state.sockets.len() == 1);
+    let port = bind_port_zero(&mut h);
+    click(&mut h, "auto-receive");
+    // A datagram a millisecond (a pace, not a wait) until the test has seen its frames,
+    // a minute at most.
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let sending = stop.clone();
+    let sender = std::thread::spawn(move || {
+        let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !sending.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+            u.send_to(b"tick", ("127.0.0.1", port)).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+    step_until(&mut h, "datagrams received", |a| {
+        a.state
+            .selected_view()
+            .is_some_and(|s| s.traffic.len() > 10)
+    });
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let most = loop {
+        let before = socklab::engine::gate::hand_overs_here();
+        h.step();
+        let handed = socklab::engine::gate::hand_overs_here() - before;
+        // After the logic, the menu, the list, the inspector, the bottom and the centre.
+        if handed >= 6 || std::time::Instant::now() > until {
+            break handed;
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    sender.join().unwrap();
+    assert!(most >= 6, "a frame handed its core over {most} times");
+}
+
 #[test]
 fn address_in_use_shows_errno_and_hint() {
     let mut h = harness();

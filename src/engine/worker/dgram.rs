@@ -261,6 +261,9 @@ impl Worker {
             }
         }
         self.auto.batch_time = None;
+        if taken > 0 {
+            crate::engine::gate::datagrams_came();
+        }
         self.auto.dgram_slots = slots;
         self.view.snapshot_due = true;
         self.pause_after(taken, largest, emptied, seen);
