@@ -2,7 +2,9 @@
 //! core over while datagrams pour in. A receiving worker may share the window's core; while
 //! the window applies thousands of events the scheduler lets it run on until its next tick,
 //! longer than a socket buffer of small datagrams lasts under a flood, and the kernel drops
-//! what does not fit (BENCHMARKS.md has the numbers). A stream's sender only waits, so a
+//! what does not fit (BENCHMARKS.md has the numbers). The hand-over is the gate's
+//! (`engine::gate::hand_over`), which the window also calls between the panels of a frame
+//! while datagrams stream in. A stream's sender only waits, so a
 //! stream flood gets no such hand-over: it would cost the frame a whole slice of the flood
 //! each time.
 
