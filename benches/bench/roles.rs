@@ -36,7 +36,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("frames-udp") => crate::window::frames_udp(
             arg(1)? as usize,
             arg(2)?,
-            args.get(3).and_then(|m| m.parse().ok()),
+            // (Without a rate, a flood.)
+            if args.len() > 3 { Some(arg(3)?) } else { None },
         ),
         Some("tls-send") => crate::tls::tls_send(arg(1)? as u16, arg(2)?),
         Some("tls-echo") => {

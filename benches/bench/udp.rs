@@ -82,15 +82,7 @@ impl Bench {
                         let after = cpu_secs(srv.id());
                         let text = String::from_utf8_lossy(&client.stdout).into_owned()
                             + &String::from_utf8_lossy(&client.stderr);
-                        let sent: f64 = text
-                            .lines()
-                            .find_map(|l| {
-                                l.split("Total of ")
-                                    .nth(1)
-                                    .and_then(|r| r.split_whitespace().next())
-                                    .and_then(|n| n.parse().ok())
-                            })
-                            .ok_or("no sockperf sent count")?;
+                        let sent = sockperf_sent(&text).ok_or("no sockperf sent count")? as f64;
                         let received: f64 = if subject != "sockperf" {
                             drop(srv.stdin.take());
                             let mut rest = String::new();
@@ -226,4 +218,16 @@ impl Bench {
         }
         drop(sink);
     }
+}
+
+/// The datagrams `sockperf tp` says it sent ("Total of N messages sent").
+pub fn sockperf_sent(text: &str) -> Option<u64> {
+    text.lines().find_map(|l| {
+        l.split("Total of ")
+            .nth(1)?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    })
 }

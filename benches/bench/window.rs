@@ -2,12 +2,12 @@
 //! drawn headless: a frame is what the window does every frame (drain events, lay out every
 //! panel, tessellate), everything but the GPU upload. Each role prints one JSON line.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use socklab::engine::{AddrSpec, Direction, Family, Kind, Op, SockState, SocketId};
+use socklab::engine::{AddrSpec, Direction, Endpoint, Family, Kind, Op, SockState, SocketId};
 use socklab::ui::state::{Action, UiState};
 use socklab::ui::traffic::TrafficRow;
 use socklab::ui::SocklabApp;
@@ -335,7 +335,7 @@ pub fn frames_load(view: &str, conns: usize, secs: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// UDP loss in the window: a UDP socket in auto-receive (64 KiB buffer), selected, while
+/// UDP loss in the window: a UDP socket in auto-receive (recv's buffer 64 KiB), selected, while
 /// `sockperf tp` floods it with `size`-byte datagrams for `secs` (at `mps` a second, or as
 /// fast as it can), the window drawing at 60 Hz on the receiving threads' core (the caller
 /// pins the whole process). The UDP benchmark drains without frames; here a frame can take
@@ -365,60 +365,63 @@ pub fn frames_udp(size: usize, secs: u64, mps: Option<u64>) -> Result<(), String
             .as_ref()
             .is_some_and(|n| n.auto_receive && n.state == SockState::Bound)
     })?;
-    let port: u16 = h.app.state.sockets[&id]
+    let port = h.app.state.sockets[&id]
         .snapshot
         .as_ref()
         .and_then(|n| n.local.as_ref())
-        .and_then(|e| e.to_string().rsplit(':').next()?.parse().ok())
+        .and_then(Endpoint::port)
         .ok_or("the UDP socket's port")?;
     h.select(id);
     measure(&mut h, 1.0);
+    let s = |x: &dyn ToString| x.to_string();
     let mut args = vec![
-        "-c".to_string(),
-        crate::CLIENT_CPU.to_string(),
-        "sockperf".to_string(),
-        "tp".to_string(),
-        "-i".to_string(),
-        "127.0.0.1".to_string(),
-        "-p".to_string(),
-        port.to_string(),
-        "-m".to_string(),
-        size.to_string(),
-        "-t".to_string(),
-        secs.to_string(),
+        s(&"tp"),
+        s(&"-i"),
+        s(&"127.0.0.1"),
+        s(&"-p"),
+        s(&port),
+        s(&"-m"),
+        s(&size),
+        s(&"-t"),
+        s(&secs),
     ];
     if let Some(mps) = mps {
-        args.extend(["--mps".to_string(), mps.to_string()]);
+        args.extend([s(&"--mps"), s(&mps)]);
     }
-    let mut sender = Command::new("taskset")
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("sockperf: {e}"))?;
+    // (Killed when dropped, on every way out.)
+    let mut sender = Sender(
+        crate::peers::pinned(crate::CLIENT_CPU, "sockperf", &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("sockperf: {e}"))?,
+    );
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
-    let until = Instant::now() + DEADLINE;
-    while sender.try_wait().map_err(|e| e.to_string())?.is_none() {
+    let until = Instant::now() + Duration::from_secs(secs) + DEADLINE;
+    let status = loop {
+        if let Some(status) = sender.0.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
         if Instant::now() > until {
-            let _ = sender.kill();
-            return Err(format!("sockperf still sending after {DEADLINE:?}"));
+            return Err(format!(
+                "sockperf still sending {DEADLINE:?} after its {secs} s"
+            ));
         }
         let (t, c) = measure(&mut h, 0.1);
         times.extend(t);
         cpu.extend(c);
+    };
+    let mut text = String::new();
+    if let Some(mut out) = sender.0.stdout.take() {
+        out.read_to_string(&mut text).map_err(|e| e.to_string())?;
     }
-    let out = sender.wait_with_output().map_err(|e| e.to_string())?;
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let sent: u64 = text
-        .lines()
-        .find_map(|l| {
-            l.split("Total of ")
-                .nth(1)
-                .and_then(|r| r.split_whitespace().next())
-                .and_then(|n| n.parse().ok())
-        })
-        .ok_or("no sockperf sent count")?;
+    if let Some(mut err) = sender.0.stderr.take() {
+        err.read_to_string(&mut text).map_err(|e| e.to_string())?;
+    }
+    if !status.success() {
+        return Err(format!("sockperf: {status}: {text}"));
+    }
+    let sent = crate::udp::sockperf_sent(&text).ok_or_else(|| format!("no sent count: {text}"))?;
     // The queue is emptied within a frame or two; the snapshots that follow count it all.
     measure(&mut h, 1.0);
     let received = h.app.state.sockets[&id]

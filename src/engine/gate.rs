@@ -12,9 +12,9 @@
 //! Datagrams are another matter: their sender does not wait, and a receive buffer holds
 //! under a millisecond of a fast stream (92 datagrams of 1,400 bytes at loopback's charge),
 //! less than a frame. While datagrams stream in, the window hands the core over between
-//! pieces of its frame (between panels, and every 64 datagrams it files: ui/drain.rs); a
-//! worker waiting for the core then does one piece of its work (a reactor's round reads
-//! what the socket holds, up to 1,024 datagrams) before it gives the core back.
+//! pieces of its frame (between panels, and every 64 datagrams it files: ui/drain.rs); the
+//! first worker on that core to ask then does one piece of its work (a reactor's round
+//! reads what the socket holds, up to 1,024 datagrams) before it gives the core back.
 //!
 //! The window's last hook in a frame comes before the frame is tessellated and painted, so
 //! a frame counts as drawn until `TAIL` after it; a frame that never says it was made ends
@@ -56,14 +56,15 @@ static CPU: AtomicUsize = AtomicUsize::new(usize::MAX);
 /// The window handed its core over (`hand_over`): the first worker there to ask does one
 /// piece of its work before it gives way again.
 static HANDED: AtomicBool = AtomicBool::new(false);
-/// When a worker last took datagrams, likewise (0: never).
+/// When a worker last took datagrams from the network, in nanoseconds since `epoch()` (0:
+/// never).
 static DATAGRAMS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// Frame passes this thread began and said it made (what a test of the window reads).
     static FRAMES: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
-    /// Times this thread handed its core over (likewise).
-    static HANDS: Cell<u64> = const { Cell::new(0) };
+    /// Times this thread offered its core to a worker (likewise).
+    static OFFERS: Cell<u64> = const { Cell::new(0) };
 }
 
 fn epoch() -> Instant {
@@ -98,56 +99,77 @@ pub fn frames_here() -> (u64, u64) {
     FRAMES.with(Cell::get)
 }
 
-/// Called by a worker between pieces of its work, holding no lock: while the window's
-/// thread draws a frame on this worker's core, hands the core back to it once (unless the
-/// window has just handed it over: see `hand_over`). Whether it did.
-pub fn give_way() -> bool {
-    if !DRAWING.load(Ordering::Acquire) {
-        return false;
-    }
-    // (Asked only while a frame is drawn: where the kernel has no vDSO for it, a call.)
-    let yields = gives_way(now(), crate::sys::current_cpu, &HANDED);
-    if yields {
-        std::thread::yield_now();
-    }
-    yields
+/// What a worker did at `give_way`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    /// No frame is drawn on its core: it goes on.
+    Clear,
+    /// It handed the core back to the frame.
+    GaveWay,
+    /// The window had handed its core over (`hand_over`): it goes on with one piece of work.
+    TookTurn,
 }
 
-/// Whether a worker on core `cpu` gives way at `now`: on the frame's core while it is
-/// drawn, but not for the piece of work the window handed over (`handed`, taken here).
-fn gives_way(now: u64, cpu: impl FnOnce() -> usize, handed: &AtomicBool) -> bool {
-    open_at(now) && cpu() == CPU.load(Ordering::Relaxed) && !handed.swap(false, Ordering::AcqRel)
+/// Called by a worker between pieces of its work, holding no lock: while the window's
+/// thread draws a frame on this worker's core, hands the core back to it once, unless the
+/// window has just handed it over.
+pub fn give_way() -> Way {
+    if !DRAWING.load(Ordering::Acquire) {
+        return Way::Clear;
+    }
+    // (Asked only while a frame is drawn: where the kernel has no vDSO for it, a call.)
+    let way = way_at(now(), crate::sys::current_cpu, &HANDED);
+    if way == Way::GaveWay {
+        std::thread::yield_now();
+    }
+    way
+}
+
+/// What a worker on core `cpu` does at `now`: gives way on the frame's core while it is
+/// drawn, or takes the turn the window handed over (`handed`, cleared here: one worker,
+/// one piece of work).
+fn way_at(now: u64, cpu: impl FnOnce() -> usize, handed: &AtomicBool) -> Way {
+    if !open_at(now) || cpu() != CPU.load(Ordering::Relaxed) {
+        Way::Clear
+    } else if handed.load(Ordering::Relaxed) && handed.swap(false, Ordering::Relaxed) {
+        Way::TookTurn
+    } else {
+        Way::GaveWay
+    }
 }
 
 /// Called by the window's thread between pieces of its frame: while datagrams stream in
-/// (a worker took some in the last `STREAMING`), a worker waiting for this core gets it for
-/// one piece of its work (a reactor's round empties a socket whose buffer fills while the
-/// frame is drawn), then gives it back. A no-op when no one waits, and when no datagrams
-/// came: a stream's sender only waits, and a frame would lose a piece of a stream flood's
-/// work each time for nothing.
+/// (a worker took some from the network in the last `STREAMING`), the first worker on this
+/// core to ask for it gets it for one piece of its work (the reactor's round empties a
+/// socket whose buffer would overflow while the frame is drawn), then gives it back. A
+/// no-op when no one waits, and when no datagrams came: a stream's sender only waits, and
+/// a frame would lose a piece of a stream flood's work each time for nothing.
 pub fn hand_over() {
-    if !streaming(now(), DATAGRAMS.load(Ordering::Relaxed)) {
+    let last = DATAGRAMS.load(Ordering::Relaxed);
+    if last == 0 || !streaming(now(), last) {
         return;
     }
-    HANDED.store(true, Ordering::Release);
+    HANDED.store(true, Ordering::Relaxed);
     std::thread::yield_now();
-    HANDED.store(false, Ordering::Release);
-    HANDS.with(|h| h.set(h.get() + 1));
+    HANDED.store(false, Ordering::Relaxed);
+    OFFERS.with(|h| h.set(h.get() + 1));
 }
 
-/// Times the calling thread handed its core over so far.
-pub fn hand_overs_here() -> u64 {
-    HANDS.with(Cell::get)
+/// Times the calling thread offered its core (`hand_over` while datagrams streamed in).
+pub fn offers_here() -> u64 {
+    OFFERS.with(Cell::get)
 }
 
-/// Whether datagrams last taken at `last` (0: never) still stream in at `now`.
-fn streaming(now: u64, last: u64) -> bool {
-    last != 0 && now < last.saturating_add(nanos(STREAMING))
-}
-
-/// A worker took datagrams just now (see `hand_over`).
+/// A worker took datagrams from the network just now (see `hand_over`).
 pub fn datagrams_came() {
-    DATAGRAMS.store(now().max(1), Ordering::Relaxed);
+    if DRAWING.load(Ordering::Relaxed) {
+        DATAGRAMS.store(now().max(1), Ordering::Relaxed);
+    }
+}
+
+/// Whether datagrams last taken at `last` still stream in at `now`.
+fn streaming(now: u64, last: u64) -> bool {
+    now < last.saturating_add(nanos(STREAMING))
 }
 
 /// Pass `pass` of a frame begins at `now` on core `cpu`.
@@ -257,28 +279,25 @@ mod tests {
         let handing = hidden + ms(11) + nanos(TAIL + REST);
         begin(handing, here, 0);
         let handed = AtomicBool::new(false);
-        assert!(gives_way(handing + 1, || here, &handed));
+        assert_eq!(way_at(handing + 1, || here, &handed), Way::GaveWay);
         handed.store(true, Ordering::Relaxed);
-        assert!(!gives_way(handing + 2, || other, &handed));
+        assert_eq!(way_at(handing + 2, || other, &handed), Way::Clear);
         assert!(handed.load(Ordering::Relaxed), "the turn is this core's");
-        assert!(
-            !gives_way(handing + 3, || here, &handed),
-            "its piece of work"
-        );
-        assert!(
-            gives_way(handing + 4, || here, &handed),
-            "then the frame again"
+        assert_eq!(way_at(handing + 3, || here, &handed), Way::TookTurn);
+        assert_eq!(
+            way_at(handing + 4, || here, &handed),
+            Way::GaveWay,
+            "one piece of work, then the frame again"
         );
         made(handing + ms(1));
         UNTIL.store(0, Ordering::Relaxed);
     }
 
     /// The window hands its core over only while datagrams stream in: taken within
-    /// `STREAMING`, not before any were, nor after.
+    /// `STREAMING`, not after.
     #[test]
     fn the_window_hands_its_core_over_while_datagrams_stream_in() {
         let t = 1u64 << 60;
-        assert!(!streaming(t, 0), "no datagram yet");
         assert!(streaming(t, t));
         assert!(streaming(t + nanos(STREAMING) - 1, t));
         assert!(!streaming(t + nanos(STREAMING), t), "none for a while");

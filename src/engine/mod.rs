@@ -145,6 +145,8 @@ pub(crate) struct Shared {
     live: AtomicUsize,
     /// Times a worker handed its core back to a frame of the window's (gate.rs).
     gave_way: AtomicU64,
+    /// Times one took the turn the window handed over (gate.rs).
+    took_turn: AtomicU64,
     /// The capture told the ports this engine's TCP sockets connect from
     /// (Engine::feed_capture).
     capture: Mutex<Option<capture::Feed>>,
@@ -167,9 +169,11 @@ impl Shared {
     /// A worker between pieces of its work: a frame of the window's on its core goes first
     /// (gate.rs), counted.
     pub(crate) fn give_way(&self) {
-        if gate::give_way() {
-            self.gave_way.fetch_add(1, Ordering::Relaxed);
-        }
+        match gate::give_way() {
+            gate::Way::GaveWay => self.gave_way.fetch_add(1, Ordering::Relaxed),
+            gate::Way::TookTurn => self.took_turn.fetch_add(1, Ordering::Relaxed),
+            gate::Way::Clear => 0,
+        };
     }
 
     /// Sends an event, then wakes the consumer if it asked to be (in that order, so a wake
@@ -290,6 +294,7 @@ impl Engine {
             created: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
             gave_way: AtomicU64::new(0),
+            took_turn: AtomicU64::new(0),
             live: AtomicUsize::new(0),
             capture: Mutex::new(None),
         });
@@ -392,6 +397,11 @@ impl Engine {
     /// (gate.rs).
     pub fn gave_way(&self) -> u64 {
         self.shared.gave_way.load(Ordering::Relaxed)
+    }
+
+    /// Times this engine's workers took the turn the window handed over (gate.rs).
+    pub fn took_turn(&self) -> u64 {
+        self.shared.took_turn.load(Ordering::Relaxed)
     }
 
     /// Closes every socket and waits for the workers to end.

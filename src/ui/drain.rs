@@ -4,9 +4,8 @@
 //! longer than a socket buffer of small datagrams lasts under a flood, and the kernel drops
 //! what does not fit (BENCHMARKS.md has the numbers). The hand-over is the gate's
 //! (`engine::gate::hand_over`), which the window also calls between the panels of a frame
-//! while datagrams stream in. A stream's sender only waits, so a
-//! stream flood gets no such hand-over: it would cost the frame a whole slice of the flood
-//! each time.
+//! while datagrams stream in. A stream's sender only waits, so a stream flood gets no such
+//! hand-over: it would cost the frame a whole slice of the flood each time.
 
 use crossbeam_channel::Receiver;
 
@@ -30,8 +29,9 @@ pub fn window_config() -> EngineConfig {
 }
 
 /// The events waiting now, a frame's worth at most (a batch of datagrams counts each of
-/// them), yielding the core after every YIELD_EVERY datagrams among them (a no-op when
-/// nothing else wants it).
+/// them), handing the core over after every YIELD_EVERY datagrams among them
+/// (`gate::hand_over`: a no-op when nothing else wants it, or no datagrams came from the
+/// network).
 pub fn frame_events(events: &Receiver<Event>) -> impl Iterator<Item = Event> + '_ {
     let (mut applied, mut datagrams) = (0usize, 0usize);
     std::iter::from_fn(move || {

@@ -411,6 +411,7 @@ fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
+    let _alone = DRAWING.lock().unwrap_or_else(|e| e.into_inner());
 
     // The peer's thread is made before this one is pinned, so it may run elsewhere.
     let stop = Arc::new(AtomicBool::new(false));
@@ -469,6 +470,83 @@ fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
             break;
         }
         // The window rests between frames (only a frame after rest opens the gate).
+        std::thread::sleep(2 * (gate::TAIL + gate::REST));
+    }
+    stop.store(true, Ordering::Relaxed);
+    drop(d);
+    peer.join().unwrap();
+}
+
+/// The window's frames are the process's (engine/gate.rs): tests that draw stand-in frames
+/// draw them one test at a time.
+static DRAWING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// While datagrams stream in, the window hands its core over between pieces of a frame, and
+/// a worker on that core takes the turn for one piece of its work (the reactor's round
+/// empties the socket before its buffer overflows). Here this thread draws stand-in frames
+/// (3 ms of work each, the core handed over every 200 µs) on one core with the engine's
+/// threads, while a peer sends datagrams, until a worker has taken a turn inside a frame.
+#[test]
+fn a_datagram_worker_takes_the_core_the_window_hands_over() {
+    use socklab::engine::gate;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let _alone = DRAWING.lock().unwrap_or_else(|e| e.into_inner());
+
+    // The peer's thread is made before this one is pinned, so it may run elsewhere.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (to_tx, to_rx) = crossbeam_channel::bounded::<std::net::SocketAddr>(1);
+    let peer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let Ok(to) = to_rx.recv() else { return };
+            let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let until = Instant::now() + DEADLINE;
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                let _ = u.send_to(&[7u8; 1400], to);
+                // (A pace: a datagram every 100 µs or so.)
+                std::thread::sleep(Duration::from_micros(100));
+            }
+        })
+    };
+    // This thread, and the engine's threads made from here on, on this core only.
+    let mut one = rustix::thread::CpuSet::new();
+    one.set(socklab::sys::current_cpu());
+    rustix::thread::sched_setaffinity(None, &one).unwrap();
+    let mut d = Driver::with_config(EngineConfig {
+        worker_nice: 10,
+        ..EngineConfig::default()
+    });
+    let (s, to) = d.bound_udp();
+    d.auto_receive(s, 2048);
+    to_tx.send(to).unwrap();
+    let deadline = Instant::now() + DEADLINE;
+    let mut frames = 0;
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "no worker took the core handed over inside {frames} frames"
+        );
+        let before = d.engine.took_turn();
+        gate::frame_begins(0);
+        while d.events().try_recv().is_ok() {}
+        let end = Instant::now() + Duration::from_millis(3);
+        let mut next = Instant::now();
+        let mut x = 0u64;
+        while Instant::now() < end {
+            if Instant::now() >= next {
+                gate::hand_over();
+                next = Instant::now() + Duration::from_micros(200);
+            }
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+        }
+        let during = d.engine.took_turn() > before;
+        gate::frame_made();
+        frames += 1;
+        if during {
+            break;
+        }
         std::thread::sleep(2 * (gate::TAIL + gate::REST));
     }
     stop.store(true, Ordering::Relaxed);

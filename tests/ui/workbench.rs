@@ -172,9 +172,10 @@ fn udp_datagrams_show_their_source() {
     );
 }
 
-/// While datagrams stream in, the window hands its core over between the pieces of each
-/// frame (after its logic and each panel), so a receiving worker on the same core empties
-/// the socket's buffer before it overflows (engine/gate.rs).
+/// While datagrams stream in, the window offers its core between the pieces of each frame
+/// (after its logic and each panel), so a receiving worker on the same core empties the
+/// socket's buffer before it overflows (engine/gate.rs; the engine's test
+/// `a_datagram_worker_takes_the_core_the_window_hands_over` has a worker take it).
 #[test]
 fn while_datagrams_stream_in_each_frame_hands_its_core_over() {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -201,18 +202,16 @@ fn while_datagrams_stream_in_each_frame_hands_its_core_over() {
             .is_some_and(|s| s.traffic.len() > 10)
     });
     let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let most = loop {
-        let before = socklab::engine::gate::hand_overs_here();
+    let mut most = 0;
+    while most < 6 && std::time::Instant::now() < until {
+        let before = socklab::engine::gate::offers_here();
         h.step();
-        let handed = socklab::engine::gate::hand_overs_here() - before;
         // After the logic, the menu, the list, the inspector, the bottom and the centre.
-        if handed >= 6 || std::time::Instant::now() > until {
-            break handed;
-        }
-    };
+        most = most.max(socklab::engine::gate::offers_here() - before);
+    }
     stop.store(true, Ordering::Relaxed);
     sender.join().unwrap();
-    assert!(most >= 6, "a frame handed its core over {most} times");
+    assert!(most >= 6, "a frame offered its core {most} times at most");
 }
 
 #[test]

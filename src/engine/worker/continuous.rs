@@ -74,6 +74,10 @@ impl Worker {
                 Ok((n, sa)) => {
                     let cut = n.saturating_sub(bufsize);
                     let n = n.min(bufsize);
+                    // (The window hands its core over while datagrams stream in: gate.rs.)
+                    if datagram && matches!(self.family, Family::Inet | Family::Inet6) {
+                        crate::engine::gate::datagrams_came();
+                    }
                     let peer = sa
                         .as_ref()
                         .filter(|sa| sa.len() > 0)

@@ -261,7 +261,8 @@ impl Worker {
             }
         }
         self.auto.batch_time = None;
-        if taken > 0 {
+        // (A Unix datagram socket's senders wait: no loss for the window to spare it.)
+        if taken > 0 && matches!(self.family, Family::Inet | Family::Inet6) {
             crate::engine::gate::datagrams_came();
         }
         self.auto.dgram_slots = slots;
