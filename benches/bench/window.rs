@@ -121,13 +121,17 @@ impl Headless {
                 .as_ref()
                 .is_some_and(|n| n.auto_accept && n.state == SockState::Listening)
         })?;
-        let port = self.app.state.sockets[&id]
+        let port = self.port(id).ok_or("the listener's port")?;
+        Ok((id, port))
+    }
+
+    /// The port a socket is bound to, as its last snapshot says.
+    fn port(&self, id: SocketId) -> Option<u16> {
+        self.app.state.sockets[&id]
             .snapshot
             .as_ref()
             .and_then(|n| n.local.as_ref())
-            .and_then(|e| e.to_string().rsplit(':').next()?.parse().ok())
-            .ok_or("the listener's port")?;
-        Ok((id, port))
+            .and_then(Endpoint::port)
     }
 
     fn sockets(&self) -> usize {
@@ -365,12 +369,7 @@ pub fn frames_udp(size: usize, secs: u64, mps: Option<u64>) -> Result<(), String
             .as_ref()
             .is_some_and(|n| n.auto_receive && n.state == SockState::Bound)
     })?;
-    let port = h.app.state.sockets[&id]
-        .snapshot
-        .as_ref()
-        .and_then(|n| n.local.as_ref())
-        .and_then(Endpoint::port)
-        .ok_or("the UDP socket's port")?;
+    let port = h.port(id).ok_or("the UDP socket's port")?;
     h.select(id);
     measure(&mut h, 1.0);
     let s = |x: &dyn ToString| x.to_string();

@@ -407,10 +407,9 @@ fn a_batch_written_in_place_shares_it_and_copies_a_longer_datagram_after_it() {
 /// (not after it, while the frame is painted and this thread rests).
 #[test]
 fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
-    use socklab::engine::gate;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
     let _alone = DRAWING.lock().unwrap_or_else(|e| e.into_inner());
 
     // The peer's thread is made before this one is pinned, so it may run elsewhere.
@@ -430,10 +429,7 @@ fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
             }
         })
     };
-    // This thread, and the engine's threads made from here on, on this core only.
-    let mut one = rustix::thread::CpuSet::new();
-    one.set(socklab::sys::current_cpu());
-    rustix::thread::sched_setaffinity(None, &one).unwrap();
+    pin_here();
     // The window's workers run at nice 10.
     let mut d = Driver::with_config(EngineConfig {
         worker_nice: 10,
@@ -446,32 +442,7 @@ fn a_worker_on_the_core_a_frame_is_drawn_on_gives_it_back() {
     port_tx.send(port).unwrap();
     let (conn, _) = d.accept(l);
     d.auto_receive(conn, 64 << 10);
-    let deadline = Instant::now() + DEADLINE;
-    let mut frames = 0;
-    loop {
-        assert!(
-            Instant::now() < deadline,
-            "no worker gave the core back inside {frames} frames"
-        );
-        let before = d.engine.gave_way();
-        gate::frame_begins(0);
-        // The frame's work: the events taken (so the worker keeps receiving), then
-        // computing.
-        while d.events().try_recv().is_ok() {}
-        let end = Instant::now() + Duration::from_millis(3);
-        let mut x = 0u64;
-        while Instant::now() < end {
-            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
-        }
-        let during = d.engine.gave_way() > before;
-        gate::frame_made();
-        frames += 1;
-        if during {
-            break;
-        }
-        // The window rests between frames (only a frame after rest opens the gate).
-        std::thread::sleep(2 * (gate::TAIL + gate::REST));
-    }
+    draw_until(&mut d, "gave the core back", |d| d.engine.gave_way(), || {});
     stop.store(true, Ordering::Relaxed);
     drop(d);
     peer.join().unwrap();
@@ -510,10 +481,7 @@ fn a_datagram_worker_takes_the_core_the_window_hands_over() {
             }
         })
     };
-    // This thread, and the engine's threads made from here on, on this core only.
-    let mut one = rustix::thread::CpuSet::new();
-    one.set(socklab::sys::current_cpu());
-    rustix::thread::sched_setaffinity(None, &one).unwrap();
+    pin_here();
     let mut d = Driver::with_config(EngineConfig {
         worker_nice: 10,
         ..EngineConfig::default()
@@ -521,35 +489,63 @@ fn a_datagram_worker_takes_the_core_the_window_hands_over() {
     let (s, to) = d.bound_udp();
     d.auto_receive(s, 2048);
     to_tx.send(to).unwrap();
+    // The core handed over every 200 µs of the frame.
+    let mut next = Instant::now();
+    let hand_over = || {
+        if Instant::now() >= next {
+            gate::hand_over();
+            next = Instant::now() + Duration::from_micros(200);
+        }
+    };
+    draw_until(
+        &mut d,
+        "took the core handed over",
+        |d| d.engine.took_turn(),
+        hand_over,
+    );
+    stop.store(true, Ordering::Relaxed);
+    drop(d);
+    peer.join().unwrap();
+}
+
+/// This thread, and the engine's threads made from here on, on this core only.
+fn pin_here() {
+    let mut one = rustix::thread::CpuSet::new();
+    one.set(socklab::sys::current_cpu());
+    rustix::thread::sched_setaffinity(None, &one).unwrap();
+}
+
+/// Draws stand-in frames of the window's (3 ms of work each, `step` called all along, a
+/// rest between them) until `count` grows while a frame is being made (not after it,
+/// while the frame is painted and this thread rests).
+fn draw_until(d: &mut Driver, what: &str, count: impl Fn(&Driver) -> u64, mut step: impl FnMut()) {
+    use socklab::engine::gate;
+    use std::time::{Duration, Instant};
     let deadline = Instant::now() + DEADLINE;
     let mut frames = 0;
     loop {
         assert!(
             Instant::now() < deadline,
-            "no worker took the core handed over inside {frames} frames"
+            "no worker {what} inside {frames} frames"
         );
-        let before = d.engine.took_turn();
+        let before = count(d);
         gate::frame_begins(0);
+        // The frame's work: the events taken (so the worker keeps receiving), then
+        // computing.
         while d.events().try_recv().is_ok() {}
         let end = Instant::now() + Duration::from_millis(3);
-        let mut next = Instant::now();
         let mut x = 0u64;
         while Instant::now() < end {
-            if Instant::now() >= next {
-                gate::hand_over();
-                next = Instant::now() + Duration::from_micros(200);
-            }
+            step();
             x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
         }
-        let during = d.engine.took_turn() > before;
+        let during = count(d) > before;
         gate::frame_made();
         frames += 1;
         if during {
-            break;
+            return;
         }
+        // The window rests between frames (only a frame after rest opens the gate).
         std::thread::sleep(2 * (gate::TAIL + gate::REST));
     }
-    stop.store(true, Ordering::Relaxed);
-    drop(d);
-    peer.join().unwrap();
 }
